@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { kurt, mean, median, quantile, rankAscending, rankDescending, sd, skew, spearman } from './descriptive.ts';
+
+describe('descriptive statistics', () => {
+  it('mean, median, sd skip NaN', () => {
+    expect(mean([1, 2, NaN, 3])).toBe(2);
+    expect(median([3, 1, 2, 10])).toBe(2.5);
+    expect(sd([2, 4, 4, 4, 5, 5, 7, 9], true)).toBe(2);
+    expect(sd([2, 4, 4, 4, 5, 5, 7, 9])).toBeCloseTo(2.138089935, 9);
+  });
+  it('skew and kurt match Excel SKEW/KURT (values from R e1071 type 2)', () => {
+    // scipy.stats.skew(bias=False) / kurtosis(bias=False) = G1 / G2 (same as e1071 type 2, Excel)
+    expect(skew([1, 2, 3, 10])).toBeCloseTo(1.763632614803888, 12);
+    expect(kurt([1, 2, 3, 10, 4])).toBeCloseTo(3.152000000000001, 12);
+    expect(skew([1, 2])).toBeNaN();
+    expect(kurt([1, 2, 3])).toBeNaN();
+  });
+  it('quantile type 7', () => {
+    expect(quantile([1, 2, 3, 4], 0.5)).toBe(2.5);
+    expect(quantile([1, 2, 3, 4, 5], 0.05)).toBeCloseTo(1.2, 12);
+  });
+  it('ranks share the best rank on ties', () => {
+    expect([...rankDescending([10, 30, 30, 20])]).toEqual([4, 1, 1, 3]);
+    expect([...rankAscending([10, 30, NaN, 30, 20])]).toEqual([1, 3, NaN, 3, 2]);
+  });
+  it('spearman handles ties', () => {
+    expect(spearman([1, 2, 3, 4], [10, 20, 20, 40])).toBeCloseTo(0.9486833, 6);
+  });
+});

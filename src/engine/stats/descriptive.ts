@@ -1,0 +1,211 @@
+/**
+ * Descriptive statistics on numeric arrays, NaN-aware (NaN = missing and is skipped).
+ * Conventions follow R/COINr: sample sd (n−1) unless `population` is asked for; skewness is the
+ * adjusted Fisher–Pearson G1 (Excel SKEW, e1071 type 2) and kurtosis the excess G2 (Excel KURT).
+ */
+
+type Num = ArrayLike<number>;
+
+/** Non-missing values as a new Float64Array. */
+export function finite(x: Num): Float64Array {
+  let n = 0;
+  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i])) n++;
+  const out = new Float64Array(n);
+  let k = 0;
+  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i])) out[k++] = x[i];
+  return out;
+}
+
+/** Count of non-missing values. */
+export function countAvailable(x: Num): number {
+  let n = 0;
+  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i])) n++;
+  return n;
+}
+
+/** Arithmetic mean of non-missing values (NaN if none). @example mean([1, 2, NaN, 3]) // => 2 */
+export function mean(x: Num): number {
+  let s = 0;
+  let n = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (!Number.isNaN(v)) { s += v; n++; }
+  }
+  return n === 0 ? NaN : s / n;
+}
+
+/** Median of non-missing values (R `median`). @example median([3, 1, 2, 10]) // => 2.5 */
+export function median(x: Num): number {
+  const f = finite(x).sort();
+  const n = f.length;
+  if (n === 0) return NaN;
+  return n % 2 === 1 ? f[(n - 1) / 2] : (f[n / 2 - 1] + f[n / 2]) / 2;
+}
+
+/** Standard deviation; sample (n−1) by default, population (n) with `population = true`. @example sd([2, 4, 4, 4, 5, 5, 7, 9], true) // => 2 */
+export function sd(x: Num, population = false): number {
+  const m = mean(x);
+  let ss = 0;
+  let n = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (!Number.isNaN(v)) { ss += (v - m) * (v - m); n++; }
+  }
+  const d = population ? n : n - 1;
+  return d <= 0 ? NaN : Math.sqrt(ss / d);
+}
+
+/** Variance (sample by default). */
+export function variance(x: Num, population = false): number {
+  const s = sd(x, population);
+  return s * s;
+}
+
+/** Minimum of non-missing values (NaN if none). */
+export function min(x: Num): number {
+  let m = Infinity;
+  let any = false;
+  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i])) { any = true; if (x[i] < m) m = x[i]; }
+  return any ? m : NaN;
+}
+
+/** Maximum of non-missing values (NaN if none). */
+export function max(x: Num): number {
+  let m = -Infinity;
+  let any = false;
+  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i])) { any = true; if (x[i] > m) m = x[i]; }
+  return any ? m : NaN;
+}
+
+/**
+ * Skewness, adjusted Fisher–Pearson G1 (as COINr `skew`, Excel SKEW): NaN below 3 values.
+ * g1 = √n·Σd³ / (Σd²)^1.5, G1 = g1·√(n(n−1))/(n−2).
+ * @example skew([1, 2, 3, 10]) // => 1.7636326148...
+ */
+export function skew(x: Num): number {
+  const f = finite(x);
+  const n = f.length;
+  if (n < 3) return NaN;
+  const m = mean(f);
+  let s2 = 0;
+  let s3 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = f[i] - m;
+    s2 += d * d;
+    s3 += d * d * d;
+  }
+  const g1 = (Math.sqrt(n) * s3) / Math.pow(s2, 1.5);
+  return (g1 * Math.sqrt(n * (n - 1))) / (n - 2);
+}
+
+/**
+ * Excess kurtosis G2 (as COINr `kurt`, Excel KURT): NaN below 4 values.
+ * r = n·Σd⁴/(Σd²)², G2 = ((n+1)(r−3)+6)(n−1)/((n−2)(n−3)).
+ */
+export function kurt(x: Num): number {
+  const f = finite(x);
+  const n = f.length;
+  if (n < 4) return NaN;
+  const m = mean(f);
+  let s2 = 0;
+  let s4 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = f[i] - m;
+    const d2 = d * d;
+    s2 += d2;
+    s4 += d2 * d2;
+  }
+  const r = (n * s4) / (s2 * s2);
+  return (((n + 1) * (r - 3) + 6) * (n - 1)) / ((n - 2) * (n - 3));
+}
+
+/**
+ * Quantile, R type 7 (the R default), over non-missing values.
+ * @example quantile([1, 2, 3, 4], 0.5) // => 2.5
+ */
+export function quantile(x: Num, p: number): number {
+  const f = finite(x).sort();
+  return quantileSorted(f, p);
+}
+
+/** Type-7 quantile of an ascending, NaN-free array. */
+export function quantileSorted(f: Num, p: number): number {
+  const n = f.length;
+  if (n === 0) return NaN;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, n - 1);
+  return f[lo] + (h - lo) * (f[hi] - f[lo]);
+}
+
+/**
+ * Ranks where higher is better and ties share the best rank ("sport" ranking, R
+ * `rank(-x, ties.method = "min", na.last = "keep")`); NaN stays NaN.
+ * @example rankDescending([10, 30, 30, 20]) // => [4, 1, 1, 3]
+ */
+export function rankDescending(x: Num, out = new Float64Array(x.length)): Float64Array {
+  return rankMin(x, -1, out);
+}
+
+/**
+ * Ranks where lower values get rank 1, ties share the minimum rank (R `rank(x, ties.method = "min")`).
+ * @example rankAscending([10, 30, 30, 20]) // => [1, 3, 3, 2]
+ */
+export function rankAscending(x: Num, out = new Float64Array(x.length)): Float64Array {
+  return rankMin(x, 1, out);
+}
+
+function rankMin(x: Num, sign: 1 | -1, out: Float64Array): Float64Array {
+  const n = x.length;
+  const idx: number[] = [];
+  for (let i = 0; i < n; i++) if (!Number.isNaN(x[i])) idx.push(i);
+  idx.sort((a, b) => sign * (x[a] - x[b]));
+  out.fill(NaN);
+  for (let k = 0; k < idx.length; k++) {
+    const i = idx[k];
+    out[i] = k > 0 && x[idx[k - 1]] === x[i] ? out[idx[k - 1]] : k + 1;
+  }
+  return out;
+}
+
+/** Pearson correlation over pairwise-complete observations (NaN if fewer than 2 or zero variance). */
+export function pearson(x: Num, y: Num): number {
+  let n = 0, sx = 0, sy = 0;
+  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i]) && !Number.isNaN(y[i])) { n++; sx += x[i]; sy += y[i]; }
+  if (n < 2) return NaN;
+  const mx = sx / n, my = sy / n;
+  let sxy = 0, sxx = 0, syy = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (Number.isNaN(x[i]) || Number.isNaN(y[i])) continue;
+    const dx = x[i] - mx, dy = y[i] - my;
+    sxy += dx * dy; sxx += dx * dx; syy += dy * dy;
+  }
+  return sxx === 0 || syy === 0 ? NaN : sxy / Math.sqrt(sxx * syy);
+}
+
+/** Average ranks (ties averaged), ascending, NaN kept: used for Spearman correlation. */
+export function rankAverage(x: Num): Float64Array {
+  const n = x.length;
+  const idx: number[] = [];
+  for (let i = 0; i < n; i++) if (!Number.isNaN(x[i])) idx.push(i);
+  idx.sort((a, b) => x[a] - x[b]);
+  const out = new Float64Array(n).fill(NaN);
+  let k = 0;
+  while (k < idx.length) {
+    let e = k;
+    while (e + 1 < idx.length && x[idx[e + 1]] === x[idx[k]]) e++;
+    const r = (k + e) / 2 + 1;
+    for (let t = k; t <= e; t++) out[idx[t]] = r;
+    k = e + 1;
+  }
+  return out;
+}
+
+/** Spearman correlation over pairwise-complete observations (R `cor(method = "spearman", use = "pairwise")`). */
+export function spearman(x: Num, y: Num): number {
+  const keep: number[] = [];
+  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i]) && !Number.isNaN(y[i])) keep.push(i);
+  const xs = keep.map((i) => x[i]);
+  const ys = keep.map((i) => y[i]);
+  return pearson(rankAverage(xs), rankAverage(ys));
+}
