@@ -1,87 +1,125 @@
 /**
  * The build spec: an ordered list of steps, each `{ id, kind, options }` with plain-JSON options.
  * Methods are named data (discriminated unions on `method`) so a spec can be saved, diffed and replayed.
- * Defaults follow COINr 1.1.14 where COINr has one (see docs in each step module).
+ * One zod schema per option type gives validation (with located messages), the TypeScript types
+ * (`z.infer`) and the JSON Schema. Defaults follow COINr 1.1.14 where COINr has one (see each step module).
  */
+import { z } from 'zod';
+
+const num = z.number().refine(Number.isFinite, 'must be a finite number');
+const share = num.refine((v) => v >= 0 && v <= 1, 'must be between 0 and 1');
+const code = z.string().min(1);
+
+/** Add a `perIndicator` override map to every member of a method union. */
+function withPerIndicator<T extends z.ZodObject[]>(members: T, method: z.ZodType) {
+  const extended = members.map((m) => m.extend({ perIndicator: z.record(code, method).optional() }).strict());
+  return z.discriminatedUnion('method', extended as unknown as [z.ZodObject, ...z.ZodObject[]]);
+}
 
 // ---------- denominate ----------
-export interface DenominateOptions {
-  /** Per-indicator override `{ denominator, scaleFactor }`; default: the framework's `denominator`/`scaleFactor`. */
-  perIndicator?: Record<string, { denominator: string | null; scaleFactor?: number }>;
-}
+export const DenominateOptionsSchema = z.object({
+  /** Per-indicator override; default: the framework's `denominator`/`scaleFactor`. */
+  perIndicator: z.record(code, z.object({ denominator: code.nullable(), scaleFactor: num.optional() }).strict()).optional(),
+}).strict();
+export type DenominateOptions = z.infer<typeof DenominateOptionsSchema>;
 
 // ---------- screen ----------
-export interface ScreenOptions {
+export const ScreenOptionsSchema = z.object({
   /** `byNA` (default), `byZeros`, `byNAandZeros`, or `none`. */
-  by?: 'byNA' | 'byZeros' | 'byNAandZeros' | 'none';
+  by: z.enum(['byNA', 'byZeros', 'byNAandZeros', 'none']).optional(),
   /** Minimum share of available values per unit (COINr `dat_thresh`, default 2/3). */
-  dataThreshold?: number;
+  dataThreshold: share.optional(),
   /** Minimum share of non-zero values among available (COINr `nonzero_thresh`, default 0.05). */
-  nonZeroThreshold?: number;
+  nonZeroThreshold: share.optional(),
   /** Forced inclusions/exclusions, applied after the rule. */
-  force?: Array<{ unit: string; include: boolean }>;
-}
+  force: z.array(z.object({ unit: code, include: z.boolean() }).strict()).optional(),
+}).strict();
+export type ScreenOptions = z.infer<typeof ScreenOptionsSchema>;
 
 // ---------- impute ----------
-export type ImputeMethod =
-  | { method: 'none' }
-  | { method: 'mean' }
-  | { method: 'median' }
+const imputeMembers = [
+  z.object({ method: z.literal('none') }),
+  z.object({ method: z.literal('mean') }),
+  z.object({ method: z.literal('median') }),
   /** Mean/median within a unit group (a `units.csv` column); units with no group stay missing. */
-  | { method: 'groupMean'; group: string }
-  | { method: 'groupMedian'; group: string }
+  z.object({ method: z.literal('groupMean'), group: code }),
+  z.object({ method: z.literal('groupMedian'), group: code }),
   /** Row-wise within the indicators sharing a level-`parentLevel` ancestor (default 2); normalised first as COINr. */
+  z.object({ method: z.literal('rowMean'), parentLevel: z.number().int().min(2).optional(), normaliseFirst: z.boolean().optional() }),
+  z.object({ method: z.literal('rowMedian'), parentLevel: z.number().int().min(2).optional(), normaliseFirst: z.boolean().optional() }),
+  /** Panels: the latest earlier period's value (within `maxLag` periods if given). */
+  z.object({ method: z.literal('latest'), maxLag: z.number().int().min(1).optional() }),
+];
+export const ImputeMethodSchema = z.discriminatedUnion('method', imputeMembers.map((m) => m.strict()) as unknown as [z.ZodObject, ...z.ZodObject[]]);
+export type ImputeMethod =
+  | { method: 'none' } | { method: 'mean' } | { method: 'median' }
+  | { method: 'groupMean'; group: string } | { method: 'groupMedian'; group: string }
   | { method: 'rowMean'; parentLevel?: number; normaliseFirst?: boolean }
   | { method: 'rowMedian'; parentLevel?: number; normaliseFirst?: boolean }
-  /** Panels: the latest earlier period's value (within `maxLag` periods if given). */
   | { method: 'latest'; maxLag?: number };
-
+export const ImputeOptionsSchema = withPerIndicator(imputeMembers, ImputeMethodSchema);
 export type ImputeOptions = ImputeMethod & { perIndicator?: Record<string, ImputeMethod> };
 
 // ---------- treat ----------
-export type TreatFallback = 'logCT' | 'logCTPlus' | 'logCTOrig' | 'boxcox' | 'none';
-
-export interface TreatSpec {
+export const TreatFallbackSchema = z.enum(['logCT', 'logCTPlus', 'logCTOrig', 'boxcox', 'none']);
+export type TreatFallback = z.infer<typeof TreatFallbackSchema>;
+const treatFields = {
   /** `winsorise` (COINr default), `log` (natural log of all values, needs > 0), `boxcox`, or `none`. */
-  method?: 'winsorise' | 'log' | 'boxcox' | 'none';
+  method: z.enum(['winsorise', 'log', 'boxcox', 'none']).optional(),
   /** Maximum number of winsorised points (COINr default 5); `null` = unlimited. */
-  winmax?: number | null;
-  skewThreshold?: number;
-  kurtThreshold?: number;
+  winmax: z.number().int().min(0).nullable().optional(),
+  skewThreshold: num.optional(),
+  kurtThreshold: num.optional(),
   /** Winsorise up to winmax even if the column passes (COINr's intent; see COINr issue #53). */
-  forceWinsorise?: boolean;
+  forceWinsorise: z.boolean().optional(),
   /** Transform applied to the original column if winsorising fails (COINr `f2`, default `logCT`). */
-  fallback?: TreatFallback;
+  fallback: TreatFallbackSchema.optional(),
   /** Box–Cox lambda for `method: 'boxcox'` or `fallback: 'boxcox'`. */
-  lambda?: number;
-}
-
-export interface TreatOptions extends TreatSpec {
-  perIndicator?: Record<string, TreatSpec>;
-}
+  lambda: num.optional(),
+};
+export const TreatSpecSchema = z.object(treatFields).strict();
+export type TreatSpec = z.infer<typeof TreatSpecSchema>;
+export const TreatOptionsSchema = z.object({ ...treatFields, perIndicator: z.record(code, TreatSpecSchema).optional() }).strict();
+export type TreatOptions = z.infer<typeof TreatOptionsSchema>;
 
 // ---------- normalise ----------
+const range = z.tuple([num, num]).refine(([l, u]) => u > l, 'upper bound must exceed lower bound');
+const normaliseMembers = [
+  z.object({ method: z.literal('none') }),
+  z.object({ method: z.literal('minMax'), range: range.optional() }),
+  z.object({ method: z.literal('zScore'), mean: num.optional(), sd: num.refine((v) => v > 0, 'must be > 0').optional() }),
+  z.object({ method: z.literal('scaled'), lower: num, upper: num, scaleFactor: num.optional() }),
+  z.object({ method: z.literal('rank') }),
+  z.object({ method: z.literal('percentileRank') }),
+  z.object({ method: z.literal('borda') }),
+  /** Uses the framework `target` unless given; `cap` at 1 (times `scale`). */
+  z.object({ method: z.literal('distanceToTarget'), target: num.optional(), cap: z.boolean().optional(), scale: num.optional() }),
+  z.object({ method: z.literal('distanceToMax'), scale: num.optional() }),
+  z.object({ method: z.literal('distanceToReference'), reference: code, cap: z.boolean().optional(), scale: num.optional() }),
+  /** Uses framework `goalposts` unless given. */
+  z.object({ method: z.literal('goalposts'), lower: num.optional(), upper: num.optional(), scale: num.optional(), truncate: z.boolean().optional() }),
+  z.object({ method: z.literal('fractionOfMax'), scale: num.optional() }),
+];
+export const NormaliseMethodSchema = z.discriminatedUnion('method', normaliseMembers.map((m) => m.strict()) as unknown as [z.ZodObject, ...z.ZodObject[]]);
 export type NormaliseMethod =
   | { method: 'none' }
   | { method: 'minMax'; range?: [number, number] }
   | { method: 'zScore'; mean?: number; sd?: number }
   | { method: 'scaled'; lower: number; upper: number; scaleFactor?: number }
-  | { method: 'rank' }
-  | { method: 'percentileRank' }
-  | { method: 'borda' }
-  /** Uses the framework `target` unless given; `cap` at 1 (times `scale`). */
+  | { method: 'rank' } | { method: 'percentileRank' } | { method: 'borda' }
   | { method: 'distanceToTarget'; target?: number; cap?: boolean; scale?: number }
   | { method: 'distanceToMax'; scale?: number }
   | { method: 'distanceToReference'; reference: string; cap?: boolean; scale?: number }
-  /** Uses framework `goalposts` unless given. */
   | { method: 'goalposts'; lower?: number; upper?: number; scale?: number; truncate?: boolean }
   | { method: 'fractionOfMax'; scale?: number };
-
+export const NormaliseOptionsSchema = withPerIndicator(normaliseMembers, NormaliseMethodSchema);
 export type NormaliseOptions = NormaliseMethod & { perIndicator?: Record<string, NormaliseMethod> };
 
 // ---------- weight ----------
-export type AhpVariant = 'eigenvector' | 'geometricMean' | 'columnNormalised';
-export type RiTable = 'saaty' | 'chinese';
+export const AhpVariantSchema = z.enum(['eigenvector', 'geometricMean', 'columnNormalised']);
+export type AhpVariant = z.infer<typeof AhpVariantSchema>;
+export const RiTableSchema = z.enum(['saaty', 'chinese']);
+export type RiTable = z.infer<typeof RiTableSchema>;
 
 export type ObjectiveWeightMethod =
   | { method: 'entropy'; shift?: 'none' | 'add1e-4' | 'affine0.01' }
@@ -101,36 +139,65 @@ export type WeightMethod =
   /** w = α·subjective + (1−α)·objective (additive) or ∝ subjective·objective (multiplicative). */
   | { method: 'combined'; subjective: WeightMethod; objective: WeightMethod; alpha?: number; rule?: 'additive' | 'multiplicative' };
 
-export interface WeightOptions {
+const scope = z.enum(['withinParent', 'level']).optional();
+export const WeightMethodSchema: z.ZodType<WeightMethod> = z.lazy(() => z.discriminatedUnion('method', [
+  z.object({ method: z.literal('equal') }).strict(),
+  z.object({ method: z.literal('manual'), weights: z.record(code, num) }).strict(),
+  z.object({ method: z.literal('ahp'), matrices: z.record(code, z.object({ codes: z.array(code), matrix: z.array(z.array(num)) }).strict()), variant: AhpVariantSchema.optional(), riTable: RiTableSchema.optional() }).strict(),
+  z.object({ method: z.literal('entropy'), shift: z.enum(['none', 'add1e-4', 'affine0.01']).optional(), scope }).strict(),
+  z.object({ method: z.literal('critic'), scope }).strict(),
+  z.object({ method: z.literal('cv'), scope }).strict(),
+  z.object({ method: z.literal('sd'), scope }).strict(),
+  z.object({ method: z.literal('pca'), variant: z.enum(['oecd', 'coinrPc1']).optional(), scope }).strict(),
+  z.object({ method: z.literal('optimised'), target: z.record(code, num).optional(), tolerance: num.optional(), maxIterations: z.number().int().min(1).optional() }).strict(),
+  z.object({ method: z.literal('combined'), subjective: WeightMethodSchema, objective: WeightMethodSchema, alpha: share.optional(), rule: z.enum(['additive', 'multiplicative']).optional() }).strict(),
+])) as z.ZodType<WeightMethod>;
+
+export const WeightOptionsSchema = z.object({
   /** Which level's weights to set (1 = indicators). */
-  level: number;
-  weighting: WeightMethod;
-}
+  level: z.number().int().min(1),
+  weighting: WeightMethodSchema,
+}).strict();
+export interface WeightOptions { level: number; weighting: WeightMethod }
 
 // ---------- aggregate ----------
-export type AggregationMethod =
-  | { method: 'arithmetic' }
-  | { method: 'geometric' }
-  | { method: 'harmonic' }
-  | { method: 'generalised'; p: number }
+export const AggregationMethodSchema = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('arithmetic') }).strict(),
+  z.object({ method: z.literal('geometric') }).strict(),
+  z.object({ method: z.literal('harmonic') }).strict(),
+  z.object({ method: z.literal('generalised'), p: num.refine((p) => p !== 0, 'p = 0 is the geometric mean: use method geometric') }).strict(),
   /** Mazziotta–Pareto: `sign: '-'` penalises unbalance for positive phenomena (default). */
-  | { method: 'mpi'; sign?: '-' | '+' }
-  | { method: 'topsis'; normalisation?: 'vector' | 'none' }
-  | { method: 'bod' }
-  | { method: 'copeland' };
+  z.object({ method: z.literal('mpi'), sign: z.enum(['-', '+']).optional() }).strict(),
+  z.object({ method: z.literal('topsis'), normalisation: z.enum(['vector', 'none']).optional() }).strict(),
+  z.object({ method: z.literal('bod') }).strict(),
+  z.object({ method: z.literal('copeland') }).strict(),
+]);
+export type AggregationMethod = z.infer<typeof AggregationMethodSchema>;
 
-export interface AggregateLevelSpec {
-  aggregation?: AggregationMethod;
+export const AggregateLevelSpecSchema = z.object({
+  aggregation: AggregationMethodSchema.optional(),
   /** A unit's aggregate is missing when (available components / group size) < dataThreshold. */
-  dataThreshold?: number;
-}
+  dataThreshold: share.optional(),
+}).strict();
+export type AggregateLevelSpec = z.infer<typeof AggregateLevelSpecSchema>;
 
-export interface AggregateOptions extends AggregateLevelSpec {
+export const AggregateOptionsSchema = AggregateLevelSpecSchema.extend({
   /** Per-level overrides keyed by the level being produced (2 … top). */
-  levels?: Record<string, AggregateLevelSpec>;
-}
+  levels: z.record(z.string().regex(/^\d+$/, 'a level number'), AggregateLevelSpecSchema).optional(),
+}).strict();
+export type AggregateOptions = z.infer<typeof AggregateOptionsSchema>;
 
 // ---------- the spec ----------
+const stepId = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'letters, digits, _ or -, starting with a letter');
+export const StepSpecSchema = z.discriminatedUnion('kind', [
+  z.object({ id: stepId, kind: z.literal('denominate'), options: DenominateOptionsSchema.optional() }).strict(),
+  z.object({ id: stepId, kind: z.literal('screen'), options: ScreenOptionsSchema.optional() }).strict(),
+  z.object({ id: stepId, kind: z.literal('impute'), options: ImputeOptionsSchema.optional() }).strict(),
+  z.object({ id: stepId, kind: z.literal('treat'), options: TreatOptionsSchema.optional() }).strict(),
+  z.object({ id: stepId, kind: z.literal('normalise'), options: NormaliseOptionsSchema.optional() }).strict(),
+  z.object({ id: stepId, kind: z.literal('weight'), options: WeightOptionsSchema }).strict(),
+  z.object({ id: stepId, kind: z.literal('aggregate'), options: AggregateOptionsSchema.optional() }).strict(),
+]);
 export type StepSpec =
   | { id: string; kind: 'denominate'; options?: DenominateOptions }
   | { id: string; kind: 'screen'; options?: ScreenOptions }
@@ -139,16 +206,16 @@ export type StepSpec =
   | { id: string; kind: 'normalise'; options?: NormaliseOptions }
   | { id: string; kind: 'weight'; options: WeightOptions }
   | { id: string; kind: 'aggregate'; options?: AggregateOptions };
-
 export type StepKind = StepSpec['kind'];
 
-export interface BuildSpec {
+export const BuildSpecSchema = z.object({
   /** Spec format version. */
-  version: 1;
-  steps: StepSpec[];
+  version: z.literal(1).default(1),
+  steps: z.array(StepSpecSchema),
   /** Seed for anything random in the build (recorded even if unused). */
-  seed?: number;
-}
+  seed: z.number().int().optional(),
+}).strict();
+export interface BuildSpec { version: 1; steps: StepSpec[]; seed?: number }
 
 /** COINr's default ASEM build (`build_example_coin()`), as a cityindex spec. */
 export const COINR_EXAMPLE_SPEC: BuildSpec = {
