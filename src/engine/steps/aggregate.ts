@@ -1,0 +1,269 @@
+/**
+ * Aggregate step (COINr 1.1.14 `Aggregate`, R/aggregate.R): bottom-up, one level at a time — level k
+ * from the level k−1 scores, grouped by `parent` — with the framework node weights, a method and a
+ * data-availability threshold per level (`levels` keyed by the level produced).
+ *
+ * Output columns (COINr's "Aggregated" order): the input columns, then the level-2 codes in alphabetical
+ * order, then level 3 alphabetical, …, then the index. Alphabetical = case-insensitive, ties by code
+ * point (R's `tapply` factor order for ordinary codes).
+ *
+ * Methods: row-wise means (arithmetic — the COINr default, with re-weighting over available values —,
+ * geometric, harmonic, generalised) and whole-group methods on the group's units × components matrix
+ * (Mazziotta–Pareto, TOPSIS, benefit of the doubt, Copeland). Negative weights are allowed only for the
+ * arithmetic mean. Values outside a method's domain (zero or negative values for the geometric mean …)
+ * are one `CityIndexError` listing every unit and component — never a NaN.
+ */
+import { CityIndexError, type Issue } from '../core/errors.ts';
+import { createDataset, type Dataset } from '../core/dataset.ts';
+import { topLevel, type Framework, type FrameworkNode } from '../core/framework.ts';
+import type { AggregateLevelSpec, AggregateOptions, AggregationMethod } from '../build/spec.ts';
+import type { StepInput, StepOutput } from '../build/step.ts';
+import { arithmeticMean } from '../aggregate/arithmetic.ts';
+import { geometricMean } from '../aggregate/geometric.ts';
+import { harmonicMean } from '../aggregate/harmonic.ts';
+import { generalisedMean, generalisedMeanProblem } from '../aggregate/generalised.ts';
+import { mpi } from '../aggregate/mpi.ts';
+import { topsis } from '../aggregate/topsis.ts';
+import { benefitOfDoubt } from '../aggregate/bod.ts';
+import { copeland } from '../aggregate/copeland.ts';
+
+/** What happened in one group (one parent). */
+export interface AggregateGroupDiagnostics {
+  /** The parent's code (the column produced). */
+  code: string;
+  /** Components aggregated (children present in the data), in framework order. */
+  children: string[];
+  /** Their framework weights (as given; methods rescale them). */
+  weights: number[];
+  /** Units set missing because too few components were available (`dataThreshold`). */
+  belowThreshold: string[];
+  /** Units with a missing component that a complete-case method (TOPSIS, BoD) scored as missing. */
+  incomplete: string[];
+  /** BoD: number of units at the frontier (score 1) and each unit's optimal weights. */
+  bod?: { nAtFrontier: number; weights: Record<string, Record<string, number>> };
+}
+
+export interface AggregateLevelDiagnostics {
+  /** The level produced (2 … top). */
+  level: number;
+  aggregation: AggregationMethod;
+  dataThreshold: number | null;
+  groups: AggregateGroupDiagnostics[];
+}
+
+export interface AggregateDiagnostics {
+  levels: AggregateLevelDiagnostics[];
+  /** Aggregates not produced because none of their children has data (e.g. all `not_collected`). */
+  skipped: string[];
+  warnings: Issue[];
+}
+
+/** Result of aggregating one group matrix. */
+export interface GroupAggregation {
+  scores: Float64Array;
+  bod?: { nAtFrontier: number; weights: Float64Array };
+}
+
+const DEFAULT_AGGREGATION: AggregationMethod = { method: 'arithmetic' };
+
+/**
+ * Aggregate one group: `x` is the units × components matrix (column-major `x[j*m + i]`), `weights`
+ * one per component. Row-wise means skip missing values; TOPSIS and BoD score incomplete units as NaN.
+ * Domain checks with unit and component names are done by `aggregateStep`; here kernel errors propagate.
+ * @example aggregateGroup({ method: 'arithmetic' }, Float64Array.from([1, 2, 3, 4]), 2, 2, [1, 1]).scores // => Float64Array [2, 3]
+ */
+export function aggregateGroup(method: AggregationMethod, x: Float64Array, m: number, n: number, weights: ArrayLike<number>): GroupAggregation {
+  const rowWise = (f: (row: Float64Array, w: ArrayLike<number>) => number): GroupAggregation => {
+    const row = new Float64Array(n);
+    const scores = new Float64Array(m);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) row[j] = x[j * m + i];
+      scores[i] = f(row, weights);
+    }
+    return { scores };
+  };
+  switch (method.method) {
+    case 'arithmetic': return rowWise(arithmeticMean);
+    case 'geometric': return rowWise(geometricMean);
+    case 'harmonic': return rowWise(harmonicMean);
+    case 'generalised': return rowWise((r, w) => generalisedMean(r, w, method.p));
+    case 'mpi': return { scores: mpi(x, m, n, weights, { sign: method.sign ?? '-' }).scores };
+    case 'topsis': return { scores: topsis(x, m, n, weights, new Array<number>(n).fill(1), { normalisation: method.normalisation ?? 'vector' }).closeness };
+    case 'bod': {
+      const r = benefitOfDoubt(x, m, n);
+      return { scores: r.scores, bod: { nAtFrontier: r.nAtFrontier, weights: r.weights } };
+    }
+    case 'copeland': return { scores: copeland(x, m, n, weights) };
+    default: {
+      const never: never = method;
+      throw new CityIndexError({ code: 'E_METHOD', message: `unknown aggregation method "${(never as { method: string }).method}"`, field: 'aggregation.method', expected: 'arithmetic | geometric | harmonic | generalised | mpi | topsis | bod | copeland' });
+    }
+  }
+}
+
+/** Why value v cannot enter `method`, or null. */
+function domainProblem(method: AggregationMethod, v: number): { code: string; message: string; expected: string } | null {
+  switch (method.method) {
+    case 'geometric':
+      return v <= 0 ? { code: 'E_GMEAN_NONPOSITIVE', message: 'the geometric mean needs values > 0 (min–max onto [0, 100] gives zeros: use a range such as [1, 100])', expected: '> 0' } : null;
+    case 'harmonic':
+      return v <= 0 ? { code: 'E_HMEAN_NONPOSITIVE', message: 'the harmonic mean needs values > 0', expected: '> 0' } : null;
+    case 'generalised': {
+      const p = generalisedMeanProblem(v, method.p);
+      return p ? { code: 'E_GENMEAN_DOMAIN', message: p, expected: method.p < 0 ? '> 0' : '≥ 0' } : null;
+    }
+    case 'bod':
+      return v < 0 ? { code: 'E_BOD_NEGATIVE', message: 'benefit of the doubt needs values ≥ 0', expected: '≥ 0' } : null;
+    default:
+      return null;
+  }
+}
+
+/** Case-insensitive, then code-point order (R's factor order for ordinary codes). */
+export function compareCodes(a: string, b: string): number {
+  const la = a.toLowerCase();
+  const lb = b.toLowerCase();
+  if (la !== lb) return la < lb ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function levelSpec(options: AggregateOptions | undefined, level: number): { aggregation: AggregationMethod; dataThreshold: number | null } {
+  const per: AggregateLevelSpec | undefined = options?.levels?.[String(level)];
+  return {
+    aggregation: per?.aggregation ?? options?.aggregation ?? DEFAULT_AGGREGATION,
+    dataThreshold: per?.dataThreshold ?? options?.dataThreshold ?? null,
+  };
+}
+
+/**
+ * The aggregate step: every level from 2 to the index, with per-level method and threshold.
+ * @example aggregateStep({ dataset: normalised, framework, units }).dataset.codes.at(-1) // => 'Index'
+ */
+export function aggregateStep(input: StepInput, options?: AggregateOptions): StepOutput<AggregateDiagnostics> {
+  const { dataset, framework } = input;
+  const m = dataset.unitCodes.length;
+  const aggregateCodes = new Set(framework.nodes.filter((nd) => nd.kind === 'aggregate').map((nd) => nd.code));
+  const warnings: Issue[] = [];
+  const keptCodes: string[] = [];
+  const columns = new Map<string, Float64Array>();
+  dataset.codes.forEach((c, j) => {
+    if (aggregateCodes.has(c)) {
+      warnings.push({ code: 'W_RECOMPUTED', message: `input column "${c}" is an aggregate and is recomputed`, indicator: c, severity: 'warning' });
+      return;
+    }
+    keptCodes.push(c);
+    columns.set(c, dataset.values.subarray(j * m, (j + 1) * m));
+  });
+  const top = topLevel(framework);
+  const levels: AggregateLevelDiagnostics[] = [];
+  const skipped: string[] = [];
+  const produced: string[] = [];
+  const childrenOf = new Map<string, FrameworkNode[]>();
+  for (const nd of framework.nodes) {
+    if (nd.parent === null) continue;
+    const list = childrenOf.get(nd.parent) ?? [];
+    list.push(nd);
+    childrenOf.set(nd.parent, list);
+  }
+  for (let level = 2; level <= top; level++) {
+    const spec = levelSpec(options, level);
+    const method = spec.aggregation;
+    const parents = framework.nodes.filter((nd) => nd.level === level && nd.kind === 'aggregate').map((nd) => nd.code).sort(compareCodes);
+    const groups: AggregateGroupDiagnostics[] = [];
+    const issues: Issue[] = [];
+    const results: Array<[string, Float64Array]> = [];
+    for (const parent of parents) {
+      const kids = (childrenOf.get(parent) ?? []).filter((k) => columns.has(k.code));
+      if (kids.length === 0) {
+        skipped.push(parent);
+        warnings.push({ code: 'W_EMPTY_AGGREGATE', message: `aggregate "${parent}" has no component with data and is not produced`, indicator: parent, severity: 'warning' });
+        continue;
+      }
+      const n = kids.length;
+      const weights = kids.map((k) => k.weight);
+      const x = new Float64Array(m * n);
+      kids.forEach((k, j) => x.set(columns.get(k.code)!, j * m));
+      const before = issues.length;
+      if (method.method !== 'arithmetic') {
+        kids.forEach((k) => {
+          if (k.weight < 0) issues.push({ code: 'E_NEGATIVE_WEIGHT', message: `weight ${k.weight} of "${k.code}" (in "${parent}") is negative; only the arithmetic mean accepts negative weights`, indicator: k.code, field: 'weight', expected: '≥ 0' });
+        });
+      }
+      if (weights.reduce((a, b) => a + b, 0) === 0 && method.method !== 'bod') {
+        issues.push({ code: 'E_WEIGHT_SUM', message: `the weights of the components of "${parent}" sum to 0`, indicator: parent, field: 'weight', expected: 'a non-zero weight sum' });
+      }
+      for (let j = 0; j < n; j++) {
+        for (let i = 0; i < m; i++) {
+          const v = x[j * m + i];
+          if (Number.isNaN(v)) continue;
+          const p = domainProblem(method, v);
+          if (p) issues.push({ code: p.code, message: `"${parent}" (${method.method}): ${kids[j].code} = ${v} for unit ${dataset.unitCodes[i]}; ${p.message}`, unit: dataset.unitCodes[i], indicator: kids[j].code, expected: p.expected });
+        }
+      }
+      if (issues.length > before) continue;
+      let agg: GroupAggregation;
+      try {
+        agg = aggregateGroup(method, x, m, n, weights);
+      } catch (e) {
+        if (e instanceof CityIndexError) {
+          issues.push(...e.issues.map((iss) => ({ ...iss, indicator: iss.indicator ?? parent, message: `"${parent}" (${method.method}): ${iss.message}` })));
+          continue;
+        }
+        throw e;
+      }
+      const scores = agg.scores;
+      const belowThreshold: string[] = [];
+      const incomplete: string[] = [];
+      for (let i = 0; i < m; i++) {
+        let avail = 0;
+        for (let j = 0; j < n; j++) if (!Number.isNaN(x[j * m + i])) avail++;
+        if (spec.dataThreshold !== null && avail / n < spec.dataThreshold) {
+          if (avail > 0) belowThreshold.push(dataset.unitCodes[i]);
+          scores[i] = NaN;
+        } else if (avail > 0 && avail < n && (method.method === 'topsis' || method.method === 'bod')) {
+          incomplete.push(dataset.unitCodes[i]);
+        }
+      }
+      if (incomplete.length) {
+        warnings.push({ code: 'W_INCOMPLETE', message: `"${parent}" (${method.method}) needs complete data: ${incomplete.length} unit(s) with a missing component are missing (${incomplete.join(', ')}); impute first`, indicator: parent, severity: 'warning' });
+      }
+      const g: AggregateGroupDiagnostics = { code: parent, children: kids.map((k) => k.code), weights, belowThreshold, incomplete };
+      if (agg.bod) {
+        const w: Record<string, Record<string, number>> = {};
+        for (let i = 0; i < m; i++) {
+          if (Number.isNaN(agg.bod.weights[i])) continue;
+          const row: Record<string, number> = {};
+          kids.forEach((k, j) => { row[k.code] = agg.bod!.weights[j * m + i]; });
+          w[dataset.unitCodes[i]] = row;
+        }
+        g.bod = { nAtFrontier: agg.bod.nAtFrontier, weights: w };
+        if (agg.bod.nAtFrontier > 1) {
+          warnings.push({ code: 'W_BOD_FRONTIER', message: `"${parent}" (bod): ${agg.bod.nAtFrontier} units reach the frontier (score 1); they cannot be told apart`, indicator: parent, severity: 'warning' });
+        }
+      }
+      groups.push(g);
+      results.push([parent, scores]);
+    }
+    if (issues.length) throw new CityIndexError(issues);
+    for (const [code, scores] of results) {
+      columns.set(code, scores);
+      produced.push(code);
+    }
+    levels.push({ level, aggregation: method, dataThreshold: spec.dataThreshold, groups });
+  }
+  const codes = [...keptCodes, ...produced];
+  const values = new Float64Array(m * codes.length);
+  codes.forEach((c, j) => values.set(columns.get(c)!, j * m));
+  const out: Dataset = createDataset(dataset.unitCodes, codes, values);
+  return { dataset: out, diagnostics: { levels, skipped, warnings } };
+}
+
+/** The framework node of each produced aggregate, in output order (for callers labelling columns). */
+export function aggregateOrder(framework: Framework): string[] {
+  const top = topLevel(framework);
+  const out: string[] = [];
+  for (let level = 2; level <= top; level++) {
+    out.push(...framework.nodes.filter((nd) => nd.level === level && nd.kind === 'aggregate').map((nd) => nd.code).sort(compareCodes));
+  }
+  return out;
+}
