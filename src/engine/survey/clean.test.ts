@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { cleanResponses } from './clean.ts';
+import { tableOf, type RowSpec } from './test-helpers.ts';
+import { DONT_KNOW } from './types.ts';
+
+const grid = (v: number[]): Record<string, number> => Object.fromEntries(v.map((x, k) => [`q${k + 1}`, x]));
+
+describe('cleanResponses', () => {
+  const rows: RowSpec[] = [
+    { id: 'a', duration: 300, submittedAt: '2020-05-30', items: { ...grid([1, 2, 3, 4, 5, 4]), attn: 4 } }, // ok
+    { id: 'b', city: null, duration: 300, items: { ...grid([1, 2, 3, 4, 5, 3]), attn: 4 } }, // missing city
+    { id: 'a', duration: 300, items: { ...grid([2, 2, 3, 4, 5, 4]), attn: 4 } }, // duplicate id of row 2
+    { id: 'c', duration: 300, items: { ...grid([1, 2, 3, 4, 5, 4]), attn: 4 } }, // same answers as row 2
+    { id: 'd', duration: 300, items: { ...grid([1, 3, 3, 4, 5, 4]), attn: 2 } }, // failed attention check
+    { id: 'e', duration: 40, items: { ...grid([1, 3, 3, 3, 5, 4]), attn: 4 } }, // speeder (< max(60, 0.3·300))
+    { id: 'f', duration: 300, items: { ...grid([3, 3, 3, 3, 3, DONT_KNOW]), attn: 4 } }, // straight-liner on 5 answered
+    { id: 'g', duration: 300, submittedAt: '2020-06-02', items: { ...grid([2, 3, 3, 4, 5, 4]), attn: 4 } }, // later than h → over quota
+    { id: 'h', duration: 300, submittedAt: '2020-06-01', items: { ...grid([2, 3, 4, 4, 5, 4]), attn: 4 } },
+    { id: 'i', city: '999999', duration: 300, items: { ...grid([2, 3, 4, 4, 5, 1]), attn: 4 } }, // not a surveyed city
+  ];
+  const table = tableOf(rows);
+  const res = cleanResponses(table, {
+    speeders: { minSeconds: 60, minFractionOfMedian: 0.3 },
+    straightLining: { minItems: 5 },
+    attentionChecks: [{ item: 'attn', expected: 4 }],
+    quota: { perCity: 2 },
+  }, { cities: ['110100'], items: ['q1', 'q2', 'q3', 'q4', 'q5', 'q6'] });
+
+  it('removes each problem response once, with the first rule that catches it and its source row', () => {
+    const byRow = Object.fromEntries(res.removed.map((r) => [r.row, r.reason]));
+    // source rows are index + 2 (header = row 1)
+    expect(byRow).toEqual({ 3: 'missingCity', 4: 'duplicate', 5: 'duplicate', 6: 'attention', 7: 'speeder', 8: 'straightLiner', 9: 'overQuota', 11: 'missingCity' });
+    expect(res.kept).toBe(2);
+    expect([...res.keep]).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 1, 0]);
+    expect(res.counts).toEqual({ missingCity: 2, duplicate: 2, attention: 1, speeder: 1, straightLiner: 1, overQuota: 1 });
+    // median duration of all 10 = 300 → threshold max(60, 90) = 90 s
+    expect(res.speederSeconds).toBe(90);
+    expect(res.removed.find((r) => r.row === 4)!.detail).toMatch(/row 2/);
+  });
+
+  it('reports per city and keeps the earliest submissions under the quota', () => {
+    const bj = res.perCity.find((c) => c.city === '110100')!;
+    expect(bj).toMatchObject({ received: 8, kept: 2 });
+    expect(res.perCity.find((c) => c.city === '999999')!.removed.missingCity).toBe(1);
+    // row 10 (h, 06-01) kept over row 9 (g, 06-02) although g comes first in the file
+    expect(res.keep[8]).toBe(1);
+  });
+
+  it('turns every rule off', () => {
+    const off = cleanResponses(table, { duplicates: [], speeders: null, straightLining: null, quota: null });
+    expect(off.counts).toEqual({ missingCity: 1, duplicate: 0, attention: 0, speeder: 0, straightLiner: 0, overQuota: 0 });
+  });
+
+  it('warns about a missing attention-check column instead of crashing', () => {
+    const r = cleanResponses(table, { attentionChecks: [{ item: 'nope', expected: 1 }] });
+    expect(r.warnings[0]).toMatchObject({ code: 'W_ATTENTION_ITEM', column: 'nope' });
+  });
+});

@@ -1,0 +1,214 @@
+/**
+ * Cleaning of resident responses, with a report of what was removed and why. Rules run in a fixed order
+ * and each removed response carries the first rule that removed it:
+ * missing city → duplicate → failed attention check → speeder → straight-liner → over quota.
+ * References: AAPOR "Best practices for survey research" (data quality checks); Leiner 2019
+ * (Survey Research Methods 13(3)) on speeders as a share of median completion time.
+ */
+import type { Issue } from '../core/errors.ts';
+import { quantileSorted } from '../stats/descriptive.ts';
+import { DONT_KNOW, type CleaningRules, type ResponseTable } from './types.ts';
+
+export type CleaningReason = 'missingCity' | 'duplicate' | 'attention' | 'speeder' | 'straightLiner' | 'overQuota';
+
+export const CLEANING_REASONS: readonly CleaningReason[] = ['missingCity', 'duplicate', 'attention', 'speeder', 'straightLiner', 'overQuota'];
+
+export interface RemovedResponse {
+  /** Row in the source file (1-based). */
+  row: number;
+  id: string | null;
+  city: string | null;
+  reason: CleaningReason;
+  detail: string;
+}
+
+export interface CleaningResult {
+  /** 1 = kept, 0 = removed; one entry per respondent of the input table. */
+  keep: Uint8Array;
+  removed: RemovedResponse[];
+  counts: Record<CleaningReason, number>;
+  received: number;
+  kept: number;
+  /** Per city (cities of kept or removed responses with an adcode), sorted by adcode. */
+  perCity: Array<{ city: string; received: number; kept: number; removed: Record<CleaningReason, number> }>;
+  /** The speeder threshold actually used (seconds) and the median completion time it came from. */
+  speederSeconds: number;
+  medianDuration: number;
+  warnings: Issue[];
+}
+
+export interface CleanOptions {
+  /** Valid city adcodes (e.g. the surveyed cities); a response from any other city counts as "missing city". Default: any non-empty adcode. */
+  cities?: readonly string[];
+  /** Items used for straight-lining and answer duplicates when the rules name none (usually every indicator item). */
+  items?: readonly string[];
+}
+
+const emptyCounts = (): Record<CleaningReason, number> => ({ missingCity: 0, duplicate: 0, attention: 0, speeder: 0, straightLiner: 0, overQuota: 0 });
+
+/**
+ * Apply the cleaning rules. Pure: returns a keep mask and the report; the table is not changed.
+ * @example cleanResponses(table, { speeders: { minSeconds: 60 } }).counts.speeder // => number of responses under 60 s
+ */
+export function cleanResponses(table: ResponseTable, rules: CleaningRules, options: CleanOptions = {}): CleaningResult {
+  const n = table.n;
+  const keep = new Uint8Array(n).fill(1);
+  const removed: RemovedResponse[] = [];
+  const counts = emptyCounts();
+  const warnings: Issue[] = [];
+  const remove = (i: number, reason: CleaningReason, detail: string): void => {
+    keep[i] = 0;
+    counts[reason]++;
+    removed.push({ row: table.sourceRow[i], id: table.id[i], city: table.city[i], reason, detail });
+  };
+  const answerItems = options.items ?? Object.keys(table.items);
+
+  // 1. missing or unknown city
+  const valid = options.cities ? new Set(options.cities) : null;
+  for (let i = 0; i < n; i++) {
+    const c = table.city[i];
+    if (c === null || c === '') remove(i, 'missingCity', 'no city adcode');
+    else if (valid && !valid.has(c)) remove(i, 'missingCity', `adcode ${c} is not a surveyed city`);
+  }
+
+  // 2. duplicates (first occurrence kept)
+  const by = rules.duplicates ?? ['id', 'answers'];
+  if (by.includes('id')) {
+    const seen = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const id = table.id[i];
+      if (!keep[i] || id === null || id === '') continue;
+      const first = seen.get(id);
+      if (first === undefined) seen.set(id, i);
+      else remove(i, 'duplicate', `same respondent id "${id}" as row ${table.sourceRow[first]}`);
+    }
+  }
+  if (by.includes('answers') && answerItems.length > 0) {
+    const cols = answerItems.map((it) => table.items[it]).filter((c): c is Float64Array => c !== undefined);
+    const seen = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      if (!keep[i]) continue;
+      let key = table.city[i] ?? '';
+      let answered = 0;
+      for (let j = 0; j < cols.length; j++) {
+        const v = cols[j][i];
+        if (!Number.isNaN(v)) answered++;
+        key += ',' + (v === DONT_KNOW ? 'dk' : Number.isNaN(v) ? '' : v);
+      }
+      if (answered === 0) continue;
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, i);
+      else remove(i, 'duplicate', `same city and answers as row ${table.sourceRow[first]}`);
+    }
+  }
+
+  // 3. attention checks
+  const checks = rules.attentionChecks ?? [];
+  if (checks.length > 0) {
+    const maxFail = rules.maxAttentionFailures ?? 0;
+    const cols = checks.map((c) => {
+      const col = table.items[c.item];
+      if (!col) warnings.push({ code: 'W_ATTENTION_ITEM', message: `attention-check item "${c.item}" is not in the responses; check skipped`, file: table.file, column: c.item, severity: 'warning' });
+      return { col, expected: Array.isArray(c.expected) ? c.expected : [c.expected], item: c.item };
+    });
+    for (let i = 0; i < n; i++) {
+      if (!keep[i]) continue;
+      const failed: string[] = [];
+      for (const c of cols) if (c.col && !c.expected.includes(c.col[i])) failed.push(`${c.item}=${fmt(c.col[i])} (expected ${c.expected.join(' or ')})`);
+      if (failed.length > maxFail) remove(i, 'attention', `failed attention check ${failed.join('; ')}`);
+    }
+  }
+
+  // 4. speeders
+  let speederSeconds = 0;
+  let medianDuration = NaN;
+  const sp = rules.speeders;
+  if (sp) {
+    const known: number[] = [];
+    for (let i = 0; i < n; i++) if (Number.isFinite(table.duration[i])) known.push(table.duration[i]);
+    medianDuration = known.length ? quantileSorted(Float64Array.from(known).sort(), 0.5) : NaN;
+    speederSeconds = Math.max(sp.minSeconds ?? 0, sp.minFractionOfMedian !== undefined && Number.isFinite(medianDuration) ? sp.minFractionOfMedian * medianDuration : 0);
+    if (known.length < n) warnings.push({ code: 'W_NO_DURATION', message: `${n - known.length} responses have no completion time; they are not checked for speeding`, file: table.file, severity: 'warning' });
+    for (let i = 0; i < n; i++) {
+      const d = table.duration[i];
+      if (keep[i] && Number.isFinite(d) && d < speederSeconds) remove(i, 'speeder', `completed in ${round(d)} s, under ${round(speederSeconds)} s`);
+    }
+  }
+
+  // 5. straight-liners
+  const sl = rules.straightLining;
+  if (sl) {
+    const items = sl.items ?? answerItems;
+    const minItems = sl.minItems ?? 6;
+    const cols = items.map((it) => table.items[it]).filter((c): c is Float64Array => c !== undefined);
+    for (let i = 0; i < n; i++) {
+      if (!keep[i]) continue;
+      let first = NaN;
+      let m = 0;
+      let same = true;
+      for (let j = 0; j < cols.length && same; j++) {
+        const v = cols[j][i];
+        if (Number.isNaN(v) || v === DONT_KNOW) continue;
+        if (m === 0) first = v;
+        else if (v !== first) same = false;
+        m++;
+      }
+      if (same && m >= minItems) remove(i, 'straightLiner', `same answer ${fmt(first)} to all ${m} answered grid items`);
+    }
+  }
+
+  // 6. over quota
+  const quota = rules.quota;
+  if (quota) {
+    const byCity = new Map<string, number[]>();
+    for (let i = 0; i < n; i++) {
+      if (!keep[i]) continue;
+      const c = table.city[i]!;
+      let list = byCity.get(c);
+      if (!list) byCity.set(c, (list = []));
+      list.push(i);
+    }
+    const bySubmitted = (quota.order ?? 'submittedAt') === 'submittedAt';
+    for (const [city, list] of byCity) {
+      if (list.length <= quota.perCity) continue;
+      if (bySubmitted) {
+        list.sort((a, b) => {
+          const sa = table.submittedAt[a];
+          const sb = table.submittedAt[b];
+          if (sa === sb) return a - b;
+          if (sa === null) return 1;
+          if (sb === null) return -1;
+          return sa < sb ? -1 : 1;
+        });
+      }
+      for (let k = quota.perCity; k < list.length; k++) remove(list[k], 'overQuota', `city ${city} already has ${quota.perCity} valid responses`);
+    }
+  }
+
+  removed.sort((a, b) => a.row - b.row);
+  const cityStats = new Map<string, { city: string; received: number; kept: number; removed: Record<CleaningReason, number> }>();
+  for (let i = 0; i < n; i++) {
+    const c = table.city[i];
+    if (c === null || c === '') continue;
+    let s = cityStats.get(c);
+    if (!s) cityStats.set(c, (s = { city: c, received: 0, kept: 0, removed: emptyCounts() }));
+    s.received++;
+    if (keep[i]) s.kept++;
+  }
+  for (const r of removed) if (r.city) cityStats.get(r.city)!.removed[r.reason]++;
+  let kept = 0;
+  for (let i = 0; i < n; i++) kept += keep[i];
+  return {
+    keep, removed, counts, received: n, kept,
+    perCity: [...cityStats.values()].sort((a, b) => (a.city < b.city ? -1 : a.city > b.city ? 1 : 0)),
+    speederSeconds, medianDuration, warnings,
+  };
+}
+
+function fmt(v: number): string {
+  return v === DONT_KNOW ? "don't know" : Number.isNaN(v) ? 'no answer' : String(v);
+}
+
+function round(v: number): number {
+  return Math.round(v * 10) / 10;
+}

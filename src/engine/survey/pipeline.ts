@@ -1,0 +1,62 @@
+/**
+ * The resident-survey pipeline in one call: clean → weight → estimate, plus reliability of each scale.
+ * Pure: inputs are the response table, the survey spec, census margins and the surveyed cities.
+ */
+import type { Issue } from '../core/errors.ts';
+import { cleanResponses, type CleaningResult } from './clean.ts';
+import { estimateByCity, type SurveyEstimates } from './estimate.ts';
+import { cronbachAlpha, type ReliabilityResult } from './reliability.ts';
+import { scoreItems } from './scoring.ts';
+import type { CityMargins, ResponseTable, SurveySpec } from './types.ts';
+import { weightResponses, type WeightingResult } from './weighting.ts';
+
+export interface SurveyRunInput {
+  table: ResponseTable;
+  spec: SurveySpec;
+  /** Census margins by city adcode. */
+  margins: ReadonlyMap<string, CityMargins>;
+  /** The surveyed cities (adcodes), in output order. */
+  cities: readonly string[];
+  /** Also compute alpha per city (default false: pooled only). */
+  reliabilityPerCity?: boolean;
+}
+
+export interface SurveyRunResult {
+  cleaning: CleaningResult;
+  weighting: WeightingResult;
+  estimates: SurveyEstimates;
+  /** Per indicator with ≥ 2 items: pooled over all kept responses, and per city if asked. */
+  reliability: Array<{ indicator: string; pooled: ReliabilityResult; perCity?: Record<string, number> }>;
+  warnings: Issue[];
+}
+
+/**
+ * Run cleaning, weighting and estimation.
+ * @example runSurvey({ table, spec, margins, cities }).estimates.dataset // cities × indicators
+ */
+export function runSurvey(input: SurveyRunInput): SurveyRunResult {
+  const { table, spec, margins, cities } = input;
+  const items = [...new Set(spec.indicators.flatMap((d) => d.items))];
+  const cleaning = cleanResponses(table, spec.cleaning, { cities, items });
+  const weighting = weightResponses(table, cleaning.keep, margins, spec.weighting);
+  const estimates = estimateByCity({ table, keep: cleaning.keep, weights: weighting.weights, scoring: spec.scoring, indicators: spec.indicators, estimation: spec.estimation, cities });
+  const scores = scoreItems(table, items, spec.scoring);
+  const keptRows: number[] = [];
+  for (let i = 0; i < table.n; i++) if (cleaning.keep[i]) keptRows.push(i);
+  const reliability = spec.indicators.filter((d) => d.items.length >= 2).map((d) => {
+    const cols = Object.fromEntries(d.items.map((it) => [it, Float64Array.from(keptRows, (i) => scores[it][i])]));
+    const out: SurveyRunResult['reliability'][number] = { indicator: d.code, pooled: cronbachAlpha(cols) };
+    if (input.reliabilityPerCity) {
+      const byCity = new Map<string, number[]>();
+      keptRows.forEach((i, r) => {
+        const c = table.city[i]!;
+        let l = byCity.get(c);
+        if (!l) byCity.set(c, (l = []));
+        l.push(r);
+      });
+      out.perCity = Object.fromEntries([...byCity].map(([c, rows]) => [c, cronbachAlpha(Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, Float64Array.from(rows, (r) => v[r])]))).alpha]));
+    }
+    return out;
+  });
+  return { cleaning, weighting, estimates, reliability, warnings: [...cleaning.warnings, ...weighting.warnings] };
+}

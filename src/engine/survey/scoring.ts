@@ -1,0 +1,77 @@
+/**
+ * Scoring: raw Likert codes → 0–100 item scores (reverse coding, "don't know"), and respondent scale
+ * scores as the mean of a scale's answered items. The mapping is our own documented design choice:
+ * IMD does not publish how its answers become scores (METHODS.md §2).
+ */
+import { CityIndexError } from '../core/errors.ts';
+import { DONT_KNOW, type ResponseTable, type ScoringRule, type SurveyIndicator, type SurveyStatistic } from './types.ts';
+
+/**
+ * Score one raw answer: (x − min)/(max − min)·100, or (max − x)/(max − min)·100 when reverse-coded.
+ * "Don't know" gives NaN (or 50 with `dontKnowAs: 'midpoint'`); missing or out-of-scale codes give NaN.
+ * @example scoreAnswer(4, { scale: { min: 1, max: 5 } }, false) // => 75
+ */
+export function scoreAnswer(x: number, rule: ScoringRule, reverse: boolean): number {
+  const lo = rule.scale?.min ?? 1;
+  const hi = rule.scale?.max ?? 5;
+  if (x === DONT_KNOW) return rule.dontKnowAs === 'midpoint' ? 50 : NaN;
+  if (Number.isNaN(x) || x < lo || x > hi) return NaN;
+  const s = ((x - lo) / (hi - lo)) * 100;
+  return reverse ? 100 - s : s;
+}
+
+/**
+ * Item scores for every respondent (new arrays; the table is not changed).
+ * @example scoreItems({ n: 2, items: { q: new Float64Array([1, 5]) }, … }, ['q'], { reverse: ['q'] }).q // => [100, 0]
+ */
+export function scoreItems(table: ResponseTable, items: readonly string[], rule: ScoringRule): Record<string, Float64Array> {
+  const reverse = new Set(rule.reverse ?? []);
+  const lo = rule.scale?.min ?? 1;
+  const hi = rule.scale?.max ?? 5;
+  if (!(hi > lo)) throw new CityIndexError({ code: 'E_SCALE', message: `scoring scale max (${hi}) must exceed min (${lo})`, field: 'scoring.scale', expected: 'min < max' });
+  const out: Record<string, Float64Array> = {};
+  for (const item of items) {
+    const raw = table.items[item];
+    if (!raw) throw new CityIndexError({ code: 'E_UNKNOWN_ITEM', message: `item "${item}" is not in the responses`, file: table.file, column: item, expected: 'a column for every item named in survey.yaml' });
+    const s = new Float64Array(table.n);
+    const rev = reverse.has(item);
+    for (let i = 0; i < table.n; i++) s[i] = scoreAnswer(raw[i], rule, rev);
+    out[item] = s;
+  }
+  return out;
+}
+
+/**
+ * A respondent's scale score: the mean of the answered item scores, NaN if fewer than `minItems`
+ * (default ceil(k/2)). For `proportion` statistics the result is 1/0 (score ≥ `atLeast`).
+ * @example respondentScores({ a: new Float64Array([100, 50]), b: new Float64Array([50, NaN]) }, { code: 'X', items: ['a', 'b'] }, 2) // => [75, 50]
+ */
+export function respondentScores(itemScores: Record<string, Float64Array>, indicator: SurveyIndicator, n: number): Float64Array {
+  const k = indicator.items.length;
+  const minItems = indicator.minItems ?? Math.ceil(k / 2);
+  const cols = indicator.items.map((it) => {
+    const c = itemScores[it];
+    if (!c) throw new CityIndexError({ code: 'E_UNKNOWN_ITEM', message: `item "${it}" of indicator ${indicator.code} has no scores`, indicator: indicator.code, field: 'items' });
+    return c;
+  });
+  const stat: SurveyStatistic = indicator.statistic ?? { type: 'mean' };
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    let m = 0;
+    for (let j = 0; j < k; j++) {
+      const v = cols[j][i];
+      if (!Number.isNaN(v)) { s += v; m++; }
+    }
+    out[i] = m >= minItems && m > 0 ? s / m : NaN;
+  }
+  switch (stat.type) {
+    case 'mean':
+      return out;
+    case 'proportion':
+      for (let i = 0; i < n; i++) if (!Number.isNaN(out[i])) out[i] = out[i] >= stat.atLeast - 1e-9 ? 1 : 0;
+      return out;
+    default:
+      throw new CityIndexError({ code: 'E_METHOD', message: `unknown statistic "${(stat as { type: string }).type}"`, indicator: indicator.code, field: 'statistic.type', expected: 'mean or proportion' });
+  }
+}
