@@ -28,8 +28,9 @@ function normalisedWeights(w: Num, n: number): Float64Array {
 
 /**
  * Outranking matrix: `O[i,k] = Σ w_j [x_ij > x_kj] + ½ Σ w_j [x_ij = x_kj]` with weights rescaled to
- * sum 1; comparisons with a missing value count for neither unit (COINr `na.rm`). The lower triangle is
- * `1 − upper`, as COINr.
+ * sum 1; comparisons with a missing value count for neither unit (COINr `na.rm`). Without missing
+ * values the lower triangle is `1 − upper`, as COINr; with them both directions are summed (COINr's
+ * `1 − upper` would credit the dropped weight to the unit listed second).
  * @example outrankingMatrix(Float64Array.from([1,2,3,4, 3,2,1,5, 2,3,1,4]), 4, 3, [1,1,1]).matrix[0*4+1] // => 2/3
  */
 export function outrankingMatrix(x: Num, m: number, n: number, weights: Num): OutrankingResult {
@@ -38,15 +39,20 @@ export function outrankingMatrix(x: Num, m: number, n: number, weights: Num): Ou
   for (let i = 0; i < m; i++) {
     for (let k = i + 1; k < m; k++) {
       let s = 0;
+      let t = 0;
+      let complete = true;
       for (let j = 0; j < n; j++) {
         const a = x[j * m + i];
         const b = x[j * m + k];
-        if (Number.isNaN(a) || Number.isNaN(b)) continue;
+        if (Number.isNaN(a) || Number.isNaN(b)) { complete = false; continue; }
         if (a > b) s += w[j];
-        else if (a === b) s += w[j] / 2;
+        else if (a < b) t += w[j];
+        else { s += w[j] / 2; t += w[j] / 2; }
       }
       o[k * m + i] = s;
-      o[i * m + k] = 1 - s;
+      // COINr fills the lower triangle as 1 − upper; identical without missing values, but with them it
+      // would hand the dropped weight to the second unit, so both directions are summed here.
+      o[i * m + k] = complete ? 1 - s : t;
     }
   }
   let nDominant = 0;
