@@ -145,7 +145,10 @@ function domainMatches(domains: LocalText[], wanted: string): 'exact' | 'partial
   return best;
 }
 
-/** Score one case against the query terms (pure; exported for tests). */
+/**
+ * Score one case against normalised query terms (the kernel of `searchCases`; weights in `CASE_FIELD_WEIGHTS`).
+ * @example scoreCase(hangzhou, ['交通']).score // => 6 (domain 交通 exact: 5, once in the body: 1)
+ */
 export function scoreCase(c: Case, queryTerms: readonly string[], phrase?: string): { score: number; matches: CaseMatch[] } {
   const W = CASE_FIELD_WEIGHTS;
   const matches: CaseMatch[] = [];
