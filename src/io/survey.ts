@@ -1,0 +1,551 @@
+/**
+ * Survey I/O: `survey.yaml` (zod-validated), responses as CSV/XLSX the way survey tools export them
+ * (问卷星/Wenjuanxing, Tencent Survey, Qualtrics, SurveyJS CSV) and SurveyJS result JSON, census margins,
+ * and SurveyJS questionnaire definitions checked with survey-core. Pure parsers (`parse…`) beside async
+ * loaders (`load…`); every problem is a located `Issue` (file, row, column), never a crash.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { Model } from 'survey-core';
+import YAML from 'yaml';
+import { z } from 'zod';
+import { CityIndexError, type Issue } from '../engine/core/errors.ts';
+import type { LocalText } from '../engine/core/framework.ts';
+import { zodIssues } from '../engine/core/zod-issues.ts';
+import { runSurvey, type SurveyRunResult } from '../engine/survey/pipeline.ts';
+import { DONT_KNOW, SEX_FEMALE, SEX_MALE, SEX_UNKNOWN, type CityMargins, type ResponseTable, type SurveySpec } from '../engine/survey/types.ts';
+import { censusMargins, DEFAULT_AGE_BANDS } from '../engine/survey/weighting.ts';
+import { decodeText, parseCsvTable, readXlsxTable, type Table } from './table.ts';
+
+// ---------------------------------------------------------------- survey.yaml
+
+const localText = z.object({ zh: z.string().optional(), en: z.string().optional() }).strict();
+const code = z.string().min(1);
+
+export const SurveyConfigSchema = z.object({
+  id: code,
+  title: localText.optional(),
+  /** True when the responses are generated (then every output is labelled 模拟数据 / simulated responses). */
+  simulated: z.boolean().optional(),
+  notes: z.string().optional(),
+  /** SurveyJS questionnaire definitions per language, relative to survey.yaml. */
+  definitions: z.record(z.string(), z.string()).optional(),
+  responses: z.object({
+    file: z.string(),
+    /** Inferred from the extension: .csv → csv, .xlsx → xlsx, .json → surveyjs. */
+    format: z.enum(['csv', 'xlsx', 'surveyjs']).optional(),
+    sheet: z.string().optional(),
+    /** Column (or SurveyJS question) names of the respondent fields; items are matched by their code. */
+    columns: z.object({
+      id: z.string().optional(), city: z.string(), duration: z.string().optional(), submittedAt: z.string().optional(), age: z.string().optional(), sex: z.string().optional(),
+    }).strict(),
+    durationUnit: z.enum(['seconds', 'minutes']).optional(),
+    sexCodes: z.object({ male: z.array(z.string()), female: z.array(z.string()) }).strict().optional(),
+  }).strict(),
+  /** Surveyed cities (adcodes), in output order. */
+  cities: z.array(z.string().regex(/^\d{6}$/, 'a 6-digit adcode')).min(1),
+  census: z.object({ file: z.string(), year: z.number().optional() }).strict().optional(),
+  scoring: z.object({
+    scale: z.object({ min: z.number(), max: z.number() }).strict().optional(),
+    reverse: z.array(code).optional(),
+    dontKnow: z.array(z.union([z.string(), z.number()])).optional(),
+    dontKnowAs: z.enum(['missing', 'midpoint']).optional(),
+  }).strict().default({}),
+  indicators: z.array(z.object({
+    code,
+    name: localText.optional(),
+    items: z.array(code).min(1),
+    statistic: z.discriminatedUnion('type', [z.object({ type: z.literal('mean') }).strict(), z.object({ type: z.literal('proportion'), atLeast: z.number().min(0).max(100) }).strict()]).optional(),
+    minItems: z.number().int().min(1).optional(),
+  }).strict()).min(1),
+  cleaning: z.object({
+    duplicates: z.array(z.enum(['id', 'answers'])).optional(),
+    speeders: z.object({ minSeconds: z.number().min(0).optional(), minFractionOfMedian: z.number().min(0).max(1).optional() }).strict().nullable().optional(),
+    straightLining: z.object({ items: z.array(code).optional(), minItems: z.number().int().min(2).optional() }).strict().nullable().optional(),
+    attentionChecks: z.array(z.object({ item: code, expected: z.union([z.number(), z.array(z.number())]) }).strict()).optional(),
+    maxAttentionFailures: z.number().int().min(0).optional(),
+    quota: z.object({ perCity: z.number().int().min(1), order: z.enum(['submittedAt', 'file']).optional() }).strict().nullable().optional(),
+  }).strict().default({}),
+  weighting: z.object({
+    weighting: z.discriminatedUnion('method', [
+      z.object({ method: z.literal('none') }).strict(),
+      z.object({ method: z.literal('rake'), maxIterations: z.number().int().min(1).optional(), tolerance: z.number().positive().optional() }).strict(),
+      z.object({ method: z.literal('poststratify') }).strict(),
+    ]),
+    ageBands: z.array(z.object({ label: z.string(), min: z.number(), max: z.number().optional(), census: z.array(z.enum(['15-59', '60-64', '65+'])).min(1) }).strict()).min(1).optional(),
+    variables: z.array(z.enum(['age', 'sex'])).optional(),
+    trim: z.object({ lower: z.number().min(0).optional(), upper: z.number().min(1).optional() }).strict().nullable().optional(),
+  }).strict().default({ weighting: { method: 'none' } }),
+  estimation: z.object({
+    confidence: z.number().gt(0).lt(1).optional(),
+    minSample: z.number().int().min(1).optional(),
+    proportionInterval: z.enum(['wilson', 'wald']).optional(),
+    belowMinimum: z.enum(['keep', 'missing']).optional(),
+  }).strict().default({}),
+}).strict();
+
+export type SurveyConfig = z.infer<typeof SurveyConfigSchema>;
+
+/**
+ * Parse and check `survey.yaml` text: schema, then cross-field checks (reverse/attention/straight-lining
+ * items must be declared items or attention items). Throws one `CityIndexError` with every issue.
+ * @example parseSurveyConfig('id: s\ncities: ["110100"]\nresponses: { file: r.csv, columns: { city: city } }\nindicators: [{ code: X, items: [q1] }]', 'survey.yaml').id // => 's'
+ */
+export function parseSurveyConfig(text: string, file: string): SurveyConfig {
+  let raw: unknown;
+  try {
+    raw = YAML.parse(text);
+  } catch (e) {
+    const err = e as { message: string; linePos?: Array<{ line: number }> };
+    throw new CityIndexError({ code: 'E_YAML', message: `invalid YAML: ${err.message.split('\n')[0]}`, file, row: err.linePos?.[0]?.line });
+  }
+  const r = SurveyConfigSchema.safeParse(raw);
+  if (!r.success) throw new CityIndexError(zodIssues(r.error, file));
+  const c = r.data;
+  const issues: Issue[] = [];
+  const items = new Set(c.indicators.flatMap((d) => d.items));
+  const codes = new Set<string>();
+  c.indicators.forEach((d, k) => {
+    if (codes.has(d.code)) issues.push({ code: 'E_DUPLICATE_CODE', message: `indicator code "${d.code}" appears twice`, file, field: `indicators[${k}].code`, indicator: d.code });
+    codes.add(d.code);
+    if (d.minItems !== undefined && d.minItems > d.items.length) issues.push({ code: 'E_MIN_ITEMS', message: `minItems ${d.minItems} exceeds the ${d.items.length} items of ${d.code}`, file, field: `indicators[${k}].minItems`, indicator: d.code });
+  });
+  (c.scoring.reverse ?? []).forEach((it, k) => {
+    if (!items.has(it)) issues.push({ code: 'E_UNKNOWN_ITEM', message: `reverse-coded item "${it}" is in no indicator`, file, field: `scoring.reverse[${k}]` });
+  });
+  (c.cleaning.straightLining?.items ?? []).forEach((it, k) => {
+    if (!items.has(it)) issues.push({ code: 'E_UNKNOWN_ITEM', message: `straight-lining item "${it}" is in no indicator`, file, field: `cleaning.straightLining.items[${k}]` });
+  });
+  const sc = c.scoring.scale;
+  if (sc && !(sc.max > sc.min)) issues.push({ code: 'E_SCALE', message: `scale max ${sc.max} must exceed min ${sc.min}`, file, field: 'scoring.scale' });
+  if (new Set(c.cities).size !== c.cities.length) issues.push({ code: 'E_DUPLICATE', message: 'a city adcode is listed twice', file, field: 'cities' });
+  if (issues.length) throw new CityIndexError(issues);
+  return c;
+}
+
+/** The engine's `SurveySpec` from a config. */
+export function surveySpec(c: SurveyConfig): SurveySpec {
+  return { scoring: c.scoring, indicators: c.indicators, cleaning: c.cleaning, weighting: c.weighting, estimation: c.estimation };
+}
+
+/** Every item the responses must contain: indicator items and attention-check items. */
+export function surveyItems(c: SurveyConfig): string[] {
+  return [...new Set([...c.indicators.flatMap((d) => d.items), ...(c.cleaning.attentionChecks ?? []).map((a) => a.item)])];
+}
+
+// ---------------------------------------------------------------- responses
+
+export interface ResponseParseOptions {
+  columns: SurveyConfig['responses']['columns'];
+  items: readonly string[];
+  dontKnow?: ReadonlyArray<string | number>;
+  durationUnit?: 'seconds' | 'minutes';
+  sexCodes?: { male: string[]; female: string[] };
+  /** Age-band labels read as their lower bound (e.g. "60-64" → 60). */
+  ageBands?: ReadonlyArray<{ label: string; min: number }>;
+  /** Stop collecting cell issues after this many (a summary issue says how many more; default 200). */
+  maxIssues?: number;
+}
+
+export interface ParsedResponses {
+  table: ResponseTable;
+  /** Located problems in cells (the cell is read as missing); the table is still usable. */
+  issues: Issue[];
+}
+
+const DEFAULT_DK = ['dk', '不知道', "don't know", 'dont know', '说不清', 'n/a'];
+const DEFAULT_MALE = ['m', 'male', '男', '1', 'man'];
+const DEFAULT_FEMALE = ['f', 'female', '女', '2', 'woman'];
+
+/** A raw cell from any source: strings from CSV/XLSX, JSON values from SurveyJS. */
+type Cell = string | number | boolean | null | undefined;
+
+/**
+ * Build a response table from rows of cells. Pure. Unknown or invalid cells become missing with a located issue;
+ * a missing required column (city or an item) is an error.
+ * @example responsesFromRows(['city', 'q1'], [['110100', '4']], [2], { columns: { city: 'city' }, items: ['q1'] }, 'r.csv').table.items.q1[0] // => 4
+ */
+export function responsesFromRows(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<Cell>>, rowNumbers: ArrayLike<number>, options: ResponseParseOptions, file: string): ParsedResponses {
+  const issues: Issue[] = [];
+  const maxIssues = options.maxIssues ?? 200;
+  let dropped = 0;
+  const push = (i: Issue) => { if (issues.length < maxIssues) issues.push(i); else dropped++; };
+  const col = new Map(header.map((h, k) => [h, k] as const));
+  const need: Issue[] = [];
+  const find = (name: string | undefined, role: string, required: boolean): number => {
+    if (name === undefined) return -1;
+    const k = col.get(name);
+    if (k === undefined) {
+      if (required) need.push({ code: 'E_MISSING_COLUMN', message: `no column "${name}" (${role})`, file, row: 1, column: name, expected: `a "${name}" column as survey.yaml responses.columns says` });
+      return -1;
+    }
+    return k;
+  };
+  const cols = options.columns;
+  const kCity = find(cols.city, 'city adcode', true);
+  const kId = find(cols.id, 'respondent id', false);
+  const kDur = find(cols.duration, 'completion time', false);
+  const kSub = find(cols.submittedAt, 'submission time', false);
+  const kAge = find(cols.age, 'age', false);
+  const kSex = find(cols.sex, 'sex', false);
+  const kItems = options.items.map((it) => find(it, 'questionnaire item', true));
+  if (need.length) throw new CityIndexError(need);
+  for (const [name, k] of [[cols.id, kId], [cols.duration, kDur], [cols.submittedAt, kSub], [cols.age, kAge], [cols.sex, kSex]] as const) {
+    if (name !== undefined && k < 0) issues.push({ code: 'W_MISSING_COLUMN', message: `no column "${name}"; that field is treated as unknown`, file, row: 1, column: name, severity: 'warning' });
+  }
+  const n = rows.length;
+  const dk = new Set((options.dontKnow ?? DEFAULT_DK).map((x) => String(x).trim().toLowerCase()));
+  const male = new Set((options.sexCodes?.male ?? DEFAULT_MALE).map((x) => x.toLowerCase()));
+  const female = new Set((options.sexCodes?.female ?? DEFAULT_FEMALE).map((x) => x.toLowerCase()));
+  const bandMin = new Map((options.ageBands ?? []).map((b) => [b.label, b.min] as const));
+  const durFactor = options.durationUnit === 'minutes' ? 60 : 1;
+  const table: ResponseTable = {
+    file, n,
+    sourceRow: Int32Array.from({ length: n }, (_, i) => rowNumbers[i]),
+    id: new Array(n).fill(null),
+    city: new Array(n).fill(null),
+    duration: new Float64Array(n).fill(NaN),
+    submittedAt: new Array(n).fill(null),
+    age: new Float64Array(n).fill(NaN),
+    sex: new Int8Array(n),
+    items: Object.fromEntries(options.items.map((it) => [it, new Float64Array(n).fill(NaN)])),
+  };
+  const itemCols = options.items.map((it) => table.items[it]);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    const row = rowNumbers[i];
+    const text = (k: number): string => {
+      const v = k >= 0 ? r[k] : undefined;
+      return v === null || v === undefined ? '' : typeof v === 'string' ? v.trim() : String(v);
+    };
+    const c = text(kCity);
+    if (/^\d{6}(\.0+)?$/.test(c)) table.city[i] = c.slice(0, 6);
+    else if (c !== '') push({ code: 'E_CITY', message: `city "${clip(c)}" is not a 6-digit adcode`, file, row, column: cols.city, expected: 'an adcode such as 110100' });
+    if (kId >= 0) { const s = text(kId); table.id[i] = s === '' ? null : s; }
+    if (kSub >= 0) { const s = text(kSub); table.submittedAt[i] = s === '' ? null : s; }
+    if (kDur >= 0) {
+      const s = text(kDur);
+      if (s !== '') {
+        const m = /^(\d+(?:\.\d+)?)\s*(秒|s|sec|seconds)?$/i.exec(s);
+        const mmss = /^(\d+):([0-5]\d)(?::([0-5]\d))?$/.exec(s);
+        if (m) table.duration[i] = Number(m[1]) * (m[2] ? 1 : durFactor);
+        else if (mmss) table.duration[i] = mmss[3] !== undefined ? Number(mmss[1]) * 3600 + Number(mmss[2]) * 60 + Number(mmss[3]) : Number(mmss[1]) * 60 + Number(mmss[2]);
+        else push({ code: 'E_DURATION', message: `completion time "${clip(s)}" is not a number of ${options.durationUnit ?? 'seconds'}`, file, row, column: cols.duration, expected: 'e.g. 312, 312秒 or 5:12' });
+      }
+    }
+    if (kAge >= 0) {
+      const s = text(kAge);
+      if (s !== '') {
+        const v = Number(s.replace(/岁$/, ''));
+        if (Number.isFinite(v) && v >= 0 && v < 130) table.age[i] = v;
+        else if (bandMin.has(s)) table.age[i] = bandMin.get(s)!;
+        else push({ code: 'E_AGE', message: `age "${clip(s)}" is neither a number of years nor an age-band label`, file, row, column: cols.age, expected: `years (0–129)${bandMin.size ? ' or ' + [...bandMin.keys()].join(', ') : ''}` });
+      }
+    }
+    if (kSex >= 0) {
+      const s = text(kSex).toLowerCase();
+      if (male.has(s)) table.sex[i] = SEX_MALE;
+      else if (female.has(s)) table.sex[i] = SEX_FEMALE;
+      else {
+        table.sex[i] = SEX_UNKNOWN;
+        if (s !== '') push({ code: 'E_SEX', message: `sex "${clip(s)}" is not a known code`, file, row, column: cols.sex, expected: `${[...male].join('/')} or ${[...female].join('/')}` });
+      }
+    }
+    for (let j = 0; j < kItems.length; j++) {
+      const v = r[kItems[j]];
+      if (typeof v === 'number') { itemCols[j][i] = Number.isFinite(v) ? v : NaN; continue; }
+      if (v === null || v === undefined || v === '') continue;
+      const s = String(v).trim();
+      if (s === '') continue;
+      const x = Number(s);
+      if (Number.isFinite(x)) itemCols[j][i] = x;
+      else if (dk.has(s.toLowerCase())) itemCols[j][i] = DONT_KNOW;
+      else push({ code: 'E_ANSWER', message: `answer "${clip(s)}" is neither a scale code nor "don't know"`, file, row, column: options.items[j], expected: `a number or one of ${[...dk].join(', ')}` });
+    }
+  }
+  if (dropped) issues.push({ code: 'W_MORE_ISSUES', message: `${dropped} more cell problems not listed`, file, severity: 'warning' });
+  return { table, issues };
+}
+
+function clip(s: string): string {
+  return s.length > 40 ? s.slice(0, 40) + '…' : s;
+}
+
+/**
+ * Parse exported CSV text. Quote-free files (the usual export) take a fast path with exact line numbers;
+ * files with quoted fields go through the shared table parser, which tracks multi-line cells.
+ * @example parseResponsesCsv('city,q1\n110100,dk\n', 'r.csv', { columns: { city: 'city' }, items: ['q1'] }).table.items.q1[0] // => -Infinity (DONT_KNOW)
+ */
+export function parseResponsesCsv(text: string, file: string, options: ResponseParseOptions): ParsedResponses {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let t: Pick<Table, 'header' | 'rows' | 'rowNumbers'>;
+  if (!text.includes('"')) {
+    const firstLine = text.slice(0, Math.max(0, text.search(/\r?\n|$/)));
+    const delimiter = [',', ';', '\t'].sort((a, b) => firstLine.split(b).length - firstLine.split(a).length)[0];
+    const lines = text.split(/\r?\n/);
+    const header = lines[0].split(delimiter).map((h) => h.trim());
+    if (lines.length === 0 || header.every((h) => h === '')) throw new CityIndexError({ code: 'E_EMPTY', message: 'file is empty', file, expected: 'a header row and data rows' });
+    checkHeader(header, file);
+    const rows: string[][] = [];
+    const rowNumbers: number[] = [];
+    const bad: Issue[] = [];
+    for (let k = 1; k < lines.length; k++) {
+      if (lines[k] === '') continue;
+      const cells = lines[k].split(delimiter);
+      if (cells.length !== header.length) {
+        if (bad.length < 50) bad.push({ code: 'E_ROW_LENGTH', message: `row has ${cells.length} cells, the header has ${header.length}`, file, row: k + 1 });
+        continue;
+      }
+      rows.push(cells);
+      rowNumbers.push(k + 1);
+    }
+    if (bad.length) throw new CityIndexError(bad);
+    t = { header, rows, rowNumbers };
+  } else {
+    t = parseCsvTable(text, file);
+  }
+  return responsesFromRows(t.header, t.rows, t.rowNumbers, options, file);
+}
+
+function checkHeader(header: string[], file: string): void {
+  const issues: Issue[] = [];
+  header.forEach((h, k) => {
+    if (h === '') issues.push({ code: 'E_HEADER', message: `column ${k + 1} has an empty header`, file, row: 1 });
+    else if (header.indexOf(h) !== k) issues.push({ code: 'E_DUPLICATE_COLUMN', message: `duplicate column "${h}"`, file, row: 1, column: h });
+  });
+  if (issues.length) throw new CityIndexError(issues);
+}
+
+/**
+ * Parse SurveyJS result JSON: an array of result objects (`survey.data`), or `{ results: [...] }`.
+ * Matrix answers (`{ gov: { GOV1: 4 } }`) are flattened to their row names; other nested objects to
+ * `outer.inner`. Row numbers are 1-based positions in the array.
+ * @example parseSurveyJsResults('[{"city":"110100","gov":{"q1":5}}]', 'r.json', { columns: { city: 'city' }, items: ['q1'] }).table.items.q1[0] // => 5
+ */
+export function parseSurveyJsResults(text: string, file: string, options: ResponseParseOptions): ParsedResponses {
+  let data: unknown;
+  try {
+    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    const m = /position (\d+)/.exec((e as Error).message);
+    const line = m ? text.slice(0, Number(m[1])).split('\n').length : undefined;
+    throw new CityIndexError({ code: 'E_JSON', message: `invalid JSON: ${(e as Error).message}`, file, row: line });
+  }
+  const list = Array.isArray(data) ? data : data && typeof data === 'object' && Array.isArray((data as { results?: unknown }).results) ? (data as { results: unknown[] }).results : null;
+  if (!list) throw new CityIndexError({ code: 'E_SURVEYJS', message: 'expected an array of SurveyJS results (or { "results": [...] })', file, expected: '[{ "question": answer, … }, …]' });
+  const issues: Issue[] = [];
+  const flat: Array<Record<string, Cell>> = [];
+  const rowNumbers: number[] = [];
+  list.forEach((r, k) => {
+    if (!r || typeof r !== 'object' || Array.isArray(r)) {
+      issues.push({ code: 'E_SURVEYJS', message: `result ${k + 1} is not an object`, file, row: k + 1 });
+      return;
+    }
+    flat.push(flatten(r as Record<string, unknown>));
+    rowNumbers.push(k + 1);
+  });
+  const header = [...new Set([...Object.values(options.columns).filter((x): x is string => !!x), ...options.items])];
+  // a SurveyJS result omits unanswered questions, so only the city question must appear somewhere
+  if (flat.length > 0 && !flat.some((r) => options.columns.city in r)) {
+    throw new CityIndexError({ code: 'E_MISSING_COLUMN', message: `no result has the city question "${options.columns.city}"`, file, column: options.columns.city, expected: 'the city adcode in every result' });
+  }
+  const rows = flat.map((r) => header.map((h) => r[h]));
+  const res = responsesFromRows(header, rows, rowNumbers, options, file);
+  return { table: res.table, issues: [...issues, ...res.issues] };
+}
+
+function flatten(r: Record<string, unknown>): Record<string, Cell> {
+  const out: Record<string, Cell> = {};
+  for (const [k, v] of Object.entries(r)) {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      for (const [k2, v2] of Object.entries(v as Record<string, unknown>)) {
+        const cell = toCell(v2);
+        out[`${k}.${k2}`] = cell;
+        if (!(k2 in out)) out[k2] = cell;
+      }
+    } else out[k] = toCell(v);
+  }
+  return out;
+}
+
+function toCell(v: unknown): Cell {
+  if (v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  return JSON.stringify(v);
+}
+
+/** Response options from a config. */
+export function responseOptions(c: SurveyConfig): ResponseParseOptions {
+  return {
+    columns: c.responses.columns, items: surveyItems(c), dontKnow: c.scoring.dontKnow, durationUnit: c.responses.durationUnit,
+    sexCodes: c.responses.sexCodes, ageBands: c.weighting.ageBands ?? DEFAULT_AGE_BANDS,
+  };
+}
+
+/**
+ * Read a response file by format (from the extension unless given).
+ * @example await loadResponses('surveys/responses.csv', options) // => { table, issues }
+ */
+export async function loadResponses(path: string, options: ResponseParseOptions & { format?: 'csv' | 'xlsx' | 'surveyjs'; sheet?: string }): Promise<ParsedResponses> {
+  const bytes = await readBytes(path);
+  const format = options.format ?? (/\.xlsx$/i.test(path) ? 'xlsx' : /\.json$/i.test(path) ? 'surveyjs' : 'csv');
+  switch (format) {
+    case 'csv': {
+      const { text, warnings } = decodeText(bytes, path);
+      const r = parseResponsesCsv(text, path, options);
+      return { table: r.table, issues: [...warnings, ...r.issues] };
+    }
+    case 'xlsx': {
+      const t = await readXlsxTable(bytes, path, options.sheet);
+      return responsesFromRows(t.header, t.rows, t.rowNumbers, options, path);
+    }
+    case 'surveyjs':
+      return parseSurveyJsResults(decodeText(bytes, path).text, path, options);
+    default:
+      throw new CityIndexError({ code: 'E_FORMAT', message: `unknown response format "${String(format)}"`, file: path, expected: 'csv, xlsx or surveyjs' });
+  }
+}
+
+async function readBytes(path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (e) {
+    throw new CityIndexError({ code: 'E_FILE', message: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file: path });
+  }
+}
+
+// ---------------------------------------------------------------- census margins
+
+/**
+ * Census margins per city from `census_city_population_2010_2020.csv` text (2020 columns). Cities without
+ * figures (e.g. Xinjiang corps cities, HK, Macau) are skipped with a warning if they are asked for.
+ * @example parseCensusMargins(text, 'census.csv', ['110100']).margins.get('110100')!.sex[0] // => 104.7/204.7
+ */
+export function parseCensusMargins(text: string, file: string, cities: readonly string[], bands = DEFAULT_AGE_BANDS): { margins: Map<string, CityMargins>; issues: Issue[] } {
+  const t = parseCsvTable(text, file);
+  const need = ['adcode', 'sex_ratio_2020', 'pct_age_0_14_2020', 'pct_age_15_59_2020', 'pct_age_60_plus_2020', 'pct_age_65_plus_2020'];
+  const idx = need.map((h) => t.header.indexOf(h));
+  const missingCols = need.filter((_, k) => idx[k] < 0);
+  if (missingCols.length) throw new CityIndexError(missingCols.map((h) => ({ code: 'E_MISSING_COLUMN', message: `census file has no column "${h}"`, file, row: 1, column: h })));
+  const wanted = new Set(cities);
+  const margins = new Map<string, CityMargins>();
+  const issues: Issue[] = [];
+  t.rows.forEach((r, k) => {
+    const city = r[idx[0]];
+    if (!wanted.has(city)) return;
+    const num = (j: number) => (r[idx[j]] === '' ? NaN : Number(r[idx[j]]));
+    try {
+      margins.set(city, censusMargins({ city, sexRatio: num(1), pctAge0to14: num(2), pctAge15to59: num(3), pctAge60plus: num(4), pctAge65plus: num(5) }, bands));
+    } catch (e) {
+      if (!(e instanceof CityIndexError)) throw e;
+      issues.push(...e.issues.map((i) => ({ ...i, file, row: t.rowNumbers[k], severity: 'warning' as const })));
+    }
+  });
+  for (const c of cities) if (!margins.has(c) && !issues.some((i) => i.unit === c)) issues.push({ code: 'W_NO_CENSUS', message: `city ${c} is not in the census file`, file, unit: c, severity: 'warning' });
+  return { margins, issues };
+}
+
+// ---------------------------------------------------------------- questionnaire definitions
+
+/**
+ * Check a SurveyJS definition with survey-core@3.0.0: JSON errors, and every item and respondent field
+ * present as a question (matrix rows count as items).
+ * @example checkDefinition(def, 'questionnaire.zh.json', ['GOV1']) // => [] when valid
+ */
+export function checkDefinition(def: unknown, file: string, items: readonly string[], fields: readonly string[] = []): Issue[] {
+  const issues: Issue[] = [];
+  let model: Model;
+  try {
+    model = new Model(def as object);
+  } catch (e) {
+    return [{ code: 'E_SURVEYJS_DEF', message: `survey-core cannot load the definition: ${(e as Error).message}`, file }];
+  }
+  const errs = (model as unknown as { jsonErrors?: Array<{ message: string; propertyName?: string }> | null }).jsonErrors ?? [];
+  for (const e of errs) issues.push({ code: 'E_SURVEYJS_DEF', message: e.message, file, field: e.propertyName });
+  const names = new Set<string>();
+  for (const q of model.getAllQuestions()) {
+    names.add(q.name);
+    const rows = (q as unknown as { rows?: Array<{ value: unknown }> }).rows;
+    if (q.getType() === 'matrix' && Array.isArray(rows)) for (const r of rows) names.add(String(r.value));
+  }
+  for (const it of items) if (!names.has(it)) issues.push({ code: 'E_UNKNOWN_ITEM', message: `item "${it}" is not a question or matrix row of the questionnaire`, file, field: it });
+  for (const f of fields) if (!names.has(f)) issues.push({ code: 'W_FIELD', message: `respondent field "${f}" is not a question (fine if the survey platform records it)`, file, field: f, severity: 'warning' });
+  return issues;
+}
+
+// ---------------------------------------------------------------- whole survey
+
+export interface LoadedSurvey {
+  configPath: string;
+  config: SurveyConfig;
+  definitions: Record<string, unknown>;
+  table: ResponseTable;
+  margins: Map<string, CityMargins>;
+  issues: Issue[];
+}
+
+/**
+ * Find the survey configs of a project: `project.yaml` `surveys:` (a path, a list of paths, or a list of
+ * `{ id, config }`), else `surveys/survey.yaml`.
+ */
+export async function findSurveyConfigs(projectDir: string): Promise<string[]> {
+  let project: unknown;
+  try {
+    project = YAML.parse(await readFile(join(projectDir, 'project.yaml'), 'utf8'));
+  } catch {
+    project = null;
+  }
+  const s = project && typeof project === 'object' ? (project as { surveys?: unknown }).surveys : undefined;
+  const list = s === undefined || s === null ? [] : Array.isArray(s) ? s : [s];
+  const paths = list.map((x) => (typeof x === 'string' ? x : x && typeof x === 'object' ? (x as { config?: unknown }).config : undefined)).filter((x): x is string => typeof x === 'string');
+  return paths.length ? paths.map((p) => resolve(projectDir, p)) : [resolve(projectDir, 'surveys', 'survey.yaml')];
+}
+
+/** Load a survey: config, definitions, responses and census margins, with every issue collected. */
+export async function loadSurvey(configPath: string): Promise<LoadedSurvey> {
+  const base = dirname(configPath);
+  const config = parseSurveyConfig(new TextDecoder().decode(await readBytes(configPath)), configPath);
+  const issues: Issue[] = [];
+  const definitions: Record<string, unknown> = {};
+  const fields = Object.values(config.responses.columns).filter((x): x is string => !!x && x !== config.responses.columns.id && x !== config.responses.columns.duration && x !== config.responses.columns.submittedAt);
+  for (const [lang, rel] of Object.entries(config.definitions ?? {})) {
+    const p = resolve(base, rel);
+    try {
+      definitions[lang] = JSON.parse(new TextDecoder().decode(await readBytes(p)));
+      issues.push(...checkDefinition(definitions[lang], p, surveyItems(config), fields));
+    } catch (e) {
+      if (e instanceof CityIndexError) issues.push(...e.issues);
+      else issues.push({ code: 'E_JSON', message: `invalid JSON: ${(e as Error).message}`, file: p });
+    }
+  }
+  const resp = await loadResponses(resolve(base, config.responses.file), { ...responseOptions(config), format: config.responses.format, sheet: config.responses.sheet });
+  issues.push(...resp.issues);
+  let margins = new Map<string, CityMargins>();
+  if (config.census) {
+    const p = resolve(base, config.census.file);
+    const r = parseCensusMargins(new TextDecoder().decode(await readBytes(p)), p, config.cities, config.weighting.ageBands ?? DEFAULT_AGE_BANDS);
+    margins = r.margins;
+    issues.push(...r.issues);
+  } else if (config.weighting.weighting.method !== 'none') {
+    issues.push({ code: 'E_NO_CENSUS', message: `weighting method ${config.weighting.weighting.method} needs census margins`, file: configPath, field: 'census' });
+  }
+  return { configPath, config, definitions, table: resp.table, margins, issues };
+}
+
+/** Load and run a survey (clean → weight → estimate). Errors in the issues stop it with a `CityIndexError`. */
+export async function runSurveyFile(configPath: string): Promise<{ survey: LoadedSurvey; result: SurveyRunResult }> {
+  const survey = await loadSurvey(configPath);
+  const errors = survey.issues.filter((i) => i.severity !== 'warning' && i.code.startsWith('E_') && !['E_ANSWER', 'E_CITY', 'E_AGE', 'E_SEX', 'E_DURATION'].includes(i.code));
+  if (errors.length) throw new CityIndexError(errors);
+  const result = runSurvey({ table: survey.table, spec: surveySpec(survey.config), margins: survey.margins, cities: survey.config.cities, reliabilityPerCity: true });
+  return { survey, result };
+}
+
+/** The label every output of a simulated survey carries. */
+export const SIMULATED_LABEL = '模拟数据 / simulated responses';
+
+/** Title of a survey for messages. */
+export function surveyTitle(c: SurveyConfig, lang: 'zh' | 'en' = 'zh'): string {
+  const t: LocalText | undefined = c.title;
+  const s = (lang === 'zh' ? t?.zh ?? t?.en : t?.en ?? t?.zh) ?? c.id;
+  return c.simulated ? `${s} (${SIMULATED_LABEL})` : s;
+}
