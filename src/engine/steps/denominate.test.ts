@@ -74,6 +74,9 @@ describe('denominateStep (COINr Denominate)', () => {
     const out = denominateStep(input, { perIndicator: { Goods: { denominator: null }, LPI: { denominator: 'Area', scaleFactor: 2 } } });
     expect(getValue(out.dataset, 'AUT', 'Goods')).toBe(getValue(data, 'AUT', 'Goods'));
     expect(getValue(out.dataset, 'AUT', 'LPI')).toBeCloseTo(getValue(data, 'AUT', 'LPI') / (83871 / 2), 15);
+    // an override without scaleFactor uses 1 (as a COINr denomby row), not the framework's 1000
+    const o2 = denominateStep(input, { perIndicator: { Flights: { denominator: 'Population' } } });
+    expect(getValue(o2.dataset, 'AUT', 'Flights')).toBe(getValue(data, 'AUT', 'Flights') / getValue(asem.denominators, 'AUT', 'Population'));
   });
 
   it('a zero denominator gives NaN and a located warning', () => {

@@ -65,8 +65,13 @@ function planDenominate(input: StepInput, options: DenominateOptions): Plan[] {
     let scaleFactor: number | undefined;
     let field: string;
     if (override !== undefined) {
+      if (typeof override !== 'object' || override === null || !('denominator' in override)) {
+        issues.push({ code: 'E_OPTION', message: `denominate: perIndicator.${code} must be { denominator: string | null, scaleFactor?: number }`, field: `perIndicator.${code}`, indicator: code });
+        continue;
+      }
       denominator = override.denominator;
-      scaleFactor = override.scaleFactor ?? node?.scaleFactor;
+      // as a COINr `denomby` row: a missing ScaleFactor is 1 (not the framework's, which belongs to another denominator)
+      scaleFactor = override.scaleFactor;
       field = `perIndicator.${code}`;
     } else {
       denominator = node?.denominator;

@@ -104,6 +104,8 @@ describe('imputeStep on the ASEM example', () => {
   it('default is the column mean; "none" leaves NAs and no warning, a method that leaves NAs warns', () => {
     const def = imputeStep(input);
     expect(def.diagnostics.counts).toEqual({ missingBefore: 63, imputed: 63, missingAfter: 0 });
+    expect(getValue(def.dataset, 'BGD', 'ConSpeed')).toBeCloseTo(imputeColumnMean(selectColumns(asem.raw, ['ConSpeed']).values)[asem.raw.unitCodes.indexOf('BGD')], 15);
+    expect(imputeStep(input, {} as never).diagnostics.counts.missingAfter).toBe(0);
     const none = imputeStep(input, { method: 'none' });
     expect(none.diagnostics.counts.missingAfter).toBe(63);
     expect(none.diagnostics.warnings).toEqual([]);

@@ -227,9 +227,11 @@ function ancestorAt(byCode: Map<string, FrameworkNode>, code: string, level: num
   return node && node.level === level ? node.code : null;
 }
 
+/** The global method without `perIndicator`; a missing `method` means COINr's default, the column mean. */
 function stripPer(options: ImputeOptions): ImputeMethod {
   const { perIndicator: _ignored, ...rest } = options;
-  return rest as ImputeMethod;
+  const spec = rest as Record<string, unknown>;
+  return (spec.method === undefined ? { ...spec, method: 'mean' } : spec) as ImputeMethod;
 }
 
 /**
