@@ -16,8 +16,10 @@
  * Printed percents may carry a `%` sign and a Unicode minus (−). The number of decimals printed in
  * each value and change cell is kept: the audit's rounding tolerance depends on it.
  */
-import { readFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
 import { CityIndexError, type Issue } from '../engine/core/errors.ts';
 import type { PublishedRow } from '../engine/series/audit.ts';
 import { seriesChanges } from '../engine/series/changes.ts';
@@ -220,4 +222,82 @@ export function seriesSheetRows(series: Series | readonly Series[], options: { n
     });
   }
   return { name: options.name ?? 'Series', header, rows };
+}
+
+// ---------- series projects ----------
+
+/** The `series:` block of `series.yaml` (or of `project.yaml`). Paths are relative to the file. */
+export const SeriesConfigSchema = z.object({
+  /** Series CSV (columns in the module comment); several series in long form with a `series` column. */
+  file: z.string(),
+  /** Rebase every series so the base period (or base-year mean) equals `value` (default 100). */
+  rebase: z.object({ period: z.string().optional(), year: z.number().int().optional(), value: z.number().positive().optional() }).strict()
+    .refine((r) => (r.period === undefined) !== (r.year === undefined), { message: 'give exactly one of period or year' }).optional(),
+  /** Aggregate the series into one index (e.g. national) with the `weight` column or the `weights` map. */
+  aggregate: z.object({
+    code: z.string().optional(),
+    method: z.enum(['fixedBase', 'chained']),
+    mean: z.enum(['arithmetic', 'geometric']).optional(),
+    weightTiming: z.enum(['previous', 'current']).optional(),
+    basePeriod: z.string().optional(),
+    baseValue: z.number().positive().optional(),
+    /** Constant weights by series code; default: the file's weight column. */
+    weights: z.record(z.string(), z.number().nonnegative()).optional(),
+  }).strict().optional(),
+  /** A published table (same CSV columns, with 环比/同比) to audit. */
+  audit: z.string().optional(),
+  /** Label shown with every output, e.g. "generated example data / 模拟数据". */
+  note: z.string().optional(),
+}).strict();
+export type SeriesConfig = z.infer<typeof SeriesConfigSchema>;
+
+export interface LoadedSeriesProject {
+  /** Folder the paths are relative to. */
+  dir: string;
+  config: SeriesConfig;
+  table: SeriesTable;
+  /** The published table to audit, when configured. */
+  auditTable?: SeriesTable;
+}
+
+/**
+ * Load a series project: a folder with `series.yaml` (a `series:` block, or the block's fields at the
+ * top level) or a `project.yaml` with a `series:` block; or a single series CSV file.
+ * @example const p = await loadSeriesProject('examples/series-demo'); p.table.seriesCodes.length // => 6
+ */
+export async function loadSeriesProject(path: string): Promise<LoadedSeriesProject> {
+  const st = await stat(path).catch(() => null);
+  if (!st) throw new CityIndexError({ code: 'E_NOT_FOUND', message: 'no such file or folder', file: path });
+  if (st.isFile() && /\.(csv|txt)$/i.test(path)) {
+    return { dir: dirname(resolve(path)), config: { file: basename(path) }, table: await loadSeriesCsv(path) };
+  }
+  let configFile: string | undefined;
+  let block: unknown;
+  const candidates = st.isFile() ? [path] : [join(path, 'series.yaml'), join(path, 'project.yaml')];
+  for (const c of candidates) {
+    const text = await readFile(c, 'utf8').catch(() => null);
+    if (text === null) continue;
+    let doc: unknown;
+    try {
+      doc = parseYaml(text);
+    } catch (e) {
+      throw new CityIndexError({ code: 'E_YAML', message: `cannot parse YAML: ${(e as Error).message}`, file: c });
+    }
+    const rec = (doc ?? {}) as Record<string, unknown>;
+    if (rec.series !== undefined) block = rec.series;
+    else if (basename(c) === 'series.yaml' || st.isFile()) block = Object.fromEntries(Object.entries(rec).filter(([k]) => k !== 'name' && k !== 'description'));
+    else continue;
+    configFile = c;
+    break;
+  }
+  if (!configFile) throw new CityIndexError({ code: 'E_NO_SERIES', message: 'no series.yaml, and no project.yaml with a series: block', file: path, expected: 'a series CSV file or a folder with series.yaml' });
+  const parsed = SeriesConfigSchema.safeParse(block);
+  if (!parsed.success) {
+    throw new CityIndexError(parsed.error.issues.map((i) => ({ code: 'E_SERIES_CONFIG', message: i.message, file: configFile, field: ['series', ...i.path.map(String)].join('.') })));
+  }
+  const dir = dirname(resolve(configFile));
+  const config = parsed.data;
+  const table = await loadSeriesCsv(join(dir, config.file));
+  const auditTable = config.audit ? await loadSeriesCsv(join(dir, config.audit)) : undefined;
+  return { dir, config, table, ...(auditTable ? { auditTable } : {}) };
 }

@@ -1,0 +1,69 @@
+/**
+ * Chart of a time-series index for the report and dashboard: the index as a line (left axis) and its
+ * month-on-month and year-on-year changes as bars (right axis, percent). A plain ECharts option
+ * object — render it in the browser or server-side to SVG (`echarts.init(null, null, { ssr: true })`).
+ */
+import { seriesChanges } from '../engine/series/changes.ts';
+import type { Series } from '../engine/series/series.ts';
+
+export interface SeriesChartOptions {
+  /** Title (default: the series name or code). */
+  title?: string;
+  /** Subtitle, e.g. "generated example data / 模拟数据" or the source; shown under the title. */
+  note?: string;
+  /** Language of axis and legend labels (default `zh`, with the English in brackets). */
+  language?: 'zh' | 'en';
+  /** Decimals of the change bars in tooltips and data (default 2). */
+  decimals?: number;
+}
+
+const LABELS = {
+  zh: { index: '指数', mom: '环比 (%)', yoy: '同比 (%)', pop: '环比 (%)', change: '变动 (%)' },
+  en: { index: 'Index', mom: 'Month-on-month (%)', yoy: 'Year-on-year (%)', pop: 'Period-on-period (%)', change: 'Change (%)' },
+} as const;
+
+/** Round for display; NaN becomes null (a gap in ECharts). */
+const round = (v: number, d: number): number | null => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : null);
+
+/**
+ * ECharts option: line for the index, bars for period-on-period and year-on-year changes.
+ * Annual series show one change bar (period-on-period is year-on-year there).
+ * @example seriesChartOption(s).series.map((x) => x.type) // => ['line', 'bar', 'bar'] for a monthly series
+ */
+export function seriesChartOption(series: Series, options: SeriesChartOptions = {}): {
+  title: Record<string, unknown>;
+  tooltip: Record<string, unknown>;
+  legend: Record<string, unknown>;
+  grid: Record<string, unknown>;
+  xAxis: Record<string, unknown>;
+  yAxis: Array<Record<string, unknown>>;
+  series: Array<{ name: string; type: 'line' | 'bar'; yAxisIndex: number; data: Array<number | null>; [k: string]: unknown }>;
+} {
+  const lang = options.language ?? 'zh';
+  const L = LABELS[lang];
+  const d = options.decimals ?? 2;
+  const ch = seriesChanges(series);
+  const title = options.title ?? (series.name ? (lang === 'zh' ? series.name.zh ?? series.name.en : series.name.en ?? series.name.zh) : undefined) ?? series.code;
+  const indexName = series.unit ? `${L.index} (${series.unit})` : L.index;
+  const bars: Array<{ name: string; values: Float64Array; color: string }> = series.frequency === 'year'
+    ? [{ name: L.yoy, values: ch.yearOnYear, color: '#d4a017' }]
+    : [
+        { name: series.frequency === 'month' ? L.mom : L.pop, values: ch.periodOnPeriod, color: '#5b8ff9' },
+        { name: L.yoy, values: ch.yearOnYear, color: '#d4a017' },
+      ];
+  return {
+    title: { text: title, ...(options.note ? { subtext: options.note } : {}), left: 'center' },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    legend: { bottom: 0, data: [indexName, ...bars.map((b) => b.name)] },
+    grid: { left: 60, right: 60, top: options.note ? 70 : 50, bottom: 60 },
+    xAxis: { type: 'category', data: [...series.periods] },
+    yAxis: [
+      { type: 'value', name: indexName, scale: true, position: 'left' },
+      { type: 'value', name: L.change, position: 'right', splitLine: { show: false } },
+    ],
+    series: [
+      { name: indexName, type: 'line', yAxisIndex: 0, data: Array.from(series.values, (v) => round(v, 6)), symbol: 'circle', symbolSize: 4, lineStyle: { width: 2, color: '#c23531' }, itemStyle: { color: '#c23531' }, connectNulls: false, z: 3 },
+      ...bars.map((b) => ({ name: b.name, type: 'bar' as const, yAxisIndex: 1, data: Array.from(b.values, (v) => round(v, d)), itemStyle: { color: b.color }, barGap: '0%' })),
+    ],
+  };
+}
