@@ -42,6 +42,27 @@ function bruteForceJenks(values: number[], k: number): { ssw: number; breaks: nu
   return { ssw: best, breaks: arg };
 }
 
+/** Plain O(k·n²) Fisher DP over all sorted values (no monotonicity shortcut): the least SSW. */
+function naiveJenksSsw(values: number[], k: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  const n = s.length;
+  const seg = (i: number, j: number) => {
+    let m = 0;
+    for (let t = i; t <= j; t++) m += s[t];
+    m /= j - i + 1;
+    let v = 0;
+    for (let t = i; t <= j; t++) v += (s[t] - m) ** 2;
+    return v;
+  };
+  let prev = Array.from({ length: n }, (_, j) => seg(0, j));
+  for (let c = 1; c < k; c++) {
+    const cur = new Array<number>(n).fill(Infinity);
+    for (let j = c; j < n; j++) for (let i = c; i <= j; i++) cur[j] = Math.min(cur[j], prev[i - 1] + seg(i, j));
+    prev = cur;
+  }
+  return prev[n - 1];
+}
+
 describe('fisherJenks', () => {
   it('mapclassify FisherJenks on calemp (test_mapclassify.py): k = 5 bins and counts', () => {
     const r = classify(calemp, { method: 'fisherJenks', k: 5 });
@@ -98,6 +119,12 @@ describe('fisherJenks', () => {
     const r2 = classify(y.map((v) => 1000 + 2 * v), { method: 'fisherJenks', k: 6 });
     expect(Array.from(r2.classOf)).toEqual(Array.from(r.classOf));
     expect(fisherJenksBreaks([...y].sort((a, b) => a - b), 6)).toEqual(r.breaks);
+    // the divide-and-conquer layers reach the same optimum as the plain O(k·n²) DP
+    for (const k of [2, 4, 6]) {
+      const naive = naiveJenksSsw(y.slice(0, 120), k);
+      const ours = sswOf(y.slice(0, 120), classify(y.slice(0, 120), { method: 'fisherJenks', k }).classOf);
+      expect(Math.abs(ours - naive)).toBeLessThanOrEqual(1e-9 * naive);
+    }
   });
 });
 
