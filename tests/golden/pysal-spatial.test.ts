@@ -146,3 +146,24 @@ describe('local Moran — desmith (10 obs), desmith.gal, row-standardised, esda 
     expect(Array.from(r.q)).toEqual([4, 4, 4, 2, 3, 3, 1, 4, 3, 3]);
   });
 });
+
+describe('properties on the St Louis data (78 counties)', () => {
+  const { ids, values } = geodaColumn('stl_hom.txt', 'HR8893');
+  const w = alignWeights(parseGal(read('stl.gal'), 'stl.gal'), ids);
+  it('LISA, n convention, row-standardised W: mean of local I = global I', () => {
+    const g = moran(values, w, { permutations: 0 });
+    const l = localMoran(values, w, { permutations: 0, convention: 'n' });
+    expect(l.Is.reduce((s, v) => s + v, 0) / l.n).toBeCloseTo(g.I, 14);
+  });
+  it('global permutation z_sim approaches the randomisation z under many permutations', () => {
+    const r = moran(values, w, { permutations: 20000, seed: 2024 });
+    expect(Math.abs(r.permutation!.z_sim / r.z_rand - 1)).toBeLessThan(0.05);
+    expect(r.permutation!.p_sim).toBeLessThan(0.005); // z_rand ≈ 4.7: few of 20000 permutations reach I
+  });
+  it('LISA permutation p-values lie in [1/(R+1), 1] and the seed fixes them', () => {
+    const a = localMoran(values, w, { permutations: 99, seed: 12345 });
+    const b = localMoran(values, w, { permutations: 99, seed: 12345 });
+    expect(Array.from(a.permutation!.p_sim)).toEqual(Array.from(b.permutation!.p_sim));
+    for (const p of a.permutation!.p_sim) { expect(p).toBeGreaterThanOrEqual(0.01); expect(p).toBeLessThanOrEqual(1); }
+  });
+});

@@ -283,6 +283,39 @@ export function fromNeighborLists(ids: readonly string[], lists: Readonly<Record
 }
 
 /**
+ * Contiguity on a regular rows × cols lattice (libpysal `lat2W`), cells numbered row by row from 0,
+ * ids `"0"`, `"1"`, …; `rook` (default) links edge neighbours, `queen` also diagonal ones.
+ * @example latticeWeights(2, 2).neighbors // => Int32Array [1, 2, 0, 3, 0, 3, 1, 2]
+ */
+export function latticeWeights(rows: number, cols: number, options: { contiguity?: 'rook' | 'queen' } = {}): SpatialWeights {
+  const contiguity = options.contiguity ?? 'rook';
+  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
+    throw new CityIndexError({ code: 'E_OPTION', message: `latticeWeights: ${rows} × ${cols} is not a lattice`, expected: 'positive whole numbers' });
+  }
+  let steps: Array<[number, number]>;
+  switch (contiguity) {
+    case 'rook': steps = [[-1, 0], [0, -1], [0, 1], [1, 0]]; break;
+    case 'queen': steps = [[-1, -1], [-1, 0], [-1, 1], [0, -1], [0, 1], [1, -1], [1, 0], [1, 1]]; break;
+    default: throw new CityIndexError({ code: 'E_METHOD', message: `unknown contiguity "${String(contiguity)}"`, expected: 'rook | queen' });
+  }
+  const ids: string[] = [];
+  const out: Array<Array<[number, number]>> = [];
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      ids.push(String(r * cols + c));
+      const row: Array<[number, number]> = [];
+      for (const [dr, dc] of steps) {
+        const rr = r + dr;
+        const cc = c + dc;
+        if (rr >= 0 && rr < rows && cc >= 0 && cc < cols) row.push([rr * cols + cc, 1]);
+      }
+      out.push(row);
+    }
+  }
+  return weightsFromRows(ids, out, `lattice(${rows}×${cols}, ${contiguity})`, 'binary');
+}
+
+/**
  * Parse a GAL contiguity file (GeoDa / libpysal): header `n` or `0 n name idVariable`, then for each unit
  * a line `id k` followed by a line of its k neighbour ids. Ids keep the file's order (as libpysal's
  * `id_order`); use `alignWeights` to put them in the data's order.
