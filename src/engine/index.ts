@@ -39,3 +39,4 @@ export * from './weights/pca.ts';
 export * from './weights/optimised.ts';
 export * from './weights/combined.ts';
 export * from './weights/noisy.ts';
+export * from './cases.ts';

@@ -1,0 +1,49 @@
+/** Benchmark helpers: time a function several times and report the median. Wall-clock lives here, never in the engine. */
+export interface BenchRow {
+  name: string;
+  /** Median seconds per call (or per replication where stated in the name). */
+  seconds: number;
+  /** Reference figure to compare with (e.g. COINr's time), seconds. */
+  reference?: number;
+  referenceLabel?: string;
+  /** Target as text, e.g. "≥ 1000× faster than COINr" or "< 3 s". */
+  target?: string;
+  /** Did it meet the target? undefined = no target. */
+  pass?: boolean;
+  notes?: string;
+}
+
+/** Median wall time in seconds of `fn` over `repeats` runs after `warmup` runs. */
+export async function timeMedian(fn: () => unknown | Promise<unknown>, repeats = 5, warmup = 1): Promise<number> {
+  for (let k = 0; k < warmup; k++) await fn();
+  const times: number[] = [];
+  for (let k = 0; k < repeats; k++) {
+    const t0 = performance.now();
+    await fn();
+    times.push((performance.now() - t0) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+export function formatSeconds(s: number): string {
+  if (s < 1e-3) return `${(s * 1e6).toFixed(1)} µs`;
+  if (s < 1) return `${(s * 1e3).toFixed(2)} ms`;
+  return `${s.toFixed(2)} s`;
+}
+
+/** Print rows as a Markdown table (stdout). */
+export function printTable(rows: BenchRow[]): void {
+  const head = ['benchmark', 'time', 'reference', 'speed-up', 'target', 'met', 'notes'];
+  const lines = rows.map((r) => [
+    r.name,
+    formatSeconds(r.seconds),
+    r.reference !== undefined ? `${formatSeconds(r.reference)}${r.referenceLabel ? ` (${r.referenceLabel})` : ''}` : '',
+    r.reference !== undefined ? `${(r.reference / r.seconds).toFixed(r.reference / r.seconds >= 100 ? 0 : 1)}×` : '',
+    r.target ?? '',
+    r.pass === undefined ? '' : r.pass ? 'yes' : 'NO',
+    r.notes ?? '',
+  ]);
+  const out = [head, head.map(() => '---'), ...lines].map((l) => `| ${l.join(' | ')} |`).join('\n');
+  console.log(out);
+}

@@ -1,0 +1,25 @@
+/**
+ * `npm run bench`: runs every benchmark and prints one table comparing with the reference figures
+ * given in the issues (COINr timings on a 2-core machine). `--only <name>` runs a subset.
+ * Results are measurements, not tests: nothing here fails CI.
+ */
+import { printTable, type BenchRow } from './harness.ts';
+import { benchBuild } from './build.ts';
+
+type Bench = { name: string; run: () => Promise<BenchRow[]> };
+const benches: Bench[] = [
+  { name: 'build', run: benchBuild },
+];
+
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const rows: BenchRow[] = [];
+for (const b of benches) {
+  if (only && !b.name.includes(only)) continue;
+  process.stderr.write(`running ${b.name} …\n`);
+  try {
+    rows.push(...(await b.run()));
+  } catch (e) {
+    rows.push({ name: `${b.name} (failed)`, seconds: NaN, notes: (e as Error).message.split('\n')[0] });
+  }
+}
+printTable(rows);
