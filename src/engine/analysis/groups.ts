@@ -37,7 +37,10 @@ export interface GroupIndex {
   overlapping: boolean;
 }
 
-/** Name a unit in messages: its code if known, else its 0-based index. */
+/**
+ * Name a unit in messages: its code if known, else its 0-based index.
+ * @example unitName(1, ['110100', '120100']) // => '120100 (index 1)'
+ */
 export function unitName(i: number, codes?: readonly string[]): string {
   return codes && codes[i] !== undefined ? `${codes[i]} (index ${i})` : `index ${i}`;
 }

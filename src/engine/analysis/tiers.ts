@@ -17,7 +17,7 @@ type Num = ArrayLike<number>;
 
 /** One classification rule (named data, resolved by one switch). */
 export type BaseTierMethod =
-  /** Fisher (1958) exact optimal partition minimising the within-class sum of squares. */
+  /** Fisher (1958) exact optimal partition minimising the within-class sum of squares (= the exact optimum of 1-D k-means). */
   | { method: 'fisherJenks'; k: number }
   /** k classes of (about) equal counts; breaks are R type-7 quantiles at 1/k, 2/k, …, 1 (mapclassify `Quantiles`). */
   | { method: 'quantiles'; k: number }
