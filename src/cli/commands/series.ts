@@ -38,7 +38,7 @@ export function formatAuditText(result: AuditResult, file: string): string {
     lines.push(`${r.period}: ${r.verdict} — ${r.reason}`);
     for (const v of r.implied) {
       const unit = v.kind === 'year-ago period-on-period change' ? ' %' : '';
-      lines.push(`    implies ${v.kind} ${v.period} = ${v.value.toFixed(2)}${unit} [${v.interval.lo.toFixed(2)}, ${v.interval.hi.toFixed(2)}]${v.printed !== undefined ? ` (printed ${v.printed}: ${v.agrees ? 'agrees' : 'DISAGREES'})` : ''}`);
+      lines.push(`    implies ${v.kind} ${v.period} = ${v.value.toFixed(2)}${unit} [${v.interval.lo.toFixed(2)}, ${v.interval.hi.toFixed(2)}]${v.printed !== undefined ? ` (printed ${Number.isInteger(v.printed) ? v.printed.toFixed(1) : v.printed}: ${v.agrees ? 'agrees' : 'DISAGREES'})` : ''}`);
     }
   }
   lines.push('');

@@ -241,7 +241,7 @@ export function auditPublishedTable(rows: readonly PublishedRow[], options: Audi
 
   const summary: Record<AuditVerdict, string[]> = { consistent: [], swapped: [], inconsistent: [], 'not-checkable': [] };
   for (const r of results) summary[r.verdict].push(r.period);
-  const tolerance = `a figure printed with d decimals stands for any true value within ±0.5·10^−d (index values: ${valueDecimals} decimal(s) unless a row says otherwise; changes: ${changeDecimals}${slack ? `, plus ${slack} percentage points of slack` : ''}); a printed change is consistent when its rounding interval meets the interval of changes that the rounded index values allow`;
+  const tolerance = `a figure printed with d decimals stands for any true value within ±0.5·10^−d (index values: ${valueDecimals} decimal(s), changes: ${changeDecimals} decimal(s), unless the printed cell shows otherwise${slack ? `, plus ${slack} percentage points of slack` : ''}); a printed change is consistent when its rounding interval meets the interval of changes that the rounded index values allow`;
   return { frequency, rows: results, summary, tolerance };
 }
 
