@@ -78,6 +78,25 @@ describe('pcaWeights (OECD Handbook §6.1; COINr get_PCA)', () => {
     expect(f[0]).not.toBe(f[3]);
   });
 
+  it('the 10 % rule: among 12 indicators an eigenvalue of 1 explains 8.3 % and is not retained', () => {
+    // block of 3 perfectly correlated columns (eigenvalue 3) + 9 independent ±1 patterns (eigenvalues 1)
+    // built from Hadamard rows so that all columns are exactly uncorrelated: m = 16 units
+    const H = [[1]];
+    for (let s = 0; s < 4; s++) {
+      const k = H.length;
+      for (let i = 0; i < k; i++) H.push([...H[i].map((v) => -v), ...H[i]]);
+      for (let i = 0; i < k; i++) H[i] = [...H[i], ...H[i]];
+    }
+    const rows = Array.from({ length: 16 }, (_, i) => [H[1][i], 2 * H[1][i], 3 * H[1][i] + 1, ...[2, 3, 4, 5, 6, 7, 8, 9, 10].map((r) => H[r][i])]);
+    const { X, m, n } = colMajor(rows);
+    const r = pcaWeights(X, m, n, { minEigenvalue: 0.99 });
+    expect(r.eigenvalues[0]).toBeCloseTo(3, 10);
+    expect(r.varianceExplained[1]).toBeCloseTo(1 / 12, 10);
+    expect(r.retained).toBe(1); // 1/12 < 10 %
+    expect(pcaWeights(X, m, n, { minEigenvalue: 0.99, minVarianceShare: 0.05 }).retained).toBe(10); // rank 10: two eigenvalues are 0
+    expect(r.warnings.map((w) => w.code)).toContain('W_PCA_LOW_VARIANCE'); // 3/12 = 25 % ≤ 60 %
+  });
+
   it('a constant indicator is a located error', () => {
     const { X, m, n } = colMajor([[1, 2], [1, 3], [1, 5]]);
     expect(() => pcaWeights(X, m, n, { indicatorCodes: ['flat', 'x'] })).toThrow(/indicator flat/);

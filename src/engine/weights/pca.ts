@@ -1,7 +1,8 @@
 /**
  * PCA / factor-analysis weights.
  * - `oecd` (default): OECD/JRC Handbook on Constructing Composite Indicators (2008), Part 2 §6.1, after
- *   Nicoletti, Scarpetta & Boylaud (2000): standardise; retain factors with eigenvalue > 1; varimax
+ *   Nicoletti, Scarpetta & Boylaud (2000): standardise; retain factors with eigenvalue > 1 that each explain
+ *   > 10 % of the variance (a warning when the retained ones explain ≤ 60 % together); varimax
  *   rotation (Kaiser normalisation, as R `stats::varimax`); squared rotated loadings scaled to unit sum per
  *   factor; each indicator is assigned to the factor of its largest squared loading; weight = scaled squared
  *   loading × (factor's rotated explained variance / total over retained factors); renormalised to sum 1.
@@ -20,6 +21,8 @@ export interface PcaOptions extends MatrixLabels {
   variant?: PcaVariant;
   /** Retain factors with eigenvalue above this (default 1, the Kaiser criterion); at least one is kept. */
   minEigenvalue?: number;
+  /** …and explaining more than this share of the total variance each (default 0.10, OECD Handbook). */
+  minVarianceShare?: number;
 }
 
 export interface PcaResult {
@@ -114,6 +117,7 @@ export function varimax(loadings: readonly (readonly number[])[], eps = 1e-5): {
 export function pcaWeights(X: Float64Array, m: number, n: number, options: PcaOptions = {}): PcaResult {
   const variant = options.variant ?? 'oecd';
   const minEigen = options.minEigenvalue ?? 1;
+  const minShare = options.minVarianceShare ?? 0.1;
   checkMatrix(X, m, n, 'PCA', options, 3);
   const R = correlationMatrix(X, m, n, options);
   const evd = new EVD(R, { assumeSymmetric: true });
@@ -139,10 +143,10 @@ export function pcaWeights(X: Float64Array, m: number, n: number, options: PcaOp
     }
     case 'oecd': {
       let k = 0;
-      while (k < n && eigenvalues[k] > minEigen + 1e-9) k++;
+      while (k < n && eigenvalues[k] > minEigen + 1e-9 && varianceExplained[k] > minShare) k++;
       if (k === 0) {
         k = 1;
-        warnings.push({ code: 'W_PCA_NO_FACTOR', severity: 'warning', message: `PCA weights: no eigenvalue exceeds ${minEigen}; the first factor is used`, expected: 'correlated indicators' });
+        warnings.push({ code: 'W_PCA_NO_FACTOR', severity: 'warning', message: `PCA weights: no factor has an eigenvalue above ${minEigen} and explains more than ${minShare * 100} % of the variance; the first factor is used`, expected: 'correlated indicators' });
       }
       let cum = 0;
       for (let f = 0; f < k; f++) cum += varianceExplained[f];
