@@ -115,6 +115,7 @@ describe('theil', () => {
     expect(() => theil([1, 2], { groups: ['a', 'a'], groupOrder: ['a', 'b'] })).toThrow(/declared group "b" has no units/);
     expect(() => theil([1, 2], { groups: ['a', 'c'], groupOrder: ['a'] })).toThrow(/not among the declared groups/);
     expect(() => theil([1, 2], { weights: [1, -1] })).toThrow(/weight/);
+    expect(() => theil([1, 2], { weights: [1, 0], codes: ['a', 'b'] })).toThrow(/weight of unit b \(index 1\) is 0/);
   });
 });
 
@@ -171,6 +172,14 @@ describe('dagum', () => {
       expect(pair.netContribution).toBeCloseTo(pair.G * w * pair.D, 14);
     }
     expect(r.betweenPairs).toHaveLength(6);
+  });
+  it('groups with all-zero incomes do not produce NaN', () => {
+    const r = dagum([0, 0, 1, 3], ['z', 'z', 'p', 'p']);
+    expect(Number.isFinite(r.Gnb) && Number.isFinite(r.Gt)).toBe(true);
+    expect(r.Gw + r.Gnb + r.Gt).toBeCloseTo(r.G, 15);
+    const r2 = dagum([0, 0, 0, 2], ['z', 'y', 'y', 'p']);
+    expect(r2.betweenPairs.every((p) => Number.isFinite(p.G) && Number.isFinite(p.D))).toBe(true);
+    expect(r2.Gw + r2.Gnb + r2.Gt).toBeCloseTo(r2.G, 15);
   });
   it('one group: everything is within', () => {
     const r = dagum([1, 2, 3], ['x', 'x', 'x']);

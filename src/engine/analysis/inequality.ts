@@ -45,16 +45,13 @@ function checkIncomes(y: Num, what: string, codes?: readonly string[]): Float64A
 function checkWeights(w: Num, n: number, what: string, codes?: readonly string[]): Float64Array {
   if (w.length !== n) throw new CityIndexError({ code: 'E_SHAPE', message: `${what}: ${w.length} weights for ${n} values`, field: 'weights' });
   const out = new Float64Array(n);
-  let sum = 0;
   for (let i = 0; i < n; i++) {
     const v = w[i];
-    if (!Number.isFinite(v) || v < 0) {
-      throw new CityIndexError({ code: 'E_WEIGHT', message: `${what}: weight of unit ${unitName(i, codes)} is ${String(v)}`, field: 'weights', unit: codes?.[i], expected: 'a finite weight ≥ 0 (e.g. population)' });
+    if (!Number.isFinite(v) || v <= 0) {
+      throw new CityIndexError({ code: 'E_WEIGHT', message: `${what}: weight of unit ${unitName(i, codes)} is ${String(v)}`, field: 'weights', unit: codes?.[i], expected: 'a finite weight > 0 (e.g. population; drop units with no population)' });
     }
     out[i] = v;
-    sum += v;
   }
-  if (!(sum > 0)) throw new CityIndexError({ code: 'E_WEIGHT', message: `${what}: weights sum to zero`, field: 'weights', expected: 'a positive total weight' });
   return out;
 }
 
@@ -292,7 +289,7 @@ export function dagum(y: Num, groups: readonly GroupLabel[], options: Inequality
     for (let b = a + 1; b < info.length; b++) {
       const j = info[a], h = info[b];
       const absSum = crossAbsDiff(j.sorted, h.sorted, h.prefix);
-      const Gjh = absSum / (j.nj * h.nj * (j.mean + h.mean));
+      const Gjh = absSum > 0 ? absSum / (j.nj * h.nj * (j.mean + h.mean)) : 0;
       const net = h.nj * j.sum - j.nj * h.sum; // Σ(y_j − y_h)⁺ − Σ(y_h − y_j)⁺ ≥ 0 since μ_j ≥ μ_h
       const D = absSum > 0 ? Math.min(1, Math.max(0, net / absSum)) : 0;
       const weight = j.p * h.share + h.p * j.share;

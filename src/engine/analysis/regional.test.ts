@@ -39,6 +39,11 @@ describe('regionalSummary', () => {
     expect(() => regionalSummary([1], ['a', 'b'])).toThrow(/2 labels but there are 1 units/);
     expect(() => compareGroups(r, '东部', '南方')).toThrow(/no group "南方"/);
   });
+  it('z-scores (mean 0, negative values): gaps are given, ratios are null', () => {
+    const r = regionalSummary([1.5, 0.5, -0.5, -1.5], ['a', 'a', 'b', 'b']);
+    expect(r.groups.map((g) => [g.gap, g.ratio])).toEqual([[1, null], [-1, null]]);
+    expect(compareGroups(r, 'a', 'b')).toMatchObject({ difference: 2, ratio: null, aAbove: true });
+  });
 });
 
 /**

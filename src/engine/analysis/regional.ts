@@ -44,8 +44,8 @@ export interface RegionalGroup extends ScoreStats {
   group: string;
   /** mean − national mean. */
   gap: number;
-  /** mean / national mean. */
-  ratio: number;
+  /** mean / national mean; null unless all scores are ≥ 0 and the national mean is > 0 (a ratio needs a ratio scale, not z-scores). */
+  ratio: number | null;
   /** Unit codes in the group (input order). */
   units: string[];
 }
@@ -89,10 +89,11 @@ export function regionalSummary(scores: Num, groupOf: readonly GroupLabel[], opt
   for (let i = 0; i < n; i++) if (!Number.isNaN(scores[i])) { total += scores[i]; count++; }
   const nationalMean = total / count;
   const national = stats(scores, all, nationalMean, 'all units');
+  const ratioScale = national.min >= 0 && nationalMean > 0;
 
   const summarise = (label: string, members: ArrayLike<number>): RegionalGroup => {
     const s = stats(scores, members, nationalMean, label);
-    return { group: label, ...s, gap: s.mean - nationalMean, ratio: s.mean / nationalMean, units: Array.from(members, name) };
+    return { group: label, ...s, gap: s.mean - nationalMean, ratio: ratioScale ? s.mean / nationalMean : null, units: Array.from(members, name) };
   };
   const groups = idx.labels.map((label, g) => summarise(label, idx.members[g]));
   const ungrouped = idx.ungrouped.length > 0 ? summarise(UNGROUPED, idx.ungrouped) : null;
@@ -135,8 +136,8 @@ export interface GroupComparison {
   meanB: number;
   /** meanA − meanB. */
   difference: number;
-  /** meanA / meanB. */
-  ratio: number;
+  /** meanA / meanB; null unless the summary is on a ratio scale (scores ≥ 0) and meanB > 0. */
+  ratio: number | null;
   /** meanA > meanB. */
   aAbove: boolean;
 }
@@ -152,5 +153,6 @@ export function compareGroups(summary: RegionalSummaryResult, a: string, b: stri
     return g;
   };
   const ga = find(a), gb = find(b);
-  return { a, b, meanA: ga.mean, meanB: gb.mean, difference: ga.mean - gb.mean, ratio: ga.mean / gb.mean, aAbove: ga.mean > gb.mean };
+  const ratio = summary.national.min >= 0 && gb.mean > 0 ? ga.mean / gb.mean : null;
+  return { a, b, meanA: ga.mean, meanB: gb.mean, difference: ga.mean - gb.mean, ratio, aAbove: ga.mean > gb.mean };
 }
