@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ahpWeights, checkAhpMatrix, RI_CHINESE, RI_SAATY } from './ahp.ts';
+import { aggregateAhpMatrices, ahpWeights, checkAhpMatrix, RI_CHINESE, RI_SAATY } from './ahp.ts';
 import { CityIndexError } from '../core/errors.ts';
 
 // pyrepo-mcda ahp.py docstring matrix; targets in METHODS.md §4.2 (reproduced with numpy.linalg.eig)
@@ -68,5 +68,15 @@ describe('ahpWeights (Saaty 1977; pyrepo-mcda)', () => {
     const eleven = Array.from({ length: 11 }, () => Array.from({ length: 11 }, () => 1));
     expect(() => ahpWeights(eleven)).toThrow(/stops at n = 10/);
     expect(ahpWeights(eleven, { riTable: 'chinese' }).ri).toBe(1.52);
+  });
+
+  it('group AHP: element-wise geometric mean stays reciprocal (Aczél & Saaty 1983)', () => {
+    const g = aggregateAhpMatrices([[[1, 2], [1 / 2, 1]], [[1, 8], [1 / 8, 1]]]);
+    expect(g[0][1]).toBeCloseTo(4, 14); // √(2·8)
+    expect(g[1][0]).toBeCloseTo(0.25, 14);
+    const three = aggregateAhpMatrices([A, A, A]);
+    three.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(A[i][j], 14)));
+    expect(() => aggregateAhpMatrices([A, [[1, 2], [1 / 2, 1]]])).toThrow(/expert 2/);
+    expect(() => aggregateAhpMatrices([])).toThrow(/no matrices/);
   });
 });

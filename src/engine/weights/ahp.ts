@@ -188,3 +188,28 @@ export function ahpWeights(matrix: readonly (readonly number[])[], options: AhpO
   }
   return { weights, lambdaMax: value, ci, cr, ri, riTable, variant, consistent, warnings };
 }
+
+/**
+ * Group AHP: combine several experts' pairwise comparison matrices into one by the element-wise
+ * geometric mean (Aczél & Saaty 1983), which keeps the result reciprocal. Each matrix is checked first.
+ * @example aggregateAhpMatrices([[[1, 2], [1 / 2, 1]], [[1, 8], [1 / 8, 1]]]) // => [[1, 4], [0.25, 1]]
+ */
+export function aggregateAhpMatrices(matrices: ReadonlyArray<readonly (readonly number[])[]>, options: Pick<AhpOptions, 'codes' | 'label' | 'reciprocalTolerance'> = {}): number[][] {
+  if (matrices.length === 0) {
+    throw new CityIndexError({ code: 'E_AHP_SHAPE', message: 'group AHP: no matrices given', expected: 'one matrix per expert' });
+  }
+  const n = matrices[0].length;
+  const issues: Issue[] = [];
+  matrices.forEach((mat, e) => {
+    const label = `${options.label ? `${options.label}, ` : ''}expert ${e + 1}`;
+    if (mat.length !== n) issues.push({ code: 'E_AHP_SHAPE', message: `group AHP: the matrix of ${label} is ${mat.length} × ${mat.length}, the first is ${n} × ${n}`, expected: `${n} × ${n}` });
+    else issues.push(...checkAhpMatrix(mat, { ...options, label }));
+  });
+  if (issues.length) throw new CityIndexError(issues);
+  const k = matrices.length;
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => {
+    let l = 0;
+    for (const mat of matrices) l += Math.log(mat[i][j]);
+    return Math.exp(l / k);
+  }));
+}
