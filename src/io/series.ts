@@ -21,7 +21,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CityIndexError, type Issue } from '../engine/core/errors.ts';
-import type { PublishedRow } from '../engine/series/audit.ts';
+import type { AuditResult, PublishedRow } from '../engine/series/audit.ts';
 import { seriesChanges } from '../engine/series/changes.ts';
 import { createSeries, type Series } from '../engine/series/series.ts';
 import { decodeText, parseCsvTable, parseNumberCell } from './table.ts';
@@ -222,6 +222,24 @@ export function seriesSheetRows(series: Series | readonly Series[], options: { n
     });
   }
   return { name: options.name ?? 'Series', header, rows };
+}
+
+/**
+ * Rows for a workbook sheet of an audit: one row per printed row with the verdict, reason and the
+ * recomputed month-on-month / year-on-year changes.
+ * @example auditSheetRows(auditPublishedTable(rows)).header[0] // => 'period'
+ */
+export function auditSheetRows(result: AuditResult, options: { name?: string; note?: string } = {}): SeriesSheet {
+  const header = ['period', 'label', 'index (printed)', '环比 MoM (printed)', '同比 YoY (printed)', 'MoM recomputed %', 'YoY recomputed %', 'verdict', 'reason'];
+  if (options.note) header.push('note');
+  const rows: Cell[][] = result.rows.map((r) => {
+    const mom = r.checks.find((c) => c.change === 'mom');
+    const yoy = r.checks.find((c) => c.change === 'yoy');
+    const row: Cell[] = [r.period, r.label ?? '', r.printed.value, r.printed.mom, r.printed.yoy, mom ? mom.recomputed : null, yoy ? yoy.recomputed : null, r.verdict, r.reason];
+    if (options.note) row.push(options.note);
+    return row;
+  });
+  return { name: options.name ?? 'Series audit', header, rows };
 }
 
 // ---------- series projects ----------
