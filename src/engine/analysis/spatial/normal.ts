@@ -32,7 +32,7 @@ function erfcNonNegative(x: number): number {
 /**
  * Complementary error function erfc(x) = 1 − erf(x), accurate in relative terms for x ≥ 0
  * (Numerical Recipes 3rd ed. §6.2.2).
- * @example erfc(1) // => 0.15729920705028513
+ * @example erfc(1) // => 0.1572992070502851 (SciPy: 0.15729920705028516)
  */
 export function erfc(x: number): number {
   if (Number.isNaN(x)) return NaN;

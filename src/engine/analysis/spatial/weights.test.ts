@@ -3,9 +3,9 @@ import { topology } from 'topojson-server';
 import type { FeatureCollection, Polygon } from 'geojson';
 import { CityIndexError } from '../../core/errors.ts';
 import {
-  alignWeights, cardinalities, contiguityFromTopology, distanceBandWeights, distanceMatrix, findIslands,
+  alignWeights, buildPointWeights, cardinalities, contiguityFromTopology, distanceBandWeights, distanceMatrix, findIslands,
   fromNeighborLists, greatCircleDistance, inverseDistanceWeights, knnWeights, minThresholdWithoutIslands,
-  parseGal, spatialLag, toDense, transformWeights, weightSums, type Point,
+  parseGal, pointsFromUnits, spatialLag, toDense, transformWeights, weightSums, type Point,
 } from './weights.ts';
 
 const row = (w: ReturnType<typeof knnWeights>, i: number): number[] => Array.from(w.neighbors.subarray(w.offsets[i], w.offsets[i + 1]));
@@ -181,5 +181,27 @@ describe('contiguityFromTopology (rook = shared arc)', () => {
   it('ids from a property, and a clear error for an unknown object', () => {
     expect(contiguityFromTopology(topo, 'grid', { idProperty: 'code' }).ids).toEqual(['cA', 'cB', 'cC', 'cD']);
     expect(() => contiguityFromTopology(topo, 'cities')).toThrow(/no geometry collection "cities"/);
+  });
+});
+
+describe('buildPointWeights / pointsFromUnits', () => {
+  const units = [
+    { code: '330100', name: { zh: '杭州' }, groups: {}, attributes: { lon: 120.153576, lat: 30.287459 } },
+    { code: '330500', name: { zh: '湖州' }, groups: {}, attributes: { lon: 120.102398, lat: 30.867198 } },
+    { code: '330400', name: { zh: '嘉兴' }, groups: {}, attributes: { lon: 120.750865, lat: 30.762653 } },
+  ];
+  it('reads lon/lat attributes and builds weights from a spec', () => {
+    const { ids, points } = pointsFromUnits(units);
+    expect(ids).toEqual(['330100', '330500', '330400']);
+    const w = buildPointWeights(ids, points, { method: 'knn', k: 1 });
+    // 杭州 → 湖州 64.7 km is nearer than 嘉兴 77.9 km
+    expect(row(w, 0)).toEqual([1]);
+    expect(buildPointWeights(ids, points, { method: 'distanceBand', threshold: 80 }).description).toBe('distanceBand(threshold=80, greatCircle)');
+    expect(buildPointWeights(ids, points, { method: 'inverseDistance', alpha: 2 }).transform).toBe('original');
+    expect(() => buildPointWeights(ids, points, { method: 'queen' } as never)).toThrow(/unknown spatial weights method "queen"/);
+  });
+  it('a unit without coordinates is named', () => {
+    const bad = [...units, { code: '460300', name: { zh: '三沙' }, groups: {}, attributes: { lon: null, lat: null } }];
+    expect(() => pointsFromUnits(bad)).toThrow(/unit "460300" has no coordinates/);
   });
 });

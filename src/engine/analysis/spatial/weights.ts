@@ -11,6 +11,7 @@
 import { neighbors as topologyNeighbors } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { CityIndexError, type Issue } from '../../core/errors.ts';
+import type { Unit } from '../../core/framework.ts';
 
 /** How the weights were transformed: as built (`original`), every link 1 (`binary`), rows summing to 1 (`row`). */
 export type WeightsTransform = 'original' | 'binary' | 'row';
@@ -44,7 +45,7 @@ const DEG = Math.PI / 180;
 /**
  * Great-circle distance in km by the haversine formula, R = 6371.0088 km (Sinnott 1984; the mean
  * radius that scikit-learn/geopy use).
- * @example greatCircleDistance(120.1551, 30.2741, 121.4737, 31.2304) // => ≈ 164.0 (杭州 → 上海, km)
+ * @example greatCircleDistance(120.1551, 30.2741, 121.4737, 31.2304) // => 164.87443778570… (杭州 → 上海, km)
  */
 export function greatCircleDistance(lon1: number, lat1: number, lon2: number, lat2: number): number {
   const s1 = Math.sin(((lat2 - lat1) * DEG) / 2);
@@ -534,4 +535,45 @@ export function toDense(w: SpatialWeights): Float64Array {
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let p = w.offsets[i]; p < w.offsets[i + 1]; p++) out[i * n + w.neighbors[p]] = w.weights[p];
   return out;
+}
+
+/** Point-based weights as named data (for build specs and the dashboard), resolved by `buildPointWeights`. */
+export type PointWeightsSpec =
+  | ({ method: 'knn' } & KnnOptions)
+  | ({ method: 'distanceBand' } & DistanceBandOptions)
+  | ({ method: 'inverseDistance' } & InverseDistanceOptions);
+
+/**
+ * Build point weights from a spec: one exhaustive switch over the method names.
+ * @example buildPointWeights(ids, lonLat, { method: 'knn', k: 6 }).description // => 'knn(k=6, greatCircle)'
+ */
+export function buildPointWeights(ids: readonly string[], points: readonly Point[], spec: PointWeightsSpec): SpatialWeights {
+  switch (spec.method) {
+    case 'knn': return knnWeights(ids, points, spec);
+    case 'distanceBand': return distanceBandWeights(ids, points, spec);
+    case 'inverseDistance': return inverseDistanceWeights(ids, points, spec);
+    default: throw new CityIndexError({ code: 'E_METHOD', message: `unknown spatial weights method "${String((spec as { method: unknown }).method)}"`, field: 'method', expected: 'knn | distanceBand | inverseDistance' });
+  }
+}
+
+/**
+ * Ids and [lon, lat] points of units, from `attributes.lon` / `attributes.lat` (or other attribute names).
+ * Units without coordinates are errors that name them (drop them first, e.g. 三沙 in the admin table).
+ * @example pointsFromUnits([{ code: '330100', name: { zh: '杭州' }, groups: {}, attributes: { lon: 120.15, lat: 30.29 } }]).points // => [[120.15, 30.29]]
+ */
+export function pointsFromUnits(units: readonly Unit[], options: { lon?: string; lat?: string } = {}): { ids: string[]; points: Point[] } {
+  const lonKey = options.lon ?? 'lon';
+  const latKey = options.lat ?? 'lat';
+  const issues: Issue[] = [];
+  const points: Point[] = units.map((u) => {
+    const lon = u.attributes[lonKey];
+    const lat = u.attributes[latKey];
+    if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat)) {
+      issues.push({ code: 'E_COORDINATE', message: `unit "${u.code}" has no coordinates`, unit: u.code, field: `${lonKey}/${latKey}`, expected: 'longitude and latitude in degrees' });
+      return [NaN, NaN] as const;
+    }
+    return [lon, lat] as const;
+  });
+  if (issues.length) throw new CityIndexError(issues);
+  return { ids: units.map((u) => u.code), points };
 }
