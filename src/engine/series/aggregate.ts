@@ -158,7 +158,7 @@ export function aggregateSeries(cities: readonly Series[], options: AggregateSer
         }
         out[t] = ws > 0 ? out[t - 1] * (geometric ? Math.exp(s / ws) : s / ws) : NaN;
       }
-      contributors[0] = contributors[1] ?? 0;
+      for (let i = 0; i < m; i++) if (usable(level[i * n])) contributors[0]++; // cities present in the base period
       break;
     }
     default: {
