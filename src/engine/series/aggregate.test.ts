@@ -73,6 +73,13 @@ describe('aggregateSeries', () => {
     expect(r.series.values[1]).toBeCloseTo(105, 12);
     expect(r.series.values[2]).toBeCloseTo(106.0625, 12);
   });
+  it('chained links skip a city missing at either end of the link', () => {
+    const c = monthly('C', [100, null, 100]);
+    // link1 (A, B; C missing at t1) = 1.05; link2 (A, B; C missing at t1) = 1.0625 ⇒ 111.5625
+    const r = aggregateSeries([a, b, c], { aggregation: { method: 'chained' }, weights: { A: 3, B: 1, C: 4 } });
+    expect([...r.contributors]).toEqual([3, 2, 2]);
+    expect(r.series.values[2]).toBeCloseTo(111.5625, 12);
+  });
   it('located errors for a missing weight, a negative weight, a non-positive index, an unknown method', () => {
     expect(() => aggregateSeries([a, b], { aggregation: { method: 'fixedBase' }, weights: { A: 1 } })).toThrow(/no weight for series "B"/);
     expect(() => aggregateSeries([a, b], { aggregation: { method: 'fixedBase' }, weights: { A: 1, B: -1 } })).toThrow(/negative/);

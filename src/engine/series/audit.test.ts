@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../core/rng.ts';
 import { auditPublishedTable, type PublishedRow } from './audit.ts';
+import { seriesChanges } from './changes.ts';
+import { chainLink } from './chain.ts';
+import { fromValues } from './series.ts';
 
 const row = (period: string, value: number | null, printedMoM: number | null, printedYoY: number | null): PublishedRow => ({ period, value, printedMoM, printedYoY });
 
@@ -77,5 +81,32 @@ describe('auditPublishedTable', () => {
     expect(() => auditPublishedTable([{ ...row('2023-01', 1, null, null), sourceRow: 2 }, { ...row('2023.01', 1, null, null), sourceRow: 3 }])).toThrow(/appears twice/);
     expect(() => auditPublishedTable([row('2023-01', NaN, null, null)])).toThrow(/not a finite number/);
     expect(() => auditPublishedTable([])).toThrow(/no rows/);
+  });
+  it('property: a correctly printed random table is consistent everywhere, and planted swaps are found', () => {
+    const rng = createRng(2024);
+    for (let trial = 0; trial < 30; trial++) {
+      const n = 30;
+      const changes = new Float64Array(n);
+      for (let t = 1; t < n; t++) changes[t] = (rng.next() - 0.5) * 3;
+      const s = fromValues(chainLink(changes, 800 + rng.next() * 1000), 'month', 2018 * 12 + rng.int(24), { code: 'x' });
+      const ch = seriesChanges(s);
+      const r2 = (x: number) => Math.round(x * 100) / 100;
+      const swappedAt = new Set<number>();
+      const rows: PublishedRow[] = s.periods.map((period, t) => {
+        let mom: number | null = Number.isFinite(ch.periodOnPeriod[t]) ? r2(ch.periodOnPeriod[t]) : null;
+        let yoy: number | null = Number.isFinite(ch.yearOnYear[t]) ? r2(ch.yearOnYear[t]) : null;
+        // swap some rows whose two changes are clearly apart (beyond any rounding)
+        if (t > 0 && mom !== null && (yoy === null || Math.abs(mom - yoy) > 0.1) && rng.next() < 0.2) {
+          [mom, yoy] = [yoy, mom];
+          swappedAt.add(t);
+        }
+        return { period, value: Math.round(s.values[t] * 10) / 10, printedMoM: mom, printedYoY: yoy };
+      });
+      const audit = auditPublishedTable(rows);
+      audit.rows.forEach((r, t) => {
+        const expected = t === 0 ? 'not-checkable' : swappedAt.has(t) ? 'swapped' : 'consistent';
+        expect(r.verdict, `${trial} ${r.period}`).toBe(expected);
+      });
+    }
   });
 });
