@@ -5,7 +5,8 @@ import { fromRows, column } from '../core/dataset.ts';
 import { CityIndexError } from '../core/errors.ts';
 import type { Framework, FrameworkNode } from '../core/framework.ts';
 import type { StepInput } from '../build/step.ts';
-import type { WeightMethod } from '../build/spec.ts';
+import { COINR_EXAMPLE_SPEC, type BuildSpec, type WeightMethod } from '../build/spec.ts';
+import { build } from '../build/build.ts';
 import { entropyWeights } from '../weights/entropy.ts';
 import { pearson } from '../stats/descriptive.ts';
 import { readAsemInput, readCoinrCsv } from '../../../tests/golden/asem-fixtures.ts';
@@ -261,3 +262,42 @@ describe('weightStep: optimised (COINr test-weights.R on the ASEM example)', () 
     expect(det.value).toBeLessThanOrEqual(eq?.method === 'optimised' ? eq.value : Infinity);
   });
 });
+
+describe('weightStep inside a build (ASEM, COINr default spec + weights)', () => {
+  it('entropy weights at level 1 after normalisation, then PCA at level 2 after a first aggregation', () => {
+    const asem = readAsemInput();
+    const steps = [...COINR_EXAMPLE_SPEC.steps];
+    const at = steps.findIndex((s) => s.kind === 'aggregate');
+    const spec: BuildSpec = {
+      version: 1,
+      steps: [
+        ...steps.slice(0, at),
+        { id: 'w1', kind: 'weight', options: { level: 1, weighting: { method: 'entropy' } } },
+        { id: 'agg1', kind: 'aggregate', options: { aggregation: { method: 'arithmetic' } } },
+        { id: 'w2', kind: 'weight', options: { level: 2, weighting: { method: 'pca' } } },
+        { id: 'agg2', kind: 'aggregate', options: { aggregation: { method: 'arithmetic' } } },
+      ],
+    };
+    const b = build({ framework: asem.framework, units: asem.units, raw: asem.raw, denominators: asem.denominators }, spec);
+    const w1 = b.steps.find((s) => s.id === 'w1')!;
+    const d1 = w1.diagnostics as WeightDiagnostics;
+    expect(d1.groups).toHaveLength(8); // one per pillar
+    for (const g of d1.groups) expect(g.weights.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 12);
+    // the step's weights are the kernel's on that pillar's normalised columns (complete cases)
+    const g0 = d1.groups[0];
+    const ds = b.steps[at - 1].dataset;
+    const rows = ds.unitCodes.map((_, i) => i).filter((i) => g0.codes.every((c) => Number.isFinite(column(ds, c)[i])));
+    const X = new Float64Array(rows.length * g0.codes.length);
+    g0.codes.forEach((c, j) => rows.forEach((i, k) => { X[j * rows.length + k] = column(ds, c)[i]; }));
+    const ref = entropyWeights(X, rows.length, g0.codes.length).weights;
+    g0.weights.forEach((v, j) => expect(v).toBeCloseTo(ref[j], 14));
+    const d2 = b.steps.find((s) => s.id === 'w2')!.diagnostics as WeightDiagnostics;
+    expect(d2.groups.map((g) => g.parent)).toEqual(['Conn', 'Sust']);
+    expect(d2.groups.every((g) => g.details?.method === 'pca')).toBe(true);
+    const eff = b.results.effectiveWeights;
+    const indicatorSum = asem.framework.nodes.filter((n) => n.level === 1).reduce((s, n) => s + (eff[n.code] ?? 0), 0);
+    expect(indicatorSum).toBeCloseTo(1, 12);
+    expect(eff.Goods).not.toBeCloseTo(0.02, 6); // no longer COINr's equal-weight 1/5 · 1/5 · 1/2
+  });
+});
+
