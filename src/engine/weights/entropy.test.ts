@@ -49,6 +49,13 @@ describe('entropyWeights (METHODS.md §4.2, pyrepo-mcda tests)', () => {
     expect(a.entropy[0]).toBeCloseTo(-(q1 * Math.log(q1) + q2 * Math.log(q2)) / Math.log(2), 12);
   });
 
+  it('a uniform column has e = 1 and weight exactly ≥ 0', () => {
+    const r = entropyWeights(new Float64Array([0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 1, 2, 3, 4, 5, 6, 7]), 7, 2);
+    expect(r.entropy[0]).toBeCloseTo(1, 14);
+    expect(r.weights[0]).toBeGreaterThanOrEqual(0);
+    expect(r.weights[0]).toBeLessThan(1e-14);
+  });
+
   it('an all-zero column carries no information', () => {
     const r = entropyWeights(new Float64Array([0, 0, 0, 1, 2, 3]), 3, 2);
     expect(r.zeroColumns).toEqual([0]);

@@ -83,7 +83,8 @@ export function entropyWeights(X: Float64Array, m: number, n: number, options: E
       if (p > 0) h += p * Math.log(p);
     }
     entropy[j] = -k * h;
-    divergence[j] = 1 - entropy[j];
+    // a uniform column gives e = 1 up to rounding; never let rounding make a weight negative
+    divergence[j] = Math.max(0, 1 - entropy[j]);
   }
   const weights = normaliseToUnitSum(divergence.slice(), 'entropy');
   return { weights, entropy, divergence, zeroColumns };
