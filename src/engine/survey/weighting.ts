@@ -82,8 +82,6 @@ export interface RakeOptions {
   tolerance?: number;
   /** Weight bounds relative to the mean weight (e.g. { lower: 0.3, upper: 3 }); null/undefined = no trimming. */
   trim?: { lower?: number; upper?: number } | null;
-  /** Rake–trim rounds (default 20). */
-  maxTrimRounds?: number;
 }
 
 export interface RakeResult {
@@ -93,7 +91,7 @@ export interface RakeResult {
   converged: boolean;
   /** Largest |weighted share − target share| over every margin category, after trimming. */
   maxMarginError: number;
-  /** Respondents whose weight was cut to a bound in the last trimming round. */
+  /** Respondents whose final weight sits at a trimming bound. */
   trimmed: number;
   /** Respondents left at weight 1 because a category was unknown. */
   unknown: number;
@@ -102,8 +100,10 @@ export interface RakeResult {
 }
 
 /**
- * Rake one sample to margins by iterative proportional fitting, alternating with trimming (the
- * "IPF with trimming" of Izrael, Hoaglin & Battaglia 2000) until the weights are within bounds.
+ * Rake one sample to margins by iterative proportional fitting, trimming the weights to bounds after
+ * every sweep (Izrael, Hoaglin & Battaglia 2000, "A SAS macro for balancing a weighted sample"; R anesrake)
+ * until the margins are met or the weights stop changing (the bounds then keep the margins from being met:
+ * see `maxMarginError`).
  * `categories[v][i]` is respondent i's category on variable v (−1 unknown); `targets[v]` are shares.
  * @example rake([Int32Array.of(0, 0, 1, 1), Int32Array.of(0, 1, 0, 1)], [Float64Array.of(0.6, 0.4), Float64Array.of(0.5, 0.5)]).weights
  * // => [1.2, 1.2, 0.8, 0.8]
@@ -114,35 +114,34 @@ export function rake(categories: readonly Int32Array[], targets: readonly Float6
   const tol = options.tolerance ?? 1e-10;
   const { known, nKnown, tgt, empty } = prepare(categories, targets);
   const w = new Float64Array(n).fill(1);
+  const prev = new Float64Array(n);
   const sums = targets.map((t) => new Float64Array(t.length));
   let iterations = 0;
   let converged = nKnown === 0;
-  let trimmed = 0;
+  const trimOn = !!options.trim;
   const lower = options.trim?.lower ?? 0;
   const upper = options.trim?.upper ?? Infinity;
-  const rounds = options.trim ? (options.maxTrimRounds ?? 20) : 1;
-  for (let round = 0; round < rounds && nKnown > 0; round++) {
-    converged = false;
-    for (let it = 0; it < maxIt; it++) {
-      iterations++;
-      for (let v = 0; v < categories.length; v++) {
-        const cat = categories[v];
-        const s = sums[v].fill(0);
-        for (let i = 0; i < n; i++) if (known[i]) s[cat[i]] += w[i];
-        const f = new Float64Array(s.length);
-        for (let k = 0; k < s.length; k++) f[k] = s[k] > 0 ? (tgt[v][k] * nKnown) / s[k] : 0;
-        for (let i = 0; i < n; i++) if (known[i]) w[i] *= f[cat[i]];
-      }
-      if (marginError(categories, tgt, w, known, nKnown, sums) < tol) { converged = true; break; }
+  for (let it = 0; it < maxIt && nKnown > 0; it++) {
+    iterations++;
+    prev.set(w);
+    for (let v = 0; v < categories.length; v++) {
+      const cat = categories[v];
+      const s = sums[v].fill(0);
+      for (let i = 0; i < n; i++) if (known[i]) s[cat[i]] += w[i];
+      const f = new Float64Array(s.length);
+      for (let k = 0; k < s.length; k++) f[k] = s[k] > 0 ? (tgt[v][k] * nKnown) / s[k] : 0;
+      for (let i = 0; i < n; i++) if (known[i]) w[i] *= f[cat[i]];
     }
-    if (!options.trim) break;
-    trimmed = 0;
-    for (let i = 0; i < n; i++) {
-      if (!known[i]) continue;
-      if (w[i] < lower) { w[i] = lower; trimmed++; } else if (w[i] > upper) { w[i] = upper; trimmed++; }
-    }
-    if (trimmed === 0) break;
+    // trimming inside each sweep ("raking with capping", as anesrake and survey::trimWeights + rake loops)
+    if (trimOn) trimToBounds(w, known, nKnown, lower, upper, 1);
+    if (marginError(categories, tgt, w, known, nKnown, sums) < tol) { converged = true; break; }
+    let change = 0;
+    for (let i = 0; i < n; i++) change = Math.max(change, Math.abs(w[i] - prev[i]));
+    if (change < tol) break; // stalled: the bounds keep the margins from being met
   }
+  if (trimOn) trimToBounds(w, known, nKnown, lower, upper, 100);
+  let trimmed = 0;
+  if (trimOn) for (let i = 0; i < n; i++) if (known[i] && (w[i] <= lower * (1 + 1e-9) || w[i] >= upper * (1 - 1e-9))) trimmed++;
   // mean weight 1 over the known respondents
   let s = 0;
   for (let i = 0; i < n; i++) if (known[i]) s += w[i];
@@ -182,6 +181,22 @@ export function poststratify(categories: readonly Int32Array[], targets: readonl
   for (let i = 0; i < n; i++) if (cellOf[i] >= 0) w[i] = ((cellTarget[cellOf[i]] / covered) * nKnown) / count[cellOf[i]];
   const sums = targets.map((t) => new Float64Array(t.length));
   return { weights: w, iterations: 1, converged: true, maxMarginError: nKnown ? marginError(categories, tgt, w, known, nKnown, sums) : 0, trimmed: 0, unknown: n - nKnown, emptyCategories: empty };
+}
+
+/** Rescale to mean 1 and clip to [lower, upper] (relative to the mean), `passes` times or until nothing is clipped. */
+function trimToBounds(w: Float64Array, known: Uint8Array, nKnown: number, lower: number, upper: number, passes: number): void {
+  for (let pass = 0; pass < passes; pass++) {
+    let s = 0;
+    for (let i = 0; i < w.length; i++) if (known[i]) s += w[i];
+    const f = nKnown / s;
+    let changed = 0;
+    for (let i = 0; i < w.length; i++) {
+      if (!known[i]) continue;
+      w[i] *= f;
+      if (w[i] < lower * (1 - 1e-12)) { w[i] = lower; changed++; } else if (w[i] > upper * (1 + 1e-12)) { w[i] = upper; changed++; }
+    }
+    if (changed === 0) break;
+  }
 }
 
 function prepare(categories: readonly Int32Array[], targets: readonly Float64Array[]) {
@@ -302,7 +317,8 @@ export function weightResponses(table: ResponseTable, keep: Uint8Array, margins:
       const label = vars[e.variable] === 'age' ? `age band ${bands[e.category].label}` : e.category === 0 ? 'men' : 'women';
       warnings.push({ code: 'W_EMPTY_CELL', message: `city ${city} has no respondents in ${label}; that margin cannot be met and its share is spread over the other categories`, unit: city, severity: 'warning' });
     }
-    if (!res.converged) warnings.push({ code: 'W_RAKE', message: `raking did not converge for city ${city} (largest margin error ${res.maxMarginError.toExponential(2)})`, unit: city, severity: 'warning' });
+    if (!res.converged && res.trimmed > 0) warnings.push({ code: 'W_TRIM_MARGINS', message: `city ${city}: with weights trimmed to [${trim?.lower ?? 0}, ${trim?.upper ?? '∞'}] × mean the margins are met only to ${(100 * res.maxMarginError).toFixed(2)} percentage points`, unit: city, severity: 'warning' });
+    else if (!res.converged) warnings.push({ code: 'W_RAKE', message: `raking did not converge for city ${city} (largest margin error ${res.maxMarginError.toExponential(2)})`, unit: city, severity: 'warning' });
     let lo = Infinity;
     let hi = -Infinity;
     for (let k = 0; k < m; k++) {
