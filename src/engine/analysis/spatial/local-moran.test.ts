@@ -85,6 +85,35 @@ describe('localMoran (LISA)', () => {
     expect(r.significance!.labels[4]).toBe('island');
     expect(r.permutation!.p_sim[4]).toBe(1);
   });
+  describe('analytic moments (Sokal et al. 1998) — checked by exhaustive enumeration of all 720 permutations in numpy', () => {
+    // y = 1, 3, 2, 8, 5, 4.5; symmetric links 0–1, 1–2, 2–3, 3–4, 4–5, 0–2, 1–4; row-standardised; n convention
+    const w = fromNeighborLists(['0', '1', '2', '3', '4', '5'], { 0: ['1', '2'], 1: ['2', '4'], 2: ['3'], 3: ['4'], 4: ['5'] }, { symmetrize: true });
+    const y = [1, 3, 2, 8, 5, 4.5];
+    const close = (a: Float64Array, b: number[]): void => b.forEach((v, i) => expect(a[i]).toBeCloseTo(v, 13));
+    it('total and conditional randomisation moments, n convention', () => {
+      const r = localMoran(y, w, { permutations: 0, convention: 'n' });
+      close(r.Is, [0.794392523364486, 0.2202937249666221, -0.030707610146862536, -0.3271028037383176, 0.2603471295060081, 0.1214953271028038]);
+      close(r.moments.EI, [-0.2, -0.2, -0.2, -0.2, -0.2, -0.2]);
+      close(r.moments.VI, [0.2972421796039578, 0.15999999999999995, 0.15999999999999995, 0.2972421796039578, 0.15999999999999995, 0.7089687184158315]);
+      close(r.moments.EIc, [-0.3271028037383178, -0.03230974632843791, -0.1412550066755674, -0.6411214953271029, -0.0451268357810414, -0.013084112149532718]);
+      close(r.moments.VIc, [0.49523975893091093, 0.0312658266206299, 0.12130202976465276, 0.5176906280024456, 0.04309040447343232, 0.077477508952747]);
+    });
+    it('scaled by (n − 1)/n under the default convention, so z is the same', () => {
+      const a = localMoran(y, w, { permutations: 0, convention: 'n' });
+      const b = localMoran(y, w, { permutations: 0 });
+      expect(b.moments.EIc[0]).toBeCloseTo(a.moments.EIc[0] * 5 / 6, 14);
+      expect(b.moments.VI[5]).toBeCloseTo(a.moments.VI[5] * 25 / 36, 14);
+      b.moments.z_cond.forEach((z, i) => expect(z).toBeCloseTo(a.moments.z_cond[i], 12));
+    });
+    it('conditional permutation z_sim approaches the analytic conditional z', () => {
+      const r = localMoran(BOOK_Y, LATTICE, { permutations: 20000, seed: 77 });
+      for (let i = 0; i < 16; i++) {
+        expect(r.permutation!.VI_sim[i] / r.moments.VIc[i]).toBeGreaterThan(0.94);
+        expect(r.permutation!.VI_sim[i] / r.moments.VIc[i]).toBeLessThan(1.06);
+        expect(Math.abs(r.permutation!.z_sim[i] - r.moments.z_cond[i])).toBeLessThan(0.1 + 0.03 * Math.abs(r.moments.z_cond[i]));
+      }
+    });
+  });
   it('bad options are errors', () => {
     expect(() => localMoran(BOOK_Y, LATTICE, { convention: 'm' as never })).toThrow(/unknown LISA convention "m"/);
     expect(() => localMoran(BOOK_Y, LATTICE, { alpha: 5 })).toThrow(/alpha = 5/);

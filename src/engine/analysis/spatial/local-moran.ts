@@ -11,6 +11,7 @@ import {
 import { centreChecked } from './moran.ts';
 import { spatialLag, transformWeights, type SpatialWeights, type WeightsTransform } from './weights.ts';
 import { CityIndexError } from '../../core/errors.ts';
+import { normalSf } from './normal.ts';
 
 /**
  * Scaling of the local statistic: `n-1` (esda: Is_i = (n − 1)·z_i·(Wz)_i/Σz_k²) or `n`
@@ -74,6 +75,27 @@ export interface LisaSignificance {
   counts: Record<LisaLabel, number>;
 }
 
+/**
+ * Analytic moments of the local I (Sokal, Oden & Thomson 1998, Geogr. Anal. 30:331–354; Anselin 1995).
+ * Total randomisation (all n values permuted): E = −W_i/(n−1),
+ * Var = W_i(2)(n − b2)/(n−1) + (W_i² − W_i(2))(2b2 − n)/((n−1)(n−2)) − W_i²/(n−1)², b2 = m4/m2² (m_k = Σz^k/n).
+ * Conditional randomisation (y_i held, eqs. A7–A8): E = −z_i²W_i/((n−1)m2),
+ * Var = (z_i/m2)²·n/(n−2)·(W_i(2) − W_i²/(n−1))·(m2 − z_i²/(n−1)).
+ * These are for Anselin's form I_i = z_i(Wz)_i/m2 and are multiplied by (n−1)/n (variances by its square)
+ * under the `n-1` convention, so they always describe `Is`. W_i = Σ_j w_ij, W_i(2) = Σ_j w_ij².
+ * p-values are one-tailed normal tails of |z| (as esda `p_z_sim`).
+ */
+export interface LocalMoranMoments {
+  EI: Float64Array;
+  VI: Float64Array;
+  z_rand: Float64Array;
+  p_rand: Float64Array;
+  EIc: Float64Array;
+  VIc: Float64Array;
+  z_cond: Float64Array;
+  p_cond: Float64Array;
+}
+
 /** Result of `localMoran`. */
 export interface LocalMoranResult {
   n: number;
@@ -93,6 +115,8 @@ export interface LocalMoranResult {
   weights: string;
   /** Ids of units without neighbours (their Is is 0, quadrant 0, p_sim 1). */
   islands: string[];
+  /** Analytic moments of Is (scaled to the chosen convention); no permutations needed. */
+  moments: LocalMoranMoments;
   permutation?: LocalMoranPermutation;
   /** Present when permutations were run. */
   significance?: LisaSignificance;
@@ -136,8 +160,9 @@ export function localMoran(y: ArrayLike<number>, w: SpatialWeights, options: Loc
     const highLag = lag[i] > 0;
     q[i] = high ? (highLag ? 1 : 4) : (highLag ? 2 : 3);
   }
+  const moments = localMoments(wt, z, Is, factor);
   const result: LocalMoranResult = {
-    n, ids: wt.ids, Is, q, z, lag, convention,
+    n, ids: wt.ids, Is, q, z, lag, convention, moments,
     formula: `Is_i = ${convention === 'n-1' ? '(n − 1)' : 'n'}·z_i·Σ_j w_ij z_j / Σ_k z_k² (z = y − ȳ; ${convention === 'n-1' ? 'esda convention' : 'Anselin 1995 convention, mean of Is = global I for row-standardised W'})`,
     transformation, weights: w.description, islands,
   };
@@ -172,4 +197,37 @@ export function lisaSignificance(q: Int8Array, p: Float64Array, alpha: number, a
     counts[label]++;
   }
   return { alpha, adjust, p_adjusted, significant, labels, counts };
+}
+
+/** Analytic moments (see `LocalMoranMoments`); z is standardised, so m2 = 1 and I_i(Anselin) = z_i·lag_i. */
+function localMoments(w: SpatialWeights, z: Float64Array, Is: Float64Array, factor: number): LocalMoranMoments {
+  const n = z.length;
+  let m4 = 0;
+  for (let i = 0; i < n; i++) m4 += z[i] ** 4;
+  const b2 = m4 / n; // m2 = 1
+  const out: LocalMoranMoments = {
+    EI: new Float64Array(n), VI: new Float64Array(n), z_rand: new Float64Array(n), p_rand: new Float64Array(n),
+    EIc: new Float64Array(n), VIc: new Float64Array(n), z_cond: new Float64Array(n), p_cond: new Float64Array(n),
+  };
+  const f2 = factor * factor;
+  for (let i = 0; i < n; i++) {
+    let wi = 0;
+    let wi2 = 0;
+    for (let p = w.offsets[i]; p < w.offsets[i + 1]; p++) { wi += w.weights[p]; wi2 += w.weights[p] * w.weights[p]; }
+    const zi2 = z[i] * z[i];
+    const EI = -wi / (n - 1);
+    const VI = (wi2 * (n - b2)) / (n - 1) + ((wi * wi - wi2) * (2 * b2 - n)) / ((n - 1) * (n - 2)) - EI * EI;
+    const EIc = -(zi2 * wi) / (n - 1);
+    const VIc = zi2 * (n / (n - 2)) * (wi2 - (wi * wi) / (n - 1)) * (1 - zi2 / (n - 1));
+    out.EI[i] = factor * EI;
+    out.VI[i] = f2 * VI;
+    out.EIc[i] = factor * EIc;
+    out.VIc[i] = f2 * VIc;
+    // islands (and z_i = 0 for the conditional moments) have zero variance: z = 0, p = 0.5
+    out.z_rand[i] = out.VI[i] > 0 ? (Is[i] - out.EI[i]) / Math.sqrt(out.VI[i]) : 0;
+    out.z_cond[i] = out.VIc[i] > 0 ? (Is[i] - out.EIc[i]) / Math.sqrt(out.VIc[i]) : 0;
+    out.p_rand[i] = normalSf(Math.abs(out.z_rand[i]));
+    out.p_cond[i] = normalSf(Math.abs(out.z_cond[i]));
+  }
+  return out;
 }
