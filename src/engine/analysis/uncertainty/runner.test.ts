@@ -1,0 +1,88 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadProject, type LoadedProject } from '../../../io/project.ts';
+import { build } from '../../build/build.ts';
+import { createRng } from '../../core/rng.ts';
+import type { BuildSpec } from '../../build/spec.ts';
+import { resolveInputs, type UncertainInput } from './inputs.ts';
+import { createRunner, excludeIndicators, runSpec } from './runner.ts';
+import { coinrDesign } from './test-helpers.ts';
+
+let asem: LoadedProject;
+beforeAll(async () => { asem = await loadProject('examples/asem'); });
+
+/** Compare the runner with build() of the run's spec on `n` random rows. */
+function compareWithBuild(spec: BuildSpec, inputs: UncertainInput[], n: number, seed: number, kernel = true): { failed: number; compiled: boolean } {
+  const { input } = asem;
+  const resolved = resolveInputs(inputs, spec, input.framework);
+  const runner = createRunner(input, spec, resolved, { seed: 5, kernel });
+  const M = input.units.length;
+  const scores = new Float64Array(M), ranks = new Float64Array(M);
+  const rng = createRng(seed);
+  let failed = 0;
+  for (let k = 0; k < n; k++) {
+    const u = Array.from({ length: resolved.length }, () => rng.next());
+    const reason = runner.run(u, scores, ranks);
+    const rs = runSpec(input, spec, resolved, u, 5);
+    let ref: ReturnType<typeof build> | undefined;
+    let refError: unknown;
+    try { ref = build({ ...input, framework: excludeIndicators(input.framework, rs.excluded) }, rs.spec); } catch (e) { refError = e; }
+    if (!ref) {
+      expect(reason, String(refError)).not.toBeNull();
+      failed++;
+      continue;
+    }
+    expect(reason).toBeNull();
+    const { indexCode } = ref.results;
+    const sc = ref.results.scores, rk = ref.results.ranks;
+    const j = sc.codes.indexOf(indexCode), m = sc.unitCodes.length;
+    const rowOf = new Map(sc.unitCodes.map((c, i) => [c, i] as const));
+    input.units.forEach((unit, i) => {
+      const r = rowOf.get(unit.code);
+      if (r === undefined) { expect(scores[i]).toBeNaN(); return; }
+      expect(scores[i]).toBe(sc.values[j * m + r]); // bit-identical
+      expect(ranks[i]).toBe(rk.values[j * m + r]);
+    });
+  }
+  return { failed, compiled: runner.compiled };
+}
+
+describe('replication kernel = build() of the run spec (bit for bit)', () => {
+  it("COINr's four-assumption design on ASEM, 100 sampled runs", () => {
+    const r = compareWithBuild(asem.spec, coinrDesign(), 100, 11);
+    expect(r.compiled).toBe(true);
+  });
+  it('the same through the step functions only (no compiled aggregation)', () => {
+    expect(compareWithBuild(asem.spec, coinrDesign(), 40, 12, false).compiled).toBe(false);
+  });
+  it('exclusions, a continuous range, per-level aggregation and a data threshold', () => {
+    const inputs: UncertainInput[] = [
+      { kind: 'exclude', name: 'drop', indicators: [[], ['Goods'], ['Goods', 'Flights'], ['CO2']] },
+      { kind: 'range', name: 'threshold', step: 'aggregate', path: ['options', 'dataThreshold'], min: 0, max: 1 },
+      { kind: 'alternatives', name: 'level3', step: 'aggregate', path: ['options', 'levels'], values: [{ '3': { aggregation: { method: 'harmonic' } } }, { '4': { aggregation: { method: 'generalised', p: 2 } } }] },
+      { kind: 'alternatives', name: 'normalisation', step: 'normalise', path: ['options'], values: [{ method: 'minMax', range: [1, 100] }, { method: 'rank' }] },
+      { kind: 'weightNoise', name: 'weights', levels: [1, 3], factor: 0.5, sets: 7 },
+    ];
+    compareWithBuild(asem.spec, inputs, 80, 13);
+  });
+  it('runs that fail in build() fail in the kernel (min–max [0, 100] with a geometric mean)', () => {
+    const inputs: UncertainInput[] = [
+      { kind: 'alternatives', name: 'aggregation', step: 'aggregate', path: ['options', 'aggregation'], values: [{ method: 'arithmetic' }, { method: 'geometric' }] },
+      { kind: 'alternatives', name: 'winmax', step: 'treat', path: ['options', 'winmax'], values: [0, 5] },
+    ];
+    const r = compareWithBuild(asem.spec, inputs, 30, 14);
+    expect(r.failed).toBeGreaterThan(0);
+  });
+  it('whole-group aggregation (TOPSIS) and a spec with two aggregate steps go through the step functions', () => {
+    const inputs: UncertainInput[] = [
+      { kind: 'alternatives', name: 'aggregation', step: 'aggregate', path: ['options', 'aggregation'], values: [{ method: 'topsis' }, { method: 'mpi' }] },
+      { kind: 'weightNoise', name: 'weights', levels: [2], factor: 0.25, sets: 5 },
+    ];
+    compareWithBuild(asem.spec, inputs, 12, 15);
+    const two: BuildSpec = { ...asem.spec, steps: [...asem.spec.steps, { id: 'w2', kind: 'weight', options: { level: 2, weighting: { method: 'equal' } } }, { id: 'agg2', kind: 'aggregate', options: { aggregation: { method: 'geometric' } } }] };
+    const r = compareWithBuild(two, [
+      { kind: 'alternatives', name: 'winmax', step: 'treat', path: ['options', 'winmax'], values: [1, 3] },
+      { kind: 'weightNoise', name: 'weights', levels: [2], factor: 0.25, sets: 5 },
+    ], 10, 16);
+    expect(r.compiled).toBe(false);
+  });
+});

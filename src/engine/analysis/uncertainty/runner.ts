@@ -1,0 +1,614 @@
+/**
+ * The replication kernel of an uncertainty analysis: the build spec compiled once so that a run does
+ * only what its sampled parameters change.
+ *
+ * - Every step before the (single, final) aggregate step runs through the ordinary step functions, but
+ *   its output is cached per combination of the discrete choices that reach it (e.g. the treated
+ *   dataset for each winmax, the normalised dataset for each winmax × normalisation): the work before
+ *   the first uncertain step is done once, and each combination once.
+ * - The aggregate step is compiled into flat index arrays over one score buffer. Levels whose scores
+ *   do not depend on noisy weights are computed once per (dataset, aggregation choice); a run computes
+ *   only the levels above the lowest noisy weight level, in preallocated Float64Arrays.
+ * - Ranks: `rank(-x, ties.method = "min")` via one sort of a preallocated copy and binary search.
+ *
+ * The arithmetic follows `aggregateStep`/`arithmeticMean`/`geometricMean` operation for operation, so a
+ * run equals `build()` of the run's spec (`runSpec`) bit for bit — tested in `runner.test.ts`.
+ * Specs the kernel cannot compile (several aggregate steps, a step after aggregation, or
+ * whole-group methods such as TOPSIS) run every step through the step functions (still cached).
+ */
+import { CityIndexError } from '../../core/errors.ts';
+import { createRng } from '../../core/rng.ts';
+import { topLevel, type Framework, type FrameworkNode, type Unit } from '../../core/framework.ts';
+import type { Dataset } from '../../core/dataset.ts';
+import { build, prepareRaw, type BuildInput } from '../../build/build.ts';
+import type { AggregateOptions, AggregationMethod, BuildSpec, StepSpec } from '../../build/spec.ts';
+import type { StepInput, StepOutput } from '../../build/step.ts';
+import { denominateStep } from '../../steps/denominate.ts';
+import { screenStep } from '../../steps/screen.ts';
+import { imputeStep } from '../../steps/impute.ts';
+import { treatStep } from '../../steps/treat.ts';
+import { normaliseStep } from '../../steps/normalise.ts';
+import { weightStep } from '../../steps/weight.ts';
+import { aggregateStep, compareCodes } from '../../steps/aggregate.ts';
+import { generalisedMeanProblem } from '../../aggregate/generalised.ts';
+import { decodeInput, setAtPath, type ResolvedInput, type UncertainInput } from './inputs.ts';
+
+/** A compiled analysis: runs one parameter row at a time. */
+export interface Runner {
+  /** Unit codes of the project (output order of every run; units a run screens out are NaN). */
+  readonly unitCodes: readonly string[];
+  /** True when the aggregate step runs in the compiled kernel. */
+  readonly compiled: boolean;
+  /**
+   * Run the build for one sampled row `u` (d values in [0, 1)); writes the index score and rank of
+   * every unit into `scores` and `ranks` (length = units). Returns null, or why the run failed.
+   */
+  run(u: ArrayLike<number>, scores: Float64Array, ranks: Float64Array): string | null;
+}
+
+type State = { dataset: Dataset; framework: Framework; units: Unit[] };
+type Entry = { state: State; error?: undefined } | { state?: undefined; error: string };
+
+/** Options of `createRunner`. */
+export interface RunnerOptions {
+  /** Seed of the noisy weight sets (the analysis seed). Default 1. */
+  seed?: number;
+  /** Cached states kept per step (oldest dropped first). Default 64. */
+  cacheSize?: number;
+  /** Use the compiled aggregation kernel when possible (default true; false = step functions only). */
+  kernel?: boolean;
+}
+
+/** Run one build step (as `build()` does). */
+function runStep(step: StepSpec, input: StepInput): StepOutput {
+  switch (step.kind) {
+    case 'denominate': return denominateStep(input, step.options);
+    case 'screen': return screenStep(input, step.options);
+    case 'impute': return imputeStep(input, step.options);
+    case 'treat': return treatStep(input, step.options);
+    case 'normalise': return normaliseStep(input, step.options);
+    case 'weight': return weightStep(input, step.options);
+    case 'aggregate': return aggregateStep(input, step.options);
+    default: {
+      const never: never = step;
+      throw new CityIndexError({ code: 'E_STEP_KIND', message: `unknown step kind "${(never as { kind: string }).kind}"` });
+    }
+  }
+}
+
+/** Why a run failed: the error's issues, one line each. */
+export function failureReason(e: unknown, where?: string): string {
+  if (e instanceof CityIndexError) {
+    const msg = e.issues.slice(0, 5).map((i) => i.message).join('; ') + (e.issues.length > 5 ? ` (+${e.issues.length - 5} more)` : '');
+    return where ? `${where}: ${msg}` : msg;
+  }
+  throw e;
+}
+
+/** The framework with the given indicators marked `not_collected` (left out of the build). */
+export function excludeIndicators(fw: Framework, codes: readonly string[]): Framework {
+  if (codes.length === 0) return fw;
+  const drop = new Set(codes);
+  return { ...fw, nodes: fw.nodes.map((nd) => (drop.has(nd.code) ? { ...nd, status: 'not_collected' as const } : nd)) };
+}
+
+/** Noisy weight sets of one `weightNoise` input: coefficients c = (2U − 1)·factor, sets × nodes. */
+interface NoiseSets {
+  /** Framework node codes noised, in framework order. */
+  codes: string[];
+  coef: Float64Array;
+}
+
+function seedFor(seed: number, t: number): number {
+  return (seed + Math.imul(t + 1, 0x2545f491)) | 0;
+}
+
+/** Generate the noise coefficients of every `weightNoise` input (COINr `get_noisy_weights`). */
+function noiseSets(resolved: readonly ResolvedInput[], framework: Framework, seed: number): Array<NoiseSets | null> {
+  return resolved.map((r, t) => {
+    if (r.input.kind !== 'weightNoise') return null;
+    const levels = new Set(r.input.levels);
+    const codes = framework.nodes.filter((nd) => levels.has(nd.level)).map((nd) => nd.code);
+    const rng = createRng(seedFor(seed, t));
+    const coef = new Float64Array(r.levels * codes.length);
+    for (let k = 0; k < coef.length; k++) coef[k] = (2 * rng.next() - 1) * r.input.factor;
+    return { codes, coef };
+  });
+}
+
+/** Apply noise set `set` of each noise input to a framework's weights (w + c·w, as `noisyWeights`). */
+function noisyFramework(fw: Framework, noise: ReadonlyArray<NoiseSets | null>, sets: ArrayLike<number>): Framework {
+  const coef = new Map<string, number>();
+  noise.forEach((ns, t) => {
+    if (!ns) return;
+    const s = sets[t];
+    ns.codes.forEach((c, j) => coef.set(c, ns.coef[s * ns.codes.length + j]));
+  });
+  return { ...fw, nodes: fw.nodes.map((nd) => (coef.has(nd.code) ? { ...nd, weight: nd.weight + coef.get(nd.code)! * nd.weight } : nd)) };
+}
+
+/**
+ * The spec (and excluded indicators) that reproduce one run with `build()`: alternatives and ranges
+ * written into the spec, and each weight noise as `manual` weight steps inserted before every
+ * aggregate step (with the weights the build has at that point, perturbed). Slow (it builds); used to
+ * replay a run and to check the kernel.
+ * @example const r = runSpec(input, spec, resolved, row, 1); build({ ...input, framework: excludeIndicators(input.framework, r.excluded) }, r.spec)
+ */
+export function runSpec(input: BuildInput, spec: BuildSpec, resolved: readonly ResolvedInput[], u: ArrayLike<number>, seed = 1): { spec: BuildSpec; excluded: string[] } {
+  const excluded: string[] = [];
+  let steps = spec.steps.map((s) => s);
+  resolved.forEach((r, t) => {
+    const v = decodeInput(r, u[t]);
+    if (r.input.kind === 'alternatives') steps[r.stepIndex] = setAtPath(steps[r.stepIndex], r.input.path, r.input.values[v]);
+    else if (r.input.kind === 'range') steps[r.stepIndex] = setAtPath(steps[r.stepIndex], r.input.path, v);
+    else if (r.input.kind === 'exclude') excluded.push(...r.input.indicators[v]);
+  });
+  const noise = noiseSets(resolved, input.framework, seed);
+  if (noise.some((n) => n !== null)) {
+    const sets = resolved.map((r, t) => (r.input.kind === 'weightNoise' ? decodeInput(r, u[t]) : 0));
+    const runInput: BuildInput = { ...input, framework: excludeIndicators(input.framework, excluded) };
+    const out: StepSpec[] = [];
+    for (const step of steps) {
+      if (step.kind === 'aggregate') {
+        const before = out.length ? build(runInput, { ...spec, steps: out }) : undefined;
+        const fw = before && before.steps.length ? before.steps[before.steps.length - 1].framework : runInput.framework;
+        const noisy = noisyFramework(fw, noise, sets);
+        const levels = [...new Set(resolved.flatMap((r) => (r.input.kind === 'weightNoise' ? r.input.levels : [])))].sort((a, b) => a - b);
+        for (const level of levels) {
+          const weights: Record<string, number> = {};
+          for (const nd of noisy.nodes) if (nd.level === level) weights[nd.code] = nd.weight;
+          out.push({ id: `noise_L${level}_${out.length}`, kind: 'weight', options: { level, weighting: { method: 'manual', weights } } });
+        }
+      }
+      out.push(step);
+    }
+    steps = out;
+  }
+  return { spec: { ...spec, steps }, excluded };
+}
+
+// ------------------------------------------------------------------ compiled aggregation
+
+/** Row-wise aggregation methods the kernel evaluates itself. */
+type RowMethod = Extract<AggregationMethod, { method: 'arithmetic' | 'geometric' | 'harmonic' | 'generalised' }>;
+
+interface KGroup {
+  code: string;
+  slot: number;
+  kids: Int32Array;
+  /** Framework node index of each kid (its weight). */
+  kidNodes: Int32Array;
+}
+
+interface KLevel {
+  level: number;
+  method: AggregationMethod;
+  threshold: number | null;
+  groups: KGroup[];
+}
+
+interface AggEntry {
+  error?: string;
+  m: number;
+  rowToUnit: Int32Array;
+  unitCodes: readonly string[];
+  buf: Float64Array;
+  slotCodes: string[];
+  levels: KLevel[];
+  /** Weights of the framework nodes entering aggregation. */
+  baseW: Float64Array;
+  /** First level computed per run (levels below are cached in `buf`). */
+  firstRunLevel: number;
+  indexSlot: number;
+  rowwise: boolean;
+  state: State;
+  options: AggregateOptions | undefined;
+  /** For every noise input: framework node index of each noised code (−1 if absent). */
+  noiseNodes: Array<Int32Array | null>;
+}
+
+function levelSpec(options: AggregateOptions | undefined, level: number): { method: AggregationMethod; threshold: number | null } {
+  const per = options?.levels?.[String(level)];
+  return { method: per?.aggregation ?? options?.aggregation ?? { method: 'arithmetic' }, threshold: per?.dataThreshold ?? options?.dataThreshold ?? null };
+}
+
+const ROW_METHODS = new Set(['arithmetic', 'geometric', 'harmonic', 'generalised']);
+
+/**
+ * Aggregate one group for every unit into buf (slot `g.slot`), exactly as `aggregateStep` with
+ * `arithmeticMean` / `geometricMean` / `harmonicMean` / `generalisedMean`. Returns an error or null.
+ */
+function aggregateGroupInto(buf: Float64Array, m: number, g: KGroup, w: Float64Array, method: RowMethod, threshold: number | null, unitCodes: readonly string[], slotCodes: readonly string[]): string | null {
+  const kids = g.kids;
+  const nk = kids.length;
+  const kind = method.method;
+  let wsum = 0;
+  for (let j = 0; j < nk; j++) {
+    const wj = w[g.kidNodes[j]];
+    if (kind !== 'arithmetic' && wj < 0) return `"${g.code}" (${kind}): weight ${wj} of "${slotCodes[kids[j]]}" is negative; only the arithmetic mean accepts negative weights`;
+    wsum += wj;
+  }
+  if (wsum === 0) return `the weights of the components of "${g.code}" sum to 0`;
+  if (kind !== 'arithmetic') {
+    const p = kind === 'generalised' ? method.p : 0;
+    for (let j = 0; j < nk; j++) {
+      const off = kids[j] * m;
+      for (let i = 0; i < m; i++) {
+        const v = buf[off + i];
+        if (Number.isNaN(v)) continue;
+        const bad = kind === 'generalised' ? generalisedMeanProblem(v, p) !== null : v <= 0;
+        if (bad) return `"${g.code}" (${kind}): ${slotCodes[kids[j]]} = ${v} for unit ${unitCodes[i]}; the ${kind} mean needs ${kind === 'generalised' ? `values in its domain (p = ${p})` : 'values > 0'}`;
+      }
+    }
+  }
+  const out = g.slot * m;
+  for (let i = 0; i < m; i++) {
+    let sw = 0;
+    let s = 0;
+    let n = 0;
+    let score: number;
+    switch (kind) {
+      case 'arithmetic': {
+        for (let j = 0; j < nk; j++) if (!Number.isNaN(buf[kids[j] * m + i])) { sw += w[g.kidNodes[j]]; n++; }
+        if (n === 0) { score = NaN; break; }
+        if (sw === 0) return `"${g.code}" (arithmetic): the weights of the available values sum to 0 for unit ${unitCodes[i]}`;
+        for (let j = 0; j < nk; j++) {
+          const v = buf[kids[j] * m + i];
+          if (!Number.isNaN(v)) s += (w[g.kidNodes[j]] / sw) * v;
+        }
+        score = s;
+        break;
+      }
+      case 'geometric': {
+        for (let j = 0; j < nk; j++) {
+          const v = buf[kids[j] * m + i];
+          if (Number.isNaN(v)) continue;
+          const wj = w[g.kidNodes[j]];
+          sw += wj;
+          s += wj * Math.log(v);
+          n++;
+        }
+        if (n === 0) { score = NaN; break; }
+        if (sw === 0) return `"${g.code}" (geometric): the weights of the available values sum to 0 for unit ${unitCodes[i]}`;
+        score = Math.exp(s / sw);
+        break;
+      }
+      case 'harmonic': {
+        for (let j = 0; j < nk; j++) {
+          const v = buf[kids[j] * m + i];
+          if (Number.isNaN(v)) continue;
+          const wj = w[g.kidNodes[j]];
+          sw += wj;
+          s += wj / v;
+          n++;
+        }
+        score = n === 0 ? NaN : sw / s;
+        break;
+      }
+      case 'generalised': {
+        const p = method.p;
+        for (let j = 0; j < nk; j++) {
+          const v = buf[kids[j] * m + i];
+          if (Number.isNaN(v)) continue;
+          const wj = w[g.kidNodes[j]];
+          sw += wj;
+          s += wj * Math.pow(v, p);
+          n++;
+        }
+        if (n === 0) { score = NaN; break; }
+        if (sw === 0) return `"${g.code}" (generalised): the weights of the available values sum to 0 for unit ${unitCodes[i]}`;
+        score = Math.pow(s / sw, 1 / p);
+        break;
+      }
+    }
+    if (threshold !== null) {
+      let avail = 0;
+      for (let j = 0; j < nk; j++) if (!Number.isNaN(buf[kids[j] * m + i])) avail++;
+      if (avail / nk < threshold) score = NaN;
+    }
+    buf[out + i] = score;
+  }
+  return null;
+}
+
+/** Compile the aggregate step over a state (and compute the levels that do not vary per run). */
+function compileAggregation(state: State, options: AggregateOptions | undefined, unitIndex: Map<string, number>, noise: ReadonlyArray<NoiseSets | null>, minNoisedLevel: number): AggEntry {
+  const { dataset, framework } = state;
+  const m = dataset.unitCodes.length;
+  const nodes = framework.nodes;
+  const nodeIndex = new Map(nodes.map((nd, k) => [nd.code, k] as const));
+  const aggregateCodes = new Set(nodes.filter((nd) => nd.kind === 'aggregate').map((nd) => nd.code));
+  const slotCodes: string[] = [];
+  const slotOf = new Map<string, number>();
+  dataset.codes.forEach((c) => {
+    if (aggregateCodes.has(c)) return;
+    slotOf.set(c, slotCodes.length);
+    slotCodes.push(c);
+  });
+  const childrenOf = new Map<string, FrameworkNode[]>();
+  for (const nd of nodes) {
+    if (nd.parent === null) continue;
+    const list = childrenOf.get(nd.parent) ?? [];
+    list.push(nd);
+    childrenOf.set(nd.parent, list);
+  }
+  const top = topLevel(framework);
+  const levels: KLevel[] = [];
+  let rowwise = true;
+  for (let level = 2; level <= top; level++) {
+    const { method, threshold } = levelSpec(options, level);
+    if (!ROW_METHODS.has(method.method)) rowwise = false;
+    const parents = nodes.filter((nd) => nd.level === level && nd.kind === 'aggregate').map((nd) => nd.code).sort(compareCodes);
+    const groups: KGroup[] = [];
+    for (const parent of parents) {
+      const kids = (childrenOf.get(parent) ?? []).filter((k) => slotOf.has(k.code));
+      if (kids.length === 0) continue;
+      groups.push({ code: parent, slot: -1, kids: Int32Array.from(kids.map((k) => slotOf.get(k.code)!)), kidNodes: Int32Array.from(kids.map((k) => nodeIndex.get(k.code)!)) });
+    }
+    // a level's columns become available only after the whole level is done (as in aggregateStep)
+    for (const g of groups) { g.slot = slotCodes.length; slotOf.set(g.code, g.slot); slotCodes.push(g.code); }
+    levels.push({ level, method, threshold, groups });
+  }
+  const root = nodes.find((nd) => nd.parent === null);
+  const indexSlot = root && slotOf.has(root.code) ? slotOf.get(root.code)! : -1;
+  const buf = new Float64Array(slotCodes.length * m);
+  let col = 0;
+  dataset.codes.forEach((c, j) => {
+    if (aggregateCodes.has(c)) return;
+    buf.set(dataset.values.subarray(j * m, (j + 1) * m), col * m);
+    col++;
+  });
+  const rowToUnit = Int32Array.from(dataset.unitCodes.map((c) => unitIndex.get(c) ?? -1));
+  const baseW = Float64Array.from(nodes.map((nd) => nd.weight));
+  const noiseNodes = noise.map((ns) => (ns ? Int32Array.from(ns.codes.map((c) => nodeIndex.get(c) ?? -1)) : null));
+  const firstRunLevel = Math.min(minNoisedLevel + 1, top + 1);
+  const entry: AggEntry = { m, rowToUnit, unitCodes: dataset.unitCodes, buf, slotCodes, levels, baseW, firstRunLevel, indexSlot, rowwise, state, options, noiseNodes };
+  if (rowwise) {
+    for (const lv of levels) {
+      if (lv.level >= firstRunLevel) break;
+      for (const g of lv.groups) {
+        const err = aggregateGroupInto(buf, m, g, baseW, lv.method as RowMethod, lv.threshold, dataset.unitCodes, slotCodes);
+        if (err) return { ...entry, error: err };
+      }
+    }
+  }
+  return entry;
+}
+
+/**
+ * Ranks of `x` (length m), higher is better, ties share the best rank, NaN stays NaN — written to
+ * `ranks[rowToUnit[i]]`. Uses `sorted` (length ≥ m) as scratch.
+ */
+function rankInto(x: Float64Array, m: number, rowToUnit: Int32Array, ranks: Float64Array, sorted: Float64Array): void {
+  const s = sorted.subarray(0, m);
+  s.set(x.subarray(0, m));
+  s.sort();
+  let cnt = m;
+  while (cnt > 0 && Number.isNaN(s[cnt - 1])) cnt--;
+  for (let i = 0; i < m; i++) {
+    const v = x[i];
+    const u = rowToUnit[i];
+    if (u < 0) continue;
+    if (Number.isNaN(v)) { ranks[u] = NaN; continue; }
+    // number of values > v = cnt − (first index with s[k] > v)
+    let lo = 0;
+    let hi = cnt;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s[mid] > v) hi = mid;
+      else lo = mid + 1;
+    }
+    ranks[u] = 1 + (cnt - lo);
+  }
+}
+
+/**
+ * Compile a build spec and its uncertain inputs into a runner.
+ * @example
+ * const runner = createRunner(input, spec, resolveInputs(inputs, spec, input.framework));
+ * runner.run([0.1, 0.7, 0.3, 0.9], scores, ranks) // => null (scores and ranks filled)
+ */
+export function createRunner(input: BuildInput, spec: BuildSpec, resolved: readonly ResolvedInput[], options: RunnerOptions = {}): Runner {
+  const seed = options.seed ?? 1;
+  const cacheSize = options.cacheSize ?? 64;
+  const steps = spec.steps;
+  const S = steps.length;
+  const d = resolved.length;
+  const unitCodes = input.units.map((u) => u.code);
+  const M = unitCodes.length;
+  const unitIndex = new Map(unitCodes.map((c, i) => [c, i] as const));
+  const aggSteps = steps.map((s, k) => (s.kind === 'aggregate' ? k : -1)).filter((k) => k >= 0);
+  const kernel = (options.kernel ?? true) && aggSteps.length === 1 && aggSteps[0] === S - 1;
+  const preEnd = kernel ? S - 1 : S;
+  const noise = noiseSets(resolved, input.framework, seed);
+  const hasNoise = noise.some((n) => n !== null);
+  let minNoisedLevel = Infinity;
+  resolved.forEach((r) => { if (r.input.kind === 'weightNoise') for (const l of r.input.levels) minNoisedLevel = Math.min(minNoisedLevel, l); });
+  const firstAgg = aggSteps.length ? aggSteps[0] : S;
+
+  // which inputs reach step k (k = −1: the initial state), and the cache key radices
+  const reaches = (r: ResolvedInput, k: number): boolean => {
+    switch (r.input.kind) {
+      case 'exclude': return true;
+      case 'alternatives': case 'range': return r.stepIndex <= k;
+      case 'weightNoise': return !kernel && k >= firstAgg;
+      default: return false;
+    }
+  };
+  const radix: Float64Array[] = [];
+  const cacheable: boolean[] = [];
+  for (let k = -1; k < S; k++) {
+    const rad = new Float64Array(d);
+    let mult = 1;
+    let ok = true;
+    resolved.forEach((r, t) => {
+      if (!reaches(r, k)) return;
+      if (r.levels === 0) { ok = false; return; }
+      rad[t] = mult;
+      mult *= r.levels;
+    });
+    if (mult > 2 ** 50) ok = false;
+    radix.push(rad);
+    cacheable.push(ok);
+  }
+  const caches: Array<Map<number, Entry>> = Array.from({ length: S + 1 }, () => new Map());
+  const aggCache = new Map<number, AggEntry>();
+  const aggInputs = resolved.map((r, t) => ((r.input.kind === 'alternatives' || r.input.kind === 'range') && r.stepIndex === S - 1 ? t : -1)).filter((t) => t >= 0);
+  const aggCacheable = kernel && cacheable[preEnd] && aggInputs.every((t) => resolved[t].levels > 0);
+  let aggMult = 1;
+  for (const t of aggInputs) aggMult *= Math.max(1, resolved[t].levels);
+
+  const choice = new Float64Array(d);
+  const sets = new Int32Array(d);
+  let w = new Float64Array(input.framework.nodes.length);
+  const sorted = new Float64Array(M);
+  const xIndex = new Float64Array(M);
+
+  const remember = <V>(map: Map<number, V>, key: number, v: V): void => {
+    if (map.size >= cacheSize) map.delete(map.keys().next().value as number);
+    map.set(key, v);
+  };
+  const keyAt = (k: number): number => {
+    const rad = radix[k + 1];
+    let key = 0;
+    for (let t = 0; t < d; t++) if (rad[t] !== 0) key += choice[t] * rad[t];
+    return key;
+  };
+  const stepFor = (k: number): StepSpec => {
+    let step = steps[k];
+    resolved.forEach((r, t) => {
+      if (r.stepIndex !== k) return;
+      if (r.input.kind === 'alternatives') step = setAtPath(step, r.input.path, r.input.values[choice[t]]);
+      else if (r.input.kind === 'range') step = setAtPath(step, r.input.path, choice[t]);
+    });
+    return step;
+  };
+  const initial = (): Entry => {
+    const excluded: string[] = [];
+    resolved.forEach((r, t) => { if (r.input.kind === 'exclude') excluded.push(...r.input.indicators[choice[t]]); });
+    const fw = excludeIndicators(input.framework, excluded);
+    try {
+      return { state: { dataset: prepareRaw({ ...input, framework: fw }), framework: fw, units: input.units } };
+    } catch (e) {
+      return { error: failureReason(e, 'input') };
+    }
+  };
+  /** The state after step `last` (−1 = initial) for the current choices. */
+  const stateAfter = (last: number): Entry => {
+    let k = last;
+    let entry: Entry | undefined;
+    for (; k >= -1; k--) {
+      if (!cacheable[k + 1]) continue;
+      entry = caches[k + 1].get(keyAt(k));
+      if (entry) break;
+    }
+    if (!entry) { k = -1; entry = initial(); if (cacheable[0]) remember(caches[0], keyAt(-1), entry); }
+    for (let j = k + 1; j <= last && !entry.error; j++) {
+      const step = stepFor(j);
+      const st: State = entry.state!;
+      let next: Entry;
+      try {
+        const framework = hasNoise && step.kind === 'aggregate' ? noisyFramework(st.framework, noise, sets) : st.framework;
+        const out = runStep(step, { dataset: st.dataset, framework, units: st.units, denominators: input.denominators, history: input.history });
+        next = { state: { dataset: out.dataset, framework: out.framework ?? framework, units: out.units ?? st.units } };
+      } catch (e) {
+        next = { error: failureReason(e, `step "${step.id}" (${step.kind})`) };
+      }
+      if (cacheable[j + 1]) remember(caches[j + 1], keyAt(j), next);
+      entry = next;
+    }
+    return entry;
+  };
+
+  const finishFromDataset = (state: State, scores: Float64Array, ranks: Float64Array): string | null => {
+    const root = state.framework.nodes.find((nd) => nd.parent === null);
+    const j = root ? state.dataset.codes.indexOf(root.code) : -1;
+    if (j < 0) return `the index "${root?.code ?? '?'}" was not produced`;
+    const m = state.dataset.unitCodes.length;
+    const col = state.dataset.values.subarray(j * m, (j + 1) * m);
+    const rowToUnit = Int32Array.from(state.dataset.unitCodes.map((c) => unitIndex.get(c) ?? -1));
+    for (let i = 0; i < m; i++) if (rowToUnit[i] >= 0) scores[rowToUnit[i]] = col[i];
+    xIndex.set(col);
+    rankInto(xIndex, m, rowToUnit, ranks, sorted);
+    return null;
+  };
+
+  const run = (u: ArrayLike<number>, scores: Float64Array, ranks: Float64Array): string | null => {
+    for (let t = 0; t < d; t++) {
+      const r = resolved[t];
+      choice[t] = decodeInput(r, u[t]);
+      sets[t] = r.input.kind === 'weightNoise' ? choice[t] : 0;
+    }
+    scores.fill(NaN);
+    ranks.fill(NaN);
+    if (!kernel) {
+      const e = stateAfter(S - 1);
+      if (e.error) return e.error;
+      return finishFromDataset(e.state!, scores, ranks);
+    }
+    // compiled aggregation
+    let agg: AggEntry | undefined;
+    let key = 0;
+    if (aggCacheable) {
+      key = keyAt(preEnd - 1);
+      let mult = 1;
+      let sub = 0;
+      for (const t of aggInputs) { sub += choice[t] * mult; mult *= resolved[t].levels; }
+      key = key * aggMult + sub;
+      agg = aggCache.get(key);
+    }
+    if (!agg) {
+      const pre = stateAfter(preEnd - 1);
+      if (pre.error) return pre.error;
+      const aggStep = stepFor(S - 1) as Extract<StepSpec, { kind: 'aggregate' }>;
+      agg = compileAggregation(pre.state!, aggStep.options, unitIndex, noise, minNoisedLevel);
+      if (aggCacheable) remember(aggCache, key, agg);
+    }
+    if (agg.error) return agg.error;
+    if (!agg.rowwise) {
+      const framework = hasNoise ? noisyFramework(agg.state.framework, noise, sets) : agg.state.framework;
+      let out: StepOutput;
+      try {
+        out = aggregateStep({ dataset: agg.state.dataset, framework, units: agg.state.units, denominators: input.denominators, history: input.history }, agg.options);
+      } catch (e) {
+        return failureReason(e, `step "${steps[S - 1].id}" (aggregate)`);
+      }
+      return finishFromDataset({ dataset: out.dataset, framework, units: agg.state.units }, scores, ranks);
+    }
+    // weights for this run
+    const nw = agg.baseW.length;
+    if (w.length < nw) w = new Float64Array(nw);
+    w.set(agg.baseW);
+    if (hasNoise) {
+      for (let t = 0; t < d; t++) {
+        const nn = agg.noiseNodes[t];
+        if (!nn) continue;
+        const coef = noise[t]!.coef;
+        const off = sets[t] * nn.length;
+        for (let j = 0; j < nn.length; j++) {
+          const k = nn[j];
+          if (k >= 0 && k < nw) w[k] = agg.baseW[k] + coef[off + j] * agg.baseW[k];
+        }
+      }
+    }
+    const m = agg.m;
+    for (const lv of agg.levels) {
+      if (lv.level < agg.firstRunLevel) continue;
+      for (const g of lv.groups) {
+        const err = aggregateGroupInto(agg.buf, m, g, w, lv.method as RowMethod, lv.threshold, agg.unitCodes, agg.slotCodes);
+        if (err) return `step "${steps[S - 1].id}" (aggregate): ${err}`;
+      }
+    }
+    if (agg.indexSlot < 0) return 'the index was not produced (no component with data)';
+    const x = agg.buf.subarray(agg.indexSlot * m, (agg.indexSlot + 1) * m);
+    const rowToUnit = agg.rowToUnit;
+    for (let i = 0; i < m; i++) { const uu = rowToUnit[i]; if (uu >= 0) scores[uu] = x[i]; }
+    rankInto(x, m, rowToUnit, ranks, sorted);
+    return null;
+  };
+
+  return { unitCodes, compiled: kernel, run };
+}
+
+/** Re-export for callers that need the input type. */
+export type { UncertainInput };
