@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { CityIndexError, formatIssues } from '../engine/core/errors.ts';
 import { registerCoreCommands } from './commands/core.ts';
+import { registerSeriesCommands } from './commands/series.ts';
 
 export function createProgram(): Command {
   const program = new Command();
@@ -15,6 +16,7 @@ export function createProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError();
   registerCoreCommands(program);
+  registerSeriesCommands(program);
   return program;
 }
 
@@ -41,5 +43,6 @@ export async function run(argv: string[]): Promise<number> {
 
 const invokedDirectly = process.argv[1] && /main\.ts$/.test(process.argv[1]);
 if (invokedDirectly) {
-  run(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  // a command may set a more specific non-zero exit code itself (e.g. `series audit --strict` → 3)
+  run(process.argv.slice(2)).then((code) => { if (code !== 0 || !process.exitCode) process.exitCode = code; });
 }

@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { BuildSpecSchema } from '../engine/build/spec.ts';
+import { AnalysesConfigSchema } from '../engine/analysis/config.ts';
+import { SeriesConfigSchema } from './series.ts';
 
 const text = z.union([z.string(), z.object({ zh: z.string().optional(), en: z.string().optional() }).strict()]);
 export const SourceSchema = z.object({
@@ -80,7 +82,9 @@ export const ProjectFileSchema = z.object({
   /** COINr's iData/iMeta tables as shipped, instead of framework/units/data. */
   coinr: z.object({ iData: z.string(), iMeta: z.string(), levelNames: z.array(z.string()).optional() }).strict().optional(),
   build: BuildSpecSchema.partial({ version: true }),
-  analyses: z.record(z.string(), z.unknown()).optional(),
+  analyses: AnalysesConfigSchema.optional(),
+  /** Time-series indices tracked beside the evaluation (see docs/series.md). */
+  series: SeriesConfigSchema.optional(),
   report: z.record(z.string(), z.unknown()).optional(),
   surveys: z.unknown().optional(),
   cases: z.string().optional(),

@@ -290,11 +290,11 @@ function toDataset(unitCodes: string[], codes: string[], cells: Map<string, Map<
 export async function loadProject(dir: string): Promise<LoadedProject> {
   const c = new Collector();
   let projectRel = 'project.yaml';
-  let bytes: Uint8Array | undefined;
+
   for (const name of ['project.yaml', 'project.yml']) {
     try { await stat(join(dir, name)); projectRel = name; break; } catch { /* try next */ }
   }
-  bytes = await readBytes(dir, projectRel, c, relative(process.cwd(), dir) || '.', 'project.yaml');
+  const bytes = await readBytes(dir, projectRel, c, relative(process.cwd(), dir) || '.', 'project.yaml');
   if (!bytes) throw new CityIndexError(c.issues);
   const raw = parseYaml((await c.attempt(() => decodeText(bytes!, projectRel)))?.text ?? '', projectRel, c);
   if (c.issues.length) throw new CityIndexError(c.issues);

@@ -1,16 +1,21 @@
-/** `validate` and `build`: load a project, check it, build the index, write results atomically. */
+/** `validate`, `build` and `analyse`: load a project, check it, build the index, run its analyses, write outputs atomically. */
 import type { Command } from 'commander';
-import { loadProject } from '../../io/project.ts';
-import { build } from '../../engine/build/build.ts';
+import { loadProject, type LoadedProject } from '../../io/project.ts';
+import { build, type Build } from '../../engine/build/build.ts';
 import { CityIndexError, formatIssues } from '../../engine/core/errors.ts';
+import { runAnalyses, type AnalysesResult } from '../../engine/analysis/run.ts';
+import type { AnalysesConfig } from '../../engine/analysis/config.ts';
 import { resultsTable, tableToCsv, buildRecord } from '../../io/results.ts';
-import { createWorkbook } from '../../io/workbook.ts';
+import { createWorkbook, type ExtraSheet } from '../../io/workbook.ts';
+import { analysisSheets } from '../../io/analysis-tables.ts';
+import { toJson } from '../../io/json.ts';
 import { writeOutputsAtomically, type OutputFiles } from '../../io/output.ts';
 
 const log = (s: string) => process.stderr.write(s + '\n');
 
 export const FORMATS = ['csv', 'json', 'xlsx', 'html', 'pdf'] as const;
 export type Format = (typeof FORMATS)[number];
+export const ANALYSES = ['regional', 'spatial', 'tiers'] as const;
 
 /** Parse `--format html,pdf,xlsx`; csv and json are always written. */
 export function parseFormats(s: string | undefined): Set<Format> {
@@ -21,6 +26,46 @@ export function parseFormats(s: string | undefined): Set<Format> {
     out.add(f as Format);
   }
   return out;
+}
+
+/** Keep only the analyses named in `--only a,b` (all declared ones when absent). */
+export function selectAnalyses(settings: AnalysesConfig, only: string | undefined): AnalysesConfig {
+  if (!only) return settings;
+  const names = only.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const n of names) if (!(ANALYSES as readonly string[]).includes(n)) throw new CityIndexError({ code: 'E_OPTION', message: `unknown analysis "${n}"`, field: '--only', expected: ANALYSES.join(', ') });
+  const out: AnalysesConfig = { target: settings.target, reference: settings.reference };
+  for (const n of names) {
+    if (!settings[n as (typeof ANALYSES)[number]]) throw new CityIndexError({ code: 'E_OPTION', message: `analysis "${n}" is not declared in project.yaml (analyses.${n})`, field: '--only' });
+    (out as Record<string, unknown>)[n] = settings[n as (typeof ANALYSES)[number]];
+  }
+  return out;
+}
+
+/** Load, build and (when declared) analyse a project; progress on stderr. */
+export async function runProject(dir: string, options: { only?: string; analyses?: boolean } = {}): Promise<{ project: LoadedProject; build: Build; analyses?: AnalysesResult }> {
+  log(`loading ${dir}`);
+  const project = await loadProject(dir);
+  for (const w of project.warnings) log(`warning: ${formatIssues([w])}`);
+  log(`building: ${project.input.units.length} units × ${project.input.raw.codes.length} indicators, ${project.spec.steps.length} steps`);
+  const b = build(project.input, project.spec);
+  let analyses: AnalysesResult | undefined;
+  if (options.analyses !== false && project.project.analyses) {
+    const settings = selectAnalyses(project.project.analyses, options.only);
+    log(`analysing: ${Object.keys(settings).filter((k) => (ANALYSES as readonly string[]).includes(k)).join(', ') || '(none)'}`);
+    analyses = runAnalyses(b, settings);
+    for (const e of analyses.errors) log(`warning: analysis "${e.analysis}" could not run:\n${formatIssues(e.issues)}`);
+  }
+  return { project, build: b, analyses };
+}
+
+function commonFiles(project: LoadedProject, b: Build, analyses: AnalysesResult | undefined, withWorkbook: boolean): OutputFiles {
+  const files: OutputFiles = new Map();
+  files.set('results.csv', tableToCsv(resultsTable(b)));
+  files.set('build.json', toJson(buildRecord(b, project)) + '\n');
+  if (analyses) files.set('analysis.json', toJson(analyses) + '\n');
+  const extra: ExtraSheet[] = analyses ? analysisSheets(b, analyses) : [];
+  if (withWorkbook) files.set('results.xlsx', async () => new Uint8Array(await createWorkbook(b, project, extra).xlsx.writeBuffer()));
+  return files;
 }
 
 export function registerCoreCommands(program: Command): void {
@@ -39,20 +84,31 @@ export function registerCoreCommands(program: Command): void {
     .argument('<project>', 'project folder')
     .option('-o, --out <dir>', 'output folder', 'out')
     .option('-f, --format <list>', 'extra formats: xlsx,html,pdf (csv and json always)')
-    .description('build the index and write results.csv, results.xlsx, build.json (and report.html/pdf) / 构建指数并输出结果')
-    .action(async (dir: string, opts: { out: string; format?: string }) => {
+    .option('--no-analyses', 'skip the analyses declared in project.yaml')
+    .description('build the index and write results.csv, results.xlsx, build.json, analysis.json (and report.html/pdf) / 构建指数并输出结果')
+    .action(async (dir: string, opts: { out: string; format?: string; analyses: boolean }) => {
       const formats = parseFormats(opts.format);
       const t0 = performance.now();
-      log(`[1/3] loading ${dir}`);
-      const p = await loadProject(dir);
-      for (const w of p.warnings) log(`warning: ${formatIssues([w])}`);
-      log(`[2/3] building: ${p.input.units.length} units × ${p.input.raw.codes.length} indicators, ${p.spec.steps.length} steps`);
-      const b = build(p.input, p.spec);
-      const files: OutputFiles = new Map();
-      files.set('results.csv', tableToCsv(resultsTable(b)));
-      files.set('build.json', JSON.stringify(buildRecord(b, p), null, 2) + '\n');
-      if (formats.has('xlsx')) files.set('results.xlsx', async () => new Uint8Array(await createWorkbook(b, p).xlsx.writeBuffer()));
-      log(`[3/3] writing ${[...files.keys()].join(', ')} to ${opts.out}`);
+      const { project, build: b, analyses } = await runProject(dir, { analyses: opts.analyses });
+      const files = commonFiles(project, b, analyses, formats.has('xlsx'));
+      log(`writing ${[...files.keys()].join(', ')} to ${opts.out}`);
+      await writeOutputsAtomically(opts.out, files);
+      log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+    });
+
+  program
+    .command('analyse')
+    .alias('analyze')
+    .argument('<project>', 'project folder')
+    .option('-o, --out <dir>', 'output folder', 'out')
+    .option('--only <list>', `run only these analyses (${ANALYSES.join(', ')})`)
+    .description('build and run the analyses declared in project.yaml; writes analysis.json and results.xlsx / 运行分析')
+    .action(async (dir: string, opts: { out: string; only?: string }) => {
+      const t0 = performance.now();
+      const { project, build: b, analyses } = await runProject(dir, { only: opts.only });
+      if (!analyses) throw new CityIndexError({ code: 'E_NO_ANALYSES', message: 'the project declares no analyses', file: 'project.yaml', field: 'analyses' });
+      const files = commonFiles(project, b, analyses, true);
+      log(`writing ${[...files.keys()].join(', ')} to ${opts.out}`);
       await writeOutputsAtomically(opts.out, files);
       log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
     });

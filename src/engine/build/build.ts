@@ -61,14 +61,18 @@ export interface Build {
   results: BuildResults;
 }
 
-function runStep(step: StepSpec, input: StepInput): StepOutput {
+function runStep(step: StepSpec, input: StepInput, spec: BuildSpec): StepOutput {
   switch (step.kind) {
     case 'denominate': return denominateStep(input, step.options);
     case 'screen': return screenStep(input, step.options);
     case 'impute': return imputeStep(input, step.options);
     case 'treat': return treatStep(input, step.options);
     case 'normalise': return normaliseStep(input, step.options);
-    case 'weight': return weightStep(input, step.options);
+    case 'weight': {
+      // optimised weights re-aggregate with the build's own aggregation settings
+      const agg = spec.steps.find((s) => s.kind === 'aggregate');
+      return weightStep(input, step.options, { aggregate: agg?.kind === 'aggregate' ? agg.options : undefined });
+    }
     case 'aggregate': return aggregateStep(input, step.options);
     default: {
       const never: never = step;
@@ -101,7 +105,7 @@ function executeFrom(input: BuildInput, spec: BuildSpec, start: { dataset: Datas
     const step = spec.steps[k];
     let out: StepOutput;
     try {
-      out = runStep(step, { dataset: state.dataset, framework: state.framework, units: state.units, denominators: input.denominators, history: input.history });
+      out = runStep(step, { dataset: state.dataset, framework: state.framework, units: state.units, denominators: input.denominators, history: input.history }, spec);
     } catch (e) {
       if (e instanceof CityIndexError) {
         throw new CityIndexError(e.issues.map((i) => ({ ...i, field: i.field ?? `steps[${k}] (${step.id})` })), `step "${step.id}" (${step.kind}) failed:\n${e.message}`);

@@ -1,0 +1,64 @@
+/**
+ * The `analyses:` block of project.yaml as a zod schema: which analyses to run on a build and with
+ * what settings. Every setting has a documented default; the resolved settings are recorded with
+ * the results so an analysis can be re-run exactly.
+ */
+import { z } from 'zod';
+
+const text = z.union([z.string(), z.object({ zh: z.string().optional(), en: z.string().optional() }).strict()]);
+const pos = z.number().int().min(1);
+
+export const RegionalConfigSchema = z.object({
+  /** Unit group columns of units.csv to summarise by (multi-membership with `|`, e.g. clusters). */
+  groupings: z.array(z.string()).default(['region']),
+  /** Codes to summarise (default: the index and its dimensions). */
+  codes: z.array(z.string()).optional(),
+  /** Numeric unit attribute used as population weights for weighted CV and Theil (optional). */
+  populationWeights: z.string().optional(),
+  /** Pairs of groups to compare, e.g. [[东部, 西部], [南方, 北方]]: gap and which is higher. */
+  compare: z.array(z.object({ grouping: z.string(), a: z.string(), b: z.string() }).strict()).default([]),
+}).strict();
+
+export const SpatialConfigSchema = z.object({
+  /** Numeric unit attributes holding longitude and latitude (degrees). */
+  coordinates: z.tuple([z.string(), z.string()]).default(['lon', 'lat']),
+  weights: z.discriminatedUnion('method', [
+    z.object({ method: z.literal('knn'), k: pos }).strict(),
+    z.object({ method: z.literal('distanceBand'), threshold: z.number().positive() }).strict(),
+    z.object({ method: z.literal('inverseDistance'), alpha: z.number().positive().optional(), cutoff: z.number().positive().optional() }).strict(),
+  ]).default({ method: 'knn', k: 5 }),
+  permutations: z.number().int().min(0).max(99999).default(999),
+  seed: z.number().int().optional(),
+  alpha: z.number().gt(0).lt(1).default(0.05),
+  adjust: z.enum(['none', 'fdr', 'bonferroni']).default('none'),
+  /** A leader unit for the spillover report and (optionally) the units to report as its neighbours. */
+  leader: z.object({ unit: z.string(), followers: z.array(z.string()).optional() }).strict().optional(),
+}).strict();
+
+export const TiersConfigSchema = z.object({
+  method: z.enum(['fisherJenks', 'quantiles', 'thresholds', 'meanSd', 'headTail']).default('fisherJenks'),
+  k: pos.optional(),
+  cuts: z.array(z.number()).optional(),
+  multiples: z.array(z.number()).optional(),
+  /** Tier labels from the top tier down (e.g. 一线/二线/三线). */
+  labels: z.array(text).optional(),
+  /** Score to classify (default: the index). */
+  code: z.string().optional(),
+}).strict();
+
+export const AnalysesConfigSchema = z.object({
+  /** Which score the analyses describe (default: the index). */
+  target: z.string().optional(),
+  audit: z.union([z.boolean(), z.record(z.string(), z.unknown())]).optional(),
+  regional: RegionalConfigSchema.optional(),
+  spatial: SpatialConfigSchema.optional(),
+  tiers: TiersConfigSchema.optional(),
+  uncertainty: z.record(z.string(), z.unknown()).optional(),
+  /** Published reference figures to compare with (e.g. a report's top ten); shown beside the results. */
+  reference: z.object({ topTen: z.array(z.string()).optional(), shareBelowMean: z.number().optional(), notes: text.optional() }).strict().optional(),
+}).strict();
+
+export type AnalysesConfig = z.infer<typeof AnalysesConfigSchema>;
+export type RegionalConfig = z.infer<typeof RegionalConfigSchema>;
+export type SpatialConfig = z.infer<typeof SpatialConfigSchema>;
+export type TiersConfig = z.infer<typeof TiersConfigSchema>;
