@@ -214,17 +214,13 @@ export function responsesFromRows(header: readonly string[], rows: ReadonlyArray
   for (let i = 0; i < n; i++) {
     const r = rows[i];
     const row = rowNumbers[i];
-    const text = (k: number): string => {
-      const v = k >= 0 ? r[k] : undefined;
-      return v === null || v === undefined ? '' : typeof v === 'string' ? v.trim() : String(v);
-    };
-    const c = text(kCity);
+    const c = cellText(r[kCity]);
     if (/^\d{6}(\.0+)?$/.test(c)) table.city[i] = c.slice(0, 6);
     else if (c !== '') push({ code: 'E_CITY', message: `city "${clip(c)}" is not a 6-digit adcode`, file, row, column: cols.city, expected: 'an adcode such as 110100' });
-    if (kId >= 0) { const s = text(kId); table.id[i] = s === '' ? null : s; }
-    if (kSub >= 0) { const s = text(kSub); table.submittedAt[i] = s === '' ? null : s; }
+    if (kId >= 0) { const s = cellText(r[kId]); table.id[i] = s === '' ? null : s; }
+    if (kSub >= 0) { const s = cellText(r[kSub]); table.submittedAt[i] = s === '' ? null : s; }
     if (kDur >= 0) {
-      const s = text(kDur);
+      const s = cellText(r[kDur]);
       if (s !== '') {
         const m = /^(\d+(?:\.\d+)?)\s*(秒|s|sec|seconds)?$/i.exec(s);
         const mmss = /^(\d+):([0-5]\d)(?::([0-5]\d))?$/.exec(s);
@@ -234,7 +230,7 @@ export function responsesFromRows(header: readonly string[], rows: ReadonlyArray
       }
     }
     if (kAge >= 0) {
-      const s = text(kAge);
+      const s = cellText(r[kAge]);
       if (s !== '') {
         const v = Number(s.replace(/岁$/, ''));
         if (Number.isFinite(v) && v >= 0 && v < 130) table.age[i] = v;
@@ -243,7 +239,7 @@ export function responsesFromRows(header: readonly string[], rows: ReadonlyArray
       }
     }
     if (kSex >= 0) {
-      const s = text(kSex).toLowerCase();
+      const s = cellText(r[kSex]).toLowerCase();
       if (male.has(s)) table.sex[i] = SEX_MALE;
       else if (female.has(s)) table.sex[i] = SEX_FEMALE;
       else {
@@ -254,6 +250,10 @@ export function responsesFromRows(header: readonly string[], rows: ReadonlyArray
     for (let j = 0; j < kItems.length; j++) {
       const v = r[kItems[j]];
       if (typeof v === 'number') { itemCols[j][i] = Number.isFinite(v) ? v : NaN; continue; }
+      if (typeof v === 'string' && v.length === 1) {
+        const d = v.charCodeAt(0) - 48;
+        if (d >= 0 && d <= 9) { itemCols[j][i] = d; continue; }
+      }
       if (v === null || v === undefined || v === '') continue;
       const s = String(v).trim();
       if (s === '') continue;
@@ -265,6 +265,10 @@ export function responsesFromRows(header: readonly string[], rows: ReadonlyArray
   }
   if (dropped) issues.push({ code: 'W_MORE_ISSUES', message: `${dropped} more cell problems not listed`, file, severity: 'warning' });
   return { table, issues };
+}
+
+function cellText(v: Cell): string {
+  return v === null || v === undefined ? '' : typeof v === 'string' ? v.trim() : String(v);
 }
 
 function clip(s: string): string {

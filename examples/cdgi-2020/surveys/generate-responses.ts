@@ -166,7 +166,7 @@ function main(): void {
   for (const [name, text] of Object.entries(files)) {
     const path = join(here, name);
     if (check) {
-      let old = '';
+      let old: string;
       try { old = readFileSync(path, 'utf8'); } catch { old = ''; }
       if (old !== text) { console.error(`generate-responses: ${name} is stale (re-run without --check)`); stale = true; }
     } else writeFileSync(path, text);

@@ -85,20 +85,29 @@ export function cleanResponses(table: ResponseTable, rules: CleaningRules, optio
   }
   if (by.includes('answers') && answerItems.length > 0) {
     const cols = answerItems.map((it) => table.items[it]).filter((c): c is Float64Array => c !== undefined);
-    const seen = new Map<string, number>();
+    // 52-bit hash of (city, answers) as the map key; a hit is confirmed by comparing the answers
+    const seen = new Map<number, number>();
+    const cityHash = new Map<string, number>();
     for (let i = 0; i < n; i++) {
       if (!keep[i]) continue;
-      let key = table.city[i] ?? '';
+      const city = table.city[i] ?? '';
+      let ch = cityHash.get(city);
+      if (ch === undefined) { ch = hashString(city); cityHash.set(city, ch); }
+      let h1 = ch | 0;
+      let h2 = Math.imul(ch, 0x9e3779b1) | 0;
       let answered = 0;
       for (let j = 0; j < cols.length; j++) {
         const v = cols[j][i];
+        const code = v === DONT_KNOW ? 1e6 : Number.isNaN(v) ? 2e6 : Math.round(v * 1000);
         if (!Number.isNaN(v)) answered++;
-        key += ',' + (v === DONT_KNOW ? 'dk' : Number.isNaN(v) ? '' : v);
+        h1 = Math.imul(h1 ^ code, 0x01000193);
+        h2 = Math.imul(h2 + code, 0x85ebca6b) ^ (h2 >>> 13);
       }
       if (answered === 0) continue;
+      const key = (h1 >>> 0) * 1048576 + (h2 >>> 12);
       const first = seen.get(key);
       if (first === undefined) seen.set(key, i);
-      else remove(i, 'duplicate', `same city and answers as row ${table.sourceRow[first]}`);
+      else if (sameAnswers(cols, first, i) && table.city[first] === table.city[i]) remove(i, 'duplicate', `same city and answers as row ${table.sourceRow[first]}`);
     }
   }
 
@@ -203,6 +212,21 @@ export function cleanResponses(table: ResponseTable, rules: CleaningRules, optio
     perCity: [...cityStats.values()].sort((a, b) => (a.city < b.city ? -1 : a.city > b.city ? 1 : 0)),
     speederSeconds, medianDuration, warnings,
   };
+}
+
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
+  return h | 0;
+}
+
+function sameAnswers(cols: readonly Float64Array[], a: number, b: number): boolean {
+  for (const c of cols) {
+    const x = c[a];
+    const y = c[b];
+    if (x !== y && !(Number.isNaN(x) && Number.isNaN(y))) return false;
+  }
+  return true;
 }
 
 function fmt(v: number): string {

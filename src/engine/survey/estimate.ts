@@ -150,6 +150,8 @@ export interface EstimateInput {
   estimation?: EstimationConfig;
   /** Rows of the result, in order (the surveyed cities' adcodes). */
   cities: readonly string[];
+  /** Item scores already computed with `scoreItems` (saves a pass). */
+  itemScores?: Record<string, Float64Array>;
 }
 
 /**
@@ -163,7 +165,7 @@ export function estimateByCity(input: EstimateInput): SurveyEstimates {
   if (!(confidence > 0 && confidence < 1)) throw new CityIndexError({ code: 'E_CONFIDENCE', message: `confidence ${confidence} is not between 0 and 1`, field: 'estimation.confidence', expected: 'e.g. 0.95' });
   const minSample = est.minSample ?? 100;
   const allItems = [...new Set(indicators.flatMap((d) => d.items))];
-  const itemScores = scoreItems(table, allItems, input.scoring);
+  const itemScores = input.itemScores ?? scoreItems(table, allItems, input.scoring);
   const rowsOf = new Map<string, number[]>(cities.map((c) => [c, []]));
   for (let i = 0; i < table.n; i++) {
     const c = table.city[i];

@@ -39,12 +39,17 @@ export function runSurvey(input: SurveyRunInput): SurveyRunResult {
   const items = [...new Set(spec.indicators.flatMap((d) => d.items))];
   const cleaning = cleanResponses(table, spec.cleaning, { cities, items });
   const weighting = weightResponses(table, cleaning.keep, margins, spec.weighting);
-  const estimates = estimateByCity({ table, keep: cleaning.keep, weights: weighting.weights, scoring: spec.scoring, indicators: spec.indicators, estimation: spec.estimation, cities });
   const scores = scoreItems(table, items, spec.scoring);
+  const estimates = estimateByCity({ table, keep: cleaning.keep, weights: weighting.weights, scoring: spec.scoring, indicators: spec.indicators, estimation: spec.estimation, cities, itemScores: scores });
   const keptRows: number[] = [];
   for (let i = 0; i < table.n; i++) if (cleaning.keep[i]) keptRows.push(i);
+  const pick = (x: Float64Array, rows: readonly number[]): Float64Array => {
+    const out = new Float64Array(rows.length);
+    for (let r = 0; r < rows.length; r++) out[r] = x[rows[r]];
+    return out;
+  };
   const reliability = spec.indicators.filter((d) => d.items.length >= 2).map((d) => {
-    const cols = Object.fromEntries(d.items.map((it) => [it, Float64Array.from(keptRows, (i) => scores[it][i])]));
+    const cols = Object.fromEntries(d.items.map((it) => [it, pick(scores[it], keptRows)]));
     const out: SurveyRunResult['reliability'][number] = { indicator: d.code, pooled: cronbachAlpha(cols) };
     if (input.reliabilityPerCity) {
       const byCity = new Map<string, number[]>();
@@ -54,7 +59,7 @@ export function runSurvey(input: SurveyRunInput): SurveyRunResult {
         if (!l) byCity.set(c, (l = []));
         l.push(r);
       });
-      out.perCity = Object.fromEntries([...byCity].map(([c, rows]) => [c, cronbachAlpha(Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, Float64Array.from(rows, (r) => v[r])]))).alpha]));
+      out.perCity = Object.fromEntries([...byCity].map(([c, rows]) => [c, cronbachAlpha(Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, pick(v, rows)]))).alpha]));
     }
     return out;
   });
