@@ -94,7 +94,7 @@ export type SurveyConfig = z.infer<typeof SurveyConfigSchema>;
 export function parseSurveyConfig(text: string, file: string): SurveyConfig {
   let raw: unknown;
   try {
-    raw = YAML.parse(text);
+    raw = YAML.parse(text, { logLevel: 'error' });
   } catch (e) {
     const err = e as { message: string; linePos?: Array<{ line: number }> };
     throw new CityIndexError({ code: 'E_YAML', message: `invalid YAML: ${err.message.split('\n')[0]}`, file, row: err.linePos?.[0]?.line });
