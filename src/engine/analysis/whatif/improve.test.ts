@@ -28,7 +28,7 @@ function rebuiltRank(bb: Build, unit: string, code: string, delta: number): numb
   const v = ds.values.slice();
   const m = ds.unitCodes.length;
   v[ds.codes.indexOf(code) * m + ds.unitCodes.indexOf(unit)] += delta;
-  const rebuilt = build({ framework: ctx.input.framework, units: ctx.input.units, raw: createDataset(ds.unitCodes, ds.codes, v) }, { version: 1, steps: [{ id: 'aggregate', kind: 'aggregate', options: ctx.options }] });
+  const rebuilt = build({ framework: ctx.input.framework, units: [...ctx.input.units], raw: createDataset(ds.unitCodes, ds.codes, v) }, { version: 1, steps: [{ id: 'aggregate', kind: 'aggregate', options: ctx.options }] });
   return rankDescending(column(rebuilt.results.scores, 'I'))[ds.unitCodes.indexOf(unit)];
 }
 
