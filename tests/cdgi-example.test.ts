@@ -36,3 +36,16 @@ describe('examples/cdgi-2020', () => {
     expect(checkCaseLinks(cases, p.input.framework, p.input.units)).toEqual([]);
   });
 });
+
+describe('lineage on examples/cdgi-2020', () => {
+  it('traces 北京 ADM_OSI_CITY to the provinces table (per-value source) and sums contributions to the score', async () => {
+    const { explainScore } = await import('../src/engine/build/lineage.ts');
+    const p = await loadProject('examples/cdgi-2020');
+    const b = build(p.input, p.spec);
+    const ex = explainScore(b, '110100', 'CDGI', { valueSources: p.valueSources });
+    expect(ex.indicators.reduce((s, i) => s + i.contribution, 0)).toBeCloseTo(ex.score, 10);
+    const osi = ex.indicators.find((i) => i.code === 'ADM_OSI_CITY')!;
+    expect(osi.valueSource).toMatch(/provinces/);
+    expect(osi.source?.name).toBeTruthy();
+  });
+});

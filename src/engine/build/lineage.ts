@@ -18,6 +18,8 @@ export interface IndicatorLineage {
   source?: SourceRef;
   /** Raw value as read from the data file (NaN if missing). */
   raw: number;
+  /** Source of this one value when the data file gave one (long format `source` column). */
+  valueSource?: string;
   /** Value after each step that carries the indicator. */
   stages: StageValue[];
   /** Share of the explained score's weight that reaches this indicator (product of re-weighted shares). */
@@ -42,10 +44,10 @@ function aggregationAt(options: AggregateOptions | undefined, level: number): Ag
 
 /**
  * Decompose `unit`'s score on `code` (default: the index) into indicator contributions and trace each
- * indicator to its raw value and source.
+ * indicator to its raw value and source (`valueSources` = `LoadedProject.valueSources` for per-value sources).
  * @example explainScore(build, 'CHE').indicators.reduce((s, i) => s + i.contribution, 0) // => 68.3837… (the CHE index score)
  */
-export function explainScore(b: Build, unit: string, code = b.results.indexCode): ScoreExplanation {
+export function explainScore(b: Build, unit: string, code = b.results.indexCode, options: { valueSources?: Record<string, string> } = {}): ScoreExplanation {
   const last = b.steps.length ? b.steps[b.steps.length - 1] : undefined;
   const fw = last ? last.framework : b.input.framework;
   const node = fw.nodes.find((n) => n.code === code);
@@ -79,7 +81,7 @@ export function explainScore(b: Build, unit: string, code = b.results.indexCode)
     const n = fw.nodes.find((x) => x.code === c)!;
     const stages: StageValue[] = b.steps.filter((s) => s.dataset.codes.includes(c) && s.dataset.unitCodes.includes(unit)).map((s) => ({ step: s.id, kind: s.kind, value: getValue(s.dataset, unit, c) }));
     const v = getValue(final, unit, c);
-    indicators.push({ code: c, name: n.name, source: n.source, raw: getValue(b.raw, unit, c), stages, share, contribution: Number.isNaN(v) ? 0 : share * v });
+    indicators.push({ code: c, name: n.name, source: n.source, raw: getValue(b.raw, unit, c), valueSource: options.valueSources?.[`${unit}\u0000${c}`], stages, share, contribution: Number.isNaN(v) ? 0 : share * v });
   }
   return { unit, code, score: getValue(final, unit, code), rank: getValue(b.results.ranks, unit, code), additive, indicators };
 }
