@@ -26,7 +26,7 @@ function splitmix32State(seed: number): number[] {
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
     out.push((z ^ (z >>> 16)) | 0);
   }
-  if (out.every((w) => w === 0)) out[0] = 1;
+  if ((out[0] | out[1] | out[2] | out[3]) === 0) out[0] = 1;
   return out;
 }
 
