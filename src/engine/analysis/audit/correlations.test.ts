@@ -45,5 +45,7 @@ describe('auditCorrelations', () => {
     expect(aI.pearson).toBeCloseTo(-0.13483997249264842, 12);
     expect(res.family.filter((f) => f.code === 'P').map((f) => f.ancestor)).toEqual(['I']);
     expect(res.levels.map((l) => l.codes)).toEqual([['a', 'b', 'c'], ['P', 'Q'], ['I']]);
+    expect(res.crossLevels.map((x) => [x.levelA, x.levelB])).toEqual([[1, 2]]);
+    expect(res.crossLevels[0].pearson[0][0]).toBe(aP.pearson);
   });
 });

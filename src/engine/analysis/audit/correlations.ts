@@ -79,6 +79,16 @@ export interface LevelCorrelations {
   spearman: number[][];
 }
 
+/** Full matrices of one level's elements (rows) against a higher level's (columns). */
+export interface CrossLevelCorrelations {
+  levelA: number;
+  levelB: number;
+  rowCodes: string[];
+  colCodes: string[];
+  pearson: number[][];
+  spearman: number[][];
+}
+
 /** One element against one of its ancestors (the parent, …, the index). */
 export interface FamilyCorrelation {
   code: string;
@@ -111,6 +121,8 @@ export interface CorrelationFlag {
 export interface CorrelationsResult {
   /** One entry per level from 1 to the index level (the index level has one code). */
   levels: LevelCorrelations[];
+  /** Every pair of levels a < b (below the index level, whose correlations are in `family`). */
+  crossLevels: CrossLevelCorrelations[];
   family: FamilyCorrelation[];
   flags: CorrelationFlag[];
   thresholds: { collinear: number; negative: number; weakParent: number; method: CorrelationMethod };
@@ -137,6 +149,14 @@ export function auditCorrelations(scores: Dataset, framework: Framework, options
     const codes = nodes.filter((nd) => nd.level === level).map((nd) => nd.code);
     if (!codes.length) continue;
     levels.push({ level, codes, pearson: correlationMatrix(scores, codes, codes, 'pearson'), spearman: correlationMatrix(scores, codes, codes, 'spearman') });
+  }
+
+  const crossLevels: CrossLevelCorrelations[] = [];
+  for (const a of levels) {
+    for (const b of levels) {
+      if (b.level <= a.level || b.level === maxLevel) continue;
+      crossLevels.push({ levelA: a.level, levelB: b.level, rowCodes: a.codes, colCodes: b.codes, pearson: correlationMatrix(scores, a.codes, b.codes, 'pearson'), spearman: correlationMatrix(scores, a.codes, b.codes, 'spearman') });
+    }
   }
 
   const family: FamilyCorrelation[] = [];
@@ -175,5 +195,5 @@ export function auditCorrelations(scores: Dataset, framework: Framework, options
       if (!Number.isNaN(r) && r < weak) flags.push({ kind: 'weakParent', group: parent, level: k.level, a: k.code, b: parent, r, method, threshold: weak });
     });
   }
-  return { levels, family, flags, thresholds: { collinear, negative, weakParent: weak, method } };
+  return { levels, crossLevels, family, flags, thresholds: { collinear, negative, weakParent: weak, method } };
 }

@@ -86,6 +86,10 @@ describe('smallestImprovements (arithmetic, worked by hand)', () => {
     expect(() => smallestImprovements(b, { unit: 'C', k: 1 })).toThrow(/cannot climb/);
     expect(() => smallestImprovements(b, { unit: 'Z' })).toThrow(/unit "Z"/);
     expect(() => smallestImprovements(b, { unit: 'D', indicators: ['P'] })).toThrow(/"P" is not an indicator/);
+    // target P: only a and b lie below it; D (P = 15) passes B (P = 50) with a + 70 (room 70) or b + 70 (room 100)
+    const p = smallestImprovements(b, { unit: 'D', target: 'P', k: 1 });
+    expect(p.indicators.map((x) => x.code).sort()).toEqual(['a', 'b']);
+    expect(p.indicators.find((x) => x.code === 'b')!.improvement).toBeCloseTo(70, 6);
   });
 });
 

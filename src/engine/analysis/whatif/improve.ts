@@ -34,7 +34,7 @@ export interface WhatIfOptions {
   unit: string;
   /** Column whose rank counts (default the index). */
   target?: string;
-  /** Indicators that may change (default every indicator entering aggregation). */
+  /** Indicators that may change (default every indicator entering aggregation below `target`). */
   indicators?: string[];
   /** Ceiling per indicator in normalised points (default from the normalisation, see the module doc). */
   ceilings?: Record<string, number>;
@@ -198,10 +198,14 @@ function setup(build: Build, options: WhatIfOptions): Setup {
   const fw = ctx.input.framework;
   const nodes = new Map<string, FrameworkNode>(fw.nodes.map((nd) => [nd.code, nd] as const));
   const indicatorCodes = base.codes.filter((c) => nodes.get(c)?.kind === 'indicator');
-  const codes = options.indicators ?? indicatorCodes;
+  const target = options.target ?? ctx.indexCode;
+  const under = (c: string): boolean => {
+    for (let nd = nodes.get(c); nd; nd = nd.parent === null ? undefined : nodes.get(nd.parent)) if (nd.code === target) return true;
+    return false;
+  };
+  const codes = options.indicators ?? indicatorCodes.filter(under);
   const unknown = codes.filter((c) => !indicatorCodes.includes(c));
   if (unknown.length) throw new CityIndexError(unknown.map((c) => ({ code: 'E_UNKNOWN_CODE', message: `what-if: "${c}" is not an indicator entering aggregation`, indicator: c, field: 'indicators', expected: 'indicator codes of the build' })));
-  const target = options.target ?? ctx.indexCode;
   const nominal = reaggregate(ctx);
   if (!nominal.codes.includes(target)) throw new CityIndexError({ code: 'E_UNKNOWN_CODE', message: `what-if: no column "${target}" in the aggregated scores`, indicator: target, field: 'target', expected: 'the index or an aggregate code' });
   const nominalTarget = Float64Array.from(column(nominal, target));
