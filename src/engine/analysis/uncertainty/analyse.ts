@@ -248,7 +248,7 @@ export function runChunk(runner: Runner, plan: AnalysisPlan, nominal: Nominal, f
   const tUnit = target.kind === 'meanAbsRankShift' ? -1 : runner.unitCodes.indexOf(target.unit);
   const nom = nominal.ranks;
   for (let r = from; r < to; r++) {
-    const reason = runner.run(plan.sample.subarray(r * d, (r + 1) * d), sc, rk);
+    const reason = runner.run(plan.sample, sc, rk, r * d);
     const k = r - from;
     if (reason !== null) {
       failures.push({ run: r, reason });

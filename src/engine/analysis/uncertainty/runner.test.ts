@@ -61,8 +61,21 @@ describe('replication kernel = build() of the run spec (bit for bit)', () => {
       { kind: 'alternatives', name: 'level3', step: 'aggregate', path: ['options', 'levels'], values: [{ '3': { aggregation: { method: 'harmonic' } } }, { '4': { aggregation: { method: 'generalised', p: 2 } } }] },
       { kind: 'alternatives', name: 'normalisation', step: 'normalise', path: ['options'], values: [{ method: 'minMax', range: [1, 100] }, { method: 'rank' }] },
       { kind: 'weightNoise', name: 'weights', levels: [1, 3], factor: 0.5, sets: 7 },
+      // no imputation: missing values reach the aggregation and screening drops units
+      { kind: 'alternatives', name: 'impute', step: 'impute', path: ['options'], values: [{ method: 'groupMean', group: 'EurAsia_group' }, { method: 'none' }] },
     ];
     compareWithBuild(asem.spec, inputs, 80, 13);
+  });
+  it('missing values with geometric means at noisy levels (the slow per-unit paths)', () => {
+    const inputs: UncertainInput[] = [
+      { kind: 'alternatives', name: 'impute', step: 'impute', path: ['options'], values: [{ method: 'none' }, { method: 'groupMean', group: 'EurAsia_group' }] },
+      { kind: 'alternatives', name: 'screen', step: 'screen', path: ['options', 'dataThreshold'], values: [0, 0.95] },
+      { kind: 'alternatives', name: 'normalisation', step: 'normalise', path: ['options'], values: [{ method: 'minMax', range: [1, 100] }, { method: 'zScore', mean: 10, sd: 1 }] },
+      { kind: 'alternatives', name: 'aggregation', step: 'aggregate', path: ['options'], values: [{ aggregation: { method: 'geometric' } }, { aggregation: { method: 'arithmetic' }, dataThreshold: 0.8 }, { aggregation: { method: 'geometric' }, levels: { '2': { aggregation: { method: 'arithmetic' } } } }] },
+      { kind: 'weightNoise', name: 'weights', levels: [1, 2, 3], factor: 0.25, sets: 9 },
+    ];
+    const r = compareWithBuild(asem.spec, inputs, 60, 17);
+    expect(r.failed).toBeLessThan(30);
   });
   it('runs that fail in build() fail in the kernel (min–max [0, 100] with a geometric mean)', () => {
     const inputs: UncertainInput[] = [

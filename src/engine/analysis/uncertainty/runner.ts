@@ -42,8 +42,9 @@ export interface Runner {
   /**
    * Run the build for one sampled row `u` (d values in [0, 1)); writes the index score and rank of
    * every unit into `scores` and `ranks` (length = units). Returns null, or why the run failed.
+   * `offset`: the row starts at `u[offset]` (so a whole sample can be passed without a copy).
    */
-  run(u: ArrayLike<number>, scores: Float64Array, ranks: Float64Array): string | null;
+  run(u: ArrayLike<number>, scores: Float64Array, ranks: Float64Array, offset?: number): string | null;
 }
 
 type State = { dataset: Dataset; framework: Framework; units: Unit[] };
@@ -205,6 +206,163 @@ interface AggEntry {
   options: AggregateOptions | undefined;
   /** For every noise input: framework node index of each noised code (−1 if absent). */
   noiseNodes: Array<Int32Array | null>;
+  /** ln of the cached slots feeding a per-run geometric level (NaN where not computed). */
+  logBuf: Float64Array | null;
+  /** Per slot: 1 if a cached slot holds a value ≤ 0 (the geometric mean's domain check). */
+  nonPositive: Uint8Array;
+  /** Per slot: 1 if its log is in `logBuf`. */
+  hasLog: Uint8Array;
+  /** Per slot: 1 if the column has a missing value (input and cached slots; per-run slots are set as computed). */
+  hasNaN: Uint8Array;
+}
+
+/** Scratch arrays of a runner (one per thread), sized for the largest unit count. */
+interface Scratch {
+  sw: Float64Array;
+  acc: Float64Array;
+  cnt: Int32Array;
+}
+
+/**
+ * Arithmetic mean of one group, column by column: per unit the same additions in the same order as
+ * `arithmeticMean` (Σw over available, then Σ (w/Σw)·x), hence the same bits.
+ */
+function groupArithmetic(buf: Float64Array, m: number, g: KGroup, w: Float64Array, threshold: number | null, sc: Scratch, unitCodes: readonly string[], hasNaN: Uint8Array): string | null {
+  const { kids, kidNodes } = g;
+  const nk = kids.length;
+  const sw = sc.sw;
+  const cnt = sc.cnt;
+  const out = g.slot * m;
+  let total = 0;
+  let clean = true;
+  for (let j = 0; j < nk; j++) { total += w[kidNodes[j]]; if (hasNaN[kids[j]]) clean = false; }
+  if (total === 0) return `the weights of the components of "${g.code}" sum to 0`;
+  if (clean) {
+    // no missing value: every unit's Σw is `total` (same additions, same order), so w/Σw is one number per kid
+    for (let i = 0; i < m; i++) buf[out + i] = 0;
+    for (let j = 0; j < nk; j++) {
+      const c = w[kidNodes[j]] / total;
+      const off = kids[j] * m;
+      for (let i = 0; i < m; i++) buf[out + i] += c * buf[off + i];
+    }
+    let nan = 0;
+    for (let i = 0; i < m; i++) if (buf[out + i] !== buf[out + i]) nan = 1;
+    hasNaN[g.slot] = nan;
+    return null;
+  }
+  sw.fill(0, 0, m);
+  cnt.fill(0, 0, m);
+  for (let j = 0; j < nk; j++) {
+    const wj = w[kidNodes[j]];
+    const off = kids[j] * m;
+    for (let i = 0; i < m; i++) if (buf[off + i] === buf[off + i]) { sw[i] += wj; cnt[i]++; }
+  }
+  for (let i = 0; i < m; i++) {
+    if (cnt[i] > 0 && sw[i] === 0) return `"${g.code}" (arithmetic): the weights of the available values sum to 0 for unit ${unitCodes[i]}`;
+    buf[out + i] = 0;
+  }
+  for (let j = 0; j < nk; j++) {
+    const wj = w[kidNodes[j]];
+    const off = kids[j] * m;
+    for (let i = 0; i < m; i++) {
+      const v = buf[off + i];
+      if (v === v) buf[out + i] += (wj / sw[i]) * v;
+    }
+  }
+  let nan = 0;
+  for (let i = 0; i < m; i++) {
+    if (cnt[i] === 0 || (threshold !== null && cnt[i] / nk < threshold)) buf[out + i] = NaN;
+    if (buf[out + i] !== buf[out + i]) nan = 1;
+  }
+  hasNaN[g.slot] = nan;
+  return null;
+}
+
+/** Geometric mean of one group, column by column, as `geometricMean` (cached logs where available). */
+function groupGeometric(e: AggEntry, g: KGroup, w: Float64Array, threshold: number | null, sc: Scratch): string | null {
+  const { buf, m, logBuf, hasLog, nonPositive } = e;
+  const { kids, kidNodes } = g;
+  const nk = kids.length;
+  const sw = sc.sw;
+  const acc = sc.acc;
+  const cnt = sc.cnt;
+  const out = g.slot * m;
+  for (let j = 0; j < nk; j++) {
+    const wj = w[kidNodes[j]];
+    if (wj < 0) return `"${g.code}" (geometric): weight ${wj} of "${e.slotCodes[kids[j]]}" is negative; only the arithmetic mean accepts negative weights`;
+    const k = kids[j];
+    if (hasLog[k] ? nonPositive[k] : false) return nonPositiveMessage(e, g, k);
+  }
+  let total = 0;
+  for (let j = 0; j < nk; j++) total += w[kidNodes[j]];
+  if (total === 0) return `the weights of the components of "${g.code}" sum to 0`;
+  // the domain of every kid is checked before any mean (as aggregateStep does)
+  let clean = true;
+  for (let j = 0; j < nk; j++) {
+    const k = kids[j];
+    if (e.hasNaN[k]) clean = false;
+    if (hasLog[k]) continue;
+    const off = k * m;
+    for (let i = 0; i < m; i++) if (buf[off + i] <= 0) return nonPositiveMessage(e, g, k);
+  }
+  if (clean) {
+    // no missing value: every unit's Σw is `total` (same additions, same order)
+    acc.fill(0, 0, m);
+    for (let j = 0; j < nk; j++) {
+      const wj = w[kidNodes[j]];
+      const off = kids[j] * m;
+      if (hasLog[kids[j]] && logBuf) for (let i = 0; i < m; i++) acc[i] += wj * logBuf[off + i];
+      else for (let i = 0; i < m; i++) acc[i] += wj * Math.log(buf[off + i]);
+    }
+    let nan = 0;
+    for (let i = 0; i < m; i++) {
+      const v = Math.exp(acc[i] / total);
+      buf[out + i] = v;
+      if (v !== v) nan = 1;
+    }
+    e.hasNaN[g.slot] = nan;
+    return null;
+  }
+  sw.fill(0, 0, m);
+  acc.fill(0, 0, m);
+  cnt.fill(0, 0, m);
+  for (let j = 0; j < nk; j++) {
+    const wj = w[kidNodes[j]];
+    const k = kids[j];
+    const off = k * m;
+    if (hasLog[k] && logBuf) {
+      for (let i = 0; i < m; i++) {
+        if (buf[off + i] !== buf[off + i]) continue;
+        sw[i] += wj;
+        acc[i] += wj * logBuf[off + i];
+        cnt[i]++;
+      }
+    } else {
+      for (let i = 0; i < m; i++) {
+        const v = buf[off + i];
+        if (v !== v) continue;
+        sw[i] += wj;
+        acc[i] += wj * Math.log(v);
+        cnt[i]++;
+      }
+    }
+  }
+  for (let i = 0; i < m; i++) {
+    if (cnt[i] === 0) { buf[out + i] = NaN; continue; }
+    if (sw[i] === 0) return `"${g.code}" (geometric): the weights of the available values sum to 0 for unit ${e.unitCodes[i]}`;
+    buf[out + i] = threshold !== null && cnt[i] / nk < threshold ? NaN : Math.exp(acc[i] / sw[i]);
+  }
+  let nan = 0;
+  for (let i = 0; i < m; i++) if (buf[out + i] !== buf[out + i]) nan = 1;
+  e.hasNaN[g.slot] = nan;
+  return null;
+}
+
+function nonPositiveMessage(e: AggEntry, g: KGroup, k: number): string {
+  const off = k * e.m;
+  let i = 0;
+  while (i < e.m && !(e.buf[off + i] <= 0)) i++;
+  return `"${g.code}" (geometric): ${e.slotCodes[k]} = ${e.buf[off + i]} for unit ${e.unitCodes[i]}; the geometric mean needs values > 0`;
 }
 
 function levelSpec(options: AggregateOptions | undefined, level: number): { method: AggregationMethod; threshold: number | null } {
@@ -325,6 +483,7 @@ function compileAggregation(state: State, options: AggregateOptions | undefined,
     slotOf.set(c, slotCodes.length);
     slotCodes.push(c);
   });
+  const nInput = slotCodes.length;
   const childrenOf = new Map<string, FrameworkNode[]>();
   for (const nd of nodes) {
     if (nd.parent === null) continue;
@@ -362,7 +521,8 @@ function compileAggregation(state: State, options: AggregateOptions | undefined,
   const baseW = Float64Array.from(nodes.map((nd) => nd.weight));
   const noiseNodes = noise.map((ns) => (ns ? Int32Array.from(ns.codes.map((c) => nodeIndex.get(c) ?? -1)) : null));
   const firstRunLevel = Math.min(minNoisedLevel + 1, top + 1);
-  const entry: AggEntry = { m, rowToUnit, unitCodes: dataset.unitCodes, buf, slotCodes, levels, baseW, firstRunLevel, indexSlot, rowwise, state, options, noiseNodes };
+  const nSlots = slotCodes.length;
+  const entry: AggEntry = { m, rowToUnit, unitCodes: dataset.unitCodes, buf, slotCodes, levels, baseW, firstRunLevel, indexSlot, rowwise, state, options, noiseNodes, logBuf: null, nonPositive: new Uint8Array(nSlots), hasLog: new Uint8Array(nSlots), hasNaN: new Uint8Array(nSlots) };
   if (rowwise) {
     for (const lv of levels) {
       if (lv.level >= firstRunLevel) break;
@@ -371,8 +531,39 @@ function compileAggregation(state: State, options: AggregateOptions | undefined,
         if (err) return { ...entry, error: err };
       }
     }
+    for (let k = 0; k < nSlots; k++) {
+      if (k >= nInput && !isCachedSlot(levels, k, firstRunLevel)) { entry.hasNaN[k] = 1; continue; }
+      const off = k * m;
+      for (let i = 0; i < m; i++) if (buf[off + i] !== buf[off + i]) { entry.hasNaN[k] = 1; break; }
+    }
+    // logs of the cached inputs of per-run geometric levels
+    const cachedSlots = new Set<number>();
+    for (const lv of levels) {
+      if (lv.level < firstRunLevel || lv.method.method !== 'geometric') continue;
+      for (const g of lv.groups) for (const k of g.kids) if (k < nInput || isCachedSlot(levels, k, firstRunLevel)) cachedSlots.add(k);
+    }
+    if (cachedSlots.size) {
+      const logBuf = new Float64Array(nSlots * m).fill(NaN);
+      for (const k of cachedSlots) {
+        const off = k * m;
+        for (let i = 0; i < m; i++) {
+          const v = buf[off + i];
+          if (v !== v) continue;
+          if (v <= 0) entry.nonPositive[k] = 1;
+          logBuf[off + i] = Math.log(v);
+        }
+        entry.hasLog[k] = 1;
+      }
+      entry.logBuf = logBuf;
+    }
   }
   return entry;
+}
+
+/** Is slot k produced by a level below `firstRunLevel` (so cached)? */
+function isCachedSlot(levels: readonly KLevel[], k: number, firstRunLevel: number): boolean {
+  for (const lv of levels) for (const g of lv.groups) if (g.slot === k) return lv.level < firstRunLevel;
+  return false;
 }
 
 /**
@@ -463,6 +654,7 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
   let w = new Float64Array(input.framework.nodes.length);
   const sorted = new Float64Array(M);
   const xIndex = new Float64Array(M);
+  const scratch: Scratch = { sw: new Float64Array(M), acc: new Float64Array(M), cnt: new Int32Array(M) };
 
   const remember = <V>(map: Map<number, V>, key: number, v: V): void => {
     if (map.size >= cacheSize) map.delete(map.keys().next().value as number);
@@ -533,10 +725,10 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
     return null;
   };
 
-  const run = (u: ArrayLike<number>, scores: Float64Array, ranks: Float64Array): string | null => {
+  const run = (u: ArrayLike<number>, scores: Float64Array, ranks: Float64Array, offset = 0): string | null => {
     for (let t = 0; t < d; t++) {
       const r = resolved[t];
-      choice[t] = decodeInput(r, u[t]);
+      choice[t] = decodeInput(r, u[offset + t]);
       sets[t] = r.input.kind === 'weightNoise' ? choice[t] : 0;
     }
     scores.fill(NaN);
@@ -594,8 +786,13 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
     const m = agg.m;
     for (const lv of agg.levels) {
       if (lv.level < agg.firstRunLevel) continue;
-      for (const g of lv.groups) {
-        const err = aggregateGroupInto(agg.buf, m, g, w, lv.method as RowMethod, lv.threshold, agg.unitCodes, agg.slotCodes);
+      const kind = lv.method.method;
+      for (let q = 0; q < lv.groups.length; q++) {
+        const g = lv.groups[q];
+        const err = kind === 'arithmetic' ? groupArithmetic(agg.buf, m, g, w, lv.threshold, scratch, agg.unitCodes, agg.hasNaN)
+          : kind === 'geometric' ? groupGeometric(agg, g, w, lv.threshold, scratch)
+            : aggregateGroupInto(agg.buf, m, g, w, lv.method as RowMethod, lv.threshold, agg.unitCodes, agg.slotCodes);
+        if (kind !== 'arithmetic' && kind !== 'geometric') agg.hasNaN[g.slot] = 1;
         if (err) return `step "${steps[S - 1].id}" (aggregate): ${err}`;
       }
     }
