@@ -15,7 +15,7 @@ import { zodIssues } from '../engine/core/zod-issues.ts';
 import { runSurvey, type SurveyRunResult } from '../engine/survey/pipeline.ts';
 import { DONT_KNOW, SEX_FEMALE, SEX_MALE, SEX_UNKNOWN, type CityMargins, type ResponseTable, type SurveySpec } from '../engine/survey/types.ts';
 import { censusMargins, DEFAULT_AGE_BANDS } from '../engine/survey/weighting.ts';
-import { decodeText, parseCsvTable, readXlsxTable, type Table } from './table.ts';
+import { decodeText, parseCsvTable, readXlsxTable } from './table.ts';
 
 // ---------------------------------------------------------------- survey.yaml
 
@@ -160,111 +160,163 @@ const DEFAULT_FEMALE = ['f', 'female', '女', '2', 'woman'];
 /** A raw cell from any source: strings from CSV/XLSX, JSON values from SurveyJS. */
 type Cell = string | number | boolean | null | undefined;
 
+const ROLE_NONE = 0, ROLE_CITY = 1, ROLE_ID = 2, ROLE_DURATION = 3, ROLE_SUBMITTED = 4, ROLE_AGE = 5, ROLE_SEX = 6, ROLE_ITEM = 7;
+
+/**
+ * Fills a `ResponseTable` cell by cell: resolves the configured columns (a missing city or item column
+ * is an error), converts each cell by its role, and collects located cell issues. Shared by every format.
+ */
+class ResponseBuilder {
+  readonly table: ResponseTable;
+  readonly issues: Issue[] = [];
+  /** Role of each header column (`ROLE_ITEM + j` for item j). */
+  readonly role: Int32Array;
+  private dropped = 0;
+  /** Item columns in `options.items` order. */
+  readonly itemCols: Float64Array[];
+  private readonly dk: Set<string>;
+  private readonly male: Set<string>;
+  private readonly female: Set<string>;
+  private readonly bandMin: Map<string, number>;
+  private readonly durFactor: number;
+
+  constructor(header: readonly string[], n: number, rowNumbers: ArrayLike<number>, private readonly options: ResponseParseOptions, private readonly file: string) {
+    const col = new Map<string, number>();
+    header.forEach((h, k) => { if (!col.has(h)) col.set(h, k); });
+    this.role = new Int32Array(header.length);
+    const need: Issue[] = [];
+    const cols = options.columns;
+    const assign = (name: string | undefined, role: number, what: string, required: boolean): void => {
+      if (name === undefined) return;
+      const k = col.get(name);
+      if (k === undefined) {
+        if (required) need.push({ code: 'E_MISSING_COLUMN', message: `no column "${name}" (${what})`, file, row: 1, column: name, expected: `a "${name}" column as survey.yaml responses.columns says` });
+        else this.issues.push({ code: 'W_MISSING_COLUMN', message: `no column "${name}"; that field is treated as unknown`, file, row: 1, column: name, severity: 'warning' });
+        return;
+      }
+      this.role[k] = role;
+    };
+    assign(cols.city, ROLE_CITY, 'city adcode', true);
+    assign(cols.id, ROLE_ID, 'respondent id', false);
+    assign(cols.duration, ROLE_DURATION, 'completion time', false);
+    assign(cols.submittedAt, ROLE_SUBMITTED, 'submission time', false);
+    assign(cols.age, ROLE_AGE, 'age', false);
+    assign(cols.sex, ROLE_SEX, 'sex', false);
+    options.items.forEach((it, j) => assign(it, ROLE_ITEM + j, 'questionnaire item', true));
+    if (need.length) throw new CityIndexError(need);
+    this.dk = new Set((options.dontKnow ?? DEFAULT_DK).map((x) => String(x).trim().toLowerCase()));
+    this.male = new Set((options.sexCodes?.male ?? DEFAULT_MALE).map((x) => x.toLowerCase()));
+    this.female = new Set((options.sexCodes?.female ?? DEFAULT_FEMALE).map((x) => x.toLowerCase()));
+    this.bandMin = new Map((options.ageBands ?? []).map((b) => [b.label, b.min] as const));
+    this.durFactor = options.durationUnit === 'minutes' ? 60 : 1;
+    this.table = {
+      file, n,
+      sourceRow: Int32Array.from({ length: n }, (_, i) => rowNumbers[i]),
+      id: new Array<string | null>(n).fill(null),
+      city: new Array<string | null>(n).fill(null),
+      duration: new Float64Array(n).fill(NaN),
+      submittedAt: new Array<string | null>(n).fill(null),
+      age: new Float64Array(n).fill(NaN),
+      sex: new Int8Array(n),
+      items: Object.fromEntries(options.items.map((it) => [it, new Float64Array(n).fill(NaN)])),
+    };
+    this.itemCols = options.items.map((it) => this.table.items[it]);
+  }
+
+  private push(i: Issue): void {
+    if (this.issues.length < (this.options.maxIssues ?? 200)) this.issues.push(i);
+    else this.dropped++;
+  }
+
+  /** Set item j of respondent i from a number (JSON) or trimmed text. */
+  item(i: number, j: number, v: Cell): void {
+    if (typeof v === 'number') { this.itemCols[j][i] = Number.isFinite(v) ? v : NaN; return; }
+    if (v === null || v === undefined || typeof v === 'boolean') return;
+    const s = v.trim();
+    if (s === '') return;
+    if (s.length === 1) {
+      const d = s.charCodeAt(0) - 48;
+      if (d >= 0 && d <= 9) { this.itemCols[j][i] = d; return; }
+    }
+    const x = Number(s);
+    if (Number.isFinite(x)) this.itemCols[j][i] = x;
+    else if (this.dk.has(s.toLowerCase())) this.itemCols[j][i] = DONT_KNOW;
+    else this.push({ code: 'E_ANSWER', message: `answer "${clip(s)}" is neither a scale code nor "don't know"`, file: this.file, row: this.table.sourceRow[i], column: this.options.items[j], expected: `a number or one of ${[...this.dk].join(', ')}` });
+  }
+
+  /** Set column k (a non-item role) of respondent i from trimmed text. */
+  text(i: number, role: number, s: string): void {
+    const t = this.table;
+    const row = t.sourceRow[i];
+    const cols = this.options.columns;
+    switch (role) {
+      case ROLE_CITY:
+        if (s.length === 6 && /^\d{6}$/.test(s)) t.city[i] = s;
+        else if (/^\d{6}\.0+$/.test(s)) t.city[i] = s.slice(0, 6);
+        else if (s !== '') this.push({ code: 'E_CITY', message: `city "${clip(s)}" is not a 6-digit adcode`, file: this.file, row, column: cols.city, expected: 'an adcode such as 110100' });
+        return;
+      case ROLE_ID: t.id[i] = s === '' ? null : s; return;
+      case ROLE_SUBMITTED: t.submittedAt[i] = s === '' ? null : s; return;
+      case ROLE_DURATION: {
+        if (s === '') return;
+        const plain = Number(s);
+        if (Number.isFinite(plain) && plain >= 0) { t.duration[i] = plain * this.durFactor; return; }
+        const m = /^(\d+(?:\.\d+)?)\s*(秒|s|sec|seconds)$/i.exec(s);
+        const mmss = /^(\d+):([0-5]\d)(?::([0-5]\d))?$/.exec(s);
+        if (m) t.duration[i] = Number(m[1]);
+        else if (mmss) t.duration[i] = mmss[3] !== undefined ? Number(mmss[1]) * 3600 + Number(mmss[2]) * 60 + Number(mmss[3]) : Number(mmss[1]) * 60 + Number(mmss[2]);
+        else this.push({ code: 'E_DURATION', message: `completion time "${clip(s)}" is not a number of ${this.options.durationUnit ?? 'seconds'}`, file: this.file, row, column: cols.duration, expected: 'e.g. 312, 312秒 or 5:12' });
+        return;
+      }
+      case ROLE_AGE: {
+        if (s === '') return;
+        const v = Number(s.endsWith('岁') ? s.slice(0, -1) : s);
+        if (Number.isFinite(v) && v >= 0 && v < 130) t.age[i] = v;
+        else if (this.bandMin.has(s)) t.age[i] = this.bandMin.get(s)!;
+        else this.push({ code: 'E_AGE', message: `age "${clip(s)}" is neither a number of years nor an age-band label`, file: this.file, row, column: cols.age, expected: `years (0–129)${this.bandMin.size ? ' or ' + [...this.bandMin.keys()].join(', ') : ''}` });
+        return;
+      }
+      case ROLE_SEX: {
+        const v = s.toLowerCase();
+        if (this.male.has(v)) t.sex[i] = SEX_MALE;
+        else if (this.female.has(v)) t.sex[i] = SEX_FEMALE;
+        else {
+          t.sex[i] = SEX_UNKNOWN;
+          if (v !== '') this.push({ code: 'E_SEX', message: `sex "${clip(s)}" is not a known code`, file: this.file, row, column: cols.sex, expected: `${[...this.male].join('/')} or ${[...this.female].join('/')}` });
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Set every configured column of respondent i from a row of cells. */
+  row(i: number, cells: ReadonlyArray<Cell>): void {
+    const role = this.role;
+    for (let k = 0; k < role.length; k++) {
+      const r = role[k];
+      if (r === ROLE_NONE) continue;
+      if (r >= ROLE_ITEM) this.item(i, r - ROLE_ITEM, cells[k]);
+      else this.text(i, r, cellText(cells[k]));
+    }
+  }
+
+  finish(): ParsedResponses {
+    if (this.dropped) this.issues.push({ code: 'W_MORE_ISSUES', message: `${this.dropped} more cell problems not listed`, file: this.file, severity: 'warning' });
+    return { table: this.table, issues: this.issues };
+  }
+}
+
 /**
  * Build a response table from rows of cells. Pure. Unknown or invalid cells become missing with a located issue;
  * a missing required column (city or an item) is an error.
  * @example responsesFromRows(['city', 'q1'], [['110100', '4']], [2], { columns: { city: 'city' }, items: ['q1'] }, 'r.csv').table.items.q1[0] // => 4
  */
 export function responsesFromRows(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<Cell>>, rowNumbers: ArrayLike<number>, options: ResponseParseOptions, file: string): ParsedResponses {
-  const issues: Issue[] = [];
-  const maxIssues = options.maxIssues ?? 200;
-  let dropped = 0;
-  const push = (i: Issue) => { if (issues.length < maxIssues) issues.push(i); else dropped++; };
-  const col = new Map(header.map((h, k) => [h, k] as const));
-  const need: Issue[] = [];
-  const find = (name: string | undefined, role: string, required: boolean): number => {
-    if (name === undefined) return -1;
-    const k = col.get(name);
-    if (k === undefined) {
-      if (required) need.push({ code: 'E_MISSING_COLUMN', message: `no column "${name}" (${role})`, file, row: 1, column: name, expected: `a "${name}" column as survey.yaml responses.columns says` });
-      return -1;
-    }
-    return k;
-  };
-  const cols = options.columns;
-  const kCity = find(cols.city, 'city adcode', true);
-  const kId = find(cols.id, 'respondent id', false);
-  const kDur = find(cols.duration, 'completion time', false);
-  const kSub = find(cols.submittedAt, 'submission time', false);
-  const kAge = find(cols.age, 'age', false);
-  const kSex = find(cols.sex, 'sex', false);
-  const kItems = options.items.map((it) => find(it, 'questionnaire item', true));
-  if (need.length) throw new CityIndexError(need);
-  for (const [name, k] of [[cols.id, kId], [cols.duration, kDur], [cols.submittedAt, kSub], [cols.age, kAge], [cols.sex, kSex]] as const) {
-    if (name !== undefined && k < 0) issues.push({ code: 'W_MISSING_COLUMN', message: `no column "${name}"; that field is treated as unknown`, file, row: 1, column: name, severity: 'warning' });
-  }
-  const n = rows.length;
-  const dk = new Set((options.dontKnow ?? DEFAULT_DK).map((x) => String(x).trim().toLowerCase()));
-  const male = new Set((options.sexCodes?.male ?? DEFAULT_MALE).map((x) => x.toLowerCase()));
-  const female = new Set((options.sexCodes?.female ?? DEFAULT_FEMALE).map((x) => x.toLowerCase()));
-  const bandMin = new Map((options.ageBands ?? []).map((b) => [b.label, b.min] as const));
-  const durFactor = options.durationUnit === 'minutes' ? 60 : 1;
-  const table: ResponseTable = {
-    file, n,
-    sourceRow: Int32Array.from({ length: n }, (_, i) => rowNumbers[i]),
-    id: new Array(n).fill(null),
-    city: new Array(n).fill(null),
-    duration: new Float64Array(n).fill(NaN),
-    submittedAt: new Array(n).fill(null),
-    age: new Float64Array(n).fill(NaN),
-    sex: new Int8Array(n),
-    items: Object.fromEntries(options.items.map((it) => [it, new Float64Array(n).fill(NaN)])),
-  };
-  const itemCols = options.items.map((it) => table.items[it]);
-  for (let i = 0; i < n; i++) {
-    const r = rows[i];
-    const row = rowNumbers[i];
-    const c = cellText(r[kCity]);
-    if (/^\d{6}(\.0+)?$/.test(c)) table.city[i] = c.slice(0, 6);
-    else if (c !== '') push({ code: 'E_CITY', message: `city "${clip(c)}" is not a 6-digit adcode`, file, row, column: cols.city, expected: 'an adcode such as 110100' });
-    if (kId >= 0) { const s = cellText(r[kId]); table.id[i] = s === '' ? null : s; }
-    if (kSub >= 0) { const s = cellText(r[kSub]); table.submittedAt[i] = s === '' ? null : s; }
-    if (kDur >= 0) {
-      const s = cellText(r[kDur]);
-      if (s !== '') {
-        const m = /^(\d+(?:\.\d+)?)\s*(秒|s|sec|seconds)?$/i.exec(s);
-        const mmss = /^(\d+):([0-5]\d)(?::([0-5]\d))?$/.exec(s);
-        if (m) table.duration[i] = Number(m[1]) * (m[2] ? 1 : durFactor);
-        else if (mmss) table.duration[i] = mmss[3] !== undefined ? Number(mmss[1]) * 3600 + Number(mmss[2]) * 60 + Number(mmss[3]) : Number(mmss[1]) * 60 + Number(mmss[2]);
-        else push({ code: 'E_DURATION', message: `completion time "${clip(s)}" is not a number of ${options.durationUnit ?? 'seconds'}`, file, row, column: cols.duration, expected: 'e.g. 312, 312秒 or 5:12' });
-      }
-    }
-    if (kAge >= 0) {
-      const s = cellText(r[kAge]);
-      if (s !== '') {
-        const v = Number(s.replace(/岁$/, ''));
-        if (Number.isFinite(v) && v >= 0 && v < 130) table.age[i] = v;
-        else if (bandMin.has(s)) table.age[i] = bandMin.get(s)!;
-        else push({ code: 'E_AGE', message: `age "${clip(s)}" is neither a number of years nor an age-band label`, file, row, column: cols.age, expected: `years (0–129)${bandMin.size ? ' or ' + [...bandMin.keys()].join(', ') : ''}` });
-      }
-    }
-    if (kSex >= 0) {
-      const s = cellText(r[kSex]).toLowerCase();
-      if (male.has(s)) table.sex[i] = SEX_MALE;
-      else if (female.has(s)) table.sex[i] = SEX_FEMALE;
-      else {
-        table.sex[i] = SEX_UNKNOWN;
-        if (s !== '') push({ code: 'E_SEX', message: `sex "${clip(s)}" is not a known code`, file, row, column: cols.sex, expected: `${[...male].join('/')} or ${[...female].join('/')}` });
-      }
-    }
-    for (let j = 0; j < kItems.length; j++) {
-      const v = r[kItems[j]];
-      if (typeof v === 'number') { itemCols[j][i] = Number.isFinite(v) ? v : NaN; continue; }
-      if (typeof v === 'string' && v.length === 1) {
-        const d = v.charCodeAt(0) - 48;
-        if (d >= 0 && d <= 9) { itemCols[j][i] = d; continue; }
-      }
-      if (v === null || v === undefined || v === '') continue;
-      const s = String(v).trim();
-      if (s === '') continue;
-      const x = Number(s);
-      if (Number.isFinite(x)) itemCols[j][i] = x;
-      else if (dk.has(s.toLowerCase())) itemCols[j][i] = DONT_KNOW;
-      else push({ code: 'E_ANSWER', message: `answer "${clip(s)}" is neither a scale code nor "don't know"`, file, row, column: options.items[j], expected: `a number or one of ${[...dk].join(', ')}` });
-    }
-  }
-  if (dropped) issues.push({ code: 'W_MORE_ISSUES', message: `${dropped} more cell problems not listed`, file, severity: 'warning' });
-  return { table, issues };
+  const b = new ResponseBuilder(header, rows.length, rowNumbers, options, file);
+  for (let i = 0; i < rows.length; i++) b.row(i, rows[i]);
+  return b.finish();
 }
 
 function cellText(v: Cell): string {
@@ -276,39 +328,76 @@ function clip(s: string): string {
 }
 
 /**
- * Parse exported CSV text. Quote-free files (the usual export) take a fast path with exact line numbers;
- * files with quoted fields go through the shared table parser, which tracks multi-line cells.
+ * Parse exported CSV text. Quote-free files (the usual export) are scanned character by character straight
+ * into the typed columns (exact line numbers, no per-cell strings for one-digit answers); files with quoted
+ * fields go through the shared table parser, which handles multi-line cells.
  * @example parseResponsesCsv('city,q1\n110100,dk\n', 'r.csv', { columns: { city: 'city' }, items: ['q1'] }).table.items.q1[0] // => -Infinity (DONT_KNOW)
  */
 export function parseResponsesCsv(text: string, file: string, options: ResponseParseOptions): ParsedResponses {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  let t: Pick<Table, 'header' | 'rows' | 'rowNumbers'>;
-  if (!text.includes('"')) {
-    const firstLine = text.slice(0, Math.max(0, text.search(/\r?\n|$/)));
-    const delimiter = [',', ';', '\t'].sort((a, b) => firstLine.split(b).length - firstLine.split(a).length)[0];
-    const lines = text.split(/\r?\n/);
-    const header = lines[0].split(delimiter).map((h) => h.trim());
-    if (lines.length === 0 || header.every((h) => h === '')) throw new CityIndexError({ code: 'E_EMPTY', message: 'file is empty', file, expected: 'a header row and data rows' });
-    checkHeader(header, file);
-    const rows: string[][] = [];
-    const rowNumbers: number[] = [];
-    const bad: Issue[] = [];
-    for (let k = 1; k < lines.length; k++) {
-      if (lines[k] === '') continue;
-      const cells = lines[k].split(delimiter);
-      if (cells.length !== header.length) {
-        if (bad.length < 50) bad.push({ code: 'E_ROW_LENGTH', message: `row has ${cells.length} cells, the header has ${header.length}`, file, row: k + 1 });
-        continue;
-      }
-      rows.push(cells);
-      rowNumbers.push(k + 1);
-    }
-    if (bad.length) throw new CityIndexError(bad);
-    t = { header, rows, rowNumbers };
-  } else {
-    t = parseCsvTable(text, file);
+  if (text.includes('"')) {
+    const t = parseCsvTable(text, file);
+    return responsesFromRows(t.header, t.rows, t.rowNumbers, options, file);
   }
-  return responsesFromRows(t.header, t.rows, t.rowNumbers, options, file);
+  const headerEnd = text.search(/\r?\n|$/);
+  const firstLine = text.slice(0, headerEnd);
+  const delimiter = [',', ';', '\t'].sort((a, b) => firstLine.split(b).length - firstLine.split(a).length)[0];
+  const header = firstLine.split(delimiter).map((h) => h.trim());
+  if (header.every((h) => h === '')) throw new CityIndexError({ code: 'E_EMPTY', message: 'file is empty', file, expected: 'a header row and data rows' });
+  checkHeader(header, file);
+  // pass 1: line starts and ends of non-empty data lines, and their cell counts
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const lineNo: number[] = [];
+  const bad: Issue[] = [];
+  const dc = delimiter.charCodeAt(0);
+  const width = header.length;
+  let pos = text.indexOf('\n', headerEnd) + 1;
+  let line = 2;
+  while (pos > 0 && pos < text.length) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    let e = end;
+    if (e > pos && text.charCodeAt(e - 1) === 13) e--;
+    if (e > pos) {
+      let cells = 1;
+      for (let c = pos; c < e; c++) if (text.charCodeAt(c) === dc) cells++;
+      if (cells !== width) {
+        if (bad.length < 50) bad.push({ code: 'E_ROW_LENGTH', message: `row has ${cells} cells, the header has ${width}`, file, row: line });
+      } else {
+        starts.push(pos);
+        ends.push(e);
+        lineNo.push(line);
+      }
+    }
+    pos = end + 1;
+    line++;
+  }
+  if (bad.length) throw new CityIndexError(bad);
+  // pass 2: cells straight into the columns
+  const b = new ResponseBuilder(header, starts.length, lineNo, options, file);
+  const role = b.role;
+  const itemCols = b.itemCols;
+  for (let i = 0; i < starts.length; i++) {
+    let s = starts[i];
+    const e = ends[i];
+    for (let k = 0; k < width; k++) {
+      let f = s;
+      while (f < e && text.charCodeAt(f) !== dc) f++;
+      const r = role[k];
+      if (r !== ROLE_NONE) {
+        if (r >= ROLE_ITEM && f - s === 1) {
+          const d = text.charCodeAt(s) - 48;
+          if (d >= 0 && d <= 9) itemCols[r - ROLE_ITEM][i] = d;
+          else b.item(i, r - ROLE_ITEM, text.slice(s, f));
+        } else if (r >= ROLE_ITEM) {
+          if (f > s) b.item(i, r - ROLE_ITEM, text.slice(s, f));
+        } else b.text(i, r, text.slice(s, f).trim());
+      }
+      s = f + 1;
+    }
+  }
+  return b.finish();
 }
 
 function checkHeader(header: string[], file: string): void {

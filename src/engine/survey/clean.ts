@@ -56,10 +56,14 @@ export function cleanResponses(table: ResponseTable, rules: CleaningRules, optio
   const removed: RemovedResponse[] = [];
   const counts = emptyCounts();
   const warnings: Issue[] = [];
+  // removal reason per respondent (index into CLEANING_REASONS, −1 kept) and its detail; records are built in row order at the end
+  const reasonOf = new Int8Array(n).fill(-1);
+  const detailOf: string[] = new Array<string>(n);
   const remove = (i: number, reason: CleaningReason, detail: string): void => {
     keep[i] = 0;
     counts[reason]++;
-    removed.push({ row: table.sourceRow[i], id: table.id[i], city: table.city[i], reason, detail });
+    reasonOf[i] = CLEANING_REASONS.indexOf(reason);
+    detailOf[i] = detail;
   };
   const answerItems = options.items ?? Object.keys(table.items);
 
@@ -122,9 +126,12 @@ export function cleanResponses(table: ResponseTable, rules: CleaningRules, optio
     });
     for (let i = 0; i < n; i++) {
       if (!keep[i]) continue;
-      const failed: string[] = [];
-      for (const c of cols) if (c.col && !c.expected.includes(c.col[i])) failed.push(`${c.item}=${fmt(c.col[i])} (expected ${c.expected.join(' or ')})`);
-      if (failed.length > maxFail) remove(i, 'attention', `failed attention check ${failed.join('; ')}`);
+      let failures = 0;
+      for (const c of cols) if (c.col && !c.expected.includes(c.col[i])) failures++;
+      if (failures > maxFail) {
+        const failed = cols.filter((c) => c.col && !c.expected.includes(c.col[i])).map((c) => `${c.item}=${fmt(c.col![i])} (expected ${c.expected.join(' or ')})`);
+        remove(i, 'attention', `failed attention check ${failed.join('; ')}`);
+      }
     }
   }
 
@@ -178,23 +185,36 @@ export function cleanResponses(table: ResponseTable, rules: CleaningRules, optio
       list.push(i);
     }
     const bySubmitted = (quota.order ?? 'submittedAt') === 'submittedAt';
+    // rank of each distinct submission time (one native string sort), missing times last
+    let rank: Int32Array | null = null;
+    if (bySubmitted) {
+      const distinct = new Map<string, number>();
+      for (let i = 0; i < n; i++) {
+        const s = table.submittedAt[i];
+        if (keep[i] && s !== null && !distinct.has(s)) distinct.set(s, 0);
+      }
+      const sorted = [...distinct.keys()].sort();
+      sorted.forEach((s, k) => distinct.set(s, k));
+      rank = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        const s = table.submittedAt[i];
+        rank[i] = s === null ? 0x7fffffff : distinct.get(s) ?? 0x7fffffff;
+      }
+    }
     for (const [city, list] of byCity) {
       if (list.length <= quota.perCity) continue;
-      if (bySubmitted) {
-        list.sort((a, b) => {
-          const sa = table.submittedAt[a];
-          const sb = table.submittedAt[b];
-          if (sa === sb) return a - b;
-          if (sa === null) return 1;
-          if (sb === null) return -1;
-          return sa < sb ? -1 : 1;
-        });
+      if (rank) {
+        const r = rank;
+        list.sort((a, b) => r[a] - r[b] || a - b);
       }
-      for (let k = quota.perCity; k < list.length; k++) remove(list[k], 'overQuota', `city ${city} already has ${quota.perCity} valid responses`);
+      const detail = `city ${city} already has ${quota.perCity} valid responses`;
+      for (let k = quota.perCity; k < list.length; k++) remove(list[k], 'overQuota', detail);
     }
   }
 
-  removed.sort((a, b) => a.row - b.row);
+  for (let i = 0; i < n; i++) {
+    if (reasonOf[i] >= 0) removed.push({ row: table.sourceRow[i], id: table.id[i], city: table.city[i], reason: CLEANING_REASONS[reasonOf[i]], detail: detailOf[i] });
+  }
   const cityStats = new Map<string, { city: string; received: number; kept: number; removed: Record<CleaningReason, number> }>();
   for (let i = 0; i < n; i++) {
     const c = table.city[i];
@@ -204,7 +224,10 @@ export function cleanResponses(table: ResponseTable, rules: CleaningRules, optio
     s.received++;
     if (keep[i]) s.kept++;
   }
-  for (const r of removed) if (r.city) cityStats.get(r.city)!.removed[r.reason]++;
+  for (let i = 0; i < n; i++) {
+    const c = table.city[i];
+    if (reasonOf[i] >= 0 && c) cityStats.get(c)!.removed[CLEANING_REASONS[reasonOf[i]]]++;
+  }
   let kept = 0;
   for (let i = 0; i < n; i++) kept += keep[i];
   return {

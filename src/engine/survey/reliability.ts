@@ -4,7 +4,6 @@
  * other items) and alpha-if-item-deleted, on complete cases (listwise), unweighted — as SPSS RELIABILITY
  * and R `psych::alpha` report them. Equivalent to COINr `get_cronbach` = k²·mean(off-diagonal cov)/sum(cov).
  */
-import { pearson } from '../stats/descriptive.ts';
 
 export interface ReliabilityResult {
   alpha: number;
@@ -22,42 +21,61 @@ export interface ReliabilityResult {
 export function cronbachAlpha(columns: Record<string, ArrayLike<number>>): ReliabilityResult {
   const names = Object.keys(columns);
   const k = names.length;
-  const len = k ? columns[names[0]].length : 0;
+  const src = names.map((nm) => columns[nm]);
+  const len = k ? src[0].length : 0;
   const rows: number[] = [];
   for (let i = 0; i < len; i++) {
     let ok = true;
-    for (const nm of names) if (Number.isNaN(columns[nm][i])) { ok = false; break; }
+    for (let j = 0; j < k; j++) if (Number.isNaN(src[j][i])) { ok = false; break; }
     if (ok) rows.push(i);
   }
   const n = rows.length;
-  const X = names.map((nm) => Float64Array.from(rows, (i) => columns[nm][i]));
+  // one pass for means, then one for item variances and item–total covariances: O(k·n)
+  const mean = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    const c = src[j];
+    let m = 0;
+    for (let r = 0; r < n; r++) m += c[rows[r]];
+    mean[j] = n ? m / n : NaN;
+  }
+  let meanTotal = 0;
+  for (let j = 0; j < k; j++) meanTotal += mean[j];
   const total = new Float64Array(n);
-  for (const x of X) for (let r = 0; r < n; r++) total[r] += x[r];
-  const alpha = alphaOf(X, total);
+  for (let j = 0; j < k; j++) {
+    const c = src[j];
+    for (let r = 0; r < n; r++) total[r] += c[rows[r]];
+  }
+  let varTotal = 0;
+  for (let r = 0; r < n; r++) varTotal += (total[r] - meanTotal) * (total[r] - meanTotal);
+  varTotal /= n - 1;
+  const v = new Float64Array(k);
+  const covT = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    const c = src[j];
+    let sv = 0;
+    let sc = 0;
+    for (let r = 0; r < n; r++) {
+      const d = c[rows[r]] - mean[j];
+      sv += d * d;
+      sc += d * (total[r] - meanTotal);
+    }
+    v[j] = sv / (n - 1);
+    covT[j] = sc / (n - 1);
+  }
+  let sumVar = 0;
+  for (let j = 0; j < k; j++) sumVar += v[j];
+  const alpha = alphaFrom(k, sumVar, varTotal, n);
   const items = names.map((item, j) => {
-    const rest = new Float64Array(n);
-    for (let r = 0; r < n; r++) rest[r] = total[r] - X[j][r];
-    const others = X.filter((_, q) => q !== j);
-    return { item, itemTotal: pearson(X[j], total), correctedItemTotal: pearson(X[j], rest), alphaIfDeleted: alphaOf(others, rest) };
+    // rest = total − item: var(rest) = var(total) + v_j − 2·cov(item, total); cov(item, rest) = cov(item, total) − v_j
+    const varRest = varTotal + v[j] - 2 * covT[j];
+    const covRest = covT[j] - v[j];
+    const corr = (c: number, a: number, b: number) => (a > 0 && b > 0 ? c / Math.sqrt(a * b) : NaN);
+    return { item, itemTotal: corr(covT[j], v[j], varTotal), correctedItemTotal: corr(covRest, v[j], varRest), alphaIfDeleted: alphaFrom(k - 1, sumVar - v[j], varRest, n) };
   });
   return { alpha, k, n, items };
 }
 
-function alphaOf(X: Float64Array[], total: Float64Array): number {
-  const k = X.length;
-  const n = total.length;
+function alphaFrom(k: number, sumVar: number, varTotal: number, n: number): number {
   if (k < 2 || n < 2) return NaN;
-  let sumVar = 0;
-  for (const x of X) sumVar += sampleVar(x);
-  const vt = sampleVar(total);
-  return vt > 0 ? (k / (k - 1)) * (1 - sumVar / vt) : NaN;
-}
-
-function sampleVar(x: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < x.length; i++) m += x[i];
-  m /= x.length;
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += (x[i] - m) * (x[i] - m);
-  return s / (x.length - 1);
+  return varTotal > 1e-12 * Math.max(1, sumVar) ? (k / (k - 1)) * (1 - sumVar / varTotal) : NaN;
 }
