@@ -19,6 +19,14 @@ describe('correlation (pairwise complete)', () => {
     expect(r[2][2]).toBeNaN();
     expect(r[0][2]).toBeNaN();
   });
+  it('Spearman matrix (ranks cached for complete columns) equals the pairwise Spearman, with and without gaps', () => {
+    const ds = fromRows(['A', 'B', 'C', 'D', 'E'], ['x', 'y', 'z'], [[1, 5, 2], [2, 3, NaN], [3, 3, 1], [4, 1, 7], [9, 2, 3]]);
+    const r = correlationMatrix(ds, ['x', 'y', 'z'], ['x', 'y', 'z'], 'spearman');
+    const cols = [[1, 2, 3, 4, 9], [5, 3, 3, 1, 2], [2, NaN, 1, 7, 3]];
+    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) if (a !== b) expect(r[a][b]).toBe(correlation(cols[a], cols[b], 'spearman'));
+    // scipy.stats.spearmanr([1,2,3,4,9], [5,3,3,1,2]) = −0.8720815992723809 (ties averaged)
+    expect(r[0][1]).toBeCloseTo(-0.8720815992723809, 14);
+  });
 });
 
 describe('auditCorrelations', () => {

@@ -9,7 +9,7 @@
 import { CityIndexError } from '../../core/errors.ts';
 import { column, type Dataset } from '../../core/dataset.ts';
 import type { Framework, FrameworkNode } from '../../core/framework.ts';
-import { pearson, spearman } from '../../stats/descriptive.ts';
+import { pearson, rankAverage, spearman } from '../../stats/descriptive.ts';
 
 export type CorrelationMethod = 'pearson' | 'spearman';
 
@@ -44,10 +44,22 @@ export function correlationMatrix(ds: Dataset, rowCodes: readonly string[], colC
   const rows = rowCodes.map((c) => column(ds, c));
   const cols = colCodes.map((c) => column(ds, c));
   const same = rowCodes.length === colCodes.length && rowCodes.every((c, k) => c === colCodes[k]);
+  // Spearman of two complete columns is Pearson of their ranks: rank each complete column once.
+  const rankCache = new Map<Float64Array, Float64Array | null>();
+  const completeRanks = (x: Float64Array): Float64Array | null => {
+    if (!rankCache.has(x)) rankCache.set(x, x.some(Number.isNaN) ? null : rankAverage(x));
+    return rankCache.get(x)!;
+  };
+  const pair = (x: Float64Array, y: Float64Array): number => {
+    if (method !== 'spearman') return correlation(x, y, method);
+    const rx = completeRanks(x);
+    const ry = completeRanks(y);
+    return rx && ry ? pearson(rx, ry) : spearman(x, y);
+  };
   const out = rows.map(() => new Array<number>(cols.length).fill(NaN));
   for (let a = 0; a < rows.length; a++) {
     for (let b = same ? a : 0; b < cols.length; b++) {
-      const r = same && a === b ? selfCorrelation(rows[a]) : correlation(rows[a], cols[b], method);
+      const r = same && a === b ? selfCorrelation(rows[a]) : pair(rows[a], cols[b]);
       out[a][b] = r;
       if (same) out[b][a] = r;
     }

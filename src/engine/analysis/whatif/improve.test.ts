@@ -139,6 +139,11 @@ describe('bestUnderBudget', () => {
       }
     }
   });
+  it('steps cut short by a ceiling do not leave budget unspent (3 steps of 13.33: c 13.33, 13.33, 3.33, then a 10)', () => {
+    const r = bestUnderBudget(b, { unit: 'D', budget: 40, steps: 3 });
+    expect(r.greedy.spent).toBeCloseTo(40, 9);
+    expect(r.greedy.score).toBeCloseTo(60, 9);
+  });
   it('a negative budget is an error', () => {
     expect(() => bestUnderBudget(b, { unit: 'D', budget: -1 })).toThrow(/budget/);
   });

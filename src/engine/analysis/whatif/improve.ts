@@ -352,7 +352,8 @@ export function bestUnderBudget(build: Build, options: BudgetOptions): BudgetRes
   let current = start;
   let remaining = budget;
   const increment = budget / steps;
-  for (let step = 0; step < steps && remaining > 0; step++) {
+  // a step cut short by a ceiling exhausts that indicator, so at most n extra steps are needed
+  for (let step = 0; step < steps + n && remaining > increment * 1e-9; step++) {
     let pick = -1;
     let pickGain = 0;
     let pickAmount = 0;
