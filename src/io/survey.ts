@@ -642,3 +642,38 @@ export function surveyTitle(c: SurveyConfig, lang: 'zh' | 'en' = 'zh'): string {
   const s = (lang === 'zh' ? t?.zh ?? t?.en : t?.en ?? t?.zh) ?? c.id;
   return c.simulated ? `${s} (${SIMULATED_LABEL})` : s;
 }
+
+// ---------------------------------------------------------------- expert AHP answers
+
+/**
+ * Expert answers to an AHP questionnaire: SurveyJS result JSON (an array, or `{ results: [...] }`), one
+ * object per expert with its name in `expert` (or `_expert`, `id`, `name`; default "expert <k>").
+ * @example parseExpertAnswers('[{"expert":"A","ahp__X__a__b":3}]', 'experts.json')[0].expert // => 'A'
+ */
+export function parseExpertAnswers(text: string, file: string): Array<{ expert: string; answers: Record<string, unknown>; row: number }> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    throw new CityIndexError({ code: 'E_JSON', message: `invalid JSON: ${(e as Error).message}`, file });
+  }
+  const list = Array.isArray(data) ? data : data && typeof data === 'object' && Array.isArray((data as { results?: unknown }).results) ? (data as { results: unknown[] }).results : null;
+  if (!list) throw new CityIndexError({ code: 'E_SURVEYJS', message: 'expected an array of expert results (or { "results": [...] })', file });
+  const issues: Issue[] = [];
+  const out = list.flatMap((r, k) => {
+    if (!r || typeof r !== 'object' || Array.isArray(r)) {
+      issues.push({ code: 'E_SURVEYJS', message: `result ${k + 1} is not an object`, file, row: k + 1 });
+      return [];
+    }
+    const o = r as Record<string, unknown>;
+    const name = [o.expert, o._expert, o.id, o.name].find((x) => typeof x === 'string' || typeof x === 'number');
+    return [{ expert: name === undefined ? `expert ${k + 1}` : String(name), answers: o, row: k + 1 }];
+  });
+  const seen = new Set<string>();
+  for (const e of out) {
+    if (seen.has(e.expert)) issues.push({ code: 'E_DUPLICATE', message: `expert "${e.expert}" answered twice`, file, row: e.row });
+    seen.add(e.expert);
+  }
+  if (issues.length) throw new CityIndexError(issues);
+  return out;
+}

@@ -13,12 +13,21 @@
  * a few "don't know". Injected problems: duplicates, speeders, straight-liners, failed attention
  * checks, missing city, and more responses than the quota of 120 in most cities; two cities get too
  * few responses (the minimum-sample flag).
+ *
+ * It also writes the expert AHP questionnaire for the framework (ahp.zh.json, ahp.en.json) and the answers
+ * of seven SIMULATED experts (experts-simulated.json): each judges a_ij = w_i/w_j of a shared "panel
+ * view" times log-normal noise, rounded to Saaty's scale; expert E7 answers almost at random (CR > 0.1).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
+import { parse as parseYaml } from 'yaml';
 import { createRng, type Rng } from '../../../src/engine/core/rng.ts';
+import type { Framework } from '../../../src/engine/core/framework.ts';
+import { ahpQuestionnaire, comparisonGroups, pairQuestionName } from '../../../src/engine/survey/ahp-group.ts';
+import { FrameworkFileSchema } from '../../../src/io/project-schema.ts';
+import { frameworkFromTree } from '../../../src/io/project.ts';
 
 export const SEED = 20200601;
 export const LABEL = '模拟数据 / simulated responses';
@@ -154,6 +163,37 @@ export function generate(seed = SEED): { csv: string; n: number } {
   return { csv, n: rows.length };
 }
 
+function framework(): Framework {
+  const text = readFileSync(join(here, '..', 'framework.yaml'), 'utf8');
+  const f = FrameworkFileSchema.parse(parseYaml(text));
+  return frameworkFromTree(f, 'framework.yaml').framework;
+}
+
+const SAATY = [1 / 9, 1 / 8, 1 / 7, 1 / 6, 1 / 5, 1 / 4, 1 / 3, 1 / 2, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+
+/** Simulated expert answers (SurveyJS results: one object per expert). */
+export function generateExperts(fw: Framework, seed = SEED): Array<Record<string, unknown>> {
+  const rng = createRng(seed + 1);
+  const groups = comparisonGroups(fw);
+  const view = new Map(groups.map((g) => [g.parent, g.codes.map(() => Math.exp(0.5 * normal(rng)))]));
+  return Array.from({ length: 7 }, (_, e) => {
+    const sigma = e === 6 ? 1.6 : 0.35;
+    const out: Record<string, unknown> = { expert: `E${e + 1}`, data_label: LABEL };
+    for (const g of groups) {
+      const w = view.get(g.parent)!;
+      for (let i = 0; i < g.codes.length; i++) {
+        for (let j = i + 1; j < g.codes.length; j++) {
+          const a = (w[i] / w[j]) * Math.exp(sigma * normal(rng));
+          let best = 1;
+          for (const x of SAATY) if (Math.abs(Math.log(x / a)) < Math.abs(Math.log(best / a))) best = x;
+          out[pairQuestionName(g.parent, g.codes[i], g.codes[j])] = best >= 1 ? Math.round(best) : -Math.round(1 / best);
+        }
+      }
+    }
+    return out;
+  });
+}
+
 function main(): void {
   const check = process.argv.includes('--check');
   const list = cities();
@@ -162,6 +202,10 @@ function main(): void {
     'questionnaire.zh.json': JSON.stringify(questionnaire('zh', list), null, 2) + '\n',
     'questionnaire.en.json': JSON.stringify(questionnaire('en', list), null, 2) + '\n',
   };
+  const fw = framework();
+  files['ahp.zh.json'] = JSON.stringify(ahpQuestionnaire(fw, 'zh'), null, 2) + '\n';
+  files['ahp.en.json'] = JSON.stringify(ahpQuestionnaire(fw, 'en'), null, 2) + '\n';
+  files['experts-simulated.json'] = JSON.stringify(generateExperts(fw), null, 1) + '\n';
   let stale = false;
   for (const [name, text] of Object.entries(files)) {
     const path = join(here, name);

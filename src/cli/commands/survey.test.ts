@@ -48,6 +48,19 @@ describe('cityindex survey', () => {
     expect(wide.split('\n')).toHaveLength(45 + 2);
   });
 
+  it('aggregates the simulated expert panel into manual weight steps, flagging inconsistent experts', async () => {
+    const r = await runCli(['survey', 'ahp', example, '--answers', join(example, 'surveys/experts-simulated.json'), '--out', join(tmp, 'ahp')]);
+    expect(r.stderr).toMatch(/E7: CR 0\.\d+ > 0\.1; most inconsistent/);
+    const report = JSON.parse(await readFile(join(tmp, 'ahp/ahp-report.json'), 'utf8'));
+    const top = report.weightSteps[0];
+    expect(top).toMatchObject({ kind: 'weight', options: { level: 2, weighting: { method: 'manual' } } });
+    const w = Object.values(top.options.weighting.weights as Record<string, number>);
+    expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    await runCli(['survey', 'ahp-form', example, '--out', join(tmp, 'form')]);
+    // the committed form is the one the framework gives
+    expect(await readFile(join(tmp, 'form/ahp.zh.json'), 'utf8')).toBe(await readFile(join(example, 'surveys/ahp.zh.json'), 'utf8'));
+  });
+
   it('fails with located errors on a project whose survey is broken', async () => {
     const { writeFile, mkdir } = await import('node:fs/promises');
     const dir = join(tmp, 'broken');

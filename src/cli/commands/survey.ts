@@ -4,14 +4,20 @@
  * confidence intervals (written atomically to an output folder). Simulated surveys are labelled
  * 模拟数据 / simulated responses in every file and message.
  */
+import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import YAML from 'yaml';
+import type { Framework } from '../../engine/core/framework.ts';
+import { ahpQuestionnaire, ahpWeightOptions, comparisonGroups, expertMatrices, groupAhp, type ExpertJudgements, type GroupAhpOptions, type GroupAhpResult } from '../../engine/survey/ahp-group.ts';
+import type { WeightOptions } from '../../engine/build/spec.ts';
+import { loadProject } from '../../io/project.ts';
 import { CityIndexError, formatIssue, type Issue } from '../../engine/core/errors.ts';
 import { CLEANING_REASONS, cleanResponses, type CleaningResult } from '../../engine/survey/clean.ts';
 import type { SurveyRunResult } from '../../engine/survey/pipeline.ts';
 import { writeOutputsAtomically, type OutputFiles } from '../../io/output.ts';
 import { tableToCsv } from '../../io/results.ts';
-import { findSurveyConfigs, loadSurvey, runSurveyFile, SIMULATED_LABEL, surveyItems, surveyTitle, type LoadedSurvey } from '../../io/survey.ts';
+import { findSurveyConfigs, loadSurvey, parseExpertAnswers, runSurveyFile, SIMULATED_LABEL, surveyItems, surveyTitle, type LoadedSurvey } from '../../io/survey.ts';
 
 const log = (s: string) => process.stderr.write(s + '\n');
 
@@ -91,7 +97,41 @@ function printIssues(issues: readonly Issue[], max = 30): void {
   if (issues.length > max) log(`  … and ${issues.length - max} more`);
 }
 
-/** Register `survey validate|clean|estimate`. */
+export interface ExpertPanelResult {
+  groups: GroupAhpResult[];
+  /** One `weight` step per level (`method: 'manual'`), ready for the build spec. */
+  weightSteps: Array<{ id: string; kind: 'weight'; options: WeightOptions }>;
+  issues: Issue[];
+}
+
+/**
+ * Aggregate an expert panel: answers (SurveyJS results) → matrices → per-group CR, inconsistent judgements,
+ * AIJ/AIP weights → `weight` steps. Experts with missing answers in a group are left out of that group (issues).
+ * @example expertPanel(framework, answers, { method: 'aij' }).weightSteps[0].options.weighting.method // => 'manual'
+ */
+export function expertPanel(framework: Framework, experts: ReadonlyArray<{ expert: string; answers: Record<string, unknown> }>, options: GroupAhpOptions = {}, file?: string): ExpertPanelResult {
+  const issues: Issue[] = [];
+  const byGroup = new Map<string, ExpertJudgements[]>();
+  for (const e of experts) {
+    const m = expertMatrices(framework, e.expert, e.answers, file);
+    issues.push(...m.issues);
+    for (const j of m.matrices) {
+      let l = byGroup.get(j.parent);
+      if (!l) byGroup.set(j.parent, (l = []));
+      l.push(j);
+    }
+  }
+  const groups: GroupAhpResult[] = [];
+  for (const g of comparisonGroups(framework)) {
+    const js = byGroup.get(g.parent);
+    if (!js?.length) { issues.push({ code: 'E_AHP_GROUP', message: `no complete answers for the comparisons under ${g.parent}`, file, indicator: g.parent }); continue; }
+    groups.push(groupAhp(js, options));
+  }
+  const weightSteps = ahpWeightOptions(groups, framework).map((o) => ({ id: `weight-ahp-level-${o.level}`, kind: 'weight' as const, options: o }));
+  return { groups, weightSteps, issues };
+}
+
+/** Register `survey validate|clean|estimate|ahp-form|ahp`. */
 export function registerSurveyCommands(program: Command): void {
   const survey = program.command('survey').description('Resident questionnaires: validate, clean, weight and estimate / 居民问卷：校验、清洗、加权、估计');
 
@@ -145,4 +185,57 @@ export function registerSurveyCommands(program: Command): void {
         log(`wrote ${[...files.keys()].map((k) => join(dir, k)).join(', ')}`);
       }
     });
+
+  survey.command('ahp-form <project>')
+    .description('write the expert pairwise-comparison questionnaire (SurveyJS JSON, zh and en) for the framework')
+    .option('--out <dir>', 'output folder (default out/<project>/survey/ahp)')
+    .action(async (project: string, opts: { out?: string }) => {
+      const loaded = await loadProject(project);
+      const fw = loaded.input.framework;
+      const dir = opts.out ? resolve(opts.out) : resolve('out', basename(resolve(project)), 'survey', 'ahp');
+      const files: OutputFiles = new Map();
+      for (const lang of ['zh', 'en'] as const) files.set(`ahp.${lang}.json`, JSON.stringify(ahpQuestionnaire(fw, lang), null, 2) + '\n');
+      await writeOutputsAtomically(dir, files);
+      const groups = comparisonGroups(fw);
+      log(`${groups.length} comparison groups, ${groups.reduce((s, g) => s + (g.codes.length * (g.codes.length - 1)) / 2, 0)} pairwise questions; wrote ${[...files.keys()].map((k) => join(dir, k)).join(', ')}`);
+    });
+
+  survey.command('ahp <project>')
+    .description('aggregate expert AHP answers: CR per expert, most inconsistent judgements, AIJ/AIP group weights as build-spec weight steps')
+    .requiredOption('--answers <file>', 'SurveyJS results JSON, one object per expert (field "expert")')
+    .option('--method <aij|aip>', 'aggregation: aij (geometric mean of judgements, default) or aip (mean of priorities)', 'aij')
+    .option('--ri <saaty|chinese>', 'random-index table', 'saaty')
+    .option('--max-cr <x>', 'consistency threshold', '0.1')
+    .option('--exclude-inconsistent', 'leave experts above the threshold out of the aggregate')
+    .option('--out <dir>', 'output folder (default out/<project>/survey/ahp)')
+    .action(async (project: string, opts: { answers: string; method: string; ri: string; maxCr: string; excludeInconsistent?: boolean; out?: string }) => {
+      if (opts.method !== 'aij' && opts.method !== 'aip') throw new CityIndexError({ code: 'E_METHOD', message: `unknown --method "${opts.method}"`, field: 'method', expected: 'aij or aip' });
+      if (opts.ri !== 'saaty' && opts.ri !== 'chinese') throw new CityIndexError({ code: 'E_METHOD', message: `unknown --ri "${opts.ri}"`, field: 'ri', expected: 'saaty or chinese' });
+      const loaded = await loadProject(project);
+      const file = resolve(opts.answers);
+      let text: string;
+      try { text = await readFile(file, 'utf8'); } catch (e) { throw new CityIndexError({ code: 'E_FILE', message: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file }); }
+      const experts = parseExpertAnswers(text, file);
+      const panel = expertPanel(loaded.input.framework, experts, { method: opts.method, riTable: opts.ri, maxCR: Number(opts.maxCr), excludeInconsistent: opts.excludeInconsistent }, file);
+      const blocking = panel.issues.filter((i) => i.code === 'E_AHP_GROUP');
+      if (blocking.length) throw new CityIndexError(panel.issues);
+      printIssues(panel.issues, 10);
+      for (const g of panel.groups) {
+        log(`${g.parent}: ${Object.entries(g.weights).map(([c, w]) => `${c} ${w.toFixed(3)}`).join(', ')}${g.groupConsistency ? ` (group CR ${g.groupConsistency.cr.toFixed(3)})` : ''}`);
+        for (const e of g.experts.filter((x) => !x.consistent)) {
+          const worst = e.inconsistent[0];
+          log(`  ${e.expert}: CR ${e.cr.toFixed(3)} > ${opts.maxCr}${e.excluded ? ' (excluded)' : ''}; most inconsistent: ${worst.row} vs ${worst.column} = ${fmtJudgement(worst.given)} (priorities imply ${fmtJudgement(worst.suggested)})`);
+        }
+      }
+      const dir = opts.out ? resolve(opts.out) : resolve('out', basename(resolve(project)), 'survey', 'ahp');
+      const files: OutputFiles = new Map();
+      files.set('ahp-weight-steps.yaml', '# Paste into project.yaml build.steps (before aggregate) — generated by `cityindex survey ahp`\n' + YAML.stringify(panel.weightSteps));
+      files.set('ahp-report.json', JSON.stringify({ answers: file, method: opts.method, riTable: opts.ri, maxCR: Number(opts.maxCr), groups: panel.groups, weightSteps: panel.weightSteps, issues: panel.issues }, null, 2) + '\n');
+      await writeOutputsAtomically(dir, files);
+      log(`wrote ${[...files.keys()].map((k) => join(dir, k)).join(', ')}`);
+    });
+}
+
+function fmtJudgement(x: number): string {
+  return x >= 1 ? String(+x.toFixed(2)) : `1/${+(1 / x).toFixed(2)}`;
 }
