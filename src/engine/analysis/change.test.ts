@@ -182,7 +182,15 @@ describe('runChange: screening, missing scores and errors', () => {
     expect(r.warnings.map((w) => w.code)).toContain('W_PERIOD_LABEL');
   });
 
-  it('the schema fills defaults and keeps year labels as text', () => {
-    expect(ChangeConfigSchema.parse({ periods: [2011, 2019] })).toEqual({ periods: ['2011', '2019'], top: 10, population: true, alpha: 0.05 });
+  it('the schema fills defaults and keeps year labels as text; parsed settings parse again unchanged', () => {
+    const parsed = ChangeConfigSchema.parse({ periods: [2011, 2019] });
+    expect(parsed).toEqual({ periods: ['2011', '2019'], top: 10, population: true, alpha: 0.05 });
+    expect(parseChangeConfig(parsed)).toEqual(parsed);
+    const r = runChange(input, spec, parseChangeConfig({ currentPeriod: 2019, top: 1 }));
+    expect(r.leapfroggers.map((u) => u.code)).toEqual(['E']);
+  });
+
+  it('years out of order are an error (the project period must follow its history)', () => {
+    expect(() => runChange(input, spec, { currentPeriod: '2016' })).toThrow(/period "2016" comes after "2018"/);
   });
 });

@@ -201,6 +201,10 @@ export function runChange(input: BuildInput, spec: BuildSpec, config: ChangeConf
     if (seen.has(p)) issues.push({ code: 'E_DUPLICATE_PERIOD', message: `period "${p}" appears twice in the data (history and/or the project's own period)`, file, field: `${FIELD}.currentPeriod` });
     seen.add(p);
   }
+  for (let k = 1; k < available.length; k++) {
+    const gap = yearsBetween(available[k - 1], available[k]);
+    if (gap !== null && gap <= 0) issues.push({ code: 'E_PERIOD_ORDER', message: `period "${available[k]}" comes after "${available[k - 1]}" in the data (history oldest first, then the project's own period)`, file, field: `${FIELD}.currentPeriod`, expected: 'periods in increasing order; the project period after every history period' });
+  }
   const requested = settings.periods ?? available;
   requested.forEach((p, k) => {
     if (!available.includes(p)) issues.push({ code: 'E_UNKNOWN_PERIOD', message: `period "${p}" is not in the data`, file, field: `${FIELD}.periods[${k}]`, expected: available.join(', ') });
