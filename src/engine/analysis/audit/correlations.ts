@@ -28,7 +28,10 @@ export function correlation(x: ArrayLike<number>, y: ArrayLike<number>, method: 
   }
 }
 
-/** Number of rows where both values are present. */
+/**
+ * Number of rows where both values are present.
+ * @example pairwiseCount([1, NaN, 3], [4, 5, NaN]) // => 1
+ */
 export function pairwiseCount(x: ArrayLike<number>, y: ArrayLike<number>): number {
   let n = 0;
   for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i]) && !Number.isNaN(y[i])) n++;

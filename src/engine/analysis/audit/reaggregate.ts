@@ -4,7 +4,7 @@
  * works. Shared by leave-one-out (weights set to 0) and the what-if (one unit's values raised).
  */
 import { CityIndexError } from '../../core/errors.ts';
-import { createDataset, type Dataset } from '../../core/dataset.ts';
+import type { Dataset } from '../../core/dataset.ts';
 import type { Framework } from '../../core/framework.ts';
 import type { Build } from '../../build/build.ts';
 import type { AggregateOptions, AggregationMethod } from '../../build/spec.ts';
@@ -56,15 +56,10 @@ export function reaggregate(ctx: AggregationContext, change: { dataset?: Dataset
   return aggregateStep({ ...ctx.input, dataset: change.dataset ?? ctx.input.dataset, framework: change.framework ?? ctx.input.framework }, ctx.options).dataset;
 }
 
-/** A one-unit dataset of row `row` (for row-wise re-aggregation of a single unit). */
-export function rowDataset(ds: Dataset, row: number): Dataset {
-  const n = ds.unitCodes.length;
-  const v = new Float64Array(ds.codes.length);
-  for (let j = 0; j < ds.codes.length; j++) v[j] = ds.values[j * n + row];
-  return createDataset([ds.unitCodes[row]], ds.codes, v);
-}
-
-/** The framework with one node's weight replaced. */
+/**
+ * The framework with one node's weight replaced (a new object; the input is not changed).
+ * @example withWeight(fw, 'a', 0).nodes.find((nd) => nd.code === 'a')!.weight // => 0
+ */
 export function withWeight(fw: Framework, code: string, weight: number): Framework {
   return { ...fw, nodes: fw.nodes.map((nd) => (nd.code === code ? { ...nd, weight } : nd)) };
 }
