@@ -107,6 +107,15 @@ describe('the CDGI 2020 example survey (模拟数据 / simulated responses)', ()
       expect(checkDefinition(def, lang, ['GOV1', 'LIF4', 'ATTN', 'OVR'], ['city_adcode', 'age', 'sex'])).toEqual([]);
     }
     expect(checkDefinition({ pages: [{ elements: [{ type: 'matrixx', name: 'x' }] }] }, 'bad.json', ['x'])[0].code).toBe('E_SURVEYJS_DEF');
+    // every SurveyJS definition in the folder (resident and expert questionnaires) loads without JSON errors
+    const { readdir } = await import('node:fs/promises');
+    const defs = (await readdir(join(example, 'surveys'))).filter((f) => /^(questionnaire|ahp)\.(zh|en)\.json$/.test(f));
+    expect(defs).toHaveLength(4);
+    for (const f of defs) {
+      const model = new Model(JSON.parse(await readFile(join(example, 'surveys', f), 'utf8')));
+      expect((model as unknown as { jsonErrors: unknown[] | null }).jsonErrors ?? []).toEqual([]);
+      expect(model.getAllQuestions().length).toBeGreaterThan(3);
+    }
   });
 
   it('runs end to end: 45 cities, cleaning counts, flags and intervals around every estimate', async () => {
