@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getValue } from '../core/dataset.ts';
-import { estimateByCity, normalQuantile, weightedMean, weightedProportion } from './estimate.ts';
+import { alignEstimates, estimateByCity, normalQuantile, weightedMean, weightedProportion } from './estimate.ts';
 import { tableOf } from './test-helpers.ts';
 
 describe('normalQuantile', () => {
@@ -95,5 +95,12 @@ describe('estimateByCity', () => {
     const missing = estimateByCity({ table, keep, weights, scoring: {}, cities: ['110100', '310100'], indicators: [{ code: 'S', items: ['a'] }], estimation: { minSample: 3, belowMinimum: 'missing' } });
     expect(getValue(missing.dataset, '310100', 'S')).toBeNaN();
     expect(getValue(missing.n, '310100', 'S')).toBe(2);
+  });
+  it('aligns to a project unit list, NaN for cities not surveyed', () => {
+    const a = alignEstimates(res, ['440300', '110100']);
+    expect(a.dataset.unitCodes).toEqual(['440300', '110100']);
+    expect(getValue(a.dataset, '440300', 'S')).toBeNaN();
+    expect(getValue(a.dataset, '110100', 'S')).toBe(68.75);
+    expect(getValue(a.upper, '110100', 'P')).toBe(getValue(res.upper, '110100', 'P'));
   });
 });

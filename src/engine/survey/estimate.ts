@@ -216,3 +216,25 @@ export function estimateByCity(input: EstimateInput): SurveyEstimates {
 function scaleEstimate(e: WeightedEstimate, f: number): WeightedEstimate {
   return { ...e, estimate: e.estimate * f, se: e.se * f, lower: e.lower * f, upper: e.upper * f };
 }
+
+/**
+ * The estimates on a project's unit list (e.g. all 100 cities of a build): surveyed cities keep their
+ * values and intervals, the others get NaN (missing, so the build's imputation/screening rules apply).
+ * @example alignEstimates(est, ['110100', '999999']).dataset.values // => [Beijing's value, NaN, …]
+ */
+export function alignEstimates(est: SurveyEstimates, unitCodes: readonly string[]): SurveyEstimates {
+  const rowOf = new Map(est.dataset.unitCodes.map((u, i) => [u, i] as const));
+  const nOld = est.dataset.unitCodes.length;
+  const nNew = unitCodes.length;
+  const k = est.dataset.codes.length;
+  const align = (ds: Dataset): Dataset => {
+    const out = new Float64Array(nNew * k).fill(NaN);
+    for (let u = 0; u < nNew; u++) {
+      const r = rowOf.get(unitCodes[u]);
+      if (r === undefined) continue;
+      for (let j = 0; j < k; j++) out[j * nNew + u] = ds.values[j * nOld + r];
+    }
+    return createDataset(unitCodes, ds.codes, out);
+  };
+  return { ...est, dataset: align(est.dataset), lower: align(est.lower), upper: align(est.upper), se: align(est.se), n: align(est.n), nEff: align(est.nEff) };
+}
