@@ -20,7 +20,6 @@ import { createRng } from '../../core/rng.ts';
 import { zodIssues } from '../../core/zod-issues.ts';
 import { build as runBuild, type Build, type BuildInput } from '../../build/build.ts';
 import type { BuildSpec } from '../../build/spec.ts';
-import { quantileSorted } from '../../stats/descriptive.ts';
 import { decodeInput, resolveInputs, UncertainInputSchema, type ResolvedInput, type UncertainInput } from './inputs.ts';
 import { saltelliFromBase, sobolIndices, type SobolIndex } from './estimators.ts';
 import { sobolPoints, SOBOL_MAX_DIMENSION } from './sobol.ts';
@@ -300,21 +299,7 @@ export function assembleAnalysis(plan: AnalysisPlan, resolved: readonly Resolved
   if (expect !== nRuns) throw new CityIndexError({ code: 'E_UA_CHUNKS', message: `runs ${expect}–${nRuns - 1} are missing` });
   const params = new Float64Array(nRuns * d);
   for (let r = 0; r < nRuns; r++) for (let t = 0; t < d; t++) params[r * d + t] = decodeInput(resolved[t], plan.sample[r * d + t]);
-  const rankStats: UnitRankStats[] = [];
-  const col = new Float64Array(statRuns);
-  for (let i = 0; i < M; i++) {
-    let n = 0;
-    let s = 0;
-    for (let r = 0; r < statRuns; r++) {
-      const v = ranks[r * M + i];
-      if (v === v) { col[n++] = v; s += v; }
-    }
-    const f = col.subarray(0, n).sort();
-    rankStats.push({
-      unit: nominal.units[i], nominal: nominal.ranks[i], mean: n ? s / n : NaN,
-      median: quantileSorted(f, 0.5), q5: quantileSorted(f, 0.05), q95: quantileSorted(f, 0.95), runs: n,
-    });
-  }
+  const rankStats = rankStatistics(ranks, statRuns, nominal);
   const result: AnalysisResult = {
     mode: plan.mode, N: plan.N, nRuns, seed: plan.seed, sampler: plan.sampler,
     inputs: resolved.map((r) => ({ name: r.input.name, kind: r.input.kind, labels: r.labels })),
@@ -325,6 +310,42 @@ export function assembleAnalysis(plan: AnalysisPlan, resolved: readonly Resolved
     result.sensitivity = { target: plan.target, indices: si.indices.map((x, t) => ({ name: resolved[t].input.name, ...x })), varY: si.varY, nUsed: si.nUsed, bootstrap: si.bootstrap };
   }
   return result;
+}
+
+/**
+ * Rank statistics per unit (COINr `RankStats`: nominal, mean, median, 5th and 95th percentile, type-7
+ * quantiles) over `runs` rows of `ranks` (runs × units, NaN = no rank). Ranks are whole numbers
+ * 1 … units, so each unit's distribution is a histogram (no sort).
+ * @example rankStatistics(Float32Array.from([1, 2, 2, 1]), 2, { units: ['A', 'B'], ranks: Float64Array.from([1, 2]) })[0].q95 // => 1.95
+ */
+export function rankStatistics(ranks: Float32Array, runs: number, nominal: Pick<Nominal, 'units' | 'ranks'>): UnitRankStats[] {
+  const M = nominal.units.length;
+  const counts = new Int32Array(M + 2);
+  const out: UnitRankStats[] = [];
+  const orderStat = (k: number): number => {
+    let c = 0;
+    for (let v = 1; v <= M + 1; v++) { c += counts[v]; if (c > k) return v; }
+    return NaN;
+  };
+  const q = (n: number, p: number): number => {
+    if (n === 0) return NaN;
+    const h = (n - 1) * p;
+    const lo = Math.floor(h);
+    const a = orderStat(lo);
+    const b = orderStat(Math.min(lo + 1, n - 1));
+    return a + (h - lo) * (b - a);
+  };
+  for (let i = 0; i < M; i++) {
+    counts.fill(0);
+    let n = 0;
+    let s = 0;
+    for (let r = 0; r < runs; r++) {
+      const v = ranks[r * M + i];
+      if (v === v) { counts[v >= 1 && v <= M ? v : M + 1]++; s += v; n++; }
+    }
+    out.push({ unit: nominal.units[i], nominal: nominal.ranks[i], mean: n ? s / n : NaN, median: q(n, 0.5), q5: q(n, 0.05), q95: q(n, 0.95), runs: n });
+  }
+  return out;
 }
 
 /**

@@ -77,6 +77,14 @@ describe('replication kernel = build() of the run spec (bit for bit)', () => {
     const r = compareWithBuild(asem.spec, inputs, 60, 17);
     expect(r.failed).toBeLessThan(30);
   });
+  it('two inputs on one step that combine into an invalid step fail that run (as build() refuses the spec)', () => {
+    const r = compareWithBuild(asem.spec, [
+      { kind: 'alternatives', name: 'method', step: 'normalise', path: ['options'], values: [{ method: 'minMax' }, { method: 'zScore' }] },
+      { kind: 'alternatives', name: 'range', step: 'normalise', path: ['options', 'range'], values: [[1, 100], [2, 50]] },
+    ], 20, 18);
+    expect(r.failed).toBeGreaterThan(0);
+    expect(r.failed).toBeLessThan(20);
+  });
   it('runs that fail in build() fail in the kernel (min–max [0, 100] with a geometric mean)', () => {
     const inputs: UncertainInput[] = [
       { kind: 'alternatives', name: 'aggregation', step: 'aggregate', path: ['options', 'aggregation'], values: [{ method: 'arithmetic' }, { method: 'geometric' }] },

@@ -21,7 +21,8 @@ import { createRng } from '../../core/rng.ts';
 import { topLevel, type Framework, type FrameworkNode, type Unit } from '../../core/framework.ts';
 import type { Dataset } from '../../core/dataset.ts';
 import { build, prepareRaw, type BuildInput } from '../../build/build.ts';
-import type { AggregateOptions, AggregationMethod, BuildSpec, StepSpec } from '../../build/spec.ts';
+import { StepSpecSchema, type AggregateOptions, type AggregationMethod, type BuildSpec, type StepSpec } from '../../build/spec.ts';
+import { zodIssues } from '../../core/zod-issues.ts';
 import type { StepInput, StepOutput } from '../../build/step.ts';
 import { denominateStep } from '../../steps/denominate.ts';
 import { screenStep } from '../../steps/screen.ts';
@@ -668,11 +669,18 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
   };
   const stepFor = (k: number): StepSpec => {
     let step = steps[k];
+    let changed = 0;
     resolved.forEach((r, t) => {
       if (r.stepIndex !== k) return;
       if (r.input.kind === 'alternatives') step = setAtPath(step, r.input.path, r.input.values[choice[t]]);
       else if (r.input.kind === 'range') step = setAtPath(step, r.input.path, choice[t]);
+      changed++;
     });
+    // each value was checked alone; several inputs on one step can still combine into an invalid step
+    if (changed > 1) {
+      const parsed = StepSpecSchema.safeParse(step);
+      if (!parsed.success) throw new CityIndexError(zodIssues(parsed.error, undefined, [step.id]).map((i) => ({ ...i, code: 'E_UA_COMBINATION', message: `this combination of inputs gives an invalid step: ${i.message} (at ${i.field})` })));
+    }
     return step;
   };
   const initial = (): Entry => {
@@ -696,10 +704,11 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
     }
     if (!entry) { k = -1; entry = initial(); if (cacheable[0]) remember(caches[0], keyAt(-1), entry); }
     for (let j = k + 1; j <= last && !entry.error; j++) {
-      const step = stepFor(j);
+      const step = steps[j];
       const st: State = entry.state!;
       let next: Entry;
       try {
+        const step = stepFor(j);
         const framework = hasNoise && step.kind === 'aggregate' ? noisyFramework(st.framework, noise, sets) : st.framework;
         const out = runStep(step, { dataset: st.dataset, framework, units: st.units, denominators: input.denominators, history: input.history });
         next = { state: { dataset: out.dataset, framework: out.framework ?? framework, units: out.units ?? st.units } };
@@ -752,7 +761,12 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
     if (!agg) {
       const pre = stateAfter(preEnd - 1);
       if (pre.error) return pre.error;
-      const aggStep = stepFor(S - 1) as Extract<StepSpec, { kind: 'aggregate' }>;
+      let aggStep: Extract<StepSpec, { kind: 'aggregate' }>;
+      try {
+        aggStep = stepFor(S - 1) as Extract<StepSpec, { kind: 'aggregate' }>;
+      } catch (e) {
+        return failureReason(e, `step "${steps[S - 1].id}" (aggregate)`);
+      }
       agg = compileAggregation(pre.state!, aggStep.options, unitIndex, noise, minNoisedLevel);
       if (aggCacheable) remember(aggCache, key, agg);
     }
