@@ -30,8 +30,8 @@ describe('worker threads give the same bytes as one thread', () => {
     const options = { inputs, N: 600, seed: 5, keepScores: true };
     const one = runAnalysis(asem.input, asem.spec, options, { nominal });
     const progress: number[] = [];
-    const two = await runAnalysisParallel(asem.input, asem.spec, options, { nominal, threads: 2, minRunsForWorkers: 0, onProgress: (d) => progress.push(d) });
-    const three = await runAnalysisParallel(asem.input, asem.spec, options, { nominal, threads: 3, minRunsForWorkers: 0 });
+    const two = await runAnalysisParallel(asem.input, asem.spec, options, { nominal, threads: 2, minWorkForWorkers: 0, onProgress: (d) => progress.push(d) });
+    const three = await runAnalysisParallel(asem.input, asem.spec, options, { nominal, threads: 3, minWorkForWorkers: 0 });
     expect(one.failures.length).toBeGreaterThan(50);
     expectIdentical(one, two);
     expectIdentical(one, three);
@@ -40,7 +40,7 @@ describe('worker threads give the same bytes as one thread', () => {
   it('sensitivity through analyseProject (the CLI entry point)', async () => {
     const options = { inputs: coinrDesign(), N: 64, mode: 'sensitivity' as const, seed: 9, bootstrap: 50 };
     const one = runAnalysis(asem.input, asem.spec, options, { nominal });
-    const two = await analyseProject(asem, nominal, options, { threads: 2, minRunsForWorkers: 0 });
+    const two = await analyseProject(asem, nominal, options, { threads: 2, minWorkForWorkers: 0 });
     expectIdentical(one, two);
     expect(two.sensitivity!.indices).toHaveLength(4);
   }, 60_000);
