@@ -5,10 +5,12 @@
  */
 import { printTable, type BenchRow } from './harness.ts';
 import { benchBuild } from './build.ts';
+import { benchSurvey } from './survey.ts';
 
 type Bench = { name: string; run: () => Promise<BenchRow[]> };
 const benches: Bench[] = [
   { name: 'build', run: benchBuild },
+  { name: 'survey', run: async () => (await benchSurvey()).map((r) => ({ name: r.name, seconds: r.seconds, target: r.target, pass: (r as { pass?: boolean }).pass })) },
 ];
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;

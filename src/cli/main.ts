@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { CityIndexError, formatIssues } from '../engine/core/errors.ts';
 import { registerCoreCommands } from './commands/core.ts';
 import { registerSeriesCommands } from './commands/series.ts';
+import { registerSurveyCommands } from './commands/survey.ts';
 
 export function createProgram(): Command {
   const program = new Command();
@@ -17,6 +18,7 @@ export function createProgram(): Command {
     .showHelpAfterError();
   registerCoreCommands(program);
   registerSeriesCommands(program);
+  registerSurveyCommands(program);
   return program;
 }
 

@@ -40,7 +40,8 @@ export * from './weights/optimised.ts';
 export * from './weights/combined.ts';
 export * from './weights/noisy.ts';
 export * from './cases.ts';
-export * from './series/index.ts';
+/** Time-series indices (namespaced: its audit of published tables is distinct from the statistical audit). */
+export * as series from './series/index.ts';
 export * from './analysis/groups.ts';
 export { coefficientOfVariation, gini, theil, dagum } from './analysis/inequality.ts';
 export type { InequalityOptions, CvOptions as InequalityCvOptions, TheilOptions, TheilGroup, TheilResult, DagumGroup, DagumPair, DagumResult } from './analysis/inequality.ts';
@@ -50,3 +51,5 @@ export * from './analysis/convergence.ts';
 export * from './analysis/spatial/index.ts';
 export * from './analysis/config.ts';
 export * from './analysis/run.ts';
+export * from './analysis/audit/index.ts';
+export * from './analysis/whatif/index.ts';

@@ -54,5 +54,19 @@ export function analysisSheets(b: Build, a: AnalysesResult): ExtraSheet[] {
     const codes = b.results.scores.unitCodes;
     sheets.push({ name: 'Tiers', header: ['code', 'name_zh', 'name_en', 'tier', 'rule'], rows: codes.map((c, i) => [c, names.get(c)?.zh ?? '', names.get(c)?.en ?? '', t.labelOf[i], t.classOf[i] >= 0 ? t.labels[t.classOf[i]].rule : '']) });
   }
+  if (a.change) {
+    const c = a.change;
+    sheets.push({
+      name: 'Change',
+      header: ['code', 'name_zh', 'name_en', ...c.periods.map((p) => `rank_${p}`), `rank_change_${c.overall.from}_${c.overall.to}`],
+      rows: c.units.map((u, i) => {
+        const gain = c.overall.ranks.units.find((x) => x.code === u)?.gain;
+        return [u, names.get(u)?.zh ?? '', names.get(u)?.en ?? '', ...c.ranks.values.map((r) => num(r[i])), gain ?? null];
+      }),
+    });
+    const conv: ExtraSheet['rows'] = c.sigma ? c.sigma.periods.map((p) => [String(p.period), p.n, num(p.mean), num(p.cv), p.sdLog === null ? null : num(p.sdLog)]) : [];
+    if (c.beta) conv.push([`β ${c.beta.from}→${c.beta.to}`, null, num(c.beta.beta), num(c.beta.seBeta), num(c.beta.r2)], ['speed λ / half-life (years)', null, c.beta.lambda, c.beta.halfLife, null]);
+    sheets.push({ name: 'Convergence', header: ['period / measure', 'n', 'mean / β', 'CV / se', 'sd(ln y) / R²'], rows: conv });
+  }
   return sheets;
 }

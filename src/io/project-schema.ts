@@ -86,7 +86,13 @@ export const ProjectFileSchema = z.object({
   /** Time-series indices tracked beside the evaluation (see docs/series.md). */
   series: SeriesConfigSchema.optional(),
   report: z.record(z.string(), z.unknown()).optional(),
-  surveys: z.unknown().optional(),
+  /**
+   * Questionnaires: a path to a survey.yaml, or a list of paths / `{ id, config, use }`. With `use: true`
+   * the survey's city estimates become indicator values of the build (see docs/surveys.md).
+   */
+  surveys: z.union([z.string(), z.array(z.union([z.string(), z.object({ id: z.string().optional(), config: z.string(), use: z.boolean().optional() }).strict()]))]).optional(),
+  /** Another project file in the same folder whose settings this one inherits (top-level keys here override). */
+  extends: z.string().optional(),
   cases: z.string().optional(),
   language: z.enum(['zh', 'en']).optional(),
 }).strict();

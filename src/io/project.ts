@@ -5,7 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { join, relative, extname } from 'node:path';
+import { join, relative, extname, dirname, basename } from 'node:path';
 import { parseDocument } from 'yaml';
 import { CityIndexError, type Issue } from '../engine/core/errors.ts';
 import { createDataset, type Dataset } from '../engine/core/dataset.ts';
@@ -19,8 +19,26 @@ import { decodeText, parseCsvTable, parseNumberCell, readXlsxTable, type Table }
 
 export interface InputFile { path: string; sha256: string; bytes: number }
 
+/** A survey whose city estimates entered the build as indicator values. */
+export interface SurveyInput {
+  id: string;
+  title: string;
+  simulated: boolean;
+  /** Indicator codes it supplied. */
+  indicators: string[];
+  /** 95 % interval bounds of each supplied value (same shape as the estimates: units × indicators). */
+  lower: Dataset;
+  upper: Dataset;
+  /** Respondents per city × indicator. */
+  n: Dataset;
+}
+
 export interface LoadedProject {
   dir: string;
+  /** The project file read (project.yaml unless a variant file was given). */
+  file: string;
+  /** Surveys used as data (`surveys: [{ config, use: true }]`). */
+  surveys: SurveyInput[];
   project: ProjectFile;
   input: BuildInput;
   spec: BuildSpec;
@@ -285,19 +303,38 @@ function toDataset(unitCodes: string[], codes: string[], cells: Map<string, Map<
 /**
  * Load and validate a project folder. Throws one `CityIndexError` listing every problem found
  * (file, row, column, field, expected) if anything is wrong.
+ * `path` is a project folder (reads project.yaml) or a project file in it (e.g. a variant that `extends`).
  * @example const p = await loadProject('examples/asem'); p.input.units.length // => 51
  */
-export async function loadProject(dir: string): Promise<LoadedProject> {
+export async function loadProject(path: string): Promise<LoadedProject> {
   const c = new Collector();
+  let dir = path;
   let projectRel = 'project.yaml';
-
-  for (const name of ['project.yaml', 'project.yml']) {
-    try { await stat(join(dir, name)); projectRel = name; break; } catch { /* try next */ }
+  if (/\.ya?ml$/i.test(path)) {
+    // a project file other than project.yaml (e.g. a variant that `extends` it)
+    dir = dirname(path);
+    projectRel = basename(path);
+  } else {
+    for (const name of ['project.yaml', 'project.yml']) {
+      try { await stat(join(dir, name)); projectRel = name; break; } catch { /* try next */ }
+    }
   }
-  const bytes = await readBytes(dir, projectRel, c, relative(process.cwd(), dir) || '.', 'project.yaml');
+  const bytes = await readBytes(dir, projectRel, c, relative(process.cwd(), dir) || '.', projectRel);
   if (!bytes) throw new CityIndexError(c.issues);
-  const raw = parseYaml((await c.attempt(() => decodeText(bytes!, projectRel)))?.text ?? '', projectRel, c);
+  let raw = parseYaml((await c.attempt(() => decodeText(bytes!, projectRel)))?.text ?? '', projectRel, c);
   if (c.issues.length) throw new CityIndexError(c.issues);
+  // `extends: base.yaml`: inherit the base file's settings; keys given here override (one level deep).
+  if (raw && typeof raw === 'object' && !Array.isArray(raw) && typeof (raw as { extends?: unknown }).extends === 'string') {
+    const baseRel = (raw as { extends: string }).extends;
+    const baseBytes = await readBytes(dir, baseRel, c, projectRel, 'extends');
+    const base = baseBytes ? parseYaml((await c.attempt(() => decodeText(baseBytes, baseRel)))?.text ?? '', baseRel, c) : undefined;
+    if (c.issues.length) throw new CityIndexError(c.issues);
+    if (base && typeof base === 'object' && !Array.isArray(base)) {
+      if ((base as { extends?: unknown }).extends !== undefined) throw new CityIndexError({ code: 'E_EXTENDS', message: 'a base project cannot itself extend another', file: baseRel, field: 'extends' });
+      const { extends: _omit, ...own } = raw as Record<string, unknown>;
+      raw = { ...(base as Record<string, unknown>), ...own };
+    }
+  }
   const parsed = ProjectFileSchema.safeParse(raw ?? {});
   if (!parsed.success) throw new CityIndexError(zodIssues(parsed.error, projectRel));
   const project = parsed.data;
@@ -371,6 +408,7 @@ export async function loadProject(dir: string): Promise<LoadedProject> {
     }
   }
   if (!framework || c.issues.length) throw new CityIndexError(c.issues.length ? c.issues : [{ code: 'E_FRAMEWORK', message: 'no framework could be read', file: projectRel, field: 'framework' }]);
+  const surveys = await readSurveys(dir, project, projectRel, framework, units, cells, c);
 
   c.addAll(checkFramework(framework, typeof project.framework === 'string' ? project.framework : project.coinr?.iMeta ?? projectRel));
   if (units.length === 0) c.add({ code: 'E_NO_UNITS', message: 'the project has no units', file: project.units ?? project.coinr?.iData ?? projectRel });
@@ -407,9 +445,48 @@ export async function loadProject(dir: string): Promise<LoadedProject> {
   if (c.issues.length) throw new CityIndexError(c.issues);
 
   return {
-    dir, project, spec, gaps, valueSources, files: c.files, warnings: c.warnings,
+    dir, file: projectRel, surveys, project, spec, gaps, valueSources, files: c.files, warnings: c.warnings,
     input: { framework, units, raw: rawDs, denominators, history: historyList.length ? historyList : undefined },
   };
+}
+
+/**
+ * Run the surveys marked `use: true` and put their city estimates into the data as indicator values
+ * (each value's source names the survey; a simulated survey says so). An indicator listed as
+ * `not_collected` in the framework becomes collected by the survey.
+ */
+async function readSurveys(dir: string, project: ProjectFile, projectRel: string, framework: Framework, units: Unit[], cells: Map<string, Map<string, ValueCell>>, c: Collector): Promise<SurveyInput[]> {
+  const list = project.surveys === undefined ? [] : Array.isArray(project.surveys) ? project.surveys : [project.surveys];
+  const used = list.map((x, k) => ({ entry: typeof x === 'string' ? { config: x } : x, k })).filter(({ entry }) => 'use' in entry && entry.use);
+  if (used.length === 0) return [];
+  const { runSurveyFile, surveyTitle, SIMULATED_LABEL } = await import('./survey.ts');
+  const { alignEstimates } = await import('../engine/survey/estimate.ts');
+  const out: SurveyInput[] = [];
+  const unitCodes = units.map((u) => u.code).sort();
+  for (const { entry, k } of used) {
+    const run = await c.attempt(() => runSurveyFile(join(dir, entry.config)));
+    if (!run) continue;
+    const est = alignEstimates(run.result.estimates, unitCodes);
+    const title = surveyTitle(run.survey.config, 'zh');
+    const id = ('id' in entry && entry.id) || run.survey.config.id;
+    const supplied: string[] = [];
+    est.dataset.codes.forEach((code, j) => {
+      const node = framework.nodes.find((n) => n.code === code && n.kind === 'indicator');
+      if (!node) return;
+      if (cells.has(code)) { c.add({ code: 'E_CONFLICT', message: `indicator "${code}" has values in a data file and from survey "${id}"`, file: projectRel, field: `surveys[${k}]`, indicator: code }); return; }
+      const m = new Map<string, ValueCell>();
+      const source = `survey ${id}${run.survey.config.simulated ? ` (${SIMULATED_LABEL})` : ''}`;
+      unitCodes.forEach((u, i) => { const v = est.dataset.values[j * unitCodes.length + i]; if (!Number.isNaN(v)) m.set(u, { value: v, file: entry.config, row: 0, source }); });
+      cells.set(code, m);
+      node.status = 'collected';
+      node.source = { ...(node.source ?? {}), name: title, file: entry.config, notes: run.survey.config.simulated ? SIMULATED_LABEL : node.source?.notes };
+      supplied.push(code);
+    });
+    if (supplied.length === 0) c.warnings.push({ code: 'W_SURVEY_UNUSED', message: `survey "${id}" supplies none of the framework's indicators`, file: projectRel, field: `surveys[${k}]`, severity: 'warning' });
+    const pick = (ds: Dataset) => createDataset(ds.unitCodes, supplied, Float64Array.from(supplied.flatMap((code) => Array.from(ds.values.subarray(ds.codes.indexOf(code) * ds.unitCodes.length, (ds.codes.indexOf(code) + 1) * ds.unitCodes.length)))));
+    out.push({ id, title, simulated: Boolean(run.survey.config.simulated), indicators: supplied, lower: pick(est.lower), upper: pick(est.upper), n: pick(est.n) });
+  }
+  return out;
 }
 
 /** Sources of each indicator (framework `source`), for lineage and the report. */

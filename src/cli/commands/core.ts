@@ -15,7 +15,7 @@ const log = (s: string) => process.stderr.write(s + '\n');
 
 export const FORMATS = ['csv', 'json', 'xlsx', 'html', 'pdf'] as const;
 export type Format = (typeof FORMATS)[number];
-export const ANALYSES = ['regional', 'spatial', 'tiers'] as const;
+export const ANALYSES = ['audit', 'gaps', 'regional', 'spatial', 'tiers', 'change'] as const;
 
 /** Parse `--format html,pdf,xlsx`; csv and json are always written. */
 export function parseFormats(s: string | undefined): Set<Format> {
@@ -46,13 +46,14 @@ export async function runProject(dir: string, options: { only?: string; analyses
   log(`loading ${dir}`);
   const project = await loadProject(dir);
   for (const w of project.warnings) log(`warning: ${formatIssues([w])}`);
+  for (const s of project.surveys) log(`survey ${s.id} supplies ${s.indicators.join(', ')}${s.simulated ? ' — 模拟数据 / SIMULATED responses: not a real result' : ''}`);
   log(`building: ${project.input.units.length} units × ${project.input.raw.codes.length} indicators, ${project.spec.steps.length} steps`);
   const b = build(project.input, project.spec);
   let analyses: AnalysesResult | undefined;
   if (options.analyses !== false && project.project.analyses) {
     const settings = selectAnalyses(project.project.analyses, options.only);
     log(`analysing: ${Object.keys(settings).filter((k) => (ANALYSES as readonly string[]).includes(k)).join(', ') || '(none)'}`);
-    analyses = runAnalyses(b, settings);
+    analyses = runAnalyses(b, settings, { period: project.project.period !== undefined ? String(project.project.period) : undefined });
     for (const e of analyses.errors) log(`warning: analysis "${e.analysis}" could not run:\n${formatIssues(e.issues)}`);
   }
   return { project, build: b, analyses };

@@ -4,6 +4,7 @@
  * the results so an analysis can be re-run exactly.
  */
 import { z } from 'zod';
+import { ChangeConfigSchema } from './change.ts';
 
 const text = z.union([z.string(), z.object({ zh: z.string().optional(), en: z.string().optional() }).strict()]);
 const pos = z.number().int().min(1);
@@ -46,10 +47,37 @@ export const TiersConfigSchema = z.object({
   code: z.string().optional(),
 }).strict();
 
+export const AuditConfigSchema = z.object({
+  /** Datasets to describe (step ids or 'raw'); default raw and the step feeding the aggregation. */
+  statsOn: z.array(z.string()).optional(),
+  /** Levels for leave-one-element-out (default: every level below the index; [] skips it). */
+  leaveOneOutLevels: z.array(z.number().int().min(1)).optional(),
+}).strict();
+
+const peers = z.discriminatedUnion('by', [
+  z.object({ by: z.literal('group'), field: z.string() }).strict(),
+  z.object({ by: z.literal('nearest'), k: pos }).strict(),
+  z.object({ by: z.literal('all') }).strict(),
+]);
+
+export const GapsConfigSchema = z.object({
+  /** Units (codes) to analyse: their 短板 against peers and what would lift them. */
+  units: z.array(z.string()).min(1),
+  peers: peers.default({ by: 'all' }),
+  /** Ranks to climb for the smallest-improvement search. */
+  k: pos.default(1),
+  /** Budget of normalised points to allocate across indicators (optional). */
+  budget: z.number().positive().optional(),
+}).strict();
+
 export const AnalysesConfigSchema = z.object({
   /** Which score the analyses describe (default: the index). */
   target: z.string().optional(),
-  audit: z.union([z.boolean(), z.record(z.string(), z.unknown())]).optional(),
+  /** Statistical audit: `true` for defaults, or settings. */
+  audit: z.union([z.boolean(), AuditConfigSchema]).optional(),
+  gaps: GapsConfigSchema.optional(),
+  /** Change over time: the same build for every period of a panel (see docs/change-over-time.md). */
+  change: ChangeConfigSchema.optional(),
   regional: RegionalConfigSchema.optional(),
   spatial: SpatialConfigSchema.optional(),
   tiers: TiersConfigSchema.optional(),
@@ -62,3 +90,4 @@ export type AnalysesConfig = z.infer<typeof AnalysesConfigSchema>;
 export type RegionalConfig = z.infer<typeof RegionalConfigSchema>;
 export type SpatialConfig = z.infer<typeof SpatialConfigSchema>;
 export type TiersConfig = z.infer<typeof TiersConfigSchema>;
+export type GapsConfig = z.infer<typeof GapsConfigSchema>;

@@ -8,7 +8,7 @@ import { column } from '../core/dataset.ts';
 import type { FrameworkNode, LocalText, Unit } from '../core/framework.ts';
 import { zodIssues } from '../core/zod-issues.ts';
 import type { Build } from '../build/build.ts';
-import { AnalysesConfigSchema, type AnalysesConfig, type RegionalConfig, type SpatialConfig, type TiersConfig } from './config.ts';
+import { AnalysesConfigSchema, type AnalysesConfig, type GapsConfig, type RegionalConfig, type SpatialConfig, type TiersConfig } from './config.ts';
 import { regionalSummary, compareGroups, type RegionalSummaryResult, type GroupComparison } from './regional.ts';
 import { coefficientOfVariation, gini, theil, dagum, type TheilResult, type DagumResult } from './inequality.ts';
 import { classify, type ClassifyResult, type ClassifyOptions } from './tiers.ts';
@@ -18,6 +18,9 @@ import { geary, type GearyResult } from './spatial/geary.ts';
 import { localMoran, type LocalMoranResult } from './spatial/local-moran.ts';
 import { getisOrd, type GetisOrdResult } from './spatial/getis-ord.ts';
 import { spilloverReport, type SpilloverReport } from './spatial/spillover.ts';
+import { auditBuild, type AuditResult } from './audit/index.ts';
+import { runChange, type ChangeResult } from './change.ts';
+import { unitGaps, smallestImprovements, bestUnderBudget, type GapsResult, type ImproveResult, type BudgetResult } from './whatif/index.ts';
 
 export interface RegionalGroupingResult {
   grouping: string;
@@ -52,9 +55,19 @@ export interface TiersResult extends ClassifyResult {
   tierNames: LocalText[];
 }
 
+export interface UnitGapsResult {
+  unit: string;
+  gaps: GapsResult;
+  improvements: ImproveResult;
+  budget?: BudgetResult;
+}
+
 export interface AnalysesResult {
   target: string;
   settings: AnalysesConfig;
+  audit?: AuditResult;
+  gaps?: UnitGapsResult[];
+  change?: ChangeResult;
   regional?: RegionalResult;
   spatial?: SpatialResult;
   tiers?: TiersResult;
@@ -154,6 +167,17 @@ function runTiers(b: Build, cfg: TiersConfig, target: string): TiersResult {
   return { ...r, code, tierNames };
 }
 
+function runGaps(b: Build, cfg: GapsConfig, target: string): UnitGapsResult[] {
+  const unknown = cfg.units.filter((u) => !b.results.scores.unitCodes.includes(u));
+  if (unknown.length) throw new CityIndexError(unknown.map((u) => ({ code: 'E_UNKNOWN_UNIT', message: `unit "${u}" is not in the results`, unit: u, field: 'analyses.gaps.units' })));
+  return cfg.units.map((unit) => ({
+    unit,
+    gaps: unitGaps(b, { unit, peers: cfg.peers }),
+    improvements: smallestImprovements(b, { unit, k: cfg.k, target }),
+    budget: cfg.budget !== undefined ? bestUnderBudget(b, { unit, budget: cfg.budget, target }) : undefined,
+  }));
+}
+
 /**
  * Parse an `analyses:` block (located errors with `file`) into settings with defaults filled in.
  * @example parseAnalysesConfig({ regional: { groupings: ['region'] } }).regional.compare // => []
@@ -165,10 +189,12 @@ export function parseAnalysesConfig(raw: unknown, file = 'project.yaml'): Analys
 }
 
 /**
- * Run every declared analysis on a build. `seed` (the build's seed) is used where a section gives none.
+ * Run every declared analysis on a build. `seed` (default: the build's seed) is used where a section
+ * gives none; `period` (the project's period) labels the build's own data in a panel.
  * @example runAnalyses(build, parseAnalysesConfig({ tiers: { k: 3 } })).tiers.counts // => e.g. [40, 35, 25]
  */
-export function runAnalyses(b: Build, settings: AnalysesConfig, seed = b.spec.seed ?? 1): AnalysesResult {
+export function runAnalyses(b: Build, settings: AnalysesConfig, options: { seed?: number; period?: string } = {}): AnalysesResult {
+  const seed = options.seed ?? b.spec.seed ?? 1;
   const target = settings.target ?? b.results.indexCode;
   if (!b.results.scores.codes.includes(target)) throw new CityIndexError({ code: 'E_UNKNOWN_CODE', message: `analysis target "${target}" is not a score of the build`, field: 'analyses.target', expected: b.results.scores.codes.slice(-5).join(', ') });
   const out: AnalysesResult = { target, settings, errors: [] };
@@ -178,8 +204,14 @@ export function runAnalyses(b: Build, settings: AnalysesConfig, seed = b.spec.se
       throw e;
     }
   };
+  if (settings.audit) out.audit = attempt('audit', () => auditBuild(b, settings.audit === true ? {} : { statsOn: (settings.audit as { statsOn?: string[] }).statsOn, leaveOneOutLevels: (settings.audit as { leaveOneOutLevels?: number[] }).leaveOneOutLevels, leaveOneOutTarget: target }));
+  if (settings.gaps) out.gaps = attempt('gaps', () => runGaps(b, settings.gaps!, target));
   if (settings.regional) out.regional = attempt('regional', () => runRegional(b, settings.regional!, target));
   if (settings.spatial) out.spatial = attempt('spatial', () => runSpatial(b, settings.spatial!, target, seed));
   if (settings.tiers) out.tiers = attempt('tiers', () => runTiers(b, settings.tiers!, target));
+  if (settings.change) {
+    const c = settings.change;
+    out.change = attempt('change', () => runChange(b.input, b.spec, { ...c, currentPeriod: c.currentPeriod ?? options.period, code: c.code ?? target }));
+  }
   return out;
 }
