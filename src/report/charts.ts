@@ -1,0 +1,234 @@
+/**
+ * The report's charts as ECharts options, rendered server-side to SVG strings (echarts 6,
+ * `ssr: true` + `renderToSVGString`, no DOM): a choropleth map of the index by city, the LISA cluster
+ * map, radar charts of the top five over the dimensions, and regional bar charts. Maps use the
+ * simplified prefecture-level map in `data/maps/` (see its PROVENANCE.md), registered as `china` so
+ * ECharts adds the South China Sea inset; regions are matched to units by adcode (`nameProperty`).
+ */
+import { readFileSync } from 'node:fs';
+import * as echarts from 'echarts';
+import { feature } from 'topojson-client';
+import type { GeometryObject, Topology } from 'topojson-specification';
+import { CityIndexError } from '../engine/core/errors.ts';
+import { LISA_LABEL_NAMES, type LisaLabel } from '../engine/analysis/spatial/local-moran.ts';
+import { groupLabel, reportIndex, type ReportContext, type ReportLang } from './context.ts';
+
+/** Fill of map regions without data. */
+export const NO_DATA_COLOUR = '#e4e4e4';
+/** Fill of the South China Sea inset islands. */
+const NANHAI_COLOUR = '#b9b9b9';
+/** Sequential palette of the choropleth (low → high). */
+export const SCORE_PALETTE = ['#fff5eb', '#fdd0a2', '#fd8d3c', '#d94801', '#7f2704'];
+/** LISA cluster colours (GeoDa's conventions). */
+export const LISA_COLOURS: Readonly<Record<LisaLabel, string>> = { HH: '#d7191c', LH: '#abd9e9', LL: '#2c7bb6', HL: '#fdae61', ns: '#f2f2f2', island: '#999999' };
+/** Series colours (radar, bars). */
+const COLOURS = ['#c23531', '#2f4554', '#61a0a8', '#d48265', '#749f83', '#ca8622', '#bda29a', '#6e7074'];
+
+/** The boundary note printed on every map (public maps of China need a review number, 审图号). */
+export function mapSourceNote(lang: ReportLang): string {
+  return lang === 'zh'
+    ? '示意图，非标准地图。边界：ECharts 4.9.0 china-cities.json（Apache-2.0，简化）'
+    : 'Schematic, not a standard map. Boundaries: ECharts 4.9.0 china-cities.json (Apache-2.0, simplified)';
+}
+
+const MAP_URL = new URL('../../data/maps/china-cities.topo.json', import.meta.url);
+let chinaRegions: string[] | undefined;
+
+/**
+ * Register the simplified city map under the name `china` (once per process) and return the region
+ * keys (adcodes) in ECharts' region order, the inset `南海诸岛` last.
+ * @example registerChinaMap().length // => 368 (367 features + the South China Sea inset)
+ */
+export function registerChinaMap(): string[] {
+  if (chinaRegions) return chinaRegions;
+  let topo: Topology;
+  try {
+    topo = JSON.parse(readFileSync(MAP_URL, 'utf8')) as Topology;
+  } catch (e) {
+    throw new CityIndexError({ code: 'E_MAP_MISSING', message: `cannot read the China map ${MAP_URL.pathname}: ${(e as Error).message}`, file: MAP_URL.pathname, expected: 'data/maps/china-cities.topo.json (run npx tsx src/report/prepare-map.ts)' });
+  }
+  const fc = feature(topo, topo.objects.cities as GeometryObject) as unknown as GeoJSON.FeatureCollection<GeoJSON.Geometry, { adcode: string; name: string }>;
+  echarts.registerMap('china', fc as unknown as Parameters<typeof echarts.registerMap>[1]);
+  chinaRegions = [...fc.features.filter((f) => f.geometry && (f.geometry as GeoJSON.Polygon).coordinates.length > 0).map((f) => f.properties.adcode), '南海诸岛'];
+  return chinaRegions;
+}
+
+/** Adcodes present on the map. */
+export function mapAdcodes(): Set<string> {
+  return new Set(registerChinaMap());
+}
+
+/** Round for chart data; NaN → null. */
+const r2 = (v: number): number | null => (Number.isFinite(v) ? Math.round(v * 100) / 100 : null);
+
+type Option = Record<string, unknown>;
+
+/** One ECharts series (plain data). */
+export interface ChartSeries { type: string; data: unknown[]; [key: string]: unknown }
+/** An ECharts option with its series (plain JSON apart from label formatters). */
+export interface ChartOption { series: ChartSeries[]; [key: string]: unknown }
+
+/**
+ * Render an ECharts option to an SVG string server-side (no animation). Map regions get a
+ * `data-region="<adcode>"` attribute so the SVG can be checked and styled.
+ * @example renderSvg({ xAxis: { type: 'category', data: ['a'] }, yAxis: {}, series: [{ type: 'bar', data: [1] }] }, 300, 200).startsWith('<svg') // => true
+ */
+export function renderSvg(option: ChartOption | Option, width: number, height: number, regions?: readonly string[]): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  try {
+    chart.setOption({ animation: false, textStyle: { fontFamily: '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif' }, ...option });
+    let svg = chart.renderToSVGString();
+    if (regions) svg = svg.replace(/ecmeta_series_index="0" ecmeta_data_index="(\d+)"/g, (m, k: string) => `${m} data-region="${regions[Number(k)] ?? ''}"`);
+    return svg;
+  } finally {
+    chart.dispose();
+  }
+}
+
+function mapBase(lang: ReportLang): Option {
+  return {
+    graphic: [{ type: 'text', left: 10, bottom: 6, style: { text: mapSourceNote(lang), fontSize: 10, fill: '#666' } }],
+  };
+}
+
+function mapSeries(data: Array<Record<string, unknown>>): ChartSeries {
+  return {
+    type: 'map', map: 'china', nameProperty: 'adcode', roam: false, selectedMode: false,
+    layoutCenter: ['50%', '50%'], layoutSize: '118%',
+    itemStyle: { areaColor: NO_DATA_COLOUR, borderColor: '#ffffff', borderWidth: 0.35 },
+    emphasis: { disabled: true }, label: { show: false },
+    data: [...data, { name: '南海诸岛', itemStyle: { areaColor: NANHAI_COLOUR, borderColor: '#888888', borderWidth: 0.6 } }],
+  };
+}
+
+/**
+ * Choropleth of a score by city (default: the index), continuous colour scale.
+ * @example choroplethOption(ctx).series[0].data.length // => 101 (100 cities + the inset)
+ */
+export function choroplethOption(ctx: ReportContext, code?: string): ChartOption {
+  const ix = reportIndex(ctx);
+  const c = code ?? ix.indexCode;
+  const units = ix.order.filter((u) => Number.isFinite(ix.score(u, c)));
+  const values = units.map((u) => ix.score(u, c));
+  const lo = Math.floor(Math.min(...values)), hi = Math.ceil(Math.max(...values));
+  return {
+    ...mapBase(ctx.lang),
+    visualMap: { type: 'continuous', min: lo, max: hi, left: 16, bottom: 40, calculable: false, inRange: { color: SCORE_PALETTE }, text: [ctx.lang === 'zh' ? '高' : 'High', ctx.lang === 'zh' ? '低' : 'Low'], itemHeight: 120, textStyle: { fontSize: 11 }, seriesIndex: 0 },
+    series: [mapSeries(units.map((u) => ({ name: u, value: r2(ix.score(u, c)) })))],
+  };
+}
+
+/** LISA labels in legend order. */
+const LISA_ORDER: LisaLabel[] = ['HH', 'HL', 'LH', 'LL', 'ns', 'island'];
+
+/**
+ * LISA cluster map: each unit coloured by its local Moran class at the analysis' α.
+ * @example lisaMapOption(ctx)?.series[0].data.length // => 101
+ */
+export function lisaMapOption(ctx: ReportContext): (ChartOption) | undefined {
+  const lisa = ctx.analyses?.spatial?.localMoran;
+  if (!lisa?.significance) return undefined;
+  const labels = lisa.significance.labels;
+  const present = LISA_ORDER.filter((l) => labels.includes(l));
+  return {
+    ...mapBase(ctx.lang),
+    visualMap: {
+      type: 'piecewise', left: 16, bottom: 40, seriesIndex: 0, textStyle: { fontSize: 11 },
+      pieces: present.map((l) => ({ value: LISA_ORDER.indexOf(l), label: `${LISA_LABEL_NAMES[l][ctx.lang]}${l === 'ns' || l === 'island' ? '' : ` (${l})`} ${lisa.significance!.counts[l]}`, color: LISA_COLOURS[l] })),
+    },
+    series: [mapSeries(lisa.ids.map((u, i) => ({ name: u, value: LISA_ORDER.indexOf(labels[i]) })))],
+  };
+}
+
+/**
+ * Radar chart of the top `n` units over the dimensions (scores of the dimensions as built).
+ * @example radarOption(ctx).series[0].data.length // => 5
+ */
+export function radarOption(ctx: ReportContext, n = 5): ChartOption {
+  const ix = reportIndex(ctx);
+  const top = ix.order.slice(0, n);
+  const all = ix.order.flatMap((u) => ix.dimensions.map((d) => ix.score(u, d))).filter(Number.isFinite);
+  const max = Math.max(100, Math.ceil(Math.max(...all)));
+  const min = Math.min(0, Math.floor(Math.min(...all)));
+  return {
+    color: COLOURS,
+    legend: { bottom: 0, data: top.map(ix.unitName), textStyle: { fontSize: 12 } },
+    radar: { center: ['50%', '47%'], radius: '62%', indicator: ix.dimensions.map((d) => ({ name: ix.nodeName(d), max, min })), axisName: { color: '#333', fontSize: 12 }, splitArea: { show: false } },
+    series: [{ type: 'radar', symbolSize: 4, lineStyle: { width: 1.6 }, data: top.map((u) => ({ name: ix.unitName(u), value: ix.dimensions.map((d) => r2(ix.score(u, d))) })) }],
+  };
+}
+
+/**
+ * Bar chart of group means of a regional grouping with the national mean as a line.
+ * @example regionalBarOption(ctx, 'region')?.series[0].data.length // => 4 (东部, 中部, 西部, 东北)
+ */
+export function regionalBarOption(ctx: ReportContext, grouping: string): (ChartOption) | undefined {
+  const g = ctx.analyses?.regional?.groupings.find((x) => x.grouping === grouping);
+  const s = g?.byCode[0]?.summary;
+  if (!s) return undefined;
+  const groups = [...s.groups].sort((a, b) => b.mean - a.mean);
+  const lang = ctx.lang;
+  return {
+    color: COLOURS,
+    grid: { left: 48, right: 20, top: 30, bottom: 70 },
+    xAxis: { type: 'category', data: groups.map((x) => groupLabel(x.group, lang)), axisLabel: { interval: 0, rotate: groups.length > 4 ? 25 : 0, fontSize: 11 } },
+    yAxis: { type: 'value', name: lang === 'zh' ? '平均分' : 'Mean score', nameTextStyle: { fontSize: 11 } },
+    series: [{
+      type: 'bar', barMaxWidth: 42,
+      data: groups.map((x) => ({ value: r2(x.mean), itemStyle: { color: x.gap >= 0 ? '#d94801' : '#6baed6' } })),
+      label: { show: true, position: 'top', fontSize: 11, formatter: (p: { value: number }) => p.value.toFixed(1) },
+      markLine: { symbol: 'none', lineStyle: { type: 'dashed', color: '#333' }, label: { formatter: `${lang === 'zh' ? '全国均值' : 'National mean'} ${s.national.mean.toFixed(1)}`, position: 'insideEndTop', fontSize: 11 }, data: [{ yAxis: r2(s.national.mean) }] },
+    }],
+  };
+}
+
+/**
+ * Horizontal bar chart of the index for all units, best first (used when there is no map).
+ * @example rankingBarOption(ctx).series[0].data.length // => number of units
+ */
+export function rankingBarOption(ctx: ReportContext): ChartOption {
+  const ix = reportIndex(ctx);
+  const units = ix.order.filter((u) => Number.isFinite(ix.score(u))).reverse();
+  return {
+    grid: { left: 110, right: 40, top: 10, bottom: 30 },
+    xAxis: { type: 'value' },
+    yAxis: { type: 'category', data: units.map(ix.unitName), axisLabel: { fontSize: 10, interval: 0 } },
+    series: [{ type: 'bar', data: units.map((u) => r2(ix.score(u))), itemStyle: { color: '#d94801' }, barCategoryGap: '25%' }],
+  };
+}
+
+/** All chart SVGs of a report, keyed by role; absent when the inputs are missing. */
+export interface ReportCharts {
+  /** Choropleth of the index (Chinese adcodes only). */
+  map?: string;
+  lisaMap?: string;
+  radar?: string;
+  /** One bar chart per regional grouping. */
+  regional: Array<{ grouping: string; svg: string }>;
+  /** Ranking bars (when there is no map). */
+  rankingBars?: string;
+}
+
+/**
+ * Render every chart of a report to SVG.
+ * @example renderCharts(ctx).map?.includes('data-region="330100"') // => true for cdgi-2020
+ */
+export function renderCharts(ctx: ReportContext, options: { useMap: boolean }): ReportCharts {
+  const out: ReportCharts = { regional: [] };
+  if (options.useMap) {
+    const regions = registerChinaMap();
+    out.map = renderSvg(choroplethOption(ctx), 820, 640, regions);
+    const lisa = lisaMapOption(ctx);
+    if (lisa) out.lisaMap = renderSvg(lisa, 820, 640, regions);
+  } else {
+    const n = ctx.build.results.scores.unitCodes.length;
+    out.rankingBars = renderSvg(rankingBarOption(ctx), 760, Math.max(240, 14 * n + 40));
+  }
+  const ix = reportIndex(ctx);
+  if (ix.dimensions.length >= 3) out.radar = renderSvg(radarOption(ctx), 620, 460);
+  for (const g of ctx.analyses?.regional?.groupings ?? []) {
+    const opt = regionalBarOption(ctx, g.grouping);
+    if (opt) out.regional.push({ grouping: g.grouping, svg: renderSvg(opt, 420, 280) });
+  }
+  return out;
+}

@@ -1,0 +1,149 @@
+/**
+ * What a report is made from: the loaded project, its build, the optional analyses (regional,
+ * spatial, tiers, audit, rank intervals from the uncertainty analysis) and cases, and the language.
+ * Helpers here turn codes into display names so every part of the report names things the same way.
+ */
+import type { LoadedProject } from '../io/project.ts';
+import type { Build } from '../engine/build/build.ts';
+import type { AnalysesResult } from '../engine/analysis/run.ts';
+import type { AuditResult } from '../engine/analysis/audit/index.ts';
+import type { Case } from '../engine/cases.ts';
+import type { FrameworkNode, LocalText, Unit } from '../engine/core/framework.ts';
+import { column } from '../engine/core/dataset.ts';
+
+export type ReportLang = 'zh' | 'en';
+
+/** A unit's rank interval from the uncertainty analysis (ranks: 1 = best). */
+export interface RankInterval {
+  unit: string;
+  nominal: number;
+  median: number;
+  q5: number;
+  q95: number;
+}
+
+export interface ReportContext {
+  project: LoadedProject;
+  build: Build;
+  analyses?: AnalysesResult;
+  /** Rank intervals (Monte Carlo over the method choices); shown in the ranking table when given. */
+  rankIntervals?: RankInterval[];
+  /** Statistical audit; default `analyses.audit` when the analyses carry one. */
+  audit?: AuditResult;
+  cases?: Case[];
+  lang: ReportLang;
+  /** ISO timestamp printed in the reproducibility section (default: none, so output is byte-stable). */
+  generatedAt?: string;
+  /** cityindex version printed in the reproducibility section (default: package.json's, read by the caller). */
+  version?: string;
+}
+
+/**
+ * Pick the text of a bilingual label in `lang`, falling back to the other language, then to `fallback`.
+ * @example pickText({ zh: '杭州', en: 'Hangzhou' }, 'en') // => 'Hangzhou'
+ */
+export function pickText(t: LocalText | string | undefined, lang: ReportLang, fallback = ''): string {
+  if (t === undefined) return fallback;
+  if (typeof t === 'string') return t;
+  return (lang === 'zh' ? t.zh ?? t.en : t.en ?? t.zh) ?? fallback;
+}
+
+/**
+ * English display names of the grouping labels used by the bundled city groupings (data/sources/
+ * city_groupings); any other label is shown as written. Display only: groupings themselves are data.
+ */
+export const GROUP_LABELS_EN: Readonly<Record<string, string>> = {
+  东部: 'East', 中部: 'Central', 西部: 'West', 东北: 'Northeast', 南方: 'South', 北方: 'North',
+  长三角中心区27城: 'Yangtze River Delta (27 core cities)', 珠三角9城: 'Pearl River Delta (9 cities)',
+  京津冀13城: 'Beijing–Tianjin–Hebei (13 cities)', 成渝16城: 'Chengdu–Chongqing (16 cities)',
+  直辖市: 'municipality', 省会城市: 'provincial capital', 副省级城市: 'sub-provincial city', 计划单列市: 'separately planned city',
+};
+
+/**
+ * A group label in the report language.
+ * @example groupLabel('东部', 'en') // => 'East'
+ */
+export function groupLabel(label: string, lang: ReportLang): string {
+  return lang === 'en' ? GROUP_LABELS_EN[label] ?? label : label;
+}
+
+/** Lookups shared by findings, charts and HTML. */
+export interface ReportIndex {
+  lang: ReportLang;
+  units: Map<string, Unit>;
+  /** Final framework (after any weight steps). */
+  nodes: Map<string, FrameworkNode>;
+  indexCode: string;
+  /** Children of the index present in the scores (the dimensions), framework order. */
+  dimensions: string[];
+  /** Unit codes in the results, best index score first (ties by code). */
+  order: string[];
+  score: (unit: string, code?: string) => number;
+  rank: (unit: string, code?: string) => number;
+  unitName: (unit: string) => string;
+  nodeName: (code: string) => string;
+}
+
+/**
+ * Build the lookups of a report context.
+ * @example reportIndex(ctx).order[0] // => '330100' (the leading unit)
+ */
+export function reportIndex(ctx: ReportContext): ReportIndex {
+  const { build, lang } = ctx;
+  const last = build.steps.length ? build.steps[build.steps.length - 1] : undefined;
+  const fw = last ? last.framework : build.input.framework;
+  const nodes = new Map(fw.nodes.map((n) => [n.code, n]));
+  const units = new Map(build.input.units.map((u) => [u.code, u]));
+  const scores = build.results.scores;
+  const ranks = build.results.ranks;
+  const indexCode = build.results.indexCode;
+  const dimensions = fw.nodes.filter((n) => n.parent === indexCode && scores.codes.includes(n.code)).map((n) => n.code);
+  const rowOf = new Map(scores.unitCodes.map((u, i) => [u, i]));
+  const colCache = new Map<string, Float64Array>();
+  const col = (ds: typeof scores, code: string, key: string) => {
+    let c = colCache.get(key + code);
+    if (!c) { c = column(ds, code); colCache.set(key + code, c); }
+    return c;
+  };
+  const score = (unit: string, code = indexCode) => { const i = rowOf.get(unit); return i === undefined || !scores.codes.includes(code) ? NaN : col(scores, code, 's')[i]; };
+  const rank = (unit: string, code = indexCode) => { const i = rowOf.get(unit); return i === undefined || !ranks.codes.includes(code) ? NaN : col(ranks, code, 'r')[i]; };
+  const order = [...scores.unitCodes].sort((a, b) => {
+    const sa = score(a), sb = score(b);
+    const na = Number.isNaN(sa), nb = Number.isNaN(sb);
+    if (na !== nb) return na ? 1 : -1;
+    return sb - sa || (a < b ? -1 : a > b ? 1 : 0);
+  });
+  const unitName = (u: string) => {
+    const x = units.get(u);
+    if (!x) return u;
+    return lang === 'zh' ? x.name.zh ?? x.name.en ?? u : x.name.en ?? x.name.zh ?? u;
+  };
+  const nodeName = (c: string) => pickText(nodes.get(c)?.name, lang, c);
+  return { lang, units, nodes, indexCode, dimensions, order, score, rank, unitName, nodeName };
+}
+
+/**
+ * True when the units are Chinese prefecture-level adcodes (6 digits, province prefix 11–82), so a map
+ * of China applies.
+ * @example isChineseAdcodes(['330100', '440300']) // => true
+ */
+export function isChineseAdcodes(codes: readonly string[]): boolean {
+  return codes.length > 0 && codes.every((c) => /^[1-8]\d{5}$/.test(c));
+}
+
+/**
+ * Format a number for the report with a fixed number of decimals; NaN becomes an em dash.
+ * @example fmt(61.23456, 1) // => '61.2'
+ */
+export function fmt(x: number | null | undefined, decimals = 1): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  return x.toFixed(decimals);
+}
+
+/**
+ * A share as a percentage string.
+ * @example pct(0.6234) // => '62%'
+ */
+export function pct(x: number, decimals = 0): string {
+  return Number.isFinite(x) ? `${(x * 100).toFixed(decimals)}%` : '—';
+}

@@ -1,0 +1,336 @@
+/**
+ * The report as one self-contained HTML file (inline CSS and SVG, no script, no external URL: it
+ * opens offline and prints to PDF as is). One file per language: `report.html` in the project's
+ * language and `report.<other>.html` in the other, each linking to its sibling.
+ *
+ * Sections: title and notes, key findings, ranking table (dimension scores and ranks, tiers, rank
+ * intervals when given), map, radar, regional bars and inequality, LISA map and spillover, tiers and
+ * their rule, audit, case studies under their cities, methodology (every step with its parameters and
+ * what it did), data sources and gaps, and the inputs' hashes for reproducibility.
+ */
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { stableStringify } from '../engine/build/build.ts';
+import { describeStep } from '../engine/build/describe.ts';
+import type { StepSpec } from '../engine/build/spec.ts';
+import { LISA_LABEL_NAMES } from '../engine/analysis/spatial/local-moran.ts';
+import type { ImputeDiagnostics } from '../engine/steps/impute.ts';
+import type { TreatDiagnostics } from '../engine/steps/treat.ts';
+import type { ScreenDiagnostics } from '../engine/steps/screen.ts';
+import type { WeightDiagnostics } from '../engine/steps/weight.ts';
+import { formatIssue } from '../engine/core/errors.ts';
+import { fmt, groupLabel, isChineseAdcodes, pct, pickText, reportIndex, type ReportContext, type ReportIndex, type ReportLang } from './context.ts';
+import { computeFindings, type Finding } from './findings.ts';
+import { mapAdcodes, mapSourceNote, renderCharts, type ReportCharts } from './charts.ts';
+import { bodyForLanguage, escapeHtml as esc, markdownToHtml } from './markdown.ts';
+
+const T = {
+  zh: {
+    lang: 'zh-CN', other: 'English', findings: '主要结论', ranking: '排名', map: '地图', radar: '前五名各维度得分', regional: '区域比较', spatial: '空间分析', tiers: '分档', cases: '案例研究', method: '方法说明', sources: '数据来源与缺口', repro: '可重复性', audit: '统计审计',
+    rank: '排名', unit: '城市', score: '得分', tier: '分档', interval: '排名区间（5%–95%，中位数）', notes: '说明', edition: '版本', period: '数据年份', units: '评价对象', indicators: '指标',
+    mapCaption: (name: string) => `${name}得分地图（灰色：不在评价范围内）`, lisaCaption: '局部空间自相关（LISA）聚类图', group: '组别', n: '数量', mean: '均值', median: '中位数', gap: '与全国均值之差', ratio: '与全国均值之比', below: '低于全国均值占比',
+    inequality: '不均衡程度', gini: '基尼系数', cv: '变异系数', cvPop: '人口加权变异系数', theil: '泰尔指数', between: '组间', within: '组内', stat: '统计量', value: '数值', p: 'p 值', expected: '期望',
+    spillover: '领先城市的溢出', diffMean: '与均值之差', lisaClass: 'LISA 分类', rule: '规则', bounds: '区间', members: '城市', step: '步骤', what: '设置', did: '执行情况', options: '参数',
+    code: '代码', name: '名称', dimension: '维度', unitOf: '单位', direction: '方向', source: '来源', year: '年份', licence: '许可', status: '状态', collected: '已采集', notCollected: '未采集', gaps: '数据缺口（未采集指标）',
+    file: '文件', bytes: '字节', sha: 'SHA-256', version: 'cityindex 版本', seed: '随机种子', spec: '构建设置哈希', generated: '生成时间', weights: '有效权重', weight: '权重', warnings: '数据读取警告',
+    noData: '—', denominators: '分母', caseRank: (name: string, r: string) => `${name}：本指数排名第 ${r}`, domains: '领域', hot: '热点', cold: '冷点', gistar: 'Getis–Ord Gi* 热点/冷点', counts: '数量',
+    auditFlags: '相关性提示', alpha: 'Cronbach α', flagKinds: { collinear: '高度共线', negative: '负相关', weakParent: '与上级弱相关' } as Record<string, string>,
+    noMap: '评价对象不是中国地级行政区，不绘制中国地图；下图为各对象得分。', rankingBars: '得分条形图', analysisErrors: '未能运行的分析', lineageTop: '领先城市得分构成',
+    contribution: '贡献', indicator: '指标', rawValue: '原始值',
+  },
+  en: {
+    lang: 'en', other: '中文', findings: 'Key findings', ranking: 'Ranking', map: 'Map', radar: 'Top five by dimension', regional: 'Regional comparison', spatial: 'Spatial analysis', tiers: 'Tiers', cases: 'Case studies', method: 'Methodology', sources: 'Data sources and gaps', repro: 'Reproducibility', audit: 'Statistical audit',
+    rank: 'Rank', unit: 'Unit', score: 'Score', tier: 'Tier', interval: 'Rank interval (5%–95%, median)', notes: 'Notes', edition: 'Edition', period: 'Data period', units: 'Units', indicators: 'Indicators',
+    mapCaption: (name: string) => `${name} by city (grey: not evaluated)`, lisaCaption: 'Local spatial autocorrelation (LISA) clusters', group: 'Group', n: 'n', mean: 'Mean', median: 'Median', gap: 'Gap to national mean', ratio: 'Ratio to national mean', below: 'Share below national mean',
+    inequality: 'Inequality', gini: 'Gini', cv: 'Coefficient of variation', cvPop: 'Population-weighted CV', theil: 'Theil T', between: 'between groups', within: 'within groups', stat: 'Statistic', value: 'Value', p: 'p-value', expected: 'Expected',
+    spillover: "The leader's spillover", diffMean: 'Difference from mean', lisaClass: 'LISA class', rule: 'Rule', bounds: 'Range', members: 'Units', step: 'Step', what: 'Setting', did: 'What it did', options: 'Parameters',
+    code: 'Code', name: 'Name', dimension: 'Dimension', unitOf: 'Unit', direction: 'Direction', source: 'Source', year: 'Year', licence: 'Licence', status: 'Status', collected: 'collected', notCollected: 'not collected', gaps: 'Gaps (indicators not collected)',
+    file: 'File', bytes: 'Bytes', sha: 'SHA-256', version: 'cityindex version', seed: 'Seed', spec: 'Build spec hash', generated: 'Generated', weights: 'Effective weights', weight: 'Weight', warnings: 'Warnings while reading the data',
+    noData: '—', denominators: 'Denominators', caseRank: (name: string, r: string) => `${name}: rank ${r} in this index`, domains: 'Domains', hot: 'hot spots', cold: 'cold spots', gistar: 'Getis–Ord Gi* hot and cold spots', counts: 'Count',
+    auditFlags: 'Correlation flags', alpha: "Cronbach's α", flagKinds: { collinear: 'collinear', negative: 'negatively correlated', weakParent: 'weak link to parent' } as Record<string, string>,
+    noMap: 'The units are not Chinese prefecture-level divisions, so no map of China is drawn; scores are shown as bars.', rankingBars: 'Scores', analysisErrors: 'Analyses that could not run', lineageTop: "The leader's score by indicator",
+    contribution: 'Contribution', indicator: 'Indicator', rawValue: 'Raw value',
+  },
+} as const;
+
+type Labels = (typeof T)['zh'] | (typeof T)['en'];
+
+/** File name of the report in `lang` when the project's own language is `primary`. */
+export function reportFileName(lang: ReportLang, primary: ReportLang): string {
+  return lang === primary ? 'report.html' : `report.${lang}.html`;
+}
+
+export interface RenderHtmlOptions {
+  /** Relative link to the other language's file (default from `reportFileName`); `null` for none. */
+  otherLanguageHref?: string | null;
+  /** Pre-computed findings (default: `computeFindings(ctx)`). */
+  findings?: Finding[];
+}
+
+const CSS = `
+:root{--ink:#222;--muted:#666;--line:#ddd;--accent:#b03a2e;--soft:#faf7f2}
+*{box-sizing:border-box}
+body{margin:0;font-family:"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;color:var(--ink);line-height:1.55;font-size:15px;background:#fff}
+main{max-width:1040px;margin:0 auto;padding:24px 28px 60px}
+header.top{border-bottom:3px solid var(--accent);padding-bottom:12px;margin-bottom:8px}
+h1{font-size:28px;margin:8px 0 4px}h2{font-size:21px;margin:34px 0 10px;border-bottom:1px solid var(--line);padding-bottom:4px;color:var(--accent)}
+h3{font-size:17px;margin:22px 0 8px}h4{font-size:15px;margin:16px 0 6px}
+.meta{color:var(--muted);font-size:13px}.lang-switch{float:right;font-size:13px;border:1px solid var(--line);padding:2px 10px;border-radius:12px;text-decoration:none;color:var(--ink)}
+.notes{background:var(--soft);border-left:4px solid #e0c9a6;padding:8px 14px;margin:12px 0;font-size:13.5px}.notes li{margin:3px 0}
+ol.findings li{margin:6px 0}
+table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0 14px}th,td{border-bottom:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}
+th{background:#f3f3f3;font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+tr.lead td{background:#fff3e6}.sub{color:var(--muted);font-size:11.5px}
+figure{margin:10px 0 18px;text-align:center;page-break-inside:avoid;break-inside:avoid}figure svg{max-width:100%;height:auto}
+figcaption{font-size:13px;color:var(--muted);margin-top:4px}.map-note{font-size:12px;color:var(--muted)}
+.grid2{display:flex;flex-wrap:wrap;gap:8px;justify-content:space-between}.grid2 figure{flex:1 1 440px}
+.case{border:1px solid var(--line);border-radius:6px;padding:8px 16px;margin:12px 0;page-break-inside:avoid}
+.case .city{font-size:13px;color:var(--accent);font-weight:600}
+code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:12px;background:#f4f4f4;padding:0 3px;border-radius:3px;word-break:break-all}
+.url{color:var(--muted);font-size:12px;word-break:break-all}
+.tag{display:inline-block;font-size:11px;padding:0 6px;border-radius:8px;background:#eee;margin-right:4px}
+.gap{color:#8a5a00}.hash{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:11px;word-break:break-all}
+footer{margin-top:40px;border-top:1px solid var(--line);padding-top:8px;font-size:12px;color:var(--muted)}
+@page{size:A4;margin:16mm 14mm 16mm 14mm}
+@media print{body{font-size:11pt}main{max-width:none;padding:0}.lang-switch{display:none}h2{page-break-after:avoid;break-after:avoid}
+section.major{page-break-before:always;break-before:page}section.major.first{page-break-before:auto;break-before:auto}
+tr,td,th{page-break-inside:avoid;break-inside:avoid}thead{display:table-header-group}a{color:inherit;text-decoration:none}}
+`;
+
+function table(head: string[], rows: string[][], numCols: number[] = [], rowClass?: (i: number) => string): string {
+  const th = head.map((h, k) => `<th${numCols.includes(k) ? ' class="num"' : ''}>${h}</th>`).join('');
+  const body = rows.map((r, i) => `<tr${rowClass?.(i) ? ` class="${rowClass(i)}"` : ''}>${r.map((c, k) => `<td${numCols.includes(k) ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`).join('\n');
+  return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+function sourceText(s: { name?: string; url?: string; year?: string | number; licence?: string; file?: string } | undefined): string {
+  if (!s) return '';
+  return [s.name && esc(s.name), s.year !== undefined && esc(String(s.year)), s.licence && esc(s.licence), s.url && `<span class="url">${esc(s.url)}</span>`].filter(Boolean).join(' · ');
+}
+
+function version(ctx: ReportContext): string {
+  if (ctx.version) return ctx.version;
+  try { return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version; } catch { return 'unknown'; }
+}
+
+function rankingSection(ctx: ReportContext, ix: ReportIndex, L: Labels): string {
+  const tiers = ctx.analyses?.tiers;
+  const tierOf = new Map<string, string>();
+  if (tiers) {
+    const codes = ctx.build.results.scores.unitCodes;
+    const k = tiers.labels.length;
+    codes.forEach((u, i) => { const c = tiers.classOf[i]; if (c >= 0) tierOf.set(u, pickText(tiers.tierNames[k - 1 - c], ix.lang, tiers.labelOf[i] ?? '')); });
+  }
+  const intervals = new Map((ctx.rankIntervals ?? []).map((r) => [r.unit, r]));
+  const head = [L.rank, L.unit, esc(ix.nodeName(ix.indexCode)), ...ix.dimensions.map((d) => `${esc(ix.nodeName(d))}<div class="sub">${L.score} (${L.rank})</div>`)];
+  if (tiers) head.push(L.tier);
+  if (intervals.size) head.push(L.interval);
+  const leaderUnits = new Set(ix.order.filter((u) => ix.rank(u) === 1));
+  const rows = ix.order.map((u) => {
+    const r = [fmt(ix.rank(u), 0), esc(ix.unitName(u)), fmt(ix.score(u)), ...ix.dimensions.map((d) => `${fmt(ix.score(u, d))} <span class="sub">(${fmt(ix.rank(u, d), 0)})</span>`)];
+    if (tiers) r.push(esc(tierOf.get(u) ?? '—'));
+    if (intervals.size) { const iv = intervals.get(u); r.push(iv ? `${iv.q5}–${iv.q95} (${fmt(iv.median, 1)})` : '—'); }
+    return r;
+  });
+  const nums = [0, 2, ...ix.dimensions.map((_, k) => 3 + k)];
+  if (intervals.size) nums.push(head.length - 1);
+  return `<section class="major" id="ranking"><h2>${L.ranking}</h2>${table(head, rows, nums, (i) => (leaderUnits.has(ix.order[i]) ? 'lead' : ''))}</section>`;
+}
+
+function regionalSection(ctx: ReportContext, charts: ReportCharts, L: Labels, lang: ReportLang): string {
+  const reg = ctx.analyses?.regional;
+  if (!reg) return '';
+  const parts: string[] = [`<section class="major" id="regional"><h2>${L.regional}</h2>`];
+  for (const g of reg.groupings) {
+    const s = g.byCode[0]?.summary;
+    if (!s) continue;
+    const svg = charts.regional.find((c) => c.grouping === g.grouping)?.svg ?? '';
+    const rows = [...s.groups].sort((a, b) => b.mean - a.mean).map((x) => [esc(groupLabel(x.group, lang)), String(x.nScored), fmt(x.mean), fmt(x.median), fmt(x.gap), fmt(x.ratio, 2), pct(x.shareBelowNationalMean)]);
+    if (s.ungrouped) rows.push([lang === 'zh' ? '（未分组）' : '(ungrouped)', String(s.ungrouped.nScored), fmt(s.ungrouped.mean), fmt(s.ungrouped.median), fmt(s.ungrouped.gap), fmt(s.ungrouped.ratio, 2), pct(s.ungrouped.shareBelowNationalMean)]);
+    rows.push([`<strong>${lang === 'zh' ? '全国' : 'All'}</strong>`, String(s.national.nScored), fmt(s.national.mean), fmt(s.national.median), '', '', pct(s.national.shareBelowNationalMean)]);
+    const theil = g.theil ? `<p class="sub">${L.theil} = ${fmt(g.theil.T, 4)}: ${L.between} ${fmt(g.theil.between, 4)} (${pct(g.theil.between / g.theil.T)}), ${L.within} ${fmt(g.theil.within, 4)}</p>` : '';
+    parts.push(`<h3>${esc(g.grouping)}</h3><div class="grid2"><figure>${svg}</figure><div style="flex:1 1 440px">${table([L.group, L.n, L.mean, L.median, L.gap, L.ratio, L.below], rows, [1, 2, 3, 4, 5, 6])}${theil}</div></div>`);
+  }
+  const q = reg.inequality;
+  parts.push(`<h3>${L.inequality}</h3>${table([L.stat, L.value], [[L.gini, fmt(q.gini, 4)], [L.cv, fmt(q.cv, 4)], ...(q.cvPopulationWeighted !== undefined ? [[L.cvPop, fmt(q.cvPopulationWeighted, 4)]] : []), [L.theil, fmt(q.theil, 4)]], [1])}`);
+  parts.push('</section>');
+  return parts.join('\n');
+}
+
+function spatialSection(ctx: ReportContext, ix: ReportIndex, charts: ReportCharts, L: Labels, lang: ReportLang): string {
+  const sp = ctx.analyses?.spatial;
+  if (!sp) return '';
+  const m = sp.moran, g = sp.geary;
+  const pm = m.permutation as { R: number; p_sim: number } | undefined;
+  const pg = g.permutation as { R: number; p_sim: number } | undefined;
+  const rows = [
+    ["Moran's I", fmt(m.I, 4), fmt(m.EI, 4), `${fmt(m.z_rand, 2)}`, pm ? `${fmt(pm.p_sim, 3)} (${pm.R} perm.)` : fmt(m.p_rand, 4)],
+    ["Geary's C", fmt(g.C, 4), fmt(g.EC, 4), `${fmt(g.z_rand, 2)}`, pg ? `${fmt(pg.p_sim, 3)} (${pg.R} perm.)` : fmt(g.p_rand, 4)],
+  ];
+  const parts = [`<section class="major" id="spatial"><h2>${L.spatial}</h2><p class="sub">${esc(sp.weights)}; ${esc(sp.localMoran.formula)}</p>`,
+    table([L.stat, L.value, L.expected, 'z', L.p], rows, [1, 2, 3, 4])];
+  if (charts.lisaMap) parts.push(`<figure>${charts.lisaMap}<figcaption>${L.lisaCaption}</figcaption><div class="map-note">${esc(mapSourceNote(lang))}</div></figure>`);
+  const sig = sp.localMoran.significance;
+  if (sig) {
+    const members = (lab: string) => sp.localMoran.ids.filter((_, i) => sig.labels[i] === lab).map((u) => esc(ix.unitName(u))).join(lang === 'zh' ? '、' : ', ');
+    const labs = (['HH', 'HL', 'LH', 'LL'] as const).filter((l) => sig.counts[l] > 0);
+    parts.push(table([L.lisaClass, L.counts, L.members], labs.map((l) => [`${LISA_LABEL_NAMES[l][lang]} (${l})`, String(sig.counts[l]), members(l)]), [1]));
+    parts.push(`<p class="sub">α = ${sig.alpha}, ${lang === 'zh' ? 'p 值校正' : 'p adjustment'}: ${sig.adjust}; ${LISA_LABEL_NAMES.ns[lang]}: ${sig.counts.ns}</p>`);
+  }
+  const gi = sp.getisOrd.significance;
+  parts.push(`<p>${L.gistar}: ${L.hot} ${gi.counts.hot}, ${L.cold} ${gi.counts.cold} (α = ${gi.alpha}, ${gi.pSource}).</p>`);
+  const so = sp.spillover;
+  if (so) {
+    const row = (u: typeof so.leader) => [esc(ix.unitName(u.id)), fmt(u.score), String(u.rank), fmt(u.differenceFromMean), `${LISA_LABEL_NAMES[u.label][lang]}`, u.p_sim !== undefined ? fmt(u.p_sim, 3) : '—'];
+    parts.push(`<h3>${L.spillover}</h3><p>${esc(lang === 'zh' ? `均值 ${fmt(so.mean)}；所列邻近城市平均 ${fmt(so.neighbourMean)}，${so.neighboursAboveMean}/${so.neighbours.length} 个高于均值。` : `Mean ${fmt(so.mean)}; the listed neighbours average ${fmt(so.neighbourMean)}, ${so.neighboursAboveMean} of ${so.neighbours.length} above the mean.`)}</p>`);
+    parts.push(table([L.unit, L.score, L.rank, L.diffMean, L.lisaClass, 'p_sim'], [row(so.leader), ...so.neighbours.map(row)], [1, 2, 3, 5], (i) => (i === 0 ? 'lead' : '')));
+  }
+  parts.push('</section>');
+  return parts.join('\n');
+}
+
+function tiersSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: ReportLang): string {
+  const t = ctx.analyses?.tiers;
+  if (!t) return '';
+  const codes = ctx.build.results.scores.unitCodes;
+  const rows = t.labels.slice().reverse().map((cls, j) => {
+    const members = codes.filter((_, i) => t.classOf[i] === cls.class).sort((a, b) => ix.score(b, t.code) - ix.score(a, t.code));
+    return [esc(pickText(t.tierNames[j], lang, cls.label)), `${Number.isFinite(cls.lower) ? fmt(cls.lower, 2) : '−∞'} – ${Number.isFinite(cls.upper) ? fmt(cls.upper, 2) : '∞'}`, String(members.length), members.map((u) => esc(ix.unitName(u))).join(lang === 'zh' ? '、' : ', ')];
+  });
+  return `<section class="major" id="tiers"><h2>${L.tiers}</h2><p>${L.rule}: <code>${esc(t.rule)}</code>; GVF = ${fmt(t.gvf, 3)}</p>${table([L.tier, L.bounds, L.n, L.members], rows, [2])}</section>`;
+}
+
+function casesSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: ReportLang): string {
+  const cases = ctx.cases ?? [];
+  if (!cases.length) return '';
+  const byCity = new Map<string, typeof cases>();
+  for (const c of cases) byCity.set(c.city, [...(byCity.get(c.city) ?? []), c]);
+  const cities = [...byCity.keys()].sort((a, b) => (ix.rank(a) || 1e9) - (ix.rank(b) || 1e9) || (a < b ? -1 : 1));
+  const parts = [`<section class="major" id="cases"><h2>${L.cases}</h2>`];
+  for (const city of cities) {
+    const name = ix.units.has(city) ? ix.unitName(city) : pickText(byCity.get(city)![0].cityName, lang, city);
+    const r = ix.rank(city);
+    parts.push(`<h3 id="case-${esc(city)}">${esc(name)}</h3>${Number.isFinite(r) ? `<p class="sub">${esc(L.caseRank(name, String(r)))}; ${esc(ix.nodeName(ix.indexCode))} ${fmt(ix.score(city))}</p>` : ''}`);
+    for (const c of byCity.get(city)!) {
+      const domains = c.domains.map((d) => `<span class="tag">${esc(pickText(d, lang))}</span>`).join('');
+      const links = c.indicators.map((code) => { const n = ix.nodes.get(code) ?? ctx.project.gaps.find((g) => g.code === code); return `<code>${esc(code)}</code> ${esc(pickText(n?.name, lang, ''))}${n?.status === 'not_collected' ? ` <span class="gap">(${L.notCollected})</span>` : ''}`; }).join('; ');
+      const sources = c.sources.map((s) => `<li>${esc(s.citation)}${s.url ? ` <span class="url">${esc(s.url)}</span>` : ''}</li>`).join('');
+      parts.push(`<div class="case"><div class="city">${esc(pickText(c.title, lang, c.id))} · ${c.year}</div><div>${domains}</div>${markdownToHtml(bodyForLanguage(c.body, lang), 3)}${links ? `<p class="sub">${L.indicators}: ${links}</p>` : ''}<ul class="sub">${sources}</ul></div>`);
+    }
+  }
+  parts.push('</section>');
+  return parts.join('\n');
+}
+
+function auditSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: ReportLang): string {
+  const audit = ctx.audit ?? (ctx.analyses as { audit?: ReportContext['audit'] } | undefined)?.audit;
+  if (!audit) return '';
+  const flags = audit.correlations.flags.map((f) => [esc(L.flagKinds[f.kind] ?? f.kind), esc(ix.nodeName(f.group)), `${esc(ix.nodeName(f.a))} / ${esc(ix.nodeName(f.b))}`, fmt(f.r, 3)]);
+  const alphas = audit.cronbach.map((c) => [esc(ix.nodeName(c.group)), String(c.k), fmt(c.alpha, 3)]);
+  return `<section class="major" id="audit"><h2>${L.audit}</h2><h3>${L.auditFlags}</h3>${flags.length ? table([L.stat, L.dimension, L.indicators, 'r'], flags, [3]) : `<p>${lang === 'zh' ? '无' : 'None'}</p>`}<h3>${L.alpha}</h3>${table([L.dimension, 'k', 'α'], alphas, [1, 2])}</section>`;
+}
+
+function stepDetails(step: { kind: string; diagnostics: unknown }, ix: ReportIndex, lang: ReportLang): string {
+  const zh = lang === 'zh';
+  const d = step.diagnostics as Record<string, unknown> | undefined;
+  if (!d) return '';
+  switch (step.kind) {
+    case 'impute': {
+      const di = d as unknown as ImputeDiagnostics;
+      const per = di.byIndicator.filter((b) => b.imputed > 0 || b.missingAfter > 0).map((b) => `${esc(ix.nodeName(b.indicator))}: ${b.imputed}/${b.missingBefore}${b.missingAfter ? (zh ? `，仍缺 ${b.missingAfter}` : `, ${b.missingAfter} still missing`) : ''}`);
+      return (zh ? `缺失 ${di.counts.missingBefore} 个值，插补 ${di.counts.imputed} 个，剩余缺失 ${di.counts.missingAfter} 个。` : `${di.counts.missingBefore} missing values, ${di.counts.imputed} imputed, ${di.counts.missingAfter} still missing.`) + (per.length ? `<br><span class="sub">${per.join('; ')}</span>` : '');
+    }
+    case 'screen': {
+      const ds = d as unknown as ScreenDiagnostics;
+      return zh ? `保留 ${ds.units.filter((u) => u.kept).length} 个，剔除 ${ds.removed.length} 个${ds.removed.length ? `：${ds.removed.map((u) => esc(ix.unitName(u))).join('、')}` : ''}。` : `${ds.units.filter((u) => u.kept).length} kept, ${ds.removed.length} removed${ds.removed.length ? `: ${ds.removed.map((u) => esc(ix.unitName(u))).join(', ')}` : ''}.`;
+    }
+    case 'treat': {
+      const dt = d as unknown as TreatDiagnostics;
+      const s = dt.summary;
+      const treated = dt.indicators.filter((i) => (i.winsorised?.nwin ?? 0) > 0 || i.transform).map((i) => `${esc(ix.nodeName(i.code))}: ${i.winsorised?.nwin ? (zh ? `缩尾 ${i.winsorised.nwin} 点（${i.winsorised.points.map((p) => esc(ix.unitName(p.unit))).join('、')}）` : `${i.winsorised.nwin} winsorised (${i.winsorised.points.map((p) => esc(ix.unitName(p.unit))).join(', ')})`) : ''}${i.transform ? ` ${esc(i.transform)}` : ''}`);
+      return (zh ? `初检未通过 ${s.failedInitially} 项；缩尾 ${s.winsorisedPoints} 个点；变换 ${s.transformed} 项；仍未通过 ${s.stillFailing} 项。` : `${s.failedInitially} indicators failed the check; ${s.winsorisedPoints} points winsorised; ${s.transformed} transformed; ${s.stillFailing} still failing.`) + (treated.length ? `<br><span class="sub">${treated.join('; ')}</span>` : '');
+    }
+    case 'weight': {
+      const dw = d as unknown as WeightDiagnostics;
+      return Object.entries(dw.weights).map(([c, w]) => `${esc(ix.nodeName(c))} ${fmt(w, 4)}`).join('; ');
+    }
+    default: {
+      const warnings = (d.warnings as Array<{ message: string }> | undefined) ?? [];
+      const extra = step.kind === 'denominate' && Array.isArray(d.denominated) ? (zh ? `分母化 ${(d.denominated as unknown[]).length} 项。` : `${(d.denominated as unknown[]).length} indicators denominated.`) : '';
+      return extra + (warnings.length ? `<br><span class="sub">${warnings.map((w) => esc(w.message)).join('; ')}</span>` : '');
+    }
+  }
+}
+
+function methodSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: ReportLang): string {
+  const b = ctx.build;
+  const rows = b.spec.steps.map((s: StepSpec, k) => {
+    const rec = b.steps[k];
+    return [`<code>${esc(s.id)}</code>`, esc(describeStep(s, lang)), `<code>${esc(JSON.stringify(s.options ?? {}))}</code>`, rec ? stepDetails(rec, ix, lang) : ''];
+  });
+  const ew = b.results.effectiveWeights;
+  const weightRows = [...ix.nodes.values()].filter((n) => n.code in ew && n.parent !== null && n.status !== 'not_collected').sort((a, c) => c.level - a.level).map((n) => [`<code>${esc(n.code)}</code>`, esc(ix.nodeName(n.code)), String(n.level), fmt(n.weight, 3), fmt(ew[n.code], 4)]);
+  const analysesSettings = ctx.analyses ? `<h3>${lang === 'zh' ? '分析设置' : 'Analysis settings'}</h3><p><code>${esc(JSON.stringify(ctx.analyses.settings))}</code></p>` : '';
+  const errors = ctx.analyses?.errors.length ? `<h3>${L.analysisErrors}</h3><ul>${ctx.analyses.errors.map((e) => `<li>${esc(e.analysis)}: ${e.issues.map((i) => esc(formatIssue(i))).join('; ')}</li>`).join('')}</ul>` : '';
+  return `<section class="major" id="method"><h2>${L.method}</h2>${table([L.step, L.what, L.options, L.did], rows)}<h3>${L.weights}</h3>${table([L.code, L.name, lang === 'zh' ? '层级' : 'Level', L.weight, L.weights], weightRows, [2, 3, 4])}${analysesSettings}${errors}</section>`;
+}
+
+function sourcesSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: ReportLang): string {
+  const fw = ctx.build.input.framework;
+  const inds = fw.nodes.filter((n) => n.kind === 'indicator');
+  const rows = inds.filter((n) => n.status !== 'not_collected').map((n) => [`<code>${esc(n.code)}</code>`, esc(pickText(n.name, lang, n.code)), esc(ix.nodeName(n.parent ?? '')), esc(n.unit ?? ''), n.direction === 1 ? '+' : '−', sourceText(n.source)]);
+  const gapRows = inds.filter((n) => n.status === 'not_collected').map((n) => [`<code>${esc(n.code)}</code>`, esc(pickText(n.name, lang, n.code)), esc(ix.nodeName(n.parent ?? '')), esc(n.notes ?? '')]);
+  const den = (fw.denominators ?? []).map((d) => [`<code>${esc(d.code)}</code>`, esc(pickText(d.name, lang, d.code)), esc(d.unit ?? ''), sourceText(d.source)]);
+  const warnings = ctx.project.warnings.length ? `<h3>${L.warnings}</h3><ul class="sub">${ctx.project.warnings.map((w) => `<li>${esc(formatIssue(w))}</li>`).join('')}</ul>` : '';
+  return `<section class="major" id="sources"><h2>${L.sources}</h2>${table([L.code, L.name, L.dimension, L.unitOf, L.direction, L.source], rows)}`
+    + (gapRows.length ? `<h3 class="gap">${L.gaps}</h3>${table([L.code, L.name, L.dimension, L.notes], gapRows)}` : '')
+    + (den.length ? `<h3>${L.denominators}</h3>${table([L.code, L.name, L.unitOf, L.source], den)}` : '') + warnings + '</section>';
+}
+
+function reproSection(ctx: ReportContext, L: Labels): string {
+  const specHash = createHash('sha256').update(stableStringify(ctx.build.spec)).digest('hex');
+  const files = ctx.project.files.map((f) => [`<code>${esc(f.path)}</code>`, String(f.bytes), `<span class="hash">${f.sha256}</span>`]);
+  const meta = [[L.version, esc(version(ctx))], [L.seed, ctx.build.spec.seed !== undefined ? String(ctx.build.spec.seed) : '—'], [L.spec, `<span class="hash">${specHash}</span>`], ...(ctx.generatedAt ? [[L.generated, esc(ctx.generatedAt)]] : [])];
+  return `<section class="major" id="repro"><h2>${L.repro}</h2>${table([L.stat, L.value], meta)}${table([L.file, L.bytes, L.sha], files, [1])}</section>`;
+}
+
+/**
+ * Render the whole report as one self-contained HTML document in `ctx.lang`.
+ * @example renderReportHtml(ctx).includes('<svg') // => true
+ */
+export function renderReportHtml(ctx: ReportContext, options: RenderHtmlOptions = {}): string {
+  const lang = ctx.lang;
+  const L = T[lang];
+  const ix = reportIndex(ctx);
+  const p = ctx.project.project;
+  const primary: ReportLang = p.language ?? 'zh';
+  const report = (p.report ?? {}) as { title?: string | { zh?: string; en?: string }; notes?: Array<string | { zh?: string; en?: string }> };
+  const title = pickText(report.title ?? p.name, lang, 'cityindex report');
+  const units = ctx.build.results.scores.unitCodes;
+  const useMap = isChineseAdcodes(units) && units.filter((u) => mapAdcodes().has(u)).length >= units.length * 0.9;
+  const charts = renderCharts(ctx, { useMap });
+  const findings = options.findings ?? computeFindings(ctx);
+  const other: ReportLang = lang === 'zh' ? 'en' : 'zh';
+  const href = options.otherLanguageHref === undefined ? reportFileName(other, primary) : options.otherLanguageHref;
+  const notes = [...(report.notes ?? []).map((n) => pickText(n, lang)), ...(p.description ? [pickText(p.description, lang)] : [])].filter(Boolean);
+
+  const header = `<header class="top">${href ? `<a class="lang-switch" href="${esc(href)}" hreflang="${other}">${L.other}</a>` : ''}
+<h1>${esc(title)}</h1><div class="meta">${p.edition !== undefined ? `${L.edition} ${esc(String(p.edition))} · ` : ''}${p.period !== undefined ? `${L.period} ${esc(String(p.period))} · ` : ''}${L.units} ${units.length} · ${L.indicators} ${ctx.build.raw.codes.length}${ctx.project.gaps.length ? ` (+${ctx.project.gaps.length} ${L.notCollected})` : ''}</div>
+${notes.length ? `<div class="notes"><strong>${L.notes}</strong><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></div>` : ''}</header>`;
+  const findingsHtml = `<section class="major first" id="findings"><h2>${L.findings}</h2><ol class="findings">${findings.map((f) => `<li data-finding="${esc(f.kind)}">${esc(f.text[lang])}</li>`).join('\n')}</ol></section>`;
+  const mapHtml = charts.map
+    ? `<section class="major" id="map"><h2>${L.map}</h2><figure id="choropleth">${charts.map}<figcaption>${esc(L.mapCaption(ix.nodeName(ix.indexCode)))}</figcaption><div class="map-note">${esc(mapSourceNote(lang))}</div></figure></section>`
+    : charts.rankingBars ? `<section class="major" id="map"><h2>${L.rankingBars}</h2><p class="sub">${L.noMap}</p><figure>${charts.rankingBars}</figure></section>` : '';
+  const radarHtml = charts.radar ? `<section id="radar"><h2>${L.radar}</h2><figure>${charts.radar}</figure></section>` : '';
+  const body = [header, findingsHtml, rankingSection(ctx, ix, L), mapHtml, radarHtml, regionalSection(ctx, charts, L, lang), spatialSection(ctx, ix, charts, L, lang), tiersSection(ctx, ix, L, lang), auditSection(ctx, ix, L, lang), casesSection(ctx, ix, L, lang), methodSection(ctx, ix, L, lang), sourcesSection(ctx, ix, L, lang), reproSection(ctx, L)].filter(Boolean).join('\n');
+  const footer = `<footer>cityindex ${esc(version(ctx))}${useMap ? ` · ${esc(mapSourceNote(lang))}` : ''}</footer>`;
+  return `<!DOCTYPE html>
+<html lang="${L.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="cityindex ${esc(version(ctx))}">
+<title>${esc(title)}</title><style>${CSS}</style></head>
+<body><main>
+${body}
+${footer}
+</main></body></html>
+`;
+}

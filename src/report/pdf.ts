@@ -1,0 +1,104 @@
+/**
+ * Print the HTML report to PDF with headless Chromium (Debian's `/usr/bin/chromium`, driven by
+ * playwright-core; no browser is downloaded). A fresh profile in a temporary folder, background
+ * networking off, and every request other than the page itself refused, so printing never touches
+ * the network. A4 with the report's print CSS; CJK text needs Debian's `fonts-noto-cjk`.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { CityIndexError } from '../engine/core/errors.ts';
+
+/** Where Chromium is expected (Debian/Ubuntu `apt-get install chromium`); `CITYINDEX_CHROMIUM` overrides. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** Command-line switches: headless, no sandbox (containers, root), nothing in the background. */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+/**
+ * Path of the Chromium executable, or undefined when none is installed.
+ * @example chromiumPath() // => '/usr/bin/chromium' on a machine with Debian's chromium
+ */
+export function chromiumPath(): string | undefined {
+  const p = process.env.CITYINDEX_CHROMIUM || CHROMIUM_PATH;
+  return existsSync(p) ? p : undefined;
+}
+
+/** A running headless Chromium with a throw-away profile; `close()` removes the profile. */
+export interface HeadlessBrowser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/**
+ * Launch headless Chromium with a fresh `--user-data-dir` in a temporary folder. Throws a
+ * `CityIndexError` naming the apt packages when Chromium is missing.
+ * @example const b = await launchChromium(); const page = await b.context.newPage(); … await b.close();
+ */
+export async function launchChromium(): Promise<HeadlessBrowser> {
+  const executablePath = chromiumPath();
+  if (!executablePath) {
+    throw new CityIndexError({ code: 'E_NO_CHROMIUM', message: `Chromium was not found at ${process.env.CITYINDEX_CHROMIUM || CHROMIUM_PATH}; the PDF report needs it`, expected: 'apt-get install chromium fonts-noto-cjk (or set CITYINDEX_CHROMIUM to a Chromium executable)' });
+  }
+  const profile = await mkdtemp(join(tmpdir(), 'cityindex-chromium-'));
+  let context: BrowserContext;
+  try {
+    // launchPersistentContext takes the profile folder itself (playwright refuses --user-data-dir in args).
+    context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 60_000, offline: true });
+  } catch (e) {
+    await rm(profile, { recursive: true, force: true });
+    throw new CityIndexError({ code: 'E_CHROMIUM_LAUNCH', message: `Chromium at ${executablePath} could not start: ${(e as Error).message.split('\n')[0]}`, expected: 'a working headless Chromium (apt-get install chromium fonts-noto-cjk)' });
+  }
+  return {
+    context,
+    async close() {
+      await context.close().catch(() => undefined);
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface PdfOptions {
+  /** Page format (default `A4`). */
+  format?: 'A4' | 'Letter';
+  /** Called with every URL the page tried to load other than the report itself (all are refused). */
+  onBlockedRequest?: (url: string) => void;
+}
+
+/**
+ * Print a self-contained HTML report to PDF bytes (A4, print CSS, backgrounds on, page numbers in
+ * the footer). The HTML is written to a temporary file and opened with `file://`; any other request is
+ * aborted.
+ * @example const pdf = await renderPdf(renderReportHtml(ctx)); new TextDecoder().decode(pdf.subarray(0, 5)) // => '%PDF-'
+ */
+export async function renderPdf(html: string, options: PdfOptions = {}): Promise<Uint8Array> {
+  const dir = await mkdtemp(join(tmpdir(), 'cityindex-report-'));
+  const file = join(dir, 'report.html');
+  await writeFile(file, html);
+  const url = pathToFileURL(file).href;
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    await page.route('**/*', (route) => {
+      const u = route.request().url();
+      if (u === url || u.startsWith('data:')) return route.continue();
+      options.onBlockedRequest?.(u);
+      return route.abort('blockedbyclient');
+    });
+    await page.goto(url, { waitUntil: 'load', timeout: 60_000 });
+    await page.emulateMedia({ media: 'print' });
+    const pdf = await page.pdf({
+      format: options.format ?? 'A4', printBackground: true, preferCSSPageSize: true,
+      displayHeaderFooter: true, headerTemplate: '<span></span>',
+      footerTemplate: '<div style="font-size:8px;width:100%;text-align:center;color:#888"><span class="pageNumber"></span> / <span class="totalPages"></span></div>',
+      margin: { top: '16mm', bottom: '16mm', left: '14mm', right: '14mm' },
+    });
+    return new Uint8Array(pdf);
+  } finally {
+    await browser.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
