@@ -18,7 +18,7 @@ export const NO_DATA_COLOUR = '#e4e4e4';
 /** Fill of the South China Sea inset islands. */
 const NANHAI_COLOUR = '#b9b9b9';
 /** Sequential palette of the choropleth (low → high). */
-export const SCORE_PALETTE = ['#fff5eb', '#fdd0a2', '#fd8d3c', '#d94801', '#7f2704'];
+export const SCORE_PALETTE = ['#fde0c5', '#fdae6b', '#f16913', '#c64102', '#7f2704'];
 /** LISA cluster colours (GeoDa's conventions). */
 export const LISA_COLOURS: Readonly<Record<LisaLabel, string>> = { HH: '#d7191c', LH: '#abd9e9', LL: '#2c7bb6', HL: '#fdae61', ns: '#f2f2f2', island: '#999999' };
 /** Series colours (radar, bars). */
@@ -69,8 +69,9 @@ export interface ChartSeries { type: string; data: unknown[]; [key: string]: unk
 export interface ChartOption { series: ChartSeries[]; [key: string]: unknown }
 
 /**
- * Render an ECharts option to an SVG string server-side (no animation). Map regions get a
- * `data-region="<adcode>"` attribute so the SVG can be checked and styled.
+ * Render an ECharts option to an SVG string server-side (no animation). With `regions` (the names in
+ * the map series' data order, see `mapDataOrder`), map regions get a `data-region="<adcode>"` attribute
+ * so the SVG can be checked and styled.
  * @example renderSvg({ xAxis: { type: 'category', data: ['a'] }, yAxis: {}, series: [{ type: 'bar', data: [1] }] }, 300, 200).startsWith('<svg') // => true
  */
 export function renderSvg(option: ChartOption | Option, width: number, height: number, regions?: readonly string[]): string {
@@ -197,6 +198,17 @@ export function rankingBarOption(ctx: ReportContext): ChartOption {
   };
 }
 
+/**
+ * Names in the order of a map series' data list, which is the index ECharts writes on each region
+ * (`ecmeta_data_index`): the option's data items first, then the map's regions that have no item.
+ * @example mapDataOrder(['a', 'b', 'c'], { series: [{ type: 'map', data: [{ name: 'c' }] }] }) // => ['c', 'a', 'b']
+ */
+export function mapDataOrder(regions: readonly string[], option: ChartOption): string[] {
+  const names = (option.series[0].data as Array<{ name: string }>).map((d) => d.name);
+  const seen = new Set(names);
+  return [...names, ...regions.filter((r) => !seen.has(r))];
+}
+
 /** All chart SVGs of a report, keyed by role; absent when the inputs are missing. */
 export interface ReportCharts {
   /** Choropleth of the index (Chinese adcodes only). */
@@ -217,9 +229,10 @@ export function renderCharts(ctx: ReportContext, options: { useMap: boolean }): 
   const out: ReportCharts = { regional: [] };
   if (options.useMap) {
     const regions = registerChinaMap();
-    out.map = renderSvg(choroplethOption(ctx), 820, 640, regions);
+    const choropleth = choroplethOption(ctx);
+    out.map = renderSvg(choropleth, 820, 640, mapDataOrder(regions, choropleth));
     const lisa = lisaMapOption(ctx);
-    if (lisa) out.lisaMap = renderSvg(lisa, 820, 640, regions);
+    if (lisa) out.lisaMap = renderSvg(lisa, 820, 640, mapDataOrder(regions, lisa));
   } else {
     const n = ctx.build.results.scores.unitCodes.length;
     out.rankingBars = renderSvg(rankingBarOption(ctx), 760, Math.max(240, 14 * n + 40));
