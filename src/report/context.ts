@@ -59,6 +59,21 @@ export const GROUP_LABELS_EN: Readonly<Record<string, string>> = {
   直辖市: 'municipality', 省会城市: 'provincial capital', 副省级城市: 'sub-provincial city', 计划单列市: 'separately planned city',
 };
 
+/** Display names of the bundled groupings (units.csv columns); others are shown as written. */
+export const GROUPING_NAMES: Readonly<Record<string, { zh: string; en: string }>> = {
+  region: { zh: '四大区域', en: 'Four regions' }, region_4: { zh: '四大区域', en: 'Four regions' },
+  north_south: { zh: '南北', en: 'North and south' }, clusters: { zh: '城市群', en: 'City clusters' },
+  admin_rank: { zh: '行政级别', en: 'Administrative rank' },
+};
+
+/**
+ * A grouping's display name.
+ * @example groupingName('north_south', 'zh') // => '南北'
+ */
+export function groupingName(grouping: string, lang: ReportLang): string {
+  return GROUPING_NAMES[grouping]?.[lang] ?? grouping;
+}
+
 /**
  * A group label in the report language.
  * @example groupLabel('东部', 'en') // => 'East'

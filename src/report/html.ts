@@ -19,7 +19,7 @@ import type { TreatDiagnostics } from '../engine/steps/treat.ts';
 import type { ScreenDiagnostics } from '../engine/steps/screen.ts';
 import type { WeightDiagnostics } from '../engine/steps/weight.ts';
 import { formatIssue } from '../engine/core/errors.ts';
-import { fmt, groupLabel, isChineseAdcodes, pct, pickText, reportIndex, type ReportContext, type ReportIndex, type ReportLang } from './context.ts';
+import { fmt, groupLabel, groupingName, isChineseAdcodes, pct, pickText, reportIndex, type ReportContext, type ReportIndex, type ReportLang } from './context.ts';
 import { computeFindings, type Finding } from './findings.ts';
 import { mapAdcodes, mapSourceNote, renderCharts, type ReportCharts } from './charts.ts';
 import { bodyForLanguage, escapeHtml as esc, markdownToHtml } from './markdown.ts';
@@ -79,7 +79,7 @@ h3{font-size:17px;margin:22px 0 8px}h4{font-size:15px;margin:16px 0 6px}
 .notes{background:var(--soft);border-left:4px solid #e0c9a6;padding:8px 14px;margin:12px 0;font-size:13.5px}.notes li{margin:3px 0}
 ol.findings li{margin:6px 0}
 table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0 14px}th,td{border-bottom:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}
-th{background:#f3f3f3;font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+th{background:#f3f3f3;font-weight:600}td:first-child,th:first-child{white-space:nowrap}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.lead td{background:#fff3e6}.sub{color:var(--muted);font-size:11.5px}
 figure{margin:10px 0 18px;text-align:center;page-break-inside:avoid;break-inside:avoid}figure svg{max-width:100%;height:auto}
 figcaption{font-size:13px;color:var(--muted);margin-top:4px}.map-note{font-size:12px;color:var(--muted)}
@@ -92,7 +92,7 @@ code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:12px;backgr
 .gap{color:#8a5a00}.hash{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:11px;word-break:break-all}
 footer{margin-top:40px;border-top:1px solid var(--line);padding-top:8px;font-size:12px;color:var(--muted)}
 @page{size:A4;margin:16mm 14mm 16mm 14mm}
-@media print{body{font-size:11pt}main{max-width:none;padding:0}.lang-switch{display:none}h2{page-break-after:avoid;break-after:avoid}
+@media print{body{font-size:10.5pt}table{font-size:8.5pt}main{max-width:none;padding:0}.lang-switch{display:none}h2{page-break-after:avoid;break-after:avoid}
 section.major{page-break-before:always;break-before:page}section.major.first{page-break-before:auto;break-before:auto}
 tr,td,th{page-break-inside:avoid;break-inside:avoid}thead{display:table-header-group}a{color:inherit;text-decoration:none}}
 `;
@@ -149,7 +149,7 @@ function regionalSection(ctx: ReportContext, charts: ReportCharts, L: Labels, la
     if (s.ungrouped) rows.push([lang === 'zh' ? '（未分组）' : '(ungrouped)', String(s.ungrouped.nScored), fmt(s.ungrouped.mean), fmt(s.ungrouped.median), fmt(s.ungrouped.gap), fmt(s.ungrouped.ratio, 2), pct(s.ungrouped.shareBelowNationalMean)]);
     rows.push([`<strong>${lang === 'zh' ? '全国' : 'All'}</strong>`, String(s.national.nScored), fmt(s.national.mean), fmt(s.national.median), '', '', pct(s.national.shareBelowNationalMean)]);
     const theil = g.theil ? `<p class="sub">${L.theil} = ${fmt(g.theil.T, 4)}: ${L.between} ${fmt(g.theil.between, 4)} (${pct(g.theil.between / g.theil.T)}), ${L.within} ${fmt(g.theil.within, 4)}</p>` : '';
-    parts.push(`<h3>${esc(g.grouping)}</h3><div class="grid2"><figure>${svg}</figure><div style="flex:1 1 440px">${table([L.group, L.n, L.mean, L.median, L.gap, L.ratio, L.below], rows, [1, 2, 3, 4, 5, 6])}${theil}</div></div>`);
+    parts.push(`<h3>${esc(groupingName(g.grouping, lang))}</h3><div class="grid2"><figure>${svg}</figure><div style="flex:1 1 440px">${table([L.group, L.n, L.mean, L.median, L.gap, L.ratio, L.below], rows, [1, 2, 3, 4, 5, 6])}${theil}</div></div>`);
   }
   const q = reg.inequality;
   parts.push(`<h3>${L.inequality}</h3>${table([L.stat, L.value], [[L.gini, fmt(q.gini, 4)], [L.cv, fmt(q.cv, 4)], ...(q.cvPopulationWeighted !== undefined ? [[L.cvPop, fmt(q.cvPopulationWeighted, 4)]] : []), [L.theil, fmt(q.theil, 4)]], [1])}`);

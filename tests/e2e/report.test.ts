@@ -24,6 +24,7 @@ import { computeFindings } from '../../src/report/findings.ts';
 import { NO_DATA_COLOUR } from '../../src/report/charts.ts';
 import { chromiumPath, launchChromium, renderPdf } from '../../src/report/pdf.ts';
 import type { ReportContext } from '../../src/report/context.ts';
+import { prepareReportContext, reportFiles } from '../../src/report/index.ts';
 
 const ARTIFACTS = resolve('out/test-artifacts');
 const hasChromium = chromiumPath() !== undefined;
@@ -213,5 +214,26 @@ describe('report: ASEM (en, countries: no map of China)', () => {
     }
     const pdf = await renderPdf(html);
     expect(pdfPageCount(pdf)).toBeGreaterThan(1);
+  });
+});
+
+describe('report files (what `build --format html,pdf` writes)', () => {
+  it('cdgi-2020: analyses from project.yaml, cases from its folder, report.html (zh) + report.en.html', async () => {
+    const project = await loadProject('examples/cdgi-2020');
+    const b = build(project.input, project.spec);
+    const base = await prepareReportContext(project, b);
+    expect(base.analyses?.tiers).toBeDefined();
+    expect(base.cases?.length).toBeGreaterThanOrEqual(3);
+    const files = await reportFiles(base);
+    expect([...files.keys()]).toEqual(['report.html', 'report.en.html']);
+    expect(files.get('report.html')).toContain('lang="zh-CN"');
+    expect(files.get('report.en.html')).toContain('<html lang="en">');
+    expect(files.get('report.en.html')).toContain('Key findings');
+  });
+  it('ASEM (language en): report.html is English, report.zh.html Chinese', async () => {
+    const project = await loadProject('examples/asem');
+    const files = await reportFiles(await prepareReportContext(project, build(project.input, project.spec)));
+    expect([...files.keys()]).toEqual(['report.html', 'report.zh.html']);
+    expect(files.get('report.zh.html')).toContain('主要结论');
   });
 });

@@ -1,0 +1,58 @@
+/**
+ * The report's entry points for the CLI and library users: prepare a context from a loaded project
+ * and its build (analyses from the project's `analyses:` block, cases from its `cases:` folder), and
+ * produce the report files — `report.html` in the project's language, `report.<other>.html` in the
+ * other, and optionally `report.pdf` (project language) printed by headless Chromium.
+ */
+import { resolve } from 'node:path';
+import type { LoadedProject } from '../io/project.ts';
+import { loadCases } from '../io/cases.ts';
+import type { Build } from '../engine/build/build.ts';
+import { runAnalyses, parseAnalysesConfig, type AnalysesResult } from '../engine/analysis/run.ts';
+import type { ReportContext, ReportLang, RankInterval } from './context.ts';
+import { renderReportHtml, reportFileName } from './html.ts';
+import { renderPdf } from './pdf.ts';
+
+export { renderReportHtml, reportFileName, type RenderHtmlOptions } from './html.ts';
+export { renderPdf, launchChromium, chromiumPath, CHROMIUM_PATH, CHROMIUM_ARGS, type PdfOptions } from './pdf.ts';
+export { computeFindings, type Finding, type FindingKind } from './findings.ts';
+export { renderCharts, renderSvg, choroplethOption, lisaMapOption, radarOption, regionalBarOption, rankingBarOption, registerChinaMap, mapSourceNote, type ReportCharts, type ChartOption } from './charts.ts';
+export type { ReportContext, ReportLang, RankInterval } from './context.ts';
+
+export interface PrepareReportOptions {
+  /** Analyses already run (default: run the project's `analyses:` block, if any). */
+  analyses?: AnalysesResult;
+  rankIntervals?: RankInterval[];
+  /** Load the project's `cases:` folder (default true). */
+  loadCases?: boolean;
+  generatedAt?: string;
+  version?: string;
+}
+
+/**
+ * Everything a report needs besides the language: analyses (run from the project's settings when not
+ * given) and cases. Problems in the analyses are recorded in `analyses.errors`, not thrown.
+ * @example const ctx = await prepareReportContext(project, build); ctx.analyses?.tiers?.k // => 4 for cdgi-2020
+ */
+export async function prepareReportContext(project: LoadedProject, build: Build, options: PrepareReportOptions = {}): Promise<Omit<ReportContext, 'lang'>> {
+  const analyses = options.analyses ?? (project.project.analyses ? runAnalyses(build, parseAnalysesConfig(project.project.analyses)) : undefined);
+  const cases = options.loadCases === false || !project.project.cases ? undefined : await loadCases(resolve(project.dir, project.project.cases));
+  return { project, build, analyses, cases, rankIntervals: options.rankIntervals, generatedAt: options.generatedAt, version: options.version };
+}
+
+/**
+ * The report files of a prepared context: both languages' HTML, and the PDF when asked.
+ * @example const files = await reportFiles(ctx, { pdf: true }); [...files.keys()] // => ['report.html', 'report.en.html', 'report.pdf']
+ */
+export async function reportFiles(base: Omit<ReportContext, 'lang'>, options: { pdf?: boolean; html?: boolean } = {}): Promise<Map<string, string | Uint8Array>> {
+  const primary: ReportLang = base.project.project.language ?? 'zh';
+  const other: ReportLang = primary === 'zh' ? 'en' : 'zh';
+  const files = new Map<string, string | Uint8Array>();
+  const primaryHtml = renderReportHtml({ ...base, lang: primary });
+  if (options.html !== false) {
+    files.set(reportFileName(primary, primary), primaryHtml);
+    files.set(reportFileName(other, primary), renderReportHtml({ ...base, lang: other }));
+  }
+  if (options.pdf) files.set('report.pdf', await renderPdf(primaryHtml));
+  return files;
+}
