@@ -4,7 +4,8 @@ import { build } from '../../build/build.ts';
 import { createRng } from '../../core/rng.ts';
 import type { BuildSpec } from '../../build/spec.ts';
 import { resolveInputs, type UncertainInput } from './inputs.ts';
-import { createRunner, excludeIndicators, runSpec } from './runner.ts';
+import { createRunner, excludeIndicators, rankByPerm, rankInto, runSpec } from './runner.ts';
+import { rankDescending } from '../../stats/descriptive.ts';
 import { coinrDesign } from './test-helpers.ts';
 
 let asem: LoadedProject;
@@ -105,5 +106,27 @@ describe('replication kernel = build() of the run spec (bit for bit)', () => {
       { kind: 'weightNoise', name: 'weights', levels: [2], factor: 0.25, sets: 5 },
     ], 10, 16);
     expect(r.compiled).toBe(false);
+  });
+});
+
+describe('kernel ranking = rankDescending (ties share the best rank, NaN stays NaN)', () => {
+  it('sort + binary search and insertion from the previous order, over successive perturbed runs with ties and NaN', () => {
+    const rng = createRng(21);
+    const m = 60;
+    const perm = Int32Array.from({ length: m }, (_, i) => i);
+    const rowToUnit = Int32Array.from({ length: m }, (_, i) => i);
+    const x = Float64Array.from({ length: m }, () => Math.round(rng.next() * 20));
+    let insertionUsed = 0;
+    for (let run = 0; run < 200; run++) {
+      for (let k = 0; k < 5; k++) x[rng.int(m)] = rng.next() < 0.1 ? NaN : Math.round(rng.next() * 20) / (run % 3 ? 1 : 2);
+      if (run === 100) x.reverse();
+      const expected = rankDescending(x);
+      const a = new Float64Array(m), b = new Float64Array(m);
+      rankInto(x, m, rowToUnit, a, new Float64Array(m));
+      expect(Array.from(a)).toEqual(Array.from(expected));
+      if (rankByPerm(x, m, perm, rowToUnit, b)) { insertionUsed++; expect(Array.from(b)).toEqual(Array.from(expected)); }
+      expect(Array.from(perm).sort((p, q) => p - q)).toEqual(Array.from({ length: m }, (_, i) => i));
+    }
+    expect(insertionUsed).toBeGreaterThan(150);
   });
 });

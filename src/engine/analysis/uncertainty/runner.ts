@@ -215,6 +215,8 @@ interface AggEntry {
   hasLog: Uint8Array;
   /** Per slot: 1 if the column has a missing value (input and cached slots; per-run slots are set as computed). */
   hasNaN: Uint8Array;
+  /** Rows ordered by the previous run's index (best first): consecutive runs are nearly sorted. */
+  perm: Int32Array;
 }
 
 /** Scratch arrays of a runner (one per thread), sized for the largest unit count. */
@@ -523,7 +525,7 @@ function compileAggregation(state: State, options: AggregateOptions | undefined,
   const noiseNodes = noise.map((ns) => (ns ? Int32Array.from(ns.codes.map((c) => nodeIndex.get(c) ?? -1)) : null));
   const firstRunLevel = Math.min(minNoisedLevel + 1, top + 1);
   const nSlots = slotCodes.length;
-  const entry: AggEntry = { m, rowToUnit, unitCodes: dataset.unitCodes, buf, slotCodes, levels, baseW, firstRunLevel, indexSlot, rowwise, state, options, noiseNodes, logBuf: null, nonPositive: new Uint8Array(nSlots), hasLog: new Uint8Array(nSlots), hasNaN: new Uint8Array(nSlots) };
+  const entry: AggEntry = { m, rowToUnit, unitCodes: dataset.unitCodes, buf, slotCodes, levels, baseW, firstRunLevel, indexSlot, rowwise, state, options, noiseNodes, logBuf: null, nonPositive: new Uint8Array(nSlots), hasLog: new Uint8Array(nSlots), hasNaN: new Uint8Array(nSlots), perm: Int32Array.from({ length: m }, (_, i) => i) };
   if (rowwise) {
     for (const lv of levels) {
       if (lv.level >= firstRunLevel) break;
@@ -569,9 +571,10 @@ function isCachedSlot(levels: readonly KLevel[], k: number, firstRunLevel: numbe
 
 /**
  * Ranks of `x` (length m), higher is better, ties share the best rank, NaN stays NaN — written to
- * `ranks[rowToUnit[i]]`. Uses `sorted` (length ≥ m) as scratch.
+ * `ranks[rowToUnit[i]]` (as `rankDescending`). Uses `sorted` (length ≥ m) as scratch.
+ * @example rankInto(Float64Array.from([1, 3, 3]), 3, Int32Array.from([0, 1, 2]), r, new Float64Array(3)); r // => [3, 1, 1]
  */
-function rankInto(x: Float64Array, m: number, rowToUnit: Int32Array, ranks: Float64Array, sorted: Float64Array): void {
+export function rankInto(x: Float64Array, m: number, rowToUnit: Int32Array, ranks: Float64Array, sorted: Float64Array): void {
   const s = sorted.subarray(0, m);
   s.set(x.subarray(0, m));
   s.sort();
@@ -592,6 +595,45 @@ function rankInto(x: Float64Array, m: number, rowToUnit: Int32Array, ranks: Floa
     }
     ranks[u] = 1 + (cnt - lo);
   }
+}
+
+/**
+ * The same ranks as `rankInto`, by insertion sort of `perm` (the previous run's order): nearly sorted
+ * input makes it O(m + moves). Gives up (returns false, `perm` still a permutation) past a budget of moves.
+ * @example rankByPerm(Float64Array.from([1, 3, 3]), 3, Int32Array.from([0, 1, 2]), Int32Array.from([0, 1, 2]), r); r // => [3, 1, 1]
+ */
+export function rankByPerm(x: Float64Array, m: number, perm: Int32Array, rowToUnit: Int32Array, ranks: Float64Array): boolean {
+  let budget = 8 * m * Math.ceil(Math.log2(m + 1));
+  for (let a = 1; a < m; a++) {
+    const p = perm[a];
+    const v = x[p];
+    if (v !== v) continue; // NaN sorts last: leave it where it is for now
+    let b = a - 1;
+    while (b >= 0) {
+      const u = x[perm[b]];
+      if (u === u && !(v > u)) break; // u ranks before (or ties with) v
+      perm[b + 1] = perm[b];
+      b--;
+    }
+    perm[b + 1] = p;
+    budget -= a - 1 - b;
+    if (budget < 0) return false;
+  }
+  let prev = NaN;
+  let prevRank = 0;
+  for (let k = 0; k < m; k++) {
+    const p = perm[k];
+    const v = x[p];
+    const u = rowToUnit[p];
+    let r: number;
+    if (v !== v) r = NaN;
+    else if (k > 0 && v === prev) r = prevRank;
+    else r = k + 1;
+    prev = v;
+    prevRank = r;
+    if (u >= 0) ranks[u] = r;
+  }
+  return true;
 }
 
 /**
@@ -814,7 +856,7 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
     const x = agg.buf.subarray(agg.indexSlot * m, (agg.indexSlot + 1) * m);
     const rowToUnit = agg.rowToUnit;
     for (let i = 0; i < m; i++) { const uu = rowToUnit[i]; if (uu >= 0) scores[uu] = x[i]; }
-    rankInto(x, m, rowToUnit, ranks, sorted);
+    if (!rankByPerm(x, m, agg.perm, rowToUnit, ranks)) rankInto(x, m, rowToUnit, ranks, sorted);
     return null;
   };
 
