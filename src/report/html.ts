@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { stableStringify } from '../engine/build/build.ts';
 import { describeStep } from '../engine/build/describe.ts';
+import { explainScore } from '../engine/build/lineage.ts';
 import type { StepSpec } from '../engine/build/spec.ts';
 import { LISA_LABEL_NAMES } from '../engine/analysis/spatial/local-moran.ts';
 import type { ImputeDiagnostics } from '../engine/steps/impute.ts';
@@ -79,7 +80,7 @@ h3{font-size:17px;margin:22px 0 8px}h4{font-size:15px;margin:16px 0 6px}
 .notes{background:var(--soft);border-left:4px solid #e0c9a6;padding:8px 14px;margin:12px 0;font-size:13.5px}.notes li{margin:3px 0}
 ol.findings li{margin:6px 0}
 table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0 14px}th,td{border-bottom:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}
-th{background:#f3f3f3;font-weight:600}td:first-child,th:first-child{white-space:nowrap}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+th{background:#f3f3f3;font-weight:600}td:first-child,th:first-child{white-space:nowrap}table.ranking th{max-width:9em}table.ranking td.tier{min-width:11em}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.lead td{background:#fff3e6}.sub{color:var(--muted);font-size:11.5px}
 figure{margin:10px 0 18px;text-align:center;page-break-inside:avoid;break-inside:avoid}figure svg{max-width:100%;height:auto}
 figcaption{font-size:13px;color:var(--muted);margin-top:4px}.map-note{font-size:12px;color:var(--muted)}
@@ -97,10 +98,11 @@ section.major{page-break-before:always;break-before:page}section.major.first{pag
 tr,td,th{page-break-inside:avoid;break-inside:avoid}thead{display:table-header-group}a{color:inherit;text-decoration:none}}
 `;
 
-function table(head: string[], rows: string[][], numCols: number[] = [], rowClass?: (i: number) => string): string {
+function table(head: string[], rows: string[][], numCols: number[] = [], rowClass?: (i: number) => string, options: { className?: string; cellClass?: (k: number) => string } = {}): string {
   const th = head.map((h, k) => `<th${numCols.includes(k) ? ' class="num"' : ''}>${h}</th>`).join('');
-  const body = rows.map((r, i) => `<tr${rowClass?.(i) ? ` class="${rowClass(i)}"` : ''}>${r.map((c, k) => `<td${numCols.includes(k) ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`).join('\n');
-  return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  const cls = (k: number) => [numCols.includes(k) ? 'num' : '', options.cellClass?.(k) ?? ''].filter(Boolean).join(' ');
+  const body = rows.map((r, i) => `<tr${rowClass?.(i) ? ` class="${rowClass(i)}"` : ''}>${r.map((c, k) => `<td${cls(k) ? ` class="${cls(k)}"` : ''}>${c}</td>`).join('')}</tr>`).join('\n');
+  return `<table${options.className ? ` class="${options.className}"` : ''}><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 function sourceText(s: { name?: string; url?: string; year?: string | number; licence?: string; file?: string } | undefined): string {
@@ -134,7 +136,22 @@ function rankingSection(ctx: ReportContext, ix: ReportIndex, L: Labels): string 
   });
   const nums = [0, 2, ...ix.dimensions.map((_, k) => 3 + k)];
   if (intervals.size) nums.push(head.length - 1);
-  return `<section class="major" id="ranking"><h2>${L.ranking}</h2>${table(head, rows, nums, (i) => (leaderUnits.has(ix.order[i]) ? 'lead' : ''))}</section>`;
+  return `<section class="major" id="ranking"><h2>${L.ranking}</h2>${table(head, rows, nums, (i) => (leaderUnits.has(ix.order[i]) ? 'lead' : ''), { className: 'ranking', cellClass: (k) => (tiers && k === 3 + ix.dimensions.length ? 'tier' : '') })}${lineageTable(ctx, ix, L)}</section>`;
+}
+
+/** The leader's score decomposed into indicator contributions (exact for arithmetic aggregation). */
+function lineageTable(ctx: ReportContext, ix: ReportIndex, L: Labels): string {
+  const leader = ix.order[0];
+  if (!leader) return '';
+  let ex;
+  try { ex = explainScore(ctx.build, leader); } catch { return ''; }
+  const rows = ex.indicators.filter((i) => i.share > 0).sort((a, b) => b.contribution - a.contribution).map((i) => {
+    const last = i.stages.length ? i.stages[i.stages.length - 1].value : NaN;
+    return [`<code>${esc(i.code)}</code> ${esc(pickText(i.name, ix.lang, i.code))}`, fmt(i.raw, 3), fmt(last, 1), pct(i.share, 1), ex!.additive ? fmt(i.contribution, 2) : '—'];
+  });
+  const sum = ex.indicators.reduce((s, i) => s + i.contribution, 0);
+  const note = ex.additive ? `${ix.lang === 'zh' ? '贡献之和' : 'Sum of contributions'} ${fmt(sum, 2)} = ${fmt(ex.score, 2)}` : (ix.lang === 'zh' ? '非算术汇总：贡献不可加' : 'Non-arithmetic aggregation: contributions are not additive');
+  return `<h3>${L.lineageTop}: ${esc(ix.unitName(leader))}</h3>${table([L.indicator, L.rawValue, L.score, L.weight, L.contribution], rows, [1, 2, 3, 4])}<p class="sub">${note}</p>`;
 }
 
 function regionalSection(ctx: ReportContext, charts: ReportCharts, L: Labels, lang: ReportLang): string {
