@@ -43,6 +43,7 @@ const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '—');
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '—');
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '—');
 const pc = (x: number) => `${Math.round(x * 100)}%`;
+const rk = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
 
 /** Names in both languages (the report writes both sentences from the same numbers). */
 function namers(ctx: ReportContext): { zh: ReportIndex; en: ReportIndex } {
@@ -238,8 +239,8 @@ export function computeFindings(ctx: ReportContext): Finding[] {
         id: 'rank-uncertainty', kind: 'rankUncertainty', units: stable,
         data: { leader: { unit: leader.unit, nominal: li.nominal, q5: li.q5, q95: li.q95 }, medianWidth, topTenStable: stable },
         text: {
-          zh: `方法选择的不确定性：${zh.unitName(leader.unit)}排名的 90% 区间为 [${li.q5}, ${li.q95}]；各城市排名区间宽度的中位数为 ${f1(medianWidth)} 位；前十名中 ${stable.length} 个在 90% 的模拟中都留在前十（${listZh(stable) || '无'}）。`,
-          en: `Uncertainty of the method choices: ${en.unitName(leader.unit)}'s 90% rank interval is [${li.q5}, ${li.q95}]; the median interval width is ${f1(medianWidth)} ranks; ${stable.length} of the top ten stay in the top ten in 90% of the simulations (${listEn(stable) || 'none'}).`,
+          zh: `方法选择的不确定性：${zh.unitName(leader.unit)}排名的 90% 区间为 [${rk(li.q5)}, ${rk(li.q95)}]；各城市排名区间宽度的中位数为 ${f1(medianWidth)} 位；前十名中 ${stable.length} 个在 90% 的模拟中都留在前十（${listZh(stable) || '无'}）。`,
+          en: `Uncertainty of the method choices: ${en.unitName(leader.unit)}'s 90% rank interval is [${rk(li.q5)}, ${rk(li.q95)}]; the median interval width is ${f1(medianWidth)} ranks; ${stable.length} of the top ten stay in the top ten in 90% of the simulations (${listEn(stable) || 'none'}).`,
         },
       });
     }

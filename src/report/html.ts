@@ -98,6 +98,9 @@ section.major{page-break-before:always;break-before:page}section.major.first{pag
 tr,td,th{page-break-inside:avoid;break-inside:avoid}thead{display:table-header-group}a{color:inherit;text-decoration:none}}
 `;
 
+/** A rank or rank quantile: integer as is, otherwise one decimal. */
+const fmtRank = (x: number) => (Number.isInteger(x) ? String(x) : fmt(x, 1));
+
 function table(head: string[], rows: string[][], numCols: number[] = [], rowClass?: (i: number) => string, options: { className?: string; cellClass?: (k: number) => string } = {}): string {
   const th = head.map((h, k) => `<th${numCols.includes(k) ? ' class="num"' : ''}>${h}</th>`).join('');
   const cls = (k: number) => [numCols.includes(k) ? 'num' : '', options.cellClass?.(k) ?? ''].filter(Boolean).join(' ');
@@ -131,7 +134,7 @@ function rankingSection(ctx: ReportContext, ix: ReportIndex, L: Labels): string 
   const rows = ix.order.map((u) => {
     const r = [fmt(ix.rank(u), 0), esc(ix.unitName(u)), fmt(ix.score(u)), ...ix.dimensions.map((d) => `${fmt(ix.score(u, d))} <span class="sub">(${fmt(ix.rank(u, d), 0)})</span>`)];
     if (tiers) r.push(esc(tierOf.get(u) ?? '—'));
-    if (intervals.size) { const iv = intervals.get(u); r.push(iv ? `${iv.q5}–${iv.q95} (${fmt(iv.median, 1)})` : '—'); }
+    if (intervals.size) { const iv = intervals.get(u); r.push(iv ? `${fmtRank(iv.q5)}–${fmtRank(iv.q95)} (${fmtRank(iv.median)})` : '—'); }
     return r;
   });
   const nums = [0, 2, ...ix.dimensions.map((_, k) => 3 + k)];
