@@ -16,7 +16,7 @@ import type { BuildSpec } from '../engine/build/spec.ts';
 import { resolveInputs } from '../engine/analysis/uncertainty/inputs.ts';
 import { createRunner } from '../engine/analysis/uncertainty/runner.ts';
 import {
-  assembleAnalysis, nominalOf, planAnalysis, runChunk,
+  assembleAnalysis, nominalOf, planAnalysis, runChunk, runOrder,
   type AnalysisOptions, type AnalysisPlan, type AnalysisResult, type ChunkResult, type Nominal,
 } from '../engine/analysis/uncertainty/analyse.ts';
 
@@ -41,8 +41,8 @@ interface WorkerJob {
   spec: BuildSpec;
   plan: AnalysisPlan;
   nominal: Nominal;
-  from: number;
-  to: number;
+  /** The runs this worker does. */
+  runs: Int32Array;
 }
 
 type WorkerMessage = { type: 'progress'; done: number } | { type: 'done'; chunk: ChunkResult } | { type: 'error'; message: string };
@@ -105,27 +105,27 @@ export async function runAnalysisParallel(input: BuildInput, spec: BuildSpec, op
   const threads = Math.max(1, Math.min(parallel.threads ?? availableParallelism(), total));
   const report = parallel.onProgress;
   const runner = createRunner(input, spec, resolved, { seed: plan.seed });
+  const order = runOrder(runner, plan);
   if (threads === 1 || total * nominal.units.length < (parallel.minWorkForWorkers ?? 2_000_000)) {
-    const chunk = runChunk(runner, plan, nominal, 0, total, report ? (k) => report(k, total) : undefined);
+    const chunk = runChunk(runner, plan, nominal, order, report ? (k) => report(k, total) : undefined);
     return assembleAnalysis(plan, resolved, nominal, [chunk]);
   }
-  // this thread runs the first chunk while threads − 1 workers run the others
+  // contiguous slices of the key order (each thread fills only the caches of its own keys);
+  // this thread runs the first slice while threads − 1 workers run the others
   const done = new Array<number>(threads).fill(0);
   const progress = (t: number) => (k: number): void => {
     done[t] = k;
     if (report) report(done.reduce((a, b) => a + b, 0), total);
   };
-  const bounds = (t: number): [number, number] => [Math.floor((t * total) / threads), Math.floor(((t + 1) * total) / threads)];
+  const slice = (t: number): Int32Array => order.slice(Math.floor((t * total) / threads), Math.floor(((t + 1) * total) / threads));
   await workerBundle();
   const jobs: Array<Promise<ChunkResult>> = [];
   for (let t = 1; t < threads; t++) {
-    const [from, to] = bounds(t);
-    jobs.push(startWorker({ kind: 'cityindex-uncertainty', input, spec, plan, nominal, from, to }, progress(t)));
+    jobs.push(startWorker({ kind: 'cityindex-uncertainty', input, spec, plan, nominal, runs: slice(t) }, progress(t)));
   }
   // keep a failing worker from becoming an unhandled rejection while this thread is busy
   jobs.forEach((j) => j.catch(() => undefined));
-  const [from0, to0] = bounds(0);
-  const first = runChunk(runner, plan, nominal, from0, to0, progress(0));
+  const first = runChunk(runner, plan, nominal, slice(0), progress(0));
   const chunks = [first, ...(await Promise.all(jobs))];
   return assembleAnalysis(plan, resolved, nominal, chunks);
 }
@@ -165,8 +165,8 @@ if (!isMainThread && (workerData as WorkerJob | undefined)?.kind === 'cityindex-
   try {
     const resolved = resolveInputs(job.plan.inputs, job.spec, job.input.framework);
     const runner = createRunner(job.input, job.spec, resolved, { seed: job.plan.seed });
-    const chunk = runChunk(runner, job.plan, job.nominal, job.from, job.to, (done) => port.postMessage({ type: 'progress', done } satisfies WorkerMessage));
-    const transfer = [chunk.y.buffer, chunk.ranks.buffer, ...(chunk.scores ? [chunk.scores.buffer] : [])] as ArrayBuffer[];
+    const chunk = runChunk(runner, job.plan, job.nominal, job.runs, (done) => port.postMessage({ type: 'progress', done } satisfies WorkerMessage));
+    const transfer = [chunk.runs.buffer, chunk.y.buffer, chunk.ranks.buffer, ...(chunk.scores ? [chunk.scores.buffer] : [])] as ArrayBuffer[];
     port.postMessage({ type: 'done', chunk } satisfies WorkerMessage, transfer);
   } catch (e) {
     port.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage);

@@ -91,13 +91,13 @@ export interface Nominal {
   ranks: Float64Array;
 }
 
-/** What a slice of runs produced. */
+/** What a set of runs produced (in the order of `runs`). */
 export interface ChunkResult {
-  from: number;
-  to: number;
+  /** The run indices, in the order they were run. */
+  runs: Int32Array;
   /** Target value of each run (NaN if it failed). */
   y: Float64Array;
-  /** Ranks of the runs in [from, min(to, statRuns)), × units. */
+  /** Ranks × units of the runs with index < statRuns, in chunk order. */
   ranks: Float32Array;
   /** Scores of each run × units (only with `keepScores`). */
   scores: Float64Array | null;
@@ -229,16 +229,31 @@ export function nominalOf(b: Build): Nominal {
 }
 
 /**
- * Run runs [from, to) of a plan with a compiled runner. `onProgress(done)` is called every 256 runs.
- * @example runChunk(runner, plan, nominal, 0, plan.nRuns).y.length // => plan.nRuns
+ * The order to run a plan's runs in: grouped by the runner's cache key (then by run index), so each
+ * cached state is computed once and contiguous slices of the order share few states.
+ * @example runOrder(runner, plan).length // => plan.nRuns
  */
-export function runChunk(runner: Runner, plan: AnalysisPlan, nominal: Nominal, from: number, to: number, onProgress?: (done: number) => void): ChunkResult {
+export function runOrder(runner: Runner, plan: AnalysisPlan): Int32Array {
+  const keys = new Float64Array(plan.nRuns);
+  for (let r = 0; r < plan.nRuns; r++) keys[r] = runner.groupKey(plan.sample, r * plan.d);
+  const order = Array.from({ length: plan.nRuns }, (_, r) => r);
+  order.sort((a, b) => keys[a] - keys[b] || a - b);
+  return Int32Array.from(order);
+}
+
+/**
+ * Run the given runs of a plan (default all, grouped by `runOrder`) with a compiled runner.
+ * `onProgress(done)` is called every 256 runs.
+ * @example runChunk(runner, plan, nominal).y.length // => plan.nRuns
+ */
+export function runChunk(runner: Runner, plan: AnalysisPlan, nominal: Nominal, runs: Int32Array = runOrder(runner, plan), onProgress?: (done: number) => void): ChunkResult {
   const M = runner.unitCodes.length;
   const d = plan.d;
-  const n = to - from;
+  const n = runs.length;
   const y = new Float64Array(n);
-  const statTo = Math.min(to, plan.statRuns);
-  const ranks = new Float32Array(Math.max(0, statTo - from) * M);
+  let nStat = 0;
+  for (let k = 0; k < n; k++) if (runs[k] < plan.statRuns) nStat++;
+  const ranks = new Float32Array(nStat * M);
   const scores = plan.keepScores ? new Float64Array(n * M) : null;
   const sc = new Float64Array(M);
   const rk = new Float64Array(M);
@@ -246,9 +261,10 @@ export function runChunk(runner: Runner, plan: AnalysisPlan, nominal: Nominal, f
   const target = plan.target;
   const tUnit = target.kind === 'meanAbsRankShift' ? -1 : runner.unitCodes.indexOf(target.unit);
   const nom = nominal.ranks;
-  for (let r = from; r < to; r++) {
+  let s0 = 0;
+  for (let k = 0; k < n; k++) {
+    const r = runs[k];
     const reason = runner.run(plan.sample, sc, rk, r * d);
-    const k = r - from;
     if (reason !== null) {
       failures.push({ run: r, reason });
       y[k] = NaN;
@@ -266,18 +282,18 @@ export function runChunk(runner: Runner, plan: AnalysisPlan, nominal: Nominal, f
     } else {
       y[k] = target.kind === 'rank' ? rk[tUnit] : sc[tUnit];
     }
-    if (r < statTo) for (let i = 0; i < M; i++) ranks[k * M + i] = rk[i];
+    if (r < plan.statRuns) { for (let i = 0; i < M; i++) ranks[s0 * M + i] = rk[i]; s0++; }
     if (scores) scores.set(sc, k * M);
     if (onProgress && (k + 1) % 256 === 0) onProgress(k + 1);
   }
   if (onProgress) onProgress(n);
-  return { from, to, y, ranks, scores, failures };
+  return { runs, y, ranks, scores, failures };
 }
 
 /**
- * Put chunks (in any order, covering every run once) together and compute rank statistics and,
+ * Put chunks (in any order, covering every run exactly once) together and compute rank statistics and,
  * for a sensitivity analysis, the Sobol' indices.
- * @example assembleAnalysis(plan, resolved, nominal, [runChunk(runner, plan, nominal, 0, plan.nRuns)]).rankStats[0].median
+ * @example assembleAnalysis(plan, resolved, nominal, [runChunk(runner, plan, nominal)]).rankStats[0].median
  */
 export function assembleAnalysis(plan: AnalysisPlan, resolved: readonly ResolvedInput[], nominal: Nominal, chunks: readonly ChunkResult[]): AnalysisResult {
   const M = nominal.units.length;
@@ -286,17 +302,22 @@ export function assembleAnalysis(plan: AnalysisPlan, resolved: readonly Resolved
   const ranks = new Float32Array(statRuns * M);
   const scores = plan.keepScores ? new Float64Array(nRuns * M) : null;
   const failures: RunFailure[] = [];
-  const sorted = [...chunks].sort((a, b) => a.from - b.from);
-  let expect = 0;
-  for (const c of sorted) {
-    if (c.from !== expect) throw new CityIndexError({ code: 'E_UA_CHUNKS', message: `runs ${expect}–${c.from - 1} are missing or overlap` });
-    y.set(c.y, c.from);
-    if (c.from < statRuns) ranks.set(c.ranks, c.from * M);
-    if (scores && c.scores) scores.set(c.scores, c.from * M);
+  const seen = new Uint8Array(nRuns);
+  for (const c of chunks) {
+    let s0 = 0;
+    for (let k = 0; k < c.runs.length; k++) {
+      const r = c.runs[k];
+      if (r < 0 || r >= nRuns || seen[r]) throw new CityIndexError({ code: 'E_UA_CHUNKS', message: `run ${r} is out of range or in two chunks` });
+      seen[r] = 1;
+      y[r] = c.y[k];
+      if (r < statRuns) { ranks.set(c.ranks.subarray(s0 * M, (s0 + 1) * M), r * M); s0++; }
+      if (scores && c.scores) scores.set(c.scores.subarray(k * M, (k + 1) * M), r * M);
+    }
     failures.push(...c.failures);
-    expect = c.to;
   }
-  if (expect !== nRuns) throw new CityIndexError({ code: 'E_UA_CHUNKS', message: `runs ${expect}–${nRuns - 1} are missing` });
+  const missing = seen.indexOf(0);
+  if (missing >= 0) throw new CityIndexError({ code: 'E_UA_CHUNKS', message: `run ${missing} is in no chunk` });
+  failures.sort((a, b) => a.run - b.run);
   const params = new Float64Array(nRuns * d);
   for (let r = 0; r < nRuns; r++) for (let t = 0; t < d; t++) params[r * d + t] = decodeInput(resolved[t], plan.sample[r * d + t]);
   const rankStats = rankStatistics(ranks, statRuns, nominal);
@@ -361,7 +382,7 @@ export function runAnalysis(input: BuildInput, spec: BuildSpec, options: Analysi
   const nominal = nominalOf(extra.nominal ?? runBuild(input, spec));
   const runner = createRunner(input, spec, resolved, { ...extra.runner, seed: plan.seed });
   const onProgress = extra.onProgress;
-  const chunk = runChunk(runner, plan, nominal, 0, plan.nRuns, onProgress ? (k) => onProgress(k, plan.nRuns) : undefined);
+  const chunk = runChunk(runner, plan, nominal, undefined, onProgress ? (k) => onProgress(k, plan.nRuns) : undefined);
   return assembleAnalysis(plan, resolved, nominal, [chunk]);
 }
 

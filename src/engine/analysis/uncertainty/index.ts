@@ -10,5 +10,5 @@ export { saltelliSample, saltelliFromBase, sobolIndices } from './estimators.ts'
 export type { SobolIndex, SobolIndices } from './estimators.ts';
 export { createRunner, runSpec, excludeIndicators, failureReason } from './runner.ts';
 export type { Runner, RunnerOptions } from './runner.ts';
-export { AnalysisOptionsSchema, planAnalysis, nominalOf, runChunk, assembleAnalysis, rankStatistics, runAnalysis, runParameters } from './analyse.ts';
+export { AnalysisOptionsSchema, planAnalysis, nominalOf, runOrder, runChunk, assembleAnalysis, rankStatistics, runAnalysis, runParameters } from './analyse.ts';
 export type { AnalysisOptions, AnalysisPlan, AnalysisResult, ChunkResult, Nominal, RunFailure, SensitivityResult, SensitivityTarget, UnitRankStats } from './analyse.ts';

@@ -46,6 +46,11 @@ export interface Runner {
    * `offset`: the row starts at `u[offset]` (so a whole sample can be passed without a copy).
    */
   run(u: ArrayLike<number>, scores: Float64Array, ranks: Float64Array, offset?: number): string | null;
+  /**
+   * Which cached states a row uses (a number; rows with the same key share them). Running rows grouped
+   * by key fills each cache entry once and lets threads split the cache work.
+   */
+  groupKey(u: ArrayLike<number>, offset?: number): number;
 }
 
 type State = { dataset: Dataset; framework: Framework; units: Unit[] };
@@ -860,7 +865,21 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
     return null;
   };
 
-  return { unitCodes, compiled: kernel, run };
+  let deepest = -1;
+  for (let k = preEnd - 1; k >= 0; k--) if (cacheable[k + 1]) { deepest = k; break; }
+  const groupKey = (u: ArrayLike<number>, offset = 0): number => {
+    for (let t = 0; t < d; t++) choice[t] = decodeInput(resolved[t], u[offset + t]);
+    let key = deepest >= 0 || cacheable[0] ? keyAt(deepest) : 0;
+    if (aggCacheable) {
+      let mult = 1;
+      let sub = 0;
+      for (const t of aggInputs) { sub += choice[t] * mult; mult *= resolved[t].levels; }
+      key = keyAt(preEnd - 1) * aggMult + sub;
+    }
+    return key;
+  };
+
+  return { unitCodes, compiled: kernel, run, groupKey };
 }
 
 /** Re-export for callers that need the input type. */
