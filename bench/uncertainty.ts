@@ -24,6 +24,11 @@ export const COINR_UA_DESIGN: UncertainInput[] = [
 const COINR_ASEM = 0.134;
 const COINR_SCALE = 0.82;
 
+/**
+ * Time COINr's four-assumption analysis on ASEM (N = 1 000, 10 000; sensitivity N = 1 000) and on the
+ * synthetic 333 × 200 project (N = 10 000), in one thread and on 2 threads.
+ * @example printTable(await benchUncertainty())
+ */
 export async function benchUncertainty(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const threads = Math.min(2, availableParallelism());

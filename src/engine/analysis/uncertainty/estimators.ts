@@ -45,7 +45,10 @@ export function saltelliSample(N: number, d: number): Float64Array {
   return saltelliFromBase(base, N, d);
 }
 
-/** Saltelli rows from N × 2d base points (A = first d columns, B = last d). */
+/**
+ * Saltelli rows from N × 2d base points (A = first d columns, B = last d), row-major.
+ * @example saltelliFromBase(Float64Array.from([0.1, 0.9]), 1, 1) // => Float64Array [0.1, 0.9, 0.9]
+ */
 export function saltelliFromBase(base: Float64Array, N: number, d: number): Float64Array {
   const out = new Float64Array(N * (d + 2) * d);
   for (let r = 0; r < N; r++) {

@@ -83,7 +83,11 @@ function runStep(step: StepSpec, input: StepInput): StepOutput {
   }
 }
 
-/** Why a run failed: the error's issues, one line each. */
+/**
+ * Why a run failed: the messages of a `CityIndexError`'s issues (at most 5), prefixed by `where`;
+ * any other error is re-thrown (a bug, not a failed run).
+ * @example failureReason(new CityIndexError({ code: 'E', message: 'no' }), 'step "a"') // => 'step "a": no'
+ */
 export function failureReason(e: unknown, where?: string): string {
   if (e instanceof CityIndexError) {
     const msg = e.issues.slice(0, 5).map((i) => i.message).join('; ') + (e.issues.length > 5 ? ` (+${e.issues.length - 5} more)` : '');
@@ -92,7 +96,10 @@ export function failureReason(e: unknown, where?: string): string {
   throw e;
 }
 
-/** The framework with the given indicators marked `not_collected` (left out of the build). */
+/**
+ * The framework with the given indicators marked `not_collected` (left out of the build).
+ * @example excludeIndicators(fw, ['Goods']).nodes.find((n) => n.code === 'Goods').status // => 'not_collected'
+ */
 export function excludeIndicators(fw: Framework, codes: readonly string[]): Framework {
   if (codes.length === 0) return fw;
   const drop = new Set(codes);

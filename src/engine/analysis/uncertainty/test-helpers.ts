@@ -4,6 +4,7 @@ import type { UncertainInput } from './inputs.ts';
 /**
  * COINr's sensitivity vignette design: winsorisation winmax 1–5; min–max [1, 100] vs z-score (mean 10,
  * sd 1); weight noise ±25 % at levels 2 and 3; arithmetic vs geometric aggregation.
+ * @example coinrDesign().map((i) => i.name) // => ['winmax', 'normalisation', 'weights', 'aggregation']
  */
 export function coinrDesign(): UncertainInput[] {
   return [
