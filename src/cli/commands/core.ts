@@ -10,6 +10,8 @@ import { createWorkbook, type ExtraSheet } from '../../io/workbook.ts';
 import { analysisSheets } from '../../io/analysis-tables.ts';
 import { toJson } from '../../io/json.ts';
 import { writeOutputsAtomically, type OutputFiles } from '../../io/output.ts';
+import { prepareReportContext, reportFiles } from '../../report/index.ts';
+import { CITYINDEX_VERSION } from '../../io/results.ts';
 
 const log = (s: string) => process.stderr.write(s + '\n');
 
@@ -92,6 +94,11 @@ export function registerCoreCommands(program: Command): void {
       const t0 = performance.now();
       const { project, build: b, analyses } = await runProject(dir, { analyses: opts.analyses });
       const files = commonFiles(project, b, analyses, formats.has('xlsx'));
+      if (formats.has('html') || formats.has('pdf')) {
+        log(`rendering the report${formats.has('pdf') ? ' (PDF with headless Chromium)' : ''}`);
+        const base = await prepareReportContext(project, b, { analyses, version: CITYINDEX_VERSION });
+        for (const [name, content] of await reportFiles(base, { html: true, pdf: formats.has('pdf') })) files.set(name, content);
+      }
       log(`writing ${[...files.keys()].join(', ')} to ${opts.out}`);
       await writeOutputsAtomically(opts.out, files);
       log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
