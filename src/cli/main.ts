@@ -8,6 +8,7 @@ import { CityIndexError, formatIssues } from '../engine/core/errors.ts';
 import { registerCoreCommands } from './commands/core.ts';
 import { registerSeriesCommands } from './commands/series.ts';
 import { registerSurveyCommands } from './commands/survey.ts';
+import { registerCaseCommands } from './commands/cases.ts';
 
 export function createProgram(): Command {
   const program = new Command();
@@ -19,6 +20,7 @@ export function createProgram(): Command {
   registerCoreCommands(program);
   registerSeriesCommands(program);
   registerSurveyCommands(program);
+  registerCaseCommands(program);
   return program;
 }
 

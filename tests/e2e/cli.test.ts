@@ -107,3 +107,17 @@ describe('cityindex analyse', () => {
     expect(await quiet(['analyse', 'examples/cdgi-2020', '--out', out, '--only', 'astrology'])).toBe(1);
   });
 });
+
+describe('cityindex cases', () => {
+  it('finds 杭州城市大脑 for 交通 and for traffic', async () => {
+    for (const q of ['交通', 'traffic']) {
+      const chunks: string[] = [];
+      const write = process.stdout.write;
+      process.stdout.write = ((s: string) => { chunks.push(String(s)); return true; }) as typeof process.stdout.write;
+      try { expect(await quiet(['cases', 'examples/cdgi-2020', '--search', q, '--json'])).toBe(0); } finally { process.stdout.write = write; }
+      const hits = JSON.parse(chunks.join(''));
+      expect(hits[0].id).toBe('hangzhou-city-brain');
+      expect(hits[0].city).toBe('330100');
+    }
+  });
+});
