@@ -50,14 +50,14 @@ export async function benchUncertainty(): Promise<BenchRow[]> {
       const r = runAnalysis(c.p.input, c.p.spec, c.options, { nominal: c.b });
       nRuns = r.nRuns;
       failed = r.failures.length;
-    }, c.repeats, 1);
+    }, c.repeats, 2);
     const per1 = t1 / nRuns;
     rows.push({
       name: `uncertainty ${c.label}, per replication, 1 thread`, seconds: per1, reference: c.ref, referenceLabel: 'COINr',
       target: '≥ 1000× faster than COINr', pass: c.ref / per1 >= 1000, notes: `whole analysis ${t1.toFixed(3)} s; ${failed} failed runs`,
     });
     const workers = nRuns * c.p.input.units.length >= 2_000_000;
-    const t2 = await timeMedian(() => runAnalysisParallel(c.p.input, c.p.spec, c.options, { nominal: c.b, threads }), c.repeats, 1);
+    const t2 = await timeMedian(() => runAnalysisParallel(c.p.input, c.p.spec, c.options, { nominal: c.b, threads }), c.repeats, 2);
     const per2 = t2 / nRuns;
     const isScale = c.label.startsWith('scale');
     rows.push({

@@ -1,9 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProject, type LoadedProject } from '../io/project.ts';
 import { build, type Build } from '../engine/build/build.ts';
 import { runAnalysis, type AnalysisResult } from '../engine/analysis/uncertainty/analyse.ts';
 import { coinrDesign } from '../engine/analysis/uncertainty/test-helpers.ts';
-import { analyseProject, runAnalysisParallel } from './uncertainty-workers.ts';
+import { analyseProject, runAnalysisParallel, stopUncertaintyWorkers } from './uncertainty-workers.ts';
 
 let asem: LoadedProject;
 let nominal: Build;
@@ -11,6 +11,7 @@ beforeAll(async () => {
   asem = await loadProject('examples/asem');
   nominal = build(asem.input, asem.spec);
 });
+afterAll(stopUncertaintyWorkers);
 
 const bytes = (a: ArrayBufferView | null): Buffer => (a ? Buffer.from(a.buffer, a.byteOffset, a.byteLength) : Buffer.alloc(0));
 function expectIdentical(a: AnalysisResult, b: AnalysisResult): void {
@@ -43,5 +44,8 @@ describe('worker threads give the same bytes as one thread', () => {
     const two = await analyseProject(asem, nominal, options, { threads: 2, minWorkForWorkers: 0 });
     expectIdentical(one, two);
     expect(two.sensitivity!.indices).toHaveLength(4);
+    // the pooled workers are reused for the next analysis
+    const again = await analyseProject(asem, nominal, options, { threads: 2, minWorkForWorkers: 0 });
+    expectIdentical(one, again);
   }, 60_000);
 });

@@ -1,8 +1,9 @@
 /**
  * Node: spread the runs of an uncertainty/sensitivity analysis over `worker_threads`.
- * The sample is drawn once in the main thread; runs are split into contiguous chunks, each worker
- * compiles its own replication kernel and runs its chunk, and the chunks are put together in run order,
- * so the result is bit-identical to `runAnalysis` in one thread whatever the number of threads.
+ * The sample is drawn once in the main thread; runs are ordered by cache key and handed out in blocks
+ * (each thread starting on its own region of keys), each worker compiles its own replication kernel,
+ * and the results are put back in run order. Every run depends only on its sampled row, so the result
+ * is bit-identical to `runAnalysis` in one thread whatever the number of threads or the schedule.
  * Workers load this same TypeScript file through tsx's loader API.
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -14,7 +15,7 @@ import type { LoadedProject } from '../io/project.ts';
 import { build as runBuild, type Build, type BuildInput } from '../engine/build/build.ts';
 import type { BuildSpec } from '../engine/build/spec.ts';
 import { resolveInputs } from '../engine/analysis/uncertainty/inputs.ts';
-import { createRunner } from '../engine/analysis/uncertainty/runner.ts';
+import { createRunner, type Runner } from '../engine/analysis/uncertainty/runner.ts';
 import {
   assembleAnalysis, nominalOf, planAnalysis, runChunk, runOrder,
   type AnalysisOptions, type AnalysisPlan, type AnalysisResult, type ChunkResult, type Nominal,
@@ -36,16 +37,16 @@ export interface ParallelOptions {
 }
 
 interface WorkerJob {
-  kind: 'cityindex-uncertainty';
   input: BuildInput;
   spec: BuildSpec;
   plan: AnalysisPlan;
   nominal: Nominal;
-  /** The runs this worker does. */
-  runs: Int32Array;
 }
 
-type WorkerMessage = { type: 'progress'; done: number } | { type: 'done'; chunk: ChunkResult } | { type: 'error'; message: string };
+/** Worker → main: compiled and ready for a block, a finished block, or an error. */
+type WorkerMessage = { type: 'ready' } | { type: 'block'; chunk: ChunkResult } | { type: 'error'; message: string };
+/** Main → worker: a new analysis, runs to do, or the end of the analysis. */
+type MainMessage = { type: 'job'; job: WorkerJob } | { type: 'runs'; runs: Int32Array } | { type: 'end' };
 
 function tsxApiUrl(): string {
   // require.resolve gives the CommonJS build (index.cjs); workers need the ESM one beside it
@@ -78,19 +79,87 @@ function workerBundle(): Promise<string | null> {
   return bundled;
 }
 
-async function startWorker(job: WorkerJob, onProgress: (done: number) => void): Promise<ChunkResult> {
+/**
+ * Blocks of the run order, one region of consecutive blocks per thread. A thread takes the blocks of
+ * its region from the front; when its region is empty it takes the last block of the largest region
+ * left. Threads thus fill the caches of their own keys and meet where the work balances.
+ */
+class BlockScheduler {
+  private readonly lo: number[];
+  private readonly hi: number[];
+  constructor(private readonly order: Int32Array, private readonly size: number, threads: number) {
+    const nBlocks = Math.ceil(order.length / size);
+    this.lo = Array.from({ length: threads }, (_, t) => Math.floor((t * nBlocks) / threads));
+    this.hi = Array.from({ length: threads }, (_, t) => Math.floor(((t + 1) * nBlocks) / threads));
+  }
+  next(t: number): Int32Array | null {
+    let b: number;
+    if (this.lo[t] < this.hi[t]) b = this.lo[t]++;
+    else {
+      let best = -1;
+      for (let k = 0; k < this.lo.length; k++) if (this.hi[k] - this.lo[k] > (best < 0 ? 0 : this.hi[best] - this.lo[best])) best = k;
+      if (best < 0) return null;
+      b = --this.hi[best];
+    }
+    return this.order.subarray(b * this.size, Math.min((b + 1) * this.size, this.order.length));
+  }
+}
+
+/** Idle workers kept between analyses (their compiled code stays warm); unref'd while idle. */
+const idle: Worker[] = [];
+
+async function checkoutWorker(): Promise<Worker> {
+  const w = idle.pop();
+  if (w) { w.ref(); return w; }
   const bundle = await workerBundle();
-  const worker = bundle
-    ? new Worker(new URL(bundle), { workerData: job })
-    : new Worker(`import(${JSON.stringify(tsxApiUrl())}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(import.meta.url)}); });`, { eval: true, workerData: job });
-  return new Promise<ChunkResult>((resolve, reject) => {
+  const marker = { kind: 'cityindex-uncertainty-worker' };
+  return bundle
+    ? new Worker(new URL(bundle), { workerData: marker })
+    : new Worker(`import(${JSON.stringify(tsxApiUrl())}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(import.meta.url)}); });`, { eval: true, workerData: marker });
+}
+
+function checkinWorker(w: Worker): void {
+  w.removeAllListeners('message');
+  w.removeAllListeners('error');
+  w.removeAllListeners('exit');
+  w.on('error', () => { const k = idle.indexOf(w); if (k >= 0) idle.splice(k, 1); });
+  w.on('exit', () => { const k = idle.indexOf(w); if (k >= 0) idle.splice(k, 1); });
+  w.unref();
+  idle.push(w);
+}
+
+/**
+ * Stop the idle worker threads kept between analyses (they are unref'd and never keep a process alive;
+ * this is for tidy shutdowns and tests).
+ * @example await stopUncertaintyWorkers()
+ */
+export async function stopUncertaintyWorkers(): Promise<void> {
+  const all = idle.splice(0);
+  await Promise.all(all.map((w) => w.terminate()));
+}
+
+/** Run one analysis on a worker: it takes blocks from the scheduler until none is left. */
+async function runOnWorker(job: WorkerJob, t: number, scheduler: BlockScheduler, onBlock: (t: number, runs: number) => void): Promise<ChunkResult[]> {
+  const worker = await checkoutWorker();
+  const chunks: ChunkResult[] = [];
+  const send = (): boolean => {
+    const runs = scheduler.next(t);
+    worker.postMessage((runs ? { type: 'runs', runs: runs.slice() } : { type: 'end' }) satisfies MainMessage);
+    return runs !== null;
+  };
+  return new Promise<ChunkResult[]>((resolve, reject) => {
+    const fail = (e: Error): void => { void worker.terminate(); reject(e); };
     worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'progress') onProgress(m.done);
-      else if (m.type === 'done') { resolve(m.chunk); void worker.terminate(); }
-      else { reject(new Error(m.message)); void worker.terminate(); }
+      if (m.type === 'ready') { if (!send()) { checkinWorker(worker); resolve(chunks); } }
+      else if (m.type === 'block') {
+        chunks.push(m.chunk);
+        onBlock(t, m.chunk.runs.length);
+        if (!send()) { checkinWorker(worker); resolve(chunks); }
+      } else fail(new Error(m.message));
     });
-    worker.on('error', reject);
-    worker.on('exit', (c) => { if (c !== 0) reject(new Error(`uncertainty worker stopped with exit code ${c}`)); });
+    worker.on('error', fail);
+    worker.on('exit', (c) => reject(new Error(`uncertainty worker stopped with exit code ${c}`)));
+    worker.postMessage({ type: 'job', job } satisfies MainMessage);
   });
 }
 
@@ -110,23 +179,28 @@ export async function runAnalysisParallel(input: BuildInput, spec: BuildSpec, op
     const chunk = runChunk(runner, plan, nominal, order, report ? (k) => report(k, total) : undefined);
     return assembleAnalysis(plan, resolved, nominal, [chunk]);
   }
-  // contiguous slices of the key order (each thread fills only the caches of its own keys);
-  // this thread runs the first slice while threads − 1 workers run the others
-  const done = new Array<number>(threads).fill(0);
-  const progress = (t: number) => (k: number): void => {
-    done[t] = k;
-    if (report) report(done.reduce((a, b) => a + b, 0), total);
+  // blocks of the key order: each thread starts on its own region (its own cache keys) and then
+  // helps the others; this thread works too, yielding between blocks to serve the workers
+  let done = 0;
+  const onBlock = (_t: number, runs: number): void => {
+    done += runs;
+    if (report) report(done, total);
   };
-  const slice = (t: number): Int32Array => order.slice(Math.floor((t * total) / threads), Math.floor(((t + 1) * total) / threads));
+  const size = Math.max(64, Math.ceil(total / (threads * 16)));
+  const scheduler = new BlockScheduler(order, size, threads);
   await workerBundle();
-  const jobs: Array<Promise<ChunkResult>> = [];
-  for (let t = 1; t < threads; t++) {
-    jobs.push(startWorker({ kind: 'cityindex-uncertainty', input, spec, plan, nominal, runs: slice(t) }, progress(t)));
-  }
+  const job: WorkerJob = { input, spec, plan, nominal };
+  const jobs: Array<Promise<ChunkResult[]>> = [];
+  for (let t = 1; t < threads; t++) jobs.push(runOnWorker(job, t, scheduler, onBlock));
   // keep a failing worker from becoming an unhandled rejection while this thread is busy
   jobs.forEach((j) => j.catch(() => undefined));
-  const first = runChunk(runner, plan, nominal, slice(0), progress(0));
-  const chunks = [first, ...(await Promise.all(jobs))];
+  const chunks: ChunkResult[] = [];
+  for (let runs = scheduler.next(0); runs; runs = scheduler.next(0)) {
+    chunks.push(runChunk(runner, plan, nominal, runs));
+    onBlock(0, runs.length);
+    await new Promise<void>((r) => setImmediate(r));
+  }
+  for (const c of await Promise.all(jobs)) chunks.push(...c);
   return assembleAnalysis(plan, resolved, nominal, chunks);
 }
 
@@ -159,16 +233,27 @@ export function progressBar(label = 'runs', stream: NodeJS.WritableStream = proc
 }
 
 // ------------------------------------------------------------------ worker side
-if (!isMainThread && (workerData as WorkerJob | undefined)?.kind === 'cityindex-uncertainty') {
-  const job = workerData as WorkerJob;
+if (!isMainThread && (workerData as { kind?: string } | undefined)?.kind === 'cityindex-uncertainty-worker') {
   const port = parentPort!;
-  try {
-    const resolved = resolveInputs(job.plan.inputs, job.spec, job.input.framework);
-    const runner = createRunner(job.input, job.spec, resolved, { seed: job.plan.seed });
-    const chunk = runChunk(runner, job.plan, job.nominal, job.runs, (done) => port.postMessage({ type: 'progress', done } satisfies WorkerMessage));
-    const transfer = [chunk.runs.buffer, chunk.y.buffer, chunk.ranks.buffer, ...(chunk.scores ? [chunk.scores.buffer] : [])] as ArrayBuffer[];
-    port.postMessage({ type: 'done', chunk } satisfies WorkerMessage, transfer);
-  } catch (e) {
-    port.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage);
-  }
+  let current: { job: WorkerJob; runner: Runner } | null = null;
+  const fail = (e: unknown): void => port.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage);
+  port.on('message', (m: MainMessage) => {
+    try {
+      if (m.type === 'job') {
+        const { job } = m;
+        const resolved = resolveInputs(job.plan.inputs, job.spec, job.input.framework);
+        current = { job, runner: createRunner(job.input, job.spec, resolved, { seed: job.plan.seed }) };
+        port.postMessage({ type: 'ready' } satisfies WorkerMessage);
+      } else if (m.type === 'runs') {
+        if (!current) throw new Error('uncertainty worker: runs before a job');
+        const chunk = runChunk(current.runner, current.job.plan, current.job.nominal, m.runs);
+        const transfer = [chunk.runs.buffer, chunk.y.buffer, chunk.ranks.buffer, ...(chunk.scores ? [chunk.scores.buffer] : [])] as ArrayBuffer[];
+        port.postMessage({ type: 'block', chunk } satisfies WorkerMessage, transfer);
+      } else {
+        current = null;
+      }
+    } catch (e) {
+      fail(e);
+    }
+  });
 }
