@@ -3,6 +3,8 @@
  * spatial, tiers, audit, rank intervals from the uncertainty analysis) and cases, and the language.
  * Helpers here turn codes into display names so every part of the report names things the same way.
  */
+import type { Series } from '../engine/series/series.ts';
+import type { AuditResult as TableAuditResult } from '../engine/series/audit.ts';
 import type { LoadedProject } from '../io/project.ts';
 import type { Build } from '../engine/build/build.ts';
 import type { AnalysesResult } from '../engine/analysis/run.ts';
@@ -22,8 +24,23 @@ export interface RankInterval {
   q95: number;
 }
 
+/** Time-series indices shown beside the evaluation (project `series:` block). */
+export interface ReportSeries {
+  series: Series[];
+  /** The aggregate (e.g. national) index when one was computed. */
+  aggregate?: Series;
+  /** Audit of a published table, when configured. */
+  audit?: TableAuditResult;
+  /** Label shown with every output (e.g. the source, or "模拟数据"). */
+  note?: string;
+  /** File the series came from. */
+  file: string;
+}
+
 export interface ReportContext {
   project: LoadedProject;
+  /** Time series tracked beside the evaluation; surveys used as data come from `project.surveys`. */
+  series?: ReportSeries;
   build: Build;
   analyses?: AnalysesResult;
   /** Rank intervals (Monte Carlo over the method choices); shown in the ranking table when given. */

@@ -22,7 +22,9 @@ import type { WeightDiagnostics } from '../engine/steps/weight.ts';
 import { formatIssue } from '../engine/core/errors.ts';
 import { fmt, groupLabel, groupingName, isChineseAdcodes, pct, pickText, reportIndex, type ReportContext, type ReportIndex, type ReportLang } from './context.ts';
 import { computeFindings, type Finding } from './findings.ts';
-import { mapAdcodes, mapSourceNote, renderCharts, type ReportCharts } from './charts.ts';
+import { mapAdcodes, mapSourceNote, renderCharts, renderSvg, type ReportCharts } from './charts.ts';
+import { seriesChartOption } from './series-chart.ts';
+import { getValue } from '../engine/core/dataset.ts';
 import { bodyForLanguage, escapeHtml as esc, markdownToHtml } from './markdown.ts';
 
 const T = {
@@ -318,6 +320,46 @@ function reproSection(ctx: ReportContext, L: Labels): string {
  * Render the whole report as one self-contained HTML document in `ctx.lang`.
  * @example renderReportHtml(ctx).includes('<svg') // => true
  */
+/** Surveys whose city estimates entered the build: value and 95 % interval per city, labelled simulated when so. */
+function surveySection(ctx: ReportContext, ix: ReportIndex, lang: ReportLang): string {
+  const surveys = ctx.project.surveys;
+  if (!surveys.length) return '';
+  const zh = lang === 'zh';
+  const parts = [`<section class="major" id="surveys"><h2>${zh ? '问卷调查' : 'Surveys'}</h2>`];
+  for (const s of surveys) {
+    parts.push(`<h3>${esc(s.title)}</h3>`);
+    if (s.simulated) parts.push(`<p class="notes"><strong>${zh ? '模拟数据：以下数值由生成的问卷答复计算，不是真实调查结果。' : 'Simulated responses (模拟数据): these values come from generated answers, not a real survey.'}</strong></p>`);
+    for (const code of s.indicators) {
+      const rows = s.lower.unitCodes.filter((u) => !Number.isNaN(getValue(ctx.project.input.raw, u, code))).map((u) => {
+        const v = getValue(ctx.project.input.raw, u, code);
+        return [esc(ix.unitName(u)), fmt(v, 1), `${fmt(getValue(s.lower, u, code), 1)} – ${fmt(getValue(s.upper, u, code), 1)}`, fmt(getValue(s.n, u, code), 0)];
+      }).sort((a, b) => Number(b[1]) - Number(a[1]));
+      parts.push(`<p>${esc(ix.nodeName(code))} (${esc(code)}): ${zh ? `${rows.length} 个城市有估计值，95% 置信区间考虑了加权的设计效应。` : `${rows.length} cities with an estimate; 95 % intervals include the design effect of the weights.`}</p>`);
+      parts.push(table([zh ? '城市' : 'City', zh ? '估计值' : 'Estimate', zh ? '95% 区间' : '95 % interval', 'n'], rows, [1, 3]));
+    }
+  }
+  parts.push('</section>');
+  return parts.join('\n');
+}
+
+/** Time-series indices tracked beside the evaluation: a line chart with change bars, and the audit of a published table. */
+function seriesSection(ctx: ReportContext, lang: ReportLang): string {
+  const rs = ctx.series;
+  if (!rs) return '';
+  const zh = lang === 'zh';
+  const shown = rs.aggregate ?? rs.series[0];
+  if (!shown) return '';
+  const svg = renderSvg(seriesChartOption(shown, { language: lang, ...(rs.note ? { note: rs.note } : {}) }) as never, 880, 380);
+  const parts = [`<section class="major" id="series"><h2>${zh ? '时间序列指数' : 'Time-series index'}</h2>`, `<figure>${svg}<figcaption>${esc(rs.note ?? rs.file)}</figcaption></figure>`];
+  if (rs.audit) {
+    const verdict: Record<string, { zh: string; en: string }> = { consistent: { zh: '一致', en: 'consistent' }, swapped: { zh: '环比/同比互换', en: 'MoM/YoY swapped' }, inconsistent: { zh: '不一致', en: 'inconsistent' }, 'not-checkable': { zh: '无法核对', en: 'not checkable' } };
+    const rows = rs.audit.rows.map((r) => [esc(r.period), esc(verdict[r.verdict]?.[lang] ?? r.verdict), esc(r.reason)]);
+    parts.push(`<h3>${zh ? '发布表格核对' : 'Audit of the published table'}</h3><p class="sub">${esc(rs.audit.tolerance)}</p>`, table([zh ? '期' : 'Period', zh ? '结论' : 'Verdict', zh ? '理由' : 'Reason'], rows));
+  }
+  parts.push('</section>');
+  return parts.join('\n');
+}
+
 export function renderReportHtml(ctx: ReportContext, options: RenderHtmlOptions = {}): string {
   const lang = ctx.lang;
   const L = T[lang];
@@ -342,7 +384,7 @@ ${notes.length ? `<div class="notes"><strong>${L.notes}</strong><ul>${notes.map(
     ? `<section class="major" id="map"><h2>${L.map}</h2><figure id="choropleth">${charts.map}<figcaption>${esc(L.mapCaption(ix.nodeName(ix.indexCode)))}</figcaption><div class="map-note">${esc(mapSourceNote(lang))}</div></figure></section>`
     : charts.rankingBars ? `<section class="major" id="map"><h2>${L.rankingBars}</h2><p class="sub">${L.noMap}</p><figure>${charts.rankingBars}</figure></section>` : '';
   const radarHtml = charts.radar ? `<section id="radar"><h2>${L.radar}</h2><figure>${charts.radar}</figure></section>` : '';
-  const body = [header, findingsHtml, rankingSection(ctx, ix, L), mapHtml, radarHtml, regionalSection(ctx, charts, L, lang), spatialSection(ctx, ix, charts, L, lang), tiersSection(ctx, ix, L, lang), auditSection(ctx, ix, L, lang), casesSection(ctx, ix, L, lang), methodSection(ctx, ix, L, lang), sourcesSection(ctx, ix, L, lang), reproSection(ctx, L)].filter(Boolean).join('\n');
+  const body = [header, findingsHtml, rankingSection(ctx, ix, L), mapHtml, radarHtml, regionalSection(ctx, charts, L, lang), spatialSection(ctx, ix, charts, L, lang), tiersSection(ctx, ix, L, lang), auditSection(ctx, ix, L, lang), surveySection(ctx, ix, lang), casesSection(ctx, ix, L, lang), seriesSection(ctx, lang), methodSection(ctx, ix, L, lang), sourcesSection(ctx, ix, L, lang), reproSection(ctx, L)].filter(Boolean).join('\n');
   const footer = `<footer>cityindex ${esc(version(ctx))}${useMap ? ` · ${esc(mapSourceNote(lang))}` : ''}</footer>`;
   return `<!DOCTYPE html>
 <html lang="${L.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -9,7 +9,7 @@ import type { LoadedProject } from '../io/project.ts';
 import { loadCases } from '../io/cases.ts';
 import type { Build } from '../engine/build/build.ts';
 import { runAnalyses, parseAnalysesConfig, type AnalysesResult } from '../engine/analysis/run.ts';
-import type { ReportContext, ReportLang, RankInterval } from './context.ts';
+import type { ReportContext, ReportLang, RankInterval, ReportSeries } from './context.ts';
 import { renderReportHtml, reportFileName } from './html.ts';
 import { renderPdf } from './pdf.ts';
 
@@ -23,6 +23,8 @@ export interface PrepareReportOptions {
   /** Analyses already run (default: run the project's `analyses:` block, if any). */
   analyses?: AnalysesResult;
   rankIntervals?: RankInterval[];
+  /** Time series tracked beside the evaluation (computed by the caller from the project's `series:` block). */
+  series?: ReportSeries;
   /** Load the project's `cases:` folder (default true). */
   loadCases?: boolean;
   generatedAt?: string;
@@ -37,7 +39,7 @@ export interface PrepareReportOptions {
 export async function prepareReportContext(project: LoadedProject, build: Build, options: PrepareReportOptions = {}): Promise<Omit<ReportContext, 'lang'>> {
   const analyses = options.analyses ?? (project.project.analyses ? runAnalyses(build, parseAnalysesConfig(project.project.analyses)) : undefined);
   const cases = options.loadCases === false || !project.project.cases ? undefined : await loadCases(resolve(project.dir, project.project.cases));
-  return { project, build, analyses, cases, rankIntervals: options.rankIntervals, generatedAt: options.generatedAt, version: options.version };
+  return { project, build, analyses, cases, rankIntervals: options.rankIntervals, series: options.series, generatedAt: options.generatedAt, version: options.version };
 }
 
 /**

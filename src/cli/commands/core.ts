@@ -12,6 +12,9 @@ import { toJson } from '../../io/json.ts';
 import { writeOutputsAtomically, type OutputFiles } from '../../io/output.ts';
 import { prepareReportContext, reportFiles } from '../../report/index.ts';
 import { CITYINDEX_VERSION } from '../../io/results.ts';
+import { loadSeriesProject, seriesSheetRows, auditSheetRows } from '../../io/series.ts';
+import { computeSeriesOutputs } from './series.ts';
+import type { ReportSeries } from '../../report/context.ts';
 
 const log = (s: string) => process.stderr.write(s + '\n');
 
@@ -44,7 +47,7 @@ export function selectAnalyses(settings: AnalysesConfig, only: string | undefine
 }
 
 /** Load, build and (when declared) analyse a project; progress on stderr. */
-export async function runProject(dir: string, options: { only?: string; analyses?: boolean } = {}): Promise<{ project: LoadedProject; build: Build; analyses?: AnalysesResult }> {
+export async function runProject(dir: string, options: { only?: string; analyses?: boolean } = {}): Promise<{ project: LoadedProject; build: Build; analyses?: AnalysesResult; series?: ReportSeries }> {
   log(`loading ${dir}`);
   const project = await loadProject(dir);
   for (const w of project.warnings) log(`warning: ${formatIssues([w])}`);
@@ -58,15 +61,27 @@ export async function runProject(dir: string, options: { only?: string; analyses
     analyses = runAnalyses(b, settings, { period: project.project.period !== undefined ? String(project.project.period) : undefined });
     for (const e of analyses.errors) log(`warning: analysis "${e.analysis}" could not run:\n${formatIssues(e.issues)}`);
   }
-  return { project, build: b, analyses };
+  let series: ReportSeries | undefined;
+  if (project.project.series) {
+    log('computing the time series (series:)');
+    const sp = await loadSeriesProject(project.dir);
+    const out = computeSeriesOutputs(sp);
+    series = { series: out.series, aggregate: out.aggregate?.series, audit: out.audit, note: sp.config.note, file: sp.config.file };
+  }
+  return { project, build: b, analyses, series };
 }
 
-function commonFiles(project: LoadedProject, b: Build, analyses: AnalysesResult | undefined, withWorkbook: boolean): OutputFiles {
+function commonFiles(project: LoadedProject, b: Build, analyses: AnalysesResult | undefined, withWorkbook: boolean, series?: ReportSeries): OutputFiles {
   const files: OutputFiles = new Map();
   files.set('results.csv', tableToCsv(resultsTable(b)));
   files.set('build.json', toJson(buildRecord(b, project)) + '\n');
   if (analyses) files.set('analysis.json', toJson(analyses) + '\n');
   const extra: ExtraSheet[] = analyses ? analysisSheets(b, analyses) : [];
+  if (series) {
+    const note = series.note ? { note: series.note } : {};
+    extra.push(seriesSheetRows(series.aggregate ? [...series.series, series.aggregate] : series.series, { name: 'Series', ...note }));
+    if (series.audit) extra.push(auditSheetRows(series.audit, { name: 'Series audit', ...note }));
+  }
   if (withWorkbook) files.set('results.xlsx', async () => new Uint8Array(await createWorkbook(b, project, extra).xlsx.writeBuffer()));
   return files;
 }
@@ -92,11 +107,11 @@ export function registerCoreCommands(program: Command): void {
     .action(async (dir: string, opts: { out: string; format?: string; analyses: boolean }) => {
       const formats = parseFormats(opts.format);
       const t0 = performance.now();
-      const { project, build: b, analyses } = await runProject(dir, { analyses: opts.analyses });
-      const files = commonFiles(project, b, analyses, formats.has('xlsx'));
+      const { project, build: b, analyses, series } = await runProject(dir, { analyses: opts.analyses });
+      const files = commonFiles(project, b, analyses, formats.has('xlsx'), series);
       if (formats.has('html') || formats.has('pdf')) {
         log(`rendering the report${formats.has('pdf') ? ' (PDF with headless Chromium)' : ''}`);
-        const base = await prepareReportContext(project, b, { analyses, version: CITYINDEX_VERSION });
+        const base = await prepareReportContext(project, b, { analyses, series, version: CITYINDEX_VERSION });
         for (const [name, content] of await reportFiles(base, { html: true, pdf: formats.has('pdf') })) files.set(name, content);
       }
       log(`writing ${[...files.keys()].join(', ')} to ${opts.out}`);
