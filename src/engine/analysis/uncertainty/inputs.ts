@@ -66,7 +66,7 @@ function label(v: unknown): string {
  * @example setAtPath({ id: 't', kind: 'treat', options: { winmax: 5 } }, ['options', 'winmax'], 2).options // => { winmax: 2 }
  */
 export function setAtPath<T>(step: T, path: ReadonlyArray<string | number>, value: unknown): T {
-  const root = structuredClone(step) as unknown as Record<string | number, unknown>;
+  const root = jsonClone(step) as unknown as Record<string | number, unknown>;
   let cur: Record<string | number, unknown> = root;
   for (let k = 0; k < path.length - 1; k++) {
     const key = path[k];
@@ -77,8 +77,13 @@ export function setAtPath<T>(step: T, path: ReadonlyArray<string | number>, valu
     }
     cur = next as Record<string | number, unknown>;
   }
-  cur[path[path.length - 1]] = structuredClone(value);
+  cur[path[path.length - 1]] = jsonClone(value);
   return root as unknown as T;
+}
+
+/** Deep copy of plain JSON data (specs are plain JSON). */
+function jsonClone<T>(v: T): T {
+  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
 
 /** The spec with one step replaced. */
