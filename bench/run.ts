@@ -7,11 +7,13 @@ import { printTable, type BenchRow } from './harness.ts';
 import { benchBuild } from './build.ts';
 import { benchSurvey } from './survey.ts';
 import { benchReport } from './report.ts';
+import { benchUncertainty } from './uncertainty.ts';
 
 type Bench = { name: string; run: () => Promise<BenchRow[]> };
 const benches: Bench[] = [
   { name: 'build', run: benchBuild },
   { name: 'report', run: benchReport },
+  { name: 'uncertainty', run: benchUncertainty },
   { name: 'survey', run: async () => (await benchSurvey()).map((r) => ({ name: r.name, seconds: r.seconds, target: r.target, pass: (r as { pass?: boolean }).pass })) },
 ];
 

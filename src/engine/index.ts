@@ -53,3 +53,6 @@ export * from './analysis/config.ts';
 export * from './analysis/run.ts';
 export * from './analysis/audit/index.ts';
 export * from './analysis/whatif/index.ts';
+export * from './analysis/change.ts';
+export * from './analysis/uncertainty/index.ts';
+export * as survey from './survey/index.ts';

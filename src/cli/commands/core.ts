@@ -15,12 +15,14 @@ import { CITYINDEX_VERSION } from '../../io/results.ts';
 import { loadSeriesProject, seriesSheetRows, auditSheetRows } from '../../io/series.ts';
 import { computeSeriesOutputs } from './series.ts';
 import type { ReportSeries } from '../../report/context.ts';
+import { analyseProject, progressBar, stopUncertaintyWorkers } from '../../analysis/uncertainty-workers.ts';
+import { CityIndexError as UserError } from '../../engine/core/errors.ts';
 
 const log = (s: string) => process.stderr.write(s + '\n');
 
 export const FORMATS = ['csv', 'json', 'xlsx', 'html', 'pdf'] as const;
 export type Format = (typeof FORMATS)[number];
-export const ANALYSES = ['audit', 'gaps', 'regional', 'spatial', 'tiers', 'change'] as const;
+export const ANALYSES = ['audit', 'gaps', 'regional', 'spatial', 'tiers', 'change', 'uncertainty'] as const;
 
 /** Parse `--format html,pdf,xlsx`; csv and json are always written. */
 export function parseFormats(s: string | undefined): Set<Format> {
@@ -58,7 +60,21 @@ export async function runProject(dir: string, options: { only?: string; analyses
   if (options.analyses !== false && project.project.analyses) {
     const settings = selectAnalyses(project.project.analyses, options.only);
     log(`analysing: ${Object.keys(settings).filter((k) => (ANALYSES as readonly string[]).includes(k)).join(', ') || '(none)'}`);
-    analyses = runAnalyses(b, settings, { period: project.project.period !== undefined ? String(project.project.period) : undefined });
+    analyses = runAnalyses(b, settings, { period: project.project.period !== undefined ? String(project.project.period) : undefined, skipUncertainty: true });
+    if (settings.uncertainty) {
+      const u = settings.uncertainty;
+      log(`uncertainty: ${u.mode ?? 'uncertainty'} analysis, N = ${u.N}, ${u.inputs.length} uncertain inputs`);
+      const bar = progressBar('runs');
+      try {
+        analyses.uncertainty = await analyseProject(project, b, { ...u, seed: u.seed ?? b.spec.seed ?? 1 }, { onProgress: (done, total) => bar.update(done, total) });
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        analyses.errors.push({ analysis: 'uncertainty', issues: e.issues });
+      } finally {
+        bar.stop();
+        await stopUncertaintyWorkers();
+      }
+    }
     for (const e of analyses.errors) log(`warning: analysis "${e.analysis}" could not run:\n${formatIssues(e.issues)}`);
   }
   let series: ReportSeries | undefined;
@@ -111,7 +127,8 @@ export function registerCoreCommands(program: Command): void {
       const files = commonFiles(project, b, analyses, formats.has('xlsx'), series);
       if (formats.has('html') || formats.has('pdf')) {
         log(`rendering the report${formats.has('pdf') ? ' (PDF with headless Chromium)' : ''}`);
-        const base = await prepareReportContext(project, b, { analyses, series, version: CITYINDEX_VERSION });
+        const rankIntervals = analyses?.uncertainty?.rankStats.map((r) => ({ unit: r.unit, nominal: r.nominal, median: r.median, q5: r.q5, q95: r.q95 }));
+        const base = await prepareReportContext(project, b, { analyses, series, rankIntervals, version: CITYINDEX_VERSION });
         for (const [name, content] of await reportFiles(base, { html: true, pdf: formats.has('pdf') })) files.set(name, content);
       }
       log(`writing ${[...files.keys()].join(', ')} to ${opts.out}`);

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ChangeConfigSchema } from './change.ts';
+import { AnalysisOptionsSchema } from './uncertainty/analyse.ts';
 
 const text = z.union([z.string(), z.object({ zh: z.string().optional(), en: z.string().optional() }).strict()]);
 const pos = z.number().int().min(1);
@@ -81,7 +82,8 @@ export const AnalysesConfigSchema = z.object({
   regional: RegionalConfigSchema.optional(),
   spatial: SpatialConfigSchema.optional(),
   tiers: TiersConfigSchema.optional(),
-  uncertainty: z.record(z.string(), z.unknown()).optional(),
+  /** Uncertainty (Monte Carlo rank intervals) or Sobol' sensitivity analysis over typed alternatives (docs/uncertainty.md). */
+  uncertainty: AnalysisOptionsSchema.optional(),
   /** Published reference figures to compare with (e.g. a report's top ten); shown beside the results. */
   reference: z.object({ topTen: z.array(z.string()).optional(), shareBelowMean: z.number().optional(), notes: text.optional() }).strict().optional(),
 }).strict();

@@ -20,6 +20,7 @@ import { getisOrd, type GetisOrdResult } from './spatial/getis-ord.ts';
 import { spilloverReport, type SpilloverReport } from './spatial/spillover.ts';
 import { auditBuild, type AuditResult } from './audit/index.ts';
 import { runChange, type ChangeResult } from './change.ts';
+import { runAnalysis, type AnalysisResult as UncertaintyResult } from './uncertainty/analyse.ts';
 import { unitGaps, smallestImprovements, bestUnderBudget, type GapsResult, type ImproveResult, type BudgetResult } from './whatif/index.ts';
 
 export interface RegionalGroupingResult {
@@ -68,6 +69,8 @@ export interface AnalysesResult {
   audit?: AuditResult;
   gaps?: UnitGapsResult[];
   change?: ChangeResult;
+  /** Uncertainty or sensitivity analysis (rank intervals per unit; Si/STi per input). */
+  uncertainty?: UncertaintyResult;
   regional?: RegionalResult;
   spatial?: SpatialResult;
   tiers?: TiersResult;
@@ -190,10 +193,11 @@ export function parseAnalysesConfig(raw: unknown, file = 'project.yaml'): Analys
 
 /**
  * Run every declared analysis on a build. `seed` (default: the build's seed) is used where a section
- * gives none; `period` (the project's period) labels the build's own data in a panel.
+ * gives none; `period` (the project's period) labels the build's own data in a panel. The uncertainty
+ * analysis runs here in one thread unless `skipUncertainty` (the CLI runs it on worker threads instead).
  * @example runAnalyses(build, parseAnalysesConfig({ tiers: { k: 3 } })).tiers.counts // => e.g. [40, 35, 25]
  */
-export function runAnalyses(b: Build, settings: AnalysesConfig, options: { seed?: number; period?: string } = {}): AnalysesResult {
+export function runAnalyses(b: Build, settings: AnalysesConfig, options: { seed?: number; period?: string; skipUncertainty?: boolean } = {}): AnalysesResult {
   const seed = options.seed ?? b.spec.seed ?? 1;
   const target = settings.target ?? b.results.indexCode;
   if (!b.results.scores.codes.includes(target)) throw new CityIndexError({ code: 'E_UNKNOWN_CODE', message: `analysis target "${target}" is not a score of the build`, field: 'analyses.target', expected: b.results.scores.codes.slice(-5).join(', ') });
@@ -209,6 +213,10 @@ export function runAnalyses(b: Build, settings: AnalysesConfig, options: { seed?
   if (settings.regional) out.regional = attempt('regional', () => runRegional(b, settings.regional!, target));
   if (settings.spatial) out.spatial = attempt('spatial', () => runSpatial(b, settings.spatial!, target, seed));
   if (settings.tiers) out.tiers = attempt('tiers', () => runTiers(b, settings.tiers!, target));
+  if (settings.uncertainty && !options.skipUncertainty) {
+    const u = settings.uncertainty;
+    out.uncertainty = attempt('uncertainty', () => runAnalysis(b.input, b.spec, { ...u, seed: u.seed ?? seed }, { nominal: b }));
+  }
   if (settings.change) {
     const c = settings.change;
     out.change = attempt('change', () => runChange(b.input, b.spec, { ...c, currentPeriod: c.currentPeriod ?? options.period, code: c.code ?? target }));

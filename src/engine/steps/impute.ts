@@ -247,9 +247,12 @@ export function imputeStep(input: StepInput, options: ImputeOptions = { method: 
   const global = stripPer(options);
   validateMethod(global, '', input, issues);
   const per = options.perIndicator ?? {};
+  const unusedOverrides: Issue[] = [];
   for (const [code, spec] of Object.entries(per)) {
     if (colIndex(dataset, code) < 0) {
-      issues.push({ code: 'E_UNKNOWN_INDICATOR', message: `impute: perIndicator names "${code}", which is not in the dataset`, field: `perIndicator.${code}`, indicator: code });
+      // an indicator of the framework left out of this build (excluded, not collected) only warrants a warning
+      if (input.framework.nodes.some((nd) => nd.code === code)) unusedOverrides.push({ code: 'W_UNUSED_OVERRIDE', severity: 'warning', message: `impute: perIndicator override for "${code}" is not used: the indicator is not in this build`, field: `perIndicator.${code}`, indicator: code });
+      else issues.push({ code: 'E_UNKNOWN_INDICATOR', message: `impute: perIndicator names "${code}", which is not in the dataset`, field: `perIndicator.${code}`, indicator: code });
       continue;
     }
     validateMethod(spec, `perIndicator.${code}.`, input, issues);
@@ -267,7 +270,7 @@ export function imputeStep(input: StepInput, options: ImputeOptions = { method: 
   const n = dataset.unitCodes.length;
   const src = dataset.values;
   const values = src.slice();
-  const warnings: Issue[] = [];
+  const warnings: Issue[] = [...unusedOverrides];
   const periods = new Map<number, string>();
   const col = (j: number): Float64Array => src.subarray(j * n, (j + 1) * n);
   const unitByCode = new Map(input.units.map((u) => [u.code, u] as const));

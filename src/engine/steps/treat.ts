@@ -348,9 +348,12 @@ export function treatStep(input: StepInput, options: TreatOptions = {}): StepOut
   const issues: Issue[] = [];
   validateSpec(globalSpec, '', issues);
   const per = perIndicator ?? {};
+  const unusedOverrides: Issue[] = [];
   for (const [code, spec] of Object.entries(per)) {
     if (colIndex(dataset, code) < 0) {
-      issues.push({ code: 'E_UNKNOWN_INDICATOR', message: `treat: perIndicator names "${code}", which is not in the dataset`, field: `perIndicator.${code}`, indicator: code });
+      // an indicator of the framework left out of this build (excluded, not collected) only warrants a warning
+      if (input.framework.nodes.some((nd) => nd.code === code)) unusedOverrides.push({ code: 'W_UNUSED_OVERRIDE', severity: 'warning', message: `treat: perIndicator override for "${code}" is not used: the indicator is not in this build`, field: `perIndicator.${code}`, indicator: code });
+      else issues.push({ code: 'E_UNKNOWN_INDICATOR', message: `treat: perIndicator names "${code}", which is not in the dataset`, field: `perIndicator.${code}`, indicator: code });
       continue;
     }
     validateSpec(spec, `perIndicator.${code}.`, issues, code);
@@ -366,7 +369,7 @@ export function treatStep(input: StepInput, options: TreatOptions = {}): StepOut
   const n = dataset.unitCodes.length;
   const values = dataset.values.slice();
   const indicators: TreatIndicatorDiagnostics[] = [];
-  const warnings: Issue[] = [];
+  const warnings: Issue[] = [...unusedOverrides];
   const summary = { failedInitially: 0, winsorisedPoints: 0, high: 0, low: 0, transformed: 0, stillFailing: 0, untreated: 0 };
   dataset.codes.forEach((code, j) => {
     const x = dataset.values.subarray(j * n, (j + 1) * n);
