@@ -316,10 +316,6 @@ function reproSection(ctx: ReportContext, L: Labels): string {
   return `<section class="major" id="repro"><h2>${L.repro}</h2>${table([L.stat, L.value], meta)}${table([L.file, L.bytes, L.sha], files, [1])}</section>`;
 }
 
-/**
- * Render the whole report as one self-contained HTML document in `ctx.lang`.
- * @example renderReportHtml(ctx).includes('<svg') // => true
- */
 /** Surveys whose city estimates entered the build: value and 95 % interval per city, labelled simulated when so. */
 function surveySection(ctx: ReportContext, ix: ReportIndex, lang: ReportLang): string {
   const surveys = ctx.project.surveys;
@@ -360,6 +356,10 @@ function seriesSection(ctx: ReportContext, lang: ReportLang): string {
   return parts.join('\n');
 }
 
+/**
+ * Render the whole report as one self-contained HTML document in `ctx.lang`.
+ * @example renderReportHtml(ctx).includes('<svg') // => true
+ */
 export function renderReportHtml(ctx: ReportContext, options: RenderHtmlOptions = {}): string {
   const lang = ctx.lang;
   const L = T[lang];
