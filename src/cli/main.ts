@@ -10,6 +10,7 @@ import { registerSeriesCommands } from './commands/series.ts';
 import { registerSurveyCommands } from './commands/survey.ts';
 import { registerCaseCommands } from './commands/cases.ts';
 
+/** The `cityindex` program with every command registered. @example createProgram().commands.map((c) => c.name()) // => ['validate', 'build', …] */
 export function createProgram(): Command {
   const program = new Command();
   program

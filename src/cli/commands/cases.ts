@@ -7,6 +7,7 @@ import { searchCases } from '../../engine/cases.ts';
 import { CityIndexError } from '../../engine/core/errors.ts';
 import { toJson } from '../../io/json.ts';
 
+/** Add `cases <project> --search …` to the program. @example registerCaseCommands(new Command()) */
 export function registerCaseCommands(program: Command): void {
   program
     .command('cases')

@@ -102,6 +102,7 @@ function commonFiles(project: LoadedProject, b: Build, analyses: AnalysesResult 
   return files;
 }
 
+/** Add `validate`, `build` and `analyse` to the program. @example registerCoreCommands(new Command()) */
 export function registerCoreCommands(program: Command): void {
   program
     .command('validate')
