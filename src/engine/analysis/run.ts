@@ -23,6 +23,20 @@ import { runChange, type ChangeResult } from './change.ts';
 import { runAnalysis, type AnalysisResult as UncertaintyResult } from './uncertainty/analyse.ts';
 import { unitGaps, smallestImprovements, bestUnderBudget, type GapsResult, type ImproveResult, type BudgetResult } from './whatif/index.ts';
 
+/**
+ * A statistic that was not computed, and why: shown beside the tables so a missing Theil or Gini is
+ * never silent. `reason`: `multiMembership` (a unit in several groups, e.g. clusters), `ungrouped`
+ * (some units have no group), `undefined` (the statistic is not defined for these scores, e.g.
+ * negative z-scores; `issues` carries the kernel's located problem).
+ */
+export interface SkippedStatistic {
+  statistic: 'theil' | 'dagum' | 'gini' | 'cv' | 'theilPopulationWeighted' | 'cvPopulationWeighted';
+  reason: 'multiMembership' | 'ungrouped' | 'undefined';
+  /** One sentence in English (the report writes its own in both languages from `reason`). */
+  message: string;
+  issues: Issue[];
+}
+
 export interface RegionalGroupingResult {
   grouping: string;
   /** True when some unit belongs to several groups (clusters): Theil/Dagum decompositions are skipped. */
@@ -31,12 +45,16 @@ export interface RegionalGroupingResult {
   byCode: Array<{ code: string; summary: RegionalSummaryResult }>;
   theil?: TheilResult;
   dagum?: DagumResult;
+  /** Decompositions not computed for this grouping, with the reason (empty when all ran). */
+  skipped: SkippedStatistic[];
 }
 
 export interface RegionalResult {
   code: string;
   groupings: RegionalGroupingResult[];
-  inequality: { gini?: number; cv: number; cvPopulationWeighted?: number; theil?: number };
+  inequality: { gini?: number; cv?: number; cvPopulationWeighted?: number; theil?: number; theilPopulationWeighted?: number };
+  /** Inequality statistics not computed, with the reason (empty when all ran). */
+  skipped: SkippedStatistic[];
   comparisons: Array<GroupComparison & { grouping: string }>;
 }
 
@@ -95,6 +113,27 @@ function defaultCodes(b: Build, target: string): string[] {
   return root ? [target, ...dims] : [target];
 }
 
+/**
+ * Run `fn`; a `CityIndexError` it throws is re-thrown with its issues located at `field` (a path in
+ * project.yaml's `analyses:` block) unless they already name one there. `field` may map the kernel's
+ * own (relative) field name to the path.
+ */
+function located<T>(field: string | ((relative: string | undefined) => string), fn: () => T): T {
+  try { return fn(); } catch (e) {
+    if (!(e instanceof CityIndexError)) throw e;
+    throw new CityIndexError(e.issues.map((i) => (i.field?.startsWith('analyses.') ? i : { ...i, field: typeof field === 'string' ? field : field(i.field) })));
+  }
+}
+
+/** Compute a statistic, or record why it was skipped (the kernel's located issues kept). */
+function orSkip<T>(skipped: SkippedStatistic[], statistic: SkippedStatistic['statistic'], fn: () => T): T | undefined {
+  try { return fn(); } catch (e) {
+    if (!(e instanceof CityIndexError)) throw e;
+    skipped.push({ statistic, reason: 'undefined', message: `${statistic} not computed: ${e.issues[0]?.message ?? e.message}`, issues: e.issues });
+    return undefined;
+  }
+}
+
 function runRegional(b: Build, cfg: RegionalConfig, target: string): RegionalResult {
   const units = resultUnits(b);
   const codes = cfg.codes ?? defaultCodes(b, target);
@@ -102,45 +141,60 @@ function runRegional(b: Build, cfg: RegionalConfig, target: string): RegionalRes
   const y = column(b.results.scores, target);
   const issues: Issue[] = [];
   for (const g of cfg.groupings) if (!units.some((u) => g in u.groups)) issues.push({ code: 'E_UNKNOWN_GROUPING', message: `grouping "${g}" is not a text column of units.csv`, field: 'analyses.regional.groupings', expected: Object.keys(units[0]?.groups ?? {}).join(', ') });
+  for (const c of cfg.compare) if (!cfg.groupings.includes(c.grouping)) issues.push({ code: 'E_UNKNOWN_GROUPING', message: `comparison uses grouping "${c.grouping}" which is not in groupings`, field: 'analyses.regional.compare', expected: cfg.groupings.join(', ') });
+  for (const code of codes) if (!b.results.scores.codes.includes(code)) issues.push({ code: 'E_UNKNOWN_CODE', message: `code "${code}" is not a score of the build`, field: 'analyses.regional.codes', indicator: code, expected: b.results.scores.codes.slice(-5).join(', ') });
+  const popAttr = cfg.populationWeights;
+  if (popAttr) {
+    const bad = units.filter((u) => !(Number.isFinite(u.attributes[popAttr]) && (u.attributes[popAttr] as number) > 0)).map((u) => u.code);
+    if (bad.length) issues.push({ code: 'E_POPULATION', message: `population weights "${popAttr}": ${bad.length} unit(s) without a positive number (${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', …' : ''})`, field: 'analyses.regional.populationWeights', unit: bad[0], expected: 'a numeric column of units.csv with a positive value for every unit' });
+  }
   if (issues.length) throw new CityIndexError(issues);
   const groupings = cfg.groupings.map((g): RegionalGroupingResult => {
     const labels = units.map((u) => u.groups[g] ?? null);
     const multi = labels.some((l) => l !== null && l.includes('|'));
     const byCode = codes.map((code) => ({ code, summary: regionalSummary(column(b.results.scores, code), labels, { codes: unitCodes }) }));
+    const skipped: SkippedStatistic[] = [];
     let th: TheilResult | undefined;
     let dg: DagumResult | undefined;
-    if (!multi && labels.every((l) => l !== null)) {
-      try { th = theil(y, { groups: labels, codes: unitCodes }); } catch { /* non-positive scores: Theil undefined */ }
-      try { dg = dagum(y, labels, { codes: unitCodes }); } catch { /* idem */ }
+    const nUngrouped = labels.filter((l) => l === null).length;
+    if (multi) {
+      for (const statistic of ['theil', 'dagum'] as const) skipped.push({ statistic, reason: 'multiMembership', message: `${statistic} decomposition skipped: some units belong to several "${g}" groups`, issues: [] });
+    } else if (nUngrouped > 0) {
+      for (const statistic of ['theil', 'dagum'] as const) skipped.push({ statistic, reason: 'ungrouped', message: `${statistic} decomposition skipped: ${nUngrouped} unit(s) have no "${g}" group`, issues: [] });
+    } else {
+      th = orSkip(skipped, 'theil', () => theil(y, { groups: labels, codes: unitCodes }));
+      dg = orSkip(skipped, 'dagum', () => dagum(y, labels, { codes: unitCodes }));
     }
-    return { grouping: g, multiMembership: multi, byCode, theil: th, dagum: dg };
+    return { grouping: g, multiMembership: multi, byCode, theil: th, dagum: dg, skipped };
   });
-  const popAttr = cfg.populationWeights;
   const pop = popAttr ? Float64Array.from(units, (u) => u.attributes[popAttr] ?? NaN) : undefined;
-  let giniValue: number | undefined;
-  let theilValue: number | undefined;
-  try { giniValue = gini(y, { codes: unitCodes }); } catch { /* zeros/negatives */ }
-  try { theilValue = theil(y, { codes: unitCodes }).T; } catch { /* idem */ }
+  const skipped: SkippedStatistic[] = [];
+  const giniValue = orSkip(skipped, 'gini', () => gini(y, { codes: unitCodes }));
+  const theilValue = orSkip(skipped, 'theil', () => theil(y, { codes: unitCodes }).T);
+  const cv = orSkip(skipped, 'cv', () => coefficientOfVariation(y, { codes: unitCodes }));
+  const theilPop = pop ? orSkip(skipped, 'theilPopulationWeighted', () => theil(y, { codes: unitCodes, weights: pop }).T) : undefined;
+  const cvPop = pop ? orSkip(skipped, 'cvPopulationWeighted', () => coefficientOfVariation(y, { weights: pop, codes: unitCodes })) : undefined;
   const comparisons = cfg.compare.map((c) => {
-    const grp = groupings.find((g) => g.grouping === c.grouping);
-    if (!grp) throw new CityIndexError({ code: 'E_UNKNOWN_GROUPING', message: `comparison uses grouping "${c.grouping}" which is not in groupings`, field: 'analyses.regional.compare' });
-    return { grouping: c.grouping, ...compareGroups(grp.byCode[0].summary, c.a, c.b) };
+    const grp = groupings.find((g) => g.grouping === c.grouping)!;
+    return { grouping: c.grouping, ...located('analyses.regional.compare', () => compareGroups(grp.byCode[0].summary, c.a, c.b)) };
   });
   return {
     code: target,
     groupings,
-    inequality: { gini: giniValue, cv: coefficientOfVariation(y, { codes: unitCodes }), cvPopulationWeighted: pop ? coefficientOfVariation(y, { weights: pop, codes: unitCodes }) : undefined, theil: theilValue },
+    inequality: { gini: giniValue, cv, cvPopulationWeighted: cvPop, theil: theilValue, theilPopulationWeighted: theilPop },
+    skipped,
     comparisons,
   };
 }
 
 function runSpatial(b: Build, cfg: SpatialConfig, target: string, seed: number): SpatialResult {
   const units = resultUnits(b);
-  const { ids, points } = pointsFromUnits(units, { lon: cfg.coordinates[0], lat: cfg.coordinates[1] });
-  const w = buildPointWeights(ids, points, cfg.weights);
+  const { ids, points } = located('analyses.spatial.coordinates', () => pointsFromUnits(units, { lon: cfg.coordinates[0], lat: cfg.coordinates[1] }));
+  const w = located((f) => (f ? `analyses.spatial.weights.${f}` : 'analyses.spatial.weights'), () => buildPointWeights(ids, points, cfg.weights));
   const y = column(b.results.scores, target);
   const perm = { permutations: cfg.permutations, seed: cfg.seed ?? seed };
   const lisaOptions = { ...perm, alpha: cfg.alpha, adjust: cfg.adjust };
+  const leader = cfg.leader;
   return {
     code: target,
     weights: w.description,
@@ -148,7 +202,13 @@ function runSpatial(b: Build, cfg: SpatialConfig, target: string, seed: number):
     geary: geary(y, w, perm),
     localMoran: localMoran(y, w, lisaOptions),
     getisOrd: getisOrd(y, w, perm),
-    spillover: cfg.leader ? spilloverReport(y, w, cfg.leader.unit, { ...lisaOptions, neighbours: cfg.leader.followers }) : undefined,
+    spillover: leader
+      ? located('analyses.spatial.leader', () => {
+        const unknown = [leader.unit, ...(leader.followers ?? [])].filter((u) => !ids.includes(u));
+        if (unknown.length) throw new CityIndexError(unknown.map((u) => ({ code: 'E_UNKNOWN_UNIT', message: `spatial leader: unit "${u}" is not in the results`, unit: u, field: u === leader.unit ? 'analyses.spatial.leader.unit' : 'analyses.spatial.leader.followers', expected: 'a unit code of units.csv that was scored' })));
+        return spilloverReport(y, w, leader.unit, { ...lisaOptions, neighbours: leader.followers });
+      })
+      : undefined,
   };
 }
 
@@ -164,8 +224,10 @@ function runTiers(b: Build, cfg: TiersConfig, target: string): TiersResult {
     case 'meanSd': method = { method: 'meanSd', multiples: cfg.multiples }; break;
     case 'headTail': method = { method: 'headTail' }; break;
   }
+  if (!b.results.scores.codes.includes(code)) throw new CityIndexError({ code: 'E_UNKNOWN_CODE', message: `tiers: code "${code}" is not a score of the build`, field: 'analyses.tiers.code', indicator: code, expected: b.results.scores.codes.slice(-5).join(', ') });
+  if (cfg.method === 'thresholds' && !cfg.cuts?.length) throw new CityIndexError({ code: 'E_OPTION', message: 'tiers: method "thresholds" needs cuts', field: 'analyses.tiers.cuts', expected: 'one or more score thresholds, e.g. [40, 60, 80]' });
   const labels = names.length ? names.map((n) => n.zh ?? n.en ?? '') : undefined;
-  const r = classify(column(b.results.scores, code), { ...method, labels, codes: b.results.scores.unitCodes });
+  const r = located((f) => (f ? `analyses.tiers.${f}` : 'analyses.tiers'), () => classify(column(b.results.scores, code), { ...method, labels, codes: b.results.scores.unitCodes }));
   const tierNames = names.length ? names : r.labels.slice().reverse().map((l) => ({ zh: l.label, en: l.label }));
   return { ...r, code, tierNames };
 }
@@ -202,13 +264,21 @@ export function runAnalyses(b: Build, settings: AnalysesConfig, options: { seed?
   const target = settings.target ?? b.results.indexCode;
   if (!b.results.scores.codes.includes(target)) throw new CityIndexError({ code: 'E_UNKNOWN_CODE', message: `analysis target "${target}" is not a score of the build`, field: 'analyses.target', expected: b.results.scores.codes.slice(-5).join(', ') });
   const out: AnalysesResult = { target, settings, errors: [] };
+  // Each section runs on its own: a user-caused problem (CityIndexError) is recorded with its issues,
+  // located under `analyses.<section>` when the kernel named no path there, and the others go on.
   const attempt = <T>(name: string, fn: () => T): T | undefined => {
     try { return fn(); } catch (e) {
-      if (e instanceof CityIndexError) { out.errors.push({ analysis: name, issues: e.issues }); return undefined; }
+      if (e instanceof CityIndexError) {
+        out.errors.push({ analysis: name, issues: e.issues.map((i) => (i.field?.startsWith('analyses.') ? i : { ...i, field: i.field ? `analyses.${name}.${i.field}` : `analyses.${name}` })) });
+        return undefined;
+      }
       throw e;
     }
   };
-  if (settings.audit) out.audit = attempt('audit', () => auditBuild(b, settings.audit === true ? {} : { statsOn: (settings.audit as { statsOn?: string[] }).statsOn, leaveOneOutLevels: (settings.audit as { leaveOneOutLevels?: number[] }).leaveOneOutLevels, leaveOneOutTarget: target }));
+  if (settings.audit) {
+    const a = settings.audit;
+    out.audit = attempt('audit', () => located((f) => (f === 'step' ? 'analyses.audit.statsOn' : f ? `analyses.audit.${f}` : 'analyses.audit'), () => auditBuild(b, a === true ? {} : { statsOn: a.statsOn, leaveOneOutLevels: a.leaveOneOutLevels, leaveOneOutTarget: target })));
+  }
   if (settings.gaps) out.gaps = attempt('gaps', () => runGaps(b, settings.gaps!, target));
   if (settings.regional) out.regional = attempt('regional', () => runRegional(b, settings.regional!, target));
   if (settings.spatial) out.spatial = attempt('spatial', () => runSpatial(b, settings.spatial!, target, seed));
