@@ -56,8 +56,19 @@ describe('COINr ASEM default build, stages normalise → aggregate → ranks', (
     expect(out.diagnostics.levels.map((l) => l.level)).toEqual([2, 3, 4]);
   });
 
-  it('ranks of every column equal COINr Aggregated_ranks', () => {
-    expectSameDataset(ranksDataset(aggregatedExpected), readExpected('Aggregated_ranks.csv'), 0);
+  it('ranks of every column equal COINr Aggregated_ranks (exact ranks, tolerance 0)', () => {
+    expectSameDataset(ranksDataset(aggregatedExpected, 0), readExpected('Aggregated_ranks.csv'), 0);
+  });
+
+  it('with the default tie tolerance GRC ties with CZE and BGR on TolMin (54.022988505747115 vs 54.02298850574713)', () => {
+    const ranks = ranksDataset(aggregatedExpected);
+    expect(getValue(aggregatedExpected, 'GRC', 'TolMin')).toBe(54.022988505747115);
+    expect(getValue(aggregatedExpected, 'CZE', 'TolMin')).toBe(54.02298850574713);
+    expect(['GRC', 'CZE', 'BGR'].map((u) => getValue(ranks, u, 'TolMin'))).toEqual([24, 24, 24]);
+    const coinr = readExpected('Aggregated_ranks.csv');
+    let differing = 0;
+    for (let k = 0; k < coinr.values.length; k++) if (!Object.is(coinr.values[k], ranks.values[k])) differing++;
+    expect(differing).toBe(1);
   });
 
   it('index scores and ranks: CHE 68.3837 rank 1 … RUS rank 51', () => {

@@ -44,7 +44,7 @@ export interface StepRecord {
 export interface BuildResults {
   /** Scores for every code (indicators as last transformed, then aggregates), units in build order. */
   scores: Dataset;
-  /** Ranks of `scores` (higher is better, ties share the best rank). */
+  /** Ranks of `scores` (higher is better, ties share the best rank; near-ties within `spec.tieTolerance`). */
   ranks: Dataset;
   /** Effective weight of every node in the index (weights rescaled within parents, multiplied down). */
   effectiveWeights: Record<string, number>;
@@ -130,7 +130,7 @@ function finish(spec: BuildSpec, input: BuildInput, raw: Dataset, steps: StepRec
     steps,
     results: {
       scores,
-      ranks: ranksDataset(scores),
+      ranks: ranksDataset(scores, spec.tieTolerance),
       effectiveWeights: effectiveWeights(framework),
       indexCode: root ? root.code : '',
     },

@@ -214,8 +214,13 @@ export const BuildSpecSchema = z.object({
   steps: z.array(StepSpecSchema),
   /** Seed for anything random in the build (recorded even if unused). */
   seed: z.number().int().optional(),
+  /**
+   * Scores within this share of a column's largest |score| share a rank (default 1e-10, so that
+   * floating-point noise is not a rank difference); 0 = R's exact `rank()`, as COINr.
+   */
+  tieTolerance: num.refine((v) => v >= 0 && v < 1, 'must be ≥ 0 and < 1').optional(),
 }).strict();
-export interface BuildSpec { version: 1; steps: StepSpec[]; seed?: number }
+export interface BuildSpec { version: 1; steps: StepSpec[]; seed?: number; tieTolerance?: number }
 
 /** COINr's default ASEM build (`build_example_coin()`), as a cityindex spec. */
 export const COINR_EXAMPLE_SPEC: BuildSpec = {

@@ -140,30 +140,76 @@ export function quantileSorted(f: Num, p: number): number {
 
 /**
  * Ranks where higher is better and ties share the best rank ("sport" ranking, R
- * `rank(-x, ties.method = "min", na.last = "keep")`); NaN stays NaN.
+ * `rank(-x, ties.method = "min", na.last = "keep")`); NaN stays NaN. With `tolerance` > 0, values
+ * within `tolerance × max|x|` of the best value of their tie group share its rank (floating-point
+ * noise such as 2 vs 1.9999999999999998 is then a tie); the default 0 is R's exact comparison.
  * @example rankDescending([10, 30, 30, 20]) // => [4, 1, 1, 3]
+ * @example rankDescending([2, 1.9999999999999998, 1], undefined, 1e-10) // => [1, 1, 3]
  */
-export function rankDescending(x: Num, out = new Float64Array(x.length)): Float64Array {
-  return rankMin(x, -1, out);
+export function rankDescending(x: Num, out = new Float64Array(x.length), tolerance = 0): Float64Array {
+  return rankMin(x, -1, out, tolerance);
 }
 
 /**
  * Ranks where lower values get rank 1, ties share the minimum rank (R `rank(x, ties.method = "min")`).
+ * `tolerance` as in `rankDescending`.
  * @example rankAscending([10, 30, 30, 20]) // => [1, 3, 3, 2]
  */
-export function rankAscending(x: Num, out = new Float64Array(x.length)): Float64Array {
-  return rankMin(x, 1, out);
+export function rankAscending(x: Num, out = new Float64Array(x.length), tolerance = 0): Float64Array {
+  return rankMin(x, 1, out, tolerance);
 }
 
-function rankMin(x: Num, sign: 1 | -1, out: Float64Array): Float64Array {
-  const n = x.length;
-  const idx: number[] = [];
-  for (let i = 0; i < n; i++) if (!Number.isNaN(x[i])) idx.push(i);
-  idx.sort((a, b) => sign * (x[a] - x[b]));
-  out.fill(NaN);
-  for (let k = 0; k < idx.length; k++) {
-    const i = idx[k];
-    out[i] = k > 0 && x[idx[k - 1]] === x[i] ? out[idx[k - 1]] : k + 1;
+/**
+ * `sign·x` without NaN, sorted ascending (native numeric sort of a typed array: no comparator calls,
+ * which made ranking the slowest part of a build).
+ */
+function sortedKeys(x: Num, sign: 1 | -1): Float64Array {
+  let k = 0;
+  const keys = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i])) keys[k++] = sign * x[i];
+  return keys.subarray(0, k).sort();
+}
+
+/** First index k of ascending `s` with s[k] ≥ v (v is in s). */
+function lowerBound(s: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = s.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (s[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index k of ascending `s` with s[k] > v. */
+function upperBound(s: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = s.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (s[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function rankMin(x: Num, sign: 1 | -1, out: Float64Array, tolerance: number): Float64Array {
+  const s = sortedKeys(x, sign);
+  const k = s.length;
+  // group start (0-based rank) of every sorted position: exact ties, or within tol of the group's first value
+  let scale = 0;
+  if (tolerance > 0) for (let t = 0; t < k; t++) scale = Math.max(scale, Math.abs(s[t]));
+  const tol = tolerance * scale;
+  const start = new Float64Array(k);
+  let g = 0;
+  for (let t = 1; t < k; t++) {
+    if (!(s[t] === s[g] || s[t] - s[g] <= tol)) g = t;
+    start[t] = g;
+  }
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    out[i] = Number.isNaN(v) ? NaN : start[lowerBound(s, sign * v)] + 1;
   }
   return out;
 }
@@ -183,20 +229,20 @@ export function pearson(x: Num, y: Num): number {
   return sxx === 0 || syy === 0 ? NaN : sxy / Math.sqrt(sxx * syy);
 }
 
-/** Average ranks (ties averaged), ascending, NaN kept: used for Spearman correlation. */
+/**
+ * Average ranks (ties averaged), ascending, NaN kept: used for Spearman correlation (R `rank(x)`).
+ * @example rankAverage([10, 30, 30, 20]) // => [1, 3.5, 3.5, 2]
+ */
 export function rankAverage(x: Num): Float64Array {
-  const n = x.length;
-  const idx: number[] = [];
-  for (let i = 0; i < n; i++) if (!Number.isNaN(x[i])) idx.push(i);
-  idx.sort((a, b) => x[a] - x[b]);
-  const out = new Float64Array(n).fill(NaN);
-  let k = 0;
-  while (k < idx.length) {
-    let e = k;
-    while (e + 1 < idx.length && x[idx[e + 1]] === x[idx[k]]) e++;
-    const r = (k + e) / 2 + 1;
-    for (let t = k; t <= e; t++) out[idx[t]] = r;
-    k = e + 1;
+  const s = sortedKeys(x, 1);
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (Number.isNaN(v)) { out[i] = NaN; continue; }
+    // first and last sorted positions of v: ranks first+1 … last+1, averaged
+    const first = lowerBound(s, v);
+    const last = upperBound(s, v) - 1;
+    out[i] = (first + last) / 2 + 1;
   }
   return out;
 }

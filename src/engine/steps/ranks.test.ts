@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromRows } from '../core/dataset.ts';
 import type { Framework, FrameworkNode } from '../core/framework.ts';
+import { arithmeticMean } from '../aggregate/arithmetic.ts';
 import { effectiveWeights, ranksDataset } from './ranks.ts';
 
 function node(code: string, level: number, parent: string | null, weight = 1, extra: Partial<FrameworkNode> = {}): FrameworkNode {
@@ -14,6 +15,16 @@ describe('ranksDataset', () => {
     const r = ranksDataset(ds);
     expect(Array.from(r.values)).toEqual([4, 1, 1, 3, 3, NaN, 1, 2]);
     expect(r.codes).toEqual(['x', 'y']);
+  });
+  it('scores equal but for floating-point noise tie: Borda points (1, 2, 3) and (2, 3, 1) averaged', () => {
+    // Σ (w/Σw)·x in column order: (1 + 2 + 3)/3 = 2 exactly, (2 + 3 + 1)/3 = 1.9999999999999998 (worked in node)
+    const a = arithmeticMean([1, 2, 3], [1, 1, 1]);
+    const b = arithmeticMean([2, 3, 1], [1, 1, 1]);
+    expect(a).toBe(2);
+    expect(b).toBe(1.9999999999999998);
+    const ds = fromRows(['A', 'B', 'C'], ['I'], [[b], [a], [1]]);
+    expect(Array.from(ranksDataset(ds).values)).toEqual([1, 1, 3]);
+    expect(Array.from(ranksDataset(ds, 0).values)).toEqual([2, 1, 3]); // R's exact rank
   });
 });
 

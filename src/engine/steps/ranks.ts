@@ -8,14 +8,24 @@ import type { Framework, FrameworkNode } from '../core/framework.ts';
 import { rankDescending } from '../stats/descriptive.ts';
 
 /**
- * Ranks of every column: higher is better, ties share the best rank, missing stays missing
- * (R `rank(-x, ties.method = "min", na.last = "keep")`, as everywhere in COINr).
- * @example ranksDataset(fromRows(['A','B','C'], ['x'], [[1], [3], [3]])).values // => Float64Array [3, 1, 1]
+ * Scores closer than this share of the column's largest |score| are ties. Floating-point sums are not
+ * associative, so units with the same values in a different order (e.g. Borda or rank normalisation:
+ * (1 + 2 + 3)/3 = 2 but (2 + 3 + 1)/3 = 1.9999999999999998) would otherwise get different ranks, as in
+ * COINr. 1e-10 of a 0–100 scale is 1e-8 points: far below any difference a report can show.
  */
-export function ranksDataset(ds: Dataset): Dataset {
+export const SCORE_TIE_TOLERANCE = 1e-10;
+
+/**
+ * Ranks of every column: higher is better, ties share the best rank, missing stays missing
+ * (R `rank(-x, ties.method = "min", na.last = "keep")`, as everywhere in COINr), with scores within
+ * `SCORE_TIE_TOLERANCE` of each other counted as ties (pass `tolerance = 0` for R's exact comparison).
+ * @example ranksDataset(fromRows(['A','B','C'], ['x'], [[1], [3], [3]])).values // => Float64Array [3, 1, 1]
+ * @example ranksDataset(fromRows(['A','B','C'], ['x'], [[2], [1.9999999999999998], [1]])).values // => Float64Array [1, 1, 3]
+ */
+export function ranksDataset(ds: Dataset, tolerance = SCORE_TIE_TOLERANCE): Dataset {
   const n = ds.unitCodes.length;
   const out = new Float64Array(ds.values.length);
-  for (let j = 0; j < ds.codes.length; j++) rankDescending(ds.values.subarray(j * n, (j + 1) * n), out.subarray(j * n, (j + 1) * n));
+  for (let j = 0; j < ds.codes.length; j++) rankDescending(ds.values.subarray(j * n, (j + 1) * n), out.subarray(j * n, (j + 1) * n), tolerance);
   return createDataset(ds.unitCodes, ds.codes, out);
 }
 
