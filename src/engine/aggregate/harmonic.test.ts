@@ -11,4 +11,8 @@ describe('harmonicMean (COINr a_hmean)', () => {
     expect(() => harmonicMean([1, 0], [1, 1])).toThrow(/needs values > 0/);
     expect(() => harmonicMean([1, -2], [1, 1])).toThrow(/needs values > 0/);
   });
+  it('weights of the available values summing to 0 are an error, not 0/0', () => {
+    expect(() => harmonicMean([2, NaN], [0, 1])).toThrow(/sum to 0/);
+    expect(harmonicMean([NaN, NaN], [1, 1])).toBeNaN();
+  });
 });

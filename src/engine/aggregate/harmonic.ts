@@ -26,5 +26,6 @@ export function harmonicMean(x: Num, w: Num): number {
   }
   if (bad.length) throw new CityIndexError(bad);
   if (n === 0) return NaN;
+  if (sw === 0) throw new CityIndexError({ code: 'E_WEIGHT_SUM', message: 'the weights of the available values sum to 0', expected: 'a non-zero weight sum' });
   return sw / s;
 }

@@ -25,6 +25,14 @@ describe('mpi (Mazziotta–Pareto index)', () => {
     plus.forEach((v, i) => expect(b[i]).toBeCloseTo(v, 7));
     weighted.forEach((v, i) => expect(c[i]).toBeCloseTo(v, 7));
   });
+  it('a unit with no value is missing; one whose available weights sum to 0 is an error', () => {
+    // component 2 has weight 0; unit 3 has only component 2
+    const x = Float64Array.from([1, 2, NaN, NaN, 3, 1, 2, 4, NaN, 5]);
+    expect(() => mpi(x, 5, 2, [1, 0])).toThrow(/unit 3 sum to 0/);
+    const r = mpi(Float64Array.from([1, 2, 3, NaN, 3, 2, 1, NaN]), 4, 2, [1, 1]);
+    expect(r.scores[3]).toBeNaN();
+    expect(r.scores[1]).toBeCloseTo(100, 12);
+  });
   it('a constant component is an error', () => {
     expect(() => mpi(Float64Array.from([1, 2, 5, 5]), 2, 2, [1, 1])).toThrow(/no variation/);
   });

@@ -57,8 +57,10 @@ export function mpi(x: Num, m: number, n: number, weights: Num, options: MpiOpti
   for (let i = 0; i < m; i++) {
     let sw = 0;
     let s = 0;
-    for (let j = 0; j < n; j++) { const v = z[j * m + i]; if (!Number.isNaN(v)) { sw += weights[j]; s += weights[j] * v; } }
-    if (sw === 0) { scores[i] = mean[i] = sd[i] = cv[i] = NaN; continue; }
+    let k = 0;
+    for (let j = 0; j < n; j++) { const v = z[j * m + i]; if (!Number.isNaN(v)) { sw += weights[j]; s += weights[j] * v; k++; } }
+    if (k === 0) { scores[i] = mean[i] = sd[i] = cv[i] = NaN; continue; }
+    if (sw === 0) throw new CityIndexError({ code: 'E_WEIGHT_SUM', message: `mpi: the weights of the components available for unit ${i + 1} sum to 0`, expected: 'a non-zero weight sum' });
     const mi = s / sw;
     let ss = 0;
     for (let j = 0; j < n; j++) { const v = z[j * m + i]; if (!Number.isNaN(v)) ss += weights[j] * (v - mi) * (v - mi); }

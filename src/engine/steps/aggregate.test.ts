@@ -125,6 +125,44 @@ describe('aggregateStep: errors and other methods', () => {
     expect(out.diagnostics.skipped).toEqual(['Q']);
     expect(Array.from(column(out.dataset, 'Index'))).toEqual([3, 4]);
   });
+  it('a unit whose available components carry zero weight: an error naming the unit and the group, not NaN', () => {
+    // Index <- V1 (w 0), V2 (w 1); U2 lacks V2, so its available weights sum to 0 (0/0 in COINr)
+    const fw: Framework = { nodes: [node('V1', 1, 'Index', 0), node('V2', 1, 'Index', 1), node('Index', 2, null)] };
+    const ds = data(['V1', 'V2'], [[4, 6], [5, NaN], [NaN, NaN]]);
+    for (const method of ['arithmetic', 'geometric', 'harmonic', 'mpi'] as const) {
+      let err: unknown;
+      try { run(ds, fw, { aggregation: { method } }); } catch (e) { err = e; }
+      expect(err, method).toBeInstanceOf(CityIndexError);
+      expect((err as CityIndexError).issues.map((i) => [i.code, i.unit, i.indicator]), method).toEqual([['E_WEIGHT_SUM', 'U2', 'Index']]);
+      expect((err as CityIndexError).issues[0].message).toContain('V1 (0)');
+    }
+    // a threshold that sets U2 missing makes the group computable: U1 = 6 (weights 0 and 1), U2 and U3 missing
+    const ok = run(ds, fw, { dataThreshold: 0.6 });
+    expect(Array.from(column(ok.dataset, 'Index'))).toEqual([6, NaN, NaN]);
+    expect(ok.diagnostics.levels[0].groups[0].belowThreshold).toEqual(['U2']);
+  });
+  it('dataThreshold: a share exactly at the threshold is kept (1 of 5 components at 0.2)', () => {
+    // U1 has V5 only (share 1/5 = 0.2): kept at 0.2 with its one value, missing at 0.21
+    const withNa = rows20.map((r, i) => (i === 0 ? [NaN, NaN, NaN, NaN, r[4]] : r));
+    const ds = data(['V1', 'V2', 'V3', 'V4', 'V5'], withNa);
+    expect(column(run(ds, flat, { dataThreshold: 0.2 }).dataset, 'Index')[0]).toBe(rows20[0][4]);
+    expect(column(run(ds, flat, { dataThreshold: 0.21 }).dataset, 'Index')[0]).toBeNaN();
+    // a threshold that carries rounding error itself: 0.1·3 = 0.30000000000000004 > 3/10
+    const fw10: Framework = { nodes: [...Array.from({ length: 10 }, (_, j) => node(`W${j + 1}`, 1, 'Index')), node('Index', 2, null)] };
+    const row = Array.from({ length: 10 }, (_, j) => (j < 3 ? j + 1 : NaN));
+    expect(3 / 10 < 0.1 * 3).toBe(true);
+    const out = run(data(fw10.nodes.slice(0, 10).map((nd) => nd.code), [row]), fw10, { dataThreshold: 0.1 * 3 });
+    expect(column(out.dataset, 'Index')[0]).toBe(2); // (1 + 2 + 3)/3
+  });
+  it('units set missing by the threshold are not checked against the method\'s domain', () => {
+    // U2's only value is 0, which the geometric mean refuses, but U2 is below the threshold anyway
+    const ds = data(['V1', 'V2', 'V3', 'V4', 'V5'], [[1, 2, 4, 8, 16], [0, NaN, NaN, NaN, NaN]]);
+    const out = run(ds, flat, { aggregation: { method: 'geometric' }, dataThreshold: 0.5 });
+    // U1: weights 1…5 → exp((0·1 + ln2·2 + ln4·3 + ln8·4 + ln16·5)/15) = 2^(40/15)
+    expect(column(out.dataset, 'Index')[0]).toBeCloseTo(Math.pow(2, 40 / 15), 12);
+    expect(column(out.dataset, 'Index')[1]).toBeNaN();
+    expect(() => run(ds, flat, { aggregation: { method: 'geometric' } })).toThrow(/U2/);
+  });
   it('codes sort case-insensitively', () => {
     expect(['b', 'C', 'a', 'B'].sort(compareCodes)).toEqual(['a', 'B', 'b', 'C']);
   });

@@ -26,6 +26,7 @@ import { mpi } from '../aggregate/mpi.ts';
 import { topsis } from '../aggregate/topsis.ts';
 import { benefitOfDoubt } from '../aggregate/bod.ts';
 import { copeland } from '../aggregate/copeland.ts';
+import { reachesShare } from '../stats/share.ts';
 
 /** What happened in one group (one parent). */
 export interface AggregateGroupDiagnostics {
@@ -69,14 +70,18 @@ const DEFAULT_AGGREGATION: AggregationMethod = { method: 'arithmetic' };
 /**
  * Aggregate one group: `x` is the units × components matrix (column-major `x[j*m + i]`), `weights`
  * one per component. Row-wise means skip missing values; TOPSIS and BoD score incomplete units as NaN.
- * Domain checks with unit and component names are done by `aggregateStep`; here kernel errors propagate.
+ * `rows` (optional, one flag per unit) limits the row-wise means to the flagged units (the others get
+ * NaN); whole-group methods score every unit. Domain checks with unit and component names are done by
+ * `aggregateStep`; here kernel errors propagate.
  * @example aggregateGroup({ method: 'arithmetic' }, Float64Array.from([1, 2, 3, 4]), 2, 2, [1, 1]).scores // => Float64Array [2, 3]
+ * @example aggregateGroup({ method: 'arithmetic' }, Float64Array.from([1, 2, 3, 4]), 2, 2, [1, 1], Uint8Array.of(0, 1)).scores // => Float64Array [NaN, 3]
  */
-export function aggregateGroup(method: AggregationMethod, x: Float64Array, m: number, n: number, weights: ArrayLike<number>): GroupAggregation {
+export function aggregateGroup(method: AggregationMethod, x: Float64Array, m: number, n: number, weights: ArrayLike<number>, rows?: Uint8Array): GroupAggregation {
   const rowWise = (f: (row: Float64Array, w: ArrayLike<number>) => number): GroupAggregation => {
     const row = new Float64Array(n);
     const scores = new Float64Array(m);
     for (let i = 0; i < m; i++) {
+      if (rows && !rows[i]) { scores[i] = NaN; continue; }
       for (let j = 0; j < n; j++) row[j] = x[j * m + i];
       scores[i] = f(row, weights);
     }
@@ -181,6 +186,8 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
       }
       const n = kids.length;
       const weights = kids.map((k) => k.weight);
+      const belowThreshold: string[] = [];
+      const incomplete: string[] = [];
       const x = new Float64Array(m * n);
       kids.forEach((k, j) => x.set(columns.get(k.code)!, j * m));
       const before = issues.length;
@@ -189,13 +196,37 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
           if (k.weight < 0) issues.push({ code: 'E_NEGATIVE_WEIGHT', message: `weight ${k.weight} of "${k.code}" (in "${parent}") is negative; only the arithmetic mean accepts negative weights`, indicator: k.code, field: 'weight', expected: '≥ 0' });
         });
       }
-      if (weights.reduce((a, b) => a + b, 0) === 0 && method.method !== 'bod') {
+      const totalWeight = weights.reduce((a, b) => a + b, 0);
+      if (totalWeight === 0 && method.method !== 'bod') {
         issues.push({ code: 'E_WEIGHT_SUM', message: `the weights of the components of "${parent}" sum to 0`, indicator: parent, field: 'weight', expected: 'a non-zero weight sum' });
+      }
+      // units scored: some data, and enough of it (dataThreshold); the others are missing
+      const scored = new Uint8Array(m);
+      const availableWeight = new Float64Array(m);
+      for (let i = 0; i < m; i++) {
+        let avail = 0;
+        for (let j = 0; j < n; j++) if (!Number.isNaN(x[j * m + i])) { avail++; availableWeight[i] += weights[j]; }
+        if (avail === 0) continue;
+        if (spec.dataThreshold !== null && !reachesShare(avail / n, spec.dataThreshold)) belowThreshold.push(dataset.unitCodes[i]);
+        else {
+          scored[i] = 1;
+          if (avail < n && (method.method === 'topsis' || method.method === 'bod')) incomplete.push(dataset.unitCodes[i]);
+        }
+      }
+      const rowWise = method.method === 'arithmetic' || method.method === 'geometric' || method.method === 'harmonic' || method.method === 'generalised';
+      if (totalWeight !== 0 && (rowWise || method.method === 'mpi')) {
+        // the weights of the components a unit has must not cancel out (COINr would divide by 0)
+        for (let i = 0; i < m; i++) {
+          if (!scored[i] || availableWeight[i] !== 0) continue;
+          const have = kids.filter((_, j) => !Number.isNaN(x[j * m + i])).map((k) => `${k.code} (${k.weight})`);
+          issues.push({ code: 'E_WEIGHT_SUM', message: `"${parent}" (${method.method}): the weights of the components unit ${dataset.unitCodes[i]} has, ${have.join(', ')}, sum to 0`, unit: dataset.unitCodes[i], indicator: parent, field: 'weight', expected: 'a non-zero weight sum over the available components (impute, or set a dataThreshold)' });
+        }
       }
       for (let j = 0; j < n; j++) {
         for (let i = 0; i < m; i++) {
           const v = x[j * m + i];
-          if (Number.isNaN(v)) continue;
+          // row-wise means only use the values of scored units; whole-group methods use every value
+          if (Number.isNaN(v) || (rowWise && !scored[i])) continue;
           const p = domainProblem(method, v);
           if (p) issues.push({ code: p.code, message: `"${parent}" (${method.method}): ${kids[j].code} = ${v} for unit ${dataset.unitCodes[i]}; ${p.message}`, unit: dataset.unitCodes[i], indicator: kids[j].code, expected: p.expected });
         }
@@ -203,7 +234,7 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
       if (issues.length > before) continue;
       let agg: GroupAggregation;
       try {
-        agg = aggregateGroup(method, x, m, n, weights);
+        agg = aggregateGroup(method, x, m, n, weights, rowWise ? scored : undefined);
       } catch (e) {
         if (e instanceof CityIndexError) {
           issues.push(...e.issues.map((iss) => ({ ...iss, indicator: iss.indicator ?? parent, message: `"${parent}" (${method.method}): ${iss.message}` })));
@@ -212,18 +243,7 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
         throw e;
       }
       const scores = agg.scores;
-      const belowThreshold: string[] = [];
-      const incomplete: string[] = [];
-      for (let i = 0; i < m; i++) {
-        let avail = 0;
-        for (let j = 0; j < n; j++) if (!Number.isNaN(x[j * m + i])) avail++;
-        if (spec.dataThreshold !== null && avail / n < spec.dataThreshold) {
-          if (avail > 0) belowThreshold.push(dataset.unitCodes[i]);
-          scores[i] = NaN;
-        } else if (avail > 0 && avail < n && (method.method === 'topsis' || method.method === 'bod')) {
-          incomplete.push(dataset.unitCodes[i]);
-        }
-      }
+      for (let i = 0; i < m; i++) if (!scored[i]) scores[i] = NaN;
       if (incomplete.length) {
         warnings.push({ code: 'W_INCOMPLETE', message: `"${parent}" (${method.method}) needs complete data: ${incomplete.length} unit(s) with a missing component are missing (${incomplete.join(', ')}); impute first`, indicator: parent, severity: 'warning' });
       }

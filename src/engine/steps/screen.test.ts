@@ -80,6 +80,24 @@ describe('screenStep (COINr Screen)', () => {
     expect(screenStep(input, { by: 'none' }).diagnostics.removed).toEqual([]);
   });
 
+  it('a share exactly at the threshold passes (COINr loses it to rounding: 1 − 4/5 = 0.19999999999999996 < 0.2)', () => {
+    // 5 indicators; p has 1 of 5 values (share 0.2), q none; r has 1 non-zero of 5 (non-zero share 0.2)
+    const five = createDataset(['p', 'q', 'r'], ['V1', 'V2', 'V3', 'V4', 'V5'], Float64Array.from([
+      1, NaN, 0, NaN, NaN, 0, NaN, NaN, 0, NaN, NaN, 0, NaN, NaN, 3,
+    ]));
+    const inp = { dataset: five, framework: fw, units: ['p', 'q', 'r'].map((code) => ({ code, name: {}, groups: {}, attributes: {} })) };
+    expect(1 - 4 / 5).toBeLessThan(0.2);
+    const av = unitAvailability(five);
+    expect(Array.from(av.dataAvailability)).toEqual([0.2, 0, 1]);
+    expect(av.nonZero[2]).toBe(0.2);
+    expect(screenStep(inp, { by: 'byNA', dataThreshold: 0.2 }).diagnostics.removed).toEqual(['q']);
+    expect(screenStep(inp, { by: 'byZeros', nonZeroThreshold: 0.2 }).diagnostics.removed).toEqual(['q']);
+    expect(screenStep(inp, { by: 'byZeros', nonZeroThreshold: 0.21 }).diagnostics.removed).toEqual(['q', 'r']);
+    // the shares COINr computes pass too
+    expect(screenDecision(1 - 4 / 5, 1, 'byNA', 0.2, 0.05).kept).toBe(true);
+    expect(screenDecision(1 - 7 / 12, 1, 'byNA', 5 / 12, 0.05).kept).toBe(true);
+  });
+
   it('screenDecision: a unit with no data fails the zero rule (NaN)', () => {
     expect(screenDecision(0, NaN, 'byZeros', 0.5, 0.05)).toEqual({ kept: false, reason: 'lowNonZero' });
   });

@@ -5,9 +5,10 @@
  * a unit is removed when `dataAvailability < dataThreshold` (`byNA`), `nonZero < nonZeroThreshold`
  * (`byZeros`) or either (`byNAandZeros`); `force` entries then override the rule.
  *
- * Difference from COINr: a unit with no data at all has `nonZero` = NaN (0/0); COINr then keeps a row
+ * Differences from COINr: a unit with no data at all has `nonZero` = NaN (0/0); COINr then keeps a row
  * of NAs under `byzeros`, here that unit counts as failing the zero rule. `by: 'none'` keeps everyone
- * (COINr has no such option and errors).
+ * (COINr has no such option and errors). A share exactly at a threshold passes (`reachesShare`): COINr's
+ * `1 − 4/5 = 0.19999999999999996 < 0.2` removes a unit with 1 of 5 values at `dat_thresh = 0.2`.
  */
 import { CityIndexError, type Issue } from '../core/errors.ts';
 import { selectUnits } from '../core/dataset.ts';
@@ -15,6 +16,7 @@ import type { Dataset } from '../core/dataset.ts';
 import type { Unit } from '../core/framework.ts';
 import type { StepInput, StepOutput } from '../build/step.ts';
 import type { ScreenOptions } from '../build/spec.ts';
+import { reachesShare } from '../stats/share.ts';
 
 export type ScreenRule = NonNullable<ScreenOptions['by']>;
 
@@ -25,9 +27,9 @@ export const SCREEN_DEFAULTS = { by: 'byNA' as ScreenRule, dataThreshold: 2 / 3,
 export interface UnitAvailability {
   nMissing: Int32Array;
   nZero: Int32Array;
-  /** 1 − nMissing/nCols. */
+  /** (nCols − nMissing)/nCols (COINr's 1 − nMissing/nCols, without its rounding). */
   dataAvailability: Float64Array;
-  /** 1 − nZero/(nCols − nMissing); NaN when the unit has no data. */
+  /** (nAvailable − nZero)/nAvailable; NaN when the unit has no data. */
   nonZero: Float64Array;
 }
 
@@ -52,8 +54,9 @@ export function unitAvailability(ds: Dataset): UnitAvailability {
   const dataAvailability = new Float64Array(n);
   const nonZero = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    dataAvailability[i] = 1 - nMissing[i] / m;
-    nonZero[i] = 1 - nZero[i] / (m - nMissing[i]);
+    const available = m - nMissing[i];
+    dataAvailability[i] = available / m;
+    nonZero[i] = (available - nZero[i]) / available;
   }
   return { nMissing, nZero, dataAvailability, nonZero };
 }
@@ -62,12 +65,13 @@ export function unitAvailability(ds: Dataset): UnitAvailability {
 export type ScreenReason = 'lowData' | 'lowNonZero' | 'lowDataAndNonZero' | null;
 
 /**
- * Apply a screening rule to one unit's availability (NaN counts as failing).
+ * Apply a screening rule to one unit's availability (NaN counts as failing; a share at the threshold passes).
  * @example screenDecision(0.8, 1, 'byNA', 0.9, 0.05) // => { kept: false, reason: 'lowData' }
+ * @example screenDecision(1 - 4 / 5, 1, 'byNA', 0.2, 0.05) // => { kept: true, reason: null }
  */
 export function screenDecision(dataAvailability: number, nonZero: number, by: ScreenRule, dataThreshold: number, nonZeroThreshold: number): { kept: boolean; reason: ScreenReason } {
-  const lowData = !(dataAvailability >= dataThreshold);
-  const lowNonZero = !(nonZero >= nonZeroThreshold);
+  const lowData = !reachesShare(dataAvailability, dataThreshold);
+  const lowNonZero = !reachesShare(nonZero, nonZeroThreshold);
   switch (by) {
     case 'none':
       return { kept: true, reason: null };
