@@ -134,6 +134,14 @@ describe('normaliseStep', () => {
     expect(arr(column(out.dataset, 'r'))).toEqual([0, 1, 1]); // 1 − (3 − x)/(3 − 1), capped
   });
 
+  it('a reference unit screened out earlier is an error naming the indicator, not NaN', () => {
+    let err: unknown;
+    try { run(ds({ r: [1, 3, 5] }), fw(ind('r')), { method: 'distanceToReference', reference: 'U9' }); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(CityIndexError);
+    expect((err as CityIndexError).issues[0]).toMatchObject({ code: 'E_NORMALISE', indicator: 'r' });
+    expect((err as CityIndexError).issues[0].message).toMatch(/reference unit "U9" is not in the dataset \(screened out/);
+  });
+
   it('zero range is one error naming every offending indicator (never silent NaN)', () => {
     const data = ds({ ok: [1, 2, 3], flat: [4, 4, 4], flat2: [0, 0, NaN] });
     let err: unknown;

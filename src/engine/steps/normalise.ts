@@ -255,7 +255,7 @@ export function normaliseColumn(x: Num, m: NormaliseMethod, direction: 1 | -1, u
     case 'distanceToMax': return distanceToMax(x, m.scale ?? 1);
     case 'distanceToReference': {
       const i = unitCodes.indexOf(m.reference);
-      if (i < 0) throw new DegenerateColumnError(`the reference unit "${m.reference}" is not in the dataset`, 'a unit code of the build');
+      if (i < 0) throw new DegenerateColumnError(`the reference unit "${m.reference}" is not in the dataset (screened out by an earlier step, or not a unit of the project)`, 'a unit code still in the build');
       return distanceToReference(x, x[i], m.cap ?? false, m.scale ?? 1);
     }
     case 'goalposts': {

@@ -123,6 +123,20 @@ describe('weightStep: objective methods', () => {
     expect(issues[0]).toMatchObject({ code: 'E_ENTROPY_NEGATIVE', unit: 'u4', indicator: 'e' });
   });
 
+  it('kernel errors say which group they are for: constant indicators, too few complete units', () => {
+    // D2's d and e constant (7 and 3 for everyone): entropy has no information to weight them by
+    const rows = ROWS.map((r) => [r[0], r[1], r[2], 7, 3, r[5]]);
+    const issues = issuesOf(() => run({ method: 'entropy' }, 1, input(rows)));
+    expect(issues.map((i) => [i.code, i.indicator])).toEqual([['E_WEIGHTS_UNDEFINED', 'd'], ['E_WEIGHTS_UNDEFINED', 'e']]);
+    expect(issues[0].message).toMatch(/^entropy weights for "D2": /);
+    // only u1 has both d and e: CRITIC needs 2 complete units
+    const holes = ROWS.map((r, i) => (i === 0 ? r : [r[0], r[1], r[2], NaN, r[4], r[5]]));
+    const few = issuesOf(() => run({ method: 'critic' }, 1, input(holes)));
+    expect(few).toHaveLength(1);
+    expect(few[0]).toMatchObject({ code: 'E_TOO_FEW_UNITS', indicator: 'D2' });
+    expect(few[0].message).toMatch(/^critic weights for "D2": CRITIC weights need at least 2 units with complete data, found 1/);
+  });
+
   it('critic, sd and pca produce weights ≥ 0 summing to 1 per group with their statistics', () => {
     for (const method of ['critic', 'sd', 'pca'] as const) {
       const out = run({ method });

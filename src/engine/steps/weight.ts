@@ -303,6 +303,17 @@ function groupMatrix(ctx: Ctx, codes: readonly string[]): { X: Float64Array; m: 
 function objectiveGroup(ctx: Ctx, wm: ObjectiveWeightMethod, parent: string | null, kids: FrameworkNode[], warnings: Issue[]): WeightGroupDiagnostics {
   const codes = kids.map((k) => k.code);
   if (kids.length === 1) return { parent, codes, method: wm.method, weights: [1] };
+  try {
+    return objectiveKernel(ctx, wm, parent, codes, warnings);
+  } catch (e) {
+    if (!(e instanceof CityIndexError)) throw e;
+    // kernels name units and indicators; say which group (and which level) the weights were for
+    const group = parent ? `"${parent}"` : `level ${ctx.level}`;
+    throw new CityIndexError(e.issues.map((iss) => ({ ...iss, indicator: iss.indicator ?? parent ?? undefined, message: `${wm.method} weights for ${group}: ${iss.message}` })));
+  }
+}
+
+function objectiveKernel(ctx: Ctx, wm: ObjectiveWeightMethod, parent: string | null, codes: string[], warnings: Issue[]): WeightGroupDiagnostics {
   const { X, m, unitCodes } = groupMatrix(ctx, codes);
   const n = codes.length;
   const labels = { unitCodes, indicatorCodes: codes };

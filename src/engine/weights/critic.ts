@@ -96,6 +96,6 @@ export function criticWeights(X: Float64Array, m: number, n: number, options: Cr
     for (let k = 0; k < n; k++) conflict += 1 - correlation[j * n + k];
     information[j] = sd[j] * conflict;
   }
-  const weights = normaliseToUnitSum(information.slice(), 'CRITIC');
+  const weights = normaliseToUnitSum(information.slice(), 'CRITIC', options);
   return { weights, sd, information, correlation, constantColumns };
 }

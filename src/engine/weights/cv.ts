@@ -38,5 +38,5 @@ export function cvWeights(X: Float64Array, m: number, n: number, options: CvOpti
     cv[j] = (s.sd * ddof) / s.mean;
   }
   if (issues.length) throw new CityIndexError(issues);
-  return { weights: normaliseToUnitSum(cv.slice(), 'CV'), cv, mean };
+  return { weights: normaliseToUnitSum(cv.slice(), 'CV', options), cv, mean };
 }

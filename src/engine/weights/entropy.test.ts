@@ -49,11 +49,24 @@ describe('entropyWeights (METHODS.md §4.2, pyrepo-mcda tests)', () => {
     expect(a.entropy[0]).toBeCloseTo(-(q1 * Math.log(q1) + q2 * Math.log(q2)) / Math.log(2), 12);
   });
 
-  it('a uniform column has e = 1 and weight exactly ≥ 0', () => {
+  it('a uniform column has e = 1 and weight exactly 0', () => {
     const r = entropyWeights(new Float64Array([0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 1, 2, 3, 4, 5, 6, 7]), 7, 2);
-    expect(r.entropy[0]).toBeCloseTo(1, 14);
-    expect(r.weights[0]).toBeGreaterThanOrEqual(0);
-    expect(r.weights[0]).toBeLessThan(1e-14);
+    expect(r.entropy[0]).toBe(1);
+    expect(r.constantColumns).toEqual([0]);
+    expect(Array.from(r.weights)).toEqual([0, 1]);
+  });
+
+  it('two constant columns do not share the weight by rounding noise: no weights, named error', () => {
+    // Σ p ln p over 7 equal values is −ln 7 only up to rounding: e = 0.9999999999999998 and
+    // 1.0000000000000004 gave weights [1, 0] before constant columns were detected
+    const X = new Float64Array([33.3, 33.3, 33.3, 33.3, 33.3, 33.3, 33.3, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]);
+    try {
+      entropyWeights(X, 7, 2, { indicatorCodes: ['parks', 'wifi'] });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(CityIndexError);
+      expect((e as CityIndexError).issues.map((i) => [i.code, i.indicator])).toEqual([['E_WEIGHTS_UNDEFINED', 'parks'], ['E_WEIGHTS_UNDEFINED', 'wifi']]);
+    }
   });
 
   it('an all-zero column carries no information', () => {

@@ -26,6 +26,8 @@ export interface EntropyResult {
   divergence: Float64Array;
   /** Indicators whose column sums to 0 (treated as carrying no information: e = 1). */
   zeroColumns: number[];
+  /** Indicators with the same value for every unit: e = 1 exactly (not 1 ± rounding), so weight 0. */
+  constantColumns: number[];
 }
 
 function shiftValue(x: number, shift: EntropyShift): number {
@@ -68,11 +70,18 @@ export function entropyWeights(X: Float64Array, m: number, n: number, options: E
   const entropy = new Float64Array(n);
   const divergence = new Float64Array(n);
   const zeroColumns: number[] = [];
+  const constantColumns: number[] = [];
   for (let j = 0; j < n; j++) {
     let s = 0;
-    for (let i = 0; i < m; i++) s += Y[j * m + i];
-    if (s === 0) {
-      zeroColumns.push(j);
+    let constant = true;
+    for (let i = 0; i < m; i++) {
+      s += Y[j * m + i];
+      if (Y[j * m + i] !== Y[j * m]) constant = false;
+    }
+    if (s === 0 || constant) {
+      // Σ p ln p of a uniform column is −ln m only up to rounding (e = 0.9999999999999998): a constant
+      // column must get exactly no weight, or two of them would share the weight by rounding noise
+      (s === 0 ? zeroColumns : constantColumns).push(j);
       entropy[j] = 1;
       divergence[j] = 0;
       continue;
@@ -86,6 +95,6 @@ export function entropyWeights(X: Float64Array, m: number, n: number, options: E
     // a uniform column gives e = 1 up to rounding; never let rounding make a weight negative
     divergence[j] = Math.max(0, 1 - entropy[j]);
   }
-  const weights = normaliseToUnitSum(divergence.slice(), 'entropy');
-  return { weights, entropy, divergence, zeroColumns };
+  const weights = normaliseToUnitSum(divergence.slice(), 'entropy', options);
+  return { weights, entropy, divergence, zeroColumns, constantColumns };
 }

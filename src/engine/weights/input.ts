@@ -12,12 +12,18 @@ export interface MatrixLabels {
   indicatorCodes?: readonly string[];
 }
 
-/** Name of column j for messages: its code when known, else `column j+1`. */
+/**
+ * Name of column j for messages: its code when known, else `column j+1`.
+ * @example indicatorName({ indicatorCodes: ['GDP'] }, 1) // => 'column 2'
+ */
 export function indicatorName(labels: MatrixLabels | undefined, j: number): string {
   return labels?.indicatorCodes?.[j] ?? `column ${j + 1}`;
 }
 
-/** Name of row i for messages: its unit code when known, else `row i+1`. */
+/**
+ * Name of row i for messages: its unit code when known, else `row i+1`.
+ * @example unitName({ unitCodes: ['CHE', 'NLD'] }, 1) // => 'NLD'
+ */
 export function unitName(labels: MatrixLabels | undefined, i: number): string {
   return labels?.unitCodes?.[i] ?? `row ${i + 1}`;
 }
@@ -46,20 +52,26 @@ export function checkMatrix(X: Float64Array, m: number, n: number, method: strin
 }
 
 /**
- * Divide by the sum so the weights add to 1 (in place); throws when the sum is not positive.
+ * Divide by the sum so the weights add to 1 (in place); throws when the sum is not positive, with one
+ * issue per indicator (named from `labels` when given).
  * @example Array.from(normaliseToUnitSum(new Float64Array([1, 3]), 'x')) // => [0.25, 0.75]
  */
-export function normaliseToUnitSum(w: Float64Array, method: string): Float64Array {
+export function normaliseToUnitSum(w: Float64Array, method: string, labels?: MatrixLabels): Float64Array {
   let s = 0;
   for (let j = 0; j < w.length; j++) s += w[j];
   if (!(s > 0) || !Number.isFinite(s)) {
-    throw new CityIndexError({ code: 'E_WEIGHTS_UNDEFINED', message: `${method}: the raw weights sum to ${s}, so they cannot be normalised (every indicator is constant or carries no information)`, expected: 'at least one indicator with variation' });
+    const message = `${method}: the raw weights sum to ${s}, so they cannot be normalised (every indicator is constant or carries no information)`;
+    const expected = 'at least one indicator with variation';
+    throw new CityIndexError(w.length ? Array.from(w, (v, j) => ({ code: 'E_WEIGHTS_UNDEFINED', message: `${message}; raw weight ${v}`, indicator: indicatorName(labels, j), expected })) : { code: 'E_WEIGHTS_UNDEFINED', message, expected });
   }
   for (let j = 0; j < w.length; j++) w[j] /= s;
   return w;
 }
 
-/** Population mean and standard deviation of column j. */
+/**
+ * Population mean and standard deviation of column j of a column-major m × n matrix.
+ * @example columnMeanSd(new Float64Array([2, 4, 4, 4, 5, 5, 7, 9]), 8, 0) // => { mean: 5, sd: 2 }
+ */
 export function columnMeanSd(X: Float64Array, m: number, j: number): { mean: number; sd: number } {
   let s = 0;
   for (let i = 0; i < m; i++) s += X[j * m + i];

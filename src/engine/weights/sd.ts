@@ -24,5 +24,5 @@ export function sdWeights(X: Float64Array, m: number, n: number, options: SdOpti
   checkMatrix(X, m, n, 'SD', options, 2);
   const sd = new Float64Array(n);
   for (let j = 0; j < n; j++) sd[j] = columnMeanSd(X, m, j).sd;
-  return { weights: normaliseToUnitSum(sd.slice(), 'SD'), sd };
+  return { weights: normaliseToUnitSum(sd.slice(), 'SD', options), sd };
 }
