@@ -60,20 +60,35 @@ export function imputeColumnByGroup(x: ArrayLike<number>, groups: ReadonlyArray<
   if (groups.length !== x.length) {
     throw new CityIndexError({ code: 'E_SHAPE', message: `imputeColumnByGroup: ${groups.length} group labels for ${x.length} values` });
   }
+  return imputeByMembers(x, groupMembers(groups), stat);
+}
+
+/** Row indices of each group, in first-appearance order; null/undefined labels belong to no group. */
+function groupMembers(groups: ReadonlyArray<string | null | undefined>): Int32Array[] {
   const members = new Map<string, number[]>();
-  for (let i = 0; i < x.length; i++) {
+  for (let i = 0; i < groups.length; i++) {
     const g = groups[i];
     if (g === null || g === undefined) continue;
     let list = members.get(g);
     if (!list) members.set(g, (list = []));
     list.push(i);
   }
+  return [...members.values()].map((idx) => Int32Array.from(idx));
+}
+
+function imputeByMembers(x: ArrayLike<number>, members: readonly Int32Array[], stat: Stat): Float64Array {
   const out = Float64Array.from(x);
   const f = statOf(stat);
-  for (const idx of members.values()) {
-    if (!idx.some((i) => Number.isNaN(x[i]))) continue;
-    const v = f(idx.map((i) => x[i]));
-    for (const i of idx) if (Number.isNaN(out[i])) out[i] = v;
+  let scratch = new Float64Array(0);
+  for (const idx of members) {
+    let missing = false;
+    for (let k = 0; k < idx.length; k++) if (Number.isNaN(x[idx[k]])) { missing = true; break; }
+    if (!missing) continue;
+    if (scratch.length < idx.length) scratch = new Float64Array(idx.length);
+    const vals = scratch.subarray(0, idx.length);
+    for (let k = 0; k < idx.length; k++) vals[k] = x[idx[k]];
+    const v = f(vals);
+    for (let k = 0; k < idx.length; k++) if (Number.isNaN(out[idx[k]])) out[idx[k]] = v;
   }
   return out;
 }
@@ -274,6 +289,7 @@ export function imputeStep(input: StepInput, options: ImputeOptions = { method: 
   const periods = new Map<number, string>();
   const col = (j: number): Float64Array => src.subarray(j * n, (j + 1) * n);
   const unitByCode = new Map(input.units.map((u) => [u.code, u] as const));
+  const membersByGroup = new Map<string, Int32Array[]>();
 
   // Row methods: blocks of columns sharing a method spec and a level-k ancestor.
   const blocks = new Map<string, { stat: Stat; normaliseFirst: boolean; cols: number[] }>();
@@ -291,8 +307,9 @@ export function imputeStep(input: StepInput, options: ImputeOptions = { method: 
         return;
       case 'groupMean':
       case 'groupMedian': {
-        const groups = dataset.unitCodes.map((u) => unitByCode.get(u)?.groups[s.group] ?? null);
-        values.set(imputeColumnByGroup(col(j), groups, s.method === 'groupMean' ? 'mean' : 'median'), j * n);
+        let members = membersByGroup.get(s.group);
+        if (!members) membersByGroup.set(s.group, (members = groupMembers(dataset.unitCodes.map((u) => unitByCode.get(u)?.groups[s.group] ?? null))));
+        values.set(imputeByMembers(col(j), members, s.method === 'groupMean' ? 'mean' : 'median'), j * n);
         return;
       }
       case 'rowMean':
