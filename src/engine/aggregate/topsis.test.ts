@@ -1,6 +1,7 @@
 // Reference: Ersoy (2021) LogForum 17(3), as in pyrepo-mcda tests/test_mcda_methods.py; METHODS.md §4.3
 // (C, D+, D− reproduced independently with numpy: vector normalisation, V = N·w, ideal by column type).
 import { describe, expect, it } from 'vitest';
+import { colMajor } from '../test-fixtures/engine.ts';
 import { topsis } from './topsis.ts';
 
 const rows = [
@@ -11,10 +12,7 @@ const rows = [
   [512, 8, 35, 1.6, 1.7, 8479.99],
   [256, 4, 35, 1.6, 1.7, 7499.99],
 ];
-const m = 6;
-const n = 6;
-const X = new Float64Array(m * n);
-rows.forEach((r, i) => r.forEach((v, j) => { X[j * m + i] = v; }));
+const { X, m, n } = colMajor(rows);
 const w = [0.405, 0.221, 0.134, 0.199, 0.007, 0.034];
 const types = [1, 1, 1, 1, -1, -1];
 

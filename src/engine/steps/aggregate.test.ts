@@ -1,6 +1,7 @@
 // Reference: COINr 1.1.14 tests/testthat/test-aggregate.R ("agg_df", "agg_coin", "aggregation by level"),
 // re-done with fixed numbers; values checked by hand in the comments.
 import { describe, expect, it } from 'vitest';
+import { fwNode } from '../test-fixtures/engine.ts';
 import { CityIndexError } from '../core/errors.ts';
 import { column, fromRows, type Dataset } from '../core/dataset.ts';
 import type { Framework, FrameworkNode } from '../core/framework.ts';
@@ -11,9 +12,7 @@ import { geometricMean } from '../aggregate/geometric.ts';
 import { topsis } from '../aggregate/topsis.ts';
 import { copeland } from '../aggregate/copeland.ts';
 
-function node(code: string, level: number, parent: string | null, weight = 1, kind: FrameworkNode['kind'] = level === 1 ? 'indicator' : 'aggregate'): FrameworkNode {
-  return { code, name: { en: code }, level, parent, kind, weight, direction: 1 };
-}
+const node = (code: string, level: number, parent: string | null, weight = 1): FrameworkNode => fwNode(code, level, parent, { weight });
 function data(codes: string[], rows: number[][]): Dataset {
   return fromRows(rows.map((_, i) => `U${i + 1}`), codes, rows);
 }

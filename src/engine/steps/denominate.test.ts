@@ -3,21 +3,11 @@
  * Flights/Population·1000 (ScaleFactor 1000) on the ASEM data, LPI untouched; plus errors.
  */
 import { describe, expect, it } from 'vitest';
-import { CityIndexError } from '../core/errors.ts';
+import { caught, fwNode } from '../test-fixtures/engine.ts';
 import { createDataset, fromRows, getValue, selectColumns } from '../core/dataset.ts';
 import type { Framework, FrameworkNode } from '../core/framework.ts';
 import { readAsemInput } from '../../../tests/golden/asem-fixtures.ts';
 import { denominateColumn, denominateStep } from './denominate.ts';
-
-function caught(fn: () => unknown): CityIndexError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CityIndexError) return e;
-    throw e;
-  }
-  throw new Error('expected a CityIndexError');
-}
 
 describe('denominateColumn', () => {
   it('x / (d / scaleFactor), NaN and zero denominators give NaN', () => {
@@ -33,7 +23,7 @@ describe('denominateColumn', () => {
 describe('denominateStep (COINr Denominate)', () => {
   const asem = readAsemInput();
   const data = selectColumns(asem.raw, ['Goods', 'Flights', 'LPI']);
-  const node = (code: string, extra: Partial<FrameworkNode> = {}): FrameworkNode => ({ code, name: { en: code }, level: 1, parent: 'I', kind: 'indicator', weight: 1, direction: 1, ...extra });
+  const node = (code: string, extra: Partial<FrameworkNode> = {}): FrameworkNode => fwNode(code, 1, 'I', extra);
   const fw: Framework = {
     nodes: [
       { code: 'I', name: { en: 'I' }, level: 2, parent: null, kind: 'aggregate', weight: 1, direction: 1 },

@@ -5,23 +5,13 @@
  * back with ConSpeed's min and max.
  */
 import { describe, expect, it } from 'vitest';
-import { CityIndexError } from '../core/errors.ts';
+import { caught, plainUnits } from '../test-fixtures/engine.ts';
 import { fromRows, getValue, selectColumns } from '../core/dataset.ts';
 import type { Framework, Unit } from '../core/framework.ts';
 import { readAsemInput } from '../../../tests/golden/asem-fixtures.ts';
 import { imputeColumnByGroup, imputeColumnMean, imputeColumnMedian, imputeLatestColumn, imputeRowBlock, imputeStep } from './impute.ts';
 
 const f64 = (x: number[]): Float64Array => Float64Array.from(x);
-
-function caught(fn: () => unknown): CityIndexError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CityIndexError) return e;
-    throw e;
-  }
-  throw new Error('expected a CityIndexError');
-}
 
 describe('column kernels', () => {
   it('i_median on 1:10 with x[3] = NA gives median(1,2,4..10) = 6', () => {
@@ -136,7 +126,7 @@ describe('imputeStep panel (latest)', () => {
       { code: 'x', name: { en: 'x' }, level: 1, parent: 'I', kind: 'indicator', weight: 1, direction: 1 },
     ],
   };
-  const units: Unit[] = ['A', 'B', 'C'].map((code) => ({ code, name: {}, groups: {}, attributes: {} }));
+  const units: Unit[] = plainUnits(['A', 'B', 'C']);
   it('takes the latest earlier value and records the period (COINr impute_panel "latest")', () => {
     const history = [
       { period: '2020', dataset: fromRows(['A', 'B'], ['x'], [[5], [6]]) },

@@ -1,13 +1,12 @@
 // Reference: COINr 1.1.14 rank_df / test-compare.R (rank(-x, ties.method = "min")), get_eff_weights (R/weights.R).
 import { describe, expect, it } from 'vitest';
+import { fwNode } from '../test-fixtures/engine.ts';
 import { fromRows } from '../core/dataset.ts';
 import type { Framework, FrameworkNode } from '../core/framework.ts';
 import { arithmeticMean } from '../aggregate/arithmetic.ts';
 import { effectiveWeights, ranksDataset } from './ranks.ts';
 
-function node(code: string, level: number, parent: string | null, weight = 1, extra: Partial<FrameworkNode> = {}): FrameworkNode {
-  return { code, name: { en: code }, level, parent, kind: level === 1 ? 'indicator' : 'aggregate', weight, direction: 1, ...extra };
-}
+const node = (code: string, level: number, parent: string | null, weight = 1): FrameworkNode => fwNode(code, level, parent, { weight });
 
 describe('ranksDataset', () => {
   it('higher is better, ties share the best rank, NaN stays NaN, per column', () => {

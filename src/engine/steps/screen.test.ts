@@ -3,7 +3,7 @@
  * data, b 90 %, c 50 % zeros, d 90 % non-zero; plus the ASEM raw data worked by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { CityIndexError } from '../core/errors.ts';
+import { caught, plainUnits } from '../test-fixtures/engine.ts';
 import { createDataset } from '../core/dataset.ts';
 import type { Framework, Unit } from '../core/framework.ts';
 import { readAsemInput } from '../../../tests/golden/asem-fixtures.ts';
@@ -19,19 +19,9 @@ set(1, [0], NaN); // b: 90 % available
 set(2, [0, 1, 2, 3, 4], 0); // c: 50 % zeros
 set(3, [0], 0); // d: 90 % non-zero
 const ds = createDataset(ids, ids.map((_, j) => `V${j + 1}`), values);
-const units: Unit[] = ids.map((code) => ({ code, name: {}, groups: {}, attributes: {} }));
+const units: Unit[] = plainUnits(ids);
 const fw: Framework = { nodes: [] };
 const input = { dataset: ds, framework: fw, units };
-
-function caught(fn: () => unknown): CityIndexError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CityIndexError) return e;
-    throw e;
-  }
-  throw new Error('expected a CityIndexError');
-}
 
 describe('unitAvailability (COINr get_data_avail)', () => {
   it('counts missing and zero values per unit', () => {
@@ -85,7 +75,7 @@ describe('screenStep (COINr Screen)', () => {
     const five = createDataset(['p', 'q', 'r'], ['V1', 'V2', 'V3', 'V4', 'V5'], Float64Array.from([
       1, NaN, 0, NaN, NaN, 0, NaN, NaN, 0, NaN, NaN, 0, NaN, NaN, 3,
     ]));
-    const inp = { dataset: five, framework: fw, units: ['p', 'q', 'r'].map((code) => ({ code, name: {}, groups: {}, attributes: {} })) };
+    const inp = { dataset: five, framework: fw, units: plainUnits(['p', 'q', 'r']) };
     expect(1 - 4 / 5).toBeLessThan(0.2);
     const av = unitAvailability(five);
     expect(Array.from(av.dataAvailability)).toEqual([0.2, 0, 1]);

@@ -4,6 +4,7 @@
  * worked with a direct Python transcription of COINr `winsorise()`.
  */
 import { describe, expect, it } from 'vitest';
+import { caught, plainUnits } from '../test-fixtures/engine.ts';
 import { CityIndexError } from '../core/errors.ts';
 import { fromRows, type Dataset } from '../core/dataset.ts';
 import type { Framework } from '../core/framework.ts';
@@ -11,16 +12,6 @@ import { boxcox, checkSkewKurt, logCT, logCTOrig, logCTPlus, logNatural, treatCo
 
 const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 const f64 = (x: number[]): Float64Array => Float64Array.from(x);
-
-function caught(fn: () => unknown): CityIndexError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CityIndexError) return e;
-    throw e;
-  }
-  throw new Error('expected a CityIndexError');
-}
 
 describe('checkSkewKurt (COINr check_SkewKurt)', () => {
   it('c(1:10, 100) fails: skew 3.2556, kurt 10.7067 (scipy bias=False)', () => {
@@ -183,7 +174,7 @@ describe('treatStep', () => {
   const a = [...range(1, 10), 100];
   const b = [...range(1, 10), -100];
   const ds: Dataset = fromRows(units, ['a', 'b'], a.map((v, i) => [v, b[i]]));
-  const input = { dataset: ds, framework: fw, units: units.map((code) => ({ code, name: {}, groups: {}, attributes: {} })) };
+  const input = { dataset: ds, framework: fw, units: plainUnits(units) };
 
   it('treats every column with defaults and reports points by unit', () => {
     const out = treatStep(input);

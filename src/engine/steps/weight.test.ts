@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { fwNode, issuesOf, plainUnits } from '../test-fixtures/engine.ts';
 import { weightStep, type WeightDiagnostics } from './weight.ts';
 import { aggregateStep } from './aggregate.ts';
 import { fromRows, column } from '../core/dataset.ts';
-import { CityIndexError } from '../core/errors.ts';
-import type { Framework, FrameworkNode } from '../core/framework.ts';
+import type { Framework } from '../core/framework.ts';
 import type { StepInput } from '../build/step.ts';
 import { COINR_EXAMPLE_SPEC, type BuildSpec, type WeightMethod } from '../build/spec.ts';
 import { build } from '../build/build.ts';
@@ -11,9 +11,7 @@ import { entropyWeights } from '../weights/entropy.ts';
 import { pearson } from '../stats/descriptive.ts';
 import { readAsemInput, readCoinrCsv } from '../../../tests/golden/asem-fixtures.ts';
 
-const node = (code: string, level: number, parent: string | null, extra: Partial<FrameworkNode> = {}): FrameworkNode => ({
-  code, name: { en: code }, level, parent, kind: level === 1 ? 'indicator' : 'aggregate', weight: 1, direction: 1, ...extra,
-});
+const node = fwNode;
 
 // Index I ← D1 (a, b, c), D2 (d, e, gap [not collected]), D3 (f)
 const FW: Framework = {
@@ -37,19 +35,10 @@ const ROWS = [
 const input = (rows = ROWS): StepInput => ({
   dataset: fromRows(UNITS, CODES, rows),
   framework: FW,
-  units: UNITS.map((u) => ({ code: u, name: { en: u }, groups: {}, attributes: {} })),
+  units: plainUnits(UNITS),
 });
 const run = (weighting: WeightMethod, level = 1, inp = input()) => weightStep(inp, { level, weighting });
 const w = (fw: Framework | undefined, code: string): number => fw!.nodes.find((n) => n.code === code)!.weight;
-const issuesOf = (f: () => unknown): CityIndexError['issues'] => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CityIndexError);
-    return (e as CityIndexError).issues;
-  }
-  throw new Error('expected a CityIndexError');
-};
 const colMajor = (cols: string[]): Float64Array => {
   const ds = input().dataset;
   const out = new Float64Array(cols.length * UNITS.length);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { criticWeights } from './critic.ts';
-import { colMajor } from './test-helpers.ts';
+import { colMajor } from '../test-fixtures/engine.ts';
 
 // Tuş & Aytaç Adalı (2019), Opsearch 56:528–538, as in pyrepo-mcda tests
 const TUS = [[5000, 3, 3, 4, 3, 2], [680, 5, 3, 2, 2, 1], [2000, 3, 2, 3, 4, 3], [600, 4, 3, 1, 2, 2], [800, 2, 4, 3, 3, 4]];

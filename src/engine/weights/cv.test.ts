@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cvWeights } from './cv.ts';
-import { XU_2004, colMajor } from './test-helpers.ts';
+import { colMajor } from '../test-fixtures/engine.ts';
+import { XU_2004 } from './test-helpers.ts';
 
 describe('cvWeights (METHODS.md §4.2, pyrepo-mcda Test_Coeff_var)', () => {
   it('Xu (2004) to 6 d.p.', () => {

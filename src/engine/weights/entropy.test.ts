@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { entropyWeights } from './entropy.ts';
 import { CityIndexError } from '../core/errors.ts';
-import { XU_2004, colMajor } from './test-helpers.ts';
+import { colMajor } from '../test-fixtures/engine.ts';
+import { XU_2004 } from './test-helpers.ts';
 
 const close = (a: ArrayLike<number>, b: number[], digits: number): void => {
   expect(a.length).toBe(b.length);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pcaWeights, varimax } from './pca.ts';
-import { colMajor } from './test-helpers.ts';
+import { colMajor } from '../test-fixtures/engine.ts';
 
 // 10 × 5 test matrix; reference numbers from numpy, script below (R's stats::varimax ported line by line):
 //   import numpy as np

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sdWeights } from './sd.ts';
-import { colMajor } from './test-helpers.ts';
+import { colMajor } from '../test-fixtures/engine.ts';
 
 describe('sdWeights (METHODS.md §4.2, pyrepo-mcda std test)', () => {
   it('pyrepo matrix → [0.217, 0.294, 0.488]', () => {
