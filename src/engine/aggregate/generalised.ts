@@ -5,7 +5,8 @@
  * them with their weights, like every other mean.
  * Negative p needs x > 0; a non-integer p needs x ≥ 0.
  */
-import { CityIndexError, type Issue } from '../core/errors.ts';
+import { CityIndexError } from '../core/errors.ts';
+import { weightedTermSums } from './weighted-sums.ts';
 
 type Num = ArrayLike<number>;
 
@@ -17,26 +18,19 @@ export function generalisedMean(x: Num, w: Num, p: number): number {
   if (p === 0 || !Number.isFinite(p)) {
     throw new CityIndexError({ code: 'E_GENMEAN_P', message: `the generalised mean needs a finite p ≠ 0 (got ${p}); p → 0 is the geometric mean`, field: 'p', expected: 'a finite number ≠ 0' });
   }
-  const bad: Issue[] = [];
-  let sw = 0;
-  let s = 0;
-  let n = 0;
-  for (let j = 0; j < x.length; j++) {
-    const v = x[j];
-    if (Number.isNaN(v)) continue;
-    const problem = generalisedMeanProblem(v, p);
-    if (problem) bad.push({ code: 'E_GENMEAN_DOMAIN', message: `value ${v} at position ${j + 1}: ${problem}`, expected: p < 0 ? '> 0' : '≥ 0' });
-    sw += w[j];
-    s += w[j] * Math.pow(v, p);
-    n++;
-  }
-  if (bad.length) throw new CityIndexError(bad);
-  if (n === 0) return NaN;
-  if (sw === 0) throw new CityIndexError({ code: 'E_WEIGHT_SUM', message: 'the weights of the available values sum to 0', expected: 'a non-zero weight sum' });
-  return Math.pow(s / sw, 1 / p);
+  const r = weightedTermSums(x, w, {
+    term: (w, v) => w * Math.pow(v, p),
+    problem: (v) => generalisedMeanProblem(v, p),
+    code: 'E_GENMEAN_DOMAIN',
+    expected: p < 0 ? '> 0' : '≥ 0',
+  });
+  return r ? Math.pow(r.s / r.sw, 1 / p) : NaN;
 }
 
-/** Why `v` cannot enter a power mean of order p, or null if it can. */
+/**
+ * Why `v` cannot enter a power mean of order p, or null if it can.
+ * @example generalisedMeanProblem(0, -1) // => 'a power mean with p = -1 < 0 needs values > 0'
+ */
 export function generalisedMeanProblem(v: number, p: number): string | null {
   if (p < 0 && v <= 0) return `a power mean with p = ${p} < 0 needs values > 0`;
   if (!Number.isInteger(p) && v < 0) return `a power mean with non-integer p = ${p} needs values ≥ 0`;
