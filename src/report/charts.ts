@@ -11,7 +11,7 @@ import { feature } from 'topojson-client';
 import type { GeometryObject, Topology } from 'topojson-specification';
 import { CityIndexError } from '../engine/core/errors.ts';
 import { LISA_LABEL_NAMES, type LisaLabel } from '../engine/analysis/spatial/local-moran.ts';
-import { groupLabel, reportIndex, type ReportContext, type ReportLang } from './context.ts';
+import { groupLabel, isCityReport, reportIndex, type ReportContext, type ReportLang } from './context.ts';
 
 /** Fill of map regions without data. */
 export const NO_DATA_COLOUR = '#e4e4e4';
@@ -169,16 +169,23 @@ export function regionalBarOption(ctx: ReportContext, grouping: string): (ChartO
   if (!s) return undefined;
   const groups = [...s.groups].sort((a, b) => b.mean - a.mean);
   const lang = ctx.lang;
+  const labels = groups.map((x) => groupLabel(x.group, lang));
+  // Rotate the category labels when they would not fit side by side (~6 px per Latin character, 12 per CJK).
+  const width = (t: string) => [...t].reduce((w, ch) => w + (/[\u3400-\u9fff]/.test(ch) ? 12 : 6.2), 0);
+  const slot = 294 / Math.max(1, groups.length);
+  const rotate = labels.some((l) => width(l) > slot - 6) ? 30 : 0;
+  const national = isCityReport(ctx.build.results.scores.unitCodes);
   return {
     color: COLOURS,
-    grid: { left: 48, right: 20, top: 30, bottom: 70 },
-    xAxis: { type: 'category', data: groups.map((x) => groupLabel(x.group, lang)), axisLabel: { interval: 0, rotate: groups.length > 4 ? 25 : 0, fontSize: 11 } },
+    grid: { left: 48, right: 78, top: 30, bottom: rotate ? 110 : 40, containLabel: false },
+    xAxis: { type: 'category', data: labels, axisLabel: { interval: 0, rotate, fontSize: 11, width: rotate ? 175 : slot, overflow: 'truncate' } },
     yAxis: { type: 'value', name: lang === 'zh' ? '平均分' : 'Mean score', nameTextStyle: { fontSize: 11 } },
     series: [{
       type: 'bar', barMaxWidth: 42,
-      data: groups.map((x) => ({ value: r2(x.mean), itemStyle: { color: x.gap >= 0 ? '#d94801' : '#6baed6' } })),
-      label: { show: true, position: 'top', fontSize: 11, formatter: (p: { value: number }) => p.value.toFixed(1) },
-      markLine: { symbol: 'none', lineStyle: { type: 'dashed', color: '#333' }, label: { formatter: `${lang === 'zh' ? '全国均值' : 'National mean'} ${s.national.mean.toFixed(1)}`, position: 'insideEndTop', fontSize: 11 }, data: [{ yAxis: r2(s.national.mean) }] },
+      // the label prints the mean itself (one rounding, as the table), not the rounded bar height
+      data: groups.map((x) => ({ value: r2(x.mean), itemStyle: { color: x.gap >= 0 ? '#d94801' : '#6baed6' }, label: { formatter: x.mean.toFixed(1) } })),
+      label: { show: true, position: 'top', fontSize: 11 },
+      markLine: { symbol: 'none', lineStyle: { type: 'dashed', color: '#333' }, label: { formatter: `${lang === 'zh' ? (national ? '全国均值' : '总体均值') : (national ? 'National mean' : 'Overall mean')}\n${s.national.mean.toFixed(1)}`, position: 'end', fontSize: 11 }, data: [{ yAxis: r2(s.national.mean) }] },
     }],
   };
 }

@@ -12,6 +12,7 @@ import type { AuditResult } from '../engine/analysis/audit/index.ts';
 import type { Case } from '../engine/cases.ts';
 import type { FrameworkNode, LocalText, Unit } from '../engine/core/framework.ts';
 import { column } from '../engine/core/dataset.ts';
+import { CityIndexError } from '../engine/core/errors.ts';
 
 export type ReportLang = 'zh' | 'en';
 
@@ -84,11 +85,11 @@ export const GROUPING_NAMES: Readonly<Record<string, { zh: string; en: string }>
 };
 
 /**
- * A grouping's display name.
+ * A grouping's display name (a column name not listed is shown with spaces for underscores).
  * @example groupingName('north_south', 'zh') // => '南北'
  */
 export function groupingName(grouping: string, lang: ReportLang): string {
-  return GROUPING_NAMES[grouping]?.[lang] ?? grouping;
+  return GROUPING_NAMES[grouping]?.[lang] ?? grouping.replace(/_/g, ' ');
 }
 
 /**
@@ -164,12 +165,14 @@ export function isChineseAdcodes(codes: readonly string[]): boolean {
 }
 
 /**
- * Format a number for the report with a fixed number of decimals; NaN becomes an em dash.
+ * Format a number for the report with a fixed number of decimals; NaN becomes an em dash and a
+ * value that rounds to zero prints without a minus sign.
  * @example fmt(61.23456, 1) // => '61.2'
  */
 export function fmt(x: number | null | undefined, decimals = 1): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '—';
-  return x.toFixed(decimals);
+  const s = x.toFixed(decimals);
+  return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s; // no "-0.0" for a tiny negative
 }
 
 /**
@@ -178,4 +181,68 @@ export function fmt(x: number | null | undefined, decimals = 1): string {
  */
 export function pct(x: number, decimals = 0): string {
   return Number.isFinite(x) ? `${(x * 100).toFixed(decimals)}%` : '—';
+}
+
+/**
+ * True when the units are Chinese cities (adcodes): the report then speaks of cities and the national
+ * mean; otherwise (e.g. ASEM countries) of units and the overall mean.
+ * @example isCityReport(['330100']) // => true
+ */
+export function isCityReport(codes: readonly string[]): boolean {
+  return isChineseAdcodes(codes);
+}
+
+/** The spatial weights of `analyses.spatial.weights`, as the config gives them. */
+export type WeightsSetting = { method: 'knn'; k: number } | { method: 'distanceBand'; threshold: number } | { method: 'inverseDistance'; alpha?: number; cutoff?: number };
+
+/**
+ * The spatial weights in words, for readers (distances are great-circle between the units' seats;
+ * Moran's I, Geary's C and local Moran row-standardise W, Gi* uses it as built).
+ * @example describeWeights({ method: 'knn', k: 5 }, 'en') // => 'k nearest neighbours (k = 5, great-circle distance between seats)'
+ */
+export function describeWeights(w: WeightsSetting, lang: ReportLang): string {
+  const zh = lang === 'zh';
+  switch (w.method) {
+    case 'knn': return zh ? `k 近邻（k = ${w.k}，按城市驻地间大圆距离）` : `k nearest neighbours (k = ${w.k}, great-circle distance between seats)`;
+    case 'distanceBand': return zh ? `距离带（驻地间大圆距离 ≤ ${w.threshold} km）` : `distance band (great-circle distance between seats ≤ ${w.threshold} km)`;
+    case 'inverseDistance': {
+      const a = w.alpha ?? 1;
+      return zh ? `反距离权重 w = d^−${a}${w.cutoff !== undefined ? `（距离 ≤ ${w.cutoff} km）` : ''}` : `inverse distance w = d^−${a}${w.cutoff !== undefined ? ` (distance ≤ ${w.cutoff} km)` : ''}`;
+    }
+    default: throw new CityIndexError({ code: 'E_METHOD', message: `unknown spatial weights method "${String((w as { method: unknown }).method)}"`, field: 'analyses.spatial.weights.method', expected: 'knn | distanceBand | inverseDistance' });
+  }
+}
+
+/**
+ * Chinese typesetting: a space between Latin letters and CJK characters where names of
+ * either script meet in a sentence (e.g. `Switzerland得分` → `Switzerland 得分`).
+ * @example spaceMixed('Switzerland得分最高') // => 'Switzerland 得分最高'
+ */
+export function spaceMixed(text: string): string {
+  return text.replace(/([A-Za-z])([\u3400-\u9fff])/g, '$1 $2').replace(/([\u3400-\u9fff])([A-Za-z])/g, '$1 $2');
+}
+
+/**
+ * A rank or rank quantile for print: whole numbers as they are, others to one decimal (values within
+ * 0.05 of a whole number, e.g. 40.99999 from interpolation, print as the whole number).
+ * @example fmtRank(41.00000001) // => '41'
+ */
+export function fmtRank(x: number): string {
+  if (!Number.isFinite(x)) return '—';
+  const r = Math.round(x * 10) / 10;
+  return Number.isInteger(r) ? String(r) : r.toFixed(1);
+}
+
+/**
+ * A bilingual note written as `中文 / English` (one string in project.yaml) in the report's language;
+ * any other note is returned as written.
+ * @example noteForLanguage('模拟数据 / simulated', 'en') // => 'simulated'
+ */
+export function noteForLanguage(note: string, lang: ReportLang): string {
+  const k = note.lastIndexOf(' / ');
+  if (k < 0) return note;
+  const a = note.slice(0, k), b = note.slice(k + 3);
+  const cjk = /[\u3400-\u9fff]/;
+  if (!cjk.test(a) || cjk.test(b)) return note;
+  return lang === 'zh' ? a : b;
 }

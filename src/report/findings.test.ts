@@ -59,8 +59,8 @@ describe('computeFindings', () => {
     const f = get('leader');
     expect(f.data.leader).toEqual({ unit: '330100', score: 87.5, rank: 1 });
     expect(f.data.topTen.map((t) => t.unit)).toEqual(['330100', '440300', '310100', '610100', '510100', '110100']);
-    expect(f.text.zh).toBe('杭州市指数得分最高（87.5，共 6 个评价对象）；前十名：杭州市、深圳市、上海市、西安市、成都市、北京市。');
-    expect(f.text.en).toContain('Hangzhou ranks first on the Index (87.5; 6 units evaluated)');
+    expect(f.text.zh).toBe('杭州市排名第一（指数 87.5，共 6 个城市）；前十名：杭州市、深圳市、上海市、西安市、成都市、北京市。');
+    expect(f.text.en).toContain('Hangzhou ranks first (Index 87.5; 6 cities evaluated)');
   });
 
   it('dimension leaders', () => {
@@ -72,7 +72,7 @@ describe('computeFindings', () => {
     expect(f.data.nBelow).toBe(3);
     expect(f.data.share).toBe(0.5);
     expect(f.data.mean).toBeCloseTo(282.5 / 6, 12);
-    expect(f.text.en).toMatch(/^3 of 6 units \(50%\) score below the mean of 47\.1/);
+    expect(f.text.en).toMatch(/^3 of 6 cities \(50%\) score below the mean of 47\.1; coefficient of variation 0\.666, Gini 0\.373\./);
   });
 
   it('east vs west: 57.5 vs 26.25, gap 31.25', () => {

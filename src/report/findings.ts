@@ -8,7 +8,7 @@
 import type { LocalText } from '../engine/core/framework.ts';
 import { LISA_LABEL_NAMES, type LisaLabel } from '../engine/analysis/spatial/local-moran.ts';
 import type { SpilloverPattern } from '../engine/analysis/spatial/spillover.ts';
-import { groupLabel, reportIndex, type ReportContext, type ReportIndex } from './context.ts';
+import { describeWeights, fmtRank, groupLabel, isCityReport, reportIndex, spaceMixed, type ReportContext, type ReportIndex } from './context.ts';
 
 type Bilingual = { zh: string; en: string };
 
@@ -31,7 +31,7 @@ export type Finding = FindingBase & (
   | { kind: 'groupComparison'; data: { grouping: string; a: string; b: string; meanA: number; meanB: number; difference: number; ratio: number | null } }
   | { kind: 'clusters'; data: { grouping: string; nationalMean: number; groups: Array<{ group: string; n: number; mean: number; gap: number; ratio: number | null }> } }
   | { kind: 'spillover'; data: { leader: UnitScore & { label: LisaLabel }; pattern: SpilloverPattern; mean: number; neighbourMean: number; neighboursAboveMean: number; neighbours: Array<UnitScore & { label: LisaLabel }> } }
-  | { kind: 'moran'; data: { I: number; EI: number; p: number; pSource: 'p_sim' | 'p_norm'; permutations: number; weights: string; alpha: number; significant: boolean } }
+  | { kind: 'moran'; data: { I: number; EI: number; p: number; pSource: 'p_sim' | 'p_norm'; permutations: number; seed?: number; weights: string; alpha: number; significant: boolean } }
   | { kind: 'reference'; data: { publishedTopTen: string[]; ourTopTen: string[]; overlap: string[]; publishedLeader: string | null; sameLeader: boolean; shareBelowMeanPublished?: number; shareBelowMeanOurs: number } }
   | { kind: 'rankUncertainty'; data: { leader: { unit: string; nominal: number; q5: number; q95: number }; medianWidth: number; topTenStable: string[] } }
   | { kind: 'coverage'; data: { collected: number; notCollected: number; notCollectedCodes: string[] } }
@@ -41,9 +41,9 @@ export type FindingKind = Finding['kind'];
 
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '—');
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '—');
-const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '—');
+const f3 = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x.toFixed(3) : '—');
 const pc = (x: number) => `${Math.round(x * 100)}%`;
-const rk = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
+const rk = fmtRank;
 
 /** Names in both languages (the report writes both sentences from the same numbers). */
 function namers(ctx: ReportContext): { zh: ReportIndex; en: ReportIndex } {
@@ -67,6 +67,9 @@ export function computeFindings(ctx: ReportContext): Finding[] {
   const us = (u: string, code?: string): UnitScore => ({ unit: u, score: ix.score(u, code), rank: ix.rank(u, code) });
   const listZh = (units: string[]) => units.map(zh.unitName).join('、');
   const listEn = (units: string[]) => units.map(en.unitName).join(', ');
+  const cities = isCityReport(ctx.build.results.scores.unitCodes);
+  const meanZh = cities ? '全国均值' : '总体均值';
+  const meanEn = cities ? 'the national mean' : 'the overall mean';
 
   // 1. Leader and top ten
   const leader = us(scored[0]);
@@ -76,8 +79,8 @@ export function computeFindings(ctx: ReportContext): Finding[] {
     id: 'leader', kind: 'leader', units: topTen.map((t) => t.unit),
     data: { leader, topTen, n },
     text: {
-      zh: `${tied.length > 1 ? `${listZh(tied)}并列` : zh.unitName(leader.unit)}${zh.nodeName(ix.indexCode)}得分最高（${f1(leader.score)}，共 ${n} 个评价对象）；前十名：${listZh(topTen.map((t) => t.unit))}。`,
-      en: `${tied.length > 1 ? `${listEn(tied)} share first place` : `${en.unitName(leader.unit)} ranks first`} on the ${en.nodeName(ix.indexCode)} (${f1(leader.score)}; ${n} units evaluated); top ten: ${listEn(topTen.map((t) => t.unit))}.`,
+      zh: `${tied.length > 1 ? `${listZh(tied)}并列第一` : `${zh.unitName(leader.unit)}排名第一`}（${zh.nodeName(ix.indexCode)} ${f1(leader.score)}，共 ${n} 个${cities ? '城市' : '评价对象'}）；前十名：${listZh(topTen.map((t) => t.unit))}。`,
+      en: `${tied.length > 1 ? `${listEn(tied)} share first place` : `${en.unitName(leader.unit)} ranks first`} (${en.nodeName(ix.indexCode)} ${f1(leader.score)}; ${n} ${cities ? 'cities' : 'units'} evaluated); top ten: ${listEn(topTen.map((t) => t.unit))}.`,
     },
   });
 
@@ -131,8 +134,8 @@ export function computeFindings(ctx: ReportContext): Finding[] {
       id: 'below-mean', kind: 'belowMean', units: [],
       data: { mean, n, nBelow, share: nBelow / n, gini: ineq?.gini, cv: ineq?.cv },
       text: {
-        zh: `${n} 个评价对象中有 ${nBelow} 个（${pc(nBelow / n)}）低于平均分 ${f1(mean)}${ineq ? `；变异系数 ${f3(ineq.cv)}${ineq.gini !== undefined ? `，基尼系数 ${f3(ineq.gini)}` : ''}` : ''}。`,
-        en: `${nBelow} of ${n} units (${pc(nBelow / n)}) score below the mean of ${f1(mean)}${ineq ? `; coefficient of variation ${f3(ineq.cv)}${ineq.gini !== undefined ? `, Gini ${f3(ineq.gini)}` : ''}` : ''}.`,
+        zh: `${n} 个${cities ? '城市' : '评价对象'}中有 ${nBelow} 个（${pc(nBelow / n)}）低于平均分 ${f1(mean)}${ineq?.cv !== undefined ? `；变异系数 ${f3(ineq.cv)}` : ''}${ineq?.gini !== undefined ? `${ineq.cv !== undefined ? '，' : '；'}基尼系数 ${f3(ineq.gini)}` : ''}。`,
+        en: `${nBelow} of ${n} ${cities ? 'cities' : 'units'} (${pc(nBelow / n)}) score below the mean of ${f1(mean)}${ineq?.cv !== undefined ? `; coefficient of variation ${f3(ineq.cv)}` : ''}${ineq?.gini !== undefined ? `${ineq.cv !== undefined ? ',' : ';'} Gini ${f3(ineq.gini)}` : ''}.`,
       },
     });
   }
@@ -154,19 +157,19 @@ export function computeFindings(ctx: ReportContext): Finding[] {
 
   // 6. Clusters against the national mean
   for (const g of regional?.groupings ?? []) {
-    if (!/cluster/i.test(g.grouping)) continue;
+    if (!cities || !/cluster/i.test(g.grouping)) continue;
     const s = g.byCode[0]?.summary;
     if (!s || s.groups.length === 0) continue;
     const groups = s.groups.map((x) => ({ group: x.group, n: x.nScored, mean: x.mean, gap: x.gap, ratio: x.ratio })).sort((a, b) => b.mean - a.mean);
     const sentence = (lang: 'zh' | 'en') => groups.map((x) => lang === 'zh'
-      ? `${groupLabel(x.group, 'zh')} ${f1(x.mean)}（${x.gap >= 0 ? '高于' : '低于'}全国均值 ${f1(Math.abs(x.gap))} 分${x.ratio !== null ? `，${f2(x.ratio)} 倍` : ''}）`
-      : `${groupLabel(x.group, 'en')} ${f1(x.mean)} (${f1(Math.abs(x.gap))} points ${x.gap >= 0 ? 'above' : 'below'} the national mean${x.ratio !== null ? `, ratio ${f2(x.ratio)}` : ''})`);
+      ? `${groupLabel(x.group, 'zh')} ${f1(x.mean)}（${x.gap >= 0 ? '高于' : '低于'}${meanZh} ${f1(Math.abs(x.gap))} 分${x.ratio !== null ? `，${f2(x.ratio)} 倍` : ''}，${x.n} 个城市）`
+      : `${groupLabel(x.group, 'en')} ${f1(x.mean)} (${f1(Math.abs(x.gap))} points ${x.gap >= 0 ? 'above' : 'below'} ${meanEn}${x.ratio !== null ? `, ratio ${f2(x.ratio)}` : ''}; ${x.n} ${x.n === 1 ? 'city' : 'cities'} evaluated)`);
     out.push({
       id: `clusters-${g.grouping}`, kind: 'clusters', units: [],
       data: { grouping: g.grouping, nationalMean: s.national.mean, groups },
       text: {
-        zh: `城市群平均分（全国均值 ${f1(s.national.mean)}）：${sentence('zh').join('；')}。`,
-        en: `City clusters (national mean ${f1(s.national.mean)}): ${sentence('en').join('; ')}.`,
+        zh: `城市群平均分（${meanZh} ${f1(s.national.mean)}）：${sentence('zh').join('；')}。`,
+        en: `City clusters (${meanEn.replace('the ', '')} ${f1(s.national.mean)}): ${sentence('en').join('; ')}.`,
       },
     });
   }
@@ -198,12 +201,17 @@ export function computeFindings(ctx: ReportContext): Finding[] {
     const alpha = ctx.analyses?.settings.spatial?.alpha ?? 0.05;
     const significant = p <= alpha;
     const dir = m.I > m.EI;
+    const ws = ctx.analyses?.settings.spatial?.weights;
+    const seed = ctx.analyses?.settings.spatial?.seed ?? ctx.build.spec.seed;
+    const wZh = ws ? describeWeights(ws, 'zh') : spatial.weights, wEn = ws ? describeWeights(ws, 'en') : spatial.weights;
+    const pZh = pSource === 'p_sim' ? `${perm?.R} 次置换检验${seed !== undefined ? `（种子 ${seed}）` : ''}` : '正态近似';
+    const pEn = pSource === 'p_sim' ? `${perm?.R} permutations${seed !== undefined ? `, seed ${seed}` : ''}` : 'normal approximation';
     out.push({
       id: 'moran', kind: 'moran', units: [],
-      data: { I: m.I, EI: m.EI, p, pSource, permutations: perm?.R ?? 0, weights: spatial.weights, alpha, significant },
+      data: { I: m.I, EI: m.EI, p, pSource, permutations: perm?.R ?? 0, seed: pSource === 'p_sim' ? seed : undefined, weights: spatial.weights, alpha, significant },
       text: {
-        zh: `全局 Moran's I = ${f3(m.I)}（期望 ${f3(m.EI)}，${pSource === 'p_sim' ? `${perm?.R} 次置换检验` : '正态近似'} p = ${f3(p)}，空间权重：${spatial.weights}）：${significant ? (dir ? '得分存在显著的正空间自相关，得分相近的城市在空间上聚集' : '得分存在显著的负空间自相关') : `在 α = ${alpha} 水平上未发现显著的空间自相关`}。`,
-        en: `Global Moran's I = ${f3(m.I)} (expected ${f3(m.EI)}; ${pSource === 'p_sim' ? `${perm?.R} permutations` : 'normal approximation'}, p = ${f3(p)}; weights: ${spatial.weights}): ${significant ? (dir ? 'significant positive spatial autocorrelation — similar scores cluster in space' : 'significant negative spatial autocorrelation') : `no significant spatial autocorrelation at α = ${alpha}`}.`,
+        zh: `全局 Moran's I = ${f3(m.I)}（期望 ${f3(m.EI)}，${pZh}，p = ${f3(p)}；空间权重：${wZh}）：${significant ? (dir ? `得分存在显著的正空间自相关，得分相近的${cities ? '城市' : '对象'}在空间上聚集` : '得分存在显著的负空间自相关') : `在 α = ${alpha} 水平上未发现显著的空间自相关`}。`,
+        en: `Global Moran's I = ${f3(m.I)} (expected ${f3(m.EI)}; ${pEn}; p = ${f3(p)}; weights: ${wEn}): ${significant ? (dir ? 'significant positive spatial autocorrelation — similar scores cluster in space' : 'significant negative spatial autocorrelation') : `no significant spatial autocorrelation at α = ${alpha}`}.`,
       },
     });
   }
@@ -239,8 +247,8 @@ export function computeFindings(ctx: ReportContext): Finding[] {
         id: 'rank-uncertainty', kind: 'rankUncertainty', units: stable,
         data: { leader: { unit: leader.unit, nominal: li.nominal, q5: li.q5, q95: li.q95 }, medianWidth, topTenStable: stable },
         text: {
-          zh: `方法选择的不确定性：${zh.unitName(leader.unit)}排名的 90% 区间为 [${rk(li.q5)}, ${rk(li.q95)}]；各城市排名区间宽度的中位数为 ${f1(medianWidth)} 位；前十名中 ${stable.length} 个在 90% 的模拟中都留在前十（${listZh(stable) || '无'}）。`,
-          en: `Uncertainty of the method choices: ${en.unitName(leader.unit)}'s 90% rank interval is [${rk(li.q5)}, ${rk(li.q95)}]; the median interval width is ${f1(medianWidth)} ranks; ${stable.length} of the top ten stay in the top ten in 90% of the simulations (${listEn(stable) || 'none'}).`,
+          zh: `方法选择的不确定性：${zh.unitName(leader.unit)}排名的 90% 区间（5%–95% 分位）为 [${rk(li.q5)}, ${rk(li.q95)}]；各${cities ? '城市' : '评价对象'}排名区间宽度的中位数为 ${f1(medianWidth)} 位；前十名中 ${stable.length} 个的整个区间都在前十以内（${listZh(stable) || '无'}）。`,
+          en: `Uncertainty of the method choices: ${en.unitName(leader.unit)}'s 90% rank interval (5th–95th percentile) is [${rk(li.q5)}, ${rk(li.q95)}]; the median interval width is ${f1(medianWidth)} ranks; ${stable.length} of the top ten have their whole interval within the top ten (${listEn(stable) || 'none'}).`,
         },
       });
     }
@@ -259,5 +267,6 @@ export function computeFindings(ctx: ReportContext): Finding[] {
       },
     });
   }
+  for (const f of out) f.text.zh = spaceMixed(f.text.zh);
   return out;
 }

@@ -14,13 +14,14 @@ import { stableStringify } from '../engine/build/build.ts';
 import { describeStep } from '../engine/build/describe.ts';
 import { explainScore } from '../engine/build/lineage.ts';
 import type { StepSpec } from '../engine/build/spec.ts';
+import type { SkippedStatistic } from '../engine/analysis/run.ts';
 import { LISA_LABEL_NAMES } from '../engine/analysis/spatial/local-moran.ts';
 import type { ImputeDiagnostics } from '../engine/steps/impute.ts';
 import type { TreatDiagnostics } from '../engine/steps/treat.ts';
 import type { ScreenDiagnostics } from '../engine/steps/screen.ts';
 import type { WeightDiagnostics } from '../engine/steps/weight.ts';
 import { formatIssue } from '../engine/core/errors.ts';
-import { fmt, groupLabel, groupingName, isChineseAdcodes, pct, pickText, reportIndex, type ReportContext, type ReportIndex, type ReportLang } from './context.ts';
+import { describeWeights, fmt, fmtRank, groupLabel, groupingName, isChineseAdcodes, isCityReport, noteForLanguage, pct, pickText, reportIndex, type ReportContext, type ReportIndex, type ReportLang } from './context.ts';
 import { computeFindings, type Finding } from './findings.ts';
 import { mapAdcodes, mapSourceNote, renderCharts, renderSvg, type ReportCharts } from './charts.ts';
 import { seriesChartOption } from './series-chart.ts';
@@ -30,27 +31,27 @@ import { bodyForLanguage, escapeHtml as esc, markdownToHtml } from './markdown.t
 const T = {
   zh: {
     lang: 'zh-CN', other: 'English', findings: '主要结论', ranking: '排名', map: '地图', radar: '前五名各维度得分', regional: '区域比较', spatial: '空间分析', tiers: '分档', cases: '案例研究', method: '方法说明', sources: '数据来源与缺口', repro: '可重复性', audit: '统计审计',
-    rank: '排名', unit: '城市', score: '得分', tier: '分档', interval: '排名区间（5%–95%，中位数）', notes: '说明', edition: '版本', period: '数据年份', units: '评价对象', indicators: '指标',
-    mapCaption: (name: string) => `${name}得分地图（灰色：不在评价范围内）`, lisaCaption: '局部空间自相关（LISA）聚类图', group: '组别', n: '数量', mean: '均值', median: '中位数', gap: '与全国均值之差', ratio: '与全国均值之比', below: '低于全国均值占比',
+    rank: '排名', unit: '城市', unitGeneric: '评价对象', city: '城市', score: '得分', tier: '分档', interval: '排名区间（5%–95%，中位数）', notes: '说明', edition: '版本', period: '数据年份', units: '评价对象', indicators: '指标',
+    mapCaption: (name: string) => `${name}得分地图（灰色：不在评价范围内）`, lisaCaption: '局部空间自相关（LISA）聚类图', group: '组别', n: '数量', mean: '均值', median: '中位数', gap: '与全国均值之差', ratio: '与全国均值之比', below: '低于全国均值占比', gapOverall: '与总体均值之差', ratioOverall: '与总体均值之比', belowOverall: '低于总体均值占比', allNational: '全国', allOverall: '全部', theilPop: '人口加权泰尔指数', perm: '次置换',
     inequality: '不均衡程度', gini: '基尼系数', cv: '变异系数', cvPop: '人口加权变异系数', theil: '泰尔指数', between: '组间', within: '组内', stat: '统计量', value: '数值', p: 'p 值', expected: '期望',
     spillover: '领先城市的溢出', diffMean: '与均值之差', lisaClass: 'LISA 分类', rule: '规则', bounds: '区间', members: '城市', step: '步骤', what: '设置', did: '执行情况', options: '参数',
     code: '代码', name: '名称', dimension: '维度', unitOf: '单位', direction: '方向', source: '来源', year: '年份', licence: '许可', status: '状态', collected: '已采集', notCollected: '未采集', gaps: '数据缺口（未采集指标）',
     file: '文件', bytes: '字节', sha: 'SHA-256', version: 'cityindex 版本', seed: '随机种子', spec: '构建设置哈希', generated: '生成时间', weights: '有效权重', weight: '权重', warnings: '数据读取警告',
     noData: '—', denominators: '分母', caseRank: (name: string, r: string) => `${name}：本指数排名第 ${r}`, domains: '领域', hot: '热点', cold: '冷点', gistar: 'Getis–Ord Gi* 热点/冷点', counts: '数量',
-    auditFlags: '相关性提示', alpha: 'Cronbach α', flagKinds: { collinear: '高度共线', negative: '负相关', weakParent: '与上级弱相关' } as Record<string, string>,
-    noMap: '评价对象不是中国地级行政区，不绘制中国地图；下图为各对象得分。', rankingBars: '得分条形图', analysisErrors: '未能运行的分析', lineageTop: '领先城市得分构成',
+    auditFlags: '相关性提示', flag: '提示', alpha: 'Cronbach α', flagKinds: { collinear: '高度共线', negative: '负相关', weakParent: '与上级弱相关' } as Record<string, string>,
+    noMap: '评价对象不是中国地级行政区，不绘制中国地图；下图为各对象得分。', rankingBars: '得分条形图', analysisErrors: '未能运行的分析', lineageTop: '第一名的得分构成',
     contribution: '贡献', indicator: '指标', rawValue: '原始值',
   },
   en: {
     lang: 'en', other: '中文', findings: 'Key findings', ranking: 'Ranking', map: 'Map', radar: 'Top five by dimension', regional: 'Regional comparison', spatial: 'Spatial analysis', tiers: 'Tiers', cases: 'Case studies', method: 'Methodology', sources: 'Data sources and gaps', repro: 'Reproducibility', audit: 'Statistical audit',
-    rank: 'Rank', unit: 'Unit', score: 'Score', tier: 'Tier', interval: 'Rank interval (5%–95%, median)', notes: 'Notes', edition: 'Edition', period: 'Data period', units: 'Units', indicators: 'Indicators',
-    mapCaption: (name: string) => `${name} by city (grey: not evaluated)`, lisaCaption: 'Local spatial autocorrelation (LISA) clusters', group: 'Group', n: 'n', mean: 'Mean', median: 'Median', gap: 'Gap to national mean', ratio: 'Ratio to national mean', below: 'Share below national mean',
+    rank: 'Rank', unit: 'City', unitGeneric: 'Unit', city: 'City', score: 'Score', tier: 'Tier', interval: 'Rank interval (5%–95%, median)', notes: 'Notes', edition: 'Edition', period: 'Data period', units: 'Units', indicators: 'Indicators',
+    mapCaption: (name: string) => `${name} by city (grey: not evaluated)`, lisaCaption: 'Local spatial autocorrelation (LISA) clusters', group: 'Group', n: 'n', mean: 'Mean', median: 'Median', gap: 'Gap to national mean', ratio: 'Ratio to national mean', below: 'Share below national mean', gapOverall: 'Gap to overall mean', ratioOverall: 'Ratio to overall mean', belowOverall: 'Share below overall mean', allNational: 'All (national)', allOverall: 'All', theilPop: 'Population-weighted Theil T', perm: 'permutations',
     inequality: 'Inequality', gini: 'Gini', cv: 'Coefficient of variation', cvPop: 'Population-weighted CV', theil: 'Theil T', between: 'between groups', within: 'within groups', stat: 'Statistic', value: 'Value', p: 'p-value', expected: 'Expected',
     spillover: "The leader's spillover", diffMean: 'Difference from mean', lisaClass: 'LISA class', rule: 'Rule', bounds: 'Range', members: 'Units', step: 'Step', what: 'Setting', did: 'What it did', options: 'Parameters',
     code: 'Code', name: 'Name', dimension: 'Dimension', unitOf: 'Unit', direction: 'Direction', source: 'Source', year: 'Year', licence: 'Licence', status: 'Status', collected: 'collected', notCollected: 'not collected', gaps: 'Gaps (indicators not collected)',
     file: 'File', bytes: 'Bytes', sha: 'SHA-256', version: 'cityindex version', seed: 'Seed', spec: 'Build spec hash', generated: 'Generated', weights: 'Effective weights', weight: 'Weight', warnings: 'Warnings while reading the data',
     noData: '—', denominators: 'Denominators', caseRank: (name: string, r: string) => `${name}: rank ${r} in this index`, domains: 'Domains', hot: 'hot spots', cold: 'cold spots', gistar: 'Getis–Ord Gi* hot and cold spots', counts: 'Count',
-    auditFlags: 'Correlation flags', alpha: "Cronbach's α", flagKinds: { collinear: 'collinear', negative: 'negatively correlated', weakParent: 'weak link to parent' } as Record<string, string>,
+    auditFlags: 'Correlation flags', flag: 'Flag', alpha: "Cronbach's α", flagKinds: { collinear: 'collinear', negative: 'negatively correlated', weakParent: 'weak link to parent' } as Record<string, string>,
     noMap: 'The units are not Chinese prefecture-level divisions, so no map of China is drawn; scores are shown as bars.', rankingBars: 'Scores', analysisErrors: 'Analyses that could not run', lineageTop: "The leader's score by indicator",
     contribution: 'Contribution', indicator: 'Indicator', rawValue: 'Raw value',
   },
@@ -79,6 +80,7 @@ header.top{border-bottom:3px solid var(--accent);padding-bottom:12px;margin-bott
 h1{font-size:28px;margin:8px 0 4px}h2{font-size:21px;margin:34px 0 10px;border-bottom:1px solid var(--line);padding-bottom:4px;color:var(--accent)}
 h3{font-size:17px;margin:22px 0 8px}h4{font-size:15px;margin:16px 0 6px}
 .meta{color:var(--muted);font-size:13px}.lang-switch{float:right;font-size:13px;border:1px solid var(--line);padding:2px 10px;border-radius:12px;text-decoration:none;color:var(--ink)}
+.alert{background:#fff1ef;border-left:4px solid var(--accent);padding:6px 14px;margin:12px 0;font-size:14px}.alert ul{margin:4px 0;padding-left:18px}
 .notes{background:var(--soft);border-left:4px solid #e0c9a6;padding:8px 14px;margin:12px 0;font-size:13.5px}.notes li{margin:3px 0}
 ol.findings li{margin:6px 0}
 table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0 14px}th,td{border-bottom:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}
@@ -100,8 +102,13 @@ section.major{page-break-before:always;break-before:page}section.major.first{pag
 tr,td,th{page-break-inside:avoid;break-inside:avoid}thead{display:table-header-group}a{color:inherit;text-decoration:none}}
 `;
 
-/** A rank or rank quantile: integer as is, otherwise one decimal. */
-const fmtRank = (x: number) => (Number.isInteger(x) ? String(x) : fmt(x, 1));
+/** A unit's name in the report's language with its name in the other language beneath, when it has one. */
+function bothNames(ix: ReportIndex, u: string): string {
+  const x = ix.units.get(u);
+  const main = ix.unitName(u);
+  const other = ix.lang === 'zh' ? x?.name.en : x?.name.zh;
+  return other && other !== main ? `${esc(main)} <span class="sub">${esc(other)}</span>` : esc(main);
+}
 
 function table(head: string[], rows: string[][], numCols: number[] = [], rowClass?: (i: number) => string, options: { className?: string; cellClass?: (k: number) => string } = {}): string {
   const th = head.map((h, k) => `<th${numCols.includes(k) ? ' class="num"' : ''}>${h}</th>`).join('');
@@ -120,6 +127,11 @@ function version(ctx: ReportContext): string {
   try { return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version; } catch { return 'unknown'; }
 }
 
+/** Column heading for the units: 城市 / City for Chinese cities, 评价对象 / Unit otherwise. */
+function unitHeader(ctx: ReportContext, L: Labels): string {
+  return isCityReport(ctx.build.results.scores.unitCodes) ? L.unit : L.unitGeneric;
+}
+
 function rankingSection(ctx: ReportContext, ix: ReportIndex, L: Labels): string {
   const tiers = ctx.analyses?.tiers;
   const tierOf = new Map<string, string>();
@@ -129,12 +141,12 @@ function rankingSection(ctx: ReportContext, ix: ReportIndex, L: Labels): string 
     codes.forEach((u, i) => { const c = tiers.classOf[i]; if (c >= 0) tierOf.set(u, pickText(tiers.tierNames[k - 1 - c], ix.lang, tiers.labelOf[i] ?? '')); });
   }
   const intervals = new Map((ctx.rankIntervals ?? []).map((r) => [r.unit, r]));
-  const head = [L.rank, L.unit, esc(ix.nodeName(ix.indexCode)), ...ix.dimensions.map((d) => `${esc(ix.nodeName(d))}<div class="sub">${L.score} (${L.rank})</div>`)];
+  const head = [L.rank, unitHeader(ctx, L), esc(ix.nodeName(ix.indexCode)), ...ix.dimensions.map((d) => `${esc(ix.nodeName(d))}<div class="sub">${L.score} (${L.rank})</div>`)];
   if (tiers) head.push(L.tier);
   if (intervals.size) head.push(L.interval);
   const leaderUnits = new Set(ix.order.filter((u) => ix.rank(u) === 1));
   const rows = ix.order.map((u) => {
-    const r = [fmt(ix.rank(u), 0), esc(ix.unitName(u)), fmt(ix.score(u)), ...ix.dimensions.map((d) => `${fmt(ix.score(u, d))} <span class="sub">(${fmt(ix.rank(u, d), 0)})</span>`)];
+    const r = [fmt(ix.rank(u), 0), bothNames(ix, u), fmt(ix.score(u)), ...ix.dimensions.map((d) => `${fmt(ix.score(u, d))} <span class="sub">(${fmt(ix.rank(u, d), 0)})</span>`)];
     if (tiers) r.push(esc(tierOf.get(u) ?? '—'));
     if (intervals.size) { const iv = intervals.get(u); r.push(iv ? `${fmtRank(iv.q5)}–${fmtRank(iv.q95)} (${fmtRank(iv.median)})` : '—'); }
     return r;
@@ -159,9 +171,37 @@ function lineageTable(ctx: ReportContext, ix: ReportIndex, L: Labels): string {
   return `<h3>${L.lineageTop}: ${esc(ix.unitName(leader))}</h3>${table([L.indicator, L.rawValue, L.score, L.weight, L.contribution], rows, [1, 2, 3, 4])}<p class="sub">${note}</p>`;
 }
 
+/** Why a statistic is missing, in words (from the analysis' `skipped` notes). */
+function skippedNotes(list: readonly SkippedStatistic[], lang: ReportLang, grouping?: string): string {
+  // one sentence per reason: "Theil and Dagum decompositions not computed: …"
+  const byReason = new Map<string, SkippedStatistic[]>();
+  for (const sk of list) byReason.set(sk.reason, [...(byReason.get(sk.reason) ?? []), sk]);
+  return [...byReason.values()].map((group) => skippedNote(group, lang, grouping)).join(' ');
+}
+
+function skippedNote(group: readonly SkippedStatistic[], lang: ReportLang, grouping?: string): string {
+  const sk = group[0];
+  const name: Record<SkippedStatistic['statistic'], { zh: string; en: string }> = {
+    theil: { zh: '泰尔指数分解', en: 'the Theil decomposition' }, dagum: { zh: 'Dagum 基尼分解', en: 'the Dagum Gini decomposition' }, gini: { zh: '基尼系数', en: 'the Gini' }, cv: { zh: '变异系数', en: 'the coefficient of variation' },
+    theilPopulationWeighted: { zh: '人口加权泰尔指数', en: 'the population-weighted Theil' }, cvPopulationWeighted: { zh: '人口加权变异系数', en: 'the population-weighted CV' },
+  };
+  const names = group.map((g) => (g.statistic === 'theil' && !grouping ? { zh: '泰尔指数', en: 'the Theil T' } : name[g.statistic])[lang]);
+  const what = lang === 'zh' ? names.join('与') : names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0];
+  const g = grouping ? groupingName(grouping, lang) : '';
+  switch (sk.reason) {
+    case 'multiMembership': return lang === 'zh' ? `未计算${what}：部分评价对象同时属于多个“${g}”组。` : `Not computed: ${what}, because some units belong to several "${g}" groups.`;
+    case 'ungrouped': return lang === 'zh' ? `未计算${what}：部分评价对象不属于任何“${g}”组。` : `Not computed: ${what}, because some units belong to no "${g}" group.`;
+    case 'undefined': return lang === 'zh' ? `未计算${what}：需要非负得分且均值为正（${esc(sk.issues[0]?.message ?? sk.message)}）。` : `Not computed: ${what}, which need${group.length > 1 ? '' : 's'} non-negative scores with a positive mean (${esc(sk.issues[0]?.message ?? sk.message)}).`;
+    default: return esc(sk.message);
+  }
+}
+
 function regionalSection(ctx: ReportContext, charts: ReportCharts, L: Labels, lang: ReportLang): string {
   const reg = ctx.analyses?.regional;
   if (!reg) return '';
+  const national = isCityReport(ctx.build.results.scores.unitCodes);
+  const M = national ? L : { ...L, gap: L.gapOverall, ratio: L.ratioOverall, below: L.belowOverall };
+  const allLabel = national ? L.allNational : L.allOverall;
   const parts: string[] = [`<section class="major" id="regional"><h2>${L.regional}</h2>`];
   for (const g of reg.groupings) {
     const s = g.byCode[0]?.summary;
@@ -169,12 +209,16 @@ function regionalSection(ctx: ReportContext, charts: ReportCharts, L: Labels, la
     const svg = charts.regional.find((c) => c.grouping === g.grouping)?.svg ?? '';
     const rows = [...s.groups].sort((a, b) => b.mean - a.mean).map((x) => [esc(groupLabel(x.group, lang)), String(x.nScored), fmt(x.mean), fmt(x.median), fmt(x.gap), fmt(x.ratio, 2), pct(x.shareBelowNationalMean)]);
     if (s.ungrouped) rows.push([lang === 'zh' ? '（未分组）' : '(ungrouped)', String(s.ungrouped.nScored), fmt(s.ungrouped.mean), fmt(s.ungrouped.median), fmt(s.ungrouped.gap), fmt(s.ungrouped.ratio, 2), pct(s.ungrouped.shareBelowNationalMean)]);
-    rows.push([`<strong>${lang === 'zh' ? '全国' : 'All'}</strong>`, String(s.national.nScored), fmt(s.national.mean), fmt(s.national.median), '', '', pct(s.national.shareBelowNationalMean)]);
+    rows.push([`<strong>${allLabel}</strong>`, String(s.national.nScored), fmt(s.national.mean), fmt(s.national.median), '', '', pct(s.national.shareBelowNationalMean)]);
     const theil = g.theil ? `<p class="sub">${L.theil} = ${fmt(g.theil.T, 4)}: ${L.between} ${fmt(g.theil.between, 4)} (${pct(g.theil.between / g.theil.T)}), ${L.within} ${fmt(g.theil.within, 4)}</p>` : '';
-    parts.push(`<h3>${esc(groupingName(g.grouping, lang))}</h3><div class="grid2"><figure>${svg}</figure><div style="flex:1 1 440px">${table([L.group, L.n, L.mean, L.median, L.gap, L.ratio, L.below], rows, [1, 2, 3, 4, 5, 6])}${theil}</div></div>`);
+    const skipped = g.skipped?.length ? `<p class="sub skipped">${skippedNotes(g.skipped, lang, g.grouping)}</p>` : '';
+    const multi = g.multiMembership ? `<p class="sub">${lang === 'zh' ? '一个城市可属于多个组，各组单独统计。' : 'A unit may belong to several groups; each group is summarised on its own.'}</p>` : '';
+    parts.push(`<h3>${esc(groupingName(g.grouping, lang))}</h3><div class="grid2"><figure>${svg}</figure><div style="flex:1 1 440px">${table([L.group, L.n, L.mean, L.median, M.gap, M.ratio, M.below], rows, [1, 2, 3, 4, 5, 6])}${theil}${multi}${skipped}</div></div>`);
   }
   const q = reg.inequality;
-  parts.push(`<h3>${L.inequality}</h3>${table([L.stat, L.value], [[L.gini, fmt(q.gini, 4)], [L.cv, fmt(q.cv, 4)], ...(q.cvPopulationWeighted !== undefined ? [[L.cvPop, fmt(q.cvPopulationWeighted, 4)]] : []), [L.theil, fmt(q.theil, 4)]], [1])}`);
+  const ineqRows = [[L.gini, fmt(q.gini, 4)], [L.cv, fmt(q.cv, 4)], ...(q.cvPopulationWeighted !== undefined ? [[L.cvPop, fmt(q.cvPopulationWeighted, 4)]] : []), [L.theil, fmt(q.theil, 4)], ...(q.theilPopulationWeighted !== undefined ? [[L.theilPop, fmt(q.theilPopulationWeighted, 4)]] : [])];
+  const skipped = reg.skipped?.length ? `<p class="sub skipped">${skippedNotes(reg.skipped, lang)}</p>` : '';
+  parts.push(`<h3>${L.inequality}</h3>${table([L.stat, L.value], ineqRows, [1])}${skipped}`);
   parts.push('</section>');
   return parts.join('\n');
 }
@@ -186,26 +230,35 @@ function spatialSection(ctx: ReportContext, ix: ReportIndex, charts: ReportChart
   const pm = m.permutation as { R: number; p_sim: number } | undefined;
   const pg = g.permutation as { R: number; p_sim: number } | undefined;
   const rows = [
-    ["Moran's I", fmt(m.I, 4), fmt(m.EI, 4), `${fmt(m.z_rand, 2)}`, pm ? `${fmt(pm.p_sim, 3)} (${pm.R} perm.)` : fmt(m.p_rand, 4)],
-    ["Geary's C", fmt(g.C, 4), fmt(g.EC, 4), `${fmt(g.z_rand, 2)}`, pg ? `${fmt(pg.p_sim, 3)} (${pg.R} perm.)` : fmt(g.p_rand, 4)],
+    ["Moran's I", fmt(m.I, 4), fmt(m.EI, 4), `${fmt(m.z_rand, 2)}`, pm ? `${fmt(pm.p_sim, 3)} (${pm.R} ${L.perm})` : fmt(m.p_rand, 4)],
+    ["Geary's C", fmt(g.C, 4), fmt(g.EC, 4), `${fmt(g.z_rand, 2)}`, pg ? `${fmt(pg.p_sim, 3)} (${pg.R} ${L.perm})` : fmt(g.p_rand, 4)],
   ];
-  const parts = [`<section class="major" id="spatial"><h2>${L.spatial}</h2><p class="sub">${esc(sp.weights)}; ${esc(sp.localMoran.formula)}</p>`,
+  const set = ctx.analyses?.settings.spatial;
+  const seed = set?.seed ?? ctx.build.spec.seed;
+  const R = pm?.R ?? 0;
+  const adjustName: Record<string, { zh: string; en: string }> = { none: { zh: '无', en: 'none' }, fdr: { zh: 'FDR（Benjamini–Hochberg）', en: 'FDR (Benjamini–Hochberg)' }, bonferroni: { zh: 'Bonferroni', en: 'Bonferroni' } };
+  const adj = sp.localMoran.significance?.adjust ?? set?.adjust ?? 'none';
+  const wText = set ? describeWeights(set.weights, lang) : sp.weights;
+  const method = lang === 'zh'
+    ? `空间权重：${esc(wText)}（<code>${esc(sp.weights)}</code>）；计算 Moran's I、Geary's C 与局部 Moran 时按行标准化，Gi* 使用二值权重并包含自身。显著性：${R ? `${R} 次条件置换检验，随机种子 ${seed ?? '—'}` : '正态近似'}；α = ${set?.alpha ?? 0.05}，p 值校正：${adjustName[adj]?.zh ?? adj}。局部 Moran 约定（与 PySAL esda 相同）：<code>${esc(sp.localMoran.formula)}</code>；“高-高”等分类按 z_i 与其空间滞后的符号，仅在 p ≤ α 时标注，否则为“不显著”。`
+    : `Spatial weights: ${esc(wText)} (<code>${esc(sp.weights)}</code>); row-standardised for Moran's I, Geary's C and local Moran; Gi* uses the binary weights with the unit itself included. Significance: ${R ? `${R} conditional permutations, random seed ${seed ?? '—'}` : 'normal approximation'}; α = ${set?.alpha ?? 0.05}, p-value adjustment: ${adjustName[adj]?.en ?? adj}. Local Moran convention (as PySAL esda): <code>${esc(sp.localMoran.formula)}</code>; a class (High-High, …) is the signs of z_i and its spatial lag, given only when p ≤ α, otherwise "Insignificant".`;
+  const parts = [`<section class="major" id="spatial"><h2>${L.spatial}</h2><p class="sub method-note">${method}</p>`,
     table([L.stat, L.value, L.expected, 'z', L.p], rows, [1, 2, 3, 4])];
   if (charts.lisaMap) parts.push(`<figure>${charts.lisaMap}<figcaption>${L.lisaCaption}</figcaption><div class="map-note">${esc(mapSourceNote(lang))}</div></figure>`);
   const sig = sp.localMoran.significance;
   if (sig) {
     const members = (lab: string) => sp.localMoran.ids.filter((_, i) => sig.labels[i] === lab).map((u) => esc(ix.unitName(u))).join(lang === 'zh' ? '、' : ', ');
     const labs = (['HH', 'HL', 'LH', 'LL'] as const).filter((l) => sig.counts[l] > 0);
-    parts.push(table([L.lisaClass, L.counts, L.members], labs.map((l) => [`${LISA_LABEL_NAMES[l][lang]} (${l})`, String(sig.counts[l]), members(l)]), [1]));
-    parts.push(`<p class="sub">α = ${sig.alpha}, ${lang === 'zh' ? 'p 值校正' : 'p adjustment'}: ${sig.adjust}; ${LISA_LABEL_NAMES.ns[lang]}: ${sig.counts.ns}</p>`);
+    parts.push(table([L.lisaClass, L.counts, unitHeader(ctx, L)], labs.map((l) => [`${LISA_LABEL_NAMES[l][lang]} (${l})`, String(sig.counts[l]), members(l)]), [1]));
+    parts.push(`<p class="sub">α = ${sig.alpha}${lang === 'zh' ? '，p 值校正：' : ', p-value adjustment: '}${adjustName[sig.adjust]?.[lang] ?? sig.adjust}${lang === 'zh' ? '；' : '; '}${LISA_LABEL_NAMES.ns[lang]}: ${sig.counts.ns}</p>`);
   }
   const gi = sp.getisOrd.significance;
-  parts.push(`<p>${L.gistar}: ${L.hot} ${gi.counts.hot}, ${L.cold} ${gi.counts.cold} (α = ${gi.alpha}, ${gi.pSource}).</p>`);
+  parts.push(`<p>${L.gistar}: ${L.hot} ${gi.counts.hot}, ${L.cold} ${gi.counts.cold} (α = ${gi.alpha}, ${gi.pSource === 'p_sim' ? (lang === 'zh' ? '置换检验 p 值' : 'permutation p-values') : (lang === 'zh' ? '正态近似 p 值' : 'normal-approximation p-values')}).</p>`);
   const so = sp.spillover;
   if (so) {
-    const row = (u: typeof so.leader) => [esc(ix.unitName(u.id)), fmt(u.score), String(u.rank), fmt(u.differenceFromMean), `${LISA_LABEL_NAMES[u.label][lang]}`, u.p_sim !== undefined ? fmt(u.p_sim, 3) : '—'];
+    const row = (u: typeof so.leader) => [bothNames(ix, u.id), fmt(u.score), String(u.rank), fmt(u.differenceFromMean), `${LISA_LABEL_NAMES[u.label][lang]}`, u.p_sim !== undefined ? fmt(u.p_sim, 3) : '—'];
     parts.push(`<h3>${L.spillover}</h3><p>${esc(lang === 'zh' ? `均值 ${fmt(so.mean)}；所列邻近城市平均 ${fmt(so.neighbourMean)}，${so.neighboursAboveMean}/${so.neighbours.length} 个高于均值。` : `Mean ${fmt(so.mean)}; the listed neighbours average ${fmt(so.neighbourMean)}, ${so.neighboursAboveMean} of ${so.neighbours.length} above the mean.`)}</p>`);
-    parts.push(table([L.unit, L.score, L.rank, L.diffMean, L.lisaClass, 'p_sim'], [row(so.leader), ...so.neighbours.map(row)], [1, 2, 3, 5], (i) => (i === 0 ? 'lead' : '')));
+    parts.push(table([unitHeader(ctx, L), L.score, L.rank, L.diffMean, L.lisaClass, 'p_sim'], [row(so.leader), ...so.neighbours.map(row)], [1, 2, 3, 5], (i) => (i === 0 ? 'lead' : '')));
   }
   parts.push('</section>');
   return parts.join('\n');
@@ -219,7 +272,18 @@ function tiersSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repo
     const members = codes.filter((_, i) => t.classOf[i] === cls.class).sort((a, b) => ix.score(b, t.code) - ix.score(a, t.code));
     return [esc(pickText(t.tierNames[j], lang, cls.label)), `${Number.isFinite(cls.lower) ? fmt(cls.lower, 2) : '−∞'} – ${Number.isFinite(cls.upper) ? fmt(cls.upper, 2) : '∞'}`, String(members.length), members.map((u) => esc(ix.unitName(u))).join(lang === 'zh' ? '、' : ', ')];
   });
-  return `<section class="major" id="tiers"><h2>${L.tiers}</h2><p>${L.rule}: <code>${esc(t.rule)}</code>; GVF = ${fmt(t.gvf, 3)}</p>${table([L.tier, L.bounds, L.n, L.members], rows, [2])}</section>`;
+  const methodName: Record<string, { zh: string; en: string }> = { fisherJenks: { zh: 'Fisher–Jenks 自然断点', en: 'Fisher–Jenks natural breaks' }, quantiles: { zh: '分位数', en: 'quantiles' }, thresholds: { zh: '给定阈值', en: 'given thresholds' }, meanSd: { zh: '均值 ± 标准差倍数', en: 'mean ± multiples of the sd' }, headTail: { zh: '头尾断点', en: 'head/tail breaks' } };
+  const lowerClosed = t.labels.some((c) => /x <|x ≥|≤ x/.test(c.rule));
+  const bounds = t.labels.slice().reverse().map((cls, j) => {
+    const name = pickText(t.tierNames[j], lang, cls.label);
+    const lo = Number.isFinite(cls.lower) ? fmt(cls.lower, 4) : undefined, hi = Number.isFinite(cls.upper) ? fmt(cls.upper, 4) : undefined;
+    const r = lowerClosed
+      ? (lo && hi ? `${lo} ≤ x < ${hi}` : lo ? `x ≥ ${lo}` : hi ? `x < ${hi}` : (lang === 'zh' ? '全部' : 'all'))
+      : (lo && hi ? `${lo} < x ≤ ${hi}` : lo ? `x > ${lo}` : hi ? `x ≤ ${hi}` : (lang === 'zh' ? '全部' : 'all'));
+    return `${esc(name)}: ${r}`;
+  });
+  const rule = `${methodName[t.method]?.[lang] ?? esc(t.method)}, k = ${t.k}${lang === 'zh' ? '；' : '; '}${bounds.join(lang === 'zh' ? '；' : '; ')}`;
+  return `<section class="major" id="tiers"><h2>${L.tiers}</h2><p>${L.rule}: ${rule}; GVF = ${fmt(t.gvf, 3)}</p>${table([L.tier, L.bounds, L.n, unitHeader(ctx, L)], rows, [2])}</section>`;
 }
 
 function casesSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: ReportLang): string {
@@ -249,7 +313,7 @@ function auditSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repo
   if (!audit) return '';
   const flags = audit.correlations.flags.map((f) => [esc(L.flagKinds[f.kind] ?? f.kind), esc(ix.nodeName(f.group)), `${esc(ix.nodeName(f.a))} / ${esc(ix.nodeName(f.b))}`, fmt(f.r, 3)]);
   const alphas = audit.cronbach.map((c) => [esc(ix.nodeName(c.group)), String(c.k), fmt(c.alpha, 3)]);
-  return `<section class="major" id="audit"><h2>${L.audit}</h2><h3>${L.auditFlags}</h3>${flags.length ? table([L.stat, L.dimension, L.indicators, 'r'], flags, [3]) : `<p>${lang === 'zh' ? '无' : 'None'}</p>`}<h3>${L.alpha}</h3>${table([L.dimension, 'k', 'α'], alphas, [1, 2])}</section>`;
+  return `<section class="major" id="audit"><h2>${L.audit}</h2><h3>${L.auditFlags}</h3>${flags.length ? table([L.flag, L.dimension, L.indicators, 'r'], flags, [3]) : `<p>${lang === 'zh' ? '无' : 'None'}</p>`}<h3>${L.alpha}</h3>${table([L.dimension, 'k', 'α'], alphas, [1, 2])}</section>`;
 }
 
 function stepDetails(step: { kind: string; diagnostics: unknown }, ix: ReportIndex, lang: ReportLang): string {
@@ -293,7 +357,7 @@ function methodSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Rep
   const ew = b.results.effectiveWeights;
   const weightRows = [...ix.nodes.values()].filter((n) => n.code in ew && n.parent !== null && n.status !== 'not_collected').sort((a, c) => c.level - a.level).map((n) => [`<code>${esc(n.code)}</code>`, esc(ix.nodeName(n.code)), String(n.level), fmt(n.weight, 3), fmt(ew[n.code], 4)]);
   const analysesSettings = ctx.analyses ? `<h3>${lang === 'zh' ? '分析设置' : 'Analysis settings'}</h3><p><code>${esc(JSON.stringify(ctx.analyses.settings))}</code></p>` : '';
-  const errors = ctx.analyses?.errors.length ? `<h3>${L.analysisErrors}</h3><ul>${ctx.analyses.errors.map((e) => `<li>${esc(e.analysis)}: ${e.issues.map((i) => esc(formatIssue(i))).join('; ')}</li>`).join('')}</ul>` : '';
+  const errors = ctx.analyses?.errors.length ? `<h3 id="analysis-errors">${L.analysisErrors}</h3><ul>${ctx.analyses.errors.map((e) => `<li><code>${esc(e.analysis)}</code><ul class="sub">${e.issues.map((i) => `<li>${esc(formatIssue(i))}</li>`).join('')}</ul></li>`).join('')}</ul>` : '';
   return `<section class="major" id="method"><h2>${L.method}</h2>${table([L.step, L.what, L.options, L.did], rows)}<h3>${L.weights}</h3>${table([L.code, L.name, lang === 'zh' ? '层级' : 'Level', L.weight, L.weights], weightRows, [2, 3, 4])}${analysesSettings}${errors}</section>`;
 }
 
@@ -312,7 +376,12 @@ function sourcesSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Re
 function reproSection(ctx: ReportContext, L: Labels): string {
   const specHash = createHash('sha256').update(stableStringify(ctx.build.spec)).digest('hex');
   const files = ctx.project.files.map((f) => [`<code>${esc(f.path)}</code>`, String(f.bytes), `<span class="hash">${f.sha256}</span>`]);
-  const meta = [[L.version, esc(version(ctx))], [L.seed, ctx.build.spec.seed !== undefined ? String(ctx.build.spec.seed) : '—'], [L.spec, `<span class="hash">${specHash}</span>`], ...(ctx.generatedAt ? [[L.generated, esc(ctx.generatedAt)]] : [])];
+  const zh = ctx.lang === 'zh';
+  const set = ctx.analyses?.settings;
+  const seeds: string[][] = [];
+  if (set?.spatial && ctx.analyses?.spatial) seeds.push([zh ? '空间分析置换检验的随机种子' : 'Seed of the spatial permutation tests', `${set.spatial.seed ?? ctx.build.spec.seed ?? '—'} (${set.spatial.permutations} ${L.perm})`]);
+  if (set?.uncertainty) seeds.push([zh ? '不确定性分析的随机种子' : 'Seed of the uncertainty analysis', `${set.uncertainty.seed ?? ctx.build.spec.seed ?? '—'} (N = ${set.uncertainty.N})`]);
+  const meta = [[L.version, esc(version(ctx))], [zh ? '构建的随机种子' : 'Build seed', ctx.build.spec.seed !== undefined ? String(ctx.build.spec.seed) : '—'], ...seeds, [L.spec, `<span class="hash">${specHash}</span>`], ...(ctx.generatedAt ? [[L.generated, esc(ctx.generatedAt)]] : [])];
   return `<section class="major" id="repro"><h2>${L.repro}</h2>${table([L.stat, L.value], meta)}${table([L.file, L.bytes, L.sha], files, [1])}</section>`;
 }
 
@@ -328,10 +397,10 @@ function surveySection(ctx: ReportContext, ix: ReportIndex, lang: ReportLang): s
     for (const code of s.indicators) {
       const rows = s.lower.unitCodes.filter((u) => !Number.isNaN(getValue(ctx.project.input.raw, u, code))).map((u) => {
         const v = getValue(ctx.project.input.raw, u, code);
-        return [esc(ix.unitName(u)), fmt(v, 1), `${fmt(getValue(s.lower, u, code), 1)} – ${fmt(getValue(s.upper, u, code), 1)}`, fmt(getValue(s.n, u, code), 0)];
+        return [bothNames(ix, u), fmt(v, 1), `${fmt(getValue(s.lower, u, code), 1)} – ${fmt(getValue(s.upper, u, code), 1)}`, fmt(getValue(s.n, u, code), 0)];
       }).sort((a, b) => Number(b[1]) - Number(a[1]));
-      parts.push(`<p>${esc(ix.nodeName(code))} (${esc(code)}): ${zh ? `${rows.length} 个城市有估计值，95% 置信区间考虑了加权的设计效应。` : `${rows.length} cities with an estimate; 95 % intervals include the design effect of the weights.`}</p>`);
-      parts.push(table([zh ? '城市' : 'City', zh ? '估计值' : 'Estimate', zh ? '95% 区间' : '95 % interval', 'n'], rows, [1, 3]));
+      parts.push(`<p>${esc(ix.nodeName(code))} (${esc(code)}): ${zh ? `${rows.length} 个城市有估计值，95% 置信区间考虑了加权的设计效应。` : `${rows.length} cities with an estimate; 95% intervals include the design effect of the weights.`}</p>`);
+      parts.push(table([unitHeader(ctx, T[lang]), zh ? '估计值' : 'Estimate', zh ? '95% 区间' : '95% interval', 'n'], rows, [1, 3]));
     }
   }
   parts.push('</section>');
@@ -345,8 +414,9 @@ function seriesSection(ctx: ReportContext, lang: ReportLang): string {
   const zh = lang === 'zh';
   const shown = rs.aggregate ?? rs.series[0];
   if (!shown) return '';
-  const svg = renderSvg(seriesChartOption(shown, { language: lang, ...(rs.note ? { note: rs.note } : {}) }) as never, 880, 380);
-  const parts = [`<section class="major" id="series"><h2>${zh ? '时间序列指数' : 'Time-series index'}</h2>`, `<figure>${svg}<figcaption>${esc(rs.note ?? rs.file)}</figcaption></figure>`];
+  const note = rs.note ? noteForLanguage(rs.note, lang) : undefined;
+  const svg = renderSvg(seriesChartOption(shown, { language: lang, ...(note ? { note } : {}) }) as never, 880, 380);
+  const parts = [`<section class="major" id="series"><h2>${zh ? '时间序列指数' : 'Time-series index'}</h2>`, `<figure>${svg}<figcaption>${zh ? '数据文件' : 'Data file'}: <code>${esc(rs.file)}</code></figcaption></figure>`];
   if (rs.audit) {
     const verdict: Record<string, { zh: string; en: string }> = { consistent: { zh: '一致', en: 'consistent' }, swapped: { zh: '环比/同比互换', en: 'MoM/YoY swapped' }, inconsistent: { zh: '不一致', en: 'inconsistent' }, 'not-checkable': { zh: '无法核对', en: 'not checkable' } };
     const rows = rs.audit.rows.map((r) => [esc(r.period), esc(verdict[r.verdict]?.[lang] ?? r.verdict), esc(r.reason)]);
@@ -360,6 +430,27 @@ function seriesSection(ctx: ReportContext, lang: ReportLang): string {
  * Render the whole report as one self-contained HTML document in `ctx.lang`.
  * @example renderReportHtml(ctx).includes('<svg') // => true
  */
+/**
+ * Warnings a reader must see before the findings: simulated data that entered the index, and analyses
+ * that could not run (their issues are listed under Methodology).
+ */
+function headerAlerts(ctx: ReportContext, lang: ReportLang): string {
+  const zh = lang === 'zh';
+  const ix = reportIndex(ctx);
+  const items: string[] = [];
+  for (const s of ctx.project.surveys ?? []) {
+    if (!s.simulated || !s.indicators.length) continue;
+    const inds = s.indicators.map((c) => `${esc(ix.nodeName(c))} (<code>${esc(c)}</code>)`).join(zh ? '、' : ', ');
+    items.push(zh ? `<strong>本结果含模拟数据</strong>：指标 ${inds} 的数值来自生成的问卷答复（${esc(s.title)}），不是真实调查结果；排名与结论仅作方法演示。` : `<strong>These results include simulated data</strong>: the values of ${inds} come from generated survey answers (${esc(s.title)}), not a real survey; the ranking and findings only demonstrate the method.`);
+  }
+  const errors = ctx.analyses?.errors ?? [];
+  if (errors.length) {
+    const names = errors.map((e) => `<code>${esc(e.analysis)}</code>`).join(zh ? '、' : ', ');
+    items.push(zh ? `以下分析未能运行，相关结论缺失：${names}（原因见<a href="#analysis-errors">方法说明</a>）。` : `These analyses could not run, so their findings are missing: ${names} (reasons under <a href="#analysis-errors">Methodology</a>).`);
+  }
+  return items.length ? `<div class="alert" role="note"><ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul></div>` : '';
+}
+
 export function renderReportHtml(ctx: ReportContext, options: RenderHtmlOptions = {}): string {
   const lang = ctx.lang;
   const L = T[lang];
@@ -376,9 +467,10 @@ export function renderReportHtml(ctx: ReportContext, options: RenderHtmlOptions 
   const href = options.otherLanguageHref === undefined ? reportFileName(other, primary) : options.otherLanguageHref;
   const notes = [...(report.notes ?? []).map((n) => pickText(n, lang)), ...(p.description ? [pickText(p.description, lang)] : [])].filter(Boolean);
 
+  const alerts = headerAlerts(ctx, lang);
   const header = `<header class="top">${href ? `<a class="lang-switch" href="${esc(href)}" hreflang="${other}">${L.other}</a>` : ''}
 <h1>${esc(title)}</h1><div class="meta">${p.edition !== undefined ? `${L.edition} ${esc(String(p.edition))} · ` : ''}${p.period !== undefined ? `${L.period} ${esc(String(p.period))} · ` : ''}${L.units} ${units.length} · ${L.indicators} ${ctx.build.raw.codes.length}${ctx.project.gaps.length ? ` (+${ctx.project.gaps.length} ${L.notCollected})` : ''}</div>
-${notes.length ? `<div class="notes"><strong>${L.notes}</strong><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></div>` : ''}</header>`;
+${alerts}${notes.length ? `<div class="notes"><strong>${L.notes}</strong><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></div>` : ''}</header>`;
   const findingsHtml = `<section class="major first" id="findings"><h2>${L.findings}</h2><ol class="findings">${findings.map((f) => `<li data-finding="${esc(f.kind)}">${esc(f.text[lang])}</li>`).join('\n')}</ol></section>`;
   const mapHtml = charts.map
     ? `<section class="major" id="map"><h2>${L.map}</h2><figure id="choropleth">${charts.map}<figcaption>${esc(L.mapCaption(ix.nodeName(ix.indexCode)))}</figcaption><div class="map-note">${esc(mapSourceNote(lang))}</div></figure></section>`
