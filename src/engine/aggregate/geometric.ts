@@ -9,7 +9,7 @@ type Num = ArrayLike<number>;
 
 /**
  * Weighted geometric mean of the non-missing values of `x` (NaN if none).
- * @example geometricMean([1, 2, 3], [1, 1, 2]) // => 2.2133638394…  ((1·2·3²)^(1/4))
+ * @example geometricMean([1, 2, 3], [1, 1, 2]) // => 2.0597671439…  ((1·2·3²)^(1/4) = 18^(1/4))
  */
 export function geometricMean(x: Num, w: Num): number {
   const r = weightedTermSums(x, w, GEOMETRIC);

@@ -17,6 +17,7 @@ function withPerIndicator<T extends z.ZodObject[]>(members: T, method: z.ZodType
 }
 
 // ---------- denominate ----------
+/** Options of a `denominate` step (COINr `Denominate`). */
 export const DenominateOptionsSchema = z.object({
   /** Per-indicator override; default: the framework's `denominator`/`scaleFactor`. */
   perIndicator: z.record(code, z.object({ denominator: code.nullable(), scaleFactor: num.optional() }).strict()).optional(),
@@ -24,6 +25,7 @@ export const DenominateOptionsSchema = z.object({
 export type DenominateOptions = z.infer<typeof DenominateOptionsSchema>;
 
 // ---------- screen ----------
+/** Options of a `screen` step (COINr `Screen`). */
 export const ScreenOptionsSchema = z.object({
   /** `byNA` (default), `byZeros`, `byNAandZeros`, or `none`. */
   by: z.enum(['byNA', 'byZeros', 'byNAandZeros', 'none']).optional(),
@@ -50,6 +52,7 @@ const imputeMembers = [
   /** Panels: the latest earlier period's value (within `maxLag` periods if given). */
   z.object({ method: z.literal('latest'), maxLag: z.number().int().min(1).optional() }),
 ];
+/** One imputation method (discriminated on `method`). */
 export const ImputeMethodSchema = z.discriminatedUnion('method', imputeMembers.map((m) => m.strict()) as unknown as [z.ZodObject, ...z.ZodObject[]]);
 export type ImputeMethod =
   | { method: 'none' } | { method: 'mean' } | { method: 'median' }
@@ -57,10 +60,12 @@ export type ImputeMethod =
   | { method: 'rowMean'; parentLevel?: number; normaliseFirst?: boolean }
   | { method: 'rowMedian'; parentLevel?: number; normaliseFirst?: boolean }
   | { method: 'latest'; maxLag?: number };
+/** Options of an `impute` step: a method plus optional per-indicator methods (COINr `Impute`). */
 export const ImputeOptionsSchema = withPerIndicator(imputeMembers, ImputeMethodSchema);
 export type ImputeOptions = ImputeMethod & { perIndicator?: Record<string, ImputeMethod> };
 
 // ---------- treat ----------
+/** Transform applied when winsorising fails (COINr `f2`). */
 export const TreatFallbackSchema = z.enum(['logCT', 'logCTPlus', 'logCTOrig', 'boxcox', 'none']);
 export type TreatFallback = z.infer<typeof TreatFallbackSchema>;
 const treatFields = {
@@ -77,8 +82,10 @@ const treatFields = {
   /** Box–Cox lambda for `method: 'boxcox'` or `fallback: 'boxcox'`. */
   lambda: num.optional(),
 };
+/** One column's outlier treatment (COINr `Treat` `global_specs` / `indiv_specs` entry). */
 export const TreatSpecSchema = z.object(treatFields).strict();
 export type TreatSpec = z.infer<typeof TreatSpecSchema>;
+/** Options of a `treat` step: the global treatment plus per-indicator overrides. */
 export const TreatOptionsSchema = z.object({ ...treatFields, perIndicator: z.record(code, TreatSpecSchema).optional() }).strict();
 export type TreatOptions = z.infer<typeof TreatOptionsSchema>;
 
@@ -100,6 +107,7 @@ const normaliseMembers = [
   z.object({ method: z.literal('goalposts'), lower: num.optional(), upper: num.optional(), scale: num.optional(), truncate: z.boolean().optional() }),
   z.object({ method: z.literal('fractionOfMax'), scale: num.optional() }),
 ];
+/** One normalisation method (discriminated on `method`; COINr `n_*` functions). */
 export const NormaliseMethodSchema = z.discriminatedUnion('method', normaliseMembers.map((m) => m.strict()) as unknown as [z.ZodObject, ...z.ZodObject[]]);
 export type NormaliseMethod =
   | { method: 'none' }
@@ -112,12 +120,15 @@ export type NormaliseMethod =
   | { method: 'distanceToReference'; reference: string; cap?: boolean; scale?: number }
   | { method: 'goalposts'; lower?: number; upper?: number; scale?: number; truncate?: boolean }
   | { method: 'fractionOfMax'; scale?: number };
+/** Options of a `normalise` step: a method plus optional per-indicator methods (COINr `Normalise`). */
 export const NormaliseOptionsSchema = withPerIndicator(normaliseMembers, NormaliseMethodSchema);
 export type NormaliseOptions = NormaliseMethod & { perIndicator?: Record<string, NormaliseMethod> };
 
 // ---------- weight ----------
+/** How AHP weights are derived from a comparison matrix. */
 export const AhpVariantSchema = z.enum(['eigenvector', 'geometricMean', 'columnNormalised']);
 export type AhpVariant = z.infer<typeof AhpVariantSchema>;
+/** Which random-index table AHP's consistency ratio uses. */
 export const RiTableSchema = z.enum(['saaty', 'chinese']);
 export type RiTable = z.infer<typeof RiTableSchema>;
 
@@ -140,6 +151,7 @@ export type WeightMethod =
   | { method: 'combined'; subjective: WeightMethod; objective: WeightMethod; alpha?: number; rule?: 'additive' | 'multiplicative' };
 
 const scope = z.enum(['withinParent', 'level']).optional();
+/** One weighting method (discriminated on `method`; `combined` nests two). */
 export const WeightMethodSchema: z.ZodType<WeightMethod> = z.lazy(() => z.discriminatedUnion('method', [
   z.object({ method: z.literal('equal') }).strict(),
   z.object({ method: z.literal('manual'), weights: z.record(code, num) }).strict(),
@@ -153,6 +165,7 @@ export const WeightMethodSchema: z.ZodType<WeightMethod> = z.lazy(() => z.discri
   z.object({ method: z.literal('combined'), subjective: WeightMethodSchema, objective: WeightMethodSchema, alpha: share.optional(), rule: z.enum(['additive', 'multiplicative']).optional() }).strict(),
 ])) as z.ZodType<WeightMethod>;
 
+/** Options of a `weight` step: the level whose weights are set and how. */
 export const WeightOptionsSchema = z.object({
   /** Which level's weights to set (1 = indicators). */
   level: z.number().int().min(1),
@@ -161,6 +174,7 @@ export const WeightOptionsSchema = z.object({
 export interface WeightOptions { level: number; weighting: WeightMethod }
 
 // ---------- aggregate ----------
+/** One aggregation method (discriminated on `method`; COINr `a_*` functions and more). */
 export const AggregationMethodSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('arithmetic') }).strict(),
   z.object({ method: z.literal('geometric') }).strict(),
@@ -174,6 +188,7 @@ export const AggregationMethodSchema = z.discriminatedUnion('method', [
 ]);
 export type AggregationMethod = z.infer<typeof AggregationMethodSchema>;
 
+/** Aggregation settings of one level. */
 export const AggregateLevelSpecSchema = z.object({
   aggregation: AggregationMethodSchema.optional(),
   /** A unit's aggregate is missing when (available components / group size) < dataThreshold. */
@@ -181,6 +196,7 @@ export const AggregateLevelSpecSchema = z.object({
 }).strict();
 export type AggregateLevelSpec = z.infer<typeof AggregateLevelSpecSchema>;
 
+/** Options of an `aggregate` step: defaults for every level plus per-level overrides (COINr `Aggregate`). */
 export const AggregateOptionsSchema = AggregateLevelSpecSchema.extend({
   /** Per-level overrides keyed by the level being produced (2 … top). */
   levels: z.record(z.string().regex(/^\d+$/, 'a level number'), AggregateLevelSpecSchema).optional(),
@@ -189,6 +205,7 @@ export type AggregateOptions = z.infer<typeof AggregateOptionsSchema>;
 
 // ---------- the spec ----------
 const stepId = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'letters, digits, _ or -, starting with a letter');
+/** One step of a build spec: `{ id, kind, options }`. */
 export const StepSpecSchema = z.discriminatedUnion('kind', [
   z.object({ id: stepId, kind: z.literal('denominate'), options: DenominateOptionsSchema.optional() }).strict(),
   z.object({ id: stepId, kind: z.literal('screen'), options: ScreenOptionsSchema.optional() }).strict(),
@@ -208,6 +225,7 @@ export type StepSpec =
   | { id: string; kind: 'aggregate'; options?: AggregateOptions };
 export type StepKind = StepSpec['kind'];
 
+/** A whole build spec: the ordered steps, a seed and the rank tie tolerance. */
 export const BuildSpecSchema = z.object({
   /** Spec format version. */
   version: z.literal(1).default(1),

@@ -124,7 +124,11 @@ function domainProblem(method: AggregationMethod, v: number): { code: string; me
   }
 }
 
-/** Case-insensitive, then code-point order (R's factor order for ordinary codes). */
+/**
+ * Case-insensitive, then code-point order (R's factor order for ordinary codes), as COINr orders the
+ * aggregates of a level.
+ * @example ['b', 'C', 'a', 'B'].sort(compareCodes) // => ['a', 'B', 'b', 'C']
+ */
 export function compareCodes(a: string, b: string): number {
   const la = a.toLowerCase();
   const lb = b.toLowerCase();
@@ -278,7 +282,11 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
   return { dataset: out, diagnostics: { levels, skipped, warnings } };
 }
 
-/** The framework node of each produced aggregate, in output order (for callers labelling columns). */
+/**
+ * Codes of the aggregates `aggregateStep` produces, in its output order: level 2 alphabetical, then
+ * level 3, …, then the index (COINr's "Aggregated" column order).
+ * @example aggregateOrder(asemFramework).slice(-3) // => ['Conn', 'Sust', 'Index']
+ */
 export function aggregateOrder(framework: Framework): string[] {
   const top = topLevel(framework);
   const out: string[] = [];

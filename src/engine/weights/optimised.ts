@@ -33,7 +33,7 @@ export interface OptimiseResult {
 
 /**
  * Euclidean projection of v onto the probability simplex {w ≥ 0, Σw = 1} (Duchi, Shalev-Shwartz, Singer & Chandra 2008).
- * @example Array.from(projectToSimplex([0.8, 0.6, -1])) // => [0.6, 0.4, 0]
+ * @example Array.from(projectToSimplex([0.8, 0.6, -1])) // => ≈ [0.6, 0.4, 0]  (θ = 0.2)
  */
 export function projectToSimplex(v: ArrayLike<number>, out: Float64Array = new Float64Array(v.length)): Float64Array {
   const n = v.length;
