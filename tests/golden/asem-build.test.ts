@@ -59,9 +59,11 @@ describe('examples/asem reproduces COINr expected-default', () => {
     // Raw TolMin is 5.1000000000000005 for GRC and 5.1 for CZE and BGR (as shipped), so COINr ranks
     // GRC 26th behind two units tied at 24th; with the default tie tolerance the three tie at 24.
     const coinr = readCoinrCsv('Aggregated_ranks');
+    const { tieTolerance: _exact, ...defaultSpec } = structuredClone(project.spec); // examples/asem asks for exact ties
+    const ranks = regenerate(b, defaultSpec).results.ranks;
     const diffs: string[] = [];
     for (const code of coinr.codes) {
-      const a = column(b.results.ranks, code);
+      const a = column(ranks, code);
       const e = column(coinr, code);
       e.forEach((v, i) => { if (!Object.is(v, a[i])) diffs.push(`${coinr.unitCodes[i]}/${code}: ${a[i]} (COINr ${v})`); });
     }
