@@ -23,7 +23,13 @@ describe('report sections', () => {
     const section = html.slice(html.indexOf('id="series"'));
     expect(section).toContain('<svg');
     expect(section.match(/环比\/同比互换/g)?.length).toBe(2);
-    expect(renderReportHtml({ ...base, lang: 'en' })).toContain('MoM/YoY swapped');
+    // the reasons are written in Chinese from the audit's checks (2023-01: MoM −0.14 % printed under 同比)
+    expect(section).toContain('环比按 2022-12 重算为 -0.1399%（考虑指数舍入，可能区间 [-0.1463, -0.1336]）；该值印在另一列（-0.14），而“环比”列为 -0.97');
+    expect(section).toContain('指数 1 位小数，变化率 2 位小数');
+    expect(section.slice(0, section.indexOf('</section>'))).not.toMatch(/recomputed|printed|decimal/);
+    const en = renderReportHtml({ ...base, lang: 'en' });
+    expect(en).toContain('MoM/YoY swapped');
+    expect(en).toContain('month-on-month (环比) recomputed against 2022-12 is -0.1399 %');
   });
 
   it('the survey demo variant shows estimates with 95 % intervals, labelled simulated', async () => {

@@ -234,14 +234,14 @@ export function fmtRank(x: number): string {
 }
 
 /**
- * A bilingual note written as `中文 / English` (one string in project.yaml) in the report's language;
- * any other note is returned as written.
+ * A bilingual note written as `中文 / English` (one string in project.yaml; the last `/ ` splits it) in
+ * the report's language; any other note is returned as written.
  * @example noteForLanguage('模拟数据 / simulated', 'en') // => 'simulated'
  */
 export function noteForLanguage(note: string, lang: ReportLang): string {
-  const k = note.lastIndexOf(' / ');
+  const k = note.lastIndexOf('/ ');
   if (k < 0) return note;
-  const a = note.slice(0, k), b = note.slice(k + 3);
+  const a = note.slice(0, k).trim(), b = note.slice(k + 2).trim();
   const cjk = /[\u3400-\u9fff]/;
   if (!cjk.test(a) || cjk.test(b)) return note;
   return lang === 'zh' ? a : b;

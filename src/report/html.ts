@@ -21,7 +21,7 @@ import type { TreatDiagnostics } from '../engine/steps/treat.ts';
 import type { ScreenDiagnostics } from '../engine/steps/screen.ts';
 import type { WeightDiagnostics } from '../engine/steps/weight.ts';
 import { formatIssue } from '../engine/core/errors.ts';
-import { describeWeights, fmt, fmtRank, groupLabel, groupingName, isChineseAdcodes, isCityReport, noteForLanguage, pct, pickText, reportIndex, type ReportContext, type ReportIndex, type ReportLang } from './context.ts';
+import { describeWeights, fmt, fmtRank, groupLabel, groupingName, isChineseAdcodes, isCityReport, noteForLanguage, pct, pickText, reportIndex, type ReportContext, type ReportIndex, type ReportLang, type ReportSeries } from './context.ts';
 import { computeFindings, type Finding } from './findings.ts';
 import { mapAdcodes, mapSourceNote, renderCharts, renderSvg, type ReportCharts } from './charts.ts';
 import { seriesChartOption } from './series-chart.ts';
@@ -407,6 +407,48 @@ function surveySection(ctx: ReportContext, ix: ReportIndex, lang: ReportLang): s
   return parts.join('\n');
 }
 
+type AuditRow = NonNullable<ReportSeries['audit']>['rows'][number];
+
+/** Printed number with two decimals, dash when absent (as the audit prints them). */
+const chg = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(2));
+
+/**
+ * The audit's reason for one row in Chinese, written from its checks (the engine's sentence is English):
+ * what was recomputed against which period, the interval the rounding allows, and what is printed where.
+ */
+function auditReasonZh(r: AuditRow): string {
+  const name = (c: AuditRow['checks'][number]) => (c.change === 'mom' ? '环比' : '同比');
+  const say = (c: AuditRow['checks'][number]) => `${name(c)}按 ${c.against} 重算为 ${c.recomputed.toFixed(4)}%（考虑指数舍入，可能区间 [${c.interval.lo.toFixed(4)}, ${c.interval.hi.toFixed(4)}]）`;
+  const printed = (k: 'mom' | 'yoy') => (k === 'mom' ? r.printed.mom : r.printed.yoy);
+  const comparable = r.checks.filter((c) => c.matchesHeaded !== null || c.matchesOther !== null);
+  const hasMom = r.checks.some((c) => c.change === 'mom'), hasYoy = r.checks.some((c) => c.change === 'yoy');
+  const missing = !hasYoy ? '；同比无法核对（未印出上年同期指数）' : !hasMom ? '；环比无法核对（未印出上期指数）' : '';
+  switch (r.verdict) {
+    case 'not-checkable': {
+      const why: string[] = [];
+      if (r.printed.value === null) why.push('本期指数未印出');
+      else {
+        if (!hasMom) why.push('未印出上期指数');
+        if (!hasYoy) why.push('未印出上年同期指数');
+        if (r.checks.length && r.printed.mom === null && r.printed.yoy === null) why.push('未印出变化率');
+      }
+      return `无法重算：${why.join('；')}`;
+    }
+    case 'consistent': return comparable.map((c) => `${say(c)}；所印 ${chg(printed(c.change))} 在其本列下，一致`).join('；') + missing;
+    case 'swapped': return comparable.map((c) => `${say(c)}；该值印在另一列（${chg(printed(c.change === 'mom' ? 'yoy' : 'mom'))}），而“${name(c)}”列为 ${chg(printed(c.change))}`).join('；') + missing;
+    case 'inconsistent': return comparable.map((c) => `${say(c)}；所印${name(c)} ${chg(printed(c.change))}${c.matchesHeaded ? '一致' : '不一致'}，另一列 ${chg(printed(c.change === 'mom' ? 'yoy' : 'mom'))}${c.matchesOther ? '一致' : '不一致'}`).join('；') + missing;
+    default: return r.reason;
+  }
+}
+
+/** The audit's tolerance rule in Chinese (decimals read from the engine's sentence). */
+function auditToleranceZh(tolerance: string): string {
+  const v = /index values: (\d+) decimal/.exec(tolerance)?.[1] ?? '?';
+  const c = /changes: (\d+) decimal/.exec(tolerance)?.[1] ?? '?';
+  const slack = /plus ([\d.]+) percentage points/.exec(tolerance)?.[1];
+  return `印出 d 位小数的数字代表 ±0.5·10^−d 范围内的任一真实值（指数 ${v} 位小数，变化率 ${c} 位小数，单元格另有显示者除外${slack ? `，另加 ${slack} 个百分点的容差` : ''}）；所印变化率的舍入区间与由舍入后指数推算的变化率区间相交时，判为一致。`;
+}
+
 /** Time-series indices tracked beside the evaluation: a line chart with change bars, and the audit of a published table. */
 function seriesSection(ctx: ReportContext, lang: ReportLang): string {
   const rs = ctx.series;
@@ -419,8 +461,8 @@ function seriesSection(ctx: ReportContext, lang: ReportLang): string {
   const parts = [`<section class="major" id="series"><h2>${zh ? '时间序列指数' : 'Time-series index'}</h2>`, `<figure>${svg}<figcaption>${zh ? '数据文件' : 'Data file'}: <code>${esc(rs.file)}</code></figcaption></figure>`];
   if (rs.audit) {
     const verdict: Record<string, { zh: string; en: string }> = { consistent: { zh: '一致', en: 'consistent' }, swapped: { zh: '环比/同比互换', en: 'MoM/YoY swapped' }, inconsistent: { zh: '不一致', en: 'inconsistent' }, 'not-checkable': { zh: '无法核对', en: 'not checkable' } };
-    const rows = rs.audit.rows.map((r) => [esc(r.period), esc(verdict[r.verdict]?.[lang] ?? r.verdict), esc(r.reason)]);
-    parts.push(`<h3>${zh ? '发布表格核对' : 'Audit of the published table'}</h3><p class="sub">${esc(rs.audit.tolerance)}</p>`, table([zh ? '期' : 'Period', zh ? '结论' : 'Verdict', zh ? '理由' : 'Reason'], rows));
+    const rows = rs.audit.rows.map((r) => [esc(r.period), esc(verdict[r.verdict]?.[lang] ?? r.verdict), esc(zh ? auditReasonZh(r) : r.reason)]);
+    parts.push(`<h3>${zh ? '发布表格核对' : 'Audit of the published table'}</h3><p class="sub">${esc(zh ? auditToleranceZh(rs.audit.tolerance) : rs.audit.tolerance)}</p>`, table([zh ? '期' : 'Period', zh ? '结论' : 'Verdict', zh ? '理由' : 'Reason'], rows));
   }
   parts.push('</section>');
   return parts.join('\n');
