@@ -4,7 +4,7 @@
  * 2 internal error. Progress goes to stderr; stdout carries only requested output.
  */
 import { Command } from 'commander';
-import { CityIndexError, formatIssues } from '../engine/core/errors.ts';
+import { CityIndexError, formatIssues, type Issue } from '../engine/core/errors.ts';
 import { registerCoreCommands } from './commands/core.ts';
 import { registerSeriesCommands } from './commands/series.ts';
 import { registerSurveyCommands } from './commands/survey.ts';
@@ -25,6 +25,42 @@ export function createProgram(): Command {
   return program;
 }
 
+/**
+ * The stderr text for invalid input: a count line (English / Chinese), the errors, then any warnings
+ * that travelled with them (they often explain the errors, e.g. a column ignored because of a typo).
+ * @example formatInputError([{ code: 'E_X', message: 'bad', file: 'a.csv', row: 2 }]) // => 'error: invalid input: 1 problem / 输入有误：1 处问题\na.csv:2: bad [E_X]'
+ */
+export function formatInputError(issues: readonly Issue[]): string {
+  const errors = issues.filter((i) => i.severity !== 'warning');
+  const warnings = issues.filter((i) => i.severity === 'warning');
+  const n = errors.length;
+  const lines = [`error: invalid input: ${n} problem${n === 1 ? '' : 's'} / 输入有误：${n} 处问题`, formatIssues(errors)];
+  if (warnings.length) lines.push(...warnings.map((w) => `warning: ${formatIssues([w])}`));
+  return lines.join('\n');
+}
+
+const FS_CODES: Record<string, string> = {
+  ENOENT: 'not found / 找不到',
+  EACCES: 'permission denied / 无权限',
+  EPERM: 'operation not permitted / 不允许的操作',
+  EISDIR: 'is a folder, not a file / 是文件夹而不是文件',
+  ENOTDIR: 'a part of the path is a file, not a folder / 路径中有一段不是文件夹',
+  EEXIST: 'already exists / 已存在',
+  ENOSPC: 'no space left on the disk / 磁盘空间不足',
+  EROFS: 'read-only file system / 只读文件系统',
+};
+
+/**
+ * A file-system error (missing, unreadable or unwritable path) as a located issue: it is caused by
+ * the user's files or disk, not by a bug, so the CLI exits 1 rather than 2.
+ * @example fileSystemIssue(Object.assign(new Error('x'), { code: 'ENOENT', path: 'a.csv' }))?.file // => 'a.csv'
+ */
+export function fileSystemIssue(e: unknown): Issue | undefined {
+  const err = e as NodeJS.ErrnoException | undefined;
+  if (!err || typeof err !== 'object' || typeof err.code !== 'string' || !(err.code in FS_CODES)) return undefined;
+  return { code: `E_${err.code}`, message: `${err.path ? '' : 'a file: '}${FS_CODES[err.code]}${err.syscall ? ` (${err.syscall})` : ''}`, file: err.path, expected: 'an existing, readable file or a writable folder' };
+}
+
 /** Run the CLI and return the exit code (used by tests without spawning a process). */
 export async function run(argv: string[]): Promise<number> {
   const program = createProgram();
@@ -34,7 +70,12 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CityIndexError) {
-      process.stderr.write(`error: invalid input\n${formatIssues(e.issues)}\n`);
+      process.stderr.write(formatInputError(e.issues) + '\n');
+      return 1;
+    }
+    const fsError = fileSystemIssue(e);
+    if (fsError) {
+      process.stderr.write(formatInputError([fsError]) + '\n');
       return 1;
     }
     const ce = e as { code?: string; exitCode?: number };

@@ -13,6 +13,8 @@ export interface Table {
   rows: string[][];
   /** `rowNumbers[k]` = the row/line of `rows[k]` in the file (1-based). */
   rowNumbers: number[];
+  /** Row/line of the header (1 unless title rows stand above it). */
+  headerRow?: number;
   warnings: Issue[];
 }
 
@@ -29,22 +31,85 @@ export function decodeText(bytes: Uint8Array, file: string): { text: string; enc
   } catch {
     try {
       const text = new TextDecoder('gb18030', { fatal: true }).decode(bytes);
-      return { text, encoding: 'gb18030', warnings: [{ code: 'W_ENCODING', message: 'file is not UTF-8; read as GB18030/GBK (save as UTF-8 to avoid this warning)', file, severity: 'warning' }] };
+      return { text, encoding: 'gb18030', warnings: [{ code: 'W_ENCODING', message: 'file is not UTF-8; read as GB18030/GBK (save as UTF-8 to avoid this warning / 文件不是 UTF-8 编码，已按 GBK 读取，建议另存为 UTF-8)', file, severity: 'warning' }] };
     } catch {
       throw new CityIndexError({ code: 'E_ENCODING', message: 'file is neither valid UTF-8 nor GB18030 text', file, expected: 'a UTF-8 CSV file' });
     }
   }
 }
 
+/** How many leading rows may be skipped as title rows above the header. */
+const MAX_TITLE_ROWS = 10;
+
 /**
- * Parse CSV text (comma, or semicolon/tab if the header uses them) into a table.
- * Headers are trimmed; blank lines skipped; a row with the wrong number of cells is a located error.
+ * Index of the header row among `rows`: 0, unless the first rows are title or note rows (at most one
+ * non-empty cell each, as spreadsheets exported with a title have) followed by a row of two or more
+ * cells, which is then the header.
+ * @example headerIndex([['GDP table 2019'], [], ['code', 'GDP'], ['A', '1']]) // => 2
+ */
+export function headerIndex(rows: readonly string[][]): number {
+  const filled = (r: readonly string[]) => r.filter((c) => c.trim() !== '').length;
+  for (let k = 0; k < rows.length && k <= MAX_TITLE_ROWS; k++) {
+    const n = filled(rows[k]);
+    if (n >= 2) return k;
+  }
+  return 0;
+}
+
+/**
+ * Turn raw rows (with their line numbers) into a table: header row detected (title rows above it
+ * skipped with a warning), headers checked (empty, duplicate), rows of the wrong length reported,
+ * blank rows dropped. `strictLength`: a row with a different cell count is an error (CSV); otherwise
+ * only non-empty cells beyond the header are (XLSX, whose rows end at their last filled cell).
+ */
+function toTable(raw: Array<{ cells: string[]; line: number }>, file: string, strictLength: boolean): Table {
+  const h = headerIndex(raw.map((r) => r.cells));
+  const warnings: Issue[] = [];
+  if (h > 0) {
+    const title = raw.slice(0, h).map((r) => r.cells.find((c) => c.trim() !== '')).filter(Boolean).join(' | ');
+    warnings.push({ code: 'W_HEADER_ROW', message: `header read from row ${raw[h].line}; ${h === 1 ? 'the row' : `the ${h} rows`} above it skipped as a title${title ? ` ("${title.length > 60 ? title.slice(0, 60) + '…' : title}")` : ''} / 表头取自第 ${raw[h].line} 行，其上的标题行已跳过`, file, row: raw[h].line, severity: 'warning' });
+  }
+  const header = raw[h].cells.map((c) => c.trim());
+  if (!strictLength) while (header.length && header[header.length - 1] === '') header.pop();
+  const headerLine = raw[h].line;
+  const issues: Issue[] = [];
+  header.forEach((name, k) => {
+    if (name === '') issues.push({ code: 'E_HEADER', message: `column ${k + 1} has an empty header`, file, row: headerLine, expected: 'a name for every column' });
+    else if (header.indexOf(name) !== k) issues.push({ code: 'E_DUPLICATE_COLUMN', message: `duplicate column "${name}" (columns ${header.indexOf(name) + 1} and ${k + 1})`, file, row: headerLine, column: name });
+  });
+  const rows: string[][] = [];
+  const rowNumbers: number[] = [];
+  for (const { cells, line } of raw.slice(h + 1)) {
+    if (cells.every((c) => c.trim() === '')) continue;
+    if (strictLength ? cells.length !== header.length : cells.slice(header.length).some((c) => c.trim() !== '')) {
+      issues.push(strictLength
+        ? { code: 'E_ROW_LENGTH', message: `row has ${cells.length} cells but the header has ${header.length}${cells.length > header.length ? ' (a comma inside a value? quote the value: "1,234")' : ''}`, file, row: line, expected: `${header.length} cells` }
+        : { code: 'E_ROW_LENGTH', message: 'row has values beyond the last header column', file, row: line, expected: `${header.length} columns` });
+      continue;
+    }
+    rows.push(header.map((_, k) => (cells[k] ?? '').trim()));
+    rowNumbers.push(line);
+  }
+  if (issues.length) throw new CityIndexError(issues);
+  return { file, header, rows, rowNumbers, headerRow: headerLine, warnings };
+}
+
+/** The delimiter used by the first lines: comma, semicolon or tab, whichever splits some line most. */
+function sniffDelimiter(text: string): string {
+  const lines = text.slice(0, 64 * 1024).split(/\r?\n/, MAX_TITLE_ROWS + 2);
+  const most = (d: string) => Math.max(0, ...lines.map((l) => l.split(d).length - 1));
+  return [',', ';', '\t'].sort((a, b) => most(b) - most(a))[0];
+}
+
+/**
+ * Parse CSV text (comma, or semicolon/tab if the lines use them) into a table.
+ * Headers are trimmed; blank lines skipped; title rows above the header skipped with a warning;
+ * a row with the wrong number of cells is a located error.
  * @example parseCsvTable('code,x\nA,1\n', 'd.csv').rows // => [['A', '1']]
  */
 export function parseCsvTable(text: string, file: string): Table {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  const delimiter = [',', ';', '\t'].sort((a, b) => firstLine.split(b).length - firstLine.split(a).length)[0];
+  const delimiter = sniffDelimiter(text);
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
     records = parse(text, { delimiter, info: true, skip_empty_lines: true, relax_column_count: true, bom: true }) as unknown as typeof records;
@@ -52,27 +117,8 @@ export function parseCsvTable(text: string, file: string): Table {
     const err = e as { lines?: number; message: string };
     throw new CityIndexError({ code: 'E_CSV', message: `cannot parse CSV: ${err.message.replace(/^Invalid Record Length: /, '')}`, file, row: err.lines });
   }
-  if (records.length === 0) throw new CityIndexError({ code: 'E_EMPTY', message: 'file is empty', file, expected: 'a header row and data rows' });
-  const header = records[0].record.map((h) => h.trim());
-  const issues: Issue[] = [];
-  header.forEach((h, k) => {
-    if (h === '') issues.push({ code: 'E_HEADER', message: `column ${k + 1} has an empty header`, file, row: 1 });
-    else if (header.indexOf(h) !== k) issues.push({ code: 'E_DUPLICATE_COLUMN', message: `duplicate column "${h}"`, file, row: 1, column: h });
-  });
-  const rows: string[][] = [];
-  const rowNumbers: number[] = [];
-  for (let k = 1; k < records.length; k++) {
-    const { record, info } = records[k];
-    if (record.every((c) => c.trim() === '')) continue;
-    if (record.length !== header.length) {
-      issues.push({ code: 'E_ROW_LENGTH', message: `row has ${record.length} cells but the header has ${header.length}`, file, row: info.lines, expected: `${header.length} cells` });
-      continue;
-    }
-    rows.push(record.map((c) => c.trim()));
-    rowNumbers.push(info.lines);
-  }
-  if (issues.length) throw new CityIndexError(issues);
-  return { file, header, rows, rowNumbers, warnings: [] };
+  if (records.length === 0) throw new CityIndexError({ code: 'E_EMPTY', message: 'file is empty / 文件为空', file, expected: 'a header row and data rows' });
+  return toTable(records.map((r) => ({ cells: r.record, line: r.info.lines })), file, true);
 }
 
 /**
@@ -91,9 +137,8 @@ export async function readXlsxTable(bytes: Uint8Array, file: string, sheet?: str
   if (!ws) throw new CityIndexError({ code: 'E_XLSX_SHEET', message: sheet ? `no sheet "${sheet}"` : 'workbook has no sheets', file, field: 'sheet', expected: wb.worksheets.map((w) => w.name).join(', ') || 'a worksheet' });
   const issues: Issue[] = [];
   const merges = (ws as unknown as { model: { merges?: string[] } }).model.merges ?? [];
-  for (const m of merges) issues.push({ code: 'E_XLSX_MERGED', message: `merged cells ${m} in sheet "${ws.name}" (unmerge and fill every cell)`, file, field: `${ws.name}!${m}` });
+  for (const m of merges) issues.push({ code: 'E_XLSX_MERGED', message: `merged cells ${m} in sheet "${ws.name}" (unmerge and fill every cell / 请取消合并并填满每个单元格)`, file, field: `${ws.name}!${m}` });
   const grid: Array<{ row: number; cells: string[] }> = [];
-  let width = 0;
   ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const cells: string[] = [];
     row.eachCell({ includeEmpty: true }, (cell, col) => {
@@ -101,7 +146,7 @@ export async function readXlsxTable(bytes: Uint8Array, file: string, sheet?: str
       let s = '';
       if (v === null || v === undefined) s = '';
       else if (typeof v === 'object' && v !== null && ('formula' in v || 'sharedFormula' in v)) {
-        issues.push({ code: 'E_XLSX_FORMULA', message: `cell ${cell.address} in sheet "${ws.name}" holds a formula (paste values instead)`, file, row: rowNumber, column: cell.address });
+        issues.push({ code: 'E_XLSX_FORMULA', message: `cell ${cell.address} in sheet "${ws.name}" holds a formula (paste values instead / 请“选择性粘贴→数值”)`, file, row: rowNumber, column: cell.address });
       } else if (typeof v === 'object' && v !== null && 'richText' in v) s = (v as { richText: Array<{ text: string }> }).richText.map((t) => t.text).join('');
       else if (typeof v === 'object' && v !== null && 'error' in v) issues.push({ code: 'E_XLSX_ERROR_CELL', message: `cell ${cell.address} holds the error ${(v as { error: string }).error}`, file, row: rowNumber, column: cell.address });
       else if (v instanceof Date) s = v.toISOString().slice(0, 10);
@@ -110,47 +155,40 @@ export async function readXlsxTable(bytes: Uint8Array, file: string, sheet?: str
       cells[col - 1] = s.trim();
     });
     for (let k = 0; k < cells.length; k++) if (cells[k] === undefined) cells[k] = '';
-    width = Math.max(width, cells.length);
     grid.push({ row: rowNumber, cells });
   });
   if (issues.length) throw new CityIndexError(issues);
-  if (grid.length === 0) throw new CityIndexError({ code: 'E_EMPTY', message: `sheet "${ws.name}" is empty`, file });
-  const header = grid[0].cells.map((h) => h.trim());
-  while (header.length && header[header.length - 1] === '') header.pop();
-  header.forEach((h, k) => {
-    if (h === '') issues.push({ code: 'E_HEADER', message: `column ${k + 1} has an empty header`, file, row: grid[0].row });
-    else if (header.indexOf(h) !== k) issues.push({ code: 'E_DUPLICATE_COLUMN', message: `duplicate column "${h}"`, file, row: grid[0].row, column: h });
-  });
-  const rows: string[][] = [];
-  const rowNumbers: number[] = [];
-  for (const g of grid.slice(1)) {
-    const extra = g.cells.slice(header.length).some((c) => c !== '');
-    if (extra) issues.push({ code: 'E_ROW_LENGTH', message: 'row has values beyond the last header column', file, row: g.row });
-    const cells = header.map((_, k) => g.cells[k] ?? '');
-    if (cells.every((c) => c === '')) continue;
-    rows.push(cells);
-    rowNumbers.push(g.row);
-  }
-  if (issues.length) throw new CityIndexError(issues);
-  return { file, header, rows, rowNumbers, warnings: [] };
+  if (grid.length === 0) throw new CityIndexError({ code: 'E_EMPTY', message: `sheet "${ws.name}" is empty / 工作表为空`, file, expected: 'a header row and data rows' });
+  return toTable(grid.map((g) => ({ cells: g.cells, line: g.row })), file, false);
 }
 
 const MISSING = new Set(['', 'NA', 'N/A', 'na', 'n/a', '#N/A', '..', '-', '—']);
 /** Largest magnitude accepted: beyond this, sums of squares overflow double precision. */
 export const MAX_ABS_VALUE = 1e150;
 
+/** Why a cell that is not a plain number was rejected, with the fix (English / Chinese). */
+function numberHint(s: string): string {
+  if (/^[+-]?(\d+\.?\d*|\.\d+)\s*[%％]$/.test(s)) return 'has a percent sign: write the number without it (12.5 for 12.5 %, and say "%" in the indicator\'s unit) / 请去掉百分号';
+  if (/^[+-]?\d{1,3}([,，]\d{3})+(\.\d+)?$/.test(s)) return 'has thousands separators: write 1234567 not 1,234,567 / 请去掉千位分隔符';
+  if (/[０-９．]/.test(s)) return 'has full-width digits: use ASCII digits 0-9 / 请使用半角数字';
+  if (/^[+-]?\d+,\d+$/.test(s)) return 'has a decimal comma: write 3.5 not 3,5 / 小数点请用“.”';
+  if (/^[+-]?(\d+\.?\d*|\.\d+)\s*\S+$/.test(s)) return 'has a unit or text after the number: give the plain number (the unit goes in the framework) / 请只填数字，单位写在指标框架中';
+  return 'is not a plain number';
+}
+
 /**
  * Parse a numeric cell. Empty, `NA`, `N/A`, `..`, `-` mean missing (NaN). `NaN`/`Infinity` text,
- * thousands separators, units and magnitudes above 1e150 are errors.
+ * percent signs, thousands separators, units and magnitudes above 1e150 are errors whose message
+ * says how to fix the cell.
  * @example parseNumberCell('3.5') // => { value: 3.5 }
- * @example parseNumberCell('1,234').error // => 'not a plain number'
+ * @example parseNumberCell('1,234').error // => '"1,234" has thousands separators: write 1234567 not 1,234,567 / 请去掉千位分隔符'
  */
 export function parseNumberCell(text: string): { value: number; error?: string } {
   const s = text.trim();
   if (MISSING.has(s)) return { value: NaN };
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
-    if (/^[+-]?(nan|inf|infinity)$/i.test(s)) return { value: NaN, error: `"${s}" is not allowed (leave the cell empty or write NA for a missing value)` };
-    return { value: NaN, error: `"${s.length > 40 ? s.slice(0, 40) + '…' : s}" is not a plain number` };
+    if (/^[+-]?(nan|inf|infinity)$/i.test(s)) return { value: NaN, error: `"${s}" is not allowed (leave the cell empty or write NA for a missing value / 缺失值请留空或填 NA)` };
+    return { value: NaN, error: `"${s.length > 40 ? s.slice(0, 40) + '…' : s}" ${numberHint(s)}` };
   }
   const v = Number(s);
   if (!Number.isFinite(v) || Math.abs(v) > MAX_ABS_VALUE) return { value: NaN, error: `${s} is too large (|value| must be ≤ 1e150)` };

@@ -4,12 +4,12 @@
  * formula injection; analyse writes analysis.json; exit codes 0/1.
  */
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, existsSync, cpSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync, cpSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
-import { run } from '../../src/cli/main.ts';
+import { run, fileSystemIssue, formatInputError } from '../../src/cli/main.ts';
 
 let root: string;
 const quiet = async (argv: string[]): Promise<number> => {
@@ -119,5 +119,75 @@ describe('cityindex cases', () => {
       expect(hits[0].id).toBe('hangzhou-city-brain');
       expect(hits[0].city).toBe('330100');
     }
+  });
+});
+
+/** Run the CLI capturing stderr. */
+const withStderr = async (argv: string[]): Promise<{ code: number; err: string }> => {
+  const chunks: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((s: string) => { chunks.push(String(s)); return true; }) as typeof process.stderr.write;
+  try { return { code: await run(argv), err: chunks.join('') }; } finally { process.stderr.write = write; }
+};
+
+describe('a new user\'s mistakes at the command line', () => {
+  it('--out naming an existing file: exit 1, the file untouched', async () => {
+    const file = join(root, 'notes.txt');
+    writeFileSync(file, 'mine');
+    const { code, err } = await withStderr(['build', 'examples/asem', '--out', file]);
+    expect(code).toBe(1);
+    expect(err).toContain('E_OUT_NOT_FOLDER');
+    expect(readFileSync(file, 'utf8')).toBe('mine');
+  });
+
+  it('--out naming the project folder: exit 1, the project untouched; --out inside it works twice', async () => {
+    const proj = join(root, 'asem-copy');
+    cpSync('examples/asem', proj, { recursive: true });
+    const before = readdirSync(proj).sort();
+    const { code, err } = await withStderr(['build', proj, '--out', proj]);
+    expect(code).toBe(1);
+    expect(err).toContain('E_OUT_NOT_OURS');
+    expect(readdirSync(proj).sort()).toEqual(before);
+    expect(await quiet(['build', proj, '--out', join(proj, 'out')])).toBe(0);
+    expect(await quiet(['build', proj, '--out', join(proj, 'out')])).toBe(0);
+    expect(readdirSync(join(proj, 'out'))).toContain('results.csv');
+    expect(await quiet(['validate', proj])).toBe(0);
+  });
+
+  it('a copied example whose relative paths no longer resolve: validate names them (exit 1), build does not crash', async () => {
+    const proj = join(root, 'cdgi-copy');
+    cpSync('examples/cdgi-2020', proj, { recursive: true });
+    const v = await withStderr(['validate', proj]);
+    expect(v.code).toBe(1);
+    expect(v.err).toMatch(/project\.yaml:\d+ field "series\.file": file "\.\.\/\.\.\/data\/sources\/seed-288\/seed_288_table\.csv" not found/);
+    expect(v.err).toMatch(/field "cases": folder "\.\.\/\.\.\/cases" not found/);
+    const b = await withStderr(['build', proj, '--out', join(root, 'cdgi-copy-out')]);
+    expect(b.code).toBe(1);
+    expect(b.err).not.toContain('internal error');
+  });
+
+  it('a project path that is a data file: exit 1 with what to give instead', async () => {
+    const { code, err } = await withStderr(['validate', 'examples/asem/ASEM_iData.csv']);
+    expect(code).toBe(1);
+    expect(err).toContain('give the folder that holds project.yaml');
+  });
+
+  it('every problem of a broken project in one run, with a count line in English and Chinese', async () => {
+    const proj = join(root, 'asem-broken');
+    cpSync('examples/asem', proj, { recursive: true });
+    writeFileSync(join(proj, 'project.yaml'), readFileSync(join(proj, 'project.yaml'), 'utf8').replace('winmax: 5', 'winmx: 5').replace('dataThreshold: 0.9', 'dataThreshold: 9'));
+    const { code, err } = await withStderr(['validate', proj]);
+    expect(code).toBe(1);
+    expect(err.split('\n')[0]).toBe('error: invalid input: 2 problems / 输入有误：2 处问题');
+    expect(err).toMatch(/project\.yaml:\d+ field "build\.steps\[3\]\.options": unknown field\(s\) "winmx" — did you mean "winmax"\?/);
+    expect(err).toMatch(/project\.yaml:\d+ field "build\.steps\[2\]\.options\.dataThreshold"/);
+  });
+
+  it('file-system errors are the user\'s input (exit 1), located by path', () => {
+    const e = Object.assign(new Error('x'), { code: 'ENOENT', path: '/x/a.csv', syscall: 'open' });
+    expect(fileSystemIssue(e)).toMatchObject({ code: 'E_ENOENT', file: '/x/a.csv' });
+    expect(fileSystemIssue(new Error('plain'))).toBeUndefined();
+    expect(formatInputError([{ code: 'E_X', message: 'bad', file: 'a.csv', row: 2 }, { code: 'W_Y', message: 'note', severity: 'warning' }]))
+      .toBe('error: invalid input: 1 problem / 输入有误：1 处问题\na.csv:2: bad [E_X]\nwarning: note [W_Y]');
   });
 });

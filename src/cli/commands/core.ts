@@ -1,5 +1,6 @@
 /** `validate`, `build` and `analyse`: load a project, check it, build the index, run its analyses, write outputs atomically. */
 import type { Command } from 'commander';
+import { resolve } from 'node:path';
 import { loadProject, type LoadedProject } from '../../io/project.ts';
 import { build, type Build } from '../../engine/build/build.ts';
 import { CityIndexError, formatIssues } from '../../engine/core/errors.ts';
@@ -9,14 +10,13 @@ import { resultsTable, tableToCsv, buildRecord } from '../../io/results.ts';
 import { createWorkbook, type ExtraSheet } from '../../io/workbook.ts';
 import { analysisSheets } from '../../io/analysis-tables.ts';
 import { toJson } from '../../io/json.ts';
-import { writeOutputsAtomically, type OutputFiles } from '../../io/output.ts';
+import { writeOutputsAtomically, refuseReplace, type OutputFiles } from '../../io/output.ts';
 import { prepareReportContext, reportFiles } from '../../report/index.ts';
 import { CITYINDEX_VERSION } from '../../io/results.ts';
 import { loadSeriesProject, seriesSheetRows, auditSheetRows } from '../../io/series.ts';
 import { computeSeriesOutputs } from './series.ts';
 import type { ReportSeries } from '../../report/context.ts';
 import { analyseProject, progressBar, stopUncertaintyWorkers } from '../../analysis/uncertainty-workers.ts';
-import { CityIndexError as UserError } from '../../engine/core/errors.ts';
 
 const log = (s: string) => process.stderr.write(s + '\n');
 
@@ -68,7 +68,7 @@ export async function runProject(dir: string, options: { only?: string; analyses
       try {
         analyses.uncertainty = await analyseProject(project, b, { ...u, seed: u.seed ?? b.spec.seed ?? 1 }, { onProgress: (done, total) => bar.update(done, total) });
       } catch (e) {
-        if (!(e instanceof UserError)) throw e;
+        if (!(e instanceof CityIndexError)) throw e;
         analyses.errors.push({ analysis: 'uncertainty', issues: e.issues });
       } finally {
         bar.stop();
@@ -85,6 +85,21 @@ export async function runProject(dir: string, options: { only?: string; analyses
     series = { series: out.series, aggregate: out.aggregate?.series, audit: out.audit, note: sp.config.note, file: sp.config.file };
   }
   return { project, build: b, analyses, series };
+}
+
+/** Every name `build` or `analyse` may write: an existing --out folder holding only these may be replaced. */
+const OUTPUT_NAMES = ['results.csv', 'results.xlsx', 'build.json', 'analysis.json', 'report.html', 'report.zh.html', 'report.en.html', 'report.pdf'];
+
+/** Refuse an --out that is a file or a folder cityindex did not write, before any work is done. */
+async function checkOut(out: string): Promise<void> {
+  const refusal = await refuseReplace(resolve(out), OUTPUT_NAMES);
+  if (refusal) throw refusal;
+}
+
+async function writeAll(out: string, files: OutputFiles, t0: number): Promise<void> {
+  log(`writing ${[...files.keys()].join(', ')} to ${out}`);
+  await writeOutputsAtomically(out, files);
+  log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
 }
 
 function commonFiles(project: LoadedProject, b: Build, analyses: AnalysesResult | undefined, withWorkbook: boolean, series?: ReportSeries): OutputFiles {
@@ -123,6 +138,7 @@ export function registerCoreCommands(program: Command): void {
     .description('build the index and write results.csv, results.xlsx, build.json, analysis.json (and report.html/pdf) / 构建指数并输出结果')
     .action(async (dir: string, opts: { out: string; format?: string; analyses: boolean }) => {
       const formats = parseFormats(opts.format);
+      await checkOut(opts.out);
       const t0 = performance.now();
       const { project, build: b, analyses, series } = await runProject(dir, { analyses: opts.analyses });
       const files = commonFiles(project, b, analyses, formats.has('xlsx'), series);
@@ -132,9 +148,7 @@ export function registerCoreCommands(program: Command): void {
         const base = await prepareReportContext(project, b, { analyses, series, rankIntervals, version: CITYINDEX_VERSION });
         for (const [name, content] of await reportFiles(base, { html: true, pdf: formats.has('pdf') })) files.set(name, content);
       }
-      log(`writing ${[...files.keys()].join(', ')} to ${opts.out}`);
-      await writeOutputsAtomically(opts.out, files);
-      log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+      await writeAll(opts.out, files, t0);
     });
 
   program
@@ -145,12 +159,11 @@ export function registerCoreCommands(program: Command): void {
     .option('--only <list>', `run only these analyses (${ANALYSES.join(', ')})`)
     .description('build and run the analyses declared in project.yaml; writes analysis.json and results.xlsx / 运行分析')
     .action(async (dir: string, opts: { out: string; only?: string }) => {
+      await checkOut(opts.out);
       const t0 = performance.now();
       const { project, build: b, analyses } = await runProject(dir, { only: opts.only });
       if (!analyses) throw new CityIndexError({ code: 'E_NO_ANALYSES', message: 'the project declares no analyses', file: 'project.yaml', field: 'analyses' });
       const files = commonFiles(project, b, analyses, true);
-      log(`writing ${[...files.keys()].join(', ')} to ${opts.out}`);
-      await writeOutputsAtomically(opts.out, files);
-      log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+      await writeAll(opts.out, files, t0);
     });
 }
