@@ -21,7 +21,7 @@ import type { TreatDiagnostics } from '../engine/steps/treat.ts';
 import type { ScreenDiagnostics } from '../engine/steps/screen.ts';
 import type { WeightDiagnostics } from '../engine/steps/weight.ts';
 import { formatIssue } from '../engine/core/errors.ts';
-import { describeWeights, fmt, fmtRank, groupLabel, groupingName, isChineseAdcodes, isCityReport, noteForLanguage, pct, pickText, reportIndex, type ReportContext, type ReportIndex, type ReportLang, type ReportSeries } from './context.ts';
+import { describeWeights, fmt, fmtRank, groupLabel, groupingName, isChineseAdcodes, isCityReport, noteForLanguage, pct, pickText, reportIndex, spaceMixed, type ReportContext, type ReportIndex, type ReportLang, type ReportSeries } from './context.ts';
 import { computeFindings, type Finding } from './findings.ts';
 import { mapAdcodes, mapSourceNote, renderCharts, renderSvg, type ReportCharts } from './charts.ts';
 import { seriesChartOption } from './series-chart.ts';
@@ -176,7 +176,7 @@ function skippedNotes(list: readonly SkippedStatistic[], lang: ReportLang, group
   // one sentence per reason: "Theil and Dagum decompositions not computed: …"
   const byReason = new Map<string, SkippedStatistic[]>();
   for (const sk of list) byReason.set(sk.reason, [...(byReason.get(sk.reason) ?? []), sk]);
-  return [...byReason.values()].map((group) => skippedNote(group, lang, grouping)).join(' ');
+  return [...byReason.values()].map((group) => (lang === 'zh' ? spaceMixed(skippedNote(group, lang, grouping)) : skippedNote(group, lang, grouping))).join(lang === 'zh' ? '' : ' ');
 }
 
 function skippedNote(group: readonly SkippedStatistic[], lang: ReportLang, grouping?: string): string {
@@ -253,7 +253,7 @@ function spatialSection(ctx: ReportContext, ix: ReportIndex, charts: ReportChart
     parts.push(`<p class="sub">α = ${sig.alpha}${lang === 'zh' ? '，p 值校正：' : ', p-value adjustment: '}${adjustName[sig.adjust]?.[lang] ?? sig.adjust}${lang === 'zh' ? '；' : '; '}${LISA_LABEL_NAMES.ns[lang]}: ${sig.counts.ns}</p>`);
   }
   const gi = sp.getisOrd.significance;
-  parts.push(`<p>${L.gistar}: ${L.hot} ${gi.counts.hot}, ${L.cold} ${gi.counts.cold} (α = ${gi.alpha}, ${gi.pSource === 'p_sim' ? (lang === 'zh' ? '置换检验 p 值' : 'permutation p-values') : (lang === 'zh' ? '正态近似 p 值' : 'normal-approximation p-values')}).</p>`);
+  parts.push(lang === 'zh' ? `<p>${L.gistar}：${L.hot} ${gi.counts.hot} 个，${L.cold} ${gi.counts.cold} 个（α = ${gi.alpha}，${gi.pSource === 'p_sim' ? '置换检验 p 值' : '正态近似 p 值'}）。</p>` : `<p>${L.gistar}: ${L.hot} ${gi.counts.hot}, ${L.cold} ${gi.counts.cold} (α = ${gi.alpha}, ${gi.pSource === 'p_sim' ? 'permutation p-values' : 'normal-approximation p-values'}).</p>`);
   const so = sp.spillover;
   if (so) {
     const row = (u: typeof so.leader) => [bothNames(ix, u.id), fmt(u.score), String(u.rank), fmt(u.differenceFromMean), `${LISA_LABEL_NAMES[u.label][lang]}`, u.p_sim !== undefined ? fmt(u.p_sim, 3) : '—'];
@@ -457,7 +457,10 @@ function seriesSection(ctx: ReportContext, lang: ReportLang): string {
   const shown = rs.aggregate ?? rs.series[0];
   if (!shown) return '';
   const note = rs.note ? noteForLanguage(rs.note, lang) : undefined;
-  const svg = renderSvg(seriesChartOption(shown, { language: lang, ...(note ? { note } : {}) }) as never, 880, 380);
+  // a series without a name would be titled by its file's code (e.g. seed_288_table): title it by the
+  // note's first clause instead, and keep the full note as the subtitle
+  const head = !shown.name && note ? note.split(/[，,]/)[0].trim() : undefined;
+  const svg = renderSvg(seriesChartOption(shown, { language: lang, ...(head ? { title: head } : {}), ...(note && note !== head ? { note } : {}) }) as never, 880, 380);
   const parts = [`<section class="major" id="series"><h2>${zh ? '时间序列指数' : 'Time-series index'}</h2>`, `<figure>${svg}<figcaption>${zh ? '数据文件' : 'Data file'}: <code>${esc(rs.file)}</code></figcaption></figure>`];
   if (rs.audit) {
     const verdict: Record<string, { zh: string; en: string }> = { consistent: { zh: '一致', en: 'consistent' }, swapped: { zh: '环比/同比互换', en: 'MoM/YoY swapped' }, inconsistent: { zh: '不一致', en: 'inconsistent' }, 'not-checkable': { zh: '无法核对', en: 'not checkable' } };

@@ -21,7 +21,7 @@ describe('report: skipped statistics and failed analyses are visible', () => {
     expect(en).toContain('Not computed: the Theil decomposition and the Dagum Gini decomposition, which need non-negative scores with a positive mean (theil: value of unit 110100');
     expect(en).toContain('Not computed: the Gini, the Theil T and the coefficient of variation, which need');
     const zh = section(renderReportHtml({ project, build, analyses, lang: 'zh' }), 'regional');
-    expect(zh).toContain('未计算泰尔指数分解与Dagum 基尼分解：需要非负得分且均值为正');
+    expect(zh).toContain('未计算泰尔指数分解与 Dagum 基尼分解：需要非负得分且均值为正');
     // the findings no longer quote a CV or Gini that does not exist
     const below = computeFindings({ project, build, analyses, lang: 'en' }).find((f) => f.kind === 'belowMean')!;
     expect(below.text.en).not.toMatch(/variation|Gini/);
