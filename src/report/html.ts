@@ -264,6 +264,39 @@ function spatialSection(ctx: ReportContext, ix: ReportIndex, charts: ReportChart
   return parts.join('\n');
 }
 
+/**
+ * Gaps against peers (短板) for the units named in `analyses.gaps`: the indicators with the largest
+ * weighted gap to the peers' mean, and the smallest single-indicator improvement that climbs k ranks.
+ */
+function gapsSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: ReportLang): string {
+  const list = ctx.analyses?.gaps;
+  if (!list?.length) return '';
+  const zh = lang === 'zh';
+  const peerText = (g: NonNullable<typeof list>[number]) => {
+    const spec = g.gaps.peerSpec as { by: string; k?: number; field?: string };
+    const n = g.gaps.peers.length;
+    switch (spec.by) {
+      case 'nearest': return zh ? `同伴：得分最接近的 ${n} 个评价对象` : `peers: the ${n} units with the closest index scores`;
+      case 'group': return zh ? `同伴：同一“${groupingName(spec.field ?? '', lang)}”组的 ${n} 个评价对象` : `peers: the ${n} units in the same "${groupingName(spec.field ?? '', lang)}" group`;
+      default: return zh ? `同伴：其余全部 ${n} 个评价对象` : `peers: all ${n} other units`;
+    }
+  };
+  const parts = [`<section class="major" id="gaps"><h2>${zh ? '短板与提升空间' : 'Gaps against peers'}</h2><p class="sub">${zh ? `差距 = 同伴均值 − 其得分（标准化得分），只列低于同伴的指标；加权差距 = 差距 × 有效权重（算术汇总下为指数差距的组成部分）。最小提升：单一指标需提高多少（标准化分）才能上升 ${list[0].improvements.k} 名，其余不变。` : `Gap = peer mean − the unit's normalised score, listed where the unit is below its peers; weighted gap = gap × effective weight (its share of the index gap under arithmetic aggregation). Smallest improvement: how much one indicator alone (normalised points) must rise to climb ${list[0].improvements.k} ranks, all else equal.`}</p>`];
+  for (const g of list) {
+    const top = [...g.gaps.indicators].filter((x) => Number.isFinite(x.weightedGap) && x.weightedGap > 0).sort((a, b) => b.weightedGap - a.weightedGap).slice(0, 5);
+    const rows = top.map((x) => [`<code>${esc(x.code)}</code> ${esc(ix.nodeName(x.code))}`, fmt(x.value), fmt(x.peerMean), fmt(x.gap), fmt(x.weightedGap, 2), String(x.rankAmongPeers)]);
+    const imp = g.improvements;
+    const best = imp.best ? imp.indicators.find((x) => x.code === imp.best) : undefined;
+    const improve = best
+      ? (zh ? `最小提升：${esc(ix.nodeName(best.code))} 提高 ${fmt(best.improvement)} 分，排名由第 ${imp.rank} 名升至第 ${best.newRank} 名。` : `Smallest improvement: ${esc(ix.nodeName(best.code))} up by ${fmt(best.improvement)} points lifts the rank from ${imp.rank} to ${best.newRank}.`)
+      : (zh ? `没有单一指标能使排名上升 ${imp.k} 名。` : `No single indicator can lift the rank by ${imp.k}.`);
+    parts.push(`<h3>${bothNames(ix, g.unit)} <span class="sub">${zh ? `第 ${fmtRank(ix.rank(g.unit))} 名` : `rank ${fmtRank(ix.rank(g.unit))}`}</span></h3><p class="sub">${peerText(g)}</p>`,
+      table([L.indicator, L.score, zh ? '同伴均值' : 'Peer mean', zh ? '差距' : 'Gap', zh ? '加权差距' : 'Weighted gap', zh ? '同伴中排名' : 'Rank among peers'], rows, [1, 2, 3, 4, 5]), `<p>${improve}</p>`);
+  }
+  parts.push('</section>');
+  return parts.join('\n');
+}
+
 function tiersSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: ReportLang): string {
   const t = ctx.analyses?.tiers;
   if (!t) return '';
@@ -521,7 +554,7 @@ ${alerts}${notes.length ? `<div class="notes"><strong>${L.notes}</strong><ul>${n
     ? `<section class="major" id="map"><h2>${L.map}</h2><figure id="choropleth">${charts.map}<figcaption>${esc(L.mapCaption(ix.nodeName(ix.indexCode)))}</figcaption><div class="map-note">${esc(mapSourceNote(lang))}</div></figure></section>`
     : charts.rankingBars ? `<section class="major" id="map"><h2>${L.rankingBars}</h2><p class="sub">${L.noMap}</p><figure>${charts.rankingBars}</figure></section>` : '';
   const radarHtml = charts.radar ? `<section id="radar"><h2>${L.radar}</h2><figure>${charts.radar}</figure></section>` : '';
-  const body = [header, findingsHtml, rankingSection(ctx, ix, L), mapHtml, radarHtml, regionalSection(ctx, charts, L, lang), spatialSection(ctx, ix, charts, L, lang), tiersSection(ctx, ix, L, lang), auditSection(ctx, ix, L, lang), surveySection(ctx, ix, lang), casesSection(ctx, ix, L, lang), seriesSection(ctx, lang), methodSection(ctx, ix, L, lang), sourcesSection(ctx, ix, L, lang), reproSection(ctx, L)].filter(Boolean).join('\n');
+  const body = [header, findingsHtml, rankingSection(ctx, ix, L), mapHtml, radarHtml, regionalSection(ctx, charts, L, lang), spatialSection(ctx, ix, charts, L, lang), tiersSection(ctx, ix, L, lang), gapsSection(ctx, ix, L, lang), auditSection(ctx, ix, L, lang), surveySection(ctx, ix, lang), casesSection(ctx, ix, L, lang), seriesSection(ctx, lang), methodSection(ctx, ix, L, lang), sourcesSection(ctx, ix, L, lang), reproSection(ctx, L)].filter(Boolean).join('\n');
   const footer = `<footer>cityindex ${esc(version(ctx))}${useMap ? ` · ${esc(mapSourceNote(lang))}` : ''}</footer>`;
   return `<!DOCTYPE html>
 <html lang="${L.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

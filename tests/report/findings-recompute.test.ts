@@ -128,6 +128,23 @@ describe('findings recomputed from results.csv and units.csv', () => {
     expect(finding(en, 'tiers')).toContain(names.map((n, k) => `${n}, ${counts[k]}`).join('; '));
   });
 
+  it('gaps against peers: the units of analyses.gaps with their rank from results.csv, shortfalls only', () => {
+    const gaps = en.slice(en.indexOf('id="gaps"'), en.indexOf('</section>', en.indexOf('id="gaps"')));
+    for (const code of ['420100', '410100', '610100']) { // 武汉 郑州 西安 (project.yaml analyses.gaps.units)
+      const r = results.find((x) => x.code === code)!;
+      expect(gaps).toContain(`${r.name_en.replace(/'/g, '&#39;')} <span class="sub">${r.name_zh}</span> <span class="sub">rank ${r.CDGI_rank}</span>`);
+    }
+    expect(gaps.match(/the 10 units with the closest index scores/g)?.length).toBe(3);
+    const rows = tableAfter(gaps, 'Wuhan');
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(Number(row[3])).toBeGreaterThan(0); // gap
+      expect(Number(row[3])).toBeCloseTo(Number(row[2]) - Number(row[1]), 0); // peer mean − score (as printed, ±0.1)
+    }
+    // the smallest improvement starts from Wuhan's rank in results.csv and climbs k = 3 ranks (project.yaml)
+    expect(gaps).toContain(`lifts the rank from ${results.find((x) => x.code === '420100')!.CDGI_rank} to ${Number(results.find((x) => x.code === '420100')!.CDGI_rank) - 3}.`);
+  });
+
   it('the comparison with the published top ten counts the overlap from results.csv', () => {
     const published = ['330100', '440300', '110100', '310100', '420100', '440100', '410100', '320500', '441900', '610100'];
     const ours = results.filter((r) => Number(r.CDGI_rank) <= 10).map((r) => r.code);
