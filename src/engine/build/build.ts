@@ -14,7 +14,7 @@ import { treatStep } from '../steps/treat.ts';
 import { normaliseStep } from '../steps/normalise.ts';
 import { weightStep } from '../steps/weight.ts';
 import { aggregateStep } from '../steps/aggregate.ts';
-import { ranksDataset, effectiveWeights } from '../steps/ranks.ts';
+import { ranksDataset, effectiveWeights, tieToleranceOf } from '../steps/ranks.ts';
 import { checkSpec } from './check-spec.ts';
 
 /** Everything a build needs besides its spec. */
@@ -134,7 +134,7 @@ function finish(spec: BuildSpec, input: BuildInput, raw: Dataset, steps: StepRec
     steps,
     results: {
       scores,
-      ranks: ranksDataset(scores, spec.tieTolerance),
+      ranks: ranksDataset(scores, tieToleranceOf(spec)),
       effectiveWeights: effectiveWeights(framework),
       indexCode: root ? root.code : '',
     },

@@ -4,6 +4,8 @@
  * adjusted Fisher–Pearson G1 (Excel SKEW, e1071 type 2) and kurtosis the excess G2 (Excel KURT).
  */
 
+import { rankMinInto, rankScratch } from './rank.ts';
+
 type Num = ArrayLike<number>;
 
 /** Non-missing values as a new Float64Array. @example finite([1, NaN, 3]) // => Float64Array [1, 3] */
@@ -143,7 +145,8 @@ export function quantileSorted(f: Num, p: number): number {
  * Ranks where higher is better and ties share the best rank ("sport" ranking, R
  * `rank(-x, ties.method = "min", na.last = "keep")`); NaN stays NaN. With `tolerance` > 0, values
  * within `tolerance × max|x|` of the best value of their tie group share its rank (floating-point
- * noise such as 2 vs 1.9999999999999998 is then a tie); the default 0 is R's exact comparison.
+ * noise such as 2 vs 1.9999999999999998 is then a tie); the default 0 is R's exact comparison. The rule
+ * is the engine's one ranking rule (`rankMinInto` in stats/rank.ts).
  * @example rankDescending([10, 30, 30, 20]) // => [4, 1, 1, 3]
  * @example rankDescending([2, 1.9999999999999998, 1], undefined, 1e-10) // => [1, 1, 3]
  */
@@ -196,23 +199,7 @@ function upperBound(s: Float64Array, v: number): number {
 }
 
 function rankMin(x: Num, sign: 1 | -1, out: Float64Array, tolerance: number): Float64Array {
-  const s = sortedKeys(x, sign);
-  const k = s.length;
-  // group start (0-based rank) of every sorted position: exact ties, or within tol of the group's first value
-  let scale = 0;
-  if (tolerance > 0) for (let t = 0; t < k; t++) scale = Math.max(scale, Math.abs(s[t]));
-  const tol = tolerance * scale;
-  const start = new Float64Array(k);
-  let g = 0;
-  for (let t = 1; t < k; t++) {
-    if (!(s[t] === s[g] || s[t] - s[g] <= tol)) g = t;
-    start[t] = g;
-  }
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    out[i] = Number.isNaN(v) ? NaN : start[lowerBound(s, sign * v)] + 1;
-  }
-  return out;
+  return rankMinInto(x, sign === -1, tolerance, out, rankScratch(x.length));
 }
 
 /**

@@ -3,9 +3,9 @@
  * R/weights.R `get_eff_weights`).
  */
 import { CityIndexError, type Issue } from '../core/errors.ts';
-import { createDataset, type Dataset } from '../core/dataset.ts';
+import { datasetOf, type Dataset } from '../core/dataset.ts';
 import type { Framework, FrameworkNode } from '../core/framework.ts';
-import { rankDescending } from '../stats/descriptive.ts';
+import { rankMinInto, rankScratch } from '../stats/rank.ts';
 
 /**
  * Scores closer than this share of the column's largest |score| are ties. Floating-point sums are not
@@ -16,17 +16,29 @@ import { rankDescending } from '../stats/descriptive.ts';
 export const SCORE_TIE_TOLERANCE = 1e-10;
 
 /**
+ * The tie tolerance of a build: `spec.tieTolerance`, or `SCORE_TIE_TOLERANCE` when the spec has none.
+ * Every module that ranks scores of a build (ranks, uncertainty, leave-one-out, what-if) uses this.
+ * @example tieToleranceOf({ tieTolerance: 0 }) // => 0
+ * @example tieToleranceOf({}) // => 1e-10
+ */
+export function tieToleranceOf(spec: { tieTolerance?: number }): number {
+  return spec.tieTolerance ?? SCORE_TIE_TOLERANCE;
+}
+
+/**
  * Ranks of every column: higher is better, ties share the best rank, missing stays missing
  * (R `rank(-x, ties.method = "min", na.last = "keep")`, as everywhere in COINr), with scores within
- * `SCORE_TIE_TOLERANCE` of each other counted as ties (pass `tolerance = 0` for R's exact comparison).
+ * `SCORE_TIE_TOLERANCE` of each other counted as ties (pass `tolerance = 0` for R's exact comparison);
+ * the rule is `rankMinInto` (stats/rank.ts), shared by every module that ranks scores.
  * @example ranksDataset(fromRows(['A','B','C'], ['x'], [[1], [3], [3]])).values // => Float64Array [3, 1, 1]
  * @example ranksDataset(fromRows(['A','B','C'], ['x'], [[2], [1.9999999999999998], [1]])).values // => Float64Array [1, 1, 3]
  */
 export function ranksDataset(ds: Dataset, tolerance = SCORE_TIE_TOLERANCE): Dataset {
   const n = ds.unitCodes.length;
   const out = new Float64Array(ds.values.length);
-  for (let j = 0; j < ds.codes.length; j++) rankDescending(ds.values.subarray(j * n, (j + 1) * n), out.subarray(j * n, (j + 1) * n), tolerance);
-  return createDataset(ds.unitCodes, ds.codes, out);
+  const scratch = rankScratch(n);
+  for (let j = 0; j < ds.codes.length; j++) rankMinInto(ds.values.subarray(j * n, (j + 1) * n), true, tolerance, out.subarray(j * n, (j + 1) * n), scratch);
+  return datasetOf(ds.unitCodes, ds.codes, out);
 }
 
 export interface EffectiveWeightsOptions {

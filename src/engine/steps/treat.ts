@@ -19,7 +19,7 @@ import { CityIndexError, type Issue } from '../core/errors.ts';
 import { colIndex } from '../core/dataset.ts';
 import type { StepInput, StepOutput } from '../build/step.ts';
 import type { TreatFallback, TreatOptions, TreatSpec } from '../build/spec.ts';
-import { kurt, max, min, skew } from '../stats/descriptive.ts';
+import { max, min, skew } from '../stats/descriptive.ts';
 
 /** Result of the skew/kurtosis check; `pass` is null when R's `|` would give NA. */
 export interface SkewKurtCheck {
@@ -44,12 +44,61 @@ export const TREAT_DEFAULTS = {
  * @example checkSkewKurt([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100]).pass // => false
  */
 export function checkSkewKurt(x: ArrayLike<number>, skewThreshold = 2, kurtThreshold = 3.5): SkewKurtCheck {
-  const s = skew(x);
-  const k = kurt(x);
+  const n = centralSums(x);
+  return judge(momentSkew(n), momentKurt(n), skewThreshold, kurtThreshold);
+}
+
+function judge(s: number, k: number, skewThreshold: number, kurtThreshold: number): SkewKurtCheck {
   const a = Number.isNaN(s) ? null : Math.abs(s) < skewThreshold;
   const b = Number.isNaN(k) ? null : k < kurtThreshold;
   const pass = a === true || b === true ? true : a === null || b === null ? null : false;
   return { pass, skew: s, kurt: k };
+}
+
+// Σd², Σd³, Σd⁴ (d = x − mean over the non-missing values) of the last `centralSums` call: one pass for
+// the mean and one for the sums, no copy — the operations of `skew` and `kurt` (stats/descriptive.ts)
+// in the same order, so the results are bit-identical to theirs.
+const sums = new Float64Array(3);
+
+/** Fill `sums` for x; returns the number of non-missing values. */
+function centralSums(x: ArrayLike<number>): number {
+  let t = 0;
+  let n = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (!Number.isNaN(v)) { t += v; n++; }
+  }
+  const m = n === 0 ? NaN : t / n;
+  let s2 = 0;
+  let s3 = 0;
+  let s4 = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (Number.isNaN(v)) continue;
+    const d = v - m;
+    const d2 = d * d;
+    s2 += d2;
+    s3 += d2 * d;
+    s4 += d2 * d2;
+  }
+  sums[0] = s2;
+  sums[1] = s3;
+  sums[2] = s4;
+  return n;
+}
+
+/** G1 skewness from `sums` (as `skew`). */
+function momentSkew(n: number): number {
+  if (n < 3) return NaN;
+  const g1 = (Math.sqrt(n) * sums[1]) / Math.pow(sums[0], 1.5);
+  return (g1 * Math.sqrt(n * (n - 1))) / (n - 2);
+}
+
+/** G2 excess kurtosis from `sums` (as `kurt`). */
+function momentKurt(n: number): number {
+  if (n < 4) return NaN;
+  const r = (n * sums[2]) / (sums[0] * sums[0]);
+  return (((n + 1) * (r - 3) + 6) * (n - 1)) / ((n - 2) * (n - 3));
 }
 
 export interface WinsoriseOptions {
@@ -86,13 +135,13 @@ export function winsorise(x: ArrayLike<number>, options: WinsoriseOptions = {}):
     throw new CityIndexError({ code: 'E_OPTION', message: 'winsorise: forceWinsorise needs a finite winmax', field: 'winmax', expected: 'a whole number' });
   }
   const v = Float64Array.from(x);
-  let passing = checkSkewKurt(v, st, kt).pass;
+  let check = checkSkewKurt(v, st, kt);
+  let passing = check.pass;
   let high: number[] = [];
   let low: number[] = [];
   let nwin = 0;
-  const below = (): boolean => winmax === null || nwin < winmax;
-  while ((passing === false || force) && below()) {
-    const s = skew(v);
+  while ((passing === false || force) && (winmax === null || nwin < winmax)) {
+    const s = check.skew; // the skew of v as it is now (computed by the last check)
     if (Number.isNaN(s)) return { values: Float64Array.from(x), nwin: 0, high: [], low: [], error: 'skewness is undefined (too few distinct values)' };
     const top = s >= 0;
     const extreme = top ? max(v) : min(v);
@@ -109,7 +158,8 @@ export function winsorise(x: ArrayLike<number>, options: WinsoriseOptions = {}):
     if (top) high = idx;
     else low = idx;
     nwin = high.length + low.length;
-    passing = checkSkewKurt(v, st, kt).pass;
+    check = checkSkewKurt(v, st, kt);
+    passing = check.pass;
     // R: `while ((!NA | force) & below)` — NA stops the loop (or errors); Treat then returns x untreated.
     if (passing === null) break;
   }
@@ -217,37 +267,49 @@ export interface TreatColumnDetails {
  * @example treatColumn(new Float64Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100]), { winmax: 5 }).details.status // => 'winsorised'
  */
 export function treatColumn(x: ArrayLike<number>, spec: ColumnTreatSpec = {}): { values: Float64Array; details: TreatColumnDetails } {
+  const r = treatColumnView(x, spec);
+  return { values: r.values === x ? Float64Array.from(x) : (r.values as Float64Array), details: r.details };
+}
+
+type ViewResult = { values: ArrayLike<number>; details: TreatColumnDetails };
+
+function untreatedResult(x: ArrayLike<number>, initial: SkewKurtCheck, warning: string, stage1?: TreatColumnDetails['stage1'], forced?: boolean): ViewResult {
+  const details: TreatColumnDetails = { status: 'untreated', initial, final: initial, forced: false, warning };
+  if (stage1 !== undefined) {
+    details.stage1 = stage1;
+    details.forced = forced ?? false;
+  }
+  return { values: x, details };
+}
+
+/** `treatColumn` without copying: `values` is `x` itself when the column is left as it is. */
+function treatColumnView(x: ArrayLike<number>, spec: ColumnTreatSpec): ViewResult {
   const method = spec.method ?? TREAT_DEFAULTS.method;
   const st = spec.skewThreshold ?? TREAT_DEFAULTS.skewThreshold;
   const kt = spec.kurtThreshold ?? TREAT_DEFAULTS.kurtThreshold;
   const force = method === 'winsorise' && (spec.forceWinsorise ?? false);
   const fallback = spec.fallback ?? TREAT_DEFAULTS.fallback;
-  const original = Float64Array.from(x);
-  const initial = checkSkewKurt(original, st, kt);
-  const untreated = (warning: string, extra: Partial<TreatColumnDetails> = {}): { values: Float64Array; details: TreatColumnDetails } => ({
-    values: original,
-    details: { status: 'untreated', initial, final: initial, forced: false, warning, ...extra },
-  });
-  if (method === 'none') return { values: original, details: { status: 'skipped', initial, final: initial, forced: false } };
-  if (initial.pass === null) return untreated('the skew/kurtosis check is undefined (too few values or no variation); left untreated');
-  if (initial.pass && !force) return { values: original, details: { status: 'passed', initial, final: initial, forced: false } };
+  const initial = checkSkewKurt(x, st, kt);
+  if (method === 'none') return { values: x, details: { status: 'skipped', initial, final: initial, forced: false } };
+  if (initial.pass === null) return untreatedResult(x, initial, 'the skew/kurtosis check is undefined (too few values or no variation); left untreated');
+  if (initial.pass && !force) return { values: x, details: { status: 'passed', initial, final: initial, forced: false } };
 
   let stage1: NonNullable<TreatColumnDetails['stage1']>;
   let x1: Float64Array;
   switch (method) {
     case 'winsorise': {
-      const w = winsorise(original, { winmax: spec.winmax === undefined ? TREAT_DEFAULTS.winmax : spec.winmax, skewThreshold: st, kurtThreshold: kt, forceWinsorise: force });
-      if (w.error) return untreated(`winsorisation failed: ${w.error}; left untreated`);
+      const w = winsorise(x, { winmax: spec.winmax === undefined ? TREAT_DEFAULTS.winmax : spec.winmax, skewThreshold: st, kurtThreshold: kt, forceWinsorise: force });
+      if (w.error) return untreatedResult(x, initial, `winsorisation failed: ${w.error}; left untreated`);
       x1 = w.values;
       stage1 = { method, nwin: w.nwin, high: w.high, low: w.low, values: x1, check: checkSkewKurt(x1, st, kt) };
       break;
     }
     case 'log':
-      x1 = logNatural(original);
+      x1 = logNatural(x);
       stage1 = { method, values: x1, check: checkSkewKurt(x1, st, kt) };
       break;
     case 'boxcox':
-      x1 = applyTransform('boxcox', original, spec.lambda);
+      x1 = applyTransform('boxcox', x, spec.lambda);
       stage1 = { method, values: x1, check: checkSkewKurt(x1, st, kt) };
       break;
     default: {
@@ -256,14 +318,14 @@ export function treatColumn(x: ArrayLike<number>, spec: ColumnTreatSpec = {}): {
     }
   }
   const forced = force && initial.pass === true;
-  if (stage1.check.pass === null) return untreated('the check after treatment is undefined; left untreated (as COINr)', { stage1, forced });
+  if (stage1.check.pass === null) return untreatedResult(x, initial, 'the check after treatment is undefined; left untreated (as COINr)', stage1, forced);
   if (stage1.check.pass || fallback === 'none') {
     return { values: x1, details: { status: stage1.check.pass ? (method === 'winsorise' ? 'winsorised' : 'transformed') : 'stillFailing', initial, stage1, final: stage1.check, forced } };
   }
   // combine_treat = FALSE: the fallback works on the original column.
-  const x2 = applyTransform(fallback, original, spec.lambda);
+  const x2 = applyTransform(fallback, x, spec.lambda);
   const check2 = checkSkewKurt(x2, st, kt);
-  if (check2.pass === null) return untreated('the check after the fallback transform is undefined; left untreated (as COINr)', { stage1, forced });
+  if (check2.pass === null) return untreatedResult(x, initial, 'the check after the fallback transform is undefined; left untreated (as COINr)', stage1, forced);
   return { values: x2, details: { status: check2.pass ? 'transformed' : 'stillFailing', initial, stage1, transform: { name: fallback, check: check2 }, final: check2, forced } };
 }
 
@@ -358,7 +420,7 @@ export function treatStep(input: StepInput, options: TreatOptions = {}): StepOut
     }
     validateSpec(spec, `perIndicator.${code}.`, issues, code);
   }
-  const specOf = (code: string): ColumnTreatSpec => ({ ...globalSpec, ...(per[code] ?? {}) });
+  const specOf = (code: string): ColumnTreatSpec => (per[code] === undefined ? globalSpec : { ...globalSpec, ...per[code] });
   if (!issues.length) {
     const perCodes = new Set(Object.keys(per));
     validateResolved(globalSpec, '', issues);
@@ -373,14 +435,14 @@ export function treatStep(input: StepInput, options: TreatOptions = {}): StepOut
   const summary = { failedInitially: 0, winsorisedPoints: 0, high: 0, low: 0, transformed: 0, stillFailing: 0, untreated: 0 };
   dataset.codes.forEach((code, j) => {
     const x = dataset.values.subarray(j * n, (j + 1) * n);
-    let r: ReturnType<typeof treatColumn>;
+    let r: ViewResult;
     try {
-      r = treatColumn(x, specOf(code));
+      r = treatColumnView(x, specOf(code));
     } catch (e) {
       if (e instanceof CityIndexError) throw new CityIndexError(e.issues.map((i) => ({ ...i, indicator: i.indicator ?? code, unit: i.unit })));
       throw e;
     }
-    values.set(r.values, j * n);
+    if (r.values !== x) values.set(r.values, j * n);
     const d = r.details;
     const diag: TreatIndicatorDiagnostics = { code, status: d.status, initial: d.initial, final: d.final, forced: d.forced };
     if (d.stage1?.method === 'winsorise') {
