@@ -50,13 +50,27 @@ export function tableToCsv(t: ResultsTable): string {
   return '\ufeff' + stringify([t.header.map(safeText), ...rows]);
 }
 
-/** FNV-1a 64-bit hash of the bytes of a Float64Array, hex: a fingerprint of results for reproducibility. */
+/**
+ * FNV-1a 64-bit hash of the bytes of a Float64Array, hex: a fingerprint of results for reproducibility.
+ * 64-bit arithmetic in four 16-bit words (the prime is 2^40 + 435), the same value as BigInt FNV-1a
+ * at a fraction of the cost on large results.
+ * @example fingerprint(new Float64Array(0)) // => 'cbf29ce484222325' (the FNV-1a 64 offset basis)
+ */
 export function fingerprint(values: Float64Array): string {
   const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-  let h = 0xcbf29ce484222325n;
-  const p = 0x100000001b3n;
-  for (let i = 0; i < bytes.length; i++) { h ^= BigInt(bytes[i]); h = (h * p) & 0xffffffffffffffffn; }
-  return h.toString(16).padStart(16, '0');
+  let v0 = 0x2325, v1 = 0x8422, v2 = 0x9ce4, v3 = 0xcbf2;
+  for (let i = 0; i < bytes.length; i++) {
+    v0 ^= bytes[i];
+    const t0 = v0 * 435;
+    let t1 = v1 * 435;
+    let t2 = v2 * 435 + (v0 << 8);
+    const t3 = v3 * 435 + (v1 << 8);
+    t1 += t0 >>> 16; v0 = t0 & 0xffff;
+    t2 += t1 >>> 16; v1 = t1 & 0xffff;
+    v3 = (t3 + (t2 >>> 16)) & 0xffff; v2 = t2 & 0xffff;
+  }
+  const hex = (v: number) => v.toString(16).padStart(4, '0');
+  return hex(v3) + hex(v2) + hex(v1) + hex(v0);
 }
 
 /** The build record: spec, per-step diagnostics, input file hashes, result fingerprint, version. */

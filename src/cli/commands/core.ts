@@ -7,7 +7,7 @@ import { CityIndexError, formatIssues } from '../../engine/core/errors.ts';
 import { runAnalyses, type AnalysesResult } from '../../engine/analysis/run.ts';
 import type { AnalysesConfig } from '../../engine/analysis/config.ts';
 import { resultsTable, tableToCsv, buildRecord } from '../../io/results.ts';
-import { createWorkbook, type ExtraSheet } from '../../io/workbook.ts';
+import { workbookBytes, type ExtraSheet } from '../../io/workbook.ts';
 import { analysisSheets } from '../../io/analysis-tables.ts';
 import { toJson } from '../../io/json.ts';
 import { writeOutputsAtomically, refuseReplace, type OutputFiles } from '../../io/output.ts';
@@ -113,7 +113,7 @@ function commonFiles(project: LoadedProject, b: Build, analyses: AnalysesResult 
     extra.push(seriesSheetRows(series.aggregate ? [...series.series, series.aggregate] : series.series, { name: 'Series', ...note }));
     if (series.audit) extra.push(auditSheetRows(series.audit, { name: 'Series audit', ...note }));
   }
-  if (withWorkbook) files.set('results.xlsx', async () => new Uint8Array(await createWorkbook(b, project, extra).xlsx.writeBuffer()));
+  if (withWorkbook) files.set('results.xlsx', () => workbookBytes(b, project, extra));
   return files;
 }
 
