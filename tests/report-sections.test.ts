@@ -43,3 +43,27 @@ describe('report sections', () => {
     expect(renderReportHtml({ ...base, lang: 'en' })).toContain('Simulated responses');
   });
 });
+
+describe('report: change over time and uncertainty', () => {
+  it('dfiic-panel shows σ per period, β and the largest rank gains', async () => {
+    const r = await quietly(() => runProject('examples/dfiic-panel'));
+    const base = await prepareReportContext(r.project, r.build, { analyses: r.analyses });
+    const html = renderReportHtml({ ...base, lang: 'en' });
+    const section = html.slice(html.indexOf('id="change"'), html.indexOf('</section>', html.indexOf('id="change"')));
+    expect(section).toContain('Absolute β-convergence');
+    expect(section).toContain(`β = ${r.analyses!.change!.beta!.beta.toFixed(4)}`);
+    const top = r.analyses!.change!.leapfroggers[0];
+    expect(section).toContain(`+${top.gain}`);
+    expect(section.match(/<tr>/g)!.length).toBeGreaterThan(9);
+  });
+
+  it('asem describes the uncertainty design (weight noise in words) and its run count', async () => {
+    const r = await quietly(() => runProject('examples/asem'));
+    const base = await prepareReportContext(r.project, r.build, { analyses: r.analyses });
+    const html = renderReportHtml({ ...base, lang: 'en' });
+    const section = html.slice(html.indexOf('id="uncertainty"'), html.indexOf('</section>', html.indexOf('id="uncertainty"')));
+    expect(section).toContain('1000 rebuilds');
+    expect(section).toContain('±25% noise on the weights of level(s) 2, 3');
+    expect(section).not.toContain('set 17');
+  });
+});

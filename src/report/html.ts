@@ -482,6 +482,55 @@ function auditToleranceZh(tolerance: string): string {
   return `印出 d 位小数的数字代表 ±0.5·10^−d 范围内的任一真实值（指数 ${v} 位小数，变化率 ${c} 位小数，单元格另有显示者除外${slack ? `，另加 ${slack} 个百分点的容差` : ''}）；所印变化率的舍入区间与由舍入后指数推算的变化率区间相交时，判为一致。`;
 }
 
+/** The uncertainty / sensitivity design: what varied, how many runs, failures, and (sensitivity) Si/STi per input. */
+function uncertaintySection(ctx: ReportContext, lang: ReportLang): string {
+  const u = ctx.analyses?.uncertainty;
+  if (!u) return '';
+  const zh = lang === 'zh';
+  const parts = [`<section class="major" id="uncertainty"><h2>${zh ? '不确定性与敏感性分析' : 'Uncertainty and sensitivity'}</h2>`];
+  parts.push(`<p>${zh
+    ? `${u.mode === 'sensitivity' ? 'Sobol 方差分解敏感性分析' : '蒙特卡洛不确定性分析'}：${u.nRuns} 次重建（抽样 ${u.sampler === 'sobol' ? 'Sobol 序列' : '伪随机'}，种子 ${u.seed}），失败 ${u.failures.length} 次。排名区间见“排名”表。`
+    : `${u.mode === 'sensitivity' ? "Variance-based (Sobol') sensitivity analysis" : 'Monte Carlo uncertainty analysis'}: ${u.nRuns} rebuilds (${u.sampler === 'sobol' ? "Sobol' points" : 'pseudo-random sample'}, seed ${u.seed}), ${u.failures.length} failed. Rank intervals are in the ranking table.`}</p>`);
+  const declared = new Map((ctx.analyses?.settings.uncertainty?.inputs ?? []).map((i) => [i.name, i] as const));
+  const describe = (i: (typeof u.inputs)[number]): string => {
+    const d = declared.get(i.name);
+    if (d?.kind === 'weightNoise') return zh ? `第 ${d.levels.join('、')} 层权重 ±${fmt(d.factor * 100, 0)}% 随机扰动（${d.sets ?? 100} 组）` : `±${fmt(d.factor * 100, 0)}% noise on the weights of level(s) ${d.levels.join(', ')} (${d.sets ?? 100} sets)`;
+    if (d?.kind === 'range') return `${fmt(d.min, 2)} – ${fmt(d.max, 2)}${d.integer ? (zh ? '（整数）' : ' (integers)') : ''}`;
+    return (i.labels ?? []).join(' | ') || i.kind;
+  };
+  parts.push(table([zh ? '不确定输入' : 'Uncertain input', zh ? '取值' : 'Alternatives'], u.inputs.map((i) => [esc(i.name), esc(describe(i))])));
+  if (u.sensitivity) {
+    const iv = (x?: [number, number]) => (x ? `[${fmt(x[0], 3)}, ${fmt(x[1], 3)}]` : '');
+    const rows = u.sensitivity.indices.map((i) => [esc(i.name), fmt(i.Si, 3), iv(i.SiInterval), fmt(i.STi, 3), iv(i.STiInterval)]);
+    parts.push(`<h3>${zh ? '敏感性指数' : 'Sensitivity indices'}</h3>`, table([zh ? '输入' : 'Input', 'Si', zh ? 'Si 区间（5%–95%）' : 'Si interval (5–95%)', 'STi', zh ? 'STi 区间' : 'STi interval'], rows, [1, 3]));
+    parts.push(`<p class="sub">${zh ? '目标：各单元排名相对名义排名的平均绝对变化；Si 为一阶效应（Saltelli 2010），STi 为总效应（Jansen）。' : 'Target: mean absolute rank shift from the nominal ranks; Si first-order (Saltelli 2010), STi total effect (Jansen).'}</p>`);
+  }
+  if (u.failures.length) parts.push(`<p class="sub">${zh ? '失败示例' : 'Example failures'}: ${esc(u.failures.slice(0, 3).map((f) => `#${f.run}: ${f.reason}`).join('; '))}</p>`);
+  parts.push('</section>');
+  return parts.join('\n');
+}
+
+/** Change over time across the periods of a panel: dispersion per period, β-convergence, largest rank gains and falls. */
+function changeSection(ctx: ReportContext, ix: ReportIndex, lang: ReportLang): string {
+  const c = ctx.analyses?.change;
+  if (!c) return '';
+  const zh = lang === 'zh';
+  const parts = [`<section class="major" id="change"><h2>${zh ? '变化与收敛' : 'Change over time'}</h2>`];
+  if (c.relativeScores) parts.push(`<p class="sub">${zh ? '注意：得分按各期分别标准化，只比较排名；σ/β 收敛需固定目标区间。' : 'Note: scores are normalised within each period; compare ranks. σ/β convergence needs fixed goalposts.'}</p>`);
+  if (c.sigma) parts.push(`<h3>${zh ? 'σ 收敛' : 'σ-convergence'}</h3>`, table([zh ? '期' : 'Period', 'n', zh ? '均值' : 'Mean', zh ? '变异系数' : 'CV', 'sd(ln y)'], c.sigma.periods.map((p) => [esc(String(p.period)), String(p.n), fmt(p.mean, 2), fmt(p.cv, 3), p.sdLog === null ? '—' : fmt(p.sdLog, 3)]), [1, 2, 3, 4]));
+  if (c.beta) {
+    const b = c.beta;
+    parts.push(`<h3>${zh ? '绝对 β 收敛' : 'Absolute β-convergence'}</h3><p>${zh
+      ? `${esc(String(b.from))}→${esc(String(b.to))}：β = ${fmt(b.beta, 4)}（标准误 ${fmt(b.seBeta, 4)}，t = ${fmt(b.tBeta, 2)}，R² = ${fmt(b.r2, 3)}）${b.lambda !== null ? `，收敛速度 ${fmt(b.lambda * 100, 1)}%/年，半衰期 ${fmt(b.halfLife ?? NaN, 1)} 年` : ''}。`
+      : `${esc(String(b.from))}→${esc(String(b.to))}: β = ${fmt(b.beta, 4)} (se ${fmt(b.seBeta, 4)}, t = ${fmt(b.tBeta, 2)}, R² = ${fmt(b.r2, 3)})${b.lambda !== null ? `, speed ${fmt(b.lambda * 100, 1)}% a year, half-life ${fmt(b.halfLife ?? NaN, 1)} years` : ''}.`}</p>`);
+  }
+  const moverRows = (list: typeof c.leapfroggers) => list.map((m) => [esc(ix.unitName(m.code)), String(m.rankA), String(m.rankB), (m.gain > 0 ? '+' : '') + String(m.gain)]);
+  parts.push(`<h3>${zh ? `排名上升最多（${esc(String(c.overall.from))}→${esc(String(c.overall.to))}）` : `Largest rank gains (${esc(String(c.overall.from))}→${esc(String(c.overall.to))})`}</h3>`, table([zh ? '单元' : 'Unit', String(c.overall.from), String(c.overall.to), zh ? '变化' : 'Change'], moverRows(c.leapfroggers), [1, 2, 3]));
+  if (c.overall.ranks.fallers.length) parts.push(`<h3>${zh ? '排名下降最多' : 'Largest rank falls'}</h3>`, table([zh ? '单元' : 'Unit', String(c.overall.from), String(c.overall.to), zh ? '变化' : 'Change'], moverRows(c.overall.ranks.fallers), [1, 2, 3]));
+  parts.push('</section>');
+  return parts.join('\n');
+}
+
 /** Time-series indices tracked beside the evaluation: a line chart with change bars, and the audit of a published table. */
 function seriesSection(ctx: ReportContext, lang: ReportLang): string {
   const rs = ctx.series;
@@ -554,7 +603,7 @@ ${alerts}${notes.length ? `<div class="notes"><strong>${L.notes}</strong><ul>${n
     ? `<section class="major" id="map"><h2>${L.map}</h2><figure id="choropleth">${charts.map}<figcaption>${esc(L.mapCaption(ix.nodeName(ix.indexCode)))}</figcaption><div class="map-note">${esc(mapSourceNote(lang))}</div></figure></section>`
     : charts.rankingBars ? `<section class="major" id="map"><h2>${L.rankingBars}</h2><p class="sub">${L.noMap}</p><figure>${charts.rankingBars}</figure></section>` : '';
   const radarHtml = charts.radar ? `<section id="radar"><h2>${L.radar}</h2><figure>${charts.radar}</figure></section>` : '';
-  const body = [header, findingsHtml, rankingSection(ctx, ix, L), mapHtml, radarHtml, regionalSection(ctx, charts, L, lang), spatialSection(ctx, ix, charts, L, lang), tiersSection(ctx, ix, L, lang), gapsSection(ctx, ix, L, lang), auditSection(ctx, ix, L, lang), surveySection(ctx, ix, lang), casesSection(ctx, ix, L, lang), seriesSection(ctx, lang), methodSection(ctx, ix, L, lang), sourcesSection(ctx, ix, L, lang), reproSection(ctx, L)].filter(Boolean).join('\n');
+  const body = [header, findingsHtml, rankingSection(ctx, ix, L), mapHtml, radarHtml, regionalSection(ctx, charts, L, lang), spatialSection(ctx, ix, charts, L, lang), tiersSection(ctx, ix, L, lang), gapsSection(ctx, ix, L, lang), changeSection(ctx, ix, lang), uncertaintySection(ctx, lang), auditSection(ctx, ix, L, lang), surveySection(ctx, ix, lang), casesSection(ctx, ix, L, lang), seriesSection(ctx, lang), methodSection(ctx, ix, L, lang), sourcesSection(ctx, ix, L, lang), reproSection(ctx, L)].filter(Boolean).join('\n');
   const footer = `<footer>cityindex ${esc(version(ctx))}${useMap ? ` · ${esc(mapSourceNote(lang))}` : ''}</footer>`;
   return `<!DOCTYPE html>
 <html lang="${L.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
