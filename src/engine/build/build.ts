@@ -88,7 +88,8 @@ function runStep(step: StepSpec, input: StepInput, spec: BuildSpec): StepOutput 
  */
 export function prepareRaw(input: BuildInput): Dataset {
   const codes = indicatorNodes(input.framework).map((n) => n.code);
-  const missing = codes.filter((c) => !input.raw.codes.includes(c));
+  const have = new Set(input.raw.codes);
+  const missing = codes.filter((c) => !have.has(c));
   const issues: Issue[] = missing.map((c) => ({ code: 'E_NO_DATA', message: `indicator "${c}" is in the framework but has no data column (mark it status: not_collected if no data exists)`, indicator: c }));
   const unitCodes = input.units.map((u) => u.code);
   if (unitCodes.length !== input.raw.unitCodes.length || unitCodes.some((u, i) => u !== input.raw.unitCodes[i])) {

@@ -83,7 +83,13 @@ export function cloneDataset(ds: Dataset): Dataset {
 export function selectColumns(ds: Dataset, codes: readonly string[]): Dataset {
   const n = ds.unitCodes.length;
   const out = new Float64Array(n * codes.length);
-  codes.forEach((c, k) => out.set(column(ds, c), k * n));
+  // one lookup table instead of an indexOf per column (quadratic for wide datasets); first occurrence wins, as indexOf
+  const colOf = new Map<string, number>();
+  for (let j = ds.codes.length - 1; j >= 0; j--) colOf.set(ds.codes[j], j);
+  for (let k = 0; k < codes.length; k++) {
+    const j = colOf.get(codes[k]);
+    out.set(j === undefined ? column(ds, codes[k]) : ds.values.subarray(j * n, (j + 1) * n), k * n);
+  }
   return { unitCodes: [...ds.unitCodes], codes: [...codes], values: out };
 }
 

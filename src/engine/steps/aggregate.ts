@@ -14,7 +14,7 @@
  * are one `CityIndexError` listing every unit and component — never a NaN.
  */
 import { CityIndexError, type Issue } from '../core/errors.ts';
-import { createDataset, type Dataset } from '../core/dataset.ts';
+import { createDataset, datasetOf, type Dataset } from '../core/dataset.ts';
 import { topLevel, type Framework, type FrameworkNode } from '../core/framework.ts';
 import type { AggregateLevelSpec, AggregateOptions, AggregationMethod } from '../build/spec.ts';
 import type { StepInput, StepOutput } from '../build/step.ts';
@@ -124,6 +124,34 @@ function domainProblem(method: AggregationMethod, v: number): { code: string; me
   }
 }
 
+/** Whether `domainProblem` can refuse a value of this method (the others skip the per-value check). */
+function hasDomain(method: AggregationMethod): boolean {
+  switch (method.method) {
+    case 'geometric': case 'harmonic': case 'generalised': case 'bod': return true;
+    default: return false;
+  }
+}
+
+/**
+ * `arithmeticMean` of every scored unit's row, column by column: Σ (w_j/Σw)·x_j over the available
+ * components in component order, with Σw = `availableWeight` (the same sum `arithmeticMean` forms), so
+ * each score is bit-identical to `arithmeticMean(row, weights)`, without copying rows. NaN for
+ * unscored units.
+ */
+function arithmeticColumns(cols: readonly Float64Array[], weights: readonly number[], m: number, scored: Uint8Array, availableWeight: Float64Array): Float64Array {
+  const scores = new Float64Array(m);
+  for (let j = 0; j < cols.length; j++) {
+    const col = cols[j];
+    const wj = weights[j];
+    for (let i = 0; i < m; i++) {
+      const v = col[i];
+      if (!Number.isNaN(v)) scores[i] += (wj / availableWeight[i]) * v;
+    }
+  }
+  for (let i = 0; i < m; i++) if (!scored[i]) scores[i] = NaN;
+  return scores;
+}
+
 /**
  * Case-insensitive, then code-point order (R's factor order for ordinary codes), as COINr orders the
  * aggregates of a level.
@@ -192,8 +220,7 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
       const weights = kids.map((k) => k.weight);
       const belowThreshold: string[] = [];
       const incomplete: string[] = [];
-      const x = new Float64Array(m * n);
-      kids.forEach((k, j) => x.set(columns.get(k.code)!, j * m));
+      const cols = kids.map((k) => columns.get(k.code)!);
       const before = issues.length;
       if (method.method !== 'arithmetic') {
         kids.forEach((k) => {
@@ -204,12 +231,18 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
       if (totalWeight === 0 && method.method !== 'bod') {
         issues.push({ code: 'E_WEIGHT_SUM', message: `the weights of the components of "${parent}" sum to 0`, indicator: parent, field: 'weight', expected: 'a non-zero weight sum' });
       }
-      // units scored: some data, and enough of it (dataThreshold); the others are missing
+      // units scored: some data, and enough of it (dataThreshold); the others are missing.
+      // availableWeight[i] = Σ weights of unit i's available components, in component order (= the Σw of arithmeticMean)
       const scored = new Uint8Array(m);
       const availableWeight = new Float64Array(m);
+      const availableCount = new Int32Array(m);
+      for (let j = 0; j < n; j++) {
+        const col = cols[j];
+        const wj = weights[j];
+        for (let i = 0; i < m; i++) if (!Number.isNaN(col[i])) { availableCount[i]++; availableWeight[i] += wj; }
+      }
       for (let i = 0; i < m; i++) {
-        let avail = 0;
-        for (let j = 0; j < n; j++) if (!Number.isNaN(x[j * m + i])) { avail++; availableWeight[i] += weights[j]; }
+        const avail = availableCount[i];
         if (avail === 0) continue;
         if (spec.dataThreshold !== null && !reachesShare(avail / n, spec.dataThreshold)) belowThreshold.push(dataset.unitCodes[i]);
         else {
@@ -222,29 +255,38 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
         // the weights of the components a unit has must not cancel out (COINr would divide by 0)
         for (let i = 0; i < m; i++) {
           if (!scored[i] || availableWeight[i] !== 0) continue;
-          const have = kids.filter((_, j) => !Number.isNaN(x[j * m + i])).map((k) => `${k.code} (${k.weight})`);
+          const have = kids.filter((_, j) => !Number.isNaN(cols[j][i])).map((k) => `${k.code} (${k.weight})`);
           issues.push({ code: 'E_WEIGHT_SUM', message: `"${parent}" (${method.method}): the weights of the components unit ${dataset.unitCodes[i]} has, ${have.join(', ')}, sum to 0`, unit: dataset.unitCodes[i], indicator: parent, field: 'weight', expected: 'a non-zero weight sum over the available components (impute, or set a dataThreshold)' });
         }
       }
-      for (let j = 0; j < n; j++) {
-        for (let i = 0; i < m; i++) {
-          const v = x[j * m + i];
-          // row-wise means only use the values of scored units; whole-group methods use every value
-          if (Number.isNaN(v) || (rowWise && !scored[i])) continue;
-          const p = domainProblem(method, v);
-          if (p) issues.push({ code: p.code, message: `"${parent}" (${method.method}): ${kids[j].code} = ${v} for unit ${dataset.unitCodes[i]}; ${p.message}`, unit: dataset.unitCodes[i], indicator: kids[j].code, expected: p.expected });
+      if (hasDomain(method)) {
+        for (let j = 0; j < n; j++) {
+          const col = cols[j];
+          for (let i = 0; i < m; i++) {
+            const v = col[i];
+            // row-wise means only use the values of scored units; whole-group methods use every value
+            if (Number.isNaN(v) || (rowWise && !scored[i])) continue;
+            const p = domainProblem(method, v);
+            if (p) issues.push({ code: p.code, message: `"${parent}" (${method.method}): ${kids[j].code} = ${v} for unit ${dataset.unitCodes[i]}; ${p.message}`, unit: dataset.unitCodes[i], indicator: kids[j].code, expected: p.expected });
+          }
         }
       }
       if (issues.length > before) continue;
       let agg: GroupAggregation;
-      try {
-        agg = aggregateGroup(method, x, m, n, weights, rowWise ? scored : undefined);
-      } catch (e) {
-        if (e instanceof CityIndexError) {
-          issues.push(...e.issues.map((iss) => ({ ...iss, indicator: iss.indicator ?? parent, message: `"${parent}" (${method.method}): ${iss.message}` })));
-          continue;
+      if (method.method === 'arithmetic') {
+        agg = { scores: arithmeticColumns(cols, weights, m, scored, availableWeight) };
+      } else {
+        const x = new Float64Array(m * n);
+        for (let j = 0; j < n; j++) x.set(cols[j], j * m);
+        try {
+          agg = aggregateGroup(method, x, m, n, weights, rowWise ? scored : undefined);
+        } catch (e) {
+          if (e instanceof CityIndexError) {
+            issues.push(...e.issues.map((iss) => ({ ...iss, indicator: iss.indicator ?? parent, message: `"${parent}" (${method.method}): ${iss.message}` })));
+            continue;
+          }
+          throw e;
         }
-        throw e;
       }
       const scores = agg.scores;
       for (let i = 0; i < m; i++) if (!scored[i]) scores[i] = NaN;
@@ -278,7 +320,8 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
   const codes = [...keptCodes, ...produced];
   const values = new Float64Array(m * codes.length);
   codes.forEach((c, j) => values.set(columns.get(c)!, j * m));
-  const out: Dataset = createDataset(dataset.unitCodes, codes, values);
+  // unit codes come from the input dataset; the column codes are input codes plus framework aggregate codes
+  const out: Dataset = new Set(codes).size === codes.length ? datasetOf(dataset.unitCodes, codes, values) : createDataset(dataset.unitCodes, codes, values);
   return { dataset: out, diagnostics: { levels, skipped, warnings } };
 }
 

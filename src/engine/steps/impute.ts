@@ -77,17 +77,34 @@ function groupMembers(groups: ReadonlyArray<string | null | undefined>): Int32Ar
 }
 
 function imputeByMembers(x: ArrayLike<number>, members: readonly Int32Array[], stat: Stat): Float64Array {
-  const out = Float64Array.from(x);
-  const f = statOf(stat);
-  let scratch = new Float64Array(0);
+  return imputeMembersInto(x, members, stat, Float64Array.from(x));
+}
+
+/**
+ * Fill the NaN of `out` (a copy of `x`) at each group's rows with the group's mean/median of `x`. The mean
+ * is summed in member order, as `mean` over the group's values, so the result is bit-identical.
+ */
+function imputeMembersInto(x: ArrayLike<number>, members: readonly Int32Array[], stat: Stat, out: Float64Array): Float64Array {
+  let scratch: Float64Array | null = null;
   for (const idx of members) {
     let missing = false;
     for (let k = 0; k < idx.length; k++) if (Number.isNaN(x[idx[k]])) { missing = true; break; }
     if (!missing) continue;
-    if (scratch.length < idx.length) scratch = new Float64Array(idx.length);
-    const vals = scratch.subarray(0, idx.length);
-    for (let k = 0; k < idx.length; k++) vals[k] = x[idx[k]];
-    const v = f(vals);
+    let v: number;
+    if (stat === 'mean') {
+      let t = 0;
+      let c = 0;
+      for (let k = 0; k < idx.length; k++) {
+        const y = x[idx[k]];
+        if (!Number.isNaN(y)) { t += y; c++; }
+      }
+      v = c === 0 ? NaN : t / c;
+    } else {
+      if (scratch === null || scratch.length < idx.length) scratch = new Float64Array(idx.length);
+      const vals = scratch.subarray(0, idx.length);
+      for (let k = 0; k < idx.length; k++) vals[k] = x[idx[k]];
+      v = median(vals);
+    }
     for (let k = 0; k < idx.length; k++) if (Number.isNaN(out[idx[k]])) out[idx[k]] = v;
   }
   return out;
@@ -309,7 +326,7 @@ export function imputeStep(input: StepInput, options: ImputeOptions = { method: 
       case 'groupMedian': {
         let members = membersByGroup.get(s.group);
         if (!members) membersByGroup.set(s.group, (members = groupMembers(dataset.unitCodes.map((u) => unitByCode.get(u)?.groups[s.group] ?? null))));
-        values.set(imputeByMembers(col(j), members, s.method === 'groupMean' ? 'mean' : 'median'), j * n);
+        imputeMembersInto(col(j), members, s.method === 'groupMean' ? 'mean' : 'median', values.subarray(j * n, (j + 1) * n));
         return;
       }
       case 'rowMean':
@@ -369,8 +386,12 @@ export function imputeStep(input: StepInput, options: ImputeOptions = { method: 
         ma++;
       } else {
         done++;
-        const p = periods.get(k);
-        imputed.push({ unit: dataset.unitCodes[i], indicator: code, value: values[k], method, ...(p !== undefined ? { period: p } : {}) });
+        const entry: ImputeDiagnostics['imputed'][number] = { unit: dataset.unitCodes[i], indicator: code, value: values[k], method };
+        if (periods.size) {
+          const p = periods.get(k);
+          if (p !== undefined) entry.period = p;
+        }
+        imputed.push(entry);
       }
     }
     before += mb;

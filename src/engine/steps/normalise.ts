@@ -13,7 +13,7 @@
  * range (or any other degenerate denominator) is an error naming the indicator — never a silent NaN.
  */
 import { CityIndexError, type Issue } from '../core/errors.ts';
-import { createDataset } from '../core/dataset.ts';
+import { datasetOf } from '../core/dataset.ts';
 import type { Framework, FrameworkNode } from '../core/framework.ts';
 import type { NormaliseMethod, NormaliseOptions } from '../build/spec.ts';
 import type { StepInput, StepOutput } from '../build/step.ts';
@@ -317,9 +317,9 @@ export function normaliseStep(input: StepInput, options?: NormaliseOptions): Ste
       warnings.push({ code: 'W_EMPTY_COLUMN', message: `indicator "${code}" has no values; it stays missing`, indicator: code, severity: 'warning' });
       return;
     }
-    const flipped = direction === 1 ? raw : map(raw, (v) => -v);
     try {
-      out.set(normaliseColumn(flipped, method, direction, dataset.unitCodes), j * n);
+      if (method.method === 'minMax') minMaxInto(raw, direction, method.range ?? [0, 100], out.subarray(j * n, (j + 1) * n));
+      else out.set(normaliseColumn(direction === 1 ? raw : map(raw, negate), method, direction, dataset.unitCodes), j * n);
     } catch (e) {
       if (e instanceof DegenerateColumnError) {
         issues.push({ code: 'E_NORMALISE', message: `cannot normalise "${code}" with ${method.method}: ${e.message}`, indicator: code, field: 'method', expected: e.expected });
@@ -329,7 +329,36 @@ export function normaliseStep(input: StepInput, options?: NormaliseOptions): Ste
     }
   });
   if (issues.length) throw new CityIndexError(issues);
-  return { dataset: createDataset(dataset.unitCodes, dataset.codes, out), diagnostics: { indicators, warnings } };
+  return { dataset: datasetOf(dataset.unitCodes, dataset.codes, out), diagnostics: { indicators, warnings } };
+}
+
+function negate(v: number): number {
+  return -v;
+}
+
+/**
+ * `minMax` of `direction · raw` written into `out`, without the flipped copy: the same operations as
+ * `normaliseColumn(map(raw, v => −v), { method: 'minMax', range }, −1, …)`, so bit-identical.
+ * The step has already checked that the column has a value.
+ */
+function minMaxInto(raw: Float64Array, direction: 1 | -1, range: readonly [number, number], out: Float64Array): void {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < raw.length; i++) {
+    const r = raw[i];
+    if (Number.isNaN(r)) continue;
+    const v = direction === 1 ? r : -r;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (hi === lo) throw new DegenerateColumnError(`the range of the column is 0 (all values equal ${lo})`, 'at least two distinct values');
+  const [l, u] = range;
+  for (let i = 0; i < raw.length; i++) {
+    const r = raw[i];
+    if (Number.isNaN(r)) { out[i] = NaN; continue; }
+    const v = direction === 1 ? r : -r;
+    out[i] = ((v - lo) / (hi - lo)) * (u - l) + l;
+  }
 }
 
 function nodeMap(fw: Framework): Map<string, FrameworkNode> {
