@@ -12,7 +12,7 @@ import { CityIndexError, type Issue } from '../engine/core/errors.ts';
 import { createDataset, type Dataset } from '../engine/core/dataset.ts';
 import { checkFramework, type Framework, type FrameworkNode, type LocalText, type SourceRef, type Unit } from '../engine/core/framework.ts';
 import { zodIssues } from '../engine/core/zod-issues.ts';
-import type { BuildInput } from '../engine/build/build.ts';
+import { build, type Build, type BuildInput } from '../engine/build/build.ts';
 import type { BuildSpec } from '../engine/build/spec.ts';
 import { checkSpec } from '../engine/build/check-spec.ts';
 import { FrameworkFileSchema, ProjectFileSchema, projectJsonSchema, type FrameworkFile, type FrameworkTreeNode, type ProjectFile } from './project-schema.ts';
@@ -371,11 +371,15 @@ function cleanCodes(t: Table, k: number, warnings: Issue[]): void {
 
 const UNIT_CODE_COLUMNS = ['code', 'uCode', 'adcode', 'unit'];
 
+function missingCodeColumn(t: Table): Issue {
+  return { code: 'E_MISSING_COLUMN', message: `missing unit code column (the header has ${t.header.slice(0, 6).map((h) => `"${h}"`).join(', ')}${t.header.length > 6 ? ', …' : ''})`, file: t.file, row: t.headerRow ?? 1, column: 'code', expected: 'a column named code (or uCode / adcode)' };
+}
+
 /** Units from a table with `code` (or uCode/adcode), `name_zh`, `name_en` (or uName); text columns → groups, numeric → attributes. */
 export function unitsFromTable(t: Table, skipColumns: Set<string> = new Set()): { units: Unit[]; issues: Issue[] } {
   const issues: Issue[] = [];
   const codeCol = col(t, UNIT_CODE_COLUMNS);
-  if (codeCol < 0) return { units: [], issues: [{ code: 'E_MISSING_COLUMN', message: `missing unit code column (the header has ${t.header.slice(0, 6).map((h) => `"${h}"`).join(', ')}${t.header.length > 6 ? ', …' : ''})`, file: t.file, row: t.headerRow ?? 1, column: 'code', expected: 'a column named code (or uCode / adcode)' }] };
+  if (codeCol < 0) return { units: [], issues: [missingCodeColumn(t)] };
   cleanCodes(t, codeCol, issues);
   const zh = col(t, ['name_zh']);
   const en = col(t, ['name_en', 'uName', 'name']);
@@ -491,7 +495,7 @@ class ValueStore {
 /** Read values from a wide table (a unit code column, then one column per indicator) into the store. */
 function readWide(t: Table, wanted: Set<string>, store: ValueStore, c: Collector, ignoreColumns: Set<string>, ignored: Array<{ file: string; column: string }>): void {
   const codeCol = col(t, UNIT_CODE_COLUMNS);
-  if (codeCol < 0) { c.add({ code: 'E_MISSING_COLUMN', message: `missing unit code column (the header has ${t.header.slice(0, 6).map((h) => `"${h}"`).join(', ')}${t.header.length > 6 ? ', …' : ''})`, file: t.file, row: t.headerRow ?? 1, column: 'code', expected: 'a column named code (or uCode / adcode)' }); return; }
+  if (codeCol < 0) { c.add(missingCodeColumn(t)); return; }
   cleanCodes(t, codeCol, c.warnings);
   const cols = t.header.map((h, k) => ({ h, k })).filter(({ h, k }) => k !== codeCol && wanted.has(h));
   const notUsed = t.header.filter((h, k) => k !== codeCol && !wanted.has(h) && !ignoreColumns.has(h));
@@ -823,4 +827,34 @@ async function readSurveys(dir: string, project: ProjectFile, projectRel: string
 /** Sources of each indicator (framework `source`), for lineage and the report. */
 export function indicatorSources(fw: Framework): Record<string, SourceRef | undefined> {
   return Object.fromEntries(fw.nodes.filter((n) => n.kind === 'indicator').map((n) => [n.code, n.source]));
+}
+
+/**
+ * Build a loaded project, with every build error located in the project file: the step that failed
+ * (`build.steps[k].options.<field>`) and its line (in the base file when the steps are inherited
+ * through `extends`). The engine knows neither the file nor the line; this adds them.
+ * @example const b = await buildProject(await loadProject('examples/asem')); b.results.indexCode // => 'Index'
+ */
+export async function buildProject(p: LoadedProject): Promise<Build> {
+  try {
+    return build(p.input, p.spec);
+  } catch (e) {
+    if (!(e instanceof CityIndexError)) throw e;
+    const id = /^step "([^"]+)"/.exec(e.message)?.[1];
+    const k = id === undefined ? -1 : p.spec.steps.findIndex((s) => s.id === id);
+    const c: Collector = new Collector();
+    const read = async (rel: string) => { const bytes = await readFile(join(p.dir, rel)).catch(() => undefined); return bytes ? parseYaml(new TextDecoder().decode(bytes), rel, c) : undefined; };
+    let y = await read(p.file);
+    const baseRel = y?.doc.get('extends');
+    if (y && !y.doc.hasIn(['build']) && typeof baseRel === 'string') y = await read(baseRel);
+    throw new CityIndexError(e.issues.map((i) => {
+      if (i.file || k < 0) return i;
+      const field = i.field === undefined || /^steps\[/.test(i.field) ? `build.${i.field ?? `steps[${k}]`}` : `build.steps[${k}].options.${i.field}`;
+      const path = fieldPath(field);
+      const line = yamlLine(y, y?.doc.hasIn(path) ? path : path.slice(0, 3));
+      const given = y?.doc.getIn(path);
+      const near = typeof given === 'string' && i.expected ? didYouMean(given, i.expected.replace(/^one of:?\s*/, '').split(/,\s*|\s*\|\s*|\s+or\s+/)) : undefined;
+      return { ...i, file: y?.rel ?? p.file, row: line, field, message: i.message + hint(near) };
+    }), e.message);
+  }
 }

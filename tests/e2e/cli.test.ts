@@ -190,4 +190,13 @@ describe('a new user\'s mistakes at the command line', () => {
     expect(formatInputError([{ code: 'E_X', message: 'bad', file: 'a.csv', row: 2 }, { code: 'W_Y', message: 'note', severity: 'warning' }]))
       .toBe('error: invalid input: 1 problem / 输入有误：1 处问题\na.csv:2: bad [E_X]\nwarning: note [W_Y]');
   });
+
+  it('validate runs the build: an unknown group column fails validate as it would fail build', async () => {
+    const proj = join(root, 'asem-group');
+    cpSync('examples/asem', proj, { recursive: true });
+    writeFileSync(join(proj, 'project.yaml'), readFileSync(join(proj, 'project.yaml'), 'utf8').replace('group: EurAsia_group', 'group: EurAsia_grp'));
+    const { code, err } = await withStderr(['validate', proj]);
+    expect(code).toBe(1);
+    expect(err).toMatch(/project\.yaml:\d+ field "build\.steps\[1\]\.options\.group": .*did you mean "EurAsia_group"/);
+  });
 });

@@ -13,43 +13,7 @@ import { CityIndexError } from '../../src/engine/core/errors.ts';
 import { loadProject } from '../../src/io/project.ts';
 import { build } from '../../src/engine/build/build.ts';
 import { run } from '../../src/cli/main.ts';
-
-type Files = Record<string, string | Uint8Array>;
-
-const UNITS = ['110100', '310100', '330100', '440100', '440300', '420100'];
-const IND = ['A1', 'A2', 'B1', 'B2'];
-
-function baseFiles(): Files {
-  const units = 'code,name_zh,name_en,region,lon,lat\n' + UNITS.map((u, i) => `${u},城市${i},City ${i},${i % 2 ? '东部' : '中部'},${110 + i},${30 + i}`).join('\n') + '\n';
-  const data = 'code,' + IND.join(',') + '\n' + UNITS.map((u, i) => `${u},${IND.map((_, j) => (i + 1) * (j + 2) + 0.5).join(',')}`).join('\n') + '\n';
-  const framework = `levelNames: [{en: Indicator}, {en: Dimension}, {en: Index}]
-tree:
-  code: IDX
-  name: {zh: 指数, en: Index}
-  children:
-    - code: A
-      name: {en: Dim A}
-      children:
-        - {code: A1, name: {en: a1}, direction: 1}
-        - {code: A2, name: {en: a2}, direction: -1}
-    - code: B
-      name: {en: Dim B}
-      children:
-        - {code: B1, name: {en: b1}}
-        - {code: B2, name: {en: b2}}
-`;
-  const project = `name: {en: Fuzz base, zh: 模糊测试}
-framework: framework.yaml
-units: units.csv
-data: data.csv
-build:
-  steps:
-    - {id: impute, kind: impute, options: {method: mean}}
-    - {id: normalise, kind: normalise, options: {method: minMax, range: [0, 100]}}
-    - {id: aggregate, kind: aggregate}
-`;
-  return { 'project.yaml': project, 'framework.yaml': framework, 'units.csv': units, 'data.csv': data };
-}
+import { baseFiles, IND, type Files } from '../io/fixture.ts';
 
 const pick = <T>(r: Rng, xs: readonly T[]): T => xs[r.int(xs.length)];
 
@@ -75,7 +39,7 @@ async function xlsxBytes(rows: string[][], opts: { formula?: boolean; merge?: bo
 /** One malformed project per seed; returns the files and a label of what was broken. */
 async function mutate(seed: number): Promise<{ files: Files; label: string }> {
   const r = createRng(seed);
-  const f = baseFiles();
+  const f: Files = baseFiles();
   const kind = r.int(24);
   const s = (k: string) => f[k] as string;
   switch (kind) {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CityIndexError, type Issue } from '../../src/engine/core/errors.ts';
-import { loadProject, didYouMean, editDistance } from '../../src/io/project.ts';
+import { loadProject, buildProject, didYouMean, editDistance } from '../../src/io/project.ts';
 import { writeProject, UNITS, IND } from './fixture.ts';
 
 async function issuesOf(dir: string): Promise<{ errors: Issue[]; warnings: Issue[] }> {
@@ -229,5 +229,31 @@ describe('data mistakes', () => {
     const { decodeText, parseCsvTable } = await import('../../src/io/table.ts');
     const t = parseCsvTable(decodeText(gbk, 'names.csv').text, 'names.csv');
     expect(t.rows).toEqual([['110100', '北京']]);
+  });
+});
+
+describe('build errors located in the project file', () => {
+  it('an unknown group column in a step: the step, its line and the near column', async () => {
+    const dir = writeProject((f) => { f['project.yaml'] = edit(f['project.yaml'] as string, '{method: mean}', '{method: groupMean, group: regon}'); });
+    const p = await loadProject(dir);
+    const e = await buildProject(p).catch((x: CityIndexError) => x);
+    expect(e).toBeInstanceOf(CityIndexError);
+    expect((e as CityIndexError).issues[0]).toMatchObject({ code: 'E_UNKNOWN_GROUP', file: 'project.yaml', row: 7, field: 'build.steps[0].options.group' });
+    expect((e as CityIndexError).issues[0].message).toContain('did you mean "region"');
+  });
+
+  it('a step inherited through extends is located in the base file', async () => {
+    const dir = writeProject((f) => {
+      f['project.yaml'] = edit(f['project.yaml'] as string, '{method: mean}', '{method: groupMean, group: regon}');
+      f['variant.yaml'] = 'extends: project.yaml\nname: {en: Variant}\n';
+    });
+    const p = await loadProject(join(dir, 'variant.yaml'));
+    const e = await buildProject(p).catch((x: CityIndexError) => x);
+    expect((e as CityIndexError).issues[0]).toMatchObject({ file: 'project.yaml', row: 7, field: 'build.steps[0].options.group' });
+  });
+
+  it('a valid project builds', async () => {
+    const b = await buildProject(await loadProject(writeProject()));
+    expect(b.results.scores.unitCodes).toHaveLength(UNITS.length);
   });
 });

@@ -1,8 +1,8 @@
 /** `validate`, `build` and `analyse`: load a project, check it, build the index, run its analyses, write outputs atomically. */
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { loadProject, type LoadedProject } from '../../io/project.ts';
-import { build, type Build } from '../../engine/build/build.ts';
+import { loadProject, buildProject, type LoadedProject } from '../../io/project.ts';
+import type { Build } from '../../engine/build/build.ts';
 import { CityIndexError, formatIssues } from '../../engine/core/errors.ts';
 import { runAnalyses, type AnalysesResult } from '../../engine/analysis/run.ts';
 import type { AnalysesConfig } from '../../engine/analysis/config.ts';
@@ -55,7 +55,7 @@ export async function runProject(dir: string, options: { only?: string; analyses
   for (const w of project.warnings) log(`warning: ${formatIssues([w])}`);
   for (const s of project.surveys) log(`survey ${s.id} supplies ${s.indicators.join(', ')}${s.simulated ? ' — 模拟数据 / SIMULATED responses: not a real result' : ''}`);
   log(`building: ${project.input.units.length} units × ${project.input.raw.codes.length} indicators, ${project.spec.steps.length} steps`);
-  const b = build(project.input, project.spec);
+  const b = await buildProject(project);
   let analyses: AnalysesResult | undefined;
   if (options.analyses !== false && project.project.analyses) {
     const settings = selectAnalyses(project.project.analyses, options.only);
@@ -122,10 +122,11 @@ export function registerCoreCommands(program: Command): void {
   program
     .command('validate')
     .argument('<project>', 'project folder')
-    .description('check a project (files, framework, units, data, build spec) and list every problem / 校验项目')
+    .description('check a project (files, framework, units, data, build spec; the build is run, nothing is written) and list every problem / 校验项目')
     .action(async (dir: string) => {
       const p = await loadProject(dir);
       for (const w of p.warnings) log(`warning: ${formatIssues([w])}`);
+      await buildProject(p); // the steps' own checks (group columns, geometric means of zeros, …)
       log(`ok: ${p.input.units.length} units, ${p.input.raw.codes.length} indicators (${p.gaps.length} not collected), ${p.spec.steps.length} build steps`);
     });
 
@@ -162,7 +163,7 @@ export function registerCoreCommands(program: Command): void {
       await checkOut(opts.out);
       const t0 = performance.now();
       const { project, build: b, analyses } = await runProject(dir, { only: opts.only });
-      if (!analyses) throw new CityIndexError({ code: 'E_NO_ANALYSES', message: 'the project declares no analyses', file: 'project.yaml', field: 'analyses' });
+      if (!analyses) throw new CityIndexError({ code: 'E_NO_ANALYSES', message: 'the project declares no analyses (add an analyses: block, or use build) / 项目未声明任何分析', file: project.file, field: 'analyses' });
       const files = commonFiles(project, b, analyses, true);
       await writeAll(opts.out, files, t0);
     });
