@@ -15,6 +15,7 @@ import { column } from '../../core/dataset.ts';
 import type { Framework } from '../../core/framework.ts';
 import type { Build } from '../../build/build.ts';
 import { rankDescending } from '../../stats/descriptive.ts';
+import { tieToleranceOf } from '../../steps/ranks.ts';
 import { aggregationContext, reaggregate, withWeight } from './reaggregate.ts';
 
 export interface LeaveOneOutOptions {
@@ -82,7 +83,9 @@ export function leaveOneOut(build: Build, options: LeaveOneOutOptions = {}): Lea
     throw new CityIndexError({ code: 'E_UNKNOWN_CODE', message: `leave-one-out: no column "${target}" in the aggregated scores`, field: 'target', indicator: target, expected: 'the index or an aggregate code' });
   }
   const nominalScores = Float64Array.from(column(nominal, target));
-  const nominalRanks = rankDescending(nominalScores);
+  // ranks as the build ranks (near-ties by spec.tieTolerance), so the nominal ranks are the build's
+  const tolerance = tieToleranceOf(build.spec);
+  const nominalRanks = rankDescending(nominalScores, undefined, tolerance);
   const present = new Set(nominal.codes);
   const elements = fw.nodes.filter((nd) => nd.level === level && present.has(nd.code)).map((nd) => nd.code);
   const m = nominalScores.length;
@@ -96,7 +99,7 @@ export function leaveOneOut(build: Build, options: LeaveOneOutOptions = {}): Lea
       const nan = new Array<number>(m).fill(NaN);
       return { code, removedAs, scores: nan, ranks: nan, rankChange: nan, meanAbsRankChange: NaN, maxAbsRankChange: NaN, error: e.message };
     }
-    const ranks = rankDescending(scores);
+    const ranks = rankDescending(scores, undefined, tolerance);
     const rankChange = new Array<number>(m);
     let sum = 0, count = 0, maxAbs = 0;
     for (let i = 0; i < m; i++) {

@@ -6,6 +6,7 @@ import type { BuildSpec } from '../../build/spec.ts';
 import { resolveInputs, type UncertainInput } from './inputs.ts';
 import { createRunner, excludeIndicators, rankByPerm, rankInto, runSpec } from './runner.ts';
 import { rankDescending } from '../../stats/descriptive.ts';
+import { rankScratch } from '../../stats/rank.ts';
 import { coinrDesign } from './test-helpers.ts';
 
 let asem: LoadedProject;
@@ -110,23 +111,28 @@ describe('replication kernel = build() of the run spec (bit for bit)', () => {
 });
 
 describe('kernel ranking = rankDescending (ties share the best rank, NaN stays NaN)', () => {
-  it('sort + binary search and insertion from the previous order, over successive perturbed runs with ties and NaN', () => {
-    const rng = createRng(21);
-    const m = 60;
-    const perm = Int32Array.from({ length: m }, (_, i) => i);
-    const rowToUnit = Int32Array.from({ length: m }, (_, i) => i);
-    const x = Float64Array.from({ length: m }, () => Math.round(rng.next() * 20));
-    let insertionUsed = 0;
-    for (let run = 0; run < 200; run++) {
-      for (let k = 0; k < 5; k++) x[rng.int(m)] = rng.next() < 0.1 ? NaN : Math.round(rng.next() * 20) / (run % 3 ? 1 : 2);
-      if (run === 100) x.reverse();
-      const expected = rankDescending(x);
-      const a = new Float64Array(m), b = new Float64Array(m);
-      rankInto(x, m, rowToUnit, a, new Float64Array(m));
-      expect(Array.from(a)).toEqual(Array.from(expected));
-      if (rankByPerm(x, m, perm, rowToUnit, b)) { insertionUsed++; expect(Array.from(b)).toEqual(Array.from(expected)); }
-      expect(Array.from(perm).sort((p, q) => p - q)).toEqual(Array.from({ length: m }, (_, i) => i));
+  it('sort and insertion from the previous order, over successive perturbed runs with ties and NaN, exact and with a tie tolerance', () => {
+    for (const tolerance of [0, 1e-10]) {
+      const rng = createRng(21);
+      const m = 60;
+      const perm = Int32Array.from({ length: m }, (_, i) => i);
+      const rowToUnit = Int32Array.from({ length: m }, (_, i) => i);
+      // near-ties: threshold 1e-10 × max|x| ≈ 2e-9; a value 1.5e-9 below its group's best ties, 3e-9 below does not
+      const jitter = [0, 4e-15, -1.5e-9, -3e-9];
+      const draw = (run: number): number => Math.round(rng.next() * 20) / (run % 3 ? 1 : 2) + jitter[rng.int(4)];
+      const x = Float64Array.from({ length: m }, () => draw(1));
+      let insertionUsed = 0;
+      for (let run = 0; run < 200; run++) {
+        for (let k = 0; k < 5; k++) x[rng.int(m)] = rng.next() < 0.1 ? NaN : draw(run);
+        if (run === 100) x.reverse();
+        const expected = rankDescending(x, undefined, tolerance);
+        const a = new Float64Array(m), b = new Float64Array(m);
+        rankInto(x, m, rowToUnit, a, rankScratch(m), tolerance);
+        expect(Array.from(a)).toEqual(Array.from(expected));
+        if (rankByPerm(x, m, perm, rowToUnit, b, tolerance)) { insertionUsed++; expect(Array.from(b)).toEqual(Array.from(expected)); }
+        expect(Array.from(perm).sort((p, q) => p - q)).toEqual(Array.from({ length: m }, (_, i) => i));
+      }
+      expect(insertionUsed).toBeGreaterThan(150);
     }
-    expect(insertionUsed).toBeGreaterThan(150);
   });
 });

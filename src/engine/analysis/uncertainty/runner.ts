@@ -9,7 +9,8 @@
  * - The aggregate step is compiled into flat index arrays over one score buffer. Levels whose scores
  *   do not depend on noisy weights are computed once per (dataset, aggregation choice); a run computes
  *   only the levels above the lowest noisy weight level, in preallocated Float64Arrays.
- * - Ranks: `rank(-x, ties.method = "min")` via one sort of a preallocated copy and binary search.
+ * - Ranks: the build's rule (`rankMinInto`, near-ties by `spec.tieTolerance`), in preallocated buffers,
+ *   or by insertion from the previous run's order when the order barely changed.
  *
  * The arithmetic follows `aggregateStep`/`arithmeticMean`/`geometricMean` operation for operation, so a
  * run equals `build()` of the run's spec (`runSpec`) bit for bit — tested in `runner.test.ts`.
@@ -31,6 +32,8 @@ import { treatStep } from '../../steps/treat.ts';
 import { normaliseStep } from '../../steps/normalise.ts';
 import { weightStep } from '../../steps/weight.ts';
 import { aggregateStep, compareCodes } from '../../steps/aggregate.ts';
+import { tieToleranceOf } from '../../steps/ranks.ts';
+import { rankMinInto, rankScratch, tieThreshold, tiesWith, type RankScratch } from '../../stats/rank.ts';
 import { generalisedMeanProblem } from '../../aggregate/generalised.ts';
 import { decodeInput, setAtPath, type ResolvedInput, type UncertainInput } from './inputs.ts';
 
@@ -582,39 +585,28 @@ function isCachedSlot(levels: readonly KLevel[], k: number, firstRunLevel: numbe
 }
 
 /**
- * Ranks of `x` (length m), higher is better, ties share the best rank, NaN stays NaN — written to
- * `ranks[rowToUnit[i]]` (as `rankDescending`). Uses `sorted` (length ≥ m) as scratch.
- * @example rankInto(Float64Array.from([1, 3, 3]), 3, Int32Array.from([0, 1, 2]), r, new Float64Array(3)); r // => [3, 1, 1]
+ * Ranks of `x[0 … m)`, higher is better, ties share the best rank (near-ties by `tolerance`, the build's
+ * rule: `rankMinInto`), NaN stays NaN — written to `ranks[rowToUnit[i]]` (rows with −1 skipped).
+ * `scratch` (for at least m values) and `rowRanks` (length ≥ m) are work buffers.
+ * @example rankInto(Float64Array.from([1, 3, 3]), 3, Int32Array.from([0, 1, 2]), r, rankScratch(3)); r // => [3, 1, 1]
  */
-export function rankInto(x: Float64Array, m: number, rowToUnit: Int32Array, ranks: Float64Array, sorted: Float64Array): void {
-  const s = sorted.subarray(0, m);
-  s.set(x.subarray(0, m));
-  s.sort();
-  let cnt = m;
-  while (cnt > 0 && Number.isNaN(s[cnt - 1])) cnt--;
+export function rankInto(x: Float64Array, m: number, rowToUnit: Int32Array, ranks: Float64Array, scratch: RankScratch, tolerance = 0, rowRanks = new Float64Array(m)): void {
+  const out = rowRanks.length === m ? rowRanks : rowRanks.subarray(0, m);
+  rankMinInto(x.length === m ? x : x.subarray(0, m), true, tolerance, out, scratch);
   for (let i = 0; i < m; i++) {
-    const v = x[i];
     const u = rowToUnit[i];
-    if (u < 0) continue;
-    if (Number.isNaN(v)) { ranks[u] = NaN; continue; }
-    // number of values > v = cnt − (first index with s[k] > v)
-    let lo = 0;
-    let hi = cnt;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (s[mid] > v) hi = mid;
-      else lo = mid + 1;
-    }
-    ranks[u] = 1 + (cnt - lo);
+    if (u >= 0) ranks[u] = out[i];
   }
 }
 
 /**
  * The same ranks as `rankInto`, by insertion sort of `perm` (the previous run's order): nearly sorted
  * input makes it O(m + moves). Gives up (returns false, `perm` still a permutation) past a budget of moves.
+ * Tie groups as `rankMinInto`: from the best value down, a value within `tieThreshold` of its group's
+ * first value shares that value's rank.
  * @example rankByPerm(Float64Array.from([1, 3, 3]), 3, Int32Array.from([0, 1, 2]), Int32Array.from([0, 1, 2]), r); r // => [3, 1, 1]
  */
-export function rankByPerm(x: Float64Array, m: number, perm: Int32Array, rowToUnit: Int32Array, ranks: Float64Array): boolean {
+export function rankByPerm(x: Float64Array, m: number, perm: Int32Array, rowToUnit: Int32Array, ranks: Float64Array, tolerance = 0): boolean {
   let budget = 8 * m * Math.ceil(Math.log2(m + 1));
   for (let a = 1; a < m; a++) {
     const p = perm[a];
@@ -631,18 +623,21 @@ export function rankByPerm(x: Float64Array, m: number, perm: Int32Array, rowToUn
     budget -= a - 1 - b;
     if (budget < 0) return false;
   }
-  let prev = NaN;
-  let prevRank = 0;
+  const threshold = tieThreshold(x.length === m ? x : x.subarray(0, m), tolerance);
+  let leader = NaN;
+  let leaderRank = 0;
   for (let k = 0; k < m; k++) {
     const p = perm[k];
     const v = x[p];
     const u = rowToUnit[p];
     let r: number;
     if (v !== v) r = NaN;
-    else if (k > 0 && v === prev) r = prevRank;
-    else r = k + 1;
-    prev = v;
-    prevRank = r;
+    else if (k > 0 && tiesWith(leader, v, threshold)) r = leaderRank;
+    else {
+      leader = v;
+      leaderRank = k + 1;
+      r = leaderRank;
+    }
     if (u >= 0) ranks[u] = r;
   }
   return true;
@@ -707,7 +702,9 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
   const choice = new Float64Array(d);
   const sets = new Int32Array(d);
   let w = new Float64Array(input.framework.nodes.length);
-  const sorted = new Float64Array(M);
+  const tolerance = tieToleranceOf(spec);
+  const rankWork = rankScratch(M);
+  const rowRanks = new Float64Array(M);
   const xIndex = new Float64Array(M);
   const scratch: Scratch = { sw: new Float64Array(M), acc: new Float64Array(M), cnt: new Int32Array(M) };
 
@@ -784,7 +781,7 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
     const rowToUnit = Int32Array.from(state.dataset.unitCodes.map((c) => unitIndex.get(c) ?? -1));
     for (let i = 0; i < m; i++) if (rowToUnit[i] >= 0) scores[rowToUnit[i]] = col[i];
     xIndex.set(col);
-    rankInto(xIndex, m, rowToUnit, ranks, sorted);
+    rankInto(xIndex, m, rowToUnit, ranks, rankWork, tolerance, rowRanks);
     return null;
   };
 
@@ -868,7 +865,7 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
     const x = agg.buf.subarray(agg.indexSlot * m, (agg.indexSlot + 1) * m);
     const rowToUnit = agg.rowToUnit;
     for (let i = 0; i < m; i++) { const uu = rowToUnit[i]; if (uu >= 0) scores[uu] = x[i]; }
-    if (!rankByPerm(x, m, agg.perm, rowToUnit, ranks)) rankInto(x, m, rowToUnit, ranks, sorted);
+    if (!rankByPerm(x, m, agg.perm, rowToUnit, ranks, tolerance)) rankInto(x, m, rowToUnit, ranks, rankWork, tolerance, rowRanks);
     return null;
   };
 

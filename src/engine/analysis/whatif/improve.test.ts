@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { build, type Build } from '../../build/build.ts';
 import type { AggregateOptions, BuildSpec } from '../../build/spec.ts';
 import { column, createDataset } from '../../core/dataset.ts';
-import { rankDescending } from '../../stats/descriptive.ts';
 import { aggregationContext } from '../audit/reaggregate.ts';
 import { bestUnderBudget, smallestImprovements } from './improve.ts';
 import { tinyInput } from '../audit/test-helpers.ts';
@@ -28,8 +27,9 @@ function rebuiltRank(bb: Build, unit: string, code: string, delta: number): numb
   const v = ds.values.slice();
   const m = ds.unitCodes.length;
   v[ds.codes.indexOf(code) * m + ds.unitCodes.indexOf(unit)] += delta;
-  const rebuilt = build({ framework: ctx.input.framework, units: [...ctx.input.units], raw: createDataset(ds.unitCodes, ds.codes, v) }, { version: 1, steps: [{ id: 'aggregate', kind: 'aggregate', options: ctx.options }] });
-  return rankDescending(column(rebuilt.results.scores, 'I'))[ds.unitCodes.indexOf(unit)];
+  const rebuilt = build({ framework: ctx.input.framework, units: [...ctx.input.units], raw: createDataset(ds.unitCodes, ds.codes, v) }, { version: 1, steps: [{ id: 'aggregate', kind: 'aggregate', options: ctx.options }], tieTolerance: bb.spec.tieTolerance });
+  // the build's own ranks: the what-if ranks by the same rule (near-ties by tieTolerance)
+  return column(rebuilt.results.ranks, 'I')[ds.unitCodes.indexOf(unit)];
 }
 
 describe('smallestImprovements (arithmetic, worked by hand)', () => {

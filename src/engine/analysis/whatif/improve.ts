@@ -8,7 +8,7 @@
  * without one (z-scores, ranks, no normalisation); `ceilings` overrides it.
  *
  * Smallest improvement: bisection on [0, ceiling − value] for the rank of the unit (ranks as
- * everywhere: higher is better, ties share the best rank), to `tolerance`; the result lifts the unit by
+ * everywhere: higher is better, ties share the best rank, near-ties by the build's `tieTolerance`), to `tolerance`; the result lifts the unit by
  * at least k ranks and `improvement − tolerance` does not. For the arithmetic mean with complete data
  * this is (score to reach − score) / effective weight. Under row-wise means (arithmetic, geometric,
  * harmonic, generalised) only the unit's own row is re-aggregated; group methods (MPI, TOPSIS, BoD,
@@ -25,7 +25,8 @@ import type { FrameworkNode } from '../../core/framework.ts';
 import type { Build } from '../../build/build.ts';
 import type { NormaliseMethod } from '../../build/spec.ts';
 import type { NormaliseDiagnostics } from '../../steps/normalise.ts';
-import { effectiveWeights } from '../../steps/ranks.ts';
+import { effectiveWeights, tieToleranceOf } from '../../steps/ranks.ts';
+import { rankMinInto, rankScratch, type RankScratch } from '../../stats/rank.ts';
 import { max, min, sd } from '../../stats/descriptive.ts';
 import { aggregationContext, reaggregate, type AggregationContext } from '../audit/reaggregate.ts';
 
@@ -183,10 +184,19 @@ function rawPerPoint(m: NormaliseMethod, direction: 1 | -1, flipped: Float64Arra
   return perPoint === null || !Number.isFinite(perPoint) ? null : perPoint * direction;
 }
 
-function rankAmong(score: number, others: Float64Array, skip: number): number {
-  let above = 0;
-  for (let i = 0; i < others.length; i++) if (i !== skip && others[i] > score) above++;
-  return above + 1;
+/** Work buffers of `rankAmong` for one column length. */
+interface RankWork { column: Float64Array; ranks: Float64Array; scratch: RankScratch; tolerance: number }
+
+function rankWork(m: number, tolerance: number): RankWork {
+  return { column: new Float64Array(m), ranks: new Float64Array(m), scratch: rankScratch(m), tolerance };
+}
+
+/** Rank of `score` put at row `row` of `scores` (the other rows as they are), by the build's ranking rule. */
+function rankAmong(score: number, scores: Float64Array, row: number, work: RankWork): number {
+  work.column.set(scores);
+  work.column[row] = score;
+  rankMinInto(work.column, true, work.tolerance, work.ranks, work.scratch);
+  return work.ranks[row];
 }
 
 function setup(build: Build, options: WhatIfOptions): Setup {
@@ -209,6 +219,8 @@ function setup(build: Build, options: WhatIfOptions): Setup {
   const nominal = reaggregate(ctx);
   if (!nominal.codes.includes(target)) throw new CityIndexError({ code: 'E_UNKNOWN_CODE', message: `what-if: no column "${target}" in the aggregated scores`, indicator: target, field: 'target', expected: 'the index or an aggregate code' });
   const nominalTarget = Float64Array.from(column(nominal, target));
+  // ranks as the build ranks them (near-ties by spec.tieTolerance)
+  const rankBuffers = rankWork(nominalTarget.length, tieToleranceOf(build.spec));
   const score = nominalTarget[row];
   if (Number.isNaN(score)) throw new CityIndexError({ code: 'E_MISSING', message: `unit "${unit}" has no score on "${target}"`, unit, indicator: target });
   const weights = effectiveWeights(fw);
@@ -269,15 +281,15 @@ function setup(build: Build, options: WhatIfOptions): Setup {
       cols.forEach((j, t) => { if (deltas[t] !== 0) v[j] = original[t] + deltas[t]; });
       const out = reaggregate(ctx, { dataset: createDataset([unit], base.codes, v) });
       const s = column(out, target)[0];
-      return { score: s, rank: rankAmong(s, nominalTarget, row) };
+      return { score: s, rank: rankAmong(s, nominalTarget, row, rankBuffers) };
     }
     cols.forEach((j, t) => { work[j * m + row] = original[t] + deltas[t]; });
     const out = reaggregate(ctx, { dataset: { unitCodes: base.unitCodes, codes: base.codes, values: work } });
     cols.forEach((j, t) => { work[j * m + row] = original[t]; });
     const col = column(out, target);
-    return { score: col[row], rank: rankAmong(col[row], col, row) };
+    return { score: col[row], rank: rankAmong(col[row], col, row, rankBuffers) };
   };
-  return { ctx, unit, row, target, base, rooms, cols, score, rank: rankAmong(score, nominalTarget, row), tolerance, evaluate };
+  return { ctx, unit, row, target, base, rooms, cols, score, rank: rankAmong(score, nominalTarget, row, rankBuffers), tolerance, evaluate };
 }
 
 // ------------------------------------------------------------------ smallest improvement
@@ -304,7 +316,7 @@ export function smallestImprovements(build: Build, options: ImproveOptions): Imp
     if (Number.isNaN(room.value)) return { ...room, status: 'missing', ...none };
     if (!(room.room > 0)) return { ...room, status: 'noRoom', ...none };
     const top = at(t, room.room);
-    if (top.rank > targetRank) return { ...room, status: 'unreachable', ...none, newScore: top.score, newRank: top.rank };
+    if (!(top.rank <= targetRank)) return { ...room, status: 'unreachable', ...none, newScore: top.score, newRank: top.rank };
     let lo = 0;
     let hi = room.room;
     let best = top;
