@@ -554,10 +554,6 @@ function seriesSection(ctx: ReportContext, lang: ReportLang): string {
 }
 
 /**
- * Render the whole report as one self-contained HTML document in `ctx.lang`.
- * @example renderReportHtml(ctx).includes('<svg') // => true
- */
-/**
  * Warnings a reader must see before the findings: simulated data that entered the index, and analyses
  * that could not run (their issues are listed under Methodology).
  */
@@ -578,6 +574,10 @@ function headerAlerts(ctx: ReportContext, lang: ReportLang): string {
   return items.length ? `<div class="alert" role="note"><ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul></div>` : '';
 }
 
+/**
+ * Render the whole report as one self-contained HTML document in `ctx.lang`.
+ * @example renderReportHtml(ctx).includes('<svg') // => true
+ */
 export function renderReportHtml(ctx: ReportContext, options: RenderHtmlOptions = {}): string {
   const lang = ctx.lang;
   const L = T[lang];
