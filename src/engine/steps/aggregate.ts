@@ -136,10 +136,10 @@ function hasDomain(method: AggregationMethod): boolean {
  * `arithmeticMean` of every scored unit's row, column by column: Σ (w_j/Σw)·x_j over the available
  * components in component order, with Σw = `availableWeight` (the same sum `arithmeticMean` forms), so
  * each score is bit-identical to `arithmeticMean(row, weights)`, without copying rows. NaN for
- * unscored units.
+ * unscored units. Written into `scores` (length m).
  */
-function arithmeticColumns(cols: readonly Float64Array[], weights: readonly number[], m: number, scored: Uint8Array, availableWeight: Float64Array): Float64Array {
-  const scores = new Float64Array(m);
+function arithmeticColumns(cols: readonly Float64Array[], weights: readonly number[], m: number, scored: Uint8Array, availableWeight: Float64Array, scores: Float64Array): Float64Array {
+  scores.fill(0);
   for (let j = 0; j < cols.length; j++) {
     const col = cols[j];
     const wj = weights[j];
@@ -192,6 +192,19 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
     columns.set(c, dataset.values.subarray(j * m, (j + 1) * m));
   });
   const top = topLevel(framework);
+  // one output buffer: the kept input columns, then every aggregate in production order (at most all of them)
+  let capacity = keptCodes.length;
+  for (const nd of framework.nodes) if (nd.kind === 'aggregate' && nd.level >= 2 && nd.level <= top) capacity++;
+  const values = new Float64Array(m * capacity);
+  keptCodes.forEach((c, k) => {
+    const dest = values.subarray(k * m, (k + 1) * m);
+    dest.set(columns.get(c)!);
+    columns.set(c, dest);
+  });
+  // per-group work arrays, reset for each group
+  const scored = new Uint8Array(m);
+  const availableWeight = new Float64Array(m);
+  const availableCount = new Int32Array(m);
   const levels: AggregateLevelDiagnostics[] = [];
   const skipped: string[] = [];
   const produced: string[] = [];
@@ -233,9 +246,9 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
       }
       // units scored: some data, and enough of it (dataThreshold); the others are missing.
       // availableWeight[i] = Σ weights of unit i's available components, in component order (= the Σw of arithmeticMean)
-      const scored = new Uint8Array(m);
-      const availableWeight = new Float64Array(m);
-      const availableCount = new Int32Array(m);
+      scored.fill(0);
+      availableWeight.fill(0);
+      availableCount.fill(0);
       for (let j = 0; j < n; j++) {
         const col = cols[j];
         const wj = weights[j];
@@ -272,9 +285,11 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
         }
       }
       if (issues.length > before) continue;
+      const slot = keptCodes.length + produced.length + results.length;
+      const dest = values.subarray(slot * m, (slot + 1) * m);
       let agg: GroupAggregation;
       if (method.method === 'arithmetic') {
-        agg = { scores: arithmeticColumns(cols, weights, m, scored, availableWeight) };
+        agg = { scores: arithmeticColumns(cols, weights, m, scored, availableWeight, dest) };
       } else {
         const x = new Float64Array(m * n);
         for (let j = 0; j < n; j++) x.set(cols[j], j * m);
@@ -288,7 +303,8 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
           throw e;
         }
       }
-      const scores = agg.scores;
+      if (agg.scores !== dest) dest.set(agg.scores);
+      const scores = dest;
       for (let i = 0; i < m; i++) if (!scored[i]) scores[i] = NaN;
       if (incomplete.length) {
         warnings.push({ code: 'W_INCOMPLETE', message: `"${parent}" (${method.method}) needs complete data: ${incomplete.length} unit(s) with a missing component are missing (${incomplete.join(', ')}); impute first`, indicator: parent, severity: 'warning' });
@@ -318,10 +334,9 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
     levels.push({ level, aggregation: method, dataThreshold: spec.dataThreshold, groups });
   }
   const codes = [...keptCodes, ...produced];
-  const values = new Float64Array(m * codes.length);
-  codes.forEach((c, j) => values.set(columns.get(c)!, j * m));
+  const used = codes.length < capacity ? values.slice(0, m * codes.length) : values;
   // unit codes come from the input dataset; the column codes are input codes plus framework aggregate codes
-  const out: Dataset = new Set(codes).size === codes.length ? datasetOf(dataset.unitCodes, codes, values) : createDataset(dataset.unitCodes, codes, values);
+  const out: Dataset = new Set(codes).size === codes.length ? datasetOf(dataset.unitCodes, codes, used) : createDataset(dataset.unitCodes, codes, used);
   return { dataset: out, diagnostics: { levels, skipped, warnings } };
 }
 

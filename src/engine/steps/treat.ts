@@ -127,6 +127,15 @@ export interface WinsoriseResult {
  * @example winsorise(new Float64Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100])).values[10] // => 10
  */
 export function winsorise(x: ArrayLike<number>, options: WinsoriseOptions = {}): WinsoriseResult {
+  const { check: _final, ...result } = winsoriseChecked(x, options);
+  return result;
+}
+
+/**
+ * `winsorise`, given the check of `x` if known (same thresholds), also returning the check of the
+ * returned values (the loop's last check), so neither is computed twice.
+ */
+function winsoriseChecked(x: ArrayLike<number>, options: WinsoriseOptions, initial?: SkewKurtCheck): WinsoriseResult & { check: SkewKurtCheck } {
   const winmax = options.winmax === undefined ? TREAT_DEFAULTS.winmax : options.winmax;
   const st = options.skewThreshold ?? TREAT_DEFAULTS.skewThreshold;
   const kt = options.kurtThreshold ?? TREAT_DEFAULTS.kurtThreshold;
@@ -134,15 +143,15 @@ export function winsorise(x: ArrayLike<number>, options: WinsoriseOptions = {}):
   if (force && (winmax === null || !Number.isFinite(winmax))) {
     throw new CityIndexError({ code: 'E_OPTION', message: 'winsorise: forceWinsorise needs a finite winmax', field: 'winmax', expected: 'a whole number' });
   }
-  const v = Float64Array.from(x);
-  let check = checkSkewKurt(v, st, kt);
+  const v = new Float64Array(x);
+  let check = initial ?? checkSkewKurt(v, st, kt);
   let passing = check.pass;
   let high: number[] = [];
   let low: number[] = [];
   let nwin = 0;
   while ((passing === false || force) && (winmax === null || nwin < winmax)) {
     const s = check.skew; // the skew of v as it is now (computed by the last check)
-    if (Number.isNaN(s)) return { values: Float64Array.from(x), nwin: 0, high: [], low: [], error: 'skewness is undefined (too few distinct values)' };
+    if (Number.isNaN(s)) return { values: new Float64Array(x), nwin: 0, high: [], low: [], error: 'skewness is undefined (too few distinct values)', check };
     const top = s >= 0;
     const extreme = top ? max(v) : min(v);
     const idx: number[] = [];
@@ -153,7 +162,7 @@ export function winsorise(x: ArrayLike<number>, options: WinsoriseOptions = {}):
       if (y === extreme) idx.push(i);
       else if (top ? y > next : y < next) next = y;
     }
-    if (!Number.isFinite(next)) return { values: Float64Array.from(x), nwin: 0, high: [], low: [], error: 'all values are equal' };
+    if (!Number.isFinite(next)) return { values: new Float64Array(x), nwin: 0, high: [], low: [], error: 'all values are equal', check };
     for (const i of idx) v[i] = next;
     if (top) high = idx;
     else low = idx;
@@ -163,7 +172,7 @@ export function winsorise(x: ArrayLike<number>, options: WinsoriseOptions = {}):
     // R: `while ((!NA | force) & below)` — NA stops the loop (or errors); Treat then returns x untreated.
     if (passing === null) break;
   }
-  return { values: v, nwin, high, low };
+  return { values: v, nwin, high, low, check };
 }
 
 /**
@@ -298,10 +307,10 @@ function treatColumnView(x: ArrayLike<number>, spec: ColumnTreatSpec): ViewResul
   let x1: Float64Array;
   switch (method) {
     case 'winsorise': {
-      const w = winsorise(x, { winmax: spec.winmax === undefined ? TREAT_DEFAULTS.winmax : spec.winmax, skewThreshold: st, kurtThreshold: kt, forceWinsorise: force });
+      const w = winsoriseChecked(x, { winmax: spec.winmax === undefined ? TREAT_DEFAULTS.winmax : spec.winmax, skewThreshold: st, kurtThreshold: kt, forceWinsorise: force }, initial);
       if (w.error) return untreatedResult(x, initial, `winsorisation failed: ${w.error}; left untreated`);
       x1 = w.values;
-      stage1 = { method, nwin: w.nwin, high: w.high, low: w.low, values: x1, check: checkSkewKurt(x1, st, kt) };
+      stage1 = { method, nwin: w.nwin, high: w.high, low: w.low, values: x1, check: w.check };
       break;
     }
     case 'log':
