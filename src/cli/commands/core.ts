@@ -1,6 +1,6 @@
 /** `validate`, `build` and `analyse`: load a project, check it, build the index, run its analyses, write outputs atomically. */
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadProject, buildProject, type LoadedProject } from '../../io/project.ts';
 import type { Build } from '../../engine/build/build.ts';
 import { CityIndexError, formatIssues } from '../../engine/core/errors.ts';
@@ -13,7 +13,7 @@ import { toJson } from '../../io/json.ts';
 import { writeOutputsAtomically, refuseReplace, type OutputFiles } from '../../io/output.ts';
 import { prepareReportContext, reportFiles } from '../../report/index.ts';
 import { CITYINDEX_VERSION } from '../../io/results.ts';
-import { loadSeriesProject, seriesSheetRows, auditSheetRows } from '../../io/series.ts';
+import { loadSeriesCsv, seriesSheetRows, auditSheetRows } from '../../io/series.ts';
 import { computeSeriesOutputs } from './series.ts';
 import type { ReportSeries } from '../../report/context.ts';
 import { analyseProject, progressBar, stopUncertaintyWorkers } from '../../analysis/uncertainty-workers.ts';
@@ -80,7 +80,9 @@ export async function runProject(dir: string, options: { only?: string; analyses
   let series: ReportSeries | undefined;
   if (project.project.series) {
     log('computing the time series (series:)');
-    const sp = await loadSeriesProject(project.dir);
+    // the merged `series:` block of the project (variants inherit it through `extends`)
+    const cfg = project.project.series;
+    const sp = { dir: resolve(project.dir), config: cfg, table: await loadSeriesCsv(join(project.dir, cfg.file)), ...(cfg.audit ? { auditTable: await loadSeriesCsv(join(project.dir, cfg.audit)) } : {}) };
     const out = computeSeriesOutputs(sp);
     series = { series: out.series, aggregate: out.aggregate?.series, audit: out.audit, note: sp.config.note, file: sp.config.file };
   }
