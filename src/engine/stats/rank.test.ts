@@ -43,6 +43,13 @@ describe('rankMinInto', () => {
     // ascending: the leader is the smallest value
     expect(rank([2, 1.0000000000000002, 1], false, 1e-10)).toEqual([3, 1, 1]);
   });
+  it('offset and length rank one column of a column-major matrix in place', () => {
+    const values = Float64Array.of(1, 2, 3, 30, NaN, 10);
+    const out = new Float64Array(6).fill(-1);
+    rankMinInto(values, true, 0, out, rankScratch(3), 3, 3);
+    expect(Array.from(out)).toEqual([-1, -1, -1, 1, NaN, 2]);
+    expect(tieThreshold(values, 0.5, 2)).toBe(1);
+  });
   it('scratch is reused across columns of different lengths', () => {
     const s = rankScratch(5);
     expect(Array.from(rankMinInto([3, 1, 2, 5, 4], true, 0, new Float64Array(5), s))).toEqual([3, 5, 4, 1, 2]);

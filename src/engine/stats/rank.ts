@@ -11,14 +11,14 @@ import { sortPairs } from './sort-pairs.ts';
 type Num = ArrayLike<number>;
 
 /**
- * Absolute tie threshold of a column: `tolerance × max|x|` over the non-missing values; exactly 0 when
- * `tolerance` is 0 (R's exact ties, even with infinite values).
+ * Absolute tie threshold of a column: `tolerance × max|x|` over the non-missing values (of the first
+ * `length`); exactly 0 when `tolerance` is 0 (R's exact ties, even with infinite values).
  * @example tieThreshold([2, -4, NaN], 1e-10) // => 4e-10
  */
-export function tieThreshold(x: Num, tolerance: number): number {
+export function tieThreshold(x: Num, tolerance: number, length = x.length): number {
   if (!(tolerance > 0)) return 0;
   let scale = 0;
-  for (let i = 0; i < x.length; i++) {
+  for (let i = 0; i < length; i++) {
     const a = Math.abs(x[i]);
     if (a > scale) scale = a; // NaN fails the comparison
   }
@@ -51,19 +51,21 @@ export function rankScratch(n: number): RankScratch {
 /**
  * Ranks of `x` into `out` (same length): 1 = best, where best is the largest value when `descending`
  * (scores) and the smallest otherwise (R `rank(x, ties.method = "min")`); NaN stays NaN; near-ties by
- * `tolerance` as described above. `scratch` must hold at least `x.length` values.
+ * `tolerance` as described above. `scratch` must hold at least `length` values. With `offset`/`length`,
+ * ranks the slice `x[offset … offset + length)` into the same positions of `out` (a column of a
+ * column-major matrix, without a subarray view).
  * @example rankMinInto([10, 30, 30, 20], true, 0, new Float64Array(4), rankScratch(4)) // => Float64Array [4, 1, 1, 3]
  * @example rankMinInto([2, 1.9999999999999998, 1], true, 1e-10, new Float64Array(3), rankScratch(3)) // => Float64Array [1, 1, 3]
  */
-export function rankMinInto(x: Num, descending: boolean, tolerance: number, out: Float64Array, scratch: RankScratch): Float64Array {
+export function rankMinInto(x: Num, descending: boolean, tolerance: number, out: Float64Array, scratch: RankScratch, offset = 0, length = x.length - offset): Float64Array {
   const keys = scratch.keys;
   const index = scratch.index;
   const sign = descending ? -1 : 1;
   let k = 0;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
+  for (let i = 0; i < length; i++) {
+    const v = x[offset + i];
     if (v !== v) {
-      out[i] = NaN;
+      out[offset + i] = NaN;
       continue;
     }
     keys[k] = sign * v;
@@ -71,11 +73,11 @@ export function rankMinInto(x: Num, descending: boolean, tolerance: number, out:
     k++;
   }
   sortPairs(keys, index, k);
-  const threshold = tieThreshold(keys.subarray(0, k), tolerance);
+  const threshold = tieThreshold(keys, tolerance, k);
   let leader = 0;
   for (let t = 0; t < k; t++) {
     if (t === 0 || !tiesWith(keys[leader], keys[t], threshold)) leader = t;
-    out[index[t]] = leader + 1;
+    out[offset + index[t]] = leader + 1;
   }
   return out;
 }

@@ -126,7 +126,8 @@ export function denominateStep(input: StepInput, options: DenominateOptions = {}
   let rowOf: Int32Array | null = null;
   if (plans.length && denominators) {
     const idx = new Map(denominators.unitCodes.map((u, i) => [u, i] as const));
-    rowOf = Int32Array.from(dataset.unitCodes, (u) => idx.get(u)!);
+    rowOf = new Int32Array(n);
+    for (let i = 0; i < n; i++) rowOf[i] = idx.get(dataset.unitCodes[i])!;
   }
   const nd = denominators ? denominators.unitCodes.length : 0;
   const matched = new Float64Array(n);

@@ -37,7 +37,7 @@ export function ranksDataset(ds: Dataset, tolerance = SCORE_TIE_TOLERANCE): Data
   const n = ds.unitCodes.length;
   const out = new Float64Array(ds.values.length);
   const scratch = rankScratch(n);
-  for (let j = 0; j < ds.codes.length; j++) rankMinInto(ds.values.subarray(j * n, (j + 1) * n), true, tolerance, out.subarray(j * n, (j + 1) * n), scratch);
+  for (let j = 0; j < ds.codes.length; j++) rankMinInto(ds.values, true, tolerance, out, scratch, j * n, n);
   return datasetOf(ds.unitCodes, ds.codes, out);
 }
 
