@@ -153,6 +153,26 @@ function arithmeticColumns(cols: readonly Float64Array[], weights: readonly numb
 }
 
 /**
+ * `arithmeticColumns` for complete columns (no NaN, so every unit's Σw is `totalWeight`): w_j/Σw is the
+ * same for every unit and is divided once per column; the products and sums are the same operations in
+ * the same order, so the scores are bit-identical. Written into `scores` (length m).
+ */
+function arithmeticComplete(cols: readonly Float64Array[], weights: readonly number[], m: number, totalWeight: number, scores: Float64Array): Float64Array {
+  scores.fill(0);
+  for (let j = 0; j < cols.length; j++) {
+    const col = cols[j];
+    const share = weights[j] / totalWeight;
+    for (let i = 0; i < m; i++) scores[i] += share * col[i];
+  }
+  return scores;
+}
+
+function anyNaN(x: Float64Array): boolean {
+  for (let i = 0; i < x.length; i++) if (x[i] !== x[i]) return true;
+  return false;
+}
+
+/**
  * Case-insensitive, then code-point order (R's factor order for ordinary codes), as COINr orders the
  * aggregates of a level.
  * @example ['b', 'C', 'a', 'B'].sort(compareCodes) // => ['a', 'B', 'b', 'C']
@@ -196,10 +216,13 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
   let capacity = keptCodes.length;
   for (const nd of framework.nodes) if (nd.kind === 'aggregate' && nd.level >= 2 && nd.level <= top) capacity++;
   const values = new Float64Array(m * capacity);
+  // which columns have a missing value: a group of complete columns skips the per-unit availability count
+  const hasMissing = new Map<string, boolean>();
   keptCodes.forEach((c, k) => {
     const dest = values.subarray(k * m, (k + 1) * m);
     dest.set(columns.get(c)!);
     columns.set(c, dest);
+    hasMissing.set(c, anyNaN(dest));
   });
   // per-group work arrays, reset for each group
   const scored = new Uint8Array(m);
@@ -247,12 +270,19 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
       // units scored: some data, and enough of it (dataThreshold); the others are missing.
       // availableWeight[i] = Σ weights of unit i's available components, in component order (= the Σw of arithmeticMean)
       scored.fill(0);
-      availableWeight.fill(0);
-      availableCount.fill(0);
-      for (let j = 0; j < n; j++) {
-        const col = cols[j];
-        const wj = weights[j];
-        for (let i = 0; i < m; i++) if (!Number.isNaN(col[i])) { availableCount[i]++; availableWeight[i] += wj; }
+      const complete = kids.every((k) => hasMissing.get(k.code) === false);
+      if (complete) {
+        // every unit has every component: the same sum 0 + w₀ + w₁ + … for all (totalWeight adds in that order)
+        availableWeight.fill(totalWeight);
+        availableCount.fill(n);
+      } else {
+        availableWeight.fill(0);
+        availableCount.fill(0);
+        for (let j = 0; j < n; j++) {
+          const col = cols[j];
+          const wj = weights[j];
+          for (let i = 0; i < m; i++) if (!Number.isNaN(col[i])) { availableCount[i]++; availableWeight[i] += wj; }
+        }
       }
       for (let i = 0; i < m; i++) {
         const avail = availableCount[i];
@@ -289,7 +319,7 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
       const dest = values.subarray(slot * m, (slot + 1) * m);
       let agg: GroupAggregation;
       if (method.method === 'arithmetic') {
-        agg = { scores: arithmeticColumns(cols, weights, m, scored, availableWeight, dest) };
+        agg = { scores: complete ? arithmeticComplete(cols, weights, m, totalWeight, dest) : arithmeticColumns(cols, weights, m, scored, availableWeight, dest) };
       } else {
         const x = new Float64Array(m * n);
         for (let j = 0; j < n; j++) x.set(cols[j], j * m);
@@ -306,6 +336,7 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
       if (agg.scores !== dest) dest.set(agg.scores);
       const scores = dest;
       for (let i = 0; i < m; i++) if (!scored[i]) scores[i] = NaN;
+      hasMissing.set(parent, anyNaN(scores));
       if (incomplete.length) {
         warnings.push({ code: 'W_INCOMPLETE', message: `"${parent}" (${method.method}) needs complete data: ${incomplete.length} unit(s) with a missing component are missing (${incomplete.join(', ')}); impute first`, indicator: parent, severity: 'warning' });
       }
