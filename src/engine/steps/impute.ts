@@ -222,11 +222,10 @@ function validateMethod(spec: ImputeMethod, field: string, input: StepInput, iss
         issues.push({ code: 'E_OPTION', message: `impute: ${spec.method} needs a unit group column name`, field: `${field}group` });
         return;
       }
+      if (input.units.some((u) => Object.prototype.hasOwnProperty.call(u.groups, spec.group))) return;
       const known = new Set<string>();
       for (const u of input.units) for (const k of Object.keys(u.groups)) known.add(k);
-      if (!known.has(spec.group)) {
-        issues.push({ code: 'E_UNKNOWN_GROUP', message: `impute: no unit group column "${spec.group}"`, field: `${field}group`, expected: known.size ? `one of ${[...known].join(', ')}` : 'a group column in the units table' });
-      }
+      issues.push({ code: 'E_UNKNOWN_GROUP', message: `impute: no unit group column "${spec.group}"`, field: `${field}group`, expected: known.size ? `one of ${[...known].join(', ')}` : 'a group column in the units table' });
       return;
     }
     case 'rowMean':

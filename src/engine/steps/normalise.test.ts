@@ -164,3 +164,16 @@ describe('normaliseStep', () => {
     expect(arr(data.values)).toEqual(arr(copy));
   });
 });
+
+describe('normaliseStep: a column with no values', () => {
+  it('stays missing with one W_EMPTY_COLUMN warning, for min–max and for other methods; the other columns are normalised', () => {
+    const data = ds({ a: [1, 2, 3], e: [NaN, NaN, NaN] });
+    for (const options of [{ method: 'minMax' }, { method: 'zScore' }] as NormaliseOptions[]) {
+      const r = run(data, fw(ind('a', { direction: -1 }), ind('e')), options);
+      expect(Array.from(column(r.dataset, 'e'))).toEqual([NaN, NaN, NaN]);
+      expect(r.diagnostics.warnings.map((w) => [w.code, w.indicator])).toEqual([['W_EMPTY_COLUMN', 'e']]);
+      // direction −1: min–max of (−1, −2, −3) → 100, 50, 0; z-scores of (−1, −2, −3) → 1, 0, −1
+      expect(Array.from(column(r.dataset, 'a'))).toEqual(options.method === 'minMax' ? [100, 50, 0] : [1, 0, -1]);
+    }
+  });
+});

@@ -312,14 +312,19 @@ export function normaliseStep(input: StepInput, options?: NormaliseOptions): Ste
       throw e;
     }
     indicators[code] = { method, direction, source };
-    if (countAvailable(raw) === 0) {
-      out.fill(NaN, j * n, (j + 1) * n);
-      warnings.push({ code: 'W_EMPTY_COLUMN', message: `indicator "${code}" has no values; it stays missing`, indicator: code, severity: 'warning' });
-      return;
-    }
     try {
-      if (method.method === 'minMax') minMaxInto(raw, direction, method.range ?? [0, 100], out.subarray(j * n, (j + 1) * n));
-      else out.set(normaliseColumn(direction === 1 ? raw : map(raw, negate), method, direction, dataset.unitCodes), j * n);
+      // min–max counts the values in its own first pass; other methods check first
+      let filled: boolean;
+      if (method.method === 'minMax') filled = minMaxInto(raw, direction, method.range ?? [0, 100], out.subarray(j * n, (j + 1) * n));
+      else if (countAvailable(raw) === 0) filled = false;
+      else {
+        out.set(normaliseColumn(direction === 1 ? raw : map(raw, negate), method, direction, dataset.unitCodes), j * n);
+        filled = true;
+      }
+      if (!filled) {
+        out.fill(NaN, j * n, (j + 1) * n);
+        warnings.push({ code: 'W_EMPTY_COLUMN', message: `indicator "${code}" has no values; it stays missing`, indicator: code, severity: 'warning' });
+      }
     } catch (e) {
       if (e instanceof DegenerateColumnError) {
         issues.push({ code: 'E_NORMALISE', message: `cannot normalise "${code}" with ${method.method}: ${e.message}`, indicator: code, field: 'method', expected: e.expected });
@@ -339,18 +344,21 @@ function negate(v: number): number {
 /**
  * `minMax` of `direction · raw` written into `out`, without the flipped copy: the same operations as
  * `normaliseColumn(map(raw, v => −v), { method: 'minMax', range }, −1, …)`, so bit-identical.
- * The step has already checked that the column has a value.
+ * Returns false (writing nothing) when the column has no value.
  */
-function minMaxInto(raw: Float64Array, direction: 1 | -1, range: readonly [number, number], out: Float64Array): void {
+function minMaxInto(raw: Float64Array, direction: 1 | -1, range: readonly [number, number], out: Float64Array): boolean {
   let lo = Infinity;
   let hi = -Infinity;
+  let count = 0;
   for (let i = 0; i < raw.length; i++) {
     const r = raw[i];
     if (Number.isNaN(r)) continue;
+    count++;
     const v = direction === 1 ? r : -r;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
+  if (count === 0) return false;
   if (hi === lo) throw new DegenerateColumnError(`the range of the column is 0 (all values equal ${lo})`, 'at least two distinct values');
   const [l, u] = range;
   for (let i = 0; i < raw.length; i++) {
@@ -359,6 +367,7 @@ function minMaxInto(raw: Float64Array, direction: 1 | -1, range: readonly [numbe
     const v = direction === 1 ? r : -r;
     out[i] = ((v - lo) / (hi - lo)) * (u - l) + l;
   }
+  return true;
 }
 
 function nodeMap(fw: Framework): Map<string, FrameworkNode> {
