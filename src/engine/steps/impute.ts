@@ -19,7 +19,7 @@
  */
 import { CityIndexError, type Issue } from '../core/errors.ts';
 import { colIndex, type Dataset } from '../core/dataset.ts';
-import { topLevel, type FrameworkNode } from '../core/framework.ts';
+import { topLevel, type FrameworkNode, type Unit } from '../core/framework.ts';
 import type { StepInput, StepOutput } from '../build/step.ts';
 import type { ImputeMethod, ImputeOptions } from '../build/spec.ts';
 import { mean, median, min, max } from '../stats/descriptive.ts';
@@ -288,10 +288,12 @@ export function imputeStep(input: StepInput, options: ImputeOptions = { method: 
     }
     validateMethod(spec, `perIndicator.${code}.`, input, issues);
   }
-  const methodOf = (code: string): ImputeMethod => per[code] ?? global;
-  const byCode = new Map(framework.nodes.map((nd) => [nd.code, nd] as const));
-  for (const code of dataset.codes) {
-    const s = methodOf(code);
+  // each column's method, looked up once
+  const methods: ImputeMethod[] = dataset.codes.map((code) => per[code] ?? global);
+  const rowMethods = methods.some((s) => s.method === 'rowMean' || s.method === 'rowMedian');
+  const byCode = new Map(rowMethods ? framework.nodes.map((nd) => [nd.code, nd] as const) : []);
+  for (const [j, code] of dataset.codes.entries()) {
+    const s = methods[j];
     if ((s.method === 'rowMean' || s.method === 'rowMedian') && !byCode.has(code)) {
       issues.push({ code: 'E_UNKNOWN_INDICATOR', message: `impute: row imputation needs "${code}" in the framework (for its direction and group)`, indicator: code });
     }
@@ -304,14 +306,14 @@ export function imputeStep(input: StepInput, options: ImputeOptions = { method: 
   const warnings: Issue[] = [...unusedOverrides];
   const periods = new Map<number, string>();
   const col = (j: number): Float64Array => src.subarray(j * n, (j + 1) * n);
-  const unitByCode = new Map(input.units.map((u) => [u.code, u] as const));
+  let unitByCode: Map<string, Unit> | null = null;
   const membersByGroup = new Map<string, Int32Array[]>();
 
   // Row methods: blocks of columns sharing a method spec and a level-k ancestor.
   const blocks = new Map<string, { stat: Stat; normaliseFirst: boolean; cols: number[] }>();
   let warnedNoHistory = false;
   dataset.codes.forEach((code, j) => {
-    const s = methodOf(code);
+    const s = methods[j];
     switch (s.method) {
       case 'none':
         return;
@@ -324,7 +326,11 @@ export function imputeStep(input: StepInput, options: ImputeOptions = { method: 
       case 'groupMean':
       case 'groupMedian': {
         let members = membersByGroup.get(s.group);
-        if (!members) membersByGroup.set(s.group, (members = groupMembers(dataset.unitCodes.map((u) => unitByCode.get(u)?.groups[s.group] ?? null))));
+        if (!members) {
+          unitByCode ??= new Map(input.units.map((u) => [u.code, u] as const));
+          const units = unitByCode;
+          membersByGroup.set(s.group, (members = groupMembers(dataset.unitCodes.map((u) => units.get(u)?.groups[s.group] ?? null))));
+        }
         imputeMembersInto(col(j), members, s.method === 'groupMean' ? 'mean' : 'median', values.subarray(j * n, (j + 1) * n));
         return;
       }
@@ -370,7 +376,7 @@ export function imputeStep(input: StepInput, options: ImputeOptions = { method: 
   let before = 0;
   let after = 0;
   dataset.codes.forEach((code, j) => {
-    const method = methodOf(code).method;
+    const method = methods[j].method;
     let mb = 0;
     let ma = 0;
     let done = 0;

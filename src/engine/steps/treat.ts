@@ -133,9 +133,10 @@ export function winsorise(x: ArrayLike<number>, options: WinsoriseOptions = {}):
 
 /**
  * `winsorise`, given the check of `x` if known (same thresholds), also returning the check of the
- * returned values (the loop's last check), so neither is computed twice.
+ * returned values (the loop's last check), so neither is computed twice. With `work` (length of x),
+ * winsorises in it instead of a new array (the result's `values` is then `work`).
  */
-function winsoriseChecked(x: ArrayLike<number>, options: WinsoriseOptions, initial?: SkewKurtCheck): WinsoriseResult & { check: SkewKurtCheck } {
+function winsoriseChecked(x: ArrayLike<number>, options: WinsoriseOptions, initial?: SkewKurtCheck, work?: Float64Array): WinsoriseResult & { check: SkewKurtCheck } {
   const winmax = options.winmax === undefined ? TREAT_DEFAULTS.winmax : options.winmax;
   const st = options.skewThreshold ?? TREAT_DEFAULTS.skewThreshold;
   const kt = options.kurtThreshold ?? TREAT_DEFAULTS.kurtThreshold;
@@ -143,7 +144,11 @@ function winsoriseChecked(x: ArrayLike<number>, options: WinsoriseOptions, initi
   if (force && (winmax === null || !Number.isFinite(winmax))) {
     throw new CityIndexError({ code: 'E_OPTION', message: 'winsorise: forceWinsorise needs a finite winmax', field: 'winmax', expected: 'a whole number' });
   }
-  const v = new Float64Array(x);
+  let v: Float64Array;
+  if (work !== undefined && work.length === x.length) {
+    v = work;
+    v.set(x);
+  } else v = new Float64Array(x);
   let check = initial ?? checkSkewKurt(v, st, kt);
   let passing = check.pass;
   let high: number[] = [];
@@ -291,8 +296,11 @@ function untreatedResult(x: ArrayLike<number>, initial: SkewKurtCheck, warning: 
   return { values: x, details };
 }
 
-/** `treatColumn` without copying: `values` is `x` itself when the column is left as it is. */
-function treatColumnView(x: ArrayLike<number>, spec: ColumnTreatSpec): ViewResult {
+/**
+ * `treatColumn` without copying: `values` is `x` itself when the column is left as it is, and `work`
+ * (if given, length of x) when winsorisation kept its result — valid until `work` is used again.
+ */
+function treatColumnView(x: ArrayLike<number>, spec: ColumnTreatSpec, work?: Float64Array): ViewResult {
   const method = spec.method ?? TREAT_DEFAULTS.method;
   const st = spec.skewThreshold ?? TREAT_DEFAULTS.skewThreshold;
   const kt = spec.kurtThreshold ?? TREAT_DEFAULTS.kurtThreshold;
@@ -307,7 +315,7 @@ function treatColumnView(x: ArrayLike<number>, spec: ColumnTreatSpec): ViewResul
   let x1: Float64Array;
   switch (method) {
     case 'winsorise': {
-      const w = winsoriseChecked(x, { winmax: spec.winmax === undefined ? TREAT_DEFAULTS.winmax : spec.winmax, skewThreshold: st, kurtThreshold: kt, forceWinsorise: force }, initial);
+      const w = winsoriseChecked(x, { winmax: spec.winmax === undefined ? TREAT_DEFAULTS.winmax : spec.winmax, skewThreshold: st, kurtThreshold: kt, forceWinsorise: force }, initial, work);
       if (w.error) return untreatedResult(x, initial, `winsorisation failed: ${w.error}; left untreated`);
       x1 = w.values;
       stage1 = { method, nwin: w.nwin, high: w.high, low: w.low, values: x1, check: w.check };
@@ -439,6 +447,8 @@ export function treatStep(input: StepInput, options: TreatOptions = {}): StepOut
 
   const n = dataset.unitCodes.length;
   const values = dataset.values.slice();
+  // winsorisation works in one buffer for all columns (its result is copied into `values` at once)
+  const work = new Float64Array(n);
   const indicators: TreatIndicatorDiagnostics[] = [];
   const warnings: Issue[] = [...unusedOverrides];
   const summary = { failedInitially: 0, winsorisedPoints: 0, high: 0, low: 0, transformed: 0, stillFailing: 0, untreated: 0 };
@@ -446,7 +456,7 @@ export function treatStep(input: StepInput, options: TreatOptions = {}): StepOut
     const x = dataset.values.subarray(j * n, (j + 1) * n);
     let r: ViewResult;
     try {
-      r = treatColumnView(x, specOf(code));
+      r = treatColumnView(x, specOf(code), work);
     } catch (e) {
       if (e instanceof CityIndexError) throw new CityIndexError(e.issues.map((i) => ({ ...i, indicator: i.indicator ?? code, unit: i.unit })));
       throw e;
