@@ -15,7 +15,7 @@ export function checkSpec(spec: BuildSpec, framework: Framework, file = 'build s
   const parsed = BuildSpecSchema.safeParse(spec);
   if (!parsed.success) return zodIssues(parsed.error, file);
   const issues: Issue[] = [];
-  const codes = new Set(framework.nodes.map((n) => n.code));
+  let codes: Set<string> | null = null; // framework codes, built only if a step has per-indicator overrides
   const top = topLevel(framework);
   const seen = new Set<string>();
   spec.steps.forEach((step, k) => {
@@ -24,8 +24,11 @@ export function checkSpec(spec: BuildSpec, framework: Framework, file = 'build s
     seen.add(step.id);
     const opts = (step.options ?? {}) as Record<string, unknown>;
     const per = opts.perIndicator as Record<string, unknown> | undefined;
-    if (per) for (const c of Object.keys(per)) {
-      if (!codes.has(c)) issues.push({ code: 'E_UNKNOWN_CODE', message: `unknown indicator "${c}" in perIndicator`, file, field: `${at}.options.perIndicator.${c}`, indicator: c, expected: 'an indicator code of the framework' });
+    if (per) {
+      const known = (codes ??= new Set(framework.nodes.map((n) => n.code)));
+      for (const c of Object.keys(per)) {
+        if (!known.has(c)) issues.push({ code: 'E_UNKNOWN_CODE', message: `unknown indicator "${c}" in perIndicator`, file, field: `${at}.options.perIndicator.${c}`, indicator: c, expected: 'an indicator code of the framework' });
+      }
     }
     if (step.kind === 'weight') {
       const level = step.options.level;
