@@ -74,12 +74,14 @@ export function rankMinInto(x: Num, descending: boolean, tolerance: number, out:
     index[k] = i;
     k++;
   }
-  bucketSortPairs(keys, index, k, scratch.work);
-  const threshold = tieThreshold(keys, tolerance, k);
+  const inWork = bucketSortPairs(keys, index, k, scratch.work);
+  const sorted = inWork ? scratch.work.keys : keys;
+  const order = inWork ? scratch.work.index : index;
+  const threshold = tieThreshold(sorted, tolerance, k);
   let leader = 0;
   for (let t = 0; t < k; t++) {
-    if (t === 0 || !tiesWith(keys[leader], keys[t], threshold)) leader = t;
-    out[offset + index[t]] = leader + 1;
+    if (t === 0 || !tiesWith(sorted[leader], sorted[t], threshold)) leader = t;
+    out[offset + order[t]] = leader + 1;
   }
   return out;
 }

@@ -6,8 +6,13 @@ import { bucketSortPairs, pairSortWork, sortPairs } from './sort-pairs.ts';
 function check(keys: Float64Array, maxDepth?: number, bucket = false): void {
   const k = keys.slice();
   const index = Int32Array.from(keys, (_, i) => i);
-  if (bucket) bucketSortPairs(k, index, k.length, pairSortWork(k.length + 3));
-  else sortPairs(k, index, k.length, maxDepth);
+  if (bucket) {
+    const w = pairSortWork(k.length + 3);
+    if (bucketSortPairs(k, index, k.length, w)) {
+      k.set(w.keys.subarray(0, k.length));
+      index.set(w.index.subarray(0, k.length));
+    }
+  } else sortPairs(k, index, k.length, maxDepth);
   // as the native sort, but −0 and 0 are equal keys (either order)
   const ref = keys.slice().sort();
   for (let t = 0; t < k.length; t++) expect(k[t] === ref[t]).toBe(true);
@@ -52,9 +57,9 @@ describe('sortPairs', () => {
 
 describe('bucketSortPairs', () => {
   it('the example', () => {
-    const k = Float64Array.of(3, 1, 2), i = Int32Array.of(0, 1, 2);
-    bucketSortPairs(k, i, 3, pairSortWork(3));
-    expect([Array.from(k), Array.from(i)]).toEqual([[1, 2, 3], [1, 2, 0]]);
+    const k = Float64Array.of(3, 1, 2), i = Int32Array.of(0, 1, 2), w = pairSortWork(3);
+    const [sk, si] = bucketSortPairs(k, i, 3, w) ? [w.keys, w.index] : [k, i];
+    expect([Array.from(sk), Array.from(si)]).toEqual([[1, 2, 3], [1, 2, 0]]);
   });
   it('sorts as the native sort: spread, skewed, clustered, duplicated, outliers, infinities, ±0, crowded buckets', () => {
     const rng = createRng(11);
@@ -74,10 +79,13 @@ describe('bucketSortPairs', () => {
       check(Float64Array.from({ length: n }, (_, i) => Math.floor(i / 16) * 1000 + (16 - (i % 16)) * 1e-9), undefined, true);
     }
   });
-  it('1 and 1 + 2⁻⁵² land in different positions (exact order, no rounding of keys)', () => {
-    const k = Float64Array.of(1 + 2 ** -52, 1, 0, 2);
-    const i = Int32Array.of(0, 1, 2, 3);
-    bucketSortPairs(k, i, 4, pairSortWork(4));
-    expect(Array.from(i)).toEqual([2, 1, 0, 3]);
+  it('1 + 2⁻⁵² sorts after 1 in the same bucket (exact order, no rounding of keys)', () => {
+    // 1 + 2⁻⁵², 1, then 40 spread values 0, 0.05, …, 1.95 (index 2 … 41; 1 itself is index 22)
+    const k = Float64Array.from([1 + 2 ** -52, 1, ...Array.from({ length: 40 }, (_, j) => j * 0.05)]);
+    const i = Int32Array.from(k, (_, j) => j), w = pairSortWork(k.length);
+    expect(bucketSortPairs(k, i, k.length, w)).toBe(true); // the bucket path, not the fallback
+    const order = Array.from(w.index);
+    expect(order.indexOf(0)).toBeGreaterThan(Math.max(order.indexOf(1), order.indexOf(22)));
+    expect(order.indexOf(0)).toBeLessThan(order.indexOf(23)); // 1.05
   });
 });

@@ -119,10 +119,12 @@ function allEqual(keys: Float64Array, start: number, end: number): boolean {
  * order; crowded buckets are sorted with `sortPairs` and one insertion pass orders the rest. About twice as
  * fast as `sortPairs` on 333 spread-out values; clustered values (a bucket with over a quarter of them)
  * and infinite keys fall back to `sortPairs`.
- * @example const k = Float64Array.of(3, 1, 2), i = Int32Array.of(0, 1, 2); bucketSortPairs(k, i, 3, pairSortWork(3)); [k, i] // => [Float64Array [1, 2, 3], Int32Array [1, 2, 0]]
+ * The sorted pairs end up in `keys`/`index` (returns false) or, to save a copy, in `work.keys`/`work.index`
+ * (returns true).
+ * @example const k = Float64Array.of(3, 1, 2), i = Int32Array.of(0, 1, 2), w = pairSortWork(3); bucketSortPairs(k, i, 3, w) ? [w.keys, w.index] : [k, i] // => [Float64Array [1, 2, 3], Int32Array [1, 2, 0]]
  */
-export function bucketSortPairs(keys: Float64Array, index: Int32Array, n: number, work: PairSortWork): void {
-  if (n < 2) return;
+export function bucketSortPairs(keys: Float64Array, index: Int32Array, n: number, work: PairSortWork): boolean {
+  if (n < 2) return false;
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < n; i++) {
@@ -130,11 +132,11 @@ export function bucketSortPairs(keys: Float64Array, index: Int32Array, n: number
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
-  if (hi === lo) return; // all equal: any order is sorted
+  if (hi === lo) return false; // all equal: any order is sorted
   const scale = (n - 1) / (hi - lo);
   if (!(Number.isFinite(lo) && Number.isFinite(hi) && Number.isFinite(scale))) {
     sortPairs(keys, index, n);
-    return;
+    return false;
   }
   const counts = work.counts;
   counts.fill(0, 0, n + 1);
@@ -150,7 +152,7 @@ export function bucketSortPairs(keys: Float64Array, index: Int32Array, n: number
   }
   if (most > n >> 2) {
     sortPairs(keys, index, n); // clustered values: the buckets would not help
-    return;
+    return false;
   }
   const k2 = work.keys;
   const i2 = work.index;
@@ -182,6 +184,5 @@ export function bucketSortPairs(keys: Float64Array, index: Int32Array, n: number
     k2[b + 1] = v;
     i2[b + 1] = p;
   }
-  keys.set(k2.subarray(0, n));
-  index.set(i2.subarray(0, n));
+  return true;
 }
