@@ -591,11 +591,10 @@ function isCachedSlot(levels: readonly KLevel[], k: number, firstRunLevel: numbe
  * @example rankInto(Float64Array.from([1, 3, 3]), 3, Int32Array.from([0, 1, 2]), r, rankScratch(3)); r // => [3, 1, 1]
  */
 export function rankInto(x: Float64Array, m: number, rowToUnit: Int32Array, ranks: Float64Array, scratch: RankScratch, tolerance = 0, rowRanks = new Float64Array(m)): void {
-  const out = rowRanks.length === m ? rowRanks : rowRanks.subarray(0, m);
-  rankMinInto(x.length === m ? x : x.subarray(0, m), true, tolerance, out, scratch);
+  rankMinInto(x, true, tolerance, rowRanks, scratch, 0, m);
   for (let i = 0; i < m; i++) {
     const u = rowToUnit[i];
-    if (u >= 0) ranks[u] = out[i];
+    if (u >= 0) ranks[u] = rowRanks[i];
   }
 }
 
@@ -623,7 +622,7 @@ export function rankByPerm(x: Float64Array, m: number, perm: Int32Array, rowToUn
     budget -= a - 1 - b;
     if (budget < 0) return false;
   }
-  const threshold = tieThreshold(x.length === m ? x : x.subarray(0, m), tolerance);
+  const threshold = tieThreshold(x, tolerance, m);
   let leader = NaN;
   let leaderRank = 0;
   for (let k = 0; k < m; k++) {
