@@ -136,39 +136,39 @@ function hasDomain(method: AggregationMethod): boolean {
  * `arithmeticMean` of every scored unit's row, column by column: Σ (w_j/Σw)·x_j over the available
  * components in component order, with Σw = `availableWeight` (the same sum `arithmeticMean` forms), so
  * each score is bit-identical to `arithmeticMean(row, weights)`, without copying rows. NaN for
- * unscored units. Written into `scores` (length m).
+ * unscored units. Components are the columns at offsets `cols` of `values`; the scores are written at
+ * offset `dest`.
  */
-function arithmeticColumns(cols: readonly Float64Array[], weights: readonly number[], m: number, scored: Uint8Array, availableWeight: Float64Array, scores: Float64Array): Float64Array {
-  scores.fill(0);
+function arithmeticColumns(values: Float64Array, cols: readonly number[], weights: readonly number[], m: number, scored: Uint8Array, availableWeight: Float64Array, dest: number): void {
+  values.fill(0, dest, dest + m);
   for (let j = 0; j < cols.length; j++) {
-    const col = cols[j];
+    const off = cols[j];
     const wj = weights[j];
     for (let i = 0; i < m; i++) {
-      const v = col[i];
-      if (!Number.isNaN(v)) scores[i] += (wj / availableWeight[i]) * v;
+      const v = values[off + i];
+      if (!Number.isNaN(v)) values[dest + i] += (wj / availableWeight[i]) * v;
     }
   }
-  for (let i = 0; i < m; i++) if (!scored[i]) scores[i] = NaN;
-  return scores;
+  for (let i = 0; i < m; i++) if (!scored[i]) values[dest + i] = NaN;
 }
 
 /**
  * `arithmeticColumns` for complete columns (no NaN, so every unit's Σw is `totalWeight`): w_j/Σw is the
  * same for every unit and is divided once per column; the products and sums are the same operations in
- * the same order, so the scores are bit-identical. Written into `scores` (length m).
+ * the same order, so the scores are bit-identical. Offsets as in `arithmeticColumns`.
  */
-function arithmeticComplete(cols: readonly Float64Array[], weights: readonly number[], m: number, totalWeight: number, scores: Float64Array): Float64Array {
-  scores.fill(0);
+function arithmeticComplete(values: Float64Array, cols: readonly number[], weights: readonly number[], m: number, totalWeight: number, dest: number): void {
+  values.fill(0, dest, dest + m);
   for (let j = 0; j < cols.length; j++) {
-    const col = cols[j];
+    const off = cols[j];
     const share = weights[j] / totalWeight;
-    for (let i = 0; i < m; i++) scores[i] += share * col[i];
+    for (let i = 0; i < m; i++) values[dest + i] += share * values[off + i];
   }
-  return scores;
 }
 
-function anyNaN(x: Float64Array): boolean {
-  for (let i = 0; i < x.length; i++) if (x[i] !== x[i]) return true;
+/** Whether `x[offset … offset + length)` holds a NaN. */
+function anyNaN(x: Float64Array, offset: number, length: number): boolean {
+  for (let i = offset; i < offset + length; i++) if (x[i] !== x[i]) return true;
   return false;
 }
 
@@ -202,27 +202,29 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
   const aggregateCodes = new Set(framework.nodes.filter((nd) => nd.kind === 'aggregate').map((nd) => nd.code));
   const warnings: Issue[] = [];
   const keptCodes: string[] = [];
-  const columns = new Map<string, Float64Array>();
+  const keptFrom: number[] = [];
   dataset.codes.forEach((c, j) => {
     if (aggregateCodes.has(c)) {
       warnings.push({ code: 'W_RECOMPUTED', message: `input column "${c}" is an aggregate and is recomputed`, indicator: c, severity: 'warning' });
       return;
     }
     keptCodes.push(c);
-    columns.set(c, dataset.values.subarray(j * m, (j + 1) * m));
+    keptFrom.push(j);
   });
   const top = topLevel(framework);
-  // one output buffer: the kept input columns, then every aggregate in production order (at most all of them)
+  // One output buffer: the kept input columns, then every aggregate in production order (at most all of
+  // them). `columns` gives each available code's offset in it.
   let capacity = keptCodes.length;
   for (const nd of framework.nodes) if (nd.kind === 'aggregate' && nd.level >= 2 && nd.level <= top) capacity++;
   const values = new Float64Array(m * capacity);
+  if (keptCodes.length === dataset.codes.length) values.set(dataset.values);
+  else keptFrom.forEach((j, k) => values.set(dataset.values.subarray(j * m, (j + 1) * m), k * m));
+  const columns = new Map<string, number>();
   // which columns have a missing value: a group of complete columns skips the per-unit availability count
   const hasMissing = new Map<string, boolean>();
   keptCodes.forEach((c, k) => {
-    const dest = values.subarray(k * m, (k + 1) * m);
-    dest.set(columns.get(c)!);
-    columns.set(c, dest);
-    hasMissing.set(c, anyNaN(dest));
+    columns.set(c, k * m);
+    hasMissing.set(c, anyNaN(values, k * m, m));
   });
   // per-group work arrays, reset for each group
   const scored = new Uint8Array(m);
@@ -244,7 +246,7 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
     const parents = framework.nodes.filter((nd) => nd.level === level && nd.kind === 'aggregate').map((nd) => nd.code).sort(compareCodes);
     const groups: AggregateGroupDiagnostics[] = [];
     const issues: Issue[] = [];
-    const results: Array<[string, Float64Array]> = [];
+    const results: Array<[string, number]> = [];
     for (const parent of parents) {
       const kids = (childrenOf.get(parent) ?? []).filter((k) => columns.has(k.code));
       if (kids.length === 0) {
@@ -256,7 +258,7 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
       const weights = kids.map((k) => k.weight);
       const belowThreshold: string[] = [];
       const incomplete: string[] = [];
-      const cols = kids.map((k) => columns.get(k.code)!);
+      const cols = kids.map((k) => columns.get(k.code)!); // offsets in `values`
       const before = issues.length;
       if (method.method !== 'arithmetic') {
         kids.forEach((k) => {
@@ -279,9 +281,9 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
         availableWeight.fill(0);
         availableCount.fill(0);
         for (let j = 0; j < n; j++) {
-          const col = cols[j];
+          const off = cols[j];
           const wj = weights[j];
-          for (let i = 0; i < m; i++) if (!Number.isNaN(col[i])) { availableCount[i]++; availableWeight[i] += wj; }
+          for (let i = 0; i < m; i++) if (!Number.isNaN(values[off + i])) { availableCount[i]++; availableWeight[i] += wj; }
         }
       }
       for (let i = 0; i < m; i++) {
@@ -298,15 +300,15 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
         // the weights of the components a unit has must not cancel out (COINr would divide by 0)
         for (let i = 0; i < m; i++) {
           if (!scored[i] || availableWeight[i] !== 0) continue;
-          const have = kids.filter((_, j) => !Number.isNaN(cols[j][i])).map((k) => `${k.code} (${k.weight})`);
+          const have = kids.filter((_, j) => !Number.isNaN(values[cols[j] + i])).map((k) => `${k.code} (${k.weight})`);
           issues.push({ code: 'E_WEIGHT_SUM', message: `"${parent}" (${method.method}): the weights of the components unit ${dataset.unitCodes[i]} has, ${have.join(', ')}, sum to 0`, unit: dataset.unitCodes[i], indicator: parent, field: 'weight', expected: 'a non-zero weight sum over the available components (impute, or set a dataThreshold)' });
         }
       }
       if (hasDomain(method)) {
         for (let j = 0; j < n; j++) {
-          const col = cols[j];
+          const off = cols[j];
           for (let i = 0; i < m; i++) {
-            const v = col[i];
+            const v = values[off + i];
             // row-wise means only use the values of scored units; whole-group methods use every value
             if (Number.isNaN(v) || (rowWise && !scored[i])) continue;
             const p = domainProblem(method, v);
@@ -315,14 +317,14 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
         }
       }
       if (issues.length > before) continue;
-      const slot = keptCodes.length + produced.length + results.length;
-      const dest = values.subarray(slot * m, (slot + 1) * m);
-      let agg: GroupAggregation;
+      const dest = (keptCodes.length + produced.length + results.length) * m;
+      let agg: GroupAggregation | null = null;
       if (method.method === 'arithmetic') {
-        agg = { scores: complete ? arithmeticComplete(cols, weights, m, totalWeight, dest) : arithmeticColumns(cols, weights, m, scored, availableWeight, dest) };
+        if (complete) arithmeticComplete(values, cols, weights, m, totalWeight, dest);
+        else arithmeticColumns(values, cols, weights, m, scored, availableWeight, dest);
       } else {
         const x = new Float64Array(m * n);
-        for (let j = 0; j < n; j++) x.set(cols[j], j * m);
+        for (let j = 0; j < n; j++) x.set(values.subarray(cols[j], cols[j] + m), j * m);
         try {
           agg = aggregateGroup(method, x, m, n, weights, rowWise ? scored : undefined);
         } catch (e) {
@@ -333,33 +335,33 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
           throw e;
         }
       }
-      if (agg.scores !== dest) dest.set(agg.scores);
-      const scores = dest;
-      for (let i = 0; i < m; i++) if (!scored[i]) scores[i] = NaN;
-      hasMissing.set(parent, anyNaN(scores));
+      if (agg) values.set(agg.scores, dest);
+      for (let i = 0; i < m; i++) if (!scored[i]) values[dest + i] = NaN;
+      hasMissing.set(parent, anyNaN(values, dest, m));
       if (incomplete.length) {
         warnings.push({ code: 'W_INCOMPLETE', message: `"${parent}" (${method.method}) needs complete data: ${incomplete.length} unit(s) with a missing component are missing (${incomplete.join(', ')}); impute first`, indicator: parent, severity: 'warning' });
       }
       const g: AggregateGroupDiagnostics = { code: parent, children: kids.map((k) => k.code), weights, belowThreshold, incomplete };
-      if (agg.bod) {
+      const bod = agg?.bod;
+      if (bod) {
         const w: Record<string, Record<string, number>> = {};
         for (let i = 0; i < m; i++) {
-          if (Number.isNaN(agg.bod.weights[i])) continue;
+          if (Number.isNaN(bod.weights[i])) continue;
           const row: Record<string, number> = {};
-          kids.forEach((k, j) => { row[k.code] = agg.bod!.weights[j * m + i]; });
+          kids.forEach((k, j) => { row[k.code] = bod.weights[j * m + i]; });
           w[dataset.unitCodes[i]] = row;
         }
-        g.bod = { nAtFrontier: agg.bod.nAtFrontier, weights: w };
-        if (agg.bod.nAtFrontier > 1) {
-          warnings.push({ code: 'W_BOD_FRONTIER', message: `"${parent}" (bod): ${agg.bod.nAtFrontier} units reach the frontier (score 1); they cannot be told apart`, indicator: parent, severity: 'warning' });
+        g.bod = { nAtFrontier: bod.nAtFrontier, weights: w };
+        if (bod.nAtFrontier > 1) {
+          warnings.push({ code: 'W_BOD_FRONTIER', message: `"${parent}" (bod): ${bod.nAtFrontier} units reach the frontier (score 1); they cannot be told apart`, indicator: parent, severity: 'warning' });
         }
       }
       groups.push(g);
-      results.push([parent, scores]);
+      results.push([parent, dest]);
     }
     if (issues.length) throw new CityIndexError(issues);
-    for (const [code, scores] of results) {
-      columns.set(code, scores);
+    for (const [code, offset] of results) {
+      columns.set(code, offset);
       produced.push(code);
     }
     levels.push({ level, aggregation: method, dataThreshold: spec.dataThreshold, groups });
