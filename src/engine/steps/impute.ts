@@ -77,35 +77,36 @@ function groupMembers(groups: ReadonlyArray<string | null | undefined>): Int32Ar
 }
 
 function imputeByMembers(x: ArrayLike<number>, members: readonly Int32Array[], stat: Stat): Float64Array {
-  return imputeMembersInto(x, members, stat, Float64Array.from(x));
+  return imputeMembersInto(x, members, stat, Float64Array.from(x), 0);
 }
 
 /**
- * Fill the NaN of `out` (a copy of `x`) at each group's rows with the group's mean/median of `x`. The mean
- * is summed in member order, as `mean` over the group's values, so the result is bit-identical.
+ * Fill the NaN of `out` (a copy of `x`) at each group's rows with the group's mean/median of `x`, for
+ * the column starting at `offset` of both (rows are offset + member index). The mean is summed in
+ * member order, as `mean` over the group's values, so the result is bit-identical.
  */
-function imputeMembersInto(x: ArrayLike<number>, members: readonly Int32Array[], stat: Stat, out: Float64Array): Float64Array {
+function imputeMembersInto(x: ArrayLike<number>, members: readonly Int32Array[], stat: Stat, out: Float64Array, offset: number): Float64Array {
   let scratch: Float64Array | null = null;
   for (const idx of members) {
     let missing = false;
-    for (let k = 0; k < idx.length; k++) if (Number.isNaN(x[idx[k]])) { missing = true; break; }
+    for (let k = 0; k < idx.length; k++) if (Number.isNaN(x[offset + idx[k]])) { missing = true; break; }
     if (!missing) continue;
     let v: number;
     if (stat === 'mean') {
       let t = 0;
       let c = 0;
       for (let k = 0; k < idx.length; k++) {
-        const y = x[idx[k]];
+        const y = x[offset + idx[k]];
         if (!Number.isNaN(y)) { t += y; c++; }
       }
       v = c === 0 ? NaN : t / c;
     } else {
       if (scratch === null || scratch.length < idx.length) scratch = new Float64Array(idx.length);
       const vals = scratch.subarray(0, idx.length);
-      for (let k = 0; k < idx.length; k++) vals[k] = x[idx[k]];
+      for (let k = 0; k < idx.length; k++) vals[k] = x[offset + idx[k]];
       v = median(vals);
     }
-    for (let k = 0; k < idx.length; k++) if (Number.isNaN(out[idx[k]])) out[idx[k]] = v;
+    for (let k = 0; k < idx.length; k++) if (Number.isNaN(out[offset + idx[k]])) out[offset + idx[k]] = v;
   }
   return out;
 }
@@ -331,7 +332,7 @@ export function imputeStep(input: StepInput, options: ImputeOptions = { method: 
           const units = unitByCode;
           membersByGroup.set(s.group, (members = groupMembers(dataset.unitCodes.map((u) => units.get(u)?.groups[s.group] ?? null))));
         }
-        imputeMembersInto(col(j), members, s.method === 'groupMean' ? 'mean' : 'median', values.subarray(j * n, (j + 1) * n));
+        imputeMembersInto(src, members, s.method === 'groupMean' ? 'mean' : 'median', values, j * n);
         return;
       }
       case 'rowMean':

@@ -303,7 +303,6 @@ export function normaliseStep(input: StepInput, options?: NormaliseOptions): Ste
     if (!node) warnings.push({ code: 'W_NO_NODE', message: `column "${code}" is not in the framework: direction +1 assumed`, indicator: code, severity: 'warning' });
     const direction: 1 | -1 = node?.direction === -1 ? -1 : 1;
     const source = per[code] ? 'perIndicator' : 'global';
-    const raw = dataset.values.subarray(j * n, (j + 1) * n);
     let method: NormaliseMethod;
     try {
       method = resolveNormaliseMethod(per[code] ?? global, node ?? ({ code } as FrameworkNode));
@@ -315,11 +314,11 @@ export function normaliseStep(input: StepInput, options?: NormaliseOptions): Ste
     try {
       // min–max counts the values in its own first pass; other methods check first
       let filled: boolean;
-      if (method.method === 'minMax') filled = minMaxInto(raw, direction, method.range ?? [0, 100], out.subarray(j * n, (j + 1) * n));
-      else if (countAvailable(raw) === 0) filled = false;
+      if (method.method === 'minMax') filled = minMaxInto(dataset.values, j * n, n, direction, method.range ?? [0, 100], out);
       else {
-        out.set(normaliseColumn(direction === 1 ? raw : map(raw, negate), method, direction, dataset.unitCodes), j * n);
-        filled = true;
+        const raw = dataset.values.subarray(j * n, (j + 1) * n);
+        filled = countAvailable(raw) > 0;
+        if (filled) out.set(normaliseColumn(direction === 1 ? raw : map(raw, negate), method, direction, dataset.unitCodes), j * n);
       }
       if (!filled) {
         out.fill(NaN, j * n, (j + 1) * n);
@@ -342,15 +341,17 @@ function negate(v: number): number {
 }
 
 /**
- * `minMax` of `direction · raw` written into `out`, without the flipped copy: the same operations as
+ * `minMax` of `direction · raw[offset … offset + length)` written into the same positions of `out`,
+ * without the flipped copy or subarray views: the same operations as
  * `normaliseColumn(map(raw, v => −v), { method: 'minMax', range }, −1, …)`, so bit-identical.
  * Returns false (writing nothing) when the column has no value.
  */
-function minMaxInto(raw: Float64Array, direction: 1 | -1, range: readonly [number, number], out: Float64Array): boolean {
+function minMaxInto(raw: Float64Array, offset: number, length: number, direction: 1 | -1, range: readonly [number, number], out: Float64Array): boolean {
+  const end = offset + length;
   let lo = Infinity;
   let hi = -Infinity;
   let count = 0;
-  for (let i = 0; i < raw.length; i++) {
+  for (let i = offset; i < end; i++) {
     const r = raw[i];
     if (Number.isNaN(r)) continue;
     count++;
@@ -361,7 +362,7 @@ function minMaxInto(raw: Float64Array, direction: 1 | -1, range: readonly [numbe
   if (count === 0) return false;
   if (hi === lo) throw new DegenerateColumnError(`the range of the column is 0 (all values equal ${lo})`, 'at least two distinct values');
   const [l, u] = range;
-  for (let i = 0; i < raw.length; i++) {
+  for (let i = offset; i < end; i++) {
     const r = raw[i];
     if (Number.isNaN(r)) { out[i] = NaN; continue; }
     const v = direction === 1 ? r : -r;

@@ -44,7 +44,12 @@ export const TREAT_DEFAULTS = {
  * @example checkSkewKurt([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100]).pass // => false
  */
 export function checkSkewKurt(x: ArrayLike<number>, skewThreshold = 2, kurtThreshold = 3.5): SkewKurtCheck {
-  const n = centralSums(x);
+  return checkSkewKurtAt(x, 0, x.length, skewThreshold, kurtThreshold);
+}
+
+/** `checkSkewKurt` of `x[offset … offset + length)`. */
+function checkSkewKurtAt(x: ArrayLike<number>, offset: number, length: number, skewThreshold: number, kurtThreshold: number): SkewKurtCheck {
+  const n = centralSums(x, offset, length);
   return judge(momentSkew(n), momentKurt(n), skewThreshold, kurtThreshold);
 }
 
@@ -60,11 +65,12 @@ function judge(s: number, k: number, skewThreshold: number, kurtThreshold: numbe
 // in the same order, so the results are bit-identical to theirs.
 const sums = new Float64Array(3);
 
-/** Fill `sums` for x; returns the number of non-missing values. */
-function centralSums(x: ArrayLike<number>): number {
+/** Fill `sums` for `x[offset … offset + length)`; returns the number of non-missing values. */
+function centralSums(x: ArrayLike<number>, offset: number, length: number): number {
+  const end = offset + length;
   let t = 0;
   let n = 0;
-  for (let i = 0; i < x.length; i++) {
+  for (let i = offset; i < end; i++) {
     const v = x[i];
     if (!Number.isNaN(v)) { t += v; n++; }
   }
@@ -72,7 +78,7 @@ function centralSums(x: ArrayLike<number>): number {
   let s2 = 0;
   let s3 = 0;
   let s4 = 0;
-  for (let i = 0; i < x.length; i++) {
+  for (let i = offset; i < end; i++) {
     const v = x[i];
     if (Number.isNaN(v)) continue;
     const d = v - m;
@@ -281,42 +287,45 @@ export interface TreatColumnDetails {
  * @example treatColumn(new Float64Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100]), { winmax: 5 }).details.status // => 'winsorised'
  */
 export function treatColumn(x: ArrayLike<number>, spec: ColumnTreatSpec = {}): { values: Float64Array; details: TreatColumnDetails } {
-  const r = treatColumnView(x, spec);
-  return { values: r.values === x ? Float64Array.from(x) : (r.values as Float64Array), details: r.details };
+  const r = treatColumnView(x, 0, x.length, spec);
+  return { values: r.values ?? Float64Array.from(x), details: r.details };
 }
 
-type ViewResult = { values: ArrayLike<number>; details: TreatColumnDetails };
+/** `values`: the treated column, or null when the column is left as it is. */
+type ViewResult = { values: Float64Array | null; details: TreatColumnDetails };
 
-function untreatedResult(x: ArrayLike<number>, initial: SkewKurtCheck, warning: string, stage1?: TreatColumnDetails['stage1'], forced?: boolean): ViewResult {
+function untreatedResult(initial: SkewKurtCheck, warning: string, stage1?: TreatColumnDetails['stage1'], forced?: boolean): ViewResult {
   const details: TreatColumnDetails = { status: 'untreated', initial, final: initial, forced: false, warning };
   if (stage1 !== undefined) {
     details.stage1 = stage1;
     details.forced = forced ?? false;
   }
-  return { values: x, details };
+  return { values: null, details };
 }
 
 /**
- * `treatColumn` without copying: `values` is `x` itself when the column is left as it is, and `work`
- * (if given, length of x) when winsorisation kept its result — valid until `work` is used again.
+ * `treatColumn` of the column `source[offset … offset + length)` without copying: `values` is null when
+ * the column is left as it is, and `work` (if given, of that length) when winsorisation kept its result —
+ * valid until `work` is used again. The column is only sliced out when a treatment runs.
  */
-function treatColumnView(x: ArrayLike<number>, spec: ColumnTreatSpec, work?: Float64Array): ViewResult {
+function treatColumnView(source: ArrayLike<number>, offset: number, length: number, spec: ColumnTreatSpec, work?: Float64Array): ViewResult {
   const method = spec.method ?? TREAT_DEFAULTS.method;
   const st = spec.skewThreshold ?? TREAT_DEFAULTS.skewThreshold;
   const kt = spec.kurtThreshold ?? TREAT_DEFAULTS.kurtThreshold;
   const force = method === 'winsorise' && (spec.forceWinsorise ?? false);
   const fallback = spec.fallback ?? TREAT_DEFAULTS.fallback;
-  const initial = checkSkewKurt(x, st, kt);
-  if (method === 'none') return { values: x, details: { status: 'skipped', initial, final: initial, forced: false } };
-  if (initial.pass === null) return untreatedResult(x, initial, 'the skew/kurtosis check is undefined (too few values or no variation); left untreated');
-  if (initial.pass && !force) return { values: x, details: { status: 'passed', initial, final: initial, forced: false } };
+  const initial = checkSkewKurtAt(source, offset, length, st, kt);
+  if (method === 'none') return { values: null, details: { status: 'skipped', initial, final: initial, forced: false } };
+  if (initial.pass === null) return untreatedResult(initial, 'the skew/kurtosis check is undefined (too few values or no variation); left untreated');
+  if (initial.pass && !force) return { values: null, details: { status: 'passed', initial, final: initial, forced: false } };
+  const x = offset === 0 && length === source.length ? source : (source as Float64Array).subarray(offset, offset + length);
 
   let stage1: NonNullable<TreatColumnDetails['stage1']>;
   let x1: Float64Array;
   switch (method) {
     case 'winsorise': {
       const w = winsoriseChecked(x, { winmax: spec.winmax === undefined ? TREAT_DEFAULTS.winmax : spec.winmax, skewThreshold: st, kurtThreshold: kt, forceWinsorise: force }, initial, work);
-      if (w.error) return untreatedResult(x, initial, `winsorisation failed: ${w.error}; left untreated`);
+      if (w.error) return untreatedResult(initial, `winsorisation failed: ${w.error}; left untreated`);
       x1 = w.values;
       stage1 = { method, nwin: w.nwin, high: w.high, low: w.low, values: x1, check: w.check };
       break;
@@ -335,14 +344,14 @@ function treatColumnView(x: ArrayLike<number>, spec: ColumnTreatSpec, work?: Flo
     }
   }
   const forced = force && initial.pass === true;
-  if (stage1.check.pass === null) return untreatedResult(x, initial, 'the check after treatment is undefined; left untreated (as COINr)', stage1, forced);
+  if (stage1.check.pass === null) return untreatedResult(initial, 'the check after treatment is undefined; left untreated (as COINr)', stage1, forced);
   if (stage1.check.pass || fallback === 'none') {
     return { values: x1, details: { status: stage1.check.pass ? (method === 'winsorise' ? 'winsorised' : 'transformed') : 'stillFailing', initial, stage1, final: stage1.check, forced } };
   }
   // combine_treat = FALSE: the fallback works on the original column.
   const x2 = applyTransform(fallback, x, spec.lambda);
   const check2 = checkSkewKurt(x2, st, kt);
-  if (check2.pass === null) return untreatedResult(x, initial, 'the check after the fallback transform is undefined; left untreated (as COINr)', stage1, forced);
+  if (check2.pass === null) return untreatedResult(initial, 'the check after the fallback transform is undefined; left untreated (as COINr)', stage1, forced);
   return { values: x2, details: { status: check2.pass ? 'transformed' : 'stillFailing', initial, stage1, transform: { name: fallback, check: check2 }, final: check2, forced } };
 }
 
@@ -453,15 +462,16 @@ export function treatStep(input: StepInput, options: TreatOptions = {}): StepOut
   const warnings: Issue[] = [...unusedOverrides];
   const summary = { failedInitially: 0, winsorisedPoints: 0, high: 0, low: 0, transformed: 0, stillFailing: 0, untreated: 0 };
   dataset.codes.forEach((code, j) => {
-    const x = dataset.values.subarray(j * n, (j + 1) * n);
+    const src = dataset.values;
+    const at = j * n;
     let r: ViewResult;
     try {
-      r = treatColumnView(x, specOf(code), work);
+      r = treatColumnView(src, at, n, specOf(code), work);
     } catch (e) {
       if (e instanceof CityIndexError) throw new CityIndexError(e.issues.map((i) => ({ ...i, indicator: i.indicator ?? code, unit: i.unit })));
       throw e;
     }
-    if (r.values !== x) values.set(r.values, j * n);
+    if (r.values !== null) values.set(r.values, at);
     const d = r.details;
     const diag: TreatIndicatorDiagnostics = { code, status: d.status, initial: d.initial, final: d.final, forced: d.forced };
     if (d.stage1?.method === 'winsorise') {
@@ -472,7 +482,7 @@ export function treatStep(input: StepInput, options: TreatOptions = {}): StepOut
         ...(d.stage1.low ?? []).map((i) => [i, 'low'] as [number, 'low']),
       ].sort((a, b) => a[0] - b[0]);
       // `to` is the winsorised value; if a fallback transform followed, the returned column is the transform.
-      const points: WinsorisedPoint[] = sides.map(([i, side]) => ({ unit: w[i], side, from: x[i], to: after[i] }));
+      const points: WinsorisedPoint[] = sides.map(([i, side]) => ({ unit: w[i], side, from: src[at + i], to: after[i] }));
       diag.winsorised = { nwin: d.stage1.nwin ?? 0, points, check: d.stage1.check };
     } else if (d.stage1) {
       diag.stage1 = { method: d.stage1.method, check: d.stage1.check };
