@@ -5,7 +5,7 @@
 import { CityIndexError, type Issue } from '../core/errors.ts';
 import { datasetOf, type Dataset } from '../core/dataset.ts';
 import type { Framework, FrameworkNode } from '../core/framework.ts';
-import { rankMinInto, rankScratch } from '../stats/rank.ts';
+import { rankMinInto, rankScratch, type RankScratch } from '../stats/rank.ts';
 
 /**
  * Scores closer than this share of the column's largest |score| are ties. Floating-point sums are not
@@ -25,6 +25,9 @@ export function tieToleranceOf(spec: { tieTolerance?: number }): number {
   return spec.tieTolerance ?? SCORE_TIE_TOLERANCE;
 }
 
+// work buffers reused across calls (ranking is synchronous: no call can interleave)
+let scratchCache: RankScratch | null = null;
+
 /**
  * Ranks of every column: higher is better, ties share the best rank, missing stays missing
  * (R `rank(-x, ties.method = "min", na.last = "keep")`, as everywhere in COINr), with scores within
@@ -36,7 +39,8 @@ export function tieToleranceOf(spec: { tieTolerance?: number }): number {
 export function ranksDataset(ds: Dataset, tolerance = SCORE_TIE_TOLERANCE): Dataset {
   const n = ds.unitCodes.length;
   const out = new Float64Array(ds.values.length);
-  const scratch = rankScratch(n);
+  if (scratchCache === null || scratchCache.keys.length < n) scratchCache = rankScratch(n);
+  const scratch = scratchCache;
   for (let j = 0; j < ds.codes.length; j++) rankMinInto(ds.values, true, tolerance, out, scratch, j * n, n);
   return datasetOf(ds.unitCodes, ds.codes, out);
 }
