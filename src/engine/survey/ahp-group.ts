@@ -10,12 +10,10 @@
 import { CityIndexError, type Issue } from '../core/errors.ts';
 import type { Framework, LocalText } from '../core/framework.ts';
 import type { RiTable, WeightOptions } from '../build/spec.ts';
+import { RI_SAATY, RI_CHINESE } from '../weights/ahp.ts';
 
-/** Random consistency indices, n = 1…; see METHODS.md §4.2 (Saaty; the table common in Chinese texts). */
-const RI: Record<RiTable, readonly number[]> = {
-  saaty: [0, 0, 0.58, 0.9, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49],
-  chinese: [0, 0, 0.52, 0.89, 1.12, 1.26, 1.36, 1.41, 1.46, 1.49, 1.52, 1.54, 1.56, 1.58, 1.59],
-};
+/** Random consistency indices, n = 1…: the same tables as the AHP weighting method (METHODS.md §4.2). */
+const RI: Record<RiTable, readonly number[]> = { saaty: RI_SAATY, chinese: RI_CHINESE };
 
 /** Saaty's scale values (1/9 … 9) that judgements are rounded to in suggestions. */
 const SAATY_SCALE = [1 / 9, 1 / 8, 1 / 7, 1 / 6, 1 / 5, 1 / 4, 1 / 3, 1 / 2, 1, 2, 3, 4, 5, 6, 7, 8, 9];
