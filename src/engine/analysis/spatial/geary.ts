@@ -2,11 +2,10 @@
  * Geary's C (Geary 1954; Cliff & Ord 1981) with esda's result grid. C < 1: positive autocorrelation.
  * METHODS.md §4.5; reference implementation esda `Geary`.
  */
-import { CityIndexError } from '../../core/errors.ts';
 import { globalPermutationTest, resolvePermutations, type PermutationOptions } from './inference.ts';
-import { centreChecked } from './moran.ts';
+import { globalSetup } from './moran.ts';
 import { normalSf } from './normal.ts';
-import { transformWeights, weightSums, type SpatialWeights, type WeightsTransform } from './weights.ts';
+import type { SpatialWeights, WeightsTransform } from './weights.ts';
 
 /** Options of `geary`. */
 export interface GearyOptions extends PermutationOptions {
@@ -73,14 +72,7 @@ function gearyNumerator(w: SpatialWeights, y: ArrayLike<number>): number {
 export function geary(y: ArrayLike<number>, w: SpatialWeights, options: GearyOptions = {}): GearyResult {
   const transformation = options.transformation ?? 'row';
   const twoTailed = options.twoTailed ?? false;
-  const wt = transformWeights(w, transformation);
-  const z = centreChecked(y, wt, "Geary's C");
-  const n = z.length;
-  const { S0, S1, S2 } = weightSums(wt);
-  if (!(S0 > 0)) throw new CityIndexError({ code: 'E_NO_LINKS', message: "Geary's C: the weights have no links (S0 = 0)" });
-  let z2 = 0;
-  let z4 = 0;
-  for (let i = 0; i < n; i++) { const q = z[i] * z[i]; z2 += q; z4 += q * q; }
+  const { wt, z, n, S0, S1, S2, z2, z4 } = globalSetup(y, w, transformation, "Geary's C");
   const scale = (n - 1) / (2 * S0 * z2);
   const C = scale * gearyNumerator(wt, z);
   const n2 = n * n;

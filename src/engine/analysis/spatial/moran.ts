@@ -84,6 +84,26 @@ export function quadraticForm(w: SpatialWeights, z: ArrayLike<number>): number {
   return s;
 }
 
+/** What Moran's I and Geary's C both start from: transformed weights, centred values, S0/S1/S2 and Σz², Σz⁴. */
+export interface GlobalSetup { wt: SpatialWeights; z: Float64Array; n: number; S0: number; S1: number; S2: number; z2: number; z4: number }
+
+/**
+ * Shared set-up of the global statistics: transform the weights, centre y (located errors for missing
+ * values), compute S0, S1, S2 (an error when S0 = 0) and the second and fourth moment sums of z.
+ * @example globalSetup([1, 2, 3], lineWeights, 'row', "Moran's I").z2 // => 2
+ */
+export function globalSetup(y: ArrayLike<number>, w: SpatialWeights, transformation: WeightsTransform, what: string): GlobalSetup {
+  const wt = transformWeights(w, transformation);
+  const z = centreChecked(y, wt, what);
+  const n = z.length;
+  const { S0, S1, S2 } = weightSums(wt);
+  if (!(S0 > 0)) throw new CityIndexError({ code: 'E_NO_LINKS', message: `${what}: the weights have no links (S0 = 0)` });
+  let z2 = 0;
+  let z4 = 0;
+  for (let i = 0; i < n; i++) { const q = z[i] * z[i]; z2 += q; z4 += q * q; }
+  return { wt, z, n, S0, S1, S2, z2, z4 };
+}
+
 /**
  * Global Moran's I: I = (n/S0)·zᵀWz/zᵀz with E[I] = −1/(n−1), variance under normality and under
  * randomisation (Cliff & Ord 1981), esda's p-values (one-tailed towards the sign of z, doubled when
@@ -93,14 +113,7 @@ export function quadraticForm(w: SpatialWeights, z: ArrayLike<number>): number {
 export function moran(y: ArrayLike<number>, w: SpatialWeights, options: MoranOptions = {}): MoranResult {
   const transformation = options.transformation ?? 'row';
   const twoTailed = options.twoTailed ?? true;
-  const wt = transformWeights(w, transformation);
-  const z = centreChecked(y, wt, "Moran's I");
-  const n = z.length;
-  const { S0, S1, S2 } = weightSums(wt);
-  if (!(S0 > 0)) throw new CityIndexError({ code: 'E_NO_LINKS', message: "Moran's I: the weights have no links (S0 = 0)" });
-  let z2 = 0;
-  let z4 = 0;
-  for (let i = 0; i < n; i++) { const q = z[i] * z[i]; z2 += q; z4 += q * q; }
+  const { wt, z, n, S0, S1, S2, z2, z4 } = globalSetup(y, w, transformation, "Moran's I");
   const scale = n / (S0 * z2);
   const I = scale * quadraticForm(wt, z);
   const EI = -1 / (n - 1);
