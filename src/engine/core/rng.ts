@@ -1,5 +1,5 @@
 /**
- * Seeded random numbers for the engine (never Math.random): xoroshiro128+ from pure-rand, with its
+ * Seeded random numbers for the engine (no global randomness): xoroshiro128+ from pure-rand, with its
  * 128-bit state filled from the seed by SplitMix32 so that nearby seeds (1, 2, 3 …) give unrelated
  * streams from the first draw. The generator is an argument wherever randomness is used, and its
  * seed is recorded in results.

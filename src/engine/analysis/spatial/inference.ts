@@ -3,7 +3,7 @@
  * permutation test (shuffle all values), a conditional permutation test for local statistics (hold
  * y_i, draw its k_i neighbours at random from the other n − 1 units), the esda "folded" pseudo p-value,
  * and multiple-testing adjustments (Benjamini–Hochberg FDR, Bonferroni).
- * Randomness comes from a seeded `Rng` (never Math.random); the seed is recorded in every result.
+ * Randomness comes from a seeded `Rng` passed in (no global randomness); the seed is recorded in every result.
  * The loops allocate nothing: one shuffle buffer and one index pool are reused for all permutations.
  */
 import { CityIndexError } from '../../core/errors.ts';
