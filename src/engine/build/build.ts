@@ -6,14 +6,8 @@ import { CityIndexError, type Issue } from '../core/errors.ts';
 import { selectColumns, type Dataset } from '../core/dataset.ts';
 import { indicatorNodes, type Framework, type Unit } from '../core/framework.ts';
 import type { BuildSpec, StepSpec } from './spec.ts';
-import type { StepInput, StepOutput } from './step.ts';
-import { denominateStep } from '../steps/denominate.ts';
-import { screenStep } from '../steps/screen.ts';
-import { imputeStep } from '../steps/impute.ts';
-import { treatStep } from '../steps/treat.ts';
-import { normaliseStep } from '../steps/normalise.ts';
-import { weightStep } from '../steps/weight.ts';
-import { aggregateStep } from '../steps/aggregate.ts';
+import type { StepOutput } from './step.ts';
+import { runStep, stepContext } from './run-step.ts';
 import { ranksDataset, effectiveWeights, tieToleranceOf } from '../steps/ranks.ts';
 import { checkSpec } from './check-spec.ts';
 
@@ -61,26 +55,6 @@ export interface Build {
   results: BuildResults;
 }
 
-function runStep(step: StepSpec, input: StepInput, spec: BuildSpec): StepOutput {
-  switch (step.kind) {
-    case 'denominate': return denominateStep(input, step.options);
-    case 'screen': return screenStep(input, step.options);
-    case 'impute': return imputeStep(input, step.options);
-    case 'treat': return treatStep(input, step.options);
-    case 'normalise': return normaliseStep(input, step.options);
-    case 'weight': {
-      // optimised weights re-aggregate with the build's own aggregation settings
-      const agg = spec.steps.find((s) => s.kind === 'aggregate');
-      return weightStep(input, step.options, { aggregate: agg?.kind === 'aggregate' ? agg.options : undefined });
-    }
-    case 'aggregate': return aggregateStep(input, step.options);
-    default: {
-      const never: never = step;
-      throw new CityIndexError({ code: 'E_STEP_KIND', message: `unknown step kind "${(never as { kind: string }).kind}"`, field: 'kind', expected: 'denominate | screen | impute | treat | normalise | weight | aggregate' });
-    }
-  }
-}
-
 /**
  * The level-1 raw dataset restricted to collected indicators, in framework order, checked against the
  * units (same codes, same order); every missing indicator column is one issue.
@@ -106,11 +80,12 @@ function initialState(input: BuildInput): { dataset: Dataset; framework: Framewo
 function executeFrom(input: BuildInput, spec: BuildSpec, start: { dataset: Dataset; framework: Framework; units: Unit[] }, done: StepRecord[]): StepRecord[] {
   const records = [...done];
   let state = start;
+  const context = stepContext(spec);
   for (let k = done.length; k < spec.steps.length; k++) {
     const step = spec.steps[k];
     let out: StepOutput;
     try {
-      out = runStep(step, { dataset: state.dataset, framework: state.framework, units: state.units, denominators: input.denominators, history: input.history }, spec);
+      out = runStep(step, { dataset: state.dataset, framework: state.framework, units: state.units, denominators: input.denominators, history: input.history }, context);
     } catch (e) {
       if (e instanceof CityIndexError) {
         throw new CityIndexError(e.issues.map((i) => ({ ...i, field: i.field ?? `steps[${k}] (${step.id})` })), `step "${step.id}" (${step.kind}) failed:\n${e.message}`);

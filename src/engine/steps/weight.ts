@@ -397,11 +397,22 @@ function optimisedLevel(ctx: Ctx, wm: Extract<WeightMethod, { method: 'optimised
     return { unitCodes: ds.unitCodes, codes: keepCols, values: v } as Dataset;
   })();
   const position = new Map(codes.map((c, j) => [c, j] as const));
-  const correlationsFor = (w: ArrayLike<number>): number[] | null => {
+  const aggregateWith = (w: ArrayLike<number>): Dataset => {
     const trial: Framework = { ...fw, nodes: fw.nodes.map((nd) => (position.has(nd.code) ? { ...nd, weight: w[position.get(nd.code)!] } : nd)) };
+    return aggregateStep({ ...input, dataset: base, framework: trial }, ctx.aggregate).dataset;
+  };
+  // errors of the data under this aggregation (e.g. a geometric mean of non-positive values) do not
+  // depend on the weights: report them at once rather than after every iteration has failed
+  try {
+    aggregateWith(codes.map(() => 1 / n));
+  } catch (e) {
+    if (!(e instanceof CityIndexError)) throw e;
+    throw new CityIndexError(e.issues.map((i) => ({ ...i, message: `optimised weights at level ${level}: the index cannot be aggregated even with equal weights: ${i.message}` })));
+  }
+  const correlationsFor = (w: ArrayLike<number>): number[] | null => {
     let out: Dataset;
     try {
-      out = aggregateStep({ ...input, dataset: base, framework: trial }, ctx.aggregate).dataset;
+      out = aggregateWith(w);
     } catch (e) {
       if (e instanceof CityIndexError) return null;
       throw e;

@@ -22,15 +22,10 @@ import { createRng } from '../../core/rng.ts';
 import { topLevel, type Framework, type FrameworkNode, type Unit } from '../../core/framework.ts';
 import type { Dataset } from '../../core/dataset.ts';
 import { build, prepareRaw, type BuildInput } from '../../build/build.ts';
-import { StepSpecSchema, type AggregateOptions, type AggregationMethod, type BuildSpec, type StepSpec } from '../../build/spec.ts';
+import { StepSpecSchema, type AggregateOptions, type AggregationMethod, type BuildSpec, type StepSpec, type WeightMethod } from '../../build/spec.ts';
 import { zodIssues } from '../../core/zod-issues.ts';
-import type { StepInput, StepOutput } from '../../build/step.ts';
-import { denominateStep } from '../../steps/denominate.ts';
-import { screenStep } from '../../steps/screen.ts';
-import { imputeStep } from '../../steps/impute.ts';
-import { treatStep } from '../../steps/treat.ts';
-import { normaliseStep } from '../../steps/normalise.ts';
-import { weightStep } from '../../steps/weight.ts';
+import type { StepOutput } from '../../build/step.ts';
+import { runStep } from '../../build/run-step.ts';
 import { aggregateStep, compareCodes } from '../../steps/aggregate.ts';
 import { tieToleranceOf } from '../../steps/ranks.ts';
 import { rankMinInto, rankScratch, tieThreshold, tiesWith, type RankScratch } from '../../stats/rank.ts';
@@ -69,21 +64,11 @@ export interface RunnerOptions {
   kernel?: boolean;
 }
 
-/** Run one build step (as `build()` does). */
-function runStep(step: StepSpec, input: StepInput): StepOutput {
-  switch (step.kind) {
-    case 'denominate': return denominateStep(input, step.options);
-    case 'screen': return screenStep(input, step.options);
-    case 'impute': return imputeStep(input, step.options);
-    case 'treat': return treatStep(input, step.options);
-    case 'normalise': return normaliseStep(input, step.options);
-    case 'weight': return weightStep(input, step.options);
-    case 'aggregate': return aggregateStep(input, step.options);
-    default: {
-      const never: never = step;
-      throw new CityIndexError({ code: 'E_STEP_KIND', message: `unknown step kind "${(never as { kind: string }).kind}"` });
-    }
-  }
+type AggregateStepSpec = Extract<StepSpec, { kind: 'aggregate' }>;
+
+/** Whether a weighting method re-aggregates the index (optimised weights, also inside `combined`). */
+function usesAggregation(wm: WeightMethod): boolean {
+  return wm.method === 'optimised' || (wm.method === 'combined' && (usesAggregation(wm.subjective) || usesAggregation(wm.objective)));
 }
 
 /**
@@ -666,11 +651,19 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
   resolved.forEach((r) => { if (r.input.kind === 'weightNoise') for (const l of r.input.levels) minNoisedLevel = Math.min(minNoisedLevel, l); });
   const firstAgg = aggSteps.length ? aggSteps[0] : S;
 
+  // optimised weights re-aggregate with the aggregate step's options, so inputs on that step reach
+  // every state from the first weight step that is (or may be sampled to be) optimised
+  const mayReaggregate = (k: number): boolean => {
+    const s = steps[k];
+    return s.kind === 'weight' && (usesAggregation(s.options.weighting) || resolved.some((r) => r.stepIndex === k));
+  };
+  let reaggregateFrom = S;
+  for (let k = 0; k < firstAgg; k++) if (mayReaggregate(k)) { reaggregateFrom = k; break; }
   // which inputs reach step k (k = −1: the initial state), and the cache key radices
   const reaches = (r: ResolvedInput, k: number): boolean => {
     switch (r.input.kind) {
       case 'exclude': return true;
-      case 'alternatives': case 'range': return r.stepIndex <= k;
+      case 'alternatives': case 'range': return r.stepIndex <= k || (r.stepIndex === firstAgg && k >= reaggregateFrom);
       case 'weightNoise': return !kernel && k >= firstAgg;
       default: return false;
     }
@@ -760,7 +753,8 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
       try {
         const step = stepFor(j);
         const framework = hasNoise && step.kind === 'aggregate' ? noisyFramework(st.framework, noise, sets) : st.framework;
-        const out = runStep(step, { dataset: st.dataset, framework, units: st.units, denominators: input.denominators, history: input.history });
+        const context = step.kind === 'weight' && firstAgg < S ? { aggregate: (stepFor(firstAgg) as AggregateStepSpec).options } : {};
+        const out = runStep(step, { dataset: st.dataset, framework, units: st.units, denominators: input.denominators, history: input.history }, context);
         next = { state: { dataset: out.dataset, framework: out.framework ?? framework, units: out.units ?? st.units } };
       } catch (e) {
         next = { error: failureReason(e, `step "${step.id}" (${step.kind})`) };
@@ -811,9 +805,9 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
     if (!agg) {
       const pre = stateAfter(preEnd - 1);
       if (pre.error) return pre.error;
-      let aggStep: Extract<StepSpec, { kind: 'aggregate' }>;
+      let aggStep: AggregateStepSpec;
       try {
-        aggStep = stepFor(S - 1) as Extract<StepSpec, { kind: 'aggregate' }>;
+        aggStep = stepFor(S - 1) as AggregateStepSpec;
       } catch (e) {
         return failureReason(e, `step "${steps[S - 1].id}" (aggregate)`);
       }
