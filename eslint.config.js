@@ -20,7 +20,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'url', 'stream'], message: 'The engine is pure and browser-safe: no Node APIs.' },
-          { group: ['../io/*', '../../io/*', '../report/*', '../../report/*', '../cli/*', '../../cli/*'], message: 'The engine may not import outer layers.' },
+          { group: ['**/formats/*', '**/report/*', '**/app/*', '**/store/*', '**/server/*', '**/web/*', '**/cli/*'], message: 'The engine may not import outer layers.' },
         ],
       }],
       'no-restricted-properties': ['error',

@@ -6,8 +6,8 @@
  * "Warm" = after the JIT has settled: an ASEM build reaches its steady time after some 500 builds, so
  * 1000 are run first (under a second).
  */
-import { loadProject } from '../src/io/project.ts';
-import { build } from '../src/engine/build/build.ts';
+import { loadProject } from '../src/formats/project.ts';
+import { build } from '../src/engine/pipeline/build.ts';
 import { formatSeconds, timeMedian, type BenchRow } from './harness.ts';
 
 /** Median and minimum seconds per call over `repeats` calls after `warmup` calls (the machine may be shared: the minimum shows the quiet-machine time). */

@@ -3,11 +3,11 @@
  * together with the XLSX workbook (target < 3 s), and the PDF printed by headless Chromium (target
  * < 10 s, including the browser start). Build and analyses are done once beforehand, as the CLI does.
  */
-import { loadProject } from '../src/io/project.ts';
-import { build } from '../src/engine/build/build.ts';
+import { loadProject } from '../src/formats/project.ts';
+import { build } from '../src/engine/pipeline/build.ts';
 import { runAnalyses, parseAnalysesConfig } from '../src/engine/analysis/run.ts';
-import { loadCases } from '../src/io/cases.ts';
-import { createWorkbook } from '../src/io/workbook.ts';
+import { loadCases } from '../src/formats/cases.ts';
+import { createWorkbook } from '../src/formats/workbook.ts';
 import { renderReportHtml } from '../src/report/html.ts';
 import { chromiumPath, renderPdf } from '../src/report/pdf.ts';
 import type { ReportContext } from '../src/report/context.ts';

@@ -6,7 +6,7 @@ import { createRng } from '../src/engine/core/rng.ts';
 import { runSurvey } from '../src/engine/survey/pipeline.ts';
 import type { CityMargins, SurveySpec } from '../src/engine/survey/types.ts';
 import { censusMargins } from '../src/engine/survey/weighting.ts';
-import { parseResponsesCsv } from '../src/io/survey.ts';
+import { parseResponsesCsv } from '../src/formats/survey.ts';
 
 const ITEMS = ['INF1', 'INF2', 'INF3', 'GOV1', 'GOV2', 'GOV3', 'GOV4', 'PUB1', 'PUB2', 'PUB3', 'PUB4', 'LIF1', 'LIF2', 'LIF3', 'LIF4'];
 

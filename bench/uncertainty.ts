@@ -6,11 +6,11 @@
  * and starting the workers; the per-replication figure is the whole analysis divided by its runs.
  */
 import { availableParallelism } from 'node:os';
-import { loadProject } from '../src/io/project.ts';
-import { build } from '../src/engine/build/build.ts';
+import { loadProject } from '../src/formats/project.ts';
+import { build } from '../src/engine/pipeline/build.ts';
 import { runAnalysis, type AnalysisOptions } from '../src/engine/analysis/uncertainty/analyse.ts';
 import type { UncertainInput } from '../src/engine/analysis/uncertainty/inputs.ts';
-import { runAnalysisParallel } from '../src/analysis/uncertainty-workers.ts';
+import { runAnalysisParallel } from '../src/app/uncertainty-workers.ts';
 import { timeMedian, type BenchRow } from './harness.ts';
 
 /** COINr's sensitivity-vignette design. */

@@ -3,8 +3,8 @@
  * tiers, gaps/what-if, COINr's four-assumption uncertainty analysis) without errors.
  */
 import { describe, expect, it } from 'vitest';
-import { loadProject } from '../src/io/project.ts';
-import { build } from '../src/engine/build/build.ts';
+import { loadProject } from '../src/formats/project.ts';
+import { build } from '../src/engine/pipeline/build.ts';
 import { runAnalyses } from '../src/engine/analysis/run.ts';
 
 describe('examples/asem analyses', () => {

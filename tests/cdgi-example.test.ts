@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { loadProject } from '../src/io/project.ts';
-import { build } from '../src/engine/build/build.ts';
+import { loadProject } from '../src/formats/project.ts';
+import { build } from '../src/engine/pipeline/build.ts';
 import { column, getValue } from '../src/engine/core/dataset.ts';
-import { loadCases } from '../src/io/cases.ts';
-import { checkCaseLinks } from '../src/engine/cases.ts';
+import { loadCases } from '../src/formats/cases.ts';
+import { checkCaseLinks } from '../src/engine/cases/search.ts';
 
 describe('examples/cdgi-2020', () => {
   it('derived files are up to date (prepare.ts --check)', () => {
@@ -39,7 +39,7 @@ describe('examples/cdgi-2020', () => {
 
 describe('lineage on examples/cdgi-2020', () => {
   it('traces 北京 ADM_OSI_CITY to the provinces table (per-value source) and sums contributions to the score', async () => {
-    const { explainScore } = await import('../src/engine/build/lineage.ts');
+    const { explainScore } = await import('../src/engine/pipeline/lineage.ts');
     const p = await loadProject('examples/cdgi-2020');
     const b = build(p.input, p.spec);
     const ex = explainScore(b, '110100', 'CDGI', { valueSources: p.valueSources });

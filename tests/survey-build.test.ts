@@ -4,8 +4,8 @@
  * from the simulated expert panel. Every value it supplies is labelled simulated.
  */
 import { describe, expect, it } from 'vitest';
-import { loadProject } from '../src/io/project.ts';
-import { build } from '../src/engine/build/build.ts';
+import { loadProject } from '../src/formats/project.ts';
+import { build } from '../src/engine/pipeline/build.ts';
 import { column, getValue } from '../src/engine/core/dataset.ts';
 import { countAvailable } from '../src/engine/stats/descriptive.ts';
 

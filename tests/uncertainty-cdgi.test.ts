@@ -4,8 +4,8 @@
  * median, and the analysis is seeded (same seed → same bytes).
  */
 import { describe, expect, it } from 'vitest';
-import { loadProject } from '../src/io/project.ts';
-import { build } from '../src/engine/build/build.ts';
+import { loadProject } from '../src/formats/project.ts';
+import { build } from '../src/engine/pipeline/build.ts';
 import { runAnalysis } from '../src/engine/analysis/uncertainty/analyse.ts';
 
 describe('cdgi-2020 uncertainty analysis', () => {

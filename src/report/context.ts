@@ -5,11 +5,11 @@
  */
 import type { Series } from '../engine/series/series.ts';
 import type { AuditResult as TableAuditResult } from '../engine/series/audit.ts';
-import type { LoadedProject } from '../io/project.ts';
-import type { Build } from '../engine/build/build.ts';
+import type { LoadedProject } from '../formats/project.ts';
+import type { Build } from '../engine/pipeline/build.ts';
 import type { AnalysesResult } from '../engine/analysis/run.ts';
 import type { AuditResult } from '../engine/analysis/audit/index.ts';
-import type { Case } from '../engine/cases.ts';
+import type { Case } from '../engine/cases/search.ts';
 import type { FrameworkNode, LocalText, Unit } from '../engine/core/framework.ts';
 import { column } from '../engine/core/dataset.ts';
 import { CityIndexError } from '../engine/core/errors.ts';

@@ -1,10 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import { createDataset } from '../engine/core/dataset.ts';
 import type { Framework, Unit } from '../engine/core/framework.ts';
-import { build } from '../engine/build/build.ts';
-import type { BuildSpec } from '../engine/build/spec.ts';
+import { build } from '../engine/pipeline/build.ts';
+import type { BuildSpec } from '../engine/spec/spec.ts';
 import { runAnalyses, parseAnalysesConfig } from '../engine/analysis/run.ts';
-import type { LoadedProject } from '../io/project.ts';
+import type { LoadedProject } from '../formats/project.ts';
 import { computeFindings, type Finding } from './findings.ts';
 import type { ReportContext } from './context.ts';
 

@@ -10,16 +10,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { stableStringify } from '../engine/build/build.ts';
-import { describeStep } from '../engine/build/describe.ts';
-import { explainScore } from '../engine/build/lineage.ts';
-import type { StepSpec } from '../engine/build/spec.ts';
+import { stableStringify } from '../engine/pipeline/build.ts';
+import { describeStep } from '../engine/methods/describe.ts';
+import { explainScore } from '../engine/pipeline/lineage.ts';
+import type { StepSpec } from '../engine/spec/spec.ts';
 import type { SkippedStatistic } from '../engine/analysis/run.ts';
 import { LISA_LABEL_NAMES } from '../engine/analysis/spatial/local-moran.ts';
-import type { ImputeDiagnostics } from '../engine/steps/impute.ts';
-import type { TreatDiagnostics } from '../engine/steps/treat.ts';
-import type { ScreenDiagnostics } from '../engine/steps/screen.ts';
-import type { WeightDiagnostics } from '../engine/steps/weight.ts';
+import type { ImputeDiagnostics } from '../engine/methods/impute/step.ts';
+import type { TreatDiagnostics } from '../engine/methods/treat/step.ts';
+import type { ScreenDiagnostics } from '../engine/methods/screen/step.ts';
+import type { WeightDiagnostics } from '../engine/methods/weight/step.ts';
 import { formatIssue } from '../engine/core/errors.ts';
 import { describeWeights, fmt, fmtRank, groupLabel, groupingName, isChineseAdcodes, isCityReport, noteForLanguage, pct, pickText, reportIndex, spaceMixed, type ReportContext, type ReportIndex, type ReportLang, type ReportSeries } from './context.ts';
 import { computeFindings, type Finding } from './findings.ts';

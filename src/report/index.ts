@@ -5,9 +5,9 @@
  * other, and optionally `report.pdf` (project language) printed by headless Chromium.
  */
 import { resolve } from 'node:path';
-import type { LoadedProject } from '../io/project.ts';
-import { loadCases } from '../io/cases.ts';
-import type { Build } from '../engine/build/build.ts';
+import type { LoadedProject } from '../formats/project.ts';
+import { loadCases } from '../formats/cases.ts';
+import type { Build } from '../engine/pipeline/build.ts';
 import { runAnalyses, parseAnalysesConfig, type AnalysesResult } from '../engine/analysis/run.ts';
 import type { ReportContext, ReportLang, RankInterval, ReportSeries } from './context.ts';
 import { renderReportHtml, reportFileName } from './html.ts';

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { createRng, type Rng } from '../../src/engine/core/rng.ts';
 import { CityIndexError } from '../../src/engine/core/errors.ts';
-import { loadProject } from '../../src/io/project.ts';
-import { build } from '../../src/engine/build/build.ts';
+import { loadProject } from '../../src/formats/project.ts';
+import { build } from '../../src/engine/pipeline/build.ts';
 import { run } from '../../src/cli/main.ts';
-import { baseFiles, IND, type Files } from '../io/fixture.ts';
+import { baseFiles, IND, type Files } from '../formats/fixture.ts';
 
 const pick = <T>(r: Rng, xs: readonly T[]): T => xs[r.int(xs.length)];
 

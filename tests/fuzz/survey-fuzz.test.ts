@@ -9,7 +9,7 @@ import { CityIndexError, type Issue } from '../../src/engine/core/errors.ts';
 import { runSurvey } from '../../src/engine/survey/pipeline.ts';
 import type { SurveySpec } from '../../src/engine/survey/types.ts';
 import { censusMargins } from '../../src/engine/survey/weighting.ts';
-import { parseResponsesCsv, parseSurveyConfig, parseSurveyJsResults } from '../../src/io/survey.ts';
+import { parseResponsesCsv, parseSurveyConfig, parseSurveyJsResults } from '../../src/formats/survey.ts';
 
 const ITEMS = ['q1', 'q2', 'q3', 'q4', 'attn'];
 const OPTS = { columns: { id: 'id', city: 'city', duration: 'time', submittedAt: 'at', age: 'age', sex: 'sex' }, items: ITEMS };

@@ -4,8 +4,8 @@
  * against the arithmetic closed form and rebuilds.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadProject, type LoadedProject } from '../../src/io/project.ts';
-import { build, stepDataset, type Build } from '../../src/engine/build/build.ts';
+import { loadProject, type LoadedProject } from '../../src/formats/project.ts';
+import { build, stepDataset, type Build } from '../../src/engine/pipeline/build.ts';
 import { column, createDataset } from '../../src/engine/core/dataset.ts';
 import { rankDescending } from '../../src/engine/stats/descriptive.ts';
 import { auditBuild, auditCorrelations, correlation, groupPca, indicatorStats, leaveOneOut, aggregationContext } from '../../src/engine/analysis/audit/index.ts';

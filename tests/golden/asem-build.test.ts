@@ -4,13 +4,13 @@
  * bit-identical; regenerate reuses unchanged steps; lineage sums to the score.
  */
 import { describe, expect, it, beforeAll } from 'vitest';
-import { loadProject, type LoadedProject } from '../../src/io/project.ts';
-import { build, regenerate, stepDataset, type Build } from '../../src/engine/build/build.ts';
-import { explainScore } from '../../src/engine/build/lineage.ts';
+import { loadProject, type LoadedProject } from '../../src/formats/project.ts';
+import { build, regenerate, stepDataset, type Build } from '../../src/engine/pipeline/build.ts';
+import { explainScore } from '../../src/engine/pipeline/lineage.ts';
 import { column, getValue, type Dataset } from '../../src/engine/core/dataset.ts';
 import { readCoinrCsv, readCoinrTable } from './asem-fixtures.ts';
-import { fingerprint } from '../../src/io/results.ts';
-import type { BuildSpec } from '../../src/engine/build/spec.ts';
+import { fingerprint } from '../../src/formats/results.ts';
+import type { BuildSpec } from '../../src/engine/spec/spec.ts';
 
 function expectDatasetClose(actual: Dataset, expected: Dataset, label: string): void {
   expect(actual.unitCodes, `${label} units`).toEqual(expected.unitCodes);

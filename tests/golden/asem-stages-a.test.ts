@@ -6,11 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/engine/core/dataset.ts';
-import type { StepInput } from '../../src/engine/build/step.ts';
-import { denominateStep } from '../../src/engine/steps/denominate.ts';
-import { imputeStep } from '../../src/engine/steps/impute.ts';
-import { screenStep } from '../../src/engine/steps/screen.ts';
-import { treatStep } from '../../src/engine/steps/treat.ts';
+import type { StepInput } from '../../src/engine/pipeline/step.ts';
+import { denominateStep } from '../../src/engine/methods/denominate/step.ts';
+import { imputeStep } from '../../src/engine/methods/impute/step.ts';
+import { screenStep } from '../../src/engine/methods/screen/step.ts';
+import { treatStep } from '../../src/engine/methods/treat/step.ts';
 import { readAsemInput, readCoinrCsv, readCoinrTable } from './asem-fixtures.ts';
 
 const asem = readAsemInput();

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getValue, type Dataset } from '../../src/engine/core/dataset.ts';
-import { normaliseStep } from '../../src/engine/steps/normalise.ts';
-import { aggregateStep } from '../../src/engine/steps/aggregate.ts';
-import { effectiveWeights, ranksDataset } from '../../src/engine/steps/ranks.ts';
+import { normaliseStep } from '../../src/engine/methods/normalise/step.ts';
+import { aggregateStep } from '../../src/engine/methods/aggregate/step.ts';
+import { effectiveWeights, ranksDataset } from '../../src/engine/pipeline/ranks.ts';
 import { readAsemInput, readCoinrCsv, readCoinrTable } from './asem-fixtures.ts';
 
 const readExpected = (name: string): Dataset => readCoinrCsv(name.replace(/\.csv$/, ''));

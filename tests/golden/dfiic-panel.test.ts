@@ -47,7 +47,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { loadProject } from '../../src/io/project.ts';
+import { loadProject } from '../../src/formats/project.ts';
 import { column, type Dataset } from '../../src/engine/core/dataset.ts';
 import { runChange, type ChangeConfigInput } from '../../src/engine/analysis/change.ts';
 

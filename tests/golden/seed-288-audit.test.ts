@@ -24,7 +24,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { auditPublishedTable } from '../../src/engine/series/audit.ts';
-import { loadSeriesCsv, tableToPublishedRows } from '../../src/io/series.ts';
+import { loadSeriesCsv, tableToPublishedRows } from '../../src/formats/series.ts';
 
 const file = fileURLToPath(new URL('../../data/sources/seed-288/seed_288_table.csv', import.meta.url));
 

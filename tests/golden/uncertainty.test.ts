@@ -4,8 +4,8 @@
  * on the synthetic 333 × 200 benchmark project.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadProject, type LoadedProject } from '../../src/io/project.ts';
-import { build, type Build } from '../../src/engine/build/build.ts';
+import { loadProject, type LoadedProject } from '../../src/formats/project.ts';
+import { build, type Build } from '../../src/engine/pipeline/build.ts';
 import { createRng } from '../../src/engine/core/rng.ts';
 import { runAnalysis } from '../../src/engine/analysis/uncertainty/analyse.ts';
 import { resolveInputs, type UncertainInput } from '../../src/engine/analysis/uncertainty/inputs.ts';

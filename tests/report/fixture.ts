@@ -7,9 +7,9 @@
  */
 import { createDataset } from '../../src/engine/core/dataset.ts';
 import type { Framework, Unit } from '../../src/engine/core/framework.ts';
-import { build, type Build } from '../../src/engine/build/build.ts';
-import type { BuildSpec, StepSpec } from '../../src/engine/build/spec.ts';
-import type { LoadedProject } from '../../src/io/project.ts';
+import { build, type Build } from '../../src/engine/pipeline/build.ts';
+import type { BuildSpec, StepSpec } from '../../src/engine/spec/spec.ts';
+import type { LoadedProject } from '../../src/formats/project.ts';
 
 export const codes = ['110100', '310100', '330100', '440300', '510100', '610100']; // A … F
 const names = [['北京市', 'Beijing'], ['上海市', 'Shanghai'], ['杭州市', 'Hangzhou'], ['深圳市', 'Shenzhen'], ['成都市', 'Chengdu'], ['西安市', "Xi'an"]];

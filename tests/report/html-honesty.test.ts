@@ -8,7 +8,7 @@ import { runAnalyses, parseAnalysesConfig } from '../../src/engine/analysis/run.
 import { createDataset } from '../../src/engine/core/dataset.ts';
 import { renderReportHtml } from '../../src/report/html.ts';
 import { computeFindings } from '../../src/report/findings.ts';
-import type { LoadedProject } from '../../src/io/project.ts';
+import type { LoadedProject } from '../../src/formats/project.ts';
 import { codes, sixCities } from './fixture.ts';
 
 const section = (html: string, id: string) => html.slice(html.indexOf(`id="${id}"`), html.indexOf('</section>', html.indexOf(`id="${id}"`)));

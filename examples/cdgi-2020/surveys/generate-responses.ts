@@ -26,8 +26,8 @@ import { parse as parseYaml } from 'yaml';
 import { createRng, type Rng } from '../../../src/engine/core/rng.ts';
 import type { Framework } from '../../../src/engine/core/framework.ts';
 import { ahpQuestionnaire, comparisonGroups, pairQuestionName } from '../../../src/engine/survey/ahp-group.ts';
-import { FrameworkFileSchema } from '../../../src/io/project-schema.ts';
-import { frameworkFromTree } from '../../../src/io/project.ts';
+import { FrameworkFileSchema } from '../../../src/formats/project-schema.ts';
+import { frameworkFromTree } from '../../../src/formats/project.ts';
 
 export const SEED = 20200601;
 export const LABEL = '模拟数据 / simulated responses';

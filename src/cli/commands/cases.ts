@@ -1,11 +1,11 @@
 /** `cases <project> [--search text] [--city adcode] [--domain word] [--json]`: find case studies in the project's case library. */
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { loadProject } from '../../io/project.ts';
-import { loadCases } from '../../io/cases.ts';
-import { searchCases } from '../../engine/cases.ts';
+import { loadProject } from '../../formats/project.ts';
+import { loadCases } from '../../formats/cases.ts';
+import { searchCases } from '../../engine/cases/search.ts';
 import { CityIndexError } from '../../engine/core/errors.ts';
-import { toJson } from '../../io/json.ts';
+import { toJson } from '../../formats/json.ts';
 
 /** Add `cases <project> --search …` to the program. @example registerCaseCommands(new Command()) */
 export function registerCaseCommands(program: Command): void {

@@ -1,22 +1,22 @@
 /** `validate`, `build` and `analyse`: load a project, check it, build the index, run its analyses, write outputs atomically. */
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
-import { loadProject, buildProject, type LoadedProject } from '../../io/project.ts';
-import type { Build } from '../../engine/build/build.ts';
+import { loadProject, buildProject, type LoadedProject } from '../../formats/project.ts';
+import type { Build } from '../../engine/pipeline/build.ts';
 import { CityIndexError, formatIssues } from '../../engine/core/errors.ts';
 import { runAnalyses, type AnalysesResult } from '../../engine/analysis/run.ts';
 import type { AnalysesConfig } from '../../engine/analysis/config.ts';
-import { resultsTable, tableToCsv, buildRecord } from '../../io/results.ts';
-import { workbookBytes, type ExtraSheet } from '../../io/workbook.ts';
-import { analysisSheets } from '../../io/analysis-tables.ts';
-import { toJson } from '../../io/json.ts';
-import { writeOutputsAtomically, refuseReplace, type OutputFiles } from '../../io/output.ts';
+import { resultsTable, tableToCsv, buildRecord } from '../../formats/results.ts';
+import { workbookBytes, type ExtraSheet } from '../../formats/workbook.ts';
+import { analysisSheets } from '../../formats/analysis-tables.ts';
+import { toJson } from '../../formats/json.ts';
+import { writeOutputsAtomically, refuseReplace, type OutputFiles } from '../../formats/output.ts';
 import { prepareReportContext, reportFiles } from '../../report/index.ts';
-import { CITYINDEX_VERSION } from '../../io/results.ts';
-import { loadSeriesCsv, seriesSheetRows, auditSheetRows } from '../../io/series.ts';
+import { CITYINDEX_VERSION } from '../../formats/results.ts';
+import { loadSeriesCsv, seriesSheetRows, auditSheetRows } from '../../formats/series.ts';
 import { computeSeriesOutputs } from './series.ts';
 import type { ReportSeries } from '../../report/context.ts';
-import { analyseProject, progressBar, stopUncertaintyWorkers } from '../../analysis/uncertainty-workers.ts';
+import { analyseProject, progressBar, stopUncertaintyWorkers } from '../../app/uncertainty-workers.ts';
 
 const log = (s: string) => process.stderr.write(s + '\n');
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { auditFile, computeSeriesOutputs, formatAuditText, registerSeriesCommands } from './series.ts';
-import { loadSeriesProject } from '../../io/series.ts';
+import { loadSeriesProject } from '../../formats/series.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const seed = join(root, 'data/sources/seed-288/seed_288_table.csv');

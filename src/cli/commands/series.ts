@@ -11,9 +11,9 @@ import { auditPublishedTable, type AuditOptions, type AuditResult } from '../../
 import { seriesChanges } from '../../engine/series/changes.ts';
 import { rebase } from '../../engine/series/chain.ts';
 import type { Series } from '../../engine/series/series.ts';
-import { writeOutputsAtomically, type OutputFiles } from '../../io/output.ts';
-import { tableToCsv } from '../../io/results.ts';
-import { loadSeriesCsv, loadSeriesProject, seriesSheetRows, tableToPublishedRows, tableToSeries, tableWeights, type LoadedSeriesProject } from '../../io/series.ts';
+import { writeOutputsAtomically, type OutputFiles } from '../../formats/output.ts';
+import { tableToCsv } from '../../formats/results.ts';
+import { loadSeriesCsv, loadSeriesProject, seriesSheetRows, tableToPublishedRows, tableToSeries, tableWeights, type LoadedSeriesProject } from '../../formats/series.ts';
 import { seriesChartOption } from '../../report/series-chart.ts';
 
 const log = (s: string) => process.stderr.write(s + '\n');

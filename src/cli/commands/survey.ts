@@ -10,14 +10,14 @@ import type { Command } from 'commander';
 import YAML from 'yaml';
 import type { Framework } from '../../engine/core/framework.ts';
 import { ahpQuestionnaire, ahpWeightOptions, comparisonGroups, expertMatrices, groupAhp, type ExpertJudgements, type GroupAhpOptions, type GroupAhpResult } from '../../engine/survey/ahp-group.ts';
-import type { WeightOptions } from '../../engine/build/spec.ts';
-import { loadProject } from '../../io/project.ts';
+import type { WeightOptions } from '../../engine/spec/spec.ts';
+import { loadProject } from '../../formats/project.ts';
 import { CityIndexError, formatIssue, type Issue } from '../../engine/core/errors.ts';
 import { CLEANING_REASONS, cleanResponses, type CleaningResult } from '../../engine/survey/clean.ts';
 import type { SurveyRunResult } from '../../engine/survey/pipeline.ts';
-import { writeOutputsAtomically, type OutputFiles } from '../../io/output.ts';
-import { tableToCsv } from '../../io/results.ts';
-import { findSurveyConfigs, loadSurvey, parseExpertAnswers, runSurveyFile, SIMULATED_LABEL, surveyItems, surveyTitle, type LoadedSurvey } from '../../io/survey.ts';
+import { writeOutputsAtomically, type OutputFiles } from '../../formats/output.ts';
+import { tableToCsv } from '../../formats/results.ts';
+import { findSurveyConfigs, loadSurvey, parseExpertAnswers, runSurveyFile, SIMULATED_LABEL, surveyItems, surveyTitle, type LoadedSurvey } from '../../formats/survey.ts';
 
 const log = (s: string) => process.stderr.write(s + '\n');
 

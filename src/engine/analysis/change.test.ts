@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CityIndexError } from '../core/errors.ts';
 import { fromRows, type Dataset } from '../core/dataset.ts';
 import type { Framework, Unit } from '../core/framework.ts';
-import type { BuildInput } from '../build/build.ts';
-import type { BuildSpec } from '../build/spec.ts';
+import type { BuildInput } from '../pipeline/build.ts';
+import type { BuildSpec } from '../spec/spec.ts';
 import { betaConvergence } from './convergence.ts';
 import { ChangeConfigSchema, parseChangeConfig, runChange } from './change.ts';
 

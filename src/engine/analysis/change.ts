@@ -14,8 +14,8 @@ import { CityIndexError, type Issue } from '../core/errors.ts';
 import { column, type Dataset } from '../core/dataset.ts';
 import { indicatorNodes } from '../core/framework.ts';
 import { zodIssues } from '../core/zod-issues.ts';
-import { build, type BuildInput } from '../build/build.ts';
-import { NormaliseOptionsSchema, type BuildSpec, type NormaliseMethod, type NormaliseOptions, type StepSpec } from '../build/spec.ts';
+import { build, type BuildInput } from '../pipeline/build.ts';
+import { NormaliseOptionsSchema, type BuildSpec, type NormaliseMethod, type NormaliseOptions, type StepSpec } from '../spec/spec.ts';
 import {
   betaConvergence, rankChanges, scoreChanges, sigmaConvergence,
   type BetaConvergenceResult, type Panel, type RankChange, type RankChangesResult, type ScoreChangesResult, type SigmaConvergenceResult,

@@ -7,7 +7,7 @@ import { CityIndexError, type Issue } from '../core/errors.ts';
 import { column } from '../core/dataset.ts';
 import type { FrameworkNode, LocalText, Unit } from '../core/framework.ts';
 import { zodIssues } from '../core/zod-issues.ts';
-import type { Build } from '../build/build.ts';
+import type { Build } from '../pipeline/build.ts';
 import { AnalysesConfigSchema, type AnalysesConfig, type GapsConfig, type RegionalConfig, type SpatialConfig, type TiersConfig } from './config.ts';
 import { regionalSummary, compareGroups, type RegionalSummaryResult, type GroupComparison } from './regional.ts';
 import { coefficientOfVariation, gini, theil, dagum, type TheilResult, type DagumResult } from './inequality.ts';

@@ -9,8 +9,8 @@
  */
 import { CityIndexError, type Issue } from '../core/errors.ts';
 import type { Framework, LocalText } from '../core/framework.ts';
-import type { RiTable, WeightOptions } from '../build/spec.ts';
-import { RI_SAATY, RI_CHINESE } from '../weights/ahp.ts';
+import type { RiTable, WeightOptions } from '../spec/spec.ts';
+import { RI_SAATY, RI_CHINESE } from '../methods/weight/ahp.ts';
 
 /** Random consistency indices, n = 1…: the same tables as the AHP weighting method (METHODS.md §4.2). */
 const RI: Record<RiTable, readonly number[]> = { saaty: RI_SAATY, chinese: RI_CHINESE };

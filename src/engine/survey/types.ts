@@ -126,7 +126,7 @@ export interface EstimationConfig {
   belowMinimum?: 'keep' | 'missing';
 }
 
-/** The parsed `survey.yaml`, minus file locations (see `src/io/survey.ts`). */
+/** The parsed `survey.yaml`, minus file locations (see `src/formats/survey.ts`). */
 export interface SurveySpec {
   scoring: ScoringRule;
   indicators: SurveyIndicator[];

@@ -4,8 +4,8 @@
  * correlations with flags, Cronbach's alpha and PCA per group, and leave-one-out rank changes.
  */
 import { CityIndexError } from '../../core/errors.ts';
-import type { Build } from '../../build/build.ts';
-import { stepDataset } from '../../build/build.ts';
+import type { Build } from '../../pipeline/build.ts';
+import { stepDataset } from '../../pipeline/build.ts';
 import { indicatorStats, type IndicatorStatsOptions, type IndicatorStatsResult } from './indicator-stats.ts';
 import { auditCorrelations, type CorrelationOptions, type CorrelationsResult } from './correlations.ts';
 import { groupCronbach, type GroupCronbach } from './cronbach.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { build } from '../../build/build.ts';
-import type { BuildSpec } from '../../build/spec.ts';
+import { build } from '../../pipeline/build.ts';
+import type { BuildSpec } from '../../spec/spec.ts';
 import { column } from '../../core/dataset.ts';
 import { rankDescending } from '../../stats/descriptive.ts';
 import { leaveOneOut } from './leave-one-out.ts';

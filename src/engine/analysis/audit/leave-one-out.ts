@@ -13,9 +13,9 @@
 import { CityIndexError } from '../../core/errors.ts';
 import { column } from '../../core/dataset.ts';
 import type { Framework } from '../../core/framework.ts';
-import type { Build } from '../../build/build.ts';
+import type { Build } from '../../pipeline/build.ts';
 import { rankDescending } from '../../stats/descriptive.ts';
-import { tieToleranceOf } from '../../steps/ranks.ts';
+import { tieToleranceOf } from '../../pipeline/ranks.ts';
 import { aggregationContext, reaggregate, withWeight } from './reaggregate.ts';
 
 export interface LeaveOneOutOptions {

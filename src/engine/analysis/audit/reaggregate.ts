@@ -6,10 +6,10 @@
 import { CityIndexError } from '../../core/errors.ts';
 import type { Dataset } from '../../core/dataset.ts';
 import type { Framework } from '../../core/framework.ts';
-import type { Build } from '../../build/build.ts';
-import type { AggregateOptions, AggregationMethod } from '../../build/spec.ts';
-import type { StepInput } from '../../build/step.ts';
-import { aggregateStep } from '../../steps/aggregate.ts';
+import type { Build } from '../../pipeline/build.ts';
+import type { AggregateOptions, AggregationMethod } from '../../spec/spec.ts';
+import type { StepInput } from '../../pipeline/step.ts';
+import { aggregateStep } from '../../methods/aggregate/step.ts';
 
 /** The state entering the build's last aggregate step. */
 export interface AggregationContext {

@@ -1,7 +1,7 @@
 /** Tiny hand-checkable frameworks for the audit and what-if tests (test-only). */
 import { fromRows } from '../../core/dataset.ts';
 import type { Framework, FrameworkNode, Unit } from '../../core/framework.ts';
-import type { BuildInput } from '../../build/build.ts';
+import type { BuildInput } from '../../pipeline/build.ts';
 
 const node = (code: string, level: number, parent: string | null, kind: FrameworkNode['kind'], direction: 1 | -1 = 1): FrameworkNode =>
   ({ code, name: { en: code }, level, parent, kind, weight: 1, direction });

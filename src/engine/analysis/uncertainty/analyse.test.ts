@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadProject, type LoadedProject } from '../../../io/project.ts';
-import { build, type Build } from '../../build/build.ts';
+import { loadProject, type LoadedProject } from '../../../formats/project.ts';
+import { build, type Build } from '../../pipeline/build.ts';
 import { CityIndexError } from '../../core/errors.ts';
 import { choiceIndex, rangeValue, resolveInputs, type UncertainInput } from './inputs.ts';
 import { planAnalysis, rankStatistics, runAnalysis, runParameters } from './analyse.ts';

@@ -12,14 +12,14 @@
  * with bootstrap intervals; rank statistics over the A and B runs (as COINr).
  *
  * Every run is a pure function of its sampled row, and the sample depends only on the seed, so the
- * results are bit-identical however the runs are split (see `src/analysis/uncertainty-workers.ts`).
+ * results are bit-identical however the runs are split (see `src/app/uncertainty-workers.ts`).
  */
 import { z } from 'zod';
 import { CityIndexError } from '../../core/errors.ts';
 import { createRng } from '../../core/rng.ts';
 import { zodIssues } from '../../core/zod-issues.ts';
-import { build as runBuild, type Build, type BuildInput } from '../../build/build.ts';
-import type { BuildSpec } from '../../build/spec.ts';
+import { build as runBuild, type Build, type BuildInput } from '../../pipeline/build.ts';
+import type { BuildSpec } from '../../spec/spec.ts';
 import { decodeInput, resolveInputs, UncertainInputSchema, type ResolvedInput, type UncertainInput } from './inputs.ts';
 import { saltelliFromBase, sobolIndices, type SobolIndex } from './estimators.ts';
 import { sobolPoints, SOBOL_MAX_DIMENSION } from './sobol.ts';
@@ -371,7 +371,7 @@ export function rankStatistics(ranks: Float32Array, runs: number, nominal: Pick<
 
 /**
  * Run a whole analysis in this thread (browser-safe; Node users: `analyseProject` in
- * `src/analysis/uncertainty-workers.ts` spreads it over worker threads with identical results).
+ * `src/app/uncertainty-workers.ts` spreads it over worker threads with identical results).
  * `nominal` defaults to `build(input, spec)`.
  * @example
  * const r = runAnalysis(input, spec, { N: 1000, inputs: [{ kind: 'alternatives', name: 'winmax', step: 'treat', path: ['options', 'winmax'], values: [1, 2, 3, 4, 5] }] });

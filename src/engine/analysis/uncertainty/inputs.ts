@@ -20,8 +20,8 @@ import type { Issue } from '../../core/errors.ts';
 import { CityIndexError } from '../../core/errors.ts';
 import { indicatorNodes, topLevel, type Framework } from '../../core/framework.ts';
 import { zodIssues } from '../../core/zod-issues.ts';
-import type { BuildSpec, StepSpec } from '../../build/spec.ts';
-import { checkSpec } from '../../build/check-spec.ts';
+import type { BuildSpec, StepSpec } from '../../spec/spec.ts';
+import { checkSpec } from '../../spec/check-spec.ts';
 
 const name = z.string().min(1);
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');

@@ -5,9 +5,9 @@
  * aggregation options to optimised weights (ASEM, optimised + geometric: 25.22 against 21.51).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadProject, type LoadedProject } from '../../../io/project.ts';
-import { build } from '../../build/build.ts';
-import type { AggregationMethod, BuildSpec, NormaliseMethod, WeightMethod, WeightOptions } from '../../build/spec.ts';
+import { loadProject, type LoadedProject } from '../../../formats/project.ts';
+import { build } from '../../pipeline/build.ts';
+import type { AggregationMethod, BuildSpec, NormaliseMethod, WeightMethod, WeightOptions } from '../../spec/spec.ts';
 import { resolveInputs, type UncertainInput } from './inputs.ts';
 import { createRunner } from './runner.ts';
 

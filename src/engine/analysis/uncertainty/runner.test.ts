@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadProject, type LoadedProject } from '../../../io/project.ts';
-import { build } from '../../build/build.ts';
+import { loadProject, type LoadedProject } from '../../../formats/project.ts';
+import { build } from '../../pipeline/build.ts';
 import { createRng } from '../../core/rng.ts';
-import type { BuildSpec } from '../../build/spec.ts';
+import type { BuildSpec } from '../../spec/spec.ts';
 import { resolveInputs, type UncertainInput } from './inputs.ts';
 import { createRunner, excludeIndicators, rankByPerm, rankInto, runSpec } from './runner.ts';
 import { rankDescending } from '../../stats/descriptive.ts';

@@ -21,15 +21,15 @@ import { CityIndexError } from '../../core/errors.ts';
 import { createRng } from '../../core/rng.ts';
 import { topLevel, type Framework, type FrameworkNode, type Unit } from '../../core/framework.ts';
 import type { Dataset } from '../../core/dataset.ts';
-import { build, prepareRaw, type BuildInput } from '../../build/build.ts';
-import { StepSpecSchema, type AggregateOptions, type AggregationMethod, type BuildSpec, type StepSpec, type WeightMethod } from '../../build/spec.ts';
+import { build, prepareRaw, type BuildInput } from '../../pipeline/build.ts';
+import { StepSpecSchema, type AggregateOptions, type AggregationMethod, type BuildSpec, type StepSpec, type WeightMethod } from '../../spec/spec.ts';
 import { zodIssues } from '../../core/zod-issues.ts';
-import type { StepOutput } from '../../build/step.ts';
-import { runStep } from '../../build/run-step.ts';
-import { aggregateStep, compareCodes } from '../../steps/aggregate.ts';
-import { tieToleranceOf } from '../../steps/ranks.ts';
+import type { StepOutput } from '../../pipeline/step.ts';
+import { runStep } from '../../pipeline/run-step.ts';
+import { aggregateStep, compareCodes } from '../../methods/aggregate/step.ts';
+import { tieToleranceOf } from '../../pipeline/ranks.ts';
 import { rankMinInto, rankScratch, tieThreshold, tiesWith, type RankScratch } from '../../stats/rank.ts';
-import { generalisedMeanProblem } from '../../aggregate/generalised.ts';
+import { generalisedMeanProblem } from '../../methods/aggregate/generalised.ts';
 import { decodeInput, setAtPath, type ResolvedInput, type UncertainInput } from './inputs.ts';
 
 /** A compiled analysis: runs one parameter row at a time. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { build } from '../../build/build.ts';
-import type { BuildSpec } from '../../build/spec.ts';
+import { build } from '../../pipeline/build.ts';
+import type { BuildSpec } from '../../spec/spec.ts';
 import { tinyInput } from '../audit/test-helpers.ts';
 import { selectPeers, unitGaps } from './gaps.ts';
 

@@ -9,9 +9,9 @@
 import { CityIndexError } from '../../core/errors.ts';
 import { column, type Dataset } from '../../core/dataset.ts';
 import type { FrameworkNode, Unit } from '../../core/framework.ts';
-import type { Build } from '../../build/build.ts';
-import { stepDataset } from '../../build/build.ts';
-import { effectiveWeights } from '../../steps/ranks.ts';
+import type { Build } from '../../pipeline/build.ts';
+import { stepDataset } from '../../pipeline/build.ts';
+import { effectiveWeights } from '../../pipeline/ranks.ts';
 import { mean, rankDescending, sd } from '../../stats/descriptive.ts';
 import { aggregationContext } from '../audit/reaggregate.ts';
 

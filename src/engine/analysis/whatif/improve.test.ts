@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { build, type Build } from '../../build/build.ts';
-import type { AggregateOptions, BuildSpec } from '../../build/spec.ts';
+import { build, type Build } from '../../pipeline/build.ts';
+import type { AggregateOptions, BuildSpec } from '../../spec/spec.ts';
 import { column, createDataset } from '../../core/dataset.ts';
 import { aggregationContext } from '../audit/reaggregate.ts';
 import { bestUnderBudget, smallestImprovements } from './improve.ts';

@@ -22,10 +22,10 @@
 import { CityIndexError } from '../../core/errors.ts';
 import { column, createDataset, type Dataset } from '../../core/dataset.ts';
 import type { FrameworkNode } from '../../core/framework.ts';
-import type { Build } from '../../build/build.ts';
-import type { NormaliseMethod } from '../../build/spec.ts';
-import type { NormaliseDiagnostics } from '../../steps/normalise.ts';
-import { effectiveWeights, tieToleranceOf } from '../../steps/ranks.ts';
+import type { Build } from '../../pipeline/build.ts';
+import type { NormaliseMethod } from '../../spec/spec.ts';
+import type { NormaliseDiagnostics } from '../../methods/normalise/step.ts';
+import { effectiveWeights, tieToleranceOf } from '../../pipeline/ranks.ts';
 import { rankMinInto, rankScratch, type RankScratch } from '../../stats/rank.ts';
 import { max, min, sd } from '../../stats/descriptive.ts';
 import { aggregationContext, reaggregate, type AggregationContext } from '../audit/reaggregate.ts';

@@ -1,0 +1,388 @@
+/**
+ * Aggregate step (COINr 1.1.14 `Aggregate`, R/aggregate.R): bottom-up, one level at a time — level k
+ * from the level k−1 scores, grouped by `parent` — with the framework node weights, a method and a
+ * data-availability threshold per level (`levels` keyed by the level produced).
+ *
+ * Output columns (COINr's "Aggregated" order): the input columns, then the level-2 codes in alphabetical
+ * order, then level 3 alphabetical, …, then the index. Alphabetical = case-insensitive, ties by code
+ * point (R's `tapply` factor order for ordinary codes).
+ *
+ * Methods: row-wise means (arithmetic — the COINr default, with re-weighting over available values —,
+ * geometric, harmonic, generalised) and whole-group methods on the group's units × components matrix
+ * (Mazziotta–Pareto, TOPSIS, benefit of the doubt, Copeland). Negative weights are allowed only for the
+ * arithmetic mean. Values outside a method's domain (zero or negative values for the geometric mean …)
+ * are one `CityIndexError` listing every unit and component — never a NaN.
+ */
+import { CityIndexError, type Issue } from '../../core/errors.ts';
+import { createDataset, datasetOf, type Dataset } from '../../core/dataset.ts';
+import { topLevel, type Framework, type FrameworkNode } from '../../core/framework.ts';
+import type { AggregateLevelSpec, AggregateOptions, AggregationMethod } from '../../spec/spec.ts';
+import type { StepInput, StepOutput } from '../../pipeline/step.ts';
+import { arithmeticMean } from './arithmetic.ts';
+import { geometricMean } from './geometric.ts';
+import { harmonicMean } from './harmonic.ts';
+import { generalisedMean, generalisedMeanProblem } from './generalised.ts';
+import { mpi } from './mpi.ts';
+import { topsis } from './topsis.ts';
+import { benefitOfDoubt } from './bod.ts';
+import { copeland } from './copeland.ts';
+import { reachesShare } from '../../stats/share.ts';
+
+/** What happened in one group (one parent). */
+export interface AggregateGroupDiagnostics {
+  /** The parent's code (the column produced). */
+  code: string;
+  /** Components aggregated (children present in the data), in framework order. */
+  children: string[];
+  /** Their framework weights (as given; methods rescale them). */
+  weights: number[];
+  /** Units set missing because too few components were available (`dataThreshold`). */
+  belowThreshold: string[];
+  /** Units with a missing component that a complete-case method (TOPSIS, BoD) scored as missing. */
+  incomplete: string[];
+  /** BoD: number of units at the frontier (score 1) and each unit's optimal weights. */
+  bod?: { nAtFrontier: number; weights: Record<string, Record<string, number>> };
+}
+
+export interface AggregateLevelDiagnostics {
+  /** The level produced (2 … top). */
+  level: number;
+  aggregation: AggregationMethod;
+  dataThreshold: number | null;
+  groups: AggregateGroupDiagnostics[];
+}
+
+export interface AggregateDiagnostics {
+  levels: AggregateLevelDiagnostics[];
+  /** Aggregates not produced because none of their children has data (e.g. all `not_collected`). */
+  skipped: string[];
+  warnings: Issue[];
+}
+
+/** Result of aggregating one group matrix. */
+export interface GroupAggregation {
+  scores: Float64Array;
+  bod?: { nAtFrontier: number; weights: Float64Array };
+}
+
+const DEFAULT_AGGREGATION: AggregationMethod = { method: 'arithmetic' };
+
+/**
+ * Aggregate one group: `x` is the units × components matrix (column-major `x[j*m + i]`), `weights`
+ * one per component. Row-wise means skip missing values; TOPSIS and BoD score incomplete units as NaN.
+ * `rows` (optional, one flag per unit) limits the row-wise means to the flagged units (the others get
+ * NaN); whole-group methods score every unit. Domain checks with unit and component names are done by
+ * `aggregateStep`; here kernel errors propagate.
+ * @example aggregateGroup({ method: 'arithmetic' }, Float64Array.from([1, 2, 3, 4]), 2, 2, [1, 1]).scores // => Float64Array [2, 3]
+ * @example aggregateGroup({ method: 'arithmetic' }, Float64Array.from([1, 2, 3, 4]), 2, 2, [1, 1], Uint8Array.of(0, 1)).scores // => Float64Array [NaN, 3]
+ */
+export function aggregateGroup(method: AggregationMethod, x: Float64Array, m: number, n: number, weights: ArrayLike<number>, rows?: Uint8Array): GroupAggregation {
+  const rowWise = (f: (row: Float64Array, w: ArrayLike<number>) => number): GroupAggregation => {
+    const row = new Float64Array(n);
+    const scores = new Float64Array(m);
+    for (let i = 0; i < m; i++) {
+      if (rows && !rows[i]) { scores[i] = NaN; continue; }
+      for (let j = 0; j < n; j++) row[j] = x[j * m + i];
+      scores[i] = f(row, weights);
+    }
+    return { scores };
+  };
+  switch (method.method) {
+    case 'arithmetic': return rowWise(arithmeticMean);
+    case 'geometric': return rowWise(geometricMean);
+    case 'harmonic': return rowWise(harmonicMean);
+    case 'generalised': return rowWise((r, w) => generalisedMean(r, w, method.p));
+    case 'mpi': return { scores: mpi(x, m, n, weights, { sign: method.sign ?? '-' }).scores };
+    case 'topsis': return { scores: topsis(x, m, n, weights, new Array<number>(n).fill(1), { normalisation: method.normalisation ?? 'vector' }).closeness };
+    case 'bod': {
+      const r = benefitOfDoubt(x, m, n);
+      return { scores: r.scores, bod: { nAtFrontier: r.nAtFrontier, weights: r.weights } };
+    }
+    case 'copeland': return { scores: copeland(x, m, n, weights) };
+    default: {
+      const never: never = method;
+      throw new CityIndexError({ code: 'E_METHOD', message: `unknown aggregation method "${(never as { method: string }).method}"`, field: 'aggregation.method', expected: 'arithmetic | geometric | harmonic | generalised | mpi | topsis | bod | copeland' });
+    }
+  }
+}
+
+/** Why value v cannot enter `method`, or null. */
+function domainProblem(method: AggregationMethod, v: number): { code: string; message: string; expected: string } | null {
+  switch (method.method) {
+    case 'geometric':
+      return v <= 0 ? { code: 'E_GMEAN_NONPOSITIVE', message: 'the geometric mean needs values > 0 (min–max onto [0, 100] gives zeros: use a range such as [1, 100])', expected: '> 0' } : null;
+    case 'harmonic':
+      return v <= 0 ? { code: 'E_HMEAN_NONPOSITIVE', message: 'the harmonic mean needs values > 0', expected: '> 0' } : null;
+    case 'generalised': {
+      const p = generalisedMeanProblem(v, method.p);
+      return p ? { code: 'E_GENMEAN_DOMAIN', message: p, expected: method.p < 0 ? '> 0' : '≥ 0' } : null;
+    }
+    case 'bod':
+      return v < 0 ? { code: 'E_BOD_NEGATIVE', message: 'benefit of the doubt needs values ≥ 0', expected: '≥ 0' } : null;
+    default:
+      return null;
+  }
+}
+
+/** Whether `domainProblem` can refuse a value of this method (the others skip the per-value check). */
+function hasDomain(method: AggregationMethod): boolean {
+  switch (method.method) {
+    case 'geometric': case 'harmonic': case 'generalised': case 'bod': return true;
+    default: return false;
+  }
+}
+
+/**
+ * `arithmeticMean` of every scored unit's row, column by column: Σ (w_j/Σw)·x_j over the available
+ * components in component order, with Σw = `availableWeight` (the same sum `arithmeticMean` forms), so
+ * each score is bit-identical to `arithmeticMean(row, weights)`, without copying rows. NaN for
+ * unscored units. Components are the columns at offsets `cols` of `values`; the scores are written at
+ * offset `dest`.
+ */
+function arithmeticColumns(values: Float64Array, cols: readonly number[], weights: readonly number[], m: number, scored: Uint8Array, availableWeight: Float64Array, dest: number): void {
+  values.fill(0, dest, dest + m);
+  for (let j = 0; j < cols.length; j++) {
+    const off = cols[j];
+    const wj = weights[j];
+    for (let i = 0; i < m; i++) {
+      const v = values[off + i];
+      if (!Number.isNaN(v)) values[dest + i] += (wj / availableWeight[i]) * v;
+    }
+  }
+  for (let i = 0; i < m; i++) if (!scored[i]) values[dest + i] = NaN;
+}
+
+/**
+ * `arithmeticColumns` for complete columns (no NaN, so every unit's Σw is `totalWeight`): w_j/Σw is the
+ * same for every unit and is divided once per column; the products and sums are the same operations in
+ * the same order, so the scores are bit-identical. Offsets as in `arithmeticColumns`.
+ */
+function arithmeticComplete(values: Float64Array, cols: readonly number[], weights: readonly number[], m: number, totalWeight: number, dest: number): void {
+  values.fill(0, dest, dest + m);
+  for (let j = 0; j < cols.length; j++) {
+    const off = cols[j];
+    const share = weights[j] / totalWeight;
+    for (let i = 0; i < m; i++) values[dest + i] += share * values[off + i];
+  }
+}
+
+/** Whether `x[offset … offset + length)` holds a NaN. */
+function anyNaN(x: Float64Array, offset: number, length: number): boolean {
+  for (let i = offset; i < offset + length; i++) if (x[i] !== x[i]) return true;
+  return false;
+}
+
+/**
+ * Case-insensitive, then code-point order (R's factor order for ordinary codes), as COINr orders the
+ * aggregates of a level.
+ * @example ['b', 'C', 'a', 'B'].sort(compareCodes) // => ['a', 'B', 'b', 'C']
+ */
+export function compareCodes(a: string, b: string): number {
+  const la = a.toLowerCase();
+  const lb = b.toLowerCase();
+  if (la !== lb) return la < lb ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function levelSpec(options: AggregateOptions | undefined, level: number): { aggregation: AggregationMethod; dataThreshold: number | null } {
+  const per: AggregateLevelSpec | undefined = options?.levels?.[String(level)];
+  return {
+    aggregation: per?.aggregation ?? options?.aggregation ?? DEFAULT_AGGREGATION,
+    dataThreshold: per?.dataThreshold ?? options?.dataThreshold ?? null,
+  };
+}
+
+/**
+ * The aggregate step: every level from 2 to the index, with per-level method and threshold.
+ * @example aggregateStep({ dataset: normalised, framework, units }).dataset.codes.at(-1) // => 'Index'
+ */
+export function aggregateStep(input: StepInput, options?: AggregateOptions): StepOutput<AggregateDiagnostics> {
+  const { dataset, framework } = input;
+  const m = dataset.unitCodes.length;
+  const aggregateCodes = new Set(framework.nodes.filter((nd) => nd.kind === 'aggregate').map((nd) => nd.code));
+  const warnings: Issue[] = [];
+  const keptCodes: string[] = [];
+  const keptFrom: number[] = [];
+  dataset.codes.forEach((c, j) => {
+    if (aggregateCodes.has(c)) {
+      warnings.push({ code: 'W_RECOMPUTED', message: `input column "${c}" is an aggregate and is recomputed`, indicator: c, severity: 'warning' });
+      return;
+    }
+    keptCodes.push(c);
+    keptFrom.push(j);
+  });
+  const top = topLevel(framework);
+  // One output buffer: the kept input columns, then every aggregate in production order (at most all of
+  // them). `columns` gives each available code's offset in it.
+  let capacity = keptCodes.length;
+  for (const nd of framework.nodes) if (nd.kind === 'aggregate' && nd.level >= 2 && nd.level <= top) capacity++;
+  const values = new Float64Array(m * capacity);
+  if (keptCodes.length === dataset.codes.length) values.set(dataset.values);
+  else keptFrom.forEach((j, k) => values.set(dataset.values.subarray(j * m, (j + 1) * m), k * m));
+  const columns = new Map<string, number>();
+  // which columns have a missing value: a group of complete columns skips the per-unit availability count
+  const hasMissing = new Map<string, boolean>();
+  keptCodes.forEach((c, k) => {
+    columns.set(c, k * m);
+    hasMissing.set(c, anyNaN(values, k * m, m));
+  });
+  // per-group work arrays, reset for each group
+  const scored = new Uint8Array(m);
+  const availableWeight = new Float64Array(m);
+  const availableCount = new Int32Array(m);
+  const levels: AggregateLevelDiagnostics[] = [];
+  const skipped: string[] = [];
+  const produced: string[] = [];
+  const childrenOf = new Map<string, FrameworkNode[]>();
+  for (const nd of framework.nodes) {
+    if (nd.parent === null) continue;
+    const list = childrenOf.get(nd.parent) ?? [];
+    list.push(nd);
+    childrenOf.set(nd.parent, list);
+  }
+  for (let level = 2; level <= top; level++) {
+    const spec = levelSpec(options, level);
+    const method = spec.aggregation;
+    const parents = framework.nodes.filter((nd) => nd.level === level && nd.kind === 'aggregate').map((nd) => nd.code).sort(compareCodes);
+    const groups: AggregateGroupDiagnostics[] = [];
+    const issues: Issue[] = [];
+    const results: Array<[string, number]> = [];
+    for (const parent of parents) {
+      const kids = (childrenOf.get(parent) ?? []).filter((k) => columns.has(k.code));
+      if (kids.length === 0) {
+        skipped.push(parent);
+        warnings.push({ code: 'W_EMPTY_AGGREGATE', message: `aggregate "${parent}" has no component with data and is not produced`, indicator: parent, severity: 'warning' });
+        continue;
+      }
+      const n = kids.length;
+      const weights = kids.map((k) => k.weight);
+      const belowThreshold: string[] = [];
+      const incomplete: string[] = [];
+      const cols = kids.map((k) => columns.get(k.code)!); // offsets in `values`
+      const before = issues.length;
+      if (method.method !== 'arithmetic') {
+        kids.forEach((k) => {
+          if (k.weight < 0) issues.push({ code: 'E_NEGATIVE_WEIGHT', message: `weight ${k.weight} of "${k.code}" (in "${parent}") is negative; only the arithmetic mean accepts negative weights`, indicator: k.code, field: 'weight', expected: '≥ 0' });
+        });
+      }
+      const totalWeight = weights.reduce((a, b) => a + b, 0);
+      if (totalWeight === 0 && method.method !== 'bod') {
+        issues.push({ code: 'E_WEIGHT_SUM', message: `the weights of the components of "${parent}" sum to 0`, indicator: parent, field: 'weight', expected: 'a non-zero weight sum' });
+      }
+      // units scored: some data, and enough of it (dataThreshold); the others are missing.
+      // availableWeight[i] = Σ weights of unit i's available components, in component order (= the Σw of arithmeticMean)
+      scored.fill(0);
+      const complete = kids.every((k) => hasMissing.get(k.code) === false);
+      if (complete) {
+        // every unit has every component: the same sum 0 + w₀ + w₁ + … for all (totalWeight adds in that order)
+        availableWeight.fill(totalWeight);
+        availableCount.fill(n);
+      } else {
+        availableWeight.fill(0);
+        availableCount.fill(0);
+        for (let j = 0; j < n; j++) {
+          const off = cols[j];
+          const wj = weights[j];
+          for (let i = 0; i < m; i++) if (!Number.isNaN(values[off + i])) { availableCount[i]++; availableWeight[i] += wj; }
+        }
+      }
+      for (let i = 0; i < m; i++) {
+        const avail = availableCount[i];
+        if (avail === 0) continue;
+        if (spec.dataThreshold !== null && !reachesShare(avail / n, spec.dataThreshold)) belowThreshold.push(dataset.unitCodes[i]);
+        else {
+          scored[i] = 1;
+          if (avail < n && (method.method === 'topsis' || method.method === 'bod')) incomplete.push(dataset.unitCodes[i]);
+        }
+      }
+      const rowWise = method.method === 'arithmetic' || method.method === 'geometric' || method.method === 'harmonic' || method.method === 'generalised';
+      if (totalWeight !== 0 && (rowWise || method.method === 'mpi')) {
+        // the weights of the components a unit has must not cancel out (COINr would divide by 0)
+        for (let i = 0; i < m; i++) {
+          if (!scored[i] || availableWeight[i] !== 0) continue;
+          const have = kids.filter((_, j) => !Number.isNaN(values[cols[j] + i])).map((k) => `${k.code} (${k.weight})`);
+          issues.push({ code: 'E_WEIGHT_SUM', message: `"${parent}" (${method.method}): the weights of the components unit ${dataset.unitCodes[i]} has, ${have.join(', ')}, sum to 0`, unit: dataset.unitCodes[i], indicator: parent, field: 'weight', expected: 'a non-zero weight sum over the available components (impute, or set a dataThreshold)' });
+        }
+      }
+      if (hasDomain(method)) {
+        for (let j = 0; j < n; j++) {
+          const off = cols[j];
+          for (let i = 0; i < m; i++) {
+            const v = values[off + i];
+            // row-wise means only use the values of scored units; whole-group methods use every value
+            if (Number.isNaN(v) || (rowWise && !scored[i])) continue;
+            const p = domainProblem(method, v);
+            if (p) issues.push({ code: p.code, message: `"${parent}" (${method.method}): ${kids[j].code} = ${v} for unit ${dataset.unitCodes[i]}; ${p.message}`, unit: dataset.unitCodes[i], indicator: kids[j].code, expected: p.expected });
+          }
+        }
+      }
+      if (issues.length > before) continue;
+      const dest = (keptCodes.length + produced.length + results.length) * m;
+      let agg: GroupAggregation | null = null;
+      if (method.method === 'arithmetic') {
+        if (complete) arithmeticComplete(values, cols, weights, m, totalWeight, dest);
+        else arithmeticColumns(values, cols, weights, m, scored, availableWeight, dest);
+      } else {
+        const x = new Float64Array(m * n);
+        for (let j = 0; j < n; j++) x.set(values.subarray(cols[j], cols[j] + m), j * m);
+        try {
+          agg = aggregateGroup(method, x, m, n, weights, rowWise ? scored : undefined);
+        } catch (e) {
+          if (e instanceof CityIndexError) {
+            issues.push(...e.issues.map((iss) => ({ ...iss, indicator: iss.indicator ?? parent, message: `"${parent}" (${method.method}): ${iss.message}` })));
+            continue;
+          }
+          throw e;
+        }
+      }
+      if (agg) values.set(agg.scores, dest);
+      for (let i = 0; i < m; i++) if (!scored[i]) values[dest + i] = NaN;
+      hasMissing.set(parent, anyNaN(values, dest, m));
+      if (incomplete.length) {
+        warnings.push({ code: 'W_INCOMPLETE', message: `"${parent}" (${method.method}) needs complete data: ${incomplete.length} unit(s) with a missing component are missing (${incomplete.join(', ')}); impute first`, indicator: parent, severity: 'warning' });
+      }
+      const g: AggregateGroupDiagnostics = { code: parent, children: kids.map((k) => k.code), weights, belowThreshold, incomplete };
+      const bod = agg?.bod;
+      if (bod) {
+        const w: Record<string, Record<string, number>> = {};
+        for (let i = 0; i < m; i++) {
+          if (Number.isNaN(bod.weights[i])) continue;
+          const row: Record<string, number> = {};
+          kids.forEach((k, j) => { row[k.code] = bod.weights[j * m + i]; });
+          w[dataset.unitCodes[i]] = row;
+        }
+        g.bod = { nAtFrontier: bod.nAtFrontier, weights: w };
+        if (bod.nAtFrontier > 1) {
+          warnings.push({ code: 'W_BOD_FRONTIER', message: `"${parent}" (bod): ${bod.nAtFrontier} units reach the frontier (score 1); they cannot be told apart`, indicator: parent, severity: 'warning' });
+        }
+      }
+      groups.push(g);
+      results.push([parent, dest]);
+    }
+    if (issues.length) throw new CityIndexError(issues);
+    for (const [code, offset] of results) {
+      columns.set(code, offset);
+      produced.push(code);
+    }
+    levels.push({ level, aggregation: method, dataThreshold: spec.dataThreshold, groups });
+  }
+  const codes = [...keptCodes, ...produced];
+  const used = codes.length < capacity ? values.slice(0, m * codes.length) : values;
+  // unit codes come from the input dataset; the column codes are input codes plus framework aggregate codes
+  const out: Dataset = new Set(codes).size === codes.length ? datasetOf(dataset.unitCodes, codes, used) : createDataset(dataset.unitCodes, codes, used);
+  return { dataset: out, diagnostics: { levels, skipped, warnings } };
+}
+
+/**
+ * Codes of the aggregates `aggregateStep` produces, in its output order: level 2 alphabetical, then
+ * level 3, …, then the index (COINr's "Aggregated" column order).
+ * @example aggregateOrder(asemFramework).slice(-3) // => ['Conn', 'Sust', 'Index']
+ */
+export function aggregateOrder(framework: Framework): string[] {
+  const top = topLevel(framework);
+  const out: string[] = [];
+  for (let level = 2; level <= top; level++) {
+    out.push(...framework.nodes.filter((nd) => nd.level === level && nd.kind === 'aggregate').map((nd) => nd.code).sort(compareCodes));
+  }
+  return out;
+}

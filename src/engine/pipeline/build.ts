@@ -1,0 +1,178 @@
+/**
+ * Build and regenerate: run a `BuildSpec` over project input, keeping every intermediate dataset and
+ * its diagnostics (COINr's coin + Log + Regen, with typed specs instead of logged function names).
+ */
+import { CityIndexError, type Issue } from '../core/errors.ts';
+import { selectColumns, type Dataset } from '../core/dataset.ts';
+import { indicatorNodes, type Framework, type Unit } from '../core/framework.ts';
+import type { BuildSpec, StepSpec } from '../spec/spec.ts';
+import type { StepOutput } from './step.ts';
+import { runStep, stepContext } from './run-step.ts';
+import { ranksDataset, effectiveWeights, tieToleranceOf } from './ranks.ts';
+import { checkSpec } from '../spec/check-spec.ts';
+
+/** Everything a build needs besides its spec. */
+export interface BuildInput {
+  framework: Framework;
+  /** Units in the project (the raw dataset's rows must be these codes). */
+  units: Unit[];
+  /** Raw indicator values (level-1 codes; `not_collected` indicators are ignored). */
+  raw: Dataset;
+  /** Denominator columns (population, GDP …) by unit. */
+  denominators?: Dataset;
+  /** Earlier periods of the indicators, oldest first (panel imputation). */
+  history?: Array<{ period: string; dataset: Dataset }>;
+}
+
+/** One executed step: its spec, output dataset, diagnostics and the state after it. */
+export interface StepRecord {
+  id: string;
+  kind: StepSpec['kind'];
+  options: unknown;
+  dataset: Dataset;
+  diagnostics: unknown;
+  framework: Framework;
+  units: Unit[];
+}
+
+export interface BuildResults {
+  /** Scores for every code (indicators as last transformed, then aggregates), units in build order. */
+  scores: Dataset;
+  /** Ranks of `scores` (higher is better, ties share the best rank; near-ties within `spec.tieTolerance`). */
+  ranks: Dataset;
+  /** Effective weight of every node in the index (weights rescaled within parents, multiplied down). */
+  effectiveWeights: Record<string, number>;
+  /** Code of the index (framework root). */
+  indexCode: string;
+}
+
+export interface Build {
+  spec: BuildSpec;
+  input: BuildInput;
+  /** Dataset "raw" followed by one record per step. */
+  raw: Dataset;
+  steps: StepRecord[];
+  results: BuildResults;
+}
+
+/**
+ * The level-1 raw dataset restricted to collected indicators, in framework order, checked against the
+ * units (same codes, same order); every missing indicator column is one issue.
+ * @example prepareRaw(asemInput).codes.length // => 49
+ */
+export function prepareRaw(input: BuildInput): Dataset {
+  const codes = indicatorNodes(input.framework).map((n) => n.code);
+  const have = new Set(input.raw.codes);
+  const missing = codes.filter((c) => !have.has(c));
+  const issues: Issue[] = missing.map((c) => ({ code: 'E_NO_DATA', message: `indicator "${c}" is in the framework but has no data column (mark it status: not_collected if no data exists)`, indicator: c }));
+  const unitCodes = input.units.map((u) => u.code);
+  if (unitCodes.length !== input.raw.unitCodes.length || unitCodes.some((u, i) => u !== input.raw.unitCodes[i])) {
+    issues.push({ code: 'E_UNITS', message: 'the raw dataset rows do not match the units list (same codes, same order expected)' });
+  }
+  if (issues.length) throw new CityIndexError(issues);
+  return selectColumns(input.raw, codes);
+}
+
+function initialState(input: BuildInput): { dataset: Dataset; framework: Framework; units: Unit[] } {
+  return { dataset: prepareRaw(input), framework: input.framework, units: input.units };
+}
+
+function executeFrom(input: BuildInput, spec: BuildSpec, start: { dataset: Dataset; framework: Framework; units: Unit[] }, done: StepRecord[]): StepRecord[] {
+  const records = [...done];
+  let state = start;
+  const context = stepContext(spec);
+  for (let k = done.length; k < spec.steps.length; k++) {
+    const step = spec.steps[k];
+    let out: StepOutput;
+    try {
+      out = runStep(step, { dataset: state.dataset, framework: state.framework, units: state.units, denominators: input.denominators, history: input.history }, context);
+    } catch (e) {
+      if (e instanceof CityIndexError) {
+        throw new CityIndexError(e.issues.map((i) => ({ ...i, field: i.field ?? `steps[${k}] (${step.id})` })), `step "${step.id}" (${step.kind}) failed:\n${e.message}`);
+      }
+      throw e;
+    }
+    state = { dataset: out.dataset, framework: out.framework ?? state.framework, units: out.units ?? state.units };
+    records.push({ id: step.id, kind: step.kind, options: step.options ?? {}, dataset: out.dataset, diagnostics: out.diagnostics, framework: state.framework, units: state.units });
+  }
+  return records;
+}
+
+function finish(spec: BuildSpec, input: BuildInput, raw: Dataset, steps: StepRecord[]): Build {
+  const last = steps.length ? steps[steps.length - 1] : undefined;
+  const scores = last ? last.dataset : raw;
+  const framework = last ? last.framework : input.framework;
+  const root = framework.nodes.find((n) => n.parent === null);
+  return {
+    spec,
+    input,
+    raw,
+    steps,
+    results: {
+      scores,
+      ranks: ranksDataset(scores, tieToleranceOf(spec)),
+      effectiveWeights: effectiveWeights(framework),
+      indexCode: root ? root.code : '',
+    },
+  };
+}
+
+/**
+ * Build an index: validate the spec, run every step in order, keep every intermediate dataset.
+ * Pure and deterministic: the same input and spec give bit-identical results.
+ * @example const b = build(input, COINR_EXAMPLE_SPEC); getValue(b.results.scores, 'CHE', 'Index') // => 68.3837…
+ */
+export function build(input: BuildInput, spec: BuildSpec): Build {
+  const issues = checkSpec(spec, input.framework);
+  if (issues.length) throw new CityIndexError(issues);
+  const start = initialState(input);
+  return finish(spec, input, start.dataset, executeFrom(input, spec, start, []));
+}
+
+/**
+ * Index of the first step whose spec differs (key order ignored), or the shorter length if all shared steps are equal.
+ * @example firstChangedStep({ version: 1, steps: [s, t] }, { version: 1, steps: [s, { ...t, options: { winmax: 3 } }] }) // => 1
+ */
+export function firstChangedStep(a: BuildSpec, b: BuildSpec): number {
+  const n = Math.min(a.steps.length, b.steps.length);
+  for (let k = 0; k < n; k++) if (stableStringify(a.steps[k]) !== stableStringify(b.steps[k])) return k;
+  return n;
+}
+
+/**
+ * Re-run a build with a changed spec, reusing every step before the first changed one
+ * (COINr `Regen`, but only from the change). An unchanged spec returns the same results.
+ * @example regenerate(b, b.spec).steps[0] === b.steps[0] // => true
+ */
+export function regenerate(previous: Build, spec: BuildSpec, input: BuildInput = previous.input): Build {
+  const issues = checkSpec(spec, input.framework);
+  if (issues.length) throw new CityIndexError(issues);
+  const from = input === previous.input ? firstChangedStep(previous.spec, spec) : 0;
+  const kept = previous.steps.slice(0, from);
+  const start = from === 0 ? initialState(input) : { dataset: kept[from - 1].dataset, framework: kept[from - 1].framework, units: kept[from - 1].units };
+  const raw = from === 0 ? start.dataset : previous.raw;
+  return finish(spec, input, raw, executeFrom(input, spec, start, kept));
+}
+
+/**
+ * The dataset after the step with this id (or `raw`); an unknown id is an error listing the known ones.
+ * @example stepDataset(b, 'normalise').codes.length // => 49 (ASEM)
+ */
+export function stepDataset(b: Build, id: string): Dataset {
+  if (id === 'raw') return b.raw;
+  const rec = b.steps.find((s) => s.id === id);
+  if (!rec) throw new CityIndexError({ code: 'E_UNKNOWN_STEP', message: `no step "${id}" in this build`, field: 'step', expected: ['raw', ...b.steps.map((s) => s.id)].join(' | ') });
+  return rec.dataset;
+}
+
+/**
+ * JSON with sorted keys and undefined members dropped, for comparing specs.
+ * @example stableStringify({ b: 1, a: [2, { d: undefined, c: 3 }] }) // => '{"a":[2,{"c":3}],"b":1}'
+ */
+export function stableStringify(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'undefined';
+  if (Array.isArray(v)) return '[' + v.map(stableStringify).join(',') + ']';
+  const o = v as Record<string, unknown>;
+  return '{' + Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => JSON.stringify(k) + ':' + stableStringify(o[k])).join(',') + '}';
+}
+
