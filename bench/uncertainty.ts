@@ -10,16 +10,12 @@ import { loadProject } from '../src/formats/project.ts';
 import { build } from '../src/engine/pipeline/build.ts';
 import { runAnalysis, type AnalysisOptions } from '../src/engine/analysis/uncertainty/analyse.ts';
 import type { UncertainInput } from '../src/engine/analysis/uncertainty/inputs.ts';
+import { coinrDesign } from '../src/engine/analysis/uncertainty/test-helpers.ts';
 import { runAnalysisParallel } from '../src/app/uncertainty-workers.ts';
 import { timeMedian, type BenchRow } from './harness.ts';
 
-/** COINr's sensitivity-vignette design. */
-export const COINR_UA_DESIGN: UncertainInput[] = [
-  { kind: 'alternatives', name: 'winmax', step: 'treat', path: ['options', 'winmax'], values: [1, 2, 3, 4, 5] },
-  { kind: 'alternatives', name: 'normalisation', step: 'normalise', path: ['options'], values: [{ method: 'minMax', range: [1, 100] }, { method: 'zScore', mean: 10, sd: 1 }] },
-  { kind: 'weightNoise', name: 'weights', levels: [2, 3], factor: 0.25 },
-  { kind: 'alternatives', name: 'aggregation', step: 'aggregate', path: ['options', 'aggregation'], values: [{ method: 'arithmetic' }, { method: 'geometric' }] },
-];
+/** COINr's sensitivity-vignette design (the one the tests use). */
+export const COINR_UA_DESIGN: UncertainInput[] = coinrDesign();
 
 const COINR_ASEM = 0.134;
 const COINR_SCALE = 0.82;

@@ -81,7 +81,7 @@ describe("uncertainty analysis: COINr's four-assumption design on ASEM", () => {
     expect(che.q95).toBeLessThanOrEqual(10);
     // every alternative is sampled; the labels are kept
     expect(new Set(Array.from({ length: 300 }, (_, k) => r.params[k * 4])).size).toBe(5);
-    expect(runParameters(r, 0)).toEqual({ winmax: String(r.params[0] + 1), normalisation: ['minMax [1, 100]', 'zScore (10, 1)'][r.params[1]], weights: `set ${r.params[2] + 1}`, aggregation: ['arithmetic', 'geometric'][r.params[3]] });
+    expect(runParameters(r, 0)).toEqual({ winmax: String(r.params[0] + 1), normalisation: ['minMax [1, 100]', 'zScore (10, 2)'][r.params[1]], weights: `set ${r.params[2] + 1}`, aggregation: ['arithmetic', 'geometric'][r.params[3]] });
   });
   it('is bit-reproducible for a seed and differs between seeds', () => {
     const a = runAnalysis(asem.input, asem.spec, { inputs: coinrDesign(), N: 100, seed: 7 }, { nominal });
