@@ -1,6 +1,6 @@
 /**
  * Uncertainty-analysis benchmarks: COINr's four-assumption design (winmax 1–5; min–max [1, 100] vs
- * z-score (10, 1); weight noise ±25 % at levels 2–3; arithmetic vs geometric mean) on the ASEM example
+ * z-score (10, 2); weight noise ±25 % at levels 2–3; arithmetic vs geometric mean) on the ASEM example
  * (N = 1 000 and 10 000) and on the synthetic 333 × 200 project (N = 10 000), against COINr 1.1.14's
  * per-replication times (0.134 s ASEM, 0.82 s 333 × 200, 2 cores). Times include compiling the kernel
  * and starting the workers; the per-replication figure is the whole analysis divided by its runs.
