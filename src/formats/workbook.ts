@@ -4,6 +4,11 @@
  * formula injection; missing values are empty cells. `workbookBytes` streams the rows (a 20 000 × 250
  * build writes without holding every cell object in memory); `createWorkbook` builds the same
  * workbook in memory.
+ *
+ * Large builds: the stage sheets (raw and each step) are written only while their cells fit
+ * `stageCellLimit` (default 2 000 000 cells in all); the stages left out are listed on a `Notes`
+ * sheet (results.csv and build.json hold every score). The file is byte-identical between runs of the
+ * same build: its document properties and zip entries carry a fixed timestamp, not the clock.
  */
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
@@ -34,9 +39,42 @@ function* datasetRows(ds: Dataset): Generator<Cell[]> {
   }
 }
 
+/** Options of the workbook writers. */
+export interface WorkbookOptions {
+  /** Most cells written across the stage sheets (raw and each step); later stages are left out. */
+  stageCellLimit?: number;
+}
+
+/** Default `stageCellLimit`: about 2 million cells (a 3 000 × 1 000 build writes no stage sheet). */
+export const STAGE_CELL_LIMIT = 2_000_000;
+
+/** The timestamp written into every results.xlsx (document properties and zip entries). */
+export const WORKBOOK_DATE = new Date(Date.UTC(2000, 0, 1));
+
+/** Stage sheets that fit the cell budget, and a note on those left out. */
+function stageSheets(b: Build, limit: number): { sheets: SheetSpec[]; notes: Cell[][] } {
+  const stages = [{ name: 'raw', dataset: b.raw }, ...b.steps.map((s) => ({ name: s.id, dataset: s.dataset }))];
+  const sheets: SheetSpec[] = [];
+  const notes: Cell[][] = [];
+  let used = 0;
+  for (const { name, dataset } of stages) {
+    const cells = dataset.unitCodes.length * (dataset.codes.length + 1);
+    if (used + cells <= limit) {
+      used += cells;
+      sheets.push({ name, header: ['code', ...dataset.codes], rows: datasetRows(dataset) });
+    } else {
+      notes.push([name, dataset.unitCodes.length, dataset.codes.length,
+        `not written: ${cells.toLocaleString('en')} cells would pass the workbook's limit of ${limit.toLocaleString('en')} stage cells; results.csv and build.json hold every score`,
+        `未写入：该阶段有 ${cells} 个单元格，超过工作簿各阶段合计 ${limit} 个单元格的上限；全部得分见 results.csv 与 build.json`]);
+    }
+  }
+  return { sheets, notes };
+}
+
 /** The sheets of results.xlsx, in order. */
-function workbookSheets(b: Build, p: LoadedProject, extra: ExtraSheet[]): SheetSpec[] {
+function workbookSheets(b: Build, p: LoadedProject, extra: ExtraSheet[], options: WorkbookOptions): SheetSpec[] {
   const t = resultsTable(b);
+  const stages = stageSheets(b, options.stageCellLimit ?? STAGE_CELL_LIMIT);
   const fw = b.steps.length ? b.steps[b.steps.length - 1].framework : b.input.framework;
   const sheets: SheetSpec[] = [
     { name: 'Results', header: t.header, rows: t.rows },
@@ -44,8 +82,7 @@ function workbookSheets(b: Build, p: LoadedProject, extra: ExtraSheet[]): SheetS
       name: 'Method', header: ['#', 'step', 'kind', 'description (en)', '说明 (zh)', 'options (JSON)'], widths: { 4: 70, 5: 50 },
       rows: b.spec.steps.map((s, k) => [k + 1, s.id, s.kind, describeStep(s, 'en'), describeStep(s, 'zh'), JSON.stringify(s.options ?? {})]),
     },
-    { name: 'raw', header: ['code', ...b.raw.codes], rows: datasetRows(b.raw) },
-    ...b.steps.map((s) => ({ name: s.id, header: ['code', ...s.dataset.codes], rows: datasetRows(s.dataset) })),
+    ...stages.sheets,
     {
       name: 'Weights', header: ['code', 'name_zh', 'name_en', 'level', 'parent', 'weight', 'effective_weight'],
       rows: fw.nodes.filter((n) => n.status !== 'not_collected').map((n) => [n.code, n.name.zh ?? '', n.name.en ?? '', n.level, n.parent ?? '', n.weight, b.results.effectiveWeights[n.code] ?? null]),
@@ -56,6 +93,7 @@ function workbookSheets(b: Build, p: LoadedProject, extra: ExtraSheet[]): SheetS
     },
     ...extra,
   ];
+  if (stages.notes.length) sheets.push({ name: 'Notes', header: ['stage', 'units', 'codes', 'note', '说明'], widths: { 4: 90, 5: 60 }, rows: stages.notes });
   if (p.warnings.length) sheets.push({ name: 'Warnings', header: ['file', 'row', 'column', 'message'], rows: p.warnings.map((w) => [w.file ?? '', w.row ?? null, w.column ?? '', w.message]) });
   return sheets.map((s) => ({ ...s, name: s.name.slice(0, 31) }));
 }
@@ -74,13 +112,43 @@ function fillSheet(ws: ExcelJS.Worksheet, s: SheetSpec, commit: boolean): void {
 const VIEWS: Array<Partial<ExcelJS.WorksheetView>> = [{ state: 'frozen', xSplit: 1, ySplit: 1 }];
 
 /**
+ * Stamp every entry of a zip (local headers and central directory) with the DOS date and time of
+ * `WORKBOOK_DATE`: ExcelJS's streaming writer hands its parts to archiver without a date, and archiver
+ * takes the clock. Entries are found through the central directory (sizes in local headers are zero
+ * when streamed). PKWARE APPNOTE 4.3.7 (local header), 4.3.12 (central directory), 4.3.16 (end record).
+ */
+function stampZipEntries(zip: Uint8Array): Uint8Array {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  let end = zip.length - 22;
+  while (end >= 0 && view.getUint32(end, true) !== 0x06054b50) end--;
+  if (end < 0) return zip;
+  const d = WORKBOOK_DATE;
+  const dosTime = (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | (d.getUTCSeconds() >> 1);
+  const dosDate = ((d.getUTCFullYear() - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate();
+  const count = view.getUint16(end + 10, true);
+  let at = view.getUint32(end + 16, true);
+  for (let k = 0; k < count && view.getUint32(at, true) === 0x02014b50; k++) {
+    view.setUint16(at + 12, dosTime, true);
+    view.setUint16(at + 14, dosDate, true);
+    const local = view.getUint32(at + 42, true);
+    if (view.getUint32(local, true) === 0x04034b50) {
+      view.setUint16(local + 10, dosTime, true);
+      view.setUint16(local + 12, dosDate, true);
+    }
+    at += 46 + view.getUint16(at + 28, true) + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+  }
+  return zip;
+}
+
+/**
  * Build the workbook in memory.
  * @example const wb = createWorkbook(build, project); wb.worksheets.map((w) => w.name) // => ['Results', 'Method', 'raw', …]
  */
-export function createWorkbook(b: Build, p: LoadedProject, extra: ExtraSheet[] = []): ExcelJS.Workbook {
+export function createWorkbook(b: Build, p: LoadedProject, extra: ExtraSheet[] = [], options: WorkbookOptions = {}): ExcelJS.Workbook {
   const wb = new ExcelJS.Workbook();
   wb.creator = `cityindex ${CITYINDEX_VERSION}`;
-  for (const s of workbookSheets(b, p, extra)) fillSheet(wb.addWorksheet(s.name, { views: VIEWS }), s, false);
+  wb.created = wb.modified = WORKBOOK_DATE;
+  for (const s of workbookSheets(b, p, extra, options)) fillSheet(wb.addWorksheet(s.name, { views: VIEWS }), s, false);
   return wb;
 }
 
@@ -89,19 +157,20 @@ export function createWorkbook(b: Build, p: LoadedProject, extra: ExtraSheet[] =
  * committed as they are added, so memory holds the compressed output, not every cell).
  * @example (await workbookBytes(build, project)).subarray(0, 2) // => Uint8Array [0x50, 0x4b] ("PK", a zip)
  */
-export async function workbookBytes(b: Build, p: LoadedProject, extra: ExtraSheet[] = []): Promise<Uint8Array> {
+export async function workbookBytes(b: Build, p: LoadedProject, extra: ExtraSheet[] = [], options: WorkbookOptions = {}): Promise<Uint8Array> {
   const stream = new PassThrough();
   const chunks: Buffer[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<void>((res, rej) => { stream.on('end', res); stream.on('error', rej); });
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
   wb.creator = `cityindex ${CITYINDEX_VERSION}`;
-  for (const s of workbookSheets(b, p, extra)) {
+  wb.created = wb.modified = WORKBOOK_DATE;
+  for (const s of workbookSheets(b, p, extra, options)) {
     const ws = wb.addWorksheet(s.name, { views: VIEWS });
     fillSheet(ws, s, true);
     ws.commit();
   }
   await wb.commit();
   await done;
-  return new Uint8Array(Buffer.concat(chunks));
+  return stampZipEntries(new Uint8Array(Buffer.concat(chunks)));
 }

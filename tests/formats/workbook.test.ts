@@ -1,9 +1,9 @@
 /** results.xlsx streamed row by row holds the same sheets and cells as the in-memory workbook. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import ExcelJS from 'exceljs';
 import { loadProject } from '../../src/formats/project.ts';
 import { build } from '../../src/engine/pipeline/build.ts';
-import { createWorkbook, workbookBytes } from '../../src/formats/workbook.ts';
+import { createWorkbook, workbookBytes, WORKBOOK_DATE } from '../../src/formats/workbook.ts';
 
 const cells = (wb: ExcelJS.Workbook): Record<string, unknown[][]> => Object.fromEntries(wb.worksheets.map((ws) => {
   const rows: unknown[][] = [];
@@ -27,5 +27,45 @@ describe('workbookBytes', () => {
     expect(raw.views[0]).toMatchObject({ state: 'frozen', xSplit: 1, ySplit: 1 });
     // text is neutralised, NaN is an empty cell
     expect(cells(streamed)['Extra =sheet']).toEqual([['code', "'=x"], ["'=cmd"], ['b', 2]]);
+  });
+
+  it('is byte-identical between runs of the same build, whatever the clock says', async () => {
+    const p = await loadProject('examples/asem');
+    const b = build(p.input, p.spec);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2026-03-04T05:06:07Z'));
+      const first = await workbookBytes(b, p);
+      vi.setSystemTime(new Date('2031-11-12T13:14:15Z'));
+      const second = await workbookBytes(b, p);
+      expect(Buffer.from(second).equals(Buffer.from(first))).toBe(true);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(first as unknown as ArrayBuffer);
+      expect(wb.created.getTime()).toBe(WORKBOOK_DATE.getTime());
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('writes stage sheets only while they fit the cell limit and lists the others on a Notes sheet', async () => {
+    const p = await loadProject('examples/asem');
+    const b = build(p.input, p.spec);
+    const rawCells = b.raw.unitCodes.length * (b.raw.codes.length + 1); // 51 × (49 + 1)
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await workbookBytes(b, p, [], { stageCellLimit: rawCells })) as unknown as ArrayBuffer);
+    const names = wb.worksheets.map((w) => w.name);
+    expect(names).toContain('raw');
+    for (const s of b.steps) expect(names).not.toContain(s.id);
+    const notes = cells(wb).Notes;
+    expect(notes[0]).toEqual(['stage', 'units', 'codes', 'note', '说明']);
+    expect(notes.slice(1).map((r) => r[0])).toEqual(b.steps.map((s) => s.id));
+    expect(String(notes[1][3])).toContain('results.csv');
+    // the results sheet is whole
+    expect(wb.getWorksheet('Results')!.rowCount).toBe(b.results.scores.unitCodes.length + 1);
+    // within the default limit every stage is written and there is no Notes sheet
+    const full = new ExcelJS.Workbook();
+    await full.xlsx.load((await workbookBytes(b, p)) as unknown as ArrayBuffer);
+    expect(full.worksheets.map((w) => w.name)).toEqual(expect.arrayContaining(['raw', ...b.steps.map((s) => s.id)]));
+    expect(full.getWorksheet('Notes')).toBeUndefined();
   });
 });
