@@ -21,6 +21,7 @@
  *     name) also checks the type; `[a, b, …]` checks the first items only;
  *   - `{ k: v }` matches an object with exactly these keys; `{ k: v, … }` with at least these keys;
  *   - `throws E_CODE` asserts that `expr` throws a `CityIndexError` with that code.
+ *   a number may be a fraction of two numbers (`2/3`).
  *   Text after the literal, separated by a space, is a remark: `// => 0.3 (48 / 160)`.
  * - A block that cannot run (it needs files, a browser, a network) starts with `// no-run: reason`.
  *   Such blocks are counted and listed by this test; keep them rare.
@@ -111,6 +112,6 @@ describe('doc examples', () => {
       }
       failures.push(...compare(actual, expected).map((d) => `${at}: ${d}`));
     });
-    expect(failures).toEqual([]);
+    if (failures.length) throw new Error(failures.join('\n'));
   });
 });

@@ -79,6 +79,12 @@ function value(r: Reader): Expected {
     const decimals = (num[3] ?? num[4] ?? '').length;
     const exponent = num[5] ? Number(num[5]) : 0;
     const leading = num[6] !== undefined;
+    const denominator = leading ? undefined : /^\/(\d+(?:\.\d+)?)(?![\w.])/.exec(r.rest());
+    if (denominator) {
+      r.pos += denominator[0].length;
+      const q = v / Number(denominator[1]);
+      return { kind: 'number', value: q, tolerance: 1e-12 * Math.max(1, Math.abs(q)), text: `${digits}/${denominator[1]}` };
+    }
     const tolerance = leading ? 10 ** (exponent - decimals) : 1e-12 * Math.max(1, Math.abs(v));
     return { kind: 'number', value: v, tolerance, text: digits + (leading ? '…' : '') };
   }

@@ -240,7 +240,7 @@ export function rankAverage(x: Num): Float64Array {
 
 /**
  * Spearman correlation over pairwise-complete observations (R `cor(method = "spearman", use = "pairwise")`).
- * @example spearman([1, 2, 3, 4], [10, 20, 20, 40]) // => 0.9486833 (ties averaged)
+ * @example spearman([1, 2, 3, 4], [10, 20, 20, 40]) // => 0.9486833… (ties averaged)
  */
 export function spearman(x: Num, y: Num): number {
   const keep: number[] = [];

@@ -55,7 +55,9 @@ export interface GroupCronbach {
 
 /**
  * Cronbach's alpha of the children of every aggregate that has at least two children in `scores`.
- * @example groupCronbach(b.results.scores, framework).find((g) => g.group === 'Physical')!.alpha
+ * @example
+ * const b = asem.build;
+ * groupCronbach(b.results.scores, b.steps.at(-1)!.framework).find((g) => g.group === 'Physical')!.alpha // => 0.66336…
  */
 export function groupCronbach(scores: Dataset, framework: Framework): GroupCronbach[] {
   const present = new Set(scores.codes);

@@ -376,7 +376,15 @@ export function alignWeights(w: SpatialWeights, ids: readonly string[]): Spatial
  * Rook contiguity from a TopoJSON topology: two units are neighbours when their polygons share an
  * arc (topojson-client `neighbors()`); polygons touching at a single point are not (so it is rook, not
  * queen). Ids come from each geometry's `id`, or from `properties[idProperty]`.
- * @example contiguityFromTopology(topology, 'cities', { idProperty: 'adcode' }).description // => 'rook(topology:cities)'
+ * @example
+ * // two unit squares sharing the edge x = 1 (arc 0)
+ * const topology = { type: 'Topology' as const, arcs: [[[1, 0], [1, 1]], [[1, 1], [0, 1], [0, 0], [1, 0]],
+ *   [[1, 0], [2, 0], [2, 1], [1, 1]]], objects: { cities: { type: 'GeometryCollection' as const, geometries: [
+ *   { type: 'Polygon' as const, arcs: [[0, 1]], properties: { adcode: 'a' } },
+ *   { type: 'Polygon' as const, arcs: [[-1, 2]], properties: { adcode: 'b' } }] } } };
+ * const w = contiguityFromTopology(topology as never, 'cities', { idProperty: 'adcode' });
+ * w.description // => 'rook(topology:cities)'
+ * w.neighbors // => Int32Array [1, 0]
  */
 export function contiguityFromTopology(topology: Topology, objectName: string, options: { idProperty?: string } = {}): SpatialWeights {
   const obj = topology.objects[objectName];
@@ -545,7 +553,10 @@ export type PointWeightsSpec =
 
 /**
  * Build point weights from a spec: one exhaustive switch over the method names.
- * @example buildPointWeights(ids, lonLat, { method: 'knn', k: 6 }).description // => 'knn(k=6, greatCircle)'
+ * @example
+ * const lonLat = [[120.16, 30.27], [121.47, 31.23], [118.8, 32.06]] as const; // 杭州, 上海, 南京
+ * buildPointWeights(['330100', '310100', '320100'], lonLat, { method: 'knn', k: 1 }).description
+ * // => 'knn(k=1, greatCircle)'
  */
 export function buildPointWeights(ids: readonly string[], points: readonly Point[], spec: PointWeightsSpec): SpatialWeights {
   switch (spec.method) {

@@ -94,7 +94,10 @@ function withStep(spec: BuildSpec, k: number, step: StepSpec): BuildSpec {
 /**
  * Check uncertain inputs against a spec and framework; returns the resolved inputs or throws one
  * `CityIndexError` listing every problem, located as `inputs[k].field`.
- * @example resolveInputs([{ kind: 'alternatives', name: 'winmax', step: 'treat', path: ['options', 'winmax'], values: [1, 2, 3] }], spec, fw)[0].levels // => 3
+ * @example
+ * const winmax = { kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
+ *   values: [1, 2, 3] };
+ * resolveInputs([winmax], asem.spec, asem.input.framework)[0].levels // => 3
  */
 export function resolveInputs(inputs: readonly UncertainInput[], spec: BuildSpec, framework: Framework, file = 'uncertainty'): ResolvedInput[] {
   const issues: Issue[] = [];
@@ -193,7 +196,10 @@ export function rangeValue(inp: Extract<UncertainInput, { kind: 'range' }>, u: n
 
 /**
  * What one sampled value means: the alternative index (0-based; discrete inputs) or the value (`range`).
- * @example decodeInput(resolved, 0.3) // => 1 for 5 alternatives
+ * @example
+ * const [resolved] = resolveInputs([{ kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
+ *   values: [1, 2, 3, 4, 5] }], asem.spec, asem.input.framework);
+ * decodeInput(resolved, 0.3) // => 1 (the second of 5 alternatives)
  */
 export function decodeInput(r: ResolvedInput, u: number): number {
   return r.input.kind === 'range' ? rangeValue(r.input, u) : choiceIndex(u, r.levels);
