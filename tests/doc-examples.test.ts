@@ -20,9 +20,10 @@
  *   - `[a, b]` matches an array or typed array item by item; `Float64Array [a, b]` (any typed array
  *     name) also checks the type; `[a, b, …]` checks the first items only;
  *   - `{ k: v }` matches an object with exactly these keys; `{ k: v, … }` with at least these keys;
- *   - `throws E_CODE` asserts that `expr` throws a `CityIndexError` with that code.
+ *   - `throws E_CODE` asserts that `expr` throws a `CityIndexError` with an issue of that code.
  *   a number may be a fraction of two numbers (`2/3`).
  *   Text after the literal, separated by a space, is a remark: `// => 0.3 (48 / 160)`.
+ * - Every block shows at least one result with `// =>` (a block that only runs documents nothing).
  * - A block that cannot run (it needs files, a browser, a network) starts with `// no-run: reason`.
  *   Such blocks are counted and listed by this test; keep them rare.
  * Each block is written to `out/doc-examples/` (git-ignored) and imported; a failure names the source
@@ -32,6 +33,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CityIndexError } from '../src/engine/core/errors.ts';
 import { compare } from './doc-examples/expected.ts';
 import { type ExampleBlock, extractExamples, generateExample } from './doc-examples/extract.ts';
 
@@ -72,6 +74,11 @@ describe('doc examples', () => {
     expect(runnable.length).toBeGreaterThan(0);
   });
 
+  it('every runnable block shows at least one result (`// =>`)', () => {
+    const silent = runnable.filter((b) => !b.lines.some((l) => l.includes('// =>')));
+    expect(silent.map((b) => `${b.file}:${b.firstLine}`)).toEqual([]);
+  });
+
   const exportsOf = new Map<string, Promise<string[]>>();
   const fixtureNames = import(pathToFileURL(FIXTURES).href).then((m: object) => Object.keys(m));
 
@@ -98,8 +105,8 @@ describe('doc examples', () => {
           await thunk();
           failures.push(`${at}: expected to throw ${expected.code}, but it returned`);
         } catch (e) {
-          const code = (e as { code?: unknown }).code;
-          if (code !== expected.code) failures.push(`${at}: expected to throw ${expected.code}, threw ${String(e)}`);
+          const codes = e instanceof CityIndexError ? e.issues.map((issue) => issue.code) : [];
+          if (!codes.includes(expected.code)) failures.push(`${at}: expected to throw ${expected.code}, threw ${String(e)}`);
         }
         return;
       }

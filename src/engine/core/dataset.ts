@@ -17,6 +17,7 @@ export interface Dataset {
 /**
  * Make a dataset, checking shape and duplicate labels.
  * @example createDataset(['A','B'], ['x'], new Float64Array([1, 2])).values[1] // => 2
+ * @example createDataset(['A', 'B'], ['x'], new Float64Array(3)) // => throws E_SHAPE (3 values for 2 × 1)
  */
 export function createDataset(unitCodes: readonly string[], codes: readonly string[], values?: Float64Array): Dataset {
   const n = unitCodes.length * codes.length;

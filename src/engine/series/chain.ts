@@ -45,7 +45,8 @@ export interface RebaseOptions {
  * any two periods are unchanged. Throws when the base is outside the series, missing or zero.
  * @example
  * import { createSeries } from './series.ts';
- * [...rebase(createSeries([{ period: '2020', value: 50 }, { period: '2021', value: 60 }], { code: 'x' }), { base: { period: '2020' } }).values]
+ * const series = createSeries([{ period: '2020', value: 50 }, { period: '2021', value: 60 }], { code: 'x' });
+ * [...rebase(series, { base: { period: '2020' } }).values]
  * // => [100, 120]
  */
 export function rebase(series: Series, options: RebaseOptions): Series {

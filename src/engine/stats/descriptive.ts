@@ -44,7 +44,10 @@ export function median(x: Num): number {
   return n % 2 === 1 ? f[(n - 1) / 2] : (f[n / 2 - 1] + f[n / 2]) / 2;
 }
 
-/** Standard deviation; sample (n−1) by default, population (n) with `population = true`. @example sd([2, 4, 4, 4, 5, 5, 7, 9], true) // => 2 */
+/**
+ * Standard deviation; sample (n−1) by default, population (n) with `population = true`.
+ * @example sd([2, 4, 4, 4, 5, 5, 7, 9], true) // => 2
+ */
 export function sd(x: Num, population = false): number {
   const m = mean(x);
   let ss = 0;

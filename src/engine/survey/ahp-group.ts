@@ -30,7 +30,8 @@ export interface Consistency {
 
 /**
  * Principal eigenvector (normalised to sum 1) and λmax of a positive reciprocal matrix, by power iteration.
- * @example ahpConsistency([[1,1,5,3],[1,1,5,3],[1/5,1/5,1,1/3],[1/3,1/3,3,1]]).cr // => 0.0161086… (METHODS.md §4.2: 0.016109)
+ * @example
+ * ahpConsistency([[1,1,5,3],[1,1,5,3],[1/5,1/5,1,1/3],[1/3,1/3,3,1]]).cr // => 0.0161086… (METHODS.md §4.2: 0.016109)
  */
 export function ahpConsistency(matrix: readonly (readonly number[])[], riTable: RiTable = 'saaty'): Consistency {
   const n = matrix.length;
@@ -204,7 +205,11 @@ export interface GroupAhpResult {
 
 /**
  * Aggregate a panel's judgements for one comparison group.
- * @example groupAhp([{ expert: 'e1', parent: 'X', codes: ['a','b'], matrix: [[1, 4], [1/4, 1]] }, { expert: 'e2', parent: 'X', codes: ['a','b'], matrix: [[1, 1], [1, 1]] }]).weights
+ * @example
+ * groupAhp([
+ *   { expert: 'e1', parent: 'X', codes: ['a', 'b'], matrix: [[1, 4], [1/4, 1]] },
+ *   { expert: 'e2', parent: 'X', codes: ['a', 'b'], matrix: [[1, 1], [1, 1]] },
+ * ]).weights
  * // => { a: 2/3, b: 1/3 }
  */
 export function groupAhp(judgements: readonly ExpertJudgements[], options: GroupAhpOptions = {}): GroupAhpResult {
@@ -348,7 +353,8 @@ export function expertMatrices(framework: Framework, expert: string, answers: Re
  *   kind: level === 1 ? 'indicator' as const : 'aggregate' as const, weight: 1, direction: 1 as const });
  * const framework = { nodes: [node('IDX', 2, null), node('A', 1, 'IDX'), node('B', 1, 'IDX')] };
  * const panel = groupAhp(expertMatrices(framework, 'e1', { ahp__IDX__A__B: 3 }).matrices);
- * ahpWeightOptions([panel], framework) // => [{ level: 1, weighting: { method: 'manual', weights: { A: 0.75, B: 0.25 } } }]
+ * ahpWeightOptions([panel], framework)
+ * // => [{ level: 1, weighting: { method: 'manual', weights: { A: 0.75, B: 0.25 } } }]
  */
 export function ahpWeightOptions(results: readonly GroupAhpResult[], framework: Framework): WeightOptions[] {
   const byLevel = new Map<number, Record<string, number>>();

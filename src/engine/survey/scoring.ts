@@ -47,7 +47,10 @@ export function scoreItems(table: ResponseTable, items: readonly string[], rule:
 /**
  * A respondent's scale score: the mean of the answered item scores, NaN if fewer than `minItems`
  * (default ceil(k/2)). For `proportion` statistics the result is 1/0 (score ≥ `atLeast`).
- * @example respondentScores({ a: new Float64Array([100, 50]), b: new Float64Array([50, NaN]) }, { code: 'X', items: ['a', 'b'] }, 2) // => [75, 50]
+ * @example
+ * const itemScores = { a: new Float64Array([100, 50]), b: new Float64Array([50, NaN]) };
+ * respondentScores(itemScores, { code: 'X', items: ['a', 'b'] }, 2)
+ * // => [75, 50]
  */
 export function respondentScores(itemScores: Record<string, Float64Array>, indicator: SurveyIndicator, n: number): Float64Array {
   const k = indicator.items.length;

@@ -31,7 +31,9 @@ export interface PcaSummary {
 /**
  * PCA of k columns on their complete rows via the correlation matrix. Needs ≥ 2 columns, ≥ 3 complete
  * rows and no constant column (errors name the column).
- * @example pcaSummary([[1, 2, 3, 4], [2, 4, 6, 8.5]], ['a', 'b']).varianceExplained[0] // => 0.99919… ((1 + r) / 2, r = 0.99838…)
+ * @example
+ * pcaSummary([[1, 2, 3, 4], [2, 4, 6, 8.5]], ['a', 'b']).varianceExplained[0]
+ * // => 0.99919… ((1 + r) / 2, r = 0.99838…)
  */
 export function pcaSummary(columns: ReadonlyArray<ArrayLike<number>>, codes: readonly string[]): PcaSummary {
   const k = columns.length;

@@ -111,7 +111,9 @@ export function globalSetup(y: ArrayLike<number>, w: SpatialWeights, transformat
  * Global Moran's I: I = (n/S0)·zᵀWz/zᵀz with E[I] = −1/(n−1), variance under normality and under
  * randomisation (Cliff & Ord 1981), esda's p-values (one-tailed towards the sign of z, doubled when
  * `twoTailed`), and a permutation test with the folded pseudo p-value. Reference: esda `Moran`.
- * @example moran(pysal.stl.y, pysal.stl.w, { permutations: 0 }).I // => 0.24365582621771659 (esda test_moran.py, St Louis HR8893)
+ * @example
+ * moran(pysal.stl.y, pysal.stl.w, { permutations: 0 }).I
+ * // => 0.24365582621771659 (esda test_moran.py, St Louis HR8893)
  */
 export function moran(y: ArrayLike<number>, w: SpatialWeights, options: MoranOptions = {}): MoranResult {
   const transformation = options.transformation ?? 'row';

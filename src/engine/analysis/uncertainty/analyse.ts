@@ -162,8 +162,9 @@ const BOOT_SEED = 0x3c6ef372;
  * Check options and inputs and draw the sample. Throws one `CityIndexError` listing every problem
  * (`inputs[k].field`) before anything runs.
  * @example
- * const inputs = [{ kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
- *   values: [1, 2, 3, 4, 5] }];
+ * const winmax = { kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
+ *   values: [1, 2, 3, 4, 5] };
+ * const inputs = [winmax];
  * planAnalysis(asem.input, asem.spec, { inputs, N: 1000 }).plan.nRuns // => 1000
  */
 export function planAnalysis(input: BuildInput, spec: BuildSpec, options: AnalysisOptions): { plan: AnalysisPlan; resolved: ResolvedInput[] } {
@@ -238,8 +239,9 @@ export function nominalOf(b: Build): Nominal {
  * cached state is computed once and contiguous slices of the order share few states.
  * @example
  * import { createRunner } from './runner.ts';
- * const { plan, resolved } = planAnalysis(asem.input, asem.spec, { N: 100, inputs: [{ kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
- *   values: [1, 2, 3, 4, 5] }] });
+ * const winmax = { kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
+ *   values: [1, 2, 3, 4, 5] };
+ * const { plan, resolved } = planAnalysis(asem.input, asem.spec, { N: 100, inputs: [winmax] });
  * const runner = createRunner(asem.input, asem.spec, resolved);
  * const nominal = nominalOf(asem.build);
  * runOrder(runner, plan).length // => 100
@@ -257,8 +259,9 @@ export function runOrder(runner: Runner, plan: AnalysisPlan): Int32Array {
  * `onProgress(done)` is called every 256 runs.
  * @example
  * import { createRunner } from './runner.ts';
- * const { plan, resolved } = planAnalysis(asem.input, asem.spec, { N: 100, inputs: [{ kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
- *   values: [1, 2, 3, 4, 5] }] });
+ * const winmax = { kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
+ *   values: [1, 2, 3, 4, 5] };
+ * const { plan, resolved } = planAnalysis(asem.input, asem.spec, { N: 100, inputs: [winmax] });
  * const runner = createRunner(asem.input, asem.spec, resolved);
  * const nominal = nominalOf(asem.build);
  * runChunk(runner, plan, nominal).y.length // => 100
@@ -312,8 +315,9 @@ export function runChunk(runner: Runner, plan: AnalysisPlan, nominal: Nominal, r
  * for a sensitivity analysis, the Sobol' indices.
  * @example
  * import { createRunner } from './runner.ts';
- * const { plan, resolved } = planAnalysis(asem.input, asem.spec, { N: 100, inputs: [{ kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
- *   values: [1, 2, 3, 4, 5] }] });
+ * const winmax = { kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
+ *   values: [1, 2, 3, 4, 5] };
+ * const { plan, resolved } = planAnalysis(asem.input, asem.spec, { N: 100, inputs: [winmax] });
  * const runner = createRunner(asem.input, asem.spec, resolved);
  * const nominal = nominalOf(asem.build);
  * assembleAnalysis(plan, resolved, nominal, [runChunk(runner, plan, nominal)]).rankStats[0]
@@ -361,7 +365,9 @@ export function assembleAnalysis(plan: AnalysisPlan, resolved: readonly Resolved
  * Rank statistics per unit (COINr `RankStats`: nominal, mean, median, 5th and 95th percentile, type-7
  * quantiles) over `runs` rows of `ranks` (runs × units, NaN = no rank). Ranks are whole numbers
  * 1 … units, so each unit's distribution is a histogram (no sort).
- * @example rankStatistics(Float32Array.from([1, 2, 2, 1]), 2, { units: ['A', 'B'], ranks: Float64Array.from([1, 2]) })[0].q95 // => 1.95
+ * @example
+ * rankStatistics(Float32Array.from([1, 2, 2, 1]), 2, { units: ['A', 'B'], ranks: Float64Array.from([1, 2]) })[0].q95
+ * // => 1.95
  */
 export function rankStatistics(ranks: Float32Array, runs: number, nominal: Pick<Nominal, 'units' | 'ranks'>): UnitRankStats[] {
   const M = nominal.units.length;
@@ -398,8 +404,9 @@ export function rankStatistics(ranks: Float32Array, runs: number, nominal: Pick<
  * `src/app/uncertainty-workers.ts` spreads it over worker threads with identical results).
  * `nominal` defaults to `build(input, spec)`.
  * @example
- * const r = runAnalysis(asem.input, asem.spec, { N: 1000, inputs: [{ kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
- *   values: [1, 2, 3, 4, 5] }] });
+ * const winmax = { kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
+ *   values: [1, 2, 3, 4, 5] };
+ * const r = runAnalysis(asem.input, asem.spec, { N: 1000, inputs: [winmax] });
  * r.rankStats.find((s) => s.unit === 'CHE') // => { unit: 'CHE', nominal: 1, median: 1, q5: 1, q95: 1, … }
  */
 export function runAnalysis(input: BuildInput, spec: BuildSpec, options: AnalysisOptions, extra: { nominal?: Build; onProgress?: (done: number, total: number) => void; runner?: RunnerOptions } = {}): AnalysisResult {
@@ -414,8 +421,9 @@ export function runAnalysis(input: BuildInput, spec: BuildSpec, options: Analysi
 /**
  * The parameters of one run as labels: `{ winmax: '3', normalisation: '{"method":"zScore",…}', … }`.
  * @example
- * const result = runAnalysis(asem.input, asem.spec, { N: 10, inputs: [{ kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
- *   values: [1, 2, 3, 4, 5] }] });
+ * const winmax = { kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
+ *   values: [1, 2, 3, 4, 5] };
+ * const result = runAnalysis(asem.input, asem.spec, { N: 10, inputs: [winmax] });
  * runParameters(result, 0) // => { winmax: '1' }
  */
 export function runParameters(result: AnalysisResult, run: number): Record<string, string | number> {

@@ -88,7 +88,9 @@ export function failureReason(e: unknown, where?: string): string {
 
 /**
  * The framework with the given indicators marked `not_collected` (left out of the build).
- * @example excludeIndicators(asem.input.framework, ['Goods']).nodes.find((n) => n.code === 'Goods')!.status // => 'not_collected'
+ * @example
+ * excludeIndicators(asem.input.framework, ['Goods']).nodes.find((n) => n.code === 'Goods')!.status
+ * // => 'not_collected'
  */
 export function excludeIndicators(fw: Framework, codes: readonly string[]): Framework {
   if (codes.length === 0) return fw;
@@ -138,8 +140,9 @@ function noisyFramework(fw: Framework, noise: ReadonlyArray<NoiseSets | null>, s
  * replay a run and to check the kernel.
  * @example
  * import { resolveInputs } from './inputs.ts';
- * const resolved = resolveInputs([{ kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
- *   values: [1, 2, 3, 4, 5] }], asem.spec, asem.input.framework);
+ * const winmax = { kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
+ *   values: [1, 2, 3, 4, 5] };
+ * const resolved = resolveInputs([winmax], asem.spec, asem.input.framework);
  * const r = runSpec(asem.input, asem.spec, resolved, [0.3], 1);
  * r.spec.steps.find((s) => s.id === 'treat')!.options // => { winmax: 2 }
  * r.excluded // => []
@@ -646,8 +649,9 @@ export function rankByPerm(x: Float64Array, m: number, perm: Int32Array, rowToUn
  * Compile a build spec and its uncertain inputs into a runner.
  * @example
  * import { resolveInputs } from './inputs.ts';
- * const runner = createRunner(asem.input, asem.spec, resolveInputs([{ kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
- *   values: [1, 2, 3, 4, 5] }], asem.spec, asem.input.framework));
+ * const winmax = { kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
+ *   values: [1, 2, 3, 4, 5] };
+ * const runner = createRunner(asem.input, asem.spec, resolveInputs([winmax], asem.spec, asem.input.framework));
  * const scores = new Float64Array(runner.unitCodes.length);
  * const ranks = new Float64Array(runner.unitCodes.length);
  * runner.run([0.3], scores, ranks) // => null (no failure; scores and ranks filled)
