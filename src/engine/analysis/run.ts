@@ -245,7 +245,7 @@ function runGaps(b: Build, cfg: GapsConfig, target: string): UnitGapsResult[] {
 
 /**
  * Parse an `analyses:` block (located errors with `file`) into settings with defaults filled in.
- * @example parseAnalysesConfig({ regional: { groupings: ['region'] } }).regional.compare // => []
+ * @example parseAnalysesConfig({ regional: { groupings: ['region'] } }).regional!.compare // => []
  */
 export function parseAnalysesConfig(raw: unknown, file = 'project.yaml'): AnalysesConfig {
   const r = AnalysesConfigSchema.safeParse(raw ?? {});
