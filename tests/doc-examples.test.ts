@@ -7,27 +7,27 @@
  * - An example is the text after `@example` up to the next `@tag` or the end of the comment (leading
  *   ` * ` stripped). Each block is TypeScript run as the body of an async function in its own module.
  * - In scope: every runtime export of the documented file, and the fixtures of
- *   `tests/doc-examples/fixtures.ts` — `asem` (`examples/asem`: `asem.input`, `asem.spec`, `asem.build`)
- *   and `cases` (the case library of `cases/`). Anything else is imported on a line of its own at the
- *   start of the block, with a path relative to the documented file:
- *   `import { createRng } from '../core/rng.ts';`.
+ *   `tests/doc-examples/fixtures.ts` — `asem` (`examples/asem`: `asem.input`, `asem.spec`, `asem.build`),
+ *   `cases` (the case library of `cases/`) and `pysal` (libpysal's example data of esda's tests:
+ *   `pysal.stl`, `pysal.book`, `pysal.desmith`, each `{ y, w }`). Anything else is imported on a line of
+ *   its own at the start of the block, with a path relative to the documented file (or a package name):
+ *   `import { createRng } from '../core/rng.ts';`. Small data is written inline.
  * - `expr // => expected` asserts that `expr` (the last statement before `// =>`, which may start on an
  *   earlier line) equals `expected`, a JavaScript literal:
  *   - a number equals to rounding noise (|actual − expected| ≤ 1e-12 · max(1, |expected|)); a number
  *     ending in `…` (or `...`) gives leading digits: |actual − expected| < one unit of its last digit;
- *     `NaN`, `Infinity`, `-Infinity` as written;
+ *     a fraction of two numbers (`2/3`) is a number; `NaN`, `Infinity`, `-Infinity` as written;
  *   - `'text'` / `"text"`, `true`, `false`, `null`, `undefined` exactly;
  *   - `[a, b]` matches an array or typed array item by item; `Float64Array [a, b]` (any typed array
  *     name) also checks the type; `[a, b, …]` checks the first items only;
  *   - `{ k: v }` matches an object with exactly these keys; `{ k: v, … }` with at least these keys;
  *   - `throws E_CODE` asserts that `expr` throws a `CityIndexError` with an issue of that code.
- *   a number may be a fraction of two numbers (`2/3`).
  *   Text after the literal, separated by a space, is a remark: `// => 0.3 (48 / 160)`.
  * - Every block shows at least one result with `// =>` (a block that only runs documents nothing).
  * - A block that cannot run (it needs files, a browser, a network) starts with `// no-run: reason`.
  *   Such blocks are counted and listed by this test; keep them rare.
  * Each block is written to `out/doc-examples/` (git-ignored) and imported; a failure names the source
- * file and line of the example.
+ * file and line of the example. After this test, `npx tsc -p tests/doc-examples` type-checks those modules.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
