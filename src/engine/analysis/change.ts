@@ -178,7 +178,17 @@ function alignColumn(ds: Dataset, code: string, units: readonly string[]): Float
  * A period without data for an indicator, or whose build fails, is a located error naming the period
  * (all periods are checked before throwing).
  * @example
- * // units a, b, c; index = x; x 2018 = [3, 2, 1], 2019 = [1, 2, 3] (spec: normalise none + aggregate)
+ * import { fromRows } from '../core/dataset.ts';
+ * // units a, b, c; index IDX = x; x 2018 = [3, 2, 1], 2019 = [1, 2, 3]
+ * const node = (code: string, level: number, parent: string | null) => ({ code, name: { en: code }, level, parent,
+ *   kind: level === 1 ? 'indicator' as const : 'aggregate' as const, weight: 1, direction: 1 as const });
+ * const units = ['a', 'b', 'c'].map((code) => ({ code, name: { en: code }, groups: {}, attributes: {} }));
+ * const input = { framework: { nodes: [node('IDX', 2, null), node('x', 1, 'IDX')] }, units,
+ *   raw: fromRows(['a', 'b', 'c'], ['x'], [[1], [2], [3]]),
+ *   history: [{ period: '2018', dataset: fromRows(['a', 'b', 'c'], ['x'], [[3], [2], [1]]) }] };
+ * const spec = { version: 1 as const, steps: [
+ *   { id: 'normalise', kind: 'normalise' as const, options: { method: 'none' as const } },
+ *   { id: 'aggregate', kind: 'aggregate' as const, options: { aggregation: { method: 'arithmetic' as const } } }] };
  * runChange(input, spec, { currentPeriod: '2019' }).leapfroggers.map((u) => u.code) // => ['c']  (rank 3 → 1)
  */
 export function runChange(input: BuildInput, spec: BuildSpec, config: ChangeConfigInput = {}, options: RunChangeOptions = {}): ChangeResult {

@@ -56,7 +56,8 @@ export interface SigmaConvergenceResult {
 /**
  * σ-convergence: the cross-unit dispersion per period, as CV and sd(ln y).
  * Reference: Barro & Sala-i-Martin (1992); Mexico targets in METHODS §4.6 (CV 1940 = 0.708521, sd ln y = 0.620082).
- * @example sigmaConvergence({ codes: ['a', 'b'], periods: ['2019', '2020'], values: [[1, 3], [2, 3]] }).periods.map((p) => p.cv)
+ * @example
+ * sigmaConvergence({ codes: ['a', 'b'], periods: ['2019', '2020'], values: [[1, 3], [2, 3]] }).periods.map((p) => p.cv)
  * // => [0.5, 0.2] (sd 1 / mean 2, sd 0.5 / mean 2.5)
  */
 export function sigmaConvergence(panel: Panel, options: SigmaConvergenceOptions = {}): SigmaConvergenceResult {

@@ -157,7 +157,8 @@ export interface TheilResult {
  * Econometrica 48:613–625). With population weights p_i, s_i = p_i y_i/Σ p y and T = Σ s_i ln(s_i/p_i).
  * Zero incomes contribute 0 (the limit of s ln s). A group whose incomes are all zero has T_g = 0.
  * Reference: PySAL `inequality.theil.Theil`, `TheilD` (tests on Mexico 1940…2000).
- * @example theil([1, 1, 2, 4]).T // => 0.17328679513998632 = ln 2 / 4: μ = 2, (1/m)Σ(y/μ)ln(y/μ) = (2·0.5 ln 0.5 + 0 + 2 ln 2)/4
+ * @example
+ * theil([1, 1, 2, 4]).T // => 0.17328679513998632 = ln 2 / 4: μ = 2, (1/m)Σ(y/μ)ln(y/μ) = (2·0.5 ln 0.5 + 0 + 2 ln 2)/4
  */
 export function theil(y: Num, options: TheilOptions = {}): TheilResult {
   const { codes, groups, groupOrder, weights } = options;
@@ -250,7 +251,9 @@ export interface DagumResult {
  * G = G_w + G_nb + G_t (within, net between, transvariation). Formulas in METHODS §4.4. Groups are ordered
  * by mean (highest first); pair sums use sorted prefix sums, O(n log n) overall. Because
  * Σ(y_ji − y_hr)⁺ − Σ(y_hr − y_ji)⁺ = n_h Σy_j − n_j Σy_h, D_jh = that difference / ΣΣ|y_ji − y_hr|.
- * @example dagum([2, 4, 3, 7], ['A', 'A', 'B', 'B']) // => { G: 0.25, Gw: 0.09375, Gnb: 0.125, Gt: 0.03125, … } (worked in inequality.test.ts)
+ * @example
+ * dagum([2, 4, 3, 7], ['A', 'A', 'B', 'B'])
+ * // => { G: 0.25, Gw: 0.09375, Gnb: 0.125, Gt: 0.03125, … } (worked in inequality.test.ts)
  */
 export function dagum(y: Num, groups: readonly GroupLabel[], options: InequalityOptions & { groupOrder?: readonly string[] } = {}): DagumResult {
   const { codes, groupOrder } = options;

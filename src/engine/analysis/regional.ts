@@ -66,7 +66,8 @@ export interface RegionalSummaryResult {
  * Group means, medians, gaps to the national mean and shares below it, for any unit grouping.
  * National statistics count every scored unit once, grouped or not.
  * Reference: the regional analysis of the China City Digital Governance Report 2020 (PRODUCT §1).
- * @example regionalSummary([80, 60, 40, 20], ['East', 'East|YRD', 'West', null]).groups.map((g) => [g.group, g.mean, g.gap])
+ * @example
+ * regionalSummary([80, 60, 40, 20], ['East', 'East|YRD', 'West', null]).groups.map((g) => [g.group, g.mean, g.gap])
  * // => [['East', 70, 20], ['YRD', 60, 10], ['West', 40, -10]]   (national mean 50; ungrouped: 1 unit, mean 20)
  */
 export function regionalSummary(scores: Num, groupOf: readonly GroupLabel[], options: RegionalSummaryOptions = {}): RegionalSummaryResult {

@@ -245,7 +245,7 @@ function runGaps(b: Build, cfg: GapsConfig, target: string): UnitGapsResult[] {
 
 /**
  * Parse an `analyses:` block (located errors with `file`) into settings with defaults filled in.
- * @example parseAnalysesConfig({ regional: { groupings: ['region'] } }).regional.compare // => []
+ * @example parseAnalysesConfig({ regional: { groupings: ['region'] } }).regional!.compare // => []
  */
 export function parseAnalysesConfig(raw: unknown, file = 'project.yaml'): AnalysesConfig {
   const r = AnalysesConfigSchema.safeParse(raw ?? {});
@@ -257,7 +257,8 @@ export function parseAnalysesConfig(raw: unknown, file = 'project.yaml'): Analys
  * Run every declared analysis on a build. `seed` (default: the build's seed) is used where a section
  * gives none; `period` (the project's period) labels the build's own data in a panel. The uncertainty
  * analysis runs here in one thread unless `skipUncertainty` (the CLI runs it on worker threads instead).
- * @example runAnalyses(build, parseAnalysesConfig({ tiers: { k: 3 } })).tiers.counts // => e.g. [40, 35, 25]
+ * @example
+ * runAnalyses(asem.build, parseAnalysesConfig({ tiers: { k: 3 } })).tiers!.counts // => [18, 19, 14] (51 units)
  */
 export function runAnalyses(b: Build, settings: AnalysesConfig, options: { seed?: number; period?: string; skipUncertainty?: boolean } = {}): AnalysesResult {
   const seed = options.seed ?? b.spec.seed ?? 1;

@@ -147,7 +147,9 @@ function domainMatches(domains: LocalText[], wanted: string): 'exact' | 'partial
 
 /**
  * Score one case against normalised query terms (the kernel of `searchCases`; weights in `CASE_FIELD_WEIGHTS`).
- * @example scoreCase(hangzhou, ['交通']).score // => 6 (domain 交通 exact: 5, once in the body: 1)
+ * @example
+ * const hangzhou = cases.find((c) => c.id === 'hangzhou-city-brain')!;
+ * scoreCase(hangzhou, ['交通']).score // => 8 (domain 交通 exact: 5, three times in the body: 3)
  */
 export function scoreCase(c: Case, queryTerms: readonly string[], phrase?: string): { score: number; matches: CaseMatch[] } {
   const W = CASE_FIELD_WEIGHTS;
@@ -222,7 +224,13 @@ export function searchCases(cases: readonly Case[], query: string, options: Sear
 /**
  * Check a case library against a project: every case's city is a unit and every linked indicator is
  * in the framework (collected or not). Returns issues (empty when all links resolve).
- * @example checkCaseLinks([hangzhou], framework, units) // => [] when 330100 and its indicators exist
+ * @example
+ * const hangzhou = cases.find((c) => c.id === 'hangzhou-city-brain')!;
+ * const node = (code: string) => ({ code, name: { en: code }, level: 1, parent: null, kind: 'indicator' as const,
+ *   weight: 1, direction: 1 as const });
+ * const framework = { nodes: [node('INF_DATA_HUB'), node('PUB_SMART_TRAFFIC')] };
+ * checkCaseLinks([hangzhou], framework, [{ code: '330100', name: { zh: '杭州' }, groups: {}, attributes: {} }]) // => []
+ * checkCaseLinks([hangzhou], framework, []).length // => 1 (city 330100 is not a unit)
  */
 export function checkCaseLinks(cases: readonly Case[], framework: Framework, units: readonly Unit[]): Issue[] {
   const issues: Issue[] = [];

@@ -17,6 +17,7 @@ export interface Dataset {
 /**
  * Make a dataset, checking shape and duplicate labels.
  * @example createDataset(['A','B'], ['x'], new Float64Array([1, 2])).values[1] // => 2
+ * @example createDataset(['A', 'B'], ['x'], new Float64Array(3)) // => throws E_SHAPE (3 values for 2 × 1)
  */
 export function createDataset(unitCodes: readonly string[], codes: readonly string[], values?: Float64Array): Dataset {
   const n = unitCodes.length * codes.length;
@@ -33,7 +34,7 @@ export function createDataset(unitCodes: readonly string[], codes: readonly stri
  * Make a dataset whose labels are already known to be unique (taken from another dataset, or checked by
  * the caller) and whose `values` has the right length: the labels are copied, not re-checked. The fast
  * path for build steps, which would otherwise re-validate every label at every step.
- * @example datasetOf(ds.unitCodes, ['x'], new Float64Array(ds.unitCodes.length)).codes // => ['x']
+ * @example datasetOf(['A', 'B'], ['x'], new Float64Array(2)).codes // => ['x']
  */
 export function datasetOf(unitCodes: readonly string[], codes: readonly string[], values: Float64Array): Dataset {
   if (values.length !== unitCodes.length * codes.length) return createDataset(unitCodes, codes, values);

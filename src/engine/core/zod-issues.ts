@@ -4,7 +4,10 @@ import type { Issue } from './errors.ts';
 
 /**
  * Convert a zod error to issues, prefixing each path with `prefix`.
- * @example zodIssues(schema.safeParse({ a: 'x' }).error, 'project.yaml') // => [{ file: 'project.yaml', field: 'a', … }]
+ * @example
+ * import { z } from 'zod';
+ * const schema = z.object({ a: z.number() });
+ * zodIssues(schema.safeParse({ a: 'x' }).error!, 'project.yaml')[0] // => { file: 'project.yaml', field: 'a', … }
  */
 export function zodIssues(error: z.ZodError, file?: string, prefix: Array<string | number> = []): Issue[] {
   return error.issues.map((i) => {

@@ -49,8 +49,13 @@ export interface AggregateSeriesResult {
 
 /**
  * Aggregate city index series into one index (formulas in the module comment).
- * @example // two cities, equal weights, fixed base: A 100→110, B 100→90 ⇒ 100 → 100
- * aggregateSeries([a, b], { aggregation: { method: 'fixedBase' }, weights: { A: 1, B: 1 } }).series.values // => [100, 100]
+ * @example
+ * import { fromValues } from './series.ts';
+ * // two cities, equal weights, fixed base: A 100→110, B 100→90 ⇒ 100 → 100
+ * const a = fromValues(Float64Array.of(100, 110), 'year', 2020, { code: 'A' });
+ * const b = fromValues(Float64Array.of(100, 90), 'year', 2020, { code: 'B' });
+ * aggregateSeries([a, b], { aggregation: { method: 'fixedBase' }, weights: { A: 1, B: 1 } }).series.values
+ * // => [100, 100]
  */
 export function aggregateSeries(cities: readonly Series[], options: AggregateSeriesOptions): AggregateSeriesResult {
   if (cities.length === 0) throw new CityIndexError({ code: 'E_EMPTY', message: 'no city series to aggregate' });

@@ -43,7 +43,10 @@ export interface RebaseOptions {
 /**
  * Rebase a series so its base period (or base-year mean) equals `value` (default 100). Ratios between
  * any two periods are unchanged. Throws when the base is outside the series, missing or zero.
- * @example [...rebase(createSeries([{ period: '2020', value: 50 }, { period: '2021', value: 60 }], { code: 'x' }), { base: { period: '2020' } }).values]
+ * @example
+ * import { createSeries } from './series.ts';
+ * const series = createSeries([{ period: '2020', value: 50 }, { period: '2021', value: 60 }], { code: 'x' });
+ * [...rebase(series, { base: { period: '2020' } }).values]
  * // => [100, 120]
  */
 export function rebase(series: Series, options: RebaseOptions): Series {
@@ -80,7 +83,10 @@ function copyMeta(series: Series): { code: string; name?: Series['name']; unit?:
  * segment is scaled by newer[link] / older[link] and used for periods before the newer series starts;
  * from `link` on (or from the newer series' first period) the newer values are kept.
  * `link` defaults to the newer series' first period.
- * @example // older: 2019 = 50, 2020 = 60; newer: 2020 = 100, 2021 = 110
+ * @example
+ * import { fromValues } from './series.ts';
+ * const older = fromValues(Float64Array.of(50, 60), 'year', 2019, { code: 'x' });
+ * const newer = fromValues(Float64Array.of(100, 110), 'year', 2020, { code: 'x' });
  * [...spliceSeries(older, newer).values] // => [83.333…, 100, 110]
  */
 export function spliceSeries(older: Series, newer: Series, link?: string): Series {

@@ -35,7 +35,11 @@ export interface SeriesChanges {
 
 /**
  * Period-on-period, year-on-year and year-to-date changes of a series, in percent.
- * @example seriesChanges(createSeries([{ period: '2012-12', value: 1000 }, { period: '2013-11', value: 1156.3 }], { code: '邵阳' })).yearToDate[11]
+ * @example
+ * import { createSeries } from './series.ts';
+ * const points = [{ period: '2012-12', value: 1000 }, { period: '2013-11', value: 1156.3 }];
+ * const shaoyang = createSeries(points, { code: '邵阳' });
+ * seriesChanges(shaoyang).yearToDate[11]
  * // => 15.63 (up to floating point): 邵阳 2013-11, "前11月涨幅达15.63%" (METHODS.md §6)
  */
 export function seriesChanges(series: Series): SeriesChanges {

@@ -84,7 +84,9 @@ export function yearOf(frequency: Frequency, ordinal: number): number {
 /**
  * Ordinal of the last period of the previous year (the previous December, Q4, or the previous year):
  * the base of a year-to-date change (年初以来 / 前N月, 比上年12月).
- * @example formatPeriod({ frequency: 'month', ordinal: previousYearEnd('month', parsePeriod('2013-11').ordinal) }) // => '2012-12'
+ * @example
+ * formatPeriod({ frequency: 'month', ordinal: previousYearEnd('month', parsePeriod('2013-11').ordinal) })
+ * // => '2012-12'
  */
 export function previousYearEnd(frequency: Frequency, ordinal: number): number {
   return yearOf(frequency, ordinal) * periodsPerYear(frequency) - 1;

@@ -44,7 +44,10 @@ export function median(x: Num): number {
   return n % 2 === 1 ? f[(n - 1) / 2] : (f[n / 2 - 1] + f[n / 2]) / 2;
 }
 
-/** Standard deviation; sample (n−1) by default, population (n) with `population = true`. @example sd([2, 4, 4, 4, 5, 5, 7, 9], true) // => 2 */
+/**
+ * Standard deviation; sample (n−1) by default, population (n) with `population = true`.
+ * @example sd([2, 4, 4, 4, 5, 5, 7, 9], true) // => 2
+ */
 export function sd(x: Num, population = false): number {
   const m = mean(x);
   let ss = 0;
@@ -240,7 +243,7 @@ export function rankAverage(x: Num): Float64Array {
 
 /**
  * Spearman correlation over pairwise-complete observations (R `cor(method = "spearman", use = "pairwise")`).
- * @example spearman([1, 2, 3, 4], [10, 20, 20, 40]) // => 0.9486833 (ties averaged)
+ * @example spearman([1, 2, 3, 4], [10, 20, 20, 40]) // => 0.9486833… (ties averaged)
  */
 export function spearman(x: Num, y: Num): number {
   const keep: number[] = [];

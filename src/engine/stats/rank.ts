@@ -57,7 +57,9 @@ export function rankScratch(n: number): RankScratch {
  * ranks the slice `x[offset … offset + length)` into the same positions of `out` (a column of a
  * column-major matrix, without a subarray view).
  * @example rankMinInto([10, 30, 30, 20], true, 0, new Float64Array(4), rankScratch(4)) // => Float64Array [4, 1, 1, 3]
- * @example rankMinInto([2, 1.9999999999999998, 1], true, 1e-10, new Float64Array(3), rankScratch(3)) // => Float64Array [1, 1, 3]
+ * @example
+ * rankMinInto([2, 1.9999999999999998, 1], true, 1e-10, new Float64Array(3), rankScratch(3))
+ * // => Float64Array [1, 1, 3]
  */
 export function rankMinInto(x: Num, descending: boolean, tolerance: number, out: Float64Array, scratch: RankScratch, offset = 0, length = x.length - offset): Float64Array {
   const keys = scratch.keys;

@@ -85,7 +85,9 @@ function introSort(keys: Float64Array, index: Int32Array, lo: number, hi: number
 /**
  * Sort `keys[0 … n)` ascending in place, moving `index[0 … n)` with them (introsort; keys without NaN).
  * `maxDepth`: quicksort levels before heapsort takes over (default 2·log2(n); 0 = heapsort only).
- * @example const k = Float64Array.of(3, 1, 2), i = Int32Array.of(0, 1, 2); sortPairs(k, i, 3); [k, i] // => [Float64Array [1, 2, 3], Int32Array [1, 2, 0]]
+ * @example
+ * const k = Float64Array.of(3, 1, 2), i = Int32Array.of(0, 1, 2); sortPairs(k, i, 3); [k, i]
+ * // => [Float64Array [1, 2, 3], Int32Array [1, 2, 0]]
  */
 export function sortPairs(keys: Float64Array, index: Int32Array, n: number, maxDepth = 2 * (31 - Math.clz32(n))): void {
   if (n > 1) introSort(keys, index, 0, n - 1, maxDepth);
@@ -121,7 +123,10 @@ function allEqual(keys: Float64Array, start: number, end: number): boolean {
  * and infinite keys fall back to `sortPairs`.
  * The sorted pairs end up in `keys`/`index` (returns false) or, to save a copy, in `work.keys`/`work.index`
  * (returns true).
- * @example const k = Float64Array.of(3, 1, 2), i = Int32Array.of(0, 1, 2), w = pairSortWork(3); bucketSortPairs(k, i, 3, w) ? [w.keys, w.index] : [k, i] // => [Float64Array [1, 2, 3], Int32Array [1, 2, 0]]
+ * @example
+ * const k = Float64Array.of(3, 1, 2), i = Int32Array.of(0, 1, 2), w = pairSortWork(3);
+ * bucketSortPairs(k, i, 3, w) ? [w.keys, w.index] : [k, i]
+ * // => [Float64Array [1, 2, 3], Int32Array [1, 2, 0]]
  */
 export function bucketSortPairs(keys: Float64Array, index: Int32Array, n: number, work: PairSortWork): boolean {
   if (n < 2) return false;

@@ -30,7 +30,8 @@ export interface Consistency {
 
 /**
  * Principal eigenvector (normalised to sum 1) and λmax of a positive reciprocal matrix, by power iteration.
- * @example ahpConsistency([[1,1,5,3],[1,1,5,3],[1/5,1/5,1,1/3],[1/3,1/3,3,1]]).cr // => 0.016109 (METHODS.md §4.2)
+ * @example
+ * ahpConsistency([[1,1,5,3],[1,1,5,3],[1/5,1/5,1,1/3],[1/3,1/3,3,1]]).cr // => 0.0161086… (METHODS.md §4.2: 0.016109)
  */
 export function ahpConsistency(matrix: readonly (readonly number[])[], riTable: RiTable = 'saaty'): Consistency {
   const n = matrix.length;
@@ -89,7 +90,11 @@ export interface InconsistentJudgement {
 
 /**
  * Judgements ordered from the most inconsistent (largest |ln ε|), upper triangle only, `top` of them.
- * @example mostInconsistentJudgements([[1, 2, 8], [1/2, 1, 1], [1/8, 1, 1]], ['a', 'b', 'c'])[0].row // => 'b' (b vs c is the odd one)
+ * @example
+ * // consistent with weights 8 : 4 : 2 : 1 except b vs d, given as 1/4 instead of 4
+ * const m = [[1, 2, 4, 8], [1/2, 1, 2, 1/4], [1/4, 1/2, 1, 2], [1/8, 4, 1/2, 1]];
+ * const [worst] = mostInconsistentJudgements(m, ['a', 'b', 'c', 'd']);
+ * [worst.row, worst.column] // => ['b', 'd']
  */
 export function mostInconsistentJudgements(matrix: readonly (readonly number[])[], codes: readonly string[], top = 3, weights?: ArrayLike<number>): InconsistentJudgement[] {
   const w = weights ?? ahpConsistency(matrix).weights;
@@ -200,7 +205,11 @@ export interface GroupAhpResult {
 
 /**
  * Aggregate a panel's judgements for one comparison group.
- * @example groupAhp([{ expert: 'e1', parent: 'X', codes: ['a','b'], matrix: [[1, 4], [1/4, 1]] }, { expert: 'e2', parent: 'X', codes: ['a','b'], matrix: [[1, 1], [1, 1]] }]).weights
+ * @example
+ * groupAhp([
+ *   { expert: 'e1', parent: 'X', codes: ['a', 'b'], matrix: [[1, 4], [1/4, 1]] },
+ *   { expert: 'e2', parent: 'X', codes: ['a', 'b'], matrix: [[1, 1], [1, 1]] },
+ * ]).weights
  * // => { a: 2/3, b: 1/3 }
  */
 export function groupAhp(judgements: readonly ExpertJudgements[], options: GroupAhpOptions = {}): GroupAhpResult {
@@ -265,7 +274,11 @@ export function pairQuestionName(parent: string, a: string, b: string): string {
 /**
  * A SurveyJS questionnaire with one page per comparison group and one rating question per pair.
  * Answer values: k > 1 = the left element is k times as important; −k = the right one is; 1 = equal.
- * @example ahpQuestionnaire(framework, 'en').pages.length // => number of comparison groups
+ * @example
+ * const node = (code: string, level: number, parent: string | null) => ({ code, name: { en: code }, level, parent,
+ *   kind: level === 1 ? 'indicator' as const : 'aggregate' as const, weight: 1, direction: 1 as const });
+ * const framework = { nodes: [node('IDX', 2, null), node('A', 1, 'IDX'), node('B', 1, 'IDX')] };
+ * ahpQuestionnaire(framework, 'en').pages.length // => 1 (one comparison group: A vs B under IDX)
  */
 export function ahpQuestionnaire(framework: Framework, locale: 'zh' | 'en' = 'zh'): { title: string; pages: Array<Record<string, unknown>>; [k: string]: unknown } {
   const t = (x: LocalText | undefined, code: string) => (locale === 'zh' ? x?.zh ?? x?.en : x?.en ?? x?.zh) ?? code;
@@ -300,7 +313,11 @@ export function ahpQuestionnaire(framework: Framework, locale: 'zh' | 'en' = 'zh
 /**
  * An expert's answers (SurveyJS result object) → one matrix per comparison group, with located issues for
  * missing or invalid answers (that group is then skipped for this expert).
- * @example expertMatrices(framework, 'e1', { ahp__IDX__A__B: 3 }).matrices[0].matrix // => [[1, 3], [1/3, 1]]
+ * @example
+ * const node = (code: string, level: number, parent: string | null) => ({ code, name: { en: code }, level, parent,
+ *   kind: level === 1 ? 'indicator' as const : 'aggregate' as const, weight: 1, direction: 1 as const });
+ * const framework = { nodes: [node('IDX', 2, null), node('A', 1, 'IDX'), node('B', 1, 'IDX')] };
+ * expertMatrices(framework, 'e1', { ahp__IDX__A__B: 3 }).matrices[0].matrix // => [[1, 3], [1/3, 1]]
  */
 export function expertMatrices(framework: Framework, expert: string, answers: Record<string, unknown>, file?: string): { matrices: ExpertJudgements[]; issues: Issue[] } {
   const matrices: ExpertJudgements[] = [];
@@ -331,8 +348,13 @@ export function expertMatrices(framework: Framework, expert: string, answers: Re
 /**
  * The group weights as build-spec weight steps: one `WeightOptions` per level, `method: 'manual'`,
  * weights relative to siblings (as the framework's `weight`).
- * @example ahpWeightOptions([{ parent: 'IDX', codes: ['A','B'], weights: { A: 0.6, B: 0.4 }, … }], framework)
- * // => [{ level: 2, weighting: { method: 'manual', weights: { A: 0.6, B: 0.4 } } }]
+ * @example
+ * const node = (code: string, level: number, parent: string | null) => ({ code, name: { en: code }, level, parent,
+ *   kind: level === 1 ? 'indicator' as const : 'aggregate' as const, weight: 1, direction: 1 as const });
+ * const framework = { nodes: [node('IDX', 2, null), node('A', 1, 'IDX'), node('B', 1, 'IDX')] };
+ * const panel = groupAhp(expertMatrices(framework, 'e1', { ahp__IDX__A__B: 3 }).matrices);
+ * ahpWeightOptions([panel], framework)
+ * // => [{ level: 1, weighting: { method: 'manual', weights: { A: 0.75, B: 0.25 } } }]
  */
 export function ahpWeightOptions(results: readonly GroupAhpResult[], framework: Framework): WeightOptions[] {
   const byLevel = new Map<number, Record<string, number>>();

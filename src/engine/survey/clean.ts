@@ -48,7 +48,10 @@ const emptyCounts = (): Record<CleaningReason, number> => ({ missingCity: 0, dup
 
 /**
  * Apply the cleaning rules. Pure: returns a keep mask and the report; the table is not changed.
- * @example cleanResponses(table, { speeders: { minSeconds: 60 } }).counts.speeder // => number of responses under 60 s
+ * @example
+ * import { tableOf } from './test-helpers.ts';
+ * const table = tableOf([{ duration: 30 }, { duration: 300 }, { duration: 45 }]);
+ * cleanResponses(table, { speeders: { minSeconds: 60 } }).counts.speeder // => 2 (responses under 60 s)
  */
 export function cleanResponses(table: ResponseTable, rules: CleaningRules, options: CleanOptions = {}): CleaningResult {
   const n = table.n;

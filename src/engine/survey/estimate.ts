@@ -13,7 +13,7 @@ import type { EstimationConfig, ResponseTable, ScoringRule, SurveyIndicator } fr
 
 /**
  * Standard normal quantile (P. J. Acklam's rational approximation, relative error < 1.15e-9).
- * @example normalQuantile(0.975) // => 1.95996398 (to 1e-8)
+ * @example normalQuantile(0.975) // => 1.95996398…
  */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) {
@@ -156,7 +156,14 @@ export interface EstimateInput {
 
 /**
  * Per-city weighted estimates of every survey indicator.
- * @example estimateByCity({ table, keep, weights, scoring, indicators, cities: ['110100'] }).dataset // 1 × k dataset
+ * @example
+ * import { tableOf } from './test-helpers.ts';
+ * // four respondents in 110100 answer q on a 1–5 scale: scores 100, 75, 25, 0
+ * const table = tableOf([{ items: { q: 5 } }, { items: { q: 4 } }, { items: { q: 2 } }, { items: { q: 1 } }]);
+ * const est = estimateByCity({ table, keep: new Uint8Array(4).fill(1), weights: new Float64Array(4).fill(1),
+ *   scoring: { scale: { min: 1, max: 5 } }, indicators: [{ code: 'SAT', items: ['q'] }], cities: ['110100'] });
+ * est.dataset // => { unitCodes: ['110100'], codes: ['SAT'], values: Float64Array [50] }
+ * est.flags[0].code // => 'W_MIN_SAMPLE' (4 responses, under the default minimum of 100)
  */
 export function estimateByCity(input: EstimateInput): SurveyEstimates {
   const { table, keep, weights, indicators, cities } = input;
@@ -220,7 +227,13 @@ function scaleEstimate(e: WeightedEstimate, f: number): WeightedEstimate {
 /**
  * The estimates on a project's unit list (e.g. all 100 cities of a build): surveyed cities keep their
  * values and intervals, the others get NaN (missing, so the build's imputation/screening rules apply).
- * @example alignEstimates(est, ['110100', '999999']).dataset.values // => [Beijing's value, NaN, …]
+ * @example
+ * import { tableOf } from './test-helpers.ts';
+ * // four respondents in 110100 answer q on a 1–5 scale: scores 100, 75, 25, 0
+ * const table = tableOf([{ items: { q: 5 } }, { items: { q: 4 } }, { items: { q: 2 } }, { items: { q: 1 } }]);
+ * const est = estimateByCity({ table, keep: new Uint8Array(4).fill(1), weights: new Float64Array(4).fill(1),
+ *   scoring: { scale: { min: 1, max: 5 } }, indicators: [{ code: 'SAT', items: ['q'] }], cities: ['110100'] });
+ * alignEstimates(est, ['110100', '999999']).dataset.values // => Float64Array [50, NaN]
  */
 export function alignEstimates(est: SurveyEstimates, unitCodes: readonly string[]): SurveyEstimates {
   const rowOf = new Map(est.dataset.unitCodes.map((u, i) => [u, i] as const));

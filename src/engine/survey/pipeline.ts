@@ -32,7 +32,13 @@ export interface SurveyRunResult {
 
 /**
  * Run cleaning, weighting and estimation.
- * @example runSurvey({ table, spec, margins, cities }).estimates.dataset // cities × indicators
+ * @example
+ * import { tableOf } from './test-helpers.ts';
+ * // four respondents in 110100 answer q on a 1–5 scale: scores 100, 75, 25, 0
+ * const table = tableOf([{ items: { q: 5 } }, { items: { q: 4 } }, { items: { q: 2 } }, { items: { q: 1 } }]);
+ * const spec = { scoring: { scale: { min: 1, max: 5 } }, indicators: [{ code: 'SAT', items: ['q'] }], cleaning: {},
+ *   weighting: { weighting: { method: 'none' as const } }, estimation: {} };
+ * runSurvey({ table, spec, margins: new Map(), cities: ['110100'] }).estimates.dataset.values // => [50]
  */
 export function runSurvey(input: SurveyRunInput): SurveyRunResult {
   const { table, spec, margins, cities } = input;

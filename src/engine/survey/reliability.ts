@@ -16,7 +16,9 @@ export interface ReliabilityResult {
 /**
  * Cronbach's alpha and item statistics of a scale; columns are item scores (NaN = missing; rows with any
  * missing item are dropped). NaN alpha when k < 2, n < 2 or the total has no variance.
- * @example cronbachAlpha({ a: [1, 2, 3, 4], b: [2, 3, 3, 5], c: [1, 3, 2, 4] }).alpha // => 0.95706 (= 3/2·(1 − 4.9167/13.5833))
+ * @example
+ * cronbachAlpha({ a: [1, 2, 3, 4], b: [2, 3, 3, 5], c: [1, 3, 2, 4] }).alpha
+ * // => 0.9570552… (= 3/2·(1 − 4.9167/13.5833))
  */
 export function cronbachAlpha(columns: Record<string, ArrayLike<number>>): ReliabilityResult {
   const names = Object.keys(columns);

@@ -22,7 +22,10 @@ export function scoreAnswer(x: number, rule: ScoringRule, reverse: boolean): num
 
 /**
  * Item scores for every respondent (new arrays; the table is not changed).
- * @example scoreItems({ n: 2, items: { q: new Float64Array([1, 5]) }, … }, ['q'], { reverse: ['q'] }).q // => [100, 0]
+ * @example
+ * import { tableOf } from './test-helpers.ts';
+ * const table = tableOf([{ items: { q: 1 } }, { items: { q: 5 } }]);
+ * scoreItems(table, ['q'], { scale: { min: 1, max: 5 }, reverse: ['q'] }).q // => Float64Array [100, 0]
  */
 export function scoreItems(table: ResponseTable, items: readonly string[], rule: ScoringRule): Record<string, Float64Array> {
   const reverse = new Set(rule.reverse ?? []);
@@ -44,7 +47,10 @@ export function scoreItems(table: ResponseTable, items: readonly string[], rule:
 /**
  * A respondent's scale score: the mean of the answered item scores, NaN if fewer than `minItems`
  * (default ceil(k/2)). For `proportion` statistics the result is 1/0 (score ≥ `atLeast`).
- * @example respondentScores({ a: new Float64Array([100, 50]), b: new Float64Array([50, NaN]) }, { code: 'X', items: ['a', 'b'] }, 2) // => [75, 50]
+ * @example
+ * const itemScores = { a: new Float64Array([100, 50]), b: new Float64Array([50, NaN]) };
+ * respondentScores(itemScores, { code: 'X', items: ['a', 'b'] }, 2)
+ * // => [75, 50]
  */
 export function respondentScores(itemScores: Record<string, Float64Array>, indicator: SurveyIndicator, n: number): Float64Array {
   const k = indicator.items.length;

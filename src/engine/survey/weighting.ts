@@ -30,8 +30,11 @@ export interface CensusFigures {
 
 /**
  * Adult age and sex margins of one city from census shares (see the module comment for the derivation).
- * @example censusMargins({ city: '110100', sexRatio: 104.7, pctAge0to14: 11.9, pctAge15to59: 68.5, pctAge60plus: 19.6, pctAge65plus: 13.3 }, DEFAULT_AGE_BANDS).age
- * // => [68.5/88.1, 6.3/88.1, 13.3/88.1] ≈ [0.7775, 0.0715, 0.1510]
+ * @example
+ * const beijing = { city: '110100', sexRatio: 104.7, pctAge0to14: 11.9, pctAge15to59: 68.5, pctAge60plus: 19.6,
+ *   pctAge65plus: 13.3 };
+ * censusMargins(beijing, DEFAULT_AGE_BANDS).age
+ * // => [68.5/88.1, 6.3/88.1, 13.3/88.1] (≈ [0.7775, 0.0715, 0.1510])
  */
 export function censusMargins(c: CensusFigures, bands: readonly AgeBand[] = DEFAULT_AGE_BANDS): CityMargins {
   const issue = (field: string, expected: string): never => {
@@ -66,7 +69,7 @@ export function ageBandIndex(age: number, bands: readonly AgeBand[]): number {
 
 /**
  * Kish's effective sample size (Σw)²/Σw² (Kish 1965, Survey Sampling §11.7).
- * @example kishEffectiveSize([1, 1, 2]) // => 16/6 ≈ 2.667
+ * @example kishEffectiveSize([1, 1, 2]) // => 16/6 (≈ 2.667)
  */
 export function kishEffectiveSize(w: ArrayLike<number>): number {
   let s = 0;
@@ -105,7 +108,9 @@ export interface RakeResult {
  * until the margins are met or the weights stop changing (the bounds then keep the margins from being met:
  * see `maxMarginError`).
  * `categories[v][i]` is respondent i's category on variable v (−1 unknown); `targets[v]` are shares.
- * @example rake([Int32Array.of(0, 0, 1, 1), Int32Array.of(0, 1, 0, 1)], [Float64Array.of(0.6, 0.4), Float64Array.of(0.5, 0.5)]).weights
+ * @example
+ * const categories = [Int32Array.of(0, 0, 1, 1), Int32Array.of(0, 1, 0, 1)];
+ * rake(categories, [Float64Array.of(0.6, 0.4), Float64Array.of(0.5, 0.5)]).weights
  * // => [1.2, 1.2, 0.8, 0.8]
  */
 export function rake(categories: readonly Int32Array[], targets: readonly Float64Array[], options: RakeOptions = {}): RakeResult {
@@ -265,7 +270,14 @@ export interface WeightingResult {
 /**
  * Weight the kept responses of every city to its margins (`config.weighting`), after cleaning.
  * Cities without margins keep weight 1 (a warning).
- * @example weightResponses(table, keep, new Map([['110100', margins]]), { weighting: { method: 'rake' } }).perCity[0].nEff
+ * @example
+ * import { tableOf } from './test-helpers.ts';
+ * const margins = censusMargins({ city: '110100', sexRatio: 104.7, pctAge0to14: 11.9, pctAge15to59: 68.5,
+ *   pctAge60plus: 19.6, pctAge65plus: 13.3 });
+ * const table = tableOf([{ age: 30, sex: 'm' }, { age: 40, sex: 'f' }, { age: 62, sex: 'f' }, { age: 70, sex: 'm' }]);
+ * const keep = new Uint8Array(4).fill(1);
+ * const w = weightResponses(table, keep, new Map([['110100', margins]]), { weighting: { method: 'rake' } });
+ * w.perCity[0] // => { city: '110100', n: 4, nEff: 3.0318385…, trimmed: 1, … }
  */
 export function weightResponses(table: ResponseTable, keep: Uint8Array, margins: ReadonlyMap<string, CityMargins>, config: WeightingConfig): WeightingResult {
   const bands = config.ageBands ?? DEFAULT_AGE_BANDS;

@@ -41,7 +41,10 @@ export function pairwiseCount(x: ArrayLike<number>, y: ArrayLike<number>): numbe
 /**
  * Correlation matrix `r[a][b]` of columns `rowCodes` against `colCodes`, pairwise complete (R
  * `cor(X, Y, use = "pairwise.complete.obs")`). Unknown codes are an error.
- * @example correlationMatrix(ds, ['x', 'y'], ['x', 'y'], 'pearson') // => [[1, r], [r, 1]]
+ * @example
+ * import { createDataset } from '../../core/dataset.ts';
+ * const ds = createDataset(['A', 'B', 'C'], ['x', 'y'], Float64Array.of(1, 2, 3, 2, 4, 7));
+ * correlationMatrix(ds, ['x', 'y'], ['x', 'y'], 'pearson') // => [[1, 0.99339926…], [0.99339926…, 1]]
  */
 export function correlationMatrix(ds: Dataset, rowCodes: readonly string[], colCodes: readonly string[], method: CorrelationMethod): number[][] {
   const rows = rowCodes.map((c) => column(ds, c));
@@ -147,7 +150,9 @@ export interface CorrelationsResult {
  * Correlations of a scored dataset (indicators and aggregates) with the structure of a framework:
  * per-level matrices, element–ancestor correlations and flags within sibling groups.
  * Only framework nodes present as columns take part (gaps are skipped).
- * @example auditCorrelations(b.results.scores, b.steps.at(-1)!.framework).flags.filter((f) => f.kind === 'collinear')
+ * @example
+ * const b = asem.build;
+ * auditCorrelations(b.results.scores, b.steps.at(-1)!.framework).flags.filter((f) => f.kind === 'collinear') // => []
  */
 export function auditCorrelations(scores: Dataset, framework: Framework, options: CorrelationOptions = {}): CorrelationsResult {
   const collinear = options.collinearThreshold ?? 0.9;

@@ -25,7 +25,8 @@ export function pairwiseCovariance(x: ArrayLike<number>, y: ArrayLike<number>): 
 /**
  * Cronbach's alpha of k columns (COINr `get_cronbach`): k²·σ̄_offdiag / Σσ over the pairwise covariance
  * matrix (NaN entries skipped in the sums, as `sum(na.rm = TRUE)`). NaN for fewer than 2 columns.
- * @example cronbachAlphaPairwise([[1, 2, 3, 4], [2, 3, 3, 5], [1, 3, 2, 4]]) // => 0.9570552147…  (worked in cronbach.test.ts)
+ * @example
+ * cronbachAlphaPairwise([[1, 2, 3, 4], [2, 3, 3, 5], [1, 3, 2, 4]]) // => 0.9570552147…  (worked in cronbach.test.ts)
  */
 export function cronbachAlphaPairwise(columns: ReadonlyArray<ArrayLike<number>>): number {
   const k = columns.length;
@@ -55,7 +56,9 @@ export interface GroupCronbach {
 
 /**
  * Cronbach's alpha of the children of every aggregate that has at least two children in `scores`.
- * @example groupCronbach(b.results.scores, framework).find((g) => g.group === 'Physical')!.alpha
+ * @example
+ * const b = asem.build;
+ * groupCronbach(b.results.scores, b.steps.at(-1)!.framework).find((g) => g.group === 'Physical')!.alpha // => 0.66336…
  */
 export function groupCronbach(scores: Dataset, framework: Framework): GroupCronbach[] {
   const present = new Set(scores.codes);

@@ -43,7 +43,7 @@ export interface AuditResult {
 
 /**
  * Run the whole audit on a finished build.
- * @example auditBuild(b).correlations.flags.filter((f) => f.kind === 'collinear').length
+ * @example auditBuild(asem.build).correlations.flags.filter((f) => f.kind === 'collinear').length // => 0
  */
 export function auditBuild(build: Build, options: AuditOptions = {}): AuditResult {
   const ctx = aggregationContext(build);

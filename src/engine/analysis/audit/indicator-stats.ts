@@ -104,7 +104,9 @@ export function columnStats(code: string, x: ArrayLike<number>, options: Indicat
 
 /**
  * Statistics of every column of a dataset (COINr `get_stats(coin, dset)`).
- * @example indicatorStats(stepDataset(b, 'screen')).rows.find((r) => r.code === 'Flights')!.skew // => 2.2435557296680…
+ * @example
+ * import { stepDataset } from '../../pipeline/build.ts';
+ * indicatorStats(stepDataset(asem.build, 'screen')).rows.find((r) => r.code === 'Flights')!.skew // => 2.2435557296680…
  */
 export function indicatorStats(ds: Dataset, options: IndicatorStatsOptions = {}): IndicatorStatsResult {
   const codes = options.codes ?? ds.codes;

@@ -31,7 +31,9 @@ export interface PcaSummary {
 /**
  * PCA of k columns on their complete rows via the correlation matrix. Needs ≥ 2 columns, ≥ 3 complete
  * rows and no constant column (errors name the column).
- * @example pcaSummary([[1, 2, 3, 4], [2, 4, 6, 8.5]], ['a', 'b']).varianceExplained[0] // => 0.99978…
+ * @example
+ * pcaSummary([[1, 2, 3, 4], [2, 4, 6, 8.5]], ['a', 'b']).varianceExplained[0]
+ * // => 0.99919… ((1 + r) / 2, r = 0.99838…)
  */
 export function pcaSummary(columns: ReadonlyArray<ArrayLike<number>>, codes: readonly string[]): PcaSummary {
   const k = columns.length;
@@ -93,7 +95,9 @@ export interface GroupPcaSkipped {
 
 /**
  * PCA of the children of every aggregate with at least two children present in `scores`.
- * @example groupPca(b.results.scores, framework).groups[0].varianceExplained[0] // share of PC1
+ * @example
+ * const b = asem.build;
+ * groupPca(b.results.scores, b.steps.at(-1)!.framework).groups[0].varianceExplained[0] // => 0.36265746… (Physical)
  */
 export function groupPca(scores: Dataset, framework: Framework): { groups: GroupPca[]; skipped: GroupPcaSkipped[] } {
   const present = new Set(scores.codes);

@@ -27,7 +27,7 @@ export interface AggregationContext {
 
 /**
  * The input and options of the build's last aggregate step. A build without an aggregate step is an error.
- * @example aggregationContext(b).input.dataset.codes.length // => 49 (ASEM normalised indicators)
+ * @example aggregationContext(asem.build).input.dataset.codes.length // => 49 (ASEM normalised indicators)
  */
 export function aggregationContext(build: Build): AggregationContext {
   let k = -1;
@@ -50,7 +50,9 @@ export function aggregationContext(build: Build): AggregationContext {
 
 /**
  * Run the aggregate step again with a replaced dataset and/or framework (weights); returns all scores.
- * @example reaggregate(ctx, { framework: withZeroWeight }).codes.at(-1) // => 'Index'
+ * @example
+ * const ctx = aggregationContext(asem.build);
+ * reaggregate(ctx, { framework: withWeight(ctx.input.framework, 'Goods', 0) }).codes.at(-1) // => 'Index'
  */
 export function reaggregate(ctx: AggregationContext, change: { dataset?: Dataset; framework?: Framework } = {}): Dataset {
   return aggregateStep({ ...ctx.input, dataset: change.dataset ?? ctx.input.dataset, framework: change.framework ?? ctx.input.framework }, ctx.options).dataset;
@@ -58,7 +60,11 @@ export function reaggregate(ctx: AggregationContext, change: { dataset?: Dataset
 
 /**
  * The framework with one node's weight replaced (a new object; the input is not changed).
- * @example withWeight(fw, 'a', 0).nodes.find((nd) => nd.code === 'a')!.weight // => 0
+ * @example
+ * const fw = { nodes: [{ code: 'a', name: { en: 'a' }, level: 1, parent: null, kind: 'indicator' as const,
+ *   weight: 1, direction: 1 as const }] };
+ * withWeight(fw, 'a', 0).nodes.find((nd) => nd.code === 'a')!.weight // => 0
+ * fw.nodes[0].weight // => 1 (unchanged)
  */
 export function withWeight(fw: Framework, code: string, weight: number): Framework {
   return { ...fw, nodes: fw.nodes.map((nd) => (nd.code === code ? { ...nd, weight } : nd)) };

@@ -67,7 +67,8 @@ function gearyNumerator(w: SpatialWeights, y: ArrayLike<number>): number {
 /**
  * Geary's C = (n − 1)·ΣΣ w_ij (y_i − y_j)² / (2·S0·Σz²), E[C] = 1, Var_N = ((2S1 + S2)(n−1) − 4S0²)/(2(n+1)S0²),
  * Var_R as esda (Cliff & Ord 1981 eq. 1.39), plus an optional permutation test.
- * @example geary(bookY, bookGal).C // => 0.33301083591331254 (esda test_geary.py, book lattice)
+ * @example
+ * geary(pysal.book.y, pysal.book.w, { permutations: 0 }).C // => 0.33301083591331254 (esda test_geary.py, book lattice)
  */
 export function geary(y: ArrayLike<number>, w: SpatialWeights, options: GearyOptions = {}): GearyResult {
   const transformation = options.transformation ?? 'row';

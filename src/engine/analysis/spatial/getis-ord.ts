@@ -57,7 +57,11 @@ export interface GetisOrdResult {
  * G*_i z = (Σ_j w_ij y_j − ȳ·W_i) / (S·√[(n·Σ_j w_ij² − W_i²)/(n − 1)]), W_i = Σ_j w_ij, S² = Σy²/n − ȳ²,
  * sums over all j including i. Gi uses the same form over j ≠ i with n − 1 units. Optional conditional
  * permutation test as esda (`_g_local_star_crand`).
- * @example getisOrd([2, 3, 3.2, 5, 8, 7], band15).Zs[0] // => -1.39727626 (esda test_getisord.py, star, binary)
+ * @example
+ * import { distanceBandWeights } from './weights.ts';
+ * const points = [[10, 10], [20, 10], [40, 10], [15, 20], [30, 20], [30, 30]] as const;
+ * const band15 = distanceBandWeights(['a', 'b', 'c', 'd', 'e', 'f'], points, { threshold: 15, metric: 'euclidean' });
+ * getisOrd([2, 3, 3.2, 5, 8, 7], band15, { permutations: 0 }).Zs[0] // => -1.39727626… (esda test_getisord.py, star)
  */
 export function getisOrd(y: ArrayLike<number>, w: SpatialWeights, options: GetisOrdOptions = {}): GetisOrdResult {
   const star = options.star ?? true;

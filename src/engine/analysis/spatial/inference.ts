@@ -67,7 +67,10 @@ export interface SimulationSummary {
 /**
  * Global permutation test: shuffle `values` (a private copy) R times with Fisher–Yates and evaluate
  * `statistic` on each permutation. `statistic` receives the shuffled buffer (do not keep it).
- * @example globalPermutationTest(0.5, y, (v) => moranKernel(v), 999, createRng(1)).p_sim // => a multiple of 1/1000
+ * @example
+ * import { createRng } from '../../core/rng.ts';
+ * // no permutation reaches the observed value: p_sim = (0 + 1) / (999 + 1)
+ * globalPermutationTest(1, [1, 2, 3], () => 0, 999, createRng(1)).p_sim // => 0.001
  */
 export function globalPermutationTest(observed: number, values: ArrayLike<number>, statistic: (permuted: Float64Array) => number, R: number, rng: Rng, keepSimulations = false): SimulationSummary {
   const n = values.length;
@@ -114,7 +117,11 @@ export interface LocalSimulationSummary {
  * hold y_i and draw its k_i neighbour values without replacement from the other n − 1 units, R times;
  * the random lag Σ_t w_i,t · values[drawn_t] (weights in row order) is passed to `statistic(i, lag)`.
  * Islands (k_i = 0) get p_sim = 1, z_sim = 0, p_z_sim = 0.5 (no evidence either way).
- * @example conditionalPermutationTest(w, z, Is, (i, lag) => c * z[i] * lag, 999, createRng(1)).p_sim[0] // => in [0.001, 1]
+ * @example
+ * import { createRng } from '../../core/rng.ts';
+ * import { fromNeighborLists } from './weights.ts';
+ * const w = fromNeighborLists(['a', 'b', 'c'], { a: ['b'], b: ['a', 'c'], c: ['b'] });
+ * conditionalPermutationTest(w, [1, 2, 3], [1, 1, 1], () => 0, 99, createRng(1)).p_sim // => [0.01, 0.01, 0.01]
  */
 export function conditionalPermutationTest(w: SpatialWeights, values: ArrayLike<number>, observed: ArrayLike<number>, statistic: (i: number, randomLag: number) => number, R: number, rng: Rng): LocalSimulationSummary {
   const n = w.ids.length;

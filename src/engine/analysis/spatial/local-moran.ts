@@ -125,7 +125,9 @@ export interface LocalMoranResult {
 /**
  * Local Moran's I for each unit: Is_i = c·z_i·(Wz)_i / Σ_k z_k² with c = n − 1 (default, esda) or n
  * (`convention: 'n'`), quadrants, conditional permutation p-values (folded, esda), and labels at α.
- * @example localMoran(desmithZ, desmithGal, { permutations: 0 }).Is[0] // => -0.11409277… (esda Moran_Local, desmith)
+ * @example
+ * localMoran(pysal.desmith.y, pysal.desmith.w, { permutations: 0 }).Is[0]
+ * // => -0.11409277… (esda Moran_Local, desmith)
  */
 export function localMoran(y: ArrayLike<number>, w: SpatialWeights, options: LocalMoranOptions = {}): LocalMoranResult {
   const transformation = options.transformation ?? 'row';

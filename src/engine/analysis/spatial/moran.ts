@@ -90,7 +90,10 @@ export interface GlobalSetup { wt: SpatialWeights; z: Float64Array; n: number; S
 /**
  * Shared set-up of the global statistics: transform the weights, centre y (located errors for missing
  * values), compute S0, S1, S2 (an error when S0 = 0) and the second and fourth moment sums of z.
- * @example globalSetup([1, 2, 3], lineWeights, 'row', "Moran's I").z2 // => 2
+ * @example
+ * import { fromNeighborLists } from './weights.ts';
+ * const lineWeights = fromNeighborLists(['a', 'b', 'c', 'd'], { a: ['b'], b: ['a', 'c'], c: ['b', 'd'], d: ['c'] });
+ * globalSetup([1, 2, 3, 4], lineWeights, 'row', "Moran's I").z2 // => 5 (Σ (y − 2.5)²)
  */
 export function globalSetup(y: ArrayLike<number>, w: SpatialWeights, transformation: WeightsTransform, what: string): GlobalSetup {
   const wt = transformWeights(w, transformation);
@@ -108,7 +111,9 @@ export function globalSetup(y: ArrayLike<number>, w: SpatialWeights, transformat
  * Global Moran's I: I = (n/S0)·zᵀWz/zᵀz with E[I] = −1/(n−1), variance under normality and under
  * randomisation (Cliff & Ord 1981), esda's p-values (one-tailed towards the sign of z, doubled when
  * `twoTailed`), and a permutation test with the folded pseudo p-value. Reference: esda `Moran`.
- * @example moran(hr8893, stlGal).I // => 0.24365582621771659 (esda test_moran.py, St Louis HR8893)
+ * @example
+ * moran(pysal.stl.y, pysal.stl.w, { permutations: 0 }).I
+ * // => 0.24365582621771659 (esda test_moran.py, St Louis HR8893)
  */
 export function moran(y: ArrayLike<number>, w: SpatialWeights, options: MoranOptions = {}): MoranResult {
   const transformation = options.transformation ?? 'row';

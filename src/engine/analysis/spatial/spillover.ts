@@ -61,7 +61,11 @@ const PATTERN: Record<LisaQuadrant, SpilloverPattern> = { 0: 'isolated', 1: 'hig
 /**
  * Spillover report for a named leader: LISA on `scores` over W, then the leader's and its neighbours'
  * scores, ranks, distance from the mean and LISA classes.
- * @example spilloverReport(scores, zhejiangKnn, '330100', { neighbours: ['330500', '330700', '330300', '330400'] }).leader.rank // => 1 (杭州 first in 浙江)
+ * @example
+ * import { knnWeights } from './weights.ts';
+ * const ids = ['330100', '330200', '330300', '330400', '330500'];
+ * const w = knnWeights(ids, [[0, 0], [1, 0], [2, 0], [3, 0], [4, 0]], { k: 2, metric: 'euclidean' });
+ * spilloverReport([90, 70, 60, 50, 40], w, '330100', { permutations: 0 }).leader.rank // => 1
  */
 export function spilloverReport(scores: ArrayLike<number>, w: SpatialWeights, leader: string, options: SpilloverOptions = {}): SpilloverReport {
   const li = w.ids.indexOf(leader);

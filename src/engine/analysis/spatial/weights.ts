@@ -145,7 +145,8 @@ export interface KnnOptions {
  * Tie rule (deterministic, documented): candidates are ordered by (distance, row index), so among
  * neighbours at exactly the same distance the one that comes first in `ids` is taken; a unit never
  * gets more than k neighbours. (libpysal's KD-tree breaks ties in an unspecified order.)
- * @example knnWeights(['a','b','c'], [[0,0],[1,0],[3,0]], { k: 1, metric: 'euclidean' }).neighbors // => Int32Array [1, 0, 1]
+ * @example
+ * knnWeights(['a','b','c'], [[0,0],[1,0],[3,0]], { k: 1, metric: 'euclidean' }).neighbors // => Int32Array [1, 0, 1]
  */
 export function knnWeights(ids: readonly string[], points: readonly Point[], options: KnnOptions): SpatialWeights {
   const metric = options.metric ?? 'greatCircle';
@@ -181,7 +182,9 @@ export interface DistanceBandOptions {
 
 /**
  * Binary distance-band weights (libpysal `DistanceBand(binary=True)`): w_ij = 1 when d_ij ≤ threshold.
- * @example distanceBandWeights(['a','b','c'], [[0,0],[1,0],[2,0]], { threshold: 1, metric: 'euclidean' }).offsets // => Int32Array [0, 1, 3, 4]
+ * @example
+ * distanceBandWeights(['a','b','c'], [[0,0],[1,0],[2,0]], { threshold: 1, metric: 'euclidean' }).offsets
+ * // => Int32Array [0, 1, 3, 4]
  */
 export function distanceBandWeights(ids: readonly string[], points: readonly Point[], options: DistanceBandOptions): SpatialWeights {
   const metric = options.metric ?? 'greatCircle';
@@ -231,7 +234,9 @@ export interface InverseDistanceOptions {
 /**
  * Inverse-distance weights w_ij = d_ij^−α (libpysal `DistanceBand(binary=False, alpha=−α)`), optionally
  * only within a cut-off. Coincident points (d = 0) are an error.
- * @example inverseDistanceWeights(['a','b'], [[0,0],[2,0]], { alpha: 2, metric: 'euclidean' }).weights // => Float64Array [0.25, 0.25]
+ * @example
+ * inverseDistanceWeights(['a','b'], [[0,0],[2,0]], { alpha: 2, metric: 'euclidean' }).weights
+ * // => Float64Array [0.25, 0.25]
  */
 export function inverseDistanceWeights(ids: readonly string[], points: readonly Point[], options: InverseDistanceOptions = {}): SpatialWeights {
   const metric = options.metric ?? 'greatCircle';
@@ -376,7 +381,15 @@ export function alignWeights(w: SpatialWeights, ids: readonly string[]): Spatial
  * Rook contiguity from a TopoJSON topology: two units are neighbours when their polygons share an
  * arc (topojson-client `neighbors()`); polygons touching at a single point are not (so it is rook, not
  * queen). Ids come from each geometry's `id`, or from `properties[idProperty]`.
- * @example contiguityFromTopology(topology, 'cities', { idProperty: 'adcode' }).description // => 'rook(topology:cities)'
+ * @example
+ * // two unit squares sharing the edge x = 1 (arc 0)
+ * const topology = { type: 'Topology' as const, arcs: [[[1, 0], [1, 1]], [[1, 1], [0, 1], [0, 0], [1, 0]],
+ *   [[1, 0], [2, 0], [2, 1], [1, 1]]], objects: { cities: { type: 'GeometryCollection' as const, geometries: [
+ *   { type: 'Polygon' as const, arcs: [[0, 1]], properties: { adcode: 'a' } },
+ *   { type: 'Polygon' as const, arcs: [[-1, 2]], properties: { adcode: 'b' } }] } } };
+ * const w = contiguityFromTopology(topology as never, 'cities', { idProperty: 'adcode' });
+ * w.description // => 'rook(topology:cities)'
+ * w.neighbors // => Int32Array [1, 0]
  */
 export function contiguityFromTopology(topology: Topology, objectName: string, options: { idProperty?: string } = {}): SpatialWeights {
   const obj = topology.objects[objectName];
@@ -399,7 +412,9 @@ export function contiguityFromTopology(topology: Topology, objectName: string, o
 /**
  * Transform weights (libpysal `w.transform`): `row` divides each row by its sum (rows without
  * neighbours stay empty), `binary` sets every link to 1, `original` returns the weights unchanged.
- * @example transformWeights(fromNeighborLists(['a','b','c'], { a: ['b','c'], b: ['a'], c: ['a'] }), 'row').weights // => Float64Array [0.5, 0.5, 1, 1]
+ * @example
+ * transformWeights(fromNeighborLists(['a','b','c'], { a: ['b','c'], b: ['a'], c: ['a'] }), 'row').weights
+ * // => Float64Array [0.5, 0.5, 1, 1]
  */
 export function transformWeights(w: SpatialWeights, transform: WeightsTransform): SpatialWeights {
   const n = w.ids.length;
@@ -545,7 +560,10 @@ export type PointWeightsSpec =
 
 /**
  * Build point weights from a spec: one exhaustive switch over the method names.
- * @example buildPointWeights(ids, lonLat, { method: 'knn', k: 6 }).description // => 'knn(k=6, greatCircle)'
+ * @example
+ * const lonLat = [[120.16, 30.27], [121.47, 31.23], [118.8, 32.06]] as const; // 杭州, 上海, 南京
+ * buildPointWeights(['330100', '310100', '320100'], lonLat, { method: 'knn', k: 1 }).description
+ * // => 'knn(k=1, greatCircle)'
  */
 export function buildPointWeights(ids: readonly string[], points: readonly Point[], spec: PointWeightsSpec): SpatialWeights {
   switch (spec.method) {
@@ -559,7 +577,9 @@ export function buildPointWeights(ids: readonly string[], points: readonly Point
 /**
  * Ids and [lon, lat] points of units, from `attributes.lon` / `attributes.lat` (or other attribute names).
  * Units without coordinates are errors that name them (drop them first, e.g. 三沙 in the admin table).
- * @example pointsFromUnits([{ code: '330100', name: { zh: '杭州' }, groups: {}, attributes: { lon: 120.15, lat: 30.29 } }]).points // => [[120.15, 30.29]]
+ * @example
+ * pointsFromUnits([{ code: '330100', name: { zh: '杭州' }, groups: {}, attributes: { lon: 120.15, lat: 30.29 } }]).points
+ * // => [[120.15, 30.29]]
  */
 export function pointsFromUnits(units: readonly Unit[], options: { lon?: string; lat?: string } = {}): { ids: string[]; points: Point[] } {
   const lonKey = options.lon ?? 'lon';

@@ -161,7 +161,11 @@ const BOOT_SEED = 0x3c6ef372;
 /**
  * Check options and inputs and draw the sample. Throws one `CityIndexError` listing every problem
  * (`inputs[k].field`) before anything runs.
- * @example planAnalysis(input, spec, { inputs, N: 1000 }).nRuns // => 1000
+ * @example
+ * const winmax = { kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
+ *   values: [1, 2, 3, 4, 5] };
+ * const inputs = [winmax];
+ * planAnalysis(asem.input, asem.spec, { inputs, N: 1000 }).plan.nRuns // => 1000
  */
 export function planAnalysis(input: BuildInput, spec: BuildSpec, options: AnalysisOptions): { plan: AnalysisPlan; resolved: ResolvedInput[] } {
   const parsed = AnalysisOptionsSchema.safeParse(options);
@@ -208,7 +212,9 @@ export function planAnalysis(input: BuildInput, spec: BuildSpec, options: Analys
 
 /**
  * The nominal index scores and ranks by project unit, from a build.
- * @example nominalOf(build(input, spec)).ranks // => Float64Array of ranks, 1 = best
+ * @example
+ * const nominal = nominalOf(asem.build); // ranks: 1 = best
+ * [nominal.units[0], nominal.ranks[0]] // => ['AUS', 35]
  */
 export function nominalOf(b: Build): Nominal {
   const units = b.input.units.map((u) => u.code);
@@ -231,7 +237,14 @@ export function nominalOf(b: Build): Nominal {
 /**
  * The order to run a plan's runs in: grouped by the runner's cache key (then by run index), so each
  * cached state is computed once and contiguous slices of the order share few states.
- * @example runOrder(runner, plan).length // => plan.nRuns
+ * @example
+ * import { createRunner } from './runner.ts';
+ * const winmax = { kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
+ *   values: [1, 2, 3, 4, 5] };
+ * const { plan, resolved } = planAnalysis(asem.input, asem.spec, { N: 100, inputs: [winmax] });
+ * const runner = createRunner(asem.input, asem.spec, resolved);
+ * const nominal = nominalOf(asem.build);
+ * runOrder(runner, plan).length // => 100
  */
 export function runOrder(runner: Runner, plan: AnalysisPlan): Int32Array {
   const keys = new Float64Array(plan.nRuns);
@@ -244,7 +257,14 @@ export function runOrder(runner: Runner, plan: AnalysisPlan): Int32Array {
 /**
  * Run the given runs of a plan (default all, grouped by `runOrder`) with a compiled runner.
  * `onProgress(done)` is called every 256 runs.
- * @example runChunk(runner, plan, nominal).y.length // => plan.nRuns
+ * @example
+ * import { createRunner } from './runner.ts';
+ * const winmax = { kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
+ *   values: [1, 2, 3, 4, 5] };
+ * const { plan, resolved } = planAnalysis(asem.input, asem.spec, { N: 100, inputs: [winmax] });
+ * const runner = createRunner(asem.input, asem.spec, resolved);
+ * const nominal = nominalOf(asem.build);
+ * runChunk(runner, plan, nominal).y.length // => 100
  */
 export function runChunk(runner: Runner, plan: AnalysisPlan, nominal: Nominal, runs: Int32Array = runOrder(runner, plan), onProgress?: (done: number) => void): ChunkResult {
   const M = runner.unitCodes.length;
@@ -293,7 +313,15 @@ export function runChunk(runner: Runner, plan: AnalysisPlan, nominal: Nominal, r
 /**
  * Put chunks (in any order, covering every run exactly once) together and compute rank statistics and,
  * for a sensitivity analysis, the Sobol' indices.
- * @example assembleAnalysis(plan, resolved, nominal, [runChunk(runner, plan, nominal)]).rankStats[0].median
+ * @example
+ * import { createRunner } from './runner.ts';
+ * const winmax = { kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
+ *   values: [1, 2, 3, 4, 5] };
+ * const { plan, resolved } = planAnalysis(asem.input, asem.spec, { N: 100, inputs: [winmax] });
+ * const runner = createRunner(asem.input, asem.spec, resolved);
+ * const nominal = nominalOf(asem.build);
+ * assembleAnalysis(plan, resolved, nominal, [runChunk(runner, plan, nominal)]).rankStats[0]
+ * // => { unit: 'AUS', nominal: 35, mean: 35, median: 35, q5: 35, q95: 35, runs: 100 }
  */
 export function assembleAnalysis(plan: AnalysisPlan, resolved: readonly ResolvedInput[], nominal: Nominal, chunks: readonly ChunkResult[]): AnalysisResult {
   const M = nominal.units.length;
@@ -337,7 +365,9 @@ export function assembleAnalysis(plan: AnalysisPlan, resolved: readonly Resolved
  * Rank statistics per unit (COINr `RankStats`: nominal, mean, median, 5th and 95th percentile, type-7
  * quantiles) over `runs` rows of `ranks` (runs × units, NaN = no rank). Ranks are whole numbers
  * 1 … units, so each unit's distribution is a histogram (no sort).
- * @example rankStatistics(Float32Array.from([1, 2, 2, 1]), 2, { units: ['A', 'B'], ranks: Float64Array.from([1, 2]) })[0].q95 // => 1.95
+ * @example
+ * rankStatistics(Float32Array.from([1, 2, 2, 1]), 2, { units: ['A', 'B'], ranks: Float64Array.from([1, 2]) })[0].q95
+ * // => 1.95
  */
 export function rankStatistics(ranks: Float32Array, runs: number, nominal: Pick<Nominal, 'units' | 'ranks'>): UnitRankStats[] {
   const M = nominal.units.length;
@@ -374,8 +404,10 @@ export function rankStatistics(ranks: Float32Array, runs: number, nominal: Pick<
  * `src/app/uncertainty-workers.ts` spreads it over worker threads with identical results).
  * `nominal` defaults to `build(input, spec)`.
  * @example
- * const r = runAnalysis(input, spec, { N: 1000, inputs: [{ kind: 'alternatives', name: 'winmax', step: 'treat', path: ['options', 'winmax'], values: [1, 2, 3, 4, 5] }] });
- * r.rankStats.find((s) => s.unit === 'CHE') // => { nominal: 1, median: 1, q5: 1, q95: 2, … }
+ * const winmax = { kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
+ *   values: [1, 2, 3, 4, 5] };
+ * const r = runAnalysis(asem.input, asem.spec, { N: 1000, inputs: [winmax] });
+ * r.rankStats.find((s) => s.unit === 'CHE') // => { unit: 'CHE', nominal: 1, median: 1, q5: 1, q95: 1, … }
  */
 export function runAnalysis(input: BuildInput, spec: BuildSpec, options: AnalysisOptions, extra: { nominal?: Build; onProgress?: (done: number, total: number) => void; runner?: RunnerOptions } = {}): AnalysisResult {
   const { plan, resolved } = planAnalysis(input, spec, options);
@@ -388,7 +420,11 @@ export function runAnalysis(input: BuildInput, spec: BuildSpec, options: Analysi
 
 /**
  * The parameters of one run as labels: `{ winmax: '3', normalisation: '{"method":"zScore",…}', … }`.
- * @example runParameters(result, 0) // => { winmax: '2', aggregation: 'geometric', weights: 'set 17' }
+ * @example
+ * const winmax = { kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
+ *   values: [1, 2, 3, 4, 5] };
+ * const result = runAnalysis(asem.input, asem.spec, { N: 10, inputs: [winmax] });
+ * runParameters(result, 0) // => { winmax: '1' }
  */
 export function runParameters(result: AnalysisResult, run: number): Record<string, string | number> {
   const d = result.inputs.length;

@@ -70,7 +70,10 @@ export function saltelliFromBase(base: Float64Array, N: number, d: number): Floa
  * An input whose runs reproduce A exactly gets Si = STi = 0 exactly.
  * @example
  * // Y = X1 + 2·X2: S1 = 1/5, S2 = 4/5
- * sobolIndices(y, N, 2).indices.map((s) => s.Si) // => ≈ [0.2, 0.8]
+ * const N = 4096;
+ * const x = saltelliSample(N, 2);
+ * const y = Array.from({ length: N * 4 }, (_, k) => x[2 * k] + 2 * x[2 * k + 1]);
+ * sobolIndices(y, N, 2).indices.map((s) => s.Si) // => [0.201…, 0.801…]
  */
 export function sobolIndices(y: ArrayLike<number>, N: number, d: number, options: { bootstrap?: number; rng?: Rng; confidence?: number } = {}): SobolIndices {
   if (y.length !== N * (d + 2)) {

@@ -63,7 +63,8 @@ function label(v: unknown): string {
 /**
  * A copy of step `step` with `value` written at `path` (missing intermediate objects are created; the
  * result is checked by `checkSpec`, whose strict schemas refuse unknown fields).
- * @example setAtPath({ id: 't', kind: 'treat', options: { winmax: 5 } }, ['options', 'winmax'], 2).options // => { winmax: 2 }
+ * @example
+ * setAtPath({ id: 't', kind: 'treat', options: { winmax: 5 } }, ['options', 'winmax'], 2).options // => { winmax: 2 }
  */
 export function setAtPath<T>(step: T, path: ReadonlyArray<string | number>, value: unknown): T {
   const root = jsonClone(step) as unknown as Record<string | number, unknown>;
@@ -94,7 +95,10 @@ function withStep(spec: BuildSpec, k: number, step: StepSpec): BuildSpec {
 /**
  * Check uncertain inputs against a spec and framework; returns the resolved inputs or throws one
  * `CityIndexError` listing every problem, located as `inputs[k].field`.
- * @example resolveInputs([{ kind: 'alternatives', name: 'winmax', step: 'treat', path: ['options', 'winmax'], values: [1, 2, 3] }], spec, fw)[0].levels // => 3
+ * @example
+ * const winmax = { kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
+ *   values: [1, 2, 3] };
+ * resolveInputs([winmax], asem.spec, asem.input.framework)[0].levels // => 3
  */
 export function resolveInputs(inputs: readonly UncertainInput[], spec: BuildSpec, framework: Framework, file = 'uncertainty'): ResolvedInput[] {
   const issues: Issue[] = [];
@@ -182,7 +186,8 @@ export function choiceIndex(u: number, k: number): number {
 
 /**
  * The value of a `range` input for u ∈ [0, 1): min + u·(max − min), or equal bins of the whole numbers.
- * @example rangeValue({ kind: 'range', name: 'p', step: 'a', path: ['options'], min: 1, max: 5, integer: true }, 0.99) // => 5
+ * @example
+ * rangeValue({ kind: 'range', name: 'p', step: 'a', path: ['options'], min: 1, max: 5, integer: true }, 0.99) // => 5
  */
 export function rangeValue(inp: Extract<UncertainInput, { kind: 'range' }>, u: number): number {
   if (!inp.integer) return inp.min + u * (inp.max - inp.min);
@@ -193,7 +198,11 @@ export function rangeValue(inp: Extract<UncertainInput, { kind: 'range' }>, u: n
 
 /**
  * What one sampled value means: the alternative index (0-based; discrete inputs) or the value (`range`).
- * @example decodeInput(resolved, 0.3) // => 1 for 5 alternatives
+ * @example
+ * const winmax = { kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
+ *   values: [1, 2, 3, 4, 5] };
+ * const [resolved] = resolveInputs([winmax], asem.spec, asem.input.framework);
+ * decodeInput(resolved, 0.3) // => 1 (the second of 5 alternatives)
  */
 export function decodeInput(r: ResolvedInput, u: number): number {
   return r.input.kind === 'range' ? rangeValue(r.input, u) : choiceIndex(u, r.levels);

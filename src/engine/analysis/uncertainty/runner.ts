@@ -74,7 +74,9 @@ function usesAggregation(wm: WeightMethod): boolean {
 /**
  * Why a run failed: the messages of a `CityIndexError`'s issues (at most 5), prefixed by `where`;
  * any other error is re-thrown (a bug, not a failed run).
- * @example failureReason(new CityIndexError({ code: 'E', message: 'no' }), 'step "a"') // => 'step "a": no'
+ * @example
+ * import { CityIndexError } from '../../core/errors.ts';
+ * failureReason(new CityIndexError({ code: 'E', message: 'no' }), 'step "a"') // => 'step "a": no'
  */
 export function failureReason(e: unknown, where?: string): string {
   if (e instanceof CityIndexError) {
@@ -86,7 +88,9 @@ export function failureReason(e: unknown, where?: string): string {
 
 /**
  * The framework with the given indicators marked `not_collected` (left out of the build).
- * @example excludeIndicators(fw, ['Goods']).nodes.find((n) => n.code === 'Goods').status // => 'not_collected'
+ * @example
+ * excludeIndicators(asem.input.framework, ['Goods']).nodes.find((n) => n.code === 'Goods')!.status
+ * // => 'not_collected'
  */
 export function excludeIndicators(fw: Framework, codes: readonly string[]): Framework {
   if (codes.length === 0) return fw;
@@ -134,7 +138,14 @@ function noisyFramework(fw: Framework, noise: ReadonlyArray<NoiseSets | null>, s
  * written into the spec, and each weight noise as `manual` weight steps inserted before every
  * aggregate step (with the weights the build has at that point, perturbed). Slow (it builds); used to
  * replay a run and to check the kernel.
- * @example const r = runSpec(input, spec, resolved, row, 1); build({ ...input, framework: excludeIndicators(input.framework, r.excluded) }, r.spec)
+ * @example
+ * import { resolveInputs } from './inputs.ts';
+ * const winmax = { kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
+ *   values: [1, 2, 3, 4, 5] };
+ * const resolved = resolveInputs([winmax], asem.spec, asem.input.framework);
+ * const r = runSpec(asem.input, asem.spec, resolved, [0.3], 1);
+ * r.spec.steps.find((s) => s.id === 'treat')!.options // => { winmax: 2 }
+ * r.excluded // => []
  */
 export function runSpec(input: BuildInput, spec: BuildSpec, resolved: readonly ResolvedInput[], u: ArrayLike<number>, seed = 1): { spec: BuildSpec; excluded: string[] } {
   const excluded: string[] = [];
@@ -573,7 +584,11 @@ function isCachedSlot(levels: readonly KLevel[], k: number, firstRunLevel: numbe
  * Ranks of `x[0 … m)`, higher is better, ties share the best rank (near-ties by `tolerance`, the build's
  * rule: `rankMinInto`), NaN stays NaN — written to `ranks[rowToUnit[i]]` (rows with −1 skipped).
  * `scratch` (for at least m values) and `rowRanks` (length ≥ m) are work buffers.
- * @example rankInto(Float64Array.from([1, 3, 3]), 3, Int32Array.from([0, 1, 2]), r, rankScratch(3)); r // => [3, 1, 1]
+ * @example
+ * import { rankScratch } from '../../stats/rank.ts';
+ * const r = new Float64Array(3);
+ * rankInto(Float64Array.from([1, 3, 3]), 3, Int32Array.from([0, 1, 2]), r, rankScratch(3));
+ * r // => [3, 1, 1]
  */
 export function rankInto(x: Float64Array, m: number, rowToUnit: Int32Array, ranks: Float64Array, scratch: RankScratch, tolerance = 0, rowRanks = new Float64Array(m)): void {
   rankMinInto(x, true, tolerance, rowRanks, scratch, 0, m);
@@ -588,7 +603,10 @@ export function rankInto(x: Float64Array, m: number, rowToUnit: Int32Array, rank
  * input makes it O(m + moves). Gives up (returns false, `perm` still a permutation) past a budget of moves.
  * Tie groups as `rankMinInto`: from the best value down, a value within `tieThreshold` of its group's
  * first value shares that value's rank.
- * @example rankByPerm(Float64Array.from([1, 3, 3]), 3, Int32Array.from([0, 1, 2]), Int32Array.from([0, 1, 2]), r); r // => [3, 1, 1]
+ * @example
+ * const r = new Float64Array(3);
+ * rankByPerm(Float64Array.from([1, 3, 3]), 3, Int32Array.from([0, 1, 2]), Int32Array.from([0, 1, 2]), r) // => true
+ * r // => [3, 1, 1]
  */
 export function rankByPerm(x: Float64Array, m: number, perm: Int32Array, rowToUnit: Int32Array, ranks: Float64Array, tolerance = 0): boolean {
   let budget = 8 * m * Math.ceil(Math.log2(m + 1));
@@ -630,8 +648,14 @@ export function rankByPerm(x: Float64Array, m: number, perm: Int32Array, rowToUn
 /**
  * Compile a build spec and its uncertain inputs into a runner.
  * @example
- * const runner = createRunner(input, spec, resolveInputs(inputs, spec, input.framework));
- * runner.run([0.1, 0.7, 0.3, 0.9], scores, ranks) // => null (scores and ranks filled)
+ * import { resolveInputs } from './inputs.ts';
+ * const winmax = { kind: 'alternatives' as const, name: 'winmax', step: 'treat', path: ['options', 'winmax'],
+ *   values: [1, 2, 3, 4, 5] };
+ * const runner = createRunner(asem.input, asem.spec, resolveInputs([winmax], asem.spec, asem.input.framework));
+ * const scores = new Float64Array(runner.unitCodes.length);
+ * const ranks = new Float64Array(runner.unitCodes.length);
+ * runner.run([0.3], scores, ranks) // => null (no failure; scores and ranks filled)
+ * [runner.unitCodes[0], ranks[0]] // => ['AUS', 35]
  */
 export function createRunner(input: BuildInput, spec: BuildSpec, resolved: readonly ResolvedInput[], options: RunnerOptions = {}): Runner {
   const seed = options.seed ?? 1;

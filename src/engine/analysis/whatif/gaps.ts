@@ -68,7 +68,7 @@ export interface GapsResult {
 
 /**
  * The peers of a unit (never the unit itself).
- * @example selectPeers(b, 'CHN', { by: 'nearest', k: 3 }) // => the three units closest to CHN's index score
+ * @example selectPeers(asem.build, 'CHN', { by: 'nearest', k: 3 }) // => ['PAK', 'LAO', 'KAZ'] (closest index scores)
  */
 export function selectPeers(build: Build, unit: string, spec: PeerSpec): string[] {
   const scores = build.results.scores;
@@ -122,7 +122,9 @@ function valuesOf(ds: Dataset, code: string, unitCodes: readonly string[]): numb
 
 /**
  * The gaps of one unit against its peers, on every indicator and aggregate of the build.
- * @example unitGaps(b, { unit: 'CHN', peers: { by: 'group', field: 'EurAsia_group' } }).dimensions[0].code
+ * @example
+ * const gaps = unitGaps(asem.build, { unit: 'CHN', peers: { by: 'group', field: 'EurAsia_group' } });
+ * gaps.dimensions[0] // => { code: 'ConEcFin', level: 2, gap: 22.5731047…, rankAmongPeers: 21, … }
  */
 export function unitGaps(build: Build, options: GapsOptions): GapsResult {
   const peerSpec = options.peers ?? { by: 'all' };

@@ -296,7 +296,16 @@ function setup(build: Build, options: WhatIfOptions): Setup {
 
 /**
  * For each indicator, the smallest normalised improvement that lifts the unit by k ranks, all else fixed.
- * @example smallestImprovements(b, { unit: 'D', k: 1 }).indicators[0] // => { code: 'c', improvement: 15, … } (tiny framework in improve.test.ts)
+ * @example
+ * import { build } from '../../pipeline/build.ts';
+ * import { tinyInput } from '../audit/test-helpers.ts';
+ * // I = (P + Q)/2, P = (a + b)/2, Q = c; b has direction −1; min–max onto [0, 100] (worked in improve.test.ts):
+ * // D is 4th (42.5), E 3rd (50)
+ * const rows = [[10, 8, 50], [6, 6, 0], [0, 0, 100], [3, 10, 70], [8, 4, 30]];
+ * const b = build(tinyInput(['A', 'B', 'C', 'D', 'E'], rows, undefined, -1), { version: 1, steps: [
+ *   { id: 'normalise', kind: 'normalise', options: { method: 'minMax', range: [0, 100] } },
+ *   { id: 'aggregate', kind: 'aggregate' }] });
+ * smallestImprovements(b, { unit: 'D', k: 1 }).indicators[0] // => { code: 'c', improvement: 15, newRank: 3, … }
  */
 export function smallestImprovements(build: Build, options: ImproveOptions): ImproveResult {
   const s = setup(build, options);
@@ -341,7 +350,16 @@ function better(a: { rank: number; score: number }, b: { rank: number; score: nu
 
 /**
  * The best use of a budget of normalised points for one unit (greedy split vs the best single indicator).
- * @example bestUnderBudget(b, { unit: 'D', budget: 40 }).plan.allocation // => { c: 30, a: 10 } (tiny framework in improve.test.ts)
+ * @example
+ * import { build } from '../../pipeline/build.ts';
+ * import { tinyInput } from '../audit/test-helpers.ts';
+ * // I = (P + Q)/2, P = (a + b)/2, Q = c; b has direction −1; min–max onto [0, 100] (worked in improve.test.ts):
+ * // D is 4th (42.5), E 3rd (50)
+ * const rows = [[10, 8, 50], [6, 6, 0], [0, 0, 100], [3, 10, 70], [8, 4, 30]];
+ * const b = build(tinyInput(['A', 'B', 'C', 'D', 'E'], rows, undefined, -1), { version: 1, steps: [
+ *   { id: 'normalise', kind: 'normalise', options: { method: 'minMax', range: [0, 100] } },
+ *   { id: 'aggregate', kind: 'aggregate' }] });
+ * bestUnderBudget(b, { unit: 'D', budget: 40 }).plan.allocation // => { c: 30, a: 10 }
  */
 export function bestUnderBudget(build: Build, options: BudgetOptions): BudgetResult {
   const s = setup(build, options);
