@@ -222,7 +222,9 @@ function parseYaml(text: string, file: string, c: Collector): YamlFile | undefin
       if (seen.has(row)) continue;
       seen.add(row);
       const tab = e.code === 'TAB_AS_INDENT' || /^\s*\t/.test(text.split('\n')[row - 1] ?? '');
-      c.add({ code: 'E_YAML', message: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') + (tab ? ' — indent YAML with spaces, not tabs / YAML 缩进请用空格，不要用制表符' : ''), file, row });
+      // prettyErrors: false, so the message carries no position (the row comes from e.pos)
+      const tabHint = tab ? ' — indent YAML with spaces, not tabs / YAML 缩进请用空格，不要用制表符' : '';
+      c.add({ code: 'E_YAML', message: e.message + tabHint, file, row });
       if (seen.size >= 10) break;
     }
     return undefined;
@@ -281,7 +283,7 @@ function schemaIssues(error: z.ZodError, f: YamlFile | undefined, file: string, 
   return zodIssues(error, file).map((issue, k) => {
     const zi = error.issues[k];
     const path = zi.path.filter((p): p is string | number => typeof p !== 'symbol');
-    const keys = zi.code === 'unrecognized_keys' ? (zi as { keys: string[] }).keys : [];
+    const keys = zi.code === 'unrecognized_keys' ? zi.keys : [];
     const at = keys.length ? [...path, keys[0]] : path;
     const inOwn = Boolean(f && (f.doc.hasIn(at) || f.doc.hasIn(path)));
     const src = inOwn || !base ? f : base;
@@ -294,10 +296,12 @@ function schemaIssues(error: z.ZodError, f: YamlFile | undefined, file: string, 
       const known = present.filter((k) => !keys.includes(k));
       suggestion = known.length ? didYouMean(keys[0], fieldsBeside(known)) : editDistanceOne(keys[0], fieldsBeside([]));
     } else if (zi.code === 'invalid_type' && src?.doc.hasIn(path) === false && path.length) {
-      message = `missing required field "${path[path.length - 1]}" (${zi.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')}) / 缺少必填字段`;
+      message = `missing required field "${path[path.length - 1]}" (expected ${zi.expected}) / 缺少必填字段`;
     } else {
       const given = src?.doc.getIn(path);
-      const allowed = [...zi.message.matchAll(/'([^']+)'|"([^"]+)"/g)].map((m) => m[1] ?? m[2]);
+      // the allowed values from the issue's own fields (an enum's values, a discriminated union's options)
+      const listed: readonly unknown[] = zi.code === 'invalid_value' ? zi.values : zi.code === 'invalid_union' && 'options' in zi ? zi.options ?? [] : [];
+      const allowed = listed.filter((v): v is string => typeof v === 'string');
       if (typeof given === 'string' && allowed.length) suggestion = didYouMean(given, allowed);
     }
     return { ...issue, file: src === base && base ? base.rel : file, row, message: message + hint(suggestion) };
