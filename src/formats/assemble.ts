@@ -150,7 +150,8 @@ async function readBytes(
   const { files, c } = src;
   const resolved = files.resolve(rel, from);
   if (!resolved.ok) {
-    c.add({ code: resolved.code, message: resolved.message, file: referencedFrom, row, field, expected: resolved.expected });
+    const { code, message, expected } = resolved;
+    c.add({ code, message, file: referencedFrom, row, field, expected });
     return undefined;
   }
   const path = resolved.path;
@@ -159,8 +160,11 @@ async function readBytes(
     const inside = (await files.list(path)).filter((n) => /\.(csv|xlsx|ya?ml|tsv|txt)$/i.test(n)).sort();
     const holds = inside.length ? ` (it holds ${inside.slice(0, 4).join(', ')}${inside.length > 4 ? ', …' : ''})` : '';
     c.add({
-      code: 'E_NOT_A_FILE', message: `"${rel}" is a folder, not a file / 这是文件夹而不是文件${holds}`, file: referencedFrom, row, field,
-      expected: inside.length ? `a file path such as "${joinPosix(rel, inside[0])}"` : 'a file path relative to the project folder',
+      code: 'E_NOT_A_FILE', message: `"${rel}" is a folder, not a file / 这是文件夹而不是文件${holds}`,
+      file: referencedFrom, row, field,
+      expected: inside.length
+        ? `a file path such as "${joinPosix(rel, inside[0])}"`
+        : 'a file path relative to the project folder',
     });
     return undefined;
   }
@@ -169,7 +173,8 @@ async function readBytes(
     const near = didYouMean(basenamePosix(path), await files.list(dirnamePosix(path)));
     const named = near === undefined ? undefined : joinPosix(dirnamePosix(rel.replace(/\\/g, '/')), near);
     c.add({
-      code: 'E_FILE_MISSING', message: `file "${rel}" not found / 找不到文件${hint(named)}`, file: referencedFrom, row, field,
+      code: 'E_FILE_MISSING', message: `file "${rel}" not found / 找不到文件${hint(named)}`,
+      file: referencedFrom, row, field,
       expected: 'a path relative to the project folder',
     });
     return undefined;
@@ -187,7 +192,8 @@ async function readTable(
   const isFolder = resolved.ok && (await src.files.kind(resolved.path)) === 'folder';
   if (!isFolder && ext !== '.xlsx' && ext !== '.csv' && ext !== '.txt' && ext !== '.tsv') {
     const old = ext === '.xls' ? ' (old Excel format: save as .xlsx / 请另存为 .xlsx)' : '';
-    c.add({ code: 'E_FORMAT', message: `unsupported data file type "${ext || rel}"${old}`, file: from, row, field, expected: '.csv or .xlsx' });
+    const message = `unsupported data file type "${ext || rel}"${old}`;
+    c.add({ code: 'E_FORMAT', message, file: from, row, field, expected: '.csv or .xlsx' });
     return undefined;
   }
   const bytes = await readBytes(src, rel, from, field, row);
@@ -300,7 +306,9 @@ function schemaIssues(error: z.ZodError, f: YamlFile | undefined, file: string, 
     } else {
       const given = src?.doc.getIn(path);
       // the allowed values from the issue's own fields (an enum's values, a discriminated union's options)
-      const listed: readonly unknown[] = zi.code === 'invalid_value' ? zi.values : zi.code === 'invalid_union' && 'options' in zi ? zi.options ?? [] : [];
+      const listed: readonly unknown[] = zi.code === 'invalid_value'
+        ? zi.values
+        : zi.code === 'invalid_union' && 'options' in zi ? zi.options ?? [] : [];
       const allowed = listed.filter((v): v is string => typeof v === 'string');
       if (typeof given === 'string' && allowed.length) suggestion = didYouMean(given, allowed);
     }
@@ -620,7 +628,8 @@ async function checkLaterPaths(src: Source, project: ProjectFile, y: YamlFile | 
     const field = w.field.map((p, k) => (typeof p === 'number' ? `[${p}]` : (k ? '.' : '') + p)).join('');
     const resolved = files.resolve(w.rel);
     if (!resolved.ok) {
-      c.add({ code: resolved.code, message: resolved.message, file, row: yamlLine(y, w.field), field, expected: resolved.expected });
+      const { code, message, expected } = resolved;
+      c.add({ code, message, file, row: yamlLine(y, w.field), field, expected });
       continue;
     }
     const kind = await files.kind(resolved.path);
@@ -628,7 +637,8 @@ async function checkLaterPaths(src: Source, project: ProjectFile, y: YamlFile | 
     if (ok) continue;
     const what = w.folder ? 'folder' : 'file';
     c.add({
-      code: 'E_FILE_MISSING', message: `${what} "${w.rel}" not found${kind ? ` (it is a ${kind})` : ''} / 找不到${w.folder ? '文件夹' : '文件'}`,
+      code: 'E_FILE_MISSING',
+      message: `${what} "${w.rel}" not found${kind ? ` (it is a ${kind})` : ''} / 找不到${w.folder ? '文件夹' : '文件'}`,
       file, row: yamlLine(y, w.field), field, expected: 'a path relative to the project folder',
     });
   }
@@ -686,7 +696,8 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
   const period = project.period !== undefined ? String(project.period) : undefined;
   /** Line in the project file (or its base) of a top-level field. */
   const lineOf = (...path: Array<string | number>): number | undefined => (own?.doc.hasIn([path[0]]) || !base ? yamlLine(own, path) : yamlLine(base, path));
-  const laterYaml = own?.doc.hasIn(['series']) || own?.doc.hasIn(['cases']) || own?.doc.hasIn(['surveys']) || !base ? own : base;
+  const ownsLater = ['series', 'cases', 'surveys'].some((key) => own?.doc.hasIn([key]));
+  const laterYaml = ownsLater || !base ? own : base;
   await checkLaterPaths(src, project, laterYaml, projectRel);
 
   let framework: Framework | undefined;
@@ -857,7 +868,8 @@ async function readSurveys(
   for (const { entry, k } of used) {
     const config = files.resolve(entry.config);
     if (!config.ok) continue; // reported by checkLaterPaths
-    const run = await c.attempt(async () => runLoadedSurvey(await readSurvey(files, config.path, { readXlsx: src.readXlsx })));
+    const read = () => readSurvey(files, config.path, { readXlsx: src.readXlsx });
+    const run = await c.attempt(async () => runLoadedSurvey(await read()));
     if (!run) continue;
     const est = alignEstimates(run.result.estimates, unitCodes);
     const title = surveyTitle(run.survey.config, 'zh');
@@ -933,11 +945,15 @@ export async function buildProject(p: LoadedProject): Promise<Build> {
     const y = buildSources.get(p.spec);
     throw new CityIndexError(e.issues.map((i) => {
       if (i.file || k < 0) return i;
-      const field = i.field === undefined || /^steps\[/.test(i.field) ? `build.${i.field ?? `steps[${k}]`}` : `build.steps[${k}].options.${i.field}`;
+      const field = i.field === undefined || /^steps\[/.test(i.field)
+        ? `build.${i.field ?? `steps[${k}]`}`
+        : `build.steps[${k}].options.${i.field}`;
       const path = fieldPath(field);
       const line = yamlLine(y, y?.doc.hasIn(path) ? path : path.slice(0, 3));
       const given = y?.doc.getIn(path);
-      const near = typeof given === 'string' && i.expected ? didYouMean(given, i.expected.replace(/^one of:?\s*/, '').split(/,\s*|\s*\|\s*|\s+or\s+/)) : undefined;
+      // the engine lists allowed values only as text in `expected` ("one of: a, b"): the candidates
+      const candidates = i.expected?.replace(/^one of:?\s*/, '').split(/,\s*|\s*\|\s*|\s+or\s+/) ?? [];
+      const near = typeof given === 'string' ? didYouMean(given, candidates) : undefined;
       return { ...i, file: y?.rel ?? p.file, row: line, field, message: i.message + hint(near) };
     }), e.message);
   }

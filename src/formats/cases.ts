@@ -1,7 +1,8 @@
 /**
  * Read the case library: Markdown files with YAML front matter (gray-matter), validated with zod.
  * `parseCase` is pure (text in, `Case` out); `readCases` reads a folder of a `ProjectFiles` source (the
- * server's uploads, a project folder through `loadCases`) and reports every problem of every file at once, each naming the file, the field and (where it can) the line.
+ * server's uploads, a project folder through `loadCases`) and reports every problem of every file at
+ * once, each naming the file, the field and (where it can) the line.
  *
  * Front matter (see cases/README.md):
  *   title:      { zh, en } or a string (optional; default: the first `# ` heading)
@@ -127,12 +128,17 @@ export function parseCase(text: string, file: string): Case {
  * in one `CityIndexError`; `shown` names a file in issues (default: its path in the source).
  * @example (await readCases(memoryProjectFiles({ 'cases/a.md': text }), 'cases')).length // => 1
  */
-export async function readCases(files: ProjectFiles, folder: string, shown: (path: string) => string = (p) => p): Promise<Case[]> {
+export async function readCases(
+  files: ProjectFiles, folder: string, shown: (path: string) => string = (p) => p,
+): Promise<Case[]> {
   if ((await files.kind(folder)) !== 'folder') {
     const where = shown(folder);
-    throw new CityIndexError({ code: 'E_FILE_MISSING', message: `case folder "${where}" not found`, file: where, expected: 'a folder of Markdown case files' });
+    const expected = 'a folder of Markdown case files';
+    const message = `case folder "${where}" not found`;
+    throw new CityIndexError({ code: 'E_FILE_MISSING', message, file: where, expected });
   }
-  const names = (await files.list(folder)).filter((n) => /\.md$/i.test(n) && !/^readme\.md$/i.test(n) && !n.startsWith('_')).sort();
+  const isCase = (n: string) => /\.md$/i.test(n) && !/^readme\.md$/i.test(n) && !n.startsWith('_');
+  const names = (await files.list(folder)).filter(isCase).sort();
   const cases: Case[] = [];
   const issues: Issue[] = [];
   for (const name of names) {
@@ -150,7 +156,9 @@ export async function readCases(files: ProjectFiles, folder: string, shown: (pat
 
 /**
  * Load every `*.md` case in a folder on disk (`readCases` over the folder; issues name `dir/name.md`).
- * @example (await loadCases('cases')).map((c) => c.id) // => ['hangzhou-city-brain', 'nanchang-ganfutong', 'zhengzhou-epidemic-systems']
+ * @example
+ * (await loadCases('cases')).map((c) => c.id)
+ * // => ['hangzhou-city-brain', 'nanchang-ganfutong', 'zhengzhou-epidemic-systems']
  */
 export async function loadCases(dir: string): Promise<Case[]> {
   return readCases(fsProjectFiles(dir), '', (path) => (path === '' ? dir : join(dir, path)));

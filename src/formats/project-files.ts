@@ -83,7 +83,8 @@ export function confinedPath(path: string, from = ''): ResolvedPath {
   }
   const joined = joinPosix(from, path.replace(/\\/g, '/'));
   if (joined === '..' || joined.startsWith('../')) {
-    return { ok: false, code: 'E_PATH_OUTSIDE', message: `"${path}" points outside the project folder / 路径超出项目文件夹`, expected };
+    const message = `"${path}" points outside the project folder / 路径超出项目文件夹`;
+    return { ok: false, code: 'E_PATH_OUTSIDE', message, expected };
   }
   return { ok: true, path: joined };
 }

@@ -11,8 +11,8 @@ import { fsProjectFiles } from './project-fs.ts';
 import { readXlsxTable } from './xlsx-table.ts';
 
 export {
-  assembleProject, buildProject, didYouMean, editDistance, frameworkFromTable, frameworkFromTree, indicatorSources,
-  unitsFromTable, type AssembleOptions, type InputFile, type LoadedProject, type SurveyInput,
+  assembleProject, buildProject, didYouMean, editDistance, frameworkFromTable, frameworkFromTree,
+  indicatorSources, unitsFromTable, type AssembleOptions, type InputFile, type LoadedProject, type SurveyInput,
 } from './assemble.ts';
 export { memoryProjectFiles, type ProjectFiles } from './project-files.ts';
 export { fsProjectFiles } from './project-fs.ts';

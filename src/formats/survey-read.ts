@@ -482,7 +482,9 @@ export type ResponseFileOptions = ResponseParseOptions & { format?: 'csv' | 'xls
  * a reader (`readXlsxTable` from xlsx-table.ts in Node); without one it is a located error.
  * @example const r = await parseResponses(bytes, 'responses.csv', options); r.table.rows.length // => 3
  */
-export async function parseResponses(bytes: Uint8Array, file: string, options: ResponseFileOptions, readXlsx?: XlsxReader): Promise<ParsedResponses> {
+export async function parseResponses(
+  bytes: Uint8Array, file: string, options: ResponseFileOptions, readXlsx?: XlsxReader,
+): Promise<ParsedResponses> {
   const format = options.format ?? (/\.xlsx$/i.test(file) ? 'xlsx' : /\.json$/i.test(file) ? 'surveyjs' : 'csv');
   switch (format) {
     case 'csv': {
@@ -504,7 +506,8 @@ export async function parseResponses(bytes: Uint8Array, file: string, options: R
 
 /** The issue when an XLSX file is met and no XLSX reader was given (e.g. in a browser without exceljs). */
 export function noXlsxReader(file: string): Issue {
-  return { code: 'E_XLSX_UNAVAILABLE', message: 'XLSX files cannot be read here (no XLSX reader was given) / 此环境无法读取 XLSX 文件', file, expected: 'a .csv file, or an XLSX reader' };
+  const message = 'XLSX files cannot be read here (no XLSX reader was given) / 此环境无法读取 XLSX 文件';
+  return { code: 'E_XLSX_UNAVAILABLE', message, file, expected: 'a .csv file, or an XLSX reader' };
 }
 
 // ---------------------------------------------------------------- census margins
@@ -588,12 +591,16 @@ export interface ReadSurveyOptions {
  * collected. Paths in survey.yaml are relative to its folder and resolved by the source.
  * @example const s = await readSurvey(memoryProjectFiles(files), 'surveys/survey.yaml'); s.config.id // => 'resident'
  */
-export async function readSurvey(files: ProjectFiles, configPath: string, options: ReadSurveyOptions = {}): Promise<LoadedSurvey> {
+export async function readSurvey(
+  files: ProjectFiles, configPath: string, options: ReadSurveyOptions = {},
+): Promise<LoadedSurvey> {
   const shown = options.shown ?? ((p: string) => p);
   const base = dirnamePosix(configPath);
   const read = async (rel: string, from: string, field: string): Promise<{ bytes: Uint8Array; file: string }> => {
     const r = files.resolve(rel, from);
-    if (!r.ok) throw new CityIndexError({ code: r.code, message: r.message, file: shown(configPath), field, expected: r.expected });
+    if (!r.ok) {
+      throw new CityIndexError({ code: r.code, message: r.message, file: shown(configPath), field, expected: r.expected });
+    }
     const bytes = await files.read(r.path);
     const file = shown(r.path);
     if (!bytes) throw new CityIndexError({ code: 'E_FILE', message: 'cannot read file: not found / 找不到文件', file });
@@ -635,7 +642,9 @@ export async function readSurvey(files: ProjectFiles, configPath: string, option
 
 /**
  * Run a loaded survey (clean → weight → estimate). Errors in its issues stop it with a `CityIndexError`.
- * @example runLoadedSurvey(await readSurvey(files, 'surveys/survey.yaml')).result.estimates.dataset.codes.length > 0 // => true
+ * @example
+ * const { result } = runLoadedSurvey(await readSurvey(files, 'surveys/survey.yaml'));
+ * result.estimates.dataset.codes.length > 0 // => true
  */
 export function runLoadedSurvey(survey: LoadedSurvey): { survey: LoadedSurvey; result: SurveyRunResult } {
   const errors = survey.issues.filter((i) => i.severity !== 'warning' && i.code.startsWith('E_') && !['E_ANSWER', 'E_CITY', 'E_AGE', 'E_SEX', 'E_DURATION'].includes(i.code));

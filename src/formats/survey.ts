@@ -9,14 +9,18 @@ import YAML from 'yaml';
 import { CityIndexError } from '../engine/core/errors.ts';
 import type { SurveyRunResult } from '../engine/survey/pipeline.ts';
 import { fsProjectFiles } from './project-fs.ts';
-import { parseResponses, readSurvey, runLoadedSurvey, type LoadedSurvey, type ParsedResponses, type ResponseFileOptions } from './survey-read.ts';
+import {
+  parseResponses, readSurvey, runLoadedSurvey, type LoadedSurvey, type ParsedResponses, type ResponseFileOptions,
+} from './survey-read.ts';
 import { readXlsxTable } from './xlsx-table.ts';
 
 export * from './survey-read.ts';
 
 /**
  * Read a response file by format (from the extension unless given).
- * @example (await loadResponses('examples/cdgi-2020/surveys/responses.csv', options)).table.rows.length > 0 // => true
+ * @example
+ * const r = await loadResponses('examples/cdgi-2020/surveys/responses.csv', options);
+ * r.table.city.length > 0 // => true
  */
 export async function loadResponses(path: string, options: ResponseFileOptions): Promise<ParsedResponses> {
   return parseResponses(await readBytes(path), path, options, readXlsxTable);
@@ -26,14 +30,16 @@ async function readBytes(path: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(path));
   } catch (e) {
-    throw new CityIndexError({ code: 'E_FILE', message: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file: path });
+    const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new CityIndexError({ code: 'E_FILE', message: `cannot read file: ${reason}`, file: path });
   }
 }
 
 /**
  * Find the survey configs of a project: `project.yaml` `surveys:` (a path, a list of paths, or a list of
  * `{ id, config }`), else `surveys/survey.yaml`.
- * @example await findSurveyConfigs('examples/cdgi-2020') // => [resolve('examples/cdgi-2020/surveys/survey.yaml')]
+ * @example
+ * await findSurveyConfigs('examples/cdgi-2020') // => [resolve('examples/cdgi-2020/surveys/survey.yaml')]
  */
 export async function findSurveyConfigs(projectDir: string): Promise<string[]> {
   let project: unknown;
@@ -62,7 +68,9 @@ export async function loadSurvey(configPath: string): Promise<LoadedSurvey> {
 
 /**
  * Load and run a survey (clean → weight → estimate). Errors in the issues stop it with a `CityIndexError`.
- * @example (await runSurveyFile('examples/cdgi-2020/surveys/survey.yaml')).result.estimates.dataset.codes.length > 0 // => true
+ * @example
+ * const { result } = await runSurveyFile('examples/cdgi-2020/surveys/survey.yaml');
+ * result.estimates.dataset.codes.length > 0 // => true
  */
 export async function runSurveyFile(configPath: string): Promise<{ survey: LoadedSurvey; result: SurveyRunResult }> {
   return runLoadedSurvey(await loadSurvey(configPath));

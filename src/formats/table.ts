@@ -64,9 +64,13 @@ export function headerIndex(rows: readonly string[][]): number {
  * skipped with a warning), headers checked (empty, duplicate), rows of the wrong length reported,
  * blank rows dropped. `strictLength`: a row with a different cell count is an error (CSV); otherwise
  * only non-empty cells beyond the header are (XLSX, whose rows end at their last filled cell).
- * @example tableFromRows([{ cells: ['code', 'x'], line: 1 }, { cells: ['A', '1'], line: 2 }], 'd.csv', true).rows // => [['A', '1']]
+ * @example
+ * tableFromRows([{ cells: ['code', 'x'], line: 1 }, { cells: ['A', '1'], line: 2 }], 'd.csv', true).rows
+ * // => [['A', '1']]
  */
-export function tableFromRows(raw: Array<{ cells: string[]; line: number }>, file: string, strictLength: boolean): Table {
+export function tableFromRows(
+  raw: Array<{ cells: string[]; line: number }>, file: string, strictLength: boolean,
+): Table {
   const h = headerIndex(raw.map((r) => r.cells));
   const warnings: Issue[] = [];
   if (h > 0) {
