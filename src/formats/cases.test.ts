@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { parseCase, loadCases } from './cases.ts';
+import { parseCase, loadCases, readCases } from './cases.ts';
+import { memoryProjectFiles } from './project-files.ts';
 import { frameworkFromTree } from './project.ts';
 import { FrameworkFileSchema } from './project-schema.ts';
 import { CityIndexError } from '../engine/core/errors.ts';
@@ -127,5 +128,18 @@ describe('loadCases (the repository case library)', () => {
     const issues = (err as CityIndexError).issues;
     expect(issues.map((i) => [i.file, i.field])).toEqual([[join(dir, 'a.md'), 'year'], [join(dir, 'b.md'), 'city']]);
     await expect(loadCases(join(dir, 'nope'))).rejects.toMatchObject({ issues: [{ code: 'E_FILE_MISSING' }] });
+  });
+
+  it('reads the same cases from a map of file contents as from the folder, issues named by source path', async () => {
+    const names = ['hangzhou-city-brain.md', 'nanchang-ganfutong.md', 'zhengzhou-epidemic-systems.md', 'README.md'];
+    const entries: Record<string, Uint8Array> = {};
+    for (const name of names) entries[`cases/${name}`] = new Uint8Array(await readFile(join(casesDir, name)));
+    const fromDisk = await loadCases(casesDir);
+    const fromMemory = await readCases(memoryProjectFiles(entries), 'cases', (p) => join(root, p));
+    expect(fromMemory).toEqual(fromDisk);
+    const broken = memoryProjectFiles({ 'cases/a.md': '---\ncity: 1\n---\n# x\n' });
+    const e = await readCases(broken, 'cases').catch((x: unknown) => x);
+    expect((e as CityIndexError).issues.every((i) => i.file === 'cases/a.md')).toBe(true);
+    await expect(readCases(broken, 'nope')).rejects.toMatchObject({ issues: [{ code: 'E_FILE_MISSING', file: 'nope' }] });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Read the case library: Markdown files with YAML front matter (gray-matter), validated with zod.
- * `parseCase` is pure (text in, `Case` out); `loadCases` reads a folder and reports every problem of
- * every file at once, each naming the file, the field and (where it can) the line.
+ * `parseCase` is pure (text in, `Case` out); `readCases` reads a folder of a `ProjectFiles` source (the
+ * server's uploads, a project folder through `loadCases`) and reports every problem of every file at
+ * once, each naming the file, the field and (where it can) the line.
  *
  * Front matter (see cases/README.md):
  *   title:      { zh, en } or a string (optional; default: the first `# ` heading)
@@ -12,12 +13,13 @@
  *   indicators: list of framework indicator codes (optional)
  *   sources:    list of citation strings or { citation, url?, note? } objects (at least one)
  */
-import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import matter from 'gray-matter';
 import { z } from 'zod';
 import { CityIndexError, type Issue } from '../engine/core/errors.ts';
 import { zodIssues } from '../engine/core/zod-issues.ts';
+import { joinPosix, type ProjectFiles } from './project-files.ts';
+import { fsProjectFiles } from './project-fs.ts';
 import type { LocalText } from '../engine/core/framework.ts';
 import type { Case, CaseSource } from '../engine/cases/search.ts';
 
@@ -121,25 +123,28 @@ export function parseCase(text: string, file: string): Case {
 }
 
 /**
- * Load every `*.md` case in a folder (not recursive; `README.md` and names starting with `_` are
- * skipped), sorted by file name. All problems in all files are reported together in one
- * `CityIndexError`.
- * @example (await loadCases('cases')).map((c) => c.id) // => ['hangzhou-city-brain', 'nanchang-ganfutong', 'zhengzhou-epidemic-systems']
+ * Read every `*.md` case of a folder of a `ProjectFiles` source (not recursive; `README.md` and names
+ * starting with `_` are skipped), sorted by file name. All problems in all files are reported together
+ * in one `CityIndexError`; `shown` names a file in issues (default: its path in the source).
+ * @example (await readCases(memoryProjectFiles({ 'cases/a.md': text }), 'cases')).length // => 1
  */
-export async function loadCases(dir: string): Promise<Case[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    throw new CityIndexError({ code: 'E_FILE_MISSING', message: `case folder "${dir}" not found`, file: dir, expected: 'a folder of Markdown case files' });
+export async function readCases(
+  files: ProjectFiles, folder: string, shown: (path: string) => string = (p) => p,
+): Promise<Case[]> {
+  if ((await files.kind(folder)) !== 'folder') {
+    const where = shown(folder);
+    const expected = 'a folder of Markdown case files';
+    const message = `case folder "${where}" not found`;
+    throw new CityIndexError({ code: 'E_FILE_MISSING', message, file: where, expected });
   }
-  const files = names.filter((n) => /\.md$/i.test(n) && !/^readme\.md$/i.test(n) && !n.startsWith('_')).sort();
+  const isCase = (n: string) => /\.md$/i.test(n) && !/^readme\.md$/i.test(n) && !n.startsWith('_');
+  const names = (await files.list(folder)).filter(isCase).sort();
   const cases: Case[] = [];
   const issues: Issue[] = [];
-  for (const name of files) {
-    const path = join(dir, name);
+  for (const name of names) {
+    const path = joinPosix(folder, name);
     try {
-      cases.push(parseCase(await readFile(path, 'utf8'), path));
+      cases.push(parseCase(new TextDecoder().decode(await files.read(path)), shown(path)));
     } catch (e) {
       if (e instanceof CityIndexError) issues.push(...e.issues);
       else throw e;
@@ -147,4 +152,14 @@ export async function loadCases(dir: string): Promise<Case[]> {
   }
   if (issues.length) throw new CityIndexError(issues);
   return cases;
+}
+
+/**
+ * Load every `*.md` case in a folder on disk (`readCases` over the folder; issues name `dir/name.md`).
+ * @example
+ * (await loadCases('cases')).map((c) => c.id)
+ * // => ['hangzhou-city-brain', 'nanchang-ganfutong', 'zhengzhou-epidemic-systems']
+ */
+export async function loadCases(dir: string): Promise<Case[]> {
+  return readCases(fsProjectFiles(dir), '', (path) => (path === '' ? dir : join(dir, path)));
 }

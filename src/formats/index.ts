@@ -1,7 +1,9 @@
 /** cityindex io: reading projects and writing results (Node). */
 export * from './project.ts';
+export * from './project-files.ts';
 export * from './project-schema.ts';
 export * from './table.ts';
+export * from './xlsx-table.ts';
 export * from './results.ts';
 export * from './workbook.ts';
 export * from './output.ts';

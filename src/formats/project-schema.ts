@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { BuildSpecSchema } from '../engine/spec/spec.ts';
 import { AnalysesConfigSchema } from '../engine/analysis/config.ts';
-import { SeriesConfigSchema } from './series.ts';
+import { SeriesConfigSchema } from './series-read.ts';
 
 const text = z.union([z.string(), z.object({ zh: z.string().optional(), en: z.string().optional() }).strict()]);
 export const SourceSchema = z.object({

@@ -1,10 +1,10 @@
 /**
  * Tables read from CSV or XLSX: a header and rows of strings, with the row number a user sees in the
  * file (1-based, header = row 1), so every later error can say `file:row column "x"`.
- * Pure parsers (`parseCsvTable`, `decodeText`) beside the async XLSX reader.
+ * Pure (no Node APIs, bundleable for the browser): `parseCsvTable`, `decodeText`, `tableFromRows`; the
+ * XLSX reader (exceljs) is in xlsx-table.ts and is passed in where needed as an `XlsxReader`.
  */
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import { CityIndexError, type Issue } from '../engine/core/errors.ts';
 
 export interface Table {
@@ -17,6 +17,9 @@ export interface Table {
   headerRow?: number;
   warnings: Issue[];
 }
+
+/** Reads one worksheet (the first unless named) of XLSX bytes as a table; `readXlsxTable` in xlsx-table.ts. */
+export type XlsxReader = (bytes: Uint8Array, file: string, sheet?: string) => Promise<Table>;
 
 /**
  * Decode file bytes: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK as Chinese
@@ -61,8 +64,13 @@ export function headerIndex(rows: readonly string[][]): number {
  * skipped with a warning), headers checked (empty, duplicate), rows of the wrong length reported,
  * blank rows dropped. `strictLength`: a row with a different cell count is an error (CSV); otherwise
  * only non-empty cells beyond the header are (XLSX, whose rows end at their last filled cell).
+ * @example
+ * tableFromRows([{ cells: ['code', 'x'], line: 1 }, { cells: ['A', '1'], line: 2 }], 'd.csv', true).rows
+ * // => [['A', '1']]
  */
-function toTable(raw: Array<{ cells: string[]; line: number }>, file: string, strictLength: boolean): Table {
+export function tableFromRows(
+  raw: Array<{ cells: string[]; line: number }>, file: string, strictLength: boolean,
+): Table {
   const h = headerIndex(raw.map((r) => r.cells));
   const warnings: Issue[] = [];
   if (h > 0) {
@@ -118,48 +126,7 @@ export function parseCsvTable(text: string, file: string): Table {
     throw new CityIndexError({ code: 'E_CSV', message: `cannot parse CSV: ${err.message.replace(/^Invalid Record Length: /, '')}`, file, row: err.lines });
   }
   if (records.length === 0) throw new CityIndexError({ code: 'E_EMPTY', message: 'file is empty / 文件为空', file, expected: 'a header row and data rows' });
-  return toTable(records.map((r) => ({ cells: r.record, line: r.info.lines })), file, true);
-}
-
-/**
- * Read one worksheet of an XLSX workbook as a table. Formula cells and merged cells are errors
- * (paste values instead): a formula's cached result may be stale and a merged cell hides which row
- * a value belongs to.
- */
-export async function readXlsxTable(bytes: Uint8Array, file: string, sheet?: string): Promise<Table> {
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
-  } catch (e) {
-    throw new CityIndexError({ code: 'E_XLSX', message: `cannot read workbook: ${(e as Error).message}`, file, expected: 'an .xlsx workbook' });
-  }
-  const ws = sheet ? wb.getWorksheet(sheet) : wb.worksheets[0];
-  if (!ws) throw new CityIndexError({ code: 'E_XLSX_SHEET', message: sheet ? `no sheet "${sheet}"` : 'workbook has no sheets', file, field: 'sheet', expected: wb.worksheets.map((w) => w.name).join(', ') || 'a worksheet' });
-  const issues: Issue[] = [];
-  const merges = (ws as unknown as { model: { merges?: string[] } }).model.merges ?? [];
-  for (const m of merges) issues.push({ code: 'E_XLSX_MERGED', message: `merged cells ${m} in sheet "${ws.name}" (unmerge and fill every cell / 请取消合并并填满每个单元格)`, file, field: `${ws.name}!${m}` });
-  const grid: Array<{ row: number; cells: string[] }> = [];
-  ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const cells: string[] = [];
-    row.eachCell({ includeEmpty: true }, (cell, col) => {
-      const v = cell.value as unknown;
-      let s = '';
-      if (v === null || v === undefined) s = '';
-      else if (typeof v === 'object' && v !== null && ('formula' in v || 'sharedFormula' in v)) {
-        issues.push({ code: 'E_XLSX_FORMULA', message: `cell ${cell.address} in sheet "${ws.name}" holds a formula (paste values instead / 请“选择性粘贴→数值”)`, file, row: rowNumber, column: cell.address });
-      } else if (typeof v === 'object' && v !== null && 'richText' in v) s = (v as { richText: Array<{ text: string }> }).richText.map((t) => t.text).join('');
-      else if (typeof v === 'object' && v !== null && 'error' in v) issues.push({ code: 'E_XLSX_ERROR_CELL', message: `cell ${cell.address} holds the error ${(v as { error: string }).error}`, file, row: rowNumber, column: cell.address });
-      else if (v instanceof Date) s = v.toISOString().slice(0, 10);
-      else if (typeof v === 'object' && v !== null && 'text' in v) s = String((v as { text: unknown }).text);
-      else s = String(v);
-      cells[col - 1] = s.trim();
-    });
-    for (let k = 0; k < cells.length; k++) if (cells[k] === undefined) cells[k] = '';
-    grid.push({ row: rowNumber, cells });
-  });
-  if (issues.length) throw new CityIndexError(issues);
-  if (grid.length === 0) throw new CityIndexError({ code: 'E_EMPTY', message: `sheet "${ws.name}" is empty / 工作表为空`, file, expected: 'a header row and data rows' });
-  return toTable(grid.map((g) => ({ cells: g.cells, line: g.row })), file, false);
+  return tableFromRows(records.map((r) => ({ cells: r.record, line: r.info.lines })), file, true);
 }
 
 const MISSING = new Set(['', 'NA', 'N/A', 'na', 'n/a', '#N/A', '..', '-', '—']);

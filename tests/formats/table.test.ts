@@ -1,7 +1,8 @@
 /** Tables as users save them: title rows above the header, CRLF, and cells that are almost numbers. */
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { headerIndex, parseCsvTable, parseNumberCell, readXlsxTable } from '../../src/formats/table.ts';
+import { headerIndex, parseCsvTable, parseNumberCell } from '../../src/formats/table.ts';
+import { readXlsxTable } from '../../src/formats/xlsx-table.ts';
 import { CityIndexError } from '../../src/engine/core/errors.ts';
 
 describe('header row', () => {

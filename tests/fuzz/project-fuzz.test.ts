@@ -11,6 +11,9 @@ import ExcelJS from 'exceljs';
 import { createRng, type Rng } from '../../src/engine/core/rng.ts';
 import { CityIndexError } from '../../src/engine/core/errors.ts';
 import { loadProject } from '../../src/formats/project.ts';
+import { assembleProject, buildProject } from '../../src/formats/assemble.ts';
+import { memoryProjectFiles } from '../../src/formats/project-files.ts';
+import { readXlsxTable } from '../../src/formats/xlsx-table.ts';
 import { build } from '../../src/engine/pipeline/build.ts';
 import { run } from '../../src/cli/main.ts';
 import { baseFiles, IND, type Files } from '../formats/fixture.ts';
@@ -113,6 +116,31 @@ describe('fuzz: malformed projects', () => {
     expect(n).toBe(2000);
     expect(labels.size).toBeGreaterThanOrEqual(20);
     rmSync(root, { recursive: true, force: true });
+  });
+
+  it('assembled from memory, 300 malformed projects give exactly the issues loadProject gives from disk', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ci-fuzz-mem-'));
+    const issuesOf = async (load: () => Promise<Awaited<ReturnType<typeof loadProject>>>): Promise<unknown> => {
+      try {
+        await buildProject(await load());
+      } catch (e) {
+        if (e instanceof CityIndexError) return e.issues;
+        throw e;
+      }
+      return 'no error';
+    };
+    try {
+      for (let seed = 1; seed <= 300; seed++) {
+        const { files, label } = await mutate(seed);
+        const dir = join(root, `p${seed}`);
+        writeProject(dir, files);
+        const disk = await issuesOf(() => loadProject(dir));
+        const memory = await issuesOf(() => assembleProject(memoryProjectFiles(files), { dir, readXlsx: readXlsxTable }));
+        expect(memory, `seed ${seed} (${label})`).toEqual(disk);
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('the CLI exits 1 and writes no output folder for malformed projects', async () => {
