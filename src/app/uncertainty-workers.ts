@@ -10,7 +10,6 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { SingleBar, Presets } from 'cli-progress';
 import type { LoadedProject } from '../formats/project.ts';
 import { build as runBuild, type Build, type BuildInput } from '../engine/pipeline/build.ts';
 import type { BuildSpec } from '../engine/spec/spec.ts';
@@ -205,8 +204,8 @@ export async function runAnalysisParallel(input: BuildInput, spec: BuildSpec, op
 }
 
 /**
- * Run an analysis of a loaded project and its build (the entry point for `cityindex analyse` and
- * the report's rank intervals).
+ * Run an analysis of a loaded project and its build (the Node host's uncertainty runner, used by the
+ * `runProject` use case for `cityindex analyse` and the report's rank intervals).
  * @example
  * const p = await loadProject('examples/asem');
  * const r = await analyseProject(p, build(p.input, p.spec), { N: 1000, inputs });
@@ -214,22 +213,6 @@ export async function runAnalysisParallel(input: BuildInput, spec: BuildSpec, op
  */
 export function analyseProject(project: LoadedProject, nominal: Build, options: AnalysisOptions, parallel: Omit<ParallelOptions, 'nominal'> = {}): Promise<AnalysisResult> {
   return runAnalysisParallel(project.input, nominal.spec, options, { ...parallel, nominal });
-}
-
-/**
- * A terminal progress bar (cli-progress) as an `onProgress` callback; call `stop()` at the end.
- * @example const bar = progressBar('uncertainty'); await analyseProject(p, b, o, { onProgress: bar.update }); bar.stop();
- */
-export function progressBar(label = 'runs', stream: NodeJS.WritableStream = process.stderr): { update: (done: number, total: number) => void; stop: () => void } {
-  const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total} runs | ETA {eta_formatted}`, stream, hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
-  let started = false;
-  return {
-    update: (done, total) => {
-      if (!started) { bar.start(total, 0); started = true; }
-      bar.update(done);
-    },
-    stop: () => { if (started) bar.stop(); },
-  };
 }
 
 // ------------------------------------------------------------------ worker side
