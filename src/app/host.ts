@@ -40,7 +40,7 @@ export interface AppHost {
 
 /**
  * The given host, or the Node host (file system, worker threads), loaded on first use.
- * @example (await resolveHost(undefined)).loadProject === (await import('./node-host.ts')).nodeHost.loadProject // => true
+ * @example (await resolveHost(undefined)).loadSeriesProject.name // => 'loadSeriesProject'
  */
 export async function resolveHost(host: AppHost | undefined): Promise<AppHost> {
   return host ?? (await import('./node-host.ts')).nodeHost;

@@ -44,7 +44,8 @@ export function parseFormats(list: string | undefined): Set<Format> {
   if (!list) return out;
   for (const f of list.split(',').map((x) => x.trim()).filter(Boolean)) {
     if (!isFormat(f)) {
-      throw new CityIndexError({ code: 'E_FORMAT', message: `unknown format "${f}"`, field: '--format', expected: FORMATS.join(', ') });
+      const expected = FORMATS.join(', ');
+      throw new CityIndexError({ code: 'E_FORMAT', message: `unknown format "${f}"`, field: '--format', expected });
     }
     out.add(f);
   }
@@ -53,14 +54,17 @@ export function parseFormats(list: string | undefined): Set<Format> {
 
 /**
  * Keep only the analyses named in a list such as `tiers,spatial` (all declared ones when absent).
- * @example Object.keys(selectAnalyses({ target: 'Index', tiers: { k: 4 } }, 'tiers')) // => ['target', 'reference', 'tiers']
+ * @example
+ * const { project } = await loadProject('examples/asem');
+ * Object.keys(selectAnalyses(project.analyses!, 'tiers')) // => ['target', 'reference', 'tiers']
  */
 export function selectAnalyses(settings: AnalysesConfig, only: string | undefined): AnalysesConfig {
   if (!only) return settings;
   const names = only.split(',').map((x) => x.trim()).filter(Boolean);
   for (const n of names) {
     if (!isAnalysisName(n)) {
-      throw new CityIndexError({ code: 'E_OPTION', message: `unknown analysis "${n}"`, field: '--only', expected: ANALYSES.join(', ') });
+      const expected = ANALYSES.join(', ');
+      throw new CityIndexError({ code: 'E_OPTION', message: `unknown analysis "${n}"`, field: '--only', expected });
     }
   }
   const out: AnalysesConfig = { target: settings.target, reference: settings.reference };
@@ -87,7 +91,9 @@ export interface ProjectUseCaseOptions extends UseCaseOptions {
   host?: AppHost;
 }
 
-async function loaded(source: ProjectSource, host: AppHost, emit: ReturnType<typeof emitterOf>): Promise<LoadedProject> {
+async function loaded(
+  source: ProjectSource, host: AppHost, emit: ReturnType<typeof emitterOf>,
+): Promise<LoadedProject> {
   if (typeof source !== 'string') return source;
   emit({ kind: 'info', message: `loading ${source}` });
   return host.loadProject(source);
@@ -107,7 +113,9 @@ export interface ValidateResult {
  * The project's warnings are also sent as `warning` events before the build.
  * @example (await validateProject('examples/asem')).summary.units // => 51
  */
-export async function validateProject(source: ProjectSource, options: ProjectUseCaseOptions = {}): Promise<ValidateResult> {
+export async function validateProject(
+  source: ProjectSource, options: ProjectUseCaseOptions = {},
+): Promise<ValidateResult> {
   const emit = emitterOf(options);
   const host = await resolveHost(options.host);
   const project = typeof source === 'string' ? await host.loadProject(source) : source;
@@ -171,7 +179,8 @@ export async function runProject(source: ProjectSource, options: RunProjectOptio
     const table = await host.loadSeriesTable(config.file, project.dir);
     const auditTable = config.audit ? await host.loadSeriesTable(config.audit, project.dir) : undefined;
     const out = computeSeries({ dir: project.dir, config, table, ...(auditTable ? { auditTable } : {}) });
-    series = { series: out.series, aggregate: out.aggregate?.series, audit: out.audit, note: config.note, file: config.file };
+    const aggregate = out.aggregate?.series;
+    series = { series: out.series, aggregate, audit: out.audit, note: config.note, file: config.file };
   }
   return { project, build, analyses, series };
 }
@@ -189,9 +198,12 @@ async function analyse(
     checkAborted(options.signal);
     const what = `${u.mode ?? 'uncertainty'} analysis, N = ${u.N}, ${u.inputs.length} uncertain inputs`;
     emit({ kind: 'info', message: `uncertainty: ${what}` });
-    const onProgress = (done: number, total: number): void => emit({ kind: 'progress', task: 'uncertainty', done, total });
+    const onProgress = (done: number, total: number): void => {
+      emit({ kind: 'progress', task: 'uncertainty', done, total });
+    };
+    const seed = u.seed ?? build.spec.seed ?? 1;
     try {
-      analyses.uncertainty = await host.runUncertainty(project, build, { ...u, seed: u.seed ?? build.spec.seed ?? 1 }, onProgress);
+      analyses.uncertainty = await host.runUncertainty(project, build, { ...u, seed }, onProgress);
     } catch (e) {
       if (!(e instanceof CityIndexError)) throw e;
       analyses.errors.push({ analysis: 'uncertainty', issues: e.issues });
@@ -200,7 +212,8 @@ async function analyse(
     }
   }
   for (const e of analyses.errors) {
-    emit({ kind: 'warning', message: `analysis "${e.analysis}" could not run:\n${formatIssues(e.issues)}`, issues: e.issues });
+    const message = `analysis "${e.analysis}" could not run:\n${formatIssues(e.issues)}`;
+    emit({ kind: 'warning', message, issues: e.issues });
   }
   return analyses;
 }
@@ -208,7 +221,9 @@ async function analyse(
 /**
  * The files every run yields, in memory: `results.csv`, `build.json`, `analysis.json` (when analysed)
  * and, with `workbook`, `results.xlsx` (a sheet per stage, the analyses and the series).
- * @example [...runArtifacts(await runProject('examples/asem'), { workbook: false }).keys()] // => ['results.csv', 'build.json']
+ * @example
+ * const run = await runProject('examples/asem', { analyses: false });
+ * [...runArtifacts(run, { workbook: false }).keys()] // => ['results.csv', 'build.json']
  */
 export function runArtifacts(run: ProjectRun, options: { workbook: boolean }): OutputFiles {
   const { project, build, analyses, series } = run;

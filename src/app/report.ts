@@ -15,13 +15,16 @@ export interface ReportArtifactsOptions {
 
 /**
  * The report of a run (its analyses, uncertainty rank intervals and series) as files.
- * @example [...(await reportArtifacts(await runProject('examples/asem'))).keys()] // => ['report.html', 'report.zh.html']
+ * @example
+ * const files = await reportArtifacts(await runProject('examples/asem', { analyses: false }));
+ * [...files.keys()] // => ['report.html', 'report.zh.html']
  */
 export async function reportArtifacts(run: ProjectRun, options: ReportArtifactsOptions = {}): Promise<OutputFiles> {
   const { project, build, analyses, series } = run;
   const rankIntervals = analyses?.uncertainty?.rankStats.map((r) => ({
     unit: r.unit, nominal: r.nominal, median: r.median, q5: r.q5, q95: r.q95,
   }));
-  const base = await prepareReportContext(project, build, { analyses, series, rankIntervals, version: CITYINDEX_VERSION });
+  const version = CITYINDEX_VERSION;
+  const base = await prepareReportContext(project, build, { analyses, series, rankIntervals, version });
   return new Map(await reportFiles(base, { html: true, pdf: options.pdf === true }));
 }

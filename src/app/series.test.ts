@@ -24,7 +24,8 @@ describe('computeSeries on the generated demo', () => {
     expect(out.series.map((s) => s.code)).toEqual(['demo-a', 'demo-b', 'demo-c', 'demo-d', 'demo-e', 'demo-f']);
     expect(out.aggregate!.series.values[0]).toBe(1000);
     expect(out.audit!.summary).toEqual({
-      consistent: out.audit!.rows.map((r) => r.period).filter((p) => !['2022-09', '2022-03', '2021-06', '2021-01'].includes(p)),
+      consistent: out.audit!.rows.map((r) => r.period)
+        .filter((p) => !['2022-09', '2022-03', '2021-06', '2021-01'].includes(p)),
       swapped: ['2022-03', '2021-06'],
       inconsistent: ['2022-09'],
       'not-checkable': ['2021-01'],

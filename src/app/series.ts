@@ -27,7 +27,9 @@ const num = (v: number | null, d = 2): string => (v === null ? '—' : v.toFixed
 /**
  * The audit as plain text (what `audit.txt` holds): one line per row, then the reasons, the summary
  * and the tolerance rule.
- * @example formatAuditText(auditPublishedTable(rows), 'seed.csv').split('\n')[0] // => 'Audit of seed.csv (7 rows) / 发布表核对'
+ * @example
+ * const audit = await auditSeriesFile('data/sources/seed-288/seed_288_table.csv');
+ * formatAuditText(audit, 'seed.csv').split('\n')[0] // => 'Audit of seed.csv (7 rows) / 发布表核对'
  */
 export function formatAuditText(result: AuditResult, file: string): string {
   const lines: string[] = [`Audit of ${file} (${result.rows.length} rows) / 发布表核对`, ''];
@@ -37,7 +39,8 @@ export function formatAuditText(result: AuditResult, file: string): string {
     const period = r.period + (r.label && r.label !== 'table' ? ` (${r.label})` : '');
     const verdict = `${r.verdict} / ${VERDICT_ZH.get(r.verdict)}`;
     const recomputed = mom ? mom.recomputed.toFixed(4) : '—';
-    lines.push([period, num(r.printed.value, 1), num(r.printed.mom), num(r.printed.yoy), recomputed, verdict].join('\t'));
+    const printed = [num(r.printed.value, 1), num(r.printed.mom), num(r.printed.yoy)];
+    lines.push([period, ...printed, recomputed, verdict].join('\t'));
   }
   lines.push('');
   for (const r of result.rows) {
@@ -45,8 +48,11 @@ export function formatAuditText(result: AuditResult, file: string): string {
     for (const v of r.implied) {
       const unit = v.kind === 'year-ago period-on-period change' ? ' %' : '';
       const interval = `[${v.interval.lo.toFixed(2)}, ${v.interval.hi.toFixed(2)}]`;
-      const printed = v.printed === undefined ? ''
-        : ` (printed ${Number.isInteger(v.printed) ? v.printed.toFixed(1) : v.printed}: ${v.agrees ? 'agrees' : 'DISAGREES'})`;
+      let printed = '';
+      if (v.printed !== undefined) {
+        const shown = Number.isInteger(v.printed) ? v.printed.toFixed(1) : String(v.printed);
+        printed = ` (printed ${shown}: ${v.agrees ? 'agrees' : 'DISAGREES'})`;
+      }
       lines.push(`    implies ${v.kind} ${v.period} = ${v.value.toFixed(2)}${unit} ${interval}${printed}`);
     }
   }
@@ -169,7 +175,9 @@ export interface SeriesFileOptions {
 
 /**
  * Read a published table and audit it (what `series audit <file>` runs).
- * @example (await auditSeriesFile('data/sources/seed-288/seed_288_table.csv')).summary.swapped // => ['2023-01', '2022-12']
+ * @example
+ * const audit = await auditSeriesFile('data/sources/seed-288/seed_288_table.csv');
+ * audit.summary.swapped // => ['2023-01', '2022-12']
  */
 export async function auditSeriesFile(
   file: string, options: SeriesAuditOptions & SeriesFileOptions = {},

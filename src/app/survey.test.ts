@@ -52,11 +52,13 @@ describe('survey use cases', () => {
     expect(await cli(['survey', 'ahp', example, '--answers', answers, '--out', out])).toBe(0);
     const { panel, files } = await runExpertPanel(example, join(process.cwd(), answers));
     for (const [name, content] of files) expect(text(content), name).toBe(await readFile(join(out, name), 'utf8'));
-    expect(panel.weightSteps[0]).toMatchObject({ kind: 'weight', options: { level: 2, weighting: { method: 'manual' } } });
+    const manual = { kind: 'weight', options: { level: 2, weighting: { method: 'manual' } } };
+    expect(panel.weightSteps[0]).toMatchObject(manual);
     expect(panel.groups.some((g) => g.experts.some((e) => e.expert === 'E7' && !e.consistent))).toBe(true);
     const project = await loadProject(example);
     const experts = parseExpertAnswers(await readFile(answers, 'utf8'), answers);
-    const again = expertPanel(project.input.framework, experts, { method: 'aij', riTable: 'saaty', maxCR: 0.1 }, answers);
+    const options = { method: 'aij', riTable: 'saaty', maxCR: 0.1 } as const;
+    const again = expertPanel(project.input.framework, experts, options, answers);
     expect(again.weightSteps).toEqual(panel.weightSteps);
     await expect(runExpertPanel(example, join(tmp, 'missing.json'))).rejects.toMatchObject({
       issues: [{ code: 'E_FILE', file: join(tmp, 'missing.json') }],
@@ -73,7 +75,9 @@ describe('survey use cases', () => {
 
 describe('searchProjectCases', () => {
   it('finds 杭州城市大脑 for 交通 and for traffic; a project without cases is an input error', async () => {
-    for (const q of ['交通', 'traffic']) expect((await searchProjectCases(example, q))[0].case.id).toBe('hangzhou-city-brain');
+    for (const q of ['交通', 'traffic']) {
+      expect((await searchProjectCases(example, q))[0].case.id).toBe('hangzhou-city-brain');
+    }
     await expect(searchProjectCases('examples/asem', 'x')).rejects.toMatchObject({ issues: [{ code: 'E_NO_CASES' }] });
   });
 });

@@ -48,7 +48,9 @@ export interface SurveyCheck {
  * Returns the loaded surveys and all issues; throws only when a file cannot be read or parsed at all.
  * @example (await validateProjectSurveys('examples/cdgi-2020'))[0].survey.config.cities.length // => 45
  */
-export async function validateProjectSurveys(projectDir: string, options: SurveyUseCaseOptions = {}): Promise<SurveyCheck[]> {
+export async function validateProjectSurveys(
+  projectDir: string, options: SurveyUseCaseOptions = {},
+): Promise<SurveyCheck[]> {
   const host = await resolveHost(options.host);
   const out: SurveyCheck[] = [];
   for (const path of await host.findSurveys(projectDir)) {
@@ -61,7 +63,9 @@ export async function validateProjectSurveys(projectDir: string, options: Survey
 
 /**
  * The cleaning report as files: `cleaning-report.json`, `removed.csv`, `cleaning-by-city.csv`.
- * @example [...cleaningFiles(survey, cleaning).keys()] // => ['cleaning-report.json', 'removed.csv', 'cleaning-by-city.csv']
+ * @example
+ * const [{ survey, cleaning }] = await cleanSurveys('examples/cdgi-2020');
+ * [...cleaningFiles(survey, cleaning).keys()] // => ['cleaning-report.json', 'removed.csv', 'cleaning-by-city.csv']
  */
 export function cleaningFiles(survey: LoadedSurvey, cleaning: CleaningResult): OutputFiles {
   const label = survey.config.simulated ? SIMULATED_LABEL : '';
@@ -77,7 +81,9 @@ export function cleaningFiles(survey: LoadedSurvey, cleaning: CleaningResult): O
   }));
   files.set('cleaning-by-city.csv', tableToCsv({
     header: ['city', 'received', 'kept', ...CLEANING_REASONS, 'data_label'],
-    rows: cleaning.perCity.map((c) => [c.city, c.received, c.kept, ...CLEANING_REASONS.map((k) => c.removed[k]), label]),
+    rows: cleaning.perCity.map((c) => [
+      c.city, c.received, c.kept, ...CLEANING_REASONS.map((k) => c.removed[k]), label,
+    ]),
   }));
   return files;
 }
@@ -86,7 +92,9 @@ export function cleaningFiles(survey: LoadedSurvey, cleaning: CleaningResult): O
  * Everything `survey estimate` writes: `indicators.csv` (wide: code + one column per indicator, the
  * project's data format), `estimates.csv` (long, with interval, se, n, n_eff, flag), `weights-by-city.csv`,
  * `reliability.csv`, `survey-estimates.json`, and the cleaning report.
- * @example estimateFiles(survey, result).has('estimates.csv') // => true
+ * @example
+ * const [{ survey, result }] = await estimateSurveys('examples/cdgi-2020');
+ * estimateFiles(survey, result).has('estimates.csv') // => true
  */
 export function estimateFiles(survey: LoadedSurvey, result: SurveyRunResult): OutputFiles {
   const label = survey.config.simulated ? SIMULATED_LABEL : '';
@@ -100,19 +108,24 @@ export function estimateFiles(survey: LoadedSurvey, result: SurveyRunResult): Ou
   const flagOf = new Map(estimates.flags.map((f) => [f.city, f.code]));
   files.set('indicators.csv', tableToCsv({
     header: ['code', ...codes, ...(label ? ['data_label'] : [])],
-    rows: cities.map((c, u) => [c, ...codes.map((_, j) => v(estimates.dataset.values[at(j, u)])), ...(label ? [label] : [])]),
+    rows: cities.map((c, u) => [
+      c, ...codes.map((_, j) => v(estimates.dataset.values[at(j, u)])), ...(label ? [label] : []),
+    ]),
   }));
   const long: Array<Array<string | number | null>> = [];
   codes.forEach((code, j) => cities.forEach((c, u) => {
     const k = at(j, u);
     long.push([
       c, code, v(estimates.dataset.values[k]), v(estimates.lower.values[k]), v(estimates.upper.values[k]),
-      v(estimates.se.values[k]), v(estimates.n.values[k], 0), v(estimates.nEff.values[k], 1), flagOf.get(c) ?? '', label,
+      v(estimates.se.values[k]), v(estimates.n.values[k], 0), v(estimates.nEff.values[k], 1),
+      flagOf.get(c) ?? '', label,
     ]);
   }));
   const level = Math.round(estimates.confidence * 100);
   files.set('estimates.csv', tableToCsv({
-    header: ['unit', 'indicator', 'value', `lower_${level}`, `upper_${level}`, 'se', 'n', 'n_eff', 'flag', 'data_label'],
+    header: [
+      'unit', 'indicator', 'value', `lower_${level}`, `upper_${level}`, 'se', 'n', 'n_eff', 'flag', 'data_label',
+    ],
     rows: long,
   }));
   files.set('weights-by-city.csv', tableToCsv({
@@ -138,10 +151,13 @@ export function estimateFiles(survey: LoadedSurvey, result: SurveyRunResult): Ou
     nEff: v(estimates.nEff.values[at(j, u)], 1),
   });
   files.set('survey-estimates.json', JSON.stringify({
-    survey: survey.config.id, title: survey.config.title, dataLabel: label || undefined, confidence: estimates.confidence,
+    survey: survey.config.id, title: survey.config.title, dataLabel: label || undefined,
+    confidence: estimates.confidence,
     indicators: estimates.indicators, flags: estimates.flags,
     values: cities.map((c, u) => ({ unit: c, ...Object.fromEntries(codes.map((code, j) => [code, cell(u, j)])) })),
-    reliability: result.reliability.map((r) => ({ indicator: r.indicator, alpha: v(r.pooled.alpha), perCity: r.perCity })),
+    reliability: result.reliability.map((r) => ({
+      indicator: r.indicator, alpha: v(r.pooled.alpha), perCity: r.perCity,
+    })),
     warnings: result.warnings,
   }, null, 2) + '\n');
   return files;
@@ -184,10 +200,13 @@ export interface SurveyEstimated {
 /**
  * Run a loaded survey: clean, weight (raking to census margins) and estimate each city with its
  * interval. Errors in the survey's files (not single cells) stop it.
- * @example estimateSurvey(survey).result.estimates.confidence // => 0.95
+ * @example
+ * const [check] = await validateProjectSurveys('examples/cdgi-2020');
+ * estimateSurvey(check.survey).result.estimates.confidence // => 0.95
  */
 export function estimateSurvey(survey: LoadedSurvey): SurveyEstimated {
-  const errors = survey.issues.filter((i) => i.severity !== 'warning' && i.code.startsWith('E_') && !CELL_CODES.has(i.code));
+  const errors = survey.issues
+    .filter((i) => i.severity !== 'warning' && i.code.startsWith('E_') && !CELL_CODES.has(i.code));
   if (errors.length) throw new CityIndexError(errors);
   const result = runSurvey({
     table: survey.table, spec: surveySpec(survey.config), margins: survey.margins, cities: survey.config.cities,
@@ -200,7 +219,9 @@ export function estimateSurvey(survey: LoadedSurvey): SurveyEstimated {
  * Clean, weight and estimate every survey of a project (the `survey estimate` use case).
  * @example (await estimateSurveys('examples/cdgi-2020'))[0].result.estimates.dataset.unitCodes.length // => 45
  */
-export async function estimateSurveys(projectDir: string, options: SurveyUseCaseOptions = {}): Promise<SurveyEstimated[]> {
+export async function estimateSurveys(
+  projectDir: string, options: SurveyUseCaseOptions = {},
+): Promise<SurveyEstimated[]> {
   const host = await resolveHost(options.host);
   const out: SurveyEstimated[] = [];
   for (const path of await host.findSurveys(projectDir)) {
@@ -245,7 +266,11 @@ export interface ExpertPanelResult {
 /**
  * Aggregate an expert panel: answers (SurveyJS results) → matrices → per-group CR, inconsistent judgements,
  * AIJ/AIP weights → `weight` steps. Experts with missing answers in a group are left out of that group (issues).
- * @example expertPanel(framework, answers, { method: 'aij' }).weightSteps[0].options.weighting.method // => 'manual'
+ * @example
+ * const { input } = await loadProject('examples/cdgi-2020');
+ * const file = 'examples/cdgi-2020/surveys/experts-simulated.json';
+ * const experts = parseExpertAnswers(await readFile(file, 'utf8'), file);
+ * expertPanel(input.framework, experts, { method: 'aij' }).weightSteps[0].kind // => 'weight'
  */
 export function expertPanel(
   framework: Framework,
@@ -301,7 +326,9 @@ export interface ExpertPanelRun {
  * The `survey ahp` use case: read a project's framework and the experts' answers (SurveyJS results,
  * one object per expert), aggregate them, and produce the weight steps and the report. A comparison
  * group without any complete answer stops it with every issue.
- * @example (await runExpertPanel('examples/cdgi-2020', 'examples/cdgi-2020/surveys/experts-simulated.json')).panel.weightSteps.length > 0 // => true
+ * @example
+ * const run = await runExpertPanel('examples/cdgi-2020', 'examples/cdgi-2020/surveys/experts-simulated.json');
+ * run.panel.weightSteps[0].kind // => 'weight'
  */
 export async function runExpertPanel(
   source: ProjectSource, answersFile: string, options: ExpertPanelOptions = {},
@@ -319,7 +346,8 @@ export async function runExpertPanel(
   const header = '# Paste into project.yaml build.steps (before aggregate) — generated by `cityindex survey ahp`\n';
   files.set('ahp-weight-steps.yaml', header + YAML.stringify(panel.weightSteps));
   const report = {
-    answers: answersFile, method, riTable, maxCR, groups: panel.groups, weightSteps: panel.weightSteps, issues: panel.issues,
+    answers: answersFile, method, riTable, maxCR,
+    groups: panel.groups, weightSteps: panel.weightSteps, issues: panel.issues,
   };
   files.set('ahp-report.json', JSON.stringify(report, null, 2) + '\n');
   return { panel, files };

@@ -1,7 +1,18 @@
-/** `cases <project> [--search text] [--city adcode] [--domain word] [--json]`: find case studies in the project's case library. */
+/**
+ * `cases <project> [--search text] [--city adcode] [--domain word] [--json]`: find case studies in the
+ * project's case library (the `searchProjectCases` use case) and print them.
+ */
 import type { Command } from 'commander';
 import { searchProjectCases } from '../../app/cases.ts';
 import { toJson } from '../../formats/json.ts';
+
+interface CaseFlags {
+  search?: string;
+  city?: string;
+  domain?: string;
+  indicator?: string;
+  json?: boolean;
+}
 
 /**
  * Add `cases <project> --search …` to the program.
@@ -17,7 +28,7 @@ export function registerCaseCommands(program: Command): void {
     .option('--indicator <code>', 'only cases linked to this indicator')
     .option('--json', 'print the hits as JSON')
     .description('search the case library / 检索案例库')
-    .action(async (dir: string, opts: { search?: string; city?: string; domain?: string; indicator?: string; json?: boolean }) => {
+    .action(async (dir: string, opts: CaseFlags) => {
       const { city, domain, indicator } = opts;
       const hits = await searchProjectCases(dir, opts.search ?? '', { city, domain, indicator });
       if (opts.json) {
@@ -31,7 +42,8 @@ export function registerCaseCommands(program: Command): void {
       if (hits.length === 0) { process.stdout.write('no matching case / 无匹配案例\n'); return; }
       for (const { case: c, score } of hits) {
         const name = `${c.cityName.zh ?? ''} ${c.cityName.en ?? ''} (${c.city}, ${c.year})`;
-        process.stdout.write(`${name} — ${c.title.zh ?? ''} / ${c.title.en ?? ''}  [${c.id}, score ${score.toFixed(1)}]\n`);
+        const title = `${c.title.zh ?? ''} / ${c.title.en ?? ''}`;
+        process.stdout.write(`${name} — ${title}  [${c.id}, score ${score.toFixed(1)}]\n`);
       }
     });
 }

@@ -78,7 +78,8 @@ export function registerSeriesCommands(program: Command): void {
       const out = await computeSeriesProject(path);
       const { config } = out.project;
       if (config.note) log(`note: ${config.note}`);
-      const aggregate = out.aggregate ? ` → aggregate "${out.aggregate.series.code}" (${config.aggregate?.method})` : '';
+      const aggregate = out.aggregate
+        ? ` → aggregate "${out.aggregate.series.code}" (${config.aggregate?.method})` : '';
       const audit = out.audit
         ? `; audit: ${Object.entries(out.audit.summary).map(([k, v]) => `${v.length} ${k}`).join(', ')}` : '';
       log(`${out.series.length} series${aggregate}${audit}`);

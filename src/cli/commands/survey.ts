@@ -15,7 +15,8 @@ import { writeArtifacts } from '../../app/node-host.ts';
 import { log } from '../progress.ts';
 
 function outDirFor(projectDir: string, survey: LoadedSurvey, out?: string): string {
-  return out ? resolve(out, survey.config.id) : resolve('out', basename(resolve(projectDir)), 'survey', survey.config.id);
+  const id = survey.config.id;
+  return out ? resolve(out, id) : resolve('out', basename(resolve(projectDir)), 'survey', id);
 }
 
 function ahpDirFor(projectDir: string, out?: string): string {
@@ -57,7 +58,9 @@ export function registerSurveyCommands(program: Command): void {
       const results = await validateProjectSurveys(project);
       const all = results.flatMap((r) => r.issues);
       if (opts.json) {
-        const rows = results.map((r) => ({ survey: r.survey.config.id, responses: r.survey.table.n, issues: r.issues }));
+        const rows = results.map((r) => ({
+          survey: r.survey.config.id, responses: r.survey.table.n, issues: r.issues,
+        }));
         process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
       }
       for (const { survey: s, issues } of results) {
@@ -96,7 +99,9 @@ export function registerSurveyCommands(program: Command): void {
         const { dataset } = result.estimates;
         log(`${surveyTitle(s.config)}: ${result.cleaning.kept} of ${result.cleaning.received} responses kept; `
           + `${dataset.unitCodes.length} cities × ${dataset.codes.length} indicators`);
-        if (deffs.length) log(`design effect from weighting: ${Math.min(...deffs).toFixed(2)}–${Math.max(...deffs).toFixed(2)}`);
+        if (deffs.length) {
+          log(`design effect from weighting: ${Math.min(...deffs).toFixed(2)}–${Math.max(...deffs).toFixed(2)}`);
+        }
         for (const f of result.estimates.flags) log(`  flag: ${f.message}`);
         printIssues(result.warnings, 10);
         log(`wrote ${[...files.keys()].map((k) => join(dir, k)).join(', ')}`);
@@ -118,7 +123,8 @@ export function registerSurveyCommands(program: Command): void {
     .description('aggregate expert AHP answers: CR per expert, most inconsistent judgements, '
       + 'AIJ/AIP group weights as build-spec weight steps')
     .requiredOption('--answers <file>', 'SurveyJS results JSON, one object per expert (field "expert")')
-    .option('--method <aij|aip>', 'aggregation: aij (geometric mean of judgements, default) or aip (mean of priorities)', 'aij')
+    .option('--method <aij|aip>',
+      'aggregation: aij (geometric mean of judgements, default) or aip (mean of priorities)', 'aij')
     .option('--ri <saaty|chinese>', 'random-index table', 'saaty')
     .option('--max-cr <x>', 'consistency threshold', '0.1')
     .option('--exclude-inconsistent', 'leave experts above the threshold out of the aggregate')
@@ -126,10 +132,12 @@ export function registerSurveyCommands(program: Command): void {
     .action(async (project: string, opts: AhpFlags) => {
       const { method, ri } = opts;
       if (method !== 'aij' && method !== 'aip') {
-        throw new CityIndexError({ code: 'E_METHOD', message: `unknown --method "${method}"`, field: 'method', expected: 'aij or aip' });
+        const message = `unknown --method "${method}"`;
+        throw new CityIndexError({ code: 'E_METHOD', message, field: 'method', expected: 'aij or aip' });
       }
       if (ri !== 'saaty' && ri !== 'chinese') {
-        throw new CityIndexError({ code: 'E_METHOD', message: `unknown --ri "${ri}"`, field: 'ri', expected: 'saaty or chinese' });
+        const message = `unknown --ri "${ri}"`;
+        throw new CityIndexError({ code: 'E_METHOD', message, field: 'ri', expected: 'saaty or chinese' });
       }
       const { panel, files } = await runExpertPanel(project, resolve(opts.answers), {
         method, riTable: ri, maxCR: Number(opts.maxCr), excludeInconsistent: opts.excludeInconsistent,
@@ -140,8 +148,10 @@ export function registerSurveyCommands(program: Command): void {
         log(`${g.parent}: ${weights}${g.groupConsistency ? ` (group CR ${g.groupConsistency.cr.toFixed(3)})` : ''}`);
         for (const e of g.experts.filter((x) => !x.consistent)) {
           const worst = e.inconsistent[0];
-          log(`  ${e.expert}: CR ${e.cr.toFixed(3)} > ${opts.maxCr}${e.excluded ? ' (excluded)' : ''}; most inconsistent: `
-            + `${worst.row} vs ${worst.column} = ${fmtJudgement(worst.given)} (priorities imply ${fmtJudgement(worst.suggested)})`);
+          const judgement = `${worst.row} vs ${worst.column} = ${fmtJudgement(worst.given)}`;
+          const excluded = e.excluded ? ' (excluded)' : '';
+          log(`  ${e.expert}: CR ${e.cr.toFixed(3)} > ${opts.maxCr}${excluded}; most inconsistent: `
+            + `${judgement} (priorities imply ${fmtJudgement(worst.suggested)})`);
         }
       }
       const dir = ahpDirFor(project, opts.out);
