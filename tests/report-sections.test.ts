@@ -4,7 +4,7 @@
  * (labelled simulated), both in the HTML and the workbook.
  */
 import { describe, expect, it } from 'vitest';
-import { runProject } from '../src/cli/commands/core.ts';
+import { runProject } from '../src/app/project.ts';
 import { prepareReportContext } from '../src/report/index.ts';
 import { renderReportHtml } from '../src/report/html.ts';
 

@@ -10,7 +10,6 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { SingleBar, Presets } from 'cli-progress';
 import type { LoadedProject } from '../formats/project.ts';
 import { build as runBuild, type Build, type BuildInput } from '../engine/pipeline/build.ts';
 import type { BuildSpec } from '../engine/spec/spec.ts';
@@ -67,9 +66,13 @@ function workerBundle(): Promise<string | null> {
       const esbuild = await import('esbuild');
       const self = fileURLToPath(import.meta.url);
       const r = await esbuild.build({
-        entryPoints: [self], bundle: true, platform: 'node', format: 'esm', target: 'node20', write: false, minify: true, logLevel: 'silent',
+        entryPoints: [self], bundle: true, platform: 'node', format: 'esm', target: 'node20', write: false,
+        minify: true, logLevel: 'silent',
         // CommonJS dependencies call require(): give the bundle one
-        banner: { js: `import { createRequire as __cityindexRequire } from 'node:module'; const require = __cityindexRequire(${JSON.stringify(self)});` },
+        banner: {
+          js: `import { createRequire as __cityindexRequire } from 'node:module'; `
+            + `const require = __cityindexRequire(${JSON.stringify(self)});`,
+        },
       });
       return 'data:text/javascript;base64,' + Buffer.from(r.outputFiles[0].text).toString('base64');
     } catch {
@@ -97,7 +100,9 @@ class BlockScheduler {
     if (this.lo[t] < this.hi[t]) b = this.lo[t]++;
     else {
       let best = -1;
-      for (let k = 0; k < this.lo.length; k++) if (this.hi[k] - this.lo[k] > (best < 0 ? 0 : this.hi[best] - this.lo[best])) best = k;
+      for (let k = 0; k < this.lo.length; k++) {
+        if (this.hi[k] - this.lo[k] > (best < 0 ? 0 : this.hi[best] - this.lo[best])) best = k;
+      }
       if (best < 0) return null;
       b = --this.hi[best];
     }
@@ -115,7 +120,11 @@ async function checkoutWorker(): Promise<Worker> {
   const marker = { kind: 'cityindex-uncertainty-worker' };
   return bundle
     ? new Worker(new URL(bundle), { workerData: marker })
-    : new Worker(`import(${JSON.stringify(tsxApiUrl())}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(import.meta.url)}); });`, { eval: true, workerData: marker });
+    : new Worker(
+      `import(${JSON.stringify(tsxApiUrl())}).then((m) => { (m.register ?? m.default.register)(); `
+        + `return import(${JSON.stringify(import.meta.url)}); });`,
+      { eval: true, workerData: marker },
+    );
 }
 
 function checkinWorker(w: Worker): void {
@@ -139,7 +148,9 @@ export async function stopUncertaintyWorkers(): Promise<void> {
 }
 
 /** Run one analysis on a worker: it takes blocks from the scheduler until none is left. */
-async function runOnWorker(job: WorkerJob, t: number, scheduler: BlockScheduler, onBlock: (t: number, runs: number) => void): Promise<ChunkResult[]> {
+async function runOnWorker(
+  job: WorkerJob, t: number, scheduler: BlockScheduler, onBlock: (t: number, runs: number) => void,
+): Promise<ChunkResult[]> {
   const worker = await checkoutWorker();
   const chunks: ChunkResult[] = [];
   const send = (): boolean => {
@@ -165,9 +176,13 @@ async function runOnWorker(job: WorkerJob, t: number, scheduler: BlockScheduler,
 
 /**
  * Run an analysis over worker threads; same result, bit for bit, as `runAnalysis` in one thread.
- * @example const r = await runAnalysisParallel(input, spec, { N: 10000, inputs }, { threads: 2 }); r.rankStats.length // => units
+ * @example
+ * const r = await runAnalysisParallel(input, spec, { N: 10000, inputs }, { threads: 2 });
+ * r.rankStats.length // => units
  */
-export async function runAnalysisParallel(input: BuildInput, spec: BuildSpec, options: AnalysisOptions, parallel: ParallelOptions = {}): Promise<AnalysisResult> {
+export async function runAnalysisParallel(
+  input: BuildInput, spec: BuildSpec, options: AnalysisOptions, parallel: ParallelOptions = {},
+): Promise<AnalysisResult> {
   const { plan, resolved } = planAnalysis(input, spec, options);
   const nominal = nominalOf(parallel.nominal ?? runBuild(input, spec));
   const total = plan.nRuns;
@@ -205,38 +220,27 @@ export async function runAnalysisParallel(input: BuildInput, spec: BuildSpec, op
 }
 
 /**
- * Run an analysis of a loaded project and its build (the entry point for `cityindex analyse` and
- * the report's rank intervals).
+ * Run an analysis of a loaded project and its build (the Node host's uncertainty runner, used by the
+ * `runProject` use case for `cityindex analyse` and the report's rank intervals).
  * @example
  * const p = await loadProject('examples/asem');
  * const r = await analyseProject(p, build(p.input, p.spec), { N: 1000, inputs });
  * r.rankStats[0] // => { unit: 'AUS', nominal: …, mean: …, median: …, q5: …, q95: …, runs: 1000 }
  */
-export function analyseProject(project: LoadedProject, nominal: Build, options: AnalysisOptions, parallel: Omit<ParallelOptions, 'nominal'> = {}): Promise<AnalysisResult> {
+export function analyseProject(
+  project: LoadedProject, nominal: Build, options: AnalysisOptions, parallel: Omit<ParallelOptions, 'nominal'> = {},
+): Promise<AnalysisResult> {
   return runAnalysisParallel(project.input, nominal.spec, options, { ...parallel, nominal });
-}
-
-/**
- * A terminal progress bar (cli-progress) as an `onProgress` callback; call `stop()` at the end.
- * @example const bar = progressBar('uncertainty'); await analyseProject(p, b, o, { onProgress: bar.update }); bar.stop();
- */
-export function progressBar(label = 'runs', stream: NodeJS.WritableStream = process.stderr): { update: (done: number, total: number) => void; stop: () => void } {
-  const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total} runs | ETA {eta_formatted}`, stream, hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
-  let started = false;
-  return {
-    update: (done, total) => {
-      if (!started) { bar.start(total, 0); started = true; }
-      bar.update(done);
-    },
-    stop: () => { if (started) bar.stop(); },
-  };
 }
 
 // ------------------------------------------------------------------ worker side
 if (!isMainThread && (workerData as { kind?: string } | undefined)?.kind === 'cityindex-uncertainty-worker') {
   const port = parentPort!;
   let current: { job: WorkerJob; runner: Runner } | null = null;
-  const fail = (e: unknown): void => port.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage);
+  const fail = (e: unknown): void => {
+    const message = e instanceof Error ? e.message : String(e);
+    port.postMessage({ type: 'error', message } satisfies WorkerMessage);
+  };
   port.on('message', (m: MainMessage) => {
     try {
       if (m.type === 'job') {
@@ -247,7 +251,9 @@ if (!isMainThread && (workerData as { kind?: string } | undefined)?.kind === 'ci
       } else if (m.type === 'runs') {
         if (!current) throw new Error('uncertainty worker: runs before a job');
         const chunk = runChunk(current.runner, current.job.plan, current.job.nominal, m.runs);
-        const transfer = [chunk.runs.buffer, chunk.y.buffer, chunk.ranks.buffer, ...(chunk.scores ? [chunk.scores.buffer] : [])] as ArrayBuffer[];
+        const scores = chunk.scores ? [chunk.scores.buffer] : [];
+        const buffers = [chunk.runs.buffer, chunk.y.buffer, chunk.ranks.buffer, ...scores];
+        const transfer = buffers as ArrayBuffer[];
         port.postMessage({ type: 'block', chunk } satisfies WorkerMessage, transfer);
       } else {
         current = null;

@@ -10,7 +10,10 @@ import { registerSeriesCommands } from './commands/series.ts';
 import { registerSurveyCommands } from './commands/survey.ts';
 import { registerCaseCommands } from './commands/cases.ts';
 
-/** The `cityindex` program with every command registered. @example createProgram().commands.map((c) => c.name()) // => ['validate', 'build', …] */
+/**
+ * The `cityindex` program with every command registered.
+ * @example createProgram().commands.map((c) => c.name()).slice(0, 3) // => ['validate', 'build', 'analyse']
+ */
 export function createProgram(): Command {
   const program = new Command();
   program
@@ -28,7 +31,9 @@ export function createProgram(): Command {
 /**
  * The stderr text for invalid input: a count line (English / Chinese), the errors, then any warnings
  * that travelled with them (they often explain the errors, e.g. a column ignored because of a typo).
- * @example formatInputError([{ code: 'E_X', message: 'bad', file: 'a.csv', row: 2 }]) // => 'error: invalid input: 1 problem / 输入有误：1 处问题\na.csv:2: bad [E_X]'
+ * @example
+ * formatInputError([{ code: 'E_X', message: 'bad', file: 'a.csv', row: 2 }])
+ * // => 'error: invalid input: 1 problem / 输入有误：1 处问题\na.csv:2: bad [E_X]'
  */
 export function formatInputError(issues: readonly Issue[]): string {
   const errors = issues.filter((i) => i.severity !== 'warning');
@@ -39,16 +44,16 @@ export function formatInputError(issues: readonly Issue[]): string {
   return lines.join('\n');
 }
 
-const FS_CODES: Record<string, string> = {
-  ENOENT: 'not found / 找不到',
-  EACCES: 'permission denied / 无权限',
-  EPERM: 'operation not permitted / 不允许的操作',
-  EISDIR: 'is a folder, not a file / 是文件夹而不是文件',
-  ENOTDIR: 'a part of the path is a file, not a folder / 路径中有一段不是文件夹',
-  EEXIST: 'already exists / 已存在',
-  ENOSPC: 'no space left on the disk / 磁盘空间不足',
-  EROFS: 'read-only file system / 只读文件系统',
-};
+const FS_CODES = new Map<string, string>([
+  ['ENOENT', 'not found / 找不到'],
+  ['EACCES', 'permission denied / 无权限'],
+  ['EPERM', 'operation not permitted / 不允许的操作'],
+  ['EISDIR', 'is a folder, not a file / 是文件夹而不是文件'],
+  ['ENOTDIR', 'a part of the path is a file, not a folder / 路径中有一段不是文件夹'],
+  ['EEXIST', 'already exists / 已存在'],
+  ['ENOSPC', 'no space left on the disk / 磁盘空间不足'],
+  ['EROFS', 'read-only file system / 只读文件系统'],
+]);
 
 /**
  * A file-system error (missing, unreadable or unwritable path) as a located issue: it is caused by
@@ -57,11 +62,19 @@ const FS_CODES: Record<string, string> = {
  */
 export function fileSystemIssue(e: unknown): Issue | undefined {
   const err = e as NodeJS.ErrnoException | undefined;
-  if (!err || typeof err !== 'object' || typeof err.code !== 'string' || !(err.code in FS_CODES)) return undefined;
-  return { code: `E_${err.code}`, message: `${err.path ? '' : 'a file: '}${FS_CODES[err.code]}${err.syscall ? ` (${err.syscall})` : ''}`, file: err.path, expected: 'an existing, readable file or a writable folder' };
+  if (!err || typeof err !== 'object' || typeof err.code !== 'string') return undefined;
+  const what = FS_CODES.get(err.code);
+  if (what === undefined) return undefined;
+  const message = `${err.path ? '' : 'a file: '}${what}${err.syscall ? ` (${err.syscall})` : ''}`;
+  const expected = 'an existing, readable file or a writable folder';
+  return { code: `E_${err.code}`, message, file: err.path, expected };
 }
 
-/** Run the CLI and return the exit code (used by tests without spawning a process). */
+/**
+ * Run the CLI and return the exit code: 0 success, 1 invalid input (located errors on stderr), 2 internal
+ * error. Used by tests without spawning a process.
+ * @example await run(['validate', 'examples/asem']) // => 0
+ */
 export async function run(argv: string[]): Promise<number> {
   const program = createProgram();
   program.exitOverride();

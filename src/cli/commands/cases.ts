@@ -1,13 +1,23 @@
-/** `cases <project> [--search text] [--city adcode] [--domain word] [--json]`: find case studies in the project's case library. */
+/**
+ * `cases <project> [--search text] [--city adcode] [--domain word] [--json]`: find case studies in the
+ * project's case library (the `searchProjectCases` use case) and print them.
+ */
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
-import { loadProject } from '../../formats/project.ts';
-import { loadCases } from '../../formats/cases.ts';
-import { searchCases } from '../../engine/cases/search.ts';
-import { CityIndexError } from '../../engine/core/errors.ts';
+import { searchProjectCases } from '../../app/cases.ts';
 import { toJson } from '../../formats/json.ts';
 
-/** Add `cases <project> --search …` to the program. @example registerCaseCommands(new Command()) */
+interface CaseFlags {
+  search?: string;
+  city?: string;
+  domain?: string;
+  indicator?: string;
+  json?: boolean;
+}
+
+/**
+ * Add `cases <project> --search …` to the program.
+ * @example registerCaseCommands(new Command())
+ */
 export function registerCaseCommands(program: Command): void {
   program
     .command('cases')
@@ -18,16 +28,22 @@ export function registerCaseCommands(program: Command): void {
     .option('--indicator <code>', 'only cases linked to this indicator')
     .option('--json', 'print the hits as JSON')
     .description('search the case library / 检索案例库')
-    .action(async (dir: string, opts: { search?: string; city?: string; domain?: string; indicator?: string; json?: boolean }) => {
-      const p = await loadProject(dir);
-      if (!p.project.cases) throw new CityIndexError({ code: 'E_NO_CASES', message: 'the project declares no case library', file: p.file, field: 'cases', expected: 'cases: <folder of case Markdown files>' });
-      const cases = await loadCases(resolve(p.dir, p.project.cases));
-      const hits = searchCases(cases, opts.search ?? '', { city: opts.city, domain: opts.domain, indicator: opts.indicator });
+    .action(async (dir: string, opts: CaseFlags) => {
+      const { city, domain, indicator } = opts;
+      const hits = await searchProjectCases(dir, opts.search ?? '', { city, domain, indicator });
       if (opts.json) {
-        process.stdout.write(toJson(hits.map((h) => ({ id: h.case.id, city: h.case.city, cityName: h.case.cityName, title: h.case.title, year: h.case.year, score: h.score, file: h.case.file }))) + '\n');
+        const rows = hits.map((h) => ({
+          id: h.case.id, city: h.case.city, cityName: h.case.cityName, title: h.case.title, year: h.case.year,
+          score: h.score, file: h.case.file,
+        }));
+        process.stdout.write(toJson(rows) + '\n');
         return;
       }
       if (hits.length === 0) { process.stdout.write('no matching case / 无匹配案例\n'); return; }
-      for (const h of hits) process.stdout.write(`${h.case.cityName.zh ?? ''} ${h.case.cityName.en ?? ''} (${h.case.city}, ${h.case.year}) — ${h.case.title.zh ?? ''} / ${h.case.title.en ?? ''}  [${h.case.id}, score ${h.score.toFixed(1)}]\n`);
+      for (const { case: c, score } of hits) {
+        const name = `${c.cityName.zh ?? ''} ${c.cityName.en ?? ''} (${c.city}, ${c.year})`;
+        const title = `${c.title.zh ?? ''} / ${c.title.en ?? ''}`;
+        process.stdout.write(`${name} — ${title}  [${c.id}, score ${score.toFixed(1)}]\n`);
+      }
     });
 }

@@ -1,0 +1,63 @@
+/**
+ * Node: the use cases' host on a machine with a file system and worker threads, and the file sink
+ * that writes a use case's artifacts atomically into an output folder.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { CityIndexError } from '../engine/core/errors.ts';
+import { loadCases } from '../formats/cases.ts';
+import { findSurveyConfigs, loadSurvey } from '../formats/survey.ts';
+import { loadProject, buildProject } from '../formats/project.ts';
+import { loadSeriesCsv, loadSeriesProject } from '../formats/series.ts';
+import { refuseReplace, writeOutputsAtomically, type OutputFiles } from '../formats/output.ts';
+import { analyseProject, stopUncertaintyWorkers } from './uncertainty-workers.ts';
+import type { AppHost } from './host.ts';
+
+/**
+ * Files read from disk, uncertainty runs spread over worker threads (idle workers stopped after each
+ * analysis, so a CLI process ends promptly).
+ * @example (await nodeHost.loadProject('examples/asem')).input.units.length // => 51
+ */
+export const nodeHost: AppHost = {
+  loadProject,
+  buildProject,
+  loadSeriesTable: (file, dir) => loadSeriesCsv(dir === undefined ? file : join(dir, file)),
+  loadSeriesProject,
+  findSurveys: findSurveyConfigs,
+  loadSurvey,
+  loadCases: (folder, dir) => loadCases(dir === undefined ? resolve(folder) : resolve(dir, folder)),
+  async readText(path) {
+    try {
+      return await readFile(path, 'utf8');
+    } catch (e) {
+      const code = e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+      const reason = code ?? (e instanceof Error ? e.message : String(e));
+      throw new CityIndexError({ code: 'E_FILE', message: `cannot read file: ${reason}`, file: path });
+    }
+  },
+  async runUncertainty(project, nominal, options, onProgress) {
+    try {
+      return await analyseProject(project, nominal, options, { onProgress });
+    } finally {
+      await stopUncertaintyWorkers();
+    }
+  },
+};
+
+/**
+ * Refuse an output folder that is a file or a folder cityindex did not write (one holding only
+ * `names` may be replaced), before any work is done.
+ * @example await checkOutputFolder('out/asem', ['results.csv']) // => undefined
+ */
+export async function checkOutputFolder(out: string, names: readonly string[]): Promise<void> {
+  const refusal = await refuseReplace(resolve(out), names);
+  if (refusal) throw refusal;
+}
+
+/**
+ * Write a use case's artifacts into a folder, atomically (all or nothing); returns the names written.
+ * @example await writeArtifacts('out/x', new Map([['a.txt', 'hi\n']])) // => ['a.txt']
+ */
+export function writeArtifacts(out: string, files: OutputFiles): Promise<string[]> {
+  return writeOutputsAtomically(out, files);
+}

@@ -1,0 +1,30 @@
+/**
+ * The report use case: the report files of a project run, in memory — `report.html` in the project's
+ * language, `report.<other>.html` in the other, and `report.pdf` (printed by headless Chromium) when asked.
+ */
+import { prepareReportContext, reportFiles } from '../report/index.ts';
+import { CITYINDEX_VERSION } from '../formats/results.ts';
+import type { OutputFiles } from '../formats/output.ts';
+import type { ProjectRun } from './project.ts';
+
+/** Options of `reportArtifacts`. */
+export interface ReportArtifactsOptions {
+  /** Also print the primary language's report to PDF (Node with Chromium only). Default false. */
+  pdf?: boolean;
+}
+
+/**
+ * The report of a run (its analyses, uncertainty rank intervals and series) as files.
+ * @example
+ * const files = await reportArtifacts(await runProject('examples/asem', { analyses: false }));
+ * [...files.keys()] // => ['report.html', 'report.zh.html']
+ */
+export async function reportArtifacts(run: ProjectRun, options: ReportArtifactsOptions = {}): Promise<OutputFiles> {
+  const { project, build, analyses, series } = run;
+  const rankIntervals = analyses?.uncertainty?.rankStats.map((r) => ({
+    unit: r.unit, nominal: r.nominal, median: r.median, q5: r.q5, q95: r.q95,
+  }));
+  const version = CITYINDEX_VERSION;
+  const base = await prepareReportContext(project, build, { analyses, series, rankIntervals, version });
+  return new Map(await reportFiles(base, { html: true, pdf: options.pdf === true }));
+}
