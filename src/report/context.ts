@@ -10,7 +10,7 @@ import type { Build } from '../engine/pipeline/build.ts';
 import type { AnalysesResult } from '../engine/analysis/run.ts';
 import type { AuditResult } from '../engine/analysis/audit/index.ts';
 import type { Case } from '../engine/cases/search.ts';
-import type { FrameworkNode, LocalText, Unit } from '../engine/core/framework.ts';
+import type { FrameworkNode, Unit } from '../engine/core/framework.ts';
 import { column } from '../engine/core/dataset.ts';
 import { CityIndexError } from '../engine/core/errors.ts';
 import { formatNumber, formatPercent, formatRank, pickText, t, type Lang } from '../engine/i18n/index.ts';
@@ -178,8 +178,7 @@ export function describeWeights(w: WeightsSetting, lang: ReportLang): string {
 }
 
 /**
- * A rank or rank quantile for print: whole numbers as they are, others to one decimal (values within
- * 0.05 of a whole number, e.g. 40.99999 from interpolation, print as the whole number).
+ * A rank or rank quantile for print (see `formatRank`).
  * @example fmtRank(41.00000001) // => '41'
  */
 export const fmtRank = formatRank;

@@ -15,15 +15,15 @@ import { describeStep } from '../engine/methods/describe.ts';
 import { explainScore } from '../engine/pipeline/lineage.ts';
 import type { StepSpec } from '../engine/spec/spec.ts';
 import type { SkippedStatistic } from '../engine/analysis/run.ts';
-import { LISA_LABEL_NAMES } from '../engine/analysis/spatial/local-moran.ts';
 import type { ImputeDiagnostics } from '../engine/methods/impute/step.ts';
 import type { TreatDiagnostics } from '../engine/methods/treat/step.ts';
 import type { ScreenDiagnostics } from '../engine/methods/screen/step.ts';
 import type { WeightDiagnostics } from '../engine/methods/weight/step.ts';
-import { formatIssue } from '../engine/core/errors.ts';
-import { describeWeights, fmt, fmtRank, groupLabel, groupingName, isChineseAdcodes, isCityReport, noteForLanguage, pct, pickText, reportIndex, spaceMixed, type ReportContext, type ReportIndex, type ReportLang, type ReportSeries } from './context.ts';
-import { computeFindings, type Finding } from './findings.ts';
-import { mapAdcodes, mapSourceNote, renderCharts, renderSvg, type ReportCharts } from './charts.ts';
+import { describeWeights, fmt, fmtRank, groupLabel, groupingName, isChineseAdcodes, isCityReport, noteForLanguage, pct, pickText, reportIndex, type ReportContext, type ReportIndex, type ReportLang } from './context.ts';
+import type { Finding } from './findings.ts';
+import { mapAdcodes, mapSourceNote, renderChartSpecs, renderSvg, type ReportCharts } from './charts.ts';
+import { readChinaMap } from './china-map-file.ts';
+import { buildReportModel, type ReportSectionId } from './model.ts';
 import { seriesChartOption } from './series-chart.ts';
 import { getValue } from '../engine/core/dataset.ts';
 import { bodyForLanguage, escapeHtml as esc, markdownToHtml } from './markdown.ts';
@@ -482,60 +482,47 @@ function seriesSection(ctx: ReportContext, lang: ReportLang): string {
 }
 
 /**
- * Warnings a reader must see before the findings: simulated data that entered the index, and analyses
- * that could not run (their issues are listed under Methodology).
- */
-function headerAlerts(ctx: ReportContext, lang: ReportLang): string {
-  const ix = reportIndex(ctx);
-  const items: string[] = [];
-  for (const s of ctx.project.surveys ?? []) {
-    if (!s.simulated || !s.indicators.length) continue;
-    const inds = formatList(lang, s.indicators.map((c) => `${esc(ix.nodeName(c))} (<code>${esc(c)}</code>)`));
-    items.push(t(lang, 'alert.simulated', { indicators: inds, title: esc(s.title) }));
-  }
-  const errors = ctx.analyses?.errors ?? [];
-  if (errors.length) {
-    const names = formatList(lang, errors.map((e) => `<code>${esc(e.analysis)}</code>`));
-    items.push(t(lang, 'alert.analysisErrors', { names }));
-  }
-  return items.length ? `<div class="alert" role="note"><ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul></div>` : '';
-}
-
-/**
- * Render the whole report as one self-contained HTML document in `ctx.lang`.
+ * Render the whole report as one self-contained HTML document in `ctx.lang`: the report model
+ * (`buildReportModel`) for the header, findings, charts and section list; the sections' tables here.
  * @example renderReportHtml(ctx).includes('<svg') // => true
  */
 export function renderReportHtml(ctx: ReportContext, options: RenderHtmlOptions = {}): string {
   const lang = ctx.lang;
   const L = labels(lang);
   const ix = reportIndex(ctx);
-  const p = ctx.project.project;
-  const primary: ReportLang = p.language ?? 'zh';
-  const report = (p.report ?? {}) as { title?: string | { zh?: string; en?: string }; notes?: Array<string | { zh?: string; en?: string }> };
-  const title = pickText(report.title ?? p.name, lang, 'cityindex report');
+  const primary: ReportLang = ctx.project.project.language ?? 'zh';
   const units = ctx.build.results.scores.unitCodes;
-  const useMap = isChineseAdcodes(units) && units.filter((u) => mapAdcodes().has(u)).length >= units.length * 0.9;
-  const charts = renderCharts(ctx, { useMap });
-  const findings = options.findings ?? computeFindings(ctx);
-  const other: ReportLang = otherLang(lang);
+  const mapRegions = isChineseAdcodes(units) ? mapAdcodes(readChinaMap()) : undefined;
+  const model = buildReportModel(ctx, lang, { mapRegions, findings: options.findings });
+  const charts = renderChartSpecs(model.charts);
+  const other = model.other;
   const href = options.otherLanguageHref === undefined ? reportFileName(other, primary) : options.otherLanguageHref;
-  const notes = [...(report.notes ?? []).map((n) => pickText(n, lang)), ...(p.description ? [pickText(p.description, lang)] : [])].filter(Boolean);
-
-  const alerts = headerAlerts(ctx, lang);
+  const m = model.meta;
+  const alerts = model.alerts.length ? `<div class="alert" role="note"><ul>${model.alerts.map((i) => `<li>${i}</li>`).join('')}</ul></div>` : '';
+  const notes = model.notes;
   const header = `<header class="top">${href ? `<a class="lang-switch" href="${esc(href)}" hreflang="${other}">${L.otherLanguage}</a>` : ''}
-<h1>${esc(title)}</h1><div class="meta">${p.edition !== undefined ? `${L.edition} ${esc(String(p.edition))} · ` : ''}${p.period !== undefined ? `${L.period} ${esc(String(p.period))} · ` : ''}${L.units} ${units.length} · ${L.indicators} ${ctx.build.raw.codes.length}${ctx.project.gaps.length ? ` (+${ctx.project.gaps.length} ${L.notCollected})` : ''}</div>
+<h1>${esc(model.title)}</h1><div class="meta">${m.edition !== undefined ? `${L.edition} ${esc(m.edition)} · ` : ''}${m.period !== undefined ? `${L.period} ${esc(m.period)} · ` : ''}${L.units} ${m.units} · ${L.indicators} ${m.indicators}${m.notCollected ? ` (+${m.notCollected} ${L.notCollected})` : ''}</div>
 ${alerts}${notes.length ? `<div class="notes"><strong>${L.notes}</strong><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></div>` : ''}</header>`;
-  const findingsHtml = `<section class="major first" id="findings"><h2>${L.findings}</h2><ol class="findings">${findings.map((f) => `<li data-finding="${esc(f.kind)}">${esc(f.text[lang])}</li>`).join('\n')}</ol></section>`;
-  const mapHtml = charts.map
-    ? `<section class="major" id="map"><h2>${L.map}</h2><figure id="choropleth">${charts.map}<figcaption>${esc(t(lang, 'map.caption', { name: ix.nodeName(ix.indexCode) }))}</figcaption><div class="map-note">${esc(mapSourceNote(lang))}</div></figure></section>`
-    : charts.rankingBars ? `<section class="major" id="map"><h2>${L.rankingBars}</h2><p class="sub">${L.noMap}</p><figure>${charts.rankingBars}</figure></section>` : '';
-  const radarHtml = charts.radar ? `<section id="radar"><h2>${L.radar}</h2><figure>${charts.radar}</figure></section>` : '';
-  const body = [header, findingsHtml, rankingSection(ctx, ix, L), mapHtml, radarHtml, regionalSection(ctx, charts, L, lang), spatialSection(ctx, ix, charts, L, lang), tiersSection(ctx, ix, L, lang), gapsSection(ctx, ix, L, lang), changeSection(ctx, ix, lang), uncertaintySection(ctx, lang), auditSection(ctx, ix, L, lang), surveySection(ctx, ix, lang), casesSection(ctx, ix, L, lang), seriesSection(ctx, lang), methodSection(ctx, ix, L, lang), sourcesSection(ctx, ix, L, lang), reproSection(ctx, L)].filter(Boolean).join('\n');
-  const footer = `<footer>cityindex ${esc(version(ctx))}${useMap ? ` · ${esc(mapSourceNote(lang))}` : ''}</footer>`;
+  const title = (id: ReportSectionId) => model.sections.find((x) => x.id === id)?.title ?? '';
+  const render: Record<ReportSectionId, () => string> = {
+    findings: () => `<section class="major first" id="findings"><h2>${title('findings')}</h2><ol class="findings">${model.findings.map((f) => `<li data-finding="${esc(f.kind)}">${esc(f.text)}</li>`).join('\n')}</ol></section>`,
+    ranking: () => rankingSection(ctx, ix, L),
+    map: () => (charts.map
+      ? `<section class="major" id="map"><h2>${title('map')}</h2><figure id="choropleth">${charts.map}<figcaption>${esc(t(lang, 'map.caption', { name: ix.nodeName(ix.indexCode) }))}</figcaption><div class="map-note">${esc(mapSourceNote(lang))}</div></figure></section>`
+      : charts.rankingBars ? `<section class="major" id="map"><h2>${title('map')}</h2><p class="sub">${L.noMap}</p><figure>${charts.rankingBars}</figure></section>` : ''),
+    radar: () => (charts.radar ? `<section id="radar"><h2>${title('radar')}</h2><figure>${charts.radar}</figure></section>` : ''),
+    regional: () => regionalSection(ctx, charts, L, lang), spatial: () => spatialSection(ctx, ix, charts, L, lang),
+    tiers: () => tiersSection(ctx, ix, L, lang), gaps: () => gapsSection(ctx, ix, L, lang), change: () => changeSection(ctx, ix, lang),
+    uncertainty: () => uncertaintySection(ctx, lang), audit: () => auditSection(ctx, ix, L, lang), surveys: () => surveySection(ctx, ix, lang),
+    cases: () => casesSection(ctx, ix, L, lang), series: () => seriesSection(ctx, lang), method: () => methodSection(ctx, ix, L, lang),
+    sources: () => sourcesSection(ctx, ix, L, lang), repro: () => reproSection(ctx, L),
+  };
+  const body = [header, ...model.sections.map((x) => render[x.id]())].filter(Boolean).join('\n');
+  const footer = `<footer>cityindex ${esc(version(ctx))}${model.useMap ? ` · ${esc(mapSourceNote(lang))}` : ''}</footer>`;
   return `<!DOCTYPE html>
 <html lang="${L.htmlLang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="cityindex ${esc(version(ctx))}">
-<title>${esc(title)}</title><style>${CSS}</style></head>
+<title>${esc(model.title)}</title><style>${CSS}</style></head>
 <body><main>
 ${body}
 ${footer}
