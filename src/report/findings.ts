@@ -9,8 +9,10 @@
 import type { LocalText } from '../engine/core/framework.ts';
 import type { LisaLabel } from '../engine/analysis/spatial/local-moran.ts';
 import type { SpilloverPattern } from '../engine/analysis/spatial/spillover.ts';
-import { formatList, formatRank, pickText, t, TYPESET, type Bilingual, type Lang, type MessageCode } from '../engine/i18n/index.ts';
-import { describeWeights, groupLabel, isCityReport, reportIndex, type ReportContext, type ReportIndex } from './context.ts';
+import { formatList, formatRank, pickText, t, TYPESET, type Bilingual, type Lang,
+  type MessageCode } from '../engine/i18n/index.ts';
+import { describeWeights, groupLabel, isCityReport, reportIndex, type ReportContext,
+  type ReportIndex } from './context.ts';
 
 interface FindingBase {
   /** Stable id, e.g. `leader`, `compare-region-东部-西部`. */
@@ -40,7 +42,8 @@ export type Finding = FindingBase & (
   | { kind: 'moran'; data: { I: number; EI: number; p: number; pSource: 'p_sim' | 'p_norm'; permutations: number;
     seed?: number; weights: string; alpha: number; significant: boolean } }
   | { kind: 'reference'; data: { publishedTopTen: string[]; ourTopTen: string[]; overlap: string[];
-    publishedLeader: string | null; sameLeader: boolean; shareBelowMeanPublished?: number; shareBelowMeanOurs: number } }
+    publishedLeader: string | null; sameLeader: boolean; shareBelowMeanPublished?: number;
+    shareBelowMeanOurs: number } }
   | { kind: 'rankUncertainty'; data: { leader: { unit: string; nominal: number; q5: number; q95: number };
     medianWidth: number; topTenStable: string[] } }
   | { kind: 'coverage'; data: { collected: number; notCollected: number; notCollectedCodes: string[] } }
@@ -66,11 +69,13 @@ const LANGS: readonly Lang[] = ['zh', 'en'];
 /** The sentence of a finding in both languages, from parameters that may depend on the language's names. */
 function say<C extends MessageCode>(code: C, params: (lang: Lang, ix: ReportIndex) => Parameters<typeof t<C>>[2],
   ix: FindingInput['ix']): Bilingual {
-  const one = (lang: Lang) => TYPESET[lang]((t as (l: Lang, c: C, p: unknown) => string)(lang, code, params(lang, ix[lang])));
+  const one = (lang: Lang) => TYPESET[lang]((t as (l: Lang, c: C, p: unknown) => string)(lang, code, params(lang,
+    ix[lang])));
   return { zh: one(LANGS[0]), en: one(LANGS[1]) };
 }
 
-const unitScore = (ix: ReportIndex, u: string, code?: string): UnitScore => ({ unit: u, score: ix.score(u, code), rank: ix.rank(u, code) });
+const unitScore = (ix: ReportIndex, u: string, code?: string): UnitScore => ({ unit: u, score: ix.score(u, code),
+  rank: ix.rank(u, code) });
 const names = (lang: Lang, ix: ReportIndex, units: readonly string[]) => formatList(lang, units.map(ix.unitName));
 
 /** 1. The leader (or the units tied first) and the top ten. */
@@ -81,9 +86,11 @@ function leaderFinding({ ix, scored, cities }: FindingInput): Finding {
   const tied = scored.filter((u) => z.rank(u) === 1);
   const n = scored.length;
   return {
-    id: 'leader', kind: 'leader', message: 'finding.leader', units: topTen.map((x) => x.unit), data: { leader, topTen, n },
+    id: 'leader', kind: 'leader', message: 'finding.leader', units: topTen.map((x) => x.unit), data: { leader, topTen,
+      n },
     text: say('finding.leader', (lang, L) => ({
-      tied: tied.length > 1 ? names(lang, L, tied) : null, leader: L.unitName(leader.unit), indexName: L.nodeName(L.indexCode),
+      tied: tied.length > 1 ? names(lang, L, tied) : null, leader: L.unitName(leader.unit),
+        indexName: L.nodeName(L.indexCode),
       score: leader.score, n, cities, topTen: names(lang, L, topTen.map((x) => x.unit)),
     }), ix),
   };
@@ -154,9 +161,11 @@ function belowMeanFinding({ ctx, ix, scored, cities }: FindingInput): Finding {
 function groupComparisonFindings({ ctx, ix }: FindingInput): Finding[] {
   return (ctx.analyses?.regional?.comparisons ?? []).map((c) => ({
     id: `compare-${c.grouping}-${c.a}-${c.b}`, kind: 'groupComparison', message: 'finding.groupComparison', units: [],
-    data: { grouping: c.grouping, a: c.a, b: c.b, meanA: c.meanA, meanB: c.meanB, difference: c.difference, ratio: c.ratio },
+    data: { grouping: c.grouping, a: c.a, b: c.b, meanA: c.meanA, meanB: c.meanB, difference: c.difference,
+      ratio: c.ratio },
     text: say('finding.groupComparison', (lang) => ({
-      a: groupLabel(c.a, lang), b: groupLabel(c.b, lang), meanA: c.meanA, meanB: c.meanB, difference: c.difference, ratio: c.ratio,
+      a: groupLabel(c.a, lang), b: groupLabel(c.b, lang), meanA: c.meanA, meanB: c.meanB, difference: c.difference,
+        ratio: c.ratio,
     }), ix),
   }));
 }
@@ -195,7 +204,8 @@ function spilloverFinding({ ctx, ix }: FindingInput): Finding | undefined {
       leader: L.unitName(sp.leader.id), rank: sp.leader.rank, label: t(lang, 'name.lisa', { label: sp.leader.label }),
       pattern: t(lang, `spillover.${sp.pattern}`), nNeighbours: nb.length, above: sp.neighboursAboveMean, mean: sp.mean,
       neighbourMean: sp.neighbourMean,
-      neighbours: nb.map((x) => ({ unit: L.unitName(x.unit), score: x.score, rank: x.rank, label: t(lang, 'name.lisa', { label: x.label }) })),
+      neighbours: nb.map((x) => ({ unit: L.unitName(x.unit), score: x.score, rank: x.rank, label: t(lang, 'name.lisa',
+        { label: x.label }) })),
     }), ix),
   };
 }
@@ -218,7 +228,8 @@ function moranFinding({ ctx, ix, cities }: FindingInput): Finding | undefined {
       weights: spatial.weights, alpha, significant },
     text: say('finding.moran', (lang) => ({
       I: m.I, EI: m.EI, p, weights: ws ? describeWeights(ws, lang) : spatial.weights,
-      permutations: pSource === 'p_sim' ? String(perm?.R) : null, seed, significant, positive: m.I > m.EI, alpha, cities,
+      permutations: pSource === 'p_sim' ? String(perm?.R) : null, seed, significant, positive: m.I > m.EI, alpha,
+        cities,
     }), ix),
   };
 }
@@ -237,9 +248,11 @@ function referenceFinding({ ctx, ix, scored, earlier }: FindingInput): Finding |
   return {
     id: 'reference', kind: 'reference', message: 'finding.reference', units: overlap,
     data: { publishedTopTen: published, ourTopTen: ours, overlap, publishedLeader: pubLeader,
-      sameLeader: pubLeader === scored[0], shareBelowMeanPublished: ref.shareBelowMean, shareBelowMeanOurs: below.data.share },
+      sameLeader: pubLeader === scored[0], shareBelowMeanPublished: ref.shareBelowMean,
+        shareBelowMeanOurs: below.data.share },
     text: say('finding.reference', (lang, L) => ({
-      publishedCount: published.length, overlapCount: overlap.length, overlap: formatList(lang, overlap.map((u) => nameOr(L, u))),
+      publishedCount: published.length, overlapCount: overlap.length, overlap: formatList(lang,
+        overlap.map((u) => nameOr(L, u))),
       publishedLeader: pubLeader ? nameOr(L, pubLeader) : null,
       publishedLeaderRank: pubLeader && z.units.has(pubLeader) ? z.rank(pubLeader) : null,
       shareBelowMeanPublished: ref.shareBelowMean, shareBelowMeanOurs: below.data.share,
@@ -296,7 +309,8 @@ export function computeFindings(ctx: ReportContext): Finding[] {
   const scored = ix.zh.order.filter((u) => Number.isFinite(ix.zh.score(u)));
   if (scored.length === 0) return [];
   const out: Finding[] = [];
-  const input: FindingInput = { ctx, ix, scored, cities: isCityReport(ctx.build.results.scores.unitCodes), earlier: out };
+  const input: FindingInput = { ctx, ix, scored, cities: isCityReport(ctx.build.results.scores.unitCodes),
+    earlier: out };
   for (const f of FINDINGS) {
     const r = f(input);
     if (r) out.push(...(Array.isArray(r) ? r : [r]));

@@ -6,11 +6,14 @@
  * web page can render the same model (ECharts in the browser) — this module and `charts.ts` import no
  * Node API (tests/report/browser-bundle.test.ts bundles them for the browser).
  */
-import { formatList, labels, otherLang, pickText, t, type LabelKey, type Lang, type MessageCode } from '../engine/i18n/index.ts';
+import {
+  formatList, labels, otherLang, pickText, t, type LabelKey, type Lang, type MessageCode,
+} from '../engine/i18n/index.ts';
 import { reportIndex, isChineseAdcodes, type ReportContext } from './context.ts';
 import { computeFindings, type Finding, type FindingKind } from './findings.ts';
 import { reportChartSpecs, type ReportChartSpec } from './charts.ts';
 import { escapeHtml as esc } from './markdown.ts';
+import type { LocalText } from '../engine/core/framework.ts';
 
 /** Section ids in report order (also the HTML anchors). */
 export const REPORT_SECTIONS = ['findings', 'ranking', 'map', 'radar', 'regional', 'spatial', 'tiers', 'gaps', 'change',
@@ -59,7 +62,8 @@ export interface ReportModelOptions {
 
 /** True when 90 % of the units are on the map. */
 function drawsMap(units: readonly string[], regions: ReadonlySet<string> | undefined): boolean {
-  return regions !== undefined && isChineseAdcodes(units) && units.filter((u) => regions.has(u)).length >= units.length * 0.9;
+  if (regions === undefined || !isChineseAdcodes(units)) return false;
+  return units.filter((u) => regions.has(u)).length >= units.length * 0.9;
 }
 
 /**
@@ -76,7 +80,10 @@ export function reportAlerts(ctx: Omit<ReportContext, 'lang'>, lang: Lang): stri
     items.push(t(lang, 'alert.simulated', { indicators: inds, title: esc(s.title) }));
   }
   const errors = ctx.analyses?.errors ?? [];
-  if (errors.length) items.push(t(lang, 'alert.analysisErrors', { names: formatList(lang, errors.map((e) => `<code>${esc(e.analysis)}</code>`)) }));
+  if (errors.length) {
+    const names = formatList(lang, errors.map((e) => `<code>${esc(e.analysis)}</code>`));
+    items.push(t(lang, 'alert.analysisErrors', { names }));
+  }
   return items;
 }
 
@@ -101,8 +108,9 @@ function sectionPresent(id: ReportSectionId, ctx: ReportContext, charts: readonl
 }
 
 const SECTION_TITLE: Readonly<Record<ReportSectionId, LabelKey>> = {
-  findings: 'findings', ranking: 'ranking', map: 'map', radar: 'radar', regional: 'regional', spatial: 'spatial', tiers: 'tiers',
-  gaps: 'gapsTitle', change: 'change', uncertainty: 'uncertainty', audit: 'audit', surveys: 'surveys', cases: 'cases',
+  findings: 'findings', ranking: 'ranking', map: 'map', radar: 'radar', regional: 'regional', spatial: 'spatial',
+  tiers: 'tiers',  gaps: 'gapsTitle', change: 'change', uncertainty: 'uncertainty', audit: 'audit', surveys: 'surveys',
+    cases: 'cases',
   series: 'series', method: 'method', sources: 'sources', repro: 'repro',
 };
 
@@ -110,11 +118,13 @@ const SECTION_TITLE: Readonly<Record<ReportSectionId, LabelKey>> = {
  * The report model of a context in `lang`. Pure: the same context gives the same model.
  * @example buildReportModel(ctx, 'en').sections.map((s) => s.id).slice(0, 2) // => ['findings', 'ranking']
  */
-export function buildReportModel(ctx: Omit<ReportContext, 'lang'>, lang: Lang, options: ReportModelOptions = {}): ReportModel {
+export function buildReportModel(
+  ctx: Omit<ReportContext, 'lang'>, lang: Lang, options: ReportModelOptions = {},
+): ReportModel {
   const full: ReportContext = { ...ctx, lang };
   const L = labels(lang);
   const p = ctx.project.project;
-  const report = (p.report ?? {}) as { title?: string | { zh?: string; en?: string }; notes?: Array<string | { zh?: string; en?: string }> };
+  const report = (p.report ?? {}) as { title?: string | LocalText; notes?: Array<string | LocalText> };
   const units = ctx.build.results.scores.unitCodes;
   const useMap = drawsMap(units, options.mapRegions);
   const charts = reportChartSpecs(full, { useMap });
@@ -128,11 +138,13 @@ export function buildReportModel(ctx: Omit<ReportContext, 'lang'>, lang: Lang, o
     lang, other: otherLang(lang),
     title: pickText(report.title ?? p.name, lang, 'cityindex report'),
     meta: {
-      edition: p.edition !== undefined ? String(p.edition) : undefined, period: p.period !== undefined ? String(p.period) : undefined,
+      edition: p.edition !== undefined ? String(p.edition) : undefined,
+      period: p.period !== undefined ? String(p.period) : undefined,
       units: units.length, indicators: ctx.build.raw.codes.length, notCollected: ctx.project.gaps.length,
     },
     alerts: reportAlerts(ctx, lang),
-    notes: [...(report.notes ?? []).map((n) => pickText(n, lang)), ...(p.description ? [pickText(p.description, lang)] : [])].filter(Boolean),
+    notes: [...(report.notes ?? []), ...(p.description ? [p.description] : [])].map((n) => pickText(n,
+      lang)).filter(Boolean),
     findings, useMap, charts, sections,
   };
 }

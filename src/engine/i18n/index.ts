@@ -37,7 +37,7 @@ type ParamsArg<C extends MessageCode> = MessageParams<C> extends void ? [] : [pa
 
 /**
  * One message of the catalogue in `lang`.
- * @example t('en', 'finding.coverage', { collected: 5, notCollected: 1 }) // => 'The framework has 6 indicators: 5 with data and 1 not collected (listed as gaps, not computed).'
+ * @example t('en', 'cases.rank', { name: 'Hangzhou', rank: '1' }) // => 'Hangzhou: rank 1 in this index'
  */
 export function t<C extends MessageCode>(lang: Lang, code: C, ...params: ParamsArg<C>): string {
   const entry = CATALOGUE[code] as { zh: (p: unknown) => string; en: (p: unknown) => string };
@@ -90,7 +90,8 @@ const WHERE: Readonly<Record<Lang, {
  * A located issue for a reader in `lang`: where (file, row, column, field, unit, indicator), what
  * happened and what was expected, and the code. English is exactly `formatIssue`; Chinese uses the
  * code's catalogue entry when it has one, else the issue's own message.
- * @example localise({ code: 'W_EMPTY_COLUMN', message: 'indicator "x" has no values; it stays missing', indicator: 'x' }, 'zh') // => '指标 x：指标 x 没有任何数值，保持缺失 [W_EMPTY_COLUMN]'
+ * @example localise({ code: 'W_EMPTY_COLUMN', message: 'no values', indicator: 'x' }, 'zh')
+ * // => '指标 x：指标 x 没有任何数值，保持缺失 [W_EMPTY_COLUMN]'
  */
 export function localise(issue: Issue, lang: Lang): string {
   if (lang === 'en') return formatIssue(issue);
@@ -104,7 +105,8 @@ export function localise(issue: Issue, lang: Lang): string {
   if (issue.indicator) where.push(w.indicator(issue.indicator));
   const head = where.length ? where.join(' ') + w.colon : '';
   const code = issue.code;
-  const body = hasIssueText(code) ? (CATALOGUE[code] as { zh: (p: { issue: Issue }) => string }).zh({ issue }) : issue.message;
+  const entry = hasIssueText(code) ? (CATALOGUE[code] as { zh: (p: { issue: Issue }) => string }) : undefined;
+  const body = entry ? entry.zh({ issue }) : issue.message;
   const expected = issue.expected ? w.expected(issue.expected) : '';
   return `${head}${body}${expected} [${issue.code}]`;
 }

@@ -33,7 +33,8 @@ export const FINDING_MESSAGES = {
     (p) => `${p.k} tiers by ${p.method === 'fisherJenks' ? 'Fisher–Jenks natural breaks' : p.method}: `
       + `${p.tiers.map((t) => `${t.name}, ${t.n}`).join('; ')}. The top tier is ${p.top}`
       + `${p.nonCapital ? (p.nonCapital.n ? `; of these, ${p.nonCapital.list} ${p.nonCapital.n === 1 ? 'is' : 'are'} `
-        + 'neither a municipality nor a provincial capital' : '; all are municipalities or provincial capitals') : ''}.`,
+        + 'neither a municipality nor a provincial capital'
+        : '; all are municipalities or provincial capitals') : ''}.`,
   ),
   'finding.belowMean': msg<{ n: number; cities: boolean; nBelow: number; mean: number; cv?: number; gini?: number }>(
     (p) => `${p.n} 个${p.cities ? '城市' : '评价对象'}中有 ${p.nBelow} 个（${pc(p.nBelow / p.n)}）低于平均分 ${f1(p.mean)}`
@@ -56,14 +57,17 @@ export const FINDING_MESSAGES = {
     groups: Array<{ group: string; n: number; mean: number; gap: number; ratio: number | null }> }>(
     (p) => {
       const mean = p.cities ? '全国均值' : '总体均值';
-      const g = p.groups.map((x) => `${x.group} ${f1(x.mean)}（${x.gap >= 0 ? '高于' : '低于'}${mean} ${f1(Math.abs(x.gap))} 分`
+      const g = p.groups.map((x) => `${x.group} ${f1(x.mean)}（${x.gap >= 0 ? '高于' : '低于'}${mean} `
+        + `${f1(Math.abs(x.gap))} 分`
         + `${x.ratio !== null ? `，${f2(x.ratio)} 倍` : ''}，${x.n} 个城市）`);
       return `城市群平均分（${mean} ${f1(p.nationalMean)}）：${g.join('；')}。`;
     },
     (p) => {
       const mean = p.cities ? 'the national mean' : 'the overall mean';
-      const g = p.groups.map((x) => `${x.group} ${f1(x.mean)} (${f1(Math.abs(x.gap))} points ${x.gap >= 0 ? 'above' : 'below'} `
-        + `${mean}${x.ratio !== null ? `, ratio ${f2(x.ratio)}` : ''}; ${x.n} ${x.n === 1 ? 'city' : 'cities'} evaluated)`);
+      const g = p.groups.map((x) => `${x.group} ${f1(x.mean)} (${f1(Math.abs(x.gap))} points `
+        + `${x.gap >= 0 ? 'above' : 'below'} `
+        + `${mean}${x.ratio !== null ? `, ratio ${f2(x.ratio)}` : ''}; `
+        + `${x.n} ${x.n === 1 ? 'city' : 'cities'} evaluated)`);
       return `City clusters (${mean.replace('the ', '')} ${f1(p.nationalMean)}): ${g.join('; ')}.`;
     },
   ),
@@ -96,19 +100,23 @@ export const FINDING_MESSAGES = {
       ? `${p.permutations} permutations${p.seed !== undefined ? `, seed ${p.seed}` : ''}` : 'normal approximation'}; `
       + `p = ${f3(p.p)}; weights: ${p.weights}): ${p.significant ? (p.positive
         ? 'significant positive spatial autocorrelation — similar scores cluster in space'
-        : 'significant negative spatial autocorrelation') : `no significant spatial autocorrelation at α = ${p.alpha}`}.`,
+        : 'significant negative spatial autocorrelation')
+        : `no significant spatial autocorrelation at α = ${p.alpha}`}.`,
   ),
-  'finding.reference': msg<{ publishedCount: number; overlapCount: number; overlap: List; publishedLeader: string | null;
+  'finding.reference': msg<{ publishedCount: number; overlapCount: number; overlap: List;
+    publishedLeader: string | null;
     publishedLeaderRank: number | null; shareBelowMeanPublished?: number; shareBelowMeanOurs: number }>(
     (p) => `与已发布的参照值比较：${p.publishedCount ? `已发布前十名中有 ${p.overlapCount} 个也在本结果前十（${p.overlap || '无'}）；`
-      + `已发布第一名${p.publishedLeader ?? ''}在本结果中${p.publishedLeaderRank !== null ? `排名第 ${p.publishedLeaderRank}` : '未参评'}` : ''}`
+      + `已发布第一名${p.publishedLeader ?? ''}在本结果中`
+      + `${p.publishedLeaderRank !== null ? `排名第 ${p.publishedLeaderRank}` : '未参评'}` : ''}`
       + `${p.shareBelowMeanPublished !== undefined ? `${p.publishedCount ? '；' : ''}已发布“低于均值”比例约 `
         + `${pc(p.shareBelowMeanPublished)}，本结果为 ${pc(p.shareBelowMeanOurs)}` : ''}。`,
     (p) => `Against the published reference figures: ${p.publishedCount ? `${p.overlapCount} of the published top ten `
       + `are also in this top ten (${p.overlap || 'none'}); the published leader`
       + `${p.publishedLeader !== null ? `, ${p.publishedLeader},` : ''} ranks `
       + `${p.publishedLeaderRank !== null ? p.publishedLeaderRank : '— (not evaluated)'} here` : ''}`
-      + `${p.shareBelowMeanPublished !== undefined ? `${p.publishedCount ? '; ' : ''}the published share below the mean `
+      + `${p.shareBelowMeanPublished !== undefined
+        ? `${p.publishedCount ? '; ' : ''}the published share below the mean `
         + `is about ${pc(p.shareBelowMeanPublished)}, here ${pc(p.shareBelowMeanOurs)}` : ''}.`,
   ),
   'finding.rankUncertainty': msg<{ leader: string; q5: string; q95: string; cities: boolean; medianWidth: number;

@@ -81,17 +81,21 @@ const P_ADJUST = new Map([['none', { zh: '无', en: 'none' }],
 
 const TIER_METHODS = new Map([['fisherJenks', { zh: 'Fisher–Jenks 自然断点', en: 'Fisher–Jenks natural breaks' }],
   ['quantiles', { zh: '分位数', en: 'quantiles' }], ['thresholds', { zh: '给定阈值', en: 'given thresholds' }],
-  ['meanSd', { zh: '均值 ± 标准差倍数', en: 'mean ± multiples of the sd' }], ['headTail', { zh: '头尾断点', en: 'head/tail breaks' }]]);
+  ['meanSd', { zh: '均值 ± 标准差倍数', en: 'mean ± multiples of the sd' }], ['headTail', { zh: '头尾断点',
+    en: 'head/tail breaks' }]]);
 
-const AUDIT_FLAGS = new Map([['collinear', { zh: '高度共线', en: 'collinear' }], ['negative', { zh: '负相关', en: 'negatively correlated' }],
+const AUDIT_FLAGS = new Map([['collinear', { zh: '高度共线', en: 'collinear' }], ['negative', { zh: '负相关',
+  en: 'negatively correlated' }],
   ['weakParent', { zh: '与上级弱相关', en: 'weak link to parent' }]]);
 
-const VERDICTS = new Map([['consistent', { zh: '一致', en: 'consistent' }], ['swapped', { zh: '环比/同比互换', en: 'MoM/YoY swapped' }],
+const VERDICTS = new Map([['consistent', { zh: '一致', en: 'consistent' }], ['swapped', { zh: '环比/同比互换',
+  en: 'MoM/YoY swapped' }],
   ['inconsistent', { zh: '不一致', en: 'inconsistent' }], ['not-checkable', { zh: '无法核对', en: 'not checkable' }]]);
 
 /** A lookup of display names with a fallback to the key as written. */
 function named(table: ReadonlyMap<string, { zh: string; en: string }>, fallback = (k: string) => k) {
-  return msg<{ key: string }>((p) => table.get(p.key)?.zh ?? fallback(p.key), (p) => table.get(p.key)?.en ?? fallback(p.key));
+  return msg<{ key: string }>((p) => table.get(p.key)?.zh ?? fallback(p.key),
+    (p) => table.get(p.key)?.en ?? fallback(p.key));
 }
 
 export const REPORT_MESSAGES = {
@@ -112,7 +116,8 @@ export const REPORT_MESSAGES = {
     (p) => `inverse distance w = d^−${p.alpha}${p.cutoff !== undefined ? ` (distance ≤ ${p.cutoff} km)` : ''}`),
   'map.sourceNote': text('示意图，非标准地图。边界：ECharts 4.9.0 china-cities.json（Apache-2.0，简化）',
     'Schematic, not a standard map. Boundaries: ECharts 4.9.0 china-cities.json (Apache-2.0, simplified)'),
-  'map.caption': msg<{ name: string }>((p) => `${p.name}得分地图（灰色：不在评价范围内）`, (p) => `${p.name} by city (grey: not evaluated)`),
+  'map.caption': msg<{ name: string }>((p) => `${p.name}得分地图（灰色：不在评价范围内）`,
+    (p) => `${p.name} by city (grey: not evaluated)`),
   'chart.meanLine': msg<{ cities: boolean }>((p) => (p.cities ? '全国均值' : '总体均值'),
     (p) => (p.cities ? 'National mean' : 'Overall mean')),
   'cases.rank': msg<{ name: string; rank: string }>((p) => `${p.name}：本指数排名第 ${p.rank}`,
@@ -128,13 +133,15 @@ export const REPORT_MESSAGES = {
   'lineage.additive': msg<{ sum: string; score: string }>((p) => `贡献之和 ${p.sum} = ${p.score}`,
     (p) => `Sum of contributions ${p.sum} = ${p.score}`),
   'lineage.notAdditive': text('非算术汇总：贡献不可加', 'Non-arithmetic aggregation: contributions are not additive'),
-  'skipped.multiMembership': msg<{ what: string; grouping: string }>((p) => `未计算${p.what}：部分评价对象同时属于多个“${p.grouping}”组。`,
+  'skipped.multiMembership': msg<{ what: string; grouping: string }>(
+    (p) => `未计算${p.what}：部分评价对象同时属于多个“${p.grouping}”组。`,
     (p) => `Not computed: ${p.what}, because some units belong to several "${p.grouping}" groups.`),
   'skipped.ungrouped': msg<{ what: string; grouping: string }>((p) => `未计算${p.what}：部分评价对象不属于任何“${p.grouping}”组。`,
     (p) => `Not computed: ${p.what}, because some units belong to no "${p.grouping}" group.`),
   'skipped.undefined': msg<{ what: string; plural: boolean; detail: string }>(
     (p) => `未计算${p.what}：需要非负得分且均值为正（${p.detail}）。`,
-    (p) => `Not computed: ${p.what}, which need${p.plural ? '' : 's'} non-negative scores with a positive mean (${p.detail}).`),
+    (p) => `Not computed: ${p.what}, which need${p.plural ? '' : 's'} non-negative scores with a positive mean `
+      + `(${p.detail}).`),
   'regional.multiMembership': text('一个城市可属于多个组，各组单独统计。',
     'A unit may belong to several groups; each group is summarised on its own.'),
   'spatial.method': msg<{ weights: string; weightsCode: string; permutations: number; seed: string; alpha: number;
@@ -145,14 +152,18 @@ export const REPORT_MESSAGES = {
       + '“高-高”等分类按 z_i 与其空间滞后的符号，仅在 p ≤ α 时标注，否则为“不显著”。',
     (p) => `Spatial weights: ${p.weights} (<code>${p.weightsCode}</code>); row-standardised for Moran's I, Geary's C `
       + 'and local Moran; Gi* uses the binary weights with the unit itself included. Significance: '
-      + `${p.permutations ? `${p.permutations} conditional permutations, random seed ${p.seed}` : 'normal approximation'}; `
-      + `α = ${p.alpha}, p-value adjustment: ${p.adjust}. Local Moran convention (as PySAL esda): <code>${p.formula}</code>; `
-      + 'a class (High-High, …) is the signs of z_i and its spatial lag, given only when p ≤ α, otherwise "Insignificant".'),
+      + `${p.permutations ? `${p.permutations} conditional permutations, random seed ${p.seed}`
+        : 'normal approximation'}; `
+      + `α = ${p.alpha}, p-value adjustment: ${p.adjust}. Local Moran convention (as PySAL esda): `
+      + `<code>${p.formula}</code>; `
+      + 'a class (High-High, …) is the signs of z_i and its spatial lag, given only when p ≤ α, '
+      + 'otherwise "Insignificant".'),
   'spatial.significance': msg<{ alpha: number; adjust: string; nsName: string; ns: number }>(
     (p) => `α = ${p.alpha}，p 值校正：${p.adjust}；${p.nsName}: ${p.ns}`,
     (p) => `α = ${p.alpha}, p-value adjustment: ${p.adjust}; ${p.nsName}: ${p.ns}`),
   'spatial.gistar': msg<{ hot: number; cold: number; alpha: number; permutation: boolean }>(
-    (p) => `Getis–Ord Gi* 热点/冷点：热点 ${p.hot} 个，冷点 ${p.cold} 个（α = ${p.alpha}，${p.permutation ? '置换检验 p 值' : '正态近似 p 值'}）。`,
+    (p) => `Getis–Ord Gi* 热点/冷点：热点 ${p.hot} 个，冷点 ${p.cold} 个（α = ${p.alpha}，`
+      + `${p.permutation ? '置换检验 p 值' : '正态近似 p 值'}）。`,
     (p) => `Getis–Ord Gi* hot and cold spots: hot spots ${p.hot}, cold spots ${p.cold} (α = ${p.alpha}, `
       + `${p.permutation ? 'permutation p-values' : 'normal-approximation p-values'}).`),
   'spatial.spillover': msg<{ mean: string; neighbourMean: string; above: number; n: number }>(
@@ -199,14 +210,16 @@ export const REPORT_MESSAGES = {
     (p) => `${p.sensitivity ? 'Sobol 方差分解敏感性分析' : '蒙特卡洛不确定性分析'}：${p.runs} 次重建（抽样 `
       + `${p.sobol ? 'Sobol 序列' : '伪随机'}，种子 ${p.seed}），失败 ${p.failed} 次。排名区间见“排名”表。`,
     (p) => `${p.sensitivity ? "Variance-based (Sobol') sensitivity analysis" : 'Monte Carlo uncertainty analysis'}: `
-      + `${p.runs} rebuilds (${p.sobol ? "Sobol' points" : 'pseudo-random sample'}, seed ${p.seed}), ${p.failed} failed. `
+      + `${p.runs} rebuilds (${p.sobol ? "Sobol' points" : 'pseudo-random sample'}, seed ${p.seed}), `
+      + `${p.failed} failed. `
       + 'Rank intervals are in the ranking table.'),
   'uncertainty.weightNoise': msg<{ levels: number[]; percent: string; sets: number }>(
     (p) => `第 ${p.levels.join('、')} 层权重 ±${p.percent}% 随机扰动（${p.sets} 组）`,
     (p) => `±${p.percent}% noise on the weights of level(s) ${p.levels.join(', ')} (${p.sets} sets)`),
   'uncertainty.integers': text('（整数）', ' (integers)'),
   'uncertainty.target': text('目标：各单元排名相对名义排名的平均绝对变化；Si 为一阶效应（Saltelli 2010），STi 为总效应（Jansen）。',
-    'Target: mean absolute rank shift from the nominal ranks; Si first-order (Saltelli 2010), STi total effect (Jansen).'),
+    'Target: mean absolute rank shift from the nominal ranks; Si first-order (Saltelli 2010), '
+      + 'STi total effect (Jansen).'),
   'change.relative': text('注意：得分按各期分别标准化，只比较排名；σ/β 收敛需固定目标区间。',
     'Note: scores are normalised within each period; compare ranks. σ/β convergence needs fixed goalposts.'),
   'change.beta': msg<{ from: string; to: string; beta: string; se: string; t: string; r2: string;
