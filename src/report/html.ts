@@ -23,7 +23,7 @@ import { describeWeights, fmt, fmtRank, groupLabel, groupingName, isChineseAdcod
 import type { Finding } from './findings.ts';
 import { mapAdcodes, mapSourceNote, renderChartSpecs, renderSvg, type ReportCharts } from './charts.ts';
 import { readChinaMap } from './china-map-file.ts';
-import { buildReportModel, type ReportSectionId } from './model.ts';
+import { buildReportModel, type ReportRanking, type ReportRankingRow, type ReportSectionId } from './model.ts';
 import { seriesChartOption } from './series-chart.ts';
 import { getValue } from '../engine/core/dataset.ts';
 import { bodyForLanguage, escapeHtml as esc, markdownToHtml } from './markdown.ts';
@@ -104,28 +104,30 @@ function unitHeader(ctx: ReportContext, L: Labels): string {
   return isCityReport(ctx.build.results.scores.unitCodes) ? L.unit : L.unitGeneric;
 }
 
-function rankingSection(ctx: ReportContext, ix: ReportIndex, L: Labels): string {
-  const tiers = ctx.analyses?.tiers;
-  const tierOf = new Map<string, string>();
-  if (tiers) {
-    const codes = ctx.build.results.scores.unitCodes;
-    const k = tiers.labels.length;
-    codes.forEach((u, i) => { const c = tiers.classOf[i]; if (c >= 0) tierOf.set(u, pickText(tiers.tierNames[k - 1 - c], ix.lang, tiers.labelOf[i] ?? '')); });
-  }
-  const intervals = new Map((ctx.rankIntervals ?? []).map((r) => [r.unit, r]));
-  const head = [L.rank, unitHeader(ctx, L), esc(ix.nodeName(ix.indexCode)), ...ix.dimensions.map((d) => `${esc(ix.nodeName(d))}<div class="sub">${L.score} (${L.rank})</div>`)];
-  if (tiers) head.push(L.tier);
-  if (intervals.size) head.push(L.interval);
-  const leaderUnits = new Set(ix.order.filter((u) => ix.rank(u) === 1));
-  const rows = ix.order.map((u) => {
-    const r = [fmt(ix.rank(u), 0), bothNames(ix, u), fmt(ix.score(u)), ...ix.dimensions.map((d) => `${fmt(ix.score(u, d))} <span class="sub">(${fmt(ix.rank(u, d), 0)})</span>`)];
-    if (tiers) r.push(esc(tierOf.get(u) ?? '—'));
-    if (intervals.size) { const iv = intervals.get(u); r.push(iv ? `${fmtRank(iv.q5)}–${fmtRank(iv.q95)} (${fmtRank(iv.median)})` : '—'); }
+/** The ranking table of the model, and the leader's score by indicator. */
+function rankingSection(ctx: ReportContext, ix: ReportIndex, L: Labels, ranking: ReportRanking): string {
+  const g = ranking;
+  const head = [L.rank, g.cities ? L.unit : L.unitGeneric, esc(g.indexName),
+    ...g.dimensions.map((d) => `${esc(d.name)}<div class="sub">${L.score} (${L.rank})</div>`)];
+  if (g.hasTiers) head.push(L.tier);
+  if (g.hasIntervals) head.push(L.interval);
+  const name = (r: ReportRankingRow) => (r.otherName ? `${esc(r.name)} <span class="sub">${esc(r.otherName)}</span>` : esc(r.name));
+  const rows = g.rows.map((row) => {
+    const r = [fmt(row.rank, 0), name(row), fmt(row.score),
+      ...row.dimensions.map((d) => `${fmt(d.score)} <span class="sub">(${fmt(d.rank, 0)})</span>`)];
+    if (g.hasTiers) r.push(esc(row.tier ?? '—'));
+    if (g.hasIntervals) {
+      const iv = row.interval;
+      r.push(iv ? `${fmtRank(iv.q5)}–${fmtRank(iv.q95)} (${fmtRank(iv.median)})` : '—');
+    }
     return r;
   });
-  const nums = [0, 2, ...ix.dimensions.map((_, k) => 3 + k)];
-  if (intervals.size) nums.push(head.length - 1);
-  return `<section class="major" id="ranking"><h2>${L.ranking}</h2>${table(head, rows, nums, (i) => (leaderUnits.has(ix.order[i]) ? 'lead' : ''), { className: 'ranking', cellClass: (k) => (tiers && k === 3 + ix.dimensions.length ? 'tier' : '') })}${lineageTable(ctx, ix, L)}</section>`;
+  const nums = [0, 2, ...g.dimensions.map((_, k) => 3 + k)];
+  if (g.hasIntervals) nums.push(head.length - 1);
+  const tierColumn = 3 + g.dimensions.length;
+  const rankingTable = table(head, rows, nums, (i) => (g.rows[i].leader ? 'lead' : ''),
+    { className: 'ranking', cellClass: (k) => (g.hasTiers && k === tierColumn ? 'tier' : '') });
+  return `<section class="major" id="ranking"><h2>${L.ranking}</h2>${rankingTable}${lineageTable(ctx, ix, L)}</section>`;
 }
 
 /** The leader's score decomposed into indicator contributions (exact for arithmetic aggregation). */
@@ -506,7 +508,7 @@ ${alerts}${notes.length ? `<div class="notes"><strong>${L.notes}</strong><ul>${n
   const title = (id: ReportSectionId) => model.sections.find((x) => x.id === id)?.title ?? '';
   const render: Record<ReportSectionId, () => string> = {
     findings: () => `<section class="major first" id="findings"><h2>${title('findings')}</h2><ol class="findings">${model.findings.map((f) => `<li data-finding="${esc(f.kind)}">${esc(f.text)}</li>`).join('\n')}</ol></section>`,
-    ranking: () => rankingSection(ctx, ix, L),
+    ranking: () => rankingSection(ctx, ix, L, model.ranking),
     map: () => (charts.map
       ? `<section class="major" id="map"><h2>${title('map')}</h2><figure id="choropleth">${charts.map}<figcaption>${esc(t(lang, 'map.caption', { name: ix.nodeName(ix.indexCode) }))}</figcaption><div class="map-note">${esc(mapSourceNote(lang))}</div></figure></section>`
       : charts.rankingBars ? `<section class="major" id="map"><h2>${title('map')}</h2><p class="sub">${L.noMap}</p><figure>${charts.rankingBars}</figure></section>` : ''),

@@ -9,7 +9,7 @@
 import {
   formatList, labels, otherLang, pickText, t, type LabelKey, type Lang, type MessageCode,
 } from '../engine/i18n/index.ts';
-import { reportIndex, isChineseAdcodes, type ReportContext } from './context.ts';
+import { reportIndex, isChineseAdcodes, isCityReport, type ReportContext } from './context.ts';
 import { computeFindings, type Finding, type FindingKind } from './findings.ts';
 import { reportChartSpecs, type ReportChartSpec } from './charts.ts';
 import { escapeHtml as esc } from './markdown.ts';
@@ -36,6 +36,68 @@ export interface ReportFinding {
   data: Finding['data'];
 }
 
+/** One row of the ranking table: a unit's index and dimension scores and ranks, tier and rank interval. */
+export interface ReportRankingRow {
+  unit: string;
+  /** Name in the model's language, and in the other language when it differs. */
+  name: string;
+  otherName?: string;
+  rank: number;
+  score: number;
+  dimensions: Array<{ code: string; score: number; rank: number }>;
+  /** Tier name (when the tiers analysis ran; `undefined` for a unit without a tier). */
+  tier?: string;
+  /** Rank interval from the uncertainty analysis (when given). */
+  interval?: { q5: number; q95: number; median: number };
+  /** True for the unit(s) ranked first. */
+  leader: boolean;
+}
+
+/** The ranking table: every unit, best index score first. */
+export interface ReportRanking {
+  indexCode: string;
+  indexName: string;
+  dimensions: Array<{ code: string; name: string }>;
+  hasTiers: boolean;
+  hasIntervals: boolean;
+  /** True for Chinese cities (the unit column is headed "City", else "Unit"). */
+  cities: boolean;
+  rows: ReportRankingRow[];
+}
+
+/**
+ * The ranking table of a context: every unit (best first) with its scores, ranks, tier and interval.
+ * @example reportRanking({ ...ctx, lang: 'en' }).rows[0].name // => 'Hangzhou' for the six-city fixture
+ */
+export function reportRanking(ctx: ReportContext): ReportRanking {
+  const ix = reportIndex(ctx);
+  const tiers = ctx.analyses?.tiers;
+  const tierOf = new Map<string, string>();
+  if (tiers) {
+    const k = tiers.labels.length;
+    ctx.build.results.scores.unitCodes.forEach((u, i) => {
+      const c = tiers.classOf[i];
+      if (c >= 0) tierOf.set(u, pickText(tiers.tierNames[k - 1 - c], ix.lang, tiers.labelOf[i] ?? ''));
+    });
+  }
+  const intervals = new Map((ctx.rankIntervals ?? []).map((r) => [r.unit, r]));
+  const rows = ix.order.map((u): ReportRankingRow => {
+    const name = ix.unitName(u);
+    const other = ix.units.get(u)?.name[otherLang(ix.lang)];
+    const iv = intervals.get(u);
+    return {
+      unit: u, name, ...(other && other !== name ? { otherName: other } : {}), rank: ix.rank(u), score: ix.score(u),
+      dimensions: ix.dimensions.map((d) => ({ code: d, score: ix.score(u, d), rank: ix.rank(u, d) })),
+      tier: tierOf.get(u), ...(iv ? { interval: { q5: iv.q5, q95: iv.q95, median: iv.median } } : {}), leader: ix.rank(u) === 1,
+    };
+  });
+  return {
+    indexCode: ix.indexCode, indexName: ix.nodeName(ix.indexCode),
+    dimensions: ix.dimensions.map((d) => ({ code: d, name: ix.nodeName(d) })),
+    hasTiers: tiers !== undefined, hasIntervals: intervals.size > 0, cities: isCityReport(ctx.build.results.scores.unitCodes), rows,
+  };
+}
+
 export interface ReportModel {
   lang: Lang;
   /** The other language (the report links to its file). */
@@ -50,6 +112,8 @@ export interface ReportModel {
   /** True when the units are Chinese cities drawn on the China map (else ranking bars). */
   useMap: boolean;
   charts: ReportChartSpec[];
+  /** The ranking table. */
+  ranking: ReportRanking;
   sections: ReportSection[];
 }
 
@@ -145,6 +209,6 @@ export function buildReportModel(
     alerts: reportAlerts(ctx, lang),
     notes: [...(report.notes ?? []), ...(p.description ? [p.description] : [])].map((n) => pickText(n,
       lang)).filter(Boolean),
-    findings, useMap, charts, sections,
+    findings, useMap, charts, ranking: reportRanking(full), sections,
   };
 }
