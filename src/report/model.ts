@@ -88,13 +88,15 @@ export function reportRanking(ctx: ReportContext): ReportRanking {
     return {
       unit: u, name, ...(other && other !== name ? { otherName: other } : {}), rank: ix.rank(u), score: ix.score(u),
       dimensions: ix.dimensions.map((d) => ({ code: d, score: ix.score(u, d), rank: ix.rank(u, d) })),
-      tier: tierOf.get(u), ...(iv ? { interval: { q5: iv.q5, q95: iv.q95, median: iv.median } } : {}), leader: ix.rank(u) === 1,
+      tier: tierOf.get(u), ...(iv ? { interval: { q5: iv.q5, q95: iv.q95, median: iv.median } } : {}),
+      leader: ix.rank(u) === 1,
     };
   });
   return {
     indexCode: ix.indexCode, indexName: ix.nodeName(ix.indexCode),
     dimensions: ix.dimensions.map((d) => ({ code: d, name: ix.nodeName(d) })),
-    hasTiers: tiers !== undefined, hasIntervals: intervals.size > 0, cities: isCityReport(ctx.build.results.scores.unitCodes), rows,
+    hasTiers: tiers !== undefined, hasIntervals: intervals.size > 0,
+    cities: isCityReport(ctx.build.results.scores.unitCodes), rows,
   };
 }
 
