@@ -27,7 +27,8 @@ import { buildReportModel, type ReportRanking, type ReportRankingRow, type Repor
 import { seriesChartOption } from './series-chart.ts';
 import { getValue } from '../engine/core/dataset.ts';
 import { bodyForLanguage, escapeHtml as esc, markdownToHtml } from './markdown.ts';
-import { formatAnd, formatList, joinClauses, joinSentences, labels, localise, otherLang, t, TYPESET, type LabelKey } from '../engine/i18n/index.ts';
+import type { Issue } from '../engine/core/errors.ts';
+import { formatAnd, formatList, issueText, joinClauses, joinSentences, labels, localise, otherLang, t, TYPESET, type LabelKey } from '../engine/i18n/index.ts';
 
 type Labels = Readonly<Record<LabelKey, string>>;
 
@@ -349,10 +350,10 @@ function stepDetails(step: { kind: string; diagnostics: unknown }, ix: ReportInd
       return Object.entries(dw.weights).map(([c, w]) => `${esc(ix.nodeName(c))} ${fmt(w, 4)}`).join('; ');
     }
     default: {
-      const warnings = (d.warnings as Array<{ message: string }> | undefined) ?? [];
+      const warnings = (d.warnings as Issue[] | undefined) ?? [];
       const denominated = step.kind === 'denominate' && Array.isArray(d.denominated) ? (d.denominated as unknown[]).length : undefined;
       const extra = denominated !== undefined ? t(lang, 'step.denominate', { n: denominated }) : '';
-      return extra + (warnings.length ? `<br><span class="sub">${warnings.map((w) => esc(w.message)).join('; ')}</span>` : '');
+      return extra + (warnings.length ? `<br><span class="sub">${warnings.map((w) => esc(issueText(w, lang))).join('; ')}</span>` : '');
     }
   }
 }

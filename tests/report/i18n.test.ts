@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CATALOGUE, labels, localise, t, tBoth } from '../../src/engine/i18n/index.ts';
+import { CATALOGUE, issueText, labels, localise, t, tBoth } from '../../src/engine/i18n/index.ts';
 import { formatIssue } from '../../src/engine/core/errors.ts';
 
 /** Inline language branches: `lang === 'zh' ? …`, `zh ? … : …`, `{ zh: '…', en: '…' }[lang]`, … */
@@ -62,5 +62,8 @@ describe('message catalogue', () => {
     const unknown = { code: 'E_SOMETHING_NEW', message: 'new problem', row: 3, column: 'GDP', expected: 'a number' };
     expect(localise(unknown, 'zh')).toBe('第 3 行 列“GDP”：new problem（应为 a number） [E_SOMETHING_NEW]');
     expect(localise(unknown, 'en')).toBe('row 3 column "GDP": new problem (expected a number) [E_SOMETHING_NEW]');
+    expect(issueText(issue, 'en')).toBe(issue.message);
+    expect(issueText(issue, 'zh')).toBe('指标 x1 没有任何数值，保持缺失');
+    expect(issueText(unknown, 'zh')).toBe('new problem');
   });
 });

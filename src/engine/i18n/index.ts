@@ -19,7 +19,7 @@
  * entry fall back to the English message, so adoption can be gradual.
  */
 import { CATALOGUE, type LabelKey, type MessageCode, type MessageParams } from './catalogue.ts';
-import type { Lang } from './define.ts';
+import type { Lang, Message } from './define.ts';
 import type { Issue } from '../core/errors.ts';
 import { formatIssue } from '../core/errors.ts';
 import { REPORT_LABELS } from './messages/labels.ts';
@@ -69,6 +69,16 @@ function hasIssueText(code: string): code is MessageCode {
   return Object.prototype.hasOwnProperty.call(CATALOGUE, code) && /^[WE]_/.test(code);
 }
 
+/**
+ * What an issue says, without its location or code, in `lang`: the catalogue's text for its code, else
+ * its own message (English is always the issue's own message).
+ * @example issueText({ code: 'W_EMPTY_COLUMN', message: 'no values', indicator: 'x' }, 'zh') // => '指标 x 没有任何数值，保持缺失'
+ */
+export function issueText(issue: Issue, lang: Lang): string {
+  const entry = hasIssueText(issue.code) ? (CATALOGUE[issue.code] as Message<{ issue: Issue }>) : undefined;
+  return entry ? entry[lang]({ issue }) : issue.message;
+}
+
 const WHERE: Readonly<Record<Lang, {
   file: (f: string, row?: number) => string; row: (r: number) => string; column: (c: string) => string;
   field: (f: string) => string; unit: (u: string) => string; indicator: (i: string) => string;
@@ -104,9 +114,7 @@ export function localise(issue: Issue, lang: Lang): string {
   if (issue.unit) where.push(w.unit(issue.unit));
   if (issue.indicator) where.push(w.indicator(issue.indicator));
   const head = where.length ? where.join(' ') + w.colon : '';
-  const code = issue.code;
-  const entry = hasIssueText(code) ? (CATALOGUE[code] as { zh: (p: { issue: Issue }) => string }) : undefined;
-  const body = entry ? entry.zh({ issue }) : issue.message;
+  const body = issueText(issue, lang);
   const expected = issue.expected ? w.expected(issue.expected) : '';
   return `${head}${body}${expected} [${issue.code}]`;
 }
