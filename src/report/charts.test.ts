@@ -1,9 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import { mapDataOrder, mapSourceNote, registerChinaMap, renderSvg, NO_DATA_COLOUR } from './charts.ts';
+import { readChinaMap } from './china-map-file.ts';
 import { isChineseAdcodes, fmt, pct, pickText, groupLabel } from './context.ts';
 
 describe('China map', () => {
-  const regions = registerChinaMap();
+  const regions = registerChinaMap(readChinaMap());
   it('has the 367 features of ECharts 4 keyed by current adcodes, plus the South China Sea inset', () => {
     expect(regions.length).toBe(368);
     expect(regions.at(-1)).toBe('南海诸岛');

@@ -4,13 +4,17 @@
  * map, radar charts of the top five over the dimensions, and regional bar charts. Maps use the
  * simplified prefecture-level map in `data/maps/` (see its PROVENANCE.md), registered as `china` so
  * ECharts adds the South China Sea inset; regions are matched to units by adcode (`nameProperty`).
+ *
+ * Browser-safe: nothing is read at import time. The map's TopoJSON is passed to `registerChinaMap`
+ * (on Node, `readChinaMap()` from `./china-map-file.ts` reads it; a web page fetches it); every text
+ * comes from the message catalogue.
  */
-import { readFileSync } from 'node:fs';
 import * as echarts from 'echarts';
 import { feature } from 'topojson-client';
 import type { GeometryObject, Topology } from 'topojson-specification';
 import { CityIndexError } from '../engine/core/errors.ts';
-import { LISA_LABEL_NAMES, type LisaLabel } from '../engine/analysis/spatial/local-moran.ts';
+import type { LisaLabel } from '../engine/analysis/spatial/local-moran.ts';
+import { labels as catalogueLabels, t } from '../engine/i18n/index.ts';
 import { groupLabel, isCityReport, reportIndex, type ReportContext, type ReportLang } from './context.ts';
 
 /** Fill of map regions without data. */
@@ -24,38 +28,42 @@ export const LISA_COLOURS: Readonly<Record<LisaLabel, string>> = { HH: '#d7191c'
 /** Series colours (radar, bars). */
 const COLOURS = ['#c23531', '#2f4554', '#61a0a8', '#d48265', '#749f83', '#ca8622', '#bda29a', '#6e7074'];
 
-/** The boundary note printed on every map (public maps of China need a review number, 审图号). */
+/**
+ * The boundary note printed on every map (public maps of China need a review number, 审图号).
+ * @example mapSourceNote('en').startsWith('Schematic') // => true
+ */
 export function mapSourceNote(lang: ReportLang): string {
-  return lang === 'zh'
-    ? '示意图，非标准地图。边界：ECharts 4.9.0 china-cities.json（Apache-2.0，简化）'
-    : 'Schematic, not a standard map. Boundaries: ECharts 4.9.0 china-cities.json (Apache-2.0, simplified)';
+  return t(lang, 'map.sourceNote');
 }
 
-const MAP_URL = new URL('../../data/maps/china-cities.topo.json', import.meta.url);
 let chinaRegions: string[] | undefined;
 
 /**
- * Register the simplified city map under the name `china` (once per process) and return the region
- * keys (adcodes) in ECharts' region order, the inset `南海诸岛` last.
- * @example registerChinaMap().length // => 368 (367 features + the South China Sea inset)
+ * Register the simplified city map under the name `china` (once per process or page) and return the
+ * region keys (adcodes) in ECharts' region order, the inset `南海诸岛` last. The first call needs the
+ * map's TopoJSON (`readChinaMap()` on Node); later calls may omit it.
+ * @example registerChinaMap(readChinaMap()).length // => 368 (367 features + the South China Sea inset)
  */
-export function registerChinaMap(): string[] {
+export function registerChinaMap(topology?: Topology): string[] {
   if (chinaRegions) return chinaRegions;
-  let topo: Topology;
-  try {
-    topo = JSON.parse(readFileSync(MAP_URL, 'utf8')) as Topology;
-  } catch (e) {
-    throw new CityIndexError({ code: 'E_MAP_MISSING', message: `cannot read the China map ${MAP_URL.pathname}: ${(e as Error).message}`, file: MAP_URL.pathname, expected: 'data/maps/china-cities.topo.json (run npx tsx src/report/prepare-map.ts)' });
+  if (!topology) {
+    throw new CityIndexError({ code: 'E_MAP_MISSING', message: 'the China map is not registered yet',
+      expected: 'registerChinaMap(topology) first (on Node: registerChinaMap(readChinaMap()))' });
   }
-  const fc = feature(topo, topo.objects.cities as GeometryObject) as unknown as GeoJSON.FeatureCollection<GeoJSON.Geometry, { adcode: string; name: string }>;
+  const fc = feature(topology, topology.objects.cities as GeometryObject) as unknown as
+    GeoJSON.FeatureCollection<GeoJSON.Geometry, { adcode: string; name: string }>;
   echarts.registerMap('china', fc as unknown as Parameters<typeof echarts.registerMap>[1]);
-  chinaRegions = [...fc.features.filter((f) => f.geometry && (f.geometry as GeoJSON.Polygon).coordinates.length > 0).map((f) => f.properties.adcode), '南海诸岛'];
+  const drawn = fc.features.filter((f) => f.geometry && (f.geometry as GeoJSON.Polygon).coordinates.length > 0);
+  chinaRegions = [...drawn.map((f) => f.properties.adcode), '南海诸岛'];
   return chinaRegions;
 }
 
-/** Adcodes present on the map. */
-export function mapAdcodes(): Set<string> {
-  return new Set(registerChinaMap());
+/**
+ * Adcodes present on the map (registering it first when `topology` is given).
+ * @example mapAdcodes(readChinaMap()).has('330100') // => true
+ */
+export function mapAdcodes(topology?: Topology): Set<string> {
+  return new Set(registerChinaMap(topology));
 }
 
 /** Round for chart data; NaN → null. */
@@ -114,7 +122,7 @@ export function choroplethOption(ctx: ReportContext, code?: string): ChartOption
   const lo = Math.floor(Math.min(...values)), hi = Math.ceil(Math.max(...values));
   return {
     ...mapBase(ctx.lang),
-    visualMap: { type: 'continuous', min: lo, max: hi, left: 16, bottom: 40, calculable: false, inRange: { color: SCORE_PALETTE }, text: [ctx.lang === 'zh' ? '高' : 'High', ctx.lang === 'zh' ? '低' : 'Low'], itemHeight: 120, textStyle: { fontSize: 11 }, seriesIndex: 0 },
+    visualMap: { type: 'continuous', min: lo, max: hi, left: 16, bottom: 40, calculable: false, inRange: { color: SCORE_PALETTE }, text: [catalogueLabels(ctx.lang).high, catalogueLabels(ctx.lang).low], itemHeight: 120, textStyle: { fontSize: 11 }, seriesIndex: 0 },
     series: [mapSeries(units.map((u) => ({ name: u, value: r2(ix.score(u, c)) })))],
   };
 }
@@ -135,7 +143,7 @@ export function lisaMapOption(ctx: ReportContext): (ChartOption) | undefined {
     ...mapBase(ctx.lang),
     visualMap: {
       type: 'piecewise', left: 16, bottom: 40, seriesIndex: 0, textStyle: { fontSize: 11 },
-      pieces: present.map((l) => ({ value: LISA_ORDER.indexOf(l), label: `${LISA_LABEL_NAMES[l][ctx.lang]}${l === 'ns' || l === 'island' ? '' : ` (${l})`} ${lisa.significance!.counts[l]}`, color: LISA_COLOURS[l] })),
+      pieces: present.map((l) => ({ value: LISA_ORDER.indexOf(l), label: `${t(ctx.lang, 'name.lisa', { label: l })}${l === 'ns' || l === 'island' ? '' : ` (${l})`} ${lisa.significance!.counts[l]}`, color: LISA_COLOURS[l] })),
     },
     series: [mapSeries(lisa.ids.map((u, i) => ({ name: u, value: LISA_ORDER.indexOf(labels[i]) })))],
   };
@@ -179,13 +187,13 @@ export function regionalBarOption(ctx: ReportContext, grouping: string): (ChartO
     color: COLOURS,
     grid: { left: 48, right: 78, top: 30, bottom: rotate ? 110 : 40, containLabel: false },
     xAxis: { type: 'category', data: labels, axisLabel: { interval: 0, rotate, fontSize: 11, width: rotate ? 175 : slot, overflow: 'truncate' } },
-    yAxis: { type: 'value', name: lang === 'zh' ? '平均分' : 'Mean score', nameTextStyle: { fontSize: 11 } },
+    yAxis: { type: 'value', name: catalogueLabels(lang).meanScore, nameTextStyle: { fontSize: 11 } },
     series: [{
       type: 'bar', barMaxWidth: 42,
       // the label prints the mean itself (one rounding, as the table), not the rounded bar height
       data: groups.map((x) => ({ value: r2(x.mean), itemStyle: { color: x.gap >= 0 ? '#d94801' : '#6baed6' }, label: { formatter: x.mean.toFixed(1) } })),
       label: { show: true, position: 'top', fontSize: 11 },
-      markLine: { symbol: 'none', lineStyle: { type: 'dashed', color: '#333' }, label: { formatter: `${lang === 'zh' ? (national ? '全国均值' : '总体均值') : (national ? 'National mean' : 'Overall mean')}\n${s.national.mean.toFixed(1)}`, position: 'end', fontSize: 11 }, data: [{ yAxis: r2(s.national.mean) }] },
+      markLine: { symbol: 'none', lineStyle: { type: 'dashed', color: '#333' }, label: { formatter: `${t(lang, 'chart.meanLine', { cities: national })}\n${s.national.mean.toFixed(1)}`, position: 'end', fontSize: 11 }, data: [{ yAxis: r2(s.national.mean) }] },
     }],
   };
 }
@@ -228,27 +236,60 @@ export interface ReportCharts {
   rankingBars?: string;
 }
 
+/** One chart of a report as data: its role, ECharts option and size (render with `renderSvg` or ECharts). */
+export interface ReportChartSpec {
+  /** `map` (choropleth), `lisaMap`, `rankingBars`, `radar`, or `regional` (one per grouping). */
+  role: 'map' | 'lisaMap' | 'rankingBars' | 'radar' | 'regional';
+  /** The regional grouping of a `regional` chart. */
+  grouping?: string;
+  option: ChartOption;
+  width: number;
+  height: number;
+}
+
 /**
- * Render every chart of a report to SVG.
- * @example renderCharts(ctx).map?.includes('data-region="330100"') // => true for cdgi-2020
+ * The charts of a report as ECharts options, in report order: the choropleth and LISA maps when
+ * `useMap` (the China map must be registered), else ranking bars; a radar with three or more
+ * dimensions; one bar chart per regional grouping. Pure and browser-safe.
+ * @example reportChartSpecs(ctx, { useMap: false }).map((c) => c.role) // => ['rankingBars', 'radar', 'regional']
  */
-export function renderCharts(ctx: ReportContext, options: { useMap: boolean }): ReportCharts {
-  const out: ReportCharts = { regional: [] };
+export function reportChartSpecs(ctx: ReportContext, options: { useMap: boolean }): ReportChartSpec[] {
+  const out: ReportChartSpec[] = [];
   if (options.useMap) {
-    const regions = registerChinaMap();
-    const choropleth = choroplethOption(ctx);
-    out.map = renderSvg(choropleth, 820, 640, mapDataOrder(regions, choropleth));
+    out.push({ role: 'map', option: choroplethOption(ctx), width: 820, height: 640 });
     const lisa = lisaMapOption(ctx);
-    if (lisa) out.lisaMap = renderSvg(lisa, 820, 640, mapDataOrder(regions, lisa));
+    if (lisa) out.push({ role: 'lisaMap', option: lisa, width: 820, height: 640 });
   } else {
     const n = ctx.build.results.scores.unitCodes.length;
-    out.rankingBars = renderSvg(rankingBarOption(ctx), 760, Math.max(240, 14 * n + 40));
+    out.push({ role: 'rankingBars', option: rankingBarOption(ctx), width: 760, height: Math.max(240, 14 * n + 40) });
   }
-  const ix = reportIndex(ctx);
-  if (ix.dimensions.length >= 3) out.radar = renderSvg(radarOption(ctx), 620, 460);
+  if (reportIndex(ctx).dimensions.length >= 3) out.push({ role: 'radar', option: radarOption(ctx), width: 620, height: 460 });
   for (const g of ctx.analyses?.regional?.groupings ?? []) {
     const opt = regionalBarOption(ctx, g.grouping);
-    if (opt) out.regional.push({ grouping: g.grouping, svg: renderSvg(opt, 420, 280) });
+    if (opt) out.push({ role: 'regional', grouping: g.grouping, option: opt, width: 420, height: 280 });
   }
   return out;
+}
+
+/**
+ * Render chart specs to SVG strings keyed by role (map regions get their `data-region` attribute).
+ * @example renderChartSpecs(reportChartSpecs(ctx, { useMap: true })).map?.includes('data-region="330100"') // => true
+ */
+export function renderChartSpecs(specs: readonly ReportChartSpec[]): ReportCharts {
+  const out: ReportCharts = { regional: [] };
+  for (const c of specs) {
+    const isMap = c.role === 'map' || c.role === 'lisaMap';
+    const svg = renderSvg(c.option, c.width, c.height, isMap ? mapDataOrder(registerChinaMap(), c.option) : undefined);
+    if (c.role === 'regional') out.regional.push({ grouping: c.grouping ?? '', svg });
+    else out[c.role] = svg;
+  }
+  return out;
+}
+
+/**
+ * Render every chart of a report to SVG (the China map must be registered when `useMap`).
+ * @example renderCharts(ctx, { useMap: true }).map?.includes('data-region="330100"') // => true for cdgi-2020
+ */
+export function renderCharts(ctx: ReportContext, options: { useMap: boolean }): ReportCharts {
+  return renderChartSpecs(reportChartSpecs(ctx, options));
 }

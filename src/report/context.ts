@@ -10,11 +10,13 @@ import type { Build } from '../engine/pipeline/build.ts';
 import type { AnalysesResult } from '../engine/analysis/run.ts';
 import type { AuditResult } from '../engine/analysis/audit/index.ts';
 import type { Case } from '../engine/cases/search.ts';
-import type { FrameworkNode, LocalText, Unit } from '../engine/core/framework.ts';
+import type { FrameworkNode, Unit } from '../engine/core/framework.ts';
 import { column } from '../engine/core/dataset.ts';
 import { CityIndexError } from '../engine/core/errors.ts';
+import { formatNumber, formatPercent, formatRank, pickText, t, type Lang } from '../engine/i18n/index.ts';
 
-export type ReportLang = 'zh' | 'en';
+/** The report's languages (the catalogue's). */
+export type ReportLang = Lang;
 
 /** A unit's rank interval from the uncertainty analysis (ranks: 1 = best). */
 export interface RankInterval {
@@ -56,48 +58,23 @@ export interface ReportContext {
   version?: string;
 }
 
-/**
- * Pick the text of a bilingual label in `lang`, falling back to the other language, then to `fallback`.
- * @example pickText({ zh: '杭州', en: 'Hangzhou' }, 'en') // => 'Hangzhou'
- */
-export function pickText(t: LocalText | string | undefined, lang: ReportLang, fallback = ''): string {
-  if (t === undefined) return fallback;
-  if (typeof t === 'string') return t;
-  return (lang === 'zh' ? t.zh ?? t.en : t.en ?? t.zh) ?? fallback;
-}
-
-/**
- * English display names of the grouping labels used by the bundled city groupings (data/sources/
- * city_groupings); any other label is shown as written. Display only: groupings themselves are data.
- */
-export const GROUP_LABELS_EN: Readonly<Record<string, string>> = {
-  东部: 'East', 中部: 'Central', 西部: 'West', 东北: 'Northeast', 南方: 'South', 北方: 'North',
-  长三角中心区27城: 'Yangtze River Delta (27 core cities)', 珠三角9城: 'Pearl River Delta (9 cities)',
-  京津冀13城: 'Beijing–Tianjin–Hebei (13 cities)', 成渝16城: 'Chengdu–Chongqing (16 cities)',
-  直辖市: 'municipality', 省会城市: 'provincial capital', 副省级城市: 'sub-provincial city', 计划单列市: 'separately planned city',
-};
-
-/** Display names of the bundled groupings (units.csv columns); others are shown as written. */
-export const GROUPING_NAMES: Readonly<Record<string, { zh: string; en: string }>> = {
-  region: { zh: '四大区域', en: 'Four regions' }, region_4: { zh: '四大区域', en: 'Four regions' },
-  north_south: { zh: '南北', en: 'North and south' }, clusters: { zh: '城市群', en: 'City clusters' },
-  admin_rank: { zh: '行政级别', en: 'Administrative rank' },
-};
+export { pickText, spaceMixed } from '../engine/i18n/index.ts';
 
 /**
  * A grouping's display name (a column name not listed is shown with spaces for underscores).
  * @example groupingName('north_south', 'zh') // => '南北'
  */
 export function groupingName(grouping: string, lang: ReportLang): string {
-  return GROUPING_NAMES[grouping]?.[lang] ?? grouping.replace(/_/g, ' ');
+  return t(lang, 'name.grouping', { key: grouping });
 }
 
 /**
- * A group label in the report language.
+ * A group label in the report language (the bundled groupings' labels have English names; any other
+ * label is shown as written).
  * @example groupLabel('东部', 'en') // => 'East'
  */
 export function groupLabel(label: string, lang: ReportLang): string {
-  return lang === 'en' ? GROUP_LABELS_EN[label] ?? label : label;
+  return t(lang, 'name.groupLabel', { label });
 }
 
 /** Lookups shared by findings, charts and HTML. */
@@ -146,11 +123,7 @@ export function reportIndex(ctx: ReportContext): ReportIndex {
     if (na !== nb) return na ? 1 : -1;
     return sb - sa || (a < b ? -1 : a > b ? 1 : 0);
   });
-  const unitName = (u: string) => {
-    const x = units.get(u);
-    if (!x) return u;
-    return lang === 'zh' ? x.name.zh ?? x.name.en ?? u : x.name.en ?? x.name.zh ?? u;
-  };
+  const unitName = (u: string) => pickText(units.get(u)?.name, lang, u);
   const nodeName = (c: string) => pickText(nodes.get(c)?.name, lang, c);
   return { lang, units, nodes, indexCode, dimensions, order, score, rank, unitName, nodeName };
 }
@@ -165,23 +138,16 @@ export function isChineseAdcodes(codes: readonly string[]): boolean {
 }
 
 /**
- * Format a number for the report with a fixed number of decimals; NaN becomes an em dash and a
- * value that rounds to zero prints without a minus sign.
+ * Format a number for the report with a fixed number of decimals (see `formatNumber`).
  * @example fmt(61.23456, 1) // => '61.2'
  */
-export function fmt(x: number | null | undefined, decimals = 1): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
-  const s = x.toFixed(decimals);
-  return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s; // no "-0.0" for a tiny negative
-}
+export const fmt = formatNumber;
 
 /**
- * A share as a percentage string.
+ * A share as a percentage string (see `formatPercent`).
  * @example pct(0.6234) // => '62%'
  */
-export function pct(x: number, decimals = 0): string {
-  return Number.isFinite(x) ? `${(x * 100).toFixed(decimals)}%` : '—';
-}
+export const pct = formatPercent;
 
 /**
  * True when the units are Chinese cities (adcodes): the report then speaks of cities and the national
@@ -201,37 +167,21 @@ export type WeightsSetting = { method: 'knn'; k: number } | { method: 'distanceB
  * @example describeWeights({ method: 'knn', k: 5 }, 'en') // => 'k nearest neighbours (k = 5, great-circle distance between seats)'
  */
 export function describeWeights(w: WeightsSetting, lang: ReportLang): string {
-  const zh = lang === 'zh';
   switch (w.method) {
-    case 'knn': return zh ? `k 近邻（k = ${w.k}，按城市驻地间大圆距离）` : `k nearest neighbours (k = ${w.k}, great-circle distance between seats)`;
-    case 'distanceBand': return zh ? `距离带（驻地间大圆距离 ≤ ${w.threshold} km）` : `distance band (great-circle distance between seats ≤ ${w.threshold} km)`;
-    case 'inverseDistance': {
-      const a = w.alpha ?? 1;
-      return zh ? `反距离权重 w = d^−${a}${w.cutoff !== undefined ? `（距离 ≤ ${w.cutoff} km）` : ''}` : `inverse distance w = d^−${a}${w.cutoff !== undefined ? ` (distance ≤ ${w.cutoff} km)` : ''}`;
-    }
-    default: throw new CityIndexError({ code: 'E_METHOD', message: `unknown spatial weights method "${String((w as { method: unknown }).method)}"`, field: 'analyses.spatial.weights.method', expected: 'knn | distanceBand | inverseDistance' });
+    case 'knn': return t(lang, 'weights.knn', { k: w.k });
+    case 'distanceBand': return t(lang, 'weights.distanceBand', { threshold: w.threshold });
+    case 'inverseDistance': return t(lang, 'weights.inverseDistance', { alpha: w.alpha ?? 1, cutoff: w.cutoff });
+    default: throw new CityIndexError({ code: 'E_METHOD', field: 'analyses.spatial.weights.method',
+      message: `unknown spatial weights method "${String((w as { method: unknown }).method)}"`,
+      expected: 'knn | distanceBand | inverseDistance' });
   }
 }
 
 /**
- * Chinese typesetting: a space between Latin letters and CJK characters where names of
- * either script meet in a sentence (e.g. `Switzerland得分` → `Switzerland 得分`).
- * @example spaceMixed('Switzerland得分最高') // => 'Switzerland 得分最高'
- */
-export function spaceMixed(text: string): string {
-  return text.replace(/([A-Za-z])([\u3400-\u9fff])/g, '$1 $2').replace(/([\u3400-\u9fff])([A-Za-z])/g, '$1 $2');
-}
-
-/**
- * A rank or rank quantile for print: whole numbers as they are, others to one decimal (values within
- * 0.05 of a whole number, e.g. 40.99999 from interpolation, print as the whole number).
+ * A rank or rank quantile for print (see `formatRank`).
  * @example fmtRank(41.00000001) // => '41'
  */
-export function fmtRank(x: number): string {
-  if (!Number.isFinite(x)) return '—';
-  const r = Math.round(x * 10) / 10;
-  return Number.isInteger(r) ? String(r) : r.toFixed(1);
-}
+export const fmtRank = formatRank;
 
 /**
  * A bilingual note written as `中文 / English` (one string in project.yaml; the last `/ ` splits it) in
@@ -244,5 +194,5 @@ export function noteForLanguage(note: string, lang: ReportLang): string {
   const a = note.slice(0, k).trim(), b = note.slice(k + 2).trim();
   const cjk = /[\u3400-\u9fff]/;
   if (!cjk.test(a) || cjk.test(b)) return note;
-  return lang === 'zh' ? a : b;
+  return pickText({ zh: a, en: b }, lang);
 }

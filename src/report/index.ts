@@ -12,11 +12,20 @@ import { runAnalyses, parseAnalysesConfig, type AnalysesResult } from '../engine
 import type { ReportContext, ReportLang, RankInterval, ReportSeries } from './context.ts';
 import { renderReportHtml, reportFileName } from './html.ts';
 import { renderPdf } from './pdf.ts';
+import { otherLang } from '../engine/i18n/index.ts';
 
 export { renderReportHtml, reportFileName, type RenderHtmlOptions } from './html.ts';
 export { renderPdf, launchChromium, chromiumPath, CHROMIUM_PATH, CHROMIUM_ARGS, type PdfOptions } from './pdf.ts';
-export { computeFindings, type Finding, type FindingKind } from './findings.ts';
-export { renderCharts, renderSvg, choroplethOption, lisaMapOption, radarOption, regionalBarOption, rankingBarOption, registerChinaMap, mapSourceNote, type ReportCharts, type ChartOption } from './charts.ts';
+export { computeFindings, FINDINGS, type Finding, type FindingKind } from './findings.ts';
+export {
+  renderCharts, renderChartSpecs, reportChartSpecs, renderSvg, choroplethOption, lisaMapOption, radarOption, regionalBarOption,
+  rankingBarOption, registerChinaMap, mapAdcodes, mapSourceNote, type ReportCharts, type ReportChartSpec, type ChartOption,
+} from './charts.ts';
+export { readChinaMap } from './china-map-file.ts';
+export {
+  buildReportModel, reportAlerts, REPORT_SECTIONS, type ReportModel, type ReportModelOptions, type ReportSection,
+  type ReportSectionId, type ReportFinding,
+} from './model.ts';
 export type { ReportContext, ReportLang, RankInterval } from './context.ts';
 
 export interface PrepareReportOptions {
@@ -48,7 +57,7 @@ export async function prepareReportContext(project: LoadedProject, build: Build,
  */
 export async function reportFiles(base: Omit<ReportContext, 'lang'>, options: { pdf?: boolean; html?: boolean } = {}): Promise<Map<string, string | Uint8Array>> {
   const primary: ReportLang = base.project.project.language ?? 'zh';
-  const other: ReportLang = primary === 'zh' ? 'en' : 'zh';
+  const other: ReportLang = otherLang(primary);
   const files = new Map<string, string | Uint8Array>();
   const primaryHtml = renderReportHtml({ ...base, lang: primary });
   if (options.html !== false) {

@@ -3,6 +3,7 @@
  * bullet and numbered lists, **bold**, *italic*, `code` and [text](url). Everything is escaped first;
  * links are printed as text with their address (the report opens offline and loads nothing).
  */
+import { pickText, type Lang } from '../engine/i18n/index.ts';
 
 /**
  * Escape text for HTML (element content and attribute values).
@@ -56,8 +57,8 @@ export function markdownToHtml(md: string, headingOffset = 0): string {
  * split there (Chinese before, English from it); a body without one is used whole.
  * @example bodyForLanguage('中文\n\n## English summary\n\nText', 'en') // => '## English summary\n\nText'
  */
-export function bodyForLanguage(body: string, lang: 'zh' | 'en'): string {
+export function bodyForLanguage(body: string, lang: Lang): string {
   const m = /^#{1,6}\s+English( summary)?\s*$/im.exec(body);
   if (!m) return body;
-  return lang === 'en' ? body.slice(m.index).trim() : body.slice(0, m.index).trim();
+  return pickText({ zh: body.slice(0, m.index).trim(), en: body.slice(m.index).trim() }, lang);
 }

@@ -5,6 +5,7 @@
  */
 import { seriesChanges } from '../engine/series/changes.ts';
 import type { Series } from '../engine/series/series.ts';
+import { pickText, t, type Lang } from '../engine/i18n/index.ts';
 
 export interface SeriesChartOptions {
   /** Title (default: the series name or code). */
@@ -12,15 +13,10 @@ export interface SeriesChartOptions {
   /** Subtitle, e.g. "generated example data / 模拟数据" or the source; shown under the title. */
   note?: string;
   /** Language of axis and legend labels (default `zh`, with the English in brackets). */
-  language?: 'zh' | 'en';
+  language?: Lang;
   /** Decimals of the change bars in tooltips and data (default 2). */
   decimals?: number;
 }
-
-const LABELS = {
-  zh: { index: '指数', mom: '环比 (%)', yoy: '同比 (%)', pop: '环比 (%)', change: '变动 (%)' },
-  en: { index: 'Index', mom: 'Month-on-month (%)', yoy: 'Year-on-year (%)', pop: 'Period-on-period (%)', change: 'Change (%)' },
-} as const;
 
 /** Round for display; NaN becomes null (a gap in ECharts). */
 const round = (v: number, d: number): number | null => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : null);
@@ -40,10 +36,11 @@ export function seriesChartOption(series: Series, options: SeriesChartOptions = 
   series: Array<{ name: string; type: 'line' | 'bar'; yAxisIndex: number; data: Array<number | null>; [k: string]: unknown }>;
 } {
   const lang = options.language ?? 'zh';
-  const L = LABELS[lang];
+  const L = { index: t(lang, 'seriesChart.index'), mom: t(lang, 'seriesChart.mom'), yoy: t(lang, 'seriesChart.yoy'),
+    pop: t(lang, 'seriesChart.pop'), change: t(lang, 'seriesChart.change') };
   const d = options.decimals ?? 2;
   const ch = seriesChanges(series);
-  const title = options.title ?? (series.name ? (lang === 'zh' ? series.name.zh ?? series.name.en : series.name.en ?? series.name.zh) : undefined) ?? series.code;
+  const title = options.title ?? (pickText(series.name, lang) || undefined) ?? series.code;
   const indexName = series.unit ? `${L.index} (${series.unit})` : L.index;
   const bars: Array<{ name: string; values: Float64Array; color: string }> = series.frequency === 'year'
     ? [{ name: L.yoy, values: ch.yearOnYear, color: '#d4a017' }]
