@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { NORMALISE_SCHEMAS, NormaliseMethodSchema } from '../methods/normalise/index.ts';
+import { AggregationMethodSchema } from '../methods/aggregate/index.ts';
 import { code, finiteNumber as num, share } from './primitives.ts';
 
 
@@ -148,19 +149,7 @@ export const WeightOptionsSchema = z.object({
 export interface WeightOptions { level: number; weighting: WeightMethod }
 
 // ---------- aggregate ----------
-/** One aggregation method (discriminated on `method`; COINr `a_*` functions and more). */
-export const AggregationMethodSchema = z.discriminatedUnion('method', [
-  z.object({ method: z.literal('arithmetic') }).strict(),
-  z.object({ method: z.literal('geometric') }).strict(),
-  z.object({ method: z.literal('harmonic') }).strict(),
-  z.object({ method: z.literal('generalised'), p: num.refine((p) => p !== 0, 'p = 0 is the geometric mean: use method geometric') }).strict(),
-  /** Mazziotta–Pareto: `sign: '-'` penalises unbalance for positive phenomena (default). */
-  z.object({ method: z.literal('mpi'), sign: z.enum(['-', '+']).optional() }).strict(),
-  z.object({ method: z.literal('topsis'), normalisation: z.enum(['vector', 'none']).optional() }).strict(),
-  z.object({ method: z.literal('bod') }).strict(),
-  z.object({ method: z.literal('copeland') }).strict(),
-]);
-export type AggregationMethod = z.infer<typeof AggregationMethodSchema>;
+export { AggregationMethodSchema, type AggregationMethod } from '../methods/aggregate/index.ts';
 
 /** Aggregation settings of one level. */
 export const AggregateLevelSpecSchema = z.object({
