@@ -227,8 +227,9 @@ function setup(build: Build, options: WhatIfOptions): Setup {
   // the normalise step that produced the aggregation input, if any
   let norm: { diagnostics: NormaliseDiagnostics; input: Dataset } | null = null;
   for (let s = ctx.stepIndex - 1; s >= 0; s--) {
-    if (build.steps[s].kind === 'normalise') {
-      norm = { diagnostics: build.steps[s].diagnostics as NormaliseDiagnostics, input: s > 0 ? build.steps[s - 1].dataset : build.raw };
+    const step = build.steps[s];
+    if (step.kind === 'normalise') {
+      norm = { diagnostics: step.diagnostics, input: s > 0 ? build.steps[s - 1].dataset : build.raw };
       break;
     }
   }
