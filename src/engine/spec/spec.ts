@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { NORMALISE_SCHEMAS, NormaliseMethodSchema } from '../methods/normalise/index.ts';
 import { AggregationMethodSchema } from '../methods/aggregate/index.ts';
+import { IMPUTE_SCHEMAS, ImputeMethodSchema } from '../methods/impute/index.ts';
 import { code, finiteNumber as num, share } from './primitives.ts';
 
 
@@ -43,30 +44,10 @@ export const ScreenOptionsSchema = z.object({
 export type ScreenOptions = z.infer<typeof ScreenOptionsSchema>;
 
 // ---------- impute ----------
-const imputeMembers = [
-  z.object({ method: z.literal('none') }),
-  z.object({ method: z.literal('mean') }),
-  z.object({ method: z.literal('median') }),
-  /** Mean/median within a unit group (a `units.csv` column); units with no group stay missing. */
-  z.object({ method: z.literal('groupMean'), group: code }),
-  z.object({ method: z.literal('groupMedian'), group: code }),
-  /** Row-wise within the indicators sharing a level-`parentLevel` ancestor (default 2); normalised first as COINr. */
-  z.object({ method: z.literal('rowMean'), parentLevel: z.number().int().min(2).optional(), normaliseFirst: z.boolean().optional() }),
-  z.object({ method: z.literal('rowMedian'), parentLevel: z.number().int().min(2).optional(), normaliseFirst: z.boolean().optional() }),
-  /** Panels: the latest earlier period's value (within `maxLag` periods if given). */
-  z.object({ method: z.literal('latest'), maxLag: z.number().int().min(1).optional() }),
-];
-/** One imputation method (discriminated on `method`). */
-export const ImputeMethodSchema = z.discriminatedUnion('method', imputeMembers.map((m) => m.strict()) as unknown as [z.ZodObject, ...z.ZodObject[]]);
-export type ImputeMethod =
-  | { method: 'none' } | { method: 'mean' } | { method: 'median' }
-  | { method: 'groupMean'; group: string } | { method: 'groupMedian'; group: string }
-  | { method: 'rowMean'; parentLevel?: number; normaliseFirst?: boolean }
-  | { method: 'rowMedian'; parentLevel?: number; normaliseFirst?: boolean }
-  | { method: 'latest'; maxLag?: number };
+export { ImputeMethodSchema, type ImputeMethod } from '../methods/impute/index.ts';
 /** Options of an `impute` step: a method plus optional per-indicator methods (COINr `Impute`). */
-export const ImputeOptionsSchema = withPerIndicator(imputeMembers, ImputeMethodSchema);
-export type ImputeOptions = ImputeMethod & { perIndicator?: Record<string, ImputeMethod> };
+export const ImputeOptionsSchema = withPerIndicator(IMPUTE_SCHEMAS, ImputeMethodSchema);
+export type ImputeOptions = z.infer<typeof ImputeOptionsSchema>;
 
 // ---------- treat ----------
 /** Transform applied when winsorising fails (COINr `f2`). */
