@@ -12,10 +12,13 @@ export type Lang = 'en' | 'zh';
 /** A method's options schema: a strict zod object whose `method` is a literal. */
 export type MethodSchema = z.ZodObject<{ method: z.ZodLiteral<string> } & z.core.$ZodLooseShape, z.core.$strict>;
 
-/** One sentence per language describing a method with its settings (defaults spelled out). */
+/**
+ * One sentence per language describing a method with its settings (defaults spelled out). Method
+ * syntax on purpose: a family's texts are read through the family's union type (see describe.ts).
+ */
 export interface MethodText<O> {
-  en: (options: O) => string;
-  zh: (options: O) => string;
+  en(options: O): string;
+  zh(options: O): string;
 }
 
 /** The part of a definition that every family has. */
