@@ -75,7 +75,9 @@ export const bodAggregation = defineAggregation<typeof BodAggregationSchema>({
   defaults: {},
   shape: 'group',
   completeCase: true,
-  domain: (v) => (v < 0 ? { code: 'E_BOD_NEGATIVE', message: 'benefit of the doubt needs values ≥ 0', expected: '≥ 0' } : null),
+  domain: (v) => (v < 0
+    ? { code: 'E_BOD_NEGATIVE', message: 'benefit of the doubt needs values ≥ 0', expected: '≥ 0' }
+    : null),
   group: (input) => {
     const r = benefitOfDoubt(input.x, input.m, input.n);
     return { scores: r.scores, bod: { nAtFrontier: r.nAtFrontier, weights: r.weights } };

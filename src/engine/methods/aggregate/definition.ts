@@ -47,13 +47,17 @@ export interface AggregationDefinition<S extends MethodSchema> extends MethodDef
  * A definition, checked against its schema's type (identity at run time).
  * @example defineAggregation<typeof S>({ method: 'arithmetic', schema: S, … }).shape // => 'rowWise'
  */
-export function defineAggregation<S extends MethodSchema>(definition: AggregationDefinition<S>): AggregationDefinition<S> {
+export function defineAggregation<S extends MethodSchema>(
+  definition: AggregationDefinition<S>,
+): AggregationDefinition<S> {
   return definition;
 }
 
 /**
  * Apply a row-wise mean `f(row, weights)` to every (flagged) unit of a group.
- * @example rowWiseGroup({ x: Float64Array.of(1, 2, 3, 4), m: 2, n: 2, weights: [1, 1] }, (r) => r[0] + r[1]).scores // => Float64Array [4, 6]
+ * @example
+ * const input = { x: Float64Array.of(1, 2, 3, 4), m: 2, n: 2, weights: [1, 1] };
+ * rowWiseGroup(input, (r) => r[0] + r[1]).scores // => Float64Array [4, 6]
  */
 export function rowWiseGroup(
   { x, m, n, weights, rows }: GroupInput, f: (row: Float64Array, w: ArrayLike<number>) => number,

@@ -41,7 +41,10 @@ export function generalisedMeanProblem(v: number, p: number): string | null {
 }
 
 /** Options of `{ method: 'generalised' }`. */
-export const GeneralisedAggregationSchema = z.strictObject({ method: z.literal('generalised'), p: finiteNumber.refine((p) => p !== 0, 'p = 0 is the geometric mean: use method geometric') });
+export const GeneralisedAggregationSchema = z.strictObject({
+  method: z.literal('generalised'),
+  p: finiteNumber.refine((p) => p !== 0, 'p = 0 is the geometric mean: use method geometric'),
+});
 
 /** `generalised` aggregation. */
 export const generalisedAggregation = defineAggregation<typeof GeneralisedAggregationSchema>({

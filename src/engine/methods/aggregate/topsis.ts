@@ -89,7 +89,10 @@ export function topsis(x: Num, m: number, n: number, weights: Num, directions: A
 }
 
 /** Options of `{ method: 'topsis' }`. */
-export const TopsisAggregationSchema = z.strictObject({ method: z.literal('topsis'), normalisation: z.enum(['vector', 'none']).optional() });
+export const TopsisAggregationSchema = z.strictObject({
+  method: z.literal('topsis'),
+  normalisation: z.enum(['vector', 'none']).optional(),
+});
 
 /** `topsis` aggregation. */
 export const topsisAggregation = defineAggregation<typeof TopsisAggregationSchema>({
@@ -98,6 +101,9 @@ export const topsisAggregation = defineAggregation<typeof TopsisAggregationSchem
   defaults: { normalisation: 'vector' },
   shape: 'group',
   completeCase: true,
-  group: (input, o) => ({ scores: topsis(input.x, input.m, input.n, input.weights, new Array<number>(input.n).fill(1), { normalisation: o.normalisation ?? 'vector' }).closeness }),
+  group: ({ x, m, n, weights }, o) => {
+    const directions = new Array<number>(n).fill(1);
+    return { scores: topsis(x, m, n, weights, directions, { normalisation: o.normalisation ?? 'vector' }).closeness };
+  },
   text: { en: () => 'TOPSIS', zh: () => 'TOPSIS' },
 });

@@ -1,4 +1,7 @@
-/** Group median imputation (COINr 1.1.14 `i_median_grp`): the median within a unit group; units with no group stay missing. */
+/**
+ * Group median imputation (COINr 1.1.14 `i_median_grp`): the median within a unit group; units with no
+ * group stay missing.
+ */
 import { z } from 'zod';
 import { code } from '../../spec/primitives.ts';
 import { defineImputation } from './definition.ts';

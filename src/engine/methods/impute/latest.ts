@@ -7,7 +7,10 @@ import { colIndex, type Dataset } from '../../core/dataset.ts';
 import { defineImputation } from './definition.ts';
 
 /** Options of `{ method: 'latest', maxLag? }`: within `maxLag` periods if given. */
-export const LatestImputationSchema = z.strictObject({ method: z.literal('latest'), maxLag: z.number().int().min(1).optional() });
+export const LatestImputationSchema = z.strictObject({
+  method: z.literal('latest'),
+  maxLag: z.number().int().min(1).optional(),
+});
 
 /**
  * Panel imputation, latest earlier value (COINr `impute_panel(imp_type = "latest", max_time)`): each

@@ -5,7 +5,10 @@ import { finiteNumber } from '../../spec/primitives.ts';
 import { DegenerateColumnError, defineNormalisation, mapAvailable, needValues, type Num } from './definition.ts';
 
 /** Options of `{ method: 'distanceToMax', scale? }`. */
-export const DistanceToMaxOptionsSchema = z.strictObject({ method: z.literal('distanceToMax'), scale: finiteNumber.optional() });
+export const DistanceToMaxOptionsSchema = z.strictObject({
+  method: z.literal('distanceToMax'),
+  scale: finiteNumber.optional(),
+});
 
 const DEFAULTS = { scale: 1 } as const;
 
@@ -18,7 +21,8 @@ export function distanceToMax(x: Num, scale: number = DEFAULTS.scale): Float64Ar
   const lo = min(x);
   const hi = max(x);
   if (hi === lo) {
-    throw new DegenerateColumnError(`the range of the column is 0 (all values equal ${lo})`, 'at least two distinct values');
+    const message = `the range of the column is 0 (all values equal ${lo})`;
+    throw new DegenerateColumnError(message, 'at least two distinct values');
   }
   return mapAvailable(x, (v) => (1 - (hi - v) / (hi - lo)) * scale);
 }

@@ -24,11 +24,13 @@ export function distanceToReference(
 ): Float64Array {
   needValues(x);
   if (Number.isNaN(reference)) {
-    throw new DegenerateColumnError('the reference unit has no value for this indicator', 'a reference unit with a value');
+    const message = 'the reference unit has no value for this indicator';
+    throw new DegenerateColumnError(message, 'a reference unit with a value');
   }
   const lo = min(x);
   if (reference === lo) {
-    throw new DegenerateColumnError(`the reference value (${reference}) equals the minimum of the column`, 'a reference above the minimum');
+    const message = `the reference value (${reference}) equals the minimum of the column`;
+    throw new DegenerateColumnError(message, 'a reference above the minimum');
   }
   return mapAvailable(x, (v) => {
     const y = 1 - (reference - v) / (reference - lo);
@@ -48,7 +50,8 @@ export const distanceToReferenceNormalisation = defineNormalisation<typeof Dista
     const i = unitCodes.indexOf(o.reference);
     if (i < 0) {
       throw new DegenerateColumnError(
-        `the reference unit "${o.reference}" is not in the dataset (screened out by an earlier step, or not a unit of the project)`,
+        `the reference unit "${o.reference}" is not in the dataset`
+          + ' (screened out by an earlier step, or not a unit of the project)',
         'a unit code still in the build',
       );
     }

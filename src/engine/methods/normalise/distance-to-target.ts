@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { CityIndexError } from '../../core/errors.ts';
 import { min } from '../../stats/descriptive.ts';
 import { finiteNumber } from '../../spec/primitives.ts';
-import { DegenerateColumnError, defineNormalisation, mapAvailable, needValues, resolved, type Num } from './definition.ts';
+import {
+  DegenerateColumnError, defineNormalisation, mapAvailable, needValues, resolved, type Num,
+} from './definition.ts';
 
 /** Options of `{ method: 'distanceToTarget', target?, cap?, scale? }`: the framework `target` unless given. */
 export const DistanceToTargetOptionsSchema = z.strictObject({
@@ -30,7 +32,8 @@ export function distanceToTarget(
   needValues(x);
   const lo = min(x);
   if (target === lo) {
-    throw new DegenerateColumnError(`the target (${target}) equals the minimum of the column`, 'a target different from the worst value');
+    const message = `the target (${target}) equals the minimum of the column`;
+    throw new DegenerateColumnError(message, 'a target different from the worst value');
   }
   return mapAvailable(x, (v) => {
     const y = (v - lo) / (target - lo);

@@ -5,7 +5,10 @@ import { finiteNumber } from '../../spec/primitives.ts';
 import { DegenerateColumnError, defineNormalisation, mapAvailable, needValues, type Num } from './definition.ts';
 
 /** Options of `{ method: 'fractionOfMax', scale? }`. */
-export const FractionOfMaxOptionsSchema = z.strictObject({ method: z.literal('fractionOfMax'), scale: finiteNumber.optional() });
+export const FractionOfMaxOptionsSchema = z.strictObject({
+  method: z.literal('fractionOfMax'),
+  scale: finiteNumber.optional(),
+});
 export type FractionOfMaxOptions = z.infer<typeof FractionOfMaxOptionsSchema>;
 
 const DEFAULTS = { scale: 1 } as const;

@@ -45,7 +45,8 @@ export const goalpostsNormalisation = defineNormalisation<typeof GoalpostsOption
     if (lower === undefined || upper === undefined || !Number.isFinite(lower) || !Number.isFinite(upper)) {
       throw new CityIndexError({
         code: 'E_NO_GOALPOSTS',
-        message: 'goalposts need a lower and an upper goalpost: give them in the options or as `goalposts` in the framework',
+        message: 'goalposts need a lower and an upper goalpost: '
+          + 'give them in the options or as `goalposts` in the framework',
         indicator: node?.code, field: 'goalposts', expected: 'finite lower and upper',
       });
     }

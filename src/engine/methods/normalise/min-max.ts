@@ -35,7 +35,8 @@ export function minMax(x: Num, range: readonly [number, number] = MIN_MAX_DEFAUL
 }
 
 function zeroRange(lo: number): DegenerateColumnError {
-  return new DegenerateColumnError(`the range of the column is 0 (all values equal ${lo})`, 'at least two distinct values');
+  const message = `the range of the column is 0 (all values equal ${lo})`;
+  return new DegenerateColumnError(message, 'at least two distinct values');
 }
 
 /**

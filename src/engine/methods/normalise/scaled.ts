@@ -32,7 +32,9 @@ export const scaledNormalisation = defineNormalisation<typeof ScaledOptionsSchem
   method: 'scaled',
   schema: ScaledOptionsSchema,
   defaults: DEFAULTS,
-  resolve: (o) => ({ method: 'scaled', lower: o.lower, upper: o.upper, scaleFactor: o.scaleFactor ?? DEFAULTS.scaleFactor }),
+  resolve: (o) => ({
+    method: 'scaled', lower: o.lower, upper: o.upper, scaleFactor: o.scaleFactor ?? DEFAULTS.scaleFactor,
+  }),
   column: (x, o, { direction }) => {
     const [l, u] = direction === 1 ? [o.lower, o.upper] : [-o.upper, -o.lower];
     return scaled(x, l, u, o.scaleFactor ?? DEFAULTS.scaleFactor);

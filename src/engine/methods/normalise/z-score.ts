@@ -24,7 +24,9 @@ export function zScore(x: Num, meanTarget: number = DEFAULTS.mean, sdTarget: num
   const m = mean(x);
   const s = sd(x);
   if (!(s > 0)) {
-    const why = Number.isNaN(s) ? 'the standard deviation needs at least 2 values' : 'the standard deviation of the column is 0';
+    const why = Number.isNaN(s)
+      ? 'the standard deviation needs at least 2 values'
+      : 'the standard deviation of the column is 0';
     throw new DegenerateColumnError(why, 'at least two distinct values');
   }
   return mapAvailable(x, (v) => ((v - m) / s) * sdTarget + meanTarget);
