@@ -138,52 +138,7 @@ export function imputeStep(input: StepInput, options: ImputeOptions = { method: 
   const values = src.slice();
   const warnings: Issue[] = [...unusedOverrides];
   const periods = new Map<number, string>();
-  const col = (j: number): Float64Array => src.subarray(j * n, (j + 1) * n);
-  let unitByCode: Map<string, Unit> | null = null;
-  const membersByGroup = new Map<string, Int32Array[]>();
-
-  // Row methods: blocks of columns sharing a method spec and a level-k ancestor.
-  const blocks = new Map<string, { stat: Stat; normaliseFirst: boolean; cols: number[] }>();
-  const warned = new Set<string>();
-  const history = input.history ?? [];
-  dataset.codes.forEach((code, j) => {
-    fillAs(methods[j], {
-      code,
-      column: j,
-      dataset,
-      values: col(j),
-      write: (column) => values.set(column, j * n),
-      out: values,
-      history,
-      membersOf: (group) => {
-        let members = membersByGroup.get(group);
-        if (!members) {
-          unitByCode ??= new Map(input.units.map((u) => [u.code, u] as const));
-          const units = unitByCode;
-          members = groupMembers(dataset.unitCodes.map((u) => units.get(u)?.groups[group] ?? null));
-          membersByGroup.set(group, members);
-        }
-        return members;
-      },
-      joinRowBlock: (key, stat, normaliseFirst) => {
-        let b = blocks.get(key);
-        if (!b) blocks.set(key, (b = { stat, normaliseFirst, cols: [] }));
-        b.cols.push(j);
-      },
-      ancestorAt: (level) => ancestorAt(byCode, code, level),
-      period: (row, period) => periods.set(j * n + row, period),
-      warnOnce: (issue) => {
-        if (warned.has(issue.code)) return;
-        warned.add(issue.code);
-        warnings.push(issue);
-      },
-    });
-  });
-  for (const b of blocks.values()) {
-    const dirs = b.cols.map((j) => byCode.get(dataset.codes[j])!.direction);
-    const res = imputeRowBlock(b.cols.map((j) => col(j)), dirs, b.stat, b.normaliseFirst);
-    b.cols.forEach((j, k) => values.set(res[k], j * n));
-  }
+  fillColumns(input, methods, byCode, values, periods, warnings);
 
   // Guard (as COINr): non-missing values never change; then collect diagnostics.
   const imputed: ImputeDiagnostics['imputed'] = [];
@@ -225,4 +180,72 @@ export function imputeStep(input: StepInput, options: ImputeOptions = { method: 
     dataset: { unitCodes: [...dataset.unitCodes], codes: [...dataset.codes], values },
     diagnostics: { imputed, counts: { missingBefore: before, imputed: imputed.length, missingAfter: after }, byIndicator, warnings },
   };
+}
+
+/**
+ * Run every column's method (through the registry) into `values`, then the row blocks. Kept out of
+ * `imputeStep` so that the closures of the shared column context do not capture the step's locals.
+ */
+function fillColumns(
+  input: StepInput, methods: readonly ImputeMethod[], byCode: Map<string, FrameworkNode>,
+  values: Float64Array, periods: Map<number, string>, warnings: Issue[],
+): void {
+  const { dataset } = input;
+  const n = dataset.unitCodes.length;
+  const src = dataset.values;
+  const col = (j: number): Float64Array => src.subarray(j * n, (j + 1) * n);
+  let unitByCode: Map<string, Unit> | null = null;
+  const membersByGroup = new Map<string, Int32Array[]>();
+
+  // Row methods: blocks of columns sharing a method spec and a level-k ancestor.
+  const blocks = new Map<string, { stat: Stat; normaliseFirst: boolean; cols: number[] }>();
+  const warned = new Set<string>();
+  const history = input.history ?? [];
+  // One context for every column (the current column in `j` / `current`): no allocation per column.
+  let j = 0;
+  let current = '';
+  const context: ImputeColumnContext = {
+    code: '',
+    column: 0,
+    dataset,
+    values: src,
+    write: (column) => values.set(column, j * n),
+    out: values,
+    history,
+    membersOf: (group) => {
+      let members = membersByGroup.get(group);
+      if (!members) {
+        unitByCode ??= new Map(input.units.map((u) => [u.code, u] as const));
+        const units = unitByCode;
+        members = groupMembers(dataset.unitCodes.map((u) => units.get(u)?.groups[group] ?? null));
+        membersByGroup.set(group, members);
+      }
+      return members;
+    },
+    joinRowBlock: (key, stat, normaliseFirst) => {
+      let b = blocks.get(key);
+      if (!b) blocks.set(key, (b = { stat, normaliseFirst, cols: [] }));
+      b.cols.push(j);
+    },
+    ancestorAt: (level) => ancestorAt(byCode, current, level),
+    period: (row, period) => periods.set(j * n + row, period),
+    warnOnce: (issue) => {
+      if (warned.has(issue.code)) return;
+      warned.add(issue.code);
+      warnings.push(issue);
+    },
+  };
+  for (let k = 0; k < dataset.codes.length; k++) {
+    j = k;
+    current = dataset.codes[k];
+    context.code = current;
+    context.column = k;
+    context.values = col(k);
+    fillAs(methods[k], context);
+  }
+  for (const b of blocks.values()) {
+    const dirs = b.cols.map((j) => byCode.get(dataset.codes[j])!.direction);
+    const res = imputeRowBlock(b.cols.map((j) => col(j)), dirs, b.stat, b.normaliseFirst);
+    b.cols.forEach((j, k) => values.set(res[k], j * n));
+  }
 }
