@@ -85,7 +85,7 @@ export function buildRecord(b: Build, p: LoadedProject): Record<string, unknown>
     gaps: p.gaps.map((g) => ({ code: g.code, name: g.name, notes: g.notes ?? null })),
     surveys: p.surveys.map((s) => ({ id: s.id, title: s.title, simulated: s.simulated, indicators: s.indicators, label: s.simulated ? '模拟数据 / simulated responses' : null })),
     warnings: p.warnings,
-    steps: b.steps.map((s) => ({ id: s.id, kind: s.kind, options: s.options, unitsOut: s.units.length, codesOut: s.dataset.codes.length, diagnostics: s.diagnostics })),
+    steps: b.steps.map((s) => ({ id: s.id, kind: s.kind, options: s.options ?? {}, unitsOut: s.units.length, codesOut: s.dataset.codes.length, diagnostics: s.diagnostics })),
     effectiveWeights: b.results.effectiveWeights,
     resultsFingerprint: fingerprint(b.results.scores.values),
   };

@@ -5,9 +5,8 @@
 import { CityIndexError, type Issue } from '../core/errors.ts';
 import { selectColumns, type Dataset } from '../core/dataset.ts';
 import { indicatorNodes, type Framework, type Unit } from '../core/framework.ts';
-import type { BuildSpec, StepSpec } from '../spec/spec.ts';
-import type { StepOutput } from './step.ts';
-import { runStep, stepContext } from './run-step.ts';
+import type { BuildSpec, StepKind } from '../spec/spec.ts';
+import { runStep, stepContext, type StepDiagnosticsByKind, type StepOptionsOf, type StepOutcome } from './run-step.ts';
 import { ranksDataset, effectiveWeights, tieToleranceOf } from './ranks.ts';
 import { checkSpec } from '../spec/check-spec.ts';
 
@@ -24,16 +23,20 @@ export interface BuildInput {
   history?: Array<{ period: string; dataset: Dataset }>;
 }
 
-/** One executed step: its spec, output dataset, diagnostics and the state after it. */
-export interface StepRecord {
+/** One executed step of kind `K`: its spec options, output dataset, diagnostics and the state after it. */
+export interface StepRecordOf<K extends StepKind> {
   id: string;
-  kind: StepSpec['kind'];
-  options: unknown;
+  kind: K;
+  /** The options as written in the spec (`undefined` = the step's defaults). */
+  options: StepOptionsOf<K>;
   dataset: Dataset;
-  diagnostics: unknown;
+  diagnostics: StepDiagnosticsByKind[K];
   framework: Framework;
   units: Unit[];
 }
+
+/** One executed step: a union discriminated by `kind`, so options and diagnostics are read without casts. */
+export type StepRecord = { [K in StepKind]: StepRecordOf<K> }[StepKind];
 
 export interface BuildResults {
   /** Scores for every code (indicators as last transformed, then aggregates), units in build order. */
@@ -83,7 +86,7 @@ function executeFrom(input: BuildInput, spec: BuildSpec, start: { dataset: Datas
   const context = stepContext(spec);
   for (let k = done.length; k < spec.steps.length; k++) {
     const step = spec.steps[k];
-    let out: StepOutput;
+    let out: StepOutcome;
     try {
       out = runStep(step, { dataset: state.dataset, framework: state.framework, units: state.units, denominators: input.denominators, history: input.history }, context);
     } catch (e) {
@@ -93,9 +96,14 @@ function executeFrom(input: BuildInput, spec: BuildSpec, start: { dataset: Datas
       throw e;
     }
     state = { dataset: out.dataset, framework: out.framework ?? state.framework, units: out.units ?? state.units };
-    records.push({ id: step.id, kind: step.kind, options: step.options ?? {}, dataset: out.dataset, diagnostics: out.diagnostics, framework: state.framework, units: state.units });
+    records.push(recordOf(step.id, out, state.framework, state.units));
   }
   return records;
+}
+
+/** The record of one executed step (the outcome's kind, options and diagnostics, the state after it). */
+function recordOf(id: string, out: StepOutcome, framework: Framework, units: Unit[]): StepRecord {
+  return { ...out, id, framework, units };
 }
 
 function finish(spec: BuildSpec, input: BuildInput, raw: Dataset, steps: StepRecord[]): Build {

@@ -54,7 +54,7 @@ export function explainScore(b: Build, unit: string, code = b.results.indexCode,
   if (!node) throw new CityIndexError({ code: 'E_UNKNOWN_CODE', message: `no node "${code}"`, indicator: code });
   if (!b.results.scores.unitCodes.includes(unit)) throw new CityIndexError({ code: 'E_UNKNOWN_UNIT', message: `unit "${unit}" is not in the results (screened out or unknown)`, unit });
   const aggStep = [...b.steps].reverse().find((s) => s.kind === 'aggregate');
-  const aggOptions = aggStep?.options as AggregateOptions | undefined;
+  const aggOptions = aggStep?.kind === 'aggregate' ? aggStep.options : undefined;
   const final = b.results.scores;
   const children = new Map<string, FrameworkNode[]>();
   for (const n of fw.nodes) if (n.parent !== null && n.status !== 'not_collected') {

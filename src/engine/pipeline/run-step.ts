@@ -3,15 +3,38 @@
  * `runStep`, so a step behaves the same wherever it runs.
  */
 import { CityIndexError } from '../core/errors.ts';
-import type { AggregateOptions, BuildSpec, StepSpec } from '../spec/spec.ts';
+import type { AggregateOptions, BuildSpec, StepKind, StepSpec } from '../spec/spec.ts';
 import type { StepInput, StepOutput } from './step.ts';
-import { denominateStep } from '../methods/denominate/step.ts';
-import { screenStep } from '../methods/screen/step.ts';
-import { imputeStep } from '../methods/impute/step.ts';
-import { treatStep } from '../methods/treat/step.ts';
-import { normaliseStep } from '../methods/normalise/step.ts';
-import { weightStep } from '../methods/weight/step.ts';
-import { aggregateStep } from '../methods/aggregate/step.ts';
+import { denominateStep, type DenominateDiagnostics } from '../methods/denominate/step.ts';
+import { screenStep, type ScreenDiagnostics } from '../methods/screen/step.ts';
+import { imputeStep, type ImputeDiagnostics } from '../methods/impute/step.ts';
+import { treatStep, type TreatDiagnostics } from '../methods/treat/step.ts';
+import { normaliseStep, type NormaliseDiagnostics } from '../methods/normalise/step.ts';
+import { weightStep, type WeightDiagnostics } from '../methods/weight/step.ts';
+import { aggregateStep, type AggregateDiagnostics } from '../methods/aggregate/step.ts';
+
+/** The options of a step of kind `K` as written in the spec (`undefined` = the step's defaults). */
+export type StepOptionsOf<K extends StepKind> = Extract<StepSpec, { kind: K }>['options'];
+
+/** The diagnostics each step kind records. */
+export interface StepDiagnosticsByKind {
+  denominate: DenominateDiagnostics;
+  screen: ScreenDiagnostics;
+  impute: ImputeDiagnostics;
+  treat: TreatDiagnostics;
+  normalise: NormaliseDiagnostics;
+  weight: WeightDiagnostics;
+  aggregate: AggregateDiagnostics;
+}
+
+/** What one step of kind `K` produced, with its kind and options (typed per kind). */
+export type StepOutcomeOf<K extends StepKind> = StepOutput<StepDiagnosticsByKind[K]> & {
+  kind: K;
+  options: StepOptionsOf<K>;
+};
+
+/** What one step produced: a union discriminated by `kind`, so `diagnostics` needs no cast. */
+export type StepOutcome = { [K in StepKind]: StepOutcomeOf<K> }[StepKind];
 
 /** What a step may need from the rest of its spec. */
 export interface StepContext {
@@ -29,21 +52,28 @@ export function stepContext(spec: Pick<BuildSpec, 'steps'>): StepContext {
 }
 
 /**
- * Run one build step on the current state.
- * @example runStep({ id: 'n', kind: 'normalise', options: { method: 'rank' } }, state, {}).dataset
+ * Run one build step on the current state; the outcome carries the step's kind and options, so its
+ * diagnostics are typed by kind.
+ * @example runStep({ id: 'n', kind: 'normalise', options: { method: 'rank' } }, state, {}).diagnostics.indicators
  */
-export function runStep(step: StepSpec, input: StepInput, context: StepContext): StepOutput {
+export function runStep(step: StepSpec, input: StepInput, context: StepContext): StepOutcome {
   switch (step.kind) {
-    case 'denominate': return denominateStep(input, step.options);
-    case 'screen': return screenStep(input, step.options);
-    case 'impute': return imputeStep(input, step.options);
-    case 'treat': return treatStep(input, step.options);
-    case 'normalise': return normaliseStep(input, step.options);
-    case 'weight': return weightStep(input, step.options, { aggregate: context.aggregate });
-    case 'aggregate': return aggregateStep(input, step.options);
+    case 'denominate': return { kind: step.kind, options: step.options, ...denominateStep(input, step.options) };
+    case 'screen': return { kind: step.kind, options: step.options, ...screenStep(input, step.options) };
+    case 'impute': return { kind: step.kind, options: step.options, ...imputeStep(input, step.options) };
+    case 'treat': return { kind: step.kind, options: step.options, ...treatStep(input, step.options) };
+    case 'normalise': return { kind: step.kind, options: step.options, ...normaliseStep(input, step.options) };
+    case 'weight': {
+      const out = weightStep(input, step.options, { aggregate: context.aggregate });
+      return { kind: step.kind, options: step.options, ...out };
+    }
+    case 'aggregate': return { kind: step.kind, options: step.options, ...aggregateStep(input, step.options) };
     default: {
       const never: never = step;
-      throw new CityIndexError({ code: 'E_STEP_KIND', message: `unknown step kind "${(never as { kind: string }).kind}"`, field: 'kind', expected: 'denominate | screen | impute | treat | normalise | weight | aggregate' });
+      throw new CityIndexError({
+        code: 'E_STEP_KIND', message: `unknown step kind "${(never as { kind: string }).kind}"`, field: 'kind',
+        expected: 'denominate | screen | impute | treat | normalise | weight | aggregate',
+      });
     }
   }
 }

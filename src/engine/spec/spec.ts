@@ -5,15 +5,20 @@
  * (`z.infer`) and the JSON Schema. Defaults follow COINr 1.1.14 where COINr has one (see each step module).
  */
 import { z } from 'zod';
+import { NORMALISE_SCHEMAS, NormaliseMethodSchema } from '../methods/normalise/index.ts';
+import { AggregationMethodSchema } from '../methods/aggregate/index.ts';
+import { IMPUTE_SCHEMAS, ImputeMethodSchema } from '../methods/impute/index.ts';
+import { code, finiteNumber as num, share } from './primitives.ts';
 
-const num = z.number().refine(Number.isFinite, 'must be a finite number');
-const share = num.refine((v) => v >= 0 && v <= 1, 'must be between 0 and 1');
-const code = z.string().min(1);
 
-/** Add a `perIndicator` override map to every member of a method union. */
-function withPerIndicator<T extends z.ZodObject[]>(members: T, method: z.ZodType) {
+/**
+ * A method union whose every member also takes a `perIndicator` map of methods (the step's options).
+ * The members are the registry's strict schemas, extended; the type is the union with the map.
+ */
+function withPerIndicator<M extends z.ZodType>(members: readonly z.ZodObject[], method: M) {
   const extended = members.map((m) => m.extend({ perIndicator: z.record(code, method).optional() }).strict());
-  return z.discriminatedUnion('method', extended as unknown as [z.ZodObject, ...z.ZodObject[]]);
+  const union = z.discriminatedUnion('method', extended as unknown as [z.ZodObject, ...z.ZodObject[]]);
+  return union as unknown as z.ZodType<z.infer<M> & { perIndicator?: Record<string, z.infer<M>> }>;
 }
 
 // ---------- denominate ----------
@@ -39,30 +44,10 @@ export const ScreenOptionsSchema = z.object({
 export type ScreenOptions = z.infer<typeof ScreenOptionsSchema>;
 
 // ---------- impute ----------
-const imputeMembers = [
-  z.object({ method: z.literal('none') }),
-  z.object({ method: z.literal('mean') }),
-  z.object({ method: z.literal('median') }),
-  /** Mean/median within a unit group (a `units.csv` column); units with no group stay missing. */
-  z.object({ method: z.literal('groupMean'), group: code }),
-  z.object({ method: z.literal('groupMedian'), group: code }),
-  /** Row-wise within the indicators sharing a level-`parentLevel` ancestor (default 2); normalised first as COINr. */
-  z.object({ method: z.literal('rowMean'), parentLevel: z.number().int().min(2).optional(), normaliseFirst: z.boolean().optional() }),
-  z.object({ method: z.literal('rowMedian'), parentLevel: z.number().int().min(2).optional(), normaliseFirst: z.boolean().optional() }),
-  /** Panels: the latest earlier period's value (within `maxLag` periods if given). */
-  z.object({ method: z.literal('latest'), maxLag: z.number().int().min(1).optional() }),
-];
-/** One imputation method (discriminated on `method`). */
-export const ImputeMethodSchema = z.discriminatedUnion('method', imputeMembers.map((m) => m.strict()) as unknown as [z.ZodObject, ...z.ZodObject[]]);
-export type ImputeMethod =
-  | { method: 'none' } | { method: 'mean' } | { method: 'median' }
-  | { method: 'groupMean'; group: string } | { method: 'groupMedian'; group: string }
-  | { method: 'rowMean'; parentLevel?: number; normaliseFirst?: boolean }
-  | { method: 'rowMedian'; parentLevel?: number; normaliseFirst?: boolean }
-  | { method: 'latest'; maxLag?: number };
+export { ImputeMethodSchema, type ImputeMethod } from '../methods/impute/index.ts';
 /** Options of an `impute` step: a method plus optional per-indicator methods (COINr `Impute`). */
-export const ImputeOptionsSchema = withPerIndicator(imputeMembers, ImputeMethodSchema);
-export type ImputeOptions = ImputeMethod & { perIndicator?: Record<string, ImputeMethod> };
+export const ImputeOptionsSchema = withPerIndicator(IMPUTE_SCHEMAS, ImputeMethodSchema);
+export type ImputeOptions = z.infer<typeof ImputeOptionsSchema>;
 
 // ---------- treat ----------
 /** Transform applied when winsorising fails (COINr `f2`). */
@@ -90,39 +75,10 @@ export const TreatOptionsSchema = z.object({ ...treatFields, perIndicator: z.rec
 export type TreatOptions = z.infer<typeof TreatOptionsSchema>;
 
 // ---------- normalise ----------
-const range = z.tuple([num, num]).refine(([l, u]) => u > l, 'upper bound must exceed lower bound');
-const normaliseMembers = [
-  z.object({ method: z.literal('none') }),
-  z.object({ method: z.literal('minMax'), range: range.optional() }),
-  z.object({ method: z.literal('zScore'), mean: num.optional(), sd: num.refine((v) => v > 0, 'must be > 0').optional() }),
-  z.object({ method: z.literal('scaled'), lower: num, upper: num, scaleFactor: num.optional() }),
-  z.object({ method: z.literal('rank') }),
-  z.object({ method: z.literal('percentileRank') }),
-  z.object({ method: z.literal('borda') }),
-  /** Uses the framework `target` unless given; `cap` at 1 (times `scale`). */
-  z.object({ method: z.literal('distanceToTarget'), target: num.optional(), cap: z.boolean().optional(), scale: num.optional() }),
-  z.object({ method: z.literal('distanceToMax'), scale: num.optional() }),
-  z.object({ method: z.literal('distanceToReference'), reference: code, cap: z.boolean().optional(), scale: num.optional() }),
-  /** Uses framework `goalposts` unless given. */
-  z.object({ method: z.literal('goalposts'), lower: num.optional(), upper: num.optional(), scale: num.optional(), truncate: z.boolean().optional() }),
-  z.object({ method: z.literal('fractionOfMax'), scale: num.optional() }),
-];
-/** One normalisation method (discriminated on `method`; COINr `n_*` functions). */
-export const NormaliseMethodSchema = z.discriminatedUnion('method', normaliseMembers.map((m) => m.strict()) as unknown as [z.ZodObject, ...z.ZodObject[]]);
-export type NormaliseMethod =
-  | { method: 'none' }
-  | { method: 'minMax'; range?: [number, number] }
-  | { method: 'zScore'; mean?: number; sd?: number }
-  | { method: 'scaled'; lower: number; upper: number; scaleFactor?: number }
-  | { method: 'rank' } | { method: 'percentileRank' } | { method: 'borda' }
-  | { method: 'distanceToTarget'; target?: number; cap?: boolean; scale?: number }
-  | { method: 'distanceToMax'; scale?: number }
-  | { method: 'distanceToReference'; reference: string; cap?: boolean; scale?: number }
-  | { method: 'goalposts'; lower?: number; upper?: number; scale?: number; truncate?: boolean }
-  | { method: 'fractionOfMax'; scale?: number };
+export { NormaliseMethodSchema, type NormaliseMethod } from '../methods/normalise/index.ts';
 /** Options of a `normalise` step: a method plus optional per-indicator methods (COINr `Normalise`). */
-export const NormaliseOptionsSchema = withPerIndicator(normaliseMembers, NormaliseMethodSchema);
-export type NormaliseOptions = NormaliseMethod & { perIndicator?: Record<string, NormaliseMethod> };
+export const NormaliseOptionsSchema = withPerIndicator(NORMALISE_SCHEMAS, NormaliseMethodSchema);
+export type NormaliseOptions = z.infer<typeof NormaliseOptionsSchema>;
 
 // ---------- weight ----------
 /** How AHP weights are derived from a comparison matrix. */
@@ -174,19 +130,7 @@ export const WeightOptionsSchema = z.object({
 export interface WeightOptions { level: number; weighting: WeightMethod }
 
 // ---------- aggregate ----------
-/** One aggregation method (discriminated on `method`; COINr `a_*` functions and more). */
-export const AggregationMethodSchema = z.discriminatedUnion('method', [
-  z.object({ method: z.literal('arithmetic') }).strict(),
-  z.object({ method: z.literal('geometric') }).strict(),
-  z.object({ method: z.literal('harmonic') }).strict(),
-  z.object({ method: z.literal('generalised'), p: num.refine((p) => p !== 0, 'p = 0 is the geometric mean: use method geometric') }).strict(),
-  /** Mazziotta–Pareto: `sign: '-'` penalises unbalance for positive phenomena (default). */
-  z.object({ method: z.literal('mpi'), sign: z.enum(['-', '+']).optional() }).strict(),
-  z.object({ method: z.literal('topsis'), normalisation: z.enum(['vector', 'none']).optional() }).strict(),
-  z.object({ method: z.literal('bod') }).strict(),
-  z.object({ method: z.literal('copeland') }).strict(),
-]);
-export type AggregationMethod = z.infer<typeof AggregationMethodSchema>;
+export { AggregationMethodSchema, type AggregationMethod } from '../methods/aggregate/index.ts';
 
 /** Aggregation settings of one level. */
 export const AggregateLevelSpecSchema = z.object({

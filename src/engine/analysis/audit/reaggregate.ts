@@ -31,7 +31,11 @@ export interface AggregationContext {
  */
 export function aggregationContext(build: Build): AggregationContext {
   let k = -1;
-  for (let s = build.steps.length - 1; s >= 0; s--) if (build.steps[s].kind === 'aggregate') { k = s; break; }
+  let options: AggregateOptions | undefined;
+  for (let s = build.steps.length - 1; s >= 0; s--) {
+    const step = build.steps[s];
+    if (step.kind === 'aggregate') { k = s; options = step.options; break; }
+  }
   if (k < 0) throw new CityIndexError({ code: 'E_NO_AGGREGATE', message: 'this analysis needs a build with an aggregate step', field: 'steps', expected: 'a step of kind "aggregate"' });
   const prev = k > 0 ? build.steps[k - 1] : undefined;
   const input: StepInput = {
@@ -41,7 +45,6 @@ export function aggregationContext(build: Build): AggregationContext {
     denominators: build.input.denominators,
     history: build.input.history,
   };
-  const options = build.steps[k].options as AggregateOptions | undefined;
   const methods: AggregationMethod[] = [options?.aggregation ?? { method: 'arithmetic' }, ...Object.values(options?.levels ?? {}).map((l) => l.aggregation).filter((a): a is AggregationMethod => a !== undefined)];
   const rowWise = methods.every((m) => m.method === 'arithmetic' || m.method === 'geometric' || m.method === 'harmonic' || m.method === 'generalised');
   const root = input.framework.nodes.find((nd) => nd.parent === null);

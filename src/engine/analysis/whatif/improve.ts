@@ -25,6 +25,7 @@ import type { FrameworkNode } from '../../core/framework.ts';
 import type { Build } from '../../pipeline/build.ts';
 import type { NormaliseMethod } from '../../spec/spec.ts';
 import type { NormaliseDiagnostics } from '../../methods/normalise/step.ts';
+import { minMaxRange } from '../../methods/normalise/min-max.ts';
 import { effectiveWeights, tieToleranceOf } from '../../pipeline/ranks.ts';
 import { rankMinInto, rankScratch, type RankScratch } from '../../stats/rank.ts';
 import { max, min, sd } from '../../stats/descriptive.ts';
@@ -141,7 +142,7 @@ interface Setup {
 /** The largest value a normalisation can give, or null when it has none. */
 function normalisationMaximum(m: NormaliseMethod): number | null {
   switch (m.method) {
-    case 'minMax': return (m.range ?? [0, 100])[1];
+    case 'minMax': return minMaxRange(m)[1];
     case 'goalposts': return m.truncate === false ? null : m.scale ?? 1;
     case 'distanceToTarget': return m.cap ? m.scale ?? 1 : null;
     case 'distanceToReference': return m.cap ? m.scale ?? 1 : null;
@@ -163,7 +164,7 @@ function rawPerPoint(m: NormaliseMethod, direction: 1 | -1, flipped: Float64Arra
   let perPoint: number | null;
   switch (m.method) {
     case 'none': perPoint = 1; break;
-    case 'minMax': { const [l, u] = m.range ?? [0, 100]; perPoint = (hi - lo) / (u - l); break; }
+    case 'minMax': { const [l, u] = minMaxRange(m); perPoint = (hi - lo) / (u - l); break; }
     case 'zScore': perPoint = sd(flipped) / (m.sd ?? 1); break;
     case 'scaled': perPoint = (m.upper - m.lower) / (m.scaleFactor ?? 100); break;
     case 'distanceToTarget': perPoint = ((m.target as number) * direction - lo) / (m.scale ?? 1); break;
@@ -227,8 +228,9 @@ function setup(build: Build, options: WhatIfOptions): Setup {
   // the normalise step that produced the aggregation input, if any
   let norm: { diagnostics: NormaliseDiagnostics; input: Dataset } | null = null;
   for (let s = ctx.stepIndex - 1; s >= 0; s--) {
-    if (build.steps[s].kind === 'normalise') {
-      norm = { diagnostics: build.steps[s].diagnostics as NormaliseDiagnostics, input: s > 0 ? build.steps[s - 1].dataset : build.raw };
+    const step = build.steps[s];
+    if (step.kind === 'normalise') {
+      norm = { diagnostics: step.diagnostics, input: s > 0 ? build.steps[s - 1].dataset : build.raw };
       break;
     }
   }

@@ -3,6 +3,8 @@
  * missing x are dropped with their weights, weights rescaled to sum 1, then Σ w·x. Fully compensatory.
  * Negative weights are allowed (as in COINr); a zero weight sum over the available values is an error.
  */
+import { z } from 'zod';
+import { defineAggregation, rowWiseGroup } from './definition.ts';
 import { CityIndexError } from '../../core/errors.ts';
 
 type Num = ArrayLike<number>;
@@ -21,3 +23,17 @@ export function arithmeticMean(x: Num, w: Num): number {
   for (let j = 0; j < x.length; j++) if (!Number.isNaN(x[j])) s += (w[j] / sw) * x[j];
   return s;
 }
+
+/** Options of `{ method: 'arithmetic' }`. */
+export const ArithmeticAggregationSchema = z.strictObject({ method: z.literal('arithmetic') });
+
+/** `arithmetic` aggregation. */
+export const arithmeticAggregation = defineAggregation<typeof ArithmeticAggregationSchema>({
+  method: 'arithmetic',
+  schema: ArithmeticAggregationSchema,
+  defaults: {},
+  shape: 'rowWise',
+  completeCase: false,
+  group: (input) => rowWiseGroup(input, arithmeticMean),
+  text: { en: () => 'weighted arithmetic mean (re-weighted over available values)', zh: () => '加权算术平均（缺失值处按可用权重重新加权）' },
+});

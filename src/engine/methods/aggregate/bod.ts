@@ -8,6 +8,8 @@
  * Components should be ≥ 0 (e.g. min–max normalised). A unit with a missing component scores NaN and
  * is left out of the constraints. Matrices are column-major: `y[j*m + i]` is unit i, component j.
  */
+import { z } from 'zod';
+import { defineAggregation } from './definition.ts';
 import { CityIndexError, type Issue } from '../../core/errors.ts';
 import { simplexMax } from './simplex.ts';
 
@@ -62,3 +64,23 @@ export function benefitOfDoubt(y: Num, m: number, n: number): BodResult {
   });
   return { scores, weights, nAtFrontier };
 }
+
+/** Options of `{ method: 'bod' }`. */
+export const BodAggregationSchema = z.strictObject({ method: z.literal('bod') });
+
+/** `bod` aggregation. */
+export const bodAggregation = defineAggregation<typeof BodAggregationSchema>({
+  method: 'bod',
+  schema: BodAggregationSchema,
+  defaults: {},
+  shape: 'group',
+  completeCase: true,
+  domain: (v) => (v < 0
+    ? { code: 'E_BOD_NEGATIVE', message: 'benefit of the doubt needs values ≥ 0', expected: '≥ 0' }
+    : null),
+  group: (input) => {
+    const r = benefitOfDoubt(input.x, input.m, input.n);
+    return { scores: r.scores, bod: { nAtFrontier: r.nAtFrontier, weights: r.weights } };
+  },
+  text: { en: () => 'benefit of the doubt (one LP per unit)', zh: () => '“善意假设”法（DEA，每个单元一个线性规划）' },
+});

@@ -3,6 +3,8 @@
  * Munda & Nardo 2009, "Noncompensatory/nonlinear composite indicators for ranking countries").
  * Matrices are column-major: `x[j*m + i]` is unit i, component j.
  */
+import { z } from 'zod';
+import { defineAggregation } from './definition.ts';
 import { CityIndexError } from '../../core/errors.ts';
 
 type Num = ArrayLike<number>;
@@ -84,3 +86,17 @@ export function copeland(x: Num, m: number, n: number, weights: Num): Float64Arr
   }
   return out;
 }
+
+/** Options of `{ method: 'copeland' }`. */
+export const CopelandAggregationSchema = z.strictObject({ method: z.literal('copeland') });
+
+/** `copeland` aggregation. */
+export const copelandAggregation = defineAggregation<typeof CopelandAggregationSchema>({
+  method: 'copeland',
+  schema: CopelandAggregationSchema,
+  defaults: {},
+  shape: 'group',
+  completeCase: false,
+  group: (input) => ({ scores: copeland(input.x, input.m, input.n, input.weights) }),
+  text: { en: () => 'Copeland', zh: () => 'Copeland 计票' },
+});

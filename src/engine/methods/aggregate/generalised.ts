@@ -5,6 +5,9 @@
  * them with their weights, like every other mean.
  * Negative p needs x > 0; a non-integer p needs x ≥ 0.
  */
+import { z } from 'zod';
+import { finiteNumber } from '../../spec/primitives.ts';
+import { defineAggregation, rowWiseGroup } from './definition.ts';
 import { CityIndexError } from '../../core/errors.ts';
 import { weightedTermSums } from './weighted-sums.ts';
 
@@ -36,3 +39,24 @@ export function generalisedMeanProblem(v: number, p: number): string | null {
   if (!Number.isInteger(p) && v < 0) return `a power mean with non-integer p = ${p} needs values ≥ 0`;
   return null;
 }
+
+/** Options of `{ method: 'generalised' }`. */
+export const GeneralisedAggregationSchema = z.strictObject({
+  method: z.literal('generalised'),
+  p: finiteNumber.refine((p) => p !== 0, 'p = 0 is the geometric mean: use method geometric'),
+});
+
+/** `generalised` aggregation. */
+export const generalisedAggregation = defineAggregation<typeof GeneralisedAggregationSchema>({
+  method: 'generalised',
+  schema: GeneralisedAggregationSchema,
+  defaults: {},
+  shape: 'rowWise',
+  completeCase: false,
+  domain: (v, o) => {
+    const p = generalisedMeanProblem(v, o.p);
+    return p ? { code: 'E_GENMEAN_DOMAIN', message: p, expected: o.p < 0 ? '> 0' : '≥ 0' } : null;
+  },
+  group: (input, o) => rowWiseGroup(input, (r, w) => generalisedMean(r, w, o.p)),
+  text: { en: (o) => `generalised mean, p = ${o.p}`, zh: (o) => `广义平均 p = ${o.p}` },
+});

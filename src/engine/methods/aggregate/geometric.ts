@@ -3,6 +3,8 @@
  * non-missing values. Partially compensatory; every available value must be > 0 (COINr stops on any
  * x ≤ 0; here a `CityIndexError` names each offending position).
  */
+import { z } from 'zod';
+import { defineAggregation, rowWiseGroup } from './definition.ts';
 import { weightedTermSums, type WeightedTerm } from './weighted-sums.ts';
 
 type Num = ArrayLike<number>;
@@ -22,3 +24,22 @@ const GEOMETRIC: WeightedTerm = {
   code: 'E_GMEAN_NONPOSITIVE',
   expected: '> 0',
 };
+
+/** Options of `{ method: 'geometric' }`. */
+export const GeometricAggregationSchema = z.strictObject({ method: z.literal('geometric') });
+
+/** `geometric` aggregation. */
+export const geometricAggregation = defineAggregation<typeof GeometricAggregationSchema>({
+  method: 'geometric',
+  schema: GeometricAggregationSchema,
+  defaults: {},
+  shape: 'rowWise',
+  completeCase: false,
+  domain: (v) => (v <= 0 ? {
+    code: 'E_GMEAN_NONPOSITIVE',
+    message: 'the geometric mean needs values > 0 (min–max onto [0, 100] gives zeros: use a range such as [1, 100])',
+    expected: '> 0',
+  } : null),
+  group: (input) => rowWiseGroup(input, geometricMean),
+  text: { en: () => 'weighted geometric mean', zh: () => '加权几何平均' },
+});

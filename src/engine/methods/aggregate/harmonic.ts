@@ -3,6 +3,8 @@
  * values. Least compensatory of the power means. COINr only refuses zeros; negative values make the
  * mean meaningless, so here every available value must be > 0.
  */
+import { z } from 'zod';
+import { defineAggregation, rowWiseGroup } from './definition.ts';
 import { weightedTermSums, type WeightedTerm } from './weighted-sums.ts';
 
 type Num = ArrayLike<number>;
@@ -22,3 +24,20 @@ const HARMONIC: WeightedTerm = {
   code: 'E_HMEAN_NONPOSITIVE',
   expected: '> 0',
 };
+
+/** Options of `{ method: 'harmonic' }`. */
+export const HarmonicAggregationSchema = z.strictObject({ method: z.literal('harmonic') });
+
+/** `harmonic` aggregation. */
+export const harmonicAggregation = defineAggregation<typeof HarmonicAggregationSchema>({
+  method: 'harmonic',
+  schema: HarmonicAggregationSchema,
+  defaults: {},
+  shape: 'rowWise',
+  completeCase: false,
+  domain: (v) => (v <= 0
+    ? { code: 'E_HMEAN_NONPOSITIVE', message: 'the harmonic mean needs values > 0', expected: '> 0' }
+    : null),
+  group: (input) => rowWiseGroup(input, harmonicMean),
+  text: { en: () => 'weighted harmonic mean', zh: () => '加权调和平均' },
+});

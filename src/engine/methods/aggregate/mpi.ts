@@ -8,6 +8,8 @@
  * published formula. Missing values are skipped in both the column and the unit statistics.
  * Matrices are column-major: `x[j*m + i]` is unit i, component j.
  */
+import { z } from 'zod';
+import { defineAggregation } from './definition.ts';
 import { CityIndexError } from '../../core/errors.ts';
 
 type Num = ArrayLike<number>;
@@ -72,3 +74,21 @@ export function mpi(x: Num, m: number, n: number, weights: Num, options: MpiOpti
   }
   return { scores, mean, sd, cv };
 }
+
+/** Options of `{ method: 'mpi' }`. */
+export const MpiAggregationSchema = z.strictObject({
+  method: z.literal('mpi'),
+  /** `-` penalises unbalance for positive phenomena (default). */
+  sign: z.enum(['-', '+']).optional(),
+});
+
+/** `mpi` aggregation. */
+export const mpiAggregation = defineAggregation<typeof MpiAggregationSchema>({
+  method: 'mpi',
+  schema: MpiAggregationSchema,
+  defaults: { sign: '-' },
+  shape: 'group',
+  completeCase: false,
+  group: (input, o) => ({ scores: mpi(input.x, input.m, input.n, input.weights, { sign: o.sign ?? '-' }).scores }),
+  text: { en: () => 'Mazziotta–Pareto index', zh: () => 'Mazziotta–Pareto 指数' },
+});

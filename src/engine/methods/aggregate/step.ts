@@ -16,16 +16,12 @@
 import { CityIndexError, type Issue } from '../../core/errors.ts';
 import { createDataset, datasetOf, type Dataset } from '../../core/dataset.ts';
 import { topLevel, type Framework, type FrameworkNode } from '../../core/framework.ts';
-import type { AggregateLevelSpec, AggregateOptions, AggregationMethod } from '../../spec/spec.ts';
+import type { AggregateLevelSpec, AggregateOptions } from '../../spec/spec.ts';
+import type { z } from 'zod';
+import { isMethodOf } from '../method.ts';
+import type { DomainProblem, GroupAggregation, GroupInput } from './definition.ts';
+import { AGGREGATION_METHODS, AGGREGATION_REGISTRY, type AggregationMethod } from './index.ts';
 import type { StepInput, StepOutput } from '../../pipeline/step.ts';
-import { arithmeticMean } from './arithmetic.ts';
-import { geometricMean } from './geometric.ts';
-import { harmonicMean } from './harmonic.ts';
-import { generalisedMean, generalisedMeanProblem } from './generalised.ts';
-import { mpi } from './mpi.ts';
-import { topsis } from './topsis.ts';
-import { benefitOfDoubt } from './bod.ts';
-import { copeland } from './copeland.ts';
 import { reachesShare } from '../../stats/share.ts';
 
 /** What happened in one group (one parent). */
@@ -59,77 +55,61 @@ export interface AggregateDiagnostics {
   warnings: Issue[];
 }
 
-/** Result of aggregating one group matrix. */
-export interface GroupAggregation {
-  scores: Float64Array;
-  bod?: { nAtFrontier: number; weights: Float64Array };
-}
+export type { GroupAggregation } from './definition.ts';
 
 const DEFAULT_AGGREGATION: AggregationMethod = { method: 'arithmetic' };
+
+type Definitions = typeof AGGREGATION_REGISTRY;
+type OptionsOf<K extends keyof Definitions> = z.infer<Definitions[K]['schema']>;
+/** The registry seen through what the step calls, keyed by method (correlated by `K`). */
+type Kernels = {
+  [K in keyof Definitions]: {
+    shape: 'rowWise' | 'group';
+    completeCase: boolean;
+    group(input: GroupInput, options: OptionsOf<K>): GroupAggregation;
+    domain?: (value: number, options: OptionsOf<K>) => DomainProblem | null;
+  };
+};
+const KERNELS: Kernels = AGGREGATION_REGISTRY;
+
+function definitionOf<K extends keyof Definitions>(method: K): Kernels[K] {
+  if (!isMethodOf(AGGREGATION_REGISTRY, method)) {
+    throw new CityIndexError({
+      code: 'E_METHOD', message: `unknown aggregation method "${String(method)}"`, field: 'aggregation.method',
+      expected: AGGREGATION_METHODS.map((d) => d.method).join(' | '),
+    });
+  }
+  return KERNELS[method];
+}
+
+function groupAs<K extends keyof Definitions>(input: GroupInput, method: OptionsOf<K> & { method: K }): GroupAggregation {
+  return definitionOf(method.method).group(input, method);
+}
 
 /**
  * Aggregate one group: `x` is the units × components matrix (column-major `x[j*m + i]`), `weights`
  * one per component. Row-wise means skip missing values; TOPSIS and BoD score incomplete units as NaN.
  * `rows` (optional, one flag per unit) limits the row-wise means to the flagged units (the others get
  * NaN); whole-group methods score every unit. Domain checks with unit and component names are done by
- * `aggregateStep`; here kernel errors propagate.
+ * `aggregateStep`; here kernel errors propagate. Dispatches through `AGGREGATION_REGISTRY`.
  * @example aggregateGroup({ method: 'arithmetic' }, Float64Array.from([1, 2, 3, 4]), 2, 2, [1, 1]).scores // => Float64Array [2, 3]
  * @example aggregateGroup({ method: 'arithmetic' }, Float64Array.from([1, 2, 3, 4]), 2, 2, [1, 1], Uint8Array.of(0, 1)).scores // => Float64Array [NaN, 3]
  */
-export function aggregateGroup(method: AggregationMethod, x: Float64Array, m: number, n: number, weights: ArrayLike<number>, rows?: Uint8Array): GroupAggregation {
-  const rowWise = (f: (row: Float64Array, w: ArrayLike<number>) => number): GroupAggregation => {
-    const row = new Float64Array(n);
-    const scores = new Float64Array(m);
-    for (let i = 0; i < m; i++) {
-      if (rows && !rows[i]) { scores[i] = NaN; continue; }
-      for (let j = 0; j < n; j++) row[j] = x[j * m + i];
-      scores[i] = f(row, weights);
-    }
-    return { scores };
-  };
-  switch (method.method) {
-    case 'arithmetic': return rowWise(arithmeticMean);
-    case 'geometric': return rowWise(geometricMean);
-    case 'harmonic': return rowWise(harmonicMean);
-    case 'generalised': return rowWise((r, w) => generalisedMean(r, w, method.p));
-    case 'mpi': return { scores: mpi(x, m, n, weights, { sign: method.sign ?? '-' }).scores };
-    case 'topsis': return { scores: topsis(x, m, n, weights, new Array<number>(n).fill(1), { normalisation: method.normalisation ?? 'vector' }).closeness };
-    case 'bod': {
-      const r = benefitOfDoubt(x, m, n);
-      return { scores: r.scores, bod: { nAtFrontier: r.nAtFrontier, weights: r.weights } };
-    }
-    case 'copeland': return { scores: copeland(x, m, n, weights) };
-    default: {
-      const never: never = method;
-      throw new CityIndexError({ code: 'E_METHOD', message: `unknown aggregation method "${(never as { method: string }).method}"`, field: 'aggregation.method', expected: 'arithmetic | geometric | harmonic | generalised | mpi | topsis | bod | copeland' });
-    }
-  }
+export function aggregateGroup(
+  method: AggregationMethod, x: Float64Array, m: number, n: number, weights: ArrayLike<number>, rows?: Uint8Array,
+): GroupAggregation {
+  return groupAs({ x, m, n, weights, rows }, method);
 }
 
 /** Why value v cannot enter `method`, or null. */
-function domainProblem(method: AggregationMethod, v: number): { code: string; message: string; expected: string } | null {
-  switch (method.method) {
-    case 'geometric':
-      return v <= 0 ? { code: 'E_GMEAN_NONPOSITIVE', message: 'the geometric mean needs values > 0 (min–max onto [0, 100] gives zeros: use a range such as [1, 100])', expected: '> 0' } : null;
-    case 'harmonic':
-      return v <= 0 ? { code: 'E_HMEAN_NONPOSITIVE', message: 'the harmonic mean needs values > 0', expected: '> 0' } : null;
-    case 'generalised': {
-      const p = generalisedMeanProblem(v, method.p);
-      return p ? { code: 'E_GENMEAN_DOMAIN', message: p, expected: method.p < 0 ? '> 0' : '≥ 0' } : null;
-    }
-    case 'bod':
-      return v < 0 ? { code: 'E_BOD_NEGATIVE', message: 'benefit of the doubt needs values ≥ 0', expected: '≥ 0' } : null;
-    default:
-      return null;
-  }
+function domainProblem<K extends keyof Definitions>(method: OptionsOf<K> & { method: K }, v: number): DomainProblem | null {
+  const domain = definitionOf(method.method).domain;
+  return domain ? domain(v, method) : null;
 }
 
 /** Whether `domainProblem` can refuse a value of this method (the others skip the per-value check). */
 function hasDomain(method: AggregationMethod): boolean {
-  switch (method.method) {
-    case 'geometric': case 'harmonic': case 'generalised': case 'bod': return true;
-    default: return false;
-  }
+  return definitionOf(method.method).domain !== undefined;
 }
 
 /**
@@ -243,6 +223,7 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
   for (let level = 2; level <= top; level++) {
     const spec = levelSpec(options, level);
     const method = spec.aggregation;
+    const definition = definitionOf(method.method);
     const parents = framework.nodes.filter((nd) => nd.level === level && nd.kind === 'aggregate').map((nd) => nd.code).sort(compareCodes);
     const groups: AggregateGroupDiagnostics[] = [];
     const issues: Issue[] = [];
@@ -292,10 +273,10 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
         if (spec.dataThreshold !== null && !reachesShare(avail / n, spec.dataThreshold)) belowThreshold.push(dataset.unitCodes[i]);
         else {
           scored[i] = 1;
-          if (avail < n && (method.method === 'topsis' || method.method === 'bod')) incomplete.push(dataset.unitCodes[i]);
+          if (avail < n && definition.completeCase) incomplete.push(dataset.unitCodes[i]);
         }
       }
-      const rowWise = method.method === 'arithmetic' || method.method === 'geometric' || method.method === 'harmonic' || method.method === 'generalised';
+      const rowWise = definition.shape === 'rowWise';
       if (totalWeight !== 0 && (rowWise || method.method === 'mpi')) {
         // the weights of the components a unit has must not cancel out (COINr would divide by 0)
         for (let i = 0; i < m; i++) {

@@ -6,6 +6,8 @@
  * A unit with any missing component gets NaN (impute first); it does not enter the ideal points.
  * Matrices are column-major: `x[j*m + i]` is unit i, component j.
  */
+import { z } from 'zod';
+import { defineAggregation } from './definition.ts';
 import { CityIndexError } from '../../core/errors.ts';
 
 type Num = ArrayLike<number>;
@@ -85,3 +87,23 @@ export function topsis(x: Num, m: number, n: number, weights: Num, directions: A
   }
   return { closeness, dPlus, dMinus };
 }
+
+/** Options of `{ method: 'topsis' }`. */
+export const TopsisAggregationSchema = z.strictObject({
+  method: z.literal('topsis'),
+  normalisation: z.enum(['vector', 'none']).optional(),
+});
+
+/** `topsis` aggregation. */
+export const topsisAggregation = defineAggregation<typeof TopsisAggregationSchema>({
+  method: 'topsis',
+  schema: TopsisAggregationSchema,
+  defaults: { normalisation: 'vector' },
+  shape: 'group',
+  completeCase: true,
+  group: ({ x, m, n, weights }, o) => {
+    const directions = new Array<number>(n).fill(1);
+    return { scores: topsis(x, m, n, weights, directions, { normalisation: o.normalisation ?? 'vector' }).closeness };
+  },
+  text: { en: () => 'TOPSIS', zh: () => 'TOPSIS' },
+});
