@@ -1,58 +1,86 @@
 /**
- * cityindex engine: the public library API. Pure TypeScript, browser-safe (no Node APIs, no clock,
- * no global randomness). Layered entry points: kernels on typed arrays, steps on datasets, builds on specs.
+ * cityindex: the engine's public API — build an index from a spec and keep every stage. Pure
+ * TypeScript, browser-safe (no Node APIs, no clock, no global randomness). The layers have their own
+ * entry points, also available here as namespaces:
+ * `cityindex/kernels` (methods on arrays), `cityindex/spec` (schemas and method registries),
+ * `cityindex/analysis`, `cityindex/survey`, `cityindex/series`, and `cityindex/browser` (the live path
+ * for web pages). Files, reports and use cases: `cityindex/formats`, `cityindex/report`, `cityindex/app`.
  */
-export * from './core/errors.ts';
-export * from './core/dataset.ts';
-export * from './core/framework.ts';
-export * from './core/rng.ts';
-export * from './stats/descriptive.ts';
-export * from './spec/spec.ts';
-export * from './spec/check-spec.ts';
-export * from './pipeline/build.ts';
-export * from './pipeline/lineage.ts';
-export * from './methods/describe.ts';
-export * from './methods/denominate/step.ts';
-export * from './methods/screen/step.ts';
-export * from './methods/impute/step.ts';
-export * from './methods/treat/step.ts';
-export { minMax, zScore, scaled, borda, percentileRank, distanceToTarget, distanceToMax, distanceToReference, goalposts, fractionOfMax, normaliseColumn, normaliseStep, resolveNormaliseMethod, DEFAULT_NORMALISATION, rank as rankNormalise } from './methods/normalise/step.ts';
-export type * from './methods/normalise/step.ts';
-export * from './methods/weight/step.ts';
-export * from './methods/aggregate/step.ts';
-export * from './pipeline/ranks.ts';
-export * from './methods/aggregate/arithmetic.ts';
-export * from './methods/aggregate/geometric.ts';
-export * from './methods/aggregate/harmonic.ts';
-export * from './methods/aggregate/generalised.ts';
-export * from './methods/aggregate/mpi.ts';
-export * from './methods/aggregate/topsis.ts';
-export * from './methods/aggregate/bod.ts';
-export * from './methods/aggregate/copeland.ts';
-export * from './methods/weight/equal.ts';
-export * from './methods/weight/ahp.ts';
-export * from './methods/weight/entropy.ts';
-export * from './methods/weight/critic.ts';
-export * from './methods/weight/cv.ts';
-export * from './methods/weight/sd.ts';
-export * from './methods/weight/pca.ts';
-export * from './methods/weight/optimised.ts';
-export * from './methods/weight/combined.ts';
-export * from './methods/weight/noisy.ts';
-export * from './cases/search.ts';
-/** Time-series indices (namespaced: its audit of published tables is distinct from the statistical audit). */
-export * as series from './series/index.ts';
-export * from './analysis/groups.ts';
-export { coefficientOfVariation, gini, theil, dagum } from './analysis/inequality.ts';
-export type { InequalityOptions, CvOptions as InequalityCvOptions, TheilOptions, TheilGroup, TheilResult, DagumGroup, DagumPair, DagumResult } from './analysis/inequality.ts';
-export * from './analysis/regional.ts';
-export * from './analysis/tiers.ts';
-export * from './analysis/convergence.ts';
-export * from './analysis/spatial/index.ts';
-export * from './analysis/config.ts';
-export * from './analysis/run.ts';
-export * from './analysis/audit/index.ts';
-export * from './analysis/whatif/index.ts';
-export * from './analysis/change.ts';
-export * from './analysis/uncertainty/index.ts';
+// the data model
+export {
+  bindColumns,
+  cloneDataset,
+  colIndex,
+  column,
+  createDataset,
+  datasetOf,
+  fromRows,
+  getValue,
+  nUnits,
+  selectColumns,
+  selectUnits,
+  toRecords,
+  type Dataset,
+} from './core/dataset.ts';
+export {
+  checkFramework,
+  childrenOf,
+  indicatorNodes,
+  nodeByCode,
+  topLevel,
+  type Framework,
+  type FrameworkNode,
+  type LocalText,
+  type NodeKind,
+  type SourceRef,
+  type Unit,
+} from './core/framework.ts';
+export { CityIndexError, fail, formatIssue, formatIssues, type Issue } from './core/errors.ts';
+export { createRng, type Rng } from './core/rng.ts';
+// the spec
+export { BuildSpecSchema, COINR_EXAMPLE_SPEC, StepSpecSchema, type BuildSpec, type StepKind, type StepSpec } from './spec/spec.ts';
+export { checkSpec } from './spec/check-spec.ts';
+// building
+export {
+  build,
+  buildChecked,
+  checkedSpec,
+  firstChangedStep,
+  prepareRaw,
+  regenerate,
+  regenerateChecked,
+  stableStringify,
+  stepDataset,
+  type Build,
+  type BuildInput,
+  type BuildResults,
+  type CheckedSpec,
+  type StepRecord,
+  type StepRecordOf,
+} from './pipeline/build.ts';
+export { runStep, stepContext, type StepContext, type StepOutcome } from './pipeline/run-step.ts';
+export { explainScore, type IndicatorLineage, type ScoreExplanation, type StageValue } from './pipeline/lineage.ts';
+export {
+  effectiveWeights,
+  ranksDataset,
+  SCORE_TIE_TOLERANCE,
+  tieToleranceOf,
+  type EffectiveWeightsOptions,
+} from './pipeline/ranks.ts';
+export { describeStep } from './methods/describe.ts';
+// the steps, each on a dataset
+export { denominateStep, type DenominateDiagnostics } from './methods/denominate/step.ts';
+export { screenStep, type ScreenDiagnostics } from './methods/screen/step.ts';
+export { imputeStep, type ImputeDiagnostics } from './methods/impute/step.ts';
+export { treatStep, type TreatDiagnostics } from './methods/treat/step.ts';
+export { normaliseStep, type NormaliseDiagnostics } from './methods/normalise/step.ts';
+export { weightStep, type WeightDiagnostics } from './methods/weight/step.ts';
+export { aggregateStep, type AggregateDiagnostics } from './methods/aggregate/step.ts';
+// the case library
+export { searchCases, scoreCase, type Case, type CaseHit, type SearchCasesOptions } from './cases/search.ts';
+// the layers, as namespaces
+export * as kernels from './kernels.ts';
+export * as spec from './spec/index.ts';
+export * as analysis from './analysis/index.ts';
 export * as survey from './survey/index.ts';
+export * as series from './series/index.ts';

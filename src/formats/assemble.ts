@@ -6,7 +6,7 @@
  * assemble projects as the CLI does. Nothing is written.
  */
 import { parseDocument, visit, LineCounter, type Document } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CityIndexError, type Issue } from '../engine/core/errors.ts';
 import { createDataset, type Dataset } from '../engine/core/dataset.ts';
 import { checkFramework, type Framework, type FrameworkNode, type LocalText, type SourceRef, type Unit } from '../engine/core/framework.ts';

@@ -15,7 +15,7 @@
  */
 import { join } from 'node:path';
 import matter from 'gray-matter';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CityIndexError, type Issue } from '../engine/core/errors.ts';
 import { zodIssues } from '../engine/core/zod-issues.ts';
 import { joinPosix, type ProjectFiles } from './project-files.ts';

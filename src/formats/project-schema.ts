@@ -2,7 +2,7 @@
  * The project file format (project.yaml, framework.yaml) as zod schemas: validation with located
  * messages, TypeScript types, and the JSON Schema written by `npm run schema`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BuildSpecSchema } from '../engine/spec/spec.ts';
 import { AnalysesConfigSchema } from '../engine/analysis/config.ts';
 import { SeriesConfigSchema } from './series-read.ts';

@@ -16,7 +16,7 @@
  * Printed percents may carry a `%` sign and a Unicode minus (−). The number of decimals printed in
  * each value and change cell is kept: the audit's rounding tolerance depends on it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CityIndexError, type Issue } from '../engine/core/errors.ts';
 import type { AuditResult, PublishedRow } from '../engine/series/audit.ts';
 import { seriesChanges } from '../engine/series/changes.ts';

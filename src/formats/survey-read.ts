@@ -7,7 +7,7 @@
  */
 import { Model } from 'survey-core';
 import YAML from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CityIndexError, type Issue } from '../engine/core/errors.ts';
 import type { LocalText } from '../engine/core/framework.ts';
 import { zodIssues } from '../engine/core/zod-issues.ts';

@@ -9,7 +9,7 @@
  * Units screened out (or left without a score) in some period are listed per period and by the
  * kernels (`entered`/`left`, `droppedUnits`, β `excluded`), never dropped silently.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CityIndexError, type Issue } from '../core/errors.ts';
 import { column, type Dataset } from '../core/dataset.ts';
 import { indicatorNodes } from '../core/framework.ts';

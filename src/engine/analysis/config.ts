@@ -3,7 +3,7 @@
  * what settings. Every setting has a documented default; the resolved settings are recorded with
  * the results so an analysis can be re-run exactly.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ChangeConfigSchema } from './change.ts';
 import { AnalysisOptionsSchema } from './uncertainty/analyse.ts';
 

@@ -5,7 +5,7 @@ import type { Issue } from './errors.ts';
 /**
  * Convert a zod error to issues, prefixing each path with `prefix`.
  * @example
- * import { z } from 'zod';
+ * import * as z from 'zod';
  * const schema = z.object({ a: z.number() });
  * zodIssues(schema.safeParse({ a: 'x' }).error!, 'project.yaml')[0] // => { file: 'project.yaml', field: 'a', … }
  */

@@ -125,14 +125,39 @@ function finish(spec: BuildSpec, input: BuildInput, raw: Dataset, steps: StepRec
   };
 }
 
+declare const checkedBrand: unique symbol;
+/**
+ * A spec that `checkSpec` found valid for a framework (made by `checkedSpec`). `buildChecked` and
+ * `regenerateChecked` run it without validating again, so a page that re-builds on every slider move
+ * runs no zod in that loop. The brand does not record the framework: check against the one you build.
+ */
+export type CheckedSpec = BuildSpec & { readonly [checkedBrand]: true };
+
+/**
+ * Validate a spec against a framework once (shape and meaning, as `build` does); throws a
+ * `CityIndexError` listing every problem.
+ * @example buildChecked(input, checkedSpec(spec, input.framework)) // same results as build(input, spec)
+ */
+export function checkedSpec(spec: BuildSpec, framework: Framework): CheckedSpec {
+  const issues = checkSpec(spec, framework);
+  if (issues.length) throw new CityIndexError(issues);
+  return spec as CheckedSpec;
+}
+
 /**
  * Build an index: validate the spec, run every step in order, keep every intermediate dataset.
  * Pure and deterministic: the same input and spec give bit-identical results.
  * @example const b = build(input, COINR_EXAMPLE_SPEC); getValue(b.results.scores, 'CHE', 'Index') // => 68.3837…
  */
 export function build(input: BuildInput, spec: BuildSpec): Build {
-  const issues = checkSpec(spec, input.framework);
-  if (issues.length) throw new CityIndexError(issues);
+  return buildChecked(input, checkedSpec(spec, input.framework));
+}
+
+/**
+ * `build` for a spec already validated by `checkedSpec` (no validation).
+ * @example buildChecked(input, checkedSpec(spec, input.framework)).results.indexCode // => 'Index'
+ */
+export function buildChecked(input: BuildInput, spec: CheckedSpec): Build {
   const start = initialState(input);
   return finish(spec, input, start.dataset, executeFrom(input, spec, start, []));
 }
@@ -153,8 +178,15 @@ export function firstChangedStep(a: BuildSpec, b: BuildSpec): number {
  * @example regenerate(b, b.spec).steps[0] === b.steps[0] // => true
  */
 export function regenerate(previous: Build, spec: BuildSpec, input: BuildInput = previous.input): Build {
-  const issues = checkSpec(spec, input.framework);
-  if (issues.length) throw new CityIndexError(issues);
+  return regenerateChecked(previous, checkedSpec(spec, input.framework), input);
+}
+
+/**
+ * `regenerate` for a spec already validated by `checkedSpec` (no validation): the browser's path
+ * for live re-weighting.
+ * @example regenerateChecked(b, checkedSpec(b.spec, b.input.framework)).steps[0] === b.steps[0] // => true
+ */
+export function regenerateChecked(previous: Build, spec: CheckedSpec, input: BuildInput = previous.input): Build {
   const from = input === previous.input ? firstChangedStep(previous.spec, spec) : 0;
   const kept = previous.steps.slice(0, from);
   const start = from === 0 ? initialState(input) : { dataset: kept[from - 1].dataset, framework: kept[from - 1].framework, units: kept[from - 1].units };

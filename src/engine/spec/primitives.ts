@@ -2,7 +2,7 @@
  * The zod building blocks shared by every method's options schema (finite numbers, shares, codes,
  * ranges), so that a method file and the spec agree on what "a number" means.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A finite number (NaN and ±Infinity are rejected with a message). */
 export const finiteNumber = z.number().refine(Number.isFinite, 'must be a finite number');

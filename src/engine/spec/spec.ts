@@ -4,7 +4,7 @@
  * One zod schema per option type gives validation (with located messages), the TypeScript types
  * (`z.infer`) and the JSON Schema. Defaults follow COINr 1.1.14 where COINr has one (see each step module).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { NORMALISE_SCHEMAS, NormaliseMethodSchema } from '../methods/normalise/index.ts';
 import { AggregationMethodSchema } from '../methods/aggregate/index.ts';
 import { IMPUTE_SCHEMAS, ImputeMethodSchema } from '../methods/impute/index.ts';

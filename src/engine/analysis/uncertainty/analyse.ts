@@ -14,7 +14,7 @@
  * Every run is a pure function of its sampled row, and the sample depends only on the seed, so the
  * results are bit-identical however the runs are split (see `src/app/uncertainty-workers.ts`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CityIndexError } from '../../core/errors.ts';
 import { createRng } from '../../core/rng.ts';
 import { zodIssues } from '../../core/zod-issues.ts';

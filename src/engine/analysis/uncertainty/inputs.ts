@@ -15,7 +15,7 @@
  * alternative ⌊u·k⌋, i.e. equal bins of [0, 1] — COINr uses `cut()` over the range of the sampled
  * column instead, which makes the bins depend on the sample.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Issue } from '../../core/errors.ts';
 import { CityIndexError } from '../../core/errors.ts';
 import { indicatorNodes, topLevel, type Framework } from '../../core/framework.ts';

@@ -3,7 +3,7 @@
  * missing x are dropped with their weights, weights rescaled to sum 1, then Σ w·x. Fully compensatory.
  * Negative weights are allowed (as in COINr); a zero weight sum over the available values is an error.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineAggregation, rowWiseGroup } from './definition.ts';
 import { CityIndexError } from '../../core/errors.ts';
 

@@ -8,7 +8,7 @@
  * Components should be ≥ 0 (e.g. min–max normalised). A unit with a missing component scores NaN and
  * is left out of the constraints. Matrices are column-major: `y[j*m + i]` is unit i, component j.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineAggregation } from './definition.ts';
 import { CityIndexError, type Issue } from '../../core/errors.ts';
 import { simplexMax } from './simplex.ts';

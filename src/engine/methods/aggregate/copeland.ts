@@ -3,7 +3,7 @@
  * Munda & Nardo 2009, "Noncompensatory/nonlinear composite indicators for ranking countries").
  * Matrices are column-major: `x[j*m + i]` is unit i, component j.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineAggregation } from './definition.ts';
 import { CityIndexError } from '../../core/errors.ts';
 

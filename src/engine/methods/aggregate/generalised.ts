@@ -5,7 +5,7 @@
  * them with their weights, like every other mean.
  * Negative p needs x > 0; a non-integer p needs x ≥ 0.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { finiteNumber } from '../../spec/primitives.ts';
 import { defineAggregation, rowWiseGroup } from './definition.ts';
 import { CityIndexError } from '../../core/errors.ts';

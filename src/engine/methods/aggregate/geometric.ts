@@ -3,7 +3,7 @@
  * non-missing values. Partially compensatory; every available value must be > 0 (COINr stops on any
  * x ≤ 0; here a `CityIndexError` names each offending position).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineAggregation, rowWiseGroup } from './definition.ts';
 import { weightedTermSums, type WeightedTerm } from './weighted-sums.ts';
 

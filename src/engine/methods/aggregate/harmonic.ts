@@ -3,7 +3,7 @@
  * values. Least compensatory of the power means. COINr only refuses zeros; negative values make the
  * mean meaningless, so here every available value must be > 0.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineAggregation, rowWiseGroup } from './definition.ts';
 import { weightedTermSums, type WeightedTerm } from './weighted-sums.ts';
 

@@ -2,7 +2,7 @@
  * The aggregation methods: one kernel file per method, each exporting its definition, listed once here.
  * The spec's `AggregationMethodSchema` and the step's dispatch are built from this list.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { registryOf, schemasOf } from '../method.ts';
 import { arithmeticAggregation } from './arithmetic.ts';
 import { geometricAggregation } from './geometric.ts';

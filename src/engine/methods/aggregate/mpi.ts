@@ -8,7 +8,7 @@
  * published formula. Missing values are skipped in both the column and the unit statistics.
  * Matrices are column-major: `x[j*m + i]` is unit i, component j.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineAggregation } from './definition.ts';
 import { CityIndexError } from '../../core/errors.ts';
 

@@ -6,7 +6,7 @@
  * A unit with any missing component gets NaN (impute first); it does not enter the ideal points.
  * Matrices are column-major: `x[j*m + i]` is unit i, component j.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineAggregation } from './definition.ts';
 import { CityIndexError } from '../../core/errors.ts';
 

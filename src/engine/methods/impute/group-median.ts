@@ -2,7 +2,7 @@
  * Group median imputation (COINr 1.1.14 `i_median_grp`): the median within a unit group; units with no
  * group stay missing.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { code } from '../../spec/primitives.ts';
 import { defineImputation } from './definition.ts';
 import { imputeMembersInto, validateGroup } from './group.ts';

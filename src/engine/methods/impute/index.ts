@@ -2,7 +2,7 @@
  * The imputation methods: one file per method, listed once here. The spec's `ImputeMethodSchema` and
  * the step's dispatch are built from this list.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { registryOf, schemasOf } from '../method.ts';
 import { noImputation } from './none.ts';
 import { meanImputation } from './mean.ts';

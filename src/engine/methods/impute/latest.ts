@@ -2,7 +2,7 @@
  * Panel imputation, latest earlier value (COINr 1.1.14 `impute_panel(imp_type = "latest", max_time)`).
  * Deliberate difference: with no history the NAs stay and a warning is recorded (COINr stops).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { colIndex, type Dataset } from '../../core/dataset.ts';
 import { defineImputation } from './definition.ts';
 

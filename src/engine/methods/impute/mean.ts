@@ -1,5 +1,5 @@
 /** Column mean imputation (COINr 1.1.14 `i_mean`, the default of `Impute`). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { mean } from '../../stats/descriptive.ts';
 import { defineImputation, fillWith } from './definition.ts';
 

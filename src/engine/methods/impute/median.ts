@@ -1,5 +1,5 @@
 /** Column median imputation (COINr 1.1.14 `i_median`). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { median } from '../../stats/descriptive.ts';
 import { defineImputation, fillWith } from './definition.ts';
 

@@ -1,5 +1,5 @@
 /** No imputation: missing values stay missing. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineImputation } from './definition.ts';
 
 /** Options of `{ method: 'none' }`. */

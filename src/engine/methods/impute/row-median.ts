@@ -2,7 +2,7 @@
  * Row median imputation (COINr 1.1.14 `Impute(impute_by = "row")`): within the indicators sharing a
  * level-`parentLevel` ancestor (default 2), normalised first as COINr.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineImputation } from './definition.ts';
 import { ROW_IMPUTATION_DEFAULTS, validateRow } from './row.ts';
 

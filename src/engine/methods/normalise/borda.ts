@@ -1,5 +1,5 @@
 /** Borda scores (COINr 1.1.14 `n_borda`): rank − 1. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { rankAscending } from '../../stats/descriptive.ts';
 import { defineNormalisation, mapAvailable, type Num } from './definition.ts';
 

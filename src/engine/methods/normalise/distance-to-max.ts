@@ -1,5 +1,5 @@
 /** Distance to the maximum (COINr 1.1.14 `n_dist2max`). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { max, min } from '../../stats/descriptive.ts';
 import { finiteNumber } from '../../spec/primitives.ts';
 import { DegenerateColumnError, defineNormalisation, mapAvailable, needValues, type Num } from './definition.ts';

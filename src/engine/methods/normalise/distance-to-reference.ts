@@ -1,5 +1,5 @@
 /** Distance to a reference unit's value (COINr 1.1.14 `n_dist2ref`). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { min } from '../../stats/descriptive.ts';
 import { code, finiteNumber } from '../../spec/primitives.ts';
 import { DegenerateColumnError, defineNormalisation, mapAvailable, needValues, type Num } from './definition.ts';

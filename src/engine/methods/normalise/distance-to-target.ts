@@ -2,7 +2,7 @@
  * Distance to a target (COINr 1.1.14 `n_dist2targ`). The target is in the indicator's units (from the
  * options or the framework `target`) and is flipped with the direction, as COINr's `Target·Direction`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CityIndexError } from '../../core/errors.ts';
 import { min } from '../../stats/descriptive.ts';
 import { finiteNumber } from '../../spec/primitives.ts';

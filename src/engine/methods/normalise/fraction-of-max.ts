@@ -1,5 +1,5 @@
 /** Fraction of the maximum (COINr 1.1.14 `n_fracmax`): `x / max`, times `scale`. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { max } from '../../stats/descriptive.ts';
 import { finiteNumber } from '../../spec/primitives.ts';
 import { DegenerateColumnError, defineNormalisation, mapAvailable, needValues, type Num } from './definition.ts';

@@ -2,7 +2,7 @@
  * Goalposts (COINr 1.1.14 `n_goalposts`): the framework `goalposts` unless given; for direction −1
  * the goalposts become (−upper, −lower), as COINr's `get_iMeta_norm_paras`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CityIndexError } from '../../core/errors.ts';
 import { finiteNumber } from '../../spec/primitives.ts';
 import { DegenerateColumnError, defineNormalisation, mapAvailable, resolved, type Num } from './definition.ts';

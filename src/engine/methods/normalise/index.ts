@@ -3,7 +3,7 @@
  * and the step's dispatch are built from this list, so adding a method is one file, its test and one
  * line below (see docs/adding-a-method.md).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { registryOf, schemasOf } from '../method.ts';
 import { noNormalisation } from './none.ts';
 import { minMaxNormalisation } from './min-max.ts';

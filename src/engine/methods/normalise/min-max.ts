@@ -2,7 +2,7 @@
  * Min–max normalisation (COINr 1.1.14 `n_minmax`; OECD/JRC Handbook Part 2 §5): the COINr default,
  * onto [0, 100] unless `range` is given.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { max, min } from '../../stats/descriptive.ts';
 import { range as rangeSchema } from '../../spec/primitives.ts';
 import { DegenerateColumnError, defineNormalisation, mapAvailable, needValues, type Num } from './definition.ts';

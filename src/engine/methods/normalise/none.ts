@@ -1,5 +1,5 @@
 /** No normalisation: the direction-adjusted values are kept as they are. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineNormalisation } from './definition.ts';
 
 /** Options of `{ method: 'none' }`. */

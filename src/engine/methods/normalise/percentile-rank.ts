@@ -1,5 +1,5 @@
 /** Percentile ranks (COINr 1.1.14 `n_prank`): `(rank − 1)/(nAvailable − 1)`, in [0, 1]. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { countAvailable, rankAscending } from '../../stats/descriptive.ts';
 import { DegenerateColumnError, defineNormalisation, mapAvailable, type Num } from './definition.ts';
 

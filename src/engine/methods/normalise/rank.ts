@@ -1,5 +1,5 @@
 /** Rank normalisation (COINr 1.1.14 `n_rank`): 1 = lowest, ties share the minimum rank. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { rankAscending } from '../../stats/descriptive.ts';
 import { defineNormalisation, type Num } from './definition.ts';
 

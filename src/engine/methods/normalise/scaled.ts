@@ -3,7 +3,7 @@
  * COINr applies its bounds to the already flipped data; cityindex flips them too, so `scaled` on a
  * direction −1 indicator gives `(u − x)/(u − l)·scaleFactor`. Identical to COINr for direction +1.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { finiteNumber } from '../../spec/primitives.ts';
 import { DegenerateColumnError, defineNormalisation, mapAvailable, type Num } from './definition.ts';
 

@@ -1,5 +1,5 @@
 /** z-scores (COINr 1.1.14 `n_zscore`): standardised to a target mean and standard deviation. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { mean, sd } from '../../stats/descriptive.ts';
 import { finiteNumber } from '../../spec/primitives.ts';
 import { DegenerateColumnError, defineNormalisation, mapAvailable, needValues, type Num } from './definition.ts';
