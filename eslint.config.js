@@ -17,13 +17,23 @@ export default tseslint.config(
     files: ['src/engine/**/*.ts'],
     ignores: ['src/engine/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'url', 'stream'], message: 'The engine is pure and browser-safe: no Node APIs.' },
-          { group: ['**/formats/*', '**/report/*', '**/app/*', '**/store/*', '**/server/*', '**/web/*', '**/cli/*'], message: 'The engine may not import outer layers.' },
-        ],
-      }],
-      'no-restricted-properties': ['error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'url', 'stream'],
+              message: 'The engine is pure and browser-safe: no Node APIs.',
+            },
+            {
+              group: ['**/formats/*', '**/report/*', '**/app/*', '**/store/*', '**/server/*', '**/web/*', '**/cli/*'],
+              message: 'The engine may not import outer layers.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
         { object: 'Math', property: 'random', message: 'Pass a seeded RNG instead.' },
         { object: 'Date', property: 'now', message: 'The engine has no clock.' },
       ],

@@ -23,7 +23,14 @@ function timeWarm(fn: () => unknown, repeats: number, warmup: number): { median:
   return { median: times[Math.floor(times.length / 2)], min: times[0] };
 }
 
-function buildRow(name: string, t: { median: number; min: number }, coinr: number, limit: number, speedUp: number, cLoop: number): BenchRow {
+function buildRow(
+  name: string,
+  t: { median: number; min: number },
+  coinr: number,
+  limit: number,
+  speedUp: number,
+  cLoop: number,
+): BenchRow {
   const ratio = coinr / t.median;
   return {
     name,
@@ -39,10 +46,28 @@ function buildRow(name: string, t: { median: number; min: number }, coinr: numbe
 export async function benchBuild(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const asem = await loadProject('examples/asem');
-  rows.push(buildRow('build ASEM (51 × 49, COINr default), warm', timeWarm(() => build(asem.input, asem.spec), 501, 1000), 0.147, 1e-3, 150, 5.5e-6));
+  rows.push(
+    buildRow(
+      'build ASEM (51 × 49, COINr default), warm',
+      timeWarm(() => build(asem.input, asem.spec), 501, 1000),
+      0.147,
+      1e-3,
+      150,
+      5.5e-6,
+    ),
+  );
   const tLoad = await timeMedian(() => loadProject('examples/asem'), 5, 1);
   rows.push({ name: 'load + validate ASEM project', seconds: tLoad });
   const scale = await loadProject('bench/scale-333x200');
-  rows.push(buildRow('build scale-333x200 (synthetic), warm', timeWarm(() => build(scale.input, scale.spec), 41, 40), 0.65, 20e-3, 30, 0.15e-3));
+  rows.push(
+    buildRow(
+      'build scale-333x200 (synthetic), warm',
+      timeWarm(() => build(scale.input, scale.spec), 41, 40),
+      0.65,
+      20e-3,
+      30,
+      0.15e-3,
+    ),
+  );
   return rows;
 }

@@ -14,7 +14,16 @@ const benches: Bench[] = [
   { name: 'build', run: benchBuild },
   { name: 'report', run: benchReport },
   { name: 'uncertainty', run: benchUncertainty },
-  { name: 'survey', run: async () => (await benchSurvey()).map((r) => ({ name: r.name, seconds: r.seconds, target: r.target, pass: (r as { pass?: boolean }).pass })) },
+  {
+    name: 'survey',
+    run: async () =>
+      (await benchSurvey()).map((r) => ({
+        name: r.name,
+        seconds: r.seconds,
+        target: r.target,
+        pass: (r as { pass?: boolean }).pass,
+      })),
+  },
 ];
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;

@@ -8,18 +8,46 @@ import type { CityMargins, SurveySpec } from '../src/engine/survey/types.ts';
 import { censusMargins } from '../src/engine/survey/weighting.ts';
 import { parseResponsesCsv } from '../src/formats/survey.ts';
 
-const ITEMS = ['INF1', 'INF2', 'INF3', 'GOV1', 'GOV2', 'GOV3', 'GOV4', 'PUB1', 'PUB2', 'PUB3', 'PUB4', 'LIF1', 'LIF2', 'LIF3', 'LIF4'];
+const ITEMS = [
+  'INF1',
+  'INF2',
+  'INF3',
+  'GOV1',
+  'GOV2',
+  'GOV3',
+  'GOV4',
+  'PUB1',
+  'PUB2',
+  'PUB3',
+  'PUB4',
+  'LIF1',
+  'LIF2',
+  'LIF3',
+  'LIF4',
+];
 
 /** CSV text of `n` synthetic responses over `cities` (a few speeders, straight-liners, duplicates). */
 export function syntheticResponsesCsv(n: number, cities: readonly string[], seed = 1): string {
   const rng = createRng(seed);
-  const lines: string[] = [['respondent_id', 'city_adcode', 'submitted_at', 'duration_seconds', 'age', 'sex', ...ITEMS, 'ATTN', 'OVR'].join(',')];
+  const lines: string[] = [
+    ['respondent_id', 'city_adcode', 'submitted_at', 'duration_seconds', 'age', 'sex', ...ITEMS, 'ATTN', 'OVR'].join(
+      ',',
+    ),
+  ];
   for (let i = 0; i < n; i++) {
     const city = cities[rng.int(cities.length)];
     const base = 2 + rng.int(3);
-    const cells = [`R${i}`, city, `2020-06-${String(1 + rng.int(28)).padStart(2, '0')}T12:00:00Z`, String(rng.next() < 0.03 ? 50 : 200 + rng.int(600)), String(18 + rng.int(70)), rng.next() < 0.55 ? 'male' : 'female'];
+    const cells = [
+      `R${i}`,
+      city,
+      `2020-06-${String(1 + rng.int(28)).padStart(2, '0')}T12:00:00Z`,
+      String(rng.next() < 0.03 ? 50 : 200 + rng.int(600)),
+      String(18 + rng.int(70)),
+      rng.next() < 0.55 ? 'male' : 'female',
+    ];
     const straight = rng.next() < 0.02;
-    for (let j = 0; j < ITEMS.length; j++) cells.push(straight ? '3' : rng.next() < 0.03 ? 'dk' : String(Math.min(5, Math.max(1, base + rng.int(3) - 1))));
+    for (let j = 0; j < ITEMS.length; j++)
+      cells.push(straight ? '3' : rng.next() < 0.03 ? 'dk' : String(Math.min(5, Math.max(1, base + rng.int(3) - 1))));
     cells.push(rng.next() < 0.03 ? '2' : '4', String(1 + rng.int(5)));
     lines.push(cells.join(','));
   }
@@ -36,7 +64,13 @@ const SPEC: SurveySpec = {
     { code: 'LIF_SATISFACTION', items: ITEMS, minItems: 8 },
     { code: 'SV_SATISFIED_PCT', items: ['OVR'], statistic: { type: 'proportion', atLeast: 75 } },
   ],
-  cleaning: { duplicates: ['id', 'answers'], speeders: { minSeconds: 120, minFractionOfMedian: 0.3 }, straightLining: { minItems: 10 }, attentionChecks: [{ item: 'ATTN', expected: 4 }], quota: { perCity: 20_000 } },
+  cleaning: {
+    duplicates: ['id', 'answers'],
+    speeders: { minSeconds: 120, minFractionOfMedian: 0.3 },
+    straightLining: { minItems: 10 },
+    attentionChecks: [{ item: 'ATTN', expected: 4 }],
+    quota: { perCity: 20_000 },
+  },
   weighting: { weighting: { method: 'rake' }, trim: { lower: 0.3, upper: 3 } },
   estimation: { minSample: 100 },
 };
@@ -45,13 +79,35 @@ export async function benchSurvey(): Promise<{ name: string; seconds: number; ta
   const n = 1_000_000;
   const cities = Array.from({ length: 45 }, (_, k) => String(110100 + k * 100));
   const rng = createRng(7);
-  const margins = new Map<string, CityMargins>(cities.map((c) => {
-    const p65 = 8 + 8 * rng.next();
-    return [c, censusMargins({ city: c, sexRatio: 98 + 10 * rng.next(), pctAge0to14: 12 + 6 * rng.next(), pctAge15to59: 62, pctAge60plus: p65 + 6, pctAge65plus: p65 })];
-  }));
+  const margins = new Map<string, CityMargins>(
+    cities.map((c) => {
+      const p65 = 8 + 8 * rng.next();
+      return [
+        c,
+        censusMargins({
+          city: c,
+          sexRatio: 98 + 10 * rng.next(),
+          pctAge0to14: 12 + 6 * rng.next(),
+          pctAge15to59: 62,
+          pctAge60plus: p65 + 6,
+          pctAge65plus: p65,
+        }),
+      ];
+    }),
+  );
   const csv = syntheticResponsesCsv(n, cities);
   const t0 = performance.now();
-  const parsed = parseResponsesCsv(csv, 'bench.csv', { columns: { id: 'respondent_id', city: 'city_adcode', submittedAt: 'submitted_at', duration: 'duration_seconds', age: 'age', sex: 'sex' }, items: [...ITEMS, 'ATTN', 'OVR'] });
+  const parsed = parseResponsesCsv(csv, 'bench.csv', {
+    columns: {
+      id: 'respondent_id',
+      city: 'city_adcode',
+      submittedAt: 'submitted_at',
+      duration: 'duration_seconds',
+      age: 'age',
+      sex: 'sex',
+    },
+    items: [...ITEMS, 'ATTN', 'OVR'],
+  });
   const t1 = performance.now();
   const res = runSurvey({ table: parsed.table, spec: SPEC, margins, cities });
   const t2 = performance.now();
@@ -60,7 +116,12 @@ export async function benchSurvey(): Promise<{ name: string; seconds: number; ta
   return [
     { name: 'survey: import 1M responses (CSV)', seconds: (t1 - t0) / 1000, target: '(part of the 30 s)' },
     { name: 'survey: clean + rake + estimate 1M responses', seconds: (t2 - t1) / 1000, target: '(part of the 30 s)' },
-    { name: 'survey: 1M responses imported, cleaned, weighted, estimated', seconds: total, target: '< 30 s', pass: total < 30 },
+    {
+      name: 'survey: 1M responses imported, cleaned, weighted, estimated',
+      seconds: total,
+      target: '< 30 s',
+      pass: total < 30,
+    },
   ];
 }
 

@@ -33,32 +33,84 @@ export async function benchUncertainty(): Promise<BenchRow[]> {
   const scale = await loadProject('bench/scale-333x200');
   const scaleBuild = build(scale.input, scale.spec);
 
-  const cases: Array<{ label: string; p: typeof asem; b: typeof asemBuild; options: AnalysisOptions; ref: number; repeats: number }> = [
-    { label: 'ASEM UA N = 1 000', p: asem, b: asemBuild, options: { inputs: COINR_UA_DESIGN, N: 1000, seed: 1 }, ref: COINR_ASEM, repeats: 7 },
-    { label: 'ASEM UA N = 10 000', p: asem, b: asemBuild, options: { inputs: COINR_UA_DESIGN, N: 10000, seed: 1 }, ref: COINR_ASEM, repeats: 5 },
-    { label: 'ASEM SA N = 1 000 (6 000 runs)', p: asem, b: asemBuild, options: { inputs: COINR_UA_DESIGN, N: 1000, mode: 'sensitivity', seed: 1 }, ref: COINR_ASEM, repeats: 5 },
-    { label: 'scale-333x200 UA N = 10 000', p: scale, b: scaleBuild, options: { inputs: COINR_UA_DESIGN, N: 10000, seed: 1 }, ref: COINR_SCALE, repeats: 3 },
+  const cases: Array<{
+    label: string;
+    p: typeof asem;
+    b: typeof asemBuild;
+    options: AnalysisOptions;
+    ref: number;
+    repeats: number;
+  }> = [
+    {
+      label: 'ASEM UA N = 1 000',
+      p: asem,
+      b: asemBuild,
+      options: { inputs: COINR_UA_DESIGN, N: 1000, seed: 1 },
+      ref: COINR_ASEM,
+      repeats: 7,
+    },
+    {
+      label: 'ASEM UA N = 10 000',
+      p: asem,
+      b: asemBuild,
+      options: { inputs: COINR_UA_DESIGN, N: 10000, seed: 1 },
+      ref: COINR_ASEM,
+      repeats: 5,
+    },
+    {
+      label: 'ASEM SA N = 1 000 (6 000 runs)',
+      p: asem,
+      b: asemBuild,
+      options: { inputs: COINR_UA_DESIGN, N: 1000, mode: 'sensitivity', seed: 1 },
+      ref: COINR_ASEM,
+      repeats: 5,
+    },
+    {
+      label: 'scale-333x200 UA N = 10 000',
+      p: scale,
+      b: scaleBuild,
+      options: { inputs: COINR_UA_DESIGN, N: 10000, seed: 1 },
+      ref: COINR_SCALE,
+      repeats: 3,
+    },
   ];
   for (const c of cases) {
     let nRuns = 0;
     let failed = 0;
-    const t1 = await timeMedian(() => {
-      const r = runAnalysis(c.p.input, c.p.spec, c.options, { nominal: c.b });
-      nRuns = r.nRuns;
-      failed = r.failures.length;
-    }, c.repeats, 2);
+    const t1 = await timeMedian(
+      () => {
+        const r = runAnalysis(c.p.input, c.p.spec, c.options, { nominal: c.b });
+        nRuns = r.nRuns;
+        failed = r.failures.length;
+      },
+      c.repeats,
+      2,
+    );
     const per1 = t1 / nRuns;
     rows.push({
-      name: `uncertainty ${c.label}, per replication, 1 thread`, seconds: per1, reference: c.ref, referenceLabel: 'COINr',
-      target: '≥ 1000× faster than COINr', pass: c.ref / per1 >= 1000, notes: `whole analysis ${t1.toFixed(3)} s; ${failed} failed runs`,
+      name: `uncertainty ${c.label}, per replication, 1 thread`,
+      seconds: per1,
+      reference: c.ref,
+      referenceLabel: 'COINr',
+      target: '≥ 1000× faster than COINr',
+      pass: c.ref / per1 >= 1000,
+      notes: `whole analysis ${t1.toFixed(3)} s; ${failed} failed runs`,
     });
     const workers = nRuns * c.p.input.units.length >= 2_000_000;
-    const t2 = await timeMedian(() => runAnalysisParallel(c.p.input, c.p.spec, c.options, { nominal: c.b, threads }), c.repeats, 2);
+    const t2 = await timeMedian(
+      () => runAnalysisParallel(c.p.input, c.p.spec, c.options, { nominal: c.b, threads }),
+      c.repeats,
+      2,
+    );
     const per2 = t2 / nRuns;
     const isScale = c.label.startsWith('scale');
     rows.push({
-      name: `uncertainty ${c.label}, per replication, ${threads} threads (auto)`, seconds: per2, reference: c.ref, referenceLabel: 'COINr',
-      target: isScale ? '≥ 1000× COINr; whole analysis < 10 s' : '≥ 1000× faster than COINr', pass: c.ref / per2 >= 1000 && (!isScale || t2 < 10),
+      name: `uncertainty ${c.label}, per replication, ${threads} threads (auto)`,
+      seconds: per2,
+      reference: c.ref,
+      referenceLabel: 'COINr',
+      target: isScale ? '≥ 1000× COINr; whole analysis < 10 s' : '≥ 1000× faster than COINr',
+      pass: c.ref / per2 >= 1000 && (!isScale || t2 < 10),
       notes: `whole analysis ${t2.toFixed(3)} s; ${workers ? `this thread + ${threads - 1} worker (incl. start-up)` : 'small enough for one thread'}`,
     });
   }

@@ -12,7 +12,9 @@ import { checkCaseLinks } from '../src/engine/cases/search.ts';
 
 describe('examples/cdgi-2020', () => {
   it('derived files are up to date (prepare.ts --check)', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'examples/cdgi-2020/prepare.ts', '--check'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'examples/cdgi-2020/prepare.ts', '--check'], {
+      encoding: 'utf8',
+    });
     expect(r.status, r.stderr + r.stdout).toBe(0);
   });
 

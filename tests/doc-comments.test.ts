@@ -10,7 +10,9 @@ function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
     const p = join(dir, f);
     if (statSync(p).isDirectory()) return sources(p);
-    return p.endsWith('.ts') && !p.endsWith('.test.ts') && !p.includes('test-helpers') && !p.includes('test-fixtures') ? [p] : [];
+    return p.endsWith('.ts') && !p.endsWith('.test.ts') && !p.includes('test-helpers') && !p.includes('test-fixtures')
+      ? [p]
+      : [];
   });
 }
 

@@ -52,15 +52,18 @@ const OUT = join(ROOT, 'out/doc-examples');
 const FIXTURES = join(ROOT, 'tests/doc-examples/fixtures.ts');
 
 function sources(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((f) => {
-    const p = join(dir, f);
-    if (statSync(p).isDirectory()) return sources(p);
-    return p.endsWith('.ts') && !p.endsWith('.test.ts') ? [p] : [];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((f) => {
+      const p = join(dir, f);
+      if (statSync(p).isDirectory()) return sources(p);
+      return p.endsWith('.ts') && !p.endsWith('.test.ts') ? [p] : [];
+    });
 }
 
 const blocks: ExampleBlock[] = EXAMPLE_FOLDERS.flatMap((folder) => sources(join(ROOT, folder))).flatMap((p) =>
-  extractExamples(relative(ROOT, p), readFileSync(p, 'utf8')));
+  extractExamples(relative(ROOT, p), readFileSync(p, 'utf8')),
+);
 const runnable = blocks.filter((b) => b.noRun === undefined);
 const notRun = blocks.filter((b) => b.noRun !== undefined);
 
@@ -106,7 +109,8 @@ describe('doc examples', () => {
           failures.push(`${at}: expected to throw ${expected.code}, but it returned`);
         } catch (e) {
           const codes = e instanceof CityIndexError ? e.issues.map((issue) => issue.code) : [];
-          if (!codes.includes(expected.code)) failures.push(`${at}: expected to throw ${expected.code}, threw ${String(e)}`);
+          if (!codes.includes(expected.code))
+            failures.push(`${at}: expected to throw ${expected.code}, threw ${String(e)}`);
         }
         return;
       }

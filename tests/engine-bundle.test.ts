@@ -13,7 +13,16 @@ import { build, buildChecked, checkedSpec, regenerate, regenerateChecked } from 
 const BUDGET = 150_000;
 
 async function gzipSize(entry: string): Promise<{ bytes: number; inputs: string[] }> {
-  const r = await esbuild({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'esm', minify: true, write: false, metafile: true, logLevel: 'silent' });
+  const r = await esbuild({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    minify: true,
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
   return { bytes: gzipSync(r.outputFiles[0].contents).length, inputs: Object.keys(r.metafile.inputs) };
 }
 
@@ -32,7 +41,9 @@ describe('browser bundle budget', () => {
 
 describe('building from a checked spec', () => {
   let asem: LoadedProject;
-  beforeAll(async () => { asem = await loadProject('examples/asem'); });
+  beforeAll(async () => {
+    asem = await loadProject('examples/asem');
+  });
 
   it('runs no zod and gives the same bits as build(); regenerating on a changed weight too', () => {
     const spec = checkedSpec(asem.spec, asem.input.framework);
@@ -41,7 +52,15 @@ describe('building from a checked spec', () => {
       const fast = buildChecked(asem.input, spec);
       const reweighted: BuildSpec = {
         ...asem.spec,
-        steps: [...asem.spec.steps.slice(0, -1), { id: 'w', kind: 'weight', options: { level: 3, weighting: { method: 'manual', weights: { Conn: 2, Sust: 1 } } } }, asem.spec.steps.at(-1)!],
+        steps: [
+          ...asem.spec.steps.slice(0, -1),
+          {
+            id: 'w',
+            kind: 'weight',
+            options: { level: 3, weighting: { method: 'manual', weights: { Conn: 2, Sust: 1 } } },
+          },
+          asem.spec.steps.at(-1)!,
+        ],
       };
       const checked = checkedSpec(reweighted, asem.input.framework);
       const calls = parse.mock.calls.length;
@@ -49,9 +68,13 @@ describe('building from a checked spec', () => {
       expect(parse.mock.calls.length).toBe(calls); // no validation in the re-build
       parse.mockRestore();
       const ref = build(asem.input, asem.spec);
-      expect(Buffer.from(fast.results.scores.values.buffer).equals(Buffer.from(ref.results.scores.values.buffer))).toBe(true);
+      expect(Buffer.from(fast.results.scores.values.buffer).equals(Buffer.from(ref.results.scores.values.buffer))).toBe(
+        true,
+      );
       const refAgain = regenerate(ref, reweighted);
-      expect(Buffer.from(again.results.scores.values.buffer).equals(Buffer.from(refAgain.results.scores.values.buffer))).toBe(true);
+      expect(
+        Buffer.from(again.results.scores.values.buffer).equals(Buffer.from(refAgain.results.scores.values.buffer)),
+      ).toBe(true);
       expect(again.steps[0]).toBe(fast.steps[0]); // steps before the change are reused
     } finally {
       parse.mockRestore();
@@ -59,7 +82,13 @@ describe('building from a checked spec', () => {
   });
 
   it('checkedSpec refuses an invalid spec with every issue', () => {
-    const bad = { version: 1, steps: [{ id: 'n', kind: 'normalise', options: { method: 'minMax', range: [5, 1] } }, { id: 'n', kind: 'aggregate' }] } as unknown as BuildSpec;
+    const bad = {
+      version: 1,
+      steps: [
+        { id: 'n', kind: 'normalise', options: { method: 'minMax', range: [5, 1] } },
+        { id: 'n', kind: 'aggregate' },
+      ],
+    } as unknown as BuildSpec;
     expect(() => checkedSpec(bad, asem.input.framework)).toThrow(/upper bound must exceed lower bound/);
   });
 });

@@ -11,7 +11,11 @@ import { renderReportHtml } from '../src/report/html.ts';
 const quietly = async <T>(fn: () => Promise<T>): Promise<T> => {
   const write = process.stderr.write;
   process.stderr.write = (() => true) as typeof process.stderr.write;
-  try { return await fn(); } finally { process.stderr.write = write; }
+  try {
+    return await fn();
+  } finally {
+    process.stderr.write = write;
+  }
 };
 
 describe('report sections', () => {
@@ -24,7 +28,9 @@ describe('report sections', () => {
     expect(section).toContain('<svg');
     expect(section.match(/环比\/同比互换/g)?.length).toBe(2);
     // the reasons are written in Chinese from the audit's checks (2023-01: MoM −0.14 % printed under 同比)
-    expect(section).toContain('环比按 2022-12 重算为 -0.1399%（考虑指数舍入，可能区间 [-0.1463, -0.1336]）；该值印在另一列（-0.14），而“环比”列为 -0.97');
+    expect(section).toContain(
+      '环比按 2022-12 重算为 -0.1399%（考虑指数舍入，可能区间 [-0.1463, -0.1336]）；该值印在另一列（-0.14），而“环比”列为 -0.97',
+    );
     expect(section).toContain('指数 1 位小数，变化率 2 位小数');
     expect(section.slice(0, section.indexOf('</section>'))).not.toMatch(/recomputed|printed|decimal/);
     const en = renderReportHtml({ ...base, lang: 'en' });
@@ -61,7 +67,10 @@ describe('report: change over time and uncertainty', () => {
     const r = await quietly(() => runProject('examples/asem'));
     const base = await prepareReportContext(r.project, r.build, { analyses: r.analyses });
     const html = renderReportHtml({ ...base, lang: 'en' });
-    const section = html.slice(html.indexOf('id="uncertainty"'), html.indexOf('</section>', html.indexOf('id="uncertainty"')));
+    const section = html.slice(
+      html.indexOf('id="uncertainty"'),
+      html.indexOf('</section>', html.indexOf('id="uncertainty"')),
+    );
     expect(section).toContain('1000 rebuilds');
     expect(section).toContain('±25% noise on the weights of level(s) 2, 3');
     expect(section).not.toContain('set 17');

@@ -13,7 +13,7 @@ describe('survey → build (examples/cdgi-2020/project.survey-demo.yaml)', () =>
   it('inherits the base project and takes LIF_SATISFACTION from the survey, labelled simulated', async () => {
     const p = await loadProject('examples/cdgi-2020/project.survey-demo.yaml');
     expect(p.file).toBe('project.survey-demo.yaml');
-    expect(p.project.analyses?.spatial).toBeDefined();            // inherited from project.yaml
+    expect(p.project.analyses?.spatial).toBeDefined(); // inherited from project.yaml
     expect(p.surveys).toHaveLength(1);
     expect(p.surveys[0].simulated).toBe(true);
     expect(p.surveys[0].indicators).toEqual(['LIF_SATISFACTION']);
@@ -21,7 +21,11 @@ describe('survey → build (examples/cdgi-2020/project.survey-demo.yaml)', () =>
     expect(p.gaps.map((g) => g.code)).not.toContain('LIF_SATISFACTION');
     const sat = column(p.input.raw, 'LIF_SATISFACTION');
     expect(countAvailable(sat)).toBe(45);
-    expect(Array.from(sat).filter((v) => !Number.isNaN(v)).every((v) => v >= 0 && v <= 100)).toBe(true);
+    expect(
+      Array.from(sat)
+        .filter((v) => !Number.isNaN(v))
+        .every((v) => v >= 0 && v <= 100),
+    ).toBe(true);
     expect(p.valueSources['330100\u0000LIF_SATISFACTION']).toContain('模拟数据');
     const lo = getValue(p.surveys[0].lower, '330100', 'LIF_SATISFACTION');
     const hi = getValue(p.surveys[0].upper, '330100', 'LIF_SATISFACTION');

@@ -9,7 +9,7 @@ import { build } from '../src/engine/pipeline/build.ts';
 import { runAnalysis } from '../src/engine/analysis/uncertainty/analyse.ts';
 
 describe('cdgi-2020 uncertainty analysis', () => {
-  it('runs the project\'s design without failures and gives rank intervals', async () => {
+  it("runs the project's design without failures and gives rank intervals", async () => {
     const p = await loadProject('examples/cdgi-2020');
     const b = build(p.input, p.spec);
     const u = p.project.analyses!.uncertainty!;

@@ -85,7 +85,11 @@ function provinceRow(provinceZh: string): Row {
 }
 
 // ---------- framework: the collected indicator codes, in order ----------
-interface Node { code: string; status?: string; children?: Node[] }
+interface Node {
+  code: string;
+  status?: string;
+  children?: Node[];
+}
 const framework = parseYaml(readFileSync(join(here, 'framework.yaml'), 'utf8')) as { tree: Node };
 const collected: string[] = [];
 (function walk(n: Node): void {
@@ -94,8 +98,22 @@ const collected: string[] = [];
 })(framework.tree);
 
 // ---------- build rows ----------
-const unitsHeader = ['code', 'name_zh', 'name_en', 'province', 'region', 'north_south', 'clusters', 'admin_rank',
-  'lon', 'lat', 'population_2020', 'gdp_2019', 'urbanisation_rate_2020', 'gdp_per_capita_approx'];
+const unitsHeader = [
+  'code',
+  'name_zh',
+  'name_en',
+  'province',
+  'region',
+  'north_south',
+  'clusters',
+  'admin_rank',
+  'lon',
+  'lat',
+  'population_2020',
+  'gdp_2019',
+  'urbanisation_rate_2020',
+  'gdp_per_capita_approx',
+];
 const units: string[][] = [];
 const wide: string[][] = [];
 const long: string[][] = [];
@@ -116,13 +134,15 @@ const getters: Record<string, Getter> = {
     const r = need(broadband, code, F.broadband, name);
     if (r.broadband_china_pilot !== '1') return ['0', F.broadband];
     const batch = Number(r.pilot_batch_year);
-    if (!(batch >= 2014 && batch <= 2016)) die(`${F.broadband}: ${code} ${name} designated but batch year "${r.pilot_batch_year}"`);
+    if (!(batch >= 2014 && batch <= 2016))
+      die(`${F.broadband}: ${code} ${name} designated but batch year "${r.pilot_batch_year}"`);
     return [String(2019 - batch), `${F.broadband} (derived: 2019 − pilot_batch_year)`];
   },
   ADM_OSI_CITY: (code, _name, provinceZh) => {
     const r = osiCity.get(code);
     if (r) return [r.overall_index_2019, F.osiCity];
-    if (MUNICIPALITIES.has(code)) return [provinceRow(provinceZh).overall_index_2019, `${F.osiProv} (municipality assessed as a province)`];
+    if (MUNICIPALITIES.has(code))
+      return [provinceRow(provinceZh).overall_index_2019, `${F.osiProv} (municipality assessed as a province)`];
     return ['', ''];
   },
   ADM_OSI_PROV: (_code, _name, provinceZh) => [provinceRow(provinceZh).overall_index_2019, F.osiProv],
@@ -134,8 +154,10 @@ for (const [ind, col] of Object.entries(PKU_COLUMN)) {
     return [r[col], `${F.pku} (${col})`];
   };
 }
-for (const c of collected) if (!getters[c]) die(`framework.yaml: collected indicator ${c} has no source column in prepare.ts`);
-for (const g of Object.keys(getters)) if (!collected.includes(g)) die(`prepare.ts: ${g} is not a collected indicator of framework.yaml`);
+for (const c of collected)
+  if (!getters[c]) die(`framework.yaml: collected indicator ${c} has no source column in prepare.ts`);
+for (const g of Object.keys(getters))
+  if (!collected.includes(g)) die(`prepare.ts: ${g} is not a collected indicator of framework.yaml`);
 
 for (const g of gdp) {
   const code = g.adcode;
@@ -152,15 +174,26 @@ for (const g of gdp) {
   const urbanisation = c.population_urban_2020 === '' ? '' : fmt((100 * Number(c.population_urban_2020)) / pop, 2);
   if (a.seat_lon === '' || a.seat_lat === '') die(`${F.admin}: ${code} ${name} has no seat coordinates`);
   units.push([
-    code, name, g.name_en, provinceZh, grp.region_4, grp.north_south, grp.clusters, grp.admin_rank,
-    a.seat_lon, a.seat_lat, c.population_2020, g.gdp_2019_100m_yuan,
+    code,
+    name,
+    g.name_en,
+    provinceZh,
+    grp.region_4,
+    grp.north_south,
+    grp.clusters,
+    grp.admin_rank,
+    a.seat_lon,
+    a.seat_lat,
+    c.population_2020,
+    g.gdp_2019_100m_yuan,
     urbanisation,
     fmt((gdp2019 * 1e8) / pop, 0),
   ]);
   const row = [code];
   for (const ind of collected) {
     const [value, source] = getters[ind](code, name, provinceZh);
-    if (value !== '' && !Number.isFinite(Number(value))) die(`${source}: ${code} ${name} ${ind} = "${value}" is not a number`);
+    if (value !== '' && !Number.isFinite(Number(value)))
+      die(`${source}: ${code} ${name} ${ind} = "${value}" is not a number`);
     row.push(value);
     if (value !== '') long.push([code, ind, value, '2019', source]);
   }
@@ -180,13 +213,22 @@ for (const [rel, text] of outputs) {
   const path = join(here, rel);
   if (check) {
     let old = '';
-    try { old = readFileSync(path, 'utf8'); } catch { /* missing counts as stale */ }
-    if (old !== text) { console.error(`stale: ${relative(process.cwd(), path)}`); stale++; }
+    try {
+      old = readFileSync(path, 'utf8');
+    } catch {
+      /* missing counts as stale */
+    }
+    if (old !== text) {
+      console.error(`stale: ${relative(process.cwd(), path)}`);
+      stale++;
+    }
   } else {
     writeFileSync(path, text);
     console.log(`wrote ${relative(process.cwd(), path)}`);
   }
 }
 const missing = wide.filter((r) => r.includes('')).length;
-console.log(`${units.length} units, ${collected.length} collected indicators, ${long.length} values, ${missing} units with a missing value`);
+console.log(
+  `${units.length} units, ${collected.length} collected indicators, ${long.length} values, ${missing} units with a missing value`,
+);
 if (check && stale) process.exit(1);

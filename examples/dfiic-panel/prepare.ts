@@ -52,15 +52,23 @@ const COLUMN: Record<string, string> = {
 };
 
 // ---------- framework: indicator codes in order, with their goalposts ----------
-interface Node { code: string; goalposts?: { lower: number; upper: number }; children?: Node[] }
-const framework = parseYaml(readFileSync(join(here, 'framework.yaml'), 'utf8'), { maxAliasCount: 100 }) as { tree: Node };
+interface Node {
+  code: string;
+  goalposts?: { lower: number; upper: number };
+  children?: Node[];
+}
+const framework = parseYaml(readFileSync(join(here, 'framework.yaml'), 'utf8'), { maxAliasCount: 100 }) as {
+  tree: Node;
+};
 const indicators: Node[] = [];
 (function walk(n: Node): void {
   if (n.children?.length) n.children.forEach(walk);
   else indicators.push(n);
 })(framework.tree);
-for (const n of indicators) if (!COLUMN[n.code]) die(`framework.yaml: indicator ${n.code} has no source column in prepare.ts`);
-for (const c of Object.keys(COLUMN)) if (!indicators.some((n) => n.code === c)) die(`prepare.ts: ${c} is not an indicator of framework.yaml`);
+for (const n of indicators)
+  if (!COLUMN[n.code]) die(`framework.yaml: indicator ${n.code} has no source column in prepare.ts`);
+for (const c of Object.keys(COLUMN))
+  if (!indicators.some((n) => n.code === c)) die(`prepare.ts: ${c} is not an indicator of framework.yaml`);
 
 // ---------- sources ----------
 const gdp = readCsv(join(sources, F.gdp));
@@ -76,7 +84,10 @@ for (const r of readCsv(join(sources, F.pku))) {
 const unitsText = readFileSync(join(root, F.units), 'utf8');
 const unitRows = parse(unitsText, { columns: true, bom: true }) as Row[];
 unitRows.forEach((u, i) => {
-  if (u.code !== gdp[i]?.adcode || u.name_zh !== gdp[i]?.name_zh) die(`${F.units}: row ${i + 2} is ${u.code} ${u.name_zh}, ${F.gdp} rank ${i + 1} is ${gdp[i]?.adcode} ${gdp[i]?.name_zh}`);
+  if (u.code !== gdp[i]?.adcode || u.name_zh !== gdp[i]?.name_zh)
+    die(
+      `${F.units}: row ${i + 2} is ${u.code} ${u.name_zh}, ${F.gdp} rank ${i + 1} is ${gdp[i]?.adcode} ${gdp[i]?.name_zh}`,
+    );
 });
 if (unitRows.length !== gdp.length) die(`${F.units}: ${unitRows.length} rows, expected ${gdp.length}`);
 
@@ -92,7 +103,8 @@ for (const year of YEARS) {
     for (const n of indicators) {
       const col = COLUMN[n.code];
       const v = r[col];
-      if (v === '' || !Number.isFinite(Number(v))) die(`${F.pku}: ${g.adcode} ${g.name_zh} ${year} ${col} = "${v}" (a number is expected)`);
+      if (v === '' || !Number.isFinite(Number(v)))
+        die(`${F.pku}: ${g.adcode} ${g.name_zh} ${year} ${col} = "${v}" (a number is expected)`);
       pooledMax.set(n.code, Math.max(pooledMax.get(n.code) ?? -Infinity, Number(v)));
       pooledMin.set(n.code, Math.min(pooledMin.get(n.code) ?? Infinity, Number(v)));
       long.push([g.adcode, n.code, year, v, `${F.pku} (${col})`]);
@@ -104,8 +116,12 @@ for (const year of YEARS) {
 for (const n of indicators) {
   const hi = pooledMax.get(n.code)!;
   const lo = pooledMin.get(n.code)!;
-  if (!(lo > 0)) die(`${n.code}: pooled minimum ${lo} is not positive; a lower goalpost of 0 no longer keeps every score positive`);
-  if (n.goalposts?.lower !== 0 || n.goalposts?.upper !== hi) die(`framework.yaml: goalposts of ${n.code} must be { lower: 0, upper: ${hi} } (pooled ${YEARS[0]}–${YEARS[YEARS.length - 1]} maximum), found ${JSON.stringify(n.goalposts)}`);
+  if (!(lo > 0))
+    die(`${n.code}: pooled minimum ${lo} is not positive; a lower goalpost of 0 no longer keeps every score positive`);
+  if (n.goalposts?.lower !== 0 || n.goalposts?.upper !== hi)
+    die(
+      `framework.yaml: goalposts of ${n.code} must be { lower: 0, upper: ${hi} } (pooled ${YEARS[0]}–${YEARS[YEARS.length - 1]} maximum), found ${JSON.stringify(n.goalposts)}`,
+    );
 }
 
 // ---------- write (or check) ----------
@@ -120,12 +136,21 @@ for (const [rel, text] of outputs) {
   const path = join(here, rel);
   if (check) {
     let old = '';
-    try { old = readFileSync(path, 'utf8'); } catch { /* missing counts as stale */ }
-    if (old !== text) { console.error(`stale: ${relative(process.cwd(), path)}`); stale++; }
+    try {
+      old = readFileSync(path, 'utf8');
+    } catch {
+      /* missing counts as stale */
+    }
+    if (old !== text) {
+      console.error(`stale: ${relative(process.cwd(), path)}`);
+      stale++;
+    }
   } else {
     writeFileSync(path, text);
     console.log(`wrote ${relative(process.cwd(), path)}`);
   }
 }
-console.log(`${gdp.length} cities × ${YEARS.length} years (${YEARS[0]}–${YEARS[YEARS.length - 1]}) × ${indicators.length} indicators = ${long.length} values`);
+console.log(
+  `${gdp.length} cities × ${YEARS.length} years (${YEARS[0]}–${YEARS[YEARS.length - 1]}) × ${indicators.length} indicators = ${long.length} values`,
+);
 if (check && stale) process.exit(1);

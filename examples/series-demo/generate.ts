@@ -65,16 +65,34 @@ export function generateSeriesDemo(seed = SEED): Map<string, string> {
       const nPairs = Math.max(10, Math.round(volume / 10));
       for (let k = 0; k < nPairs; k++) {
         const quality = 12000 * Math.exp(0.35 * normal(rng)); // yuan/m² of the dwelling at the base
-        pairs.push({ period0: month(t - 1), period1: month(t), price0: quality * prev * Math.exp(0.03 * normal(rng)), price1: quality * truth * Math.exp(0.03 * normal(rng)) });
+        pairs.push({
+          period0: month(t - 1),
+          period1: month(t),
+          price0: quality * prev * Math.exp(0.03 * normal(rng)),
+          price1: quality * truth * Math.exp(0.03 * normal(rng)),
+        });
       }
     }
     const index = matchedPairIndex(pairs, { baseValue: 1000, code: c.code }).series;
     const printed = Array.from(index.values, (v) => round(v, 1));
     index.periods.forEach((p, t) => cityRows.push(`${c.code},${c.name},${p},${fixed(printed[t], 1)},${volumes[t]}`));
-    citySeries.push(createSeries(index.periods.map((period, t) => ({ period, value: printed[t] })), { code: c.code }));
-    weights[c.code] = createSeries(index.periods.map((period, t) => ({ period, value: volumes[t] })), { code: c.code });
+    citySeries.push(
+      createSeries(
+        index.periods.map((period, t) => ({ period, value: printed[t] })),
+        { code: c.code },
+      ),
+    );
+    weights[c.code] = createSeries(
+      index.periods.map((period, t) => ({ period, value: volumes[t] })),
+      { code: c.code },
+    );
   }
-  const national = aggregateSeries(citySeries, { aggregation: { method: 'chained' }, weights, code: 'national', baseValue: 1000 }).series;
+  const national = aggregateSeries(citySeries, {
+    aggregation: { method: 'chained' },
+    weights,
+    code: 'national',
+    baseValue: 1000,
+  }).series;
   const ch = seriesChanges(national);
   const published: string[] = ['日期,指数,环比,同比,note'];
   for (let t = MONTHS - 1; t >= 12; t--) {
@@ -96,7 +114,10 @@ export function generateSeriesDemo(seed = SEED): Map<string, string> {
   return new Map([
     ['cities.csv', cityRows.join('\n') + '\n'],
     ['published.csv', published.join('\n') + '\n'],
-    ['series.yaml', `${header}name: Series demo (${NOTE})\nseries:\n  note: ${NOTE}\n  file: cities.csv\n  aggregate:\n    code: national\n    method: chained\n    mean: arithmetic\n    weightTiming: previous\n    baseValue: 1000\n  audit: published.csv\n`],
+    [
+      'series.yaml',
+      `${header}name: Series demo (${NOTE})\nseries:\n  note: ${NOTE}\n  file: cities.csv\n  aggregate:\n    code: national\n    method: chained\n    mean: arithmetic\n    weightTiming: previous\n    baseValue: 1000\n  audit: published.csv\n`,
+    ],
   ]);
 }
 

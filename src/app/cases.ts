@@ -17,14 +17,19 @@ export interface SearchProjectCasesOptions extends SearchCasesOptions, UseCaseOp
  * @example (await searchProjectCases('examples/cdgi-2020', '交通'))[0].case.id // => 'hangzhou-city-brain'
  */
 export async function searchProjectCases(
-  source: ProjectSource, query: string, options: SearchProjectCasesOptions = {},
+  source: ProjectSource,
+  query: string,
+  options: SearchProjectCasesOptions = {},
 ): Promise<CaseHit[]> {
   const host = await resolveHost(options.host);
   const project = typeof source === 'string' ? await host.loadProject(source) : source;
   const folder = project.project.cases;
   if (!folder) {
     throw new CityIndexError({
-      code: 'E_NO_CASES', message: 'the project declares no case library', file: project.file, field: 'cases',
+      code: 'E_NO_CASES',
+      message: 'the project declares no case library',
+      file: project.file,
+      field: 'cases',
       expected: 'cases: <folder of case Markdown files>',
     });
   }

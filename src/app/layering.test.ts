@@ -10,9 +10,10 @@ import { describe, expect, it } from 'vitest';
 const NODE_ONLY = new Set(['node-host.ts', 'uncertainty-workers.ts']);
 const imports = (file: string): string[] =>
   [...readFileSync(file, 'utf8').matchAll(/^import\s[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]);
-const sources = (dir: string): string[] => readdirSync(dir, { recursive: true, encoding: 'utf8' })
-  .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-  .map((f) => join(dir, f));
+const sources = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .map((f) => join(dir, f));
 
 describe('application layer', () => {
   it('shared use cases import no node: module and no Node-only app module', () => {
@@ -21,7 +22,10 @@ describe('application layer', () => {
     for (const file of shared) {
       for (const spec of imports(file)) {
         expect(spec.startsWith('node:'), `${file} imports ${spec}`).toBe(false);
-        expect([...NODE_ONLY].some((n) => spec.endsWith(`/${n}`)), `${file} imports ${spec}`).toBe(false);
+        expect(
+          [...NODE_ONLY].some((n) => spec.endsWith(`/${n}`)),
+          `${file} imports ${spec}`,
+        ).toBe(false);
       }
     }
   });
@@ -30,7 +34,10 @@ describe('application layer', () => {
     const forbidden = ['formats/project.ts', 'engine/pipeline/', 'engine/analysis/', 'report/'];
     for (const file of sources('src/cli')) {
       for (const spec of imports(file)) {
-        expect(forbidden.some((f) => spec.includes(f)), `${file} imports ${spec}`).toBe(false);
+        expect(
+          forbidden.some((f) => spec.includes(f)),
+          `${file} imports ${spec}`,
+        ).toBe(false);
       }
     }
   });

@@ -34,7 +34,11 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : Buffer.from(v 
 
 async function cli(argv: string[]): Promise<number> {
   const e = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try { return await run(argv); } finally { e.mockRestore(); }
+  try {
+    return await run(argv);
+  } finally {
+    e.mockRestore();
+  }
 }
 
 describe('validateProject', () => {

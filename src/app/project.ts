@@ -31,8 +31,14 @@ const isFormat = (s: string): s is Format => (FORMATS as readonly string[]).incl
 
 /** Every name `build` or `analyse` may write: an existing output folder holding only these may be replaced. */
 export const OUTPUT_NAMES: readonly string[] = [
-  'results.csv', 'results.xlsx', 'build.json', 'analysis.json',
-  'report.html', 'report.zh.html', 'report.en.html', 'report.pdf',
+  'results.csv',
+  'results.xlsx',
+  'build.json',
+  'analysis.json',
+  'report.html',
+  'report.zh.html',
+  'report.en.html',
+  'report.pdf',
 ];
 
 /**
@@ -42,7 +48,10 @@ export const OUTPUT_NAMES: readonly string[] = [
 export function parseFormats(list: string | undefined): Set<Format> {
   const out = new Set<Format>(['csv', 'json', 'xlsx']);
   if (!list) return out;
-  for (const f of list.split(',').map((x) => x.trim()).filter(Boolean)) {
+  for (const f of list
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     if (!isFormat(f)) {
       const expected = FORMATS.join(', ');
       throw new CityIndexError({ code: 'E_FORMAT', message: `unknown format "${f}"`, field: '--format', expected });
@@ -60,7 +69,10 @@ export function parseFormats(list: string | undefined): Set<Format> {
  */
 export function selectAnalyses(settings: AnalysesConfig, only: string | undefined): AnalysesConfig {
   if (!only) return settings;
-  const names = only.split(',').map((x) => x.trim()).filter(Boolean);
+  const names = only
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   for (const n of names) {
     if (!isAnalysisName(n)) {
       const expected = ANALYSES.join(', ');
@@ -92,7 +104,9 @@ export interface ProjectUseCaseOptions extends UseCaseOptions {
 }
 
 async function loaded(
-  source: ProjectSource, host: AppHost, emit: ReturnType<typeof emitterOf>,
+  source: ProjectSource,
+  host: AppHost,
+  emit: ReturnType<typeof emitterOf>,
 ): Promise<LoadedProject> {
   if (typeof source !== 'string') return source;
   emit({ kind: 'info', message: `loading ${source}` });
@@ -114,7 +128,8 @@ export interface ValidateResult {
  * @example (await validateProject('examples/asem')).summary.units // => 51
  */
 export async function validateProject(
-  source: ProjectSource, options: ProjectUseCaseOptions = {},
+  source: ProjectSource,
+  options: ProjectUseCaseOptions = {},
 ): Promise<ValidateResult> {
   const emit = emitterOf(options);
   const host = await resolveHost(options.host);
@@ -124,8 +139,10 @@ export async function validateProject(
   checkAborted(options.signal);
   const build = await host.buildProject(project);
   const summary = {
-    units: project.input.units.length, indicators: project.input.raw.codes.length,
-    notCollected: project.gaps.length, steps: project.spec.steps.length,
+    units: project.input.units.length,
+    indicators: project.input.raw.codes.length,
+    notCollected: project.gaps.length,
+    steps: project.spec.steps.length,
   };
   return { project, build, warnings: project.warnings, summary };
 }
@@ -186,7 +203,11 @@ export async function runProject(source: ProjectSource, options: RunProjectOptio
 }
 
 async function analyse(
-  project: LoadedProject, build: Build, settings: AnalysesConfig, host: AppHost, options: UseCaseOptions,
+  project: LoadedProject,
+  build: Build,
+  settings: AnalysesConfig,
+  host: AppHost,
+  options: UseCaseOptions,
 ): Promise<AnalysesResult> {
   const emit = emitterOf(options);
   const names = Object.keys(settings).filter(isAnalysisName);

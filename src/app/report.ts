@@ -22,7 +22,11 @@ export interface ReportArtifactsOptions {
 export async function reportArtifacts(run: ProjectRun, options: ReportArtifactsOptions = {}): Promise<OutputFiles> {
   const { project, build, analyses, series } = run;
   const rankIntervals = analyses?.uncertainty?.rankStats.map((r) => ({
-    unit: r.unit, nominal: r.nominal, median: r.median, q5: r.q5, q95: r.q95,
+    unit: r.unit,
+    nominal: r.nominal,
+    median: r.median,
+    q5: r.q5,
+    q95: r.q95,
   }));
   const version = CITYINDEX_VERSION;
   const base = await prepareReportContext(project, build, { analyses, series, rankIntervals, version });

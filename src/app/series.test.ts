@@ -24,7 +24,8 @@ describe('computeSeries on the generated demo', () => {
     expect(out.series.map((s) => s.code)).toEqual(['demo-a', 'demo-b', 'demo-c', 'demo-d', 'demo-e', 'demo-f']);
     expect(out.aggregate!.series.values[0]).toBe(1000);
     expect(out.audit!.summary).toEqual({
-      consistent: out.audit!.rows.map((r) => r.period)
+      consistent: out
+        .audit!.rows.map((r) => r.period)
         .filter((p) => !['2022-09', '2022-03', '2021-06', '2021-01'].includes(p)),
       swapped: ['2022-03', '2021-06'],
       inconsistent: ['2022-09'],
@@ -36,7 +37,9 @@ describe('computeSeries on the generated demo', () => {
     // the national index printed in published.csv is the computed aggregate, rounded to 1 decimal
     const printed = new Map(out.audit!.rows.map((r) => [r.period, r.printed.value]));
     const nat = out.aggregate!.series;
-    nat.periods.forEach((p, t) => { if (printed.has(p)) expect(printed.get(p)).toBeCloseTo(nat.values[t], 1); });
+    nat.periods.forEach((p, t) => {
+      if (printed.has(p)) expect(printed.get(p)).toBeCloseTo(nat.values[t], 1);
+    });
   });
   it('computeSeriesProject reads the project and yields the files series compute writes', async () => {
     const run = await computeSeriesProject(demo);

@@ -12,14 +12,21 @@ import type { Series } from '../engine/series/series.ts';
 import type { OutputFiles } from '../formats/output.ts';
 import { tableToCsv } from '../formats/results.ts';
 import {
-  seriesSheetRows, tableToPublishedRows, tableToSeries, tableWeights,
-  type LoadedSeriesProject, type SeriesTable,
+  seriesSheetRows,
+  tableToPublishedRows,
+  tableToSeries,
+  tableWeights,
+  type LoadedSeriesProject,
+  type SeriesTable,
 } from '../formats/series.ts';
 import { seriesChartOption } from '../report/series-chart.ts';
 import { resolveHost, type AppHost } from './host.ts';
 
 const VERDICT_ZH = new Map<string, string>([
-  ['consistent', '一致'], ['swapped', '环比/同比互换'], ['inconsistent', '不一致'], ['not-checkable', '无法核对'],
+  ['consistent', '一致'],
+  ['swapped', '环比/同比互换'],
+  ['inconsistent', '不一致'],
+  ['not-checkable', '无法核对'],
 ]);
 
 const num = (v: number | null, d = 2): string => (v === null ? '—' : v.toFixed(d));
@@ -102,17 +109,23 @@ function aggregateOf(project: LoadedSeriesProject, series: Series[]): AggregateS
       else found[code] = w;
     }
     if (missing.length) {
-      throw new CityIndexError(missing.map((code) => ({
-        code: 'E_NO_WEIGHT', message: `series "${code}" has no weights`, file: table.file, unit: code,
-        expected: 'a weight column, or aggregate.weights in series.yaml',
-      })));
+      throw new CityIndexError(
+        missing.map((code) => ({
+          code: 'E_NO_WEIGHT',
+          message: `series "${code}" has no weights`,
+          file: table.file,
+          unit: code,
+          expected: 'a weight column, or aggregate.weights in series.yaml',
+        })),
+      );
     }
     weights = found;
   }
   const mean = a.mean ? { mean: a.mean } : {};
-  const aggregation = a.method === 'fixedBase'
-    ? { method: 'fixedBase' as const, ...(a.basePeriod ? { basePeriod: a.basePeriod } : {}), ...mean }
-    : { method: 'chained' as const, ...mean, ...(a.weightTiming ? { weightTiming: a.weightTiming } : {}) };
+  const aggregation =
+    a.method === 'fixedBase'
+      ? { method: 'fixedBase' as const, ...(a.basePeriod ? { basePeriod: a.basePeriod } : {}), ...mean }
+      : { method: 'chained' as const, ...mean, ...(a.weightTiming ? { weightTiming: a.weightTiming } : {}) };
   const baseValue = a.baseValue !== undefined ? { baseValue: a.baseValue } : {};
   return aggregateSeries(series, { aggregation, weights, code: a.code ?? 'national', ...baseValue });
 }
@@ -143,16 +156,26 @@ export function computeSeries(project: LoadedSeriesProject): SeriesComputeOutput
     series: all.map((s) => {
       const ch = seriesChanges(s);
       return {
-        code: s.code, frequency: s.frequency, periods: s.periods, base: s.base ?? null, values: arr(s.values),
-        periodOnPeriod: arr(ch.periodOnPeriod), yearOnYear: arr(ch.yearOnYear), yearToDate: arr(ch.yearToDate),
+        code: s.code,
+        frequency: s.frequency,
+        periods: s.periods,
+        base: s.base ?? null,
+        values: arr(s.values),
+        periodOnPeriod: arr(ch.periodOnPeriod),
+        yearOnYear: arr(ch.yearOnYear),
+        yearToDate: arr(ch.yearToDate),
       };
     }),
-    ...(aggregate ? {
-      aggregate: {
-        ...config.aggregate, code: aggregate.series.code, weightShares: aggregate.weightShares,
-        contributors: Array.from(aggregate.contributors),
-      },
-    } : {}),
+    ...(aggregate
+      ? {
+          aggregate: {
+            ...config.aggregate,
+            code: aggregate.series.code,
+            weightShares: aggregate.weightShares,
+            contributors: Array.from(aggregate.contributors),
+          },
+        }
+      : {}),
   };
   files.set('series.json', JSON.stringify(json, null, 2) + '\n');
   const chartSeries = aggregate ? aggregate.series : all[0];
@@ -180,7 +203,8 @@ export interface SeriesFileOptions {
  * audit.summary.swapped // => ['2023-01', '2022-12']
  */
 export async function auditSeriesFile(
-  file: string, options: SeriesAuditOptions & SeriesFileOptions = {},
+  file: string,
+  options: SeriesAuditOptions & SeriesFileOptions = {},
 ): Promise<AuditResult> {
   const { host, ...audit } = options;
   return auditSeriesTable(await (await resolveHost(host)).loadSeriesTable(file), audit);

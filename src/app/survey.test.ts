@@ -7,7 +7,13 @@ import { run } from '../cli/main.ts';
 import { loadProject } from '../formats/project.ts';
 import { parseExpertAnswers } from '../formats/survey.ts';
 import {
-  ahpForm, blockingIssues, cleanSurveys, estimateSurveys, expertPanel, runExpertPanel, validateProjectSurveys,
+  ahpForm,
+  blockingIssues,
+  cleanSurveys,
+  estimateSurveys,
+  expertPanel,
+  runExpertPanel,
+  validateProjectSurveys,
 } from './survey.ts';
 import { searchProjectCases } from './cases.ts';
 
@@ -18,7 +24,11 @@ afterAll(() => rm(tmp, { recursive: true, force: true }));
 
 async function cli(argv: string[]): Promise<number> {
   const e = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try { return await run(argv); } finally { e.mockRestore(); }
+  try {
+    return await run(argv);
+  } finally {
+    e.mockRestore();
+  }
 }
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : Buffer.from(v as Uint8Array).toString('utf8'));

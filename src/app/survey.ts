@@ -7,8 +7,14 @@
 import YAML from 'yaml';
 import type { Framework } from '../engine/core/framework.ts';
 import {
-  ahpQuestionnaire, ahpWeightOptions, comparisonGroups, expertMatrices, groupAhp,
-  type ExpertJudgements, type GroupAhpOptions, type GroupAhpResult,
+  ahpQuestionnaire,
+  ahpWeightOptions,
+  comparisonGroups,
+  expertMatrices,
+  groupAhp,
+  type ExpertJudgements,
+  type GroupAhpOptions,
+  type GroupAhpResult,
 } from '../engine/survey/ahp-group.ts';
 import type { WeightOptions } from '../engine/spec/spec.ts';
 import { CityIndexError, type Issue } from '../engine/core/errors.ts';
@@ -49,7 +55,8 @@ export interface SurveyCheck {
  * @example (await validateProjectSurveys('examples/cdgi-2020'))[0].survey.config.cities.length // => 45
  */
 export async function validateProjectSurveys(
-  projectDir: string, options: SurveyUseCaseOptions = {},
+  projectDir: string,
+  options: SurveyUseCaseOptions = {},
 ): Promise<SurveyCheck[]> {
   const host = await resolveHost(options.host);
   const out: SurveyCheck[] = [];
@@ -70,21 +77,44 @@ export async function validateProjectSurveys(
 export function cleaningFiles(survey: LoadedSurvey, cleaning: CleaningResult): OutputFiles {
   const label = survey.config.simulated ? SIMULATED_LABEL : '';
   const files: OutputFiles = new Map();
-  files.set('cleaning-report.json', JSON.stringify({
-    survey: survey.config.id, dataLabel: label || undefined, received: cleaning.received, kept: cleaning.kept,
-    counts: cleaning.counts, speederSeconds: cleaning.speederSeconds, medianDuration: cleaning.medianDuration,
-    perCity: cleaning.perCity, warnings: cleaning.warnings,
-  }, null, 2) + '\n');
-  files.set('removed.csv', tableToCsv({
-    header: ['row', 'respondent_id', 'city', 'reason', 'detail', 'data_label'],
-    rows: cleaning.removed.map((r) => [r.row, r.id, r.city, r.reason, r.detail, label]),
-  }));
-  files.set('cleaning-by-city.csv', tableToCsv({
-    header: ['city', 'received', 'kept', ...CLEANING_REASONS, 'data_label'],
-    rows: cleaning.perCity.map((c) => [
-      c.city, c.received, c.kept, ...CLEANING_REASONS.map((k) => c.removed[k]), label,
-    ]),
-  }));
+  files.set(
+    'cleaning-report.json',
+    JSON.stringify(
+      {
+        survey: survey.config.id,
+        dataLabel: label || undefined,
+        received: cleaning.received,
+        kept: cleaning.kept,
+        counts: cleaning.counts,
+        speederSeconds: cleaning.speederSeconds,
+        medianDuration: cleaning.medianDuration,
+        perCity: cleaning.perCity,
+        warnings: cleaning.warnings,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  files.set(
+    'removed.csv',
+    tableToCsv({
+      header: ['row', 'respondent_id', 'city', 'reason', 'detail', 'data_label'],
+      rows: cleaning.removed.map((r) => [r.row, r.id, r.city, r.reason, r.detail, label]),
+    }),
+  );
+  files.set(
+    'cleaning-by-city.csv',
+    tableToCsv({
+      header: ['city', 'received', 'kept', ...CLEANING_REASONS, 'data_label'],
+      rows: cleaning.perCity.map((c) => [
+        c.city,
+        c.received,
+        c.kept,
+        ...CLEANING_REASONS.map((k) => c.removed[k]),
+        label,
+      ]),
+    }),
+  );
   return files;
 }
 
@@ -106,60 +136,132 @@ export function estimateFiles(survey: LoadedSurvey, result: SurveyRunResult): Ou
   const at = (j: number, u: number) => j * nu + u;
   const v = (x: number, d = 4) => (Number.isFinite(x) ? +x.toFixed(d) : null);
   const flagOf = new Map(estimates.flags.map((f) => [f.city, f.code]));
-  files.set('indicators.csv', tableToCsv({
-    header: ['code', ...codes, ...(label ? ['data_label'] : [])],
-    rows: cities.map((c, u) => [
-      c, ...codes.map((_, j) => v(estimates.dataset.values[at(j, u)])), ...(label ? [label] : []),
-    ]),
-  }));
+  files.set(
+    'indicators.csv',
+    tableToCsv({
+      header: ['code', ...codes, ...(label ? ['data_label'] : [])],
+      rows: cities.map((c, u) => [
+        c,
+        ...codes.map((_, j) => v(estimates.dataset.values[at(j, u)])),
+        ...(label ? [label] : []),
+      ]),
+    }),
+  );
   const long: Array<Array<string | number | null>> = [];
-  codes.forEach((code, j) => cities.forEach((c, u) => {
-    const k = at(j, u);
-    long.push([
-      c, code, v(estimates.dataset.values[k]), v(estimates.lower.values[k]), v(estimates.upper.values[k]),
-      v(estimates.se.values[k]), v(estimates.n.values[k], 0), v(estimates.nEff.values[k], 1),
-      flagOf.get(c) ?? '', label,
-    ]);
-  }));
+  codes.forEach((code, j) =>
+    cities.forEach((c, u) => {
+      const k = at(j, u);
+      long.push([
+        c,
+        code,
+        v(estimates.dataset.values[k]),
+        v(estimates.lower.values[k]),
+        v(estimates.upper.values[k]),
+        v(estimates.se.values[k]),
+        v(estimates.n.values[k], 0),
+        v(estimates.nEff.values[k], 1),
+        flagOf.get(c) ?? '',
+        label,
+      ]);
+    }),
+  );
   const level = Math.round(estimates.confidence * 100);
-  files.set('estimates.csv', tableToCsv({
-    header: [
-      'unit', 'indicator', 'value', `lower_${level}`, `upper_${level}`, 'se', 'n', 'n_eff', 'flag', 'data_label',
-    ],
-    rows: long,
-  }));
-  files.set('weights-by-city.csv', tableToCsv({
-    header: [
-      'city', 'n', 'n_eff', 'deff', 'min_weight', 'max_weight', 'iterations', 'converged', 'max_margin_error',
-      'trimmed', 'unknown_category',
-    ],
-    rows: result.weighting.perCity.map((w) => [
-      w.city, w.n, v(w.nEff, 1), v(w.deff), v(w.minWeight), v(w.maxWeight), w.iterations, String(w.converged),
-      v(w.maxMarginError, 6), w.trimmed, w.unknown,
-    ]),
-  }));
-  files.set('reliability.csv', tableToCsv({
-    header: ['indicator', 'alpha', 'k', 'n', 'item', 'item_total_r', 'corrected_item_total_r', 'alpha_if_deleted'],
-    rows: result.reliability.flatMap((r) => r.pooled.items.map((it) => [
-      r.indicator, v(r.pooled.alpha), r.pooled.k, r.pooled.n, it.item, v(it.itemTotal), v(it.correctedItemTotal),
-      v(it.alphaIfDeleted),
-    ])),
-  }));
+  files.set(
+    'estimates.csv',
+    tableToCsv({
+      header: [
+        'unit',
+        'indicator',
+        'value',
+        `lower_${level}`,
+        `upper_${level}`,
+        'se',
+        'n',
+        'n_eff',
+        'flag',
+        'data_label',
+      ],
+      rows: long,
+    }),
+  );
+  files.set(
+    'weights-by-city.csv',
+    tableToCsv({
+      header: [
+        'city',
+        'n',
+        'n_eff',
+        'deff',
+        'min_weight',
+        'max_weight',
+        'iterations',
+        'converged',
+        'max_margin_error',
+        'trimmed',
+        'unknown_category',
+      ],
+      rows: result.weighting.perCity.map((w) => [
+        w.city,
+        w.n,
+        v(w.nEff, 1),
+        v(w.deff),
+        v(w.minWeight),
+        v(w.maxWeight),
+        w.iterations,
+        String(w.converged),
+        v(w.maxMarginError, 6),
+        w.trimmed,
+        w.unknown,
+      ]),
+    }),
+  );
+  files.set(
+    'reliability.csv',
+    tableToCsv({
+      header: ['indicator', 'alpha', 'k', 'n', 'item', 'item_total_r', 'corrected_item_total_r', 'alpha_if_deleted'],
+      rows: result.reliability.flatMap((r) =>
+        r.pooled.items.map((it) => [
+          r.indicator,
+          v(r.pooled.alpha),
+          r.pooled.k,
+          r.pooled.n,
+          it.item,
+          v(it.itemTotal),
+          v(it.correctedItemTotal),
+          v(it.alphaIfDeleted),
+        ]),
+      ),
+    }),
+  );
   const cell = (u: number, j: number) => ({
-    value: v(estimates.dataset.values[at(j, u)]), lower: v(estimates.lower.values[at(j, u)]),
-    upper: v(estimates.upper.values[at(j, u)]), n: v(estimates.n.values[at(j, u)], 0),
+    value: v(estimates.dataset.values[at(j, u)]),
+    lower: v(estimates.lower.values[at(j, u)]),
+    upper: v(estimates.upper.values[at(j, u)]),
+    n: v(estimates.n.values[at(j, u)], 0),
     nEff: v(estimates.nEff.values[at(j, u)], 1),
   });
-  files.set('survey-estimates.json', JSON.stringify({
-    survey: survey.config.id, title: survey.config.title, dataLabel: label || undefined,
-    confidence: estimates.confidence,
-    indicators: estimates.indicators, flags: estimates.flags,
-    values: cities.map((c, u) => ({ unit: c, ...Object.fromEntries(codes.map((code, j) => [code, cell(u, j)])) })),
-    reliability: result.reliability.map((r) => ({
-      indicator: r.indicator, alpha: v(r.pooled.alpha), perCity: r.perCity,
-    })),
-    warnings: result.warnings,
-  }, null, 2) + '\n');
+  files.set(
+    'survey-estimates.json',
+    JSON.stringify(
+      {
+        survey: survey.config.id,
+        title: survey.config.title,
+        dataLabel: label || undefined,
+        confidence: estimates.confidence,
+        indicators: estimates.indicators,
+        flags: estimates.flags,
+        values: cities.map((c, u) => ({ unit: c, ...Object.fromEntries(codes.map((code, j) => [code, cell(u, j)])) })),
+        reliability: result.reliability.map((r) => ({
+          indicator: r.indicator,
+          alpha: v(r.pooled.alpha),
+          perCity: r.perCity,
+        })),
+        warnings: result.warnings,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   return files;
 }
 
@@ -205,11 +307,15 @@ export interface SurveyEstimated {
  * estimateSurvey(check.survey).result.estimates.confidence // => 0.95
  */
 export function estimateSurvey(survey: LoadedSurvey): SurveyEstimated {
-  const errors = survey.issues
-    .filter((i) => i.severity !== 'warning' && i.code.startsWith('E_') && !CELL_CODES.has(i.code));
+  const errors = survey.issues.filter(
+    (i) => i.severity !== 'warning' && i.code.startsWith('E_') && !CELL_CODES.has(i.code),
+  );
   if (errors.length) throw new CityIndexError(errors);
   const result = runSurvey({
-    table: survey.table, spec: surveySpec(survey.config), margins: survey.margins, cities: survey.config.cities,
+    table: survey.table,
+    spec: surveySpec(survey.config),
+    margins: survey.margins,
+    cities: survey.config.cities,
     reliabilityPerCity: true,
   });
   return { survey, result, files: estimateFiles(survey, result) };
@@ -220,7 +326,8 @@ export function estimateSurvey(survey: LoadedSurvey): SurveyEstimated {
  * @example (await estimateSurveys('examples/cdgi-2020'))[0].result.estimates.dataset.unitCodes.length // => 45
  */
 export async function estimateSurveys(
-  projectDir: string, options: SurveyUseCaseOptions = {},
+  projectDir: string,
+  options: SurveyUseCaseOptions = {},
 ): Promise<SurveyEstimated[]> {
   const host = await resolveHost(options.host);
   const out: SurveyEstimated[] = [];
@@ -299,8 +406,11 @@ export function expertPanel(
     }
     groups.push(groupAhp(js, options));
   }
-  const weightSteps = ahpWeightOptions(groups, framework)
-    .map((o) => ({ id: `weight-ahp-level-${o.level}`, kind: 'weight' as const, options: o }));
+  const weightSteps = ahpWeightOptions(groups, framework).map((o) => ({
+    id: `weight-ahp-level-${o.level}`,
+    kind: 'weight' as const,
+    options: o,
+  }));
   return { groups, weightSteps, issues };
 }
 
@@ -331,7 +441,9 @@ export interface ExpertPanelRun {
  * run.panel.weightSteps[0].kind // => 'weight'
  */
 export async function runExpertPanel(
-  source: ProjectSource, answersFile: string, options: ExpertPanelOptions = {},
+  source: ProjectSource,
+  answersFile: string,
+  options: ExpertPanelOptions = {},
 ): Promise<ExpertPanelRun> {
   const host = await resolveHost(options.host);
   const project = typeof source === 'string' ? await host.loadProject(source) : source;
@@ -346,8 +458,13 @@ export async function runExpertPanel(
   const header = '# Paste into project.yaml build.steps (before aggregate) — generated by `cityindex survey ahp`\n';
   files.set('ahp-weight-steps.yaml', header + YAML.stringify(panel.weightSteps));
   const report = {
-    answers: answersFile, method, riTable, maxCR,
-    groups: panel.groups, weightSteps: panel.weightSteps, issues: panel.issues,
+    answers: answersFile,
+    method,
+    riTable,
+    maxCR,
+    groups: panel.groups,
+    weightSteps: panel.weightSteps,
+    issues: panel.issues,
   };
   files.set('ahp-report.json', JSON.stringify(report, null, 2) + '\n');
   return { panel, files };

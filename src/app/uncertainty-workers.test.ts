@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(stopUncertaintyWorkers);
 
 const bytes = (a: ArrayBufferView | null): Buffer =>
-  (a ? Buffer.from(a.buffer, a.byteOffset, a.byteLength) : Buffer.alloc(0));
+  a ? Buffer.from(a.buffer, a.byteOffset, a.byteLength) : Buffer.alloc(0);
 function expectIdentical(a: AnalysisResult, b: AnalysisResult): void {
   expect(bytes(a.y).equals(bytes(b.y))).toBe(true);
   expect(bytes(a.ranks).equals(bytes(b.ranks))).toBe(true);
@@ -28,18 +28,29 @@ function expectIdentical(a: AnalysisResult, b: AnalysisResult): void {
 describe('worker threads give the same bytes as one thread', () => {
   it('uncertainty: 1 thread vs 2 and 3 worker threads (with failed runs and kept scores)', async () => {
     // min–max [0, 100] with the geometric mean fails: failures must come back in run order too
-    const values = [{ method: 'minMax', range: [0, 100] }, { method: 'zScore', mean: 10, sd: 1 }];
-    const inputs = coinrDesign()
-      .map((x) => (x.name === 'normalisation' && x.kind === 'alternatives' ? { ...x, values } : x));
+    const values = [
+      { method: 'minMax', range: [0, 100] },
+      { method: 'zScore', mean: 10, sd: 1 },
+    ];
+    const inputs = coinrDesign().map((x) =>
+      x.name === 'normalisation' && x.kind === 'alternatives' ? { ...x, values } : x,
+    );
     const options = { inputs, N: 600, seed: 5, keepScores: true };
     const one = runAnalysis(asem.input, asem.spec, options, { nominal });
     const progress: number[] = [];
-    const onProgress = (d: number): void => { progress.push(d); };
+    const onProgress = (d: number): void => {
+      progress.push(d);
+    };
     const two = await runAnalysisParallel(asem.input, asem.spec, options, {
-      nominal, threads: 2, minWorkForWorkers: 0, onProgress,
+      nominal,
+      threads: 2,
+      minWorkForWorkers: 0,
+      onProgress,
     });
     const three = await runAnalysisParallel(asem.input, asem.spec, options, {
-      nominal, threads: 3, minWorkForWorkers: 0,
+      nominal,
+      threads: 3,
+      minWorkForWorkers: 0,
     });
     expect(one.failures.length).toBeGreaterThan(50);
     expectIdentical(one, two);

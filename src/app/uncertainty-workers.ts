@@ -16,8 +16,16 @@ import type { BuildSpec } from '../engine/spec/spec.ts';
 import { resolveInputs } from '../engine/analysis/uncertainty/inputs.ts';
 import { createRunner, type Runner } from '../engine/analysis/uncertainty/runner.ts';
 import {
-  assembleAnalysis, nominalOf, planAnalysis, runChunk, runOrder,
-  type AnalysisOptions, type AnalysisPlan, type AnalysisResult, type ChunkResult, type Nominal,
+  assembleAnalysis,
+  nominalOf,
+  planAnalysis,
+  runChunk,
+  runOrder,
+  type AnalysisOptions,
+  type AnalysisPlan,
+  type AnalysisResult,
+  type ChunkResult,
+  type Nominal,
 } from '../engine/analysis/uncertainty/analyse.ts';
 
 /** Options for the parallel run. */
@@ -66,12 +74,19 @@ function workerBundle(): Promise<string | null> {
       const esbuild = await import('esbuild');
       const self = fileURLToPath(import.meta.url);
       const r = await esbuild.build({
-        entryPoints: [self], bundle: true, platform: 'node', format: 'esm', target: 'node20', write: false,
-        minify: true, logLevel: 'silent',
+        entryPoints: [self],
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        write: false,
+        minify: true,
+        logLevel: 'silent',
         // CommonJS dependencies call require(): give the bundle one
         banner: {
-          js: `import { createRequire as __cityindexRequire } from 'node:module'; `
-            + `const require = __cityindexRequire(${JSON.stringify(self)});`,
+          js:
+            `import { createRequire as __cityindexRequire } from 'node:module'; ` +
+            `const require = __cityindexRequire(${JSON.stringify(self)});`,
         },
       });
       return 'data:text/javascript;base64,' + Buffer.from(r.outputFiles[0].text).toString('base64');
@@ -90,7 +105,11 @@ function workerBundle(): Promise<string | null> {
 class BlockScheduler {
   private readonly lo: number[];
   private readonly hi: number[];
-  constructor(private readonly order: Int32Array, private readonly size: number, threads: number) {
+  constructor(
+    private readonly order: Int32Array,
+    private readonly size: number,
+    threads: number,
+  ) {
     const nBlocks = Math.ceil(order.length / size);
     this.lo = Array.from({ length: threads }, (_, t) => Math.floor((t * nBlocks) / threads));
     this.hi = Array.from({ length: threads }, (_, t) => Math.floor(((t + 1) * nBlocks) / threads));
@@ -115,24 +134,33 @@ const idle: Worker[] = [];
 
 async function checkoutWorker(): Promise<Worker> {
   const w = idle.pop();
-  if (w) { w.ref(); return w; }
+  if (w) {
+    w.ref();
+    return w;
+  }
   const bundle = await workerBundle();
   const marker = { kind: 'cityindex-uncertainty-worker' };
   return bundle
     ? new Worker(new URL(bundle), { workerData: marker })
     : new Worker(
-      `import(${JSON.stringify(tsxApiUrl())}).then((m) => { (m.register ?? m.default.register)(); `
-        + `return import(${JSON.stringify(import.meta.url)}); });`,
-      { eval: true, workerData: marker },
-    );
+        `import(${JSON.stringify(tsxApiUrl())}).then((m) => { (m.register ?? m.default.register)(); ` +
+          `return import(${JSON.stringify(import.meta.url)}); });`,
+        { eval: true, workerData: marker },
+      );
 }
 
 function checkinWorker(w: Worker): void {
   w.removeAllListeners('message');
   w.removeAllListeners('error');
   w.removeAllListeners('exit');
-  w.on('error', () => { const k = idle.indexOf(w); if (k >= 0) idle.splice(k, 1); });
-  w.on('exit', () => { const k = idle.indexOf(w); if (k >= 0) idle.splice(k, 1); });
+  w.on('error', () => {
+    const k = idle.indexOf(w);
+    if (k >= 0) idle.splice(k, 1);
+  });
+  w.on('exit', () => {
+    const k = idle.indexOf(w);
+    if (k >= 0) idle.splice(k, 1);
+  });
   w.unref();
   idle.push(w);
 }
@@ -149,7 +177,10 @@ export async function stopUncertaintyWorkers(): Promise<void> {
 
 /** Run one analysis on a worker: it takes blocks from the scheduler until none is left. */
 async function runOnWorker(
-  job: WorkerJob, t: number, scheduler: BlockScheduler, onBlock: (t: number, runs: number) => void,
+  job: WorkerJob,
+  t: number,
+  scheduler: BlockScheduler,
+  onBlock: (t: number, runs: number) => void,
 ): Promise<ChunkResult[]> {
   const worker = await checkoutWorker();
   const chunks: ChunkResult[] = [];
@@ -159,13 +190,23 @@ async function runOnWorker(
     return runs !== null;
   };
   return new Promise<ChunkResult[]>((resolve, reject) => {
-    const fail = (e: Error): void => { void worker.terminate(); reject(e); };
+    const fail = (e: Error): void => {
+      void worker.terminate();
+      reject(e);
+    };
     worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'ready') { if (!send()) { checkinWorker(worker); resolve(chunks); } }
-      else if (m.type === 'block') {
+      if (m.type === 'ready') {
+        if (!send()) {
+          checkinWorker(worker);
+          resolve(chunks);
+        }
+      } else if (m.type === 'block') {
         chunks.push(m.chunk);
         onBlock(t, m.chunk.runs.length);
-        if (!send()) { checkinWorker(worker); resolve(chunks); }
+        if (!send()) {
+          checkinWorker(worker);
+          resolve(chunks);
+        }
       } else fail(new Error(m.message));
     });
     worker.on('error', fail);
@@ -181,7 +222,10 @@ async function runOnWorker(
  * r.rankStats.length // => units
  */
 export async function runAnalysisParallel(
-  input: BuildInput, spec: BuildSpec, options: AnalysisOptions, parallel: ParallelOptions = {},
+  input: BuildInput,
+  spec: BuildSpec,
+  options: AnalysisOptions,
+  parallel: ParallelOptions = {},
 ): Promise<AnalysisResult> {
   const { plan, resolved } = planAnalysis(input, spec, options);
   const nominal = nominalOf(parallel.nominal ?? runBuild(input, spec));
@@ -228,7 +272,10 @@ export async function runAnalysisParallel(
  * r.rankStats[0] // => { unit: 'AUS', nominal: …, mean: …, median: …, q5: …, q95: …, runs: 1000 }
  */
 export function analyseProject(
-  project: LoadedProject, nominal: Build, options: AnalysisOptions, parallel: Omit<ParallelOptions, 'nominal'> = {},
+  project: LoadedProject,
+  nominal: Build,
+  options: AnalysisOptions,
+  parallel: Omit<ParallelOptions, 'nominal'> = {},
 ): Promise<AnalysisResult> {
   return runAnalysisParallel(project.input, nominal.spec, options, { ...parallel, nominal });
 }

@@ -39,7 +39,10 @@ export function formatInputError(issues: readonly Issue[]): string {
   const errors = issues.filter((i) => i.severity !== 'warning');
   const warnings = issues.filter((i) => i.severity === 'warning');
   const n = errors.length;
-  const lines = [`error: invalid input: ${n} problem${n === 1 ? '' : 's'} / 输入有误：${n} 处问题`, formatIssues(errors)];
+  const lines = [
+    `error: invalid input: ${n} problem${n === 1 ? '' : 's'} / 输入有误：${n} 处问题`,
+    formatIssues(errors),
+  ];
   if (warnings.length) lines.push(...warnings.map((w) => `warning: ${formatIssues([w])}`));
   return lines.join('\n');
 }
@@ -103,5 +106,7 @@ export async function run(argv: string[]): Promise<number> {
 const invokedDirectly = process.argv[1] && /main\.ts$/.test(process.argv[1]);
 if (invokedDirectly) {
   // a command may set a more specific non-zero exit code itself (e.g. `series audit --strict` → 3)
-  run(process.argv.slice(2)).then((code) => { if (code !== 0 || !process.exitCode) process.exitCode = code; });
+  run(process.argv.slice(2)).then((code) => {
+    if (code !== 0 || !process.exitCode) process.exitCode = code;
+  });
 }

@@ -18,17 +18,23 @@ export function log(line: string): void {
  * @example const bar = progressBar('uncertainty'); bar.update(5, 10); bar.stop();
  */
 export function progressBar(
-  label = 'runs', stream: NodeJS.WritableStream = process.stderr,
+  label = 'runs',
+  stream: NodeJS.WritableStream = process.stderr,
 ): { update: (done: number, total: number) => void; stop: () => void } {
   const format = `${label} [{bar}] {percentage}% | {value}/{total} runs | ETA {eta_formatted}`;
   const bar = new SingleBar({ format, stream, hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
   let started = false;
   return {
     update: (done, total) => {
-      if (!started) { bar.start(total, 0); started = true; }
+      if (!started) {
+        bar.start(total, 0);
+        started = true;
+      }
       bar.update(done);
     },
-    stop: () => { if (started) bar.stop(); },
+    stop: () => {
+      if (started) bar.stop();
+    },
   };
 }
 
@@ -41,10 +47,19 @@ export function printEvents(): (event: AppEvent) => void {
   let bar: ReturnType<typeof progressBar> | undefined;
   return (event) => {
     switch (event.kind) {
-      case 'info': log(event.message); break;
-      case 'warning': log(`warning: ${event.message}`); break;
-      case 'progress': (bar ??= progressBar('runs')).update(event.done, event.total); break;
-      case 'progress-end': bar?.stop(); bar = undefined; break;
+      case 'info':
+        log(event.message);
+        break;
+      case 'warning':
+        log(`warning: ${event.message}`);
+        break;
+      case 'progress':
+        (bar ??= progressBar('runs')).update(event.done, event.total);
+        break;
+      case 'progress-end':
+        bar?.stop();
+        bar = undefined;
+        break;
     }
   };
 }

@@ -27,4 +27,9 @@ export { resolveInputs, type ResolvedInput, type UncertainInput } from './analys
 export { createRunner, type Runner, type RunnerOptions } from './analysis/uncertainty/runner.ts';
 export { runAnalysis, type AnalysisOptions, type AnalysisResult } from './analysis/uncertainty/analyse.ts';
 export { selectPeers, unitGaps, type GapsOptions, type GapsResult } from './analysis/whatif/gaps.ts';
-export { bestUnderBudget, smallestImprovements, type ImproveOptions, type ImproveResult } from './analysis/whatif/improve.ts';
+export {
+  bestUnderBudget,
+  smallestImprovements,
+  type ImproveOptions,
+  type ImproveResult,
+} from './analysis/whatif/improve.ts';

@@ -38,7 +38,14 @@ export {
 export { CityIndexError, fail, formatIssue, formatIssues, type Issue } from './core/errors.ts';
 export { createRng, type Rng } from './core/rng.ts';
 // the spec
-export { BuildSpecSchema, COINR_EXAMPLE_SPEC, StepSpecSchema, type BuildSpec, type StepKind, type StepSpec } from './spec/spec.ts';
+export {
+  BuildSpecSchema,
+  COINR_EXAMPLE_SPEC,
+  StepSpecSchema,
+  type BuildSpec,
+  type StepKind,
+  type StepSpec,
+} from './spec/spec.ts';
 export { checkSpec } from './spec/check-spec.ts';
 // building
 export {

@@ -4,14 +4,8 @@
  * them; the web calls them directly for previews. Each is documented where it is defined, with its
  * reference and an example.
  */
-export {
-  benefitOfDoubt,
-  BOD_FRONTIER_TOLERANCE,
-  type BodResult,
-} from './methods/aggregate/bod.ts';
-export {
-  DegenerateColumnError,
-} from './methods/normalise/definition.ts';
+export { benefitOfDoubt, BOD_FRONTIER_TOLERANCE, type BodResult } from './methods/aggregate/bod.ts';
+export { DegenerateColumnError } from './methods/normalise/definition.ts';
 export {
   aggregateAhpMatrices,
   ahpWeights,
@@ -21,12 +15,8 @@ export {
   type AhpOptions,
   type AhpResult,
 } from './methods/weight/ahp.ts';
-export {
-  arithmeticMean,
-} from './methods/aggregate/arithmetic.ts';
-export {
-  borda,
-} from './methods/normalise/borda.ts';
+export { arithmeticMean } from './methods/aggregate/arithmetic.ts';
+export { borda } from './methods/normalise/borda.ts';
 export {
   boxcox,
   checkSkewKurt,
@@ -41,16 +31,8 @@ export {
   type WinsoriseOptions,
   type WinsoriseResult,
 } from './methods/treat/step.ts';
-export {
-  combinedWeights,
-  type CombinedOptions,
-  type CombinedResult,
-} from './methods/weight/combined.ts';
-export {
-  copeland,
-  outrankingMatrix,
-  type OutrankingResult,
-} from './methods/aggregate/copeland.ts';
+export { combinedWeights, type CombinedOptions, type CombinedResult } from './methods/weight/combined.ts';
+export { copeland, outrankingMatrix, type OutrankingResult } from './methods/aggregate/copeland.ts';
 export {
   correlationBalance,
   optimiseWeights,
@@ -77,100 +59,35 @@ export {
   spearman,
   variance,
 } from './stats/descriptive.ts';
-export {
-  criticWeights,
-  type CriticOptions,
-  type CriticResult,
-} from './methods/weight/critic.ts';
-export {
-  cvWeights,
-  type CvOptions,
-  type CvResult,
-} from './methods/weight/cv.ts';
-export {
-  distanceToMax,
-} from './methods/normalise/distance-to-max.ts';
-export {
-  distanceToReference,
-} from './methods/normalise/distance-to-reference.ts';
-export {
-  distanceToTarget,
-} from './methods/normalise/distance-to-target.ts';
+export { criticWeights, type CriticOptions, type CriticResult } from './methods/weight/critic.ts';
+export { cvWeights, type CvOptions, type CvResult } from './methods/weight/cv.ts';
+export { distanceToMax } from './methods/normalise/distance-to-max.ts';
+export { distanceToReference } from './methods/normalise/distance-to-reference.ts';
+export { distanceToTarget } from './methods/normalise/distance-to-target.ts';
 export {
   entropyWeights,
   type EntropyOptions,
   type EntropyResult,
   type EntropyShift,
 } from './methods/weight/entropy.ts';
-export {
-  equalWeights,
-} from './methods/weight/equal.ts';
-export {
-  fractionOfMax,
-} from './methods/normalise/fraction-of-max.ts';
-export {
-  generalisedMean,
-  generalisedMeanProblem,
-} from './methods/aggregate/generalised.ts';
-export {
-  geometricMean,
-} from './methods/aggregate/geometric.ts';
-export {
-  goalposts,
-} from './methods/normalise/goalposts.ts';
-export {
-  harmonicMean,
-} from './methods/aggregate/harmonic.ts';
-export {
-  imputeColumnByGroup,
-} from './methods/impute/group.ts';
-export {
-  imputeColumnMean,
-} from './methods/impute/mean.ts';
-export {
-  imputeColumnMedian,
-} from './methods/impute/median.ts';
-export {
-  imputeLatestColumn,
-} from './methods/impute/latest.ts';
-export {
-  imputeRowBlock,
-} from './methods/impute/row.ts';
-export {
-  minMax,
-} from './methods/normalise/min-max.ts';
-export {
-  mpi,
-  type MpiOptions,
-  type MpiResult,
-} from './methods/aggregate/mpi.ts';
-export {
-  noisyWeights,
-} from './methods/weight/noisy.ts';
-export {
-  pcaWeights,
-  varimax,
-  type PcaOptions,
-  type PcaResult,
-  type PcaVariant,
-} from './methods/weight/pca.ts';
-export {
-  percentileRank,
-} from './methods/normalise/percentile-rank.ts';
+export { equalWeights } from './methods/weight/equal.ts';
+export { fractionOfMax } from './methods/normalise/fraction-of-max.ts';
+export { generalisedMean, generalisedMeanProblem } from './methods/aggregate/generalised.ts';
+export { geometricMean } from './methods/aggregate/geometric.ts';
+export { goalposts } from './methods/normalise/goalposts.ts';
+export { harmonicMean } from './methods/aggregate/harmonic.ts';
+export { imputeColumnByGroup } from './methods/impute/group.ts';
+export { imputeColumnMean } from './methods/impute/mean.ts';
+export { imputeColumnMedian } from './methods/impute/median.ts';
+export { imputeLatestColumn } from './methods/impute/latest.ts';
+export { imputeRowBlock } from './methods/impute/row.ts';
+export { minMax } from './methods/normalise/min-max.ts';
+export { mpi, type MpiOptions, type MpiResult } from './methods/aggregate/mpi.ts';
+export { noisyWeights } from './methods/weight/noisy.ts';
+export { pcaWeights, varimax, type PcaOptions, type PcaResult, type PcaVariant } from './methods/weight/pca.ts';
+export { percentileRank } from './methods/normalise/percentile-rank.ts';
 export { rank as rankNormalise } from './methods/normalise/rank.ts';
-export {
-  scaled,
-} from './methods/normalise/scaled.ts';
-export {
-  sdWeights,
-  type SdOptions,
-  type SdResult,
-} from './methods/weight/sd.ts';
-export {
-  topsis,
-  type TopsisOptions,
-  type TopsisResult,
-} from './methods/aggregate/topsis.ts';
-export {
-  zScore,
-} from './methods/normalise/z-score.ts';
+export { scaled } from './methods/normalise/scaled.ts';
+export { sdWeights, type SdOptions, type SdResult } from './methods/weight/sd.ts';
+export { topsis, type TopsisOptions, type TopsisResult } from './methods/aggregate/topsis.ts';
+export { zScore } from './methods/normalise/z-score.ts';

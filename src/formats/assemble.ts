@@ -9,18 +9,36 @@ import { parseDocument, visit, LineCounter, type Document } from 'yaml';
 import * as z from 'zod';
 import { CityIndexError, type Issue } from '../engine/core/errors.ts';
 import { createDataset, type Dataset } from '../engine/core/dataset.ts';
-import { checkFramework, type Framework, type FrameworkNode, type LocalText, type SourceRef, type Unit } from '../engine/core/framework.ts';
+import {
+  checkFramework,
+  type Framework,
+  type FrameworkNode,
+  type LocalText,
+  type SourceRef,
+  type Unit,
+} from '../engine/core/framework.ts';
 import { zodIssues } from '../engine/core/zod-issues.ts';
 import { build, regenerate, type Build, type BuildInput } from '../engine/pipeline/build.ts';
 import { alignEstimates } from '../engine/survey/estimate.ts';
 import type { BuildSpec } from '../engine/spec/spec.ts';
 import { checkSpec } from '../engine/spec/check-spec.ts';
-import { FrameworkFileSchema, ProjectFileSchema, projectJsonSchema, type FrameworkFile, type FrameworkTreeNode, type ProjectFile } from './project-schema.ts';
+import {
+  FrameworkFileSchema,
+  ProjectFileSchema,
+  projectJsonSchema,
+  type FrameworkFile,
+  type FrameworkTreeNode,
+  type ProjectFile,
+} from './project-schema.ts';
 import { basenamePosix, dirnamePosix, joinPosix, memoryProjectFiles, type ProjectFiles } from './project-files.ts';
 import { readSurvey, runLoadedSurvey, SIMULATED_LABEL, surveyTitle, noXlsxReader } from './survey-read.ts';
 import { decodeText, parseCsvTable, parseNumberCell, type Table, type XlsxReader } from './table.ts';
 
-export interface InputFile { path: string; sha256: string; bytes: number }
+export interface InputFile {
+  path: string;
+  sha256: string;
+  bytes: number;
+}
 
 /** A survey whose city estimates entered the build as indicator values. */
 export interface SurveyInput {
@@ -66,16 +84,33 @@ class Collector {
     const n = (this.perFile.get(key) ?? 0) + 1;
     this.perFile.set(key, n);
     if (n <= MAX_ISSUES_PER_FILE) this.issues.push(issue);
-    else if (n === MAX_ISSUES_PER_FILE + 1) this.issues.push({ code: 'E_TOO_MANY', message: `more problems in this file not shown (first ${MAX_ISSUES_PER_FILE} listed)`, file: issue.file });
+    else if (n === MAX_ISSUES_PER_FILE + 1)
+      this.issues.push({
+        code: 'E_TOO_MANY',
+        message: `more problems in this file not shown (first ${MAX_ISSUES_PER_FILE} listed)`,
+        file: issue.file,
+      });
   }
   /** Add issues; those with severity `warning` go to the warnings. */
-  addAll(list: Issue[]): void { for (const i of list) { if (i.severity === 'warning') this.warnings.push(i); else this.add(i); } }
+  addAll(list: Issue[]): void {
+    for (const i of list) {
+      if (i.severity === 'warning') this.warnings.push(i);
+      else this.add(i);
+    }
+  }
   /** Throw everything collected so far (warnings travel along: they often explain an error). */
-  fail(): never { throw new CityIndexError([...this.issues, ...this.warnings]); }
+  fail(): never {
+    throw new CityIndexError([...this.issues, ...this.warnings]);
+  }
   /** Run `fn`, turning a CityIndexError into collected issues; returns undefined on failure. */
   async attempt<T>(fn: () => Promise<T> | T): Promise<T | undefined> {
-    try { return await fn(); } catch (e) {
-      if (e instanceof CityIndexError) { this.addAll(e.issues); return undefined; }
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof CityIndexError) {
+        this.addAll(e.issues);
+        return undefined;
+      }
       throw e;
     }
   }
@@ -114,7 +149,10 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   for (const c of candidates) {
     if (c === word) continue;
     const d = c.toLowerCase() === lower ? 0.5 : editDistance(word, c, max);
-    if (d < bestD) { best = c; bestD = d; }
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+    }
   }
   return best;
 }
@@ -145,7 +183,12 @@ async function sha256(bytes: Uint8Array): Promise<string> {
  * relative to the folder `from`; a refused path, a folder or a missing file is a located issue.
  */
 async function readBytes(
-  src: Source, rel: string, referencedFrom: string, field: string, row?: number, from = '',
+  src: Source,
+  rel: string,
+  referencedFrom: string,
+  field: string,
+  row?: number,
+  from = '',
 ): Promise<Uint8Array | undefined> {
   const { files, c } = src;
   const resolved = files.resolve(rel, from);
@@ -160,8 +203,11 @@ async function readBytes(
     const inside = (await files.list(path)).filter((n) => /\.(csv|xlsx|ya?ml|tsv|txt)$/i.test(n)).sort();
     const holds = inside.length ? ` (it holds ${inside.slice(0, 4).join(', ')}${inside.length > 4 ? ', …' : ''})` : '';
     c.add({
-      code: 'E_NOT_A_FILE', message: `"${rel}" is a folder, not a file / 这是文件夹而不是文件${holds}`,
-      file: referencedFrom, row, field,
+      code: 'E_NOT_A_FILE',
+      message: `"${rel}" is a folder, not a file / 这是文件夹而不是文件${holds}`,
+      file: referencedFrom,
+      row,
+      field,
       expected: inside.length
         ? `a file path such as "${joinPosix(rel, inside[0])}"`
         : 'a file path relative to the project folder',
@@ -173,8 +219,11 @@ async function readBytes(
     const near = didYouMean(basenamePosix(path), await files.list(dirnamePosix(path)));
     const named = near === undefined ? undefined : joinPosix(dirnamePosix(rel.replace(/\\/g, '/')), near);
     c.add({
-      code: 'E_FILE_MISSING', message: `file "${rel}" not found / 找不到文件${hint(named)}`,
-      file: referencedFrom, row, field,
+      code: 'E_FILE_MISSING',
+      message: `file "${rel}" not found / 找不到文件${hint(named)}`,
+      file: referencedFrom,
+      row,
+      field,
       expected: 'a path relative to the project folder',
     });
     return undefined;
@@ -184,7 +233,12 @@ async function readBytes(
 }
 
 async function readTable(
-  src: Source, rel: string, from: string, field: string, sheet?: string, row?: number,
+  src: Source,
+  rel: string,
+  from: string,
+  field: string,
+  sheet?: string,
+  row?: number,
 ): Promise<Table | undefined> {
   const { c } = src;
   const ext = /\.[^./\\]*$/.exec(rel)?.[0].toLowerCase() ?? '';
@@ -209,12 +263,24 @@ async function readTable(
   });
   if (!t) return undefined;
   c.warnings.push(...t.warnings);
-  if (t.rows.length === 0) c.add({ code: 'E_NO_ROWS', message: 'the file has a header row but no data rows / 文件只有表头，没有数据行', file: rel, row: 1, expected: 'one row per unit (wide) or per value (long) below the header' });
+  if (t.rows.length === 0)
+    c.add({
+      code: 'E_NO_ROWS',
+      message: 'the file has a header row but no data rows / 文件只有表头，没有数据行',
+      file: rel,
+      row: 1,
+      expected: 'one row per unit (wide) or per value (long) below the header',
+    });
   return t;
 }
 
 /** A YAML file read for the project: its value, and the document and line counter to locate fields. */
-interface YamlFile { rel: string; value: unknown; doc: Document; lines: LineCounter }
+interface YamlFile {
+  rel: string;
+  value: unknown;
+  doc: Document;
+  lines: LineCounter;
+}
 
 function parseYaml(text: string, file: string, c: Collector): YamlFile | undefined {
   const lines = new LineCounter();
@@ -242,7 +308,8 @@ function parseYaml(text: string, file: string, c: Collector): YamlFile | undefin
 function yamlLine(f: YamlFile | undefined, path: ReadonlyArray<string | number>): number | undefined {
   if (!f) return undefined;
   for (let k = path.length; k >= 0; k--) {
-    const node = (k === 0 ? f.doc.contents : f.doc.getIn(path.slice(0, k), true)) as { range?: [number, number, number] } | null | undefined;
+    const node = (k === 0 ? f.doc.contents : f.doc.getIn(path.slice(0, k), true)) as
+      { range?: [number, number, number] } | null | undefined;
     if (node && typeof node === 'object' && node.range) return f.lines.linePos(node.range[0]).line;
   }
   return undefined;
@@ -250,7 +317,10 @@ function yamlLine(f: YamlFile | undefined, path: ReadonlyArray<string | number>)
 
 /** `build.steps[3].options` → ['build', 'steps', 3, 'options']. */
 function fieldPath(field: string): Array<string | number> {
-  return field.split(/\.|(?=\[)/).filter(Boolean).map((p) => (/^\[\d+\]$/.test(p) ? Number(p.slice(1, -1)) : p));
+  return field
+    .split(/\.|(?=\[)/)
+    .filter(Boolean)
+    .map((p) => (/^\[\d+\]$/.test(p) ? Number(p.slice(1, -1)) : p));
 }
 
 let vocabulary: { keySets: Array<Set<string>>; values: Set<string> } | undefined;
@@ -260,7 +330,10 @@ function knownWords(): { keySets: Array<Set<string>>; values: Set<string> } {
   const keySets: Array<Set<string>> = [];
   const values = new Set<string>();
   const walk = (x: unknown): void => {
-    if (Array.isArray(x)) { x.forEach(walk); return; }
+    if (Array.isArray(x)) {
+      x.forEach(walk);
+      return;
+    }
     if (!x || typeof x !== 'object') return;
     const o = x as Record<string, unknown>;
     if (o.properties && typeof o.properties === 'object') keySets.push(new Set(Object.keys(o.properties)));
@@ -298,7 +371,12 @@ function schemaIssues(error: z.ZodError, f: YamlFile | undefined, file: string, 
     let message = issue.message;
     if (keys.length) {
       const here = src?.doc.getIn(path);
-      const present = here && typeof here === 'object' && 'items' in here ? (here as { items: Array<{ key: unknown }> }).items.map((p) => String((p.key as { value?: unknown })?.value ?? p.key)) : [];
+      const present =
+        here && typeof here === 'object' && 'items' in here
+          ? (here as { items: Array<{ key: unknown }> }).items.map((p) =>
+              String((p.key as { value?: unknown })?.value ?? p.key),
+            )
+          : [];
       const known = present.filter((k) => !keys.includes(k));
       suggestion = known.length ? didYouMean(keys[0], fieldsBeside(known)) : editDistanceOne(keys[0], fieldsBeside([]));
     } else if (zi.code === 'invalid_type' && src?.doc.hasIn(path) === false && path.length) {
@@ -306,9 +384,12 @@ function schemaIssues(error: z.ZodError, f: YamlFile | undefined, file: string, 
     } else {
       const given = src?.doc.getIn(path);
       // the allowed values from the issue's own fields (an enum's values, a discriminated union's options)
-      const listed: readonly unknown[] = zi.code === 'invalid_value'
-        ? zi.values
-        : zi.code === 'invalid_union' && 'options' in zi ? zi.options ?? [] : [];
+      const listed: readonly unknown[] =
+        zi.code === 'invalid_value'
+          ? zi.values
+          : zi.code === 'invalid_union' && 'options' in zi
+            ? (zi.options ?? [])
+            : [];
       const allowed = listed.filter((v): v is string => typeof v === 'string');
       if (typeof given === 'string' && allowed.length) suggestion = didYouMean(given, allowed);
     }
@@ -327,17 +408,38 @@ export function frameworkFromTree(f: FrameworkFile, file: string): { framework: 
   const nodes: FrameworkNode[] = [];
   const issues: Issue[] = [];
   const walk = (t: FrameworkTreeNode, parent: string | null, depth: number): number => {
-    if (depth > 50) { issues.push({ code: 'E_DEPTH', message: 'framework tree deeper than 50 levels', file, indicator: t.code }); return 1; }
+    if (depth > 50) {
+      issues.push({ code: 'E_DEPTH', message: 'framework tree deeper than 50 levels', file, indicator: t.code });
+      return 1;
+    }
     const node: FrameworkNode = {
-      code: t.code, name: localText(t.name, t.code), level: 1, parent, kind: t.children?.length ? 'aggregate' : 'indicator',
-      weight: t.weight ?? 1, direction: t.direction ?? 1, unit: t.unit, source: t.source, denominator: t.denominator,
-      scaleFactor: t.scaleFactor, target: t.target, goalposts: t.goalposts, status: t.status, notes: t.notes,
+      code: t.code,
+      name: localText(t.name, t.code),
+      level: 1,
+      parent,
+      kind: t.children?.length ? 'aggregate' : 'indicator',
+      weight: t.weight ?? 1,
+      direction: t.direction ?? 1,
+      unit: t.unit,
+      source: t.source,
+      denominator: t.denominator,
+      scaleFactor: t.scaleFactor,
+      target: t.target,
+      goalposts: t.goalposts,
+      status: t.status,
+      notes: t.notes,
     };
     nodes.push(node);
     if (!t.children?.length) return 1;
     const heights = t.children.map((ch) => walk(ch, t.code, depth + 1));
     node.level = Math.max(...heights) + 1;
-    if (new Set(heights).size > 1) issues.push({ code: 'E_UNBALANCED', message: `the children of "${t.code}" sit at different depths (${[...new Set(heights)].join(', ')} levels below); every indicator must be the same number of levels below the index`, file, indicator: t.code });
+    if (new Set(heights).size > 1)
+      issues.push({
+        code: 'E_UNBALANCED',
+        message: `the children of "${t.code}" sit at different depths (${[...new Set(heights)].join(', ')} levels below); every indicator must be the same number of levels below the index`,
+        file,
+        indicator: t.code,
+      });
     return node.level;
   };
   walk(f.tree, null, 0);
@@ -346,28 +448,63 @@ export function frameworkFromTree(f: FrameworkFile, file: string): { framework: 
     framework: {
       nodes,
       levelNames: f.levelNames?.map((n) => localText(n, '')),
-      denominators: f.denominators?.map((d) => ({ code: d.code, name: localText(d.name, d.code), unit: d.unit, source: d.source })),
+      denominators: f.denominators?.map((d) => ({
+        code: d.code,
+        name: localText(d.name, d.code),
+        unit: d.unit,
+        source: d.source,
+      })),
     },
     issues,
   };
 }
 
 function col(t: Table, names: string[]): number {
-  for (const n of names) { const k = t.header.findIndex((h) => h.toLowerCase() === n.toLowerCase()); if (k >= 0) return k; }
+  for (const n of names) {
+    const k = t.header.findIndex((h) => h.toLowerCase() === n.toLowerCase());
+    if (k >= 0) return k;
+  }
   return -1;
 }
 
 /** Framework from an iMeta-like table (COINr columns: Level, iCode, iName, Direction, Weight, Parent, Type, …). */
-export function frameworkFromTable(t: Table): { framework: Framework; groups: string[]; denominators: string[]; issues: Issue[] } {
+export function frameworkFromTable(t: Table): {
+  framework: Framework;
+  groups: string[];
+  denominators: string[];
+  issues: Issue[];
+} {
   const issues: Issue[] = [];
   const need = ['iCode', 'Type'];
-  for (const n of need) if (col(t, [n]) < 0) issues.push({ code: 'E_MISSING_COLUMN', message: `missing column "${n}"`, file: t.file, row: t.headerRow ?? 1, column: n });
+  for (const n of need)
+    if (col(t, [n]) < 0)
+      issues.push({
+        code: 'E_MISSING_COLUMN',
+        message: `missing column "${n}"`,
+        file: t.file,
+        row: t.headerRow ?? 1,
+        column: n,
+      });
   if (issues.length) return { framework: { nodes: [] }, groups: [], denominators: [], issues };
   const k = (n: string) => col(t, [n]);
   const nodes: FrameworkNode[] = [];
   const groups: string[] = [];
   const denoms: Array<{ code: string; name: LocalText; unit?: string }> = [];
-  const knownCols = new Set(['level', 'icode', 'iname', 'direction', 'weight', 'unit', 'target', 'denominator', 'parent', 'type', 'name_zh', 'name_en', 'scalefactor']);
+  const knownCols = new Set([
+    'level',
+    'icode',
+    'iname',
+    'direction',
+    'weight',
+    'unit',
+    'target',
+    'denominator',
+    'parent',
+    'type',
+    'name_zh',
+    'name_en',
+    'scalefactor',
+  ]);
   t.rows.forEach((r, idx) => {
     const row = t.rowNumbers[idx];
     const get = (n: string) => (k(n) >= 0 ? r[k(n)] : '');
@@ -375,27 +512,79 @@ export function frameworkFromTable(t: Table): { framework: Framework; groups: st
       const s = get(n);
       if (s === '' || s === 'NA') return dflt;
       const p = parseNumberCell(s);
-      if (p.error) { issues.push({ code: 'E_NOT_NUMBER', message: p.error, file: t.file, row, column: n }); return dflt; }
+      if (p.error) {
+        issues.push({ code: 'E_NOT_NUMBER', message: p.error, file: t.file, row, column: n });
+        return dflt;
+      }
       return p.value;
     };
     const code = get('iCode');
     const type = get('Type');
-    if (!code) { issues.push({ code: 'E_EMPTY_CELL', message: 'empty iCode', file: t.file, row, column: 'iCode' }); return; }
+    if (!code) {
+      issues.push({ code: 'E_EMPTY_CELL', message: 'empty iCode', file: t.file, row, column: 'iCode' });
+      return;
+    }
     const name: LocalText = { en: get('iName') || get('name_en') || undefined, zh: get('name_zh') || undefined };
-    if (type === 'Group') { groups.push(code); return; }
-    if (type === 'Denominator') { denoms.push({ code, name, unit: get('Unit') || undefined }); return; }
+    if (type === 'Group') {
+      groups.push(code);
+      return;
+    }
+    if (type === 'Denominator') {
+      denoms.push({ code, name, unit: get('Unit') || undefined });
+      return;
+    }
     if (type === 'Other') return;
-    if (type !== 'Indicator' && type !== 'Aggregate') { issues.push({ code: 'E_TYPE', message: `unknown Type "${type}"`, file: t.file, row, column: 'Type', expected: 'Indicator, Aggregate, Group, Denominator or Other' }); return; }
+    if (type !== 'Indicator' && type !== 'Aggregate') {
+      issues.push({
+        code: 'E_TYPE',
+        message: `unknown Type "${type}"`,
+        file: t.file,
+        row,
+        column: 'Type',
+        expected: 'Indicator, Aggregate, Group, Denominator or Other',
+      });
+      return;
+    }
     const level = num('Level');
-    if (level === undefined || !Number.isInteger(level) || level < 1) { issues.push({ code: 'E_LEVEL', message: `Level must be a positive integer, found "${get('Level')}"`, file: t.file, row, column: 'Level' }); return; }
+    if (level === undefined || !Number.isInteger(level) || level < 1) {
+      issues.push({
+        code: 'E_LEVEL',
+        message: `Level must be a positive integer, found "${get('Level')}"`,
+        file: t.file,
+        row,
+        column: 'Level',
+      });
+      return;
+    }
     const dir = num('Direction', 1);
-    if (dir !== 1 && dir !== -1) issues.push({ code: 'E_DIRECTION', message: `Direction must be 1 or -1, found "${get('Direction')}"`, file: t.file, row, column: 'Direction', expected: '1 or -1' });
+    if (dir !== 1 && dir !== -1)
+      issues.push({
+        code: 'E_DIRECTION',
+        message: `Direction must be 1 or -1, found "${get('Direction')}"`,
+        file: t.file,
+        row,
+        column: 'Direction',
+        expected: '1 or -1',
+      });
     const extras: Record<string, string | number | null> = {};
-    t.header.forEach((h, c) => { if (!knownCols.has(h.toLowerCase())) { const p = parseNumberCell(r[c]); extras[h] = r[c] === '' ? null : p.error ? r[c] : p.value; } });
+    t.header.forEach((h, c) => {
+      if (!knownCols.has(h.toLowerCase())) {
+        const p = parseNumberCell(r[c]);
+        extras[h] = r[c] === '' ? null : p.error ? r[c] : p.value;
+      }
+    });
     nodes.push({
-      code, name, level, parent: get('Parent') || null, kind: type === 'Indicator' ? 'indicator' : 'aggregate',
-      weight: num('Weight', 1) ?? 1, direction: dir === -1 ? -1 : 1, unit: get('Unit') || undefined,
-      target: num('Target'), denominator: get('Denominator') || undefined, scaleFactor: num('ScaleFactor'),
+      code,
+      name,
+      level,
+      parent: get('Parent') || null,
+      kind: type === 'Indicator' ? 'indicator' : 'aggregate',
+      weight: num('Weight', 1) ?? 1,
+      direction: dir === -1 ? -1 : 1,
+      unit: get('Unit') || undefined,
+      target: num('Target'),
+      denominator: get('Denominator') || undefined,
+      scaleFactor: num('ScaleFactor'),
       extras: Object.keys(extras).length ? extras : undefined,
     });
   });
@@ -413,15 +602,36 @@ function cleanCodes(t: Table, k: number, warnings: Issue[]): void {
   let first: { raw: string; row: number } | undefined;
   t.rows.forEach((r, i) => {
     const v = cleanCode(r[k]);
-    if (v !== r[k]) { first ??= { raw: r[k], row: t.rowNumbers[i] }; r[k] = v; }
+    if (v !== r[k]) {
+      first ??= { raw: r[k], row: t.rowNumbers[i] };
+      r[k] = v;
+    }
   });
-  if (first) warnings.push({ code: 'W_CODE_DECIMAL', message: `unit codes written with a decimal part (e.g. "${first.raw}") are read as whole numbers ("${cleanCode(first.raw)}"); save the column as text / 单位代码末尾的“.0”已去掉，请将该列保存为文本`, file: t.file, row: first.row, column: t.header[k], severity: 'warning' });
+  if (first)
+    warnings.push({
+      code: 'W_CODE_DECIMAL',
+      message: `unit codes written with a decimal part (e.g. "${first.raw}") are read as whole numbers ("${cleanCode(first.raw)}"); save the column as text / 单位代码末尾的“.0”已去掉，请将该列保存为文本`,
+      file: t.file,
+      row: first.row,
+      column: t.header[k],
+      severity: 'warning',
+    });
 }
 
 const UNIT_CODE_COLUMNS = ['code', 'uCode', 'adcode', 'unit'];
 
 function missingCodeColumn(t: Table): Issue {
-  return { code: 'E_MISSING_COLUMN', message: `missing unit code column (the header has ${t.header.slice(0, 6).map((h) => `"${h}"`).join(', ')}${t.header.length > 6 ? ', …' : ''})`, file: t.file, row: t.headerRow ?? 1, column: 'code', expected: 'a column named code (or uCode / adcode)' };
+  return {
+    code: 'E_MISSING_COLUMN',
+    message: `missing unit code column (the header has ${t.header
+      .slice(0, 6)
+      .map((h) => `"${h}"`)
+      .join(', ')}${t.header.length > 6 ? ', …' : ''})`,
+    file: t.file,
+    row: t.headerRow ?? 1,
+    column: 'code',
+    expected: 'a column named code (or uCode / adcode)',
+  };
 }
 
 /** Units from a table with `code` (or uCode/adcode), `name_zh`, `name_en` (or uName); text columns → groups, numeric → attributes. */
@@ -432,19 +642,52 @@ export function unitsFromTable(t: Table, skipColumns: Set<string> = new Set()): 
   cleanCodes(t, codeCol, issues);
   const zh = col(t, ['name_zh']);
   const en = col(t, ['name_en', 'uName', 'name']);
-  const other = t.header.map((h, k) => ({ h, k })).filter(({ h, k }) => k !== codeCol && k !== zh && k !== en && !skipColumns.has(h));
-  const numeric = new Set(other.filter(({ k }) => t.rows.some((r) => r[k] !== '') && t.rows.every((r) => !parseNumberCell(r[k]).error)).map(({ h }) => h));
+  const other = t.header
+    .map((h, k) => ({ h, k }))
+    .filter(({ h, k }) => k !== codeCol && k !== zh && k !== en && !skipColumns.has(h));
+  const numeric = new Set(
+    other
+      .filter(({ k }) => t.rows.some((r) => r[k] !== '') && t.rows.every((r) => !parseNumberCell(r[k]).error))
+      .map(({ h }) => h),
+  );
   const seen = new Map<string, number>();
   const units: Unit[] = [];
   t.rows.forEach((r, idx) => {
     const row = t.rowNumbers[idx];
     const code = r[codeCol];
-    if (!code) { issues.push({ code: 'E_EMPTY_CELL', message: 'empty unit code', file: t.file, row, column: t.header[codeCol], expected: 'a code for every unit (e.g. its adcode)' }); return; }
-    if (seen.has(code)) { issues.push({ code: 'E_DUPLICATE_UNIT', message: `duplicate unit code "${code}" (first on row ${seen.get(code)})`, file: t.file, row, column: t.header[codeCol] }); return; }
+    if (!code) {
+      issues.push({
+        code: 'E_EMPTY_CELL',
+        message: 'empty unit code',
+        file: t.file,
+        row,
+        column: t.header[codeCol],
+        expected: 'a code for every unit (e.g. its adcode)',
+      });
+      return;
+    }
+    if (seen.has(code)) {
+      issues.push({
+        code: 'E_DUPLICATE_UNIT',
+        message: `duplicate unit code "${code}" (first on row ${seen.get(code)})`,
+        file: t.file,
+        row,
+        column: t.header[codeCol],
+      });
+      return;
+    }
     seen.set(code, row);
-    const u: Unit = { code, name: { zh: zh >= 0 ? r[zh] || undefined : undefined, en: en >= 0 ? r[en] || undefined : undefined }, groups: {}, attributes: {} };
+    const u: Unit = {
+      code,
+      name: { zh: zh >= 0 ? r[zh] || undefined : undefined, en: en >= 0 ? r[en] || undefined : undefined },
+      groups: {},
+      attributes: {},
+    };
     for (const { h, k } of other) {
-      if (numeric.has(h)) { const v = parseNumberCell(r[k]).value; u.attributes[h] = Number.isNaN(v) ? null : v; } else u.groups[h] = r[k] === '' ? null : r[k];
+      if (numeric.has(h)) {
+        const v = parseNumberCell(r[k]).value;
+        u.attributes[h] = Number.isNaN(v) ? null : v;
+      } else u.groups[h] = r[k] === '' ? null : r[k];
     }
     units.push(u);
   });
@@ -463,7 +706,18 @@ class ValueStore {
   /** Source of a value when the file gives one, keyed `unit\u0000code`. */
   readonly sources: Record<string, string> = {};
   /** Values given twice, grouped by (file, column, earlier file). */
-  readonly conflicts = new Map<string, { file: string; column: string; code: string; earlier: string; rows: number[]; earlierRows: number[]; units: string[] }>();
+  readonly conflicts = new Map<
+    string,
+    {
+      file: string;
+      column: string;
+      code: string;
+      earlier: string;
+      rows: number[];
+      earlierRows: number[];
+      units: string[];
+    }
+  >();
   /** Rows naming a unit not in the units list, grouped by (file, unit). */
   readonly unknownUnits = new Map<string, { file: string; column: string; unit: string; rows: number[] }>();
 
@@ -471,8 +725,12 @@ class ValueStore {
     this.index = new Map(unitCodes.map((u, i) => [u, i]));
   }
 
-  unitIndex(unit: string): number | undefined { return this.index.get(unit); }
-  has(code: string): boolean { return this.cols.has(code); }
+  unitIndex(unit: string): number | undefined {
+    return this.index.get(unit);
+  }
+  has(code: string): boolean {
+    return this.cols.has(code);
+  }
   /** Number of non-missing values of `code`. */
   available(code: string): number {
     const c = this.cols.get(code);
@@ -484,7 +742,8 @@ class ValueStore {
   unknownUnit(file: string, column: string, unit: string, row: number): void {
     const key = `${file}\u0000${unit}`;
     const g = this.unknownUnits.get(key);
-    if (g) g.rows.push(row); else this.unknownUnits.set(key, { file, column, unit, rows: [row] });
+    if (g) g.rows.push(row);
+    else this.unknownUnits.set(key, { file, column, unit, rows: [row] });
   }
 
   /** Store a value (NaN = missing but given); a second value for the same unit and code is a conflict. */
@@ -496,14 +755,22 @@ class ValueStore {
       this.cols.set(code, c);
     }
     let f = this.fileNames.lastIndexOf(file);
-    if (f < 0) { this.fileNames.push(file); f = this.fileNames.length - 1; }
+    if (f < 0) {
+      this.fileNames.push(file);
+      f = this.fileNames.length - 1;
+    }
     if (c.row[unit] !== -1) {
       if (Number.isNaN(c.values[unit]) && Number.isNaN(value)) return;
       const earlier = this.fileNames[c.file[unit]];
       const key = `${file}\u0000${column}\u0000${earlier}`;
       let g = this.conflicts.get(key);
-      if (!g) { g = { file, column, code, earlier, rows: [], earlierRows: [], units: [] }; this.conflicts.set(key, g); }
-      g.rows.push(row); g.earlierRows.push(c.row[unit]); g.units.push(this.unitCodes[unit]);
+      if (!g) {
+        g = { file, column, code, earlier, rows: [], earlierRows: [], units: [] };
+        this.conflicts.set(key, g);
+      }
+      g.rows.push(row);
+      g.earlierRows.push(c.row[unit]);
+      g.units.push(this.unitCodes[unit]);
       return;
     }
     c.values[unit] = value;
@@ -514,16 +781,33 @@ class ValueStore {
 
   /** The grouped conflicts and unknown units as issues (one per group, with its rows). */
   issues(): Issue[] {
-    const rowsText = (rows: number[]) => (rows.length > 1 ? ` (${rows.length} rows: ${rows.slice(0, 5).join(', ')}${rows.length > 5 ? ', …' : ''})` : '');
+    const rowsText = (rows: number[]) =>
+      rows.length > 1 ? ` (${rows.length} rows: ${rows.slice(0, 5).join(', ')}${rows.length > 5 ? ', …' : ''})` : '';
     const out: Issue[] = [];
     for (const g of this.unknownUnits.values()) {
-      out.push({ code: 'E_UNKNOWN_UNIT', message: `unit "${g.unit}" is not in the units list${rowsText(g.rows)}${hint(didYouMean(g.unit, this.unitCodes))}`, file: g.file, row: g.rows[0], column: g.column, expected: 'a code listed in the units file' });
+      out.push({
+        code: 'E_UNKNOWN_UNIT',
+        message: `unit "${g.unit}" is not in the units list${rowsText(g.rows)}${hint(didYouMean(g.unit, this.unitCodes))}`,
+        file: g.file,
+        row: g.rows[0],
+        column: g.column,
+        expected: 'a code listed in the units file',
+      });
     }
     for (const g of this.conflicts.values()) {
-      const message = g.rows.length === 1
-        ? `value for unit "${g.units[0]}", indicator "${g.code}" is given twice (also ${g.earlier}:${g.earlierRows[0]})`
-        : `${g.rows.length} values of indicator "${g.code}" are given twice: also in ${g.earlier} (rows ${g.earlierRows.slice(0, 3).join(', ')}${g.rows.length > 3 ? ', …' : ''})`;
-      out.push({ code: 'E_CONFLICT', message: `${message}; give each value in one data file only / 同一数值只能出现在一个数据文件中`, file: g.file, row: g.rows[0], column: g.column, unit: g.rows.length === 1 ? g.units[0] : undefined, indicator: g.code });
+      const message =
+        g.rows.length === 1
+          ? `value for unit "${g.units[0]}", indicator "${g.code}" is given twice (also ${g.earlier}:${g.earlierRows[0]})`
+          : `${g.rows.length} values of indicator "${g.code}" are given twice: also in ${g.earlier} (rows ${g.earlierRows.slice(0, 3).join(', ')}${g.rows.length > 3 ? ', …' : ''})`;
+      out.push({
+        code: 'E_CONFLICT',
+        message: `${message}; give each value in one data file only / 同一数值只能出现在一个数据文件中`,
+        file: g.file,
+        row: g.rows[0],
+        column: g.column,
+        unit: g.rows.length === 1 ? g.units[0] : undefined,
+        indicator: g.code,
+      });
     }
     return out;
   }
@@ -542,38 +826,98 @@ class ValueStore {
 }
 
 /** Read values from a wide table (a unit code column, then one column per indicator) into the store. */
-function readWide(t: Table, wanted: Set<string>, store: ValueStore, c: Collector, ignoreColumns: Set<string>, ignored: Array<{ file: string; column: string }>): void {
+function readWide(
+  t: Table,
+  wanted: Set<string>,
+  store: ValueStore,
+  c: Collector,
+  ignoreColumns: Set<string>,
+  ignored: Array<{ file: string; column: string }>,
+): void {
   const codeCol = col(t, UNIT_CODE_COLUMNS);
-  if (codeCol < 0) { c.add(missingCodeColumn(t)); return; }
+  if (codeCol < 0) {
+    c.add(missingCodeColumn(t));
+    return;
+  }
   cleanCodes(t, codeCol, c.warnings);
   const cols = t.header.map((h, k) => ({ h, k })).filter(({ h, k }) => k !== codeCol && wanted.has(h));
   const notUsed = t.header.filter((h, k) => k !== codeCol && !wanted.has(h) && !ignoreColumns.has(h));
   for (const h of notUsed) ignored.push({ file: t.file, column: h });
-  if (notUsed.length) c.warnings.push({ code: 'W_IGNORED_COLUMNS', message: `columns not in the framework are ignored: ${notUsed.slice(0, 12).join(', ')}${notUsed.length > 12 ? ' …' : ''}`, file: t.file, row: t.headerRow ?? 1, severity: 'warning' });
+  if (notUsed.length)
+    c.warnings.push({
+      code: 'W_IGNORED_COLUMNS',
+      message: `columns not in the framework are ignored: ${notUsed.slice(0, 12).join(', ')}${notUsed.length > 12 ? ' …' : ''}`,
+      file: t.file,
+      row: t.headerRow ?? 1,
+      severity: 'warning',
+    });
   const seenRows = new Map<string, number>();
   t.rows.forEach((r, idx) => {
     const row = t.rowNumbers[idx];
     const unit = r[codeCol];
     const i = store.unitIndex(unit);
-    if (i === undefined) { store.unknownUnit(t.file, t.header[codeCol], unit, row); return; }
-    if (seenRows.has(unit)) { c.add({ code: 'E_DUPLICATE_UNIT', message: `unit "${unit}" appears twice (first on row ${seenRows.get(unit)})`, file: t.file, row, column: t.header[codeCol], expected: 'one row per unit' }); return; }
+    if (i === undefined) {
+      store.unknownUnit(t.file, t.header[codeCol], unit, row);
+      return;
+    }
+    if (seenRows.has(unit)) {
+      c.add({
+        code: 'E_DUPLICATE_UNIT',
+        message: `unit "${unit}" appears twice (first on row ${seenRows.get(unit)})`,
+        file: t.file,
+        row,
+        column: t.header[codeCol],
+        expected: 'one row per unit',
+      });
+      return;
+    }
     seenRows.set(unit, row);
     for (const { h, k } of cols) {
       const p = parseNumberCell(r[k]);
-      if (p.error) { c.add({ code: 'E_NOT_NUMBER', message: p.error, file: t.file, row, column: h, unit, expected: 'a number, or empty / NA for missing' }); continue; }
+      if (p.error) {
+        c.add({
+          code: 'E_NOT_NUMBER',
+          message: p.error,
+          file: t.file,
+          row,
+          column: h,
+          unit,
+          expected: 'a number, or empty / NA for missing',
+        });
+        continue;
+      }
       store.put(h, i, p.value, t.file, row, h);
     }
   });
 }
 
 /** Read a long table (unit, indicator, value[, period][, source]); earlier periods go to `history`. */
-function readLong(t: Table, wanted: Set<string>, store: ValueStore, period: string | undefined, history: Map<string, Map<string, Map<string, number>>>, c: Collector): void {
+function readLong(
+  t: Table,
+  wanted: Set<string>,
+  store: ValueStore,
+  period: string | undefined,
+  history: Map<string, Map<string, Map<string, number>>>,
+  c: Collector,
+): void {
   const uc = col(t, ['unit', 'code', 'uCode', 'adcode']);
   const ic = col(t, ['indicator', 'iCode']);
   const vc = col(t, ['value']);
   const pc = col(t, ['period', 'year', 'Time']);
   const sc = col(t, ['source']);
-  for (const [k, n] of [[uc, 'unit'], [ic, 'indicator'], [vc, 'value']] as const) if (k < 0) c.add({ code: 'E_MISSING_COLUMN', message: `missing column "${n}" (long format: unit, indicator, value[, period][, source])`, file: t.file, row: t.headerRow ?? 1, column: n });
+  for (const [k, n] of [
+    [uc, 'unit'],
+    [ic, 'indicator'],
+    [vc, 'value'],
+  ] as const)
+    if (k < 0)
+      c.add({
+        code: 'E_MISSING_COLUMN',
+        message: `missing column "${n}" (long format: unit, indicator, value[, period][, source])`,
+        file: t.file,
+        row: t.headerRow ?? 1,
+        column: n,
+      });
   if (uc < 0 || ic < 0 || vc < 0) return;
   cleanCodes(t, uc, c.warnings);
   const unknownCodes = new Map<string, number[]>();
@@ -582,24 +926,57 @@ function readLong(t: Table, wanted: Set<string>, store: ValueStore, period: stri
     const unit = r[uc];
     const ind = r[ic];
     const i = store.unitIndex(unit);
-    if (i === undefined) { store.unknownUnit(t.file, t.header[uc], unit, row); return; }
-    if (!wanted.has(ind)) { const rows = unknownCodes.get(ind); if (rows) rows.push(row); else unknownCodes.set(ind, [row]); return; }
+    if (i === undefined) {
+      store.unknownUnit(t.file, t.header[uc], unit, row);
+      return;
+    }
+    if (!wanted.has(ind)) {
+      const rows = unknownCodes.get(ind);
+      if (rows) rows.push(row);
+      else unknownCodes.set(ind, [row]);
+      return;
+    }
     const p = parseNumberCell(r[vc]);
-    if (p.error) { c.add({ code: 'E_NOT_NUMBER', message: p.error, file: t.file, row, column: t.header[vc], unit, indicator: ind, expected: 'a number, or empty / NA for missing' }); return; }
+    if (p.error) {
+      c.add({
+        code: 'E_NOT_NUMBER',
+        message: p.error,
+        file: t.file,
+        row,
+        column: t.header[vc],
+        unit,
+        indicator: ind,
+        expected: 'a number, or empty / NA for missing',
+      });
+      return;
+    }
     const per = pc >= 0 ? r[pc] : undefined;
     if (per && period && per !== period) {
       if (per > period) return; // later periods are not used by this edition
       let byPeriod = history.get(per);
-      if (!byPeriod) { byPeriod = new Map(); history.set(per, byPeriod); }
+      if (!byPeriod) {
+        byPeriod = new Map();
+        history.set(per, byPeriod);
+      }
       let m = byPeriod.get(ind);
-      if (!m) { m = new Map(); byPeriod.set(ind, m); }
+      if (!m) {
+        m = new Map();
+        byPeriod.set(ind, m);
+      }
       m.set(unit, p.value);
       return;
     }
     store.put(ind, i, p.value, t.file, row, t.header[vc], sc >= 0 ? r[sc] || undefined : undefined);
   });
   for (const [ind, rows] of unknownCodes) {
-    c.add({ code: 'E_UNKNOWN_CODE', message: `indicator "${ind}" is not in the framework${rows.length > 1 ? ` (${rows.length} rows: ${rows.slice(0, 5).join(', ')}${rows.length > 5 ? ', …' : ''})` : ''}${hint(didYouMean(ind, wanted))}`, file: t.file, row: rows[0], column: t.header[ic], expected: 'an indicator or denominator code' });
+    c.add({
+      code: 'E_UNKNOWN_CODE',
+      message: `indicator "${ind}" is not in the framework${rows.length > 1 ? ` (${rows.length} rows: ${rows.slice(0, 5).join(', ')}${rows.length > 5 ? ', …' : ''})` : ''}${hint(didYouMean(ind, wanted))}`,
+      file: t.file,
+      row: rows[0],
+      column: t.header[ic],
+      expected: 'an indicator or denominator code',
+    });
   }
 }
 
@@ -608,13 +985,22 @@ function historyDataset(unitCodes: string[], codes: string[], cells: Map<string,
   const values = new Float64Array(n * codes.length).fill(NaN);
   codes.forEach((code, j) => {
     const m = cells.get(code);
-    if (m) unitCodes.forEach((u, i) => { const v = m.get(u); if (v !== undefined) values[j * n + i] = v; });
+    if (m)
+      unitCodes.forEach((u, i) => {
+        const v = m.get(u);
+        if (v !== undefined) values[j * n + i] = v;
+      });
   });
   return createDataset(unitCodes, codes, values);
 }
 
 /** Paths that the build or the CLI reads later (series, cases, surveys): checked now, so `validate` finds them. */
-async function checkLaterPaths(src: Source, project: ProjectFile, y: YamlFile | undefined, file: string): Promise<void> {
+async function checkLaterPaths(
+  src: Source,
+  project: ProjectFile,
+  y: YamlFile | undefined,
+  file: string,
+): Promise<void> {
   const { files, c } = src;
   const want: Array<{ rel: string; field: Array<string | number>; folder: boolean }> = [];
   if (project.series) {
@@ -622,8 +1008,17 @@ async function checkLaterPaths(src: Source, project: ProjectFile, y: YamlFile | 
     if (project.series.audit) want.push({ rel: project.series.audit, field: ['series', 'audit'], folder: false });
   }
   if (project.cases) want.push({ rel: project.cases, field: ['cases'], folder: true });
-  const surveys = project.surveys === undefined ? [] : Array.isArray(project.surveys) ? project.surveys : [project.surveys];
-  surveys.forEach((sv, k) => want.push({ rel: typeof sv === 'string' ? sv : sv.config, field: Array.isArray(project.surveys) ? ['surveys', k, ...(typeof sv === 'string' ? [] : ['config'])] : ['surveys'], folder: false }));
+  const surveys =
+    project.surveys === undefined ? [] : Array.isArray(project.surveys) ? project.surveys : [project.surveys];
+  surveys.forEach((sv, k) =>
+    want.push({
+      rel: typeof sv === 'string' ? sv : sv.config,
+      field: Array.isArray(project.surveys)
+        ? ['surveys', k, ...(typeof sv === 'string' ? [] : ['config'])]
+        : ['surveys'],
+      folder: false,
+    }),
+  );
   for (const w of want) {
     const field = w.field.map((p, k) => (typeof p === 'number' ? `[${p}]` : (k ? '.' : '') + p)).join('');
     const resolved = files.resolve(w.rel);
@@ -639,7 +1034,10 @@ async function checkLaterPaths(src: Source, project: ProjectFile, y: YamlFile | 
     c.add({
       code: 'E_FILE_MISSING',
       message: `${what} "${w.rel}" not found${kind ? ` (it is a ${kind})` : ''} / 找不到${w.folder ? '文件夹' : '文件'}`,
-      file, row: yamlLine(y, w.field), field, expected: 'a path relative to the project folder',
+      file,
+      row: yamlLine(y, w.field),
+      field,
+      expected: 'a path relative to the project folder',
     });
   }
 }
@@ -675,27 +1073,48 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
   let raw = own?.value;
   let base: YamlFile | undefined;
   // `extends: base.yaml`: inherit the base file's settings; keys given here override (one level deep).
-  if (raw && typeof raw === 'object' && !Array.isArray(raw) && typeof (raw as { extends?: unknown }).extends === 'string') {
+  if (
+    raw &&
+    typeof raw === 'object' &&
+    !Array.isArray(raw) &&
+    typeof (raw as { extends?: unknown }).extends === 'string'
+  ) {
     const baseRel = (raw as { extends: string }).extends;
     const baseBytes = await readBytes(src, baseRel, projectRel, 'extends', yamlLine(own, ['extends']));
-    base = baseBytes ? parseYaml((await c.attempt(() => decodeText(baseBytes, baseRel)))?.text ?? '', baseRel, c) : undefined;
+    base = baseBytes
+      ? parseYaml((await c.attempt(() => decodeText(baseBytes, baseRel)))?.text ?? '', baseRel, c)
+      : undefined;
     if (c.issues.length) c.fail();
     const b = base?.value;
     if (b && typeof b === 'object' && !Array.isArray(b)) {
-      if ((b as { extends?: unknown }).extends !== undefined) throw new CityIndexError({ code: 'E_EXTENDS', message: 'a base project cannot itself extend another', file: baseRel, row: yamlLine(base, ['extends']), field: 'extends' });
+      if ((b as { extends?: unknown }).extends !== undefined)
+        throw new CityIndexError({
+          code: 'E_EXTENDS',
+          message: 'a base project cannot itself extend another',
+          file: baseRel,
+          row: yamlLine(base, ['extends']),
+          field: 'extends',
+        });
       const { extends: _omit, ...mine } = raw as Record<string, unknown>;
       raw = { ...(b as Record<string, unknown>), ...mine };
     }
   }
   if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new CityIndexError({ code: 'E_SCHEMA', message: `the project file must be a mapping of fields (name:, framework:, units:, data:, build: …), found ${raw === null || raw === undefined ? 'an empty file' : Array.isArray(raw) ? 'a list' : `the value ${JSON.stringify(raw)}`}`, file: projectRel, row: 1, expected: 'name, framework, units, data and build fields (see examples/cdgi-2020/project.yaml)' });
+    throw new CityIndexError({
+      code: 'E_SCHEMA',
+      message: `the project file must be a mapping of fields (name:, framework:, units:, data:, build: …), found ${raw === null || raw === undefined ? 'an empty file' : Array.isArray(raw) ? 'a list' : `the value ${JSON.stringify(raw)}`}`,
+      file: projectRel,
+      row: 1,
+      expected: 'name, framework, units, data and build fields (see examples/cdgi-2020/project.yaml)',
+    });
   }
   const parsed = ProjectFileSchema.safeParse(raw);
   if (!parsed.success) throw new CityIndexError(schemaIssues(parsed.error, own, projectRel, base));
   const project = parsed.data;
   const period = project.period !== undefined ? String(project.period) : undefined;
   /** Line in the project file (or its base) of a top-level field. */
-  const lineOf = (...path: Array<string | number>): number | undefined => (own?.doc.hasIn([path[0]]) || !base ? yamlLine(own, path) : yamlLine(base, path));
+  const lineOf = (...path: Array<string | number>): number | undefined =>
+    own?.doc.hasIn([path[0]]) || !base ? yamlLine(own, path) : yamlLine(base, path);
   const ownsLater = ['series', 'cases', 'surveys'].some((key) => own?.doc.hasIn([key]));
   const laterYaml = ownsLater || !base ? own : base;
   await checkLaterPaths(src, project, laterYaml, projectRel);
@@ -711,11 +1130,28 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
   const ignored: Array<{ file: string; column: string }> = [];
   let dataFailed = false;
   let denominatorCodes: string[] = [];
-  const rowsOfTable = (t: Table, column: string) => { const k = col(t, [column]); return (code: string) => (k < 0 ? undefined : t.rowNumbers[t.rows.findIndex((r) => r[k] === code)]); };
+  const rowsOfTable = (t: Table, column: string) => {
+    const k = col(t, [column]);
+    return (code: string) => (k < 0 ? undefined : t.rowNumbers[t.rows.findIndex((r) => r[k] === code)]);
+  };
 
   if (project.coinr) {
-    const meta = await readTable(src, project.coinr.iMeta, projectRel, 'coinr.iMeta', undefined, lineOf('coinr', 'iMeta'));
-    const data = await readTable(src, project.coinr.iData, projectRel, 'coinr.iData', undefined, lineOf('coinr', 'iData'));
+    const meta = await readTable(
+      src,
+      project.coinr.iMeta,
+      projectRel,
+      'coinr.iMeta',
+      undefined,
+      lineOf('coinr', 'iMeta'),
+    );
+    const data = await readTable(
+      src,
+      project.coinr.iData,
+      projectRel,
+      'coinr.iData',
+      undefined,
+      lineOf('coinr', 'iData'),
+    );
     if (meta) {
       const fw = frameworkFromTable(meta);
       c.addAll(fw.issues);
@@ -736,15 +1172,41 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
       }
     }
   } else {
-    if (!project.framework) c.add({ code: 'E_REQUIRED', message: 'missing "framework" (a framework.yaml/.csv path or an inline tree)', file: projectRel, row: 1, field: 'framework' });
-    if (!project.units) c.add({ code: 'E_REQUIRED', message: 'missing "units" (path of units.csv)', file: projectRel, row: 1, field: 'units' });
-    if (!project.data) c.add({ code: 'E_REQUIRED', message: 'missing "data" (path(s) of the data files)', file: projectRel, row: 1, field: 'data' });
+    if (!project.framework)
+      c.add({
+        code: 'E_REQUIRED',
+        message: 'missing "framework" (a framework.yaml/.csv path or an inline tree)',
+        file: projectRel,
+        row: 1,
+        field: 'framework',
+      });
+    if (!project.units)
+      c.add({
+        code: 'E_REQUIRED',
+        message: 'missing "units" (path of units.csv)',
+        file: projectRel,
+        row: 1,
+        field: 'units',
+      });
+    if (!project.data)
+      c.add({
+        code: 'E_REQUIRED',
+        message: 'missing "data" (path(s) of the data files)',
+        file: projectRel,
+        row: 1,
+        field: 'data',
+      });
     if (typeof project.framework === 'string') {
       const fwRel = project.framework;
       frameworkFile = fwRel;
       if (/\.(csv|xlsx)$/i.test(fwRel)) {
         const t = await readTable(src, fwRel, projectRel, 'framework', undefined, lineOf('framework'));
-        if (t) { const fw = frameworkFromTable(t); c.addAll(fw.issues); framework = fw.framework; codeRow = rowsOfTable(t, 'iCode'); }
+        if (t) {
+          const fw = frameworkFromTable(t);
+          c.addAll(fw.issues);
+          framework = fw.framework;
+          codeRow = rowsOfTable(t, 'iCode');
+        }
       } else {
         const fb = await readBytes(src, fwRel, projectRel, 'framework', lineOf('framework'));
         if (fb) {
@@ -752,7 +1214,11 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
           if (frameworkYaml) {
             const f = FrameworkFileSchema.safeParse(frameworkYaml.value ?? {});
             if (!f.success) c.addAll(schemaIssues(f.error, frameworkYaml, fwRel));
-            else { const fw = frameworkFromTree(f.data, fwRel); c.addAll(fw.issues); framework = fw.framework; }
+            else {
+              const fw = frameworkFromTree(f.data, fwRel);
+              c.addAll(fw.issues);
+              framework = fw.framework;
+            }
           }
         }
       }
@@ -765,11 +1231,14 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
     if (frameworkYaml) {
       const lines = new Map<string, number>();
       const fy = frameworkYaml;
-      visit(fy.doc, { Pair(_, pair) {
-        const k = pair.key as { value?: unknown } | null;
-        const v = pair.value as { value?: unknown; range?: [number, number, number] } | null;
-        if (k?.value === 'code' && typeof v?.value === 'string' && v.range) lines.set(v.value, fy.lines.linePos(v.range[0]).line);
-      } });
+      visit(fy.doc, {
+        Pair(_, pair) {
+          const k = pair.key as { value?: unknown } | null;
+          const v = pair.value as { value?: unknown; range?: [number, number, number] } | null;
+          if (k?.value === 'code' && typeof v?.value === 'string' && v.range)
+            lines.set(v.value, fy.lines.linePos(v.range[0]).line);
+        },
+      });
       codeRow = (code) => lines.get(code);
     }
     if (project.units) {
@@ -784,30 +1253,57 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
     denominatorCodes = framework?.denominators?.map((d) => d.code) ?? [];
     // Every data file is read (file-level problems are reported even when the framework or units failed).
     const list = project.data === undefined ? [] : Array.isArray(project.data) ? project.data : [project.data];
-    const wanted = new Set([...(framework?.nodes.filter((n) => n.kind === 'indicator').map((n) => n.code) ?? []), ...denominatorCodes]);
+    const wanted = new Set([
+      ...(framework?.nodes.filter((n) => n.kind === 'indicator').map((n) => n.code) ?? []),
+      ...denominatorCodes,
+    ]);
     if (framework && units.length) store = new ValueStore(units.map((u) => u.code));
     for (const [k, d] of list.entries()) {
       const spec = typeof d === 'string' ? { file: d } : d;
-      const t = await readTable(src, spec.file, projectRel, Array.isArray(project.data) ? `data[${k}]` : 'data', 'sheet' in spec ? spec.sheet : undefined, Array.isArray(project.data) ? lineOf('data', k) : lineOf('data'));
+      const t = await readTable(
+        src,
+        spec.file,
+        projectRel,
+        Array.isArray(project.data) ? `data[${k}]` : 'data',
+        'sheet' in spec ? spec.sheet : undefined,
+        Array.isArray(project.data) ? lineOf('data', k) : lineOf('data'),
+      );
       if (!t) dataFailed = true;
       if (!t || !store) continue;
-      const format = ('format' in spec && spec.format) || (col(t, ['indicator', 'iCode']) >= 0 && col(t, ['value']) >= 0 ? 'long' : 'wide');
+      const format =
+        ('format' in spec && spec.format) ||
+        (col(t, ['indicator', 'iCode']) >= 0 && col(t, ['value']) >= 0 ? 'long' : 'wide');
       if (format === 'long') readLong(t, wanted, store, period, history, c);
-      else readWide(t, wanted, store, c, new Set(['name_zh', 'name_en', 'name', 'uName', 'province', ...(t === unitsTable ? t.header : [])]), ignored);
+      else
+        readWide(
+          t,
+          wanted,
+          store,
+          c,
+          new Set(['name_zh', 'name_en', 'name', 'uName', 'province', ...(t === unitsTable ? t.header : [])]),
+          ignored,
+        );
     }
   }
   if (store) c.addAll(store.issues());
   if (!framework || !store) {
-    if (!c.issues.length) c.add({ code: 'E_FRAMEWORK', message: 'no framework could be read', file: projectRel, field: 'framework' });
+    if (!c.issues.length)
+      c.add({ code: 'E_FRAMEWORK', message: 'no framework could be read', file: projectRel, field: 'framework' });
     c.fail();
   }
   /** A data file that could not be read would make its indicators look empty: those checks wait. */
   const dataComplete = !dataFailed;
   const surveys = await readSurveys(src, project, projectRel, framework, units, store);
 
-  const located = (i: Issue): Issue => (i.file === frameworkFile && i.row === undefined && i.indicator ? { ...i, row: codeRow(i.indicator) } : i);
+  const located = (i: Issue): Issue =>
+    i.file === frameworkFile && i.row === undefined && i.indicator ? { ...i, row: codeRow(i.indicator) } : i;
   c.addAll(checkFramework(framework, frameworkFile).map(located));
-  if (units.length === 0) c.add({ code: 'E_NO_UNITS', message: 'the project has no units', file: project.units ?? project.coinr?.iData ?? projectRel });
+  if (units.length === 0)
+    c.add({
+      code: 'E_NO_UNITS',
+      message: 'the project has no units',
+      file: project.units ?? project.coinr?.iData ?? projectRel,
+    });
   units.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   const unitCodes = units.map((u) => u.code);
   const indicators = framework.nodes.filter((n) => n.kind === 'indicator' && n.status !== 'not_collected');
@@ -816,27 +1312,73 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
   for (const n of indicators) {
     if (dataComplete && store.available(n.code) === 0) {
       const near = ignored.filter((x) => didYouMean(x.column, [n.code]) !== undefined);
-      const also = near.length ? `; ${near.map((x) => `${x.file} has a column "${x.column}" — a typo? / 数据文件中的列名 "${x.column}" 是否拼写有误？`).join('; ')}` : '';
-      c.add(located({ code: 'E_EMPTY_COLUMN', message: `indicator "${n.code}" has no values in any data file (give data, or mark it status: not_collected)${also}`, indicator: n.code, file: frameworkFile }));
+      const also = near.length
+        ? `; ${near.map((x) => `${x.file} has a column "${x.column}" — a typo? / 数据文件中的列名 "${x.column}" 是否拼写有误？`).join('; ')}`
+        : '';
+      c.add(
+        located({
+          code: 'E_EMPTY_COLUMN',
+          message: `indicator "${n.code}" has no values in any data file (give data, or mark it status: not_collected)${also}`,
+          indicator: n.code,
+          file: frameworkFile,
+        }),
+      );
     }
-    if (n.denominator && !denomSet.has(n.denominator)) c.add(located({ code: 'E_UNKNOWN_DENOMINATOR', message: `denominator "${n.denominator}" of "${n.code}" is not declared${hint(didYouMean(n.denominator, denominatorCodes))}`, file: frameworkFile, indicator: n.code, field: 'denominator', expected: `one of: ${denominatorCodes.join(', ') || '(none declared)'}` }));
+    if (n.denominator && !denomSet.has(n.denominator))
+      c.add(
+        located({
+          code: 'E_UNKNOWN_DENOMINATOR',
+          message: `denominator "${n.denominator}" of "${n.code}" is not declared${hint(didYouMean(n.denominator, denominatorCodes))}`,
+          file: frameworkFile,
+          indicator: n.code,
+          field: 'denominator',
+          expected: `one of: ${denominatorCodes.join(', ') || '(none declared)'}`,
+        }),
+      );
   }
   for (const n of gaps) {
-    if (store.available(n.code) > 0) c.warnings.push(located({ code: 'W_GAP_HAS_DATA', message: `indicator "${n.code}" is marked status: not_collected, but the data give ${store.available(n.code)} values for it; they are not used (remove the status to use them)`, file: frameworkFile, indicator: n.code, severity: 'warning' }));
+    if (store.available(n.code) > 0)
+      c.warnings.push(
+        located({
+          code: 'W_GAP_HAS_DATA',
+          message: `indicator "${n.code}" is marked status: not_collected, but the data give ${store.available(n.code)} values for it; they are not used (remove the status to use them)`,
+          file: frameworkFile,
+          indicator: n.code,
+          severity: 'warning',
+        }),
+      );
   }
   if (c.issues.length) c.fail();
 
   // Denominators: data columns first, else numeric unit attributes with the same code.
   for (const d of denominatorCodes) {
     if (store.has(d)) continue;
-    for (const u of units) { const v = u.attributes[d]; if (v !== undefined) store.put(d, store.unitIndex(u.code)!, v ?? NaN, project.units ?? '', 0, d); }
+    for (const u of units) {
+      const v = u.attributes[d];
+      if (v !== undefined) store.put(d, store.unitIndex(u.code)!, v ?? NaN, project.units ?? '', 0, d);
+    }
   }
-  const rawDs = store.dataset(unitCodes, indicators.map((n) => n.code));
+  const rawDs = store.dataset(
+    unitCodes,
+    indicators.map((n) => n.code),
+  );
   const denominators = denominatorCodes.length ? store.dataset(unitCodes, denominatorCodes) : undefined;
   const periods = [...history.keys()].sort();
-  const historyList = periods.map((p) => ({ period: p, dataset: historyDataset(unitCodes, indicators.map((n) => n.code), history.get(p)!) }));
+  const historyList = periods.map((p) => ({
+    period: p,
+    dataset: historyDataset(
+      unitCodes,
+      indicators.map((n) => n.code),
+      history.get(p)!,
+    ),
+  }));
 
-  const spec: BuildSpec = { version: 1, steps: project.build.steps as BuildSpec['steps'], seed: project.build.seed, ...(project.build.tieTolerance !== undefined ? { tieTolerance: project.build.tieTolerance } : {}) };
+  const spec: BuildSpec = {
+    version: 1,
+    steps: project.build.steps as BuildSpec['steps'],
+    seed: project.build.seed,
+    ...(project.build.tieTolerance !== undefined ? { tieTolerance: project.build.tieTolerance } : {}),
+  };
   for (const i of checkSpec(spec, framework, projectRel)) {
     const field = i.field ? `build.${i.field}` : 'build';
     c.add({ ...i, field, row: i.row ?? lineOf(...fieldPath(field)) });
@@ -844,7 +1386,15 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
   if (c.issues.length) c.fail();
 
   const loaded: LoadedProject = {
-    dir, file: projectRel, surveys, project, spec, gaps, valueSources: store.sources, files: c.files, warnings: c.warnings,
+    dir,
+    file: projectRel,
+    surveys,
+    project,
+    spec,
+    gaps,
+    valueSources: store.sources,
+    files: c.files,
+    warnings: c.warnings,
     input: { framework, units, raw: rawDs, denominators, history: historyList.length ? historyList : undefined },
   };
   buildSources.set(spec, own?.doc.hasIn(['build']) || !base ? own : base);
@@ -857,11 +1407,19 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
  * `not_collected` in the framework becomes collected by the survey.
  */
 async function readSurveys(
-  src: Source, project: ProjectFile, projectRel: string, framework: Framework, units: Unit[], store: ValueStore,
+  src: Source,
+  project: ProjectFile,
+  projectRel: string,
+  framework: Framework,
+  units: Unit[],
+  store: ValueStore,
 ): Promise<SurveyInput[]> {
   const { files, c } = src;
-  const list = project.surveys === undefined ? [] : Array.isArray(project.surveys) ? project.surveys : [project.surveys];
-  const used = list.map((x, k) => ({ entry: typeof x === 'string' ? { config: x } : x, k })).filter(({ entry }) => 'use' in entry && entry.use);
+  const list =
+    project.surveys === undefined ? [] : Array.isArray(project.surveys) ? project.surveys : [project.surveys];
+  const used = list
+    .map((x, k) => ({ entry: typeof x === 'string' ? { config: x } : x, k }))
+    .filter(({ entry }) => 'use' in entry && entry.use);
   if (used.length === 0) return [];
   const out: SurveyInput[] = [];
   const unitCodes = units.map((u) => u.code).sort();
@@ -878,16 +1436,62 @@ async function readSurveys(
     est.dataset.codes.forEach((code, j) => {
       const node = framework.nodes.find((n) => n.code === code && n.kind === 'indicator');
       if (!node) return;
-      if (store.has(code)) { c.add({ code: 'E_CONFLICT', message: `indicator "${code}" has values in a data file and from survey "${id}"`, file: projectRel, field: `surveys[${k}]`, indicator: code }); return; }
+      if (store.has(code)) {
+        c.add({
+          code: 'E_CONFLICT',
+          message: `indicator "${code}" has values in a data file and from survey "${id}"`,
+          file: projectRel,
+          field: `surveys[${k}]`,
+          indicator: code,
+        });
+        return;
+      }
       const source = `survey ${id}${run.survey.config.simulated ? ` (${SIMULATED_LABEL})` : ''}`;
-      unitCodes.forEach((u, i) => { const v = est.dataset.values[j * unitCodes.length + i]; if (!Number.isNaN(v)) store.put(code, store.unitIndex(u)!, v, entry.config, 0, code, source); });
+      unitCodes.forEach((u, i) => {
+        const v = est.dataset.values[j * unitCodes.length + i];
+        if (!Number.isNaN(v)) store.put(code, store.unitIndex(u)!, v, entry.config, 0, code, source);
+      });
       node.status = 'collected';
-      node.source = { ...(node.source ?? {}), name: title, file: entry.config, notes: run.survey.config.simulated ? SIMULATED_LABEL : node.source?.notes };
+      node.source = {
+        ...(node.source ?? {}),
+        name: title,
+        file: entry.config,
+        notes: run.survey.config.simulated ? SIMULATED_LABEL : node.source?.notes,
+      };
       supplied.push(code);
     });
-    if (supplied.length === 0) c.warnings.push({ code: 'W_SURVEY_UNUSED', message: `survey "${id}" supplies none of the framework's indicators`, file: projectRel, field: `surveys[${k}]`, severity: 'warning' });
-    const pick = (ds: Dataset) => createDataset(ds.unitCodes, supplied, Float64Array.from(supplied.flatMap((code) => Array.from(ds.values.subarray(ds.codes.indexOf(code) * ds.unitCodes.length, (ds.codes.indexOf(code) + 1) * ds.unitCodes.length)))));
-    out.push({ id, title, simulated: Boolean(run.survey.config.simulated), indicators: supplied, lower: pick(est.lower), upper: pick(est.upper), n: pick(est.n) });
+    if (supplied.length === 0)
+      c.warnings.push({
+        code: 'W_SURVEY_UNUSED',
+        message: `survey "${id}" supplies none of the framework's indicators`,
+        file: projectRel,
+        field: `surveys[${k}]`,
+        severity: 'warning',
+      });
+    const pick = (ds: Dataset) =>
+      createDataset(
+        ds.unitCodes,
+        supplied,
+        Float64Array.from(
+          supplied.flatMap((code) =>
+            Array.from(
+              ds.values.subarray(
+                ds.codes.indexOf(code) * ds.unitCodes.length,
+                (ds.codes.indexOf(code) + 1) * ds.unitCodes.length,
+              ),
+            ),
+          ),
+        ),
+      );
+    out.push({
+      id,
+      title,
+      simulated: Boolean(run.survey.config.simulated),
+      indicators: supplied,
+      lower: pick(est.lower),
+      upper: pick(est.upper),
+      n: pick(est.n),
+    });
   }
   return out;
 }
@@ -943,19 +1547,23 @@ export async function buildProject(p: LoadedProject): Promise<Build> {
     if (e.issues.every((i) => i.file)) throw e;
     const k = failingStep(p.input, p.spec);
     const y = buildSources.get(p.spec);
-    throw new CityIndexError(e.issues.map((i) => {
-      if (i.file || k < 0) return i;
-      const field = i.field === undefined || /^steps\[/.test(i.field)
-        ? `build.${i.field ?? `steps[${k}]`}`
-        : `build.steps[${k}].options.${i.field}`;
-      const path = fieldPath(field);
-      const line = yamlLine(y, y?.doc.hasIn(path) ? path : path.slice(0, 3));
-      const given = y?.doc.getIn(path);
-      // the engine lists allowed values only as text in `expected` ("one of: a, b"): the candidates
-      const candidates = i.expected?.replace(/^one of:?\s*/, '').split(/,\s*|\s*\|\s*|\s+or\s+/) ?? [];
-      const near = typeof given === 'string' ? didYouMean(given, candidates) : undefined;
-      return { ...i, file: y?.rel ?? p.file, row: line, field, message: i.message + hint(near) };
-    }), e.message);
+    throw new CityIndexError(
+      e.issues.map((i) => {
+        if (i.file || k < 0) return i;
+        const field =
+          i.field === undefined || /^steps\[/.test(i.field)
+            ? `build.${i.field ?? `steps[${k}]`}`
+            : `build.steps[${k}].options.${i.field}`;
+        const path = fieldPath(field);
+        const line = yamlLine(y, y?.doc.hasIn(path) ? path : path.slice(0, 3));
+        const given = y?.doc.getIn(path);
+        // the engine lists allowed values only as text in `expected` ("one of: a, b"): the candidates
+        const candidates = i.expected?.replace(/^one of:?\s*/, '').split(/,\s*|\s*\|\s*|\s+or\s+/) ?? [];
+        const near = typeof given === 'string' ? didYouMean(given, candidates) : undefined;
+        return { ...i, file: y?.rel ?? p.file, row: line, field, message: i.message + hint(near) };
+      }),
+      e.message,
+    );
   }
 }
 

@@ -30,7 +30,12 @@ sources: ["《中国城市数字治理报告（2020）》"]
 `;
 
 function issuesOf(fn: () => unknown) {
-  try { fn(); } catch (e) { if (e instanceof CityIndexError) return e.issues; throw e; }
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof CityIndexError) return e.issues;
+    throw e;
+  }
   throw new Error('expected a CityIndexError');
 }
 
@@ -40,7 +45,11 @@ describe('parseCase', () => {
     expect(c.id).toBe('hz-test');
     expect(c.city).toBe('330100'); // an unquoted number becomes the adcode string
     expect(c.cityName).toEqual({ zh: '杭州市', en: 'Hangzhou' });
-    expect(c.domains).toEqual([{ zh: '交通', en: 'traffic' }, { zh: '城市治理', en: 'city governance' }, { zh: '数据中枢' }]);
+    expect(c.domains).toEqual([
+      { zh: '交通', en: 'traffic' },
+      { zh: '城市治理', en: 'city governance' },
+      { zh: '数据中枢' },
+    ]);
     expect(c.sources).toEqual([{ citation: '《中国城市数字治理报告（2020）》' }]);
     expect(c.title).toEqual({ zh: '杭州城市大脑' }); // from the first heading
     expect(c.body.startsWith('# 杭州城市大脑')).toBe(true);
@@ -65,7 +74,9 @@ describe('parseCase', () => {
   });
 
   it('locates a nested field (domains[1].fr) and a YAML syntax error', () => {
-    const nested = parseCaseIssues(good.replace('{ zh: 城市治理, en: city governance }', '{ zh: 城市治理, fr: gouvernance }'));
+    const nested = parseCaseIssues(
+      good.replace('{ zh: 城市治理, en: city governance }', '{ zh: 城市治理, fr: gouvernance }'),
+    );
     expect(nested.some((i) => i.field?.startsWith('domains[1]') && i.row === 5)).toBe(true);
     const yamlErr = parseCaseIssues(good.replace('year: 2020', 'year: [2020'));
     expect(yamlErr[0]).toMatchObject({ code: 'E_YAML', file: 'cases/x.md' });
@@ -107,11 +118,20 @@ describe('loadCases (the repository case library)', () => {
 
   it('every case links to a unit and to framework indicators of examples/cdgi-2020', async () => {
     const cases = await loadCases(casesDir);
-    const fwFile = FrameworkFileSchema.parse(parseYaml(await readFile(join(root, 'examples/cdgi-2020/framework.yaml'), 'utf8')));
+    const fwFile = FrameworkFileSchema.parse(
+      parseYaml(await readFile(join(root, 'examples/cdgi-2020/framework.yaml'), 'utf8')),
+    );
     const { framework, issues } = frameworkFromTree(fwFile, 'framework.yaml');
     expect(issues).toEqual([]);
-    const rows = parseCsv(await readFile(join(root, 'examples/cdgi-2020/units.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
-    const units: Unit[] = rows.map((r) => ({ code: r.code, name: { zh: r.name_zh, en: r.name_en }, groups: {}, attributes: {} }));
+    const rows = parseCsv(await readFile(join(root, 'examples/cdgi-2020/units.csv'), 'utf8'), {
+      columns: true,
+    }) as Array<Record<string, string>>;
+    const units: Unit[] = rows.map((r) => ({
+      code: r.code,
+      name: { zh: r.name_zh, en: r.name_en },
+      groups: {},
+      attributes: {},
+    }));
     expect(checkCaseLinks(cases, framework, units)).toEqual([]);
     // and the case's English city name agrees with units.csv
     for (const c of cases) expect(rows.find((r) => r.code === c.city)?.name_en).toBe(c.cityName.en);
@@ -123,10 +143,16 @@ describe('loadCases (the repository case library)', () => {
     await writeFile(join(dir, 'a.md'), good.replace('year: 2020', 'year: 1800'));
     await writeFile(join(dir, 'b.md'), good.replace('city: 330100', 'city: abc'));
     await writeFile(join(dir, 'c.md'), good);
-    const err = await loadCases(dir).then(() => null, (e: unknown) => e);
+    const err = await loadCases(dir).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(CityIndexError);
     const issues = (err as CityIndexError).issues;
-    expect(issues.map((i) => [i.file, i.field])).toEqual([[join(dir, 'a.md'), 'year'], [join(dir, 'b.md'), 'city']]);
+    expect(issues.map((i) => [i.file, i.field])).toEqual([
+      [join(dir, 'a.md'), 'year'],
+      [join(dir, 'b.md'), 'city'],
+    ]);
     await expect(loadCases(join(dir, 'nope'))).rejects.toMatchObject({ issues: [{ code: 'E_FILE_MISSING' }] });
   });
 
@@ -140,6 +166,8 @@ describe('loadCases (the repository case library)', () => {
     const broken = memoryProjectFiles({ 'cases/a.md': '---\ncity: 1\n---\n# x\n' });
     const e = await readCases(broken, 'cases').catch((x: unknown) => x);
     expect((e as CityIndexError).issues.every((i) => i.file === 'cases/a.md')).toBe(true);
-    await expect(readCases(broken, 'nope')).rejects.toMatchObject({ issues: [{ code: 'E_FILE_MISSING', file: 'nope' }] });
+    await expect(readCases(broken, 'nope')).rejects.toMatchObject({
+      issues: [{ code: 'E_FILE_MISSING', file: 'nope' }],
+    });
   });
 });

@@ -24,23 +24,34 @@ import type { LocalText } from '../engine/core/framework.ts';
 import type { Case, CaseSource } from '../engine/cases/search.ts';
 
 const CJK = /[\u3400-\u9fff]/;
-const localText = z.object({ zh: z.string().min(1).optional(), en: z.string().min(1).optional() }).strict()
+const localText = z
+  .object({ zh: z.string().min(1).optional(), en: z.string().min(1).optional() })
+  .strict()
   .refine((t) => t.zh !== undefined || t.en !== undefined, 'give zh, en or both');
 
-export const CaseFrontMatterSchema = z.object({
-  title: z.union([z.string().min(1), localText]).optional(),
-  city: z.union([z.string(), z.number().int()])
-    .transform((v) => String(v).trim())
-    .pipe(z.string().regex(/^\d{6}$/, 'must be a 6-digit adcode such as "330100"')),
-  city_name: z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict(),
-  year: z.number().int().min(1949).max(2100),
-  domains: z.array(z.union([z.string().min(1), localText])).min(1, 'give at least one domain, e.g. "交通/traffic"'),
-  indicators: z.array(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must be an indicator code (letters, digits, _ . -)')).default([]),
-  sources: z.array(z.union([
-    z.string().min(1),
-    z.object({ citation: z.string().min(1), url: z.string().optional(), note: z.string().optional() }).strict(),
-  ])).min(1, 'cite at least one source'),
-}).strict();
+export const CaseFrontMatterSchema = z
+  .object({
+    title: z.union([z.string().min(1), localText]).optional(),
+    city: z
+      .union([z.string(), z.number().int()])
+      .transform((v) => String(v).trim())
+      .pipe(z.string().regex(/^\d{6}$/, 'must be a 6-digit adcode such as "330100"')),
+    city_name: z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict(),
+    year: z.number().int().min(1949).max(2100),
+    domains: z.array(z.union([z.string().min(1), localText])).min(1, 'give at least one domain, e.g. "交通/traffic"'),
+    indicators: z
+      .array(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must be an indicator code (letters, digits, _ . -)'))
+      .default([]),
+    sources: z
+      .array(
+        z.union([
+          z.string().min(1),
+          z.object({ citation: z.string().min(1), url: z.string().optional(), note: z.string().optional() }).strict(),
+        ]),
+      )
+      .min(1, 'cite at least one source'),
+  })
+  .strict();
 export type CaseFrontMatter = z.infer<typeof CaseFrontMatterSchema>;
 
 /** "交通/traffic" → { zh: '交通', en: 'traffic' }; a single word goes to zh or en by its script. */
@@ -77,7 +88,13 @@ export function parseCase(text: string, file: string): Case {
   const id = file.replace(/^.*[\\/]/, '').replace(/\.md$/i, '');
   const clean = text.replace(/^\uFEFF/, '');
   if (!/^---\r?\n/.test(clean)) {
-    throw new CityIndexError({ code: 'E_FRONT_MATTER', message: 'a case file must start with YAML front matter between "---" lines', file, row: 1, expected: '---\\ncity: …\\n---' });
+    throw new CityIndexError({
+      code: 'E_FRONT_MATTER',
+      message: 'a case file must start with YAML front matter between "---" lines',
+      file,
+      row: 1,
+      expected: '---\\ncity: …\\n---',
+    });
   }
   let parsed: { data: Record<string, unknown>; content: string };
   try {
@@ -86,14 +103,22 @@ export function parseCase(text: string, file: string): Case {
   } catch (e) {
     const mark = (e as { mark?: { line?: number } }).mark;
     const reason = (e as { reason?: string }).reason ?? (e as Error).message.split('\n')[0];
-    throw new CityIndexError({ code: 'E_YAML', message: `front matter is not valid YAML: ${reason}`, file, row: mark?.line !== undefined ? mark.line + 2 : undefined });
+    throw new CityIndexError({
+      code: 'E_YAML',
+      message: `front matter is not valid YAML: ${reason}`,
+      file,
+      row: mark?.line !== undefined ? mark.line + 2 : undefined,
+    });
   }
   const result = CaseFrontMatterSchema.safeParse(parsed.data);
   if (!result.success) {
     const raw = result.error.issues;
     const issues: Issue[] = zodIssues(result.error, file).map((i, k) => {
       // An unknown top-level key: name it as the field, so its line can be found.
-      const unknown = raw[k]?.code === 'unrecognized_keys' && raw[k].path.length === 0 ? (raw[k] as { keys: string[] }).keys[0] : undefined;
+      const unknown =
+        raw[k]?.code === 'unrecognized_keys' && raw[k].path.length === 0
+          ? (raw[k] as { keys: string[] }).keys[0]
+          : undefined;
       if (unknown !== undefined) i = { ...i, field: unknown };
       const top = i.field?.split(/[.[]/)[0];
       const row = top ? lineOf(clean, top) : undefined;
@@ -104,9 +129,18 @@ export function parseCase(text: string, file: string): Case {
   const fm = result.data;
   const body = parsed.content.replace(/^\s+/, '');
   const heading = /^#\s+(.+)$/m.exec(body)?.[1]?.trim();
-  const title: LocalText = fm.title === undefined
-    ? (heading ? (CJK.test(heading) ? { zh: heading } : { en: heading }) : { en: id })
-    : typeof fm.title === 'string' ? (CJK.test(fm.title) ? { zh: fm.title } : { en: fm.title }) : { zh: fm.title.zh, en: fm.title.en };
+  const title: LocalText =
+    fm.title === undefined
+      ? heading
+        ? CJK.test(heading)
+          ? { zh: heading }
+          : { en: heading }
+        : { en: id }
+      : typeof fm.title === 'string'
+        ? CJK.test(fm.title)
+          ? { zh: fm.title }
+          : { en: fm.title }
+        : { zh: fm.title.zh, en: fm.title.en };
   const sources: CaseSource[] = fm.sources.map((s) => (typeof s === 'string' ? { citation: s } : { ...s }));
   return {
     id,
@@ -129,7 +163,9 @@ export function parseCase(text: string, file: string): Case {
  * @example (await readCases(memoryProjectFiles({ 'cases/a.md': text }), 'cases')).length // => 1
  */
 export async function readCases(
-  files: ProjectFiles, folder: string, shown: (path: string) => string = (p) => p,
+  files: ProjectFiles,
+  folder: string,
+  shown: (path: string) => string = (p) => p,
 ): Promise<Case[]> {
   if ((await files.kind(folder)) !== 'folder') {
     const where = shown(folder);

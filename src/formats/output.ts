@@ -28,16 +28,30 @@ export const OUTPUT_MARKER = '.cityindex-output';
  * (missing, empty, marked as a cityindex output, or holding only names this write produces).
  * @example await refuseReplace('/tmp/none', ['results.csv']) // => undefined
  */
-export async function refuseReplace(target: string, names: readonly string[], field = '--out'): Promise<CityIndexError | undefined> {
+export async function refuseReplace(
+  target: string,
+  names: readonly string[],
+  field = '--out',
+): Promise<CityIndexError | undefined> {
   const st = await stat(target).catch(() => null);
   if (!st) return undefined;
   if (!st.isDirectory()) {
-    return new CityIndexError({ code: 'E_OUT_NOT_FOLDER', message: `output path "${target}" is an existing file, not a folder / 输出路径是已有文件而不是文件夹`, field, expected: 'a folder name (it is created), e.g. --out out/my-index' });
+    return new CityIndexError({
+      code: 'E_OUT_NOT_FOLDER',
+      message: `output path "${target}" is an existing file, not a folder / 输出路径是已有文件而不是文件夹`,
+      field,
+      expected: 'a folder name (it is created), e.g. --out out/my-index',
+    });
   }
   const cwd = process.cwd();
   const rel = relative(target, cwd);
   if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
-    return new CityIndexError({ code: 'E_OUT_CONTAINS_CWD', message: `output folder "${target}" is the current folder or contains it; it would be replaced / 输出目录不能是当前目录或其上级目录`, field, expected: 'a new or output-only folder, e.g. --out out/my-index' });
+    return new CityIndexError({
+      code: 'E_OUT_CONTAINS_CWD',
+      message: `output folder "${target}" is the current folder or contains it; it would be replaced / 输出目录不能是当前目录或其上级目录`,
+      field,
+      expected: 'a new or output-only folder, e.g. --out out/my-index',
+    });
   }
   const entries = await readdir(target);
   if (entries.length === 0 || entries.includes(OUTPUT_MARKER)) return undefined;
@@ -78,10 +92,16 @@ function alive(pid: number): boolean {
   }
 }
 
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /** Siblings a write of `target` leaves while it runs: `.<name>.<kind>-<pid>-<n>`. */
-async function leftovers(target: string): Promise<Array<{ path: string; kind: 'partial' | 'old'; pid: number; n: number }>> {
+async function leftovers(
+  target: string,
+): Promise<Array<{ path: string; kind: 'partial' | 'old'; pid: number; n: number }>> {
   const parent = dirname(target);
   const prefix = `.${basename(target)}.`;
   const names = await readdir(parent).catch(() => [] as string[]);
@@ -142,7 +162,12 @@ async function lock(target: string, timeoutMs: number): Promise<() => Promise<vo
       continue;
     }
     if (performance.now() - start > timeoutMs) {
-      throw new CityIndexError({ code: 'E_OUT_LOCKED', message: `output folder "${target}" is being written by another cityindex process (pid ${owner}) / 另一个 cityindex 进程正在写入该输出目录`, field: '--out', expected: 'wait for the other run to finish, or use another --out folder' });
+      throw new CityIndexError({
+        code: 'E_OUT_LOCKED',
+        message: `output folder "${target}" is being written by another cityindex process (pid ${owner}) / 另一个 cityindex 进程正在写入该输出目录`,
+        field: '--out',
+        expected: 'wait for the other run to finish, or use another --out folder',
+      });
     }
     await sleep(20);
   }
@@ -155,7 +180,11 @@ async function lock(target: string, timeoutMs: number): Promise<() => Promise<vo
  * killed write left is repaired first (`recoverOutput`).
  * @example await writeOutputsAtomically('out/asem', new Map([['results.csv', '…']])) // => ['results.csv']
  */
-export async function writeOutputsAtomically(outDir: string, files: OutputFiles, options: WriteOutputsOptions = {}): Promise<string[]> {
+export async function writeOutputsAtomically(
+  outDir: string,
+  files: OutputFiles,
+  options: WriteOutputsOptions = {},
+): Promise<string[]> {
   const target = resolve(outDir);
   const step = options.onStep ?? (() => {});
   const all: OutputFiles = new Map(files);
@@ -191,10 +220,13 @@ export async function writeOutputsAtomically(outDir: string, files: OutputFiles,
     const late = await refuseReplace(target, [...all.keys()]);
     if (late) throw late;
     const old = join(parent, `.${basename(target)}.old-${tag}`);
-    const hadOld = await rename(target, old).then(() => true, (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return false;
-      throw e;
-    });
+    const hadOld = await rename(target, old).then(
+      () => true,
+      (e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT') return false;
+        throw e;
+      },
+    );
     step('old-moved');
     try {
       await rename(staging, target);

@@ -10,9 +10,7 @@
  */
 
 /** A path resolved by a source: its key in the source, or why it was refused. */
-export type ResolvedPath =
-  | { ok: true; path: string }
-  | { ok: false; code: string; message: string; expected: string };
+export type ResolvedPath = { ok: true; path: string } | { ok: false; code: string; message: string; expected: string };
 
 /** What is at a path of a source. */
 export type EntryKind = 'file' | 'folder';
@@ -79,7 +77,12 @@ function isAbsolutePath(path: string): boolean {
 export function confinedPath(path: string, from = ''): ResolvedPath {
   const expected = 'a path inside the project folder, relative to it (e.g. data/values.csv)';
   if (isAbsolutePath(path)) {
-    return { ok: false, code: 'E_PATH_ABSOLUTE', message: `"${path}" is an absolute path / 不能使用绝对路径`, expected };
+    return {
+      ok: false,
+      code: 'E_PATH_ABSOLUTE',
+      message: `"${path}" is an absolute path / 不能使用绝对路径`,
+      expected,
+    };
   }
   const joined = joinPosix(from, path.replace(/\\/g, '/'));
   if (joined === '..' || joined.startsWith('../')) {

@@ -8,14 +8,16 @@ import { AnalysesConfigSchema } from '../engine/analysis/config.ts';
 import { SeriesConfigSchema } from './series-read.ts';
 
 const text = z.union([z.string(), z.object({ zh: z.string().optional(), en: z.string().optional() }).strict()]);
-export const SourceSchema = z.object({
-  name: z.string().optional(),
-  url: z.string().optional(),
-  year: z.union([z.string(), z.number()]).optional(),
-  licence: z.string().optional(),
-  file: z.string().optional(),
-  notes: z.string().optional(),
-}).strict();
+export const SourceSchema = z
+  .object({
+    name: z.string().optional(),
+    url: z.string().optional(),
+    year: z.union([z.string(), z.number()]).optional(),
+    licence: z.string().optional(),
+    file: z.string().optional(),
+    notes: z.string().optional(),
+  })
+  .strict();
 
 export interface FrameworkTreeNode {
   code: string;
@@ -34,68 +36,104 @@ export interface FrameworkTreeNode {
 }
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
-export const FrameworkTreeNodeSchema: z.ZodType<FrameworkTreeNode> = z.lazy(() => z.object({
-  code: z.string().regex(/^[A-Za-z0-9_.\-\u4e00-\u9fff]+$/, 'letters, digits, _ . - or Chinese characters, no spaces'),
-  name: text.optional(),
-  weight: finite.optional(),
-  direction: z.union([z.literal(1), z.literal(-1)]).optional(),
-  unit: z.string().optional(),
-  source: SourceSchema.optional(),
-  denominator: z.string().optional(),
-  scaleFactor: finite.optional(),
-  target: finite.optional(),
-  goalposts: z.object({ lower: finite, upper: finite, scale: finite.optional() }).strict().optional(),
-  status: z.enum(['collected', 'not_collected']).optional(),
-  notes: z.string().optional(),
-  children: z.array(FrameworkTreeNodeSchema).optional(),
-}).strict()) as z.ZodType<FrameworkTreeNode>;
+export const FrameworkTreeNodeSchema: z.ZodType<FrameworkTreeNode> = z.lazy(() =>
+  z
+    .object({
+      code: z
+        .string()
+        .regex(/^[A-Za-z0-9_.\-\u4e00-\u9fff]+$/, 'letters, digits, _ . - or Chinese characters, no spaces'),
+      name: text.optional(),
+      weight: finite.optional(),
+      direction: z.union([z.literal(1), z.literal(-1)]).optional(),
+      unit: z.string().optional(),
+      source: SourceSchema.optional(),
+      denominator: z.string().optional(),
+      scaleFactor: finite.optional(),
+      target: finite.optional(),
+      goalposts: z.object({ lower: finite, upper: finite, scale: finite.optional() }).strict().optional(),
+      status: z.enum(['collected', 'not_collected']).optional(),
+      notes: z.string().optional(),
+      children: z.array(FrameworkTreeNodeSchema).optional(),
+    })
+    .strict(),
+) as z.ZodType<FrameworkTreeNode>;
 
-export const FrameworkFileSchema = z.object({
-  levelNames: z.array(text).optional(),
-  denominators: z.array(z.object({ code: z.string().min(1), name: text.optional(), unit: z.string().optional(), source: SourceSchema.optional() }).strict()).optional(),
-  tree: FrameworkTreeNodeSchema,
-}).strict();
+export const FrameworkFileSchema = z
+  .object({
+    levelNames: z.array(text).optional(),
+    denominators: z
+      .array(
+        z
+          .object({
+            code: z.string().min(1),
+            name: text.optional(),
+            unit: z.string().optional(),
+            source: SourceSchema.optional(),
+          })
+          .strict(),
+      )
+      .optional(),
+    tree: FrameworkTreeNodeSchema,
+  })
+  .strict();
 export type FrameworkFile = z.infer<typeof FrameworkFileSchema>;
 
 export const DataFileSchema = z.union([
   z.string(),
-  z.object({
-    file: z.string(),
-    /** `wide` (default): a `code` column then one column per indicator; `long`: unit, indicator, value[, period][, source]. */
-    format: z.enum(['wide', 'long']).optional(),
-    sheet: z.string().optional(),
-    /** Period of every value in a wide file (e.g. "2019"); long files may have a `period` column. */
-    period: z.string().optional(),
-  }).strict(),
+  z
+    .object({
+      file: z.string(),
+      /** `wide` (default): a `code` column then one column per indicator; `long`: unit, indicator, value[, period][, source]. */
+      format: z.enum(['wide', 'long']).optional(),
+      sheet: z.string().optional(),
+      /** Period of every value in a wide file (e.g. "2019"); long files may have a `period` column. */
+      period: z.string().optional(),
+    })
+    .strict(),
 ]);
 
-export const ProjectFileSchema = z.object({
-  name: text,
-  edition: z.union([z.string(), z.number()]).optional(),
-  /** The period being evaluated (a long data file may hold earlier periods for panel imputation). */
-  period: z.union([z.string(), z.number()]).optional(),
-  description: text.optional(),
-  /** `framework.yaml` (tree), `framework.csv` (COINr iMeta-like table), or an inline tree file object. */
-  framework: z.union([z.string(), FrameworkFileSchema]).optional(),
-  units: z.string().optional(),
-  data: z.union([DataFileSchema, z.array(DataFileSchema)]).optional(),
-  /** COINr's iData/iMeta tables as shipped, instead of framework/units/data. */
-  coinr: z.object({ iData: z.string(), iMeta: z.string(), levelNames: z.array(z.string()).optional() }).strict().optional(),
-  build: BuildSpecSchema.partial({ version: true }),
-  analyses: AnalysesConfigSchema.optional(),
-  /** Time-series indices tracked beside the evaluation (see docs/series.md). */
-  series: SeriesConfigSchema.optional(),
-  report: z.record(z.string(), z.unknown()).optional(),
-  /**
-   * Questionnaires: a path to a survey.yaml, or a list of paths / `{ id, config, use }`. With `use: true`
-   * the survey's city estimates become indicator values of the build (see docs/surveys.md).
-   */
-  surveys: z.union([z.string(), z.array(z.union([z.string(), z.object({ id: z.string().optional(), config: z.string(), use: z.boolean().optional() }).strict()]))]).optional(),
-  /** Another project file in the same folder whose settings this one inherits (top-level keys here override). */
-  extends: z.string().optional(),
-  cases: z.string().optional(),
-  language: z.enum(['zh', 'en']).optional(),
-}).strict();
+export const ProjectFileSchema = z
+  .object({
+    name: text,
+    edition: z.union([z.string(), z.number()]).optional(),
+    /** The period being evaluated (a long data file may hold earlier periods for panel imputation). */
+    period: z.union([z.string(), z.number()]).optional(),
+    description: text.optional(),
+    /** `framework.yaml` (tree), `framework.csv` (COINr iMeta-like table), or an inline tree file object. */
+    framework: z.union([z.string(), FrameworkFileSchema]).optional(),
+    units: z.string().optional(),
+    data: z.union([DataFileSchema, z.array(DataFileSchema)]).optional(),
+    /** COINr's iData/iMeta tables as shipped, instead of framework/units/data. */
+    coinr: z
+      .object({ iData: z.string(), iMeta: z.string(), levelNames: z.array(z.string()).optional() })
+      .strict()
+      .optional(),
+    build: BuildSpecSchema.partial({ version: true }),
+    analyses: AnalysesConfigSchema.optional(),
+    /** Time-series indices tracked beside the evaluation (see docs/series.md). */
+    series: SeriesConfigSchema.optional(),
+    report: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * Questionnaires: a path to a survey.yaml, or a list of paths / `{ id, config, use }`. With `use: true`
+     * the survey's city estimates become indicator values of the build (see docs/surveys.md).
+     */
+    surveys: z
+      .union([
+        z.string(),
+        z.array(
+          z.union([
+            z.string(),
+            z.object({ id: z.string().optional(), config: z.string(), use: z.boolean().optional() }).strict(),
+          ]),
+        ),
+      ])
+      .optional(),
+    /** Another project file in the same folder whose settings this one inherits (top-level keys here override). */
+    extends: z.string().optional(),
+    cases: z.string().optional(),
+    language: z.enum(['zh', 'en']).optional(),
+  })
+  .strict();
 export type ProjectFile = z.infer<typeof ProjectFileSchema>;
 
 /** JSON Schema of project.yaml (draft 2020-12), generated from the zod schema. */

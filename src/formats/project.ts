@@ -11,8 +11,18 @@ import { fsProjectFiles } from './project-fs.ts';
 import { readXlsxTable } from './xlsx-table.ts';
 
 export {
-  assembleProject, buildProject, didYouMean, editDistance, frameworkFromTable, frameworkFromTree,
-  indicatorSources, unitsFromTable, type AssembleOptions, type InputFile, type LoadedProject, type SurveyInput,
+  assembleProject,
+  buildProject,
+  didYouMean,
+  editDistance,
+  frameworkFromTable,
+  frameworkFromTree,
+  indicatorSources,
+  unitsFromTable,
+  type AssembleOptions,
+  type InputFile,
+  type LoadedProject,
+  type SurveyInput,
 } from './assemble.ts';
 export { memoryProjectFiles, type ProjectFiles } from './project-files.ts';
 export { fsProjectFiles } from './project-fs.ts';
@@ -28,15 +38,32 @@ async function findProjectFile(path: string): Promise<{ dir: string; file: strin
   const st = await stat(path).catch(() => null);
   const where = shown(path);
   const expected = 'a project folder holding project.yaml, or a project .yaml file';
-  if (!st) throw new CityIndexError({ code: 'E_PROJECT_NOT_FOUND', message: `no such folder or file / 找不到项目`, file: where, expected });
+  if (!st)
+    throw new CityIndexError({
+      code: 'E_PROJECT_NOT_FOUND',
+      message: `no such folder or file / 找不到项目`,
+      file: where,
+      expected,
+    });
   if (st.isFile()) {
     if (/\.ya?ml$/i.test(path)) return { dir: dirname(path), file: basename(path) };
-    throw new CityIndexError({ code: 'E_PROJECT_NOT_YAML', message: 'this is a file, not a project: give the folder that holds project.yaml / 请给出包含 project.yaml 的项目文件夹', file: where, expected });
+    throw new CityIndexError({
+      code: 'E_PROJECT_NOT_YAML',
+      message:
+        'this is a file, not a project: give the folder that holds project.yaml / 请给出包含 project.yaml 的项目文件夹',
+      file: where,
+      expected,
+    });
   }
   const names = await readdir(path).catch(() => [] as string[]);
   for (const name of ['project.yaml', 'project.yml']) if (names.includes(name)) return { dir: path, file: name };
   const yamls = names.filter((n) => /\.ya?ml$/i.test(n)).sort();
-  throw new CityIndexError({ code: 'E_NO_PROJECT_FILE', message: `no project.yaml in this folder / 该文件夹中没有 project.yaml${yamls.length ? ` (it has ${yamls.slice(0, 4).join(', ')}: give one of them as the path)` : ''}`, file: where, expected });
+  throw new CityIndexError({
+    code: 'E_NO_PROJECT_FILE',
+    message: `no project.yaml in this folder / 该文件夹中没有 project.yaml${yamls.length ? ` (it has ${yamls.slice(0, 4).join(', ')}: give one of them as the path)` : ''}`,
+    file: where,
+    expected,
+  });
 }
 
 /**

@@ -14,10 +14,15 @@ export const CITYINDEX_VERSION = '0.1.0';
 /** Aggregate nodes, index first, then each level downwards, framework order within a level. */
 export function aggregateNodes(b: Build): FrameworkNode[] {
   const fw = b.steps.length ? b.steps[b.steps.length - 1].framework : b.input.framework;
-  return fw.nodes.filter((n) => n.kind === 'aggregate' && b.results.scores.codes.includes(n.code)).sort((a, c) => c.level - a.level);
+  return fw.nodes
+    .filter((n) => n.kind === 'aggregate' && b.results.scores.codes.includes(n.code))
+    .sort((a, c) => c.level - a.level);
 }
 
-export interface ResultsTable { header: string[]; rows: Array<Array<string | number | null>> }
+export interface ResultsTable {
+  header: string[];
+  rows: Array<Array<string | number | null>>;
+}
 
 /**
  * The ranking table: one row per unit (sorted by index rank, then code), columns code, name_zh,
@@ -31,7 +36,11 @@ export function resultsTable(b: Build): ResultsTable {
   const order = scores.unitCodes.map((_, i) => i);
   if (scores.codes.includes(indexCode)) {
     const r = column(ranks, indexCode);
-    order.sort((a, c) => (Number.isNaN(r[a]) ? Infinity : r[a]) - (Number.isNaN(r[c]) ? Infinity : r[c]) || (scores.unitCodes[a] < scores.unitCodes[c] ? -1 : 1));
+    order.sort(
+      (a, c) =>
+        (Number.isNaN(r[a]) ? Infinity : r[a]) - (Number.isNaN(r[c]) ? Infinity : r[c]) ||
+        (scores.unitCodes[a] < scores.unitCodes[c] ? -1 : 1),
+    );
   }
   const cols = aggs.map((n) => ({ s: column(scores, n.code), r: column(ranks, n.code) }));
   const rows = order.map((i) => {
@@ -58,16 +67,22 @@ export function tableToCsv(t: ResultsTable): string {
  */
 export function fingerprint(values: Float64Array): string {
   const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-  let v0 = 0x2325, v1 = 0x8422, v2 = 0x9ce4, v3 = 0xcbf2;
+  let v0 = 0x2325,
+    v1 = 0x8422,
+    v2 = 0x9ce4,
+    v3 = 0xcbf2;
   for (let i = 0; i < bytes.length; i++) {
     v0 ^= bytes[i];
     const t0 = v0 * 435;
     let t1 = v1 * 435;
     let t2 = v2 * 435 + (v0 << 8);
     const t3 = v3 * 435 + (v1 << 8);
-    t1 += t0 >>> 16; v0 = t0 & 0xffff;
-    t2 += t1 >>> 16; v1 = t1 & 0xffff;
-    v3 = (t3 + (t2 >>> 16)) & 0xffff; v2 = t2 & 0xffff;
+    t1 += t0 >>> 16;
+    v0 = t0 & 0xffff;
+    t2 += t1 >>> 16;
+    v1 = t1 & 0xffff;
+    v3 = (t3 + (t2 >>> 16)) & 0xffff;
+    v2 = t2 & 0xffff;
   }
   const hex = (v: number) => v.toString(16).padStart(4, '0');
   return hex(v3) + hex(v2) + hex(v1) + hex(v0);
@@ -83,9 +98,22 @@ export function buildRecord(b: Build, p: LoadedProject): Record<string, unknown>
     units: b.input.units.length,
     indicators: b.raw.codes.length,
     gaps: p.gaps.map((g) => ({ code: g.code, name: g.name, notes: g.notes ?? null })),
-    surveys: p.surveys.map((s) => ({ id: s.id, title: s.title, simulated: s.simulated, indicators: s.indicators, label: s.simulated ? '模拟数据 / simulated responses' : null })),
+    surveys: p.surveys.map((s) => ({
+      id: s.id,
+      title: s.title,
+      simulated: s.simulated,
+      indicators: s.indicators,
+      label: s.simulated ? '模拟数据 / simulated responses' : null,
+    })),
     warnings: p.warnings,
-    steps: b.steps.map((s) => ({ id: s.id, kind: s.kind, options: s.options ?? {}, unitsOut: s.units.length, codesOut: s.dataset.codes.length, diagnostics: s.diagnostics })),
+    steps: b.steps.map((s) => ({
+      id: s.id,
+      kind: s.kind,
+      options: s.options ?? {},
+      unitsOut: s.units.length,
+      codesOut: s.dataset.codes.length,
+      diagnostics: s.diagnostics,
+    })),
     effectiveWeights: b.results.effectiveWeights,
     resultsFingerprint: fingerprint(b.results.scores.values),
   };

@@ -70,7 +70,14 @@ function parsePrinted(text: string, file: string, row: number, column: string, i
   const s = text.trim().replace(/[−–]/g, '-').replace(/%$/, '').trim();
   const { value, error } = parseNumberCell(s);
   if (error) {
-    issues.push({ code: 'E_NOT_NUMBER', message: error, file, row, column, expected: 'a number (percent sign allowed)' });
+    issues.push({
+      code: 'E_NOT_NUMBER',
+      message: error,
+      file,
+      row,
+      column,
+      expected: 'a number (percent sign allowed)',
+    });
     return EMPTY;
   }
   if (Number.isNaN(value)) return EMPTY;
@@ -102,7 +109,14 @@ export function parseSeriesCsv(text: string, file: string): SeriesTable {
   }
   const issues: Issue[] = [];
   for (const role of ['period', 'value'] as const) {
-    if (index[role] === undefined) issues.push({ code: 'E_MISSING_COLUMN', message: `no ${role} column`, file, row: 1, expected: ALIASES[role].join(' | ') });
+    if (index[role] === undefined)
+      issues.push({
+        code: 'E_MISSING_COLUMN',
+        message: `no ${role} column`,
+        file,
+        row: 1,
+        expected: ALIASES[role].join(' | '),
+      });
   }
   if (issues.length) throw new CityIndexError(issues);
   const fileName = file.slice(file.lastIndexOf('/') + 1);
@@ -112,15 +126,35 @@ export function parseSeriesCsv(text: string, file: string): SeriesTable {
   table.rows.forEach((cells, k) => {
     const row = table.rowNumbers[k];
     const cell = (role: SeriesColumn): string => (index[role] === undefined ? '' : cells[index[role]!]);
-    const num = (role: SeriesColumn): PrintedNumber => (index[role] === undefined ? EMPTY : parsePrinted(cell(role), file, row, columns[role]!, issues));
+    const num = (role: SeriesColumn): PrintedNumber =>
+      index[role] === undefined ? EMPTY : parsePrinted(cell(role), file, row, columns[role]!, issues);
     const series = cell('series') || defaultCode;
     if (!codes.includes(series)) codes.push(series);
     const period = cell('period');
-    if (period === '') issues.push({ code: 'E_MISSING_PERIOD', message: 'empty period', file, row, column: columns.period });
+    if (period === '')
+      issues.push({ code: 'E_MISSING_PERIOD', message: 'empty period', file, row, column: columns.period });
     const weight = num('weight').value;
-    if (weight !== null && weight < 0) issues.push({ code: 'E_NEGATIVE_WEIGHT', message: 'weight is negative', file, row, column: columns.weight, expected: 'a weight ≥ 0' });
+    if (weight !== null && weight < 0)
+      issues.push({
+        code: 'E_NEGATIVE_WEIGHT',
+        message: 'weight is negative',
+        file,
+        row,
+        column: columns.weight,
+        expected: 'a weight ≥ 0',
+      });
     const label = cell('label');
-    rows.push({ row, series, period, value: num('value'), mom: num('mom'), yoy: num('yoy'), ytd: num('ytd'), weight, ...(label ? { label } : {}) });
+    rows.push({
+      row,
+      series,
+      period,
+      value: num('value'),
+      mom: num('mom'),
+      yoy: num('yoy'),
+      ytd: num('ytd'),
+      weight,
+      ...(label ? { label } : {}),
+    });
   });
   if (issues.length) throw new CityIndexError(issues);
   return { file, columns, rows, seriesCodes: codes };
@@ -138,7 +172,12 @@ export function seriesTableFromBytes(bytes: Uint8Array, file: string): SeriesTab
 function rowsOf(table: SeriesTable, code?: string): SeriesTableRow[] {
   const want = code ?? table.seriesCodes[0];
   if (!table.seriesCodes.includes(want)) {
-    throw new CityIndexError({ code: 'E_UNKNOWN_SERIES', message: `no series "${want}" in the table`, file: table.file, expected: table.seriesCodes.join(', ') });
+    throw new CityIndexError({
+      code: 'E_UNKNOWN_SERIES',
+      message: `no series "${want}" in the table`,
+      file: table.file,
+      expected: table.seriesCodes.join(', '),
+    });
   }
   return table.rows.filter((r) => r.series === want);
 }
@@ -150,7 +189,10 @@ function rowsOf(table: SeriesTable, code?: string): SeriesTableRow[] {
 export function tableToSeries(table: SeriesTable): Series[] {
   return table.seriesCodes.map((code) => {
     try {
-      return createSeries(rowsOf(table, code).map((r) => ({ period: r.period, value: r.value.value })), { code, file: table.file });
+      return createSeries(
+        rowsOf(table, code).map((r) => ({ period: r.period, value: r.value.value })),
+        { code, file: table.file },
+      );
     } catch (e) {
       if (e instanceof CityIndexError) throw new CityIndexError(e.issues.map((i) => ({ ...i, file: table.file })));
       throw e;
@@ -166,7 +208,12 @@ export function tableWeights(table: SeriesTable): Record<string, Series | null> 
   const out: Record<string, Series | null> = {};
   for (const code of table.seriesCodes) {
     const rows = rowsOf(table, code).filter((r) => r.weight !== null);
-    out[code] = rows.length ? createSeries(rows.map((r) => ({ period: r.period, value: r.weight })), { code, file: table.file }) : null;
+    out[code] = rows.length
+      ? createSeries(
+          rows.map((r) => ({ period: r.period, value: r.weight })),
+          { code, file: table.file },
+        )
+      : null;
   }
   return out;
 }
@@ -204,7 +251,10 @@ export interface SeriesSheet {
  * @example seriesSheetRows(createSeries([{ period: '2023-01', value: 100 }, { period: '2023-02', value: 101 }], { code: 'x' })).rows[1]
  * // => ['x', '2023-02', 101, 1.0000000000000009, null, null]
  */
-export function seriesSheetRows(series: Series | readonly Series[], options: { name?: string; note?: string } = {}): SeriesSheet {
+export function seriesSheetRows(
+  series: Series | readonly Series[],
+  options: { name?: string; note?: string } = {},
+): SeriesSheet {
   const list: readonly Series[] = Array.isArray(series) ? series : [series as Series];
   const header = ['series', 'period', 'value', 'MoM % (环比)', 'YoY % (同比)', 'YTD % (年初以来)'];
   if (options.note) header.push('note');
@@ -213,7 +263,14 @@ export function seriesSheetRows(series: Series | readonly Series[], options: { n
   for (const s of list) {
     const ch = seriesChanges(s);
     s.periods.forEach((p, t) => {
-      const r: Cell[] = [s.code, p, cell(s.values[t]), cell(ch.periodOnPeriod[t]), cell(ch.yearOnYear[t]), cell(ch.yearToDate[t])];
+      const r: Cell[] = [
+        s.code,
+        p,
+        cell(s.values[t]),
+        cell(ch.periodOnPeriod[t]),
+        cell(ch.yearOnYear[t]),
+        cell(ch.yearToDate[t]),
+      ];
       if (options.note) r.push(options.note);
       rows.push(r);
     });
@@ -227,12 +284,32 @@ export function seriesSheetRows(series: Series | readonly Series[], options: { n
  * @example auditSheetRows(auditPublishedTable(rows)).header[0] // => 'period'
  */
 export function auditSheetRows(result: AuditResult, options: { name?: string; note?: string } = {}): SeriesSheet {
-  const header = ['period', 'label', 'index (printed)', '环比 MoM (printed)', '同比 YoY (printed)', 'MoM recomputed %', 'YoY recomputed %', 'verdict', 'reason'];
+  const header = [
+    'period',
+    'label',
+    'index (printed)',
+    '环比 MoM (printed)',
+    '同比 YoY (printed)',
+    'MoM recomputed %',
+    'YoY recomputed %',
+    'verdict',
+    'reason',
+  ];
   if (options.note) header.push('note');
   const rows: Cell[][] = result.rows.map((r) => {
     const mom = r.checks.find((c) => c.change === 'mom');
     const yoy = r.checks.find((c) => c.change === 'yoy');
-    const row: Cell[] = [r.period, r.label ?? '', r.printed.value, r.printed.mom, r.printed.yoy, mom ? mom.recomputed : null, yoy ? yoy.recomputed : null, r.verdict, r.reason];
+    const row: Cell[] = [
+      r.period,
+      r.label ?? '',
+      r.printed.value,
+      r.printed.mom,
+      r.printed.yoy,
+      mom ? mom.recomputed : null,
+      yoy ? yoy.recomputed : null,
+      r.verdict,
+      r.reason,
+    ];
     if (options.note) row.push(options.note);
     return row;
   });
@@ -242,28 +319,42 @@ export function auditSheetRows(result: AuditResult, options: { name?: string; no
 // ---------- series projects ----------
 
 /** The `series:` block of `series.yaml` (or of `project.yaml`). Paths are relative to the file. */
-export const SeriesConfigSchema = z.object({
-  /** Series CSV (columns in the module comment); several series in long form with a `series` column. */
-  file: z.string(),
-  /** Rebase every series so the base period (or base-year mean) equals `value` (default 100). */
-  rebase: z.object({ period: z.string().optional(), year: z.number().int().optional(), value: z.number().positive().optional() }).strict()
-    .refine((r) => (r.period === undefined) !== (r.year === undefined), { message: 'give exactly one of period or year' }).optional(),
-  /** Aggregate the series into one index (e.g. national) with the `weight` column or the `weights` map. */
-  aggregate: z.object({
-    code: z.string().optional(),
-    method: z.enum(['fixedBase', 'chained']),
-    mean: z.enum(['arithmetic', 'geometric']).optional(),
-    weightTiming: z.enum(['previous', 'current']).optional(),
-    basePeriod: z.string().optional(),
-    baseValue: z.number().positive().optional(),
-    /** Constant weights by series code; default: the file's weight column. */
-    weights: z.record(z.string(), z.number().nonnegative()).optional(),
-  }).strict().optional(),
-  /** A published table (same CSV columns, with 环比/同比) to audit. */
-  audit: z.string().optional(),
-  /** Label shown with every output, e.g. "generated example data / 模拟数据". */
-  note: z.string().optional(),
-}).strict();
+export const SeriesConfigSchema = z
+  .object({
+    /** Series CSV (columns in the module comment); several series in long form with a `series` column. */
+    file: z.string(),
+    /** Rebase every series so the base period (or base-year mean) equals `value` (default 100). */
+    rebase: z
+      .object({
+        period: z.string().optional(),
+        year: z.number().int().optional(),
+        value: z.number().positive().optional(),
+      })
+      .strict()
+      .refine((r) => (r.period === undefined) !== (r.year === undefined), {
+        message: 'give exactly one of period or year',
+      })
+      .optional(),
+    /** Aggregate the series into one index (e.g. national) with the `weight` column or the `weights` map. */
+    aggregate: z
+      .object({
+        code: z.string().optional(),
+        method: z.enum(['fixedBase', 'chained']),
+        mean: z.enum(['arithmetic', 'geometric']).optional(),
+        weightTiming: z.enum(['previous', 'current']).optional(),
+        basePeriod: z.string().optional(),
+        baseValue: z.number().positive().optional(),
+        /** Constant weights by series code; default: the file's weight column. */
+        weights: z.record(z.string(), z.number().nonnegative()).optional(),
+      })
+      .strict()
+      .optional(),
+    /** A published table (same CSV columns, with 环比/同比) to audit. */
+    audit: z.string().optional(),
+    /** Label shown with every output, e.g. "generated example data / 模拟数据". */
+    note: z.string().optional(),
+  })
+  .strict();
 export type SeriesConfig = z.infer<typeof SeriesConfigSchema>;
 
 export interface LoadedSeriesProject {

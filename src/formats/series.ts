@@ -43,15 +43,29 @@ export async function loadSeriesProject(path: string): Promise<LoadedSeriesProje
     }
     const rec = (doc ?? {}) as Record<string, unknown>;
     if (rec.series !== undefined) block = rec.series;
-    else if (basename(c) === 'series.yaml' || st.isFile()) block = Object.fromEntries(Object.entries(rec).filter(([k]) => k !== 'name' && k !== 'description'));
+    else if (basename(c) === 'series.yaml' || st.isFile())
+      block = Object.fromEntries(Object.entries(rec).filter(([k]) => k !== 'name' && k !== 'description'));
     else continue;
     configFile = c;
     break;
   }
-  if (!configFile) throw new CityIndexError({ code: 'E_NO_SERIES', message: 'no series.yaml, and no project.yaml with a series: block', file: path, expected: 'a series CSV file or a folder with series.yaml' });
+  if (!configFile)
+    throw new CityIndexError({
+      code: 'E_NO_SERIES',
+      message: 'no series.yaml, and no project.yaml with a series: block',
+      file: path,
+      expected: 'a series CSV file or a folder with series.yaml',
+    });
   const parsed = SeriesConfigSchema.safeParse(block);
   if (!parsed.success) {
-    throw new CityIndexError(parsed.error.issues.map((i) => ({ code: 'E_SERIES_CONFIG', message: i.message, file: configFile, field: ['series', ...i.path.map(String)].join('.') })));
+    throw new CityIndexError(
+      parsed.error.issues.map((i) => ({
+        code: 'E_SERIES_CONFIG',
+        message: i.message,
+        file: configFile,
+        field: ['series', ...i.path.map(String)].join('.'),
+      })),
+    );
   }
   const dir = dirname(resolve(configFile));
   const config = parsed.data;

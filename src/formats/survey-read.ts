@@ -12,7 +12,15 @@ import { CityIndexError, type Issue } from '../engine/core/errors.ts';
 import type { LocalText } from '../engine/core/framework.ts';
 import { zodIssues } from '../engine/core/zod-issues.ts';
 import { runSurvey, type SurveyRunResult } from '../engine/survey/pipeline.ts';
-import { DONT_KNOW, SEX_FEMALE, SEX_MALE, SEX_UNKNOWN, type CityMargins, type ResponseTable, type SurveySpec } from '../engine/survey/types.ts';
+import {
+  DONT_KNOW,
+  SEX_FEMALE,
+  SEX_MALE,
+  SEX_UNKNOWN,
+  type CityMargins,
+  type ResponseTable,
+  type SurveySpec,
+} from '../engine/survey/types.ts';
 import { censusMargins, DEFAULT_AGE_BANDS } from '../engine/survey/weighting.ts';
 import { dirnamePosix, type ProjectFiles } from './project-files.ts';
 import { decodeText, parseCsvTable, type XlsxReader } from './table.ts';
@@ -22,67 +30,143 @@ import { decodeText, parseCsvTable, type XlsxReader } from './table.ts';
 const localText = z.object({ zh: z.string().optional(), en: z.string().optional() }).strict();
 const code = z.string().min(1);
 
-export const SurveyConfigSchema = z.object({
-  id: code,
-  title: localText.optional(),
-  /** True when the responses are generated (then every output is labelled 模拟数据 / simulated responses). */
-  simulated: z.boolean().optional(),
-  notes: z.string().optional(),
-  /** SurveyJS questionnaire definitions per language, relative to survey.yaml. */
-  definitions: z.record(z.string(), z.string()).optional(),
-  responses: z.object({
-    file: z.string(),
-    /** Inferred from the extension: .csv → csv, .xlsx → xlsx, .json → surveyjs. */
-    format: z.enum(['csv', 'xlsx', 'surveyjs']).optional(),
-    sheet: z.string().optional(),
-    /** Column (or SurveyJS question) names of the respondent fields; items are matched by their code. */
-    columns: z.object({
-      id: z.string().optional(), city: z.string(), duration: z.string().optional(), submittedAt: z.string().optional(), age: z.string().optional(), sex: z.string().optional(),
-    }).strict(),
-    durationUnit: z.enum(['seconds', 'minutes']).optional(),
-    sexCodes: z.object({ male: z.array(z.string()), female: z.array(z.string()) }).strict().optional(),
-  }).strict(),
-  /** Surveyed cities (adcodes), in output order. */
-  cities: z.array(z.string().regex(/^\d{6}$/, 'a 6-digit adcode')).min(1),
-  census: z.object({ file: z.string(), year: z.number().optional() }).strict().optional(),
-  scoring: z.object({
-    scale: z.object({ min: z.number(), max: z.number() }).strict().optional(),
-    reverse: z.array(code).optional(),
-    dontKnow: z.array(z.union([z.string(), z.number()])).optional(),
-    dontKnowAs: z.enum(['missing', 'midpoint']).optional(),
-  }).strict().default({}),
-  indicators: z.array(z.object({
-    code,
-    name: localText.optional(),
-    items: z.array(code).min(1),
-    statistic: z.discriminatedUnion('type', [z.object({ type: z.literal('mean') }).strict(), z.object({ type: z.literal('proportion'), atLeast: z.number().min(0).max(100) }).strict()]).optional(),
-    minItems: z.number().int().min(1).optional(),
-  }).strict()).min(1),
-  cleaning: z.object({
-    duplicates: z.array(z.enum(['id', 'answers'])).optional(),
-    speeders: z.object({ minSeconds: z.number().min(0).optional(), minFractionOfMedian: z.number().min(0).max(1).optional() }).strict().nullable().optional(),
-    straightLining: z.object({ items: z.array(code).optional(), minItems: z.number().int().min(2).optional() }).strict().nullable().optional(),
-    attentionChecks: z.array(z.object({ item: code, expected: z.union([z.number(), z.array(z.number())]) }).strict()).optional(),
-    maxAttentionFailures: z.number().int().min(0).optional(),
-    quota: z.object({ perCity: z.number().int().min(1), order: z.enum(['submittedAt', 'file']).optional() }).strict().nullable().optional(),
-  }).strict().default({}),
-  weighting: z.object({
-    weighting: z.discriminatedUnion('method', [
-      z.object({ method: z.literal('none') }).strict(),
-      z.object({ method: z.literal('rake'), maxIterations: z.number().int().min(1).optional(), tolerance: z.number().positive().optional() }).strict(),
-      z.object({ method: z.literal('poststratify') }).strict(),
-    ]),
-    ageBands: z.array(z.object({ label: z.string(), min: z.number(), max: z.number().optional(), census: z.array(z.enum(['15-59', '60-64', '65+'])).min(1) }).strict()).min(1).optional(),
-    variables: z.array(z.enum(['age', 'sex'])).optional(),
-    trim: z.object({ lower: z.number().min(0).optional(), upper: z.number().min(1).optional() }).strict().nullable().optional(),
-  }).strict().default({ weighting: { method: 'none' } }),
-  estimation: z.object({
-    confidence: z.number().gt(0).lt(1).optional(),
-    minSample: z.number().int().min(1).optional(),
-    proportionInterval: z.enum(['wilson', 'wald']).optional(),
-    belowMinimum: z.enum(['keep', 'missing']).optional(),
-  }).strict().default({}),
-}).strict();
+export const SurveyConfigSchema = z
+  .object({
+    id: code,
+    title: localText.optional(),
+    /** True when the responses are generated (then every output is labelled 模拟数据 / simulated responses). */
+    simulated: z.boolean().optional(),
+    notes: z.string().optional(),
+    /** SurveyJS questionnaire definitions per language, relative to survey.yaml. */
+    definitions: z.record(z.string(), z.string()).optional(),
+    responses: z
+      .object({
+        file: z.string(),
+        /** Inferred from the extension: .csv → csv, .xlsx → xlsx, .json → surveyjs. */
+        format: z.enum(['csv', 'xlsx', 'surveyjs']).optional(),
+        sheet: z.string().optional(),
+        /** Column (or SurveyJS question) names of the respondent fields; items are matched by their code. */
+        columns: z
+          .object({
+            id: z.string().optional(),
+            city: z.string(),
+            duration: z.string().optional(),
+            submittedAt: z.string().optional(),
+            age: z.string().optional(),
+            sex: z.string().optional(),
+          })
+          .strict(),
+        durationUnit: z.enum(['seconds', 'minutes']).optional(),
+        sexCodes: z
+          .object({ male: z.array(z.string()), female: z.array(z.string()) })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+    /** Surveyed cities (adcodes), in output order. */
+    cities: z.array(z.string().regex(/^\d{6}$/, 'a 6-digit adcode')).min(1),
+    census: z.object({ file: z.string(), year: z.number().optional() }).strict().optional(),
+    scoring: z
+      .object({
+        scale: z.object({ min: z.number(), max: z.number() }).strict().optional(),
+        reverse: z.array(code).optional(),
+        dontKnow: z.array(z.union([z.string(), z.number()])).optional(),
+        dontKnowAs: z.enum(['missing', 'midpoint']).optional(),
+      })
+      .strict()
+      .default({}),
+    indicators: z
+      .array(
+        z
+          .object({
+            code,
+            name: localText.optional(),
+            items: z.array(code).min(1),
+            statistic: z
+              .discriminatedUnion('type', [
+                z.object({ type: z.literal('mean') }).strict(),
+                z.object({ type: z.literal('proportion'), atLeast: z.number().min(0).max(100) }).strict(),
+              ])
+              .optional(),
+            minItems: z.number().int().min(1).optional(),
+          })
+          .strict(),
+      )
+      .min(1),
+    cleaning: z
+      .object({
+        duplicates: z.array(z.enum(['id', 'answers'])).optional(),
+        speeders: z
+          .object({
+            minSeconds: z.number().min(0).optional(),
+            minFractionOfMedian: z.number().min(0).max(1).optional(),
+          })
+          .strict()
+          .nullable()
+          .optional(),
+        straightLining: z
+          .object({ items: z.array(code).optional(), minItems: z.number().int().min(2).optional() })
+          .strict()
+          .nullable()
+          .optional(),
+        attentionChecks: z
+          .array(z.object({ item: code, expected: z.union([z.number(), z.array(z.number())]) }).strict())
+          .optional(),
+        maxAttentionFailures: z.number().int().min(0).optional(),
+        quota: z
+          .object({ perCity: z.number().int().min(1), order: z.enum(['submittedAt', 'file']).optional() })
+          .strict()
+          .nullable()
+          .optional(),
+      })
+      .strict()
+      .default({}),
+    weighting: z
+      .object({
+        weighting: z.discriminatedUnion('method', [
+          z.object({ method: z.literal('none') }).strict(),
+          z
+            .object({
+              method: z.literal('rake'),
+              maxIterations: z.number().int().min(1).optional(),
+              tolerance: z.number().positive().optional(),
+            })
+            .strict(),
+          z.object({ method: z.literal('poststratify') }).strict(),
+        ]),
+        ageBands: z
+          .array(
+            z
+              .object({
+                label: z.string(),
+                min: z.number(),
+                max: z.number().optional(),
+                census: z.array(z.enum(['15-59', '60-64', '65+'])).min(1),
+              })
+              .strict(),
+          )
+          .min(1)
+          .optional(),
+        variables: z.array(z.enum(['age', 'sex'])).optional(),
+        trim: z
+          .object({ lower: z.number().min(0).optional(), upper: z.number().min(1).optional() })
+          .strict()
+          .nullable()
+          .optional(),
+      })
+      .strict()
+      .default({ weighting: { method: 'none' } }),
+    estimation: z
+      .object({
+        confidence: z.number().gt(0).lt(1).optional(),
+        minSample: z.number().int().min(1).optional(),
+        proportionInterval: z.enum(['wilson', 'wald']).optional(),
+        belowMinimum: z.enum(['keep', 'missing']).optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
 
 export type SurveyConfig = z.infer<typeof SurveyConfigSchema>;
 
@@ -97,7 +181,12 @@ export function parseSurveyConfig(text: string, file: string): SurveyConfig {
     raw = YAML.parse(text, { logLevel: 'error' });
   } catch (e) {
     const err = e as { message: string; linePos?: Array<{ line: number }> };
-    throw new CityIndexError({ code: 'E_YAML', message: `invalid YAML: ${err.message.split('\n')[0]}`, file, row: err.linePos?.[0]?.line });
+    throw new CityIndexError({
+      code: 'E_YAML',
+      message: `invalid YAML: ${err.message.split('\n')[0]}`,
+      file,
+      row: err.linePos?.[0]?.line,
+    });
   }
   const r = SurveyConfigSchema.safeParse(raw);
   if (!r.success) throw new CityIndexError(zodIssues(r.error, file));
@@ -106,31 +195,72 @@ export function parseSurveyConfig(text: string, file: string): SurveyConfig {
   const items = new Set(c.indicators.flatMap((d) => d.items));
   const codes = new Set<string>();
   c.indicators.forEach((d, k) => {
-    if (codes.has(d.code)) issues.push({ code: 'E_DUPLICATE_CODE', message: `indicator code "${d.code}" appears twice`, file, field: `indicators[${k}].code`, indicator: d.code });
+    if (codes.has(d.code))
+      issues.push({
+        code: 'E_DUPLICATE_CODE',
+        message: `indicator code "${d.code}" appears twice`,
+        file,
+        field: `indicators[${k}].code`,
+        indicator: d.code,
+      });
     codes.add(d.code);
-    if (d.minItems !== undefined && d.minItems > d.items.length) issues.push({ code: 'E_MIN_ITEMS', message: `minItems ${d.minItems} exceeds the ${d.items.length} items of ${d.code}`, file, field: `indicators[${k}].minItems`, indicator: d.code });
+    if (d.minItems !== undefined && d.minItems > d.items.length)
+      issues.push({
+        code: 'E_MIN_ITEMS',
+        message: `minItems ${d.minItems} exceeds the ${d.items.length} items of ${d.code}`,
+        file,
+        field: `indicators[${k}].minItems`,
+        indicator: d.code,
+      });
   });
   (c.scoring.reverse ?? []).forEach((it, k) => {
-    if (!items.has(it)) issues.push({ code: 'E_UNKNOWN_ITEM', message: `reverse-coded item "${it}" is in no indicator`, file, field: `scoring.reverse[${k}]` });
+    if (!items.has(it))
+      issues.push({
+        code: 'E_UNKNOWN_ITEM',
+        message: `reverse-coded item "${it}" is in no indicator`,
+        file,
+        field: `scoring.reverse[${k}]`,
+      });
   });
   (c.cleaning.straightLining?.items ?? []).forEach((it, k) => {
-    if (!items.has(it)) issues.push({ code: 'E_UNKNOWN_ITEM', message: `straight-lining item "${it}" is in no indicator`, file, field: `cleaning.straightLining.items[${k}]` });
+    if (!items.has(it))
+      issues.push({
+        code: 'E_UNKNOWN_ITEM',
+        message: `straight-lining item "${it}" is in no indicator`,
+        file,
+        field: `cleaning.straightLining.items[${k}]`,
+      });
   });
   const sc = c.scoring.scale;
-  if (sc && !(sc.max > sc.min)) issues.push({ code: 'E_SCALE', message: `scale max ${sc.max} must exceed min ${sc.min}`, file, field: 'scoring.scale' });
-  if (new Set(c.cities).size !== c.cities.length) issues.push({ code: 'E_DUPLICATE', message: 'a city adcode is listed twice', file, field: 'cities' });
+  if (sc && !(sc.max > sc.min))
+    issues.push({
+      code: 'E_SCALE',
+      message: `scale max ${sc.max} must exceed min ${sc.min}`,
+      file,
+      field: 'scoring.scale',
+    });
+  if (new Set(c.cities).size !== c.cities.length)
+    issues.push({ code: 'E_DUPLICATE', message: 'a city adcode is listed twice', file, field: 'cities' });
   if (issues.length) throw new CityIndexError(issues);
   return c;
 }
 
 /** The engine's `SurveySpec` from a config. */
 export function surveySpec(c: SurveyConfig): SurveySpec {
-  return { scoring: c.scoring, indicators: c.indicators, cleaning: c.cleaning, weighting: c.weighting, estimation: c.estimation };
+  return {
+    scoring: c.scoring,
+    indicators: c.indicators,
+    cleaning: c.cleaning,
+    weighting: c.weighting,
+    estimation: c.estimation,
+  };
 }
 
 /** Every item the responses must contain: indicator items and attention-check items. */
 export function surveyItems(c: SurveyConfig): string[] {
-  return [...new Set([...c.indicators.flatMap((d) => d.items), ...(c.cleaning.attentionChecks ?? []).map((a) => a.item)])];
+  return [
+    ...new Set([...c.indicators.flatMap((d) => d.items), ...(c.cleaning.attentionChecks ?? []).map((a) => a.item)]),
+  ];
 }
 
 // ---------------------------------------------------------------- responses
@@ -160,7 +290,14 @@ const DEFAULT_FEMALE = ['f', 'female', '女', '2', 'woman'];
 /** A raw cell from any source: strings from CSV/XLSX, JSON values from SurveyJS. */
 type Cell = string | number | boolean | null | undefined;
 
-const ROLE_NONE = 0, ROLE_CITY = 1, ROLE_ID = 2, ROLE_DURATION = 3, ROLE_SUBMITTED = 4, ROLE_AGE = 5, ROLE_SEX = 6, ROLE_ITEM = 7;
+const ROLE_NONE = 0,
+  ROLE_CITY = 1,
+  ROLE_ID = 2,
+  ROLE_DURATION = 3,
+  ROLE_SUBMITTED = 4,
+  ROLE_AGE = 5,
+  ROLE_SEX = 6,
+  ROLE_ITEM = 7;
 
 /**
  * Fills a `ResponseTable` cell by cell: resolves the configured columns (a missing city or item column
@@ -180,9 +317,17 @@ class ResponseBuilder {
   private readonly bandMin: Map<string, number>;
   private readonly durFactor: number;
 
-  constructor(header: readonly string[], n: number, rowNumbers: ArrayLike<number>, private readonly options: ResponseParseOptions, private readonly file: string) {
+  constructor(
+    header: readonly string[],
+    n: number,
+    rowNumbers: ArrayLike<number>,
+    private readonly options: ResponseParseOptions,
+    private readonly file: string,
+  ) {
     const col = new Map<string, number>();
-    header.forEach((h, k) => { if (!col.has(h)) col.set(h, k); });
+    header.forEach((h, k) => {
+      if (!col.has(h)) col.set(h, k);
+    });
     this.role = new Int32Array(header.length);
     const need: Issue[] = [];
     const cols = options.columns;
@@ -190,8 +335,24 @@ class ResponseBuilder {
       if (name === undefined) return;
       const k = col.get(name);
       if (k === undefined) {
-        if (required) need.push({ code: 'E_MISSING_COLUMN', message: `no column "${name}" (${what})`, file, row: 1, column: name, expected: `a "${name}" column as survey.yaml responses.columns says` });
-        else this.issues.push({ code: 'W_MISSING_COLUMN', message: `no column "${name}"; that field is treated as unknown`, file, row: 1, column: name, severity: 'warning' });
+        if (required)
+          need.push({
+            code: 'E_MISSING_COLUMN',
+            message: `no column "${name}" (${what})`,
+            file,
+            row: 1,
+            column: name,
+            expected: `a "${name}" column as survey.yaml responses.columns says`,
+          });
+        else
+          this.issues.push({
+            code: 'W_MISSING_COLUMN',
+            message: `no column "${name}"; that field is treated as unknown`,
+            file,
+            row: 1,
+            column: name,
+            severity: 'warning',
+          });
         return;
       }
       this.role[k] = role;
@@ -210,7 +371,8 @@ class ResponseBuilder {
     this.bandMin = new Map((options.ageBands ?? []).map((b) => [b.label, b.min] as const));
     this.durFactor = options.durationUnit === 'minutes' ? 60 : 1;
     this.table = {
-      file, n,
+      file,
+      n,
       sourceRow: Int32Array.from({ length: n }, (_, i) => rowNumbers[i]),
       id: new Array<string | null>(n).fill(null),
       city: new Array<string | null>(n).fill(null),
@@ -230,18 +392,32 @@ class ResponseBuilder {
 
   /** Set item j of respondent i from a number (JSON) or trimmed text. */
   item(i: number, j: number, v: Cell): void {
-    if (typeof v === 'number') { this.itemCols[j][i] = Number.isFinite(v) ? v : NaN; return; }
+    if (typeof v === 'number') {
+      this.itemCols[j][i] = Number.isFinite(v) ? v : NaN;
+      return;
+    }
     if (v === null || v === undefined || typeof v === 'boolean') return;
     const s = v.trim();
     if (s === '') return;
     if (s.length === 1) {
       const d = s.charCodeAt(0) - 48;
-      if (d >= 0 && d <= 9) { this.itemCols[j][i] = d; return; }
+      if (d >= 0 && d <= 9) {
+        this.itemCols[j][i] = d;
+        return;
+      }
     }
     const x = Number(s);
     if (Number.isFinite(x)) this.itemCols[j][i] = x;
     else if (this.dk.has(s.toLowerCase())) this.itemCols[j][i] = DONT_KNOW;
-    else this.push({ code: 'E_ANSWER', message: `answer "${clip(s)}" is neither a scale code nor "don't know"`, file: this.file, row: this.table.sourceRow[i], column: this.options.items[j], expected: `a number or one of ${[...this.dk].join(', ')}` });
+    else
+      this.push({
+        code: 'E_ANSWER',
+        message: `answer "${clip(s)}" is neither a scale code nor "don't know"`,
+        file: this.file,
+        row: this.table.sourceRow[i],
+        column: this.options.items[j],
+        expected: `a number or one of ${[...this.dk].join(', ')}`,
+      });
   }
 
   /** Set column k (a non-item role) of respondent i from trimmed text. */
@@ -253,19 +429,46 @@ class ResponseBuilder {
       case ROLE_CITY:
         if (s.length === 6 && /^\d{6}$/.test(s)) t.city[i] = s;
         else if (/^\d{6}\.0+$/.test(s)) t.city[i] = s.slice(0, 6);
-        else if (s !== '') this.push({ code: 'E_CITY', message: `city "${clip(s)}" is not a 6-digit adcode`, file: this.file, row, column: cols.city, expected: 'an adcode such as 110100' });
+        else if (s !== '')
+          this.push({
+            code: 'E_CITY',
+            message: `city "${clip(s)}" is not a 6-digit adcode`,
+            file: this.file,
+            row,
+            column: cols.city,
+            expected: 'an adcode such as 110100',
+          });
         return;
-      case ROLE_ID: t.id[i] = s === '' ? null : s; return;
-      case ROLE_SUBMITTED: t.submittedAt[i] = s === '' ? null : s; return;
+      case ROLE_ID:
+        t.id[i] = s === '' ? null : s;
+        return;
+      case ROLE_SUBMITTED:
+        t.submittedAt[i] = s === '' ? null : s;
+        return;
       case ROLE_DURATION: {
         if (s === '') return;
         const plain = Number(s);
-        if (Number.isFinite(plain) && plain >= 0) { t.duration[i] = plain * this.durFactor; return; }
+        if (Number.isFinite(plain) && plain >= 0) {
+          t.duration[i] = plain * this.durFactor;
+          return;
+        }
         const m = /^(\d+(?:\.\d+)?)\s*(秒|s|sec|seconds)$/i.exec(s);
         const mmss = /^(\d+):([0-5]\d)(?::([0-5]\d))?$/.exec(s);
         if (m) t.duration[i] = Number(m[1]);
-        else if (mmss) t.duration[i] = mmss[3] !== undefined ? Number(mmss[1]) * 3600 + Number(mmss[2]) * 60 + Number(mmss[3]) : Number(mmss[1]) * 60 + Number(mmss[2]);
-        else this.push({ code: 'E_DURATION', message: `completion time "${clip(s)}" is not a number of ${this.options.durationUnit ?? 'seconds'}`, file: this.file, row, column: cols.duration, expected: 'e.g. 312, 312秒 or 5:12' });
+        else if (mmss)
+          t.duration[i] =
+            mmss[3] !== undefined
+              ? Number(mmss[1]) * 3600 + Number(mmss[2]) * 60 + Number(mmss[3])
+              : Number(mmss[1]) * 60 + Number(mmss[2]);
+        else
+          this.push({
+            code: 'E_DURATION',
+            message: `completion time "${clip(s)}" is not a number of ${this.options.durationUnit ?? 'seconds'}`,
+            file: this.file,
+            row,
+            column: cols.duration,
+            expected: 'e.g. 312, 312秒 or 5:12',
+          });
         return;
       }
       case ROLE_AGE: {
@@ -273,7 +476,15 @@ class ResponseBuilder {
         const v = Number(s.endsWith('岁') ? s.slice(0, -1) : s);
         if (Number.isFinite(v) && v >= 0 && v < 130) t.age[i] = v;
         else if (this.bandMin.has(s)) t.age[i] = this.bandMin.get(s)!;
-        else this.push({ code: 'E_AGE', message: `age "${clip(s)}" is neither a number of years nor an age-band label`, file: this.file, row, column: cols.age, expected: `years (0–129)${this.bandMin.size ? ' or ' + [...this.bandMin.keys()].join(', ') : ''}` });
+        else
+          this.push({
+            code: 'E_AGE',
+            message: `age "${clip(s)}" is neither a number of years nor an age-band label`,
+            file: this.file,
+            row,
+            column: cols.age,
+            expected: `years (0–129)${this.bandMin.size ? ' or ' + [...this.bandMin.keys()].join(', ') : ''}`,
+          });
         return;
       }
       case ROLE_SEX: {
@@ -282,7 +493,15 @@ class ResponseBuilder {
         else if (this.female.has(v)) t.sex[i] = SEX_FEMALE;
         else {
           t.sex[i] = SEX_UNKNOWN;
-          if (v !== '') this.push({ code: 'E_SEX', message: `sex "${clip(s)}" is not a known code`, file: this.file, row, column: cols.sex, expected: `${[...this.male].join('/')} or ${[...this.female].join('/')}` });
+          if (v !== '')
+            this.push({
+              code: 'E_SEX',
+              message: `sex "${clip(s)}" is not a known code`,
+              file: this.file,
+              row,
+              column: cols.sex,
+              expected: `${[...this.male].join('/')} or ${[...this.female].join('/')}`,
+            });
         }
         return;
       }
@@ -303,7 +522,13 @@ class ResponseBuilder {
   }
 
   finish(): ParsedResponses {
-    if (this.dropped) this.issues.push({ code: 'W_MORE_ISSUES', message: `${this.dropped} more cell problems not listed`, file: this.file, severity: 'warning' });
+    if (this.dropped)
+      this.issues.push({
+        code: 'W_MORE_ISSUES',
+        message: `${this.dropped} more cell problems not listed`,
+        file: this.file,
+        severity: 'warning',
+      });
     return { table: this.table, issues: this.issues };
   }
 }
@@ -313,7 +538,13 @@ class ResponseBuilder {
  * a missing required column (city or an item) is an error.
  * @example responsesFromRows(['city', 'q1'], [['110100', '4']], [2], { columns: { city: 'city' }, items: ['q1'] }, 'r.csv').table.items.q1[0] // => 4
  */
-export function responsesFromRows(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<Cell>>, rowNumbers: ArrayLike<number>, options: ResponseParseOptions, file: string): ParsedResponses {
+export function responsesFromRows(
+  header: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<Cell>>,
+  rowNumbers: ArrayLike<number>,
+  options: ResponseParseOptions,
+  file: string,
+): ParsedResponses {
   const b = new ResponseBuilder(header, rows.length, rowNumbers, options, file);
   for (let i = 0; i < rows.length; i++) b.row(i, rows[i]);
   return b.finish();
@@ -343,7 +574,13 @@ export function parseResponsesCsv(text: string, file: string, options: ResponseP
   const firstLine = text.slice(0, headerEnd);
   const delimiter = [',', ';', '\t'].sort((a, b) => firstLine.split(b).length - firstLine.split(a).length)[0];
   const header = firstLine.split(delimiter).map((h) => h.trim());
-  if (header.every((h) => h === '')) throw new CityIndexError({ code: 'E_EMPTY', message: 'file is empty', file, expected: 'a header row and data rows' });
+  if (header.every((h) => h === ''))
+    throw new CityIndexError({
+      code: 'E_EMPTY',
+      message: 'file is empty',
+      file,
+      expected: 'a header row and data rows',
+    });
   checkHeader(header, file);
   // pass 1: line starts and ends of non-empty data lines, and their cell counts
   const starts: number[] = [];
@@ -363,7 +600,13 @@ export function parseResponsesCsv(text: string, file: string, options: ResponseP
       let cells = 1;
       for (let c = pos; c < e; c++) if (text.charCodeAt(c) === dc) cells++;
       if (cells !== width) {
-        if (bad.length < 50) bad.push({ code: 'E_ROW_LENGTH', message: `row has ${cells} cells, the header has ${width}`, file, row: line });
+        if (bad.length < 50)
+          bad.push({
+            code: 'E_ROW_LENGTH',
+            message: `row has ${cells} cells, the header has ${width}`,
+            file,
+            row: line,
+          });
       } else {
         starts.push(pos);
         ends.push(e);
@@ -404,7 +647,8 @@ function checkHeader(header: string[], file: string): void {
   const issues: Issue[] = [];
   header.forEach((h, k) => {
     if (h === '') issues.push({ code: 'E_HEADER', message: `column ${k + 1} has an empty header`, file, row: 1 });
-    else if (header.indexOf(h) !== k) issues.push({ code: 'E_DUPLICATE_COLUMN', message: `duplicate column "${h}"`, file, row: 1, column: h });
+    else if (header.indexOf(h) !== k)
+      issues.push({ code: 'E_DUPLICATE_COLUMN', message: `duplicate column "${h}"`, file, row: 1, column: h });
   });
   if (issues.length) throw new CityIndexError(issues);
 }
@@ -424,8 +668,18 @@ export function parseSurveyJsResults(text: string, file: string, options: Respon
     const line = m ? text.slice(0, Number(m[1])).split('\n').length : undefined;
     throw new CityIndexError({ code: 'E_JSON', message: `invalid JSON: ${(e as Error).message}`, file, row: line });
   }
-  const list = Array.isArray(data) ? data : data && typeof data === 'object' && Array.isArray((data as { results?: unknown }).results) ? (data as { results: unknown[] }).results : null;
-  if (!list) throw new CityIndexError({ code: 'E_SURVEYJS', message: 'expected an array of SurveyJS results (or { "results": [...] })', file, expected: '[{ "question": answer, … }, …]' });
+  const list = Array.isArray(data)
+    ? data
+    : data && typeof data === 'object' && Array.isArray((data as { results?: unknown }).results)
+      ? (data as { results: unknown[] }).results
+      : null;
+  if (!list)
+    throw new CityIndexError({
+      code: 'E_SURVEYJS',
+      message: 'expected an array of SurveyJS results (or { "results": [...] })',
+      file,
+      expected: '[{ "question": answer, … }, …]',
+    });
   const issues: Issue[] = [];
   const flat: Array<Record<string, Cell>> = [];
   const rowNumbers: number[] = [];
@@ -440,7 +694,13 @@ export function parseSurveyJsResults(text: string, file: string, options: Respon
   const header = [...new Set([...Object.values(options.columns).filter((x): x is string => !!x), ...options.items])];
   // a SurveyJS result omits unanswered questions, so only the city question must appear somewhere
   if (flat.length > 0 && !flat.some((r) => options.columns.city in r)) {
-    throw new CityIndexError({ code: 'E_MISSING_COLUMN', message: `no result has the city question "${options.columns.city}"`, file, column: options.columns.city, expected: 'the city adcode in every result' });
+    throw new CityIndexError({
+      code: 'E_MISSING_COLUMN',
+      message: `no result has the city question "${options.columns.city}"`,
+      file,
+      column: options.columns.city,
+      expected: 'the city adcode in every result',
+    });
   }
   const rows = flat.map((r) => header.map((h) => r[h]));
   const res = responsesFromRows(header, rows, rowNumbers, options, file);
@@ -462,15 +722,20 @@ function flatten(r: Record<string, unknown>): Record<string, Cell> {
 }
 
 function toCell(v: unknown): Cell {
-  if (v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+    return v;
   return JSON.stringify(v);
 }
 
 /** Response options from a config. */
 export function responseOptions(c: SurveyConfig): ResponseParseOptions {
   return {
-    columns: c.responses.columns, items: surveyItems(c), dontKnow: c.scoring.dontKnow, durationUnit: c.responses.durationUnit,
-    sexCodes: c.responses.sexCodes, ageBands: c.weighting.ageBands ?? DEFAULT_AGE_BANDS,
+    columns: c.responses.columns,
+    items: surveyItems(c),
+    dontKnow: c.scoring.dontKnow,
+    durationUnit: c.responses.durationUnit,
+    sexCodes: c.responses.sexCodes,
+    ageBands: c.weighting.ageBands ?? DEFAULT_AGE_BANDS,
   };
 }
 
@@ -483,7 +748,10 @@ export type ResponseFileOptions = ResponseParseOptions & { format?: 'csv' | 'xls
  * @example const r = await parseResponses(bytes, 'responses.csv', options); r.table.rows.length // => 3
  */
 export async function parseResponses(
-  bytes: Uint8Array, file: string, options: ResponseFileOptions, readXlsx?: XlsxReader,
+  bytes: Uint8Array,
+  file: string,
+  options: ResponseFileOptions,
+  readXlsx?: XlsxReader,
 ): Promise<ParsedResponses> {
   const format = options.format ?? (/\.xlsx$/i.test(file) ? 'xlsx' : /\.json$/i.test(file) ? 'surveyjs' : 'csv');
   switch (format) {
@@ -500,7 +768,12 @@ export async function parseResponses(
     case 'surveyjs':
       return parseSurveyJsResults(decodeText(bytes, file).text, file, options);
     default:
-      throw new CityIndexError({ code: 'E_FORMAT', message: `unknown response format "${String(format)}"`, file, expected: 'csv, xlsx or surveyjs' });
+      throw new CityIndexError({
+        code: 'E_FORMAT',
+        message: `unknown response format "${String(format)}"`,
+        file,
+        expected: 'csv, xlsx or surveyjs',
+      });
   }
 }
 
@@ -517,12 +790,33 @@ export function noXlsxReader(file: string): Issue {
  * figures (e.g. Xinjiang corps cities, HK, Macau) are skipped with a warning if they are asked for.
  * @example parseCensusMargins(text, 'census.csv', ['110100']).margins.get('110100')!.sex[0] // => 104.7/204.7
  */
-export function parseCensusMargins(text: string, file: string, cities: readonly string[], bands = DEFAULT_AGE_BANDS): { margins: Map<string, CityMargins>; issues: Issue[] } {
+export function parseCensusMargins(
+  text: string,
+  file: string,
+  cities: readonly string[],
+  bands = DEFAULT_AGE_BANDS,
+): { margins: Map<string, CityMargins>; issues: Issue[] } {
   const t = parseCsvTable(text, file);
-  const need = ['adcode', 'sex_ratio_2020', 'pct_age_0_14_2020', 'pct_age_15_59_2020', 'pct_age_60_plus_2020', 'pct_age_65_plus_2020'];
+  const need = [
+    'adcode',
+    'sex_ratio_2020',
+    'pct_age_0_14_2020',
+    'pct_age_15_59_2020',
+    'pct_age_60_plus_2020',
+    'pct_age_65_plus_2020',
+  ];
   const idx = need.map((h) => t.header.indexOf(h));
   const missingCols = need.filter((_, k) => idx[k] < 0);
-  if (missingCols.length) throw new CityIndexError(missingCols.map((h) => ({ code: 'E_MISSING_COLUMN', message: `census file has no column "${h}"`, file, row: 1, column: h })));
+  if (missingCols.length)
+    throw new CityIndexError(
+      missingCols.map((h) => ({
+        code: 'E_MISSING_COLUMN',
+        message: `census file has no column "${h}"`,
+        file,
+        row: 1,
+        column: h,
+      })),
+    );
   const wanted = new Set(cities);
   const margins = new Map<string, CityMargins>();
   const issues: Issue[] = [];
@@ -531,13 +825,34 @@ export function parseCensusMargins(text: string, file: string, cities: readonly 
     if (!wanted.has(city)) return;
     const num = (j: number) => (r[idx[j]] === '' ? NaN : Number(r[idx[j]]));
     try {
-      margins.set(city, censusMargins({ city, sexRatio: num(1), pctAge0to14: num(2), pctAge15to59: num(3), pctAge60plus: num(4), pctAge65plus: num(5) }, bands));
+      margins.set(
+        city,
+        censusMargins(
+          {
+            city,
+            sexRatio: num(1),
+            pctAge0to14: num(2),
+            pctAge15to59: num(3),
+            pctAge60plus: num(4),
+            pctAge65plus: num(5),
+          },
+          bands,
+        ),
+      );
     } catch (e) {
       if (!(e instanceof CityIndexError)) throw e;
       issues.push(...e.issues.map((i) => ({ ...i, file, row: t.rowNumbers[k], severity: 'warning' as const })));
     }
   });
-  for (const c of cities) if (!margins.has(c) && !issues.some((i) => i.unit === c)) issues.push({ code: 'W_NO_CENSUS', message: `city ${c} is not in the census file`, file, unit: c, severity: 'warning' });
+  for (const c of cities)
+    if (!margins.has(c) && !issues.some((i) => i.unit === c))
+      issues.push({
+        code: 'W_NO_CENSUS',
+        message: `city ${c} is not in the census file`,
+        file,
+        unit: c,
+        severity: 'warning',
+      });
   return { margins, issues };
 }
 
@@ -548,15 +863,23 @@ export function parseCensusMargins(text: string, file: string, cities: readonly 
  * present as a question (matrix rows count as items).
  * @example checkDefinition(def, 'questionnaire.zh.json', ['GOV1']) // => [] when valid
  */
-export function checkDefinition(def: unknown, file: string, items: readonly string[], fields: readonly string[] = []): Issue[] {
+export function checkDefinition(
+  def: unknown,
+  file: string,
+  items: readonly string[],
+  fields: readonly string[] = [],
+): Issue[] {
   const issues: Issue[] = [];
   let model: Model;
   try {
     model = new Model(def as object);
   } catch (e) {
-    return [{ code: 'E_SURVEYJS_DEF', message: `survey-core cannot load the definition: ${(e as Error).message}`, file }];
+    return [
+      { code: 'E_SURVEYJS_DEF', message: `survey-core cannot load the definition: ${(e as Error).message}`, file },
+    ];
   }
-  const errs = (model as unknown as { jsonErrors?: Array<{ message: string; propertyName?: string }> | null }).jsonErrors ?? [];
+  const errs =
+    (model as unknown as { jsonErrors?: Array<{ message: string; propertyName?: string }> | null }).jsonErrors ?? [];
   for (const e of errs) issues.push({ code: 'E_SURVEYJS_DEF', message: e.message, file, field: e.propertyName });
   const names = new Set<string>();
   for (const q of model.getAllQuestions()) {
@@ -564,8 +887,23 @@ export function checkDefinition(def: unknown, file: string, items: readonly stri
     const rows = (q as unknown as { rows?: Array<{ value: unknown }> }).rows;
     if (q.getType() === 'matrix' && Array.isArray(rows)) for (const r of rows) names.add(String(r.value));
   }
-  for (const it of items) if (!names.has(it)) issues.push({ code: 'E_UNKNOWN_ITEM', message: `item "${it}" is not a question or matrix row of the questionnaire`, file, field: it });
-  for (const f of fields) if (!names.has(f)) issues.push({ code: 'W_FIELD', message: `respondent field "${f}" is not a question (fine if the survey platform records it)`, file, field: f, severity: 'warning' });
+  for (const it of items)
+    if (!names.has(it))
+      issues.push({
+        code: 'E_UNKNOWN_ITEM',
+        message: `item "${it}" is not a question or matrix row of the questionnaire`,
+        file,
+        field: it,
+      });
+  for (const f of fields)
+    if (!names.has(f))
+      issues.push({
+        code: 'W_FIELD',
+        message: `respondent field "${f}" is not a question (fine if the survey platform records it)`,
+        file,
+        field: f,
+        severity: 'warning',
+      });
   return issues;
 }
 
@@ -592,14 +930,22 @@ export interface ReadSurveyOptions {
  * @example const s = await readSurvey(memoryProjectFiles(files), 'surveys/survey.yaml'); s.config.id // => 'resident'
  */
 export async function readSurvey(
-  files: ProjectFiles, configPath: string, options: ReadSurveyOptions = {},
+  files: ProjectFiles,
+  configPath: string,
+  options: ReadSurveyOptions = {},
 ): Promise<LoadedSurvey> {
   const shown = options.shown ?? ((p: string) => p);
   const base = dirnamePosix(configPath);
   const read = async (rel: string, from: string, field: string): Promise<{ bytes: Uint8Array; file: string }> => {
     const r = files.resolve(rel, from);
     if (!r.ok) {
-      throw new CityIndexError({ code: r.code, message: r.message, file: shown(configPath), field, expected: r.expected });
+      throw new CityIndexError({
+        code: r.code,
+        message: r.message,
+        file: shown(configPath),
+        field,
+        expected: r.expected,
+      });
     }
     const bytes = await files.read(r.path);
     const file = shown(r.path);
@@ -610,7 +956,13 @@ export async function readSurvey(
   const config = parseSurveyConfig(new TextDecoder().decode(own.bytes), own.file);
   const issues: Issue[] = [];
   const definitions: Record<string, unknown> = {};
-  const fields = Object.values(config.responses.columns).filter((x): x is string => !!x && x !== config.responses.columns.id && x !== config.responses.columns.duration && x !== config.responses.columns.submittedAt);
+  const fields = Object.values(config.responses.columns).filter(
+    (x): x is string =>
+      !!x &&
+      x !== config.responses.columns.id &&
+      x !== config.responses.columns.duration &&
+      x !== config.responses.columns.submittedAt,
+  );
   for (const [lang, rel] of Object.entries(config.definitions ?? {})) {
     let p = rel;
     try {
@@ -635,7 +987,12 @@ export async function readSurvey(
     margins = r.margins;
     issues.push(...r.issues);
   } else if (config.weighting.weighting.method !== 'none') {
-    issues.push({ code: 'E_NO_CENSUS', message: `weighting method ${config.weighting.weighting.method} needs census margins`, file: own.file, field: 'census' });
+    issues.push({
+      code: 'E_NO_CENSUS',
+      message: `weighting method ${config.weighting.weighting.method} needs census margins`,
+      file: own.file,
+      field: 'census',
+    });
   }
   return { configPath: own.file, config, definitions, table: resp.table, margins, issues };
 }
@@ -647,9 +1004,20 @@ export async function readSurvey(
  * result.estimates.dataset.codes.length > 0 // => true
  */
 export function runLoadedSurvey(survey: LoadedSurvey): { survey: LoadedSurvey; result: SurveyRunResult } {
-  const errors = survey.issues.filter((i) => i.severity !== 'warning' && i.code.startsWith('E_') && !['E_ANSWER', 'E_CITY', 'E_AGE', 'E_SEX', 'E_DURATION'].includes(i.code));
+  const errors = survey.issues.filter(
+    (i) =>
+      i.severity !== 'warning' &&
+      i.code.startsWith('E_') &&
+      !['E_ANSWER', 'E_CITY', 'E_AGE', 'E_SEX', 'E_DURATION'].includes(i.code),
+  );
   if (errors.length) throw new CityIndexError(errors);
-  const result = runSurvey({ table: survey.table, spec: surveySpec(survey.config), margins: survey.margins, cities: survey.config.cities, reliabilityPerCity: true });
+  const result = runSurvey({
+    table: survey.table,
+    spec: surveySpec(survey.config),
+    margins: survey.margins,
+    cities: survey.config.cities,
+    reliabilityPerCity: true,
+  });
   return { survey, result };
 }
 
@@ -659,7 +1027,7 @@ export const SIMULATED_LABEL = '模拟数据 / simulated responses';
 /** Title of a survey for messages. */
 export function surveyTitle(c: SurveyConfig, lang: 'zh' | 'en' = 'zh'): string {
   const t: LocalText | undefined = c.title;
-  const s = (lang === 'zh' ? t?.zh ?? t?.en : t?.en ?? t?.zh) ?? c.id;
+  const s = (lang === 'zh' ? (t?.zh ?? t?.en) : (t?.en ?? t?.zh)) ?? c.id;
   return c.simulated ? `${s} (${SIMULATED_LABEL})` : s;
 }
 
@@ -670,15 +1038,27 @@ export function surveyTitle(c: SurveyConfig, lang: 'zh' | 'en' = 'zh'): string {
  * object per expert with its name in `expert` (or `_expert`, `id`, `name`; default "expert <k>").
  * @example parseExpertAnswers('[{"expert":"A","ahp__X__a__b":3}]', 'experts.json')[0].expert // => 'A'
  */
-export function parseExpertAnswers(text: string, file: string): Array<{ expert: string; answers: Record<string, unknown>; row: number }> {
+export function parseExpertAnswers(
+  text: string,
+  file: string,
+): Array<{ expert: string; answers: Record<string, unknown>; row: number }> {
   let data: unknown;
   try {
     data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     throw new CityIndexError({ code: 'E_JSON', message: `invalid JSON: ${(e as Error).message}`, file });
   }
-  const list = Array.isArray(data) ? data : data && typeof data === 'object' && Array.isArray((data as { results?: unknown }).results) ? (data as { results: unknown[] }).results : null;
-  if (!list) throw new CityIndexError({ code: 'E_SURVEYJS', message: 'expected an array of expert results (or { "results": [...] })', file });
+  const list = Array.isArray(data)
+    ? data
+    : data && typeof data === 'object' && Array.isArray((data as { results?: unknown }).results)
+      ? (data as { results: unknown[] }).results
+      : null;
+  if (!list)
+    throw new CityIndexError({
+      code: 'E_SURVEYJS',
+      message: 'expected an array of expert results (or { "results": [...] })',
+      file,
+    });
   const issues: Issue[] = [];
   const out = list.flatMap((r, k) => {
     if (!r || typeof r !== 'object' || Array.isArray(r)) {
@@ -691,7 +1071,8 @@ export function parseExpertAnswers(text: string, file: string): Array<{ expert: 
   });
   const seen = new Set<string>();
   for (const e of out) {
-    if (seen.has(e.expert)) issues.push({ code: 'E_DUPLICATE', message: `expert "${e.expert}" answered twice`, file, row: e.row });
+    if (seen.has(e.expert))
+      issues.push({ code: 'E_DUPLICATE', message: `expert "${e.expert}" answered twice`, file, row: e.row });
     seen.add(e.expert);
   }
   if (issues.length) throw new CityIndexError(issues);

@@ -8,7 +8,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CityIndexError } from '../engine/core/errors.ts';
 import { getValue } from '../engine/core/dataset.ts';
 import { DONT_KNOW, SEX_FEMALE, SEX_MALE } from '../engine/survey/types.ts';
-import { checkDefinition, findSurveyConfigs, loadResponses, parseCensusMargins, parseResponsesCsv, parseSurveyConfig, parseSurveyJsResults, runSurveyFile, SIMULATED_LABEL } from './survey.ts';
+import {
+  checkDefinition,
+  findSurveyConfigs,
+  loadResponses,
+  parseCensusMargins,
+  parseResponsesCsv,
+  parseSurveyConfig,
+  parseSurveyJsResults,
+  runSurveyFile,
+  SIMULATED_LABEL,
+} from './survey.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const example = join(root, 'examples/cdgi-2020');
@@ -35,7 +45,13 @@ describe('parseResponsesCsv', () => {
   it('locates bad cells by row and column and keeps going', () => {
     const csv = 'id,city,time,age,sex,q1,q2\nA,Beijing,fast,old,x,4,maybe\n';
     const { table, issues } = parseResponsesCsv(csv, 'r.csv', opts);
-    expect(issues.map((i) => [i.code, i.row, i.column])).toEqual([['E_CITY', 2, 'city'], ['E_DURATION', 2, 'time'], ['E_AGE', 2, 'age'], ['E_SEX', 2, 'sex'], ['E_ANSWER', 2, 'q2']]);
+    expect(issues.map((i) => [i.code, i.row, i.column])).toEqual([
+      ['E_CITY', 2, 'city'],
+      ['E_DURATION', 2, 'time'],
+      ['E_AGE', 2, 'age'],
+      ['E_SEX', 2, 'sex'],
+      ['E_ANSWER', 2, 'q2'],
+    ]);
     expect(table.city[0]).toBeNull();
   });
 
@@ -48,7 +64,10 @@ describe('parseResponsesCsv', () => {
 
 describe('SurveyJS results and XLSX', () => {
   it('flattens matrix answers', () => {
-    const json = JSON.stringify([{ id: 'A', city: '110100', grid: { q1: 5, q2: 'dk' }, sex: 'male' }, { id: 'B', city: '440300', grid: { q1: 2 } }]);
+    const json = JSON.stringify([
+      { id: 'A', city: '110100', grid: { q1: 5, q2: 'dk' }, sex: 'male' },
+      { id: 'B', city: '440300', grid: { q1: 2 } },
+    ]);
     const { table } = parseSurveyJsResults(json, 'r.json', opts);
     expect(table.items.q1[0]).toBe(5);
     expect(table.items.q2[0]).toBe(DONT_KNOW);
@@ -77,20 +96,28 @@ describe('SurveyJS results and XLSX', () => {
 });
 
 describe('survey.yaml and census', () => {
-  const base = 'id: s\ncities: ["110100"]\nresponses: { file: r.csv, columns: { city: city } }\nindicators: [{ code: X, items: [q1, q2] }]\n';
+  const base =
+    'id: s\ncities: ["110100"]\nresponses: { file: r.csv, columns: { city: city } }\nindicators: [{ code: X, items: [q1, q2] }]\n';
   it('parses a minimal config with defaults', () => {
     const c = parseSurveyConfig(base, 'survey.yaml');
     expect(c.weighting.weighting.method).toBe('none');
     expect(c.indicators[0].items).toEqual(['q1', 'q2']);
   });
   it('locates schema and cross-field errors', () => {
-    expect(() => parseSurveyConfig(base + 'scoring: { reverse: [q9] }\n', 'survey.yaml')).toThrow(/survey\.yaml field "scoring\.reverse\[0\]"/);
+    expect(() => parseSurveyConfig(base + 'scoring: { reverse: [q9] }\n', 'survey.yaml')).toThrow(
+      /survey\.yaml field "scoring\.reverse\[0\]"/,
+    );
     expect(() => parseSurveyConfig(base.replace('"110100"', '"1101"'), 'survey.yaml')).toThrow(/cities\[0\]/);
-    expect(() => parseSurveyConfig(base + 'weighting: { weighting: { method: magic } }\n', 'survey.yaml')).toThrow(/weighting/);
+    expect(() => parseSurveyConfig(base + 'weighting: { weighting: { method: magic } }\n', 'survey.yaml')).toThrow(
+      /weighting/,
+    );
   });
   it('derives margins from the bundled census file and warns about a city without figures', async () => {
     const { readFile } = await import('node:fs/promises');
-    const text = await readFile(join(root, 'data/sources/census_population_2020/census_city_population_2010_2020.csv'), 'utf8');
+    const text = await readFile(
+      join(root, 'data/sources/census_population_2020/census_city_population_2010_2020.csv'),
+      'utf8',
+    );
     const r = parseCensusMargins(text, 'census.csv', ['110100', '659001']);
     expect(r.margins.get('110100')!.sex[0]).toBeCloseTo(104.7 / 204.7, 12);
     expect(r.issues.some((i) => i.unit === '659001')).toBe(true);
@@ -106,10 +133,14 @@ describe('the CDGI 2020 example survey (模拟数据 / simulated responses)', ()
       expect(model.getAllQuestions().length).toBeGreaterThan(5);
       expect(checkDefinition(def, lang, ['GOV1', 'LIF4', 'ATTN', 'OVR'], ['city_adcode', 'age', 'sex'])).toEqual([]);
     }
-    expect(checkDefinition({ pages: [{ elements: [{ type: 'matrixx', name: 'x' }] }] }, 'bad.json', ['x'])[0].code).toBe('E_SURVEYJS_DEF');
+    expect(
+      checkDefinition({ pages: [{ elements: [{ type: 'matrixx', name: 'x' }] }] }, 'bad.json', ['x'])[0].code,
+    ).toBe('E_SURVEYJS_DEF');
     // every SurveyJS definition in the folder (resident and expert questionnaires) loads without JSON errors
     const { readdir } = await import('node:fs/promises');
-    const defs = (await readdir(join(example, 'surveys'))).filter((f) => /^(questionnaire|ahp)\.(zh|en)\.json$/.test(f));
+    const defs = (await readdir(join(example, 'surveys'))).filter((f) =>
+      /^(questionnaire|ahp)\.(zh|en)\.json$/.test(f),
+    );
     expect(defs).toHaveLength(4);
     for (const f of defs) {
       const model = new Model(JSON.parse(await readFile(join(example, 'surveys', f), 'utf8')));
@@ -128,11 +159,12 @@ describe('the CDGI 2020 example survey (模拟数据 / simulated responses)', ()
     for (const c of result.cleaning.perCity) expect(c.kept).toBeLessThanOrEqual(120);
     expect(Object.values(result.cleaning.counts).every((x) => x > 0)).toBe(true);
     expect(result.estimates.flags.map((f) => f.city).sort()).toEqual(['321200', '410300']);
-    for (const u of ds.unitCodes) for (const code of ds.codes) {
-      const v = getValue(ds, u, code);
-      expect(v).toBeGreaterThanOrEqual(getValue(result.estimates.lower, u, code));
-      expect(v).toBeLessThanOrEqual(getValue(result.estimates.upper, u, code));
-    }
+    for (const u of ds.unitCodes)
+      for (const code of ds.codes) {
+        const v = getValue(ds, u, code);
+        expect(v).toBeGreaterThanOrEqual(getValue(result.estimates.lower, u, code));
+        expect(v).toBeLessThanOrEqual(getValue(result.estimates.upper, u, code));
+      }
     // weights: mean 1 per city, within the trimming bounds
     for (const w of result.weighting.perCity) {
       expect(w.maxWeight).toBeLessThanOrEqual(3 + 1e-9);

@@ -10,7 +10,12 @@ import { CityIndexError } from '../engine/core/errors.ts';
 import type { SurveyRunResult } from '../engine/survey/pipeline.ts';
 import { fsProjectFiles } from './project-fs.ts';
 import {
-  parseResponses, readSurvey, runLoadedSurvey, type LoadedSurvey, type ParsedResponses, type ResponseFileOptions,
+  parseResponses,
+  readSurvey,
+  runLoadedSurvey,
+  type LoadedSurvey,
+  type ParsedResponses,
+  type ResponseFileOptions,
 } from './survey-read.ts';
 import { readXlsxTable } from './xlsx-table.ts';
 
@@ -50,7 +55,11 @@ export async function findSurveyConfigs(projectDir: string): Promise<string[]> {
   }
   const s = project && typeof project === 'object' ? (project as { surveys?: unknown }).surveys : undefined;
   const list = s === undefined || s === null ? [] : Array.isArray(s) ? s : [s];
-  const paths = list.map((x) => (typeof x === 'string' ? x : x && typeof x === 'object' ? (x as { config?: unknown }).config : undefined)).filter((x): x is string => typeof x === 'string');
+  const paths = list
+    .map((x) =>
+      typeof x === 'string' ? x : x && typeof x === 'object' ? (x as { config?: unknown }).config : undefined,
+    )
+    .filter((x): x is string => typeof x === 'string');
   return paths.length ? paths.map((p) => resolve(projectDir, p)) : [resolve(projectDir, 'surveys', 'survey.yaml')];
 }
 

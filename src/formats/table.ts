@@ -26,17 +26,40 @@ export type XlsxReader = (bytes: Uint8Array, file: string, sheet?: string) => Pr
  * spreadsheets often save (with a warning). Invalid text in every encoding is a located error.
  */
 export function decodeText(bytes: Uint8Array, file: string): { text: string; encoding: string; warnings: Issue[] } {
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le', warnings: [] };
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be', warnings: [] };
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe)
+    return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le', warnings: [] };
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff)
+    return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be', warnings: [] };
   const hasBom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(hasBom ? bytes.subarray(3) : bytes), encoding: 'utf-8', warnings: [] };
+    return {
+      text: new TextDecoder('utf-8', { fatal: true }).decode(hasBom ? bytes.subarray(3) : bytes),
+      encoding: 'utf-8',
+      warnings: [],
+    };
   } catch {
     try {
       const text = new TextDecoder('gb18030', { fatal: true }).decode(bytes);
-      return { text, encoding: 'gb18030', warnings: [{ code: 'W_ENCODING', message: 'file is not UTF-8; read as GB18030/GBK (save as UTF-8 to avoid this warning / 文件不是 UTF-8 编码，已按 GBK 读取，建议另存为 UTF-8)', file, severity: 'warning' }] };
+      return {
+        text,
+        encoding: 'gb18030',
+        warnings: [
+          {
+            code: 'W_ENCODING',
+            message:
+              'file is not UTF-8; read as GB18030/GBK (save as UTF-8 to avoid this warning / 文件不是 UTF-8 编码，已按 GBK 读取，建议另存为 UTF-8)',
+            file,
+            severity: 'warning',
+          },
+        ],
+      };
     } catch {
-      throw new CityIndexError({ code: 'E_ENCODING', message: 'file is neither valid UTF-8 nor GB18030 text', file, expected: 'a UTF-8 CSV file' });
+      throw new CityIndexError({
+        code: 'E_ENCODING',
+        message: 'file is neither valid UTF-8 nor GB18030 text',
+        file,
+        expected: 'a UTF-8 CSV file',
+      });
     }
   }
 }
@@ -69,30 +92,70 @@ export function headerIndex(rows: readonly string[][]): number {
  * // => [['A', '1']]
  */
 export function tableFromRows(
-  raw: Array<{ cells: string[]; line: number }>, file: string, strictLength: boolean,
+  raw: Array<{ cells: string[]; line: number }>,
+  file: string,
+  strictLength: boolean,
 ): Table {
   const h = headerIndex(raw.map((r) => r.cells));
   const warnings: Issue[] = [];
   if (h > 0) {
-    const title = raw.slice(0, h).map((r) => r.cells.find((c) => c.trim() !== '')).filter(Boolean).join(' | ');
-    warnings.push({ code: 'W_HEADER_ROW', message: `header read from row ${raw[h].line}; ${h === 1 ? 'the row' : `the ${h} rows`} above it skipped as a title${title ? ` ("${title.length > 60 ? title.slice(0, 60) + '…' : title}")` : ''} / 表头取自第 ${raw[h].line} 行，其上的标题行已跳过`, file, row: raw[h].line, severity: 'warning' });
+    const title = raw
+      .slice(0, h)
+      .map((r) => r.cells.find((c) => c.trim() !== ''))
+      .filter(Boolean)
+      .join(' | ');
+    warnings.push({
+      code: 'W_HEADER_ROW',
+      message: `header read from row ${raw[h].line}; ${h === 1 ? 'the row' : `the ${h} rows`} above it skipped as a title${title ? ` ("${title.length > 60 ? title.slice(0, 60) + '…' : title}")` : ''} / 表头取自第 ${raw[h].line} 行，其上的标题行已跳过`,
+      file,
+      row: raw[h].line,
+      severity: 'warning',
+    });
   }
   const header = raw[h].cells.map((c) => c.trim());
   if (!strictLength) while (header.length && header[header.length - 1] === '') header.pop();
   const headerLine = raw[h].line;
   const issues: Issue[] = [];
   header.forEach((name, k) => {
-    if (name === '') issues.push({ code: 'E_HEADER', message: `column ${k + 1} has an empty header`, file, row: headerLine, expected: 'a name for every column' });
-    else if (header.indexOf(name) !== k) issues.push({ code: 'E_DUPLICATE_COLUMN', message: `duplicate column "${name}" (columns ${header.indexOf(name) + 1} and ${k + 1})`, file, row: headerLine, column: name });
+    if (name === '')
+      issues.push({
+        code: 'E_HEADER',
+        message: `column ${k + 1} has an empty header`,
+        file,
+        row: headerLine,
+        expected: 'a name for every column',
+      });
+    else if (header.indexOf(name) !== k)
+      issues.push({
+        code: 'E_DUPLICATE_COLUMN',
+        message: `duplicate column "${name}" (columns ${header.indexOf(name) + 1} and ${k + 1})`,
+        file,
+        row: headerLine,
+        column: name,
+      });
   });
   const rows: string[][] = [];
   const rowNumbers: number[] = [];
   for (const { cells, line } of raw.slice(h + 1)) {
     if (cells.every((c) => c.trim() === '')) continue;
     if (strictLength ? cells.length !== header.length : cells.slice(header.length).some((c) => c.trim() !== '')) {
-      issues.push(strictLength
-        ? { code: 'E_ROW_LENGTH', message: `row has ${cells.length} cells but the header has ${header.length}${cells.length > header.length ? ' (a comma inside a value? quote the value: "1,234")' : ''}`, file, row: line, expected: `${header.length} cells` }
-        : { code: 'E_ROW_LENGTH', message: 'row has values beyond the last header column', file, row: line, expected: `${header.length} columns` });
+      issues.push(
+        strictLength
+          ? {
+              code: 'E_ROW_LENGTH',
+              message: `row has ${cells.length} cells but the header has ${header.length}${cells.length > header.length ? ' (a comma inside a value? quote the value: "1,234")' : ''}`,
+              file,
+              row: line,
+              expected: `${header.length} cells`,
+            }
+          : {
+              code: 'E_ROW_LENGTH',
+              message: 'row has values beyond the last header column',
+              file,
+              row: line,
+              expected: `${header.length} columns`,
+            },
+      );
       continue;
     }
     rows.push(header.map((_, k) => (cells[k] ?? '').trim()));
@@ -120,13 +183,34 @@ export function parseCsvTable(text: string, file: string): Table {
   const delimiter = sniffDelimiter(text);
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    records = parse(text, { delimiter, info: true, skip_empty_lines: true, relax_column_count: true, bom: true }) as unknown as typeof records;
+    records = parse(text, {
+      delimiter,
+      info: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      bom: true,
+    }) as unknown as typeof records;
   } catch (e) {
     const err = e as { lines?: number; message: string };
-    throw new CityIndexError({ code: 'E_CSV', message: `cannot parse CSV: ${err.message.replace(/^Invalid Record Length: /, '')}`, file, row: err.lines });
+    throw new CityIndexError({
+      code: 'E_CSV',
+      message: `cannot parse CSV: ${err.message.replace(/^Invalid Record Length: /, '')}`,
+      file,
+      row: err.lines,
+    });
   }
-  if (records.length === 0) throw new CityIndexError({ code: 'E_EMPTY', message: 'file is empty / 文件为空', file, expected: 'a header row and data rows' });
-  return tableFromRows(records.map((r) => ({ cells: r.record, line: r.info.lines })), file, true);
+  if (records.length === 0)
+    throw new CityIndexError({
+      code: 'E_EMPTY',
+      message: 'file is empty / 文件为空',
+      file,
+      expected: 'a header row and data rows',
+    });
+  return tableFromRows(
+    records.map((r) => ({ cells: r.record, line: r.info.lines })),
+    file,
+    true,
+  );
 }
 
 const MISSING = new Set(['', 'NA', 'N/A', 'na', 'n/a', '#N/A', '..', '-', '—']);
@@ -135,11 +219,14 @@ export const MAX_ABS_VALUE = 1e150;
 
 /** Why a cell that is not a plain number was rejected, with the fix (English / Chinese). */
 function numberHint(s: string): string {
-  if (/^[+-]?(\d+\.?\d*|\.\d+)\s*[%％]$/.test(s)) return 'has a percent sign: write the number without it (12.5 for 12.5 %, and say "%" in the indicator\'s unit) / 请去掉百分号';
-  if (/^[+-]?\d{1,3}([,，]\d{3})+(\.\d+)?$/.test(s)) return 'has thousands separators: write 1234567 not 1,234,567 / 请去掉千位分隔符';
+  if (/^[+-]?(\d+\.?\d*|\.\d+)\s*[%％]$/.test(s))
+    return 'has a percent sign: write the number without it (12.5 for 12.5 %, and say "%" in the indicator\'s unit) / 请去掉百分号';
+  if (/^[+-]?\d{1,3}([,，]\d{3})+(\.\d+)?$/.test(s))
+    return 'has thousands separators: write 1234567 not 1,234,567 / 请去掉千位分隔符';
   if (/[０-９．]/.test(s)) return 'has full-width digits: use ASCII digits 0-9 / 请使用半角数字';
   if (/^[+-]?\d+,\d+$/.test(s)) return 'has a decimal comma: write 3.5 not 3,5 / 小数点请用“.”';
-  if (/^[+-]?(\d+\.?\d*|\.\d+)\s*\S+$/.test(s)) return 'has a unit or text after the number: give the plain number (the unit goes in the framework) / 请只填数字，单位写在指标框架中';
+  if (/^[+-]?(\d+\.?\d*|\.\d+)\s*\S+$/.test(s))
+    return 'has a unit or text after the number: give the plain number (the unit goes in the framework) / 请只填数字，单位写在指标框架中';
   return 'is not a plain number';
 }
 
@@ -154,10 +241,15 @@ export function parseNumberCell(text: string): { value: number; error?: string }
   const s = text.trim();
   if (MISSING.has(s)) return { value: NaN };
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
-    if (/^[+-]?(nan|inf|infinity)$/i.test(s)) return { value: NaN, error: `"${s}" is not allowed (leave the cell empty or write NA for a missing value / 缺失值请留空或填 NA)` };
+    if (/^[+-]?(nan|inf|infinity)$/i.test(s))
+      return {
+        value: NaN,
+        error: `"${s}" is not allowed (leave the cell empty or write NA for a missing value / 缺失值请留空或填 NA)`,
+      };
     return { value: NaN, error: `"${s.length > 40 ? s.slice(0, 40) + '…' : s}" ${numberHint(s)}` };
   }
   const v = Number(s);
-  if (!Number.isFinite(v) || Math.abs(v) > MAX_ABS_VALUE) return { value: NaN, error: `${s} is too large (|value| must be ≤ 1e150)` };
+  if (!Number.isFinite(v) || Math.abs(v) > MAX_ABS_VALUE)
+    return { value: NaN, error: `${s} is too large (|value| must be ≤ 1e150)` };
   return { value: v };
 }

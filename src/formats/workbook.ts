@@ -22,13 +22,23 @@ import type { LoadedProject } from './project.ts';
 type Cell = string | number | null;
 
 /** Extra sheets contributed by analyses or series (name, header, rows). */
-export interface ExtraSheet { name: string; header: string[]; rows: Cell[][] }
+export interface ExtraSheet {
+  name: string;
+  header: string[];
+  rows: Cell[][];
+}
 
 /** One sheet to write: rows may be produced lazily; `widths` by 1-based column. */
-interface SheetSpec { name: string; header: string[]; rows: Iterable<Cell[]>; widths?: Record<number, number> }
+interface SheetSpec {
+  name: string;
+  header: string[];
+  rows: Iterable<Cell[]>;
+  widths?: Record<number, number>;
+}
 
 /** A cell as written: text neutralised, empty text / NaN / ±Infinity as an empty cell. */
-const cellValue = (v: Cell): Cell => (typeof v === 'string' ? (v === '' ? null : safeText(v)) : v === null || !Number.isFinite(v) ? null : v);
+const cellValue = (v: Cell): Cell =>
+  typeof v === 'string' ? (v === '' ? null : safeText(v)) : v === null || !Number.isFinite(v) ? null : v;
 
 function* datasetRows(ds: Dataset): Generator<Cell[]> {
   const n = ds.unitCodes.length;
@@ -63,9 +73,13 @@ function stageSheets(b: Build, limit: number): { sheets: SheetSpec[]; notes: Cel
       used += cells;
       sheets.push({ name, header: ['code', ...dataset.codes], rows: datasetRows(dataset) });
     } else {
-      notes.push([name, dataset.unitCodes.length, dataset.codes.length,
+      notes.push([
+        name,
+        dataset.unitCodes.length,
+        dataset.codes.length,
         `not written: ${cells.toLocaleString('en')} cells would pass the workbook's limit of ${limit.toLocaleString('en')} stage cells; results.csv and build.json hold every score`,
-        `未写入：该阶段有 ${cells} 个单元格，超过工作簿各阶段合计 ${limit} 个单元格的上限；全部得分见 results.csv 与 build.json`]);
+        `未写入：该阶段有 ${cells} 个单元格，超过工作簿各阶段合计 ${limit} 个单元格的上限；全部得分见 results.csv 与 build.json`,
+      ]);
     }
   }
   return { sheets, notes };
@@ -79,22 +93,80 @@ function workbookSheets(b: Build, p: LoadedProject, extra: ExtraSheet[], options
   const sheets: SheetSpec[] = [
     { name: 'Results', header: t.header, rows: t.rows },
     {
-      name: 'Method', header: ['#', 'step', 'kind', 'description (en)', '说明 (zh)', 'options (JSON)'], widths: { 4: 70, 5: 50 },
-      rows: b.spec.steps.map((s, k) => [k + 1, s.id, s.kind, describeStep(s, 'en'), describeStep(s, 'zh'), JSON.stringify(s.options ?? {})]),
+      name: 'Method',
+      header: ['#', 'step', 'kind', 'description (en)', '说明 (zh)', 'options (JSON)'],
+      widths: { 4: 70, 5: 50 },
+      rows: b.spec.steps.map((s, k) => [
+        k + 1,
+        s.id,
+        s.kind,
+        describeStep(s, 'en'),
+        describeStep(s, 'zh'),
+        JSON.stringify(s.options ?? {}),
+      ]),
     },
     ...stages.sheets,
     {
-      name: 'Weights', header: ['code', 'name_zh', 'name_en', 'level', 'parent', 'weight', 'effective_weight'],
-      rows: fw.nodes.filter((n) => n.status !== 'not_collected').map((n) => [n.code, n.name.zh ?? '', n.name.en ?? '', n.level, n.parent ?? '', n.weight, b.results.effectiveWeights[n.code] ?? null]),
+      name: 'Weights',
+      header: ['code', 'name_zh', 'name_en', 'level', 'parent', 'weight', 'effective_weight'],
+      rows: fw.nodes
+        .filter((n) => n.status !== 'not_collected')
+        .map((n) => [
+          n.code,
+          n.name.zh ?? '',
+          n.name.en ?? '',
+          n.level,
+          n.parent ?? '',
+          n.weight,
+          b.results.effectiveWeights[n.code] ?? null,
+        ]),
     },
     {
-      name: 'Sources', header: ['code', 'name_zh', 'name_en', 'status', 'unit', 'direction', 'source', 'year', 'licence', 'url', 'notes'],
-      rows: fw.nodes.filter((n) => n.kind === 'indicator').map((n) => [n.code, n.name.zh ?? '', n.name.en ?? '', n.status ?? 'collected', n.unit ?? '', n.direction, n.source?.name ?? '', n.source?.year !== undefined ? String(n.source.year) : '', n.source?.licence ?? '', n.source?.url ?? '', n.notes ?? '']),
+      name: 'Sources',
+      header: [
+        'code',
+        'name_zh',
+        'name_en',
+        'status',
+        'unit',
+        'direction',
+        'source',
+        'year',
+        'licence',
+        'url',
+        'notes',
+      ],
+      rows: fw.nodes
+        .filter((n) => n.kind === 'indicator')
+        .map((n) => [
+          n.code,
+          n.name.zh ?? '',
+          n.name.en ?? '',
+          n.status ?? 'collected',
+          n.unit ?? '',
+          n.direction,
+          n.source?.name ?? '',
+          n.source?.year !== undefined ? String(n.source.year) : '',
+          n.source?.licence ?? '',
+          n.source?.url ?? '',
+          n.notes ?? '',
+        ]),
     },
     ...extra,
   ];
-  if (stages.notes.length) sheets.push({ name: 'Notes', header: ['stage', 'units', 'codes', 'note', '说明'], widths: { 4: 90, 5: 60 }, rows: stages.notes });
-  if (p.warnings.length) sheets.push({ name: 'Warnings', header: ['file', 'row', 'column', 'message'], rows: p.warnings.map((w) => [w.file ?? '', w.row ?? null, w.column ?? '', w.message]) });
+  if (stages.notes.length)
+    sheets.push({
+      name: 'Notes',
+      header: ['stage', 'units', 'codes', 'note', '说明'],
+      widths: { 4: 90, 5: 60 },
+      rows: stages.notes,
+    });
+  if (p.warnings.length)
+    sheets.push({
+      name: 'Warnings',
+      header: ['file', 'row', 'column', 'message'],
+      rows: p.warnings.map((w) => [w.file ?? '', w.row ?? null, w.column ?? '', w.message]),
+    });
   return sheets.map((s) => ({ ...s, name: s.name.slice(0, 31) }));
 }
 
@@ -144,7 +216,12 @@ function stampZipEntries(zip: Uint8Array): Uint8Array {
  * Build the workbook in memory.
  * @example const wb = createWorkbook(build, project); wb.worksheets.map((w) => w.name) // => ['Results', 'Method', 'raw', …]
  */
-export function createWorkbook(b: Build, p: LoadedProject, extra: ExtraSheet[] = [], options: WorkbookOptions = {}): ExcelJS.Workbook {
+export function createWorkbook(
+  b: Build,
+  p: LoadedProject,
+  extra: ExtraSheet[] = [],
+  options: WorkbookOptions = {},
+): ExcelJS.Workbook {
   const wb = new ExcelJS.Workbook();
   wb.creator = `cityindex ${CITYINDEX_VERSION}`;
   wb.created = wb.modified = WORKBOOK_DATE;
@@ -157,11 +234,19 @@ export function createWorkbook(b: Build, p: LoadedProject, extra: ExtraSheet[] =
  * committed as they are added, so memory holds the compressed output, not every cell).
  * @example (await workbookBytes(build, project)).subarray(0, 2) // => Uint8Array [0x50, 0x4b] ("PK", a zip)
  */
-export async function workbookBytes(b: Build, p: LoadedProject, extra: ExtraSheet[] = [], options: WorkbookOptions = {}): Promise<Uint8Array> {
+export async function workbookBytes(
+  b: Build,
+  p: LoadedProject,
+  extra: ExtraSheet[] = [],
+  options: WorkbookOptions = {},
+): Promise<Uint8Array> {
   const stream = new PassThrough();
   const chunks: Buffer[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((res, rej) => { stream.on('end', res); stream.on('error', rej); });
+  const done = new Promise<void>((res, rej) => {
+    stream.on('end', res);
+    stream.on('error', rej);
+  });
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
   wb.creator = `cityindex ${CITYINDEX_VERSION}`;
   wb.created = wb.modified = WORKBOOK_DATE;

@@ -17,13 +17,31 @@ export async function readXlsxTable(bytes: Uint8Array, file: string, sheet?: str
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (e) {
-    throw new CityIndexError({ code: 'E_XLSX', message: `cannot read workbook: ${(e as Error).message}`, file, expected: 'an .xlsx workbook' });
+    throw new CityIndexError({
+      code: 'E_XLSX',
+      message: `cannot read workbook: ${(e as Error).message}`,
+      file,
+      expected: 'an .xlsx workbook',
+    });
   }
   const ws = sheet ? wb.getWorksheet(sheet) : wb.worksheets[0];
-  if (!ws) throw new CityIndexError({ code: 'E_XLSX_SHEET', message: sheet ? `no sheet "${sheet}"` : 'workbook has no sheets', file, field: 'sheet', expected: wb.worksheets.map((w) => w.name).join(', ') || 'a worksheet' });
+  if (!ws)
+    throw new CityIndexError({
+      code: 'E_XLSX_SHEET',
+      message: sheet ? `no sheet "${sheet}"` : 'workbook has no sheets',
+      file,
+      field: 'sheet',
+      expected: wb.worksheets.map((w) => w.name).join(', ') || 'a worksheet',
+    });
   const issues: Issue[] = [];
   const merges = (ws as unknown as { model: { merges?: string[] } }).model.merges ?? [];
-  for (const m of merges) issues.push({ code: 'E_XLSX_MERGED', message: `merged cells ${m} in sheet "${ws.name}" (unmerge and fill every cell / 请取消合并并填满每个单元格)`, file, field: `${ws.name}!${m}` });
+  for (const m of merges)
+    issues.push({
+      code: 'E_XLSX_MERGED',
+      message: `merged cells ${m} in sheet "${ws.name}" (unmerge and fill every cell / 请取消合并并填满每个单元格)`,
+      file,
+      field: `${ws.name}!${m}`,
+    });
   const grid: Array<{ row: number; cells: string[] }> = [];
   ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const cells: string[] = [];
@@ -32,9 +50,23 @@ export async function readXlsxTable(bytes: Uint8Array, file: string, sheet?: str
       let s = '';
       if (v === null || v === undefined) s = '';
       else if (typeof v === 'object' && v !== null && ('formula' in v || 'sharedFormula' in v)) {
-        issues.push({ code: 'E_XLSX_FORMULA', message: `cell ${cell.address} in sheet "${ws.name}" holds a formula (paste values instead / 请“选择性粘贴→数值”)`, file, row: rowNumber, column: cell.address });
-      } else if (typeof v === 'object' && v !== null && 'richText' in v) s = (v as { richText: Array<{ text: string }> }).richText.map((t) => t.text).join('');
-      else if (typeof v === 'object' && v !== null && 'error' in v) issues.push({ code: 'E_XLSX_ERROR_CELL', message: `cell ${cell.address} holds the error ${(v as { error: string }).error}`, file, row: rowNumber, column: cell.address });
+        issues.push({
+          code: 'E_XLSX_FORMULA',
+          message: `cell ${cell.address} in sheet "${ws.name}" holds a formula (paste values instead / 请“选择性粘贴→数值”)`,
+          file,
+          row: rowNumber,
+          column: cell.address,
+        });
+      } else if (typeof v === 'object' && v !== null && 'richText' in v)
+        s = (v as { richText: Array<{ text: string }> }).richText.map((t) => t.text).join('');
+      else if (typeof v === 'object' && v !== null && 'error' in v)
+        issues.push({
+          code: 'E_XLSX_ERROR_CELL',
+          message: `cell ${cell.address} holds the error ${(v as { error: string }).error}`,
+          file,
+          row: rowNumber,
+          column: cell.address,
+        });
       else if (v instanceof Date) s = v.toISOString().slice(0, 10);
       else if (typeof v === 'object' && v !== null && 'text' in v) s = String((v as { text: unknown }).text);
       else s = String(v);
@@ -44,7 +76,16 @@ export async function readXlsxTable(bytes: Uint8Array, file: string, sheet?: str
     grid.push({ row: rowNumber, cells });
   });
   if (issues.length) throw new CityIndexError(issues);
-  if (grid.length === 0) throw new CityIndexError({ code: 'E_EMPTY', message: `sheet "${ws.name}" is empty / 工作表为空`, file, expected: 'a header row and data rows' });
-  return tableFromRows(grid.map((g) => ({ cells: g.cells, line: g.row })), file, false);
+  if (grid.length === 0)
+    throw new CityIndexError({
+      code: 'E_EMPTY',
+      message: `sheet "${ws.name}" is empty / 工作表为空`,
+      file,
+      expected: 'a header row and data rows',
+    });
+  return tableFromRows(
+    grid.map((g) => ({ cells: g.cells, line: g.row })),
+    file,
+    false,
+  );
 }
-

@@ -14,7 +14,20 @@ describe('China map', () => {
     for (const c of ['110000', '469003', '652100']) expect(regions).not.toContain(c);
   });
   it('renders server-side with one path per region; data-region follows ECharts data order', () => {
-    const option = { series: [{ type: 'map', map: 'china', nameProperty: 'adcode', itemStyle: { areaColor: NO_DATA_COLOUR }, data: [{ name: '330100', value: 1, itemStyle: { areaColor: '#ff0000' } }, { name: '440300', value: 2, itemStyle: { areaColor: '#00ff00' } }] }] };
+    const option = {
+      series: [
+        {
+          type: 'map',
+          map: 'china',
+          nameProperty: 'adcode',
+          itemStyle: { areaColor: NO_DATA_COLOUR },
+          data: [
+            { name: '330100', value: 1, itemStyle: { areaColor: '#ff0000' } },
+            { name: '440300', value: 2, itemStyle: { areaColor: '#00ff00' } },
+          ],
+        },
+      ],
+    };
     const svg = renderSvg(option, 600, 480, mapDataOrder(regions, option));
     const paths = [...svg.matchAll(/<path [^>]*data-region="([^"]*)"[^>]*>/g)];
     expect(paths.length).toBe(368);
@@ -25,7 +38,11 @@ describe('China map', () => {
     expect(svg.length).toBeLessThan(600_000); // simplified: the full map is ~6 MB
   });
   it('mapDataOrder: data items first, then the regions without one', () => {
-    expect(mapDataOrder(['a', 'b', 'c'], { series: [{ type: 'map', data: [{ name: 'c' }] }] })).toEqual(['c', 'a', 'b']);
+    expect(mapDataOrder(['a', 'b', 'c'], { series: [{ type: 'map', data: [{ name: 'c' }] }] })).toEqual([
+      'c',
+      'a',
+      'b',
+    ]);
   });
   it('every map note says it is schematic and names the source', () => {
     expect(mapSourceNote('zh')).toMatch(/^示意图，非标准地图。.*ECharts 4\.9\.0.*Apache-2\.0/);

@@ -24,7 +24,14 @@ const NANHAI_COLOUR = '#b9b9b9';
 /** Sequential palette of the choropleth (low → high). */
 export const SCORE_PALETTE = ['#fde0c5', '#fdae6b', '#f16913', '#c64102', '#7f2704'];
 /** LISA cluster colours (GeoDa's conventions). */
-export const LISA_COLOURS: Readonly<Record<LisaLabel, string>> = { HH: '#d7191c', LH: '#abd9e9', LL: '#2c7bb6', HL: '#fdae61', ns: '#f2f2f2', island: '#999999' };
+export const LISA_COLOURS: Readonly<Record<LisaLabel, string>> = {
+  HH: '#d7191c',
+  LH: '#abd9e9',
+  LL: '#2c7bb6',
+  HL: '#fdae61',
+  ns: '#f2f2f2',
+  island: '#999999',
+};
 /** Series colours (radar, bars). */
 const COLOURS = ['#c23531', '#2f4554', '#61a0a8', '#d48265', '#749f83', '#ca8622', '#bda29a', '#6e7074'];
 
@@ -47,11 +54,16 @@ let chinaRegions: string[] | undefined;
 export function registerChinaMap(topology?: Topology): string[] {
   if (chinaRegions) return chinaRegions;
   if (!topology) {
-    throw new CityIndexError({ code: 'E_MAP_MISSING', message: 'the China map is not registered yet',
-      expected: 'registerChinaMap(topology) first (on Node: registerChinaMap(readChinaMap()))' });
+    throw new CityIndexError({
+      code: 'E_MAP_MISSING',
+      message: 'the China map is not registered yet',
+      expected: 'registerChinaMap(topology) first (on Node: registerChinaMap(readChinaMap()))',
+    });
   }
-  const fc = feature(topology, topology.objects.cities as GeometryObject) as unknown as
-    GeoJSON.FeatureCollection<GeoJSON.Geometry, { adcode: string; name: string }>;
+  const fc = feature(topology, topology.objects.cities as GeometryObject) as unknown as GeoJSON.FeatureCollection<
+    GeoJSON.Geometry,
+    { adcode: string; name: string }
+  >;
   echarts.registerMap('china', fc as unknown as Parameters<typeof echarts.registerMap>[1]);
   const drawn = fc.features.filter((f) => f.geometry && (f.geometry as GeoJSON.Polygon).coordinates.length > 0);
   chinaRegions = [...drawn.map((f) => f.properties.adcode), '南海诸岛'];
@@ -72,9 +84,16 @@ const r2 = (v: number): number | null => (Number.isFinite(v) ? Math.round(v * 10
 type Option = Record<string, unknown>;
 
 /** One ECharts series (plain data). */
-export interface ChartSeries { type: string; data: unknown[]; [key: string]: unknown }
+export interface ChartSeries {
+  type: string;
+  data: unknown[];
+  [key: string]: unknown;
+}
 /** An ECharts option with its series (plain JSON apart from label formatters). */
-export interface ChartOption { series: ChartSeries[]; [key: string]: unknown }
+export interface ChartOption {
+  series: ChartSeries[];
+  [key: string]: unknown;
+}
 
 /**
  * Render an ECharts option to an SVG string server-side (no animation). With `regions` (the names in
@@ -82,12 +101,28 @@ export interface ChartOption { series: ChartSeries[]; [key: string]: unknown }
  * so the SVG can be checked and styled.
  * @example renderSvg({ xAxis: { type: 'category', data: ['a'] }, yAxis: {}, series: [{ type: 'bar', data: [1] }] }, 300, 200).startsWith('<svg') // => true
  */
-export function renderSvg(option: ChartOption | Option, width: number, height: number, regions?: readonly string[]): string {
+export function renderSvg(
+  option: ChartOption | Option,
+  width: number,
+  height: number,
+  regions?: readonly string[],
+): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
-    chart.setOption({ animation: false, textStyle: { fontFamily: '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif' }, ...option });
+    chart.setOption({
+      animation: false,
+      textStyle: {
+        fontFamily:
+          '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif',
+      },
+      ...option,
+    });
     let svg = chart.renderToSVGString();
-    if (regions) svg = svg.replace(/ecmeta_series_index="0" ecmeta_data_index="(\d+)"/g, (m, k: string) => `${m} data-region="${regions[Number(k)] ?? ''}"`);
+    if (regions)
+      svg = svg.replace(
+        /ecmeta_series_index="0" ecmeta_data_index="(\d+)"/g,
+        (m, k: string) => `${m} data-region="${regions[Number(k)] ?? ''}"`,
+      );
     return svg;
   } finally {
     chart.dispose();
@@ -102,11 +137,20 @@ function mapBase(lang: ReportLang): Option {
 
 function mapSeries(data: Array<Record<string, unknown>>): ChartSeries {
   return {
-    type: 'map', map: 'china', nameProperty: 'adcode', roam: false, selectedMode: false,
-    layoutCenter: ['50%', '50%'], layoutSize: '118%',
+    type: 'map',
+    map: 'china',
+    nameProperty: 'adcode',
+    roam: false,
+    selectedMode: false,
+    layoutCenter: ['50%', '50%'],
+    layoutSize: '118%',
     itemStyle: { areaColor: NO_DATA_COLOUR, borderColor: '#ffffff', borderWidth: 0.35 },
-    emphasis: { disabled: true }, label: { show: false },
-    data: [...data, { name: '南海诸岛', itemStyle: { areaColor: NANHAI_COLOUR, borderColor: '#888888', borderWidth: 0.6 } }],
+    emphasis: { disabled: true },
+    label: { show: false },
+    data: [
+      ...data,
+      { name: '南海诸岛', itemStyle: { areaColor: NANHAI_COLOUR, borderColor: '#888888', borderWidth: 0.6 } },
+    ],
   };
 }
 
@@ -119,10 +163,23 @@ export function choroplethOption(ctx: ReportContext, code?: string): ChartOption
   const c = code ?? ix.indexCode;
   const units = ix.order.filter((u) => Number.isFinite(ix.score(u, c)));
   const values = units.map((u) => ix.score(u, c));
-  const lo = Math.floor(Math.min(...values)), hi = Math.ceil(Math.max(...values));
+  const lo = Math.floor(Math.min(...values)),
+    hi = Math.ceil(Math.max(...values));
   return {
     ...mapBase(ctx.lang),
-    visualMap: { type: 'continuous', min: lo, max: hi, left: 16, bottom: 40, calculable: false, inRange: { color: SCORE_PALETTE }, text: [catalogueLabels(ctx.lang).high, catalogueLabels(ctx.lang).low], itemHeight: 120, textStyle: { fontSize: 11 }, seriesIndex: 0 },
+    visualMap: {
+      type: 'continuous',
+      min: lo,
+      max: hi,
+      left: 16,
+      bottom: 40,
+      calculable: false,
+      inRange: { color: SCORE_PALETTE },
+      text: [catalogueLabels(ctx.lang).high, catalogueLabels(ctx.lang).low],
+      itemHeight: 120,
+      textStyle: { fontSize: 11 },
+      seriesIndex: 0,
+    },
     series: [mapSeries(units.map((u) => ({ name: u, value: r2(ix.score(u, c)) })))],
   };
 }
@@ -134,7 +191,7 @@ const LISA_ORDER: LisaLabel[] = ['HH', 'HL', 'LH', 'LL', 'ns', 'island'];
  * LISA cluster map: each unit coloured by its local Moran class at the analysis' α.
  * @example lisaMapOption(ctx)?.series[0].data.length // => 101
  */
-export function lisaMapOption(ctx: ReportContext): (ChartOption) | undefined {
+export function lisaMapOption(ctx: ReportContext): ChartOption | undefined {
   const lisa = ctx.analyses?.spatial?.localMoran;
   if (!lisa?.significance) return undefined;
   const labels = lisa.significance.labels;
@@ -142,8 +199,16 @@ export function lisaMapOption(ctx: ReportContext): (ChartOption) | undefined {
   return {
     ...mapBase(ctx.lang),
     visualMap: {
-      type: 'piecewise', left: 16, bottom: 40, seriesIndex: 0, textStyle: { fontSize: 11 },
-      pieces: present.map((l) => ({ value: LISA_ORDER.indexOf(l), label: `${t(ctx.lang, 'name.lisa', { label: l })}${l === 'ns' || l === 'island' ? '' : ` (${l})`} ${lisa.significance!.counts[l]}`, color: LISA_COLOURS[l] })),
+      type: 'piecewise',
+      left: 16,
+      bottom: 40,
+      seriesIndex: 0,
+      textStyle: { fontSize: 11 },
+      pieces: present.map((l) => ({
+        value: LISA_ORDER.indexOf(l),
+        label: `${t(ctx.lang, 'name.lisa', { label: l })}${l === 'ns' || l === 'island' ? '' : ` (${l})`} ${lisa.significance!.counts[l]}`,
+        color: LISA_COLOURS[l],
+      })),
     },
     series: [mapSeries(lisa.ids.map((u, i) => ({ name: u, value: LISA_ORDER.indexOf(labels[i]) })))],
   };
@@ -162,8 +227,21 @@ export function radarOption(ctx: ReportContext, n = 5): ChartOption {
   return {
     color: COLOURS,
     legend: { bottom: 0, data: top.map(ix.unitName), textStyle: { fontSize: 12 } },
-    radar: { center: ['50%', '47%'], radius: '62%', indicator: ix.dimensions.map((d) => ({ name: ix.nodeName(d), max, min })), axisName: { color: '#333', fontSize: 12 }, splitArea: { show: false } },
-    series: [{ type: 'radar', symbolSize: 4, lineStyle: { width: 1.6 }, data: top.map((u) => ({ name: ix.unitName(u), value: ix.dimensions.map((d) => r2(ix.score(u, d))) })) }],
+    radar: {
+      center: ['50%', '47%'],
+      radius: '62%',
+      indicator: ix.dimensions.map((d) => ({ name: ix.nodeName(d), max, min })),
+      axisName: { color: '#333', fontSize: 12 },
+      splitArea: { show: false },
+    },
+    series: [
+      {
+        type: 'radar',
+        symbolSize: 4,
+        lineStyle: { width: 1.6 },
+        data: top.map((u) => ({ name: ix.unitName(u), value: ix.dimensions.map((d) => r2(ix.score(u, d))) })),
+      },
+    ],
   };
 }
 
@@ -171,7 +249,7 @@ export function radarOption(ctx: ReportContext, n = 5): ChartOption {
  * Bar chart of group means of a regional grouping with the national mean as a line.
  * @example regionalBarOption(ctx, 'region')?.series[0].data.length // => 4 (东部, 中部, 西部, 东北)
  */
-export function regionalBarOption(ctx: ReportContext, grouping: string): (ChartOption) | undefined {
+export function regionalBarOption(ctx: ReportContext, grouping: string): ChartOption | undefined {
   const g = ctx.analyses?.regional?.groupings.find((x) => x.grouping === grouping);
   const s = g?.byCode[0]?.summary;
   if (!s) return undefined;
@@ -186,15 +264,35 @@ export function regionalBarOption(ctx: ReportContext, grouping: string): (ChartO
   return {
     color: COLOURS,
     grid: { left: 48, right: 78, top: 30, bottom: rotate ? 110 : 40, containLabel: false },
-    xAxis: { type: 'category', data: labels, axisLabel: { interval: 0, rotate, fontSize: 11, width: rotate ? 175 : slot, overflow: 'truncate' } },
+    xAxis: {
+      type: 'category',
+      data: labels,
+      axisLabel: { interval: 0, rotate, fontSize: 11, width: rotate ? 175 : slot, overflow: 'truncate' },
+    },
     yAxis: { type: 'value', name: catalogueLabels(lang).meanScore, nameTextStyle: { fontSize: 11 } },
-    series: [{
-      type: 'bar', barMaxWidth: 42,
-      // the label prints the mean itself (one rounding, as the table), not the rounded bar height
-      data: groups.map((x) => ({ value: r2(x.mean), itemStyle: { color: x.gap >= 0 ? '#d94801' : '#6baed6' }, label: { formatter: x.mean.toFixed(1) } })),
-      label: { show: true, position: 'top', fontSize: 11 },
-      markLine: { symbol: 'none', lineStyle: { type: 'dashed', color: '#333' }, label: { formatter: `${t(lang, 'chart.meanLine', { cities: national })}\n${s.national.mean.toFixed(1)}`, position: 'end', fontSize: 11 }, data: [{ yAxis: r2(s.national.mean) }] },
-    }],
+    series: [
+      {
+        type: 'bar',
+        barMaxWidth: 42,
+        // the label prints the mean itself (one rounding, as the table), not the rounded bar height
+        data: groups.map((x) => ({
+          value: r2(x.mean),
+          itemStyle: { color: x.gap >= 0 ? '#d94801' : '#6baed6' },
+          label: { formatter: x.mean.toFixed(1) },
+        })),
+        label: { show: true, position: 'top', fontSize: 11 },
+        markLine: {
+          symbol: 'none',
+          lineStyle: { type: 'dashed', color: '#333' },
+          label: {
+            formatter: `${t(lang, 'chart.meanLine', { cities: national })}\n${s.national.mean.toFixed(1)}`,
+            position: 'end',
+            fontSize: 11,
+          },
+          data: [{ yAxis: r2(s.national.mean) }],
+        },
+      },
+    ],
   };
 }
 
@@ -209,7 +307,9 @@ export function rankingBarOption(ctx: ReportContext): ChartOption {
     grid: { left: 110, right: 40, top: 10, bottom: 30 },
     xAxis: { type: 'value' },
     yAxis: { type: 'category', data: units.map(ix.unitName), axisLabel: { fontSize: 10, interval: 0 } },
-    series: [{ type: 'bar', data: units.map((u) => r2(ix.score(u))), itemStyle: { color: '#d94801' }, barCategoryGap: '25%' }],
+    series: [
+      { type: 'bar', data: units.map((u) => r2(ix.score(u))), itemStyle: { color: '#d94801' }, barCategoryGap: '25%' },
+    ],
   };
 }
 
@@ -263,7 +363,8 @@ export function reportChartSpecs(ctx: ReportContext, options: { useMap: boolean 
     const n = ctx.build.results.scores.unitCodes.length;
     out.push({ role: 'rankingBars', option: rankingBarOption(ctx), width: 760, height: Math.max(240, 14 * n + 40) });
   }
-  if (reportIndex(ctx).dimensions.length >= 3) out.push({ role: 'radar', option: radarOption(ctx), width: 620, height: 460 });
+  if (reportIndex(ctx).dimensions.length >= 3)
+    out.push({ role: 'radar', option: radarOption(ctx), width: 620, height: 460 });
   for (const g of ctx.analyses?.regional?.groupings ?? []) {
     const opt = regionalBarOption(ctx, g.grouping);
     if (opt) out.push({ role: 'regional', grouping: g.grouping, option: opt, width: 420, height: 280 });

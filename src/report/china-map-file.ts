@@ -18,9 +18,12 @@ export function readChinaMap(): Topology {
   try {
     cached = JSON.parse(readFileSync(MAP_URL, 'utf8')) as Topology;
   } catch (e) {
-    throw new CityIndexError({ code: 'E_MAP_MISSING',
+    throw new CityIndexError({
+      code: 'E_MAP_MISSING',
       message: `cannot read the China map ${MAP_URL.pathname}: ${(e as Error).message}`,
-      file: MAP_URL.pathname, expected: 'data/maps/china-cities.topo.json (run npx tsx src/report/prepare-map.ts)' });
+      file: MAP_URL.pathname,
+      expected: 'data/maps/china-cities.topo.json (run npx tsx src/report/prepare-map.ts)',
+    });
   }
   return cached;
 }

@@ -20,8 +20,11 @@ describe('report formatting helpers', () => {
   });
 
   it('noteForLanguage: splits "中文 / English" at the last "/ ", keeps other notes whole', () => {
-    const note = '中国城市住房价格288指数，据报道页面所载表格转录（data/sources/seed-288）/ 288 index as printed beside the article';
-    expect(noteForLanguage(note, 'zh')).toBe('中国城市住房价格288指数，据报道页面所载表格转录（data/sources/seed-288）');
+    const note =
+      '中国城市住房价格288指数，据报道页面所载表格转录（data/sources/seed-288）/ 288 index as printed beside the article';
+    expect(noteForLanguage(note, 'zh')).toBe(
+      '中国城市住房价格288指数，据报道页面所载表格转录（data/sources/seed-288）',
+    );
     expect(noteForLanguage(note, 'en')).toBe('288 index as printed beside the article');
     expect(noteForLanguage('模拟数据 / simulated', 'en')).toBe('simulated');
     expect(noteForLanguage('source: a/ b', 'en')).toBe('source: a/ b'); // no Chinese half
@@ -35,10 +38,16 @@ describe('report formatting helpers', () => {
   });
 
   it('describeWeights: the config in words', () => {
-    expect(describeWeights({ method: 'knn', k: 5 }, 'en')).toBe('k nearest neighbours (k = 5, great-circle distance between seats)');
+    expect(describeWeights({ method: 'knn', k: 5 }, 'en')).toBe(
+      'k nearest neighbours (k = 5, great-circle distance between seats)',
+    );
     expect(describeWeights({ method: 'knn', k: 5 }, 'zh')).toBe('k 近邻（k = 5，按城市驻地间大圆距离）');
-    expect(describeWeights({ method: 'distanceBand', threshold: 300 }, 'en')).toBe('distance band (great-circle distance between seats ≤ 300 km)');
-    expect(describeWeights({ method: 'inverseDistance', cutoff: 500 }, 'en')).toBe('inverse distance w = d^−1 (distance ≤ 500 km)');
+    expect(describeWeights({ method: 'distanceBand', threshold: 300 }, 'en')).toBe(
+      'distance band (great-circle distance between seats ≤ 300 km)',
+    );
+    expect(describeWeights({ method: 'inverseDistance', cutoff: 500 }, 'en')).toBe(
+      'inverse distance w = d^−1 (distance ≤ 500 km)',
+    );
     expect(() => describeWeights({ method: 'queen' } as never, 'en')).toThrow(/unknown spatial weights method/);
   });
 

@@ -112,14 +112,25 @@ export function reportIndex(ctx: ReportContext): ReportIndex {
   const colCache = new Map<string, Float64Array>();
   const col = (ds: typeof scores, code: string, key: string) => {
     let c = colCache.get(key + code);
-    if (!c) { c = column(ds, code); colCache.set(key + code, c); }
+    if (!c) {
+      c = column(ds, code);
+      colCache.set(key + code, c);
+    }
     return c;
   };
-  const score = (unit: string, code = indexCode) => { const i = rowOf.get(unit); return i === undefined || !scores.codes.includes(code) ? NaN : col(scores, code, 's')[i]; };
-  const rank = (unit: string, code = indexCode) => { const i = rowOf.get(unit); return i === undefined || !ranks.codes.includes(code) ? NaN : col(ranks, code, 'r')[i]; };
+  const score = (unit: string, code = indexCode) => {
+    const i = rowOf.get(unit);
+    return i === undefined || !scores.codes.includes(code) ? NaN : col(scores, code, 's')[i];
+  };
+  const rank = (unit: string, code = indexCode) => {
+    const i = rowOf.get(unit);
+    return i === undefined || !ranks.codes.includes(code) ? NaN : col(ranks, code, 'r')[i];
+  };
   const order = [...scores.unitCodes].sort((a, b) => {
-    const sa = score(a), sb = score(b);
-    const na = Number.isNaN(sa), nb = Number.isNaN(sb);
+    const sa = score(a),
+      sb = score(b);
+    const na = Number.isNaN(sa),
+      nb = Number.isNaN(sb);
     if (na !== nb) return na ? 1 : -1;
     return sb - sa || (a < b ? -1 : a > b ? 1 : 0);
   });
@@ -159,7 +170,10 @@ export function isCityReport(codes: readonly string[]): boolean {
 }
 
 /** The spatial weights of `analyses.spatial.weights`, as the config gives them. */
-export type WeightsSetting = { method: 'knn'; k: number } | { method: 'distanceBand'; threshold: number } | { method: 'inverseDistance'; alpha?: number; cutoff?: number };
+export type WeightsSetting =
+  | { method: 'knn'; k: number }
+  | { method: 'distanceBand'; threshold: number }
+  | { method: 'inverseDistance'; alpha?: number; cutoff?: number };
 
 /**
  * The spatial weights in words, for readers (distances are great-circle between the units' seats;
@@ -168,12 +182,19 @@ export type WeightsSetting = { method: 'knn'; k: number } | { method: 'distanceB
  */
 export function describeWeights(w: WeightsSetting, lang: ReportLang): string {
   switch (w.method) {
-    case 'knn': return t(lang, 'weights.knn', { k: w.k });
-    case 'distanceBand': return t(lang, 'weights.distanceBand', { threshold: w.threshold });
-    case 'inverseDistance': return t(lang, 'weights.inverseDistance', { alpha: w.alpha ?? 1, cutoff: w.cutoff });
-    default: throw new CityIndexError({ code: 'E_METHOD', field: 'analyses.spatial.weights.method',
-      message: `unknown spatial weights method "${String((w as { method: unknown }).method)}"`,
-      expected: 'knn | distanceBand | inverseDistance' });
+    case 'knn':
+      return t(lang, 'weights.knn', { k: w.k });
+    case 'distanceBand':
+      return t(lang, 'weights.distanceBand', { threshold: w.threshold });
+    case 'inverseDistance':
+      return t(lang, 'weights.inverseDistance', { alpha: w.alpha ?? 1, cutoff: w.cutoff });
+    default:
+      throw new CityIndexError({
+        code: 'E_METHOD',
+        field: 'analyses.spatial.weights.method',
+        message: `unknown spatial weights method "${String((w as { method: unknown }).method)}"`,
+        expected: 'knn | distanceBand | inverseDistance',
+      });
   }
 }
 
@@ -191,7 +212,8 @@ export const fmtRank = formatRank;
 export function noteForLanguage(note: string, lang: ReportLang): string {
   const k = note.lastIndexOf('/ ');
   if (k < 0) return note;
-  const a = note.slice(0, k).trim(), b = note.slice(k + 2).trim();
+  const a = note.slice(0, k).trim(),
+    b = note.slice(k + 2).trim();
   const cjk = /[\u3400-\u9fff]/;
   if (!cjk.test(a) || cjk.test(b)) return note;
   return pickText({ zh: a, en: b }, lang);

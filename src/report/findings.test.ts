@@ -14,40 +14,121 @@ import type { ReportContext } from './context.ts';
 //   IDX: A 5, B 60, C 87.5, D 77.5, E 10, F 42.5  → order C, D, B, F, E, A; mean 282.5/6 = 47.0833
 //   below the mean: A, E, F (3 of 6); east (A–D) 230/4 = 57.5, west (E, F) 52.5/2 = 26.25, gap 31.25
 const codes = ['110100', '310100', '330100', '440300', '510100', '610100']; // A … F
-const names = [['北京市', 'Beijing'], ['上海市', 'Shanghai'], ['杭州市', 'Hangzhou'], ['深圳市', 'Shenzhen'], ['成都市', 'Chengdu'], ['西安市', "Xi'an"]];
+const names = [
+  ['北京市', 'Beijing'],
+  ['上海市', 'Shanghai'],
+  ['杭州市', 'Hangzhou'],
+  ['深圳市', 'Shenzhen'],
+  ['成都市', 'Chengdu'],
+  ['西安市', "Xi'an"],
+];
 const region = ['东部', '东部', '东部', '东部', '西部', '西部'];
-const rank = ['直辖市', '直辖市', '副省级城市|省会城市', '副省级城市|计划单列市', '副省级城市|省会城市', '副省级城市|省会城市'];
+const rank = [
+  '直辖市',
+  '直辖市',
+  '副省级城市|省会城市',
+  '副省级城市|计划单列市',
+  '副省级城市|省会城市',
+  '副省级城市|省会城市',
+];
 const cluster = ['京津冀13城', '长三角中心区27城', '长三角中心区27城', '珠三角9城', '成渝16城', null];
-const lonlat = [[116.4, 39.9], [121.5, 31.2], [120.2, 30.3], [114.1, 22.5], [104.1, 30.7], [108.9, 34.3]];
-const units: Unit[] = codes.map((code, i) => ({ code, name: { zh: names[i][0], en: names[i][1] }, groups: { region: region[i], admin_rank: rank[i], clusters: cluster[i] }, attributes: { lon: lonlat[i][0], lat: lonlat[i][1] } }));
+const lonlat = [
+  [116.4, 39.9],
+  [121.5, 31.2],
+  [120.2, 30.3],
+  [114.1, 22.5],
+  [104.1, 30.7],
+  [108.9, 34.3],
+];
+const units: Unit[] = codes.map((code, i) => ({
+  code,
+  name: { zh: names[i][0], en: names[i][1] },
+  groups: { region: region[i], admin_rank: rank[i], clusters: cluster[i] },
+  attributes: { lon: lonlat[i][0], lat: lonlat[i][1] },
+}));
 const framework: Framework = {
   nodes: [
-    { code: 'IDX', name: { zh: '指数', en: 'Index' }, level: 3, parent: null, kind: 'aggregate', weight: 1, direction: 1 },
-    { code: 'D1', name: { zh: '维度一', en: 'Dimension 1' }, level: 2, parent: 'IDX', kind: 'aggregate', weight: 1, direction: 1 },
-    { code: 'D2', name: { zh: '维度二', en: 'Dimension 2' }, level: 2, parent: 'IDX', kind: 'aggregate', weight: 1, direction: 1 },
+    {
+      code: 'IDX',
+      name: { zh: '指数', en: 'Index' },
+      level: 3,
+      parent: null,
+      kind: 'aggregate',
+      weight: 1,
+      direction: 1,
+    },
+    {
+      code: 'D1',
+      name: { zh: '维度一', en: 'Dimension 1' },
+      level: 2,
+      parent: 'IDX',
+      kind: 'aggregate',
+      weight: 1,
+      direction: 1,
+    },
+    {
+      code: 'D2',
+      name: { zh: '维度二', en: 'Dimension 2' },
+      level: 2,
+      parent: 'IDX',
+      kind: 'aggregate',
+      weight: 1,
+      direction: 1,
+    },
     { code: 'i1', name: { en: 'i1' }, level: 1, parent: 'D1', kind: 'indicator', weight: 1, direction: 1 },
     { code: 'i2', name: { en: 'i2' }, level: 1, parent: 'D1', kind: 'indicator', weight: 1, direction: 1 },
     { code: 'i3', name: { en: 'i3' }, level: 1, parent: 'D2', kind: 'indicator', weight: 1, direction: 1 },
-    { code: 'gap1', name: { zh: '未采集', en: 'not collected' }, level: 1, parent: 'D2', kind: 'indicator', weight: 1, direction: 1, status: 'not_collected' },
+    {
+      code: 'gap1',
+      name: { zh: '未采集', en: 'not collected' },
+      level: 1,
+      parent: 'D2',
+      kind: 'indicator',
+      weight: 1,
+      direction: 1,
+      status: 'not_collected',
+    },
   ],
 };
-const raw = createDataset(codes, ['i1', 'i2', 'i3'], new Float64Array([
-  0, 20, 100, 80, 40, 60,
-  0, 100, 50, 50, 0, 50,
-  10, 60, 100, 90, 0, 30,
-]));
-const spec: BuildSpec = { version: 1, steps: [{ id: 'normalise', kind: 'normalise', options: { method: 'minMax', range: [0, 100] } }, { id: 'aggregate', kind: 'aggregate' }] };
+const raw = createDataset(
+  codes,
+  ['i1', 'i2', 'i3'],
+  new Float64Array([0, 20, 100, 80, 40, 60, 0, 100, 50, 50, 0, 50, 10, 60, 100, 90, 0, 30]),
+);
+const spec: BuildSpec = {
+  version: 1,
+  steps: [
+    { id: 'normalise', kind: 'normalise', options: { method: 'minMax', range: [0, 100] } },
+    { id: 'aggregate', kind: 'aggregate' },
+  ],
+};
 const b = build({ framework, units, raw }, spec);
 const project = {
-  dir: '.', project: { name: { zh: '测试', en: 'Test' }, build: { steps: spec.steps } }, input: { framework, units, raw }, spec,
-  gaps: framework.nodes.filter((n) => n.status === 'not_collected'), valueSources: {}, files: [], warnings: [],
+  dir: '.',
+  project: { name: { zh: '测试', en: 'Test' }, build: { steps: spec.steps } },
+  input: { framework, units, raw },
+  spec,
+  gaps: framework.nodes.filter((n) => n.status === 'not_collected'),
+  valueSources: {},
+  files: [],
+  warnings: [],
 } as unknown as LoadedProject;
-const analyses = runAnalyses(b, parseAnalysesConfig({
-  regional: { groupings: ['region', 'clusters'], compare: [{ grouping: 'region', a: '东部', b: '西部' }] },
-  tiers: { method: 'thresholds', cuts: [50], labels: [{ zh: '上', en: 'Upper' }, { zh: '下', en: 'Lower' }] },
-  spatial: { weights: { method: 'knn', k: 2 }, permutations: 99, seed: 7, leader: { unit: '330100' } },
-  reference: { topTen: ['330100', '110100'], shareBelowMean: 0.62 },
-}));
+const analyses = runAnalyses(
+  b,
+  parseAnalysesConfig({
+    regional: { groupings: ['region', 'clusters'], compare: [{ grouping: 'region', a: '东部', b: '西部' }] },
+    tiers: {
+      method: 'thresholds',
+      cuts: [50],
+      labels: [
+        { zh: '上', en: 'Upper' },
+        { zh: '下', en: 'Lower' },
+      ],
+    },
+    spatial: { weights: { method: 'knn', k: 2 }, permutations: 99, seed: 7, leader: { unit: '330100' } },
+    reference: { topTen: ['330100', '110100'], shareBelowMean: 0.62 },
+  }),
+);
 const ctx: ReportContext = { project, build: b, analyses, lang: 'zh' };
 const findings = computeFindings(ctx);
 const get = <K extends Finding['kind']>(k: K) => findings.find((f) => f.kind === k) as Extract<Finding, { kind: K }>;
@@ -59,12 +140,17 @@ describe('computeFindings', () => {
     const f = get('leader');
     expect(f.data.leader).toEqual({ unit: '330100', score: 87.5, rank: 1 });
     expect(f.data.topTen.map((t) => t.unit)).toEqual(['330100', '440300', '310100', '610100', '510100', '110100']);
-    expect(f.text.zh).toBe('杭州市排名第一（指数 87.5，共 6 个城市）；前十名：杭州市、深圳市、上海市、西安市、成都市、北京市。');
+    expect(f.text.zh).toBe(
+      '杭州市排名第一（指数 87.5，共 6 个城市）；前十名：杭州市、深圳市、上海市、西安市、成都市、北京市。',
+    );
     expect(f.text.en).toContain('Hangzhou ranks first (Index 87.5; 6 cities evaluated)');
   });
 
   it('dimension leaders', () => {
-    expect(get('dimensionLeaders').data.leaders.map((l) => [l.dimension, l.unit, l.score])).toEqual([['D1', '330100', 75], ['D2', '330100', 100]]);
+    expect(get('dimensionLeaders').data.leaders.map((l) => [l.dimension, l.unit, l.score])).toEqual([
+      ['D1', '330100', 75],
+      ['D2', '330100', 100],
+    ]);
   });
 
   it('share below the mean: 3 of 6 below 47.08', () => {
@@ -72,7 +158,9 @@ describe('computeFindings', () => {
     expect(f.data.nBelow).toBe(3);
     expect(f.data.share).toBe(0.5);
     expect(f.data.mean).toBeCloseTo(282.5 / 6, 12);
-    expect(f.text.en).toMatch(/^3 of 6 cities \(50%\) score below the mean of 47\.1; coefficient of variation 0\.666, Gini 0\.373\./);
+    expect(f.text.en).toMatch(
+      /^3 of 6 cities \(50%\) score below the mean of 47\.1; coefficient of variation 0\.666, Gini 0\.373\./,
+    );
   });
 
   it('east vs west: 57.5 vs 26.25, gap 31.25', () => {
@@ -88,12 +176,20 @@ describe('computeFindings', () => {
     expect(yrd.mean).toBe(73.75);
     expect(yrd.gap).toBeCloseTo(73.75 - 282.5 / 6, 12);
     // highest mean first: 珠三角 (D alone) 77.5, 长三角 73.75, 成渝 (E) 10, 京津冀 (A) 5
-    expect(f.data.groups.map((g) => [g.group, g.mean])).toEqual([['珠三角9城', 77.5], ['长三角中心区27城', 73.75], ['成渝16城', 10], ['京津冀13城', 5]]);
+    expect(f.data.groups.map((g) => [g.group, g.mean])).toEqual([
+      ['珠三角9城', 77.5],
+      ['长三角中心区27城', 73.75],
+      ['成渝16城', 10],
+      ['京津冀13城', 5],
+    ]);
   });
 
   it('tiers: top tier C, D, B; of these only 深圳 (计划单列市) is neither a municipality nor a capital', () => {
     const f = get('tiers');
-    expect(f.data.tiers.map((t) => [t.name.zh, t.units])).toEqual([['上', ['330100', '440300', '310100']], ['下', ['610100', '510100', '110100']]]);
+    expect(f.data.tiers.map((t) => [t.name.zh, t.units])).toEqual([
+      ['上', ['330100', '440300', '310100']],
+      ['下', ['610100', '510100', '110100']],
+    ]);
     expect(f.data.topTierNonCapital).toEqual(['440300']);
     expect(f.text.zh).toContain('其中非直辖市、非省会城市有 深圳市');
   });
@@ -120,7 +216,10 @@ describe('computeFindings', () => {
   it('coverage lists the not-collected indicator; rank intervals only when given', () => {
     expect(get('coverage').data).toEqual({ collected: 3, notCollected: 1, notCollectedCodes: ['gap1'] });
     expect(get('rankUncertainty')).toBeUndefined();
-    const withIntervals = computeFindings({ ...ctx, rankIntervals: codes.map((unit, i) => ({ unit, nominal: i + 1, median: i + 1, q5: Math.max(1, i), q95: i + 3 })) });
+    const withIntervals = computeFindings({
+      ...ctx,
+      rankIntervals: codes.map((unit, i) => ({ unit, nominal: i + 1, median: i + 1, q5: Math.max(1, i), q95: i + 3 })),
+    });
     const u = withIntervals.find((x) => x.kind === 'rankUncertainty') as Extract<Finding, { kind: 'rankUncertainty' }>;
     expect(u.data.leader).toEqual({ unit: '330100', nominal: 3, q5: 2, q95: 5 });
     expect(u.data.medianWidth).toBe(3); // q95 − q5 = [2, 3, 3, 3, 3, 3] → median 3

@@ -9,10 +9,24 @@
 import type { LocalText } from '../engine/core/framework.ts';
 import type { LisaLabel } from '../engine/analysis/spatial/local-moran.ts';
 import type { SpilloverPattern } from '../engine/analysis/spatial/spillover.ts';
-import { formatList, formatRank, pickText, t, TYPESET, type Bilingual, type Lang,
-  type MessageCode } from '../engine/i18n/index.ts';
-import { describeWeights, groupLabel, isCityReport, reportIndex, type ReportContext,
-  type ReportIndex } from './context.ts';
+import {
+  formatList,
+  formatRank,
+  pickText,
+  t,
+  TYPESET,
+  type Bilingual,
+  type Lang,
+  type MessageCode,
+} from '../engine/i18n/index.ts';
+import {
+  describeWeights,
+  groupLabel,
+  isCityReport,
+  reportIndex,
+  type ReportContext,
+  type ReportIndex,
+} from './context.ts';
 
 interface FindingBase {
   /** Stable id, e.g. `leader`, `compare-region-东部-西部`. */
@@ -25,29 +39,96 @@ interface FindingBase {
   units: string[];
 }
 
-export interface UnitScore { unit: string; score: number; rank: number }
+export interface UnitScore {
+  unit: string;
+  score: number;
+  rank: number;
+}
 
-export type Finding = FindingBase & (
-  | { kind: 'leader'; data: { leader: UnitScore; topTen: UnitScore[]; n: number } }
-  | { kind: 'dimensionLeaders'; data: { leaders: Array<{ dimension: string; name: LocalText } & UnitScore> } }
-  | { kind: 'tiers'; data: { method: string; rule: string; topTierNonCapital: string[] | null;
-    tiers: Array<{ name: LocalText; n: number; units: string[]; lower: number; upper: number }> } }
-  | { kind: 'belowMean'; data: { mean: number; n: number; nBelow: number; share: number; gini?: number; cv?: number } }
-  | { kind: 'groupComparison'; data: { grouping: string; a: string; b: string; meanA: number; meanB: number;
-    difference: number; ratio: number | null } }
-  | { kind: 'clusters'; data: { grouping: string; nationalMean: number;
-    groups: Array<{ group: string; n: number; mean: number; gap: number; ratio: number | null }> } }
-  | { kind: 'spillover'; data: { leader: UnitScore & { label: LisaLabel }; pattern: SpilloverPattern; mean: number;
-    neighbourMean: number; neighboursAboveMean: number; neighbours: Array<UnitScore & { label: LisaLabel }> } }
-  | { kind: 'moran'; data: { I: number; EI: number; p: number; pSource: 'p_sim' | 'p_norm'; permutations: number;
-    seed?: number; weights: string; alpha: number; significant: boolean } }
-  | { kind: 'reference'; data: { publishedTopTen: string[]; ourTopTen: string[]; overlap: string[];
-    publishedLeader: string | null; sameLeader: boolean; shareBelowMeanPublished?: number;
-    shareBelowMeanOurs: number } }
-  | { kind: 'rankUncertainty'; data: { leader: { unit: string; nominal: number; q5: number; q95: number };
-    medianWidth: number; topTenStable: string[] } }
-  | { kind: 'coverage'; data: { collected: number; notCollected: number; notCollectedCodes: string[] } }
-);
+export type Finding = FindingBase &
+  (
+    | { kind: 'leader'; data: { leader: UnitScore; topTen: UnitScore[]; n: number } }
+    | { kind: 'dimensionLeaders'; data: { leaders: Array<{ dimension: string; name: LocalText } & UnitScore> } }
+    | {
+        kind: 'tiers';
+        data: {
+          method: string;
+          rule: string;
+          topTierNonCapital: string[] | null;
+          tiers: Array<{ name: LocalText; n: number; units: string[]; lower: number; upper: number }>;
+        };
+      }
+    | {
+        kind: 'belowMean';
+        data: { mean: number; n: number; nBelow: number; share: number; gini?: number; cv?: number };
+      }
+    | {
+        kind: 'groupComparison';
+        data: {
+          grouping: string;
+          a: string;
+          b: string;
+          meanA: number;
+          meanB: number;
+          difference: number;
+          ratio: number | null;
+        };
+      }
+    | {
+        kind: 'clusters';
+        data: {
+          grouping: string;
+          nationalMean: number;
+          groups: Array<{ group: string; n: number; mean: number; gap: number; ratio: number | null }>;
+        };
+      }
+    | {
+        kind: 'spillover';
+        data: {
+          leader: UnitScore & { label: LisaLabel };
+          pattern: SpilloverPattern;
+          mean: number;
+          neighbourMean: number;
+          neighboursAboveMean: number;
+          neighbours: Array<UnitScore & { label: LisaLabel }>;
+        };
+      }
+    | {
+        kind: 'moran';
+        data: {
+          I: number;
+          EI: number;
+          p: number;
+          pSource: 'p_sim' | 'p_norm';
+          permutations: number;
+          seed?: number;
+          weights: string;
+          alpha: number;
+          significant: boolean;
+        };
+      }
+    | {
+        kind: 'reference';
+        data: {
+          publishedTopTen: string[];
+          ourTopTen: string[];
+          overlap: string[];
+          publishedLeader: string | null;
+          sameLeader: boolean;
+          shareBelowMeanPublished?: number;
+          shareBelowMeanOurs: number;
+        };
+      }
+    | {
+        kind: 'rankUncertainty';
+        data: {
+          leader: { unit: string; nominal: number; q5: number; q95: number };
+          medianWidth: number;
+          topTenStable: string[];
+        };
+      }
+    | { kind: 'coverage'; data: { collected: number; notCollected: number; notCollectedCodes: string[] } }
+  );
 
 export type FindingKind = Finding['kind'];
 
@@ -67,15 +148,21 @@ interface FindingInput {
 const LANGS: readonly Lang[] = ['zh', 'en'];
 
 /** The sentence of a finding in both languages, from parameters that may depend on the language's names. */
-function say<C extends MessageCode>(code: C, params: (lang: Lang, ix: ReportIndex) => Parameters<typeof t<C>>[2],
-  ix: FindingInput['ix']): Bilingual {
-  const one = (lang: Lang) => TYPESET[lang]((t as (l: Lang, c: C, p: unknown) => string)(lang, code, params(lang,
-    ix[lang])));
+function say<C extends MessageCode>(
+  code: C,
+  params: (lang: Lang, ix: ReportIndex) => Parameters<typeof t<C>>[2],
+  ix: FindingInput['ix'],
+): Bilingual {
+  const one = (lang: Lang) =>
+    TYPESET[lang]((t as (l: Lang, c: C, p: unknown) => string)(lang, code, params(lang, ix[lang])));
   return { zh: one(LANGS[0]), en: one(LANGS[1]) };
 }
 
-const unitScore = (ix: ReportIndex, u: string, code?: string): UnitScore => ({ unit: u, score: ix.score(u, code),
-  rank: ix.rank(u, code) });
+const unitScore = (ix: ReportIndex, u: string, code?: string): UnitScore => ({
+  unit: u,
+  score: ix.score(u, code),
+  rank: ix.rank(u, code),
+});
 const names = (lang: Lang, ix: ReportIndex, units: readonly string[]) => formatList(lang, units.map(ix.unitName));
 
 /** 1. The leader (or the units tied first) and the top ten. */
@@ -86,13 +173,28 @@ function leaderFinding({ ix, scored, cities }: FindingInput): Finding {
   const tied = scored.filter((u) => z.rank(u) === 1);
   const n = scored.length;
   return {
-    id: 'leader', kind: 'leader', message: 'finding.leader', units: topTen.map((x) => x.unit), data: { leader, topTen,
-      n },
-    text: say('finding.leader', (lang, L) => ({
-      tied: tied.length > 1 ? names(lang, L, tied) : null, leader: L.unitName(leader.unit),
+    id: 'leader',
+    kind: 'leader',
+    message: 'finding.leader',
+    units: topTen.map((x) => x.unit),
+    data: { leader, topTen, n },
+    text: say(
+      'finding.leader',
+      (lang, L) => ({
+        tied: tied.length > 1 ? names(lang, L, tied) : null,
+        leader: L.unitName(leader.unit),
         indexName: L.nodeName(L.indexCode),
-      score: leader.score, n, cities, topTen: names(lang, L, topTen.map((x) => x.unit)),
-    }), ix),
+        score: leader.score,
+        n,
+        cities,
+        topTen: names(
+          lang,
+          L,
+          topTen.map((x) => x.unit),
+        ),
+      }),
+      ix,
+    ),
   };
 }
 
@@ -100,17 +202,27 @@ function leaderFinding({ ix, scored, cities }: FindingInput): Finding {
 function dimensionLeadersFinding({ ix, scored }: FindingInput): Finding | undefined {
   const z = ix.zh;
   if (!z.dimensions.length) return undefined;
-  const leaders = z.dimensions.map((d) => {
-    const best = [...scored].filter((u) => Number.isFinite(z.score(u, d)))
-      .sort((a, b) => z.score(b, d) - z.score(a, d) || (a < b ? -1 : 1))[0];
-    return { dimension: d, name: z.nodes.get(d)?.name ?? { en: d }, ...unitScore(z, best, d) };
-  }).filter((l) => l.unit !== undefined);
+  const leaders = z.dimensions
+    .map((d) => {
+      const best = [...scored]
+        .filter((u) => Number.isFinite(z.score(u, d)))
+        .sort((a, b) => z.score(b, d) - z.score(a, d) || (a < b ? -1 : 1))[0];
+      return { dimension: d, name: z.nodes.get(d)?.name ?? { en: d }, ...unitScore(z, best, d) };
+    })
+    .filter((l) => l.unit !== undefined);
   return {
-    id: 'dimension-leaders', kind: 'dimensionLeaders', message: 'finding.dimensionLeaders',
-    units: [...new Set(leaders.map((l) => l.unit))], data: { leaders },
-    text: say('finding.dimensionLeaders', (_lang, L) => ({
-      leaders: leaders.map((l) => ({ dimension: L.nodeName(l.dimension), unit: L.unitName(l.unit), score: l.score })),
-    }), ix),
+    id: 'dimension-leaders',
+    kind: 'dimensionLeaders',
+    message: 'finding.dimensionLeaders',
+    units: [...new Set(leaders.map((l) => l.unit))],
+    data: { leaders },
+    text: say(
+      'finding.dimensionLeaders',
+      (_lang, L) => ({
+        leaders: leaders.map((l) => ({ dimension: L.nodeName(l.dimension), unit: L.unitName(l.unit), score: l.score })),
+      }),
+      ix,
+    ),
   };
 }
 
@@ -123,23 +235,42 @@ function tiersFinding({ ctx, ix }: FindingInput): Finding | undefined {
   const z = ix.zh;
   const codes = ctx.build.results.scores.unitCodes;
   const k = tiers.labels.length;
-  const list = tiers.labels.slice().reverse().map((cls, j) => {
-    const members = codes.filter((_, i) => tiers.classOf[i] === cls.class)
-      .sort((a, b) => z.score(b, tiers.code) - z.score(a, tiers.code));
-    return { name: tiers.tierNames[j] ?? { zh: cls.label, en: cls.label }, n: members.length, units: members,
-      lower: cls.lower, upper: cls.upper };
-  });
+  const list = tiers.labels
+    .slice()
+    .reverse()
+    .map((cls, j) => {
+      const members = codes
+        .filter((_, i) => tiers.classOf[i] === cls.class)
+        .sort((a, b) => z.score(b, tiers.code) - z.score(a, tiers.code));
+      return {
+        name: tiers.tierNames[j] ?? { zh: cls.label, en: cls.label },
+        n: members.length,
+        units: members,
+        lower: cls.lower,
+        upper: cls.upper,
+      };
+    });
   const top = list[0];
   const hasRank = [...z.units.values()].some((u) => 'admin_rank' in u.groups);
   const nonCapital = hasRank ? top.units.filter((u) => !CAPITAL.test(z.units.get(u)?.groups.admin_rank ?? '')) : null;
   return {
-    id: 'tiers', kind: 'tiers', message: 'finding.tiers', units: top.units,
+    id: 'tiers',
+    kind: 'tiers',
+    message: 'finding.tiers',
+    units: top.units,
     data: { method: tiers.method, rule: tiers.rule, tiers: list, topTierNonCapital: nonCapital },
-    text: say('finding.tiers', (lang, L) => ({
-      method: tiers.method, k, tiers: list.map((x) => ({ name: pickText(x.name, lang), n: x.n })),
-      topName: pickText(top.name, lang), top: names(lang, L, top.units),
-      nonCapital: nonCapital ? { list: names(lang, L, nonCapital), n: nonCapital.length } : null,
-    }), ix),
+    text: say(
+      'finding.tiers',
+      (lang, L) => ({
+        method: tiers.method,
+        k,
+        tiers: list.map((x) => ({ name: pickText(x.name, lang), n: x.n })),
+        topName: pickText(top.name, lang),
+        top: names(lang, L, top.units),
+        nonCapital: nonCapital ? { list: names(lang, L, nonCapital), n: nonCapital.length } : null,
+      }),
+      ix,
+    ),
   };
 }
 
@@ -151,7 +282,10 @@ function belowMeanFinding({ ctx, ix, scored, cities }: FindingInput): Finding {
   const nBelow = vals.filter((v) => v < mean).length;
   const ineq = ctx.analyses?.regional?.inequality;
   return {
-    id: 'below-mean', kind: 'belowMean', message: 'finding.belowMean', units: [],
+    id: 'below-mean',
+    kind: 'belowMean',
+    message: 'finding.belowMean',
+    units: [],
     data: { mean, n, nBelow, share: nBelow / n, gini: ineq?.gini, cv: ineq?.cv },
     text: say('finding.belowMean', () => ({ n, cities, nBelow, mean, cv: ineq?.cv, gini: ineq?.gini }), ix),
   };
@@ -160,13 +294,31 @@ function belowMeanFinding({ ctx, ix, scored, cities }: FindingInput): Finding {
 /** 5. Group comparisons (east vs west, south vs north …). */
 function groupComparisonFindings({ ctx, ix }: FindingInput): Finding[] {
   return (ctx.analyses?.regional?.comparisons ?? []).map((c) => ({
-    id: `compare-${c.grouping}-${c.a}-${c.b}`, kind: 'groupComparison', message: 'finding.groupComparison', units: [],
-    data: { grouping: c.grouping, a: c.a, b: c.b, meanA: c.meanA, meanB: c.meanB, difference: c.difference,
-      ratio: c.ratio },
-    text: say('finding.groupComparison', (lang) => ({
-      a: groupLabel(c.a, lang), b: groupLabel(c.b, lang), meanA: c.meanA, meanB: c.meanB, difference: c.difference,
+    id: `compare-${c.grouping}-${c.a}-${c.b}`,
+    kind: 'groupComparison',
+    message: 'finding.groupComparison',
+    units: [],
+    data: {
+      grouping: c.grouping,
+      a: c.a,
+      b: c.b,
+      meanA: c.meanA,
+      meanB: c.meanB,
+      difference: c.difference,
+      ratio: c.ratio,
+    },
+    text: say(
+      'finding.groupComparison',
+      (lang) => ({
+        a: groupLabel(c.a, lang),
+        b: groupLabel(c.b, lang),
+        meanA: c.meanA,
+        meanB: c.meanB,
+        difference: c.difference,
         ratio: c.ratio,
-    }), ix),
+      }),
+      ix,
+    ),
   }));
 }
 
@@ -177,14 +329,24 @@ function clusterFindings({ ctx, ix, cities }: FindingInput): Finding[] {
     if (!cities || !/cluster/i.test(g.grouping)) continue;
     const s = g.byCode[0]?.summary;
     if (!s || s.groups.length === 0) continue;
-    const groups = s.groups.map((x) => ({ group: x.group, n: x.nScored, mean: x.mean, gap: x.gap, ratio: x.ratio }))
+    const groups = s.groups
+      .map((x) => ({ group: x.group, n: x.nScored, mean: x.mean, gap: x.gap, ratio: x.ratio }))
       .sort((a, b) => b.mean - a.mean);
     out.push({
-      id: `clusters-${g.grouping}`, kind: 'clusters', message: 'finding.clusters', units: [],
+      id: `clusters-${g.grouping}`,
+      kind: 'clusters',
+      message: 'finding.clusters',
+      units: [],
       data: { grouping: g.grouping, nationalMean: s.national.mean, groups },
-      text: say('finding.clusters', (lang) => ({
-        cities, nationalMean: s.national.mean, groups: groups.map((x) => ({ ...x, group: groupLabel(x.group, lang) })),
-      }), ix),
+      text: say(
+        'finding.clusters',
+        (lang) => ({
+          cities,
+          nationalMean: s.national.mean,
+          groups: groups.map((x) => ({ ...x, group: groupLabel(x.group, lang) })),
+        }),
+        ix,
+      ),
     });
   }
   return out;
@@ -196,17 +358,38 @@ function spilloverFinding({ ctx, ix }: FindingInput): Finding | undefined {
   if (!sp) return undefined;
   const nb = sp.neighbours.map((u) => ({ unit: u.id, score: u.score, rank: u.rank, label: u.label }));
   return {
-    id: 'spillover', kind: 'spillover', message: 'finding.spillover', units: [sp.leader.id, ...nb.map((x) => x.unit)],
-    data: { leader: { unit: sp.leader.id, score: sp.leader.score, rank: sp.leader.rank, label: sp.leader.label },
-      pattern: sp.pattern, mean: sp.mean, neighbourMean: sp.neighbourMean, neighboursAboveMean: sp.neighboursAboveMean,
-      neighbours: nb },
-    text: say('finding.spillover', (lang, L) => ({
-      leader: L.unitName(sp.leader.id), rank: sp.leader.rank, label: t(lang, 'name.lisa', { label: sp.leader.label }),
-      pattern: t(lang, `spillover.${sp.pattern}`), nNeighbours: nb.length, above: sp.neighboursAboveMean, mean: sp.mean,
+    id: 'spillover',
+    kind: 'spillover',
+    message: 'finding.spillover',
+    units: [sp.leader.id, ...nb.map((x) => x.unit)],
+    data: {
+      leader: { unit: sp.leader.id, score: sp.leader.score, rank: sp.leader.rank, label: sp.leader.label },
+      pattern: sp.pattern,
+      mean: sp.mean,
       neighbourMean: sp.neighbourMean,
-      neighbours: nb.map((x) => ({ unit: L.unitName(x.unit), score: x.score, rank: x.rank, label: t(lang, 'name.lisa',
-        { label: x.label }) })),
-    }), ix),
+      neighboursAboveMean: sp.neighboursAboveMean,
+      neighbours: nb,
+    },
+    text: say(
+      'finding.spillover',
+      (lang, L) => ({
+        leader: L.unitName(sp.leader.id),
+        rank: sp.leader.rank,
+        label: t(lang, 'name.lisa', { label: sp.leader.label }),
+        pattern: t(lang, `spillover.${sp.pattern}`),
+        nNeighbours: nb.length,
+        above: sp.neighboursAboveMean,
+        mean: sp.mean,
+        neighbourMean: sp.neighbourMean,
+        neighbours: nb.map((x) => ({
+          unit: L.unitName(x.unit),
+          score: x.score,
+          rank: x.rank,
+          label: t(lang, 'name.lisa', { label: x.label }),
+        })),
+      }),
+      ix,
+    ),
   };
 }
 
@@ -217,20 +400,43 @@ function moranFinding({ ctx, ix, cities }: FindingInput): Finding | undefined {
   const m = spatial.moran;
   const perm = m.permutation as { R?: number; p_sim?: number } | undefined;
   const p = perm?.p_sim ?? m.p_norm;
-  const pSource = perm?.p_sim !== undefined ? 'p_sim' as const : 'p_norm' as const;
+  const pSource = perm?.p_sim !== undefined ? ('p_sim' as const) : ('p_norm' as const);
   const alpha = ctx.analyses?.settings.spatial?.alpha ?? 0.05;
   const significant = p <= alpha;
   const ws = ctx.analyses?.settings.spatial?.weights;
   const seed = ctx.analyses?.settings.spatial?.seed ?? ctx.build.spec.seed;
   return {
-    id: 'moran', kind: 'moran', message: 'finding.moran', units: [],
-    data: { I: m.I, EI: m.EI, p, pSource, permutations: perm?.R ?? 0, seed: pSource === 'p_sim' ? seed : undefined,
-      weights: spatial.weights, alpha, significant },
-    text: say('finding.moran', (lang) => ({
-      I: m.I, EI: m.EI, p, weights: ws ? describeWeights(ws, lang) : spatial.weights,
-      permutations: pSource === 'p_sim' ? String(perm?.R) : null, seed, significant, positive: m.I > m.EI, alpha,
+    id: 'moran',
+    kind: 'moran',
+    message: 'finding.moran',
+    units: [],
+    data: {
+      I: m.I,
+      EI: m.EI,
+      p,
+      pSource,
+      permutations: perm?.R ?? 0,
+      seed: pSource === 'p_sim' ? seed : undefined,
+      weights: spatial.weights,
+      alpha,
+      significant,
+    },
+    text: say(
+      'finding.moran',
+      (lang) => ({
+        I: m.I,
+        EI: m.EI,
+        p,
+        weights: ws ? describeWeights(ws, lang) : spatial.weights,
+        permutations: pSource === 'p_sim' ? String(perm?.R) : null,
+        seed,
+        significant,
+        positive: m.I > m.EI,
+        alpha,
         cities,
-    }), ix),
+      }),
+      ix,
+    ),
   };
 }
 
@@ -246,17 +452,35 @@ function referenceFinding({ ctx, ix, scored, earlier }: FindingInput): Finding |
   const pubLeader = published[0] ?? null;
   const nameOr = (L: ReportIndex, u: string) => (L.units.has(u) ? L.unitName(u) : u);
   return {
-    id: 'reference', kind: 'reference', message: 'finding.reference', units: overlap,
-    data: { publishedTopTen: published, ourTopTen: ours, overlap, publishedLeader: pubLeader,
-      sameLeader: pubLeader === scored[0], shareBelowMeanPublished: ref.shareBelowMean,
-        shareBelowMeanOurs: below.data.share },
-    text: say('finding.reference', (lang, L) => ({
-      publishedCount: published.length, overlapCount: overlap.length, overlap: formatList(lang,
-        overlap.map((u) => nameOr(L, u))),
-      publishedLeader: pubLeader ? nameOr(L, pubLeader) : null,
-      publishedLeaderRank: pubLeader && z.units.has(pubLeader) ? z.rank(pubLeader) : null,
-      shareBelowMeanPublished: ref.shareBelowMean, shareBelowMeanOurs: below.data.share,
-    }), ix),
+    id: 'reference',
+    kind: 'reference',
+    message: 'finding.reference',
+    units: overlap,
+    data: {
+      publishedTopTen: published,
+      ourTopTen: ours,
+      overlap,
+      publishedLeader: pubLeader,
+      sameLeader: pubLeader === scored[0],
+      shareBelowMeanPublished: ref.shareBelowMean,
+      shareBelowMeanOurs: below.data.share,
+    },
+    text: say(
+      'finding.reference',
+      (lang, L) => ({
+        publishedCount: published.length,
+        overlapCount: overlap.length,
+        overlap: formatList(
+          lang,
+          overlap.map((u) => nameOr(L, u)),
+        ),
+        publishedLeader: pubLeader ? nameOr(L, pubLeader) : null,
+        publishedLeaderRank: pubLeader && z.units.has(pubLeader) ? z.rank(pubLeader) : null,
+        shareBelowMeanPublished: ref.shareBelowMean,
+        shareBelowMeanOurs: below.data.share,
+      }),
+      ix,
+    ),
   };
 }
 
@@ -270,14 +494,29 @@ function rankUncertaintyFinding({ ctx, ix, scored, cities }: FindingInput): Find
   const widths = ctx.rankIntervals.map((r) => r.q95 - r.q5).sort((a, b) => a - b);
   const half = widths.length / 2;
   const medianWidth = widths.length % 2 ? widths[(widths.length - 1) / 2] : (widths[half - 1] + widths[half]) / 2;
-  const stable = scored.slice(0, 10).filter((u) => { const r = byUnit.get(u); return r !== undefined && r.q95 <= 10; });
+  const stable = scored.slice(0, 10).filter((u) => {
+    const r = byUnit.get(u);
+    return r !== undefined && r.q95 <= 10;
+  });
   return {
-    id: 'rank-uncertainty', kind: 'rankUncertainty', message: 'finding.rankUncertainty', units: stable,
+    id: 'rank-uncertainty',
+    kind: 'rankUncertainty',
+    message: 'finding.rankUncertainty',
+    units: stable,
     data: { leader: { unit: leader, nominal: li.nominal, q5: li.q5, q95: li.q95 }, medianWidth, topTenStable: stable },
-    text: say('finding.rankUncertainty', (lang, L) => ({
-      leader: L.unitName(leader), q5: formatRank(li.q5), q95: formatRank(li.q95), cities, medianWidth,
-      stableCount: stable.length, stable: names(lang, L, stable),
-    }), ix),
+    text: say(
+      'finding.rankUncertainty',
+      (lang, L) => ({
+        leader: L.unitName(leader),
+        q5: formatRank(li.q5),
+        q95: formatRank(li.q95),
+        cities,
+        medianWidth,
+        stableCount: stable.length,
+        stable: names(lang, L, stable),
+      }),
+      ix,
+    ),
   };
 }
 
@@ -287,7 +526,10 @@ function coverageFinding({ ctx, ix }: FindingInput): Finding | undefined {
   if (!gaps.length) return undefined;
   const collected = ctx.build.raw.codes.length;
   return {
-    id: 'coverage', kind: 'coverage', message: 'finding.coverage', units: [],
+    id: 'coverage',
+    kind: 'coverage',
+    message: 'finding.coverage',
+    units: [],
     data: { collected, notCollected: gaps.length, notCollectedCodes: gaps.map((g) => g.code) },
     text: say('finding.coverage', () => ({ collected, notCollected: gaps.length }), ix),
   };
@@ -295,8 +537,17 @@ function coverageFinding({ ctx, ix }: FindingInput): Finding | undefined {
 
 /** The finding functions in report order; each returns nothing, one finding or several. */
 export const FINDINGS: ReadonlyArray<(input: FindingInput) => Finding | Finding[] | undefined> = [
-  leaderFinding, dimensionLeadersFinding, tiersFinding, belowMeanFinding, groupComparisonFindings, clusterFindings,
-  spilloverFinding, moranFinding, referenceFinding, rankUncertaintyFinding, coverageFinding,
+  leaderFinding,
+  dimensionLeadersFinding,
+  tiersFinding,
+  belowMeanFinding,
+  groupComparisonFindings,
+  clusterFindings,
+  spilloverFinding,
+  moranFinding,
+  referenceFinding,
+  rankUncertaintyFinding,
+  coverageFinding,
 ];
 
 /**
@@ -309,8 +560,13 @@ export function computeFindings(ctx: ReportContext): Finding[] {
   const scored = ix.zh.order.filter((u) => Number.isFinite(ix.zh.score(u)));
   if (scored.length === 0) return [];
   const out: Finding[] = [];
-  const input: FindingInput = { ctx, ix, scored, cities: isCityReport(ctx.build.results.scores.unitCodes),
-    earlier: out };
+  const input: FindingInput = {
+    ctx,
+    ix,
+    scored,
+    cities: isCityReport(ctx.build.results.scores.unitCodes),
+    earlier: out,
+  };
   for (const f of FINDINGS) {
     const r = f(input);
     if (r) out.push(...(Array.isArray(r) ? r : [r]));

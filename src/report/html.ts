@@ -19,7 +19,22 @@ import type { ImputeDiagnostics } from '../engine/methods/impute/step.ts';
 import type { TreatDiagnostics } from '../engine/methods/treat/step.ts';
 import type { ScreenDiagnostics } from '../engine/methods/screen/step.ts';
 import type { WeightDiagnostics } from '../engine/methods/weight/step.ts';
-import { describeWeights, fmt, fmtRank, groupLabel, groupingName, isChineseAdcodes, isCityReport, noteForLanguage, pct, pickText, reportIndex, type ReportContext, type ReportIndex, type ReportLang } from './context.ts';
+import {
+  describeWeights,
+  fmt,
+  fmtRank,
+  groupLabel,
+  groupingName,
+  isChineseAdcodes,
+  isCityReport,
+  noteForLanguage,
+  pct,
+  pickText,
+  reportIndex,
+  type ReportContext,
+  type ReportIndex,
+  type ReportLang,
+} from './context.ts';
 import type { Finding } from './findings.ts';
 import { mapAdcodes, mapSourceNote, renderChartSpecs, renderSvg, type ReportCharts } from './charts.ts';
 import { readChinaMap } from './china-map-file.ts';
@@ -28,7 +43,19 @@ import { seriesChartOption } from './series-chart.ts';
 import { getValue } from '../engine/core/dataset.ts';
 import { bodyForLanguage, escapeHtml as esc, markdownToHtml } from './markdown.ts';
 import type { Issue } from '../engine/core/errors.ts';
-import { formatAnd, formatList, issueText, joinClauses, joinSentences, labels, localise, otherLang, t, TYPESET, type LabelKey } from '../engine/i18n/index.ts';
+import {
+  formatAnd,
+  formatList,
+  issueText,
+  joinClauses,
+  joinSentences,
+  labels,
+  localise,
+  otherLang,
+  t,
+  TYPESET,
+  type LabelKey,
+} from '../engine/i18n/index.ts';
 
 type Labels = Readonly<Record<LabelKey, string>>;
 
@@ -83,21 +110,46 @@ function bothNames(ix: ReportIndex, u: string): string {
   return other && other !== main ? `${esc(main)} <span class="sub">${esc(other)}</span>` : esc(main);
 }
 
-function table(head: string[], rows: string[][], numCols: number[] = [], rowClass?: (i: number) => string, options: { className?: string; cellClass?: (k: number) => string } = {}): string {
+function table(
+  head: string[],
+  rows: string[][],
+  numCols: number[] = [],
+  rowClass?: (i: number) => string,
+  options: { className?: string; cellClass?: (k: number) => string } = {},
+): string {
   const th = head.map((h, k) => `<th${numCols.includes(k) ? ' class="num"' : ''}>${h}</th>`).join('');
   const cls = (k: number) => [numCols.includes(k) ? 'num' : '', options.cellClass?.(k) ?? ''].filter(Boolean).join(' ');
-  const body = rows.map((r, i) => `<tr${rowClass?.(i) ? ` class="${rowClass(i)}"` : ''}>${r.map((c, k) => `<td${cls(k) ? ` class="${cls(k)}"` : ''}>${c}</td>`).join('')}</tr>`).join('\n');
+  const body = rows
+    .map(
+      (r, i) =>
+        `<tr${rowClass?.(i) ? ` class="${rowClass(i)}"` : ''}>${r.map((c, k) => `<td${cls(k) ? ` class="${cls(k)}"` : ''}>${c}</td>`).join('')}</tr>`,
+    )
+    .join('\n');
   return `<table${options.className ? ` class="${options.className}"` : ''}><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
-function sourceText(s: { name?: string; url?: string; year?: string | number; licence?: string; file?: string } | undefined): string {
+function sourceText(
+  s: { name?: string; url?: string; year?: string | number; licence?: string; file?: string } | undefined,
+): string {
   if (!s) return '';
-  return [s.name && esc(s.name), s.year !== undefined && esc(String(s.year)), s.licence && esc(s.licence), s.url && `<span class="url">${esc(s.url)}</span>`].filter(Boolean).join(' · ');
+  return [
+    s.name && esc(s.name),
+    s.year !== undefined && esc(String(s.year)),
+    s.licence && esc(s.licence),
+    s.url && `<span class="url">${esc(s.url)}</span>`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 function version(ctx: ReportContext): string {
   if (ctx.version) return ctx.version;
-  try { return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version; } catch { return 'unknown'; }
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+      .version;
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** Column heading for the units: 城市 / City for Chinese cities, 评价对象 / Unit otherwise. */
@@ -108,14 +160,23 @@ function unitHeader(ctx: ReportContext, L: Labels): string {
 /** The ranking table of the model, and the leader's score by indicator. */
 function rankingSection(ctx: ReportContext, ix: ReportIndex, L: Labels, ranking: ReportRanking): string {
   const g = ranking;
-  const head = [L.rank, g.cities ? L.unit : L.unitGeneric, esc(g.indexName),
-    ...g.dimensions.map((d) => `${esc(d.name)}<div class="sub">${L.score} (${L.rank})</div>`)];
+  const head = [
+    L.rank,
+    g.cities ? L.unit : L.unitGeneric,
+    esc(g.indexName),
+    ...g.dimensions.map((d) => `${esc(d.name)}<div class="sub">${L.score} (${L.rank})</div>`),
+  ];
   if (g.hasTiers) head.push(L.tier);
   if (g.hasIntervals) head.push(L.interval);
-  const name = (r: ReportRankingRow) => (r.otherName ? `${esc(r.name)} <span class="sub">${esc(r.otherName)}</span>` : esc(r.name));
+  const name = (r: ReportRankingRow) =>
+    r.otherName ? `${esc(r.name)} <span class="sub">${esc(r.otherName)}</span>` : esc(r.name);
   const rows = g.rows.map((row) => {
-    const r = [fmt(row.rank, 0), name(row), fmt(row.score),
-      ...row.dimensions.map((d) => `${fmt(d.score)} <span class="sub">(${fmt(d.rank, 0)})</span>`)];
+    const r = [
+      fmt(row.rank, 0),
+      name(row),
+      fmt(row.score),
+      ...row.dimensions.map((d) => `${fmt(d.score)} <span class="sub">(${fmt(d.rank, 0)})</span>`),
+    ];
     if (g.hasTiers) r.push(esc(row.tier ?? '—'));
     if (g.hasIntervals) {
       const iv = row.interval;
@@ -126,8 +187,10 @@ function rankingSection(ctx: ReportContext, ix: ReportIndex, L: Labels, ranking:
   const nums = [0, 2, ...g.dimensions.map((_, k) => 3 + k)];
   if (g.hasIntervals) nums.push(head.length - 1);
   const tierColumn = 3 + g.dimensions.length;
-  const rankingTable = table(head, rows, nums, (i) => (g.rows[i].leader ? 'lead' : ''),
-    { className: 'ranking', cellClass: (k) => (g.hasTiers && k === tierColumn ? 'tier' : '') });
+  const rankingTable = table(head, rows, nums, (i) => (g.rows[i].leader ? 'lead' : ''), {
+    className: 'ranking',
+    cellClass: (k) => (g.hasTiers && k === tierColumn ? 'tier' : ''),
+  });
   return `<section class="major" id="ranking"><h2>${L.ranking}</h2>${rankingTable}${lineageTable(ctx, ix, L)}</section>`;
 }
 
@@ -136,13 +199,28 @@ function lineageTable(ctx: ReportContext, ix: ReportIndex, L: Labels): string {
   const leader = ix.order[0];
   if (!leader) return '';
   let ex;
-  try { ex = explainScore(ctx.build, leader); } catch { return ''; }
-  const rows = ex.indicators.filter((i) => i.share > 0).sort((a, b) => b.contribution - a.contribution).map((i) => {
-    const last = i.stages.length ? i.stages[i.stages.length - 1].value : NaN;
-    return [`<code>${esc(i.code)}</code> ${esc(pickText(i.name, ix.lang, i.code))}`, fmt(i.raw, 3), fmt(last, 1), pct(i.share, 1), ex!.additive ? fmt(i.contribution, 2) : '—'];
-  });
+  try {
+    ex = explainScore(ctx.build, leader);
+  } catch {
+    return '';
+  }
+  const rows = ex.indicators
+    .filter((i) => i.share > 0)
+    .sort((a, b) => b.contribution - a.contribution)
+    .map((i) => {
+      const last = i.stages.length ? i.stages[i.stages.length - 1].value : NaN;
+      return [
+        `<code>${esc(i.code)}</code> ${esc(pickText(i.name, ix.lang, i.code))}`,
+        fmt(i.raw, 3),
+        fmt(last, 1),
+        pct(i.share, 1),
+        ex!.additive ? fmt(i.contribution, 2) : '—',
+      ];
+    });
   const sum = ex.indicators.reduce((s, i) => s + i.contribution, 0);
-  const note = ex.additive ? t(ix.lang, 'lineage.additive', { sum: fmt(sum, 2), score: fmt(ex.score, 2) }) : t(ix.lang, 'lineage.notAdditive');
+  const note = ex.additive
+    ? t(ix.lang, 'lineage.additive', { sum: fmt(sum, 2), score: fmt(ex.score, 2) })
+    : t(ix.lang, 'lineage.notAdditive');
   return `<h3>${L.lineageTop}: ${esc(ix.unitName(leader))}</h3>${table([L.indicator, L.rawValue, L.score, L.weight, L.contribution], rows, [1, 2, 3, 4])}<p class="sub">${note}</p>`;
 }
 
@@ -151,19 +229,32 @@ function skippedNotes(list: readonly SkippedStatistic[], lang: ReportLang, group
   // one sentence per reason: "Theil and Dagum decompositions not computed: …"
   const byReason = new Map<string, SkippedStatistic[]>();
   for (const sk of list) byReason.set(sk.reason, [...(byReason.get(sk.reason) ?? []), sk]);
-  return joinSentences(lang, [...byReason.values()].map((group) => TYPESET[lang](skippedNote(group, lang, grouping))));
+  return joinSentences(
+    lang,
+    [...byReason.values()].map((group) => TYPESET[lang](skippedNote(group, lang, grouping))),
+  );
 }
 
 function skippedNote(group: readonly SkippedStatistic[], lang: ReportLang, grouping?: string): string {
   const sk = group[0];
-  const names = group.map((g) => t(lang, 'name.skippedStatistic', { key: g.statistic === 'theil' && !grouping ? 'theilTotal' : g.statistic }));
+  const names = group.map((g) =>
+    t(lang, 'name.skippedStatistic', { key: g.statistic === 'theil' && !grouping ? 'theilTotal' : g.statistic }),
+  );
   const what = formatAnd(lang, names);
   const g = grouping ? groupingName(grouping, lang) : '';
   switch (sk.reason) {
-    case 'multiMembership': return t(lang, 'skipped.multiMembership', { what, grouping: g });
-    case 'ungrouped': return t(lang, 'skipped.ungrouped', { what, grouping: g });
-    case 'undefined': return t(lang, 'skipped.undefined', { what, plural: group.length > 1, detail: esc(sk.issues[0]?.message ?? sk.message) });
-    default: return esc(sk.message);
+    case 'multiMembership':
+      return t(lang, 'skipped.multiMembership', { what, grouping: g });
+    case 'ungrouped':
+      return t(lang, 'skipped.ungrouped', { what, grouping: g });
+    case 'undefined':
+      return t(lang, 'skipped.undefined', {
+        what,
+        plural: group.length > 1,
+        detail: esc(sk.issues[0]?.message ?? sk.message),
+      });
+    default:
+      return esc(sk.message);
   }
 }
 
@@ -178,31 +269,87 @@ function regionalSection(ctx: ReportContext, charts: ReportCharts, L: Labels, la
     const s = g.byCode[0]?.summary;
     if (!s) continue;
     const svg = charts.regional.find((c) => c.grouping === g.grouping)?.svg ?? '';
-    const rows = [...s.groups].sort((a, b) => b.mean - a.mean).map((x) => [esc(groupLabel(x.group, lang)), String(x.nScored), fmt(x.mean), fmt(x.median), fmt(x.gap), fmt(x.ratio, 2), pct(x.shareBelowNationalMean)]);
-    if (s.ungrouped) rows.push([L.ungrouped, String(s.ungrouped.nScored), fmt(s.ungrouped.mean), fmt(s.ungrouped.median), fmt(s.ungrouped.gap), fmt(s.ungrouped.ratio, 2), pct(s.ungrouped.shareBelowNationalMean)]);
-    rows.push([`<strong>${allLabel}</strong>`, String(s.national.nScored), fmt(s.national.mean), fmt(s.national.median), '', '', pct(s.national.shareBelowNationalMean)]);
-    const theil = g.theil ? `<p class="sub">${L.theil} = ${fmt(g.theil.T, 4)}: ${L.between} ${fmt(g.theil.between, 4)} (${pct(g.theil.between / g.theil.T)}), ${L.within} ${fmt(g.theil.within, 4)}</p>` : '';
+    const rows = [...s.groups]
+      .sort((a, b) => b.mean - a.mean)
+      .map((x) => [
+        esc(groupLabel(x.group, lang)),
+        String(x.nScored),
+        fmt(x.mean),
+        fmt(x.median),
+        fmt(x.gap),
+        fmt(x.ratio, 2),
+        pct(x.shareBelowNationalMean),
+      ]);
+    if (s.ungrouped)
+      rows.push([
+        L.ungrouped,
+        String(s.ungrouped.nScored),
+        fmt(s.ungrouped.mean),
+        fmt(s.ungrouped.median),
+        fmt(s.ungrouped.gap),
+        fmt(s.ungrouped.ratio, 2),
+        pct(s.ungrouped.shareBelowNationalMean),
+      ]);
+    rows.push([
+      `<strong>${allLabel}</strong>`,
+      String(s.national.nScored),
+      fmt(s.national.mean),
+      fmt(s.national.median),
+      '',
+      '',
+      pct(s.national.shareBelowNationalMean),
+    ]);
+    const theil = g.theil
+      ? `<p class="sub">${L.theil} = ${fmt(g.theil.T, 4)}: ${L.between} ${fmt(g.theil.between, 4)} (${pct(g.theil.between / g.theil.T)}), ${L.within} ${fmt(g.theil.within, 4)}</p>`
+      : '';
     const skipped = g.skipped?.length ? `<p class="sub skipped">${skippedNotes(g.skipped, lang, g.grouping)}</p>` : '';
     const multi = g.multiMembership ? `<p class="sub">${t(lang, 'regional.multiMembership')}</p>` : '';
-    parts.push(`<h3>${esc(groupingName(g.grouping, lang))}</h3><div class="grid2"><figure>${svg}</figure><div style="flex:1 1 440px">${table([L.group, L.n, L.mean, L.median, M.gap, M.ratio, M.below], rows, [1, 2, 3, 4, 5, 6])}${theil}${multi}${skipped}</div></div>`);
+    parts.push(
+      `<h3>${esc(groupingName(g.grouping, lang))}</h3><div class="grid2"><figure>${svg}</figure><div style="flex:1 1 440px">${table([L.group, L.n, L.mean, L.median, M.gap, M.ratio, M.below], rows, [1, 2, 3, 4, 5, 6])}${theil}${multi}${skipped}</div></div>`,
+    );
   }
   const q = reg.inequality;
-  const ineqRows = [[L.gini, fmt(q.gini, 4)], [L.cv, fmt(q.cv, 4)], ...(q.cvPopulationWeighted !== undefined ? [[L.cvPop, fmt(q.cvPopulationWeighted, 4)]] : []), [L.theil, fmt(q.theil, 4)], ...(q.theilPopulationWeighted !== undefined ? [[L.theilPop, fmt(q.theilPopulationWeighted, 4)]] : [])];
+  const ineqRows = [
+    [L.gini, fmt(q.gini, 4)],
+    [L.cv, fmt(q.cv, 4)],
+    ...(q.cvPopulationWeighted !== undefined ? [[L.cvPop, fmt(q.cvPopulationWeighted, 4)]] : []),
+    [L.theil, fmt(q.theil, 4)],
+    ...(q.theilPopulationWeighted !== undefined ? [[L.theilPop, fmt(q.theilPopulationWeighted, 4)]] : []),
+  ];
   const skipped = reg.skipped?.length ? `<p class="sub skipped">${skippedNotes(reg.skipped, lang)}</p>` : '';
   parts.push(`<h3>${L.inequality}</h3>${table([L.stat, L.value], ineqRows, [1])}${skipped}`);
   parts.push('</section>');
   return parts.join('\n');
 }
 
-function spatialSection(ctx: ReportContext, ix: ReportIndex, charts: ReportCharts, L: Labels, lang: ReportLang): string {
+function spatialSection(
+  ctx: ReportContext,
+  ix: ReportIndex,
+  charts: ReportCharts,
+  L: Labels,
+  lang: ReportLang,
+): string {
   const sp = ctx.analyses?.spatial;
   if (!sp) return '';
-  const m = sp.moran, g = sp.geary;
+  const m = sp.moran,
+    g = sp.geary;
   const pm = m.permutation as { R: number; p_sim: number } | undefined;
   const pg = g.permutation as { R: number; p_sim: number } | undefined;
   const rows = [
-    ["Moran's I", fmt(m.I, 4), fmt(m.EI, 4), `${fmt(m.z_rand, 2)}`, pm ? `${fmt(pm.p_sim, 3)} (${pm.R} ${L.perm})` : fmt(m.p_rand, 4)],
-    ["Geary's C", fmt(g.C, 4), fmt(g.EC, 4), `${fmt(g.z_rand, 2)}`, pg ? `${fmt(pg.p_sim, 3)} (${pg.R} ${L.perm})` : fmt(g.p_rand, 4)],
+    [
+      "Moran's I",
+      fmt(m.I, 4),
+      fmt(m.EI, 4),
+      `${fmt(m.z_rand, 2)}`,
+      pm ? `${fmt(pm.p_sim, 3)} (${pm.R} ${L.perm})` : fmt(m.p_rand, 4),
+    ],
+    [
+      "Geary's C",
+      fmt(g.C, 4),
+      fmt(g.EC, 4),
+      `${fmt(g.z_rand, 2)}`,
+      pg ? `${fmt(pg.p_sim, 3)} (${pg.R} ${L.perm})` : fmt(g.p_rand, 4),
+    ],
   ];
   const set = ctx.analyses?.settings.spatial;
   const seed = set?.seed ?? ctx.build.spec.seed;
@@ -210,26 +357,66 @@ function spatialSection(ctx: ReportContext, ix: ReportIndex, charts: ReportChart
   const adj = sp.localMoran.significance?.adjust ?? set?.adjust ?? 'none';
   const wText = set ? describeWeights(set.weights, lang) : sp.weights;
   const method = t(lang, 'spatial.method', {
-    weights: esc(wText), weightsCode: esc(sp.weights), permutations: R, seed: String(seed ?? '—'), alpha: set?.alpha ?? 0.05,
-    adjust: t(lang, 'name.pAdjust', { key: adj }), formula: esc(sp.localMoran.formula),
+    weights: esc(wText),
+    weightsCode: esc(sp.weights),
+    permutations: R,
+    seed: String(seed ?? '—'),
+    alpha: set?.alpha ?? 0.05,
+    adjust: t(lang, 'name.pAdjust', { key: adj }),
+    formula: esc(sp.localMoran.formula),
   });
-  const parts = [`<section class="major" id="spatial"><h2>${L.spatial}</h2><p class="sub method-note">${method}</p>`,
-    table([L.stat, L.value, L.expected, 'z', L.p], rows, [1, 2, 3, 4])];
-  if (charts.lisaMap) parts.push(`<figure>${charts.lisaMap}<figcaption>${L.lisaCaption}</figcaption><div class="map-note">${esc(mapSourceNote(lang))}</div></figure>`);
+  const parts = [
+    `<section class="major" id="spatial"><h2>${L.spatial}</h2><p class="sub method-note">${method}</p>`,
+    table([L.stat, L.value, L.expected, 'z', L.p], rows, [1, 2, 3, 4]),
+  ];
+  if (charts.lisaMap)
+    parts.push(
+      `<figure>${charts.lisaMap}<figcaption>${L.lisaCaption}</figcaption><div class="map-note">${esc(mapSourceNote(lang))}</div></figure>`,
+    );
   const sig = sp.localMoran.significance;
   if (sig) {
-    const members = (lab: string) => formatList(lang, sp.localMoran.ids.filter((_, i) => sig.labels[i] === lab).map((u) => esc(ix.unitName(u))));
+    const members = (lab: string) =>
+      formatList(
+        lang,
+        sp.localMoran.ids.filter((_, i) => sig.labels[i] === lab).map((u) => esc(ix.unitName(u))),
+      );
     const labs = (['HH', 'HL', 'LH', 'LL'] as const).filter((l) => sig.counts[l] > 0);
-    parts.push(table([L.lisaClass, L.counts, unitHeader(ctx, L)], labs.map((l) => [`${t(lang, 'name.lisa', { label: l })} (${l})`, String(sig.counts[l]), members(l)]), [1]));
-    parts.push(`<p class="sub">${t(lang, 'spatial.significance', { alpha: sig.alpha, adjust: t(lang, 'name.pAdjust', { key: sig.adjust }), nsName: t(lang, 'name.lisa', { label: 'ns' }), ns: sig.counts.ns })}</p>`);
+    parts.push(
+      table(
+        [L.lisaClass, L.counts, unitHeader(ctx, L)],
+        labs.map((l) => [`${t(lang, 'name.lisa', { label: l })} (${l})`, String(sig.counts[l]), members(l)]),
+        [1],
+      ),
+    );
+    parts.push(
+      `<p class="sub">${t(lang, 'spatial.significance', { alpha: sig.alpha, adjust: t(lang, 'name.pAdjust', { key: sig.adjust }), nsName: t(lang, 'name.lisa', { label: 'ns' }), ns: sig.counts.ns })}</p>`,
+    );
   }
   const gi = sp.getisOrd.significance;
-  parts.push(`<p>${t(lang, 'spatial.gistar', { hot: gi.counts.hot, cold: gi.counts.cold, alpha: gi.alpha, permutation: gi.pSource === 'p_sim' })}</p>`);
+  parts.push(
+    `<p>${t(lang, 'spatial.gistar', { hot: gi.counts.hot, cold: gi.counts.cold, alpha: gi.alpha, permutation: gi.pSource === 'p_sim' })}</p>`,
+  );
   const so = sp.spillover;
   if (so) {
-    const row = (u: typeof so.leader) => [bothNames(ix, u.id), fmt(u.score), String(u.rank), fmt(u.differenceFromMean), t(lang, 'name.lisa', { label: u.label }), u.p_sim !== undefined ? fmt(u.p_sim, 3) : '—'];
-    parts.push(`<h3>${L.spillover}</h3><p>${esc(t(lang, 'spatial.spillover', { mean: fmt(so.mean), neighbourMean: fmt(so.neighbourMean), above: so.neighboursAboveMean, n: so.neighbours.length }))}</p>`);
-    parts.push(table([unitHeader(ctx, L), L.score, L.rank, L.diffMean, L.lisaClass, 'p_sim'], [row(so.leader), ...so.neighbours.map(row)], [1, 2, 3, 5], (i) => (i === 0 ? 'lead' : '')));
+    const row = (u: typeof so.leader) => [
+      bothNames(ix, u.id),
+      fmt(u.score),
+      String(u.rank),
+      fmt(u.differenceFromMean),
+      t(lang, 'name.lisa', { label: u.label }),
+      u.p_sim !== undefined ? fmt(u.p_sim, 3) : '—',
+    ];
+    parts.push(
+      `<h3>${L.spillover}</h3><p>${esc(t(lang, 'spatial.spillover', { mean: fmt(so.mean), neighbourMean: fmt(so.neighbourMean), above: so.neighboursAboveMean, n: so.neighbours.length }))}</p>`,
+    );
+    parts.push(
+      table(
+        [unitHeader(ctx, L), L.score, L.rank, L.diffMean, L.lisaClass, 'p_sim'],
+        [row(so.leader), ...so.neighbours.map(row)],
+        [1, 2, 3, 5],
+        (i) => (i === 0 ? 'lead' : ''),
+      ),
+    );
   }
   parts.push('</section>');
   return parts.join('\n');
@@ -246,22 +433,45 @@ function gapsSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repor
     const spec = g.gaps.peerSpec as { by: string; k?: number; field?: string };
     const n = g.gaps.peers.length;
     switch (spec.by) {
-      case 'nearest': return t(lang, 'gaps.peers.nearest', { n });
-      case 'group': return t(lang, 'gaps.peers.group', { n, grouping: groupingName(spec.field ?? '', lang) });
-      default: return t(lang, 'gaps.peers.all', { n });
+      case 'nearest':
+        return t(lang, 'gaps.peers.nearest', { n });
+      case 'group':
+        return t(lang, 'gaps.peers.group', { n, grouping: groupingName(spec.field ?? '', lang) });
+      default:
+        return t(lang, 'gaps.peers.all', { n });
     }
   };
-  const parts = [`<section class="major" id="gaps"><h2>${L.gapsTitle}</h2><p class="sub">${t(lang, 'gaps.intro', { k: list[0].improvements.k })}</p>`];
+  const parts = [
+    `<section class="major" id="gaps"><h2>${L.gapsTitle}</h2><p class="sub">${t(lang, 'gaps.intro', { k: list[0].improvements.k })}</p>`,
+  ];
   for (const g of list) {
-    const top = [...g.gaps.indicators].filter((x) => Number.isFinite(x.weightedGap) && x.weightedGap > 0).sort((a, b) => b.weightedGap - a.weightedGap).slice(0, 5);
-    const rows = top.map((x) => [`<code>${esc(x.code)}</code> ${esc(ix.nodeName(x.code))}`, fmt(x.value), fmt(x.peerMean), fmt(x.gap), fmt(x.weightedGap, 2), String(x.rankAmongPeers)]);
+    const top = [...g.gaps.indicators]
+      .filter((x) => Number.isFinite(x.weightedGap) && x.weightedGap > 0)
+      .sort((a, b) => b.weightedGap - a.weightedGap)
+      .slice(0, 5);
+    const rows = top.map((x) => [
+      `<code>${esc(x.code)}</code> ${esc(ix.nodeName(x.code))}`,
+      fmt(x.value),
+      fmt(x.peerMean),
+      fmt(x.gap),
+      fmt(x.weightedGap, 2),
+      String(x.rankAmongPeers),
+    ]);
     const imp = g.improvements;
     const best = imp.best ? imp.indicators.find((x) => x.code === imp.best) : undefined;
     const improve = best
-      ? t(lang, 'gaps.improve', { indicator: esc(ix.nodeName(best.code)), by: fmt(best.improvement), from: imp.rank, to: best.newRank })
+      ? t(lang, 'gaps.improve', {
+          indicator: esc(ix.nodeName(best.code)),
+          by: fmt(best.improvement),
+          from: imp.rank,
+          to: best.newRank,
+        })
       : t(lang, 'gaps.noImprove', { k: imp.k });
-    parts.push(`<h3>${bothNames(ix, g.unit)} <span class="sub">${t(lang, 'gaps.rank', { rank: fmtRank(ix.rank(g.unit)) })}</span></h3><p class="sub">${peerText(g)}</p>`,
-      table([L.indicator, L.score, L.peerMean, L.gapCol, L.weightedGap, L.rankAmongPeers], rows, [1, 2, 3, 4, 5]), `<p>${improve}</p>`);
+    parts.push(
+      `<h3>${bothNames(ix, g.unit)} <span class="sub">${t(lang, 'gaps.rank', { rank: fmtRank(ix.rank(g.unit)) })}</span></h3><p class="sub">${peerText(g)}</p>`,
+      table([L.indicator, L.score, L.peerMean, L.gapCol, L.weightedGap, L.rankAmongPeers], rows, [1, 2, 3, 4, 5]),
+      `<p>${improve}</p>`,
+    );
   }
   parts.push('</section>');
   return parts.join('\n');
@@ -271,19 +481,48 @@ function tiersSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repo
   const tr = ctx.analyses?.tiers;
   if (!tr) return '';
   const codes = ctx.build.results.scores.unitCodes;
-  const rows = tr.labels.slice().reverse().map((cls, j) => {
-    const members = codes.filter((_, i) => tr.classOf[i] === cls.class).sort((a, b) => ix.score(b, tr.code) - ix.score(a, tr.code));
-    return [esc(pickText(tr.tierNames[j], lang, cls.label)), `${Number.isFinite(cls.lower) ? fmt(cls.lower, 2) : '−∞'} – ${Number.isFinite(cls.upper) ? fmt(cls.upper, 2) : '∞'}`, String(members.length), formatList(lang, members.map((u) => esc(ix.unitName(u))))];
-  });
+  const rows = tr.labels
+    .slice()
+    .reverse()
+    .map((cls, j) => {
+      const members = codes
+        .filter((_, i) => tr.classOf[i] === cls.class)
+        .sort((a, b) => ix.score(b, tr.code) - ix.score(a, tr.code));
+      return [
+        esc(pickText(tr.tierNames[j], lang, cls.label)),
+        `${Number.isFinite(cls.lower) ? fmt(cls.lower, 2) : '−∞'} – ${Number.isFinite(cls.upper) ? fmt(cls.upper, 2) : '∞'}`,
+        String(members.length),
+        formatList(
+          lang,
+          members.map((u) => esc(ix.unitName(u))),
+        ),
+      ];
+    });
   const lowerClosed = tr.labels.some((c) => /x <|x ≥|≤ x/.test(c.rule));
-  const bounds = tr.labels.slice().reverse().map((cls, j) => {
-    const name = pickText(tr.tierNames[j], lang, cls.label);
-    const lo = Number.isFinite(cls.lower) ? fmt(cls.lower, 4) : undefined, hi = Number.isFinite(cls.upper) ? fmt(cls.upper, 4) : undefined;
-    const r = lowerClosed
-      ? (lo && hi ? `${lo} ≤ x < ${hi}` : lo ? `x ≥ ${lo}` : hi ? `x < ${hi}` : L.all)
-      : (lo && hi ? `${lo} < x ≤ ${hi}` : lo ? `x > ${lo}` : hi ? `x ≤ ${hi}` : L.all);
-    return `${esc(name)}: ${r}`;
-  });
+  const bounds = tr.labels
+    .slice()
+    .reverse()
+    .map((cls, j) => {
+      const name = pickText(tr.tierNames[j], lang, cls.label);
+      const lo = Number.isFinite(cls.lower) ? fmt(cls.lower, 4) : undefined,
+        hi = Number.isFinite(cls.upper) ? fmt(cls.upper, 4) : undefined;
+      const r = lowerClosed
+        ? lo && hi
+          ? `${lo} ≤ x < ${hi}`
+          : lo
+            ? `x ≥ ${lo}`
+            : hi
+              ? `x < ${hi}`
+              : L.all
+        : lo && hi
+          ? `${lo} < x ≤ ${hi}`
+          : lo
+            ? `x > ${lo}`
+            : hi
+              ? `x ≤ ${hi}`
+              : L.all;
+      return `${esc(name)}: ${r}`;
+    });
   const rule = `${t(lang, 'name.tierMethod', { key: esc(tr.method) })}, k = ${tr.k}${joinClauses(lang, ['', ...bounds])}`;
   return `<section class="major" id="tiers"><h2>${L.tiers}</h2><p>${L.rule}: ${rule}; GVF = ${fmt(tr.gvf, 3)}</p>${table([L.tier, L.bounds, L.n, unitHeader(ctx, L)], rows, [2])}</section>`;
 }
@@ -298,12 +537,23 @@ function casesSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repo
   for (const city of cities) {
     const name = ix.units.has(city) ? ix.unitName(city) : pickText(byCity.get(city)![0].cityName, lang, city);
     const r = ix.rank(city);
-    parts.push(`<h3 id="case-${esc(city)}">${esc(name)}</h3>${Number.isFinite(r) ? `<p class="sub">${esc(t(lang, 'cases.rank', { name, rank: String(r) }))}; ${esc(ix.nodeName(ix.indexCode))} ${fmt(ix.score(city))}</p>` : ''}`);
+    parts.push(
+      `<h3 id="case-${esc(city)}">${esc(name)}</h3>${Number.isFinite(r) ? `<p class="sub">${esc(t(lang, 'cases.rank', { name, rank: String(r) }))}; ${esc(ix.nodeName(ix.indexCode))} ${fmt(ix.score(city))}</p>` : ''}`,
+    );
     for (const c of byCity.get(city)!) {
       const domains = c.domains.map((d) => `<span class="tag">${esc(pickText(d, lang))}</span>`).join('');
-      const links = c.indicators.map((code) => { const n = ix.nodes.get(code) ?? ctx.project.gaps.find((g) => g.code === code); return `<code>${esc(code)}</code> ${esc(pickText(n?.name, lang, ''))}${n?.status === 'not_collected' ? ` <span class="gap">(${L.notCollected})</span>` : ''}`; }).join('; ');
-      const sources = c.sources.map((s) => `<li>${esc(s.citation)}${s.url ? ` <span class="url">${esc(s.url)}</span>` : ''}</li>`).join('');
-      parts.push(`<div class="case"><div class="city">${esc(pickText(c.title, lang, c.id))} · ${c.year}</div><div>${domains}</div>${markdownToHtml(bodyForLanguage(c.body, lang), 3)}${links ? `<p class="sub">${L.indicators}: ${links}</p>` : ''}<ul class="sub">${sources}</ul></div>`);
+      const links = c.indicators
+        .map((code) => {
+          const n = ix.nodes.get(code) ?? ctx.project.gaps.find((g) => g.code === code);
+          return `<code>${esc(code)}</code> ${esc(pickText(n?.name, lang, ''))}${n?.status === 'not_collected' ? ` <span class="gap">(${L.notCollected})</span>` : ''}`;
+        })
+        .join('; ');
+      const sources = c.sources
+        .map((s) => `<li>${esc(s.citation)}${s.url ? ` <span class="url">${esc(s.url)}</span>` : ''}</li>`)
+        .join('');
+      parts.push(
+        `<div class="case"><div class="city">${esc(pickText(c.title, lang, c.id))} · ${c.year}</div><div>${domains}</div>${markdownToHtml(bodyForLanguage(c.body, lang), 3)}${links ? `<p class="sub">${L.indicators}: ${links}</p>` : ''}<ul class="sub">${sources}</ul></div>`,
+      );
     }
   }
   parts.push('</section>');
@@ -313,7 +563,12 @@ function casesSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repo
 function auditSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: ReportLang): string {
   const audit = ctx.audit ?? (ctx.analyses as { audit?: ReportContext['audit'] } | undefined)?.audit;
   if (!audit) return '';
-  const flags = audit.correlations.flags.map((f) => [esc(t(lang, 'name.auditFlag', { key: f.kind })), esc(ix.nodeName(f.group)), `${esc(ix.nodeName(f.a))} / ${esc(ix.nodeName(f.b))}`, fmt(f.r, 3)]);
+  const flags = audit.correlations.flags.map((f) => [
+    esc(t(lang, 'name.auditFlag', { key: f.kind })),
+    esc(ix.nodeName(f.group)),
+    `${esc(ix.nodeName(f.a))} / ${esc(ix.nodeName(f.b))}`,
+    fmt(f.r, 3),
+  ]);
   const alphas = audit.cronbach.map((c) => [esc(ix.nodeName(c.group)), String(c.k), fmt(c.alpha, 3)]);
   return `<section class="major" id="audit"><h2>${L.audit}</h2><h3>${L.auditFlags}</h3>${flags.length ? table([L.flag, L.dimension, L.indicators, 'r'], flags, [3]) : `<p>${L.none}</p>`}<h3>${L.alpha}</h3>${table([L.dimension, 'k', 'α'], alphas, [1, 2])}</section>`;
 }
@@ -321,39 +576,74 @@ function auditSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repo
 function stepDetails(step: { kind: string; diagnostics: unknown }, ix: ReportIndex, lang: ReportLang): string {
   const d = step.diagnostics as Record<string, unknown> | undefined;
   if (!d) return '';
-  const unitNames = (units: readonly string[]) => formatList(lang, units.map((u) => esc(ix.unitName(u))));
+  const unitNames = (units: readonly string[]) =>
+    formatList(
+      lang,
+      units.map((u) => esc(ix.unitName(u))),
+    );
   switch (step.kind) {
     case 'impute': {
       const di = d as unknown as ImputeDiagnostics;
-      const per = di.byIndicator.filter((b) => b.imputed > 0 || b.missingAfter > 0)
-        .map((b) => `${esc(ix.nodeName(b.indicator))}: ${b.imputed}/${b.missingBefore}${b.missingAfter ? t(lang, 'step.impute.stillMissing', { n: b.missingAfter }) : ''}`);
+      const per = di.byIndicator
+        .filter((b) => b.imputed > 0 || b.missingAfter > 0)
+        .map(
+          (b) =>
+            `${esc(ix.nodeName(b.indicator))}: ${b.imputed}/${b.missingBefore}${b.missingAfter ? t(lang, 'step.impute.stillMissing', { n: b.missingAfter }) : ''}`,
+        );
       const c = di.counts;
-      return t(lang, 'step.impute', { before: c.missingBefore, imputed: c.imputed, after: c.missingAfter })
-        + (per.length ? `<br><span class="sub">${per.join('; ')}</span>` : '');
+      return (
+        t(lang, 'step.impute', { before: c.missingBefore, imputed: c.imputed, after: c.missingAfter }) +
+        (per.length ? `<br><span class="sub">${per.join('; ')}</span>` : '')
+      );
     }
     case 'screen': {
       const ds = d as unknown as ScreenDiagnostics;
-      return t(lang, 'step.screen', { kept: ds.units.filter((u) => u.kept).length, removed: ds.removed.length, names: unitNames(ds.removed) });
+      return t(lang, 'step.screen', {
+        kept: ds.units.filter((u) => u.kept).length,
+        removed: ds.removed.length,
+        names: unitNames(ds.removed),
+      });
     }
     case 'treat': {
       const dt = d as unknown as TreatDiagnostics;
       const s = dt.summary;
-      const treated = dt.indicators.filter((i) => (i.winsorised?.nwin ?? 0) > 0 || i.transform).map((i) => {
-        const w = i.winsorised?.nwin ? t(lang, 'step.treat.winsorised', { n: i.winsorised.nwin, units: unitNames(i.winsorised.points.map((p) => p.unit)) }) : '';
-        return `${esc(ix.nodeName(i.code))}: ${w}${i.transform ? ` ${esc(i.transform)}` : ''}`;
-      });
-      return t(lang, 'step.treat', { failed: s.failedInitially, points: s.winsorisedPoints, transformed: s.transformed, still: s.stillFailing })
-        + (treated.length ? `<br><span class="sub">${treated.join('; ')}</span>` : '');
+      const treated = dt.indicators
+        .filter((i) => (i.winsorised?.nwin ?? 0) > 0 || i.transform)
+        .map((i) => {
+          const w = i.winsorised?.nwin
+            ? t(lang, 'step.treat.winsorised', {
+                n: i.winsorised.nwin,
+                units: unitNames(i.winsorised.points.map((p) => p.unit)),
+              })
+            : '';
+          return `${esc(ix.nodeName(i.code))}: ${w}${i.transform ? ` ${esc(i.transform)}` : ''}`;
+        });
+      return (
+        t(lang, 'step.treat', {
+          failed: s.failedInitially,
+          points: s.winsorisedPoints,
+          transformed: s.transformed,
+          still: s.stillFailing,
+        }) + (treated.length ? `<br><span class="sub">${treated.join('; ')}</span>` : '')
+      );
     }
     case 'weight': {
       const dw = d as unknown as WeightDiagnostics;
-      return Object.entries(dw.weights).map(([c, w]) => `${esc(ix.nodeName(c))} ${fmt(w, 4)}`).join('; ');
+      return Object.entries(dw.weights)
+        .map(([c, w]) => `${esc(ix.nodeName(c))} ${fmt(w, 4)}`)
+        .join('; ');
     }
     default: {
       const warnings = (d.warnings as Issue[] | undefined) ?? [];
-      const denominated = step.kind === 'denominate' && Array.isArray(d.denominated) ? (d.denominated as unknown[]).length : undefined;
+      const denominated =
+        step.kind === 'denominate' && Array.isArray(d.denominated) ? (d.denominated as unknown[]).length : undefined;
       const extra = denominated !== undefined ? t(lang, 'step.denominate', { n: denominated }) : '';
-      return extra + (warnings.length ? `<br><span class="sub">${warnings.map((w) => esc(issueText(w, lang))).join('; ')}</span>` : '');
+      return (
+        extra +
+        (warnings.length
+          ? `<br><span class="sub">${warnings.map((w) => esc(issueText(w, lang))).join('; ')}</span>`
+          : '')
+      );
     }
   }
 }
@@ -362,36 +652,99 @@ function methodSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Rep
   const b = ctx.build;
   const rows = b.spec.steps.map((s: StepSpec, k) => {
     const rec = b.steps[k];
-    return [`<code>${esc(s.id)}</code>`, esc(describeStep(s, lang)), `<code>${esc(JSON.stringify(s.options ?? {}))}</code>`, rec ? stepDetails(rec, ix, lang) : ''];
+    return [
+      `<code>${esc(s.id)}</code>`,
+      esc(describeStep(s, lang)),
+      `<code>${esc(JSON.stringify(s.options ?? {}))}</code>`,
+      rec ? stepDetails(rec, ix, lang) : '',
+    ];
   });
   const ew = b.results.effectiveWeights;
-  const weightRows = [...ix.nodes.values()].filter((n) => n.code in ew && n.parent !== null && n.status !== 'not_collected').sort((a, c) => c.level - a.level).map((n) => [`<code>${esc(n.code)}</code>`, esc(ix.nodeName(n.code)), String(n.level), fmt(n.weight, 3), fmt(ew[n.code], 4)]);
-  const analysesSettings = ctx.analyses ? `<h3>${L.analysisSettings}</h3><p><code>${esc(JSON.stringify(ctx.analyses.settings))}</code></p>` : '';
-  const errors = ctx.analyses?.errors.length ? `<h3 id="analysis-errors">${L.analysisErrors}</h3><ul>${ctx.analyses.errors.map((e) => `<li><code>${esc(e.analysis)}</code><ul class="sub">${e.issues.map((i) => `<li>${esc(localise(i, lang))}</li>`).join('')}</ul></li>`).join('')}</ul>` : '';
+  const weightRows = [...ix.nodes.values()]
+    .filter((n) => n.code in ew && n.parent !== null && n.status !== 'not_collected')
+    .sort((a, c) => c.level - a.level)
+    .map((n) => [
+      `<code>${esc(n.code)}</code>`,
+      esc(ix.nodeName(n.code)),
+      String(n.level),
+      fmt(n.weight, 3),
+      fmt(ew[n.code], 4),
+    ]);
+  const analysesSettings = ctx.analyses
+    ? `<h3>${L.analysisSettings}</h3><p><code>${esc(JSON.stringify(ctx.analyses.settings))}</code></p>`
+    : '';
+  const errors = ctx.analyses?.errors.length
+    ? `<h3 id="analysis-errors">${L.analysisErrors}</h3><ul>${ctx.analyses.errors.map((e) => `<li><code>${esc(e.analysis)}</code><ul class="sub">${e.issues.map((i) => `<li>${esc(localise(i, lang))}</li>`).join('')}</ul></li>`).join('')}</ul>`
+    : '';
   return `<section class="major" id="method"><h2>${L.method}</h2>${table([L.step, L.what, L.options, L.did], rows)}<h3>${L.weights}</h3>${table([L.code, L.name, L.level, L.weight, L.weights], weightRows, [2, 3, 4])}${analysesSettings}${errors}</section>`;
 }
 
 function sourcesSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: ReportLang): string {
   const fw = ctx.build.input.framework;
   const inds = fw.nodes.filter((n) => n.kind === 'indicator');
-  const rows = inds.filter((n) => n.status !== 'not_collected').map((n) => [`<code>${esc(n.code)}</code>`, esc(pickText(n.name, lang, n.code)), esc(ix.nodeName(n.parent ?? '')), esc(n.unit ?? ''), n.direction === 1 ? '+' : '−', sourceText(n.source)]);
-  const gapRows = inds.filter((n) => n.status === 'not_collected').map((n) => [`<code>${esc(n.code)}</code>`, esc(pickText(n.name, lang, n.code)), esc(ix.nodeName(n.parent ?? '')), esc(n.notes ?? '')]);
-  const den = (fw.denominators ?? []).map((d) => [`<code>${esc(d.code)}</code>`, esc(pickText(d.name, lang, d.code)), esc(d.unit ?? ''), sourceText(d.source)]);
-  const warnings = ctx.project.warnings.length ? `<h3>${L.warnings}</h3><ul class="sub">${ctx.project.warnings.map((w) => `<li>${esc(localise(w, lang))}</li>`).join('')}</ul>` : '';
-  return `<section class="major" id="sources"><h2>${L.sources}</h2>${table([L.code, L.name, L.dimension, L.unitOf, L.direction, L.source], rows)}`
-    + (gapRows.length ? `<h3 class="gap">${L.gaps}</h3>${table([L.code, L.name, L.dimension, L.notes], gapRows)}` : '')
-    + (den.length ? `<h3>${L.denominators}</h3>${table([L.code, L.name, L.unitOf, L.source], den)}` : '') + warnings + '</section>';
+  const rows = inds
+    .filter((n) => n.status !== 'not_collected')
+    .map((n) => [
+      `<code>${esc(n.code)}</code>`,
+      esc(pickText(n.name, lang, n.code)),
+      esc(ix.nodeName(n.parent ?? '')),
+      esc(n.unit ?? ''),
+      n.direction === 1 ? '+' : '−',
+      sourceText(n.source),
+    ]);
+  const gapRows = inds
+    .filter((n) => n.status === 'not_collected')
+    .map((n) => [
+      `<code>${esc(n.code)}</code>`,
+      esc(pickText(n.name, lang, n.code)),
+      esc(ix.nodeName(n.parent ?? '')),
+      esc(n.notes ?? ''),
+    ]);
+  const den = (fw.denominators ?? []).map((d) => [
+    `<code>${esc(d.code)}</code>`,
+    esc(pickText(d.name, lang, d.code)),
+    esc(d.unit ?? ''),
+    sourceText(d.source),
+  ]);
+  const warnings = ctx.project.warnings.length
+    ? `<h3>${L.warnings}</h3><ul class="sub">${ctx.project.warnings.map((w) => `<li>${esc(localise(w, lang))}</li>`).join('')}</ul>`
+    : '';
+  return (
+    `<section class="major" id="sources"><h2>${L.sources}</h2>${table([L.code, L.name, L.dimension, L.unitOf, L.direction, L.source], rows)}` +
+    (gapRows.length ? `<h3 class="gap">${L.gaps}</h3>${table([L.code, L.name, L.dimension, L.notes], gapRows)}` : '') +
+    (den.length ? `<h3>${L.denominators}</h3>${table([L.code, L.name, L.unitOf, L.source], den)}` : '') +
+    warnings +
+    '</section>'
+  );
 }
 
 function reproSection(ctx: ReportContext, L: Labels): string {
   const specHash = createHash('sha256').update(stableStringify(ctx.build.spec)).digest('hex');
-  const files = ctx.project.files.map((f) => [`<code>${esc(f.path)}</code>`, String(f.bytes), `<span class="hash">${f.sha256}</span>`]);
+  const files = ctx.project.files.map((f) => [
+    `<code>${esc(f.path)}</code>`,
+    String(f.bytes),
+    `<span class="hash">${f.sha256}</span>`,
+  ]);
   const lang = ctx.lang;
   const set = ctx.analyses?.settings;
   const seeds: string[][] = [];
-  if (set?.spatial && ctx.analyses?.spatial) seeds.push([t(lang, 'repro.spatialSeed'), `${set.spatial.seed ?? ctx.build.spec.seed ?? '—'} (${set.spatial.permutations} ${L.perm})`]);
-  if (set?.uncertainty) seeds.push([t(lang, 'repro.uncertaintySeed'), `${set.uncertainty.seed ?? ctx.build.spec.seed ?? '—'} (N = ${set.uncertainty.N})`]);
-  const meta = [[L.version, esc(version(ctx))], [L.buildSeed, ctx.build.spec.seed !== undefined ? String(ctx.build.spec.seed) : '—'], ...seeds, [L.spec, `<span class="hash">${specHash}</span>`], ...(ctx.generatedAt ? [[L.generated, esc(ctx.generatedAt)]] : [])];
+  if (set?.spatial && ctx.analyses?.spatial)
+    seeds.push([
+      t(lang, 'repro.spatialSeed'),
+      `${set.spatial.seed ?? ctx.build.spec.seed ?? '—'} (${set.spatial.permutations} ${L.perm})`,
+    ]);
+  if (set?.uncertainty)
+    seeds.push([
+      t(lang, 'repro.uncertaintySeed'),
+      `${set.uncertainty.seed ?? ctx.build.spec.seed ?? '—'} (N = ${set.uncertainty.N})`,
+    ]);
+  const meta = [
+    [L.version, esc(version(ctx))],
+    [L.buildSeed, ctx.build.spec.seed !== undefined ? String(ctx.build.spec.seed) : '—'],
+    ...seeds,
+    [L.spec, `<span class="hash">${specHash}</span>`],
+    ...(ctx.generatedAt ? [[L.generated, esc(ctx.generatedAt)]] : []),
+  ];
   return `<section class="major" id="repro"><h2>${L.repro}</h2>${table([L.stat, L.value], meta)}${table([L.file, L.bytes, L.sha], files, [1])}</section>`;
 }
 
@@ -405,10 +758,18 @@ function surveySection(ctx: ReportContext, ix: ReportIndex, lang: ReportLang): s
     parts.push(`<h3>${esc(s.title)}</h3>`);
     if (s.simulated) parts.push(`<p class="notes"><strong>${t(lang, 'survey.simulated')}</strong></p>`);
     for (const code of s.indicators) {
-      const rows = s.lower.unitCodes.filter((u) => !Number.isNaN(getValue(ctx.project.input.raw, u, code))).map((u) => {
-        const v = getValue(ctx.project.input.raw, u, code);
-        return [bothNames(ix, u), fmt(v, 1), `${fmt(getValue(s.lower, u, code), 1)} – ${fmt(getValue(s.upper, u, code), 1)}`, fmt(getValue(s.n, u, code), 0)];
-      }).sort((a, b) => Number(b[1]) - Number(a[1]));
+      const rows = s.lower.unitCodes
+        .filter((u) => !Number.isNaN(getValue(ctx.project.input.raw, u, code)))
+        .map((u) => {
+          const v = getValue(ctx.project.input.raw, u, code);
+          return [
+            bothNames(ix, u),
+            fmt(v, 1),
+            `${fmt(getValue(s.lower, u, code), 1)} – ${fmt(getValue(s.upper, u, code), 1)}`,
+            fmt(getValue(s.n, u, code), 0),
+          ];
+        })
+        .sort((a, b) => Number(b[1]) - Number(a[1]));
       parts.push(`<p>${esc(ix.nodeName(code))} (${esc(code)}): ${t(lang, 'survey.estimates', { n: rows.length })}</p>`);
       parts.push(table([unitHeader(ctx, L), L.estimate, L.interval95, 'n'], rows, [1, 3]));
     }
@@ -423,22 +784,52 @@ function uncertaintySection(ctx: ReportContext, lang: ReportLang): string {
   if (!u) return '';
   const L = labels(lang);
   const parts = [`<section class="major" id="uncertainty"><h2>${L.uncertainty}</h2>`];
-  parts.push(`<p>${t(lang, 'uncertainty.summary', { sensitivity: u.mode === 'sensitivity', runs: u.nRuns, sobol: u.sampler === 'sobol', seed: u.seed, failed: u.failures.length })}</p>`);
+  parts.push(
+    `<p>${t(lang, 'uncertainty.summary', { sensitivity: u.mode === 'sensitivity', runs: u.nRuns, sobol: u.sampler === 'sobol', seed: u.seed, failed: u.failures.length })}</p>`,
+  );
   const declared = new Map((ctx.analyses?.settings.uncertainty?.inputs ?? []).map((i) => [i.name, i] as const));
   const describe = (i: (typeof u.inputs)[number]): string => {
     const d = declared.get(i.name);
-    if (d?.kind === 'weightNoise') return t(lang, 'uncertainty.weightNoise', { levels: d.levels, percent: fmt(d.factor * 100, 0), sets: d.sets ?? 100 });
-    if (d?.kind === 'range') return `${fmt(d.min, 2)} – ${fmt(d.max, 2)}${d.integer ? t(lang, 'uncertainty.integers') : ''}`;
+    if (d?.kind === 'weightNoise')
+      return t(lang, 'uncertainty.weightNoise', {
+        levels: d.levels,
+        percent: fmt(d.factor * 100, 0),
+        sets: d.sets ?? 100,
+      });
+    if (d?.kind === 'range')
+      return `${fmt(d.min, 2)} – ${fmt(d.max, 2)}${d.integer ? t(lang, 'uncertainty.integers') : ''}`;
     return (i.labels ?? []).join(' | ') || i.kind;
   };
-  parts.push(table([L.uncertainInput, L.alternatives], u.inputs.map((i) => [esc(i.name), esc(describe(i))])));
+  parts.push(
+    table(
+      [L.uncertainInput, L.alternatives],
+      u.inputs.map((i) => [esc(i.name), esc(describe(i))]),
+    ),
+  );
   if (u.sensitivity) {
     const iv = (x?: [number, number]) => (x ? `[${fmt(x[0], 3)}, ${fmt(x[1], 3)}]` : '');
-    const rows = u.sensitivity.indices.map((i) => [esc(i.name), fmt(i.Si, 3), iv(i.SiInterval), fmt(i.STi, 3), iv(i.STiInterval)]);
-    parts.push(`<h3>${L.sensitivityIndices}</h3>`, table([L.input, 'Si', L.siInterval, 'STi', L.stiInterval], rows, [1, 3]));
+    const rows = u.sensitivity.indices.map((i) => [
+      esc(i.name),
+      fmt(i.Si, 3),
+      iv(i.SiInterval),
+      fmt(i.STi, 3),
+      iv(i.STiInterval),
+    ]);
+    parts.push(
+      `<h3>${L.sensitivityIndices}</h3>`,
+      table([L.input, 'Si', L.siInterval, 'STi', L.stiInterval], rows, [1, 3]),
+    );
     parts.push(`<p class="sub">${t(lang, 'uncertainty.target')}</p>`);
   }
-  if (u.failures.length) parts.push(`<p class="sub">${L.exampleFailures}: ${esc(u.failures.slice(0, 3).map((f) => `#${f.run}: ${f.reason}`).join('; '))}</p>`);
+  if (u.failures.length)
+    parts.push(
+      `<p class="sub">${L.exampleFailures}: ${esc(
+        u.failures
+          .slice(0, 3)
+          .map((f) => `#${f.run}: ${f.reason}`)
+          .join('; '),
+      )}</p>`,
+    );
   parts.push('</section>');
   return parts.join('\n');
 }
@@ -450,15 +841,52 @@ function changeSection(ctx: ReportContext, ix: ReportIndex, lang: ReportLang): s
   const L = labels(lang);
   const parts = [`<section class="major" id="change"><h2>${L.change}</h2>`];
   if (c.relativeScores) parts.push(`<p class="sub">${t(lang, 'change.relative')}</p>`);
-  if (c.sigma) parts.push(`<h3>${L.sigma}</h3>`, table([L.periodShort, 'n', L.mean, L.cvShort, 'sd(ln y)'], c.sigma.periods.map((p) => [esc(String(p.period)), String(p.n), fmt(p.mean, 2), fmt(p.cv, 3), p.sdLog === null ? '—' : fmt(p.sdLog, 3)]), [1, 2, 3, 4]));
+  if (c.sigma)
+    parts.push(
+      `<h3>${L.sigma}</h3>`,
+      table(
+        [L.periodShort, 'n', L.mean, L.cvShort, 'sd(ln y)'],
+        c.sigma.periods.map((p) => [
+          esc(String(p.period)),
+          String(p.n),
+          fmt(p.mean, 2),
+          fmt(p.cv, 3),
+          p.sdLog === null ? '—' : fmt(p.sdLog, 3),
+        ]),
+        [1, 2, 3, 4],
+      ),
+    );
   if (c.beta) {
     const b = c.beta;
     const speed = b.lambda !== null ? { percent: fmt(b.lambda * 100, 1), halfLife: fmt(b.halfLife ?? NaN, 1) } : null;
-    parts.push(`<h3>${L.beta}</h3><p>${t(lang, 'change.beta', { from: esc(String(b.from)), to: esc(String(b.to)), beta: fmt(b.beta, 4), se: fmt(b.seBeta, 4), t: fmt(b.tBeta, 2), r2: fmt(b.r2, 3), speed })}</p>`);
+    parts.push(
+      `<h3>${L.beta}</h3><p>${t(lang, 'change.beta', { from: esc(String(b.from)), to: esc(String(b.to)), beta: fmt(b.beta, 4), se: fmt(b.seBeta, 4), t: fmt(b.tBeta, 2), r2: fmt(b.r2, 3), speed })}</p>`,
+    );
   }
-  const moverRows = (list: typeof c.leapfroggers) => list.map((m) => [esc(ix.unitName(m.code)), String(m.rankA), String(m.rankB), (m.gain > 0 ? '+' : '') + String(m.gain)]);
-  parts.push(`<h3>${t(lang, 'change.gains', { from: esc(String(c.overall.from)), to: esc(String(c.overall.to)) })}</h3>`, table([L.unitShort, String(c.overall.from), String(c.overall.to), L.changeCol], moverRows(c.leapfroggers), [1, 2, 3]));
-  if (c.overall.ranks.fallers.length) parts.push(`<h3>${L.rankFalls}</h3>`, table([L.unitShort, String(c.overall.from), String(c.overall.to), L.changeCol], moverRows(c.overall.ranks.fallers), [1, 2, 3]));
+  const moverRows = (list: typeof c.leapfroggers) =>
+    list.map((m) => [
+      esc(ix.unitName(m.code)),
+      String(m.rankA),
+      String(m.rankB),
+      (m.gain > 0 ? '+' : '') + String(m.gain),
+    ]);
+  parts.push(
+    `<h3>${t(lang, 'change.gains', { from: esc(String(c.overall.from)), to: esc(String(c.overall.to)) })}</h3>`,
+    table(
+      [L.unitShort, String(c.overall.from), String(c.overall.to), L.changeCol],
+      moverRows(c.leapfroggers),
+      [1, 2, 3],
+    ),
+  );
+  if (c.overall.ranks.fallers.length)
+    parts.push(
+      `<h3>${L.rankFalls}</h3>`,
+      table(
+        [L.unitShort, String(c.overall.from), String(c.overall.to), L.changeCol],
+        moverRows(c.overall.ranks.fallers),
+        [1, 2, 3],
+      ),
+    );
   parts.push('</section>');
   return parts.join('\n');
 }
@@ -474,11 +902,29 @@ function seriesSection(ctx: ReportContext, lang: ReportLang): string {
   // a series without a name would be titled by its file's code (e.g. seed_288_table): title it by the
   // note's first clause instead, and keep the full note as the subtitle
   const head = !shown.name && note ? note.split(/[，,]/)[0].trim() : undefined;
-  const svg = renderSvg(seriesChartOption(shown, { language: lang, ...(head ? { title: head } : {}), ...(note && note !== head ? { note } : {}) }) as never, 880, 380);
-  const parts = [`<section class="major" id="series"><h2>${L.series}</h2>`, `<figure>${svg}<figcaption>${L.dataFile}: <code>${esc(rs.file)}</code></figcaption></figure>`];
+  const svg = renderSvg(
+    seriesChartOption(shown, {
+      language: lang,
+      ...(head ? { title: head } : {}),
+      ...(note && note !== head ? { note } : {}),
+    }) as never,
+    880,
+    380,
+  );
+  const parts = [
+    `<section class="major" id="series"><h2>${L.series}</h2>`,
+    `<figure>${svg}<figcaption>${L.dataFile}: <code>${esc(rs.file)}</code></figcaption></figure>`,
+  ];
   if (rs.audit) {
-    const rows = rs.audit.rows.map((r) => [esc(r.period), esc(t(lang, 'name.auditVerdict', { key: r.verdict })), esc(t(lang, 'series.auditReason', { row: r }))]);
-    parts.push(`<h3>${L.tableAudit}</h3><p class="sub">${esc(t(lang, 'series.auditTolerance', { tolerance: rs.audit.tolerance }))}</p>`, table([L.periodShort, L.verdict, L.reason], rows));
+    const rows = rs.audit.rows.map((r) => [
+      esc(r.period),
+      esc(t(lang, 'name.auditVerdict', { key: r.verdict })),
+      esc(t(lang, 'series.auditReason', { row: r })),
+    ]);
+    parts.push(
+      `<h3>${L.tableAudit}</h3><p class="sub">${esc(t(lang, 'series.auditTolerance', { tolerance: rs.audit.tolerance }))}</p>`,
+      table([L.periodShort, L.verdict, L.reason], rows),
+    );
   }
   parts.push('</section>');
   return parts.join('\n');
@@ -501,24 +947,39 @@ export function renderReportHtml(ctx: ReportContext, options: RenderHtmlOptions 
   const other = model.other;
   const href = options.otherLanguageHref === undefined ? reportFileName(other, primary) : options.otherLanguageHref;
   const m = model.meta;
-  const alerts = model.alerts.length ? `<div class="alert" role="note"><ul>${model.alerts.map((i) => `<li>${i}</li>`).join('')}</ul></div>` : '';
+  const alerts = model.alerts.length
+    ? `<div class="alert" role="note"><ul>${model.alerts.map((i) => `<li>${i}</li>`).join('')}</ul></div>`
+    : '';
   const notes = model.notes;
   const header = `<header class="top">${href ? `<a class="lang-switch" href="${esc(href)}" hreflang="${other}">${L.otherLanguage}</a>` : ''}
 <h1>${esc(model.title)}</h1><div class="meta">${m.edition !== undefined ? `${L.edition} ${esc(m.edition)} · ` : ''}${m.period !== undefined ? `${L.period} ${esc(m.period)} · ` : ''}${L.units} ${m.units} · ${L.indicators} ${m.indicators}${m.notCollected ? ` (+${m.notCollected} ${L.notCollected})` : ''}</div>
 ${alerts}${notes.length ? `<div class="notes"><strong>${L.notes}</strong><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></div>` : ''}</header>`;
   const title = (id: ReportSectionId) => model.sections.find((x) => x.id === id)?.title ?? '';
   const render: Record<ReportSectionId, () => string> = {
-    findings: () => `<section class="major first" id="findings"><h2>${title('findings')}</h2><ol class="findings">${model.findings.map((f) => `<li data-finding="${esc(f.kind)}">${esc(f.text)}</li>`).join('\n')}</ol></section>`,
+    findings: () =>
+      `<section class="major first" id="findings"><h2>${title('findings')}</h2><ol class="findings">${model.findings.map((f) => `<li data-finding="${esc(f.kind)}">${esc(f.text)}</li>`).join('\n')}</ol></section>`,
     ranking: () => rankingSection(ctx, ix, L, model.ranking),
-    map: () => (charts.map
-      ? `<section class="major" id="map"><h2>${title('map')}</h2><figure id="choropleth">${charts.map}<figcaption>${esc(t(lang, 'map.caption', { name: ix.nodeName(ix.indexCode) }))}</figcaption><div class="map-note">${esc(mapSourceNote(lang))}</div></figure></section>`
-      : charts.rankingBars ? `<section class="major" id="map"><h2>${title('map')}</h2><p class="sub">${L.noMap}</p><figure>${charts.rankingBars}</figure></section>` : ''),
-    radar: () => (charts.radar ? `<section id="radar"><h2>${title('radar')}</h2><figure>${charts.radar}</figure></section>` : ''),
-    regional: () => regionalSection(ctx, charts, L, lang), spatial: () => spatialSection(ctx, ix, charts, L, lang),
-    tiers: () => tiersSection(ctx, ix, L, lang), gaps: () => gapsSection(ctx, ix, L, lang), change: () => changeSection(ctx, ix, lang),
-    uncertainty: () => uncertaintySection(ctx, lang), audit: () => auditSection(ctx, ix, L, lang), surveys: () => surveySection(ctx, ix, lang),
-    cases: () => casesSection(ctx, ix, L, lang), series: () => seriesSection(ctx, lang), method: () => methodSection(ctx, ix, L, lang),
-    sources: () => sourcesSection(ctx, ix, L, lang), repro: () => reproSection(ctx, L),
+    map: () =>
+      charts.map
+        ? `<section class="major" id="map"><h2>${title('map')}</h2><figure id="choropleth">${charts.map}<figcaption>${esc(t(lang, 'map.caption', { name: ix.nodeName(ix.indexCode) }))}</figcaption><div class="map-note">${esc(mapSourceNote(lang))}</div></figure></section>`
+        : charts.rankingBars
+          ? `<section class="major" id="map"><h2>${title('map')}</h2><p class="sub">${L.noMap}</p><figure>${charts.rankingBars}</figure></section>`
+          : '',
+    radar: () =>
+      charts.radar ? `<section id="radar"><h2>${title('radar')}</h2><figure>${charts.radar}</figure></section>` : '',
+    regional: () => regionalSection(ctx, charts, L, lang),
+    spatial: () => spatialSection(ctx, ix, charts, L, lang),
+    tiers: () => tiersSection(ctx, ix, L, lang),
+    gaps: () => gapsSection(ctx, ix, L, lang),
+    change: () => changeSection(ctx, ix, lang),
+    uncertainty: () => uncertaintySection(ctx, lang),
+    audit: () => auditSection(ctx, ix, L, lang),
+    surveys: () => surveySection(ctx, ix, lang),
+    cases: () => casesSection(ctx, ix, L, lang),
+    series: () => seriesSection(ctx, lang),
+    method: () => methodSection(ctx, ix, L, lang),
+    sources: () => sourcesSection(ctx, ix, L, lang),
+    repro: () => reproSection(ctx, L),
   };
   const body = [header, ...model.sections.map((x) => render[x.id]())].filter(Boolean).join('\n');
   const footer = `<footer>cityindex ${esc(version(ctx))}${model.useMap ? ` · ${esc(mapSourceNote(lang))}` : ''}</footer>`;

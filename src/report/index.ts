@@ -18,13 +18,32 @@ export { renderReportHtml, reportFileName, type RenderHtmlOptions } from './html
 export { renderPdf, launchChromium, chromiumPath, CHROMIUM_PATH, CHROMIUM_ARGS, type PdfOptions } from './pdf.ts';
 export { computeFindings, FINDINGS, type Finding, type FindingKind } from './findings.ts';
 export {
-  renderCharts, renderChartSpecs, reportChartSpecs, renderSvg, choroplethOption, lisaMapOption, radarOption, regionalBarOption,
-  rankingBarOption, registerChinaMap, mapAdcodes, mapSourceNote, type ReportCharts, type ReportChartSpec, type ChartOption,
+  renderCharts,
+  renderChartSpecs,
+  reportChartSpecs,
+  renderSvg,
+  choroplethOption,
+  lisaMapOption,
+  radarOption,
+  regionalBarOption,
+  rankingBarOption,
+  registerChinaMap,
+  mapAdcodes,
+  mapSourceNote,
+  type ReportCharts,
+  type ReportChartSpec,
+  type ChartOption,
 } from './charts.ts';
 export { readChinaMap } from './china-map-file.ts';
 export {
-  buildReportModel, reportAlerts, REPORT_SECTIONS, type ReportModel, type ReportModelOptions, type ReportSection,
-  type ReportSectionId, type ReportFinding,
+  buildReportModel,
+  reportAlerts,
+  REPORT_SECTIONS,
+  type ReportModel,
+  type ReportModelOptions,
+  type ReportSection,
+  type ReportSectionId,
+  type ReportFinding,
 } from './model.ts';
 export type { ReportContext, ReportLang, RankInterval } from './context.ts';
 
@@ -45,17 +64,38 @@ export interface PrepareReportOptions {
  * given) and cases. Problems in the analyses are recorded in `analyses.errors`, not thrown.
  * @example const ctx = await prepareReportContext(project, build); ctx.analyses?.tiers?.k // => 4 for cdgi-2020
  */
-export async function prepareReportContext(project: LoadedProject, build: Build, options: PrepareReportOptions = {}): Promise<Omit<ReportContext, 'lang'>> {
-  const analyses = options.analyses ?? (project.project.analyses ? runAnalyses(build, parseAnalysesConfig(project.project.analyses)) : undefined);
-  const cases = options.loadCases === false || !project.project.cases ? undefined : await loadCases(resolve(project.dir, project.project.cases));
-  return { project, build, analyses, cases, rankIntervals: options.rankIntervals, series: options.series, generatedAt: options.generatedAt, version: options.version };
+export async function prepareReportContext(
+  project: LoadedProject,
+  build: Build,
+  options: PrepareReportOptions = {},
+): Promise<Omit<ReportContext, 'lang'>> {
+  const analyses =
+    options.analyses ??
+    (project.project.analyses ? runAnalyses(build, parseAnalysesConfig(project.project.analyses)) : undefined);
+  const cases =
+    options.loadCases === false || !project.project.cases
+      ? undefined
+      : await loadCases(resolve(project.dir, project.project.cases));
+  return {
+    project,
+    build,
+    analyses,
+    cases,
+    rankIntervals: options.rankIntervals,
+    series: options.series,
+    generatedAt: options.generatedAt,
+    version: options.version,
+  };
 }
 
 /**
  * The report files of a prepared context: both languages' HTML, and the PDF when asked.
  * @example const files = await reportFiles(ctx, { pdf: true }); [...files.keys()] // => ['report.html', 'report.en.html', 'report.pdf']
  */
-export async function reportFiles(base: Omit<ReportContext, 'lang'>, options: { pdf?: boolean; html?: boolean } = {}): Promise<Map<string, string | Uint8Array>> {
+export async function reportFiles(
+  base: Omit<ReportContext, 'lang'>,
+  options: { pdf?: boolean; html?: boolean } = {},
+): Promise<Map<string, string | Uint8Array>> {
   const primary: ReportLang = base.project.project.language ?? 'zh';
   const other: ReportLang = otherLang(primary);
   const files = new Map<string, string | Uint8Array>();

@@ -9,7 +9,9 @@ describe('markdown for case bodies', () => {
   it('headings (shifted), lists, code and links as text', () => {
     expect(markdownToHtml('# T\n\n- **a**\n- b', 3)).toBe('<h4>T</h4>\n<ul><li><strong>a</strong></li><li>b</li></ul>');
     expect(markdownToHtml('1. x\n2. `y`')).toBe('<ol><li>x</li><li><code>y</code></li></ol>');
-    expect(markdownToHtml('see [site](https://example.org)')).toBe('<p>see site <span class="url">(https://example.org)</span></p>');
+    expect(markdownToHtml('see [site](https://example.org)')).toBe(
+      '<p>see site <span class="url">(https://example.org)</span></p>',
+    );
     expect(markdownToHtml('*it* and a*b')).toBe('<p><em>it</em> and a*b</p>');
   });
   it('splits a bilingual body at "## English summary"', () => {

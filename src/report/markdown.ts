@@ -10,7 +10,12 @@ import { pickText, type Lang } from '../engine/i18n/index.ts';
  * @example escapeHtml('<a & "b">') // => '&lt;a &amp; &quot;b&quot;&gt;'
  */
 export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 function inline(s: string): string {
@@ -30,22 +35,45 @@ export function markdownToHtml(md: string, headingOffset = 0): string {
   let list: 'ul' | 'ol' | null = null;
   let items: string[] = [];
   let para: string[] = [];
-  const flushPara = () => { if (para.length) { out.push(`<p>${inline(para.join(' '))}</p>`); para = []; } };
-  const flushList = () => { if (list) { out.push(`<${list}>${items.map((i) => `<li>${inline(i)}</li>`).join('')}</${list}>`); list = null; items = []; } };
+  const flushPara = () => {
+    if (para.length) {
+      out.push(`<p>${inline(para.join(' '))}</p>`);
+      para = [];
+    }
+  };
+  const flushList = () => {
+    if (list) {
+      out.push(`<${list}>${items.map((i) => `<li>${inline(i)}</li>`).join('')}</${list}>`);
+      list = null;
+      items = [];
+    }
+  };
   for (const raw of md.replace(/\r\n?/g, '\n').split('\n')) {
     const line = raw.trimEnd();
     const h = /^(#{1,6})\s+(.*)$/.exec(line);
     const ul = /^\s*[-*+]\s+(.*)$/.exec(line);
     const ol = /^\s*\d+[.)]\s+(.*)$/.exec(line);
-    if (h) { flushPara(); flushList(); const lvl = Math.min(6, h[1].length + headingOffset); out.push(`<h${lvl}>${inline(h[2])}</h${lvl}>`); }
-    else if (ul || ol) {
+    if (h) {
+      flushPara();
+      flushList();
+      const lvl = Math.min(6, h[1].length + headingOffset);
+      out.push(`<h${lvl}>${inline(h[2])}</h${lvl}>`);
+    } else if (ul || ol) {
       flushPara();
       const kind = ul ? 'ul' : 'ol';
-      if (list !== kind) { flushList(); list = kind; }
+      if (list !== kind) {
+        flushList();
+        list = kind;
+      }
       items.push((ul ?? ol)![1]);
-    } else if (line.trim() === '') { flushPara(); flushList(); }
-    else if (list && /^\s{2,}\S/.test(raw)) items[items.length - 1] += ' ' + line.trim();
-    else { flushList(); para.push(line.trim()); }
+    } else if (line.trim() === '') {
+      flushPara();
+      flushList();
+    } else if (list && /^\s{2,}\S/.test(raw)) items[items.length - 1] += ' ' + line.trim();
+    else {
+      flushList();
+      para.push(line.trim());
+    }
   }
   flushPara();
   flushList();

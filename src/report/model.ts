@@ -7,7 +7,14 @@
  * Node API (tests/report/browser-bundle.test.ts bundles them for the browser).
  */
 import {
-  formatList, labels, otherLang, pickText, t, type LabelKey, type Lang, type MessageCode,
+  formatList,
+  labels,
+  otherLang,
+  pickText,
+  t,
+  type LabelKey,
+  type Lang,
+  type MessageCode,
 } from '../engine/i18n/index.ts';
 import { reportIndex, isChineseAdcodes, isCityReport, type ReportContext } from './context.ts';
 import { computeFindings, type Finding, type FindingKind } from './findings.ts';
@@ -16,13 +23,33 @@ import { escapeHtml as esc } from './markdown.ts';
 import type { LocalText } from '../engine/core/framework.ts';
 
 /** Section ids in report order (also the HTML anchors). */
-export const REPORT_SECTIONS = ['findings', 'ranking', 'map', 'radar', 'regional', 'spatial', 'tiers', 'gaps', 'change',
-  'uncertainty', 'audit', 'surveys', 'cases', 'series', 'method', 'sources', 'repro'] as const;
+export const REPORT_SECTIONS = [
+  'findings',
+  'ranking',
+  'map',
+  'radar',
+  'regional',
+  'spatial',
+  'tiers',
+  'gaps',
+  'change',
+  'uncertainty',
+  'audit',
+  'surveys',
+  'cases',
+  'series',
+  'method',
+  'sources',
+  'repro',
+] as const;
 
 export type ReportSectionId = (typeof REPORT_SECTIONS)[number];
 
 /** A section present in the report, with its heading in the report's language. */
-export interface ReportSection { id: ReportSectionId; title: string }
+export interface ReportSection {
+  id: ReportSectionId;
+  title: string;
+}
 
 /** One key finding in the report's language. */
 export interface ReportFinding {
@@ -86,17 +113,25 @@ export function reportRanking(ctx: ReportContext): ReportRanking {
     const other = ix.units.get(u)?.name[otherLang(ix.lang)];
     const iv = intervals.get(u);
     return {
-      unit: u, name, ...(other && other !== name ? { otherName: other } : {}), rank: ix.rank(u), score: ix.score(u),
+      unit: u,
+      name,
+      ...(other && other !== name ? { otherName: other } : {}),
+      rank: ix.rank(u),
+      score: ix.score(u),
       dimensions: ix.dimensions.map((d) => ({ code: d, score: ix.score(u, d), rank: ix.rank(u, d) })),
-      tier: tierOf.get(u), ...(iv ? { interval: { q5: iv.q5, q95: iv.q95, median: iv.median } } : {}),
+      tier: tierOf.get(u),
+      ...(iv ? { interval: { q5: iv.q5, q95: iv.q95, median: iv.median } } : {}),
       leader: ix.rank(u) === 1,
     };
   });
   return {
-    indexCode: ix.indexCode, indexName: ix.nodeName(ix.indexCode),
+    indexCode: ix.indexCode,
+    indexName: ix.nodeName(ix.indexCode),
     dimensions: ix.dimensions.map((d) => ({ code: d, name: ix.nodeName(d) })),
-    hasTiers: tiers !== undefined, hasIntervals: intervals.size > 0,
-    cities: isCityReport(ctx.build.results.scores.unitCodes), rows,
+    hasTiers: tiers !== undefined,
+    hasIntervals: intervals.size > 0,
+    cities: isCityReport(ctx.build.results.scores.unitCodes),
+    rows,
   };
 }
 
@@ -142,12 +177,18 @@ export function reportAlerts(ctx: Omit<ReportContext, 'lang'>, lang: Lang): stri
   const items: string[] = [];
   for (const s of ctx.project.surveys ?? []) {
     if (!s.simulated || !s.indicators.length) continue;
-    const inds = formatList(lang, s.indicators.map((c) => `${esc(ix.nodeName(c))} (<code>${esc(c)}</code>)`));
+    const inds = formatList(
+      lang,
+      s.indicators.map((c) => `${esc(ix.nodeName(c))} (<code>${esc(c)}</code>)`),
+    );
     items.push(t(lang, 'alert.simulated', { indicators: inds, title: esc(s.title) }));
   }
   const errors = ctx.analyses?.errors ?? [];
   if (errors.length) {
-    const names = formatList(lang, errors.map((e) => `<code>${esc(e.analysis)}</code>`));
+    const names = formatList(
+      lang,
+      errors.map((e) => `<code>${esc(e.analysis)}</code>`),
+    );
     items.push(t(lang, 'alert.analysisErrors', { names }));
   }
   return items;
@@ -157,27 +198,53 @@ export function reportAlerts(ctx: Omit<ReportContext, 'lang'>, lang: Lang): stri
 function sectionPresent(id: ReportSectionId, ctx: ReportContext, charts: readonly ReportChartSpec[]): boolean {
   const a = ctx.analyses;
   switch (id) {
-    case 'map': return charts.some((c) => c.role === 'map' || c.role === 'rankingBars');
-    case 'radar': return charts.some((c) => c.role === 'radar');
-    case 'regional': return a?.regional !== undefined;
-    case 'spatial': return a?.spatial !== undefined;
-    case 'tiers': return a?.tiers !== undefined;
-    case 'gaps': return (a?.gaps?.length ?? 0) > 0;
-    case 'change': return a?.change !== undefined;
-    case 'uncertainty': return a?.uncertainty !== undefined;
-    case 'audit': return (ctx.audit ?? (a as { audit?: ReportContext['audit'] } | undefined)?.audit) !== undefined;
-    case 'surveys': return ctx.project.surveys.length > 0;
-    case 'cases': return (ctx.cases?.length ?? 0) > 0;
-    case 'series': return ctx.series !== undefined && (ctx.series.aggregate ?? ctx.series.series[0]) !== undefined;
-    default: return true;
+    case 'map':
+      return charts.some((c) => c.role === 'map' || c.role === 'rankingBars');
+    case 'radar':
+      return charts.some((c) => c.role === 'radar');
+    case 'regional':
+      return a?.regional !== undefined;
+    case 'spatial':
+      return a?.spatial !== undefined;
+    case 'tiers':
+      return a?.tiers !== undefined;
+    case 'gaps':
+      return (a?.gaps?.length ?? 0) > 0;
+    case 'change':
+      return a?.change !== undefined;
+    case 'uncertainty':
+      return a?.uncertainty !== undefined;
+    case 'audit':
+      return (ctx.audit ?? (a as { audit?: ReportContext['audit'] } | undefined)?.audit) !== undefined;
+    case 'surveys':
+      return ctx.project.surveys.length > 0;
+    case 'cases':
+      return (ctx.cases?.length ?? 0) > 0;
+    case 'series':
+      return ctx.series !== undefined && (ctx.series.aggregate ?? ctx.series.series[0]) !== undefined;
+    default:
+      return true;
   }
 }
 
 const SECTION_TITLE: Readonly<Record<ReportSectionId, LabelKey>> = {
-  findings: 'findings', ranking: 'ranking', map: 'map', radar: 'radar', regional: 'regional', spatial: 'spatial',
-  tiers: 'tiers',  gaps: 'gapsTitle', change: 'change', uncertainty: 'uncertainty', audit: 'audit', surveys: 'surveys',
-    cases: 'cases',
-  series: 'series', method: 'method', sources: 'sources', repro: 'repro',
+  findings: 'findings',
+  ranking: 'ranking',
+  map: 'map',
+  radar: 'radar',
+  regional: 'regional',
+  spatial: 'spatial',
+  tiers: 'tiers',
+  gaps: 'gapsTitle',
+  change: 'change',
+  uncertainty: 'uncertainty',
+  audit: 'audit',
+  surveys: 'surveys',
+  cases: 'cases',
+  series: 'series',
+  method: 'method',
+  sources: 'sources',
+  repro: 'repro',
 };
 
 /**
@@ -185,7 +252,9 @@ const SECTION_TITLE: Readonly<Record<ReportSectionId, LabelKey>> = {
  * @example buildReportModel(ctx, 'en').sections.map((s) => s.id).slice(0, 2) // => ['findings', 'ranking']
  */
 export function buildReportModel(
-  ctx: Omit<ReportContext, 'lang'>, lang: Lang, options: ReportModelOptions = {},
+  ctx: Omit<ReportContext, 'lang'>,
+  lang: Lang,
+  options: ReportModelOptions = {},
 ): ReportModel {
   const full: ReportContext = { ...ctx, lang };
   const L = labels(lang);
@@ -195,22 +264,36 @@ export function buildReportModel(
   const useMap = drawsMap(units, options.mapRegions);
   const charts = reportChartSpecs(full, { useMap });
   const findings = (options.findings ?? computeFindings(full)).map((f) => ({
-    id: f.id, kind: f.kind, message: f.message, text: f.text[lang], units: f.units, data: f.data,
+    id: f.id,
+    kind: f.kind,
+    message: f.message,
+    text: f.text[lang],
+    units: f.units,
+    data: f.data,
   }));
   const sections = REPORT_SECTIONS.filter((id) => sectionPresent(id, full, charts)).map((id) => ({
-    id, title: id === 'map' && !useMap ? L.rankingBars : L[SECTION_TITLE[id]],
+    id,
+    title: id === 'map' && !useMap ? L.rankingBars : L[SECTION_TITLE[id]],
   }));
   return {
-    lang, other: otherLang(lang),
+    lang,
+    other: otherLang(lang),
     title: pickText(report.title ?? p.name, lang, 'cityindex report'),
     meta: {
       edition: p.edition !== undefined ? String(p.edition) : undefined,
       period: p.period !== undefined ? String(p.period) : undefined,
-      units: units.length, indicators: ctx.build.raw.codes.length, notCollected: ctx.project.gaps.length,
+      units: units.length,
+      indicators: ctx.build.raw.codes.length,
+      notCollected: ctx.project.gaps.length,
     },
     alerts: reportAlerts(ctx, lang),
-    notes: [...(report.notes ?? []), ...(p.description ? [p.description] : [])].map((n) => pickText(n,
-      lang)).filter(Boolean),
-    findings, useMap, charts, ranking: reportRanking(full), sections,
+    notes: [...(report.notes ?? []), ...(p.description ? [p.description] : [])]
+      .map((n) => pickText(n, lang))
+      .filter(Boolean),
+    findings,
+    useMap,
+    charts,
+    ranking: reportRanking(full),
+    sections,
   };
 }

@@ -16,7 +16,16 @@ import { CityIndexError } from '../engine/core/errors.ts';
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /** Command-line switches: headless, no sandbox (containers, root), nothing in the background. */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 /**
  * Path of the Chromium executable, or undefined when none is installed.
@@ -41,16 +50,30 @@ export interface HeadlessBrowser {
 export async function launchChromium(): Promise<HeadlessBrowser> {
   const executablePath = chromiumPath();
   if (!executablePath) {
-    throw new CityIndexError({ code: 'E_NO_CHROMIUM', message: `Chromium was not found at ${process.env.CITYINDEX_CHROMIUM || CHROMIUM_PATH}; the PDF report needs it`, expected: 'apt-get install chromium fonts-noto-cjk (or set CITYINDEX_CHROMIUM to a Chromium executable)' });
+    throw new CityIndexError({
+      code: 'E_NO_CHROMIUM',
+      message: `Chromium was not found at ${process.env.CITYINDEX_CHROMIUM || CHROMIUM_PATH}; the PDF report needs it`,
+      expected: 'apt-get install chromium fonts-noto-cjk (or set CITYINDEX_CHROMIUM to a Chromium executable)',
+    });
   }
   const profile = await mkdtemp(join(tmpdir(), 'cityindex-chromium-'));
   let context: BrowserContext;
   try {
     // launchPersistentContext takes the profile folder itself (playwright refuses --user-data-dir in args).
-    context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 60_000, offline: true });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      timeout: 60_000,
+      offline: true,
+    });
   } catch (e) {
     await rm(profile, { recursive: true, force: true });
-    throw new CityIndexError({ code: 'E_CHROMIUM_LAUNCH', message: `Chromium at ${executablePath} could not start: ${(e as Error).message.split('\n')[0]}`, expected: 'a working headless Chromium (apt-get install chromium fonts-noto-cjk)' });
+    throw new CityIndexError({
+      code: 'E_CHROMIUM_LAUNCH',
+      message: `Chromium at ${executablePath} could not start: ${(e as Error).message.split('\n')[0]}`,
+      expected: 'a working headless Chromium (apt-get install chromium fonts-noto-cjk)',
+    });
   }
   return {
     context,
@@ -91,9 +114,13 @@ export async function renderPdf(html: string, options: PdfOptions = {}): Promise
     await page.goto(url, { waitUntil: 'load', timeout: 60_000 });
     await page.emulateMedia({ media: 'print' });
     const pdf = await page.pdf({
-      format: options.format ?? 'A4', printBackground: true, preferCSSPageSize: true,
-      displayHeaderFooter: true, headerTemplate: '<span></span>',
-      footerTemplate: '<div style="font-size:8px;width:100%;text-align:center;color:#888"><span class="pageNumber"></span> / <span class="totalPages"></span></div>',
+      format: options.format ?? 'A4',
+      printBackground: true,
+      preferCSSPageSize: true,
+      displayHeaderFooter: true,
+      headerTemplate: '<span></span>',
+      footerTemplate:
+        '<div style="font-size:8px;width:100%;text-align:center;color:#888"><span class="pageNumber"></span> / <span class="totalPages"></span></div>',
       margin: { top: '16mm', bottom: '16mm', left: '14mm', right: '14mm' },
     });
     return new Uint8Array(pdf);

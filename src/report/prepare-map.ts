@@ -36,19 +36,27 @@ type Ring = Array<[number, number]>;
 interface EncodedFeature {
   id: string;
   properties: { name: string; cp?: [number, number] };
-  geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: string[] | string[][]; encodeOffsets: Array<[number, number]> | Array<Array<[number, number]>> };
+  geometry: {
+    type: 'Polygon' | 'MultiPolygon';
+    coordinates: string[] | string[][];
+    encodeOffsets: Array<[number, number]> | Array<Array<[number, number]>>;
+  };
 }
 
 /** ECharts 4 `decodePolygon`: zig-zag delta-encoded character pairs, scale 1024. */
 function decodeRing(encoded: string, offset: [number, number], scale: number): Ring {
   const out: Ring = [];
-  let px = offset[0], py = offset[1];
+  let px = offset[0],
+    py = offset[1];
   for (let i = 0; i < encoded.length; i += 2) {
     let x = encoded.charCodeAt(i) - 64;
     let y = encoded.charCodeAt(i + 1) - 64;
     x = (x >> 1) ^ -(x & 1);
     y = (y >> 1) ^ -(y & 1);
-    x += px; y += py; px = x; py = y;
+    x += px;
+    y += py;
+    px = x;
+    py = y;
     out.push([x / scale, y / scale]);
   }
   return out;
@@ -57,14 +65,16 @@ function decodeRing(encoded: string, offset: [number, number], scale: number): R
 function pointInRing(p: [number, number], ring: Ring): boolean {
   let inside = false;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i], [xj, yj] = ring[j];
-    if ((yi > p[1]) !== (yj > p[1]) && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
+    const [xi, yi] = ring[i],
+      [xj, yj] = ring[j];
+    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
 }
 
 function close(r: Ring): Ring {
-  const a = r[0], b = r[r.length - 1];
+  const a = r[0],
+    b = r[r.length - 1];
   return a[0] === b[0] && a[1] === b[1] ? r : [...r, [a[0], a[1]]];
 }
 
@@ -97,7 +107,13 @@ function ringsToPolygons(rings: Ring[]): Ring[][] {
 }
 
 /** The 钓鱼岛 polygon ECharts adds to the region 台湾 of the map `china` (echarts/src/coord/geo/fix/diaoyuIsland.ts). */
-const DIAOYU: Ring = [[123.45165252685547, 25.73527164402261], [123.49731445312499, 25.73527164402261], [123.49731445312499, 25.750734064600884], [123.45165252685547, 25.750734064600884], [123.45165252685547, 25.73527164402261]];
+const DIAOYU: Ring = [
+  [123.45165252685547, 25.73527164402261],
+  [123.49731445312499, 25.73527164402261],
+  [123.49731445312499, 25.750734064600884],
+  [123.45165252685547, 25.750734064600884],
+  [123.45165252685547, 25.73527164402261],
+];
 
 export interface PreparedMap {
   topology: Topology;
@@ -110,17 +126,29 @@ export interface PreparedMap {
  * Decode, re-key, repair and simplify the ECharts 4 city map.
  * @example prepareMap(echarts4Json, divisionsCsv).features // => 367
  */
-export function prepareMap(source: { features: EncodedFeature[]; UTF8Encoding?: boolean; UTF8Scale?: number }, divisionsCsv: string): PreparedMap {
+export function prepareMap(
+  source: { features: EncodedFeature[]; UTF8Encoding?: boolean; UTF8Scale?: number },
+  divisionsCsv: string,
+): PreparedMap {
   const scale = source.UTF8Scale ?? 1024;
-  const rows = parse(divisionsCsv, { columns: true, skip_empty_lines: true, bom: true }) as Array<Record<string, string>>;
+  const rows = parse(divisionsCsv, { columns: true, skip_empty_lines: true, bom: true }) as Array<
+    Record<string, string>
+  >;
   const toAdcode = new Map<string, string>();
   for (const r of rows) if (r.echarts4_map_id) toAdcode.set(r.echarts4_map_id, r.adcode);
   const rekeyed: PreparedMap['rekeyed'] = [];
   const features = source.features.map((f) => {
     const g = f.geometry;
-    const rawPolys: Ring[][] = g.type === 'Polygon'
-      ? [(g.coordinates as string[]).map((s, k) => decodeRing(s, (g.encodeOffsets as Array<[number, number]>)[k], scale))]
-      : (g.coordinates as string[][]).map((poly, p) => poly.map((s, k) => decodeRing(s, (g.encodeOffsets as Array<Array<[number, number]>>)[p][k], scale)));
+    const rawPolys: Ring[][] =
+      g.type === 'Polygon'
+        ? [
+            (g.coordinates as string[]).map((s, k) =>
+              decodeRing(s, (g.encodeOffsets as Array<[number, number]>)[k], scale),
+            ),
+          ]
+        : (g.coordinates as string[][]).map((poly, p) =>
+            poly.map((s, k) => decodeRing(s, (g.encodeOffsets as Array<Array<[number, number]>>)[p][k], scale)),
+          );
     const polys = rawPolys.flatMap(ringsToPolygons);
     if (f.id === '710000') polys.push([orient(DIAOYU, true)]);
     const adcode = toAdcode.get(f.id) ?? f.id;
@@ -128,7 +156,10 @@ export function prepareMap(source: { features: EncodedFeature[]; UTF8Encoding?: 
     return {
       type: 'Feature' as const,
       properties: { adcode, name: f.properties.name, ...(f.properties.cp ? { cp: f.properties.cp } : {}) },
-      geometry: polys.length === 1 ? { type: 'Polygon' as const, coordinates: polys[0] } : { type: 'MultiPolygon' as const, coordinates: polys },
+      geometry:
+        polys.length === 1
+          ? { type: 'Polygon' as const, coordinates: polys[0] }
+          : { type: 'MultiPolygon' as const, coordinates: polys },
     };
   });
   // The ECharts 4 polygons do not share their boundary vertices consistently (neighbours agree on some
@@ -150,7 +181,9 @@ export function prepareMap(source: { features: EncodedFeature[]; UTF8Encoding?: 
 
 /** Round arc deltas are already integers after quantisation; this strips presimplify's z values. */
 function serialise(t: Topology): string {
-  return JSON.stringify(t, (_k, v: unknown) => (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number') ? v.slice(0, 2) : v));
+  return JSON.stringify(t, (_k, v: unknown) =>
+    Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number') ? v.slice(0, 2) : v,
+  );
 }
 
 async function main(): Promise<void> {
@@ -162,14 +195,23 @@ async function main(): Promise<void> {
   const out = join(root, 'data/maps/china-cities.topo.json');
   if (process.argv.includes('--check')) {
     let old = '';
-    try { old = readFileSync(out, 'utf8'); } catch { /* missing */ }
-    if (old !== text) { process.stderr.write(`${out} is stale: run npx tsx src/report/prepare-map.ts\n`); process.exit(1); }
+    try {
+      old = readFileSync(out, 'utf8');
+    } catch {
+      /* missing */
+    }
+    if (old !== text) {
+      process.stderr.write(`${out} is stale: run npx tsx src/report/prepare-map.ts\n`);
+      process.exit(1);
+    }
     process.stderr.write('map is up to date\n');
     return;
   }
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, text);
-  process.stderr.write(`wrote ${out}: ${features} features, ${(text.length / 1024).toFixed(0)} KiB; re-keyed ${rekeyed.length}: ${rekeyed.map((r) => `${r.name} ${r.from}→${r.to}`).join(', ')}\n`);
+  process.stderr.write(
+    `wrote ${out}: ${features} features, ${(text.length / 1024).toFixed(0)} KiB; re-keyed ${rekeyed.length}: ${rekeyed.map((r) => `${r.name} ${r.from}→${r.to}`).join(', ')}\n`,
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

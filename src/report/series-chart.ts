@@ -26,28 +26,43 @@ const round = (v: number, d: number): number | null => (Number.isFinite(v) ? Mat
  * Annual series show one change bar (period-on-period is year-on-year there).
  * @example seriesChartOption(s).series.map((x) => x.type) // => ['line', 'bar', 'bar'] for a monthly series
  */
-export function seriesChartOption(series: Series, options: SeriesChartOptions = {}): {
+export function seriesChartOption(
+  series: Series,
+  options: SeriesChartOptions = {},
+): {
   title: Record<string, unknown>;
   tooltip: Record<string, unknown>;
   legend: Record<string, unknown>;
   grid: Record<string, unknown>;
   xAxis: Record<string, unknown>;
   yAxis: Array<Record<string, unknown>>;
-  series: Array<{ name: string; type: 'line' | 'bar'; yAxisIndex: number; data: Array<number | null>; [k: string]: unknown }>;
+  series: Array<{
+    name: string;
+    type: 'line' | 'bar';
+    yAxisIndex: number;
+    data: Array<number | null>;
+    [k: string]: unknown;
+  }>;
 } {
   const lang = options.language ?? 'zh';
-  const L = { index: t(lang, 'seriesChart.index'), mom: t(lang, 'seriesChart.mom'), yoy: t(lang, 'seriesChart.yoy'),
-    pop: t(lang, 'seriesChart.pop'), change: t(lang, 'seriesChart.change') };
+  const L = {
+    index: t(lang, 'seriesChart.index'),
+    mom: t(lang, 'seriesChart.mom'),
+    yoy: t(lang, 'seriesChart.yoy'),
+    pop: t(lang, 'seriesChart.pop'),
+    change: t(lang, 'seriesChart.change'),
+  };
   const d = options.decimals ?? 2;
   const ch = seriesChanges(series);
   const title = options.title ?? (pickText(series.name, lang) || undefined) ?? series.code;
   const indexName = series.unit ? `${L.index} (${series.unit})` : L.index;
-  const bars: Array<{ name: string; values: Float64Array; color: string }> = series.frequency === 'year'
-    ? [{ name: L.yoy, values: ch.yearOnYear, color: '#d4a017' }]
-    : [
-        { name: series.frequency === 'month' ? L.mom : L.pop, values: ch.periodOnPeriod, color: '#5b8ff9' },
-        { name: L.yoy, values: ch.yearOnYear, color: '#d4a017' },
-      ];
+  const bars: Array<{ name: string; values: Float64Array; color: string }> =
+    series.frequency === 'year'
+      ? [{ name: L.yoy, values: ch.yearOnYear, color: '#d4a017' }]
+      : [
+          { name: series.frequency === 'month' ? L.mom : L.pop, values: ch.periodOnPeriod, color: '#5b8ff9' },
+          { name: L.yoy, values: ch.yearOnYear, color: '#d4a017' },
+        ];
   return {
     title: { text: title, ...(options.note ? { subtext: options.note } : {}), left: 'center' },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
@@ -59,8 +74,26 @@ export function seriesChartOption(series: Series, options: SeriesChartOptions = 
       { type: 'value', name: L.change, position: 'right', splitLine: { show: false } },
     ],
     series: [
-      { name: indexName, type: 'line', yAxisIndex: 0, data: Array.from(series.values, (v) => round(v, 6)), symbol: 'circle', symbolSize: 4, lineStyle: { width: 2, color: '#c23531' }, itemStyle: { color: '#c23531' }, connectNulls: false, z: 3 },
-      ...bars.map((b) => ({ name: b.name, type: 'bar' as const, yAxisIndex: 1, data: Array.from(b.values, (v) => round(v, d)), itemStyle: { color: b.color }, barGap: '0%' })),
+      {
+        name: indexName,
+        type: 'line',
+        yAxisIndex: 0,
+        data: Array.from(series.values, (v) => round(v, 6)),
+        symbol: 'circle',
+        symbolSize: 4,
+        lineStyle: { width: 2, color: '#c23531' },
+        itemStyle: { color: '#c23531' },
+        connectNulls: false,
+        z: 3,
+      },
+      ...bars.map((b) => ({
+        name: b.name,
+        type: 'bar' as const,
+        yAxisIndex: 1,
+        data: Array.from(b.values, (v) => round(v, d)),
+        itemStyle: { color: b.color },
+        barGap: '0%',
+      })),
     ],
   };
 }

@@ -22,13 +22,20 @@ describe('doc-example expected values', () => {
     expect(check(Int32Array.of(1, 2, 3), 'Int32Array [1, 2, …]')).toEqual([]);
     expect(check([1, 2, 3], '[1, 2]')).toHaveLength(1);
     expect(check({ a: 1, b: 'x' }, "{ a: 1, b: 'x' }")).toEqual([]);
-    expect(check({ a: 1, b: 'x' }, '{ a: 1 }')).toEqual(['.b: not expected (end the object with … to allow more keys)']);
+    expect(check({ a: 1, b: 'x' }, '{ a: 1 }')).toEqual([
+      '.b: not expected (end the object with … to allow more keys)',
+    ]);
     expect(check({ a: 1, b: 'x' }, '{ a: 1, … }')).toEqual([]);
-    expect(check({ a: [1, { c: null }] }, '{ a: [1, { c: undefined }] }')).toEqual(['.a[1].c: expected undefined, got null']);
+    expect(check({ a: [1, { c: null }] }, '{ a: [1, { c: undefined }] }')).toEqual([
+      '.a[1].c: expected undefined, got null',
+    ]);
   });
 
   it('a remark after a space; anything else is a syntax error', () => {
-    expect(parseExpected(" 'x' (a remark)")).toEqual({ expected: { kind: 'string', value: 'x' }, remark: '(a remark)' });
+    expect(parseExpected(" 'x' (a remark)")).toEqual({
+      expected: { kind: 'string', value: 'x' },
+      remark: '(a remark)',
+    });
     expect(parseExpected(' throws E_SHAPE').expected).toEqual({ kind: 'throws', code: 'E_SHAPE' });
     expect(() => parseExpected(' e.g. [1, 2]')).toThrow(/expected a number/);
     expect(() => parseExpected(' [1, r]')).toThrow(/expected a number/);

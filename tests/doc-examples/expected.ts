@@ -16,7 +16,13 @@ export type Expected =
 export class ExpectedSyntaxError extends Error {}
 
 const TYPED_ARRAYS = new Set([
-  'Float64Array', 'Float32Array', 'Int32Array', 'Int16Array', 'Int8Array', 'Uint32Array', 'Uint16Array',
+  'Float64Array',
+  'Float32Array',
+  'Int32Array',
+  'Int16Array',
+  'Int8Array',
+  'Uint32Array',
+  'Uint16Array',
   'Uint8Array',
 ]);
 const ELLIPSIS = /^(…|\.\.\.)/;
@@ -83,18 +89,32 @@ function value(r: Reader): Expected {
     if (denominator) {
       r.pos += denominator[0].length;
       const q = v / Number(denominator[1]);
-      return { kind: 'number', value: q, tolerance: 1e-12 * Math.max(1, Math.abs(q)), text: `${digits}/${denominator[1]}` };
+      return {
+        kind: 'number',
+        value: q,
+        tolerance: 1e-12 * Math.max(1, Math.abs(q)),
+        text: `${digits}/${denominator[1]}`,
+      };
     }
     const tolerance = leading ? 10 ** (exponent - decimals) : 1e-12 * Math.max(1, Math.abs(v));
     return { kind: 'number', value: v, tolerance, text: digits + (leading ? '…' : '') };
   }
-  for (const [word, v] of [['-Infinity', -Infinity], ['Infinity', Infinity], ['NaN', NaN]] as const) {
+  for (const [word, v] of [
+    ['-Infinity', -Infinity],
+    ['Infinity', Infinity],
+    ['NaN', NaN],
+  ] as const) {
     if (startsWord(rest, word)) {
       r.pos += word.length;
       return { kind: 'number', value: v, tolerance: 0, text: word };
     }
   }
-  for (const [word, v] of [['true', true], ['false', false], ['null', null], ['undefined', undefined]] as const) {
+  for (const [word, v] of [
+    ['true', true],
+    ['false', false],
+    ['null', null],
+    ['undefined', undefined],
+  ] as const) {
     if (startsWord(rest, word)) {
       r.pos += word.length;
       return { kind: 'atom', value: v };
@@ -222,7 +242,8 @@ export function compare(actual: unknown, expected: Expected, path = ''): string[
 
 function show(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
-  if (ArrayBuffer.isView(v)) return `${v.constructor.name} [${Array.from(v as unknown as ArrayLike<number>).join(', ')}]`;
+  if (ArrayBuffer.isView(v))
+    return `${v.constructor.name} [${Array.from(v as unknown as ArrayLike<number>).join(', ')}]`;
   try {
     const s = JSON.stringify(v, (_k, x: unknown) => (ArrayBuffer.isView(x) ? Array.from(x as never) : x));
     return s === undefined ? String(v) : s.length > 200 ? `${s.slice(0, 200)}…` : s;

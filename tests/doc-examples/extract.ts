@@ -74,9 +74,11 @@ export function generateExample(
   const where = (k: number): string => `${block.file}:${block.firstLine + k}`;
   block.lines.forEach((line, k) => {
     if (/^\s*import\s/.test(line)) {
-      imports.push(line.replace(/(['"])(\.\.?\/[^'"]*)\1/, (_s, _q: string, p: string) => {
-        return JSON.stringify(resolve(dirname(resolve(block.file)), p));
-      }));
+      imports.push(
+        line.replace(/(['"])(\.\.?\/[^'"]*)\1/, (_s, _q: string, p: string) => {
+          return JSON.stringify(resolve(dirname(resolve(block.file)), p));
+        }),
+      );
       return;
     }
     const arrow = line.indexOf('// =>');

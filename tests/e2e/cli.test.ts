@@ -15,14 +15,20 @@ let root: string;
 const quiet = async (argv: string[]): Promise<number> => {
   const write = process.stderr.write;
   process.stderr.write = (() => true) as typeof process.stderr.write;
-  try { return await run(argv); } finally { process.stderr.write = write; }
+  try {
+    return await run(argv);
+  } finally {
+    process.stderr.write = write;
+  }
 };
 
-beforeAll(() => { root = mkdtempSync(join(tmpdir(), 'ci-cli-')); });
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'ci-cli-'));
+});
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('cityindex build', () => {
-  it('builds examples/asem: results.csv ranks CHE first with COINr\'s score', async () => {
+  it("builds examples/asem: results.csv ranks CHE first with COINr's score", async () => {
     const out = join(root, 'asem');
     expect(await quiet(['build', 'examples/asem', '--out', out])).toBe(0);
     const text = readFileSync(join(out, 'results.csv'), 'utf8');
@@ -34,8 +40,17 @@ describe('cityindex build', () => {
     expect(rows[0].Index_rank).toBe('1');
     expect(rows[50].code).toBe('RUS');
     const record = JSON.parse(readFileSync(join(out, 'build.json'), 'utf8'));
-    expect(record.spec.steps.map((s: { id: string }) => s.id)).toEqual(['denominate', 'impute', 'screen', 'treat', 'normalise', 'aggregate']);
-    expect(record.inputs.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['project.yaml', 'ASEM_iData.csv', 'ASEM_iMeta.csv']));
+    expect(record.spec.steps.map((s: { id: string }) => s.id)).toEqual([
+      'denominate',
+      'impute',
+      'screen',
+      'treat',
+      'normalise',
+      'aggregate',
+    ]);
+    expect(record.inputs.map((f: { path: string }) => f.path)).toEqual(
+      expect.arrayContaining(['project.yaml', 'ASEM_iData.csv', 'ASEM_iMeta.csv']),
+    );
     expect(record.inputs.every((f: { sha256: string }) => /^[0-9a-f]{64}$/.test(f.sha256))).toBe(true);
     const treat = record.steps.find((s: { id: string }) => s.id === 'treat');
     expect(JSON.stringify(treat.diagnostics)).toContain('FemLab');
@@ -45,7 +60,21 @@ describe('cityindex build', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(root, 'asem', 'results.xlsx'));
     const names = wb.worksheets.map((w) => w.name);
-    expect(names).toEqual(expect.arrayContaining(['Results', 'Method', 'raw', 'denominate', 'impute', 'screen', 'treat', 'normalise', 'aggregate', 'Weights', 'Sources']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'Results',
+        'Method',
+        'raw',
+        'denominate',
+        'impute',
+        'screen',
+        'treat',
+        'normalise',
+        'aggregate',
+        'Weights',
+        'Sources',
+      ]),
+    );
     const method = wb.getWorksheet('Method')!;
     expect(String(method.getCell('D6').value)).toContain('min–max to [0, 100]');
     expect(String(method.getCell('E6').value)).toContain('标准化');
@@ -69,7 +98,7 @@ describe('cityindex build', () => {
     const cells: unknown[] = [];
     wb.getWorksheet('Results')!.eachRow((r) => r.eachCell((c) => cells.push(c.value)));
     expect(cells.some((v) => typeof v === 'object' && v !== null && 'formula' in v)).toBe(false);
-    expect(cells).toContain("'=HYPERLINK(\"http://x\")");
+    expect(cells).toContain('\'=HYPERLINK("http://x")');
   });
 
   it('exits 1 with located errors on invalid input and 0 on --help', async () => {
@@ -95,7 +124,9 @@ describe('cityindex analyse', () => {
     expect(a.tiers.counts.reduce((s: number, c: number) => s + c, 0)).toBe(100);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(out, 'results.xlsx'));
-    expect(wb.worksheets.map((w) => w.name)).toEqual(expect.arrayContaining(['Regional', 'Inequality', 'Spatial', 'Spillover', 'Tiers']));
+    expect(wb.worksheets.map((w) => w.name)).toEqual(
+      expect.arrayContaining(['Regional', 'Inequality', 'Spatial', 'Spillover', 'Tiers']),
+    );
   });
 
   it('--only restricts the analyses and rejects unknown names', async () => {
@@ -113,8 +144,15 @@ describe('cityindex cases', () => {
     for (const q of ['交通', 'traffic']) {
       const chunks: string[] = [];
       const write = process.stdout.write;
-      process.stdout.write = ((s: string) => { chunks.push(String(s)); return true; }) as typeof process.stdout.write;
-      try { expect(await quiet(['cases', 'examples/cdgi-2020', '--search', q, '--json'])).toBe(0); } finally { process.stdout.write = write; }
+      process.stdout.write = ((s: string) => {
+        chunks.push(String(s));
+        return true;
+      }) as typeof process.stdout.write;
+      try {
+        expect(await quiet(['cases', 'examples/cdgi-2020', '--search', q, '--json'])).toBe(0);
+      } finally {
+        process.stdout.write = write;
+      }
       const hits = JSON.parse(chunks.join(''));
       expect(hits[0].id).toBe('hangzhou-city-brain');
       expect(hits[0].city).toBe('330100');
@@ -126,11 +164,18 @@ describe('cityindex cases', () => {
 const withStderr = async (argv: string[]): Promise<{ code: number; err: string }> => {
   const chunks: string[] = [];
   const write = process.stderr.write;
-  process.stderr.write = ((s: string) => { chunks.push(String(s)); return true; }) as typeof process.stderr.write;
-  try { return { code: await run(argv), err: chunks.join('') }; } finally { process.stderr.write = write; }
+  process.stderr.write = ((s: string) => {
+    chunks.push(String(s));
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    return { code: await run(argv), err: chunks.join('') };
+  } finally {
+    process.stderr.write = write;
+  }
 };
 
-describe('a new user\'s mistakes at the command line', () => {
+describe("a new user's mistakes at the command line", () => {
   it('--out naming an existing file: exit 1, the file untouched', async () => {
     const file = join(root, 'notes.txt');
     writeFileSync(file, 'mine');
@@ -159,7 +204,9 @@ describe('a new user\'s mistakes at the command line', () => {
     cpSync('examples/cdgi-2020', proj, { recursive: true });
     const v = await withStderr(['validate', proj]);
     expect(v.code).toBe(1);
-    expect(v.err).toMatch(/project\.yaml:\d+ field "series\.file": file "\.\.\/\.\.\/data\/sources\/seed-288\/seed_288_table\.csv" not found/);
+    expect(v.err).toMatch(
+      /project\.yaml:\d+ field "series\.file": file "\.\.\/\.\.\/data\/sources\/seed-288\/seed_288_table\.csv" not found/,
+    );
     expect(v.err).toMatch(/field "cases": folder "\.\.\/\.\.\/cases" not found/);
     const b = await withStderr(['build', proj, '--out', join(root, 'cdgi-copy-out')]);
     expect(b.code).toBe(1);
@@ -175,26 +222,40 @@ describe('a new user\'s mistakes at the command line', () => {
   it('every problem of a broken project in one run, with a count line in English and Chinese', async () => {
     const proj = join(root, 'asem-broken');
     cpSync('examples/asem', proj, { recursive: true });
-    writeFileSync(join(proj, 'project.yaml'), readFileSync(join(proj, 'project.yaml'), 'utf8').replace('winmax: 5', 'winmx: 5').replace('dataThreshold: 0.9', 'dataThreshold: 9'));
+    writeFileSync(
+      join(proj, 'project.yaml'),
+      readFileSync(join(proj, 'project.yaml'), 'utf8')
+        .replace('winmax: 5', 'winmx: 5')
+        .replace('dataThreshold: 0.9', 'dataThreshold: 9'),
+    );
     const { code, err } = await withStderr(['validate', proj]);
     expect(code).toBe(1);
     expect(err.split('\n')[0]).toBe('error: invalid input: 2 problems / 输入有误：2 处问题');
-    expect(err).toMatch(/project\.yaml:\d+ field "build\.steps\[3\]\.options": unknown field\(s\) "winmx" — did you mean "winmax"\?/);
+    expect(err).toMatch(
+      /project\.yaml:\d+ field "build\.steps\[3\]\.options": unknown field\(s\) "winmx" — did you mean "winmax"\?/,
+    );
     expect(err).toMatch(/project\.yaml:\d+ field "build\.steps\[2\]\.options\.dataThreshold"/);
   });
 
-  it('file-system errors are the user\'s input (exit 1), located by path', () => {
+  it("file-system errors are the user's input (exit 1), located by path", () => {
     const e = Object.assign(new Error('x'), { code: 'ENOENT', path: '/x/a.csv', syscall: 'open' });
     expect(fileSystemIssue(e)).toMatchObject({ code: 'E_ENOENT', file: '/x/a.csv' });
     expect(fileSystemIssue(new Error('plain'))).toBeUndefined();
-    expect(formatInputError([{ code: 'E_X', message: 'bad', file: 'a.csv', row: 2 }, { code: 'W_Y', message: 'note', severity: 'warning' }]))
-      .toBe('error: invalid input: 1 problem / 输入有误：1 处问题\na.csv:2: bad [E_X]\nwarning: note [W_Y]');
+    expect(
+      formatInputError([
+        { code: 'E_X', message: 'bad', file: 'a.csv', row: 2 },
+        { code: 'W_Y', message: 'note', severity: 'warning' },
+      ]),
+    ).toBe('error: invalid input: 1 problem / 输入有误：1 处问题\na.csv:2: bad [E_X]\nwarning: note [W_Y]');
   });
 
   it('validate runs the build: an unknown group column fails validate as it would fail build', async () => {
     const proj = join(root, 'asem-group');
     cpSync('examples/asem', proj, { recursive: true });
-    writeFileSync(join(proj, 'project.yaml'), readFileSync(join(proj, 'project.yaml'), 'utf8').replace('group: EurAsia_group', 'group: EurAsia_grp'));
+    writeFileSync(
+      join(proj, 'project.yaml'),
+      readFileSync(join(proj, 'project.yaml'), 'utf8').replace('group: EurAsia_group', 'group: EurAsia_grp'),
+    );
     const { code, err } = await withStderr(['validate', proj]);
     expect(code).toBe(1);
     expect(err).toMatch(/project\.yaml:\d+ field "build\.steps\[1\]\.options\.group": .*did you mean "EurAsia_group"/);

@@ -28,16 +28,28 @@ import { prepareReportContext, reportFiles } from '../../src/report/index.ts';
 
 const ARTIFACTS = resolve('out/test-artifacts');
 const hasChromium = chromiumPath() !== undefined;
-if (!hasChromium) console.warn('report e2e: /usr/bin/chromium not found — browser and PDF tests skipped (apt-get install chromium fonts-noto-cjk)');
+if (!hasChromium)
+  console.warn(
+    'report e2e: /usr/bin/chromium not found — browser and PDF tests skipped (apt-get install chromium fonts-noto-cjk)',
+  );
 const browserIt = hasChromium ? it : it.skip;
 
 function hasPdftotext(): boolean {
-  try { execFileSync('pdftotext', ['-v'], { stdio: 'ignore' }); return true; } catch { return false; }
+  try {
+    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Pages of a Chromium PDF: its `/Type /Page` objects (not `/Pages`). */
 function pdfPageCount(pdf: Uint8Array): number {
-  return (Buffer.from(pdf).toString('latin1').match(/\/Type\s*\/Page(?!s)/g) ?? []).length;
+  return (
+    Buffer.from(pdf)
+      .toString('latin1')
+      .match(/\/Type\s*\/Page(?!s)/g) ?? []
+  ).length;
 }
 
 /** Open `html` from a temp file in Chromium, refusing every request that is not that file. */
@@ -79,8 +91,19 @@ describe('report: cdgi-2020 (zh)', () => {
     } catch {
       // the project's analyses block is being updated to the schema: use the same settings written here
       settings = parseAnalysesConfig({
-        regional: { groupings: ['region', 'north_south', 'clusters'], compare: [{ grouping: 'region', a: '东部', b: '西部' }, { grouping: 'north_south', a: '南方', b: '北方' }] },
-        spatial: { weights: { method: 'knn', k: 5 }, permutations: 999, seed: 20200801, leader: { unit: '330100', followers: ['330500', '330700', '330300', '330400'] } },
+        regional: {
+          groupings: ['region', 'north_south', 'clusters'],
+          compare: [
+            { grouping: 'region', a: '东部', b: '西部' },
+            { grouping: 'north_south', a: '南方', b: '北方' },
+          ],
+        },
+        spatial: {
+          weights: { method: 'knn', k: 5 },
+          permutations: 999,
+          seed: 20200801,
+          leader: { unit: '330100', followers: ['330500', '330700', '330300', '330400'] },
+        },
         tiers: { method: 'fisherJenks', k: 4 },
       });
     }
@@ -129,30 +152,37 @@ describe('report: cdgi-2020 (zh)', () => {
     expect(html).toContain('示意图，非标准地图');
   });
 
-  browserIt('renders in Chromium offline: map with 100 coloured cities, charts, screenshot, no network request', async () => {
-    const { page, browser, refused } = await openInBrowser(html, 'report.html');
-    try {
-      const svgCount = await page.locator('svg').count();
-      expect(svgCount).toBeGreaterThanOrEqual(4); // map, LISA map, radar, regional bars
-      const regions = await page.$$eval('#choropleth svg path[data-region]', (els) => els.map((e) => ({ region: e.getAttribute('data-region'), fill: e.getAttribute('fill') })));
-      expect(regions.length).toBeGreaterThan(300);
-      const coloured = regions.filter((r) => r.fill !== null && r.fill.toLowerCase() !== NO_DATA_COLOUR && r.region !== '南海诸岛');
-      expect(coloured.length).toBe(100);
-      expect(new Set(coloured.map((r) => r.region))).toEqual(new Set(b.results.scores.unitCodes));
-      const box = await page.locator('#choropleth svg').boundingBox();
-      expect(box && box.width > 300 && box.height > 200).toBe(true);
-      expect(await page.locator('#findings').innerText()).toContain(leaderName);
-      mkdirSync(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: join(ARTIFACTS, 'report.png') });
-      await page.locator('#map').scrollIntoViewIfNeeded();
-      await page.locator('#map').screenshot({ path: join(ARTIFACTS, 'report-map.png') });
-      await page.emulateMedia({ media: 'print' });
-      expect(await page.locator('body').innerText()).toContain(leaderName);
-      expect(refused).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  });
+  browserIt(
+    'renders in Chromium offline: map with 100 coloured cities, charts, screenshot, no network request',
+    async () => {
+      const { page, browser, refused } = await openInBrowser(html, 'report.html');
+      try {
+        const svgCount = await page.locator('svg').count();
+        expect(svgCount).toBeGreaterThanOrEqual(4); // map, LISA map, radar, regional bars
+        const regions = await page.$$eval('#choropleth svg path[data-region]', (els) =>
+          els.map((e) => ({ region: e.getAttribute('data-region'), fill: e.getAttribute('fill') })),
+        );
+        expect(regions.length).toBeGreaterThan(300);
+        const coloured = regions.filter(
+          (r) => r.fill !== null && r.fill.toLowerCase() !== NO_DATA_COLOUR && r.region !== '南海诸岛',
+        );
+        expect(coloured.length).toBe(100);
+        expect(new Set(coloured.map((r) => r.region))).toEqual(new Set(b.results.scores.unitCodes));
+        const box = await page.locator('#choropleth svg').boundingBox();
+        expect(box && box.width > 300 && box.height > 200).toBe(true);
+        expect(await page.locator('#findings').innerText()).toContain(leaderName);
+        mkdirSync(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: join(ARTIFACTS, 'report.png') });
+        await page.locator('#map').scrollIntoViewIfNeeded();
+        await page.locator('#map').screenshot({ path: join(ARTIFACTS, 'report-map.png') });
+        await page.emulateMedia({ media: 'print' });
+        expect(await page.locator('body').innerText()).toContain(leaderName);
+        expect(refused).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 
   browserIt('prints to a multi-page A4 PDF containing the leader', async () => {
     const blocked: string[] = [];
@@ -181,7 +211,20 @@ describe('report: ASEM (en, countries: no map of China)', () => {
   beforeAll(async () => {
     const project = await loadProject('examples/asem');
     const b = build(project.input, project.spec);
-    const analyses = runAnalyses(b, parseAnalysesConfig({ regional: { groupings: ['EurAsia_group', 'GDP_group'], compare: [{ grouping: 'EurAsia_group', a: 'Europe', b: 'Asia' }] }, tiers: { method: 'quantiles', k: 4, labels: ['Top quarter', 'Second quarter', 'Third quarter', 'Bottom quarter'] } }));
+    const analyses = runAnalyses(
+      b,
+      parseAnalysesConfig({
+        regional: {
+          groupings: ['EurAsia_group', 'GDP_group'],
+          compare: [{ grouping: 'EurAsia_group', a: 'Europe', b: 'Asia' }],
+        },
+        tiers: {
+          method: 'quantiles',
+          k: 4,
+          labels: ['Top quarter', 'Second quarter', 'Third quarter', 'Bottom quarter'],
+        },
+      }),
+    );
     html = renderReportHtml({ project, build: b, analyses, lang: 'en' });
     const idx = column(b.results.scores, b.results.indexCode);
     let best = 0;

@@ -48,7 +48,8 @@ function cdgiFiles(): Record<string, Uint8Array> {
   const text = (k: string) => new TextDecoder().decode(files[k]);
   const encode = (s: string) => new TextEncoder().encode(s);
   for (const k of ['project.yaml', 'project.survey-demo.yaml', 'project.proposed.yaml']) {
-    const moved = text(k).replaceAll('../../data/sources/seed-288/', 'shared/')
+    const moved = text(k)
+      .replaceAll('../../data/sources/seed-288/', 'shared/')
       .replaceAll('../../cases', 'shared/cases');
     files[k] = encode(moved);
   }
@@ -78,7 +79,10 @@ function expectSameProject(disk: LoadedProject, memory: LoadedProject): void {
 }
 
 async function issuesOf(p: Promise<unknown>): Promise<Issue[]> {
-  const e = await p.then(() => undefined, (x: unknown) => x);
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
   if (!(e instanceof CityIndexError)) throw new Error(`expected a CityIndexError, got ${String(e)}`);
   return e.issues;
 }
@@ -167,8 +171,20 @@ describe('assembly purity', () => {
       errors: [{ text: `"${a.path}" imported from ${a.importer}` }],
     });
     const result = await esbuild({
-      entryPoints: ['src/formats/assemble.ts'], bundle: true, platform: 'browser', format: 'esm', write: false,
-      logLevel: 'silent', plugins: [{ name: 'forbid-node', setup(b) { b.onResolve({ filter: forbidden }, refuse); } }],
+      entryPoints: ['src/formats/assemble.ts'],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      logLevel: 'silent',
+      plugins: [
+        {
+          name: 'forbid-node',
+          setup(b) {
+            b.onResolve({ filter: forbidden }, refuse);
+          },
+        },
+      ],
     });
     expect(result.errors).toEqual([]);
     expect(result.outputFiles[0].text).toContain('assembleProject');

@@ -10,8 +10,18 @@ export const IND = ['A1', 'A2', 'B1', 'B2'];
 
 /** The files of the base project; `project.yaml` reads framework.yaml, units.csv and data.csv. */
 export function baseFiles(): Record<string, string> {
-  const units = 'code,name_zh,name_en,region,population,lon,lat\n' + UNITS.map((u, i) => `${u},城市${i},City ${i},${i % 2 ? '东部' : '中部'},${(i + 1) * 1000},${110 + i},${30 + i}`).join('\n') + '\n';
-  const data = 'code,' + IND.join(',') + '\n' + UNITS.map((u, i) => `${u},${IND.map((_, j) => (i + 1) * (j + 2) + 0.5).join(',')}`).join('\n') + '\n';
+  const units =
+    'code,name_zh,name_en,region,population,lon,lat\n' +
+    UNITS.map(
+      (u, i) => `${u},城市${i},City ${i},${i % 2 ? '东部' : '中部'},${(i + 1) * 1000},${110 + i},${30 + i}`,
+    ).join('\n') +
+    '\n';
+  const data =
+    'code,' +
+    IND.join(',') +
+    '\n' +
+    UNITS.map((u, i) => `${u},${IND.map((_, j) => (i + 1) * (j + 2) + 0.5).join(',')}`).join('\n') +
+    '\n';
   const framework = `levelNames: [{en: Indicator}, {en: Dimension}, {en: Index}]
 denominators:
   - {code: population, name: {en: Population}}
@@ -45,7 +55,10 @@ build:
 }
 
 /** Write `files` (base files changed by `change`) to a new temp folder; returns its path. */
-export function writeProject(change: (f: Files) => void = () => {}, root = mkdtempSync(join(tmpdir(), 'ci-io-'))): string {
+export function writeProject(
+  change: (f: Files) => void = () => {},
+  root = mkdtempSync(join(tmpdir(), 'ci-io-')),
+): string {
   const f: Files = baseFiles();
   change(f);
   for (const [name, content] of Object.entries(f)) {

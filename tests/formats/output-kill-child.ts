@@ -7,7 +7,11 @@ import { writeOutputsAtomically, type OutputStep } from '../../src/formats/outpu
 
 const [outDir, content, killAt, nth] = process.argv.slice(2);
 let seen = 0;
-const files = new Map<string, string>([['results.csv', content], ['build.json', `{"v":"${content}"}`], ['report.html', content]]);
+const files = new Map<string, string>([
+  ['results.csv', content],
+  ['build.json', `{"v":"${content}"}`],
+  ['report.html', content],
+]);
 await writeOutputsAtomically(outDir, files, {
   onStep: (step: OutputStep) => {
     if (step === killAt && ++seen === Number(nth)) process.kill(process.pid, 'SIGKILL');

@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeOutputsAtomically, refuseReplace, OUTPUT_MARKER } from '../../src/formats/output.ts';
 
-const files = () => new Map<string, string>([['results.csv', 'a\n'], ['build.json', '{}\n']]);
+const files = () =>
+  new Map<string, string>([
+    ['results.csv', 'a\n'],
+    ['build.json', '{}\n'],
+  ]);
 
 describe('writeOutputsAtomically', () => {
   it('writes the files and a marker; a second run replaces the folder', async () => {
@@ -23,7 +27,9 @@ describe('writeOutputsAtomically', () => {
     const root = mkdtempSync(join(tmpdir(), 'ci-out-'));
     const target = join(root, 'notes.txt');
     writeFileSync(target, 'mine');
-    await expect(writeOutputsAtomically(target, files())).rejects.toMatchObject({ issues: [{ code: 'E_OUT_NOT_FOLDER', field: '--out' }] });
+    await expect(writeOutputsAtomically(target, files())).rejects.toMatchObject({
+      issues: [{ code: 'E_OUT_NOT_FOLDER', field: '--out' }],
+    });
     expect(readFileSync(target, 'utf8')).toBe('mine');
     expect(readdirSync(root)).toEqual(['notes.txt']);
   });
@@ -55,7 +61,15 @@ describe('writeOutputsAtomically', () => {
 
   it('a producer that fails leaves no folder and no staging folder behind', async () => {
     const root = mkdtempSync(join(tmpdir(), 'ci-out-'));
-    const bad = new Map<string, string | (() => Promise<string>)>([['a.csv', 'x'], ['b.csv', async () => { throw new Error('disk'); }]]);
+    const bad = new Map<string, string | (() => Promise<string>)>([
+      ['a.csv', 'x'],
+      [
+        'b.csv',
+        async () => {
+          throw new Error('disk');
+        },
+      ],
+    ]);
     await expect(writeOutputsAtomically(join(root, 'out'), bad)).rejects.toThrow('disk');
     expect(existsSync(join(root, 'out'))).toBe(false);
     expect(readdirSync(root)).toEqual([]);

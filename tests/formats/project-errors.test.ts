@@ -15,7 +15,10 @@ async function issuesOf(dir: string): Promise<{ errors: Issue[]; warnings: Issue
     await loadProject(dir);
   } catch (e) {
     if (!(e instanceof CityIndexError)) throw e;
-    return { errors: e.issues.filter((i) => i.severity !== 'warning'), warnings: e.issues.filter((i) => i.severity === 'warning') };
+    return {
+      errors: e.issues.filter((i) => i.severity !== 'warning'),
+      warnings: e.issues.filter((i) => i.severity === 'warning'),
+    };
   }
   throw new Error('expected the project to be rejected');
 }
@@ -42,22 +45,33 @@ describe('did you mean', () => {
 
 describe('project.yaml mistakes', () => {
   it('a typo in a step option: line, field and the right name', async () => {
-    const dir = writeProject((f) => { f['project.yaml'] = edit(f['project.yaml'] as string, 'winmax: 5', 'winmx: 5'); });
+    const dir = writeProject((f) => {
+      f['project.yaml'] = edit(f['project.yaml'] as string, 'winmax: 5', 'winmx: 5');
+    });
     const { errors } = await issuesOf(dir);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ code: 'E_SCHEMA', file: 'project.yaml', row: 8, field: 'build.steps[1].options' });
+    expect(errors[0]).toMatchObject({
+      code: 'E_SCHEMA',
+      file: 'project.yaml',
+      row: 8,
+      field: 'build.steps[1].options',
+    });
     expect(errors[0].message).toContain('did you mean "winmax"');
   });
 
   it('a method name in the wrong case: the allowed spelling', async () => {
-    const dir = writeProject((f) => { f['project.yaml'] = edit(f['project.yaml'] as string, 'method: minMax', 'method: minmax'); });
+    const dir = writeProject((f) => {
+      f['project.yaml'] = edit(f['project.yaml'] as string, 'method: minMax', 'method: minmax');
+    });
     const { errors } = await issuesOf(dir);
     expect(errors[0]).toMatchObject({ file: 'project.yaml', row: 9, field: 'build.steps[2].options.method' });
     expect(errors[0].message).toContain('did you mean "minMax"');
   });
 
   it('a tab indent: the line and a bilingual hint, without follow-on noise', async () => {
-    const dir = writeProject((f) => { f['framework.yaml'] = edit(f['framework.yaml'] as string, '    - code: B\n', '\t- code: B\n'); });
+    const dir = writeProject((f) => {
+      f['framework.yaml'] = edit(f['framework.yaml'] as string, '    - code: B\n', '\t- code: B\n');
+    });
     const { errors } = await issuesOf(dir);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ code: 'E_YAML', file: 'framework.yaml', row: 13 });
@@ -71,18 +85,30 @@ describe('project.yaml mistakes', () => {
       f['tables/data.csv'] = f['data.csv'];
     });
     const { errors } = await issuesOf(dir);
-    expect(errors).toEqual([expect.objectContaining({ code: 'E_NOT_A_FILE', file: 'project.yaml', row: 4, field: 'data', expected: 'a file path such as "tables/data.csv"' })]);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        code: 'E_NOT_A_FILE',
+        file: 'project.yaml',
+        row: 4,
+        field: 'data',
+        expected: 'a file path such as "tables/data.csv"',
+      }),
+    ]);
   });
 
   it('a misspelt file name: not found, with the near name', async () => {
-    const dir = writeProject((f) => { f['project.yaml'] = edit(f['project.yaml'] as string, 'units: units.csv', 'units: unit.csv'); });
+    const dir = writeProject((f) => {
+      f['project.yaml'] = edit(f['project.yaml'] as string, 'units: units.csv', 'units: unit.csv');
+    });
     const { errors } = await issuesOf(dir);
     expect(errors[0]).toMatchObject({ code: 'E_FILE_MISSING', file: 'project.yaml', row: 3, field: 'units' });
     expect(errors[0].message).toContain('did you mean "units.csv"');
   });
 
   it('paths used later (series, cases, surveys) are checked by validation', async () => {
-    const dir = writeProject((f) => { f['project.yaml'] += 'cases: ../no-cases\nseries: {file: nope.csv}\nsurveys: [missing/survey.yaml]\n'; });
+    const dir = writeProject((f) => {
+      f['project.yaml'] += 'cases: ../no-cases\nseries: {file: nope.csv}\nsurveys: [missing/survey.yaml]\n';
+    });
     const { errors } = await issuesOf(dir);
     expect(errors.map((i) => [i.code, i.field, i.row])).toEqual([
       ['E_FILE_MISSING', 'series.file', 12],
@@ -92,7 +118,9 @@ describe('project.yaml mistakes', () => {
   });
 
   it('a missing required field is named as missing', async () => {
-    const dir = writeProject((f) => { f['project.yaml'] += 'analyses:\n  uncertainty: {seed: 1}\n'; });
+    const dir = writeProject((f) => {
+      f['project.yaml'] += 'analyses:\n  uncertainty: {seed: 1}\n';
+    });
     const { errors } = await issuesOf(dir);
     const n = errors.find((i) => i.field === 'analyses.uncertainty.N');
     expect(n?.message).toMatch(/^missing required field "N"/);
@@ -102,7 +130,9 @@ describe('project.yaml mistakes', () => {
   it('the project path: missing, a data file, or a folder without project.yaml', async () => {
     const dir = writeProject();
     await expect(loadProject(join(dir, 'nope'))).rejects.toMatchObject({ issues: [{ code: 'E_PROJECT_NOT_FOUND' }] });
-    await expect(loadProject(join(dir, 'units.csv'))).rejects.toMatchObject({ issues: [{ code: 'E_PROJECT_NOT_YAML' }] });
+    await expect(loadProject(join(dir, 'units.csv'))).rejects.toMatchObject({
+      issues: [{ code: 'E_PROJECT_NOT_YAML' }],
+    });
     mkdirSync(join(dir, 'empty'));
     writeFileSync(join(dir, 'empty', 'variant.yaml'), 'name: x\n');
     const e = await loadProject(join(dir, 'empty')).catch((x: CityIndexError) => x);
@@ -111,7 +141,9 @@ describe('project.yaml mistakes', () => {
   });
 
   it('a project file that is a list: one clear issue', async () => {
-    const dir = writeProject((f) => { f['project.yaml'] = '- a\n- b\n'; });
+    const dir = writeProject((f) => {
+      f['project.yaml'] = '- a\n- b\n';
+    });
     const { errors } = await issuesOf(dir);
     expect(errors).toEqual([expect.objectContaining({ code: 'E_SCHEMA', file: 'project.yaml', row: 1 })]);
     expect(errors[0].message).toContain('found a list');
@@ -120,8 +152,13 @@ describe('project.yaml mistakes', () => {
 
 describe('data mistakes', () => {
   it('an indicator code in long data that is not in the framework: grouped rows and the near code', async () => {
-    const long = 'unit,indicator,value\n' + UNITS.flatMap((u, i) => IND.map((c, j) => `${u},${c === 'B2' ? 'B_2' : c},${i + j + 1}`)).join('\n') + '\n';
-    const dir = writeProject((f) => { f['data.csv'] = long; });
+    const long =
+      'unit,indicator,value\n' +
+      UNITS.flatMap((u, i) => IND.map((c, j) => `${u},${c === 'B2' ? 'B_2' : c},${i + j + 1}`)).join('\n') +
+      '\n';
+    const dir = writeProject((f) => {
+      f['data.csv'] = long;
+    });
     const { errors } = await issuesOf(dir);
     const unknown = errors.filter((i) => i.code === 'E_UNKNOWN_CODE');
     expect(unknown).toHaveLength(1);
@@ -133,7 +170,9 @@ describe('data mistakes', () => {
   });
 
   it('a misspelt wide column: the empty indicator names the column that looks like it', async () => {
-    const dir = writeProject((f) => { f['data.csv'] = edit(f['data.csv'] as string, 'code,A1,A2,B1,B2', 'code,A1,A2,B1,BB2'); });
+    const dir = writeProject((f) => {
+      f['data.csv'] = edit(f['data.csv'] as string, 'code,A1,A2,B1,B2', 'code,A1,A2,B1,BB2');
+    });
     const { errors, warnings } = await issuesOf(dir);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ code: 'E_EMPTY_COLUMN', file: 'framework.yaml', row: 17, indicator: 'B2' });
@@ -149,12 +188,20 @@ describe('data mistakes', () => {
     const p = await loadProject(dir);
     expect(p.input.units.map((u) => u.code)).toContain('330100');
     expect(p.input.raw.unitCodes).toEqual([...UNITS].sort());
-    expect(p.warnings.filter((w) => w.code === 'W_CODE_DECIMAL').map((w) => [w.file, w.row])).toEqual([['units.csv', 4], ['data.csv', 5]]);
+    expect(p.warnings.filter((w) => w.code === 'W_CODE_DECIMAL').map((w) => [w.file, w.row])).toEqual([
+      ['units.csv', 4],
+      ['data.csv', 5],
+    ]);
   });
 
   it('a unit not in the units list: one issue per unit with its rows', async () => {
-    const long = 'unit,indicator,value\n' + UNITS.flatMap((u, i) => IND.map((c, j) => `${u === '420100' ? '420199' : u},${c},${i + j + 1}`)).join('\n') + '\n';
-    const dir = writeProject((f) => { f['data.csv'] = long; });
+    const long =
+      'unit,indicator,value\n' +
+      UNITS.flatMap((u, i) => IND.map((c, j) => `${u === '420100' ? '420199' : u},${c},${i + j + 1}`)).join('\n') +
+      '\n';
+    const dir = writeProject((f) => {
+      f['data.csv'] = long;
+    });
     const { errors } = await issuesOf(dir);
     const unknown = errors.filter((i) => i.code === 'E_UNKNOWN_UNIT');
     expect(unknown).toHaveLength(1);
@@ -171,13 +218,29 @@ describe('data mistakes', () => {
     const { errors } = await issuesOf(dir);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ code: 'E_CONFLICT', file: 'more.csv', row: 2, column: 'B1', indicator: 'B1' });
-    expect(errors[0].message).toContain('6 values of indicator "B1" are given twice: also in data.csv (rows 2, 3, 4, …)');
+    expect(errors[0].message).toContain(
+      '6 values of indicator "B1" are given twice: also in data.csv (rows 2, 3, 4, …)',
+    );
   });
 
   it('an undeclared denominator: the framework file, the line of the indicator, the near code', async () => {
-    const dir = writeProject((f) => { f['framework.yaml'] = edit(f['framework.yaml'] as string, '{code: B1, name: {en: b1}}', '{code: B1, name: {en: b1}, denominator: populaton}'); });
+    const dir = writeProject((f) => {
+      f['framework.yaml'] = edit(
+        f['framework.yaml'] as string,
+        '{code: B1, name: {en: b1}}',
+        '{code: B1, name: {en: b1}, denominator: populaton}',
+      );
+    });
     const { errors } = await issuesOf(dir);
-    expect(errors).toEqual([expect.objectContaining({ code: 'E_UNKNOWN_DENOMINATOR', file: 'framework.yaml', row: 16, indicator: 'B1', field: 'denominator' })]);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        code: 'E_UNKNOWN_DENOMINATOR',
+        file: 'framework.yaml',
+        row: 16,
+        indicator: 'B1',
+        field: 'denominator',
+      }),
+    ]);
     expect(errors[0].message).toContain('did you mean "population"');
   });
 
@@ -188,14 +251,20 @@ describe('data mistakes', () => {
       f['data.csv'] = lines.join('\n');
     });
     const { errors } = await issuesOf(dir);
-    expect(errors.map((i) => [i.row, i.column])).toEqual([[2, 'A1'], [2, 'A2'], [2, 'B1']]);
+    expect(errors.map((i) => [i.row, i.column])).toEqual([
+      [2, 'A1'],
+      [2, 'A2'],
+      [2, 'B1'],
+    ]);
     expect(errors[0].message).toContain('percent sign');
     expect(errors[1].message).toContain('thousands separators');
     expect(errors[2].message).toContain('unit or text');
   });
 
   it('a data file with only a header: says so, and the indicators without values are listed too', async () => {
-    const dir = writeProject((f) => { f['data.csv'] = 'code,A1,A2,B1,B2\n'; });
+    const dir = writeProject((f) => {
+      f['data.csv'] = 'code,A1,A2,B1,B2\n';
+    });
     const { errors } = await issuesOf(dir);
     expect(errors[0]).toMatchObject({ code: 'E_NO_ROWS', file: 'data.csv', row: 1 });
     expect(errors.filter((i) => i.code === 'E_EMPTY_COLUMN')).toHaveLength(4);
@@ -207,14 +276,25 @@ describe('data mistakes', () => {
       f['data.csv'] = edit(f['data.csv'] as string, 'code,A1,A2', 'code,A1,A1');
     });
     const { errors } = await issuesOf(dir);
-    expect(errors.map((i) => [i.code, i.file])).toEqual([['E_SCHEMA', 'framework.yaml'], ['E_DUPLICATE_COLUMN', 'data.csv']]);
+    expect(errors.map((i) => [i.code, i.file])).toEqual([
+      ['E_SCHEMA', 'framework.yaml'],
+      ['E_DUPLICATE_COLUMN', 'data.csv'],
+    ]);
     expect(errors[0].row).toBe(12);
   });
 
   it('values for an indicator marked not_collected: a warning, not silently dropped', async () => {
-    const dir = writeProject((f) => { f['framework.yaml'] = edit(f['framework.yaml'] as string, '{code: B2, name: {en: b2}}', '{code: B2, name: {en: b2}, status: not_collected}'); });
+    const dir = writeProject((f) => {
+      f['framework.yaml'] = edit(
+        f['framework.yaml'] as string,
+        '{code: B2, name: {en: b2}}',
+        '{code: B2, name: {en: b2}, status: not_collected}',
+      );
+    });
     const p = await loadProject(dir);
-    expect(p.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'W_GAP_HAS_DATA', indicator: 'B2', row: 17 })]));
+    expect(p.warnings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'W_GAP_HAS_DATA', indicator: 'B2', row: 17 })]),
+    );
   });
 
   it('Windows line endings and a GBK units file load as the UTF-8 project does', async () => {
@@ -234,11 +314,18 @@ describe('data mistakes', () => {
 
 describe('build errors located in the project file', () => {
   it('an unknown group column in a step: the step, its line and the near column', async () => {
-    const dir = writeProject((f) => { f['project.yaml'] = edit(f['project.yaml'] as string, '{method: mean}', '{method: groupMean, group: regon}'); });
+    const dir = writeProject((f) => {
+      f['project.yaml'] = edit(f['project.yaml'] as string, '{method: mean}', '{method: groupMean, group: regon}');
+    });
     const p = await loadProject(dir);
     const e = await buildProject(p).catch((x: CityIndexError) => x);
     expect(e).toBeInstanceOf(CityIndexError);
-    expect((e as CityIndexError).issues[0]).toMatchObject({ code: 'E_UNKNOWN_GROUP', file: 'project.yaml', row: 7, field: 'build.steps[0].options.group' });
+    expect((e as CityIndexError).issues[0]).toMatchObject({
+      code: 'E_UNKNOWN_GROUP',
+      file: 'project.yaml',
+      row: 7,
+      field: 'build.steps[0].options.group',
+    });
     expect((e as CityIndexError).issues[0].message).toContain('did you mean "region"');
   });
 
@@ -249,7 +336,11 @@ describe('build errors located in the project file', () => {
     });
     const p = await loadProject(join(dir, 'variant.yaml'));
     const e = await buildProject(p).catch((x: CityIndexError) => x);
-    expect((e as CityIndexError).issues[0]).toMatchObject({ file: 'project.yaml', row: 7, field: 'build.steps[0].options.group' });
+    expect((e as CityIndexError).issues[0]).toMatchObject({
+      file: 'project.yaml',
+      row: 7,
+      field: 'build.steps[0].options.group',
+    });
   });
 
   it('a valid project builds', async () => {

@@ -7,7 +7,10 @@ import { createRng } from '../../src/engine/core/rng.ts';
 function fnv1a64(values: Float64Array): string {
   const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   let h = 0xcbf29ce484222325n;
-  for (const b of bytes) { h ^= BigInt(b); h = (h * 0x100000001b3n) & 0xffffffffffffffffn; }
+  for (const b of bytes) {
+    h ^= BigInt(b);
+    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
   return h.toString(16).padStart(16, '0');
 }
 

@@ -8,14 +8,22 @@ import { CityIndexError } from '../../src/engine/core/errors.ts';
 describe('header row', () => {
   it('is the first row with two or more cells when only title rows stand above it', () => {
     expect(headerIndex([['GDP 2019'], [], ['source: yearbook'], ['code', 'GDP'], ['A', '1']])).toBe(3);
-    expect(headerIndex([['code', 'GDP'], ['A', '1']])).toBe(0);
+    expect(
+      headerIndex([
+        ['code', 'GDP'],
+        ['A', '1'],
+      ]),
+    ).toBe(0);
     expect(headerIndex([['code'], ['A'], ['B']])).toBe(0); // a one-column table keeps row 1
   });
 
   it('CSV with a title line: rows keep their file line numbers and a warning names the skipped title', () => {
     const t = parseCsvTable('中国城市指标 2019\r\ncode,x\r\nA,1\r\nB,2\r\n', 'd.csv');
     expect(t.header).toEqual(['code', 'x']);
-    expect(t.rows).toEqual([['A', '1'], ['B', '2']]);
+    expect(t.rows).toEqual([
+      ['A', '1'],
+      ['B', '2'],
+    ]);
     expect(t.rowNumbers).toEqual([3, 4]);
     expect(t.headerRow).toBe(2);
     expect(t.warnings).toEqual([expect.objectContaining({ code: 'W_HEADER_ROW', row: 2, file: 'd.csv' })]);
@@ -38,7 +46,10 @@ describe('header row', () => {
   });
 
   it('a row with more cells than the header hints at an unquoted comma', () => {
-    try { parseCsvTable('code,x\nA,1,234\n', 'd.csv'); expect.unreachable(); } catch (e) {
+    try {
+      parseCsvTable('code,x\nA,1,234\n', 'd.csv');
+      expect.unreachable();
+    } catch (e) {
       expect((e as CityIndexError).issues[0]).toMatchObject({ code: 'E_ROW_LENGTH', row: 2, expected: '2 cells' });
       expect((e as CityIndexError).issues[0].message).toContain('quote the value');
     }
@@ -46,8 +57,13 @@ describe('header row', () => {
 
   it('an empty file and a duplicate header are located errors', () => {
     expect(() => parseCsvTable('', 'd.csv')).toThrow(/file is empty/);
-    try { parseCsvTable('code,x,x\nA,1,2\n', 'd.csv'); expect.unreachable(); } catch (e) {
-      expect((e as CityIndexError).issues).toEqual([expect.objectContaining({ code: 'E_DUPLICATE_COLUMN', row: 1, column: 'x' })]);
+    try {
+      parseCsvTable('code,x,x\nA,1,2\n', 'd.csv');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as CityIndexError).issues).toEqual([
+        expect.objectContaining({ code: 'E_DUPLICATE_COLUMN', row: 1, column: 'x' }),
+      ]);
     }
   });
 });

@@ -5,17 +5,31 @@ import { loadProject } from '../../src/formats/project.ts';
 import { build } from '../../src/engine/pipeline/build.ts';
 import { createWorkbook, workbookBytes, WORKBOOK_DATE } from '../../src/formats/workbook.ts';
 
-const cells = (wb: ExcelJS.Workbook): Record<string, unknown[][]> => Object.fromEntries(wb.worksheets.map((ws) => {
-  const rows: unknown[][] = [];
-  ws.eachRow((r, n) => { rows[n - 1] = (r.values as unknown[]).slice(1); });
-  return [ws.name, rows];
-}));
+const cells = (wb: ExcelJS.Workbook): Record<string, unknown[][]> =>
+  Object.fromEntries(
+    wb.worksheets.map((ws) => {
+      const rows: unknown[][] = [];
+      ws.eachRow((r, n) => {
+        rows[n - 1] = (r.values as unknown[]).slice(1);
+      });
+      return [ws.name, rows];
+    }),
+  );
 
 describe('workbookBytes', () => {
   it('equals createWorkbook sheet by sheet, cell by cell (examples/asem)', async () => {
     const p = await loadProject('examples/asem');
     const b = build(p.input, p.spec);
-    const extra = [{ name: 'Extra =sheet', header: ['code', '=x'], rows: [['=cmd', NaN], ['b', 2]] }];
+    const extra = [
+      {
+        name: 'Extra =sheet',
+        header: ['code', '=x'],
+        rows: [
+          ['=cmd', NaN],
+          ['b', 2],
+        ],
+      },
+    ];
     const streamed = new ExcelJS.Workbook();
     await streamed.xlsx.load((await workbookBytes(b, p, extra)) as unknown as ArrayBuffer);
     const memory = new ExcelJS.Workbook();

@@ -46,34 +46,165 @@ async function mutate(seed: number): Promise<{ files: Files; label: string }> {
   const kind = r.int(24);
   const s = (k: string) => f[k] as string;
   switch (kind) {
-    case 0: f['project.yaml'] = s('project.yaml').replace('steps:', 'steps: [') ; return { files: f, label: 'yaml: unclosed bracket' };
-    case 1: f['project.yaml'] = s('project.yaml') + 'name: dup\n'; return { files: f, label: 'yaml: duplicate key' };
-    case 2: f['project.yaml'] = s('project.yaml').replace('method: minMax', pick(r, ['method: minmaxx', 'method: 3', 'method: [x]'])); return { files: f, label: 'unknown normalise method' };
-    case 3: f['project.yaml'] = s('project.yaml').replace('kind: aggregate', pick(r, ['kind: aggregat', 'kind: 7', 'kind: null'])); return { files: f, label: 'unknown step kind' };
-    case 4: f['framework.yaml'] = s('framework.yaml').replace('direction: -1', pick(r, ['direction: 2', 'direction: "-1"', 'direction: down'])); return { files: f, label: 'bad direction' };
-    case 5: f['framework.yaml'] = s('framework.yaml').replace('{code: B1, name: {en: b1}}', pick(r, ['{code: A1, name: {en: dup}}', '{code: "B 1"}', '{code: B1, weight: heavy}'])); return { files: f, label: 'duplicate/invalid code or weight' };
-    case 6: f['data.csv'] = replaceCell(s('data.csv'), r, pick(r, ['NaN', 'Infinity', '-inf', '1e400', '1,234', 'abc', '12%', '0x1F', '--3'])); return { files: f, label: 'bad number' };
-    case 7: { const lines = s('data.csv').split('\n'); lines[1] = lines[1].replace(/^\d+/, pick(r, ['999999', 'XX', '']) ); f['data.csv'] = lines.join('\n'); return { files: f, label: 'unknown unit in data' }; }
-    case 8: { const lines = s('data.csv').trimEnd().split('\n'); lines.push(lines[1 + r.int(lines.length - 1)]); f['data.csv'] = lines.join('\n') + '\n'; return { files: f, label: 'duplicate data row' }; }
-    case 9: { const lines = s('units.csv').trimEnd().split('\n'); lines.push(lines[1 + r.int(lines.length - 1)]); f['units.csv'] = lines.join('\n') + '\n'; return { files: f, label: 'duplicate unit' }; }
-    case 10: { const col = 1 + r.int(IND.length); f['data.csv'] = s('data.csv').trimEnd().split('\n').map((l, k) => (k === 0 ? l : l.split(',').map((c, j) => (j === col ? '' : c)).join(','))).join('\n') + '\n'; return { files: f, label: 'empty column' }; }
-    case 11: { const lines = s('data.csv').trimEnd().split('\n'); const k = 1 + r.int(lines.length - 1); lines[k] = lines[k] + ',' + pick(r, ['1', '', 'x']); f['data.csv'] = lines.join('\n') + '\n'; return { files: f, label: 'row too long' }; }
-    case 12: { f['data.csv'] = s('data.csv').replace(pick(r, IND), pick(r, ['', 'ZZ'])); return { files: f, label: 'bad/duplicate header' }; }
-    case 13: { const bytes = new Uint8Array(64 + r.int(200)); for (let i = 0; i < bytes.length; i++) bytes[i] = r.int(256); f[pick(r, ['data.csv', 'units.csv'])] = bytes; return { files: f, label: 'binary garbage' }; }
-    case 14: { f['data.csv'] = '\ufeff' + s('data.csv').replace(/\d+\.5/, 'NaN'); return { files: f, label: 'BOM + NaN text' }; }
-    case 15: { delete f[pick(r, ['framework.yaml', 'units.csv', 'data.csv'])]; return { files: f, label: 'missing file' }; }
-    case 16: { // cycle via a table framework
-      f['framework.csv'] = 'Level,iCode,iName,Direction,Weight,Parent,Type\n1,A1,a1,1,1,A,Indicator\n1,A2,a2,1,1,A,Indicator\n1,B1,b1,1,1,B,Indicator\n1,B2,b2,1,1,B,Indicator\n2,A,A,1,1,B,Aggregate\n2,B,B,1,1,A,Aggregate\n';
+    case 0:
+      f['project.yaml'] = s('project.yaml').replace('steps:', 'steps: [');
+      return { files: f, label: 'yaml: unclosed bracket' };
+    case 1:
+      f['project.yaml'] = s('project.yaml') + 'name: dup\n';
+      return { files: f, label: 'yaml: duplicate key' };
+    case 2:
+      f['project.yaml'] = s('project.yaml').replace(
+        'method: minMax',
+        pick(r, ['method: minmaxx', 'method: 3', 'method: [x]']),
+      );
+      return { files: f, label: 'unknown normalise method' };
+    case 3:
+      f['project.yaml'] = s('project.yaml').replace(
+        'kind: aggregate',
+        pick(r, ['kind: aggregat', 'kind: 7', 'kind: null']),
+      );
+      return { files: f, label: 'unknown step kind' };
+    case 4:
+      f['framework.yaml'] = s('framework.yaml').replace(
+        'direction: -1',
+        pick(r, ['direction: 2', 'direction: "-1"', 'direction: down']),
+      );
+      return { files: f, label: 'bad direction' };
+    case 5:
+      f['framework.yaml'] = s('framework.yaml').replace(
+        '{code: B1, name: {en: b1}}',
+        pick(r, ['{code: A1, name: {en: dup}}', '{code: "B 1"}', '{code: B1, weight: heavy}']),
+      );
+      return { files: f, label: 'duplicate/invalid code or weight' };
+    case 6:
+      f['data.csv'] = replaceCell(
+        s('data.csv'),
+        r,
+        pick(r, ['NaN', 'Infinity', '-inf', '1e400', '1,234', 'abc', '12%', '0x1F', '--3']),
+      );
+      return { files: f, label: 'bad number' };
+    case 7: {
+      const lines = s('data.csv').split('\n');
+      lines[1] = lines[1].replace(/^\d+/, pick(r, ['999999', 'XX', '']));
+      f['data.csv'] = lines.join('\n');
+      return { files: f, label: 'unknown unit in data' };
+    }
+    case 8: {
+      const lines = s('data.csv').trimEnd().split('\n');
+      lines.push(lines[1 + r.int(lines.length - 1)]);
+      f['data.csv'] = lines.join('\n') + '\n';
+      return { files: f, label: 'duplicate data row' };
+    }
+    case 9: {
+      const lines = s('units.csv').trimEnd().split('\n');
+      lines.push(lines[1 + r.int(lines.length - 1)]);
+      f['units.csv'] = lines.join('\n') + '\n';
+      return { files: f, label: 'duplicate unit' };
+    }
+    case 10: {
+      const col = 1 + r.int(IND.length);
+      f['data.csv'] =
+        s('data.csv')
+          .trimEnd()
+          .split('\n')
+          .map((l, k) =>
+            k === 0
+              ? l
+              : l
+                  .split(',')
+                  .map((c, j) => (j === col ? '' : c))
+                  .join(','),
+          )
+          .join('\n') + '\n';
+      return { files: f, label: 'empty column' };
+    }
+    case 11: {
+      const lines = s('data.csv').trimEnd().split('\n');
+      const k = 1 + r.int(lines.length - 1);
+      lines[k] = lines[k] + ',' + pick(r, ['1', '', 'x']);
+      f['data.csv'] = lines.join('\n') + '\n';
+      return { files: f, label: 'row too long' };
+    }
+    case 12: {
+      f['data.csv'] = s('data.csv').replace(pick(r, IND), pick(r, ['', 'ZZ']));
+      return { files: f, label: 'bad/duplicate header' };
+    }
+    case 13: {
+      const bytes = new Uint8Array(64 + r.int(200));
+      for (let i = 0; i < bytes.length; i++) bytes[i] = r.int(256);
+      f[pick(r, ['data.csv', 'units.csv'])] = bytes;
+      return { files: f, label: 'binary garbage' };
+    }
+    case 14: {
+      f['data.csv'] = '\ufeff' + s('data.csv').replace(/\d+\.5/, 'NaN');
+      return { files: f, label: 'BOM + NaN text' };
+    }
+    case 15: {
+      delete f[pick(r, ['framework.yaml', 'units.csv', 'data.csv'])];
+      return { files: f, label: 'missing file' };
+    }
+    case 16: {
+      // cycle via a table framework
+      f['framework.csv'] =
+        'Level,iCode,iName,Direction,Weight,Parent,Type\n1,A1,a1,1,1,A,Indicator\n1,A2,a2,1,1,A,Indicator\n1,B1,b1,1,1,B,Indicator\n1,B2,b2,1,1,B,Indicator\n2,A,A,1,1,B,Aggregate\n2,B,B,1,1,A,Aggregate\n';
       f['project.yaml'] = s('project.yaml').replace('framework.yaml', 'framework.csv');
       return { files: f, label: 'cycle in the tree' };
     }
-    case 17: { f['project.yaml'] = s('project.yaml').replace('{id: aggregate, kind: aggregate}', '{id: aggregate, kind: aggregate, options: {aggregation: {method: geometric}}}').replace('{method: minMax, range: [0, 100]}', '{method: minMax, range: [0, 1]}'); return { files: f, label: 'geometric mean over zeros' }; }
-    case 18: { const rows = s('data.csv').trimEnd().split('\n').map((l) => l.split(',')); f['data.xlsx'] = await xlsxBytes(rows, { formula: true }); delete f['data.csv']; f['project.yaml'] = s('project.yaml').replace('data: data.csv', 'data: data.xlsx'); return { files: f, label: 'xlsx with formula' }; }
-    case 19: { const rows = s('data.csv').trimEnd().split('\n').map((l) => l.split(',')); f['data.xlsx'] = await xlsxBytes(rows, { merge: true }); delete f['data.csv']; f['project.yaml'] = s('project.yaml').replace('data: data.csv', 'data: data.xlsx'); return { files: f, label: 'xlsx with merged cells' }; }
-    case 20: { f['project.yaml'] = pick(r, ['', '[]', '42', 'null', '- a\n- b\n', 'name: x\n']); return { files: f, label: 'project.yaml of the wrong shape' }; }
-    case 21: { f['project.yaml'] = s('project.yaml').replace('{method: mean}', pick(r, ['{method: groupMean, group: nosuchcolumn}', '{method: mean, perIndicator: {ZZ: {method: median}}}', '{method: mean, extra: 1}'])); return { files: f, label: 'bad impute options' }; }
-    case 22: { f['framework.yaml'] = s('framework.yaml').replace('        - {code: B2, name: {en: b2}}\n', '        - code: B2\n          children:\n            - {code: B21}\n'); return { files: f, label: 'unbalanced tree' }; }
-    default: { f['data.csv'] = s('data.csv').replace(/\d+\.5/, pick(r, ['1e151', '-9e200', '1e9999'])); return { files: f, label: 'huge number' }; }
+    case 17: {
+      f['project.yaml'] = s('project.yaml')
+        .replace(
+          '{id: aggregate, kind: aggregate}',
+          '{id: aggregate, kind: aggregate, options: {aggregation: {method: geometric}}}',
+        )
+        .replace('{method: minMax, range: [0, 100]}', '{method: minMax, range: [0, 1]}');
+      return { files: f, label: 'geometric mean over zeros' };
+    }
+    case 18: {
+      const rows = s('data.csv')
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.split(','));
+      f['data.xlsx'] = await xlsxBytes(rows, { formula: true });
+      delete f['data.csv'];
+      f['project.yaml'] = s('project.yaml').replace('data: data.csv', 'data: data.xlsx');
+      return { files: f, label: 'xlsx with formula' };
+    }
+    case 19: {
+      const rows = s('data.csv')
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.split(','));
+      f['data.xlsx'] = await xlsxBytes(rows, { merge: true });
+      delete f['data.csv'];
+      f['project.yaml'] = s('project.yaml').replace('data: data.csv', 'data: data.xlsx');
+      return { files: f, label: 'xlsx with merged cells' };
+    }
+    case 20: {
+      f['project.yaml'] = pick(r, ['', '[]', '42', 'null', '- a\n- b\n', 'name: x\n']);
+      return { files: f, label: 'project.yaml of the wrong shape' };
+    }
+    case 21: {
+      f['project.yaml'] = s('project.yaml').replace(
+        '{method: mean}',
+        pick(r, [
+          '{method: groupMean, group: nosuchcolumn}',
+          '{method: mean, perIndicator: {ZZ: {method: median}}}',
+          '{method: mean, extra: 1}',
+        ]),
+      );
+      return { files: f, label: 'bad impute options' };
+    }
+    case 22: {
+      f['framework.yaml'] = s('framework.yaml').replace(
+        '        - {code: B2, name: {en: b2}}\n',
+        '        - code: B2\n          children:\n            - {code: B21}\n',
+      );
+      return { files: f, label: 'unbalanced tree' };
+    }
+    default: {
+      f['data.csv'] = s('data.csv').replace(/\d+\.5/, pick(r, ['1e151', '-9e200', '1e9999']));
+      return { files: f, label: 'huge number' };
+    }
   }
 }
 
@@ -82,7 +213,8 @@ function writeProject(dir: string, files: Files): void {
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
 }
 
-const located = (i: { file?: string; row?: number; field?: string; unit?: string; indicator?: string }) => Boolean(i.file || i.row || i.field || i.unit || i.indicator);
+const located = (i: { file?: string; row?: number; field?: string; unit?: string; indicator?: string }) =>
+  Boolean(i.file || i.row || i.field || i.unit || i.indicator);
 
 describe('fuzz: malformed projects', () => {
   it('the unmutated base project builds', async () => {
@@ -105,10 +237,16 @@ describe('fuzz: malformed projects', () => {
       try {
         const p = await loadProject(dir);
         build(p.input, p.spec);
-      } catch (e) { error = e; }
-      if (!(error instanceof CityIndexError)) throw new Error(`seed ${seed} (${label}): expected a CityIndexError, got ${error === undefined ? 'success' : String((error as Error).stack ?? error)}`);
+      } catch (e) {
+        error = e;
+      }
+      if (!(error instanceof CityIndexError))
+        throw new Error(
+          `seed ${seed} (${label}): expected a CityIndexError, got ${error === undefined ? 'success' : String((error as Error).stack ?? error)}`,
+        );
       expect(error.issues.length, `seed ${seed} (${label})`).toBeGreaterThan(0);
-      for (const i of error.issues) expect(located(i), `seed ${seed} (${label}): unlocated issue ${JSON.stringify(i)}`).toBe(true);
+      for (const i of error.issues)
+        expect(located(i), `seed ${seed} (${label}): unlocated issue ${JSON.stringify(i)}`).toBe(true);
       labels.set(label, (labels.get(label) ?? 0) + 1);
       rmSync(dir, { recursive: true, force: true });
       n++;
@@ -135,7 +273,9 @@ describe('fuzz: malformed projects', () => {
         const dir = join(root, `p${seed}`);
         writeProject(dir, files);
         const disk = await issuesOf(() => loadProject(dir));
-        const memory = await issuesOf(() => assembleProject(memoryProjectFiles(files), { dir, readXlsx: readXlsxTable }));
+        const memory = await issuesOf(() =>
+          assembleProject(memoryProjectFiles(files), { dir, readXlsx: readXlsxTable }),
+        );
         expect(memory, `seed ${seed} (${label})`).toEqual(disk);
       }
     } finally {

@@ -8,7 +8,15 @@ import { loadProject, type LoadedProject } from '../../src/formats/project.ts';
 import { build, stepDataset, type Build } from '../../src/engine/pipeline/build.ts';
 import { column, createDataset } from '../../src/engine/core/dataset.ts';
 import { rankDescending } from '../../src/engine/stats/descriptive.ts';
-import { auditBuild, auditCorrelations, correlation, groupPca, indicatorStats, leaveOneOut, aggregationContext } from '../../src/engine/analysis/audit/index.ts';
+import {
+  auditBuild,
+  auditCorrelations,
+  correlation,
+  groupPca,
+  indicatorStats,
+  leaveOneOut,
+  aggregationContext,
+} from '../../src/engine/analysis/audit/index.ts';
 import { bestUnderBudget, smallestImprovements, unitGaps } from '../../src/engine/analysis/whatif/index.ts';
 import { readCoinrTable } from './asem-fixtures.ts';
 
@@ -81,7 +89,13 @@ describe('leave-one-out', () => {
     expect(r.removals).toHaveLength(8);
     for (const code of ['Physical', 'Environ', 'Social']) {
       const fw = project.input.framework;
-      const rebuilt = build({ ...project.input, framework: { ...fw, nodes: fw.nodes.map((nd) => (nd.code === code ? { ...nd, weight: 0 } : nd)) } }, project.spec);
+      const rebuilt = build(
+        {
+          ...project.input,
+          framework: { ...fw, nodes: fw.nodes.map((nd) => (nd.code === code ? { ...nd, weight: 0 } : nd)) },
+        },
+        project.spec,
+      );
       const ranks = Array.from(rankDescending(column(rebuilt.results.scores, 'Index')));
       const removal = r.removals.find((x) => x.code === code)!;
       expect(removal.ranks).toEqual(ranks);
@@ -106,14 +120,25 @@ describe('what-if on ASEM', () => {
         expect(x.status, x.code).toBe('ok');
         expect(x.improvement).toBeCloseTo(closed, 6);
         // rebuild from the normalised data with the improvement, and with slightly less
-        for (const [delta, ok] of [[x.improvement, true], [x.improvement - 2 * r.tolerance, false]] as const) {
+        for (const [delta, ok] of [
+          [x.improvement, true],
+          [x.improvement - 2 * r.tolerance, false],
+        ] as const) {
           const ds = ctx.input.dataset;
           const v = ds.values.slice();
           const m = ds.unitCodes.length;
           v[ds.codes.indexOf(x.code) * m + ds.unitCodes.indexOf(unit)] += delta;
-          const rebuilt = build({ framework: ctx.input.framework, units: [...ctx.input.units], raw: createDataset(ds.unitCodes, ds.codes, v) }, { version: 1, steps: [{ id: 'aggregate', kind: 'aggregate', options: ctx.options }] });
+          const rebuilt = build(
+            {
+              framework: ctx.input.framework,
+              units: [...ctx.input.units],
+              raw: createDataset(ds.unitCodes, ds.codes, v),
+            },
+            { version: 1, steps: [{ id: 'aggregate', kind: 'aggregate', options: ctx.options }] },
+          );
           const rank = rankDescending(column(rebuilt.results.scores, 'Index'))[ds.unitCodes.indexOf(unit)];
-          if (ok) expect(rank).toBe(r.targetRank); else expect(rank).toBeGreaterThan(r.targetRank);
+          if (ok) expect(rank).toBe(r.targetRank);
+          else expect(rank).toBeGreaterThan(r.targetRank);
         }
         checked++;
       } else {

@@ -18,9 +18,13 @@ function expectDatasetClose(actual: Dataset, expected: Dataset, label: string): 
     const a = column(actual, code);
     const e = column(expected, code);
     for (let i = 0; i < e.length; i++) {
-      if (Number.isNaN(e[i])) { expect(a[i], `${label} ${code} ${expected.unitCodes[i]}`).toBeNaN(); continue; }
+      if (Number.isNaN(e[i])) {
+        expect(a[i], `${label} ${code} ${expected.unitCodes[i]}`).toBeNaN();
+        continue;
+      }
       const tol = 1e-9 * Math.max(1, Math.abs(e[i]));
-      if (Math.abs(a[i] - e[i]) > tol) throw new Error(`${label}: ${code} for ${expected.unitCodes[i]} = ${a[i]}, COINr ${e[i]}`);
+      if (Math.abs(a[i] - e[i]) > tol)
+        throw new Error(`${label}: ${code} for ${expected.unitCodes[i]} = ${a[i]}, COINr ${e[i]}`);
     }
   }
 }
@@ -41,8 +45,13 @@ describe('examples/asem reproduces COINr expected-default', () => {
   });
 
   it.each([
-    ['raw', 'Raw'], ['denominate', 'Denominated'], ['impute', 'Imputed'], ['screen', 'Screened'],
-    ['treat', 'Treated'], ['normalise', 'Normalised'], ['aggregate', 'Aggregated'],
+    ['raw', 'Raw'],
+    ['denominate', 'Denominated'],
+    ['impute', 'Imputed'],
+    ['screen', 'Screened'],
+    ['treat', 'Treated'],
+    ['normalise', 'Normalised'],
+    ['aggregate', 'Aggregated'],
   ])('stage %s equals %s.csv', (step, file) => {
     const expected = readCoinrCsv(file);
     const actual = stepDataset(b, step);
@@ -65,7 +74,9 @@ describe('examples/asem reproduces COINr expected-default', () => {
     for (const code of coinr.codes) {
       const a = column(ranks, code);
       const e = column(coinr, code);
-      e.forEach((v, i) => { if (!Object.is(v, a[i])) diffs.push(`${coinr.unitCodes[i]}/${code}: ${a[i]} (COINr ${v})`); });
+      e.forEach((v, i) => {
+        if (!Object.is(v, a[i])) diffs.push(`${coinr.unitCodes[i]}/${code}: ${a[i]} (COINr ${v})`);
+      });
     }
     expect(diffs).toEqual(['GRC/TolMin: 24 (COINr 26)']);
     expect(getValue(b.raw, 'GRC', 'TolMin')).toBe(5.1000000000000005);
@@ -92,7 +103,9 @@ describe('reproducibility and regeneration', () => {
   it('the same spec and data give bit-identical results', () => {
     const again = build(project.input, project.spec);
     expect(fingerprint(again.results.scores.values)).toBe(fingerprint(b.results.scores.values));
-    expect(Buffer.from(again.results.scores.values.buffer).equals(Buffer.from(b.results.scores.values.buffer))).toBe(true);
+    expect(Buffer.from(again.results.scores.values.buffer).equals(Buffer.from(b.results.scores.values.buffer))).toBe(
+      true,
+    );
     for (let k = 0; k < b.steps.length; k++) expect(again.steps[k].diagnostics).toEqual(b.steps[k].diagnostics);
   });
 
@@ -125,6 +138,13 @@ describe('lineage', () => {
     expect(ex.indicators.reduce((s, i) => s + i.share, 0)).toBeCloseTo(1, 12);
     const flights = ex.indicators.find((i) => i.code === 'Flights')!;
     expect(flights.raw).toBe(getValue(b.raw, 'CHE', 'Flights'));
-    expect(flights.stages.map((s) => s.step)).toEqual(['denominate', 'impute', 'screen', 'treat', 'normalise', 'aggregate']);
+    expect(flights.stages.map((s) => s.step)).toEqual([
+      'denominate',
+      'impute',
+      'screen',
+      'treat',
+      'normalise',
+      'aggregate',
+    ]);
   });
 });

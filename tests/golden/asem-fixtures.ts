@@ -112,9 +112,17 @@ export function readAsemInput(): { framework: Framework; units: Unit[]; raw: Dat
   const n = unitCodes.length;
   const indicatorCodes = nodes.filter((x) => x.kind === 'indicator').map((x) => x.code);
   const rawValues = new Float64Array(n * indicatorCodes.length);
-  indicatorCodes.forEach((c, j) => sorted.forEach((r, i) => { rawValues[j * n + i] = toNumber(r[c]); }));
+  indicatorCodes.forEach((c, j) =>
+    sorted.forEach((r, i) => {
+      rawValues[j * n + i] = toNumber(r[c]);
+    }),
+  );
   const denomValues = new Float64Array(n * DENOMINATOR_CODES.length);
-  DENOMINATOR_CODES.forEach((c, j) => sorted.forEach((r, i) => { denomValues[j * n + i] = toNumber(r[c]); }));
+  DENOMINATOR_CODES.forEach((c, j) =>
+    sorted.forEach((r, i) => {
+      denomValues[j * n + i] = toNumber(r[c]);
+    }),
+  );
 
   return {
     framework,

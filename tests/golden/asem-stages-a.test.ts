@@ -51,11 +51,28 @@ describe('COINr ASEM example, stages denominate → treat', () => {
     expect(nMissing(asem.raw)).toBe(63);
     expect(nMissing(out.dataset)).toBe(65);
     expect(out.diagnostics.denominated.map((d) => `${d.indicator}/${d.denominator}`)).toEqual([
-      'Flights/Population', 'Bord/Area', 'Elec/Energy', 'Gas/Energy', 'Goods/GDP', 'Services/GDP', 'FDI/GDP', 'PRemit/GDP',
-      'ForPort/GDP', 'StMob/Population', 'Research/GDP', 'Pat/GDP', 'CultServ/GDP', 'CultGood/GDP', 'Tourist/Population',
-      'MigStock/Population', 'NGOs/Population',
+      'Flights/Population',
+      'Bord/Area',
+      'Elec/Energy',
+      'Gas/Energy',
+      'Goods/GDP',
+      'Services/GDP',
+      'FDI/GDP',
+      'PRemit/GDP',
+      'ForPort/GDP',
+      'StMob/Population',
+      'Research/GDP',
+      'Pat/GDP',
+      'CultServ/GDP',
+      'CultGood/GDP',
+      'Tourist/Population',
+      'MigStock/Population',
+      'NGOs/Population',
     ]);
-    expect(out.diagnostics.denominated.filter((d) => d.missingDenominators > 0).map((d) => d.indicator)).toEqual(['Elec', 'Gas']);
+    expect(out.diagnostics.denominated.filter((d) => d.missingDenominators > 0).map((d) => d.indicator)).toEqual([
+      'Elec',
+      'Gas',
+    ]);
   });
 
   it('Impute(Denominated, group mean by EurAsia_group) equals Imputed.csv', () => {
@@ -105,8 +122,11 @@ describe('COINr ASEM example, stages denominate → treat', () => {
     it('winsorised points equal Treated_points.csv', () => {
       const rows = readCoinrTable('Treated_points');
       const expected: string[] = [];
-      for (const r of rows) for (const [c, v] of Object.entries(r)) if (c !== 'uCode' && v !== '') expected.push(`${c}:${r.uCode}:${v}`);
-      const actual = out.diagnostics.indicators.flatMap((d) => (d.winsorised?.points ?? []).map((p) => `${d.code}:${p.unit}:${p.side === 'high' ? 'winhi' : 'winlo'}`));
+      for (const r of rows)
+        for (const [c, v] of Object.entries(r)) if (c !== 'uCode' && v !== '') expected.push(`${c}:${r.uCode}:${v}`);
+      const actual = out.diagnostics.indicators.flatMap((d) =>
+        (d.winsorised?.points ?? []).map((p) => `${d.code}:${p.unit}:${p.side === 'high' ? 'winhi' : 'winlo'}`),
+      );
       expect(actual.sort()).toEqual(expected.sort());
       // points record the treated values
       const femlab = out.diagnostics.indicators.find((d) => d.code === 'FemLab')!.winsorised!.points;
@@ -116,7 +136,15 @@ describe('COINr ASEM example, stages denominate → treat', () => {
     });
 
     it('summary: 15 fail, 35 points (34 high, 1 low), no log transform', () => {
-      expect(out.diagnostics.summary).toEqual({ failedInitially: 15, winsorisedPoints: 35, high: 34, low: 1, transformed: 0, stillFailing: 0, untreated: 0 });
+      expect(out.diagnostics.summary).toEqual({
+        failedInitially: 15,
+        winsorisedPoints: 35,
+        high: 34,
+        low: 1,
+        transformed: 0,
+        stillFailing: 0,
+        untreated: 0,
+      });
       expect(out.diagnostics.warnings).toEqual([]);
     });
   });

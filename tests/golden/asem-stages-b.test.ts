@@ -27,7 +27,10 @@ function expectSameDataset(actual: Dataset, expected: Dataset, tol = 1e-9): numb
     }
     const err = Math.abs(a - e) / Math.max(1, Math.abs(e));
     worst = Math.max(worst, err);
-    if (err > tol && bad.length < 10) bad.push(`${expected.unitCodes[k % expected.unitCodes.length]}/${expected.codes[Math.floor(k / expected.unitCodes.length)]}: ${a} vs ${e}`);
+    if (err > tol && bad.length < 10)
+      bad.push(
+        `${expected.unitCodes[k % expected.unitCodes.length]}/${expected.codes[Math.floor(k / expected.unitCodes.length)]}: ${a} vs ${e}`,
+      );
   }
   expect(bad).toEqual([]);
   return worst;
@@ -44,15 +47,34 @@ describe('COINr ASEM default build, stages normalise → aggregate → ranks', (
     expect(asemUnits.map((u) => u.code)).toEqual(treated.unitCodes);
     const out = normaliseStep({ dataset: treated, framework, units: units() }, { method: 'minMax', range: [0, 100] });
     expectSameDataset(out.dataset, normalisedExpected);
-    expect(out.diagnostics.indicators.CO2).toEqual({ method: { method: 'minMax', range: [0, 100] }, direction: -1, source: 'global' });
+    expect(out.diagnostics.indicators.CO2).toEqual({
+      method: { method: 'minMax', range: [0, 100] },
+      direction: -1,
+      source: 'global',
+    });
     // default options are COINr's default
     expectSameDataset(normaliseStep({ dataset: treated, framework, units: units() }).dataset, normalisedExpected);
   });
 
   it('Aggregate(Normalised, arithmetic, equal weights) equals COINr Aggregated, column order included', () => {
-    const out = aggregateStep({ dataset: normalisedExpected, framework, units: units() }, { aggregation: { method: 'arithmetic' } });
+    const out = aggregateStep(
+      { dataset: normalisedExpected, framework, units: units() },
+      { aggregation: { method: 'arithmetic' } },
+    );
     expectSameDataset(out.dataset, aggregatedExpected);
-    expect(out.dataset.codes.slice(49)).toEqual(['ConEcFin', 'Environ', 'Instit', 'P2P', 'Physical', 'Political', 'Social', 'SusEcFin', 'Conn', 'Sust', 'Index']);
+    expect(out.dataset.codes.slice(49)).toEqual([
+      'ConEcFin',
+      'Environ',
+      'Instit',
+      'P2P',
+      'Physical',
+      'Political',
+      'Social',
+      'SusEcFin',
+      'Conn',
+      'Sust',
+      'Index',
+    ]);
     expect(out.diagnostics.levels.map((l) => l.level)).toEqual([2, 3, 4]);
   });
 
@@ -72,7 +94,11 @@ describe('COINr ASEM default build, stages normalise → aggregate → ranks', (
   });
 
   it('index scores and ranks: CHE 68.3837 rank 1 … RUS rank 51', () => {
-    const agg = aggregateStep({ dataset: normaliseStep({ dataset: treated, framework, units: units() }).dataset, framework, units: units() }).dataset;
+    const agg = aggregateStep({
+      dataset: normaliseStep({ dataset: treated, framework, units: units() }).dataset,
+      framework,
+      units: units(),
+    }).dataset;
     const ranks = ranksDataset(agg);
     const expected = readCoinrTable('index_scores_ranks');
     expect(expected).toHaveLength(51);
@@ -89,7 +115,8 @@ describe('COINr ASEM default build, stages normalise → aggregate → ranks', (
     const ew = effectiveWeights(framework);
     const expected = readCoinrTable('effective_weights');
     expect(Object.keys(ew).sort()).toEqual(expected.map((r) => r.iCode).sort());
-    for (const r of expected) expect(Math.abs(ew[r.iCode] - Number(r.EffWeight)) / Number(r.EffWeight)).toBeLessThan(1e-9);
+    for (const r of expected)
+      expect(Math.abs(ew[r.iCode] - Number(r.EffWeight)) / Number(r.EffWeight)).toBeLessThan(1e-9);
     // each level sums to 1
     for (const level of [1, 2, 3, 4]) {
       const s = expected.filter((r) => Number(r.Level) === level).reduce((a, r) => a + ew[r.iCode], 0);

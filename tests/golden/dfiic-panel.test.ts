@@ -54,11 +54,18 @@ import { runChange, type ChangeConfigInput } from '../../src/engine/analysis/cha
 const DIR = 'examples/dfiic-panel';
 /** The `analyses.change` block of examples/dfiic-panel/project.yaml. */
 const CONFIG: ChangeConfigInput = {
-  periods: [2011, 2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019], currentPeriod: 2019, top: 10,
-  betaFrom: 2011, betaTo: 2019, normalise: { method: 'goalposts', scale: 100 }, upperBound: 100,
+  periods: [2011, 2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019],
+  currentPeriod: 2019,
+  top: 10,
+  betaFrom: 2011,
+  betaTo: 2019,
+  normalise: { method: 'goalposts', scale: 100 },
+  upperBound: 100,
 };
-const CV_NUMPY = [0.17683997938215423, 0.13636826018567202, 0.10572822734356953, 0.10061009881187886, 0.0815445845214483,
-  0.06565236668589597, 0.06423824559703953, 0.07617418874079225, 0.07467948298691701];
+const CV_NUMPY = [
+  0.17683997938215423, 0.13636826018567202, 0.10572822734356953, 0.10061009881187886, 0.0815445845214483,
+  0.06565236668589597, 0.06423824559703953, 0.07617418874079225, 0.07467948298691701,
+];
 
 const p = await loadProject(DIR);
 const fromYaml = (p.project.analyses as { change?: ChangeConfigInput } | undefined)?.change;
@@ -72,7 +79,16 @@ describe('examples/dfiic-panel', () => {
 
   it('loads 100 cities: 2019 is the build data, 2011–2018 the history', () => {
     expect(p.input.units).toHaveLength(100);
-    expect(p.input.history?.map((h) => h.period)).toEqual(['2011', '2012', '2013', '2014', '2015', '2016', '2017', '2018']);
+    expect(p.input.history?.map((h) => h.period)).toEqual([
+      '2011',
+      '2012',
+      '2013',
+      '2014',
+      '2015',
+      '2016',
+      '2017',
+      '2018',
+    ]);
     expect(p.input.raw.codes).toEqual(['DF_COVERAGE', 'DF_PAYMENT', 'DF_CREDIT', 'DF_INSURANCE', 'DF_DIGITIZATION']);
   });
 
@@ -90,7 +106,11 @@ describe('examples/dfiic-panel', () => {
     const raws: Dataset[] = [...p.input.history!.map((h) => h.dataset), p.input.raw];
     raws.forEach((ds, t) => {
       const s = (c: string) => column(ds, c).map((v) => (100 * v) / upper.get(c)!);
-      const cov = s('DF_COVERAGE'), pay = s('DF_PAYMENT'), cre = s('DF_CREDIT'), ins = s('DF_INSURANCE'), dig = s('DF_DIGITIZATION');
+      const cov = s('DF_COVERAGE'),
+        pay = s('DF_PAYMENT'),
+        cre = s('DF_CREDIT'),
+        ins = s('DF_INSURANCE'),
+        dig = s('DF_DIGITIZATION');
       const idx = cov.map((_, i) => (cov[i] + (pay[i] + cre[i] + ins[i]) / 3 + dig[i]) / 3);
       const m = idx.reduce((a, b) => a + b, 0) / idx.length;
       const sd = Math.sqrt(idx.reduce((a, b) => a + (b - m) ** 2, 0) / idx.length);
@@ -117,8 +137,17 @@ describe('examples/dfiic-panel', () => {
 
   it('leapfroggers 2011 → 2019 equal the independent numpy ranking', () => {
     expect(r.leapfroggers.map((u) => [u.code, u.rankA, u.rankB])).toEqual([
-      ['340200', 71, 33], ['321300', 77, 47], ['340100', 41, 12], ['320700', 72, 43], ['411000', 92, 66],
-      ['341100', 95, 70], ['320300', 61, 40], ['420100', 29, 9], ['371000', 60, 41], ['320100', 22, 4], ['320800', 57, 39],
+      ['340200', 71, 33],
+      ['321300', 77, 47],
+      ['340100', 41, 12],
+      ['320700', 72, 43],
+      ['411000', 92, 66],
+      ['341100', 95, 70],
+      ['320300', 61, 40],
+      ['420100', 29, 9],
+      ['371000', 60, 41],
+      ['320100', 22, 4],
+      ['320800', 57, 39],
     ]);
     // (合肥 and 连云港 tie at +29: the engine orders ties by the later rank, numpy's stable argsort by code;
     //  淮安 320800 ties 南京 at +18 and is listed with the ties)

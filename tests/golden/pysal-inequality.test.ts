@@ -36,8 +36,8 @@ describe('PySAL inequality on mexico.csv', () => {
 
   it('Theil T, T_B (PySAL test_theil.py) and T_W by hanson98', () => {
     const T = [0.20894344, 0.15222451, 0.10472941, 0.10194725, 0.09560113, 0.10511256, 0.10660832];
-    const TB = [0.03458890, 0.02816853, 0.05260921, 0.05931219, 0.03205257, 0.02963731, 0.03635872];
-    const TW = [0.17435454, 0.12405598, 0.05212020, 0.04263506, 0.06354856, 0.07547525, 0.07024960];
+    const TB = [0.0345889, 0.02816853, 0.05260921, 0.05931219, 0.03205257, 0.02963731, 0.03635872];
+    const TW = [0.17435454, 0.12405598, 0.0521202, 0.04263506, 0.06354856, 0.07547525, 0.0702496];
     YEARS.forEach((_, t) => {
       const r = theil(pcgdp[t], { groups: hanson98, codes: states });
       close(r.T, T[t]);
@@ -48,8 +48,8 @@ describe('PySAL inequality on mexico.csv', () => {
   });
 
   it('CV and sd(ln y) series, population sd (METHODS §4.6)', () => {
-    const cv = [0.708521, 0.614774, 0.484692, 0.464605, 0.455370, 0.489890, 0.484807];
-    const sdLog = [0.620082, 0.495919, 0.436779, 0.457780, 0.431869, 0.437541, 0.451209];
+    const cv = [0.708521, 0.614774, 0.484692, 0.464605, 0.45537, 0.48989, 0.484807];
+    const sdLog = [0.620082, 0.495919, 0.436779, 0.45778, 0.431869, 0.437541, 0.451209];
     YEARS.forEach((_, t) => close(coefficientOfVariation(pcgdp[t]), cv[t], 5e-7));
     const sigma = sigmaConvergence({ periods: YEARS.map(String), values: pcgdp, codes: states });
     sigma.periods.forEach((p, t) => {
@@ -103,7 +103,7 @@ describe('PySAL inequality on mexico.csv', () => {
     close(r.seAlpha, 0.0121559243660115, 1e-13);
     close(r.tBeta, -5.195387432079588, 1e-10);
     close(r.r2, 0.4736107983434904, 1e-12);
-    expect(Math.abs(r.pBeta - 1.3416379751852092e-05) / 1.3416379751852092e-05).toBeLessThan(1e-9);
+    expect(Math.abs(r.pBeta - 1.3416379751852092e-5) / 1.3416379751852092e-5).toBeLessThan(1e-9);
     close(r.lambda!, 0.009523994947084533, 1e-12);
     close(r.halfLife!, 72.7790369914182, 1e-8);
     expect(r.converging).toBe(true);

@@ -24,11 +24,32 @@ beforeAll(async () => {
 describe('COINr get_sensitivity semantics on ASEM', () => {
   it("the nominal ranks are COINr's (index_scores_ranks.csv) and alternatives equal to the nominal choices keep them in every run", () => {
     const coinr = new Map(readCoinrTable('index_scores_ranks').map((r) => [r.uCode, Number(r.Rank)] as const));
-    const r = runAnalysis(asem.input, asem.spec, { N: 30, seed: 1, inputs: [
-      { kind: 'alternatives', name: 'winmax', step: 'treat', path: ['options', 'winmax'], values: [5] },
-      { kind: 'alternatives', name: 'normalisation', step: 'normalise', path: ['options'], values: [{ method: 'minMax', range: [0, 100] }] },
-      { kind: 'alternatives', name: 'aggregation', step: 'aggregate', path: ['options', 'aggregation'], values: [{ method: 'arithmetic' }] },
-    ] }, { nominal });
+    const r = runAnalysis(
+      asem.input,
+      asem.spec,
+      {
+        N: 30,
+        seed: 1,
+        inputs: [
+          { kind: 'alternatives', name: 'winmax', step: 'treat', path: ['options', 'winmax'], values: [5] },
+          {
+            kind: 'alternatives',
+            name: 'normalisation',
+            step: 'normalise',
+            path: ['options'],
+            values: [{ method: 'minMax', range: [0, 100] }],
+          },
+          {
+            kind: 'alternatives',
+            name: 'aggregation',
+            step: 'aggregate',
+            path: ['options', 'aggregation'],
+            values: [{ method: 'arithmetic' }],
+          },
+        ],
+      },
+      { nominal },
+    );
     expect(r.rankStats).toHaveLength(51);
     for (const s of r.rankStats) {
       expect(s.nominal, s.unit).toBe(coinr.get(s.unit));
@@ -38,7 +59,16 @@ describe('COINr get_sensitivity semantics on ASEM', () => {
   it('test-sensitivity.R: N = 20, winmax 1–5 and a dummy of two identical normalisations → 20·4 runs (COINr: ncol(Scores) = 20·4 + 2), dummy Si = STi = 0', () => {
     const inputs: UncertainInput[] = [
       { kind: 'alternatives', name: 'Winmax', step: 'treat', path: ['options', 'winmax'], values: [1, 2, 3, 4, 5] },
-      { kind: 'alternatives', name: 'Dummy', step: 'normalise', path: ['options'], values: [{ method: 'minMax', range: [0, 100] }, { method: 'minMax', range: [0, 100] }] },
+      {
+        kind: 'alternatives',
+        name: 'Dummy',
+        step: 'normalise',
+        path: ['options'],
+        values: [
+          { method: 'minMax', range: [0, 100] },
+          { method: 'minMax', range: [0, 100] },
+        ],
+      },
     ];
     const r = runAnalysis(asem.input, asem.spec, { inputs, N: 20, mode: 'sensitivity', seed: 1 }, { nominal });
     expect(r.nRuns).toBe(20 * 4);
@@ -64,7 +94,8 @@ describe('replication kernel on the synthetic 333 × 200 project (SYNTHETIC data
     const resolved = resolveInputs(coinrDesign(), scale.spec, scale.input.framework);
     const runner = createRunner(scale.input, scale.spec, resolved, { seed: 4 });
     const M = scale.input.units.length;
-    const scores = new Float64Array(M), ranks = new Float64Array(M);
+    const scores = new Float64Array(M),
+      ranks = new Float64Array(M);
     const rng = createRng(77);
     let compared = 0;
     for (let k = 0; k < 6; k++) {

@@ -9,7 +9,10 @@ import { sixCities } from './fixture.ts';
 describe('regional: Theil, Dagum and Gini are computed or their absence explained', () => {
   it('min–max scores (all ≥ 0): region decomposed, Theil T and Gini by hand', () => {
     const { build } = sixCities();
-    const r = runAnalyses(build, parseAnalysesConfig({ regional: { groupings: ['region', 'clusters', 'admin_rank'], populationWeights: 'pop' } }));
+    const r = runAnalyses(
+      build,
+      parseAnalysesConfig({ regional: { groupings: ['region', 'clusters', 'admin_rank'], populationWeights: 'pop' } }),
+    );
     expect(r.errors).toEqual([]);
     const reg = r.regional!;
     // IDX = [5, 60, 87.5, 77.5, 10, 42.5], s_i = y_i/282.5, T = Σ s_i ln(6 s_i) = 0.270214 (numpy);
@@ -27,7 +30,10 @@ describe('regional: Theil, Dagum and Gini are computed or their absence explaine
     // clusters: Xi'an has none → decompositions skipped as 'ungrouped'; admin_rank has '|' → multiMembership
     const clusters = reg.groupings.find((g) => g.grouping === 'clusters')!;
     expect(clusters.theil).toBeUndefined();
-    expect(clusters.skipped.map((s) => [s.statistic, s.reason])).toEqual([['theil', 'ungrouped'], ['dagum', 'ungrouped']]);
+    expect(clusters.skipped.map((s) => [s.statistic, s.reason])).toEqual([
+      ['theil', 'ungrouped'],
+      ['dagum', 'ungrouped'],
+    ]);
     expect(clusters.skipped[0].message).toContain('1 unit(s) have no "clusters" group');
     const admin = reg.groupings.find((g) => g.grouping === 'admin_rank')!;
     expect(admin.multiMembership).toBe(true);
@@ -43,13 +49,20 @@ describe('regional: Theil, Dagum and Gini are computed or their absence explaine
     expect(reg.inequality.theil).toBeUndefined();
     // the mean of z-scores is 0 (up to rounding): the CV is not defined either
     expect(reg.inequality.cv).toBeUndefined();
-    expect(reg.skipped.map((s) => [s.statistic, s.reason])).toEqual([['gini', 'undefined'], ['theil', 'undefined'], ['cv', 'undefined']]);
+    expect(reg.skipped.map((s) => [s.statistic, s.reason])).toEqual([
+      ['gini', 'undefined'],
+      ['theil', 'undefined'],
+      ['cv', 'undefined'],
+    ]);
     expect(reg.skipped[0].issues[0].code).toBe('E_NEGATIVE');
     expect(reg.skipped[0].issues[0].unit).toBeDefined();
     const region = reg.groupings[0];
     expect(region.theil).toBeUndefined();
     expect(region.dagum).toBeUndefined();
-    expect(region.skipped.map((s) => [s.statistic, s.reason, s.issues[0]?.code])).toEqual([['theil', 'undefined', 'E_NEGATIVE'], ['dagum', 'undefined', 'E_NEGATIVE']]);
+    expect(region.skipped.map((s) => [s.statistic, s.reason, s.issues[0]?.code])).toEqual([
+      ['theil', 'undefined', 'E_NEGATIVE'],
+      ['dagum', 'undefined', 'E_NEGATIVE'],
+    ]);
   });
 });
 
@@ -61,14 +74,46 @@ describe('runAnalyses records every section failure with located issues', () => 
   };
   const cases: Array<[string, unknown, string[]]> = [
     ['unknown grouping', { regional: { groupings: ['nope'] } }, ['regional', 'analyses.regional.groupings']],
-    ['unknown group in a comparison', { regional: { groupings: ['region'], compare: [{ grouping: 'region', a: '东部', b: 'Mars' }] } }, ['regional', 'analyses.regional.compare']],
-    ['comparison on a grouping not listed', { regional: { groupings: ['region'], compare: [{ grouping: 'clusters', a: 'x', b: 'y' }] } }, ['regional', 'analyses.regional.compare']],
-    ['population column missing', { regional: { groupings: ['region'], populationWeights: 'nope' } }, ['regional', 'analyses.regional.populationWeights']],
-    ['unknown regional code', { regional: { groupings: ['region'], codes: ['NOPE'] } }, ['regional', 'analyses.regional.codes']],
-    ['coordinates missing', { spatial: { coordinates: ['x', 'y'], permutations: 9 } }, ['spatial', 'analyses.spatial.coordinates']],
-    ['k too large', { spatial: { weights: { method: 'knn', k: 9 }, permutations: 9 } }, ['spatial', 'analyses.spatial.weights.k']],
-    ['unknown leader', { spatial: { weights: { method: 'knn', k: 2 }, permutations: 9, leader: { unit: '999999' } } }, ['spatial', 'analyses.spatial.leader.unit']],
-    ['unknown follower', { spatial: { weights: { method: 'knn', k: 2 }, permutations: 9, leader: { unit: '330100', followers: ['1'] } } }, ['spatial', 'analyses.spatial.leader.followers']],
+    [
+      'unknown group in a comparison',
+      { regional: { groupings: ['region'], compare: [{ grouping: 'region', a: '东部', b: 'Mars' }] } },
+      ['regional', 'analyses.regional.compare'],
+    ],
+    [
+      'comparison on a grouping not listed',
+      { regional: { groupings: ['region'], compare: [{ grouping: 'clusters', a: 'x', b: 'y' }] } },
+      ['regional', 'analyses.regional.compare'],
+    ],
+    [
+      'population column missing',
+      { regional: { groupings: ['region'], populationWeights: 'nope' } },
+      ['regional', 'analyses.regional.populationWeights'],
+    ],
+    [
+      'unknown regional code',
+      { regional: { groupings: ['region'], codes: ['NOPE'] } },
+      ['regional', 'analyses.regional.codes'],
+    ],
+    [
+      'coordinates missing',
+      { spatial: { coordinates: ['x', 'y'], permutations: 9 } },
+      ['spatial', 'analyses.spatial.coordinates'],
+    ],
+    [
+      'k too large',
+      { spatial: { weights: { method: 'knn', k: 9 }, permutations: 9 } },
+      ['spatial', 'analyses.spatial.weights.k'],
+    ],
+    [
+      'unknown leader',
+      { spatial: { weights: { method: 'knn', k: 2 }, permutations: 9, leader: { unit: '999999' } } },
+      ['spatial', 'analyses.spatial.leader.unit'],
+    ],
+    [
+      'unknown follower',
+      { spatial: { weights: { method: 'knn', k: 2 }, permutations: 9, leader: { unit: '330100', followers: ['1'] } } },
+      ['spatial', 'analyses.spatial.leader.followers'],
+    ],
     ['thresholds without cuts', { tiers: { method: 'thresholds' } }, ['tiers', 'analyses.tiers.cuts']],
     ['labels ≠ k', { tiers: { k: 3, labels: ['a', 'b'] } }, ['tiers', 'analyses.tiers.labels']],
     ['unknown tier code', { tiers: { code: 'NOPE' } }, ['tiers', 'analyses.tiers.code']],

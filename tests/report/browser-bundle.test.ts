@@ -12,17 +12,24 @@ const NODE_BUILTINS =
 describe('report model in the browser', () => {
   it('bundles model.ts and charts.ts for the browser with no Node built-in', async () => {
     const result = await build({
-      entryPoints: ['src/report/model.ts', 'src/report/charts.ts', 'src/engine/i18n/index.ts'], bundle: true,
-        platform: 'browser',
-      format: 'esm', write: false, logLevel: 'silent', outdir: 'out/browser-bundle-test', splitting: true,
-      plugins: [{
-        name: 'forbid-node',
-        setup(b) {
-          b.onResolve({ filter: NODE_BUILTINS },
-            (a) => ({ errors: [{ text: `browser report code imports Node built-in "${a.path}" from ${a.importer}` }] }),
-          );
+      entryPoints: ['src/report/model.ts', 'src/report/charts.ts', 'src/engine/i18n/index.ts'],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      logLevel: 'silent',
+      outdir: 'out/browser-bundle-test',
+      splitting: true,
+      plugins: [
+        {
+          name: 'forbid-node',
+          setup(b) {
+            b.onResolve({ filter: NODE_BUILTINS }, (a) => ({
+              errors: [{ text: `browser report code imports Node built-in "${a.path}" from ${a.importer}` }],
+            }));
+          },
         },
-      }],
+      ],
     });
     expect(result.errors).toEqual([]);
     const text = result.outputFiles.map((f) => f.text).join('\n');

@@ -11,14 +11,17 @@ import { computeFindings } from '../../src/report/findings.ts';
 import type { LoadedProject } from '../../src/formats/project.ts';
 import { codes, sixCities } from './fixture.ts';
 
-const section = (html: string, id: string) => html.slice(html.indexOf(`id="${id}"`), html.indexOf('</section>', html.indexOf(`id="${id}"`)));
+const section = (html: string, id: string) =>
+  html.slice(html.indexOf(`id="${id}"`), html.indexOf('</section>', html.indexOf(`id="${id}"`)));
 
 describe('report: skipped statistics and failed analyses are visible', () => {
   it('z-scores: the regional section says why Theil, Dagum, Gini and CV are missing, in both languages', () => {
     const { build, project } = sixCities({ method: 'zScore', mean: 0, sd: 1 });
     const analyses = runAnalyses(build, parseAnalysesConfig({ regional: { groupings: ['region'] } }));
     const en = section(renderReportHtml({ project, build, analyses, lang: 'en' }), 'regional');
-    expect(en).toContain('Not computed: the Theil decomposition and the Dagum Gini decomposition, which need non-negative scores with a positive mean (theil: value of unit 110100');
+    expect(en).toContain(
+      'Not computed: the Theil decomposition and the Dagum Gini decomposition, which need non-negative scores with a positive mean (theil: value of unit 110100',
+    );
     expect(en).toContain('Not computed: the Gini, the Theil T and the coefficient of variation, which need');
     const zh = section(renderReportHtml({ project, build, analyses, lang: 'zh' }), 'regional');
     expect(zh).toContain('未计算泰尔指数分解与 Dagum 基尼分解：需要非负得分且均值为正');
@@ -36,8 +39,12 @@ describe('report: skipped statistics and failed analyses are visible', () => {
     expect(header).toContain('href="#analysis-errors"');
     const method = section(html, 'method');
     expect(method).toContain('id="analysis-errors"');
-    expect(method).toContain('field &quot;analyses.regional.groupings&quot;: grouping &quot;nope&quot; is not a text column of units.csv');
-    expect(renderReportHtml({ project, build, analyses, lang: 'zh' })).toContain('以下分析未能运行，相关结论缺失：<code>regional</code>');
+    expect(method).toContain(
+      'field &quot;analyses.regional.groupings&quot;: grouping &quot;nope&quot; is not a text column of units.csv',
+    );
+    expect(renderReportHtml({ project, build, analyses, lang: 'zh' })).toContain(
+      '以下分析未能运行，相关结论缺失：<code>regional</code>',
+    );
   });
 
   it('no warning box when everything ran and nothing is simulated', () => {
@@ -49,7 +56,20 @@ describe('report: skipped statistics and failed analyses are visible', () => {
   it('simulated survey data that entered the index is flagged above the findings', () => {
     const { build, project } = sixCities();
     const est = createDataset(codes, ['i3'], new Float64Array(6).fill(50));
-    const withSurvey = { ...project, surveys: [{ id: 's', title: 'Resident survey (demo)', simulated: true, indicators: ['i3'], lower: est, upper: est, n: est }] } as unknown as LoadedProject;
+    const withSurvey = {
+      ...project,
+      surveys: [
+        {
+          id: 's',
+          title: 'Resident survey (demo)',
+          simulated: true,
+          indicators: ['i3'],
+          lower: est,
+          upper: est,
+          n: est,
+        },
+      ],
+    } as unknown as LoadedProject;
     const en = renderReportHtml({ project: withSurvey, build, lang: 'en' });
     const header = en.slice(0, en.indexOf('id="findings"'));
     expect(header).toContain('These results include simulated data');

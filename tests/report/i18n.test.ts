@@ -11,18 +11,25 @@ import { formatIssue } from '../../src/engine/core/errors.ts';
 
 /** Inline language branches: `lang === 'zh' ? …`, `zh ? … : …`, `{ zh: '…', en: '…' }[lang]`, … */
 const INLINE_LANGUAGE = [
-  /=== ?'(zh|en)'/, /'(zh|en)' ?===/, /!== ?'(zh|en)'/, /\bzh \?/, /\}\s*\)?\[lang\]/,
-    /\{\s*zh:\s*['`"]/, /\ben:\s*['`"][^'`"]*['`"]\s*\}\s*\[/,
+  /=== ?'(zh|en)'/,
+  /'(zh|en)' ?===/,
+  /!== ?'(zh|en)'/,
+  /\bzh \?/,
+  /\}\s*\)?\[lang\]/,
+  /\{\s*zh:\s*['`"]/,
+  /\ben:\s*['`"][^'`"]*['`"]\s*\}\s*\[/,
 ];
 
 describe('message catalogue', () => {
   it('src/report has no inline language conditionals (all text comes from src/engine/i18n)', () => {
     const offenders: string[] = [];
     for (const f of readdirSync('src/report').filter((x) => x.endsWith('.ts') && !x.endsWith('.test.ts'))) {
-      readFileSync(join('src/report', f), 'utf8').split('\n').forEach((line, i) => {
-        if (!INLINE_LANGUAGE.some((re) => re.test(line))) return;
-        offenders.push(`src/report/${f}:${i + 1}: ${line.trim().slice(0, 100)}`);
-      });
+      readFileSync(join('src/report', f), 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          if (!INLINE_LANGUAGE.some((re) => re.test(line))) return;
+          offenders.push(`src/report/${f}:${i + 1}: ${line.trim().slice(0, 100)}`);
+        });
     }
     expect(offenders).toEqual([]);
   });
@@ -55,8 +62,12 @@ describe('message catalogue', () => {
   });
 
   it('prints issues in the reader language: English exactly as formatIssue, Chinese from the catalogue', () => {
-    const issue = { code: 'W_EMPTY_COLUMN', message: 'indicator "x1" has no values; it stays missing', indicator: 'x1',
-      file: 'data.csv' };
+    const issue = {
+      code: 'W_EMPTY_COLUMN',
+      message: 'indicator "x1" has no values; it stays missing',
+      indicator: 'x1',
+      file: 'data.csv',
+    };
     expect(localise(issue, 'en')).toBe(formatIssue(issue));
     expect(localise(issue, 'zh')).toBe('data.csv 指标 x1：指标 x1 没有任何数值，保持缺失 [W_EMPTY_COLUMN]');
     const unknown = { code: 'E_SOMETHING_NEW', message: 'new problem', row: 3, column: 'GDP', expected: 'a number' };

@@ -49,7 +49,10 @@ describe('buildReportModel', () => {
     const r = buildReportModel(ctx, 'en').ranking;
     expect(r.rows.map((x) => x.unit)).toEqual(['330100', '440300', '310100', '610100', '510100', '110100']);
     expect(r.rows[0]).toMatchObject({ name: 'Hangzhou', otherName: '杭州市', rank: 1, score: 87.5, leader: true });
-    expect(r.rows[0].dimensions).toEqual([{ code: 'D1', score: 75, rank: 1 }, { code: 'D2', score: 100, rank: 1 }]);
+    expect(r.rows[0].dimensions).toEqual([
+      { code: 'D1', score: 75, rank: 1 },
+      { code: 'D2', score: 100, rank: 1 },
+    ]);
     expect([r.indexName, r.hasTiers, r.hasIntervals, r.cities]).toEqual(['Index', false, false, true]);
   });
 

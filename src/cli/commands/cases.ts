@@ -33,13 +33,21 @@ export function registerCaseCommands(program: Command): void {
       const hits = await searchProjectCases(dir, opts.search ?? '', { city, domain, indicator });
       if (opts.json) {
         const rows = hits.map((h) => ({
-          id: h.case.id, city: h.case.city, cityName: h.case.cityName, title: h.case.title, year: h.case.year,
-          score: h.score, file: h.case.file,
+          id: h.case.id,
+          city: h.case.city,
+          cityName: h.case.cityName,
+          title: h.case.title,
+          year: h.case.year,
+          score: h.score,
+          file: h.case.file,
         }));
         process.stdout.write(toJson(rows) + '\n');
         return;
       }
-      if (hits.length === 0) { process.stdout.write('no matching case / 无匹配案例\n'); return; }
+      if (hits.length === 0) {
+        process.stdout.write('no matching case / 无匹配案例\n');
+        return;
+      }
       for (const { case: c, score } of hits) {
         const name = `${c.cityName.zh ?? ''} ${c.cityName.en ?? ''} (${c.city}, ${c.year})`;
         const title = `${c.title.zh ?? ''} / ${c.title.en ?? ''}`;

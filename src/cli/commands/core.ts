@@ -19,8 +19,10 @@ export function registerCoreCommands(program: Command): void {
   program
     .command('validate')
     .argument('<project>', 'project folder')
-    .description('check a project (files, framework, units, data, build spec; the build is run, '
-      + 'nothing is written) and list every problem / 校验项目')
+    .description(
+      'check a project (files, framework, units, data, build spec; the build is run, ' +
+        'nothing is written) and list every problem / 校验项目',
+    )
     .action(async (dir: string) => {
       const { summary: s } = await validateProject(dir, { onEvent: printEvents() });
       log(`ok: ${s.units} units, ${s.indicators} indicators (${s.notCollected} not collected), ${s.steps} build steps`);
@@ -32,8 +34,10 @@ export function registerCoreCommands(program: Command): void {
     .option('-o, --out <dir>', 'output folder', 'out')
     .option('-f, --format <list>', 'extra formats: xlsx,html,pdf (csv and json always)')
     .option('--no-analyses', 'skip the analyses declared in project.yaml')
-    .description('build the index and write results.csv, results.xlsx, build.json, analysis.json '
-      + '(and report.html/pdf) / 构建指数并输出结果')
+    .description(
+      'build the index and write results.csv, results.xlsx, build.json, analysis.json ' +
+        '(and report.html/pdf) / 构建指数并输出结果',
+    )
     .action(async (dir: string, opts: { out: string; format?: string; analyses: boolean }) => {
       const formats = parseFormats(opts.format);
       await checkOutputFolder(opts.out, OUTPUT_NAMES);
@@ -48,7 +52,9 @@ export function registerCoreCommands(program: Command): void {
     .argument('<project>', 'project folder')
     .option('-o, --out <dir>', 'output folder', 'out')
     .option('--only <list>', `run only these analyses (${ANALYSES.join(', ')})`)
-    .description('build and run the analyses declared in project.yaml; writes analysis.json and results.xlsx / 运行分析')
+    .description(
+      'build and run the analyses declared in project.yaml; writes analysis.json and results.xlsx / 运行分析',
+    )
     .action(async (dir: string, opts: { out: string; only?: string }) => {
       await checkOutputFolder(opts.out, OUTPUT_NAMES);
       const t0 = performance.now();

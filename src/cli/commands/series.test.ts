@@ -18,8 +18,14 @@ async function runCli(args: string[]): Promise<{ stdout: string; stderr: string 
   registerSeriesCommands(program);
   let stdout = '';
   let stderr = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => { stdout += String(s); return true; });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => { stderr += String(s); return true; });
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+    stdout += String(s);
+    return true;
+  });
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
+    stderr += String(s);
+    return true;
+  });
   try {
     await program.parseAsync(args, { from: 'user' });
   } finally {
@@ -68,7 +74,15 @@ describe('series compute on the generated demo', () => {
     const dir = join(tmp, 'one');
     await runCli(['series', 'compute', seed, '--out', dir]);
     const json = JSON.parse(await readFile(join(dir, 'series.json'), 'utf8'));
-    expect(json.series[0].periods).toEqual(['2022-08', '2022-09', '2022-10', '2022-11', '2022-12', '2023-01', '2023-02']);
+    expect(json.series[0].periods).toEqual([
+      '2022-08',
+      '2022-09',
+      '2022-10',
+      '2022-11',
+      '2022-12',
+      '2023-01',
+      '2023-02',
+    ]);
     expect(json.series[0].periodOnPeriod[6]).toBeCloseTo((1571.9 / 1569.9 - 1) * 100, 10);
     await expect(loadSeriesProject(join(tmp, 'nothing-here'))).rejects.toThrow(/no such file/);
   });

@@ -11,13 +11,15 @@ import { auditSeriesFile, computeSeriesProject, formatAuditText } from '../../ap
 import { writeArtifacts } from '../../app/node-host.ts';
 import { log } from '../progress.ts';
 
-const toNumber = (flag: string) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) {
-    throw new CityIndexError({ code: 'E_OPTION', message: `${flag} must be a number ≥ 0, got "${v}"`, field: flag });
-  }
-  return n;
-};
+const toNumber =
+  (flag: string) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) {
+      throw new CityIndexError({ code: 'E_OPTION', message: `${flag} must be a number ≥ 0, got "${v}"`, field: flag });
+    }
+    return n;
+  };
 
 interface AuditFlags {
   json?: boolean;
@@ -34,7 +36,8 @@ interface AuditFlags {
  * @example registerSeriesCommands(new Command())
  */
 export function registerSeriesCommands(program: Command): void {
-  const series = program.command('series')
+  const series = program
+    .command('series')
     .description('time-series indices: audit a published table, compute changes and aggregates / 时间序列指数');
 
   series
@@ -43,14 +46,22 @@ export function registerSeriesCommands(program: Command): void {
     .option('--json', 'print the audit as JSON instead of text')
     .option('-o, --out <file>', 'also write the audit to a file (.json → JSON, otherwise text)')
     .option('--series <code>', 'series to audit when the file holds several')
-    .option('--value-decimals <n>', 'decimals of printed index values when a cell does not show them (default 1)',
-      toNumber('--value-decimals'))
-    .option('--change-decimals <n>', 'decimals of printed changes when a cell does not show them (default 2)',
-      toNumber('--change-decimals'))
+    .option(
+      '--value-decimals <n>',
+      'decimals of printed index values when a cell does not show them (default 1)',
+      toNumber('--value-decimals'),
+    )
+    .option(
+      '--change-decimals <n>',
+      'decimals of printed changes when a cell does not show them (default 2)',
+      toNumber('--change-decimals'),
+    )
     .option('--slack <pp>', 'extra tolerance in percentage points (default 0)', toNumber('--slack'))
     .option('--strict', 'exit with code 3 when any row is swapped or inconsistent')
-    .description('recompute what a published index table allows and flag rows whose printed changes disagree '
-      + 'or are swapped / 核对发布的指数表')
+    .description(
+      'recompute what a published index table allows and flag rows whose printed changes disagree ' +
+        'or are swapped / 核对发布的指数表',
+    )
     .action(async (file: string, opts: AuditFlags) => {
       const result = await auditSeriesFile(file, {
         ...(opts.series ? { series: opts.series } : {}),
@@ -72,16 +83,22 @@ export function registerSeriesCommands(program: Command): void {
     .command('compute')
     .argument('<project>', 'folder with series.yaml (or project.yaml with a series: block), or a series CSV')
     .option('-o, --out <dir>', 'output folder', 'out/series')
-    .description('compute MoM/YoY/YTD, rebase, aggregate with weights, audit a published table; '
-      + 'write series.csv/json, chart.json / 计算序列指数')
+    .description(
+      'compute MoM/YoY/YTD, rebase, aggregate with weights, audit a published table; ' +
+        'write series.csv/json, chart.json / 计算序列指数',
+    )
     .action(async (path: string, opts: { out: string }) => {
       const out = await computeSeriesProject(path);
       const { config } = out.project;
       if (config.note) log(`note: ${config.note}`);
       const aggregate = out.aggregate
-        ? ` → aggregate "${out.aggregate.series.code}" (${config.aggregate?.method})` : '';
+        ? ` → aggregate "${out.aggregate.series.code}" (${config.aggregate?.method})`
+        : '';
       const audit = out.audit
-        ? `; audit: ${Object.entries(out.audit.summary).map(([k, v]) => `${v.length} ${k}`).join(', ')}` : '';
+        ? `; audit: ${Object.entries(out.audit.summary)
+            .map(([k, v]) => `${v.length} ${k}`)
+            .join(', ')}`
+        : '';
       log(`${out.series.length} series${aggregate}${audit}`);
       const written = await writeArtifacts(opts.out, out.files);
       log(`wrote ${written.join(', ')} to ${opts.out}`);

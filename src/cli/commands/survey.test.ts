@@ -16,8 +16,14 @@ async function runCli(args: string[]): Promise<{ stdout: string; stderr: string 
   registerSurveyCommands(program);
   let stdout = '';
   let stderr = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => { stdout += String(s); return true; });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => { stderr += String(s); return true; });
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+    stdout += String(s);
+    return true;
+  });
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
+    stderr += String(s);
+    return true;
+  });
   try {
     await program.parseAsync(args, { from: 'user' });
   } finally {
@@ -49,7 +55,15 @@ describe('cityindex survey', () => {
   });
 
   it('aggregates the simulated expert panel into manual weight steps, flagging inconsistent experts', async () => {
-    const r = await runCli(['survey', 'ahp', example, '--answers', join(example, 'surveys/experts-simulated.json'), '--out', join(tmp, 'ahp')]);
+    const r = await runCli([
+      'survey',
+      'ahp',
+      example,
+      '--answers',
+      join(example, 'surveys/experts-simulated.json'),
+      '--out',
+      join(tmp, 'ahp'),
+    ]);
     expect(r.stderr).toMatch(/E7: CR 0\.\d+ > 0\.1; most inconsistent/);
     const report = JSON.parse(await readFile(join(tmp, 'ahp/ahp-report.json'), 'utf8'));
     const top = report.weightSteps[0];
@@ -58,14 +72,19 @@ describe('cityindex survey', () => {
     expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     await runCli(['survey', 'ahp-form', example, '--out', join(tmp, 'form')]);
     // the committed form is the one the framework gives
-    expect(await readFile(join(tmp, 'form/ahp.zh.json'), 'utf8')).toBe(await readFile(join(example, 'surveys/ahp.zh.json'), 'utf8'));
+    expect(await readFile(join(tmp, 'form/ahp.zh.json'), 'utf8')).toBe(
+      await readFile(join(example, 'surveys/ahp.zh.json'), 'utf8'),
+    );
   });
 
   it('fails with located errors on a project whose survey is broken', async () => {
     const { writeFile, mkdir } = await import('node:fs/promises');
     const dir = join(tmp, 'broken');
     await mkdir(join(dir, 'surveys'), { recursive: true });
-    await writeFile(join(dir, 'surveys/survey.yaml'), 'id: b\ncities: ["110100"]\nresponses: { file: r.csv, columns: { city: city } }\nindicators: [{ code: X, items: [q1] }]\n');
+    await writeFile(
+      join(dir, 'surveys/survey.yaml'),
+      'id: b\ncities: ["110100"]\nresponses: { file: r.csv, columns: { city: city } }\nindicators: [{ code: X, items: [q1] }]\n',
+    );
     await writeFile(join(dir, 'surveys/r.csv'), 'city,q2\n110100,3\n');
     await expect(runCli(['survey', 'validate', dir])).rejects.toThrow(/r\.csv:1 column "q1"/);
   });

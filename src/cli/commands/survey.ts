@@ -9,7 +9,12 @@ import { CityIndexError, formatIssue, type Issue } from '../../engine/core/error
 import { CLEANING_REASONS } from '../../engine/survey/clean.ts';
 import { surveyItems, surveyTitle, type LoadedSurvey } from '../../formats/survey.ts';
 import {
-  ahpForm, blockingIssues, cleanSurveys, estimateSurveys, runExpertPanel, validateProjectSurveys,
+  ahpForm,
+  blockingIssues,
+  cleanSurveys,
+  estimateSurveys,
+  runExpertPanel,
+  validateProjectSurveys,
 } from '../../app/survey.ts';
 import { writeArtifacts } from '../../app/node-host.ts';
 import { log } from '../progress.ts';
@@ -48,10 +53,12 @@ interface AhpFlags {
  * @example registerSurveyCommands(new Command())
  */
 export function registerSurveyCommands(program: Command): void {
-  const survey = program.command('survey')
+  const survey = program
+    .command('survey')
     .description('Resident questionnaires: validate, clean, weight and estimate / 居民问卷：校验、清洗、加权、估计');
 
-  survey.command('validate <project>')
+  survey
+    .command('validate <project>')
     .description('check survey.yaml, the SurveyJS definitions (survey-core) and the responses')
     .option('--json', 'print the issues as JSON on stdout')
     .action(async (project: string, opts: { json?: boolean }) => {
@@ -59,15 +66,19 @@ export function registerSurveyCommands(program: Command): void {
       const all = results.flatMap((r) => r.issues);
       if (opts.json) {
         const rows = results.map((r) => ({
-          survey: r.survey.config.id, responses: r.survey.table.n, issues: r.issues,
+          survey: r.survey.config.id,
+          responses: r.survey.table.n,
+          issues: r.issues,
         }));
         process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
       }
       for (const { survey: s, issues } of results) {
         const definitions = Object.keys(s.definitions).length;
-        log(`${surveyTitle(s.config)}: ${s.table.n} responses, ${s.config.cities.length} cities, `
-          + `${definitions} questionnaire definition(s), ${surveyItems(s.config).length} items, `
-          + `census margins for ${s.margins.size} cities`);
+        log(
+          `${surveyTitle(s.config)}: ${s.table.n} responses, ${s.config.cities.length} cities, ` +
+            `${definitions} questionnaire definition(s), ${surveyItems(s.config).length} items, ` +
+            `census margins for ${s.margins.size} cities`,
+        );
         printIssues(issues);
       }
       const blocking = blockingIssues(all);
@@ -75,7 +86,8 @@ export function registerSurveyCommands(program: Command): void {
       log(all.length ? `valid, with ${all.length} warning(s) or cell problem(s)` : 'valid');
     });
 
-  survey.command('clean <project>')
+  survey
+    .command('clean <project>')
     .description('apply the cleaning rules and write the report of removed responses')
     .option('--out <dir>', 'output folder (default out/<project>/survey/<id>)')
     .action(async (project: string, opts: { out?: string }) => {
@@ -88,7 +100,8 @@ export function registerSurveyCommands(program: Command): void {
       }
     });
 
-  survey.command('estimate <project>')
+  survey
+    .command('estimate <project>')
     .description('clean, weight (raking to census margins) and estimate each city with 95 % intervals')
     .option('--out <dir>', 'output folder (default out/<project>/survey/<id>)')
     .action(async (project: string, opts: { out?: string }) => {
@@ -97,8 +110,10 @@ export function registerSurveyCommands(program: Command): void {
         await writeArtifacts(dir, files);
         const deffs = result.weighting.perCity.map((w) => w.deff).filter(Number.isFinite);
         const { dataset } = result.estimates;
-        log(`${surveyTitle(s.config)}: ${result.cleaning.kept} of ${result.cleaning.received} responses kept; `
-          + `${dataset.unitCodes.length} cities × ${dataset.codes.length} indicators`);
+        log(
+          `${surveyTitle(s.config)}: ${result.cleaning.kept} of ${result.cleaning.received} responses kept; ` +
+            `${dataset.unitCodes.length} cities × ${dataset.codes.length} indicators`,
+        );
         if (deffs.length) {
           log(`design effect from weighting: ${Math.min(...deffs).toFixed(2)}–${Math.max(...deffs).toFixed(2)}`);
         }
@@ -108,7 +123,8 @@ export function registerSurveyCommands(program: Command): void {
       }
     });
 
-  survey.command('ahp-form <project>')
+  survey
+    .command('ahp-form <project>')
     .description('write the expert pairwise-comparison questionnaire (SurveyJS JSON, zh and en) for the framework')
     .option('--out <dir>', 'output folder (default out/<project>/survey/ahp)')
     .action(async (project: string, opts: { out?: string }) => {
@@ -119,12 +135,18 @@ export function registerSurveyCommands(program: Command): void {
       log(`${form.groups} comparison groups, ${form.questions} pairwise questions; wrote ${written}`);
     });
 
-  survey.command('ahp <project>')
-    .description('aggregate expert AHP answers: CR per expert, most inconsistent judgements, '
-      + 'AIJ/AIP group weights as build-spec weight steps')
+  survey
+    .command('ahp <project>')
+    .description(
+      'aggregate expert AHP answers: CR per expert, most inconsistent judgements, ' +
+        'AIJ/AIP group weights as build-spec weight steps',
+    )
     .requiredOption('--answers <file>', 'SurveyJS results JSON, one object per expert (field "expert")')
-    .option('--method <aij|aip>',
-      'aggregation: aij (geometric mean of judgements, default) or aip (mean of priorities)', 'aij')
+    .option(
+      '--method <aij|aip>',
+      'aggregation: aij (geometric mean of judgements, default) or aip (mean of priorities)',
+      'aij',
+    )
     .option('--ri <saaty|chinese>', 'random-index table', 'saaty')
     .option('--max-cr <x>', 'consistency threshold', '0.1')
     .option('--exclude-inconsistent', 'leave experts above the threshold out of the aggregate')
@@ -140,18 +162,25 @@ export function registerSurveyCommands(program: Command): void {
         throw new CityIndexError({ code: 'E_METHOD', message, field: 'ri', expected: 'saaty or chinese' });
       }
       const { panel, files } = await runExpertPanel(project, resolve(opts.answers), {
-        method, riTable: ri, maxCR: Number(opts.maxCr), excludeInconsistent: opts.excludeInconsistent,
+        method,
+        riTable: ri,
+        maxCR: Number(opts.maxCr),
+        excludeInconsistent: opts.excludeInconsistent,
       });
       printIssues(panel.issues, 10);
       for (const g of panel.groups) {
-        const weights = Object.entries(g.weights).map(([c, w]) => `${c} ${w.toFixed(3)}`).join(', ');
+        const weights = Object.entries(g.weights)
+          .map(([c, w]) => `${c} ${w.toFixed(3)}`)
+          .join(', ');
         log(`${g.parent}: ${weights}${g.groupConsistency ? ` (group CR ${g.groupConsistency.cr.toFixed(3)})` : ''}`);
         for (const e of g.experts.filter((x) => !x.consistent)) {
           const worst = e.inconsistent[0];
           const judgement = `${worst.row} vs ${worst.column} = ${fmtJudgement(worst.given)}`;
           const excluded = e.excluded ? ' (excluded)' : '';
-          log(`  ${e.expert}: CR ${e.cr.toFixed(3)} > ${opts.maxCr}${excluded}; most inconsistent: `
-            + `${judgement} (priorities imply ${fmtJudgement(worst.suggested)})`);
+          log(
+            `  ${e.expert}: CR ${e.cr.toFixed(3)} > ${opts.maxCr}${excluded}; most inconsistent: ` +
+              `${judgement} (priorities imply ${fmtJudgement(worst.suggested)})`,
+          );
         }
       }
       const dir = ahpDirFor(project, opts.out);

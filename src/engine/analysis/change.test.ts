@@ -27,13 +27,31 @@ const framework: Framework = {
 };
 const codes = ['A', 'B', 'C', 'D', 'E'];
 const units: Unit[] = codes.map((c) => ({ code: c, name: { en: c }, groups: {}, attributes: {} }));
-const ds = (vals: Array<number | null>, y: Array<number | null> = vals): Dataset => fromRows(codes, ['x', 'y'], vals.map((v, i) => [v, y[i]]));
-const V2017 = [10, 8, 6, 4, 2], V2018 = [10, 5, 7, 9, 3], V2019 = [10, 6, 4, 11, 12];
-const input: BuildInput = { framework, units, raw: ds(V2019), history: [{ period: '2017', dataset: ds(V2017) }, { period: '2018', dataset: ds(V2018) }] };
-const spec: BuildSpec = { version: 1, steps: [
-  { id: 'normalise', kind: 'normalise', options: { method: 'none' } },
-  { id: 'aggregate', kind: 'aggregate', options: { aggregation: { method: 'arithmetic' } } },
-] };
+const ds = (vals: Array<number | null>, y: Array<number | null> = vals): Dataset =>
+  fromRows(
+    codes,
+    ['x', 'y'],
+    vals.map((v, i) => [v, y[i]]),
+  );
+const V2017 = [10, 8, 6, 4, 2],
+  V2018 = [10, 5, 7, 9, 3],
+  V2019 = [10, 6, 4, 11, 12];
+const input: BuildInput = {
+  framework,
+  units,
+  raw: ds(V2019),
+  history: [
+    { period: '2017', dataset: ds(V2017) },
+    { period: '2018', dataset: ds(V2018) },
+  ],
+};
+const spec: BuildSpec = {
+  version: 1,
+  steps: [
+    { id: 'normalise', kind: 'normalise', options: { method: 'none' } },
+    { id: 'aggregate', kind: 'aggregate', options: { aggregation: { method: 'arithmetic' } } },
+  ],
+};
 
 describe('runChange: tiny 3-period panel with known ranks', () => {
   const r = runChange(input, spec, { currentPeriod: 2019, top: 2 });
@@ -43,7 +61,11 @@ describe('runChange: tiny 3-period panel with known ranks', () => {
     expect(r.code).toBe('IDX');
     expect(Array.from(r.scores.values[0])).toEqual(V2017);
     expect(Array.from(r.scores.values[2])).toEqual(V2019);
-    expect(r.ranks.values.map((c) => Array.from(c))).toEqual([[1, 2, 3, 4, 5], [1, 4, 3, 2, 5], [3, 4, 5, 2, 1]]);
+    expect(r.ranks.values.map((c) => Array.from(c))).toEqual([
+      [1, 2, 3, 4, 5],
+      [1, 4, 3, 2, 5],
+      [3, 4, 5, 2, 1],
+    ]);
     expect(r.perPeriod.map((p) => p.nScored)).toEqual([5, 5, 5]);
     expect(r.relativeScores).toBe(false);
   });
@@ -52,7 +74,10 @@ describe('runChange: tiny 3-period panel with known ranks', () => {
     expect(r.overall.from).toBe('2017');
     expect(r.overall.to).toBe('2019');
     expect(r.overall.ranks.units.map((u) => u.gain)).toEqual([-2, -2, -2, 2, 4]);
-    expect(r.leapfroggers.map((u) => [u.code, u.rankA, u.rankB, u.gain])).toEqual([['E', 5, 1, 4], ['D', 4, 2, 2]]);
+    expect(r.leapfroggers.map((u) => [u.code, u.rankA, u.rankB, u.gain])).toEqual([
+      ['E', 5, 1, 4],
+      ['D', 4, 2, 2],
+    ]);
     // top 2, but C ties B at −2 and is included
     expect(r.overall.ranks.fallers.map((u) => u.code)).toEqual(['A', 'B', 'C']);
     expect(r.overall.ranks.nUp).toBe(2);
@@ -61,7 +86,10 @@ describe('runChange: tiny 3-period panel with known ranks', () => {
   });
 
   it('consecutive rank changes', () => {
-    expect(r.consecutive.map((c) => [c.from, c.to])).toEqual([['2017', '2018'], ['2018', '2019']]);
+    expect(r.consecutive.map((c) => [c.from, c.to])).toEqual([
+      ['2017', '2018'],
+      ['2018', '2019'],
+    ]);
     expect(r.consecutive[0].ranks.units.map((u) => u.gain)).toEqual([0, -2, 0, 2, 0]);
     expect(r.consecutive[0].ranks.leapfroggers.map((u) => u.code)).toEqual(['D']);
     expect(r.consecutive[1].ranks.units.map((u) => u.gain)).toEqual([-2, 0, -2, 0, 4]);
@@ -91,7 +119,12 @@ describe('runChange: tiny 3-period panel with known ranks', () => {
   });
 
   it('a subset of periods and β between chosen periods', () => {
-    const s = runChange(input, spec, { currentPeriod: '2019', periods: ['2019', '2017'], betaFrom: '2017', betaTo: '2019' });
+    const s = runChange(input, spec, {
+      currentPeriod: '2019',
+      periods: ['2019', '2017'],
+      betaFrom: '2017',
+      betaTo: '2019',
+    });
     expect(s.periods).toEqual(['2017', '2019']);
     expect(s.consecutive).toHaveLength(1);
     const t = runChange(input, spec, { currentPeriod: '2019', betaTo: '2018' });
@@ -103,8 +136,17 @@ describe('runChange: tiny 3-period panel with known ranks', () => {
 describe('runChange: screening, missing scores and errors', () => {
   it('a unit screened out in one period is reported (not dropped silently)', () => {
     // unit C lacks y in 2018; the screen needs all indicators → C is screened out in 2018 only
-    const withScreen: BuildSpec = { version: 1, steps: [{ id: 'screen', kind: 'screen', options: { by: 'byNA', dataThreshold: 1 } }, ...spec.steps] };
-    const inp: BuildInput = { ...input, history: [{ period: '2017', dataset: ds(V2017) }, { period: '2018', dataset: ds(V2018, [10, 5, null, 9, 3]) }] };
+    const withScreen: BuildSpec = {
+      version: 1,
+      steps: [{ id: 'screen', kind: 'screen', options: { by: 'byNA', dataThreshold: 1 } }, ...spec.steps],
+    };
+    const inp: BuildInput = {
+      ...input,
+      history: [
+        { period: '2017', dataset: ds(V2017) },
+        { period: '2018', dataset: ds(V2018, [10, 5, null, 9, 3]) },
+      ],
+    };
     const r = runChange(inp, withScreen, { currentPeriod: '2019' });
     expect(r.perPeriod.map((p) => p.screenedOut)).toEqual([[], ['C'], []]);
     expect(r.perPeriod[1].nUnits).toBe(4);
@@ -115,13 +157,23 @@ describe('runChange: screening, missing scores and errors', () => {
     expect(r.consecutive[1].ranks.entered).toEqual(['C']);
     expect(r.sigma!.droppedUnits).toEqual(['C']);
     expect(r.sigma!.periods[0].n).toBe(4);
-    expect(r.warnings.some((w) => w.code === 'W_SCREENED_OUT' && w.message.includes('period 2018') && w.message.includes('C'))).toBe(true);
+    expect(
+      r.warnings.some(
+        (w) => w.code === 'W_SCREENED_OUT' && w.message.includes('period 2018') && w.message.includes('C'),
+      ),
+    ).toBe(true);
     // first → last both contain C
     expect(r.overall.ranks.units).toHaveLength(5);
   });
 
   it('a period without data for an indicator is a located error naming the period', () => {
-    const inp: BuildInput = { ...input, history: [{ period: '2017', dataset: ds(V2017, [null, null, null, null, null]) }, { period: '2018', dataset: ds(V2018) }] };
+    const inp: BuildInput = {
+      ...input,
+      history: [
+        { period: '2017', dataset: ds(V2017, [null, null, null, null, null]) },
+        { period: '2018', dataset: ds(V2018) },
+      ],
+    };
     try {
       runChange(inp, spec, { currentPeriod: '2019' });
       expect.unreachable();
@@ -133,27 +185,48 @@ describe('runChange: screening, missing scores and errors', () => {
       expect(i.indicator).toBe('y');
     }
     // leaving the period out works
-    expect(runChange(inp, spec, { currentPeriod: '2019', periods: ['2018', '2019'] }).periods).toEqual(['2018', '2019']);
+    expect(runChange(inp, spec, { currentPeriod: '2019', periods: ['2018', '2019'] }).periods).toEqual([
+      '2018',
+      '2019',
+    ]);
   });
 
   it('a build that fails in one period names the period', () => {
     // min–max of a constant column is a degenerate range: 2018 has x = y = 5 for everyone
-    const inp: BuildInput = { ...input, history: [{ period: '2017', dataset: ds(V2017) }, { period: '2018', dataset: ds([5, 5, 5, 5, 5]) }] };
-    const mm: BuildSpec = { version: 1, steps: [{ id: 'normalise', kind: 'normalise', options: { method: 'minMax' } }, spec.steps[1]] };
+    const inp: BuildInput = {
+      ...input,
+      history: [
+        { period: '2017', dataset: ds(V2017) },
+        { period: '2018', dataset: ds([5, 5, 5, 5, 5]) },
+      ],
+    };
+    const mm: BuildSpec = {
+      version: 1,
+      steps: [{ id: 'normalise', kind: 'normalise', options: { method: 'minMax' } }, spec.steps[1]],
+    };
     expect(() => runChange(inp, mm, { currentPeriod: '2019' })).toThrow(/period 2018/);
   });
 
   it('unknown periods, too few periods and bad settings are located', () => {
-    expect(() => runChange(input, spec, { currentPeriod: '2019', periods: ['2017', '2020'] })).toThrow(/analyses\.change\.periods\[1\]/);
-    expect(() => runChange({ ...input, history: undefined }, spec, { currentPeriod: '2019' })).toThrow(/at least 2 periods/);
-    expect(() => runChange(input, spec, { currentPeriod: '2019', betaFrom: '2019', betaTo: '2017' })).toThrow(/must come before/);
+    expect(() => runChange(input, spec, { currentPeriod: '2019', periods: ['2017', '2020'] })).toThrow(
+      /analyses\.change\.periods\[1\]/,
+    );
+    expect(() => runChange({ ...input, history: undefined }, spec, { currentPeriod: '2019' })).toThrow(
+      /at least 2 periods/,
+    );
+    expect(() => runChange(input, spec, { currentPeriod: '2019', betaFrom: '2019', betaTo: '2017' })).toThrow(
+      /must come before/,
+    );
     expect(() => runChange(input, spec, { currentPeriod: '2019', code: 'nope' })).toThrow(/analyses\.change\.code/);
     expect(() => parseChangeConfig({ top: -1 })).toThrow(/analyses\.change\.top/);
     expect(() => parseChangeConfig({ nonsense: 1 })).toThrow(/unknown field/);
   });
 
   it('min–max scores: relative-score warning, β not computed because the last unit scores 0', () => {
-    const mm: BuildSpec = { version: 1, steps: [{ id: 'normalise', kind: 'normalise', options: { method: 'minMax' } }, spec.steps[1]] };
+    const mm: BuildSpec = {
+      version: 1,
+      steps: [{ id: 'normalise', kind: 'normalise', options: { method: 'minMax' } }, spec.steps[1]],
+    };
     const r = runChange(input, mm, { currentPeriod: '2019' });
     expect(r.relativeScores).toBe(true);
     expect(r.beta).toBeNull();
@@ -162,16 +235,32 @@ describe('runChange: screening, missing scores and errors', () => {
     expect(r.leapfroggers.map((u) => u.code)).toEqual(['E', 'D']);
   });
 
-  it('normalise override: fixed goalposts replace the spec\'s normalisation', () => {
-    const mm: BuildSpec = { version: 1, steps: [{ id: 'normalise', kind: 'normalise', options: { method: 'minMax' } }, spec.steps[1]] };
-    const r = runChange(input, mm, { currentPeriod: '2019', normalise: { method: 'goalposts', lower: 0, upper: 20, scale: 100 } });
+  it("normalise override: fixed goalposts replace the spec's normalisation", () => {
+    const mm: BuildSpec = {
+      version: 1,
+      steps: [{ id: 'normalise', kind: 'normalise', options: { method: 'minMax' } }, spec.steps[1]],
+    };
+    const r = runChange(input, mm, {
+      currentPeriod: '2019',
+      normalise: { method: 'goalposts', lower: 0, upper: 20, scale: 100 },
+    });
     expect(r.relativeScores).toBe(false);
-    expect(r.spec.steps[0]).toEqual({ id: 'normalise', kind: 'normalise', options: { method: 'goalposts', lower: 0, upper: 20, scale: 100 } });
+    expect(r.spec.steps[0]).toEqual({
+      id: 'normalise',
+      kind: 'normalise',
+      options: { method: 'goalposts', lower: 0, upper: 20, scale: 100 },
+    });
     // score = 100·x/20 = 5x
     expect(Array.from(r.scores.values[0])).toEqual(V2017.map((v) => 5 * v));
     // β is scale-free in logs except through the intercept: same β as on raw values
     expect(r.beta!.beta).toBeCloseTo(betaConvergence(V2017, V2019, 2).beta, 13);
-    expect(() => runChange(input, { version: 1, steps: [spec.steps[1]] }, { currentPeriod: '2019', normalise: { method: 'none' } })).toThrow(/no normalise step/);
+    expect(() =>
+      runChange(
+        input,
+        { version: 1, steps: [spec.steps[1]] },
+        { currentPeriod: '2019', normalise: { method: 'none' } },
+      ),
+    ).toThrow(/no normalise step/);
   });
 
   it('no period label: "current" with a warning, T counted in periods', () => {

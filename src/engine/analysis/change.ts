@@ -15,42 +15,58 @@ import { column, type Dataset } from '../core/dataset.ts';
 import { indicatorNodes } from '../core/framework.ts';
 import { zodIssues } from '../core/zod-issues.ts';
 import { build, type BuildInput } from '../pipeline/build.ts';
-import { NormaliseOptionsSchema, type BuildSpec, type NormaliseMethod, type NormaliseOptions, type StepSpec } from '../spec/spec.ts';
 import {
-  betaConvergence, rankChanges, scoreChanges, sigmaConvergence,
-  type BetaConvergenceResult, type Panel, type RankChange, type RankChangesResult, type ScoreChangesResult, type SigmaConvergenceResult,
+  NormaliseOptionsSchema,
+  type BuildSpec,
+  type NormaliseMethod,
+  type NormaliseOptions,
+  type StepSpec,
+} from '../spec/spec.ts';
+import {
+  betaConvergence,
+  rankChanges,
+  scoreChanges,
+  sigmaConvergence,
+  type BetaConvergenceResult,
+  type Panel,
+  type RankChange,
+  type RankChangesResult,
+  type ScoreChangesResult,
+  type SigmaConvergenceResult,
 } from './convergence.ts';
 
 /** A period label: YAML reads `2019` as a number, so numbers are accepted and kept as text. */
 const periodLabel = z.union([z.string().min(1), z.number().int()]).transform((v) => String(v));
 
 /** The `analyses.change` block of project.yaml. */
-export const ChangeConfigSchema = z.object({
-  /** Periods to compare, any order (sorted oldest first as in the data). Default: every period in the data. */
-  periods: z.array(periodLabel).min(2).optional(),
-  /** Label of the project's own period (the build's raw data). The runner fills it from project.yaml `period`. */
-  currentPeriod: periodLabel.optional(),
-  /** Score to follow (default: the index). */
-  code: z.string().min(1).optional(),
-  /** How many leapfroggers, fallers and largest score gains to list (ties with the last are included). Default 10. */
-  top: z.number().int().min(0).default(10),
-  /** β-convergence from this period (default: the first analysed period)… */
-  betaFrom: periodLabel.optional(),
-  /** …to this one (default: the last analysed period). */
-  betaTo: periodLabel.optional(),
-  /**
-   * Replace the options of the spec's normalise step(s) for this analysis, e.g. fixed goalposts
-   * (`{ method: goalposts, scale: 100 }` with framework `goalposts`) so that levels are comparable across
-   * periods. Default: the project's own normalisation (per-period min–max scores are relative to each year).
-   */
-  normalise: NormaliseOptionsSchema.optional(),
-  /** σ: population sd (ddof 0, default) or sample sd (false: ddof 1). */
-  population: z.boolean().default(true),
-  /** β: significance level (default 0.05, two-sided). */
-  alpha: z.number().gt(0).lt(1).default(0.05),
-  /** β: upper bound of a bounded score (e.g. 100) to warn about ceiling effects. */
-  upperBound: z.number().refine(Number.isFinite, 'must be a finite number').optional(),
-}).strict();
+export const ChangeConfigSchema = z
+  .object({
+    /** Periods to compare, any order (sorted oldest first as in the data). Default: every period in the data. */
+    periods: z.array(periodLabel).min(2).optional(),
+    /** Label of the project's own period (the build's raw data). The runner fills it from project.yaml `period`. */
+    currentPeriod: periodLabel.optional(),
+    /** Score to follow (default: the index). */
+    code: z.string().min(1).optional(),
+    /** How many leapfroggers, fallers and largest score gains to list (ties with the last are included). Default 10. */
+    top: z.number().int().min(0).default(10),
+    /** β-convergence from this period (default: the first analysed period)… */
+    betaFrom: periodLabel.optional(),
+    /** …to this one (default: the last analysed period). */
+    betaTo: periodLabel.optional(),
+    /**
+     * Replace the options of the spec's normalise step(s) for this analysis, e.g. fixed goalposts
+     * (`{ method: goalposts, scale: 100 }` with framework `goalposts`) so that levels are comparable across
+     * periods. Default: the project's own normalisation (per-period min–max scores are relative to each year).
+     */
+    normalise: NormaliseOptionsSchema.optional(),
+    /** σ: population sd (ddof 0, default) or sample sd (false: ddof 1). */
+    population: z.boolean().default(true),
+    /** β: significance level (default 0.05, two-sided). */
+    alpha: z.number().gt(0).lt(1).default(0.05),
+    /** β: upper bound of a bounded score (e.g. 100) to warn about ceiling effects. */
+    upperBound: z.number().refine(Number.isFinite, 'must be a finite number').optional(),
+  })
+  .strict();
 
 /** Settings as written in project.yaml (numbers allowed for periods, defaults not yet filled). */
 export type ChangeConfigInput = z.input<typeof ChangeConfigSchema>;
@@ -138,13 +154,27 @@ export function parseChangeConfig(raw: unknown, file = 'project.yaml'): ChangeCo
 /** True when a normalisation method rescales each period on that period's own data. */
 function isRelative(m: NormaliseMethod): boolean {
   switch (m.method) {
-    case 'none': case 'scaled': case 'goalposts': case 'distanceToTarget':
+    case 'none':
+    case 'scaled':
+    case 'goalposts':
+    case 'distanceToTarget':
       return false;
-    case 'zScore': case 'minMax': case 'rank': case 'percentileRank': case 'borda': case 'distanceToMax': case 'distanceToReference': case 'fractionOfMax':
+    case 'zScore':
+    case 'minMax':
+    case 'rank':
+    case 'percentileRank':
+    case 'borda':
+    case 'distanceToMax':
+    case 'distanceToReference':
+    case 'fractionOfMax':
       return true;
     default: {
       const never: never = m;
-      throw new CityIndexError({ code: 'E_METHOD', message: `unknown normalisation method "${(never as { method: string }).method}"`, field: 'method' });
+      throw new CityIndexError({
+        code: 'E_METHOD',
+        message: `unknown normalisation method "${(never as { method: string }).method}"`,
+        field: 'method',
+      });
     }
   }
 }
@@ -166,7 +196,10 @@ function yearsBetween(a: string, b: string): number | null {
 function alignColumn(ds: Dataset, code: string, units: readonly string[]): Float64Array {
   const col = column(ds, code);
   const row = new Map(ds.unitCodes.map((u, i) => [u, i] as const));
-  return Float64Array.from(units, (u) => { const i = row.get(u); return i === undefined ? NaN : col[i]; });
+  return Float64Array.from(units, (u) => {
+    const i = row.get(u);
+    return i === undefined ? NaN : col[i];
+  });
 }
 
 /**
@@ -191,7 +224,12 @@ function alignColumn(ds: Dataset, code: string, units: readonly string[]): Float
  *   { id: 'aggregate', kind: 'aggregate' as const, options: { aggregation: { method: 'arithmetic' as const } } }] };
  * runChange(input, spec, { currentPeriod: '2019' }).leapfroggers.map((u) => u.code) // => ['c']  (rank 3 → 1)
  */
-export function runChange(input: BuildInput, spec: BuildSpec, config: ChangeConfigInput = {}, options: RunChangeOptions = {}): ChangeResult {
+export function runChange(
+  input: BuildInput,
+  spec: BuildSpec,
+  config: ChangeConfigInput = {},
+  options: RunChangeOptions = {},
+): ChangeResult {
   const file = options.file ?? 'project.yaml';
   const settings = parseChangeConfig(config, file);
   const warnings: Issue[] = [];
@@ -202,45 +240,101 @@ export function runChange(input: BuildInput, spec: BuildSpec, config: ChangeConf
   let currentPeriod = settings.currentPeriod;
   if (currentPeriod === undefined) {
     currentPeriod = 'current';
-    warn({ code: 'W_PERIOD_LABEL', message: 'the project\'s own period has no label; it is called "current" (set project.yaml `period`)', file, field: `${FIELD}.currentPeriod` });
+    warn({
+      code: 'W_PERIOD_LABEL',
+      message: 'the project\'s own period has no label; it is called "current" (set project.yaml `period`)',
+      file,
+      field: `${FIELD}.currentPeriod`,
+    });
   }
   const available = [...history.map((h) => h.period), currentPeriod];
   const issues: Issue[] = [];
   const seen = new Set<string>();
   for (const p of available) {
-    if (seen.has(p)) issues.push({ code: 'E_DUPLICATE_PERIOD', message: `period "${p}" appears twice in the data (history and/or the project's own period)`, file, field: `${FIELD}.currentPeriod` });
+    if (seen.has(p))
+      issues.push({
+        code: 'E_DUPLICATE_PERIOD',
+        message: `period "${p}" appears twice in the data (history and/or the project's own period)`,
+        file,
+        field: `${FIELD}.currentPeriod`,
+      });
     seen.add(p);
   }
   for (let k = 1; k < available.length; k++) {
     const gap = yearsBetween(available[k - 1], available[k]);
-    if (gap !== null && gap <= 0) issues.push({ code: 'E_PERIOD_ORDER', message: `period "${available[k]}" comes after "${available[k - 1]}" in the data (history oldest first, then the project's own period)`, file, field: `${FIELD}.currentPeriod`, expected: 'periods in increasing order; the project period after every history period' });
+    if (gap !== null && gap <= 0)
+      issues.push({
+        code: 'E_PERIOD_ORDER',
+        message: `period "${available[k]}" comes after "${available[k - 1]}" in the data (history oldest first, then the project's own period)`,
+        file,
+        field: `${FIELD}.currentPeriod`,
+        expected: 'periods in increasing order; the project period after every history period',
+      });
   }
   const requested = settings.periods ?? available;
   requested.forEach((p, k) => {
-    if (!available.includes(p)) issues.push({ code: 'E_UNKNOWN_PERIOD', message: `period "${p}" is not in the data`, file, field: `${FIELD}.periods[${k}]`, expected: available.join(', ') });
+    if (!available.includes(p))
+      issues.push({
+        code: 'E_UNKNOWN_PERIOD',
+        message: `period "${p}" is not in the data`,
+        file,
+        field: `${FIELD}.periods[${k}]`,
+        expected: available.join(', '),
+      });
   });
-  if (new Set(requested).size !== requested.length) issues.push({ code: 'E_DUPLICATE_PERIOD', message: 'a period is listed twice', file, field: `${FIELD}.periods` });
+  if (new Set(requested).size !== requested.length)
+    issues.push({ code: 'E_DUPLICATE_PERIOD', message: 'a period is listed twice', file, field: `${FIELD}.periods` });
   const periods = available.filter((p) => requested.includes(p));
   if (!issues.length && periods.length < 2) {
-    issues.push({ code: 'E_TOO_FEW', message: `change over time needs at least 2 periods, the data has ${available.length} (${available.join(', ')})`, file, field: `${FIELD}.periods`, expected: 'a long data file with a period column holding earlier periods' });
+    issues.push({
+      code: 'E_TOO_FEW',
+      message: `change over time needs at least 2 periods, the data has ${available.length} (${available.join(', ')})`,
+      file,
+      field: `${FIELD}.periods`,
+      expected: 'a long data file with a period column holding earlier periods',
+    });
   }
   const betaFrom = settings.betaFrom ?? periods[0];
   const betaTo = settings.betaTo ?? periods[periods.length - 1];
-  for (const [p, f] of [[betaFrom, 'betaFrom'], [betaTo, 'betaTo']] as const) {
-    if (p !== undefined && !periods.includes(p)) issues.push({ code: 'E_UNKNOWN_PERIOD', message: `${f} "${p}" is not an analysed period`, file, field: `${FIELD}.${f}`, expected: periods.join(', ') });
+  for (const [p, f] of [
+    [betaFrom, 'betaFrom'],
+    [betaTo, 'betaTo'],
+  ] as const) {
+    if (p !== undefined && !periods.includes(p))
+      issues.push({
+        code: 'E_UNKNOWN_PERIOD',
+        message: `${f} "${p}" is not an analysed period`,
+        file,
+        field: `${FIELD}.${f}`,
+        expected: periods.join(', '),
+      });
   }
   if (!issues.length && periods.indexOf(betaFrom) >= periods.indexOf(betaTo)) {
-    issues.push({ code: 'E_PERIOD_ORDER', message: `betaFrom "${betaFrom}" must come before betaTo "${betaTo}"`, file, field: `${FIELD}.betaTo` });
+    issues.push({
+      code: 'E_PERIOD_ORDER',
+      message: `betaFrom "${betaFrom}" must come before betaTo "${betaTo}"`,
+      file,
+      field: `${FIELD}.betaTo`,
+    });
   }
 
   // ---- spec
   let usedSpec: BuildSpec = spec;
   if (settings.normalise) {
     if (!spec.steps.some((s) => s.kind === 'normalise')) {
-      issues.push({ code: 'E_NO_STEP', message: 'the build has no normalise step to replace', file, field: `${FIELD}.normalise`, expected: 'a build with a normalise step' });
+      issues.push({
+        code: 'E_NO_STEP',
+        message: 'the build has no normalise step to replace',
+        file,
+        field: `${FIELD}.normalise`,
+        expected: 'a build with a normalise step',
+      });
     } else {
       const opts = settings.normalise as NormaliseOptions;
-      usedSpec = { ...spec, steps: spec.steps.map((s): StepSpec => (s.kind === 'normalise' ? { ...s, options: opts } : s)) };
+      usedSpec = {
+        ...spec,
+        steps: spec.steps.map((s): StepSpec => (s.kind === 'normalise' ? { ...s, options: opts } : s)),
+      };
     }
   }
   if (issues.length) throw new CityIndexError(issues);
@@ -254,18 +348,43 @@ export function runChange(input: BuildInput, spec: BuildSpec, config: ChangeConf
     const before = history.slice(0, at);
     const pIssues: Issue[] = [];
     for (const c of indicators) {
-      if (!raw.codes.includes(c)) { pIssues.push({ code: 'E_PERIOD_NO_DATA', message: `period ${p} has no column for indicator "${c}"`, indicator: c, field: `period ${p}`, expected: `values of every indicator in every analysed period, or leave ${p} out of ${FIELD}.periods` }); continue; }
+      if (!raw.codes.includes(c)) {
+        pIssues.push({
+          code: 'E_PERIOD_NO_DATA',
+          message: `period ${p} has no column for indicator "${c}"`,
+          indicator: c,
+          field: `period ${p}`,
+          expected: `values of every indicator in every analysed period, or leave ${p} out of ${FIELD}.periods`,
+        });
+        continue;
+      }
       const col = column(raw, c);
       let n = 0;
       for (let i = 0; i < col.length; i++) if (Number.isFinite(col[i])) n++;
-      if (n === 0) pIssues.push({ code: 'E_PERIOD_NO_DATA', message: `period ${p} has no values of indicator "${c}"`, indicator: c, field: `period ${p}`, expected: `values of every indicator in every analysed period, or leave ${p} out of ${FIELD}.periods` });
+      if (n === 0)
+        pIssues.push({
+          code: 'E_PERIOD_NO_DATA',
+          message: `period ${p} has no values of indicator "${c}"`,
+          indicator: c,
+          field: `period ${p}`,
+          expected: `values of every indicator in every analysed period, or leave ${p} out of ${FIELD}.periods`,
+        });
     }
-    if (pIssues.length) { issues.push(...pIssues); continue; }
+    if (pIssues.length) {
+      issues.push(...pIssues);
+      continue;
+    }
     try {
       builds.set(p, build({ ...input, raw, history: before.length ? before : undefined }, usedSpec));
     } catch (e) {
       if (!(e instanceof CityIndexError)) throw e;
-      issues.push(...e.issues.map((i) => ({ ...i, message: `period ${p}: ${i.message}`, field: i.field ? `period ${p}: ${i.field}` : `period ${p}` })));
+      issues.push(
+        ...e.issues.map((i) => ({
+          ...i,
+          message: `period ${p}: ${i.message}`,
+          field: i.field ? `period ${p}: ${i.field}` : `period ${p}`,
+        })),
+      );
     }
   }
   if (issues.length) throw new CityIndexError(issues);
@@ -274,7 +393,14 @@ export function runChange(input: BuildInput, spec: BuildSpec, config: ChangeConf
   const first = builds.get(periods[0])!;
   const code = settings.code ?? first.results.indexCode;
   if (!first.results.scores.codes.includes(code)) {
-    throw new CityIndexError({ code: 'E_UNKNOWN_CODE', message: `"${code}" is not a score of the build`, file, field: `${FIELD}.code`, indicator: code, expected: first.results.scores.codes.slice(-6).join(', ') });
+    throw new CityIndexError({
+      code: 'E_UNKNOWN_CODE',
+      message: `"${code}" is not a score of the build`,
+      file,
+      field: `${FIELD}.code`,
+      indicator: code,
+      expected: first.results.scores.codes.slice(-6).join(', '),
+    });
   }
   const units = input.units.map((u) => u.code);
   const scoreCols: Float64Array[] = [];
@@ -288,9 +414,27 @@ export function runChange(input: BuildInput, spec: BuildSpec, config: ChangeConf
     const screenedOut = units.filter((u) => !kept.has(u));
     const unscored = units.filter((u, i) => kept.has(u) && !Number.isFinite(s[i]));
     const nScored = units.length - screenedOut.length - unscored.length;
-    if (nScored < 2) issues.push({ code: 'E_TOO_FEW', message: `period ${p}: only ${nScored} unit(s) have a score for "${code}"`, field: `period ${p}`, indicator: code, expected: 'at least 2 scored units per period' });
-    if (screenedOut.length) warn({ code: 'W_SCREENED_OUT', message: `period ${p}: ${screenedOut.length} unit(s) screened out: ${screenedOut.slice(0, 10).join(', ')}${screenedOut.length > 10 ? ' …' : ''}`, field: `period ${p}` });
-    if (unscored.length) warn({ code: 'W_NO_SCORE', message: `period ${p}: ${unscored.length} unit(s) have no score for "${code}": ${unscored.slice(0, 10).join(', ')}${unscored.length > 10 ? ' …' : ''}`, field: `period ${p}`, indicator: code });
+    if (nScored < 2)
+      issues.push({
+        code: 'E_TOO_FEW',
+        message: `period ${p}: only ${nScored} unit(s) have a score for "${code}"`,
+        field: `period ${p}`,
+        indicator: code,
+        expected: 'at least 2 scored units per period',
+      });
+    if (screenedOut.length)
+      warn({
+        code: 'W_SCREENED_OUT',
+        message: `period ${p}: ${screenedOut.length} unit(s) screened out: ${screenedOut.slice(0, 10).join(', ')}${screenedOut.length > 10 ? ' …' : ''}`,
+        field: `period ${p}`,
+      });
+    if (unscored.length)
+      warn({
+        code: 'W_NO_SCORE',
+        message: `period ${p}: ${unscored.length} unit(s) have no score for "${code}": ${unscored.slice(0, 10).join(', ')}${unscored.length > 10 ? ' …' : ''}`,
+        field: `period ${p}`,
+        indicator: code,
+      });
     scoreCols.push(s);
     rankCols.push(r);
     perPeriod.push({ period: p, nUnits: kept.size, nScored, screenedOut, unscored });
@@ -299,13 +443,20 @@ export function runChange(input: BuildInput, spec: BuildSpec, config: ChangeConf
 
   const relativeScores = specIsRelative(usedSpec);
   if (relativeScores) {
-    warn({ code: 'W_RELATIVE_SCORES', message: 'the normalisation rescales each period on its own data (e.g. min–max): ranks compare, but score levels, σ and β describe positions within each period, not absolute change; use fixed goalposts (analyses.change.normalise) for levels', file, field: `${FIELD}.normalise` });
+    warn({
+      code: 'W_RELATIVE_SCORES',
+      message:
+        'the normalisation rescales each period on its own data (e.g. min–max): ranks compare, but score levels, σ and β describe positions within each period, not absolute change; use fixed goalposts (analyses.change.normalise) for levels',
+      file,
+      field: `${FIELD}.normalise`,
+    });
   }
 
   // ---- changes
   const { top } = settings;
   const compare = (a: number, b: number): ChangeComparison => ({
-    from: periods[a], to: periods[b],
+    from: periods[a],
+    to: periods[b],
     ranks: rankChanges(units, rankCols[a], rankCols[b], { top }),
     scores: scoreChanges(units, scoreCols[a], scoreCols[b], { top }),
   });
@@ -315,9 +466,17 @@ export function runChange(input: BuildInput, spec: BuildSpec, config: ChangeConf
   // ---- σ-convergence
   let sigma: SigmaConvergenceResult | null = null;
   try {
-    sigma = sigmaConvergence({ codes: units, periods, values: scoreCols }, { population: settings.population, missing: 'dropUnit' });
+    sigma = sigmaConvergence(
+      { codes: units, periods, values: scoreCols },
+      { population: settings.population, missing: 'dropUnit' },
+    );
     for (const w of sigma.warnings) warn({ code: 'W_SIGMA', message: w, field: `${FIELD}` });
-    if (sigma.droppedUnits.length) warn({ code: 'W_SIGMA_DROPPED', message: `σ-convergence uses the ${sigma.periods[0].n} units scored in every analysed period; left out: ${sigma.droppedUnits.join(', ')}`, field: FIELD });
+    if (sigma.droppedUnits.length)
+      warn({
+        code: 'W_SIGMA_DROPPED',
+        message: `σ-convergence uses the ${sigma.periods[0].n} units scored in every analysed period; left out: ${sigma.droppedUnits.join(', ')}`,
+        field: FIELD,
+      });
   } catch (e) {
     if (!(e instanceof CityIndexError)) throw e;
     for (const i of e.issues) warn({ ...i, message: `σ-convergence not computed: ${i.message}` });
@@ -325,24 +484,51 @@ export function runChange(input: BuildInput, spec: BuildSpec, config: ChangeConf
 
   // ---- β-convergence
   let beta: ChangeBeta | null = null;
-  const a = periods.indexOf(betaFrom), z2 = periods.indexOf(betaTo);
+  const a = periods.indexOf(betaFrom),
+    z2 = periods.indexOf(betaTo);
   const years = yearsBetween(betaFrom, betaTo);
   const T = years ?? available.indexOf(betaTo) - available.indexOf(betaFrom);
-  if (years === null) warn({ code: 'W_BETA_T', message: `periods "${betaFrom}" and "${betaTo}" are not years: T = ${T} periods between them`, field: `${FIELD}.betaTo` });
-  const inReg: number[] = [], excluded: string[] = [], nonPositive: string[] = [];
+  if (years === null)
+    warn({
+      code: 'W_BETA_T',
+      message: `periods "${betaFrom}" and "${betaTo}" are not years: T = ${T} periods between them`,
+      field: `${FIELD}.betaTo`,
+    });
+  const inReg: number[] = [],
+    excluded: string[] = [],
+    nonPositive: string[] = [];
   units.forEach((u, i) => {
-    const y0 = scoreCols[a][i], yT = scoreCols[z2][i];
-    if (!Number.isFinite(y0) || !Number.isFinite(yT)) { excluded.push(u); return; }
+    const y0 = scoreCols[a][i],
+      yT = scoreCols[z2][i];
+    if (!Number.isFinite(y0) || !Number.isFinite(yT)) {
+      excluded.push(u);
+      return;
+    }
     if (y0 <= 0 || yT <= 0) nonPositive.push(`${u} (${y0 <= 0 ? `${betaFrom}: ${y0}` : `${betaTo}: ${yT}`})`);
     inReg.push(i);
   });
-  if (excluded.length) warn({ code: 'W_BETA_EXCLUDED', message: `β-convergence leaves out ${excluded.length} unit(s) without a score in ${betaFrom} or ${betaTo}: ${excluded.join(', ')}`, field: FIELD });
+  if (excluded.length)
+    warn({
+      code: 'W_BETA_EXCLUDED',
+      message: `β-convergence leaves out ${excluded.length} unit(s) without a score in ${betaFrom} or ${betaTo}: ${excluded.join(', ')}`,
+      field: FIELD,
+    });
   if (nonPositive.length) {
-    warn({ code: 'W_BETA_NONPOSITIVE', message: `β-convergence not computed: logs need positive scores, but ${nonPositive.length} unit(s) have a score ≤ 0: ${nonPositive.slice(0, 5).join(', ')}${nonPositive.length > 5 ? ' …' : ''}`, field: `${FIELD}.normalise`, expected: 'positive scores, e.g. goalposts with a lower goalpost below every value' });
+    warn({
+      code: 'W_BETA_NONPOSITIVE',
+      message: `β-convergence not computed: logs need positive scores, but ${nonPositive.length} unit(s) have a score ≤ 0: ${nonPositive.slice(0, 5).join(', ')}${nonPositive.length > 5 ? ' …' : ''}`,
+      field: `${FIELD}.normalise`,
+      expected: 'positive scores, e.g. goalposts with a lower goalpost below every value',
+    });
   } else {
     try {
       const codes = inReg.map((i) => units[i]);
-      const r = betaConvergence(Float64Array.from(inReg, (i) => scoreCols[a][i]), Float64Array.from(inReg, (i) => scoreCols[z2][i]), T, { codes, alpha: settings.alpha, upperBound: settings.upperBound });
+      const r = betaConvergence(
+        Float64Array.from(inReg, (i) => scoreCols[a][i]),
+        Float64Array.from(inReg, (i) => scoreCols[z2][i]),
+        T,
+        { codes, alpha: settings.alpha, upperBound: settings.upperBound },
+      );
       for (const w of r.warnings) warn({ code: 'W_BETA', message: w, field: FIELD });
       beta = { ...r, from: betaFrom, to: betaTo, tFrom: years === null ? 'periods' : 'years', codes, excluded };
     } catch (e) {
@@ -352,9 +538,22 @@ export function runChange(input: BuildInput, spec: BuildSpec, config: ChangeConf
   }
 
   return {
-    code, periods, availablePeriods: available, currentPeriod, settings, spec: usedSpec, relativeScores, units,
+    code,
+    periods,
+    availablePeriods: available,
+    currentPeriod,
+    settings,
+    spec: usedSpec,
+    relativeScores,
+    units,
     scores: { codes: units, periods, values: scoreCols },
     ranks: { codes: units, periods, values: rankCols },
-    perPeriod, overall, leapfroggers: overall.ranks.leapfroggers, consecutive, sigma, beta, warnings,
+    perPeriod,
+    overall,
+    leapfroggers: overall.ranks.leapfroggers,
+    consecutive,
+    sigma,
+    beta,
+    warnings,
   };
 }

@@ -10,50 +10,69 @@ import { AnalysisOptionsSchema } from './uncertainty/analyse.ts';
 const text = z.union([z.string(), z.object({ zh: z.string().optional(), en: z.string().optional() }).strict()]);
 const pos = z.number().int().min(1);
 
-export const RegionalConfigSchema = z.object({
-  /** Unit group columns of units.csv to summarise by (multi-membership with `|`, e.g. clusters). */
-  groupings: z.array(z.string()).default(['region']),
-  /** Codes to summarise (default: the index and its dimensions). */
-  codes: z.array(z.string()).optional(),
-  /** Numeric unit attribute used as population weights for weighted CV and Theil (optional). */
-  populationWeights: z.string().optional(),
-  /** Pairs of groups to compare, e.g. [[东部, 西部], [南方, 北方]]: gap and which is higher. */
-  compare: z.array(z.object({ grouping: z.string(), a: z.string(), b: z.string() }).strict()).default([]),
-}).strict();
+export const RegionalConfigSchema = z
+  .object({
+    /** Unit group columns of units.csv to summarise by (multi-membership with `|`, e.g. clusters). */
+    groupings: z.array(z.string()).default(['region']),
+    /** Codes to summarise (default: the index and its dimensions). */
+    codes: z.array(z.string()).optional(),
+    /** Numeric unit attribute used as population weights for weighted CV and Theil (optional). */
+    populationWeights: z.string().optional(),
+    /** Pairs of groups to compare, e.g. [[东部, 西部], [南方, 北方]]: gap and which is higher. */
+    compare: z.array(z.object({ grouping: z.string(), a: z.string(), b: z.string() }).strict()).default([]),
+  })
+  .strict();
 
-export const SpatialConfigSchema = z.object({
-  /** Numeric unit attributes holding longitude and latitude (degrees). */
-  coordinates: z.tuple([z.string(), z.string()]).default(['lon', 'lat']),
-  weights: z.discriminatedUnion('method', [
-    z.object({ method: z.literal('knn'), k: pos }).strict(),
-    z.object({ method: z.literal('distanceBand'), threshold: z.number().positive() }).strict(),
-    z.object({ method: z.literal('inverseDistance'), alpha: z.number().positive().optional(), cutoff: z.number().positive().optional() }).strict(),
-  ]).default({ method: 'knn', k: 5 }),
-  permutations: z.number().int().min(0).max(99999).default(999),
-  seed: z.number().int().optional(),
-  alpha: z.number().gt(0).lt(1).default(0.05),
-  adjust: z.enum(['none', 'fdr', 'bonferroni']).default('none'),
-  /** A leader unit for the spillover report and (optionally) the units to report as its neighbours. */
-  leader: z.object({ unit: z.string(), followers: z.array(z.string()).optional() }).strict().optional(),
-}).strict();
+export const SpatialConfigSchema = z
+  .object({
+    /** Numeric unit attributes holding longitude and latitude (degrees). */
+    coordinates: z.tuple([z.string(), z.string()]).default(['lon', 'lat']),
+    weights: z
+      .discriminatedUnion('method', [
+        z.object({ method: z.literal('knn'), k: pos }).strict(),
+        z.object({ method: z.literal('distanceBand'), threshold: z.number().positive() }).strict(),
+        z
+          .object({
+            method: z.literal('inverseDistance'),
+            alpha: z.number().positive().optional(),
+            cutoff: z.number().positive().optional(),
+          })
+          .strict(),
+      ])
+      .default({ method: 'knn', k: 5 }),
+    permutations: z.number().int().min(0).max(99999).default(999),
+    seed: z.number().int().optional(),
+    alpha: z.number().gt(0).lt(1).default(0.05),
+    adjust: z.enum(['none', 'fdr', 'bonferroni']).default('none'),
+    /** A leader unit for the spillover report and (optionally) the units to report as its neighbours. */
+    leader: z
+      .object({ unit: z.string(), followers: z.array(z.string()).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
 
-export const TiersConfigSchema = z.object({
-  method: z.enum(['fisherJenks', 'quantiles', 'thresholds', 'meanSd', 'headTail']).default('fisherJenks'),
-  k: pos.optional(),
-  cuts: z.array(z.number()).optional(),
-  multiples: z.array(z.number()).optional(),
-  /** Tier labels from the top tier down (e.g. 一线/二线/三线). */
-  labels: z.array(text).optional(),
-  /** Score to classify (default: the index). */
-  code: z.string().optional(),
-}).strict();
+export const TiersConfigSchema = z
+  .object({
+    method: z.enum(['fisherJenks', 'quantiles', 'thresholds', 'meanSd', 'headTail']).default('fisherJenks'),
+    k: pos.optional(),
+    cuts: z.array(z.number()).optional(),
+    multiples: z.array(z.number()).optional(),
+    /** Tier labels from the top tier down (e.g. 一线/二线/三线). */
+    labels: z.array(text).optional(),
+    /** Score to classify (default: the index). */
+    code: z.string().optional(),
+  })
+  .strict();
 
-export const AuditConfigSchema = z.object({
-  /** Datasets to describe (step ids or 'raw'); default raw and the step feeding the aggregation. */
-  statsOn: z.array(z.string()).optional(),
-  /** Levels for leave-one-element-out (default: every level below the index; [] skips it). */
-  leaveOneOutLevels: z.array(z.number().int().min(1)).optional(),
-}).strict();
+export const AuditConfigSchema = z
+  .object({
+    /** Datasets to describe (step ids or 'raw'); default raw and the step feeding the aggregation. */
+    statsOn: z.array(z.string()).optional(),
+    /** Levels for leave-one-element-out (default: every level below the index; [] skips it). */
+    leaveOneOutLevels: z.array(z.number().int().min(1)).optional(),
+  })
+  .strict();
 
 const peers = z.discriminatedUnion('by', [
   z.object({ by: z.literal('group'), field: z.string() }).strict(),
@@ -61,32 +80,39 @@ const peers = z.discriminatedUnion('by', [
   z.object({ by: z.literal('all') }).strict(),
 ]);
 
-export const GapsConfigSchema = z.object({
-  /** Units (codes) to analyse: their 短板 against peers and what would lift them. */
-  units: z.array(z.string()).min(1),
-  peers: peers.default({ by: 'all' }),
-  /** Ranks to climb for the smallest-improvement search. */
-  k: pos.default(1),
-  /** Budget of normalised points to allocate across indicators (optional). */
-  budget: z.number().positive().optional(),
-}).strict();
+export const GapsConfigSchema = z
+  .object({
+    /** Units (codes) to analyse: their 短板 against peers and what would lift them. */
+    units: z.array(z.string()).min(1),
+    peers: peers.default({ by: 'all' }),
+    /** Ranks to climb for the smallest-improvement search. */
+    k: pos.default(1),
+    /** Budget of normalised points to allocate across indicators (optional). */
+    budget: z.number().positive().optional(),
+  })
+  .strict();
 
-export const AnalysesConfigSchema = z.object({
-  /** Which score the analyses describe (default: the index). */
-  target: z.string().optional(),
-  /** Statistical audit: `true` for defaults, or settings. */
-  audit: z.union([z.boolean(), AuditConfigSchema]).optional(),
-  gaps: GapsConfigSchema.optional(),
-  /** Change over time: the same build for every period of a panel (see docs/change-over-time.md). */
-  change: ChangeConfigSchema.optional(),
-  regional: RegionalConfigSchema.optional(),
-  spatial: SpatialConfigSchema.optional(),
-  tiers: TiersConfigSchema.optional(),
-  /** Uncertainty (Monte Carlo rank intervals) or Sobol' sensitivity analysis over typed alternatives (docs/uncertainty.md). */
-  uncertainty: AnalysisOptionsSchema.optional(),
-  /** Published reference figures to compare with (e.g. a report's top ten); shown beside the results. */
-  reference: z.object({ topTen: z.array(z.string()).optional(), shareBelowMean: z.number().optional(), notes: text.optional() }).strict().optional(),
-}).strict();
+export const AnalysesConfigSchema = z
+  .object({
+    /** Which score the analyses describe (default: the index). */
+    target: z.string().optional(),
+    /** Statistical audit: `true` for defaults, or settings. */
+    audit: z.union([z.boolean(), AuditConfigSchema]).optional(),
+    gaps: GapsConfigSchema.optional(),
+    /** Change over time: the same build for every period of a panel (see docs/change-over-time.md). */
+    change: ChangeConfigSchema.optional(),
+    regional: RegionalConfigSchema.optional(),
+    spatial: SpatialConfigSchema.optional(),
+    tiers: TiersConfigSchema.optional(),
+    /** Uncertainty (Monte Carlo rank intervals) or Sobol' sensitivity analysis over typed alternatives (docs/uncertainty.md). */
+    uncertainty: AnalysisOptionsSchema.optional(),
+    /** Published reference figures to compare with (e.g. a report's top ten); shown beside the results. */
+    reference: z
+      .object({ topTen: z.array(z.string()).optional(), shareBelowMean: z.number().optional(), notes: text.optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
 
 export type AnalysesConfig = z.infer<typeof AnalysesConfigSchema>;
 export type RegionalConfig = z.infer<typeof RegionalConfigSchema>;

@@ -4,7 +4,14 @@ import { betaConvergence, rankChanges, scoreChanges, sigmaConvergence } from './
 
 describe('sigmaConvergence', () => {
   it('hand case: CV 2019 = 1/2 (values 1, 3), 2020 = 0.5/2.5 (values 2, 3); population sd', () => {
-    const r = sigmaConvergence({ codes: ['a', 'b'], periods: ['2019', '2020'], values: [[1, 3], [2, 3]] });
+    const r = sigmaConvergence({
+      codes: ['a', 'b'],
+      periods: ['2019', '2020'],
+      values: [
+        [1, 3],
+        [2, 3],
+      ],
+    });
     expect(r.ddof).toBe(0);
     expect(r.periods.map((p) => p.cv)).toEqual([0.5, 0.2]);
     // sd of logs: |ln3 − ln1|/2 and |ln3 − ln2|/2
@@ -25,7 +32,14 @@ describe('sigmaConvergence', () => {
     expect(r.warnings[0]).toMatch(/unit a \(index 0\)/);
   });
   it('missing values: error by default, dropUnit lists the dropped units', () => {
-    const panel = { codes: ['a', 'b', 'c'], periods: ['2019', '2020'], values: [[1, 2, 3], [1, NaN, 4]] };
+    const panel = {
+      codes: ['a', 'b', 'c'],
+      periods: ['2019', '2020'],
+      values: [
+        [1, 2, 3],
+        [1, NaN, 4],
+      ],
+    };
     expect(() => sigmaConvergence(panel)).toThrow(/unit b \(index 1\) has no value in period 2020/);
     const r = sigmaConvergence(panel, { missing: 'dropUnit' });
     expect(r.droppedUnits).toEqual(['b']);
@@ -34,7 +48,9 @@ describe('sigmaConvergence', () => {
   });
   it('rejects ragged panels', () => {
     expect(() => sigmaConvergence({ codes: ['a'], periods: ['x', 'y'], values: [[1]] })).toThrow(CityIndexError);
-    expect(() => sigmaConvergence({ codes: ['a', 'b'], periods: ['x'], values: [[1]] })).toThrow(/1 values for 2 units/);
+    expect(() => sigmaConvergence({ codes: ['a', 'b'], periods: ['x'], values: [[1]] })).toThrow(
+      /1 values for 2 units/,
+    );
   });
 });
 
@@ -78,7 +94,9 @@ describe('betaConvergence', () => {
     expect(r.warnings.some((w) => /ceiling/.test(w))).toBe(true);
   });
   it('validates at the door', () => {
-    expect(() => betaConvergence([1, 0, 2], [1, 2, 3], 1, { codes: ['a', 'b', 'c'] })).toThrow(/initial value of unit b/);
+    expect(() => betaConvergence([1, 0, 2], [1, 2, 3], 1, { codes: ['a', 'b', 'c'] })).toThrow(
+      /initial value of unit b/,
+    );
     expect(() => betaConvergence([1, 2, 3], [1, 2], 1)).toThrow(/3 initial values but 2/);
     expect(() => betaConvergence([1, 2, 3], [1, 2, 3], 0)).toThrow(/T must be/);
     expect(() => betaConvergence([2, 2, 2], [1, 2, 3], 1)).toThrow(/all initial values are equal/);

@@ -65,29 +65,53 @@ export function sigmaConvergence(panel: Panel, options: SigmaConvergenceOptions 
   const { codes, periods, values } = panel;
   const m = codes.length;
   if (periods.length === 0 || periods.length !== values.length) {
-    throw new CityIndexError({ code: 'E_SHAPE', message: `panel has ${periods.length} periods and ${values.length} value columns`, expected: 'one value array per period, at least one period' });
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `panel has ${periods.length} periods and ${values.length} value columns`,
+      expected: 'one value array per period, at least one period',
+    });
   }
   const keep: number[] = [];
   const droppedUnits: string[] = [];
   values.forEach((col, t) => {
-    if (col.length !== m) throw new CityIndexError({ code: 'E_SHAPE', message: `period ${periods[t]} has ${col.length} values for ${m} units`, field: periods[t] });
+    if (col.length !== m)
+      throw new CityIndexError({
+        code: 'E_SHAPE',
+        message: `period ${periods[t]} has ${col.length} values for ${m} units`,
+        field: periods[t],
+      });
   });
   for (let i = 0; i < m; i++) {
     const t = values.findIndex((col) => !Number.isFinite(col[i]));
-    if (t < 0) { keep.push(i); continue; }
+    if (t < 0) {
+      keep.push(i);
+      continue;
+    }
     if (missing === 'error') {
-      throw new CityIndexError({ code: 'E_MISSING', message: `unit ${unitName(i, codes)} has no value in period ${periods[t]}`, unit: codes[i], field: periods[t], expected: "a balanced panel (or missing: 'dropUnit')" });
+      throw new CityIndexError({
+        code: 'E_MISSING',
+        message: `unit ${unitName(i, codes)} has no value in period ${periods[t]}`,
+        unit: codes[i],
+        field: periods[t],
+        expected: "a balanced panel (or missing: 'dropUnit')",
+      });
     }
     droppedUnits.push(codes[i]);
   }
   const ddof = population ? 0 : 1;
-  if (keep.length - ddof < 1) throw new CityIndexError({ code: 'E_TOO_FEW', message: `sigmaConvergence needs at least ${ddof + 1} complete units, found ${keep.length}` });
+  if (keep.length - ddof < 1)
+    throw new CityIndexError({
+      code: 'E_TOO_FEW',
+      message: `sigmaConvergence needs at least ${ddof + 1} complete units, found ${keep.length}`,
+    });
   const warnings: string[] = [];
   const out: SigmaPeriod[] = values.map((col, t) => {
     let s = 0;
     for (const i of keep) s += col[i];
     const mean = s / keep.length;
-    let ss = 0, sl = 0, nonPositive = -1;
+    let ss = 0,
+      sl = 0,
+      nonPositive = -1;
     for (const i of keep) {
       ss += (col[i] - mean) ** 2;
       if (col[i] > 0) sl += Math.log(col[i]);
@@ -96,17 +120,26 @@ export function sigmaConvergence(panel: Panel, options: SigmaConvergenceOptions 
     const sd = Math.sqrt(ss / (keep.length - ddof));
     let sdLog: number | null = null;
     if (nonPositive >= 0) {
-      warnings.push(`period ${periods[t]}: sd(ln y) not computed, unit ${unitName(nonPositive, codes)} has a value ≤ 0 (${col[nonPositive]})`);
+      warnings.push(
+        `period ${periods[t]}: sd(ln y) not computed, unit ${unitName(nonPositive, codes)} has a value ≤ 0 (${col[nonPositive]})`,
+      );
     } else {
       const ml = sl / keep.length;
       let ssl = 0;
       for (const i of keep) ssl += (Math.log(col[i]) - ml) ** 2;
       sdLog = Math.sqrt(ssl / (keep.length - ddof));
     }
-    if (!(mean > 0)) throw new CityIndexError({ code: 'E_MEAN_NONPOSITIVE', message: `period ${periods[t]}: mean is ${mean}, CV is undefined`, field: periods[t], expected: 'a positive mean' });
+    if (!(mean > 0))
+      throw new CityIndexError({
+        code: 'E_MEAN_NONPOSITIVE',
+        message: `period ${periods[t]}: mean is ${mean}, CV is undefined`,
+        field: periods[t],
+        expected: 'a positive mean',
+      });
     return { period: periods[t], n: keep.length, mean, sd, cv: sd / mean, sdLog };
   });
-  const first = out[0], last = out[out.length - 1];
+  const first = out[0],
+    last = out[out.length - 1];
   return {
     ddof,
     periods: out,
@@ -164,37 +197,82 @@ export interface BetaConvergenceResult {
  * Standard errors are the classical OLS ones (as numpy lstsq with s² = SSE/(n − 2)).
  * @example betaConvergence([1, 2, 4], [4, 4, 4], 1).beta // => -1 (growth ln4, ln2, 0 against ln1, ln2, ln4)
  */
-export function betaConvergence(y0: Num, yT: Num, T: number, options: BetaConvergenceOptions = {}): BetaConvergenceResult {
+export function betaConvergence(
+  y0: Num,
+  yT: Num,
+  T: number,
+  options: BetaConvergenceOptions = {},
+): BetaConvergenceResult {
   const { codes, alpha: level = 0.05, upperBound } = options;
   const n = y0.length;
-  if (yT.length !== n) throw new CityIndexError({ code: 'E_SHAPE', message: `betaConvergence: ${n} initial values but ${yT.length} final values` });
-  if (codes && codes.length !== n) throw new CityIndexError({ code: 'E_SHAPE', message: `betaConvergence: ${codes.length} codes for ${n} values`, field: 'codes' });
-  if (!(T > 0) || !Number.isFinite(T)) throw new CityIndexError({ code: 'E_OPTION', message: `betaConvergence: T must be a positive number of periods, got ${T}`, field: 'T' });
-  if (n < 3) throw new CityIndexError({ code: 'E_TOO_FEW', message: `betaConvergence needs at least 3 units, got ${n}` });
+  if (yT.length !== n)
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `betaConvergence: ${n} initial values but ${yT.length} final values`,
+    });
+  if (codes && codes.length !== n)
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `betaConvergence: ${codes.length} codes for ${n} values`,
+      field: 'codes',
+    });
+  if (!(T > 0) || !Number.isFinite(T))
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: `betaConvergence: T must be a positive number of periods, got ${T}`,
+      field: 'T',
+    });
+  if (n < 3)
+    throw new CityIndexError({ code: 'E_TOO_FEW', message: `betaConvergence needs at least 3 units, got ${n}` });
   const x = new Float64Array(n);
   const g = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    for (const [v, when] of [[y0[i], 'initial'], [yT[i], 'final']] as const) {
+    for (const [v, when] of [
+      [y0[i], 'initial'],
+      [yT[i], 'final'],
+    ] as const) {
       if (!Number.isFinite(v) || v <= 0) {
-        throw new CityIndexError({ code: 'E_NONPOSITIVE', message: `betaConvergence: ${when} value of unit ${unitName(i, codes)} is ${String(v)}`, unit: codes?.[i], expected: 'a positive finite value (logs are taken)' });
+        throw new CityIndexError({
+          code: 'E_NONPOSITIVE',
+          message: `betaConvergence: ${when} value of unit ${unitName(i, codes)} is ${String(v)}`,
+          unit: codes?.[i],
+          expected: 'a positive finite value (logs are taken)',
+        });
       }
     }
     x[i] = Math.log(y0[i]);
     g[i] = Math.log(yT[i] / y0[i]) / T;
   }
-  let mx = 0, mg = 0;
-  for (let i = 0; i < n; i++) { mx += x[i]; mg += g[i]; }
-  mx /= n; mg /= n;
-  let sxx = 0, sxg = 0, sgg = 0;
+  let mx = 0,
+    mg = 0;
   for (let i = 0; i < n; i++) {
-    const dx = x[i] - mx, dg = g[i] - mg;
-    sxx += dx * dx; sxg += dx * dg; sgg += dg * dg;
+    mx += x[i];
+    mg += g[i];
   }
-  if (!(sxx > 0)) throw new CityIndexError({ code: 'E_NO_VARIATION', message: 'betaConvergence: all initial values are equal, β is undefined' });
+  mx /= n;
+  mg /= n;
+  let sxx = 0,
+    sxg = 0,
+    sgg = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = x[i] - mx,
+      dg = g[i] - mg;
+    sxx += dx * dx;
+    sxg += dx * dg;
+    sgg += dg * dg;
+  }
+  if (!(sxx > 0))
+    throw new CityIndexError({
+      code: 'E_NO_VARIATION',
+      message: 'betaConvergence: all initial values are equal, β is undefined',
+    });
   const beta = sxg / sxx;
   const alpha = mg - beta * mx;
   let sse = 0;
-  for (let i = 0; i < n; i++) { const e = g[i] - alpha - beta * x[i]; sse += e * e; }
+  for (let i = 0; i < n; i++) {
+    const e = g[i] - alpha - beta * x[i];
+    sse += e * e;
+  }
   const df = n - 2;
   const s2 = sse / df;
   const seBeta = Math.sqrt(s2 / sxx);
@@ -205,7 +283,10 @@ export function betaConvergence(y0: Num, yT: Num, T: number, options: BetaConver
   const warnings: string[] = [];
   let lambda: number | null = null;
   if (1 + beta * T > 0) lambda = -Math.log(1 + beta * T) / T;
-  else warnings.push(`1 + βT = ${1 + beta * T} ≤ 0: the implied speed λ is undefined (over-convergence or a too long horizon)`);
+  else
+    warnings.push(
+      `1 + βT = ${1 + beta * T} ≤ 0: the implied speed λ is undefined (over-convergence or a too long horizon)`,
+    );
   const halfLife = lambda !== null && lambda > 0 ? Math.LN2 / lambda : null;
   if (upperBound !== undefined) {
     let lo = Infinity;
@@ -213,11 +294,30 @@ export function betaConvergence(y0: Num, yT: Num, T: number, options: BetaConver
     const near = upperBound - 0.05 * (upperBound - lo);
     let count = 0;
     for (let i = 0; i < n; i++) if (y0[i] >= near || yT[i] >= near) count++;
-    if (count > 0) warnings.push(`${count} of ${n} units are within 5 % of the upper bound ${upperBound}: a ceiling effect can look like convergence`);
+    if (count > 0)
+      warnings.push(
+        `${count} of ${n} units are within 5 % of the upper bound ${upperBound}: a ceiling effect can look like convergence`,
+      );
   }
   return {
-    n, T, alpha, beta, seAlpha, seBeta, tAlpha: alpha / seAlpha, tBeta, pBeta, df, r2, residualSe: Math.sqrt(s2),
-    converging: beta < 0, significant: beta < 0 && pBeta < level, lambda, halfLife, growth: g, warnings,
+    n,
+    T,
+    alpha,
+    beta,
+    seAlpha,
+    seBeta,
+    tAlpha: alpha / seAlpha,
+    tBeta,
+    pBeta,
+    df,
+    r2,
+    residualSe: Math.sqrt(s2),
+    converging: beta < 0,
+    significant: beta < 0 && pBeta < level,
+    lambda,
+    halfLife,
+    growth: g,
+    warnings,
   };
 }
 
@@ -259,22 +359,47 @@ export interface RankChangesResult {
  * null = not ranked in that edition (listed under `entered`/`left`, never dropped silently).
  * @example rankChanges(['武汉', '郑州', '北京'], [10, 12, 3], [5, 7, 3]).leapfroggers.map((u) => u.code) // => ['武汉', '郑州']
  */
-export function rankChanges(codes: readonly string[], ranksA: ArrayLike<number | null>, ranksB: ArrayLike<number | null>, options: RankChangeOptions = {}): RankChangesResult {
+export function rankChanges(
+  codes: readonly string[],
+  ranksA: ArrayLike<number | null>,
+  ranksB: ArrayLike<number | null>,
+  options: RankChangeOptions = {},
+): RankChangesResult {
   const { top = 5 } = options;
   const m = codes.length;
   if (ranksA.length !== m || ranksB.length !== m) {
-    throw new CityIndexError({ code: 'E_SHAPE', message: `rankChanges: ${m} codes, ${ranksA.length} ranks in A, ${ranksB.length} ranks in B` });
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `rankChanges: ${m} codes, ${ranksA.length} ranks in A, ${ranksB.length} ranks in B`,
+    });
   }
-  if (!Number.isInteger(top) || top < 0) throw new CityIndexError({ code: 'E_OPTION', message: `rankChanges: top must be an integer ≥ 0, got ${top}`, field: 'top' });
+  if (!Number.isInteger(top) || top < 0)
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: `rankChanges: top must be an integer ≥ 0, got ${top}`,
+      field: 'top',
+    });
   const units: RankChange[] = [];
-  const entered: string[] = [], left: string[] = [];
+  const entered: string[] = [],
+    left: string[] = [];
   const isRank = (v: number | null) => v !== null && Number.isFinite(v);
   for (let i = 0; i < m; i++) {
-    const a = ranksA[i], b = ranksB[i];
-    for (const [v, ed] of [[a, 'A'], [b, 'B']] as const) {
-      if (isRank(v) && (v as number) < 1) throw new CityIndexError({ code: 'E_RANK', message: `rankChanges: rank of unit ${unitName(i, codes)} in edition ${ed} is ${v}`, unit: codes[i], expected: 'ranks ≥ 1 (1 = best)' });
+    const a = ranksA[i],
+      b = ranksB[i];
+    for (const [v, ed] of [
+      [a, 'A'],
+      [b, 'B'],
+    ] as const) {
+      if (isRank(v) && (v as number) < 1)
+        throw new CityIndexError({
+          code: 'E_RANK',
+          message: `rankChanges: rank of unit ${unitName(i, codes)} in edition ${ed} is ${v}`,
+          unit: codes[i],
+          expected: 'ranks ≥ 1 (1 = best)',
+        });
     }
-    if (isRank(a) && isRank(b)) units.push({ code: codes[i], rankA: a as number, rankB: b as number, gain: (a as number) - (b as number) });
+    if (isRank(a) && isRank(b))
+      units.push({ code: codes[i], rankA: a as number, rankB: b as number, gain: (a as number) - (b as number) });
     else if (isRank(b)) entered.push(codes[i]);
     else if (isRank(a)) left.push(codes[i]);
   }
@@ -297,7 +422,13 @@ export function rankChanges(codes: readonly string[], ranksA: ArrayLike<number |
     nDown: downs.length,
     nSame: units.length - ups.length - downs.length,
     meanAbsoluteChange: units.length ? abs / units.length : 0,
-    spearman: units.length >= 2 ? spearman(units.map((u) => u.rankA), units.map((u) => u.rankB)) : NaN,
+    spearman:
+      units.length >= 2
+        ? spearman(
+            units.map((u) => u.rankA),
+            units.map((u) => u.rankB),
+          )
+        : NaN,
   };
 }
 
@@ -326,19 +457,37 @@ export interface ScoreChangesResult {
  * editions unless the normalisation is fixed, e.g. goalposts).
  * @example scoreChanges(['a', 'b'], [50, 40], [55, 38]).units.map((u) => u.change) // => [5, -2]
  */
-export function scoreChanges(codes: readonly string[], scoresA: Num, scoresB: Num, options: { top?: number } = {}): ScoreChangesResult {
+export function scoreChanges(
+  codes: readonly string[],
+  scoresA: Num,
+  scoresB: Num,
+  options: { top?: number } = {},
+): ScoreChangesResult {
   const { top = 5 } = options;
   const m = codes.length;
   if (scoresA.length !== m || scoresB.length !== m) {
-    throw new CityIndexError({ code: 'E_SHAPE', message: `scoreChanges: ${m} codes, ${scoresA.length} scores in A, ${scoresB.length} scores in B` });
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `scoreChanges: ${m} codes, ${scoresA.length} scores in A, ${scoresB.length} scores in B`,
+    });
   }
   const units: ScoreChange[] = [];
   const incomplete: string[] = [];
   let sum = 0;
   for (let i = 0; i < m; i++) {
-    const a = scoresA[i], b = scoresB[i];
-    if (!Number.isFinite(a) || !Number.isFinite(b)) { incomplete.push(codes[i]); continue; }
-    units.push({ code: codes[i], scoreA: a, scoreB: b, change: b - a, relativeChange: a !== 0 ? (b - a) / Math.abs(a) : null });
+    const a = scoresA[i],
+      b = scoresB[i];
+    if (!Number.isFinite(a) || !Number.isFinite(b)) {
+      incomplete.push(codes[i]);
+      continue;
+    }
+    units.push({
+      code: codes[i],
+      scoreA: a,
+      scoreB: b,
+      change: b - a,
+      relativeChange: a !== 0 ? (b - a) / Math.abs(a) : null,
+    });
     sum += b - a;
   }
   const largestGains = [...units].sort((p, q) => q.change - p.change).slice(0, top);
@@ -355,8 +504,10 @@ function studentTwoSided(t: number, df: number): number {
 
 /** Lanczos log-gamma (g = 7, n = 9), ~1e-15 relative. */
 function logGamma(z: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (z < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * z))) - logGamma(1 - z);
   z -= 1;
   let a = c[0];
@@ -384,12 +535,17 @@ function betaCf(x: number, a: number, b: number): number {
   for (let m = 1; m <= 300; m++) {
     const m2 = 2 * m;
     let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
-    d = 1 + aa * d; if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c; if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d; h *= d * c;
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
     aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
-    d = 1 + aa * d; if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c; if (Math.abs(c) < tiny) c = tiny;
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
     d = 1 / d;
     const del = d * c;
     h *= del;

@@ -5,14 +5,19 @@ describe('indexGroups', () => {
   it('splits multi-membership labels, keeps first-appearance order, collects ungrouped units', () => {
     const r = indexGroups(['East', ' East | YRD ', null, '', 'YRD|', undefined], 6);
     expect(r.labels).toEqual(['East', 'YRD']);
-    expect(r.members.map((m) => [...m])).toEqual([[0, 1], [1, 4]]);
+    expect(r.members.map((m) => [...m])).toEqual([
+      [0, 1],
+      [1, 4],
+    ]);
     expect(r.ungrouped).toEqual([2, 3, 5]);
     expect(r.overlapping).toBe(true);
   });
   it('declared order: unknown labels and empty declared groups are errors', () => {
     expect(indexGroups(['b', 'a'], 2, { order: ['a', 'b'] }).labels).toEqual(['a', 'b']);
     expect(() => indexGroups(['a'], 1, { order: ['a', 'b'] })).toThrow(/declared group "b" has no units/);
-    expect(() => indexGroups(['c'], 1, { order: ['a'], codes: ['330100'] })).toThrow(/unit 330100 \(index 0\) has group "c"/);
+    expect(() => indexGroups(['c'], 1, { order: ['a'], codes: ['330100'] })).toThrow(
+      /unit 330100 \(index 0\) has group "c"/,
+    );
     expect(() => indexGroups(['a'], 1, { order: ['a', 'a'] })).toThrow(/declared twice/);
   });
   it('separator null reads labels literally', () => {

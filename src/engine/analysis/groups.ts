@@ -68,7 +68,8 @@ export function indexGroups(groupOf: readonly GroupLabel[], n: number, options: 
   const lists = new Map<string, number[]>();
   if (order) {
     for (const g of order) {
-      if (lists.has(g)) throw new CityIndexError({ code: 'E_DUPLICATE_GROUP', message: `group "${g}" is declared twice`, field });
+      if (lists.has(g))
+        throw new CityIndexError({ code: 'E_DUPLICATE_GROUP', message: `group "${g}" is declared twice`, field });
       lists.set(g, []);
     }
   }
@@ -83,8 +84,11 @@ export function indexGroups(groupOf: readonly GroupLabel[], n: number, options: 
       if (!list) {
         if (order) {
           throw new CityIndexError({
-            code: 'E_UNKNOWN_GROUP', message: `unit ${unitName(i, codes)} has group "${g}", which is not among the declared groups`,
-            field, unit: codes?.[i], expected: order.join(', '),
+            code: 'E_UNKNOWN_GROUP',
+            message: `unit ${unitName(i, codes)} has group "${g}", which is not among the declared groups`,
+            field,
+            unit: codes?.[i],
+            expected: order.join(', '),
           });
         }
         list = [];
@@ -94,9 +98,20 @@ export function indexGroups(groupOf: readonly GroupLabel[], n: number, options: 
     }
   }
   for (const [g, list] of lists) {
-    if (list.length === 0) throw new CityIndexError({ code: 'E_EMPTY_GROUP', message: `declared group "${g}" has no units`, field, expected: 'at least one unit per declared group' });
+    if (list.length === 0)
+      throw new CityIndexError({
+        code: 'E_EMPTY_GROUP',
+        message: `declared group "${g}" has no units`,
+        field,
+        expected: 'at least one unit per declared group',
+      });
   }
-  return { labels: [...lists.keys()], members: [...lists.values()].map((l) => Int32Array.from(l)), ungrouped, overlapping };
+  return {
+    labels: [...lists.keys()],
+    members: [...lists.values()].map((l) => Int32Array.from(l)),
+    ungrouped,
+    overlapping,
+  };
 }
 
 export interface Partition {
@@ -114,14 +129,21 @@ export interface Partition {
  * would count that unit twice.
  * @example partitionGroups(['a', 'b', 'a', null], 4).labels // => ['a', 'b', '(ungrouped)']
  */
-export function partitionGroups(groupOf: readonly GroupLabel[], n: number, options: Omit<GroupIndexOptions, 'separator'> & { separator?: string } = {}): Partition {
+export function partitionGroups(
+  groupOf: readonly GroupLabel[],
+  n: number,
+  options: Omit<GroupIndexOptions, 'separator'> & { separator?: string } = {},
+): Partition {
   const { separator = '|', codes, field = 'groups' } = options;
   checkLength(groupOf, n, field);
   for (let i = 0; i < n; i++) {
     if (splitLabel(groupOf[i], separator).length > 1) {
       throw new CityIndexError({
-        code: 'E_MULTI_MEMBERSHIP', message: `unit ${unitName(i, codes)} is in several groups ("${groupOf[i]}"); this analysis needs each unit in exactly one group`,
-        field, unit: codes?.[i], expected: 'one group per unit (use a grouping without "|")',
+        code: 'E_MULTI_MEMBERSHIP',
+        message: `unit ${unitName(i, codes)} is in several groups ("${groupOf[i]}"); this analysis needs each unit in exactly one group`,
+        field,
+        unit: codes?.[i],
+        expected: 'one group per unit (use a grouping without "|")',
       });
     }
   }
@@ -129,17 +151,29 @@ export function partitionGroups(groupOf: readonly GroupLabel[], n: number, optio
   const labels = [...idx.labels];
   const members = [...idx.members];
   if (idx.ungrouped.length > 0) {
-    if (labels.includes(UNGROUPED)) throw new CityIndexError({ code: 'E_RESERVED_GROUP', message: `the group name "${UNGROUPED}" is reserved for units with no group`, field });
+    if (labels.includes(UNGROUPED))
+      throw new CityIndexError({
+        code: 'E_RESERVED_GROUP',
+        message: `the group name "${UNGROUPED}" is reserved for units with no group`,
+        field,
+      });
     labels.push(UNGROUPED);
     members.push(Int32Array.from(idx.ungrouped));
   }
   const groupIndex = new Int32Array(n);
-  members.forEach((m, g) => { for (const i of m) groupIndex[i] = g; });
+  members.forEach((m, g) => {
+    for (const i of m) groupIndex[i] = g;
+  });
   return { labels, members, groupIndex };
 }
 
 function checkLength(groupOf: readonly GroupLabel[], n: number, field: string): void {
   if (groupOf.length !== n) {
-    throw new CityIndexError({ code: 'E_SHAPE', message: `${field} has ${groupOf.length} labels but there are ${n} units`, field, expected: `${n} labels, one per unit` });
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `${field} has ${groupOf.length} labels but there are ${n} units`,
+      field,
+      expected: `${n} labels, one per unit`,
+    });
   }
 }

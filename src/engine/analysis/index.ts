@@ -88,10 +88,7 @@ export {
   type LocalMoranPermutation,
   type LocalMoranResult,
 } from './spatial/local-moran.ts';
-export {
-  SOBOL_MAX_DIMENSION,
-  sobolPoints,
-} from './uncertainty/sobol.ts';
+export { SOBOL_MAX_DIMENSION, sobolPoints } from './uncertainty/sobol.ts';
 export {
   indexGroups,
   partitionGroups,
@@ -110,11 +107,7 @@ export {
   type PValueAdjustment,
   type SimulationSummary,
 } from './spatial/inference.ts';
-export {
-  auditBuild,
-  type AuditOptions,
-  type AuditResult,
-} from './audit/index.ts';
+export { auditBuild, type AuditOptions, type AuditResult } from './audit/index.ts';
 export {
   auditCorrelations,
   correlation,
@@ -198,47 +191,18 @@ export {
   type RegionalSummaryResult,
   type ScoreStats,
 } from './regional.ts';
-export {
-  createRunner,
-  type Runner,
-  type RunnerOptions,
-} from './uncertainty/runner.ts';
-export {
-  cronbachAlphaPairwise,
-  groupCronbach,
-  type GroupCronbach,
-} from './audit/cronbach.ts';
-export {
-  geary,
-  type GearyOptions,
-  type GearyPermutation,
-  type GearyResult,
-} from './spatial/geary.ts';
-export {
-  getisOrd,
-  type GetisOrdOptions,
-  type GetisOrdResult,
-  type HotSpotLabel,
-} from './spatial/getis-ord.ts';
-export {
-  groupPca,
-  pcaSummary,
-  type GroupPca,
-  type GroupPcaSkipped,
-  type PcaSummary,
-} from './audit/pca.ts';
+export { createRunner, type Runner, type RunnerOptions } from './uncertainty/runner.ts';
+export { cronbachAlphaPairwise, groupCronbach, type GroupCronbach } from './audit/cronbach.ts';
+export { geary, type GearyOptions, type GearyPermutation, type GearyResult } from './spatial/geary.ts';
+export { getisOrd, type GetisOrdOptions, type GetisOrdResult, type HotSpotLabel } from './spatial/getis-ord.ts';
+export { groupPca, pcaSummary, type GroupPca, type GroupPcaSkipped, type PcaSummary } from './audit/pca.ts';
 export {
   leaveOneOut,
   type ElementRemoval,
   type LeaveOneOutOptions,
   type LeaveOneOutResult,
 } from './audit/leave-one-out.ts';
-export {
-  moran,
-  type MoranOptions,
-  type MoranPermutation,
-  type MoranResult,
-} from './spatial/moran.ts';
+export { moran, type MoranOptions, type MoranPermutation, type MoranResult } from './spatial/moran.ts';
 export {
   parseAnalysesConfig,
   runAnalyses,
@@ -250,23 +214,9 @@ export {
   type TiersResult,
   type UnitGapsResult,
 } from './run.ts';
-export {
-  reaggregate,
-} from './audit/reaggregate.ts';
-export {
-  saltelliSample,
-  sobolIndices,
-  type SobolIndex,
-  type SobolIndices,
-} from './uncertainty/estimators.ts';
-export {
-  selectPeers,
-  unitGaps,
-  type Gap,
-  type GapsOptions,
-  type GapsResult,
-  type PeerSpec,
-} from './whatif/gaps.ts';
+export { reaggregate } from './audit/reaggregate.ts';
+export { saltelliSample, sobolIndices, type SobolIndex, type SobolIndices } from './uncertainty/estimators.ts';
+export { selectPeers, unitGaps, type Gap, type GapsOptions, type GapsResult, type PeerSpec } from './whatif/gaps.ts';
 export {
   spilloverReport,
   type SpilloverOptions,

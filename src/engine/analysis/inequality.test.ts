@@ -6,7 +6,12 @@ import { coefficientOfVariation, dagum, gini, theil } from './inequality.ts';
 function expand(y: number[], w: number[], groups: string[]): { y: number[]; groups: string[] } {
   const outY: number[] = [];
   const outG: string[] = [];
-  y.forEach((v, i) => { for (let k = 0; k < w[i]; k++) { outY.push(v); outG.push(groups[i]); } });
+  y.forEach((v, i) => {
+    for (let k = 0; k < w[i]; k++) {
+      outY.push(v);
+      outG.push(groups[i]);
+    }
+  });
   return { y: outY, groups: outG };
 }
 
@@ -23,7 +28,10 @@ describe('coefficientOfVariation', () => {
   it('population sd by default, sample sd on request', () => {
     // mean 5, population sd 2, sample sd √(32/7)
     expect(coefficientOfVariation([2, 4, 4, 4, 5, 5, 7, 9])).toBeCloseTo(0.4, 15);
-    expect(coefficientOfVariation([2, 4, 4, 4, 5, 5, 7, 9], { population: false })).toBeCloseTo(Math.sqrt(32 / 7) / 5, 15);
+    expect(coefficientOfVariation([2, 4, 4, 4, 5, 5, 7, 9], { population: false })).toBeCloseTo(
+      Math.sqrt(32 / 7) / 5,
+      15,
+    );
   });
   it('population-weighted: μ_w = (3·1 + 1·3)/4 = 1.5, σ²_w = (3·0.25 + 2.25)/4 = 0.75', () => {
     expect(coefficientOfVariation([1, 3], { weights: [3, 1] })).toBeCloseTo(Math.sqrt(0.75) / 1.5, 15);
@@ -105,14 +113,19 @@ describe('theil', () => {
   });
   it('zero incomes contribute 0, units with no group form an explicit "(ungrouped)" group', () => {
     const r = theil([0, 2, 2, 4], { groups: ['a', 'a', null, ''] });
-    expect(r.groups.map((x) => [x.group, x.n])).toEqual([['a', 2], ['(ungrouped)', 2]]);
+    expect(r.groups.map((x) => [x.group, x.n])).toEqual([
+      ['a', 2],
+      ['(ungrouped)', 2],
+    ]);
     expect(r.between + r.within).toBeCloseTo(r.T, 15);
   });
   it('validates at the door', () => {
     expect(() => theil([1, -1], { codes: ['x', 'y'] })).toThrow(/unit y \(index 1\) is negative/);
     expect(() => theil([1, 2], { groups: ['a'] })).toThrow(/1 labels but there are 2 units/);
     expect(() => theil([1, 2], { groups: ['a|b', 'a'] })).toThrow(/several groups/);
-    expect(() => theil([1, 2], { groups: ['a', 'a'], groupOrder: ['a', 'b'] })).toThrow(/declared group "b" has no units/);
+    expect(() => theil([1, 2], { groups: ['a', 'a'], groupOrder: ['a', 'b'] })).toThrow(
+      /declared group "b" has no units/,
+    );
     expect(() => theil([1, 2], { groups: ['a', 'c'], groupOrder: ['a'] })).toThrow(/not among the declared groups/);
     expect(() => theil([1, 2], { weights: [1, -1] })).toThrow(/weight/);
     expect(() => theil([1, 2], { weights: [1, 0], codes: ['a', 'b'] })).toThrow(/weight of unit b \(index 1\) is 0/);
@@ -159,16 +172,28 @@ describe('dagum', () => {
     const r = dagum(y, g);
     expect(r.G).toBeCloseTo(gini(y), 14);
     expect(r.Gw + r.Gnb + r.Gt).toBeCloseTo(r.G, 14);
-    const n = y.length, total = y.reduce((a, b) => a + b, 0);
+    const n = y.length,
+      total = y.reduce((a, b) => a + b, 0);
     for (const pair of r.betweenPairs) {
-      const a = y.filter((_, i) => g[i] === pair.high), b = y.filter((_, i) => g[i] === pair.low);
-      const ma = a.reduce((s, v) => s + v, 0) / a.length, mb = b.reduce((s, v) => s + v, 0) / b.length;
+      const a = y.filter((_, i) => g[i] === pair.high),
+        b = y.filter((_, i) => g[i] === pair.low);
+      const ma = a.reduce((s, v) => s + v, 0) / a.length,
+        mb = b.reduce((s, v) => s + v, 0) / b.length;
       expect(ma).toBeGreaterThanOrEqual(mb);
-      let abs = 0, d = 0, p = 0;
-      for (const x of a) for (const z of b) { abs += Math.abs(x - z); d += Math.max(x - z, 0); p += Math.max(z - x, 0); }
+      let abs = 0,
+        d = 0,
+        p = 0;
+      for (const x of a)
+        for (const z of b) {
+          abs += Math.abs(x - z);
+          d += Math.max(x - z, 0);
+          p += Math.max(z - x, 0);
+        }
       expect(pair.G).toBeCloseTo(abs / (a.length * b.length * (ma + mb)), 14);
       expect(pair.D).toBeCloseTo((d - p) / (d + p), 14);
-      const w = (a.length / n) * (b.reduce((s, v) => s + v, 0) / total) + (b.length / n) * (a.reduce((s, v) => s + v, 0) / total);
+      const w =
+        (a.length / n) * (b.reduce((s, v) => s + v, 0) / total) +
+        (b.length / n) * (a.reduce((s, v) => s + v, 0) / total);
       expect(pair.netContribution).toBeCloseTo(pair.G * w * pair.D, 14);
     }
     expect(r.betweenPairs).toHaveLength(6);

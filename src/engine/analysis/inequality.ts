@@ -23,32 +23,68 @@ export interface InequalityOptions {
 /** Check values are finite and ≥ 0 with a positive sum; returns them as a Float64Array (a copy). */
 function checkIncomes(y: Num, what: string, codes?: readonly string[]): Float64Array {
   const n = y.length;
-  if (n === 0) throw new CityIndexError({ code: 'E_EMPTY', message: `${what} needs at least one value`, expected: 'a non-empty array' });
-  if (codes && codes.length !== n) throw new CityIndexError({ code: 'E_SHAPE', message: `${what}: ${codes.length} codes for ${n} values`, field: 'codes' });
+  if (n === 0)
+    throw new CityIndexError({
+      code: 'E_EMPTY',
+      message: `${what} needs at least one value`,
+      expected: 'a non-empty array',
+    });
+  if (codes && codes.length !== n)
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `${what}: ${codes.length} codes for ${n} values`,
+      field: 'codes',
+    });
   const out = new Float64Array(n);
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const v = y[i];
     if (!Number.isFinite(v)) {
-      throw new CityIndexError({ code: 'E_MISSING', message: `${what}: value of unit ${unitName(i, codes)} is ${String(v)}`, unit: codes?.[i], expected: 'a finite number (impute or drop missing units first)' });
+      throw new CityIndexError({
+        code: 'E_MISSING',
+        message: `${what}: value of unit ${unitName(i, codes)} is ${String(v)}`,
+        unit: codes?.[i],
+        expected: 'a finite number (impute or drop missing units first)',
+      });
     }
     if (v < 0) {
-      throw new CityIndexError({ code: 'E_NEGATIVE', message: `${what}: value of unit ${unitName(i, codes)} is negative (${v})`, unit: codes?.[i], expected: 'a value ≥ 0 (income-like data; rescale scores first, e.g. min–max)' });
+      throw new CityIndexError({
+        code: 'E_NEGATIVE',
+        message: `${what}: value of unit ${unitName(i, codes)} is negative (${v})`,
+        unit: codes?.[i],
+        expected: 'a value ≥ 0 (income-like data; rescale scores first, e.g. min–max)',
+      });
     }
     out[i] = v;
     sum += v;
   }
-  if (!(sum > 0)) throw new CityIndexError({ code: 'E_ZERO_TOTAL', message: `${what}: all values are zero`, expected: 'a positive total' });
+  if (!(sum > 0))
+    throw new CityIndexError({
+      code: 'E_ZERO_TOTAL',
+      message: `${what}: all values are zero`,
+      expected: 'a positive total',
+    });
   return out;
 }
 
 function checkWeights(w: Num, n: number, what: string, codes?: readonly string[]): Float64Array {
-  if (w.length !== n) throw new CityIndexError({ code: 'E_SHAPE', message: `${what}: ${w.length} weights for ${n} values`, field: 'weights' });
+  if (w.length !== n)
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `${what}: ${w.length} weights for ${n} values`,
+      field: 'weights',
+    });
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = w[i];
     if (!Number.isFinite(v) || v <= 0) {
-      throw new CityIndexError({ code: 'E_WEIGHT', message: `${what}: weight of unit ${unitName(i, codes)} is ${String(v)}`, field: 'weights', unit: codes?.[i], expected: 'a finite weight > 0 (e.g. population; drop units with no population)' });
+      throw new CityIndexError({
+        code: 'E_WEIGHT',
+        message: `${what}: weight of unit ${unitName(i, codes)} is ${String(v)}`,
+        field: 'weights',
+        unit: codes?.[i],
+        expected: 'a finite weight > 0 (e.g. population; drop units with no population)',
+      });
     }
     out[i] = v;
   }
@@ -73,19 +109,43 @@ export interface CvOptions extends InequalityOptions {
 export function coefficientOfVariation(y: Num, options: CvOptions = {}): number {
   const { population = true, weights, codes } = options;
   const n = y.length;
-  if (n === 0) throw new CityIndexError({ code: 'E_EMPTY', message: 'coefficientOfVariation needs at least one value' });
+  if (n === 0)
+    throw new CityIndexError({ code: 'E_EMPTY', message: 'coefficientOfVariation needs at least one value' });
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(y[i])) throw new CityIndexError({ code: 'E_MISSING', message: `coefficientOfVariation: value of unit ${unitName(i, codes)} is ${String(y[i])}`, unit: codes?.[i], expected: 'a finite number' });
+    if (!Number.isFinite(y[i]))
+      throw new CityIndexError({
+        code: 'E_MISSING',
+        message: `coefficientOfVariation: value of unit ${unitName(i, codes)} is ${String(y[i])}`,
+        unit: codes?.[i],
+        expected: 'a finite number',
+      });
   }
   const w = weights ? checkWeights(weights, n, 'coefficientOfVariation', codes) : null;
-  let sw = 0, swy = 0;
-  for (let i = 0; i < n; i++) { const wi = w ? w[i] : 1; sw += wi; swy += wi * y[i]; }
+  let sw = 0,
+    swy = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = w ? w[i] : 1;
+    sw += wi;
+    swy += wi * y[i];
+  }
   const mu = swy / sw;
-  if (!(mu > 0)) throw new CityIndexError({ code: 'E_MEAN_NONPOSITIVE', message: `coefficientOfVariation: the mean is ${mu}`, expected: 'a positive mean' });
+  if (!(mu > 0))
+    throw new CityIndexError({
+      code: 'E_MEAN_NONPOSITIVE',
+      message: `coefficientOfVariation: the mean is ${mu}`,
+      expected: 'a positive mean',
+    });
   let ss = 0;
-  for (let i = 0; i < n; i++) { const d = y[i] - mu; ss += (w ? w[i] : 1) * d * d; }
+  for (let i = 0; i < n; i++) {
+    const d = y[i] - mu;
+    ss += (w ? w[i] : 1) * d * d;
+  }
   const denom = w ? sw : population ? n : n - 1;
-  if (denom <= 0) throw new CityIndexError({ code: 'E_TOO_FEW', message: 'coefficientOfVariation: the sample sd needs at least two values' });
+  if (denom <= 0)
+    throw new CityIndexError({
+      code: 'E_TOO_FEW',
+      message: 'coefficientOfVariation: the sample sd needs at least two values',
+    });
   return Math.sqrt(ss / denom) / mu;
 }
 
@@ -107,8 +167,12 @@ function sumAbsDiffSorted(s: Num): number {
 export function gini(y: Num, options: InequalityOptions = {}): number {
   const v = checkIncomes(y, 'gini', options.codes).sort();
   const m = v.length;
-  let sum = 0, wsum = 0;
-  for (let i = 0; i < m; i++) { sum += v[i]; wsum += (i + 1) * v[i]; }
+  let sum = 0,
+    wsum = 0;
+  for (let i = 0; i < m; i++) {
+    sum += v[i];
+    wsum += (i + 1) * v[i];
+  }
   return (2 * wsum) / (m * sum) - (m + 1) / m;
 }
 
@@ -165,25 +229,42 @@ export function theil(y: Num, options: TheilOptions = {}): TheilResult {
   const v = checkIncomes(y, 'theil', codes);
   const n = v.length;
   const w = weights ? checkWeights(weights, n, 'theil', codes) : new Float64Array(n).fill(1);
-  let sw = 0, swy = 0;
-  for (let i = 0; i < n; i++) { sw += w[i]; swy += w[i] * v[i]; }
+  let sw = 0,
+    swy = 0;
+  for (let i = 0; i < n; i++) {
+    sw += w[i];
+    swy += w[i] * v[i];
+  }
   const mu = swy / sw;
   const T = theilAbout(v, w, mu, null, swy);
   if (!groups) return { T, between: 0, within: T, betweenShare: 0, groups: [], weighted: Boolean(weights) };
 
   const part = partitionGroups(groups, n, { order: groupOrder, codes, field: 'groups' });
-  let between = 0, within = 0;
+  let between = 0,
+    within = 0;
   const detail: TheilGroup[] = part.labels.map((label, g) => {
     const m = part.members[g];
-    let pw = 0, py = 0;
-    for (const i of m) { pw += w[i]; py += w[i] * v[i]; }
+    let pw = 0,
+      py = 0;
+    for (const i of m) {
+      pw += w[i];
+      py += w[i] * v[i];
+    }
     const popShare = pw / sw;
     const share = py / swy;
     const muG = py / pw;
     const Tg = py > 0 ? theilAbout(v, w, muG, m, py) : 0;
     if (share > 0) between += share * Math.log(share / popShare);
     within += share * Tg;
-    return { group: label, n: m.length, populationShare: popShare, share, mean: muG, T: Tg, withinContribution: share * Tg };
+    return {
+      group: label,
+      n: m.length,
+      populationShare: popShare,
+      share,
+      mean: muG,
+      T: Tg,
+      withinContribution: share * Tg,
+    };
   });
   return { T, between, within, betweenShare: T > 0 ? between / T : 0, groups: detail, weighted: Boolean(weights) };
 }
@@ -255,7 +336,11 @@ export interface DagumResult {
  * dagum([2, 4, 3, 7], ['A', 'A', 'B', 'B'])
  * // => { G: 0.25, Gw: 0.09375, Gnb: 0.125, Gt: 0.03125, … } (worked in inequality.test.ts)
  */
-export function dagum(y: Num, groups: readonly GroupLabel[], options: InequalityOptions & { groupOrder?: readonly string[] } = {}): DagumResult {
+export function dagum(
+  y: Num,
+  groups: readonly GroupLabel[],
+  options: InequalityOptions & { groupOrder?: readonly string[] } = {},
+): DagumResult {
   const { codes, groupOrder } = options;
   const v = checkIncomes(y, 'dagum', codes);
   const n = v.length;
@@ -270,7 +355,10 @@ export function dagum(y: Num, groups: readonly GroupLabel[], options: Inequality
     const m = part.members[g];
     const s = new Float64Array(m.length);
     let sum = 0;
-    m.forEach((i, k) => { s[k] = v[i]; sum += v[i]; });
+    m.forEach((i, k) => {
+      s[k] = v[i];
+      sum += v[i];
+    });
     s.sort();
     const prefix = new Float64Array(s.length + 1);
     for (let k = 0; k < s.length; k++) prefix[k + 1] = prefix[k] + s[k];
@@ -286,11 +374,13 @@ export function dagum(y: Num, groups: readonly GroupLabel[], options: Inequality
     return { group: g.label, n: g.nj, mean: g.mean, populationShare: g.p, incomeShare: g.share, G: Gjj, contribution };
   });
 
-  let Gnb = 0, Gt = 0;
+  let Gnb = 0,
+    Gt = 0;
   const betweenPairs: DagumPair[] = [];
   for (let a = 0; a < info.length; a++) {
     for (let b = a + 1; b < info.length; b++) {
-      const j = info[a], h = info[b];
+      const j = info[a],
+        h = info[b];
       const absSum = crossAbsDiff(j.sorted, h.sorted, h.prefix);
       const Gjh = absSum > 0 ? absSum / (j.nj * h.nj * (j.mean + h.mean)) : 0;
       const net = h.nj * j.sum - j.nj * h.sum; // Σ(y_j − y_h)⁺ − Σ(y_h − y_j)⁺ ≥ 0 since μ_j ≥ μ_h
@@ -303,7 +393,10 @@ export function dagum(y: Num, groups: readonly GroupLabel[], options: Inequality
       betweenPairs.push({ high: j.label, low: h.label, G: Gjh, D, netContribution, transvariationContribution });
     }
   }
-  const shares = G > 0 ? { within: Gw / G, netBetween: Gnb / G, transvariation: Gt / G } : { within: 0, netBetween: 0, transvariation: 0 };
+  const shares =
+    G > 0
+      ? { within: Gw / G, netBetween: Gnb / G, transvariation: Gt / G }
+      : { within: 0, netBetween: 0, transvariation: 0 };
   return { G, Gw, Gnb, Gt, shares, withinByGroup, betweenPairs };
 }
 

@@ -70,31 +70,58 @@ export interface RegionalSummaryResult {
  * regionalSummary([80, 60, 40, 20], ['East', 'East|YRD', 'West', null]).groups.map((g) => [g.group, g.mean, g.gap])
  * // => [['East', 70, 20], ['YRD', 60, 10], ['West', 40, -10]]   (national mean 50; ungrouped: 1 unit, mean 20)
  */
-export function regionalSummary(scores: Num, groupOf: readonly GroupLabel[], options: RegionalSummaryOptions = {}): RegionalSummaryResult {
+export function regionalSummary(
+  scores: Num,
+  groupOf: readonly GroupLabel[],
+  options: RegionalSummaryOptions = {},
+): RegionalSummaryResult {
   const { codes, separator = '|', order, field = 'groups' } = options;
   const n = scores.length;
   if (n === 0) throw new CityIndexError({ code: 'E_EMPTY', message: 'regionalSummary needs at least one unit', field });
-  if (codes && codes.length !== n) throw new CityIndexError({ code: 'E_SHAPE', message: `regionalSummary: ${codes.length} codes for ${n} scores`, field: 'codes' });
+  if (codes && codes.length !== n)
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `regionalSummary: ${codes.length} codes for ${n} scores`,
+      field: 'codes',
+    });
   const name = (i: number) => (codes ? codes[i] : `#${i}`);
   const missingUnits: string[] = [];
   for (let i = 0; i < n; i++) {
     const v = scores[i];
     if (Number.isNaN(v)) missingUnits.push(name(i));
-    else if (!Number.isFinite(v)) throw new CityIndexError({ code: 'E_NOT_FINITE', message: `score of unit ${unitName(i, codes)} is ${v}`, unit: codes?.[i], expected: 'a finite number or NaN for missing' });
+    else if (!Number.isFinite(v))
+      throw new CityIndexError({
+        code: 'E_NOT_FINITE',
+        message: `score of unit ${unitName(i, codes)} is ${v}`,
+        unit: codes?.[i],
+        expected: 'a finite number or NaN for missing',
+      });
   }
-  if (missingUnits.length === n) throw new CityIndexError({ code: 'E_NO_SCORES', message: 'regionalSummary: no unit has a score', field });
+  if (missingUnits.length === n)
+    throw new CityIndexError({ code: 'E_NO_SCORES', message: 'regionalSummary: no unit has a score', field });
   const idx = indexGroups(groupOf, n, { separator, order, codes, field });
 
   const all = Int32Array.from({ length: n }, (_, i) => i);
-  let total = 0, count = 0;
-  for (let i = 0; i < n; i++) if (!Number.isNaN(scores[i])) { total += scores[i]; count++; }
+  let total = 0,
+    count = 0;
+  for (let i = 0; i < n; i++)
+    if (!Number.isNaN(scores[i])) {
+      total += scores[i];
+      count++;
+    }
   const nationalMean = total / count;
   const national = stats(scores, all, nationalMean, 'all units');
   const ratioScale = national.min >= 0 && nationalMean > 0;
 
   const summarise = (label: string, members: ArrayLike<number>): RegionalGroup => {
     const s = stats(scores, members, nationalMean, label);
-    return { group: label, ...s, gap: s.mean - nationalMean, ratio: ratioScale ? s.mean / nationalMean : null, units: Array.from(members, name) };
+    return {
+      group: label,
+      ...s,
+      gap: s.mean - nationalMean,
+      ratio: ratioScale ? s.mean / nationalMean : null,
+      units: Array.from(members, name),
+    };
   };
   const groups = idx.labels.map((label, g) => summarise(label, idx.members[g]));
   const ungrouped = idx.ungrouped.length > 0 ? summarise(UNGROUPED, idx.ungrouped) : null;
@@ -108,9 +135,16 @@ function stats(scores: Num, members: ArrayLike<number>, nationalMean: number, la
     if (!Number.isNaN(v)) values.push(v);
   }
   if (values.length === 0) {
-    throw new CityIndexError({ code: 'E_NO_SCORES', message: `group "${label}" has ${members.length} unit(s) but none has a score`, expected: 'at least one scored unit per group' });
+    throw new CityIndexError({
+      code: 'E_NO_SCORES',
+      message: `group "${label}" has ${members.length} unit(s) but none has a score`,
+      expected: 'at least one scored unit per group',
+    });
   }
-  let sum = 0, lo = Infinity, hi = -Infinity, below = 0;
+  let sum = 0,
+    lo = Infinity,
+    hi = -Infinity,
+    below = 0;
   for (const v of values) {
     sum += v;
     if (v < lo) lo = v;
@@ -150,10 +184,16 @@ export interface GroupComparison {
 export function compareGroups(summary: RegionalSummaryResult, a: string, b: string): GroupComparison {
   const find = (label: string) => {
     const g = label === UNGROUPED ? summary.ungrouped : summary.groups.find((x) => x.group === label);
-    if (!g) throw new CityIndexError({ code: 'E_UNKNOWN_GROUP', message: `no group "${label}" in the summary`, expected: summary.groups.map((x) => x.group).join(', ') });
+    if (!g)
+      throw new CityIndexError({
+        code: 'E_UNKNOWN_GROUP',
+        message: `no group "${label}" in the summary`,
+        expected: summary.groups.map((x) => x.group).join(', '),
+      });
     return g;
   };
-  const ga = find(a), gb = find(b);
+  const ga = find(a),
+    gb = find(b);
   const ratio = summary.national.min >= 0 && gb.mean > 0 ? ga.mean / gb.mean : null;
   return { a, b, meanA: ga.mean, meanB: gb.mean, difference: ga.mean - gb.mean, ratio, aAbove: ga.mean > gb.mean };
 }

@@ -8,7 +8,14 @@ import { column } from '../core/dataset.ts';
 import type { FrameworkNode, LocalText, Unit } from '../core/framework.ts';
 import { zodIssues } from '../core/zod-issues.ts';
 import type { Build } from '../pipeline/build.ts';
-import { AnalysesConfigSchema, type AnalysesConfig, type GapsConfig, type RegionalConfig, type SpatialConfig, type TiersConfig } from './config.ts';
+import {
+  AnalysesConfigSchema,
+  type AnalysesConfig,
+  type GapsConfig,
+  type RegionalConfig,
+  type SpatialConfig,
+  type TiersConfig,
+} from './config.ts';
 import { regionalSummary, compareGroups, type RegionalSummaryResult, type GroupComparison } from './regional.ts';
 import { coefficientOfVariation, gini, theil, dagum, type TheilResult, type DagumResult } from './inequality.ts';
 import { classify, type ClassifyResult, type ClassifyOptions } from './tiers.ts';
@@ -21,7 +28,14 @@ import { spilloverReport, type SpilloverReport } from './spatial/spillover.ts';
 import { auditBuild, type AuditResult } from './audit/index.ts';
 import { runChange, type ChangeResult } from './change.ts';
 import { runAnalysis, type AnalysisResult as UncertaintyResult } from './uncertainty/analyse.ts';
-import { unitGaps, smallestImprovements, bestUnderBudget, type GapsResult, type ImproveResult, type BudgetResult } from './whatif/index.ts';
+import {
+  unitGaps,
+  smallestImprovements,
+  bestUnderBudget,
+  type GapsResult,
+  type ImproveResult,
+  type BudgetResult,
+} from './whatif/index.ts';
 
 /**
  * A statistic that was not computed, and why: shown beside the tables so a missing Theil or Gini is
@@ -52,7 +66,13 @@ export interface RegionalGroupingResult {
 export interface RegionalResult {
   code: string;
   groupings: RegionalGroupingResult[];
-  inequality: { gini?: number; cv?: number; cvPopulationWeighted?: number; theil?: number; theilPopulationWeighted?: number };
+  inequality: {
+    gini?: number;
+    cv?: number;
+    cvPopulationWeighted?: number;
+    theil?: number;
+    theilPopulationWeighted?: number;
+  };
   /** Inequality statistics not computed, with the reason (empty when all ran). */
   skipped: SkippedStatistic[];
   comparisons: Array<GroupComparison & { grouping: string }>;
@@ -109,7 +129,9 @@ export function resultUnits(b: Build): Unit[] {
 function defaultCodes(b: Build, target: string): string[] {
   const fw = lastFramework(b);
   const root = fw.nodes.find((n) => n.code === target);
-  const dims = fw.nodes.filter((n: FrameworkNode) => n.parent === target && b.results.scores.codes.includes(n.code)).map((n) => n.code);
+  const dims = fw.nodes
+    .filter((n: FrameworkNode) => n.parent === target && b.results.scores.codes.includes(n.code))
+    .map((n) => n.code);
   return root ? [target, ...dims] : [target];
 }
 
@@ -119,17 +141,30 @@ function defaultCodes(b: Build, target: string): string[] {
  * own (relative) field name to the path.
  */
 function located<T>(field: string | ((relative: string | undefined) => string), fn: () => T): T {
-  try { return fn(); } catch (e) {
+  try {
+    return fn();
+  } catch (e) {
     if (!(e instanceof CityIndexError)) throw e;
-    throw new CityIndexError(e.issues.map((i) => (i.field?.startsWith('analyses.') ? i : { ...i, field: typeof field === 'string' ? field : field(i.field) })));
+    throw new CityIndexError(
+      e.issues.map((i) =>
+        i.field?.startsWith('analyses.') ? i : { ...i, field: typeof field === 'string' ? field : field(i.field) },
+      ),
+    );
   }
 }
 
 /** Compute a statistic, or record why it was skipped (the kernel's located issues kept). */
 function orSkip<T>(skipped: SkippedStatistic[], statistic: SkippedStatistic['statistic'], fn: () => T): T | undefined {
-  try { return fn(); } catch (e) {
+  try {
+    return fn();
+  } catch (e) {
     if (!(e instanceof CityIndexError)) throw e;
-    skipped.push({ statistic, reason: 'undefined', message: `${statistic} not computed: ${e.issues[0]?.message ?? e.message}`, issues: e.issues });
+    skipped.push({
+      statistic,
+      reason: 'undefined',
+      message: `${statistic} not computed: ${e.issues[0]?.message ?? e.message}`,
+      issues: e.issues,
+    });
     return undefined;
   }
 }
@@ -140,27 +175,73 @@ function runRegional(b: Build, cfg: RegionalConfig, target: string): RegionalRes
   const unitCodes = b.results.scores.unitCodes;
   const y = column(b.results.scores, target);
   const issues: Issue[] = [];
-  for (const g of cfg.groupings) if (!units.some((u) => g in u.groups)) issues.push({ code: 'E_UNKNOWN_GROUPING', message: `grouping "${g}" is not a text column of units.csv`, field: 'analyses.regional.groupings', expected: Object.keys(units[0]?.groups ?? {}).join(', ') });
-  for (const c of cfg.compare) if (!cfg.groupings.includes(c.grouping)) issues.push({ code: 'E_UNKNOWN_GROUPING', message: `comparison uses grouping "${c.grouping}" which is not in groupings`, field: 'analyses.regional.compare', expected: cfg.groupings.join(', ') });
-  for (const code of codes) if (!b.results.scores.codes.includes(code)) issues.push({ code: 'E_UNKNOWN_CODE', message: `code "${code}" is not a score of the build`, field: 'analyses.regional.codes', indicator: code, expected: b.results.scores.codes.slice(-5).join(', ') });
+  for (const g of cfg.groupings)
+    if (!units.some((u) => g in u.groups))
+      issues.push({
+        code: 'E_UNKNOWN_GROUPING',
+        message: `grouping "${g}" is not a text column of units.csv`,
+        field: 'analyses.regional.groupings',
+        expected: Object.keys(units[0]?.groups ?? {}).join(', '),
+      });
+  for (const c of cfg.compare)
+    if (!cfg.groupings.includes(c.grouping))
+      issues.push({
+        code: 'E_UNKNOWN_GROUPING',
+        message: `comparison uses grouping "${c.grouping}" which is not in groupings`,
+        field: 'analyses.regional.compare',
+        expected: cfg.groupings.join(', '),
+      });
+  for (const code of codes)
+    if (!b.results.scores.codes.includes(code))
+      issues.push({
+        code: 'E_UNKNOWN_CODE',
+        message: `code "${code}" is not a score of the build`,
+        field: 'analyses.regional.codes',
+        indicator: code,
+        expected: b.results.scores.codes.slice(-5).join(', '),
+      });
   const popAttr = cfg.populationWeights;
   if (popAttr) {
-    const bad = units.filter((u) => !(Number.isFinite(u.attributes[popAttr]) && (u.attributes[popAttr] as number) > 0)).map((u) => u.code);
-    if (bad.length) issues.push({ code: 'E_POPULATION', message: `population weights "${popAttr}": ${bad.length} unit(s) without a positive number (${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', …' : ''})`, field: 'analyses.regional.populationWeights', unit: bad[0], expected: 'a numeric column of units.csv with a positive value for every unit' });
+    const bad = units
+      .filter((u) => !(Number.isFinite(u.attributes[popAttr]) && (u.attributes[popAttr] as number) > 0))
+      .map((u) => u.code);
+    if (bad.length)
+      issues.push({
+        code: 'E_POPULATION',
+        message: `population weights "${popAttr}": ${bad.length} unit(s) without a positive number (${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', …' : ''})`,
+        field: 'analyses.regional.populationWeights',
+        unit: bad[0],
+        expected: 'a numeric column of units.csv with a positive value for every unit',
+      });
   }
   if (issues.length) throw new CityIndexError(issues);
   const groupings = cfg.groupings.map((g): RegionalGroupingResult => {
     const labels = units.map((u) => u.groups[g] ?? null);
     const multi = labels.some((l) => l !== null && l.includes('|'));
-    const byCode = codes.map((code) => ({ code, summary: regionalSummary(column(b.results.scores, code), labels, { codes: unitCodes }) }));
+    const byCode = codes.map((code) => ({
+      code,
+      summary: regionalSummary(column(b.results.scores, code), labels, { codes: unitCodes }),
+    }));
     const skipped: SkippedStatistic[] = [];
     let th: TheilResult | undefined;
     let dg: DagumResult | undefined;
     const nUngrouped = labels.filter((l) => l === null).length;
     if (multi) {
-      for (const statistic of ['theil', 'dagum'] as const) skipped.push({ statistic, reason: 'multiMembership', message: `${statistic} decomposition skipped: some units belong to several "${g}" groups`, issues: [] });
+      for (const statistic of ['theil', 'dagum'] as const)
+        skipped.push({
+          statistic,
+          reason: 'multiMembership',
+          message: `${statistic} decomposition skipped: some units belong to several "${g}" groups`,
+          issues: [],
+        });
     } else if (nUngrouped > 0) {
-      for (const statistic of ['theil', 'dagum'] as const) skipped.push({ statistic, reason: 'ungrouped', message: `${statistic} decomposition skipped: ${nUngrouped} unit(s) have no "${g}" group`, issues: [] });
+      for (const statistic of ['theil', 'dagum'] as const)
+        skipped.push({
+          statistic,
+          reason: 'ungrouped',
+          message: `${statistic} decomposition skipped: ${nUngrouped} unit(s) have no "${g}" group`,
+          issues: [],
+        });
     } else {
       th = orSkip(skipped, 'theil', () => theil(y, { groups: labels, codes: unitCodes }));
       dg = orSkip(skipped, 'dagum', () => dagum(y, labels, { codes: unitCodes }));
@@ -172,16 +253,29 @@ function runRegional(b: Build, cfg: RegionalConfig, target: string): RegionalRes
   const giniValue = orSkip(skipped, 'gini', () => gini(y, { codes: unitCodes }));
   const theilValue = orSkip(skipped, 'theil', () => theil(y, { codes: unitCodes }).T);
   const cv = orSkip(skipped, 'cv', () => coefficientOfVariation(y, { codes: unitCodes }));
-  const theilPop = pop ? orSkip(skipped, 'theilPopulationWeighted', () => theil(y, { codes: unitCodes, weights: pop }).T) : undefined;
-  const cvPop = pop ? orSkip(skipped, 'cvPopulationWeighted', () => coefficientOfVariation(y, { weights: pop, codes: unitCodes })) : undefined;
+  const theilPop = pop
+    ? orSkip(skipped, 'theilPopulationWeighted', () => theil(y, { codes: unitCodes, weights: pop }).T)
+    : undefined;
+  const cvPop = pop
+    ? orSkip(skipped, 'cvPopulationWeighted', () => coefficientOfVariation(y, { weights: pop, codes: unitCodes }))
+    : undefined;
   const comparisons = cfg.compare.map((c) => {
     const grp = groupings.find((g) => g.grouping === c.grouping)!;
-    return { grouping: c.grouping, ...located('analyses.regional.compare', () => compareGroups(grp.byCode[0].summary, c.a, c.b)) };
+    return {
+      grouping: c.grouping,
+      ...located('analyses.regional.compare', () => compareGroups(grp.byCode[0].summary, c.a, c.b)),
+    };
   });
   return {
     code: target,
     groupings,
-    inequality: { gini: giniValue, cv, cvPopulationWeighted: cvPop, theil: theilValue, theilPopulationWeighted: theilPop },
+    inequality: {
+      gini: giniValue,
+      cv,
+      cvPopulationWeighted: cvPop,
+      theil: theilValue,
+      theilPopulationWeighted: theilPop,
+    },
     skipped,
     comparisons,
   };
@@ -189,8 +283,13 @@ function runRegional(b: Build, cfg: RegionalConfig, target: string): RegionalRes
 
 function runSpatial(b: Build, cfg: SpatialConfig, target: string, seed: number): SpatialResult {
   const units = resultUnits(b);
-  const { ids, points } = located('analyses.spatial.coordinates', () => pointsFromUnits(units, { lon: cfg.coordinates[0], lat: cfg.coordinates[1] }));
-  const w = located((f) => (f ? `analyses.spatial.weights.${f}` : 'analyses.spatial.weights'), () => buildPointWeights(ids, points, cfg.weights));
+  const { ids, points } = located('analyses.spatial.coordinates', () =>
+    pointsFromUnits(units, { lon: cfg.coordinates[0], lat: cfg.coordinates[1] }),
+  );
+  const w = located(
+    (f) => (f ? `analyses.spatial.weights.${f}` : 'analyses.spatial.weights'),
+    () => buildPointWeights(ids, points, cfg.weights),
+  );
   const y = column(b.results.scores, target);
   const perm = { permutations: cfg.permutations, seed: cfg.seed ?? seed };
   const lisaOptions = { ...perm, alpha: cfg.alpha, adjust: cfg.adjust };
@@ -204,10 +303,19 @@ function runSpatial(b: Build, cfg: SpatialConfig, target: string, seed: number):
     getisOrd: getisOrd(y, w, perm),
     spillover: leader
       ? located('analyses.spatial.leader', () => {
-        const unknown = [leader.unit, ...(leader.followers ?? [])].filter((u) => !ids.includes(u));
-        if (unknown.length) throw new CityIndexError(unknown.map((u) => ({ code: 'E_UNKNOWN_UNIT', message: `spatial leader: unit "${u}" is not in the results`, unit: u, field: u === leader.unit ? 'analyses.spatial.leader.unit' : 'analyses.spatial.leader.followers', expected: 'a unit code of units.csv that was scored' })));
-        return spilloverReport(y, w, leader.unit, { ...lisaOptions, neighbours: leader.followers });
-      })
+          const unknown = [leader.unit, ...(leader.followers ?? [])].filter((u) => !ids.includes(u));
+          if (unknown.length)
+            throw new CityIndexError(
+              unknown.map((u) => ({
+                code: 'E_UNKNOWN_UNIT',
+                message: `spatial leader: unit "${u}" is not in the results`,
+                unit: u,
+                field: u === leader.unit ? 'analyses.spatial.leader.unit' : 'analyses.spatial.leader.followers',
+                expected: 'a unit code of units.csv that was scored',
+              })),
+            );
+          return spilloverReport(y, w, leader.unit, { ...lisaOptions, neighbours: leader.followers });
+        })
       : undefined,
   };
 }
@@ -218,23 +326,62 @@ function runTiers(b: Build, cfg: TiersConfig, target: string): TiersResult {
   const k = cfg.k ?? (names.length || 4);
   let method: ClassifyOptions;
   switch (cfg.method) {
-    case 'fisherJenks': method = { method: 'fisherJenks', k }; break;
-    case 'quantiles': method = { method: 'quantiles', k }; break;
-    case 'thresholds': method = { method: 'thresholds', cuts: cfg.cuts ?? [] }; break;
-    case 'meanSd': method = { method: 'meanSd', multiples: cfg.multiples }; break;
-    case 'headTail': method = { method: 'headTail' }; break;
+    case 'fisherJenks':
+      method = { method: 'fisherJenks', k };
+      break;
+    case 'quantiles':
+      method = { method: 'quantiles', k };
+      break;
+    case 'thresholds':
+      method = { method: 'thresholds', cuts: cfg.cuts ?? [] };
+      break;
+    case 'meanSd':
+      method = { method: 'meanSd', multiples: cfg.multiples };
+      break;
+    case 'headTail':
+      method = { method: 'headTail' };
+      break;
   }
-  if (!b.results.scores.codes.includes(code)) throw new CityIndexError({ code: 'E_UNKNOWN_CODE', message: `tiers: code "${code}" is not a score of the build`, field: 'analyses.tiers.code', indicator: code, expected: b.results.scores.codes.slice(-5).join(', ') });
-  if (cfg.method === 'thresholds' && !cfg.cuts?.length) throw new CityIndexError({ code: 'E_OPTION', message: 'tiers: method "thresholds" needs cuts', field: 'analyses.tiers.cuts', expected: 'one or more score thresholds, e.g. [40, 60, 80]' });
+  if (!b.results.scores.codes.includes(code))
+    throw new CityIndexError({
+      code: 'E_UNKNOWN_CODE',
+      message: `tiers: code "${code}" is not a score of the build`,
+      field: 'analyses.tiers.code',
+      indicator: code,
+      expected: b.results.scores.codes.slice(-5).join(', '),
+    });
+  if (cfg.method === 'thresholds' && !cfg.cuts?.length)
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: 'tiers: method "thresholds" needs cuts',
+      field: 'analyses.tiers.cuts',
+      expected: 'one or more score thresholds, e.g. [40, 60, 80]',
+    });
   const labels = names.length ? names.map((n) => n.zh ?? n.en ?? '') : undefined;
-  const r = located((f) => (f ? `analyses.tiers.${f}` : 'analyses.tiers'), () => classify(column(b.results.scores, code), { ...method, labels, codes: b.results.scores.unitCodes }));
-  const tierNames = names.length ? names : r.labels.slice().reverse().map((l) => ({ zh: l.label, en: l.label }));
+  const r = located(
+    (f) => (f ? `analyses.tiers.${f}` : 'analyses.tiers'),
+    () => classify(column(b.results.scores, code), { ...method, labels, codes: b.results.scores.unitCodes }),
+  );
+  const tierNames = names.length
+    ? names
+    : r.labels
+        .slice()
+        .reverse()
+        .map((l) => ({ zh: l.label, en: l.label }));
   return { ...r, code, tierNames };
 }
 
 function runGaps(b: Build, cfg: GapsConfig, target: string): UnitGapsResult[] {
   const unknown = cfg.units.filter((u) => !b.results.scores.unitCodes.includes(u));
-  if (unknown.length) throw new CityIndexError(unknown.map((u) => ({ code: 'E_UNKNOWN_UNIT', message: `unit "${u}" is not in the results`, unit: u, field: 'analyses.gaps.units' })));
+  if (unknown.length)
+    throw new CityIndexError(
+      unknown.map((u) => ({
+        code: 'E_UNKNOWN_UNIT',
+        message: `unit "${u}" is not in the results`,
+        unit: u,
+        field: 'analyses.gaps.units',
+      })),
+    );
   return cfg.units.map((unit) => ({
     unit,
     gaps: unitGaps(b, { unit, peers: cfg.peers }),
@@ -260,17 +407,36 @@ export function parseAnalysesConfig(raw: unknown, file = 'project.yaml'): Analys
  * @example
  * runAnalyses(asem.build, parseAnalysesConfig({ tiers: { k: 3 } })).tiers!.counts // => [18, 19, 14] (51 units)
  */
-export function runAnalyses(b: Build, settings: AnalysesConfig, options: { seed?: number; period?: string; skipUncertainty?: boolean } = {}): AnalysesResult {
+export function runAnalyses(
+  b: Build,
+  settings: AnalysesConfig,
+  options: { seed?: number; period?: string; skipUncertainty?: boolean } = {},
+): AnalysesResult {
   const seed = options.seed ?? b.spec.seed ?? 1;
   const target = settings.target ?? b.results.indexCode;
-  if (!b.results.scores.codes.includes(target)) throw new CityIndexError({ code: 'E_UNKNOWN_CODE', message: `analysis target "${target}" is not a score of the build`, field: 'analyses.target', expected: b.results.scores.codes.slice(-5).join(', ') });
+  if (!b.results.scores.codes.includes(target))
+    throw new CityIndexError({
+      code: 'E_UNKNOWN_CODE',
+      message: `analysis target "${target}" is not a score of the build`,
+      field: 'analyses.target',
+      expected: b.results.scores.codes.slice(-5).join(', '),
+    });
   const out: AnalysesResult = { target, settings, errors: [] };
   // Each section runs on its own: a user-caused problem (CityIndexError) is recorded with its issues,
   // located under `analyses.<section>` when the kernel named no path there, and the others go on.
   const attempt = <T>(name: string, fn: () => T): T | undefined => {
-    try { return fn(); } catch (e) {
+    try {
+      return fn();
+    } catch (e) {
       if (e instanceof CityIndexError) {
-        out.errors.push({ analysis: name, issues: e.issues.map((i) => (i.field?.startsWith('analyses.') ? i : { ...i, field: i.field ? `analyses.${name}.${i.field}` : `analyses.${name}` })) });
+        out.errors.push({
+          analysis: name,
+          issues: e.issues.map((i) =>
+            i.field?.startsWith('analyses.')
+              ? i
+              : { ...i, field: i.field ? `analyses.${name}.${i.field}` : `analyses.${name}` },
+          ),
+        });
         return undefined;
       }
       throw e;
@@ -278,7 +444,16 @@ export function runAnalyses(b: Build, settings: AnalysesConfig, options: { seed?
   };
   if (settings.audit) {
     const a = settings.audit;
-    out.audit = attempt('audit', () => located((f) => (f === 'step' ? 'analyses.audit.statsOn' : f ? `analyses.audit.${f}` : 'analyses.audit'), () => auditBuild(b, a === true ? {} : { statsOn: a.statsOn, leaveOneOutLevels: a.leaveOneOutLevels, leaveOneOutTarget: target })));
+    out.audit = attempt('audit', () =>
+      located(
+        (f) => (f === 'step' ? 'analyses.audit.statsOn' : f ? `analyses.audit.${f}` : 'analyses.audit'),
+        () =>
+          auditBuild(
+            b,
+            a === true ? {} : { statsOn: a.statsOn, leaveOneOutLevels: a.leaveOneOutLevels, leaveOneOutTarget: target },
+          ),
+      ),
+    );
   }
   if (settings.gaps) out.gaps = attempt('gaps', () => runGaps(b, settings.gaps!, target));
   if (settings.regional) out.regional = attempt('regional', () => runRegional(b, settings.regional!, target));
@@ -286,11 +461,15 @@ export function runAnalyses(b: Build, settings: AnalysesConfig, options: { seed?
   if (settings.tiers) out.tiers = attempt('tiers', () => runTiers(b, settings.tiers!, target));
   if (settings.uncertainty && !options.skipUncertainty) {
     const u = settings.uncertainty;
-    out.uncertainty = attempt('uncertainty', () => runAnalysis(b.input, b.spec, { ...u, seed: u.seed ?? seed }, { nominal: b }));
+    out.uncertainty = attempt('uncertainty', () =>
+      runAnalysis(b.input, b.spec, { ...u, seed: u.seed ?? seed }, { nominal: b }),
+    );
   }
   if (settings.change) {
     const c = settings.change;
-    out.change = attempt('change', () => runChange(b.input, b.spec, { ...c, currentPeriod: c.currentPeriod ?? options.period, code: c.code ?? target }));
+    out.change = attempt('change', () =>
+      runChange(b.input, b.spec, { ...c, currentPeriod: c.currentPeriod ?? options.period, code: c.code ?? target }),
+    );
   }
   return out;
 }

@@ -6,13 +6,23 @@ import { createRng } from '../core/rng.ts';
 import { classify, classOfValue, fisherJenksBreaks } from './tiers.ts';
 
 /** mapclassify's example data (`load_example()`): employment density of the 58 California counties. */
-const calemp = (parse(readFileSync(fileURLToPath(new URL('../../../data/sources/pysal-examples/calempdensity.csv', import.meta.url)), 'utf8'), { columns: true }) as Record<string, string>[])
-  .map((r) => Number(r['emp/sq km']));
+const calemp = (
+  parse(
+    readFileSync(
+      fileURLToPath(new URL('../../../data/sources/pysal-examples/calempdensity.csv', import.meta.url)),
+      'utf8',
+    ),
+    { columns: true },
+  ) as Record<string, string>[]
+).map((r) => Number(r['emp/sq km']));
 
 /** Within-class sum of squares of a labelling. */
 function sswOf(values: number[], classOf: ArrayLike<number>): number {
   const groups = new Map<number, number[]>();
-  values.forEach((v, i) => { const c = classOf[i]; groups.set(c, [...(groups.get(c) ?? []), v]); });
+  values.forEach((v, i) => {
+    const c = classOf[i];
+    groups.set(c, [...(groups.get(c) ?? []), v]);
+  });
   let s = 0;
   for (const g of groups.values()) {
     const m = g.reduce((a, b) => a + b, 0) / g.length;
@@ -33,10 +43,17 @@ function bruteForceJenks(values: number[], k: number): { ssw: number; breaks: nu
       const breaks = [...cuts.map((c) => distinct[c]), distinct[d - 1]];
       const cls = values.map((v) => breaks.findIndex((b) => v <= b));
       const s = sswOf(values, cls);
-      if (s < best - 1e-9 * Math.max(1, best)) { best = s; arg = [breaks]; } else if (Math.abs(s - best) <= 1e-9 * Math.max(1, best)) arg.push(breaks);
+      if (s < best - 1e-9 * Math.max(1, best)) {
+        best = s;
+        arg = [breaks];
+      } else if (Math.abs(s - best) <= 1e-9 * Math.max(1, best)) arg.push(breaks);
       return;
     }
-    for (let c = start; c < d - 1; c++) { cuts.push(c); visit(c + 1); cuts.pop(); }
+    for (let c = start; c < d - 1; c++) {
+      cuts.push(c);
+      visit(c + 1);
+      cuts.pop();
+    }
   };
   visit(0);
   return { ssw: best, breaks: arg };
@@ -81,7 +98,9 @@ describe('fisherJenks', () => {
     const rng = createRng(20200101);
     for (let trial = 0; trial < 60; trial++) {
       const n = 4 + rng.int(9);
-      const values = Array.from({ length: n }, () => (trial % 3 === 0 ? rng.int(6) : Math.round(rng.next() * 1000) / 10));
+      const values = Array.from({ length: n }, () =>
+        trial % 3 === 0 ? rng.int(6) : Math.round(rng.next() * 1000) / 10,
+      );
       const d = new Set(values).size;
       for (let k = 1; k <= Math.min(d, 5); k++) {
         const r = classify(values, { method: 'fisherJenks', k });
@@ -109,16 +128,26 @@ describe('fisherJenks', () => {
     expect(classify(y, { method: 'fisherJenks', k: 1 }).gvf).toBe(0);
     expect(classify(y, { method: 'fisherJenks', k: 9 }).gvf).toBe(1); // 9 distinct values
     // Jenks is optimal: no other scheme with the same k has a higher GVF
-    expect(classify(y, { method: 'fisherJenks', k: 3 }).gvf).toBeGreaterThanOrEqual(classify(y, { method: 'quantiles', k: 3 }).gvf);
+    expect(classify(y, { method: 'fisherJenks', k: 3 }).gvf).toBeGreaterThanOrEqual(
+      classify(y, { method: 'quantiles', k: 3 }).gvf,
+    );
   });
   it('is exact on a larger sample, scale/shift invariant and does not mutate input', () => {
     const rng = createRng(7);
     const y = Array.from({ length: 300 }, () => Math.exp(3 * rng.next()));
     const frozen = Object.freeze([...y]);
     const r = classify(frozen, { method: 'fisherJenks', k: 6 });
-    const r2 = classify(y.map((v) => 1000 + 2 * v), { method: 'fisherJenks', k: 6 });
+    const r2 = classify(
+      y.map((v) => 1000 + 2 * v),
+      { method: 'fisherJenks', k: 6 },
+    );
     expect(Array.from(r2.classOf)).toEqual(Array.from(r.classOf));
-    expect(fisherJenksBreaks([...y].sort((a, b) => a - b), 6)).toEqual(r.breaks);
+    expect(
+      fisherJenksBreaks(
+        [...y].sort((a, b) => a - b),
+        6,
+      ),
+    ).toEqual(r.breaks);
     // the divide-and-conquer layers reach the same optimum as the plain O(k·n²) DP
     for (const k of [2, 4, 6]) {
       const naive = naiveJenksSsw(y.slice(0, 120), k);
@@ -133,10 +162,19 @@ describe('labels and rules', () => {
     const r = classify([1, 2, 3, 10, 11, 12, 30], { method: 'fisherJenks', k: 3, labels: ['一线', '二线', '三线'] });
     expect(r.breaks).toEqual([3, 12, 30]);
     expect(r.labelOf).toEqual(['三线', '三线', '三线', '二线', '二线', '二线', '一线']);
-    expect(r.labels.map((l) => [l.label, l.n, l.lower, l.upper])).toEqual([['三线', 3, -Infinity, 3], ['二线', 3, 3, 12], ['一线', 1, 12, Infinity]]);
+    expect(r.labels.map((l) => [l.label, l.n, l.lower, l.upper])).toEqual([
+      ['三线', 3, -Infinity, 3],
+      ['二线', 3, 3, 12],
+      ['一线', 1, 12, Infinity],
+    ]);
     expect(r.labels[1].rule).toBe('3 < x ≤ 12 (Fisher–Jenks natural breaks, k = 3)');
     expect(r.rule).toBe('Fisher–Jenks natural breaks, k = 3: 一线 x > 12; 二线 3 < x ≤ 12; 三线 x ≤ 3');
-    const asc = classify([1, 2, 3, 10, 11, 12, 30], { method: 'fisherJenks', k: 3, labels: ['low', 'mid', 'high'], labelOrder: 'ascending' });
+    const asc = classify([1, 2, 3, 10, 11, 12, 30], {
+      method: 'fisherJenks',
+      k: 3,
+      labels: ['low', 'mid', 'high'],
+      labelOrder: 'ascending',
+    });
     expect(asc.labelOf[6]).toBe('high');
     expect(classify([1, 5, 9], { method: 'fisherJenks', k: 3 }).labelOf).toEqual(['Tier 3', 'Tier 2', 'Tier 1']);
   });
@@ -161,7 +199,9 @@ describe('other schemes', () => {
   });
   it('meanSd: mapclassify StdMean(calemp) bins (sample sd) and counts', () => {
     const r = classify(calemp, { method: 'meanSd' });
-    r.breaks.forEach((b, i) => expect(b).toBeCloseTo([-967.36235382, -420.71712519, 672.57333208, 1219.21856072, 4111.45][i], 6));
+    r.breaks.forEach((b, i) =>
+      expect(b).toBeCloseTo([-967.36235382, -420.71712519, 672.57333208, 1219.21856072, 4111.45][i], 6),
+    );
     expect(r.counts).toEqual([0, 0, 56, 1, 1]);
   });
   it('headTail: mapclassify HeadTailBreaks tests (y = i⁻², i = 1…999; with a doubled max; float edge)', () => {
@@ -181,7 +221,10 @@ describe('other schemes', () => {
   });
   it('thresholds, EGDI style (lower bound inclusive): 0.75 is Very High, 0.7499 is High', () => {
     const r = classify([0.1, 0.25, 0.4999, 0.5, 0.7499, 0.75, 0.95], {
-      method: 'thresholds', cuts: [0.25, 0.5, 0.75], closed: 'left', labels: ['Very High', 'High', 'Middle', 'Low'],
+      method: 'thresholds',
+      cuts: [0.25, 0.5, 0.75],
+      closed: 'left',
+      labels: ['Very High', 'High', 'Middle', 'Low'],
     });
     expect(r.labelOf).toEqual(['Low', 'Middle', 'Middle', 'High', 'High', 'Very High', 'Very High']);
     expect(r.labels[3].rule).toBe('x ≥ 0.75 (fixed thresholds 0.25 / 0.5 / 0.75 (lower bound inclusive))');
@@ -193,15 +236,29 @@ describe('other schemes', () => {
   it('peerBands: tiers within each peer group (IMD-style)', () => {
     const values = [10, 20, 30, 40, 100, 200, 300, 400];
     const peers = ['low', 'low', 'low', 'low', 'high', 'high', 'high', 'high'];
-    const r = classify(values, { method: 'peerBands', peers, within: { method: 'quantiles', k: 2 }, labels: ['A', 'B'] });
+    const r = classify(values, {
+      method: 'peerBands',
+      peers,
+      within: { method: 'quantiles', k: 2 },
+      labels: ['A', 'B'],
+    });
     expect(r.labelOf).toEqual(['B', 'B', 'A', 'A', 'B', 'B', 'A', 'A']);
-    expect(r.peers.map((p) => [p.peer, p.breaks, p.counts])).toEqual([['low', [25, 40], [2, 2]], ['high', [250, 400], [2, 2]]]);
+    expect(r.peers.map((p) => [p.peer, p.breaks, p.counts])).toEqual([
+      ['low', [25, 40], [2, 2]],
+      ['high', [250, 400], [2, 2]],
+    ]);
     expect(r.breaks).toEqual([]);
     // GVF over peer × class cells: {10,20} and {30,40} have SSW 50 each, {100,200} and {300,400} 5000 each → 10100
     const mean = 1100 / 8;
     const sst = values.reduce((a, v) => a + (v - mean) ** 2, 0);
     expect(r.gvf).toBeCloseTo(1 - (100 + 10000) / sst, 12);
-    expect(() => classify(values, { method: 'peerBands', peers: [...peers.slice(0, 7), null], within: { method: 'quantiles', k: 2 } })).toThrow(/no peer group/);
+    expect(() =>
+      classify(values, {
+        method: 'peerBands',
+        peers: [...peers.slice(0, 7), null],
+        within: { method: 'quantiles', k: 2 },
+      }),
+    ).toThrow(/no peer group/);
   });
 });
 

@@ -96,13 +96,24 @@ export interface ClassifyResult {
 export function classify(values: Num, options: ClassifyOptions): ClassifyResult {
   const { codes } = options;
   const n = values.length;
-  if (codes && codes.length !== n) throw new CityIndexError({ code: 'E_SHAPE', message: `classify: ${codes.length} codes for ${n} values`, field: 'codes' });
+  if (codes && codes.length !== n)
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `classify: ${codes.length} codes for ${n} values`,
+      field: 'codes',
+    });
   const present: number[] = [];
   const missingUnits: string[] = [];
   for (let i = 0; i < n; i++) {
     const v = values[i];
     if (Number.isNaN(v)) missingUnits.push(codes ? codes[i] : `#${i}`);
-    else if (!Number.isFinite(v)) throw new CityIndexError({ code: 'E_NOT_FINITE', message: `classify: value of unit ${unitName(i, codes)} is ${v}`, unit: codes?.[i], expected: 'a finite number or NaN for missing' });
+    else if (!Number.isFinite(v))
+      throw new CityIndexError({
+        code: 'E_NOT_FINITE',
+        message: `classify: value of unit ${unitName(i, codes)} is ${v}`,
+        unit: codes?.[i],
+        expected: 'a finite number or NaN for missing',
+      });
     else present.push(i);
   }
   if (present.length === 0) throw new CityIndexError({ code: 'E_EMPTY', message: 'classify: no unit has a value' });
@@ -114,24 +125,46 @@ export function classify(values: Num, options: ClassifyOptions): ClassifyResult 
 
   if (options.method === 'peerBands') {
     spec = options.within;
-    if ((spec as { method: string }).method === 'peerBands') throw new CityIndexError({ code: 'E_OPTION', message: 'classify: peerBands cannot be nested', field: 'within' });
+    if ((spec as { method: string }).method === 'peerBands')
+      throw new CityIndexError({ code: 'E_OPTION', message: 'classify: peerBands cannot be nested', field: 'within' });
     const idx = indexGroups(options.peers, n, { separator: null, codes, field: 'peers' });
     if (idx.ungrouped.length > 0) {
       const i = idx.ungrouped[0];
-      throw new CityIndexError({ code: 'E_NO_GROUP', message: `classify: unit ${unitName(i, codes)} has no peer group`, field: 'peers', unit: codes?.[i], expected: 'a peer group for every unit' });
+      throw new CityIndexError({
+        code: 'E_NO_GROUP',
+        message: `classify: unit ${unitName(i, codes)} has no peer group`,
+        field: 'peers',
+        unit: codes?.[i],
+        expected: 'a peer group for every unit',
+      });
     }
     let k = -1;
     idx.labels.forEach((peer, g) => {
       const members = Array.from(idx.members[g]).filter((i) => !Number.isNaN(values[i]));
-      if (members.length === 0) throw new CityIndexError({ code: 'E_EMPTY_GROUP', message: `classify: peer group "${peer}" has no unit with a value`, field: 'peers' });
+      if (members.length === 0)
+        throw new CityIndexError({
+          code: 'E_EMPTY_GROUP',
+          message: `classify: peer group "${peer}" has no unit with a value`,
+          field: 'peers',
+        });
       const r = breaksFor(values, members, spec, warnings, `peer group "${peer}": `);
       if (k >= 0 && r.breaks.length !== k) {
-        throw new CityIndexError({ code: 'E_K_MISMATCH', message: `classify: peer group "${peer}" yields ${r.breaks.length} classes, others ${k}`, field: 'within', expected: 'a method giving the same number of classes in every peer group (fisherJenks, quantiles, thresholds, meanSd)' });
+        throw new CityIndexError({
+          code: 'E_K_MISMATCH',
+          message: `classify: peer group "${peer}" yields ${r.breaks.length} classes, others ${k}`,
+          field: 'within',
+          expected:
+            'a method giving the same number of classes in every peer group (fisherJenks, quantiles, thresholds, meanSd)',
+        });
       }
       k = r.breaks.length;
       lowerClosed = r.lowerClosed;
       const counts = new Array<number>(k).fill(0);
-      for (const i of members) { const c = binOf(r.breaks, values[i], r.lowerClosed); classOf[i] = c; counts[c]++; }
+      for (const i of members) {
+        const c = binOf(r.breaks, values[i], r.lowerClosed);
+        classOf[i] = c;
+        counts[c]++;
+      }
       peers.push({ peer, n: members.length, breaks: r.breaks, counts });
     });
     return finish(values, present, classOf, k, [], peers, spec, lowerClosed, options, missingUnits, warnings);
@@ -142,7 +175,19 @@ export function classify(values: Num, options: ClassifyOptions): ClassifyResult 
   const breaks = r.breaks;
   lowerClosed = r.lowerClosed;
   for (const i of present) classOf[i] = binOf(breaks, values[i], lowerClosed);
-  return finish(values, present, classOf, breaks.length, breaks, peers, spec, lowerClosed, options, missingUnits, warnings);
+  return finish(
+    values,
+    present,
+    classOf,
+    breaks.length,
+    breaks,
+    peers,
+    spec,
+    lowerClosed,
+    options,
+    missingUnits,
+    warnings,
+  );
 }
 
 /**
@@ -167,7 +212,9 @@ function binOf(breaks: readonly number[], x: number, lowerClosed: boolean): numb
 
 function sortedValues(values: Num, members: readonly number[]): Float64Array {
   const s = new Float64Array(members.length);
-  members.forEach((i, k) => { s[k] = values[i]; });
+  members.forEach((i, k) => {
+    s[k] = values[i];
+  });
   return s.sort();
 }
 
@@ -178,12 +225,29 @@ function distinctCount(sorted: Float64Array): number {
 }
 
 function checkK(k: number, sorted: Float64Array, what: string): void {
-  if (!Number.isInteger(k) || k < 1) throw new CityIndexError({ code: 'E_OPTION', message: `classify (${what}): k must be an integer ≥ 1, got ${k}`, field: 'k' });
+  if (!Number.isInteger(k) || k < 1)
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: `classify (${what}): k must be an integer ≥ 1, got ${k}`,
+      field: 'k',
+    });
   const d = distinctCount(sorted);
-  if (k > d) throw new CityIndexError({ code: 'E_K_TOO_LARGE', message: `classify (${what}): k = ${k} classes but only ${d} distinct value(s)`, field: 'k', expected: `k ≤ ${d}` });
+  if (k > d)
+    throw new CityIndexError({
+      code: 'E_K_TOO_LARGE',
+      message: `classify (${what}): k = ${k} classes but only ${d} distinct value(s)`,
+      field: 'k',
+      expected: `k ≤ ${d}`,
+    });
 }
 
-function breaksFor(values: Num, members: readonly number[], spec: BaseTierMethod, warnings: string[], prefix: string): { breaks: number[]; lowerClosed: boolean } {
+function breaksFor(
+  values: Num,
+  members: readonly number[],
+  spec: BaseTierMethod,
+  warnings: string[],
+  prefix: string,
+): { breaks: number[]; lowerClosed: boolean } {
   const s = sortedValues(values, members);
   const max = s[s.length - 1];
   switch (spec.method) {
@@ -198,24 +262,48 @@ function breaksFor(values: Num, members: readonly number[], spec: BaseTierMethod
         const v = c === spec.k ? max : quantileSorted(s, c / spec.k);
         if (q.length === 0 || v !== q[q.length - 1]) q.push(v);
       }
-      if (q.length < spec.k) warnings.push(`${prefix}quantiles: ${spec.k} classes asked, ${q.length} distinct quantiles (tied values), so k = ${q.length}`);
+      if (q.length < spec.k)
+        warnings.push(
+          `${prefix}quantiles: ${spec.k} classes asked, ${q.length} distinct quantiles (tied values), so k = ${q.length}`,
+        );
       return { breaks: q, lowerClosed: false };
     }
     case 'thresholds': {
       const cuts = spec.cuts;
-      if (!Array.isArray(cuts) || cuts.some((c) => !Number.isFinite(c))) throw new CityIndexError({ code: 'E_OPTION', message: 'classify (thresholds): cuts must be finite numbers', field: 'cuts' });
+      if (!Array.isArray(cuts) || cuts.some((c) => !Number.isFinite(c)))
+        throw new CityIndexError({
+          code: 'E_OPTION',
+          message: 'classify (thresholds): cuts must be finite numbers',
+          field: 'cuts',
+        });
       for (let c = 1; c < cuts.length; c++) {
-        if (!(cuts[c] > cuts[c - 1])) throw new CityIndexError({ code: 'E_OPTION', message: `classify (thresholds): cuts must increase, got ${cuts.join(', ')}`, field: 'cuts', expected: 'strictly increasing cut points' });
+        if (!(cuts[c] > cuts[c - 1]))
+          throw new CityIndexError({
+            code: 'E_OPTION',
+            message: `classify (thresholds): cuts must increase, got ${cuts.join(', ')}`,
+            field: 'cuts',
+            expected: 'strictly increasing cut points',
+          });
       }
       const closed = spec.closed ?? 'right';
-      if (closed !== 'left' && closed !== 'right') throw new CityIndexError({ code: 'E_OPTION', message: `classify (thresholds): closed must be 'left' or 'right', got ${String(closed)}`, field: 'closed' });
+      if (closed !== 'left' && closed !== 'right')
+        throw new CityIndexError({
+          code: 'E_OPTION',
+          message: `classify (thresholds): closed must be 'left' or 'right', got ${String(closed)}`,
+          field: 'closed',
+        });
       const top = Math.max(max, cuts.length ? cuts[cuts.length - 1] : max);
       return { breaks: [...cuts, top], lowerClosed: closed === 'left' };
     }
     case 'meanSd': {
       const multiples = spec.multiples ?? [-2, -1, 1, 2];
       for (let c = 1; c < multiples.length; c++) {
-        if (!(multiples[c] > multiples[c - 1])) throw new CityIndexError({ code: 'E_OPTION', message: `classify (meanSd): multiples must increase, got ${multiples.join(', ')}`, field: 'multiples' });
+        if (!(multiples[c] > multiples[c - 1]))
+          throw new CityIndexError({
+            code: 'E_OPTION',
+            message: `classify (meanSd): multiples must increase, got ${multiples.join(', ')}`,
+            field: 'multiples',
+          });
       }
       const m = s.length;
       let sum = 0;
@@ -224,16 +312,26 @@ function breaksFor(values: Num, members: readonly number[], spec: BaseTierMethod
       let ss = 0;
       for (let i = 0; i < m; i++) ss += (s[i] - mean) ** 2;
       const ddof = spec.population ? 0 : 1;
-      if (m - ddof < 1) throw new CityIndexError({ code: 'E_TOO_FEW', message: 'classify (meanSd): the sample sd needs at least two values' });
+      if (m - ddof < 1)
+        throw new CityIndexError({
+          code: 'E_TOO_FEW',
+          message: 'classify (meanSd): the sample sd needs at least two values',
+        });
       const sdv = Math.sqrt(ss / (m - ddof));
       const cuts = multiples.map((k) => mean + k * sdv);
       const b = cuts.filter((c) => c < max);
-      if (b.length < cuts.length) warnings.push(`${prefix}meanSd: ${cuts.length - b.length} cut(s) at or above the maximum were dropped`);
+      if (b.length < cuts.length)
+        warnings.push(`${prefix}meanSd: ${cuts.length - b.length} cut(s) at or above the maximum were dropped`);
       return { breaks: [...b, max], lowerClosed: false };
     }
     case 'headTail': {
       const share = spec.maxHeadShare;
-      if (share !== undefined && !(share > 0 && share < 1)) throw new CityIndexError({ code: 'E_OPTION', message: `classify (headTail): maxHeadShare must be in (0, 1), got ${share}`, field: 'maxHeadShare' });
+      if (share !== undefined && !(share > 0 && share < 1))
+        throw new CityIndexError({
+          code: 'E_OPTION',
+          message: `classify (headTail): maxHeadShare must be in (0, 1), got ${share}`,
+          field: 'maxHeadShare',
+        });
       const cuts: number[] = [];
       let lo = 0; // head = s[lo..]
       while (true) {
@@ -241,18 +339,29 @@ function breaksFor(values: Num, members: readonly number[], spec: BaseTierMethod
         let sum = 0;
         for (let i = lo; i < s.length; i++) sum += s[i];
         const mean = sum / m;
-        if (s[lo] === s[s.length - 1]) { cuts.push(s[lo]); break; }
+        if (s[lo] === s[s.length - 1]) {
+          cuts.push(s[lo]);
+          break;
+        }
         let next = lo;
         while (next < s.length && s[next] <= mean) next++;
         cuts.push(mean);
-        if (share !== undefined && (s.length - next) / m > share) { cuts.push(max); break; }
+        if (share !== undefined && (s.length - next) / m > share) {
+          cuts.push(max);
+          break;
+        }
         lo = next;
       }
       return { breaks: cuts, lowerClosed: false };
     }
     default: {
       const unknown: never = spec;
-      throw new CityIndexError({ code: 'E_UNKNOWN_METHOD', message: `classify: unknown method "${(unknown as { method: string }).method}"`, field: 'method', expected: 'fisherJenks, quantiles, thresholds, meanSd, headTail or peerBands' });
+      throw new CityIndexError({
+        code: 'E_UNKNOWN_METHOD',
+        message: `classify: unknown method "${(unknown as { method: string }).method}"`,
+        field: 'method',
+        expected: 'fisherJenks, quantiles, thresholds, meanSd, headTail or peerBands',
+      });
     }
   }
 }
@@ -267,23 +376,40 @@ export function fisherJenksBreaks(sorted: Num, k: number): number[] {
   const wts: number[] = [];
   for (let i = 0; i < sorted.length; i++) {
     if (vals.length > 0 && sorted[i] === vals[vals.length - 1]) wts[wts.length - 1]++;
-    else { vals.push(sorted[i]); wts.push(1); }
+    else {
+      vals.push(sorted[i]);
+      wts.push(1);
+    }
   }
   const d = vals.length;
-  if (!Number.isInteger(k) || k < 1 || k > d) throw new CityIndexError({ code: 'E_K_TOO_LARGE', message: `fisherJenks: k = ${k} with ${d} distinct value(s)`, field: 'k', expected: `1 ≤ k ≤ ${d}` });
+  if (!Number.isInteger(k) || k < 1 || k > d)
+    throw new CityIndexError({
+      code: 'E_K_TOO_LARGE',
+      message: `fisherJenks: k = ${k} with ${d} distinct value(s)`,
+      field: 'k',
+      expected: `1 ≤ k ≤ ${d}`,
+    });
   // centre for numerical stability of the prefix sums
-  let tw = 0, tv = 0;
-  for (let i = 0; i < d; i++) { tw += wts[i]; tv += wts[i] * vals[i]; }
+  let tw = 0,
+    tv = 0;
+  for (let i = 0; i < d; i++) {
+    tw += wts[i];
+    tv += wts[i] * vals[i];
+  }
   const centre = tv / tw;
-  const W = new Float64Array(d + 1), S1 = new Float64Array(d + 1), S2 = new Float64Array(d + 1);
+  const W = new Float64Array(d + 1),
+    S1 = new Float64Array(d + 1),
+    S2 = new Float64Array(d + 1);
   for (let i = 0; i < d; i++) {
     const x = vals[i] - centre;
     W[i + 1] = W[i] + wts[i];
     S1[i + 1] = S1[i] + wts[i] * x;
     S2[i + 1] = S2[i] + wts[i] * x * x;
   }
-  const ssw = (i: number, j: number): number => { // distinct indices i..j inclusive
-    const w = W[j + 1] - W[i], s = S1[j + 1] - S1[i];
+  const ssw = (i: number, j: number): number => {
+    // distinct indices i..j inclusive
+    const w = W[j + 1] - W[i],
+      s = S1[j + 1] - S1[i];
     const v = S2[j + 1] - S2[i] - (s * s) / w;
     return v > 0 ? v : 0;
   };
@@ -301,11 +427,15 @@ export function fisherJenksBreaks(sorted: Num, k: number): number[] {
     const fill = (lo: number, hi: number, optLo: number, optHi: number): void => {
       if (lo > hi) return;
       const j = (lo + hi) >> 1;
-      let best = Infinity, arg = Math.max(c, optLo);
+      let best = Infinity,
+        arg = Math.max(c, optLo);
       const top = Math.min(j, optHi);
       for (let i = Math.max(c, optLo); i <= top; i++) {
         const v = prev[i - 1] + ssw(i, j);
-        if (v < best) { best = v; arg = i; }
+        if (v < best) {
+          best = v;
+          arg = i;
+        }
       }
       cc[j] = best;
       ff[j] = arg;
@@ -329,11 +459,16 @@ const fmt = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPreci
 
 function methodRule(spec: BaseTierMethod, k: number): string {
   switch (spec.method) {
-    case 'fisherJenks': return `Fisher–Jenks natural breaks, k = ${k}`;
-    case 'quantiles': return `quantiles (R type 7), k = ${k}`;
-    case 'thresholds': return `fixed thresholds ${spec.cuts.map(fmt).join(' / ')} (${spec.closed === 'left' ? 'lower bound inclusive' : 'upper bound inclusive'})`;
-    case 'meanSd': return `mean ± k·sd at k = ${(spec.multiples ?? [-2, -1, 1, 2]).join(', ')} (${spec.population ? 'population' : 'sample'} sd)`;
-    case 'headTail': return `head/tail breaks at successive means of the head${spec.maxHeadShare !== undefined ? `, stopping when the head exceeds ${spec.maxHeadShare * 100} %` : ''}`;
+    case 'fisherJenks':
+      return `Fisher–Jenks natural breaks, k = ${k}`;
+    case 'quantiles':
+      return `quantiles (R type 7), k = ${k}`;
+    case 'thresholds':
+      return `fixed thresholds ${spec.cuts.map(fmt).join(' / ')} (${spec.closed === 'left' ? 'lower bound inclusive' : 'upper bound inclusive'})`;
+    case 'meanSd':
+      return `mean ± k·sd at k = ${(spec.multiples ?? [-2, -1, 1, 2]).join(', ')} (${spec.population ? 'population' : 'sample'} sd)`;
+    case 'headTail':
+      return `head/tail breaks at successive means of the head${spec.maxHeadShare !== undefined ? `, stopping when the head exceeds ${spec.maxHeadShare * 100} %` : ''}`;
     default: {
       const unknown: never = spec;
       return String((unknown as { method: string }).method);
@@ -342,13 +477,32 @@ function methodRule(spec: BaseTierMethod, k: number): string {
 }
 
 function finish(
-  values: Num, present: number[], classOf: Int32Array, k: number, breaks: number[], peers: PeerBand[], spec: BaseTierMethod,
-  lowerClosed: boolean, options: ClassifyOptions, missingUnits: string[], warnings: string[],
+  values: Num,
+  present: number[],
+  classOf: Int32Array,
+  k: number,
+  breaks: number[],
+  peers: PeerBand[],
+  spec: BaseTierMethod,
+  lowerClosed: boolean,
+  options: ClassifyOptions,
+  missingUnits: string[],
+  warnings: string[],
 ): ClassifyResult {
   const { labels: given, labelOrder = 'descending' } = options;
-  if (labelOrder !== 'descending' && labelOrder !== 'ascending') throw new CityIndexError({ code: 'E_OPTION', message: `classify: labelOrder must be 'descending' or 'ascending', got ${String(labelOrder)}`, field: 'labelOrder' });
+  if (labelOrder !== 'descending' && labelOrder !== 'ascending')
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: `classify: labelOrder must be 'descending' or 'ascending', got ${String(labelOrder)}`,
+      field: 'labelOrder',
+    });
   if (given && given.length !== k) {
-    throw new CityIndexError({ code: 'E_LABELS', message: `classify: ${given.length} labels for ${k} classes (${methodRule(spec, k)})`, field: 'labels', expected: `${k} labels` });
+    throw new CityIndexError({
+      code: 'E_LABELS',
+      message: `classify: ${given.length} labels for ${k} classes (${methodRule(spec, k)})`,
+      field: 'labels',
+      expected: `${k} labels`,
+    });
   }
   const nameOf = (c: number): string => {
     const pos = labelOrder === 'descending' ? k - 1 - c : c;
@@ -374,7 +528,10 @@ function finish(
   if (given && new Set(given).size !== given.length) warnings.push('classify: some tier labels repeat');
   const labelOf = Array.from(classOf, (c) => (c < 0 ? null : labels[c].label));
   // GVF over classes (peer × class cells for peer banding)
-  const cellKey = (i: number) => (isPeer ? `${String((options as { peers: readonly GroupLabel[] }).peers[i])}\u0000${classOf[i]}` : String(classOf[i]));
+  const cellKey = (i: number) =>
+    isPeer
+      ? `${String((options as { peers: readonly GroupLabel[] }).peers[i])}\u0000${classOf[i]}`
+      : String(classOf[i]);
   let sum = 0;
   for (const i of present) sum += values[i];
   const mean = sum / present.length;
@@ -385,12 +542,32 @@ function finish(
     sst += (v - mean) ** 2;
     const key = cellKey(i);
     const cell = cells.get(key) ?? { n: 0, s: 0, s2: 0 };
-    cell.n++; cell.s += v - mean; cell.s2 += (v - mean) ** 2;
+    cell.n++;
+    cell.s += v - mean;
+    cell.s2 += (v - mean) ** 2;
     cells.set(key, cell);
   }
   let ssw = 0;
   for (const c of cells.values()) ssw += c.s2 - (c.s * c.s) / c.n;
   const gvf = sst > 0 ? Math.max(0, Math.min(1, 1 - ssw / sst)) : 1;
-  const rule = isPeer ? `${base}, applied within each peer group` : `${base}: ${[...labels].reverse().map((l) => `${l.label} ${bare[l.class]}`).join('; ')}`;
-  return { method: options.method, k, breaks, classOf, labelOf, labels, counts, gvf, rule, peers, missingUnits, warnings };
+  const rule = isPeer
+    ? `${base}, applied within each peer group`
+    : `${base}: ${[...labels]
+        .reverse()
+        .map((l) => `${l.label} ${bare[l.class]}`)
+        .join('; ')}`;
+  return {
+    method: options.method,
+    k,
+    breaks,
+    classOf,
+    labelOf,
+    labels,
+    counts,
+    gvf,
+    rule,
+    peers,
+    missingUnits,
+    warnings,
+  };
 }

@@ -5,29 +5,52 @@ import type { Framework, Unit } from '../core/framework.ts';
 const report = { citation: '《中国城市数字治理报告（2020）》' };
 function mk(p: Partial<Case> & Pick<Case, 'id' | 'city'>): Case {
   return {
-    file: `cases/${p.id}.md`, title: { zh: p.id }, cityName: { zh: '某市', en: 'Somecity' }, year: 2020,
-    domains: [], indicators: [], sources: [report], body: '', ...p,
+    file: `cases/${p.id}.md`,
+    title: { zh: p.id },
+    cityName: { zh: '某市', en: 'Somecity' },
+    year: 2020,
+    domains: [],
+    indicators: [],
+    sources: [report],
+    body: '',
+    ...p,
   };
 }
 
 const hz = mk({
-  id: 'hangzhou-city-brain', city: '330100', title: { zh: '杭州城市大脑', en: 'Hangzhou City Brain' },
+  id: 'hangzhou-city-brain',
+  city: '330100',
+  title: { zh: '杭州城市大脑', en: 'Hangzhou City Brain' },
   cityName: { zh: '杭州市', en: 'Hangzhou' },
-  domains: [{ zh: '交通', en: 'traffic' }, { zh: '城市治理', en: 'city governance' }],
+  domains: [
+    { zh: '交通', en: 'traffic' },
+    { zh: '城市治理', en: 'city governance' },
+  ],
   indicators: ['INF_DATA_HUB', 'PUB_SMART_TRAFFIC'],
   body: '城市大脑包含 11 个系统、48 个应用场景，从交通起步。\n\nThe City Brain started with traffic.',
 });
 const zz = mk({
-  id: 'zhengzhou-epidemic-systems', city: '410100', title: { zh: '郑州数字化疫情防控系统', en: "Zhengzhou's digital epidemic-control systems" },
+  id: 'zhengzhou-epidemic-systems',
+  city: '410100',
+  title: { zh: '郑州数字化疫情防控系统', en: "Zhengzhou's digital epidemic-control systems" },
   cityName: { zh: '郑州市', en: 'Zhengzhou' },
-  domains: [{ zh: '疫情防控', en: 'epidemic control' }, { zh: '公共卫生', en: 'public health' }],
+  domains: [
+    { zh: '疫情防控', en: 'epidemic control' },
+    { zh: '公共卫生', en: 'public health' },
+  ],
   indicators: ['PUB_HEALTH_CODE'],
   body: '郑州建设了 10 个数字化疫情防控系统。Zhengzhou built 10 digital epidemic-control systems.',
 });
 const nc = mk({
-  id: 'nanchang-ganfutong', city: '360100', title: { zh: '南昌“赣服通”与“最多跑一次”', en: "Nanchang's Ganfutong and \"run at most once\"" },
-  cityName: { zh: '南昌市', en: 'Nanchang' }, year: 2020,
-  domains: [{ zh: '政务服务', en: 'government services' }, { zh: '最多跑一次', en: 'run at most once' }],
+  id: 'nanchang-ganfutong',
+  city: '360100',
+  title: { zh: '南昌“赣服通”与“最多跑一次”', en: 'Nanchang\'s Ganfutong and "run at most once"' },
+  cityName: { zh: '南昌市', en: 'Nanchang' },
+  year: 2020,
+  domains: [
+    { zh: '政务服务', en: 'government services' },
+    { zh: '最多跑一次', en: 'run at most once' },
+  ],
   indicators: ['ADM_RUN_ONCE', 'ADM_OSI_CITY'],
   body: '“赣服通”与“最多跑一次”改革。The "run at most once" reform: at most one visit. A start for smart services.',
 });
@@ -113,7 +136,16 @@ describe('checkCaseLinks', () => {
   const fw: Framework = {
     nodes: [
       { code: 'CDGI', name: {}, level: 2, parent: null, kind: 'aggregate', weight: 1, direction: 1 },
-      { code: 'INF_DATA_HUB', name: {}, level: 1, parent: 'CDGI', kind: 'indicator', weight: 1, direction: 1, status: 'not_collected' },
+      {
+        code: 'INF_DATA_HUB',
+        name: {},
+        level: 1,
+        parent: 'CDGI',
+        kind: 'indicator',
+        weight: 1,
+        direction: 1,
+        status: 'not_collected',
+      },
       { code: 'PUB_SMART_TRAFFIC', name: {}, level: 1, parent: 'CDGI', kind: 'indicator', weight: 1, direction: 1 },
     ],
   };

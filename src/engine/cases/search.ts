@@ -85,7 +85,23 @@ export const CASE_FIELD_WEIGHTS = {
   bigram: 2,
 } as const;
 
-const STOPWORDS = new Set(['a', 'an', 'the', 'of', 'in', 'on', 'at', 'and', 'or', 'to', 'for', 'with', 'by', 'is', 'as']);
+const STOPWORDS = new Set([
+  'a',
+  'an',
+  'the',
+  'of',
+  'in',
+  'on',
+  'at',
+  'and',
+  'or',
+  'to',
+  'for',
+  'with',
+  'by',
+  'is',
+  'as',
+]);
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 
 /** NFKC (full-width → half-width), lower case, collapsed spaces. */
@@ -95,7 +111,9 @@ function norm(s: string): string {
 
 /** Split a query into terms on spaces and (Chinese or Latin) punctuation; drop English stopwords. */
 function terms(query: string): string[] {
-  const parts = norm(query).split(/[\s,;:!?()[\]{}"'“”‘’、，。；：！？（）《》【】/|]+/u).filter(Boolean);
+  const parts = norm(query)
+    .split(/[\s,;:!?()[\]{}"'“”‘’、，。；：！？（）《》【】/|]+/u)
+    .filter(Boolean);
   return [...new Set(parts.filter((t) => !STOPWORDS.has(t)))];
 }
 
@@ -139,7 +157,8 @@ function domainMatches(domains: LocalText[], wanted: string): 'exact' | 'partial
   for (const d of domains) {
     for (const w of texts(d)) {
       if (w === wanted) return 'exact';
-      if (occurrences(w, wanted).length || (wanted.length >= 2 && w.length >= 2 && wanted.includes(w))) best = 'partial';
+      if (occurrences(w, wanted).length || (wanted.length >= 2 && w.length >= 2 && wanted.includes(w)))
+        best = 'partial';
     }
   }
   return best;
@@ -151,7 +170,11 @@ function domainMatches(domains: LocalText[], wanted: string): 'exact' | 'partial
  * const hangzhou = cases.find((c) => c.id === 'hangzhou-city-brain')!;
  * scoreCase(hangzhou, ['交通']).score // => 8 (domain 交通 exact: 5, three times in the body: 3)
  */
-export function scoreCase(c: Case, queryTerms: readonly string[], phrase?: string): { score: number; matches: CaseMatch[] } {
+export function scoreCase(
+  c: Case,
+  queryTerms: readonly string[],
+  phrase?: string,
+): { score: number; matches: CaseMatch[] } {
   const W = CASE_FIELD_WEIGHTS;
   const matches: CaseMatch[] = [];
   let score = 0;
@@ -163,24 +186,51 @@ export function scoreCase(c: Case, queryTerms: readonly string[], phrase?: strin
   const content = [title, body, ...c.domains.flatMap(texts)].join(' \u0000 ');
   for (const t of queryTerms) {
     let hit = false;
-    if (t === c.city) { score += W.city; matches.push({ field: 'city', term: t }); hit = true; }
-    if (c.indicators.some((i) => i.toLowerCase() === t)) { score += W.indicator; matches.push({ field: 'indicator', term: t }); hit = true; }
-    if (cityNameMatches(names, t)) { score += W.cityName; matches.push({ field: 'cityName', term: t }); hit = true; }
-    if (occurrences(title, t).length) { score += W.title; matches.push({ field: 'title', term: t }); hit = true; }
+    if (t === c.city) {
+      score += W.city;
+      matches.push({ field: 'city', term: t });
+      hit = true;
+    }
+    if (c.indicators.some((i) => i.toLowerCase() === t)) {
+      score += W.indicator;
+      matches.push({ field: 'indicator', term: t });
+      hit = true;
+    }
+    if (cityNameMatches(names, t)) {
+      score += W.cityName;
+      matches.push({ field: 'cityName', term: t });
+      hit = true;
+    }
+    if (occurrences(title, t).length) {
+      score += W.title;
+      matches.push({ field: 'title', term: t });
+      hit = true;
+    }
     const dm = domainMatches(c.domains, t);
-    if (dm) { score += dm === 'exact' ? W.domainExact : W.domainPartial; matches.push({ field: 'domain', term: t }); hit = true; }
+    if (dm) {
+      score += dm === 'exact' ? W.domainExact : W.domainPartial;
+      matches.push({ field: 'domain', term: t });
+      hit = true;
+    }
     const inBody = occurrences(body, t);
     if (inBody.length) {
       score += W.body * Math.min(inBody.length, W.bodyCap);
       matches.push({ field: 'body', term: t, snippet: snippetAt(body, inBody[0], t.length) });
       hit = true;
     }
-    if (occurrences(sources, t).length) { score += W.source; matches.push({ field: 'source', term: t }); hit = true; }
+    if (occurrences(sources, t).length) {
+      score += W.source;
+      matches.push({ field: 'source', term: t });
+      hit = true;
+    }
     if (!hit && CJK.test(t) && t.length >= 3) {
       let found = 0;
       for (let k = 0; k + 2 <= t.length; k++) if (content.includes(t.slice(k, k + 2))) found++;
       const share = found / (t.length - 1);
-      if (share > 0.5) { score += W.bigram * share; matches.push({ field: 'body', term: t }); }
+      if (share > 0.5) {
+        score += W.bigram * share;
+        matches.push({ field: 'body', term: t });
+      }
     }
   }
   if (phrase && (occurrences(title, phrase).length || occurrences(body, phrase).length)) {
@@ -203,21 +253,29 @@ export function scoreCase(c: Case, queryTerms: readonly string[], phrase?: strin
  */
 export function searchCases(cases: readonly Case[], query: string, options: SearchCasesOptions = {}): CaseHit[] {
   const wantedDomain = options.domain !== undefined ? norm(options.domain) : undefined;
-  const filtered = cases.filter((c) =>
-    (options.city === undefined || c.city === options.city.trim())
-    && (wantedDomain === undefined || domainMatches(c.domains, wantedDomain) !== null)
-    && (options.indicator === undefined || c.indicators.includes(options.indicator.trim())));
+  const filtered = cases.filter(
+    (c) =>
+      (options.city === undefined || c.city === options.city.trim()) &&
+      (wantedDomain === undefined || domainMatches(c.domains, wantedDomain) !== null) &&
+      (options.indicator === undefined || c.indicators.includes(options.indicator.trim())),
+  );
   const qTerms = terms(query);
   const nq = norm(query);
   const phrase = qTerms.length > 1 ? nq : undefined;
   const hits: CaseHit[] = [];
   for (const c of filtered) {
-    if (nq === '') { hits.push({ case: c, score: 0, matches: [] }); continue; }
+    if (nq === '') {
+      hits.push({ case: c, score: 0, matches: [] });
+      continue;
+    }
     if (qTerms.length === 0) continue; // only stopwords or punctuation: nothing to look for
     const { score, matches } = scoreCase(c, qTerms, phrase);
     if (score > 0) hits.push({ case: c, score, matches });
   }
-  hits.sort((a, b) => b.score - a.score || b.case.year - a.case.year || (a.case.id < b.case.id ? -1 : a.case.id > b.case.id ? 1 : 0));
+  hits.sort(
+    (a, b) =>
+      b.score - a.score || b.case.year - a.case.year || (a.case.id < b.case.id ? -1 : a.case.id > b.case.id ? 1 : 0),
+  );
   return options.limit !== undefined ? hits.slice(0, Math.max(0, options.limit)) : hits;
 }
 
@@ -239,11 +297,33 @@ export function checkCaseLinks(cases: readonly Case[], framework: Framework, uni
   const seen = new Map<string, string>();
   for (const c of cases) {
     const first = seen.get(c.id);
-    if (first !== undefined) issues.push({ code: 'E_DUPLICATE_CASE', message: `case id "${c.id}" is used twice (also ${first})`, file: c.file, field: 'id' });
+    if (first !== undefined)
+      issues.push({
+        code: 'E_DUPLICATE_CASE',
+        message: `case id "${c.id}" is used twice (also ${first})`,
+        file: c.file,
+        field: 'id',
+      });
     seen.set(c.id, c.file);
-    if (!unitCodes.has(c.city)) issues.push({ code: 'E_UNKNOWN_UNIT', message: `case city "${c.city}" is not a unit of the project`, file: c.file, field: 'city', unit: c.city, expected: 'an adcode in units.csv' });
+    if (!unitCodes.has(c.city))
+      issues.push({
+        code: 'E_UNKNOWN_UNIT',
+        message: `case city "${c.city}" is not a unit of the project`,
+        file: c.file,
+        field: 'city',
+        unit: c.city,
+        expected: 'an adcode in units.csv',
+      });
     c.indicators.forEach((code, k) => {
-      if (!indicatorCodes.has(code)) issues.push({ code: 'E_UNKNOWN_CODE', message: `linked indicator "${code}" is not in the framework`, file: c.file, field: `indicators[${k}]`, indicator: code, expected: 'an indicator code of the framework' });
+      if (!indicatorCodes.has(code))
+        issues.push({
+          code: 'E_UNKNOWN_CODE',
+          message: `linked indicator "${code}" is not in the framework`,
+          file: c.file,
+          field: `indicators[${k}]`,
+          indicator: code,
+          expected: 'an indicator code of the framework',
+        });
     });
   }
   return issues;

@@ -23,7 +23,10 @@ export function createDataset(unitCodes: readonly string[], codes: readonly stri
   const n = unitCodes.length * codes.length;
   const v = values ?? new Float64Array(n).fill(NaN);
   if (v.length !== n) {
-    throw new CityIndexError({ code: 'E_SHAPE', message: `dataset has ${v.length} values, expected ${unitCodes.length} units × ${codes.length} codes = ${n}` });
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `dataset has ${v.length} values, expected ${unitCodes.length} units × ${codes.length} codes = ${n}`,
+    });
   }
   assertUnique(unitCodes, 'unit code');
   assertUnique(codes, 'code');
@@ -62,7 +65,12 @@ export function colIndex(ds: Dataset, code: string): number {
 /** Zero-copy view of one column (do not write into it unless you own the dataset). */
 export function column(ds: Dataset, code: string | number): Float64Array {
   const j = typeof code === 'number' ? code : colIndex(ds, code);
-  if (j < 0) throw new CityIndexError({ code: 'E_UNKNOWN_CODE', message: `no column "${String(code)}" in dataset`, indicator: String(code) });
+  if (j < 0)
+    throw new CityIndexError({
+      code: 'E_UNKNOWN_CODE',
+      message: `no column "${String(code)}" in dataset`,
+      indicator: String(code),
+    });
   const n = ds.unitCodes.length;
   return ds.values.subarray(j * n, (j + 1) * n);
 }
@@ -101,14 +109,16 @@ export function selectUnits(ds: Dataset, unitCodes: readonly string[]): Dataset 
   const rowOf = new Map(ds.unitCodes.map((u, i) => [u, i] as const));
   const rows = unitCodes.map((u) => {
     const i = rowOf.get(u);
-    if (i === undefined) throw new CityIndexError({ code: 'E_UNKNOWN_UNIT', message: `no unit "${u}" in dataset`, unit: u });
+    if (i === undefined)
+      throw new CityIndexError({ code: 'E_UNKNOWN_UNIT', message: `no unit "${u}" in dataset`, unit: u });
     return i;
   });
   let identity = m === n;
   for (let k = 0; identity && k < m; k++) identity = rows[k] === k;
   // all rows in their order (nothing screened out): one block copy instead of a gather
   const out = identity ? ds.values.slice() : new Float64Array(m * ds.codes.length);
-  if (!identity) for (let j = 0; j < ds.codes.length; j++) for (let k = 0; k < m; k++) out[j * m + k] = ds.values[j * n + rows[k]];
+  if (!identity)
+    for (let j = 0; j < ds.codes.length; j++) for (let k = 0; k < m; k++) out[j * m + k] = ds.values[j * n + rows[k]];
   return { unitCodes: [...unitCodes], codes: [...ds.codes], values: out };
 }
 
@@ -128,15 +138,25 @@ export function toRecords(ds: Dataset): Array<Record<string, string | number>> {
   const n = ds.unitCodes.length;
   return ds.unitCodes.map((u, i) => {
     const rec: Record<string, string | number> = { unitCode: u };
-    ds.codes.forEach((c, j) => { rec[c] = ds.values[j * n + i]; });
+    ds.codes.forEach((c, j) => {
+      rec[c] = ds.values[j * n + i];
+    });
     return rec;
   });
 }
 
 /** Build a dataset from row records `{ [code]: number | null }` keyed by unit code. */
-export function fromRows(unitCodes: readonly string[], codes: readonly string[], rows: ReadonlyArray<ReadonlyArray<number | null | undefined>>): Dataset {
+export function fromRows(
+  unitCodes: readonly string[],
+  codes: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<number | null | undefined>>,
+): Dataset {
   const n = unitCodes.length;
   const out = new Float64Array(n * codes.length).fill(NaN);
-  rows.forEach((r, i) => r.forEach((v, j) => { out[j * n + i] = v === null || v === undefined ? NaN : v; }));
+  rows.forEach((r, i) =>
+    r.forEach((v, j) => {
+      out[j * n + i] = v === null || v === undefined ? NaN : v;
+    }),
+  );
   return createDataset(unitCodes, codes, out);
 }

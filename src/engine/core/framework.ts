@@ -99,15 +99,44 @@ export function checkFramework(fw: Framework, file = 'framework'): Issue[] {
   const issues: Issue[] = [];
   const byCode = new Map<string, FrameworkNode>();
   for (const n of fw.nodes) {
-    if (byCode.has(n.code)) issues.push({ code: 'E_DUPLICATE_CODE', message: `duplicate node code "${n.code}"`, file, field: 'code', indicator: n.code });
+    if (byCode.has(n.code))
+      issues.push({
+        code: 'E_DUPLICATE_CODE',
+        message: `duplicate node code "${n.code}"`,
+        file,
+        field: 'code',
+        indicator: n.code,
+      });
     byCode.set(n.code, n);
   }
   for (const n of fw.nodes) {
     if (n.parent !== null && !byCode.has(n.parent)) {
-      issues.push({ code: 'E_UNKNOWN_PARENT', message: `parent "${n.parent}" of "${n.code}" is not in the framework`, file, field: 'parent', indicator: n.code });
+      issues.push({
+        code: 'E_UNKNOWN_PARENT',
+        message: `parent "${n.parent}" of "${n.code}" is not in the framework`,
+        file,
+        field: 'parent',
+        indicator: n.code,
+      });
     }
-    if (!Number.isFinite(n.weight)) issues.push({ code: 'E_WEIGHT', message: `weight of "${n.code}" is not a finite number`, file, field: 'weight', indicator: n.code, expected: 'a finite number' });
-    if (n.direction !== 1 && n.direction !== -1) issues.push({ code: 'E_DIRECTION', message: `direction of "${n.code}" must be 1 or -1`, file, field: 'direction', indicator: n.code, expected: '1 or -1' });
+    if (!Number.isFinite(n.weight))
+      issues.push({
+        code: 'E_WEIGHT',
+        message: `weight of "${n.code}" is not a finite number`,
+        file,
+        field: 'weight',
+        indicator: n.code,
+        expected: 'a finite number',
+      });
+    if (n.direction !== 1 && n.direction !== -1)
+      issues.push({
+        code: 'E_DIRECTION',
+        message: `direction of "${n.code}" must be 1 or -1`,
+        file,
+        field: 'direction',
+        indicator: n.code,
+        expected: '1 or -1',
+      });
   }
   // cycles
   for (const n of fw.nodes) {
@@ -115,7 +144,13 @@ export function checkFramework(fw: Framework, file = 'framework'): Issue[] {
     let p = n.parent;
     while (p !== null) {
       if (seen.has(p)) {
-        issues.push({ code: 'E_CYCLE', message: `the framework tree has a cycle through "${n.code}"`, file, field: 'parent', indicator: n.code });
+        issues.push({
+          code: 'E_CYCLE',
+          message: `the framework tree has a cycle through "${n.code}"`,
+          file,
+          field: 'parent',
+          indicator: n.code,
+        });
         break;
       }
       seen.add(p);
@@ -124,18 +159,51 @@ export function checkFramework(fw: Framework, file = 'framework'): Issue[] {
   }
   if (issues.some((i) => i.code === 'E_CYCLE' || i.code === 'E_UNKNOWN_PARENT')) return issues;
   for (const n of fw.nodes) {
-    if (n.kind === 'indicator' && n.level !== 1) issues.push({ code: 'E_LEVEL', message: `indicator "${n.code}" must be at level 1, found ${n.level}`, file, field: 'level', indicator: n.code });
+    if (n.kind === 'indicator' && n.level !== 1)
+      issues.push({
+        code: 'E_LEVEL',
+        message: `indicator "${n.code}" must be at level 1, found ${n.level}`,
+        file,
+        field: 'level',
+        indicator: n.code,
+      });
     if (n.parent !== null) {
       const p = byCode.get(n.parent)!;
-      if (p.kind === 'indicator') issues.push({ code: 'E_LEVEL', message: `"${n.parent}" has children but is an indicator`, file, field: 'parent', indicator: n.code });
-      if (p.level !== n.level + 1) issues.push({ code: 'E_LEVEL', message: `"${n.code}" is at level ${n.level} but its parent "${p.code}" is at level ${p.level}`, file, field: 'level', indicator: n.code, expected: `level ${p.level - 1}` });
+      if (p.kind === 'indicator')
+        issues.push({
+          code: 'E_LEVEL',
+          message: `"${n.parent}" has children but is an indicator`,
+          file,
+          field: 'parent',
+          indicator: n.code,
+        });
+      if (p.level !== n.level + 1)
+        issues.push({
+          code: 'E_LEVEL',
+          message: `"${n.code}" is at level ${n.level} but its parent "${p.code}" is at level ${p.level}`,
+          file,
+          field: 'level',
+          indicator: n.code,
+          expected: `level ${p.level - 1}`,
+        });
     }
     if (n.kind === 'aggregate' && !fw.nodes.some((c) => c.parent === n.code)) {
-      issues.push({ code: 'E_EMPTY_AGGREGATE', message: `aggregate "${n.code}" has no children`, file, indicator: n.code });
+      issues.push({
+        code: 'E_EMPTY_AGGREGATE',
+        message: `aggregate "${n.code}" has no children`,
+        file,
+        indicator: n.code,
+      });
     }
   }
   const roots = fw.nodes.filter((n) => n.parent === null);
-  if (roots.length !== 1) issues.push({ code: 'E_ROOT', message: `the framework must have exactly one root (the index), found ${roots.length}: ${roots.map((r) => r.code).join(', ')}`, file });
-  if (!fw.nodes.some((n) => n.kind === 'indicator')) issues.push({ code: 'E_NO_INDICATORS', message: 'the framework has no indicators', file });
+  if (roots.length !== 1)
+    issues.push({
+      code: 'E_ROOT',
+      message: `the framework must have exactly one root (the index), found ${roots.length}: ${roots.map((r) => r.code).join(', ')}`,
+      file,
+    });
+  if (!fw.nodes.some((n) => n.kind === 'indicator'))
+    issues.push({ code: 'E_NO_INDICATORS', message: 'the framework has no indicators', file });
   return issues;
 }

@@ -3,7 +3,9 @@ import { createRng } from './rng.ts';
 
 describe('createRng', () => {
   it('is reproducible for a seed and differs between seeds', () => {
-    const a = createRng(7), b = createRng(7), c = createRng(8);
+    const a = createRng(7),
+      b = createRng(7),
+      c = createRng(8);
     const xs = Array.from({ length: 5 }, () => a.next());
     expect(Array.from({ length: 5 }, () => b.next())).toEqual(xs);
     expect(Array.from({ length: 5 }, () => c.next())).not.toEqual(xs);
@@ -18,7 +20,11 @@ describe('createRng', () => {
   it('draws are in [0, 1) with mean ≈ 1/2', () => {
     const r = createRng(1);
     let s = 0;
-    for (let i = 0; i < 100000; i++) { const x = r.next(); expect(x >= 0 && x < 1).toBe(true); s += x; }
+    for (let i = 0; i < 100000; i++) {
+      const x = r.next();
+      expect(x >= 0 && x < 1).toBe(true);
+      s += x;
+    }
     expect(s / 100000).toBeCloseTo(0.5, 2);
   });
 });

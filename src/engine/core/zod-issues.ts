@@ -14,8 +14,10 @@ export function zodIssues(error: z.ZodError, file?: string, prefix: Array<string
     const path = [...prefix, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
     const field = path.map((p, k) => (typeof p === 'number' ? `[${p}]` : (k ? '.' : '') + p)).join('');
     let message = i.message;
-    if (i.code === 'unrecognized_keys') message = `unknown field(s) ${(i as { keys: string[] }).keys.map((k) => `"${k}"`).join(', ')}`;
-    if (i.code === 'invalid_union' && 'note' in i && i.note === 'No matching discriminator') message = `unknown value; ${i.message}`;
+    if (i.code === 'unrecognized_keys')
+      message = `unknown field(s) ${(i as { keys: string[] }).keys.map((k) => `"${k}"`).join(', ')}`;
+    if (i.code === 'invalid_union' && 'note' in i && i.note === 'No matching discriminator')
+      message = `unknown value; ${i.message}`;
     return { code: 'E_SCHEMA', message, file, field: field || undefined };
   });
 }

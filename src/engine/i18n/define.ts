@@ -8,7 +8,10 @@
 export type Lang = 'zh' | 'en';
 
 /** Both languages of a language-dependent value. */
-export interface Bilingual<T = string> { zh: T; en: T }
+export interface Bilingual<T = string> {
+  zh: T;
+  en: T;
+}
 
 /** One catalogue entry: a template per language over parameters `P` (`void` for plain text). */
 export interface Message<P> {

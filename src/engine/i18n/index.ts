@@ -28,8 +28,17 @@ export type { Lang, Bilingual, Message } from './define.ts';
 export { msg, text } from './define.ts';
 export { CATALOGUE, type MessageCode, type MessageParams, type LabelKey } from './catalogue.ts';
 export {
-  formatNumber, formatPercent, formatRank, formatList, formatAnd, joinClauses, joinSentences, pickText, otherLang,
-  spaceMixed, TYPESET,
+  formatNumber,
+  formatPercent,
+  formatRank,
+  formatList,
+  formatAnd,
+  joinClauses,
+  joinSentences,
+  pickText,
+  otherLang,
+  spaceMixed,
+  TYPESET,
 } from './format.ts';
 
 /** Arguments after the code: none for a message without parameters, else its parameters. */
@@ -79,20 +88,40 @@ export function issueText(issue: Issue, lang: Lang): string {
   return entry ? entry[lang]({ issue }) : issue.message;
 }
 
-const WHERE: Readonly<Record<Lang, {
-  file: (f: string, row?: number) => string; row: (r: number) => string; column: (c: string) => string;
-  field: (f: string) => string; unit: (u: string) => string; indicator: (i: string) => string;
-  expected: (e: string) => string; colon: string;
-}>> = {
+const WHERE: Readonly<
+  Record<
+    Lang,
+    {
+      file: (f: string, row?: number) => string;
+      row: (r: number) => string;
+      column: (c: string) => string;
+      field: (f: string) => string;
+      unit: (u: string) => string;
+      indicator: (i: string) => string;
+      expected: (e: string) => string;
+      colon: string;
+    }
+  >
+> = {
   zh: {
-    file: (f, row) => (row !== undefined ? `${f} 第 ${row} 行` : f), row: (r) => `第 ${r} 行`, column: (c) => `列“${c}”`,
-    field: (f) => `字段“${f}”`, unit: (u) => `评价对象 ${u}`, indicator: (i) => `指标 ${i}`, expected: (e) => `（应为 ${e}）`,
+    file: (f, row) => (row !== undefined ? `${f} 第 ${row} 行` : f),
+    row: (r) => `第 ${r} 行`,
+    column: (c) => `列“${c}”`,
+    field: (f) => `字段“${f}”`,
+    unit: (u) => `评价对象 ${u}`,
+    indicator: (i) => `指标 ${i}`,
+    expected: (e) => `（应为 ${e}）`,
     colon: '：',
   },
   en: {
-    file: (f, row) => (row !== undefined ? `${f}:${row}` : f), row: (r) => `row ${r}`, column: (c) => `column "${c}"`,
-    field: (f) => `field "${f}"`, unit: (u) => `unit ${u}`, indicator: (i) => `indicator ${i}`,
-    expected: (e) => ` (expected ${e})`, colon: ': ',
+    file: (f, row) => (row !== undefined ? `${f}:${row}` : f),
+    row: (r) => `row ${r}`,
+    column: (c) => `column "${c}"`,
+    field: (f) => `field "${f}"`,
+    unit: (u) => `unit ${u}`,
+    indicator: (i) => `indicator ${i}`,
+    expected: (e) => ` (expected ${e})`,
+    colon: ': ',
   },
 };
 

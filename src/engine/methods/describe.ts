@@ -20,7 +20,9 @@ const DEFAULT_AGGREGATION: AggregationMethod = { method: 'arithmetic' };
  * @example methodText(NORMALISE_REGISTRY, { method: 'minMax' }, 'en') // => 'min–max to [0, 100]'
  */
 function methodText<K extends string, M extends { method: K }>(
-  registry: { readonly [P in K]: { readonly text: MethodText<M> } }, m: M, lang: Lang,
+  registry: { readonly [P in K]: { readonly text: MethodText<M> } },
+  m: M,
+  lang: Lang,
 ): string {
   const text: MethodText<M> = registry[m.method].text;
   return text[lang](m);
@@ -37,16 +39,30 @@ function aggregationText(m: AggregationMethod | undefined, lang: Lang): string {
 function weightText(w: WeightMethod, lang: Lang): string {
   const zh = lang === 'zh';
   switch (w.method) {
-    case 'equal': return zh ? '等权' : 'equal weights';
-    case 'manual': return zh ? '人工设定权重' : 'manual weights';
-    case 'ahp': return zh ? `层次分析法（${w.variant ?? 'eigenvector'}，RI 表 ${w.riTable ?? 'saaty'}）` : `AHP (${w.variant ?? 'eigenvector'}, RI table ${w.riTable ?? 'saaty'})`;
-    case 'entropy': return zh ? `熵权法（平移：${w.shift ?? 'none'}）` : `entropy weights (shift: ${w.shift ?? 'none'})`;
-    case 'critic': return zh ? 'CRITIC 法' : 'CRITIC';
-    case 'cv': return zh ? '变异系数法' : 'coefficient of variation';
-    case 'sd': return zh ? '标准差法' : 'standard deviation';
-    case 'pca': return zh ? `主成分分析权重（${w.variant ?? 'oecd'}）` : `PCA weights (${w.variant ?? 'oecd'})`;
-    case 'optimised': return zh ? '相关性优化权重' : 'correlation-optimised weights';
-    case 'combined': return zh ? `组合赋权：${weightText(w.subjective, lang)} 与 ${weightText(w.objective, lang)}` : `combined: ${weightText(w.subjective, lang)} with ${weightText(w.objective, lang)}`;
+    case 'equal':
+      return zh ? '等权' : 'equal weights';
+    case 'manual':
+      return zh ? '人工设定权重' : 'manual weights';
+    case 'ahp':
+      return zh
+        ? `层次分析法（${w.variant ?? 'eigenvector'}，RI 表 ${w.riTable ?? 'saaty'}）`
+        : `AHP (${w.variant ?? 'eigenvector'}, RI table ${w.riTable ?? 'saaty'})`;
+    case 'entropy':
+      return zh ? `熵权法（平移：${w.shift ?? 'none'}）` : `entropy weights (shift: ${w.shift ?? 'none'})`;
+    case 'critic':
+      return zh ? 'CRITIC 法' : 'CRITIC';
+    case 'cv':
+      return zh ? '变异系数法' : 'coefficient of variation';
+    case 'sd':
+      return zh ? '标准差法' : 'standard deviation';
+    case 'pca':
+      return zh ? `主成分分析权重（${w.variant ?? 'oecd'}）` : `PCA weights (${w.variant ?? 'oecd'})`;
+    case 'optimised':
+      return zh ? '相关性优化权重' : 'correlation-optimised weights';
+    case 'combined':
+      return zh
+        ? `组合赋权：${weightText(w.subjective, lang)} 与 ${weightText(w.objective, lang)}`
+        : `combined: ${weightText(w.subjective, lang)} with ${weightText(w.objective, lang)}`;
   }
 }
 
@@ -61,23 +77,63 @@ function imputeText(m: ImputeMethod, lang: Lang): string {
 export function describeStep(step: StepSpec, lang: Lang): string {
   const zh = lang === 'zh';
   switch (step.kind) {
-    case 'denominate': return zh ? '分母化：按框架中声明的分母（如人口、GDP）相除。' : 'Denominate: divide by the denominators declared in the framework (e.g. population, GDP).';
+    case 'denominate':
+      return zh
+        ? '分母化：按框架中声明的分母（如人口、GDP）相除。'
+        : 'Denominate: divide by the denominators declared in the framework (e.g. population, GDP).';
     case 'screen': {
       const o = step.options ?? {};
       const t = o.dataThreshold ?? 2 / 3;
-      return zh ? `筛选：规则 ${o.by ?? 'byNA'}，数据可得率阈值 ${t.toFixed(3)}，非零阈值 ${o.nonZeroThreshold ?? 0.05}${o.force?.length ? `，强制 ${o.force.length} 项` : ''}。` : `Screen units: rule ${o.by ?? 'byNA'}, data availability ≥ ${t.toFixed(3)}, non-zero ≥ ${o.nonZeroThreshold ?? 0.05}${o.force?.length ? `, ${o.force.length} forced` : ''}.`;
+      return zh
+        ? `筛选：规则 ${o.by ?? 'byNA'}，数据可得率阈值 ${t.toFixed(3)}，非零阈值 ${o.nonZeroThreshold ?? 0.05}${o.force?.length ? `，强制 ${o.force.length} 项` : ''}。`
+        : `Screen units: rule ${o.by ?? 'byNA'}, data availability ≥ ${t.toFixed(3)}, non-zero ≥ ${o.nonZeroThreshold ?? 0.05}${o.force?.length ? `, ${o.force.length} forced` : ''}.`;
     }
-    case 'impute': return (zh ? '缺失值插补：' : 'Impute missing values: ') + imputeText(step.options ?? { method: 'mean' }, lang) + (step.options?.perIndicator ? (zh ? '（部分指标单独设定）' : ' (per-indicator overrides)') : '') + (zh ? '。' : '.');
+    case 'impute':
+      return (
+        (zh ? '缺失值插补：' : 'Impute missing values: ') +
+        imputeText(step.options ?? { method: 'mean' }, lang) +
+        (step.options?.perIndicator ? (zh ? '（部分指标单独设定）' : ' (per-indicator overrides)') : '') +
+        (zh ? '。' : '.')
+      );
     case 'treat': {
       const o = step.options ?? {};
-      return zh ? `异常值处理（COINr 规则）：|偏度| ≥ ${o.skewThreshold ?? 2} 且峰度 ≥ ${o.kurtThreshold ?? 3.5} 时缩尾，最多 ${o.winmax === null ? '不限' : o.winmax ?? 5} 个点；仍不通过则 ${o.fallback ?? 'logCT'} 变换。` : `Treat outliers (COINr rule): winsorise when |skew| ≥ ${o.skewThreshold ?? 2} and kurtosis ≥ ${o.kurtThreshold ?? 3.5}, at most ${o.winmax === null ? 'unlimited' : o.winmax ?? 5} points; if still failing, ${o.fallback ?? 'logCT'} transform of the original values.`;
+      return zh
+        ? `异常值处理（COINr 规则）：|偏度| ≥ ${o.skewThreshold ?? 2} 且峰度 ≥ ${o.kurtThreshold ?? 3.5} 时缩尾，最多 ${o.winmax === null ? '不限' : (o.winmax ?? 5)} 个点；仍不通过则 ${o.fallback ?? 'logCT'} 变换。`
+        : `Treat outliers (COINr rule): winsorise when |skew| ≥ ${o.skewThreshold ?? 2} and kurtosis ≥ ${o.kurtThreshold ?? 3.5}, at most ${o.winmax === null ? 'unlimited' : (o.winmax ?? 5)} points; if still failing, ${o.fallback ?? 'logCT'} transform of the original values.`;
     }
-    case 'normalise': return (zh ? '标准化：' : 'Normalise: ') + normaliseText(step.options ?? DEFAULT_NORMALISATION, lang) + (zh ? '；先按指标方向调整。' : '; direction applied first.');
-    case 'weight': return (zh ? `赋权（第 ${step.options.level} 层）：` : `Weights (level ${step.options.level}): `) + weightText(step.options.weighting, lang) + (zh ? '。' : '.');
+    case 'normalise':
+      return (
+        (zh ? '标准化：' : 'Normalise: ') +
+        normaliseText(step.options ?? DEFAULT_NORMALISATION, lang) +
+        (zh ? '；先按指标方向调整。' : '; direction applied first.')
+      );
+    case 'weight':
+      return (
+        (zh ? `赋权（第 ${step.options.level} 层）：` : `Weights (level ${step.options.level}): `) +
+        weightText(step.options.weighting, lang) +
+        (zh ? '。' : '.')
+      );
     case 'aggregate': {
       const o = step.options ?? {};
-      const per = o.levels ? Object.entries(o.levels).map(([l, s]) => `${zh ? '第' : 'level '}${l}${zh ? '层' : ''}: ${aggregationText(s.aggregation ?? o.aggregation, lang)}`).join('; ') : '';
-      return (zh ? '逐层汇总：' : 'Aggregate level by level: ') + aggregationText(o.aggregation, lang) + (per ? ` (${per})` : '') + (o.dataThreshold !== undefined ? (zh ? `；数据可得率低于 ${o.dataThreshold} 时不计算` : `; missing when availability < ${o.dataThreshold}`) : '') + (zh ? '。' : '.');
+      const per = o.levels
+        ? Object.entries(o.levels)
+            .map(
+              ([l, s]) =>
+                `${zh ? '第' : 'level '}${l}${zh ? '层' : ''}: ${aggregationText(s.aggregation ?? o.aggregation, lang)}`,
+            )
+            .join('; ')
+        : '';
+      return (
+        (zh ? '逐层汇总：' : 'Aggregate level by level: ') +
+        aggregationText(o.aggregation, lang) +
+        (per ? ` (${per})` : '') +
+        (o.dataThreshold !== undefined
+          ? zh
+            ? `；数据可得率低于 ${o.dataThreshold} 时不计算`
+            : `; missing when availability < ${o.dataThreshold}`
+          : '') +
+        (zh ? '。' : '.')
+      );
     }
   }
 }

@@ -35,11 +35,17 @@ describe('method registries', () => {
   });
 
   it('describeStep spells out the registry default (min–max [0, 100]) as before', () => {
-    expect(describeStep({ id: 'n', kind: 'normalise' }, 'en')).toBe('Normalise: min–max to [0, 100]; direction applied first.');
-    expect(describeStep({ id: 'n', kind: 'normalise', options: { method: 'fractionOfMax' } }, 'zh')).toBe('标准化：占最大值比例；先按指标方向调整。');
-    expect(describeStep({ id: 'a', kind: 'aggregate', options: { aggregation: { method: 'generalised', p: 2 } } }, 'en'))
-      .toBe('Aggregate level by level: generalised mean, p = 2.');
-    expect(describeStep({ id: 'i', kind: 'impute', options: { method: 'groupMean', group: 'G' } }, 'en'))
-      .toBe('Impute missing values: group mean by G.');
+    expect(describeStep({ id: 'n', kind: 'normalise' }, 'en')).toBe(
+      'Normalise: min–max to [0, 100]; direction applied first.',
+    );
+    expect(describeStep({ id: 'n', kind: 'normalise', options: { method: 'fractionOfMax' } }, 'zh')).toBe(
+      '标准化：占最大值比例；先按指标方向调整。',
+    );
+    expect(
+      describeStep({ id: 'a', kind: 'aggregate', options: { aggregation: { method: 'generalised', p: 2 } } }, 'en'),
+    ).toBe('Aggregate level by level: generalised mean, p = 2.');
+    expect(describeStep({ id: 'i', kind: 'impute', options: { method: 'groupMean', group: 'G' } }, 'en')).toBe(
+      'Impute missing values: group mean by G.',
+    );
   });
 });

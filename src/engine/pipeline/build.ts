@@ -67,10 +67,17 @@ export function prepareRaw(input: BuildInput): Dataset {
   const codes = indicatorNodes(input.framework).map((n) => n.code);
   const have = new Set(input.raw.codes);
   const missing = codes.filter((c) => !have.has(c));
-  const issues: Issue[] = missing.map((c) => ({ code: 'E_NO_DATA', message: `indicator "${c}" is in the framework but has no data column (mark it status: not_collected if no data exists)`, indicator: c }));
+  const issues: Issue[] = missing.map((c) => ({
+    code: 'E_NO_DATA',
+    message: `indicator "${c}" is in the framework but has no data column (mark it status: not_collected if no data exists)`,
+    indicator: c,
+  }));
   const unitCodes = input.units.map((u) => u.code);
   if (unitCodes.length !== input.raw.unitCodes.length || unitCodes.some((u, i) => u !== input.raw.unitCodes[i])) {
-    issues.push({ code: 'E_UNITS', message: 'the raw dataset rows do not match the units list (same codes, same order expected)' });
+    issues.push({
+      code: 'E_UNITS',
+      message: 'the raw dataset rows do not match the units list (same codes, same order expected)',
+    });
   }
   if (issues.length) throw new CityIndexError(issues);
   return selectColumns(input.raw, codes);
@@ -80,7 +87,12 @@ function initialState(input: BuildInput): { dataset: Dataset; framework: Framewo
   return { dataset: prepareRaw(input), framework: input.framework, units: input.units };
 }
 
-function executeFrom(input: BuildInput, spec: BuildSpec, start: { dataset: Dataset; framework: Framework; units: Unit[] }, done: StepRecord[]): StepRecord[] {
+function executeFrom(
+  input: BuildInput,
+  spec: BuildSpec,
+  start: { dataset: Dataset; framework: Framework; units: Unit[] },
+  done: StepRecord[],
+): StepRecord[] {
   const records = [...done];
   let state = start;
   const context = stepContext(spec);
@@ -88,10 +100,23 @@ function executeFrom(input: BuildInput, spec: BuildSpec, start: { dataset: Datas
     const step = spec.steps[k];
     let out: StepOutcome;
     try {
-      out = runStep(step, { dataset: state.dataset, framework: state.framework, units: state.units, denominators: input.denominators, history: input.history }, context);
+      out = runStep(
+        step,
+        {
+          dataset: state.dataset,
+          framework: state.framework,
+          units: state.units,
+          denominators: input.denominators,
+          history: input.history,
+        },
+        context,
+      );
     } catch (e) {
       if (e instanceof CityIndexError) {
-        throw new CityIndexError(e.issues.map((i) => ({ ...i, field: i.field ?? `steps[${k}] (${step.id})` })), `step "${step.id}" (${step.kind}) failed:\n${e.message}`);
+        throw new CityIndexError(
+          e.issues.map((i) => ({ ...i, field: i.field ?? `steps[${k}] (${step.id})` })),
+          `step "${step.id}" (${step.kind}) failed:\n${e.message}`,
+        );
       }
       throw e;
     }
@@ -189,7 +214,10 @@ export function regenerate(previous: Build, spec: BuildSpec, input: BuildInput =
 export function regenerateChecked(previous: Build, spec: CheckedSpec, input: BuildInput = previous.input): Build {
   const from = input === previous.input ? firstChangedStep(previous.spec, spec) : 0;
   const kept = previous.steps.slice(0, from);
-  const start = from === 0 ? initialState(input) : { dataset: kept[from - 1].dataset, framework: kept[from - 1].framework, units: kept[from - 1].units };
+  const start =
+    from === 0
+      ? initialState(input)
+      : { dataset: kept[from - 1].dataset, framework: kept[from - 1].framework, units: kept[from - 1].units };
   const raw = from === 0 ? start.dataset : previous.raw;
   return finish(spec, input, raw, executeFrom(input, spec, start, kept));
 }
@@ -201,7 +229,13 @@ export function regenerateChecked(previous: Build, spec: CheckedSpec, input: Bui
 export function stepDataset(b: Build, id: string): Dataset {
   if (id === 'raw') return b.raw;
   const rec = b.steps.find((s) => s.id === id);
-  if (!rec) throw new CityIndexError({ code: 'E_UNKNOWN_STEP', message: `no step "${id}" in this build`, field: 'step', expected: ['raw', ...b.steps.map((s) => s.id)].join(' | ') });
+  if (!rec)
+    throw new CityIndexError({
+      code: 'E_UNKNOWN_STEP',
+      message: `no step "${id}" in this build`,
+      field: 'step',
+      expected: ['raw', ...b.steps.map((s) => s.id)].join(' | '),
+    });
   return rec.dataset;
 }
 
@@ -213,6 +247,13 @@ export function stableStringify(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'undefined';
   if (Array.isArray(v)) return '[' + v.map(stableStringify).join(',') + ']';
   const o = v as Record<string, unknown>;
-  return '{' + Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => JSON.stringify(k) + ':' + stableStringify(o[k])).join(',') + '}';
+  return (
+    '{' +
+    Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => JSON.stringify(k) + ':' + stableStringify(o[k]))
+      .join(',') +
+    '}'
+  );
 }
-

@@ -17,11 +17,23 @@ import { smallestImprovements } from '../analysis/whatif/improve.ts';
 // C (0, 0, 0) → 0, D (3, 4, 4) → 3.6666666666666665, E (4, 1, 2) → 2.333333333333333.
 // Ranks with the default tolerance: D 1, E 2, A 3, B 3, C 5; exact (R): D 1, E 2, A 3, B 4, C 5.
 const units = ['A', 'B', 'C', 'D', 'E'];
-const framework: Framework = { nodes: [fwNode('x1', 1, 'Index'), fwNode('x2', 1, 'Index'), fwNode('x3', 1, 'Index'), fwNode('Index', 2, null)] };
+const framework: Framework = {
+  nodes: [fwNode('x1', 1, 'Index'), fwNode('x2', 1, 'Index'), fwNode('x3', 1, 'Index'), fwNode('Index', 2, null)],
+};
 const input: BuildInput = {
   framework,
   units: plainUnits(units),
-  raw: fromRows(units, ['x1', 'x2', 'x3'], [[1, 2, 3], [2, 3, 1], [0, 0, 0], [3, 4, 4], [4, 1, 2]]),
+  raw: fromRows(
+    units,
+    ['x1', 'x2', 'x3'],
+    [
+      [1, 2, 3],
+      [2, 3, 1],
+      [0, 0, 0],
+      [3, 4, 4],
+      [4, 1, 2],
+    ],
+  ),
 };
 const steps: BuildSpec['steps'] = [
   { id: 'normalise', kind: 'normalise', options: { method: 'borda' } },
@@ -44,11 +56,25 @@ describe('near-ties rank the same in every module', () => {
       expect(buildRanks).toEqual(expected);
 
       // uncertainty runner: a one-value alternative leaves the build as it is
-      const resolved = resolveInputs([{ kind: 'alternatives', name: 'agg', step: 'aggregate', path: ['options', 'aggregation'], values: [{ method: 'arithmetic' }] }], spec, framework);
+      const resolved = resolveInputs(
+        [
+          {
+            kind: 'alternatives',
+            name: 'agg',
+            step: 'aggregate',
+            path: ['options', 'aggregation'],
+            values: [{ method: 'arithmetic' }],
+          },
+        ],
+        spec,
+        framework,
+      );
       for (const kernel of [true, false]) {
         const runner = createRunner(input, spec, resolved, { kernel });
-        const scores = new Float64Array(5), ranks = new Float64Array(5);
-        for (let run = 0; run < 3; run++) { // later runs rank by insertion from the previous order
+        const scores = new Float64Array(5),
+          ranks = new Float64Array(5);
+        for (let run = 0; run < 3; run++) {
+          // later runs rank by insertion from the previous order
           expect(runner.run([0.5], scores, ranks)).toBeNull();
           expect(Array.from(scores)).toEqual(index);
           expect(Array.from(ranks)).toEqual(expected);

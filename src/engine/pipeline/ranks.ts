@@ -63,7 +63,10 @@ export function effectiveWeights(fw: Framework, options: EffectiveWeightsOptions
   const roots: FrameworkNode[] = [];
   for (const nd of fw.nodes) {
     if (!included.has(nd.code)) continue;
-    if (nd.parent === null) { roots.push(nd); continue; }
+    if (nd.parent === null) {
+      roots.push(nd);
+      continue;
+    }
     const list = children.get(nd.parent) ?? [];
     list.push(nd);
     children.set(nd.parent, list);
@@ -77,7 +80,13 @@ export function effectiveWeights(fw: Framework, options: EffectiveWeightsOptions
     let s = 0;
     for (const k of kids) s += k.weight;
     if (s === 0 || !Number.isFinite(s)) {
-      issues.push({ code: 'E_WEIGHT_SUM', message: `the weights of the children of "${nd.code}" sum to ${s}`, indicator: nd.code, field: 'weight', expected: 'a non-zero finite weight sum' });
+      issues.push({
+        code: 'E_WEIGHT_SUM',
+        message: `the weights of the children of "${nd.code}" sum to ${s}`,
+        indicator: nd.code,
+        field: 'weight',
+        expected: 'a non-zero finite weight sum',
+      });
       return;
     }
     for (const k of kids) visit(k, (w * k.weight) / s);

@@ -58,20 +58,28 @@ export function stepContext(spec: Pick<BuildSpec, 'steps'>): StepContext {
  */
 export function runStep(step: StepSpec, input: StepInput, context: StepContext): StepOutcome {
   switch (step.kind) {
-    case 'denominate': return { kind: step.kind, options: step.options, ...denominateStep(input, step.options) };
-    case 'screen': return { kind: step.kind, options: step.options, ...screenStep(input, step.options) };
-    case 'impute': return { kind: step.kind, options: step.options, ...imputeStep(input, step.options) };
-    case 'treat': return { kind: step.kind, options: step.options, ...treatStep(input, step.options) };
-    case 'normalise': return { kind: step.kind, options: step.options, ...normaliseStep(input, step.options) };
+    case 'denominate':
+      return { kind: step.kind, options: step.options, ...denominateStep(input, step.options) };
+    case 'screen':
+      return { kind: step.kind, options: step.options, ...screenStep(input, step.options) };
+    case 'impute':
+      return { kind: step.kind, options: step.options, ...imputeStep(input, step.options) };
+    case 'treat':
+      return { kind: step.kind, options: step.options, ...treatStep(input, step.options) };
+    case 'normalise':
+      return { kind: step.kind, options: step.options, ...normaliseStep(input, step.options) };
     case 'weight': {
       const out = weightStep(input, step.options, { aggregate: context.aggregate });
       return { kind: step.kind, options: step.options, ...out };
     }
-    case 'aggregate': return { kind: step.kind, options: step.options, ...aggregateStep(input, step.options) };
+    case 'aggregate':
+      return { kind: step.kind, options: step.options, ...aggregateStep(input, step.options) };
     default: {
       const never: never = step;
       throw new CityIndexError({
-        code: 'E_STEP_KIND', message: `unknown step kind "${(never as { kind: string }).kind}"`, field: 'kind',
+        code: 'E_STEP_KIND',
+        message: `unknown step kind "${(never as { kind: string }).kind}"`,
+        field: 'kind',
         expected: 'denominate | screen | impute | treat | normalise | weight | aggregate',
       });
     }

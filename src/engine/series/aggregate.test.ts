@@ -5,7 +5,13 @@ import { createSeries, fromValues, type Series } from './series.ts';
 
 const monthly = (code: string, values: Array<number | null>, start = '2023-01'): Series => {
   const [y, m] = start.split('-').map(Number);
-  return createSeries(values.map((value, k) => ({ period: `${y + Math.floor((m - 1 + k) / 12)}-${String(((m - 1 + k) % 12) + 1).padStart(2, '0')}`, value })), { code });
+  return createSeries(
+    values.map((value, k) => ({
+      period: `${y + Math.floor((m - 1 + k) / 12)}-${String(((m - 1 + k) % 12) + 1).padStart(2, '0')}`,
+      value,
+    })),
+    { code },
+  );
 };
 
 describe('aggregateSeries', () => {
@@ -30,7 +36,10 @@ describe('aggregateSeries', () => {
   });
   it('fixed-base at a later base period uses that period as 100', () => {
     // base 2023-02: relatives A 100/110, 1, 1.1; B 200/180, 1, 0.95
-    const r = aggregateSeries([a, b], { aggregation: { method: 'fixedBase', basePeriod: '2023-02' }, weights: { A: 3, B: 1 } });
+    const r = aggregateSeries([a, b], {
+      aggregation: { method: 'fixedBase', basePeriod: '2023-02' },
+      weights: { A: 3, B: 1 },
+    });
     expect(r.series.values[1]).toBeCloseTo(100, 12);
     expect(r.series.values[2]).toBeCloseTo(((3 * 1.1 + 0.95) / 4) * 100, 12);
     expect(r.series.values[0]).toBeCloseTo(((3 * (100 / 110) + 200 / 180) / 4) * 100, 12);
@@ -43,7 +52,10 @@ describe('aggregateSeries', () => {
     expect(p.series.values[1]).toBeCloseTo(100, 12);
     expect(p.series.values[2]).toBeCloseTo(106.25, 12);
     // current: link1 weights (30,10): 1.05 → 105; link2 weights (5,5): (1.1+0.95)/2 = 1.025 → 107.625
-    const c = aggregateSeries([a, b], { aggregation: { method: 'chained', weightTiming: 'current' }, weights: { A: vA, B: vB } });
+    const c = aggregateSeries([a, b], {
+      aggregation: { method: 'chained', weightTiming: 'current' },
+      weights: { A: vA, B: vB },
+    });
     expect(c.series.values[1]).toBeCloseTo(105, 12);
     expect(c.series.values[2]).toBeCloseTo(107.625, 12);
   });
@@ -63,7 +75,8 @@ describe('aggregateSeries', () => {
     for (let t = 0; t < 25; t++) expect(c.series.values[t]).toBeCloseTo(f.series.values[t], 9);
     // and a single city aggregates to itself rebased
     const one = aggregateSeries([cities[0]], { aggregation: { method: 'chained' }, weights: { c0: 5 } });
-    for (let t = 0; t < 25; t++) expect(one.series.values[t]).toBeCloseTo((cities[0].values[t] / cities[0].values[0]) * 100, 9);
+    for (let t = 0; t < 25; t++)
+      expect(one.series.values[t]).toBeCloseTo((cities[0].values[t] / cities[0].values[0]) * 100, 9);
   });
   it('renormalises over cities present and reports contributors', () => {
     const c = monthly('C', [100, null, 100]);
@@ -81,9 +94,17 @@ describe('aggregateSeries', () => {
     expect(r.series.values[2]).toBeCloseTo(111.5625, 12);
   });
   it('located errors for a missing weight, a negative weight, a non-positive index, an unknown method', () => {
-    expect(() => aggregateSeries([a, b], { aggregation: { method: 'fixedBase' }, weights: { A: 1 } })).toThrow(/no weight for series "B"/);
-    expect(() => aggregateSeries([a, b], { aggregation: { method: 'fixedBase' }, weights: { A: 1, B: -1 } })).toThrow(/negative/);
-    expect(() => aggregateSeries([a, monthly('Z', [1, 0])], { aggregation: { method: 'fixedBase' }, weights: { A: 1, Z: 1 } })).toThrow(/index values > 0/);
-    expect(() => aggregateSeries([a], { aggregation: { method: 'laspeyres' } as never, weights: { A: 1 } })).toThrow(/unknown aggregation method "laspeyres"/);
+    expect(() => aggregateSeries([a, b], { aggregation: { method: 'fixedBase' }, weights: { A: 1 } })).toThrow(
+      /no weight for series "B"/,
+    );
+    expect(() => aggregateSeries([a, b], { aggregation: { method: 'fixedBase' }, weights: { A: 1, B: -1 } })).toThrow(
+      /negative/,
+    );
+    expect(() =>
+      aggregateSeries([a, monthly('Z', [1, 0])], { aggregation: { method: 'fixedBase' }, weights: { A: 1, Z: 1 } }),
+    ).toThrow(/index values > 0/);
+    expect(() => aggregateSeries([a], { aggregation: { method: 'laspeyres' } as never, weights: { A: 1 } })).toThrow(
+      /unknown aggregation method "laspeyres"/,
+    );
   });
 });

@@ -64,8 +64,20 @@ export function aggregateSeries(cities: readonly Series[], options: AggregateSer
   let start = Infinity;
   let end = -Infinity;
   for (const c of cities) {
-    if (c.frequency !== frequency) issues.push({ code: 'E_MIXED_FREQUENCY', message: `series "${c.code}" is by ${c.frequency}, the others by ${frequency}`, unit: c.code });
-    if (options.weights[c.code] === undefined) issues.push({ code: 'E_NO_WEIGHT', message: `no weight for series "${c.code}"`, unit: c.code, field: 'weights', expected: 'a number or a weight series' });
+    if (c.frequency !== frequency)
+      issues.push({
+        code: 'E_MIXED_FREQUENCY',
+        message: `series "${c.code}" is by ${c.frequency}, the others by ${frequency}`,
+        unit: c.code,
+      });
+    if (options.weights[c.code] === undefined)
+      issues.push({
+        code: 'E_NO_WEIGHT',
+        message: `no weight for series "${c.code}"`,
+        unit: c.code,
+        field: 'weights',
+        expected: 'a number or a weight series',
+      });
     start = Math.min(start, c.start);
     end = Math.max(end, c.start + c.values.length);
   }
@@ -80,7 +92,13 @@ export function aggregateSeries(cities: readonly Series[], options: AggregateSer
     const w = options.weights[c.code];
     if (typeof w === 'number') weight.fill(w, i * n, (i + 1) * n);
     else {
-      if (w.frequency !== frequency) throw new CityIndexError({ code: 'E_MIXED_FREQUENCY', message: `weight series for "${c.code}" is by ${w.frequency}`, unit: c.code, field: 'weights' });
+      if (w.frequency !== frequency)
+        throw new CityIndexError({
+          code: 'E_MIXED_FREQUENCY',
+          message: `weight series for "${c.code}" is by ${w.frequency}`,
+          unit: c.code,
+          field: 'weights',
+        });
       for (let t = 0; t < n; t++) {
         const k = start + t - w.start;
         weight[i * n + t] = k >= 0 && k < w.values.length ? w.values[k] : NaN;
@@ -90,13 +108,25 @@ export function aggregateSeries(cities: readonly Series[], options: AggregateSer
   for (let j = 0; j < level.length; j++) {
     if (level[j] <= 0) {
       const i = Math.floor(j / n);
-      throw new CityIndexError({ code: 'E_NONPOSITIVE', message: `index of "${cities[i].code}" in ${formatPeriod({ frequency, ordinal: start + (j % n) })} is ${level[j]}`, unit: cities[i].code, field: 'value', expected: 'index values > 0' });
+      throw new CityIndexError({
+        code: 'E_NONPOSITIVE',
+        message: `index of "${cities[i].code}" in ${formatPeriod({ frequency, ordinal: start + (j % n) })} is ${level[j]}`,
+        unit: cities[i].code,
+        field: 'value',
+        expected: 'index values > 0',
+      });
     }
   }
   for (let j = 0; j < weight.length; j++) {
     if (weight[j] < 0) {
       const i = Math.floor(j / n);
-      throw new CityIndexError({ code: 'E_NEGATIVE_WEIGHT', message: `weight of "${cities[i].code}" in ${formatPeriod({ frequency, ordinal: start + (j % n) })} is negative`, unit: cities[i].code, field: 'weights', expected: 'weights ≥ 0' });
+      throw new CityIndexError({
+        code: 'E_NEGATIVE_WEIGHT',
+        message: `weight of "${cities[i].code}" in ${formatPeriod({ frequency, ordinal: start + (j % n) })} is negative`,
+        unit: cities[i].code,
+        field: 'weights',
+        expected: 'weights ≥ 0',
+      });
     }
   }
   const baseValue = options.baseValue ?? 100;
@@ -106,17 +136,29 @@ export function aggregateSeries(cities: readonly Series[], options: AggregateSer
   const agg = options.aggregation;
   const geometric = (agg.mean ?? 'arithmetic') === 'geometric';
   if (agg.mean !== undefined && agg.mean !== 'arithmetic' && agg.mean !== 'geometric') {
-    throw new CityIndexError({ code: 'E_METHOD', message: `unknown mean "${String(agg.mean)}"`, field: 'mean', expected: 'arithmetic or geometric' });
+    throw new CityIndexError({
+      code: 'E_METHOD',
+      message: `unknown mean "${String(agg.mean)}"`,
+      field: 'mean',
+      expected: 'arithmetic or geometric',
+    });
   }
   let basePeriod: string;
   switch (agg.method) {
     case 'fixedBase': {
       const b = agg.basePeriod === undefined ? 0 : parsePeriod(agg.basePeriod).ordinal - start;
       basePeriod = formatPeriod({ frequency, ordinal: start + b });
-      if (b < 0 || b >= n) throw new CityIndexError({ code: 'E_BASE', message: `base period ${agg.basePeriod} is outside the series`, field: 'basePeriod' });
+      if (b < 0 || b >= n)
+        throw new CityIndexError({
+          code: 'E_BASE',
+          message: `base period ${agg.basePeriod} is outside the series`,
+          field: 'basePeriod',
+        });
       let wsum = 0;
       for (let i = 0; i < m; i++) if (usable(level[i * n + b]) && usable(weight[i * n + b])) wsum += weight[i * n + b];
-      for (let i = 0; i < m; i++) if (usable(level[i * n + b]) && usable(weight[i * n + b])) weightShares[cities[i].code] = weight[i * n + b] / wsum;
+      for (let i = 0; i < m; i++)
+        if (usable(level[i * n + b]) && usable(weight[i * n + b]))
+          weightShares[cities[i].code] = weight[i * n + b] / wsum;
       for (let t = 0; t < n; t++) {
         let s = 0;
         let ws = 0;
@@ -136,7 +178,13 @@ export function aggregateSeries(cities: readonly Series[], options: AggregateSer
     }
     case 'chained': {
       const timing = agg.weightTiming ?? 'previous';
-      if (timing !== 'previous' && timing !== 'current') throw new CityIndexError({ code: 'E_METHOD', message: `unknown weightTiming "${String(timing)}"`, field: 'weightTiming', expected: 'previous or current' });
+      if (timing !== 'previous' && timing !== 'current')
+        throw new CityIndexError({
+          code: 'E_METHOD',
+          message: `unknown weightTiming "${String(timing)}"`,
+          field: 'weightTiming',
+          expected: 'previous or current',
+        });
       basePeriod = formatPeriod({ frequency, ordinal: start });
       out[0] = baseValue;
       let first = true;
@@ -157,7 +205,8 @@ export function aggregateSeries(cities: readonly Series[], options: AggregateSer
         if (first && ws > 0) {
           for (let i = 0; i < m; i++) {
             const w = weight[i * n + tau];
-            if (usable(level[i * n + t - 1]) && usable(level[i * n + t]) && usable(w)) weightShares[cities[i].code] = w / ws;
+            if (usable(level[i * n + t - 1]) && usable(level[i * n + t]) && usable(w))
+              weightShares[cities[i].code] = w / ws;
           }
           first = false;
         }
@@ -168,10 +217,18 @@ export function aggregateSeries(cities: readonly Series[], options: AggregateSer
     }
     default: {
       const never: never = agg;
-      throw new CityIndexError({ code: 'E_METHOD', message: `unknown aggregation method "${String((never as { method?: string }).method)}"`, field: 'method', expected: 'fixedBase or chained' });
+      throw new CityIndexError({
+        code: 'E_METHOD',
+        message: `unknown aggregation method "${String((never as { method?: string }).method)}"`,
+        field: 'method',
+        expected: 'fixedBase or chained',
+      });
     }
   }
-  const series = fromValues(out, frequency, start, { code: options.code ?? 'national', base: { period: basePeriod, value: baseValue } });
+  const series = fromValues(out, frequency, start, {
+    code: options.code ?? 'national',
+    base: { period: basePeriod, value: baseValue },
+  });
   return { series, contributors, weightShares };
 }
 

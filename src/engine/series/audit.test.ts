@@ -5,7 +5,12 @@ import { seriesChanges } from './changes.ts';
 import { chainLink } from './chain.ts';
 import { fromValues } from './series.ts';
 
-const row = (period: string, value: number | null, printedMoM: number | null, printedYoY: number | null): PublishedRow => ({ period, value, printedMoM, printedYoY });
+const row = (
+  period: string,
+  value: number | null,
+  printedMoM: number | null,
+  printedYoY: number | null,
+): PublishedRow => ({ period, value, printedMoM, printedYoY });
 
 describe('auditPublishedTable', () => {
   it('consistent, swapped, inconsistent and not-checkable rows (MoM only)', () => {
@@ -19,7 +24,12 @@ describe('auditPublishedTable', () => {
       row('2023-04', 102.0, 0.3, 0.4), // neither 0.3 nor 0.4 is ≈ 1.49 ⇒ inconsistent
     ]);
     expect(r.rows.map((x) => x.verdict)).toEqual(['not-checkable', 'consistent', 'swapped', 'inconsistent']);
-    expect(r.summary).toEqual({ consistent: ['2023-02'], swapped: ['2023-03'], inconsistent: ['2023-04'], 'not-checkable': ['2023-01'] });
+    expect(r.summary).toEqual({
+      consistent: ['2023-02'],
+      swapped: ['2023-03'],
+      inconsistent: ['2023-04'],
+      'not-checkable': ['2023-01'],
+    });
     expect(r.rows[0].reason).toMatch(/previous period's index is not printed/);
     const c = r.rows[1].checks[0];
     expect(c.change).toBe('mom');
@@ -33,19 +43,36 @@ describe('auditPublishedTable', () => {
   it('the rounding tolerance is exactly the overlap of the two intervals', () => {
     // 1000.0 → 1001.0: possible MoM [ (1000.95/1000.05 − 1)·100, (1001.05/999.95 − 1)·100 ] = [0.08996, 0.11001]
     // printed 0.08 covers [0.075, 0.085] — misses; 0.09 covers [0.085, 0.095] — meets; 0.11 covers [0.105, 0.115] — meets; 0.12 misses.
-    const verdict = (m: number) => auditPublishedTable([row('2023-01', 1000.0, null, null), row('2023-02', 1001.0, m, null)]).rows[1].verdict;
+    const verdict = (m: number) =>
+      auditPublishedTable([row('2023-01', 1000.0, null, null), row('2023-02', 1001.0, m, null)]).rows[1].verdict;
     expect(verdict(0.08)).toBe('inconsistent');
     expect(verdict(0.09)).toBe('consistent');
     expect(verdict(0.11)).toBe('consistent');
     expect(verdict(0.12)).toBe('inconsistent');
     // printed with 1 decimal: 0.1 covers [0.05, 0.15] — meets; and with more index decimals the interval narrows
-    expect(auditPublishedTable([row('2023-01', 1000.0, null, null), { ...row('2023-02', 1001.0, 0.1, null), momDecimals: 1 }]).rows[1].verdict).toBe('consistent');
-    expect(auditPublishedTable([row('2023-01', 1000.0, null, null), row('2023-02', 1001.0, 0.12, null)], { valueDecimals: 3 }).rows[1].verdict).toBe('inconsistent');
-    expect(auditPublishedTable([row('2023-01', 1000.0, null, null), row('2023-02', 1001.0, 0.12, null)], { slack: 0.02 }).rows[1].verdict).toBe('consistent');
+    expect(
+      auditPublishedTable([
+        row('2023-01', 1000.0, null, null),
+        { ...row('2023-02', 1001.0, 0.1, null), momDecimals: 1 },
+      ]).rows[1].verdict,
+    ).toBe('consistent');
+    expect(
+      auditPublishedTable([row('2023-01', 1000.0, null, null), row('2023-02', 1001.0, 0.12, null)], {
+        valueDecimals: 3,
+      }).rows[1].verdict,
+    ).toBe('inconsistent');
+    expect(
+      auditPublishedTable([row('2023-01', 1000.0, null, null), row('2023-02', 1001.0, 0.12, null)], { slack: 0.02 })
+        .rows[1].verdict,
+    ).toBe('consistent');
   });
   it('checks year-on-year when the index a year earlier is printed', () => {
     // 2022-01 = 100.0, 2022-12 = 104.0, 2023-01 = 105.0: MoM 0.9615 %, YoY 5.0000 %
-    const rows = [row('2022-01', 100.0, null, null), row('2022-12', 104.0, null, null), row('2023-01', 105.0, 0.96, 5.0)];
+    const rows = [
+      row('2022-01', 100.0, null, null),
+      row('2022-12', 104.0, null, null),
+      row('2023-01', 105.0, 0.96, 5.0),
+    ];
     const r = auditPublishedTable(rows);
     expect(r.rows[2].verdict).toBe('consistent');
     expect(r.rows[2].checks.map((c) => c.change)).toEqual(['mom', 'yoy']);
@@ -75,10 +102,15 @@ describe('auditPublishedTable', () => {
     expect(r.rows[0].reading.yoy).toBe(-0.14); // not checkable ⇒ read as headed
     const yoyMom = r.rows[1].implied.find((x) => x.kind === 'year-ago period-on-period change')!;
     expect(yoyMom.period).toBe('2022-02');
-    expect(yoyMom.value).toBeCloseTo(((1571.9 / 0.9909) / (1569.9 / 0.9986) - 1) * 100, 9);
+    expect(yoyMom.value).toBeCloseTo((1571.9 / 0.9909 / (1569.9 / 0.9986) - 1) * 100, 9);
   });
   it('rejects duplicate periods and non-numbers with located issues', () => {
-    expect(() => auditPublishedTable([{ ...row('2023-01', 1, null, null), sourceRow: 2 }, { ...row('2023.01', 1, null, null), sourceRow: 3 }])).toThrow(/appears twice/);
+    expect(() =>
+      auditPublishedTable([
+        { ...row('2023-01', 1, null, null), sourceRow: 2 },
+        { ...row('2023.01', 1, null, null), sourceRow: 3 },
+      ]),
+    ).toThrow(/appears twice/);
     expect(() => auditPublishedTable([row('2023-01', NaN, null, null)])).toThrow(/not a finite number/);
     expect(() => auditPublishedTable([])).toThrow(/no rows/);
   });
@@ -88,7 +120,9 @@ describe('auditPublishedTable', () => {
       const n = 30;
       const changes = new Float64Array(n);
       for (let t = 1; t < n; t++) changes[t] = (rng.next() - 0.5) * 3;
-      const s = fromValues(chainLink(changes, 800 + rng.next() * 1000), 'month', 2018 * 12 + rng.int(24), { code: 'x' });
+      const s = fromValues(chainLink(changes, 800 + rng.next() * 1000), 'month', 2018 * 12 + rng.int(24), {
+        code: 'x',
+      });
       const ch = seriesChanges(s);
       const r2 = (x: number) => Math.round(x * 100) / 100;
       const swappedAt = new Set<number>();

@@ -153,13 +153,35 @@ export function auditPublishedTable(rows: readonly PublishedRow[], options: Audi
   const byOrdinal = new Map<number, number>();
   parsed.forEach((p, i) => {
     const where = { row: rows[i].sourceRow, field: 'period' };
-    if (p.frequency !== frequency) issues.push({ code: 'E_MIXED_FREQUENCY', message: `period "${rows[i].period}" is a ${p.frequency}, the table is by ${frequency}`, ...where });
-    if (byOrdinal.has(p.ordinal)) issues.push({ code: 'E_DUPLICATE_PERIOD', message: `period ${formatPeriod(p)} appears twice`, ...where });
+    if (p.frequency !== frequency)
+      issues.push({
+        code: 'E_MIXED_FREQUENCY',
+        message: `period "${rows[i].period}" is a ${p.frequency}, the table is by ${frequency}`,
+        ...where,
+      });
+    if (byOrdinal.has(p.ordinal))
+      issues.push({ code: 'E_DUPLICATE_PERIOD', message: `period ${formatPeriod(p)} appears twice`, ...where });
     byOrdinal.set(p.ordinal, i);
-    for (const [field, v] of [['value', rows[i].value], ['printedMoM', rows[i].printedMoM], ['printedYoY', rows[i].printedYoY]] as const) {
-      if (v !== null && !Number.isFinite(v)) issues.push({ code: 'E_NOT_NUMBER', message: `${field} is not a finite number`, row: rows[i].sourceRow, field });
+    for (const [field, v] of [
+      ['value', rows[i].value],
+      ['printedMoM', rows[i].printedMoM],
+      ['printedYoY', rows[i].printedYoY],
+    ] as const) {
+      if (v !== null && !Number.isFinite(v))
+        issues.push({
+          code: 'E_NOT_NUMBER',
+          message: `${field} is not a finite number`,
+          row: rows[i].sourceRow,
+          field,
+        });
     }
-    if (rows[i].value !== null && rows[i].value! <= 0) issues.push({ code: 'E_NONPOSITIVE', message: 'index value must be > 0', row: rows[i].sourceRow, field: 'value' });
+    if (rows[i].value !== null && rows[i].value! <= 0)
+      issues.push({
+        code: 'E_NONPOSITIVE',
+        message: 'index value must be > 0',
+        row: rows[i].sourceRow,
+        field: 'value',
+      });
   });
   if (issues.length) throw new CityIndexError(issues);
   const ppy = periodsPerYear(frequency);
@@ -175,7 +197,10 @@ export function auditPublishedTable(rows: readonly PublishedRow[], options: Audi
     const hm = half(row.momDecimals ?? changeDecimals) + slack;
     const hy = half(row.yoyDecimals ?? changeDecimals) + slack;
     const checks: ChangeCheck[] = [];
-    const lags: Array<[ChangeKind, number]> = [['mom', 1], ['yoy', ppy]];
+    const lags: Array<[ChangeKind, number]> = [
+      ['mom', 1],
+      ['yoy', ppy],
+    ];
     for (const [change, lag] of lags) {
       const j = byOrdinal.get(ord - lag);
       if (row.value === null || j === undefined || rows[j].value === null) continue;
@@ -195,7 +220,10 @@ export function auditPublishedTable(rows: readonly PublishedRow[], options: Audi
       });
     }
     const { verdict, reason } = judge(checks, row);
-    const reading = verdict === 'swapped' ? { mom: row.printedYoY, yoy: row.printedMoM } : { mom: row.printedMoM, yoy: row.printedYoY };
+    const reading =
+      verdict === 'swapped'
+        ? { mom: row.printedYoY, yoy: row.printedMoM }
+        : { mom: row.printedMoM, yoy: row.printedYoY };
     const readingHalf = verdict === 'swapped' ? { mom: hy, yoy: hm } : { mom: hm, yoy: hy };
     const implied: ImpliedValue[] = [];
     if (row.value !== null) {
@@ -215,7 +243,17 @@ export function auditPublishedTable(rows: readonly PublishedRow[], options: Audi
       if (reading.mom !== null) impliedLevel('previous-period index', 1, reading.mom, readingHalf.mom);
       if (reading.yoy !== null) impliedLevel('year-ago index', ppy, reading.yoy, readingHalf.yoy);
     }
-    return { period: formatPeriod(parsed[i]), ...(row.label !== undefined ? { label: row.label } : {}), ...(row.sourceRow !== undefined ? { sourceRow: row.sourceRow } : {}), printed: { value: row.value, mom: row.printedMoM, yoy: row.printedYoY }, checks, verdict, reason, reading, implied };
+    return {
+      period: formatPeriod(parsed[i]),
+      ...(row.label !== undefined ? { label: row.label } : {}),
+      ...(row.sourceRow !== undefined ? { sourceRow: row.sourceRow } : {}),
+      printed: { value: row.value, mom: row.printedMoM, yoy: row.printedYoY },
+      checks,
+      verdict,
+      reason,
+      reading,
+      implied,
+    };
   });
 
   // Year-ago period-on-period change implied by two consecutive rows' YoY readings:
@@ -233,13 +271,23 @@ export function auditPublishedTable(rows: readonly PublishedRow[], options: Audi
     const hyb = half(rows[j].yoyDecimals ?? changeDecimals) + slack;
     const ya = r.reading.yoy / 100;
     const yb = prev.reading.yoy / 100;
-    const value = ((a / (1 + ya)) / (b / (1 + yb)) - 1) * 100;
-    const lo = (((a - ha) / (1 + ya + hya / 100)) / ((b + hb) / (1 + yb - hyb / 100)) - 1) * 100;
-    const hi = (((a + ha) / (1 + ya - hya / 100)) / ((b - hb) / (1 + yb + hyb / 100)) - 1) * 100;
-    r.implied.push({ kind: 'year-ago period-on-period change', period: formatPeriod({ frequency, ordinal: parsed[i].ordinal - ppy }), value, interval: { lo, hi } });
+    const value = (a / (1 + ya) / (b / (1 + yb)) - 1) * 100;
+    const lo = ((a - ha) / (1 + ya + hya / 100) / ((b + hb) / (1 + yb - hyb / 100)) - 1) * 100;
+    const hi = ((a + ha) / (1 + ya - hya / 100) / ((b - hb) / (1 + yb + hyb / 100)) - 1) * 100;
+    r.implied.push({
+      kind: 'year-ago period-on-period change',
+      period: formatPeriod({ frequency, ordinal: parsed[i].ordinal - ppy }),
+      value,
+      interval: { lo, hi },
+    });
   });
 
-  const summary: Record<AuditVerdict, string[]> = { consistent: [], swapped: [], inconsistent: [], 'not-checkable': [] };
+  const summary: Record<AuditVerdict, string[]> = {
+    consistent: [],
+    swapped: [],
+    inconsistent: [],
+    'not-checkable': [],
+  };
   for (const r of results) summary[r.verdict].push(r.period);
   const tolerance = `a figure printed with d decimals stands for any true value within ±0.5·10^−d (index values: ${valueDecimals} decimal(s), changes: ${changeDecimals} decimal(s), unless the printed cell shows otherwise${slack ? `, plus ${slack} percentage points of slack` : ''}); a printed change is consistent when its rounding interval meets the interval of changes that the rounded index values allow`;
   return { frequency, rows: results, summary, tolerance };
@@ -247,13 +295,14 @@ export function auditPublishedTable(rows: readonly PublishedRow[], options: Audi
 
 function judge(checks: readonly ChangeCheck[], row: PublishedRow): { verdict: AuditVerdict; reason: string } {
   const label = (c: ChangeCheck): string => (c.change === 'mom' ? 'month-on-month (环比)' : 'year-on-year (同比)');
-  const say = (c: ChangeCheck): string => `${label(c)} recomputed against ${c.against} is ${fmt(c.recomputed, 4)} % (possible ${fmtIv(c.interval, 4)} given the index rounding)`;
+  const say = (c: ChangeCheck): string =>
+    `${label(c)} recomputed against ${c.against} is ${fmt(c.recomputed, 4)} % (possible ${fmtIv(c.interval, 4)} given the index rounding)`;
   const comparable = checks.filter((c) => c.matchesHeaded !== null || c.matchesOther !== null);
   if (comparable.length === 0) {
     const why: string[] = [];
     if (row.value === null) why.push('the index value is not printed');
     else {
-      if (!checks.some((c) => c.change === 'mom')) why.push('the previous period\'s index is not printed');
+      if (!checks.some((c) => c.change === 'mom')) why.push("the previous period's index is not printed");
       if (!checks.some((c) => c.change === 'yoy')) why.push('the index a year earlier is not printed');
       if (checks.length && row.printedMoM === null && row.printedYoY === null) why.push('no change is printed');
     }
@@ -261,14 +310,45 @@ function judge(checks: readonly ChangeCheck[], row: PublishedRow): { verdict: Au
   }
   const headedOk = comparable.every((c) => c.matchesHeaded === true);
   const otherOk = comparable.every((c) => c.matchesOther === true);
-  const missing = !checks.some((c) => c.change === 'yoy') ? '; year-on-year not checkable (the index a year earlier is not printed)' : !checks.some((c) => c.change === 'mom') ? '; month-on-month not checkable (the previous period\'s index is not printed)' : '';
+  const missing = !checks.some((c) => c.change === 'yoy')
+    ? '; year-on-year not checkable (the index a year earlier is not printed)'
+    : !checks.some((c) => c.change === 'mom')
+      ? "; month-on-month not checkable (the previous period's index is not printed)"
+      : '';
   if (headedOk) {
-    return { verdict: 'consistent', reason: comparable.map((c) => `${say(c)}; printed ${fmt(c.change === 'mom' ? row.printedMoM! : row.printedYoY!)} under its own heading agrees`).join('; ') + missing };
+    return {
+      verdict: 'consistent',
+      reason:
+        comparable
+          .map(
+            (c) =>
+              `${say(c)}; printed ${fmt(c.change === 'mom' ? row.printedMoM! : row.printedYoY!)} under its own heading agrees`,
+          )
+          .join('; ') + missing,
+    };
   }
   if (otherOk) {
-    return { verdict: 'swapped', reason: comparable.map((c) => `${say(c)}; it is printed under the other heading (${fmt(c.change === 'mom' ? row.printedYoY! : row.printedMoM!)}), while the column headed ${c.change === 'mom' ? '环比' : '同比'} shows ${c.change === 'mom' ? fmtOrDash(row.printedMoM) : fmtOrDash(row.printedYoY)}`).join('; ') + missing };
+    return {
+      verdict: 'swapped',
+      reason:
+        comparable
+          .map(
+            (c) =>
+              `${say(c)}; it is printed under the other heading (${fmt(c.change === 'mom' ? row.printedYoY! : row.printedMoM!)}), while the column headed ${c.change === 'mom' ? '环比' : '同比'} shows ${c.change === 'mom' ? fmtOrDash(row.printedMoM) : fmtOrDash(row.printedYoY)}`,
+          )
+          .join('; ') + missing,
+    };
   }
-  return { verdict: 'inconsistent', reason: comparable.map((c) => `${say(c)}; printed ${c.change === 'mom' ? '环比' : '同比'} ${fmtOrDash(c.change === 'mom' ? row.printedMoM : row.printedYoY)} ${c.matchesHeaded ? 'agrees' : 'disagrees'}, the other column ${fmtOrDash(c.change === 'mom' ? row.printedYoY : row.printedMoM)} ${c.matchesOther ? 'agrees' : 'disagrees'}`).join('; ') + missing };
+  return {
+    verdict: 'inconsistent',
+    reason:
+      comparable
+        .map(
+          (c) =>
+            `${say(c)}; printed ${c.change === 'mom' ? '环比' : '同比'} ${fmtOrDash(c.change === 'mom' ? row.printedMoM : row.printedYoY)} ${c.matchesHeaded ? 'agrees' : 'disagrees'}, the other column ${fmtOrDash(c.change === 'mom' ? row.printedYoY : row.printedMoM)} ${c.matchesOther ? 'agrees' : 'disagrees'}`,
+        )
+        .join('; ') + missing,
+  };
 }
 
 const fmtOrDash = (x: number | null): string => (x === null ? '—' : fmt(x));

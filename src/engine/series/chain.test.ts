@@ -40,9 +40,21 @@ describe('chain-linking', () => {
 
 describe('rebasing', () => {
   it('to a period and to a year mean (NBS 2015=100)', () => {
-    const s = createSeries([{ period: '2020', value: 50 }, { period: '2021', value: 60 }], { code: 'x' });
+    const s = createSeries(
+      [
+        { period: '2020', value: 50 },
+        { period: '2021', value: 60 },
+      ],
+      { code: 'x' },
+    );
     expect([...rebase(s, { base: { period: '2020' } }).values]).toEqual([100, 120]);
-    const q = createSeries(['2015-Q1', '2015-Q2', '2015-Q3', '2015-Q4', '2016-Q1'].map((period, k) => ({ period, value: [90, 100, 100, 110, 120][k] })), { code: 'q' });
+    const q = createSeries(
+      ['2015-Q1', '2015-Q2', '2015-Q3', '2015-Q4', '2016-Q1'].map((period, k) => ({
+        period,
+        value: [90, 100, 100, 110, 120][k],
+      })),
+      { code: 'q' },
+    );
     const r = rebase(q, { base: { year: 2015 }, value: 100 }); // 2015 mean = 100 ⇒ unchanged
     expect([...r.values]).toEqual([90, 100, 100, 110, 120]);
     expect(r.base).toEqual({ period: '2015', value: 100 });
@@ -59,10 +71,12 @@ describe('rebasing', () => {
       const rb = rebase(s, { base: { period: s.periods[b] }, value: 1000 });
       expect(rb.values[b]).toBeCloseTo(1000, 9);
       for (let k = 0; k < 5; k++) {
-        const i = rng.int(n), j = rng.int(n);
+        const i = rng.int(n),
+          j = rng.int(n);
         expect(rb.values[i] / rb.values[j]).toBeCloseTo(v[i] / v[j], 12);
       }
-      const a = seriesChanges(s).periodOnPeriod, c = seriesChanges(rb).periodOnPeriod;
+      const a = seriesChanges(s).periodOnPeriod,
+        c = seriesChanges(rb).periodOnPeriod;
       for (let t = 1; t < n; t++) expect(c[t]).toBeCloseTo(a[t], 9);
     }
   });
@@ -71,8 +85,20 @@ describe('rebasing', () => {
 describe('splicing', () => {
   it('links an older base onto a newer one at the overlap', () => {
     // older 2019 = 50, 2020 = 60; newer 2020 = 100, 2021 = 110 ⇒ factor 100/60; 2019 → 83.33…
-    const older = createSeries([{ period: '2019', value: 50 }, { period: '2020', value: 60 }], { code: 'a' });
-    const newer = createSeries([{ period: '2020', value: 100 }, { period: '2021', value: 110 }], { code: 'b' });
+    const older = createSeries(
+      [
+        { period: '2019', value: 50 },
+        { period: '2020', value: 60 },
+      ],
+      { code: 'a' },
+    );
+    const newer = createSeries(
+      [
+        { period: '2020', value: 100 },
+        { period: '2021', value: 110 },
+      ],
+      { code: 'b' },
+    );
     const s = spliceSeries(older, newer);
     expect(s.periods).toEqual(['2019', '2020', '2021']);
     expect(s.values[0]).toBeCloseTo(250 / 3, 12);

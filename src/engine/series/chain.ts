@@ -16,7 +16,11 @@ import { fromValues, periodPosition, type Series } from './series.ts';
  * since nothing links across it.
  * @example [...chainLink([NaN, 2, -2], 100)] // => [100, 102, 99.96]
  */
-export function chainLink(changes: ArrayLike<number>, start: number, out = new Float64Array(changes.length)): Float64Array {
+export function chainLink(
+  changes: ArrayLike<number>,
+  start: number,
+  out = new Float64Array(changes.length),
+): Float64Array {
   if (changes.length === 0) return out;
   out[0] = start;
   for (let t = 1; t < changes.length; t++) out[t] = out[t - 1] * (1 + changes[t] / 100);
@@ -53,11 +57,20 @@ export function rebase(series: Series, options: RebaseOptions): Series {
   const target = options.value ?? 100;
   const { factor, label } = baseLevel(series, options.base);
   if (!Number.isFinite(factor) || factor === 0) {
-    throw new CityIndexError({ code: 'E_BASE', message: `series "${series.code}" has no usable value in base ${label}`, unit: series.code, field: 'base', expected: 'a non-zero value in the base period' });
+    throw new CityIndexError({
+      code: 'E_BASE',
+      message: `series "${series.code}" has no usable value in base ${label}`,
+      unit: series.code,
+      field: 'base',
+      expected: 'a non-zero value in the base period',
+    });
   }
   const out = new Float64Array(series.values.length);
   for (let i = 0; i < out.length; i++) out[i] = (series.values[i] * target) / factor;
-  return fromValues(out, series.frequency, series.start, { ...copyMeta(series), base: { period: label, value: target } });
+  return fromValues(out, series.frequency, series.start, {
+    ...copyMeta(series),
+    base: { period: label, value: target },
+  });
 }
 
 function baseLevel(series: Series, base: RebaseBase): { factor: number; label: string } {
@@ -75,7 +88,11 @@ function baseLevel(series: Series, base: RebaseBase): { factor: number; label: s
 }
 
 function copyMeta(series: Series): { code: string; name?: Series['name']; unit?: string } {
-  return { code: series.code, ...(series.name ? { name: series.name } : {}), ...(series.unit !== undefined ? { unit: series.unit } : {}) };
+  return {
+    code: series.code,
+    ...(series.name ? { name: series.name } : {}),
+    ...(series.unit !== undefined ? { unit: series.unit } : {}),
+  };
 }
 
 /**
@@ -91,13 +108,22 @@ function copyMeta(series: Series): { code: string; name?: Series['name']; unit?:
  */
 export function spliceSeries(older: Series, newer: Series, link?: string): Series {
   if (older.frequency !== newer.frequency) {
-    throw new CityIndexError({ code: 'E_MIXED_FREQUENCY', message: `cannot splice a ${older.frequency} series onto a ${newer.frequency} series`, unit: newer.code });
+    throw new CityIndexError({
+      code: 'E_MIXED_FREQUENCY',
+      message: `cannot splice a ${older.frequency} series onto a ${newer.frequency} series`,
+      unit: newer.code,
+    });
   }
   const linkOrdinal = link === undefined ? newer.start : parsePeriod(link).ordinal;
   const a = older.values[linkOrdinal - older.start];
   const b = newer.values[linkOrdinal - newer.start];
   if (!(Number.isFinite(a) && Number.isFinite(b)) || a === 0) {
-    throw new CityIndexError({ code: 'E_LINK', message: `both series need a non-zero value in the link period ${link ?? newer.periods[0]}`, unit: newer.code, field: 'link' });
+    throw new CityIndexError({
+      code: 'E_LINK',
+      message: `both series need a non-zero value in the link period ${link ?? newer.periods[0]}`,
+      unit: newer.code,
+      field: 'link',
+    });
   }
   const factor = b / a;
   const start = Math.min(older.start, newer.start);

@@ -13,7 +13,13 @@ describe('changes', () => {
   });
   it('year-to-date against the previous December: 邵阳 2013-11 (METHODS.md §6)', () => {
     // The source: 1156.3 points in 2013-11, 前11月涨幅 15.63 %; base 1000 at 2012-12 ⇒ 1156.3/1000 − 1 = 15.63 %.
-    const s = createSeries([{ period: '2012-12', value: 1000 }, { period: '2013-11', value: 1156.3 }], { code: '邵阳' });
+    const s = createSeries(
+      [
+        { period: '2012-12', value: 1000 },
+        { period: '2013-11', value: 1156.3 },
+      ],
+      { code: '邵阳' },
+    );
     const ch = seriesChanges(s);
     expect(ch.yearToDate[11]).toBeCloseTo(15.63, 10);
     expect(ch.yearToDate[0]).toBeNaN(); // 2012-12 has no 2011-12

@@ -15,7 +15,8 @@ import type { Series } from './series.ts';
  * @example [...percentChange([100, 102, 99.96], 1)] // => [NaN, 2, -2.0000000000000018]
  */
 export function percentChange(x: ArrayLike<number>, lag: number, out = new Float64Array(x.length)): Float64Array {
-  if (!Number.isInteger(lag) || lag < 1) throw new CityIndexError({ code: 'E_LAG', message: `lag must be a positive integer, got ${lag}`, field: 'lag' });
+  if (!Number.isInteger(lag) || lag < 1)
+    throw new CityIndexError({ code: 'E_LAG', message: `lag must be a positive integer, got ${lag}`, field: 'lag' });
   for (let t = 0; t < x.length; t++) {
     const prev = t >= lag ? x[t - lag] : NaN;
     out[t] = prev === 0 ? NaN : (x[t] / prev - 1) * 100;

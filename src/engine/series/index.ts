@@ -19,14 +19,7 @@ export {
   type Interval,
   type PublishedRow,
 } from './audit.ts';
-export {
-  chainFromIndexForm,
-  chainLink,
-  rebase,
-  spliceSeries,
-  type RebaseBase,
-  type RebaseOptions,
-} from './chain.ts';
+export { chainFromIndexForm, chainLink, rebase, spliceSeries, type RebaseBase, type RebaseOptions } from './chain.ts';
 export {
   createSeries,
   fromValues,
@@ -46,13 +39,7 @@ export {
   type Frequency,
   type Period,
 } from './period.ts';
-export {
-  indexFormToPercent,
-  percentChange,
-  percentToIndexForm,
-  seriesChanges,
-  type SeriesChanges,
-} from './changes.ts';
+export { indexFormToPercent, percentChange, percentToIndexForm, seriesChanges, type SeriesChanges } from './changes.ts';
 export {
   matchedPairIndex,
   type MatchedPairMethod,

@@ -20,8 +20,8 @@ function generate(seed: number, n: number, pairsPerMonth: number, noise: number,
       pairs.push({
         period0: month(t - span),
         period1: month(t),
-        price0: (quality * truth[t - span]) / 100 * Math.exp(noise * normal(rng)),
-        price1: (quality * truth[t]) / 100 * Math.exp(noise * normal(rng)),
+        price0: ((quality * truth[t - span]) / 100) * Math.exp(noise * normal(rng)),
+        price1: ((quality * truth[t]) / 100) * Math.exp(noise * normal(rng)),
       });
     }
   }
@@ -75,21 +75,35 @@ describe('matched-pair index', () => {
     // least squares of (β1 − y01)² + (β2 − β1 − y12)² + (β2 − y02)²; normal equations
     //   2β1 − β2 = y01 − y12,  −β1 + 2β2 = y12 + y02  (det 3)
     //   ⇒ β1 = (2y01 − y12 + y02)/3,  β2 = (y01 + y12 + 2y02)/3
-    const y01 = Math.log(1.1), y12 = Math.log(1.1), y02 = Math.log(1.21) + 0.03;
-    const r = matchedPairIndex([
-      { period0: '2023', period1: '2024', price0: 1, price1: 1.1 },
-      { period0: '2024', period1: '2025', price0: 1, price1: 1.1 },
-      { period0: '2023', period1: '2025', price0: 1, price1: 1.21 * Math.exp(0.03) },
-    ], { method: { method: 'repeatSales' } });
+    const y01 = Math.log(1.1),
+      y12 = Math.log(1.1),
+      y02 = Math.log(1.21) + 0.03;
+    const r = matchedPairIndex(
+      [
+        { period0: '2023', period1: '2024', price0: 1, price1: 1.1 },
+        { period0: '2024', period1: '2025', price0: 1, price1: 1.1 },
+        { period0: '2023', period1: '2025', price0: 1, price1: 1.21 * Math.exp(0.03) },
+      ],
+      { method: { method: 'repeatSales' } },
+    );
     expect(Math.log(r.series.values[1] / 100)).toBeCloseTo((2 * y01 - y12 + y02) / 3, 12);
     expect(Math.log(r.series.values[2] / 100)).toBeCloseTo((y01 + y12 + 2 * y02) / 3, 12);
   });
   it('errors: bad prices, reversed periods, unidentified periods', () => {
-    expect(() => matchedPairIndex([{ period0: '2023-01', period1: '2023-02', price0: 0, price1: 1 }])).toThrow(/positive/);
-    expect(() => matchedPairIndex([{ period0: '2023-02', period1: '2023-01', price0: 1, price1: 1 }])).toThrow(/not after/);
-    expect(() => matchedPairIndex([
-      { period0: '2023-01', period1: '2023-02', price0: 1, price1: 1 },
-      { period0: '2023-03', period1: '2023-04', price0: 1, price1: 1 },
-    ], { method: { method: 'repeatSales' } })).toThrow(/not identified/);
+    expect(() => matchedPairIndex([{ period0: '2023-01', period1: '2023-02', price0: 0, price1: 1 }])).toThrow(
+      /positive/,
+    );
+    expect(() => matchedPairIndex([{ period0: '2023-02', period1: '2023-01', price0: 1, price1: 1 }])).toThrow(
+      /not after/,
+    );
+    expect(() =>
+      matchedPairIndex(
+        [
+          { period0: '2023-01', period1: '2023-02', price0: 1, price1: 1 },
+          { period0: '2023-03', period1: '2023-04', price0: 1, price1: 1 },
+        ],
+        { method: { method: 'repeatSales' } },
+      ),
+    ).toThrow(/not identified/);
   });
 });

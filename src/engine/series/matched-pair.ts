@@ -66,11 +66,26 @@ function parsePairs(pairs: readonly PricePair[]): ParsedPairs {
     const a = parsePeriod(p.period0);
     const b = parsePeriod(p.period1);
     frequency ??= a.frequency;
-    if (a.frequency !== frequency || b.frequency !== frequency) issues.push({ code: 'E_MIXED_FREQUENCY', message: 'pairs mix frequencies', row, field: 'period1' });
-    if (b.ordinal <= a.ordinal) issues.push({ code: 'E_PAIR_ORDER', message: `second period ${p.period1} is not after the first ${p.period0}`, row, field: 'period1' });
-    if (!(p.price0 > 0) || !(p.price1 > 0)) issues.push({ code: 'E_PRICE', message: 'prices must be positive numbers', row, field: p.price0 > 0 ? 'price1' : 'price0', expected: 'a price > 0' });
+    if (a.frequency !== frequency || b.frequency !== frequency)
+      issues.push({ code: 'E_MIXED_FREQUENCY', message: 'pairs mix frequencies', row, field: 'period1' });
+    if (b.ordinal <= a.ordinal)
+      issues.push({
+        code: 'E_PAIR_ORDER',
+        message: `second period ${p.period1} is not after the first ${p.period0}`,
+        row,
+        field: 'period1',
+      });
+    if (!(p.price0 > 0) || !(p.price1 > 0))
+      issues.push({
+        code: 'E_PRICE',
+        message: 'prices must be positive numbers',
+        row,
+        field: p.price0 > 0 ? 'price1' : 'price0',
+        expected: 'a price > 0',
+      });
     const wt = p.weight ?? 1;
-    if (!(wt >= 0) || !Number.isFinite(wt)) issues.push({ code: 'E_WEIGHT', message: 'pair weight must be a finite number ≥ 0', row, field: 'weight' });
+    if (!(wt >= 0) || !Number.isFinite(wt))
+      issues.push({ code: 'E_WEIGHT', message: 'pair weight must be a finite number ≥ 0', row, field: 'weight' });
     o0[i] = a.ordinal;
     o1[i] = b.ordinal;
     y[i] = Math.log(p.price1 / p.price0);
@@ -108,12 +123,20 @@ export function matchedPairIndex(pairs: readonly PricePair[], options: MatchedPa
       beta = repeatSalesLogs(p);
       break;
     default:
-      throw new CityIndexError({ code: 'E_METHOD', message: `unknown matched-pair method "${String((method as { method?: string }).method)}"`, field: 'method', expected: 'chainedJevons or repeatSales' });
+      throw new CityIndexError({
+        code: 'E_METHOD',
+        message: `unknown matched-pair method "${String((method as { method?: string }).method)}"`,
+        field: 'method',
+        expected: 'chainedJevons or repeatSales',
+      });
   }
   const values = new Float64Array(p.n);
   for (let t = 0; t < p.n; t++) values[t] = baseValue * Math.exp(beta[t]);
   const base = { period: formatPeriod({ frequency: p.frequency, ordinal: p.start }), value: baseValue };
-  return { series: fromValues(values, p.frequency, p.start, { code: options.code ?? 'matched-pair', base }), pairCount };
+  return {
+    series: fromValues(values, p.frequency, p.start, { code: options.code ?? 'matched-pair', base }),
+    pairCount,
+  };
 }
 
 /** Cumulative log index by chained weighted mean log relatives; a link without pairs leaves NaN from there on. */
@@ -122,7 +145,12 @@ function chainedJevonsLogs(p: ParsedPairs): Float64Array {
   const wsum = new Float64Array(p.n);
   for (let i = 0; i < p.y.length; i++) {
     if (p.s1[i] - p.s0[i] !== 1) {
-      throw new CityIndexError({ code: 'E_NOT_ADJACENT', message: 'chained Jevons needs pairs in adjacent periods; use method repeatSales for longer spans', row: i + 1, field: 'period1' });
+      throw new CityIndexError({
+        code: 'E_NOT_ADJACENT',
+        message: 'chained Jevons needs pairs in adjacent periods; use method repeatSales for longer spans',
+        row: i + 1,
+        field: 'period1',
+      });
     }
     sum[p.s1[i]] += p.w[i] * p.y[i];
     wsum[p.s1[i]] += p.w[i];
@@ -164,7 +192,11 @@ function solveSymmetric(a: Float64Array, b: Float64Array, m: number): Float64Arr
     let piv = c;
     for (let r = c + 1; r < m; r++) if (Math.abs(a[r * m + c]) > Math.abs(a[piv * m + c])) piv = r;
     if (Math.abs(a[piv * m + c]) <= 1e-12 * scale) {
-      throw new CityIndexError({ code: 'E_NOT_IDENTIFIED', message: `the repeat-sales index is not identified: period ${c + 1} after the first is not linked to the base by any chain of pairs`, field: 'pairs' });
+      throw new CityIndexError({
+        code: 'E_NOT_IDENTIFIED',
+        message: `the repeat-sales index is not identified: period ${c + 1} after the first is not linked to the base by any chain of pairs`,
+        field: 'pairs',
+      });
     }
     if (piv !== c) {
       for (let k = 0; k < m; k++) {

@@ -20,9 +20,15 @@ describe('periods', () => {
     expect(periodLabels('month', parsePeriod('2022-11').ordinal, 3)).toEqual(['2022-11', '2022-12', '2023-01']);
   });
   it('finds the previous December / Q4 / year', () => {
-    expect(formatPeriod({ frequency: 'month', ordinal: previousYearEnd('month', parsePeriod('2013-11').ordinal) })).toBe('2012-12');
-    expect(formatPeriod({ frequency: 'month', ordinal: previousYearEnd('month', parsePeriod('2013-12').ordinal) })).toBe('2012-12');
-    expect(formatPeriod({ frequency: 'quarter', ordinal: previousYearEnd('quarter', parsePeriod('2013-Q1').ordinal) })).toBe('2012-Q4');
+    expect(
+      formatPeriod({ frequency: 'month', ordinal: previousYearEnd('month', parsePeriod('2013-11').ordinal) }),
+    ).toBe('2012-12');
+    expect(
+      formatPeriod({ frequency: 'month', ordinal: previousYearEnd('month', parsePeriod('2013-12').ordinal) }),
+    ).toBe('2012-12');
+    expect(
+      formatPeriod({ frequency: 'quarter', ordinal: previousYearEnd('quarter', parsePeriod('2013-Q1').ordinal) }),
+    ).toBe('2012-Q4');
     expect(previousYearEnd('year', 2013)).toBe(2012);
   });
 });

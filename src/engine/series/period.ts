@@ -20,10 +20,18 @@ export interface Period {
  */
 export function periodsPerYear(frequency: Frequency): number {
   switch (frequency) {
-    case 'month': return 12;
-    case 'quarter': return 4;
-    case 'year': return 1;
-    default: throw new CityIndexError({ code: 'E_FREQUENCY', message: `unknown frequency "${String(frequency)}"`, expected: 'month, quarter or year' });
+    case 'month':
+      return 12;
+    case 'quarter':
+      return 4;
+    case 'year':
+      return 1;
+    default:
+      throw new CityIndexError({
+        code: 'E_FREQUENCY',
+        message: `unknown frequency "${String(frequency)}"`,
+        expected: 'month, quarter or year',
+      });
   }
 }
 
@@ -54,7 +62,12 @@ export function parsePeriod(text: string): Period {
   }
   m = YEAR.exec(s);
   if (m) return { frequency: 'year', ordinal: Number(m[1]) };
-  throw new CityIndexError({ code: 'E_PERIOD', message: `"${s}" is not a period`, field: 'period', expected: 'YYYY-MM, YYYY-Qn or YYYY' });
+  throw new CityIndexError({
+    code: 'E_PERIOD',
+    message: `"${s}" is not a period`,
+    field: 'period',
+    expected: 'YYYY-MM, YYYY-Qn or YYYY',
+  });
 }
 
 /**
@@ -66,10 +79,14 @@ export function formatPeriod(p: Period): string {
   const year = Math.floor(p.ordinal / ppy);
   const k = p.ordinal - year * ppy + 1;
   switch (p.frequency) {
-    case 'month': return `${year}-${String(k).padStart(2, '0')}`;
-    case 'quarter': return `${year}-Q${k}`;
-    case 'year': return String(year);
-    default: throw new CityIndexError({ code: 'E_FREQUENCY', message: `unknown frequency "${String(p.frequency)}"` });
+    case 'month':
+      return `${year}-${String(k).padStart(2, '0')}`;
+    case 'quarter':
+      return `${year}-Q${k}`;
+    case 'year':
+      return String(year);
+    default:
+      throw new CityIndexError({ code: 'E_FREQUENCY', message: `unknown frequency "${String(p.frequency)}"` });
   }
 }
 

@@ -49,14 +49,24 @@ export interface CreateSeriesOptions {
 export function createSeries(points: readonly SeriesPoint[], options: CreateSeriesOptions): Series {
   const issues: Issue[] = [];
   const where = { file: options.file, unit: options.code };
-  if (points.length === 0) throw new CityIndexError({ code: 'E_EMPTY_SERIES', message: `series "${options.code}" has no observations`, ...where });
+  if (points.length === 0)
+    throw new CityIndexError({
+      code: 'E_EMPTY_SERIES',
+      message: `series "${options.code}" has no observations`,
+      ...where,
+    });
   const parsed = points.map((p) => parsePeriod(p.period));
   const frequency = parsed[0].frequency;
   let lo = Infinity;
   let hi = -Infinity;
   parsed.forEach((p, i) => {
     if (p.frequency !== frequency) {
-      issues.push({ code: 'E_MIXED_FREQUENCY', message: `period "${points[i].period}" is a ${p.frequency}, the series is by ${frequency}`, field: 'period', ...where });
+      issues.push({
+        code: 'E_MIXED_FREQUENCY',
+        message: `period "${points[i].period}" is a ${p.frequency}, the series is by ${frequency}`,
+        field: 'period',
+        ...where,
+      });
     }
     lo = Math.min(lo, p.ordinal);
     hi = Math.max(hi, p.ordinal);
@@ -65,10 +75,22 @@ export function createSeries(points: readonly SeriesPoint[], options: CreateSeri
   const values = new Float64Array(hi - lo + 1).fill(NaN);
   const seen = new Set<number>();
   parsed.forEach((p, i) => {
-    if (seen.has(p.ordinal)) issues.push({ code: 'E_DUPLICATE_PERIOD', message: `period ${formatPeriod(p)} appears twice`, field: 'period', ...where });
+    if (seen.has(p.ordinal))
+      issues.push({
+        code: 'E_DUPLICATE_PERIOD',
+        message: `period ${formatPeriod(p)} appears twice`,
+        field: 'period',
+        ...where,
+      });
     seen.add(p.ordinal);
     const v = points[i].value;
-    if (v !== null && !Number.isFinite(v)) issues.push({ code: 'E_NOT_NUMBER', message: `value for ${formatPeriod(p)} is not a finite number`, field: 'value', ...where });
+    if (v !== null && !Number.isFinite(v))
+      issues.push({
+        code: 'E_NOT_NUMBER',
+        message: `value for ${formatPeriod(p)} is not a finite number`,
+        field: 'value',
+        ...where,
+      });
     values[p.ordinal - lo] = v === null ? NaN : v;
   });
   if (issues.length) throw new CityIndexError(issues);
@@ -79,7 +101,12 @@ export function createSeries(points: readonly SeriesPoint[], options: CreateSeri
  * Wrap a values array that starts at `start` (an ordinal) as a series.
  * @example fromValues(new Float64Array([100, 101]), 'year', 2020, { code: 'x' }).periods // => ['2020', '2021']
  */
-export function fromValues(values: Float64Array, frequency: Frequency, start: number, options: CreateSeriesOptions): Series {
+export function fromValues(
+  values: Float64Array,
+  frequency: Frequency,
+  start: number,
+  options: CreateSeriesOptions,
+): Series {
   return {
     code: options.code,
     ...(options.name ? { name: options.name } : {}),
@@ -99,7 +126,11 @@ export function fromValues(values: Float64Array, frequency: Frequency, start: nu
 export function periodPosition(series: Series, period: string): number {
   const p = parsePeriod(period);
   if (p.frequency !== series.frequency) {
-    throw new CityIndexError({ code: 'E_MIXED_FREQUENCY', message: `period "${period}" is a ${p.frequency}, series "${series.code}" is by ${series.frequency}`, unit: series.code });
+    throw new CityIndexError({
+      code: 'E_MIXED_FREQUENCY',
+      message: `period "${period}" is a ${p.frequency}, series "${series.code}" is by ${series.frequency}`,
+      unit: series.code,
+    });
   }
   const k = p.ordinal - series.start;
   return k >= 0 && k < series.values.length ? k : -1;

@@ -20,24 +20,45 @@ export function checkSpec(spec: BuildSpec, framework: Framework, file = 'build s
   const seen = new Set<string>();
   spec.steps.forEach((step, k) => {
     const at = `steps[${k}]`;
-    if (seen.has(step.id)) issues.push({ code: 'E_DUPLICATE_STEP', message: `duplicate step id "${step.id}"`, file, field: `${at}.id` });
+    if (seen.has(step.id))
+      issues.push({ code: 'E_DUPLICATE_STEP', message: `duplicate step id "${step.id}"`, file, field: `${at}.id` });
     seen.add(step.id);
     const opts = (step.options ?? {}) as Record<string, unknown>;
     const per = opts.perIndicator as Record<string, unknown> | undefined;
     if (per) {
       const known = (codes ??= new Set(framework.nodes.map((n) => n.code)));
       for (const c of Object.keys(per)) {
-        if (!known.has(c)) issues.push({ code: 'E_UNKNOWN_CODE', message: `unknown indicator "${c}" in perIndicator`, file, field: `${at}.options.perIndicator.${c}`, indicator: c, expected: 'an indicator code of the framework' });
+        if (!known.has(c))
+          issues.push({
+            code: 'E_UNKNOWN_CODE',
+            message: `unknown indicator "${c}" in perIndicator`,
+            file,
+            field: `${at}.options.perIndicator.${c}`,
+            indicator: c,
+            expected: 'an indicator code of the framework',
+          });
       }
     }
     if (step.kind === 'weight') {
       const level = step.options.level;
-      if (level >= top) issues.push({ code: 'E_LEVEL', message: `weight level ${level} does not exist below the index (levels 1–${top - 1} carry weights)`, file, field: `${at}.options.level` });
+      if (level >= top)
+        issues.push({
+          code: 'E_LEVEL',
+          message: `weight level ${level} does not exist below the index (levels 1–${top - 1} carry weights)`,
+          file,
+          field: `${at}.options.level`,
+        });
     }
     if (step.kind === 'aggregate' && step.options?.levels) {
       for (const l of Object.keys(step.options.levels)) {
         const n = Number(l);
-        if (n < 2 || n > top) issues.push({ code: 'E_LEVEL', message: `aggregate level ${l} does not exist (levels 2–${top} are produced by aggregation)`, file, field: `${at}.options.levels.${l}` });
+        if (n < 2 || n > top)
+          issues.push({
+            code: 'E_LEVEL',
+            message: `aggregate level ${l} does not exist (levels 2–${top} are produced by aggregation)`,
+            file,
+            field: `${at}.options.levels.${l}`,
+          });
       }
     }
   });

@@ -11,5 +11,6 @@ export const share = finiteNumber.refine((v) => v >= 0 && v <= 1, 'must be betwe
 /** A non-empty code (indicator, unit, group column). */
 export const code = z.string().min(1);
 /** `[lower, upper]` with upper > lower. */
-export const range = z.tuple([finiteNumber, finiteNumber])
+export const range = z
+  .tuple([finiteNumber, finiteNumber])
   .refine(([l, u]) => u > l, 'upper bound must exceed lower bound');

@@ -16,8 +16,34 @@ describe('build spec schema', () => {
     expect(JSON.stringify(r.error!.issues)).toContain('winmx');
   });
   it('accepts per-indicator overrides and nested combined weights', () => {
-    expect(StepSpecSchema.safeParse({ id: 'n', kind: 'normalise', options: { method: 'minMax', range: [0, 1], perIndicator: { X: { method: 'rank' } } } }).success).toBe(true);
-    expect(StepSpecSchema.safeParse({ id: 'w', kind: 'weight', options: { level: 1, weighting: { method: 'combined', alpha: 0.5, subjective: { method: 'equal' }, objective: { method: 'entropy' } } } }).success).toBe(true);
-    expect(StepSpecSchema.safeParse({ id: 'a', kind: 'aggregate', options: { aggregation: { method: 'generalised', p: 0 } } }).success).toBe(false);
+    expect(
+      StepSpecSchema.safeParse({
+        id: 'n',
+        kind: 'normalise',
+        options: { method: 'minMax', range: [0, 1], perIndicator: { X: { method: 'rank' } } },
+      }).success,
+    ).toBe(true);
+    expect(
+      StepSpecSchema.safeParse({
+        id: 'w',
+        kind: 'weight',
+        options: {
+          level: 1,
+          weighting: {
+            method: 'combined',
+            alpha: 0.5,
+            subjective: { method: 'equal' },
+            objective: { method: 'entropy' },
+          },
+        },
+      }).success,
+    ).toBe(true);
+    expect(
+      StepSpecSchema.safeParse({
+        id: 'a',
+        kind: 'aggregate',
+        options: { aggregation: { method: 'generalised', p: 0 } },
+      }).success,
+    ).toBe(false);
   });
 });

@@ -10,7 +10,6 @@ import { AggregationMethodSchema } from '../methods/aggregate/index.ts';
 import { IMPUTE_SCHEMAS, ImputeMethodSchema } from '../methods/impute/index.ts';
 import { code, finiteNumber as num, share } from './primitives.ts';
 
-
 /**
  * A method union whose every member also takes a `perIndicator` map of methods (the step's options).
  * The members are the registry's strict schemas, extended; the type is the union with the map.
@@ -23,24 +22,30 @@ function withPerIndicator<M extends z.ZodType>(members: readonly z.ZodObject[], 
 
 // ---------- denominate ----------
 /** Options of a `denominate` step (COINr `Denominate`). */
-export const DenominateOptionsSchema = z.object({
-  /** Per-indicator override; default: the framework's `denominator`/`scaleFactor`. */
-  perIndicator: z.record(code, z.object({ denominator: code.nullable(), scaleFactor: num.optional() }).strict()).optional(),
-}).strict();
+export const DenominateOptionsSchema = z
+  .object({
+    /** Per-indicator override; default: the framework's `denominator`/`scaleFactor`. */
+    perIndicator: z
+      .record(code, z.object({ denominator: code.nullable(), scaleFactor: num.optional() }).strict())
+      .optional(),
+  })
+  .strict();
 export type DenominateOptions = z.infer<typeof DenominateOptionsSchema>;
 
 // ---------- screen ----------
 /** Options of a `screen` step (COINr `Screen`). */
-export const ScreenOptionsSchema = z.object({
-  /** `byNA` (default), `byZeros`, `byNAandZeros`, or `none`. */
-  by: z.enum(['byNA', 'byZeros', 'byNAandZeros', 'none']).optional(),
-  /** Minimum share of available values per unit (COINr `dat_thresh`, default 2/3). */
-  dataThreshold: share.optional(),
-  /** Minimum share of non-zero values among available (COINr `nonzero_thresh`, default 0.05). */
-  nonZeroThreshold: share.optional(),
-  /** Forced inclusions/exclusions, applied after the rule. */
-  force: z.array(z.object({ unit: code, include: z.boolean() }).strict()).optional(),
-}).strict();
+export const ScreenOptionsSchema = z
+  .object({
+    /** `byNA` (default), `byZeros`, `byNAandZeros`, or `none`. */
+    by: z.enum(['byNA', 'byZeros', 'byNAandZeros', 'none']).optional(),
+    /** Minimum share of available values per unit (COINr `dat_thresh`, default 2/3). */
+    dataThreshold: share.optional(),
+    /** Minimum share of non-zero values among available (COINr `nonzero_thresh`, default 0.05). */
+    nonZeroThreshold: share.optional(),
+    /** Forced inclusions/exclusions, applied after the rule. */
+    force: z.array(z.object({ unit: code, include: z.boolean() }).strict()).optional(),
+  })
+  .strict();
 export type ScreenOptions = z.infer<typeof ScreenOptionsSchema>;
 
 // ---------- impute ----------
@@ -71,7 +76,9 @@ const treatFields = {
 export const TreatSpecSchema = z.object(treatFields).strict();
 export type TreatSpec = z.infer<typeof TreatSpecSchema>;
 /** Options of a `treat` step: the global treatment plus per-indicator overrides. */
-export const TreatOptionsSchema = z.object({ ...treatFields, perIndicator: z.record(code, TreatSpecSchema).optional() }).strict();
+export const TreatOptionsSchema = z
+  .object({ ...treatFields, perIndicator: z.record(code, TreatSpecSchema).optional() })
+  .strict();
 export type TreatOptions = z.infer<typeof TreatOptionsSchema>;
 
 // ---------- normalise ----------
@@ -99,45 +106,89 @@ export type ObjectiveWeightMethod =
 export type WeightMethod =
   | { method: 'equal' }
   | { method: 'manual'; weights: Record<string, number> }
-  | { method: 'ahp'; matrices: Record<string, { codes: string[]; matrix: number[][] }>; variant?: AhpVariant; riTable?: RiTable }
+  | {
+      method: 'ahp';
+      matrices: Record<string, { codes: string[]; matrix: number[][] }>;
+      variant?: AhpVariant;
+      riTable?: RiTable;
+    }
   | (ObjectiveWeightMethod & { scope?: 'withinParent' | 'level' })
   /** Correlation-optimised weights at one level: non-negative, target correlations with the index. */
   | { method: 'optimised'; target?: Record<string, number>; tolerance?: number; maxIterations?: number }
   /** w = α·subjective + (1−α)·objective (additive) or ∝ subjective·objective (multiplicative). */
-  | { method: 'combined'; subjective: WeightMethod; objective: WeightMethod; alpha?: number; rule?: 'additive' | 'multiplicative' };
+  | {
+      method: 'combined';
+      subjective: WeightMethod;
+      objective: WeightMethod;
+      alpha?: number;
+      rule?: 'additive' | 'multiplicative';
+    };
 
 const scope = z.enum(['withinParent', 'level']).optional();
 /** One weighting method (discriminated on `method`; `combined` nests two). */
-export const WeightMethodSchema: z.ZodType<WeightMethod> = z.lazy(() => z.discriminatedUnion('method', [
-  z.object({ method: z.literal('equal') }).strict(),
-  z.object({ method: z.literal('manual'), weights: z.record(code, num) }).strict(),
-  z.object({ method: z.literal('ahp'), matrices: z.record(code, z.object({ codes: z.array(code), matrix: z.array(z.array(num)) }).strict()), variant: AhpVariantSchema.optional(), riTable: RiTableSchema.optional() }).strict(),
-  z.object({ method: z.literal('entropy'), shift: z.enum(['none', 'add1e-4', 'affine0.01']).optional(), scope }).strict(),
-  z.object({ method: z.literal('critic'), scope }).strict(),
-  z.object({ method: z.literal('cv'), scope }).strict(),
-  z.object({ method: z.literal('sd'), scope }).strict(),
-  z.object({ method: z.literal('pca'), variant: z.enum(['oecd', 'coinrPc1']).optional(), scope }).strict(),
-  z.object({ method: z.literal('optimised'), target: z.record(code, num).optional(), tolerance: num.optional(), maxIterations: z.number().int().min(1).optional() }).strict(),
-  z.object({ method: z.literal('combined'), subjective: WeightMethodSchema, objective: WeightMethodSchema, alpha: share.optional(), rule: z.enum(['additive', 'multiplicative']).optional() }).strict(),
-])) as z.ZodType<WeightMethod>;
+export const WeightMethodSchema: z.ZodType<WeightMethod> = z.lazy(() =>
+  z.discriminatedUnion('method', [
+    z.object({ method: z.literal('equal') }).strict(),
+    z.object({ method: z.literal('manual'), weights: z.record(code, num) }).strict(),
+    z
+      .object({
+        method: z.literal('ahp'),
+        matrices: z.record(code, z.object({ codes: z.array(code), matrix: z.array(z.array(num)) }).strict()),
+        variant: AhpVariantSchema.optional(),
+        riTable: RiTableSchema.optional(),
+      })
+      .strict(),
+    z
+      .object({ method: z.literal('entropy'), shift: z.enum(['none', 'add1e-4', 'affine0.01']).optional(), scope })
+      .strict(),
+    z.object({ method: z.literal('critic'), scope }).strict(),
+    z.object({ method: z.literal('cv'), scope }).strict(),
+    z.object({ method: z.literal('sd'), scope }).strict(),
+    z.object({ method: z.literal('pca'), variant: z.enum(['oecd', 'coinrPc1']).optional(), scope }).strict(),
+    z
+      .object({
+        method: z.literal('optimised'),
+        target: z.record(code, num).optional(),
+        tolerance: num.optional(),
+        maxIterations: z.number().int().min(1).optional(),
+      })
+      .strict(),
+    z
+      .object({
+        method: z.literal('combined'),
+        subjective: WeightMethodSchema,
+        objective: WeightMethodSchema,
+        alpha: share.optional(),
+        rule: z.enum(['additive', 'multiplicative']).optional(),
+      })
+      .strict(),
+  ]),
+) as z.ZodType<WeightMethod>;
 
 /** Options of a `weight` step: the level whose weights are set and how. */
-export const WeightOptionsSchema = z.object({
-  /** Which level's weights to set (1 = indicators). */
-  level: z.number().int().min(1),
-  weighting: WeightMethodSchema,
-}).strict();
-export interface WeightOptions { level: number; weighting: WeightMethod }
+export const WeightOptionsSchema = z
+  .object({
+    /** Which level's weights to set (1 = indicators). */
+    level: z.number().int().min(1),
+    weighting: WeightMethodSchema,
+  })
+  .strict();
+export interface WeightOptions {
+  level: number;
+  weighting: WeightMethod;
+}
 
 // ---------- aggregate ----------
 export { AggregationMethodSchema, type AggregationMethod } from '../methods/aggregate/index.ts';
 
 /** Aggregation settings of one level. */
-export const AggregateLevelSpecSchema = z.object({
-  aggregation: AggregationMethodSchema.optional(),
-  /** A unit's aggregate is missing when (available components / group size) < dataThreshold. */
-  dataThreshold: share.optional(),
-}).strict();
+export const AggregateLevelSpecSchema = z
+  .object({
+    aggregation: AggregationMethodSchema.optional(),
+    /** A unit's aggregate is missing when (available components / group size) < dataThreshold. */
+    dataThreshold: share.optional(),
+  })
+  .strict();
 export type AggregateLevelSpec = z.infer<typeof AggregateLevelSpecSchema>;
 
 /** Options of an `aggregate` step: defaults for every level plus per-level overrides (COINr `Aggregate`). */
@@ -170,19 +221,26 @@ export type StepSpec =
 export type StepKind = StepSpec['kind'];
 
 /** A whole build spec: the ordered steps, a seed and the rank tie tolerance. */
-export const BuildSpecSchema = z.object({
-  /** Spec format version. */
-  version: z.literal(1).default(1),
-  steps: z.array(StepSpecSchema),
-  /** Seed for anything random in the build (recorded even if unused). */
-  seed: z.number().int().optional(),
-  /**
-   * Scores within this share of a column's largest |score| share a rank (default 1e-10, so that
-   * floating-point noise is not a rank difference); 0 = R's exact `rank()`, as COINr.
-   */
-  tieTolerance: num.refine((v) => v >= 0 && v < 1, 'must be ≥ 0 and < 1').optional(),
-}).strict();
-export interface BuildSpec { version: 1; steps: StepSpec[]; seed?: number; tieTolerance?: number }
+export const BuildSpecSchema = z
+  .object({
+    /** Spec format version. */
+    version: z.literal(1).default(1),
+    steps: z.array(StepSpecSchema),
+    /** Seed for anything random in the build (recorded even if unused). */
+    seed: z.number().int().optional(),
+    /**
+     * Scores within this share of a column's largest |score| share a rank (default 1e-10, so that
+     * floating-point noise is not a rank difference); 0 = R's exact `rank()`, as COINr.
+     */
+    tieTolerance: num.refine((v) => v >= 0 && v < 1, 'must be ≥ 0 and < 1').optional(),
+  })
+  .strict();
+export interface BuildSpec {
+  version: 1;
+  steps: StepSpec[];
+  seed?: number;
+  tieTolerance?: number;
+}
 
 /** COINr's default ASEM build (`build_example_coin()`), as a cityindex spec. */
 export const COINR_EXAMPLE_SPEC: BuildSpec = {

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { kurt, mean, median, quantile, rankAscending, rankAverage, rankDescending, sd, skew, spearman } from './descriptive.ts';
+import {
+  kurt,
+  mean,
+  median,
+  quantile,
+  rankAscending,
+  rankAverage,
+  rankDescending,
+  sd,
+  skew,
+  spearman,
+} from './descriptive.ts';
 
 describe('descriptive statistics', () => {
   it('mean, median, sd skip NaN', () => {
@@ -29,7 +40,7 @@ describe('descriptive statistics', () => {
     expect([...rankDescending([])]).toEqual([]);
     expect([...rankAscending([NaN, NaN])]).toEqual([NaN, NaN]);
   });
-  it('ranks with a tolerance: values within tolerance × max|x| of their group\'s best value tie', () => {
+  it("ranks with a tolerance: values within tolerance × max|x| of their group's best value tie", () => {
     // 2 and 1.9999999999999998 differ by 2.2e-16 ≤ 1e-10 × 2: a tie; 1 is a rank of its own
     expect([...rankDescending([1.9999999999999998, 2, 1], undefined, 1e-10)]).toEqual([1, 1, 3]);
     expect([...rankDescending([1.9999999999999998, 2, 1])]).toEqual([2, 1, 3]);

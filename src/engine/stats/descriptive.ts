@@ -31,7 +31,10 @@ export function mean(x: Num): number {
   let n = 0;
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
-    if (!Number.isNaN(v)) { s += v; n++; }
+    if (!Number.isNaN(v)) {
+      s += v;
+      n++;
+    }
   }
   return n === 0 ? NaN : s / n;
 }
@@ -54,7 +57,10 @@ export function sd(x: Num, population = false): number {
   let n = 0;
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
-    if (!Number.isNaN(v)) { ss += (v - m) * (v - m); n++; }
+    if (!Number.isNaN(v)) {
+      ss += (v - m) * (v - m);
+      n++;
+    }
   }
   const d = population ? n : n - 1;
   return d <= 0 ? NaN : Math.sqrt(ss / d);
@@ -70,7 +76,11 @@ export function variance(x: Num, population = false): number {
 export function min(x: Num): number {
   let m = Infinity;
   let any = false;
-  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i])) { any = true; if (x[i] < m) m = x[i]; }
+  for (let i = 0; i < x.length; i++)
+    if (!Number.isNaN(x[i])) {
+      any = true;
+      if (x[i] < m) m = x[i];
+    }
   return any ? m : NaN;
 }
 
@@ -78,7 +88,11 @@ export function min(x: Num): number {
 export function max(x: Num): number {
   let m = -Infinity;
   let any = false;
-  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i])) { any = true; if (x[i] > m) m = x[i]; }
+  for (let i = 0; i < x.length; i++)
+    if (!Number.isNaN(x[i])) {
+      any = true;
+      if (x[i] > m) m = x[i];
+    }
   return any ? m : NaN;
 }
 
@@ -210,15 +224,28 @@ function rankMin(x: Num, sign: 1 | -1, out: Float64Array, tolerance: number): Fl
  * @example pearson([1, 2, 3], [2, 4, 7]) // => 0.99339926…
  */
 export function pearson(x: Num, y: Num): number {
-  let n = 0, sx = 0, sy = 0;
-  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i]) && !Number.isNaN(y[i])) { n++; sx += x[i]; sy += y[i]; }
+  let n = 0,
+    sx = 0,
+    sy = 0;
+  for (let i = 0; i < x.length; i++)
+    if (!Number.isNaN(x[i]) && !Number.isNaN(y[i])) {
+      n++;
+      sx += x[i];
+      sy += y[i];
+    }
   if (n < 2) return NaN;
-  const mx = sx / n, my = sy / n;
-  let sxy = 0, sxx = 0, syy = 0;
+  const mx = sx / n,
+    my = sy / n;
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
   for (let i = 0; i < x.length; i++) {
     if (Number.isNaN(x[i]) || Number.isNaN(y[i])) continue;
-    const dx = x[i] - mx, dy = y[i] - my;
-    sxy += dx * dy; sxx += dx * dx; syy += dy * dy;
+    const dx = x[i] - mx,
+      dy = y[i] - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
   }
   return sxx === 0 || syy === 0 ? NaN : sxy / Math.sqrt(sxx * syy);
 }
@@ -232,7 +259,10 @@ export function rankAverage(x: Num): Float64Array {
   const out = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
-    if (Number.isNaN(v)) { out[i] = NaN; continue; }
+    if (Number.isNaN(v)) {
+      out[i] = NaN;
+      continue;
+    }
     // first and last sorted positions of v: ranks first+1 … last+1, averaged
     const first = lowerBound(s, v);
     const last = upperBound(s, v) - 1;

@@ -6,7 +6,9 @@ import { rankMinInto, rankScratch, tieThreshold, tiesWith } from './rank.ts';
 
 /** R's exact rule, by definition: 1 + number of strictly better values. */
 function bruteForce(x: number[], descending: boolean): number[] {
-  return x.map((v) => (Number.isNaN(v) ? NaN : 1 + x.filter((u) => !Number.isNaN(u) && (descending ? u > v : u < v)).length));
+  return x.map((v) =>
+    Number.isNaN(v) ? NaN : 1 + x.filter((u) => !Number.isNaN(u) && (descending ? u > v : u < v)).length,
+  );
 }
 
 describe('tieThreshold and tiesWith', () => {
@@ -24,7 +26,8 @@ describe('tieThreshold and tiesWith', () => {
 });
 
 describe('rankMinInto', () => {
-  const rank = (x: number[], descending = true, tol = 0): number[] => Array.from(rankMinInto(x, descending, tol, new Float64Array(x.length), rankScratch(x.length)));
+  const rank = (x: number[], descending = true, tol = 0): number[] =>
+    Array.from(rankMinInto(x, descending, tol, new Float64Array(x.length), rankScratch(x.length)));
   it('the examples', () => {
     expect(rank([10, 30, 30, 20])).toEqual([4, 1, 1, 3]);
     expect(rank([2, 1.9999999999999998, 1], true, 1e-10)).toEqual([1, 1, 3]);

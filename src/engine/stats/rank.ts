@@ -61,7 +61,15 @@ export function rankScratch(n: number): RankScratch {
  * rankMinInto([2, 1.9999999999999998, 1], true, 1e-10, new Float64Array(3), rankScratch(3))
  * // => Float64Array [1, 1, 3]
  */
-export function rankMinInto(x: Num, descending: boolean, tolerance: number, out: Float64Array, scratch: RankScratch, offset = 0, length = x.length - offset): Float64Array {
+export function rankMinInto(
+  x: Num,
+  descending: boolean,
+  tolerance: number,
+  out: Float64Array,
+  scratch: RankScratch,
+  offset = 0,
+  length = x.length - offset,
+): Float64Array {
   const keys = scratch.keys;
   const index = scratch.index;
   const sign = descending ? -1 : 1;

@@ -65,8 +65,10 @@ function introSort(keys: Float64Array, index: Int32Array, lo: number, hi: number
     let i = lo - 1;
     let j = hi + 1;
     for (;;) {
-      do i++; while (keys[i] < pivot);
-      do j--; while (keys[j] > pivot);
+      do i++;
+      while (keys[i] < pivot);
+      do j--;
+      while (keys[j] > pivot);
       if (i >= j) break;
       swap(keys, index, i, j);
     }
@@ -173,7 +175,8 @@ export function bucketSortPairs(keys: Float64Array, index: Int32Array, n: number
   let start = 0;
   for (let b = 0; b < n; b++) {
     const end = counts[b];
-    if (end - start > 16 && !allEqual(k2, start, end)) sortPairs(k2.subarray(start, end), i2.subarray(start, end), end - start);
+    if (end - start > 16 && !allEqual(k2, start, end))
+      sortPairs(k2.subarray(start, end), i2.subarray(start, end), end - start);
     start = end;
   }
   // one insertion pass: elements only move within their bucket, at most 16 of them unsorted (≤ 120 moves)

@@ -19,20 +19,40 @@ describe('cleanResponses', () => {
     { id: 'i', city: '999999', duration: 300, items: { ...grid([2, 3, 4, 4, 5, 1]), attn: 4 } }, // not a surveyed city
   ];
   const table = tableOf(rows);
-  const res = cleanResponses(table, {
-    speeders: { minSeconds: 60, minFractionOfMedian: 0.3 },
-    straightLining: { minItems: 5 },
-    attentionChecks: [{ item: 'attn', expected: 4 }],
-    quota: { perCity: 2 },
-  }, { cities: ['110100'], items: ['q1', 'q2', 'q3', 'q4', 'q5', 'q6'] });
+  const res = cleanResponses(
+    table,
+    {
+      speeders: { minSeconds: 60, minFractionOfMedian: 0.3 },
+      straightLining: { minItems: 5 },
+      attentionChecks: [{ item: 'attn', expected: 4 }],
+      quota: { perCity: 2 },
+    },
+    { cities: ['110100'], items: ['q1', 'q2', 'q3', 'q4', 'q5', 'q6'] },
+  );
 
   it('removes each problem response once, with the first rule that catches it and its source row', () => {
     const byRow = Object.fromEntries(res.removed.map((r) => [r.row, r.reason]));
     // source rows are index + 2 (header = row 1)
-    expect(byRow).toEqual({ 3: 'missingCity', 4: 'duplicate', 5: 'duplicate', 6: 'attention', 7: 'speeder', 8: 'straightLiner', 9: 'overQuota', 11: 'missingCity' });
+    expect(byRow).toEqual({
+      3: 'missingCity',
+      4: 'duplicate',
+      5: 'duplicate',
+      6: 'attention',
+      7: 'speeder',
+      8: 'straightLiner',
+      9: 'overQuota',
+      11: 'missingCity',
+    });
     expect(res.kept).toBe(2);
     expect([...res.keep]).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 1, 0]);
-    expect(res.counts).toEqual({ missingCity: 2, duplicate: 2, attention: 1, speeder: 1, straightLiner: 1, overQuota: 1 });
+    expect(res.counts).toEqual({
+      missingCity: 2,
+      duplicate: 2,
+      attention: 1,
+      speeder: 1,
+      straightLiner: 1,
+      overQuota: 1,
+    });
     // median duration of all 10 = 300 → threshold max(60, 90) = 90 s
     expect(res.speederSeconds).toBe(90);
     expect(res.removed.find((r) => r.row === 4)!.detail).toMatch(/row 2/);
@@ -48,7 +68,14 @@ describe('cleanResponses', () => {
 
   it('turns every rule off', () => {
     const off = cleanResponses(table, { duplicates: [], speeders: null, straightLining: null, quota: null });
-    expect(off.counts).toEqual({ missingCity: 1, duplicate: 0, attention: 0, speeder: 0, straightLiner: 0, overQuota: 0 });
+    expect(off.counts).toEqual({
+      missingCity: 1,
+      duplicate: 0,
+      attention: 0,
+      speeder: 0,
+      straightLiner: 0,
+      overQuota: 0,
+    });
   });
 
   it('warns about a missing attention-check column instead of crashing', () => {

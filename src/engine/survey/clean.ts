@@ -11,7 +11,14 @@ import { DONT_KNOW, type CleaningRules, type ResponseTable } from './types.ts';
 
 export type CleaningReason = 'missingCity' | 'duplicate' | 'attention' | 'speeder' | 'straightLiner' | 'overQuota';
 
-export const CLEANING_REASONS: readonly CleaningReason[] = ['missingCity', 'duplicate', 'attention', 'speeder', 'straightLiner', 'overQuota'];
+export const CLEANING_REASONS: readonly CleaningReason[] = [
+  'missingCity',
+  'duplicate',
+  'attention',
+  'speeder',
+  'straightLiner',
+  'overQuota',
+];
 
 export interface RemovedResponse {
   /** Row in the source file (1-based). */
@@ -44,7 +51,14 @@ export interface CleanOptions {
   items?: readonly string[];
 }
 
-const emptyCounts = (): Record<CleaningReason, number> => ({ missingCity: 0, duplicate: 0, attention: 0, speeder: 0, straightLiner: 0, overQuota: 0 });
+const emptyCounts = (): Record<CleaningReason, number> => ({
+  missingCity: 0,
+  duplicate: 0,
+  attention: 0,
+  speeder: 0,
+  straightLiner: 0,
+  overQuota: 0,
+});
 
 /**
  * Apply the cleaning rules. Pure: returns a keep mask and the report; the table is not changed.
@@ -99,7 +113,10 @@ export function cleanResponses(table: ResponseTable, rules: CleaningRules, optio
       if (!keep[i]) continue;
       const city = table.city[i] ?? '';
       let ch = cityHash.get(city);
-      if (ch === undefined) { ch = hashString(city); cityHash.set(city, ch); }
+      if (ch === undefined) {
+        ch = hashString(city);
+        cityHash.set(city, ch);
+      }
       let h1 = ch | 0;
       let h2 = Math.imul(ch, 0x9e3779b1) | 0;
       let answered = 0;
@@ -114,7 +131,8 @@ export function cleanResponses(table: ResponseTable, rules: CleaningRules, optio
       const key = (h1 >>> 0) * 1048576 + (h2 >>> 12);
       const first = seen.get(key);
       if (first === undefined) seen.set(key, i);
-      else if (sameAnswers(cols, first, i) && table.city[first] === table.city[i]) remove(i, 'duplicate', `same city and answers as row ${table.sourceRow[first]}`);
+      else if (sameAnswers(cols, first, i) && table.city[first] === table.city[i])
+        remove(i, 'duplicate', `same city and answers as row ${table.sourceRow[first]}`);
     }
   }
 
@@ -124,7 +142,14 @@ export function cleanResponses(table: ResponseTable, rules: CleaningRules, optio
     const maxFail = rules.maxAttentionFailures ?? 0;
     const cols = checks.map((c) => {
       const col = table.items[c.item];
-      if (!col) warnings.push({ code: 'W_ATTENTION_ITEM', message: `attention-check item "${c.item}" is not in the responses; check skipped`, file: table.file, column: c.item, severity: 'warning' });
+      if (!col)
+        warnings.push({
+          code: 'W_ATTENTION_ITEM',
+          message: `attention-check item "${c.item}" is not in the responses; check skipped`,
+          file: table.file,
+          column: c.item,
+          severity: 'warning',
+        });
       return { col, expected: Array.isArray(c.expected) ? c.expected : [c.expected], item: c.item };
     });
     for (let i = 0; i < n; i++) {
@@ -132,7 +157,9 @@ export function cleanResponses(table: ResponseTable, rules: CleaningRules, optio
       let failures = 0;
       for (const c of cols) if (c.col && !c.expected.includes(c.col[i])) failures++;
       if (failures > maxFail) {
-        const failed = cols.filter((c) => c.col && !c.expected.includes(c.col[i])).map((c) => `${c.item}=${fmt(c.col![i])} (expected ${c.expected.join(' or ')})`);
+        const failed = cols
+          .filter((c) => c.col && !c.expected.includes(c.col[i]))
+          .map((c) => `${c.item}=${fmt(c.col![i])} (expected ${c.expected.join(' or ')})`);
         remove(i, 'attention', `failed attention check ${failed.join('; ')}`);
       }
     }
@@ -146,11 +173,23 @@ export function cleanResponses(table: ResponseTable, rules: CleaningRules, optio
     const known: number[] = [];
     for (let i = 0; i < n; i++) if (Number.isFinite(table.duration[i])) known.push(table.duration[i]);
     medianDuration = known.length ? quantileSorted(Float64Array.from(known).sort(), 0.5) : NaN;
-    speederSeconds = Math.max(sp.minSeconds ?? 0, sp.minFractionOfMedian !== undefined && Number.isFinite(medianDuration) ? sp.minFractionOfMedian * medianDuration : 0);
-    if (known.length < n) warnings.push({ code: 'W_NO_DURATION', message: `${n - known.length} responses have no completion time; they are not checked for speeding`, file: table.file, severity: 'warning' });
+    speederSeconds = Math.max(
+      sp.minSeconds ?? 0,
+      sp.minFractionOfMedian !== undefined && Number.isFinite(medianDuration)
+        ? sp.minFractionOfMedian * medianDuration
+        : 0,
+    );
+    if (known.length < n)
+      warnings.push({
+        code: 'W_NO_DURATION',
+        message: `${n - known.length} responses have no completion time; they are not checked for speeding`,
+        file: table.file,
+        severity: 'warning',
+      });
     for (let i = 0; i < n; i++) {
       const d = table.duration[i];
-      if (keep[i] && Number.isFinite(d) && d < speederSeconds) remove(i, 'speeder', `completed in ${round(d)} s, under ${round(speederSeconds)} s`);
+      if (keep[i] && Number.isFinite(d) && d < speederSeconds)
+        remove(i, 'speeder', `completed in ${round(d)} s, under ${round(speederSeconds)} s`);
     }
   }
 
@@ -172,7 +211,8 @@ export function cleanResponses(table: ResponseTable, rules: CleaningRules, optio
         else if (v !== first) same = false;
         m++;
       }
-      if (same && m >= minItems) remove(i, 'straightLiner', `same answer ${fmt(first)} to all ${m} answered grid items`);
+      if (same && m >= minItems)
+        remove(i, 'straightLiner', `same answer ${fmt(first)} to all ${m} answered grid items`);
     }
   }
 
@@ -201,7 +241,7 @@ export function cleanResponses(table: ResponseTable, rules: CleaningRules, optio
       rank = new Int32Array(n);
       for (let i = 0; i < n; i++) {
         const s = table.submittedAt[i];
-        rank[i] = s === null ? 0x7fffffff : distinct.get(s) ?? 0x7fffffff;
+        rank[i] = s === null ? 0x7fffffff : (distinct.get(s) ?? 0x7fffffff);
       }
     }
     for (const [city, list] of byCity) {
@@ -216,9 +256,19 @@ export function cleanResponses(table: ResponseTable, rules: CleaningRules, optio
   }
 
   for (let i = 0; i < n; i++) {
-    if (reasonOf[i] >= 0) removed.push({ row: table.sourceRow[i], id: table.id[i], city: table.city[i], reason: CLEANING_REASONS[reasonOf[i]], detail: detailOf[i] });
+    if (reasonOf[i] >= 0)
+      removed.push({
+        row: table.sourceRow[i],
+        id: table.id[i],
+        city: table.city[i],
+        reason: CLEANING_REASONS[reasonOf[i]],
+        detail: detailOf[i],
+      });
   }
-  const cityStats = new Map<string, { city: string; received: number; kept: number; removed: Record<CleaningReason, number> }>();
+  const cityStats = new Map<
+    string,
+    { city: string; received: number; kept: number; removed: Record<CleaningReason, number> }
+  >();
   for (let i = 0; i < n; i++) {
     const c = table.city[i];
     if (c === null || c === '') continue;
@@ -234,9 +284,15 @@ export function cleanResponses(table: ResponseTable, rules: CleaningRules, optio
   let kept = 0;
   for (let i = 0; i < n; i++) kept += keep[i];
   return {
-    keep, removed, counts, received: n, kept,
+    keep,
+    removed,
+    counts,
+    received: n,
+    kept,
     perCity: [...cityStats.values()].sort((a, b) => (a.city < b.city ? -1 : a.city > b.city ? 1 : 0)),
-    speederSeconds, medianDuration, warnings,
+    speederSeconds,
+    medianDuration,
+    warnings,
   };
 }
 

@@ -76,8 +76,15 @@ describe('estimateByCity', () => {
   const keep = new Uint8Array(table.n).fill(1);
   const weights = new Float64Array(table.n).fill(1);
   const res = estimateByCity({
-    table, keep, weights, scoring: {}, cities: ['110100', '310100', '440100'],
-    indicators: [{ code: 'S', items: ['a', 'b'] }, { code: 'P', items: ['a', 'b'], statistic: { type: 'proportion', atLeast: 75 } }],
+    table,
+    keep,
+    weights,
+    scoring: {},
+    cities: ['110100', '310100', '440100'],
+    indicators: [
+      { code: 'S', items: ['a', 'b'] },
+      { code: 'P', items: ['a', 'b'], statistic: { type: 'proportion', atLeast: 75 } },
+    ],
     estimation: { minSample: 3 },
   });
   it('gives mean scores on 0–100 and proportions in % per city, with intervals in datasets of the same shape', () => {
@@ -90,9 +97,20 @@ describe('estimateByCity', () => {
     expect(res.indicators.map((d) => d.unit)).toEqual(['score (0-100)', '%']);
   });
   it('flags cities under the minimum sample and cities without responses', () => {
-    expect(res.flags.map((f) => [f.city, f.code])).toEqual([['310100', 'W_MIN_SAMPLE'], ['440100', 'W_NO_RESPONSES']]);
+    expect(res.flags.map((f) => [f.city, f.code])).toEqual([
+      ['310100', 'W_MIN_SAMPLE'],
+      ['440100', 'W_NO_RESPONSES'],
+    ]);
     expect(getValue(res.dataset, '440100', 'S')).toBeNaN();
-    const missing = estimateByCity({ table, keep, weights, scoring: {}, cities: ['110100', '310100'], indicators: [{ code: 'S', items: ['a'] }], estimation: { minSample: 3, belowMinimum: 'missing' } });
+    const missing = estimateByCity({
+      table,
+      keep,
+      weights,
+      scoring: {},
+      cities: ['110100', '310100'],
+      indicators: [{ code: 'S', items: ['a'] }],
+      estimation: { minSample: 3, belowMinimum: 'missing' },
+    });
     expect(getValue(missing.dataset, '310100', 'S')).toBeNaN();
     expect(getValue(missing.n, '310100', 'S')).toBe(2);
   });

@@ -21,22 +21,34 @@ export function normalQuantile(p: number): number {
     if (p === 1) return Infinity;
     return NaN;
   }
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
+  ];
   const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
   const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
   const pl = 0.02425;
   let x: number;
   if (p < pl) {
     const q = Math.sqrt(-2 * Math.log(p));
-    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    x =
+      (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+      ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
   } else if (p <= 1 - pl) {
     const q = p - 0.5;
     const r = q * q;
-    x = ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+    x =
+      ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
+      (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
   } else {
     const q = Math.sqrt(-2 * Math.log(1 - p));
-    return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    return (
+      -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+      ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+    );
   }
   return x;
 }
@@ -61,12 +73,18 @@ export interface WeightedEstimate {
  */
 export function weightedMean(y: ArrayLike<number>, w: ArrayLike<number>, confidence = 0.95): WeightedEstimate {
   const z = normalQuantile(1 - (1 - confidence) / 2);
-  let n = 0, sw = 0, sw2 = 0, swy = 0;
+  let n = 0,
+    sw = 0,
+    sw2 = 0,
+    swy = 0;
   for (let i = 0; i < y.length; i++) {
     const v = y[i];
     const wi = w[i];
     if (Number.isNaN(v) || !(wi > 0)) continue;
-    n++; sw += wi; sw2 += wi * wi; swy += wi * v;
+    n++;
+    sw += wi;
+    sw2 += wi * wi;
+    swy += wi * v;
   }
   if (n === 0) return { estimate: NaN, se: NaN, lower: NaN, upper: NaN, n: 0, nEff: 0, deff: NaN };
   const m = swy / sw;
@@ -88,14 +106,24 @@ export function weightedMean(y: ArrayLike<number>, w: ArrayLike<number>, confide
  * Wilson: centre (p + z²/2m)/(1 + z²/m), half-width z/(1 + z²/m)·√(p(1−p)/m + z²/4m²), m = n_eff.
  * @example weightedProportion([1, 0, 1, 1], [1, 1, 1, 1]).estimate // => 0.75
  */
-export function weightedProportion(y: ArrayLike<number>, w: ArrayLike<number>, options: { confidence?: number; interval?: 'wilson' | 'wald' } = {}): WeightedEstimate {
+export function weightedProportion(
+  y: ArrayLike<number>,
+  w: ArrayLike<number>,
+  options: { confidence?: number; interval?: 'wilson' | 'wald' } = {},
+): WeightedEstimate {
   const z = normalQuantile(1 - (1 - (options.confidence ?? 0.95)) / 2);
-  let n = 0, sw = 0, sw2 = 0, swy = 0;
+  let n = 0,
+    sw = 0,
+    sw2 = 0,
+    swy = 0;
   for (let i = 0; i < y.length; i++) {
     const v = y[i];
     const wi = w[i];
     if (Number.isNaN(v) || !(wi > 0)) continue;
-    n++; sw += wi; sw2 += wi * wi; swy += wi * (v > 0 ? 1 : 0);
+    n++;
+    sw += wi;
+    sw2 += wi * wi;
+    swy += wi * (v > 0 ? 1 : 0);
   }
   if (n === 0) return { estimate: NaN, se: NaN, lower: NaN, upper: NaN, n: 0, nEff: 0, deff: NaN };
   const p = swy / sw;
@@ -104,16 +132,37 @@ export function weightedProportion(y: ArrayLike<number>, w: ArrayLike<number>, o
   const interval = options.interval ?? 'wilson';
   switch (interval) {
     case 'wald':
-      return { estimate: p, se, lower: Math.max(0, p - z * se), upper: Math.min(1, p + z * se), n, nEff: m, deff: n / m };
+      return {
+        estimate: p,
+        se,
+        lower: Math.max(0, p - z * se),
+        upper: Math.min(1, p + z * se),
+        n,
+        nEff: m,
+        deff: n / m,
+      };
     case 'wilson': {
       const z2 = z * z;
       const den = 1 + z2 / m;
       const centre = (p + z2 / (2 * m)) / den;
       const half = (z / den) * Math.sqrt((p * (1 - p)) / m + z2 / (4 * m * m));
-      return { estimate: p, se, lower: Math.max(0, centre - half), upper: Math.min(1, centre + half), n, nEff: m, deff: n / m };
+      return {
+        estimate: p,
+        se,
+        lower: Math.max(0, centre - half),
+        upper: Math.min(1, centre + half),
+        n,
+        nEff: m,
+        deff: n / m,
+      };
     }
     default:
-      throw new CityIndexError({ code: 'E_METHOD', message: `unknown proportion interval "${String(interval)}"`, field: 'estimation.proportionInterval', expected: 'wilson or wald' });
+      throw new CityIndexError({
+        code: 'E_METHOD',
+        message: `unknown proportion interval "${String(interval)}"`,
+        field: 'estimation.proportionInterval',
+        expected: 'wilson or wald',
+      });
   }
 }
 
@@ -169,7 +218,13 @@ export function estimateByCity(input: EstimateInput): SurveyEstimates {
   const { table, keep, weights, indicators, cities } = input;
   const est = input.estimation ?? {};
   const confidence = est.confidence ?? 0.95;
-  if (!(confidence > 0 && confidence < 1)) throw new CityIndexError({ code: 'E_CONFIDENCE', message: `confidence ${confidence} is not between 0 and 1`, field: 'estimation.confidence', expected: 'e.g. 0.95' });
+  if (!(confidence > 0 && confidence < 1))
+    throw new CityIndexError({
+      code: 'E_CONFIDENCE',
+      message: `confidence ${confidence} is not between 0 and 1`,
+      field: 'estimation.confidence',
+      expected: 'e.g. 0.95',
+    });
   const minSample = est.minSample ?? 100;
   const allItems = [...new Set(indicators.flatMap((d) => d.items))];
   const itemScores = input.itemScores ?? scoreItems(table, allItems, input.scoring);
@@ -181,12 +236,25 @@ export function estimateByCity(input: EstimateInput): SurveyEstimates {
   const nu = cities.length;
   const k = indicators.length;
   const mk = () => new Float64Array(nu * k).fill(NaN);
-  const val = mk(), lo = mk(), hi = mk(), se = mk(), nn = mk(), ne = mk();
+  const val = mk(),
+    lo = mk(),
+    hi = mk(),
+    se = mk(),
+    nn = mk(),
+    ne = mk();
   const flags: SurveyFlag[] = [];
   cities.forEach((c) => {
     const m = rowsOf.get(c)!.length;
-    if (m === 0) flags.push({ city: c, code: 'W_NO_RESPONSES', n: 0, minSample, message: `city ${c} has no valid responses` });
-    else if (m < minSample) flags.push({ city: c, code: 'W_MIN_SAMPLE', n: m, minSample, message: `city ${c} has ${m} valid responses, under the minimum of ${minSample}` });
+    if (m === 0)
+      flags.push({ city: c, code: 'W_NO_RESPONSES', n: 0, minSample, message: `city ${c} has no valid responses` });
+    else if (m < minSample)
+      flags.push({
+        city: c,
+        code: 'W_MIN_SAMPLE',
+        n: m,
+        minSample,
+        message: `city ${c} has ${m} valid responses, under the minimum of ${minSample}`,
+      });
   });
   const flagged = new Set(flags.map((f) => f.city));
   indicators.forEach((ind, j) => {
@@ -197,13 +265,22 @@ export function estimateByCity(input: EstimateInput): SurveyEstimates {
       if (rows.length === 0) return;
       const y = new Float64Array(rows.length);
       const w = new Float64Array(rows.length);
-      for (let r = 0; r < rows.length; r++) { y[r] = scores[rows[r]]; w[r] = weights[rows[r]]; }
-      const e = stat.type === 'proportion' ? scaleEstimate(weightedProportion(y, w, { confidence, interval: est.proportionInterval }), 100) : weightedMean(y, w, confidence);
+      for (let r = 0; r < rows.length; r++) {
+        y[r] = scores[rows[r]];
+        w[r] = weights[rows[r]];
+      }
+      const e =
+        stat.type === 'proportion'
+          ? scaleEstimate(weightedProportion(y, w, { confidence, interval: est.proportionInterval }), 100)
+          : weightedMean(y, w, confidence);
       const at = j * nu + u;
       nn[at] = e.n;
       ne[at] = e.nEff;
       if (flagged.has(c) && est.belowMinimum === 'missing') return;
-      val[at] = e.estimate; lo[at] = e.lower; hi[at] = e.upper; se[at] = e.se;
+      val[at] = e.estimate;
+      lo[at] = e.lower;
+      hi[at] = e.upper;
+      se[at] = e.se;
     });
   });
   const codes = indicators.map((d) => d.code);
@@ -215,7 +292,12 @@ export function estimateByCity(input: EstimateInput): SurveyEstimates {
     n: createDataset(cities, codes, nn),
     nEff: createDataset(cities, codes, ne),
     confidence,
-    indicators: indicators.map((d) => ({ code: d.code, name: d.name, unit: d.statistic?.type === 'proportion' ? '%' : 'score (0-100)', items: [...d.items] })),
+    indicators: indicators.map((d) => ({
+      code: d.code,
+      name: d.name,
+      unit: d.statistic?.type === 'proportion' ? '%' : 'score (0-100)',
+      items: [...d.items],
+    })),
     flags,
   };
 }
@@ -249,5 +331,13 @@ export function alignEstimates(est: SurveyEstimates, unitCodes: readonly string[
     }
     return createDataset(unitCodes, ds.codes, out);
   };
-  return { ...est, dataset: align(est.dataset), lower: align(est.lower), upper: align(est.upper), se: align(est.se), n: align(est.n), nEff: align(est.nEff) };
+  return {
+    ...est,
+    dataset: align(est.dataset),
+    lower: align(est.lower),
+    upper: align(est.upper),
+    se: align(est.se),
+    n: align(est.n),
+    nEff: align(est.nEff),
+  };
 }

@@ -67,17 +67,6 @@ export {
   type SurveyFlag,
   type WeightedEstimate,
 } from './estimate.ts';
-export {
-  cronbachAlpha,
-  type ReliabilityResult,
-} from './reliability.ts';
-export {
-  respondentScores,
-  scoreAnswer,
-  scoreItems,
-} from './scoring.ts';
-export {
-  runSurvey,
-  type SurveyRunInput,
-  type SurveyRunResult,
-} from './pipeline.ts';
+export { cronbachAlpha, type ReliabilityResult } from './reliability.ts';
+export { respondentScores, scoreAnswer, scoreItems } from './scoring.ts';
+export { runSurvey, type SurveyRunInput, type SurveyRunResult } from './pipeline.ts';

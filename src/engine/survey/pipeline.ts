@@ -46,7 +46,16 @@ export function runSurvey(input: SurveyRunInput): SurveyRunResult {
   const cleaning = cleanResponses(table, spec.cleaning, { cities, items });
   const weighting = weightResponses(table, cleaning.keep, margins, spec.weighting);
   const scores = scoreItems(table, items, spec.scoring);
-  const estimates = estimateByCity({ table, keep: cleaning.keep, weights: weighting.weights, scoring: spec.scoring, indicators: spec.indicators, estimation: spec.estimation, cities, itemScores: scores });
+  const estimates = estimateByCity({
+    table,
+    keep: cleaning.keep,
+    weights: weighting.weights,
+    scoring: spec.scoring,
+    indicators: spec.indicators,
+    estimation: spec.estimation,
+    cities,
+    itemScores: scores,
+  });
   const keptRows: number[] = [];
   for (let i = 0; i < table.n; i++) if (cleaning.keep[i]) keptRows.push(i);
   const pick = (x: Float64Array, rows: readonly number[]): Float64Array => {
@@ -54,20 +63,27 @@ export function runSurvey(input: SurveyRunInput): SurveyRunResult {
     for (let r = 0; r < rows.length; r++) out[r] = x[rows[r]];
     return out;
   };
-  const reliability = spec.indicators.filter((d) => d.items.length >= 2).map((d) => {
-    const cols = Object.fromEntries(d.items.map((it) => [it, pick(scores[it], keptRows)]));
-    const out: SurveyRunResult['reliability'][number] = { indicator: d.code, pooled: cronbachAlpha(cols) };
-    if (input.reliabilityPerCity) {
-      const byCity = new Map<string, number[]>();
-      keptRows.forEach((i, r) => {
-        const c = table.city[i]!;
-        let l = byCity.get(c);
-        if (!l) byCity.set(c, (l = []));
-        l.push(r);
-      });
-      out.perCity = Object.fromEntries([...byCity].map(([c, rows]) => [c, cronbachAlpha(Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, pick(v, rows)]))).alpha]));
-    }
-    return out;
-  });
+  const reliability = spec.indicators
+    .filter((d) => d.items.length >= 2)
+    .map((d) => {
+      const cols = Object.fromEntries(d.items.map((it) => [it, pick(scores[it], keptRows)]));
+      const out: SurveyRunResult['reliability'][number] = { indicator: d.code, pooled: cronbachAlpha(cols) };
+      if (input.reliabilityPerCity) {
+        const byCity = new Map<string, number[]>();
+        keptRows.forEach((i, r) => {
+          const c = table.city[i]!;
+          let l = byCity.get(c);
+          if (!l) byCity.set(c, (l = []));
+          l.push(r);
+        });
+        out.perCity = Object.fromEntries(
+          [...byCity].map(([c, rows]) => [
+            c,
+            cronbachAlpha(Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, pick(v, rows)]))).alpha,
+          ]),
+        );
+      }
+      return out;
+    });
   return { cleaning, weighting, estimates, reliability, warnings: [...cleaning.warnings, ...weighting.warnings] };
 }

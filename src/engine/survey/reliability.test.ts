@@ -30,13 +30,14 @@ describe('cronbachAlpha', () => {
     const m = cols.map((c) => c.reduce((s, x) => s + x, 0) / n);
     let off = 0;
     let all = 0;
-    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
-      let c = 0;
-      for (let r = 0; r < n; r++) c += (cols[i][r] - m[i]) * (cols[j][r] - m[j]);
-      c /= n - 1;
-      all += c;
-      if (i !== j) off += c;
-    }
+    for (let i = 0; i < k; i++)
+      for (let j = 0; j < k; j++) {
+        let c = 0;
+        for (let r = 0; r < n; r++) c += (cols[i][r] - m[i]) * (cols[j][r] - m[j]);
+        c /= n - 1;
+        all += c;
+        if (i !== j) off += c;
+      }
     expect(cronbachAlpha(data).alpha).toBeCloseTo((k * k * (off / (k * (k - 1)))) / all, 12);
   });
 

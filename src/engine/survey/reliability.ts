@@ -28,7 +28,11 @@ export function cronbachAlpha(columns: Record<string, ArrayLike<number>>): Relia
   const rows: number[] = [];
   for (let i = 0; i < len; i++) {
     let ok = true;
-    for (let j = 0; j < k; j++) if (Number.isNaN(src[j][i])) { ok = false; break; }
+    for (let j = 0; j < k; j++)
+      if (Number.isNaN(src[j][i])) {
+        ok = false;
+        break;
+      }
     if (ok) rows.push(i);
   }
   const n = rows.length;
@@ -72,7 +76,12 @@ export function cronbachAlpha(columns: Record<string, ArrayLike<number>>): Relia
     const varRest = varTotal + v[j] - 2 * covT[j];
     const covRest = covT[j] - v[j];
     const corr = (c: number, a: number, b: number) => (a > 0 && b > 0 ? c / Math.sqrt(a * b) : NaN);
-    return { item, itemTotal: corr(covT[j], v[j], varTotal), correctedItemTotal: corr(covRest, v[j], varRest), alphaIfDeleted: alphaFrom(k - 1, sumVar - v[j], varRest, n) };
+    return {
+      item,
+      itemTotal: corr(covT[j], v[j], varTotal),
+      correctedItemTotal: corr(covRest, v[j], varRest),
+      alphaIfDeleted: alphaFrom(k - 1, sumVar - v[j], varRest, n),
+    };
   });
   return { alpha, k, n, items };
 }

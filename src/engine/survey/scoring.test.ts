@@ -28,10 +28,20 @@ describe('scoring', () => {
   });
 
   it('averages answered items into a scale score, honouring minItems, and dichotomises proportions', () => {
-    const scores = { a: Float64Array.of(100, 50, NaN), b: Float64Array.of(50, NaN, NaN), c: Float64Array.of(75, NaN, 25) };
+    const scores = {
+      a: Float64Array.of(100, 50, NaN),
+      b: Float64Array.of(50, NaN, NaN),
+      c: Float64Array.of(75, NaN, 25),
+    };
     // row 1: (100+50+75)/3 = 75; row 2: one of three answered < ceil(3/2) = 2 → NaN; row 3 likewise
     expect([...respondentScores(scores, { code: 'X', items: ['a', 'b', 'c'] }, 3)]).toEqual([75, NaN, NaN]);
     expect([...respondentScores(scores, { code: 'X', items: ['a', 'b', 'c'], minItems: 1 }, 3)]).toEqual([75, 50, 25]);
-    expect([...respondentScores(scores, { code: 'X', items: ['a', 'b', 'c'], minItems: 1, statistic: { type: 'proportion', atLeast: 50 } }, 3)]).toEqual([1, 1, 0]);
+    expect([
+      ...respondentScores(
+        scores,
+        { code: 'X', items: ['a', 'b', 'c'], minItems: 1, statistic: { type: 'proportion', atLeast: 50 } },
+        3,
+      ),
+    ]).toEqual([1, 1, 0]);
   });
 });

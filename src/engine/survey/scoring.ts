@@ -4,7 +4,13 @@
  * IMD does not publish how its answers become scores (METHODS.md §2).
  */
 import { CityIndexError } from '../core/errors.ts';
-import { DONT_KNOW, type ResponseTable, type ScoringRule, type SurveyIndicator, type SurveyStatistic } from './types.ts';
+import {
+  DONT_KNOW,
+  type ResponseTable,
+  type ScoringRule,
+  type SurveyIndicator,
+  type SurveyStatistic,
+} from './types.ts';
 
 /**
  * Score one raw answer: (x − min)/(max − min)·100, or (max − x)/(max − min)·100 when reverse-coded.
@@ -27,15 +33,32 @@ export function scoreAnswer(x: number, rule: ScoringRule, reverse: boolean): num
  * const table = tableOf([{ items: { q: 1 } }, { items: { q: 5 } }]);
  * scoreItems(table, ['q'], { scale: { min: 1, max: 5 }, reverse: ['q'] }).q // => Float64Array [100, 0]
  */
-export function scoreItems(table: ResponseTable, items: readonly string[], rule: ScoringRule): Record<string, Float64Array> {
+export function scoreItems(
+  table: ResponseTable,
+  items: readonly string[],
+  rule: ScoringRule,
+): Record<string, Float64Array> {
   const reverse = new Set(rule.reverse ?? []);
   const lo = rule.scale?.min ?? 1;
   const hi = rule.scale?.max ?? 5;
-  if (!(hi > lo)) throw new CityIndexError({ code: 'E_SCALE', message: `scoring scale max (${hi}) must exceed min (${lo})`, field: 'scoring.scale', expected: 'min < max' });
+  if (!(hi > lo))
+    throw new CityIndexError({
+      code: 'E_SCALE',
+      message: `scoring scale max (${hi}) must exceed min (${lo})`,
+      field: 'scoring.scale',
+      expected: 'min < max',
+    });
   const out: Record<string, Float64Array> = {};
   for (const item of items) {
     const raw = table.items[item];
-    if (!raw) throw new CityIndexError({ code: 'E_UNKNOWN_ITEM', message: `item "${item}" is not in the responses`, file: table.file, column: item, expected: 'a column for every item named in survey.yaml' });
+    if (!raw)
+      throw new CityIndexError({
+        code: 'E_UNKNOWN_ITEM',
+        message: `item "${item}" is not in the responses`,
+        file: table.file,
+        column: item,
+        expected: 'a column for every item named in survey.yaml',
+      });
     const s = new Float64Array(table.n);
     const rev = reverse.has(item);
     for (let i = 0; i < table.n; i++) s[i] = scoreAnswer(raw[i], rule, rev);
@@ -52,12 +75,22 @@ export function scoreItems(table: ResponseTable, items: readonly string[], rule:
  * respondentScores(itemScores, { code: 'X', items: ['a', 'b'] }, 2)
  * // => [75, 50]
  */
-export function respondentScores(itemScores: Record<string, Float64Array>, indicator: SurveyIndicator, n: number): Float64Array {
+export function respondentScores(
+  itemScores: Record<string, Float64Array>,
+  indicator: SurveyIndicator,
+  n: number,
+): Float64Array {
   const k = indicator.items.length;
   const minItems = indicator.minItems ?? Math.ceil(k / 2);
   const cols = indicator.items.map((it) => {
     const c = itemScores[it];
-    if (!c) throw new CityIndexError({ code: 'E_UNKNOWN_ITEM', message: `item "${it}" of indicator ${indicator.code} has no scores`, indicator: indicator.code, field: 'items' });
+    if (!c)
+      throw new CityIndexError({
+        code: 'E_UNKNOWN_ITEM',
+        message: `item "${it}" of indicator ${indicator.code} has no scores`,
+        indicator: indicator.code,
+        field: 'items',
+      });
     return c;
   });
   const stat: SurveyStatistic = indicator.statistic ?? { type: 'mean' };
@@ -67,7 +100,10 @@ export function respondentScores(itemScores: Record<string, Float64Array>, indic
     let m = 0;
     for (let j = 0; j < k; j++) {
       const v = cols[j][i];
-      if (!Number.isNaN(v)) { s += v; m++; }
+      if (!Number.isNaN(v)) {
+        s += v;
+        m++;
+      }
     }
     out[i] = m >= minItems && m > 0 ? s / m : NaN;
   }
@@ -78,6 +114,12 @@ export function respondentScores(itemScores: Record<string, Float64Array>, indic
       for (let i = 0; i < n; i++) if (!Number.isNaN(out[i])) out[i] = out[i] >= stat.atLeast - 1e-9 ? 1 : 0;
       return out;
     default:
-      throw new CityIndexError({ code: 'E_METHOD', message: `unknown statistic "${(stat as { type: string }).type}"`, indicator: indicator.code, field: 'statistic.type', expected: 'mean or proportion' });
+      throw new CityIndexError({
+        code: 'E_METHOD',
+        message: `unknown statistic "${(stat as { type: string }).type}"`,
+        indicator: indicator.code,
+        field: 'statistic.type',
+        expected: 'mean or proportion',
+      });
   }
 }

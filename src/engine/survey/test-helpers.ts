@@ -18,7 +18,8 @@ export function tableOf(rows: RowSpec[], file = 'test.csv'): ResponseTable {
   const items: Record<string, Float64Array> = {};
   for (const it of itemNames) items[it] = Float64Array.from(rows, (r) => r.items?.[it] ?? NaN);
   return {
-    file, n,
+    file,
+    n,
     sourceRow: Int32Array.from(rows, (_, i) => i + 2),
     id: rows.map((r, i) => (r.id === undefined ? `r${i + 1}` : r.id)),
     city: rows.map((r) => (r.city === undefined ? '110100' : r.city)),

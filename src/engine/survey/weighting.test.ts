@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { tableOf } from './test-helpers.ts';
-import { ageBandIndex, censusMargins, DEFAULT_AGE_BANDS, kishEffectiveSize, poststratify, rake, weightResponses } from './weighting.ts';
+import {
+  ageBandIndex,
+  censusMargins,
+  DEFAULT_AGE_BANDS,
+  kishEffectiveSize,
+  poststratify,
+  rake,
+  weightResponses,
+} from './weighting.ts';
 
 const cats = (a: number[]) => Int32Array.from(a);
 const shares = (a: number[]) => Float64Array.from(a);
@@ -9,26 +17,53 @@ const shares = (a: number[]) => Float64Array.from(a);
 function margin(cat: Int32Array, w: Float64Array, k: number): number[] {
   const s = new Array<number>(k).fill(0);
   let t = 0;
-  for (let i = 0; i < cat.length; i++) { s[cat[i]] += w[i]; t += w[i]; }
+  for (let i = 0; i < cat.length; i++) {
+    s[cat[i]] += w[i];
+    t += w[i];
+  }
   return s.map((x) => x / t);
 }
 
 describe('census margins', () => {
   it('derives adult age bands and sex shares for Beijing (census 2020 row)', () => {
     // 15–59 = 68.5, 60–64 = 19.6 − 13.3 = 6.3, 65+ = 13.3, adults = 88.1; male = 104.7/204.7
-    const m = censusMargins({ city: '110100', sexRatio: 104.7, pctAge0to14: 11.9, pctAge15to59: 68.5, pctAge60plus: 19.6, pctAge65plus: 13.3 });
+    const m = censusMargins({
+      city: '110100',
+      sexRatio: 104.7,
+      pctAge0to14: 11.9,
+      pctAge15to59: 68.5,
+      pctAge60plus: 19.6,
+      pctAge65plus: 13.3,
+    });
     expect([...m.age]).toEqual([68.5 / 88.1, 6.3 / 88.1, 13.3 / 88.1].map((x) => expect.closeTo(x, 12)));
     expect(m.sex[0]).toBeCloseTo(104.7 / 204.7, 12);
-    const two = censusMargins({ city: 'x', sexRatio: 100, pctAge0to14: 10, pctAge15to59: 60, pctAge60plus: 30, pctAge65plus: 20 }, [{ label: '18-59', min: 18, max: 59, census: ['15-59'] }, { label: '60+', min: 60, census: ['60-64', '65+'] }]);
+    const two = censusMargins(
+      { city: 'x', sexRatio: 100, pctAge0to14: 10, pctAge15to59: 60, pctAge60plus: 30, pctAge65plus: 20 },
+      [
+        { label: '18-59', min: 18, max: 59, census: ['15-59'] },
+        { label: '60+', min: 60, census: ['60-64', '65+'] },
+      ],
+    );
     expect([...two.age]).toEqual([60 / 90, 30 / 90].map((x) => expect.closeTo(x, 12)));
   });
 
   it('rejects unusable figures with the city and field named', () => {
-    expect(() => censusMargins({ city: '650000', sexRatio: NaN, pctAge0to14: 1, pctAge15to59: 1, pctAge60plus: 1, pctAge65plus: 1 })).toThrow(/city 650000.*sexRatio/);
+    expect(() =>
+      censusMargins({
+        city: '650000',
+        sexRatio: NaN,
+        pctAge0to14: 1,
+        pctAge15to59: 1,
+        pctAge60plus: 1,
+        pctAge65plus: 1,
+      }),
+    ).toThrow(/city 650000.*sexRatio/);
   });
 
   it('bands ages, open-ended last band, fractional ages and unknown', () => {
-    expect([17, 18, 59, 59.5, 60, 64, 65, 101, NaN].map((a) => ageBandIndex(a, DEFAULT_AGE_BANDS))).toEqual([-1, 0, 0, 0, 1, 1, 2, 2, -1]);
+    expect([17, 18, 59, 59.5, 60, 64, 65, 101, NaN].map((a) => ageBandIndex(a, DEFAULT_AGE_BANDS))).toEqual([
+      -1, 0, 0, 0, 1, 1, 2, 2, -1,
+    ]);
   });
 });
 
@@ -98,9 +133,23 @@ describe('post-stratification and Kish', () => {
 });
 
 describe('weightResponses', () => {
-  const m = censusMargins({ city: '110100', sexRatio: 100, pctAge0to14: 10, pctAge15to59: 60, pctAge60plus: 30, pctAge65plus: 20 });
+  const m = censusMargins({
+    city: '110100',
+    sexRatio: 100,
+    pctAge0to14: 10,
+    pctAge15to59: 60,
+    pctAge60plus: 30,
+    pctAge65plus: 20,
+  });
   const table = tableOf([
-    { age: 30, sex: 'm' }, { age: 40, sex: 'f' }, { age: 25, sex: 'f' }, { age: 62, sex: 'm' }, { age: 70, sex: 'f' }, { age: 80, sex: 'm' }, { age: 35, sex: 'm' }, { city: '310100', age: 30, sex: 'f' },
+    { age: 30, sex: 'm' },
+    { age: 40, sex: 'f' },
+    { age: 25, sex: 'f' },
+    { age: 62, sex: 'm' },
+    { age: 70, sex: 'f' },
+    { age: 80, sex: 'm' },
+    { age: 35, sex: 'm' },
+    { city: '310100', age: 30, sex: 'f' },
   ]);
   it('rakes each city to its margins with mean weight 1 and reports n_eff and deff', () => {
     const keep = new Uint8Array(8).fill(1);

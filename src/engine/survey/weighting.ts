@@ -9,7 +9,14 @@
  * two margins, i.e. assumes age and sex independent.
  */
 import { CityIndexError, type Issue } from '../core/errors.ts';
-import { SEX_FEMALE, SEX_MALE, type AgeBand, type CityMargins, type ResponseTable, type WeightingConfig } from './types.ts';
+import {
+  SEX_FEMALE,
+  SEX_MALE,
+  type AgeBand,
+  type CityMargins,
+  type ResponseTable,
+  type WeightingConfig,
+} from './types.ts';
 
 /** Default adult bands: 18–59, 60–64, 65+ (census 15–59 stands in for 18–59). */
 export const DEFAULT_AGE_BANDS: AgeBand[] = [
@@ -38,13 +45,24 @@ export interface CensusFigures {
  */
 export function censusMargins(c: CensusFigures, bands: readonly AgeBand[] = DEFAULT_AGE_BANDS): CityMargins {
   const issue = (field: string, expected: string): never => {
-    throw new CityIndexError({ code: 'E_CENSUS', message: `census figures of city ${c.city} are unusable (${field})`, unit: c.city, field, expected });
+    throw new CityIndexError({
+      code: 'E_CENSUS',
+      message: `census figures of city ${c.city} are unusable (${field})`,
+      unit: c.city,
+      field,
+      expected,
+    });
   };
-  for (const [k, v] of Object.entries(c)) if (k !== 'city' && !(Number.isFinite(v) && (v as number) >= 0)) issue(k, 'a non-negative number');
+  for (const [k, v] of Object.entries(c))
+    if (k !== 'city' && !(Number.isFinite(v) && (v as number) >= 0)) issue(k, 'a non-negative number');
   if (c.pctAge65plus > c.pctAge60plus) issue('pctAge65plus', 'at most pctAge60plus');
   const adult = c.pctAge15to59 + c.pctAge60plus;
   if (!(adult > 0)) issue('pctAge15to59', 'a positive adult share');
-  const part: Record<string, number> = { '15-59': c.pctAge15to59, '60-64': c.pctAge60plus - c.pctAge65plus, '65+': c.pctAge65plus };
+  const part: Record<string, number> = {
+    '15-59': c.pctAge15to59,
+    '60-64': c.pctAge60plus - c.pctAge65plus,
+    '65+': c.pctAge65plus,
+  };
   const age = new Float64Array(bands.length);
   let total = 0;
   bands.forEach((b, k) => {
@@ -63,7 +81,8 @@ export function censusMargins(c: CensusFigures, bands: readonly AgeBand[] = DEFA
  */
 export function ageBandIndex(age: number, bands: readonly AgeBand[]): number {
   if (!Number.isFinite(age)) return -1;
-  for (let k = 0; k < bands.length; k++) if (age >= bands[k].min && (bands[k].max === undefined || age <= bands[k].max! + (1 - 1e-9))) return k;
+  for (let k = 0; k < bands.length; k++)
+    if (age >= bands[k].min && (bands[k].max === undefined || age <= bands[k].max! + (1 - 1e-9))) return k;
   return -1;
 }
 
@@ -74,7 +93,10 @@ export function ageBandIndex(age: number, bands: readonly AgeBand[]): number {
 export function kishEffectiveSize(w: ArrayLike<number>): number {
   let s = 0;
   let s2 = 0;
-  for (let i = 0; i < w.length; i++) { s += w[i]; s2 += w[i] * w[i]; }
+  for (let i = 0; i < w.length; i++) {
+    s += w[i];
+    s2 += w[i] * w[i];
+  }
   return s2 === 0 ? 0 : (s * s) / s2;
 }
 
@@ -113,7 +135,11 @@ export interface RakeResult {
  * rake(categories, [Float64Array.of(0.6, 0.4), Float64Array.of(0.5, 0.5)]).weights
  * // => [1.2, 1.2, 0.8, 0.8]
  */
-export function rake(categories: readonly Int32Array[], targets: readonly Float64Array[], options: RakeOptions = {}): RakeResult {
+export function rake(
+  categories: readonly Int32Array[],
+  targets: readonly Float64Array[],
+  options: RakeOptions = {},
+): RakeResult {
   const n = categories.length ? categories[0].length : 0;
   const maxIt = options.maxIterations ?? 200;
   const tol = options.tolerance ?? 1e-10;
@@ -139,19 +165,31 @@ export function rake(categories: readonly Int32Array[], targets: readonly Float6
     }
     // trimming inside each sweep ("raking with capping", as anesrake and survey::trimWeights + rake loops)
     if (trimOn) trimToBounds(w, known, nKnown, lower, upper, 1);
-    if (marginError(categories, tgt, w, known, nKnown, sums) < tol) { converged = true; break; }
+    if (marginError(categories, tgt, w, known, nKnown, sums) < tol) {
+      converged = true;
+      break;
+    }
     let change = 0;
     for (let i = 0; i < n; i++) change = Math.max(change, Math.abs(w[i] - prev[i]));
     if (change < tol) break; // stalled: the bounds keep the margins from being met
   }
   if (trimOn) trimToBounds(w, known, nKnown, lower, upper, 100);
   let trimmed = 0;
-  if (trimOn) for (let i = 0; i < n; i++) if (known[i] && (w[i] <= lower * (1 + 1e-9) || w[i] >= upper * (1 - 1e-9))) trimmed++;
+  if (trimOn)
+    for (let i = 0; i < n; i++) if (known[i] && (w[i] <= lower * (1 + 1e-9) || w[i] >= upper * (1 - 1e-9))) trimmed++;
   // mean weight 1 over the known respondents
   let s = 0;
   for (let i = 0; i < n; i++) if (known[i]) s += w[i];
   if (s > 0) for (let i = 0; i < n; i++) if (known[i]) w[i] *= nKnown / s;
-  return { weights: w, iterations, converged, maxMarginError: nKnown ? marginError(categories, tgt, w, known, nKnown, sums) : 0, trimmed, unknown: n - nKnown, emptyCategories: empty };
+  return {
+    weights: w,
+    iterations,
+    converged,
+    maxMarginError: nKnown ? marginError(categories, tgt, w, known, nKnown, sums) : 0,
+    trimmed,
+    unknown: n - nKnown,
+    emptyCategories: empty,
+  };
 }
 
 /**
@@ -178,18 +216,37 @@ export function poststratify(categories: readonly Int32Array[], targets: readonl
   for (let c = 0; c < nCells; c++) {
     let share = 1;
     let rest = c;
-    for (let v = categories.length - 1; v >= 0; v--) { share *= tgt[v][rest % sizes[v]]; rest = Math.floor(rest / sizes[v]); }
+    for (let v = categories.length - 1; v >= 0; v--) {
+      share *= tgt[v][rest % sizes[v]];
+      rest = Math.floor(rest / sizes[v]);
+    }
     cellTarget[c] = share;
     if (count[c] > 0) covered += share;
   }
   const w = new Float64Array(n).fill(1);
-  for (let i = 0; i < n; i++) if (cellOf[i] >= 0) w[i] = ((cellTarget[cellOf[i]] / covered) * nKnown) / count[cellOf[i]];
+  for (let i = 0; i < n; i++)
+    if (cellOf[i] >= 0) w[i] = ((cellTarget[cellOf[i]] / covered) * nKnown) / count[cellOf[i]];
   const sums = targets.map((t) => new Float64Array(t.length));
-  return { weights: w, iterations: 1, converged: true, maxMarginError: nKnown ? marginError(categories, tgt, w, known, nKnown, sums) : 0, trimmed: 0, unknown: n - nKnown, emptyCategories: empty };
+  return {
+    weights: w,
+    iterations: 1,
+    converged: true,
+    maxMarginError: nKnown ? marginError(categories, tgt, w, known, nKnown, sums) : 0,
+    trimmed: 0,
+    unknown: n - nKnown,
+    emptyCategories: empty,
+  };
 }
 
 /** Rescale to mean 1 and clip to [lower, upper] (relative to the mean), `passes` times or until nothing is clipped. */
-function trimToBounds(w: Float64Array, known: Uint8Array, nKnown: number, lower: number, upper: number, passes: number): void {
+function trimToBounds(
+  w: Float64Array,
+  known: Uint8Array,
+  nKnown: number,
+  lower: number,
+  upper: number,
+  passes: number,
+): void {
   for (let pass = 0; pass < passes; pass++) {
     let s = 0;
     for (let i = 0; i < w.length; i++) if (known[i]) s += w[i];
@@ -198,14 +255,24 @@ function trimToBounds(w: Float64Array, known: Uint8Array, nKnown: number, lower:
     for (let i = 0; i < w.length; i++) {
       if (!known[i]) continue;
       w[i] *= f;
-      if (w[i] < lower * (1 - 1e-12)) { w[i] = lower; changed++; } else if (w[i] > upper * (1 + 1e-12)) { w[i] = upper; changed++; }
+      if (w[i] < lower * (1 - 1e-12)) {
+        w[i] = lower;
+        changed++;
+      } else if (w[i] > upper * (1 + 1e-12)) {
+        w[i] = upper;
+        changed++;
+      }
     }
     if (changed === 0) break;
   }
 }
 
 function prepare(categories: readonly Int32Array[], targets: readonly Float64Array[]) {
-  if (categories.length !== targets.length) throw new CityIndexError({ code: 'E_MARGINS', message: `${categories.length} weighting variables but ${targets.length} margins` });
+  if (categories.length !== targets.length)
+    throw new CityIndexError({
+      code: 'E_MARGINS',
+      message: `${categories.length} weighting variables but ${targets.length} margins`,
+    });
   const n = categories.length ? categories[0].length : 0;
   const known = new Uint8Array(n).fill(1);
   for (const cat of categories) for (let i = 0; i < n; i++) if (cat[i] < 0) known[i] = 0;
@@ -217,14 +284,27 @@ function prepare(categories: readonly Int32Array[], targets: readonly Float64Arr
     const cat = categories[v];
     for (let i = 0; i < n; i++) {
       if (!known[i]) continue;
-      if (cat[i] >= t.length) throw new CityIndexError({ code: 'E_MARGINS', message: `category ${cat[i]} of variable ${v} has no margin`, expected: `categories 0…${t.length - 1}` });
+      if (cat[i] >= t.length)
+        throw new CityIndexError({
+          code: 'E_MARGINS',
+          message: `category ${cat[i]} of variable ${v} has no margin`,
+          expected: `categories 0…${t.length - 1}`,
+        });
       counts[cat[i]]++;
     }
     const out = new Float64Array(t.length);
     let s = 0;
     for (let k = 0; k < t.length; k++) {
-      if (!(t[k] >= 0)) throw new CityIndexError({ code: 'E_MARGINS', message: `margin ${k} of variable ${v} is not a non-negative share`, expected: 'shares ≥ 0' });
-      if (counts[k] > 0) { out[k] = t[k]; s += t[k]; } else if (t[k] > 0 && nKnown > 0) empty.push({ variable: v, category: k });
+      if (!(t[k] >= 0))
+        throw new CityIndexError({
+          code: 'E_MARGINS',
+          message: `margin ${k} of variable ${v} is not a non-negative share`,
+          expected: 'shares ≥ 0',
+        });
+      if (counts[k] > 0) {
+        out[k] = t[k];
+        s += t[k];
+      } else if (t[k] > 0 && nKnown > 0) empty.push({ variable: v, category: k });
     }
     if (s > 0) for (let k = 0; k < t.length; k++) out[k] /= s;
     return out;
@@ -232,7 +312,14 @@ function prepare(categories: readonly Int32Array[], targets: readonly Float64Arr
   return { known, nKnown, tgt, empty };
 }
 
-function marginError(categories: readonly Int32Array[], tgt: readonly Float64Array[], w: Float64Array, known: Uint8Array, nKnown: number, sums: Float64Array[]): number {
+function marginError(
+  categories: readonly Int32Array[],
+  tgt: readonly Float64Array[],
+  w: Float64Array,
+  known: Uint8Array,
+  nKnown: number,
+  sums: Float64Array[],
+): number {
   let worst = 0;
   let total = 0;
   for (let i = 0; i < w.length; i++) if (known[i]) total += w[i];
@@ -279,7 +366,12 @@ export interface WeightingResult {
  * const w = weightResponses(table, keep, new Map([['110100', margins]]), { weighting: { method: 'rake' } });
  * w.perCity[0] // => { city: '110100', n: 4, nEff: 3.0318385…, trimmed: 1, … }
  */
-export function weightResponses(table: ResponseTable, keep: Uint8Array, margins: ReadonlyMap<string, CityMargins>, config: WeightingConfig): WeightingResult {
+export function weightResponses(
+  table: ResponseTable,
+  keep: Uint8Array,
+  margins: ReadonlyMap<string, CityMargins>,
+  config: WeightingConfig,
+): WeightingResult {
   const bands = config.ageBands ?? DEFAULT_AGE_BANDS;
   const vars = config.variables ?? ['age', 'sex'];
   const trim = config.trim === undefined ? { lower: 0.3, upper: 3 } : config.trim;
@@ -302,9 +394,19 @@ export function weightResponses(table: ResponseTable, keep: Uint8Array, margins:
       for (let k = 0; k < m; k++) {
         const i = rows[k];
         switch (v) {
-          case 'age': c[k] = ageBandIndex(table.age[i], bands); break;
-          case 'sex': c[k] = table.sex[i] === SEX_MALE ? 0 : table.sex[i] === SEX_FEMALE ? 1 : -1; break;
-          default: throw new CityIndexError({ code: 'E_METHOD', message: `unknown weighting variable "${String(v)}"`, field: 'weighting.variables', expected: 'age or sex' });
+          case 'age':
+            c[k] = ageBandIndex(table.age[i], bands);
+            break;
+          case 'sex':
+            c[k] = table.sex[i] === SEX_MALE ? 0 : table.sex[i] === SEX_FEMALE ? 1 : -1;
+            break;
+          default:
+            throw new CityIndexError({
+              code: 'E_METHOD',
+              message: `unknown weighting variable "${String(v)}"`,
+              field: 'weighting.variables',
+              expected: 'age or sex',
+            });
         }
       }
       return c;
@@ -313,24 +415,65 @@ export function weightResponses(table: ResponseTable, keep: Uint8Array, margins:
     let res: RakeResult;
     const method = config.weighting;
     if (!mg && method.method !== 'none') {
-      warnings.push({ code: 'W_NO_MARGINS', message: `no census margins for city ${city}; its responses keep weight 1`, unit: city, severity: 'warning' });
+      warnings.push({
+        code: 'W_NO_MARGINS',
+        message: `no census margins for city ${city}; its responses keep weight 1`,
+        unit: city,
+        severity: 'warning',
+      });
     }
     const targets = mg ? vars.map((v) => (v === 'age' ? mg.age : mg.sex)) : [];
     if (!mg || method.method === 'none') {
-      res = { weights: new Float64Array(m).fill(1), iterations: 0, converged: true, maxMarginError: NaN, trimmed: 0, unknown: 0, emptyCategories: [] };
+      res = {
+        weights: new Float64Array(m).fill(1),
+        iterations: 0,
+        converged: true,
+        maxMarginError: NaN,
+        trimmed: 0,
+        unknown: 0,
+        emptyCategories: [],
+      };
     } else {
       switch (method.method) {
-        case 'rake': res = rake(cats, targets, { maxIterations: method.maxIterations, tolerance: method.tolerance, trim }); break;
-        case 'poststratify': res = poststratify(cats, targets); break;
-        default: throw new CityIndexError({ code: 'E_METHOD', message: `unknown weighting method "${(method as { method: string }).method}"`, field: 'weighting.method', expected: 'none, rake or poststratify' });
+        case 'rake':
+          res = rake(cats, targets, { maxIterations: method.maxIterations, tolerance: method.tolerance, trim });
+          break;
+        case 'poststratify':
+          res = poststratify(cats, targets);
+          break;
+        default:
+          throw new CityIndexError({
+            code: 'E_METHOD',
+            message: `unknown weighting method "${(method as { method: string }).method}"`,
+            field: 'weighting.method',
+            expected: 'none, rake or poststratify',
+          });
       }
     }
     for (const e of res.emptyCategories) {
-      const label = vars[e.variable] === 'age' ? `age band ${bands[e.category].label}` : e.category === 0 ? 'men' : 'women';
-      warnings.push({ code: 'W_EMPTY_CELL', message: `city ${city} has no respondents in ${label}; that margin cannot be met and its share is spread over the other categories`, unit: city, severity: 'warning' });
+      const label =
+        vars[e.variable] === 'age' ? `age band ${bands[e.category].label}` : e.category === 0 ? 'men' : 'women';
+      warnings.push({
+        code: 'W_EMPTY_CELL',
+        message: `city ${city} has no respondents in ${label}; that margin cannot be met and its share is spread over the other categories`,
+        unit: city,
+        severity: 'warning',
+      });
     }
-    if (!res.converged && res.trimmed > 0) warnings.push({ code: 'W_TRIM_MARGINS', message: `city ${city}: with weights trimmed to [${trim?.lower ?? 0}, ${trim?.upper ?? '∞'}] × mean the margins are met only to ${(100 * res.maxMarginError).toFixed(2)} percentage points`, unit: city, severity: 'warning' });
-    else if (!res.converged) warnings.push({ code: 'W_RAKE', message: `raking did not converge for city ${city} (largest margin error ${res.maxMarginError.toExponential(2)})`, unit: city, severity: 'warning' });
+    if (!res.converged && res.trimmed > 0)
+      warnings.push({
+        code: 'W_TRIM_MARGINS',
+        message: `city ${city}: with weights trimmed to [${trim?.lower ?? 0}, ${trim?.upper ?? '∞'}] × mean the margins are met only to ${(100 * res.maxMarginError).toFixed(2)} percentage points`,
+        unit: city,
+        severity: 'warning',
+      });
+    else if (!res.converged)
+      warnings.push({
+        code: 'W_RAKE',
+        message: `raking did not converge for city ${city} (largest margin error ${res.maxMarginError.toExponential(2)})`,
+        unit: city,
+        severity: 'warning',
+      });
     let lo = Infinity;
     let hi = -Infinity;
     for (let k = 0; k < m; k++) {
@@ -339,7 +482,19 @@ export function weightResponses(table: ResponseTable, keep: Uint8Array, margins:
       if (res.weights[k] > hi) hi = res.weights[k];
     }
     const nEff = kishEffectiveSize(res.weights);
-    perCity.push({ city, n: m, nEff, deff: nEff > 0 ? m / nEff : NaN, minWeight: lo, maxWeight: hi, iterations: res.iterations, converged: res.converged, maxMarginError: res.maxMarginError, trimmed: res.trimmed, unknown: res.unknown });
+    perCity.push({
+      city,
+      n: m,
+      nEff,
+      deff: nEff > 0 ? m / nEff : NaN,
+      minWeight: lo,
+      maxWeight: hi,
+      iterations: res.iterations,
+      converged: res.converged,
+      maxMarginError: res.maxMarginError,
+      trimmed: res.trimmed,
+      unknown: res.unknown,
+    });
   }
   return { weights, perCity, warnings };
 }

@@ -23,12 +23,29 @@ export function issuesOf(fn: () => unknown): Issue[] {
 }
 
 /** A framework node: an indicator at level 1, an aggregate above; weight 1, direction +1, name = code. */
-export function fwNode(code: string, level: number, parent: string | null, extra: Partial<FrameworkNode> = {}): FrameworkNode {
-  return { code, name: { en: code }, level, parent, kind: level === 1 ? 'indicator' : 'aggregate', weight: 1, direction: 1, ...extra };
+export function fwNode(
+  code: string,
+  level: number,
+  parent: string | null,
+  extra: Partial<FrameworkNode> = {},
+): FrameworkNode {
+  return {
+    code,
+    name: { en: code },
+    level,
+    parent,
+    kind: level === 1 ? 'indicator' : 'aggregate',
+    weight: 1,
+    direction: 1,
+    ...extra,
+  };
 }
 
 /** Units with no attributes, optionally with group columns (`groups[k]` for unit k). */
-export function plainUnits(codes: readonly string[], groups: ReadonlyArray<Record<string, string | null>> = []): Unit[] {
+export function plainUnits(
+  codes: readonly string[],
+  groups: ReadonlyArray<Record<string, string | null>> = [],
+): Unit[] {
   return codes.map((code, k) => ({ code, name: { en: code }, groups: groups[k] ?? {}, attributes: {} }));
 }
 

@@ -12,7 +12,15 @@ describe('correlation (pairwise complete)', () => {
     expect(correlation([1, 2, 3, 4, 5, NaN], [2, 1, 4, 3, NaN, 6], 'spearman')).toBeCloseTo(0.6, 14);
   });
   it('matrix is symmetric with 1 on the diagonal, NaN for a constant column', () => {
-    const ds = fromRows(['A', 'B', 'C'], ['x', 'y', 'k'], [[1, 3, 5], [2, 1, 5], [3, 2, 5]]);
+    const ds = fromRows(
+      ['A', 'B', 'C'],
+      ['x', 'y', 'k'],
+      [
+        [1, 3, 5],
+        [2, 1, 5],
+        [3, 2, 5],
+      ],
+    );
     const r = correlationMatrix(ds, ['x', 'y', 'k'], ['x', 'y', 'k'], 'pearson');
     expect(r[0][0]).toBe(1);
     expect(r[0][1]).toBe(r[1][0]);
@@ -20,10 +28,25 @@ describe('correlation (pairwise complete)', () => {
     expect(r[0][2]).toBeNaN();
   });
   it('Spearman matrix (ranks cached for complete columns) equals the pairwise Spearman, with and without gaps', () => {
-    const ds = fromRows(['A', 'B', 'C', 'D', 'E'], ['x', 'y', 'z'], [[1, 5, 2], [2, 3, NaN], [3, 3, 1], [4, 1, 7], [9, 2, 3]]);
+    const ds = fromRows(
+      ['A', 'B', 'C', 'D', 'E'],
+      ['x', 'y', 'z'],
+      [
+        [1, 5, 2],
+        [2, 3, NaN],
+        [3, 3, 1],
+        [4, 1, 7],
+        [9, 2, 3],
+      ],
+    );
     const r = correlationMatrix(ds, ['x', 'y', 'z'], ['x', 'y', 'z'], 'spearman');
-    const cols = [[1, 2, 3, 4, 9], [5, 3, 3, 1, 2], [2, NaN, 1, 7, 3]];
-    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) if (a !== b) expect(r[a][b]).toBe(correlation(cols[a], cols[b], 'spearman'));
+    const cols = [
+      [1, 2, 3, 4, 9],
+      [5, 3, 3, 1, 2],
+      [2, NaN, 1, 7, 3],
+    ];
+    for (let a = 0; a < 3; a++)
+      for (let b = 0; b < 3; b++) if (a !== b) expect(r[a][b]).toBe(correlation(cols[a], cols[b], 'spearman'));
     // scipy.stats.spearmanr([1,2,3,4,9], [5,3,3,1,2]) = −0.8720815992723809 (ties averaged)
     expect(r[0][1]).toBeCloseTo(-0.8720815992723809, 14);
   });
@@ -33,9 +56,16 @@ describe('auditCorrelations', () => {
   // a, b nearly equal (collinear), c falling; P = mean(a, b), Q = c, I = mean(P, Q).
   // numpy.corrcoef: r(a,b) = 0.9972565106055741, r(P,Q) = −0.9993188955228127, r(P,I) = −0.09818331254087226,
   // r(Q,I) = 0.13483997249264842, r(a,P) = 0.9993188955228127.
-  const a = [1, 2, 3, 4], b = [1.1, 2, 3.2, 4], c = [4, 3, 2, 1];
-  const P = a.map((v, i) => (v + b[i]) / 2), I = P.map((v, i) => (v + c[i]) / 2);
-  const ds = fromRows(['A', 'B', 'C', 'D'], ['a', 'b', 'c', 'P', 'Q', 'I'], a.map((_, i) => [a[i], b[i], c[i], P[i], c[i], I[i]]));
+  const a = [1, 2, 3, 4],
+    b = [1.1, 2, 3.2, 4],
+    c = [4, 3, 2, 1];
+  const P = a.map((v, i) => (v + b[i]) / 2),
+    I = P.map((v, i) => (v + c[i]) / 2);
+  const ds = fromRows(
+    ['A', 'B', 'C', 'D'],
+    ['a', 'b', 'c', 'P', 'Q', 'I'],
+    a.map((_, i) => [a[i], b[i], c[i], P[i], c[i], I[i]]),
+  );
   const res = auditCorrelations(ds, tinyFramework());
 
   it('flags the collinear pair, the negative pair and the weak parents', () => {

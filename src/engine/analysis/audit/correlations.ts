@@ -19,11 +19,18 @@ export type CorrelationMethod = 'pearson' | 'spearman';
  */
 export function correlation(x: ArrayLike<number>, y: ArrayLike<number>, method: CorrelationMethod): number {
   switch (method) {
-    case 'pearson': return pearson(x, y);
-    case 'spearman': return spearman(x, y);
+    case 'pearson':
+      return pearson(x, y);
+    case 'spearman':
+      return spearman(x, y);
     default: {
       const never: never = method;
-      throw new CityIndexError({ code: 'E_METHOD', message: `unknown correlation method "${String(never)}"`, field: 'method', expected: 'pearson | spearman' });
+      throw new CityIndexError({
+        code: 'E_METHOD',
+        message: `unknown correlation method "${String(never)}"`,
+        field: 'method',
+        expected: 'pearson | spearman',
+      });
     }
   }
 }
@@ -46,7 +53,12 @@ export function pairwiseCount(x: ArrayLike<number>, y: ArrayLike<number>): numbe
  * const ds = createDataset(['A', 'B', 'C'], ['x', 'y'], Float64Array.of(1, 2, 3, 2, 4, 7));
  * correlationMatrix(ds, ['x', 'y'], ['x', 'y'], 'pearson') // => [[1, 0.99339926…], [0.99339926…, 1]]
  */
-export function correlationMatrix(ds: Dataset, rowCodes: readonly string[], colCodes: readonly string[], method: CorrelationMethod): number[][] {
+export function correlationMatrix(
+  ds: Dataset,
+  rowCodes: readonly string[],
+  colCodes: readonly string[],
+  method: CorrelationMethod,
+): number[][] {
   const rows = rowCodes.map((c) => column(ds, c));
   const cols = colCodes.map((c) => column(ds, c));
   const same = rowCodes.length === colCodes.length && rowCodes.every((c, k) => c === colCodes[k]);
@@ -154,7 +166,11 @@ export interface CorrelationsResult {
  * const b = asem.build;
  * auditCorrelations(b.results.scores, b.steps.at(-1)!.framework).flags.filter((f) => f.kind === 'collinear') // => []
  */
-export function auditCorrelations(scores: Dataset, framework: Framework, options: CorrelationOptions = {}): CorrelationsResult {
+export function auditCorrelations(
+  scores: Dataset,
+  framework: Framework,
+  options: CorrelationOptions = {},
+): CorrelationsResult {
   const collinear = options.collinearThreshold ?? 0.9;
   const negative = options.negativeThreshold ?? 0;
   const weak = options.weakParentThreshold ?? 0.3;
@@ -168,14 +184,26 @@ export function auditCorrelations(scores: Dataset, framework: Framework, options
   for (let level = 1; level <= maxLevel; level++) {
     const codes = nodes.filter((nd) => nd.level === level).map((nd) => nd.code);
     if (!codes.length) continue;
-    levels.push({ level, codes, pearson: correlationMatrix(scores, codes, codes, 'pearson'), spearman: correlationMatrix(scores, codes, codes, 'spearman') });
+    levels.push({
+      level,
+      codes,
+      pearson: correlationMatrix(scores, codes, codes, 'pearson'),
+      spearman: correlationMatrix(scores, codes, codes, 'spearman'),
+    });
   }
 
   const crossLevels: CrossLevelCorrelations[] = [];
   for (const a of levels) {
     for (const b of levels) {
       if (b.level <= a.level || b.level === maxLevel) continue;
-      crossLevels.push({ levelA: a.level, levelB: b.level, rowCodes: a.codes, colCodes: b.codes, pearson: correlationMatrix(scores, a.codes, b.codes, 'pearson'), spearman: correlationMatrix(scores, a.codes, b.codes, 'spearman') });
+      crossLevels.push({
+        levelA: a.level,
+        levelB: b.level,
+        rowCodes: a.codes,
+        colCodes: b.codes,
+        pearson: correlationMatrix(scores, a.codes, b.codes, 'pearson'),
+        spearman: correlationMatrix(scores, a.codes, b.codes, 'spearman'),
+      });
     }
   }
 
@@ -186,7 +214,17 @@ export function auditCorrelations(scores: Dataset, framework: Framework, options
     while (anc) {
       if (present.has(anc.code)) {
         const y = column(scores, anc.code);
-        family.push({ code: nd.code, level: nd.level, ancestor: anc.code, ancestorLevel: anc.level, isParent: anc.code === nd.parent, isIndex: anc.parent === null, pearson: pearson(x, y), spearman: spearman(x, y), n: pairwiseCount(x, y) });
+        family.push({
+          code: nd.code,
+          level: nd.level,
+          ancestor: anc.code,
+          ancestorLevel: anc.level,
+          isParent: anc.code === nd.parent,
+          isIndex: anc.parent === null,
+          pearson: pearson(x, y),
+          spearman: spearman(x, y),
+          n: pairwiseCount(x, y),
+        });
       }
       anc = anc.parent === null ? undefined : byCode.get(anc.parent);
     }
@@ -204,15 +242,45 @@ export function auditCorrelations(scores: Dataset, framework: Framework, options
       for (let b = a + 1; b < kids.length; b++) {
         const r = correlation(cols[a], cols[b], method);
         if (Number.isNaN(r)) continue;
-        if (r > collinear) flags.push({ kind: 'collinear', group: parent, level: kids[a].level, a: kids[a].code, b: kids[b].code, r, method, threshold: collinear });
-        if (r < negative) flags.push({ kind: 'negative', group: parent, level: kids[a].level, a: kids[a].code, b: kids[b].code, r, method, threshold: negative });
+        if (r > collinear)
+          flags.push({
+            kind: 'collinear',
+            group: parent,
+            level: kids[a].level,
+            a: kids[a].code,
+            b: kids[b].code,
+            r,
+            method,
+            threshold: collinear,
+          });
+        if (r < negative)
+          flags.push({
+            kind: 'negative',
+            group: parent,
+            level: kids[a].level,
+            a: kids[a].code,
+            b: kids[b].code,
+            r,
+            method,
+            threshold: negative,
+          });
       }
     }
     if (!present.has(parent)) continue;
     const p = column(scores, parent);
     kids.forEach((k, a) => {
       const r = correlation(cols[a], p, method);
-      if (!Number.isNaN(r) && r < weak) flags.push({ kind: 'weakParent', group: parent, level: k.level, a: k.code, b: parent, r, method, threshold: weak });
+      if (!Number.isNaN(r) && r < weak)
+        flags.push({
+          kind: 'weakParent',
+          group: parent,
+          level: k.level,
+          a: k.code,
+          b: parent,
+          r,
+          method,
+          threshold: weak,
+        });
     });
   }
   return { levels, crossLevels, family, flags, thresholds: { collinear, negative, weakParent: weak, method } };

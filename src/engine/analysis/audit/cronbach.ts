@@ -13,10 +13,18 @@ import type { Framework } from '../../core/framework.ts';
  * @example pairwiseCovariance([1, 2, 3, NaN], [1, 3, 5, 9]) // => 2
  */
 export function pairwiseCovariance(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  let n = 0, sx = 0, sy = 0;
-  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i]) && !Number.isNaN(y[i])) { n++; sx += x[i]; sy += y[i]; }
+  let n = 0,
+    sx = 0,
+    sy = 0;
+  for (let i = 0; i < x.length; i++)
+    if (!Number.isNaN(x[i]) && !Number.isNaN(y[i])) {
+      n++;
+      sx += x[i];
+      sy += y[i];
+    }
   if (n < 2) return NaN;
-  const mx = sx / n, my = sy / n;
+  const mx = sx / n,
+    my = sy / n;
   let s = 0;
   for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i]) && !Number.isNaN(y[i])) s += (x[i] - mx) * (y[i] - my);
   return s / (n - 1);
@@ -37,7 +45,10 @@ export function cronbachAlphaPairwise(columns: ReadonlyArray<ArrayLike<number>>)
     for (let b = a; b < k; b++) {
       const c = pairwiseCovariance(columns[a], columns[b]);
       if (Number.isNaN(c)) continue;
-      if (a === b) { diag += c; all += c; } else all += 2 * c;
+      if (a === b) {
+        diag += c;
+        all += c;
+      } else all += 2 * c;
     }
   }
   const meanOffDiagonal = (all - diag) / (k * (k - 1));
@@ -68,7 +79,13 @@ export function groupCronbach(scores: Dataset, framework: Framework): GroupCronb
     const kids = framework.nodes.filter((nd) => nd.parent === parent.code && present.has(nd.code));
     if (kids.length < 2) continue;
     const codes = kids.map((k) => k.code);
-    out.push({ group: parent.code, level: kids[0].level, codes, k: codes.length, alpha: cronbachAlphaPairwise(codes.map((c) => column(scores, c))) });
+    out.push({
+      group: parent.code,
+      level: kids[0].level,
+      codes,
+      k: codes.length,
+      alpha: cronbachAlphaPairwise(codes.map((c) => column(scores, c))),
+    });
   }
   return out;
 }

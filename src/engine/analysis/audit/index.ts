@@ -55,7 +55,13 @@ export function auditBuild(build: Build, options: AuditOptions = {}): AuditResul
   const maxLevel = framework.nodes.reduce((m, nd) => Math.max(m, nd.level), 1);
   const levels = options.leaveOneOutLevels ?? Array.from({ length: maxLevel - 1 }, (_, k) => k + 1);
   for (const l of levels) {
-    if (!Number.isInteger(l) || l < 1 || l >= maxLevel) throw new CityIndexError({ code: 'E_LEVEL', message: `audit: leave-one-out level ${l} is not below the index`, field: 'leaveOneOutLevels', expected: `levels 1–${maxLevel - 1}` });
+    if (!Number.isInteger(l) || l < 1 || l >= maxLevel)
+      throw new CityIndexError({
+        code: 'E_LEVEL',
+        message: `audit: leave-one-out level ${l} is not below the index`,
+        field: 'leaveOneOutLevels',
+        expected: `levels 1–${maxLevel - 1}`,
+      });
   }
   return {
     stats,

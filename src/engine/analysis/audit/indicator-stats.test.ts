@@ -29,7 +29,15 @@ describe('columnStats (COINr get_stats)', () => {
     expect(columnStats('t', x, { kurtThreshold: 11 }).flagSkewKurt).toBe('ok');
   });
   it('indicatorStats covers every column and rejects an unknown code', () => {
-    const ds = fromRows(['A', 'B', 'C'], ['p', 'q'], [[1, 0], [2, 0], [3, 1]]);
+    const ds = fromRows(
+      ['A', 'B', 'C'],
+      ['p', 'q'],
+      [
+        [1, 0],
+        [2, 0],
+        [3, 1],
+      ],
+    );
     expect(indicatorStats(ds).rows.map((r) => r.code)).toEqual(['p', 'q']);
     expect(() => indicatorStats(ds, { codes: ['z'] })).toThrow(/no column "z"/);
   });

@@ -6,10 +6,21 @@ import { rankDescending } from '../../stats/descriptive.ts';
 import { leaveOneOut } from './leave-one-out.ts';
 import { tinyInput } from './test-helpers.ts';
 
-const spec: BuildSpec = { version: 1, steps: [{ id: 'normalise', kind: 'normalise', options: { method: 'none' } }, { id: 'aggregate', kind: 'aggregate' }] };
+const spec: BuildSpec = {
+  version: 1,
+  steps: [
+    { id: 'normalise', kind: 'normalise', options: { method: 'none' } },
+    { id: 'aggregate', kind: 'aggregate' },
+  ],
+};
 // rows [a, b, c]; P = (a+b)/2, Q = c, I = (P+Q)/2
 const units = ['A', 'B', 'C', 'D'];
-const rows = [[100, 0, 40], [50, 50, 20], [0, 100, 60], [20, 40, 80]];
+const rows = [
+  [100, 0, 40],
+  [50, 50, 20],
+  [0, 100, 60],
+  [20, 40, 80],
+];
 const b = build(tinyInput(units, rows), spec);
 
 describe('leaveOneOut (COINr remove_elements)', () => {
@@ -21,23 +32,42 @@ describe('leaveOneOut (COINr remove_elements)', () => {
     const r = leaveOneOut(b, { level: 1 });
     expect(r.nominalRanks).toEqual([3, 4, 1, 1]);
     expect(r.removals.map((x) => x.code)).toEqual(['a', 'b', 'c']);
-    expect(r.removals.map((x) => x.ranks)).toEqual([[4, 3, 1, 2], [1, 3, 4, 2], [1, 1, 1, 4]]);
-    expect(r.removals.map((x) => x.rankChange)).toEqual([[-1, 1, 0, -1], [2, 1, -3, -1], [2, 3, 0, -3]]);
+    expect(r.removals.map((x) => x.ranks)).toEqual([
+      [4, 3, 1, 2],
+      [1, 3, 4, 2],
+      [1, 1, 1, 4],
+    ]);
+    expect(r.removals.map((x) => x.rankChange)).toEqual([
+      [-1, 1, 0, -1],
+      [2, 1, -3, -1],
+      [2, 3, 0, -3],
+    ]);
     expect(r.removals.map((x) => x.meanAbsRankChange)).toEqual([0.75, 1.75, 2]);
     expect(r.removals.map((x) => x.removedAs)).toEqual(['a', 'b', 'Q']);
     expect(r.removals[0].scores).toEqual([20, 35, 80, 60]);
   });
   it('level 2: without P, I = Q = c → ranks 3, 4, 2, 1; mean |Δ| = 1/4', () => {
     const r = leaveOneOut(b, { level: 2 });
-    expect(r.removals.map((x) => [x.code, x.meanAbsRankChange])).toEqual([['P', 0.25], ['Q', 2]]);
+    expect(r.removals.map((x) => [x.code, x.meanAbsRankChange])).toEqual([
+      ['P', 0.25],
+      ['Q', 2],
+    ]);
   });
   it('equals a rebuild with that weight set to 0', () => {
     const input = tinyInput(units, rows);
     const r = leaveOneOut(b, { level: 1 });
     for (const code of ['a', 'b']) {
-      const zeroed = { ...input, framework: { ...input.framework, nodes: input.framework.nodes.map((nd) => (nd.code === code ? { ...nd, weight: 0 } : nd)) } };
+      const zeroed = {
+        ...input,
+        framework: {
+          ...input.framework,
+          nodes: input.framework.nodes.map((nd) => (nd.code === code ? { ...nd, weight: 0 } : nd)),
+        },
+      };
       const rebuilt = build(zeroed, spec);
-      expect(r.removals.find((x) => x.code === code)!.ranks).toEqual(Array.from(rankDescending(column(rebuilt.results.scores, 'I'))));
+      expect(r.removals.find((x) => x.code === code)!.ranks).toEqual(
+        Array.from(rankDescending(column(rebuilt.results.scores, 'I'))),
+      );
     }
   });
   it('rejects the index level', () => {

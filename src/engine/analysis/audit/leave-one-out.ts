@@ -56,7 +56,9 @@ export interface LeaveOneOutResult {
 function nodeToZero(fw: Framework, code: string, present: ReadonlySet<string>): string {
   let cur = fw.nodes.find((nd) => nd.code === code);
   while (cur && cur.parent !== null) {
-    const others = fw.nodes.filter((nd) => nd.parent === cur!.parent && nd.code !== cur!.code && nd.weight !== 0 && present.has(nd.code));
+    const others = fw.nodes.filter(
+      (nd) => nd.parent === cur!.parent && nd.code !== cur!.code && nd.weight !== 0 && present.has(nd.code),
+    );
     if (others.length > 0) return cur.code;
     const parent = fw.nodes.find((nd) => nd.code === cur!.parent);
     if (!parent || parent.parent === null) return cur.code;
@@ -77,12 +79,23 @@ export function leaveOneOut(build: Build, options: LeaveOneOutOptions = {}): Lea
   const level = options.level ?? 1;
   const maxLevel = fw.nodes.reduce((m, nd) => Math.max(m, nd.level), 1);
   if (!Number.isInteger(level) || level < 1 || level >= maxLevel) {
-    throw new CityIndexError({ code: 'E_LEVEL', message: `leave-one-out: level ${String(level)} has no weights to remove`, field: 'level', expected: `a whole number from 1 to ${maxLevel - 1}` });
+    throw new CityIndexError({
+      code: 'E_LEVEL',
+      message: `leave-one-out: level ${String(level)} has no weights to remove`,
+      field: 'level',
+      expected: `a whole number from 1 to ${maxLevel - 1}`,
+    });
   }
   const target = options.target ?? ctx.indexCode;
   const nominal = reaggregate(ctx);
   if (!nominal.codes.includes(target)) {
-    throw new CityIndexError({ code: 'E_UNKNOWN_CODE', message: `leave-one-out: no column "${target}" in the aggregated scores`, field: 'target', indicator: target, expected: 'the index or an aggregate code' });
+    throw new CityIndexError({
+      code: 'E_UNKNOWN_CODE',
+      message: `leave-one-out: no column "${target}" in the aggregated scores`,
+      field: 'target',
+      indicator: target,
+      expected: 'the index or an aggregate code',
+    });
   }
   const nominalScores = Float64Array.from(column(nominal, target));
   // ranks as the build ranks (near-ties by spec.tieTolerance), so the nominal ranks are the build's
@@ -99,11 +112,22 @@ export function leaveOneOut(build: Build, options: LeaveOneOutOptions = {}): Lea
     } catch (e) {
       if (!(e instanceof CityIndexError)) throw e;
       const nan = new Array<number>(m).fill(NaN);
-      return { code, removedAs, scores: nan, ranks: nan, rankChange: nan, meanAbsRankChange: NaN, maxAbsRankChange: NaN, error: e.message };
+      return {
+        code,
+        removedAs,
+        scores: nan,
+        ranks: nan,
+        rankChange: nan,
+        meanAbsRankChange: NaN,
+        maxAbsRankChange: NaN,
+        error: e.message,
+      };
     }
     const ranks = rankDescending(scores, undefined, tolerance);
     const rankChange = new Array<number>(m);
-    let sum = 0, count = 0, maxAbs = 0;
+    let sum = 0,
+      count = 0,
+      maxAbs = 0;
     for (let i = 0; i < m; i++) {
       const d = nominalRanks[i] - ranks[i];
       rankChange[i] = d;
@@ -112,7 +136,22 @@ export function leaveOneOut(build: Build, options: LeaveOneOutOptions = {}): Lea
       count++;
       if (Math.abs(d) > maxAbs) maxAbs = Math.abs(d);
     }
-    return { code, removedAs, scores: Array.from(scores), ranks: Array.from(ranks), rankChange, meanAbsRankChange: count ? sum / count : NaN, maxAbsRankChange: count ? maxAbs : NaN };
+    return {
+      code,
+      removedAs,
+      scores: Array.from(scores),
+      ranks: Array.from(ranks),
+      rankChange,
+      meanAbsRankChange: count ? sum / count : NaN,
+      maxAbsRankChange: count ? maxAbs : NaN,
+    };
   });
-  return { level, target, unitCodes: [...nominal.unitCodes], nominalScores: Array.from(nominalScores), nominalRanks: Array.from(nominalRanks), removals };
+  return {
+    level,
+    target,
+    unitCodes: [...nominal.unitCodes],
+    nominalScores: Array.from(nominalScores),
+    nominalRanks: Array.from(nominalRanks),
+    removals,
+  };
 }

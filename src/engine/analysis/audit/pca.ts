@@ -37,16 +37,34 @@ export interface PcaSummary {
  */
 export function pcaSummary(columns: ReadonlyArray<ArrayLike<number>>, codes: readonly string[]): PcaSummary {
   const k = columns.length;
-  if (k < 2) throw new CityIndexError({ code: 'E_PCA_SIZE', message: `PCA needs at least 2 columns, got ${k}`, indicator: codes.join(', '), expected: '≥ 2 columns' });
+  if (k < 2)
+    throw new CityIndexError({
+      code: 'E_PCA_SIZE',
+      message: `PCA needs at least 2 columns, got ${k}`,
+      indicator: codes.join(', '),
+      expected: '≥ 2 columns',
+    });
   const m = columns[0].length;
   const rows: number[] = [];
   for (let i = 0; i < m; i++) if (columns.every((c) => !Number.isNaN(c[i]))) rows.push(i);
-  if (rows.length < 3) throw new CityIndexError({ code: 'E_PCA_ROWS', message: `PCA of ${codes.join(', ')}: only ${rows.length} complete rows`, indicator: codes.join(', '), expected: '≥ 3 units with every value present' });
+  if (rows.length < 3)
+    throw new CityIndexError({
+      code: 'E_PCA_ROWS',
+      message: `PCA of ${codes.join(', ')}: only ${rows.length} complete rows`,
+      indicator: codes.join(', '),
+      expected: '≥ 3 units with every value present',
+    });
   const z = columns.map((c, j) => {
     const x = Float64Array.from(rows, (i) => c[i]);
     const mu = mean(x);
     const s = sd(x);
-    if (!(s > 0)) throw new CityIndexError({ code: 'E_PCA_CONSTANT', message: `PCA: "${codes[j]}" is constant over the ${rows.length} complete rows`, indicator: codes[j], expected: 'a column with variation' });
+    if (!(s > 0))
+      throw new CityIndexError({
+        code: 'E_PCA_CONSTANT',
+        message: `PCA: "${codes[j]}" is constant over the ${rows.length} complete rows`,
+        indicator: codes[j],
+        expected: 'a column with variation',
+      });
     for (let t = 0; t < x.length; t++) x[t] = (x[t] - mu) / s;
     return x;
   });
@@ -68,7 +86,10 @@ export function pcaSummary(columns: ReadonlyArray<ArrayLike<number>>, codes: rea
   const total = eigenvalues.reduce((p, q) => p + q, 0);
   const varianceExplained = eigenvalues.map((v) => v / total);
   const cumulativeVariance: number[] = [];
-  varianceExplained.reduce((acc, v) => { cumulativeVariance.push(acc + v); return acc + v; }, 0);
+  varianceExplained.reduce((acc, v) => {
+    cumulativeVariance.push(acc + v);
+    return acc + v;
+  }, 0);
   const rotation = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   order.forEach((c, cc) => {
     let sum = 0;
@@ -109,7 +130,15 @@ export function groupPca(scores: Dataset, framework: Framework): { groups: Group
     if (kids.length < 2) continue;
     const codes = kids.map((k) => k.code);
     try {
-      groups.push({ group: parent.code, level: kids[0].level, codes, ...pcaSummary(codes.map((c) => column(scores, c)), codes) });
+      groups.push({
+        group: parent.code,
+        level: kids[0].level,
+        codes,
+        ...pcaSummary(
+          codes.map((c) => column(scores, c)),
+          codes,
+        ),
+      });
     } catch (e) {
       if (!(e instanceof CityIndexError)) throw e;
       skipped.push({ group: parent.code, codes, reason: e.message });

@@ -34,9 +34,19 @@ export function aggregationContext(build: Build): AggregationContext {
   let options: AggregateOptions | undefined;
   for (let s = build.steps.length - 1; s >= 0; s--) {
     const step = build.steps[s];
-    if (step.kind === 'aggregate') { k = s; options = step.options; break; }
+    if (step.kind === 'aggregate') {
+      k = s;
+      options = step.options;
+      break;
+    }
   }
-  if (k < 0) throw new CityIndexError({ code: 'E_NO_AGGREGATE', message: 'this analysis needs a build with an aggregate step', field: 'steps', expected: 'a step of kind "aggregate"' });
+  if (k < 0)
+    throw new CityIndexError({
+      code: 'E_NO_AGGREGATE',
+      message: 'this analysis needs a build with an aggregate step',
+      field: 'steps',
+      expected: 'a step of kind "aggregate"',
+    });
   const prev = k > 0 ? build.steps[k - 1] : undefined;
   const input: StepInput = {
     dataset: prev ? prev.dataset : build.raw,
@@ -45,10 +55,25 @@ export function aggregationContext(build: Build): AggregationContext {
     denominators: build.input.denominators,
     history: build.input.history,
   };
-  const methods: AggregationMethod[] = [options?.aggregation ?? { method: 'arithmetic' }, ...Object.values(options?.levels ?? {}).map((l) => l.aggregation).filter((a): a is AggregationMethod => a !== undefined)];
-  const rowWise = methods.every((m) => m.method === 'arithmetic' || m.method === 'geometric' || m.method === 'harmonic' || m.method === 'generalised');
+  const methods: AggregationMethod[] = [
+    options?.aggregation ?? { method: 'arithmetic' },
+    ...Object.values(options?.levels ?? {})
+      .map((l) => l.aggregation)
+      .filter((a): a is AggregationMethod => a !== undefined),
+  ];
+  const rowWise = methods.every(
+    (m) =>
+      m.method === 'arithmetic' || m.method === 'geometric' || m.method === 'harmonic' || m.method === 'generalised',
+  );
   const root = input.framework.nodes.find((nd) => nd.parent === null);
-  return { stepIndex: k, stepId: build.steps[k].id, input, options, indexCode: root ? root.code : build.results.indexCode, rowWise };
+  return {
+    stepIndex: k,
+    stepId: build.steps[k].id,
+    input,
+    options,
+    indexCode: root ? root.code : build.results.indexCode,
+    rowWise,
+  };
 }
 
 /**
@@ -57,8 +82,14 @@ export function aggregationContext(build: Build): AggregationContext {
  * const ctx = aggregationContext(asem.build);
  * reaggregate(ctx, { framework: withWeight(ctx.input.framework, 'Goods', 0) }).codes.at(-1) // => 'Index'
  */
-export function reaggregate(ctx: AggregationContext, change: { dataset?: Dataset; framework?: Framework } = {}): Dataset {
-  return aggregateStep({ ...ctx.input, dataset: change.dataset ?? ctx.input.dataset, framework: change.framework ?? ctx.input.framework }, ctx.options).dataset;
+export function reaggregate(
+  ctx: AggregationContext,
+  change: { dataset?: Dataset; framework?: Framework } = {},
+): Dataset {
+  return aggregateStep(
+    { ...ctx.input, dataset: change.dataset ?? ctx.input.dataset, framework: change.framework ?? ctx.input.framework },
+    ctx.options,
+  ).dataset;
 }
 
 /**

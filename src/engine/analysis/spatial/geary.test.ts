@@ -16,7 +16,10 @@ describe("geary (Geary's C)", () => {
     expect(r.z_rand).toBeCloseTo(-3.6489513837253944, 12);
     // one-tailed by default, as esda Geary: Φ(z_norm) = 9.201824068022267e-05 (scipy)
     expect(r.p_norm).toBeCloseTo(9.201824068022267e-5, 15);
-    expect(geary(BOOK_Y, LATTICE, { permutations: 0, twoTailed: true }).p_norm).toBeCloseTo(2 * 9.201824068022267e-5, 15);
+    expect(geary(BOOK_Y, LATTICE, { permutations: 0, twoTailed: true }).p_norm).toBeCloseTo(
+      2 * 9.201824068022267e-5,
+      15,
+    );
   });
   it('hand-worked on a path of four units, binary weights', () => {
     // y = 1, 2, 4, 7 on a–b–c–d: ΣΣ w(yi − yj)² = 2·(1 + 4 + 9) = 28, S0 = 6, ȳ = 3.5,
@@ -35,6 +38,8 @@ describe("geary (Geary's C)", () => {
   it('same seed → identical; different seed → different simulations', () => {
     const a = geary(BOOK_Y, LATTICE, { permutations: 49, seed: 4, keepSimulations: true });
     expect(geary(BOOK_Y, LATTICE, { permutations: 49, seed: 4, keepSimulations: true })).toEqual(a);
-    expect(Array.from(geary(BOOK_Y, LATTICE, { permutations: 49, seed: 5, keepSimulations: true }).permutation!.sim!)).not.toEqual(Array.from(a.permutation!.sim!));
+    expect(
+      Array.from(geary(BOOK_Y, LATTICE, { permutations: 49, seed: 5, keepSimulations: true }).permutation!.sim!),
+    ).not.toEqual(Array.from(a.permutation!.sim!));
   });
 });

@@ -90,16 +90,44 @@ export function geary(y: ArrayLike<number>, w: SpatialWeights, options: GearyOpt
   const z_rand = (C - 1) / seC_rand;
   const tails = twoTailed ? 2 : 1;
   const result: GearyResult = {
-    n, C, EC: 1, VC_norm, seC_norm, z_norm, p_norm: Math.min(1, tails * normalSf(Math.abs(z_norm))),
-    VC_rand, seC_rand, z_rand, p_rand: Math.min(1, tails * normalSf(Math.abs(z_rand))),
-    twoTailed, transformation, weights: w.description, S0, S1, S2,
+    n,
+    C,
+    EC: 1,
+    VC_norm,
+    seC_norm,
+    z_norm,
+    p_norm: Math.min(1, tails * normalSf(Math.abs(z_norm))),
+    VC_rand,
+    seC_rand,
+    z_rand,
+    p_rand: Math.min(1, tails * normalSf(Math.abs(z_rand))),
+    twoTailed,
+    transformation,
+    weights: w.description,
+    S0,
+    S1,
+    S2,
   };
   const perm = resolvePermutations(options);
   if (perm) {
-    const sim = globalPermutationTest(C, z, (v) => scale * gearyNumerator(wt, v), perm.R, perm.rng, options.keepSimulations);
+    const sim = globalPermutationTest(
+      C,
+      z,
+      (v) => scale * gearyNumerator(wt, v),
+      perm.R,
+      perm.rng,
+      options.keepSimulations,
+    );
     result.permutation = {
-      R: sim.R, seed: sim.seed, p_sim: sim.p_sim, EC_sim: sim.mean, VC_sim: sim.variance, seC_sim: Math.sqrt(sim.variance),
-      z_sim: sim.z_sim, p_z_sim: sim.p_z_sim, ...(sim.sim ? { sim: sim.sim } : {}),
+      R: sim.R,
+      seed: sim.seed,
+      p_sim: sim.p_sim,
+      EC_sim: sim.mean,
+      VC_sim: sim.variance,
+      seC_sim: Math.sqrt(sim.variance),
+      z_sim: sim.z_sim,
+      p_z_sim: sim.p_z_sim,
+      ...(sim.sim ? { sim: sim.sim } : {}),
     };
   }
   return result;

@@ -27,7 +27,7 @@ describe('getisOrd (Gi*)', () => {
     expect(r.Zs[4]).toBeCloseTo(1.3416407864998738, 13);
     expect(r.Gs[4]).toBeCloseTo(4 / 10, 15);
   });
-  it('a larger self-weight pulls Gi* towards the unit\'s own value', () => {
+  it("a larger self-weight pulls Gi* towards the unit's own value", () => {
     const a = getisOrd(y, line, { permutations: 0 });
     const b = getisOrd(y, line, { permutations: 0, selfWeight: 3 });
     expect(b.Zs[4]).toBeGreaterThan(a.Zs[4]);
@@ -37,14 +37,20 @@ describe('getisOrd (Gi*)', () => {
     const v = Array.from({ length: 25 }, (_, i) => (i % 5 >= 3 && i >= 15 ? 50 + i : i % 7));
     const a = getisOrd(v, g, { permutations: 499, seed: 3 });
     expect(getisOrd(v, g, { permutations: 499, seed: 3 })).toEqual(a);
-    for (const p of a.permutation!.p_sim) { expect(p).toBeGreaterThanOrEqual(1 / 500); expect(p).toBeLessThanOrEqual(1); }
+    for (const p of a.permutation!.p_sim) {
+      expect(p).toBeGreaterThanOrEqual(1 / 500);
+      expect(p).toBeLessThanOrEqual(1);
+    }
     expect(a.significance.pSource).toBe('p_sim');
     // the bottom-right block of high values is a hot spot
     expect(a.significance.labels[24]).toBe('hot');
     expect(a.significance.counts.hot).toBeGreaterThan(0);
-    a.significance.labels.forEach((lab, i) => { if (lab === 'hot') expect(a.Zs[i]).toBeGreaterThan(0); if (lab === 'cold') expect(a.Zs[i]).toBeLessThan(0); });
+    a.significance.labels.forEach((lab, i) => {
+      if (lab === 'hot') expect(a.Zs[i]).toBeGreaterThan(0);
+      if (lab === 'cold') expect(a.Zs[i]).toBeLessThan(0);
+    });
   });
-  it('islands are listed; Gi* of an island is the unit\'s own standardised value', () => {
+  it("islands are listed; Gi* of an island is the unit's own standardised value", () => {
     const w = fromNeighborLists(['a', 'b', 'c', 'd'], { a: ['b'], b: ['a', 'c'], c: ['b'] });
     const r = getisOrd([1, 2, 3, 6], w, { permutations: 0 });
     expect(r.islands).toEqual(['d']);

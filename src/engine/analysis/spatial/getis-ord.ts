@@ -9,8 +9,12 @@
  */
 import { CityIndexError } from '../../core/errors.ts';
 import {
-  adjustPValues, checkAlpha, conditionalPermutationTest, resolvePermutations,
-  type PermutationOptions, type PValueAdjustment,
+  adjustPValues,
+  checkAlpha,
+  conditionalPermutationTest,
+  resolvePermutations,
+  type PermutationOptions,
+  type PValueAdjustment,
 } from './inference.ts';
 import { normalSf } from './normal.ts';
 import { transformWeights, type SpatialWeights, type WeightsTransform } from './weights.ts';
@@ -47,9 +51,24 @@ export interface GetisOrdResult {
   weights: string;
   /** Units without neighbours: Gi z is set to 0 (undefined), Gi* z is the unit's own standardised value. */
   islands: string[];
-  permutation?: { R: number; seed: number; p_sim: Float64Array; EG_sim: Float64Array; VG_sim: Float64Array; z_sim: Float64Array; p_z_sim: Float64Array };
+  permutation?: {
+    R: number;
+    seed: number;
+    p_sim: Float64Array;
+    EG_sim: Float64Array;
+    VG_sim: Float64Array;
+    z_sim: Float64Array;
+    p_z_sim: Float64Array;
+  };
   /** Labels from p_sim when permutations ran, otherwise from p_norm. */
-  significance: { alpha: number; adjust: PValueAdjustment; pSource: 'p_sim' | 'p_norm'; p_adjusted: Float64Array; labels: HotSpotLabel[]; counts: Record<HotSpotLabel, number> };
+  significance: {
+    alpha: number;
+    adjust: PValueAdjustment;
+    pSource: 'p_sim' | 'p_norm';
+    p_adjusted: Float64Array;
+    labels: HotSpotLabel[];
+    counts: Record<HotSpotLabel, number>;
+  };
 }
 
 /**
@@ -70,12 +89,24 @@ export function getisOrd(y: ArrayLike<number>, w: SpatialWeights, options: Getis
   const adjust = options.adjust ?? 'none';
   checkAlpha(alpha);
   const n = w.ids.length;
-  if (y.length !== n) throw new CityIndexError({ code: 'E_SHAPE', message: `Getis–Ord: ${y.length} values but the weights have ${n} units` });
+  if (y.length !== n)
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `Getis–Ord: ${y.length} values but the weights have ${n} units`,
+    });
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(y[i])) throw new CityIndexError({ code: 'E_MISSING', message: `Getis–Ord: value of unit "${w.ids[i]}" is missing or not finite`, unit: w.ids[i] });
+    if (!Number.isFinite(y[i]))
+      throw new CityIndexError({
+        code: 'E_MISSING',
+        message: `Getis–Ord: value of unit "${w.ids[i]}" is missing or not finite`,
+        unit: w.ids[i],
+      });
   }
   if (n < 3) throw new CityIndexError({ code: 'E_TOO_FEW', message: `Getis–Ord needs at least 3 units, got ${n}` });
-  const base = transformWeights(w, transformation === 'binary' ? 'binary' : transformation === 'row' ? 'original' : transformation);
+  const base = transformWeights(
+    w,
+    transformation === 'binary' ? 'binary' : transformation === 'row' ? 'original' : transformation,
+  );
   const { offsets, neighbors } = base;
   const wv = Float64Array.from(base.weights);
   const self = new Float64Array(n);
@@ -84,7 +115,12 @@ export function getisOrd(y: ArrayLike<number>, w: SpatialWeights, options: Getis
       let mx = 0;
       for (let p = offsets[i]; p < offsets[i + 1]; p++) if (wv[p] > mx) mx = wv[p];
       const sw = options.selfWeight ?? (transformation === 'binary' ? 1 : mx > 0 ? mx : 1);
-      if (!(sw > 0)) throw new CityIndexError({ code: 'E_OPTION', message: `Getis–Ord: selfWeight ${sw} must be positive for Gi*`, field: 'selfWeight' });
+      if (!(sw > 0))
+        throw new CityIndexError({
+          code: 'E_OPTION',
+          message: `Getis–Ord: selfWeight ${sw} must be positive for Gi*`,
+          field: 'selfWeight',
+        });
       self[i] = sw;
     }
     if (transformation === 'row') {
@@ -100,7 +136,10 @@ export function getisOrd(y: ArrayLike<number>, w: SpatialWeights, options: Getis
 
   let sy = 0;
   let sy2 = 0;
-  for (let i = 0; i < n; i++) { sy += y[i]; sy2 += y[i] * y[i]; }
+  for (let i = 0; i < n; i++) {
+    sy += y[i];
+    sy2 += y[i] * y[i];
+  }
   const Gs = new Float64Array(n);
   const Zs = new Float64Array(n);
   const p_norm = new Float64Array(n);
@@ -123,25 +162,58 @@ export function getisOrd(y: ArrayLike<number>, w: SpatialWeights, options: Getis
     const num = lag + self[i] * y[i] - mean * Wi;
     const varTerm = (N * W2 - Wi * Wi) / (N - 1);
     Gs[i] = (lag + self[i] * y[i]) / total;
-    if (!(S2 > 0)) throw new CityIndexError({ code: 'E_CONSTANT', message: `Getis–Ord: the values${star ? '' : ` other than unit "${w.ids[i]}"`} are all equal` });
+    if (!(S2 > 0))
+      throw new CityIndexError({
+        code: 'E_CONSTANT',
+        message: `Getis–Ord: the values${star ? '' : ` other than unit "${w.ids[i]}"`} are all equal`,
+      });
     Zs[i] = varTerm > 0 ? num / (Math.sqrt(S2) * Math.sqrt(varTerm)) : 0;
     p_norm[i] = normalSf(Math.abs(Zs[i]));
   }
 
   const result: GetisOrdResult = {
-    n, ids: w.ids, star, Gs, Zs, p_norm, transformation, weights: w.description, islands,
+    n,
+    ids: w.ids,
+    star,
+    Gs,
+    Zs,
+    p_norm,
+    transformation,
+    weights: w.description,
+    islands,
     significance: hotSpotLabels(Zs, p_norm, alpha, adjust, 'p_norm'),
   };
   const perm = resolvePermutations(options);
   if (perm) {
-    const sim = conditionalPermutationTest(wt, y, Gs, star ? (i, lag) => (lag + self[i] * y[i]) / sy : (i, lag) => lag / (sy - y[i]), perm.R, perm.rng);
-    result.permutation = { R: sim.R, seed: sim.seed, p_sim: sim.p_sim, EG_sim: sim.mean, VG_sim: sim.variance, z_sim: sim.z_sim, p_z_sim: sim.p_z_sim };
+    const sim = conditionalPermutationTest(
+      wt,
+      y,
+      Gs,
+      star ? (i, lag) => (lag + self[i] * y[i]) / sy : (i, lag) => lag / (sy - y[i]),
+      perm.R,
+      perm.rng,
+    );
+    result.permutation = {
+      R: sim.R,
+      seed: sim.seed,
+      p_sim: sim.p_sim,
+      EG_sim: sim.mean,
+      VG_sim: sim.variance,
+      z_sim: sim.z_sim,
+      p_z_sim: sim.p_z_sim,
+    };
     result.significance = hotSpotLabels(Zs, sim.p_sim, alpha, adjust, 'p_sim');
   }
   return result;
 }
 
-function hotSpotLabels(Zs: Float64Array, p: Float64Array, alpha: number, adjust: PValueAdjustment, pSource: 'p_sim' | 'p_norm'): GetisOrdResult['significance'] {
+function hotSpotLabels(
+  Zs: Float64Array,
+  p: Float64Array,
+  alpha: number,
+  adjust: PValueAdjustment,
+  pSource: 'p_sim' | 'p_norm',
+): GetisOrdResult['significance'] {
   const p_adjusted = adjustPValues(p, adjust);
   const counts: Record<HotSpotLabel, number> = { hot: 0, cold: 0, ns: 0 };
   const labels = Array.from(Zs, (z, i): HotSpotLabel => {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../core/rng.ts';
-import { adjustPValues, conditionalPermutationTest, foldedPseudoP, globalPermutationTest, resolvePermutations } from './inference.ts';
+import {
+  adjustPValues,
+  conditionalPermutationTest,
+  foldedPseudoP,
+  globalPermutationTest,
+  resolvePermutations,
+} from './inference.ts';
 import { fromNeighborLists, knnWeights, type Point } from './weights.ts';
 
 describe('foldedPseudoP (esda)', () => {
@@ -15,10 +21,14 @@ describe('foldedPseudoP (esda)', () => {
 describe('adjustPValues', () => {
   it('Benjamini–Hochberg equals R p.adjust(method = "BH")', () => {
     // R: p.adjust(c(0.01, 0.02, 0.03, 0.04, 0.05, 0.5), "BH") = 0.06 0.06 0.06 0.06 0.06 0.50
-    expect(Array.from(adjustPValues([0.01, 0.02, 0.03, 0.04, 0.05, 0.5], 'fdr')).map((v) => +v.toFixed(12))).toEqual([0.06, 0.06, 0.06, 0.06, 0.06, 0.5]);
+    expect(Array.from(adjustPValues([0.01, 0.02, 0.03, 0.04, 0.05, 0.5], 'fdr')).map((v) => +v.toFixed(12))).toEqual([
+      0.06, 0.06, 0.06, 0.06, 0.06, 0.5,
+    ]);
     // worked: sorted 0.001, 0.008, 0.039, 0.041, 0.042 (m = 5): m·p/rank = 0.005, 0.02, 0.065, 0.05125, 0.042,
     // step-up minimum from the top → 0.005, 0.02, 0.042, 0.042, 0.042
-    expect(Array.from(adjustPValues([0.041, 0.001, 0.042, 0.008, 0.039], 'fdr')).map((v) => +v.toFixed(12))).toEqual([0.042, 0.005, 0.042, 0.02, 0.042]);
+    expect(Array.from(adjustPValues([0.041, 0.001, 0.042, 0.008, 0.039], 'fdr')).map((v) => +v.toFixed(12))).toEqual([
+      0.042, 0.005, 0.042, 0.02, 0.042,
+    ]);
   });
   it('Bonferroni caps at 1; none is the identity; NaN is kept and not counted', () => {
     expect(Array.from(adjustPValues([0.01, 0.3, NaN], 'bonferroni'))).toEqual([0.02, 0.6, NaN]);
@@ -78,22 +88,39 @@ describe('conditionalPermutationTest', () => {
     // values are distinct powers of two, so a lag (binary weights) identifies the drawn set
     const values = Array.from({ length: 8 }, (_, i) => 2 ** i);
     const bad: string[] = [];
-    conditionalPermutationTest(w, values, new Float64Array(8), (i, lag) => {
-      const bits = lag.toString(2).split('').filter((b) => b === '1').length;
-      if (bits !== 3) bad.push(`unit ${i}: ${lag} is not 3 distinct draws`);
-      if ((lag & (2 ** i)) !== 0) bad.push(`unit ${i} drew itself`);
-      return lag;
-    }, 300, createRng(11));
+    conditionalPermutationTest(
+      w,
+      values,
+      new Float64Array(8),
+      (i, lag) => {
+        const bits = lag
+          .toString(2)
+          .split('')
+          .filter((b) => b === '1').length;
+        if (bits !== 3) bad.push(`unit ${i}: ${lag} is not 3 distinct draws`);
+        if ((lag & (2 ** i)) !== 0) bad.push(`unit ${i} drew itself`);
+        return lag;
+      },
+      300,
+      createRng(11),
+    );
     expect(bad).toEqual([]);
   });
   it('each other unit is drawn with equal frequency (k/(n−1) per permutation)', () => {
     const values = Array.from({ length: 8 }, (_, i) => 2 ** i);
     const counts = new Float64Array(8);
     const R = 14000;
-    conditionalPermutationTest(w, values, new Float64Array(8), (i, lag) => {
-      if (i === 0) for (let j = 0; j < 8; j++) if (lag & (2 ** j)) counts[j]++;
-      return lag;
-    }, R, createRng(5));
+    conditionalPermutationTest(
+      w,
+      values,
+      new Float64Array(8),
+      (i, lag) => {
+        if (i === 0) for (let j = 0; j < 8; j++) if (lag & (2 ** j)) counts[j]++;
+        return lag;
+      },
+      R,
+      createRng(5),
+    );
     // expected 14000·3/7 = 6000 draws for each of units 1..7 (sd ≈ 59)
     expect(counts[0]).toBe(0);
     for (let j = 1; j < 8; j++) expect(Math.abs(counts[j] - 6000)).toBeLessThan(300);
@@ -103,6 +130,9 @@ describe('conditionalPermutationTest', () => {
     const r = conditionalPermutationTest(wi, [1, 2, 3, 4], [0, 0, 0, 0], (_i, lag) => lag, 99, createRng(1));
     expect(r.p_sim[3]).toBe(1);
     expect(r.z_sim[3]).toBe(0);
-    for (const p of r.p_sim) { expect(p).toBeGreaterThanOrEqual(0.01); expect(p).toBeLessThanOrEqual(1); }
+    for (const p of r.p_sim) {
+      expect(p).toBeGreaterThanOrEqual(0.01);
+      expect(p).toBeLessThanOrEqual(1);
+    }
   });
 });

@@ -30,7 +30,11 @@ export interface PermutationOptions {
 export function resolvePermutations(options: PermutationOptions): { R: number; rng: Rng } | null {
   const R = options.permutations ?? DEFAULT_PERMUTATIONS;
   if (!Number.isInteger(R) || R < 0) {
-    throw new CityIndexError({ code: 'E_OPTION', message: `permutations = ${R} must be a whole number ≥ 0`, field: 'permutations' });
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: `permutations = ${R} must be a whole number ≥ 0`,
+      field: 'permutations',
+    });
   }
   if (R === 0) return null;
   return { R, rng: options.rng ?? createRng(options.seed ?? DEFAULT_SEED) };
@@ -72,7 +76,14 @@ export interface SimulationSummary {
  * // no permutation reaches the observed value: p_sim = (0 + 1) / (999 + 1)
  * globalPermutationTest(1, [1, 2, 3], () => 0, 999, createRng(1)).p_sim // => 0.001
  */
-export function globalPermutationTest(observed: number, values: ArrayLike<number>, statistic: (permuted: Float64Array) => number, R: number, rng: Rng, keepSimulations = false): SimulationSummary {
+export function globalPermutationTest(
+  observed: number,
+  values: ArrayLike<number>,
+  statistic: (permuted: Float64Array) => number,
+  R: number,
+  rng: Rng,
+  keepSimulations = false,
+): SimulationSummary {
   const n = values.length;
   const buf = Float64Array.from(values);
   const sim = keepSimulations ? new Float64Array(R) : undefined;
@@ -96,7 +107,15 @@ export function globalPermutationTest(observed: number, values: ArrayLike<number
   const variance = Math.max(0, ss / R - mean * mean);
   const sd = Math.sqrt(variance);
   const z = sd > 0 ? (observed - mean) / sd : 0;
-  const out: SimulationSummary = { R, seed: rng.seed, p_sim: foldedPseudoP(larger, R), mean, variance, z_sim: z, p_z_sim: normalSf(Math.abs(z)) };
+  const out: SimulationSummary = {
+    R,
+    seed: rng.seed,
+    p_sim: foldedPseudoP(larger, R),
+    mean,
+    variance,
+    z_sim: z,
+    p_z_sim: normalSf(Math.abs(z)),
+  };
   if (sim) out.sim = sim;
   return out;
 }
@@ -123,7 +142,14 @@ export interface LocalSimulationSummary {
  * const w = fromNeighborLists(['a', 'b', 'c'], { a: ['b'], b: ['a', 'c'], c: ['b'] });
  * conditionalPermutationTest(w, [1, 2, 3], [1, 1, 1], () => 0, 99, createRng(1)).p_sim // => [0.01, 0.01, 0.01]
  */
-export function conditionalPermutationTest(w: SpatialWeights, values: ArrayLike<number>, observed: ArrayLike<number>, statistic: (i: number, randomLag: number) => number, R: number, rng: Rng): LocalSimulationSummary {
+export function conditionalPermutationTest(
+  w: SpatialWeights,
+  values: ArrayLike<number>,
+  observed: ArrayLike<number>,
+  statistic: (i: number, randomLag: number) => number,
+  R: number,
+  rng: Rng,
+): LocalSimulationSummary {
   const n = w.ids.length;
   const { offsets, weights } = w;
   const p_sim = new Float64Array(n);
@@ -135,16 +161,26 @@ export function conditionalPermutationTest(w: SpatialWeights, values: ArrayLike<
   // so pool[0 .. n−2] are the candidates; a partial Fisher–Yates over them draws k_i without replacement.
   const pool = new Int32Array(n);
   const pos = new Int32Array(n);
-  for (let i = 0; i < n; i++) { pool[i] = i; pos[i] = i; }
+  for (let i = 0; i < n; i++) {
+    pool[i] = i;
+    pos[i] = i;
+  }
   const last = n - 1;
   for (let i = 0; i < n; i++) {
     const start = offsets[i];
     const k = offsets[i + 1] - start;
-    if (k === 0) { p_sim[i] = 1; mean[i] = observed[i]; p_z_sim[i] = 0.5; continue; }
+    if (k === 0) {
+      p_sim[i] = 1;
+      mean[i] = observed[i];
+      p_z_sim[i] = 0.5;
+      continue;
+    }
     const pi = pos[i];
     const other = pool[last];
-    pool[pi] = other; pos[other] = pi;
-    pool[last] = i; pos[i] = last;
+    pool[pi] = other;
+    pos[other] = pi;
+    pool[last] = i;
+    pos[i] = last;
     const obs = observed[i];
     let larger = 0;
     let s = 0;
@@ -155,8 +191,10 @@ export function conditionalPermutationTest(w: SpatialWeights, values: ArrayLike<
         const u = t + rng.int(last - t);
         const a = pool[t];
         const b = pool[u];
-        pool[t] = b; pos[b] = t;
-        pool[u] = a; pos[a] = u;
+        pool[t] = b;
+        pos[b] = t;
+        pool[u] = a;
+        pos[a] = u;
         lag += weights[start + t] * values[b];
       }
       const v = statistic(i, lag);
@@ -209,11 +247,16 @@ export function adjustPValues(p: ArrayLike<number>, method: PValueAdjustment): F
       return out;
     }
     default:
-      throw new CityIndexError({ code: 'E_METHOD', message: `unknown p-value adjustment "${String(method)}"`, expected: 'none | fdr | bonferroni' });
+      throw new CityIndexError({
+        code: 'E_METHOD',
+        message: `unknown p-value adjustment "${String(method)}"`,
+        expected: 'none | fdr | bonferroni',
+      });
   }
 }
 
 /** Check a significance level. */
 export function checkAlpha(alpha: number): void {
-  if (!(alpha > 0 && alpha < 1)) throw new CityIndexError({ code: 'E_OPTION', message: `alpha = ${alpha} must be between 0 and 1`, field: 'alpha' });
+  if (!(alpha > 0 && alpha < 1))
+    throw new CityIndexError({ code: 'E_OPTION', message: `alpha = ${alpha} must be between 0 and 1`, field: 'alpha' });
 }

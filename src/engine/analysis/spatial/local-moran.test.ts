@@ -13,12 +13,16 @@ describe('localMoran (LISA)', () => {
     // n − 1 convention: Is = 3·z·lag/21; n convention: 4·z·lag/21
     const w = latticeWeights(1, 4);
     const a = localMoran([1, 2, 4, 7], w, { permutations: 0 });
-    expect(Array.from(a.Is)).toEqual([3 * 3.75 / 21, 3 * 1.5 / 21, 3 * 0.5 / 21, 3 * 1.75 / 21].map((v) => expect.closeTo(v, 14)));
+    expect(Array.from(a.Is)).toEqual(
+      [(3 * 3.75) / 21, (3 * 1.5) / 21, (3 * 0.5) / 21, (3 * 1.75) / 21].map((v) => expect.closeTo(v, 14)),
+    );
     expect(Array.from(a.q)).toEqual([3, 3, 1, 1]);
     expect(a.convention).toBe('n-1');
     expect(a.formula).toMatch(/\(n − 1\)/);
     const b = localMoran([1, 2, 4, 7], w, { permutations: 0, convention: 'n' });
-    expect(Array.from(b.Is)).toEqual([4 * 3.75 / 21, 4 * 1.5 / 21, 4 * 0.5 / 21, 4 * 1.75 / 21].map((v) => expect.closeTo(v, 14)));
+    expect(Array.from(b.Is)).toEqual(
+      [(4 * 3.75) / 21, (4 * 1.5) / 21, (4 * 0.5) / 21, (4 * 1.75) / 21].map((v) => expect.closeTo(v, 14)),
+    );
     expect(b.formula).toMatch(/Anselin 1995/);
     expect(a.significance).toBeUndefined();
   });
@@ -40,7 +44,10 @@ describe('localMoran (LISA)', () => {
     const a = localMoran(BOOK_Y, LATTICE, { permutations: 199, seed: 8 });
     const b = localMoran(BOOK_Y, LATTICE, { permutations: 199, seed: 8 });
     const c = localMoran(BOOK_Y, LATTICE, { permutations: 199, seed: 9 });
-    for (const p of a.permutation!.p_sim) { expect(p).toBeGreaterThanOrEqual(1 / 200); expect(p).toBeLessThanOrEqual(1); }
+    for (const p of a.permutation!.p_sim) {
+      expect(p).toBeGreaterThanOrEqual(1 / 200);
+      expect(p).toBeLessThanOrEqual(1);
+    }
     expect(a).toEqual(b);
     expect(Array.from(c.permutation!.EI_sim)).not.toEqual(Array.from(a.permutation!.EI_sim));
     expect(a.permutation!.seed).toBe(8);
@@ -87,22 +94,50 @@ describe('localMoran (LISA)', () => {
   });
   describe('analytic moments (Sokal et al. 1998) — checked by exhaustive enumeration of all 720 permutations in numpy', () => {
     // y = 1, 3, 2, 8, 5, 4.5; symmetric links 0–1, 1–2, 2–3, 3–4, 4–5, 0–2, 1–4; row-standardised; n convention
-    const w = fromNeighborLists(['0', '1', '2', '3', '4', '5'], { 0: ['1', '2'], 1: ['2', '4'], 2: ['3'], 3: ['4'], 4: ['5'] }, { symmetrize: true });
+    const w = fromNeighborLists(
+      ['0', '1', '2', '3', '4', '5'],
+      { 0: ['1', '2'], 1: ['2', '4'], 2: ['3'], 3: ['4'], 4: ['5'] },
+      { symmetrize: true },
+    );
     const y = [1, 3, 2, 8, 5, 4.5];
     const close = (a: Float64Array, b: number[]): void => b.forEach((v, i) => expect(a[i]).toBeCloseTo(v, 13));
     it('total and conditional randomisation moments, n convention', () => {
       const r = localMoran(y, w, { permutations: 0, convention: 'n' });
-      close(r.Is, [0.794392523364486, 0.2202937249666221, -0.030707610146862536, -0.3271028037383176, 0.2603471295060081, 0.1214953271028038]);
+      close(
+        r.Is,
+        [
+          0.794392523364486, 0.2202937249666221, -0.030707610146862536, -0.3271028037383176, 0.2603471295060081,
+          0.1214953271028038,
+        ],
+      );
       close(r.moments.EI, [-0.2, -0.2, -0.2, -0.2, -0.2, -0.2]);
-      close(r.moments.VI, [0.2972421796039578, 0.15999999999999995, 0.15999999999999995, 0.2972421796039578, 0.15999999999999995, 0.7089687184158315]);
-      close(r.moments.EIc, [-0.3271028037383178, -0.03230974632843791, -0.1412550066755674, -0.6411214953271029, -0.0451268357810414, -0.013084112149532718]);
-      close(r.moments.VIc, [0.49523975893091093, 0.0312658266206299, 0.12130202976465276, 0.5176906280024456, 0.04309040447343232, 0.077477508952747]);
+      close(
+        r.moments.VI,
+        [
+          0.2972421796039578, 0.15999999999999995, 0.15999999999999995, 0.2972421796039578, 0.15999999999999995,
+          0.7089687184158315,
+        ],
+      );
+      close(
+        r.moments.EIc,
+        [
+          -0.3271028037383178, -0.03230974632843791, -0.1412550066755674, -0.6411214953271029, -0.0451268357810414,
+          -0.013084112149532718,
+        ],
+      );
+      close(
+        r.moments.VIc,
+        [
+          0.49523975893091093, 0.0312658266206299, 0.12130202976465276, 0.5176906280024456, 0.04309040447343232,
+          0.077477508952747,
+        ],
+      );
     });
     it('scaled by (n − 1)/n under the default convention, so z is the same', () => {
       const a = localMoran(y, w, { permutations: 0, convention: 'n' });
       const b = localMoran(y, w, { permutations: 0 });
-      expect(b.moments.EIc[0]).toBeCloseTo(a.moments.EIc[0] * 5 / 6, 14);
-      expect(b.moments.VI[5]).toBeCloseTo(a.moments.VI[5] * 25 / 36, 14);
+      expect(b.moments.EIc[0]).toBeCloseTo((a.moments.EIc[0] * 5) / 6, 14);
+      expect(b.moments.VI[5]).toBeCloseTo((a.moments.VI[5] * 25) / 36, 14);
       b.moments.z_cond.forEach((z, i) => expect(z).toBeCloseTo(a.moments.z_cond[i], 12));
     });
     it('conditional permutation z_sim approaches the analytic conditional z', () => {
@@ -110,7 +145,9 @@ describe('localMoran (LISA)', () => {
       for (let i = 0; i < 16; i++) {
         expect(r.permutation!.VI_sim[i] / r.moments.VIc[i]).toBeGreaterThan(0.94);
         expect(r.permutation!.VI_sim[i] / r.moments.VIc[i]).toBeLessThan(1.06);
-        expect(Math.abs(r.permutation!.z_sim[i] - r.moments.z_cond[i])).toBeLessThan(0.1 + 0.03 * Math.abs(r.moments.z_cond[i]));
+        expect(Math.abs(r.permutation!.z_sim[i] - r.moments.z_cond[i])).toBeLessThan(
+          0.1 + 0.03 * Math.abs(r.moments.z_cond[i]),
+        );
       }
     });
   });

@@ -5,8 +5,12 @@
  * adjustment. METHODS.md §4.5; reference implementation esda `Moran_Local`.
  */
 import {
-  adjustPValues, checkAlpha, conditionalPermutationTest, resolvePermutations,
-  type PermutationOptions, type PValueAdjustment,
+  adjustPValues,
+  checkAlpha,
+  conditionalPermutationTest,
+  resolvePermutations,
+  type PermutationOptions,
+  type PValueAdjustment,
 } from './inference.ts';
 import { centreChecked } from './moran.ts';
 import { spatialLag, transformWeights, type SpatialWeights, type WeightsTransform } from './weights.ts';
@@ -140,9 +144,18 @@ export function localMoran(y: ArrayLike<number>, w: SpatialWeights, options: Loc
   const n = zc.length;
   let c: number;
   switch (convention) {
-    case 'n-1': c = n - 1; break;
-    case 'n': c = n; break;
-    default: throw new CityIndexError({ code: 'E_METHOD', message: `unknown LISA convention "${String(convention)}"`, expected: "'n-1' | 'n'" });
+    case 'n-1':
+      c = n - 1;
+      break;
+    case 'n':
+      c = n;
+      break;
+    default:
+      throw new CityIndexError({
+        code: 'E_METHOD',
+        message: `unknown LISA convention "${String(convention)}"`,
+        expected: "'n-1' | 'n'",
+      });
   }
   let ss = 0;
   for (let i = 0; i < n; i++) ss += zc[i] * zc[i];
@@ -157,23 +170,45 @@ export function localMoran(y: ArrayLike<number>, w: SpatialWeights, options: Loc
   const islands: string[] = [];
   for (let i = 0; i < n; i++) {
     Is[i] = factor * z[i] * lag[i];
-    if (wt.offsets[i + 1] === wt.offsets[i]) { q[i] = 0; islands.push(wt.ids[i]); continue; }
+    if (wt.offsets[i + 1] === wt.offsets[i]) {
+      q[i] = 0;
+      islands.push(wt.ids[i]);
+      continue;
+    }
     const high = z[i] > 0;
     const highLag = lag[i] > 0;
-    q[i] = high ? (highLag ? 1 : 4) : (highLag ? 2 : 3);
+    q[i] = high ? (highLag ? 1 : 4) : highLag ? 2 : 3;
   }
   const moments = localMoments(wt, z, Is, factor);
   const result: LocalMoranResult = {
-    n, ids: wt.ids, Is, q, z, lag, convention, moments,
+    n,
+    ids: wt.ids,
+    Is,
+    q,
+    z,
+    lag,
+    convention,
+    moments,
     formula: `Is_i = ${convention === 'n-1' ? '(n − 1)' : 'n'}·z_i·Σ_j w_ij z_j / Σ_k z_k² (z = y − ȳ; ${convention === 'n-1' ? 'esda convention' : 'Anselin 1995 convention, mean of Is = global I for row-standardised W'})`,
-    transformation, weights: w.description, islands,
+    transformation,
+    weights: w.description,
+    islands,
   };
   const perm = resolvePermutations(options);
   if (perm) {
     const sim = conditionalPermutationTest(wt, z, Is, (i, randomLag) => factor * z[i] * randomLag, perm.R, perm.rng);
     const seI = new Float64Array(n);
     for (let i = 0; i < n; i++) seI[i] = Math.sqrt(sim.variance[i]);
-    result.permutation = { R: sim.R, seed: sim.seed, p_sim: sim.p_sim, EI_sim: sim.mean, VI_sim: sim.variance, seI_sim: seI, z_sim: sim.z_sim, p_z_sim: sim.p_z_sim };
+    result.permutation = {
+      R: sim.R,
+      seed: sim.seed,
+      p_sim: sim.p_sim,
+      EI_sim: sim.mean,
+      VI_sim: sim.variance,
+      seI_sim: seI,
+      z_sim: sim.z_sim,
+      p_z_sim: sim.p_z_sim,
+    };
     result.significance = lisaSignificance(q, sim.p_sim, alpha, adjust);
   }
   return result;
@@ -184,7 +219,12 @@ export function localMoran(y: ArrayLike<number>, w: SpatialWeights, options: Loc
  * label, others `ns`, islands `island` (esda `get_cluster_labels`, plus FDR/Bonferroni).
  * @example lisaSignificance(Int8Array.of(1, 3), Float64Array.of(0.01, 0.2), 0.05, 'none').labels // => ['HH', 'ns']
  */
-export function lisaSignificance(q: Int8Array, p: Float64Array, alpha: number, adjust: PValueAdjustment): LisaSignificance {
+export function lisaSignificance(
+  q: Int8Array,
+  p: Float64Array,
+  alpha: number,
+  adjust: PValueAdjustment,
+): LisaSignificance {
   checkAlpha(alpha);
   const n = q.length;
   const p_adjusted = adjustPValues(p, adjust);
@@ -192,7 +232,11 @@ export function lisaSignificance(q: Int8Array, p: Float64Array, alpha: number, a
   const labels: LisaLabel[] = new Array<LisaLabel>(n);
   const counts: Record<LisaLabel, number> = { HH: 0, LH: 0, LL: 0, HL: 0, ns: 0, island: 0 };
   for (let i = 0; i < n; i++) {
-    if (q[i] === 0) { labels[i] = 'island'; counts.island++; continue; }
+    if (q[i] === 0) {
+      labels[i] = 'island';
+      counts.island++;
+      continue;
+    }
     significant[i] = p_adjusted[i] <= alpha ? 1 : 0;
     const label = significant[i] ? QUADRANT_LABEL[q[i]] : 'ns';
     labels[i] = label;
@@ -208,14 +252,23 @@ function localMoments(w: SpatialWeights, z: Float64Array, Is: Float64Array, fact
   for (let i = 0; i < n; i++) m4 += z[i] ** 4;
   const b2 = m4 / n; // m2 = 1
   const out: LocalMoranMoments = {
-    EI: new Float64Array(n), VI: new Float64Array(n), z_rand: new Float64Array(n), p_rand: new Float64Array(n),
-    EIc: new Float64Array(n), VIc: new Float64Array(n), z_cond: new Float64Array(n), p_cond: new Float64Array(n),
+    EI: new Float64Array(n),
+    VI: new Float64Array(n),
+    z_rand: new Float64Array(n),
+    p_rand: new Float64Array(n),
+    EIc: new Float64Array(n),
+    VIc: new Float64Array(n),
+    z_cond: new Float64Array(n),
+    p_cond: new Float64Array(n),
   };
   const f2 = factor * factor;
   for (let i = 0; i < n; i++) {
     let wi = 0;
     let wi2 = 0;
-    for (let p = w.offsets[i]; p < w.offsets[i + 1]; p++) { wi += w.weights[p]; wi2 += w.weights[p] * w.weights[p]; }
+    for (let p = w.offsets[i]; p < w.offsets[i + 1]; p++) {
+      wi += w.weights[p];
+      wi2 += w.weights[p] * w.weights[p];
+    }
     const zi2 = z[i] * z[i];
     const EI = -wi / (n - 1);
     const VI = (wi2 * (n - b2)) / (n - 1) + ((wi * wi - wi2) * (2 * b2 - n)) / ((n - 1) * (n - 2)) - EI * EI;

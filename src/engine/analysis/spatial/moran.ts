@@ -55,11 +55,22 @@ export interface MoranResult {
 /** Check y against W: same length, no missing values, not constant. Returns the centred copy z. */
 export function centreChecked(y: ArrayLike<number>, w: SpatialWeights, what: string): Float64Array {
   const n = w.ids.length;
-  if (y.length !== n) throw new CityIndexError({ code: 'E_SHAPE', message: `${what}: ${y.length} values but the weights have ${n} units`, expected: `${n} values in the weights' id order` });
+  if (y.length !== n)
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `${what}: ${y.length} values but the weights have ${n} units`,
+      expected: `${n} values in the weights' id order`,
+    });
   const issues: Issue[] = [];
   let s = 0;
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(y[i])) issues.push({ code: 'E_MISSING', message: `${what}: value of unit "${w.ids[i]}" is missing or not finite`, unit: w.ids[i], expected: 'a finite number (impute or drop the unit and rebuild the weights)' });
+    if (!Number.isFinite(y[i]))
+      issues.push({
+        code: 'E_MISSING',
+        message: `${what}: value of unit "${w.ids[i]}" is missing or not finite`,
+        unit: w.ids[i],
+        expected: 'a finite number (impute or drop the unit and rebuild the weights)',
+      });
     else s += y[i];
   }
   if (issues.length) throw new CityIndexError(issues);
@@ -67,8 +78,15 @@ export function centreChecked(y: ArrayLike<number>, w: SpatialWeights, what: str
   const m = s / n;
   const z = new Float64Array(n);
   let ss = 0;
-  for (let i = 0; i < n; i++) { z[i] = y[i] - m; ss += z[i] * z[i]; }
-  if (!(ss > 0)) throw new CityIndexError({ code: 'E_CONSTANT', message: `${what}: all values are equal, so spatial autocorrelation is undefined` });
+  for (let i = 0; i < n; i++) {
+    z[i] = y[i] - m;
+    ss += z[i] * z[i];
+  }
+  if (!(ss > 0))
+    throw new CityIndexError({
+      code: 'E_CONSTANT',
+      message: `${what}: all values are equal, so spatial autocorrelation is undefined`,
+    });
   return z;
 }
 
@@ -85,7 +103,16 @@ export function quadraticForm(w: SpatialWeights, z: ArrayLike<number>): number {
 }
 
 /** What Moran's I and Geary's C both start from: transformed weights, centred values, S0/S1/S2 and Σz², Σz⁴. */
-export interface GlobalSetup { wt: SpatialWeights; z: Float64Array; n: number; S0: number; S1: number; S2: number; z2: number; z4: number }
+export interface GlobalSetup {
+  wt: SpatialWeights;
+  z: Float64Array;
+  n: number;
+  S0: number;
+  S1: number;
+  S2: number;
+  z2: number;
+  z4: number;
+}
 
 /**
  * Shared set-up of the global statistics: transform the weights, centre y (located errors for missing
@@ -95,15 +122,25 @@ export interface GlobalSetup { wt: SpatialWeights; z: Float64Array; n: number; S
  * const lineWeights = fromNeighborLists(['a', 'b', 'c', 'd'], { a: ['b'], b: ['a', 'c'], c: ['b', 'd'], d: ['c'] });
  * globalSetup([1, 2, 3, 4], lineWeights, 'row', "Moran's I").z2 // => 5 (Σ (y − 2.5)²)
  */
-export function globalSetup(y: ArrayLike<number>, w: SpatialWeights, transformation: WeightsTransform, what: string): GlobalSetup {
+export function globalSetup(
+  y: ArrayLike<number>,
+  w: SpatialWeights,
+  transformation: WeightsTransform,
+  what: string,
+): GlobalSetup {
   const wt = transformWeights(w, transformation);
   const z = centreChecked(y, wt, what);
   const n = z.length;
   const { S0, S1, S2 } = weightSums(wt);
-  if (!(S0 > 0)) throw new CityIndexError({ code: 'E_NO_LINKS', message: `${what}: the weights have no links (S0 = 0)` });
+  if (!(S0 > 0))
+    throw new CityIndexError({ code: 'E_NO_LINKS', message: `${what}: the weights have no links (S0 = 0)` });
   let z2 = 0;
   let z4 = 0;
-  for (let i = 0; i < n; i++) { const q = z[i] * z[i]; z2 += q; z4 += q * q; }
+  for (let i = 0; i < n; i++) {
+    const q = z[i] * z[i];
+    z2 += q;
+    z4 += q * q;
+  }
   return { wt, z, n, S0, S1, S2, z2, z4 };
 }
 
@@ -135,16 +172,44 @@ export function moran(y: ArrayLike<number>, w: SpatialWeights, options: MoranOpt
   const z_rand = (I - EI) / seI_rand;
   const tails = twoTailed ? 2 : 1;
   const result: MoranResult = {
-    n, I, EI, VI_norm, seI_norm, z_norm, p_norm: Math.min(1, tails * normalSf(Math.abs(z_norm))),
-    VI_rand, seI_rand, z_rand, p_rand: Math.min(1, tails * normalSf(Math.abs(z_rand))),
-    twoTailed, transformation, weights: w.description, S0, S1, S2,
+    n,
+    I,
+    EI,
+    VI_norm,
+    seI_norm,
+    z_norm,
+    p_norm: Math.min(1, tails * normalSf(Math.abs(z_norm))),
+    VI_rand,
+    seI_rand,
+    z_rand,
+    p_rand: Math.min(1, tails * normalSf(Math.abs(z_rand))),
+    twoTailed,
+    transformation,
+    weights: w.description,
+    S0,
+    S1,
+    S2,
   };
   const perm = resolvePermutations(options);
   if (perm) {
-    const sim = globalPermutationTest(I, z, (v) => scale * quadraticForm(wt, v), perm.R, perm.rng, options.keepSimulations);
+    const sim = globalPermutationTest(
+      I,
+      z,
+      (v) => scale * quadraticForm(wt, v),
+      perm.R,
+      perm.rng,
+      options.keepSimulations,
+    );
     result.permutation = {
-      R: sim.R, seed: sim.seed, p_sim: sim.p_sim, EI_sim: sim.mean, VI_sim: sim.variance, seI_sim: Math.sqrt(sim.variance),
-      z_sim: sim.z_sim, p_z_sim: sim.p_z_sim, ...(sim.sim ? { sim: sim.sim } : {}),
+      R: sim.R,
+      seed: sim.seed,
+      p_sim: sim.p_sim,
+      EI_sim: sim.mean,
+      VI_sim: sim.variance,
+      seI_sim: Math.sqrt(sim.variance),
+      z_sim: sim.z_sim,
+      p_z_sim: sim.p_z_sim,
+      ...(sim.sim ? { sim: sim.sim } : {}),
     };
   }
   return result;

@@ -7,7 +7,13 @@
  */
 import { CityIndexError } from '../../core/errors.ts';
 import { rankDescending } from '../../stats/descriptive.ts';
-import { localMoran, type LisaLabel, type LisaQuadrant, type LocalMoranOptions, type LocalMoranResult } from './local-moran.ts';
+import {
+  localMoran,
+  type LisaLabel,
+  type LisaQuadrant,
+  type LocalMoranOptions,
+  type LocalMoranResult,
+} from './local-moran.ts';
 import type { SpatialWeights } from './weights.ts';
 
 /** Options of `spilloverReport`: the LISA options plus an explicit neighbour list. */
@@ -56,7 +62,13 @@ export interface SpilloverReport {
   lisa: LocalMoranResult;
 }
 
-const PATTERN: Record<LisaQuadrant, SpilloverPattern> = { 0: 'isolated', 1: 'high-cluster', 2: 'low-in-high', 3: 'low-cluster', 4: 'high-island' };
+const PATTERN: Record<LisaQuadrant, SpilloverPattern> = {
+  0: 'isolated',
+  1: 'high-cluster',
+  2: 'low-in-high',
+  3: 'low-cluster',
+  4: 'high-island',
+};
 
 /**
  * Spillover report for a named leader: LISA on `scores` over W, then the leader's and its neighbours'
@@ -67,9 +79,19 @@ const PATTERN: Record<LisaQuadrant, SpilloverPattern> = { 0: 'isolated', 1: 'hig
  * const w = knnWeights(ids, [[0, 0], [1, 0], [2, 0], [3, 0], [4, 0]], { k: 2, metric: 'euclidean' });
  * spilloverReport([90, 70, 60, 50, 40], w, '330100', { permutations: 0 }).leader.rank // => 1
  */
-export function spilloverReport(scores: ArrayLike<number>, w: SpatialWeights, leader: string, options: SpilloverOptions = {}): SpilloverReport {
+export function spilloverReport(
+  scores: ArrayLike<number>,
+  w: SpatialWeights,
+  leader: string,
+  options: SpilloverOptions = {},
+): SpilloverReport {
   const li = w.ids.indexOf(leader);
-  if (li < 0) throw new CityIndexError({ code: 'E_UNKNOWN_UNIT', message: `spillover: leader "${leader}" is not among the weights' units`, unit: leader });
+  if (li < 0)
+    throw new CityIndexError({
+      code: 'E_UNKNOWN_UNIT',
+      message: `spillover: leader "${leader}" is not among the weights' units`,
+      unit: leader,
+    });
   const lisa = localMoran(scores, w, options);
   const n = lisa.n;
   let mean = 0;
@@ -81,25 +103,45 @@ export function spilloverReport(scores: ArrayLike<number>, w: SpatialWeights, le
   let rowSum = 0;
   for (let p = w.offsets[li]; p < w.offsets[li + 1]; p++) rowSum += w.weights[p];
   for (let p = w.offsets[li]; p < w.offsets[li + 1]; p++) {
-    const v = lisa.transformation === 'binary' ? 1 : lisa.transformation === 'row' ? w.weights[p] / rowSum : w.weights[p];
+    const v =
+      lisa.transformation === 'binary' ? 1 : lisa.transformation === 'row' ? w.weights[p] / rowSum : w.weights[p];
     rowWeight.set(w.neighbors[p], v);
   }
   let nbIdx: number[];
   if (options.neighbours) {
     const unknown = options.neighbours.filter((id) => !w.ids.includes(id));
-    if (unknown.length) throw new CityIndexError(unknown.map((id) => ({ code: 'E_UNKNOWN_UNIT', message: `spillover: neighbour "${id}" is not among the weights' units`, unit: id })));
+    if (unknown.length)
+      throw new CityIndexError(
+        unknown.map((id) => ({
+          code: 'E_UNKNOWN_UNIT',
+          message: `spillover: neighbour "${id}" is not among the weights' units`,
+          unit: id,
+        })),
+      );
     nbIdx = options.neighbours.map((id) => w.ids.indexOf(id)).filter((j) => j !== li);
   } else {
     nbIdx = [...rowWeight.keys()];
   }
   if (nbIdx.length === 0) {
-    throw new CityIndexError({ code: 'E_NO_NEIGHBOURS', message: `spillover: leader "${leader}" has no neighbours in the weights (${w.description})`, unit: leader, expected: 'weights that link the leader, or options.neighbours' });
+    throw new CityIndexError({
+      code: 'E_NO_NEIGHBOURS',
+      message: `spillover: leader "${leader}" has no neighbours in the weights (${w.description})`,
+      unit: leader,
+      expected: 'weights that link the leader, or options.neighbours',
+    });
   }
   const unit = (i: number): SpilloverUnit => {
     const u: SpilloverUnit = {
-      id: w.ids[i], score: scores[i], rank: rank[i], aboveMean: scores[i] > mean, differenceFromMean: scores[i] - mean,
-      differenceFromLeader: scores[i] - scores[li], weight: rowWeight.get(i) ?? 0,
-      quadrant: lisa.q[i] as LisaQuadrant, label: lisa.significance ? lisa.significance.labels[i] : lisa.q[i] === 0 ? 'island' : 'ns', Is: lisa.Is[i],
+      id: w.ids[i],
+      score: scores[i],
+      rank: rank[i],
+      aboveMean: scores[i] > mean,
+      differenceFromMean: scores[i] - mean,
+      differenceFromLeader: scores[i] - scores[li],
+      weight: rowWeight.get(i) ?? 0,
+      quadrant: lisa.q[i] as LisaQuadrant,
+      label: lisa.significance ? lisa.significance.labels[i] : lisa.q[i] === 0 ? 'island' : 'ns',
+      Is: lisa.Is[i],
     };
     if (lisa.permutation) u.p_sim = lisa.permutation.p_sim[i];
     return u;
@@ -109,9 +151,15 @@ export function spilloverReport(scores: ArrayLike<number>, w: SpatialWeights, le
   const neighbourMean = neighbours.reduce((s, u) => s + u.score, 0) / neighbours.length;
   const neighboursAboveMean = neighbours.filter((u) => u.aboveMean).length;
   const pattern = PATTERN[leaderUnit.quadrant];
-  const sig = leaderUnit.label === 'ns' ? 'not significant' : leaderUnit.label === 'island' ? 'no neighbours in W' : `significant ${leaderUnit.label}`;
-  const summary = `${leader} ranks ${leaderUnit.rank} of ${n} (LISA quadrant ${['island', 'HH', 'LH', 'LL', 'HL'][leaderUnit.quadrant]}, ${sig}); `
-    + `${neighboursAboveMean} of ${neighbours.length} neighbours score above the mean ${mean.toPrecision(4)}`
-    + `, their mean is ${neighbourMean.toPrecision(4)}.`;
+  const sig =
+    leaderUnit.label === 'ns'
+      ? 'not significant'
+      : leaderUnit.label === 'island'
+        ? 'no neighbours in W'
+        : `significant ${leaderUnit.label}`;
+  const summary =
+    `${leader} ranks ${leaderUnit.rank} of ${n} (LISA quadrant ${['island', 'HH', 'LH', 'LL', 'HL'][leaderUnit.quadrant]}, ${sig}); ` +
+    `${neighboursAboveMean} of ${neighbours.length} neighbours score above the mean ${mean.toPrecision(4)}` +
+    `, their mean is ${neighbourMean.toPrecision(4)}.`;
   return { leader: leaderUnit, neighbours, n, mean, neighbourMean, neighboursAboveMean, pattern, summary, lisa };
 }

@@ -3,12 +3,29 @@ import { topology } from 'topojson-server';
 import type { FeatureCollection, Polygon } from 'geojson';
 import { CityIndexError } from '../../core/errors.ts';
 import {
-  alignWeights, buildPointWeights, cardinalities, contiguityFromTopology, distanceBandWeights, distanceMatrix, findIslands,
-  fromNeighborLists, greatCircleDistance, inverseDistanceWeights, knnWeights, minThresholdWithoutIslands,
-  parseGal, pointsFromUnits, spatialLag, toDense, transformWeights, weightSums, type Point,
+  alignWeights,
+  buildPointWeights,
+  cardinalities,
+  contiguityFromTopology,
+  distanceBandWeights,
+  distanceMatrix,
+  findIslands,
+  fromNeighborLists,
+  greatCircleDistance,
+  inverseDistanceWeights,
+  knnWeights,
+  minThresholdWithoutIslands,
+  parseGal,
+  pointsFromUnits,
+  spatialLag,
+  toDense,
+  transformWeights,
+  weightSums,
+  type Point,
 } from './weights.ts';
 
-const row = (w: ReturnType<typeof knnWeights>, i: number): number[] => Array.from(w.neighbors.subarray(w.offsets[i], w.offsets[i + 1]));
+const row = (w: ReturnType<typeof knnWeights>, i: number): number[] =>
+  Array.from(w.neighbors.subarray(w.offsets[i], w.offsets[i + 1]));
 
 describe('greatCircleDistance (haversine, R = 6371.0088 km)', () => {
   it('one degree of the equator is 2πR/360 km', () => {
@@ -19,7 +36,11 @@ describe('greatCircleDistance (haversine, R = 6371.0088 km)', () => {
     expect(greatCircleDistance(120.1551, 30.2741, 121.4737, 31.2304)).toBeCloseTo(164.8744377857059, 8);
   });
   it('is symmetric and zero on the diagonal of the distance matrix', () => {
-    const d = distanceMatrix([[120, 30], [121, 31], [119, 29]]);
+    const d = distanceMatrix([
+      [120, 30],
+      [121, 31],
+      [119, 29],
+    ]);
     expect(d[0]).toBe(0);
     expect(d[1]).toBe(d[3]);
   });
@@ -27,7 +48,13 @@ describe('greatCircleDistance (haversine, R = 6371.0088 km)', () => {
 
 describe('knnWeights', () => {
   // a plus sign: centre 0 and four points at distance 1 (indices 1..4)
-  const plus: Point[] = [[0, 0], [1, 0], [0, 1], [-1, 0], [0, -1]];
+  const plus: Point[] = [
+    [0, 0],
+    [1, 0],
+    [0, 1],
+    [-1, 0],
+    [0, -1],
+  ];
   const ids = ['c', 'e', 'n', 'w', 's'];
   it('tie rule: among equidistant candidates the lower row index wins', () => {
     const w = knnWeights(ids, plus, { k: 2, metric: 'euclidean' });
@@ -42,19 +69,53 @@ describe('knnWeights', () => {
     expect(row(rev, 4)).toEqual([0, 1]);
   });
   it('great-circle ties on points mirrored about a meridian are exact', () => {
-    const w = knnWeights(['o', 'east', 'west', 'far'], [[0, 0], [1, 0], [-1, 0], [5, 0]], { k: 1 });
+    const w = knnWeights(
+      ['o', 'east', 'west', 'far'],
+      [
+        [0, 0],
+        [1, 0],
+        [-1, 0],
+        [5, 0],
+      ],
+      { k: 1 },
+    );
     expect(row(w, 0)).toEqual([1]);
   });
   it('is binary and generally asymmetric', () => {
-    const w = knnWeights(['a', 'b', 'c'], [[0, 0], [1, 0], [3, 0]], { k: 1, metric: 'euclidean' });
+    const w = knnWeights(
+      ['a', 'b', 'c'],
+      [
+        [0, 0],
+        [1, 0],
+        [3, 0],
+      ],
+      { k: 1, metric: 'euclidean' },
+    );
     expect(Array.from(toDense(w))).toEqual([0, 1, 0, 1, 0, 0, 0, 1, 0]);
     expect(w.transform).toBe('binary');
     expect(w.description).toBe('knn(k=1, euclidean)');
   });
   it('rejects impossible k and bad coordinates with located issues', () => {
-    expect(() => knnWeights(['a', 'b'], [[0, 0], [1, 1]], { k: 2 })).toThrow(/k = 2/);
+    expect(() =>
+      knnWeights(
+        ['a', 'b'],
+        [
+          [0, 0],
+          [1, 1],
+        ],
+        { k: 2 },
+      ),
+    ).toThrow(/k = 2/);
     try {
-      knnWeights(['a', 'b', 'c'], [[0, 0], [Number.NaN, 1], [200, 95]], { k: 1 });
+      knnWeights(
+        ['a', 'b', 'c'],
+        [
+          [0, 0],
+          [Number.NaN, 1],
+          [200, 95],
+        ],
+        { k: 1 },
+      );
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(CityIndexError);
@@ -64,7 +125,12 @@ describe('knnWeights', () => {
 });
 
 describe('distanceBandWeights', () => {
-  const pts: Point[] = [[0, 0], [1, 0], [2, 0], [10, 0]];
+  const pts: Point[] = [
+    [0, 0],
+    [1, 0],
+    [2, 0],
+    [10, 0],
+  ];
   const ids = ['a', 'b', 'c', 'd'];
   it('links pairs within the threshold (inclusive)', () => {
     const w = distanceBandWeights(ids.slice(0, 3), pts.slice(0, 3), { threshold: 1, metric: 'euclidean' });
@@ -72,7 +138,9 @@ describe('distanceBandWeights', () => {
   });
   it('an island is an error naming the unit and the smallest threshold without islands', () => {
     expect(minThresholdWithoutIslands(pts, 'euclidean')).toBe(8);
-    expect(() => distanceBandWeights(ids, pts, { threshold: 1.5, metric: 'euclidean' })).toThrow(/unit "d" has no neighbours.*smallest threshold without islands is 8/);
+    expect(() => distanceBandWeights(ids, pts, { threshold: 1.5, metric: 'euclidean' })).toThrow(
+      /unit "d" has no neighbours.*smallest threshold without islands is 8/,
+    );
   });
   it('with allowIslands the island is reported by findIslands and stays empty after row-standardisation', () => {
     const w = distanceBandWeights(ids, pts, { threshold: 1.5, metric: 'euclidean', allowIslands: true });
@@ -84,7 +152,11 @@ describe('distanceBandWeights', () => {
 
 describe('inverseDistanceWeights', () => {
   it('w = d^−α, with an optional cut-off', () => {
-    const pts: Point[] = [[0, 0], [2, 0], [5, 0]];
+    const pts: Point[] = [
+      [0, 0],
+      [2, 0],
+      [5, 0],
+    ];
     const w = inverseDistanceWeights(['a', 'b', 'c'], pts, { alpha: 2, metric: 'euclidean' });
     // row a: d(a,b) = 2 → 1/4, d(a,c) = 5 → 1/25
     expect(Array.from(w.weights.subarray(0, 2))).toEqual([0.25, 0.04]);
@@ -92,7 +164,15 @@ describe('inverseDistanceWeights', () => {
     expect(Array.from(toDense(cut))).toEqual([0, 0.5, 0, 0.5, 0, 1 / 3, 0, 1 / 3, 0]);
   });
   it('coincident points are an error', () => {
-    expect(() => inverseDistanceWeights(['a', 'b'], [[1, 1], [1, 1]])).toThrow(/same coordinates/);
+    expect(() =>
+      inverseDistanceWeights(
+        ['a', 'b'],
+        [
+          [1, 1],
+          [1, 1],
+        ],
+      ),
+    ).toThrow(/same coordinates/);
   });
 });
 
@@ -119,7 +199,9 @@ describe('parseGal / alignWeights / fromNeighborLists', () => {
     expect(() => parseGal('2\n1 1\n3\n2 1\n1\n')).toThrow(/unknown neighbour "3"/);
   });
   it('alignWeights refuses different unit sets', () => {
-    expect(() => alignWeights(parseGal('2\n1 1\n2\n2 1\n1\n'), ['1', '9'])).toThrow(/only in weights: 2; only in data: 9/);
+    expect(() => alignWeights(parseGal('2\n1 1\n2\n2 1\n1\n'), ['1', '9'])).toThrow(
+      /only in weights: 2; only in data: 9/,
+    );
   });
   it('fromNeighborLists can symmetrise and rejects self-links', () => {
     const w = fromNeighborLists(['a', 'b', 'c'], { a: ['b'], c: ['b'] }, { symmetrize: true });
@@ -130,15 +212,24 @@ describe('parseGal / alignWeights / fromNeighborLists', () => {
 
 describe('weightSums S0, S1, S2', () => {
   it('match the dense definitions for asymmetric inverse-distance weights', () => {
-    const pts: Point[] = [[0, 0], [1, 0], [3, 1], [4, 4], [0, 5]];
+    const pts: Point[] = [
+      [0, 0],
+      [1, 0],
+      [3, 1],
+      [4, 4],
+      [0, 5],
+    ];
     const w = transformWeights(knnWeights(['a', 'b', 'c', 'd', 'e'], pts, { k: 2, metric: 'euclidean' }), 'row');
     const idw = inverseDistanceWeights(['a', 'b', 'c', 'd', 'e'], pts, { alpha: 1, cutoff: 4.5, metric: 'euclidean' });
     for (const x of [w, transformWeights(idw, 'row')]) {
       const n = 5;
       const d = toDense(x);
-      let S0 = 0, S1 = 0, S2 = 0;
+      let S0 = 0,
+        S1 = 0,
+        S2 = 0;
       for (let i = 0; i < n; i++) {
-        let ri = 0, ci = 0;
+        let ri = 0,
+          ci = 0;
         for (let j = 0; j < n; j++) {
           S0 += d[i * n + j];
           S1 += (d[i * n + j] + d[j * n + i]) ** 2;
@@ -168,10 +259,26 @@ describe('spatialLag', () => {
 describe('contiguityFromTopology (rook = shared arc)', () => {
   // 2×2 grid of unit squares: A B / C D. A–D and B–C touch only at the centre point.
   const square = (x: number, y: number, id: string): FeatureCollection<Polygon>['features'][number] => ({
-    type: 'Feature', id, properties: { code: `c${id}` },
-    geometry: { type: 'Polygon', coordinates: [[[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]] },
+    type: 'Feature',
+    id,
+    properties: { code: `c${id}` },
+    geometry: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [x, y],
+          [x + 1, y],
+          [x + 1, y + 1],
+          [x, y + 1],
+          [x, y],
+        ],
+      ],
+    },
   });
-  const fc: FeatureCollection<Polygon> = { type: 'FeatureCollection', features: [square(0, 1, 'A'), square(1, 1, 'B'), square(0, 0, 'C'), square(1, 0, 'D')] };
+  const fc: FeatureCollection<Polygon> = {
+    type: 'FeatureCollection',
+    features: [square(0, 1, 'A'), square(1, 1, 'B'), square(0, 0, 'C'), square(1, 0, 'D')],
+  };
   const topo = topology({ grid: fc });
   it('edge-sharing squares are neighbours, corner-touching ones are not', () => {
     const w = contiguityFromTopology(topo, 'grid');
@@ -196,9 +303,13 @@ describe('buildPointWeights / pointsFromUnits', () => {
     const w = buildPointWeights(ids, points, { method: 'knn', k: 1 });
     // 杭州 → 湖州 64.7 km is nearer than 嘉兴 77.9 km
     expect(row(w, 0)).toEqual([1]);
-    expect(buildPointWeights(ids, points, { method: 'distanceBand', threshold: 80 }).description).toBe('distanceBand(threshold=80, greatCircle)');
+    expect(buildPointWeights(ids, points, { method: 'distanceBand', threshold: 80 }).description).toBe(
+      'distanceBand(threshold=80, greatCircle)',
+    );
     expect(buildPointWeights(ids, points, { method: 'inverseDistance', alpha: 2 }).transform).toBe('original');
-    expect(() => buildPointWeights(ids, points, { method: 'queen' } as never)).toThrow(/unknown spatial weights method "queen"/);
+    expect(() => buildPointWeights(ids, points, { method: 'queen' } as never)).toThrow(
+      /unknown spatial weights method "queen"/,
+    );
   });
   it('a unit without coordinates is named', () => {
     const bad = [...units, { code: '460300', name: { zh: '三沙' }, groups: {}, attributes: { lon: null, lat: null } }];

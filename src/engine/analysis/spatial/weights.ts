@@ -57,15 +57,31 @@ export function greatCircleDistance(lon1: number, lat1: number, lon2: number, la
 function checkPoints(ids: readonly string[], points: readonly Point[], metric: DistanceMetric): void {
   const issues: Issue[] = [];
   if (ids.length !== points.length) {
-    throw new CityIndexError({ code: 'E_SHAPE', message: `spatial weights: ${ids.length} ids but ${points.length} points`, expected: 'one point per id' });
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `spatial weights: ${ids.length} ids but ${points.length} points`,
+      expected: 'one point per id',
+    });
   }
   assertUniqueIds(ids);
   points.forEach((p, i) => {
     const [a, b] = p;
     if (!Number.isFinite(a) || !Number.isFinite(b)) {
-      issues.push({ code: 'E_COORDINATE', message: `coordinates of unit "${ids[i]}" are missing or not numbers`, unit: ids[i], field: 'lon/lat', expected: 'two finite numbers' });
+      issues.push({
+        code: 'E_COORDINATE',
+        message: `coordinates of unit "${ids[i]}" are missing or not numbers`,
+        unit: ids[i],
+        field: 'lon/lat',
+        expected: 'two finite numbers',
+      });
     } else if (metric === 'greatCircle' && (Math.abs(b) > 90 || Math.abs(a) > 360)) {
-      issues.push({ code: 'E_COORDINATE', message: `coordinates of unit "${ids[i]}" are not [lon, lat] in degrees: [${a}, ${b}]`, unit: ids[i], field: 'lon/lat', expected: 'lon in [−180, 360], lat in [−90, 90]' });
+      issues.push({
+        code: 'E_COORDINATE',
+        message: `coordinates of unit "${ids[i]}" are not [lon, lat] in degrees: [${a}, ${b}]`,
+        unit: ids[i],
+        field: 'lon/lat',
+        expected: 'lon in [−180, 360], lat in [−90, 90]',
+      });
     }
   });
   if (issues.length) throw new CityIndexError(issues);
@@ -74,7 +90,12 @@ function checkPoints(ids: readonly string[], points: readonly Point[], metric: D
 function assertUniqueIds(ids: readonly string[]): void {
   const seen = new Set<string>();
   for (const id of ids) {
-    if (seen.has(id)) throw new CityIndexError({ code: 'E_DUPLICATE', message: `spatial weights: duplicate unit id "${id}"`, unit: id });
+    if (seen.has(id))
+      throw new CityIndexError({
+        code: 'E_DUPLICATE',
+        message: `spatial weights: duplicate unit id "${id}"`,
+        unit: id,
+      });
     seen.add(id);
   }
 }
@@ -92,9 +113,18 @@ export function distanceMatrix(points: readonly Point[], metric: DistanceMetric 
       const [xj, yj] = points[j];
       let v: number;
       switch (metric) {
-        case 'greatCircle': v = greatCircleDistance(xi, yi, xj, yj); break;
-        case 'euclidean': v = Math.hypot(xj - xi, yj - yi); break;
-        default: throw new CityIndexError({ code: 'E_METHOD', message: `unknown distance metric "${String(metric)}"`, expected: 'greatCircle | euclidean' });
+        case 'greatCircle':
+          v = greatCircleDistance(xi, yi, xj, yj);
+          break;
+        case 'euclidean':
+          v = Math.hypot(xj - xi, yj - yi);
+          break;
+        default:
+          throw new CityIndexError({
+            code: 'E_METHOD',
+            message: `unknown distance metric "${String(metric)}"`,
+            expected: 'greatCircle | euclidean',
+          });
       }
       d[i * n + j] = v;
       d[j * n + i] = v;
@@ -107,9 +137,15 @@ export function distanceMatrix(points: readonly Point[], metric: DistanceMetric 
  * Build weights from per-row lists of [column, weight] (the internal constructor every builder uses):
  * rows are sorted by column; self-links and duplicate links are errors.
  */
-export function weightsFromRows(ids: readonly string[], rows: ReadonlyArray<ReadonlyArray<readonly [number, number]>>, description: string, transform: WeightsTransform = 'original'): SpatialWeights {
+export function weightsFromRows(
+  ids: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<readonly [number, number]>>,
+  description: string,
+  transform: WeightsTransform = 'original',
+): SpatialWeights {
   const n = ids.length;
-  if (rows.length !== n) throw new CityIndexError({ code: 'E_SHAPE', message: `spatial weights: ${n} ids but ${rows.length} rows` });
+  if (rows.length !== n)
+    throw new CityIndexError({ code: 'E_SHAPE', message: `spatial weights: ${n} ids but ${rows.length} rows` });
   assertUniqueIds(ids);
   const offsets = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i] + rows[i].length;
@@ -120,10 +156,32 @@ export function weightsFromRows(ids: readonly string[], rows: ReadonlyArray<Read
     let p = offsets[i];
     for (let k = 0; k < row.length; k++) {
       const [j, wij] = row[k];
-      if (!Number.isInteger(j) || j < 0 || j >= n) throw new CityIndexError({ code: 'E_NEIGHBOUR', message: `spatial weights: unit "${ids[i]}" has a neighbour index ${j} outside 0..${n - 1}`, unit: ids[i] });
-      if (j === i) throw new CityIndexError({ code: 'E_SELF_NEIGHBOUR', message: `spatial weights: unit "${ids[i]}" is listed as its own neighbour`, unit: ids[i], expected: 'no self-links (Gi* adds the self-weight itself)' });
-      if (k > 0 && row[k - 1][0] === j) throw new CityIndexError({ code: 'E_DUPLICATE', message: `spatial weights: unit "${ids[i]}" lists neighbour "${ids[j]}" twice`, unit: ids[i] });
-      if (!Number.isFinite(wij) || wij < 0) throw new CityIndexError({ code: 'E_WEIGHT', message: `spatial weights: link "${ids[i]}" → "${ids[j]}" has weight ${wij}`, unit: ids[i], expected: 'a finite weight ≥ 0' });
+      if (!Number.isInteger(j) || j < 0 || j >= n)
+        throw new CityIndexError({
+          code: 'E_NEIGHBOUR',
+          message: `spatial weights: unit "${ids[i]}" has a neighbour index ${j} outside 0..${n - 1}`,
+          unit: ids[i],
+        });
+      if (j === i)
+        throw new CityIndexError({
+          code: 'E_SELF_NEIGHBOUR',
+          message: `spatial weights: unit "${ids[i]}" is listed as its own neighbour`,
+          unit: ids[i],
+          expected: 'no self-links (Gi* adds the self-weight itself)',
+        });
+      if (k > 0 && row[k - 1][0] === j)
+        throw new CityIndexError({
+          code: 'E_DUPLICATE',
+          message: `spatial weights: unit "${ids[i]}" lists neighbour "${ids[j]}" twice`,
+          unit: ids[i],
+        });
+      if (!Number.isFinite(wij) || wij < 0)
+        throw new CityIndexError({
+          code: 'E_WEIGHT',
+          message: `spatial weights: link "${ids[i]}" → "${ids[j]}" has weight ${wij}`,
+          unit: ids[i],
+          expected: 'a finite weight ≥ 0',
+        });
       neighbors[p] = j;
       weights[p] = wij;
       p++;
@@ -154,7 +212,12 @@ export function knnWeights(ids: readonly string[], points: readonly Point[], opt
   checkPoints(ids, points, metric);
   const n = ids.length;
   if (!Number.isInteger(k) || k < 1 || k >= n) {
-    throw new CityIndexError({ code: 'E_OPTION', message: `knnWeights: k = ${k} is not possible with ${n} units`, field: 'k', expected: `an integer from 1 to ${n - 1}` });
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: `knnWeights: k = ${k} is not possible with ${n} units`,
+      field: 'k',
+      expected: `an integer from 1 to ${n - 1}`,
+    });
   }
   const d = distanceMatrix(points, metric);
   const order = new Int32Array(n - 1);
@@ -186,11 +249,20 @@ export interface DistanceBandOptions {
  * distanceBandWeights(['a','b','c'], [[0,0],[1,0],[2,0]], { threshold: 1, metric: 'euclidean' }).offsets
  * // => Int32Array [0, 1, 3, 4]
  */
-export function distanceBandWeights(ids: readonly string[], points: readonly Point[], options: DistanceBandOptions): SpatialWeights {
+export function distanceBandWeights(
+  ids: readonly string[],
+  points: readonly Point[],
+  options: DistanceBandOptions,
+): SpatialWeights {
   const metric = options.metric ?? 'greatCircle';
   checkPoints(ids, points, metric);
   const t = options.threshold;
-  if (!(t > 0) || !Number.isFinite(t)) throw new CityIndexError({ code: 'E_OPTION', message: `distanceBandWeights: threshold ${t} must be a positive number`, field: 'threshold' });
+  if (!(t > 0) || !Number.isFinite(t))
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: `distanceBandWeights: threshold ${t} must be a positive number`,
+      field: 'threshold',
+    });
   const n = ids.length;
   const d = distanceMatrix(points, metric);
   const rows: Array<Array<[number, number]>> = [];
@@ -200,7 +272,11 @@ export function distanceBandWeights(ids: readonly string[], points: readonly Poi
     rows.push(row);
   }
   const w = weightsFromRows(ids, rows, `distanceBand(threshold=${t}, ${metric})`, 'binary');
-  if (!options.allowIslands) assertNoIslands(w, `the distance band ${t} leaves these units without neighbours; the smallest threshold without islands is ${minThresholdWithoutIslands(points, metric)}`);
+  if (!options.allowIslands)
+    assertNoIslands(
+      w,
+      `the distance band ${t} leaves these units without neighbours; the smallest threshold without islands is ${minThresholdWithoutIslands(points, metric)}`,
+    );
   return w;
 }
 
@@ -238,13 +314,27 @@ export interface InverseDistanceOptions {
  * inverseDistanceWeights(['a','b'], [[0,0],[2,0]], { alpha: 2, metric: 'euclidean' }).weights
  * // => Float64Array [0.25, 0.25]
  */
-export function inverseDistanceWeights(ids: readonly string[], points: readonly Point[], options: InverseDistanceOptions = {}): SpatialWeights {
+export function inverseDistanceWeights(
+  ids: readonly string[],
+  points: readonly Point[],
+  options: InverseDistanceOptions = {},
+): SpatialWeights {
   const metric = options.metric ?? 'greatCircle';
   const alpha = options.alpha ?? 1;
   const cutoff = options.cutoff ?? Infinity;
   checkPoints(ids, points, metric);
-  if (!(alpha > 0) || !Number.isFinite(alpha)) throw new CityIndexError({ code: 'E_OPTION', message: `inverseDistanceWeights: alpha ${alpha} must be a positive number`, field: 'alpha' });
-  if (!(cutoff > 0)) throw new CityIndexError({ code: 'E_OPTION', message: `inverseDistanceWeights: cutoff ${cutoff} must be positive`, field: 'cutoff' });
+  if (!(alpha > 0) || !Number.isFinite(alpha))
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: `inverseDistanceWeights: alpha ${alpha} must be a positive number`,
+      field: 'alpha',
+    });
+  if (!(cutoff > 0))
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: `inverseDistanceWeights: cutoff ${cutoff} must be positive`,
+      field: 'cutoff',
+    });
   const n = ids.length;
   const d = distanceMatrix(points, metric);
   const rows: Array<Array<[number, number]>> = [];
@@ -253,7 +343,13 @@ export function inverseDistanceWeights(ids: readonly string[], points: readonly 
     for (let j = 0; j < n; j++) {
       if (j === i) continue;
       const dij = d[i * n + j];
-      if (dij === 0) throw new CityIndexError({ code: 'E_COORDINATE', message: `inverseDistanceWeights: units "${ids[i]}" and "${ids[j]}" have the same coordinates`, unit: ids[i], expected: 'distinct points' });
+      if (dij === 0)
+        throw new CityIndexError({
+          code: 'E_COORDINATE',
+          message: `inverseDistanceWeights: units "${ids[i]}" and "${ids[j]}" have the same coordinates`,
+          unit: ids[i],
+          expected: 'distinct points',
+        });
       if (dij <= cutoff) row.push([j, Math.pow(dij, -alpha)]);
     }
     rows.push(row);
@@ -269,23 +365,38 @@ export function inverseDistanceWeights(ids: readonly string[], points: readonly 
  * Unknown ids are errors. With `symmetrize` a link i→j also adds j→i.
  * @example fromNeighborLists(['a','b'], { a: ['b'], b: ['a'] }).neighbors // => Int32Array [1, 0]
  */
-export function fromNeighborLists(ids: readonly string[], lists: Readonly<Record<string, readonly string[]>>, options: { symmetrize?: boolean; description?: string } = {}): SpatialWeights {
+export function fromNeighborLists(
+  ids: readonly string[],
+  lists: Readonly<Record<string, readonly string[]>>,
+  options: { symmetrize?: boolean; description?: string } = {},
+): SpatialWeights {
   assertUniqueIds(ids);
   const index = new Map(ids.map((id, i) => [id, i] as const));
   const sets = ids.map(() => new Set<number>());
   const issues: Issue[] = [];
   for (const [id, nbs] of Object.entries(lists)) {
     const i = index.get(id);
-    if (i === undefined) { issues.push({ code: 'E_UNKNOWN_UNIT', message: `neighbour list for unknown unit "${id}"`, unit: id }); continue; }
+    if (i === undefined) {
+      issues.push({ code: 'E_UNKNOWN_UNIT', message: `neighbour list for unknown unit "${id}"`, unit: id });
+      continue;
+    }
     for (const nb of nbs) {
       const j = index.get(nb);
-      if (j === undefined) { issues.push({ code: 'E_UNKNOWN_UNIT', message: `unit "${id}" lists unknown neighbour "${nb}"`, unit: id }); continue; }
+      if (j === undefined) {
+        issues.push({ code: 'E_UNKNOWN_UNIT', message: `unit "${id}" lists unknown neighbour "${nb}"`, unit: id });
+        continue;
+      }
       sets[i].add(j);
       if (options.symmetrize) sets[j].add(i);
     }
   }
   if (issues.length) throw new CityIndexError(issues);
-  return weightsFromRows(ids, sets.map((s) => [...s].map((j) => [j, 1] as [number, number])), options.description ?? 'contiguity(neighbour lists)', 'binary');
+  return weightsFromRows(
+    ids,
+    sets.map((s) => [...s].map((j) => [j, 1] as [number, number])),
+    options.description ?? 'contiguity(neighbour lists)',
+    'binary',
+  );
 }
 
 /**
@@ -293,16 +404,47 @@ export function fromNeighborLists(ids: readonly string[], lists: Readonly<Record
  * ids `"0"`, `"1"`, …; `rook` (default) links edge neighbours, `queen` also diagonal ones.
  * @example latticeWeights(2, 2).neighbors // => Int32Array [1, 2, 0, 3, 0, 3, 1, 2]
  */
-export function latticeWeights(rows: number, cols: number, options: { contiguity?: 'rook' | 'queen' } = {}): SpatialWeights {
+export function latticeWeights(
+  rows: number,
+  cols: number,
+  options: { contiguity?: 'rook' | 'queen' } = {},
+): SpatialWeights {
   const contiguity = options.contiguity ?? 'rook';
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
-    throw new CityIndexError({ code: 'E_OPTION', message: `latticeWeights: ${rows} × ${cols} is not a lattice`, expected: 'positive whole numbers' });
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: `latticeWeights: ${rows} × ${cols} is not a lattice`,
+      expected: 'positive whole numbers',
+    });
   }
   let steps: Array<[number, number]>;
   switch (contiguity) {
-    case 'rook': steps = [[-1, 0], [0, -1], [0, 1], [1, 0]]; break;
-    case 'queen': steps = [[-1, -1], [-1, 0], [-1, 1], [0, -1], [0, 1], [1, -1], [1, 0], [1, 1]]; break;
-    default: throw new CityIndexError({ code: 'E_METHOD', message: `unknown contiguity "${String(contiguity)}"`, expected: 'rook | queen' });
+    case 'rook':
+      steps = [
+        [-1, 0],
+        [0, -1],
+        [0, 1],
+        [1, 0],
+      ];
+      break;
+    case 'queen':
+      steps = [
+        [-1, -1],
+        [-1, 0],
+        [-1, 1],
+        [0, -1],
+        [0, 1],
+        [1, -1],
+        [1, 0],
+        [1, 1],
+      ];
+      break;
+    default:
+      throw new CityIndexError({
+        code: 'E_METHOD',
+        message: `unknown contiguity "${String(contiguity)}"`,
+        expected: 'rook | queen',
+      });
   }
   const ids: string[] = [];
   const out: Array<Array<[number, number]>> = [];
@@ -328,11 +470,21 @@ export function latticeWeights(rows: number, cols: number, options: { contiguity
  * @example parseGal('2\n1 1\n2\n2 1\n1\n').ids // => ['1', '2']
  */
 export function parseGal(text: string, file = 'GAL'): SpatialWeights {
-  const lines = text.split(/\r?\n/).map((l, k) => ({ tokens: l.trim().split(/\s+/).filter(Boolean), row: k + 1 })).filter((l) => l.tokens.length > 0);
+  const lines = text
+    .split(/\r?\n/)
+    .map((l, k) => ({ tokens: l.trim().split(/\s+/).filter(Boolean), row: k + 1 }))
+    .filter((l) => l.tokens.length > 0);
   if (lines.length === 0) throw new CityIndexError({ code: 'E_GAL', message: 'empty GAL file', file });
   const head = lines[0].tokens;
   const n = Number(head.length >= 2 ? head[1] : head[0]);
-  if (!Number.isInteger(n) || n < 0) throw new CityIndexError({ code: 'E_GAL', message: `GAL header "${head.join(' ')}" does not give the number of units`, file, row: lines[0].row, expected: '"n" or "0 n name idVariable"' });
+  if (!Number.isInteger(n) || n < 0)
+    throw new CityIndexError({
+      code: 'E_GAL',
+      message: `GAL header "${head.join(' ')}" does not give the number of units`,
+      file,
+      row: lines[0].row,
+      expected: '"n" or "0 n name idVariable"',
+    });
   const ids: string[] = [];
   const lists: Record<string, string[]> = {};
   let p = 1;
@@ -341,16 +493,30 @@ export function parseGal(text: string, file = 'GAL'): SpatialWeights {
     if (!line) throw new CityIndexError({ code: 'E_GAL', message: `GAL file ends after ${u} of ${n} units`, file });
     const [id, kText] = line.tokens;
     const k = Number(kText);
-    if (line.tokens.length !== 2 || !Number.isInteger(k) || k < 0) throw new CityIndexError({ code: 'E_GAL', message: `expected "id k" (unit id and neighbour count), found "${line.tokens.join(' ')}"`, file, row: line.row });
+    if (line.tokens.length !== 2 || !Number.isInteger(k) || k < 0)
+      throw new CityIndexError({
+        code: 'E_GAL',
+        message: `expected "id k" (unit id and neighbour count), found "${line.tokens.join(' ')}"`,
+        file,
+        row: line.row,
+      });
     p++;
     let nbs: string[] = [];
     if (k > 0) {
       const nbLine = lines[p];
-      if (!nbLine || nbLine.tokens.length !== k) throw new CityIndexError({ code: 'E_GAL', message: `unit "${id}" should list ${k} neighbours, found ${nbLine ? nbLine.tokens.length : 0}`, file, row: nbLine?.row ?? line.row + 1, unit: id });
+      if (!nbLine || nbLine.tokens.length !== k)
+        throw new CityIndexError({
+          code: 'E_GAL',
+          message: `unit "${id}" should list ${k} neighbours, found ${nbLine ? nbLine.tokens.length : 0}`,
+          file,
+          row: nbLine?.row ?? line.row + 1,
+          unit: id,
+        });
       nbs = nbLine.tokens;
       p++;
     }
-    if (lists[id]) throw new CityIndexError({ code: 'E_GAL', message: `unit "${id}" appears twice`, file, row: line.row, unit: id });
+    if (lists[id])
+      throw new CityIndexError({ code: 'E_GAL', message: `unit "${id}" appears twice`, file, row: line.row, unit: id });
     ids.push(id);
     lists[id] = nbs;
   }
@@ -367,12 +533,16 @@ export function alignWeights(w: SpatialWeights, ids: readonly string[]): Spatial
   const missing = w.ids.filter((id) => !newIndex.has(id));
   const extra = ids.filter((id) => !w.ids.includes(id));
   if (ids.length !== n || missing.length || extra.length) {
-    throw new CityIndexError({ code: 'E_UNITS_MISMATCH', message: `spatial weights and data have different units (only in weights: ${missing.slice(0, 10).join(', ') || 'none'}; only in data: ${extra.slice(0, 10).join(', ') || 'none'})` });
+    throw new CityIndexError({
+      code: 'E_UNITS_MISMATCH',
+      message: `spatial weights and data have different units (only in weights: ${missing.slice(0, 10).join(', ') || 'none'}; only in data: ${extra.slice(0, 10).join(', ') || 'none'})`,
+    });
   }
   const rows: Array<Array<[number, number]>> = ids.map(() => []);
   for (let i = 0; i < n; i++) {
     const ni = newIndex.get(w.ids[i])!;
-    for (let p = w.offsets[i]; p < w.offsets[i + 1]; p++) rows[ni].push([newIndex.get(w.ids[w.neighbors[p]])!, w.weights[p]]);
+    for (let p = w.offsets[i]; p < w.offsets[i + 1]; p++)
+      rows[ni].push([newIndex.get(w.ids[w.neighbors[p]])!, w.weights[p]]);
   }
   return weightsFromRows(ids, rows, w.description, w.transform);
 }
@@ -391,22 +561,40 @@ export function alignWeights(w: SpatialWeights, ids: readonly string[]): Spatial
  * w.description // => 'rook(topology:cities)'
  * w.neighbors // => Int32Array [1, 0]
  */
-export function contiguityFromTopology(topology: Topology, objectName: string, options: { idProperty?: string } = {}): SpatialWeights {
+export function contiguityFromTopology(
+  topology: Topology,
+  objectName: string,
+  options: { idProperty?: string } = {},
+): SpatialWeights {
   const obj = topology.objects[objectName];
   if (!obj || obj.type !== 'GeometryCollection') {
-    throw new CityIndexError({ code: 'E_TOPOLOGY', message: `the topology has no geometry collection "${objectName}"`, field: 'objects', expected: Object.keys(topology.objects).join(', ') });
+    throw new CityIndexError({
+      code: 'E_TOPOLOGY',
+      message: `the topology has no geometry collection "${objectName}"`,
+      field: 'objects',
+      expected: Object.keys(topology.objects).join(', '),
+    });
   }
   const geoms = (obj as GeometryCollection).geometries;
   const ids = geoms.map((g, i) => {
     const props = (g.properties ?? {}) as Record<string, unknown>;
     const raw = options.idProperty ? props[options.idProperty] : g.id;
     if (raw === undefined || raw === null) {
-      throw new CityIndexError({ code: 'E_TOPOLOGY', message: `geometry ${i} of "${objectName}" has no ${options.idProperty ? `property "${options.idProperty}"` : 'id'}`, field: options.idProperty ?? 'id' });
+      throw new CityIndexError({
+        code: 'E_TOPOLOGY',
+        message: `geometry ${i} of "${objectName}" has no ${options.idProperty ? `property "${options.idProperty}"` : 'id'}`,
+        field: options.idProperty ?? 'id',
+      });
     }
     return String(raw);
   });
   const nbs = topologyNeighbors(geoms);
-  return weightsFromRows(ids, nbs.map((row) => row.map((j) => [j, 1] as [number, number])), `rook(topology:${objectName})`, 'binary');
+  return weightsFromRows(
+    ids,
+    nbs.map((row) => row.map((j) => [j, 1] as [number, number])),
+    `rook(topology:${objectName})`,
+    'binary',
+  );
 }
 
 /**
@@ -433,7 +621,11 @@ export function transformWeights(w: SpatialWeights, transform: WeightsTransform)
       }
       break;
     default:
-      throw new CityIndexError({ code: 'E_METHOD', message: `unknown weights transform "${String(transform)}"`, expected: 'original | binary | row' });
+      throw new CityIndexError({
+        code: 'E_METHOD',
+        message: `unknown weights transform "${String(transform)}"`,
+        expected: 'original | binary | row',
+      });
   }
   return { ...w, weights: out, transform };
 }
@@ -456,7 +648,13 @@ export function findIslands(w: SpatialWeights): number[] {
 function assertNoIslands(w: SpatialWeights, message: string): void {
   const isl = findIslands(w);
   if (isl.length) {
-    throw new CityIndexError(isl.map((i) => ({ code: 'E_ISLAND', message: `unit "${w.ids[i]}" has no neighbours: ${message}`, unit: w.ids[i] })));
+    throw new CityIndexError(
+      isl.map((i) => ({
+        code: 'E_ISLAND',
+        message: `unit "${w.ids[i]}" has no neighbours: ${message}`,
+        unit: w.ids[i],
+      })),
+    );
   }
 }
 
@@ -491,7 +689,13 @@ export function weightSums(w: SpatialWeights): WeightSums {
       const cp = p < pe ? w.neighbors[p] : n;
       const cq = q < qe ? t.neighbors[q] : n;
       let s: number;
-      if (cp === cq) { s = w.weights[p++] + t.weights[q++]; } else if (cp < cq) { s = w.weights[p++]; } else { s = t.weights[q++]; }
+      if (cp === cq) {
+        s = w.weights[p++] + t.weights[q++];
+      } else if (cp < cq) {
+        s = w.weights[p++];
+      } else {
+        s = t.weights[q++];
+      }
       S1 += s * s;
     }
     for (let k = w.offsets[i]; k < pe; k++) {
@@ -530,7 +734,11 @@ function transposeCsr(w: SpatialWeights): { offsets: Int32Array; neighbors: Int3
  * Spatial lag (Wy)_i = Σ_j w_ij y_j, written into `out` (no allocation when `out` is given).
  * @example spatialLag(fromNeighborLists(['a','b'], { a: ['b'], b: ['a'] }), [1, 5]) // => Float64Array [5, 1]
  */
-export function spatialLag(w: SpatialWeights, y: ArrayLike<number>, out: Float64Array = new Float64Array(w.ids.length)): Float64Array {
+export function spatialLag(
+  w: SpatialWeights,
+  y: ArrayLike<number>,
+  out: Float64Array = new Float64Array(w.ids.length),
+): Float64Array {
   const n = w.ids.length;
   const { offsets, neighbors, weights } = w;
   for (let i = 0; i < n; i++) {
@@ -548,7 +756,8 @@ export function spatialLag(w: SpatialWeights, y: ArrayLike<number>, out: Float64
 export function toDense(w: SpatialWeights): Float64Array {
   const n = w.ids.length;
   const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let p = w.offsets[i]; p < w.offsets[i + 1]; p++) out[i * n + w.neighbors[p]] = w.weights[p];
+  for (let i = 0; i < n; i++)
+    for (let p = w.offsets[i]; p < w.offsets[i + 1]; p++) out[i * n + w.neighbors[p]] = w.weights[p];
   return out;
 }
 
@@ -565,12 +774,25 @@ export type PointWeightsSpec =
  * buildPointWeights(['330100', '310100', '320100'], lonLat, { method: 'knn', k: 1 }).description
  * // => 'knn(k=1, greatCircle)'
  */
-export function buildPointWeights(ids: readonly string[], points: readonly Point[], spec: PointWeightsSpec): SpatialWeights {
+export function buildPointWeights(
+  ids: readonly string[],
+  points: readonly Point[],
+  spec: PointWeightsSpec,
+): SpatialWeights {
   switch (spec.method) {
-    case 'knn': return knnWeights(ids, points, spec);
-    case 'distanceBand': return distanceBandWeights(ids, points, spec);
-    case 'inverseDistance': return inverseDistanceWeights(ids, points, spec);
-    default: throw new CityIndexError({ code: 'E_METHOD', message: `unknown spatial weights method "${String((spec as { method: unknown }).method)}"`, field: 'method', expected: 'knn | distanceBand | inverseDistance' });
+    case 'knn':
+      return knnWeights(ids, points, spec);
+    case 'distanceBand':
+      return distanceBandWeights(ids, points, spec);
+    case 'inverseDistance':
+      return inverseDistanceWeights(ids, points, spec);
+    default:
+      throw new CityIndexError({
+        code: 'E_METHOD',
+        message: `unknown spatial weights method "${String((spec as { method: unknown }).method)}"`,
+        field: 'method',
+        expected: 'knn | distanceBand | inverseDistance',
+      });
   }
 }
 
@@ -581,7 +803,10 @@ export function buildPointWeights(ids: readonly string[], points: readonly Point
  * pointsFromUnits([{ code: '330100', name: { zh: '杭州' }, groups: {}, attributes: { lon: 120.15, lat: 30.29 } }]).points
  * // => [[120.15, 30.29]]
  */
-export function pointsFromUnits(units: readonly Unit[], options: { lon?: string; lat?: string } = {}): { ids: string[]; points: Point[] } {
+export function pointsFromUnits(
+  units: readonly Unit[],
+  options: { lon?: string; lat?: string } = {},
+): { ids: string[]; points: Point[] } {
   const lonKey = options.lon ?? 'lon';
   const latKey = options.lat ?? 'lat';
   const issues: Issue[] = [];
@@ -589,7 +814,13 @@ export function pointsFromUnits(units: readonly Unit[], options: { lon?: string;
     const lon = u.attributes[lonKey];
     const lat = u.attributes[latKey];
     if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat)) {
-      issues.push({ code: 'E_COORDINATE', message: `unit "${u.code}" has no coordinates`, unit: u.code, field: `${lonKey}/${latKey}`, expected: 'longitude and latitude in degrees' });
+      issues.push({
+        code: 'E_COORDINATE',
+        message: `unit "${u.code}" has no coordinates`,
+        unit: u.code,
+        field: `${lonKey}/${latKey}`,
+        expected: 'longitude and latitude in degrees',
+      });
       return [NaN, NaN] as const;
     }
     return [lon, lat] as const;

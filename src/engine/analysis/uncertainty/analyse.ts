@@ -28,30 +28,32 @@ import { createRunner, type Runner, type RunnerOptions } from './runner.ts';
 /** The scalar output whose variance a sensitivity analysis apportions. */
 export type SensitivityTarget =
   /** COINr's: mean over units of |rank − nominal rank| (units ranked in both). */
-  | { kind: 'meanAbsRankShift' }
-  | { kind: 'rank'; unit: string }
-  | { kind: 'score'; unit: string };
+  { kind: 'meanAbsRankShift' } | { kind: 'rank'; unit: string } | { kind: 'score'; unit: string };
 
-export const AnalysisOptionsSchema = z.object({
-  inputs: z.array(UncertainInputSchema).min(1),
-  /** `uncertainty` (default): N runs; `sensitivity`: N(d + 2) runs of the Saltelli design. */
-  mode: z.enum(['uncertainty', 'sensitivity']).optional(),
-  /** Sample size (uncertainty: runs; sensitivity: base rows). */
-  N: z.number().int().min(1).max(10_000_000),
-  /** Seed of the sample, the noisy weights and the bootstrap (default: the spec's seed, else 1). */
-  seed: z.number().int().optional(),
-  /** `random` (seeded Monte Carlo; default for uncertainty) or `sobol` (default for sensitivity). */
-  sampler: z.enum(['random', 'sobol']).optional(),
-  target: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('meanAbsRankShift') }).strict(),
-    z.object({ kind: z.literal('rank'), unit: z.string().min(1) }).strict(),
-    z.object({ kind: z.literal('score'), unit: z.string().min(1) }).strict(),
-  ]).optional(),
-  /** Bootstrap replicates for the index intervals (default 1000; 0 = none). */
-  bootstrap: z.number().int().min(0).optional(),
-  /** Keep every run's index scores (runs × units; default false). */
-  keepScores: z.boolean().optional(),
-}).strict();
+export const AnalysisOptionsSchema = z
+  .object({
+    inputs: z.array(UncertainInputSchema).min(1),
+    /** `uncertainty` (default): N runs; `sensitivity`: N(d + 2) runs of the Saltelli design. */
+    mode: z.enum(['uncertainty', 'sensitivity']).optional(),
+    /** Sample size (uncertainty: runs; sensitivity: base rows). */
+    N: z.number().int().min(1).max(10_000_000),
+    /** Seed of the sample, the noisy weights and the bootstrap (default: the spec's seed, else 1). */
+    seed: z.number().int().optional(),
+    /** `random` (seeded Monte Carlo; default for uncertainty) or `sobol` (default for sensitivity). */
+    sampler: z.enum(['random', 'sobol']).optional(),
+    target: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('meanAbsRankShift') }).strict(),
+        z.object({ kind: z.literal('rank'), unit: z.string().min(1) }).strict(),
+        z.object({ kind: z.literal('score'), unit: z.string().min(1) }).strict(),
+      ])
+      .optional(),
+    /** Bootstrap replicates for the index intervals (default 1000; 0 = none). */
+    bootstrap: z.number().int().min(0).optional(),
+    /** Keep every run's index scores (runs × units; default false). */
+    keepScores: z.boolean().optional(),
+  })
+  .strict();
 
 /** Options of an analysis (see `AnalysisOptionsSchema` for the defaults). */
 export interface AnalysisOptions {
@@ -167,7 +169,11 @@ const BOOT_SEED = 0x3c6ef372;
  * const inputs = [winmax];
  * planAnalysis(asem.input, asem.spec, { inputs, N: 1000 }).plan.nRuns // => 1000
  */
-export function planAnalysis(input: BuildInput, spec: BuildSpec, options: AnalysisOptions): { plan: AnalysisPlan; resolved: ResolvedInput[] } {
+export function planAnalysis(
+  input: BuildInput,
+  spec: BuildSpec,
+  options: AnalysisOptions,
+): { plan: AnalysisPlan; resolved: ResolvedInput[] } {
   const parsed = AnalysisOptionsSchema.safeParse(options);
   if (!parsed.success) throw new CityIndexError(zodIssues(parsed.error, 'uncertainty'));
   const resolved = resolveInputs(options.inputs, spec, input.framework);
@@ -178,7 +184,12 @@ export function planAnalysis(input: BuildInput, spec: BuildSpec, options: Analys
   const sampler = options.sampler ?? (mode === 'sensitivity' ? 'sobol' : 'random');
   const target = options.target ?? { kind: 'meanAbsRankShift' };
   if (target.kind !== 'meanAbsRankShift' && !input.units.some((u) => u.code === target.unit)) {
-    throw new CityIndexError({ code: 'E_UNKNOWN_UNIT', message: `sensitivity target: no unit "${target.unit}"`, field: 'target.unit', unit: target.unit });
+    throw new CityIndexError({
+      code: 'E_UNKNOWN_UNIT',
+      message: `sensitivity target: no unit "${target.unit}"`,
+      field: 'target.unit',
+      unit: target.unit,
+    });
   }
   let sample: Float64Array;
   if (mode === 'uncertainty') {
@@ -190,7 +201,12 @@ export function planAnalysis(input: BuildInput, spec: BuildSpec, options: Analys
     }
   } else {
     if (2 * d > SOBOL_MAX_DIMENSION && sampler === 'sobol') {
-      throw new CityIndexError({ code: 'E_SA_DIMENSION', message: `a Sobol' sensitivity design supports at most ${Math.floor(SOBOL_MAX_DIMENSION / 2)} inputs (found ${d})`, field: 'inputs', expected: `≤ ${Math.floor(SOBOL_MAX_DIMENSION / 2)} inputs, or sampler: random` });
+      throw new CityIndexError({
+        code: 'E_SA_DIMENSION',
+        message: `a Sobol' sensitivity design supports at most ${Math.floor(SOBOL_MAX_DIMENSION / 2)} inputs (found ${d})`,
+        field: 'inputs',
+        expected: `≤ ${Math.floor(SOBOL_MAX_DIMENSION / 2)} inputs, or sampler: random`,
+      });
     }
     let base: Float64Array;
     if (sampler === 'sobol') base = sobolPoints(N, 2 * d);
@@ -203,9 +219,18 @@ export function planAnalysis(input: BuildInput, spec: BuildSpec, options: Analys
   }
   const nRuns = mode === 'uncertainty' ? N : N * (d + 2);
   const plan: AnalysisPlan = {
-    mode, N, d, nRuns, statRuns: mode === 'uncertainty' ? N : 2 * N, seed, sampler, target,
-    bootstrap: options.bootstrap ?? DEFAULT_BOOTSTRAP, keepScores: options.keepScores ?? false,
-    inputs: options.inputs, sample,
+    mode,
+    N,
+    d,
+    nRuns,
+    statRuns: mode === 'uncertainty' ? N : 2 * N,
+    seed,
+    sampler,
+    target,
+    bootstrap: options.bootstrap ?? DEFAULT_BOOTSTRAP,
+    keepScores: options.keepScores ?? false,
+    inputs: options.inputs,
+    sample,
   };
   return { plan, resolved };
 }
@@ -220,7 +245,12 @@ export function nominalOf(b: Build): Nominal {
   const units = b.input.units.map((u) => u.code);
   const { scores, ranks, indexCode } = b.results;
   const j = scores.codes.indexOf(indexCode);
-  if (j < 0) throw new CityIndexError({ code: 'E_NO_INDEX', message: `the build has no index column "${indexCode}": run an aggregate step first`, field: 'steps' });
+  if (j < 0)
+    throw new CityIndexError({
+      code: 'E_NO_INDEX',
+      message: `the build has no index column "${indexCode}": run an aggregate step first`,
+      field: 'steps',
+    });
   const m = scores.unitCodes.length;
   const s = new Float64Array(units.length).fill(NaN);
   const r = new Float64Array(units.length).fill(NaN);
@@ -266,7 +296,13 @@ export function runOrder(runner: Runner, plan: AnalysisPlan): Int32Array {
  * const nominal = nominalOf(asem.build);
  * runChunk(runner, plan, nominal).y.length // => 100
  */
-export function runChunk(runner: Runner, plan: AnalysisPlan, nominal: Nominal, runs: Int32Array = runOrder(runner, plan), onProgress?: (done: number) => void): ChunkResult {
+export function runChunk(
+  runner: Runner,
+  plan: AnalysisPlan,
+  nominal: Nominal,
+  runs: Int32Array = runOrder(runner, plan),
+  onProgress?: (done: number) => void,
+): ChunkResult {
   const M = runner.unitCodes.length;
   const d = plan.d;
   const n = runs.length;
@@ -296,13 +332,19 @@ export function runChunk(runner: Runner, plan: AnalysisPlan, nominal: Nominal, r
       for (let i = 0; i < M; i++) {
         const a = rk[i];
         const b = nom[i];
-        if (a === a && b === b) { s += Math.abs(a - b); c++; }
+        if (a === a && b === b) {
+          s += Math.abs(a - b);
+          c++;
+        }
       }
       y[k] = c ? s / c : NaN;
     } else {
       y[k] = target.kind === 'rank' ? rk[tUnit] : sc[tUnit];
     }
-    if (r < plan.statRuns) { for (let i = 0; i < M; i++) ranks[s0 * M + i] = rk[i]; s0++; }
+    if (r < plan.statRuns) {
+      for (let i = 0; i < M; i++) ranks[s0 * M + i] = rk[i];
+      s0++;
+    }
     if (scores) scores.set(sc, k * M);
     if (onProgress && (k + 1) % 256 === 0) onProgress(k + 1);
   }
@@ -323,7 +365,12 @@ export function runChunk(runner: Runner, plan: AnalysisPlan, nominal: Nominal, r
  * assembleAnalysis(plan, resolved, nominal, [runChunk(runner, plan, nominal)]).rankStats[0]
  * // => { unit: 'AUS', nominal: 35, mean: 35, median: 35, q5: 35, q95: 35, runs: 100 }
  */
-export function assembleAnalysis(plan: AnalysisPlan, resolved: readonly ResolvedInput[], nominal: Nominal, chunks: readonly ChunkResult[]): AnalysisResult {
+export function assembleAnalysis(
+  plan: AnalysisPlan,
+  resolved: readonly ResolvedInput[],
+  nominal: Nominal,
+  chunks: readonly ChunkResult[],
+): AnalysisResult {
   const M = nominal.units.length;
   const { nRuns, d, statRuns } = plan;
   const y = new Float64Array(nRuns);
@@ -335,10 +382,14 @@ export function assembleAnalysis(plan: AnalysisPlan, resolved: readonly Resolved
     let s0 = 0;
     for (let k = 0; k < c.runs.length; k++) {
       const r = c.runs[k];
-      if (r < 0 || r >= nRuns || seen[r]) throw new CityIndexError({ code: 'E_UA_CHUNKS', message: `run ${r} is out of range or in two chunks` });
+      if (r < 0 || r >= nRuns || seen[r])
+        throw new CityIndexError({ code: 'E_UA_CHUNKS', message: `run ${r} is out of range or in two chunks` });
       seen[r] = 1;
       y[r] = c.y[k];
-      if (r < statRuns) { ranks.set(c.ranks.subarray(s0 * M, (s0 + 1) * M), r * M); s0++; }
+      if (r < statRuns) {
+        ranks.set(c.ranks.subarray(s0 * M, (s0 + 1) * M), r * M);
+        s0++;
+      }
       if (scores && c.scores) scores.set(c.scores.subarray(k * M, (k + 1) * M), r * M);
     }
     failures.push(...c.failures);
@@ -347,16 +398,35 @@ export function assembleAnalysis(plan: AnalysisPlan, resolved: readonly Resolved
   if (missing >= 0) throw new CityIndexError({ code: 'E_UA_CHUNKS', message: `run ${missing} is in no chunk` });
   failures.sort((a, b) => a.run - b.run);
   const params = new Float64Array(nRuns * d);
-  for (let r = 0; r < nRuns; r++) for (let t = 0; t < d; t++) params[r * d + t] = decodeInput(resolved[t], plan.sample[r * d + t]);
+  for (let r = 0; r < nRuns; r++)
+    for (let t = 0; t < d; t++) params[r * d + t] = decodeInput(resolved[t], plan.sample[r * d + t]);
   const rankStats = rankStatistics(ranks, statRuns, nominal);
   const result: AnalysisResult = {
-    mode: plan.mode, N: plan.N, nRuns, seed: plan.seed, sampler: plan.sampler,
+    mode: plan.mode,
+    N: plan.N,
+    nRuns,
+    seed: plan.seed,
+    sampler: plan.sampler,
     inputs: resolved.map((r) => ({ name: r.input.name, kind: r.input.kind, labels: r.labels })),
-    nominal, rankStats, sample: plan.sample, params, y, ranks, statRuns, scores, failures,
+    nominal,
+    rankStats,
+    sample: plan.sample,
+    params,
+    y,
+    ranks,
+    statRuns,
+    scores,
+    failures,
   };
   if (plan.mode === 'sensitivity') {
     const si = sobolIndices(y, plan.N, d, { bootstrap: plan.bootstrap, rng: createRng((plan.seed + BOOT_SEED) | 0) });
-    result.sensitivity = { target: plan.target, indices: si.indices.map((x, t) => ({ name: resolved[t].input.name, ...x })), varY: si.varY, nUsed: si.nUsed, bootstrap: si.bootstrap };
+    result.sensitivity = {
+      target: plan.target,
+      indices: si.indices.map((x, t) => ({ name: resolved[t].input.name, ...x })),
+      varY: si.varY,
+      nUsed: si.nUsed,
+      bootstrap: si.bootstrap,
+    };
   }
   return result;
 }
@@ -369,13 +439,20 @@ export function assembleAnalysis(plan: AnalysisPlan, resolved: readonly Resolved
  * rankStatistics(Float32Array.from([1, 2, 2, 1]), 2, { units: ['A', 'B'], ranks: Float64Array.from([1, 2]) })[0].q95
  * // => 1.95
  */
-export function rankStatistics(ranks: Float32Array, runs: number, nominal: Pick<Nominal, 'units' | 'ranks'>): UnitRankStats[] {
+export function rankStatistics(
+  ranks: Float32Array,
+  runs: number,
+  nominal: Pick<Nominal, 'units' | 'ranks'>,
+): UnitRankStats[] {
   const M = nominal.units.length;
   const counts = new Int32Array(M + 2);
   const out: UnitRankStats[] = [];
   const orderStat = (k: number): number => {
     let c = 0;
-    for (let v = 1; v <= M + 1; v++) { c += counts[v]; if (c > k) return v; }
+    for (let v = 1; v <= M + 1; v++) {
+      c += counts[v];
+      if (c > k) return v;
+    }
     return NaN;
   };
   const q = (n: number, p: number): number => {
@@ -392,9 +469,21 @@ export function rankStatistics(ranks: Float32Array, runs: number, nominal: Pick<
     let s = 0;
     for (let r = 0; r < runs; r++) {
       const v = ranks[r * M + i];
-      if (v === v) { counts[v >= 1 && v <= M ? v : M + 1]++; s += v; n++; }
+      if (v === v) {
+        counts[v >= 1 && v <= M ? v : M + 1]++;
+        s += v;
+        n++;
+      }
     }
-    out.push({ unit: nominal.units[i], nominal: nominal.ranks[i], mean: n ? s / n : NaN, median: q(n, 0.5), q5: q(n, 0.05), q95: q(n, 0.95), runs: n });
+    out.push({
+      unit: nominal.units[i],
+      nominal: nominal.ranks[i],
+      mean: n ? s / n : NaN,
+      median: q(n, 0.5),
+      q5: q(n, 0.05),
+      q95: q(n, 0.95),
+      runs: n,
+    });
   }
   return out;
 }
@@ -409,7 +498,12 @@ export function rankStatistics(ranks: Float32Array, runs: number, nominal: Pick<
  * const r = runAnalysis(asem.input, asem.spec, { N: 1000, inputs: [winmax] });
  * r.rankStats.find((s) => s.unit === 'CHE') // => { unit: 'CHE', nominal: 1, median: 1, q5: 1, q95: 1, … }
  */
-export function runAnalysis(input: BuildInput, spec: BuildSpec, options: AnalysisOptions, extra: { nominal?: Build; onProgress?: (done: number, total: number) => void; runner?: RunnerOptions } = {}): AnalysisResult {
+export function runAnalysis(
+  input: BuildInput,
+  spec: BuildSpec,
+  options: AnalysisOptions,
+  extra: { nominal?: Build; onProgress?: (done: number, total: number) => void; runner?: RunnerOptions } = {},
+): AnalysisResult {
   const { plan, resolved } = planAnalysis(input, spec, options);
   const nominal = nominalOf(extra.nominal ?? runBuild(input, spec));
   const runner = createRunner(input, spec, resolved, { ...extra.runner, seed: plan.seed });

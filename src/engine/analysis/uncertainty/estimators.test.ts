@@ -11,13 +11,16 @@ function evaluate(N: number, d: number, f: (x: Float64Array) => number): Float64
 
 describe('Saltelli design', () => {
   it('has N(d + 2) rows: A, B, then A with one column from B', () => {
-    const N = 4, d = 3;
+    const N = 4,
+      d = 3;
     const X = saltelliSample(N, d);
     expect(X.length).toBe(N * (d + 2) * d);
-    for (let i = 0; i < d; i++) for (let r = 0; r < N; r++) for (let j = 0; j < d; j++) {
-      const ab = X[((2 + i) * N + r) * d + j];
-      expect(ab).toBe(j === i ? X[(N + r) * d + j] : X[r * d + j]);
-    }
+    for (let i = 0; i < d; i++)
+      for (let r = 0; r < N; r++)
+        for (let j = 0; j < d; j++) {
+          const ab = X[((2 + i) * N + r) * d + j];
+          expect(ab).toBe(j === i ? X[(N + r) * d + j] : X[r * d + j]);
+        }
     for (const v of X) expect(v >= 0 && v < 1).toBe(true);
   });
 });
@@ -41,11 +44,14 @@ describe('Sobol indices (Saltelli 2010 first order, Jansen total)', () => {
     // Analytic values: Saltelli et al. (2008) Global Sensitivity Analysis. The Primer, §4.2; SALib's test targets.
     const N = 16384;
     const y = evaluate(N, 3, (u) => {
-      const x1 = -Math.PI + 2 * Math.PI * u[0], x2 = -Math.PI + 2 * Math.PI * u[1], x3 = -Math.PI + 2 * Math.PI * u[2];
+      const x1 = -Math.PI + 2 * Math.PI * u[0],
+        x2 = -Math.PI + 2 * Math.PI * u[1],
+        x3 = -Math.PI + 2 * Math.PI * u[2];
       return Math.sin(x1) + 7 * Math.sin(x2) ** 2 + 0.1 * x3 ** 4 * Math.sin(x1);
     });
     const r = sobolIndices(y, N, 3, { bootstrap: 200, rng: createRng(3) });
-    const S = [0.3139, 0.4424, 0], ST = [0.5576, 0.4424, 0.2437];
+    const S = [0.3139, 0.4424, 0],
+      ST = [0.5576, 0.4424, 0.2437];
     r.indices.forEach((s, i) => {
       expect(Math.abs(s.Si - S[i])).toBeLessThan(0.02);
       expect(Math.abs(s.STi - ST[i])).toBeLessThan(0.02);
@@ -65,7 +71,10 @@ describe('Sobol indices (Saltelli 2010 first order, Jansen total)', () => {
   });
   it('an output that never varies gives every index 0', () => {
     const r = sobolIndices(new Float64Array(4 * 5).fill(3), 5, 2);
-    expect(r.indices).toEqual([{ Si: 0, STi: 0 }, { Si: 0, STi: 0 }]);
+    expect(r.indices).toEqual([
+      { Si: 0, STi: 0 },
+      { Si: 0, STi: 0 },
+    ]);
   });
   it('the bootstrap is seeded: same seed, same intervals', () => {
     const y = evaluate(256, 2, (x) => x[0] * x[1]);

@@ -75,9 +75,18 @@ export function saltelliFromBase(base: Float64Array, N: number, d: number): Floa
  * const y = Array.from({ length: N * 4 }, (_, k) => x[2 * k] + 2 * x[2 * k + 1]);
  * sobolIndices(y, N, 2).indices.map((s) => s.Si) // => [0.201…, 0.801…]
  */
-export function sobolIndices(y: ArrayLike<number>, N: number, d: number, options: { bootstrap?: number; rng?: Rng; confidence?: number } = {}): SobolIndices {
+export function sobolIndices(
+  y: ArrayLike<number>,
+  N: number,
+  d: number,
+  options: { bootstrap?: number; rng?: Rng; confidence?: number } = {},
+): SobolIndices {
   if (y.length !== N * (d + 2)) {
-    throw new CityIndexError({ code: 'E_SA_SHAPE', message: `sensitivity: ${y.length} outputs, expected N(d + 2) = ${N * (d + 2)}`, expected: 'the outputs of a Saltelli design' });
+    throw new CityIndexError({
+      code: 'E_SA_SHAPE',
+      message: `sensitivity: ${y.length} outputs, expected N(d + 2) = ${N * (d + 2)}`,
+      expected: 'the outputs of a Saltelli design',
+    });
   }
   const rows: number[] = [];
   for (let r = 0; r < N; r++) {
@@ -89,7 +98,12 @@ export function sobolIndices(y: ArrayLike<number>, N: number, d: number, options
   const nBoot = options.bootstrap ?? 0;
   const result: SobolIndices = { indices: point.indices, varY: point.varY, nUsed: rows.length, bootstrap: 0 };
   if (nBoot > 0 && rows.length > 1) {
-    if (!options.rng) throw new CityIndexError({ code: 'E_SA_RNG', message: 'sensitivity: a bootstrap needs a seeded generator', field: 'rng' });
+    if (!options.rng)
+      throw new CityIndexError({
+        code: 'E_SA_RNG',
+        message: 'sensitivity: a bootstrap needs a seeded generator',
+        field: 'rng',
+      });
     const rng = options.rng;
     const si = new Float64Array(nBoot * d);
     const sti = new Float64Array(nBoot * d);
@@ -97,7 +111,10 @@ export function sobolIndices(y: ArrayLike<number>, N: number, d: number, options
     for (let b = 0; b < nBoot; b++) {
       for (let k = 0; k < rows.length; k++) pick[k] = rows[rng.int(rows.length)];
       const e = estimate(y, N, d, pick);
-      for (let i = 0; i < d; i++) { si[i * nBoot + b] = e.indices[i].Si; sti[i * nBoot + b] = e.indices[i].STi; }
+      for (let i = 0; i < d; i++) {
+        si[i * nBoot + b] = e.indices[i].Si;
+        sti[i * nBoot + b] = e.indices[i].STi;
+      }
     }
     const conf = options.confidence ?? 0.9;
     const lo = (1 - conf) / 2;
@@ -113,7 +130,12 @@ export function sobolIndices(y: ArrayLike<number>, N: number, d: number, options
   return result;
 }
 
-function estimate(y: ArrayLike<number>, N: number, d: number, rows: Int32Array): { indices: SobolIndex[]; varY: number } {
+function estimate(
+  y: ArrayLike<number>,
+  N: number,
+  d: number,
+  rows: Int32Array,
+): { indices: SobolIndex[]; varY: number } {
   const n = rows.length;
   if (n === 0) return { indices: Array.from({ length: d }, () => ({ Si: NaN, STi: NaN })), varY: NaN };
   // var(c(yA, yB)) with n − 1

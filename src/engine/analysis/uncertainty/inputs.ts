@@ -28,15 +28,64 @@ const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const pathSchema = z.array(z.union([z.string().min(1), z.number().int().min(0)])).min(1);
 
 export const UncertainInputSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('alternatives'), name, step: z.string().min(1), path: pathSchema, values: z.array(z.unknown()).min(1), labels: z.array(z.string()).optional() }).strict(),
-  z.object({ kind: z.literal('range'), name, step: z.string().min(1), path: pathSchema, min: finite, max: finite, integer: z.boolean().optional() }).strict(),
-  z.object({ kind: z.literal('weightNoise'), name, levels: z.array(z.number().int().min(1)).min(1), factor: finite.refine((f) => f >= 0, 'must be ≥ 0'), sets: z.number().int().min(1).optional() }).strict(),
-  z.object({ kind: z.literal('exclude'), name, indicators: z.array(z.array(z.string().min(1))).min(1), labels: z.array(z.string()).optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('alternatives'),
+      name,
+      step: z.string().min(1),
+      path: pathSchema,
+      values: z.array(z.unknown()).min(1),
+      labels: z.array(z.string()).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('range'),
+      name,
+      step: z.string().min(1),
+      path: pathSchema,
+      min: finite,
+      max: finite,
+      integer: z.boolean().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('weightNoise'),
+      name,
+      levels: z.array(z.number().int().min(1)).min(1),
+      factor: finite.refine((f) => f >= 0, 'must be ≥ 0'),
+      sets: z.number().int().min(1).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('exclude'),
+      name,
+      indicators: z.array(z.array(z.string().min(1))).min(1),
+      labels: z.array(z.string()).optional(),
+    })
+    .strict(),
 ]);
 
 export type UncertainInput =
-  | { kind: 'alternatives'; name: string; step: string; path: Array<string | number>; values: unknown[]; labels?: string[] }
-  | { kind: 'range'; name: string; step: string; path: Array<string | number>; min: number; max: number; integer?: boolean }
+  | {
+      kind: 'alternatives';
+      name: string;
+      step: string;
+      path: Array<string | number>;
+      values: unknown[];
+      labels?: string[];
+    }
+  | {
+      kind: 'range';
+      name: string;
+      step: string;
+      path: Array<string | number>;
+      min: number;
+      max: number;
+      integer?: boolean;
+    }
   | { kind: 'weightNoise'; name: string; levels: number[]; factor: number; sets?: number }
   | { kind: 'exclude'; name: string; indicators: string[][]; labels?: string[] };
 
@@ -100,13 +149,24 @@ function withStep(spec: BuildSpec, k: number, step: StepSpec): BuildSpec {
  *   values: [1, 2, 3] };
  * resolveInputs([winmax], asem.spec, asem.input.framework)[0].levels // => 3
  */
-export function resolveInputs(inputs: readonly UncertainInput[], spec: BuildSpec, framework: Framework, file = 'uncertainty'): ResolvedInput[] {
+export function resolveInputs(
+  inputs: readonly UncertainInput[],
+  spec: BuildSpec,
+  framework: Framework,
+  file = 'uncertainty',
+): ResolvedInput[] {
   const issues: Issue[] = [];
   const parsed = z.array(UncertainInputSchema).safeParse(inputs);
   if (!parsed.success) throw new CityIndexError(zodIssues(parsed.error, file, ['inputs']));
   const specIssues = checkSpec(spec, framework);
   if (specIssues.length) throw new CityIndexError(specIssues);
-  if (inputs.length === 0) issues.push({ code: 'E_UA_NO_INPUTS', message: 'an uncertainty analysis needs at least one uncertain input', file, field: 'inputs' });
+  if (inputs.length === 0)
+    issues.push({
+      code: 'E_UA_NO_INPUTS',
+      message: 'an uncertainty analysis needs at least one uncertain input',
+      file,
+      field: 'inputs',
+    });
   const names = new Set<string>();
   const noisedLevels = new Map<number, string>();
   const top = topLevel(framework);
@@ -115,29 +175,70 @@ export function resolveInputs(inputs: readonly UncertainInput[], spec: BuildSpec
   const out: ResolvedInput[] = [];
   inputs.forEach((inp, k) => {
     const at = `inputs[${k}]`;
-    if (names.has(inp.name)) issues.push({ code: 'E_UA_DUPLICATE', message: `duplicate input name "${inp.name}"`, file, field: `${at}.name` });
+    if (names.has(inp.name))
+      issues.push({ code: 'E_UA_DUPLICATE', message: `duplicate input name "${inp.name}"`, file, field: `${at}.name` });
     names.add(inp.name);
     switch (inp.kind) {
       case 'alternatives':
       case 'range': {
         const stepIndex = stepIds.indexOf(inp.step);
         if (stepIndex < 0) {
-          issues.push({ code: 'E_UA_UNKNOWN_STEP', message: `input "${inp.name}" changes step "${inp.step}", which the build does not have`, file, field: `${at}.step`, expected: stepIds.join(' | ') || 'a step id of the build' });
+          issues.push({
+            code: 'E_UA_UNKNOWN_STEP',
+            message: `input "${inp.name}" changes step "${inp.step}", which the build does not have`,
+            file,
+            field: `${at}.step`,
+            expected: stepIds.join(' | ') || 'a step id of the build',
+          });
           return;
         }
         if (inp.path[0] !== 'options') {
-          issues.push({ code: 'E_UA_PATH', message: `input "${inp.name}": paths start at the step's options (a step's id and kind cannot vary)`, file, field: `${at}.path`, expected: "['options', …]" });
+          issues.push({
+            code: 'E_UA_PATH',
+            message: `input "${inp.name}": paths start at the step's options (a step's id and kind cannot vary)`,
+            file,
+            field: `${at}.path`,
+            expected: "['options', …]",
+          });
           return;
         }
-        const values = inp.kind === 'alternatives' ? inp.values : inp.integer ? [Math.ceil(inp.min), Math.floor(inp.max)] : [inp.min, inp.max];
-        if (inp.kind === 'range' && !(inp.max > inp.min)) issues.push({ code: 'E_UA_RANGE', message: `input "${inp.name}": max (${inp.max}) must exceed min (${inp.min})`, file, field: `${at}.max` });
-        if (inp.kind === 'range' && inp.integer && Math.floor(inp.max) < Math.ceil(inp.min)) issues.push({ code: 'E_UA_RANGE', message: `input "${inp.name}": no whole number between ${inp.min} and ${inp.max}`, file, field: `${at}.min` });
-        if (inp.kind === 'alternatives' && inp.labels && inp.labels.length !== inp.values.length) issues.push({ code: 'E_UA_LABELS', message: `input "${inp.name}": ${inp.labels.length} labels for ${inp.values.length} values`, file, field: `${at}.labels` });
+        const values =
+          inp.kind === 'alternatives'
+            ? inp.values
+            : inp.integer
+              ? [Math.ceil(inp.min), Math.floor(inp.max)]
+              : [inp.min, inp.max];
+        if (inp.kind === 'range' && !(inp.max > inp.min))
+          issues.push({
+            code: 'E_UA_RANGE',
+            message: `input "${inp.name}": max (${inp.max}) must exceed min (${inp.min})`,
+            file,
+            field: `${at}.max`,
+          });
+        if (inp.kind === 'range' && inp.integer && Math.floor(inp.max) < Math.ceil(inp.min))
+          issues.push({
+            code: 'E_UA_RANGE',
+            message: `input "${inp.name}": no whole number between ${inp.min} and ${inp.max}`,
+            file,
+            field: `${at}.min`,
+          });
+        if (inp.kind === 'alternatives' && inp.labels && inp.labels.length !== inp.values.length)
+          issues.push({
+            code: 'E_UA_LABELS',
+            message: `input "${inp.name}": ${inp.labels.length} labels for ${inp.values.length} values`,
+            file,
+            field: `${at}.labels`,
+          });
         values.forEach((v, j) => {
           const step = setAtPath(spec.steps[stepIndex], inp.path, v);
           for (const iss of checkSpec(withStep(spec, stepIndex, step), framework)) {
             const field = inp.kind === 'alternatives' ? `${at}.values[${j}]` : `${at}.${j === 0 ? 'min' : 'max'}`;
-            issues.push({ ...iss, file, field, message: `input "${inp.name}" sets ${inp.step}.${inp.path.join('.')} = ${label(v)}: ${iss.message}${iss.field ? ` (at ${iss.field})` : ''}` });
+            issues.push({
+              ...iss,
+              file,
+              field,
+              message: `input "${inp.name}" sets ${inp.step}.${inp.path.join('.')} = ${label(v)}: ${iss.message}${iss.field ? ` (at ${iss.field})` : ''}`,
+            });
           }
         });
         const levels = inp.kind === 'alternatives' ? inp.values.length : 0;
@@ -147,27 +248,67 @@ export function resolveInputs(inputs: readonly UncertainInput[], spec: BuildSpec
       }
       case 'weightNoise': {
         for (const l of inp.levels) {
-          if (l >= top) issues.push({ code: 'E_LEVEL', message: `input "${inp.name}": level ${l} carries no weights (levels 1–${top - 1} do; ${top} is the index)`, file, field: `${at}.levels`, expected: `1 … ${top - 1}` });
+          if (l >= top)
+            issues.push({
+              code: 'E_LEVEL',
+              message: `input "${inp.name}": level ${l} carries no weights (levels 1–${top - 1} do; ${top} is the index)`,
+              file,
+              field: `${at}.levels`,
+              expected: `1 … ${top - 1}`,
+            });
           const other = noisedLevels.get(l);
-          if (other !== undefined) issues.push({ code: 'E_UA_DUPLICATE', message: `level ${l} is noised by both "${other}" and "${inp.name}"`, file, field: `${at}.levels` });
+          if (other !== undefined)
+            issues.push({
+              code: 'E_UA_DUPLICATE',
+              message: `level ${l} is noised by both "${other}" and "${inp.name}"`,
+              file,
+              field: `${at}.levels`,
+            });
           noisedLevels.set(l, inp.name);
         }
         const sets = inp.sets ?? DEFAULT_NOISE_SETS;
-        out.push({ input: inp, stepIndex: -1, levels: sets, labels: Array.from({ length: sets }, (_, j) => `set ${j + 1}`) });
+        out.push({
+          input: inp,
+          stepIndex: -1,
+          levels: sets,
+          labels: Array.from({ length: sets }, (_, j) => `set ${j + 1}`),
+        });
         return;
       }
       case 'exclude': {
-        inp.indicators.forEach((set, j) => set.forEach((c) => {
-          if (!indicatorCodes.has(c)) issues.push({ code: 'E_UNKNOWN_CODE', message: `input "${inp.name}" excludes "${c}", which is not an indicator of the framework`, file, field: `${at}.indicators[${j}]`, indicator: c });
-        }));
-        if (inp.labels && inp.labels.length !== inp.indicators.length) issues.push({ code: 'E_UA_LABELS', message: `input "${inp.name}": ${inp.labels.length} labels for ${inp.indicators.length} sets`, file, field: `${at}.labels` });
-        const labels = inp.labels ?? inp.indicators.map((s) => (s.length ? `without ${s.join(', ')}` : 'all indicators'));
+        inp.indicators.forEach((set, j) =>
+          set.forEach((c) => {
+            if (!indicatorCodes.has(c))
+              issues.push({
+                code: 'E_UNKNOWN_CODE',
+                message: `input "${inp.name}" excludes "${c}", which is not an indicator of the framework`,
+                file,
+                field: `${at}.indicators[${j}]`,
+                indicator: c,
+              });
+          }),
+        );
+        if (inp.labels && inp.labels.length !== inp.indicators.length)
+          issues.push({
+            code: 'E_UA_LABELS',
+            message: `input "${inp.name}": ${inp.labels.length} labels for ${inp.indicators.length} sets`,
+            file,
+            field: `${at}.labels`,
+          });
+        const labels =
+          inp.labels ?? inp.indicators.map((s) => (s.length ? `without ${s.join(', ')}` : 'all indicators'));
         out.push({ input: inp, stepIndex: -1, levels: inp.indicators.length, labels });
         return;
       }
       default: {
         const never: never = inp;
-        throw new CityIndexError({ code: 'E_UA_KIND', message: `unknown input kind "${(never as { kind: string }).kind}"`, file, field: `${at}.kind`, expected: 'alternatives | range | weightNoise | exclude' });
+        throw new CityIndexError({
+          code: 'E_UA_KIND',
+          message: `unknown input kind "${(never as { kind: string }).kind}"`,
+          file,
+          field: `${at}.kind`,
+          expected: 'alternatives | range | weightNoise | exclude',
+        });
       }
     }
   });

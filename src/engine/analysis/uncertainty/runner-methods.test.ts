@@ -12,7 +12,9 @@ import { resolveInputs, type UncertainInput } from './inputs.ts';
 import { createRunner } from './runner.ts';
 
 let asem: LoadedProject;
-beforeAll(async () => { asem = await loadProject('examples/asem'); });
+beforeAll(async () => {
+  asem = await loadProject('examples/asem');
+});
 
 const normalisations: NormaliseMethod[] = [
   { method: 'none' },
@@ -46,7 +48,15 @@ function weightings(project: LoadedProject): WeightOptions[] {
     list.push(nd.code);
     groups.set(nd.parent!, list);
   });
-  const matrices = Object.fromEntries([...groups].map(([parent, codes]) => [parent, consistent(codes, codes.map((_, j) => 1 + j))]));
+  const matrices = Object.fromEntries(
+    [...groups].map(([parent, codes]) => [
+      parent,
+      consistent(
+        codes,
+        codes.map((_, j) => 1 + j),
+      ),
+    ]),
+  );
   const methods: WeightMethod[] = [
     { method: 'equal' },
     { method: 'manual', weights: manual },
@@ -79,34 +89,59 @@ describe('a runner replication = build() of the same spec, for every method', ()
     const steps = asem.spec.steps.filter((s) => s.kind !== 'aggregate');
     const spec: BuildSpec = {
       ...asem.spec,
-      steps: [...steps, { id: 'weight', kind: 'weight', options: { level: 1, weighting: { method: 'equal' } } }, { id: 'aggregate', kind: 'aggregate', options: { aggregation: { method: 'arithmetic' } } }],
+      steps: [
+        ...steps,
+        { id: 'weight', kind: 'weight', options: { level: 1, weighting: { method: 'equal' } } },
+        { id: 'aggregate', kind: 'aggregate', options: { aggregation: { method: 'arithmetic' } } },
+      ],
     };
     const inputs: UncertainInput[] = [
       { kind: 'alternatives', name: 'normalisation', step: 'normalise', path: ['options'], values: normalisations },
       { kind: 'alternatives', name: 'weighting', step: 'weight', path: ['options'], values: weightMethods },
-      { kind: 'alternatives', name: 'aggregation', step: 'aggregate', path: ['options', 'aggregation'], values: aggregations },
+      {
+        kind: 'alternatives',
+        name: 'aggregation',
+        step: 'aggregate',
+        path: ['options', 'aggregation'],
+        values: aggregations,
+      },
     ];
     const resolved = resolveInputs(inputs, spec, input.framework);
     const runner = createRunner(input, spec, resolved);
     const M = input.units.length;
-    const scores = new Float64Array(M), ranks = new Float64Array(M);
+    const scores = new Float64Array(M),
+      ranks = new Float64Array(M);
     let compared = 0;
     let worst = 0;
     for (let a = 0; a < normalisations.length; a++) {
       for (let b = 0; b < weightMethods.length; b++) {
         for (let c = 0; c < aggregations.length; c++) {
           // u in the middle of each alternative's interval selects it
-          const u = [(a + 0.5) / normalisations.length, (b + 0.5) / weightMethods.length, (c + 0.5) / aggregations.length];
+          const u = [
+            (a + 0.5) / normalisations.length,
+            (b + 0.5) / weightMethods.length,
+            (c + 0.5) / aggregations.length,
+          ];
           const reason = runner.run(u, scores, ranks);
           const runSpec: BuildSpec = {
             ...spec,
-            steps: spec.steps.map((s) => (s.kind === 'normalise' ? { ...s, options: normalisations[a] }
-              : s.kind === 'weight' ? { ...s, options: weightMethods[b] }
-                : s.kind === 'aggregate' ? { ...s, options: { aggregation: aggregations[c] } } : s)),
+            steps: spec.steps.map((s) =>
+              s.kind === 'normalise'
+                ? { ...s, options: normalisations[a] }
+                : s.kind === 'weight'
+                  ? { ...s, options: weightMethods[b] }
+                  : s.kind === 'aggregate'
+                    ? { ...s, options: { aggregation: aggregations[c] } }
+                    : s,
+            ),
           };
           let ref: ReturnType<typeof build> | undefined;
           let refError: unknown;
-          try { ref = build(input, runSpec); } catch (e) { refError = e; }
+          try {
+            ref = build(input, runSpec);
+          } catch (e) {
+            refError = e;
+          }
           const label = `${normalisations[a].method} × ${weightMethods[b].weighting.method} × ${aggregations[c].method}`;
           if (!ref) {
             expect(reason, `${label}: build failed (${String(refError)}) but the run did not`).not.toBeNull();
@@ -114,23 +149,32 @@ describe('a runner replication = build() of the same spec, for every method', ()
           }
           expect(reason, label).toBeNull();
           const sc = ref.results.scores;
-          const j = sc.codes.indexOf(ref.results.indexCode), m = sc.unitCodes.length;
+          const j = sc.codes.indexOf(ref.results.indexCode),
+            m = sc.unitCodes.length;
           const rowOf = new Map(sc.unitCodes.map((code, i) => [code, i] as const));
           input.units.forEach((unit, i) => {
             const r = rowOf.get(unit.code);
-            if (r === undefined) { expect(scores[i], label).toBeNaN(); return; }
+            if (r === undefined) {
+              expect(scores[i], label).toBeNaN();
+              return;
+            }
             const want = sc.values[j * m + r];
-            if (Number.isNaN(want)) { expect(scores[i], label).toBeNaN(); return; }
+            if (Number.isNaN(want)) {
+              expect(scores[i], label).toBeNaN();
+              return;
+            }
             const gap = Math.abs(scores[i] - want);
             worst = Math.max(worst, gap);
-            expect(gap, `${label}, ${unit.code}: ${scores[i]} vs ${want}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want)));
+            expect(gap, `${label}, ${unit.code}: ${scores[i]} vs ${want}`).toBeLessThanOrEqual(
+              1e-12 * Math.max(1, Math.abs(want)),
+            );
           });
           compared++;
         }
       }
     }
     // most combinations build (geometric/harmonic means refuse non-positive normalised values)
-    expect(compared).toBeGreaterThan(normalisations.length * weightMethods.length * aggregations.length / 2);
+    expect(compared).toBeGreaterThan((normalisations.length * weightMethods.length * aggregations.length) / 2);
     expect(worst).toBeLessThanOrEqual(1e-9);
   }, 300_000);
 });

@@ -22,7 +22,14 @@ import { createRng } from '../../core/rng.ts';
 import { topLevel, type Framework, type FrameworkNode, type Unit } from '../../core/framework.ts';
 import type { Dataset } from '../../core/dataset.ts';
 import { build, prepareRaw, type BuildInput } from '../../pipeline/build.ts';
-import { StepSpecSchema, type AggregateOptions, type AggregationMethod, type BuildSpec, type StepSpec, type WeightMethod } from '../../spec/spec.ts';
+import {
+  StepSpecSchema,
+  type AggregateOptions,
+  type AggregationMethod,
+  type BuildSpec,
+  type StepSpec,
+  type WeightMethod,
+} from '../../spec/spec.ts';
 import { zodIssues } from '../../core/zod-issues.ts';
 import type { StepOutput } from '../../pipeline/step.ts';
 import { runStep } from '../../pipeline/run-step.ts';
@@ -68,7 +75,10 @@ type AggregateStepSpec = Extract<StepSpec, { kind: 'aggregate' }>;
 
 /** Whether a weighting method re-aggregates the index (optimised weights, also inside `combined`). */
 function usesAggregation(wm: WeightMethod): boolean {
-  return wm.method === 'optimised' || (wm.method === 'combined' && (usesAggregation(wm.subjective) || usesAggregation(wm.objective)));
+  return (
+    wm.method === 'optimised' ||
+    (wm.method === 'combined' && (usesAggregation(wm.subjective) || usesAggregation(wm.objective)))
+  );
 }
 
 /**
@@ -80,7 +90,11 @@ function usesAggregation(wm: WeightMethod): boolean {
  */
 export function failureReason(e: unknown, where?: string): string {
   if (e instanceof CityIndexError) {
-    const msg = e.issues.slice(0, 5).map((i) => i.message).join('; ') + (e.issues.length > 5 ? ` (+${e.issues.length - 5} more)` : '');
+    const msg =
+      e.issues
+        .slice(0, 5)
+        .map((i) => i.message)
+        .join('; ') + (e.issues.length > 5 ? ` (+${e.issues.length - 5} more)` : '');
     return where ? `${where}: ${msg}` : msg;
   }
   throw e;
@@ -130,7 +144,12 @@ function noisyFramework(fw: Framework, noise: ReadonlyArray<NoiseSets | null>, s
     const s = sets[t];
     ns.codes.forEach((c, j) => coef.set(c, ns.coef[s * ns.codes.length + j]));
   });
-  return { ...fw, nodes: fw.nodes.map((nd) => (coef.has(nd.code) ? { ...nd, weight: nd.weight + coef.get(nd.code)! * nd.weight } : nd)) };
+  return {
+    ...fw,
+    nodes: fw.nodes.map((nd) =>
+      coef.has(nd.code) ? { ...nd, weight: nd.weight + coef.get(nd.code)! * nd.weight } : nd,
+    ),
+  };
 }
 
 /**
@@ -147,12 +166,19 @@ function noisyFramework(fw: Framework, noise: ReadonlyArray<NoiseSets | null>, s
  * r.spec.steps.find((s) => s.id === 'treat')!.options // => { winmax: 2 }
  * r.excluded // => []
  */
-export function runSpec(input: BuildInput, spec: BuildSpec, resolved: readonly ResolvedInput[], u: ArrayLike<number>, seed = 1): { spec: BuildSpec; excluded: string[] } {
+export function runSpec(
+  input: BuildInput,
+  spec: BuildSpec,
+  resolved: readonly ResolvedInput[],
+  u: ArrayLike<number>,
+  seed = 1,
+): { spec: BuildSpec; excluded: string[] } {
   const excluded: string[] = [];
   let steps = spec.steps.map((s) => s);
   resolved.forEach((r, t) => {
     const v = decodeInput(r, u[t]);
-    if (r.input.kind === 'alternatives') steps[r.stepIndex] = setAtPath(steps[r.stepIndex], r.input.path, r.input.values[v]);
+    if (r.input.kind === 'alternatives')
+      steps[r.stepIndex] = setAtPath(steps[r.stepIndex], r.input.path, r.input.values[v]);
     else if (r.input.kind === 'range') steps[r.stepIndex] = setAtPath(steps[r.stepIndex], r.input.path, v);
     else if (r.input.kind === 'exclude') excluded.push(...r.input.indicators[v]);
   });
@@ -166,11 +192,17 @@ export function runSpec(input: BuildInput, spec: BuildSpec, resolved: readonly R
         const before = out.length ? build(runInput, { ...spec, steps: out }) : undefined;
         const fw = before && before.steps.length ? before.steps[before.steps.length - 1].framework : runInput.framework;
         const noisy = noisyFramework(fw, noise, sets);
-        const levels = [...new Set(resolved.flatMap((r) => (r.input.kind === 'weightNoise' ? r.input.levels : [])))].sort((a, b) => a - b);
+        const levels = [
+          ...new Set(resolved.flatMap((r) => (r.input.kind === 'weightNoise' ? r.input.levels : []))),
+        ].sort((a, b) => a - b);
         for (const level of levels) {
           const weights: Record<string, number> = {};
           for (const nd of noisy.nodes) if (nd.level === level) weights[nd.code] = nd.weight;
-          out.push({ id: `noise_L${level}_${out.length}`, kind: 'weight', options: { level, weighting: { method: 'manual', weights } } });
+          out.push({
+            id: `noise_L${level}_${out.length}`,
+            kind: 'weight',
+            options: { level, weighting: { method: 'manual', weights } },
+          });
         }
       }
       out.push(step);
@@ -241,7 +273,16 @@ interface Scratch {
  * Arithmetic mean of one group, column by column: per unit the same additions in the same order as
  * `arithmeticMean` (Σw over available, then Σ (w/Σw)·x), hence the same bits.
  */
-function groupArithmetic(buf: Float64Array, m: number, g: KGroup, w: Float64Array, threshold: number | null, sc: Scratch, unitCodes: readonly string[], hasNaN: Uint8Array): string | null {
+function groupArithmetic(
+  buf: Float64Array,
+  m: number,
+  g: KGroup,
+  w: Float64Array,
+  threshold: number | null,
+  sc: Scratch,
+  unitCodes: readonly string[],
+  hasNaN: Uint8Array,
+): string | null {
   const { kids, kidNodes } = g;
   const nk = kids.length;
   const sw = sc.sw;
@@ -249,7 +290,10 @@ function groupArithmetic(buf: Float64Array, m: number, g: KGroup, w: Float64Arra
   const out = g.slot * m;
   let total = 0;
   let clean = true;
-  for (let j = 0; j < nk; j++) { total += w[kidNodes[j]]; if (hasNaN[kids[j]]) clean = false; }
+  for (let j = 0; j < nk; j++) {
+    total += w[kidNodes[j]];
+    if (hasNaN[kids[j]]) clean = false;
+  }
   if (total === 0) return `the weights of the components of "${g.code}" sum to 0`;
   if (clean) {
     // no missing value: every unit's Σw is `total` (same additions, same order), so w/Σw is one number per kid
@@ -269,10 +313,15 @@ function groupArithmetic(buf: Float64Array, m: number, g: KGroup, w: Float64Arra
   for (let j = 0; j < nk; j++) {
     const wj = w[kidNodes[j]];
     const off = kids[j] * m;
-    for (let i = 0; i < m; i++) if (buf[off + i] === buf[off + i]) { sw[i] += wj; cnt[i]++; }
+    for (let i = 0; i < m; i++)
+      if (buf[off + i] === buf[off + i]) {
+        sw[i] += wj;
+        cnt[i]++;
+      }
   }
   for (let i = 0; i < m; i++) {
-    if (cnt[i] > 0 && sw[i] === 0) return `"${g.code}" (arithmetic): the weights of the available values sum to 0 for unit ${unitCodes[i]}`;
+    if (cnt[i] > 0 && sw[i] === 0)
+      return `"${g.code}" (arithmetic): the weights of the available values sum to 0 for unit ${unitCodes[i]}`;
     buf[out + i] = 0;
   }
   for (let j = 0; j < nk; j++) {
@@ -303,7 +352,8 @@ function groupGeometric(e: AggEntry, g: KGroup, w: Float64Array, threshold: numb
   const out = g.slot * m;
   for (let j = 0; j < nk; j++) {
     const wj = w[kidNodes[j]];
-    if (wj < 0) return `"${g.code}" (geometric): weight ${wj} of "${e.slotCodes[kids[j]]}" is negative; only the arithmetic mean accepts negative weights`;
+    if (wj < 0)
+      return `"${g.code}" (geometric): weight ${wj} of "${e.slotCodes[kids[j]]}" is negative; only the arithmetic mean accepts negative weights`;
     const k = kids[j];
     if (hasLog[k] ? nonPositive[k] : false) return nonPositiveMessage(e, g, k);
   }
@@ -362,8 +412,12 @@ function groupGeometric(e: AggEntry, g: KGroup, w: Float64Array, threshold: numb
     }
   }
   for (let i = 0; i < m; i++) {
-    if (cnt[i] === 0) { buf[out + i] = NaN; continue; }
-    if (sw[i] === 0) return `"${g.code}" (geometric): the weights of the available values sum to 0 for unit ${e.unitCodes[i]}`;
+    if (cnt[i] === 0) {
+      buf[out + i] = NaN;
+      continue;
+    }
+    if (sw[i] === 0)
+      return `"${g.code}" (geometric): the weights of the available values sum to 0 for unit ${e.unitCodes[i]}`;
     buf[out + i] = threshold !== null && cnt[i] / nk < threshold ? NaN : Math.exp(acc[i] / sw[i]);
   }
   let nan = 0;
@@ -379,9 +433,15 @@ function nonPositiveMessage(e: AggEntry, g: KGroup, k: number): string {
   return `"${g.code}" (geometric): ${e.slotCodes[k]} = ${e.buf[off + i]} for unit ${e.unitCodes[i]}; the geometric mean needs values > 0`;
 }
 
-function levelSpec(options: AggregateOptions | undefined, level: number): { method: AggregationMethod; threshold: number | null } {
+function levelSpec(
+  options: AggregateOptions | undefined,
+  level: number,
+): { method: AggregationMethod; threshold: number | null } {
   const per = options?.levels?.[String(level)];
-  return { method: per?.aggregation ?? options?.aggregation ?? { method: 'arithmetic' }, threshold: per?.dataThreshold ?? options?.dataThreshold ?? null };
+  return {
+    method: per?.aggregation ?? options?.aggregation ?? { method: 'arithmetic' },
+    threshold: per?.dataThreshold ?? options?.dataThreshold ?? null,
+  };
 }
 
 const ROW_METHODS = new Set(['arithmetic', 'geometric', 'harmonic', 'generalised']);
@@ -390,14 +450,24 @@ const ROW_METHODS = new Set(['arithmetic', 'geometric', 'harmonic', 'generalised
  * Aggregate one group for every unit into buf (slot `g.slot`), exactly as `aggregateStep` with
  * `arithmeticMean` / `geometricMean` / `harmonicMean` / `generalisedMean`. Returns an error or null.
  */
-function aggregateGroupInto(buf: Float64Array, m: number, g: KGroup, w: Float64Array, method: RowMethod, threshold: number | null, unitCodes: readonly string[], slotCodes: readonly string[]): string | null {
+function aggregateGroupInto(
+  buf: Float64Array,
+  m: number,
+  g: KGroup,
+  w: Float64Array,
+  method: RowMethod,
+  threshold: number | null,
+  unitCodes: readonly string[],
+  slotCodes: readonly string[],
+): string | null {
   const kids = g.kids;
   const nk = kids.length;
   const kind = method.method;
   let wsum = 0;
   for (let j = 0; j < nk; j++) {
     const wj = w[g.kidNodes[j]];
-    if (kind !== 'arithmetic' && wj < 0) return `"${g.code}" (${kind}): weight ${wj} of "${slotCodes[kids[j]]}" is negative; only the arithmetic mean accepts negative weights`;
+    if (kind !== 'arithmetic' && wj < 0)
+      return `"${g.code}" (${kind}): weight ${wj} of "${slotCodes[kids[j]]}" is negative; only the arithmetic mean accepts negative weights`;
     wsum += wj;
   }
   if (wsum === 0) return `the weights of the components of "${g.code}" sum to 0`;
@@ -409,7 +479,8 @@ function aggregateGroupInto(buf: Float64Array, m: number, g: KGroup, w: Float64A
         const v = buf[off + i];
         if (Number.isNaN(v)) continue;
         const bad = kind === 'generalised' ? generalisedMeanProblem(v, p) !== null : v <= 0;
-        if (bad) return `"${g.code}" (${kind}): ${slotCodes[kids[j]]} = ${v} for unit ${unitCodes[i]}; the ${kind} mean needs ${kind === 'generalised' ? `values in its domain (p = ${p})` : 'values > 0'}`;
+        if (bad)
+          return `"${g.code}" (${kind}): ${slotCodes[kids[j]]} = ${v} for unit ${unitCodes[i]}; the ${kind} mean needs ${kind === 'generalised' ? `values in its domain (p = ${p})` : 'values > 0'}`;
       }
     }
   }
@@ -421,9 +492,17 @@ function aggregateGroupInto(buf: Float64Array, m: number, g: KGroup, w: Float64A
     let score: number;
     switch (kind) {
       case 'arithmetic': {
-        for (let j = 0; j < nk; j++) if (!Number.isNaN(buf[kids[j] * m + i])) { sw += w[g.kidNodes[j]]; n++; }
-        if (n === 0) { score = NaN; break; }
-        if (sw === 0) return `"${g.code}" (arithmetic): the weights of the available values sum to 0 for unit ${unitCodes[i]}`;
+        for (let j = 0; j < nk; j++)
+          if (!Number.isNaN(buf[kids[j] * m + i])) {
+            sw += w[g.kidNodes[j]];
+            n++;
+          }
+        if (n === 0) {
+          score = NaN;
+          break;
+        }
+        if (sw === 0)
+          return `"${g.code}" (arithmetic): the weights of the available values sum to 0 for unit ${unitCodes[i]}`;
         for (let j = 0; j < nk; j++) {
           const v = buf[kids[j] * m + i];
           if (!Number.isNaN(v)) s += (w[g.kidNodes[j]] / sw) * v;
@@ -440,8 +519,12 @@ function aggregateGroupInto(buf: Float64Array, m: number, g: KGroup, w: Float64A
           s += wj * Math.log(v);
           n++;
         }
-        if (n === 0) { score = NaN; break; }
-        if (sw === 0) return `"${g.code}" (geometric): the weights of the available values sum to 0 for unit ${unitCodes[i]}`;
+        if (n === 0) {
+          score = NaN;
+          break;
+        }
+        if (sw === 0)
+          return `"${g.code}" (geometric): the weights of the available values sum to 0 for unit ${unitCodes[i]}`;
         score = Math.exp(s / sw);
         break;
       }
@@ -467,8 +550,12 @@ function aggregateGroupInto(buf: Float64Array, m: number, g: KGroup, w: Float64A
           s += wj * Math.pow(v, p);
           n++;
         }
-        if (n === 0) { score = NaN; break; }
-        if (sw === 0) return `"${g.code}" (generalised): the weights of the available values sum to 0 for unit ${unitCodes[i]}`;
+        if (n === 0) {
+          score = NaN;
+          break;
+        }
+        if (sw === 0)
+          return `"${g.code}" (generalised): the weights of the available values sum to 0 for unit ${unitCodes[i]}`;
         score = Math.pow(s / sw, 1 / p);
         break;
       }
@@ -484,7 +571,13 @@ function aggregateGroupInto(buf: Float64Array, m: number, g: KGroup, w: Float64A
 }
 
 /** Compile the aggregate step over a state (and compute the levels that do not vary per run). */
-function compileAggregation(state: State, options: AggregateOptions | undefined, unitIndex: Map<string, number>, noise: ReadonlyArray<NoiseSets | null>, minNoisedLevel: number): AggEntry {
+function compileAggregation(
+  state: State,
+  options: AggregateOptions | undefined,
+  unitIndex: Map<string, number>,
+  noise: ReadonlyArray<NoiseSets | null>,
+  minNoisedLevel: number,
+): AggEntry {
   const { dataset, framework } = state;
   const m = dataset.unitCodes.length;
   const nodes = framework.nodes;
@@ -511,15 +604,27 @@ function compileAggregation(state: State, options: AggregateOptions | undefined,
   for (let level = 2; level <= top; level++) {
     const { method, threshold } = levelSpec(options, level);
     if (!ROW_METHODS.has(method.method)) rowwise = false;
-    const parents = nodes.filter((nd) => nd.level === level && nd.kind === 'aggregate').map((nd) => nd.code).sort(compareCodes);
+    const parents = nodes
+      .filter((nd) => nd.level === level && nd.kind === 'aggregate')
+      .map((nd) => nd.code)
+      .sort(compareCodes);
     const groups: KGroup[] = [];
     for (const parent of parents) {
       const kids = (childrenOf.get(parent) ?? []).filter((k) => slotOf.has(k.code));
       if (kids.length === 0) continue;
-      groups.push({ code: parent, slot: -1, kids: Int32Array.from(kids.map((k) => slotOf.get(k.code)!)), kidNodes: Int32Array.from(kids.map((k) => nodeIndex.get(k.code)!)) });
+      groups.push({
+        code: parent,
+        slot: -1,
+        kids: Int32Array.from(kids.map((k) => slotOf.get(k.code)!)),
+        kidNodes: Int32Array.from(kids.map((k) => nodeIndex.get(k.code)!)),
+      });
     }
     // a level's columns become available only after the whole level is done (as in aggregateStep)
-    for (const g of groups) { g.slot = slotCodes.length; slotOf.set(g.code, g.slot); slotCodes.push(g.code); }
+    for (const g of groups) {
+      g.slot = slotCodes.length;
+      slotOf.set(g.code, g.slot);
+      slotCodes.push(g.code);
+    }
     levels.push({ level, method, threshold, groups });
   }
   const root = nodes.find((nd) => nd.parent === null);
@@ -536,25 +641,61 @@ function compileAggregation(state: State, options: AggregateOptions | undefined,
   const noiseNodes = noise.map((ns) => (ns ? Int32Array.from(ns.codes.map((c) => nodeIndex.get(c) ?? -1)) : null));
   const firstRunLevel = Math.min(minNoisedLevel + 1, top + 1);
   const nSlots = slotCodes.length;
-  const entry: AggEntry = { m, rowToUnit, unitCodes: dataset.unitCodes, buf, slotCodes, levels, baseW, firstRunLevel, indexSlot, rowwise, state, options, noiseNodes, logBuf: null, nonPositive: new Uint8Array(nSlots), hasLog: new Uint8Array(nSlots), hasNaN: new Uint8Array(nSlots), perm: Int32Array.from({ length: m }, (_, i) => i) };
+  const entry: AggEntry = {
+    m,
+    rowToUnit,
+    unitCodes: dataset.unitCodes,
+    buf,
+    slotCodes,
+    levels,
+    baseW,
+    firstRunLevel,
+    indexSlot,
+    rowwise,
+    state,
+    options,
+    noiseNodes,
+    logBuf: null,
+    nonPositive: new Uint8Array(nSlots),
+    hasLog: new Uint8Array(nSlots),
+    hasNaN: new Uint8Array(nSlots),
+    perm: Int32Array.from({ length: m }, (_, i) => i),
+  };
   if (rowwise) {
     for (const lv of levels) {
       if (lv.level >= firstRunLevel) break;
       for (const g of lv.groups) {
-        const err = aggregateGroupInto(buf, m, g, baseW, lv.method as RowMethod, lv.threshold, dataset.unitCodes, slotCodes);
+        const err = aggregateGroupInto(
+          buf,
+          m,
+          g,
+          baseW,
+          lv.method as RowMethod,
+          lv.threshold,
+          dataset.unitCodes,
+          slotCodes,
+        );
         if (err) return { ...entry, error: err };
       }
     }
     for (let k = 0; k < nSlots; k++) {
-      if (k >= nInput && !isCachedSlot(levels, k, firstRunLevel)) { entry.hasNaN[k] = 1; continue; }
+      if (k >= nInput && !isCachedSlot(levels, k, firstRunLevel)) {
+        entry.hasNaN[k] = 1;
+        continue;
+      }
       const off = k * m;
-      for (let i = 0; i < m; i++) if (buf[off + i] !== buf[off + i]) { entry.hasNaN[k] = 1; break; }
+      for (let i = 0; i < m; i++)
+        if (buf[off + i] !== buf[off + i]) {
+          entry.hasNaN[k] = 1;
+          break;
+        }
     }
     // logs of the cached inputs of per-run geometric levels
     const cachedSlots = new Set<number>();
     for (const lv of levels) {
       if (lv.level < firstRunLevel || lv.method.method !== 'geometric') continue;
-      for (const g of lv.groups) for (const k of g.kids) if (k < nInput || isCachedSlot(levels, k, firstRunLevel)) cachedSlots.add(k);
+      for (const g of lv.groups)
+        for (const k of g.kids) if (k < nInput || isCachedSlot(levels, k, firstRunLevel)) cachedSlots.add(k);
     }
     if (cachedSlots.size) {
       const logBuf = new Float64Array(nSlots * m).fill(NaN);
@@ -590,7 +731,15 @@ function isCachedSlot(levels: readonly KLevel[], k: number, firstRunLevel: numbe
  * rankInto(Float64Array.from([1, 3, 3]), 3, Int32Array.from([0, 1, 2]), r, rankScratch(3));
  * r // => [3, 1, 1]
  */
-export function rankInto(x: Float64Array, m: number, rowToUnit: Int32Array, ranks: Float64Array, scratch: RankScratch, tolerance = 0, rowRanks = new Float64Array(m)): void {
+export function rankInto(
+  x: Float64Array,
+  m: number,
+  rowToUnit: Int32Array,
+  ranks: Float64Array,
+  scratch: RankScratch,
+  tolerance = 0,
+  rowRanks = new Float64Array(m),
+): void {
   rankMinInto(x, true, tolerance, rowRanks, scratch, 0, m);
   for (let i = 0; i < m; i++) {
     const u = rowToUnit[i];
@@ -608,7 +757,14 @@ export function rankInto(x: Float64Array, m: number, rowToUnit: Int32Array, rank
  * rankByPerm(Float64Array.from([1, 3, 3]), 3, Int32Array.from([0, 1, 2]), Int32Array.from([0, 1, 2]), r) // => true
  * r // => [3, 1, 1]
  */
-export function rankByPerm(x: Float64Array, m: number, perm: Int32Array, rowToUnit: Int32Array, ranks: Float64Array, tolerance = 0): boolean {
+export function rankByPerm(
+  x: Float64Array,
+  m: number,
+  perm: Int32Array,
+  rowToUnit: Int32Array,
+  ranks: Float64Array,
+  tolerance = 0,
+): boolean {
   let budget = 8 * m * Math.ceil(Math.log2(m + 1));
   for (let a = 1; a < m; a++) {
     const p = perm[a];
@@ -657,7 +813,12 @@ export function rankByPerm(x: Float64Array, m: number, perm: Int32Array, rowToUn
  * runner.run([0.3], scores, ranks) // => null (no failure; scores and ranks filled)
  * [runner.unitCodes[0], ranks[0]] // => ['AUS', 35]
  */
-export function createRunner(input: BuildInput, spec: BuildSpec, resolved: readonly ResolvedInput[], options: RunnerOptions = {}): Runner {
+export function createRunner(
+  input: BuildInput,
+  spec: BuildSpec,
+  resolved: readonly ResolvedInput[],
+  options: RunnerOptions = {},
+): Runner {
   const seed = options.seed ?? 1;
   const cacheSize = options.cacheSize ?? 64;
   const steps = spec.steps;
@@ -672,7 +833,9 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
   const noise = noiseSets(resolved, input.framework, seed);
   const hasNoise = noise.some((n) => n !== null);
   let minNoisedLevel = Infinity;
-  resolved.forEach((r) => { if (r.input.kind === 'weightNoise') for (const l of r.input.levels) minNoisedLevel = Math.min(minNoisedLevel, l); });
+  resolved.forEach((r) => {
+    if (r.input.kind === 'weightNoise') for (const l of r.input.levels) minNoisedLevel = Math.min(minNoisedLevel, l);
+  });
   const firstAgg = aggSteps.length ? aggSteps[0] : S;
 
   // optimised weights re-aggregate with the aggregate step's options, so inputs on that step reach
@@ -682,14 +845,23 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
     return s.kind === 'weight' && (usesAggregation(s.options.weighting) || resolved.some((r) => r.stepIndex === k));
   };
   let reaggregateFrom = S;
-  for (let k = 0; k < firstAgg; k++) if (mayReaggregate(k)) { reaggregateFrom = k; break; }
+  for (let k = 0; k < firstAgg; k++)
+    if (mayReaggregate(k)) {
+      reaggregateFrom = k;
+      break;
+    }
   // which inputs reach step k (k = −1: the initial state), and the cache key radices
   const reaches = (r: ResolvedInput, k: number): boolean => {
     switch (r.input.kind) {
-      case 'exclude': return true;
-      case 'alternatives': case 'range': return r.stepIndex <= k || (r.stepIndex === firstAgg && k >= reaggregateFrom);
-      case 'weightNoise': return !kernel && k >= firstAgg;
-      default: return false;
+      case 'exclude':
+        return true;
+      case 'alternatives':
+      case 'range':
+        return r.stepIndex <= k || (r.stepIndex === firstAgg && k >= reaggregateFrom);
+      case 'weightNoise':
+        return !kernel && k >= firstAgg;
+      default:
+        return false;
     }
   };
   const radix: Float64Array[] = [];
@@ -700,7 +872,10 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
     let ok = true;
     resolved.forEach((r, t) => {
       if (!reaches(r, k)) return;
-      if (r.levels === 0) { ok = false; return; }
+      if (r.levels === 0) {
+        ok = false;
+        return;
+      }
       rad[t] = mult;
       mult *= r.levels;
     });
@@ -710,7 +885,9 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
   }
   const caches: Array<Map<number, Entry>> = Array.from({ length: S + 1 }, () => new Map());
   const aggCache = new Map<number, AggEntry>();
-  const aggInputs = resolved.map((r, t) => ((r.input.kind === 'alternatives' || r.input.kind === 'range') && r.stepIndex === S - 1 ? t : -1)).filter((t) => t >= 0);
+  const aggInputs = resolved
+    .map((r, t) => ((r.input.kind === 'alternatives' || r.input.kind === 'range') && r.stepIndex === S - 1 ? t : -1))
+    .filter((t) => t >= 0);
   const aggCacheable = kernel && cacheable[preEnd] && aggInputs.every((t) => resolved[t].levels > 0);
   let aggMult = 1;
   for (const t of aggInputs) aggMult *= Math.max(1, resolved[t].levels);
@@ -746,13 +923,22 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
     // each value was checked alone; several inputs on one step can still combine into an invalid step
     if (changed > 1) {
       const parsed = StepSpecSchema.safeParse(step);
-      if (!parsed.success) throw new CityIndexError(zodIssues(parsed.error, undefined, [step.id]).map((i) => ({ ...i, code: 'E_UA_COMBINATION', message: `this combination of inputs gives an invalid step: ${i.message} (at ${i.field})` })));
+      if (!parsed.success)
+        throw new CityIndexError(
+          zodIssues(parsed.error, undefined, [step.id]).map((i) => ({
+            ...i,
+            code: 'E_UA_COMBINATION',
+            message: `this combination of inputs gives an invalid step: ${i.message} (at ${i.field})`,
+          })),
+        );
     }
     return step;
   };
   const initial = (): Entry => {
     const excluded: string[] = [];
-    resolved.forEach((r, t) => { if (r.input.kind === 'exclude') excluded.push(...r.input.indicators[choice[t]]); });
+    resolved.forEach((r, t) => {
+      if (r.input.kind === 'exclude') excluded.push(...r.input.indicators[choice[t]]);
+    });
     const fw = excludeIndicators(input.framework, excluded);
     try {
       return { state: { dataset: prepareRaw({ ...input, framework: fw }), framework: fw, units: input.units } };
@@ -769,16 +955,26 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
       entry = caches[k + 1].get(keyAt(k));
       if (entry) break;
     }
-    if (!entry) { k = -1; entry = initial(); if (cacheable[0]) remember(caches[0], keyAt(-1), entry); }
+    if (!entry) {
+      k = -1;
+      entry = initial();
+      if (cacheable[0]) remember(caches[0], keyAt(-1), entry);
+    }
     for (let j = k + 1; j <= last && !entry.error; j++) {
       const step = steps[j];
       const st: State = entry.state!;
       let next: Entry;
       try {
         const step = stepFor(j);
-        const framework = hasNoise && step.kind === 'aggregate' ? noisyFramework(st.framework, noise, sets) : st.framework;
-        const context = step.kind === 'weight' && firstAgg < S ? { aggregate: (stepFor(firstAgg) as AggregateStepSpec).options } : {};
-        const out = runStep(step, { dataset: st.dataset, framework, units: st.units, denominators: input.denominators, history: input.history }, context);
+        const framework =
+          hasNoise && step.kind === 'aggregate' ? noisyFramework(st.framework, noise, sets) : st.framework;
+        const context =
+          step.kind === 'weight' && firstAgg < S ? { aggregate: (stepFor(firstAgg) as AggregateStepSpec).options } : {};
+        const out = runStep(
+          step,
+          { dataset: st.dataset, framework, units: st.units, denominators: input.denominators, history: input.history },
+          context,
+        );
         next = { state: { dataset: out.dataset, framework: out.framework ?? framework, units: out.units ?? st.units } };
       } catch (e) {
         next = { error: failureReason(e, `step "${step.id}" (${step.kind})`) };
@@ -822,7 +1018,10 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
       key = keyAt(preEnd - 1);
       let mult = 1;
       let sub = 0;
-      for (const t of aggInputs) { sub += choice[t] * mult; mult *= resolved[t].levels; }
+      for (const t of aggInputs) {
+        sub += choice[t] * mult;
+        mult *= resolved[t].levels;
+      }
       key = key * aggMult + sub;
       agg = aggCache.get(key);
     }
@@ -843,7 +1042,16 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
       const framework = hasNoise ? noisyFramework(agg.state.framework, noise, sets) : agg.state.framework;
       let out: StepOutput;
       try {
-        out = aggregateStep({ dataset: agg.state.dataset, framework, units: agg.state.units, denominators: input.denominators, history: input.history }, agg.options);
+        out = aggregateStep(
+          {
+            dataset: agg.state.dataset,
+            framework,
+            units: agg.state.units,
+            denominators: input.denominators,
+            history: input.history,
+          },
+          agg.options,
+        );
       } catch (e) {
         return failureReason(e, `step "${steps[S - 1].id}" (aggregate)`);
       }
@@ -871,9 +1079,21 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
       const kind = lv.method.method;
       for (let q = 0; q < lv.groups.length; q++) {
         const g = lv.groups[q];
-        const err = kind === 'arithmetic' ? groupArithmetic(agg.buf, m, g, w, lv.threshold, scratch, agg.unitCodes, agg.hasNaN)
-          : kind === 'geometric' ? groupGeometric(agg, g, w, lv.threshold, scratch)
-            : aggregateGroupInto(agg.buf, m, g, w, lv.method as RowMethod, lv.threshold, agg.unitCodes, agg.slotCodes);
+        const err =
+          kind === 'arithmetic'
+            ? groupArithmetic(agg.buf, m, g, w, lv.threshold, scratch, agg.unitCodes, agg.hasNaN)
+            : kind === 'geometric'
+              ? groupGeometric(agg, g, w, lv.threshold, scratch)
+              : aggregateGroupInto(
+                  agg.buf,
+                  m,
+                  g,
+                  w,
+                  lv.method as RowMethod,
+                  lv.threshold,
+                  agg.unitCodes,
+                  agg.slotCodes,
+                );
         if (kind !== 'arithmetic' && kind !== 'geometric') agg.hasNaN[g.slot] = 1;
         if (err) return `step "${steps[S - 1].id}" (aggregate): ${err}`;
       }
@@ -881,20 +1101,31 @@ export function createRunner(input: BuildInput, spec: BuildSpec, resolved: reado
     if (agg.indexSlot < 0) return 'the index was not produced (no component with data)';
     const x = agg.buf.subarray(agg.indexSlot * m, (agg.indexSlot + 1) * m);
     const rowToUnit = agg.rowToUnit;
-    for (let i = 0; i < m; i++) { const uu = rowToUnit[i]; if (uu >= 0) scores[uu] = x[i]; }
-    if (!rankByPerm(x, m, agg.perm, rowToUnit, ranks, tolerance)) rankInto(x, m, rowToUnit, ranks, rankWork, tolerance, rowRanks);
+    for (let i = 0; i < m; i++) {
+      const uu = rowToUnit[i];
+      if (uu >= 0) scores[uu] = x[i];
+    }
+    if (!rankByPerm(x, m, agg.perm, rowToUnit, ranks, tolerance))
+      rankInto(x, m, rowToUnit, ranks, rankWork, tolerance, rowRanks);
     return null;
   };
 
   let deepest = -1;
-  for (let k = preEnd - 1; k >= 0; k--) if (cacheable[k + 1]) { deepest = k; break; }
+  for (let k = preEnd - 1; k >= 0; k--)
+    if (cacheable[k + 1]) {
+      deepest = k;
+      break;
+    }
   const groupKey = (u: ArrayLike<number>, offset = 0): number => {
     for (let t = 0; t < d; t++) choice[t] = decodeInput(resolved[t], u[offset + t]);
     let key = deepest >= 0 || cacheable[0] ? keyAt(deepest) : 0;
     if (aggCacheable) {
       let mult = 1;
       let sub = 0;
-      for (const t of aggInputs) { sub += choice[t] * mult; mult *= resolved[t].levels; }
+      for (const t of aggInputs) {
+        sub += choice[t] * mult;
+        mult *= resolved[t].levels;
+      }
       key = keyAt(preEnd - 1) * aggMult + sub;
     }
     return key;

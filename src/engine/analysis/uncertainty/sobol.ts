@@ -38,10 +38,20 @@ function directionIntegers(d: number): Uint32Array {
  */
 export function sobolPoints(n: number, d: number, skip = 1): Float64Array {
   if (!Number.isInteger(d) || d < 1 || d > SOBOL_MAX_DIMENSION) {
-    throw new CityIndexError({ code: 'E_SOBOL_DIMENSION', message: `Sobol' sequence: dimension ${d} is not supported`, field: 'dimension', expected: `1 … ${SOBOL_MAX_DIMENSION}` });
+    throw new CityIndexError({
+      code: 'E_SOBOL_DIMENSION',
+      message: `Sobol' sequence: dimension ${d} is not supported`,
+      field: 'dimension',
+      expected: `1 … ${SOBOL_MAX_DIMENSION}`,
+    });
   }
   if (!Number.isInteger(n) || n < 0 || !Number.isInteger(skip) || skip < 0 || n + skip > 2 ** 32 - 1) {
-    throw new CityIndexError({ code: 'E_SOBOL_POINTS', message: `Sobol' sequence: ${n} points after ${skip} skipped are not available`, field: 'N', expected: 'a whole number, at most 2^32 − 1 points in all' });
+    throw new CityIndexError({
+      code: 'E_SOBOL_POINTS',
+      message: `Sobol' sequence: ${n} points after ${skip} skipped are not available`,
+      field: 'N',
+      expected: 'a whole number, at most 2^32 − 1 points in all',
+    });
   }
   const v = directionIntegers(d);
   const x = new Uint32Array(d);
@@ -52,7 +62,10 @@ export function sobolPoints(n: number, d: number, skip = 1): Float64Array {
     // next point: flip the direction integer of the lowest zero bit of i
     let c = 0;
     let t = i;
-    while (t & 1) { t = Math.floor(t / 2); c++; }
+    while (t & 1) {
+      t = Math.floor(t / 2);
+      c++;
+    }
     for (let j = 0; j < d; j++) x[j] = (x[j] ^ v[j * BITS + c]) >>> 0;
   }
   return out;

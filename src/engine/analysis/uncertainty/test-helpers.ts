@@ -9,8 +9,25 @@ import type { UncertainInput } from './inputs.ts';
 export function coinrDesign(): UncertainInput[] {
   return [
     { kind: 'alternatives', name: 'winmax', step: 'treat', path: ['options', 'winmax'], values: [1, 2, 3, 4, 5] },
-    { kind: 'alternatives', name: 'normalisation', step: 'normalise', path: ['options'], values: [{ method: 'minMax', range: [1, 100] }, { method: 'zScore', mean: 10, sd: 2 }], labels: ['minMax [1, 100]', 'zScore (10, 2)'] },
+    {
+      kind: 'alternatives',
+      name: 'normalisation',
+      step: 'normalise',
+      path: ['options'],
+      values: [
+        { method: 'minMax', range: [1, 100] },
+        { method: 'zScore', mean: 10, sd: 2 },
+      ],
+      labels: ['minMax [1, 100]', 'zScore (10, 2)'],
+    },
     { kind: 'weightNoise', name: 'weights', levels: [2, 3], factor: 0.25 },
-    { kind: 'alternatives', name: 'aggregation', step: 'aggregate', path: ['options', 'aggregation'], values: [{ method: 'arithmetic' }, { method: 'geometric' }], labels: ['arithmetic', 'geometric'] },
+    {
+      kind: 'alternatives',
+      name: 'aggregation',
+      step: 'aggregate',
+      path: ['options', 'aggregation'],
+      values: [{ method: 'arithmetic' }, { method: 'geometric' }],
+      labels: ['arithmetic', 'geometric'],
+    },
   ];
 }

@@ -73,32 +73,81 @@ export interface GapsResult {
 export function selectPeers(build: Build, unit: string, spec: PeerSpec): string[] {
   const scores = build.results.scores;
   const i = scores.unitCodes.indexOf(unit);
-  if (i < 0) throw new CityIndexError({ code: 'E_UNKNOWN_UNIT', message: `unit "${unit}" is not in the build`, unit, field: 'unit', expected: 'a unit code of the build' });
+  if (i < 0)
+    throw new CityIndexError({
+      code: 'E_UNKNOWN_UNIT',
+      message: `unit "${unit}" is not in the build`,
+      unit,
+      field: 'unit',
+      expected: 'a unit code of the build',
+    });
   switch (spec.by) {
     case 'all':
       return scores.unitCodes.filter((u) => u !== unit);
     case 'group': {
       const units = new Map<string, Unit>(build.input.units.map((u) => [u.code, u] as const));
       const own = units.get(unit)?.groups[spec.field];
-      if (own === undefined) throw new CityIndexError({ code: 'E_UNKNOWN_GROUP', message: `no unit-group column "${spec.field}"`, unit, field: 'peers.field', expected: `one of: ${Object.keys(units.get(unit)?.groups ?? {}).join(', ')}` });
-      if (own === null || own === '') throw new CityIndexError({ code: 'E_NO_GROUP', message: `unit "${unit}" has no value in group column "${spec.field}"`, unit, field: 'peers.field', expected: 'a unit with a group' });
+      if (own === undefined)
+        throw new CityIndexError({
+          code: 'E_UNKNOWN_GROUP',
+          message: `no unit-group column "${spec.field}"`,
+          unit,
+          field: 'peers.field',
+          expected: `one of: ${Object.keys(units.get(unit)?.groups ?? {}).join(', ')}`,
+        });
+      if (own === null || own === '')
+        throw new CityIndexError({
+          code: 'E_NO_GROUP',
+          message: `unit "${unit}" has no value in group column "${spec.field}"`,
+          unit,
+          field: 'peers.field',
+          expected: 'a unit with a group',
+        });
       const mine = new Set(own.split('|'));
-      const peers = scores.unitCodes.filter((u) => u !== unit && (units.get(u)?.groups[spec.field] ?? '').split('|').some((g) => mine.has(g)));
-      if (!peers.length) throw new CityIndexError({ code: 'E_NO_PEERS', message: `no other unit shares "${spec.field}" = ${own} with "${unit}"`, unit, field: 'peers.field', expected: 'a group with at least two units' });
+      const peers = scores.unitCodes.filter(
+        (u) => u !== unit && (units.get(u)?.groups[spec.field] ?? '').split('|').some((g) => mine.has(g)),
+      );
+      if (!peers.length)
+        throw new CityIndexError({
+          code: 'E_NO_PEERS',
+          message: `no other unit shares "${spec.field}" = ${own} with "${unit}"`,
+          unit,
+          field: 'peers.field',
+          expected: 'a group with at least two units',
+        });
       return peers;
     }
     case 'nearest': {
       const code = spec.code ?? build.results.indexCode;
       const x = column(scores, code);
-      if (!Number.isInteger(spec.k) || spec.k < 1) throw new CityIndexError({ code: 'E_OPTION', message: `peers.k must be a whole number ≥ 1, got ${String(spec.k)}`, field: 'peers.k', expected: '≥ 1' });
-      if (Number.isNaN(x[i])) throw new CityIndexError({ code: 'E_MISSING', message: `unit "${unit}" has no score on "${code}"`, unit, indicator: code });
-      const others = scores.unitCodes.map((u, r) => ({ u, d: Math.abs(x[r] - x[i]), r })).filter((o) => o.r !== i && !Number.isNaN(o.d));
+      if (!Number.isInteger(spec.k) || spec.k < 1)
+        throw new CityIndexError({
+          code: 'E_OPTION',
+          message: `peers.k must be a whole number ≥ 1, got ${String(spec.k)}`,
+          field: 'peers.k',
+          expected: '≥ 1',
+        });
+      if (Number.isNaN(x[i]))
+        throw new CityIndexError({
+          code: 'E_MISSING',
+          message: `unit "${unit}" has no score on "${code}"`,
+          unit,
+          indicator: code,
+        });
+      const others = scores.unitCodes
+        .map((u, r) => ({ u, d: Math.abs(x[r] - x[i]), r }))
+        .filter((o) => o.r !== i && !Number.isNaN(o.d));
       others.sort((p, q) => p.d - q.d || p.r - q.r);
       return others.slice(0, spec.k).map((o) => o.u);
     }
     default: {
       const never: never = spec;
-      throw new CityIndexError({ code: 'E_OPTION', message: `unknown peer selection "${(never as { by: string }).by}"`, field: 'peers.by', expected: 'group | nearest | all' });
+      throw new CityIndexError({
+        code: 'E_OPTION',
+        message: `unknown peer selection "${(never as { by: string }).by}"`,
+        field: 'peers.by',
+        expected: 'group | nearest | all',
+      });
     }
   }
 }
@@ -146,15 +195,27 @@ export function unitGaps(build: Build, options: GapsOptions): GapsResult {
     const s = sd(peerVals);
     const w = weights[nd.code] ?? NaN;
     const out: Gap = {
-      code: nd.code, level: nd.level, parent: nd.parent, value, peerMean, gap,
+      code: nd.code,
+      level: nd.level,
+      parent: nd.parent,
+      value,
+      peerMean,
+      gap,
       standardisedGap: s > 0 ? gap / s : NaN,
-      weightedGap: gap * w, effectiveWeight: w,
+      weightedGap: gap * w,
+      effectiveWeight: w,
       rankAmongPeers: rankDescending(vals)[0],
     };
     if (nd.kind === 'indicator') {
       const rv = valuesOf(rawData, nd.code, group);
       const rawPeer = mean(rv.slice(1));
-      out.raw = { value: rv[0], peerMean: rawPeer, gap: rawPeer - rv[0], direction: nd.direction, ...(nd.unit ? { unit: nd.unit } : {}) };
+      out.raw = {
+        value: rv[0],
+        peerMean: rawPeer,
+        gap: rawPeer - rv[0],
+        direction: nd.direction,
+        ...(nd.unit ? { unit: nd.unit } : {}),
+      };
     }
     return out;
   };
@@ -162,11 +223,25 @@ export function unitGaps(build: Build, options: GapsOptions): GapsResult {
   const nodes = fw.nodes.filter((nd) => present.has(nd.code));
   const byGap = (p: Gap, q: Gap): number => (Number.isNaN(q.gap) ? -1 : Number.isNaN(p.gap) ? 1 : q.gap - p.gap);
   const root = nodes.find((nd) => nd.parent === null);
-  if (!root) throw new CityIndexError({ code: 'E_ROOT', message: 'the build has no index column', expected: 'a framework root in the scores' });
+  if (!root)
+    throw new CityIndexError({
+      code: 'E_ROOT',
+      message: 'the build has no index column',
+      expected: 'a framework root in the scores',
+    });
   return {
-    unit, peers, peerSpec, rawStep,
+    unit,
+    peers,
+    peerSpec,
+    rawStep,
     index: gapOf(root),
-    dimensions: nodes.filter((nd) => nd.kind === 'aggregate' && nd.parent !== null).map(gapOf).sort(byGap),
-    indicators: nodes.filter((nd) => nd.kind === 'indicator').map(gapOf).sort(byGap),
+    dimensions: nodes
+      .filter((nd) => nd.kind === 'aggregate' && nd.parent !== null)
+      .map(gapOf)
+      .sort(byGap),
+    indicators: nodes
+      .filter((nd) => nd.kind === 'indicator')
+      .map(gapOf)
+      .sort(byGap),
   };
 }

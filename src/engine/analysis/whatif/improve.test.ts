@@ -13,10 +13,19 @@ import { tinyInput } from '../audit/test-helpers.ts';
 //   c: 50, 0, 100, 70, 30 (min 0, max 100)       → 50, 0, 100, 70, 30
 // P = 60, 50, 50, 15, 70; I = 55, 25, 75, 42.5, 50 → ranks A 2, B 5, C 1, D 4, E 3.
 const units = ['A', 'B', 'C', 'D', 'E'];
-const rows = [[10, 8, 50], [6, 6, 0], [0, 0, 100], [3, 10, 70], [8, 4, 30]];
+const rows = [
+  [10, 8, 50],
+  [6, 6, 0],
+  [0, 0, 100],
+  [3, 10, 70],
+  [8, 4, 30],
+];
 const spec = (aggregate?: AggregateOptions, range: [number, number] = [0, 100]): BuildSpec => ({
   version: 1,
-  steps: [{ id: 'normalise', kind: 'normalise', options: { method: 'minMax', range } }, { id: 'aggregate', kind: 'aggregate', options: aggregate }],
+  steps: [
+    { id: 'normalise', kind: 'normalise', options: { method: 'minMax', range } },
+    { id: 'aggregate', kind: 'aggregate', options: aggregate },
+  ],
 });
 const b = build(tinyInput(units, rows, undefined, -1), spec());
 
@@ -27,7 +36,14 @@ function rebuiltRank(bb: Build, unit: string, code: string, delta: number): numb
   const v = ds.values.slice();
   const m = ds.unitCodes.length;
   v[ds.codes.indexOf(code) * m + ds.unitCodes.indexOf(unit)] += delta;
-  const rebuilt = build({ framework: ctx.input.framework, units: [...ctx.input.units], raw: createDataset(ds.unitCodes, ds.codes, v) }, { version: 1, steps: [{ id: 'aggregate', kind: 'aggregate', options: ctx.options }], tieTolerance: bb.spec.tieTolerance });
+  const rebuilt = build(
+    { framework: ctx.input.framework, units: [...ctx.input.units], raw: createDataset(ds.unitCodes, ds.codes, v) },
+    {
+      version: 1,
+      steps: [{ id: 'aggregate', kind: 'aggregate', options: ctx.options }],
+      tieTolerance: bb.spec.tieTolerance,
+    },
+  );
   // the build's own ranks: the what-if ranks by the same rule (near-ties by tieTolerance)
   return column(rebuilt.results.ranks, 'I')[ds.unitCodes.indexOf(unit)];
 }
@@ -60,7 +76,9 @@ describe('smallestImprovements (arithmetic, worked by hand)', () => {
     }
   });
   it('k = 2 (reach A at 55, gap 12.5): c 25, a 50, b 50', () => {
-    const by = Object.fromEntries(smallestImprovements(b, { unit: 'D', k: 2 }).indicators.map((x) => [x.code, x.improvement]));
+    const by = Object.fromEntries(
+      smallestImprovements(b, { unit: 'D', k: 2 }).indicators.map((x) => [x.code, x.improvement]),
+    );
     expect(by.c).toBeCloseTo(25, 6);
     expect(by.a).toBeCloseTo(50, 6);
     expect(by.b).toBeCloseTo(50, 6);
@@ -98,17 +116,21 @@ describe('smallestImprovements with other aggregations', () => {
     ['geometric', { aggregation: { method: 'geometric' } }],
     ['mpi (whole-group)', { aggregation: { method: 'mpi' } }],
     ['generalised p = 2', { aggregation: { method: 'generalised', p: 2 } }],
-  ] as Array<[string, AggregateOptions]>)('%s: found improvements lift k ranks on a rebuild and smaller ones do not', (_, agg) => {
-    const bb = build(tinyInput(units, rows, undefined, -1), spec(agg, [1, 100]));
-    for (const unit of ['B', 'D']) {
-      const r = smallestImprovements(bb, { unit, k: 1 });
-      for (const x of r.indicators.filter((y) => y.status === 'ok')) {
-        expect(rebuiltRank(bb, unit, x.code, x.improvement)).toBeLessThanOrEqual(r.targetRank);
-        expect(rebuiltRank(bb, unit, x.code, x.improvement - 2 * r.tolerance)).toBeGreaterThan(r.targetRank);
+  ] as Array<[string, AggregateOptions]>)(
+    '%s: found improvements lift k ranks on a rebuild and smaller ones do not',
+    (_, agg) => {
+      const bb = build(tinyInput(units, rows, undefined, -1), spec(agg, [1, 100]));
+      for (const unit of ['B', 'D']) {
+        const r = smallestImprovements(bb, { unit, k: 1 });
+        for (const x of r.indicators.filter((y) => y.status === 'ok')) {
+          expect(rebuiltRank(bb, unit, x.code, x.improvement)).toBeLessThanOrEqual(r.targetRank);
+          expect(rebuiltRank(bb, unit, x.code, x.improvement - 2 * r.tolerance)).toBeGreaterThan(r.targetRank);
+        }
+        for (const x of r.indicators.filter((y) => y.status === 'unreachable'))
+          expect(rebuiltRank(bb, unit, x.code, x.room)).toBeGreaterThan(r.targetRank);
       }
-      for (const x of r.indicators.filter((y) => y.status === 'unreachable')) expect(rebuiltRank(bb, unit, x.code, x.room)).toBeGreaterThan(r.targetRank);
-    }
-  });
+    },
+  );
 });
 
 describe('bestUnderBudget', () => {
@@ -127,18 +149,22 @@ describe('bestUnderBudget', () => {
     ['arithmetic', undefined],
     ['geometric', { aggregation: { method: 'geometric' } }],
     ['mpi', { aggregation: { method: 'mpi' } }],
-  ] as Array<[string, AggregateOptions | undefined]>)('%s: never over budget and at least as good as the best single indicator', (_, agg) => {
-    const bb = build(tinyInput(units, rows, undefined, -1), spec(agg, [1, 100]));
-    for (const unit of units) {
-      for (const budget of [5, 20, 80]) {
-        const r = bestUnderBudget(bb, { unit, budget });
-        expect(r.plan.spent).toBeLessThanOrEqual(budget * (1 + 1e-12));
-        for (const [code, v] of Object.entries(r.plan.allocation)) expect(v).toBeLessThanOrEqual(r.rooms.find((x) => x.code === code)!.room + 1e-9);
-        expect(r.plan.rank).toBeLessThanOrEqual(r.bestSingle.rank);
-        if (r.plan.rank === r.bestSingle.rank) expect(r.plan.score).toBeGreaterThanOrEqual(r.bestSingle.score);
+  ] as Array<[string, AggregateOptions | undefined]>)(
+    '%s: never over budget and at least as good as the best single indicator',
+    (_, agg) => {
+      const bb = build(tinyInput(units, rows, undefined, -1), spec(agg, [1, 100]));
+      for (const unit of units) {
+        for (const budget of [5, 20, 80]) {
+          const r = bestUnderBudget(bb, { unit, budget });
+          expect(r.plan.spent).toBeLessThanOrEqual(budget * (1 + 1e-12));
+          for (const [code, v] of Object.entries(r.plan.allocation))
+            expect(v).toBeLessThanOrEqual(r.rooms.find((x) => x.code === code)!.room + 1e-9);
+          expect(r.plan.rank).toBeLessThanOrEqual(r.bestSingle.rank);
+          if (r.plan.rank === r.bestSingle.rank) expect(r.plan.score).toBeGreaterThanOrEqual(r.bestSingle.score);
+        }
       }
-    }
-  });
+    },
+  );
   it('steps cut short by a ceiling do not leave budget unspent (3 steps of 13.33: c 13.33, 13.33, 3.33, then a 10)', () => {
     const r = bestUnderBudget(b, { unit: 'D', budget: 40, steps: 3 });
     expect(r.greedy.spent).toBeCloseTo(40, 9);

@@ -142,51 +142,103 @@ interface Setup {
 /** The largest value a normalisation can give, or null when it has none. */
 function normalisationMaximum(m: NormaliseMethod): number | null {
   switch (m.method) {
-    case 'minMax': return minMaxRange(m)[1];
-    case 'goalposts': return m.truncate === false ? null : m.scale ?? 1;
-    case 'distanceToTarget': return m.cap ? m.scale ?? 1 : null;
-    case 'distanceToReference': return m.cap ? m.scale ?? 1 : null;
-    case 'distanceToMax': return m.scale ?? 1;
-    case 'fractionOfMax': return m.scale ?? 1;
-    case 'percentileRank': return 1;
-    case 'scaled': case 'zScore': case 'rank': case 'borda': case 'none': return null;
+    case 'minMax':
+      return minMaxRange(m)[1];
+    case 'goalposts':
+      return m.truncate === false ? null : (m.scale ?? 1);
+    case 'distanceToTarget':
+      return m.cap ? (m.scale ?? 1) : null;
+    case 'distanceToReference':
+      return m.cap ? (m.scale ?? 1) : null;
+    case 'distanceToMax':
+      return m.scale ?? 1;
+    case 'fractionOfMax':
+      return m.scale ?? 1;
+    case 'percentileRank':
+      return 1;
+    case 'scaled':
+    case 'zScore':
+    case 'rank':
+    case 'borda':
+    case 'none':
+      return null;
     default: {
       const never: never = m;
-      throw new CityIndexError({ code: 'E_METHOD', message: `unknown normalisation method "${(never as { method: string }).method}"`, field: 'method' });
+      throw new CityIndexError({
+        code: 'E_METHOD',
+        message: `unknown normalisation method "${(never as { method: string }).method}"`,
+        field: 'method',
+      });
     }
   }
 }
 
 /** Own units per normalised point for linear normalisations (x = the flipped column entering normalisation). */
-function rawPerPoint(m: NormaliseMethod, direction: 1 | -1, flipped: Float64Array, unitCodes: readonly string[]): number | null {
+function rawPerPoint(
+  m: NormaliseMethod,
+  direction: 1 | -1,
+  flipped: Float64Array,
+  unitCodes: readonly string[],
+): number | null {
   const lo = min(flipped);
   const hi = max(flipped);
   let perPoint: number | null;
   switch (m.method) {
-    case 'none': perPoint = 1; break;
-    case 'minMax': { const [l, u] = minMaxRange(m); perPoint = (hi - lo) / (u - l); break; }
-    case 'zScore': perPoint = sd(flipped) / (m.sd ?? 1); break;
-    case 'scaled': perPoint = (m.upper - m.lower) / (m.scaleFactor ?? 100); break;
-    case 'distanceToTarget': perPoint = ((m.target as number) * direction - lo) / (m.scale ?? 1); break;
-    case 'distanceToMax': perPoint = (hi - lo) / (m.scale ?? 1); break;
+    case 'none':
+      perPoint = 1;
+      break;
+    case 'minMax': {
+      const [l, u] = minMaxRange(m);
+      perPoint = (hi - lo) / (u - l);
+      break;
+    }
+    case 'zScore':
+      perPoint = sd(flipped) / (m.sd ?? 1);
+      break;
+    case 'scaled':
+      perPoint = (m.upper - m.lower) / (m.scaleFactor ?? 100);
+      break;
+    case 'distanceToTarget':
+      perPoint = ((m.target as number) * direction - lo) / (m.scale ?? 1);
+      break;
+    case 'distanceToMax':
+      perPoint = (hi - lo) / (m.scale ?? 1);
+      break;
     case 'distanceToReference': {
       const i = unitCodes.indexOf(m.reference);
       perPoint = i < 0 ? null : (flipped[i] - lo) / (m.scale ?? 1);
       break;
     }
-    case 'goalposts': perPoint = ((m.upper as number) - (m.lower as number)) / (m.scale ?? 1); break;
-    case 'fractionOfMax': perPoint = hi / (m.scale ?? 1); break;
-    case 'rank': case 'percentileRank': case 'borda': perPoint = null; break;
+    case 'goalposts':
+      perPoint = ((m.upper as number) - (m.lower as number)) / (m.scale ?? 1);
+      break;
+    case 'fractionOfMax':
+      perPoint = hi / (m.scale ?? 1);
+      break;
+    case 'rank':
+    case 'percentileRank':
+    case 'borda':
+      perPoint = null;
+      break;
     default: {
       const never: never = m;
-      throw new CityIndexError({ code: 'E_METHOD', message: `unknown normalisation method "${(never as { method: string }).method}"`, field: 'method' });
+      throw new CityIndexError({
+        code: 'E_METHOD',
+        message: `unknown normalisation method "${(never as { method: string }).method}"`,
+        field: 'method',
+      });
     }
   }
   return perPoint === null || !Number.isFinite(perPoint) ? null : perPoint * direction;
 }
 
 /** Work buffers of `rankAmong` for one column length. */
-interface RankWork { column: Float64Array; ranks: Float64Array; scratch: RankScratch; tolerance: number }
+interface RankWork {
+  column: Float64Array;
+  ranks: Float64Array;
+  scratch: RankScratch;
+  tolerance: number;
+}
 
 function rankWork(m: number, tolerance: number): RankWork {
   return { column: new Float64Array(m), ranks: new Float64Array(m), scratch: rankScratch(m), tolerance };
@@ -205,25 +257,55 @@ function setup(build: Build, options: WhatIfOptions): Setup {
   const base = ctx.input.dataset;
   const unit = options.unit;
   const row = base.unitCodes.indexOf(unit);
-  if (row < 0) throw new CityIndexError({ code: 'E_UNKNOWN_UNIT', message: `unit "${unit}" is not in the build`, unit, field: 'unit', expected: 'a unit code of the build' });
+  if (row < 0)
+    throw new CityIndexError({
+      code: 'E_UNKNOWN_UNIT',
+      message: `unit "${unit}" is not in the build`,
+      unit,
+      field: 'unit',
+      expected: 'a unit code of the build',
+    });
   const fw = ctx.input.framework;
   const nodes = new Map<string, FrameworkNode>(fw.nodes.map((nd) => [nd.code, nd] as const));
   const indicatorCodes = base.codes.filter((c) => nodes.get(c)?.kind === 'indicator');
   const target = options.target ?? ctx.indexCode;
   const under = (c: string): boolean => {
-    for (let nd = nodes.get(c); nd; nd = nd.parent === null ? undefined : nodes.get(nd.parent)) if (nd.code === target) return true;
+    for (let nd = nodes.get(c); nd; nd = nd.parent === null ? undefined : nodes.get(nd.parent))
+      if (nd.code === target) return true;
     return false;
   };
   const codes = options.indicators ?? indicatorCodes.filter(under);
   const unknown = codes.filter((c) => !indicatorCodes.includes(c));
-  if (unknown.length) throw new CityIndexError(unknown.map((c) => ({ code: 'E_UNKNOWN_CODE', message: `what-if: "${c}" is not an indicator entering aggregation`, indicator: c, field: 'indicators', expected: 'indicator codes of the build' })));
+  if (unknown.length)
+    throw new CityIndexError(
+      unknown.map((c) => ({
+        code: 'E_UNKNOWN_CODE',
+        message: `what-if: "${c}" is not an indicator entering aggregation`,
+        indicator: c,
+        field: 'indicators',
+        expected: 'indicator codes of the build',
+      })),
+    );
   const nominal = reaggregate(ctx);
-  if (!nominal.codes.includes(target)) throw new CityIndexError({ code: 'E_UNKNOWN_CODE', message: `what-if: no column "${target}" in the aggregated scores`, indicator: target, field: 'target', expected: 'the index or an aggregate code' });
+  if (!nominal.codes.includes(target))
+    throw new CityIndexError({
+      code: 'E_UNKNOWN_CODE',
+      message: `what-if: no column "${target}" in the aggregated scores`,
+      indicator: target,
+      field: 'target',
+      expected: 'the index or an aggregate code',
+    });
   const nominalTarget = Float64Array.from(column(nominal, target));
   // ranks as the build ranks them (near-ties by spec.tieTolerance)
   const rankBuffers = rankWork(nominalTarget.length, tieToleranceOf(build.spec));
   const score = nominalTarget[row];
-  if (Number.isNaN(score)) throw new CityIndexError({ code: 'E_MISSING', message: `unit "${unit}" has no score on "${target}"`, unit, indicator: target });
+  if (Number.isNaN(score))
+    throw new CityIndexError({
+      code: 'E_MISSING',
+      message: `unit "${unit}" has no score on "${target}"`,
+      unit,
+      indicator: target,
+    });
   const weights = effectiveWeights(fw);
   // the normalise step that produced the aggregation input, if any
   let norm: { diagnostics: NormaliseDiagnostics; input: Dataset } | null = null;
@@ -246,12 +328,22 @@ function setup(build: Build, options: WhatIfOptions): Setup {
     const given = options.ceilings?.[code];
     const fromMethod = info ? normalisationMaximum(info.method) : null;
     if (given !== undefined) {
-      if (!Number.isFinite(given)) throw new CityIndexError({ code: 'E_OPTION', message: `ceiling of "${code}" is ${String(given)}`, indicator: code, field: `ceilings.${code}`, expected: 'a finite number' });
-      ceiling = given; ceilingSource = 'option';
+      if (!Number.isFinite(given))
+        throw new CityIndexError({
+          code: 'E_OPTION',
+          message: `ceiling of "${code}" is ${String(given)}`,
+          indicator: code,
+          field: `ceilings.${code}`,
+          expected: 'a finite number',
+        });
+      ceiling = given;
+      ceilingSource = 'option';
     } else if (fromMethod !== null) {
-      ceiling = fromMethod; ceilingSource = 'normalisation';
+      ceiling = fromMethod;
+      ceilingSource = 'normalisation';
     } else {
-      ceiling = max(colValues); ceilingSource = 'observedMax';
+      ceiling = max(colValues);
+      ceilingSource = 'observedMax';
     }
     let perPoint: number | null = null;
     if (info && norm) {
@@ -266,10 +358,24 @@ function setup(build: Build, options: WhatIfOptions): Setup {
       perPoint = 1; // no normalisation: the aggregated values are the indicator's own
     }
     spans[t] = Number.isFinite(ceiling) ? Math.abs(ceiling - min(colValues)) : 0;
-    return { code, value, ceiling, ceilingSource, room: Number.isNaN(value) ? NaN : Math.max(0, ceiling - value), effectiveWeight: weights[code] ?? NaN, rawPerPoint: perPoint };
+    return {
+      code,
+      value,
+      ceiling,
+      ceilingSource,
+      room: Number.isNaN(value) ? NaN : Math.max(0, ceiling - value),
+      effectiveWeight: weights[code] ?? NaN,
+      rawPerPoint: perPoint,
+    };
   });
   const tolerance = options.tolerance ?? Math.max(1e-12, 1e-9 * (max(spans) || 0));
-  if (!(tolerance > 0)) throw new CityIndexError({ code: 'E_OPTION', message: `tolerance must be > 0, got ${String(options.tolerance)}`, field: 'tolerance', expected: '> 0' });
+  if (!(tolerance > 0))
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: `tolerance must be > 0, got ${String(options.tolerance)}`,
+      field: 'tolerance',
+      expected: '> 0',
+    });
 
   // evaluation: the unit's row raised by `deltas` (one per room), re-aggregated
   const work = base.values.slice();
@@ -280,18 +386,36 @@ function setup(build: Build, options: WhatIfOptions): Setup {
   const evaluate = (deltas: Float64Array): { score: number; rank: number } => {
     if (oneRow) {
       const v = oneRow.slice();
-      cols.forEach((j, t) => { if (deltas[t] !== 0) v[j] = original[t] + deltas[t]; });
+      cols.forEach((j, t) => {
+        if (deltas[t] !== 0) v[j] = original[t] + deltas[t];
+      });
       const out = reaggregate(ctx, { dataset: createDataset([unit], base.codes, v) });
       const s = column(out, target)[0];
       return { score: s, rank: rankAmong(s, nominalTarget, row, rankBuffers) };
     }
-    cols.forEach((j, t) => { work[j * m + row] = original[t] + deltas[t]; });
+    cols.forEach((j, t) => {
+      work[j * m + row] = original[t] + deltas[t];
+    });
     const out = reaggregate(ctx, { dataset: { unitCodes: base.unitCodes, codes: base.codes, values: work } });
-    cols.forEach((j, t) => { work[j * m + row] = original[t]; });
+    cols.forEach((j, t) => {
+      work[j * m + row] = original[t];
+    });
     const col = column(out, target);
     return { score: col[row], rank: rankAmong(col[row], col, row, rankBuffers) };
   };
-  return { ctx, unit, row, target, base, rooms, cols, score, rank: rankAmong(score, nominalTarget, row, rankBuffers), tolerance, evaluate };
+  return {
+    ctx,
+    unit,
+    row,
+    target,
+    base,
+    rooms,
+    cols,
+    score,
+    rank: rankAmong(score, nominalTarget, row, rankBuffers),
+    tolerance,
+    evaluate,
+  };
 }
 
 // ------------------------------------------------------------------ smallest improvement
@@ -312,9 +436,22 @@ function setup(build: Build, options: WhatIfOptions): Setup {
 export function smallestImprovements(build: Build, options: ImproveOptions): ImproveResult {
   const s = setup(build, options);
   const k = options.k ?? 1;
-  if (!Number.isInteger(k) || k < 1) throw new CityIndexError({ code: 'E_OPTION', message: `k must be a whole number ≥ 1, got ${String(k)}`, field: 'k', expected: '≥ 1' });
+  if (!Number.isInteger(k) || k < 1)
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: `k must be a whole number ≥ 1, got ${String(k)}`,
+      field: 'k',
+      expected: '≥ 1',
+    });
   const targetRank = s.rank - k;
-  if (targetRank < 1) throw new CityIndexError({ code: 'E_RANK', message: `unit "${s.unit}" is rank ${s.rank} on "${s.target}": it cannot climb ${k} rank(s)`, unit: s.unit, field: 'k', expected: `k ≤ ${s.rank - 1}` });
+  if (targetRank < 1)
+    throw new CityIndexError({
+      code: 'E_RANK',
+      message: `unit "${s.unit}" is rank ${s.rank} on "${s.target}": it cannot climb ${k} rank(s)`,
+      unit: s.unit,
+      field: 'k',
+      expected: `k ≤ ${s.rank - 1}`,
+    });
   const n = s.rooms.length;
   const deltas = new Float64Array(n);
   const at = (t: number, d: number): { score: number; rank: number } => {
@@ -327,21 +464,42 @@ export function smallestImprovements(build: Build, options: ImproveOptions): Imp
     if (Number.isNaN(room.value)) return { ...room, status: 'missing', ...none };
     if (!(room.room > 0)) return { ...room, status: 'noRoom', ...none };
     const top = at(t, room.room);
-    if (!(top.rank <= targetRank)) return { ...room, status: 'unreachable', ...none, newScore: top.score, newRank: top.rank };
+    if (!(top.rank <= targetRank))
+      return { ...room, status: 'unreachable', ...none, newScore: top.score, newRank: top.rank };
     let lo = 0;
     let hi = room.room;
     let best = top;
     for (let it = 0; it < 200 && hi - lo > s.tolerance; it++) {
       const mid = lo + (hi - lo) / 2;
       const r = at(t, mid);
-      if (r.rank <= targetRank) { hi = mid; best = r; } else lo = mid;
+      if (r.rank <= targetRank) {
+        hi = mid;
+        best = r;
+      } else lo = mid;
     }
-    return { ...room, status: 'ok', improvement: hi, rawImprovement: room.rawPerPoint === null ? NaN : hi * room.rawPerPoint, newScore: best.score, newRank: best.rank };
+    return {
+      ...room,
+      status: 'ok',
+      improvement: hi,
+      rawImprovement: room.rawPerPoint === null ? NaN : hi * room.rawPerPoint,
+      newScore: best.score,
+      newRank: best.rank,
+    };
   });
   const order = { ok: 0, unreachable: 1, noRoom: 2, missing: 3 } as const;
   results.sort((p, q) => order[p.status] - order[q.status] || (p.status === 'ok' ? p.improvement - q.improvement : 0));
   const best = results.find((r) => r.status === 'ok');
-  return { unit: s.unit, target: s.target, k, score: s.score, rank: s.rank, targetRank, tolerance: s.tolerance, indicators: results, best: best ? best.code : null };
+  return {
+    unit: s.unit,
+    target: s.target,
+    k,
+    score: s.score,
+    rank: s.rank,
+    targetRank,
+    tolerance: s.tolerance,
+    indicators: results,
+    best: best ? best.code : null,
+  };
 }
 
 // ------------------------------------------------------------------ budget
@@ -366,15 +524,32 @@ function better(a: { rank: number; score: number }, b: { rank: number; score: nu
 export function bestUnderBudget(build: Build, options: BudgetOptions): BudgetResult {
   const s = setup(build, options);
   const budget = options.budget;
-  if (!(Number.isFinite(budget) && budget >= 0)) throw new CityIndexError({ code: 'E_OPTION', message: `budget must be a finite number ≥ 0, got ${String(budget)}`, field: 'budget', expected: '≥ 0' });
+  if (!(Number.isFinite(budget) && budget >= 0))
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: `budget must be a finite number ≥ 0, got ${String(budget)}`,
+      field: 'budget',
+      expected: '≥ 0',
+    });
   const steps = options.steps ?? 100;
-  if (!Number.isInteger(steps) || steps < 1) throw new CityIndexError({ code: 'E_OPTION', message: `steps must be a whole number ≥ 1, got ${String(steps)}`, field: 'steps', expected: '≥ 1' });
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: `steps must be a whole number ≥ 1, got ${String(steps)}`,
+      field: 'steps',
+      expected: '≥ 1',
+    });
   const n = s.rooms.length;
   const room = Float64Array.from(s.rooms, (r) => (Number.isNaN(r.room) ? 0 : r.room));
   const toPlan = (d: Float64Array, r: { score: number; rank: number }): BudgetPlan => {
     const allocation: Record<string, number> = {};
     let spent = 0;
-    d.forEach((v, t) => { if (v > 0) { allocation[s.rooms[t].code] = v; spent += v; } });
+    d.forEach((v, t) => {
+      if (v > 0) {
+        allocation[s.rooms[t].code] = v;
+        spent += v;
+      }
+    });
     return { allocation, spent, score: r.score, rank: r.rank };
   };
   const start = { score: s.score, rank: s.rank };
@@ -398,7 +573,12 @@ export function bestUnderBudget(build: Build, options: BudgetOptions): BudgetRes
       const r = s.evaluate(deltas);
       deltas[t] -= amount;
       const gain = (r.score - current.score) / amount;
-      if (gain > pickGain) { pick = t; pickGain = gain; pickAmount = amount; pickResult = r; }
+      if (gain > pickGain) {
+        pick = t;
+        pickGain = gain;
+        pickAmount = amount;
+        pickResult = r;
+      }
     }
     if (pick < 0) break;
     deltas[pick] += pickAmount;
@@ -418,5 +598,16 @@ export function bestUnderBudget(build: Build, options: BudgetOptions): BudgetRes
     if (single.code === null || better(r, single)) single = { ...toPlan(d, r), code: s.rooms[t].code };
   }
   const chosen = better(single, greedy) ? 'single' : 'greedy';
-  return { unit: s.unit, target: s.target, budget, score: s.score, rank: s.rank, plan: chosen === 'single' ? single : greedy, greedy, bestSingle: single, chosen, rooms: s.rooms };
+  return {
+    unit: s.unit,
+    target: s.target,
+    budget,
+    score: s.score,
+    rank: s.rank,
+    plan: chosen === 'single' ? single : greedy,
+    greedy,
+    bestSingle: single,
+    chosen,
+    rooms: s.rooms,
+  };
 }

@@ -11,22 +11,27 @@ type P = { issue: Issue };
 const own = (p: P) => p.issue.message;
 
 export const ISSUE_MESSAGES = {
-  'W_ENCODING': msg<P>(() => '文件不是 UTF-8 编码，已按 GB18030/GBK 读取（另存为 UTF-8 可消除此警告）', own),
-  'W_HEADER_ROW': msg<P>((p) => `表头取自第 ${p.issue.row ?? '?'} 行，其上方的标题行已跳过`, own),
-  'W_IGNORED_COLUMNS': msg<P>((p) => `不在指标体系中的列已忽略（${p.issue.message.replace(/^[^:]*:\s*/, '')}）`, own),
-  'W_CODE_DECIMAL': msg<P>(() => '单位代码带小数部分，已按整数读取；请将该列保存为文本', own),
-  'W_GAP_HAS_DATA': msg<P>((p) => `指标 ${p.issue.indicator ?? ''} 标为“未采集”（status: not_collected），但数据中有数值；这些数值未参与计算`,
-    own),
-  'W_SURVEY_UNUSED': msg<P>(() => '该问卷未提供指标体系中的任何指标', own),
-  'W_UNUSED_OVERRIDE': msg<P>((p) => `指标 ${p.issue.indicator ?? ''} 的单独设置未使用：数据中没有该指标`, own),
-  'W_EMPTY_COLUMN': msg<P>((p) => `指标 ${p.issue.indicator ?? ''} 没有任何数值，保持缺失`, own),
-  'W_RELATIVE_SCORES': msg<P>(() => '标准化按各期数据分别进行（如最小–最大）：排名可比，但得分水平、σ 与 β 只描述各期内的相对位置', own),
-  'E_TOO_FEW': msg<P>((p) => `数量不足，无法计算（${p.issue.message}）`, own),
-  'E_UNKNOWN_GROUPING': msg<P>((p) => `未知的分组（${p.issue.message}）`, own),
-  'E_NO_SCORES': msg<P>((p) => `没有可用的得分（${p.issue.message}）`, own),
-  'E_GAL': msg<P>((p) => `空间权重文件有误（${p.issue.message}）`, own),
-  'E_COORDINATE': msg<P>((p) => `坐标有误（${p.issue.message}）`, own),
-  'E_UNKNOWN_UNIT': msg<P>((p) => `未知的评价对象（${p.issue.message}）`, own),
+  W_ENCODING: msg<P>(() => '文件不是 UTF-8 编码，已按 GB18030/GBK 读取（另存为 UTF-8 可消除此警告）', own),
+  W_HEADER_ROW: msg<P>((p) => `表头取自第 ${p.issue.row ?? '?'} 行，其上方的标题行已跳过`, own),
+  W_IGNORED_COLUMNS: msg<P>((p) => `不在指标体系中的列已忽略（${p.issue.message.replace(/^[^:]*:\s*/, '')}）`, own),
+  W_CODE_DECIMAL: msg<P>(() => '单位代码带小数部分，已按整数读取；请将该列保存为文本', own),
+  W_GAP_HAS_DATA: msg<P>(
+    (p) => `指标 ${p.issue.indicator ?? ''} 标为“未采集”（status: not_collected），但数据中有数值；这些数值未参与计算`,
+    own,
+  ),
+  W_SURVEY_UNUSED: msg<P>(() => '该问卷未提供指标体系中的任何指标', own),
+  W_UNUSED_OVERRIDE: msg<P>((p) => `指标 ${p.issue.indicator ?? ''} 的单独设置未使用：数据中没有该指标`, own),
+  W_EMPTY_COLUMN: msg<P>((p) => `指标 ${p.issue.indicator ?? ''} 没有任何数值，保持缺失`, own),
+  W_RELATIVE_SCORES: msg<P>(
+    () => '标准化按各期数据分别进行（如最小–最大）：排名可比，但得分水平、σ 与 β 只描述各期内的相对位置',
+    own,
+  ),
+  E_TOO_FEW: msg<P>((p) => `数量不足，无法计算（${p.issue.message}）`, own),
+  E_UNKNOWN_GROUPING: msg<P>((p) => `未知的分组（${p.issue.message}）`, own),
+  E_NO_SCORES: msg<P>((p) => `没有可用的得分（${p.issue.message}）`, own),
+  E_GAL: msg<P>((p) => `空间权重文件有误（${p.issue.message}）`, own),
+  E_COORDINATE: msg<P>((p) => `坐标有误（${p.issue.message}）`, own),
+  E_UNKNOWN_UNIT: msg<P>((p) => `未知的评价对象（${p.issue.message}）`, own),
 };
 
 /** Issue codes that have reader-facing text. */

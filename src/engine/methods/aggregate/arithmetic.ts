@@ -16,9 +16,18 @@ type Num = ArrayLike<number>;
 export function arithmeticMean(x: Num, w: Num): number {
   let sw = 0;
   let n = 0;
-  for (let j = 0; j < x.length; j++) if (!Number.isNaN(x[j])) { sw += w[j]; n++; }
+  for (let j = 0; j < x.length; j++)
+    if (!Number.isNaN(x[j])) {
+      sw += w[j];
+      n++;
+    }
   if (n === 0) return NaN;
-  if (sw === 0) throw new CityIndexError({ code: 'E_WEIGHT_SUM', message: 'the weights of the available values sum to 0', expected: 'a non-zero weight sum' });
+  if (sw === 0)
+    throw new CityIndexError({
+      code: 'E_WEIGHT_SUM',
+      message: 'the weights of the available values sum to 0',
+      expected: 'a non-zero weight sum',
+    });
   let s = 0;
   for (let j = 0; j < x.length; j++) if (!Number.isNaN(x[j])) s += (w[j] / sw) * x[j];
   return s;
@@ -35,5 +44,8 @@ export const arithmeticAggregation = defineAggregation<typeof ArithmeticAggregat
   shape: 'rowWise',
   completeCase: false,
   group: (input) => rowWiseGroup(input, arithmeticMean),
-  text: { en: () => 'weighted arithmetic mean (re-weighted over available values)', zh: () => '加权算术平均（缺失值处按可用权重重新加权）' },
+  text: {
+    en: () => 'weighted arithmetic mean (re-weighted over available values)',
+    zh: () => '加权算术平均（缺失值处按可用权重重新加权）',
+  },
 });

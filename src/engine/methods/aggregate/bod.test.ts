@@ -23,21 +23,41 @@ describe('benefitOfDoubt (Cherchye et al. 2007)', () => {
     const n = 4;
     const y = new Float64Array(m * n);
     let s = 12345;
-    for (let k = 0; k < y.length; k++) { s = (s * 1103515245 + 12345) % 2147483648; y[k] = s / 2147483648; }
+    for (let k = 0; k < y.length; k++) {
+      s = (s * 1103515245 + 12345) % 2147483648;
+      y[k] = s / 2147483648;
+    }
     const r = benefitOfDoubt(y, m, n);
     expect(Math.max(...r.scores)).toBeCloseTo(1, 12);
-    for (const v of r.scores) { expect(v).toBeLessThanOrEqual(1); expect(v).toBeGreaterThan(0); }
-    // each unit's weights are feasible for every unit
-    for (let i = 0; i < m; i++) for (let k = 0; k < m; k++) {
-      let t = 0;
-      for (let j = 0; j < n; j++) t += r.weights[j * m + i] * y[j * m + k];
-      expect(t).toBeLessThanOrEqual(1 + 1e-9);
+    for (const v of r.scores) {
+      expect(v).toBeLessThanOrEqual(1);
+      expect(v).toBeGreaterThan(0);
     }
+    // each unit's weights are feasible for every unit
+    for (let i = 0; i < m; i++)
+      for (let k = 0; k < m; k++) {
+        let t = 0;
+        for (let j = 0; j < n; j++) t += r.weights[j * m + i] * y[j * m + k];
+        expect(t).toBeLessThanOrEqual(1 + 1e-9);
+      }
   });
   it('8 units × 3 components equal scipy linprog (HiGHS) to 1e-9', () => {
-    const rows = [[0.12, 0.85, 0.4], [0.66, 0.31, 0.72], [0.93, 0.1, 0.25], [0.45, 0.52, 0.58], [0.2, 0.2, 0.95], [0.7, 0.68, 0.3], [0.35, 0.9, 0.1], [0.55, 0.45, 0.5]];
+    const rows = [
+      [0.12, 0.85, 0.4],
+      [0.66, 0.31, 0.72],
+      [0.93, 0.1, 0.25],
+      [0.45, 0.52, 0.58],
+      [0.2, 0.2, 0.95],
+      [0.7, 0.68, 0.3],
+      [0.35, 0.9, 0.1],
+      [0.55, 0.45, 0.5],
+    ];
     const y = new Float64Array(24);
-    rows.forEach((r, i) => r.forEach((v, j) => { y[j * 8 + i] = v; }));
+    rows.forEach((r, i) =>
+      r.forEach((v, j) => {
+        y[j * 8 + i] = v;
+      }),
+    );
     const expected = [1, 1, 1, 0.988716631502, 1, 1, 1, 0.911253227096];
     const r = benefitOfDoubt(y, 8, 3);
     expected.forEach((v, i) => expect(Math.abs(r.scores[i] - v)).toBeLessThan(1e-9));
@@ -48,7 +68,10 @@ describe('benefitOfDoubt (Cherchye et al. 2007)', () => {
     const n = 10;
     const y = new Float64Array(m * n);
     let s = 99;
-    for (let k = 0; k < y.length; k++) { s = (s * 1103515245 + 12345) % 2147483648; y[k] = s / 2147483648; }
+    for (let k = 0; k < y.length; k++) {
+      s = (s * 1103515245 + 12345) % 2147483648;
+      y[k] = s / 2147483648;
+    }
     const t0 = performance.now();
     const r = benefitOfDoubt(y, m, n);
     expect(performance.now() - t0).toBeLessThan(3000);

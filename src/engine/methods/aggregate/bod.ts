@@ -32,7 +32,8 @@ export const BOD_FRONTIER_TOLERANCE = 1e-9;
  * @example benefitOfDoubt(Float64Array.from([1, 0.4, 0, 0, 0.4, 1]), 3, 2).scores // => Float64Array [1, 0.8, 1]
  */
 export function benefitOfDoubt(y: Num, m: number, n: number): BodResult {
-  if (y.length !== m * n) throw new CityIndexError({ code: 'E_SHAPE', message: `bod: ${y.length} values for ${m} units × ${n} components` });
+  if (y.length !== m * n)
+    throw new CityIndexError({ code: 'E_SHAPE', message: `bod: ${y.length} values for ${m} units × ${n} components` });
   const bad: Issue[] = [];
   const complete: number[] = [];
   for (let i = 0; i < m; i++) {
@@ -40,14 +41,21 @@ export function benefitOfDoubt(y: Num, m: number, n: number): BodResult {
     for (let j = 0; j < n; j++) {
       const v = y[j * m + i];
       if (Number.isNaN(v)) ok = false;
-      else if (v < 0) bad.push({ code: 'E_BOD_NEGATIVE', message: `bod: unit ${i + 1}, component ${j + 1} is ${v}; benefit of the doubt needs values ≥ 0`, expected: '≥ 0' });
+      else if (v < 0)
+        bad.push({
+          code: 'E_BOD_NEGATIVE',
+          message: `bod: unit ${i + 1}, component ${j + 1} is ${v}; benefit of the doubt needs values ≥ 0`,
+          expected: '≥ 0',
+        });
     }
     if (ok) complete.push(i);
   }
   if (bad.length) throw new CityIndexError(bad);
   const k = complete.length;
   const A = new Float64Array(k * n);
-  complete.forEach((i, r) => { for (let j = 0; j < n; j++) A[r * n + j] = y[j * m + i]; });
+  complete.forEach((i, r) => {
+    for (let j = 0; j < n; j++) A[r * n + j] = y[j * m + i];
+  });
   const b = new Float64Array(k).fill(1);
   const scores = new Float64Array(m).fill(NaN);
   const weights = new Float64Array(m * n).fill(NaN);
@@ -75,9 +83,8 @@ export const bodAggregation = defineAggregation<typeof BodAggregationSchema>({
   defaults: {},
   shape: 'group',
   completeCase: true,
-  domain: (v) => (v < 0
-    ? { code: 'E_BOD_NEGATIVE', message: 'benefit of the doubt needs values ≥ 0', expected: '≥ 0' }
-    : null),
+  domain: (v) =>
+    v < 0 ? { code: 'E_BOD_NEGATIVE', message: 'benefit of the doubt needs values ≥ 0', expected: '≥ 0' } : null,
   group: (input) => {
     const r = benefitOfDoubt(input.x, input.m, input.n);
     return { scores: r.scores, bod: { nAtFrontier: r.nAtFrontier, weights: r.weights } };

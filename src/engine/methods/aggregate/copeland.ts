@@ -19,10 +19,20 @@ export interface OutrankingResult {
 }
 
 function normalisedWeights(w: Num, n: number): Float64Array {
-  if (w.length !== n) throw new CityIndexError({ code: 'E_SHAPE', message: `${w.length} weights for ${n} components`, expected: `${n} weights` });
+  if (w.length !== n)
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `${w.length} weights for ${n} components`,
+      expected: `${n} weights`,
+    });
   let s = 0;
   for (let j = 0; j < n; j++) s += w[j];
-  if (s === 0 || !Number.isFinite(s)) throw new CityIndexError({ code: 'E_WEIGHT_SUM', message: 'the weights sum to 0 (or are not finite)', expected: 'a positive weight sum' });
+  if (s === 0 || !Number.isFinite(s))
+    throw new CityIndexError({
+      code: 'E_WEIGHT_SUM',
+      message: 'the weights sum to 0 (or are not finite)',
+      expected: 'a positive weight sum',
+    });
   const out = new Float64Array(n);
   for (let j = 0; j < n; j++) out[j] = w[j] / s;
   return out;
@@ -46,10 +56,16 @@ export function outrankingMatrix(x: Num, m: number, n: number, weights: Num): Ou
       for (let j = 0; j < n; j++) {
         const a = x[j * m + i];
         const b = x[j * m + k];
-        if (Number.isNaN(a) || Number.isNaN(b)) { complete = false; continue; }
+        if (Number.isNaN(a) || Number.isNaN(b)) {
+          complete = false;
+          continue;
+        }
         if (a > b) s += w[j];
         else if (a < b) t += w[j];
-        else { s += w[j] / 2; t += w[j] / 2; }
+        else {
+          s += w[j] / 2;
+          t += w[j] / 2;
+        }
       }
       o[k * m + i] = s;
       // COINr fills the lower triangle as 1 − upper; identical without missing values, but with them it
@@ -74,8 +90,15 @@ export function copeland(x: Num, m: number, n: number, weights: Num): Float64Arr
   const out = new Float64Array(m);
   for (let i = 0; i < m; i++) {
     let any = false;
-    for (let j = 0; j < n; j++) if (!Number.isNaN(x[j * m + i])) { any = true; break; }
-    if (!any) { out[i] = NaN; continue; }
+    for (let j = 0; j < n; j++)
+      if (!Number.isNaN(x[j * m + i])) {
+        any = true;
+        break;
+      }
+    if (!any) {
+      out[i] = NaN;
+      continue;
+    }
     let s = 0;
     for (let k = 0; k < m; k++) {
       if (k === i) continue;

@@ -60,12 +60,16 @@ export function defineAggregation<S extends MethodSchema>(
  * rowWiseGroup(input, (r) => r[0] + r[1]).scores // => Float64Array [4, 6]
  */
 export function rowWiseGroup(
-  { x, m, n, weights, rows }: GroupInput, f: (row: Float64Array, w: ArrayLike<number>) => number,
+  { x, m, n, weights, rows }: GroupInput,
+  f: (row: Float64Array, w: ArrayLike<number>) => number,
 ): GroupAggregation {
   const row = new Float64Array(n);
   const scores = new Float64Array(m);
   for (let i = 0; i < m; i++) {
-    if (rows && !rows[i]) { scores[i] = NaN; continue; }
+    if (rows && !rows[i]) {
+      scores[i] = NaN;
+      continue;
+    }
     for (let j = 0; j < n; j++) row[j] = x[j * m + i];
     scores[i] = f(row, weights);
   }

@@ -19,7 +19,12 @@ type Num = ArrayLike<number>;
  */
 export function generalisedMean(x: Num, w: Num, p: number): number {
   if (p === 0 || !Number.isFinite(p)) {
-    throw new CityIndexError({ code: 'E_GENMEAN_P', message: `the generalised mean needs a finite p ≠ 0 (got ${p}); p → 0 is the geometric mean`, field: 'p', expected: 'a finite number ≠ 0' });
+    throw new CityIndexError({
+      code: 'E_GENMEAN_P',
+      message: `the generalised mean needs a finite p ≠ 0 (got ${p}); p → 0 is the geometric mean`,
+      field: 'p',
+      expected: 'a finite number ≠ 0',
+    });
   }
   const r = weightedTermSums(x, w, {
     term: (w, v) => w * Math.pow(v, p),

@@ -13,7 +13,9 @@ describe('geometricMean (COINr a_gmean)', () => {
   });
   it('errors on zero and negative values, listing each position', () => {
     expect(() => geometricMean([1, 2, 0], [1, 1, 1])).toThrow(CityIndexError);
-    try { geometricMean([-1, 2, 0], [1, 1, 1]); } catch (e) {
+    try {
+      geometricMean([-1, 2, 0], [1, 1, 1]);
+    } catch (e) {
       expect((e as CityIndexError).issues.map((i) => i.code)).toEqual(['E_GMEAN_NONPOSITIVE', 'E_GMEAN_NONPOSITIVE']);
     }
   });

@@ -35,11 +35,15 @@ export const geometricAggregation = defineAggregation<typeof GeometricAggregatio
   defaults: {},
   shape: 'rowWise',
   completeCase: false,
-  domain: (v) => (v <= 0 ? {
-    code: 'E_GMEAN_NONPOSITIVE',
-    message: 'the geometric mean needs values > 0 (min–max onto [0, 100] gives zeros: use a range such as [1, 100])',
-    expected: '> 0',
-  } : null),
+  domain: (v) =>
+    v <= 0
+      ? {
+          code: 'E_GMEAN_NONPOSITIVE',
+          message:
+            'the geometric mean needs values > 0 (min–max onto [0, 100] gives zeros: use a range such as [1, 100])',
+          expected: '> 0',
+        }
+      : null,
   group: (input) => rowWiseGroup(input, geometricMean),
   text: { en: () => 'weighted geometric mean', zh: () => '加权几何平均' },
 });

@@ -35,9 +35,8 @@ export const harmonicAggregation = defineAggregation<typeof HarmonicAggregationS
   defaults: {},
   shape: 'rowWise',
   completeCase: false,
-  domain: (v) => (v <= 0
-    ? { code: 'E_HMEAN_NONPOSITIVE', message: 'the harmonic mean needs values > 0', expected: '> 0' }
-    : null),
+  domain: (v) =>
+    v <= 0 ? { code: 'E_HMEAN_NONPOSITIVE', message: 'the harmonic mean needs values > 0', expected: '> 0' } : null,
   group: (input) => rowWiseGroup(input, harmonicMean),
   text: { en: () => 'weighted harmonic mean', zh: () => '加权调和平均' },
 });

@@ -36,18 +36,42 @@ export interface MpiResult {
  * @example mpi(Float64Array.from([1, 2, 3, 3, 2, 1]), 3, 2, [1, 1]).scores // => Float64Array [98.5, 100, 98.5]
  */
 export function mpi(x: Num, m: number, n: number, weights: Num, options: MpiOptions = {}): MpiResult {
-  if (weights.length !== n || x.length !== m * n) throw new CityIndexError({ code: 'E_SHAPE', message: `mpi: ${x.length} values and ${weights.length} weights for ${m} units × ${n} components` });
-  for (let j = 0; j < n; j++) if (!(weights[j] >= 0)) throw new CityIndexError({ code: 'E_NEGATIVE_WEIGHT', message: `mpi: weight ${weights[j]} of component ${j + 1} must be ≥ 0`, expected: '≥ 0' });
+  if (weights.length !== n || x.length !== m * n)
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `mpi: ${x.length} values and ${weights.length} weights for ${m} units × ${n} components`,
+    });
+  for (let j = 0; j < n; j++)
+    if (!(weights[j] >= 0))
+      throw new CityIndexError({
+        code: 'E_NEGATIVE_WEIGHT',
+        message: `mpi: weight ${weights[j]} of component ${j + 1} must be ≥ 0`,
+        expected: '≥ 0',
+      });
   const z = new Float64Array(m * n);
   for (let j = 0; j < n; j++) {
     let s = 0;
     let k = 0;
-    for (let i = 0; i < m; i++) { const v = x[j * m + i]; if (!Number.isNaN(v)) { s += v; k++; } }
+    for (let i = 0; i < m; i++) {
+      const v = x[j * m + i];
+      if (!Number.isNaN(v)) {
+        s += v;
+        k++;
+      }
+    }
     const mj = s / k;
     let ss = 0;
-    for (let i = 0; i < m; i++) { const v = x[j * m + i]; if (!Number.isNaN(v)) ss += (v - mj) * (v - mj); }
+    for (let i = 0; i < m; i++) {
+      const v = x[j * m + i];
+      if (!Number.isNaN(v)) ss += (v - mj) * (v - mj);
+    }
     const sj = Math.sqrt(ss / k);
-    if (!(sj > 0)) throw new CityIndexError({ code: 'E_MPI_CONSTANT', message: `mpi: component ${j + 1} has no variation (population sd ${sj})`, expected: 'a component with at least two distinct values' });
+    if (!(sj > 0))
+      throw new CityIndexError({
+        code: 'E_MPI_CONSTANT',
+        message: `mpi: component ${j + 1} has no variation (population sd ${sj})`,
+        expected: 'a component with at least two distinct values',
+      });
     const sign = (options.directions?.[j] ?? 1) === -1 ? -1 : 1;
     for (let i = 0; i < m; i++) z[j * m + i] = 100 + (sign * 10 * (x[j * m + i] - mj)) / sj;
   }
@@ -60,12 +84,30 @@ export function mpi(x: Num, m: number, n: number, weights: Num, options: MpiOpti
     let sw = 0;
     let s = 0;
     let k = 0;
-    for (let j = 0; j < n; j++) { const v = z[j * m + i]; if (!Number.isNaN(v)) { sw += weights[j]; s += weights[j] * v; k++; } }
-    if (k === 0) { scores[i] = mean[i] = sd[i] = cv[i] = NaN; continue; }
-    if (sw === 0) throw new CityIndexError({ code: 'E_WEIGHT_SUM', message: `mpi: the weights of the components available for unit ${i + 1} sum to 0`, expected: 'a non-zero weight sum' });
+    for (let j = 0; j < n; j++) {
+      const v = z[j * m + i];
+      if (!Number.isNaN(v)) {
+        sw += weights[j];
+        s += weights[j] * v;
+        k++;
+      }
+    }
+    if (k === 0) {
+      scores[i] = mean[i] = sd[i] = cv[i] = NaN;
+      continue;
+    }
+    if (sw === 0)
+      throw new CityIndexError({
+        code: 'E_WEIGHT_SUM',
+        message: `mpi: the weights of the components available for unit ${i + 1} sum to 0`,
+        expected: 'a non-zero weight sum',
+      });
     const mi = s / sw;
     let ss = 0;
-    for (let j = 0; j < n; j++) { const v = z[j * m + i]; if (!Number.isNaN(v)) ss += weights[j] * (v - mi) * (v - mi); }
+    for (let j = 0; j < n; j++) {
+      const v = z[j * m + i];
+      if (!Number.isNaN(v)) ss += weights[j] * (v - mi) * (v - mi);
+    }
     const si = Math.sqrt(ss / sw);
     mean[i] = mi;
     sd[i] = si;

@@ -20,9 +20,26 @@ export interface SimplexResult {
  * Solve `max cᵀx s.t. A x ≤ b, x ≥ 0` for b ≥ 0. `A` is m×n row-major (`A[i*n + j]`).
  * @example simplexMax([3, 5], [1, 0, 0, 2, 3, 2], [4, 12, 18], 3, 2).value // => 36  (x = [2, 6])
  */
-export function simplexMax(c: ArrayLike<number>, A: ArrayLike<number>, b: ArrayLike<number>, m: number, n: number, maxIterations = 50 * (m + n) + 1000): SimplexResult {
-  if (c.length !== n || A.length !== m * n || b.length !== m) throw new CityIndexError({ code: 'E_SHAPE', message: `simplex: c has ${c.length}, A ${A.length}, b ${b.length} entries for ${m} constraints × ${n} variables` });
-  for (let i = 0; i < m; i++) if (!(b[i] >= 0)) throw new CityIndexError({ code: 'E_SIMPLEX_RHS', message: `simplex: right-hand side ${b[i]} of constraint ${i + 1} must be ≥ 0`, expected: 'b ≥ 0' });
+export function simplexMax(
+  c: ArrayLike<number>,
+  A: ArrayLike<number>,
+  b: ArrayLike<number>,
+  m: number,
+  n: number,
+  maxIterations = 50 * (m + n) + 1000,
+): SimplexResult {
+  if (c.length !== n || A.length !== m * n || b.length !== m)
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `simplex: c has ${c.length}, A ${A.length}, b ${b.length} entries for ${m} constraints × ${n} variables`,
+    });
+  for (let i = 0; i < m; i++)
+    if (!(b[i] >= 0))
+      throw new CityIndexError({
+        code: 'E_SIMPLEX_RHS',
+        message: `simplex: right-hand side ${b[i]} of constraint ${i + 1} must be ≥ 0`,
+        expected: 'b ≥ 0',
+      });
   // Row i: basic_i = T[i][n] − Σ_j T[i][j]·nonbasic_j; objective row m: z = T[m][n] − Σ_j T[m][j]·nonbasic_j.
   const w = n + 1;
   const T = new Float64Array((m + 1) * w);
@@ -49,7 +66,10 @@ export function simplexMax(c: ArrayLike<number>, A: ArrayLike<number>, b: ArrayL
       const a = T[i * w + s];
       if (a <= eps) continue;
       const ratio = T[i * w + n] / a;
-      if (ratio < best - eps || (ratio <= best + eps && r >= 0 && rowVar[i] < rowVar[r])) { best = ratio; r = i; }
+      if (ratio < best - eps || (ratio <= best + eps && r >= 0 && rowVar[i] < rowVar[r])) {
+        best = ratio;
+        r = i;
+      }
     }
     if (r < 0) return { status: 'unbounded', value: Infinity, x: new Float64Array(n), iterations: it };
     const p = T[r * w + s];
@@ -66,7 +86,11 @@ export function simplexMax(c: ArrayLike<number>, A: ArrayLike<number>, b: ArrayL
     rowVar[r] = colVar[s];
     colVar[s] = v;
   }
-  if (it >= maxIterations) throw new CityIndexError({ code: 'E_SIMPLEX_ITERATIONS', message: `simplex: no optimum after ${maxIterations} iterations` });
+  if (it >= maxIterations)
+    throw new CityIndexError({
+      code: 'E_SIMPLEX_ITERATIONS',
+      message: `simplex: no optimum after ${maxIterations} iterations`,
+    });
   const x = new Float64Array(n);
   for (let i = 0; i < m; i++) if (rowVar[i] < n) x[rowVar[i]] = Math.max(0, T[i * w + n]);
   let value = 0;

@@ -75,14 +75,19 @@ const KERNELS: Kernels = AGGREGATION_REGISTRY;
 function definitionOf<K extends keyof Definitions>(method: K): Kernels[K] {
   if (!isMethodOf(AGGREGATION_REGISTRY, method)) {
     throw new CityIndexError({
-      code: 'E_METHOD', message: `unknown aggregation method "${String(method)}"`, field: 'aggregation.method',
+      code: 'E_METHOD',
+      message: `unknown aggregation method "${String(method)}"`,
+      field: 'aggregation.method',
       expected: AGGREGATION_METHODS.map((d) => d.method).join(' | '),
     });
   }
   return KERNELS[method];
 }
 
-function groupAs<K extends keyof Definitions>(input: GroupInput, method: OptionsOf<K> & { method: K }): GroupAggregation {
+function groupAs<K extends keyof Definitions>(
+  input: GroupInput,
+  method: OptionsOf<K> & { method: K },
+): GroupAggregation {
   return definitionOf(method.method).group(input, method);
 }
 
@@ -96,13 +101,21 @@ function groupAs<K extends keyof Definitions>(input: GroupInput, method: Options
  * @example aggregateGroup({ method: 'arithmetic' }, Float64Array.from([1, 2, 3, 4]), 2, 2, [1, 1], Uint8Array.of(0, 1)).scores // => Float64Array [NaN, 3]
  */
 export function aggregateGroup(
-  method: AggregationMethod, x: Float64Array, m: number, n: number, weights: ArrayLike<number>, rows?: Uint8Array,
+  method: AggregationMethod,
+  x: Float64Array,
+  m: number,
+  n: number,
+  weights: ArrayLike<number>,
+  rows?: Uint8Array,
 ): GroupAggregation {
   return groupAs({ x, m, n, weights, rows }, method);
 }
 
 /** Why value v cannot enter `method`, or null. */
-function domainProblem<K extends keyof Definitions>(method: OptionsOf<K> & { method: K }, v: number): DomainProblem | null {
+function domainProblem<K extends keyof Definitions>(
+  method: OptionsOf<K> & { method: K },
+  v: number,
+): DomainProblem | null {
   const domain = definitionOf(method.method).domain;
   return domain ? domain(v, method) : null;
 }
@@ -119,7 +132,15 @@ function hasDomain(method: AggregationMethod): boolean {
  * unscored units. Components are the columns at offsets `cols` of `values`; the scores are written at
  * offset `dest`.
  */
-function arithmeticColumns(values: Float64Array, cols: readonly number[], weights: readonly number[], m: number, scored: Uint8Array, availableWeight: Float64Array, dest: number): void {
+function arithmeticColumns(
+  values: Float64Array,
+  cols: readonly number[],
+  weights: readonly number[],
+  m: number,
+  scored: Uint8Array,
+  availableWeight: Float64Array,
+  dest: number,
+): void {
   values.fill(0, dest, dest + m);
   for (let j = 0; j < cols.length; j++) {
     const off = cols[j];
@@ -137,7 +158,14 @@ function arithmeticColumns(values: Float64Array, cols: readonly number[], weight
  * same for every unit and is divided once per column; the products and sums are the same operations in
  * the same order, so the scores are bit-identical. Offsets as in `arithmeticColumns`.
  */
-function arithmeticComplete(values: Float64Array, cols: readonly number[], weights: readonly number[], m: number, totalWeight: number, dest: number): void {
+function arithmeticComplete(
+  values: Float64Array,
+  cols: readonly number[],
+  weights: readonly number[],
+  m: number,
+  totalWeight: number,
+  dest: number,
+): void {
   values.fill(0, dest, dest + m);
   for (let j = 0; j < cols.length; j++) {
     const off = cols[j];
@@ -164,7 +192,10 @@ export function compareCodes(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function levelSpec(options: AggregateOptions | undefined, level: number): { aggregation: AggregationMethod; dataThreshold: number | null } {
+function levelSpec(
+  options: AggregateOptions | undefined,
+  level: number,
+): { aggregation: AggregationMethod; dataThreshold: number | null } {
   const per: AggregateLevelSpec | undefined = options?.levels?.[String(level)];
   return {
     aggregation: per?.aggregation ?? options?.aggregation ?? DEFAULT_AGGREGATION,
@@ -185,7 +216,12 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
   const keptFrom: number[] = [];
   dataset.codes.forEach((c, j) => {
     if (aggregateCodes.has(c)) {
-      warnings.push({ code: 'W_RECOMPUTED', message: `input column "${c}" is an aggregate and is recomputed`, indicator: c, severity: 'warning' });
+      warnings.push({
+        code: 'W_RECOMPUTED',
+        message: `input column "${c}" is an aggregate and is recomputed`,
+        indicator: c,
+        severity: 'warning',
+      });
       return;
     }
     keptCodes.push(c);
@@ -224,7 +260,10 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
     const spec = levelSpec(options, level);
     const method = spec.aggregation;
     const definition = definitionOf(method.method);
-    const parents = framework.nodes.filter((nd) => nd.level === level && nd.kind === 'aggregate').map((nd) => nd.code).sort(compareCodes);
+    const parents = framework.nodes
+      .filter((nd) => nd.level === level && nd.kind === 'aggregate')
+      .map((nd) => nd.code)
+      .sort(compareCodes);
     const groups: AggregateGroupDiagnostics[] = [];
     const issues: Issue[] = [];
     const results: Array<[string, number]> = [];
@@ -232,7 +271,12 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
       const kids = (childrenOf.get(parent) ?? []).filter((k) => columns.has(k.code));
       if (kids.length === 0) {
         skipped.push(parent);
-        warnings.push({ code: 'W_EMPTY_AGGREGATE', message: `aggregate "${parent}" has no component with data and is not produced`, indicator: parent, severity: 'warning' });
+        warnings.push({
+          code: 'W_EMPTY_AGGREGATE',
+          message: `aggregate "${parent}" has no component with data and is not produced`,
+          indicator: parent,
+          severity: 'warning',
+        });
         continue;
       }
       const n = kids.length;
@@ -243,12 +287,25 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
       const before = issues.length;
       if (method.method !== 'arithmetic') {
         kids.forEach((k) => {
-          if (k.weight < 0) issues.push({ code: 'E_NEGATIVE_WEIGHT', message: `weight ${k.weight} of "${k.code}" (in "${parent}") is negative; only the arithmetic mean accepts negative weights`, indicator: k.code, field: 'weight', expected: '≥ 0' });
+          if (k.weight < 0)
+            issues.push({
+              code: 'E_NEGATIVE_WEIGHT',
+              message: `weight ${k.weight} of "${k.code}" (in "${parent}") is negative; only the arithmetic mean accepts negative weights`,
+              indicator: k.code,
+              field: 'weight',
+              expected: '≥ 0',
+            });
         });
       }
       const totalWeight = weights.reduce((a, b) => a + b, 0);
       if (totalWeight === 0 && method.method !== 'bod') {
-        issues.push({ code: 'E_WEIGHT_SUM', message: `the weights of the components of "${parent}" sum to 0`, indicator: parent, field: 'weight', expected: 'a non-zero weight sum' });
+        issues.push({
+          code: 'E_WEIGHT_SUM',
+          message: `the weights of the components of "${parent}" sum to 0`,
+          indicator: parent,
+          field: 'weight',
+          expected: 'a non-zero weight sum',
+        });
       }
       // units scored: some data, and enough of it (dataThreshold); the others are missing.
       // availableWeight[i] = Σ weights of unit i's available components, in component order (= the Σw of arithmeticMean)
@@ -264,13 +321,18 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
         for (let j = 0; j < n; j++) {
           const off = cols[j];
           const wj = weights[j];
-          for (let i = 0; i < m; i++) if (!Number.isNaN(values[off + i])) { availableCount[i]++; availableWeight[i] += wj; }
+          for (let i = 0; i < m; i++)
+            if (!Number.isNaN(values[off + i])) {
+              availableCount[i]++;
+              availableWeight[i] += wj;
+            }
         }
       }
       for (let i = 0; i < m; i++) {
         const avail = availableCount[i];
         if (avail === 0) continue;
-        if (spec.dataThreshold !== null && !reachesShare(avail / n, spec.dataThreshold)) belowThreshold.push(dataset.unitCodes[i]);
+        if (spec.dataThreshold !== null && !reachesShare(avail / n, spec.dataThreshold))
+          belowThreshold.push(dataset.unitCodes[i]);
         else {
           scored[i] = 1;
           if (avail < n && definition.completeCase) incomplete.push(dataset.unitCodes[i]);
@@ -282,7 +344,14 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
         for (let i = 0; i < m; i++) {
           if (!scored[i] || availableWeight[i] !== 0) continue;
           const have = kids.filter((_, j) => !Number.isNaN(values[cols[j] + i])).map((k) => `${k.code} (${k.weight})`);
-          issues.push({ code: 'E_WEIGHT_SUM', message: `"${parent}" (${method.method}): the weights of the components unit ${dataset.unitCodes[i]} has, ${have.join(', ')}, sum to 0`, unit: dataset.unitCodes[i], indicator: parent, field: 'weight', expected: 'a non-zero weight sum over the available components (impute, or set a dataThreshold)' });
+          issues.push({
+            code: 'E_WEIGHT_SUM',
+            message: `"${parent}" (${method.method}): the weights of the components unit ${dataset.unitCodes[i]} has, ${have.join(', ')}, sum to 0`,
+            unit: dataset.unitCodes[i],
+            indicator: parent,
+            field: 'weight',
+            expected: 'a non-zero weight sum over the available components (impute, or set a dataThreshold)',
+          });
         }
       }
       if (hasDomain(method)) {
@@ -293,7 +362,14 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
             // row-wise means only use the values of scored units; whole-group methods use every value
             if (Number.isNaN(v) || (rowWise && !scored[i])) continue;
             const p = domainProblem(method, v);
-            if (p) issues.push({ code: p.code, message: `"${parent}" (${method.method}): ${kids[j].code} = ${v} for unit ${dataset.unitCodes[i]}; ${p.message}`, unit: dataset.unitCodes[i], indicator: kids[j].code, expected: p.expected });
+            if (p)
+              issues.push({
+                code: p.code,
+                message: `"${parent}" (${method.method}): ${kids[j].code} = ${v} for unit ${dataset.unitCodes[i]}; ${p.message}`,
+                unit: dataset.unitCodes[i],
+                indicator: kids[j].code,
+                expected: p.expected,
+              });
           }
         }
       }
@@ -310,7 +386,13 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
           agg = aggregateGroup(method, x, m, n, weights, rowWise ? scored : undefined);
         } catch (e) {
           if (e instanceof CityIndexError) {
-            issues.push(...e.issues.map((iss) => ({ ...iss, indicator: iss.indicator ?? parent, message: `"${parent}" (${method.method}): ${iss.message}` })));
+            issues.push(
+              ...e.issues.map((iss) => ({
+                ...iss,
+                indicator: iss.indicator ?? parent,
+                message: `"${parent}" (${method.method}): ${iss.message}`,
+              })),
+            );
             continue;
           }
           throw e;
@@ -320,21 +402,39 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
       for (let i = 0; i < m; i++) if (!scored[i]) values[dest + i] = NaN;
       hasMissing.set(parent, anyNaN(values, dest, m));
       if (incomplete.length) {
-        warnings.push({ code: 'W_INCOMPLETE', message: `"${parent}" (${method.method}) needs complete data: ${incomplete.length} unit(s) with a missing component are missing (${incomplete.join(', ')}); impute first`, indicator: parent, severity: 'warning' });
+        warnings.push({
+          code: 'W_INCOMPLETE',
+          message: `"${parent}" (${method.method}) needs complete data: ${incomplete.length} unit(s) with a missing component are missing (${incomplete.join(', ')}); impute first`,
+          indicator: parent,
+          severity: 'warning',
+        });
       }
-      const g: AggregateGroupDiagnostics = { code: parent, children: kids.map((k) => k.code), weights, belowThreshold, incomplete };
+      const g: AggregateGroupDiagnostics = {
+        code: parent,
+        children: kids.map((k) => k.code),
+        weights,
+        belowThreshold,
+        incomplete,
+      };
       const bod = agg?.bod;
       if (bod) {
         const w: Record<string, Record<string, number>> = {};
         for (let i = 0; i < m; i++) {
           if (Number.isNaN(bod.weights[i])) continue;
           const row: Record<string, number> = {};
-          kids.forEach((k, j) => { row[k.code] = bod.weights[j * m + i]; });
+          kids.forEach((k, j) => {
+            row[k.code] = bod.weights[j * m + i];
+          });
           w[dataset.unitCodes[i]] = row;
         }
         g.bod = { nAtFrontier: bod.nAtFrontier, weights: w };
         if (bod.nAtFrontier > 1) {
-          warnings.push({ code: 'W_BOD_FRONTIER', message: `"${parent}" (bod): ${bod.nAtFrontier} units reach the frontier (score 1); they cannot be told apart`, indicator: parent, severity: 'warning' });
+          warnings.push({
+            code: 'W_BOD_FRONTIER',
+            message: `"${parent}" (bod): ${bod.nAtFrontier} units reach the frontier (score 1); they cannot be told apart`,
+            indicator: parent,
+            severity: 'warning',
+          });
         }
       }
       groups.push(g);
@@ -350,7 +450,10 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
   const codes = [...keptCodes, ...produced];
   const used = codes.length < capacity ? values.slice(0, m * codes.length) : values;
   // unit codes come from the input dataset; the column codes are input codes plus framework aggregate codes
-  const out: Dataset = new Set(codes).size === codes.length ? datasetOf(dataset.unitCodes, codes, used) : createDataset(dataset.unitCodes, codes, used);
+  const out: Dataset =
+    new Set(codes).size === codes.length
+      ? datasetOf(dataset.unitCodes, codes, used)
+      : createDataset(dataset.unitCodes, codes, used);
   return { dataset: out, diagnostics: { levels, skipped, warnings } };
 }
 
@@ -363,7 +466,12 @@ export function aggregateOrder(framework: Framework): string[] {
   const top = topLevel(framework);
   const out: string[] = [];
   for (let level = 2; level <= top; level++) {
-    out.push(...framework.nodes.filter((nd) => nd.level === level && nd.kind === 'aggregate').map((nd) => nd.code).sort(compareCodes));
+    out.push(
+      ...framework.nodes
+        .filter((nd) => nd.level === level && nd.kind === 'aggregate')
+        .map((nd) => nd.code)
+        .sort(compareCodes),
+    );
   }
   return out;
 }

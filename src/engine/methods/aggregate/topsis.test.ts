@@ -21,14 +21,20 @@ describe('topsis (Hwang & Yoon 1981)', () => {
     const r = topsis(X, m, n, w, types);
     const C = [0.30747247, 0.25363109, 0.32717597, 0.26232562, 0.85625296, 0.19136482];
     const dp = [0.135993, 0.142165, 0.135032, 0.140206, 0.024749, 0.145449];
-    const dm = [0.060379, 0.048310, 0.065662, 0.049859, 0.147419, 0.034421];
+    const dm = [0.060379, 0.04831, 0.065662, 0.049859, 0.147419, 0.034421];
     C.forEach((v, i) => expect(Math.abs(r.closeness[i] - v)).toBeLessThan(1e-6));
     dp.forEach((v, i) => expect(Math.abs(r.dPlus[i] - v)).toBeLessThan(1e-6));
     dm.forEach((v, i) => expect(Math.abs(r.dMinus[i] - v)).toBeLessThan(1e-6));
   });
   it('closeness is invariant to rescaling the weights', () => {
     const a = topsis(X, m, n, w, types).closeness;
-    const b = topsis(X, m, n, w.map((v) => v * 7), types).closeness;
+    const b = topsis(
+      X,
+      m,
+      n,
+      w.map((v) => v * 7),
+      types,
+    ).closeness;
     a.forEach((v, i) => expect(b[i]).toBeCloseTo(v, 14));
   });
   it('an incomplete unit scores NaN and does not move the ideal points', () => {

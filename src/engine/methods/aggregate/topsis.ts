@@ -30,16 +30,36 @@ export interface TopsisResult {
  * TOPSIS closeness of m units over n criteria.
  * @example topsis(Float64Array.from([1, 0, 0, 1]), 2, 2, [3, 1], [1, 1]).closeness // => Float64Array [0.75, 0.25]
  */
-export function topsis(x: Num, m: number, n: number, weights: Num, directions: ArrayLike<1 | -1 | number>, options: TopsisOptions = {}): TopsisResult {
+export function topsis(
+  x: Num,
+  m: number,
+  n: number,
+  weights: Num,
+  directions: ArrayLike<1 | -1 | number>,
+  options: TopsisOptions = {},
+): TopsisResult {
   if (weights.length !== n || directions.length !== n || x.length !== m * n) {
-    throw new CityIndexError({ code: 'E_SHAPE', message: `topsis: ${x.length} values, ${weights.length} weights, ${directions.length} directions for ${m} units × ${n} criteria` });
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `topsis: ${x.length} values, ${weights.length} weights, ${directions.length} directions for ${m} units × ${n} criteria`,
+    });
   }
   let sw = 0;
   for (let j = 0; j < n; j++) {
-    if (!(weights[j] >= 0)) throw new CityIndexError({ code: 'E_NEGATIVE_WEIGHT', message: `topsis: weight ${weights[j]} of criterion ${j + 1} must be ≥ 0`, expected: '≥ 0' });
+    if (!(weights[j] >= 0))
+      throw new CityIndexError({
+        code: 'E_NEGATIVE_WEIGHT',
+        message: `topsis: weight ${weights[j]} of criterion ${j + 1} must be ≥ 0`,
+        expected: '≥ 0',
+      });
     sw += weights[j];
   }
-  if (sw === 0) throw new CityIndexError({ code: 'E_WEIGHT_SUM', message: 'topsis: the weights sum to 0', expected: 'a positive weight sum' });
+  if (sw === 0)
+    throw new CityIndexError({
+      code: 'E_WEIGHT_SUM',
+      message: 'topsis: the weights sum to 0',
+      expected: 'a positive weight sum',
+    });
   const complete = new Uint8Array(m).fill(1);
   for (let j = 0; j < n; j++) for (let i = 0; i < m; i++) if (Number.isNaN(x[j * m + i])) complete[i] = 0;
   const v = new Float64Array(m * n);
@@ -51,7 +71,12 @@ export function topsis(x: Num, m: number, n: number, weights: Num, directions: A
       let ss = 0;
       for (let i = 0; i < m; i++) if (complete[i]) ss += x[j * m + i] * x[j * m + i];
       norm = Math.sqrt(ss);
-      if (norm === 0) throw new CityIndexError({ code: 'E_TOPSIS_ZERO_COLUMN', message: `topsis: criterion ${j + 1} is 0 for every unit`, expected: 'a criterion with a non-zero value' });
+      if (norm === 0)
+        throw new CityIndexError({
+          code: 'E_TOPSIS_ZERO_COLUMN',
+          message: `topsis: criterion ${j + 1} is 0 for every unit`,
+          expected: 'a criterion with a non-zero value',
+        });
     }
     const wj = weights[j] / sw;
     let hi = -Infinity;
@@ -70,7 +95,10 @@ export function topsis(x: Num, m: number, n: number, weights: Num, directions: A
   const dPlus = new Float64Array(m);
   const dMinus = new Float64Array(m);
   for (let i = 0; i < m; i++) {
-    if (!complete[i]) { closeness[i] = dPlus[i] = dMinus[i] = NaN; continue; }
+    if (!complete[i]) {
+      closeness[i] = dPlus[i] = dMinus[i] = NaN;
+      continue;
+    }
     let sp = 0;
     let sm = 0;
     for (let j = 0; j < n; j++) {

@@ -34,13 +34,19 @@ export function weightedTermSums(x: Num, w: Num, mean: WeightedTerm): { sw: numb
     const v = x[j];
     if (Number.isNaN(v)) continue;
     const problem = mean.problem(v);
-    if (problem) bad.push({ code: mean.code, message: `value ${v} at position ${j + 1}: ${problem}`, expected: mean.expected });
+    if (problem)
+      bad.push({ code: mean.code, message: `value ${v} at position ${j + 1}: ${problem}`, expected: mean.expected });
     sw += w[j];
     s += mean.term(w[j], v);
     n++;
   }
   if (bad.length) throw new CityIndexError(bad);
   if (n === 0) return null;
-  if (sw === 0) throw new CityIndexError({ code: 'E_WEIGHT_SUM', message: 'the weights of the available values sum to 0', expected: 'a non-zero weight sum' });
+  if (sw === 0)
+    throw new CityIndexError({
+      code: 'E_WEIGHT_SUM',
+      message: 'the weights of the available values sum to 0',
+      expected: 'a non-zero weight sum',
+    });
   return { sw, s };
 }

@@ -17,7 +17,13 @@ import type { DenominateOptions } from '../../spec/spec.ts';
 /** What was divided by what. */
 export interface DenominateDiagnostics {
   /** One entry per denominated indicator, in dataset column order. */
-  denominated: Array<{ indicator: string; denominator: string; scaleFactor: number; zeroDenominators: number; missingDenominators: number }>;
+  denominated: Array<{
+    indicator: string;
+    denominator: string;
+    scaleFactor: number;
+    zeroDenominators: number;
+    missingDenominators: number;
+  }>;
   /** Indicators left as they were (no denominator in the framework, or `denominator: null`). */
   unchanged: string[];
   /** Located warnings, e.g. a zero denominator (the result is then missing). */
@@ -29,7 +35,12 @@ export interface DenominateDiagnostics {
  * (COINr `Denominate`, default `f_denom = "/"`). NaN in `x` or `d`, or `d[i] = 0`, gives NaN.
  * @example denominateColumn(new Float64Array([10, 20]), new Float64Array([2000, 4000]), 1000) // => Float64Array [5, 5]
  */
-export function denominateColumn(x: ArrayLike<number>, d: ArrayLike<number>, scaleFactor = 1, out = new Float64Array(x.length)): Float64Array {
+export function denominateColumn(
+  x: ArrayLike<number>,
+  d: ArrayLike<number>,
+  scaleFactor = 1,
+  out = new Float64Array(x.length),
+): Float64Array {
   for (let i = 0; i < x.length; i++) {
     const den = d[i] / scaleFactor;
     out[i] = den === 0 ? NaN : x[i] / den;
@@ -50,11 +61,21 @@ function planDenominate(input: StepInput, options: DenominateOptions): Plan[] {
   const nodes = new Map(framework.nodes.map((n) => [n.code, n] as const));
   const per = options.perIndicator ?? {};
   if (typeof per !== 'object' || per === null || Array.isArray(per)) {
-    throw new CityIndexError({ code: 'E_OPTION', message: 'denominate: perIndicator must be an object keyed by indicator code', field: 'perIndicator' });
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: 'denominate: perIndicator must be an object keyed by indicator code',
+      field: 'perIndicator',
+    });
   }
   for (const code of Object.keys(per)) {
     if (colIndex(dataset, code) < 0) {
-      issues.push({ code: 'E_UNKNOWN_INDICATOR', message: `denominate: perIndicator names "${code}", which is not an indicator in the dataset`, field: `perIndicator.${code}`, indicator: code, expected: `one of ${dataset.codes.join(', ')}` });
+      issues.push({
+        code: 'E_UNKNOWN_INDICATOR',
+        message: `denominate: perIndicator names "${code}", which is not an indicator in the dataset`,
+        field: `perIndicator.${code}`,
+        indicator: code,
+        expected: `one of ${dataset.codes.join(', ')}`,
+      });
     }
   }
   const plans: Plan[] = [];
@@ -66,7 +87,12 @@ function planDenominate(input: StepInput, options: DenominateOptions): Plan[] {
     let field: string;
     if (override !== undefined) {
       if (typeof override !== 'object' || override === null || !('denominator' in override)) {
-        issues.push({ code: 'E_OPTION', message: `denominate: perIndicator.${code} must be { denominator: string | null, scaleFactor?: number }`, field: `perIndicator.${code}`, indicator: code });
+        issues.push({
+          code: 'E_OPTION',
+          message: `denominate: perIndicator.${code} must be { denominator: string | null, scaleFactor?: number }`,
+          field: `perIndicator.${code}`,
+          indicator: code,
+        });
         continue;
       }
       denominator = override.denominator;
@@ -81,19 +107,41 @@ function planDenominate(input: StepInput, options: DenominateOptions): Plan[] {
     if (denominator === null || denominator === undefined || denominator === '') continue;
     const sf = scaleFactor ?? 1;
     if (typeof denominator !== 'string') {
-      issues.push({ code: 'E_OPTION', message: `denominate: denominator of "${code}" must be a column name or null`, field, indicator: code });
+      issues.push({
+        code: 'E_OPTION',
+        message: `denominate: denominator of "${code}" must be a column name or null`,
+        field,
+        indicator: code,
+      });
       continue;
     }
     if (typeof sf !== 'number' || !Number.isFinite(sf) || sf === 0) {
-      issues.push({ code: 'E_OPTION', message: `denominate: scaleFactor of "${code}" must be a finite non-zero number, got ${String(sf)}`, field: `${field}.scaleFactor`, indicator: code, expected: 'a finite non-zero number' });
+      issues.push({
+        code: 'E_OPTION',
+        message: `denominate: scaleFactor of "${code}" must be a finite non-zero number, got ${String(sf)}`,
+        field: `${field}.scaleFactor`,
+        indicator: code,
+        expected: 'a finite non-zero number',
+      });
       continue;
     }
     if (!denominators) {
-      issues.push({ code: 'E_NO_DENOMINATORS', message: `denominate: "${code}" is divided by "${denominator}" but no denominator data were given`, field, indicator: code });
+      issues.push({
+        code: 'E_NO_DENOMINATORS',
+        message: `denominate: "${code}" is divided by "${denominator}" but no denominator data were given`,
+        field,
+        indicator: code,
+      });
       continue;
     }
     if (colIndex(denominators, denominator) < 0) {
-      issues.push({ code: 'E_UNKNOWN_DENOMINATOR', message: `denominate: denominator "${denominator}" of "${code}" is not a denominator column`, field, indicator: code, expected: `one of ${denominators.codes.join(', ')}` });
+      issues.push({
+        code: 'E_UNKNOWN_DENOMINATOR',
+        message: `denominate: denominator "${denominator}" of "${code}" is not a denominator column`,
+        field,
+        indicator: code,
+        expected: `one of ${denominators.codes.join(', ')}`,
+      });
       continue;
     }
     plans.push({ indicator: code, denominator, scaleFactor: sf });
@@ -101,7 +149,12 @@ function planDenominate(input: StepInput, options: DenominateOptions): Plan[] {
   if (plans.length > 0 && denominators) {
     const known = new Set(denominators.unitCodes);
     for (const u of dataset.unitCodes) {
-      if (!known.has(u)) issues.push({ code: 'E_UNKNOWN_UNIT', message: `denominate: unit "${u}" has no row in the denominator data`, unit: u });
+      if (!known.has(u))
+        issues.push({
+          code: 'E_UNKNOWN_UNIT',
+          message: `denominate: unit "${u}" has no row in the denominator data`,
+          unit: u,
+        });
     }
   }
   if (issues.length) throw new CityIndexError(issues);
@@ -141,13 +194,30 @@ export function denominateStep(input: StepInput, options: DenominateOptions = {}
       matched[i] = d;
       if (d === 0) {
         zeros++;
-        warnings.push({ code: 'W_DENOMINATOR_ZERO', severity: 'warning', message: `denominator "${p.denominator}" is 0, so ${p.indicator} is set missing (COINr would give Inf)`, unit: dataset.unitCodes[i], indicator: p.indicator });
+        warnings.push({
+          code: 'W_DENOMINATOR_ZERO',
+          severity: 'warning',
+          message: `denominator "${p.denominator}" is 0, so ${p.indicator} is set missing (COINr would give Inf)`,
+          unit: dataset.unitCodes[i],
+          indicator: p.indicator,
+        });
       } else if (Number.isNaN(d)) {
         missing++;
       }
     }
-    denominateColumn(dataset.values.subarray(j * n, (j + 1) * n), matched, p.scaleFactor, values.subarray(j * n, (j + 1) * n));
-    denominated.push({ indicator: p.indicator, denominator: p.denominator, scaleFactor: p.scaleFactor, zeroDenominators: zeros, missingDenominators: missing });
+    denominateColumn(
+      dataset.values.subarray(j * n, (j + 1) * n),
+      matched,
+      p.scaleFactor,
+      values.subarray(j * n, (j + 1) * n),
+    );
+    denominated.push({
+      indicator: p.indicator,
+      denominator: p.denominator,
+      scaleFactor: p.scaleFactor,
+      zeroDenominators: zeros,
+      missingDenominators: missing,
+    });
   }
   const done = new Set(plans.map((p) => p.indicator));
   const out: Dataset = { unitCodes: [...dataset.unitCodes], codes: [...dataset.codes], values };

@@ -13,9 +13,16 @@ import type { Stat } from './definition.ts';
  * `skip_f_na = TRUE`): values whose group is null stay as they are, and a group with no data stays NaN.
  * @example imputeColumnByGroup(new Float64Array([1, NaN, 3, 10, NaN]), ['a', 'a', 'a', 'b', null], 'mean') // => Float64Array [1, 2, 3, 10, NaN]
  */
-export function imputeColumnByGroup(x: ArrayLike<number>, groups: ReadonlyArray<string | null | undefined>, stat: Stat): Float64Array {
+export function imputeColumnByGroup(
+  x: ArrayLike<number>,
+  groups: ReadonlyArray<string | null | undefined>,
+  stat: Stat,
+): Float64Array {
   if (groups.length !== x.length) {
-    throw new CityIndexError({ code: 'E_SHAPE', message: `imputeColumnByGroup: ${groups.length} group labels for ${x.length} values` });
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `imputeColumnByGroup: ${groups.length} group labels for ${x.length} values`,
+    });
   }
   return imputeByMembers(x, groupMembers(groups), stat);
 }
@@ -42,11 +49,21 @@ function imputeByMembers(x: ArrayLike<number>, members: readonly Int32Array[], s
  * the column starting at `offset` of both (rows are offset + member index). The mean is summed in
  * member order, as `mean` over the group's values, so the result is bit-identical.
  */
-export function imputeMembersInto(x: ArrayLike<number>, members: readonly Int32Array[], stat: Stat, out: Float64Array, offset: number): Float64Array {
+export function imputeMembersInto(
+  x: ArrayLike<number>,
+  members: readonly Int32Array[],
+  stat: Stat,
+  out: Float64Array,
+  offset: number,
+): Float64Array {
   let scratch: Float64Array | null = null;
   for (const idx of members) {
     let missing = false;
-    for (let k = 0; k < idx.length; k++) if (Number.isNaN(x[offset + idx[k]])) { missing = true; break; }
+    for (let k = 0; k < idx.length; k++)
+      if (Number.isNaN(x[offset + idx[k]])) {
+        missing = true;
+        break;
+      }
     if (!missing) continue;
     let v: number;
     if (stat === 'mean') {
@@ -54,7 +71,10 @@ export function imputeMembersInto(x: ArrayLike<number>, members: readonly Int32A
       let c = 0;
       for (let k = 0; k < idx.length; k++) {
         const y = x[offset + idx[k]];
-        if (!Number.isNaN(y)) { t += y; c++; }
+        if (!Number.isNaN(y)) {
+          t += y;
+          c++;
+        }
       }
       v = c === 0 ? NaN : t / c;
     } else {
@@ -74,14 +94,20 @@ export function imputeMembersInto(x: ArrayLike<number>, members: readonly Int32A
  */
 export function validateGroup(method: string, group: string, field: string, input: StepInput, issues: Issue[]): void {
   if (group === '') {
-    issues.push({ code: 'E_OPTION', message: `impute: ${method} needs a unit group column name`, field: `${field}group` });
+    issues.push({
+      code: 'E_OPTION',
+      message: `impute: ${method} needs a unit group column name`,
+      field: `${field}group`,
+    });
     return;
   }
   if (input.units.some((u) => Object.hasOwn(u.groups, group))) return;
   const known = new Set<string>();
   for (const u of input.units) for (const k of Object.keys(u.groups)) known.add(k);
   issues.push({
-    code: 'E_UNKNOWN_GROUP', message: `impute: no unit group column "${group}"`, field: `${field}group`,
+    code: 'E_UNKNOWN_GROUP',
+    message: `impute: no unit group column "${group}"`,
+    field: `${field}group`,
     expected: known.size ? `one of ${[...known].join(', ')}` : 'a group column in the units table',
   });
 }

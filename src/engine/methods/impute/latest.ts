@@ -29,12 +29,15 @@ export function imputeLatestColumn(
   const values = Float64Array.from(x);
   const periods: Array<string | null> = new Array<string | null>(values.length).fill(null);
   const first = maxLag === undefined ? 0 : Math.max(0, history.length - maxLag);
-  const lookups = history.slice(first).reverse().map((h) => ({
-    period: h.period,
-    ds: h.dataset,
-    col: colIndex(h.dataset, code),
-    rows: new Map(h.dataset.unitCodes.map((u, i) => [u, i] as const)),
-  }));
+  const lookups = history
+    .slice(first)
+    .reverse()
+    .map((h) => ({
+      period: h.period,
+      ds: h.dataset,
+      col: colIndex(h.dataset, code),
+      rows: new Map(h.dataset.unitCodes.map((u, i) => [u, i] as const)),
+    }));
   for (let i = 0; i < values.length; i++) {
     if (!Number.isNaN(values[i])) continue;
     for (const h of lookups) {
@@ -61,22 +64,27 @@ export const latestImputation = defineImputation<typeof LatestImputationSchema>(
   validate: (o, field, _input, issues) => {
     if (o.maxLag !== undefined && !(Number.isInteger(o.maxLag) && o.maxLag >= 1)) {
       issues.push({
-        code: 'E_OPTION', message: `impute: maxLag must be a positive integer, got ${String(o.maxLag)}`,
-        field: `${field}maxLag`, expected: 'an integer ≥ 1',
+        code: 'E_OPTION',
+        message: `impute: maxLag must be a positive integer, got ${String(o.maxLag)}`,
+        field: `${field}maxLag`,
+        expected: 'an integer ≥ 1',
       });
     }
   },
   fill: (o, c) => {
     if (c.history.length === 0) {
       c.warnOnce({
-        code: 'W_NO_HISTORY', severity: 'warning',
+        code: 'W_NO_HISTORY',
+        severity: 'warning',
         message: 'impute: method "latest" needs earlier periods (history), none given; values left missing',
       });
       return;
     }
     const r = imputeLatestColumn(c.values, c.dataset.unitCodes, c.code, c.history, o.maxLag);
     c.write(r.values);
-    r.periods.forEach((p, i) => { if (p !== null) c.period(i, p); });
+    r.periods.forEach((p, i) => {
+      if (p !== null) c.period(i, p);
+    });
   },
   text: { en: () => 'latest earlier period', zh: () => '取最近一期的值' },
 });

@@ -22,7 +22,12 @@ export const ROW_IMPUTATION_DEFAULTS = { parentLevel: 2, normaliseFirst: true } 
  * // scaled: column 1 -> (0, 1, 0.5), column 2 -> (?, 1, 0); unit 0's row mean is 0 -> 0·(20 − 15) + 15
  * imputeRowBlock([new Float64Array([1, 3, 2]), new Float64Array([NaN, 20, 15])], [1, 1], 'mean', true)[1] // => Float64Array [15, 20, 15]
  */
-export function imputeRowBlock(columns: readonly Float64Array[], directions: readonly number[], stat: Stat, normaliseFirst = true): Float64Array[] {
+export function imputeRowBlock(
+  columns: readonly Float64Array[],
+  directions: readonly number[],
+  stat: Stat,
+  normaliseFirst = true,
+): Float64Array[] {
   const m = columns.length;
   const n = m ? columns[0].length : 0;
   if (!columns.some((c) => c.some((v) => Number.isNaN(v)))) return columns.map((c) => c.slice());
@@ -63,14 +68,19 @@ export function imputeRowBlock(columns: readonly Float64Array[], directions: rea
  * @example validateRow({ parentLevel: 9 }, '', input, issues) // pushes E_OPTION for ASEM (top level 4)
  */
 export function validateRow(
-  options: { parentLevel?: number; normaliseFirst?: boolean }, field: string, input: StepInput, issues: Issue[],
+  options: { parentLevel?: number; normaliseFirst?: boolean },
+  field: string,
+  input: StepInput,
+  issues: Issue[],
 ): void {
   const top = topLevel(input.framework);
   const lvl = options.parentLevel ?? ROW_IMPUTATION_DEFAULTS.parentLevel;
   if (!Number.isInteger(lvl) || lvl < 2 || lvl > top) {
     issues.push({
-      code: 'E_OPTION', message: `impute: parentLevel must be an integer between 2 and ${top}, got ${String(lvl)}`,
-      field: `${field}parentLevel`, expected: `2 … ${top}`,
+      code: 'E_OPTION',
+      message: `impute: parentLevel must be an integer between 2 and ${top}, got ${String(lvl)}`,
+      field: `${field}parentLevel`,
+      expected: `2 … ${top}`,
     });
   }
 }

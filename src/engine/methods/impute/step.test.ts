@@ -9,7 +9,14 @@ import { caught, plainUnits } from '../../test-fixtures/engine.ts';
 import { fromRows, getValue, selectColumns } from '../../core/dataset.ts';
 import type { Framework, Unit } from '../../core/framework.ts';
 import { readAsemInput } from '../../../../tests/golden/asem-fixtures.ts';
-import { imputeColumnByGroup, imputeColumnMean, imputeColumnMedian, imputeLatestColumn, imputeRowBlock, imputeStep } from './step.ts';
+import {
+  imputeColumnByGroup,
+  imputeColumnMean,
+  imputeColumnMedian,
+  imputeLatestColumn,
+  imputeRowBlock,
+  imputeStep,
+} from './step.ts';
 
 const f64 = (x: number[]): Float64Array => Float64Array.from(x);
 
@@ -86,7 +93,9 @@ describe('imputeStep on the ASEM example', () => {
     const groups = asem.units.map((u) => u.groups.Pop_group);
     const n = asem.raw.unitCodes.length;
     asem.raw.codes.forEach((c, j) => {
-      expect(Array.from(out.dataset.values.subarray(j * n, (j + 1) * n))).toEqual(Array.from(imputeColumnByGroup(asem.raw.values.subarray(j * n, (j + 1) * n), groups, 'mean')));
+      expect(Array.from(out.dataset.values.subarray(j * n, (j + 1) * n))).toEqual(
+        Array.from(imputeColumnByGroup(asem.raw.values.subarray(j * n, (j + 1) * n), groups, 'mean')),
+      );
     });
     expect(out.diagnostics.counts.missingAfter).toBe(0);
   });
@@ -94,28 +103,48 @@ describe('imputeStep on the ASEM example', () => {
   it('default is the column mean; "none" leaves NAs and no warning, a method that leaves NAs warns', () => {
     const def = imputeStep(input);
     expect(def.diagnostics.counts).toEqual({ missingBefore: 63, imputed: 63, missingAfter: 0 });
-    expect(getValue(def.dataset, 'BGD', 'ConSpeed')).toBeCloseTo(imputeColumnMean(selectColumns(asem.raw, ['ConSpeed']).values)[asem.raw.unitCodes.indexOf('BGD')], 15);
+    expect(getValue(def.dataset, 'BGD', 'ConSpeed')).toBeCloseTo(
+      imputeColumnMean(selectColumns(asem.raw, ['ConSpeed']).values)[asem.raw.unitCodes.indexOf('BGD')],
+      15,
+    );
     expect(imputeStep(input, {} as never).diagnostics.counts.missingAfter).toBe(0);
     const none = imputeStep(input, { method: 'none' });
     expect(none.diagnostics.counts.missingAfter).toBe(63);
     expect(none.diagnostics.warnings).toEqual([]);
     const latest = imputeStep(input, { method: 'latest' });
     expect(latest.diagnostics.warnings.map((w) => w.code)).toContain('W_NO_HISTORY');
-    expect(latest.diagnostics.warnings.filter((w) => w.code === 'W_NA_REMAINING').map((w) => w.indicator)).toContain('ConSpeed');
+    expect(latest.diagnostics.warnings.filter((w) => w.code === 'W_NA_REMAINING').map((w) => w.indicator)).toContain(
+      'ConSpeed',
+    );
   });
 
   it('perIndicator methods', () => {
     const out = imputeStep(input, { method: 'none', perIndicator: { ConSpeed: { method: 'median' } } });
-    expect(out.diagnostics.byIndicator.find((b) => b.indicator === 'ConSpeed')).toMatchObject({ method: 'median', missingAfter: 0 });
+    expect(out.diagnostics.byIndicator.find((b) => b.indicator === 'ConSpeed')).toMatchObject({
+      method: 'median',
+      missingAfter: 0,
+    });
     expect(out.diagnostics.counts.imputed).toBe(8);
   });
 
   it('bad options give located errors', () => {
-    expect(caught(() => imputeStep(input, { method: 'knn' } as never)).issues[0]).toMatchObject({ code: 'E_OPTION', field: 'method' });
-    expect(caught(() => imputeStep(input, { method: 'groupMean', group: 'Province' })).issues[0]).toMatchObject({ code: 'E_UNKNOWN_GROUP', field: 'group' });
-    expect(caught(() => imputeStep(input, { method: 'rowMean', parentLevel: 7 })).issues[0]).toMatchObject({ field: 'parentLevel' });
-    expect(caught(() => imputeStep(input, { method: 'latest', maxLag: 0 })).issues[0]).toMatchObject({ field: 'maxLag' });
-    expect(caught(() => imputeStep(input, { method: 'mean', perIndicator: { Nope: { method: 'mean' } } })).issues[0]).toMatchObject({ code: 'E_UNKNOWN_INDICATOR', indicator: 'Nope' });
+    expect(caught(() => imputeStep(input, { method: 'knn' } as never)).issues[0]).toMatchObject({
+      code: 'E_OPTION',
+      field: 'method',
+    });
+    expect(caught(() => imputeStep(input, { method: 'groupMean', group: 'Province' })).issues[0]).toMatchObject({
+      code: 'E_UNKNOWN_GROUP',
+      field: 'group',
+    });
+    expect(caught(() => imputeStep(input, { method: 'rowMean', parentLevel: 7 })).issues[0]).toMatchObject({
+      field: 'parentLevel',
+    });
+    expect(caught(() => imputeStep(input, { method: 'latest', maxLag: 0 })).issues[0]).toMatchObject({
+      field: 'maxLag',
+    });
+    expect(
+      caught(() => imputeStep(input, { method: 'mean', perIndicator: { Nope: { method: 'mean' } } })).issues[0],
+    ).toMatchObject({ code: 'E_UNKNOWN_INDICATOR', indicator: 'Nope' });
   });
 });
 
@@ -132,7 +161,10 @@ describe('imputeStep panel (latest)', () => {
       { period: '2020', dataset: fromRows(['A', 'B'], ['x'], [[5], [6]]) },
       { period: '2021', dataset: fromRows(['A', 'B', 'C'], ['x'], [[7], [null], [null]]) },
     ];
-    const out = imputeStep({ dataset: fromRows(['A', 'B', 'C'], ['x'], [[null], [null], [null]]), framework: fw, units, history }, { method: 'latest' });
+    const out = imputeStep(
+      { dataset: fromRows(['A', 'B', 'C'], ['x'], [[null], [null], [null]]), framework: fw, units, history },
+      { method: 'latest' },
+    );
     expect(Array.from(selectColumns(out.dataset, ['x']).values.subarray(0, 2))).toEqual([7, 6]);
     expect(Number.isNaN(out.dataset.values[2])).toBe(true);
     expect(out.diagnostics.imputed).toEqual([

@@ -40,7 +40,13 @@ export interface ImputeDiagnostics {
   /** Every imputed cell. */
   imputed: Array<{ unit: string; indicator: string; value: number; method: ImputeMethodName; period?: string }>;
   counts: { missingBefore: number; imputed: number; missingAfter: number };
-  byIndicator: Array<{ indicator: string; method: ImputeMethodName; missingBefore: number; imputed: number; missingAfter: number }>;
+  byIndicator: Array<{
+    indicator: string;
+    method: ImputeMethodName;
+    missingBefore: number;
+    imputed: number;
+    missingAfter: number;
+  }>;
   /** One warning per indicator that still has missing values (and for `latest` without history). */
   warnings: Issue[];
 }
@@ -70,7 +76,12 @@ function isByRow(m: ImputeMethod): boolean {
   return isMethodOf(IMPUTE_REGISTRY, m.method) && definitionOf(m.method).byRow;
 }
 
-function validateAs<K extends keyof Definitions>(m: OptionsOf<K> & { method: K }, field: string, input: StepInput, issues: Issue[]): void {
+function validateAs<K extends keyof Definitions>(
+  m: OptionsOf<K> & { method: K },
+  field: string,
+  input: StepInput,
+  issues: Issue[],
+): void {
   definitionOf(m.method).validate?.(m, field, input, issues);
 }
 
@@ -78,7 +89,9 @@ function validateMethod(spec: ImputeMethod | undefined, field: string, input: St
   if (!spec || typeof spec !== 'object' || !isMethodOf(IMPUTE_REGISTRY, spec.method)) {
     const names: ImputeMethodName[] = IMPUTE_METHODS.map((d) => d.method);
     issues.push({
-      code: 'E_OPTION', message: `impute: unknown method "${String(spec?.method)}"`, field: `${field}method`,
+      code: 'E_OPTION',
+      message: `impute: unknown method "${String(spec?.method)}"`,
+      field: `${field}method`,
       expected: names.join(', '),
     });
     return;
@@ -105,7 +118,10 @@ function stripPer(options: ImputeOptions): ImputeMethod {
  * // the COINr example build: group mean by EurAsia_group; 65 NAs in, 0 out
  * imputeStep(input, { method: 'groupMean', group: 'EurAsia_group' }).diagnostics.counts // => { missingBefore: 65, imputed: 65, missingAfter: 0 }
  */
-export function imputeStep(input: StepInput, options: ImputeOptions = { method: 'mean' }): StepOutput<ImputeDiagnostics> {
+export function imputeStep(
+  input: StepInput,
+  options: ImputeOptions = { method: 'mean' },
+): StepOutput<ImputeDiagnostics> {
   const { dataset, framework } = input;
   const issues: Issue[] = [];
   const global = stripPer(options);
@@ -115,8 +131,21 @@ export function imputeStep(input: StepInput, options: ImputeOptions = { method: 
   for (const [code, spec] of per) {
     if (colIndex(dataset, code) < 0) {
       // an indicator of the framework left out of this build (excluded, not collected) only warrants a warning
-      if (input.framework.nodes.some((nd) => nd.code === code)) unusedOverrides.push({ code: 'W_UNUSED_OVERRIDE', severity: 'warning', message: `impute: perIndicator override for "${code}" is not used: the indicator is not in this build`, field: `perIndicator.${code}`, indicator: code });
-      else issues.push({ code: 'E_UNKNOWN_INDICATOR', message: `impute: perIndicator names "${code}", which is not in the dataset`, field: `perIndicator.${code}`, indicator: code });
+      if (input.framework.nodes.some((nd) => nd.code === code))
+        unusedOverrides.push({
+          code: 'W_UNUSED_OVERRIDE',
+          severity: 'warning',
+          message: `impute: perIndicator override for "${code}" is not used: the indicator is not in this build`,
+          field: `perIndicator.${code}`,
+          indicator: code,
+        });
+      else
+        issues.push({
+          code: 'E_UNKNOWN_INDICATOR',
+          message: `impute: perIndicator names "${code}", which is not in the dataset`,
+          field: `perIndicator.${code}`,
+          indicator: code,
+        });
       continue;
     }
     validateMethod(spec, `perIndicator.${code}.`, input, issues);
@@ -128,7 +157,11 @@ export function imputeStep(input: StepInput, options: ImputeOptions = { method: 
   for (const [j, code] of dataset.codes.entries()) {
     const s = methods[j];
     if (isByRow(s) && !byCode.has(code)) {
-      issues.push({ code: 'E_UNKNOWN_INDICATOR', message: `impute: row imputation needs "${code}" in the framework (for its direction and group)`, indicator: code });
+      issues.push({
+        code: 'E_UNKNOWN_INDICATOR',
+        message: `impute: row imputation needs "${code}" in the framework (for its direction and group)`,
+        indicator: code,
+      });
     }
   }
   if (issues.length) throw new CityIndexError(issues);
@@ -161,7 +194,12 @@ export function imputeStep(input: StepInput, options: ImputeOptions = { method: 
         ma++;
       } else {
         done++;
-        const entry: ImputeDiagnostics['imputed'][number] = { unit: dataset.unitCodes[i], indicator: code, value: values[k], method };
+        const entry: ImputeDiagnostics['imputed'][number] = {
+          unit: dataset.unitCodes[i],
+          indicator: code,
+          value: values[k],
+          method,
+        };
         if (periods.size) {
           const p = periods.get(k);
           if (p !== undefined) entry.period = p;
@@ -173,12 +211,22 @@ export function imputeStep(input: StepInput, options: ImputeOptions = { method: 
     after += ma;
     byIndicator.push({ indicator: code, method, missingBefore: mb, imputed: done, missingAfter: ma });
     if (ma > 0 && method !== 'none') {
-      warnings.push({ code: 'W_NA_REMAINING', severity: 'warning', message: `impute: ${ma} missing value(s) remain after ${method} imputation`, indicator: code });
+      warnings.push({
+        code: 'W_NA_REMAINING',
+        severity: 'warning',
+        message: `impute: ${ma} missing value(s) remain after ${method} imputation`,
+        indicator: code,
+      });
     }
   });
   return {
     dataset: { unitCodes: [...dataset.unitCodes], codes: [...dataset.codes], values },
-    diagnostics: { imputed, counts: { missingBefore: before, imputed: imputed.length, missingAfter: after }, byIndicator, warnings },
+    diagnostics: {
+      imputed,
+      counts: { missingBefore: before, imputed: imputed.length, missingAfter: after },
+      byIndicator,
+      warnings,
+    },
   };
 }
 
@@ -187,8 +235,12 @@ export function imputeStep(input: StepInput, options: ImputeOptions = { method: 
  * `imputeStep` so that the closures of the shared column context do not capture the step's locals.
  */
 function fillColumns(
-  input: StepInput, methods: readonly ImputeMethod[], byCode: Map<string, FrameworkNode>,
-  values: Float64Array, periods: Map<number, string>, warnings: Issue[],
+  input: StepInput,
+  methods: readonly ImputeMethod[],
+  byCode: Map<string, FrameworkNode>,
+  values: Float64Array,
+  periods: Map<number, string>,
+  warnings: Issue[],
 ): void {
   const { dataset } = input;
   const n = dataset.unitCodes.length;
@@ -245,7 +297,12 @@ function fillColumns(
   }
   for (const b of blocks.values()) {
     const dirs = b.cols.map((j) => byCode.get(dataset.codes[j])!.direction);
-    const res = imputeRowBlock(b.cols.map((j) => col(j)), dirs, b.stat, b.normaliseFirst);
+    const res = imputeRowBlock(
+      b.cols.map((j) => col(j)),
+      dirs,
+      b.stat,
+      b.normaliseFirst,
+    );
     b.cols.forEach((j, k) => values.set(res[k], j * n));
   }
 }

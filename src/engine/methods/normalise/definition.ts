@@ -14,7 +14,10 @@ export type Num = ArrayLike<number>;
 
 /** Thrown by kernels for degenerate input; the step turns it into a located `Issue`. */
 export class DegenerateColumnError extends Error {
-  constructor(message: string, readonly expected?: string) {
+  constructor(
+    message: string,
+    readonly expected?: string,
+  ) {
     super(message);
     this.name = 'DegenerateColumnError';
   }
@@ -57,7 +60,10 @@ export function defineNormalisation<S extends MethodSchema>(
  */
 export function mapAvailable(x: Num, f: (v: number) => number): Float64Array {
   const out = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) { const v = x[i]; out[i] = Number.isNaN(v) ? NaN : f(v); }
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    out[i] = Number.isNaN(v) ? NaN : f(v);
+  }
   return out;
 }
 

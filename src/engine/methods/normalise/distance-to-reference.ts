@@ -20,7 +20,10 @@ const DEFAULTS = { cap: false, scale: 1 } as const;
  * @example distanceToReference([1, 3, 5], 3, true) // => Float64Array [0, 1, 1]
  */
 export function distanceToReference(
-  x: Num, reference: number, cap: boolean = DEFAULTS.cap, scale: number = DEFAULTS.scale,
+  x: Num,
+  reference: number,
+  cap: boolean = DEFAULTS.cap,
+  scale: number = DEFAULTS.scale,
 ): Float64Array {
   needValues(x);
   if (Number.isNaN(reference)) {
@@ -44,14 +47,17 @@ export const distanceToReferenceNormalisation = defineNormalisation<typeof Dista
   schema: DistanceToReferenceOptionsSchema,
   defaults: DEFAULTS,
   resolve: (o) => ({
-    method: 'distanceToReference', reference: o.reference, cap: o.cap ?? DEFAULTS.cap, scale: o.scale ?? DEFAULTS.scale,
+    method: 'distanceToReference',
+    reference: o.reference,
+    cap: o.cap ?? DEFAULTS.cap,
+    scale: o.scale ?? DEFAULTS.scale,
   }),
   column: (x, o, { unitCodes }) => {
     const i = unitCodes.indexOf(o.reference);
     if (i < 0) {
       throw new DegenerateColumnError(
-        `the reference unit "${o.reference}" is not in the dataset`
-          + ' (screened out by an earlier step, or not a unit of the project)',
+        `the reference unit "${o.reference}" is not in the dataset` +
+          ' (screened out by an earlier step, or not a unit of the project)',
         'a unit code still in the build',
       );
     }

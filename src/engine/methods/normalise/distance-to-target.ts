@@ -7,7 +7,12 @@ import { CityIndexError } from '../../core/errors.ts';
 import { min } from '../../stats/descriptive.ts';
 import { finiteNumber } from '../../spec/primitives.ts';
 import {
-  DegenerateColumnError, defineNormalisation, mapAvailable, needValues, resolved, type Num,
+  DegenerateColumnError,
+  defineNormalisation,
+  mapAvailable,
+  needValues,
+  resolved,
+  type Num,
 } from './definition.ts';
 
 /** Options of `{ method: 'distanceToTarget', target?, cap?, scale? }`: the framework `target` unless given. */
@@ -27,7 +32,10 @@ const DEFAULTS = { cap: false, scale: 1 } as const;
  * @example distanceToTarget([0, 5, 11], 10, true) // => Float64Array [0, 0.5, 1]
  */
 export function distanceToTarget(
-  x: Num, target: number, cap: boolean = DEFAULTS.cap, scale: number = DEFAULTS.scale,
+  x: Num,
+  target: number,
+  cap: boolean = DEFAULTS.cap,
+  scale: number = DEFAULTS.scale,
 ): Float64Array {
   needValues(x);
   const lo = min(x);
@@ -52,7 +60,9 @@ export const distanceToTargetNormalisation = defineNormalisation<typeof Distance
       throw new CityIndexError({
         code: 'E_NO_TARGET',
         message: 'distanceToTarget needs a target: give `target` in the options or a `target` in the framework',
-        indicator: node?.code, field: 'target', expected: 'a finite number',
+        indicator: node?.code,
+        field: 'target',
+        expected: 'a finite number',
       });
     }
     return { method: 'distanceToTarget', target, cap: o.cap ?? DEFAULTS.cap, scale: o.scale ?? DEFAULTS.scale };

@@ -19,8 +19,15 @@ describe('fractionOfMax (COINr n_fracmax)', () => {
 
   it('definition: defaults written once, resolve fills them, the column kernel and texts agree', () => {
     expect(fractionOfMaxNormalisation.defaults).toEqual({ scale: 1 });
-    expect(fractionOfMaxNormalisation.resolve({ method: 'fractionOfMax' }, undefined)).toEqual({ method: 'fractionOfMax', scale: 1 });
-    const column = fractionOfMaxNormalisation.column([2, 4], { method: 'fractionOfMax', scale: 10 }, { direction: 1, unitCodes: [] });
+    expect(fractionOfMaxNormalisation.resolve({ method: 'fractionOfMax' }, undefined)).toEqual({
+      method: 'fractionOfMax',
+      scale: 1,
+    });
+    const column = fractionOfMaxNormalisation.column(
+      [2, 4],
+      { method: 'fractionOfMax', scale: 10 },
+      { direction: 1, unitCodes: [] },
+    );
     expect([...column]).toEqual([5, 10]);
     expect(fractionOfMaxNormalisation.text.en({ method: 'fractionOfMax' })).toBe('fraction of maximum');
     expect(fractionOfMaxNormalisation.text.zh({ method: 'fractionOfMax' })).toBe('占最大值比例');

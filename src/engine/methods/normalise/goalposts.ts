@@ -24,7 +24,11 @@ const DEFAULTS = { scale: 1, truncate: true } as const;
  * @example goalposts([1, 11, -1], 0, 10, 1) // => Float64Array [0.1, 1, 0]
  */
 export function goalposts(
-  x: Num, lower: number, upper: number, scale: number = DEFAULTS.scale, truncate: boolean = DEFAULTS.truncate,
+  x: Num,
+  lower: number,
+  upper: number,
+  scale: number = DEFAULTS.scale,
+  truncate: boolean = DEFAULTS.truncate,
 ): Float64Array {
   if (upper === lower) throw new DegenerateColumnError(`the goalposts are equal (${lower})`, 'lower ≠ upper');
   return mapAvailable(x, (v) => {
@@ -45,9 +49,12 @@ export const goalpostsNormalisation = defineNormalisation<typeof GoalpostsOption
     if (lower === undefined || upper === undefined || !Number.isFinite(lower) || !Number.isFinite(upper)) {
       throw new CityIndexError({
         code: 'E_NO_GOALPOSTS',
-        message: 'goalposts need a lower and an upper goalpost: '
-          + 'give them in the options or as `goalposts` in the framework',
-        indicator: node?.code, field: 'goalposts', expected: 'finite lower and upper',
+        message:
+          'goalposts need a lower and an upper goalpost: ' +
+          'give them in the options or as `goalposts` in the framework',
+        indicator: node?.code,
+        field: 'goalposts',
+        expected: 'finite lower and upper',
       });
     }
     const scale = o.scale ?? node?.goalposts?.scale ?? DEFAULTS.scale;

@@ -46,7 +46,11 @@ function zeroRange(lo: number): DegenerateColumnError {
  * @example minMaxInto(Float64Array.of(1, 3), 0, 2, -1, [0, 1], new Float64Array(2)) // => true (out = [1, 0])
  */
 export function minMaxInto(
-  raw: Float64Array, offset: number, length: number, direction: 1 | -1, range: readonly [number, number],
+  raw: Float64Array,
+  offset: number,
+  length: number,
+  direction: 1 | -1,
+  range: readonly [number, number],
   out: Float64Array,
 ): boolean {
   const end = offset + length;
@@ -66,7 +70,10 @@ export function minMaxInto(
   const [l, u] = range;
   for (let i = offset; i < end; i++) {
     const r = raw[i];
-    if (Number.isNaN(r)) { out[i] = NaN; continue; }
+    if (Number.isNaN(r)) {
+      out[i] = NaN;
+      continue;
+    }
     const v = direction === 1 ? r : -r;
     out[i] = ((v - lo) / (hi - lo)) * (u - l) + l;
   }
@@ -81,7 +88,13 @@ export const minMaxNormalisation = defineNormalisation<typeof MinMaxOptionsSchem
   resolve: (o) => ({ method: 'minMax', range: minMaxRange(o) }),
   column: (x, o) => minMax(x, minMaxRange(o)),
   text: {
-    en: (o) => { const [l, u] = minMaxRange(o); return `min–max to [${l}, ${u}]`; },
-    zh: (o) => { const [l, u] = minMaxRange(o); return `极差（最小–最大）标准化到 [${l}, ${u}]`; },
+    en: (o) => {
+      const [l, u] = minMaxRange(o);
+      return `min–max to [${l}, ${u}]`;
+    },
+    zh: (o) => {
+      const [l, u] = minMaxRange(o);
+      return `极差（最小–最大）标准化到 [${l}, ${u}]`;
+    },
   },
 });

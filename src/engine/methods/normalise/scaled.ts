@@ -33,7 +33,10 @@ export const scaledNormalisation = defineNormalisation<typeof ScaledOptionsSchem
   schema: ScaledOptionsSchema,
   defaults: DEFAULTS,
   resolve: (o) => ({
-    method: 'scaled', lower: o.lower, upper: o.upper, scaleFactor: o.scaleFactor ?? DEFAULTS.scaleFactor,
+    method: 'scaled',
+    lower: o.lower,
+    upper: o.upper,
+    scaleFactor: o.scaleFactor ?? DEFAULTS.scaleFactor,
   }),
   column: (x, o, { direction }) => {
     const [l, u] = direction === 1 ? [o.lower, o.upper] : [-o.upper, -o.lower];

@@ -6,8 +6,18 @@ import type { Framework, FrameworkNode } from '../../core/framework.ts';
 import { mean, sd } from '../../stats/descriptive.ts';
 import type { NormaliseOptions } from '../../spec/spec.ts';
 import {
-  borda, distanceToMax, distanceToReference, distanceToTarget, fractionOfMax, goalposts, minMax,
-  normaliseStep, percentileRank, rank, scaled, zScore,
+  borda,
+  distanceToMax,
+  distanceToReference,
+  distanceToTarget,
+  fractionOfMax,
+  goalposts,
+  minMax,
+  normaliseStep,
+  percentileRank,
+  rank,
+  scaled,
+  zScore,
 } from './step.ts';
 
 const x10 = Float64Array.from({ length: 10 }, (_, i) => i + 1); // 1:10
@@ -17,13 +27,22 @@ function ind(code: string, extra: Partial<FrameworkNode> = {}): FrameworkNode {
   return { code, name: { en: code }, level: 1, parent: 'Index', kind: 'indicator', weight: 1, direction: 1, ...extra };
 }
 function fw(...inds: FrameworkNode[]): Framework {
-  return { nodes: [...inds, { code: 'Index', name: { en: 'Index' }, level: 2, parent: null, kind: 'aggregate', weight: 1, direction: 1 }] };
+  return {
+    nodes: [
+      ...inds,
+      { code: 'Index', name: { en: 'Index' }, level: 2, parent: null, kind: 'aggregate', weight: 1, direction: 1 },
+    ],
+  };
 }
 function ds(cols: Record<string, number[]>): Dataset {
   const codes = Object.keys(cols);
   const m = cols[codes[0]].length;
   const units = Array.from({ length: m }, (_, i) => `U${i + 1}`);
-  return fromRows(units, codes, units.map((_, i) => codes.map((c) => cols[c][i])));
+  return fromRows(
+    units,
+    codes,
+    units.map((_, i) => codes.map((c) => cols[c][i])),
+  );
 }
 function run(data: Dataset, framework: Framework, options?: NormaliseOptions) {
   return normaliseStep({ dataset: data, framework, units: [] }, options);
@@ -61,7 +80,9 @@ describe('column kernels (COINr n_* functions)', () => {
     arr(distanceToReference(xr, xr[0], true)).forEach((v, i) => expect(v).toBeCloseTo(Math.min(1, ref[i]), 12));
     expect(ref.some((v) => v > 1)).toBe(true); // the cap matters in this sample
     arr(fractionOfMax(xr)).forEach((v, i) => expect(v).toBeCloseTo(xr[i] / mx, 12));
-    arr(goalposts(xr, 0.2, 0.8, 10)).forEach((v, i) => expect(v).toBeCloseTo(Math.min(1, Math.max(0, (xr[i] - 0.2) / 0.6)) * 10, 12));
+    arr(goalposts(xr, 0.2, 0.8, 10)).forEach((v, i) =>
+      expect(v).toBeCloseTo(Math.min(1, Math.max(0, (xr[i] - 0.2) / 0.6)) * 10, 12),
+    );
     expect(goalposts([1], 0, 10, 1)[0]).toBeCloseTo(0.1, 15);
     expect(goalposts([11], 0, 10, 1)[0]).toBe(1);
     expect(goalposts([-1], 0, 10, 1)[0]).toBe(0);
@@ -84,11 +105,18 @@ describe('normaliseStep', () => {
       expect(Math.min(...column(out.dataset, c))).toBe(0);
       expect(Math.max(...column(out.dataset, c))).toBe(100);
     }
-    expect(out.diagnostics.indicators.v1).toEqual({ method: { method: 'minMax', range: [0, 100] }, direction: 1, source: 'global' });
+    expect(out.diagnostics.indicators.v1).toEqual({
+      method: { method: 'minMax', range: [0, 100] },
+      direction: 1,
+      source: 'global',
+    });
   });
 
   it('perIndicator overrides: v1 minMax [1, 10], v2 borda -> 0:9', () => {
-    const out = run(ds({ v1: xr, v2: xr.map((v) => v * 3) }), fw(ind('v1'), ind('v2')), { method: 'minMax', perIndicator: { v1: { method: 'minMax', range: [1, 10] }, v2: { method: 'borda' } } });
+    const out = run(ds({ v1: xr, v2: xr.map((v) => v * 3) }), fw(ind('v1'), ind('v2')), {
+      method: 'minMax',
+      perIndicator: { v1: { method: 'minMax', range: [1, 10] }, v2: { method: 'borda' } },
+    });
     expect(Math.min(...column(out.dataset, 'v1'))).toBe(1);
     expect(Math.max(...column(out.dataset, 'v1'))).toBe(10);
     expect(arr(column(out.dataset, 'v2')).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -114,18 +142,34 @@ describe('normaliseStep', () => {
     expect(arr(column(out.dataset, 'pos'))).toEqual([0, 0.5, 1.1]);
     const capped = run(data, framework, { method: 'distanceToTarget', cap: true });
     arr(column(capped.dataset, 'neg')).forEach((v, i) => expect(v).toBeCloseTo([1, 0.9, 0][i], 14));
-    expect(capped.diagnostics.indicators.neg.method).toEqual({ method: 'distanceToTarget', target: 0, cap: true, scale: 1 });
+    expect(capped.diagnostics.indicators.neg.method).toEqual({
+      method: 'distanceToTarget',
+      target: 0,
+      cap: true,
+      scale: 1,
+    });
   });
 
   it('goalposts with direction −1: COINr cases 0.9 / 1 / 0', () => {
     // n_goalposts(1, c(0,10,1), direction = -1) = 0.9; -1 -> 1; 11 -> 0
-    const out = run(ds({ g: [1, -1, 11], h: [1, -1, 11] }), fw(ind('g', { direction: -1, goalposts: { lower: 0, upper: 10 } }), ind('h', { goalposts: { lower: 0, upper: 10 } })), { method: 'goalposts' });
+    const out = run(
+      ds({ g: [1, -1, 11], h: [1, -1, 11] }),
+      fw(
+        ind('g', { direction: -1, goalposts: { lower: 0, upper: 10 } }),
+        ind('h', { goalposts: { lower: 0, upper: 10 } }),
+      ),
+      { method: 'goalposts' },
+    );
     arr(column(out.dataset, 'g')).forEach((v, i) => expect(v).toBeCloseTo([0.9, 1, 0][i], 14));
     arr(column(out.dataset, 'h')).forEach((v, i) => expect(v).toBeCloseTo([0.1, 0, 1][i], 14));
   });
 
   it('scaled bounds are in the indicator units and flip with direction −1: (u − x)/(u − l)·100', () => {
-    const out = run(ds({ s: [1, 5.5, 10] }), fw(ind('s', { direction: -1 })), { method: 'scaled', lower: 1, upper: 10 });
+    const out = run(ds({ s: [1, 5.5, 10] }), fw(ind('s', { direction: -1 })), {
+      method: 'scaled',
+      lower: 1,
+      upper: 10,
+    });
     arr(column(out.dataset, 's')).forEach((v, i) => expect(v).toBeCloseTo([100, 50, 0][i], 12));
   });
 
@@ -136,16 +180,26 @@ describe('normaliseStep', () => {
 
   it('a reference unit screened out earlier is an error naming the indicator, not NaN', () => {
     let err: unknown;
-    try { run(ds({ r: [1, 3, 5] }), fw(ind('r')), { method: 'distanceToReference', reference: 'U9' }); } catch (e) { err = e; }
+    try {
+      run(ds({ r: [1, 3, 5] }), fw(ind('r')), { method: 'distanceToReference', reference: 'U9' });
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(CityIndexError);
     expect((err as CityIndexError).issues[0]).toMatchObject({ code: 'E_NORMALISE', indicator: 'r' });
-    expect((err as CityIndexError).issues[0].message).toMatch(/reference unit "U9" is not in the dataset \(screened out/);
+    expect((err as CityIndexError).issues[0].message).toMatch(
+      /reference unit "U9" is not in the dataset \(screened out/,
+    );
   });
 
   it('zero range is one error naming every offending indicator (never silent NaN)', () => {
     const data = ds({ ok: [1, 2, 3], flat: [4, 4, 4], flat2: [0, 0, NaN] });
     let err: unknown;
-    try { run(data, fw(ind('ok'), ind('flat'), ind('flat2'))); } catch (e) { err = e; }
+    try {
+      run(data, fw(ind('ok'), ind('flat'), ind('flat2')));
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(CityIndexError);
     const issues = (err as CityIndexError).issues;
     expect(issues.map((i) => i.indicator)).toEqual(['flat', 'flat2']);

@@ -70,18 +70,27 @@ const KERNELS: Kernels = NORMALISE_REGISTRY;
 function definitionOf<K extends keyof Definitions>(method: K): Kernels[K] {
   if (!isMethodOf(NORMALISE_REGISTRY, method)) {
     throw new CityIndexError({
-      code: 'E_METHOD', message: `unknown normalisation method "${String(method)}"`, field: 'method',
+      code: 'E_METHOD',
+      message: `unknown normalisation method "${String(method)}"`,
+      field: 'method',
       expected: NORMALISE_METHODS.map((d) => d.method).join(' | '),
     });
   }
   return KERNELS[method];
 }
 
-function resolveAs<K extends keyof Definitions>(m: OptionsOf<K> & { method: K }, node: FrameworkNode | undefined): OptionsOf<K> {
+function resolveAs<K extends keyof Definitions>(
+  m: OptionsOf<K> & { method: K },
+  node: FrameworkNode | undefined,
+): OptionsOf<K> {
   return definitionOf(m.method).resolve(m, node);
 }
 
-function columnAs<K extends keyof Definitions>(x: Num, m: OptionsOf<K> & { method: K }, context: NormaliseColumnContext): Float64Array {
+function columnAs<K extends keyof Definitions>(
+  x: Num,
+  m: OptionsOf<K> & { method: K },
+  context: NormaliseColumnContext,
+): Float64Array {
   return definitionOf(m.method).column(x, m, context);
 }
 
@@ -98,11 +107,19 @@ export function resolveNormaliseMethod(m: NormaliseMethod, node: FrameworkNode |
  * Parameters in the indicator's units are flipped with `direction`. `unitCodes` locates a reference unit.
  * @example normaliseColumn([-3, -1, -2], { method: 'minMax', range: [0, 1] }, -1, []) // => Float64Array [0, 1, 0.5]
  */
-export function normaliseColumn(x: Num, m: NormaliseMethod, direction: 1 | -1, unitCodes: readonly string[]): Float64Array {
+export function normaliseColumn(
+  x: Num,
+  m: NormaliseMethod,
+  direction: 1 | -1,
+  unitCodes: readonly string[],
+): Float64Array {
   return columnAs(x, m, { direction, unitCodes });
 }
 
-function splitOptions(options: NormaliseOptions | undefined): { global: NormaliseMethod; per: Map<string, NormaliseMethod> } {
+function splitOptions(options: NormaliseOptions | undefined): {
+  global: NormaliseMethod;
+  per: Map<string, NormaliseMethod>;
+} {
   if (!options) return { global: DEFAULT_NORMALISATION, per: new Map() };
   const { perIndicator, ...global } = options;
   return { global, per: new Map(Object.entries(perIndicator ?? {})) };
@@ -130,7 +147,13 @@ export function normaliseStep(input: StepInput, options?: NormaliseOptions): Ste
   }
   dataset.codes.forEach((code, j) => {
     const node = nodes.get(code);
-    if (!node) warnings.push({ code: 'W_NO_NODE', message: `column "${code}" is not in the framework: direction +1 assumed`, indicator: code, severity: 'warning' });
+    if (!node)
+      warnings.push({
+        code: 'W_NO_NODE',
+        message: `column "${code}" is not in the framework: direction +1 assumed`,
+        indicator: code,
+        severity: 'warning',
+      });
     const direction: 1 | -1 = node?.direction === -1 ? -1 : 1;
     const own = per.get(code);
     const source = own ? 'perIndicator' : 'global';
@@ -138,26 +161,45 @@ export function normaliseStep(input: StepInput, options?: NormaliseOptions): Ste
     try {
       method = resolveNormaliseMethod(own ?? global, node);
     } catch (e) {
-      if (e instanceof CityIndexError) { issues.push(...e.issues.map((i) => ({ ...i, indicator: i.indicator ?? code }))); return; }
+      if (e instanceof CityIndexError) {
+        issues.push(...e.issues.map((i) => ({ ...i, indicator: i.indicator ?? code })));
+        return;
+      }
       throw e;
     }
     indicators[code] = { method, direction, source };
     try {
       // min–max counts the values in its own first pass; other methods check first
       let filled: boolean;
-      if (method.method === 'minMax') filled = minMaxInto(dataset.values, j * n, n, direction, minMaxRange(method), out);
+      if (method.method === 'minMax')
+        filled = minMaxInto(dataset.values, j * n, n, direction, minMaxRange(method), out);
       else {
         const raw = dataset.values.subarray(j * n, (j + 1) * n);
         filled = countAvailable(raw) > 0;
-        if (filled) out.set(normaliseColumn(direction === 1 ? raw : mapAvailable(raw, negate), method, direction, dataset.unitCodes), j * n);
+        if (filled)
+          out.set(
+            normaliseColumn(direction === 1 ? raw : mapAvailable(raw, negate), method, direction, dataset.unitCodes),
+            j * n,
+          );
       }
       if (!filled) {
         out.fill(NaN, j * n, (j + 1) * n);
-        warnings.push({ code: 'W_EMPTY_COLUMN', message: `indicator "${code}" has no values; it stays missing`, indicator: code, severity: 'warning' });
+        warnings.push({
+          code: 'W_EMPTY_COLUMN',
+          message: `indicator "${code}" has no values; it stays missing`,
+          indicator: code,
+          severity: 'warning',
+        });
       }
     } catch (e) {
       if (e instanceof DegenerateColumnError) {
-        issues.push({ code: 'E_NORMALISE', message: `cannot normalise "${code}" with ${method.method}: ${e.message}`, indicator: code, field: 'method', expected: e.expected });
+        issues.push({
+          code: 'E_NORMALISE',
+          message: `cannot normalise "${code}" with ${method.method}: ${e.message}`,
+          indicator: code,
+          field: 'method',
+          expected: e.expected,
+        });
         return;
       }
       throw e;

@@ -69,7 +69,13 @@ export type ScreenReason = 'lowData' | 'lowNonZero' | 'lowDataAndNonZero' | null
  * @example screenDecision(0.8, 1, 'byNA', 0.9, 0.05) // => { kept: false, reason: 'lowData' }
  * @example screenDecision(1 - 4 / 5, 1, 'byNA', 0.2, 0.05) // => { kept: true, reason: null }
  */
-export function screenDecision(dataAvailability: number, nonZero: number, by: ScreenRule, dataThreshold: number, nonZeroThreshold: number): { kept: boolean; reason: ScreenReason } {
+export function screenDecision(
+  dataAvailability: number,
+  nonZero: number,
+  by: ScreenRule,
+  dataThreshold: number,
+  nonZeroThreshold: number,
+): { kept: boolean; reason: ScreenReason } {
   const lowData = !reachesShare(dataAvailability, dataThreshold);
   const lowNonZero = !reachesShare(nonZero, nonZeroThreshold);
   switch (by) {
@@ -80,10 +86,18 @@ export function screenDecision(dataAvailability: number, nonZero: number, by: Sc
     case 'byZeros':
       return { kept: !lowNonZero, reason: lowNonZero ? 'lowNonZero' : null };
     case 'byNAandZeros':
-      return { kept: !(lowData || lowNonZero), reason: lowData && lowNonZero ? 'lowDataAndNonZero' : lowData ? 'lowData' : lowNonZero ? 'lowNonZero' : null };
+      return {
+        kept: !(lowData || lowNonZero),
+        reason: lowData && lowNonZero ? 'lowDataAndNonZero' : lowData ? 'lowData' : lowNonZero ? 'lowNonZero' : null,
+      };
     default: {
       const never: never = by;
-      throw new CityIndexError({ code: 'E_OPTION', message: `screen: unknown rule "${String(never)}"`, field: 'by', expected: 'byNA, byZeros, byNAandZeros or none' });
+      throw new CityIndexError({
+        code: 'E_OPTION',
+        message: `screen: unknown rule "${String(never)}"`,
+        field: 'by',
+        expected: 'byNA, byZeros, byNAandZeros or none',
+      });
     }
   }
 }
@@ -93,33 +107,67 @@ export interface ScreenDiagnostics {
   dataThreshold: number;
   nonZeroThreshold: number;
   /** One entry per unit of the input dataset, in row order. */
-  units: Array<{ unit: string; nMissing: number; nZero: number; dataAvailability: number; nonZero: number; kept: boolean; reason: ScreenReason; forced: 'include' | 'exclude' | null }>;
+  units: Array<{
+    unit: string;
+    nMissing: number;
+    nZero: number;
+    dataAvailability: number;
+    nonZero: number;
+    kept: boolean;
+    reason: ScreenReason;
+    forced: 'include' | 'exclude' | null;
+  }>;
   /** Codes of removed units, in row order. */
   removed: string[];
 }
 
-function validate(ds: Dataset, options: ScreenOptions): { by: ScreenRule; dataThreshold: number; nonZeroThreshold: number; force: Map<string, boolean> } {
+function validate(
+  ds: Dataset,
+  options: ScreenOptions,
+): { by: ScreenRule; dataThreshold: number; nonZeroThreshold: number; force: Map<string, boolean> } {
   const issues: Issue[] = [];
   const by = options.by ?? SCREEN_DEFAULTS.by;
   if (!['byNA', 'byZeros', 'byNAandZeros', 'none'].includes(by)) {
-    issues.push({ code: 'E_OPTION', message: `screen: unknown rule "${String(by)}"`, field: 'by', expected: 'byNA, byZeros, byNAandZeros or none' });
+    issues.push({
+      code: 'E_OPTION',
+      message: `screen: unknown rule "${String(by)}"`,
+      field: 'by',
+      expected: 'byNA, byZeros, byNAandZeros or none',
+    });
   }
   const dataThreshold = options.dataThreshold ?? SCREEN_DEFAULTS.dataThreshold;
   const nonZeroThreshold = options.nonZeroThreshold ?? SCREEN_DEFAULTS.nonZeroThreshold;
-  for (const [field, v] of [['dataThreshold', dataThreshold], ['nonZeroThreshold', nonZeroThreshold]] as const) {
+  for (const [field, v] of [
+    ['dataThreshold', dataThreshold],
+    ['nonZeroThreshold', nonZeroThreshold],
+  ] as const) {
     if (typeof v !== 'number' || !(v >= 0 && v <= 1)) {
-      issues.push({ code: 'E_OPTION', message: `screen: ${field} must be a number between 0 and 1, got ${String(v)}`, field, expected: 'a number in [0, 1]' });
+      issues.push({
+        code: 'E_OPTION',
+        message: `screen: ${field} must be a number between 0 and 1, got ${String(v)}`,
+        field,
+        expected: 'a number in [0, 1]',
+      });
     }
   }
   const force = new Map<string, boolean>();
   const known = new Set(ds.unitCodes);
   (options.force ?? []).forEach((f, k) => {
     if (!f || typeof f.unit !== 'string' || typeof f.include !== 'boolean') {
-      issues.push({ code: 'E_OPTION', message: 'screen: each force entry must be { unit: string, include: boolean }', field: `force[${k}]` });
+      issues.push({
+        code: 'E_OPTION',
+        message: 'screen: each force entry must be { unit: string, include: boolean }',
+        field: `force[${k}]`,
+      });
       return;
     }
     if (!known.has(f.unit)) {
-      issues.push({ code: 'E_UNKNOWN_UNIT', message: `screen: forced unit "${f.unit}" is not in the dataset`, field: `force[${k}].unit`, unit: f.unit });
+      issues.push({
+        code: 'E_UNKNOWN_UNIT',
+        message: `screen: forced unit "${f.unit}" is not in the dataset`,
+        field: `force[${k}].unit`,
+        unit: f.unit,
+      });
       return;
     }
     force.set(f.unit, f.include);
@@ -135,7 +183,10 @@ function validate(ds: Dataset, options: ScreenOptions): { by: ScreenRule; dataTh
  * // ASEM after imputation, byNA with threshold 0.9: all 51 units kept
  * screenStep(input, { by: 'byNA', dataThreshold: 0.9 }).diagnostics.removed // => []
  */
-export function screenStep(input: StepInput, options: ScreenOptions = {}): StepOutput<ScreenDiagnostics> & { units: Unit[] } {
+export function screenStep(
+  input: StepInput,
+  options: ScreenOptions = {},
+): StepOutput<ScreenDiagnostics> & { units: Unit[] } {
   const { dataset } = input;
   const { by, dataThreshold, nonZeroThreshold, force } = validate(dataset, options);
   const av = unitAvailability(dataset);

@@ -8,7 +8,17 @@ import { caught, plainUnits } from '../../test-fixtures/engine.ts';
 import { CityIndexError } from '../../core/errors.ts';
 import { fromRows, type Dataset } from '../../core/dataset.ts';
 import type { Framework } from '../../core/framework.ts';
-import { boxcox, checkSkewKurt, logCT, logCTOrig, logCTPlus, logNatural, treatColumn, treatStep, winsorise } from './step.ts';
+import {
+  boxcox,
+  checkSkewKurt,
+  logCT,
+  logCTOrig,
+  logCTPlus,
+  logNatural,
+  treatColumn,
+  treatStep,
+  winsorise,
+} from './step.ts';
 
 const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 const f64 = (x: number[]): Float64Array => Float64Array.from(x);
@@ -173,7 +183,11 @@ describe('treatStep', () => {
   const units = range(1, 11).map((i) => `U${i}`);
   const a = [...range(1, 10), 100];
   const b = [...range(1, 10), -100];
-  const ds: Dataset = fromRows(units, ['a', 'b'], a.map((v, i) => [v, b[i]]));
+  const ds: Dataset = fromRows(
+    units,
+    ['a', 'b'],
+    a.map((v, i) => [v, b[i]]),
+  );
   const input = { dataset: ds, framework: fw, units: plainUnits(units) };
 
   it('treats every column with defaults and reports points by unit', () => {
@@ -183,7 +197,15 @@ describe('treatStep', () => {
     const [da, db] = out.diagnostics.indicators;
     expect(da.winsorised?.points).toEqual([{ unit: 'U11', side: 'high', from: 100, to: 10 }]);
     expect(db.winsorised?.points).toEqual([{ unit: 'U11', side: 'low', from: -100, to: 1 }]);
-    expect(out.diagnostics.summary).toEqual({ failedInitially: 2, winsorisedPoints: 2, high: 1, low: 1, transformed: 0, stillFailing: 0, untreated: 0 });
+    expect(out.diagnostics.summary).toEqual({
+      failedInitially: 2,
+      winsorisedPoints: 2,
+      high: 1,
+      low: 1,
+      transformed: 0,
+      stillFailing: 0,
+      untreated: 0,
+    });
     expect(ds.values[10]).toBe(100); // input not mutated
   });
 
@@ -194,17 +216,38 @@ describe('treatStep', () => {
   });
 
   it('bad options give located errors', () => {
-    expect(caught(() => treatStep(input, { method: 'trim' as never })).issues[0]).toMatchObject({ code: 'E_OPTION', field: 'method' });
-    expect(caught(() => treatStep(input, { winmax: -1 })).issues[0]).toMatchObject({ code: 'E_OPTION', field: 'winmax' });
-    expect(caught(() => treatStep(input, { skewThreshold: Number.NaN })).issues[0]).toMatchObject({ field: 'skewThreshold' });
-    expect(caught(() => treatStep(input, { fallback: 'sqrt' as never })).issues[0]).toMatchObject({ field: 'fallback' });
-    expect(caught(() => treatStep(input, { perIndicator: { zz: {} } })).issues[0]).toMatchObject({ code: 'E_UNKNOWN_INDICATOR', indicator: 'zz' });
-    expect(caught(() => treatStep(input, { perIndicator: { a: { winmax: 2.5 } } })).issues[0]).toMatchObject({ field: 'perIndicator.a.winmax', indicator: 'a' });
-    expect(caught(() => treatStep(input, { forceWinsorise: true, winmax: null })).issues[0]).toMatchObject({ code: 'E_OPTION' });
+    expect(caught(() => treatStep(input, { method: 'trim' as never })).issues[0]).toMatchObject({
+      code: 'E_OPTION',
+      field: 'method',
+    });
+    expect(caught(() => treatStep(input, { winmax: -1 })).issues[0]).toMatchObject({
+      code: 'E_OPTION',
+      field: 'winmax',
+    });
+    expect(caught(() => treatStep(input, { skewThreshold: Number.NaN })).issues[0]).toMatchObject({
+      field: 'skewThreshold',
+    });
+    expect(caught(() => treatStep(input, { fallback: 'sqrt' as never })).issues[0]).toMatchObject({
+      field: 'fallback',
+    });
+    expect(caught(() => treatStep(input, { perIndicator: { zz: {} } })).issues[0]).toMatchObject({
+      code: 'E_UNKNOWN_INDICATOR',
+      indicator: 'zz',
+    });
+    expect(caught(() => treatStep(input, { perIndicator: { a: { winmax: 2.5 } } })).issues[0]).toMatchObject({
+      field: 'perIndicator.a.winmax',
+      indicator: 'a',
+    });
+    expect(caught(() => treatStep(input, { forceWinsorise: true, winmax: null })).issues[0]).toMatchObject({
+      code: 'E_OPTION',
+    });
     expect(caught(() => treatStep(input, { fallback: 'boxcox' })).issues[0].message).toMatch(/lambda/);
   });
 
   it('a log method on non-positive data names the indicator', () => {
-    expect(caught(() => treatStep(input, { perIndicator: { b: { method: 'log' } } })).issues[0]).toMatchObject({ code: 'E_LOG_NONPOSITIVE', indicator: 'b' });
+    expect(caught(() => treatStep(input, { perIndicator: { b: { method: 'log' } } })).issues[0]).toMatchObject({
+      code: 'E_LOG_NONPOSITIVE',
+      indicator: 'b',
+    });
   });
 });

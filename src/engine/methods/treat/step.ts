@@ -48,7 +48,13 @@ export function checkSkewKurt(x: ArrayLike<number>, skewThreshold = 2, kurtThres
 }
 
 /** `checkSkewKurt` of `x[offset … offset + length)`. */
-function checkSkewKurtAt(x: ArrayLike<number>, offset: number, length: number, skewThreshold: number, kurtThreshold: number): SkewKurtCheck {
+function checkSkewKurtAt(
+  x: ArrayLike<number>,
+  offset: number,
+  length: number,
+  skewThreshold: number,
+  kurtThreshold: number,
+): SkewKurtCheck {
   const n = centralSums(x, offset, length);
   return judge(momentSkew(n), momentKurt(n), skewThreshold, kurtThreshold);
 }
@@ -72,7 +78,10 @@ function centralSums(x: ArrayLike<number>, offset: number, length: number): numb
   let n = 0;
   for (let i = offset; i < end; i++) {
     const v = x[i];
-    if (!Number.isNaN(v)) { t += v; n++; }
+    if (!Number.isNaN(v)) {
+      t += v;
+      n++;
+    }
   }
   const m = n === 0 ? NaN : t / n;
   let s2 = 0;
@@ -142,13 +151,23 @@ export function winsorise(x: ArrayLike<number>, options: WinsoriseOptions = {}):
  * returned values (the loop's last check), so neither is computed twice. With `work` (length of x),
  * winsorises in it instead of a new array (the result's `values` is then `work`).
  */
-function winsoriseChecked(x: ArrayLike<number>, options: WinsoriseOptions, initial?: SkewKurtCheck, work?: Float64Array): WinsoriseResult & { check: SkewKurtCheck } {
+function winsoriseChecked(
+  x: ArrayLike<number>,
+  options: WinsoriseOptions,
+  initial?: SkewKurtCheck,
+  work?: Float64Array,
+): WinsoriseResult & { check: SkewKurtCheck } {
   const winmax = options.winmax === undefined ? TREAT_DEFAULTS.winmax : options.winmax;
   const st = options.skewThreshold ?? TREAT_DEFAULTS.skewThreshold;
   const kt = options.kurtThreshold ?? TREAT_DEFAULTS.kurtThreshold;
   const force = options.forceWinsorise ?? false;
   if (force && (winmax === null || !Number.isFinite(winmax))) {
-    throw new CityIndexError({ code: 'E_OPTION', message: 'winsorise: forceWinsorise needs a finite winmax', field: 'winmax', expected: 'a whole number' });
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: 'winsorise: forceWinsorise needs a finite winmax',
+      field: 'winmax',
+      expected: 'a whole number',
+    });
   }
   let v: Float64Array;
   if (work !== undefined && work.length === x.length) {
@@ -162,7 +181,15 @@ function winsoriseChecked(x: ArrayLike<number>, options: WinsoriseOptions, initi
   let nwin = 0;
   while ((passing === false || force) && (winmax === null || nwin < winmax)) {
     const s = check.skew; // the skew of v as it is now (computed by the last check)
-    if (Number.isNaN(s)) return { values: new Float64Array(x), nwin: 0, high: [], low: [], error: 'skewness is undefined (too few distinct values)', check };
+    if (Number.isNaN(s))
+      return {
+        values: new Float64Array(x),
+        nwin: 0,
+        high: [],
+        low: [],
+        error: 'skewness is undefined (too few distinct values)',
+        check,
+      };
     const top = s >= 0;
     const extreme = top ? max(v) : min(v);
     const idx: number[] = [];
@@ -173,7 +200,8 @@ function winsoriseChecked(x: ArrayLike<number>, options: WinsoriseOptions, initi
       if (y === extreme) idx.push(i);
       else if (top ? y > next : y < next) next = y;
     }
-    if (!Number.isFinite(next)) return { values: new Float64Array(x), nwin: 0, high: [], low: [], error: 'all values are equal', check };
+    if (!Number.isFinite(next))
+      return { values: new Float64Array(x), nwin: 0, high: [], low: [], error: 'all values are equal', check };
     for (const i of idx) v[i] = next;
     if (top) high = idx;
     else low = idx;
@@ -204,7 +232,9 @@ export function logCTPlus(x: ArrayLike<number>): Float64Array {
   const lo = min(x);
   const hi = max(x);
   const a = 0.01 * (hi - lo);
-  return skew(x) > 0 ? Float64Array.from(x, (v) => Math.log(v - lo + a)) : Float64Array.from(x, (v) => -Math.log(hi + a - v));
+  return skew(x) > 0
+    ? Float64Array.from(x, (v) => Math.log(v - lo + a))
+    : Float64Array.from(x, (v) => -Math.log(hi + a - v));
 }
 
 /**
@@ -234,7 +264,12 @@ export function boxcox(x: ArrayLike<number>, lambda: number): Float64Array {
  */
 export function logNatural(x: ArrayLike<number>): Float64Array {
   for (let i = 0; i < x.length; i++) {
-    if (x[i] <= 0) throw new CityIndexError({ code: 'E_LOG_NONPOSITIVE', message: `log transform needs positive values, found ${x[i]} at row ${i + 1}`, expected: 'values > 0' });
+    if (x[i] <= 0)
+      throw new CityIndexError({
+        code: 'E_LOG_NONPOSITIVE',
+        message: `log transform needs positive values, found ${x[i]} at row ${i + 1}`,
+        expected: 'values > 0',
+      });
   }
   return Float64Array.from(x, Math.log);
 }
@@ -256,11 +291,16 @@ function applyTransform(name: TransformName, x: ArrayLike<number>, lambda: numbe
     case 'log':
       return logNatural(x);
     case 'boxcox':
-      if (lambda === undefined || !Number.isFinite(lambda)) throw new CityIndexError({ code: 'E_OPTION', message: 'boxcox needs a finite lambda', field: 'lambda' });
+      if (lambda === undefined || !Number.isFinite(lambda))
+        throw new CityIndexError({ code: 'E_OPTION', message: 'boxcox needs a finite lambda', field: 'lambda' });
       return boxcox(x, lambda);
     default: {
       const never: never = name;
-      throw new CityIndexError({ code: 'E_OPTION', message: `unknown transform "${String(never)}"`, field: 'fallback' });
+      throw new CityIndexError({
+        code: 'E_OPTION',
+        message: `unknown transform "${String(never)}"`,
+        field: 'fallback',
+      });
     }
   }
 }
@@ -272,7 +312,14 @@ export interface TreatColumnDetails {
   status: TreatStatus;
   initial: SkewKurtCheck;
   /** The first-stage treatment (method), when it ran. For winsorisation: nwin and capped rows. */
-  stage1?: { method: 'winsorise' | 'log' | 'boxcox'; nwin?: number; high?: number[]; low?: number[]; values: Float64Array; check: SkewKurtCheck };
+  stage1?: {
+    method: 'winsorise' | 'log' | 'boxcox';
+    nwin?: number;
+    high?: number[];
+    low?: number[];
+    values: Float64Array;
+    check: SkewKurtCheck;
+  };
   /** The fallback, applied to the original column when stage 1 did not pass. */
   transform?: { name: TransformName; check: SkewKurtCheck };
   /** The check of the returned values. */
@@ -286,7 +333,10 @@ export interface TreatColumnDetails {
  * Treat one column as COINr `Treat.numeric(f1 = method, f2 = fallback, f_pass = "check_SkewKurt")`.
  * @example treatColumn(new Float64Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100]), { winmax: 5 }).details.status // => 'winsorised'
  */
-export function treatColumn(x: ArrayLike<number>, spec: ColumnTreatSpec = {}): { values: Float64Array; details: TreatColumnDetails } {
+export function treatColumn(
+  x: ArrayLike<number>,
+  spec: ColumnTreatSpec = {},
+): { values: Float64Array; details: TreatColumnDetails } {
   const r = treatColumnView(x, 0, x.length, spec);
   return { values: r.values ?? Float64Array.from(x), details: r.details };
 }
@@ -294,7 +344,12 @@ export function treatColumn(x: ArrayLike<number>, spec: ColumnTreatSpec = {}): {
 /** `values`: the treated column, or null when the column is left as it is. */
 type ViewResult = { values: Float64Array | null; details: TreatColumnDetails };
 
-function untreatedResult(initial: SkewKurtCheck, warning: string, stage1?: TreatColumnDetails['stage1'], forced?: boolean): ViewResult {
+function untreatedResult(
+  initial: SkewKurtCheck,
+  warning: string,
+  stage1?: TreatColumnDetails['stage1'],
+  forced?: boolean,
+): ViewResult {
   const details: TreatColumnDetails = { status: 'untreated', initial, final: initial, forced: false, warning };
   if (stage1 !== undefined) {
     details.stage1 = stage1;
@@ -308,23 +363,46 @@ function untreatedResult(initial: SkewKurtCheck, warning: string, stage1?: Treat
  * the column is left as it is, and `work` (if given, of that length) when winsorisation kept its result —
  * valid until `work` is used again. The column is only sliced out when a treatment runs.
  */
-function treatColumnView(source: ArrayLike<number>, offset: number, length: number, spec: ColumnTreatSpec, work?: Float64Array): ViewResult {
+function treatColumnView(
+  source: ArrayLike<number>,
+  offset: number,
+  length: number,
+  spec: ColumnTreatSpec,
+  work?: Float64Array,
+): ViewResult {
   const method = spec.method ?? TREAT_DEFAULTS.method;
   const st = spec.skewThreshold ?? TREAT_DEFAULTS.skewThreshold;
   const kt = spec.kurtThreshold ?? TREAT_DEFAULTS.kurtThreshold;
   const force = method === 'winsorise' && (spec.forceWinsorise ?? false);
   const fallback = spec.fallback ?? TREAT_DEFAULTS.fallback;
   const initial = checkSkewKurtAt(source, offset, length, st, kt);
-  if (method === 'none') return { values: null, details: { status: 'skipped', initial, final: initial, forced: false } };
-  if (initial.pass === null) return untreatedResult(initial, 'the skew/kurtosis check is undefined (too few values or no variation); left untreated');
-  if (initial.pass && !force) return { values: null, details: { status: 'passed', initial, final: initial, forced: false } };
-  const x = offset === 0 && length === source.length ? source : (source as Float64Array).subarray(offset, offset + length);
+  if (method === 'none')
+    return { values: null, details: { status: 'skipped', initial, final: initial, forced: false } };
+  if (initial.pass === null)
+    return untreatedResult(
+      initial,
+      'the skew/kurtosis check is undefined (too few values or no variation); left untreated',
+    );
+  if (initial.pass && !force)
+    return { values: null, details: { status: 'passed', initial, final: initial, forced: false } };
+  const x =
+    offset === 0 && length === source.length ? source : (source as Float64Array).subarray(offset, offset + length);
 
   let stage1: NonNullable<TreatColumnDetails['stage1']>;
   let x1: Float64Array;
   switch (method) {
     case 'winsorise': {
-      const w = winsoriseChecked(x, { winmax: spec.winmax === undefined ? TREAT_DEFAULTS.winmax : spec.winmax, skewThreshold: st, kurtThreshold: kt, forceWinsorise: force }, initial, work);
+      const w = winsoriseChecked(
+        x,
+        {
+          winmax: spec.winmax === undefined ? TREAT_DEFAULTS.winmax : spec.winmax,
+          skewThreshold: st,
+          kurtThreshold: kt,
+          forceWinsorise: force,
+        },
+        initial,
+        work,
+      );
       if (w.error) return untreatedResult(initial, `winsorisation failed: ${w.error}; left untreated`);
       x1 = w.values;
       stage1 = { method, nwin: w.nwin, high: w.high, low: w.low, values: x1, check: w.check };
@@ -340,19 +418,54 @@ function treatColumnView(source: ArrayLike<number>, offset: number, length: numb
       break;
     default: {
       const never: never = method;
-      throw new CityIndexError({ code: 'E_OPTION', message: `treat: unknown method "${String(never)}"`, field: 'method' });
+      throw new CityIndexError({
+        code: 'E_OPTION',
+        message: `treat: unknown method "${String(never)}"`,
+        field: 'method',
+      });
     }
   }
   const forced = force && initial.pass === true;
-  if (stage1.check.pass === null) return untreatedResult(initial, 'the check after treatment is undefined; left untreated (as COINr)', stage1, forced);
+  if (stage1.check.pass === null)
+    return untreatedResult(
+      initial,
+      'the check after treatment is undefined; left untreated (as COINr)',
+      stage1,
+      forced,
+    );
   if (stage1.check.pass || fallback === 'none') {
-    return { values: x1, details: { status: stage1.check.pass ? (method === 'winsorise' ? 'winsorised' : 'transformed') : 'stillFailing', initial, stage1, final: stage1.check, forced } };
+    return {
+      values: x1,
+      details: {
+        status: stage1.check.pass ? (method === 'winsorise' ? 'winsorised' : 'transformed') : 'stillFailing',
+        initial,
+        stage1,
+        final: stage1.check,
+        forced,
+      },
+    };
   }
   // combine_treat = FALSE: the fallback works on the original column.
   const x2 = applyTransform(fallback, x, spec.lambda);
   const check2 = checkSkewKurt(x2, st, kt);
-  if (check2.pass === null) return untreatedResult(initial, 'the check after the fallback transform is undefined; left untreated (as COINr)', stage1, forced);
-  return { values: x2, details: { status: check2.pass ? 'transformed' : 'stillFailing', initial, stage1, transform: { name: fallback, check: check2 }, final: check2, forced } };
+  if (check2.pass === null)
+    return untreatedResult(
+      initial,
+      'the check after the fallback transform is undefined; left untreated (as COINr)',
+      stage1,
+      forced,
+    );
+  return {
+    values: x2,
+    details: {
+      status: check2.pass ? 'transformed' : 'stillFailing',
+      initial,
+      stage1,
+      transform: { name: fallback, check: check2 },
+      final: check2,
+      forced,
+    },
+  };
 }
 
 /** One winsorised point in the step diagnostics. */
@@ -379,7 +492,15 @@ export interface TreatIndicatorDiagnostics {
 
 export interface TreatDiagnostics {
   indicators: TreatIndicatorDiagnostics[];
-  summary: { failedInitially: number; winsorisedPoints: number; high: number; low: number; transformed: number; stillFailing: number; untreated: number };
+  summary: {
+    failedInitially: number;
+    winsorisedPoints: number;
+    high: number;
+    low: number;
+    transformed: number;
+    stillFailing: number;
+    untreated: number;
+  };
   warnings: Issue[];
 }
 
@@ -387,24 +508,52 @@ const METHODS = ['winsorise', 'log', 'boxcox', 'none'] as const;
 const FALLBACKS = ['logCT', 'logCTPlus', 'logCTOrig', 'boxcox', 'log', 'none'] as const;
 
 function validateSpec(spec: ColumnTreatSpec, field: string, issues: Issue[], indicator?: string): void {
-  const at = (f: string): Pick<Issue, 'field' | 'indicator'> => ({ field: `${field}${f}`, ...(indicator ? { indicator } : {}) });
+  const at = (f: string): Pick<Issue, 'field' | 'indicator'> => ({
+    field: `${field}${f}`,
+    ...(indicator ? { indicator } : {}),
+  });
   if (spec.method !== undefined && !(METHODS as readonly string[]).includes(spec.method)) {
-    issues.push({ code: 'E_OPTION', message: `treat: unknown method "${String(spec.method)}"`, ...at('method'), expected: METHODS.join(', ') });
+    issues.push({
+      code: 'E_OPTION',
+      message: `treat: unknown method "${String(spec.method)}"`,
+      ...at('method'),
+      expected: METHODS.join(', '),
+    });
   }
   if (spec.fallback !== undefined && !(FALLBACKS as readonly string[]).includes(spec.fallback)) {
-    issues.push({ code: 'E_OPTION', message: `treat: unknown fallback "${String(spec.fallback)}"`, ...at('fallback'), expected: FALLBACKS.join(', ') });
+    issues.push({
+      code: 'E_OPTION',
+      message: `treat: unknown fallback "${String(spec.fallback)}"`,
+      ...at('fallback'),
+      expected: FALLBACKS.join(', '),
+    });
   }
   if (spec.winmax !== undefined && spec.winmax !== null && !(Number.isInteger(spec.winmax) && spec.winmax >= 0)) {
-    issues.push({ code: 'E_OPTION', message: `treat: winmax must be a whole number ≥ 0 or null, got ${String(spec.winmax)}`, ...at('winmax'), expected: 'an integer ≥ 0, or null for no limit' });
+    issues.push({
+      code: 'E_OPTION',
+      message: `treat: winmax must be a whole number ≥ 0 or null, got ${String(spec.winmax)}`,
+      ...at('winmax'),
+      expected: 'an integer ≥ 0, or null for no limit',
+    });
   }
   for (const f of ['skewThreshold', 'kurtThreshold'] as const) {
     const v = spec[f];
     if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v))) {
-      issues.push({ code: 'E_OPTION', message: `treat: ${f} must be a finite number, got ${String(v)}`, ...at(f), expected: 'a finite number' });
+      issues.push({
+        code: 'E_OPTION',
+        message: `treat: ${f} must be a finite number, got ${String(v)}`,
+        ...at(f),
+        expected: 'a finite number',
+      });
     }
   }
   if (spec.skewThreshold !== undefined && typeof spec.skewThreshold === 'number' && spec.skewThreshold <= 0) {
-    issues.push({ code: 'E_OPTION', message: `treat: skewThreshold must be positive (it bounds |skew|), got ${spec.skewThreshold}`, ...at('skewThreshold'), expected: 'a number > 0' });
+    issues.push({
+      code: 'E_OPTION',
+      message: `treat: skewThreshold must be positive (it bounds |skew|), got ${spec.skewThreshold}`,
+      ...at('skewThreshold'),
+      expected: 'a number > 0',
+    });
   }
   if (spec.forceWinsorise !== undefined && typeof spec.forceWinsorise !== 'boolean') {
     issues.push({ code: 'E_OPTION', message: 'treat: forceWinsorise must be true or false', ...at('forceWinsorise') });
@@ -415,11 +564,21 @@ function validateResolved(spec: ColumnTreatSpec, field: string, issues: Issue[],
   const at = { field, ...(indicator ? { indicator } : {}) };
   const winmax = spec.winmax === undefined ? TREAT_DEFAULTS.winmax : spec.winmax;
   if (spec.forceWinsorise && winmax === null) {
-    issues.push({ code: 'E_OPTION', message: 'treat: forceWinsorise needs a finite winmax (it winsorises up to winmax)', ...at, expected: 'winmax set to a whole number' });
+    issues.push({
+      code: 'E_OPTION',
+      message: 'treat: forceWinsorise needs a finite winmax (it winsorises up to winmax)',
+      ...at,
+      expected: 'winmax set to a whole number',
+    });
   }
   const usesBoxcox = spec.method === 'boxcox' || (spec.fallback ?? TREAT_DEFAULTS.fallback) === 'boxcox';
   if (usesBoxcox && !(typeof spec.lambda === 'number' && Number.isFinite(spec.lambda))) {
-    issues.push({ code: 'E_OPTION', message: 'treat: boxcox needs a finite lambda', ...at, expected: 'lambda: a number' });
+    issues.push({
+      code: 'E_OPTION',
+      message: 'treat: boxcox needs a finite lambda',
+      ...at,
+      expected: 'lambda: a number',
+    });
   }
 }
 
@@ -440,17 +599,32 @@ export function treatStep(input: StepInput, options: TreatOptions = {}): StepOut
   for (const [code, spec] of Object.entries(per)) {
     if (colIndex(dataset, code) < 0) {
       // an indicator of the framework left out of this build (excluded, not collected) only warrants a warning
-      if (input.framework.nodes.some((nd) => nd.code === code)) unusedOverrides.push({ code: 'W_UNUSED_OVERRIDE', severity: 'warning', message: `treat: perIndicator override for "${code}" is not used: the indicator is not in this build`, field: `perIndicator.${code}`, indicator: code });
-      else issues.push({ code: 'E_UNKNOWN_INDICATOR', message: `treat: perIndicator names "${code}", which is not in the dataset`, field: `perIndicator.${code}`, indicator: code });
+      if (input.framework.nodes.some((nd) => nd.code === code))
+        unusedOverrides.push({
+          code: 'W_UNUSED_OVERRIDE',
+          severity: 'warning',
+          message: `treat: perIndicator override for "${code}" is not used: the indicator is not in this build`,
+          field: `perIndicator.${code}`,
+          indicator: code,
+        });
+      else
+        issues.push({
+          code: 'E_UNKNOWN_INDICATOR',
+          message: `treat: perIndicator names "${code}", which is not in the dataset`,
+          field: `perIndicator.${code}`,
+          indicator: code,
+        });
       continue;
     }
     validateSpec(spec, `perIndicator.${code}.`, issues, code);
   }
-  const specOf = (code: string): ColumnTreatSpec => (per[code] === undefined ? globalSpec : { ...globalSpec, ...per[code] });
+  const specOf = (code: string): ColumnTreatSpec =>
+    per[code] === undefined ? globalSpec : { ...globalSpec, ...per[code] };
   if (!issues.length) {
     const perCodes = new Set(Object.keys(per));
     validateResolved(globalSpec, '', issues);
-    for (const code of dataset.codes) if (perCodes.has(code)) validateResolved(specOf(code), `perIndicator.${code}`, issues, code);
+    for (const code of dataset.codes)
+      if (perCodes.has(code)) validateResolved(specOf(code), `perIndicator.${code}`, issues, code);
   }
   if (issues.length) throw new CityIndexError(issues);
 
@@ -460,7 +634,15 @@ export function treatStep(input: StepInput, options: TreatOptions = {}): StepOut
   const work = new Float64Array(n);
   const indicators: TreatIndicatorDiagnostics[] = [];
   const warnings: Issue[] = [...unusedOverrides];
-  const summary = { failedInitially: 0, winsorisedPoints: 0, high: 0, low: 0, transformed: 0, stillFailing: 0, untreated: 0 };
+  const summary = {
+    failedInitially: 0,
+    winsorisedPoints: 0,
+    high: 0,
+    low: 0,
+    transformed: 0,
+    stillFailing: 0,
+    untreated: 0,
+  };
   dataset.codes.forEach((code, j) => {
     const src = dataset.values;
     const at = j * n;
@@ -468,12 +650,19 @@ export function treatStep(input: StepInput, options: TreatOptions = {}): StepOut
     try {
       r = treatColumnView(src, at, n, specOf(code), work);
     } catch (e) {
-      if (e instanceof CityIndexError) throw new CityIndexError(e.issues.map((i) => ({ ...i, indicator: i.indicator ?? code, unit: i.unit })));
+      if (e instanceof CityIndexError)
+        throw new CityIndexError(e.issues.map((i) => ({ ...i, indicator: i.indicator ?? code, unit: i.unit })));
       throw e;
     }
     if (r.values !== null) values.set(r.values, at);
     const d = r.details;
-    const diag: TreatIndicatorDiagnostics = { code, status: d.status, initial: d.initial, final: d.final, forced: d.forced };
+    const diag: TreatIndicatorDiagnostics = {
+      code,
+      status: d.status,
+      initial: d.initial,
+      final: d.final,
+      forced: d.forced,
+    };
     if (d.stage1?.method === 'winsorise') {
       const w = dataset.unitCodes;
       const after = d.stage1.values;
@@ -482,7 +671,12 @@ export function treatStep(input: StepInput, options: TreatOptions = {}): StepOut
         ...(d.stage1.low ?? []).map((i) => [i, 'low'] as [number, 'low']),
       ].sort((a, b) => a[0] - b[0]);
       // `to` is the winsorised value; if a fallback transform followed, the returned column is the transform.
-      const points: WinsorisedPoint[] = sides.map(([i, side]) => ({ unit: w[i], side, from: src[at + i], to: after[i] }));
+      const points: WinsorisedPoint[] = sides.map(([i, side]) => ({
+        unit: w[i],
+        side,
+        from: src[at + i],
+        to: after[i],
+      }));
       diag.winsorised = { nwin: d.stage1.nwin ?? 0, points, check: d.stage1.check };
     } else if (d.stage1) {
       diag.stage1 = { method: d.stage1.method, check: d.stage1.check };
@@ -500,7 +694,13 @@ export function treatStep(input: StepInput, options: TreatOptions = {}): StepOut
     if (d.transform || diag.stage1) summary.transformed++;
     if (d.status === 'stillFailing') summary.stillFailing++;
     if (d.status === 'untreated') summary.untreated++;
-    if (d.status === 'stillFailing') warnings.push({ code: 'W_STILL_FAILING', severity: 'warning', message: `treat: still fails the skew/kurtosis check after treatment (skew ${d.final.skew.toFixed(3)}, kurtosis ${d.final.kurt.toFixed(3)})`, indicator: code });
+    if (d.status === 'stillFailing')
+      warnings.push({
+        code: 'W_STILL_FAILING',
+        severity: 'warning',
+        message: `treat: still fails the skew/kurtosis check after treatment (skew ${d.final.skew.toFixed(3)}, kurtosis ${d.final.kurt.toFixed(3)})`,
+        indicator: code,
+      });
     indicators.push(diag);
   });
   return {

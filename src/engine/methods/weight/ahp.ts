@@ -9,7 +9,9 @@ import type { AhpVariant, RiTable } from '../../spec/spec.ts';
 /** Saaty's random indices, n = 1..10 (as in pyrepo-mcda `ahp.py`). */
 export const RI_SAATY: readonly number[] = [0, 0, 0.58, 0.9, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49];
 /** The random-index table common in Chinese textbooks, n = 1..15. */
-export const RI_CHINESE: readonly number[] = [0, 0, 0.52, 0.89, 1.12, 1.26, 1.36, 1.41, 1.46, 1.49, 1.52, 1.54, 1.56, 1.58, 1.59];
+export const RI_CHINESE: readonly number[] = [
+  0, 0, 0.52, 0.89, 1.12, 1.26, 1.36, 1.41, 1.46, 1.49, 1.52, 1.54, 1.56, 1.58, 1.59,
+];
 
 export interface AhpOptions {
   /** How weights are derived: `eigenvector` (default, Saaty), `geometricMean` (row geometric mean), `columnNormalised` (row mean of the column-normalised matrix). */
@@ -46,12 +48,27 @@ export interface AhpResult {
 function riFor(table: RiTable, n: number, where: string): number {
   let list: readonly number[];
   switch (table) {
-    case 'saaty': list = RI_SAATY; break;
-    case 'chinese': list = RI_CHINESE; break;
-    default: throw new CityIndexError({ code: 'E_OPTION', message: `AHP: unknown RI table "${String(table)}"`, field: 'riTable', expected: "'saaty' or 'chinese'" });
+    case 'saaty':
+      list = RI_SAATY;
+      break;
+    case 'chinese':
+      list = RI_CHINESE;
+      break;
+    default:
+      throw new CityIndexError({
+        code: 'E_OPTION',
+        message: `AHP: unknown RI table "${String(table)}"`,
+        field: 'riTable',
+        expected: "'saaty' or 'chinese'",
+      });
   }
   if (n > list.length) {
-    throw new CityIndexError({ code: 'E_AHP_TOO_LARGE', message: `AHP${where}: the ${table} random-index table stops at n = ${list.length}, the matrix has n = ${n}`, field: 'riTable', expected: table === 'saaty' ? "n ≤ 10, or riTable 'chinese' (n ≤ 15)" : 'n ≤ 15 (split the group)' });
+    throw new CityIndexError({
+      code: 'E_AHP_TOO_LARGE',
+      message: `AHP${where}: the ${table} random-index table stops at n = ${list.length}, the matrix has n = ${n}`,
+      field: 'riTable',
+      expected: table === 'saaty' ? "n ≤ 10, or riTable 'chinese' (n ≤ 15)" : 'n ≤ 15 (split the group)',
+    });
   }
   return list[n - 1];
 }
@@ -61,19 +78,33 @@ function riFor(table: RiTable, n: number, where: string): number {
  * Returns every problem with its row (1-based) and column.
  * @example checkAhpMatrix([[1, 3], [1 / 3, 1]]) // => []
  */
-export function checkAhpMatrix(matrix: readonly (readonly number[])[], options: Pick<AhpOptions, 'codes' | 'label' | 'reciprocalTolerance'> = {}): Issue[] {
+export function checkAhpMatrix(
+  matrix: readonly (readonly number[])[],
+  options: Pick<AhpOptions, 'codes' | 'label' | 'reciprocalTolerance'> = {},
+): Issue[] {
   const tol = options.reciprocalTolerance ?? 0.05;
   const where = options.label ? ` matrix for "${options.label}"` : ' matrix';
   const n = matrix.length;
   const name = (k: number): string => options.codes?.[k] ?? String(k + 1);
   const issues: Issue[] = [];
-  if (n === 0) return [{ code: 'E_AHP_SHAPE', message: `AHP${where} is empty`, expected: 'a square n × n matrix, n ≥ 1' }];
+  if (n === 0)
+    return [{ code: 'E_AHP_SHAPE', message: `AHP${where} is empty`, expected: 'a square n × n matrix, n ≥ 1' }];
   if (options.codes && options.codes.length !== n) {
-    issues.push({ code: 'E_AHP_SHAPE', message: `AHP${where} has ${n} rows but ${options.codes.length} codes`, field: 'codes', expected: `${n} codes` });
+    issues.push({
+      code: 'E_AHP_SHAPE',
+      message: `AHP${where} has ${n} rows but ${options.codes.length} codes`,
+      field: 'codes',
+      expected: `${n} codes`,
+    });
   }
   matrix.forEach((row, i) => {
     if (!Array.isArray(row) || row.length !== n) {
-      issues.push({ code: 'E_AHP_SHAPE', message: `AHP${where}: row ${i + 1} (${name(i)}) has ${Array.isArray(row) ? row.length : 0} entries`, row: i + 1, expected: `${n} entries (a square matrix)` });
+      issues.push({
+        code: 'E_AHP_SHAPE',
+        message: `AHP${where}: row ${i + 1} (${name(i)}) has ${Array.isArray(row) ? row.length : 0} entries`,
+        row: i + 1,
+        expected: `${n} entries (a square matrix)`,
+      });
     }
   });
   if (issues.length) return issues;
@@ -81,21 +112,36 @@ export function checkAhpMatrix(matrix: readonly (readonly number[])[], options: 
     for (let j = 0; j < n; j++) {
       const a = matrix[i][j];
       if (typeof a !== 'number' || !Number.isFinite(a) || a <= 0) {
-        issues.push({ code: 'E_AHP_VALUE', message: `AHP${where}: entry (${name(i)}, ${name(j)}) is ${String(a)}`, row: i + 1, column: name(j), expected: 'a positive finite number (Saaty scale 1/9 … 9)' });
+        issues.push({
+          code: 'E_AHP_VALUE',
+          message: `AHP${where}: entry (${name(i)}, ${name(j)}) is ${String(a)}`,
+          row: i + 1,
+          column: name(j),
+          expected: 'a positive finite number (Saaty scale 1/9 … 9)',
+        });
       }
     }
   }
   if (issues.length) return issues;
   for (let i = 0; i < n; i++) {
     if (Math.abs(matrix[i][i] - 1) > tol) {
-      issues.push({ code: 'E_AHP_DIAGONAL', message: `AHP${where}: diagonal entry (${name(i)}, ${name(i)}) is ${matrix[i][i]}`, row: i + 1, column: name(i), expected: '1' });
+      issues.push({
+        code: 'E_AHP_DIAGONAL',
+        message: `AHP${where}: diagonal entry (${name(i)}, ${name(i)}) is ${matrix[i][i]}`,
+        row: i + 1,
+        column: name(i),
+        expected: '1',
+      });
     }
     for (let j = i + 1; j < n; j++) {
       const p = matrix[i][j] * matrix[j][i];
       if (Math.abs(p - 1) > tol) {
         issues.push({
-          code: 'E_AHP_RECIPROCAL', message: `AHP${where}: entries (${name(i)}, ${name(j)}) = ${matrix[i][j]} and (${name(j)}, ${name(i)}) = ${matrix[j][i]} are not reciprocal`,
-          row: j + 1, column: name(i), expected: `a_ji = 1/a_ij = ${(1 / matrix[i][j]).toPrecision(4)}`,
+          code: 'E_AHP_RECIPROCAL',
+          message: `AHP${where}: entries (${name(i)}, ${name(j)}) = ${matrix[i][j]} and (${name(j)}, ${name(i)}) = ${matrix[j][i]} are not reciprocal`,
+          row: j + 1,
+          column: name(i),
+          expected: `a_ji = 1/a_ij = ${(1 / matrix[i][j]).toPrecision(4)}`,
         });
       }
     }
@@ -173,7 +219,12 @@ export function ahpWeights(matrix: readonly (readonly number[])[], options: AhpO
       break;
     }
     default:
-      throw new CityIndexError({ code: 'E_OPTION', message: `AHP: unknown variant "${String(variant)}"`, field: 'variant', expected: "'eigenvector', 'geometricMean' or 'columnNormalised'" });
+      throw new CityIndexError({
+        code: 'E_OPTION',
+        message: `AHP: unknown variant "${String(variant)}"`,
+        field: 'variant',
+        expected: "'eigenvector', 'geometricMean' or 'columnNormalised'",
+      });
   }
   const ci = n <= 2 ? 0 : Math.max(0, (value - n) / (n - 1));
   const cr = ri > 0 ? ci / ri : 0;
@@ -181,7 +232,10 @@ export function ahpWeights(matrix: readonly (readonly number[])[], options: AhpO
   const warnings: Issue[] = [];
   if (!consistent) {
     warnings.push({
-      code: 'W_AHP_INCONSISTENT', severity: 'warning', field: 'matrix', indicator: options.label,
+      code: 'W_AHP_INCONSISTENT',
+      severity: 'warning',
+      field: 'matrix',
+      indicator: options.label,
       message: `AHP${where}: consistency ratio CR = ${cr.toFixed(4)} exceeds ${threshold} (λmax = ${value.toFixed(4)}, CI = ${ci.toFixed(4)}, RI = ${ri} from the ${riTable} table); revise the judgements`,
       expected: `CR ≤ ${threshold}`,
     });
@@ -194,22 +248,36 @@ export function ahpWeights(matrix: readonly (readonly number[])[], options: AhpO
  * geometric mean (Aczél & Saaty 1983), which keeps the result reciprocal. Each matrix is checked first.
  * @example aggregateAhpMatrices([[[1, 2], [1 / 2, 1]], [[1, 8], [1 / 8, 1]]]) // => [[1, 4], [0.25, 1]]
  */
-export function aggregateAhpMatrices(matrices: ReadonlyArray<readonly (readonly number[])[]>, options: Pick<AhpOptions, 'codes' | 'label' | 'reciprocalTolerance'> = {}): number[][] {
+export function aggregateAhpMatrices(
+  matrices: ReadonlyArray<readonly (readonly number[])[]>,
+  options: Pick<AhpOptions, 'codes' | 'label' | 'reciprocalTolerance'> = {},
+): number[][] {
   if (matrices.length === 0) {
-    throw new CityIndexError({ code: 'E_AHP_SHAPE', message: 'group AHP: no matrices given', expected: 'one matrix per expert' });
+    throw new CityIndexError({
+      code: 'E_AHP_SHAPE',
+      message: 'group AHP: no matrices given',
+      expected: 'one matrix per expert',
+    });
   }
   const n = matrices[0].length;
   const issues: Issue[] = [];
   matrices.forEach((mat, e) => {
     const label = `${options.label ? `${options.label}, ` : ''}expert ${e + 1}`;
-    if (mat.length !== n) issues.push({ code: 'E_AHP_SHAPE', message: `group AHP: the matrix of ${label} is ${mat.length} × ${mat.length}, the first is ${n} × ${n}`, expected: `${n} × ${n}` });
+    if (mat.length !== n)
+      issues.push({
+        code: 'E_AHP_SHAPE',
+        message: `group AHP: the matrix of ${label} is ${mat.length} × ${mat.length}, the first is ${n} × ${n}`,
+        expected: `${n} × ${n}`,
+      });
     else issues.push(...checkAhpMatrix(mat, { ...options, label }));
   });
   if (issues.length) throw new CityIndexError(issues);
   const k = matrices.length;
-  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => {
-    let l = 0;
-    for (const mat of matrices) l += Math.log(mat[i][j]);
-    return Math.exp(l / k);
-  }));
+  return Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => {
+      let l = 0;
+      for (const mat of matrices) l += Math.log(mat[i][j]);
+      return Math.exp(l / k);
+    }),
+  );
 }

@@ -23,7 +23,12 @@ function unitSum(w: ArrayLike<number>, what: string): Float64Array {
   const out = Float64Array.from(w);
   out.forEach((v, j) => {
     if (!(v >= 0) || !Number.isFinite(v)) {
-      throw new CityIndexError({ code: 'E_WEIGHT', message: `combined weights: ${what} weight ${j + 1} is ${v}`, field: what, expected: 'finite weights ≥ 0' });
+      throw new CityIndexError({
+        code: 'E_WEIGHT',
+        message: `combined weights: ${what} weight ${j + 1} is ${v}`,
+        field: what,
+        expected: 'finite weights ≥ 0',
+      });
     }
   });
   return normaliseToUnitSum(out, `combined (${what})`);
@@ -34,14 +39,27 @@ function unitSum(w: ArrayLike<number>, what: string): Float64Array {
  * @example Array.from(combinedWeights([0.5, 0.5], [0.2, 0.8], { alpha: 0.5 }).weights) // => [0.35, 0.65]
  * @example Array.from(combinedWeights([0.5, 0.5], [0.2, 0.8], { rule: 'multiplicative' }).weights) // => [0.2, 0.8]
  */
-export function combinedWeights(subjective: ArrayLike<number>, objective: ArrayLike<number>, options: CombinedOptions = {}): CombinedResult {
+export function combinedWeights(
+  subjective: ArrayLike<number>,
+  objective: ArrayLike<number>,
+  options: CombinedOptions = {},
+): CombinedResult {
   const alpha = options.alpha ?? 0.5;
   const rule = options.rule ?? 'additive';
   if (subjective.length !== objective.length) {
-    throw new CityIndexError({ code: 'E_SHAPE', message: `combined weights: ${subjective.length} subjective but ${objective.length} objective weights`, expected: 'the same items in both' });
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `combined weights: ${subjective.length} subjective but ${objective.length} objective weights`,
+      expected: 'the same items in both',
+    });
   }
   if (!(alpha >= 0 && alpha <= 1)) {
-    throw new CityIndexError({ code: 'E_OPTION', message: `combined weights: alpha must be in [0, 1], found ${alpha}`, field: 'alpha', expected: '0 ≤ alpha ≤ 1' });
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: `combined weights: alpha must be in [0, 1], found ${alpha}`,
+      field: 'alpha',
+      expected: '0 ≤ alpha ≤ 1',
+    });
   }
   const s = unitSum(subjective, 'subjective');
   const o = unitSum(objective, 'objective');
@@ -55,7 +73,12 @@ export function combinedWeights(subjective: ArrayLike<number>, objective: ArrayL
       normaliseToUnitSum(w, 'combined (multiplicative: no item has both weights > 0)');
       break;
     default:
-      throw new CityIndexError({ code: 'E_OPTION', message: `combined weights: unknown rule "${String(rule)}"`, field: 'rule', expected: "'additive' or 'multiplicative'" });
+      throw new CityIndexError({
+        code: 'E_OPTION',
+        message: `combined weights: unknown rule "${String(rule)}"`,
+        field: 'rule',
+        expected: "'additive' or 'multiplicative'",
+      });
   }
   return { weights: w, alpha, rule };
 }

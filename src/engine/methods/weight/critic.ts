@@ -39,7 +39,12 @@ export function criticWeights(X: Float64Array, m: number, n: number, options: Cr
   checkMatrix(X, m, n, 'CRITIC', options, 2);
   const dirs = options.directions;
   if (dirs && dirs.length !== n) {
-    throw new CityIndexError({ code: 'E_SHAPE', message: `CRITIC: ${dirs.length} directions for ${n} indicators`, field: 'directions', expected: `${n} values of +1 or −1` });
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `CRITIC: ${dirs.length} directions for ${n} indicators`,
+      field: 'directions',
+      expected: `${n} values of +1 or −1`,
+    });
   }
   const R = new Float64Array(X.length);
   const sd = new Float64Array(n);
@@ -47,7 +52,13 @@ export function criticWeights(X: Float64Array, m: number, n: number, options: Cr
   for (let j = 0; j < n; j++) {
     const d = dirs ? dirs[j] : 1;
     if (d !== 1 && d !== -1) {
-      throw new CityIndexError({ code: 'E_DIRECTION', message: `CRITIC: direction must be +1 or −1, found ${d}`, indicator: indicatorName(options, j), field: 'directions', expected: '+1 or −1' });
+      throw new CityIndexError({
+        code: 'E_DIRECTION',
+        message: `CRITIC: direction must be +1 or −1, found ${d}`,
+        indicator: indicatorName(options, j),
+        field: 'directions',
+        expected: '+1 or −1',
+      });
     }
     let lo = Infinity;
     let hi = -Infinity;

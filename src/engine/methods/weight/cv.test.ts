@@ -13,7 +13,11 @@ describe('cvWeights (METHODS.md §4.2, pyrepo-mcda Test_Coeff_var)', () => {
   });
 
   it('a non-positive mean is a located error', () => {
-    const { X, m, n } = colMajor([[-1, 1], [0, 2], [0.5, 3]]);
+    const { X, m, n } = colMajor([
+      [-1, 1],
+      [0, 2],
+      [0.5, 3],
+    ]);
     expect(() => cvWeights(X, m, n, { indicatorCodes: ['z', 'y'] })).toThrow(/indicator z.*positive mean/);
   });
 });

@@ -32,7 +32,12 @@ export function cvWeights(X: Float64Array, m: number, n: number, options: CvOpti
     const s = columnMeanSd(X, m, j);
     mean[j] = s.mean;
     if (!(s.mean > 0)) {
-      issues.push({ code: 'E_CV_NONPOSITIVE_MEAN', message: `coefficient-of-variation weights need a positive mean, found ${s.mean}`, indicator: indicatorName(options, j), expected: 'positive data (e.g. raw values or min–max [0, 100]), not z-scores' });
+      issues.push({
+        code: 'E_CV_NONPOSITIVE_MEAN',
+        message: `coefficient-of-variation weights need a positive mean, found ${s.mean}`,
+        indicator: indicatorName(options, j),
+        expected: 'positive data (e.g. raw values or min–max [0, 100]), not z-scores',
+      });
       continue;
     }
     cv[j] = (s.sd * ddof) / s.mean;

@@ -13,21 +13,34 @@ describe('entropyWeights (METHODS.md §4.2, pyrepo-mcda tests)', () => {
   it('Xu (2004): weights and entropies', () => {
     const { X, m, n } = colMajor(XU_2004);
     const r = entropyWeights(X, m, n);
-    close(r.weights, [0.4630, 0.3992, 0.1378, 0.0000], 4);
+    close(r.weights, [0.463, 0.3992, 0.1378, 0.0], 4);
     close(r.entropy, [0.887204, 0.902736, 0.966416, 0.999999], 6);
-    close(r.divergence, Array.from(r.entropy, (e) => 1 - e), 12);
+    close(
+      r.divergence,
+      Array.from(r.entropy, (e) => 1 - e),
+      12,
+    );
     expect(r.weights.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 12);
   });
 
   it('Zavadskas & Podvezko (2016)', () => {
-    const { X, m, n } = colMajor([[3.0, 100, 10, 7], [2.5, 80, 8, 5], [1.8, 50, 20, 11], [2.2, 70, 12, 9]]);
+    const { X, m, n } = colMajor([
+      [3.0, 100, 10, 7],
+      [2.5, 80, 8, 5],
+      [1.8, 50, 20, 11],
+      [2.2, 70, 12, 9],
+    ]);
     close(entropyWeights(X, m, n).weights, [0.1146, 0.1981, 0.4185, 0.2689], 4);
   });
 
   it('Ersoy (2021) 6 × 6', () => {
     const { X, m, n } = colMajor([
-      [256, 8, 41, 1.6, 1.77, 7347.16], [256, 8, 32, 1.0, 1.8, 6919.99], [256, 8, 53, 1.6, 1.9, 8400],
-      [256, 8, 41, 1.0, 1.75, 6808.9], [512, 8, 35, 1.6, 1.7, 8479.99], [256, 4, 35, 1.6, 1.7, 7499.99],
+      [256, 8, 41, 1.6, 1.77, 7347.16],
+      [256, 8, 32, 1.0, 1.8, 6919.99],
+      [256, 8, 53, 1.6, 1.9, 8400],
+      [256, 8, 41, 1.0, 1.75, 6808.9],
+      [512, 8, 35, 1.6, 1.7, 8479.99],
+      [256, 4, 35, 1.6, 1.7, 7499.99],
     ]);
     close(entropyWeights(X, m, n).weights, [0.405, 0.221, 0.134, 0.199, 0.007, 0.034], 3);
   });
@@ -66,7 +79,10 @@ describe('entropyWeights (METHODS.md §4.2, pyrepo-mcda tests)', () => {
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(CityIndexError);
-      expect((e as CityIndexError).issues.map((i) => [i.code, i.indicator])).toEqual([['E_WEIGHTS_UNDEFINED', 'parks'], ['E_WEIGHTS_UNDEFINED', 'wifi']]);
+      expect((e as CityIndexError).issues.map((i) => [i.code, i.indicator])).toEqual([
+        ['E_WEIGHTS_UNDEFINED', 'parks'],
+        ['E_WEIGHTS_UNDEFINED', 'wifi'],
+      ]);
     }
   });
 

@@ -32,10 +32,19 @@ export interface EntropyResult {
 
 function shiftValue(x: number, shift: EntropyShift): number {
   switch (shift) {
-    case 'none': return x;
-    case 'add1e-4': return x + 1e-4;
-    case 'affine0.01': return 0.01 + 0.99 * x;
-    default: throw new CityIndexError({ code: 'E_OPTION', message: `entropy: unknown shift "${String(shift)}"`, field: 'shift', expected: "'none', 'add1e-4' or 'affine0.01'" });
+    case 'none':
+      return x;
+    case 'add1e-4':
+      return x + 1e-4;
+    case 'affine0.01':
+      return 0.01 + 0.99 * x;
+    default:
+      throw new CityIndexError({
+        code: 'E_OPTION',
+        message: `entropy: unknown shift "${String(shift)}"`,
+        field: 'shift',
+        expected: "'none', 'add1e-4' or 'affine0.01'",
+      });
   }
 }
 
@@ -58,8 +67,11 @@ export function entropyWeights(X: Float64Array, m: number, n: number, options: E
       const y = shiftValue(X[j * m + i], shift);
       if (y < 0 && issues.length < 20) {
         issues.push({
-          code: 'E_ENTROPY_NEGATIVE', message: `entropy weights need non-negative values, found ${X[j * m + i]}`,
-          unit: unitName(options, i), indicator: indicatorName(options, j), expected: 'a value ≥ 0 (normalise to [0, 1] or [0, 100] first)',
+          code: 'E_ENTROPY_NEGATIVE',
+          message: `entropy weights need non-negative values, found ${X[j * m + i]}`,
+          unit: unitName(options, i),
+          indicator: indicatorName(options, j),
+          expected: 'a value ≥ 0 (normalise to [0, 1] or [0, 100] first)',
         });
       }
       Y[j * m + i] = y;

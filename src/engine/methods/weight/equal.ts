@@ -9,7 +9,11 @@ import { CityIndexError } from '../../core/errors.ts';
  */
 export function equalWeights(n: number): Float64Array {
   if (!Number.isInteger(n) || n < 1) {
-    throw new CityIndexError({ code: 'E_SHAPE', message: `equal weights need a positive whole number of items, found ${n}`, expected: 'n ≥ 1' });
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `equal weights need a positive whole number of items, found ${n}`,
+      expected: 'n ≥ 1',
+    });
   }
   return new Float64Array(n).fill(1 / n);
 }

@@ -33,18 +33,39 @@ export function unitName(labels: MatrixLabels | undefined, i: number): string {
  * non-finite cell (up to 20) with its unit and indicator.
  * @example checkMatrix(new Float64Array([1, 2, 3, 4]), 2, 2, 'entropy') // => undefined (no throw)
  */
-export function checkMatrix(X: Float64Array, m: number, n: number, method: string, labels?: MatrixLabels, minRows = 2): void {
+export function checkMatrix(
+  X: Float64Array,
+  m: number,
+  n: number,
+  method: string,
+  labels?: MatrixLabels,
+  minRows = 2,
+): void {
   if (!Number.isInteger(m) || !Number.isInteger(n) || m < 0 || n < 1 || X.length !== m * n) {
-    throw new CityIndexError({ code: 'E_SHAPE', message: `${method}: matrix has ${X.length} values, expected ${m} units × ${n} indicators`, expected: 'X.length = m × n with n ≥ 1' });
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `${method}: matrix has ${X.length} values, expected ${m} units × ${n} indicators`,
+      expected: 'X.length = m × n with n ≥ 1',
+    });
   }
   if (m < minRows) {
-    throw new CityIndexError({ code: 'E_TOO_FEW_UNITS', message: `${method} weights need at least ${minRows} units with complete data, found ${m}`, expected: `≥ ${minRows} units` });
+    throw new CityIndexError({
+      code: 'E_TOO_FEW_UNITS',
+      message: `${method} weights need at least ${minRows} units with complete data, found ${m}`,
+      expected: `≥ ${minRows} units`,
+    });
   }
   const issues: Issue[] = [];
   for (let j = 0; j < n && issues.length < 20; j++) {
     for (let i = 0; i < m && issues.length < 20; i++) {
       if (!Number.isFinite(X[j * m + i])) {
-        issues.push({ code: 'E_NOT_FINITE', message: `${method}: value is missing or not finite`, unit: unitName(labels, i), indicator: indicatorName(labels, j), expected: 'a finite number (drop or impute missing values first)' });
+        issues.push({
+          code: 'E_NOT_FINITE',
+          message: `${method}: value is missing or not finite`,
+          unit: unitName(labels, i),
+          indicator: indicatorName(labels, j),
+          expected: 'a finite number (drop or impute missing values first)',
+        });
       }
     }
   }
@@ -62,7 +83,16 @@ export function normaliseToUnitSum(w: Float64Array, method: string, labels?: Mat
   if (!(s > 0) || !Number.isFinite(s)) {
     const message = `${method}: the raw weights sum to ${s}, so they cannot be normalised (every indicator is constant or carries no information)`;
     const expected = 'at least one indicator with variation';
-    throw new CityIndexError(w.length ? Array.from(w, (v, j) => ({ code: 'E_WEIGHTS_UNDEFINED', message: `${message}; raw weight ${v}`, indicator: indicatorName(labels, j), expected })) : { code: 'E_WEIGHTS_UNDEFINED', message, expected });
+    throw new CityIndexError(
+      w.length
+        ? Array.from(w, (v, j) => ({
+            code: 'E_WEIGHTS_UNDEFINED',
+            message: `${message}; raw weight ${v}`,
+            indicator: indicatorName(labels, j),
+            expected,
+          }))
+        : { code: 'E_WEIGHTS_UNDEFINED', message, expected },
+    );
   }
   for (let j = 0; j < w.length; j++) w[j] /= s;
   return w;

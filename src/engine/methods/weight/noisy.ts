@@ -11,7 +11,12 @@ import type { Rng } from '../../core/rng.ts';
  */
 export function noisyWeights(weights: ArrayLike<number>, noiseFactor: number, rng: Rng): Float64Array {
   if (!(noiseFactor >= 0) || !Number.isFinite(noiseFactor)) {
-    throw new CityIndexError({ code: 'E_OPTION', message: `noisy weights: noiseFactor must be a finite number ≥ 0, found ${noiseFactor}`, field: 'noiseFactor', expected: 'e.g. 0.25 for ±25 %' });
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: `noisy weights: noiseFactor must be a finite number ≥ 0, found ${noiseFactor}`,
+      field: 'noiseFactor',
+      expected: 'e.g. 0.25 for ±25 %',
+    });
   }
   const out = new Float64Array(weights.length);
   for (let j = 0; j < weights.length; j++) {

@@ -35,7 +35,10 @@ describe('optimiseWeights (Nelder–Mead on the simplex)', () => {
     const a = optimiseWeights(f, 3);
     const b = optimiseWeights(f, 3);
     expect(Array.from(a.weights)).toEqual(Array.from(b.weights));
-    const short = optimiseWeights((w) => w.reduce((s, v, j) => s + (v - (j + 1) / 10) ** 2, 0), 4, { maxIterations: 2, tolerance: 1e-14 });
+    const short = optimiseWeights((w) => w.reduce((s, v, j) => s + (v - (j + 1) / 10) ** 2, 0), 4, {
+      maxIterations: 2,
+      tolerance: 1e-14,
+    });
     expect(short.converged).toBe(false);
     expect(short.iterations).toBe(2);
   });

@@ -77,13 +77,34 @@ export function correlationBalance(correlations: ArrayLike<number>, target?: Arr
  * // nearest point of the simplex to (0.7, 0.5, −0.2)
  * optimiseWeights((w) => (w[0] - 0.7) ** 2 + (w[1] - 0.5) ** 2 + (w[2] + 0.2) ** 2, 3).weights // => ≈ [0.6, 0.4, 0]
  */
-export function optimiseWeights(objective: (w: Float64Array) => number, n: number, options: OptimiseOptions = {}): OptimiseResult {
+export function optimiseWeights(
+  objective: (w: Float64Array) => number,
+  n: number,
+  options: OptimiseOptions = {},
+): OptimiseResult {
   const tol = options.tolerance ?? 1e-8;
   const maxIt = options.maxIterations ?? 2000;
   const step = options.step ?? 0.1;
-  if (!Number.isInteger(n) || n < 1) throw new CityIndexError({ code: 'E_SHAPE', message: `optimiseWeights: n must be a whole number ≥ 1, found ${n}`, expected: 'n ≥ 1' });
-  if (!(tol > 0)) throw new CityIndexError({ code: 'E_OPTION', message: `optimiseWeights: tolerance must be > 0, found ${tol}`, field: 'tolerance', expected: 'e.g. 1e-8' });
-  if (!(maxIt >= 1)) throw new CityIndexError({ code: 'E_OPTION', message: `optimiseWeights: maxIterations must be ≥ 1, found ${maxIt}`, field: 'maxIterations', expected: 'e.g. 2000' });
+  if (!Number.isInteger(n) || n < 1)
+    throw new CityIndexError({
+      code: 'E_SHAPE',
+      message: `optimiseWeights: n must be a whole number ≥ 1, found ${n}`,
+      expected: 'n ≥ 1',
+    });
+  if (!(tol > 0))
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: `optimiseWeights: tolerance must be > 0, found ${tol}`,
+      field: 'tolerance',
+      expected: 'e.g. 1e-8',
+    });
+  if (!(maxIt >= 1))
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: `optimiseWeights: maxIterations must be ≥ 1, found ${maxIt}`,
+      field: 'maxIterations',
+      expected: 'e.g. 2000',
+    });
   let evaluations = 0;
   const full = new Float64Array(n);
   const w = new Float64Array(n);
@@ -99,10 +120,23 @@ export function optimiseWeights(objective: (w: Float64Array) => number, n: numbe
   };
   const init = new Float64Array(n);
   if (options.initial) {
-    if (options.initial.length !== n) throw new CityIndexError({ code: 'E_SHAPE', message: `optimiseWeights: ${options.initial.length} initial weights for n = ${n}`, field: 'initial', expected: `${n} weights` });
+    if (options.initial.length !== n)
+      throw new CityIndexError({
+        code: 'E_SHAPE',
+        message: `optimiseWeights: ${options.initial.length} initial weights for n = ${n}`,
+        field: 'initial',
+        expected: `${n} weights`,
+      });
     projectToSimplex(options.initial, init);
   } else init.fill(1 / n);
-  if (n === 1) return { weights: Float64Array.of(1), converged: true, iterations: 0, evaluations: 1, value: objective(Float64Array.of(1)) };
+  if (n === 1)
+    return {
+      weights: Float64Array.of(1),
+      converged: true,
+      iterations: 0,
+      evaluations: 1,
+      value: objective(Float64Array.of(1)),
+    };
   const d = n - 1;
   // u = w − w_n·1 (first n−1 entries) maps back to w exactly
   let best = new Float64Array(d);
@@ -153,15 +187,23 @@ export function optimiseWeights(objective: (w: Float64Array) => number, n: numbe
       if (fr < fs[0]) {
         const xe = trial(-2, pts[d]);
         const fe = f(xe);
-        if (fe < fr) { pts[d] = xe; fs[d] = fe; } else { pts[d] = xr; fs[d] = fr; }
+        if (fe < fr) {
+          pts[d] = xe;
+          fs[d] = fe;
+        } else {
+          pts[d] = xr;
+          fs[d] = fr;
+        }
       } else if (fr < fs[d - 1]) {
-        pts[d] = xr; fs[d] = fr;
+        pts[d] = xr;
+        fs[d] = fr;
       } else {
         const outside = fr < fs[d];
         const xc = outside ? trial(-0.5, pts[d]) : trial(0.5, pts[d]);
         const fc = f(xc);
         if (fc < (outside ? fr : fs[d])) {
-          pts[d] = xc; fs[d] = fc;
+          pts[d] = xc;
+          fs[d] = fc;
         } else {
           for (let k = 1; k <= d; k++) {
             for (let i = 0; i < d; i++) pts[k][i] = pts[0][i] + 0.5 * (pts[k][i] - pts[0][i]);

@@ -18,7 +18,18 @@ import { colMajor } from '../../test-fixtures/engine.ts';
 //   R = np.corrcoef(X.T); ev, V = np.linalg.eigh(R); o = np.argsort(-ev); ev = ev[o]; V = V[:, o]
 //   V = V * np.sign(V.sum(0)); k = int((ev > 1).sum()); L = V[:, :k] * np.sqrt(ev[:k]); Lr = varimax(L)
 //   fv = (Lr**2).sum(0); best = np.argmax(Lr**2, 1); w = Lr[np.arange(5), best]**2 / fv.sum(); w /= w.sum()
-const DATA = [[3, 1, 4, 1, 5], [9, 2, 6, 5, 3], [5, 8, 9, 7, 9], [3, 2, 3, 8, 4], [6, 2, 6, 4, 3], [3, 8, 3, 2, 7], [9, 5, 0, 2, 8], [8, 4, 1, 9, 7], [1, 6, 9, 3, 9], [9, 3, 7, 5, 1]];
+const DATA = [
+  [3, 1, 4, 1, 5],
+  [9, 2, 6, 5, 3],
+  [5, 8, 9, 7, 9],
+  [3, 2, 3, 8, 4],
+  [6, 2, 6, 4, 3],
+  [3, 8, 3, 2, 7],
+  [9, 5, 0, 2, 8],
+  [8, 4, 1, 9, 7],
+  [1, 6, 9, 3, 9],
+  [9, 3, 7, 5, 1],
+];
 const EIGEN = [2.028708544404, 1.134712348308, 1.033633079376, 0.623829281317, 0.179116746595];
 const ROTATED = [
   [-0.366793325234, 0.528706976114, 0.502334993932],
@@ -87,7 +98,12 @@ describe('pcaWeights (OECD Handbook §6.1; COINr get_PCA)', () => {
       for (let i = 0; i < k; i++) H.push([...H[i].map((v) => -v), ...H[i]]);
       for (let i = 0; i < k; i++) H[i] = [...H[i], ...H[i]];
     }
-    const rows = Array.from({ length: 16 }, (_, i) => [H[1][i], 2 * H[1][i], 3 * H[1][i] + 1, ...[2, 3, 4, 5, 6, 7, 8, 9, 10].map((r) => H[r][i])]);
+    const rows = Array.from({ length: 16 }, (_, i) => [
+      H[1][i],
+      2 * H[1][i],
+      3 * H[1][i] + 1,
+      ...[2, 3, 4, 5, 6, 7, 8, 9, 10].map((r) => H[r][i]),
+    ]);
     const { X, m, n } = colMajor(rows);
     const r = pcaWeights(X, m, n, { minEigenvalue: 0.99 });
     expect(r.eigenvalues[0]).toBeCloseTo(3, 10);
@@ -98,7 +114,11 @@ describe('pcaWeights (OECD Handbook §6.1; COINr get_PCA)', () => {
   });
 
   it('a constant indicator is a located error', () => {
-    const { X, m, n } = colMajor([[1, 2], [1, 3], [1, 5]]);
+    const { X, m, n } = colMajor([
+      [1, 2],
+      [1, 3],
+      [1, 5],
+    ]);
     expect(() => pcaWeights(X, m, n, { indicatorCodes: ['flat', 'x'] })).toThrow(/indicator flat/);
   });
 

@@ -53,7 +53,12 @@ function correlationMatrix(X: Float64Array, m: number, n: number, labels: Matrix
   for (let j = 0; j < n; j++) {
     const { mean, sd } = columnMeanSd(X, m, j);
     if (!(sd > 0)) {
-      issues.push({ code: 'E_PCA_CONSTANT', message: 'PCA weights: indicator is constant over the units used, its correlations are undefined', indicator: indicatorName(labels, j), expected: 'an indicator with variation (or drop it from the group)' });
+      issues.push({
+        code: 'E_PCA_CONSTANT',
+        message: 'PCA weights: indicator is constant over the units used, its correlations are undefined',
+        indicator: indicatorName(labels, j),
+        expected: 'an indicator with variation (or drop it from the group)',
+      });
       continue;
     }
     for (let i = 0; i < m; i++) Z[j * m + i] = (X[j * m + i] - mean) / sd;
@@ -77,7 +82,10 @@ function correlationMatrix(X: Float64Array, m: number, n: number, labels: Matrix
  * `loadings[j][f]` for p rows and k factors; returns the rotated loadings and the rotation matrix.
  * @example varimax([[0.8, 0.3], [0.7, 0.4], [0.3, 0.8]]).loadings // => rotated loadings (same row communalities)
  */
-export function varimax(loadings: readonly (readonly number[])[], eps = 1e-5): { loadings: number[][]; rotation: number[][] } {
+export function varimax(
+  loadings: readonly (readonly number[])[],
+  eps = 1e-5,
+): { loadings: number[][]; rotation: number[][] } {
   const p = loadings.length;
   const k = p ? loadings[0].length : 0;
   if (k < 2) return { loadings: loadings.map((r) => [...r]), rotation: k === 1 ? [[1]] : [] };
@@ -137,21 +145,48 @@ export function pcaWeights(X: Float64Array, m: number, n: number, options: PcaOp
       const w = Float64Array.from(vectors[0]);
       const loadings = w.length ? Array.from(w, (v) => [v * Math.sqrt(eigenvalues[0])]) : [];
       if (w.some((v) => v < 0)) {
-        warnings.push({ code: 'W_PCA_NEGATIVE', severity: 'warning', message: 'PC1 loadings include negative values: as in COINr, those indicators will pull the aggregate the other way', expected: "variant 'oecd' for non-negative weights" });
+        warnings.push({
+          code: 'W_PCA_NEGATIVE',
+          severity: 'warning',
+          message:
+            'PC1 loadings include negative values: as in COINr, those indicators will pull the aggregate the other way',
+          expected: "variant 'oecd' for non-negative weights",
+        });
       }
-      return { variant, weights: w, eigenvalues, varianceExplained, retained: 1, loadings, rotatedLoadings: loadings, factorVariance: Float64Array.of(eigenvalues[0]), factorOfIndicator: new Int32Array(n), warnings };
+      return {
+        variant,
+        weights: w,
+        eigenvalues,
+        varianceExplained,
+        retained: 1,
+        loadings,
+        rotatedLoadings: loadings,
+        factorVariance: Float64Array.of(eigenvalues[0]),
+        factorOfIndicator: new Int32Array(n),
+        warnings,
+      };
     }
     case 'oecd': {
       let k = 0;
       while (k < n && eigenvalues[k] > minEigen + 1e-9 && varianceExplained[k] > minShare) k++;
       if (k === 0) {
         k = 1;
-        warnings.push({ code: 'W_PCA_NO_FACTOR', severity: 'warning', message: `PCA weights: no factor has an eigenvalue above ${minEigen} and explains more than ${minShare * 100} % of the variance; the first factor is used`, expected: 'correlated indicators' });
+        warnings.push({
+          code: 'W_PCA_NO_FACTOR',
+          severity: 'warning',
+          message: `PCA weights: no factor has an eigenvalue above ${minEigen} and explains more than ${minShare * 100} % of the variance; the first factor is used`,
+          expected: 'correlated indicators',
+        });
       }
       let cum = 0;
       for (let f = 0; f < k; f++) cum += varianceExplained[f];
       if (cum < 0.6) {
-        warnings.push({ code: 'W_PCA_LOW_VARIANCE', severity: 'warning', message: `PCA weights: the ${k} retained factor(s) explain ${(cum * 100).toFixed(1)} % of the variance (the OECD Handbook asks for more than 60 %)`, expected: '> 60 % cumulative variance' });
+        warnings.push({
+          code: 'W_PCA_LOW_VARIANCE',
+          severity: 'warning',
+          message: `PCA weights: the ${k} retained factor(s) explain ${(cum * 100).toFixed(1)} % of the variance (the OECD Handbook asks for more than 60 %)`,
+          expected: '> 60 % cumulative variance',
+        });
       }
       const loadings: number[][] = [];
       for (let j = 0; j < n; j++) {
@@ -175,9 +210,25 @@ export function pcaWeights(X: Float64Array, m: number, n: number, options: PcaOp
       let s = 0;
       for (let j = 0; j < n; j++) s += weights[j];
       for (let j = 0; j < n; j++) weights[j] /= s;
-      return { variant, weights, eigenvalues, varianceExplained, retained: k, loadings, rotatedLoadings, factorVariance, factorOfIndicator, warnings };
+      return {
+        variant,
+        weights,
+        eigenvalues,
+        varianceExplained,
+        retained: k,
+        loadings,
+        rotatedLoadings,
+        factorVariance,
+        factorOfIndicator,
+        warnings,
+      };
     }
     default:
-      throw new CityIndexError({ code: 'E_OPTION', message: `PCA: unknown variant "${String(variant)}"`, field: 'variant', expected: "'oecd' or 'coinrPc1'" });
+      throw new CityIndexError({
+        code: 'E_OPTION',
+        message: `PCA: unknown variant "${String(variant)}"`,
+        field: 'variant',
+        expected: "'oecd' or 'coinrPc1'",
+      });
   }
 }

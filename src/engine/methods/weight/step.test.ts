@@ -16,9 +16,16 @@ const node = fwNode;
 // Index I ← D1 (a, b, c), D2 (d, e, gap [not collected]), D3 (f)
 const FW: Framework = {
   nodes: [
-    node('I', 3, null), node('D1', 2, 'I'), node('D2', 2, 'I'), node('D3', 2, 'I'),
-    node('a', 1, 'D1'), node('b', 1, 'D1'), node('c', 1, 'D1'),
-    node('d', 1, 'D2'), node('e', 1, 'D2'), node('gap', 1, 'D2', { status: 'not_collected', weight: 7 }),
+    node('I', 3, null),
+    node('D1', 2, 'I'),
+    node('D2', 2, 'I'),
+    node('D3', 2, 'I'),
+    node('a', 1, 'D1'),
+    node('b', 1, 'D1'),
+    node('c', 1, 'D1'),
+    node('d', 1, 'D2'),
+    node('e', 1, 'D2'),
+    node('gap', 1, 'D2', { status: 'not_collected', weight: 7 }),
     node('f', 1, 'D3'),
   ],
 };
@@ -116,14 +123,19 @@ describe('weightStep: objective methods', () => {
     // D2's d and e constant (7 and 3 for everyone): entropy has no information to weight them by
     const rows = ROWS.map((r) => [r[0], r[1], r[2], 7, 3, r[5]]);
     const issues = issuesOf(() => run({ method: 'entropy' }, 1, input(rows)));
-    expect(issues.map((i) => [i.code, i.indicator])).toEqual([['E_WEIGHTS_UNDEFINED', 'd'], ['E_WEIGHTS_UNDEFINED', 'e']]);
+    expect(issues.map((i) => [i.code, i.indicator])).toEqual([
+      ['E_WEIGHTS_UNDEFINED', 'd'],
+      ['E_WEIGHTS_UNDEFINED', 'e'],
+    ]);
     expect(issues[0].message).toMatch(/^entropy weights for "D2": /);
     // only u1 has both d and e: CRITIC needs 2 complete units
     const holes = ROWS.map((r, i) => (i === 0 ? r : [r[0], r[1], r[2], NaN, r[4], r[5]]));
     const few = issuesOf(() => run({ method: 'critic' }, 1, input(holes)));
     expect(few).toHaveLength(1);
     expect(few[0]).toMatchObject({ code: 'E_TOO_FEW_UNITS', indicator: 'D2' });
-    expect(few[0].message).toMatch(/^critic weights for "D2": CRITIC weights need at least 2 units with complete data, found 1/);
+    expect(few[0].message).toMatch(
+      /^critic weights for "D2": CRITIC weights need at least 2 units with complete data, found 1/,
+    );
   });
 
   it('critic, sd and pca produce weights ≥ 0 summing to 1 per group with their statistics', () => {
@@ -158,8 +170,21 @@ describe('weightStep: objective methods', () => {
 
 describe('weightStep: AHP', () => {
   // a : b : c = 4 : 2 : 1 (consistent), d : e = 1 : 3
-  const D1 = { codes: ['c', 'a', 'b'], matrix: [[1, 1 / 4, 1 / 2], [4, 1, 2], [2, 1 / 2, 1]] };
-  const D2 = { codes: ['d', 'e'], matrix: [[1, 1 / 3], [3, 1]] };
+  const D1 = {
+    codes: ['c', 'a', 'b'],
+    matrix: [
+      [1, 1 / 4, 1 / 2],
+      [4, 1, 2],
+      [2, 1 / 2, 1],
+    ],
+  };
+  const D2 = {
+    codes: ['d', 'e'],
+    matrix: [
+      [1, 1 / 3],
+      [3, 1],
+    ],
+  };
 
   it('one matrix per parent, in any code order; single-child groups need none', () => {
     const out = run({ method: 'ahp', matrices: { D1, D2 } });
@@ -169,27 +194,80 @@ describe('weightStep: AHP', () => {
     expect(w(out.framework, 'e')).toBeCloseTo(0.75, 12);
     expect(w(out.framework, 'f')).toBe(1);
     const g = out.diagnostics.groups.find((x) => x.parent === 'D1')!;
-    expect(g.details).toMatchObject({ method: 'ahp', variant: 'eigenvector', riTable: 'saaty', ri: 0.58, consistent: true });
+    expect(g.details).toMatchObject({
+      method: 'ahp',
+      variant: 'eigenvector',
+      riTable: 'saaty',
+      ri: 0.58,
+      consistent: true,
+    });
   });
 
   it('a not-collected child may be compared; it is dropped with a warning', () => {
-    const withGap = { codes: ['d', 'e', 'gap'], matrix: [[1, 1 / 3, 1], [3, 1, 3], [1, 1 / 3, 1]] };
+    const withGap = {
+      codes: ['d', 'e', 'gap'],
+      matrix: [
+        [1, 1 / 3, 1],
+        [3, 1, 3],
+        [1, 1 / 3, 1],
+      ],
+    };
     const out = run({ method: 'ahp', matrices: { D1, D2: withGap } });
     expect(w(out.framework, 'e')).toBeCloseTo(0.75, 12);
     expect(out.diagnostics.warnings.some((x) => x.code === 'W_AHP_GAPS_DROPPED')).toBe(true);
   });
 
   it('located errors: missing matrix, missing / duplicate / foreign child, bad entries', () => {
-    expect(issuesOf(() => run({ method: 'ahp', matrices: { D1 } }))[0]).toMatchObject({ code: 'E_AHP_MISSING', indicator: 'D2' });
-    const bad = issuesOf(() => run({ method: 'ahp', matrices: { D1: { codes: ['a', 'a', 'd'], matrix: D1.matrix }, D2, D9: D2 } }));
-    expect(bad.map((i) => i.code).sort()).toEqual(['E_AHP_CODE', 'E_AHP_DUPLICATE', 'E_AHP_MISSING_CHILD', 'E_AHP_MISSING_CHILD', 'E_AHP_PARENT'].sort());
+    expect(issuesOf(() => run({ method: 'ahp', matrices: { D1 } }))[0]).toMatchObject({
+      code: 'E_AHP_MISSING',
+      indicator: 'D2',
+    });
+    const bad = issuesOf(() =>
+      run({ method: 'ahp', matrices: { D1: { codes: ['a', 'a', 'd'], matrix: D1.matrix }, D2, D9: D2 } }),
+    );
+    expect(bad.map((i) => i.code).sort()).toEqual(
+      ['E_AHP_CODE', 'E_AHP_DUPLICATE', 'E_AHP_MISSING_CHILD', 'E_AHP_MISSING_CHILD', 'E_AHP_PARENT'].sort(),
+    );
     expect(bad.find((i) => i.code === 'E_AHP_DUPLICATE')!.field).toBe('weighting.matrices.D1.codes[1]');
-    const rec = issuesOf(() => run({ method: 'ahp', matrices: { D1, D2: { codes: ['d', 'e'], matrix: [[1, 3], [3, 1]] } } }));
-    expect(rec[0]).toMatchObject({ code: 'E_AHP_RECIPROCAL', row: 2, column: 'd', field: 'weighting.matrices.D2.matrix' });
+    const rec = issuesOf(() =>
+      run({
+        method: 'ahp',
+        matrices: {
+          D1,
+          D2: {
+            codes: ['d', 'e'],
+            matrix: [
+              [1, 3],
+              [3, 1],
+            ],
+          },
+        },
+      }),
+    );
+    expect(rec[0]).toMatchObject({
+      code: 'E_AHP_RECIPROCAL',
+      row: 2,
+      column: 'd',
+      field: 'weighting.matrices.D2.matrix',
+    });
   });
 
   it('an inconsistent matrix gives a warning with CR', () => {
-    const out = run({ method: 'ahp', matrices: { D1: { codes: ['a', 'b', 'c'], matrix: [[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]] }, D2 }, riTable: 'chinese' });
+    const out = run({
+      method: 'ahp',
+      matrices: {
+        D1: {
+          codes: ['a', 'b', 'c'],
+          matrix: [
+            [1, 9, 1 / 9],
+            [1 / 9, 1, 9],
+            [9, 1 / 9, 1],
+          ],
+        },
+        D2,
+      },
+      riTable: 'chinese',
+    });
     const warn = out.diagnostics.warnings.find((x) => x.code === 'W_AHP_INCONSISTENT')!;
     expect(warn.message).toMatch(/D1.*chinese/);
   });
@@ -197,11 +275,31 @@ describe('weightStep: AHP', () => {
 
 describe('weightStep: combined', () => {
   it('α·AHP + (1−α)·entropy per parent, with both parts in the diagnostics', () => {
-    const D1 = { codes: ['a', 'b', 'c'], matrix: [[1, 2, 4], [1 / 2, 1, 2], [1 / 4, 1 / 2, 1]] };
-    const D2 = { codes: ['d', 'e'], matrix: [[1, 1], [1, 1]] };
-    const out = run({ method: 'combined', subjective: { method: 'ahp', matrices: { D1, D2 } }, objective: { method: 'entropy' }, alpha: 0.3 });
+    const D1 = {
+      codes: ['a', 'b', 'c'],
+      matrix: [
+        [1, 2, 4],
+        [1 / 2, 1, 2],
+        [1 / 4, 1 / 2, 1],
+      ],
+    };
+    const D2 = {
+      codes: ['d', 'e'],
+      matrix: [
+        [1, 1],
+        [1, 1],
+      ],
+    };
+    const out = run({
+      method: 'combined',
+      subjective: { method: 'ahp', matrices: { D1, D2 } },
+      objective: { method: 'entropy' },
+      alpha: 0.3,
+    });
     const ent = entropyWeights(colMajor(['a', 'b', 'c']), 6, 3).weights;
-    [4 / 7, 2 / 7, 1 / 7].forEach((s, j) => expect(w(out.framework, ['a', 'b', 'c'][j])).toBeCloseTo(0.3 * s + 0.7 * ent[j], 12));
+    [4 / 7, 2 / 7, 1 / 7].forEach((s, j) =>
+      expect(w(out.framework, ['a', 'b', 'c'][j])).toBeCloseTo(0.3 * s + 0.7 * ent[j], 12),
+    );
     const d: WeightDiagnostics = out.diagnostics;
     expect(d.components?.subjective.method).toBe('ahp');
     expect(d.components?.objective.groups[0].details?.method).toBe('entropy');
@@ -240,7 +338,9 @@ describe('weightStep: optimised (COINr test-weights.R on the ASEM example)', () 
     expect(a).toBeCloseTo(rho / (1 + rho), 6);
     expect(b).toBeCloseTo(1 / (1 + rho), 6);
     expect(out.diagnostics.warnings.map((x) => x.code)).toContain('W_OPT_TARGET_MISSED');
-    expect(() => weightStep(asemInput, { level: 3, weighting: { method: 'optimised', target: { Physical: 1 } } })).toThrow(/not a level-3 node/);
+    expect(() =>
+      weightStep(asemInput, { level: 3, weighting: { method: 'optimised', target: { Physical: 1 } } }),
+    ).toThrow(/not a level-3 node/);
   });
 
   it('level 3, reachable target 2 : 3 is met', () => {
@@ -281,7 +381,10 @@ describe('weightStep inside a build (ASEM, COINr default spec + weights)', () =>
         { id: 'agg2', kind: 'aggregate', options: { aggregation: { method: 'arithmetic' } } },
       ],
     };
-    const b = build({ framework: asem.framework, units: asem.units, raw: asem.raw, denominators: asem.denominators }, spec);
+    const b = build(
+      { framework: asem.framework, units: asem.units, raw: asem.raw, denominators: asem.denominators },
+      spec,
+    );
     const w1 = b.steps.find((s) => s.id === 'w1')!;
     const d1 = w1.diagnostics as WeightDiagnostics;
     expect(d1.groups).toHaveLength(8); // one per pillar
@@ -291,7 +394,11 @@ describe('weightStep inside a build (ASEM, COINr default spec + weights)', () =>
     const ds = b.steps[at - 1].dataset;
     const rows = ds.unitCodes.map((_, i) => i).filter((i) => g0.codes.every((c) => Number.isFinite(column(ds, c)[i])));
     const X = new Float64Array(rows.length * g0.codes.length);
-    g0.codes.forEach((c, j) => rows.forEach((i, k) => { X[j * rows.length + k] = column(ds, c)[i]; }));
+    g0.codes.forEach((c, j) =>
+      rows.forEach((i, k) => {
+        X[j * rows.length + k] = column(ds, c)[i];
+      }),
+    );
     const ref = entropyWeights(X, rows.length, g0.codes.length).weights;
     g0.weights.forEach((v, j) => expect(v).toBeCloseTo(ref[j], 14));
     const d2 = b.steps.find((s) => s.id === 'w2')!.diagnostics as WeightDiagnostics;
@@ -303,4 +410,3 @@ describe('weightStep inside a build (ASEM, COINr default spec + weights)', () =>
     expect(eff.Goods).not.toBeCloseTo(0.02, 6); // no longer COINr's equal-weight 1/5 · 1/5 · 1/2
   });
 });
-
