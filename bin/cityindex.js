@@ -1,17 +1,32 @@
 #!/usr/bin/env node
-// Launcher: runs the TypeScript CLI through tsx (Node 20 has no type stripping).
+// Launcher: runs the compiled CLI (dist/, built by `npm install` through the `prepare` script) when it
+// is up to date with src/, else the TypeScript sources through tsx (development, or no build yet).
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const r = spawnSync(
-  process.execPath,
-  [
-    '--import',
-    pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs')).href,
-    join(root, 'src', 'cli', 'main.ts'),
-    ...process.argv.slice(2),
-  ],
-  { stdio: 'inherit' },
-);
-process.exit(r.status ?? 2);
+const stamp = join(root, 'dist', '.stamp');
+
+/** Newest modification time of the TypeScript sources under `dir`. */
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) t = Math.max(t, newest(p));
+    else if (e.name.endsWith('.ts')) t = Math.max(t, statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+const compiled = existsSync(stamp) && statSync(stamp).mtimeMs >= newest(join(root, 'src'));
+if (compiled) {
+  process.argv[1] = join(root, 'dist', 'cli', 'main.js');
+  await import(pathToFileURL(process.argv[1]).href);
+} else {
+  const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs')).href;
+  const main = join(root, 'src', 'cli', 'main.ts');
+  const r = spawnSync(process.execPath, ['--import', tsx, main, ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(r.status ?? 2);
+}

@@ -103,7 +103,7 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-const invokedDirectly = process.argv[1] && /main\.ts$/.test(process.argv[1]);
+const invokedDirectly = process.argv[1] && /main\.[jt]s$/.test(process.argv[1]);
 if (invokedDirectly) {
   // a command may set a more specific non-zero exit code itself (e.g. `series audit --strict` → 3)
   run(process.argv.slice(2)).then((code) => {
