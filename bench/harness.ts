@@ -1,4 +1,7 @@
-/** Benchmark helpers: time a function several times and report the median. Wall-clock lives here, never in the engine. */
+/**
+ * Benchmark helpers: time a function several times and report the median. Wall-clock lives here, never
+ * in the engine.
+ */
 export interface BenchRow {
   name: string;
   /** Median seconds per call (or per replication where stated in the name). */

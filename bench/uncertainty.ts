@@ -104,6 +104,7 @@ export async function benchUncertainty(): Promise<BenchRow[]> {
     );
     const per2 = t2 / nRuns;
     const isScale = c.label.startsWith('scale');
+    const threadNote = workers ? `this thread + ${threads - 1} worker (incl. start-up)` : 'small enough for one thread';
     rows.push({
       name: `uncertainty ${c.label}, per replication, ${threads} threads (auto)`,
       seconds: per2,
@@ -111,7 +112,7 @@ export async function benchUncertainty(): Promise<BenchRow[]> {
       referenceLabel: 'COINr',
       target: isScale ? '≥ 1000× COINr; whole analysis < 10 s' : '≥ 1000× faster than COINr',
       pass: c.ref / per2 >= 1000 && (!isScale || t2 < 10),
-      notes: `whole analysis ${t2.toFixed(3)} s; ${workers ? `this thread + ${threads - 1} worker (incl. start-up)` : 'small enough for one thread'}`,
+      notes: `whole analysis ${t2.toFixed(3)} s; ${threadNote}`,
     });
   }
   return rows;

@@ -40,7 +40,7 @@ describe('examples/cdgi-2020', () => {
 });
 
 describe('lineage on examples/cdgi-2020', () => {
-  it('traces 北京 ADM_OSI_CITY to the provinces table (per-value source) and sums contributions to the score', async () => {
+  it('traces 北京 ADM_OSI_CITY to the provinces table (per-value source); contributions sum to the score', async () => {
     const { explainScore } = await import('../src/engine/pipeline/lineage.ts');
     const p = await loadProject('examples/cdgi-2020');
     const b = build(p.input, p.spec);

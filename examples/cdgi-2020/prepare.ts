@@ -228,7 +228,6 @@ for (const [rel, text] of outputs) {
   }
 }
 const missing = wide.filter((r) => r.includes('')).length;
-console.log(
-  `${units.length} units, ${collected.length} collected indicators, ${long.length} values, ${missing} units with a missing value`,
-);
+const counts = [`${units.length} units`, `${collected.length} collected indicators`, `${long.length} values`];
+console.log(`${counts.join(', ')}, ${missing} units with a missing value`);
 if (check && stale) process.exit(1);

@@ -41,6 +41,7 @@ const F = {
 
 /** The years of the panel. The source has these five columns for all 100 cities through 2023 as well. */
 const YEARS = [2011, 2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019].map(String);
+const YEAR_SPAN = `${YEARS[0]}–${YEARS[YEARS.length - 1]}`;
 
 /** Framework indicator → PKU-DFIIC column. */
 const COLUMN: Record<string, string> = {
@@ -84,10 +85,10 @@ for (const r of readCsv(join(sources, F.pku))) {
 const unitsText = readFileSync(join(root, F.units), 'utf8');
 const unitRows = parse(unitsText, { columns: true, bom: true }) as Row[];
 unitRows.forEach((u, i) => {
-  if (u.code !== gdp[i]?.adcode || u.name_zh !== gdp[i]?.name_zh)
-    die(
-      `${F.units}: row ${i + 2} is ${u.code} ${u.name_zh}, ${F.gdp} rank ${i + 1} is ${gdp[i]?.adcode} ${gdp[i]?.name_zh}`,
-    );
+  if (u.code !== gdp[i]?.adcode || u.name_zh !== gdp[i]?.name_zh) {
+    const gdpRow = `${F.gdp} rank ${i + 1} is ${gdp[i]?.adcode} ${gdp[i]?.name_zh}`;
+    die(`${F.units}: row ${i + 2} is ${u.code} ${u.name_zh}, ${gdpRow}`);
+  }
 });
 if (unitRows.length !== gdp.length) die(`${F.units}: ${unitRows.length} rows, expected ${gdp.length}`);
 
@@ -118,10 +119,10 @@ for (const n of indicators) {
   const lo = pooledMin.get(n.code)!;
   if (!(lo > 0))
     die(`${n.code}: pooled minimum ${lo} is not positive; a lower goalpost of 0 no longer keeps every score positive`);
-  if (n.goalposts?.lower !== 0 || n.goalposts?.upper !== hi)
-    die(
-      `framework.yaml: goalposts of ${n.code} must be { lower: 0, upper: ${hi} } (pooled ${YEARS[0]}–${YEARS[YEARS.length - 1]} maximum), found ${JSON.stringify(n.goalposts)}`,
-    );
+  if (n.goalposts?.lower !== 0 || n.goalposts?.upper !== hi) {
+    const expected = `{ lower: 0, upper: ${hi} } (pooled ${YEAR_SPAN} maximum)`;
+    die(`framework.yaml: goalposts of ${n.code} must be ${expected}, found ${JSON.stringify(n.goalposts)}`);
+  }
 }
 
 // ---------- write (or check) ----------
@@ -150,7 +151,6 @@ for (const [rel, text] of outputs) {
     console.log(`wrote ${relative(process.cwd(), path)}`);
   }
 }
-console.log(
-  `${gdp.length} cities × ${YEARS.length} years (${YEARS[0]}–${YEARS[YEARS.length - 1]}) × ${indicators.length} indicators = ${long.length} values`,
-);
+const panelShape = `${gdp.length} cities × ${YEARS.length} years (${YEAR_SPAN}) × ${indicators.length} indicators`;
+console.log(`${panelShape} = ${long.length} values`);
 if (check && stale) process.exit(1);

@@ -111,13 +111,24 @@ export function generateSeriesDemo(seed = SEED): Map<string, string> {
     published.push(`${p.replace('-', '.')},${fixed(national.values[t], 1)},${mom},${yoy},${note}`);
   }
   const header = `# ${NOTE}: seed ${seed}, made by examples/series-demo/generate.ts — not real prices\n`;
+  const seriesYaml = [
+    `name: Series demo (${NOTE})`,
+    'series:',
+    `  note: ${NOTE}`,
+    '  file: cities.csv',
+    '  aggregate:',
+    '    code: national',
+    '    method: chained',
+    '    mean: arithmetic',
+    '    weightTiming: previous',
+    '    baseValue: 1000',
+    '  audit: published.csv',
+    '',
+  ].join('\n');
   return new Map([
     ['cities.csv', cityRows.join('\n') + '\n'],
     ['published.csv', published.join('\n') + '\n'],
-    [
-      'series.yaml',
-      `${header}name: Series demo (${NOTE})\nseries:\n  note: ${NOTE}\n  file: cities.csv\n  aggregate:\n    code: national\n    method: chained\n    mean: arithmetic\n    weightTiming: previous\n    baseValue: 1000\n  audit: published.csv\n`,
-    ],
+    ['series.yaml', header + seriesYaml],
   ]);
 }
 

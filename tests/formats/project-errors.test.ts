@@ -299,7 +299,8 @@ describe('data mistakes', () => {
 
   it('Windows line endings and a GBK units file load as the UTF-8 project does', async () => {
     const plain = await loadProject(writeProject());
-    const gbk = new Uint8Array(Buffer.from('636f64652c6e616d655f7a680d0a3131303130302cb1b1bea90d0a', 'hex')); // "code,name_zh\r\n110100,北京\r\n" in GBK
+    // "code,name_zh\r\n110100,北京\r\n" in GBK
+    const gbk = new Uint8Array(Buffer.from('636f64652c6e616d655f7a680d0a3131303130302cb1b1bea90d0a', 'hex'));
     const dir = writeProject((f) => {
       for (const k of ['data.csv', 'project.yaml', 'framework.yaml']) f[k] = (f[k] as string).replace(/\n/g, '\r\n');
       f['names.csv'] = gbk;

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/formats/results.ts';
 import { createRng } from '../../src/engine/core/rng.ts';
 
-/** Reference FNV-1a 64 in BigInt, straight from the definition (offset basis 0xcbf29ce484222325, prime 0x100000001b3). */
+/**
+ * Reference FNV-1a 64 in BigInt, straight from the definition (offset basis 0xcbf29ce484222325,
+ * prime 0x100000001b3).
+ */
 function fnv1a64(values: Float64Array): string {
   const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   let h = 0xcbf29ce484222325n;
@@ -28,7 +31,8 @@ describe('fingerprint', () => {
     }
   });
   it('FNV-1a 64 of the 8 bytes of 1.0 (00 00 00 00 00 00 f0 3f) is aab1693229ba1db8', () => {
-    // computed in Python from the definition; the same code gives af63dc4c8601ec8c for "a", the published FNV test vector
+    // computed in Python from the definition; the same code gives af63dc4c8601ec8c for "a", the published
+    // FNV test vector
     expect(fingerprint(new Float64Array([1]))).toBe('aab1693229ba1db8');
   });
 });

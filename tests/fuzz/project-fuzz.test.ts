@@ -145,8 +145,16 @@ async function mutate(seed: number): Promise<{ files: Files; label: string }> {
     }
     case 16: {
       // cycle via a table framework
-      f['framework.csv'] =
-        'Level,iCode,iName,Direction,Weight,Parent,Type\n1,A1,a1,1,1,A,Indicator\n1,A2,a2,1,1,A,Indicator\n1,B1,b1,1,1,B,Indicator\n1,B2,b2,1,1,B,Indicator\n2,A,A,1,1,B,Aggregate\n2,B,B,1,1,A,Aggregate\n';
+      f['framework.csv'] = [
+        'Level,iCode,iName,Direction,Weight,Parent,Type',
+        '1,A1,a1,1,1,A,Indicator',
+        '1,A2,a2,1,1,A,Indicator',
+        '1,B1,b1,1,1,B,Indicator',
+        '1,B2,b2,1,1,B,Indicator',
+        '2,A,A,1,1,B,Aggregate',
+        '2,B,B,1,1,A,Aggregate',
+        '',
+      ].join('\n');
       f['project.yaml'] = s('project.yaml').replace('framework.yaml', 'framework.csv');
       return { files: f, label: 'cycle in the tree' };
     }
@@ -240,10 +248,10 @@ describe('fuzz: malformed projects', () => {
       } catch (e) {
         error = e;
       }
-      if (!(error instanceof CityIndexError))
-        throw new Error(
-          `seed ${seed} (${label}): expected a CityIndexError, got ${error === undefined ? 'success' : String((error as Error).stack ?? error)}`,
-        );
+      if (!(error instanceof CityIndexError)) {
+        const got = error === undefined ? 'success' : String((error as Error).stack ?? error);
+        throw new Error(`seed ${seed} (${label}): expected a CityIndexError, got ${got}`);
+      }
       expect(error.issues.length, `seed ${seed} (${label})`).toBeGreaterThan(0);
       for (const i of error.issues)
         expect(located(i), `seed ${seed} (${label}): unlocated issue ${JSON.stringify(i)}`).toBe(true);

@@ -124,7 +124,7 @@ function attempt(fn: () => { issues: Issue[]; table?: unknown }): 'parsed' | 're
 }
 
 describe('survey fuzz', () => {
-  it('mutated response CSV: parsed with located issues (then the pipeline runs) or rejected with located errors', () => {
+  it('mutated response CSV: parsed with located issues (and the pipeline runs) or rejected with located errors', () => {
     const rng = createRng(20240517);
     const seen = { parsed: 0, rejected: 0 };
     for (let k = 0; k < 300; k++) {

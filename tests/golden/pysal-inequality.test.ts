@@ -65,12 +65,14 @@ describe('PySAL inequality on mexico.csv', () => {
     /* numpy, straight from the METHODS §4.4 formulas with brute-force pair sums (y = pcgdp1940, g = hanson98):
       n, mu = len(y), y.mean(); ks = sorted(set(g), key=lambda k: -y[g == k].mean())
       p = {k: (g == k).sum() / n for k in ks}; s = {k: y[g == k].sum() / y.sum() for k in ks}
-      Gw = sum(abs(y[g==k][:, None] - y[g==k][None, :]).sum() / (2 * (g==k).sum()**2 * y[g==k].mean()) * p[k] * s[k] for k in ks)
+      Gw = sum(abs(y[g==k][:, None] - y[g==k][None, :]).sum() / (2 * (g==k).sum()**2 * y[g==k].mean())
+               * p[k] * s[k] for k in ks)
       for a < b: j, h = ks[a], ks[b]; D = y[g==j][:, None] - y[g==h][None, :]
         Gjh = abs(D).sum() / (D.size * (y[g==j].mean() + y[g==h].mean()))
         d, q = maximum(D, 0).mean(), maximum(-D, 0).mean(); Djh = (d - q) / (d + q)
         Gnb += Gjh * (p[j] * s[h] + p[h] * s[j]) * Djh; Gt += Gjh * (p[j] * s[h] + p[h] * s[j]) * (1 - Djh)
-      1940: G_w = 0.059705723775483305, G_nb = 0.14066085868517614, G_t = 0.15335712927386908 (sum 0.35372371173452855) */
+      1940: G_w = 0.059705723775483305, G_nb = 0.14066085868517614, G_t = 0.15335712927386908
+            (sum 0.35372371173452855) */
     YEARS.forEach((_, t) => {
       const r = dagum(pcgdp[t], hanson98, { codes: states });
       close(r.G, gini(pcgdp[t]), 1e-14);

@@ -8,8 +8,9 @@
  * allow: [((v_t − 0.05)/(v_{t−1} + 0.05) − 1)·100, ((v_t + 0.05)/(v_{t−1} − 0.05) − 1)·100].
  * Year-on-year cannot be recomputed (no index of 2021-08 … 2022-02 is printed).
  *
- * Hand arithmetic (MoM recomputed; interval; printed 环比 column a / 同比 column b):
- *   2023-02  1571.9/1569.9 − 1 = +0.1274 %  [+0.1210, +0.1338]  a  0.13 ✓ [0.125, 0.135]   b −0.91 ✗  ⇒ consistent (headline)
+ * Hand arithmetic (MoM recomputed; interval; printed 环比 column a / 同比 column b; 2023-02 is the
+ * headline, the other months are the table):
+ *   2023-02  1571.9/1569.9 − 1 = +0.1274 %  [+0.1210, +0.1338]  a  0.13 ✓ [0.125, 0.135]   b −0.91 ✗  ⇒ consistent
  *   2023-01  1569.9/1572.1 − 1 = −0.1399 %  [−0.1463, −0.1336]  a −0.97 ✗                 b −0.14 ✓  ⇒ swapped
  *   2022-12  1572.1/1573.9 − 1 = −0.1144 %  [−0.1207, −0.1080]  a −0.92 ✗                 b −0.11 ✓  ⇒ swapped
  *   2022-11  1573.9/1575.8 − 1 = −0.1206 %  [−0.1269, −0.1142]  a −0.12 ✓                 b −1.08 ✗  ⇒ consistent

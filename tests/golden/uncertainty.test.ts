@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 
 describe('COINr get_sensitivity semantics on ASEM', () => {
-  it("the nominal ranks are COINr's (index_scores_ranks.csv) and alternatives equal to the nominal choices keep them in every run", () => {
+  it("the nominal ranks are COINr's and alternatives equal to the nominal choices keep them in every run", () => {
     const coinr = new Map(readCoinrTable('index_scores_ranks').map((r) => [r.uCode, Number(r.Rank)] as const));
     const r = runAnalysis(
       asem.input,
@@ -56,7 +56,8 @@ describe('COINr get_sensitivity semantics on ASEM', () => {
       expect([s.q5, s.median, s.q95], s.unit).toEqual([s.nominal, s.nominal, s.nominal]);
     }
   });
-  it('test-sensitivity.R: N = 20, winmax 1–5 and a dummy of two identical normalisations → 20·4 runs (COINr: ncol(Scores) = 20·4 + 2), dummy Si = STi = 0', () => {
+  it('N = 20, winmax 1–5 and a dummy of two identical normalisations → 20·4 runs, dummy Si = STi = 0', () => {
+    // COINr's tests/testthat/test-sensitivity.R, which checks ncol(Scores) = 20·4 + 2
     const inputs: UncertainInput[] = [
       { kind: 'alternatives', name: 'Winmax', step: 'treat', path: ['options', 'winmax'], values: [1, 2, 3, 4, 5] },
       {
@@ -80,7 +81,8 @@ describe('COINr get_sensitivity semantics on ASEM', () => {
     expect(Math.min(...X)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...X)).toBeLessThan(1);
   });
-  it("COINr's four-assumption vignette design: every run succeeds (z-score mean 10 keeps the geometric mean positive) and rank bands contain the nominal rank for most units", () => {
+  it("COINr's four-assumption vignette design: every run succeeds; most rank bands contain the nominal rank", () => {
+    // every run succeeds because z-score mean 10 keeps the geometric mean positive
     const r = runAnalysis(asem.input, asem.spec, { inputs: coinrDesign(), N: 500, seed: 2026 }, { nominal });
     expect(r.failures).toEqual([]);
     const inside = r.rankStats.filter((s) => s.q5 <= s.nominal && s.nominal <= s.q95).length;

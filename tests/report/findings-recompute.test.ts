@@ -76,15 +76,16 @@ describe('findings recomputed from results.csv and units.csv', () => {
     const m = mean(idx);
     const below = idx.filter((v) => v < m).length;
     expect(results.length).toBe(100);
-    const text = `${below} of ${idx.length} cities (${Math.round((100 * below) / idx.length)}%) score below the mean of ${m.toFixed(1)}`;
+    const share = Math.round((100 * below) / idx.length);
+    const text = `${below} of ${idx.length} cities (${share}%) score below the mean of ${m.toFixed(1)}`;
     expect(finding(en, 'belowMean')).toContain(text);
     expect(finding(zh, 'belowMean')).toContain(
-      `${idx.length} 个城市中有 ${below} 个（${Math.round((100 * below) / idx.length)}%）低于平均分 ${m.toFixed(1)}`,
+      `${idx.length} 个城市中有 ${below} 个（${share}%）低于平均分 ${m.toFixed(1)}`,
     );
     // the reader can verify it: the regional table's national row shows the mean and the share
     const all = tableAfter(en, 'Four regions').find((r) => r[0] === 'All (national)')!;
     expect(all.slice(1, 3)).toEqual(['100', m.toFixed(1)]);
-    expect(all[6]).toBe(`${Math.round((100 * below) / idx.length)}%`);
+    expect(all[6]).toBe(`${share}%`);
     // the Gini in the sentence is the one in analysis.json and in the inequality table
     expect(finding(en, 'belowMean')).toContain(`Gini ${analysis.regional.inequality.gini.toFixed(3)}`);
     expect(tableAfter(en, '<h3>Inequality</h3>').find((r) => r[0] === 'Gini')![1]).toBe(
@@ -96,11 +97,13 @@ describe('findings recomputed from results.csv and units.csv', () => {
     const by = (label: string) => results.filter((r) => units.get(r.code)!.region === label).map((r) => Number(r.CDGI));
     const east = mean(by('东部')),
       west = mean(by('西部'));
+    const gap = (east - west).toFixed(1);
+    const ratio = (east / west).toFixed(2);
     expect(finding(en, 'groupComparison')).toBe(
-      `East averages ${east.toFixed(1)}, above West (${west.toFixed(1)}) by ${(east - west).toFixed(1)} points (ratio ${(east / west).toFixed(2)}).`,
+      `East averages ${east.toFixed(1)}, above West (${west.toFixed(1)}) by ${gap} points (ratio ${ratio}).`,
     );
     expect(finding(zh, 'groupComparison')).toBe(
-      `东部平均 ${east.toFixed(1)}，高于西部（${west.toFixed(1)}），相差 ${(east - west).toFixed(1)} 分（${(east / west).toFixed(2)} 倍）。`,
+      `东部平均 ${east.toFixed(1)}，高于西部（${west.toFixed(1)}），相差 ${gap} 分（${ratio} 倍）。`,
     );
     const rows = tableAfter(en, 'Four regions');
     expect(rows.find((r) => r[0] === 'East')!.slice(1, 3)).toEqual([String(by('东部').length), east.toFixed(1)]);
@@ -175,9 +178,8 @@ describe('findings recomputed from results.csv and units.csv', () => {
     for (const code of ['420100', '410100', '610100']) {
       // 武汉 郑州 西安 (project.yaml analyses.gaps.units)
       const r = results.find((x) => x.code === code)!;
-      expect(gaps).toContain(
-        `${r.name_en.replace(/'/g, '&#39;')} <span class="sub">${r.name_zh}</span> <span class="sub">rank ${r.CDGI_rank}</span>`,
-      );
+      const names = `${r.name_en.replace(/'/g, '&#39;')} <span class="sub">${r.name_zh}</span>`;
+      expect(gaps).toContain(`${names} <span class="sub">rank ${r.CDGI_rank}</span>`);
     }
     expect(gaps.match(/the 10 units with the closest index scores/g)?.length).toBe(3);
     const rows = tableAfter(gaps, 'Wuhan');
@@ -187,9 +189,8 @@ describe('findings recomputed from results.csv and units.csv', () => {
       expect(Number(row[3])).toBeCloseTo(Number(row[2]) - Number(row[1]), 0); // peer mean − score (as printed, ±0.1)
     }
     // the smallest improvement starts from Wuhan's rank in results.csv and climbs k = 3 ranks (project.yaml)
-    expect(gaps).toContain(
-      `lifts the rank from ${results.find((x) => x.code === '420100')!.CDGI_rank} to ${Number(results.find((x) => x.code === '420100')!.CDGI_rank) - 3}.`,
-    );
+    const wuhanRank = results.find((x) => x.code === '420100')!.CDGI_rank;
+    expect(gaps).toContain(`lifts the rank from ${wuhanRank} to ${Number(wuhanRank) - 3}.`);
   });
 
   it('the comparison with the published top ten counts the overlap from results.csv', () => {
@@ -213,7 +214,10 @@ describe('findings recomputed from results.csv and units.csv', () => {
 
 describe('each report reads in its own language', () => {
   const CJK = /[\u3400-\u9fff]/;
-  /** Texts of elements a reader scans: findings, headings, table headers, captions (other-language names in .sub removed). */
+  /**
+   * Texts of elements a reader scans: findings, headings, table headers, captions (other-language names
+   * in .sub removed).
+   */
   const scanned = (html: string) =>
     [
       ...html.matchAll(/<(li data-finding="[^"]+"|h2|h3|th[^>]*|figcaption)>([\s\S]*?)<\/(li|h2|h3|th|figcaption)>/g),

@@ -20,7 +20,8 @@ describe('report: skipped statistics and failed analyses are visible', () => {
     const analyses = runAnalyses(build, parseAnalysesConfig({ regional: { groupings: ['region'] } }));
     const en = section(renderReportHtml({ project, build, analyses, lang: 'en' }), 'regional');
     expect(en).toContain(
-      'Not computed: the Theil decomposition and the Dagum Gini decomposition, which need non-negative scores with a positive mean (theil: value of unit 110100',
+      'Not computed: the Theil decomposition and the Dagum Gini decomposition, ' +
+        'which need non-negative scores with a positive mean (theil: value of unit 110100',
     );
     expect(en).toContain('Not computed: the Gini, the Theil T and the coefficient of variation, which need');
     const zh = section(renderReportHtml({ project, build, analyses, lang: 'zh' }), 'regional');

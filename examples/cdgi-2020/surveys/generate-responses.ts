@@ -236,7 +236,8 @@ export function questionnaire(lang: 'zh' | 'en', list: City[]): Record<string, u
     title: zh ? '城市居民数字生活满意度调查' : "Survey of residents' satisfaction with digital life",
     description: zh
       ? '本问卷匿名填写，约需 5–8 分钟。示例问卷：配套的答卷为模拟数据 / simulated responses。'
-      : 'Anonymous, about 5–8 minutes. Example questionnaire: the accompanying responses are simulated (模拟数据 / simulated responses).',
+      : 'Anonymous, about 5–8 minutes. Example questionnaire: ' +
+        'the accompanying responses are simulated (模拟数据 / simulated responses).',
     locale: lang,
     showProgressBar: 'top',
     pages: [

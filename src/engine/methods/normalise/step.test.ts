@@ -1,24 +1,12 @@
-// Reference values: COINr 1.1.14 tests/testthat/test-normalise.R (hand formulas there), worked by hand below.
+// The normalise step (dispatch, directions, framework targets and goalposts, located errors). Reference
+// values: COINr 1.1.14 tests/testthat/test-normalise.R (hand formulas there), worked by hand below.
+// Each column kernel's tests sit beside it (min-max.test.ts, z-score.test.ts, …).
 import { describe, expect, it } from 'vitest';
 import { CityIndexError } from '../../core/errors.ts';
 import { column, fromRows, type Dataset } from '../../core/dataset.ts';
 import type { Framework, FrameworkNode } from '../../core/framework.ts';
-import { mean, sd } from '../../stats/descriptive.ts';
 import type { NormaliseOptions } from '../../spec/spec.ts';
-import {
-  borda,
-  distanceToMax,
-  distanceToReference,
-  distanceToTarget,
-  fractionOfMax,
-  goalposts,
-  minMax,
-  normaliseStep,
-  percentileRank,
-  rank,
-  scaled,
-  zScore,
-} from './step.ts';
+import { normaliseStep } from './step.ts';
 
 const x10 = Float64Array.from({ length: 10 }, (_, i) => i + 1); // 1:10
 const xr = [0.31, 0.72, 0.05, 0.94, 0.5, 0.18, 0.66, 0.27, 0.83, 0.41]; // fixed stand-in for runif(10)
@@ -48,55 +36,6 @@ function run(data: Dataset, framework: Framework, options?: NormaliseOptions) {
   return normaliseStep({ dataset: data, framework, units: [] }, options);
 }
 const arr = (a: ArrayLike<number>) => Array.from(a);
-
-describe('column kernels (COINr n_* functions)', () => {
-  it('minMax onto [2, 7]', () => {
-    const y = minMax(x10, [2, 7]);
-    expect(Math.min(...y)).toBe(2);
-    expect(Math.max(...y)).toBe(7);
-    expect(y[4]).toBeCloseTo(2 + (4 / 9) * 5, 14); // (5−1)/(10−1)·5 + 2
-  });
-  it('zScore to mean 5, sd 2 (sample sd)', () => {
-    const y = zScore(x10, 5, 2);
-    expect(mean(y)).toBeCloseTo(5, 12);
-    expect(sd(y)).toBeCloseTo(2, 12);
-  });
-  it('distanceToTarget with cap: 1 at and above the target', () => {
-    const y = distanceToTarget(x10, 8, true);
-    expect(Math.min(...y)).toBe(0);
-    expect(Math.max(...y)).toBe(1);
-    expect(arr(y.slice(7))).toEqual([1, 1, 1]);
-    // COINr "dist2targ": c(0, 5, 11), targ 10 -> c(0, 0.5, 1.1); capped -> c(0, 0.5, 1)
-    expect(arr(distanceToTarget([0, 5, 11], 10))).toEqual([0, 0.5, 1.1]);
-    expect(arr(distanceToTarget([0, 5, 11], 10, true))).toEqual([0, 0.5, 1]);
-  });
-  it('scaled, distanceToMax, distanceToReference (+cap), fractionOfMax, goalposts: COINr formulas', () => {
-    const mx = Math.max(...xr);
-    const mn = Math.min(...xr);
-    arr(scaled(xr, 1, 10)).forEach((v, i) => expect(v).toBeCloseTo(((xr[i] - 1) / 9) * 100, 12));
-    arr(distanceToMax(xr)).forEach((v, i) => expect(v).toBeCloseTo(1 - (mx - xr[i]) / (mx - mn), 12));
-    const ref = arr(distanceToReference(xr, xr[0]));
-    ref.forEach((v, i) => expect(v).toBeCloseTo(1 - (xr[0] - xr[i]) / (xr[0] - mn), 12));
-    arr(distanceToReference(xr, xr[0], true)).forEach((v, i) => expect(v).toBeCloseTo(Math.min(1, ref[i]), 12));
-    expect(ref.some((v) => v > 1)).toBe(true); // the cap matters in this sample
-    arr(fractionOfMax(xr)).forEach((v, i) => expect(v).toBeCloseTo(xr[i] / mx, 12));
-    arr(goalposts(xr, 0.2, 0.8, 10)).forEach((v, i) =>
-      expect(v).toBeCloseTo(Math.min(1, Math.max(0, (xr[i] - 0.2) / 0.6)) * 10, 12),
-    );
-    expect(goalposts([1], 0, 10, 1)[0]).toBeCloseTo(0.1, 15);
-    expect(goalposts([11], 0, 10, 1)[0]).toBe(1);
-    expect(goalposts([-1], 0, 10, 1)[0]).toBe(0);
-    expect(goalposts([11], 0, 10, 1, false)[0]).toBeCloseTo(1.1, 15);
-  });
-  it('rank, borda, percentileRank: ties share the minimum rank, NaN kept', () => {
-    expect(arr(rank([10, 30, 30, NaN, 20]))).toEqual([1, 3, 3, NaN, 2]);
-    expect(arr(borda([10, 30, 30, NaN, 20]))).toEqual([0, 2, 2, NaN, 1]);
-    expect(arr(percentileRank([10, 30, 30, NaN, 20]))).toEqual([0, 2 / 3, 2 / 3, NaN, 1 / 3]);
-  });
-  it('missing values stay missing', () => {
-    expect(arr(minMax([1, NaN, 3], [0, 1]))).toEqual([0, NaN, 1]);
-  });
-});
 
 describe('normaliseStep', () => {
   it('defaults to min–max [0, 100] (COINr default)', () => {
@@ -220,7 +159,7 @@ describe('normaliseStep', () => {
 });
 
 describe('normaliseStep: a column with no values', () => {
-  it('stays missing with one W_EMPTY_COLUMN warning, for min–max and for other methods; the other columns are normalised', () => {
+  it('stays missing with one W_EMPTY_COLUMN warning (min–max and other methods); other columns are normalised', () => {
     const data = ds({ a: [1, 2, 3], e: [NaN, NaN, NaN] });
     for (const options of [{ method: 'minMax' }, { method: 'zScore' }] as NormaliseOptions[]) {
       const r = run(data, fw(ind('a', { direction: -1 }), ind('e')), options);
