@@ -17,7 +17,7 @@ const DEFAULT_AGGREGATION: AggregationMethod = { method: 'arithmetic' };
 
 /**
  * A method's sentence from its family's registry (the text lives in the method's own file).
- * @example methodText(NORMALISE_REGISTRY, { method: 'minMax' }, 'en') // => 'min–max to [0, 100]'
+ * For example, `minMax` in English reads 'min–max to [0, 100]'.
  */
 function methodText<K extends string, M extends { method: K }>(
   registry: { readonly [P in K]: { readonly text: MethodText<M> } },

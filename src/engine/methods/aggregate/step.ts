@@ -205,7 +205,10 @@ function levelSpec(
 
 /**
  * The aggregate step: every level from 2 to the index, with per-level method and threshold.
- * @example aggregateStep({ dataset: normalised, framework, units }).dataset.codes.at(-1) // => 'Index'
+ * @example
+ * // ASEM after its normalise step
+ * const { dataset, framework, units } = asem.build.steps[4];
+ * aggregateStep({ dataset, framework, units }).dataset.codes.at(-1) // => 'Index'
  */
 export function aggregateStep(input: StepInput, options?: AggregateOptions): StepOutput<AggregateDiagnostics> {
   const { dataset, framework } = input;
@@ -460,7 +463,7 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
 /**
  * Codes of the aggregates `aggregateStep` produces, in its output order: level 2 alphabetical, then
  * level 3, …, then the index (COINr's "Aggregated" column order).
- * @example aggregateOrder(asemFramework).slice(-3) // => ['Conn', 'Sust', 'Index']
+ * @example aggregateOrder(asem.input.framework).slice(-3) // => ['Conn', 'Sust', 'Index']
  */
 export function aggregateOrder(framework: Framework): string[] {
   const top = topLevel(framework);

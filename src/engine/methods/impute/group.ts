@@ -90,7 +90,12 @@ export function imputeMembersInto(
 
 /**
  * The group column must exist in the units table; the issue lists the known columns.
- * @example validateGroup('groupMean', 'EurAsia_group', '', input, issues) // => undefined (no issue for ASEM)
+ * @example
+ * import type { Issue } from '../../core/errors.ts';
+ * const { framework, units } = asem.input;
+ * const issues: Issue[] = [];
+ * validateGroup('groupMean', 'Continent', '', { dataset: asem.build.raw, framework, units }, issues);
+ * issues.map((issue) => issue.code) // => ['E_UNKNOWN_GROUP']
  */
 export function validateGroup(method: string, group: string, field: string, input: StepInput, issues: Issue[]): void {
   if (group === '') {

@@ -65,7 +65,13 @@ export function imputeRowBlock(
 
 /**
  * `parentLevel` must be a level between 2 and the top.
- * @example validateRow({ parentLevel: 9 }, '', input, issues) // pushes E_OPTION for ASEM (top level 4)
+ * @example
+ * import type { Issue } from '../../core/errors.ts';
+ * // ASEM's top level is 4
+ * const { framework, units } = asem.input;
+ * const issues: Issue[] = [];
+ * validateRow({ parentLevel: 9 }, '', { dataset: asem.build.raw, framework, units }, issues);
+ * issues.map((issue) => issue.code) // => ['E_OPTION']
  */
 export function validateRow(
   options: { parentLevel?: number; normaliseFirst?: boolean },
