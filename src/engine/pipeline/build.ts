@@ -69,7 +69,9 @@ export function prepareRaw(input: BuildInput): Dataset {
   const missing = codes.filter((c) => !have.has(c));
   const issues: Issue[] = missing.map((c) => ({
     code: 'E_NO_DATA',
-    message: `indicator "${c}" is in the framework but has no data column (mark it status: not_collected if no data exists)`,
+    message:
+      `indicator "${c}" is in the framework but has no data column ` +
+      '(mark it status: not_collected if no data exists)',
     indicator: c,
   }));
   const unitCodes = input.units.map((u) => u.code);

@@ -59,7 +59,8 @@ export function stepContext(spec: Pick<BuildSpec, 'steps'>): StepContext {
  * @example
  * // ASEM after its treat step, normalised by rank
  * const { dataset, framework, units } = asem.build.steps[3];
- * const outcome = runStep({ id: 'n', kind: 'normalise', options: { method: 'rank' } }, { dataset, framework, units }, {});
+ * const step = { id: 'n', kind: 'normalise', options: { method: 'rank' } } as const;
+ * const outcome = runStep(step, { dataset, framework, units }, {});
  * outcome.kind // => 'normalise'
  * outcome.dataset.codes.length // => 49
  */

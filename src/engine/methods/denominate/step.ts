@@ -96,7 +96,8 @@ function planDenominate(input: StepInput, options: DenominateOptions): Plan[] {
         continue;
       }
       denominator = override.denominator;
-      // as a COINr `denomby` row: a missing ScaleFactor is 1 (not the framework's, which belongs to another denominator)
+      // as a COINr `denomby` row: a missing ScaleFactor is 1 (not the framework's, which belongs to another
+      // denominator)
       scaleFactor = override.scaleFactor;
       field = `perIndicator.${code}`;
     } else {

@@ -11,7 +11,9 @@ import type { Stat } from './definition.ts';
 /**
  * Replace NaN by the mean/median of the unit's group (COINr `i_mean_grp` / `i_median_grp` with
  * `skip_f_na = TRUE`): values whose group is null stay as they are, and a group with no data stays NaN.
- * @example imputeColumnByGroup(new Float64Array([1, NaN, 3, 10, NaN]), ['a', 'a', 'a', 'b', null], 'mean') // => Float64Array [1, 2, 3, 10, NaN]
+ * @example
+ * const groups = ['a', 'a', 'a', 'b', null];
+ * imputeColumnByGroup(new Float64Array([1, NaN, 3, 10, NaN]), groups, 'mean') // => Float64Array [1, 2, 3, 10, NaN]
  */
 export function imputeColumnByGroup(
   x: ArrayLike<number>,

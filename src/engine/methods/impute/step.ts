@@ -117,7 +117,8 @@ function stripPer(options: ImputeOptions): ImputeMethod {
  * @example
  * // the COINr example build: group mean by EurAsia_group; 65 NAs in, 0 out
  * const { dataset, framework, units } = asem.build.steps[0];
- * const { counts } = imputeStep({ dataset, framework, units }, { method: 'groupMean', group: 'EurAsia_group' }).diagnostics;
+ * const options = { method: 'groupMean', group: 'EurAsia_group' } as const;
+ * const { counts } = imputeStep({ dataset, framework, units }, options).diagnostics;
  * counts // => { missingBefore: 65, imputed: 65, missingAfter: 0 }
  */
 export function imputeStep(
