@@ -95,8 +95,11 @@ export function imputeMembersInto(
  * @example
  * import type { Issue } from '../../core/errors.ts';
  * const { framework, units } = asem.input;
+ * const input = { dataset: asem.build.raw, framework, units };
  * const issues: Issue[] = [];
- * validateGroup('groupMean', 'Continent', '', { dataset: asem.build.raw, framework, units }, issues);
+ * validateGroup('groupMean', 'EurAsia_group', '', input, issues);
+ * issues.length // => 0 (ASEM's units have this column)
+ * validateGroup('groupMean', 'Continent', '', input, issues);
  * issues.map((issue) => issue.code) // => ['E_UNKNOWN_GROUP']
  */
 export function validateGroup(method: string, group: string, field: string, input: StepInput, issues: Issue[]): void {
