@@ -45,6 +45,14 @@ export const EXAMPLE_FOLDERS = [
   'src/engine/survey',
   'src/engine/series',
   'src/engine/cases',
+  'src/engine/methods/aggregate',
+  'src/engine/methods/denominate',
+  'src/engine/methods/impute',
+  'src/engine/methods/normalise',
+  'src/engine/methods/screen',
+  'src/engine/spec',
+  'src/engine/pipeline',
+  'src/engine/i18n',
 ];
 
 const ROOT = resolve(import.meta.dirname, '..');

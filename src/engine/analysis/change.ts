@@ -130,7 +130,10 @@ export interface ChangeResult {
   leapfroggers: RankChange[];
   /** Each analysed period to the next. */
   consecutive: ChangeComparison[];
-  /** σ-convergence over the analysed periods (units scored in every period; others in `droppedUnits`); null if it could not be computed (see warnings). */
+  /**
+   * σ-convergence over the analysed periods (units scored in every period; others in `droppedUnits`); null if it could
+   * not be computed (see warnings).
+   */
   sigma: SigmaConvergenceResult | null;
   /** β-convergence `betaFrom` → `betaTo`; null if it could not be computed (see warnings). */
   beta: ChangeBeta | null;
@@ -265,7 +268,9 @@ export function runChange(
     if (gap !== null && gap <= 0)
       issues.push({
         code: 'E_PERIOD_ORDER',
-        message: `period "${available[k]}" comes after "${available[k - 1]}" in the data (history oldest first, then the project's own period)`,
+        message:
+          `period "${available[k]}" comes after "${available[k - 1]}" in the data ` +
+          "(history oldest first, then the project's own period)",
         file,
         field: `${FIELD}.currentPeriod`,
         expected: 'periods in increasing order; the project period after every history period',
@@ -425,13 +430,17 @@ export function runChange(
     if (screenedOut.length)
       warn({
         code: 'W_SCREENED_OUT',
-        message: `period ${p}: ${screenedOut.length} unit(s) screened out: ${screenedOut.slice(0, 10).join(', ')}${screenedOut.length > 10 ? ' …' : ''}`,
+        message:
+          `period ${p}: ${screenedOut.length} unit(s) screened out: ` +
+          `${screenedOut.slice(0, 10).join(', ')}${screenedOut.length > 10 ? ' …' : ''}`,
         field: `period ${p}`,
       });
     if (unscored.length)
       warn({
         code: 'W_NO_SCORE',
-        message: `period ${p}: ${unscored.length} unit(s) have no score for "${code}": ${unscored.slice(0, 10).join(', ')}${unscored.length > 10 ? ' …' : ''}`,
+        message:
+          `period ${p}: ${unscored.length} unit(s) have no score for "${code}": ` +
+          `${unscored.slice(0, 10).join(', ')}${unscored.length > 10 ? ' …' : ''}`,
         field: `period ${p}`,
         indicator: code,
       });
@@ -446,7 +455,9 @@ export function runChange(
     warn({
       code: 'W_RELATIVE_SCORES',
       message:
-        'the normalisation rescales each period on its own data (e.g. min–max): ranks compare, but score levels, σ and β describe positions within each period, not absolute change; use fixed goalposts (analyses.change.normalise) for levels',
+        'the normalisation rescales each period on its own data (e.g. min–max): ranks compare, but score levels, ' +
+        'σ and β describe positions within each period, not absolute change; ' +
+        'use fixed goalposts (analyses.change.normalise) for levels',
       file,
       field: `${FIELD}.normalise`,
     });
@@ -474,7 +485,9 @@ export function runChange(
     if (sigma.droppedUnits.length)
       warn({
         code: 'W_SIGMA_DROPPED',
-        message: `σ-convergence uses the ${sigma.periods[0].n} units scored in every analysed period; left out: ${sigma.droppedUnits.join(', ')}`,
+        message:
+          `σ-convergence uses the ${sigma.periods[0].n} units scored in every analysed period; ` +
+          `left out: ${sigma.droppedUnits.join(', ')}`,
         field: FIELD,
       });
   } catch (e) {
@@ -510,13 +523,17 @@ export function runChange(
   if (excluded.length)
     warn({
       code: 'W_BETA_EXCLUDED',
-      message: `β-convergence leaves out ${excluded.length} unit(s) without a score in ${betaFrom} or ${betaTo}: ${excluded.join(', ')}`,
+      message:
+        `β-convergence leaves out ${excluded.length} unit(s) without a score in ${betaFrom} or ${betaTo}: ` +
+        excluded.join(', '),
       field: FIELD,
     });
   if (nonPositive.length) {
     warn({
       code: 'W_BETA_NONPOSITIVE',
-      message: `β-convergence not computed: logs need positive scores, but ${nonPositive.length} unit(s) have a score ≤ 0: ${nonPositive.slice(0, 5).join(', ')}${nonPositive.length > 5 ? ' …' : ''}`,
+      message:
+        `β-convergence not computed: logs need positive scores, but ${nonPositive.length} unit(s) have a score ≤ 0: ` +
+        `${nonPositive.slice(0, 5).join(', ')}${nonPositive.length > 5 ? ' …' : ''}`,
       field: `${FIELD}.normalise`,
       expected: 'positive scores, e.g. goalposts with a lower goalpost below every value',
     });

@@ -104,7 +104,10 @@ export const AnalysesConfigSchema = z
     regional: RegionalConfigSchema.optional(),
     spatial: SpatialConfigSchema.optional(),
     tiers: TiersConfigSchema.optional(),
-    /** Uncertainty (Monte Carlo rank intervals) or Sobol' sensitivity analysis over typed alternatives (docs/uncertainty.md). */
+    /**
+     * Uncertainty (Monte Carlo rank intervals) or Sobol' sensitivity analysis over typed alternatives
+     * (docs/uncertainty.md).
+     */
     uncertainty: AnalysisOptionsSchema.optional(),
     /** Published reference figures to compare with (e.g. a report's top ten); shown beside the results. */
     reference: z

@@ -121,7 +121,8 @@ export function sigmaConvergence(panel: Panel, options: SigmaConvergenceOptions 
     let sdLog: number | null = null;
     if (nonPositive >= 0) {
       warnings.push(
-        `period ${periods[t]}: sd(ln y) not computed, unit ${unitName(nonPositive, codes)} has a value ≤ 0 (${col[nonPositive]})`,
+        `period ${periods[t]}: sd(ln y) not computed, ` +
+          `unit ${unitName(nonPositive, codes)} has a value ≤ 0 (${col[nonPositive]})`,
       );
     } else {
       const ml = sl / keep.length;
@@ -157,7 +158,10 @@ export interface BetaConvergenceOptions {
   codes?: readonly string[];
   /** Significance level for `significant` (default 0.05, two-sided). */
   alpha?: number;
-  /** Upper bound of a bounded score (e.g. 1 or 100): warn when units sit within 5 % of the range below it (ceiling effect). */
+  /**
+   * Upper bound of a bounded score (e.g. 1 or 100): warn when units sit within 5 % of the range below it (ceiling
+   * effect).
+   */
   upperBound?: number;
 }
 
@@ -296,7 +300,8 @@ export function betaConvergence(
     for (let i = 0; i < n; i++) if (y0[i] >= near || yT[i] >= near) count++;
     if (count > 0)
       warnings.push(
-        `${count} of ${n} units are within 5 % of the upper bound ${upperBound}: a ceiling effect can look like convergence`,
+        `${count} of ${n} units are within 5 % of the upper bound ${upperBound}: ` +
+          'a ceiling effect can look like convergence',
       );
   }
   return {

@@ -18,7 +18,10 @@ export type GroupLabel = string | null | undefined;
 export interface GroupIndexOptions {
   /** Separator for multiple memberships (default `'|'`); `null` reads every label literally. */
   separator?: string | null;
-  /** Declared groups in report order. Every declared group must have a member; labels not declared are an error. Default: order of first appearance. */
+  /**
+   * Declared groups in report order. Every declared group must have a member; labels not declared are an error.
+   * Default: order of first appearance.
+   */
   order?: readonly string[];
   /** Unit codes (same order as the labels), used to name units in error messages. */
   codes?: readonly string[];
@@ -140,7 +143,9 @@ export function partitionGroups(
     if (splitLabel(groupOf[i], separator).length > 1) {
       throw new CityIndexError({
         code: 'E_MULTI_MEMBERSHIP',
-        message: `unit ${unitName(i, codes)} is in several groups ("${groupOf[i]}"); this analysis needs each unit in exactly one group`,
+        message:
+          `unit ${unitName(i, codes)} is in several groups ("${groupOf[i]}"); ` +
+          'this analysis needs each unit in exactly one group',
         field,
         unit: codes?.[i],
         expected: 'one group per unit (use a grouping without "|")',

@@ -44,7 +44,10 @@ export interface RegionalGroup extends ScoreStats {
   group: string;
   /** mean − national mean. */
   gap: number;
-  /** mean / national mean; null unless all scores are ≥ 0 and the national mean is > 0 (a ratio needs a ratio scale, not z-scores). */
+  /**
+   * mean / national mean; null unless all scores are ≥ 0 and the national mean is > 0 (a ratio needs a ratio scale, not
+   * z-scores).
+   */
   ratio: number | null;
   /** Unit codes in the group (input order). */
   units: string[];

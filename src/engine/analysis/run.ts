@@ -208,7 +208,9 @@ function runRegional(b: Build, cfg: RegionalConfig, target: string): RegionalRes
     if (bad.length)
       issues.push({
         code: 'E_POPULATION',
-        message: `population weights "${popAttr}": ${bad.length} unit(s) without a positive number (${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', …' : ''})`,
+        message:
+          `population weights "${popAttr}": ${bad.length} unit(s) without a positive number ` +
+          `(${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', …' : ''})`,
         field: 'analyses.regional.populationWeights',
         unit: bad[0],
         expected: 'a numeric column of units.csv with a positive value for every unit',

@@ -17,15 +17,24 @@ type Num = ArrayLike<number>;
 
 /** One classification rule (named data, resolved by one switch). */
 export type BaseTierMethod =
-  /** Fisher (1958) exact optimal partition minimising the within-class sum of squares (= the exact optimum of 1-D k-means). */
+  /**
+   * Fisher (1958) exact optimal partition minimising the within-class sum of squares (= the exact optimum of 1-D
+   * k-means).
+   */
   | { method: 'fisherJenks'; k: number }
   /** k classes of (about) equal counts; breaks are R type-7 quantiles at 1/k, 2/k, …, 1 (mapclassify `Quantiles`). */
   | { method: 'quantiles'; k: number }
   /** Fixed cut points (k − 1 of them for k classes), e.g. [0.25, 0.5, 0.75]. `closed` default `'right'`. */
   | { method: 'thresholds'; cuts: number[]; closed?: 'left' | 'right' }
-  /** Cuts at mean + m·sd for each multiple m (default [−2, −1, 1, 2]); sd sample (mapclassify `StdMean`) unless `population`. */
+  /**
+   * Cuts at mean + m·sd for each multiple m (default [−2, −1, 1, 2]); sd sample (mapclassify `StdMean`) unless
+   * `population`.
+   */
   | { method: 'meanSd'; multiples?: number[]; population?: boolean }
-  /** Head/tail breaks (Jiang 2013): cut at the mean, recurse into the head (> mean) until it is one value or above `maxHeadShare`. */
+  /**
+   * Head/tail breaks (Jiang 2013): cut at the mean, recurse into the head (> mean) until it is one value or above
+   * `maxHeadShare`.
+   */
   | { method: 'headTail'; maxHeadShare?: number };
 
 export type TierMethod =
@@ -67,7 +76,9 @@ export interface PeerBand {
 export interface ClassifyResult {
   method: TierMethod['method'];
   k: number;
-  /** Upper bound of each class, the last being the maximum (mapclassify `bins`). Empty for `peerBands` (see `peers`). */
+  /**
+   * Upper bound of each class, the last being the maximum (mapclassify `bins`). Empty for `peerBands` (see `peers`).
+   */
   breaks: number[];
   /** Class of each unit (0 = lowest), −1 when its value is missing. */
   classOf: Int32Array;
@@ -89,7 +100,8 @@ export interface ClassifyResult {
 
 /**
  * Classify values into ordered tiers.
- * Reference: PySAL mapclassify (FisherJenks, Quantiles, UserDefined, StdMean, HeadTailBreaks); Fisher (1958) JASA 53:789–798.
+ * Reference: PySAL mapclassify (FisherJenks, Quantiles, UserDefined, StdMean, HeadTailBreaks); Fisher (1958) JASA
+ * 53:789–798.
  * @example classify([1, 2, 3, 10, 11, 12, 30], { method: 'fisherJenks', k: 3, labels: ['一线', '二线', '三线'] }).labelOf
  * // => ['三线', '三线', '三线', '二线', '二线', '二线', '一线']  (breaks [3, 12, 30])
  */
@@ -154,7 +166,8 @@ export function classify(values: Num, options: ClassifyOptions): ClassifyResult 
           message: `classify: peer group "${peer}" yields ${r.breaks.length} classes, others ${k}`,
           field: 'within',
           expected:
-            'a method giving the same number of classes in every peer group (fisherJenks, quantiles, thresholds, meanSd)',
+            'a method giving the same number of classes in every peer group ' +
+            '(fisherJenks, quantiles, thresholds, meanSd)',
         });
       }
       k = r.breaks.length;
@@ -264,7 +277,8 @@ function breaksFor(
       }
       if (q.length < spec.k)
         warnings.push(
-          `${prefix}quantiles: ${spec.k} classes asked, ${q.length} distinct quantiles (tied values), so k = ${q.length}`,
+          `${prefix}quantiles: ${spec.k} classes asked, ` +
+            `${q.length} distinct quantiles (tied values), so k = ${q.length}`,
         );
       return { breaks: q, lowerClosed: false };
     }
@@ -464,11 +478,20 @@ function methodRule(spec: BaseTierMethod, k: number): string {
     case 'quantiles':
       return `quantiles (R type 7), k = ${k}`;
     case 'thresholds':
-      return `fixed thresholds ${spec.cuts.map(fmt).join(' / ')} (${spec.closed === 'left' ? 'lower bound inclusive' : 'upper bound inclusive'})`;
+      return (
+        `fixed thresholds ${spec.cuts.map(fmt).join(' / ')} ` +
+        `(${spec.closed === 'left' ? 'lower' : 'upper'} bound inclusive)`
+      );
     case 'meanSd':
-      return `mean ± k·sd at k = ${(spec.multiples ?? [-2, -1, 1, 2]).join(', ')} (${spec.population ? 'population' : 'sample'} sd)`;
+      return (
+        `mean ± k·sd at k = ${(spec.multiples ?? [-2, -1, 1, 2]).join(', ')} ` +
+        `(${spec.population ? 'population' : 'sample'} sd)`
+      );
     case 'headTail':
-      return `head/tail breaks at successive means of the head${spec.maxHeadShare !== undefined ? `, stopping when the head exceeds ${spec.maxHeadShare * 100} %` : ''}`;
+      return (
+        'head/tail breaks at successive means of the head' +
+        (spec.maxHeadShare !== undefined ? `, stopping when the head exceeds ${spec.maxHeadShare * 100} %` : '')
+      );
     default: {
       const unknown: never = spec;
       return String((unknown as { method: string }).method);

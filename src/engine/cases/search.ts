@@ -57,7 +57,9 @@ export interface CaseHit {
 export interface SearchCasesOptions {
   /** Keep only cases of this city (6-digit adcode). */
   city?: string;
-  /** Keep only cases with this domain (Chinese or English word, case-insensitive; a part of a domain word also matches). */
+  /**
+   * Keep only cases with this domain (Chinese or English word, case-insensitive; a part of a domain word also matches).
+   */
   domain?: string;
   /** Keep only cases linked to this indicator code. */
   indicator?: string;
@@ -81,7 +83,10 @@ export const CASE_FIELD_WEIGHTS = {
   bodyCap: 5,
   source: 0.5,
   phrase: 3,
-  /** Chinese terms of 3+ characters found only piecewise (> half their bigrams in title, body or domains): weight × share found. */
+  /**
+   * Chinese terms of 3+ characters found only piecewise (> half their bigrams in title, body or domains): weight ×
+   * share found.
+   */
   bigram: 2,
 } as const;
 

@@ -200,7 +200,9 @@ export function checkFramework(fw: Framework, file = 'framework'): Issue[] {
   if (roots.length !== 1)
     issues.push({
       code: 'E_ROOT',
-      message: `the framework must have exactly one root (the index), found ${roots.length}: ${roots.map((r) => r.code).join(', ')}`,
+      message:
+        `the framework must have exactly one root (the index), found ${roots.length}: ` +
+        roots.map((r) => r.code).join(', '),
       file,
     });
   if (!fw.nodes.some((n) => n.kind === 'indicator'))

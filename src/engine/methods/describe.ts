@@ -17,7 +17,7 @@ const DEFAULT_AGGREGATION: AggregationMethod = { method: 'arithmetic' };
 
 /**
  * A method's sentence from its family's registry (the text lives in the method's own file).
- * @example methodText(NORMALISE_REGISTRY, { method: 'minMax' }, 'en') // => 'min–max to [0, 100]'
+ * For example, `minMax` in English reads 'min–max to [0, 100]'.
  */
 function methodText<K extends string, M extends { method: K }>(
   registry: { readonly [P in K]: { readonly text: MethodText<M> } },
@@ -72,7 +72,9 @@ function imputeText(m: ImputeMethod, lang: Lang): string {
 
 /**
  * One sentence for a build step, with every setting that matters.
- * @example describeStep({ id: 'n', kind: 'normalise', options: { method: 'minMax', range: [0, 100] } }, 'en') // => 'Normalise: min–max to [0, 100]; direction applied first.'
+ * @example
+ * const step = { id: 'n', kind: 'normalise', options: { method: 'minMax', range: [0, 100] } } as const;
+ * describeStep(step, 'en') // => 'Normalise: min–max to [0, 100]; direction applied first.'
  */
 export function describeStep(step: StepSpec, lang: Lang): string {
   const zh = lang === 'zh';
@@ -84,9 +86,14 @@ export function describeStep(step: StepSpec, lang: Lang): string {
     case 'screen': {
       const o = step.options ?? {};
       const t = o.dataThreshold ?? 2 / 3;
+      const rule = o.by ?? 'byNA';
+      const nonZero = o.nonZeroThreshold ?? 0.05;
+      const forced = o.force?.length;
       return zh
-        ? `筛选：规则 ${o.by ?? 'byNA'}，数据可得率阈值 ${t.toFixed(3)}，非零阈值 ${o.nonZeroThreshold ?? 0.05}${o.force?.length ? `，强制 ${o.force.length} 项` : ''}。`
-        : `Screen units: rule ${o.by ?? 'byNA'}, data availability ≥ ${t.toFixed(3)}, non-zero ≥ ${o.nonZeroThreshold ?? 0.05}${o.force?.length ? `, ${o.force.length} forced` : ''}.`;
+        ? `筛选：规则 ${rule}，数据可得率阈值 ${t.toFixed(3)}，非零阈值 ${nonZero}${forced ? `，强制 ${forced} 项` : ''}。`
+        : `Screen units: rule ${rule}, data availability ≥ ${t.toFixed(3)}, non-zero ≥ ${nonZero}` +
+            (forced ? `, ${forced} forced` : '') +
+            '.';
     }
     case 'impute':
       return (
@@ -97,9 +104,15 @@ export function describeStep(step: StepSpec, lang: Lang): string {
       );
     case 'treat': {
       const o = step.options ?? {};
+      const skew = o.skewThreshold ?? 2;
+      const kurt = o.kurtThreshold ?? 3.5;
+      const fallback = o.fallback ?? 'logCT';
       return zh
-        ? `异常值处理（COINr 规则）：|偏度| ≥ ${o.skewThreshold ?? 2} 且峰度 ≥ ${o.kurtThreshold ?? 3.5} 时缩尾，最多 ${o.winmax === null ? '不限' : (o.winmax ?? 5)} 个点；仍不通过则 ${o.fallback ?? 'logCT'} 变换。`
-        : `Treat outliers (COINr rule): winsorise when |skew| ≥ ${o.skewThreshold ?? 2} and kurtosis ≥ ${o.kurtThreshold ?? 3.5}, at most ${o.winmax === null ? 'unlimited' : (o.winmax ?? 5)} points; if still failing, ${o.fallback ?? 'logCT'} transform of the original values.`;
+        ? `异常值处理（COINr 规则）：|偏度| ≥ ${skew} 且峰度 ≥ ${kurt} 时缩尾，` +
+            `最多 ${o.winmax === null ? '不限' : (o.winmax ?? 5)} 个点；仍不通过则 ${fallback} 变换。`
+        : `Treat outliers (COINr rule): winsorise when |skew| ≥ ${skew} and kurtosis ≥ ${kurt}, ` +
+            `at most ${o.winmax === null ? 'unlimited' : (o.winmax ?? 5)} points; ` +
+            `if still failing, ${fallback} transform of the original values.`;
     }
     case 'normalise':
       return (

@@ -33,7 +33,9 @@ export interface MethodDefinition<S extends MethodSchema> {
 
 /**
  * The options schemas of a list of definitions, as a tuple for `z.discriminatedUnion`.
- * @example schemasOf([minMaxNormalisation]).length // => 1
+ * @example
+ * import { minMaxNormalisation } from './normalise/min-max.ts';
+ * schemasOf([minMaxNormalisation]).length // => 1
  */
 export function schemasOf<const D extends readonly [{ schema: MethodSchema }, ...Array<{ schema: MethodSchema }>]>(
   definitions: D,
@@ -47,7 +49,9 @@ export type RegistryOf<D extends ReadonlyArray<{ method: string }>> = { [M in D[
 /**
  * The lookup from method name to definition (a null-prototype object: names come from user specs).
  * Throws on a duplicated name, so two files cannot claim the same method.
- * @example registryOf([minMaxNormalisation]).minMax.method // => 'minMax'
+ * @example
+ * import { minMaxNormalisation } from './normalise/min-max.ts';
+ * registryOf([minMaxNormalisation]).minMax.method // => 'minMax'
  */
 export function registryOf<const D extends ReadonlyArray<{ method: string }>>(definitions: D): RegistryOf<D> {
   const registry: Record<string, { method: string }> = Object.create(null) as Record<string, { method: string }>;
@@ -60,7 +64,9 @@ export function registryOf<const D extends ReadonlyArray<{ method: string }>>(de
 
 /**
  * Whether `name` is one of the registry's methods (own key: `toString` and `__proto__` are not methods).
- * @example isMethodOf(registryOf([minMaxNormalisation]), 'minMax') // => true
+ * @example
+ * import { minMaxNormalisation } from './normalise/min-max.ts';
+ * isMethodOf(registryOf([minMaxNormalisation]), 'minMax') // => true
  */
 export function isMethodOf<R extends object>(registry: R, name: string): name is Extract<keyof R, string> {
   return Object.hasOwn(registry, name);

@@ -61,7 +61,7 @@ export interface Build {
 /**
  * The level-1 raw dataset restricted to collected indicators, in framework order, checked against the
  * units (same codes, same order); every missing indicator column is one issue.
- * @example prepareRaw(asemInput).codes.length // => 49
+ * @example prepareRaw(asem.input).codes.length // => 49
  */
 export function prepareRaw(input: BuildInput): Dataset {
   const codes = indicatorNodes(input.framework).map((n) => n.code);
@@ -69,7 +69,9 @@ export function prepareRaw(input: BuildInput): Dataset {
   const missing = codes.filter((c) => !have.has(c));
   const issues: Issue[] = missing.map((c) => ({
     code: 'E_NO_DATA',
-    message: `indicator "${c}" is in the framework but has no data column (mark it status: not_collected if no data exists)`,
+    message:
+      `indicator "${c}" is in the framework but has no data column ` +
+      '(mark it status: not_collected if no data exists)',
     indicator: c,
   }));
   const unitCodes = input.units.map((u) => u.code);
@@ -161,7 +163,12 @@ export type CheckedSpec = BuildSpec & { readonly [checkedBrand]: true };
 /**
  * Validate a spec against a framework once (shape and meaning, as `build` does); throws a
  * `CityIndexError` listing every problem.
- * @example buildChecked(input, checkedSpec(spec, input.framework)) // same results as build(input, spec)
+ * @example
+ * import type { BuildSpec } from '../spec/spec.ts';
+ * // a spec with an unknown normalisation method is refused before any step runs
+ * const spec = { version: 1, steps: [{ id: 'n', kind: 'normalise', options: { method: 'nope' } }] };
+ * checkedSpec(spec as BuildSpec, asem.input.framework) // => throws E_SCHEMA
+ * checkedSpec(asem.spec, asem.input.framework) === asem.spec // => true
  */
 export function checkedSpec(spec: BuildSpec, framework: Framework): CheckedSpec {
   const issues = checkSpec(spec, framework);
@@ -172,7 +179,11 @@ export function checkedSpec(spec: BuildSpec, framework: Framework): CheckedSpec 
 /**
  * Build an index: validate the spec, run every step in order, keep every intermediate dataset.
  * Pure and deterministic: the same input and spec give bit-identical results.
- * @example const b = build(input, COINR_EXAMPLE_SPEC); getValue(b.results.scores, 'CHE', 'Index') // => 68.3837…
+ * @example
+ * import { getValue } from '../core/dataset.ts';
+ * import { COINR_EXAMPLE_SPEC } from '../spec/spec.ts';
+ * const b = build(asem.input, COINR_EXAMPLE_SPEC);
+ * getValue(b.results.scores, 'CHE', 'Index') // => 68.3837…
  */
 export function build(input: BuildInput, spec: BuildSpec): Build {
   return buildChecked(input, checkedSpec(spec, input.framework));
@@ -180,7 +191,7 @@ export function build(input: BuildInput, spec: BuildSpec): Build {
 
 /**
  * `build` for a spec already validated by `checkedSpec` (no validation).
- * @example buildChecked(input, checkedSpec(spec, input.framework)).results.indexCode // => 'Index'
+ * @example buildChecked(asem.input, checkedSpec(asem.spec, asem.input.framework)).results.indexCode // => 'Index'
  */
 export function buildChecked(input: BuildInput, spec: CheckedSpec): Build {
   const start = initialState(input);
@@ -188,8 +199,12 @@ export function buildChecked(input: BuildInput, spec: CheckedSpec): Build {
 }
 
 /**
- * Index of the first step whose spec differs (key order ignored), or the shorter length if all shared steps are equal.
- * @example firstChangedStep({ version: 1, steps: [s, t] }, { version: 1, steps: [s, { ...t, options: { winmax: 3 } }] }) // => 1
+ * Index of the first step whose spec differs (key order ignored), or the shorter length if all shared
+ * steps are equal.
+ * @example
+ * const steps = asem.spec.steps.slice();
+ * steps[3] = { id: 'treat', kind: 'treat', options: { winmax: 3 } };
+ * firstChangedStep(asem.spec, { ...asem.spec, steps }) // => 3
  */
 export function firstChangedStep(a: BuildSpec, b: BuildSpec): number {
   const n = Math.min(a.steps.length, b.steps.length);
@@ -200,7 +215,7 @@ export function firstChangedStep(a: BuildSpec, b: BuildSpec): number {
 /**
  * Re-run a build with a changed spec, reusing every step before the first changed one
  * (COINr `Regen`, but only from the change). An unchanged spec returns the same results.
- * @example regenerate(b, b.spec).steps[0] === b.steps[0] // => true
+ * @example regenerate(asem.build, asem.spec).steps[0] === asem.build.steps[0] // => true
  */
 export function regenerate(previous: Build, spec: BuildSpec, input: BuildInput = previous.input): Build {
   return regenerateChecked(previous, checkedSpec(spec, input.framework), input);
@@ -209,7 +224,9 @@ export function regenerate(previous: Build, spec: BuildSpec, input: BuildInput =
 /**
  * `regenerate` for a spec already validated by `checkedSpec` (no validation): the browser's path
  * for live re-weighting.
- * @example regenerateChecked(b, checkedSpec(b.spec, b.input.framework)).steps[0] === b.steps[0] // => true
+ * @example
+ * const b = asem.build;
+ * regenerateChecked(b, checkedSpec(b.spec, b.input.framework)).steps[0] === b.steps[0] // => true
  */
 export function regenerateChecked(previous: Build, spec: CheckedSpec, input: BuildInput = previous.input): Build {
   const from = input === previous.input ? firstChangedStep(previous.spec, spec) : 0;
@@ -224,7 +241,7 @@ export function regenerateChecked(previous: Build, spec: CheckedSpec, input: Bui
 
 /**
  * The dataset after the step with this id (or `raw`); an unknown id is an error listing the known ones.
- * @example stepDataset(b, 'normalise').codes.length // => 49 (ASEM)
+ * @example stepDataset(asem.build, 'normalise').codes.length // => 49 (ASEM)
  */
 export function stepDataset(b: Build, id: string): Dataset {
   if (id === 'raw') return b.raw;

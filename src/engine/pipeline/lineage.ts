@@ -48,8 +48,11 @@ function aggregationAt(options: AggregateOptions | undefined, level: number): Ag
 
 /**
  * Decompose `unit`'s score on `code` (default: the index) into indicator contributions and trace each
- * indicator to its raw value and source (`valueSources` = `LoadedProject.valueSources` for per-value sources).
- * @example explainScore(build, 'CHE').indicators.reduce((s, i) => s + i.contribution, 0) // => 68.3837… (the CHE index score)
+ * indicator to its raw value and source (`valueSources` = `LoadedProject.valueSources` for per-value
+ * sources).
+ * @example
+ * const { indicators } = explainScore(asem.build, 'CHE');
+ * indicators.reduce((s, i) => s + i.contribution, 0) // => 68.3837… (the CHE index score)
  */
 export function explainScore(
   b: Build,

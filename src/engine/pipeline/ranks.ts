@@ -33,8 +33,13 @@ let scratchCache: RankScratch | null = null;
  * (R `rank(-x, ties.method = "min", na.last = "keep")`, as everywhere in COINr), with scores within
  * `SCORE_TIE_TOLERANCE` of each other counted as ties (pass `tolerance = 0` for R's exact comparison);
  * the rule is `rankMinInto` (stats/rank.ts), shared by every module that ranks scores.
- * @example ranksDataset(fromRows(['A','B','C'], ['x'], [[1], [3], [3]])).values // => Float64Array [3, 1, 1]
- * @example ranksDataset(fromRows(['A','B','C'], ['x'], [[2], [1.9999999999999998], [1]])).values // => Float64Array [1, 1, 3]
+ * @example
+ * import { fromRows } from '../core/dataset.ts';
+ * ranksDataset(fromRows(['A', 'B', 'C'], ['x'], [[1], [3], [3]])).values // => Float64Array [3, 1, 1]
+ * @example
+ * import { fromRows } from '../core/dataset.ts';
+ * const nearlyTwo = 1.9999999999999998;
+ * ranksDataset(fromRows(['A', 'B', 'C'], ['x'], [[2], [nearlyTwo], [1]])).values // => Float64Array [1, 1, 3]
  */
 export function ranksDataset(ds: Dataset, tolerance = SCORE_TIE_TOLERANCE): Dataset {
   const n = ds.unitCodes.length;
@@ -55,7 +60,7 @@ export interface EffectiveWeightsOptions {
  * from the index (weight 1) — COINr `get_eff_weights`. Indicators sum to 1, and so does each level.
  * Nodes left out of the build (`not_collected`, or aggregates with no collected indicator below) get no entry
  * unless `includeGaps`. A parent whose children's weights sum to 0 is an error.
- * @example effectiveWeights(asemFramework).Goods // => 0.02  (1/5 · 1/5 · 1/2)
+ * @example effectiveWeights(asem.input.framework).Goods // => 0.02  (1/5 · 1/5 · 1/2)
  */
 export function effectiveWeights(fw: Framework, options: EffectiveWeightsOptions = {}): Record<string, number> {
   const included = includedNodes(fw, options.includeGaps ?? false);

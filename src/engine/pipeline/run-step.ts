@@ -44,7 +44,9 @@ export interface StepContext {
 
 /**
  * The context a spec gives its steps: the options of its first aggregate step.
- * @example stepContext(COINR_EXAMPLE_SPEC).aggregate // => { aggregation: { method: 'arithmetic' } }
+ * @example
+ * import { COINR_EXAMPLE_SPEC } from '../spec/spec.ts';
+ * stepContext(COINR_EXAMPLE_SPEC).aggregate // => { aggregation: { method: 'arithmetic' } }
  */
 export function stepContext(spec: Pick<BuildSpec, 'steps'>): StepContext {
   const agg = spec.steps.find((s) => s.kind === 'aggregate');
@@ -54,7 +56,13 @@ export function stepContext(spec: Pick<BuildSpec, 'steps'>): StepContext {
 /**
  * Run one build step on the current state; the outcome carries the step's kind and options, so its
  * diagnostics are typed by kind.
- * @example runStep({ id: 'n', kind: 'normalise', options: { method: 'rank' } }, state, {}).diagnostics.indicators
+ * @example
+ * // ASEM after its treat step, normalised by rank
+ * const { dataset, framework, units } = asem.build.steps[3];
+ * const step = { id: 'n', kind: 'normalise', options: { method: 'rank' } } as const;
+ * const outcome = runStep(step, { dataset, framework, units }, {});
+ * outcome.kind // => 'normalise'
+ * outcome.dataset.codes.length // => 49
  */
 export function runStep(step: StepSpec, input: StepInput, context: StepContext): StepOutcome {
   switch (step.kind) {

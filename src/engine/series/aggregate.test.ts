@@ -80,7 +80,8 @@ describe('aggregateSeries', () => {
   });
   it('renormalises over cities present and reports contributors', () => {
     const c = monthly('C', [100, null, 100]);
-    // fixed base: t1 has A, B only (weights 3, 1) → 105; t2 has A, B, C (weights 3, 1, 4): (3.63 + 0.855 + 4)/8 = 1.060625
+    // fixed base: t1 has A, B only (weights 3, 1) → 105; t2 has A, B, C (weights 3, 1, 4):
+    // (3.63 + 0.855 + 4)/8 = 1.060625
     const r = aggregateSeries([a, b, c], { aggregation: { method: 'fixedBase' }, weights: { A: 3, B: 1, C: 4 } });
     expect([...r.contributors]).toEqual([3, 2, 3]);
     expect(r.series.values[1]).toBeCloseTo(105, 12);

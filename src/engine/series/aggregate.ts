@@ -108,9 +108,10 @@ export function aggregateSeries(cities: readonly Series[], options: AggregateSer
   for (let j = 0; j < level.length; j++) {
     if (level[j] <= 0) {
       const i = Math.floor(j / n);
+      const period = formatPeriod({ frequency, ordinal: start + (j % n) });
       throw new CityIndexError({
         code: 'E_NONPOSITIVE',
-        message: `index of "${cities[i].code}" in ${formatPeriod({ frequency, ordinal: start + (j % n) })} is ${level[j]}`,
+        message: `index of "${cities[i].code}" in ${period} is ${level[j]}`,
         unit: cities[i].code,
         field: 'value',
         expected: 'index values > 0',
@@ -120,9 +121,10 @@ export function aggregateSeries(cities: readonly Series[], options: AggregateSer
   for (let j = 0; j < weight.length; j++) {
     if (weight[j] < 0) {
       const i = Math.floor(j / n);
+      const period = formatPeriod({ frequency, ordinal: start + (j % n) });
       throw new CityIndexError({
         code: 'E_NEGATIVE_WEIGHT',
-        message: `weight of "${cities[i].code}" in ${formatPeriod({ frequency, ordinal: start + (j % n) })} is negative`,
+        message: `weight of "${cities[i].code}" in ${period} is negative`,
         unit: cities[i].code,
         field: 'weights',
         expected: 'weights ≥ 0',

@@ -42,7 +42,8 @@ describe('auditPublishedTable', () => {
   });
   it('the rounding tolerance is exactly the overlap of the two intervals', () => {
     // 1000.0 → 1001.0: possible MoM [ (1000.95/1000.05 − 1)·100, (1001.05/999.95 − 1)·100 ] = [0.08996, 0.11001]
-    // printed 0.08 covers [0.075, 0.085] — misses; 0.09 covers [0.085, 0.095] — meets; 0.11 covers [0.105, 0.115] — meets; 0.12 misses.
+    // printed 0.08 covers [0.075, 0.085] — misses; 0.09 covers [0.085, 0.095] — meets; 0.11 covers [0.105, 0.115] —
+    // meets; 0.12 misses.
     const verdict = (m: number) =>
       auditPublishedTable([row('2023-01', 1000.0, null, null), row('2023-02', 1001.0, m, null)]).rows[1].verdict;
     expect(verdict(0.08)).toBe('inconsistent');

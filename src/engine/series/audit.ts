@@ -289,14 +289,24 @@ export function auditPublishedTable(rows: readonly PublishedRow[], options: Audi
     'not-checkable': [],
   };
   for (const r of results) summary[r.verdict].push(r.period);
-  const tolerance = `a figure printed with d decimals stands for any true value within ±0.5·10^−d (index values: ${valueDecimals} decimal(s), changes: ${changeDecimals} decimal(s), unless the printed cell shows otherwise${slack ? `, plus ${slack} percentage points of slack` : ''}); a printed change is consistent when its rounding interval meets the interval of changes that the rounded index values allow`;
+  const tolerance =
+    'a figure printed with d decimals stands for any true value within ±0.5·10^−d ' +
+    `(index values: ${valueDecimals} decimal(s), changes: ${changeDecimals} decimal(s), ` +
+    `unless the printed cell shows otherwise${slack ? `, plus ${slack} percentage points of slack` : ''}); ` +
+    'a printed change is consistent when its rounding interval meets the interval of changes ' +
+    'that the rounded index values allow';
   return { frequency, rows: results, summary, tolerance };
 }
 
 function judge(checks: readonly ChangeCheck[], row: PublishedRow): { verdict: AuditVerdict; reason: string } {
   const label = (c: ChangeCheck): string => (c.change === 'mom' ? 'month-on-month (环比)' : 'year-on-year (同比)');
   const say = (c: ChangeCheck): string =>
-    `${label(c)} recomputed against ${c.against} is ${fmt(c.recomputed, 4)} % (possible ${fmtIv(c.interval, 4)} given the index rounding)`;
+    `${label(c)} recomputed against ${c.against} is ${fmt(c.recomputed, 4)} % ` +
+    `(possible ${fmtIv(c.interval, 4)} given the index rounding)`;
+  const heading = (c: ChangeCheck): string => (c.change === 'mom' ? '环比' : '同比');
+  // the change printed in the column headed like `c`, and in the other column
+  const printedHeaded = (c: ChangeCheck): number | null => (c.change === 'mom' ? row.printedMoM : row.printedYoY);
+  const printedOther = (c: ChangeCheck): number | null => (c.change === 'mom' ? row.printedYoY : row.printedMoM);
   const comparable = checks.filter((c) => c.matchesHeaded !== null || c.matchesOther !== null);
   if (comparable.length === 0) {
     const why: string[] = [];
@@ -319,12 +329,8 @@ function judge(checks: readonly ChangeCheck[], row: PublishedRow): { verdict: Au
     return {
       verdict: 'consistent',
       reason:
-        comparable
-          .map(
-            (c) =>
-              `${say(c)}; printed ${fmt(c.change === 'mom' ? row.printedMoM! : row.printedYoY!)} under its own heading agrees`,
-          )
-          .join('; ') + missing,
+        comparable.map((c) => `${say(c)}; printed ${fmt(printedHeaded(c)!)} under its own heading agrees`).join('; ') +
+        missing,
     };
   }
   if (otherOk) {
@@ -334,7 +340,8 @@ function judge(checks: readonly ChangeCheck[], row: PublishedRow): { verdict: Au
         comparable
           .map(
             (c) =>
-              `${say(c)}; it is printed under the other heading (${fmt(c.change === 'mom' ? row.printedYoY! : row.printedMoM!)}), while the column headed ${c.change === 'mom' ? '环比' : '同比'} shows ${c.change === 'mom' ? fmtOrDash(row.printedMoM) : fmtOrDash(row.printedYoY)}`,
+              `${say(c)}; it is printed under the other heading (${fmt(printedOther(c)!)}), ` +
+              `while the column headed ${heading(c)} shows ${fmtOrDash(printedHeaded(c))}`,
           )
           .join('; ') + missing,
     };
@@ -345,7 +352,9 @@ function judge(checks: readonly ChangeCheck[], row: PublishedRow): { verdict: Au
       comparable
         .map(
           (c) =>
-            `${say(c)}; printed ${c.change === 'mom' ? '环比' : '同比'} ${fmtOrDash(c.change === 'mom' ? row.printedMoM : row.printedYoY)} ${c.matchesHeaded ? 'agrees' : 'disagrees'}, the other column ${fmtOrDash(c.change === 'mom' ? row.printedYoY : row.printedMoM)} ${c.matchesOther ? 'agrees' : 'disagrees'}`,
+            `${say(c)}; printed ${heading(c)} ${fmtOrDash(printedHeaded(c))} ` +
+            `${c.matchesHeaded ? 'agrees' : 'disagrees'}, ` +
+            `the other column ${fmtOrDash(printedOther(c))} ${c.matchesOther ? 'agrees' : 'disagrees'}`,
         )
         .join('; ') + missing,
   };

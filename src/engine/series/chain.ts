@@ -35,7 +35,10 @@ export function chainFromIndexForm(indexForm: ArrayLike<number>, start: number):
   return chainLink(indexFormToPercent(indexForm), start);
 }
 
-/** The base of a fixed-base index: one period (`2012-12`) or the mean of one calendar year's periods (`{ year: 2015 }`, as NBS "2015=100"). */
+/**
+ * The base of a fixed-base index: one period (`2012-12`) or the mean of one calendar year's periods (`{ year: 2015 }`,
+ * as NBS "2015=100").
+ */
 export type RebaseBase = { period: string } | { year: number };
 
 export interface RebaseOptions {

@@ -26,7 +26,10 @@ export function percentChange(x: ArrayLike<number>, lag: number, out = new Float
 
 /** The three standard changes of a series, aligned with its periods (percent; NaN where not computable). */
 export interface SeriesChanges {
-  /** Period-on-period: month-on-month (环比) for monthly series, quarter-on-quarter for quarterly, year-on-year for annual. */
+  /**
+   * Period-on-period: month-on-month (环比) for monthly series, quarter-on-quarter for quarterly, year-on-year for
+   * annual.
+   */
   periodOnPeriod: Float64Array;
   /** Year-on-year (同比): against the same period a year earlier. */
   yearOnYear: Float64Array;

@@ -1,4 +1,7 @@
-/** Time-series indices: periods, the series model, changes, chain-linking and rebasing, aggregation, matched pairs, table audit. */
+/**
+ * Time-series indices: periods, the series model, changes, chain-linking and rebasing, aggregation, matched pairs,
+ * table audit.
+ */
 export {
   aggregateSeries,
   type AggregateSeriesOptions,

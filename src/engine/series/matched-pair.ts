@@ -194,7 +194,9 @@ function solveSymmetric(a: Float64Array, b: Float64Array, m: number): Float64Arr
     if (Math.abs(a[piv * m + c]) <= 1e-12 * scale) {
       throw new CityIndexError({
         code: 'E_NOT_IDENTIFIED',
-        message: `the repeat-sales index is not identified: period ${c + 1} after the first is not linked to the base by any chain of pairs`,
+        message:
+          `the repeat-sales index is not identified: period ${c + 1} after the first ` +
+          'is not linked to the base by any chain of pairs',
         field: 'pairs',
       });
     }

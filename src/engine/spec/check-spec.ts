@@ -9,7 +9,9 @@ import { BuildSpecSchema, type BuildSpec } from './spec.ts';
 
 /**
  * All problems with a spec, located by `field` (e.g. `steps[3].options.perIndicator.GDP`). Empty if fine.
- * @example checkSpec(COINR_EXAMPLE_SPEC, asemFramework) // => []
+ * @example
+ * import { COINR_EXAMPLE_SPEC } from './spec.ts';
+ * checkSpec(COINR_EXAMPLE_SPEC, asem.input.framework) // => []
  */
 export function checkSpec(spec: BuildSpec, framework: Framework, file = 'build spec'): Issue[] {
   const parsed = BuildSpecSchema.safeParse(spec);

@@ -77,7 +77,7 @@ describe('bucketSortPairs', () => {
       [1, 2, 0],
     ]);
   });
-  it('sorts as the native sort: spread, skewed, clustered, duplicated, outliers, infinities, ±0, crowded buckets', () => {
+  it('sorts as the native sort: spread, skewed, clustered, duplicated, outliers, ±∞, ±0, crowded buckets', () => {
     const rng = createRng(11);
     for (const n of [0, 1, 2, 3, 17, 51, 333, 1000]) {
       check(

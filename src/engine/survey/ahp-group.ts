@@ -297,9 +297,10 @@ export function groupAhp(judgements: readonly ExpertJudgements[], options: Group
   const { parent, codes } = judgements[0];
   for (const j of judgements) {
     if (j.parent !== parent || j.codes.join('\u0000') !== codes.join('\u0000')) {
+      const others = `${parent}: ${codes.join(', ')}`;
       throw new CityIndexError({
         code: 'E_AHP_GROUP',
-        message: `expert ${j.expert} compared ${j.parent}: ${j.codes.join(', ')}, others ${parent}: ${codes.join(', ')}`,
+        message: `expert ${j.expert} compared ${j.parent}: ${j.codes.join(', ')}, others ${others}`,
         indicator: parent,
         expected: 'the same elements in the same order',
       });

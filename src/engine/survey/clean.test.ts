@@ -14,7 +14,8 @@ describe('cleanResponses', () => {
     { id: 'd', duration: 300, items: { ...grid([1, 3, 3, 4, 5, 4]), attn: 2 } }, // failed attention check
     { id: 'e', duration: 40, items: { ...grid([1, 3, 3, 3, 5, 4]), attn: 4 } }, // speeder (< max(60, 0.3·300))
     { id: 'f', duration: 300, items: { ...grid([3, 3, 3, 3, 3, DONT_KNOW]), attn: 4 } }, // straight-liner on 5 answered
-    { id: 'g', duration: 300, submittedAt: '2020-06-02', items: { ...grid([2, 3, 3, 4, 5, 4]), attn: 4 } }, // later than h → over quota
+    // later than h → over quota
+    { id: 'g', duration: 300, submittedAt: '2020-06-02', items: { ...grid([2, 3, 3, 4, 5, 4]), attn: 4 } },
     { id: 'h', duration: 300, submittedAt: '2020-06-01', items: { ...grid([2, 3, 4, 4, 5, 4]), attn: 4 } },
     { id: 'i', city: '999999', duration: 300, items: { ...grid([2, 3, 4, 4, 5, 1]), attn: 4 } }, // not a surveyed city
   ];

@@ -45,7 +45,10 @@ export interface CleaningResult {
 }
 
 export interface CleanOptions {
-  /** Valid city adcodes (e.g. the surveyed cities); a response from any other city counts as "missing city". Default: any non-empty adcode. */
+  /**
+   * Valid city adcodes (e.g. the surveyed cities); a response from any other city counts as "missing city". Default:
+   * any non-empty adcode.
+   */
   cities?: readonly string[];
   /** Items used for straight-lining and answer duplicates when the rules name none (usually every indicator item). */
   items?: readonly string[];
@@ -73,7 +76,8 @@ export function cleanResponses(table: ResponseTable, rules: CleaningRules, optio
   const removed: RemovedResponse[] = [];
   const counts = emptyCounts();
   const warnings: Issue[] = [];
-  // removal reason per respondent (index into CLEANING_REASONS, −1 kept) and its detail; records are built in row order at the end
+  // removal reason per respondent (index into CLEANING_REASONS, −1 kept) and its detail; records are built in row order
+  // at the end
   const reasonOf = new Int8Array(n).fill(-1);
   const detailOf: string[] = new Array<string>(n);
   const remove = (i: number, reason: CleaningReason, detail: string): void => {

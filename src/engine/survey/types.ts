@@ -47,7 +47,9 @@ export interface ScoringRule {
   scale?: { min: number; max: number };
   /** Reverse-coded items (score = (max − x)/(max − min)·100). */
   reverse?: string[];
-  /** Codes or labels meaning "don't know" (importers turn them into `DONT_KNOW`). Default `['dk', '不知道', "don't know"]`. */
+  /**
+   * Codes or labels meaning "don't know" (importers turn them into `DONT_KNOW`). Default `['dk', '不知道', "don't know"]`.
+   */
   dontKnow?: Array<string | number>;
   /** How "don't know" enters a score: `missing` (default) or the scale `midpoint` (50). */
   dontKnowAs?: 'missing' | 'midpoint';
@@ -57,7 +59,10 @@ export interface ScoringRule {
 export type SurveyStatistic =
   /** Weighted mean of the respondent scale score (0–100). */
   | { type: 'mean' }
-  /** Weighted percentage of respondents whose scale score is at least `atLeast` (0–100), e.g. 75 = "satisfied or better" on 1–5. */
+  /**
+   * Weighted percentage of respondents whose scale score is at least `atLeast` (0–100), e.g. 75 = "satisfied or better"
+   * on 1–5.
+   */
   | { type: 'proportion'; atLeast: number };
 
 /** One survey indicator: a scale of items summarised per city. */
@@ -72,17 +77,28 @@ export interface SurveyIndicator {
 }
 
 export interface CleaningRules {
-  /** Duplicate detection (keep the first in file order): same respondent id and/or same city + all answers. Default `['id', 'answers']`; `[]` = off. */
+  /**
+   * Duplicate detection (keep the first in file order): same respondent id and/or same city + all answers. Default
+   * `['id', 'answers']`; `[]` = off.
+   */
   duplicates?: Array<'id' | 'answers'>;
-  /** Speeders: completion under `minSeconds`, or under `minFractionOfMedian` × the median completion time of all responses. */
+  /**
+   * Speeders: completion under `minSeconds`, or under `minFractionOfMedian` × the median completion time of all
+   * responses.
+   */
   speeders?: { minSeconds?: number; minFractionOfMedian?: number } | null;
-  /** Straight-liners: all answered `items` (default: every indicator item) identical, with at least `minItems` (default 6) answered. */
+  /**
+   * Straight-liners: all answered `items` (default: every indicator item) identical, with at least `minItems` (default
+   * 6) answered.
+   */
   straightLining?: { items?: string[]; minItems?: number } | null;
   /** Attention checks: the item must hold one of `expected` (e.g. "please choose 4"). */
   attentionChecks?: Array<{ item: string; expected: number | number[] }>;
   /** Allowed maximum number of failed attention checks (default 0). */
   maxAttentionFailures?: number;
-  /** Per-city quota: keep the first `perCity` valid responses by `order` (default `submittedAt`, ties by file order). */
+  /**
+   * Per-city quota: keep the first `perCity` valid responses by `order` (default `submittedAt`, ties by file order).
+   */
   quota?: { perCity: number; order?: 'submittedAt' | 'file' } | null;
 }
 
@@ -102,7 +118,9 @@ export type WeightingMethod =
   | { method: 'none' }
   /** Iterative proportional fitting to each margin in turn (Deming & Stephan 1940). */
   | { method: 'rake'; maxIterations?: number; tolerance?: number }
-  /** Cell weighting on age × sex with cell targets = product of the margins (independence; the census has no cross-tab). */
+  /**
+   * Cell weighting on age × sex with cell targets = product of the margins (independence; the census has no cross-tab).
+   */
   | { method: 'poststratify' };
 
 export interface WeightingConfig {

@@ -455,22 +455,28 @@ export function weightResponses(
         vars[e.variable] === 'age' ? `age band ${bands[e.category].label}` : e.category === 0 ? 'men' : 'women';
       warnings.push({
         code: 'W_EMPTY_CELL',
-        message: `city ${city} has no respondents in ${label}; that margin cannot be met and its share is spread over the other categories`,
+        message:
+          `city ${city} has no respondents in ${label}; ` +
+          'that margin cannot be met and its share is spread over the other categories',
         unit: city,
         severity: 'warning',
       });
     }
+    const largestError = res.maxMarginError.toExponential(2);
+    const trimmedTo = `[${trim?.lower ?? 0}, ${trim?.upper ?? '∞'}] × mean`;
     if (!res.converged && res.trimmed > 0)
       warnings.push({
         code: 'W_TRIM_MARGINS',
-        message: `city ${city}: with weights trimmed to [${trim?.lower ?? 0}, ${trim?.upper ?? '∞'}] × mean the margins are met only to ${(100 * res.maxMarginError).toFixed(2)} percentage points`,
+        message:
+          `city ${city}: with weights trimmed to ${trimmedTo} the margins are met only to ` +
+          `${(100 * res.maxMarginError).toFixed(2)} percentage points`,
         unit: city,
         severity: 'warning',
       });
     else if (!res.converged)
       warnings.push({
         code: 'W_RAKE',
-        message: `raking did not converge for city ${city} (largest margin error ${res.maxMarginError.toExponential(2)})`,
+        message: `raking did not converge for city ${city} (largest margin error ${largestError})`,
         unit: city,
         severity: 'warning',
       });

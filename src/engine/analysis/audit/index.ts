@@ -21,7 +21,10 @@ export * from './leave-one-out.ts';
 export * from './reaggregate.ts';
 
 export interface AuditOptions {
-  /** Step ids (or `raw`) whose datasets get indicator statistics (default: `raw` and the dataset entering the last aggregate step). */
+  /**
+   * Step ids (or `raw`) whose datasets get indicator statistics (default: `raw` and the dataset entering the last
+   * aggregate step).
+   */
   statsOn?: string[];
   stats?: IndicatorStatsOptions;
   correlations?: CorrelationOptions;

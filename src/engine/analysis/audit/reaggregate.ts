@@ -21,7 +21,10 @@ export interface AggregationContext {
   options: AggregateOptions | undefined;
   /** Code of the index (framework root). */
   indexCode: string;
-  /** True when every level uses a row-wise mean (arithmetic, geometric, harmonic, generalised): a unit's score then depends on its own row only. */
+  /**
+   * True when every level uses a row-wise mean (arithmetic, geometric, harmonic, generalised): a unit's score then
+   * depends on its own row only.
+   */
   rowWise: boolean;
 }
 

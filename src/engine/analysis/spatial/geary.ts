@@ -11,7 +11,10 @@ import type { SpatialWeights, WeightsTransform } from './weights.ts';
 export interface GearyOptions extends PermutationOptions {
   /** Transformation applied to W first; default `row` (esda default). */
   transformation?: WeightsTransform;
-  /** Double the analytic p-values. Default false: esda's `Geary` reports one-tailed p-values (towards the sign of C − 1). */
+  /**
+   * Double the analytic p-values. Default false: esda's `Geary` reports one-tailed p-values (towards the sign
+   * of C − 1).
+   */
   twoTailed?: boolean;
   keepSimulations?: boolean;
 }

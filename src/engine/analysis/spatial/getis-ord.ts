@@ -23,7 +23,9 @@ import { transformWeights, type SpatialWeights, type WeightsTransform } from './
 export interface GetisOrdOptions extends PermutationOptions {
   /** Gi* (true, default: w_ii included) or Gi (false). */
   star?: boolean;
-  /** Default `binary`. With `row`, each row including the self-weight is divided by its sum (z-scores do not change). */
+  /**
+   * Default `binary`. With `row`, each row including the self-weight is divided by its sum (z-scores do not change).
+   */
   transformation?: WeightsTransform;
   /** w_ii for Gi*; default 1 for binary weights, otherwise the row's largest weight (esda). */
   selfWeight?: number;

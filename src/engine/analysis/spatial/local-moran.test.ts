@@ -92,7 +92,7 @@ describe('localMoran (LISA)', () => {
     expect(r.significance!.labels[4]).toBe('island');
     expect(r.permutation!.p_sim[4]).toBe(1);
   });
-  describe('analytic moments (Sokal et al. 1998) — checked by exhaustive enumeration of all 720 permutations in numpy', () => {
+  describe('analytic moments (Sokal et al. 1998), checked against all 720 permutations enumerated in numpy', () => {
     // y = 1, 3, 2, 8, 5, 4.5; symmetric links 0–1, 1–2, 2–3, 3–4, 4–5, 0–2, 1–4; row-standardised; n convention
     const w = fromNeighborLists(
       ['0', '1', '2', '3', '4', '5'],

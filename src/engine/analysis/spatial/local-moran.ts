@@ -189,7 +189,12 @@ export function localMoran(y: ArrayLike<number>, w: SpatialWeights, options: Loc
     lag,
     convention,
     moments,
-    formula: `Is_i = ${convention === 'n-1' ? '(n − 1)' : 'n'}·z_i·Σ_j w_ij z_j / Σ_k z_k² (z = y − ȳ; ${convention === 'n-1' ? 'esda convention' : 'Anselin 1995 convention, mean of Is = global I for row-standardised W'})`,
+    formula:
+      `Is_i = ${convention === 'n-1' ? '(n − 1)' : 'n'}·z_i·Σ_j w_ij z_j / Σ_k z_k² (z = y − ȳ; ` +
+      (convention === 'n-1'
+        ? 'esda convention'
+        : 'Anselin 1995 convention, mean of Is = global I for row-standardised W') +
+      ')',
     transformation,
     weights: w.description,
     islands,

@@ -36,7 +36,11 @@ describe("moran (global Moran's I)", () => {
   });
   it('GAL-read weights give the same result as the lattice builder', () => {
     const gal =
-      '16\n1 2\n2 5\n2 3\n1 3 6\n3 3\n2 4 7\n4 2\n3 8\n5 3\n1 6 9\n6 4\n2 5 7 10\n7 4\n3 6 8 11\n8 3\n4 7 12\n9 3\n5 10 13\n10 4\n6 9 11 14\n11 4\n7 10 12 15\n12 3\n8 11 16\n13 2\n9 14\n14 3\n10 13 15\n15 3\n11 14 16\n16 2\n12 15\n';
+      '16\n' +
+      '1 2\n2 5\n2 3\n1 3 6\n3 3\n2 4 7\n4 2\n3 8\n' +
+      '5 3\n1 6 9\n6 4\n2 5 7 10\n7 4\n3 6 8 11\n8 3\n4 7 12\n' +
+      '9 3\n5 10 13\n10 4\n6 9 11 14\n11 4\n7 10 12 15\n12 3\n8 11 16\n' +
+      '13 2\n9 14\n14 3\n10 13 15\n15 3\n11 14 16\n16 2\n12 15\n';
     expect(moran(BOOK_Y, parseGal(gal), { permutations: 0 }).I).toBeCloseTo(
       moran(BOOK_Y, LATTICE, { permutations: 0 }).I,
       14,

@@ -62,6 +62,9 @@ export interface SpilloverReport {
   lisa: LocalMoranResult;
 }
 
+/** LISA quadrant names by quadrant number (as in `LisaQuadrant`), for the summary sentence. */
+const QUADRANT_NAMES = ['island', 'HH', 'LH', 'LL', 'HL'] as const;
+
 const PATTERN: Record<LisaQuadrant, SpilloverPattern> = {
   0: 'isolated',
   1: 'high-cluster',
@@ -158,7 +161,7 @@ export function spilloverReport(
         ? 'no neighbours in W'
         : `significant ${leaderUnit.label}`;
   const summary =
-    `${leader} ranks ${leaderUnit.rank} of ${n} (LISA quadrant ${['island', 'HH', 'LH', 'LL', 'HL'][leaderUnit.quadrant]}, ${sig}); ` +
+    `${leader} ranks ${leaderUnit.rank} of ${n} (LISA quadrant ${QUADRANT_NAMES[leaderUnit.quadrant]}, ${sig}); ` +
     `${neighboursAboveMean} of ${neighbours.length} neighbours score above the mean ${mean.toPrecision(4)}` +
     `, their mean is ${neighbourMean.toPrecision(4)}.`;
   return { leader: leaderUnit, neighbours, n, mean, neighbourMean, neighboursAboveMean, pattern, summary, lisa };

@@ -239,7 +239,10 @@ export interface DistanceBandOptions {
   /** Units within this distance (inclusive, d ≤ threshold; km for `greatCircle`) are neighbours. */
   threshold: number;
   metric?: DistanceMetric;
-  /** Default false: a unit with no neighbour within the band is an error that names it and the smallest threshold without islands. */
+  /**
+   * Default false: a unit with no neighbour within the band is an error that names it and the smallest threshold
+   * without islands.
+   */
   allowIslands?: boolean;
 }
 
@@ -275,7 +278,8 @@ export function distanceBandWeights(
   if (!options.allowIslands)
     assertNoIslands(
       w,
-      `the distance band ${t} leaves these units without neighbours; the smallest threshold without islands is ${minThresholdWithoutIslands(points, metric)}`,
+      `the distance band ${t} leaves these units without neighbours; ` +
+        `the smallest threshold without islands is ${minThresholdWithoutIslands(points, metric)}`,
     );
   return w;
 }
@@ -535,7 +539,10 @@ export function alignWeights(w: SpatialWeights, ids: readonly string[]): Spatial
   if (ids.length !== n || missing.length || extra.length) {
     throw new CityIndexError({
       code: 'E_UNITS_MISMATCH',
-      message: `spatial weights and data have different units (only in weights: ${missing.slice(0, 10).join(', ') || 'none'}; only in data: ${extra.slice(0, 10).join(', ') || 'none'})`,
+      message:
+        'spatial weights and data have different units ' +
+        `(only in weights: ${missing.slice(0, 10).join(', ') || 'none'}; ` +
+        `only in data: ${extra.slice(0, 10).join(', ') || 'none'})`,
     });
   }
   const rows: Array<Array<[number, number]>> = ids.map(() => []);
@@ -582,7 +589,8 @@ export function contiguityFromTopology(
     if (raw === undefined || raw === null) {
       throw new CityIndexError({
         code: 'E_TOPOLOGY',
-        message: `geometry ${i} of "${objectName}" has no ${options.idProperty ? `property "${options.idProperty}"` : 'id'}`,
+        message:
+          `geometry ${i} of "${objectName}" has no ` + (options.idProperty ? `property "${options.idProperty}"` : 'id'),
         field: options.idProperty ?? 'id',
       });
     }

@@ -198,7 +198,7 @@ describe("uncertainty analysis: COINr's four-assumption design on ASEM", () => {
 });
 
 describe('sensitivity analysis (Saltelli design on a Sobol sequence)', () => {
-  it("COINr's test: winmax 1–5 and a dummy with two identical alternatives, N = 20 → N(d + 2) runs, dummy Si = STi = 0 exactly", () => {
+  it("COINr's test (winmax 1–5, dummy of 2 identical alternatives, N = 20): N(d + 2) runs, dummy Si = STi = 0", () => {
     const inputs: UncertainInput[] = [
       { kind: 'alternatives', name: 'winmax', step: 'treat', path: ['options', 'winmax'], values: [1, 2, 3, 4, 5] },
       {

@@ -203,7 +203,9 @@ export function planAnalysis(
     if (2 * d > SOBOL_MAX_DIMENSION && sampler === 'sobol') {
       throw new CityIndexError({
         code: 'E_SA_DIMENSION',
-        message: `a Sobol' sensitivity design supports at most ${Math.floor(SOBOL_MAX_DIMENSION / 2)} inputs (found ${d})`,
+        message:
+          `a Sobol' sensitivity design supports at most ${Math.floor(SOBOL_MAX_DIMENSION / 2)} inputs ` +
+          `(found ${d})`,
         field: 'inputs',
         expected: `≤ ${Math.floor(SOBOL_MAX_DIMENSION / 2)} inputs, or sampler: random`,
       });

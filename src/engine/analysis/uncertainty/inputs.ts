@@ -237,7 +237,9 @@ export function resolveInputs(
               ...iss,
               file,
               field,
-              message: `input "${inp.name}" sets ${inp.step}.${inp.path.join('.')} = ${label(v)}: ${iss.message}${iss.field ? ` (at ${iss.field})` : ''}`,
+              message:
+                `input "${inp.name}" sets ${inp.step}.${inp.path.join('.')} = ${label(v)}: ` +
+                `${iss.message}${iss.field ? ` (at ${iss.field})` : ''}`,
             });
           }
         });
@@ -247,11 +249,12 @@ export function resolveInputs(
         return;
       }
       case 'weightNoise': {
+        const weightedLevels = `levels 1–${top - 1} do; ${top} is the index`;
         for (const l of inp.levels) {
           if (l >= top)
             issues.push({
               code: 'E_LEVEL',
-              message: `input "${inp.name}": level ${l} carries no weights (levels 1–${top - 1} do; ${top} is the index)`,
+              message: `input "${inp.name}": level ${l} carries no weights (${weightedLevels})`,
               file,
               field: `${at}.levels`,
               expected: `1 … ${top - 1}`,

@@ -142,7 +142,8 @@ describe('a runner replication = build() of the same spec, for every method', ()
           } catch (e) {
             refError = e;
           }
-          const label = `${normalisations[a].method} × ${weightMethods[b].weighting.method} × ${aggregations[c].method}`;
+          const methods = [normalisations[a].method, weightMethods[b].weighting.method, aggregations[c].method];
+          const label = methods.join(' × ');
           if (!ref) {
             expect(reason, `${label}: build failed (${String(refError)}) but the run did not`).not.toBeNull();
             continue;

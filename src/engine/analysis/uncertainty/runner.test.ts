@@ -219,7 +219,7 @@ describe('replication kernel = build() of the run spec (bit for bit)', () => {
 });
 
 describe('kernel ranking = rankDescending (ties share the best rank, NaN stays NaN)', () => {
-  it('sort and insertion from the previous order, over successive perturbed runs with ties and NaN, exact and with a tie tolerance', () => {
+  it('sort, and insertion from the previous order, on perturbed runs with ties and NaN; exact and tie-tolerant', () => {
     for (const tolerance of [0, 1e-10]) {
       const rng = createRng(21);
       const m = 60;

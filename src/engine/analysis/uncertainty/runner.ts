@@ -353,7 +353,10 @@ function groupGeometric(e: AggEntry, g: KGroup, w: Float64Array, threshold: numb
   for (let j = 0; j < nk; j++) {
     const wj = w[kidNodes[j]];
     if (wj < 0)
-      return `"${g.code}" (geometric): weight ${wj} of "${e.slotCodes[kids[j]]}" is negative; only the arithmetic mean accepts negative weights`;
+      return (
+        `"${g.code}" (geometric): weight ${wj} of "${e.slotCodes[kids[j]]}" is negative; ` +
+        'only the arithmetic mean accepts negative weights'
+      );
     const k = kids[j];
     if (hasLog[k] ? nonPositive[k] : false) return nonPositiveMessage(e, g, k);
   }
@@ -430,7 +433,10 @@ function nonPositiveMessage(e: AggEntry, g: KGroup, k: number): string {
   const off = k * e.m;
   let i = 0;
   while (i < e.m && !(e.buf[off + i] <= 0)) i++;
-  return `"${g.code}" (geometric): ${e.slotCodes[k]} = ${e.buf[off + i]} for unit ${e.unitCodes[i]}; the geometric mean needs values > 0`;
+  return (
+    `"${g.code}" (geometric): ${e.slotCodes[k]} = ${e.buf[off + i]} for unit ${e.unitCodes[i]}; ` +
+    'the geometric mean needs values > 0'
+  );
 }
 
 function levelSpec(
@@ -467,7 +473,10 @@ function aggregateGroupInto(
   for (let j = 0; j < nk; j++) {
     const wj = w[g.kidNodes[j]];
     if (kind !== 'arithmetic' && wj < 0)
-      return `"${g.code}" (${kind}): weight ${wj} of "${slotCodes[kids[j]]}" is negative; only the arithmetic mean accepts negative weights`;
+      return (
+        `"${g.code}" (${kind}): weight ${wj} of "${slotCodes[kids[j]]}" is negative; ` +
+        'only the arithmetic mean accepts negative weights'
+      );
     wsum += wj;
   }
   if (wsum === 0) return `the weights of the components of "${g.code}" sum to 0`;
@@ -480,7 +489,10 @@ function aggregateGroupInto(
         if (Number.isNaN(v)) continue;
         const bad = kind === 'generalised' ? generalisedMeanProblem(v, p) !== null : v <= 0;
         if (bad)
-          return `"${g.code}" (${kind}): ${slotCodes[kids[j]]} = ${v} for unit ${unitCodes[i]}; the ${kind} mean needs ${kind === 'generalised' ? `values in its domain (p = ${p})` : 'values > 0'}`;
+          return (
+            `"${g.code}" (${kind}): ${slotCodes[kids[j]]} = ${v} for unit ${unitCodes[i]}; the ${kind} mean needs ` +
+            (kind === 'generalised' ? `values in its domain (p = ${p})` : 'values > 0')
+          );
       }
     }
   }

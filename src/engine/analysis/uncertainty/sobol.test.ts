@@ -6,7 +6,8 @@ describe("Sobol' sequence (Joe–Kuo directions)", () => {
     expect(Array.from(sobolPoints(8, 1))).toEqual([0.5, 0.75, 0.25, 0.375, 0.875, 0.625, 0.125, 0.1875]);
   });
   it('first points in 3 dimensions match SciPy qmc.Sobol(3, scramble=False) (and Joe–Kuo)', () => {
-    // scipy rows 1..7: [.5 .5 .5] [.75 .25 .25] [.25 .75 .75] [.375 .375 .625] [.875 .875 .125] [.625 .125 .875] [.125 .625 .375]
+    // scipy rows 1..7: [.5 .5 .5] [.75 .25 .25] [.25 .75 .75] [.375 .375 .625]
+    //   [.875 .875 .125] [.625 .125 .875] [.125 .625 .375]
     expect(Array.from(sobolPoints(7, 3))).toEqual([
       0.5, 0.5, 0.5, 0.75, 0.25, 0.25, 0.25, 0.75, 0.75, 0.375, 0.375, 0.625, 0.875, 0.875, 0.125, 0.625, 0.125, 0.875,
       0.125, 0.625, 0.375,

@@ -28,7 +28,10 @@ export interface GapsOptions {
   unit: string;
   /** Default `{ by: 'all' }`. */
   peers?: PeerSpec;
-  /** Step id (or `raw`) giving the values in the indicators' own units (default: the dataset entering the first treat/normalise step). */
+  /**
+   * Step id (or `raw`) giving the values in the indicators' own units (default: the dataset entering the first
+   * treat/normalise step).
+   */
   rawStep?: string;
 }
 
@@ -49,7 +52,10 @@ export interface Gap {
   effectiveWeight: number;
   /** The unit's rank among itself and its peers (1 = best). */
   rankAmongPeers: number;
-  /** Indicators only: the same in the indicator's own units (`rawGap` = peer mean − unit value; with `direction` −1 a negative gap is a shortfall). */
+  /**
+   * Indicators only: the same in the indicator's own units (`rawGap` = peer mean − unit value; with `direction` −1 a
+   * negative gap is a shortfall).
+   */
   raw?: { value: number; peerMean: number; gap: number; direction: 1 | -1; unit?: string };
 }
 

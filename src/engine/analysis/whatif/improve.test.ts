@@ -29,7 +29,10 @@ const spec = (aggregate?: AggregateOptions, range: [number, number] = [0, 100]):
 });
 const b = build(tinyInput(units, rows, undefined, -1), spec());
 
-/** Rank of `unit` on the index after adding `delta` to one normalised value, by a fresh build of the aggregate step alone. */
+/**
+ * Rank of `unit` on the index after adding `delta` to one normalised value, by a fresh build of the aggregate step
+ * alone.
+ */
 function rebuiltRank(bb: Build, unit: string, code: string, delta: number): number {
   const ctx = aggregationContext(bb);
   const ds = ctx.input.dataset;
@@ -165,7 +168,7 @@ describe('bestUnderBudget', () => {
       }
     },
   );
-  it('steps cut short by a ceiling do not leave budget unspent (3 steps of 13.33: c 13.33, 13.33, 3.33, then a 10)', () => {
+  it('steps cut short by a ceiling leave no budget unspent (3 steps of 13.33: c 13.33, 13.33, 3.33, then a 10)', () => {
     const r = bestUnderBudget(b, { unit: 'D', budget: 40, steps: 3 });
     expect(r.greedy.spent).toBeCloseTo(40, 9);
     expect(r.greedy.score).toBeCloseTo(60, 9);

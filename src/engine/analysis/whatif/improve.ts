@@ -8,8 +8,9 @@
  * without one (z-scores, ranks, no normalisation); `ceilings` overrides it.
  *
  * Smallest improvement: bisection on [0, ceiling − value] for the rank of the unit (ranks as
- * everywhere: higher is better, ties share the best rank, near-ties by the build's `tieTolerance`), to `tolerance`; the result lifts the unit by
- * at least k ranks and `improvement − tolerance` does not. For the arithmetic mean with complete data
+ * everywhere: higher is better, ties share the best rank, near-ties by the build's `tieTolerance`),
+ * to `tolerance`; the result lifts the unit by at least k ranks and `improvement − tolerance` does
+ * not. For the arithmetic mean with complete data
  * this is (score to reach − score) / effective weight. Under row-wise means (arithmetic, geometric,
  * harmonic, generalised) only the unit's own row is re-aggregated; group methods (MPI, TOPSIS, BoD,
  * Copeland) re-aggregate every unit, and bisection then assumes the rank improves monotonically.
@@ -69,12 +70,18 @@ export interface IndicatorRoom {
   /** ceiling − value (0 when at or above the ceiling; NaN when the value is missing). */
   room: number;
   effectiveWeight: number;
-  /** Change in the indicator's own units (the data entering normalisation) per normalised point; negative for direction −1; null for rank-based methods. */
+  /**
+   * Change in the indicator's own units (the data entering normalisation) per normalised point; negative for direction
+   * −1; null for rank-based methods.
+   */
   rawPerPoint: number | null;
 }
 
 export interface IndicatorImprovement extends IndicatorRoom {
-  /** `ok`: found; `unreachable`: even the ceiling does not lift k ranks; `missing`: the unit has no value; `noRoom`: already at the ceiling. */
+  /**
+   * `ok`: found; `unreachable`: even the ceiling does not lift k ranks; `missing`: the unit has no value; `noRoom`:
+   * already at the ceiling.
+   */
   status: 'ok' | 'unreachable' | 'missing' | 'noRoom';
   /** Smallest normalised improvement (NaN unless `ok`). */
   improvement: number;

@@ -45,7 +45,9 @@ export interface AggregationDefinition<S extends MethodSchema> extends MethodDef
 
 /**
  * A definition, checked against its schema's type (identity at run time).
- * @example defineAggregation<typeof S>({ method: 'arithmetic', schema: S, … }).shape // => 'rowWise'
+ * @example
+ * import { arithmeticAggregation } from './arithmetic.ts';
+ * defineAggregation(arithmeticAggregation).shape // => 'rowWise'
  */
 export function defineAggregation<S extends MethodSchema>(
   definition: AggregationDefinition<S>,

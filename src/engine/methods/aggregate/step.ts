@@ -97,8 +97,12 @@ function groupAs<K extends keyof Definitions>(
  * `rows` (optional, one flag per unit) limits the row-wise means to the flagged units (the others get
  * NaN); whole-group methods score every unit. Domain checks with unit and component names are done by
  * `aggregateStep`; here kernel errors propagate. Dispatches through `AGGREGATION_REGISTRY`.
- * @example aggregateGroup({ method: 'arithmetic' }, Float64Array.from([1, 2, 3, 4]), 2, 2, [1, 1]).scores // => Float64Array [2, 3]
- * @example aggregateGroup({ method: 'arithmetic' }, Float64Array.from([1, 2, 3, 4]), 2, 2, [1, 1], Uint8Array.of(0, 1)).scores // => Float64Array [NaN, 3]
+ * @example
+ * // 2 units × 2 components, column-major: unit 1 has (1, 3), unit 2 has (2, 4)
+ * const x = Float64Array.from([1, 2, 3, 4]);
+ * aggregateGroup({ method: 'arithmetic' }, x, 2, 2, [1, 1]).scores // => Float64Array [2, 3]
+ * // only the flagged units are scored
+ * aggregateGroup({ method: 'arithmetic' }, x, 2, 2, [1, 1], Uint8Array.of(0, 1)).scores // => Float64Array [NaN, 3]
  */
 export function aggregateGroup(
   method: AggregationMethod,
@@ -205,7 +209,10 @@ function levelSpec(
 
 /**
  * The aggregate step: every level from 2 to the index, with per-level method and threshold.
- * @example aggregateStep({ dataset: normalised, framework, units }).dataset.codes.at(-1) // => 'Index'
+ * @example
+ * // ASEM after its normalise step
+ * const { dataset, framework, units } = asem.build.steps[4];
+ * aggregateStep({ dataset, framework, units }).dataset.codes.at(-1) // => 'Index'
  */
 export function aggregateStep(input: StepInput, options?: AggregateOptions): StepOutput<AggregateDiagnostics> {
   const { dataset, framework } = input;
@@ -290,7 +297,9 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
           if (k.weight < 0)
             issues.push({
               code: 'E_NEGATIVE_WEIGHT',
-              message: `weight ${k.weight} of "${k.code}" (in "${parent}") is negative; only the arithmetic mean accepts negative weights`,
+              message:
+                `weight ${k.weight} of "${k.code}" (in "${parent}") is negative; ` +
+                'only the arithmetic mean accepts negative weights',
               indicator: k.code,
               field: 'weight',
               expected: '≥ 0',
@@ -308,7 +317,8 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
         });
       }
       // units scored: some data, and enough of it (dataThreshold); the others are missing.
-      // availableWeight[i] = Σ weights of unit i's available components, in component order (= the Σw of arithmeticMean)
+      // availableWeight[i] = Σ weights of unit i's available components, in component order (= the Σw of
+      // arithmeticMean)
       scored.fill(0);
       const complete = kids.every((k) => hasMissing.get(k.code) === false);
       if (complete) {
@@ -346,7 +356,9 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
           const have = kids.filter((_, j) => !Number.isNaN(values[cols[j] + i])).map((k) => `${k.code} (${k.weight})`);
           issues.push({
             code: 'E_WEIGHT_SUM',
-            message: `"${parent}" (${method.method}): the weights of the components unit ${dataset.unitCodes[i]} has, ${have.join(', ')}, sum to 0`,
+            message:
+              `"${parent}" (${method.method}): the weights of the components ` +
+              `unit ${dataset.unitCodes[i]} has, ${have.join(', ')}, sum to 0`,
             unit: dataset.unitCodes[i],
             indicator: parent,
             field: 'weight',
@@ -365,7 +377,9 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
             if (p)
               issues.push({
                 code: p.code,
-                message: `"${parent}" (${method.method}): ${kids[j].code} = ${v} for unit ${dataset.unitCodes[i]}; ${p.message}`,
+                message:
+                  `"${parent}" (${method.method}): ${kids[j].code} = ${v} for unit ${dataset.unitCodes[i]}; ` +
+                  p.message,
                 unit: dataset.unitCodes[i],
                 indicator: kids[j].code,
                 expected: p.expected,
@@ -404,7 +418,10 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
       if (incomplete.length) {
         warnings.push({
           code: 'W_INCOMPLETE',
-          message: `"${parent}" (${method.method}) needs complete data: ${incomplete.length} unit(s) with a missing component are missing (${incomplete.join(', ')}); impute first`,
+          message:
+            `"${parent}" (${method.method}) needs complete data: ` +
+            `${incomplete.length} unit(s) with a missing component are missing ` +
+            `(${incomplete.join(', ')}); impute first`,
           indicator: parent,
           severity: 'warning',
         });
@@ -431,7 +448,9 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
         if (bod.nAtFrontier > 1) {
           warnings.push({
             code: 'W_BOD_FRONTIER',
-            message: `"${parent}" (bod): ${bod.nAtFrontier} units reach the frontier (score 1); they cannot be told apart`,
+            message:
+              `"${parent}" (bod): ${bod.nAtFrontier} units reach the frontier (score 1); ` +
+              'they cannot be told apart',
             indicator: parent,
             severity: 'warning',
           });
@@ -460,7 +479,7 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
 /**
  * Codes of the aggregates `aggregateStep` produces, in its output order: level 2 alphabetical, then
  * level 3, …, then the index (COINr's "Aggregated" column order).
- * @example aggregateOrder(asemFramework).slice(-3) // => ['Conn', 'Sust', 'Index']
+ * @example aggregateOrder(asem.input.framework).slice(-3) // => ['Conn', 'Sust', 'Index']
  */
 export function aggregateOrder(framework: Framework): string[] {
   const top = topLevel(framework);

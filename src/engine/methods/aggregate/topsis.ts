@@ -41,7 +41,9 @@ export function topsis(
   if (weights.length !== n || directions.length !== n || x.length !== m * n) {
     throw new CityIndexError({
       code: 'E_SHAPE',
-      message: `topsis: ${x.length} values, ${weights.length} weights, ${directions.length} directions for ${m} units × ${n} criteria`,
+      message:
+        `topsis: ${x.length} values, ${weights.length} weights, ${directions.length} directions ` +
+        `for ${m} units × ${n} criteria`,
     });
   }
   let sw = 0;

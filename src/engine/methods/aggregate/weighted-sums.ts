@@ -23,7 +23,14 @@ export interface WeightedTerm {
  * Σw and Σ term(w, x) over the non-missing values of `x`, or null when every value is missing. Throws
  * one `CityIndexError` listing every value outside the domain, or when the weights of the available
  * values sum to 0.
- * @example weightedTermSums([1, NaN, 4], [1, 1, 3], { term: (wj, v) => wj * Math.sqrt(v), problem: () => null, code: 'E', expected: '≥ 0' }) // => { sw: 4, s: 7 }
+ * @example
+ * const sqrtTerms = {
+ *   term: (wj: number, v: number) => wj * Math.sqrt(v),
+ *   problem: () => null,
+ *   code: 'E',
+ *   expected: '≥ 0',
+ * };
+ * weightedTermSums([1, NaN, 4], [1, 1, 3], sqrtTerms) // => { sw: 4, s: 7 }
  */
 export function weightedTermSums(x: Num, w: Num, mean: WeightedTerm): { sw: number; s: number } | null {
   const bad: Issue[] = [];

@@ -96,7 +96,8 @@ function planDenominate(input: StepInput, options: DenominateOptions): Plan[] {
         continue;
       }
       denominator = override.denominator;
-      // as a COINr `denomby` row: a missing ScaleFactor is 1 (not the framework's, which belongs to another denominator)
+      // as a COINr `denomby` row: a missing ScaleFactor is 1 (not the framework's, which belongs to another
+      // denominator)
       scaleFactor = override.scaleFactor;
       field = `perIndicator.${code}`;
     } else {
@@ -166,8 +167,10 @@ function planDenominate(input: StepInput, options: DenominateOptions): Plan[] {
  * denominator (framework `denominator`/`scaleFactor`, or `options.perIndicator`) by the matching
  * column of `input.denominators`, matched by unit code. Other columns pass through unchanged.
  * @example
- * // Flights / (Population / 1000) for a unit with 50 and 2000: 50 / 2 = 25
- * denominateStep({ dataset, framework, units, denominators }).dataset
+ * // ASEM: Goods (trade in goods) is divided by GDP
+ * const { framework, units, denominators } = asem.input;
+ * const out = denominateStep({ dataset: asem.build.raw, framework, units, denominators });
+ * out.diagnostics.denominated.find((d) => d.indicator === 'Goods')?.denominator // => 'GDP'
  */
 export function denominateStep(input: StepInput, options: DenominateOptions = {}): StepOutput<DenominateDiagnostics> {
   const plans = planDenominate(input, options);

@@ -60,7 +60,9 @@ export interface ImputeDefinition<S extends MethodSchema> extends MethodDefiniti
 
 /**
  * A definition, checked against its schema's type (identity at run time).
- * @example defineImputation<typeof S>({ method: 'mean', … }).byRow // => false
+ * @example
+ * import { meanImputation } from './mean.ts';
+ * defineImputation(meanImputation).byRow // => false
  */
 export function defineImputation<S extends MethodSchema>(definition: ImputeDefinition<S>): ImputeDefinition<S> {
   return definition;

@@ -11,7 +11,9 @@ import type { Stat } from './definition.ts';
 /**
  * Replace NaN by the mean/median of the unit's group (COINr `i_mean_grp` / `i_median_grp` with
  * `skip_f_na = TRUE`): values whose group is null stay as they are, and a group with no data stays NaN.
- * @example imputeColumnByGroup(new Float64Array([1, NaN, 3, 10, NaN]), ['a', 'a', 'a', 'b', null], 'mean') // => Float64Array [1, 2, 3, 10, NaN]
+ * @example
+ * const groups = ['a', 'a', 'a', 'b', null];
+ * imputeColumnByGroup(new Float64Array([1, NaN, 3, 10, NaN]), groups, 'mean') // => Float64Array [1, 2, 3, 10, NaN]
  */
 export function imputeColumnByGroup(
   x: ArrayLike<number>,
@@ -90,7 +92,15 @@ export function imputeMembersInto(
 
 /**
  * The group column must exist in the units table; the issue lists the known columns.
- * @example validateGroup('groupMean', 'EurAsia_group', '', input, issues) // => undefined (no issue for ASEM)
+ * @example
+ * import type { Issue } from '../../core/errors.ts';
+ * const { framework, units } = asem.input;
+ * const input = { dataset: asem.build.raw, framework, units };
+ * const issues: Issue[] = [];
+ * validateGroup('groupMean', 'EurAsia_group', '', input, issues);
+ * issues.length // => 0 (ASEM's units have this column)
+ * validateGroup('groupMean', 'Continent', '', input, issues);
+ * issues.map((issue) => issue.code) // => ['E_UNKNOWN_GROUP']
  */
 export function validateGroup(method: string, group: string, field: string, input: StepInput, issues: Issue[]): void {
   if (group === '') {

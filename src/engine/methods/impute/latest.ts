@@ -17,7 +17,9 @@ export const LatestImputationSchema = z.strictObject({
  * NaN gets the value of the same unit and indicator in the most recent earlier period that has one,
  * looking back at most `maxLag` periods. `history` is oldest first.
  * @example
- * imputeLatestColumn(new Float64Array([NaN]), ['A'], 'x', [{ period: '2019', dataset: fromRows(['A'], ['x'], [[7]]) }]).values // => Float64Array [7]
+ * import { fromRows } from '../../core/dataset.ts';
+ * const history = [{ period: '2019', dataset: fromRows(['A'], ['x'], [[7]]) }];
+ * imputeLatestColumn(new Float64Array([NaN]), ['A'], 'x', history).values // => Float64Array [7]
  */
 export function imputeLatestColumn(
   x: ArrayLike<number>,

@@ -20,7 +20,8 @@ export const ROW_IMPUTATION_DEFAULTS = { parentLevel: 2, normaliseFirst: true } 
  * Columns are given and returned column-major (`columns[j][i]`). A block with no NaN is returned as is.
  * @example
  * // scaled: column 1 -> (0, 1, 0.5), column 2 -> (?, 1, 0); unit 0's row mean is 0 -> 0·(20 − 15) + 15
- * imputeRowBlock([new Float64Array([1, 3, 2]), new Float64Array([NaN, 20, 15])], [1, 1], 'mean', true)[1] // => Float64Array [15, 20, 15]
+ * const columns = [new Float64Array([1, 3, 2]), new Float64Array([NaN, 20, 15])];
+ * imputeRowBlock(columns, [1, 1], 'mean', true)[1] // => Float64Array [15, 20, 15]
  */
 export function imputeRowBlock(
   columns: readonly Float64Array[],
@@ -65,7 +66,13 @@ export function imputeRowBlock(
 
 /**
  * `parentLevel` must be a level between 2 and the top.
- * @example validateRow({ parentLevel: 9 }, '', input, issues) // pushes E_OPTION for ASEM (top level 4)
+ * @example
+ * import type { Issue } from '../../core/errors.ts';
+ * // ASEM's top level is 4
+ * const { framework, units } = asem.input;
+ * const issues: Issue[] = [];
+ * validateRow({ parentLevel: 9 }, '', { dataset: asem.build.raw, framework, units }, issues);
+ * issues.map((issue) => issue.code) // => ['E_OPTION']
  */
 export function validateRow(
   options: { parentLevel?: number; normaliseFirst?: boolean },

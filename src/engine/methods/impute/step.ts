@@ -116,7 +116,10 @@ function stripPer(options: ImputeOptions): ImputeMethod {
  * Default: column mean (COINr `f_i = "i_mean"`).
  * @example
  * // the COINr example build: group mean by EurAsia_group; 65 NAs in, 0 out
- * imputeStep(input, { method: 'groupMean', group: 'EurAsia_group' }).diagnostics.counts // => { missingBefore: 65, imputed: 65, missingAfter: 0 }
+ * const { dataset, framework, units } = asem.build.steps[0];
+ * const options = { method: 'groupMean', group: 'EurAsia_group' } as const;
+ * const { counts } = imputeStep({ dataset, framework, units }, options).diagnostics;
+ * counts // => { missingBefore: 65, imputed: 65, missingAfter: 0 }
  */
 export function imputeStep(
   input: StepInput,

@@ -46,7 +46,9 @@ export interface NormaliseDefinition<S extends MethodSchema> extends MethodDefin
 
 /**
  * A definition, checked against its schema's type (identity at run time).
- * @example defineNormalisation(minMaxNormalisation).method // => 'minMax'
+ * @example
+ * import { minMaxNormalisation } from './min-max.ts';
+ * defineNormalisation(minMaxNormalisation).method // => 'minMax'
  */
 export function defineNormalisation<S extends MethodSchema>(
   definition: NormaliseDefinition<S>,

@@ -129,7 +129,12 @@ function splitOptions(options: NormaliseOptions | undefined): {
  * The normalise step (COINr `Normalise`): each column × its framework direction, then the method
  * (global, or the `perIndicator` override). Default min–max onto [0, 100]. All degenerate columns are
  * reported together in one `CityIndexError`.
- * @example normaliseStep({ dataset, framework, units }).dataset // min–max [0, 100] of every indicator
+ * @example
+ * // ASEM after its treat step; by default min–max onto [0, 100] of every indicator
+ * const { dataset, framework, units } = asem.build.steps[3];
+ * const normalised = normaliseStep({ dataset, framework, units }).dataset;
+ * Math.min(...normalised.values) // => 0
+ * Math.max(...normalised.values) // => 100
  */
 export function normaliseStep(input: StepInput, options?: NormaliseOptions): StepOutput<NormaliseDiagnostics> {
   const { dataset, framework } = input;

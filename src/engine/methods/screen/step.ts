@@ -36,7 +36,9 @@ export interface UnitAvailability {
 /**
  * Data availability and share of non-zero values of every unit (row) of a dataset
  * (COINr `get_data_avail.data.frame`).
- * @example unitAvailability(fromRows(['A'], ['x', 'y', 'z'], [[0, null, 3]])).nonZero[0] // => 0.5
+ * @example
+ * import { fromRows } from '../../core/dataset.ts';
+ * unitAvailability(fromRows(['A'], ['x', 'y', 'z'], [[0, null, 3]])).nonZero[0] // => 0.5
  */
 export function unitAvailability(ds: Dataset): UnitAvailability {
   const n = ds.unitCodes.length;
@@ -181,7 +183,8 @@ function validate(
  * Returns the dataset restricted to kept rows and `units` = the kept units (in `input.units` order).
  * @example
  * // ASEM after imputation, byNA with threshold 0.9: all 51 units kept
- * screenStep(input, { by: 'byNA', dataThreshold: 0.9 }).diagnostics.removed // => []
+ * const { dataset, framework, units } = asem.build.steps[1];
+ * screenStep({ dataset, framework, units }, { by: 'byNA', dataThreshold: 0.9 }).diagnostics.removed // => []
  */
 export function screenStep(
   input: StepInput,
