@@ -5,6 +5,7 @@
  * discriminated union and `registryOf` into the lookup that the step dispatches through.
  */
 import type { z } from 'zod';
+import { CityIndexError } from '../core/errors.ts';
 
 /** Languages of method descriptions. */
 export type Lang = 'en' | 'zh';
@@ -70,4 +71,26 @@ export function registryOf<const D extends ReadonlyArray<{ method: string }>>(de
  */
 export function isMethodOf<R extends object>(registry: R, name: string): name is Extract<keyof R, string> {
   return Object.hasOwn(registry, name);
+}
+
+/**
+ * Assert that `name` is one of the registry's methods; otherwise throw a located `E_METHOD` error
+ * listing the known ones (in registry order). The one check every family's step makes.
+ * @example
+ * import { minMaxNormalisation } from './normalise/min-max.ts';
+ * assertMethodOf(registryOf([minMaxNormalisation]), 'maxMin', 'normalisation', 'method') // => throws E_METHOD
+ */
+export function assertMethodOf<R extends object>(
+  registry: R,
+  name: string,
+  family: string,
+  field: string,
+): asserts name is Extract<keyof R, string> {
+  if (Object.hasOwn(registry, name)) return;
+  throw new CityIndexError({
+    code: 'E_METHOD',
+    message: `unknown ${family} method "${String(name)}"`,
+    field,
+    expected: Object.keys(registry).join(' | '),
+  });
 }

@@ -18,9 +18,9 @@ import { createDataset, datasetOf, type Dataset } from '../../core/dataset.ts';
 import { topLevel, type Framework, type FrameworkNode } from '../../core/framework.ts';
 import type { AggregateLevelSpec, AggregateOptions } from '../../spec/spec.ts';
 import type { z } from 'zod';
-import { isMethodOf } from '../method.ts';
+import { assertMethodOf } from '../method.ts';
 import type { DomainProblem, GroupAggregation, GroupInput } from './definition.ts';
-import { AGGREGATION_METHODS, AGGREGATION_REGISTRY, type AggregationMethod } from './index.ts';
+import { AGGREGATION_REGISTRY, type AggregationMethod } from './index.ts';
 import type { StepInput, StepOutput } from '../../pipeline/step.ts';
 import { reachesShare } from '../../stats/share.ts';
 
@@ -73,14 +73,7 @@ type Kernels = {
 const KERNELS: Kernels = AGGREGATION_REGISTRY;
 
 function definitionOf<K extends keyof Definitions>(method: K): Kernels[K] {
-  if (!isMethodOf(AGGREGATION_REGISTRY, method)) {
-    throw new CityIndexError({
-      code: 'E_METHOD',
-      message: `unknown aggregation method "${String(method)}"`,
-      field: 'aggregation.method',
-      expected: AGGREGATION_METHODS.map((d) => d.method).join(' | '),
-    });
-  }
+  assertMethodOf(AGGREGATION_REGISTRY, method, 'aggregation', 'aggregation.method');
   return KERNELS[method];
 }
 

@@ -8,10 +8,49 @@ import type { Issue } from '../../core/errors.ts';
 import { topLevel } from '../../core/framework.ts';
 import type { StepInput } from '../../pipeline/step.ts';
 import { max, min } from '../../stats/descriptive.ts';
-import { statOf, type Stat } from './definition.ts';
+import * as z from 'zod';
+import { defineImputation, statOf, type Stat } from './definition.ts';
 
 /** Defaults of the row methods, written once. */
 export const ROW_IMPUTATION_DEFAULTS = { parentLevel: 2, normaliseFirst: true } as const;
+
+/**
+ * The options schema of a row method: `{ method, parentLevel?, normaliseFirst? }`.
+ * @example rowImputationSchema('rowMean').parse({ method: 'rowMean' }) // => { method: 'rowMean' }
+ */
+export function rowImputationSchema<M extends 'rowMean' | 'rowMedian'>(method: M) {
+  return z.strictObject({
+    method: z.literal(method),
+    parentLevel: z.number().int().min(2).optional(),
+    normaliseFirst: z.boolean().optional(),
+  });
+}
+
+/**
+ * The definition of a row method: the unit's `statistic` over the indicators sharing its
+ * level-`parentLevel` ancestor (normalised first as COINr). `rowMean` and `rowMedian` differ only here.
+ * @example defineRowImputation(rowImputationSchema('rowMean'), 'mean', { en: 'row mean', zh: '行均值' }).byRow // => true
+ */
+export function defineRowImputation<M extends 'rowMean' | 'rowMedian'>(
+  schema: ReturnType<typeof rowImputationSchema<M>>,
+  statistic: Stat,
+  text: { en: string; zh: string },
+) {
+  const method = schema.shape.method.value;
+  return defineImputation<typeof schema>({
+    method,
+    schema,
+    defaults: ROW_IMPUTATION_DEFAULTS,
+    byRow: true,
+    validate: (o, field, input, issues) => validateRow(o, field, input, issues),
+    fill: (o, c) => {
+      const level = o.parentLevel ?? ROW_IMPUTATION_DEFAULTS.parentLevel;
+      const normaliseFirst = o.normaliseFirst ?? ROW_IMPUTATION_DEFAULTS.normaliseFirst;
+      c.joinRowBlock(`${method}|${level}|${normaliseFirst}|${c.ancestorAt(level) ?? ''}`, statistic, normaliseFirst);
+    },
+    text: { en: () => text.en, zh: () => text.zh },
+  });
+}
 
 /**
  * Row-wise imputation of a block of columns (COINr `Impute.data.frame(impute_by = "row")`): with

@@ -16,9 +16,9 @@ import { datasetOf } from '../../core/dataset.ts';
 import type { Framework, FrameworkNode } from '../../core/framework.ts';
 import type { StepInput, StepOutput } from '../../pipeline/step.ts';
 import { countAvailable } from '../../stats/descriptive.ts';
-import { isMethodOf } from '../method.ts';
+import { assertMethodOf } from '../method.ts';
 import { DegenerateColumnError, mapAvailable, type NormaliseColumnContext, type Num } from './definition.ts';
-import { NORMALISE_METHODS, NORMALISE_REGISTRY, type NormaliseMethod } from './index.ts';
+import { NORMALISE_REGISTRY, type NormaliseMethod } from './index.ts';
 import { minMaxInto, minMaxNormalisation, minMaxRange } from './min-max.ts';
 import type { NormaliseOptions } from '../../spec/spec.ts';
 import type { z } from 'zod';
@@ -68,14 +68,7 @@ type Kernels = {
 const KERNELS: Kernels = NORMALISE_REGISTRY;
 
 function definitionOf<K extends keyof Definitions>(method: K): Kernels[K] {
-  if (!isMethodOf(NORMALISE_REGISTRY, method)) {
-    throw new CityIndexError({
-      code: 'E_METHOD',
-      message: `unknown normalisation method "${String(method)}"`,
-      field: 'method',
-      expected: NORMALISE_METHODS.map((d) => d.method).join(' | '),
-    });
-  }
+  assertMethodOf(NORMALISE_REGISTRY, method, 'normalisation', 'method');
   return KERNELS[method];
 }
 
