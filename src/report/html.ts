@@ -10,15 +10,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { stableStringify } from '../engine/pipeline/build.ts';
+import { stableStringify, type StepRecord } from '../engine/pipeline/build.ts';
 import { describeStep } from '../engine/methods/describe.ts';
 import { explainScore } from '../engine/pipeline/lineage.ts';
 import type { StepSpec } from '../engine/spec/spec.ts';
 import type { SkippedStatistic } from '../engine/analysis/run.ts';
-import type { ImputeDiagnostics } from '../engine/methods/impute/step.ts';
-import type { TreatDiagnostics } from '../engine/methods/treat/step.ts';
-import type { ScreenDiagnostics } from '../engine/methods/screen/step.ts';
-import type { WeightDiagnostics } from '../engine/methods/weight/step.ts';
 import {
   describeWeights,
   fmt,
@@ -573,41 +569,47 @@ function auditSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repo
   return `<section class="major" id="audit"><h2>${L.audit}</h2><h3>${L.auditFlags}</h3>${flags.length ? table([L.flag, L.dimension, L.indicators, 'r'], flags, [3]) : `<p>${L.none}</p>`}<h3>${L.alpha}</h3>${table([L.dimension, 'k', 'α'], alphas, [1, 2])}</section>`;
 }
 
-function stepDetails(step: { kind: string; diagnostics: unknown }, ix: ReportIndex, lang: ReportLang): string {
-  const d = step.diagnostics as Record<string, unknown> | undefined;
-  if (!d) return '';
+/** The sub-line of a step's "did" cell: a list joined by "; " under the summary (empty list → nothing). */
+function subLine(parts: readonly string[]): string {
+  return parts.length ? `<br><span class="sub">${parts.join('; ')}</span>` : '';
+}
+
+function stepDetails(step: StepRecord, ix: ReportIndex, lang: ReportLang): string {
+  // A build read back from JSON may lack diagnostics; the report then leaves the cell empty.
+  if (!step.diagnostics) return '';
   const unitNames = (units: readonly string[]) =>
     formatList(
       lang,
       units.map((u) => esc(ix.unitName(u))),
     );
+  const warningsLine = (warnings: readonly Issue[] | undefined) =>
+    subLine((warnings ?? []).map((w) => esc(issueText(w, lang))));
   switch (step.kind) {
     case 'impute': {
-      const di = d as unknown as ImputeDiagnostics;
-      const per = di.byIndicator
+      const d = step.diagnostics;
+      const per = d.byIndicator
         .filter((b) => b.imputed > 0 || b.missingAfter > 0)
-        .map(
-          (b) =>
-            `${esc(ix.nodeName(b.indicator))}: ${b.imputed}/${b.missingBefore}${b.missingAfter ? t(lang, 'step.impute.stillMissing', { n: b.missingAfter }) : ''}`,
-        );
-      const c = di.counts;
+        .map((b) => {
+          const still = b.missingAfter ? t(lang, 'step.impute.stillMissing', { n: b.missingAfter }) : '';
+          return `${esc(ix.nodeName(b.indicator))}: ${b.imputed}/${b.missingBefore}${still}`;
+        });
+      const c = d.counts;
       return (
-        t(lang, 'step.impute', { before: c.missingBefore, imputed: c.imputed, after: c.missingAfter }) +
-        (per.length ? `<br><span class="sub">${per.join('; ')}</span>` : '')
+        t(lang, 'step.impute', { before: c.missingBefore, imputed: c.imputed, after: c.missingAfter }) + subLine(per)
       );
     }
     case 'screen': {
-      const ds = d as unknown as ScreenDiagnostics;
+      const d = step.diagnostics;
       return t(lang, 'step.screen', {
-        kept: ds.units.filter((u) => u.kept).length,
-        removed: ds.removed.length,
-        names: unitNames(ds.removed),
+        kept: d.units.filter((u) => u.kept).length,
+        removed: d.removed.length,
+        names: unitNames(d.removed),
       });
     }
     case 'treat': {
-      const dt = d as unknown as TreatDiagnostics;
-      const s = dt.summary;
-      const treated = dt.indicators
+      const d = step.diagnostics;
+      const s = d.summary;
+      const treated = d.indicators
         .filter((i) => (i.winsorised?.nwin ?? 0) > 0 || i.transform)
         .map((i) => {
           const w = i.winsorised?.nwin
@@ -624,27 +626,21 @@ function stepDetails(step: { kind: string; diagnostics: unknown }, ix: ReportInd
           points: s.winsorisedPoints,
           transformed: s.transformed,
           still: s.stillFailing,
-        }) + (treated.length ? `<br><span class="sub">${treated.join('; ')}</span>` : '')
+        }) + subLine(treated)
       );
     }
-    case 'weight': {
-      const dw = d as unknown as WeightDiagnostics;
-      return Object.entries(dw.weights)
+    case 'weight':
+      return Object.entries(step.diagnostics.weights)
         .map(([c, w]) => `${esc(ix.nodeName(c))} ${fmt(w, 4)}`)
         .join('; ');
+    case 'denominate': {
+      const d = step.diagnostics;
+      const extra = Array.isArray(d.denominated) ? t(lang, 'step.denominate', { n: d.denominated.length }) : '';
+      return extra + warningsLine(d.warnings);
     }
-    default: {
-      const warnings = (d.warnings as Issue[] | undefined) ?? [];
-      const denominated =
-        step.kind === 'denominate' && Array.isArray(d.denominated) ? (d.denominated as unknown[]).length : undefined;
-      const extra = denominated !== undefined ? t(lang, 'step.denominate', { n: denominated }) : '';
-      return (
-        extra +
-        (warnings.length
-          ? `<br><span class="sub">${warnings.map((w) => esc(issueText(w, lang))).join('; ')}</span>`
-          : '')
-      );
-    }
+    case 'normalise':
+    case 'aggregate':
+      return warningsLine(step.diagnostics.warnings);
   }
 }
 
