@@ -48,7 +48,9 @@ export async function refuseReplace(
   if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
     return new CityIndexError({
       code: 'E_OUT_CONTAINS_CWD',
-      message: `output folder "${target}" is the current folder or contains it; it would be replaced / 输出目录不能是当前目录或其上级目录`,
+      message:
+        `output folder "${target}" is the current folder or contains it; it would be replaced / ` +
+        '输出目录不能是当前目录或其上级目录',
       field,
       expected: 'a new or output-only folder, e.g. --out out/my-index',
     });
@@ -60,7 +62,10 @@ export async function refuseReplace(
   if (foreign.length === 0) return undefined;
   return new CityIndexError({
     code: 'E_OUT_NOT_OURS',
-    message: `output folder "${target}" already exists and holds files cityindex did not write (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}); the whole folder would be replaced / 输出目录已存在且含有非 cityindex 生成的文件，不会覆盖`,
+    message:
+      `output folder "${target}" already exists and holds files cityindex did not write ` +
+      `(${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}); the whole folder would be replaced / ` +
+      '输出目录已存在且含有非 cityindex 生成的文件，不会覆盖',
     field,
     expected: 'a new folder, an earlier cityindex output folder, or an empty folder',
   });
@@ -164,7 +169,9 @@ async function lock(target: string, timeoutMs: number): Promise<() => Promise<vo
     if (performance.now() - start > timeoutMs) {
       throw new CityIndexError({
         code: 'E_OUT_LOCKED',
-        message: `output folder "${target}" is being written by another cityindex process (pid ${owner}) / 另一个 cityindex 进程正在写入该输出目录`,
+        message:
+          `output folder "${target}" is being written by another cityindex process (pid ${owner}) / ` +
+          '另一个 cityindex 进程正在写入该输出目录',
         field: '--out',
         expected: 'wait for the other run to finish, or use another --out folder',
       });

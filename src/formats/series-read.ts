@@ -1,8 +1,9 @@
 /**
  * Series tables: CSV files of index values by period, optionally with printed change columns,
  * several series (cities) in long form, and weights. Pure (no Node APIs): `parseSeriesCsv(text, file)`,
- * `seriesTableFromBytes`; the loaders over paths (`loadSeriesCsv`, `loadSeriesProject`) are in series.ts. Helpers turn a table into engine series or into the rows of a published
- * table for the audit, and a series into workbook rows.
+ * `seriesTableFromBytes`; the loaders over paths (`loadSeriesCsv`, `loadSeriesProject`) are in series.ts.
+ * Helpers turn a table into engine series or into the rows of a published table for the audit, and a
+ * series into workbook rows.
  *
  * Columns (header names are matched case-insensitively; the first match wins):
  *   period   period | date | month | quarter | year | 日期 | 时间 | 期间           (required)

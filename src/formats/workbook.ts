@@ -77,7 +77,8 @@ function stageSheets(b: Build, limit: number): { sheets: SheetSpec[]; notes: Cel
         name,
         dataset.unitCodes.length,
         dataset.codes.length,
-        `not written: ${cells.toLocaleString('en')} cells would pass the workbook's limit of ${limit.toLocaleString('en')} stage cells; results.csv and build.json hold every score`,
+        `not written: ${cells.toLocaleString('en')} cells would pass the workbook's limit of ` +
+          `${limit.toLocaleString('en')} stage cells; results.csv and build.json hold every score`,
         `未写入：该阶段有 ${cells} 个单元格，超过工作簿各阶段合计 ${limit} 个单元格的上限；全部得分见 results.csv 与 build.json`,
       ]);
     }

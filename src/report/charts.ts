@@ -206,7 +206,10 @@ export function lisaMapOption(ctx: ReportContext): ChartOption | undefined {
       textStyle: { fontSize: 11 },
       pieces: present.map((l) => ({
         value: LISA_ORDER.indexOf(l),
-        label: `${t(ctx.lang, 'name.lisa', { label: l })}${l === 'ns' || l === 'island' ? '' : ` (${l})`} ${lisa.significance!.counts[l]}`,
+        label:
+          t(ctx.lang, 'name.lisa', { label: l }) +
+          (l === 'ns' || l === 'island' ? '' : ` (${l})`) +
+          ` ${lisa.significance!.counts[l]}`,
         color: LISA_COLOURS[l],
       })),
     },

@@ -120,7 +120,8 @@ export async function renderPdf(html: string, options: PdfOptions = {}): Promise
       displayHeaderFooter: true,
       headerTemplate: '<span></span>',
       footerTemplate:
-        '<div style="font-size:8px;width:100%;text-align:center;color:#888"><span class="pageNumber"></span> / <span class="totalPages"></span></div>',
+        '<div style="font-size:8px;width:100%;text-align:center;color:#888">' +
+        '<span class="pageNumber"></span> / <span class="totalPages"></span></div>',
       margin: { top: '16mm', bottom: '16mm', left: '14mm', right: '14mm' },
     });
     return new Uint8Array(pdf);

@@ -209,9 +209,9 @@ async function main(): Promise<void> {
   }
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, text);
-  process.stderr.write(
-    `wrote ${out}: ${features} features, ${(text.length / 1024).toFixed(0)} KiB; re-keyed ${rekeyed.length}: ${rekeyed.map((r) => `${r.name} ${r.from}→${r.to}`).join(', ')}\n`,
-  );
+  const rekeyedList = rekeyed.map((r) => `${r.name} ${r.from}→${r.to}`).join(', ');
+  const size = `${(text.length / 1024).toFixed(0)} KiB`;
+  process.stderr.write(`wrote ${out}: ${features} features, ${size}; re-keyed ${rekeyed.length}: ${rekeyedList}\n`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
