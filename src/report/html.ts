@@ -1014,7 +1014,13 @@ function seriesSection(ctx: ReportContext, lang: ReportLang): string {
 /**
  * Render the whole report as one self-contained HTML document in `ctx.lang`: the report model
  * (`buildReportModel`) for the header, findings, charts and section list; the sections' tables here.
- * @example renderReportHtml(ctx).includes('<svg') // => true
+ * @example
+ * import { loadProject } from '../formats/index.ts';
+ * import { build } from '../engine/pipeline/build.ts';
+ * import { prepareReportContext } from './index.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * const ctx = { ...(await prepareReportContext(project, build(project.input, project.spec))), lang: 'zh' as const };
+ * renderReportHtml(ctx).includes('<svg') // => true
  */
 export function renderReportHtml(ctx: ReportContext, options: RenderHtmlOptions = {}): string {
   const lang = ctx.lang;

@@ -124,7 +124,11 @@ export interface PreparedMap {
 
 /**
  * Decode, re-key, repair and simplify the ECharts 4 city map.
- * @example prepareMap(echarts4Json, divisionsCsv).features // => 367
+ * @example
+ * import { readFileSync } from 'node:fs';
+ * const source = JSON.parse(readFileSync('node_modules/echarts4/map/json/china-cities.json', 'utf8'));
+ * const divisions = readFileSync('data/sources/admin_divisions/prefecture_level_divisions.csv', 'utf8');
+ * prepareMap(source, divisions).features // => 367
  */
 export function prepareMap(
   source: { features: EncodedFeature[]; UTF8Encoding?: boolean; UTF8Scale?: number },
