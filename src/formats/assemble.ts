@@ -1077,8 +1077,10 @@ export interface AssembleOptions {
  * problem found (file, row, column, field, expected) if anything is wrong; warnings found on the way
  * travel with it. `loadProject(dir)` is this over the files of a folder.
  * @example
- * const files = memoryProjectFiles({ 'project.yaml': yaml, 'framework.yaml': fw, 'units.csv': u, 'data.csv': d });
- * const p = await assembleProject(files); p.input.units.length // => 6
+ * import { fsProjectFiles } from './project-fs.ts';
+ * // any ProjectFiles: memoryProjectFiles({ 'project.yaml': …, 'units.csv': … }) in a browser
+ * const p = await assembleProject(fsProjectFiles('examples/asem'));
+ * p.input.units.length // => 51
  */
 export async function assembleProject(files: ProjectFiles, options: AssembleOptions = {}): Promise<LoadedProject> {
   const c: Collector = new Collector();
@@ -1568,7 +1570,10 @@ function failingStep(input: BuildInput, spec: BuildSpec): number {
  * (`build.steps[k].options.<field>`) and its line (in the base file when the steps are inherited
  * through `extends`). The engine knows neither the file nor the line; this adds them from the YAML
  * kept by `assembleProject` (no file is read again, no message parsed).
- * @example const b = await buildProject(await loadProject('examples/asem')); b.results.indexCode // => 'Index'
+ * @example
+ * import { loadProject } from './index.ts';
+ * const b = await buildProject(await loadProject('examples/asem'));
+ * b.results.indexCode // => 'Index'
  */
 export async function buildProject(p: LoadedProject): Promise<Build> {
   try {

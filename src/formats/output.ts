@@ -26,7 +26,13 @@ export const OUTPUT_MARKER = '.cityindex-output';
 /**
  * Why `target` may not be replaced by an output folder holding `names`, or undefined when it may
  * (missing, empty, marked as a cityindex output, or holding only names this write produces).
- * @example await refuseReplace('/tmp/none', ['results.csv']) // => undefined
+ * @example
+ * import { mkdtempSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * const tmp = mkdtempSync(join(tmpdir(), 'cityindex-'));
+ * const refusal = await refuseReplace(join(tmp, 'none'), ['results.csv']);
+ * refusal // => undefined
  */
 export async function refuseReplace(
   target: string,
@@ -123,7 +129,13 @@ async function leftovers(
  * Repair what killed writes of `outDir` left behind: when the output folder is missing, the newest
  * complete staged output (or else the previous output) of a dead process is moved into place; then
  * every staging or old folder of a dead process is removed. Returns the folders removed or restored.
- * @example await recoverOutput('out/none') // => []
+ * @example
+ * import { mkdtempSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * const tmp = mkdtempSync(join(tmpdir(), 'cityindex-'));
+ * const recovered = await recoverOutput(join(tmp, 'none'));
+ * recovered // => []
  */
 export async function recoverOutput(outDir: string): Promise<string[]> {
   const target = resolve(outDir);
@@ -185,7 +197,13 @@ async function lock(target: string, timeoutMs: number): Promise<() => Promise<vo
  * `.cityindex-output` is added. Throws a `CityIndexError` (nothing written) when `outDir` is a file or
  * a folder cityindex did not write. Interleaved writes of one target take turns at the swap; what a
  * killed write left is repaired first (`recoverOutput`).
- * @example await writeOutputsAtomically('out/asem', new Map([['results.csv', '…']])) // => ['results.csv']
+ * @example
+ * import { mkdtempSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * const tmp = mkdtempSync(join(tmpdir(), 'cityindex-'));
+ * const written = await writeOutputsAtomically(join(tmp, 'asem'), new Map([['results.csv', '…']]));
+ * written // => ['results.csv']
  */
 export async function writeOutputsAtomically(
   outDir: string,

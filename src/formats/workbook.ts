@@ -215,7 +215,10 @@ function stampZipEntries(zip: Uint8Array): Uint8Array {
 
 /**
  * Build the workbook in memory.
- * @example const wb = createWorkbook(build, project); wb.worksheets.map((w) => w.name) // => ['Results', 'Method', 'raw', …]
+ * @example
+ * import { loadProject } from './index.ts';
+ * const wb = createWorkbook(asem.build, await loadProject('examples/asem'));
+ * wb.worksheets.map((w) => w.name) // => ['Results', 'Method', 'raw', …]
  */
 export function createWorkbook(
   b: Build,
@@ -233,7 +236,10 @@ export function createWorkbook(
 /**
  * The same workbook as xlsx bytes, written row by row with ExcelJS's streaming writer (rows are
  * committed as they are added, so memory holds the compressed output, not every cell).
- * @example (await workbookBytes(build, project)).subarray(0, 2) // => Uint8Array [0x50, 0x4b] ("PK", a zip)
+ * @example
+ * import { loadProject } from './index.ts';
+ * const bytes = await workbookBytes(asem.build, await loadProject('examples/asem'));
+ * bytes.subarray(0, 2) // => Uint8Array [80, 75] ("PK", a zip)
  */
 export async function workbookBytes(
   b: Build,
