@@ -14,7 +14,9 @@ export interface SearchProjectCasesOptions extends SearchCasesOptions, UseCaseOp
 /**
  * Search a project's case library (words in Chinese or English; filters by city, domain, indicator).
  * A project without a `cases:` folder is an input error.
- * @example (await searchProjectCases('examples/cdgi-2020', '交通'))[0].case.id // => 'hangzhou-city-brain'
+ * @example
+ * const hits = await searchProjectCases('examples/cdgi-2020', '交通');
+ * hits[0].case.id // => 'hangzhou-city-brain'
  */
 export async function searchProjectCases(
   source: ProjectSource,

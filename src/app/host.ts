@@ -40,7 +40,9 @@ export interface AppHost {
 
 /**
  * The given host, or the Node host (file system, worker threads), loaded on first use.
- * @example (await resolveHost(undefined)).loadSeriesProject.name // => 'loadSeriesProject'
+ * @example
+ * const host = await resolveHost(undefined);
+ * host.loadSeriesProject.name // => 'loadSeriesProject'
  */
 export async function resolveHost(host: AppHost | undefined): Promise<AppHost> {
   return host ?? (await import('./node-host.ts')).nodeHost;

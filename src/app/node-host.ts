@@ -16,7 +16,9 @@ import type { AppHost } from './host.ts';
 /**
  * Files read from disk, uncertainty runs spread over worker threads (idle workers stopped after each
  * analysis, so a CLI process ends promptly).
- * @example (await nodeHost.loadProject('examples/asem')).input.units.length // => 51
+ * @example
+ * const project = await nodeHost.loadProject('examples/asem');
+ * project.input.units.length // => 51
  */
 export const nodeHost: AppHost = {
   loadProject,
@@ -47,7 +49,13 @@ export const nodeHost: AppHost = {
 /**
  * Refuse an output folder that is a file or a folder cityindex did not write (one holding only
  * `names` may be replaced), before any work is done.
- * @example await checkOutputFolder('out/asem', ['results.csv']) // => undefined
+ * @example
+ * import { mkdtempSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * const out = join(mkdtempSync(join(tmpdir(), 'cityindex-')), 'asem');
+ * const ok = await checkOutputFolder(out, ['results.csv']);
+ * ok // => undefined
  */
 export async function checkOutputFolder(out: string, names: readonly string[]): Promise<void> {
   const refusal = await refuseReplace(resolve(out), names);
@@ -56,7 +64,13 @@ export async function checkOutputFolder(out: string, names: readonly string[]): 
 
 /**
  * Write a use case's artifacts into a folder, atomically (all or nothing); returns the names written.
- * @example await writeArtifacts('out/x', new Map([['a.txt', 'hi\n']])) // => ['a.txt']
+ * @example
+ * import { mkdtempSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * const out = join(mkdtempSync(join(tmpdir(), 'cityindex-')), 'x');
+ * const written = await writeArtifacts(out, new Map([['a.txt', 'hi\n']]));
+ * written // => ['a.txt']
  */
 export function writeArtifacts(out: string, files: OutputFiles): Promise<string[]> {
   return writeOutputsAtomically(out, files);

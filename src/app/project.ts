@@ -64,6 +64,7 @@ export function parseFormats(list: string | undefined): Set<Format> {
 /**
  * Keep only the analyses named in a list such as `tiers,spatial` (all declared ones when absent).
  * @example
+ * import { loadProject } from '../formats/index.ts';
  * const { project } = await loadProject('examples/asem');
  * Object.keys(selectAnalyses(project.analyses!, 'tiers')) // => ['target', 'reference', 'tiers']
  */
@@ -125,7 +126,9 @@ export interface ValidateResult {
  * Check a project: its files, framework, units, data and build spec, and the build itself (the steps'
  * own checks: group columns, geometric means of zeros, …). Throws a `CityIndexError` listing every problem.
  * The project's warnings are also sent as `warning` events before the build.
- * @example (await validateProject('examples/asem')).summary.units // => 51
+ * @example
+ * const { summary } = await validateProject('examples/asem');
+ * summary.units // => 51
  */
 export async function validateProject(
   source: ProjectSource,
@@ -167,7 +170,9 @@ export interface ProjectRun {
  * Load, build and (when declared) analyse a project and compute its time series (`series:`).
  * Analyses that cannot run are recorded in `analyses.errors`, not thrown. The uncertainty analysis
  * reports its runs through `onEvent` (`progress` events, then `progress-end`).
- * @example (await runProject('examples/asem')).build.results.indexCode // => 'Index'
+ * @example
+ * const run = await runProject('examples/asem', { analyses: false });
+ * run.build.results.indexCode // => 'Index'
  */
 export async function runProject(source: ProjectSource, options: RunProjectOptions = {}): Promise<ProjectRun> {
   const emit = emitterOf(options);
@@ -280,7 +285,9 @@ export interface IndexArtifacts {
 /**
  * The `build` use case: run the project and produce its files (results, workbook, and the report in
  * both languages, and as PDF, when those formats are asked for).
- * @example [...(await buildIndex('examples/asem')).files.keys()] // => ['results.csv', 'build.json', 'results.xlsx']
+ * @example
+ * const { files } = await buildIndex('examples/asem');
+ * [...files.keys()] // => ['results.csv', 'build.json', 'analysis.json', 'results.xlsx']
  */
 export async function buildIndex(source: ProjectSource, options: BuildIndexOptions = {}): Promise<IndexArtifacts> {
   const formats = options.formats ?? parseFormats(undefined);
@@ -304,7 +311,9 @@ export interface AnalyseIndexOptions extends ProjectUseCaseOptions {
 /**
  * The `analyse` use case: run the project's declared analyses and produce `analysis.json` and the
  * workbook with the analysis sheets. A project without an `analyses:` block is an input error.
- * @example (await analyseIndex('examples/cdgi-2020', { only: 'tiers' })).run.analyses?.tiers?.counts.length // => 4
+ * @example
+ * const { run } = await analyseIndex('examples/cdgi-2020', { only: 'tiers' });
+ * run.analyses?.tiers?.counts.length // => 4
  */
 export async function analyseIndex(source: ProjectSource, options: AnalyseIndexOptions = {}): Promise<IndexArtifacts> {
   const run = await runProject(source, options);

@@ -16,7 +16,9 @@ export interface ReportArtifactsOptions {
 /**
  * The report of a run (its analyses, uncertainty rank intervals and series) as files.
  * @example
- * const files = await reportArtifacts(await runProject('examples/asem', { analyses: false }));
+ * import { runProject } from './project.ts';
+ * const run = await runProject('examples/asem', { analyses: false });
+ * const files = await reportArtifacts(run);
  * [...files.keys()] // => ['report.html', 'report.zh.html']
  */
 export async function reportArtifacts(run: ProjectRun, options: ReportArtifactsOptions = {}): Promise<OutputFiles> {

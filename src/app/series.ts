@@ -79,7 +79,11 @@ export interface SeriesAuditOptions extends AuditOptions {
 
 /**
  * Audit a published table already read (what `series audit` runs).
- * @example auditSeriesTable(parseSeriesCsv(text, 'seed.csv')).summary.swapped // => ['2023-01', '2022-12']
+ * @example
+ * import { readFileSync } from 'node:fs';
+ * import { parseSeriesCsv } from '../formats/series-read.ts';
+ * const text = readFileSync('data/sources/seed-288/seed_288_table.csv', 'utf8');
+ * auditSeriesTable(parseSeriesCsv(text, 'seed.csv')).summary.swapped // => ['2023-01', '2022-12']
  */
 export function auditSeriesTable(table: SeriesTable, options: SeriesAuditOptions = {}): AuditResult {
   return auditPublishedTable(tableToPublishedRows(table, options.series), options);
@@ -134,7 +138,10 @@ function aggregateOf(project: LoadedSeriesProject, series: Series[]): AggregateS
  * Everything `series compute` writes, in memory: `series.csv` (long: series, period, value, MoM, YoY,
  * YTD), `series.json`, `chart.json` (ECharts option of the aggregate, or of the first series) and,
  * when configured, `audit.json` + `audit.txt`.
- * @example computeSeries(await loadSeriesProject('examples/series-demo')).aggregate?.series.values[0] // => 1000
+ * @example
+ * import { loadSeriesProject } from '../formats/series.ts';
+ * const project = await loadSeriesProject('examples/series-demo');
+ * computeSeries(project).aggregate?.series.values[0] // => 1000
  */
 export function computeSeries(project: LoadedSeriesProject): SeriesComputeOutput {
   const { config, table } = project;
@@ -218,7 +225,9 @@ export interface SeriesProjectRun extends SeriesComputeOutput {
 /**
  * Read a series project (a folder with series.yaml, a project.yaml with `series:`, or one CSV) and
  * compute it (what `series compute <path>` runs).
- * @example (await computeSeriesProject('examples/series-demo')).series.length // => 6
+ * @example
+ * const computed = await computeSeriesProject('examples/series-demo');
+ * computed.series.length // => 6
  */
 export async function computeSeriesProject(path: string, options: SeriesFileOptions = {}): Promise<SeriesProjectRun> {
   const project = await (await resolveHost(options.host)).loadSeriesProject(path);

@@ -52,7 +52,9 @@ export interface SurveyCheck {
 /**
  * Validate every survey of a project: config, SurveyJS definitions (survey-core), responses, census.
  * Returns the loaded surveys and all issues; throws only when a file cannot be read or parsed at all.
- * @example (await validateProjectSurveys('examples/cdgi-2020'))[0].survey.config.cities.length // => 45
+ * @example
+ * const [check] = await validateProjectSurveys('examples/cdgi-2020');
+ * check.survey.config.cities.length // => 45
  */
 export async function validateProjectSurveys(
   projectDir: string,
@@ -275,7 +277,9 @@ export interface SurveyCleaned {
 /**
  * Clean every survey of a project (the `survey clean` use case); a survey with blocking problems
  * stops with a `CityIndexError` listing them.
- * @example (await cleanSurveys('examples/cdgi-2020'))[0].cleaning.counts.overQuota > 0 // => true
+ * @example
+ * const [{ cleaning }] = await cleanSurveys('examples/cdgi-2020');
+ * cleaning.counts.overQuota > 0 // => true
  */
 export async function cleanSurveys(projectDir: string, options: SurveyUseCaseOptions = {}): Promise<SurveyCleaned[]> {
   const host = await resolveHost(options.host);
@@ -323,7 +327,9 @@ export function estimateSurvey(survey: LoadedSurvey): SurveyEstimated {
 
 /**
  * Clean, weight and estimate every survey of a project (the `survey estimate` use case).
- * @example (await estimateSurveys('examples/cdgi-2020'))[0].result.estimates.dataset.unitCodes.length // => 45
+ * @example
+ * const [{ result }] = await estimateSurveys('examples/cdgi-2020');
+ * result.estimates.dataset.unitCodes.length // => 45
  */
 export async function estimateSurveys(
   projectDir: string,
@@ -348,7 +354,9 @@ export interface AhpFormResult {
 
 /**
  * The expert pairwise-comparison questionnaire (SurveyJS JSON, zh and en) for a project's framework.
- * @example (await ahpForm('examples/cdgi-2020')).files.has('ahp.zh.json') // => true
+ * @example
+ * const form = await ahpForm('examples/cdgi-2020');
+ * form.files.has('ahp.zh.json') // => true
  */
 export async function ahpForm(source: ProjectSource, options: SurveyUseCaseOptions = {}): Promise<AhpFormResult> {
   const project = typeof source === 'string' ? await (await resolveHost(options.host)).loadProject(source) : source;
@@ -374,6 +382,9 @@ export interface ExpertPanelResult {
  * Aggregate an expert panel: answers (SurveyJS results) → matrices → per-group CR, inconsistent judgements,
  * AIJ/AIP weights → `weight` steps. Experts with missing answers in a group are left out of that group (issues).
  * @example
+ * import { readFile } from 'node:fs/promises';
+ * import { loadProject } from '../formats/index.ts';
+ * import { parseExpertAnswers } from '../formats/survey.ts';
  * const { input } = await loadProject('examples/cdgi-2020');
  * const file = 'examples/cdgi-2020/surveys/experts-simulated.json';
  * const experts = parseExpertAnswers(await readFile(file, 'utf8'), file);

@@ -168,7 +168,9 @@ function checkinWorker(w: Worker): void {
 /**
  * Stop the idle worker threads kept between analyses (they are unref'd and never keep a process alive;
  * this is for tidy shutdowns and tests).
- * @example await stopUncertaintyWorkers()
+ * @example
+ * const stopped = await stopUncertaintyWorkers();
+ * stopped // => undefined
  */
 export async function stopUncertaintyWorkers(): Promise<void> {
   const all = idle.splice(0);
@@ -218,8 +220,10 @@ async function runOnWorker(
 /**
  * Run an analysis over worker threads; same result, bit for bit, as `runAnalysis` in one thread.
  * @example
- * const r = await runAnalysisParallel(input, spec, { N: 10000, inputs }, { threads: 2 });
- * r.rankStats.length // => units
+ * const winmax = { name: 'winmax', step: 'treat', path: ['options', 'winmax'], values: [1, 5] };
+ * const inputs = [{ ...winmax, kind: 'alternatives' as const }];
+ * const r = await runAnalysisParallel(asem.input, asem.spec, { N: 20, seed: 1, inputs }, { threads: 2 });
+ * r.rankStats.length // => 51 (one per unit)
  */
 export async function runAnalysisParallel(
   input: BuildInput,
@@ -267,9 +271,12 @@ export async function runAnalysisParallel(
  * Run an analysis of a loaded project and its build (the Node host's uncertainty runner, used by the
  * `runProject` use case for `cityindex analyse` and the report's rank intervals).
  * @example
+ * import { loadProject } from '../formats/index.ts';
  * const p = await loadProject('examples/asem');
- * const r = await analyseProject(p, build(p.input, p.spec), { N: 1000, inputs });
- * r.rankStats[0] // => { unit: 'AUS', nominal: …, mean: …, median: …, q5: …, q95: …, runs: 1000 }
+ * const winmax = { name: 'winmax', step: 'treat', path: ['options', 'winmax'], values: [1, 5] };
+ * const inputs = [{ ...winmax, kind: 'alternatives' as const }];
+ * const r = await analyseProject(p, asem.build, { N: 20, seed: 1, inputs });
+ * r.rankStats[0].unit // => 'AUS'
  */
 export function analyseProject(
   project: LoadedProject,

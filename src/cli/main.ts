@@ -76,7 +76,10 @@ export function fileSystemIssue(e: unknown): Issue | undefined {
 /**
  * Run the CLI and return the exit code: 0 success, 1 invalid input (located errors on stderr), 2 internal
  * error. Used by tests without spawning a process.
- * @example await run(['validate', 'examples/asem']) // => 0
+ * @example
+ * import { run as runCli } from './main.ts';
+ * const exitCode = await runCli(['validate', 'examples/asem']); // the doc-example harness has its own `run`
+ * exitCode // => 0
  */
 export async function run(argv: string[]): Promise<number> {
   const program = createProgram();

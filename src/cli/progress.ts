@@ -7,7 +7,7 @@ import type { AppEvent } from '../app/events.ts';
 
 /**
  * Write one line to stderr.
- * @example log('done') // writes "done\n" to stderr
+ * @example log('done') // => undefined (writes "done\n" to stderr)
  */
 export function log(line: string): void {
   process.stderr.write(line + '\n');
@@ -15,7 +15,10 @@ export function log(line: string): void {
 
 /**
  * A terminal progress bar as an `onProgress` callback; call `stop()` at the end.
- * @example const bar = progressBar('uncertainty'); bar.update(5, 10); bar.stop();
+ * @example
+ * const bar = progressBar('uncertainty');
+ * bar.update(5, 10); // on a terminal: "uncertainty [████████████████████░░░░░░░░░░░░░░░░░░░░] 50% | 5/10 runs | ETA …"
+ * bar.stop() // => undefined
  */
 export function progressBar(
   label = 'runs',
@@ -41,7 +44,9 @@ export function progressBar(
 /**
  * An `onEvent` callback that prints a use case's events: info lines, `warning:` lines, and a progress
  * bar for runs (started on the first `progress`, stopped at `progress-end`).
- * @example await runProject('examples/asem', { onEvent: printEvents() })
+ * @example
+ * const onEvent = printEvents(); // pass as `{ onEvent }` to a use case such as runProject
+ * onEvent({ kind: 'info', message: 'loading examples/asem' }) // => undefined (the line goes to stderr)
  */
 export function printEvents(): (event: AppEvent) => void {
   let bar: ReturnType<typeof progressBar> | undefined;

@@ -9,7 +9,12 @@ const num = (x: number | null | undefined): number | null =>
 
 /**
  * Sheets for every analysis that ran.
- * @example analysisSheets(build, analyses).map((s) => s.name) // => ['Regional', 'Inequality', 'Spatial', 'Tiers']
+ * @example
+ * import { parseAnalysesConfig, runAnalyses } from '../engine/analysis/run.ts';
+ * import { loadProject } from './index.ts';
+ * const { project } = await loadProject('examples/asem');
+ * const analyses = runAnalyses(asem.build, parseAnalysesConfig(project.analyses));
+ * analysisSheets(asem.build, analyses).map((s) => s.name) // => ['Regional', 'Inequality', 'Tiers']
  */
 export function analysisSheets(b: Build, a: AnalysesResult): ExtraSheet[] {
   const sheets: ExtraSheet[] = [];

@@ -324,7 +324,10 @@ function fieldPath(field: string): Array<string | number> {
 }
 
 let vocabulary: { keySets: Array<Set<string>>; values: Set<string> } | undefined;
-/** The field-name sets of every object in the project and framework schemas, and every fixed value (for "did you mean"). */
+/**
+ * The field-name sets of every object in the project and framework schemas, and every fixed value (for
+ * "did you mean").
+ */
 function knownWords(): { keySets: Array<Set<string>>; values: Set<string> } {
   if (vocabulary) return vocabulary;
   const keySets: Array<Set<string>> = [];
@@ -433,10 +436,13 @@ export function frameworkFromTree(f: FrameworkFile, file: string): { framework: 
     if (!t.children?.length) return 1;
     const heights = t.children.map((ch) => walk(ch, t.code, depth + 1));
     node.level = Math.max(...heights) + 1;
-    if (new Set(heights).size > 1)
+    const depths = [...new Set(heights)];
+    if (depths.length > 1)
       issues.push({
         code: 'E_UNBALANCED',
-        message: `the children of "${t.code}" sit at different depths (${[...new Set(heights)].join(', ')} levels below); every indicator must be the same number of levels below the index`,
+        message:
+          `the children of "${t.code}" sit at different depths (${depths.join(', ')} levels below); ` +
+          'every indicator must be the same number of levels below the index',
         file,
         indicator: t.code,
       });
@@ -610,7 +616,9 @@ function cleanCodes(t: Table, k: number, warnings: Issue[]): void {
   if (first)
     warnings.push({
       code: 'W_CODE_DECIMAL',
-      message: `unit codes written with a decimal part (e.g. "${first.raw}") are read as whole numbers ("${cleanCode(first.raw)}"); save the column as text / 单位代码末尾的“.0”已去掉，请将该列保存为文本`,
+      message:
+        `unit codes written with a decimal part (e.g. "${first.raw}") are read as whole numbers ` +
+        `("${cleanCode(first.raw)}"); save the column as text / 单位代码末尾的“.0”已去掉，请将该列保存为文本`,
       file: t.file,
       row: first.row,
       column: t.header[k],
@@ -634,7 +642,10 @@ function missingCodeColumn(t: Table): Issue {
   };
 }
 
-/** Units from a table with `code` (or uCode/adcode), `name_zh`, `name_en` (or uName); text columns → groups, numeric → attributes. */
+/**
+ * Units from a table with `code` (or uCode/adcode), `name_zh`, `name_en` (or uName); text columns → groups,
+ * numeric → attributes.
+ */
 export function unitsFromTable(t: Table, skipColumns: Set<string> = new Set()): { units: Unit[]; issues: Issue[] } {
   const issues: Issue[] = [];
   const codeCol = col(t, UNIT_CODE_COLUMNS);
@@ -787,7 +798,8 @@ class ValueStore {
     for (const g of this.unknownUnits.values()) {
       out.push({
         code: 'E_UNKNOWN_UNIT',
-        message: `unit "${g.unit}" is not in the units list${rowsText(g.rows)}${hint(didYouMean(g.unit, this.unitCodes))}`,
+        message:
+          `unit "${g.unit}" is not in the units list` + rowsText(g.rows) + hint(didYouMean(g.unit, this.unitCodes)),
         file: g.file,
         row: g.rows[0],
         column: g.column,
@@ -795,10 +807,13 @@ class ValueStore {
       });
     }
     for (const g of this.conflicts.values()) {
+      const earlierRows = `${g.earlierRows.slice(0, 3).join(', ')}${g.rows.length > 3 ? ', …' : ''}`;
       const message =
         g.rows.length === 1
-          ? `value for unit "${g.units[0]}", indicator "${g.code}" is given twice (also ${g.earlier}:${g.earlierRows[0]})`
-          : `${g.rows.length} values of indicator "${g.code}" are given twice: also in ${g.earlier} (rows ${g.earlierRows.slice(0, 3).join(', ')}${g.rows.length > 3 ? ', …' : ''})`;
+          ? `value for unit "${g.units[0]}", indicator "${g.code}" is given twice ` +
+            `(also ${g.earlier}:${g.earlierRows[0]})`
+          : `${g.rows.length} values of indicator "${g.code}" are given twice: ` +
+            `also in ${g.earlier} (rows ${earlierRows})`;
       out.push({
         code: 'E_CONFLICT',
         message: `${message}; give each value in one data file only / 同一数值只能出现在一个数据文件中`,
@@ -846,7 +861,9 @@ function readWide(
   if (notUsed.length)
     c.warnings.push({
       code: 'W_IGNORED_COLUMNS',
-      message: `columns not in the framework are ignored: ${notUsed.slice(0, 12).join(', ')}${notUsed.length > 12 ? ' …' : ''}`,
+      message:
+        `columns not in the framework are ignored: ${notUsed.slice(0, 12).join(', ')}` +
+        (notUsed.length > 12 ? ' …' : ''),
       file: t.file,
       row: t.headerRow ?? 1,
       severity: 'warning',
@@ -969,9 +986,11 @@ function readLong(
     store.put(ind, i, p.value, t.file, row, t.header[vc], sc >= 0 ? r[sc] || undefined : undefined);
   });
   for (const [ind, rows] of unknownCodes) {
+    const rowList = `${rows.slice(0, 5).join(', ')}${rows.length > 5 ? ', …' : ''}`;
+    const rowsText = rows.length > 1 ? ` (${rows.length} rows: ${rowList})` : '';
     c.add({
       code: 'E_UNKNOWN_CODE',
-      message: `indicator "${ind}" is not in the framework${rows.length > 1 ? ` (${rows.length} rows: ${rows.slice(0, 5).join(', ')}${rows.length > 5 ? ', …' : ''})` : ''}${hint(didYouMean(ind, wanted))}`,
+      message: `indicator "${ind}" is not in the framework${rowsText}${hint(didYouMean(ind, wanted))}`,
       file: t.file,
       row: rows[0],
       column: t.header[ic],
@@ -1058,8 +1077,10 @@ export interface AssembleOptions {
  * problem found (file, row, column, field, expected) if anything is wrong; warnings found on the way
  * travel with it. `loadProject(dir)` is this over the files of a folder.
  * @example
- * const files = memoryProjectFiles({ 'project.yaml': yaml, 'framework.yaml': fw, 'units.csv': u, 'data.csv': d });
- * const p = await assembleProject(files); p.input.units.length // => 6
+ * import { fsProjectFiles } from './project-fs.ts';
+ * // any ProjectFiles: memoryProjectFiles({ 'project.yaml': …, 'units.csv': … }) in a browser
+ * const p = await assembleProject(fsProjectFiles('examples/asem'));
+ * p.input.units.length // => 51
  */
 export async function assembleProject(files: ProjectFiles, options: AssembleOptions = {}): Promise<LoadedProject> {
   const c: Collector = new Collector();
@@ -1102,7 +1123,13 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
   if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new CityIndexError({
       code: 'E_SCHEMA',
-      message: `the project file must be a mapping of fields (name:, framework:, units:, data:, build: …), found ${raw === null || raw === undefined ? 'an empty file' : Array.isArray(raw) ? 'a list' : `the value ${JSON.stringify(raw)}`}`,
+      message:
+        'the project file must be a mapping of fields (name:, framework:, units:, data:, build: …), found ' +
+        (raw === null || raw === undefined
+          ? 'an empty file'
+          : Array.isArray(raw)
+            ? 'a list'
+            : `the value ${JSON.stringify(raw)}`),
       file: projectRel,
       row: 1,
       expected: 'name, framework, units, data and build fields (see examples/cdgi-2020/project.yaml)',
@@ -1312,13 +1339,15 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
   for (const n of indicators) {
     if (dataComplete && store.available(n.code) === 0) {
       const near = ignored.filter((x) => didYouMean(x.column, [n.code]) !== undefined);
-      const also = near.length
-        ? `; ${near.map((x) => `${x.file} has a column "${x.column}" — a typo? / 数据文件中的列名 "${x.column}" 是否拼写有误？`).join('; ')}`
-        : '';
+      const typo = (x: { file: string; column: string }) =>
+        `${x.file} has a column "${x.column}" — a typo? / 数据文件中的列名 "${x.column}" 是否拼写有误？`;
+      const also = near.length ? `; ${near.map(typo).join('; ')}` : '';
       c.add(
         located({
           code: 'E_EMPTY_COLUMN',
-          message: `indicator "${n.code}" has no values in any data file (give data, or mark it status: not_collected)${also}`,
+          message:
+            `indicator "${n.code}" has no values in any data file ` +
+            `(give data, or mark it status: not_collected)${also}`,
           indicator: n.code,
           file: frameworkFile,
         }),
@@ -1328,7 +1357,9 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
       c.add(
         located({
           code: 'E_UNKNOWN_DENOMINATOR',
-          message: `denominator "${n.denominator}" of "${n.code}" is not declared${hint(didYouMean(n.denominator, denominatorCodes))}`,
+          message:
+            `denominator "${n.denominator}" of "${n.code}" is not declared` +
+            hint(didYouMean(n.denominator, denominatorCodes)),
           file: frameworkFile,
           indicator: n.code,
           field: 'denominator',
@@ -1341,7 +1372,9 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
       c.warnings.push(
         located({
           code: 'W_GAP_HAS_DATA',
-          message: `indicator "${n.code}" is marked status: not_collected, but the data give ${store.available(n.code)} values for it; they are not used (remove the status to use them)`,
+          message:
+            `indicator "${n.code}" is marked status: not_collected, but the data give ${store.available(n.code)} ` +
+            'values for it; they are not used (remove the status to use them)',
           file: frameworkFile,
           indicator: n.code,
           severity: 'warning',
@@ -1537,7 +1570,10 @@ function failingStep(input: BuildInput, spec: BuildSpec): number {
  * (`build.steps[k].options.<field>`) and its line (in the base file when the steps are inherited
  * through `extends`). The engine knows neither the file nor the line; this adds them from the YAML
  * kept by `assembleProject` (no file is read again, no message parsed).
- * @example const b = await buildProject(await loadProject('examples/asem')); b.results.indexCode // => 'Index'
+ * @example
+ * import { loadProject } from './index.ts';
+ * const b = await buildProject(await loadProject('examples/asem'));
+ * b.results.indexCode // => 'Index'
  */
 export async function buildProject(p: LoadedProject): Promise<Build> {
   try {

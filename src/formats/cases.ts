@@ -81,7 +81,10 @@ function lineOf(text: string, key: string): number | undefined {
  * Parse one case file (Markdown with YAML front matter). Pure: no file access; `file` is used for
  * the case id (its base name without `.md`) and in error messages. Throws `CityIndexError` listing
  * every invalid field (`field` = path in the front matter, `row` = line of the key).
- * @example parseCase('---\ncity: "330100"\ncity_name: { zh: 杭州市, en: Hangzhou }\nyear: 2020\ndomains: [交通/traffic]\nsources: [Report 2020]\n---\n# 杭州城市大脑\n', 'cases/hz.md').domains
+ * @example
+ * const frontMatter = 'city: "330100"\ncity_name: { zh: 杭州市, en: Hangzhou }\nyear: 2020\n';
+ * const text = `---\n${frontMatter}domains: [交通/traffic]\nsources: [Report 2020]\n---\n# 杭州城市大脑\n`;
+ * parseCase(text, 'cases/hz.md').domains
  * // => [{ zh: '交通', en: 'traffic' }]
  */
 export function parseCase(text: string, file: string): Case {
@@ -160,7 +163,10 @@ export function parseCase(text: string, file: string): Case {
  * Read every `*.md` case of a folder of a `ProjectFiles` source (not recursive; `README.md` and names
  * starting with `_` are skipped), sorted by file name. All problems in all files are reported together
  * in one `CityIndexError`; `shown` names a file in issues (default: its path in the source).
- * @example (await readCases(memoryProjectFiles({ 'cases/a.md': text }), 'cases')).length // => 1
+ * @example
+ * import { fsProjectFiles } from './project-fs.ts';
+ * const found = await readCases(fsProjectFiles('.'), 'cases');
+ * found.length // => 3
  */
 export async function readCases(
   files: ProjectFiles,
@@ -193,7 +199,8 @@ export async function readCases(
 /**
  * Load every `*.md` case in a folder on disk (`readCases` over the folder; issues name `dir/name.md`).
  * @example
- * (await loadCases('cases')).map((c) => c.id)
+ * const library = await loadCases('cases');
+ * library.map((c) => c.id)
  * // => ['hangzhou-city-brain', 'nanchang-ganfutong', 'zhengzhou-epidemic-systems']
  */
 export async function loadCases(dir: string): Promise<Case[]> {

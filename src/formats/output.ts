@@ -26,7 +26,13 @@ export const OUTPUT_MARKER = '.cityindex-output';
 /**
  * Why `target` may not be replaced by an output folder holding `names`, or undefined when it may
  * (missing, empty, marked as a cityindex output, or holding only names this write produces).
- * @example await refuseReplace('/tmp/none', ['results.csv']) // => undefined
+ * @example
+ * import { mkdtempSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * const tmp = mkdtempSync(join(tmpdir(), 'cityindex-'));
+ * const refusal = await refuseReplace(join(tmp, 'none'), ['results.csv']);
+ * refusal // => undefined
  */
 export async function refuseReplace(
   target: string,
@@ -48,7 +54,9 @@ export async function refuseReplace(
   if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
     return new CityIndexError({
       code: 'E_OUT_CONTAINS_CWD',
-      message: `output folder "${target}" is the current folder or contains it; it would be replaced / 输出目录不能是当前目录或其上级目录`,
+      message:
+        `output folder "${target}" is the current folder or contains it; it would be replaced / ` +
+        '输出目录不能是当前目录或其上级目录',
       field,
       expected: 'a new or output-only folder, e.g. --out out/my-index',
     });
@@ -60,7 +68,10 @@ export async function refuseReplace(
   if (foreign.length === 0) return undefined;
   return new CityIndexError({
     code: 'E_OUT_NOT_OURS',
-    message: `output folder "${target}" already exists and holds files cityindex did not write (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}); the whole folder would be replaced / 输出目录已存在且含有非 cityindex 生成的文件，不会覆盖`,
+    message:
+      `output folder "${target}" already exists and holds files cityindex did not write ` +
+      `(${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}); the whole folder would be replaced / ` +
+      '输出目录已存在且含有非 cityindex 生成的文件，不会覆盖',
     field,
     expected: 'a new folder, an earlier cityindex output folder, or an empty folder',
   });
@@ -118,7 +129,13 @@ async function leftovers(
  * Repair what killed writes of `outDir` left behind: when the output folder is missing, the newest
  * complete staged output (or else the previous output) of a dead process is moved into place; then
  * every staging or old folder of a dead process is removed. Returns the folders removed or restored.
- * @example await recoverOutput('out/none') // => []
+ * @example
+ * import { mkdtempSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * const tmp = mkdtempSync(join(tmpdir(), 'cityindex-'));
+ * const recovered = await recoverOutput(join(tmp, 'none'));
+ * recovered // => []
  */
 export async function recoverOutput(outDir: string): Promise<string[]> {
   const target = resolve(outDir);
@@ -164,7 +181,9 @@ async function lock(target: string, timeoutMs: number): Promise<() => Promise<vo
     if (performance.now() - start > timeoutMs) {
       throw new CityIndexError({
         code: 'E_OUT_LOCKED',
-        message: `output folder "${target}" is being written by another cityindex process (pid ${owner}) / 另一个 cityindex 进程正在写入该输出目录`,
+        message:
+          `output folder "${target}" is being written by another cityindex process (pid ${owner}) / ` +
+          '另一个 cityindex 进程正在写入该输出目录',
         field: '--out',
         expected: 'wait for the other run to finish, or use another --out folder',
       });
@@ -178,7 +197,13 @@ async function lock(target: string, timeoutMs: number): Promise<() => Promise<vo
  * `.cityindex-output` is added. Throws a `CityIndexError` (nothing written) when `outDir` is a file or
  * a folder cityindex did not write. Interleaved writes of one target take turns at the swap; what a
  * killed write left is repaired first (`recoverOutput`).
- * @example await writeOutputsAtomically('out/asem', new Map([['results.csv', '…']])) // => ['results.csv']
+ * @example
+ * import { mkdtempSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * const tmp = mkdtempSync(join(tmpdir(), 'cityindex-'));
+ * const written = await writeOutputsAtomically(join(tmp, 'asem'), new Map([['results.csv', '…']]));
+ * written // => ['results.csv']
  */
 export async function writeOutputsAtomically(
   outDir: string,

@@ -98,7 +98,8 @@ export function confinedPath(path: string, from = ''): ResolvedPath {
  * no Node APIs. Paths that climb out of the project or are absolute are refused by `resolve`.
  * @example
  * const files = memoryProjectFiles({ 'project.yaml': 'name: x\n', 'data/a.csv': 'code,x\n' });
- * await files.list('data') // => ['a.csv']
+ * const listed = await files.list('data');
+ * listed // => ['a.csv']
  * files.resolve('../x.csv').ok // => false
  */
 export function memoryProjectFiles(

@@ -9,7 +9,9 @@ import { joinPosix, type ProjectFiles } from './project-files.ts';
 
 /**
  * The files of the project folder `dir`, read on demand.
- * @example await fsProjectFiles('examples/asem').kind('project.yaml') // => 'file'
+ * @example
+ * const kind = await fsProjectFiles('examples/asem').kind('project.yaml');
+ * kind // => 'file'
  */
 export function fsProjectFiles(dir: string): ProjectFiles {
   const at = (path: string): string => join(dir, path);

@@ -83,7 +83,10 @@ export const DataFileSchema = z.union([
   z
     .object({
       file: z.string(),
-      /** `wide` (default): a `code` column then one column per indicator; `long`: unit, indicator, value[, period][, source]. */
+      /**
+       * `wide` (default): a `code` column then one column per indicator; `long`: unit, indicator,
+       * value[, period][, source].
+       */
       format: z.enum(['wide', 'long']).optional(),
       sheet: z.string().optional(),
       /** Period of every value in a wide file (e.g. "2019"); long files may have a `period` column. */

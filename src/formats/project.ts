@@ -60,7 +60,9 @@ async function findProjectFile(path: string): Promise<{ dir: string; file: strin
   const yamls = names.filter((n) => /\.ya?ml$/i.test(n)).sort();
   throw new CityIndexError({
     code: 'E_NO_PROJECT_FILE',
-    message: `no project.yaml in this folder / 该文件夹中没有 project.yaml${yamls.length ? ` (it has ${yamls.slice(0, 4).join(', ')}: give one of them as the path)` : ''}`,
+    message:
+      'no project.yaml in this folder / 该文件夹中没有 project.yaml' +
+      (yamls.length ? ` (it has ${yamls.slice(0, 4).join(', ')}: give one of them as the path)` : ''),
     file: where,
     expected,
   });

@@ -1,4 +1,7 @@
-/** Spreadsheet formula-injection guard (OWASP CSV injection): text starting with = + - @ TAB CR gets a leading apostrophe. */
+/**
+ * Spreadsheet formula-injection guard (OWASP CSV injection): text starting with = + - @ TAB CR gets a
+ * leading apostrophe.
+ */
 
 /**
  * Neutralise a text cell for CSV/XLSX export. Numbers are never passed here.

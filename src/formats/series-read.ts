@@ -1,8 +1,9 @@
 /**
  * Series tables: CSV files of index values by period, optionally with printed change columns,
  * several series (cities) in long form, and weights. Pure (no Node APIs): `parseSeriesCsv(text, file)`,
- * `seriesTableFromBytes`; the loaders over paths (`loadSeriesCsv`, `loadSeriesProject`) are in series.ts. Helpers turn a table into engine series or into the rows of a published
- * table for the audit, and a series into workbook rows.
+ * `seriesTableFromBytes`; the loaders over paths (`loadSeriesCsv`, `loadSeriesProject`) are in series.ts.
+ * Helpers turn a table into engine series or into the rows of a published table for the audit, and a
+ * series into workbook rows.
  *
  * Columns (header names are matched case-insensitively; the first match wins):
  *   period   period | date | month | quarter | year | 日期 | 时间 | 期间           (required)
@@ -220,7 +221,9 @@ export function tableWeights(table: SeriesTable): Record<string, Series | null> 
 
 /**
  * The rows of one series as a published table for `auditPublishedTable` (decimals as printed).
- * @example tableToPublishedRows(parseSeriesCsv('日期,指数,环比,同比\n2023.01,1569.9,-0.97,-0.14\n', 's.csv'))[0].printedYoY // => -0.14
+ * @example
+ * const table = parseSeriesCsv('日期,指数,环比,同比\n2023.01,1569.9,-0.97,-0.14\n', 's.csv');
+ * tableToPublishedRows(table)[0].printedYoY // => -0.14
  */
 export function tableToPublishedRows(table: SeriesTable, code?: string): PublishedRow[] {
   return rowsOf(table, code).map((r) => ({
@@ -248,7 +251,10 @@ export interface SeriesSheet {
 /**
  * Rows for a workbook sheet: series, period, value, MoM %, YoY %, YTD % (NaN → empty cell).
  * Pass `note` (e.g. "generated example data / 模拟数据") to label the sheet's data.
- * @example seriesSheetRows(createSeries([{ period: '2023-01', value: 100 }, { period: '2023-02', value: 101 }], { code: 'x' })).rows[1]
+ * @example
+ * import { createSeries } from '../engine/series/series.ts';
+ * const points = [{ period: '2023-01', value: 100 }, { period: '2023-02', value: 101 }];
+ * seriesSheetRows(createSeries(points, { code: 'x' })).rows[1]
  * // => ['x', '2023-02', 101, 1.0000000000000009, null, null]
  */
 export function seriesSheetRows(
@@ -281,7 +287,10 @@ export function seriesSheetRows(
 /**
  * Rows for a workbook sheet of an audit: one row per printed row with the verdict, reason and the
  * recomputed month-on-month / year-on-year changes.
- * @example auditSheetRows(auditPublishedTable(rows)).header[0] // => 'period'
+ * @example
+ * import { auditPublishedTable } from '../engine/series/audit.ts';
+ * const rows = tableToPublishedRows(parseSeriesCsv('日期,指数,环比,同比\n2023.01,1569.9,-0.97,-0.14\n', 's.csv'));
+ * auditSheetRows(auditPublishedTable(rows)).header[0] // => 'period'
  */
 export function auditSheetRows(result: AuditResult, options: { name?: string; note?: string } = {}): SeriesSheet {
   const header = [

@@ -173,7 +173,9 @@ export type SurveyConfig = z.infer<typeof SurveyConfigSchema>;
 /**
  * Parse and check `survey.yaml` text: schema, then cross-field checks (reverse/attention/straight-lining
  * items must be declared items or attention items). Throws one `CityIndexError` with every issue.
- * @example parseSurveyConfig('id: s\ncities: ["110100"]\nresponses: { file: r.csv, columns: { city: city } }\nindicators: [{ code: X, items: [q1] }]', 'survey.yaml').id // => 's'
+ * @example
+ * const yaml = 'id: s\ncities: ["110100"]\nresponses: { file: r.csv, columns: { city: city } }\n';
+ * parseSurveyConfig(yaml + 'indicators: [{ code: X, items: [q1] }]', 'survey.yaml').id // => 's'
  */
 export function parseSurveyConfig(text: string, file: string): SurveyConfig {
   let raw: unknown;
@@ -536,7 +538,9 @@ class ResponseBuilder {
 /**
  * Build a response table from rows of cells. Pure. Unknown or invalid cells become missing with a located issue;
  * a missing required column (city or an item) is an error.
- * @example responsesFromRows(['city', 'q1'], [['110100', '4']], [2], { columns: { city: 'city' }, items: ['q1'] }, 'r.csv').table.items.q1[0] // => 4
+ * @example
+ * const options = { columns: { city: 'city' }, items: ['q1'] };
+ * responsesFromRows(['city', 'q1'], [['110100', '4']], [2], options, 'r.csv').table.items.q1[0] // => 4
  */
 export function responsesFromRows(
   header: readonly string[],
@@ -562,7 +566,9 @@ function clip(s: string): string {
  * Parse exported CSV text. Quote-free files (the usual export) are scanned character by character straight
  * into the typed columns (exact line numbers, no per-cell strings for one-digit answers); files with quoted
  * fields go through the shared table parser, which handles multi-line cells.
- * @example parseResponsesCsv('city,q1\n110100,dk\n', 'r.csv', { columns: { city: 'city' }, items: ['q1'] }).table.items.q1[0] // => -Infinity (DONT_KNOW)
+ * @example
+ * const options = { columns: { city: 'city' }, items: ['q1'] };
+ * parseResponsesCsv('city,q1\n110100,dk\n', 'r.csv', options).table.items.q1[0] // => -Infinity (DONT_KNOW)
  */
 export function parseResponsesCsv(text: string, file: string, options: ResponseParseOptions): ParsedResponses {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -657,7 +663,9 @@ function checkHeader(header: string[], file: string): void {
  * Parse SurveyJS result JSON: an array of result objects (`survey.data`), or `{ results: [...] }`.
  * Matrix answers (`{ gov: { GOV1: 4 } }`) are flattened to their row names; other nested objects to
  * `outer.inner`. Row numbers are 1-based positions in the array.
- * @example parseSurveyJsResults('[{"city":"110100","gov":{"q1":5}}]', 'r.json', { columns: { city: 'city' }, items: ['q1'] }).table.items.q1[0] // => 5
+ * @example
+ * const options = { columns: { city: 'city' }, items: ['q1'] };
+ * parseSurveyJsResults('[{"city":"110100","gov":{"q1":5}}]', 'r.json', options).table.items.q1[0] // => 5
  */
 export function parseSurveyJsResults(text: string, file: string, options: ResponseParseOptions): ParsedResponses {
   let data: unknown;
@@ -745,7 +753,10 @@ export type ResponseFileOptions = ResponseParseOptions & { format?: 'csv' | 'xls
 /**
  * Parse the bytes of a response file by format (from the extension of `file` unless given). XLSX needs
  * a reader (`readXlsxTable` from xlsx-table.ts in Node); without one it is a located error.
- * @example const r = await parseResponses(bytes, 'responses.csv', options); r.table.rows.length // => 3
+ * @example
+ * const bytes = new TextEncoder().encode('city,q1\n110100,4\n110100,5\n110100,3\n');
+ * const r = await parseResponses(bytes, 'responses.csv', { columns: { city: 'city' }, items: ['q1'] });
+ * r.table.city.length // => 3
  */
 export async function parseResponses(
   bytes: Uint8Array,
@@ -788,7 +799,10 @@ export function noXlsxReader(file: string): Issue {
 /**
  * Census margins per city from `census_city_population_2010_2020.csv` text (2020 columns). Cities without
  * figures (e.g. Xinjiang corps cities, HK, Macau) are skipped with a warning if they are asked for.
- * @example parseCensusMargins(text, 'census.csv', ['110100']).margins.get('110100')!.sex[0] // => 104.7/204.7
+ * @example
+ * import { readFileSync } from 'node:fs';
+ * const text = readFileSync('data/sources/census_population_2020/census_city_population_2010_2020.csv', 'utf8');
+ * parseCensusMargins(text, 'census.csv', ['110100']).margins.get('110100')!.sex[0] // => 104.7/204.7
  */
 export function parseCensusMargins(
   text: string,
@@ -861,7 +875,10 @@ export function parseCensusMargins(
 /**
  * Check a SurveyJS definition with survey-core@3.0.0: JSON errors, and every item and respondent field
  * present as a question (matrix rows count as items).
- * @example checkDefinition(def, 'questionnaire.zh.json', ['GOV1']) // => [] when valid
+ * @example
+ * import { readFileSync } from 'node:fs';
+ * const def = JSON.parse(readFileSync('examples/cdgi-2020/surveys/questionnaire.zh.json', 'utf8'));
+ * checkDefinition(def, 'questionnaire.zh.json', ['GOV1']) // => [] (valid)
  */
 export function checkDefinition(
   def: unknown,
@@ -927,7 +944,10 @@ export interface ReadSurveyOptions {
 /**
  * Read a survey through a source: config, definitions, responses and census margins, with every issue
  * collected. Paths in survey.yaml are relative to its folder and resolved by the source.
- * @example const s = await readSurvey(memoryProjectFiles(files), 'surveys/survey.yaml'); s.config.id // => 'resident'
+ * @example
+ * import { fsProjectFiles } from './project-fs.ts';
+ * const s = await readSurvey(fsProjectFiles('examples/cdgi-2020'), 'surveys/survey.yaml');
+ * s.config.id // => 'resident-digital-life-2020'
  */
 export async function readSurvey(
   files: ProjectFiles,
@@ -1000,6 +1020,8 @@ export async function readSurvey(
 /**
  * Run a loaded survey (clean → weight → estimate). Errors in its issues stop it with a `CityIndexError`.
  * @example
+ * import { fsProjectFiles } from './project-fs.ts';
+ * const files = fsProjectFiles('examples/cdgi-2020');
  * const { result } = runLoadedSurvey(await readSurvey(files, 'surveys/survey.yaml'));
  * result.estimates.dataset.codes.length > 0 // => true
  */

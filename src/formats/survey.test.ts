@@ -55,7 +55,8 @@ describe('parseResponsesCsv', () => {
     expect(table.city[0]).toBeNull();
   });
 
-  it('handles quoted fields (a multi-line record is located by its last line, as the shared table parser does) and stops on a missing column', () => {
+  it('handles quoted fields (a multi-line record is located by its last line) and stops on a missing column', () => {
+    // A record is located by its last line, as the shared table parser does.
     const csv = 'id,city,time,age,sex,q1,q2\n"A\nB",110100,300,30,m,1,2\nC,110100,300,30,f,3,4\n';
     expect([...parseResponsesCsv(csv, 'r.csv', opts).table.sourceRow]).toEqual([3, 4]);
     expect(() => parseResponsesCsv('id,city\nA,110100\n', 'r.csv', opts)).toThrow(/r\.csv:1 column "q1"/);
@@ -97,7 +98,8 @@ describe('SurveyJS results and XLSX', () => {
 
 describe('survey.yaml and census', () => {
   const base =
-    'id: s\ncities: ["110100"]\nresponses: { file: r.csv, columns: { city: city } }\nindicators: [{ code: X, items: [q1, q2] }]\n';
+    'id: s\ncities: ["110100"]\nresponses: { file: r.csv, columns: { city: city } }\n' +
+    'indicators: [{ code: X, items: [q1, q2] }]\n';
   it('parses a minimal config with defaults', () => {
     const c = parseSurveyConfig(base, 'survey.yaml');
     expect(c.weighting.weighting.method).toBe('none');

@@ -24,7 +24,8 @@ export * from './survey-read.ts';
 /**
  * Read a response file by format (from the extension unless given).
  * @example
- * const r = await loadResponses('examples/cdgi-2020/surveys/responses.csv', options);
+ * const options = { columns: { city: 'city_adcode' }, items: ['GOV1'] };
+ * const r = await loadResponses('examples/cdgi-2020/surveys/responses-simulated.csv', options);
  * r.table.city.length > 0 // => true
  */
 export async function loadResponses(path: string, options: ResponseFileOptions): Promise<ParsedResponses> {
@@ -44,7 +45,8 @@ async function readBytes(path: string): Promise<Uint8Array> {
  * Find the survey configs of a project: `project.yaml` `surveys:` (a path, a list of paths, or a list of
  * `{ id, config }`), else `surveys/survey.yaml`.
  * @example
- * await findSurveyConfigs('examples/cdgi-2020') // => [resolve('examples/cdgi-2020/surveys/survey.yaml')]
+ * const found = await findSurveyConfigs('examples/cdgi-2020');
+ * found.map((p) => p.endsWith('examples/cdgi-2020/surveys/survey.yaml')) // => [true]
  */
 export async function findSurveyConfigs(projectDir: string): Promise<string[]> {
   let project: unknown;
@@ -66,7 +68,9 @@ export async function findSurveyConfigs(projectDir: string): Promise<string[]> {
 /**
  * Load a survey from disk: config, definitions, responses and census margins, with every issue collected.
  * Issues name the config as given and the files it names by their absolute paths.
- * @example (await loadSurvey('examples/cdgi-2020/surveys/survey.yaml')).config.simulated // => true
+ * @example
+ * const survey = await loadSurvey('examples/cdgi-2020/surveys/survey.yaml');
+ * survey.config.simulated // => true
  */
 export async function loadSurvey(configPath: string): Promise<LoadedSurvey> {
   const folder = dirname(configPath);

@@ -47,7 +47,8 @@ export function decodeText(bytes: Uint8Array, file: string): { text: string; enc
           {
             code: 'W_ENCODING',
             message:
-              'file is not UTF-8; read as GB18030/GBK (save as UTF-8 to avoid this warning / 文件不是 UTF-8 编码，已按 GBK 读取，建议另存为 UTF-8)',
+              'file is not UTF-8; read as GB18030/GBK (save as UTF-8 to avoid this warning / ' +
+              '文件不是 UTF-8 编码，已按 GBK 读取，建议另存为 UTF-8)',
             file,
             severity: 'warning',
           },
@@ -106,7 +107,10 @@ export function tableFromRows(
       .join(' | ');
     warnings.push({
       code: 'W_HEADER_ROW',
-      message: `header read from row ${raw[h].line}; ${h === 1 ? 'the row' : `the ${h} rows`} above it skipped as a title${title ? ` ("${title.length > 60 ? title.slice(0, 60) + '…' : title}")` : ''} / 表头取自第 ${raw[h].line} 行，其上的标题行已跳过`,
+      message:
+        `header read from row ${raw[h].line}; ${h === 1 ? 'the row' : `the ${h} rows`} above it skipped as a title` +
+        (title ? ` ("${title.length > 60 ? title.slice(0, 60) + '…' : title}")` : '') +
+        ` / 表头取自第 ${raw[h].line} 行，其上的标题行已跳过`,
       file,
       row: raw[h].line,
       severity: 'warning',
@@ -143,7 +147,9 @@ export function tableFromRows(
         strictLength
           ? {
               code: 'E_ROW_LENGTH',
-              message: `row has ${cells.length} cells but the header has ${header.length}${cells.length > header.length ? ' (a comma inside a value? quote the value: "1,234")' : ''}`,
+              message:
+                `row has ${cells.length} cells but the header has ${header.length}` +
+                (cells.length > header.length ? ' (a comma inside a value? quote the value: "1,234")' : ''),
               file,
               row: line,
               expected: `${header.length} cells`,
@@ -220,13 +226,19 @@ export const MAX_ABS_VALUE = 1e150;
 /** Why a cell that is not a plain number was rejected, with the fix (English / Chinese). */
 function numberHint(s: string): string {
   if (/^[+-]?(\d+\.?\d*|\.\d+)\s*[%％]$/.test(s))
-    return 'has a percent sign: write the number without it (12.5 for 12.5 %, and say "%" in the indicator\'s unit) / 请去掉百分号';
+    return (
+      'has a percent sign: write the number without it (12.5 for 12.5 %, and say "%" in the indicator\'s unit) / ' +
+      '请去掉百分号'
+    );
   if (/^[+-]?\d{1,3}([,，]\d{3})+(\.\d+)?$/.test(s))
     return 'has thousands separators: write 1234567 not 1,234,567 / 请去掉千位分隔符';
   if (/[０-９．]/.test(s)) return 'has full-width digits: use ASCII digits 0-9 / 请使用半角数字';
   if (/^[+-]?\d+,\d+$/.test(s)) return 'has a decimal comma: write 3.5 not 3,5 / 小数点请用“.”';
   if (/^[+-]?(\d+\.?\d*|\.\d+)\s*\S+$/.test(s))
-    return 'has a unit or text after the number: give the plain number (the unit goes in the framework) / 请只填数字，单位写在指标框架中';
+    return (
+      'has a unit or text after the number: give the plain number (the unit goes in the framework) / ' +
+      '请只填数字，单位写在指标框架中'
+    );
   return 'is not a plain number';
 }
 
@@ -235,7 +247,9 @@ function numberHint(s: string): string {
  * percent signs, thousands separators, units and magnitudes above 1e150 are errors whose message
  * says how to fix the cell.
  * @example parseNumberCell('3.5') // => { value: 3.5 }
- * @example parseNumberCell('1,234').error // => '"1,234" has thousands separators: write 1234567 not 1,234,567 / 请去掉千位分隔符'
+ * @example
+ * parseNumberCell('1,234').error
+ * // => '"1,234" has thousands separators: write 1234567 not 1,234,567 / 请去掉千位分隔符'
  */
 export function parseNumberCell(text: string): { value: number; error?: string } {
   const s = text.trim();

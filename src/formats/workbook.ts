@@ -77,7 +77,8 @@ function stageSheets(b: Build, limit: number): { sheets: SheetSpec[]; notes: Cel
         name,
         dataset.unitCodes.length,
         dataset.codes.length,
-        `not written: ${cells.toLocaleString('en')} cells would pass the workbook's limit of ${limit.toLocaleString('en')} stage cells; results.csv and build.json hold every score`,
+        `not written: ${cells.toLocaleString('en')} cells would pass the workbook's limit of ` +
+          `${limit.toLocaleString('en')} stage cells; results.csv and build.json hold every score`,
         `未写入：该阶段有 ${cells} 个单元格，超过工作簿各阶段合计 ${limit} 个单元格的上限；全部得分见 results.csv 与 build.json`,
       ]);
     }
@@ -214,7 +215,10 @@ function stampZipEntries(zip: Uint8Array): Uint8Array {
 
 /**
  * Build the workbook in memory.
- * @example const wb = createWorkbook(build, project); wb.worksheets.map((w) => w.name) // => ['Results', 'Method', 'raw', …]
+ * @example
+ * import { loadProject } from './index.ts';
+ * const wb = createWorkbook(asem.build, await loadProject('examples/asem'));
+ * wb.worksheets.map((w) => w.name) // => ['Results', 'Method', 'raw', …]
  */
 export function createWorkbook(
   b: Build,
@@ -232,7 +236,10 @@ export function createWorkbook(
 /**
  * The same workbook as xlsx bytes, written row by row with ExcelJS's streaming writer (rows are
  * committed as they are added, so memory holds the compressed output, not every cell).
- * @example (await workbookBytes(build, project)).subarray(0, 2) // => Uint8Array [0x50, 0x4b] ("PK", a zip)
+ * @example
+ * import { loadProject } from './index.ts';
+ * const bytes = await workbookBytes(asem.build, await loadProject('examples/asem'));
+ * bytes.subarray(0, 2) // => Uint8Array [80, 75] ("PK", a zip)
  */
 export async function workbookBytes(
   b: Build,

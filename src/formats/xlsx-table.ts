@@ -10,7 +10,13 @@ import { tableFromRows, type Table } from './table.ts';
  * Read one worksheet of an XLSX workbook as a table. Formula cells and merged cells are errors
  * (paste values instead): a formula's cached result may be stale and a merged cell hides which row
  * a value belongs to. Node and bundlers that ship exceljs; pass it to `assembleProject` as `readXlsx`.
- * @example (await readXlsxTable(bytes, 'data.xlsx')).header // => ['code', 'GDP']
+ * @example
+ * import ExcelJS from 'exceljs';
+ * const workbook = new ExcelJS.Workbook();
+ * workbook.addWorksheet('data').addRows([['code', 'GDP'], ['110100', 1]]);
+ * const bytes = new Uint8Array(await workbook.xlsx.writeBuffer());
+ * const table = await readXlsxTable(bytes, 'data.xlsx');
+ * table.header // => ['code', 'GDP']
  */
 export async function readXlsxTable(bytes: Uint8Array, file: string, sheet?: string): Promise<Table> {
   const wb = new ExcelJS.Workbook();

@@ -49,7 +49,9 @@ let chinaRegions: string[] | undefined;
  * Register the simplified city map under the name `china` (once per process or page) and return the
  * region keys (adcodes) in ECharts' region order, the inset `南海诸岛` last. The first call needs the
  * map's TopoJSON (`readChinaMap()` on Node); later calls may omit it.
- * @example registerChinaMap(readChinaMap()).length // => 368 (367 features + the South China Sea inset)
+ * @example
+ * import { readChinaMap } from './china-map-file.ts';
+ * registerChinaMap(readChinaMap()).length // => 368 (367 features + the South China Sea inset)
  */
 export function registerChinaMap(topology?: Topology): string[] {
   if (chinaRegions) return chinaRegions;
@@ -72,7 +74,9 @@ export function registerChinaMap(topology?: Topology): string[] {
 
 /**
  * Adcodes present on the map (registering it first when `topology` is given).
- * @example mapAdcodes(readChinaMap()).has('330100') // => true
+ * @example
+ * import { readChinaMap } from './china-map-file.ts';
+ * mapAdcodes(readChinaMap()).has('330100') // => true
  */
 export function mapAdcodes(topology?: Topology): Set<string> {
   return new Set(registerChinaMap(topology));
@@ -99,7 +103,9 @@ export interface ChartOption {
  * Render an ECharts option to an SVG string server-side (no animation). With `regions` (the names in
  * the map series' data order, see `mapDataOrder`), map regions get a `data-region="<adcode>"` attribute
  * so the SVG can be checked and styled.
- * @example renderSvg({ xAxis: { type: 'category', data: ['a'] }, yAxis: {}, series: [{ type: 'bar', data: [1] }] }, 300, 200).startsWith('<svg') // => true
+ * @example
+ * const option = { xAxis: { type: 'category', data: ['a'] }, yAxis: {}, series: [{ type: 'bar', data: [1] }] };
+ * renderSvg(option, 300, 200).startsWith('<svg') // => true
  */
 export function renderSvg(
   option: ChartOption | Option,
@@ -156,7 +162,13 @@ function mapSeries(data: Array<Record<string, unknown>>): ChartSeries {
 
 /**
  * Choropleth of a score by city (default: the index), continuous colour scale.
- * @example choroplethOption(ctx).series[0].data.length // => 101 (100 cities + the inset)
+ * @example
+ * import { loadProject } from '../formats/index.ts';
+ * import { build } from '../engine/pipeline/build.ts';
+ * import { prepareReportContext } from './index.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * const ctx = { ...(await prepareReportContext(project, build(project.input, project.spec))), lang: 'zh' as const };
+ * choroplethOption(ctx).series[0].data.length // => 101 (100 cities + the inset)
  */
 export function choroplethOption(ctx: ReportContext, code?: string): ChartOption {
   const ix = reportIndex(ctx);
@@ -189,7 +201,13 @@ const LISA_ORDER: LisaLabel[] = ['HH', 'HL', 'LH', 'LL', 'ns', 'island'];
 
 /**
  * LISA cluster map: each unit coloured by its local Moran class at the analysis' α.
- * @example lisaMapOption(ctx)?.series[0].data.length // => 101
+ * @example
+ * import { loadProject } from '../formats/index.ts';
+ * import { build } from '../engine/pipeline/build.ts';
+ * import { prepareReportContext } from './index.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * const ctx = { ...(await prepareReportContext(project, build(project.input, project.spec))), lang: 'zh' as const };
+ * lisaMapOption(ctx)?.series[0].data.length // => 101
  */
 export function lisaMapOption(ctx: ReportContext): ChartOption | undefined {
   const lisa = ctx.analyses?.spatial?.localMoran;
@@ -206,7 +224,10 @@ export function lisaMapOption(ctx: ReportContext): ChartOption | undefined {
       textStyle: { fontSize: 11 },
       pieces: present.map((l) => ({
         value: LISA_ORDER.indexOf(l),
-        label: `${t(ctx.lang, 'name.lisa', { label: l })}${l === 'ns' || l === 'island' ? '' : ` (${l})`} ${lisa.significance!.counts[l]}`,
+        label:
+          t(ctx.lang, 'name.lisa', { label: l }) +
+          (l === 'ns' || l === 'island' ? '' : ` (${l})`) +
+          ` ${lisa.significance!.counts[l]}`,
         color: LISA_COLOURS[l],
       })),
     },
@@ -216,7 +237,13 @@ export function lisaMapOption(ctx: ReportContext): ChartOption | undefined {
 
 /**
  * Radar chart of the top `n` units over the dimensions (scores of the dimensions as built).
- * @example radarOption(ctx).series[0].data.length // => 5
+ * @example
+ * import { loadProject } from '../formats/index.ts';
+ * import { build } from '../engine/pipeline/build.ts';
+ * import { prepareReportContext } from './index.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * const ctx = { ...(await prepareReportContext(project, build(project.input, project.spec))), lang: 'zh' as const };
+ * radarOption(ctx).series[0].data.length // => 5
  */
 export function radarOption(ctx: ReportContext, n = 5): ChartOption {
   const ix = reportIndex(ctx);
@@ -247,7 +274,13 @@ export function radarOption(ctx: ReportContext, n = 5): ChartOption {
 
 /**
  * Bar chart of group means of a regional grouping with the national mean as a line.
- * @example regionalBarOption(ctx, 'region')?.series[0].data.length // => 4 (东部, 中部, 西部, 东北)
+ * @example
+ * import { loadProject } from '../formats/index.ts';
+ * import { build } from '../engine/pipeline/build.ts';
+ * import { prepareReportContext } from './index.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * const ctx = { ...(await prepareReportContext(project, build(project.input, project.spec))), lang: 'zh' as const };
+ * regionalBarOption(ctx, 'region')?.series[0].data.length // => 4 (东部, 中部, 西部, 东北)
  */
 export function regionalBarOption(ctx: ReportContext, grouping: string): ChartOption | undefined {
   const g = ctx.analyses?.regional?.groupings.find((x) => x.grouping === grouping);
@@ -298,7 +331,13 @@ export function regionalBarOption(ctx: ReportContext, grouping: string): ChartOp
 
 /**
  * Horizontal bar chart of the index for all units, best first (used when there is no map).
- * @example rankingBarOption(ctx).series[0].data.length // => number of units
+ * @example
+ * import { loadProject } from '../formats/index.ts';
+ * import { build } from '../engine/pipeline/build.ts';
+ * import { prepareReportContext } from './index.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * const ctx = { ...(await prepareReportContext(project, build(project.input, project.spec))), lang: 'zh' as const };
+ * rankingBarOption(ctx).series[0].data.length // => 100 (one bar per unit)
  */
 export function rankingBarOption(ctx: ReportContext): ChartOption {
   const ix = reportIndex(ctx);
@@ -351,7 +390,13 @@ export interface ReportChartSpec {
  * The charts of a report as ECharts options, in report order: the choropleth and LISA maps when
  * `useMap` (the China map must be registered), else ranking bars; a radar with three or more
  * dimensions; one bar chart per regional grouping. Pure and browser-safe.
- * @example reportChartSpecs(ctx, { useMap: false }).map((c) => c.role) // => ['rankingBars', 'radar', 'regional']
+ * @example
+ * import { loadProject } from '../formats/index.ts';
+ * import { build } from '../engine/pipeline/build.ts';
+ * import { prepareReportContext } from './index.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * const ctx = { ...(await prepareReportContext(project, build(project.input, project.spec))), lang: 'zh' as const };
+ * reportChartSpecs(ctx, { useMap: false }).map((c) => c.role) // => ['rankingBars', 'radar', 'regional', …]
  */
 export function reportChartSpecs(ctx: ReportContext, options: { useMap: boolean }): ReportChartSpec[] {
   const out: ReportChartSpec[] = [];
@@ -374,7 +419,13 @@ export function reportChartSpecs(ctx: ReportContext, options: { useMap: boolean 
 
 /**
  * Render chart specs to SVG strings keyed by role (map regions get their `data-region` attribute).
- * @example renderChartSpecs(reportChartSpecs(ctx, { useMap: true })).map?.includes('data-region="330100"') // => true
+ * @example
+ * import { loadProject } from '../formats/index.ts';
+ * import { build } from '../engine/pipeline/build.ts';
+ * import { prepareReportContext } from './index.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * const ctx = { ...(await prepareReportContext(project, build(project.input, project.spec))), lang: 'zh' as const };
+ * renderChartSpecs(reportChartSpecs(ctx, { useMap: true })).map?.includes('data-region="330100"') // => true
  */
 export function renderChartSpecs(specs: readonly ReportChartSpec[]): ReportCharts {
   const out: ReportCharts = { regional: [] };
@@ -389,7 +440,13 @@ export function renderChartSpecs(specs: readonly ReportChartSpec[]): ReportChart
 
 /**
  * Render every chart of a report to SVG (the China map must be registered when `useMap`).
- * @example renderCharts(ctx, { useMap: true }).map?.includes('data-region="330100"') // => true for cdgi-2020
+ * @example
+ * import { loadProject } from '../formats/index.ts';
+ * import { build } from '../engine/pipeline/build.ts';
+ * import { prepareReportContext } from './index.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * const ctx = { ...(await prepareReportContext(project, build(project.input, project.spec))), lang: 'zh' as const };
+ * renderCharts(ctx, { useMap: true }).map?.includes('data-region="330100"') // => true
  */
 export function renderCharts(ctx: ReportContext, options: { useMap: boolean }): ReportCharts {
   return renderChartSpecs(reportChartSpecs(ctx, options));

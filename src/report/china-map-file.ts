@@ -11,7 +11,9 @@ let cached: Topology | undefined;
 
 /**
  * Read (once per process) the simplified prefecture-level map of China.
- * @example registerChinaMap(readChinaMap()).length // => 368
+ * @example
+ * import { registerChinaMap } from './charts.ts';
+ * registerChinaMap(readChinaMap()).length // => 368
  */
 export function readChinaMap(): Topology {
   if (cached) return cached;

@@ -96,7 +96,13 @@ export interface ReportIndex {
 
 /**
  * Build the lookups of a report context.
- * @example reportIndex(ctx).order[0] // => '330100' (the leading unit)
+ * @example
+ * import { loadProject } from '../formats/index.ts';
+ * import { build } from '../engine/pipeline/build.ts';
+ * import { prepareReportContext } from './index.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * const ctx = { ...(await prepareReportContext(project, build(project.input, project.spec))), lang: 'zh' as const };
+ * reportIndex(ctx).order[0] // => '330100' (the leading unit)
  */
 export function reportIndex(ctx: ReportContext): ReportIndex {
   const { build, lang } = ctx;
@@ -178,7 +184,9 @@ export type WeightsSetting =
 /**
  * The spatial weights in words, for readers (distances are great-circle between the units' seats;
  * Moran's I, Geary's C and local Moran row-standardise W, Gi* uses it as built).
- * @example describeWeights({ method: 'knn', k: 5 }, 'en') // => 'k nearest neighbours (k = 5, great-circle distance between seats)'
+ * @example
+ * describeWeights({ method: 'knn', k: 5 }, 'en')
+ * // => 'k nearest neighbours (k = 5, great-circle distance between seats)'
  */
 export function describeWeights(w: WeightsSetting, lang: ReportLang): string {
   switch (w.method) {

@@ -553,7 +553,13 @@ export const FINDINGS: ReadonlyArray<(input: FindingInput) => Finding | Finding[
 /**
  * Compute the key findings of a report from a build and its analyses. Each finding is present only
  * when its inputs are (e.g. no spillover finding without a spatial leader).
- * @example computeFindings(ctx).find((f) => f.kind === 'leader')!.data.leader.unit // => '330100' for cdgi-2020 (杭州)
+ * @example
+ * import { loadProject } from '../formats/index.ts';
+ * import { build } from '../engine/pipeline/build.ts';
+ * import { prepareReportContext } from './index.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * const ctx = { ...(await prepareReportContext(project, build(project.input, project.spec))), lang: 'zh' as const };
+ * computeFindings(ctx).find((f) => f.kind === 'leader')!.data.leader.unit // => '330100' (杭州)
  */
 export function computeFindings(ctx: ReportContext): Finding[] {
   const ix = { zh: reportIndex({ ...ctx, lang: 'zh' }), en: reportIndex({ ...ctx, lang: 'en' }) };

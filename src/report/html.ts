@@ -10,15 +10,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { stableStringify } from '../engine/pipeline/build.ts';
+import { stableStringify, type StepRecord } from '../engine/pipeline/build.ts';
 import { describeStep } from '../engine/methods/describe.ts';
 import { explainScore } from '../engine/pipeline/lineage.ts';
 import type { StepSpec } from '../engine/spec/spec.ts';
 import type { SkippedStatistic } from '../engine/analysis/run.ts';
-import type { ImputeDiagnostics } from '../engine/methods/impute/step.ts';
-import type { TreatDiagnostics } from '../engine/methods/treat/step.ts';
-import type { ScreenDiagnostics } from '../engine/methods/screen/step.ts';
-import type { WeightDiagnostics } from '../engine/methods/weight/step.ts';
 import {
   describeWeights,
   fmt,
@@ -71,35 +67,48 @@ export interface RenderHtmlOptions {
   findings?: Finding[];
 }
 
+// A line of rules that is too long goes on after a backslash (a line continuation adds nothing to the text).
 const CSS = `
 :root{--ink:#222;--muted:#666;--line:#ddd;--accent:#b03a2e;--soft:#faf7f2}
 *{box-sizing:border-box}
-body{margin:0;font-family:"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;color:var(--ink);line-height:1.55;font-size:15px;background:#fff}
+body{margin:0;font-family:"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",\
+system-ui,sans-serif;color:var(--ink);line-height:1.55;font-size:15px;background:#fff}
 main{max-width:1040px;margin:0 auto;padding:24px 28px 60px}
 header.top{border-bottom:3px solid var(--accent);padding-bottom:12px;margin-bottom:8px}
-h1{font-size:28px;margin:8px 0 4px}h2{font-size:21px;margin:34px 0 10px;border-bottom:1px solid var(--line);padding-bottom:4px;color:var(--accent)}
+h1{font-size:28px;margin:8px 0 4px}h2{font-size:21px;margin:34px 0 10px;border-bottom:1px solid var(--line);\
+padding-bottom:4px;color:var(--accent)}
 h3{font-size:17px;margin:22px 0 8px}h4{font-size:15px;margin:16px 0 6px}
-.meta{color:var(--muted);font-size:13px}.lang-switch{float:right;font-size:13px;border:1px solid var(--line);padding:2px 10px;border-radius:12px;text-decoration:none;color:var(--ink)}
-.alert{background:#fff1ef;border-left:4px solid var(--accent);padding:6px 14px;margin:12px 0;font-size:14px}.alert ul{margin:4px 0;padding-left:18px}
-.notes{background:var(--soft);border-left:4px solid #e0c9a6;padding:8px 14px;margin:12px 0;font-size:13.5px}.notes li{margin:3px 0}
+.meta{color:var(--muted);font-size:13px}.lang-switch{float:right;font-size:13px;border:1px solid var(--line);\
+padding:2px 10px;border-radius:12px;text-decoration:none;color:var(--ink)}
+.alert{background:#fff1ef;border-left:4px solid var(--accent);padding:6px 14px;margin:12px 0;font-size:14px}\
+.alert ul{margin:4px 0;padding-left:18px}
+.notes{background:var(--soft);border-left:4px solid #e0c9a6;padding:8px 14px;margin:12px 0;font-size:13.5px}\
+.notes li{margin:3px 0}
 ol.findings li{margin:6px 0}
-table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0 14px}th,td{border-bottom:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}
-th{background:#f3f3f3;font-weight:600}td:first-child,th:first-child{white-space:nowrap}table.ranking th{max-width:9em}table.ranking td.tier{min-width:11em}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0 14px}th,td{border-bottom:1px solid var(--line);\
+padding:4px 6px;text-align:left;vertical-align:top}
+th{background:#f3f3f3;font-weight:600}td:first-child,th:first-child{white-space:nowrap}table.ranking th{max-width:9em}\
+table.ranking td.tier{min-width:11em}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;\
+white-space:nowrap}
 tr.lead td{background:#fff3e6}.sub{color:var(--muted);font-size:11.5px}
-figure{margin:10px 0 18px;text-align:center;page-break-inside:avoid;break-inside:avoid}figure svg{max-width:100%;height:auto}
+figure{margin:10px 0 18px;text-align:center;page-break-inside:avoid;break-inside:avoid}figure svg{max-width:100%;\
+height:auto}
 figcaption{font-size:13px;color:var(--muted);margin-top:4px}.map-note{font-size:12px;color:var(--muted)}
 .grid2{display:flex;flex-wrap:wrap;gap:8px;justify-content:space-between}.grid2 figure{flex:1 1 440px}
 .case{border:1px solid var(--line);border-radius:6px;padding:8px 16px;margin:12px 0;page-break-inside:avoid}
 .case .city{font-size:13px;color:var(--accent);font-weight:600}
-code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:12px;background:#f4f4f4;padding:0 3px;border-radius:3px;word-break:break-all}
+code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:12px;background:#f4f4f4;padding:0 3px;\
+border-radius:3px;word-break:break-all}
 .url{color:var(--muted);font-size:12px;word-break:break-all}
 .tag{display:inline-block;font-size:11px;padding:0 6px;border-radius:8px;background:#eee;margin-right:4px}
 .gap{color:#8a5a00}.hash{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:11px;word-break:break-all}
 footer{margin-top:40px;border-top:1px solid var(--line);padding-top:8px;font-size:12px;color:var(--muted)}
 @page{size:A4;margin:16mm 14mm 16mm 14mm}
-@media print{body{font-size:10.5pt}table{font-size:8.5pt}main{max-width:none;padding:0}.lang-switch{display:none}h2{page-break-after:avoid;break-after:avoid}
+@media print{body{font-size:10.5pt}table{font-size:8.5pt}main{max-width:none;padding:0}.lang-switch{display:none}\
+h2{page-break-after:avoid;break-after:avoid}
 section.major{page-break-before:always;break-before:page}section.major.first{page-break-before:auto;break-before:auto}
-tr,td,th{page-break-inside:avoid;break-inside:avoid}thead{display:table-header-group}a{color:inherit;text-decoration:none}}
+tr,td,th{page-break-inside:avoid;break-inside:avoid}thead{display:table-header-group}a{color:inherit;\
+text-decoration:none}}
 `;
 
 /** A unit's name in the report's language with its name in the other language beneath, when it has one. */
@@ -122,10 +131,13 @@ function table(
   const body = rows
     .map(
       (r, i) =>
-        `<tr${rowClass?.(i) ? ` class="${rowClass(i)}"` : ''}>${r.map((c, k) => `<td${cls(k) ? ` class="${cls(k)}"` : ''}>${c}</td>`).join('')}</tr>`,
+        `<tr${rowClass?.(i) ? ` class="${rowClass(i)}"` : ''}>` +
+        r.map((c, k) => `<td${cls(k) ? ` class="${cls(k)}"` : ''}>${c}</td>`).join('') +
+        '</tr>',
     )
     .join('\n');
-  return `<table${options.className ? ` class="${options.className}"` : ''}><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  const tableClass = options.className ? ` class="${options.className}"` : '';
+  return `<table${tableClass}><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 function sourceText(
@@ -191,7 +203,8 @@ function rankingSection(ctx: ReportContext, ix: ReportIndex, L: Labels, ranking:
     className: 'ranking',
     cellClass: (k) => (g.hasTiers && k === tierColumn ? 'tier' : ''),
   });
-  return `<section class="major" id="ranking"><h2>${L.ranking}</h2>${rankingTable}${lineageTable(ctx, ix, L)}</section>`;
+  const lineage = lineageTable(ctx, ix, L);
+  return `<section class="major" id="ranking"><h2>${L.ranking}</h2>${rankingTable}${lineage}</section>`;
 }
 
 /** The leader's score decomposed into indicator contributions (exact for arithmetic aggregation). */
@@ -221,7 +234,11 @@ function lineageTable(ctx: ReportContext, ix: ReportIndex, L: Labels): string {
   const note = ex.additive
     ? t(ix.lang, 'lineage.additive', { sum: fmt(sum, 2), score: fmt(ex.score, 2) })
     : t(ix.lang, 'lineage.notAdditive');
-  return `<h3>${L.lineageTop}: ${esc(ix.unitName(leader))}</h3>${table([L.indicator, L.rawValue, L.score, L.weight, L.contribution], rows, [1, 2, 3, 4])}<p class="sub">${note}</p>`;
+  const head = [L.indicator, L.rawValue, L.score, L.weight, L.contribution];
+  return (
+    `<h3>${L.lineageTop}: ${esc(ix.unitName(leader))}</h3>` +
+    `${table(head, rows, [1, 2, 3, 4])}<p class="sub">${note}</p>`
+  );
 }
 
 /** Why a statistic is missing, in words (from the analysis' `skipped` notes). */
@@ -300,12 +317,17 @@ function regionalSection(ctx: ReportContext, charts: ReportCharts, L: Labels, la
       pct(s.national.shareBelowNationalMean),
     ]);
     const theil = g.theil
-      ? `<p class="sub">${L.theil} = ${fmt(g.theil.T, 4)}: ${L.between} ${fmt(g.theil.between, 4)} (${pct(g.theil.between / g.theil.T)}), ${L.within} ${fmt(g.theil.within, 4)}</p>`
+      ? `<p class="sub">${L.theil} = ${fmt(g.theil.T, 4)}: ` +
+        `${L.between} ${fmt(g.theil.between, 4)} (${pct(g.theil.between / g.theil.T)}), ` +
+        `${L.within} ${fmt(g.theil.within, 4)}</p>`
       : '';
     const skipped = g.skipped?.length ? `<p class="sub skipped">${skippedNotes(g.skipped, lang, g.grouping)}</p>` : '';
     const multi = g.multiMembership ? `<p class="sub">${t(lang, 'regional.multiMembership')}</p>` : '';
+    const groupTable = table([L.group, L.n, L.mean, L.median, M.gap, M.ratio, M.below], rows, [1, 2, 3, 4, 5, 6]);
     parts.push(
-      `<h3>${esc(groupingName(g.grouping, lang))}</h3><div class="grid2"><figure>${svg}</figure><div style="flex:1 1 440px">${table([L.group, L.n, L.mean, L.median, M.gap, M.ratio, M.below], rows, [1, 2, 3, 4, 5, 6])}${theil}${multi}${skipped}</div></div>`,
+      `<h3>${esc(groupingName(g.grouping, lang))}</h3>` +
+        `<div class="grid2"><figure>${svg}</figure>` +
+        `<div style="flex:1 1 440px">${groupTable}${theil}${multi}${skipped}</div></div>`,
     );
   }
   const q = reg.inequality;
@@ -371,7 +393,8 @@ function spatialSection(
   ];
   if (charts.lisaMap)
     parts.push(
-      `<figure>${charts.lisaMap}<figcaption>${L.lisaCaption}</figcaption><div class="map-note">${esc(mapSourceNote(lang))}</div></figure>`,
+      `<figure>${charts.lisaMap}<figcaption>${L.lisaCaption}</figcaption>` +
+        `<div class="map-note">${esc(mapSourceNote(lang))}</div></figure>`,
     );
   const sig = sp.localMoran.significance;
   if (sig) {
@@ -388,14 +411,22 @@ function spatialSection(
         [1],
       ),
     );
-    parts.push(
-      `<p class="sub">${t(lang, 'spatial.significance', { alpha: sig.alpha, adjust: t(lang, 'name.pAdjust', { key: sig.adjust }), nsName: t(lang, 'name.lisa', { label: 'ns' }), ns: sig.counts.ns })}</p>`,
-    );
+    const significance = t(lang, 'spatial.significance', {
+      alpha: sig.alpha,
+      adjust: t(lang, 'name.pAdjust', { key: sig.adjust }),
+      nsName: t(lang, 'name.lisa', { label: 'ns' }),
+      ns: sig.counts.ns,
+    });
+    parts.push(`<p class="sub">${significance}</p>`);
   }
   const gi = sp.getisOrd.significance;
-  parts.push(
-    `<p>${t(lang, 'spatial.gistar', { hot: gi.counts.hot, cold: gi.counts.cold, alpha: gi.alpha, permutation: gi.pSource === 'p_sim' })}</p>`,
-  );
+  const gistar = t(lang, 'spatial.gistar', {
+    hot: gi.counts.hot,
+    cold: gi.counts.cold,
+    alpha: gi.alpha,
+    permutation: gi.pSource === 'p_sim',
+  });
+  parts.push(`<p>${gistar}</p>`);
   const so = sp.spillover;
   if (so) {
     const row = (u: typeof so.leader) => [
@@ -406,9 +437,13 @@ function spatialSection(
       t(lang, 'name.lisa', { label: u.label }),
       u.p_sim !== undefined ? fmt(u.p_sim, 3) : '—',
     ];
-    parts.push(
-      `<h3>${L.spillover}</h3><p>${esc(t(lang, 'spatial.spillover', { mean: fmt(so.mean), neighbourMean: fmt(so.neighbourMean), above: so.neighboursAboveMean, n: so.neighbours.length }))}</p>`,
-    );
+    const spillover = t(lang, 'spatial.spillover', {
+      mean: fmt(so.mean),
+      neighbourMean: fmt(so.neighbourMean),
+      above: so.neighboursAboveMean,
+      n: so.neighbours.length,
+    });
+    parts.push(`<h3>${L.spillover}</h3><p>${esc(spillover)}</p>`);
     parts.push(
       table(
         [unitHeader(ctx, L), L.score, L.rank, L.diffMean, L.lisaClass, 'p_sim'],
@@ -441,9 +476,8 @@ function gapsSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repor
         return t(lang, 'gaps.peers.all', { n });
     }
   };
-  const parts = [
-    `<section class="major" id="gaps"><h2>${L.gapsTitle}</h2><p class="sub">${t(lang, 'gaps.intro', { k: list[0].improvements.k })}</p>`,
-  ];
+  const intro = t(lang, 'gaps.intro', { k: list[0].improvements.k });
+  const parts = [`<section class="major" id="gaps"><h2>${L.gapsTitle}</h2><p class="sub">${intro}</p>`];
   for (const g of list) {
     const top = [...g.gaps.indicators]
       .filter((x) => Number.isFinite(x.weightedGap) && x.weightedGap > 0)
@@ -467,8 +501,9 @@ function gapsSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repor
           to: best.newRank,
         })
       : t(lang, 'gaps.noImprove', { k: imp.k });
+    const rank = t(lang, 'gaps.rank', { rank: fmtRank(ix.rank(g.unit)) });
     parts.push(
-      `<h3>${bothNames(ix, g.unit)} <span class="sub">${t(lang, 'gaps.rank', { rank: fmtRank(ix.rank(g.unit)) })}</span></h3><p class="sub">${peerText(g)}</p>`,
+      `<h3>${bothNames(ix, g.unit)} <span class="sub">${rank}</span></h3><p class="sub">${peerText(g)}</p>`,
       table([L.indicator, L.score, L.peerMean, L.gapCol, L.weightedGap, L.rankAmongPeers], rows, [1, 2, 3, 4, 5]),
       `<p>${improve}</p>`,
     );
@@ -488,9 +523,11 @@ function tiersSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repo
       const members = codes
         .filter((_, i) => tr.classOf[i] === cls.class)
         .sort((a, b) => ix.score(b, tr.code) - ix.score(a, tr.code));
+      const lower = Number.isFinite(cls.lower) ? fmt(cls.lower, 2) : '−∞';
+      const upper = Number.isFinite(cls.upper) ? fmt(cls.upper, 2) : '∞';
       return [
         esc(pickText(tr.tierNames[j], lang, cls.label)),
-        `${Number.isFinite(cls.lower) ? fmt(cls.lower, 2) : '−∞'} – ${Number.isFinite(cls.upper) ? fmt(cls.upper, 2) : '∞'}`,
+        `${lower} – ${upper}`,
         String(members.length),
         formatList(
           lang,
@@ -523,8 +560,13 @@ function tiersSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repo
               : L.all;
       return `${esc(name)}: ${r}`;
     });
-  const rule = `${t(lang, 'name.tierMethod', { key: esc(tr.method) })}, k = ${tr.k}${joinClauses(lang, ['', ...bounds])}`;
-  return `<section class="major" id="tiers"><h2>${L.tiers}</h2><p>${L.rule}: ${rule}; GVF = ${fmt(tr.gvf, 3)}</p>${table([L.tier, L.bounds, L.n, unitHeader(ctx, L)], rows, [2])}</section>`;
+  const method = t(lang, 'name.tierMethod', { key: esc(tr.method) });
+  const rule = `${method}, k = ${tr.k}${joinClauses(lang, ['', ...bounds])}`;
+  const tierTable = table([L.tier, L.bounds, L.n, unitHeader(ctx, L)], rows, [2]);
+  return (
+    `<section class="major" id="tiers"><h2>${L.tiers}</h2>` +
+    `<p>${L.rule}: ${rule}; GVF = ${fmt(tr.gvf, 3)}</p>${tierTable}</section>`
+  );
 }
 
 function casesSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: ReportLang): string {
@@ -537,22 +579,28 @@ function casesSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repo
   for (const city of cities) {
     const name = ix.units.has(city) ? ix.unitName(city) : pickText(byCity.get(city)![0].cityName, lang, city);
     const r = ix.rank(city);
-    parts.push(
-      `<h3 id="case-${esc(city)}">${esc(name)}</h3>${Number.isFinite(r) ? `<p class="sub">${esc(t(lang, 'cases.rank', { name, rank: String(r) }))}; ${esc(ix.nodeName(ix.indexCode))} ${fmt(ix.score(city))}</p>` : ''}`,
-    );
+    const rankLine = Number.isFinite(r)
+      ? `<p class="sub">${esc(t(lang, 'cases.rank', { name, rank: String(r) }))}; ` +
+        `${esc(ix.nodeName(ix.indexCode))} ${fmt(ix.score(city))}</p>`
+      : '';
+    parts.push(`<h3 id="case-${esc(city)}">${esc(name)}</h3>${rankLine}`);
     for (const c of byCity.get(city)!) {
       const domains = c.domains.map((d) => `<span class="tag">${esc(pickText(d, lang))}</span>`).join('');
       const links = c.indicators
         .map((code) => {
           const n = ix.nodes.get(code) ?? ctx.project.gaps.find((g) => g.code === code);
-          return `<code>${esc(code)}</code> ${esc(pickText(n?.name, lang, ''))}${n?.status === 'not_collected' ? ` <span class="gap">(${L.notCollected})</span>` : ''}`;
+          const gap = n?.status === 'not_collected' ? ` <span class="gap">(${L.notCollected})</span>` : '';
+          return `<code>${esc(code)}</code> ${esc(pickText(n?.name, lang, ''))}${gap}`;
         })
         .join('; ');
       const sources = c.sources
         .map((s) => `<li>${esc(s.citation)}${s.url ? ` <span class="url">${esc(s.url)}</span>` : ''}</li>`)
         .join('');
+      const title = `<div class="city">${esc(pickText(c.title, lang, c.id))} · ${c.year}</div>`;
+      const body = markdownToHtml(bodyForLanguage(c.body, lang), 3);
+      const indicators = links ? `<p class="sub">${L.indicators}: ${links}</p>` : '';
       parts.push(
-        `<div class="case"><div class="city">${esc(pickText(c.title, lang, c.id))} · ${c.year}</div><div>${domains}</div>${markdownToHtml(bodyForLanguage(c.body, lang), 3)}${links ? `<p class="sub">${L.indicators}: ${links}</p>` : ''}<ul class="sub">${sources}</ul></div>`,
+        `<div class="case">${title}<div>${domains}</div>${body}${indicators}<ul class="sub">${sources}</ul></div>`,
       );
     }
   }
@@ -570,44 +618,54 @@ function auditSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repo
     fmt(f.r, 3),
   ]);
   const alphas = audit.cronbach.map((c) => [esc(ix.nodeName(c.group)), String(c.k), fmt(c.alpha, 3)]);
-  return `<section class="major" id="audit"><h2>${L.audit}</h2><h3>${L.auditFlags}</h3>${flags.length ? table([L.flag, L.dimension, L.indicators, 'r'], flags, [3]) : `<p>${L.none}</p>`}<h3>${L.alpha}</h3>${table([L.dimension, 'k', 'α'], alphas, [1, 2])}</section>`;
+  const flagTable = flags.length ? table([L.flag, L.dimension, L.indicators, 'r'], flags, [3]) : `<p>${L.none}</p>`;
+  return (
+    `<section class="major" id="audit"><h2>${L.audit}</h2><h3>${L.auditFlags}</h3>${flagTable}` +
+    `<h3>${L.alpha}</h3>${table([L.dimension, 'k', 'α'], alphas, [1, 2])}</section>`
+  );
 }
 
-function stepDetails(step: { kind: string; diagnostics: unknown }, ix: ReportIndex, lang: ReportLang): string {
-  const d = step.diagnostics as Record<string, unknown> | undefined;
-  if (!d) return '';
+/** The sub-line of a step's "did" cell: a list joined by "; " under the summary (empty list → nothing). */
+function subLine(parts: readonly string[]): string {
+  return parts.length ? `<br><span class="sub">${parts.join('; ')}</span>` : '';
+}
+
+function stepDetails(step: StepRecord, ix: ReportIndex, lang: ReportLang): string {
+  // A build read back from JSON may lack diagnostics; the report then leaves the cell empty.
+  if (!step.diagnostics) return '';
   const unitNames = (units: readonly string[]) =>
     formatList(
       lang,
       units.map((u) => esc(ix.unitName(u))),
     );
+  const warningsLine = (warnings: readonly Issue[] | undefined) =>
+    subLine((warnings ?? []).map((w) => esc(issueText(w, lang))));
   switch (step.kind) {
     case 'impute': {
-      const di = d as unknown as ImputeDiagnostics;
-      const per = di.byIndicator
+      const d = step.diagnostics;
+      const per = d.byIndicator
         .filter((b) => b.imputed > 0 || b.missingAfter > 0)
-        .map(
-          (b) =>
-            `${esc(ix.nodeName(b.indicator))}: ${b.imputed}/${b.missingBefore}${b.missingAfter ? t(lang, 'step.impute.stillMissing', { n: b.missingAfter }) : ''}`,
-        );
-      const c = di.counts;
+        .map((b) => {
+          const still = b.missingAfter ? t(lang, 'step.impute.stillMissing', { n: b.missingAfter }) : '';
+          return `${esc(ix.nodeName(b.indicator))}: ${b.imputed}/${b.missingBefore}${still}`;
+        });
+      const c = d.counts;
       return (
-        t(lang, 'step.impute', { before: c.missingBefore, imputed: c.imputed, after: c.missingAfter }) +
-        (per.length ? `<br><span class="sub">${per.join('; ')}</span>` : '')
+        t(lang, 'step.impute', { before: c.missingBefore, imputed: c.imputed, after: c.missingAfter }) + subLine(per)
       );
     }
     case 'screen': {
-      const ds = d as unknown as ScreenDiagnostics;
+      const d = step.diagnostics;
       return t(lang, 'step.screen', {
-        kept: ds.units.filter((u) => u.kept).length,
-        removed: ds.removed.length,
-        names: unitNames(ds.removed),
+        kept: d.units.filter((u) => u.kept).length,
+        removed: d.removed.length,
+        names: unitNames(d.removed),
       });
     }
     case 'treat': {
-      const dt = d as unknown as TreatDiagnostics;
-      const s = dt.summary;
-      const treated = dt.indicators
+      const d = step.diagnostics;
+      const s = d.summary;
+      const treated = d.indicators
         .filter((i) => (i.winsorised?.nwin ?? 0) > 0 || i.transform)
         .map((i) => {
           const w = i.winsorised?.nwin
@@ -624,27 +682,21 @@ function stepDetails(step: { kind: string; diagnostics: unknown }, ix: ReportInd
           points: s.winsorisedPoints,
           transformed: s.transformed,
           still: s.stillFailing,
-        }) + (treated.length ? `<br><span class="sub">${treated.join('; ')}</span>` : '')
+        }) + subLine(treated)
       );
     }
-    case 'weight': {
-      const dw = d as unknown as WeightDiagnostics;
-      return Object.entries(dw.weights)
+    case 'weight':
+      return Object.entries(step.diagnostics.weights)
         .map(([c, w]) => `${esc(ix.nodeName(c))} ${fmt(w, 4)}`)
         .join('; ');
+    case 'denominate': {
+      const d = step.diagnostics;
+      const extra = Array.isArray(d.denominated) ? t(lang, 'step.denominate', { n: d.denominated.length }) : '';
+      return extra + warningsLine(d.warnings);
     }
-    default: {
-      const warnings = (d.warnings as Issue[] | undefined) ?? [];
-      const denominated =
-        step.kind === 'denominate' && Array.isArray(d.denominated) ? (d.denominated as unknown[]).length : undefined;
-      const extra = denominated !== undefined ? t(lang, 'step.denominate', { n: denominated }) : '';
-      return (
-        extra +
-        (warnings.length
-          ? `<br><span class="sub">${warnings.map((w) => esc(issueText(w, lang))).join('; ')}</span>`
-          : '')
-      );
-    }
+    case 'normalise':
+    case 'aggregate':
+      return warningsLine(step.diagnostics.warnings);
   }
 }
 
@@ -673,10 +725,19 @@ function methodSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Rep
   const analysesSettings = ctx.analyses
     ? `<h3>${L.analysisSettings}</h3><p><code>${esc(JSON.stringify(ctx.analyses.settings))}</code></p>`
     : '';
+  const errorItem = (e: { analysis: string; issues: readonly Issue[] }) =>
+    `<li><code>${esc(e.analysis)}</code><ul class="sub">` +
+    e.issues.map((i) => `<li>${esc(localise(i, lang))}</li>`).join('') +
+    '</ul></li>';
   const errors = ctx.analyses?.errors.length
-    ? `<h3 id="analysis-errors">${L.analysisErrors}</h3><ul>${ctx.analyses.errors.map((e) => `<li><code>${esc(e.analysis)}</code><ul class="sub">${e.issues.map((i) => `<li>${esc(localise(i, lang))}</li>`).join('')}</ul></li>`).join('')}</ul>`
+    ? `<h3 id="analysis-errors">${L.analysisErrors}</h3><ul>${ctx.analyses.errors.map(errorItem).join('')}</ul>`
     : '';
-  return `<section class="major" id="method"><h2>${L.method}</h2>${table([L.step, L.what, L.options, L.did], rows)}<h3>${L.weights}</h3>${table([L.code, L.name, L.level, L.weight, L.weights], weightRows, [2, 3, 4])}${analysesSettings}${errors}</section>`;
+  const stepTable = table([L.step, L.what, L.options, L.did], rows);
+  const weightTable = table([L.code, L.name, L.level, L.weight, L.weights], weightRows, [2, 3, 4]);
+  return (
+    `<section class="major" id="method"><h2>${L.method}</h2>${stepTable}` +
+    `<h3>${L.weights}</h3>${weightTable}${analysesSettings}${errors}</section>`
+  );
 }
 
 function sourcesSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: ReportLang): string {
@@ -706,11 +767,11 @@ function sourcesSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Re
     esc(d.unit ?? ''),
     sourceText(d.source),
   ]);
-  const warnings = ctx.project.warnings.length
-    ? `<h3>${L.warnings}</h3><ul class="sub">${ctx.project.warnings.map((w) => `<li>${esc(localise(w, lang))}</li>`).join('')}</ul>`
-    : '';
+  const warningItems = ctx.project.warnings.map((w) => `<li>${esc(localise(w, lang))}</li>`).join('');
+  const warnings = ctx.project.warnings.length ? `<h3>${L.warnings}</h3><ul class="sub">${warningItems}</ul>` : '';
+  const sourceTable = table([L.code, L.name, L.dimension, L.unitOf, L.direction, L.source], rows);
   return (
-    `<section class="major" id="sources"><h2>${L.sources}</h2>${table([L.code, L.name, L.dimension, L.unitOf, L.direction, L.source], rows)}` +
+    `<section class="major" id="sources"><h2>${L.sources}</h2>${sourceTable}` +
     (gapRows.length ? `<h3 class="gap">${L.gaps}</h3>${table([L.code, L.name, L.dimension, L.notes], gapRows)}` : '') +
     (den.length ? `<h3>${L.denominators}</h3>${table([L.code, L.name, L.unitOf, L.source], den)}` : '') +
     warnings +
@@ -745,7 +806,8 @@ function reproSection(ctx: ReportContext, L: Labels): string {
     [L.spec, `<span class="hash">${specHash}</span>`],
     ...(ctx.generatedAt ? [[L.generated, esc(ctx.generatedAt)]] : []),
   ];
-  return `<section class="major" id="repro"><h2>${L.repro}</h2>${table([L.stat, L.value], meta)}${table([L.file, L.bytes, L.sha], files, [1])}</section>`;
+  const fileTable = table([L.file, L.bytes, L.sha], files, [1]);
+  return `<section class="major" id="repro"><h2>${L.repro}</h2>${table([L.stat, L.value], meta)}${fileTable}</section>`;
 }
 
 /** Surveys whose city estimates entered the build: value and 95 % interval per city, labelled simulated when so. */
@@ -784,9 +846,14 @@ function uncertaintySection(ctx: ReportContext, lang: ReportLang): string {
   if (!u) return '';
   const L = labels(lang);
   const parts = [`<section class="major" id="uncertainty"><h2>${L.uncertainty}</h2>`];
-  parts.push(
-    `<p>${t(lang, 'uncertainty.summary', { sensitivity: u.mode === 'sensitivity', runs: u.nRuns, sobol: u.sampler === 'sobol', seed: u.seed, failed: u.failures.length })}</p>`,
-  );
+  const summary = t(lang, 'uncertainty.summary', {
+    sensitivity: u.mode === 'sensitivity',
+    runs: u.nRuns,
+    sobol: u.sampler === 'sobol',
+    seed: u.seed,
+    failed: u.failures.length,
+  });
+  parts.push(`<p>${summary}</p>`);
   const declared = new Map((ctx.analyses?.settings.uncertainty?.inputs ?? []).map((i) => [i.name, i] as const));
   const describe = (i: (typeof u.inputs)[number]): string => {
     const d = declared.get(i.name);
@@ -834,7 +901,10 @@ function uncertaintySection(ctx: ReportContext, lang: ReportLang): string {
   return parts.join('\n');
 }
 
-/** Change over time across the periods of a panel: dispersion per period, β-convergence, largest rank gains and falls. */
+/**
+ * Change over time across the periods of a panel: dispersion per period, β-convergence, largest rank gains
+ * and falls.
+ */
 function changeSection(ctx: ReportContext, ix: ReportIndex, lang: ReportLang): string {
   const c = ctx.analyses?.change;
   if (!c) return '';
@@ -859,9 +929,16 @@ function changeSection(ctx: ReportContext, ix: ReportIndex, lang: ReportLang): s
   if (c.beta) {
     const b = c.beta;
     const speed = b.lambda !== null ? { percent: fmt(b.lambda * 100, 1), halfLife: fmt(b.halfLife ?? NaN, 1) } : null;
-    parts.push(
-      `<h3>${L.beta}</h3><p>${t(lang, 'change.beta', { from: esc(String(b.from)), to: esc(String(b.to)), beta: fmt(b.beta, 4), se: fmt(b.seBeta, 4), t: fmt(b.tBeta, 2), r2: fmt(b.r2, 3), speed })}</p>`,
-    );
+    const beta = t(lang, 'change.beta', {
+      from: esc(String(b.from)),
+      to: esc(String(b.to)),
+      beta: fmt(b.beta, 4),
+      se: fmt(b.seBeta, 4),
+      t: fmt(b.tBeta, 2),
+      r2: fmt(b.r2, 3),
+      speed,
+    });
+    parts.push(`<h3>${L.beta}</h3><p>${beta}</p>`);
   }
   const moverRows = (list: typeof c.leapfroggers) =>
     list.map((m) => [
@@ -891,7 +968,10 @@ function changeSection(ctx: ReportContext, ix: ReportIndex, lang: ReportLang): s
   return parts.join('\n');
 }
 
-/** Time-series indices tracked beside the evaluation: a line chart with change bars, and the audit of a published table. */
+/**
+ * Time-series indices tracked beside the evaluation: a line chart with change bars, and the audit of a
+ * published table.
+ */
 function seriesSection(ctx: ReportContext, lang: ReportLang): string {
   const rs = ctx.series;
   if (!rs) return '';
@@ -921,8 +1001,9 @@ function seriesSection(ctx: ReportContext, lang: ReportLang): string {
       esc(t(lang, 'name.auditVerdict', { key: r.verdict })),
       esc(t(lang, 'series.auditReason', { row: r })),
     ]);
+    const tolerance = t(lang, 'series.auditTolerance', { tolerance: rs.audit.tolerance });
     parts.push(
-      `<h3>${L.tableAudit}</h3><p class="sub">${esc(t(lang, 'series.auditTolerance', { tolerance: rs.audit.tolerance }))}</p>`,
+      `<h3>${L.tableAudit}</h3><p class="sub">${esc(tolerance)}</p>`,
       table([L.periodShort, L.verdict, L.reason], rows),
     );
   }
@@ -933,7 +1014,13 @@ function seriesSection(ctx: ReportContext, lang: ReportLang): string {
 /**
  * Render the whole report as one self-contained HTML document in `ctx.lang`: the report model
  * (`buildReportModel`) for the header, findings, charts and section list; the sections' tables here.
- * @example renderReportHtml(ctx).includes('<svg') // => true
+ * @example
+ * import { loadProject } from '../formats/index.ts';
+ * import { build } from '../engine/pipeline/build.ts';
+ * import { prepareReportContext } from './index.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * const ctx = { ...(await prepareReportContext(project, build(project.input, project.spec))), lang: 'zh' as const };
+ * renderReportHtml(ctx).includes('<svg') // => true
  */
 export function renderReportHtml(ctx: ReportContext, options: RenderHtmlOptions = {}): string {
   const lang = ctx.lang;
@@ -951,19 +1038,34 @@ export function renderReportHtml(ctx: ReportContext, options: RenderHtmlOptions 
     ? `<div class="alert" role="note"><ul>${model.alerts.map((i) => `<li>${i}</li>`).join('')}</ul></div>`
     : '';
   const notes = model.notes;
-  const header = `<header class="top">${href ? `<a class="lang-switch" href="${esc(href)}" hreflang="${other}">${L.otherLanguage}</a>` : ''}
-<h1>${esc(model.title)}</h1><div class="meta">${m.edition !== undefined ? `${L.edition} ${esc(m.edition)} · ` : ''}${m.period !== undefined ? `${L.period} ${esc(m.period)} · ` : ''}${L.units} ${m.units} · ${L.indicators} ${m.indicators}${m.notCollected ? ` (+${m.notCollected} ${L.notCollected})` : ''}</div>
-${alerts}${notes.length ? `<div class="notes"><strong>${L.notes}</strong><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></div>` : ''}</header>`;
+  const langSwitch = href
+    ? `<a class="lang-switch" href="${esc(href)}" hreflang="${other}">${L.otherLanguage}</a>`
+    : '';
+  const edition = m.edition !== undefined ? `${L.edition} ${esc(m.edition)} · ` : '';
+  const period = m.period !== undefined ? `${L.period} ${esc(m.period)} · ` : '';
+  const notCollected = m.notCollected ? ` (+${m.notCollected} ${L.notCollected})` : '';
+  const meta = `${edition}${period}${L.units} ${m.units} · ${L.indicators} ${m.indicators}${notCollected}`;
+  const notesBox = notes.length
+    ? `<div class="notes"><strong>${L.notes}</strong><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></div>`
+    : '';
+  const header = `<header class="top">${langSwitch}
+<h1>${esc(model.title)}</h1><div class="meta">${meta}</div>
+${alerts}${notesBox}</header>`;
   const title = (id: ReportSectionId) => model.sections.find((x) => x.id === id)?.title ?? '';
   const render: Record<ReportSectionId, () => string> = {
     findings: () =>
-      `<section class="major first" id="findings"><h2>${title('findings')}</h2><ol class="findings">${model.findings.map((f) => `<li data-finding="${esc(f.kind)}">${esc(f.text)}</li>`).join('\n')}</ol></section>`,
+      `<section class="major first" id="findings"><h2>${title('findings')}</h2><ol class="findings">` +
+      model.findings.map((f) => `<li data-finding="${esc(f.kind)}">${esc(f.text)}</li>`).join('\n') +
+      '</ol></section>',
     ranking: () => rankingSection(ctx, ix, L, model.ranking),
     map: () =>
       charts.map
-        ? `<section class="major" id="map"><h2>${title('map')}</h2><figure id="choropleth">${charts.map}<figcaption>${esc(t(lang, 'map.caption', { name: ix.nodeName(ix.indexCode) }))}</figcaption><div class="map-note">${esc(mapSourceNote(lang))}</div></figure></section>`
+        ? `<section class="major" id="map"><h2>${title('map')}</h2><figure id="choropleth">${charts.map}` +
+          `<figcaption>${esc(t(lang, 'map.caption', { name: ix.nodeName(ix.indexCode) }))}</figcaption>` +
+          `<div class="map-note">${esc(mapSourceNote(lang))}</div></figure></section>`
         : charts.rankingBars
-          ? `<section class="major" id="map"><h2>${title('map')}</h2><p class="sub">${L.noMap}</p><figure>${charts.rankingBars}</figure></section>`
+          ? `<section class="major" id="map"><h2>${title('map')}</h2><p class="sub">${L.noMap}</p>` +
+            `<figure>${charts.rankingBars}</figure></section>`
           : '',
     radar: () =>
       charts.radar ? `<section id="radar"><h2>${title('radar')}</h2><figure>${charts.radar}</figure></section>` : '',
@@ -982,9 +1084,11 @@ ${alerts}${notes.length ? `<div class="notes"><strong>${L.notes}</strong><ul>${n
     repro: () => reproSection(ctx, L),
   };
   const body = [header, ...model.sections.map((x) => render[x.id]())].filter(Boolean).join('\n');
-  const footer = `<footer>cityindex ${esc(version(ctx))}${model.useMap ? ` · ${esc(mapSourceNote(lang))}` : ''}</footer>`;
+  const mapNote = model.useMap ? ` · ${esc(mapSourceNote(lang))}` : '';
+  const footer = `<footer>cityindex ${esc(version(ctx))}${mapNote}</footer>`;
+  const viewport = '<meta name="viewport" content="width=device-width, initial-scale=1">';
   return `<!DOCTYPE html>
-<html lang="${L.htmlLang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="${L.htmlLang}"><head><meta charset="utf-8">${viewport}
 <meta name="generator" content="cityindex ${esc(version(ctx))}">
 <title>${esc(model.title)}</title><style>${CSS}</style></head>
 <body><main>

@@ -62,7 +62,12 @@ export interface PrepareReportOptions {
 /**
  * Everything a report needs besides the language: analyses (run from the project's settings when not
  * given) and cases. Problems in the analyses are recorded in `analyses.errors`, not thrown.
- * @example const ctx = await prepareReportContext(project, build); ctx.analyses?.tiers?.k // => 4 for cdgi-2020
+ * @example
+ * import { loadProject } from '../formats/index.ts';
+ * import { build } from '../engine/pipeline/build.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * const ctx = await prepareReportContext(project, build(project.input, project.spec));
+ * ctx.analyses?.tiers?.k // => 4
  */
 export async function prepareReportContext(
   project: LoadedProject,
@@ -90,7 +95,13 @@ export async function prepareReportContext(
 
 /**
  * The report files of a prepared context: both languages' HTML, and the PDF when asked.
- * @example const files = await reportFiles(ctx, { pdf: true }); [...files.keys()] // => ['report.html', 'report.en.html', 'report.pdf']
+ * @example
+ * import { loadProject } from '../formats/index.ts';
+ * import { build } from '../engine/pipeline/build.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * const ctx = await prepareReportContext(project, build(project.input, project.spec));
+ * const files = await reportFiles(ctx); // { pdf: true } adds report.pdf (needs Chromium)
+ * [...files.keys()] // => ['report.html', 'report.en.html']
  */
 export async function reportFiles(
   base: Omit<ReportContext, 'lang'>,

@@ -94,7 +94,13 @@ export interface ReportRanking {
 
 /**
  * The ranking table of a context: every unit (best first) with its scores, ranks, tier and interval.
- * @example reportRanking({ ...ctx, lang: 'en' }).rows[0].name // => 'Hangzhou' for the six-city fixture
+ * @example
+ * import { loadProject } from '../formats/index.ts';
+ * import { build } from '../engine/pipeline/build.ts';
+ * import { prepareReportContext } from './index.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * const ctx = { ...(await prepareReportContext(project, build(project.input, project.spec))), lang: 'en' as const };
+ * reportRanking(ctx).rows[0].name // => 'Hangzhou'
  */
 export function reportRanking(ctx: ReportContext): ReportRanking {
   const ix = reportIndex(ctx);
@@ -170,7 +176,13 @@ function drawsMap(units: readonly string[], regions: ReadonlySet<string> | undef
 /**
  * Warnings a reader must see before the findings: simulated data that entered the index, and analyses
  * that could not run (their issues are listed under Methodology).
- * @example reportAlerts(ctx, 'en') // => [] for a project with real data whose analyses all ran
+ * @example
+ * import { loadProject } from '../formats/index.ts';
+ * import { build } from '../engine/pipeline/build.ts';
+ * import { prepareReportContext } from './index.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * const ctx = { ...(await prepareReportContext(project, build(project.input, project.spec))), lang: 'zh' as const };
+ * reportAlerts(ctx, 'en') // => [] (real data, every analysis ran)
  */
 export function reportAlerts(ctx: Omit<ReportContext, 'lang'>, lang: Lang): string[] {
   const ix = reportIndex({ ...ctx, lang });
@@ -249,7 +261,13 @@ const SECTION_TITLE: Readonly<Record<ReportSectionId, LabelKey>> = {
 
 /**
  * The report model of a context in `lang`. Pure: the same context gives the same model.
- * @example buildReportModel(ctx, 'en').sections.map((s) => s.id).slice(0, 2) // => ['findings', 'ranking']
+ * @example
+ * import { loadProject } from '../formats/index.ts';
+ * import { build } from '../engine/pipeline/build.ts';
+ * import { prepareReportContext } from './index.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * const ctx = { ...(await prepareReportContext(project, build(project.input, project.spec))), lang: 'zh' as const };
+ * buildReportModel(ctx, 'en').sections.map((s) => s.id).slice(0, 2) // => ['findings', 'ranking']
  */
 export function buildReportModel(
   ctx: Omit<ReportContext, 'lang'>,

@@ -29,7 +29,8 @@ export const CHROMIUM_ARGS = [
 
 /**
  * Path of the Chromium executable, or undefined when none is installed.
- * @example chromiumPath() // => '/usr/bin/chromium' on a machine with Debian's chromium
+ * @example // no-run: the result depends on the machine (Debian's chromium package installs /usr/bin/chromium)
+ * chromiumPath() // => '/usr/bin/chromium'
  */
 export function chromiumPath(): string | undefined {
   const p = process.env.CITYINDEX_CHROMIUM || CHROMIUM_PATH;
@@ -45,7 +46,12 @@ export interface HeadlessBrowser {
 /**
  * Launch headless Chromium with a fresh `--user-data-dir` in a temporary folder. Throws a
  * `CityIndexError` naming the apt packages when Chromium is missing.
- * @example const b = await launchChromium(); const page = await b.context.newPage(); … await b.close();
+ * @example // no-run: needs Chromium (apt install chromium)
+ * const b = await launchChromium();
+ * const page = await b.context.newPage();
+ * await page.setContent('<p>hi</p>');
+ * await page.textContent('p') // => 'hi'
+ * await b.close();
  */
 export async function launchChromium(): Promise<HeadlessBrowser> {
   const executablePath = chromiumPath();
@@ -95,7 +101,9 @@ export interface PdfOptions {
  * Print a self-contained HTML report to PDF bytes (A4, print CSS, backgrounds on, page numbers in
  * the footer). The HTML is written to a temporary file and opened with `file://`; any other request is
  * aborted.
- * @example const pdf = await renderPdf(renderReportHtml(ctx)); new TextDecoder().decode(pdf.subarray(0, 5)) // => '%PDF-'
+ * @example // no-run: needs Chromium (apt install chromium)
+ * const pdf = await renderPdf('<p>hi</p>');
+ * new TextDecoder().decode(pdf.subarray(0, 5)) // => '%PDF-'
  */
 export async function renderPdf(html: string, options: PdfOptions = {}): Promise<Uint8Array> {
   const dir = await mkdtemp(join(tmpdir(), 'cityindex-report-'));
@@ -120,7 +128,8 @@ export async function renderPdf(html: string, options: PdfOptions = {}): Promise
       displayHeaderFooter: true,
       headerTemplate: '<span></span>',
       footerTemplate:
-        '<div style="font-size:8px;width:100%;text-align:center;color:#888"><span class="pageNumber"></span> / <span class="totalPages"></span></div>',
+        '<div style="font-size:8px;width:100%;text-align:center;color:#888">' +
+        '<span class="pageNumber"></span> / <span class="totalPages"></span></div>',
       margin: { top: '16mm', bottom: '16mm', left: '14mm', right: '14mm' },
     });
     return new Uint8Array(pdf);

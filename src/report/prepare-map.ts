@@ -124,7 +124,11 @@ export interface PreparedMap {
 
 /**
  * Decode, re-key, repair and simplify the ECharts 4 city map.
- * @example prepareMap(echarts4Json, divisionsCsv).features // => 367
+ * @example
+ * import { readFileSync } from 'node:fs';
+ * const source = JSON.parse(readFileSync('node_modules/echarts4/map/json/china-cities.json', 'utf8'));
+ * const divisions = readFileSync('data/sources/admin_divisions/prefecture_level_divisions.csv', 'utf8');
+ * prepareMap(source, divisions).features // => 367
  */
 export function prepareMap(
   source: { features: EncodedFeature[]; UTF8Encoding?: boolean; UTF8Scale?: number },
@@ -209,9 +213,9 @@ async function main(): Promise<void> {
   }
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, text);
-  process.stderr.write(
-    `wrote ${out}: ${features} features, ${(text.length / 1024).toFixed(0)} KiB; re-keyed ${rekeyed.length}: ${rekeyed.map((r) => `${r.name} ${r.from}→${r.to}`).join(', ')}\n`,
-  );
+  const rekeyedList = rekeyed.map((r) => `${r.name} ${r.from}→${r.to}`).join(', ');
+  const size = `${(text.length / 1024).toFixed(0)} KiB`;
+  process.stderr.write(`wrote ${out}: ${features} features, ${size}; re-keyed ${rekeyed.length}: ${rekeyedList}\n`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

@@ -24,7 +24,10 @@ const round = (v: number, d: number): number | null => (Number.isFinite(v) ? Mat
 /**
  * ECharts option: line for the index, bars for period-on-period and year-on-year changes.
  * Annual series show one change bar (period-on-period is year-on-year there).
- * @example seriesChartOption(s).series.map((x) => x.type) // => ['line', 'bar', 'bar'] for a monthly series
+ * @example
+ * import { createSeries } from '../engine/series/series.ts';
+ * const points = ['2023-01', '2023-02', '2023-03'].map((period, k) => ({ period, value: 100 + k }));
+ * seriesChartOption(createSeries(points, { code: 'x' })).series.map((x) => x.type) // => ['line', 'bar', 'bar']
  */
 export function seriesChartOption(
   series: Series,

@@ -16,7 +16,11 @@ interface CaseFlags {
 
 /**
  * Add `cases <project> --search …` to the program.
- * @example registerCaseCommands(new Command())
+ * @example
+ * import { Command } from 'commander';
+ * const program = new Command();
+ * registerCaseCommands(program);
+ * program.commands.map((c) => c.name()) // => ['cases']
  */
 export function registerCaseCommands(program: Command): void {
   program

@@ -13,7 +13,11 @@ async function writeAll(out: string, files: OutputFiles, t0: number): Promise<vo
 
 /**
  * Add `validate`, `build` and `analyse` to the program.
- * @example registerCoreCommands(new Command())
+ * @example
+ * import { Command } from 'commander';
+ * const program = new Command();
+ * registerCoreCommands(program);
+ * program.commands.map((c) => c.name()) // => ['validate', 'build', 'analyse']
  */
 export function registerCoreCommands(program: Command): void {
   program

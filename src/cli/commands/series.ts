@@ -33,7 +33,11 @@ interface AuditFlags {
 
 /**
  * Add `series audit` and `series compute` to a program.
- * @example registerSeriesCommands(new Command())
+ * @example
+ * import { Command } from 'commander';
+ * const program = new Command();
+ * registerSeriesCommands(program);
+ * program.commands.map((c) => c.name()) // => ['series']
  */
 export function registerSeriesCommands(program: Command): void {
   const series = program

@@ -83,7 +83,8 @@ describe('cityindex survey', () => {
     await mkdir(join(dir, 'surveys'), { recursive: true });
     await writeFile(
       join(dir, 'surveys/survey.yaml'),
-      'id: b\ncities: ["110100"]\nresponses: { file: r.csv, columns: { city: city } }\nindicators: [{ code: X, items: [q1] }]\n',
+      'id: b\ncities: ["110100"]\nresponses: { file: r.csv, columns: { city: city } }\n' +
+        'indicators: [{ code: X, items: [q1] }]\n',
     );
     await writeFile(join(dir, 'surveys/r.csv'), 'city,q2\n110100,3\n');
     await expect(runCli(['survey', 'validate', dir])).rejects.toThrow(/r\.csv:1 column "q1"/);

@@ -50,7 +50,11 @@ interface AhpFlags {
 
 /**
  * Register `survey validate|clean|estimate|ahp-form|ahp`.
- * @example registerSurveyCommands(new Command())
+ * @example
+ * import { Command } from 'commander';
+ * const program = new Command();
+ * registerSurveyCommands(program);
+ * program.commands.map((c) => c.name()) // => ['survey']
  */
 export function registerSurveyCommands(program: Command): void {
   const survey = program
