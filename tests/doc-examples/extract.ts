@@ -115,7 +115,7 @@ export function generateExample(
     moduleImport,
     fixtureImport,
     ...imports,
-    'export async function run(__check: (k: number, thunk: () => unknown) => Promise<void>): Promise<void> {',
+    'export async function __runExample(__check: (k: number, thunk: () => unknown) => Promise<void>): Promise<void> {',
     ...body,
     '}',
     '',

@@ -73,7 +73,8 @@ function imputeText(m: ImputeMethod, lang: Lang): string {
 /**
  * One sentence for a build step, with every setting that matters.
  * @example
- * const step = { id: 'n', kind: 'normalise', options: { method: 'minMax', range: [0, 100] } } as const;
+ * import type { StepSpec } from '../spec/spec.ts';
+ * const step: StepSpec = { id: 'n', kind: 'normalise', options: { method: 'minMax', range: [0, 100] } };
  * describeStep(step, 'en') // => 'Normalise: min–max to [0, 100]; direction applied first.'
  */
 export function describeStep(step: StepSpec, lang: Lang): string {
