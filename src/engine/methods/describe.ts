@@ -8,6 +8,7 @@ import type { Lang, MethodText } from './method.ts';
 import { NORMALISE_REGISTRY } from './normalise/index.ts';
 import { AGGREGATION_REGISTRY } from './aggregate/index.ts';
 import { IMPUTE_REGISTRY } from './impute/index.ts';
+import { WEIGHT_REGISTRY } from './weight/index.ts';
 import { minMaxNormalisation } from './normalise/min-max.ts';
 
 export type { Lang } from './method.ts';
@@ -37,33 +38,7 @@ function aggregationText(m: AggregationMethod | undefined, lang: Lang): string {
 }
 
 function weightText(w: WeightMethod, lang: Lang): string {
-  const zh = lang === 'zh';
-  switch (w.method) {
-    case 'equal':
-      return zh ? '等权' : 'equal weights';
-    case 'manual':
-      return zh ? '人工设定权重' : 'manual weights';
-    case 'ahp':
-      return zh
-        ? `层次分析法（${w.variant ?? 'eigenvector'}，RI 表 ${w.riTable ?? 'saaty'}）`
-        : `AHP (${w.variant ?? 'eigenvector'}, RI table ${w.riTable ?? 'saaty'})`;
-    case 'entropy':
-      return zh ? `熵权法（平移：${w.shift ?? 'none'}）` : `entropy weights (shift: ${w.shift ?? 'none'})`;
-    case 'critic':
-      return zh ? 'CRITIC 法' : 'CRITIC';
-    case 'cv':
-      return zh ? '变异系数法' : 'coefficient of variation';
-    case 'sd':
-      return zh ? '标准差法' : 'standard deviation';
-    case 'pca':
-      return zh ? `主成分分析权重（${w.variant ?? 'oecd'}）` : `PCA weights (${w.variant ?? 'oecd'})`;
-    case 'optimised':
-      return zh ? '相关性优化权重' : 'correlation-optimised weights';
-    case 'combined':
-      return zh
-        ? `组合赋权：${weightText(w.subjective, lang)} 与 ${weightText(w.objective, lang)}`
-        : `combined: ${weightText(w.subjective, lang)} with ${weightText(w.objective, lang)}`;
-  }
+  return methodText(WEIGHT_REGISTRY, w, lang);
 }
 
 function imputeText(m: ImputeMethod, lang: Lang): string {

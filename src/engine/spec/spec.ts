@@ -8,6 +8,7 @@ import * as z from 'zod';
 import { NORMALISE_SCHEMAS, NormaliseMethodSchema } from '../methods/normalise/index.ts';
 import { AggregationMethodSchema } from '../methods/aggregate/index.ts';
 import { IMPUTE_SCHEMAS, ImputeMethodSchema } from '../methods/impute/index.ts';
+import { WeightMethodSchema } from '../methods/weight/index.ts';
 import { code, finiteNumber as num, share } from './primitives.ts';
 
 /**
@@ -88,82 +89,13 @@ export const NormaliseOptionsSchema = withPerIndicator(NORMALISE_SCHEMAS, Normal
 export type NormaliseOptions = z.infer<typeof NormaliseOptionsSchema>;
 
 // ---------- weight ----------
-/** How AHP weights are derived from a comparison matrix. */
-export const AhpVariantSchema = z.enum(['eigenvector', 'geometricMean', 'columnNormalised']);
-export type AhpVariant = z.infer<typeof AhpVariantSchema>;
-/** Which random-index table AHP's consistency ratio uses. */
-export const RiTableSchema = z.enum(['saaty', 'chinese']);
-export type RiTable = z.infer<typeof RiTableSchema>;
-
-export type ObjectiveWeightMethod =
-  | { method: 'entropy'; shift?: 'none' | 'add1e-4' | 'affine0.01' }
-  | { method: 'critic' }
-  | { method: 'cv' }
-  | { method: 'sd' }
-  /** `oecd`: squared varimax-rotated loadings (OECD Handbook); `coinrPc1`: COINr's raw PC1 loadings. */
-  | { method: 'pca'; variant?: 'oecd' | 'coinrPc1' };
-
-export type WeightMethod =
-  | { method: 'equal' }
-  | { method: 'manual'; weights: Record<string, number> }
-  | {
-      method: 'ahp';
-      matrices: Record<string, { codes: string[]; matrix: number[][] }>;
-      variant?: AhpVariant;
-      riTable?: RiTable;
-    }
-  | (ObjectiveWeightMethod & { scope?: 'withinParent' | 'level' })
-  /** Correlation-optimised weights at one level: non-negative, target correlations with the index. */
-  | { method: 'optimised'; target?: Record<string, number>; tolerance?: number; maxIterations?: number }
-  /** w = α·subjective + (1−α)·objective (additive) or ∝ subjective·objective (multiplicative). */
-  | {
-      method: 'combined';
-      subjective: WeightMethod;
-      objective: WeightMethod;
-      alpha?: number;
-      rule?: 'additive' | 'multiplicative';
-    };
-
-const scope = z.enum(['withinParent', 'level']).optional();
-/** One weighting method (discriminated on `method`; `combined` nests two). */
-export const WeightMethodSchema: z.ZodType<WeightMethod> = z.lazy(() =>
-  z.discriminatedUnion('method', [
-    z.object({ method: z.literal('equal') }).strict(),
-    z.object({ method: z.literal('manual'), weights: z.record(code, num) }).strict(),
-    z
-      .object({
-        method: z.literal('ahp'),
-        matrices: z.record(code, z.object({ codes: z.array(code), matrix: z.array(z.array(num)) }).strict()),
-        variant: AhpVariantSchema.optional(),
-        riTable: RiTableSchema.optional(),
-      })
-      .strict(),
-    z
-      .object({ method: z.literal('entropy'), shift: z.enum(['none', 'add1e-4', 'affine0.01']).optional(), scope })
-      .strict(),
-    z.object({ method: z.literal('critic'), scope }).strict(),
-    z.object({ method: z.literal('cv'), scope }).strict(),
-    z.object({ method: z.literal('sd'), scope }).strict(),
-    z.object({ method: z.literal('pca'), variant: z.enum(['oecd', 'coinrPc1']).optional(), scope }).strict(),
-    z
-      .object({
-        method: z.literal('optimised'),
-        target: z.record(code, num).optional(),
-        tolerance: num.optional(),
-        maxIterations: z.number().int().min(1).optional(),
-      })
-      .strict(),
-    z
-      .object({
-        method: z.literal('combined'),
-        subjective: WeightMethodSchema,
-        objective: WeightMethodSchema,
-        alpha: share.optional(),
-        rule: z.enum(['additive', 'multiplicative']).optional(),
-      })
-      .strict(),
-  ]),
-) as z.ZodType<WeightMethod>;
+export { AhpVariantSchema, RiTableSchema, type AhpVariant, type RiTable } from '../methods/weight/ahp.ts';
+export {
+  WeightMethodSchema,
+  ObjectiveWeightMethodSchema,
+  type WeightMethod,
+  type ObjectiveWeightMethod,
+} from '../methods/weight/index.ts';
 
 /** Options of a `weight` step: the level whose weights are set and how. */
 export const WeightOptionsSchema = z
@@ -173,10 +105,7 @@ export const WeightOptionsSchema = z
     weighting: WeightMethodSchema,
   })
   .strict();
-export interface WeightOptions {
-  level: number;
-  weighting: WeightMethod;
-}
+export type WeightOptions = z.infer<typeof WeightOptionsSchema>;
 
 // ---------- aggregate ----------
 export { AggregationMethodSchema, type AggregationMethod } from '../methods/aggregate/index.ts';
