@@ -9,6 +9,10 @@ import { NORMALISE_SCHEMAS, NormaliseMethodSchema } from '../methods/normalise/i
 import { AggregationMethodSchema } from '../methods/aggregate/index.ts';
 import { IMPUTE_SCHEMAS, ImputeMethodSchema } from '../methods/impute/index.ts';
 import { WeightMethodSchema } from '../methods/weight/index.ts';
+import { TreatFallbackSchema, TreatMethodNameSchema } from '../methods/treat/index.ts';
+import { SkewKurtThresholdsSchema } from '../methods/treat/check.ts';
+import { WinsoriseTreatmentSchema } from '../methods/treat/winsorise.ts';
+import { BoxcoxTreatmentSchema } from '../methods/treat/boxcox.ts';
 import { code, finiteNumber as num, share } from './primitives.ts';
 
 /**
@@ -56,22 +60,18 @@ export const ImputeOptionsSchema = withPerIndicator(IMPUTE_SCHEMAS, ImputeMethod
 export type ImputeOptions = z.infer<typeof ImputeOptionsSchema>;
 
 // ---------- treat ----------
-/** Transform applied when winsorising fails (COINr `f2`). */
-export const TreatFallbackSchema = z.enum(['logCT', 'logCTPlus', 'logCTOrig', 'boxcox', 'none']);
-export type TreatFallback = z.infer<typeof TreatFallbackSchema>;
+export { TreatFallbackSchema, type TreatFallback } from '../methods/treat/index.ts';
+/** The fields of one column's treatment: the method, each method's settings, the check and the fallback. */
 const treatFields = {
   /** `winsorise` (COINr default), `log` (natural log of all values, needs > 0), `boxcox`, or `none`. */
-  method: z.enum(['winsorise', 'log', 'boxcox', 'none']).optional(),
-  /** Maximum number of winsorised points (COINr default 5); `null` = unlimited. */
-  winmax: z.number().int().min(0).nullable().optional(),
-  skewThreshold: num.optional(),
-  kurtThreshold: num.optional(),
-  /** Winsorise up to winmax even if the column passes (COINr's intent; see COINr issue #53). */
-  forceWinsorise: z.boolean().optional(),
+  method: TreatMethodNameSchema.optional(),
+  winmax: WinsoriseTreatmentSchema.shape.winmax,
+  skewThreshold: SkewKurtThresholdsSchema.shape.skewThreshold,
+  kurtThreshold: SkewKurtThresholdsSchema.shape.kurtThreshold,
+  forceWinsorise: WinsoriseTreatmentSchema.shape.forceWinsorise,
   /** Transform applied to the original column if winsorising fails (COINr `f2`, default `logCT`). */
   fallback: TreatFallbackSchema.optional(),
-  /** Box–Cox lambda for `method: 'boxcox'` or `fallback: 'boxcox'`. */
-  lambda: num.optional(),
+  lambda: BoxcoxTreatmentSchema.shape.lambda,
 };
 /** One column's outlier treatment (COINr `Treat` `global_specs` / `indiv_specs` entry). */
 export const TreatSpecSchema = z.object(treatFields).strict();

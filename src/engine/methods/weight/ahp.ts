@@ -32,7 +32,10 @@ export const RI_CHINESE: readonly number[] = [
 ];
 
 export interface AhpOptions {
-  /** How weights are derived: `eigenvector` (default, Saaty), `geometricMean` (row geometric mean), `columnNormalised` (row mean of the column-normalised matrix). */
+  /**
+   * How weights are derived: `eigenvector` (default, Saaty), `geometricMean` (row geometric mean),
+   * `columnNormalised` (row mean of the column-normalised matrix).
+   */
   variant?: AhpVariant;
   /** Random-index table for CR: `saaty` (default, n ≤ 10) or `chinese` (n ≤ 15). */
   riTable?: RiTable;
@@ -156,7 +159,9 @@ export function checkAhpMatrix(
       if (Math.abs(p - 1) > tol) {
         issues.push({
           code: 'E_AHP_RECIPROCAL',
-          message: `AHP${where}: entries (${name(i)}, ${name(j)}) = ${matrix[i][j]} and (${name(j)}, ${name(i)}) = ${matrix[j][i]} are not reciprocal`,
+          message:
+            `AHP${where}: entries (${name(i)}, ${name(j)}) = ${matrix[i][j]} ` +
+            `and (${name(j)}, ${name(i)}) = ${matrix[j][i]} are not reciprocal`,
           row: j + 1,
           column: name(i),
           expected: `a_ji = 1/a_ij = ${(1 / matrix[i][j]).toPrecision(4)}`,
@@ -256,7 +261,10 @@ export function ahpWeights(matrix: readonly (readonly number[])[], options: AhpO
       severity: 'warning',
       field: 'matrix',
       indicator: options.label,
-      message: `AHP${where}: consistency ratio CR = ${cr.toFixed(4)} exceeds ${threshold} (λmax = ${value.toFixed(4)}, CI = ${ci.toFixed(4)}, RI = ${ri} from the ${riTable} table); revise the judgements`,
+      message:
+        `AHP${where}: consistency ratio CR = ${cr.toFixed(4)} exceeds ${threshold} ` +
+        `(λmax = ${value.toFixed(4)}, CI = ${ci.toFixed(4)}, RI = ${ri} from the ${riTable} table); ` +
+        'revise the judgements',
       expected: `CR ≤ ${threshold}`,
     });
   }
@@ -310,6 +318,9 @@ export const AhpWeightingSchema = z.strictObject({
   riTable: RiTableSchema.optional(),
 });
 export type AhpWeighting = z.infer<typeof AhpWeightingSchema>;
+
+/** The number of rows of a matrix from a spec (0 when it is not an array). */
+const rowCount = (matrix: unknown): number => (Array.isArray(matrix) ? matrix.length : 0);
 
 /**
  * AHP weights of every parent group of the level: each child compared exactly once; a group with one
@@ -395,7 +406,7 @@ function ahpLevel(ctx: WeightLevelContext, wm: AhpWeighting): WeightLevelResult 
     if (!Array.isArray(spec.matrix) || spec.matrix.length !== given.length) {
       issues.push({
         code: 'E_AHP_SHAPE',
-        message: `AHP matrix for "${parent}" has ${Array.isArray(spec.matrix) ? spec.matrix.length : 0} rows for ${given.length} codes`,
+        message: `AHP matrix for "${parent}" has ${rowCount(spec.matrix)} rows for ${given.length} codes`,
         field: `${field}.matrix`,
         indicator: parent,
         expected: `${given.length} rows`,
@@ -411,7 +422,9 @@ function ahpLevel(ctx: WeightLevelContext, wm: AhpWeighting): WeightLevelResult 
       warnings.push({
         code: 'W_AHP_GAPS_DROPPED',
         severity: 'warning',
-        message: `AHP matrix for "${parent}": ${drop.map((i) => given[i]).join(', ')} not in the build (no data) — rows and columns dropped`,
+        message:
+          `AHP matrix for "${parent}": ${drop.map((i) => given[i]).join(', ')} ` +
+          'not in the build (no data) — rows and columns dropped',
         indicator: parent,
       });
     }

@@ -36,7 +36,13 @@ export interface CriticResult {
  * ρ_jk Pearson; C_j = σ_j Σ_k (1 − ρ_jk); w_j = C_j / Σ C.
  * @example
  * // Tuş & Aytaç Adalı (2019), 5 units × 6 indicators, all benefit
- * const rows = [[5000, 3, 3, 4, 3, 2], [680, 5, 3, 2, 2, 1], [2000, 3, 2, 3, 4, 3], [600, 4, 3, 1, 2, 2], [800, 2, 4, 3, 3, 4]];
+ * const rows = [
+ *   [5000, 3, 3, 4, 3, 2],
+ *   [680, 5, 3, 2, 2, 1],
+ *   [2000, 3, 2, 3, 4, 3],
+ *   [600, 4, 3, 1, 2, 2],
+ *   [800, 2, 4, 3, 3, 4],
+ * ];
  * const X = Float64Array.from({ length: 30 }, (_, k) => rows[k % 5][Math.floor(k / 5)]);
  * criticWeights(X, 5, 6).weights // => [0.157003…, 0.249489…, 0.167675…, 0.121100…, 0.154099…, 0.150633…]
  */

@@ -49,7 +49,9 @@ function manualLevel(ctx: WeightLevelContext, given: Record<string, number>): We
         warnings.push({
           code: 'W_NEGATIVE_WEIGHT',
           severity: 'warning',
-          message: `manual weight of "${code}" is negative (${w}): it reverses the indicator's effect, and only the arithmetic mean accepts it`,
+          message:
+            `manual weight of "${code}" is negative (${w}): ` +
+            "it reverses the indicator's effect, and only the arithmetic mean accepts it",
           indicator: code,
         });
       weights.set(code, w);

@@ -50,7 +50,9 @@ function groupMatrix(
       throw new CityIndexError(
         missing.map((c) => ({
           code: 'E_WEIGHT_NEEDS_SCORES',
-          message: `objective weights at level ${ctx.level} need the level-${ctx.level} scores, and column "${c}" is not in the dataset: put an aggregate step before this weight step`,
+          message:
+            `objective weights at level ${ctx.level} need the level-${ctx.level} scores, ` +
+            `and column "${c}" is not in the dataset: put an aggregate step before this weight step`,
           indicator: c,
           expected: `the level-${ctx.level} scores in the step's input dataset`,
         })),

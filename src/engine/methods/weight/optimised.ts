@@ -16,7 +16,10 @@ import { aggregateStep } from '../aggregate/step.ts';
 import { defineWeighting, toArr, type WeightLevelContext, type WeightLevelResult } from './definition.ts';
 
 export interface OptimiseOptions {
-  /** Relative tolerance on the objective spread over the simplex (default 1e-8); weights must also agree to √tolerance. */
+  /**
+   * Relative tolerance on the objective spread over the simplex (default 1e-8); weights must also agree
+   * to √tolerance.
+   */
   tolerance?: number;
   /** Maximum Nelder–Mead iterations over all restarts (default 2000). */
   maxIterations?: number;
@@ -39,7 +42,8 @@ export interface OptimiseResult {
 }
 
 /**
- * Euclidean projection of v onto the probability simplex {w ≥ 0, Σw = 1} (Duchi, Shalev-Shwartz, Singer & Chandra 2008).
+ * Euclidean projection of v onto the probability simplex {w ≥ 0, Σw = 1} (Duchi, Shalev-Shwartz,
+ * Singer & Chandra 2008).
  * @example Array.from(projectToSimplex([0.8, 0.6, -1])) // => [0.6, 0.4, 0] (θ = 0.2)
  */
 export function projectToSimplex(v: ArrayLike<number>, out: Float64Array = new Float64Array(v.length)): Float64Array {
@@ -237,7 +241,10 @@ export function optimiseWeights(
   return { weights, converged, iterations, evaluations, value: bestF };
 }
 
-/** Options of `{ method: 'optimised', target?, tolerance?, maxIterations? }`: correlation-optimised weights at one level. */
+/**
+ * Options of `{ method: 'optimised', target?, tolerance?, maxIterations? }`: correlation-optimised weights
+ * at one level.
+ */
 export const OptimisedWeightingSchema = z.strictObject({
   method: z.literal('optimised'),
   target: z.record(code, finiteNumber).optional(),
@@ -319,7 +326,9 @@ function optimisedLevel(ctx: WeightLevelContext, wm: OptimisedWeighting): Weight
     throw new CityIndexError(
       e.issues.map((i) => ({
         ...i,
-        message: `optimised weights at level ${level}: the index cannot be aggregated even with equal weights: ${i.message}`,
+        message:
+          `optimised weights at level ${level}: ` +
+          `the index cannot be aggregated even with equal weights: ${i.message}`,
       })),
     );
   }
@@ -359,23 +368,32 @@ function optimisedLevel(ctx: WeightLevelContext, wm: OptimisedWeighting): Weight
     warnings.push({
       code: 'W_OPT_NOT_CONVERGED',
       severity: 'warning',
-      message: `optimised weights at level ${level} did not converge in ${result.iterations} iterations (objective ${result.value.toExponential(3)}); raise maxIterations or the tolerance`,
+      message:
+        `optimised weights at level ${level} did not converge in ${result.iterations} iterations ` +
+        `(objective ${result.value.toExponential(3)}); raise maxIterations or the tolerance`,
       field: 'weighting.maxIterations',
     });
   }
   if (Number.isFinite(result.value) && result.value > 1e-4) {
     const shares = correlations.map((c) => c / correlations.reduce((a, b) => a + b, 0));
+    const targetSum = target.reduce((a, b) => a + b, 0);
+    const closest = codes.map((c, j) => `${c} ${shares[j].toFixed(3)}`).join(', ');
+    const wanted = codes.map((c, j) => `${c} ${(target[j] / targetSum).toFixed(3)}`).join(', ');
     warnings.push({
       code: 'W_OPT_TARGET_MISSED',
       severity: 'warning',
       field: 'weighting.target',
-      message: `optimised weights at level ${level}: the target correlation shares are not reachable with non-negative weights; closest shares ${codes.map((c, j) => `${c} ${shares[j].toFixed(3)}`).join(', ')} (target ${codes.map((c, j) => `${c} ${(target[j] / target.reduce((a, b) => a + b, 0)).toFixed(3)}`).join(', ')})`,
+      message:
+        `optimised weights at level ${level}: the target correlation shares are not reachable with ` +
+        `non-negative weights; closest shares ${closest} (target ${wanted})`,
     });
   }
   if (!Number.isFinite(result.value)) {
     throw new CityIndexError({
       code: 'E_OPT_FAILED',
-      message: `optimised weights at level ${level}: no candidate weights could be aggregated and correlated with "${root.code}"`,
+      message:
+        `optimised weights at level ${level}: ` +
+        `no candidate weights could be aggregated and correlated with "${root.code}"`,
       expected: 'complete enough data for the aggregation and correlations',
     });
   }

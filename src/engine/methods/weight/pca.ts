@@ -182,7 +182,9 @@ export function pcaWeights(X: Float64Array, m: number, n: number, options: PcaOp
         warnings.push({
           code: 'W_PCA_NO_FACTOR',
           severity: 'warning',
-          message: `PCA weights: no factor has an eigenvalue above ${minEigen} and explains more than ${minShare * 100} % of the variance; the first factor is used`,
+          message:
+            `PCA weights: no factor has an eigenvalue above ${minEigen} and explains more than ` +
+            `${minShare * 100} % of the variance; the first factor is used`,
           expected: 'correlated indicators',
         });
       }
@@ -192,7 +194,9 @@ export function pcaWeights(X: Float64Array, m: number, n: number, options: PcaOp
         warnings.push({
           code: 'W_PCA_LOW_VARIANCE',
           severity: 'warning',
-          message: `PCA weights: the ${k} retained factor(s) explain ${(cum * 100).toFixed(1)} % of the variance (the OECD Handbook asks for more than 60 %)`,
+          message:
+            `PCA weights: the ${k} retained factor(s) explain ${(cum * 100).toFixed(1)} % of the variance ` +
+            '(the OECD Handbook asks for more than 60 %)',
           expected: '> 60 % cumulative variance',
         });
       }
@@ -241,7 +245,10 @@ export function pcaWeights(X: Float64Array, m: number, n: number, options: PcaOp
   }
 }
 
-/** Options of `{ method: 'pca', variant?, scope? }`: `oecd` squared varimax-rotated loadings (OECD Handbook), `coinrPc1` COINr's raw PC1 loadings. */
+/**
+ * Options of `{ method: 'pca', variant?, scope? }`: `oecd` squared varimax-rotated loadings (OECD Handbook),
+ * `coinrPc1` COINr's raw PC1 loadings.
+ */
 export const PcaWeightingSchema = z.strictObject({
   method: z.literal('pca'),
   variant: z.enum(['oecd', 'coinrPc1']).optional(),

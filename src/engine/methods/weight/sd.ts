@@ -21,7 +21,13 @@ export interface SdResult {
  * i.e. after normalisation).
  * @example
  * // pyrepo-mcda test matrix, 5 × 3
- * const rows = [[0.619, 0.449, 0.447], [0.862, 0.466, 0.006], [0.458, 0.698, 0.771], [0.777, 0.631, 0.491], [0.567, 0.992, 0.968]];
+ * const rows = [
+ *   [0.619, 0.449, 0.447],
+ *   [0.862, 0.466, 0.006],
+ *   [0.458, 0.698, 0.771],
+ *   [0.777, 0.631, 0.491],
+ *   [0.567, 0.992, 0.968],
+ * ];
  * const X = Float64Array.from({ length: 15 }, (_, k) => rows[k % 5][Math.floor(k / 5)]);
  * sdWeights(X, 5, 3).weights // => [0.217…, 0.294…, 0.488…]
  */

@@ -81,7 +81,8 @@ export function weightStep(
   if (!Number.isInteger(level) || level < 1 || level >= top) {
     throw new CityIndexError({
       code: 'E_LEVEL',
-      message: `weight step: level ${String(level)} does not carry weights (levels 1–${top - 1} do; ${top} is the index)`,
+      message:
+        `weight step: level ${String(level)} does not carry weights ` + `(levels 1–${top - 1} do; ${top} is the index)`,
       field: 'level',
       expected: `a whole number from 1 to ${top - 1}`,
     });
