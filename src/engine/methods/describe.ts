@@ -3,11 +3,20 @@
  * workbook's method sheet and the report's methodology appendix. Defaults are spelled out so a
  * reader sees the exact method, not "default".
  */
-import type { AggregationMethod, NormaliseMethod, StepSpec, WeightMethod, ImputeMethod } from '../spec/spec.ts';
+import type {
+  AggregationMethod,
+  NormaliseMethod,
+  StepSpec,
+  TreatOptions,
+  WeightMethod,
+  ImputeMethod,
+} from '../spec/spec.ts';
 import type { Lang, MethodText } from './method.ts';
 import { NORMALISE_REGISTRY } from './normalise/index.ts';
 import { AGGREGATION_REGISTRY } from './aggregate/index.ts';
 import { IMPUTE_REGISTRY } from './impute/index.ts';
+import { WEIGHT_REGISTRY } from './weight/index.ts';
+import { TREAT_DEFAULTS } from './treat/index.ts';
 import { minMaxNormalisation } from './normalise/min-max.ts';
 
 export type { Lang } from './method.ts';
@@ -37,33 +46,27 @@ function aggregationText(m: AggregationMethod | undefined, lang: Lang): string {
 }
 
 function weightText(w: WeightMethod, lang: Lang): string {
-  const zh = lang === 'zh';
-  switch (w.method) {
-    case 'equal':
-      return zh ? '等权' : 'equal weights';
-    case 'manual':
-      return zh ? '人工设定权重' : 'manual weights';
-    case 'ahp':
-      return zh
-        ? `层次分析法（${w.variant ?? 'eigenvector'}，RI 表 ${w.riTable ?? 'saaty'}）`
-        : `AHP (${w.variant ?? 'eigenvector'}, RI table ${w.riTable ?? 'saaty'})`;
-    case 'entropy':
-      return zh ? `熵权法（平移：${w.shift ?? 'none'}）` : `entropy weights (shift: ${w.shift ?? 'none'})`;
-    case 'critic':
-      return zh ? 'CRITIC 法' : 'CRITIC';
-    case 'cv':
-      return zh ? '变异系数法' : 'coefficient of variation';
-    case 'sd':
-      return zh ? '标准差法' : 'standard deviation';
-    case 'pca':
-      return zh ? `主成分分析权重（${w.variant ?? 'oecd'}）` : `PCA weights (${w.variant ?? 'oecd'})`;
-    case 'optimised':
-      return zh ? '相关性优化权重' : 'correlation-optimised weights';
-    case 'combined':
-      return zh
-        ? `组合赋权：${weightText(w.subjective, lang)} 与 ${weightText(w.objective, lang)}`
-        : `combined: ${weightText(w.subjective, lang)} with ${weightText(w.objective, lang)}`;
+  return methodText(WEIGHT_REGISTRY, w, lang);
+}
+
+/** The treat step's sentence, with COINr's defaults (from the treatment registry) spelled out. */
+function treatText(o: TreatOptions, lang: Lang): string {
+  const skewThreshold = o.skewThreshold ?? TREAT_DEFAULTS.skewThreshold;
+  const kurtThreshold = o.kurtThreshold ?? TREAT_DEFAULTS.kurtThreshold;
+  const winmax = o.winmax === undefined ? TREAT_DEFAULTS.winmax : o.winmax;
+  const fallback = o.fallback ?? TREAT_DEFAULTS.fallback;
+  if (lang === 'zh') {
+    const points = winmax === null ? '不限' : winmax;
+    return (
+      `异常值处理（COINr 规则）：|偏度| ≥ ${skewThreshold} 且峰度 ≥ ${kurtThreshold} 时缩尾，` +
+      `最多 ${points} 个点；仍不通过则 ${fallback} 变换。`
+    );
   }
+  const points = winmax === null ? 'unlimited' : winmax;
+  return (
+    `Treat outliers (COINr rule): winsorise when |skew| ≥ ${skewThreshold} and kurtosis ≥ ${kurtThreshold}, ` +
+    `at most ${points} points; if still failing, ${fallback} transform of the original values.`
+  );
 }
 
 function imputeText(m: ImputeMethod, lang: Lang): string {
@@ -103,18 +106,8 @@ export function describeStep(step: StepSpec, lang: Lang): string {
         (step.options?.perIndicator ? (zh ? '（部分指标单独设定）' : ' (per-indicator overrides)') : '') +
         (zh ? '。' : '.')
       );
-    case 'treat': {
-      const o = step.options ?? {};
-      const skew = o.skewThreshold ?? 2;
-      const kurt = o.kurtThreshold ?? 3.5;
-      const fallback = o.fallback ?? 'logCT';
-      return zh
-        ? `异常值处理（COINr 规则）：|偏度| ≥ ${skew} 且峰度 ≥ ${kurt} 时缩尾，` +
-            `最多 ${o.winmax === null ? '不限' : (o.winmax ?? 5)} 个点；仍不通过则 ${fallback} 变换。`
-        : `Treat outliers (COINr rule): winsorise when |skew| ≥ ${skew} and kurtosis ≥ ${kurt}, ` +
-            `at most ${o.winmax === null ? 'unlimited' : (o.winmax ?? 5)} points; ` +
-            `if still failing, ${fallback} transform of the original values.`;
-    }
+    case 'treat':
+      return treatText(step.options ?? {}, lang);
     case 'normalise':
       return (
         (zh ? '标准化：' : 'Normalise: ') +

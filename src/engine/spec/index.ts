@@ -14,3 +14,5 @@ export { TopsisAggregationSchema } from '../methods/aggregate/topsis.ts';
 export { NORMALISE_METHODS, NORMALISE_REGISTRY } from '../methods/normalise/index.ts';
 export { IMPUTE_METHODS, IMPUTE_REGISTRY } from '../methods/impute/index.ts';
 export { AGGREGATION_METHODS, AGGREGATION_REGISTRY } from '../methods/aggregate/index.ts';
+export { WEIGHT_METHODS, WEIGHT_REGISTRY } from '../methods/weight/index.ts';
+export { TREAT_METHODS, TREAT_REGISTRY, TREAT_TRANSFORMS, TRANSFORM_REGISTRY } from '../methods/treat/index.ts';

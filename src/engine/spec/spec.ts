@@ -8,6 +8,11 @@ import * as z from 'zod';
 import { NORMALISE_SCHEMAS, NormaliseMethodSchema } from '../methods/normalise/index.ts';
 import { AggregationMethodSchema } from '../methods/aggregate/index.ts';
 import { IMPUTE_SCHEMAS, ImputeMethodSchema } from '../methods/impute/index.ts';
+import { WeightMethodSchema } from '../methods/weight/index.ts';
+import { TreatFallbackSchema, TreatMethodNameSchema } from '../methods/treat/index.ts';
+import { SkewKurtThresholdsSchema } from '../methods/treat/check.ts';
+import { WinsoriseTreatmentSchema } from '../methods/treat/winsorise.ts';
+import { BoxcoxTreatmentSchema } from '../methods/treat/boxcox.ts';
 import { code, finiteNumber as num, share } from './primitives.ts';
 
 /**
@@ -55,22 +60,18 @@ export const ImputeOptionsSchema = withPerIndicator(IMPUTE_SCHEMAS, ImputeMethod
 export type ImputeOptions = z.infer<typeof ImputeOptionsSchema>;
 
 // ---------- treat ----------
-/** Transform applied when winsorising fails (COINr `f2`). */
-export const TreatFallbackSchema = z.enum(['logCT', 'logCTPlus', 'logCTOrig', 'boxcox', 'none']);
-export type TreatFallback = z.infer<typeof TreatFallbackSchema>;
+export { TreatFallbackSchema, type TreatFallback } from '../methods/treat/index.ts';
+/** The fields of one column's treatment: the method, each method's settings, the check and the fallback. */
 const treatFields = {
   /** `winsorise` (COINr default), `log` (natural log of all values, needs > 0), `boxcox`, or `none`. */
-  method: z.enum(['winsorise', 'log', 'boxcox', 'none']).optional(),
-  /** Maximum number of winsorised points (COINr default 5); `null` = unlimited. */
-  winmax: z.number().int().min(0).nullable().optional(),
-  skewThreshold: num.optional(),
-  kurtThreshold: num.optional(),
-  /** Winsorise up to winmax even if the column passes (COINr's intent; see COINr issue #53). */
-  forceWinsorise: z.boolean().optional(),
+  method: TreatMethodNameSchema.optional(),
+  winmax: WinsoriseTreatmentSchema.shape.winmax,
+  skewThreshold: SkewKurtThresholdsSchema.shape.skewThreshold,
+  kurtThreshold: SkewKurtThresholdsSchema.shape.kurtThreshold,
+  forceWinsorise: WinsoriseTreatmentSchema.shape.forceWinsorise,
   /** Transform applied to the original column if winsorising fails (COINr `f2`, default `logCT`). */
   fallback: TreatFallbackSchema.optional(),
-  /** Box–Cox lambda for `method: 'boxcox'` or `fallback: 'boxcox'`. */
-  lambda: num.optional(),
+  lambda: BoxcoxTreatmentSchema.shape.lambda,
 };
 /** One column's outlier treatment (COINr `Treat` `global_specs` / `indiv_specs` entry). */
 export const TreatSpecSchema = z.object(treatFields).strict();
@@ -88,82 +89,13 @@ export const NormaliseOptionsSchema = withPerIndicator(NORMALISE_SCHEMAS, Normal
 export type NormaliseOptions = z.infer<typeof NormaliseOptionsSchema>;
 
 // ---------- weight ----------
-/** How AHP weights are derived from a comparison matrix. */
-export const AhpVariantSchema = z.enum(['eigenvector', 'geometricMean', 'columnNormalised']);
-export type AhpVariant = z.infer<typeof AhpVariantSchema>;
-/** Which random-index table AHP's consistency ratio uses. */
-export const RiTableSchema = z.enum(['saaty', 'chinese']);
-export type RiTable = z.infer<typeof RiTableSchema>;
-
-export type ObjectiveWeightMethod =
-  | { method: 'entropy'; shift?: 'none' | 'add1e-4' | 'affine0.01' }
-  | { method: 'critic' }
-  | { method: 'cv' }
-  | { method: 'sd' }
-  /** `oecd`: squared varimax-rotated loadings (OECD Handbook); `coinrPc1`: COINr's raw PC1 loadings. */
-  | { method: 'pca'; variant?: 'oecd' | 'coinrPc1' };
-
-export type WeightMethod =
-  | { method: 'equal' }
-  | { method: 'manual'; weights: Record<string, number> }
-  | {
-      method: 'ahp';
-      matrices: Record<string, { codes: string[]; matrix: number[][] }>;
-      variant?: AhpVariant;
-      riTable?: RiTable;
-    }
-  | (ObjectiveWeightMethod & { scope?: 'withinParent' | 'level' })
-  /** Correlation-optimised weights at one level: non-negative, target correlations with the index. */
-  | { method: 'optimised'; target?: Record<string, number>; tolerance?: number; maxIterations?: number }
-  /** w = α·subjective + (1−α)·objective (additive) or ∝ subjective·objective (multiplicative). */
-  | {
-      method: 'combined';
-      subjective: WeightMethod;
-      objective: WeightMethod;
-      alpha?: number;
-      rule?: 'additive' | 'multiplicative';
-    };
-
-const scope = z.enum(['withinParent', 'level']).optional();
-/** One weighting method (discriminated on `method`; `combined` nests two). */
-export const WeightMethodSchema: z.ZodType<WeightMethod> = z.lazy(() =>
-  z.discriminatedUnion('method', [
-    z.object({ method: z.literal('equal') }).strict(),
-    z.object({ method: z.literal('manual'), weights: z.record(code, num) }).strict(),
-    z
-      .object({
-        method: z.literal('ahp'),
-        matrices: z.record(code, z.object({ codes: z.array(code), matrix: z.array(z.array(num)) }).strict()),
-        variant: AhpVariantSchema.optional(),
-        riTable: RiTableSchema.optional(),
-      })
-      .strict(),
-    z
-      .object({ method: z.literal('entropy'), shift: z.enum(['none', 'add1e-4', 'affine0.01']).optional(), scope })
-      .strict(),
-    z.object({ method: z.literal('critic'), scope }).strict(),
-    z.object({ method: z.literal('cv'), scope }).strict(),
-    z.object({ method: z.literal('sd'), scope }).strict(),
-    z.object({ method: z.literal('pca'), variant: z.enum(['oecd', 'coinrPc1']).optional(), scope }).strict(),
-    z
-      .object({
-        method: z.literal('optimised'),
-        target: z.record(code, num).optional(),
-        tolerance: num.optional(),
-        maxIterations: z.number().int().min(1).optional(),
-      })
-      .strict(),
-    z
-      .object({
-        method: z.literal('combined'),
-        subjective: WeightMethodSchema,
-        objective: WeightMethodSchema,
-        alpha: share.optional(),
-        rule: z.enum(['additive', 'multiplicative']).optional(),
-      })
-      .strict(),
-  ]),
-) as z.ZodType<WeightMethod>;
+export { AhpVariantSchema, RiTableSchema, type AhpVariant, type RiTable } from '../methods/weight/ahp.ts';
+export {
+  WeightMethodSchema,
+  ObjectiveWeightMethodSchema,
+  type WeightMethod,
+  type ObjectiveWeightMethod,
+} from '../methods/weight/index.ts';
 
 /** Options of a `weight` step: the level whose weights are set and how. */
 export const WeightOptionsSchema = z
@@ -173,10 +105,7 @@ export const WeightOptionsSchema = z
     weighting: WeightMethodSchema,
   })
   .strict();
-export interface WeightOptions {
-  level: number;
-  weighting: WeightMethod;
-}
+export type WeightOptions = z.infer<typeof WeightOptionsSchema>;
 
 // ---------- aggregate ----------
 export { AggregationMethodSchema, type AggregationMethod } from '../methods/aggregate/index.ts';

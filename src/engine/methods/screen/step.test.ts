@@ -87,7 +87,8 @@ describe('screenStep (COINr Screen)', () => {
     expect(screenStep(input, { by: 'none' }).diagnostics.removed).toEqual([]);
   });
 
-  it('a share exactly at the threshold passes (COINr loses it to rounding: 1 − 4/5 = 0.19999999999999996 < 0.2)', () => {
+  it('a share exactly at the threshold passes', () => {
+    // COINr loses it to rounding: 1 − 4/5 = 0.19999999999999996 < 0.2
     // 5 indicators; p has 1 of 5 values (share 0.2), q none; r has 1 non-zero of 5 (non-zero share 0.2)
     const five = createDataset(
       ['p', 'q', 'r'],

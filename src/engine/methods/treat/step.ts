@@ -18,291 +18,42 @@
 import { CityIndexError, type Issue } from '../../core/errors.ts';
 import { colIndex } from '../../core/dataset.ts';
 import type { StepInput, StepOutput } from '../../pipeline/step.ts';
-import type { TreatFallback, TreatOptions, TreatSpec } from '../../spec/spec.ts';
-import { max, min, skew } from '../../stats/descriptive.ts';
+import type { TreatOptions, TreatSpec } from '../../spec/spec.ts';
+import { isMethodOf, type MethodSchema } from '../method.ts';
+import { checkSkewKurt, checkSkewKurtAt, type SkewKurtCheck } from './check.ts';
+import type { TreatDefinition } from './definition.ts';
+import {
+  TRANSFORM_REGISTRY,
+  TREAT_DEFAULTS,
+  TREAT_METHODS,
+  TREAT_REGISTRY,
+  TREAT_TRANSFORMS,
+  type TreatMethodName,
+  type TreatTransformName,
+} from './index.ts';
 
-/** Result of the skew/kurtosis check; `pass` is null when R's `|` would give NA. */
-export interface SkewKurtCheck {
-  pass: boolean | null;
-  skew: number;
-  kurt: number;
-}
-
-/** COINr `Treat.data.frame` defaults. */
-export const TREAT_DEFAULTS = {
-  method: 'winsorise' as const,
-  winmax: 5 as number | null,
-  skewThreshold: 2,
-  kurtThreshold: 3.5,
-  forceWinsorise: false,
-  fallback: 'logCT' as TreatFallback,
-};
-
-/**
- * COINr `check_SkewKurt`: pass = (|skew| < skewThreshold) OR (kurt < kurtThreshold), with R's
- * three-valued OR (TRUE if either is TRUE, NA if neither is TRUE and one is NA).
- * @example checkSkewKurt([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100]).pass // => false
- */
-export function checkSkewKurt(x: ArrayLike<number>, skewThreshold = 2, kurtThreshold = 3.5): SkewKurtCheck {
-  return checkSkewKurtAt(x, 0, x.length, skewThreshold, kurtThreshold);
-}
-
-/** `checkSkewKurt` of `x[offset … offset + length)`. */
-function checkSkewKurtAt(
-  x: ArrayLike<number>,
-  offset: number,
-  length: number,
-  skewThreshold: number,
-  kurtThreshold: number,
-): SkewKurtCheck {
-  const n = centralSums(x, offset, length);
-  return judge(momentSkew(n), momentKurt(n), skewThreshold, kurtThreshold);
-}
-
-function judge(s: number, k: number, skewThreshold: number, kurtThreshold: number): SkewKurtCheck {
-  const a = Number.isNaN(s) ? null : Math.abs(s) < skewThreshold;
-  const b = Number.isNaN(k) ? null : k < kurtThreshold;
-  const pass = a === true || b === true ? true : a === null || b === null ? null : false;
-  return { pass, skew: s, kurt: k };
-}
-
-// Σd², Σd³, Σd⁴ (d = x − mean over the non-missing values) of the last `centralSums` call: one pass for
-// the mean and one for the sums, no copy — the operations of `skew` and `kurt` (stats/descriptive.ts)
-// in the same order, so the results are bit-identical to theirs.
-const sums = new Float64Array(3);
-
-/** Fill `sums` for `x[offset … offset + length)`; returns the number of non-missing values. */
-function centralSums(x: ArrayLike<number>, offset: number, length: number): number {
-  const end = offset + length;
-  let t = 0;
-  let n = 0;
-  for (let i = offset; i < end; i++) {
-    const v = x[i];
-    if (!Number.isNaN(v)) {
-      t += v;
-      n++;
-    }
-  }
-  const m = n === 0 ? NaN : t / n;
-  let s2 = 0;
-  let s3 = 0;
-  let s4 = 0;
-  for (let i = offset; i < end; i++) {
-    const v = x[i];
-    if (Number.isNaN(v)) continue;
-    const d = v - m;
-    const d2 = d * d;
-    s2 += d2;
-    s3 += d2 * d;
-    s4 += d2 * d2;
-  }
-  sums[0] = s2;
-  sums[1] = s3;
-  sums[2] = s4;
-  return n;
-}
-
-/** G1 skewness from `sums` (as `skew`). */
-function momentSkew(n: number): number {
-  if (n < 3) return NaN;
-  const g1 = (Math.sqrt(n) * sums[1]) / Math.pow(sums[0], 1.5);
-  return (g1 * Math.sqrt(n * (n - 1))) / (n - 2);
-}
-
-/** G2 excess kurtosis from `sums` (as `kurt`). */
-function momentKurt(n: number): number {
-  if (n < 4) return NaN;
-  const r = (n * sums[2]) / (sums[0] * sums[0]);
-  return (((n + 1) * (r - 3) + 6) * (n - 1)) / ((n - 2) * (n - 3));
-}
-
-export interface WinsoriseOptions {
-  /** Maximum number of winsorised points (default 5); null = unlimited. */
-  winmax?: number | null;
-  skewThreshold?: number;
-  kurtThreshold?: number;
-  /** Winsorise up to winmax even if the column passes. Needs a finite winmax. */
-  forceWinsorise?: boolean;
-}
-
-export interface WinsoriseResult {
-  values: Float64Array;
-  /** Points at the capped top plus points at the capped bottom (COINr `nwin`). */
-  nwin: number;
-  /** Row indices capped at the top ("winhi") and at the bottom ("winlo"). */
-  high: number[];
-  low: number[];
-  /** Set when winsorisation could not proceed (skew undefined); `values` is then the input. */
-  error?: string;
-}
-
-/**
- * COINr `winsorise()`: successive winsorisation, high or low by the sign of the skew, until the
- * skew/kurtosis check passes or nwin reaches winmax. NaN values are skipped and kept.
- * @example winsorise(new Float64Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100])).values[10] // => 10
- */
-export function winsorise(x: ArrayLike<number>, options: WinsoriseOptions = {}): WinsoriseResult {
-  const { check: _final, ...result } = winsoriseChecked(x, options);
-  return result;
-}
-
-/**
- * `winsorise`, given the check of `x` if known (same thresholds), also returning the check of the
- * returned values (the loop's last check), so neither is computed twice. With `work` (length of x),
- * winsorises in it instead of a new array (the result's `values` is then `work`).
- */
-function winsoriseChecked(
-  x: ArrayLike<number>,
-  options: WinsoriseOptions,
-  initial?: SkewKurtCheck,
-  work?: Float64Array,
-): WinsoriseResult & { check: SkewKurtCheck } {
-  const winmax = options.winmax === undefined ? TREAT_DEFAULTS.winmax : options.winmax;
-  const st = options.skewThreshold ?? TREAT_DEFAULTS.skewThreshold;
-  const kt = options.kurtThreshold ?? TREAT_DEFAULTS.kurtThreshold;
-  const force = options.forceWinsorise ?? false;
-  if (force && (winmax === null || !Number.isFinite(winmax))) {
-    throw new CityIndexError({
-      code: 'E_OPTION',
-      message: 'winsorise: forceWinsorise needs a finite winmax',
-      field: 'winmax',
-      expected: 'a whole number',
-    });
-  }
-  let v: Float64Array;
-  if (work !== undefined && work.length === x.length) {
-    v = work;
-    v.set(x);
-  } else v = new Float64Array(x);
-  let check = initial ?? checkSkewKurt(v, st, kt);
-  let passing = check.pass;
-  let high: number[] = [];
-  let low: number[] = [];
-  let nwin = 0;
-  while ((passing === false || force) && (winmax === null || nwin < winmax)) {
-    const s = check.skew; // the skew of v as it is now (computed by the last check)
-    if (Number.isNaN(s))
-      return {
-        values: new Float64Array(x),
-        nwin: 0,
-        high: [],
-        low: [],
-        error: 'skewness is undefined (too few distinct values)',
-        check,
-      };
-    const top = s >= 0;
-    const extreme = top ? max(v) : min(v);
-    const idx: number[] = [];
-    let next = top ? -Infinity : Infinity;
-    for (let i = 0; i < v.length; i++) {
-      const y = v[i];
-      if (Number.isNaN(y)) continue;
-      if (y === extreme) idx.push(i);
-      else if (top ? y > next : y < next) next = y;
-    }
-    if (!Number.isFinite(next))
-      return { values: new Float64Array(x), nwin: 0, high: [], low: [], error: 'all values are equal', check };
-    for (const i of idx) v[i] = next;
-    if (top) high = idx;
-    else low = idx;
-    nwin = high.length + low.length;
-    check = checkSkewKurt(v, st, kt);
-    passing = check.pass;
-    // R: `while ((!NA | force) & below)` — NA stops the loop (or errors); Treat then returns x untreated.
-    if (passing === null) break;
-  }
-  return { values: v, nwin, high, low, check };
-}
-
-/**
- * COINr `log_CT`: log(x − min + 0.01·(max − min)), ignoring the direction of the skew.
- * @example logCT([1, 2, 11])[2] // => Math.log(10.1)
- */
-export function logCT(x: ArrayLike<number>): Float64Array {
-  const lo = min(x);
-  const hi = max(x);
-  return Float64Array.from(x, (v) => Math.log(v - lo + 0.01 * (hi - lo)));
-}
-
-/**
- * COINr `log_CT_plus`: as `logCT` for skew > 0, else −log(max + a − x) (mirrored), a = 0.01·(max − min).
- * @example logCTPlus([1, 10, 11])[0] // => -Math.log(10.1)
- */
-export function logCTPlus(x: ArrayLike<number>): Float64Array {
-  const lo = min(x);
-  const hi = max(x);
-  const a = 0.01 * (hi - lo);
-  return skew(x) > 0
-    ? Float64Array.from(x, (v) => Math.log(v - lo + a))
-    : Float64Array.from(x, (v) => -Math.log(hi + a - v));
-}
-
-/**
- * COINr `log_CT_orig`: log(x − min + 1).
- * @example logCTOrig([3, 5])[1] // => Math.log(3)
- */
-export function logCTOrig(x: ArrayLike<number>): Float64Array {
-  const lo = min(x);
-  return Float64Array.from(x, (v) => Math.log(v - lo + 1));
-}
-
-/**
- * COINr `boxcox(x, lambda, makepos = TRUE)`: shift to x − min + 1, then (x^λ − 1)/λ, or log x for λ = 0.
- * @example boxcox([0, 1], 2)[1] // => 1.5
- */
-export function boxcox(x: ArrayLike<number>, lambda: number): Float64Array {
-  const lo = min(x);
-  return Float64Array.from(x, (v) => {
-    const y = v - lo + 1;
-    return lambda === 0 ? Math.log(y) : (Math.pow(y, lambda) - 1) / lambda;
-  });
-}
-
-/**
- * Natural log of every value (COINr test `f2 = "log"`); throws if a value is ≤ 0.
- * @example logNatural([1, Math.E])[1] // => 1
- */
-export function logNatural(x: ArrayLike<number>): Float64Array {
-  for (let i = 0; i < x.length; i++) {
-    if (x[i] <= 0)
-      throw new CityIndexError({
-        code: 'E_LOG_NONPOSITIVE',
-        message: `log transform needs positive values, found ${x[i]} at row ${i + 1}`,
-        expected: 'values > 0',
-      });
-  }
-  return Float64Array.from(x, Math.log);
-}
+// The kernels and definitions live in one file each; their old names are re-exported from here.
+export { checkSkewKurt, type SkewKurtCheck } from './check.ts';
+export { TREAT_DEFAULTS } from './index.ts';
+export { winsorise, type WinsoriseOptions, type WinsoriseResult } from './winsorise.ts';
+export { logCT } from './log-ct.ts';
+export { logCTPlus } from './log-ct-plus.ts';
+export { logCTOrig } from './log-ct-orig.ts';
+export { boxcox } from './boxcox.ts';
+export { logNatural } from './log.ts';
 
 /** Transform names accepted as a fallback: spec.ts `TreatFallback` plus COINr's plain `log`. */
-export type TransformName = Exclude<TreatFallback, 'none'> | 'log';
+export type TransformName = Exclude<TreatTransformName, 'none'>;
 
 /** One column's treatment spec; `fallback` also accepts `'log'` (COINr `f2 = "log"`). */
-export type ColumnTreatSpec = Omit<TreatSpec, 'fallback'> & { fallback?: TreatFallback | 'log' };
+export type ColumnTreatSpec = Omit<TreatSpec, 'fallback'> & { fallback?: TreatTransformName };
 
+/** The transform `name` (a fallback) applied to the original column. */
 function applyTransform(name: TransformName, x: ArrayLike<number>, lambda: number | undefined): Float64Array {
-  switch (name) {
-    case 'logCT':
-      return logCT(x);
-    case 'logCTPlus':
-      return logCTPlus(x);
-    case 'logCTOrig':
-      return logCTOrig(x);
-    case 'log':
-      return logNatural(x);
-    case 'boxcox':
-      if (lambda === undefined || !Number.isFinite(lambda))
-        throw new CityIndexError({ code: 'E_OPTION', message: 'boxcox needs a finite lambda', field: 'lambda' });
-      return boxcox(x, lambda);
-    default: {
-      const never: never = name;
-      throw new CityIndexError({
-        code: 'E_OPTION',
-        message: `unknown transform "${String(never)}"`,
-        field: 'fallback',
-      });
-    }
-  }
+  const apply = isMethodOf(TRANSFORM_REGISTRY, name) ? TRANSFORM_REGISTRY[name].apply : undefined;
+  if (apply === undefined)
+    throw new CityIndexError({ code: 'E_OPTION', message: `unknown transform "${String(name)}"`, field: 'fallback' });
+  return apply(x, { lambda });
 }
 
 export type TreatStatus = 'passed' | 'winsorised' | 'transformed' | 'stillFailing' | 'untreated' | 'skipped';
@@ -313,7 +64,7 @@ export interface TreatColumnDetails {
   initial: SkewKurtCheck;
   /** The first-stage treatment (method), when it ran. For winsorisation: nwin and capped rows. */
   stage1?: {
-    method: 'winsorise' | 'log' | 'boxcox';
+    method: Exclude<TreatMethodName, 'none'>;
     nwin?: number;
     high?: number[];
     low?: number[];
@@ -331,7 +82,9 @@ export interface TreatColumnDetails {
 
 /**
  * Treat one column as COINr `Treat.numeric(f1 = method, f2 = fallback, f_pass = "check_SkewKurt")`.
- * @example treatColumn(new Float64Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100]), { winmax: 5 }).details.status // => 'winsorised'
+ * @example
+ * const x = new Float64Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100]);
+ * treatColumn(x, { winmax: 5 }).details.status // => 'winsorised'
  */
 export function treatColumn(
   x: ArrayLike<number>,
@@ -371,12 +124,19 @@ function treatColumnView(
   work?: Float64Array,
 ): ViewResult {
   const method = spec.method ?? TREAT_DEFAULTS.method;
+  if (!isMethodOf(TREAT_REGISTRY, method))
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: `treat: unknown method "${String(method)}"`,
+      field: 'method',
+    });
+  const definition: TreatDefinition<MethodSchema> = TREAT_REGISTRY[method];
   const st = spec.skewThreshold ?? TREAT_DEFAULTS.skewThreshold;
   const kt = spec.kurtThreshold ?? TREAT_DEFAULTS.kurtThreshold;
-  const force = method === 'winsorise' && (spec.forceWinsorise ?? false);
+  const force = definition.forceable && (spec.forceWinsorise ?? TREAT_DEFAULTS.forceWinsorise);
   const fallback = spec.fallback ?? TREAT_DEFAULTS.fallback;
   const initial = checkSkewKurtAt(source, offset, length, st, kt);
-  if (method === 'none')
+  if (definition.stage === undefined)
     return { values: null, details: { status: 'skipped', initial, final: initial, forced: false } };
   if (initial.pass === null)
     return untreatedResult(
@@ -388,43 +148,14 @@ function treatColumnView(
   const x =
     offset === 0 && length === source.length ? source : (source as Float64Array).subarray(offset, offset + length);
 
-  let stage1: NonNullable<TreatColumnDetails['stage1']>;
-  let x1: Float64Array;
-  switch (method) {
-    case 'winsorise': {
-      const w = winsoriseChecked(
-        x,
-        {
-          winmax: spec.winmax === undefined ? TREAT_DEFAULTS.winmax : spec.winmax,
-          skewThreshold: st,
-          kurtThreshold: kt,
-          forceWinsorise: force,
-        },
-        initial,
-        work,
-      );
-      if (w.error) return untreatedResult(initial, `winsorisation failed: ${w.error}; left untreated`);
-      x1 = w.values;
-      stage1 = { method, nwin: w.nwin, high: w.high, low: w.low, values: x1, check: w.check };
-      break;
-    }
-    case 'log':
-      x1 = logNatural(x);
-      stage1 = { method, values: x1, check: checkSkewKurt(x1, st, kt) };
-      break;
-    case 'boxcox':
-      x1 = applyTransform('boxcox', x, spec.lambda);
-      stage1 = { method, values: x1, check: checkSkewKurt(x1, st, kt) };
-      break;
-    default: {
-      const never: never = method;
-      throw new CityIndexError({
-        code: 'E_OPTION',
-        message: `treat: unknown method "${String(never)}"`,
-        field: 'method',
-      });
-    }
-  }
+  const settings = { winmax: spec.winmax, lambda: spec.lambda, skewThreshold: st, kurtThreshold: kt };
+  const r = definition.stage(x, settings, { initial, force, work });
+  if (typeof r === 'string') return untreatedResult(initial, r);
+  const stage1: NonNullable<TreatColumnDetails['stage1']> = {
+    method: method as Exclude<TreatMethodName, 'none'>,
+    ...r,
+  };
+  const x1 = r.values;
   const forced = force && initial.pass === true;
   if (stage1.check.pass === null)
     return untreatedResult(
@@ -437,7 +168,7 @@ function treatColumnView(
     return {
       values: x1,
       details: {
-        status: stage1.check.pass ? (method === 'winsorise' ? 'winsorised' : 'transformed') : 'stillFailing',
+        status: stage1.check.pass ? definition.passStatus : 'stillFailing',
         initial,
         stage1,
         final: stage1.check,
@@ -504,15 +235,15 @@ export interface TreatDiagnostics {
   warnings: Issue[];
 }
 
-const METHODS = ['winsorise', 'log', 'boxcox', 'none'] as const;
-const FALLBACKS = ['logCT', 'logCTPlus', 'logCTOrig', 'boxcox', 'log', 'none'] as const;
+const METHODS: readonly string[] = TREAT_METHODS.map((d) => d.method);
+const FALLBACKS: readonly string[] = TREAT_TRANSFORMS.map((d) => d.method);
 
 function validateSpec(spec: ColumnTreatSpec, field: string, issues: Issue[], indicator?: string): void {
   const at = (f: string): Pick<Issue, 'field' | 'indicator'> => ({
     field: `${field}${f}`,
     ...(indicator ? { indicator } : {}),
   });
-  if (spec.method !== undefined && !(METHODS as readonly string[]).includes(spec.method)) {
+  if (spec.method !== undefined && !METHODS.includes(spec.method)) {
     issues.push({
       code: 'E_OPTION',
       message: `treat: unknown method "${String(spec.method)}"`,
@@ -520,7 +251,7 @@ function validateSpec(spec: ColumnTreatSpec, field: string, issues: Issue[], ind
       expected: METHODS.join(', '),
     });
   }
-  if (spec.fallback !== undefined && !(FALLBACKS as readonly string[]).includes(spec.fallback)) {
+  if (spec.fallback !== undefined && !FALLBACKS.includes(spec.fallback)) {
     issues.push({
       code: 'E_OPTION',
       message: `treat: unknown fallback "${String(spec.fallback)}"`,
@@ -587,7 +318,10 @@ function validateResolved(spec: ColumnTreatSpec, field: string, issues: Issue[],
  * treated with the global spec merged with its `perIndicator` entry (as `utils::modifyList`).
  * @example
  * // COINr example build (winmax 5): 15 indicators fail, 35 points winsorised, no log transform
- * treatStep(input, { winmax: 5 }).diagnostics.summary // => { failedInitially: 15, winsorisedPoints: 35, high: 34, low: 1, transformed: 0, stillFailing: 0, untreated: 0 }
+ * const screened = asem.build.steps.find((s) => s.kind === 'screen')!;
+ * const { summary } = treatStep(screened, { winmax: 5 }).diagnostics;
+ * [summary.failedInitially, summary.winsorisedPoints, summary.high, summary.low] // => [15, 35, 34, 1]
+ * summary.transformed + summary.stillFailing + summary.untreated // => 0
  */
 export function treatStep(input: StepInput, options: TreatOptions = {}): StepOutput<TreatDiagnostics> {
   const { dataset } = input;
@@ -698,7 +432,9 @@ export function treatStep(input: StepInput, options: TreatOptions = {}): StepOut
       warnings.push({
         code: 'W_STILL_FAILING',
         severity: 'warning',
-        message: `treat: still fails the skew/kurtosis check after treatment (skew ${d.final.skew.toFixed(3)}, kurtosis ${d.final.kurt.toFixed(3)})`,
+        message:
+          'treat: still fails the skew/kurtosis check after treatment ' +
+          `(skew ${d.final.skew.toFixed(3)}, kurtosis ${d.final.kurt.toFixed(3)})`,
         indicator: code,
       });
     indicators.push(diag);

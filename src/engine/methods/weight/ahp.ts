@@ -3,8 +3,26 @@
  * 15:234–281; Saaty 1980), with the consistency index and ratio. Validated against the pyrepo-mcda
  * `ahp.py` docstring matrix (METHODS.md §4.2).
  */
+import * as z from 'zod';
 import { CityIndexError, type Issue } from '../../core/errors.ts';
-import type { AhpVariant, RiTable } from '../../spec/spec.ts';
+import type { FrameworkNode } from '../../core/framework.ts';
+import { code, finiteNumber } from '../../spec/primitives.ts';
+import {
+  defineWeighting,
+  type WeightGroupDiagnostics,
+  type WeightLevelContext,
+  type WeightLevelResult,
+} from './definition.ts';
+
+/** How AHP weights are derived from a comparison matrix. */
+export const AhpVariantSchema = z.enum(['eigenvector', 'geometricMean', 'columnNormalised']);
+export type AhpVariant = z.infer<typeof AhpVariantSchema>;
+/** Which random-index table AHP's consistency ratio uses. */
+export const RiTableSchema = z.enum(['saaty', 'chinese']);
+export type RiTable = z.infer<typeof RiTableSchema>;
+
+/** AHP defaults (Saaty's eigenvector with Saaty's random indices), written once. */
+const AHP_DEFAULTS = { variant: 'eigenvector', riTable: 'saaty' } as const;
 
 /** Saaty's random indices, n = 1..10 (as in pyrepo-mcda `ahp.py`). */
 export const RI_SAATY: readonly number[] = [0, 0, 0.58, 0.9, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49];
@@ -14,7 +32,10 @@ export const RI_CHINESE: readonly number[] = [
 ];
 
 export interface AhpOptions {
-  /** How weights are derived: `eigenvector` (default, Saaty), `geometricMean` (row geometric mean), `columnNormalised` (row mean of the column-normalised matrix). */
+  /**
+   * How weights are derived: `eigenvector` (default, Saaty), `geometricMean` (row geometric mean),
+   * `columnNormalised` (row mean of the column-normalised matrix).
+   */
   variant?: AhpVariant;
   /** Random-index table for CR: `saaty` (default, n ≤ 10) or `chinese` (n ≤ 15). */
   riTable?: RiTable;
@@ -138,7 +159,9 @@ export function checkAhpMatrix(
       if (Math.abs(p - 1) > tol) {
         issues.push({
           code: 'E_AHP_RECIPROCAL',
-          message: `AHP${where}: entries (${name(i)}, ${name(j)}) = ${matrix[i][j]} and (${name(j)}, ${name(i)}) = ${matrix[j][i]} are not reciprocal`,
+          message:
+            `AHP${where}: entries (${name(i)}, ${name(j)}) = ${matrix[i][j]} ` +
+            `and (${name(j)}, ${name(i)}) = ${matrix[j][i]} are not reciprocal`,
           row: j + 1,
           column: name(i),
           expected: `a_ji = 1/a_ij = ${(1 / matrix[i][j]).toPrecision(4)}`,
@@ -180,7 +203,9 @@ function perron(A: readonly (readonly number[])[]): { vector: Float64Array; valu
  * Errors (not square, non-positive, not reciprocal) name the row and column. A CR above 0.10 gives a warning.
  * @example
  * const A = [[1, 1, 5, 3], [1, 1, 5, 3], [1 / 5, 1 / 5, 1, 1 / 3], [1 / 3, 1 / 3, 3, 1]];
- * ahpWeights(A) // => { weights ≈ [0.389862, 0.389862, 0.067925, 0.152352], lambdaMax ≈ 4.043493, ci ≈ 0.014498, cr ≈ 0.016109, ... }
+ * const r = ahpWeights(A);
+ * r.weights // => [0.389862…, 0.389862…, 0.067925…, 0.152352…]
+ * [r.lambdaMax, r.ci, r.cr] // => [4.043493…, 0.014498…, 0.016109…]
  */
 export function ahpWeights(matrix: readonly (readonly number[])[], options: AhpOptions = {}): AhpResult {
   const variant = options.variant ?? 'eigenvector';
@@ -236,7 +261,10 @@ export function ahpWeights(matrix: readonly (readonly number[])[], options: AhpO
       severity: 'warning',
       field: 'matrix',
       indicator: options.label,
-      message: `AHP${where}: consistency ratio CR = ${cr.toFixed(4)} exceeds ${threshold} (λmax = ${value.toFixed(4)}, CI = ${ci.toFixed(4)}, RI = ${ri} from the ${riTable} table); revise the judgements`,
+      message:
+        `AHP${where}: consistency ratio CR = ${cr.toFixed(4)} exceeds ${threshold} ` +
+        `(λmax = ${value.toFixed(4)}, CI = ${ci.toFixed(4)}, RI = ${ri} from the ${riTable} table); ` +
+        'revise the judgements',
       expected: `CR ≤ ${threshold}`,
     });
   }
@@ -281,3 +309,164 @@ export function aggregateAhpMatrices(
     }),
   );
 }
+
+/** Options of `{ method: 'ahp', matrices, variant?, riTable? }`: one comparison matrix per parent. */
+export const AhpWeightingSchema = z.strictObject({
+  method: z.literal('ahp'),
+  matrices: z.record(code, z.strictObject({ codes: z.array(code), matrix: z.array(z.array(finiteNumber)) })),
+  variant: AhpVariantSchema.optional(),
+  riTable: RiTableSchema.optional(),
+});
+export type AhpWeighting = z.infer<typeof AhpWeightingSchema>;
+
+/** The number of rows of a matrix from a spec (0 when it is not an array). */
+const rowCount = (matrix: unknown): number => (Array.isArray(matrix) ? matrix.length : 0);
+
+/**
+ * AHP weights of every parent group of the level: each child compared exactly once; a group with one
+ * child gets weight 1 and needs no matrix; children left out of the build are dropped from the matrix.
+ */
+function ahpLevel(ctx: WeightLevelContext, wm: AhpWeighting): WeightLevelResult {
+  const issues: Issue[] = [];
+  const warnings: Issue[] = [];
+  const weights = new Map<string, number>();
+  const groups: WeightGroupDiagnostics[] = [];
+  const matrices = wm.matrices ?? {};
+  for (const parent of Object.keys(matrices)) {
+    if (!ctx.byParent.has(parent)) {
+      issues.push({
+        code: 'E_AHP_PARENT',
+        message: `AHP matrix for "${parent}", which has no children at level ${ctx.level} in the build`,
+        field: `weighting.matrices.${parent}`,
+        indicator: parent,
+        expected: `one of: ${[...ctx.byParent.keys()].join(', ')}`,
+      });
+    }
+  }
+  const allChildren = new Map<string, FrameworkNode[]>();
+  for (const nd of ctx.input.framework.nodes) {
+    if (nd.parent === null || nd.level !== ctx.level) continue;
+    allChildren.set(nd.parent, [...(allChildren.get(nd.parent) ?? []), nd]);
+  }
+  for (const [parent, kids] of ctx.byParent) {
+    const codes = kids.map((k) => k.code);
+    const spec = matrices[parent];
+    if (!spec) {
+      if (kids.length === 1) {
+        weights.set(codes[0], 1);
+        groups.push({ parent, codes, method: 'ahp', weights: [1] });
+      } else {
+        issues.push({
+          code: 'E_AHP_MISSING',
+          message: `no AHP matrix for "${parent}" (children ${codes.join(', ')})`,
+          field: `weighting.matrices.${parent}`,
+          indicator: parent,
+          expected: `a ${codes.length} × ${codes.length} matrix over ${codes.join(', ')}`,
+        });
+      }
+      continue;
+    }
+    const field = `weighting.matrices.${parent}`;
+    const given = spec.codes ?? [];
+    const before = issues.length;
+    const seen = new Set<string>();
+    const childCodes = new Set((allChildren.get(parent) ?? []).map((k) => k.code));
+    const inBuildCodes = new Set(codes);
+    const drop: number[] = [];
+    given.forEach((c, i) => {
+      if (seen.has(c))
+        issues.push({
+          code: 'E_AHP_DUPLICATE',
+          message: `AHP matrix for "${parent}" lists "${c}" twice`,
+          field: `${field}.codes[${i}]`,
+          indicator: c,
+          expected: 'each child exactly once',
+        });
+      seen.add(c);
+      if (!childCodes.has(c))
+        issues.push({
+          code: 'E_AHP_CODE',
+          message: `AHP matrix for "${parent}" lists "${c}", which is not a child of "${parent}"`,
+          field: `${field}.codes[${i}]`,
+          indicator: c,
+          expected: `children: ${codes.join(', ')}`,
+        });
+      else if (!inBuildCodes.has(c)) drop.push(i);
+    });
+    for (const c of codes) {
+      if (!seen.has(c))
+        issues.push({
+          code: 'E_AHP_MISSING_CHILD',
+          message: `AHP matrix for "${parent}" does not compare "${c}"`,
+          field: `${field}.codes`,
+          indicator: c,
+          expected: 'every child exactly once',
+        });
+    }
+    if (!Array.isArray(spec.matrix) || spec.matrix.length !== given.length) {
+      issues.push({
+        code: 'E_AHP_SHAPE',
+        message: `AHP matrix for "${parent}" has ${rowCount(spec.matrix)} rows for ${given.length} codes`,
+        field: `${field}.matrix`,
+        indicator: parent,
+        expected: `${given.length} rows`,
+      });
+    }
+    if (issues.length > before) continue;
+    let matrix = spec.matrix;
+    let order = given;
+    if (drop.length) {
+      const keepIdx = given.map((_, i) => i).filter((i) => !drop.includes(i));
+      matrix = keepIdx.map((i) => keepIdx.map((j) => spec.matrix[i]?.[j]));
+      order = keepIdx.map((i) => given[i]);
+      warnings.push({
+        code: 'W_AHP_GAPS_DROPPED',
+        severity: 'warning',
+        message:
+          `AHP matrix for "${parent}": ${drop.map((i) => given[i]).join(', ')} ` +
+          'not in the build (no data) — rows and columns dropped',
+        indicator: parent,
+      });
+    }
+    try {
+      const r = ahpWeights(matrix, { variant: wm.variant, riTable: wm.riTable, codes: order, label: parent });
+      order.forEach((c, i) => weights.set(c, r.weights[i]));
+      warnings.push(...r.warnings.map((w) => ({ ...w, field })));
+      groups.push({
+        parent,
+        codes,
+        method: 'ahp',
+        weights: codes.map((c) => weights.get(c)!),
+        details: {
+          method: 'ahp',
+          variant: r.variant,
+          riTable: r.riTable,
+          lambdaMax: r.lambdaMax,
+          ci: r.ci,
+          cr: r.cr,
+          ri: r.ri,
+          consistent: r.consistent,
+        },
+      });
+    } catch (e) {
+      if (!(e instanceof CityIndexError)) throw e;
+      issues.push(
+        ...e.issues.map((iss) => ({ ...iss, field: iss.field ? `${field}.${iss.field}` : `${field}.matrix` })),
+      );
+    }
+  }
+  if (issues.length) throw new CityIndexError(issues);
+  return { weights, groups, warnings };
+}
+
+/** `ahp`: Analytic Hierarchy Process, one matrix per parent. */
+export const ahpWeighting = defineWeighting<typeof AhpWeightingSchema>({
+  method: 'ahp',
+  schema: AhpWeightingSchema,
+  defaults: AHP_DEFAULTS,
+  level: (o, ctx) => ahpLevel(ctx, o),
+  text: {
+    en: (o) => `AHP (${o.variant ?? AHP_DEFAULTS.variant}, RI table ${o.riTable ?? AHP_DEFAULTS.riTable})`,
+    zh: (o) => `层次分析法（${o.variant ?? AHP_DEFAULTS.variant}，RI 表 ${o.riTable ?? AHP_DEFAULTS.riTable}）`,
+  },
+});

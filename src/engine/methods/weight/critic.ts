@@ -4,8 +4,11 @@
  * Diakoulaki, Mavrotas & Papayannakis (1995), Computers & OR 22(7):763–770; validated against pyrepo-mcda
  * (Tuş & Aytaç Adalı 2019, Opsearch 56:528–538).
  */
+import * as z from 'zod';
 import { CityIndexError } from '../../core/errors.ts';
 import { checkMatrix, indicatorName, normaliseToUnitSum, type MatrixLabels } from './input.ts';
+import { defineWeighting, toArr } from './definition.ts';
+import { objectiveLevel, WeightScopeSchema } from './objective.ts';
 
 export interface CriticOptions extends MatrixLabels {
   /**
@@ -33,7 +36,15 @@ export interface CriticResult {
  * ρ_jk Pearson; C_j = σ_j Σ_k (1 − ρ_jk); w_j = C_j / Σ C.
  * @example
  * // Tuş & Aytaç Adalı (2019), 5 units × 6 indicators, all benefit
- * criticWeights(X, 5, 6).weights // => ≈ [0.157003, 0.249489, 0.167675, 0.121100, 0.154099, 0.150633]
+ * const rows = [
+ *   [5000, 3, 3, 4, 3, 2],
+ *   [680, 5, 3, 2, 2, 1],
+ *   [2000, 3, 2, 3, 4, 3],
+ *   [600, 4, 3, 1, 2, 2],
+ *   [800, 2, 4, 3, 3, 4],
+ * ];
+ * const X = Float64Array.from({ length: 30 }, (_, k) => rows[k % 5][Math.floor(k / 5)]);
+ * criticWeights(X, 5, 6).weights // => [0.157003…, 0.249489…, 0.167675…, 0.121100…, 0.154099…, 0.150633…]
  */
 export function criticWeights(X: Float64Array, m: number, n: number, options: CriticOptions = {}): CriticResult {
   checkMatrix(X, m, n, 'CRITIC', options, 2);
@@ -110,3 +121,23 @@ export function criticWeights(X: Float64Array, m: number, n: number, options: Cr
   const weights = normaliseToUnitSum(information.slice(), 'CRITIC', options);
   return { weights, sd, information, correlation, constantColumns };
 }
+
+/** Options of `{ method: 'critic', scope? }`. */
+export const CriticWeightingSchema = z.strictObject({
+  method: z.literal('critic'),
+  scope: WeightScopeSchema.optional(),
+});
+
+/** `critic`: CRITIC weights per group. */
+export const criticWeighting = defineWeighting<typeof CriticWeightingSchema>({
+  method: 'critic',
+  schema: CriticWeightingSchema,
+  defaults: {},
+  level: (o, ctx) =>
+    objectiveLevel(ctx, o, (X, m, n, labels) => {
+      const r = criticWeights(X, m, n, labels);
+      const details = { method: 'critic', sd: toArr(r.sd), information: toArr(r.information) } as const;
+      return { weights: toArr(r.weights), details };
+    }),
+  text: { en: () => 'CRITIC', zh: () => 'CRITIC 法' },
+});

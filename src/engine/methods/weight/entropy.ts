@@ -3,8 +3,11 @@
  * information and get more weight. Shannon entropy as used by Zeleny (1982) and Hwang & Yoon (1981);
  * validated against pyrepo-mcda `tests/test_weighting_methods.py` (Xu 2004, Zavadskas & Podvezko 2016, Ersoy 2021).
  */
+import * as z from 'zod';
 import { CityIndexError, type Issue } from '../../core/errors.ts';
 import { checkMatrix, indicatorName, normaliseToUnitSum, unitName, type MatrixLabels } from './input.ts';
+import { defineWeighting, toArr } from './definition.ts';
+import { objectiveLevel, WeightScopeSchema } from './objective.ts';
 
 /**
  * Shift applied to every value before p_ij is computed (Chinese practice to avoid ln 0 on min–max data):
@@ -55,7 +58,7 @@ function shiftValue(x: number, shift: EntropyShift): number {
  * @example
  * // Xu (2004) matrix, 4 units × 4 indicators, column-major
  * const X = new Float64Array([30,19,19,68, 30,54,15,70, 38,86,85,60, 29,29,28.9,29]);
- * entropyWeights(X, 4, 4).weights // => ≈ [0.4630, 0.3992, 0.1378, 0.0000]
+ * entropyWeights(X, 4, 4).weights // => [0.4630…, 0.3992…, 0.1378…, 0.0000…]
  */
 export function entropyWeights(X: Float64Array, m: number, n: number, options: EntropyOptions = {}): EntropyResult {
   const shift = options.shift ?? 'none';
@@ -110,3 +113,30 @@ export function entropyWeights(X: Float64Array, m: number, n: number, options: E
   const weights = normaliseToUnitSum(divergence.slice(), 'entropy', options);
   return { weights, entropy, divergence, zeroColumns, constantColumns };
 }
+
+/** Options of `{ method: 'entropy', shift?, scope? }`. */
+export const EntropyWeightingSchema = z.strictObject({
+  method: z.literal('entropy'),
+  shift: z.enum(['none', 'add1e-4', 'affine0.01']).optional(),
+  scope: WeightScopeSchema.optional(),
+});
+
+const ENTROPY_DEFAULTS = { shift: 'none' } as const;
+
+/** `entropy`: entropy weights per group. */
+export const entropyWeighting = defineWeighting<typeof EntropyWeightingSchema>({
+  method: 'entropy',
+  schema: EntropyWeightingSchema,
+  defaults: ENTROPY_DEFAULTS,
+  level: (o, ctx) =>
+    objectiveLevel(ctx, o, (X, m, n, labels) => {
+      const shift = o.shift ?? ENTROPY_DEFAULTS.shift;
+      const r = entropyWeights(X, m, n, { ...labels, shift });
+      const details = { method: 'entropy', shift, entropy: toArr(r.entropy), divergence: toArr(r.divergence) } as const;
+      return { weights: toArr(r.weights), details };
+    }),
+  text: {
+    en: (o) => `entropy weights (shift: ${o.shift ?? ENTROPY_DEFAULTS.shift})`,
+    zh: (o) => `熵权法（平移：${o.shift ?? ENTROPY_DEFAULTS.shift}）`,
+  },
+});

@@ -81,7 +81,9 @@ export function normaliseToUnitSum(w: Float64Array, method: string, labels?: Mat
   let s = 0;
   for (let j = 0; j < w.length; j++) s += w[j];
   if (!(s > 0) || !Number.isFinite(s)) {
-    const message = `${method}: the raw weights sum to ${s}, so they cannot be normalised (every indicator is constant or carries no information)`;
+    const message =
+      `${method}: the raw weights sum to ${s}, so they cannot be normalised ` +
+      '(every indicator is constant or carries no information)';
     const expected = 'at least one indicator with variation';
     throw new CityIndexError(
       w.length

@@ -7,7 +7,10 @@ import type { Rng } from '../../core/rng.ts';
 
 /**
  * One noisy replicate of a weight vector (the random numbers come from the seeded `rng`).
- * @example noisyWeights([1, 1], 0.25, createRng(1)) // => two values each within [0.75, 1.25]
+ * @example
+ * import { createRng } from '../../core/rng.ts';
+ * const w = noisyWeights([1, 1], 0.25, createRng(1));
+ * Array.from(w).every((v) => v >= 0.75 && v <= 1.25) // => true
  */
 export function noisyWeights(weights: ArrayLike<number>, noiseFactor: number, rng: Rng): Float64Array {
   if (!(noiseFactor >= 0) || !Number.isFinite(noiseFactor)) {

@@ -6,10 +6,20 @@
  * Improves on COINr `get_opt_weights()` (unconstrained `optim`, which can return negative weights, and which
  * does not report convergence).
  */
-import { CityIndexError } from '../../core/errors.ts';
+import * as z from 'zod';
+import { CityIndexError, type Issue } from '../../core/errors.ts';
+import { colIndex, type Dataset } from '../../core/dataset.ts';
+import type { Framework } from '../../core/framework.ts';
+import { code, finiteNumber } from '../../spec/primitives.ts';
+import { pearson } from '../../stats/descriptive.ts';
+import { aggregateStep } from '../aggregate/step.ts';
+import { defineWeighting, toArr, type WeightLevelContext, type WeightLevelResult } from './definition.ts';
 
 export interface OptimiseOptions {
-  /** Relative tolerance on the objective spread over the simplex (default 1e-8); weights must also agree to √tolerance. */
+  /**
+   * Relative tolerance on the objective spread over the simplex (default 1e-8); weights must also agree
+   * to √tolerance.
+   */
   tolerance?: number;
   /** Maximum Nelder–Mead iterations over all restarts (default 2000). */
   maxIterations?: number;
@@ -32,8 +42,9 @@ export interface OptimiseResult {
 }
 
 /**
- * Euclidean projection of v onto the probability simplex {w ≥ 0, Σw = 1} (Duchi, Shalev-Shwartz, Singer & Chandra 2008).
- * @example Array.from(projectToSimplex([0.8, 0.6, -1])) // => ≈ [0.6, 0.4, 0]  (θ = 0.2)
+ * Euclidean projection of v onto the probability simplex {w ≥ 0, Σw = 1} (Duchi, Shalev-Shwartz,
+ * Singer & Chandra 2008).
+ * @example Array.from(projectToSimplex([0.8, 0.6, -1])) // => [0.6, 0.4, 0] (θ = 0.2)
  */
 export function projectToSimplex(v: ArrayLike<number>, out: Float64Array = new Float64Array(v.length)): Float64Array {
   const n = v.length;
@@ -75,7 +86,8 @@ export function correlationBalance(correlations: ArrayLike<number>, target?: Arr
  * Minimise `objective(w)` over non-negative weights summing to 1. Deterministic.
  * @example
  * // nearest point of the simplex to (0.7, 0.5, −0.2)
- * optimiseWeights((w) => (w[0] - 0.7) ** 2 + (w[1] - 0.5) ** 2 + (w[2] + 0.2) ** 2, 3).weights // => ≈ [0.6, 0.4, 0]
+ * const distance = (w: Float64Array) => (w[0] - 0.7) ** 2 + (w[1] - 0.5) ** 2 + (w[2] + 0.2) ** 2;
+ * optimiseWeights(distance, 3).weights // => [0.6000…, 0.3999…, 0]
  */
 export function optimiseWeights(
   objective: (w: Float64Array) => number,
@@ -228,3 +240,193 @@ export function optimiseWeights(
   const weights = toWeights(best, new Float64Array(n));
   return { weights, converged, iterations, evaluations, value: bestF };
 }
+
+/**
+ * Options of `{ method: 'optimised', target?, tolerance?, maxIterations? }`: correlation-optimised weights
+ * at one level.
+ */
+export const OptimisedWeightingSchema = z.strictObject({
+  method: z.literal('optimised'),
+  target: z.record(code, finiteNumber).optional(),
+  tolerance: finiteNumber.optional(),
+  maxIterations: z.number().int().min(1).optional(),
+});
+export type OptimisedWeighting = z.infer<typeof OptimisedWeightingSchema>;
+
+/** The search's defaults as the weight step uses them (those of `optimiseWeights`). */
+const OPTIMISED_DEFAULTS = { tolerance: 1e-8, maxIterations: 2000 } as const;
+
+/**
+ * `optimised` at a level: non-negative weights of the whole level, found by Nelder–Mead on the simplex, so
+ * that the correlations of the level's scores with the index match `target` (default equal): COINr
+ * `get_opt_weights(optype = "balance")` without its negative weights, re-aggregating with `aggregateStep`.
+ */
+function optimisedLevel(ctx: WeightLevelContext, wm: OptimisedWeighting): WeightLevelResult {
+  const { input, nodes, level } = ctx;
+  const fw = input.framework;
+  const codes = nodes.map((nd) => nd.code);
+  const n = codes.length;
+  const root = fw.nodes.find((nd) => nd.parent === null);
+  if (!root)
+    throw new CityIndexError({
+      code: 'E_ROOT',
+      message: 'optimised weights: the framework has no root (index)',
+      expected: 'one node with parent null',
+    });
+  const issues: Issue[] = [];
+  for (const [c, t] of Object.entries(wm.target ?? {})) {
+    if (!codes.includes(c))
+      issues.push({
+        code: 'E_UNKNOWN_CODE',
+        message: `optimisation target for "${c}", which is not a level-${level} node in the build`,
+        field: `weighting.target.${c}`,
+        indicator: c,
+        expected: codes.join(', '),
+      });
+    else if (!(typeof t === 'number' && t > 0 && Number.isFinite(t)))
+      issues.push({
+        code: 'E_OPTION',
+        message: `optimisation target of "${c}" is ${String(t)}`,
+        field: `weighting.target.${c}`,
+        indicator: c,
+        expected: 'a positive number',
+      });
+  }
+  if (issues.length) throw new CityIndexError(issues);
+  const target = codes.map((c) => wm.target?.[c] ?? 1);
+  // aggregate from the indicator columns only (aggregates present in the input are recomputed anyway)
+  const aggregateCodes = new Set(fw.nodes.filter((nd) => nd.kind === 'aggregate').map((nd) => nd.code));
+  const ds = input.dataset;
+  const total = ds.unitCodes.length;
+  const keepCols = ds.codes.filter((c) => !aggregateCodes.has(c));
+  const base =
+    keepCols.length === ds.codes.length
+      ? ds
+      : (() => {
+          const v = new Float64Array(total * keepCols.length);
+          keepCols.forEach((c, j) =>
+            v.set(ds.values.subarray(colIndex(ds, c) * total, (colIndex(ds, c) + 1) * total), j * total),
+          );
+          return { unitCodes: ds.unitCodes, codes: keepCols, values: v } as Dataset;
+        })();
+  const position = new Map(codes.map((c, j) => [c, j] as const));
+  const aggregateWith = (w: ArrayLike<number>): Dataset => {
+    const trial: Framework = {
+      ...fw,
+      nodes: fw.nodes.map((nd) => (position.has(nd.code) ? { ...nd, weight: w[position.get(nd.code)!] } : nd)),
+    };
+    return aggregateStep({ ...input, dataset: base, framework: trial }, ctx.aggregate).dataset;
+  };
+  // errors of the data under this aggregation (e.g. a geometric mean of non-positive values) do not
+  // depend on the weights: report them at once rather than after every iteration has failed
+  try {
+    aggregateWith(codes.map(() => 1 / n));
+  } catch (e) {
+    if (!(e instanceof CityIndexError)) throw e;
+    throw new CityIndexError(
+      e.issues.map((i) => ({
+        ...i,
+        message:
+          `optimised weights at level ${level}: ` +
+          `the index cannot be aggregated even with equal weights: ${i.message}`,
+      })),
+    );
+  }
+  const correlationsFor = (w: ArrayLike<number>): number[] | null => {
+    let out: Dataset;
+    try {
+      out = aggregateWith(w);
+    } catch (e) {
+      if (e instanceof CityIndexError) return null;
+      throw e;
+    }
+    const col = (c: string): Float64Array | null => {
+      const j = colIndex(out, c);
+      return j < 0 ? null : out.values.subarray(j * total, (j + 1) * total);
+    };
+    const index = col(root.code);
+    if (!index) return null;
+    return codes.map((c) => {
+      const x = col(c);
+      return x ? pearson(x, index) : NaN;
+    });
+  };
+  const result = optimiseWeights(
+    (w) => {
+      const c = correlationsFor(w);
+      return c ? correlationBalance(c, target) : Infinity;
+    },
+    n,
+    {
+      tolerance: wm.tolerance ?? OPTIMISED_DEFAULTS.tolerance,
+      maxIterations: wm.maxIterations ?? OPTIMISED_DEFAULTS.maxIterations,
+    },
+  );
+  const correlations = correlationsFor(result.weights) ?? codes.map(() => NaN);
+  const warnings: Issue[] = [];
+  if (!result.converged) {
+    warnings.push({
+      code: 'W_OPT_NOT_CONVERGED',
+      severity: 'warning',
+      message:
+        `optimised weights at level ${level} did not converge in ${result.iterations} iterations ` +
+        `(objective ${result.value.toExponential(3)}); raise maxIterations or the tolerance`,
+      field: 'weighting.maxIterations',
+    });
+  }
+  if (Number.isFinite(result.value) && result.value > 1e-4) {
+    const shares = correlations.map((c) => c / correlations.reduce((a, b) => a + b, 0));
+    const targetSum = target.reduce((a, b) => a + b, 0);
+    const closest = codes.map((c, j) => `${c} ${shares[j].toFixed(3)}`).join(', ');
+    const wanted = codes.map((c, j) => `${c} ${(target[j] / targetSum).toFixed(3)}`).join(', ');
+    warnings.push({
+      code: 'W_OPT_TARGET_MISSED',
+      severity: 'warning',
+      field: 'weighting.target',
+      message:
+        `optimised weights at level ${level}: the target correlation shares are not reachable with ` +
+        `non-negative weights; closest shares ${closest} (target ${wanted})`,
+    });
+  }
+  if (!Number.isFinite(result.value)) {
+    throw new CityIndexError({
+      code: 'E_OPT_FAILED',
+      message:
+        `optimised weights at level ${level}: ` +
+        `no candidate weights could be aggregated and correlated with "${root.code}"`,
+      expected: 'complete enough data for the aggregation and correlations',
+    });
+  }
+  const weights = new Map<string, number>();
+  codes.forEach((c, j) => weights.set(c, result.weights[j]));
+  return {
+    weights,
+    warnings,
+    groups: [
+      {
+        parent: null,
+        codes,
+        method: 'optimised',
+        weights: toArr(result.weights),
+        details: {
+          method: 'optimised',
+          converged: result.converged,
+          iterations: result.iterations,
+          evaluations: result.evaluations,
+          value: result.value,
+          target,
+          correlations,
+        },
+      },
+    ],
+  };
+}
+
+/** `optimised`: correlation-optimised weights. */
+export const optimisedWeighting = defineWeighting<typeof OptimisedWeightingSchema>({
+  method: 'optimised',
+  schema: OptimisedWeightingSchema,
+  defaults: OPTIMISED_DEFAULTS,
+  level: (o, ctx) => optimisedLevel(ctx, o),
+  text: { en: () => 'correlation-optimised weights', zh: () => '相关性优化权重' },
+});

@@ -109,7 +109,8 @@ describe('pcaWeights (OECD Handbook §6.1; COINr get_PCA)', () => {
     expect(r.eigenvalues[0]).toBeCloseTo(3, 10);
     expect(r.varianceExplained[1]).toBeCloseTo(1 / 12, 10);
     expect(r.retained).toBe(1); // 1/12 < 10 %
-    expect(pcaWeights(X, m, n, { minEigenvalue: 0.99, minVarianceShare: 0.05 }).retained).toBe(10); // rank 10: two eigenvalues are 0
+    // rank 10: two eigenvalues are 0
+    expect(pcaWeights(X, m, n, { minEigenvalue: 0.99, minVarianceShare: 0.05 }).retained).toBe(10);
     expect(r.warnings.map((w) => w.code)).toContain('W_PCA_LOW_VARIANCE'); // 3/12 = 25 % ≤ 60 %
   });
 

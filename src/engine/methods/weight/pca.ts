@@ -10,9 +10,12 @@
  *   of the correlation matrix; can be negative; not normalised). COINr's sign is arbitrary; we choose the sign
  *   that makes the loadings sum positive.
  */
+import * as z from 'zod';
 import { EVD, Matrix, SVD } from 'ml-matrix';
 import { CityIndexError, type Issue } from '../../core/errors.ts';
 import { checkMatrix, columnMeanSd, indicatorName, type MatrixLabels } from './input.ts';
+import { defineWeighting, toArr } from './definition.ts';
+import { objectiveLevel, WeightScopeSchema } from './objective.ts';
 
 export type PcaVariant = 'oecd' | 'coinrPc1';
 
@@ -80,7 +83,9 @@ function correlationMatrix(X: Float64Array, m: number, n: number, labels: Matrix
 /**
  * Varimax rotation with Kaiser normalisation, the algorithm of R `stats::varimax(x, normalize = TRUE, eps = 1e-5)`.
  * `loadings[j][f]` for p rows and k factors; returns the rotated loadings and the rotation matrix.
- * @example varimax([[0.8, 0.3], [0.7, 0.4], [0.3, 0.8]]).loadings // => rotated loadings (same row communalities)
+ * @example
+ * // the rotation keeps each row's communality (sum of squared loadings)
+ * varimax([[0.8, 0.3], [0.7, 0.4], [0.3, 0.8]]).loadings.map((r) => r[0] ** 2 + r[1] ** 2) // => [0.73, 0.65, 0.73]
  */
 export function varimax(
   loadings: readonly (readonly number[])[],
@@ -120,7 +125,10 @@ export function varimax(
  * PCA-based weights of the columns of a column-major m × n matrix (complete data; see the module comment).
  * @example
  * // two uncorrelated blocks of perfectly correlated indicators → 2 retained factors, weights ≥ 0, Σ = 1
- * pcaWeights(X, 8, 4).retained // => 2
+ * const a = [1, -1, 1, -1, 1, -1, 1, -1];
+ * const b = [1, 1, -1, -1, 1, 1, -1, -1];
+ * const X = Float64Array.from([...a, ...a.map((v) => 2 * v + 5), ...a.map((v) => 3 * v - 1), ...b, ...b]);
+ * pcaWeights(X, 8, 5).retained // => 2
  */
 export function pcaWeights(X: Float64Array, m: number, n: number, options: PcaOptions = {}): PcaResult {
   const variant = options.variant ?? 'oecd';
@@ -174,7 +182,9 @@ export function pcaWeights(X: Float64Array, m: number, n: number, options: PcaOp
         warnings.push({
           code: 'W_PCA_NO_FACTOR',
           severity: 'warning',
-          message: `PCA weights: no factor has an eigenvalue above ${minEigen} and explains more than ${minShare * 100} % of the variance; the first factor is used`,
+          message:
+            `PCA weights: no factor has an eigenvalue above ${minEigen} and explains more than ` +
+            `${minShare * 100} % of the variance; the first factor is used`,
           expected: 'correlated indicators',
         });
       }
@@ -184,7 +194,9 @@ export function pcaWeights(X: Float64Array, m: number, n: number, options: PcaOp
         warnings.push({
           code: 'W_PCA_LOW_VARIANCE',
           severity: 'warning',
-          message: `PCA weights: the ${k} retained factor(s) explain ${(cum * 100).toFixed(1)} % of the variance (the OECD Handbook asks for more than 60 %)`,
+          message:
+            `PCA weights: the ${k} retained factor(s) explain ${(cum * 100).toFixed(1)} % of the variance ` +
+            '(the OECD Handbook asks for more than 60 %)',
           expected: '> 60 % cumulative variance',
         });
       }
@@ -232,3 +244,40 @@ export function pcaWeights(X: Float64Array, m: number, n: number, options: PcaOp
       });
   }
 }
+
+/**
+ * Options of `{ method: 'pca', variant?, scope? }`: `oecd` squared varimax-rotated loadings (OECD Handbook),
+ * `coinrPc1` COINr's raw PC1 loadings.
+ */
+export const PcaWeightingSchema = z.strictObject({
+  method: z.literal('pca'),
+  variant: z.enum(['oecd', 'coinrPc1']).optional(),
+  scope: WeightScopeSchema.optional(),
+});
+
+const PCA_DEFAULTS = { variant: 'oecd' } as const;
+
+/** `pca`: PCA weights per group. */
+export const pcaWeighting = defineWeighting<typeof PcaWeightingSchema>({
+  method: 'pca',
+  schema: PcaWeightingSchema,
+  defaults: PCA_DEFAULTS,
+  level: (o, ctx) =>
+    objectiveLevel(ctx, o, (X, m, n, labels) => {
+      const r = pcaWeights(X, m, n, { ...labels, variant: o.variant ?? PCA_DEFAULTS.variant });
+      const details = {
+        method: 'pca',
+        variant: r.variant,
+        eigenvalues: toArr(r.eigenvalues),
+        varianceExplained: toArr(r.varianceExplained),
+        retained: r.retained,
+        rotatedLoadings: r.rotatedLoadings,
+        factorOfIndicator: toArr(r.factorOfIndicator),
+      } as const;
+      return { weights: toArr(r.weights), details, warnings: r.warnings };
+    }),
+  text: {
+    en: (o) => `PCA weights (${o.variant ?? PCA_DEFAULTS.variant})`,
+    zh: (o) => `主成分分析权重（${o.variant ?? PCA_DEFAULTS.variant}）`,
+  },
+});

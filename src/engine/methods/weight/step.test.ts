@@ -325,8 +325,9 @@ describe('weightStep: optimised (COINr test-weights.R on the ASEM example)', () 
     normCorr(out.framework!).forEach((v) => expect(v).toBeCloseTo(0.5, 4));
   });
 
-  it('level 3, target 1 : 2: COINr reaches 0.33 / 0.67 only with a negative weight; we stop at the boundary and warn', () => {
-    // With w_Conn ≥ 0 the share of Conn is at least ρ/(1 + ρ), ρ = corr(Conn, Sust) ≈ 0.6015 > 1/2, reached at w = (0, 1).
+  it('level 3, target 1 : 2: COINr needs a negative weight for 0.33 / 0.67; we stop at the boundary and warn', () => {
+    // With w_Conn ≥ 0 the share of Conn is at least ρ/(1 + ρ), ρ = corr(Conn, Sust) ≈ 0.6015 > 1/2,
+    // reached at w = (0, 1).
     const out = weightStep(asemInput, { level: 3, weighting: { method: 'optimised', target: { Conn: 1, Sust: 2 } } });
     const agg = aggregateStep(asemInput).dataset;
     const rho = pearson(column(agg, 'Conn'), column(agg, 'Sust'));

@@ -1,0 +1,19 @@
+/** The `logCTOrig` fallback transform: COINr `log_CT_orig` (R/treat.R). */
+import { min } from '../../stats/descriptive.ts';
+import { defineTransform } from './definition.ts';
+
+/**
+ * COINr `log_CT_orig`: log(x − min + 1).
+ * @example logCTOrig([3, 5])[1] // => 1.0986122886681098 (ln 3)
+ */
+export function logCTOrig(x: ArrayLike<number>): Float64Array {
+  const lo = min(x);
+  return Float64Array.from(x, (v) => Math.log(v - lo + 1));
+}
+
+/** `logCTOrig` as a fallback. */
+export const logCTOrigTransform = defineTransform({
+  method: 'logCTOrig',
+  apply: (x) => logCTOrig(x),
+  text: { en: () => 'logCTOrig (log of x − min + 1)', zh: () => 'logCTOrig 对数变换' },
+});

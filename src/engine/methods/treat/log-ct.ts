@@ -1,0 +1,20 @@
+/** The `logCT` fallback transform: COINr `log_CT`, the default fallback of `Treat` (R/treat.R). */
+import { max, min } from '../../stats/descriptive.ts';
+import { defineTransform } from './definition.ts';
+
+/**
+ * COINr `log_CT`: log(x − min + 0.01·(max − min)), ignoring the direction of the skew.
+ * @example logCT([1, 2, 11])[2] // => 2.312535423847214 (ln 10.1)
+ */
+export function logCT(x: ArrayLike<number>): Float64Array {
+  const lo = min(x);
+  const hi = max(x);
+  return Float64Array.from(x, (v) => Math.log(v - lo + 0.01 * (hi - lo)));
+}
+
+/** `logCT` as a fallback. */
+export const logCTTransform = defineTransform({
+  method: 'logCT',
+  apply: (x) => logCT(x),
+  text: { en: () => 'logCT (log of x − min + 1 % of the range)', zh: () => 'logCT 对数变换' },
+});
