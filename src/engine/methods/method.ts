@@ -5,7 +5,9 @@
  * discriminated union and `registryOf` into the lookup that the step dispatches through.
  */
 import type { z } from 'zod';
-import { CityIndexError } from '../core/errors.ts';
+import { CityIndexError, type Issue } from '../core/errors.ts';
+import { colIndex, type Dataset } from '../core/dataset.ts';
+import type { Framework } from '../core/framework.ts';
 
 /** Languages of method descriptions. */
 export type Lang = 'en' | 'zh';
@@ -93,4 +95,41 @@ export function assertMethodOf<R extends object>(
     field,
     expected: Object.keys(registry).join(' | '),
   });
+}
+
+/**
+ * Whether a step's per-indicator override for `code` applies to this build. A code missing from the
+ * dataset is a warning when the framework has it (an indicator left out of this build) and an error
+ * otherwise; both name the step.
+ * @example
+ * const issues: Issue[] = [], warnings: Issue[] = [];
+ * overrideInBuild('treat', 'Goods', asem.build.raw, asem.input.framework, issues, warnings) // => true
+ */
+export function overrideInBuild(
+  step: string,
+  code: string,
+  dataset: Dataset,
+  framework: Framework,
+  issues: Issue[],
+  warnings: Issue[],
+): boolean {
+  if (colIndex(dataset, code) >= 0) return true;
+  const field = `perIndicator.${code}`;
+  // an indicator of the framework left out of this build (excluded, not collected) only warrants a warning
+  if (framework.nodes.some((nd) => nd.code === code))
+    warnings.push({
+      code: 'W_UNUSED_OVERRIDE',
+      severity: 'warning',
+      message: `${step}: perIndicator override for "${code}" is not used: the indicator is not in this build`,
+      field,
+      indicator: code,
+    });
+  else
+    issues.push({
+      code: 'E_UNKNOWN_INDICATOR',
+      message: `${step}: perIndicator names "${code}", which is not in the dataset`,
+      field,
+      indicator: code,
+    });
+  return false;
 }

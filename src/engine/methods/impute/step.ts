@@ -18,12 +18,11 @@
  * - `latest` with no history leaves the NAs and records a warning (COINr stops with an error).
  */
 import { CityIndexError, type Issue } from '../../core/errors.ts';
-import { colIndex } from '../../core/dataset.ts';
 import type { FrameworkNode, Unit } from '../../core/framework.ts';
 import type { StepInput, StepOutput } from '../../pipeline/step.ts';
 import type { ImputeOptions } from '../../spec/spec.ts';
 import type { z } from 'zod';
-import { isMethodOf } from '../method.ts';
+import { isMethodOf, overrideInBuild } from '../method.ts';
 import type { ImputeColumnContext, Stat } from './definition.ts';
 import { groupMembers } from './group.ts';
 import { imputeRowBlock } from './row.ts';
@@ -132,25 +131,7 @@ export function imputeStep(
   const per = new Map(Object.entries(options.perIndicator ?? {}));
   const unusedOverrides: Issue[] = [];
   for (const [code, spec] of per) {
-    if (colIndex(dataset, code) < 0) {
-      // an indicator of the framework left out of this build (excluded, not collected) only warrants a warning
-      if (input.framework.nodes.some((nd) => nd.code === code))
-        unusedOverrides.push({
-          code: 'W_UNUSED_OVERRIDE',
-          severity: 'warning',
-          message: `impute: perIndicator override for "${code}" is not used: the indicator is not in this build`,
-          field: `perIndicator.${code}`,
-          indicator: code,
-        });
-      else
-        issues.push({
-          code: 'E_UNKNOWN_INDICATOR',
-          message: `impute: perIndicator names "${code}", which is not in the dataset`,
-          field: `perIndicator.${code}`,
-          indicator: code,
-        });
-      continue;
-    }
+    if (!overrideInBuild('impute', code, dataset, input.framework, issues, unusedOverrides)) continue;
     validateMethod(spec, `perIndicator.${code}.`, input, issues);
   }
   // each column's method, looked up once

@@ -16,10 +16,9 @@
  * returns before calling `winsorise` (open issue bluefoxr/COINr#53); on a failing column both agree.
  */
 import { CityIndexError, type Issue } from '../../core/errors.ts';
-import { colIndex } from '../../core/dataset.ts';
 import type { StepInput, StepOutput } from '../../pipeline/step.ts';
 import type { TreatOptions, TreatSpec } from '../../spec/spec.ts';
-import { isMethodOf, type MethodSchema } from '../method.ts';
+import { isMethodOf, overrideInBuild, type MethodSchema } from '../method.ts';
 import { checkSkewKurt, checkSkewKurtAt, type SkewKurtCheck } from './check.ts';
 import type { TreatDefinition } from './definition.ts';
 import {
@@ -331,25 +330,7 @@ export function treatStep(input: StepInput, options: TreatOptions = {}): StepOut
   const per = perIndicator ?? {};
   const unusedOverrides: Issue[] = [];
   for (const [code, spec] of Object.entries(per)) {
-    if (colIndex(dataset, code) < 0) {
-      // an indicator of the framework left out of this build (excluded, not collected) only warrants a warning
-      if (input.framework.nodes.some((nd) => nd.code === code))
-        unusedOverrides.push({
-          code: 'W_UNUSED_OVERRIDE',
-          severity: 'warning',
-          message: `treat: perIndicator override for "${code}" is not used: the indicator is not in this build`,
-          field: `perIndicator.${code}`,
-          indicator: code,
-        });
-      else
-        issues.push({
-          code: 'E_UNKNOWN_INDICATOR',
-          message: `treat: perIndicator names "${code}", which is not in the dataset`,
-          field: `perIndicator.${code}`,
-          indicator: code,
-        });
-      continue;
-    }
+    if (!overrideInBuild('treat', code, dataset, input.framework, issues, unusedOverrides)) continue;
     validateSpec(spec, `perIndicator.${code}.`, issues, code);
   }
   const specOf = (code: string): ColumnTreatSpec =>
