@@ -102,6 +102,7 @@ export function assertMethodOf<R extends object>(
  * dataset is a warning when the framework has it (an indicator left out of this build) and an error
  * otherwise; both name the step.
  * @example
+ * import type { Issue } from '../core/errors.ts';
  * const issues: Issue[] = [], warnings: Issue[] = [];
  * overrideInBuild('treat', 'Goods', asem.build.raw, asem.input.framework, issues, warnings) // => true
  */
