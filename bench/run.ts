@@ -8,9 +8,11 @@ import { benchBuild } from './build.ts';
 import { benchSurvey } from './survey.ts';
 import { benchReport } from './report.ts';
 import { benchUncertainty } from './uncertainty.ts';
+import { benchStartup } from './startup.ts';
 
 type Bench = { name: string; run: () => Promise<BenchRow[]> };
 const benches: Bench[] = [
+  { name: 'startup', run: benchStartup },
   { name: 'build', run: benchBuild },
   { name: 'report', run: benchReport },
   { name: 'uncertainty', run: benchUncertainty },

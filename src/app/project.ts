@@ -9,7 +9,7 @@ import { CityIndexError, formatIssues, type Issue } from '../engine/core/errors.
 import { runAnalyses, type AnalysesResult } from '../engine/analysis/run.ts';
 import type { AnalysesConfig } from '../engine/analysis/config.ts';
 import { resultsTable, tableToCsv, buildRecord } from '../formats/results.ts';
-import { workbookBytes, type ExtraSheet } from '../formats/workbook.ts';
+import type { ExtraSheet } from '../formats/workbook.ts';
 import { analysisSheets } from '../formats/analysis-tables.ts';
 import { toJson } from '../formats/json.ts';
 import type { OutputFiles } from '../formats/output.ts';
@@ -18,7 +18,6 @@ import type { ReportSeries } from '../report/context.ts';
 import { checkAborted, emitterOf, type UseCaseOptions } from './events.ts';
 import { resolveHost, type AppHost } from './host.ts';
 import { computeSeries } from './series.ts';
-import { reportArtifacts } from './report.ts';
 
 /** Output formats of `build`; csv and json are always written. */
 export const FORMATS = ['csv', 'json', 'xlsx', 'html', 'pdf'] as const;
@@ -264,7 +263,12 @@ export function runArtifacts(run: ProjectRun, options: { workbook: boolean }): O
     extra.push(seriesSheetRows(all, { name: 'Series', ...note }));
     if (series.audit) extra.push(auditSheetRows(series.audit, { name: 'Series audit', ...note }));
   }
-  if (options.workbook) files.set('results.xlsx', () => workbookBytes(build, project, extra));
+  if (options.workbook)
+    files.set('results.xlsx', async () => {
+      // exceljs loads only when a workbook is written (start-up of every other command stays light)
+      const { workbookBytes } = await import('../formats/workbook.ts');
+      return workbookBytes(build, project, extra);
+    });
   return files;
 }
 
@@ -297,6 +301,7 @@ export async function buildIndex(source: ProjectSource, options: BuildIndexOptio
     checkAborted(options.signal);
     const pdf = formats.has('pdf');
     emitterOf(options)({ kind: 'info', message: `rendering the report${pdf ? ' (PDF with headless Chromium)' : ''}` });
+    const { reportArtifacts } = await import('./report.ts'); // ECharts and the report load only when asked for
     for (const [name, content] of await reportArtifacts(run, { pdf })) files.set(name, content);
   }
   return { run, files };

@@ -5,26 +5,47 @@
  */
 import { Command } from 'commander';
 import { CityIndexError, formatIssues, type Issue } from '../engine/core/errors.ts';
-import { registerCoreCommands } from './commands/core.ts';
-import { registerSeriesCommands } from './commands/series.ts';
-import { registerSurveyCommands } from './commands/survey.ts';
-import { registerCaseCommands } from './commands/cases.ts';
+
+type Register = (program: Command) => void;
 
 /**
- * The `cityindex` program with every command registered.
- * @example createProgram().commands.map((c) => c.name()).slice(0, 3) // => ['validate', 'build', 'analyse']
+ * The command groups, in the order `--help` lists them, each loaded only when its command runs: a
+ * group's module pulls in the engine, file formats and (for reports) ECharts, so `cityindex --version`
+ * loads none of them and `cityindex survey …` only the survey group.
  */
-export function createProgram(): Command {
+const COMMAND_GROUPS: readonly { names: readonly string[]; load: () => Promise<Register> }[] = [
+  {
+    names: ['validate', 'build', 'analyse', 'analyze'],
+    load: async () => (await import('./commands/core.ts')).registerCoreCommands,
+  },
+  { names: ['series'], load: async () => (await import('./commands/series.ts')).registerSeriesCommands },
+  { names: ['survey'], load: async () => (await import('./commands/survey.ts')).registerSurveyCommands },
+  { names: ['cases'], load: async () => (await import('./commands/cases.ts')).registerCaseCommands },
+];
+
+/**
+ * The `cityindex` program with the commands that `argv` needs registered: only the named command's
+ * group when a command is named, none for `--version`, every command otherwise (help, unknown commands).
+ * @example
+ * const all = await createProgram();
+ * all.commands.map((c) => c.name()).slice(0, 3) // => ['validate', 'build', 'analyse']
+ * const version = await createProgram(['--version']);
+ * version.commands.length // => 0
+ * const cases = await createProgram(['cases', 'examples/cdgi-2020']);
+ * cases.commands.map((c) => c.name()) // => ['cases']
+ */
+export async function createProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command();
   program
     .name('cityindex')
     .description('Composite indices for cities: build, analyse, report / 城市综合指数：构建、分析、报告')
     .version('0.1.0')
     .showHelpAfterError();
-  registerCoreCommands(program);
-  registerSeriesCommands(program);
-  registerSurveyCommands(program);
-  registerCaseCommands(program);
+  const named = argv.find((a) => !a.startsWith('-'));
+  const group = COMMAND_GROUPS.find((g) => named !== undefined && g.names.includes(named));
+  const versionOnly = named === undefined && argv.length > 0 && argv.every((a) => a === '--version' || a === '-V');
+  const groups = group ? [group] : versionOnly ? [] : COMMAND_GROUPS;
+  for (const register of await Promise.all(groups.map((g) => g.load()))) register(program);
   return program;
 }
 
@@ -82,7 +103,7 @@ export function fileSystemIssue(e: unknown): Issue | undefined {
  * exitCode // => 0
  */
 export async function run(argv: string[]): Promise<number> {
-  const program = createProgram();
+  const program = await createProgram(argv);
   program.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -11,7 +11,6 @@ import type { Build } from '../engine/pipeline/build.ts';
 import { runAnalyses, parseAnalysesConfig, type AnalysesResult } from '../engine/analysis/run.ts';
 import type { ReportContext, ReportLang, RankInterval, ReportSeries } from './context.ts';
 import { renderReportHtml, reportFileName } from './html.ts';
-import { renderPdf } from './pdf.ts';
 import { otherLang } from '../engine/i18n/index.ts';
 
 export { renderReportHtml, reportFileName, type RenderHtmlOptions } from './html.ts';
@@ -115,6 +114,9 @@ export async function reportFiles(
     files.set(reportFileName(primary, primary), primaryHtml);
     files.set(reportFileName(other, primary), renderReportHtml({ ...base, lang: other }));
   }
-  if (options.pdf) files.set('report.pdf', await renderPdf(primaryHtml));
+  if (options.pdf) {
+    const { renderPdf } = await import('./pdf.ts'); // playwright-core loads only when a PDF is asked for
+    files.set('report.pdf', await renderPdf(primaryHtml));
+  }
   return files;
 }
