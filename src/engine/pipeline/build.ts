@@ -41,7 +41,10 @@ export type StepRecord = { [K in StepKind]: StepRecordOf<K> }[StepKind];
 export interface BuildResults {
   /** Scores for every code (indicators as last transformed, then aggregates), units in build order. */
   scores: Dataset;
-  /** Ranks of `scores` (higher is better, ties share the best rank; near-ties within `spec.tieTolerance`). */
+  /**
+   * Ranks of `scores` (higher is better, ties share the best rank; near-ties within `spec.tieTolerance`),
+   * computed on first read.
+   */
   ranks: Dataset;
   /** Effective weight of every node in the index (weights rescaled within parents, multiplied down). */
   effectiveWeights: Record<string, number>;
@@ -138,6 +141,10 @@ function finish(spec: BuildSpec, input: BuildInput, raw: Dataset, steps: StepRec
   const scores = last ? last.dataset : raw;
   const framework = last ? last.framework : input.framework;
   const root = framework.nodes.find((n) => n.parent === null);
+  // ranks are computed on first read: a live re-weighting or an uncertainty replication that reads only
+  // scores does not pay for ranking every column (a quarter to two fifths of a build)
+  let ranks: Dataset | undefined;
+  const tolerance = tieToleranceOf(spec);
   return {
     spec,
     input,
@@ -145,7 +152,9 @@ function finish(spec: BuildSpec, input: BuildInput, raw: Dataset, steps: StepRec
     steps,
     results: {
       scores,
-      ranks: ranksDataset(scores, tieToleranceOf(spec)),
+      get ranks(): Dataset {
+        return (ranks ??= ranksDataset(scores, tolerance));
+      },
       effectiveWeights: effectiveWeights(framework),
       indexCode: root ? root.code : '',
     },

@@ -21,10 +21,10 @@ export const BoxcoxTreatmentSchema = z.strictObject({ method: z.literal('boxcox'
  */
 export function boxcox(x: ArrayLike<number>, lambda: number): Float64Array {
   const lo = min(x);
-  return Float64Array.from(x, (v) => {
-    const y = v - lo + 1;
-    return lambda === 0 ? Math.log(y) : (Math.pow(y, lambda) - 1) / lambda;
-  });
+  const out = new Float64Array(x.length);
+  if (lambda === 0) for (let i = 0; i < x.length; i++) out[i] = Math.log(x[i] - lo + 1);
+  else for (let i = 0; i < x.length; i++) out[i] = (Math.pow(x[i] - lo + 1, lambda) - 1) / lambda;
+  return out;
 }
 
 /**

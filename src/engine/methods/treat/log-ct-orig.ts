@@ -8,7 +8,9 @@ import { defineTransform } from './definition.ts';
  */
 export function logCTOrig(x: ArrayLike<number>): Float64Array {
   const lo = min(x);
-  return Float64Array.from(x, (v) => Math.log(v - lo + 1));
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = Math.log(x[i] - lo + 1);
+  return out;
 }
 
 /** `logCTOrig` as a fallback. */

@@ -10,9 +10,10 @@ export function logCTPlus(x: ArrayLike<number>): Float64Array {
   const lo = min(x);
   const hi = max(x);
   const a = 0.01 * (hi - lo);
-  return skew(x) > 0
-    ? Float64Array.from(x, (v) => Math.log(v - lo + a))
-    : Float64Array.from(x, (v) => -Math.log(hi + a - v));
+  const out = new Float64Array(x.length);
+  if (skew(x) > 0) for (let i = 0; i < x.length; i++) out[i] = Math.log(x[i] - lo + a);
+  else for (let i = 0; i < x.length; i++) out[i] = -Math.log(hi + a - x[i]);
+  return out;
 }
 
 /** `logCTPlus` as a fallback. */

@@ -9,7 +9,10 @@ import { defineTransform } from './definition.ts';
 export function logCT(x: ArrayLike<number>): Float64Array {
   const lo = min(x);
   const hi = max(x);
-  return Float64Array.from(x, (v) => Math.log(v - lo + 0.01 * (hi - lo)));
+  const a = 0.01 * (hi - lo); // R's order of operations: (x − min) + a, for bit-identical results
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = Math.log(x[i] - lo + a);
+  return out;
 }
 
 /** `logCT` as a fallback. */

@@ -23,7 +23,9 @@ export function logNatural(x: ArrayLike<number>): Float64Array {
         expected: 'values > 0',
       });
   }
-  return Float64Array.from(x, Math.log);
+  const out = new Float64Array(x.length); // a plain loop: Float64Array.from(x, fn) is several times slower
+  for (let i = 0; i < x.length; i++) out[i] = Math.log(x[i]);
+  return out;
 }
 
 /** `log` as a treatment method: the natural log of every value. */
