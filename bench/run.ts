@@ -9,6 +9,7 @@ import { benchSurvey } from './survey.ts';
 import { benchReport } from './report.ts';
 import { benchUncertainty } from './uncertainty.ts';
 import { benchStartup } from './startup.ts';
+import { benchScale } from './scale.ts';
 
 type Bench = { name: string; run: () => Promise<BenchRow[]> };
 const benches: Bench[] = [
@@ -16,6 +17,7 @@ const benches: Bench[] = [
   { name: 'build', run: benchBuild },
   { name: 'report', run: benchReport },
   { name: 'uncertainty', run: benchUncertainty },
+  { name: 'scale', run: benchScale },
   {
     name: 'survey',
     run: async () =>
