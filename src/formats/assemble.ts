@@ -30,7 +30,14 @@ import {
   type FrameworkTreeNode,
   type ProjectFile,
 } from './project-schema.ts';
-import { basenamePosix, dirnamePosix, joinPosix, memoryProjectFiles, type ProjectFiles } from './project-files.ts';
+import {
+  basenamePosix,
+  checkRoots,
+  dirnamePosix,
+  joinPosix,
+  memoryProjectFiles,
+  type ProjectFiles,
+} from './project-files.ts';
 import { readSurvey, runLoadedSurvey, SIMULATED_LABEL, surveyTitle, noXlsxReader } from './survey-read.ts';
 import { decodeText, parseCsvTable, parseNumberCell, type Table, type XlsxReader } from './table.ts';
 
@@ -1061,6 +1068,26 @@ async function checkLaterPaths(
   }
 }
 
+/**
+ * The checked `allowedRoots:` of a project file's value (absolute or empty entries are located issues);
+ * a value of the wrong type is left to the schema.
+ */
+function allowedRootsOf(value: unknown, y: YamlFile | undefined, file: string, c: Collector): string[] {
+  const list = value && typeof value === 'object' ? (value as { allowedRoots?: unknown }).allowedRoots : undefined;
+  if (!Array.isArray(list) || !list.every((x): x is string => typeof x === 'string')) return [];
+  const { roots, refused } = checkRoots(list);
+  for (const r of refused)
+    c.add({
+      code: 'E_ROOT',
+      message: r.message,
+      file,
+      row: yamlLine(y, ['allowedRoots', r.index]),
+      field: `allowedRoots[${r.index}]`,
+      expected: r.expected,
+    });
+  return roots;
+}
+
 /** Options of `assembleProject`. */
 export interface AssembleOptions {
   /** The project file, a path in the source (default `project.yaml`; a variant that `extends` another). */
@@ -1093,6 +1120,10 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
   if (c.issues.length) c.fail();
   let raw = own?.value;
   let base: YamlFile | undefined;
+  // `allowedRoots:` of the project file itself decide where `extends` may point; the merged list below
+  // (a base may list them too) decides every other path.
+  src.files = files.withRoots(allowedRootsOf(raw, own, projectRel, c));
+  if (c.issues.length) c.fail();
   // `extends: base.yaml`: inherit the base file's settings; keys given here override (one level deep).
   if (
     raw &&
@@ -1138,6 +1169,9 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
   const parsed = ProjectFileSchema.safeParse(raw);
   if (!parsed.success) throw new CityIndexError(schemaIssues(parsed.error, own, projectRel, base));
   const project = parsed.data;
+  if (base && !own?.doc.hasIn(['allowedRoots']))
+    src.files = files.withRoots(allowedRootsOf(base.value, base, base.rel, c));
+  if (c.issues.length) c.fail();
   const period = project.period !== undefined ? String(project.period) : undefined;
   /** Line in the project file (or its base) of a top-level field. */
   const lineOf = (...path: Array<string | number>): number | undefined =>

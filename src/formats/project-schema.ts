@@ -134,6 +134,12 @@ export const ProjectFileSchema = z
     /** Another project file in the same folder whose settings this one inherits (top-level keys here override). */
     extends: z.string().optional(),
     cases: z.string().optional(),
+    /**
+     * Folders outside the project folder that its files may name (e.g. `../../cases` for a shared case
+     * library), relative to the project folder. Every other path must stay inside the project folder:
+     * `..` out of it, absolute paths and symbolic links leading out are refused.
+     */
+    allowedRoots: z.array(z.string()).optional(),
     language: z.enum(['zh', 'en']).optional(),
   })
   .strict();
