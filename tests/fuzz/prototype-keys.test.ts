@@ -53,7 +53,7 @@ const UNIT_NAMES = new Map<string, string>([
   ['region', '__proto__'],
 ]);
 
-/** The fixture with manual weights (keys = codes), a regional and a gaps analysis on its group column. */
+/** The fixture with manual weights (keys = codes); regional, gaps, audit, tiers and spatial analyses. */
 function ordinary(): Files {
   const f: Files = baseFiles();
   f['project.yaml'] = (f['project.yaml'] as string).replace(
@@ -62,7 +62,7 @@ function ordinary(): Files {
       '{A1: 2, A2: 1, B1: 1, B2: 3}}}}\n' +
       '    - {id: w2, kind: weight, options: {level: 2, weighting: {method: manual, weights: {A: 2, B: 1}}}}\n' +
       '    - {id: aggregate, kind: aggregate}\n' +
-      'analyses:\n  regional: {groupings: [region]}\n' +
+      'analyses:\n  regional: {groupings: [region]}\n  audit: true\n  tiers: {}\n  spatial: {}\n' +
       `  gaps: {units: ["${UNITS[1]}"], peers: {by: group, field: region}}\n`,
   );
   return f;
@@ -123,6 +123,10 @@ async function sameRun(rename: ReadonlyMap<string, string>, base: Files = ordina
   expect(plain.analyses?.regional?.groupings[0].byCode.length).toBeGreaterThan(0);
   expect(mapBack(proto.analyses?.regional, back)).toEqual(mapBack(plain.analyses?.regional, (s) => s));
   expect(mapBack(proto.analyses?.gaps, back)).toEqual(mapBack(plain.analyses?.gaps, (s) => s));
+  for (const name of ['audit', 'tiers', 'spatial'] as const) {
+    expect(plain.analyses?.[name], name).toBeDefined();
+    expect(mapBack(proto.analyses?.[name], back), name).toEqual(mapBack(plain.analyses?.[name], (s) => s));
+  }
 }
 
 describe('prototype names are ordinary codes', () => {

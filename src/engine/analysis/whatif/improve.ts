@@ -332,7 +332,7 @@ function setup(build: Build, options: WhatIfOptions): Setup {
     const info = norm?.diagnostics.indicators[code];
     let ceiling: number;
     let ceilingSource: CeilingSource;
-    const given = options.ceilings?.[code];
+    const given = options.ceilings && Object.hasOwn(options.ceilings, code) ? options.ceilings[code] : undefined;
     const fromMethod = info ? normalisationMaximum(info.method) : null;
     if (given !== undefined) {
       if (!Number.isFinite(given))
