@@ -18,6 +18,7 @@ import {
   type Unit,
 } from '../engine/core/framework.ts';
 import { zodIssues } from '../engine/core/zod-issues.ts';
+import { safeParseOwnKeys } from '../engine/core/own-keys.ts';
 import { build, regenerate, type Build, type BuildInput } from '../engine/pipeline/build.ts';
 import { alignEstimates } from '../engine/survey/estimate.ts';
 import type { BuildSpec } from '../engine/spec/spec.ts';
@@ -30,7 +31,14 @@ import {
   type FrameworkTreeNode,
   type ProjectFile,
 } from './project-schema.ts';
-import { basenamePosix, dirnamePosix, joinPosix, memoryProjectFiles, type ProjectFiles } from './project-files.ts';
+import {
+  basenamePosix,
+  checkRoots,
+  dirnamePosix,
+  joinPosix,
+  memoryProjectFiles,
+  type ProjectFiles,
+} from './project-files.ts';
 import { readSurvey, runLoadedSurvey, SIMULATED_LABEL, surveyTitle, noXlsxReader } from './survey-read.ts';
 import { decodeText, parseCsvTable, parseNumberCell, type Table, type XlsxReader } from './table.ts';
 
@@ -282,10 +290,66 @@ interface YamlFile {
   lines: LineCounter;
 }
 
+/** Alias expansions allowed when a YAML file is turned into values (a "billion laughs" file needs millions). */
+const MAX_YAML_ALIASES = 100;
+/** Nesting allowed in a YAML file (a framework of 50 levels nests about 100 deep). */
+const MAX_YAML_DEPTH = 200;
+
+/** The line of the first node nested deeper than `max` in a YAML document (walked without recursion). */
+function tooDeep(doc: Document, lines: LineCounter, max: number): number | undefined {
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: doc.contents, depth: 1 }];
+  while (stack.length) {
+    const { node, depth } = stack.pop()!;
+    if (!node || typeof node !== 'object' || !('items' in node) || !Array.isArray(node.items)) continue;
+    const range = (node as { range?: [number, number, number] }).range;
+    if (depth > max) return range ? lines.linePos(range[0]).line : 1;
+    for (const item of node.items as unknown[]) {
+      if (item && typeof item === 'object' && 'value' in item && 'key' in item) {
+        stack.push({ node: (item as { key: unknown }).key, depth: depth + 1 });
+        stack.push({ node: (item as { value: unknown }).value, depth: depth + 1 });
+      } else stack.push({ node: item, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/** The line of the first alias (`*name`) of a YAML document. */
+function firstAlias(doc: Document, lines: LineCounter): number | undefined {
+  let row: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (node.range) row = lines.linePos(node.range[0]).line;
+      return visit.BREAK;
+    },
+  });
+  return row;
+}
+
 function parseYaml(text: string, file: string, c: Collector): YamlFile | undefined {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter: lines });
+  const depthIssue = (row: number | undefined): Issue => ({
+    code: 'E_YAML_DEPTH',
+    message: `the YAML is nested more than ${MAX_YAML_DEPTH} levels deep / YAML 嵌套层级过深`,
+    file,
+    row,
+    expected: `at most ${MAX_YAML_DEPTH} levels of nested lists and mappings`,
+  });
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter: lines });
+  } catch (e) {
+    // the parser recurses: a file nested thousands deep overflows the stack before any check
+    if (e instanceof RangeError) {
+      c.add(depthIssue(undefined));
+      return undefined;
+    }
+    throw e;
+  }
   if (doc.errors.length) {
+    if (doc.errors.some((e) => /call stack/i.test(e.message))) {
+      c.add(depthIssue(lines.linePos(doc.errors[0].pos[0]).line));
+      return undefined;
+    }
     const seen = new Set<number>();
     // a tab indent makes the parser report confusing follow-on errors: show the tab lines only
     const tabs = doc.errors.filter((e) => e.code === 'TAB_AS_INDENT');
@@ -301,7 +365,27 @@ function parseYaml(text: string, file: string, c: Collector): YamlFile | undefin
     }
     return undefined;
   }
-  return { rel: file, value: doc.toJS({ maxAliasCount: 100 }), doc, lines };
+  const deep = tooDeep(doc, lines, MAX_YAML_DEPTH);
+  if (deep !== undefined) {
+    c.add(depthIssue(deep));
+    return undefined;
+  }
+  try {
+    return { rel: file, value: doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }), doc, lines };
+  } catch (e) {
+    if (!(e instanceof ReferenceError || e instanceof RangeError)) throw e;
+    // "Excessive alias count": a billion-laughs file (aliases of aliases expanding exponentially)
+    c.add({
+      code: 'E_YAML_ALIASES',
+      message:
+        'the YAML aliases (*name) expand to too many values, as in a "billion laughs" file / ' +
+        'YAML 别名（*name）展开后数据量过大',
+      file,
+      row: firstAlias(doc, lines),
+      expected: `at most ${MAX_YAML_ALIASES} alias expansions; write the values out instead of nesting aliases`,
+    });
+    return undefined;
+  }
 }
 
 /** Line of the deepest node along `path` in a YAML file (the key's line when the value is missing). */
@@ -572,7 +656,8 @@ export function frameworkFromTable(t: Table): {
         column: 'Direction',
         expected: '1 or -1',
       });
-    const extras: Record<string, string | number | null> = {};
+    // null-prototype lookups: a column named `constructor` or `__proto__` is an ordinary name
+    const extras: Record<string, string | number | null> = Object.create(null);
     t.header.forEach((h, c) => {
       if (!knownCols.has(h.toLowerCase())) {
         const p = parseNumberCell(r[c]);
@@ -691,8 +776,8 @@ export function unitsFromTable(t: Table, skipColumns: Set<string> = new Set()): 
     const u: Unit = {
       code,
       name: { zh: zh >= 0 ? r[zh] || undefined : undefined, en: en >= 0 ? r[en] || undefined : undefined },
-      groups: {},
-      attributes: {},
+      groups: Object.create(null) as Unit['groups'],
+      attributes: Object.create(null) as Unit['attributes'],
     };
     for (const { h, k } of other) {
       if (numeric.has(h)) {
@@ -1061,6 +1146,26 @@ async function checkLaterPaths(
   }
 }
 
+/**
+ * The checked `allowedRoots:` of a project file's value (absolute or empty entries are located issues);
+ * a value of the wrong type is left to the schema.
+ */
+function allowedRootsOf(value: unknown, y: YamlFile | undefined, file: string, c: Collector): string[] {
+  const list = value && typeof value === 'object' ? (value as { allowedRoots?: unknown }).allowedRoots : undefined;
+  if (!Array.isArray(list) || !list.every((x): x is string => typeof x === 'string')) return [];
+  const { roots, refused } = checkRoots(list);
+  for (const r of refused)
+    c.add({
+      code: 'E_ROOT',
+      message: r.message,
+      file,
+      row: yamlLine(y, ['allowedRoots', r.index]),
+      field: `allowedRoots[${r.index}]`,
+      expected: r.expected,
+    });
+  return roots;
+}
+
 /** Options of `assembleProject`. */
 export interface AssembleOptions {
   /** The project file, a path in the source (default `project.yaml`; a variant that `extends` another). */
@@ -1093,6 +1198,10 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
   if (c.issues.length) c.fail();
   let raw = own?.value;
   let base: YamlFile | undefined;
+  // `allowedRoots:` of the project file itself decide where `extends` may point; the merged list below
+  // (a base may list them too) decides every other path.
+  src.files = files.withRoots(allowedRootsOf(raw, own, projectRel, c));
+  if (c.issues.length) c.fail();
   // `extends: base.yaml`: inherit the base file's settings; keys given here override (one level deep).
   if (
     raw &&
@@ -1135,9 +1244,12 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
       expected: 'name, framework, units, data and build fields (see examples/cdgi-2020/project.yaml)',
     });
   }
-  const parsed = ProjectFileSchema.safeParse(raw);
+  const parsed = safeParseOwnKeys(ProjectFileSchema, raw);
   if (!parsed.success) throw new CityIndexError(schemaIssues(parsed.error, own, projectRel, base));
   const project = parsed.data;
+  if (base && !own?.doc.hasIn(['allowedRoots']))
+    src.files = files.withRoots(allowedRootsOf(base.value, base, base.rel, c));
+  if (c.issues.length) c.fail();
   const period = project.period !== undefined ? String(project.period) : undefined;
   /** Line in the project file (or its base) of a top-level field. */
   const lineOf = (...path: Array<string | number>): number | undefined =>
@@ -1239,7 +1351,7 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
         if (fb) {
           frameworkYaml = parseYaml((await c.attempt(() => decodeText(fb, fwRel)))?.text ?? '', fwRel, c);
           if (frameworkYaml) {
-            const f = FrameworkFileSchema.safeParse(frameworkYaml.value ?? {});
+            const f = safeParseOwnKeys(FrameworkFileSchema, frameworkYaml.value ?? {});
             if (!f.success) c.addAll(schemaIssues(f.error, frameworkYaml, fwRel));
             else {
               const fw = frameworkFromTree(f.data, fwRel);
@@ -1531,7 +1643,9 @@ async function readSurveys(
 
 /** Sources of each indicator (framework `source`), for lineage and the report. */
 export function indicatorSources(fw: Framework): Record<string, SourceRef | undefined> {
-  return Object.fromEntries(fw.nodes.filter((n) => n.kind === 'indicator').map((n) => [n.code, n.source]));
+  const out: Record<string, SourceRef | undefined> = Object.create(null);
+  for (const n of fw.nodes) if (n.kind === 'indicator') out[n.code] = n.source;
+  return out;
 }
 
 /**

@@ -184,9 +184,17 @@ export async function readCases(
   const cases: Case[] = [];
   const issues: Issue[] = [];
   for (const name of names) {
-    const path = joinPosix(folder, name);
+    const resolved = files.resolve(name, folder);
+    if (!resolved.ok) {
+      const { code, message, expected } = resolved;
+      issues.push({ code, message, file: shown(joinPosix(folder, name)), expected });
+      continue;
+    }
+    const path = resolved.path;
     try {
-      cases.push(parseCase(new TextDecoder().decode(await files.read(path)), shown(path)));
+      const bytes = await files.read(path);
+      if (!bytes) continue;
+      cases.push(parseCase(new TextDecoder().decode(bytes), shown(path)));
     } catch (e) {
       if (e instanceof CityIndexError) issues.push(...e.issues);
       else throw e;

@@ -5,8 +5,10 @@
  * (`memoryProjectFiles`, pure, bundleable for the browser).
  *
  * Every path a project file names goes through the source's one `resolve` function: that is the
- * single place that decides which paths a project may name (today the in-memory source refuses `..`
- * and absolute paths; the file-system source still allows them).
+ * single place that decides which paths a project may name. Both sources confine a project to its
+ * folder: `..` climbing out and absolute paths are refused, unless the path lies in one of the folders
+ * the project lists in `allowedRoots:` (`withRoots`); the disk source also follows symbolic links
+ * (realpath) and refuses those that lead out of the project folder and its allowed roots.
  */
 
 /** A path resolved by a source: its key in the source, or why it was refused. */
@@ -28,6 +30,12 @@ export interface ProjectFiles {
   read(path: string): Promise<Uint8Array | undefined>;
   /** Names (not paths) of the entries of a folder at a resolved path, sorted; [] when not a folder. */
   list(folder: string): Promise<string[]>;
+  /**
+   * The same files, with `resolve` also accepting paths inside the folders `roots` (project-relative
+   * POSIX paths that may climb out of the project folder with `..`, e.g. `../../cases`; already checked
+   * by `checkRoots`). The project's `allowedRoots:` list.
+   */
+  withRoots(roots: readonly string[]): ProjectFiles;
 }
 
 /**
@@ -68,14 +76,24 @@ function isAbsolutePath(path: string): boolean {
   return /^([\\/]|[A-Za-z]:[\\/])/.test(path);
 }
 
+const INSIDE_EXPECTED =
+  'a path inside the project folder, relative to it (e.g. data/values.csv), or inside a folder listed in allowedRoots:';
+
+/** True when the normalised project-relative `path` is the folder `root` or inside it. */
+function within(path: string, root: string): boolean {
+  return root === '' || path === root || path.startsWith(`${root}/`);
+}
+
 /**
- * Resolve a path named in a project file inside the project: relative to `from`, never above the
- * project folder, never absolute. Backslashes count as separators (a Windows user's `data\x.csv`).
+ * Resolve a path named in a project file inside the project: relative to `from`, never absolute, never
+ * above the project folder unless inside one of the allowed `roots` (normalised project-relative
+ * folders such as `../../cases`). Backslashes count as separators (a Windows user's `data\x.csv`).
  * @example confinedPath('responses.csv', 'surveys') // => { ok: true, path: 'surveys/responses.csv' }
  * @example confinedPath('../x.csv').ok // => false
+ * @example confinedPath('../../cases/a.md', '', ['../../cases']) // => { ok: true, path: '../../cases/a.md' }
  */
-export function confinedPath(path: string, from = ''): ResolvedPath {
-  const expected = 'a path inside the project folder, relative to it (e.g. data/values.csv)';
+export function confinedPath(path: string, from = '', roots: readonly string[] = []): ResolvedPath {
+  const expected = INSIDE_EXPECTED;
   if (isAbsolutePath(path)) {
     return {
       ok: false,
@@ -85,7 +103,7 @@ export function confinedPath(path: string, from = ''): ResolvedPath {
     };
   }
   const joined = joinPosix(from, path.replace(/\\/g, '/'));
-  if (joined === '..' || joined.startsWith('../')) {
+  if ((joined === '..' || joined.startsWith('../')) && !roots.some((r) => within(joined, r))) {
     const message = `"${path}" points outside the project folder / 路径超出项目文件夹`;
     return { ok: false, code: 'E_PATH_OUTSIDE', message, expected };
   }
@@ -93,14 +111,42 @@ export function confinedPath(path: string, from = ''): ResolvedPath {
 }
 
 /**
+ * Check the `allowedRoots:` entries of a project file: each a relative folder path (absolute paths are
+ * machine-specific and refused); returns the normalised roots and a message per refused entry.
+ * @example checkRoots(['../../cases', './shared/']).roots // => ['../../cases', 'shared']
+ * @example checkRoots(['/etc']).refused[0].index // => 0
+ */
+export function checkRoots(entries: readonly string[]): {
+  roots: string[];
+  refused: Array<{ index: number; message: string; expected: string }>;
+} {
+  const roots: string[] = [];
+  const refused: Array<{ index: number; message: string; expected: string }> = [];
+  entries.forEach((entry, index) => {
+    const expected = 'a folder path relative to the project folder (e.g. ../../cases)';
+    if (isAbsolutePath(entry) || entry.trim() === '') {
+      const message =
+        entry.trim() === ''
+          ? 'an empty path / 路径为空'
+          : `"${entry}" is an absolute path: list folders relative to the project folder / 请使用相对于项目文件夹的路径`;
+      refused.push({ index, message, expected });
+    } else roots.push(joinPosix(entry.replace(/\\/g, '/')));
+  });
+  return { roots, refused };
+}
+
+/**
  * A source over files held in memory (an upload, database rows, a test): keys are project-relative
  * POSIX paths, values bytes or text (text is read as UTF-8). Folders are implied by the keys. Pure:
- * no Node APIs. Paths that climb out of the project or are absolute are refused by `resolve`.
+ * no Node APIs. Paths that climb out of the project or are absolute are refused by `resolve`; keys
+ * that climb (`../../cases/a.md`) are reachable only through `withRoots` listing their folder.
  * @example
  * const files = memoryProjectFiles({ 'project.yaml': 'name: x\n', 'data/a.csv': 'code,x\n' });
  * const listed = await files.list('data');
  * listed // => ['a.csv']
  * files.resolve('../x.csv').ok // => false
+ * const shared = memoryProjectFiles({ '../shared/a.csv': 'code,x\n' }).withRoots(['../shared']);
+ * shared.resolve('../shared/a.csv').ok // => true
  */
 export function memoryProjectFiles(
   entries: Readonly<Record<string, string | Uint8Array>> | ReadonlyMap<string, string | Uint8Array>,
@@ -113,8 +159,9 @@ export function memoryProjectFiles(
     files.set(path, typeof content === 'string' ? new TextEncoder().encode(content) : content);
     for (let folder = dirnamePosix(path); folder !== ''; folder = dirnamePosix(folder)) folders.add(folder);
   }
-  return {
-    resolve: confinedPath,
+  const source = (roots: readonly string[]): ProjectFiles => ({
+    resolve: (path, from) => confinedPath(path, from, roots),
+    withRoots: (more) => source([...roots, ...more]),
     kind: async (path) => (files.has(path) ? 'file' : folders.has(path) ? 'folder' : undefined),
     read: async (path) => files.get(path),
     list: async (folder) => {
@@ -126,5 +173,6 @@ export function memoryProjectFiles(
       }
       return [...names].sort();
     },
-  };
+  });
+  return source([]);
 }

@@ -95,6 +95,18 @@ export const DataFileSchema = z.union([
     .strict(),
 ]);
 
+/** `report:` settings of project.yaml: the report's title, notes shown before the findings, the map's source. */
+export const ReportSettingsSchema = z
+  .object({
+    /** The report title (default: the project name). */
+    title: text.optional(),
+    /** Notes shown at the top of the report (text, or `{ zh, en }`). */
+    notes: z.array(text).optional(),
+    /** Where the map comes from (shown beside it). */
+    map: z.object({ source: z.string().optional() }).strict().optional(),
+  })
+  .strict();
+
 export const ProjectFileSchema = z
   .object({
     name: text,
@@ -115,7 +127,7 @@ export const ProjectFileSchema = z
     analyses: AnalysesConfigSchema.optional(),
     /** Time-series indices tracked beside the evaluation (see docs/series.md). */
     series: SeriesConfigSchema.optional(),
-    report: z.record(z.string(), z.unknown()).optional(),
+    report: ReportSettingsSchema.optional(),
     /**
      * Questionnaires: a path to a survey.yaml, or a list of paths / `{ id, config, use }`. With `use: true`
      * the survey's city estimates become indicator values of the build (see docs/surveys.md).
@@ -134,6 +146,12 @@ export const ProjectFileSchema = z
     /** Another project file in the same folder whose settings this one inherits (top-level keys here override). */
     extends: z.string().optional(),
     cases: z.string().optional(),
+    /**
+     * Folders outside the project folder that its files may name (e.g. `../../cases` for a shared case
+     * library), relative to the project folder. Every other path must stay inside the project folder:
+     * `..` out of it, absolute paths and symbolic links leading out are refused.
+     */
+    allowedRoots: z.array(z.string()).optional(),
     language: z.enum(['zh', 'en']).optional(),
   })
   .strict();

@@ -206,7 +206,7 @@ export function tableToSeries(table: SeriesTable): Series[] {
  * @example tableWeights(parseSeriesCsv('series,period,value,weight\nA,2023,100,3\n', 'x.csv')).A?.values[0] // => 3
  */
 export function tableWeights(table: SeriesTable): Record<string, Series | null> {
-  const out: Record<string, Series | null> = {};
+  const out: Record<string, Series | null> = Object.create(null);
   for (const code of table.seriesCodes) {
     const rows = rowsOf(table, code).filter((r) => r.weight !== null);
     out[code] = rows.length

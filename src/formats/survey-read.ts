@@ -382,7 +382,10 @@ class ResponseBuilder {
       submittedAt: new Array<string | null>(n).fill(null),
       age: new Float64Array(n).fill(NaN),
       sex: new Int8Array(n),
-      items: Object.fromEntries(options.items.map((it) => [it, new Float64Array(n).fill(NaN)])),
+      items: Object.assign(
+        Object.create(null) as Record<string, Float64Array>,
+        Object.fromEntries(options.items.map((it) => [it, new Float64Array(n).fill(NaN)])),
+      ),
     };
     this.itemCols = options.items.map((it) => this.table.items[it]);
   }

@@ -40,25 +40,17 @@ function expectSameBuild(a: Build, b: Build): void {
 
 /**
  * The files of examples/cdgi-2020 with the shared files it names outside its folder (the seed-288
- * series, the case library, census margins) copied into `shared/` and the paths edited to point there:
- * an in-memory project is confined to its folder.
+ * series, the case library, census margins) under their project-relative keys (`../../cases/…`): the
+ * in-memory project reads them through the same `allowedRoots:` as the disk.
  */
 function cdgiFiles(): Record<string, Uint8Array> {
   const files = filesOf('examples/cdgi-2020');
-  const text = (k: string) => new TextDecoder().decode(files[k]);
-  const encode = (s: string) => new TextEncoder().encode(s);
-  for (const k of ['project.yaml', 'project.survey-demo.yaml', 'project.proposed.yaml']) {
-    const moved = text(k)
-      .replaceAll('../../data/sources/seed-288/', 'shared/')
-      .replaceAll('../../cases', 'shared/cases');
-    files[k] = encode(moved);
-  }
-  const survey = text('surveys/survey.yaml').replace('../../../data/sources/census_population_2020/', '../shared/');
-  files['surveys/survey.yaml'] = encode(survey);
-  files['shared/seed_288_table.csv'] = new Uint8Array(readFileSync('data/sources/seed-288/seed_288_table.csv'));
-  const census = 'census_city_population_2010_2020.csv';
-  files[`shared/${census}`] = new Uint8Array(readFileSync(`data/sources/census_population_2020/${census}`));
-  for (const [k, v] of Object.entries(filesOf('cases'))) files[`shared/cases/${k}`] = v;
+  files['../../data/sources/seed-288/seed_288_table.csv'] = new Uint8Array(
+    readFileSync('data/sources/seed-288/seed_288_table.csv'),
+  );
+  const census = 'census_population_2020/census_city_population_2010_2020.csv';
+  files[`../../data/sources/${census}`] = new Uint8Array(readFileSync(`data/sources/${census}`));
+  for (const [k, v] of Object.entries(filesOf('cases'))) files[`../../cases/${k}`] = v;
   return files;
 }
 

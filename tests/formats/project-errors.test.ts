@@ -107,7 +107,7 @@ describe('project.yaml mistakes', () => {
 
   it('paths used later (series, cases, surveys) are checked by validation', async () => {
     const dir = writeProject((f) => {
-      f['project.yaml'] += 'cases: ../no-cases\nseries: {file: nope.csv}\nsurveys: [missing/survey.yaml]\n';
+      f['project.yaml'] += 'cases: no-cases\nseries: {file: nope.csv}\nsurveys: [missing/survey.yaml]\n';
     });
     const { errors } = await issuesOf(dir);
     expect(errors.map((i) => [i.code, i.field, i.row])).toEqual([

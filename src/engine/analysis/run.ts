@@ -5,7 +5,7 @@
  */
 import { CityIndexError, type Issue } from '../core/errors.ts';
 import { column } from '../core/dataset.ts';
-import type { FrameworkNode, LocalText, Unit } from '../core/framework.ts';
+import { unitAttribute, unitGroup, type FrameworkNode, type LocalText, type Unit } from '../core/framework.ts';
 import { zodIssues } from '../core/zod-issues.ts';
 import type { Build } from '../pipeline/build.ts';
 import {
@@ -176,7 +176,7 @@ function runRegional(b: Build, cfg: RegionalConfig, target: string): RegionalRes
   const y = column(b.results.scores, target);
   const issues: Issue[] = [];
   for (const g of cfg.groupings)
-    if (!units.some((u) => g in u.groups))
+    if (!units.some((u) => Object.hasOwn(u.groups, g)))
       issues.push({
         code: 'E_UNKNOWN_GROUPING',
         message: `grouping "${g}" is not a text column of units.csv`,
@@ -203,7 +203,7 @@ function runRegional(b: Build, cfg: RegionalConfig, target: string): RegionalRes
   const popAttr = cfg.populationWeights;
   if (popAttr) {
     const bad = units
-      .filter((u) => !(Number.isFinite(u.attributes[popAttr]) && (u.attributes[popAttr] as number) > 0))
+      .filter((u) => !(Number.isFinite(unitAttribute(u, popAttr)) && (unitAttribute(u, popAttr) as number) > 0))
       .map((u) => u.code);
     if (bad.length)
       issues.push({
@@ -218,7 +218,7 @@ function runRegional(b: Build, cfg: RegionalConfig, target: string): RegionalRes
   }
   if (issues.length) throw new CityIndexError(issues);
   const groupings = cfg.groupings.map((g): RegionalGroupingResult => {
-    const labels = units.map((u) => u.groups[g] ?? null);
+    const labels = units.map((u) => unitGroup(u, g) ?? null);
     const multi = labels.some((l) => l !== null && l.includes('|'));
     const byCode = codes.map((code) => ({
       code,
@@ -250,7 +250,7 @@ function runRegional(b: Build, cfg: RegionalConfig, target: string): RegionalRes
     }
     return { grouping: g, multiMembership: multi, byCode, theil: th, dagum: dg, skipped };
   });
-  const pop = popAttr ? Float64Array.from(units, (u) => u.attributes[popAttr] ?? NaN) : undefined;
+  const pop = popAttr ? Float64Array.from(units, (u) => unitAttribute(u, popAttr) ?? NaN) : undefined;
   const skipped: SkippedStatistic[] = [];
   const giniValue = orSkip(skipped, 'gini', () => gini(y, { codes: unitCodes }));
   const theilValue = orSkip(skipped, 'theil', () => theil(y, { codes: unitCodes }).T);

@@ -67,6 +67,26 @@ export interface Unit {
   attributes: Record<string, number | null>;
 }
 
+/**
+ * A unit's value in the group column `field`: the label, null when empty, undefined when the unit has
+ * no such column. Own columns only, so a column named `constructor` or `__proto__` is an ordinary name.
+ * @example
+ * const u = { code: 'a', name: {}, groups: { region: 'east' }, attributes: {} };
+ * unitGroup(u, 'constructor') // => undefined
+ * unitGroup(u, 'region') // => 'east'
+ */
+export function unitGroup(u: Unit | undefined, field: string): string | null | undefined {
+  return u && Object.hasOwn(u.groups, field) ? u.groups[field] : undefined;
+}
+
+/**
+ * A unit's numeric attribute `name` (null when empty, undefined when absent); own columns only.
+ * @example unitAttribute({ code: 'a', name: {}, groups: {}, attributes: { lon: 120 } }, 'lon') // => 120
+ */
+export function unitAttribute(u: Unit | undefined, name: string): number | null | undefined {
+  return u && Object.hasOwn(u.attributes, name) ? u.attributes[name] : undefined;
+}
+
 /** Indicators in framework order (only `collected` ones unless `includeGaps`). */
 export function indicatorNodes(fw: Framework, includeGaps = false): FrameworkNode[] {
   return fw.nodes.filter((n) => n.kind === 'indicator' && (includeGaps || n.status !== 'not_collected'));

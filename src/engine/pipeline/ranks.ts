@@ -76,7 +76,8 @@ export function effectiveWeights(fw: Framework, options: EffectiveWeightsOptions
     list.push(nd);
     children.set(nd.parent, list);
   }
-  const out: Record<string, number> = {};
+  // null prototype: a node coded `__proto__` or `constructor` is an ordinary key
+  const out: Record<string, number> = Object.create(null);
   const issues: Issue[] = [];
   const visit = (nd: FrameworkNode, w: number): void => {
     out[nd.code] = w;

@@ -134,7 +134,7 @@ export function aggregateSeries(cities: readonly Series[], options: AggregateSer
   const baseValue = options.baseValue ?? 100;
   const out = new Float64Array(n).fill(NaN);
   const contributors = new Int32Array(n);
-  const weightShares: Record<string, number> = {};
+  const weightShares: Record<string, number> = Object.create(null);
   const agg = options.aggregation;
   const geometric = (agg.mean ?? 'arithmetic') === 'geometric';
   if (agg.mean !== undefined && agg.mean !== 'arithmetic' && agg.mean !== 'geometric') {

@@ -5,6 +5,7 @@
 import type { Issue } from '../core/errors.ts';
 import { topLevel, type Framework } from '../core/framework.ts';
 import { zodIssues } from '../core/zod-issues.ts';
+import { safeParseOwnKeys } from '../core/own-keys.ts';
 import { BuildSpecSchema, type BuildSpec } from './spec.ts';
 
 /**
@@ -14,7 +15,7 @@ import { BuildSpecSchema, type BuildSpec } from './spec.ts';
  * checkSpec(COINR_EXAMPLE_SPEC, asem.input.framework) // => []
  */
 export function checkSpec(spec: BuildSpec, framework: Framework, file = 'build spec'): Issue[] {
-  const parsed = BuildSpecSchema.safeParse(spec);
+  const parsed = safeParseOwnKeys(BuildSpecSchema, spec);
   if (!parsed.success) return zodIssues(parsed.error, file);
   const issues: Issue[] = [];
   let codes: Set<string> | null = null; // framework codes, built only if a step has per-indicator overrides

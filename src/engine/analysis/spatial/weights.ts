@@ -11,7 +11,7 @@
 import { neighbors as topologyNeighbors } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { CityIndexError, type Issue } from '../../core/errors.ts';
-import type { Unit } from '../../core/framework.ts';
+import { unitAttribute, type Unit } from '../../core/framework.ts';
 
 /** How the weights were transformed: as built (`original`), every link 1 (`binary`), rows summing to 1 (`row`). */
 export type WeightsTransform = 'original' | 'binary' | 'row';
@@ -490,7 +490,7 @@ export function parseGal(text: string, file = 'GAL'): SpatialWeights {
       expected: '"n" or "0 n name idVariable"',
     });
   const ids: string[] = [];
-  const lists: Record<string, string[]> = {};
+  const lists: Record<string, string[]> = Object.create(null);
   let p = 1;
   for (let u = 0; u < n; u++) {
     const line = lines[p];
@@ -819,8 +819,8 @@ export function pointsFromUnits(
   const latKey = options.lat ?? 'lat';
   const issues: Issue[] = [];
   const points: Point[] = units.map((u) => {
-    const lon = u.attributes[lonKey];
-    const lat = u.attributes[latKey];
+    const lon = unitAttribute(u, lonKey);
+    const lat = unitAttribute(u, latKey);
     if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat)) {
       issues.push({
         code: 'E_COORDINATE',

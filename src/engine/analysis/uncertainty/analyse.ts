@@ -524,7 +524,7 @@ export function runAnalysis(
  */
 export function runParameters(result: AnalysisResult, run: number): Record<string, string | number> {
   const d = result.inputs.length;
-  const out: Record<string, string | number> = {};
+  const out: Record<string, string | number> = Object.create(null);
   result.inputs.forEach((inp, t) => {
     const v = result.params[run * d + t];
     out[inp.name] = inp.kind === 'range' ? v : inp.labels[v];

@@ -31,6 +31,7 @@ import {
   type WeightMethod,
 } from '../../spec/spec.ts';
 import { zodIssues } from '../../core/zod-issues.ts';
+import { safeParseOwnKeys } from '../../core/own-keys.ts';
 import type { StepOutput } from '../../pipeline/step.ts';
 import { runStep } from '../../pipeline/run-step.ts';
 import { aggregateStep, compareCodes } from '../../methods/aggregate/step.ts';
@@ -196,7 +197,7 @@ export function runSpec(
           ...new Set(resolved.flatMap((r) => (r.input.kind === 'weightNoise' ? r.input.levels : []))),
         ].sort((a, b) => a - b);
         for (const level of levels) {
-          const weights: Record<string, number> = {};
+          const weights: Record<string, number> = Object.create(null);
           for (const nd of noisy.nodes) if (nd.level === level) weights[nd.code] = nd.weight;
           out.push({
             id: `noise_L${level}_${out.length}`,
@@ -934,7 +935,7 @@ export function createRunner(
     });
     // each value was checked alone; several inputs on one step can still combine into an invalid step
     if (changed > 1) {
-      const parsed = StepSpecSchema.safeParse(step);
+      const parsed = safeParseOwnKeys(StepSpecSchema, step);
       if (!parsed.success)
         throw new CityIndexError(
           zodIssues(parsed.error, undefined, [step.id]).map((i) => ({

@@ -8,7 +8,7 @@
  */
 import { CityIndexError } from '../../core/errors.ts';
 import { column, type Dataset } from '../../core/dataset.ts';
-import type { FrameworkNode, Unit } from '../../core/framework.ts';
+import { unitGroup, type FrameworkNode, type Unit } from '../../core/framework.ts';
 import type { Build } from '../../pipeline/build.ts';
 import { stepDataset } from '../../pipeline/build.ts';
 import { effectiveWeights } from '../../pipeline/ranks.ts';
@@ -92,7 +92,7 @@ export function selectPeers(build: Build, unit: string, spec: PeerSpec): string[
       return scores.unitCodes.filter((u) => u !== unit);
     case 'group': {
       const units = new Map<string, Unit>(build.input.units.map((u) => [u.code, u] as const));
-      const own = units.get(unit)?.groups[spec.field];
+      const own = unitGroup(units.get(unit), spec.field);
       if (own === undefined)
         throw new CityIndexError({
           code: 'E_UNKNOWN_GROUP',
@@ -111,7 +111,7 @@ export function selectPeers(build: Build, unit: string, spec: PeerSpec): string[
         });
       const mine = new Set(own.split('|'));
       const peers = scores.unitCodes.filter(
-        (u) => u !== unit && (units.get(u)?.groups[spec.field] ?? '').split('|').some((g) => mine.has(g)),
+        (u) => u !== unit && (unitGroup(units.get(u), spec.field) ?? '').split('|').some((g) => mine.has(g)),
       );
       if (!peers.length)
         throw new CityIndexError({

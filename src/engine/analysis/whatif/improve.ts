@@ -332,7 +332,7 @@ function setup(build: Build, options: WhatIfOptions): Setup {
     const info = norm?.diagnostics.indicators[code];
     let ceiling: number;
     let ceilingSource: CeilingSource;
-    const given = options.ceilings?.[code];
+    const given = options.ceilings && Object.hasOwn(options.ceilings, code) ? options.ceilings[code] : undefined;
     const fromMethod = info ? normalisationMaximum(info.method) : null;
     if (given !== undefined) {
       if (!Number.isFinite(given))
@@ -549,7 +549,7 @@ export function bestUnderBudget(build: Build, options: BudgetOptions): BudgetRes
   const n = s.rooms.length;
   const room = Float64Array.from(s.rooms, (r) => (Number.isNaN(r.room) ? 0 : r.room));
   const toPlan = (d: Float64Array, r: { score: number; rank: number }): BudgetPlan => {
-    const allocation: Record<string, number> = {};
+    const allocation: Record<string, number> = Object.create(null);
     let spent = 0;
     d.forEach((v, t) => {
       if (v > 0) {

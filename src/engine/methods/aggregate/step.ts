@@ -428,10 +428,10 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
       };
       const bod = agg?.bod;
       if (bod) {
-        const w: Record<string, Record<string, number>> = {};
+        const w: Record<string, Record<string, number>> = Object.create(null);
         for (let i = 0; i < m; i++) {
           if (Number.isNaN(bod.weights[i])) continue;
-          const row: Record<string, number> = {};
+          const row: Record<string, number> = Object.create(null);
           kids.forEach((k, j) => {
             row[k.code] = bod.weights[j * m + i];
           });

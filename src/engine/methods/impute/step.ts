@@ -18,7 +18,7 @@
  * - `latest` with no history leaves the NAs and records a warning (COINr stops with an error).
  */
 import { CityIndexError, type Issue } from '../../core/errors.ts';
-import type { FrameworkNode, Unit } from '../../core/framework.ts';
+import { unitGroup, type FrameworkNode, type Unit } from '../../core/framework.ts';
 import type { StepInput, StepOutput } from '../../pipeline/step.ts';
 import type { ImputeOptions } from '../../spec/spec.ts';
 import type { z } from 'zod';
@@ -253,7 +253,7 @@ function fillColumns(
       if (!members) {
         unitByCode ??= new Map(input.units.map((u) => [u.code, u] as const));
         const units = unitByCode;
-        members = groupMembers(dataset.unitCodes.map((u) => units.get(u)?.groups[group] ?? null));
+        members = groupMembers(dataset.unitCodes.map((u) => unitGroup(units.get(u), group) ?? null));
         membersByGroup.set(group, members);
       }
       return members;

@@ -137,7 +137,8 @@ export function normaliseStep(input: StepInput, options?: NormaliseOptions): Ste
   const out = new Float64Array(dataset.values.length);
   const issues: Issue[] = [];
   const warnings: Issue[] = [];
-  const indicators: Record<string, NormalisedIndicator> = {};
+  // null prototype: an indicator coded `__proto__` or `constructor` is an ordinary key
+  const indicators: Record<string, NormalisedIndicator> = Object.create(null);
   for (const c of per.keys()) {
     if (dataset.codes.includes(c)) continue;
     const message = `perIndicator override for "${c}" is not used: the indicator is not in the dataset`;

@@ -118,7 +118,7 @@ export function weightStep(
     ...fw,
     nodes: fw.nodes.map((nd) => (r.weights.has(nd.code) ? { ...nd, weight: r.weights.get(nd.code)! } : nd)),
   };
-  const weights: Record<string, number> = {};
+  const weights: Record<string, number> = Object.create(null);
   for (const nd of nodes) weights[nd.code] = r.weights.get(nd.code) ?? nd.weight;
   return {
     dataset: input.dataset,
