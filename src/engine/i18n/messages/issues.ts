@@ -32,6 +32,11 @@ export const ISSUE_MESSAGES = {
   E_GAL: msg<P>((p) => `空间权重文件有误（${p.issue.message}）`, own),
   E_COORDINATE: msg<P>((p) => `坐标有误（${p.issue.message}）`, own),
   E_UNKNOWN_UNIT: msg<P>((p) => `未知的评价对象（${p.issue.message}）`, own),
+  E_NON_FINITE: msg<P>((p) => {
+    const more = /produced (\d+) more/.exec(p.issue.message);
+    if (more) return `该步骤另有 ${more[1]} 个结果不是有限数值`;
+    return `该步骤的结果不是有限数值（${p.issue.message.includes('-Infinity') ? '−∞' : '∞'}），请检查其设置`;
+  }, own),
 };
 
 /** Issue codes that have reader-facing text. */
