@@ -380,7 +380,9 @@ export interface ExpertPanelResult {
 
 /**
  * Aggregate an expert panel: answers (SurveyJS results) → matrices → per-group CR, inconsistent judgements,
- * AIJ/AIP weights → `weight` steps. Experts with missing answers in a group are left out of that group (issues).
+ * AIJ/AIP weights → `weight` steps. An expert with missing or invalid answers in a group is named in an
+ * `E_AHP_EXPERT` error for that group, or, with `dropIncomplete`, left out of it with a `W_AHP_EXPERT_DROPPED`
+ * warning (the answer issues then become warnings too).
  * @example
  * import { readFile } from 'node:fs/promises';
  * import { loadProject } from '../formats/index.ts';
@@ -392,15 +394,42 @@ export interface ExpertPanelResult {
  */
 export function expertPanel(
   framework: Framework,
-  experts: ReadonlyArray<{ expert: string; answers: Record<string, unknown> }>,
-  options: GroupAhpOptions = {},
+  experts: ReadonlyArray<{ expert: string; answers: Record<string, unknown>; row?: number }>,
+  options: GroupAhpOptions & { dropIncomplete?: boolean } = {},
   file?: string,
 ): ExpertPanelResult {
   const issues: Issue[] = [];
   const byGroup = new Map<string, ExpertJudgements[]>();
+  const all = comparisonGroups(framework);
+  const drop = options.dropIncomplete === true;
   for (const e of experts) {
     const m = expertMatrices(framework, e.expert, e.answers, file);
-    issues.push(...m.issues);
+    issues.push(...(drop ? m.issues.map((i) => ({ ...i, severity: 'warning' as const })) : m.issues));
+    const complete = new Set(m.matrices.map((j) => j.parent));
+    for (const g of all) {
+      if (complete.has(g.parent)) continue;
+      const bad = m.issues.filter((i) => i.indicator === g.parent).length;
+      const what = `${bad} answer${bad === 1 ? '' : 's'} missing or invalid`;
+      issues.push(
+        drop
+          ? {
+              code: 'W_AHP_EXPERT_DROPPED',
+              severity: 'warning',
+              message: `expert ${e.expert} is left out of the weights under ${g.parent} (${what})`,
+              file,
+              row: e.row,
+              indicator: g.parent,
+            }
+          : {
+              code: 'E_AHP_EXPERT',
+              message: `expert ${e.expert} cannot be used for the comparisons under ${g.parent} (${what})`,
+              file,
+              row: e.row,
+              indicator: g.parent,
+              expected: 'every pairwise answer of the group (or --drop-incomplete to leave the expert out)',
+            },
+      );
+    }
     for (const j of m.matrices) {
       let l = byGroup.get(j.parent);
       if (!l) byGroup.set(j.parent, (l = []));
@@ -408,7 +437,7 @@ export function expertPanel(
     }
   }
   const groups: GroupAhpResult[] = [];
-  for (const g of comparisonGroups(framework)) {
+  for (const g of all) {
     const js = byGroup.get(g.parent);
     if (!js?.length) {
       const message = `no complete answers for the comparisons under ${g.parent}`;
@@ -435,6 +464,8 @@ export interface ExpertPanelOptions extends SurveyUseCaseOptions {
   maxCR?: number;
   /** Leave experts above the threshold out of the aggregate. */
   excludeInconsistent?: boolean;
+  /** Leave an expert with missing or invalid answers out of that group (named in a warning) instead of failing. */
+  dropIncomplete?: boolean;
 }
 
 /** An expert panel with its files: `ahp-weight-steps.yaml` (for project.yaml) and `ahp-report.json`. */
@@ -445,8 +476,9 @@ export interface ExpertPanelRun {
 
 /**
  * The `survey ahp` use case: read a project's framework and the experts' answers (SurveyJS results,
- * one object per expert), aggregate them, and produce the weight steps and the report. A comparison
- * group without any complete answer stops it with every issue.
+ * one object per expert), aggregate them, and produce the weight steps and the report. Any error (a
+ * missing or invalid answer, unless `dropIncomplete`; a comparison group without any complete answer)
+ * stops it with every issue.
  * @example
  * const run = await runExpertPanel('examples/cdgi-2020', 'examples/cdgi-2020/surveys/experts-simulated.json');
  * run.panel.weightSteps[0].kind // => 'weight'
@@ -462,9 +494,10 @@ export async function runExpertPanel(
   const method = options.method ?? 'aij';
   const riTable = options.riTable ?? 'saaty';
   const maxCR = options.maxCR ?? 0.1;
-  const panelOptions = { method, riTable, maxCR, excludeInconsistent: options.excludeInconsistent };
+  const { excludeInconsistent, dropIncomplete } = options;
+  const panelOptions = { method, riTable, maxCR, excludeInconsistent, dropIncomplete };
   const panel = expertPanel(project.input.framework, experts, panelOptions, answersFile);
-  if (panel.issues.some((i) => i.code === 'E_AHP_GROUP')) throw new CityIndexError(panel.issues);
+  if (panel.issues.some((i) => i.severity !== 'warning')) throw new CityIndexError(panel.issues);
   const files: OutputFiles = new Map();
   const header = '# Paste into project.yaml build.steps (before aggregate) — generated by `cityindex survey ahp`\n';
   files.set('ahp-weight-steps.yaml', header + YAML.stringify(panel.weightSteps));

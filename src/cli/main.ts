@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * cityindex command line. Exit codes: 0 success, 1 invalid input (located errors on stderr),
- * 2 internal error. Progress goes to stderr; stdout carries only requested output.
+ * 2 internal error, 3 `series audit --strict` found swapped or inconsistent rows. Progress goes to stderr;
+ * stdout carries only requested output.
  */
 import { Command } from 'commander';
 import { CityIndexError, formatIssues, type Issue } from '../engine/core/errors.ts';
@@ -96,7 +97,8 @@ export function fileSystemIssue(e: unknown): Issue | undefined {
 
 /**
  * Run the CLI and return the exit code: 0 success, 1 invalid input (located errors on stderr), 2 internal
- * error. Used by tests without spawning a process.
+ * error, or the code a command asked for (`series audit --strict` with findings: 3). Used by tests without
+ * spawning a process; `process.exitCode` is left as it was.
  * @example
  * import { run as runCli } from './main.ts';
  * const exitCode = await runCli(['validate', 'examples/asem']); // the doc-example harness has its own `run`
@@ -104,10 +106,19 @@ export function fileSystemIssue(e: unknown): Issue | undefined {
  */
 export async function run(argv: string[]): Promise<number> {
   const program = await createProgram(argv);
-  program.exitOverride();
+  // every command, not only the root: commander would call process.exit for a subcommand's usage error
+  const override = (c: Command): void => {
+    c.exitOverride();
+    c.commands.forEach(override);
+  };
+  override(program);
+  const before = process.exitCode;
   try {
+    // a command may ask for a more specific code by setting process.exitCode (`series audit --strict` → 3)
+    process.exitCode = undefined;
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    const own = Number(process.exitCode ?? 0);
+    return Number.isInteger(own) && own > 0 ? own : 0;
   } catch (e) {
     if (e instanceof CityIndexError) {
       process.stderr.write(formatInputError(e.issues) + '\n');
@@ -124,13 +135,14 @@ export async function run(argv: string[]): Promise<number> {
     }
     process.stderr.write(`internal error: ${(e as Error).stack ?? String(e)}\n`);
     return 2;
+  } finally {
+    process.exitCode = before;
   }
 }
 
 const invokedDirectly = process.argv[1] && /main\.[jt]s$/.test(process.argv[1]);
 if (invokedDirectly) {
-  // a command may set a more specific non-zero exit code itself (e.g. `series audit --strict` → 3)
   run(process.argv.slice(2)).then((code) => {
-    if (code !== 0 || !process.exitCode) process.exitCode = code;
+    process.exitCode = code;
   });
 }

@@ -21,6 +21,7 @@ import {
   type ResponseTable,
   type SurveySpec,
 } from '../engine/survey/types.ts';
+import { checkAnswerScale } from '../engine/survey/scoring.ts';
 import { censusMargins, DEFAULT_AGE_BANDS } from '../engine/survey/weighting.ts';
 import { dirnamePosix, type ProjectFiles } from './project-files.ts';
 import { decodeText, parseCsvTable, type XlsxReader } from './table.ts';
@@ -68,7 +69,7 @@ export const SurveyConfigSchema = z
     census: z.object({ file: z.string(), year: z.number().optional() }).strict().optional(),
     scoring: z
       .object({
-        scale: z.object({ min: z.number(), max: z.number() }).strict().optional(),
+        scale: z.object({ min: z.number(), max: z.number(), integer: z.boolean().optional() }).strict().optional(),
         reverse: z.array(code).optional(),
         dontKnow: z.array(z.union([z.string(), z.number()])).optional(),
         dontKnowAs: z.enum(['missing', 'midpoint']).optional(),
@@ -314,6 +315,10 @@ class ResponseBuilder {
   /** Item columns in `options.items` order. */
   readonly itemCols: Float64Array[];
   private readonly dk: Set<string>;
+  /** "Don't know" codes that are numbers (e.g. 9 or 99): such answers are `DONT_KNOW`, not scale codes. */
+  private readonly dkNumbers: Set<number>;
+  /** Whether a one-digit code 0–9 means "don't know". */
+  readonly hasDigitDontKnow: boolean;
   private readonly male: Set<string>;
   private readonly female: Set<string>;
   private readonly bandMin: Map<string, number>;
@@ -368,6 +373,8 @@ class ResponseBuilder {
     options.items.forEach((it, j) => assign(it, ROLE_ITEM + j, 'questionnaire item', true));
     if (need.length) throw new CityIndexError(need);
     this.dk = new Set((options.dontKnow ?? DEFAULT_DK).map((x) => String(x).trim().toLowerCase()));
+    this.dkNumbers = new Set([...this.dk].filter((x) => x !== '' && Number.isFinite(Number(x))).map(Number));
+    this.hasDigitDontKnow = [...this.dkNumbers].some((x) => Number.isInteger(x) && x >= 0 && x <= 9);
     this.male = new Set((options.sexCodes?.male ?? DEFAULT_MALE).map((x) => x.toLowerCase()));
     this.female = new Set((options.sexCodes?.female ?? DEFAULT_FEMALE).map((x) => x.toLowerCase()));
     this.bandMin = new Map((options.ageBands ?? []).map((b) => [b.label, b.min] as const));
@@ -397,8 +404,9 @@ class ResponseBuilder {
 
   /** Set item j of respondent i from a number (JSON) or trimmed text. */
   item(i: number, j: number, v: Cell): void {
+    const dkNumbers = this.dkNumbers;
     if (typeof v === 'number') {
-      this.itemCols[j][i] = Number.isFinite(v) ? v : NaN;
+      this.itemCols[j][i] = !Number.isFinite(v) ? NaN : dkNumbers.size && dkNumbers.has(v) ? DONT_KNOW : v;
       return;
     }
     if (v === null || v === undefined || typeof v === 'boolean') return;
@@ -407,12 +415,12 @@ class ResponseBuilder {
     if (s.length === 1) {
       const d = s.charCodeAt(0) - 48;
       if (d >= 0 && d <= 9) {
-        this.itemCols[j][i] = d;
+        this.itemCols[j][i] = dkNumbers.size && dkNumbers.has(d) ? DONT_KNOW : d;
         return;
       }
     }
     const x = Number(s);
-    if (Number.isFinite(x)) this.itemCols[j][i] = x;
+    if (Number.isFinite(x)) this.itemCols[j][i] = dkNumbers.size && dkNumbers.has(x) ? DONT_KNOW : x;
     else if (this.dk.has(s.toLowerCase())) this.itemCols[j][i] = DONT_KNOW;
     else
       this.push({
@@ -630,6 +638,7 @@ export function parseResponsesCsv(text: string, file: string, options: ResponseP
   const b = new ResponseBuilder(header, starts.length, lineNo, options, file);
   const role = b.role;
   const itemCols = b.itemCols;
+  const digitDk = b.hasDigitDontKnow; // a one-digit "don't know" code (e.g. 9) goes through `item`
   for (let i = 0; i < starts.length; i++) {
     let s = starts[i];
     const e = ends[i];
@@ -640,7 +649,7 @@ export function parseResponsesCsv(text: string, file: string, options: ResponseP
       if (r !== ROLE_NONE) {
         if (r >= ROLE_ITEM && f - s === 1) {
           const d = text.charCodeAt(s) - 48;
-          if (d >= 0 && d <= 9) itemCols[r - ROLE_ITEM][i] = d;
+          if (d >= 0 && d <= 9 && !digitDk) itemCols[r - ROLE_ITEM][i] = d;
           else b.item(i, r - ROLE_ITEM, text.slice(s, f));
         } else if (r >= ROLE_ITEM) {
           if (f > s) b.item(i, r - ROLE_ITEM, text.slice(s, f));
@@ -1002,6 +1011,8 @@ export async function readSurvey(
   const respOptions = { ...responseOptions(config), format: config.responses.format, sheet: config.responses.sheet };
   const resp = await parseResponses(responses.bytes, responses.file, respOptions, options.readXlsx);
   issues.push(...resp.issues);
+  // answers the scoring rule cannot score (7 or 1.5 on a 1–5 scale) are errors, per question and respondent
+  issues.push(...checkAnswerScale(resp.table, surveyItems(config), config.scoring).issues);
   let margins = new Map<string, CityMargins>();
   if (config.census) {
     const census = await read(config.census.file, base, 'census.file');

@@ -16,6 +16,7 @@ import { CityIndexError } from '../engine/core/errors.ts';
 import type { LisaLabel } from '../engine/analysis/spatial/local-moran.ts';
 import { labels as catalogueLabels, t } from '../engine/i18n/index.ts';
 import { groupLabel, isCityReport, reportIndex, type ReportContext, type ReportLang } from './context.ts';
+import { stripNul } from '../formats/safe-text.ts';
 
 /** Fill of map regions without data. */
 export const NO_DATA_COLOUR = '#e4e4e4';
@@ -431,7 +432,8 @@ export function renderChartSpecs(specs: readonly ReportChartSpec[]): ReportChart
   const out: ReportCharts = { regional: [] };
   for (const c of specs) {
     const isMap = c.role === 'map' || c.role === 'lisaMap';
-    const svg = renderSvg(c.option, c.width, c.height, isMap ? mapDataOrder(registerChinaMap(), c.option) : undefined);
+    const order = isMap ? mapDataOrder(registerChinaMap(), c.option) : undefined;
+    const svg = stripNul(renderSvg(c.option, c.width, c.height, order)); // labels carry input text
     if (c.role === 'regional') out.regional.push({ grouping: c.grouping ?? '', svg });
     else out[c.role] = svg;
   }

@@ -4,13 +4,15 @@
  * links are printed as text with their address (the report opens offline and loads nothing).
  */
 import { pickText, type Lang } from '../engine/i18n/index.ts';
+import { stripNul } from '../formats/safe-text.ts';
 
 /**
- * Escape text for HTML (element content and attribute values).
+ * Escape text for HTML (element content and attribute values); NUL characters from input files are dropped.
  * @example escapeHtml('<a & "b">') // => '&lt;a &amp; &quot;b&quot;&gt;'
+ * @example escapeHtml('Aus\u0000tria') // => 'Austria'
  */
 export function escapeHtml(s: string): string {
-  return s
+  return stripNul(s)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { CityIndexError } from '../../engine/core/errors.ts';
 import { registerSurveyCommands } from './survey.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -88,5 +89,76 @@ describe('cityindex survey', () => {
     );
     await writeFile(join(dir, 'surveys/r.csv'), 'city,q2\n110100,3\n');
     await expect(runCli(['survey', 'validate', dir])).rejects.toThrow(/r\.csv:1 column "q1"/);
+  });
+
+  // Issue 10 item 6: out-of-scale answers were silently made missing (7, −3, 0, 1e308) or accepted (1.5),
+  // and `survey validate` printed "error:" lines and succeeded.
+  it('refuses answers outside the scale, counted per question and per respondent', async () => {
+    const { writeFile, mkdir } = await import('node:fs/promises');
+    const dir = join(tmp, 'scale');
+    await mkdir(join(dir, 'surveys'), { recursive: true });
+    await writeFile(
+      join(dir, 'surveys/survey.yaml'),
+      'id: s\ncities: ["110100"]\nresponses: { file: r.csv, columns: { city: city, id: rid } }\n' +
+        'weighting: { weighting: { method: none } }\nscoring: { scale: { min: 1, max: 5 }, dontKnow: [dk, 9] }\n' +
+        'indicators: [{ code: X, items: [q1, q2] }]\n',
+    );
+    const csv = 'rid,city,q1,q2\na,110100,7,3\nb,110100,-3,0\nc,110100,1e308,1.5\nd,110100,4,9\ne,110100,5,dk\n';
+    await writeFile(join(dir, 'surveys/r.csv'), csv);
+    const err = await runCli(['survey', 'validate', dir]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CityIndexError);
+    const issues = (err as CityIndexError).issues.map((i) => [i.column ?? i.row, i.message]);
+    expect(issues).toEqual([
+      ['q1', '3 answers outside the scale 1–5 (whole numbers): rows 2, 3, 4'],
+      ['q2', '2 answers outside the scale 1–5 (whole numbers): rows 3, 4'],
+      [2, 'respondent "a": 1 answer outside the scale 1–5 (whole numbers): q1 = 7'],
+      [3, 'respondent "b": 2 answers outside the scale 1–5 (whole numbers): q1 = -3, q2 = 0'],
+      [4, 'respondent "c": 2 answers outside the scale 1–5 (whole numbers): q1 = 1e+308, q2 = 1.5'],
+    ]);
+    // estimating refuses too (the numeric "don't know" code 9 is not an answer)
+    await expect(runCli(['survey', 'estimate', dir, '--out', join(tmp, 'scale-out')])).rejects.toThrow(
+      /E_ANSWER_SCALE/,
+    );
+  });
+
+  it('survey validate fails on cell errors (an answer that is not a number)', async () => {
+    const { writeFile, mkdir } = await import('node:fs/promises');
+    const dir = join(tmp, 'cell');
+    await mkdir(join(dir, 'surveys'), { recursive: true });
+    await writeFile(
+      join(dir, 'surveys/survey.yaml'),
+      'id: s\ncities: ["110100"]\nresponses: { file: r.csv, columns: { city: city } }\n' +
+        'weighting: { weighting: { method: none } }\nindicators: [{ code: X, items: [q1] }]\n',
+    );
+    await writeFile(join(dir, 'surveys/r.csv'), 'city,q1\n110100,3\n110100,很好\n');
+    await expect(runCli(['survey', 'validate', dir])).rejects.toThrow(/r\.csv:3 column "q1": answer "很好"/);
+  });
+
+  it('survey ahp fails on an expert with bad answers, naming them; --drop-incomplete leaves them out', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const answers = JSON.parse(await readFile(join(example, 'surveys/experts-simulated.json'), 'utf8'));
+    answers[2].ahp__CDGI__INFRA__ADMIN = 1.5; // E3
+    delete answers[3].ahp__ADMIN__ADM_OSI_CITY__ADM_OSI_PROV; // E4
+    const file = join(tmp, 'experts-bad.json');
+    await writeFile(file, JSON.stringify(answers));
+    const args = ['survey', 'ahp', example, '--answers', file, '--out', join(tmp, 'ahp-bad')];
+    const err = (await runCli(args).catch((e: unknown) => e)) as CityIndexError;
+    expect(err).toBeInstanceOf(CityIndexError);
+    expect(err.issues.map((i) => [i.code, i.message])).toEqual([
+      ['E_AHP_VALUE', 'expert E3 answered 1.5 for INFRA vs ADMIN'],
+      ['E_AHP_EXPERT', 'expert E3 cannot be used for the comparisons under CDGI (1 answer missing or invalid)'],
+      ['E_AHP_MISSING', 'expert E4 did not answer ADM_OSI_CITY vs ADM_OSI_PROV'],
+      ['E_AHP_EXPERT', 'expert E4 cannot be used for the comparisons under ADMIN (1 answer missing or invalid)'],
+    ]);
+    const r = await runCli([...args, '--drop-incomplete']);
+    expect(r.stderr).toContain(
+      'left out: expert E3 is left out of the weights under CDGI (1 answer missing or invalid)',
+    );
+    expect(r.stderr).toContain('left out: expert E4 is left out of the weights under ADMIN');
+    const report = JSON.parse(await readFile(join(tmp, 'ahp-bad/ahp-report.json'), 'utf8'));
+    const dropped = report.issues.filter((i: { code: string }) => i.code === 'W_AHP_EXPERT_DROPPED');
+    expect(dropped.map((i: { indicator: string }) => i.indicator)).toEqual(['CDGI', 'ADMIN']);
+    const cdgi = report.groups.find((g: { parent: string }) => g.parent === 'CDGI');
+    expect(cdgi.experts.map((e: { expert: string }) => e.expert)).not.toContain('E3');
   });
 });

@@ -8,14 +8,7 @@ import type { Command } from 'commander';
 import { CityIndexError, formatIssue, type Issue } from '../../engine/core/errors.ts';
 import { CLEANING_REASONS } from '../../engine/survey/clean.ts';
 import { surveyItems, surveyTitle, type LoadedSurvey } from '../../formats/survey.ts';
-import {
-  ahpForm,
-  blockingIssues,
-  cleanSurveys,
-  estimateSurveys,
-  runExpertPanel,
-  validateProjectSurveys,
-} from '../../app/survey.ts';
+import { ahpForm, cleanSurveys, estimateSurveys, runExpertPanel, validateProjectSurveys } from '../../app/survey.ts';
 import { writeArtifacts } from '../../app/node-host.ts';
 import { log } from '../progress.ts';
 
@@ -28,9 +21,11 @@ function ahpDirFor(projectDir: string, out?: string): string {
   return out ? resolve(out) : resolve('out', basename(resolve(projectDir)), 'survey', 'ahp');
 }
 
+const isError = (i: Issue) => i.severity !== 'warning' && !i.code.startsWith('W_');
+
 function printIssues(issues: readonly Issue[], max = 30): void {
   for (const i of issues.slice(0, max)) {
-    log(`  ${i.severity === 'warning' || i.code.startsWith('W_') ? 'warning' : 'error'}: ${formatIssue(i)}`);
+    log(`  ${isError(i) ? 'error' : 'warning'}: ${formatIssue(i)}`);
   }
   if (issues.length > max) log(`  … and ${issues.length - max} more`);
 }
@@ -45,6 +40,7 @@ interface AhpFlags {
   ri: string;
   maxCr: string;
   excludeInconsistent?: boolean;
+  dropIncomplete?: boolean;
   out?: string;
 }
 
@@ -83,11 +79,14 @@ export function registerSurveyCommands(program: Command): void {
             `${definitions} questionnaire definition(s), ${surveyItems(s.config).length} items, ` +
             `census margins for ${s.margins.size} cities`,
         );
-        printIssues(issues);
+        const errors = issues.filter(isError).length;
+        if (errors) log(`  ${errors} error(s), ${issues.length - errors} warning(s) (listed below)`);
+        else printIssues(issues);
       }
-      const blocking = blockingIssues(all);
-      if (blocking.length) throw new CityIndexError(blocking);
-      log(all.length ? `valid, with ${all.length} warning(s) or cell problem(s)` : 'valid');
+      // every error fails validation (exit 1), cell errors too; clean/estimate stop only on `blockingIssues`
+      const errors = all.filter(isError);
+      if (errors.length) throw new CityIndexError(all);
+      log(all.length ? `valid, with ${all.length} warning(s)` : 'valid');
     });
 
   survey
@@ -154,6 +153,10 @@ export function registerSurveyCommands(program: Command): void {
     .option('--ri <saaty|chinese>', 'random-index table', 'saaty')
     .option('--max-cr <x>', 'consistency threshold', '0.1')
     .option('--exclude-inconsistent', 'leave experts above the threshold out of the aggregate')
+    .option(
+      '--drop-incomplete',
+      'leave an expert with missing or invalid answers out of that group (named) instead of failing',
+    )
     .option('--out <dir>', 'output folder (default out/<project>/survey/ahp)')
     .action(async (project: string, opts: AhpFlags) => {
       const { method, ri } = opts;
@@ -170,8 +173,14 @@ export function registerSurveyCommands(program: Command): void {
         riTable: ri,
         maxCR: Number(opts.maxCr),
         excludeInconsistent: opts.excludeInconsistent,
+        dropIncomplete: opts.dropIncomplete,
       });
-      printIssues(panel.issues, 10);
+      const dropped = panel.issues.filter((i) => i.code === 'W_AHP_EXPERT_DROPPED');
+      for (const d of dropped) log(`left out: ${d.message}`);
+      printIssues(
+        panel.issues.filter((i) => i.code !== 'W_AHP_EXPERT_DROPPED'),
+        10,
+      );
       for (const g of panel.groups) {
         const weights = Object.entries(g.weights)
           .map(([c, w]) => `${c} ${w.toFixed(3)}`)

@@ -2,7 +2,7 @@
  * Build and regenerate: run a `BuildSpec` over project input, keeping every intermediate dataset and
  * its diagnostics (COINr's coin + Log + Regen, with typed specs instead of logged function names).
  */
-import { CityIndexError, type Issue } from '../core/errors.ts';
+import { CityIndexError, formatIssues, type Issue } from '../core/errors.ts';
 import { selectColumns, type Dataset } from '../core/dataset.ts';
 import { indicatorNodes, type Framework, type Unit } from '../core/framework.ts';
 import type { BuildSpec, StepKind } from '../spec/spec.ts';
@@ -125,10 +125,66 @@ function executeFrom(
       }
       throw e;
     }
+    assertFinite(out.dataset, k, step.id, step.kind);
     state = { dataset: out.dataset, framework: out.framework ?? state.framework, units: out.units ?? state.units };
     records.push(recordOf(step.id, out, state.framework, state.units));
   }
   return records;
+}
+
+/** At most this many non-finite cells are listed one by one (the rest are counted). */
+const MAX_NON_FINITE_LISTED = 20;
+
+/**
+ * Refuse a step's output that holds ±Infinity (NaN is a missing value and allowed): one issue per
+ * offending cell naming the step (index and id), the unit and the code, up to 20, then a count. One pass
+ * over the values; the common all-finite case allocates nothing.
+ * @example
+ * import { datasetOf } from '../core/dataset.ts';
+ * assertFinite(datasetOf(['A', 'B'], ['x'], new Float64Array([1, NaN])), 0, 'n', 'normalise') // => undefined
+ * assertFinite(datasetOf(['A', 'B'], ['x'], new Float64Array([1, Infinity])), 2, 'n', 'normalise')
+ * // => throws E_NON_FINITE
+ */
+export function assertFinite(dataset: Dataset, index: number, id: string, kind: string): void {
+  const v = dataset.values;
+  let first = -1;
+  for (let k = 0; k < v.length; k++) {
+    const x = v[k];
+    if (x === Infinity || x === -Infinity) {
+      first = k;
+      break;
+    }
+  }
+  if (first < 0) return;
+  const n = dataset.unitCodes.length;
+  const issues: Issue[] = [];
+  let count = 0;
+  for (let k = first; k < v.length; k++) {
+    const x = v[k];
+    if (x !== Infinity && x !== -Infinity) continue;
+    count++;
+    if (issues.length >= MAX_NON_FINITE_LISTED) continue;
+    const unit = dataset.unitCodes[k % n];
+    const indicator = dataset.codes[Math.floor(k / n)];
+    issues.push({
+      code: 'E_NON_FINITE',
+      message: `step ${index + 1} "${id}" (${kind}) produced ${x > 0 ? 'Infinity' : '-Infinity'}`,
+      field: `steps[${index}] (${id})`,
+      unit,
+      indicator,
+      expected: 'a finite number (check the options of this step, e.g. a range or scale beyond ±1.8e308)',
+    });
+  }
+  if (count > issues.length) {
+    const more = count - issues.length;
+    const values = `value${more === 1 ? '' : 's'}`;
+    const message = `step ${index + 1} "${id}" (${kind}) produced ${more} more non-finite ${values}`;
+    issues.push({ code: 'E_NON_FINITE', message, field: `steps[${index}] (${id})`, expected: 'finite numbers' });
+  }
+  throw new CityIndexError(
+    issues,
+    `step "${id}" (${kind}) produced ${count} non-finite value(s):\n${formatIssues(issues)}`,
+  );
 }
 
 /** The record of one executed step (the outcome's kind, options and diagnostics, the state after it). */

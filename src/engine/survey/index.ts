@@ -68,5 +68,5 @@ export {
   type WeightedEstimate,
 } from './estimate.ts';
 export { cronbachAlpha, type ReliabilityResult } from './reliability.ts';
-export { respondentScores, scoreAnswer, scoreItems } from './scoring.ts';
+export { checkAnswerScale, respondentScores, scoreAnswer, scoreItems, type ScaleCheck } from './scoring.ts';
 export { runSurvey, type SurveyRunInput, type SurveyRunResult } from './pipeline.ts';

@@ -3,7 +3,7 @@
  * scores as the mean of a scale's answered items. The mapping is our own documented design choice:
  * IMD does not publish how its answers become scores (METHODS.md §2).
  */
-import { CityIndexError } from '../core/errors.ts';
+import { CityIndexError, type Issue } from '../core/errors.ts';
 import {
   DONT_KNOW,
   type ResponseTable,
@@ -122,4 +122,111 @@ export function respondentScores(
         expected: 'mean or proportion',
       });
   }
+}
+
+/** Answers outside the scale: counts per question and per respondent, and the issues that report them. */
+export interface ScaleCheck {
+  /** Out-of-scale answers in all. */
+  total: number;
+  /** Question (item) → number of out-of-scale answers (only questions with some). */
+  perQuestion: Map<string, number>;
+  /** Respondents with at least one out-of-scale answer. */
+  respondents: number;
+  /**
+   * `E_ANSWER_SCALE` issues: one per question (column, count, first rows), then one per respondent
+   * (row, id, the answers), at most `maxRespondentIssues` of those and a count of the rest.
+   */
+  issues: Issue[];
+}
+
+/** The scale of a rule as text, e.g. "1–5 (whole numbers)". */
+function scaleText(lo: number, hi: number, integer: boolean): string {
+  return `${lo}–${hi}${integer ? ' (whole numbers)' : ''}`;
+}
+
+/**
+ * Find the answers a scoring rule cannot score: outside [min, max], or not whole on a whole-number scale
+ * (1.5 on 1–5). Missing answers and "don't know" are fine. Each is counted per question and per
+ * respondent and reported as located `E_ANSWER_SCALE` errors; nothing is changed.
+ * @example
+ * import { tableOf } from './test-helpers.ts';
+ * const table = tableOf([{ items: { q: 7 } }, { items: { q: 1.5 } }, { items: { q: 3 } }]);
+ * const check = checkAnswerScale(table, ['q'], { scale: { min: 1, max: 5 } });
+ * [check.total, check.respondents, check.perQuestion.get('q')] // => [2, 2, 2]
+ * check.issues[0].message // => '2 answers outside the scale 1–5 (whole numbers): rows 2, 3'
+ */
+export function checkAnswerScale(
+  table: ResponseTable,
+  items: readonly string[],
+  rule: ScoringRule,
+  maxRespondentIssues = 100,
+): ScaleCheck {
+  const lo = rule.scale?.min ?? 1;
+  const hi = rule.scale?.max ?? 5;
+  const integer = rule.scale?.integer ?? (Number.isInteger(lo) && Number.isInteger(hi));
+  const bad = (x: number) =>
+    !Number.isNaN(x) && x !== DONT_KNOW && (x < lo || x > hi || (integer && !Number.isInteger(x)));
+  const scale = scaleText(lo, hi, integer);
+  const expected = `an answer ${scale}, or a "don't know" code (scoring.dontKnow)`;
+  const perQuestion = new Map<string, number>();
+  const perRespondent = new Map<number, Array<[string, number]>>();
+  const questionIssues: Issue[] = [];
+  for (const item of items) {
+    const raw = table.items[item];
+    if (!raw) continue;
+    let count = 0;
+    const rows: number[] = [];
+    for (let i = 0; i < table.n; i++) {
+      const x = raw[i];
+      if (!bad(x)) continue;
+      count++;
+      if (rows.length < 10) rows.push(table.sourceRow[i]);
+      let list = perRespondent.get(i);
+      if (!list) perRespondent.set(i, (list = []));
+      list.push([item, x]);
+    }
+    if (!count) continue;
+    perQuestion.set(item, count);
+    const more = count > rows.length ? ', …' : '';
+    questionIssues.push({
+      code: 'E_ANSWER_SCALE',
+      message: `${plural(count, 'answer')} outside the scale ${scale}: rows ${rows.join(', ')}${more}`,
+      file: table.file,
+      column: item,
+      expected,
+    });
+  }
+  const respondentIssues: Issue[] = [];
+  const order = [...perRespondent.keys()].sort((a, b) => a - b);
+  for (const i of order.slice(0, maxRespondentIssues)) {
+    const list = perRespondent.get(i)!;
+    const shown = list.slice(0, 5).map(([q, x]) => `${q} = ${x}`);
+    const rest = list.length > 5 ? `, … (${list.length - 5} more)` : '';
+    const id = table.id[i];
+    respondentIssues.push({
+      code: 'E_ANSWER_SCALE',
+      message:
+        `respondent ${id === null ? `on row ${table.sourceRow[i]}` : `"${id}"`}: ` +
+        `${plural(list.length, 'answer')} outside the scale ${scale}: ${shown.join(', ')}${rest}`,
+      file: table.file,
+      row: table.sourceRow[i],
+      expected,
+    });
+  }
+  if (order.length > maxRespondentIssues) {
+    const more = order.length - maxRespondentIssues;
+    respondentIssues.push({
+      code: 'E_ANSWER_SCALE',
+      message: `${plural(more, 'more respondent')} with answers outside the scale ${scale}`,
+      file: table.file,
+      expected,
+    });
+  }
+  let total = 0;
+  for (const c of perQuestion.values()) total += c;
+  return { total, perQuestion, respondents: perRespondent.size, issues: [...questionIssues, ...respondentIssues] };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

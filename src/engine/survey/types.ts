@@ -43,8 +43,11 @@ export interface ResponseTable {
 
 /** Likert scoring: raw code → 0–100 score. */
 export interface ScoringRule {
-  /** Lowest and highest substantive codes (default 1 and 5). */
-  scale?: { min: number; max: number };
+  /**
+   * Lowest and highest substantive codes (default 1 and 5). Answers must be whole numbers when both ends
+   * are (a 1–5 Likert scale), unless `integer: false` (e.g. a 0–10 slider with decimals).
+   */
+  scale?: { min: number; max: number; integer?: boolean };
   /** Reverse-coded items (score = (max − x)/(max − min)·100). */
   reverse?: string[];
   /**

@@ -32,6 +32,23 @@ export const ISSUE_MESSAGES = {
   E_GAL: msg<P>((p) => `空间权重文件有误（${p.issue.message}）`, own),
   E_COORDINATE: msg<P>((p) => `坐标有误（${p.issue.message}）`, own),
   E_UNKNOWN_UNIT: msg<P>((p) => `未知的评价对象（${p.issue.message}）`, own),
+  E_ANSWER_SCALE: msg<P>((p) => {
+    const m = /^(.*?)(\d+) answers? outside the scale ([^:]+):\s*(.*)$/.exec(p.issue.message);
+    if (!m) return `超出量表范围的回答（${p.issue.message}）`;
+    const scale = m[3].replace(' (whole numbers)', '（整数）');
+    const who = m[1]
+      .replace(/^respondent "(.*)": $/, '受访者“$1”：')
+      .replace(/^respondent on row (\d+): $/, '第 $1 行受访者：');
+    const list = m[4].replace(/^rows /, '行 ');
+    return `${who}${m[2]} 个回答超出量表 ${scale}：${list}`;
+  }, own),
+  E_AHP_EXPERT: msg<P>((p) => `专家问卷不完整，无法用于该组判断矩阵（${p.issue.message}）`, own),
+  W_AHP_EXPERT_DROPPED: msg<P>((p) => `该专家未计入该组权重（${p.issue.message}）`, own),
+  E_NON_FINITE: msg<P>((p) => {
+    const more = /produced (\d+) more/.exec(p.issue.message);
+    if (more) return `该步骤另有 ${more[1]} 个结果不是有限数值`;
+    return `该步骤的结果不是有限数值（${p.issue.message.includes('-Infinity') ? '−∞' : '∞'}），请检查其设置`;
+  }, own),
 };
 
 /** Issue codes that have reader-facing text. */
