@@ -12,6 +12,7 @@ import { geary } from '../../src/engine/analysis/spatial/geary.ts';
 import { getisOrd } from '../../src/engine/analysis/spatial/getis-ord.ts';
 import { localMoran } from '../../src/engine/analysis/spatial/local-moran.ts';
 import { moran } from '../../src/engine/analysis/spatial/moran.ts';
+import { assuncaoRate, moranRate } from '../../src/engine/analysis/spatial/rates.ts';
 import {
   alignWeights,
   distanceBandWeights,
@@ -193,5 +194,37 @@ describe('properties on the St Louis data (78 counties)', () => {
       expect(p).toBeGreaterThanOrEqual(0.01);
       expect(p).toBeLessThanOrEqual(1);
     }
+  });
+});
+
+describe("Moran's I for rates — NC SIDS SID79 over BIR79, sids2.gal (esda Moran_Rate_Tester)", () => {
+  const cols = csvColumns('sids2.csv', ['FIPSNO', 'SID79', 'BIR79']);
+  const w = alignWeights(parseGal(read('sids2.gal'), 'sids2.gal'), cols.FIPSNO);
+  const e = cols.SID79.map(Number);
+  const b = cols.BIR79.map(Number);
+
+  it('EB-standardised (Assunção–Reis): I = 0.16622343552567395, p_norm one-tailed 0.004191499504892171', () => {
+    const r = moranRate(e, b, w, { twoTailed: false, permutations: 0 });
+    expect(r.adjusted).toBe(true);
+    expect(rel(r.I, 0.16622343552567395)).toBeLessThan(1e-12);
+    expect(rel(r.p_norm, 0.004191499504892171)).toBeLessThan(1e-9);
+    // two-tailed (the older esda default): 0.0083829990097843421
+    expect(rel(moranRate(e, b, w, { permutations: 0 }).p_norm, 0.0083829990097843421)).toBeLessThan(1e-9);
+  });
+
+  it('the EB index is the rates standardised by their EB variance; unadjusted = Moran of e/b', () => {
+    const z = assuncaoRate(e, b);
+    const beta = e.reduce((s, v) => s + v, 0) / b.reduce((s, v) => s + v, 0);
+    // sign and order follow the raw rate's deviation from the pooled rate
+    z.forEach((v, i) => expect(Math.sign(v)).toBe(Math.sign(e[i] / b[i] - beta)));
+    const raw = moranRate(e, b, w, { adjusted: false, permutations: 0 });
+    expect(raw.I).toBe(
+      moran(
+        e.map((v, i) => v / b[i]),
+        w,
+        { permutations: 0 },
+      ).I,
+    );
+    expect(() => assuncaoRate([1, 2], [10, 0], ['a', 'b'])).toThrow(/population 0 of unit b/);
   });
 });

@@ -62,6 +62,11 @@ export const TiersConfigSchema = z
     labels: z.array(text).optional(),
     /** Score to classify (default: the index). */
     code: z.string().optional(),
+    /**
+     * Classify within peer groups: `field` is a group column of units.csv (e.g. a population class);
+     * the method runs separately inside each group (IMD-style bands). Every unit needs a group.
+     */
+    peers: z.object({ field: z.string() }).strict().optional(),
   })
   .strict();
 

@@ -88,6 +88,7 @@ export {
   type LocalMoranPermutation,
   type LocalMoranResult,
 } from './spatial/local-moran.ts';
+export { assuncaoRate, moranRate, type MoranRateOptions } from './spatial/rates.ts';
 export { SOBOL_MAX_DIMENSION, sobolPoints } from './uncertainty/sobol.ts';
 export {
   indexGroups,

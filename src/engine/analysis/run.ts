@@ -360,6 +360,22 @@ function runTiers(b: Build, cfg: TiersConfig, target: string): TiersResult {
       expected: 'one or more score thresholds, e.g. [40, 60, 80]',
     });
   const labels = names.length ? names.map((n) => n.zh ?? n.en ?? '') : undefined;
+  const peerField = cfg.peers?.field;
+  if (peerField !== undefined) {
+    const units = resultUnits(b);
+    if (!units.some((u) => Object.hasOwn(u.groups, peerField)))
+      throw new CityIndexError({
+        code: 'E_UNKNOWN_GROUPING',
+        message: `tiers: peer grouping "${peerField}" is not a text column of units.csv`,
+        field: 'analyses.tiers.peers.field',
+        expected: Object.keys(units[0]?.groups ?? {}).join(', '),
+      });
+    method = {
+      method: 'peerBands',
+      peers: units.map((u) => (Object.hasOwn(u.groups, peerField) ? u.groups[peerField] : null)),
+      within: method,
+    };
+  }
   const r = located(
     (f) => (f ? `analyses.tiers.${f}` : 'analyses.tiers'),
     () => classify(column(b.results.scores, code), { ...method, labels, codes: b.results.scores.unitCodes }),

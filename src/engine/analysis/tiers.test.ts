@@ -273,3 +273,30 @@ describe('validation', () => {
     expect(() => classify([1, Infinity], { method: 'fisherJenks', k: 1, codes: ['a', 'b'] })).toThrow(/unit b/);
   });
 });
+
+describe('fit statistics ADCM, GADF, TSS (mapclassify)', () => {
+  it('FisherJenks(calemp, k = 5).adcm = 799.24 (test_mapclassify.py TestFisherJenks)', () => {
+    expect(classify(calemp, { method: 'fisherJenks', k: 5 }).adcm).toBeCloseTo(799.24, 9);
+  });
+
+  it('Quantiles(calemp) GADF: k = 15 gives 0.3740257590909283, k = 5 0.21710231966462412 (mapclassify gadf)', () => {
+    expect(classify(calemp, { method: 'quantiles', k: 15 }).gadf).toBeCloseTo(0.3740257590909283, 12);
+    expect(classify(calemp, { method: 'quantiles', k: 5 }).gadf).toBeCloseTo(0.21710231966462412, 12);
+  });
+
+  it("KClassifiers' best: FisherJenks k = 4 with GADF 0.84810327199081048", () => {
+    expect(classify(calemp, { method: 'fisherJenks', k: 4 }).gadf).toBeCloseTo(0.8481032719908105, 12);
+  });
+
+  it('TSS is the within-class sum of squares that GVF compares with the total; hand-worked values', () => {
+    const y = [1, 2, 3, 10, 20];
+    const r = classify(y, { method: 'thresholds', cuts: [5] });
+    expect(r.tss).toBeCloseTo(2 + 50, 12); // (1−2)²+(2−2)²+(3−2)² + (10−15)²+(20−15)²
+    expect(r.adcm).toBeCloseTo(2 + 10, 12); // medians 2 and 15
+    expect(r.gadf).toBeCloseTo(1 - 12 / 27, 12); // Σ|y − 3| = 27
+    const sst = y.reduce((a, v) => a + (v - 7.2) ** 2, 0);
+    expect(r.gvf).toBeCloseTo(1 - r.tss / sst, 12);
+    const flat = classify([4, 4, 4], { method: 'quantiles', k: 1 });
+    expect([flat.tss, flat.adcm, flat.gadf]).toEqual([0, 0, 1]);
+  });
+});

@@ -10,7 +10,7 @@
  * Tier labels are given best first by default (`labelOrder: 'descending'`).
  */
 import { CityIndexError } from '../core/errors.ts';
-import { quantileSorted } from '../stats/descriptive.ts';
+import { median, quantileSorted } from '../stats/descriptive.ts';
 import { indexGroups, unitName, type GroupLabel } from './groups.ts';
 
 type Num = ArrayLike<number>;
@@ -90,6 +90,18 @@ export interface ClassifyResult {
   counts: number[];
   /** Goodness of variance fit 1 − SSW/SST (1 when all values are equal). */
   gvf: number;
+  /**
+   * mapclassify's `tss`: the within-class sum of squared deviations from the class means (SSW, what GVF
+   * sets against the total).
+   */
+  tss: number;
+  /** Absolute deviation around class medians, Σ_c Σ_{i∈c} |y_i − median_c| (mapclassify `adcm`). */
+  adcm: number;
+  /**
+   * Goodness of absolute deviation fit 1 − ADCM / Σ|y_i − median(y)| (mapclassify `gadf`; 1 when all values
+   * are equal).
+   */
+  gadf: number;
   /** The whole rule in one line, for a report's method note. */
   rule: string;
   /** Per peer group breaks (`peerBands` only; empty otherwise). */
@@ -573,6 +585,7 @@ function finish(
   let ssw = 0;
   for (const c of cells.values()) ssw += c.s2 - (c.s * c.s) / c.n;
   const gvf = sst > 0 ? Math.max(0, Math.min(1, 1 - ssw / sst)) : 1;
+  const fit = fitStatistics(values, present, cellKey);
   const rule = isPeer
     ? `${base}, applied within each peer group`
     : `${base}: ${[...labels]
@@ -588,9 +601,48 @@ function finish(
     labels,
     counts,
     gvf,
+    ...fit,
     rule,
     peers,
     missingUnits,
     warnings,
   };
+}
+
+/**
+ * mapclassify's fit statistics of a classification: `tss` (within-class Σ (y − class mean)², two-pass),
+ * `adcm` (Σ |y − class median|) and `gadf` = 1 − adcm / Σ |y − median(y)|, over the units `present`
+ * grouped by `cellOf` (the class, or peer group × class).
+ * @example
+ * // classes {1, 2, 3} and {10, 20}: adcm = 2 + 10 = 12, Σ|y − 3| = 2 + 1 + 0 + 7 + 17 = 27
+ * fitStatistics([1, 2, 3, 10, 20], [0, 1, 2, 3, 4], (i) => (i < 3 ? 'low' : 'high'))
+ * // => { tss: 52, adcm: 12, gadf: 0.5555555555555556 }
+ */
+export function fitStatistics(
+  values: Num,
+  present: readonly number[],
+  cellOf: (i: number) => string,
+): { tss: number; adcm: number; gadf: number } {
+  const cells = new Map<string, number[]>();
+  for (const i of present) {
+    const key = cellOf(i);
+    const list = cells.get(key);
+    if (list) list.push(values[i]);
+    else cells.set(key, [values[i]]);
+  }
+  let tss = 0;
+  let adcm = 0;
+  for (const ys of cells.values()) {
+    const mean = ys.reduce((a, v) => a + v, 0) / ys.length;
+    const med = median(ys);
+    for (const v of ys) {
+      tss += (v - mean) ** 2;
+      adcm += Math.abs(v - med);
+    }
+  }
+  const all = present.map((i) => values[i]);
+  const med = median(all);
+  let adam = 0;
+  for (const v of all) adam += Math.abs(v - med);
+  return { tss, adcm, gadf: adam > 0 ? 1 - adcm / adam : 1 };
 }

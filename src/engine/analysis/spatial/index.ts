@@ -11,3 +11,4 @@ export * from './geary.ts';
 export * from './local-moran.ts';
 export * from './getis-ord.ts';
 export * from './spillover.ts';
+export * from './rates.ts';

@@ -256,7 +256,7 @@ describe('spatialLag', () => {
   });
 });
 
-describe('contiguityFromTopology (rook = shared arc)', () => {
+describe('contiguityFromTopology (rook = shared arc, queen = shared vertex)', () => {
   // 2×2 grid of unit squares: A B / C D. A–D and B–C touch only at the centre point.
   const square = (x: number, y: number, id: string): FeatureCollection<Polygon>['features'][number] => ({
     type: 'Feature',
@@ -284,6 +284,19 @@ describe('contiguityFromTopology (rook = shared arc)', () => {
     const w = contiguityFromTopology(topo, 'grid');
     expect(w.ids).toEqual(['A', 'B', 'C', 'D']);
     expect(Array.from(toDense(w))).toEqual([0, 1, 1, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0, 1, 1, 0]);
+  });
+  it('queen: corner-touching squares are neighbours too (libpysal Queen), with or without quantisation', () => {
+    const all = [0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0];
+    const q = contiguityFromTopology(topo, 'grid', { rule: 'queen' });
+    expect(q.description).toBe('queen(topology:grid)');
+    expect(Array.from(toDense(q))).toEqual(all);
+    expect(Array.from(toDense(contiguityFromTopology(topology({ grid: fc }, 1e4), 'grid', { rule: 'queen' })))).toEqual(
+      all,
+    );
+    // a queen neighbour set always contains the rook one
+    const r = contiguityFromTopology(topo, 'grid');
+    expect(Array.from(toDense(r)).every((v, k) => v <= all[k])).toBe(true);
+    expect(() => contiguityFromTopology(topo, 'grid', { rule: 'bishop' as never })).toThrow(/rook \| queen/);
   });
   it('ids from a property, and a clear error for an unknown object', () => {
     expect(contiguityFromTopology(topo, 'grid', { idProperty: 'code' }).ids).toEqual(['cA', 'cB', 'cC', 'cD']);

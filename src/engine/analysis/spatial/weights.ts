@@ -554,10 +554,59 @@ export function alignWeights(w: SpatialWeights, ids: readonly string[]): Spatial
   return weightsFromRows(ids, rows, w.description, w.transform);
 }
 
+/** Arc indices of a polygon geometry (Polygon or MultiPolygon; other types have none). */
+function polygonArcs(g: GeometryCollection['geometries'][number]): number[] {
+  const out: number[] = [];
+  const ring = (r: readonly number[]) => r.forEach((a) => out.push(a < 0 ? ~a : a));
+  if (g.type === 'Polygon') g.arcs.forEach(ring);
+  else if (g.type === 'MultiPolygon') g.arcs.forEach((poly) => poly.forEach(ring));
+  return out;
+}
+
 /**
- * Rook contiguity from a TopoJSON topology: two units are neighbours when their polygons share an
- * arc (topojson-client `neighbors()`); polygons touching at a single point are not (so it is rook, not
- * queen). Ids come from each geometry's `id`, or from `properties[idProperty]`.
+ * Queen neighbours of the geometries: those sharing any arc vertex. Arcs of a quantised topology are
+ * delta-encoded; positions are compared after decoding, before the transform (exact integers).
+ */
+function queenNeighbors(topology: Topology, geoms: GeometryCollection['geometries']): number[][] {
+  const quantised = topology.transform !== undefined;
+  const arcVertices = topology.arcs.map((arc) => {
+    let x = 0;
+    let y = 0;
+    return arc.map((pt) => {
+      if (quantised) {
+        x += pt[0];
+        y += pt[1];
+      } else {
+        x = pt[0];
+        y = pt[1];
+      }
+      return `${x},${y}`;
+    });
+  });
+  const byVertex = new Map<string, Set<number>>();
+  geoms.forEach((g, gi) => {
+    for (const a of polygonArcs(g)) {
+      for (const key of arcVertices[a] ?? []) {
+        const set = byVertex.get(key);
+        if (set) set.add(gi);
+        else byVertex.set(key, new Set([gi]));
+      }
+    }
+  });
+  const nbs = geoms.map(() => new Set<number>());
+  for (const set of byVertex.values()) {
+    if (set.size < 2) continue;
+    for (const i of set) for (const j of set) if (i !== j) nbs[i].add(j);
+  }
+  return nbs.map((s) => [...s].sort((a, b) => a - b));
+}
+
+/**
+ * Contiguity from a TopoJSON topology. `rule: 'rook'` (default): two units are neighbours when their
+ * polygons share an arc (topojson-client `neighbors()`), so polygons touching at a single point are not.
+ * `rule: 'queen'`: they are neighbours when their boundaries share any vertex (libpysal `Queen`: a shared
+ * point is enough), compared on the topology's own (quantised) coordinates. Ids come from each
+ * geometry's `id`, or from `properties[idProperty]`.
  * @example
  * // two unit squares sharing the edge x = 1 (arc 0)
  * const topology = { type: 'Topology' as const, arcs: [[[1, 0], [1, 1]], [[1, 1], [0, 1], [0, 0], [1, 0]],
@@ -571,8 +620,16 @@ export function alignWeights(w: SpatialWeights, ids: readonly string[]): Spatial
 export function contiguityFromTopology(
   topology: Topology,
   objectName: string,
-  options: { idProperty?: string } = {},
+  options: { idProperty?: string; rule?: 'rook' | 'queen' } = {},
 ): SpatialWeights {
+  const rule = options.rule ?? 'rook';
+  if (rule !== 'rook' && rule !== 'queen')
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: `contiguity rule "${String(rule)}"`,
+      field: 'rule',
+      expected: 'rook | queen',
+    });
   const obj = topology.objects[objectName];
   if (!obj || obj.type !== 'GeometryCollection') {
     throw new CityIndexError({
@@ -596,11 +653,11 @@ export function contiguityFromTopology(
     }
     return String(raw);
   });
-  const nbs = topologyNeighbors(geoms);
+  const nbs = rule === 'rook' ? topologyNeighbors(geoms) : queenNeighbors(topology, geoms);
   return weightsFromRows(
     ids,
     nbs.map((row) => row.map((j) => [j, 1] as [number, number])),
-    `rook(topology:${objectName})`,
+    `${rule}(topology:${objectName})`,
     'binary',
   );
 }

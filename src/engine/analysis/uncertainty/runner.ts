@@ -38,6 +38,7 @@ import { aggregateStep, compareCodes } from '../../methods/aggregate/step.ts';
 import { tieToleranceOf } from '../../pipeline/ranks.ts';
 import { rankMinInto, rankScratch, tieThreshold, tiesWith, type RankScratch } from '../../stats/rank.ts';
 import { generalisedMeanProblem } from '../../methods/aggregate/generalised.ts';
+import { ExactSum } from '../../core/sum.ts';
 import { decodeInput, setAtPath, type ResolvedInput, type UncertainInput } from './inputs.ts';
 
 /** A compiled analysis: runs one parameter row at a time. */
@@ -270,9 +271,12 @@ interface Scratch {
   cnt: Int32Array;
 }
 
+/** The kernel's two accumulators (reset for every group and unit; the kernel is not re-entrant). */
+const kernelSums = { w: new ExactSum(), s: new ExactSum() };
+
 /**
- * Arithmetic mean of one group, column by column: per unit the same additions in the same order as
- * `arithmeticMean` (Σw over available, then Σ (w/Σw)·x), hence the same bits.
+ * Arithmetic mean of one group, unit by unit as `arithmeticMean`: correctly rounded Σ w·x over the
+ * available values divided by their correctly rounded Σw, hence the same bits.
  */
 function groupArithmetic(
   buf: Float64Array,
@@ -280,76 +284,60 @@ function groupArithmetic(
   g: KGroup,
   w: Float64Array,
   threshold: number | null,
-  sc: Scratch,
+  _sc: Scratch,
   unitCodes: readonly string[],
   hasNaN: Uint8Array,
 ): string | null {
   const { kids, kidNodes } = g;
   const nk = kids.length;
-  const sw = sc.sw;
-  const cnt = sc.cnt;
   const out = g.slot * m;
-  let total = 0;
-  let clean = true;
-  for (let j = 0; j < nk; j++) {
-    total += w[kidNodes[j]];
-    if (hasNaN[kids[j]]) clean = false;
-  }
+  const sumW = kernelSums.w;
+  const sumS = kernelSums.s;
+  sumW.reset();
+  for (let j = 0; j < nk; j++) sumW.add(w[kidNodes[j]]);
+  const total = sumW.value();
   if (total === 0) return `the weights of the components of "${g.code}" sum to 0`;
-  if (clean) {
-    // no missing value: every unit's Σw is `total` (same additions, same order), so w/Σw is one number per kid
-    for (let i = 0; i < m; i++) buf[out + i] = 0;
-    for (let j = 0; j < nk; j++) {
-      const c = w[kidNodes[j]] / total;
-      const off = kids[j] * m;
-      for (let i = 0; i < m; i++) buf[out + i] += c * buf[off + i];
-    }
-    let nan = 0;
-    for (let i = 0; i < m; i++) if (buf[out + i] !== buf[out + i]) nan = 1;
-    hasNaN[g.slot] = nan;
-    return null;
-  }
-  sw.fill(0, 0, m);
-  cnt.fill(0, 0, m);
-  for (let j = 0; j < nk; j++) {
-    const wj = w[kidNodes[j]];
-    const off = kids[j] * m;
-    for (let i = 0; i < m; i++)
-      if (buf[off + i] === buf[off + i]) {
-        sw[i] += wj;
-        cnt[i]++;
-      }
-  }
-  for (let i = 0; i < m; i++) {
-    if (cnt[i] > 0 && sw[i] === 0)
-      return `"${g.code}" (arithmetic): the weights of the available values sum to 0 for unit ${unitCodes[i]}`;
-    buf[out + i] = 0;
-  }
-  for (let j = 0; j < nk; j++) {
-    const wj = w[kidNodes[j]];
-    const off = kids[j] * m;
-    for (let i = 0; i < m; i++) {
-      const v = buf[off + i];
-      if (v === v) buf[out + i] += (wj / sw[i]) * v;
-    }
-  }
   let nan = 0;
   for (let i = 0; i < m; i++) {
-    if (cnt[i] === 0 || (threshold !== null && cnt[i] / nk < threshold)) buf[out + i] = NaN;
-    if (buf[out + i] !== buf[out + i]) nan = 1;
+    sumS.reset();
+    sumW.reset();
+    let cnt = 0;
+    for (let j = 0; j < nk; j++) {
+      const v = buf[kids[j] * m + i];
+      if (v !== v) continue;
+      const wj = w[kidNodes[j]];
+      sumS.add(wj * v);
+      sumW.add(wj);
+      cnt++;
+    }
+    let score = NaN;
+    if (cnt > 0) {
+      const sw = cnt === nk ? total : sumW.value();
+      if (sw === 0)
+        return `"${g.code}" (arithmetic): the weights of the available values sum to 0 for unit ${unitCodes[i]}`;
+      if (threshold === null || cnt / nk >= threshold) score = sumS.value() / sw;
+    }
+    buf[out + i] = score;
+    if (score !== score) nan = 1;
   }
   hasNaN[g.slot] = nan;
   return null;
 }
 
-/** Geometric mean of one group, column by column, as `geometricMean` (cached logs where available). */
-function groupGeometric(e: AggEntry, g: KGroup, w: Float64Array, threshold: number | null, sc: Scratch): string | null {
+/**
+ * Geometric mean of one group, unit by unit as `geometricMean` (correctly rounded Σw and Σ w·ln x;
+ * cached logs where available).
+ */
+function groupGeometric(
+  e: AggEntry,
+  g: KGroup,
+  w: Float64Array,
+  threshold: number | null,
+  _sc: Scratch,
+): string | null {
   const { buf, m, logBuf, hasLog, nonPositive } = e;
   const { kids, kidNodes } = g;
   const nk = kids.length;
-  const sw = sc.sw;
-  const acc = sc.acc;
-  const cnt = sc.cnt;
   const out = g.slot * m;
   for (let j = 0; j < nk; j++) {
     const wj = w[kidNodes[j]];
@@ -361,71 +349,43 @@ function groupGeometric(e: AggEntry, g: KGroup, w: Float64Array, threshold: numb
     const k = kids[j];
     if (hasLog[k] ? nonPositive[k] : false) return nonPositiveMessage(e, g, k);
   }
-  let total = 0;
-  for (let j = 0; j < nk; j++) total += w[kidNodes[j]];
+  const sumW = kernelSums.w;
+  const sumS = kernelSums.s;
+  sumW.reset();
+  for (let j = 0; j < nk; j++) sumW.add(w[kidNodes[j]]);
+  const total = sumW.value();
   if (total === 0) return `the weights of the components of "${g.code}" sum to 0`;
   // the domain of every kid is checked before any mean (as aggregateStep does)
-  let clean = true;
   for (let j = 0; j < nk; j++) {
     const k = kids[j];
-    if (e.hasNaN[k]) clean = false;
     if (hasLog[k]) continue;
     const off = k * m;
     for (let i = 0; i < m; i++) if (buf[off + i] <= 0) return nonPositiveMessage(e, g, k);
   }
-  if (clean) {
-    // no missing value: every unit's Σw is `total` (same additions, same order)
-    acc.fill(0, 0, m);
-    for (let j = 0; j < nk; j++) {
-      const wj = w[kidNodes[j]];
-      const off = kids[j] * m;
-      if (hasLog[kids[j]] && logBuf) for (let i = 0; i < m; i++) acc[i] += wj * logBuf[off + i];
-      else for (let i = 0; i < m; i++) acc[i] += wj * Math.log(buf[off + i]);
-    }
-    let nan = 0;
-    for (let i = 0; i < m; i++) {
-      const v = Math.exp(acc[i] / total);
-      buf[out + i] = v;
-      if (v !== v) nan = 1;
-    }
-    e.hasNaN[g.slot] = nan;
-    return null;
-  }
-  sw.fill(0, 0, m);
-  acc.fill(0, 0, m);
-  cnt.fill(0, 0, m);
-  for (let j = 0; j < nk; j++) {
-    const wj = w[kidNodes[j]];
-    const k = kids[j];
-    const off = k * m;
-    if (hasLog[k] && logBuf) {
-      for (let i = 0; i < m; i++) {
-        if (buf[off + i] !== buf[off + i]) continue;
-        sw[i] += wj;
-        acc[i] += wj * logBuf[off + i];
-        cnt[i]++;
-      }
-    } else {
-      for (let i = 0; i < m; i++) {
-        const v = buf[off + i];
-        if (v !== v) continue;
-        sw[i] += wj;
-        acc[i] += wj * Math.log(v);
-        cnt[i]++;
-      }
-    }
-  }
-  for (let i = 0; i < m; i++) {
-    if (cnt[i] === 0) {
-      buf[out + i] = NaN;
-      continue;
-    }
-    if (sw[i] === 0)
-      return `"${g.code}" (geometric): the weights of the available values sum to 0 for unit ${e.unitCodes[i]}`;
-    buf[out + i] = threshold !== null && cnt[i] / nk < threshold ? NaN : Math.exp(acc[i] / sw[i]);
-  }
   let nan = 0;
-  for (let i = 0; i < m; i++) if (buf[out + i] !== buf[out + i]) nan = 1;
+  for (let i = 0; i < m; i++) {
+    sumS.reset();
+    sumW.reset();
+    let cnt = 0;
+    for (let j = 0; j < nk; j++) {
+      const k = kids[j];
+      const v = buf[k * m + i];
+      if (v !== v) continue;
+      const wj = w[kidNodes[j]];
+      sumS.add(wj * (hasLog[k] && logBuf ? logBuf[k * m + i] : Math.log(v)));
+      sumW.add(wj);
+      cnt++;
+    }
+    let score = NaN;
+    if (cnt > 0) {
+      const sw = cnt === nk ? total : sumW.value();
+      if (sw === 0)
+        return `"${g.code}" (geometric): the weights of the available values sum to 0 for unit ${e.unitCodes[i]}`;
+      if (threshold === null || cnt / nk >= threshold) score = Math.exp(sumS.value() / sw);
+    }
+    buf[out + i] = score;
+    if (score !== score) nan = 1;
+  }
   e.hasNaN[g.slot] = nan;
   return null;
 }
@@ -470,7 +430,9 @@ function aggregateGroupInto(
   const kids = g.kids;
   const nk = kids.length;
   const kind = method.method;
-  let wsum = 0;
+  const sumW = kernelSums.w;
+  const sumS = kernelSums.s;
+  sumW.reset();
   for (let j = 0; j < nk; j++) {
     const wj = w[g.kidNodes[j]];
     if (kind !== 'arithmetic' && wj < 0)
@@ -478,9 +440,9 @@ function aggregateGroupInto(
         `"${g.code}" (${kind}): weight ${wj} of "${slotCodes[kids[j]]}" is negative; ` +
         'only the arithmetic mean accepts negative weights'
       );
-    wsum += wj;
+    sumW.add(wj);
   }
-  if (wsum === 0) return `the weights of the components of "${g.code}" sum to 0`;
+  if (sumW.value() === 0) return `the weights of the components of "${g.code}" sum to 0`;
   if (kind !== 'arithmetic') {
     const p = kind === 'generalised' ? method.p : 0;
     for (let j = 0; j < nk; j++) {
@@ -498,80 +460,43 @@ function aggregateGroupInto(
     }
   }
   const out = g.slot * m;
+  const p = kind === 'generalised' ? method.p : 0;
   for (let i = 0; i < m; i++) {
-    let sw = 0;
-    let s = 0;
+    // Σw and Σ term over the available values, correctly rounded (as arithmeticMean / weightedTermSums)
+    sumW.reset();
+    sumS.reset();
     let n = 0;
+    for (let j = 0; j < nk; j++) {
+      const v = buf[kids[j] * m + i];
+      if (Number.isNaN(v)) continue;
+      const wj = w[g.kidNodes[j]];
+      sumW.add(wj);
+      sumS.add(
+        kind === 'arithmetic'
+          ? wj * v
+          : kind === 'geometric'
+            ? wj * Math.log(v)
+            : kind === 'harmonic'
+              ? wj / v
+              : wj * Math.pow(v, p),
+      );
+      n++;
+    }
     let score: number;
-    switch (kind) {
-      case 'arithmetic': {
-        for (let j = 0; j < nk; j++)
-          if (!Number.isNaN(buf[kids[j] * m + i])) {
-            sw += w[g.kidNodes[j]];
-            n++;
-          }
-        if (n === 0) {
-          score = NaN;
-          break;
-        }
-        if (sw === 0)
-          return `"${g.code}" (arithmetic): the weights of the available values sum to 0 for unit ${unitCodes[i]}`;
-        for (let j = 0; j < nk; j++) {
-          const v = buf[kids[j] * m + i];
-          if (!Number.isNaN(v)) s += (w[g.kidNodes[j]] / sw) * v;
-        }
-        score = s;
-        break;
-      }
-      case 'geometric': {
-        for (let j = 0; j < nk; j++) {
-          const v = buf[kids[j] * m + i];
-          if (Number.isNaN(v)) continue;
-          const wj = w[g.kidNodes[j]];
-          sw += wj;
-          s += wj * Math.log(v);
-          n++;
-        }
-        if (n === 0) {
-          score = NaN;
-          break;
-        }
-        if (sw === 0)
-          return `"${g.code}" (geometric): the weights of the available values sum to 0 for unit ${unitCodes[i]}`;
-        score = Math.exp(s / sw);
-        break;
-      }
-      case 'harmonic': {
-        for (let j = 0; j < nk; j++) {
-          const v = buf[kids[j] * m + i];
-          if (Number.isNaN(v)) continue;
-          const wj = w[g.kidNodes[j]];
-          sw += wj;
-          s += wj / v;
-          n++;
-        }
-        score = n === 0 ? NaN : sw / s;
-        break;
-      }
-      case 'generalised': {
-        const p = method.p;
-        for (let j = 0; j < nk; j++) {
-          const v = buf[kids[j] * m + i];
-          if (Number.isNaN(v)) continue;
-          const wj = w[g.kidNodes[j]];
-          sw += wj;
-          s += wj * Math.pow(v, p);
-          n++;
-        }
-        if (n === 0) {
-          score = NaN;
-          break;
-        }
-        if (sw === 0)
-          return `"${g.code}" (generalised): the weights of the available values sum to 0 for unit ${unitCodes[i]}`;
-        score = Math.pow(s / sw, 1 / p);
-        break;
-      }
+    if (n === 0) score = NaN;
+    else {
+      const sw = sumW.value();
+      const s = sumS.value();
+      if (sw === 0)
+        return `"${g.code}" (${kind}): the weights of the available values sum to 0 for unit ${unitCodes[i]}`;
+      score =
+        kind === 'arithmetic'
+          ? s / sw
+          : kind === 'geometric'
+            ? Math.exp(s / sw)
+            : kind === 'harmonic'
+              ? sw / s
+              : Math.pow(s / sw, 1 / p);
     }
     if (threshold !== null) {
       let avail = 0;

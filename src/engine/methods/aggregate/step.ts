@@ -16,6 +16,7 @@
 import { CityIndexError, type Issue } from '../../core/errors.ts';
 import { createDataset, datasetOf, type Dataset } from '../../core/dataset.ts';
 import { topLevel, type Framework, type FrameworkNode } from '../../core/framework.ts';
+import { ExactSum, exactSum } from '../../core/sum.ts';
 import type { AggregateLevelSpec, AggregateOptions } from '../../spec/spec.ts';
 import type { z } from 'zod';
 import { assertMethodOf } from '../method.ts';
@@ -123,13 +124,12 @@ function hasDomain(method: AggregationMethod): boolean {
 }
 
 /**
- * `arithmeticMean` of every scored unit's row, column by column: Σ (w_j/Σw)·x_j over the available
- * components in component order, with Σw = `availableWeight` (the same sum `arithmeticMean` forms), so
- * each score is bit-identical to `arithmeticMean(row, weights)`, without copying rows. NaN for
- * unscored units. Components are the columns at offsets `cols` of `values`; the scores are written at
- * offset `dest`.
+ * `arithmeticMean` of every scored unit's row: correctly rounded Σ w_j·x_j over the available components
+ * divided by Σw = `availableWeight` (correctly rounded too), so each score is bit-identical to
+ * `arithmeticMean(row, weights)`, without copying rows. NaN for unscored units. Components are the
+ * columns at offsets `cols` of `values`; the scores are written at offset `dest`.
  */
-function arithmeticColumns(
+function arithmeticRows(
   values: Float64Array,
   cols: readonly number[],
   weights: readonly number[],
@@ -138,36 +138,19 @@ function arithmeticColumns(
   availableWeight: Float64Array,
   dest: number,
 ): void {
-  values.fill(0, dest, dest + m);
-  for (let j = 0; j < cols.length; j++) {
-    const off = cols[j];
-    const wj = weights[j];
-    for (let i = 0; i < m; i++) {
-      const v = values[off + i];
-      if (!Number.isNaN(v)) values[dest + i] += (wj / availableWeight[i]) * v;
+  const acc = new ExactSum();
+  const n = cols.length;
+  for (let i = 0; i < m; i++) {
+    if (!scored[i]) {
+      values[dest + i] = NaN;
+      continue;
     }
-  }
-  for (let i = 0; i < m; i++) if (!scored[i]) values[dest + i] = NaN;
-}
-
-/**
- * `arithmeticColumns` for complete columns (no NaN, so every unit's Σw is `totalWeight`): w_j/Σw is the
- * same for every unit and is divided once per column; the products and sums are the same operations in
- * the same order, so the scores are bit-identical. Offsets as in `arithmeticColumns`.
- */
-function arithmeticComplete(
-  values: Float64Array,
-  cols: readonly number[],
-  weights: readonly number[],
-  m: number,
-  totalWeight: number,
-  dest: number,
-): void {
-  values.fill(0, dest, dest + m);
-  for (let j = 0; j < cols.length; j++) {
-    const off = cols[j];
-    const share = weights[j] / totalWeight;
-    for (let i = 0; i < m; i++) values[dest + i] += share * values[off + i];
+    acc.reset();
+    for (let j = 0; j < n; j++) {
+      const v = values[cols[j] + i];
+      if (!Number.isNaN(v)) acc.add(weights[j] * v);
+    }
+    values[dest + i] = acc.value() / availableWeight[i];
   }
 }
 
@@ -246,6 +229,7 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
   const scored = new Uint8Array(m);
   const availableWeight = new Float64Array(m);
   const availableCount = new Int32Array(m);
+  const weightAcc = new ExactSum();
   const levels: AggregateLevelDiagnostics[] = [];
   const skipped: string[] = [];
   const produced: string[] = [];
@@ -299,7 +283,7 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
             });
         });
       }
-      const totalWeight = weights.reduce((a, b) => a + b, 0);
+      const totalWeight = exactSum(weights);
       if (totalWeight === 0 && method.method !== 'bod') {
         issues.push({
           code: 'E_WEIGHT_SUM',
@@ -310,25 +294,24 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
         });
       }
       // units scored: some data, and enough of it (dataThreshold); the others are missing.
-      // availableWeight[i] = Σ weights of unit i's available components, in component order (= the Σw of
+      // availableWeight[i] = correctly rounded Σ weights of unit i's available components (the Σw of
       // arithmeticMean)
       scored.fill(0);
       const complete = kids.every((k) => hasMissing.get(k.code) === false);
       if (complete) {
-        // every unit has every component: the same sum 0 + w₀ + w₁ + … for all (totalWeight adds in that order)
         availableWeight.fill(totalWeight);
         availableCount.fill(n);
       } else {
-        availableWeight.fill(0);
-        availableCount.fill(0);
-        for (let j = 0; j < n; j++) {
-          const off = cols[j];
-          const wj = weights[j];
-          for (let i = 0; i < m; i++)
-            if (!Number.isNaN(values[off + i])) {
-              availableCount[i]++;
-              availableWeight[i] += wj;
+        for (let i = 0; i < m; i++) {
+          weightAcc.reset();
+          let count = 0;
+          for (let j = 0; j < n; j++)
+            if (!Number.isNaN(values[cols[j] + i])) {
+              count++;
+              weightAcc.add(weights[j]);
             }
+          availableCount[i] = count;
+          availableWeight[i] = weightAcc.value();
         }
       }
       for (let i = 0; i < m; i++) {
@@ -384,8 +367,7 @@ export function aggregateStep(input: StepInput, options?: AggregateOptions): Ste
       const dest = (keptCodes.length + produced.length + results.length) * m;
       let agg: GroupAggregation | null = null;
       if (method.method === 'arithmetic') {
-        if (complete) arithmeticComplete(values, cols, weights, m, totalWeight, dest);
-        else arithmeticColumns(values, cols, weights, m, scored, availableWeight, dest);
+        arithmeticRows(values, cols, weights, m, scored, availableWeight, dest);
       } else {
         const x = new Float64Array(m * n);
         for (let j = 0; j < n; j++) x.set(values.subarray(cols[j], cols[j] + m), j * m);

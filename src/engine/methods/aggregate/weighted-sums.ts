@@ -1,9 +1,14 @@
 /**
  * The loop the weighted power means share (geometric, harmonic, generalised; COINr `a_gmean`,
- * `a_hmean`, `a_genmean`): over the non-missing values, Σw and Σ w·f(x), refusing every value outside
- * the mean's domain with one issue per position, and a zero weight sum.
+ * `a_hmean`, `a_genmean`): over the non-missing values, Σw and Σ w·f(x), both correctly rounded (as R's
+ * long-double `sum()`), refusing every value outside the mean's domain with one issue per position, and
+ * a zero weight sum.
  */
 import { CityIndexError, type Issue } from '../../core/errors.ts';
+import { ExactSum } from '../../core/sum.ts';
+
+const termSum = new ExactSum();
+const weightSum = new ExactSum();
 
 type Num = ArrayLike<number>;
 
@@ -34,8 +39,8 @@ export interface WeightedTerm {
  */
 export function weightedTermSums(x: Num, w: Num, mean: WeightedTerm): { sw: number; s: number } | null {
   const bad: Issue[] = [];
-  let sw = 0;
-  let s = 0;
+  termSum.reset();
+  weightSum.reset();
   let n = 0;
   for (let j = 0; j < x.length; j++) {
     const v = x[j];
@@ -43,17 +48,18 @@ export function weightedTermSums(x: Num, w: Num, mean: WeightedTerm): { sw: numb
     const problem = mean.problem(v);
     if (problem)
       bad.push({ code: mean.code, message: `value ${v} at position ${j + 1}: ${problem}`, expected: mean.expected });
-    sw += w[j];
-    s += mean.term(w[j], v);
+    weightSum.add(w[j]);
+    termSum.add(mean.term(w[j], v));
     n++;
   }
   if (bad.length) throw new CityIndexError(bad);
   if (n === 0) return null;
+  const sw = weightSum.value();
   if (sw === 0)
     throw new CityIndexError({
       code: 'E_WEIGHT_SUM',
       message: 'the weights of the available values sum to 0',
       expected: 'a non-zero weight sum',
     });
-  return { sw, s };
+  return { sw, s: termSum.value() };
 }

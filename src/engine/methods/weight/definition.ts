@@ -42,12 +42,16 @@ export type WeightDetails =
     }
   | {
       method: 'optimised';
+      /** `coinr` for COINr's unconstrained search (absent for the default simplex search). */
+      variant?: 'coinr';
       converged: boolean;
       iterations: number;
       evaluations: number;
       value: number;
       target: number[];
       correlations: number[];
+      /** `variant: coinr`: COINr's reported shares c/Σc, those of the last weights evaluated. */
+      coinrObtained?: number[];
     }
   | {
       method: 'combined';

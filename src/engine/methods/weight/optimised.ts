@@ -14,6 +14,7 @@ import { code, finiteNumber } from '../../spec/primitives.ts';
 import { pearson } from '../../stats/descriptive.ts';
 import { aggregateStep } from '../aggregate/step.ts';
 import { defineWeighting, toArr, type WeightLevelContext, type WeightLevelResult } from './definition.ts';
+import { COINR_OPTIMISE_DEFAULTS, coinrOptimisedLevel } from './optimised-coinr.ts';
 
 export interface OptimiseOptions {
   /**
@@ -242,11 +243,14 @@ export function optimiseWeights(
 }
 
 /**
- * Options of `{ method: 'optimised', target?, tolerance?, maxIterations? }`: correlation-optimised weights
- * at one level.
+ * Options of `{ method: 'optimised', variant?, target?, tolerance?, maxIterations? }`: correlation-optimised
+ * weights at one level. `variant: simplex` (default) searches non-negative weights; `variant: coinr`
+ * reproduces COINr `get_opt_weights` (R's unconstrained Nelder–Mead; `tolerance` = COINr `toler`, default
+ * 0.1; `maxIterations` = COINr `maxiter`, function evaluations, default 500).
  */
 export const OptimisedWeightingSchema = z.strictObject({
   method: z.literal('optimised'),
+  variant: z.enum(['simplex', 'coinr']).optional(),
   target: z.record(code, finiteNumber).optional(),
   tolerance: finiteNumber.optional(),
   maxIterations: z.number().int().min(1).optional(),
@@ -332,6 +336,15 @@ function optimisedLevel(ctx: WeightLevelContext, wm: OptimisedWeighting): Weight
       })),
     );
   }
+  if (wm.variant === 'coinr')
+    return coinrOptimisedLevel(
+      ctx,
+      codes,
+      target,
+      { tolerance: wm.tolerance, maxIterations: wm.maxIterations },
+      aggregateWith,
+      root.code,
+    );
   const correlationsFor = (w: ArrayLike<number>): number[] | null => {
     let out: Dataset;
     try {
@@ -428,5 +441,18 @@ export const optimisedWeighting = defineWeighting<typeof OptimisedWeightingSchem
   schema: OptimisedWeightingSchema,
   defaults: OPTIMISED_DEFAULTS,
   level: (o, ctx) => optimisedLevel(ctx, o),
-  text: { en: () => 'correlation-optimised weights', zh: () => '相关性优化权重' },
+  text: {
+    en: (o) =>
+      o.variant === 'coinr'
+        ? `correlation-optimised weights as COINr get_opt_weights (R Nelder–Mead, unconstrained; ` +
+          `toler ${o.tolerance ?? COINR_OPTIMISE_DEFAULTS.tolerance}, ` +
+          `maxiter ${o.maxIterations ?? COINR_OPTIMISE_DEFAULTS.maxIterations})`
+        : 'correlation-optimised weights',
+    zh: (o) =>
+      o.variant === 'coinr'
+        ? `相关性优化权重（按 COINr get_opt_weights：R 的 Nelder–Mead，无约束；` +
+          `容差 ${o.tolerance ?? COINR_OPTIMISE_DEFAULTS.tolerance}，` +
+          `最多 ${o.maxIterations ?? COINR_OPTIMISE_DEFAULTS.maxIterations} 次求值）`
+        : '相关性优化权重',
+  },
 });

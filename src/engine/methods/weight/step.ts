@@ -13,7 +13,8 @@
  *   better), as they are after a `normalise` step, so CRITIC treats every column as a benefit.
  * - `optimised`: non-negative weights of the whole level, found by Nelder–Mead on the simplex, so that the
  *   correlations of the level's scores with the index match `target` (default equal): COINr
- *   `get_opt_weights(optype = "balance")` without its negative weights, re-aggregating with `aggregateStep`.
+ *   `get_opt_weights(optype = "balance")` without its negative weights, re-aggregating with `aggregateStep`;
+ *   `variant: coinr` reproduces `get_opt_weights` itself (R's Nelder–Mead, `optimised-coinr.ts`).
  * - `combined`: α·subjective + (1−α)·objective (or the product), per parent group.
  *
  * The dataset passes through unchanged.
