@@ -6,6 +6,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CityIndexError } from '../engine/core/errors.ts';
+import { checkRoots } from './project-files.ts';
+import { fsProjectFiles } from './project-fs.ts';
 import { SeriesConfigSchema, seriesTableFromBytes, type LoadedSeriesProject, type SeriesTable } from './series-read.ts';
 
 export * from './series-read.ts';
@@ -20,7 +22,8 @@ export async function loadSeriesCsv(path: string): Promise<SeriesTable> {
 
 /**
  * Load a series project: a folder with `series.yaml` (a `series:` block, or the block's fields at the
- * top level) or a `project.yaml` with a `series:` block; or a single series CSV file.
+ * top level) or a `project.yaml` with a `series:` block; or a single series CSV file. The files it names
+ * are confined to its folder and its `allowedRoots:` like a project's.
  * @example const p = await loadSeriesProject('examples/series-demo'); p.table.seriesCodes.length // => 6
  */
 export async function loadSeriesProject(path: string): Promise<LoadedSeriesProject> {
@@ -31,6 +34,7 @@ export async function loadSeriesProject(path: string): Promise<LoadedSeriesProje
   }
   let configFile: string | undefined;
   let block: unknown;
+  let roots: string[] = [];
   const candidates = st.isFile() ? [path] : [join(path, 'series.yaml'), join(path, 'project.yaml')];
   for (const c of candidates) {
     const text = await readFile(c, 'utf8').catch(() => null);
@@ -42,10 +46,13 @@ export async function loadSeriesProject(path: string): Promise<LoadedSeriesProje
       throw new CityIndexError({ code: 'E_YAML', message: `cannot parse YAML: ${(e as Error).message}`, file: c });
     }
     const rec = (doc ?? {}) as Record<string, unknown>;
+    const own = ['name', 'description', 'allowedRoots'];
     if (rec.series !== undefined) block = rec.series;
     else if (basename(c) === 'series.yaml' || st.isFile())
-      block = Object.fromEntries(Object.entries(rec).filter(([k]) => k !== 'name' && k !== 'description'));
+      block = Object.fromEntries(Object.entries(rec).filter(([k]) => !own.includes(k)));
     else continue;
+    const listed = Array.isArray(rec.allowedRoots) ? rec.allowedRoots : [];
+    roots = checkRoots(listed.filter((x): x is string => typeof x === 'string')).roots;
     configFile = c;
     break;
   }
@@ -69,7 +76,15 @@ export async function loadSeriesProject(path: string): Promise<LoadedSeriesProje
   }
   const dir = dirname(resolve(configFile));
   const config = parsed.data;
-  const table = await loadSeriesCsv(join(dir, config.file));
-  const auditTable = config.audit ? await loadSeriesCsv(join(dir, config.audit)) : undefined;
+  // the files it names stay in its folder (and the folders listed in allowedRoots:), as a project's do
+  const files = fsProjectFiles(dir).withRoots(roots);
+  const inside = (rel: string, field: string): string => {
+    const r = files.resolve(rel);
+    if (r.ok) return join(dir, r.path);
+    const { code, message, expected } = r;
+    throw new CityIndexError({ code, message, file: configFile, field: `series.${field}`, expected });
+  };
+  const table = await loadSeriesCsv(inside(config.file, 'file'));
+  const auditTable = config.audit ? await loadSeriesCsv(inside(config.audit, 'audit')) : undefined;
   return { dir, config, table, ...(auditTable ? { auditTable } : {}) };
 }

@@ -958,7 +958,9 @@ export interface ReadSurveyOptions {
  * collected. Paths in survey.yaml are relative to its folder and resolved by the source.
  * @example
  * import { fsProjectFiles } from './project-fs.ts';
- * const s = await readSurvey(fsProjectFiles('examples/cdgi-2020'), 'surveys/survey.yaml');
+ * // the census margins are in ../../data/sources, listed in the project's allowedRoots:
+ * const files = fsProjectFiles('examples/cdgi-2020').withRoots(['../../data/sources']);
+ * const s = await readSurvey(files, 'surveys/survey.yaml');
  * s.config.id // => 'resident-digital-life-2020'
  */
 export async function readSurvey(
@@ -1035,7 +1037,7 @@ export async function readSurvey(
  * Run a loaded survey (clean → weight → estimate). Errors in its issues stop it with a `CityIndexError`.
  * @example
  * import { fsProjectFiles } from './project-fs.ts';
- * const files = fsProjectFiles('examples/cdgi-2020');
+ * const files = fsProjectFiles('examples/cdgi-2020').withRoots(['../../data/sources']);
  * const { result } = runLoadedSurvey(await readSurvey(files, 'surveys/survey.yaml'));
  * result.estimates.dataset.codes.length > 0 // => true
  */

@@ -15,6 +15,8 @@ import { memoryProjectFiles } from '../../src/formats/project-files.ts';
 import { fsProjectFiles } from '../../src/formats/project-fs.ts';
 import { loadCases } from '../../src/formats/cases.ts';
 import { loadSurvey } from '../../src/formats/survey.ts';
+import { loadSeriesProject } from '../../src/formats/series.ts';
+import { copyFileSync } from 'node:fs';
 import { run } from '../../src/cli/main.ts';
 import { baseFiles, writeProject, type Files } from './fixture.ts';
 
@@ -171,6 +173,25 @@ describe('projects stay in their folder (disk)', () => {
     writeFileSync(join(dir, 'surveys', 'survey.yaml'), config);
     const issues = await issuesOf(loadSurvey(join(dir, 'surveys', 'survey.yaml')));
     expect(issues).toEqual([expect.objectContaining({ code: 'E_PATH_OUTSIDE', field: 'responses.file' })]);
+  });
+});
+
+describe('a series project read on its own is confined too', () => {
+  it('series.yaml naming a file out of its folder is refused unless the folder is in allowedRoots:', async () => {
+    const top = mkdtempSync(join(tmpdir(), 'ci-confine-series-'));
+    roots.push(top);
+    mkdirSync(join(top, 'outside'));
+    mkdirSync(join(top, 'series'));
+    copyFileSync('examples/series-demo/cities.csv', join(top, 'outside', 'cities.csv'));
+    writeFileSync(join(top, 'series', 'series.yaml'), 'file: ../outside/cities.csv\n');
+    const issues = await issuesOf(loadSeriesProject(join(top, 'series')));
+    expect(issues).toEqual([expect.objectContaining({ code: 'E_PATH_OUTSIDE', field: 'series.file' })]);
+    writeFileSync(join(top, 'series', 'series.yaml'), 'allowedRoots: [../outside]\nfile: ../outside/cities.csv\n');
+    const loaded = await loadSeriesProject(join(top, 'series'));
+    expect(loaded.table.seriesCodes.length).toBeGreaterThan(0);
+    // the flagship's series (../../data/sources) is read through its allowedRoots:
+    const cdgi = await loadSeriesProject('examples/cdgi-2020');
+    expect(cdgi.table.rows.length).toBeGreaterThan(0);
   });
 });
 
