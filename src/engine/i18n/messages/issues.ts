@@ -32,6 +32,7 @@ export const ISSUE_MESSAGES = {
   E_GAL: msg<P>((p) => `空间权重文件有误（${p.issue.message}）`, own),
   E_COORDINATE: msg<P>((p) => `坐标有误（${p.issue.message}）`, own),
   E_UNKNOWN_UNIT: msg<P>((p) => `未知的评价对象（${p.issue.message}）`, own),
+  E_XLSX_LIMIT: msg<P>((p) => `工作簿超过读取上限，已拒绝（${p.issue.expected ?? p.issue.message}）`, own),
 };
 
 /** Issue codes that have reader-facing text. */
