@@ -8,12 +8,14 @@ import { benchBuild } from './build.ts';
 import { benchSurvey } from './survey.ts';
 import { benchReport } from './report.ts';
 import { benchUncertainty } from './uncertainty.ts';
+import { benchXlsx } from './xlsx.ts';
 
 type Bench = { name: string; run: () => Promise<BenchRow[]> };
 const benches: Bench[] = [
   { name: 'build', run: benchBuild },
   { name: 'report', run: benchReport },
   { name: 'uncertainty', run: benchUncertainty },
+  { name: 'xlsx', run: () => benchXlsx() },
   {
     name: 'survey',
     run: async () =>

@@ -7,7 +7,7 @@
  */
 import { CityIndexError, type Issue } from '../engine/core/errors.ts';
 import { tableFromRows, type Table, type XlsxReader } from './table.ts';
-import { parseAttributes, XmlError, XmlTokenizer } from './xlsx-xml.ts';
+import { attribute, oneLetterAttributes, parseAttributes, XmlError, XmlTokenizer } from './xlsx-xml.ts';
 import {
   DEFAULT_ZIP_LIMITS,
   inflateEntry,
@@ -40,7 +40,7 @@ export const DEFAULT_XLSX_LIMITS: XlsxLimits = {
   maxCells: 20_000_000,
   maxRows: 1_048_576,
   maxColumns: 16_384,
-  maxMs: 120_000,
+  maxMs: 300_000,
   maxCellChars: 32_767,
 };
 
@@ -229,6 +229,14 @@ function readSharedStrings(r: Reading, parts: Map<string, ZipEntry>): string[] {
   return out;
 }
 
+/**
+ * Plain decimals (no exponent, no leading or trailing zeros, not -0) are kept as written: every reader
+ * after this one parses them to the same double as `parseFloat` would, and converting 10⁷ of them back
+ * to text (`String(x)`) was most of the time of reading a large sheet. Other numbers are written as
+ * `String(parseFloat(x))`, as exceljs did (`1E-7` → `1e-7`, `1.50` → `1.5`).
+ */
+const PLAIN_DECIMAL = /^-?(?:[1-9]\d*|0)(?:\.\d*[1-9])?$/;
+
 /** Excel's serial day number as an ISO date (`excelToDate` of exceljs: 1900 or 1904 system). */
 const serialToIso = (v: number, date1904: boolean) =>
   new Date(Math.round((v - 25569 + (date1904 ? 1462 : 0)) * 86_400_000)).toISOString().slice(0, 10);
@@ -311,17 +319,22 @@ function readSheet(
   const fail = (issue: Issue) => {
     throw new CityIndexError(issue);
   };
+  const cellAttribute = (letter: number, value: string) => {
+    if (letter === 114 /* r */) ref = value;
+    else if (letter === 116 /* t */) type = value;
+    else if (letter === 115 /* s */) style = Number(value);
+  };
   parseEntry(r, entry, {
     open: (name, raw) => {
       switch (name) {
         case 'c': {
-          const a = parseAttributes(raw);
-          ref = a.r ?? '';
+          ref = '';
+          type = 'n';
+          style = 0;
+          oneLetterAttributes(raw, cellAttribute);
           const c = ref ? columnOf(ref) : col + 1;
           col = c > 0 ? c : col + 1;
           if (col > lim.maxColumns) fail(limitIssue(file, `${sheetName}!${ref}`, 'columns', col, lim.maxColumns));
-          type = a.t ?? 'n';
-          style = a.s ? Number(a.s) : 0;
           text = '';
           hasValue = false;
           formula = false;
@@ -345,8 +358,8 @@ function readSheet(
           formula = true;
           break;
         case 'row': {
-          const a = parseAttributes(raw);
-          const n = a.r ? Number(a.r) : rowNumber + 1;
+          const at = attribute(raw, 'r');
+          const n = at ? Number(at) : rowNumber + 1;
           rowNumber = Number.isFinite(n) && n > rowNumber ? n : rowNumber + 1;
           if (rowNumber > lim.maxRows)
             fail(limitIssue(file, `${sheetName}!${rowNumber}`, 'rows', rowNumber, lim.maxRows));
@@ -439,9 +452,12 @@ function readSheet(
             const d = new Date(text.trim());
             s = Number.isNaN(d.getTime()) ? text : d.toISOString().slice(0, 10);
           } else {
-            const v = Number.parseFloat(text);
-            if (Number.isNaN(v)) s = text;
-            else s = dateStyles[style] ? serialToIso(v, date1904) : String(v);
+            if (!dateStyles[style] && PLAIN_DECIMAL.test(text) && text !== '-0') s = text;
+            else {
+              const v = Number.parseFloat(text);
+              if (Number.isNaN(v)) s = text;
+              else s = dateStyles[style] ? serialToIso(v, date1904) : String(v);
+            }
           }
           row[col - 1] = s.trim();
           break;
