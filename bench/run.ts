@@ -10,6 +10,7 @@ import { benchReport } from './report.ts';
 import { benchUncertainty } from './uncertainty.ts';
 import { benchStartup } from './startup.ts';
 import { benchScale } from './scale.ts';
+import { benchXlsx } from './xlsx.ts';
 
 type Bench = { name: string; run: () => Promise<BenchRow[]> };
 const benches: Bench[] = [
@@ -18,6 +19,7 @@ const benches: Bench[] = [
   { name: 'report', run: benchReport },
   { name: 'uncertainty', run: benchUncertainty },
   { name: 'scale', run: benchScale },
+  { name: 'xlsx', run: () => benchXlsx() },
   {
     name: 'survey',
     run: async () =>

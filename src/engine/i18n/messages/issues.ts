@@ -49,6 +49,7 @@ export const ISSUE_MESSAGES = {
     if (more) return `该步骤另有 ${more[1]} 个结果不是有限数值`;
     return `该步骤的结果不是有限数值（${p.issue.message.includes('-Infinity') ? '−∞' : '∞'}），请检查其设置`;
   }, own),
+  E_XLSX_LIMIT: msg<P>((p) => `工作簿超过读取上限，已拒绝（${p.issue.expected ?? p.issue.message}）`, own),
 };
 
 /** Issue codes that have reader-facing text. */
