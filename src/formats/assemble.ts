@@ -17,7 +17,8 @@ import {
   type SourceRef,
   type Unit,
 } from '../engine/core/framework.ts';
-import { zodIssues } from '../engine/core/zod-issues.ts';
+import { allowedFields, zodIssues } from '../engine/core/zod-issues.ts';
+import { didYouMean, didYouMeanHint, editDistance } from '../engine/core/did-you-mean.ts';
 import { build, regenerate, type Build, type BuildInput } from '../engine/pipeline/build.ts';
 import { alignEstimates } from '../engine/survey/estimate.ts';
 import type { BuildSpec } from '../engine/spec/spec.ts';
@@ -116,54 +117,13 @@ class Collector {
   }
 }
 
-/**
- * Edit distance (Levenshtein) between two strings, giving up above `max` (returns max + 1).
- * @example editDistance('winmx', 'winmax') // => 1
- */
-export function editDistance(a: string, b: string, max = 3): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (cur[j] < best) best = cur[j];
-    }
-    if (best > max) return max + 1;
-    prev = cur;
-  }
-  return prev[b.length];
-}
-
-/**
- * The candidate closest to `word` when it is a likely typo (same letters ignoring case, or at most
- * 1 edit for short words and 2 for words of 6+ characters), else undefined.
- * @example didYouMean('minmax', ['minMax', 'zScore']) // => 'minMax'
- */
-export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
-  const max = word.length >= 6 ? 2 : 1;
-  let best: string | undefined;
-  let bestD = max + 1;
-  const lower = word.toLowerCase();
-  for (const c of candidates) {
-    if (c === word) continue;
-    const d = c.toLowerCase() === lower ? 0.5 : editDistance(word, c, max);
-    if (d < bestD) {
-      best = c;
-      bestD = d;
-    }
-  }
-  return best;
-}
-
 /** `didYouMean` restricted to one edit (for a guess made without knowing the object's own fields). */
 function editDistanceOne(word: string, candidates: Iterable<string>): string | undefined {
   const s = didYouMean(word, candidates);
   return s !== undefined && editDistance(word, s, 1) <= 1 ? s : undefined;
 }
 
-const hint = (s: string | undefined): string => (s === undefined ? '' : ` — did you mean "${s}"? / 是否应为 "${s}"？`);
+const hint = didYouMeanHint;
 
 /** Where a project's files come from, with the collector of its problems. */
 interface Source {
@@ -361,8 +321,15 @@ function fieldsBeside(known: readonly string[]): Set<string> {
  * Schema errors of a YAML file as located issues: the line of each field (in `base` when the field
  * was inherited through `extends`), and a "did you mean" for a misspelt field name or value.
  */
-function schemaIssues(error: z.ZodError, f: YamlFile | undefined, file: string, base?: YamlFile): Issue[] {
-  return zodIssues(error, file).map((issue, k) => {
+function schemaIssues(
+  error: z.ZodError,
+  f: YamlFile | undefined,
+  file: string,
+  base: YamlFile | undefined,
+  schema: z.ZodType,
+  input: unknown,
+): Issue[] {
+  return zodIssues(error, file, [], schema, input).map((issue, k) => {
     const zi = error.issues[k];
     const path = zi.path.filter((p): p is string | number => typeof p !== 'symbol');
     const keys = zi.code === 'unrecognized_keys' ? zi.keys : [];
@@ -381,7 +348,12 @@ function schemaIssues(error: z.ZodError, f: YamlFile | undefined, file: string, 
             )
           : [];
       const known = present.filter((k) => !keys.includes(k));
-      suggestion = known.length ? didYouMean(keys[0], fieldsBeside(known)) : editDistanceOne(keys[0], fieldsBeside([]));
+      const allowed = allowedFields(schema, zi.path, keys, input);
+      suggestion = allowed.length
+        ? didYouMean(keys[0], allowed)
+        : known.length
+          ? didYouMean(keys[0], fieldsBeside(known))
+          : editDistanceOne(keys[0], fieldsBeside([]));
     } else if (zi.code === 'invalid_type' && src?.doc.hasIn(path) === false && path.length) {
       message = `missing required field "${path[path.length - 1]}" (expected ${zi.expected}) / 缺少必填字段`;
     } else {
@@ -1136,7 +1108,8 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
     });
   }
   const parsed = ProjectFileSchema.safeParse(raw);
-  if (!parsed.success) throw new CityIndexError(schemaIssues(parsed.error, own, projectRel, base));
+  if (!parsed.success)
+    throw new CityIndexError(schemaIssues(parsed.error, own, projectRel, base, ProjectFileSchema, raw));
   const project = parsed.data;
   const period = project.period !== undefined ? String(project.period) : undefined;
   /** Line in the project file (or its base) of a top-level field. */
@@ -1240,7 +1213,10 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
           frameworkYaml = parseYaml((await c.attempt(() => decodeText(fb, fwRel)))?.text ?? '', fwRel, c);
           if (frameworkYaml) {
             const f = FrameworkFileSchema.safeParse(frameworkYaml.value ?? {});
-            if (!f.success) c.addAll(schemaIssues(f.error, frameworkYaml, fwRel));
+            if (!f.success)
+              c.addAll(
+                schemaIssues(f.error, frameworkYaml, fwRel, undefined, FrameworkFileSchema, frameworkYaml.value ?? {}),
+              );
             else {
               const fw = frameworkFromTree(f.data, fwRel);
               c.addAll(fw.issues);
@@ -1603,4 +1579,4 @@ export async function buildProject(p: LoadedProject): Promise<Build> {
   }
 }
 
-export { memoryProjectFiles };
+export { memoryProjectFiles, didYouMean, editDistance };
