@@ -21,7 +21,7 @@ import { allowedFields, zodIssues } from '../engine/core/zod-issues.ts';
 import { didYouMean, didYouMeanHint, editDistance } from '../engine/core/did-you-mean.ts';
 import { build, regenerate, type Build, type BuildInput } from '../engine/pipeline/build.ts';
 import { alignEstimates } from '../engine/survey/estimate.ts';
-import type { BuildSpec } from '../engine/spec/spec.ts';
+import { StepSpecSchema, type BuildSpec } from '../engine/spec/spec.ts';
 import { checkSpec } from '../engine/spec/check-spec.ts';
 import {
   FrameworkFileSchema,
@@ -1033,6 +1033,77 @@ async function checkLaterPaths(
   }
 }
 
+const isMapping = (x: unknown): x is Record<string, unknown> =>
+  x !== null && typeof x === 'object' && !Array.isArray(x);
+
+/**
+ * The top-level fields of a project file that are valid on their own (the others are listed in
+ * `failed`), so that one wrong field does not hide the problems of the files the others name.
+ */
+function validFields(raw: Record<string, unknown>): { project: ProjectFile; failed: string[] } {
+  const shape: Record<string, z.ZodType> = ProjectFileSchema.shape;
+  const out: Record<string, unknown> = {};
+  const failed: string[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    if (!Object.hasOwn(shape, key)) continue; // an unknown field: reported, nothing depends on it
+    const r = shape[key].safeParse(value);
+    if (r.success) out[key] = r.data;
+    else failed.push(key);
+  }
+  return { project: out as ProjectFile, failed };
+}
+
+/**
+ * The codes and shape of a framework tree that failed its schema (a wrong weight, direction or name
+ * elsewhere): nodes with a code, their children, status and denominator. The data and the build spec
+ * are checked against it; the failed fields themselves are reported by the schema.
+ */
+function treeOutline(value: unknown): FrameworkFile | undefined {
+  if (!isMapping(value) || !isMapping(value.tree)) return undefined;
+  const node = (x: unknown, depth: number): FrameworkTreeNode | undefined => {
+    if (!isMapping(x) || depth > 50) return undefined;
+    const code = typeof x.code === 'string' || typeof x.code === 'number' ? String(x.code) : '';
+    if (!code) return undefined;
+    const children = Array.isArray(x.children)
+      ? x.children.map((ch) => node(ch, depth + 1)).filter((ch): ch is FrameworkTreeNode => ch !== undefined)
+      : [];
+    return {
+      code,
+      ...(children.length ? { children } : {}),
+      ...(x.status === 'not_collected' ? { status: 'not_collected' as const } : {}),
+      ...(typeof x.denominator === 'string' ? { denominator: x.denominator } : {}),
+    };
+  };
+  const tree = node(value.tree, 0);
+  if (!tree) return undefined;
+  const denominators = Array.isArray(value.denominators)
+    ? value.denominators
+        .map((d) => (isMapping(d) && typeof d.code === 'string' ? { code: d.code } : undefined))
+        .filter((d): d is { code: string } => d !== undefined)
+    : undefined;
+  return { tree, denominators };
+}
+
+/**
+ * When `build:` failed its schema, the steps that are valid on their own are still checked against the
+ * framework (unknown codes in overrides and manual weights, levels), each at its own index.
+ */
+function validSteps(raw: Record<string, unknown>, framework: Framework, file: string): Issue[] {
+  const b = raw.build;
+  if (!isMapping(b) || !Array.isArray(b.steps)) return [];
+  const kept: Array<{ step: BuildSpec['steps'][number]; at: number }> = [];
+  b.steps.forEach((step: unknown, at) => {
+    const r = StepSpecSchema.safeParse(step);
+    if (r.success) kept.push({ step: r.data, at });
+  });
+  if (!kept.length) return [];
+  const issues = checkSpec({ version: 1, steps: kept.map((k) => k.step) }, framework, file);
+  return issues.map((i) => ({
+    ...i,
+    field: i.field?.replace(/^steps\[(\d+)\]/, (_, j: string) => `steps[${kept[Number(j)].at}]`),
+  }));
+}
+
 /** Options of `assembleProject`. */
 export interface AssembleOptions {
   /** The project file, a path in the source (default `project.yaml`; a variant that `extends` another). */
@@ -1108,9 +1179,16 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
     });
   }
   const parsed = ProjectFileSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new CityIndexError(schemaIssues(parsed.error, own, projectRel, base, ProjectFileSchema, raw));
-  const project = parsed.data;
+  /** Top-level fields of the project file that failed the schema: what depends on them is not checked. */
+  const failed = new Set<string>();
+  let project: ProjectFile;
+  if (parsed.success) project = parsed.data;
+  else {
+    c.addAll(schemaIssues(parsed.error, own, projectRel, base, ProjectFileSchema, raw));
+    const valid = validFields(raw as Record<string, unknown>);
+    project = valid.project;
+    valid.failed.forEach((k) => failed.add(k));
+  }
   const period = project.period !== undefined ? String(project.period) : undefined;
   /** Line in the project file (or its base) of a top-level field. */
   const lineOf = (...path: Array<string | number>): number | undefined =>
@@ -1129,6 +1207,8 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
   const history = new Map<string, Map<string, Map<string, number>>>();
   const ignored: Array<{ file: string; column: string }> = [];
   let dataFailed = false;
+  let frameworkSchemaFailed = false;
+  let unitsFailed = false;
   let denominatorCodes: string[] = [];
   const rowsOfTable = (t: Table, column: string) => {
     const k = col(t, [column]);
@@ -1172,7 +1252,7 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
       }
     }
   } else {
-    if (!project.framework)
+    if (!project.framework && !failed.has('framework'))
       c.add({
         code: 'E_REQUIRED',
         message: 'missing "framework" (a framework.yaml/.csv path or an inline tree)',
@@ -1180,7 +1260,7 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
         row: 1,
         field: 'framework',
       });
-    if (!project.units)
+    if (!project.units && !failed.has('units'))
       c.add({
         code: 'E_REQUIRED',
         message: 'missing "units" (path of units.csv)',
@@ -1188,7 +1268,7 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
         row: 1,
         field: 'units',
       });
-    if (!project.data)
+    if (!project.data && !failed.has('data'))
       c.add({
         code: 'E_REQUIRED',
         message: 'missing "data" (path(s) of the data files)',
@@ -1213,11 +1293,15 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
           frameworkYaml = parseYaml((await c.attempt(() => decodeText(fb, fwRel)))?.text ?? '', fwRel, c);
           if (frameworkYaml) {
             const f = FrameworkFileSchema.safeParse(frameworkYaml.value ?? {});
-            if (!f.success)
+            if (!f.success) {
               c.addAll(
                 schemaIssues(f.error, frameworkYaml, fwRel, undefined, FrameworkFileSchema, frameworkYaml.value ?? {}),
               );
-            else {
+              // the tree's codes and shape, for the checks of the data and the build that need only those
+              const tree = treeOutline(frameworkYaml.value);
+              if (tree) framework = frameworkFromTree(tree, fwRel).framework;
+              frameworkSchemaFailed = true;
+            } else {
               const fw = frameworkFromTree(f.data, fwRel);
               c.addAll(fw.issues);
               framework = fw.framework;
@@ -1260,7 +1344,7 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
       ...(framework?.nodes.filter((n) => n.kind === 'indicator').map((n) => n.code) ?? []),
       ...denominatorCodes,
     ]);
-    if (framework && units.length) store = new ValueStore(units.map((u) => u.code));
+    const tables: Array<{ spec: Exclude<(typeof list)[number], string> | { file: string }; t: Table }> = [];
     for (const [k, d] of list.entries()) {
       const spec = typeof d === 'string' ? { file: d } : d;
       const t = await readTable(
@@ -1272,7 +1356,21 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
         Array.isArray(project.data) ? lineOf('data', k) : lineOf('data'),
       );
       if (!t) dataFailed = true;
-      if (!t || !store) continue;
+      else tables.push({ spec, t });
+    }
+    if (framework && units.length) store = new ValueStore(units.map((u) => u.code));
+    else if (framework && !unitsTable && tables.length) {
+      // no units list to check the data's units against: the data's own units, so their values are checked
+      unitsFailed = true;
+      const seen = new Set<string>();
+      for (const { t } of tables) {
+        const k = col(t, ['unit', ...UNIT_CODE_COLUMNS]);
+        if (k >= 0) for (const r of t.rows) if (r[k]) seen.add(cleanCode(r[k]));
+      }
+      if (seen.size) store = new ValueStore([...seen].sort());
+    }
+    for (const { spec, t } of tables) {
+      if (!store) continue;
       const format =
         ('format' in spec && spec.format) ||
         (col(t, ['indicator', 'iCode']) >= 0 && col(t, ['value']) >= 0 ? 'long' : 'wide');
@@ -1289,23 +1387,31 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
     }
   }
   if (store) c.addAll(store.issues());
-  if (!framework || !store) {
+  if (!framework) {
     if (!c.issues.length)
-      c.add({ code: 'E_FRAMEWORK', message: 'no framework could be read', file: projectRel, field: 'framework' });
+      c.add({
+        code: 'E_FRAMEWORK',
+        message: 'no framework could be read / 无法读取指标体系',
+        file: projectRel,
+        field: 'framework',
+        expected: 'a framework.yaml / framework.csv path or an inline tree',
+      });
     c.fail();
   }
   /** A data file that could not be read would make its indicators look empty: those checks wait. */
-  const dataComplete = !dataFailed;
-  const surveys = await readSurveys(src, project, projectRel, framework, units, store);
+  const dataComplete = !dataFailed && !unitsFailed && store !== undefined;
+  const surveys = store && units.length ? await readSurveys(src, project, projectRel, framework, units, store) : [];
 
   const located = (i: Issue): Issue =>
     i.file === frameworkFile && i.row === undefined && i.indicator ? { ...i, row: codeRow(i.indicator) } : i;
-  c.addAll(checkFramework(framework, frameworkFile).map(located));
-  if (units.length === 0)
+  // the framework's own structure checks need its valid schema (an outline may lack nodes)
+  if (!frameworkSchemaFailed) c.addAll(checkFramework(framework, frameworkFile).map(located));
+  if (units.length === 0 && !unitsFailed && (unitsTable || project.coinr))
     c.add({
       code: 'E_NO_UNITS',
-      message: 'the project has no units',
+      message: 'the project has no units / 项目没有评价对象',
       file: project.units ?? project.coinr?.iData ?? projectRel,
+      expected: 'one row per unit in the units file',
     });
   units.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   const unitCodes = units.map((u) => u.code);
@@ -1313,7 +1419,7 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
   const gaps = framework.nodes.filter((n) => n.kind === 'indicator' && n.status === 'not_collected');
   const denomSet = new Set(denominatorCodes);
   for (const n of indicators) {
-    if (dataComplete && store.available(n.code) === 0) {
+    if (dataComplete && store?.available(n.code) === 0) {
       const near = ignored.filter((x) => didYouMean(x.column, [n.code]) !== undefined);
       const typo = (x: { file: string; column: string }) =>
         `${x.file} has a column "${x.column}" — a typo? / 数据文件中的列名 "${x.column}" 是否拼写有误？`;
@@ -1344,7 +1450,7 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
       );
   }
   for (const n of gaps) {
-    if (store.available(n.code) > 0)
+    if (store && store.available(n.code) > 0)
       c.warnings.push(
         located({
           code: 'W_GAP_HAS_DATA',
@@ -1357,7 +1463,23 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
         }),
       );
   }
-  if (c.issues.length) c.fail();
+  // the build is checked against the framework's codes and levels when its own fields are valid
+  const spec: BuildSpec | undefined = project.build
+    ? {
+        version: 1,
+        steps: project.build.steps as BuildSpec['steps'],
+        seed: project.build.seed,
+        ...(project.build.tieTolerance !== undefined ? { tieTolerance: project.build.tieTolerance } : {}),
+      }
+    : undefined;
+  const specIssues = spec
+    ? checkSpec(spec, framework, projectRel)
+    : validSteps(raw as Record<string, unknown>, framework, projectRel);
+  for (const i of specIssues) {
+    const field = i.field ? `build.${i.field}` : 'build';
+    c.add({ ...i, field, row: i.row ?? lineOf(...fieldPath(field)) });
+  }
+  if (c.issues.length || !store || !spec) c.fail();
 
   // Denominators: data columns first, else numeric unit attributes with the same code.
   for (const d of denominatorCodes) {
@@ -1381,18 +1503,6 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
       history.get(p)!,
     ),
   }));
-
-  const spec: BuildSpec = {
-    version: 1,
-    steps: project.build.steps as BuildSpec['steps'],
-    seed: project.build.seed,
-    ...(project.build.tieTolerance !== undefined ? { tieTolerance: project.build.tieTolerance } : {}),
-  };
-  for (const i of checkSpec(spec, framework, projectRel)) {
-    const field = i.field ? `build.${i.field}` : 'build';
-    c.add({ ...i, field, row: i.row ?? lineOf(...fieldPath(field)) });
-  }
-  if (c.issues.length) c.fail();
 
   const loaded: LoadedProject = {
     dir,
