@@ -90,6 +90,8 @@ class Collector {
         code: 'E_TOO_MANY',
         message: `more problems in this file not shown (first ${MAX_ISSUES_PER_FILE} listed)`,
         file: issue.file,
+        row: issue.row,
+        expected: 'the problems above fixed first',
       });
   }
   /** Add issues; those with severity `warning` go to the warnings. */
@@ -256,7 +258,13 @@ function parseYaml(text: string, file: string, c: Collector): YamlFile | undefin
       const tab = e.code === 'TAB_AS_INDENT' || /^\s*\t/.test(text.split('\n')[row - 1] ?? '');
       // prettyErrors: false, so the message carries no position (the row comes from e.pos)
       const tabHint = tab ? ' — indent YAML with spaces, not tabs / YAML 缩进请用空格，不要用制表符' : '';
-      c.add({ code: 'E_YAML', message: e.message + tabHint, file, row });
+      const expected =
+        e.code === 'DUPLICATE_KEY'
+          ? 'each key once in its mapping'
+          : tab
+            ? 'indentation with spaces'
+            : 'valid YAML (closed brackets and quotes, consistent indentation, "key: value" pairs)';
+      c.add({ code: 'E_YAML', message: e.message + tabHint, file, row, expected });
       if (seen.size >= 10) break;
     }
     return undefined;
@@ -384,7 +392,8 @@ export function frameworkFromTree(f: FrameworkFile, file: string): { framework: 
   const issues: Issue[] = [];
   const walk = (t: FrameworkTreeNode, parent: string | null, depth: number): number => {
     if (depth > 50) {
-      issues.push({ code: 'E_DEPTH', message: 'framework tree deeper than 50 levels', file, indicator: t.code });
+      const message = 'framework tree deeper than 50 levels';
+      issues.push({ code: 'E_DEPTH', message, file, indicator: t.code, expected: 'at most 50 levels' });
       return 1;
     }
     const node: FrameworkNode = {
@@ -417,6 +426,7 @@ export function frameworkFromTree(f: FrameworkFile, file: string): { framework: 
           'every indicator must be the same number of levels below the index',
         file,
         indicator: t.code,
+        expected: 'children all with the same depth below them (add a level, or move the indicator)',
       });
     return node.level;
   };
@@ -462,6 +472,7 @@ export function frameworkFromTable(t: Table): {
         file: t.file,
         row: t.headerRow ?? 1,
         column: n,
+        expected: 'the columns iCode and Type (COINr iMeta: Level, iCode, iName, Direction, Weight, Parent, Type)',
       });
   if (issues.length) return { framework: { nodes: [] }, groups: [], denominators: [], issues };
   const k = (n: string) => col(t, [n]);
@@ -491,7 +502,7 @@ export function frameworkFromTable(t: Table): {
       if (s === '' || s === 'NA') return dflt;
       const p = parseNumberCell(s);
       if (p.error) {
-        issues.push({ code: 'E_NOT_NUMBER', message: p.error, file: t.file, row, column: n });
+        issues.push({ code: 'E_NOT_NUMBER', message: p.error, file: t.file, row, column: n, expected: 'a number' });
         return dflt;
       }
       return p.value;
@@ -499,7 +510,8 @@ export function frameworkFromTable(t: Table): {
     const code = get('iCode');
     const type = get('Type');
     if (!code) {
-      issues.push({ code: 'E_EMPTY_CELL', message: 'empty iCode', file: t.file, row, column: 'iCode' });
+      const expected = 'a code on every row';
+      issues.push({ code: 'E_EMPTY_CELL', message: 'empty iCode', file: t.file, row, column: 'iCode', expected });
       return;
     }
     const name: LocalText = { en: get('iName') || get('name_en') || undefined, zh: get('name_zh') || undefined };
@@ -531,6 +543,7 @@ export function frameworkFromTable(t: Table): {
         file: t.file,
         row,
         column: 'Level',
+        expected: 'a whole number ≥ 1 (1 = indicators)',
       });
       return;
     }
@@ -656,6 +669,7 @@ export function unitsFromTable(t: Table, skipColumns: Set<string> = new Set()): 
         file: t.file,
         row,
         column: t.header[codeCol],
+        expected: 'each unit code once',
       });
       return;
     }
@@ -789,6 +803,7 @@ class ValueStore {
       out.push({
         code: 'E_CONFLICT',
         message: `${message}; give each value in one data file only / 同一数值只能出现在一个数据文件中`,
+        expected: 'each value in one data file only',
         file: g.file,
         row: g.rows[0],
         column: g.column,
@@ -906,6 +921,7 @@ function readLong(
         file: t.file,
         row: t.headerRow ?? 1,
         column: n,
+        expected: 'the columns unit, indicator and value',
       });
   if (uc < 0 || ic < 0 || vc < 0) return;
   cleanCodes(t, uc, c.warnings);
@@ -1158,6 +1174,7 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
           file: baseRel,
           row: yamlLine(base, ['extends']),
           field: 'extends',
+          expected: 'a base project without extends:',
         });
       const { extends: _omit, ...mine } = raw as Record<string, unknown>;
       raw = { ...(b as Record<string, unknown>), ...mine };
@@ -1259,6 +1276,7 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
         file: projectRel,
         row: 1,
         field: 'framework',
+        expected: 'framework: framework.yaml (or a .csv path, or an inline tree)',
       });
     if (!project.units && !failed.has('units'))
       c.add({
@@ -1267,6 +1285,7 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
         file: projectRel,
         row: 1,
         field: 'units',
+        expected: 'units: units.csv',
       });
     if (!project.data && !failed.has('data'))
       c.add({
@@ -1275,6 +1294,7 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
         file: projectRel,
         row: 1,
         field: 'data',
+        expected: 'data: data.csv (or a list of data files)',
       });
     if (typeof project.framework === 'string') {
       const fwRel = project.framework;
@@ -1432,6 +1452,7 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
             `(give data, or mark it status: not_collected)${also}`,
           indicator: n.code,
           file: frameworkFile,
+          expected: `a column "${n.code}" with values in a data file, or status: not_collected`,
         }),
       );
     }
@@ -1562,6 +1583,7 @@ async function readSurveys(
           file: projectRel,
           field: `surveys[${k}]`,
           indicator: code,
+          expected: 'each indicator from one source: a data file or a survey',
         });
         return;
       }

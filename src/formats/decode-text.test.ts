@@ -53,3 +53,19 @@ describe('decodeText: the encodings Chinese spreadsheets are saved in', () => {
     expect(failure(bytes).message).toMatch(/line 2, character 9/);
   });
 });
+
+describe('decodeText: GBK text that happens to be valid UTF-8', () => {
+  it('"缺失" and "约5" in GBK are valid UTF-8 ("Ȱʧ", "Լ5") but read as GB18030', () => {
+    for (const word of ['缺失', '约5']) {
+      const r = decodeText(gb18030(`code,GDP\n110100,${word}\n`), 'data.csv');
+      expect(r.text).toBe(`code,GDP\n110100,${word}\n`);
+      expect(r.warnings[0].code).toBe('W_ENCODING');
+    }
+  });
+  it('UTF-8 with pinyin tones, Greek letters or km² stays UTF-8', () => {
+    for (const word of ['Guǎngzhōu', 'ǎ', 'α β', 'km²', 'Ȱʧ and 北京']) {
+      const text = `code,name\n110100,${word}\n`;
+      expect(decodeText(new TextEncoder().encode(text), 'data.csv')).toMatchObject({ text, encoding: 'utf-8' });
+    }
+  });
+});

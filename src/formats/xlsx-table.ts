@@ -47,6 +47,7 @@ export async function readXlsxTable(bytes: Uint8Array, file: string, sheet?: str
       message: `merged cells ${m} in sheet "${ws.name}" (unmerge and fill every cell / 请取消合并并填满每个单元格)`,
       file,
       field: `${ws.name}!${m}`,
+      expected: 'one value in every cell, no merged cells',
     });
   const grid: Array<{ row: number; cells: string[] }> = [];
   ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
@@ -62,6 +63,7 @@ export async function readXlsxTable(bytes: Uint8Array, file: string, sheet?: str
           file,
           row: rowNumber,
           column: cell.address,
+          expected: 'a value, not a formula',
         });
       } else if (typeof v === 'object' && v !== null && 'richText' in v)
         s = (v as { richText: Array<{ text: string }> }).richText.map((t) => t.text).join('');
@@ -72,6 +74,7 @@ export async function readXlsxTable(bytes: Uint8Array, file: string, sheet?: str
           file,
           row: rowNumber,
           column: cell.address,
+          expected: 'a value, or an empty cell for missing',
         });
       else if (v instanceof Date) s = v.toISOString().slice(0, 10);
       else if (typeof v === 'object' && v !== null && 'text' in v) s = String((v as { text: unknown }).text);

@@ -106,6 +106,7 @@ export function checkFramework(fw: Framework, file = 'framework'): Issue[] {
         file,
         field: 'code',
         indicator: n.code,
+        expected: 'each code once in the framework',
       });
     byCode.set(n.code, n);
   }
@@ -117,6 +118,7 @@ export function checkFramework(fw: Framework, file = 'framework'): Issue[] {
         file,
         field: 'parent',
         indicator: n.code,
+        expected: 'the code of another node of the framework',
       });
     }
     if (!Number.isFinite(n.weight))
@@ -150,6 +152,7 @@ export function checkFramework(fw: Framework, file = 'framework'): Issue[] {
           file,
           field: 'parent',
           indicator: n.code,
+          expected: 'a tree: following the parents from any node reaches the index without returning',
         });
         break;
       }
@@ -166,6 +169,7 @@ export function checkFramework(fw: Framework, file = 'framework'): Issue[] {
         file,
         field: 'level',
         indicator: n.code,
+        expected: 'level 1',
       });
     if (n.parent !== null) {
       const p = byCode.get(n.parent)!;
@@ -176,6 +180,7 @@ export function checkFramework(fw: Framework, file = 'framework'): Issue[] {
           file,
           field: 'parent',
           indicator: n.code,
+          expected: 'an aggregate (Type Aggregate) as parent',
         });
       if (p.level !== n.level + 1)
         issues.push({
@@ -193,6 +198,7 @@ export function checkFramework(fw: Framework, file = 'framework'): Issue[] {
         message: `aggregate "${n.code}" has no children`,
         file,
         indicator: n.code,
+        expected: 'at least one child (an indicator or an aggregate one level below)',
       });
     }
   }
@@ -204,8 +210,14 @@ export function checkFramework(fw: Framework, file = 'framework'): Issue[] {
         `the framework must have exactly one root (the index), found ${roots.length}: ` +
         roots.map((r) => r.code).join(', '),
       file,
+      expected: 'one node without a parent',
     });
   if (!fw.nodes.some((n) => n.kind === 'indicator'))
-    issues.push({ code: 'E_NO_INDICATORS', message: 'the framework has no indicators', file });
+    issues.push({
+      code: 'E_NO_INDICATORS',
+      message: 'the framework has no indicators',
+      file,
+      expected: 'at least one indicator',
+    });
   return issues;
 }

@@ -64,7 +64,13 @@ export function checkSpec(spec: BuildSpec, framework: Framework, file = 'build s
   spec.steps.forEach((step, k) => {
     const at = `steps[${k}]`;
     if (seen.has(step.id))
-      issues.push({ code: 'E_DUPLICATE_STEP', message: `duplicate step id "${step.id}"`, file, field: `${at}.id` });
+      issues.push({
+        code: 'E_DUPLICATE_STEP',
+        message: `duplicate step id "${step.id}"`,
+        file,
+        field: `${at}.id`,
+        expected: 'a different id for each step',
+      });
     seen.add(step.id);
     const opts = (step.options ?? {}) as Record<string, unknown>;
     const per = opts.perIndicator as Record<string, unknown> | undefined;
@@ -103,6 +109,7 @@ export function checkSpec(spec: BuildSpec, framework: Framework, file = 'build s
             message: `aggregate level ${l} does not exist (levels 2–${top} are produced by aggregation)`,
             file,
             field: `${at}.options.levels.${l}`,
+            expected: `a level from 2 to ${top}`,
           });
       }
     }
