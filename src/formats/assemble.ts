@@ -17,11 +17,12 @@ import {
   type SourceRef,
   type Unit,
 } from '../engine/core/framework.ts';
-import { zodIssues } from '../engine/core/zod-issues.ts';
+import { allowedFields, zodIssues } from '../engine/core/zod-issues.ts';
 import { safeParseOwnKeys } from '../engine/core/own-keys.ts';
+import { didYouMean, didYouMeanHint, editDistance } from '../engine/core/did-you-mean.ts';
 import { build, regenerate, type Build, type BuildInput } from '../engine/pipeline/build.ts';
 import { alignEstimates } from '../engine/survey/estimate.ts';
-import type { BuildSpec } from '../engine/spec/spec.ts';
+import { StepSpecSchema, type BuildSpec } from '../engine/spec/spec.ts';
 import { checkSpec } from '../engine/spec/check-spec.ts';
 import {
   FrameworkFileSchema,
@@ -97,6 +98,8 @@ class Collector {
         code: 'E_TOO_MANY',
         message: `more problems in this file not shown (first ${MAX_ISSUES_PER_FILE} listed)`,
         file: issue.file,
+        row: issue.row,
+        expected: 'the problems above fixed first',
       });
   }
   /** Add issues; those with severity `warning` go to the warnings. */
@@ -124,54 +127,13 @@ class Collector {
   }
 }
 
-/**
- * Edit distance (Levenshtein) between two strings, giving up above `max` (returns max + 1).
- * @example editDistance('winmx', 'winmax') // => 1
- */
-export function editDistance(a: string, b: string, max = 3): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (cur[j] < best) best = cur[j];
-    }
-    if (best > max) return max + 1;
-    prev = cur;
-  }
-  return prev[b.length];
-}
-
-/**
- * The candidate closest to `word` when it is a likely typo (same letters ignoring case, or at most
- * 1 edit for short words and 2 for words of 6+ characters), else undefined.
- * @example didYouMean('minmax', ['minMax', 'zScore']) // => 'minMax'
- */
-export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
-  const max = word.length >= 6 ? 2 : 1;
-  let best: string | undefined;
-  let bestD = max + 1;
-  const lower = word.toLowerCase();
-  for (const c of candidates) {
-    if (c === word) continue;
-    const d = c.toLowerCase() === lower ? 0.5 : editDistance(word, c, max);
-    if (d < bestD) {
-      best = c;
-      bestD = d;
-    }
-  }
-  return best;
-}
-
 /** `didYouMean` restricted to one edit (for a guess made without knowing the object's own fields). */
 function editDistanceOne(word: string, candidates: Iterable<string>): string | undefined {
   const s = didYouMean(word, candidates);
   return s !== undefined && editDistance(word, s, 1) <= 1 ? s : undefined;
 }
 
-const hint = (s: string | undefined): string => (s === undefined ? '' : ` — did you mean "${s}"? / 是否应为 "${s}"？`);
+const hint = didYouMeanHint;
 
 /** Where a project's files come from, with the collector of its problems. */
 interface Source {
@@ -360,7 +322,13 @@ function parseYaml(text: string, file: string, c: Collector): YamlFile | undefin
       const tab = e.code === 'TAB_AS_INDENT' || /^\s*\t/.test(text.split('\n')[row - 1] ?? '');
       // prettyErrors: false, so the message carries no position (the row comes from e.pos)
       const tabHint = tab ? ' — indent YAML with spaces, not tabs / YAML 缩进请用空格，不要用制表符' : '';
-      c.add({ code: 'E_YAML', message: e.message + tabHint, file, row });
+      const expected =
+        e.code === 'DUPLICATE_KEY'
+          ? 'each key once in its mapping'
+          : tab
+            ? 'indentation with spaces'
+            : 'valid YAML (closed brackets and quotes, consistent indentation, "key: value" pairs)';
+      c.add({ code: 'E_YAML', message: e.message + tabHint, file, row, expected });
       if (seen.size >= 10) break;
     }
     return undefined;
@@ -445,8 +413,15 @@ function fieldsBeside(known: readonly string[]): Set<string> {
  * Schema errors of a YAML file as located issues: the line of each field (in `base` when the field
  * was inherited through `extends`), and a "did you mean" for a misspelt field name or value.
  */
-function schemaIssues(error: z.ZodError, f: YamlFile | undefined, file: string, base?: YamlFile): Issue[] {
-  return zodIssues(error, file).map((issue, k) => {
+function schemaIssues(
+  error: z.ZodError,
+  f: YamlFile | undefined,
+  file: string,
+  base: YamlFile | undefined,
+  schema: z.ZodType,
+  input: unknown,
+): Issue[] {
+  return zodIssues(error, file, [], schema, input).map((issue, k) => {
     const zi = error.issues[k];
     const path = zi.path.filter((p): p is string | number => typeof p !== 'symbol');
     const keys = zi.code === 'unrecognized_keys' ? zi.keys : [];
@@ -465,7 +440,12 @@ function schemaIssues(error: z.ZodError, f: YamlFile | undefined, file: string, 
             )
           : [];
       const known = present.filter((k) => !keys.includes(k));
-      suggestion = known.length ? didYouMean(keys[0], fieldsBeside(known)) : editDistanceOne(keys[0], fieldsBeside([]));
+      const allowed = allowedFields(schema, zi.path, keys, input);
+      suggestion = allowed.length
+        ? didYouMean(keys[0], allowed)
+        : known.length
+          ? didYouMean(keys[0], fieldsBeside(known))
+          : editDistanceOne(keys[0], fieldsBeside([]));
     } else if (zi.code === 'invalid_type' && src?.doc.hasIn(path) === false && path.length) {
       message = `missing required field "${path[path.length - 1]}" (expected ${zi.expected}) / 缺少必填字段`;
     } else {
@@ -496,7 +476,8 @@ export function frameworkFromTree(f: FrameworkFile, file: string): { framework: 
   const issues: Issue[] = [];
   const walk = (t: FrameworkTreeNode, parent: string | null, depth: number): number => {
     if (depth > 50) {
-      issues.push({ code: 'E_DEPTH', message: 'framework tree deeper than 50 levels', file, indicator: t.code });
+      const message = 'framework tree deeper than 50 levels';
+      issues.push({ code: 'E_DEPTH', message, file, indicator: t.code, expected: 'at most 50 levels' });
       return 1;
     }
     const node: FrameworkNode = {
@@ -529,6 +510,7 @@ export function frameworkFromTree(f: FrameworkFile, file: string): { framework: 
           'every indicator must be the same number of levels below the index',
         file,
         indicator: t.code,
+        expected: 'children all with the same depth below them (add a level, or move the indicator)',
       });
     return node.level;
   };
@@ -574,6 +556,7 @@ export function frameworkFromTable(t: Table): {
         file: t.file,
         row: t.headerRow ?? 1,
         column: n,
+        expected: 'the columns iCode and Type (COINr iMeta: Level, iCode, iName, Direction, Weight, Parent, Type)',
       });
   if (issues.length) return { framework: { nodes: [] }, groups: [], denominators: [], issues };
   const k = (n: string) => col(t, [n]);
@@ -603,7 +586,7 @@ export function frameworkFromTable(t: Table): {
       if (s === '' || s === 'NA') return dflt;
       const p = parseNumberCell(s);
       if (p.error) {
-        issues.push({ code: 'E_NOT_NUMBER', message: p.error, file: t.file, row, column: n });
+        issues.push({ code: 'E_NOT_NUMBER', message: p.error, file: t.file, row, column: n, expected: 'a number' });
         return dflt;
       }
       return p.value;
@@ -611,7 +594,8 @@ export function frameworkFromTable(t: Table): {
     const code = get('iCode');
     const type = get('Type');
     if (!code) {
-      issues.push({ code: 'E_EMPTY_CELL', message: 'empty iCode', file: t.file, row, column: 'iCode' });
+      const expected = 'a code on every row';
+      issues.push({ code: 'E_EMPTY_CELL', message: 'empty iCode', file: t.file, row, column: 'iCode', expected });
       return;
     }
     const name: LocalText = { en: get('iName') || get('name_en') || undefined, zh: get('name_zh') || undefined };
@@ -643,6 +627,7 @@ export function frameworkFromTable(t: Table): {
         file: t.file,
         row,
         column: 'Level',
+        expected: 'a whole number ≥ 1 (1 = indicators)',
       });
       return;
     }
@@ -769,6 +754,7 @@ export function unitsFromTable(t: Table, skipColumns: Set<string> = new Set()): 
         file: t.file,
         row,
         column: t.header[codeCol],
+        expected: 'each unit code once',
       });
       return;
     }
@@ -902,6 +888,7 @@ class ValueStore {
       out.push({
         code: 'E_CONFLICT',
         message: `${message}; give each value in one data file only / 同一数值只能出现在一个数据文件中`,
+        expected: 'each value in one data file only',
         file: g.file,
         row: g.rows[0],
         column: g.column,
@@ -1019,6 +1006,7 @@ function readLong(
         file: t.file,
         row: t.headerRow ?? 1,
         column: n,
+        expected: 'the columns unit, indicator and value',
       });
   if (uc < 0 || ic < 0 || vc < 0) return;
   cleanCodes(t, uc, c.warnings);
@@ -1166,6 +1154,77 @@ function allowedRootsOf(value: unknown, y: YamlFile | undefined, file: string, c
   return roots;
 }
 
+const isMapping = (x: unknown): x is Record<string, unknown> =>
+  x !== null && typeof x === 'object' && !Array.isArray(x);
+
+/**
+ * The top-level fields of a project file that are valid on their own (the others are listed in
+ * `failed`), so that one wrong field does not hide the problems of the files the others name.
+ */
+function validFields(raw: Record<string, unknown>): { project: ProjectFile; failed: string[] } {
+  const shape: Record<string, z.ZodType> = ProjectFileSchema.shape;
+  const out: Record<string, unknown> = {};
+  const failed: string[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    if (!Object.hasOwn(shape, key)) continue; // an unknown field: reported, nothing depends on it
+    const r = safeParseOwnKeys(shape[key], value);
+    if (r.success) out[key] = r.data;
+    else failed.push(key);
+  }
+  return { project: out as ProjectFile, failed };
+}
+
+/**
+ * The codes and shape of a framework tree that failed its schema (a wrong weight, direction or name
+ * elsewhere): nodes with a code, their children, status and denominator. The data and the build spec
+ * are checked against it; the failed fields themselves are reported by the schema.
+ */
+function treeOutline(value: unknown): FrameworkFile | undefined {
+  if (!isMapping(value) || !isMapping(value.tree)) return undefined;
+  const node = (x: unknown, depth: number): FrameworkTreeNode | undefined => {
+    if (!isMapping(x) || depth > 50) return undefined;
+    const code = typeof x.code === 'string' || typeof x.code === 'number' ? String(x.code) : '';
+    if (!code) return undefined;
+    const children = Array.isArray(x.children)
+      ? x.children.map((ch) => node(ch, depth + 1)).filter((ch): ch is FrameworkTreeNode => ch !== undefined)
+      : [];
+    return {
+      code,
+      ...(children.length ? { children } : {}),
+      ...(x.status === 'not_collected' ? { status: 'not_collected' as const } : {}),
+      ...(typeof x.denominator === 'string' ? { denominator: x.denominator } : {}),
+    };
+  };
+  const tree = node(value.tree, 0);
+  if (!tree) return undefined;
+  const denominators = Array.isArray(value.denominators)
+    ? value.denominators
+        .map((d) => (isMapping(d) && typeof d.code === 'string' ? { code: d.code } : undefined))
+        .filter((d): d is { code: string } => d !== undefined)
+    : undefined;
+  return { tree, denominators };
+}
+
+/**
+ * When `build:` failed its schema, the steps that are valid on their own are still checked against the
+ * framework (unknown codes in overrides and manual weights, levels), each at its own index.
+ */
+function validSteps(raw: Record<string, unknown>, framework: Framework, file: string): Issue[] {
+  const b = raw.build;
+  if (!isMapping(b) || !Array.isArray(b.steps)) return [];
+  const kept: Array<{ step: BuildSpec['steps'][number]; at: number }> = [];
+  b.steps.forEach((step: unknown, at) => {
+    const r = StepSpecSchema.safeParse(step);
+    if (r.success) kept.push({ step: r.data, at });
+  });
+  if (!kept.length) return [];
+  const issues = checkSpec({ version: 1, steps: kept.map((k) => k.step) }, framework, file);
+  return issues.map((i) => ({
+    ...i,
+    field: i.field?.replace(/^steps\[(\d+)\]/, (_, j: string) => `steps[${kept[Number(j)].at}]`),
+  }));
+}
+
 /** Options of `assembleProject`. */
 export interface AssembleOptions {
   /** The project file, a path in the source (default `project.yaml`; a variant that `extends` another). */
@@ -1224,6 +1283,7 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
           file: baseRel,
           row: yamlLine(base, ['extends']),
           field: 'extends',
+          expected: 'a base project without extends:',
         });
       const { extends: _omit, ...mine } = raw as Record<string, unknown>;
       raw = { ...(b as Record<string, unknown>), ...mine };
@@ -1245,11 +1305,18 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
     });
   }
   const parsed = safeParseOwnKeys(ProjectFileSchema, raw);
-  if (!parsed.success) throw new CityIndexError(schemaIssues(parsed.error, own, projectRel, base));
-  const project = parsed.data;
+  /** Top-level fields of the project file that failed the schema: what depends on them is not checked. */
+  const failed = new Set<string>();
+  let project: ProjectFile;
+  if (parsed.success) project = parsed.data;
+  else {
+    c.addAll(schemaIssues(parsed.error, own, projectRel, base, ProjectFileSchema, raw));
+    const valid = validFields(raw as Record<string, unknown>);
+    project = valid.project;
+    valid.failed.forEach((k) => failed.add(k));
+  }
   if (base && !own?.doc.hasIn(['allowedRoots']))
     src.files = files.withRoots(allowedRootsOf(base.value, base, base.rel, c));
-  if (c.issues.length) c.fail();
   const period = project.period !== undefined ? String(project.period) : undefined;
   /** Line in the project file (or its base) of a top-level field. */
   const lineOf = (...path: Array<string | number>): number | undefined =>
@@ -1268,6 +1335,8 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
   const history = new Map<string, Map<string, Map<string, number>>>();
   const ignored: Array<{ file: string; column: string }> = [];
   let dataFailed = false;
+  let frameworkSchemaFailed = false;
+  let unitsFailed = false;
   let denominatorCodes: string[] = [];
   const rowsOfTable = (t: Table, column: string) => {
     const k = col(t, [column]);
@@ -1311,29 +1380,32 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
       }
     }
   } else {
-    if (!project.framework)
+    if (!project.framework && !failed.has('framework'))
       c.add({
         code: 'E_REQUIRED',
         message: 'missing "framework" (a framework.yaml/.csv path or an inline tree)',
         file: projectRel,
         row: 1,
         field: 'framework',
+        expected: 'framework: framework.yaml (or a .csv path, or an inline tree)',
       });
-    if (!project.units)
+    if (!project.units && !failed.has('units'))
       c.add({
         code: 'E_REQUIRED',
         message: 'missing "units" (path of units.csv)',
         file: projectRel,
         row: 1,
         field: 'units',
+        expected: 'units: units.csv',
       });
-    if (!project.data)
+    if (!project.data && !failed.has('data'))
       c.add({
         code: 'E_REQUIRED',
         message: 'missing "data" (path(s) of the data files)',
         file: projectRel,
         row: 1,
         field: 'data',
+        expected: 'data: data.csv (or a list of data files)',
       });
     if (typeof project.framework === 'string') {
       const fwRel = project.framework;
@@ -1352,8 +1424,15 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
           frameworkYaml = parseYaml((await c.attempt(() => decodeText(fb, fwRel)))?.text ?? '', fwRel, c);
           if (frameworkYaml) {
             const f = safeParseOwnKeys(FrameworkFileSchema, frameworkYaml.value ?? {});
-            if (!f.success) c.addAll(schemaIssues(f.error, frameworkYaml, fwRel));
-            else {
+            if (!f.success) {
+              c.addAll(
+                schemaIssues(f.error, frameworkYaml, fwRel, undefined, FrameworkFileSchema, frameworkYaml.value ?? {}),
+              );
+              // the tree's codes and shape, for the checks of the data and the build that need only those
+              const tree = treeOutline(frameworkYaml.value);
+              if (tree) framework = frameworkFromTree(tree, fwRel).framework;
+              frameworkSchemaFailed = true;
+            } else {
               const fw = frameworkFromTree(f.data, fwRel);
               c.addAll(fw.issues);
               framework = fw.framework;
@@ -1396,7 +1475,7 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
       ...(framework?.nodes.filter((n) => n.kind === 'indicator').map((n) => n.code) ?? []),
       ...denominatorCodes,
     ]);
-    if (framework && units.length) store = new ValueStore(units.map((u) => u.code));
+    const tables: Array<{ spec: Exclude<(typeof list)[number], string> | { file: string }; t: Table }> = [];
     for (const [k, d] of list.entries()) {
       const spec = typeof d === 'string' ? { file: d } : d;
       const t = await readTable(
@@ -1408,7 +1487,21 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
         Array.isArray(project.data) ? lineOf('data', k) : lineOf('data'),
       );
       if (!t) dataFailed = true;
-      if (!t || !store) continue;
+      else tables.push({ spec, t });
+    }
+    if (framework && units.length) store = new ValueStore(units.map((u) => u.code));
+    else if (framework && !unitsTable && tables.length) {
+      // no units list to check the data's units against: the data's own units, so their values are checked
+      unitsFailed = true;
+      const seen = new Set<string>();
+      for (const { t } of tables) {
+        const k = col(t, ['unit', ...UNIT_CODE_COLUMNS]);
+        if (k >= 0) for (const r of t.rows) if (r[k]) seen.add(cleanCode(r[k]));
+      }
+      if (seen.size) store = new ValueStore([...seen].sort());
+    }
+    for (const { spec, t } of tables) {
+      if (!store) continue;
       const format =
         ('format' in spec && spec.format) ||
         (col(t, ['indicator', 'iCode']) >= 0 && col(t, ['value']) >= 0 ? 'long' : 'wide');
@@ -1425,23 +1518,31 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
     }
   }
   if (store) c.addAll(store.issues());
-  if (!framework || !store) {
+  if (!framework) {
     if (!c.issues.length)
-      c.add({ code: 'E_FRAMEWORK', message: 'no framework could be read', file: projectRel, field: 'framework' });
+      c.add({
+        code: 'E_FRAMEWORK',
+        message: 'no framework could be read / 无法读取指标体系',
+        file: projectRel,
+        field: 'framework',
+        expected: 'a framework.yaml / framework.csv path or an inline tree',
+      });
     c.fail();
   }
   /** A data file that could not be read would make its indicators look empty: those checks wait. */
-  const dataComplete = !dataFailed;
-  const surveys = await readSurveys(src, project, projectRel, framework, units, store);
+  const dataComplete = !dataFailed && !unitsFailed && store !== undefined;
+  const surveys = store && units.length ? await readSurveys(src, project, projectRel, framework, units, store) : [];
 
   const located = (i: Issue): Issue =>
     i.file === frameworkFile && i.row === undefined && i.indicator ? { ...i, row: codeRow(i.indicator) } : i;
-  c.addAll(checkFramework(framework, frameworkFile).map(located));
-  if (units.length === 0)
+  // the framework's own structure checks need its valid schema (an outline may lack nodes)
+  if (!frameworkSchemaFailed) c.addAll(checkFramework(framework, frameworkFile).map(located));
+  if (units.length === 0 && !unitsFailed && (unitsTable || project.coinr))
     c.add({
       code: 'E_NO_UNITS',
-      message: 'the project has no units',
+      message: 'the project has no units / 项目没有评价对象',
       file: project.units ?? project.coinr?.iData ?? projectRel,
+      expected: 'one row per unit in the units file',
     });
   units.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   const unitCodes = units.map((u) => u.code);
@@ -1449,7 +1550,7 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
   const gaps = framework.nodes.filter((n) => n.kind === 'indicator' && n.status === 'not_collected');
   const denomSet = new Set(denominatorCodes);
   for (const n of indicators) {
-    if (dataComplete && store.available(n.code) === 0) {
+    if (dataComplete && store?.available(n.code) === 0) {
       const near = ignored.filter((x) => didYouMean(x.column, [n.code]) !== undefined);
       const typo = (x: { file: string; column: string }) =>
         `${x.file} has a column "${x.column}" — a typo? / 数据文件中的列名 "${x.column}" 是否拼写有误？`;
@@ -1462,6 +1563,7 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
             `(give data, or mark it status: not_collected)${also}`,
           indicator: n.code,
           file: frameworkFile,
+          expected: `a column "${n.code}" with values in a data file, or status: not_collected`,
         }),
       );
     }
@@ -1480,7 +1582,7 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
       );
   }
   for (const n of gaps) {
-    if (store.available(n.code) > 0)
+    if (store && store.available(n.code) > 0)
       c.warnings.push(
         located({
           code: 'W_GAP_HAS_DATA',
@@ -1493,7 +1595,23 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
         }),
       );
   }
-  if (c.issues.length) c.fail();
+  // the build is checked against the framework's codes and levels when its own fields are valid
+  const spec: BuildSpec | undefined = project.build
+    ? {
+        version: 1,
+        steps: project.build.steps as BuildSpec['steps'],
+        seed: project.build.seed,
+        ...(project.build.tieTolerance !== undefined ? { tieTolerance: project.build.tieTolerance } : {}),
+      }
+    : undefined;
+  const specIssues = spec
+    ? checkSpec(spec, framework, projectRel)
+    : validSteps(raw as Record<string, unknown>, framework, projectRel);
+  for (const i of specIssues) {
+    const field = i.field ? `build.${i.field}` : 'build';
+    c.add({ ...i, field, row: i.row ?? lineOf(...fieldPath(field)) });
+  }
+  if (c.issues.length || !store || !spec) c.fail();
 
   // Denominators: data columns first, else numeric unit attributes with the same code.
   for (const d of denominatorCodes) {
@@ -1517,18 +1635,6 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
       history.get(p)!,
     ),
   }));
-
-  const spec: BuildSpec = {
-    version: 1,
-    steps: project.build.steps as BuildSpec['steps'],
-    seed: project.build.seed,
-    ...(project.build.tieTolerance !== undefined ? { tieTolerance: project.build.tieTolerance } : {}),
-  };
-  for (const i of checkSpec(spec, framework, projectRel)) {
-    const field = i.field ? `build.${i.field}` : 'build';
-    c.add({ ...i, field, row: i.row ?? lineOf(...fieldPath(field)) });
-  }
-  if (c.issues.length) c.fail();
 
   const loaded: LoadedProject = {
     dir,
@@ -1588,6 +1694,7 @@ async function readSurveys(
           file: projectRel,
           field: `surveys[${k}]`,
           indicator: code,
+          expected: 'each indicator from one source: a data file or a survey',
         });
         return;
       }
@@ -1717,4 +1824,4 @@ export async function buildProject(p: LoadedProject): Promise<Build> {
   }
 }
 
-export { memoryProjectFiles };
+export { memoryProjectFiles, didYouMean, editDistance };

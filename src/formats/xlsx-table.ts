@@ -387,6 +387,7 @@ function readSheet(
             message: `merged cells ${a.ref} in sheet "${sheetName}" (unmerge and fill every cell / 请取消合并并填满每个单元格)`,
             file,
             field: `${sheetName}!${a.ref}`,
+            expected: 'one value in every cell, no merged cells',
           });
           break;
         }
@@ -419,6 +420,7 @@ function readSheet(
               file,
               row: rowNumber,
               column: ref,
+              expected: 'a value, not a formula',
             });
             break;
           }
@@ -444,6 +446,7 @@ function readSheet(
               file,
               row: rowNumber,
               column: ref,
+              expected: 'a value, or an empty cell for missing',
             });
             s = '';
           } else if (type === 'b') s = text.trim() === '1' || text.trim() === 'true' ? 'true' : 'false';

@@ -126,6 +126,7 @@ export function checkFramework(fw: Framework, file = 'framework'): Issue[] {
         file,
         field: 'code',
         indicator: n.code,
+        expected: 'each code once in the framework',
       });
     byCode.set(n.code, n);
   }
@@ -137,6 +138,7 @@ export function checkFramework(fw: Framework, file = 'framework'): Issue[] {
         file,
         field: 'parent',
         indicator: n.code,
+        expected: 'the code of another node of the framework',
       });
     }
     if (!Number.isFinite(n.weight))
@@ -170,6 +172,7 @@ export function checkFramework(fw: Framework, file = 'framework'): Issue[] {
           file,
           field: 'parent',
           indicator: n.code,
+          expected: 'a tree: following the parents from any node reaches the index without returning',
         });
         break;
       }
@@ -186,6 +189,7 @@ export function checkFramework(fw: Framework, file = 'framework'): Issue[] {
         file,
         field: 'level',
         indicator: n.code,
+        expected: 'level 1',
       });
     if (n.parent !== null) {
       const p = byCode.get(n.parent)!;
@@ -196,6 +200,7 @@ export function checkFramework(fw: Framework, file = 'framework'): Issue[] {
           file,
           field: 'parent',
           indicator: n.code,
+          expected: 'an aggregate (Type Aggregate) as parent',
         });
       if (p.level !== n.level + 1)
         issues.push({
@@ -213,6 +218,7 @@ export function checkFramework(fw: Framework, file = 'framework'): Issue[] {
         message: `aggregate "${n.code}" has no children`,
         file,
         indicator: n.code,
+        expected: 'at least one child (an indicator or an aggregate one level below)',
       });
     }
   }
@@ -224,8 +230,14 @@ export function checkFramework(fw: Framework, file = 'framework'): Issue[] {
         `the framework must have exactly one root (the index), found ${roots.length}: ` +
         roots.map((r) => r.code).join(', '),
       file,
+      expected: 'one node without a parent',
     });
   if (!fw.nodes.some((n) => n.kind === 'indicator'))
-    issues.push({ code: 'E_NO_INDICATORS', message: 'the framework has no indicators', file });
+    issues.push({
+      code: 'E_NO_INDICATORS',
+      message: 'the framework has no indicators',
+      file,
+      expected: 'at least one indicator',
+    });
   return issues;
 }

@@ -6,7 +6,48 @@ import type { Issue } from '../core/errors.ts';
 import { topLevel, type Framework } from '../core/framework.ts';
 import { zodIssues } from '../core/zod-issues.ts';
 import { safeParseOwnKeys } from '../core/own-keys.ts';
-import { BuildSpecSchema, type BuildSpec } from './spec.ts';
+import { didYouMean, didYouMeanHint } from '../core/did-you-mean.ts';
+import { BuildSpecSchema, type BuildSpec, type WeightOptions } from './spec.ts';
+
+/**
+ * Codes of manual weights (also inside `combined`) that are not nodes of the weighted level: located at
+ * `weights.<code>`, with the level's codes expected and the nearest one suggested.
+ */
+function manualWeightCodes(
+  weighting: WeightOptions['weighting'],
+  field: string,
+  level: number,
+  framework: Framework,
+  file: string,
+): Issue[] {
+  if (weighting.method === 'combined')
+    return [
+      ...manualWeightCodes(weighting.subjective, `${field}.subjective`, level, framework, file),
+      ...manualWeightCodes(weighting.objective, `${field}.objective`, level, framework, file),
+    ];
+  if (weighting.method !== 'manual') return [];
+  const atLevel = framework.nodes.filter((n) => n.level === level).map((n) => n.code);
+  const known = new Set(atLevel);
+  const issues: Issue[] = [];
+  for (const code of Object.keys(weighting.weights)) {
+    if (known.has(code)) continue;
+    const elsewhere = framework.nodes.find((n) => n.code === code);
+    const near = elsewhere ? undefined : didYouMean(code, atLevel);
+    issues.push({
+      code: 'E_UNKNOWN_CODE',
+      message:
+        (elsewhere
+          ? `manual weight for "${code}", which is at level ${elsewhere.level}, not ${level}`
+          : `manual weight for unknown code "${code}"`) +
+        ` / 人工权重中的代码不在第 ${level} 层${didYouMeanHint(near)}`,
+      file,
+      field: `${field}.weights.${code}`,
+      indicator: code,
+      expected: `a code at level ${level}: ${atLevel.slice(0, 20).join(', ')}${atLevel.length > 20 ? ', …' : ''}`,
+    });
+  }
+  return issues;
+}
 
 /**
  * All problems with a spec, located by `field` (e.g. `steps[3].options.perIndicator.GDP`). Empty if fine.
@@ -24,7 +65,13 @@ export function checkSpec(spec: BuildSpec, framework: Framework, file = 'build s
   spec.steps.forEach((step, k) => {
     const at = `steps[${k}]`;
     if (seen.has(step.id))
-      issues.push({ code: 'E_DUPLICATE_STEP', message: `duplicate step id "${step.id}"`, file, field: `${at}.id` });
+      issues.push({
+        code: 'E_DUPLICATE_STEP',
+        message: `duplicate step id "${step.id}"`,
+        file,
+        field: `${at}.id`,
+        expected: 'a different id for each step',
+      });
     seen.add(step.id);
     const opts = (step.options ?? {}) as Record<string, unknown>;
     const per = opts.perIndicator as Record<string, unknown> | undefined;
@@ -50,7 +97,9 @@ export function checkSpec(spec: BuildSpec, framework: Framework, file = 'build s
           message: `weight level ${level} does not exist below the index (levels 1–${top - 1} carry weights)`,
           file,
           field: `${at}.options.level`,
+          expected: `a level from 1 to ${top - 1}`,
         });
+      else issues.push(...manualWeightCodes(step.options.weighting, `${at}.options.weighting`, level, framework, file));
     }
     if (step.kind === 'aggregate' && step.options?.levels) {
       for (const l of Object.keys(step.options.levels)) {
@@ -61,6 +110,7 @@ export function checkSpec(spec: BuildSpec, framework: Framework, file = 'build s
             message: `aggregate level ${l} does not exist (levels 2–${top} are produced by aggregation)`,
             file,
             field: `${at}.options.levels.${l}`,
+            expected: `a level from 2 to ${top}`,
           });
       }
     }

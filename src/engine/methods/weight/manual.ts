@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { CityIndexError, type Issue } from '../../core/errors.ts';
+import { didYouMean, didYouMeanHint } from '../../core/did-you-mean.ts';
 import { code, finiteNumber } from '../../spec/primitives.ts';
 import {
   defineWeighting,
@@ -24,6 +25,7 @@ function manualLevel(ctx: WeightLevelContext, given: Record<string, number>): We
   const warnings: Issue[] = [];
   const atLevel = new Set(ctx.input.framework.nodes.filter((nd) => nd.level === ctx.level).map((nd) => nd.code));
   const weights = new Map<string, number>();
+  const levelCodes = [...atLevel].slice(0, 20).join(', ') + (atLevel.size > 20 ? ', …' : '');
   for (const [code, w] of Object.entries(given ?? {})) {
     if (!atLevel.has(code)) {
       const nd = ctx.input.framework.nodes.find((x) => x.code === code);
@@ -31,10 +33,10 @@ function manualLevel(ctx: WeightLevelContext, given: Record<string, number>): We
         code: 'E_UNKNOWN_CODE',
         message: nd
           ? `manual weight for "${code}", which is at level ${nd.level}, not ${ctx.level}`
-          : `manual weight for unknown code "${code}"`,
+          : `manual weight for unknown code "${code}"${didYouMeanHint(didYouMean(code, atLevel))}`,
         field: `weighting.weights.${code}`,
         indicator: code,
-        expected: `a code at level ${ctx.level}`,
+        expected: `a code at level ${ctx.level}: ${levelCodes}`,
       });
     } else if (typeof w !== 'number' || !Number.isFinite(w)) {
       issues.push({
