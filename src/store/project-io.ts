@@ -1,0 +1,186 @@
+/**
+ * A project folder into the store and back. Import reads every file of the folder, assembles it with
+ * the project's own checks (`assembleProject` over `memoryProjectFiles`, so nothing is stored when a
+ * file is wrong) and stores the files byte for byte plus the framework, units and each value with its
+ * source. `loadStoredProject` assembles the stored files the same way and lays the approved submitted
+ * values over the raw data: a build from the store uses approved values only. `exportProject` writes
+ * the files back, so the exported folder builds bit-identically to the original.
+ */
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { CityIndexError } from '../engine/core/errors.ts';
+import { datasetOf } from '../engine/core/dataset.ts';
+import { assembleProject, type LoadedProject } from '../formats/assemble.ts';
+import { memoryProjectFiles } from '../formats/project-files.ts';
+import { readXlsxTable } from '../formats/xlsx-table.ts';
+import type { Principal } from './principal.ts';
+import type { ProjectInfo, Store } from './store.ts';
+
+/** Folders never imported: the store itself, build outputs, dependencies, version control. */
+const SKIPPED = new Set(['.cityindex', 'out', 'node_modules', '.git']);
+/** Largest project folder imported (all files together). */
+export const MAX_PROJECT_BYTES = 512 * 1024 * 1024;
+
+/** Every file of a folder as project-relative POSIX paths → bytes (skipping SKIPPED folders and dotfiles). */
+export async function readProjectFolder(dir: string): Promise<Map<string, Uint8Array>> {
+  const files = new Map<string, Uint8Array>();
+  let total = 0;
+  async function walk(rel: string): Promise<void> {
+    const names = (await readdir(join(dir, rel))).sort();
+    for (const name of names) {
+      if (name.startsWith('.') || SKIPPED.has(name)) continue;
+      const path = rel ? `${rel}/${name}` : name;
+      const st = await stat(join(dir, path));
+      if (st.isDirectory()) await walk(path);
+      else if (st.isFile()) {
+        total += st.size;
+        if (total > MAX_PROJECT_BYTES) {
+          throw new CityIndexError({
+            code: 'E_PROJECT_TOO_LARGE',
+            message: 'the project folder is too large to import / 项目文件夹过大',
+            file: dir,
+            expected: `at most ${MAX_PROJECT_BYTES / 1024 / 1024} MB of files`,
+          });
+        }
+        files.set(path, new Uint8Array(await readFile(join(dir, path))));
+      }
+    }
+  }
+  await walk('');
+  return files;
+}
+
+/** Assemble a project from files in memory, with the XLSX reader. */
+function assemble(files: Map<string, Uint8Array>, file: string, dir: string): Promise<LoadedProject> {
+  return assembleProject(memoryProjectFiles(files), { file, dir, readXlsx: readXlsxTable });
+}
+
+/** The data files a project names (`data:`, or COINr's iData), as written in the project file. */
+function dataFilesOf(loaded: LoadedProject): string[] {
+  const p = loaded.project;
+  if (p.coinr) return [p.coinr.iData];
+  const list = p.data === undefined ? [] : Array.isArray(p.data) ? p.data : [p.data];
+  return list.map((d) => (typeof d === 'string' ? d : d.file));
+}
+
+/**
+ * Import a project folder (a folder with project.yaml, or a project .yaml file in it) into the store:
+ * validated first with the project's located errors; `slug` defaults to the folder's name.
+ */
+export async function importProjectFolder(
+  store: Store,
+  actor: Principal,
+  path: string,
+  options: { slug?: string } = {},
+): Promise<ProjectInfo> {
+  const isFile = (await stat(path).catch(() => null))?.isFile() ?? false;
+  const dir = isFile ? dirname(path) : path;
+  const projectFile = isFile
+    ? basename(path)
+    : (await readdir(dir)).includes('project.yml')
+      ? 'project.yml'
+      : 'project.yaml';
+  const files = await readProjectFolder(dir);
+  const loaded = await assemble(files, projectFile, dir);
+  const { framework, units, raw } = loaded.input;
+  const values: Array<{ unit: string; indicator: string; value: number | null; source: string | null }> = [];
+  const n = raw.unitCodes.length;
+  const defaultSource = dataFilesOf(loaded).join(', ') || null;
+  const surveyOf = new Map(loaded.surveys.flatMap((sv) => sv.indicators.map((code) => [code, `survey:${sv.id}`])));
+  raw.codes.forEach((code, j) => {
+    raw.unitCodes.forEach((unit, i) => {
+      const v = raw.values[j * n + i];
+      const source = loaded.valueSources[`${unit}\u0000${code}`] ?? surveyOf.get(code) ?? defaultSource;
+      values.push({ unit, indicator: code, value: Number.isNaN(v) ? null : v, source });
+    });
+  });
+  const slug = options.slug ?? basename(resolve(dir));
+  const named = loaded.project.name;
+  const name = (typeof named === 'string' ? named : (named?.zh ?? named?.en)) || slug;
+  return store.saveProject(actor, {
+    slug,
+    name,
+    projectFile,
+    files: [...files].map(([p, bytes]) => ({ path: p, bytes })),
+    nodes: framework.nodes.map((node) => ({
+      code: node.code,
+      parent: node.parent,
+      level: node.level,
+      kind: node.kind,
+      name: { ...node.name },
+      weight: node.weight,
+      direction: node.direction,
+      unit: node.unit,
+    })),
+    units: units.map((u) => ({ code: u.code, name: { ...u.name } })),
+    values,
+  });
+}
+
+/**
+ * The stored project, assembled from its stored files, with every approved submitted value laid over
+ * the raw data (authors and admins). `approved` lists the values replaced, with their submission.
+ */
+export async function loadStoredProject(
+  store: Store,
+  actor: Principal,
+  project: ProjectInfo,
+): Promise<{ project: LoadedProject; approved: Array<{ unit: string; indicator: string; submissionId: number }> }> {
+  const files = await store.projectFiles(actor, project.id);
+  const loaded = await assemble(files, project.projectFile, `store:${project.slug}`);
+  const approved = (await store.allValues(actor, project.id)).filter((v) => v.status === 'approved');
+  if (approved.length === 0) return { project: loaded, approved: [] };
+  const raw = loaded.input.raw;
+  const values = Float64Array.from(raw.values);
+  const n = raw.unitCodes.length;
+  const row = new Map(raw.unitCodes.map((u, i) => [u, i]));
+  const col = new Map(raw.codes.map((c, j) => [c, j]));
+  const used: Array<{ unit: string; indicator: string; submissionId: number }> = [];
+  for (const v of approved) {
+    const i = row.get(v.unit);
+    const j = col.get(v.indicator);
+    if (i === undefined || j === undefined) continue;
+    values[j * n + i] = v.value ?? NaN;
+    used.push({ unit: v.unit, indicator: v.indicator, submissionId: v.submissionId ?? 0 });
+  }
+  const input = { ...loaded.input, raw: datasetOf(raw.unitCodes, raw.codes, values) };
+  return { project: { ...loaded, input }, approved: used };
+}
+
+/**
+ * Write the stored project folder to `out` (authors and admins). `out` must not exist or be empty; the
+ * files go to a temporary folder beside it that is renamed at the end, so nothing is half-written.
+ */
+export async function exportProject(
+  store: Store,
+  actor: Principal,
+  project: ProjectInfo,
+  out: string,
+): Promise<string[]> {
+  const files = await store.projectFiles(actor, project.id);
+  const existing = await readdir(out).catch(() => undefined);
+  if (existing && existing.length > 0) {
+    throw new CityIndexError({
+      code: 'E_OUT_NOT_EMPTY',
+      message: 'the output folder is not empty / 输出文件夹非空',
+      file: out,
+      expected: 'a new or empty folder',
+    });
+  }
+  const tmp = `${out.replace(/[\\/]+$/, '')}.partial-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  try {
+    for (const [path, bytes] of files) {
+      const target = join(tmp, ...path.split('/'));
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, bytes);
+    }
+    if (existing) await rm(out, { recursive: true });
+    await mkdir(dirname(resolve(out)), { recursive: true });
+    await rename(tmp, out);
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  return [...files.keys()];
+}
