@@ -21,7 +21,8 @@ export interface StoredBuild {
 /** Build the stored project as it is now (authors and admins). */
 export async function buildStoredProject(store: Store, actor: Principal, project: ProjectInfo): Promise<StoredBuild> {
   const { project: loaded, approved } = await loadStoredProject(store, actor, project);
-  const run = await runProject(loaded, { analyses: false });
+  // the build only: time series and analyses read further files through the host (not stored builds yet)
+  const run = await runProject({ ...loaded, project: { ...loaded.project, series: undefined } }, { analyses: false });
   const table = resultsTable(run.build);
   return { table, csv: tableToCsv(table), fingerprint: fingerprint(run.build.results.scores.values), approved };
 }

@@ -7,11 +7,12 @@
  * the files back, so the exported folder builds bit-identically to the original.
  */
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, posix, resolve } from 'node:path';
 import { CityIndexError } from '../engine/core/errors.ts';
 import { datasetOf } from '../engine/core/dataset.ts';
 import { assembleProject, type LoadedProject } from '../formats/assemble.ts';
-import { memoryProjectFiles } from '../formats/project-files.ts';
+import { dirnamePosix, joinPosix, memoryProjectFiles, type ProjectFiles } from '../formats/project-files.ts';
+import { fsProjectFiles } from '../formats/project-fs.ts';
 import { readXlsxTable } from '../formats/xlsx-table.ts';
 import type { Principal } from './principal.ts';
 import type { ProjectInfo, Store } from './store.ts';
@@ -50,9 +51,47 @@ export async function readProjectFolder(dir: string): Promise<Map<string, Uint8A
   return files;
 }
 
+/** Where the exported copies of files from outside the project folder go. */
+export const EXTERNAL_FOLDER = '_external';
+
+/**
+ * The files of a project in memory. Keys may climb out of the project (`../../data/x.csv`: a file the
+ * project names outside its folder, stored with it); only stored keys can be read, so nothing else of
+ * the machine is reachable. Paths resolve as on disk (`fsProjectFiles`), so assembly gives the same.
+ */
+function storedFiles(files: Map<string, Uint8Array>): ProjectFiles {
+  const memory = memoryProjectFiles(files);
+  return { ...memory, resolve: (path, from = '') => ({ ok: true, path: joinPosix(from, path.replace(/\\/g, '/')) }) };
+}
+
 /** Assemble a project from files in memory, with the XLSX reader. */
 function assemble(files: Map<string, Uint8Array>, file: string, dir: string): Promise<LoadedProject> {
-  return assembleProject(memoryProjectFiles(files), { file, dir, readXlsx: readXlsxTable });
+  return assembleProject(storedFiles(files), { file, dir, readXlsx: readXlsxTable });
+}
+
+/** The file-system source of `dir`, recording the bytes of every file outside the folder that it reads or finds. */
+function recordingFiles(dir: string): { files: ProjectFiles; outside: Map<string, Uint8Array> } {
+  const fs = fsProjectFiles(dir);
+  const outside = new Map<string, Uint8Array>();
+  const outsideOf = (path: string) => path === '..' || path.startsWith('../');
+  const files: ProjectFiles = {
+    ...fs,
+    // a file outside that is only checked now (e.g. a series table read later) is recorded as well
+    kind: async (path) => {
+      const kind = await fs.kind(path);
+      if (kind === 'file' && outsideOf(path) && !outside.has(path)) outside.set(path, (await fs.read(path))!);
+      if (kind === 'folder' && outsideOf(path) && joinPosix(path).replace(/^(\.\.\/?)+/, '') !== '') {
+        for (const [p, bytes] of await readProjectFolder(join(dir, path))) outside.set(`${path}/${p}`, bytes);
+      }
+      return kind;
+    },
+    read: async (path) => {
+      const bytes = await fs.read(path);
+      if (bytes && outsideOf(path)) outside.set(path, bytes);
+      return bytes;
+    },
+  };
+  return { files, outside };
 }
 
 /** The data files a project names (`data:`, or COINr's iData), as written in the project file. */
@@ -80,8 +119,11 @@ export async function importProjectFolder(
     : (await readdir(dir)).includes('project.yml')
       ? 'project.yml'
       : 'project.yaml';
+  // validated as `cityindex build` would (files outside the folder that the project names are recorded)
+  const recorded = recordingFiles(dir);
+  const loaded = await assembleProject(recorded.files, { file: projectFile, dir, readXlsx: readXlsxTable });
   const files = await readProjectFolder(dir);
-  const loaded = await assemble(files, projectFile, dir);
+  for (const [path, bytes] of recorded.outside) files.set(path, bytes);
   const { framework, units, raw } = loaded.input;
   const values: Array<{ unit: string; indicator: string; value: number | null; source: string | null }> = [];
   const n = raw.unitCodes.length;
@@ -148,6 +190,44 @@ export async function loadStoredProject(
 }
 
 /**
+ * Files stored from outside the project folder (`../../data/x.csv`) moved into `_external/` (each `..`
+ * becomes `up`), and every reference to them or their folders in the project's YAML files rewritten,
+ * so the exported folder is self-contained and builds the same.
+ * @example
+ * const moved = relocateExternal(new Map([['project.yaml', new TextEncoder().encode('file: ../d/x.csv')],
+ *   ['../d/x.csv', new Uint8Array([1])]]));
+ * [...moved.keys()] // => ['project.yaml', '_external/up/d/x.csv']
+ * new TextDecoder().decode(moved.get('project.yaml')) // => 'file: _external/up/d/x.csv'
+ */
+export function relocateExternal(files: Map<string, Uint8Array>): Map<string, Uint8Array> {
+  const moved = new Map<string, string>();
+  const relocated = (path: string) => `${EXTERNAL_FOLDER}/${path.replace(/\.\.\//g, 'up/')}`;
+  for (const path of files.keys()) if (path.startsWith('../')) moved.set(path, relocated(path));
+  // the folders they are in, as a project names a folder (`cases: ../../cases`), but never a bare `../..`
+  const renamed = new Map(moved);
+  for (const path of moved.keys()) {
+    for (let f = dirnamePosix(path); /[^./]/.test(f); f = dirnamePosix(f)) renamed.set(f, relocated(f));
+  }
+  const longestFirst = [...renamed].sort((a, b) => b[0].length - a[0].length);
+  if (moved.size === 0) return files;
+  const out = new Map<string, Uint8Array>();
+  for (const [path, bytes] of files) {
+    const target = moved.get(path);
+    if (target !== undefined) out.set(target, bytes);
+    else if (!/\.ya?ml$/i.test(path)) out.set(path, bytes);
+    else {
+      const folder = dirnamePosix(path) || '.';
+      let text = new TextDecoder().decode(bytes);
+      for (const [from, to] of longestFirst) {
+        text = text.split(posix.relative(folder, from)).join(posix.relative(folder, to));
+      }
+      out.set(path, new TextEncoder().encode(text));
+    }
+  }
+  return out;
+}
+
+/**
  * Write the stored project folder to `out` (authors and admins). `out` must not exist or be empty; the
  * files go to a temporary folder beside it that is renamed at the end, so nothing is half-written.
  */
@@ -157,7 +237,7 @@ export async function exportProject(
   project: ProjectInfo,
   out: string,
 ): Promise<string[]> {
-  const files = await store.projectFiles(actor, project.id);
+  const files = relocateExternal(await store.projectFiles(actor, project.id));
   const existing = await readdir(out).catch(() => undefined);
   if (existing && existing.length > 0) {
     throw new CityIndexError({
