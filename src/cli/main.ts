@@ -9,6 +9,9 @@ import { registerCoreCommands } from './commands/core.ts';
 import { registerSeriesCommands } from './commands/series.ts';
 import { registerSurveyCommands } from './commands/survey.ts';
 import { registerCaseCommands } from './commands/cases.ts';
+import { registerDbCommands } from './commands/db.ts';
+import { registerExportCommands } from './commands/export.ts';
+import { registerServeCommands } from './commands/serve.ts';
 
 /**
  * The `cityindex` program with every command registered.
@@ -25,6 +28,9 @@ export function createProgram(): Command {
   registerSeriesCommands(program);
   registerSurveyCommands(program);
   registerCaseCommands(program);
+  registerServeCommands(program);
+  registerDbCommands(program);
+  registerExportCommands(program);
   return program;
 }
 
