@@ -94,9 +94,16 @@ function idParam(req: FastifyRequest, name = 'id'): number {
 /**
  * The Fastify app of a project in a store (not listening: call `listen`, or `inject` in tests).
  * @example
- * // no-run: needs a store with an imported project; see tests/server/server.test.ts
+ * import { Store } from '../store/store.ts';
+ * import { systemPrincipal } from '../store/principal.ts';
+ * const store = await Store.open({ sqliteFile: ':memory:' });
+ * const empty = { slug: 'p', name: 'P', projectFile: 'project.yaml', files: [], nodes: [], units: [], values: [] };
+ * const project = await store.saveProject(systemPrincipal('doc'), empty);
  * const app = await createServer({ store, project });
- * (await app.inject({ url: '/api/health' })).statusCode // => 200
+ * const res = await app.inject({ url: '/api/editions' });
+ * res.json() // => { editions: [] }
+ * await app.close();
+ * await store.close();
  */
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
   const { store, project } = options;

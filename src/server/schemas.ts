@@ -42,7 +42,7 @@ export const EditionBody = z.strictObject({ name: z.string().min(1).max(200) });
 /**
  * Parse a request body with a schema, or throw a CityIndexError locating each problem (field path).
  * @example parseBody(EditionBody, { name: '2020' }) // => { name: '2020' }
- * @example parseBody(EditionBody, { name: 3 }) // throws E_SCHEMA
+ * @example parseBody(EditionBody, { name: 3 }) // => throws E_SCHEMA
  */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const r = schema.safeParse(body ?? {});

@@ -210,8 +210,12 @@ export function migrationNames(): string[] {
  * Bring the database up to the newest migration; returns the names applied now ([] when up to date).
  * Throws a CityIndexError (E_STORE_MIGRATION) naming the migration that failed.
  * @example
- * // no-run: needs a database; see tests/store/store.test.ts
- * await migrateStore(db, 'sqlite'); // => ['0001_initial']
+ * import { openDatabase } from './connect.ts';
+ * const c = openDatabase({ sqliteFile: ':memory:' });
+ * const first = await migrateStore(c.db, 'sqlite');
+ * const again = await migrateStore(c.db, 'sqlite');
+ * [first, again] // => [['0001_initial'], []]
+ * await c.db.destroy();
  */
 export async function migrateStore(db: AnyDb, dialect: StoreDialect): Promise<string[]> {
   const list = migrations(dialect);

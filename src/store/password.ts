@@ -22,7 +22,7 @@ export const PASSWORD_LENGTH = { min: 12, max: 256 } as const;
 
 /**
  * Refuse a password shorter than 12 or longer than 256 characters (ASVS 2.1.1/2.1.2).
- * @example checkPasswordPolicy('short') // throws E_PASSWORD_POLICY
+ * @example checkPasswordPolicy('short') // => throws E_PASSWORD_POLICY
  */
 export function checkPasswordPolicy(password: string): void {
   const n = [...password].length;
@@ -38,7 +38,8 @@ export function checkPasswordPolicy(password: string): void {
 
 /**
  * Hash a password with a fresh random salt.
- * @example (await hashPassword('correct horse battery')).startsWith('scrypt$32768$8$1$') // => true
+ * @example const hash = await hashPassword('correct horse battery', 1024);
+ * hash.startsWith('scrypt$1024$8$1$') // => true
  */
 export async function hashPassword(password: string, N: number = SCRYPT_N): Promise<string> {
   const salt = randomBytes(16);
@@ -49,9 +50,10 @@ export async function hashPassword(password: string, N: number = SCRYPT_N): Prom
 /**
  * True when `password` matches a stored hash (constant-time comparison); false for a malformed hash.
  * @example
- * const h = await hashPassword('correct horse battery');
- * await verifyPassword('correct horse battery', h) // => true
- * await verifyPassword('wrong horse battery', h) // => false
+ * const h = await hashPassword('correct horse battery', 1024);
+ * const right = await verifyPassword('correct horse battery', h);
+ * const wrong = await verifyPassword('wrong horse battery', h);
+ * [right, wrong] // => [true, false]
  */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');

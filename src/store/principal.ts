@@ -59,7 +59,7 @@ export function hasRole(p: Principal, roles: readonly Role[]): boolean {
 /**
  * Refuse unless the principal has one of the roles: E_UNAUTHENTICATED for the anonymous visitor,
  * E_FORBIDDEN for a user with another role.
- * @example requireRole({ kind: 'anonymous' }, ['admin'], 'add users') // throws E_UNAUTHENTICATED
+ * @example requireRole({ kind: 'anonymous' }, ['admin'], 'add users') // => throws E_UNAUTHENTICATED
  */
 export function requireRole(p: Principal, roles: readonly Role[], what: string): void {
   if (hasRole(p, roles)) return;

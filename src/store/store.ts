@@ -170,7 +170,8 @@ export class Store {
    * Open and migrate a store.
    * @example
    * const store = await Store.open({ sqliteFile: ':memory:' });
-   * (await store.listProjects()).length // => 0
+   * const projects = await store.listProjects();
+   * projects.length // => 0
    * await store.close();
    */
   static async open(location: StoreLocation, options: StoreOptions = {}): Promise<Store> {

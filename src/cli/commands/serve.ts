@@ -9,7 +9,7 @@ import { openProjectStore, storedProject } from './db.ts';
 /**
  * A port number from the command line, or a located error.
  * @example parsePort('8080') // => 8080
- * @example parsePort('http') // throws E_PORT
+ * @example parsePort('http') // => throws E_PORT
  */
 export function parsePort(text: string): number {
   const n = Number(text);
