@@ -149,6 +149,29 @@ describe.each(DIALECTS)('store on $name', ({ name, open, skip }) => {
     expect(JSON.parse(entry.after!).value).toBe(changed);
   });
 
+  it.skipIf(skip)('concurrent reviews of one version: exactly one wins, the other gets E_CONFLICT', async () => {
+    const sub = await store.submit(cityB, project.id, units[1], [{ indicator: indicators[2], value: 7 }]);
+    const decision = { approve: true, comment: 'race', version: sub.version };
+    const outcomes = await Promise.allSettled([
+      store.review(reviewer, sub.id, decision),
+      store.review(admin, sub.id, decision),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const lost = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+    expect((lost.reason as CityIndexError).issues[0].code).toBe('E_CONFLICT');
+    expect((await store.submission(admin, sub.id)).reviews).toHaveLength(1);
+  });
+
+  it.skipIf(skip)('concurrent submissions of many writers keep one unbroken audit chain', async () => {
+    const many = await Promise.all(
+      Array.from({ length: 12 }, (_, k) =>
+        store.submit(k % 2 ? cityA : cityB, project.id, units[k % 2 ? 0 : 1], [{ indicator: indicators[3], value: k }]),
+      ),
+    );
+    expect(new Set(many.map((s) => s.id)).size).toBe(12);
+    expect((await store.verifyAudit(admin)).ok).toBe(true);
+  });
+
   it.skipIf(skip)('drafts are hidden from the public and from city users; published editions are public', async () => {
     expect(await codeOf(buildEdition(store, cityA, project, 'x'))).toBe('E_FORBIDDEN');
     expect(await codeOf(buildEdition(store, reviewer, project, 'x'))).toBe('E_FORBIDDEN');
