@@ -329,7 +329,7 @@ export class Store {
     const user = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
     const now = this.now();
     if (!user) {
-      await verifyPassword(password, DUMMY_HASH); // same work as for an existing name
+      await verifyPassword(password, dummyHash(this.scryptN)); // same work as for an existing name
       throw bad;
     }
     if (user.locked_until && user.locked_until > now) {
@@ -1009,5 +1009,7 @@ export class Store {
   }
 }
 
-/** A fixed hash so that a login with an unknown name costs the same as one with a wrong password. */
-const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+/** A hash with the store's cost, so that a login with an unknown name costs the same as a wrong password. */
+function dummyHash(n: number): string {
+  return `scrypt$${n}$8$1$${'A'.repeat(22)}==$${'A'.repeat(43)}=`;
+}
