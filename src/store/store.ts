@@ -366,6 +366,7 @@ export class Store {
     const expires = new Date(Date.parse(now) + SESSION_HOURS * 3_600_000).toISOString();
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
+      await trx.deleteFrom('sessions').where('user_id', '=', user.id).where('expires_at', '<=', now).execute();
       await trx
         .insertInto('sessions')
         .values({ token_hash: sha256(token), user_id: Number(user.id), csrf, created_at: now, expires_at: expires })

@@ -37,6 +37,13 @@ describe('store commands', () => {
     expect(stdout).toMatch(/up to date/);
   });
 
+  it('a missing project folder is a located error and nothing is created', async () => {
+    expect(await run(['db', 'import', join(tmp, 'nowhere')])).toBe(1);
+    expect(await run(['db', 'migrate', join(tmp, 'nowhere')])).toBe(1);
+    expect(stderr.match(/E_PROJECT_NOT_FOUND/g)).toHaveLength(2);
+    expect(existsSync(join(tmp, 'nowhere'))).toBe(false);
+  });
+
   it('export before import is a located error', async () => {
     expect(await run(['export', project, '--out', join(tmp, 'none')])).toBe(1);
     expect(stderr).toMatch(/E_NOT_IMPORTED/);

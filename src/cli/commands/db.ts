@@ -4,6 +4,7 @@
  * `DATABASE_URL` is set. The password of `user add` comes from `CITYINDEX_PASSWORD` or standard input,
  * never from the command line (it would stay in the shell history and the process list).
  */
+import { statSync } from 'node:fs';
 import { resolve, basename } from 'node:path';
 import type { Command } from 'commander';
 import { CityIndexError } from '../../engine/core/errors.ts';
@@ -20,8 +21,21 @@ const storeModules = async () => ({
 
 /** The store of a project folder, migrated. */
 export async function openProjectStore(dir: string): Promise<Store> {
+  requireFolder(dir);
   const { Store, storeLocation } = await storeModules();
   return Store.open(storeLocation(dir, process.env));
+}
+
+/** Refuse a path that is not a folder (checked first: opening the SQLite store would create it). */
+function requireFolder(dir: string): void {
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new CityIndexError({
+      code: 'E_PROJECT_NOT_FOUND',
+      message: 'no such project folder / 找不到项目文件夹',
+      file: dir,
+      expected: 'a project folder holding project.yaml',
+    });
+  }
 }
 
 /** The project of folder `dir` in the store (its slug is the folder's name), imported first when `importIfMissing`. */
@@ -62,6 +76,7 @@ export function registerDbCommands(program: Command): void {
     .argument('<project>', 'project folder (store: <project>/.cityindex/store.db, or DATABASE_URL)')
     .description('create or update the store tables / 创建或升级数据库表')
     .action(async (dir: string) => {
+      requireFolder(dir);
       const { openDatabase, storeLocation, migrateStore } = await storeModules();
       const conn = openDatabase(storeLocation(dir, process.env));
       try {
