@@ -1,0 +1,246 @@
+/**
+ * The HTTP API (Fastify 5) of one project in a store. Routes only parse, call the `Store` (which
+ * enforces every role) or a stored build, and answer JSON; errors are stable bodies
+ * `{ error: { code, message, issues } }` with 400/401/403/404/409/413/415/423/429 statuses, never a stack.
+ * Sessions: an HttpOnly SameSite=Strict cookie (token stored hashed); every state-changing request of a
+ * signed-in user carries the session's CSRF token in `x-csrf-token`; only JSON bodies are accepted (a
+ * cross-site form cannot send one), at most `bodyLimit` bytes; login and all requests are rate-limited
+ * per address.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { CityIndexError, type Issue } from '../engine/core/errors.ts';
+import { buildEdition } from '../store/edition.ts';
+import type { Principal } from '../store/principal.ts';
+import { SESSION_HOURS, type ProjectInfo, type Store } from '../store/store.ts';
+import { EditionBody, LoginBody, NewUserBody, ReviewBody, SubmissionBody, parseBody } from './schemas.ts';
+import { parseCookies, rateLimiter, SECURITY_HEADERS, SESSION_COOKIE, sessionCookie } from './security.ts';
+
+/** Options of `createServer`. */
+export interface ServerOptions {
+  store: Store;
+  /** The project served (its slug in the store). */
+  project: ProjectInfo;
+  /** Largest request body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /** Requests per address per minute (default 600) and login attempts per address per minute (default 10). */
+  rateLimit?: { perMinute?: number; loginPerMinute?: number };
+  /** Mark the session cookie `Secure` (behind HTTPS). */
+  secureCookies?: boolean;
+  /** Fastify's logger (default off). */
+  logger?: boolean;
+}
+
+/** HTTP status of each store error code; anything else is 400 (bad input). */
+const STATUS = new Map<string, number>([
+  ['E_UNAUTHENTICATED', 401],
+  ['E_LOGIN', 401],
+  ['E_FORBIDDEN', 403],
+  ['E_CSRF', 403],
+  ['E_NOT_FOUND', 404],
+  ['E_CONFLICT', 409],
+  ['E_LOCKED', 423],
+  ['E_RATE_LIMIT', 429],
+]);
+
+/** Every route: method, URL, and whether it changes state (listed for the attack-matrix tests). */
+export const ROUTES = [
+  { method: 'GET', url: '/api/health', writes: false },
+  { method: 'POST', url: '/api/session', writes: true },
+  { method: 'DELETE', url: '/api/session', writes: true },
+  { method: 'GET', url: '/api/me', writes: false },
+  { method: 'GET', url: '/api/project', writes: false },
+  { method: 'GET', url: '/api/editions', writes: false },
+  { method: 'POST', url: '/api/editions', writes: true },
+  { method: 'GET', url: '/api/editions/:id', writes: false },
+  { method: 'POST', url: '/api/editions/:id/publish', writes: true },
+  { method: 'GET', url: '/api/units/:unit/values', writes: false },
+  { method: 'GET', url: '/api/submissions', writes: false },
+  { method: 'POST', url: '/api/submissions', writes: true },
+  { method: 'GET', url: '/api/submissions/:id', writes: false },
+  { method: 'POST', url: '/api/submissions/:id/review', writes: true },
+  { method: 'GET', url: '/api/users', writes: false },
+  { method: 'POST', url: '/api/users', writes: true },
+  { method: 'GET', url: '/api/audit', writes: false },
+  { method: 'GET', url: '/api/audit/verify', writes: false },
+] as const;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal;
+    csrf?: string;
+    sessionToken?: string;
+  }
+}
+
+function apiError(code: string, message: string, expected?: string): CityIndexError {
+  return new CityIndexError({ code, message, ...(expected && { expected }) });
+}
+
+/** A positive integer path parameter, or a located 400. */
+function idParam(req: FastifyRequest, name = 'id'): number {
+  const raw = (req.params as Record<string, string>)[name];
+  const n = Number(raw);
+  if (!/^[0-9]{1,12}$/.test(raw ?? '') || !Number.isSafeInteger(n) || n < 1) {
+    throw new CityIndexError({
+      code: 'E_PARAM',
+      message: `"${raw}" is not an id / 不是有效编号`,
+      field: name,
+      expected: 'a positive whole number',
+    });
+  }
+  return n;
+}
+
+/**
+ * The Fastify app of a project in a store (not listening: call `listen`, or `inject` in tests).
+ * @example
+ * import { Store } from '../store/store.ts';
+ * import { systemPrincipal } from '../store/principal.ts';
+ * const store = await Store.open({ sqliteFile: ':memory:' });
+ * const empty = { slug: 'p', name: 'P', projectFile: 'project.yaml', files: [], nodes: [], units: [], values: [] };
+ * const project = await store.saveProject(systemPrincipal('doc'), empty);
+ * const app = await createServer({ store, project });
+ * const res = await app.inject({ url: '/api/editions' });
+ * res.json() // => { editions: [] }
+ * await app.close();
+ * await store.close();
+ */
+export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
+  const { store, project } = options;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    trustProxy: false,
+    routerOptions: { maxParamLength: 100 },
+  });
+  // JSON only: a cross-site HTML form cannot send application/json without a CORS preflight
+  app.removeContentTypeParser('text/plain');
+  const limitAll = rateLimiter({ max: options.rateLimit?.perMinute ?? 600, windowMs: 60_000 });
+  const limitLogin = rateLimiter({ max: options.rateLimit?.loginPerMinute ?? 10, windowMs: 60_000 });
+
+  app.decorateRequest('principal', null as never); // set per request (Fastify: no shared object defaults)
+  app.addHook('onRequest', async (req) => {
+    if (!limitAll(req.ip, Date.now())) throw apiError('E_RATE_LIMIT', 'too many requests / 请求过多', 'fewer requests');
+    req.principal = { kind: 'anonymous', address: req.ip };
+    const token = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
+    if (token) {
+      const s = await store.session(token, req.ip);
+      if (s) {
+        req.principal = s.principal;
+        req.csrf = s.csrf;
+        req.sessionToken = token;
+      }
+    }
+    const writes = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
+    if (writes && req.csrf !== undefined && req.headers['x-csrf-token'] !== req.csrf) {
+      throw apiError('E_CSRF', 'missing or wrong CSRF token / CSRF 令牌缺失或错误', 'the x-csrf-token header');
+    }
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    for (const [k, v] of SECURITY_HEADERS) reply.header(k, v);
+    return payload;
+  });
+  app.setErrorHandler(async (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
+    if (err instanceof CityIndexError) {
+      const status = STATUS.get(err.issues[0]?.code ?? '') ?? 400;
+      const issues: Issue[] = err.issues;
+      return reply.status(status).send({ error: { code: issues[0]?.code ?? 'E_INPUT', message: err.message, issues } });
+    }
+    const fe = err as { statusCode?: number; code?: string; message?: string };
+    if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+      const code = fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'E_BODY_TOO_LARGE' : `E_HTTP_${fe.statusCode}`;
+      return reply.status(fe.statusCode).send({ error: { code, message: fe.message ?? 'bad request', issues: [] } });
+    }
+    req.log.error(err);
+    return reply.status(500).send({ error: { code: 'E_INTERNAL', message: 'internal error / 内部错误', issues: [] } });
+  });
+  app.setNotFoundHandler(async (_req, reply) =>
+    reply.status(404).send({ error: { code: 'E_NOT_FOUND', message: 'no such route / 无此接口', issues: [] } }),
+  );
+
+  app.get('/api/health', async () => ({ ok: true }));
+
+  app.post('/api/session', async (req, reply) => {
+    if (!limitLogin(req.ip, Date.now())) throw apiError('E_RATE_LIMIT', 'too many logins / 登录尝试过多', 'later');
+    const body = parseBody(LoginBody, req.body);
+    const s = await store.login(body.username, body.password, req.ip);
+    if (req.sessionToken) await store.logout(req.sessionToken); // a new session id at every login (no fixation)
+    reply.header('set-cookie', sessionCookie(s.token, SESSION_HOURS * 3600, options.secureCookies ?? false));
+    return { user: { username: s.principal.username, role: s.principal.role }, csrf: s.csrf };
+  });
+  app.delete('/api/session', async (req, reply) => {
+    if (req.sessionToken) await store.logout(req.sessionToken);
+    reply.header('set-cookie', sessionCookie('', 0, options.secureCookies ?? false));
+    return { ok: true };
+  });
+  app.get('/api/me', async (req) => {
+    const p = req.principal;
+    if (p.kind !== 'user') throw apiError('E_UNAUTHENTICATED', 'not signed in / 未登录', 'a session cookie');
+    return {
+      user: { username: p.username, role: p.role },
+      csrf: req.csrf,
+      cities: await store.citiesOf(p, project.id),
+    };
+  });
+
+  app.get('/api/project', async () => ({
+    project: { slug: project.slug, name: project.name },
+    framework: await store.framework(project.id),
+    units: await store.units(project.id),
+  }));
+
+  app.get('/api/editions', async (req) => ({ editions: await store.listEditions(req.principal, project.id) }));
+  app.post('/api/editions', async (req, reply) => {
+    const body = parseBody(EditionBody, req.body);
+    const edition = await buildEdition(store, req.principal, project, body.name);
+    return reply.status(201).send({ edition: { ...edition, results: undefined } });
+  });
+  app.get('/api/editions/:id', async (req) => {
+    const edition = await store.edition(req.principal, idParam(req));
+    if (edition.projectId !== project.id) throw apiError('E_NOT_FOUND', 'no such edition / 找不到版本');
+    return { edition };
+  });
+  app.post('/api/editions/:id/publish', async (req) => ({
+    edition: { ...(await store.publishEdition(req.principal, idParam(req))), results: undefined },
+  }));
+
+  app.get('/api/units/:unit/values', async (req) => {
+    const unit = (req.params as Record<string, string>).unit;
+    return { values: await store.unitValues(req.principal, project.id, unit) };
+  });
+
+  app.get('/api/submissions', async (req) => ({ submissions: await store.listSubmissions(req.principal, project.id) }));
+  app.post('/api/submissions', async (req, reply) => {
+    const body = parseBody(SubmissionBody, req.body);
+    const submission = await store.submit(req.principal, project.id, body.unit, body.values);
+    return reply.status(201).send({ submission });
+  });
+  app.get('/api/submissions/:id', async (req) => {
+    const submission = await store.submission(req.principal, idParam(req));
+    if (submission.projectId !== project.id) throw apiError('E_NOT_FOUND', 'no such submission / 找不到提交');
+    return { submission };
+  });
+  app.post('/api/submissions/:id/review', async (req) => {
+    const body = parseBody(ReviewBody, req.body);
+    const decision = { approve: body.decision === 'approve', comment: body.comment, version: body.version };
+    return { submission: await store.review(req.principal, idParam(req), decision) };
+  });
+
+  app.get('/api/users', async (req) => ({ users: await store.listUsers(req.principal) }));
+  app.post('/api/users', async (req, reply) => {
+    const body = parseBody(NewUserBody, req.body);
+    const user = await store.createUser(req.principal, { ...body, projectId: project.id });
+    return reply.status(201).send({ user });
+  });
+
+  app.get('/api/audit', async (req) => {
+    const q = req.query as Record<string, string | undefined>;
+    const afterSeq = Number(q.after ?? 0) || 0;
+    const limit = Number(q.limit ?? 1000) || 1000;
+    return { audit: await store.auditLog(req.principal, { afterSeq, limit }) };
+  });
+  app.get('/api/audit/verify', async (req) => ({ verification: await store.verifyAudit(req.principal) }));
+
+  await app.ready();
+  return app;
+}

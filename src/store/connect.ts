@@ -1,0 +1,71 @@
+/**
+ * Open the store's database: PostgreSQL when a `postgres://` URL is given (or `DATABASE_URL` is set),
+ * else the embedded SQLite file `<project>/.cityindex/store.db` (better-sqlite3, WAL mode, foreign keys
+ * on). Both go through kysely, so the rest of the store is one code path.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { CityIndexError } from '../engine/core/errors.ts';
+import type { StoreDialect } from './migrations.ts';
+import type { StoreDatabase } from './schema.ts';
+
+/** An open database and which kind it is. */
+export interface StoreConnection {
+  db: Kysely<StoreDatabase>;
+  dialect: StoreDialect;
+  /** Where it is, for messages (a file path, or the URL without its password). */
+  where: string;
+}
+
+/** Where to find the database: a PostgreSQL URL, or a SQLite file (':memory:' for a throwaway one). */
+export type StoreLocation = { url: string } | { sqliteFile: string };
+
+/**
+ * The location a project uses: `DATABASE_URL` when it is a postgres URL, else `<project>/.cityindex/store.db`.
+ * @example storeLocation('examples/asem', {}) // => { sqliteFile: 'examples/asem/.cityindex/store.db' }
+ * @example storeLocation('x', { DATABASE_URL: 'postgres://u@h/db' }) // => { url: 'postgres://u@h/db' }
+ */
+export function storeLocation(projectDir: string, env: Readonly<Record<string, string | undefined>>): StoreLocation {
+  const url = env.DATABASE_URL;
+  if (url && url.trim() !== '') return { url };
+  return { sqliteFile: join(projectDir, '.cityindex', 'store.db') };
+}
+
+/** A URL with its password replaced by ***. */
+function redacted(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+/**
+ * Open a database (no migration: see `migrateStore`). SQLite files get WAL mode and foreign keys.
+ * @example
+ * const c = openDatabase({ sqliteFile: ':memory:' });
+ * c.dialect // => 'sqlite'
+ * await c.db.destroy();
+ */
+export function openDatabase(location: StoreLocation): StoreConnection {
+  if ('url' in location) {
+    if (!/^postgres(ql)?:\/\//.test(location.url)) {
+      throw new CityIndexError({
+        code: 'E_STORE_URL',
+        message: `DATABASE_URL is not a PostgreSQL URL / DATABASE_URL 不是 PostgreSQL 地址: ${redacted(location.url)}`,
+        field: 'DATABASE_URL',
+        expected: 'postgres://user:password@host:5432/database',
+      });
+    }
+    const pool = new pg.Pool({ connectionString: location.url, max: 10 });
+    const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', where: redacted(location.url) };
+  }
+  const file = location.sqliteFile;
+  if (file !== ':memory:') mkdirSync(join(file, '..'), { recursive: true });
+  const sqlite = new BetterSqlite3(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', where: file };
+}

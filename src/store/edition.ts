@@ -1,0 +1,43 @@
+/**
+ * Build an edition from the store: the stored project with its approved values (`loadStoredProject`),
+ * built by the same use case as the CLI (`runProject`, no analyses), stored as a draft edition whose
+ * results are the ranking table, the results' fingerprint, and the lineage of every approved value
+ * the build used (unit, indicator → submission).
+ */
+import { runProject } from '../app/project.ts';
+import { fingerprint, resultsTable, tableToCsv } from '../formats/results.ts';
+import type { Principal } from './principal.ts';
+import { loadStoredProject } from './project-io.ts';
+import type { Edition, ProjectInfo, Store } from './store.ts';
+
+/** What a stored build gives: the results table and CSV, the fingerprint of its scores, the approvals used. */
+export interface StoredBuild {
+  table: ReturnType<typeof resultsTable>;
+  csv: string;
+  fingerprint: string;
+  approved: Array<{ unit: string; indicator: string; submissionId: number }>;
+}
+
+/** Build the stored project as it is now (authors and admins). */
+export async function buildStoredProject(store: Store, actor: Principal, project: ProjectInfo): Promise<StoredBuild> {
+  const { project: loaded, approved } = await loadStoredProject(store, actor, project);
+  // the build only: time series and analyses read further files through the host (not stored builds yet)
+  const run = await runProject({ ...loaded, project: { ...loaded.project, series: undefined } }, { analyses: false });
+  const table = resultsTable(run.build);
+  return { table, csv: tableToCsv(table), fingerprint: fingerprint(run.build.results.scores.values), approved };
+}
+
+/** Build the stored project and keep it as a draft edition named `name`. */
+export async function buildEdition(
+  store: Store,
+  actor: Principal,
+  project: ProjectInfo,
+  name: string,
+): Promise<Edition> {
+  const built = await buildStoredProject(store, actor, project);
+  return store.createEdition(actor, project.id, {
+    name,
+    results: { header: built.table.header, rows: built.table.rows, approvedValues: built.approved },
+    fingerprint: built.fingerprint,
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * The two databases every store and server test runs on: a SQLite file in a temporary folder, and a
+ * PostgreSQL database with a random name created on 127.0.0.1:5432 (trust auth, user postgres) and
+ * dropped afterwards. When PostgreSQL is unreachable its suites are skipped with a message saying so.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { Store } from '../../src/store/store.ts';
+
+export const PG_ADMIN_URL = process.env.CITYINDEX_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** True when the PostgreSQL server answers (checked once, at import). */
+export const pgAvailable: boolean = await (async () => {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch (e) {
+    process.stderr.write(
+      `PostgreSQL at ${PG_ADMIN_URL} is unreachable (${(e as Error).message}): PostgreSQL store tests are SKIPPED\n`,
+    );
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+})();
+
+/** scrypt's cost lowered for tests (production uses 2^15): the hashing itself is tested in password.test.ts. */
+const FAST = { scryptN: 2 ** 10 };
+
+/** A fresh, migrated store and how to throw it away. */
+export interface TestStore {
+  store: Store;
+  dispose(): Promise<void>;
+}
+
+/** A store on a new SQLite file. */
+export async function sqliteStore(): Promise<TestStore> {
+  const dir = mkdtempSync(join(tmpdir(), 'cityindex-store-'));
+  const store = await Store.open({ sqliteFile: join(dir, 'store.db') }, FAST);
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A store on a new PostgreSQL database with a random name (dropped by `dispose`). */
+export async function postgresStore(): Promise<TestStore> {
+  const name = `cityindex_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const store = await Store.open({ url: PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`) }, FAST);
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      const a = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}
+
+/** The databases to run a suite on: `describe.each(DIALECTS)` with `skip` set for an unreachable server. */
+export const DIALECTS = [
+  { name: 'sqlite', open: sqliteStore, skip: false },
+  { name: 'postgres', open: postgresStore, skip: !pgAvailable },
+] as const;
