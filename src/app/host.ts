@@ -10,6 +10,7 @@ import type { LoadedSurvey } from '../formats/survey.ts';
 import type { LoadedSeriesProject, SeriesTable } from '../formats/series.ts';
 import type { Build } from '../engine/pipeline/build.ts';
 import type { AnalysisOptions, AnalysisResult } from '../engine/analysis/uncertainty/analyse.ts';
+import type { Topology } from 'topojson-specification';
 
 /** The environment of the use cases. */
 export interface AppHost {
@@ -29,6 +30,8 @@ export interface AppHost {
   loadCases(folder: string, dir?: string): Promise<Case[]>;
   /** A text file (UTF-8); a file that cannot be read is an input error naming it. */
   readText(path: string): Promise<string>;
+  /** The map whose polygons give contiguity weights (China's prefectures; optional for hosts without it). */
+  readMap?(): Promise<Topology>;
   /** An uncertainty or sensitivity analysis of a project's nominal build, reporting runs done. */
   runUncertainty(
     project: LoadedProject,

@@ -12,6 +12,7 @@ import { loadSeriesCsv, loadSeriesProject } from '../formats/series.ts';
 import { refuseReplace, writeOutputsAtomically, type OutputFiles } from '../formats/output.ts';
 import { analyseProject, stopUncertaintyWorkers } from './uncertainty-workers.ts';
 import type { AppHost } from './host.ts';
+import { readChinaMap } from '../report/china-map-file.ts';
 
 /**
  * Files read from disk, uncertainty runs spread over worker threads (idle workers stopped after each
@@ -36,6 +37,9 @@ export const nodeHost: AppHost = {
       const reason = code ?? (e instanceof Error ? e.message : String(e));
       throw new CityIndexError({ code: 'E_FILE', message: `cannot read file: ${reason}`, file: path });
     }
+  },
+  async readMap() {
+    return readChinaMap();
   },
   async runUncertainty(project, nominal, options, onProgress) {
     try {

@@ -217,7 +217,8 @@ async function analyse(
   const names = Object.keys(settings).filter(isAnalysisName);
   emit({ kind: 'info', message: `analysing: ${names.join(', ') || '(none)'}` });
   const period = project.project.period !== undefined ? String(project.project.period) : undefined;
-  const analyses = runAnalyses(build, settings, { period, skipUncertainty: true });
+  const map = settings.spatial?.weights.method === 'contiguity' && host.readMap ? await host.readMap() : undefined;
+  const analyses = runAnalyses(build, settings, { period, skipUncertainty: true, ...(map ? { map } : {}) });
   const u = settings.uncertainty;
   if (u) {
     checkAborted(options.signal);

@@ -179,7 +179,8 @@ export function isCityReport(codes: readonly string[]): boolean {
 export type WeightsSetting =
   | { method: 'knn'; k: number }
   | { method: 'distanceBand'; threshold: number }
-  | { method: 'inverseDistance'; alpha?: number; cutoff?: number };
+  | { method: 'inverseDistance'; alpha?: number; cutoff?: number }
+  | { method: 'contiguity'; rule: 'rook' | 'queen' };
 
 /**
  * The spatial weights in words, for readers (distances are great-circle between the units' seats;
@@ -196,12 +197,14 @@ export function describeWeights(w: WeightsSetting, lang: ReportLang): string {
       return t(lang, 'weights.distanceBand', { threshold: w.threshold });
     case 'inverseDistance':
       return t(lang, 'weights.inverseDistance', { alpha: w.alpha ?? 1, cutoff: w.cutoff });
+    case 'contiguity':
+      return t(lang, 'weights.contiguity', { rule: w.rule });
     default:
       throw new CityIndexError({
         code: 'E_METHOD',
         field: 'analyses.spatial.weights.method',
         message: `unknown spatial weights method "${String((w as { method: unknown }).method)}"`,
-        expected: 'knn | distanceBand | inverseDistance',
+        expected: 'knn | distanceBand | inverseDistance | contiguity',
       });
   }
 }

@@ -38,6 +38,8 @@ export const SpatialConfigSchema = z
             cutoff: z.number().positive().optional(),
           })
           .strict(),
+        /** Polygon contiguity on the map the host supplies (the China prefecture map): shared edge or vertex. */
+        z.object({ method: z.literal('contiguity'), rule: z.enum(['rook', 'queen']).default('queen') }).strict(),
       ])
       .default({ method: 'knn', k: 5 }),
     permutations: z.number().int().min(0).max(99999).default(999),

@@ -19,7 +19,14 @@ import {
 import { regionalSummary, compareGroups, type RegionalSummaryResult, type GroupComparison } from './regional.ts';
 import { coefficientOfVariation, gini, theil, dagum, type TheilResult, type DagumResult } from './inequality.ts';
 import { classify, type ClassifyResult, type ClassifyOptions } from './tiers.ts';
-import { buildPointWeights, pointsFromUnits } from './spatial/weights.ts';
+import {
+  buildPointWeights,
+  contiguityFromTopology,
+  pointsFromUnits,
+  weightsFromRows,
+  type SpatialWeights,
+} from './spatial/weights.ts';
+import type { Topology } from 'topojson-specification';
 import { moran, type MoranResult } from './spatial/moran.ts';
 import { geary, type GearyResult } from './spatial/geary.ts';
 import { localMoran, type LocalMoranResult } from './spatial/local-moran.ts';
@@ -283,15 +290,69 @@ function runRegional(b: Build, cfg: RegionalConfig, target: string): RegionalRes
   };
 }
 
-function runSpatial(b: Build, cfg: SpatialConfig, target: string, seed: number): SpatialResult {
+/**
+ * Contiguity among the scored units on a map whose `cities` geometries carry an `adcode` property (the
+ * China prefecture map): neighbours on the map that are both scored. Units missing from the map are errors.
+ */
+function mapContiguity(units: readonly Unit[], rule: 'rook' | 'queen', map: Topology | undefined): SpatialWeights {
+  if (!map)
+    throw new CityIndexError({
+      code: 'E_MAP_MISSING',
+      message: `${rule} contiguity weights need the map of the units' polygons, and none was supplied`,
+      field: 'analyses.spatial.weights',
+      expected: 'the China prefecture map (data/maps/china-cities.topo.json), supplied by the host',
+    });
+  const all = contiguityFromTopology(map, 'cities', { idProperty: 'adcode', rule });
+  // a prefecture may be drawn as several geometries: a unit's neighbours are those of all its parts
+  const parts = new Map<string, number[]>();
+  all.ids.forEach((id, i) => parts.set(id, [...(parts.get(id) ?? []), i]));
+  const missing = units.filter((u) => !parts.has(u.code));
+  if (missing.length)
+    throw new CityIndexError(
+      missing.map((u) => ({
+        code: 'E_NOT_ON_MAP',
+        message: `unit "${u.code}" is not a prefecture of the map (adcode), so it has no polygon`,
+        unit: u.code,
+        field: 'analyses.spatial.weights',
+        expected: 'prefecture-level adcodes as unit codes, or point weights (knn, distanceBand)',
+      })),
+    );
+  const index = new Map(units.map((u, i) => [u.code, i] as const));
+  const rows = units.map((u, self) => {
+    const found = new Set<number>();
+    for (const i of parts.get(u.code)!)
+      for (let p = all.offsets[i]; p < all.offsets[i + 1]; p++) {
+        const j = index.get(all.ids[all.neighbors[p]]);
+        if (j !== undefined && j !== self) found.add(j);
+      }
+    return [...found].sort((a, c) => a - c).map((j): [number, number] => [j, 1]);
+  });
+  return weightsFromRows(
+    units.map((u) => u.code),
+    rows,
+    all.description,
+    'binary',
+  );
+}
+
+function runSpatial(b: Build, cfg: SpatialConfig, target: string, seed: number, map?: Topology): SpatialResult {
   const units = resultUnits(b);
-  const { ids, points } = located('analyses.spatial.coordinates', () =>
-    pointsFromUnits(units, { lon: cfg.coordinates[0], lat: cfg.coordinates[1] }),
-  );
-  const w = located(
-    (f) => (f ? `analyses.spatial.weights.${f}` : 'analyses.spatial.weights'),
-    () => buildPointWeights(ids, points, cfg.weights),
-  );
+  const spec = cfg.weights;
+  let ids: string[];
+  let w: SpatialWeights;
+  if (spec.method === 'contiguity') {
+    ids = units.map((u) => u.code);
+    w = mapContiguity(units, spec.rule, map);
+  } else {
+    const located_ = located('analyses.spatial.coordinates', () =>
+      pointsFromUnits(units, { lon: cfg.coordinates[0], lat: cfg.coordinates[1] }),
+    );
+    ids = located_.ids;
+    w = located(
+      (f) => (f ? `analyses.spatial.weights.${f}` : 'analyses.spatial.weights'),
+      () => buildPointWeights(located_.ids, located_.points, spec),
+    );
+  }
   const y = column(b.results.scores, target);
   const perm = { permutations: cfg.permutations, seed: cfg.seed ?? seed };
   const lisaOptions = { ...perm, alpha: cfg.alpha, adjust: cfg.adjust };
@@ -428,7 +489,7 @@ export function parseAnalysesConfig(raw: unknown, file = 'project.yaml'): Analys
 export function runAnalyses(
   b: Build,
   settings: AnalysesConfig,
-  options: { seed?: number; period?: string; skipUncertainty?: boolean } = {},
+  options: { seed?: number; period?: string; skipUncertainty?: boolean; map?: Topology } = {},
 ): AnalysesResult {
   const seed = options.seed ?? b.spec.seed ?? 1;
   const target = settings.target ?? b.results.indexCode;
@@ -475,7 +536,8 @@ export function runAnalyses(
   }
   if (settings.gaps) out.gaps = attempt('gaps', () => runGaps(b, settings.gaps!, target));
   if (settings.regional) out.regional = attempt('regional', () => runRegional(b, settings.regional!, target));
-  if (settings.spatial) out.spatial = attempt('spatial', () => runSpatial(b, settings.spatial!, target, seed));
+  if (settings.spatial)
+    out.spatial = attempt('spatial', () => runSpatial(b, settings.spatial!, target, seed, options.map));
   if (settings.tiers) out.tiers = attempt('tiers', () => runTiers(b, settings.tiers!, target));
   if (settings.uncertainty && !options.skipUncertainty) {
     const u = settings.uncertainty;

@@ -25,13 +25,13 @@ describe('ranksDataset', () => {
     expect(Array.from(r.values)).toEqual([4, 1, 1, 3, 3, NaN, 1, 2]);
     expect(r.codes).toEqual(['x', 'y']);
   });
-  it('scores equal but for floating-point noise tie: Borda points (1, 2, 3) and (2, 3, 1) averaged', () => {
-    // Σ (w/Σw)·x in column order: (1 + 2 + 3)/3 = 2 exactly, (2 + 3 + 1)/3 = 1.9999999999999998 (worked in node)
-    const a = arithmeticMean([1, 2, 3], [1, 1, 1]);
-    const b = arithmeticMean([2, 3, 1], [1, 1, 1]);
-    expect(a).toBe(2);
-    expect(b).toBe(1.9999999999999998);
-    const ds = fromRows(['A', 'B', 'C'], ['I'], [[b], [a], [1]]);
+  it('scores equal but for floating-point noise tie: weights 0.1, 0.2, 0.3 on (3, 0, 0) and (0, 0, 1)', () => {
+    // Σw·x/Σw as R: 0.1·3 = 0.30000000000000004 (a rounded product), so 0.5000000000000001 against 0.5
+    const b = arithmeticMean([3, 0, 0], [0.1, 0.2, 0.3]);
+    const a = arithmeticMean([0, 0, 1], [0.1, 0.2, 0.3]);
+    expect(a).toBe(0.5);
+    expect(b).toBe(0.5000000000000001);
+    const ds = fromRows(['A', 'B', 'C'], ['I'], [[a], [b], [0.25]]);
     expect(Array.from(ranksDataset(ds).values)).toEqual([1, 1, 3]);
     expect(Array.from(ranksDataset(ds, 0).values)).toEqual([2, 1, 3]); // R's exact rank
   });

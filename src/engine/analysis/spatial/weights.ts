@@ -653,7 +653,11 @@ export function contiguityFromTopology(
     }
     return String(raw);
   });
-  const nbs = rule === 'rook' ? topologyNeighbors(geoms) : queenNeighbors(topology, geoms);
+  // topojson-client lists a geometry as its own neighbour when two of its parts share an arc: dropped
+  const nbs =
+    rule === 'rook'
+      ? topologyNeighbors(geoms).map((row, i) => row.filter((j) => j !== i))
+      : queenNeighbors(topology, geoms);
   return weightsFromRows(
     ids,
     nbs.map((row) => row.map((j) => [j, 1] as [number, number])),

@@ -168,6 +168,11 @@ export const REPORT_MESSAGES = {
     (p) => `反距离权重 w = d^−${p.alpha}${p.cutoff !== undefined ? `（距离 ≤ ${p.cutoff} km）` : ''}`,
     (p) => `inverse distance w = d^−${p.alpha}${p.cutoff !== undefined ? ` (distance ≤ ${p.cutoff} km)` : ''}`,
   ),
+  'weights.contiguity': msg<{ rule: 'rook' | 'queen' }>(
+    (p) => `${p.rule === 'queen' ? '后式（queen）邻接：地级区划边界有公共点' : '车式（rook）邻接：地级区划有公共边'}`,
+    (p) =>
+      `${p.rule} contiguity: prefectures sharing ${p.rule === 'queen' ? 'a boundary point' : 'an edge'} on the map`,
+  ),
   'map.sourceNote': text(
     '示意图，非标准地图。边界：ECharts 4.9.0 china-cities.json（Apache-2.0，简化）',
     'Schematic, not a standard map. Boundaries: ECharts 4.9.0 china-cities.json (Apache-2.0, simplified)',
