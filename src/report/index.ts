@@ -2,7 +2,7 @@
  * The report's entry points for the CLI and library users: prepare a context from a loaded project
  * and its build (analyses from the project's `analyses:` block, cases from its `cases:` folder), and
  * produce the report files — `report.html` in the project's language, `report.<other>.html` in the
- * other, and optionally `report.pdf` (project language) printed by headless Chromium.
+ * other, and optionally `report.pdf` (project language) and `report.<other>.pdf` printed by headless Chromium.
  */
 import { resolve } from 'node:path';
 import type { LoadedProject } from '../formats/project.ts';
@@ -100,7 +100,7 @@ export async function prepareReportContext(
  * import { build } from '../engine/pipeline/build.ts';
  * const project = await loadProject('examples/cdgi-2020');
  * const ctx = await prepareReportContext(project, build(project.input, project.spec));
- * const files = await reportFiles(ctx); // { pdf: true } adds report.pdf (needs Chromium)
+ * const files = await reportFiles(ctx); // { pdf: true } adds report.pdf and report.en.pdf (needs Chromium)
  * [...files.keys()] // => ['report.html', 'report.en.html']
  */
 export async function reportFiles(
@@ -115,6 +115,11 @@ export async function reportFiles(
     files.set(reportFileName(primary, primary), primaryHtml);
     files.set(reportFileName(other, primary), renderReportHtml({ ...base, lang: other }));
   }
-  if (options.pdf) files.set('report.pdf', await renderPdf(primaryHtml));
+  if (options.pdf) {
+    files.set('report.pdf', await renderPdf(primaryHtml));
+    // the other language's PDF too (report.en.pdf / report.zh.pdf), printed from its own HTML
+    const otherHtml = files.get(reportFileName(other, primary)) ?? renderReportHtml({ ...base, lang: other });
+    files.set(`report.${other}.pdf`, await renderPdf(otherHtml as string));
+  }
   return files;
 }
