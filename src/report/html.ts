@@ -816,13 +816,19 @@ function surveySection(ctx: ReportContext, ix: ReportIndex, lang: ReportLang): s
   for (const s of surveys) {
     parts.push(`<h3>${esc(s.title)}</h3>`);
     if (s.simulated) parts.push(`<p class="notes"><strong>${t(lang, 'survey.simulated')}</strong></p>`);
+    const under = new Map((s.underMinimum ?? []).map((f) => [f.city, f] as const));
+    if (under.size) {
+      const minSample = [...under.values()][0].minSample;
+      parts.push(`<p class="sub">${esc(t(lang, 'survey.underMinimum', { n: under.size, minSample }))}</p>`);
+    }
     for (const code of s.indicators) {
       const rows = s.lower.unitCodes
         .filter((u) => !Number.isNaN(getValue(ctx.project.input.raw, u, code)))
         .map((u) => {
           const v = getValue(ctx.project.input.raw, u, code);
+          const flag = under.has(u) ? ` <span class="tag gap">${esc(t(lang, 'survey.smallSample'))}</span>` : '';
           return [
-            bothNames(ix, u),
+            bothNames(ix, u) + flag,
             fmt(v, 1),
             `${fmt(getValue(s.lower, u, code), 1)} – ${fmt(getValue(s.upper, u, code), 1)}`,
             fmt(getValue(s.n, u, code), 0),

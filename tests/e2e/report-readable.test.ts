@@ -41,8 +41,10 @@ function readerText(html: string): string {
 }
 
 function sectionHtml(html: string, id: string): string {
-  const start = html.indexOf(`id="${id}"`);
-  return start < 0 ? '' : html.slice(start, html.indexOf('</section>', start));
+  const at = html.indexOf(`id="${id}"`);
+  if (at < 0) return '';
+  const start = html.indexOf('>', at) + 1; // after the section's opening tag
+  return html.slice(start, html.indexOf('</section>', start));
 }
 
 /** Settings keys of project.yaml and the build spec that must not reach a reader. */
@@ -116,60 +118,64 @@ describe('report readability (cdgi-2020, zh and en)', () => {
     }
   });
 
-  browserIt('no horizontal overflow at 390 px and in the A4 print area; a screenshot per section', async () => {
-    const browser = await launchChromium();
-    try {
-      for (const l of ['zh', 'en'] as const) {
-        const dir = mkdtempSync(join(tmpdir(), 'report-readable-'));
-        const file = join(dir, l === 'zh' ? 'report.html' : 'report.en.html');
-        writeFileSync(file, html[l]);
-        const page = await browser.context.newPage();
-        await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-        const ids = await page.$$eval('main > section[id]', (els) => els.map((e) => e.id));
-        expect(ids.length).toBeGreaterThan(8);
-        // desktop: one screenshot per section
-        await page.setViewportSize({ width: 1100, height: 1400 });
-        mkdirSync(join(ARTIFACTS, l), { recursive: true });
-        for (const id of ids) await page.locator(`#${id}`).screenshot({ path: join(ARTIFACTS, l, `${id}.png`) });
-        // phone
-        await page.setViewportSize({ width: 390, height: 844 });
-        const phone = await page.evaluate(() => ({
-          scroll: document.documentElement.scrollWidth,
-          wide: [...document.querySelectorAll('main *')]
-            .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
-            .slice(0, 5)
-            .map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`),
-        }));
-        expect(phone.wide, `${l} at 390 px`).toEqual([]);
-        expect(phone.scroll).toBeLessThanOrEqual(390);
-        mkdirSync(join(ARTIFACTS, `${l}-phone`), { recursive: true });
-        for (const id of ['summary', 'ranking', 'uncertainty'])
-          if (ids.includes(id))
-            await page.locator(`#${id}`).screenshot({ path: join(ARTIFACTS, `${l}-phone`, `${id}.png`) });
-        // print: the A4 content width, print CSS
-        await page.emulateMedia({ media: 'print' });
-        await page.setViewportSize({ width: A4_CONTENT_PX, height: 1000 });
-        const print = await page.evaluate(() => ({
-          scroll: document.documentElement.scrollWidth,
-          tables: [...document.querySelectorAll('table')]
-            .filter((t) => t.getBoundingClientRect().right > window.innerWidth + 1)
-            .map((t) => `${t.closest('section')?.id}: ${Math.round(t.getBoundingClientRect().right)}`),
-          forcedBreaks: [...document.querySelectorAll('main > section')].filter(
-            (s) => getComputedStyle(s).breakBefore === 'page',
-          ).length,
-        }));
-        expect(print.tables, `${l} tables wider than A4`).toEqual([]);
-        expect(print.scroll).toBeLessThanOrEqual(A4_CONTENT_PX);
-        // a short section may not start a page of its own (near-empty pages)
-        expect(print.forcedBreaks).toBe(0);
-        await page.close();
+  browserIt(
+    'no horizontal overflow at 390 px and in the A4 print area; a screenshot per section',
+    { timeout: 900_000 },
+    async () => {
+      const browser = await launchChromium();
+      try {
+        for (const l of ['zh', 'en'] as const) {
+          const dir = mkdtempSync(join(tmpdir(), 'report-readable-'));
+          const file = join(dir, l === 'zh' ? 'report.html' : 'report.en.html');
+          writeFileSync(file, html[l]);
+          const page = await browser.context.newPage();
+          await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+          const ids = await page.$$eval('main > section[id]', (els) => els.map((e) => e.id));
+          expect(ids.length).toBeGreaterThan(8);
+          // desktop: one screenshot per section
+          await page.setViewportSize({ width: 1100, height: 1400 });
+          mkdirSync(join(ARTIFACTS, l), { recursive: true });
+          for (const id of ids) await page.locator(`#${id}`).screenshot({ path: join(ARTIFACTS, l, `${id}.png`) });
+          // phone
+          await page.setViewportSize({ width: 390, height: 844 });
+          const phone = await page.evaluate(() => ({
+            scroll: document.documentElement.scrollWidth,
+            wide: [...document.querySelectorAll('main *')]
+              .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+              .slice(0, 5)
+              .map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`),
+          }));
+          expect(phone.wide, `${l} at 390 px`).toEqual([]);
+          expect(phone.scroll).toBeLessThanOrEqual(390);
+          mkdirSync(join(ARTIFACTS, `${l}-phone`), { recursive: true });
+          for (const id of ['summary', 'ranking', 'uncertainty'])
+            if (ids.includes(id))
+              await page.locator(`#${id}`).screenshot({ path: join(ARTIFACTS, `${l}-phone`, `${id}.png`) });
+          // print: the A4 content width, print CSS
+          await page.emulateMedia({ media: 'print' });
+          await page.setViewportSize({ width: A4_CONTENT_PX, height: 1000 });
+          const print = await page.evaluate(() => ({
+            scroll: document.documentElement.scrollWidth,
+            tables: [...document.querySelectorAll('table')]
+              .filter((t) => t.getBoundingClientRect().right > window.innerWidth + 1)
+              .map((t) => `${t.closest('section')?.id}: ${Math.round(t.getBoundingClientRect().right)}`),
+            forcedBreaks: [...document.querySelectorAll('main > section')].filter(
+              (s) => getComputedStyle(s).breakBefore === 'page',
+            ).length,
+          }));
+          expect(print.tables, `${l} tables wider than A4`).toEqual([]);
+          expect(print.scroll).toBeLessThanOrEqual(A4_CONTENT_PX);
+          // a short section may not start a page of its own (near-empty pages)
+          expect(print.forcedBreaks).toBe(0);
+          await page.close();
+        }
+      } finally {
+        await browser.close();
       }
-    } finally {
-      await browser.close();
-    }
-  });
+    },
+  );
 
-  browserIt('prints both languages to A4 PDFs', async () => {
+  browserIt('prints both languages to A4 PDFs', { timeout: 600_000 }, async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     for (const l of ['zh', 'en'] as const) {
       const pdf = await renderPdf(html[l]);

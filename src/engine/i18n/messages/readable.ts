@@ -25,6 +25,13 @@ export const READABLE_MESSAGES = {
     'The chart shows the figures as printed (every printed month); the dotted line is the month-on-month ' +
       'change recomputed from the printed index.',
   ),
+  'survey.smallSample': text('样本不足', 'small sample'),
+  'survey.underMinimum': msg<{ n: number; minSample: number }>(
+    (p) => `${p.n} 个城市的有效答卷少于最低样本量 ${p.minSample}，其估计值标为“样本不足”，应谨慎解读。`,
+    (p) =>
+      `${p.n} ${p.n === 1 ? 'city has' : 'cities have'} fewer valid responses than the minimum of ${p.minSample}; ` +
+      'their estimates are marked "small sample" and should be read with care.',
+  ),
   'summary.and': msg<{ items: string[] }>(
     (p) =>
       p.items.length > 1 ? `${p.items.slice(0, -1).join('、')}和${p.items[p.items.length - 1]}` : p.items.join(''),
