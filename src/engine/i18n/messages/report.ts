@@ -170,7 +170,8 @@ export const REPORT_MESSAGES = {
   ),
   'map.sourceNote': text(
     '示意图，非标准地图。边界：ECharts 4.9.0 自带的中国地级市边界（Apache-2.0，简化）',
-    'Schematic, not a standard map. Boundaries: the prefecture-level map shipped with ECharts 4.9.0 (Apache-2.0, simplified)',
+    'Schematic, not a standard map. Boundaries: the prefecture-level map shipped with ECharts 4.9.0 ' +
+      '(Apache-2.0, simplified)',
   ),
   'map.caption': msg<{ name: string }>(
     (p) => `${p.name}得分地图（灰色：不在评价范围内）`,
