@@ -47,7 +47,7 @@ function cdgiFiles(): Record<string, Uint8Array> {
   const files = filesOf('examples/cdgi-2020');
   const text = (k: string) => new TextDecoder().decode(files[k]);
   const encode = (s: string) => new TextEncoder().encode(s);
-  for (const k of ['project.yaml', 'project.survey-demo.yaml', 'project.proposed.yaml']) {
+  for (const k of ['project.yaml', 'project.survey-demo.yaml']) {
     const moved = text(k)
       .replaceAll('../../data/sources/seed-288/', 'shared/')
       .replaceAll('../../cases', 'shared/cases');
