@@ -74,6 +74,7 @@ export function tierMapOption(ctx: ReportContext): ChartOption | undefined {
  * import { build } from '../../engine/pipeline/build.ts';
  * import { prepareReportContext } from '../index.ts';
  * import { readChinaMap } from '../china-map-file.ts';
+ * import { registerChinaMap } from '../charts.ts';
  * registerChinaMap(readChinaMap());
  * const project = await loadProject('examples/cdgi-2020');
  * const ctx = { ...(await prepareReportContext(project, build(project.input, project.spec))), lang: 'en' as const };
