@@ -227,7 +227,8 @@ export function choroplethOption(ctx: ReportContext, code?: string): ChartOption
       bottom: 30,
       seriesIndex: 0,
       textStyle: { fontSize: 11 },
-      text: [catalogueLabels(ctx.lang).high, catalogueLabels(ctx.lang).low],
+      // no high/low text: ECharts then prints each class's value range beside its colour
+      showLabel: true,
       pieces: scoreClasses(values).reverse(),
     },
     series: [mapSeries(units.map((u) => ({ name: u, value: r2(ix.score(u, c)), ...label(u) })))],
