@@ -38,6 +38,8 @@ export const OUTPUT_NAMES: readonly string[] = [
   'report.zh.html',
   'report.en.html',
   'report.pdf',
+  'report.zh.pdf',
+  'report.en.pdf',
 ];
 
 /**

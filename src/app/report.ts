@@ -1,6 +1,7 @@
 /**
  * The report use case: the report files of a project run, in memory — `report.html` in the project's
- * language, `report.<other>.html` in the other, and `report.pdf` (printed by headless Chromium) when asked.
+ * language, `report.<other>.html` in the other, and `report.pdf` with `report.<other>.pdf` (printed by headless
+ * Chromium) when asked.
  */
 import { prepareReportContext, reportFiles } from '../report/index.ts';
 import { CITYINDEX_VERSION } from '../formats/results.ts';
@@ -9,7 +10,7 @@ import type { ProjectRun } from './project.ts';
 
 /** Options of `reportArtifacts`. */
 export interface ReportArtifactsOptions {
-  /** Also print the primary language's report to PDF (Node with Chromium only). Default false. */
+  /** Also print both languages' reports to PDF (Node with Chromium only). Default false. */
   pdf?: boolean;
 }
 

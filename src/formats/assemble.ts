@@ -61,6 +61,8 @@ export interface SurveyInput {
   upper: Dataset;
   /** Respondents per city × indicator. */
   n: Dataset;
+  /** Cities under the survey's minimum sample (or with no response), with that minimum. */
+  underMinimum?: Array<{ city: string; n: number; minSample: number }>;
 }
 
 export interface LoadedProject {
@@ -1743,6 +1745,7 @@ async function readSurveys(
       lower: pick(est.lower),
       upper: pick(est.upper),
       n: pick(est.n),
+      underMinimum: est.flags.map((f) => ({ city: f.city, n: f.n, minSample: f.minSample })),
     });
   }
   return out;

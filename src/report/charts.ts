@@ -136,10 +136,33 @@ export function renderSvg(
   }
 }
 
-function mapBase(lang: ReportLang): Option {
-  return {
-    graphic: [{ type: 'text', left: 10, bottom: 6, style: { text: mapSourceNote(lang), fontSize: 10, fill: '#666' } }],
-  };
+// The boundary note is printed once, under the report's first map (html.ts), not inside every map.
+function mapBase(_lang: ReportLang): Option {
+  return {};
+}
+
+/**
+ * Class breaks of a legend with values: `k` classes of (about) equal counts, as ECharts piecewise
+ * pieces labelled "lower – upper" (one decimal), lowest class first.
+ * @example
+ * scoreClasses([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 5).map((p) => p.label)
+ * // => ['1.0 – 2.0', '3.0 – 4.0', '5.0 – 6.0', '7.0 – 8.0', '9.0 – 10.0']
+ */
+export function scoreClasses(
+  values: readonly number[],
+  k = SCORE_PALETTE.length,
+): Array<{ gte: number; lte: number; label: string; color: string }> {
+  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
+  const out: Array<{ gte: number; lte: number; label: string; color: string }> = [];
+  for (let c = 0; c < k && v.length; c++) {
+    const lo = v[Math.floor((c * v.length) / k)];
+    const hi = v[Math.min(v.length - 1, Math.floor(((c + 1) * v.length) / k) - 1)];
+    if (out.length && lo <= out[out.length - 1].lte) continue;
+    out.push({ gte: lo, lte: hi, label: `${lo.toFixed(1)} – ${hi.toFixed(1)}`, color: SCORE_PALETTE[c] });
+  }
+  // close the gaps between classes so every value falls in one (a value between hi and the next lo)
+  for (let c = 1; c < out.length; c++) out[c].gte = out[c - 1].lte + 1e-9;
+  return out;
 }
 
 function mapSeries(data: Array<Record<string, unknown>>): ChartSeries {
@@ -162,7 +185,8 @@ function mapSeries(data: Array<Record<string, unknown>>): ChartSeries {
 }
 
 /**
- * Choropleth of a score by city (default: the index), continuous colour scale.
+ * Choropleth of a score by city (default: the index): five classes of equal counts, their value ranges in
+ * the legend, and the five best units named on the map.
  * @example
  * import { loadProject } from '../formats/index.ts';
  * import { build } from '../engine/pipeline/build.ts';
@@ -176,24 +200,39 @@ export function choroplethOption(ctx: ReportContext, code?: string): ChartOption
   const c = code ?? ix.indexCode;
   const units = ix.order.filter((u) => Number.isFinite(ix.score(u, c)));
   const values = units.map((u) => ix.score(u, c));
-  const lo = Math.floor(Math.min(...values)),
-    hi = Math.ceil(Math.max(...values));
+  // the five best units are named on the map
+  const named = new Set(
+    units
+      .slice()
+      .sort((a, b) => ix.score(b, c) - ix.score(a, c))
+      .slice(0, 5),
+  );
+  const label = (u: string) =>
+    named.has(u)
+      ? {
+          label: {
+            show: true,
+            formatter: ix.unitName(u),
+            fontSize: 11,
+            color: '#222',
+            backgroundColor: 'rgba(255,255,255,0.8)',
+            padding: [1, 3],
+          },
+        }
+      : {};
   return {
     ...mapBase(ctx.lang),
     visualMap: {
-      type: 'continuous',
-      min: lo,
-      max: hi,
+      type: 'piecewise',
       left: 16,
-      bottom: 40,
-      calculable: false,
-      inRange: { color: SCORE_PALETTE },
-      text: [catalogueLabels(ctx.lang).high, catalogueLabels(ctx.lang).low],
-      itemHeight: 120,
-      textStyle: { fontSize: 11 },
+      bottom: 30,
       seriesIndex: 0,
+      textStyle: { fontSize: 11 },
+      // no high/low text: ECharts then prints each class's value range beside its colour
+      showLabel: true,
+      pieces: scoreClasses(values).reverse(),
     },
-    series: [mapSeries(units.map((u) => ({ name: u, value: r2(ix.score(u, c)) })))],
+    series: [mapSeries(units.map((u) => ({ name: u, value: r2(ix.score(u, c)), ...label(u) })))],
   };
 }
 

@@ -31,10 +31,22 @@ import {
   type ReportIndex,
   type ReportLang,
 } from './context.ts';
-import type { Finding } from './findings.ts';
+import type { Finding, FindingKind } from './findings.ts';
+import { headlineChartOption, summaryListHtml, TECHNICAL_FINDINGS } from './sections/summary.ts';
+import { table } from './sections/table.ts';
+import { uncertaintySectionHtml } from './sections/uncertainty.ts';
+import { methodsReaderHtml } from './sections/methods.ts';
+import { printedSeriesChartOption } from './sections/series.ts';
+import { renderSectionMaps } from './sections/maps.ts';
 import { mapAdcodes, mapSourceNote, renderChartSpecs, renderSvg, type ReportCharts } from './charts.ts';
 import { readChinaMap } from './china-map-file.ts';
-import { buildReportModel, type ReportRanking, type ReportRankingRow, type ReportSectionId } from './model.ts';
+import {
+  buildReportModel,
+  type ReportFinding,
+  type ReportRanking,
+  type ReportRankingRow,
+  type ReportSectionId,
+} from './model.ts';
 import { seriesChartOption } from './series-chart.ts';
 import { getValue } from '../engine/core/dataset.ts';
 import { bodyForLanguage, escapeHtml as esc, markdownToHtml } from './markdown.ts';
@@ -84,17 +96,19 @@ padding:2px 10px;border-radius:12px;text-decoration:none;color:var(--ink)}
 .alert ul{margin:4px 0;padding-left:18px}
 .notes{background:var(--soft);border-left:4px solid #e0c9a6;padding:8px 14px;margin:12px 0;font-size:13.5px}\
 .notes li{margin:3px 0}
-ol.findings li{margin:6px 0}
+ol.findings li{margin:6px 0}ul.summary{font-size:16px;line-height:1.7;padding-left:20px}ul.summary li{margin:4px 0}\
+p.finding{background:var(--soft);padding:6px 12px;border-left:3px solid #e0c9a6}
 table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0 14px}th,td{border-bottom:1px solid var(--line);\
 padding:4px 6px;text-align:left;vertical-align:top}
-th{background:#f3f3f3;font-weight:600}td:first-child,th:first-child{white-space:nowrap}table.ranking th{max-width:9em}\
-table.ranking td.tier{min-width:11em}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;\
-white-space:nowrap}
+th{background:#f3f3f3;font-weight:600}td:first-child,th:first-child{white-space:nowrap}\
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}\
+table.ranking th{font-size:12px;line-height:1.3;vertical-align:bottom}table.ranking td.name{white-space:nowrap}
 tr.lead td{background:#fff3e6}.sub{color:var(--muted);font-size:11.5px}
 figure{margin:10px 0 18px;text-align:center;page-break-inside:avoid;break-inside:avoid}figure svg{max-width:100%;\
 height:auto}
 figcaption{font-size:13px;color:var(--muted);margin-top:4px}.map-note{font-size:12px;color:var(--muted)}
-.grid2{display:flex;flex-wrap:wrap;gap:8px;justify-content:space-between}.grid2 figure{flex:1 1 440px}
+.grid2{display:flex;flex-wrap:wrap;gap:8px;justify-content:space-between}.grid2 figure{flex:1 1 440px}\
+.dimension-maps figure{flex:1 1 320px;min-width:0}
 .case{border:1px solid var(--line);border-radius:6px;padding:8px 16px;margin:12px 0;page-break-inside:avoid}
 .case .city{font-size:13px;color:var(--accent);font-weight:600}
 code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:12px;background:#f4f4f4;padding:0 3px;\
@@ -105,10 +119,18 @@ border-radius:3px;word-break:break-all}
 footer{margin-top:40px;border-top:1px solid var(--line);padding-top:8px;font-size:12px;color:var(--muted)}
 @page{size:A4;margin:16mm 14mm 16mm 14mm}
 @media print{body{font-size:10.5pt}table{font-size:8.5pt}main{max-width:none;padding:0}.lang-switch{display:none}\
-h2{page-break-after:avoid;break-after:avoid}
-section.major{page-break-before:always;break-before:page}section.major.first{page-break-before:auto;break-before:auto}
+h2,h3{page-break-after:avoid;break-after:avoid}table.ranking{font-size:7.5pt}table.ranking th{font-size:7pt}\
+table.ranking td,table.ranking th{padding:2px 3px}
 tr,td,th{page-break-inside:avoid;break-inside:avoid}thead{display:table-header-group}a{color:inherit;\
 text-decoration:none}}
+@media screen and (max-width:700px){main{padding:12px 12px 40px}h1{font-size:22px}\
+table,thead,tbody,tr,td{display:block;width:100%}thead{display:none}\
+tr{border-bottom:1px solid var(--line);padding:4px 0}td{border:none;padding:1px 4px;text-align:left!important;\
+white-space:normal!important}td[data-label]::before{content:attr(data-label);display:inline-block;\
+min-width:7em;margin-right:8px;color:var(--muted);font-size:11.5px}\
+table.ranking tr{display:flex;flex-wrap:wrap;gap:0 10px}table.ranking td{width:auto}\
+table.ranking td.name{font-weight:600}table.ranking td::before{min-width:0}\
+.grid2>*{flex:1 1 100%!important;min-width:0}.lang-switch{float:none;display:inline-block;margin-bottom:4px}}
 `;
 
 /** A unit's name in the report's language with its name in the other language beneath, when it has one. */
@@ -117,27 +139,6 @@ function bothNames(ix: ReportIndex, u: string): string {
   const main = ix.unitName(u);
   const other = x?.name[otherLang(ix.lang)];
   return other && other !== main ? `${esc(main)} <span class="sub">${esc(other)}</span>` : esc(main);
-}
-
-function table(
-  head: string[],
-  rows: string[][],
-  numCols: number[] = [],
-  rowClass?: (i: number) => string,
-  options: { className?: string; cellClass?: (k: number) => string } = {},
-): string {
-  const th = head.map((h, k) => `<th${numCols.includes(k) ? ' class="num"' : ''}>${h}</th>`).join('');
-  const cls = (k: number) => [numCols.includes(k) ? 'num' : '', options.cellClass?.(k) ?? ''].filter(Boolean).join(' ');
-  const body = rows
-    .map(
-      (r, i) =>
-        `<tr${rowClass?.(i) ? ` class="${rowClass(i)}"` : ''}>` +
-        r.map((c, k) => `<td${cls(k) ? ` class="${cls(k)}"` : ''}>${c}</td>`).join('') +
-        '</tr>',
-    )
-    .join('\n');
-  const tableClass = options.className ? ` class="${options.className}"` : '';
-  return `<table${tableClass}><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 function sourceText(
@@ -201,7 +202,7 @@ function rankingSection(ctx: ReportContext, ix: ReportIndex, L: Labels, ranking:
   const tierColumn = 3 + g.dimensions.length;
   const rankingTable = table(head, rows, nums, (i) => (g.rows[i].leader ? 'lead' : ''), {
     className: 'ranking',
-    cellClass: (k) => (g.hasTiers && k === tierColumn ? 'tier' : ''),
+    cellClass: (k) => (k === 1 ? 'name' : g.hasTiers && k === tierColumn ? 'tier' : ''),
   });
   const lineage = lineageTable(ctx, ix, L);
   return `<section class="major" id="ranking"><h2>${L.ranking}</h2>${rankingTable}${lineage}</section>`;
@@ -385,17 +386,13 @@ function spatialSection(
     seed: String(seed ?? '—'),
     alpha: set?.alpha ?? 0.05,
     adjust: t(lang, 'name.pAdjust', { key: adj }),
-    formula: esc(sp.localMoran.formula),
+    formula: esc(t(lang, 'formula.localMoran')),
   });
   const parts = [
     `<section class="major" id="spatial"><h2>${L.spatial}</h2><p class="sub method-note">${method}</p>`,
     table([L.stat, L.value, L.expected, 'z', L.p], rows, [1, 2, 3, 4]),
   ];
-  if (charts.lisaMap)
-    parts.push(
-      `<figure>${charts.lisaMap}<figcaption>${L.lisaCaption}</figcaption>` +
-        `<div class="map-note">${esc(mapSourceNote(lang))}</div></figure>`,
-    );
+  if (charts.lisaMap) parts.push(`<figure>${charts.lisaMap}<figcaption>${L.lisaCaption}</figcaption></figure>`);
   const sig = sp.localMoran.significance;
   if (sig) {
     const members = (lab: string) =>
@@ -586,18 +583,24 @@ function casesSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repo
     parts.push(`<h3 id="case-${esc(city)}">${esc(name)}</h3>${rankLine}`);
     for (const c of byCity.get(city)!) {
       const domains = c.domains.map((d) => `<span class="tag">${esc(pickText(d, lang))}</span>`).join('');
-      const links = c.indicators
-        .map((code) => {
+      const links = joinClauses(
+        lang,
+        c.indicators.map((code) => {
           const n = ix.nodes.get(code) ?? ctx.project.gaps.find((g) => g.code === code);
           const gap = n?.status === 'not_collected' ? ` <span class="gap">(${L.notCollected})</span>` : '';
-          return `<code>${esc(code)}</code> ${esc(pickText(n?.name, lang, ''))}${gap}`;
-        })
-        .join('; ');
+          return `${esc(pickText(n?.name, lang, code))}${gap}`;
+        }),
+      );
       const sources = c.sources
         .map((s) => `<li>${esc(s.citation)}${s.url ? ` <span class="url">${esc(s.url)}</span>` : ''}</li>`)
         .join('');
-      const title = `<div class="city">${esc(pickText(c.title, lang, c.id))} · ${c.year}</div>`;
-      const body = markdownToHtml(bodyForLanguage(c.body, lang), 3);
+      // the title is printed once, above the body: a body that opens with it as a heading loses that heading
+      const caseTitle = pickText(c.title, lang, c.id);
+      const title = `<div class="city">${esc(caseTitle)} · ${c.year}</div>`;
+      const text = bodyForLanguage(c.body, lang).replace(/^\s*#\s+(.+)\n/, (h, x: string) =>
+        x.trim() === caseTitle ? '' : h,
+      );
+      const body = markdownToHtml(text, 3);
       const indicators = links ? `<p class="sub">${L.indicators}: ${links}</p>` : '';
       parts.push(
         `<div class="case">${title}<div>${domains}</div>${body}${indicators}<ul class="sub">${sources}</ul></div>`,
@@ -704,12 +707,7 @@ function methodSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Rep
   const b = ctx.build;
   const rows = b.spec.steps.map((s: StepSpec, k) => {
     const rec = b.steps[k];
-    return [
-      `<code>${esc(s.id)}</code>`,
-      esc(describeStep(s, lang)),
-      `<code>${esc(JSON.stringify(s.options ?? {}))}</code>`,
-      rec ? stepDetails(rec, ix, lang) : '',
-    ];
+    return [`${k + 1}`, esc(describeStep(s, lang)), rec ? stepDetails(rec, ix, lang) : ''];
   });
   const ew = b.results.effectiveWeights;
   const weightRows = [...ix.nodes.values()]
@@ -722,9 +720,7 @@ function methodSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Rep
       fmt(n.weight, 3),
       fmt(ew[n.code], 4),
     ]);
-  const analysesSettings = ctx.analyses
-    ? `<h3>${L.analysisSettings}</h3><p><code>${esc(JSON.stringify(ctx.analyses.settings))}</code></p>`
-    : '';
+  const analysesSettings = methodsReaderHtml(ctx);
   const errorItem = (e: { analysis: string; issues: readonly Issue[] }) =>
     `<li><code>${esc(e.analysis)}</code><ul class="sub">` +
     e.issues.map((i) => `<li>${esc(localise(i, lang))}</li>`).join('') +
@@ -732,7 +728,7 @@ function methodSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Rep
   const errors = ctx.analyses?.errors.length
     ? `<h3 id="analysis-errors">${L.analysisErrors}</h3><ul>${ctx.analyses.errors.map(errorItem).join('')}</ul>`
     : '';
-  const stepTable = table([L.step, L.what, L.options, L.did], rows);
+  const stepTable = table([L.step, L.what, L.did], rows, [0]);
   const weightTable = table([L.code, L.name, L.level, L.weight, L.weights], weightRows, [2, 3, 4]);
   return (
     `<section class="major" id="method"><h2>${L.method}</h2>${stepTable}` +
@@ -807,7 +803,8 @@ function reproSection(ctx: ReportContext, L: Labels): string {
     ...(ctx.generatedAt ? [[L.generated, esc(ctx.generatedAt)]] : []),
   ];
   const fileTable = table([L.file, L.bytes, L.sha], files, [1]);
-  return `<section class="major" id="repro"><h2>${L.repro}</h2>${table([L.stat, L.value], meta)}${fileTable}</section>`;
+  const metaTable = table([L.stat, L.value], meta);
+  return `<section class="major appendix" id="repro"><h2>${L.repro}</h2>${metaTable}${fileTable}</section>`;
 }
 
 /** Surveys whose city estimates entered the build: value and 95 % interval per city, labelled simulated when so. */
@@ -819,13 +816,19 @@ function surveySection(ctx: ReportContext, ix: ReportIndex, lang: ReportLang): s
   for (const s of surveys) {
     parts.push(`<h3>${esc(s.title)}</h3>`);
     if (s.simulated) parts.push(`<p class="notes"><strong>${t(lang, 'survey.simulated')}</strong></p>`);
+    const under = new Map((s.underMinimum ?? []).map((f) => [f.city, f] as const));
+    if (under.size) {
+      const minSample = [...under.values()][0].minSample;
+      parts.push(`<p class="sub">${esc(t(lang, 'survey.underMinimum', { n: under.size, minSample }))}</p>`);
+    }
     for (const code of s.indicators) {
       const rows = s.lower.unitCodes
         .filter((u) => !Number.isNaN(getValue(ctx.project.input.raw, u, code)))
         .map((u) => {
           const v = getValue(ctx.project.input.raw, u, code);
+          const flag = under.has(u) ? ` <span class="tag gap">${esc(t(lang, 'survey.smallSample'))}</span>` : '';
           return [
-            bothNames(ix, u),
+            bothNames(ix, u) + flag,
             fmt(v, 1),
             `${fmt(getValue(s.lower, u, code), 1)} – ${fmt(getValue(s.upper, u, code), 1)}`,
             fmt(getValue(s.n, u, code), 0),
@@ -836,67 +839,6 @@ function surveySection(ctx: ReportContext, ix: ReportIndex, lang: ReportLang): s
       parts.push(table([unitHeader(ctx, L), L.estimate, L.interval95, 'n'], rows, [1, 3]));
     }
   }
-  parts.push('</section>');
-  return parts.join('\n');
-}
-
-/** The uncertainty / sensitivity design: what varied, how many runs, failures, and (sensitivity) Si/STi per input. */
-function uncertaintySection(ctx: ReportContext, lang: ReportLang): string {
-  const u = ctx.analyses?.uncertainty;
-  if (!u) return '';
-  const L = labels(lang);
-  const parts = [`<section class="major" id="uncertainty"><h2>${L.uncertainty}</h2>`];
-  const summary = t(lang, 'uncertainty.summary', {
-    sensitivity: u.mode === 'sensitivity',
-    runs: u.nRuns,
-    sobol: u.sampler === 'sobol',
-    seed: u.seed,
-    failed: u.failures.length,
-  });
-  parts.push(`<p>${summary}</p>`);
-  const declared = new Map((ctx.analyses?.settings.uncertainty?.inputs ?? []).map((i) => [i.name, i] as const));
-  const describe = (i: (typeof u.inputs)[number]): string => {
-    const d = declared.get(i.name);
-    if (d?.kind === 'weightNoise')
-      return t(lang, 'uncertainty.weightNoise', {
-        levels: d.levels,
-        percent: fmt(d.factor * 100, 0),
-        sets: d.sets ?? 100,
-      });
-    if (d?.kind === 'range')
-      return `${fmt(d.min, 2)} – ${fmt(d.max, 2)}${d.integer ? t(lang, 'uncertainty.integers') : ''}`;
-    return (i.labels ?? []).join(' | ') || i.kind;
-  };
-  parts.push(
-    table(
-      [L.uncertainInput, L.alternatives],
-      u.inputs.map((i) => [esc(i.name), esc(describe(i))]),
-    ),
-  );
-  if (u.sensitivity) {
-    const iv = (x?: [number, number]) => (x ? `[${fmt(x[0], 3)}, ${fmt(x[1], 3)}]` : '');
-    const rows = u.sensitivity.indices.map((i) => [
-      esc(i.name),
-      fmt(i.Si, 3),
-      iv(i.SiInterval),
-      fmt(i.STi, 3),
-      iv(i.STiInterval),
-    ]);
-    parts.push(
-      `<h3>${L.sensitivityIndices}</h3>`,
-      table([L.input, 'Si', L.siInterval, 'STi', L.stiInterval], rows, [1, 3]),
-    );
-    parts.push(`<p class="sub">${t(lang, 'uncertainty.target')}</p>`);
-  }
-  if (u.failures.length)
-    parts.push(
-      `<p class="sub">${L.exampleFailures}: ${esc(
-        u.failures
-          .slice(0, 3)
-          .map((f) => `#${f.run}: ${f.reason}`)
-          .join('; '),
-      )}</p>`,
-    );
   parts.push('</section>');
   return parts.join('\n');
 }
@@ -991,9 +933,15 @@ function seriesSection(ctx: ReportContext, lang: ReportLang): string {
     880,
     380,
   );
+  // a published table is drawn as printed (sections/series.ts); the source is named by the note, not the file
+  const printed = rs.audit
+    ? renderSvg(printedSeriesChartOption(rs.audit.rows, lang, head ?? pickText(shown.name, lang)), 880, 380)
+    : undefined;
+  const caption = printed ? t(lang, 'series.printedNote') : (note ?? '');
   const parts = [
     `<section class="major" id="series"><h2>${L.series}</h2>`,
-    `<figure>${svg}<figcaption>${L.dataFile}: <code>${esc(rs.file)}</code></figcaption></figure>`,
+    `<figure>${printed ?? svg}<figcaption>${esc(caption)}</figcaption></figure>`,
+    ...(printed && note ? [`<p class="sub">${esc(note)}</p>`] : []),
   ];
   if (rs.audit) {
     const rows = rs.audit.rows.map((r) => [
@@ -1009,6 +957,29 @@ function seriesSection(ctx: ReportContext, lang: ReportLang): string {
   }
   parts.push('</section>');
   return parts.join('\n');
+}
+
+/** The dimension maps (two per row) and the tier map of the map section (sections/maps.ts). */
+function sectionMapsHtml(ctx: ReportContext, tierTitle: string): string {
+  const maps = renderSectionMaps(ctx);
+  const dims = maps.filter((m) => m.id !== 'tiers');
+  const tiers = maps.find((m) => m.id === 'tiers');
+  return (
+    (dims.length
+      ? '<div class="grid2 dimension-maps">' +
+        dims.map((m) => `<figure>${m.svg}<figcaption>${esc(m.title)}</figcaption></figure>`).join('') +
+        '</div>'
+      : '') + (tiers ? `<figure id="tier-map">${tiers.svg}<figcaption>${tierTitle}</figcaption></figure>` : '')
+  );
+}
+
+/** A section's HTML with the technical findings of `kinds` as its opening paragraphs (after the heading). */
+function withFindings(section: string, findings: readonly ReportFinding[], kinds: readonly FindingKind[]): string {
+  const items = findings.filter((f) => kinds.includes(f.kind));
+  const end = section.indexOf('</h2>');
+  if (!items.length || end < 0) return section;
+  const paras = items.map((f) => `<p class="finding" data-finding="${esc(f.kind)}">${esc(f.text)}</p>`).join('');
+  return section.slice(0, end + 5) + paras + section.slice(end + 5);
 }
 
 /**
@@ -1053,16 +1024,24 @@ export function renderReportHtml(ctx: ReportContext, options: RenderHtmlOptions 
 ${alerts}${notesBox}</header>`;
   const title = (id: ReportSectionId) => model.sections.find((x) => x.id === id)?.title ?? '';
   const render: Record<ReportSectionId, () => string> = {
+    summary: () =>
+      `<section class="major first" id="summary"><h2>${title('summary')}</h2>` +
+      summaryListHtml(model.summary, esc) +
+      `<figure id="headline-chart">${renderSvg(headlineChartOption(ctx), 760, 440)}</figure></section>`,
     findings: () =>
-      `<section class="major first" id="findings"><h2>${title('findings')}</h2><ol class="findings">` +
-      model.findings.map((f) => `<li data-finding="${esc(f.kind)}">${esc(f.text)}</li>`).join('\n') +
+      `<section class="major" id="findings"><h2>${title('findings')}</h2><ol class="findings">` +
+      model.findings
+        .filter((f) => !TECHNICAL_FINDINGS.has(f.kind))
+        .map((f) => `<li data-finding="${esc(f.kind)}">${esc(f.text)}</li>`)
+        .join('\n') +
       '</ol></section>',
     ranking: () => rankingSection(ctx, ix, L, model.ranking),
     map: () =>
       charts.map
         ? `<section class="major" id="map"><h2>${title('map')}</h2><figure id="choropleth">${charts.map}` +
-          `<figcaption>${esc(t(lang, 'map.caption', { name: ix.nodeName(ix.indexCode) }))}</figcaption>` +
-          `<div class="map-note">${esc(mapSourceNote(lang))}</div></figure></section>`
+          `<figcaption>${esc(t(lang, 'map.caption', { name: ix.nodeName(ix.indexCode) }))}</figcaption></figure>` +
+          sectionMapsHtml(ctx, L.tiers) +
+          `<p class="map-note">${esc(mapSourceNote(lang))}</p></section>`
         : charts.rankingBars
           ? `<section class="major" id="map"><h2>${title('map')}</h2><p class="sub">${L.noMap}</p>` +
             `<figure>${charts.rankingBars}</figure></section>`
@@ -1070,11 +1049,12 @@ ${alerts}${notesBox}</header>`;
     radar: () =>
       charts.radar ? `<section id="radar"><h2>${title('radar')}</h2><figure>${charts.radar}</figure></section>` : '',
     regional: () => regionalSection(ctx, charts, L, lang),
-    spatial: () => spatialSection(ctx, ix, charts, L, lang),
+    spatial: () => withFindings(spatialSection(ctx, ix, charts, L, lang), model.findings, ['moran', 'spillover']),
     tiers: () => tiersSection(ctx, ix, L, lang),
     gaps: () => gapsSection(ctx, ix, L, lang),
     change: () => changeSection(ctx, ix, lang),
-    uncertainty: () => uncertaintySection(ctx, lang),
+    uncertainty: () =>
+      withFindings(uncertaintySectionHtml(ctx, title('uncertainty')), model.findings, ['rankUncertainty']),
     audit: () => auditSection(ctx, ix, L, lang),
     surveys: () => surveySection(ctx, ix, lang),
     cases: () => casesSection(ctx, ix, L, lang),
@@ -1084,8 +1064,7 @@ ${alerts}${notesBox}</header>`;
     repro: () => reproSection(ctx, L),
   };
   const body = [header, ...model.sections.map((x) => render[x.id]())].filter(Boolean).join('\n');
-  const mapNote = model.useMap ? ` · ${esc(mapSourceNote(lang))}` : '';
-  const footer = `<footer>cityindex ${esc(version(ctx))}${mapNote}</footer>`;
+  const footer = `<footer>cityindex ${esc(version(ctx))}</footer>`;
   const viewport = '<meta name="viewport" content="width=device-width, initial-scale=1">';
   return `<!DOCTYPE html>
 <html lang="${L.htmlLang}"><head><meta charset="utf-8">${viewport}

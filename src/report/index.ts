@@ -2,7 +2,7 @@
  * The report's entry points for the CLI and library users: prepare a context from a loaded project
  * and its build (analyses from the project's `analyses:` block, cases from its `cases:` folder), and
  * produce the report files — `report.html` in the project's language, `report.<other>.html` in the
- * other, and optionally `report.pdf` (project language) printed by headless Chromium.
+ * other, and optionally `report.pdf` (project language) and `report.<other>.pdf` printed by headless Chromium.
  */
 import { resolve } from 'node:path';
 import type { LoadedProject } from '../formats/project.ts';
@@ -99,7 +99,7 @@ export async function prepareReportContext(
  * import { build } from '../engine/pipeline/build.ts';
  * const project = await loadProject('examples/cdgi-2020');
  * const ctx = await prepareReportContext(project, build(project.input, project.spec));
- * const files = await reportFiles(ctx); // { pdf: true } adds report.pdf (needs Chromium)
+ * const files = await reportFiles(ctx); // { pdf: true } adds report.pdf and report.en.pdf (needs Chromium)
  * [...files.keys()] // => ['report.html', 'report.en.html']
  */
 export async function reportFiles(
@@ -117,6 +117,9 @@ export async function reportFiles(
   if (options.pdf) {
     const { renderPdf } = await import('./pdf.ts'); // playwright-core loads only when a PDF is asked for
     files.set('report.pdf', await renderPdf(primaryHtml));
+    // the other language's PDF too (report.en.pdf / report.zh.pdf), printed from its own HTML
+    const otherHtml = files.get(reportFileName(other, primary)) ?? renderReportHtml({ ...base, lang: other });
+    files.set(`report.${other}.pdf`, await renderPdf(otherHtml as string));
   }
   return files;
 }

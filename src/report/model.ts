@@ -20,10 +20,12 @@ import { reportIndex, isChineseAdcodes, isCityReport, type ReportContext } from 
 import { computeFindings, type Finding, type FindingKind } from './findings.ts';
 import { reportChartSpecs, type ReportChartSpec } from './charts.ts';
 import { escapeHtml as esc } from './markdown.ts';
+import { summarySentences, type SummarySentence } from './sections/summary.ts';
 import type { LocalText } from '../engine/core/framework.ts';
 
 /** Section ids in report order (also the HTML anchors). */
 export const REPORT_SECTIONS = [
+  'summary',
   'findings',
   'ranking',
   'map',
@@ -152,6 +154,8 @@ export interface ReportModel {
   /** Notes of the project (`report.notes`, `description`), plain text. */
   notes: string[];
   findings: ReportFinding[];
+  /** The plain-language summary before the findings (sections/summary.ts). */
+  summary: SummarySentence[];
   /** True when the units are Chinese cities drawn on the China map (else ranking bars). */
   useMap: boolean;
   charts: ReportChartSpec[];
@@ -240,6 +244,7 @@ function sectionPresent(id: ReportSectionId, ctx: ReportContext, charts: readonl
 }
 
 const SECTION_TITLE: Readonly<Record<ReportSectionId, LabelKey>> = {
+  summary: 'summary',
   findings: 'findings',
   ranking: 'ranking',
   map: 'map',
@@ -267,7 +272,7 @@ const SECTION_TITLE: Readonly<Record<ReportSectionId, LabelKey>> = {
  * import { prepareReportContext } from './index.ts';
  * const project = await loadProject('examples/cdgi-2020');
  * const ctx = { ...(await prepareReportContext(project, build(project.input, project.spec))), lang: 'zh' as const };
- * buildReportModel(ctx, 'en').sections.map((s) => s.id).slice(0, 2) // => ['findings', 'ranking']
+ * buildReportModel(ctx, 'en').sections.map((s) => s.id).slice(0, 3) // => ['summary', 'findings', 'ranking']
  */
 export function buildReportModel(
   ctx: Omit<ReportContext, 'lang'>,
@@ -309,6 +314,7 @@ export function buildReportModel(
       .map((n) => pickText(n, lang))
       .filter(Boolean),
     findings,
+    summary: summarySentences(ctx, findings, lang),
     useMap,
     charts,
     ranking: reportRanking(full),

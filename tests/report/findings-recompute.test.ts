@@ -39,8 +39,11 @@ const unescape = (s: string) =>
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
 /** The text of the finding of a kind, as printed. */
+// a key finding is a list item; a technical one (Moran's I, spillover) opens its own section as a paragraph
 const finding = (html: string, kind: string) => {
-  const m = new RegExp(`<li data-finding="${kind}">([\\s\\S]*?)</li>`).exec(html);
+  const m =
+    new RegExp(`<li data-finding="${kind}">([\\s\\S]*?)</li>`).exec(html) ??
+    new RegExp(`<p class="finding" data-finding="${kind}">([\\s\\S]*?)</p>`).exec(html);
   if (!m) throw new Error(`no ${kind} finding`);
   return unescape(m[1]);
 };

@@ -23,7 +23,12 @@ const INLINE_LANGUAGE = [
 describe('message catalogue', () => {
   it('src/report has no inline language conditionals (all text comes from src/engine/i18n)', () => {
     const offenders: string[] = [];
-    for (const f of readdirSync('src/report').filter((x) => x.endsWith('.ts') && !x.endsWith('.test.ts'))) {
+    const files = ['src/report', 'src/report/sections'].flatMap((d) =>
+      readdirSync(d)
+        .filter((x) => x.endsWith('.ts') && !x.endsWith('.test.ts'))
+        .map((x) => join(d, x).slice('src/report/'.length)),
+    );
+    for (const f of files) {
       readFileSync(join('src/report', f), 'utf8')
         .split('\n')
         .forEach((line, i) => {

@@ -17,10 +17,20 @@ describe('buildReportModel', () => {
   it('lists the sections present, in order, with titles in the reader language', () => {
     const zh = buildReportModel(ctx, 'zh');
     const en = buildReportModel(ctx, 'en');
-    expect(zh.sections.map((s) => s.id)).toEqual(['findings', 'ranking', 'map', 'method', 'sources', 'repro']);
+    expect(zh.sections.map((s) => s.id)).toEqual([
+      'summary',
+      'findings',
+      'ranking',
+      'map',
+      'method',
+      'sources',
+      'repro',
+    ]);
     expect(en.sections.map((s) => s.id)).toEqual(zh.sections.map((s) => s.id));
-    expect(zh.sections[0].title).toBe('主要结论');
-    expect(en.sections[0].title).toBe('Key findings');
+    expect(zh.sections[0].title).toBe('概要');
+    expect(en.sections[0].title).toBe('Summary');
+    expect(zh.sections[1].title).toBe('主要结论');
+    expect(en.sections[1].title).toBe('Key findings');
     expect(en.meta).toEqual({ edition: undefined, period: undefined, units: 6, indicators: 3, notCollected: 1 });
     expect(en.title).toBe('Test');
   });

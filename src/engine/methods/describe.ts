@@ -73,6 +73,14 @@ function imputeText(m: ImputeMethod, lang: Lang): string {
   return methodText(IMPUTE_REGISTRY, m, lang);
 }
 
+/** The screening rules in Chinese words (the English sentence keeps COINr's rule names). */
+const SCREEN_RULE_ZH: Readonly<Record<string, string>> = {
+  byNA: '按数据缺失比例',
+  byZeros: '按零值比例',
+  byNAandZeros: '按缺失与零值比例',
+  none: '不筛选',
+};
+
 /**
  * One sentence for a build step, with every setting that matters.
  * @example
@@ -93,8 +101,9 @@ export function describeStep(step: StepSpec, lang: Lang): string {
       const rule = o.by ?? 'byNA';
       const nonZero = o.nonZeroThreshold ?? 0.05;
       const forced = o.force?.length;
+      const ruleZh = SCREEN_RULE_ZH[rule] ?? rule;
       return zh
-        ? `筛选：规则 ${rule}，数据可得率阈值 ${t.toFixed(3)}，非零阈值 ${nonZero}${forced ? `，强制 ${forced} 项` : ''}。`
+        ? `筛选：${ruleZh}，数据可得率阈值 ${t.toFixed(3)}，非零阈值 ${nonZero}${forced ? `，强制 ${forced} 项` : ''}。`
         : `Screen units: rule ${rule}, data availability ≥ ${t.toFixed(3)}, non-zero ≥ ${nonZero}` +
             (forced ? `, ${forced} forced` : '') +
             '.';

@@ -7,6 +7,7 @@ import { text } from '../define.ts';
 export const REPORT_LABELS = {
   htmlLang: text('zh-CN', 'en'),
   otherLanguage: text('English', '中文'),
+  summary: text('概要', 'Summary'),
   findings: text('主要结论', 'Key findings'),
   ranking: text('排名', 'Ranking'),
   map: text('地图', 'Map'),

@@ -174,8 +174,9 @@ export const REPORT_MESSAGES = {
       `${p.rule} contiguity: prefectures sharing ${p.rule === 'queen' ? 'a boundary point' : 'an edge'} on the map`,
   ),
   'map.sourceNote': text(
-    '示意图，非标准地图。边界：ECharts 4.9.0 china-cities.json（Apache-2.0，简化）',
-    'Schematic, not a standard map. Boundaries: ECharts 4.9.0 china-cities.json (Apache-2.0, simplified)',
+    '示意图，非标准地图。边界：ECharts 4.9.0 自带的中国地级市边界（Apache-2.0，简化）',
+    'Schematic, not a standard map. Boundaries: the prefecture-level map shipped with ECharts 4.9.0 ' +
+      '(Apache-2.0, simplified)',
   ),
   'map.caption': msg<{ name: string }>(
     (p) => `${p.name}得分地图（灰色：不在评价范围内）`,
@@ -235,18 +236,18 @@ export const REPORT_MESSAGES = {
     formula: string;
   }>(
     (p) =>
-      `空间权重：${p.weights}（<code>${p.weightsCode}</code>）；计算 Moran's I、Geary's C 与局部 Moran 时按行标准化，` +
+      `空间权重：${p.weights}；计算 Moran's I、Geary's C 与局部 Moran 时按行标准化，` +
       `Gi* 使用二值权重并包含自身。显著性：${p.permutations ? `${p.permutations} 次条件置换检验，随机种子 ${p.seed}` : '正态近似'}；` +
-      `α = ${p.alpha}，p 值校正：${p.adjust}。局部 Moran 约定（与 PySAL esda 相同）：<code>${p.formula}</code>；` +
+      `α = ${p.alpha}，p 值校正：${p.adjust}。局部 Moran 约定（与 PySAL esda 相同）：${p.formula}；` +
       '“高-高”等分类按 z_i 与其空间滞后的符号，仅在 p ≤ α 时标注，否则为“不显著”。',
     (p) =>
-      `Spatial weights: ${p.weights} (<code>${p.weightsCode}</code>); row-standardised for Moran's I, Geary's C ` +
+      `Spatial weights: ${p.weights}; row-standardised for Moran's I, Geary's C ` +
       'and local Moran; Gi* uses the binary weights with the unit itself included. Significance: ' +
       `${
         p.permutations ? `${p.permutations} conditional permutations, random seed ${p.seed}` : 'normal approximation'
       }; ` +
       `α = ${p.alpha}, p-value adjustment: ${p.adjust}. Local Moran convention (as PySAL esda): ` +
-      `<code>${p.formula}</code>; ` +
+      `${p.formula}; ` +
       'a class (High-High, …) is the signs of z_i and its spatial lag, given only when p ≤ α, ' +
       'otherwise "Insignificant".',
   ),

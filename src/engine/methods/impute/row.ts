@@ -48,7 +48,11 @@ export function defineRowImputation<M extends 'rowMean' | 'rowMedian'>(
       const normaliseFirst = o.normaliseFirst ?? ROW_IMPUTATION_DEFAULTS.normaliseFirst;
       c.joinRowBlock(`${method}|${level}|${normaliseFirst}|${c.ancestorAt(level) ?? ''}`, statistic, normaliseFirst);
     },
-    text: { en: () => text.en, zh: () => text.zh },
+    // the sentence says "normalised first" only when it is (`normaliseFirst: false` works on the raw scale)
+    text: {
+      en: (o) => (o.normaliseFirst === false ? text.en.replace('(normalised first)', '(raw scale)') : text.en),
+      zh: (o) => (o.normaliseFirst === false ? text.zh.replace('（先标准化）', '（原始尺度）') : text.zh),
+    },
   });
 }
 

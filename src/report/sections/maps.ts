@@ -1,0 +1,95 @@
+/**
+ * More maps for the map section (issue 11, item 9): one map per dimension (same legend with class
+ * values and the five best units named, as the index map) and a map of the tiers, coloured by tier with
+ * the tier names and score ranges in the legend. The boundary note is printed once for the section by
+ * html.ts, not on every map. Pure ECharts options; `renderSectionMaps` renders them to SVG.
+ */
+import { pickText } from '../../engine/i18n/index.ts';
+import {
+  choroplethOption,
+  mapDataOrder,
+  registerChinaMap,
+  renderSvg,
+  SCORE_PALETTE,
+  type ChartOption,
+} from '../charts.ts';
+import { reportIndex, type ReportContext } from '../context.ts';
+
+/**
+ * The tier map: every unit coloured by its tier (top tier darkest), the legend naming each tier with
+ * its score range and count. Undefined when the tiers analysis did not run.
+ * @example
+ * import { loadProject } from '../../formats/index.ts';
+ * import { build } from '../../engine/pipeline/build.ts';
+ * import { prepareReportContext } from '../index.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * const ctx = { ...(await prepareReportContext(project, build(project.input, project.spec))), lang: 'en' as const };
+ * (tierMapOption(ctx)?.visualMap as { pieces: unknown[] }).pieces.length // => 4
+ */
+export function tierMapOption(ctx: ReportContext): ChartOption | undefined {
+  const tr = ctx.analyses?.tiers;
+  if (!tr) return undefined;
+  const k = tr.labels.length;
+  const codes = ctx.build.results.scores.unitCodes;
+  // palette from light (lowest tier) to dark (top tier)
+  const colour = (cls: number) => SCORE_PALETTE[Math.round((cls * (SCORE_PALETTE.length - 1)) / Math.max(1, k - 1))];
+  const pieces = tr.labels
+    .slice()
+    .reverse()
+    .map((cls, j) => {
+      const n = tr.classOf.filter((c) => c === cls.class).length;
+      const lo = Number.isFinite(cls.lower) ? cls.lower.toFixed(1) : '';
+      const hi = Number.isFinite(cls.upper) ? cls.upper.toFixed(1) : '';
+      const range = lo && hi ? `${lo} – ${hi}` : lo ? `≥ ${lo}` : hi ? `≤ ${hi}` : '';
+      return {
+        value: cls.class,
+        label: `${pickText(tr.tierNames[j], ctx.lang, cls.label)} (${range}; ${n})`,
+        color: colour(cls.class),
+      };
+    });
+  const base = choroplethOption(ctx);
+  const series = base.series[0];
+  return {
+    visualMap: { type: 'piecewise', left: 16, bottom: 30, seriesIndex: 0, textStyle: { fontSize: 11 }, pieces },
+    series: [
+      {
+        ...series,
+        data: (series.data as Array<{ name: string; value?: number | null }>).map((d) => {
+          const i = codes.indexOf(d.name);
+          if (i < 0) return d;
+          const { label, ...rest } = d as { name: string; label?: unknown };
+          void label;
+          return { ...rest, value: tr.classOf[i] >= 0 ? tr.classOf[i] : null };
+        }),
+      },
+    ],
+  };
+}
+
+/**
+ * The extra maps of the map section as SVG: one per dimension (titled by the dimension's name) and the
+ * tier map (titled by the section's tier heading, given as `tierTitle`). Needs the China map registered.
+ * @example
+ * import { loadProject } from '../../formats/index.ts';
+ * import { build } from '../../engine/pipeline/build.ts';
+ * import { prepareReportContext } from '../index.ts';
+ * import { readChinaMap } from '../china-map-file.ts';
+ * import { registerChinaMap } from '../charts.ts';
+ * registerChinaMap(readChinaMap());
+ * const project = await loadProject('examples/cdgi-2020');
+ * const ctx = { ...(await prepareReportContext(project, build(project.input, project.spec))), lang: 'en' as const };
+ * renderSectionMaps(ctx).map((m) => m.id) // => ['INFRA', 'ADMIN', 'PUBLIC', 'LIFE', 'tiers']
+ */
+export function renderSectionMaps(ctx: ReportContext): Array<{ id: string; title: string; svg: string }> {
+  const ix = reportIndex(ctx);
+  const regions = registerChinaMap();
+  const draw = (option: ChartOption, w: number, h: number) => renderSvg(option, w, h, mapDataOrder(regions, option));
+  const out = ix.dimensions.map((d) => ({
+    id: d,
+    title: ix.nodeName(d),
+    svg: draw(choroplethOption(ctx, d), 500, 400),
+  }));
+  const tiers = tierMapOption(ctx);
+  if (tiers) out.push({ id: 'tiers', title: '', svg: draw(tiers, 820, 640) });
+  return out;
+}
