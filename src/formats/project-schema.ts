@@ -115,7 +115,14 @@ export const ProjectFileSchema = z
     analyses: AnalysesConfigSchema.optional(),
     /** Time-series indices tracked beside the evaluation (see docs/series.md). */
     series: SeriesConfigSchema.optional(),
-    report: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * Report settings: title, notes, map; `insufficientDataShare` (0–1): a unit whose score rests more than
+     * this share on imputed or borrowed values is shown as "insufficient data" instead of a rank.
+     */
+    report: z
+      .object({ insufficientDataShare: z.number().min(0).max(1).optional() })
+      .catchall(z.unknown())
+      .optional(),
     /**
      * Questionnaires: a path to a survey.yaml, or a list of paths / `{ id, config, use }`. With `use: true`
      * the survey's city estimates become indicator values of the build (see docs/surveys.md).

@@ -36,6 +36,8 @@ import { mapAdcodes, mapSourceNote, renderChartSpecs, renderSvg, type ReportChar
 import { readChinaMap } from './china-map-file.ts';
 import { buildReportModel, type ReportRanking, type ReportRankingRow, type ReportSectionId } from './model.ts';
 import { seriesChartOption } from './series-chart.ts';
+import { flaggedCodes, markerOf, qualitySection } from './sections/quality.ts';
+import { publishedSection } from './sections/published.ts';
 import { getValue } from '../engine/core/dataset.ts';
 import { bodyForLanguage, escapeHtml as esc, markdownToHtml } from './markdown.ts';
 import type { Issue } from '../engine/core/errors.ts';
@@ -183,11 +185,12 @@ function rankingSection(ctx: ReportContext, ix: ReportIndex, L: Labels, ranking:
   const name = (r: ReportRankingRow) =>
     r.otherName ? `${esc(r.name)} <span class="sub">${esc(r.otherName)}</span>` : esc(r.name);
   const rows = g.rows.map((row) => {
+    const mk = (c: string) => (row.markers[c] ? `<sup class="mark">${row.markers[c]}</sup>` : '');
     const r = [
-      fmt(row.rank, 0),
+      row.insufficient ? `<span class="insufficient">${t(ix.lang, 'quality.insufficient')}</span>` : fmt(row.rank, 0),
       name(row),
-      fmt(row.score),
-      ...row.dimensions.map((d) => `${fmt(d.score)} <span class="sub">(${fmt(d.rank, 0)})</span>`),
+      fmt(row.score) + mk(g.indexCode),
+      ...row.dimensions.map((d) => `${fmt(d.score)}${mk(d.code)} <span class="sub">(${fmt(d.rank, 0)})</span>`),
     ];
     if (g.hasTiers) r.push(esc(row.tier ?? '—'));
     if (g.hasIntervals) {
@@ -204,7 +207,10 @@ function rankingSection(ctx: ReportContext, ix: ReportIndex, L: Labels, ranking:
     cellClass: (k) => (g.hasTiers && k === tierColumn ? 'tier' : ''),
   });
   const lineage = lineageTable(ctx, ix, L);
-  return `<section class="major" id="ranking"><h2>${L.ranking}</h2>${rankingTable}${lineage}</section>`;
+  const legend = g.rows.some((x) => Object.keys(x.markers).length)
+    ? `<p class="sub legend" data-legend="imputed">${esc(t(ix.lang, 'quality.legend'))}</p>`
+    : '';
+  return `<section class="major" id="ranking"><h2>${L.ranking}</h2>${rankingTable}${legend}${lineage}</section>`;
 }
 
 /** The leader's score decomposed into indicator contributions (exact for arithmetic aggregation). */
@@ -217,14 +223,18 @@ function lineageTable(ctx: ReportContext, ix: ReportIndex, L: Labels): string {
   } catch {
     return '';
   }
+  const flags = flaggedCodes(ctx, leader);
   const rows = ex.indicators
     .filter((i) => i.share > 0)
     .sort((a, b) => b.contribution - a.contribution)
     .map((i) => {
       const last = i.stages.length ? i.stages[i.stages.length - 1].value : NaN;
+      const mark = markerOf(flags, i.code);
       return [
         `<code>${esc(i.code)}</code> ${esc(pickText(i.name, ix.lang, i.code))}`,
-        fmt(i.raw, 3),
+        mark
+          ? `${fmt(i.stages.find((x) => x.kind === 'impute')?.value ?? i.raw, 3)}<sup class="mark">${mark}</sup>`
+          : fmt(i.raw, 3),
         fmt(last, 1),
         pct(i.share, 1),
         ex!.additive ? fmt(i.contribution, 2) : '—',
@@ -1072,6 +1082,8 @@ ${alerts}${notesBox}</header>`;
     regional: () => regionalSection(ctx, charts, L, lang),
     spatial: () => spatialSection(ctx, ix, charts, L, lang),
     tiers: () => tiersSection(ctx, ix, L, lang),
+    quality: () => qualitySection(ctx, title('quality')),
+    published: () => publishedSection(ctx, title('published')),
     gaps: () => gapsSection(ctx, ix, L, lang),
     change: () => changeSection(ctx, ix, lang),
     uncertainty: () => uncertaintySection(ctx, lang),

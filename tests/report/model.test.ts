@@ -17,7 +17,15 @@ describe('buildReportModel', () => {
   it('lists the sections present, in order, with titles in the reader language', () => {
     const zh = buildReportModel(ctx, 'zh');
     const en = buildReportModel(ctx, 'en');
-    expect(zh.sections.map((s) => s.id)).toEqual(['findings', 'ranking', 'map', 'method', 'sources', 'repro']);
+    expect(zh.sections.map((s) => s.id)).toEqual([
+      'findings',
+      'ranking',
+      'quality',
+      'map',
+      'method',
+      'sources',
+      'repro',
+    ]);
     expect(en.sections.map((s) => s.id)).toEqual(zh.sections.map((s) => s.id));
     expect(zh.sections[0].title).toBe('主要结论');
     expect(en.sections[0].title).toBe('Key findings');

@@ -8,6 +8,7 @@ import { FINDING_MESSAGES } from './messages/findings.ts';
 import { REPORT_MESSAGES } from './messages/report.ts';
 import { REPORT_LABELS } from './messages/labels.ts';
 import { ISSUE_MESSAGES } from './messages/issues.ts';
+import { QUALITY_MESSAGES } from './messages/quality.ts';
 
 type Prefixed<T, P extends string> = { readonly [K in keyof T & string as `${P}${K}`]: T[K] };
 
@@ -21,6 +22,7 @@ export const CATALOGUE = {
   ...REPORT_MESSAGES,
   ...prefixed('label.', REPORT_LABELS),
   ...ISSUE_MESSAGES,
+  ...QUALITY_MESSAGES,
 };
 
 /** A code of the catalogue. */
