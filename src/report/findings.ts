@@ -443,9 +443,10 @@ function moranFinding({ ctx, ix, cities }: FindingInput): Finding | undefined {
 /** 9. Against the published reference figures (top ten, leader, share below the mean). */
 function referenceFinding({ ctx, ix, scored, earlier }: FindingInput): Finding | undefined {
   const ref = ctx.analyses?.settings.reference;
-  if (!ref || !(ref.topTen?.length || ref.shareBelowMean !== undefined)) return undefined;
+  if (!ref || !(ref.topTen?.units.length || ref.shareBelowMean !== undefined)) return undefined;
   const z = ix.zh;
-  const published = ref.topTen ?? [];
+  const published = ref.topTen?.units ?? [];
+  const sources = [ref.topTen?.source, ref.shareBelowMean?.source].filter((s) => s !== undefined).map((s) => s.url);
   const ours = scored.slice(0, 10);
   const overlap = ours.filter((u) => published.includes(u));
   const below = earlier.find((x) => x.kind === 'belowMean') as Extract<Finding, { kind: 'belowMean' }>;
@@ -462,7 +463,7 @@ function referenceFinding({ ctx, ix, scored, earlier }: FindingInput): Finding |
       overlap,
       publishedLeader: pubLeader,
       sameLeader: pubLeader === scored[0],
-      shareBelowMeanPublished: ref.shareBelowMean,
+      shareBelowMeanPublished: ref.shareBelowMean?.value,
       shareBelowMeanOurs: below.data.share,
     },
     text: say(
@@ -476,8 +477,9 @@ function referenceFinding({ ctx, ix, scored, earlier }: FindingInput): Finding |
         ),
         publishedLeader: pubLeader ? nameOr(L, pubLeader) : null,
         publishedLeaderRank: pubLeader && z.units.has(pubLeader) ? z.rank(pubLeader) : null,
-        shareBelowMeanPublished: ref.shareBelowMean,
+        shareBelowMeanPublished: ref.shareBelowMean?.value,
         shareBelowMeanOurs: below.data.share,
+        sources: new Set(sources).size,
       }),
       ix,
     ),
