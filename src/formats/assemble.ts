@@ -431,6 +431,7 @@ export function frameworkFromTree(f: FrameworkFile, file: string): { framework: 
       goalposts: t.goalposts,
       status: t.status,
       notes: t.notes,
+      ...(t.controllable !== undefined ? { controllable: t.controllable } : {}),
     };
     nodes.push(node);
     if (!t.children?.length) return 1;

@@ -32,6 +32,8 @@ export interface FrameworkTreeNode {
   goalposts?: { lower: number; upper: number; scale?: number };
   status?: 'collected' | 'not_collected';
   notes?: string;
+  /** False when a unit cannot act on the indicator: what-if and gap advice leave it out (default true). */
+  controllable?: boolean;
   children?: FrameworkTreeNode[];
 }
 
@@ -53,6 +55,7 @@ export const FrameworkTreeNodeSchema: z.ZodType<FrameworkTreeNode> = z.lazy(() =
       goalposts: z.object({ lower: finite, upper: finite, scale: finite.optional() }).strict().optional(),
       status: z.enum(['collected', 'not_collected']).optional(),
       notes: z.string().optional(),
+      controllable: z.boolean().optional(),
       children: z.array(FrameworkTreeNodeSchema).optional(),
     })
     .strict(),

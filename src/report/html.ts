@@ -490,7 +490,9 @@ function gapsSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repor
   const parts = [`<section class="major" id="gaps"><h2>${L.gapsTitle}</h2><p class="sub">${intro}</p>`];
   for (const g of list) {
     const top = [...g.gaps.indicators]
-      .filter((x) => Number.isFinite(x.weightedGap) && x.weightedGap > 0)
+      .filter(
+        (x) => Number.isFinite(x.weightedGap) && x.weightedGap > 0 && ix.nodes.get(x.code)?.controllable !== false,
+      )
       .sort((a, b) => b.weightedGap - a.weightedGap)
       .slice(0, 5);
     const rows = top.map((x) => [
@@ -512,8 +514,13 @@ function gapsSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repor
         })
       : t(lang, 'gaps.noImprove', { k: imp.k });
     const rank = t(lang, 'gaps.rank', { rank: fmtRank(ix.rank(g.unit)) });
+    const left = g.improvements.uncontrollable.map((c) => esc(ix.nodeName(c)));
+    const controllable = left.length
+      ? `<p class="sub" data-controllable>${t(lang, 'quality.controllableNote', { names: formatList(lang, left) })}</p>`
+      : '';
     parts.push(
       `<h3>${bothNames(ix, g.unit)} <span class="sub">${rank}</span></h3><p class="sub">${peerText(g)}</p>`,
+      controllable,
       table([L.indicator, L.score, L.peerMean, L.gapCol, L.weightedGap, L.rankAmongPeers], rows, [1, 2, 3, 4, 5]),
       `<p>${improve}</p>`,
     );

@@ -142,6 +142,40 @@ describe.each(['zh', 'en'] as const)('cdgi-2020 report (%s)', (lang) => {
   });
 });
 
+describe('item 5: advice only on what a city controls (cdgi-2020 gaps: 武汉 郑州 西安)', () => {
+  const uncontrollable = [
+    'ADM_OSI_PROV',
+    'INF_DF_COVERAGE',
+    'PUB_DF_DIGITIZATION',
+    'PUB_DF_INSURANCE',
+    'LIF_DF_PAYMENT',
+    'LIF_DF_CREDIT',
+    'LIF_DF_INVESTMENT',
+  ];
+  it('the framework marks the provincial platform and the six PKU-DFIIC indicators controllable: false', () => {
+    const off = project.input.framework.nodes.filter((n) => n.controllable === false).map((n) => n.code);
+    expect(off.sort()).toEqual([...uncontrollable].sort());
+  });
+  it('what-if and budget advice never name them, and the report says which were left out', () => {
+    for (const g of analyses.gaps!) {
+      expect(g.improvements.uncontrollable.sort()).toEqual([...uncontrollable].sort());
+      for (const x of g.improvements.indicators) expect(uncontrollable).not.toContain(x.code);
+      for (const c of Object.keys(g.budget!.plan.allocation)) expect(uncontrollable).not.toContain(c);
+    }
+    for (const lang of ['zh', 'en'] as const) {
+      const s = section(html[lang], 'gaps');
+      expect(s.match(/data-controllable/g)).toHaveLength(3);
+      const tables = [...s.matchAll(/<tbody>([\s\S]*?)<\/tbody>/g)].map((m) => m[1]).join('');
+      for (const c of uncontrollable) expect(tables).not.toContain(`<code>${c}</code>`);
+      expect(unescape(s)).toContain(
+        lang === 'zh'
+          ? '以下建议只涉及城市自身可以改变的指标'
+          : 'The advice below uses only indicators a city can act on',
+      );
+    }
+  });
+});
+
 describe('report.insufficientDataShare', () => {
   it('at 10 %, the 72 cities resting 12.5 % on imputed or borrowed values show 数据不足 instead of a rank', async () => {
     const p = { ...project, project: { ...project.project, report: { insufficientDataShare: 0.1 } } } as LoadedProject;
