@@ -141,6 +141,7 @@ export async function validateProject(
   for (const w of project.warnings) emit({ kind: 'warning', message: formatIssues([w]), issues: [w] });
   checkAborted(options.signal);
   const build = await host.buildProject(project);
+  for (const w of mostlyImputed(build)) emit({ kind: 'warning', message: formatIssues([w]), issues: [w] });
   const summary = {
     units: project.input.units.length,
     indicators: project.input.raw.codes.length,
@@ -148,6 +149,22 @@ export async function validateProject(
     steps: project.spec.steps.length,
   };
   return { project, build, warnings: project.warnings, summary };
+}
+
+/**
+ * The build's warnings about indicators mostly made of imputed values (the impute step's `W_MOSTLY_IMPUTED`),
+ * sent as `warning` events by `validateProject` and `runProject`.
+ * @example
+ * import { build } from '../engine/pipeline/build.ts';
+ * import { loadProject } from '../formats/index.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * mostlyImputed(build(project.input, project.spec)).map((w) => w.indicator) // => ['ADM_OSI_CITY']
+ */
+export function mostlyImputed(b: Build): Issue[] {
+  const out: Issue[] = [];
+  for (const s of b.steps)
+    if (s.kind === 'impute') out.push(...s.diagnostics.warnings.filter((w) => w.code === 'W_MOSTLY_IMPUTED'));
+  return out;
 }
 
 /** Options of `runProject`. */
@@ -187,6 +204,7 @@ export async function runProject(source: ProjectSource, options: RunProjectOptio
   emit({ kind: 'info', message: `building: ${shape}, ${project.spec.steps.length} steps` });
   checkAborted(options.signal);
   const build = await host.buildProject(project);
+  for (const w of mostlyImputed(build)) emit({ kind: 'warning', message: formatIssues([w]), issues: [w] });
   let analyses: AnalysesResult | undefined;
   if (options.analyses !== false && project.project.analyses) {
     checkAborted(options.signal);
