@@ -27,6 +27,8 @@ import {
   type ReportContext,
   type ReportIndex,
 } from './context.ts';
+import { sourceShares } from '../engine/pipeline/data-quality.ts';
+import { DOMINANT_SOURCE_SHARE, reportDataQuality } from './sections/quality.ts';
 
 interface FindingBase {
   /** Stable id, e.g. `leader`, `compare-region-东部-西部`. */
@@ -128,6 +130,8 @@ export type Finding = FindingBase &
         };
       }
     | { kind: 'coverage'; data: { collected: number; notCollected: number; notCollectedCodes: string[] } }
+    | { kind: 'sourceShare'; data: { source: string; share: number; indicators: string[]; total: number } }
+    | { kind: 'imputedShare'; data: { units: number; total: number; max: number } }
   );
 
 export type FindingKind = Finding['kind'];
@@ -537,6 +541,44 @@ function coverageFinding({ ctx, ix }: FindingInput): Finding | undefined {
   };
 }
 
+/** 12. One data source carrying more than half of the index's effective weight. */
+function sourceShareFinding({ ctx, ix }: FindingInput): Finding | undefined {
+  const shares = sourceShares(ctx.build);
+  const top = shares[0];
+  if (!top || !top.source || top.share <= DOMINANT_SOURCE_SHARE) return undefined;
+  const total = shares.reduce((a, x) => a + x.indicators.length, 0);
+  const data = { source: top.source, share: top.share, indicators: top.indicators, total };
+  return {
+    id: 'source-share',
+    kind: 'sourceShare',
+    message: 'quality.sourceDominant',
+    units: [],
+    data,
+    text: say(
+      'quality.sourceDominant',
+      () => ({ source: top.source, share: top.share, n: top.indicators.length, total }),
+      ix,
+    ),
+  };
+}
+
+/** 13. Units whose score rests partly on imputed or borrowed values. */
+function imputedShareFinding({ ctx, ix, cities }: FindingInput): Finding | undefined {
+  const q = reportDataQuality(ctx);
+  const flagged = q.shares.filter((x) => x.share > 0);
+  if (!flagged.length) return undefined;
+  const max = Math.max(...flagged.map((x) => x.share));
+  const data = { units: flagged.length, total: q.shares.length, max };
+  return {
+    id: 'imputed-share',
+    kind: 'imputedShare',
+    message: 'quality.sharesIntro',
+    units: [],
+    data,
+    text: say('quality.sharesIntro', () => ({ n: flagged.length, total: q.shares.length, max, cities }), ix),
+  };
+}
+
 /** The finding functions in report order; each returns nothing, one finding or several. */
 export const FINDINGS: ReadonlyArray<(input: FindingInput) => Finding | Finding[] | undefined> = [
   leaderFinding,
@@ -550,6 +592,8 @@ export const FINDINGS: ReadonlyArray<(input: FindingInput) => Finding | Finding[
   referenceFinding,
   rankUncertaintyFinding,
   coverageFinding,
+  imputedShareFinding,
+  sourceShareFinding,
 ];
 
 /**

@@ -36,7 +36,7 @@ import { mapAdcodes, mapSourceNote, renderChartSpecs, renderSvg, type ReportChar
 import { readChinaMap } from './china-map-file.ts';
 import { buildReportModel, type ReportRanking, type ReportRankingRow, type ReportSectionId } from './model.ts';
 import { seriesChartOption } from './series-chart.ts';
-import { flaggedCodes, markerOf, qualitySection } from './sections/quality.ts';
+import { flaggedCodes, markerOf, qualitySection, sharedSourceHtml } from './sections/quality.ts';
 import { publishedSection } from './sections/published.ts';
 import { getValue } from '../engine/core/dataset.ts';
 import { bodyForLanguage, escapeHtml as esc, markdownToHtml } from './markdown.ts';
@@ -638,7 +638,7 @@ function auditSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repo
   const flagTable = flags.length ? table([L.flag, L.dimension, L.indicators, 'r'], flags, [3]) : `<p>${L.none}</p>`;
   return (
     `<section class="major" id="audit"><h2>${L.audit}</h2><h3>${L.auditFlags}</h3>${flagTable}` +
-    `<h3>${L.alpha}</h3>${table([L.dimension, 'k', 'α'], alphas, [1, 2])}</section>`
+    `${sharedSourceHtml(ctx)}<h3>${L.alpha}</h3>${table([L.dimension, 'k', 'α'], alphas, [1, 2])}</section>`
   );
 }
 

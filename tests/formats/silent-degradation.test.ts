@@ -11,7 +11,7 @@ import { loadProject, buildProject } from '../../src/formats/project.ts';
 import { mergeBuild } from '../../src/formats/assemble.ts';
 import { validateProject } from '../../src/app/project.ts';
 import type { AppEvent } from '../../src/app/events.ts';
-import { writeProject, UNITS } from './fixture.ts';
+import { writeProject, UNITS, type Files } from './fixture.ts';
 
 const rejected = async (p: Promise<unknown>): Promise<CityIndexError> => {
   const e = await p.then(
@@ -64,7 +64,7 @@ describe('extends + a partial build.steps', () => {
 
 describe('an indicator mostly made of imputed values', () => {
   // A1 observed in 2 of the units only: the rest are imputed by the column mean
-  const sparse = (f: Record<string, string>, extra = '') => {
+  const sparse = (f: Files, extra = '') => {
     const lines = (f['data.csv'] as string).trimEnd().split('\n');
     f['data.csv'] = lines.map((ln, i) => (i <= 2 ? ln : ln.replace(/^([^,]+),[^,]*/, '$1,'))).join('\n') + '\n';
     if (extra)

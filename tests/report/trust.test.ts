@@ -100,6 +100,21 @@ describe.each(['zh', 'en'] as const)('cdgi-2020 report (%s)', (lang) => {
     expect(unescape(s)).toContain(lang === 'zh' ? '承担了指数 62.5% 的有效权重（10 个指标中的 6 个）' : '62.5%');
   });
 
+  it('item 2: the findings state the dominant source and the imputed share; the audit links dimensions to it', () => {
+    const finding = (kind: string) => {
+      const at = h.indexOf(`data-finding="${kind}"`);
+      return unescape(h.slice(at, h.indexOf('</li>', at)));
+    };
+    expect(finding('sourceShare')).toContain('62.5%');
+    expect(finding('sourceShare')).toContain('PKU-DFIIC');
+    expect(finding('imputedShare')).toContain(lang === 'zh' ? '100 个城市中有 72 个' : '72 of 100 cities');
+    const audit = section(h, 'audit');
+    const links = [...audit.matchAll(/<ul class="shared-source">([\s\S]*?)<\/ul>/g)].map((m) => unescape(m[1]));
+    expect(links).toHaveLength(1);
+    expect(links[0]).toContain('PKU-DFIIC');
+    expect(links[0]).toMatch(lang === 'zh' ? /高度相关（r = 0\.\d\d）/ : /highly correlated \(r = 0\.\d\d\)/);
+  });
+
   it('item 3: no "about 62 %" figure; every published figure is listed with its source (title, date, URL)', () => {
     // reader text: without styles and drawings (a chart's radius of 62% is not a figure)
     const text = unescape(h.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<svg[\s\S]*?<\/svg>/g, ''));

@@ -236,3 +236,78 @@ export function qualitySection(ctx: ReportContext, title: string): string {
   parts.push('</section>');
   return parts.join('\n');
 }
+
+/** Pearson r at or above which two dimensions count as highly correlated. */
+export const HIGH_CORRELATION = 0.7;
+
+/**
+ * Pairs of dimensions (children of the index) that are highly correlated on the final scores and draw
+ * indicators from the same data source, with that source (from the audit's level correlations).
+ * @example
+ * import { loadProject } from '../../formats/index.ts';
+ * import { build } from '../../engine/pipeline/build.ts';
+ * import { auditBuild } from '../../engine/analysis/audit/index.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * const b = build(project.input, project.spec);
+ * const links = sharedSourceLinks({ project, build: b, audit: auditBuild(b), lang: 'en' });
+ * links.every((l) => l.source.includes('PKU-DFIIC')) // => true
+ */
+export function sharedSourceLinks(ctx: ReportContext): Array<{ a: string; b: string; r: number; source: string }> {
+  const audit = ctx.audit ?? (ctx.analyses as { audit?: ReportContext['audit'] } | undefined)?.audit;
+  if (!audit) return [];
+  const ix = reportIndex(ctx);
+  const dims = new Set(ix.dimensions);
+  const level = audit.correlations.levels.find((l) => l.codes.length > 1 && l.codes.every((c) => dims.has(c)));
+  if (!level) return [];
+  const sourcesBelow = (code: string): Map<string, number> => {
+    const out = new Map<string, number>();
+    const walk = (c: string) => {
+      for (const n of ix.nodes.values()) {
+        if (n.parent !== c || n.status === 'not_collected') continue;
+        if (n.kind === 'indicator') {
+          const s = n.source?.name?.trim();
+          if (s) out.set(s, (out.get(s) ?? 0) + (ctx.build.results.effectiveWeights[n.code] ?? 0));
+        } else walk(n.code);
+      }
+    };
+    walk(code);
+    return out;
+  };
+  const links: Array<{ a: string; b: string; r: number; source: string }> = [];
+  level.codes.forEach((a, i) =>
+    level.codes.forEach((b, j) => {
+      if (j <= i) return;
+      const r = level.pearson[i][j];
+      if (!(r >= HIGH_CORRELATION)) return;
+      const sa = sourcesBelow(a),
+        sb = sourcesBelow(b);
+      const shared = [...sa.keys()].filter((s) => sb.has(s));
+      if (!shared.length) return;
+      shared.sort((x, y) => sa.get(y)! + sb.get(y)! - sa.get(x)! - sb.get(x)!);
+      links.push({ a, b, r, source: shared[0] });
+    }),
+  );
+  return links;
+}
+
+/**
+ * The audit's sentences linking highly correlated dimensions to their shared source (empty when none).
+ * @example sharedSourceHtml({ analyses: undefined } as never) // => ''
+ */
+export function sharedSourceHtml(ctx: ReportContext): string {
+  const links = sharedSourceLinks(ctx);
+  if (!links.length) return '';
+  const ix = reportIndex(ctx);
+  const items = links.map(
+    (l) =>
+      `<li>${esc(
+        t(ctx.lang, 'quality.sharedSource', {
+          a: ix.nodeName(l.a),
+          b: ix.nodeName(l.b),
+          r: l.r.toFixed(2),
+          source: l.source,
+        }),
+      )}</li>`,
+  );
+  return `<ul class="shared-source">${items.join('')}</ul>`;
+}
