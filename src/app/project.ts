@@ -11,6 +11,7 @@ import type { AnalysesConfig } from '../engine/analysis/config.ts';
 import { resultsTable, tableToCsv, buildRecord } from '../formats/results.ts';
 import { workbookBytes, type ExtraSheet } from '../formats/workbook.ts';
 import { analysisSheets } from '../formats/analysis-tables.ts';
+import { dataFlagsSheet } from '../formats/data-flags.ts';
 import { toJson } from '../formats/json.ts';
 import type { OutputFiles } from '../formats/output.ts';
 import { seriesSheetRows, auditSheetRows } from '../formats/series.ts';
@@ -276,6 +277,8 @@ export function runArtifacts(run: ProjectRun, options: { workbook: boolean }): O
   files.set('build.json', toJson(buildRecord(build, project)) + '\n');
   if (analyses) files.set('analysis.json', toJson(analyses) + '\n');
   const extra: ExtraSheet[] = analyses ? analysisSheets(build, analyses) : [];
+  const flags = dataFlagsSheet(build, project);
+  if (flags) extra.push(flags);
   if (series) {
     const note = series.note ? { note: series.note } : {};
     const all = series.aggregate ? [...series.series, series.aggregate] : series.series;
