@@ -65,10 +65,11 @@ function leavesBelow(ix: ReportIndex, code: string): string[] {
  * @example
  * import { loadProject } from '../../formats/index.ts';
  * import { build } from '../../engine/pipeline/build.ts';
- * import { runAnalyses } from '../../engine/analysis/run.ts';
+ * import { parseAnalysesConfig, runAnalyses } from '../../engine/analysis/run.ts';
  * const project = await loadProject('examples/cdgi-2020');
  * const b = build(project.input, project.spec);
- * const analyses = runAnalyses(b, { reference: project.analyses!.reference, tiers: project.analyses!.tiers });
+ * const { reference, tiers } = project.project.analyses as Record<string, unknown>;
+ * const analyses = runAnalyses(b, parseAnalysesConfig({ reference, tiers }));
  * const rows = publishedRows({ project, build: b, analyses, lang: 'en' });
  * rows.find((r) => r.unit === '610100')!.publishedRank // => 10
  */
@@ -150,10 +151,11 @@ function sourceLine(s: PublishedSource, lang: Lang): string {
  * @example
  * import { loadProject } from '../../formats/index.ts';
  * import { build } from '../../engine/pipeline/build.ts';
- * import { runAnalyses } from '../../engine/analysis/run.ts';
+ * import { parseAnalysesConfig, runAnalyses } from '../../engine/analysis/run.ts';
  * const project = await loadProject('examples/cdgi-2020');
  * const b = build(project.input, project.spec);
- * const analyses = runAnalyses(b, { reference: project.analyses!.reference, tiers: project.analyses!.tiers });
+ * const { reference, tiers } = project.project.analyses as Record<string, unknown>;
+ * const analyses = runAnalyses(b, parseAnalysesConfig({ reference, tiers }));
  * publishedSection({ project, build: b, analyses, lang: 'zh' }, '与已发布报告对比').includes('兰州') // => true
  */
 export function publishedSection(ctx: ReportContext, title: string): string {

@@ -57,7 +57,7 @@ export function insufficientDataShare(ctx: Pick<ReportContext, 'project'>): numb
 /**
  * Units whose score rests more than the project's share on imputed or borrowed values (reported as
  * "insufficient data" instead of a rank); empty when the project sets no share.
- * @example insufficientUnits({ project: { project: {} } } as never) // => new Set()
+ * @example insufficientUnits({ project: { project: {} } } as never).size // => 0
  */
 export function insufficientUnits(ctx: Pick<ReportContext, 'project' | 'build'>): Set<string> {
   const limit = insufficientDataShare(ctx);
