@@ -28,7 +28,7 @@ import {
   type ReportIndex,
 } from './context.ts';
 import { sourceShares } from '../engine/pipeline/data-quality.ts';
-import { DOMINANT_SOURCE_SHARE, reportDataQuality } from './sections/quality.ts';
+import { DOMINANT_SOURCE_SHARE, reportDataQuality, sourceLabel } from './sections/quality.ts';
 
 interface FindingBase {
   /** Stable id, e.g. `leader`, `compare-region-东部-西部`. */
@@ -556,7 +556,7 @@ function sourceShareFinding({ ctx, ix }: FindingInput): Finding | undefined {
     data,
     text: say(
       'quality.sourceDominant',
-      () => ({ source: top.source, share: top.share, n: top.indicators.length, total }),
+      (lang) => ({ source: sourceLabel(top.source, lang), share: top.share, n: top.indicators.length, total }),
       ix,
     ),
   };

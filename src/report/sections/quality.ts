@@ -311,3 +311,15 @@ export function sharedSourceHtml(ctx: ReportContext): string {
   );
   return `<ul class="shared-source">${items.join('')}</ul>`;
 }
+
+/**
+ * A source's name for a reader of `lang`: in English, a Chinese name's Latin short form in brackets when it
+ * has one (e.g. PKU-DFIIC), else the name as written.
+ * @example sourceLabel('北京大学数字普惠金融指数（PKU-DFIIC）2011–2023', 'en') // => 'PKU-DFIIC'
+ * @example sourceLabel('北京大学数字普惠金融指数（PKU-DFIIC）2011–2023', 'zh') // => '北京大学数字普惠金融指数（PKU-DFIIC）2011–2023'
+ */
+export function sourceLabel(name: string, lang: Lang): string {
+  if (lang !== 'en' || !/[\u3400-\u9fff]/.test(name)) return name;
+  const m = /[（(]([A-Za-z][A-Za-z0-9 .&-]*)[）)]/.exec(name);
+  return m ? m[1] : name;
+}
