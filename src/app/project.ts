@@ -11,6 +11,7 @@ import type { AnalysesConfig } from '../engine/analysis/config.ts';
 import { resultsTable, tableToCsv, buildRecord } from '../formats/results.ts';
 import type { ExtraSheet } from '../formats/workbook.ts';
 import { analysisSheets } from '../formats/analysis-tables.ts';
+import { dataFlagsSheet } from '../formats/data-flags.ts';
 import { toJson } from '../formats/json.ts';
 import type { OutputFiles } from '../formats/output.ts';
 import { seriesSheetRows, auditSheetRows } from '../formats/series.ts';
@@ -142,6 +143,7 @@ export async function validateProject(
   for (const w of project.warnings) emit({ kind: 'warning', message: formatIssues([w]), issues: [w] });
   checkAborted(options.signal);
   const build = await host.buildProject(project);
+  for (const w of mostlyImputed(build)) emit({ kind: 'warning', message: formatIssues([w]), issues: [w] });
   const summary = {
     units: project.input.units.length,
     indicators: project.input.raw.codes.length,
@@ -149,6 +151,22 @@ export async function validateProject(
     steps: project.spec.steps.length,
   };
   return { project, build, warnings: project.warnings, summary };
+}
+
+/**
+ * The build's warnings about indicators mostly made of imputed values (the impute step's `W_MOSTLY_IMPUTED`),
+ * sent as `warning` events by `validateProject` and `runProject`.
+ * @example
+ * import { build } from '../engine/pipeline/build.ts';
+ * import { loadProject } from '../formats/index.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * mostlyImputed(build(project.input, project.spec)).map((w) => w.indicator) // => ['ADM_OSI_CITY']
+ */
+export function mostlyImputed(b: Build): Issue[] {
+  const out: Issue[] = [];
+  for (const s of b.steps)
+    if (s.kind === 'impute') out.push(...s.diagnostics.warnings.filter((w) => w.code === 'W_MOSTLY_IMPUTED'));
+  return out;
 }
 
 /** Options of `runProject`. */
@@ -188,6 +206,7 @@ export async function runProject(source: ProjectSource, options: RunProjectOptio
   emit({ kind: 'info', message: `building: ${shape}, ${project.spec.steps.length} steps` });
   checkAborted(options.signal);
   const build = await host.buildProject(project);
+  for (const w of mostlyImputed(build)) emit({ kind: 'warning', message: formatIssues([w]), issues: [w] });
   let analyses: AnalysesResult | undefined;
   if (options.analyses !== false && project.project.analyses) {
     checkAborted(options.signal);
@@ -260,6 +279,8 @@ export function runArtifacts(run: ProjectRun, options: { workbook: boolean }): O
   files.set('build.json', toJson(buildRecord(build, project)) + '\n');
   if (analyses) files.set('analysis.json', toJson(analyses) + '\n');
   const extra: ExtraSheet[] = analyses ? analysisSheets(build, analyses) : [];
+  const flags = dataFlagsSheet(build, project);
+  if (flags) extra.push(flags);
   if (series) {
     const note = series.note ? { note: series.note } : {};
     const all = series.aggregate ? [...series.series, series.aggregate] : series.series;

@@ -11,6 +11,7 @@ import { CityIndexError, type Issue } from '../engine/core/errors.ts';
 import { createDataset, type Dataset } from '../engine/core/dataset.ts';
 import {
   checkFramework,
+  topLevel,
   type Framework,
   type FrameworkNode,
   type LocalText,
@@ -498,6 +499,7 @@ export function frameworkFromTree(f: FrameworkFile, file: string): { framework: 
       goalposts: t.goalposts,
       status: t.status,
       notes: t.notes,
+      ...(t.controllable !== undefined ? { controllable: t.controllable } : {}),
     };
     nodes.push(node);
     if (!t.children?.length) return 1;
@@ -1288,7 +1290,11 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
           expected: 'a base project without extends:',
         });
       const { extends: _omit, ...mine } = raw as Record<string, unknown>;
-      raw = { ...(b as Record<string, unknown>), ...mine };
+      const merged: Record<string, unknown> = { ...(b as Record<string, unknown>), ...mine };
+      const bb = (b as Record<string, unknown>).build,
+        mb = mine.build;
+      if (isPlainObject(bb) && isPlainObject(mb)) merged.build = mergeBuild(bb, mb);
+      raw = merged;
     }
   }
   if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -1613,6 +1619,20 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
     const field = i.field ? `build.${i.field}` : 'build';
     c.add({ ...i, field, row: i.row ?? lineOf(...fieldPath(field)) });
   }
+  // Without an aggregate step the build gives indicator scores and no index: refuse it rather than write an
+  // index-less results.csv (e.g. a variant whose `build.steps` replaced the base's pipeline).
+  if (spec && topLevel(framework) >= 2 && !spec.steps.some((st) => st.kind === 'aggregate'))
+    c.add({
+      code: 'E_NO_AGGREGATE',
+      message:
+        `build.steps has no aggregate step (steps: ${spec.steps.map((st) => st.id).join(', ') || 'none'}), ` +
+        'so no score reaches the index',
+      file: projectRel,
+      field: 'build.steps',
+      row: lineOf('build', 'steps'),
+      expected:
+        "an aggregate step, e.g. { id: aggregate, kind: aggregate } (a variant's steps merge with its base's by id)",
+    });
   if (c.issues.length || !store || !spec) c.fail();
 
   // Denominators: data columns first, else numeric unit attributes with the same code.
@@ -1828,3 +1848,50 @@ export async function buildProject(p: LoadedProject): Promise<Build> {
 }
 
 export { memoryProjectFiles, didYouMean, editDistance };
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === 'object' && !Array.isArray(x);
+}
+
+/**
+ * A variant's `build:` over its base's: settings one level deep, and `steps` merged by id — a step with the
+ * id of a base step replaces it in place, a new id is inserted before the next step the variant shares with
+ * the base (or after the last shared one, or at the end). So a variant lists only the steps it changes.
+ * @example
+ * const base = { seed: 1, steps: [{ id: 'impute' }, { id: 'normalise', n: 1 }, { id: 'aggregate' }] };
+ * mergeBuild(base, { steps: [{ id: 'normalise', n: 2 }] }).steps
+ * // => [{ id: 'impute' }, { id: 'normalise', n: 2 }, { id: 'aggregate' }]
+ * mergeBuild(base, { steps: [{ id: 'treat' }, { id: 'normalise', n: 2 }] }).steps.map((x) => x.id)
+ * // => ['impute', 'treat', 'normalise', 'aggregate']
+ */
+export function mergeBuild(
+  base: Record<string, unknown>,
+  own: Record<string, unknown>,
+): Record<string, unknown> & { steps?: Array<Record<string, unknown>> } {
+  const out: Record<string, unknown> = { ...base, ...own };
+  const bs = base.steps,
+    os = own.steps;
+  if (!Array.isArray(bs) || !Array.isArray(os)) return out;
+  const idOf = (x: unknown) => (isPlainObject(x) && typeof x.id === 'string' ? x.id : undefined);
+  const steps: unknown[] = [...bs];
+  const pos = (id: string | undefined) => (id === undefined ? -1 : steps.findIndex((x) => idOf(x) === id));
+  let cursor = -1; // index after which an unmatched step goes when no later shared step follows
+  os.forEach((st, k) => {
+    const at = pos(idOf(st));
+    if (at >= 0) {
+      steps[at] = st;
+      cursor = at;
+      return;
+    }
+    let next = -1;
+    for (const later of os.slice(k + 1)) {
+      next = pos(idOf(later));
+      if (next >= 0) break;
+    }
+    const where = next >= 0 ? next : cursor >= 0 ? cursor + 1 : steps.length;
+    steps.splice(where, 0, st);
+    cursor = where;
+  });
+  out.steps = steps;
+  return out as Record<string, unknown> & { steps?: Array<Record<string, unknown>> };
+}

@@ -32,6 +32,8 @@ export interface FrameworkTreeNode {
   goalposts?: { lower: number; upper: number; scale?: number };
   status?: 'collected' | 'not_collected';
   notes?: string;
+  /** False when a unit cannot act on the indicator: what-if and gap advice leave it out (default true). */
+  controllable?: boolean;
   children?: FrameworkTreeNode[];
 }
 
@@ -53,6 +55,7 @@ export const FrameworkTreeNodeSchema: z.ZodType<FrameworkTreeNode> = z.lazy(() =
       goalposts: z.object({ lower: finite, upper: finite, scale: finite.optional() }).strict().optional(),
       status: z.enum(['collected', 'not_collected']).optional(),
       notes: z.string().optional(),
+      controllable: z.boolean().optional(),
       children: z.array(FrameworkTreeNodeSchema).optional(),
     })
     .strict(),
@@ -104,6 +107,8 @@ export const ReportSettingsSchema = z
     notes: z.array(text).optional(),
     /** Where the map comes from (shown beside it). */
     map: z.object({ source: z.string().optional() }).strict().optional(),
+    /** 0–1: a unit whose score rests more than this share on imputed or borrowed values is not ranked. */
+    insufficientDataShare: z.number().min(0).max(1).optional(),
   })
   .strict();
 
@@ -127,6 +132,10 @@ export const ProjectFileSchema = z
     analyses: AnalysesConfigSchema.optional(),
     /** Time-series indices tracked beside the evaluation (see docs/series.md). */
     series: SeriesConfigSchema.optional(),
+    /**
+     * Report settings: title, notes, map; `insufficientDataShare` (0–1): a unit whose score rests more than
+     * this share on imputed or borrowed values is shown as "insufficient data" instead of a rank.
+     */
     report: ReportSettingsSchema.optional(),
     /**
      * Questionnaires: a path to a survey.yaml, or a list of paths / `{ id, config, use }`. With `use: true`

@@ -7,6 +7,9 @@ import { runAnalyses, parseAnalysesConfig } from '../engine/analysis/run.ts';
 import type { LoadedProject } from '../formats/project.ts';
 import { computeFindings, type Finding } from './findings.ts';
 import type { ReportContext } from './context.ts';
+import { caught } from '../engine/test-fixtures/engine.ts';
+
+const TEST_SOURCE = { title: 'test fixture (not a real publication)', date: '2000-01-01', url: 'https://example.org/' };
 
 // Six cities, index = mean(D1, D2), D1 = mean(i1, i2), D2 = i3; raw values already span 0–100, so
 // min–max to [0, 100] leaves them unchanged. Worked by hand:
@@ -126,7 +129,11 @@ const analyses = runAnalyses(
       ],
     },
     spatial: { weights: { method: 'knn', k: 2 }, permutations: 99, seed: 7, leader: { unit: '330100' } },
-    reference: { topTen: ['330100', '110100'], shareBelowMean: 0.62 },
+    // a made-up test source (the schema requires one on every published figure)
+    reference: {
+      topTen: { units: ['330100', '110100'], source: TEST_SOURCE },
+      shareBelowMean: { value: 0.75, source: TEST_SOURCE },
+    },
   }),
 );
 const ctx: ReportContext = { project, build: b, analyses, lang: 'zh' };
@@ -206,11 +213,22 @@ describe('computeFindings', () => {
     expect(m.data.permutations).toBe(99);
   });
 
-  it('reference: both published units are in the top ten, same leader, 62% vs 50%', () => {
+  it('reference: both published units are in the top ten, same leader, 75% vs 50%, the source counted', () => {
     const f = get('reference');
     expect(f.data.overlap).toEqual(['330100', '110100']);
     expect(f.data.sameLeader).toBe(true);
-    expect([f.data.shareBelowMeanPublished, f.data.shareBelowMeanOurs]).toEqual([0.62, 0.5]);
+    expect([f.data.shareBelowMeanPublished, f.data.shareBelowMeanOurs]).toEqual([0.75, 0.5]);
+    expect(f.text.en).toContain('(1 source, listed under "Compared with the published report")');
+    expect(f.text.zh).toContain('（1 个来源，见“与已发布报告对比”）');
+  });
+
+  it('reference: a published figure without its source is rejected by the schema', () => {
+    const e = caught(() => parseAnalysesConfig({ reference: { topTen: ['330100'] } }));
+    expect(e.issues[0].field).toBe('analyses.reference.topTen');
+    const e2 = caught(() =>
+      parseAnalysesConfig({ reference: { shareBelowMean: { value: 0.6, source: { title: 'x', date: '2020' } } } }),
+    );
+    expect(e2.issues[0].field).toBe('analyses.reference.shareBelowMean.source.url');
   });
 
   it('coverage lists the not-collected indicator; rank intervals only when given', () => {

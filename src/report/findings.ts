@@ -27,6 +27,8 @@ import {
   type ReportContext,
   type ReportIndex,
 } from './context.ts';
+import { sourceShares } from '../engine/pipeline/data-quality.ts';
+import { DOMINANT_SOURCE_SHARE, reportDataQuality, sourceLabel } from './sections/quality.ts';
 
 interface FindingBase {
   /** Stable id, e.g. `leader`, `compare-region-东部-西部`. */
@@ -128,6 +130,8 @@ export type Finding = FindingBase &
         };
       }
     | { kind: 'coverage'; data: { collected: number; notCollected: number; notCollectedCodes: string[] } }
+    | { kind: 'sourceShare'; data: { source: string; share: number; indicators: string[]; total: number } }
+    | { kind: 'imputedShare'; data: { units: number; total: number; max: number } }
   );
 
 export type FindingKind = Finding['kind'];
@@ -443,9 +447,10 @@ function moranFinding({ ctx, ix, cities }: FindingInput): Finding | undefined {
 /** 9. Against the published reference figures (top ten, leader, share below the mean). */
 function referenceFinding({ ctx, ix, scored, earlier }: FindingInput): Finding | undefined {
   const ref = ctx.analyses?.settings.reference;
-  if (!ref || !(ref.topTen?.length || ref.shareBelowMean !== undefined)) return undefined;
+  if (!ref || !(ref.topTen?.units.length || ref.shareBelowMean !== undefined)) return undefined;
   const z = ix.zh;
-  const published = ref.topTen ?? [];
+  const published = ref.topTen?.units ?? [];
+  const sources = [ref.topTen?.source, ref.shareBelowMean?.source].filter((s) => s !== undefined).map((s) => s.url);
   const ours = scored.slice(0, 10);
   const overlap = ours.filter((u) => published.includes(u));
   const below = earlier.find((x) => x.kind === 'belowMean') as Extract<Finding, { kind: 'belowMean' }>;
@@ -462,7 +467,7 @@ function referenceFinding({ ctx, ix, scored, earlier }: FindingInput): Finding |
       overlap,
       publishedLeader: pubLeader,
       sameLeader: pubLeader === scored[0],
-      shareBelowMeanPublished: ref.shareBelowMean,
+      shareBelowMeanPublished: ref.shareBelowMean?.value,
       shareBelowMeanOurs: below.data.share,
     },
     text: say(
@@ -476,8 +481,9 @@ function referenceFinding({ ctx, ix, scored, earlier }: FindingInput): Finding |
         ),
         publishedLeader: pubLeader ? nameOr(L, pubLeader) : null,
         publishedLeaderRank: pubLeader && z.units.has(pubLeader) ? z.rank(pubLeader) : null,
-        shareBelowMeanPublished: ref.shareBelowMean,
+        shareBelowMeanPublished: ref.shareBelowMean?.value,
         shareBelowMeanOurs: below.data.share,
+        sources: new Set(sources).size,
       }),
       ix,
     ),
@@ -535,6 +541,44 @@ function coverageFinding({ ctx, ix }: FindingInput): Finding | undefined {
   };
 }
 
+/** 12. One data source carrying more than half of the index's effective weight. */
+function sourceShareFinding({ ctx, ix }: FindingInput): Finding | undefined {
+  const shares = sourceShares(ctx.build);
+  const top = shares[0];
+  if (!top || !top.source || top.share <= DOMINANT_SOURCE_SHARE) return undefined;
+  const total = shares.reduce((a, x) => a + x.indicators.length, 0);
+  const data = { source: top.source, share: top.share, indicators: top.indicators, total };
+  return {
+    id: 'source-share',
+    kind: 'sourceShare',
+    message: 'quality.sourceDominant',
+    units: [],
+    data,
+    text: say(
+      'quality.sourceDominant',
+      (lang) => ({ source: sourceLabel(top.source, lang), share: top.share, n: top.indicators.length, total }),
+      ix,
+    ),
+  };
+}
+
+/** 13. Units whose score rests partly on imputed or borrowed values. */
+function imputedShareFinding({ ctx, ix, cities }: FindingInput): Finding | undefined {
+  const q = reportDataQuality(ctx);
+  const flagged = q.shares.filter((x) => x.share > 0);
+  if (!flagged.length) return undefined;
+  const max = Math.max(...flagged.map((x) => x.share));
+  const data = { units: flagged.length, total: q.shares.length, max };
+  return {
+    id: 'imputed-share',
+    kind: 'imputedShare',
+    message: 'quality.sharesIntro',
+    units: [],
+    data,
+    text: say('quality.sharesIntro', () => ({ n: flagged.length, total: q.shares.length, max, cities }), ix),
+  };
+}
+
 /** The finding functions in report order; each returns nothing, one finding or several. */
 export const FINDINGS: ReadonlyArray<(input: FindingInput) => Finding | Finding[] | undefined> = [
   leaderFinding,
@@ -548,6 +592,8 @@ export const FINDINGS: ReadonlyArray<(input: FindingInput) => Finding | Finding[
   referenceFinding,
   rankUncertaintyFinding,
   coverageFinding,
+  imputedShareFinding,
+  sourceShareFinding,
 ];
 
 /**

@@ -48,6 +48,8 @@ import {
   type ReportSectionId,
 } from './model.ts';
 import { seriesChartOption } from './series-chart.ts';
+import { flaggedCodes, markerOf, qualitySection, sharedSourceHtml } from './sections/quality.ts';
+import { publishedSection } from './sections/published.ts';
 import { getValue } from '../engine/core/dataset.ts';
 import { bodyForLanguage, escapeHtml as esc, markdownToHtml } from './markdown.ts';
 import type { Issue } from '../engine/core/errors.ts';
@@ -184,11 +186,12 @@ function rankingSection(ctx: ReportContext, ix: ReportIndex, L: Labels, ranking:
   const name = (r: ReportRankingRow) =>
     r.otherName ? `${esc(r.name)} <span class="sub">${esc(r.otherName)}</span>` : esc(r.name);
   const rows = g.rows.map((row) => {
+    const mk = (c: string) => (row.markers[c] ? `<sup class="mark">${row.markers[c]}</sup>` : '');
     const r = [
-      fmt(row.rank, 0),
+      row.insufficient ? `<span class="insufficient">${t(ix.lang, 'quality.insufficient')}</span>` : fmt(row.rank, 0),
       name(row),
-      fmt(row.score),
-      ...row.dimensions.map((d) => `${fmt(d.score)} <span class="sub">(${fmt(d.rank, 0)})</span>`),
+      fmt(row.score) + mk(g.indexCode),
+      ...row.dimensions.map((d) => `${fmt(d.score)}${mk(d.code)} <span class="sub">(${fmt(d.rank, 0)})</span>`),
     ];
     if (g.hasTiers) r.push(esc(row.tier ?? '—'));
     if (g.hasIntervals) {
@@ -205,7 +208,10 @@ function rankingSection(ctx: ReportContext, ix: ReportIndex, L: Labels, ranking:
     cellClass: (k) => (k === 1 ? 'name' : g.hasTiers && k === tierColumn ? 'tier' : ''),
   });
   const lineage = lineageTable(ctx, ix, L);
-  return `<section class="major" id="ranking"><h2>${L.ranking}</h2>${rankingTable}${lineage}</section>`;
+  const legend = g.rows.some((x) => Object.keys(x.markers).length)
+    ? `<p class="sub legend" data-legend="imputed">${esc(t(ix.lang, 'quality.legend'))}</p>`
+    : '';
+  return `<section class="major" id="ranking"><h2>${L.ranking}</h2>${rankingTable}${legend}${lineage}</section>`;
 }
 
 /** The leader's score decomposed into indicator contributions (exact for arithmetic aggregation). */
@@ -218,14 +224,18 @@ function lineageTable(ctx: ReportContext, ix: ReportIndex, L: Labels): string {
   } catch {
     return '';
   }
+  const flags = flaggedCodes(ctx, leader);
   const rows = ex.indicators
     .filter((i) => i.share > 0)
     .sort((a, b) => b.contribution - a.contribution)
     .map((i) => {
       const last = i.stages.length ? i.stages[i.stages.length - 1].value : NaN;
+      const mark = markerOf(flags, i.code);
       return [
         `<code>${esc(i.code)}</code> ${esc(pickText(i.name, ix.lang, i.code))}`,
-        fmt(i.raw, 3),
+        mark
+          ? `${fmt(i.stages.find((x) => x.kind === 'impute')?.value ?? i.raw, 3)}<sup class="mark">${mark}</sup>`
+          : fmt(i.raw, 3),
         fmt(last, 1),
         pct(i.share, 1),
         ex!.additive ? fmt(i.contribution, 2) : '—',
@@ -477,7 +487,9 @@ function gapsSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repor
   const parts = [`<section class="major" id="gaps"><h2>${L.gapsTitle}</h2><p class="sub">${intro}</p>`];
   for (const g of list) {
     const top = [...g.gaps.indicators]
-      .filter((x) => Number.isFinite(x.weightedGap) && x.weightedGap > 0)
+      .filter(
+        (x) => Number.isFinite(x.weightedGap) && x.weightedGap > 0 && ix.nodes.get(x.code)?.controllable !== false,
+      )
       .sort((a, b) => b.weightedGap - a.weightedGap)
       .slice(0, 5);
     const rows = top.map((x) => [
@@ -499,8 +511,13 @@ function gapsSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repor
         })
       : t(lang, 'gaps.noImprove', { k: imp.k });
     const rank = t(lang, 'gaps.rank', { rank: fmtRank(ix.rank(g.unit)) });
+    const left = g.improvements.uncontrollable.map((c) => esc(ix.nodeName(c)));
+    const controllable = left.length
+      ? `<p class="sub" data-controllable>${t(lang, 'quality.controllableNote', { names: formatList(lang, left) })}</p>`
+      : '';
     parts.push(
       `<h3>${bothNames(ix, g.unit)} <span class="sub">${rank}</span></h3><p class="sub">${peerText(g)}</p>`,
+      controllable,
       table([L.indicator, L.score, L.peerMean, L.gapCol, L.weightedGap, L.rankAmongPeers], rows, [1, 2, 3, 4, 5]),
       `<p>${improve}</p>`,
     );
@@ -624,7 +641,7 @@ function auditSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repo
   const flagTable = flags.length ? table([L.flag, L.dimension, L.indicators, 'r'], flags, [3]) : `<p>${L.none}</p>`;
   return (
     `<section class="major" id="audit"><h2>${L.audit}</h2><h3>${L.auditFlags}</h3>${flagTable}` +
-    `<h3>${L.alpha}</h3>${table([L.dimension, 'k', 'α'], alphas, [1, 2])}</section>`
+    `${sharedSourceHtml(ctx)}<h3>${L.alpha}</h3>${table([L.dimension, 'k', 'α'], alphas, [1, 2])}</section>`
   );
 }
 
@@ -1051,6 +1068,8 @@ ${alerts}${notesBox}</header>`;
     regional: () => regionalSection(ctx, charts, L, lang),
     spatial: () => withFindings(spatialSection(ctx, ix, charts, L, lang), model.findings, ['moran', 'spillover']),
     tiers: () => tiersSection(ctx, ix, L, lang),
+    quality: () => qualitySection(ctx, title('quality')),
+    published: () => publishedSection(ctx, title('published')),
     gaps: () => gapsSection(ctx, ix, L, lang),
     change: () => changeSection(ctx, ix, lang),
     uncertainty: () =>

@@ -21,6 +21,8 @@ import { computeFindings, type Finding, type FindingKind } from './findings.ts';
 import { reportChartSpecs, type ReportChartSpec } from './charts.ts';
 import { escapeHtml as esc } from './markdown.ts';
 import { summarySentences, type SummarySentence } from './sections/summary.ts';
+import { flaggedCodes, insufficientUnits, markerOf, reportDataQuality } from './sections/quality.ts';
+import { publishedPresent } from './sections/published.ts';
 import type { LocalText } from '../engine/core/framework.ts';
 
 /** Section ids in report order (also the HTML anchors). */
@@ -28,11 +30,13 @@ export const REPORT_SECTIONS = [
   'summary',
   'findings',
   'ranking',
+  'quality',
   'map',
   'radar',
   'regional',
   'spatial',
   'tiers',
+  'published',
   'gaps',
   'change',
   'uncertainty',
@@ -80,6 +84,12 @@ export interface ReportRankingRow {
   interval?: { q5: number; q95: number; median: number };
   /** True for the unit(s) ranked first. */
   leader: boolean;
+  /** Codes (index, dimensions) whose score rests on an imputed (`*`) or borrowed (`†`) value: code → marker. */
+  markers: Record<string, string>;
+  /** Share of the unit's index weight on imputed or borrowed values (0–1). */
+  imputedShare: number;
+  /** True when that share is above the project's `report.insufficientDataShare`: shown as "insufficient data". */
+  insufficient: boolean;
 }
 
 /** The ranking table: every unit, best index score first. */
@@ -116,7 +126,10 @@ export function reportRanking(ctx: ReportContext): ReportRanking {
     });
   }
   const intervals = new Map((ctx.rankIntervals ?? []).map((r) => [r.unit, r]));
+  const shareOf = new Map(reportDataQuality(ctx).shares.map((s) => [s.unit, s.share]));
+  const insufficient = insufficientUnits(ctx);
   const rows = ix.order.map((u): ReportRankingRow => {
+    const flags = flaggedCodes(ctx, u);
     const name = ix.unitName(u);
     const other = ix.units.get(u)?.name[otherLang(ix.lang)];
     const iv = intervals.get(u);
@@ -130,6 +143,11 @@ export function reportRanking(ctx: ReportContext): ReportRanking {
       tier: tierOf.get(u),
       ...(iv ? { interval: { q5: iv.q5, q95: iv.q95, median: iv.median } } : {}),
       leader: ix.rank(u) === 1,
+      markers: Object.fromEntries(
+        [ix.indexCode, ...ix.dimensions].map((c) => [c, markerOf(flags, c)]).filter((e) => e[1]),
+      ),
+      imputedShare: shareOf.get(u) ?? 0,
+      insufficient: insufficient.has(u),
     };
   });
   return {
@@ -224,6 +242,8 @@ function sectionPresent(id: ReportSectionId, ctx: ReportContext, charts: readonl
       return a?.spatial !== undefined;
     case 'tiers':
       return a?.tiers !== undefined;
+    case 'published':
+      return publishedPresent(ctx);
     case 'gaps':
       return (a?.gaps?.length ?? 0) > 0;
     case 'change':
@@ -252,6 +272,8 @@ const SECTION_TITLE: Readonly<Record<ReportSectionId, LabelKey>> = {
   regional: 'regional',
   spatial: 'spatial',
   tiers: 'tiers',
+  published: 'published',
+  quality: 'quality',
   gaps: 'gapsTitle',
   change: 'change',
   uncertainty: 'uncertainty',

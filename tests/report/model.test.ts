@@ -21,6 +21,7 @@ describe('buildReportModel', () => {
       'summary',
       'findings',
       'ranking',
+      'quality',
       'map',
       'method',
       'sources',

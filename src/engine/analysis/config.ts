@@ -99,6 +99,44 @@ export const GapsConfigSchema = z
   })
   .strict();
 
+/** Where a published figure comes from: required on every reference figure. */
+export const PublishedSourceSchema = z
+  .object({
+    /** Title of the article or report (as printed). */
+    title: z.string().min(1),
+    /** Publication date, e.g. '2020-08-19' (quote it in YAML). */
+    date: z.string().min(1),
+    /** Where it was read. */
+    url: z.string().min(1),
+    /** Publisher or outlet, e.g. 杭州日报. */
+    publisher: z.string().optional(),
+  })
+  .strict();
+
+/** Published figures a report is compared with, each with its source. */
+export const ReferenceConfigSchema = z
+  .object({
+    /** The published top ten, best first (unit codes). */
+    topTen: z
+      .object({ units: z.array(z.string()).min(1), source: PublishedSourceSchema })
+      .strict()
+      .optional(),
+    /** Cities the published report places in a named tier (e.g. 数字治理一线城市). */
+    tiers: z
+      .array(z.object({ label: text, units: z.array(z.string()).min(1), source: PublishedSourceSchema }).strict())
+      .optional(),
+    /** A published share of units below the mean (0–1). */
+    shareBelowMean: z
+      .object({ value: z.number().min(0).max(1), source: PublishedSourceSchema })
+      .strict()
+      .optional(),
+    notes: text.optional(),
+  })
+  .strict();
+
+export type ReferenceConfig = z.infer<typeof ReferenceConfigSchema>;
+export type PublishedSource = z.infer<typeof PublishedSourceSchema>;
+
 export const AnalysesConfigSchema = z
   .object({
     /** Which score the analyses describe (default: the index). */
@@ -116,11 +154,12 @@ export const AnalysesConfigSchema = z
      * (docs/uncertainty.md).
      */
     uncertainty: AnalysisOptionsSchema.optional(),
-    /** Published reference figures to compare with (e.g. a report's top ten); shown beside the results. */
-    reference: z
-      .object({ topTen: z.array(z.string()).optional(), shareBelowMean: z.number().optional(), notes: text.optional() })
-      .strict()
-      .optional(),
+    /**
+     * Published reference figures to compare with (a report's top ten, its named tiers, a share below the
+     * mean); shown beside the results. Every figure names its source (title, date, URL): a figure without
+     * one is rejected.
+     */
+    reference: ReferenceConfigSchema.optional(),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 /**
- * Regional summaries of a score (METHODS §4.4, PRODUCT §1 findings "62 % of cities below the mean",
+ * Regional summaries of a score (METHODS §4.4, PRODUCT §1 findings "the level is low and uneven",
  * "east above west, south above north", "the Yangtze River Delta well above the national mean"):
  * for any grouping of units — four regions, north/south, clusters (multi-membership `a|b`), tiers —
  * group counts, means, medians, gaps and ratios to the national mean, and the share of units below it.

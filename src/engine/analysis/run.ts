@@ -383,6 +383,17 @@ function runSpatial(b: Build, cfg: SpatialConfig, target: string, seed: number, 
   };
 }
 
+const ZH_ORDINAL = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+
+/**
+ * The neutral name of the i-th tier (1 = best): 第一档 / Tier 1.
+ * @example neutralTierName(2) // => { zh: '第二档', en: 'Tier 2' }
+ */
+export function neutralTierName(i: number): LocalText {
+  const zh = i >= 1 && i <= 10 ? ZH_ORDINAL[i - 1] : String(i);
+  return { zh: `第${zh}档`, en: `Tier ${i}` };
+}
+
 function runTiers(b: Build, cfg: TiersConfig, target: string): TiersResult {
   const code = cfg.code ?? target;
   const names: LocalText[] = (cfg.labels ?? []).map((l) => (typeof l === 'string' ? { zh: l, en: l } : l));
@@ -441,12 +452,8 @@ function runTiers(b: Build, cfg: TiersConfig, target: string): TiersResult {
     (f) => (f ? `analyses.tiers.${f}` : 'analyses.tiers'),
     () => classify(column(b.results.scores, code), { ...method, labels, codes: b.results.scores.unitCodes }),
   );
-  const tierNames = names.length
-    ? names
-    : r.labels
-        .slice()
-        .reverse()
-        .map((l) => ({ zh: l.label, en: l.label }));
+  // Without project labels the tiers get neutral names (第一档 … / Tier 1 …), never a borrowed term.
+  const tierNames = names.length ? names : r.labels.map((_, i) => neutralTierName(i + 1));
   return { ...r, code, tierNames };
 }
 

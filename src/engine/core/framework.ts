@@ -46,6 +46,11 @@ export interface FrameworkNode {
   /** `not_collected`: listed in the framework but no public data; kept out of the build and shown as a gap. */
   status?: 'collected' | 'not_collected';
   notes?: string;
+  /**
+   * False when the evaluated unit cannot act on the indicator (e.g. a provincial platform's score, or one
+   * private platform's usage data): what-if and gap advice leave it out. Default true.
+   */
+  controllable?: boolean;
   /** Extra per-indicator metadata (COINr iMeta columns such as `minmax_lower`). */
   extras?: Record<string, string | number | null>;
 }

@@ -9,6 +9,7 @@ import { REPORT_MESSAGES } from './messages/report.ts';
 import { REPORT_LABELS } from './messages/labels.ts';
 import { ISSUE_MESSAGES } from './messages/issues.ts';
 import { READABLE_MESSAGES } from './messages/readable.ts';
+import { QUALITY_MESSAGES } from './messages/quality.ts';
 
 type Prefixed<T, P extends string> = { readonly [K in keyof T & string as `${P}${K}`]: T[K] };
 
@@ -23,6 +24,7 @@ export const CATALOGUE = {
   ...prefixed('label.', REPORT_LABELS),
   ...ISSUE_MESSAGES,
   ...READABLE_MESSAGES,
+  ...QUALITY_MESSAGES,
 };
 
 /** A code of the catalogue. */

@@ -56,7 +56,16 @@ export type ScreenOptions = z.infer<typeof ScreenOptionsSchema>;
 // ---------- impute ----------
 export { ImputeMethodSchema, type ImputeMethod } from '../methods/impute/index.ts';
 /** Options of an `impute` step: a method plus optional per-indicator methods (COINr `Impute`). */
-export const ImputeOptionsSchema = withPerIndicator(IMPUTE_SCHEMAS, ImputeMethodSchema);
+export const ImputeOptionsSchema = withPerIndicator(
+  // `maxImputedShare` (0–1): an indicator with more of its values imputed is an error (above half: a warning)
+  IMPUTE_SCHEMAS.map((m) => m.extend({ maxImputedShare: share.optional() })),
+  ImputeMethodSchema,
+) as z.ZodType<
+  z.infer<typeof ImputeMethodSchema> & {
+    perIndicator?: Record<string, z.infer<typeof ImputeMethodSchema>>;
+    maxImputedShare?: number;
+  }
+>;
 export type ImputeOptions = z.infer<typeof ImputeOptionsSchema>;
 
 // ---------- treat ----------

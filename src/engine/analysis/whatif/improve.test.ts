@@ -177,3 +177,27 @@ describe('bestUnderBudget', () => {
     expect(() => bestUnderBudget(b, { unit: 'D', budget: -1 })).toThrow(/budget/);
   });
 });
+
+describe('controllable: false leaves an indicator out of the advice', () => {
+  // Same tiny build with c marked as outside the unit's control: D's cheapest lift (c, 15 points) is no
+  // longer offered; a and b still need 7.5/(1/4) = 30 each.
+  const input = tinyInput(units, rows, undefined, -1);
+  const fw = {
+    ...input.framework,
+    nodes: input.framework.nodes.map((n) => (n.code === 'c' ? { ...n, controllable: false } : n)),
+  };
+  const bc = build({ ...input, framework: fw }, spec());
+  it('smallest improvement: c is not considered and is listed as uncontrollable', () => {
+    const r = smallestImprovements(bc, { unit: 'D', k: 1 });
+    expect(r.uncontrollable).toEqual(['c']);
+    expect(r.indicators.map((x) => x.code).sort()).toEqual(['a', 'b']);
+    expect(r.indicators[0].improvement).toBeCloseTo(30, 6);
+    expect(smallestImprovements(b, { unit: 'D', k: 1 }).uncontrollable).toEqual([]);
+  });
+  it('budget: the plan spends nothing on c; an explicit indicator list still wins', () => {
+    const r = bestUnderBudget(bc, { unit: 'D', budget: 40 });
+    expect(r.uncontrollable).toEqual(['c']);
+    expect(Object.keys(r.plan.allocation)).not.toContain('c');
+    expect(smallestImprovements(bc, { unit: 'D', k: 1, indicators: ['c'] }).best).toBe('c');
+  });
+});

@@ -37,7 +37,10 @@ export interface WhatIfOptions {
   unit: string;
   /** Column whose rank counts (default the index). */
   target?: string;
-  /** Indicators that may change (default every indicator entering aggregation below `target`). */
+  /**
+   * Indicators that may change (default every indicator entering aggregation below `target` that the unit
+   * controls: `controllable: false` in the framework leaves an indicator out).
+   */
   indicators?: string[];
   /** Ceiling per indicator in normalised points (default from the normalisation, see the module doc). */
   ceilings?: Record<string, number>;
@@ -104,6 +107,8 @@ export interface ImproveResult {
   indicators: IndicatorImprovement[];
   /** The indicator needing the least improvement, or null when none can lift the unit k ranks. */
   best: string | null;
+  /** Indicators not considered because the unit does not control them (`controllable: false`). */
+  uncontrollable: string[];
 }
 
 export interface BudgetPlan {
@@ -127,6 +132,8 @@ export interface BudgetResult {
   bestSingle: BudgetPlan & { code: string | null };
   chosen: 'greedy' | 'single';
   rooms: IndicatorRoom[];
+  /** Indicators not considered because the unit does not control them (`controllable: false`). */
+  uncontrollable: string[];
 }
 
 // ------------------------------------------------------------------ setup
@@ -144,6 +151,8 @@ interface Setup {
   rank: number;
   tolerance: number;
   evaluate: (deltas: Float64Array) => { score: number; rank: number };
+  /** Indicators left out because the framework marks them `controllable: false`. */
+  uncontrollable: string[];
 }
 
 /** The largest value a normalisation can give, or null when it has none. */
@@ -281,7 +290,9 @@ function setup(build: Build, options: WhatIfOptions): Setup {
       if (nd.code === target) return true;
     return false;
   };
-  const codes = options.indicators ?? indicatorCodes.filter(under);
+  const candidates = indicatorCodes.filter(under);
+  const uncontrollable = options.indicators ? [] : candidates.filter((c) => nodes.get(c)?.controllable === false);
+  const codes = options.indicators ?? candidates.filter((c) => nodes.get(c)?.controllable !== false);
   const unknown = codes.filter((c) => !indicatorCodes.includes(c));
   if (unknown.length)
     throw new CityIndexError(
@@ -422,6 +433,7 @@ function setup(build: Build, options: WhatIfOptions): Setup {
     rank: rankAmong(score, nominalTarget, row, rankBuffers),
     tolerance,
     evaluate,
+    uncontrollable,
   };
 }
 
@@ -506,6 +518,7 @@ export function smallestImprovements(build: Build, options: ImproveOptions): Imp
     tolerance: s.tolerance,
     indicators: results,
     best: best ? best.code : null,
+    uncontrollable: s.uncontrollable,
   };
 }
 
@@ -616,5 +629,6 @@ export function bestUnderBudget(build: Build, options: BudgetOptions): BudgetRes
     bestSingle: single,
     chosen,
     rooms: s.rooms,
+    uncontrollable: s.uncontrollable,
   };
 }

@@ -200,6 +200,8 @@ export const FINDING_MESSAGES = {
     publishedLeaderRank: number | null;
     shareBelowMeanPublished?: number;
     shareBelowMeanOurs: number;
+    /** How many published sources the figures come from (listed in "compared with the published report"). */
+    sources: number;
   }>(
     (p) =>
       `与已发布的参照值比较：${
@@ -214,7 +216,7 @@ export const FINDING_MESSAGES = {
           ? `${p.publishedCount ? '；' : ''}已发布“低于均值”比例约 ` +
             `${pc(p.shareBelowMeanPublished)}，本结果为 ${pc(p.shareBelowMeanOurs)}`
           : ''
-      }。`,
+      }（${p.sources} 个来源，见“与已发布报告对比”）。`,
     (p) =>
       `Against the published reference figures: ${
         p.publishedCount
@@ -229,7 +231,7 @@ export const FINDING_MESSAGES = {
           ? `${p.publishedCount ? '; ' : ''}the published share below the mean ` +
             `is about ${pc(p.shareBelowMeanPublished)}, here ${pc(p.shareBelowMeanOurs)}`
           : ''
-      }.`,
+      } (${p.sources} ${p.sources === 1 ? 'source' : 'sources'}, listed under "Compared with the published report").`,
   ),
   'finding.rankUncertainty': msg<{
     leader: string;

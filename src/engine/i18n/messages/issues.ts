@@ -26,6 +26,12 @@ export const ISSUE_MESSAGES = {
     () => '标准化按各期数据分别进行（如最小–最大）：排名可比，但得分水平、σ 与 β 只描述各期内的相对位置',
     own,
   ),
+  W_MOSTLY_IMPUTED: msg<P>(
+    (p) =>
+      `指标 ${p.issue.indicator ?? ''} 的多数数值是插补的，不是观测值（${p.issue.message.replace(/^impute: /, '')}）`,
+    own,
+  ),
+  E_NO_AGGREGATE: msg<P>(() => '构建步骤中没有汇总步骤，结果中没有指数', own),
   E_TOO_FEW: msg<P>((p) => `数量不足，无法计算（${p.issue.message}）`, own),
   E_UNKNOWN_GROUPING: msg<P>((p) => `未知的分组（${p.issue.message}）`, own),
   E_NO_SCORES: msg<P>((p) => `没有可用的得分（${p.issue.message}）`, own),

@@ -15,6 +15,8 @@ export const REPORT_LABELS = {
   regional: text('区域比较', 'Regional comparison'),
   spatial: text('空间分析', 'Spatial analysis'),
   tiers: text('分档', 'Tiers'),
+  quality: text('数据可信度：插补值、借用值与数据来源', 'How far the data go: imputed and borrowed values, sources'),
+  published: text('与已发布报告对比', 'Compared with the published report'),
   cases: text('案例研究', 'Case studies'),
   method: text('方法说明', 'Methodology'),
   sources: text('数据来源与缺口', 'Data sources and gaps'),

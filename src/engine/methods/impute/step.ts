@@ -106,7 +106,7 @@ function ancestorAt(byCode: Map<string, FrameworkNode>, code: string, level: num
 
 /** The global method without `perIndicator`; a missing `method` means COINr's default, the column mean. */
 function stripPer(options: ImputeOptions): ImputeMethod {
-  const { perIndicator: _ignored, ...rest } = options;
+  const { perIndicator: _ignored, maxImputedShare: _max, ...rest } = options;
   return rest.method === undefined ? { method: 'mean' } : rest;
 }
 
@@ -203,6 +203,31 @@ export function imputeStep(
       });
     }
   });
+  // An indicator mostly made of imputed values is not a measurement of the units: warn above half, and
+  // refuse above the project's `maxImputedShare`.
+  const tooMany: Issue[] = [];
+  for (const b of byIndicator) {
+    const sh = n ? b.imputed / n : 0;
+    const pc = `${Math.round(sh * 1000) / 10} %`;
+    if (options.maxImputedShare !== undefined && sh > options.maxImputedShare)
+      tooMany.push({
+        code: 'E_TOO_IMPUTED',
+        message:
+          `impute: ${b.imputed} of ${n} values (${pc}) of "${b.indicator}" are imputed, more than ` +
+          `maxImputedShare ${options.maxImputedShare}`,
+        indicator: b.indicator,
+        field: 'maxImputedShare',
+        expected: `at most ${options.maxImputedShare} of the values imputed (collect data, or drop the indicator)`,
+      });
+    else if (sh > 0.5)
+      warnings.push({
+        code: 'W_MOSTLY_IMPUTED',
+        severity: 'warning',
+        message: `impute: ${b.imputed} of ${n} values (${pc}) of "${b.indicator}" are imputed, not observed`,
+        indicator: b.indicator,
+      });
+  }
+  if (tooMany.length) throw new CityIndexError(tooMany);
   return {
     dataset: { unitCodes: [...dataset.unitCodes], codes: [...dataset.codes], values },
     diagnostics: {
