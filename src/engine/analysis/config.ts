@@ -46,6 +46,14 @@ export const SpatialConfigSchema = z
     seed: z.number().int().optional(),
     alpha: z.number().gt(0).lt(1).default(0.05),
     adjust: z.enum(['none', 'fdr', 'bonferroni']).default('none'),
+    /**
+     * Moran's I for rates (esda `Moran_Rate`): counts over populations, each a raw data column or a numeric
+     * unit attribute (e.g. `{ events: hospital_beds, population: pop2020 }`), Assunção–Reis EB standardised
+     * unless `adjusted: false`.
+     */
+    rates: z
+      .array(z.object({ events: z.string(), population: z.string(), adjusted: z.boolean().default(true) }).strict())
+      .default([]),
     /** A leader unit for the spillover report and (optionally) the units to report as its neighbours. */
     leader: z
       .object({ unit: z.string(), followers: z.array(z.string()).optional() })

@@ -32,6 +32,7 @@ import { geary, type GearyResult } from './spatial/geary.ts';
 import { localMoran, type LocalMoranResult } from './spatial/local-moran.ts';
 import { getisOrd, type GetisOrdResult } from './spatial/getis-ord.ts';
 import { spilloverReport, type SpilloverReport } from './spatial/spillover.ts';
+import { moranRate } from './spatial/rates.ts';
 import { auditBuild, type AuditResult } from './audit/index.ts';
 import { runChange, type ChangeResult } from './change.ts';
 import { runAnalysis, type AnalysisResult as UncertaintyResult } from './uncertainty/analyse.ts';
@@ -93,6 +94,8 @@ export interface SpatialResult {
   localMoran: LocalMoranResult;
   getisOrd: GetisOrdResult;
   spillover?: SpilloverReport;
+  /** Moran's I for each declared rate (counts over populations), in declaration order. */
+  rates: Array<{ events: string; population: string; adjusted: boolean; moran: MoranResult }>;
 }
 
 export interface TiersResult extends ClassifyResult {
@@ -357,9 +360,18 @@ function runSpatial(b: Build, cfg: SpatialConfig, target: string, seed: number, 
   const perm = { permutations: cfg.permutations, seed: cfg.seed ?? seed };
   const lisaOptions = { ...perm, alpha: cfg.alpha, adjust: cfg.adjust };
   const leader = cfg.leader;
+  const rates = cfg.rates.map((r, k) =>
+    located(`analyses.spatial.rates[${k}]`, () => {
+      const events = rateColumn(b, units, r.events, `analyses.spatial.rates[${k}].events`);
+      const population = rateColumn(b, units, r.population, `analyses.spatial.rates[${k}].population`);
+      const moranOfRate = moranRate(events, population, w, { ...perm, adjusted: r.adjusted });
+      return { events: r.events, population: r.population, adjusted: r.adjusted, moran: moranOfRate };
+    }),
+  );
   return {
     code: target,
     weights: w.description,
+    rates,
     moran: moran(y, w, perm),
     geary: geary(y, w, perm),
     localMoran: localMoran(y, w, lisaOptions),
@@ -381,6 +393,38 @@ function runSpatial(b: Build, cfg: SpatialConfig, target: string, seed: number, 
         })
       : undefined,
   };
+}
+
+/**
+ * A count or population for a rate, per result unit: the raw data column `code` when the build has one,
+ * else the numeric unit attribute of that name; a located error when neither exists or a value is missing.
+ */
+function rateColumn(b: Build, units: Unit[], code: string, field: string): Float64Array {
+  const j = b.raw.codes.indexOf(code);
+  const n = units.length;
+  const out = new Float64Array(n);
+  if (j >= 0) {
+    const rows = new Map(b.raw.unitCodes.map((u, i) => [u, i]));
+    for (let i = 0; i < n; i++) out[i] = b.raw.values[j * b.raw.unitCodes.length + rows.get(units[i].code)!];
+  } else {
+    for (let i = 0; i < n; i++) out[i] = unitAttribute(units[i], code) ?? NaN;
+    if (!units.some((u) => unitAttribute(u, code) !== undefined))
+      throw new CityIndexError({
+        code: 'E_UNKNOWN_CODE',
+        message: `rate: "${code}" is neither a data column nor a numeric column of units.csv`,
+        field,
+        expected: 'a raw indicator code or a numeric units.csv column (counts, populations)',
+      });
+  }
+  const missing = units.filter((_, i) => !Number.isFinite(out[i])).map((u) => u.code);
+  if (missing.length)
+    throw new CityIndexError({
+      code: 'E_MISSING',
+      message: `rate: "${code}" is missing for ${missing.length} unit(s): ${missing.slice(0, 10).join(', ')}`,
+      field,
+      expected: 'a value for every unit of the spatial analysis',
+    });
+  return out;
 }
 
 const ZH_ORDINAL = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
