@@ -312,7 +312,9 @@ function parseYaml(text: string, file: string, c: Collector): YamlFile | undefin
   }
   if (doc.errors.length) {
     if (doc.errors.some((e) => /call stack/i.test(e.message))) {
-      c.add(depthIssue(lines.linePos(doc.errors[0].pos[0]).line));
+      // where the parser ran out of stack depends on the stack left at the call: no row, so that the
+      // same file gives the same message every time (and from disk and memory alike)
+      c.add(depthIssue(undefined));
       return undefined;
     }
     const seen = new Set<number>();

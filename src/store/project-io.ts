@@ -60,8 +60,7 @@ export const EXTERNAL_FOLDER = '_external';
  * the machine is reachable. Paths resolve as on disk (`fsProjectFiles`), so assembly gives the same.
  */
 function storedFiles(files: Map<string, Uint8Array>): ProjectFiles {
-  const memory = memoryProjectFiles(files);
-  return { ...memory, resolve: (path, from = '') => ({ ok: true, path: joinPosix(from, path.replace(/\\/g, '/')) }) };
+  return memoryProjectFiles(files); // confined like the disk source: outside files only under allowedRoots:
 }
 
 /** Assemble a project from files in memory, with the XLSX reader. */
@@ -71,11 +70,12 @@ function assemble(files: Map<string, Uint8Array>, file: string, dir: string): Pr
 
 /** The file-system source of `dir`, recording the bytes of every file outside the folder that it reads or finds. */
 function recordingFiles(dir: string): { files: ProjectFiles; outside: Map<string, Uint8Array> } {
-  const fs = fsProjectFiles(dir);
   const outside = new Map<string, Uint8Array>();
   const outsideOf = (path: string) => path === '..' || path.startsWith('../');
-  const files: ProjectFiles = {
+  // every source the assembly derives (withRoots, for allowedRoots:) records into the same map
+  const recording = (fs: ProjectFiles): ProjectFiles => ({
     ...fs,
+    withRoots: (more) => recording(fs.withRoots(more)),
     // a file outside that is only checked now (e.g. a series table read later) is recorded as well
     kind: async (path) => {
       const kind = await fs.kind(path);
@@ -90,8 +90,8 @@ function recordingFiles(dir: string): { files: ProjectFiles; outside: Map<string
       if (bytes && outsideOf(path)) outside.set(path, bytes);
       return bytes;
     },
-  };
-  return { files, outside };
+  });
+  return { files: recording(fsProjectFiles(dir)), outside };
 }
 
 /** The data files a project names (`data:`, or COINr's iData), as written in the project file. */

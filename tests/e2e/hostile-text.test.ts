@@ -1,14 +1,15 @@
 /**
  * Issue 10 item 5, text from hostile inputs, through the CLI in-process:
- * - NUL characters in an input file never reach results.csv, results.xlsx or report.html (stripped);
+ * - NUL characters in an input file are refused when it is read, and stripped from text written out;
  * - a 10 MB cell quoted in an error message is cut, so the error line stays short.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ExcelJS from 'exceljs';
 import { run } from '../../src/cli/main.ts';
+import { safeText } from '../../src/formats/safe-text.ts';
+import { escapeHtml } from '../../src/report/markdown.ts';
 
 let root: string;
 beforeAll(() => {
@@ -39,23 +40,20 @@ function asemWith(name: string, file: string, edit: (text: string) => string): s
 }
 
 describe('NUL characters from inputs', () => {
-  it('are stripped from results.csv, results.xlsx and report.html', async () => {
+  it('are refused when a file is read (located: file and line), and nothing is written', async () => {
     const dir = asemWith('nul', 'ASEM_iData.csv', (t) => t.replace('"Austria"', '"Aus\u0000tria"'));
     const out = join(root, 'nul-out');
     const r = await cli(['build', dir, '--out', out, '--format', 'xlsx,html', '--no-analyses']);
-    expect(r.code).toBe(0);
-    for (const f of ['results.csv', 'report.html']) {
-      const text = readFileSync(join(out, f), 'utf8');
-      expect(text.includes('\u0000'), f).toBe(false);
-      expect(text).toContain('Austria');
-    }
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.readFile(join(out, 'results.xlsx'));
-    const cells: string[] = [];
-    wb.getWorksheet('Results')!.eachRow((row) => row.eachCell((c) => cells.push(String(c.value))));
-    expect(cells).toContain('Austria');
-    expect(cells.some((c) => c.includes('\u0000'))).toBe(false);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/ASEM_iData\.csv:\d+: .*\[E_NUL\]/);
+    expect(r.stderr.includes('\u0000')).toBe(false);
+    expect(existsSync(out)).toBe(false);
   }, 120_000);
+
+  it('are stripped from text written to results and reports (defence in depth)', () => {
+    expect(safeText('Aus\u0000tria')).toBe('Austria');
+    expect(escapeHtml('Aus\u0000tria')).toBe('Austria');
+  });
 });
 
 describe('long values quoted in messages', () => {

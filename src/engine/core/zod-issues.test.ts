@@ -41,7 +41,7 @@ describe('zod issues say what was expected', () => {
   });
   it('an unknown field lists the fields of the branch the value names (not of every step kind)', () => {
     const i = stepIssue({ id: 'n', kind: 'impute', options: { method: 'mean', extra: 1 } });
-    expect(i.expected).toBe('one of the fields: method, perIndicator');
+    expect(i.expected).toBe('one of the fields: method, maxImputedShare, perIndicator');
     expect(fwIssue({ goalposts: { lower: 1, upper: 2, scal: 3 } }).expected).toBe(
       'one of the fields: lower, upper, scale',
     );
