@@ -106,3 +106,15 @@ export function joinSentences(lang: Lang, items: readonly string[]): string {
   return items.join(SENTENCE_GAP[lang]);
 }
 const SENTENCE_GAP: Readonly<Record<Lang, string>> = { zh: '', en: ' ' };
+
+/**
+ * A source's name for a reader of `lang`: in English, a Chinese name's Latin short form in brackets when it
+ * has one (e.g. PKU-DFIIC), else the name as written.
+ * @example sourceLabel('北京大学数字普惠金融指数（PKU-DFIIC）2011–2023', 'en') // => 'PKU-DFIIC'
+ * @example sourceLabel('北京大学数字普惠金融指数（PKU-DFIIC）2011–2023', 'zh') // => '北京大学数字普惠金融指数（PKU-DFIIC）2011–2023'
+ */
+export function sourceLabel(name: string, lang: Lang): string {
+  if (lang === 'zh' || !/[\u3400-\u9fff]/.test(name)) return name;
+  const m = /[（(]([A-Za-z][A-Za-z0-9 .&-]*)[）)]/.exec(name);
+  return m ? m[1] : name;
+}

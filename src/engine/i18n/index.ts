@@ -34,6 +34,7 @@ export {
   formatList,
   formatAnd,
   joinClauses,
+  sourceLabel,
   joinSentences,
   pickText,
   otherLang,

@@ -5,7 +5,7 @@
  * Every published figure carries its source (title, date, URL; required by the project schema), listed
  * under the table. Pure: no Node API.
  */
-import { pickText, t, type Lang } from '../../engine/i18n/index.ts';
+import { joinClauses, pickText, t, type Lang } from '../../engine/i18n/index.ts';
 import type { PublishedSource } from '../../engine/analysis/config.ts';
 import { escapeHtml as esc } from '../markdown.ts';
 import { reportIndex, type ReportContext, type ReportIndex } from '../context.ts';
@@ -165,10 +165,10 @@ export function publishedSection(ctx: ReportContext, title: string): string {
   const ix = reportIndex(ctx);
   const insufficient = insufficientUnits(ctx);
   const rows = publishedRows(ctx).map((r) => {
-    const theirs = [
+    const theirs = joinClauses(lang, [
       ...(r.publishedRank !== undefined ? [t(lang, 'published.rank', { rank: r.publishedRank })] : []),
       ...r.publishedTiers,
-    ].join(lang === 'zh' ? '；' : '; ');
+    ]);
     const inBuild = !Number.isNaN(r.rank);
     const ours = !inBuild ? '—' : insufficient.has(r.unit) ? t(lang, 'quality.insufficient') : String(r.rank);
     const why = !inBuild
@@ -200,7 +200,10 @@ export function publishedSection(ctx: ReportContext, title: string): string {
   );
   const seen = new Set<string>();
   const uniq = sources.filter((s) => (seen.has(s.url + s.title) ? false : (seen.add(s.url + s.title), true)));
-  const titles = uniq.map((s) => s.title).join(lang === 'zh' ? '；' : '; ');
+  const titles = joinClauses(
+    lang,
+    uniq.map((s) => s.title),
+  );
   const notes = ref.notes ? `<p class="sub">${esc(pickText(ref.notes, lang, ''))}</p>` : '';
   return (
     `<section class="major" id="published"><h2>${esc(title)}</h2>` +

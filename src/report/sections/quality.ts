@@ -12,7 +12,7 @@ import {
   type ValueFlag,
 } from '../../engine/pipeline/data-quality.ts';
 import type { Build } from '../../engine/pipeline/build.ts';
-import { t, type Lang } from '../../engine/i18n/index.ts';
+import { formatList, t, type Lang } from '../../engine/i18n/index.ts';
 import { escapeHtml as esc } from '../markdown.ts';
 import { isCityReport, pct, reportIndex, type ReportContext } from '../context.ts';
 
@@ -124,7 +124,12 @@ export function sourceShareHtml(ctx: Omit<ReportContext, 'lang'>, lang: Lang): s
   const shares: SourceShare[] = sourceShares(ctx.build);
   const rows = shares.map((s) => [
     s.source ? esc(s.source) : t(lang, 'quality.noSource'),
-    esc(s.indicators.map((c) => ix.nodeName(c)).join(lang === 'zh' ? '、' : ', ')),
+    esc(
+      formatList(
+        lang,
+        s.indicators.map((c) => ix.nodeName(c)),
+      ),
+    ),
     pct(s.share, 1),
   ]);
   const total = shares.reduce((a, s) => a + s.share, 0);
@@ -200,12 +205,15 @@ export function qualitySection(ctx: ReportContext, title: string): string {
     }
     const rows = flaggedUnits.map((s) => {
       const m = q.flagOf.get(s.unit) ?? new Map<string, ValueFlag>();
-      const inds = [...m].map(([c, f]) => `${esc(ix.nodeName(c))}${VALUE_MARKER[f]}`).join(lang === 'zh' ? '、' : ', ');
+      const inds = formatList(
+        lang,
+        [...m].map(([c, f]) => `${esc(ix.nodeName(c))}${VALUE_MARKER[f]}`),
+      );
       const name = esc(ix.unitName(s.unit)) + (insufficient.has(s.unit) ? ` (${t(lang, 'quality.insufficient')})` : '');
       return [name, pct(s.share, 1), inds];
     });
     const head = [
-      cities ? t(lang, 'published.cityHead') : esc(lang === 'zh' ? '评价对象' : 'Unit'),
+      cities ? t(lang, 'published.cityHead') : t(lang, 'label.unitGeneric'),
       t(lang, 'quality.shareHead'),
       t(lang, 'quality.valuesHead'),
     ];
@@ -312,14 +320,4 @@ export function sharedSourceHtml(ctx: ReportContext): string {
   return `<ul class="shared-source">${items.join('')}</ul>`;
 }
 
-/**
- * A source's name for a reader of `lang`: in English, a Chinese name's Latin short form in brackets when it
- * has one (e.g. PKU-DFIIC), else the name as written.
- * @example sourceLabel('北京大学数字普惠金融指数（PKU-DFIIC）2011–2023', 'en') // => 'PKU-DFIIC'
- * @example sourceLabel('北京大学数字普惠金融指数（PKU-DFIIC）2011–2023', 'zh') // => '北京大学数字普惠金融指数（PKU-DFIIC）2011–2023'
- */
-export function sourceLabel(name: string, lang: Lang): string {
-  if (lang !== 'en' || !/[\u3400-\u9fff]/.test(name)) return name;
-  const m = /[（(]([A-Za-z][A-Za-z0-9 .&-]*)[）)]/.exec(name);
-  return m ? m[1] : name;
-}
+export { sourceLabel } from '../../engine/i18n/index.ts';
