@@ -1863,7 +1863,7 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
  * const base = { seed: 1, steps: [{ id: 'impute' }, { id: 'normalise', n: 1 }, { id: 'aggregate' }] };
  * mergeBuild(base, { steps: [{ id: 'normalise', n: 2 }] }).steps
  * // => [{ id: 'impute' }, { id: 'normalise', n: 2 }, { id: 'aggregate' }]
- * mergeBuild(base, { steps: [{ id: 'treat' }, { id: 'normalise', n: 2 }] }).steps.map((x) => x.id)
+ * mergeBuild(base, { steps: [{ id: 'treat' }, { id: 'normalise', n: 2 }] }).steps?.map((x) => x.id)
  * // => ['impute', 'treat', 'normalise', 'aggregate']
  */
 export function mergeBuild(

@@ -149,7 +149,7 @@ export function sourceShareHtml(ctx: Omit<ReportContext, 'lang'>, lang: Lang): s
  * import { loadProject } from '../../formats/index.ts';
  * import { build } from '../../engine/pipeline/build.ts';
  * const project = await loadProject('examples/cdgi-2020');
- * dominantSourceText({ project, build: build(project.input, project.spec) }, 'en')!.includes('62.5%') // => true
+ * dominantSourceText({ build: build(project.input, project.spec) }, 'en')!.includes('62.5%') // => true
  */
 export function dominantSourceText(ctx: Pick<ReportContext, 'build'>, lang: Lang): string | undefined {
   const shares = sourceShares(ctx.build);
