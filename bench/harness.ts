@@ -2,6 +2,9 @@
  * Benchmark helpers: time a function several times and report the median. Wall-clock lives here, never
  * in the engine.
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 export interface BenchRow {
   name: string;
   /** Median seconds per call (or per replication where stated in the name). */
@@ -14,6 +17,23 @@ export interface BenchRow {
   /** Did it meet the target? undefined = no target. */
   pass?: boolean;
   notes?: string;
+}
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'cityindex.js');
+
+/**
+ * One `cityindex …args` as a new process (through bin/cityindex.js, as a user runs it): wall seconds,
+ * peak resident MiB (GNU time where the machine has it, else NaN), exit status and stderr.
+ */
+export function runCli(args: string[]): { seconds: number; mib: number; status: number | null; stderr: string } {
+  const hasTime = existsSync('/usr/bin/time');
+  const cmd = hasTime ? '/usr/bin/time' : process.execPath;
+  const argv = hasTime ? ['-f', 'peak-kib %M', process.execPath, BIN, ...args] : [BIN, ...args];
+  const t0 = performance.now();
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const seconds = (performance.now() - t0) / 1000;
+  const m = /peak-kib (\d+)/.exec(r.stderr);
+  return { seconds, mib: m ? Number(m[1]) / 1024 : NaN, status: r.status, stderr: r.stderr };
 }
 
 /** Median wall time in seconds of `fn` over `repeats` runs after `warmup` runs. */

@@ -6,15 +6,12 @@
  * build ≤ 15 s (3 000 × 1 000) and ≤ 60 s with ≤ 4 GiB (10 000 × 2 000); loading 10 000 × 2 000 ≤ 10 s.
  * `npm run bench -- --only scale` runs it alone (it writes some 400 MB of CSV).
  */
-import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng } from '../src/engine/core/rng.ts';
 import { loadProject } from '../src/formats/project.ts';
-import type { BenchRow } from './harness.ts';
-
-const BIN = join(import.meta.dirname, '..', 'bin', 'cityindex.js');
+import { runCli, type BenchRow } from './harness.ts';
 
 /** Write a synthetic iData/iMeta project of n units × p indicators into `dir` (seed fixed). */
 export async function writeSyntheticProject(dir: string, n: number, p: number, seed = 20261202): Promise<void> {
@@ -65,18 +62,6 @@ export async function writeSyntheticProject(dir: string, n: number, p: number, s
   );
 }
 
-/** Wall seconds and peak resident MiB (GNU time where present) of one `cityindex …args` process. */
-function timeCli(args: string[]): { seconds: number; mib: number; status: number | null; stderr: string } {
-  const hasTime = existsSync('/usr/bin/time');
-  const cmd = hasTime ? '/usr/bin/time' : process.execPath;
-  const argv = hasTime ? ['-f', 'peak-kib %M', process.execPath, BIN, ...args] : [BIN, ...args];
-  const t0 = performance.now();
-  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const seconds = (performance.now() - t0) / 1000;
-  const m = /peak-kib (\d+)/.exec(r.stderr);
-  return { seconds, mib: m ? Number(m[1]) / 1024 : NaN, status: r.status, stderr: r.stderr };
-}
-
 /** The scale cases: load and cold CLI build of 3 000 × 1 000 and 10 000 × 2 000 synthetic projects. */
 export async function benchScale(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
@@ -97,7 +82,7 @@ export async function benchScale(): Promise<BenchRow[]> {
         target: loadLimit === undefined ? undefined : `≤ ${loadLimit} s`,
         pass: loadLimit === undefined ? undefined : load <= loadLimit,
       });
-      const r = timeCli(['build', dir, '--out', join(dir, 'out')]);
+      const r = runCli(['build', dir, '--out', join(dir, 'out')]);
       const ok = r.status === 0;
       const gib = r.mib / 1024;
       rows.push({

@@ -1,31 +1,23 @@
 /**
  * Start-up of the command line as a user meets it (issue 16, target 1): each command run as a new
  * process through `bin/cityindex.js` (compiled `dist/` when it is up to date), cold file cache aside.
- * Peak resident memory is read from the child's resource usage.
+ * Peak resident memory comes from GNU time (`runCli` in harness.ts).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BenchRow } from './harness.ts';
-
-const BIN = join(import.meta.dirname, '..', 'bin', 'cityindex.js');
+import { runCli, type BenchRow } from './harness.ts';
 
 /** Median wall seconds and the largest peak RSS (MiB) of `repeats` runs of `cityindex …args`. */
 function timeCommand(args: string[], repeats = 5): { seconds: number; mib: number } {
   const times: number[] = [];
+  let mib = -Infinity; // NaN when the machine has no GNU time
   for (let k = 0; k < repeats; k++) {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-    times.push((performance.now() - t0) / 1000);
+    const r = runCli(args);
     if (r.status !== 0) throw new Error(`cityindex ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 300)}`);
+    times.push(r.seconds);
+    mib = Math.max(mib, r.mib);
   }
-  // peak resident memory of one more run, through GNU time where the machine has it
-  const timed = existsSync('/usr/bin/time')
-    ? spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, ...args], { encoding: 'utf8' })
-    : undefined;
-  const kib = timed ? Number(timed.stderr.trim().split('\n').pop()) : NaN;
-  const mib = kib / 1024;
   times.sort((a, b) => a - b);
   return { seconds: times[Math.floor(times.length / 2)], mib };
 }
