@@ -13,6 +13,7 @@ import {
   formatList,
   formatRank,
   pickText,
+  sourceLabel,
   t,
   TYPESET,
   type Bilingual,
@@ -28,7 +29,7 @@ import {
   type ReportIndex,
 } from './context.ts';
 import { sourceShares } from '../engine/pipeline/data-quality.ts';
-import { DOMINANT_SOURCE_SHARE, reportDataQuality, sourceLabel } from './sections/quality.ts';
+import { DOMINANT_SOURCE_SHARE, reportDataQuality } from './sections/quality.ts';
 
 interface FindingBase {
   /** Stable id, e.g. `leader`, `compare-region-东部-西部`. */

@@ -319,5 +319,3 @@ export function sharedSourceHtml(ctx: ReportContext): string {
   );
   return `<ul class="shared-source">${items.join('')}</ul>`;
 }
-
-export { sourceLabel } from '../../engine/i18n/index.ts';
