@@ -154,7 +154,8 @@ export class Store {
   readonly dialect: StoreDialect;
   readonly where: string;
   /** The clock (ISO text); injectable for tests. */
-  private readonly now: () => string;
+  /** The clock (ISO 8601 text); injectable for tests. */
+  readonly now: () => string;
   /** scrypt's N for new password hashes (SCRYPT_N unless a test lowers it). */
   private readonly scryptN: number;
 
@@ -190,7 +191,11 @@ export class Store {
     await this.db.destroy();
   }
 
-  private async audit(trx: Transaction<StoreDatabase>, actor: Principal, e: Omit<AuditEntry, 'actor'>) {
+  /**
+   * Append one row to the hash-chained audit log inside the caller's transaction. For the store's own
+   * methods and for store extension modules (src/store/*.ts) that write their own tables.
+   */
+  async recordAudit(trx: Transaction<StoreDatabase>, actor: Principal, e: Omit<AuditEntry, 'actor'>): Promise<void> {
     const address = e.address ?? (actor.kind === 'system' ? undefined : actor.address);
     await appendAudit(trx, { ...e, actor: actorName(actor), address }, this.now());
   }
@@ -296,7 +301,7 @@ export class Store {
           .execute();
       }
       const info: UserInfo = { id, username: user.username, role: user.role as Role, cities };
-      await this.audit(trx, actor, { action: 'user.create', entity: 'user', entityId: String(id), after: info });
+      await this.recordAudit(trx, actor, { action: 'user.create', entity: 'user', entityId: String(id), after: info });
       return info;
     });
   }
@@ -357,7 +362,7 @@ export class Store {
           .where('id', '=', user.id)
           .execute();
         const action = locked ? 'login.locked' : 'login.failed';
-        await this.audit(trx, principal, { action, entity: 'user', entityId: String(user.id), address });
+        await this.recordAudit(trx, principal, { action, entity: 'user', entityId: String(user.id), address });
       });
       throw bad;
     }
@@ -371,7 +376,7 @@ export class Store {
         .insertInto('sessions')
         .values({ token_hash: sha256(token), user_id: Number(user.id), csrf, created_at: now, expires_at: expires })
         .execute();
-      await this.audit(trx, principal, { action: 'login', entity: 'user', entityId: String(user.id), address });
+      await this.recordAudit(trx, principal, { action: 'login', entity: 'user', entityId: String(user.id), address });
     });
     return { token, csrf, principal };
   }
@@ -414,8 +419,11 @@ export class Store {
     return rows.map((r) => r.unit_code);
   }
 
-  /** Refuse unless the actor may read and submit the values of `unit`: staff, or a city user bound to it. */
-  private async requireUnitAccess(actor: Principal, projectId: number, unit: string, what: string): Promise<void> {
+  /**
+   * Refuse unless the actor may read and submit the values of `unit`: staff, or a city user bound to it.
+   * Public so that store extension modules enforce the same rule in the data layer.
+   */
+  async requireUnitAccess(actor: Principal, projectId: number, unit: string, what: string): Promise<void> {
     requireRole(actor, [...STAFF, 'city'], what);
     if (actor.kind === 'user' && actor.role === 'city') {
       const cities = await this.citiesOf(actor, projectId);
@@ -532,7 +540,7 @@ export class Store {
           .execute();
       }
       const summary = { slug: p.slug, files: p.files.length, units: p.units.length, values: p.values.length };
-      await this.audit(trx, actor, {
+      await this.recordAudit(trx, actor, {
         action: 'project.import',
         entity: 'project',
         entityId: String(id),
@@ -712,7 +720,7 @@ export class Store {
           values.map((v) => ({ submission_id: sid, indicator: v.indicator, value: v.value, source: v.source ?? null })),
         )
         .execute();
-      await this.audit(trx, actor, {
+      await this.recordAudit(trx, actor, {
         action: 'submission.create',
         entity: 'submission',
         entityId: String(sid),
@@ -841,7 +849,7 @@ export class Store {
           created_at: now,
         })
         .execute();
-      await this.audit(trx, actor, {
+      await this.recordAudit(trx, actor, {
         action: `submission.${decision.approve ? 'approve' : 'reject'}`,
         entity: 'submission',
         entityId: String(id),
@@ -879,7 +887,7 @@ export class Store {
             .values({ ...after, project_id: sub.projectId, unit_code: sub.unit, indicator: v.indicator, version: 1 })
             .execute();
         }
-        await this.audit(trx, actor, {
+        await this.recordAudit(trx, actor, {
           action: 'value.approve',
           entity: 'value',
           entityId: `${sub.projectId}/${sub.unit}/${v.indicator}`,
@@ -930,7 +938,7 @@ export class Store {
         .returning('id')
         .executeTakeFirstOrThrow();
       const eid = Number(row.id);
-      await this.audit(trx, actor, {
+      await this.recordAudit(trx, actor, {
         action: 'edition.create',
         entity: 'edition',
         entityId: String(eid),
@@ -956,7 +964,7 @@ export class Store {
         if (!exists) throw notFound('edition', id);
         throw conflict(`edition ${id} is already published / 版本已发布`, 'a draft edition');
       }
-      await this.audit(trx, actor, {
+      await this.recordAudit(trx, actor, {
         action: 'edition.publish',
         entity: 'edition',
         entityId: String(id),
