@@ -14,9 +14,11 @@ import { feature } from 'topojson-client';
 import type { GeometryObject, Topology } from 'topojson-specification';
 import { CityIndexError } from '../engine/core/errors.ts';
 import type { LisaLabel } from '../engine/analysis/spatial/local-moran.ts';
-import { labels as catalogueLabels, t } from '../engine/i18n/index.ts';
+import { labels as catalogueLabels, otherLang, t } from '../engine/i18n/index.ts';
 import { groupLabel, isCityReport, reportIndex, type ReportContext, type ReportLang } from './context.ts';
 import { stripNul } from '../formats/safe-text.ts';
+import { escapeHtml } from './markdown.ts';
+import { unitMarker, unitMarkerAny } from './sections/quality.ts';
 
 /** Fill of map regions without data. */
 export const NO_DATA_COLOUR = '#e4e4e4';
@@ -113,6 +115,7 @@ export function renderSvg(
   width: number,
   height: number,
   regions?: readonly string[],
+  titles?: Readonly<Record<string, string>>,
 ): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
@@ -130,10 +133,53 @@ export function renderSvg(
         /ecmeta_series_index="0" ecmeta_data_index="(\d+)"/g,
         (m, k: string) => `${m} data-region="${regions[Number(k)] ?? ''}"`,
       );
+    if (regions && titles) svg = withRegionTitles(svg, titles);
     return svg;
   } finally {
     chart.dispose();
   }
+}
+
+/**
+ * Give each map region (`data-region="<key>"`) a `<title>` child: the tooltip a browser shows on hover
+ * (a static SVG has no script). Keys without a title are left as they are.
+ * @example
+ * withRegionTitles('<path d="M0 0" data-region="330100"></path>', { '330100': 'Hangzhou 96.2' })
+ * // => '<path d="M0 0" data-region="330100"><title>Hangzhou 96.2</title></path>'
+ */
+export function withRegionTitles(svg: string, titles: Readonly<Record<string, string>>): string {
+  return svg.replace(/(<path [^>]*data-region="([^"]*)"[^>]*>)<\/path>/g, (m, open: string, key: string) =>
+    Object.prototype.hasOwnProperty.call(titles, key) ? `${open}<title>${escapeHtml(titles[key])}</title></path>` : m,
+  );
+}
+
+/**
+ * The tooltip of each unit on a map of `code`: name (and the other language's name), score with its
+ * imputed (*) or borrowed (†) marker, and `extra` (e.g. the tier) when given. Keyed by adcode.
+ * @example
+ * import { loadProject } from '../formats/index.ts';
+ * import { build } from '../engine/pipeline/build.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * const ctx = { project, build: build(project.input, project.spec), lang: 'en' as const };
+ * mapRegionTitles(ctx, 'ADMIN')['440900'] // => 'Maoming 茂名市: 98.8*'
+ */
+export function mapRegionTitles(
+  ctx: ReportContext,
+  code?: string,
+  extra?: (unit: string) => string | undefined,
+): Record<string, string> {
+  const ix = reportIndex(ctx);
+  const c = code ?? ix.indexCode;
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const u of ix.order) {
+    const other = ix.units.get(u)?.name[otherLang(ctx.lang)];
+    const name = other && other !== ix.unitName(u) ? `${ix.unitName(u)} ${other}` : ix.unitName(u);
+    const v = ix.score(u, c);
+    const value = Number.isFinite(v) ? `${v.toFixed(1)}${unitMarker(ctx, u, c)}` : '—';
+    const more = extra?.(u);
+    out[u] = `${name}: ${more ? `${more} (${value})` : value}`;
+  }
+  return out;
 }
 
 // The boundary note is printed once, under the report's first map (html.ts), not inside every map.
@@ -212,7 +258,7 @@ export function choroplethOption(ctx: ReportContext, code?: string): ChartOption
       ? {
           label: {
             show: true,
-            formatter: ix.unitName(u),
+            formatter: ix.unitName(u) + unitMarker(ctx, u, c),
             fontSize: 11,
             color: '#222',
             backgroundColor: 'rgba(255,255,255,0.8)',
@@ -275,6 +321,18 @@ export function lisaMapOption(ctx: ReportContext): ChartOption | undefined {
   };
 }
 
+/** Tooltips of the LISA map: each unit's cluster class beside its score. */
+function lisaTitles(ctx: ReportContext): Record<string, string> | undefined {
+  const lisa = ctx.analyses?.spatial?.localMoran;
+  const labels = lisa?.significance?.labels;
+  if (!lisa || !labels) return undefined;
+  const at = new Map(lisa.ids.map((u, i) => [u, labels[i]] as const));
+  return mapRegionTitles(ctx, undefined, (u) => {
+    const l = at.get(u);
+    return l === undefined ? undefined : t(ctx.lang, 'name.lisa', { label: l });
+  });
+}
+
 /**
  * Radar chart of the top `n` units over the dimensions (scores of the dimensions as built).
  * @example
@@ -291,9 +349,11 @@ export function radarOption(ctx: ReportContext, n = 5): ChartOption {
   const all = ix.order.flatMap((u) => ix.dimensions.map((d) => ix.score(u, d))).filter(Number.isFinite);
   const max = Math.max(100, Math.ceil(Math.max(...all)));
   const min = Math.min(0, Math.floor(Math.min(...all)));
+  // a name is marked when any of its dimension scores rests on an imputed (*) or borrowed (†) value
+  const name = (u: string) => ix.unitName(u) + unitMarkerAny(ctx, u, ix.dimensions);
   return {
     color: COLOURS,
-    legend: { bottom: 0, data: top.map(ix.unitName), textStyle: { fontSize: 12 } },
+    legend: { bottom: 0, data: top.map(name), textStyle: { fontSize: 12 } },
     radar: {
       center: ['50%', '47%'],
       radius: '62%',
@@ -306,7 +366,7 @@ export function radarOption(ctx: ReportContext, n = 5): ChartOption {
         type: 'radar',
         symbolSize: 4,
         lineStyle: { width: 1.6 },
-        data: top.map((u) => ({ name: ix.unitName(u), value: ix.dimensions.map((d) => r2(ix.score(u, d))) })),
+        data: top.map((u) => ({ name: name(u), value: ix.dimensions.map((d) => r2(ix.score(u, d))) })),
       },
     ],
   };
@@ -385,7 +445,11 @@ export function rankingBarOption(ctx: ReportContext): ChartOption {
   return {
     grid: { left: 110, right: 40, top: 10, bottom: 30 },
     xAxis: { type: 'value' },
-    yAxis: { type: 'category', data: units.map(ix.unitName), axisLabel: { fontSize: 10, interval: 0 } },
+    yAxis: {
+      type: 'category',
+      data: units.map((u) => ix.unitName(u) + unitMarker(ctx, u, ix.indexCode)),
+      axisLabel: { fontSize: 10, interval: 0 },
+    },
     series: [
       { type: 'bar', data: units.map((u) => r2(ix.score(u))), itemStyle: { color: '#d94801' }, barCategoryGap: '25%' },
     ],
@@ -424,6 +488,8 @@ export interface ReportChartSpec {
   option: ChartOption;
   width: number;
   height: number;
+  /** Maps: the tooltip of each region (adcode → text), drawn as the region's SVG `<title>`. */
+  titles?: Record<string, string>;
 }
 
 /**
@@ -441,9 +507,9 @@ export interface ReportChartSpec {
 export function reportChartSpecs(ctx: ReportContext, options: { useMap: boolean }): ReportChartSpec[] {
   const out: ReportChartSpec[] = [];
   if (options.useMap) {
-    out.push({ role: 'map', option: choroplethOption(ctx), width: 820, height: 640 });
+    out.push({ role: 'map', option: choroplethOption(ctx), width: 820, height: 640, titles: mapRegionTitles(ctx) });
     const lisa = lisaMapOption(ctx);
-    if (lisa) out.push({ role: 'lisaMap', option: lisa, width: 820, height: 640 });
+    if (lisa) out.push({ role: 'lisaMap', option: lisa, width: 820, height: 640, titles: lisaTitles(ctx) });
   } else {
     const n = ctx.build.results.scores.unitCodes.length;
     out.push({ role: 'rankingBars', option: rankingBarOption(ctx), width: 760, height: Math.max(240, 14 * n + 40) });
@@ -472,7 +538,7 @@ export function renderChartSpecs(specs: readonly ReportChartSpec[]): ReportChart
   for (const c of specs) {
     const isMap = c.role === 'map' || c.role === 'lisaMap';
     const order = isMap ? mapDataOrder(registerChinaMap(), c.option) : undefined;
-    const svg = stripNul(renderSvg(c.option, c.width, c.height, order)); // labels carry input text
+    const svg = stripNul(renderSvg(c.option, c.width, c.height, order, c.titles)); // labels carry input text
     if (c.role === 'regional') out.regional.push({ grouping: c.grouping ?? '', svg });
     else out[c.role] = svg;
   }

@@ -48,7 +48,16 @@ import {
   type ReportSectionId,
 } from './model.ts';
 import { seriesChartOption } from './series-chart.ts';
-import { flaggedCodes, markerOf, qualitySection, sharedSourceHtml } from './sections/quality.ts';
+import {
+  chartLegendHtml,
+  flaggedCodes,
+  markerOf,
+  qualitySection,
+  reportDataQuality,
+  sharedSourceHtml,
+  unitMarker,
+  unitMarkerAny,
+} from './sections/quality.ts';
 import { publishedSection } from './sections/published.ts';
 import { getValue } from '../engine/core/dataset.ts';
 import { bodyForLanguage, escapeHtml as esc, markdownToHtml } from './markdown.ts';
@@ -403,7 +412,13 @@ function spatialSection(
     `<section class="major" id="spatial"><h2>${L.spatial}</h2><p class="sub method-note">${method}</p>`,
     table([L.stat, L.value, L.expected, 'z', L.p], rows, [1, 2, 3, 4]),
   ];
-  if (charts.lisaMap) parts.push(`<figure>${charts.lisaMap}<figcaption>${L.lisaCaption}</figcaption></figure>`);
+  if (charts.lisaMap) {
+    // its tooltips print scores with their imputed (*) or borrowed (†) markers
+    const legend = reportDataQuality(ctx).flagged.length ? chartLegendHtml(lang, isCityReport(ix.order)) : '';
+    parts.push(
+      `<figure data-code="${esc(ix.indexCode)}">${charts.lisaMap}${legend}<figcaption>${L.lisaCaption}</figcaption></figure>`,
+    );
+  }
   const sig = sp.localMoran.significance;
   if (sig) {
     const members = (lab: string) =>
@@ -985,9 +1000,14 @@ function sectionMapsHtml(ctx: ReportContext, tierTitle: string): string {
   return (
     (dims.length
       ? '<div class="grid2 dimension-maps">' +
-        dims.map((m) => `<figure>${m.svg}<figcaption>${esc(m.title)}</figcaption></figure>`).join('') +
+        dims
+          .map((m) => `<figure data-code="${esc(m.id)}">${m.svg}<figcaption>${esc(m.title)}</figcaption></figure>`)
+          .join('') +
         '</div>'
-      : '') + (tiers ? `<figure id="tier-map">${tiers.svg}<figcaption>${tierTitle}</figcaption></figure>` : '')
+      : '') +
+    (tiers
+      ? `<figure id="tier-map" data-code="${esc(reportIndex(ctx).indexCode)}">${tiers.svg}<figcaption>${tierTitle}</figcaption></figure>`
+      : '')
   );
 }
 
@@ -1041,11 +1061,18 @@ export function renderReportHtml(ctx: ReportContext, options: RenderHtmlOptions 
 <h1>${esc(model.title)}</h1><div class="meta">${meta}</div>
 ${alerts}${notesBox}</header>`;
   const title = (id: ReportSectionId) => model.sections.find((x) => x.id === id)?.title ?? '';
+  // the legend of the imputed (*) and borrowed (†) markers, under every chart that prints one
+  const cities = isCityReport(units);
+  const legend = chartLegendHtml(lang, cities);
+  const anyFlagged = reportDataQuality(ctx).flagged.length > 0;
+  const headlineMarked = ix.order.slice(0, 15).some((u) => unitMarker(ctx, u, ix.indexCode) !== '');
+  const radarMarked = ix.order.slice(0, 5).some((u) => unitMarkerAny(ctx, u, ix.dimensions) !== '');
   const render: Record<ReportSectionId, () => string> = {
     summary: () =>
       `<section class="major first" id="summary"><h2>${title('summary')}</h2>` +
       summaryListHtml(model.summary, esc) +
-      `<figure id="headline-chart">${renderSvg(headlineChartOption(ctx), 760, 440)}</figure></section>`,
+      `<figure id="headline-chart">${renderSvg(headlineChartOption(ctx), 760, 440)}` +
+      `${headlineMarked ? legend : ''}</figure></section>`,
     findings: () =>
       `<section class="major" id="findings"><h2>${title('findings')}</h2><ol class="findings">` +
       model.findings
@@ -1056,16 +1083,20 @@ ${alerts}${notesBox}</header>`;
     ranking: () => rankingSection(ctx, ix, L, model.ranking),
     map: () =>
       charts.map
-        ? `<section class="major" id="map"><h2>${title('map')}</h2><figure id="choropleth">${charts.map}` +
+        ? `<section class="major" id="map"><h2>${title('map')}</h2><figure id="choropleth" data-code="${esc(ix.indexCode)}">${charts.map}` +
           `<figcaption>${esc(t(lang, 'map.caption', { name: ix.nodeName(ix.indexCode) }))}</figcaption></figure>` +
           sectionMapsHtml(ctx, L.tiers) +
+          (anyFlagged ? legend : '') +
           `<p class="map-note">${esc(mapSourceNote(lang))}</p></section>`
         : charts.rankingBars
           ? `<section class="major" id="map"><h2>${title('map')}</h2><p class="sub">${L.noMap}</p>` +
-            `<figure>${charts.rankingBars}</figure></section>`
+            `<figure>${charts.rankingBars}${anyFlagged ? legend : ''}</figure></section>`
           : '',
     radar: () =>
-      charts.radar ? `<section id="radar"><h2>${title('radar')}</h2><figure>${charts.radar}</figure></section>` : '',
+      charts.radar
+        ? `<section id="radar"><h2>${title('radar')}</h2><figure>${charts.radar}` +
+          `${radarMarked ? chartLegendHtml(lang, cities, true) : ''}</figure></section>`
+        : '',
     regional: () => regionalSection(ctx, charts, L, lang),
     spatial: () => withFindings(spatialSection(ctx, ix, charts, L, lang), model.findings, ['moran', 'spillover']),
     tiers: () => tiersSection(ctx, ix, L, lang),

@@ -8,6 +8,7 @@ import { pickText } from '../../engine/i18n/index.ts';
 import {
   choroplethOption,
   mapDataOrder,
+  mapRegionTitles,
   registerChinaMap,
   renderSvg,
   SCORE_PALETTE,
@@ -83,13 +84,23 @@ export function tierMapOption(ctx: ReportContext): ChartOption | undefined {
 export function renderSectionMaps(ctx: ReportContext): Array<{ id: string; title: string; svg: string }> {
   const ix = reportIndex(ctx);
   const regions = registerChinaMap();
-  const draw = (option: ChartOption, w: number, h: number) => renderSvg(option, w, h, mapDataOrder(regions, option));
+  const draw = (option: ChartOption, w: number, h: number, titles: Record<string, string>) =>
+    renderSvg(option, w, h, mapDataOrder(regions, option), titles);
   const out = ix.dimensions.map((d) => ({
     id: d,
     title: ix.nodeName(d),
-    svg: draw(choroplethOption(ctx, d), 500, 400),
+    svg: draw(choroplethOption(ctx, d), 500, 400, mapRegionTitles(ctx, d)),
   }));
   const tiers = tierMapOption(ctx);
-  if (tiers) out.push({ id: 'tiers', title: '', svg: draw(tiers, 820, 640) });
+  const tr = ctx.analyses?.tiers;
+  if (tiers && tr) {
+    const k = tr.labels.length;
+    const codes = ctx.build.results.scores.unitCodes;
+    const tierOf = (u: string) => {
+      const c = tr.classOf[codes.indexOf(u)];
+      return c >= 0 ? pickText(tr.tierNames[k - 1 - c], ctx.lang, tr.labelOf[codes.indexOf(u)] ?? '') : undefined;
+    };
+    out.push({ id: 'tiers', title: '', svg: draw(tiers, 820, 640, mapRegionTitles(ctx, undefined, tierOf)) });
+  }
   return out;
 }

@@ -103,6 +103,49 @@ export function markerOf(flags: ReadonlyMap<string, ValueFlag>, code: string): s
   return f ? VALUE_MARKER[f] : '';
 }
 
+/**
+ * The marker of a unit's score on `code` ('' when observed): what the ranking table prints after it, and
+ * what a chart prints after the unit's name or value.
+ * @example
+ * import { loadProject } from '../../formats/index.ts';
+ * import { build } from '../../engine/pipeline/build.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * const ctx = { project, build: build(project.input, project.spec) };
+ * [unitMarker(ctx, '440900', 'CDGI'), unitMarker(ctx, '440900', 'INFRA')] // => ['*', '']
+ */
+export function unitMarker(ctx: Pick<ReportContext, 'project' | 'build'>, unit: string, code: string): string {
+  return markerOf(flaggedCodes(ctx, unit), code);
+}
+
+/**
+ * The marker for a unit drawn over several codes at once (a radar over the dimensions): `*` when any of
+ * them rests on an imputed value, else `†` when any rests on a borrowed one, else ''.
+ * @example
+ * import { loadProject } from '../../formats/index.ts';
+ * import { build } from '../../engine/pipeline/build.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * const ctx = { project, build: build(project.input, project.spec) };
+ * unitMarkerAny(ctx, '440900', ['INFRA', 'ADMIN']) // => '*'
+ */
+export function unitMarkerAny(
+  ctx: Pick<ReportContext, 'project' | 'build'>,
+  unit: string,
+  codes: readonly string[],
+): string {
+  const flags = flaggedCodes(ctx, unit);
+  const found = codes.map((c) => flags.get(c));
+  return found.includes('imputed') ? VALUE_MARKER.imputed : found.includes('copied') ? VALUE_MARKER.copied : '';
+}
+
+/**
+ * The legend under a chart that marks names or values (`radar`: the marker stands for any dimension).
+ * @example chartLegendHtml('en', true).includes('data-legend="imputed"') // => true
+ */
+export function chartLegendHtml(lang: Lang, cities: boolean, radar = false): string {
+  const text = radar ? t(lang, 'quality.radarLegend') : t(lang, 'quality.chartLegend', { cities });
+  return `<p class="sub legend" data-legend="imputed">${esc(text)}</p>`;
+}
+
 function simpleTable(head: string[], rows: string[][], numCols: number[] = []): string {
   const cls = (k: number) => (numCols.includes(k) ? ' class="num"' : '');
   const th = head.map((h, k) => `<th${cls(k)}>${h}</th>`).join('');

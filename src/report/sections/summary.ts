@@ -11,6 +11,7 @@ const andList = (lang: Lang, items: readonly string[]): string => t(lang, 'summa
 import { groupLabel, isCityReport, reportIndex, type ReportContext } from '../context.ts';
 import type { Finding } from '../findings.ts';
 import type { ChartOption } from '../charts.ts';
+import { unitMarker } from './quality.ts';
 
 /** One sentence of the summary: the finding (or fact) it rests on, and the text. */
 export interface SummarySentence {
@@ -137,6 +138,7 @@ export function headlineChartOption(ctx: ReportContext, n = 15): ChartOption {
   const top = scored.slice(0, n);
   const mean = scored.reduce((s, u) => s + ix.score(u), 0) / (scored.length || 1);
   const cities = isCityReport(ctx.build.results.scores.unitCodes);
+  const mark = (u: string) => unitMarker(ctx, u, ix.indexCode);
   return {
     title: {
       text: t(ctx.lang, cities ? 'label.summaryChart' : 'label.summaryChartUnits'),
@@ -145,14 +147,23 @@ export function headlineChartOption(ctx: ReportContext, n = 15): ChartOption {
     },
     grid: { left: 8, right: 48, top: 40, bottom: 24, containLabel: true },
     xAxis: { type: 'value', min: 0, axisLabel: { fontSize: 11 } },
-    yAxis: { type: 'category', inverse: true, data: top.map(ix.unitName), axisLabel: { fontSize: 12 } },
+    yAxis: {
+      type: 'category',
+      inverse: true,
+      data: top.map((u) => ix.unitName(u) + mark(u)),
+      axisLabel: { fontSize: 12 },
+    },
     series: [
       {
         type: 'bar',
-        data: top.map((u) => Math.round(ix.score(u) * 10) / 10),
+        // the printed value carries the imputed (*) or borrowed (†) marker, as the ranking table does
+        data: top.map((u) => ({
+          value: Math.round(ix.score(u) * 10) / 10,
+          label: { formatter: `${(Math.round(ix.score(u) * 10) / 10).toFixed(1)}${mark(u)}` },
+        })),
         itemStyle: { color: '#c64102' },
         barWidth: '62%',
-        label: { show: true, position: 'right', fontSize: 11, formatter: (p: { value: number }) => p.value.toFixed(1) },
+        label: { show: true, position: 'right', fontSize: 11 },
         markLine: {
           symbol: 'none',
           lineStyle: { color: '#2f4554', type: 'dashed' },

@@ -21,6 +21,19 @@ export const QUALITY_MESSAGES = {
       'of the city itself.',
   ),
   'quality.insufficient': text('数据不足', 'insufficient data'),
+  'quality.chartLegend': msg<{ cities: boolean }>(
+    (p) =>
+      `图中${p.cities ? '城市名' : '名称'}或数值后带 * 的，其得分部分依据插补值；带 † 的，部分依据借用值` +
+      '（取自另一张表）。详见“数据可信度”一节。',
+    (p) =>
+      `A ${p.cities ? 'city' : 'unit'} name or value marked * in this chart rests partly on imputed values, ` +
+      'one marked † on borrowed values (taken from another table); see "How far the data go".',
+  ),
+  'quality.radarLegend': text(
+    '城市名后带 * 的，至少一个维度得分部分依据插补值；带 † 的，部分依据借用值。详见“数据可信度”一节。',
+    'A name marked * has at least one dimension score resting partly on imputed values, † on borrowed values; ' +
+      'see "How far the data go".',
+  ),
   'quality.threshold': msg<{ share: number; n: number }>(
     (p) =>
       `本项目规定：综合得分中插补值与借用值的权重占比超过 ${pc(p.share)} 的城市不给出排名，标为“数据不足”。` +
