@@ -416,7 +416,8 @@ function spatialSection(
     // its tooltips print scores with their imputed (*) or borrowed (†) markers
     const legend = reportDataQuality(ctx).flagged.length ? chartLegendHtml(lang, isCityReport(ix.order)) : '';
     parts.push(
-      `<figure data-code="${esc(ix.indexCode)}">${charts.lisaMap}${legend}<figcaption>${L.lisaCaption}</figcaption></figure>`,
+      `<figure data-code="${esc(ix.indexCode)}">${charts.lisaMap}${legend}` +
+        `<figcaption>${L.lisaCaption}</figcaption></figure>`,
     );
   }
   const sig = sp.localMoran.significance;
@@ -1006,7 +1007,8 @@ function sectionMapsHtml(ctx: ReportContext, tierTitle: string): string {
         '</div>'
       : '') +
     (tiers
-      ? `<figure id="tier-map" data-code="${esc(reportIndex(ctx).indexCode)}">${tiers.svg}<figcaption>${tierTitle}</figcaption></figure>`
+      ? `<figure id="tier-map" data-code="${esc(reportIndex(ctx).indexCode)}">${tiers.svg}` +
+        `<figcaption>${tierTitle}</figcaption></figure>`
       : '')
   );
 }
@@ -1083,7 +1085,8 @@ ${alerts}${notesBox}</header>`;
     ranking: () => rankingSection(ctx, ix, L, model.ranking),
     map: () =>
       charts.map
-        ? `<section class="major" id="map"><h2>${title('map')}</h2><figure id="choropleth" data-code="${esc(ix.indexCode)}">${charts.map}` +
+        ? `<section class="major" id="map"><h2>${title('map')}</h2>` +
+          `<figure id="choropleth" data-code="${esc(ix.indexCode)}">${charts.map}` +
           `<figcaption>${esc(t(lang, 'map.caption', { name: ix.nodeName(ix.indexCode) }))}</figcaption></figure>` +
           sectionMapsHtml(ctx, L.tiers) +
           (anyFlagged ? legend : '') +

@@ -39,7 +39,12 @@ const indexCode = project.input.framework.nodes.find((n) => n.parent === null)!.
 const dimensions = project.input.framework.nodes.filter((n) => n.parent === indexCode).map((n) => n.code);
 const order = [...scores.unitCodes].sort((x, y) => getValue(scores, y, indexCode) - getValue(scores, x, indexCode));
 const unescape = (s: string) =>
-  s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 const svgTexts = (h: string) => [...h.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => unescape(m[1]));
 const LEGEND = 'data-legend="imputed"';
 
@@ -63,7 +68,9 @@ describe.each(['zh', 'en'] as const)('cdgi-2020 charts mark imputed and borrowed
         const mark = markOf(u, code);
         expect(title.startsWith(`${nameOf(u)} `), title).toBe(true);
         // the score, then the marker when it rests on an imputed or borrowed value, and nothing else
-        expect(title, `${code} ${u}`).toMatch(new RegExp(`${value.replace('.', '\\.')}${mark ? `\\${mark}` : ''}\\)?$`));
+        expect(title, `${code} ${u}`).toMatch(
+          new RegExp(`${value.replace('.', '\\.')}${mark ? `\\${mark}` : ''}\\)?$`),
+        );
         if (mark) marked++;
       }
     }
