@@ -55,6 +55,7 @@ import {
   qualitySection,
   reportDataQuality,
   sharedSourceHtml,
+  sourceShareHtml,
   unitMarker,
   unitMarkerAny,
 } from './sections/quality.ts';
@@ -114,7 +115,8 @@ padding:4px 6px;text-align:left;vertical-align:top}
 th{background:#f3f3f3;font-weight:600}td:first-child,th:first-child{white-space:nowrap}\
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}\
 table.ranking th{font-size:12px;line-height:1.3;vertical-align:bottom}table.ranking td.name{white-space:nowrap}
-#quality td:first-child,#quality th:first-child,#published td:first-child{white-space:normal;min-width:5em}
+#quality td:first-child,#quality th:first-child,#published td:first-child,table.source-share td:first-child\
+{white-space:normal;min-width:5em}
 tr.lead td{background:#fff3e6}.sub{color:var(--muted);font-size:11.5px}
 figure{margin:10px 0 18px;text-align:center;page-break-inside:avoid;break-inside:avoid}figure svg{max-width:100%;\
 height:auto}
@@ -766,7 +768,7 @@ function methodSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Rep
   const weightTable = table([L.code, L.name, L.level, L.weight, L.weights], weightRows, [2, 3, 4]);
   return (
     `<section class="major" id="method"><h2>${L.method}</h2>${stepTable}` +
-    `<h3>${L.weights}</h3>${weightTable}${analysesSettings}${errors}</section>`
+    `<h3>${L.weights}</h3>${weightTable}${sourceShareHtml(ctx, lang)}${analysesSettings}${errors}</section>`
   );
 }
 

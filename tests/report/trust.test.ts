@@ -88,16 +88,29 @@ describe.each(['zh', 'en'] as const)('cdgi-2020 report (%s)', (lang) => {
     expect(unescape(s)).toContain(lang === 'zh' ? '100 个值中有 72 个是插补或借用的' : '72 of the 100 values');
   });
 
-  it('item 2: the source-share table sums to 100 %, PKU-DFIIC carries 62.5 % and is warned about', () => {
-    const s = section(h, 'quality');
+  it('item 2: the Methods section tables the effective weight per source: 100 % in all, PKU-DFIIC 62.5 %', () => {
+    const s = section(h, 'method');
+    expect(s).toContain('id="source-shares"');
     const rows = rowsOf(s, 'class="source-share"');
     const shares = rows.slice(0, -1).map((r) => Number(unescape(r[2]).replace('%', '')));
     expect(shares).toEqual([62.5, 25, 12.5]);
     expect(shares.reduce((a, x) => a + x, 0)).toBeCloseTo(100, 9);
     expect(unescape(rows[rows.length - 1][2])).toBe('100.0%');
     expect(unescape(rows[0][0])).toContain('PKU-DFIIC');
-    expect(s).toContain('data-dominant-source');
-    expect(unescape(s)).toContain(lang === 'zh' ? '承担了指数 62.5% 的有效权重（10 个指标中的 6 个）' : '62.5%');
+    // the same shares from the framework: effective weights of the collected indicators, summed per source
+    const bySource = new Map<string, number>();
+    for (const n of project.input.framework.nodes)
+      if (n.kind === 'indicator' && n.status !== 'not_collected' && n.source?.name)
+        bySource.set(n.source.name, (bySource.get(n.source.name) ?? 0) + b.results.effectiveWeights[n.code]);
+    expect([...bySource.values()].map((x) => Math.round(x * 1000) / 10).sort((x, y) => y - x)).toEqual(shares);
+    // more than half from one source: warned about in the methods and in the data-trust section
+    for (const id of ['method', 'quality']) {
+      expect(section(h, id)).toContain('data-dominant-source');
+      expect(unescape(section(h, id))).toContain(
+        lang === 'zh' ? '承担了指数 62.5% 的有效权重（10 个指标中的 6 个）' : "62.5% of the index's effective weight",
+      );
+    }
+    expect(unescape(section(h, 'quality'))).toContain(lang === 'zh' ? '列在“方法说明”一节' : 'under "Methodology"');
   });
 
   it('item 2: the findings state the dominant source and the imputed share; the audit links dimensions to it', () => {

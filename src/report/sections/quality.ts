@@ -180,7 +180,8 @@ export function sourceShareHtml(ctx: Omit<ReportContext, 'lang'>, lang: Lang): s
   const head = [t(lang, 'quality.sourceHead'), t(lang, 'quality.indicatorsHead'), t(lang, 'quality.weightHead')];
   const warn = dominantSourceText(ctx, lang);
   return (
-    `<h3>${t(lang, 'quality.sourcesTitle')}</h3>` +
+    `<h3 id="source-shares">${t(lang, 'quality.sourcesTitle')}</h3>` +
+    `<p class="sub">${esc(t(lang, 'quality.sourcesIntro'))}</p>` +
     (warn ? `<div class="alert" role="note" data-dominant-source>${esc(warn)}</div>` : '') +
     simpleTable(head, rows, [2]).replace('<table>', '<table class="source-share">')
   );
@@ -204,7 +205,7 @@ export function dominantSourceText(ctx: Pick<ReportContext, 'build'>, lang: Lang
 
 /**
  * The data-trust section: legend, the "insufficient data" rule, units with imputed or borrowed values,
- * values per indicator, and the effective weight per data source.
+ * values per indicator, and the warning when one data source dominates (its table is in the methods).
  * @example
  * import { loadProject } from '../../formats/index.ts';
  * import { build } from '../../engine/pipeline/build.ts';
@@ -283,7 +284,10 @@ export function qualitySection(ctx: ReportContext, title: string): string {
         ),
     );
   }
-  parts.push(sourceShareHtml(ctx, lang));
+  // the table of effective weight per source is in the methods (html.ts); the warning stays here too
+  const warn = dominantSourceText(ctx, lang);
+  if (warn) parts.push(`<div class="alert" role="note" data-dominant-source>${esc(warn)}</div>`);
+  parts.push(`<p>${esc(t(lang, 'quality.sourcesInMethods'))}</p>`);
   parts.push('</section>');
   return parts.join('\n');
 }

@@ -70,6 +70,15 @@ export const QUALITY_MESSAGES = {
     (p) => `${p.imputed} of the ${p.n} values of "${p.indicator}" are imputed or borrowed, not observed in the city.`,
   ),
   'quality.sourcesTitle': text('各数据来源的有效权重', 'Effective weight per data source'),
+  'quality.sourcesInMethods': text(
+    '每个数据来源承担的有效权重（合计 100%）列在“方法说明”一节。',
+    'The effective weight each data source carries (100% in all) is tabled under "Methodology".',
+  ),
+  'quality.sourcesIntro': text(
+    '有效权重是一个指标在综合得分中实际占的比重（各级权重相乘）；下表把同一来源的指标加总。',
+    "An indicator's effective weight is its actual share of the index score (the weights of its levels " +
+      'multiplied); the table adds up the indicators of each source.',
+  ),
   'quality.sourceHead': text('数据来源', 'Data source'),
   'quality.indicatorsHead': text('指标', 'Indicators'),
   'quality.weightHead': text('有效权重', 'Effective weight'),
