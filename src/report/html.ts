@@ -36,6 +36,7 @@ import { headlineChartOption, summaryListHtml, TECHNICAL_FINDINGS } from './sect
 import { table } from './sections/table.ts';
 import { uncertaintySectionHtml } from './sections/uncertainty.ts';
 import { methodsReaderHtml } from './sections/methods.ts';
+import { auditReaderHtml } from './sections/audit.ts';
 import { printedSeriesChartOption } from './sections/series.ts';
 import { renderSectionMaps } from './sections/maps.ts';
 import { mapAdcodes, mapSourceNote, renderChartSpecs, renderSvg, type ReportCharts } from './charts.ts';
@@ -660,7 +661,8 @@ function auditSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repo
   const flagTable = flags.length ? table([L.flag, L.dimension, L.indicators, 'r'], flags, [3]) : `<p>${L.none}</p>`;
   return (
     `<section class="major" id="audit"><h2>${L.audit}</h2><h3>${L.auditFlags}</h3>${flagTable}` +
-    `${sharedSourceHtml(ctx)}<h3>${L.alpha}</h3>${table([L.dimension, 'k', 'α'], alphas, [1, 2])}</section>`
+    `${sharedSourceHtml(ctx)}<h3>${L.alpha}</h3>${table([L.dimension, 'k', 'α'], alphas, [1, 2])}` +
+    `${auditReaderHtml(ctx)}</section>`
   );
 }
 

@@ -10,6 +10,7 @@ import { REPORT_LABELS } from './messages/labels.ts';
 import { ISSUE_MESSAGES } from './messages/issues.ts';
 import { READABLE_MESSAGES } from './messages/readable.ts';
 import { QUALITY_MESSAGES } from './messages/quality.ts';
+import { AUDIT_MESSAGES } from './messages/audit.ts';
 
 type Prefixed<T, P extends string> = { readonly [K in keyof T & string as `${P}${K}`]: T[K] };
 
@@ -25,6 +26,7 @@ export const CATALOGUE = {
   ...ISSUE_MESSAGES,
   ...READABLE_MESSAGES,
   ...QUALITY_MESSAGES,
+  ...AUDIT_MESSAGES,
 };
 
 /** A code of the catalogue. */
