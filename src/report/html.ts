@@ -37,6 +37,7 @@ import { table } from './sections/table.ts';
 import { uncertaintySectionHtml } from './sections/uncertainty.ts';
 import { methodsReaderHtml } from './sections/methods.ts';
 import { auditReaderHtml } from './sections/audit.ts';
+import { shareRepeatedPaths } from './svg-share.ts';
 import { printedSeriesChartOption } from './sections/series.ts';
 import { renderSectionMaps } from './sections/maps.ts';
 import { mapAdcodes, mapSourceNote, renderChartSpecs, renderSvg, type ReportCharts } from './charts.ts';
@@ -123,7 +124,7 @@ figure{margin:10px 0 18px;text-align:center;page-break-inside:avoid;break-inside
 height:auto}
 figcaption{font-size:13px;color:var(--muted);margin-top:4px}.map-note{font-size:12px;color:var(--muted)}
 .grid2{display:flex;flex-wrap:wrap;gap:8px;justify-content:space-between}.grid2 figure{flex:1 1 440px}\
-.dimension-maps figure{flex:1 1 320px;min-width:0}
+.dimension-maps figure{flex:0 1 calc(50% - 8px);min-width:0}
 .case{border:1px solid var(--line);border-radius:6px;padding:8px 16px;margin:12px 0;page-break-inside:avoid}
 .case .city{font-size:13px;color:var(--accent);font-weight:600}
 code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:12px;background:#f4f4f4;padding:0 3px;\
@@ -1124,7 +1125,8 @@ ${alerts}${notesBox}</header>`;
   const body = [header, ...model.sections.map((x) => render[x.id]())].filter(Boolean).join('\n');
   const footer = `<footer>cityindex ${esc(version(ctx))}</footer>`;
   const viewport = '<meta name="viewport" content="width=device-width, initial-scale=1">';
-  return `<!DOCTYPE html>
+  // each map outline once, however many maps draw it (svg-share.ts)
+  return shareRepeatedPaths(`<!DOCTYPE html>
 <html lang="${L.htmlLang}"><head><meta charset="utf-8">${viewport}
 <meta name="generator" content="cityindex ${esc(version(ctx))}">
 <title>${esc(model.title)}</title><style>${CSS}</style></head>
@@ -1132,5 +1134,5 @@ ${alerts}${notesBox}</header>`;
 ${body}
 ${footer}
 </main></body></html>
-`;
+`);
 }

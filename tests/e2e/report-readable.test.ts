@@ -118,6 +118,30 @@ describe('report readability (cdgi-2020, zh and en)', () => {
     }
   });
 
+  it.each(['zh', 'en'] as const)(
+    '%s: the HTML stays under 1.2 MB (was 3.5 MB) with every map complete: each outline once, drawn by <use>',
+    (l) => {
+      const h = html[l];
+      expect(Buffer.byteLength(h)).toBeLessThan(1_200_000);
+      const defs = new Map([...h.matchAll(/<path id="(cg\d+)" d="([^"]+)"/g)].map((m) => [m[1], m[2]]));
+      expect(defs.size).toBeGreaterThan(300);
+      // no outline is written twice, and every <use> points at one that exists
+      expect(new Set(defs.values()).size).toBe(defs.size);
+      const uses = [...h.matchAll(/<use href="#([^"]+)"/g)].map((m) => m[1]);
+      expect(uses.filter((id) => !defs.has(id))).toEqual([]);
+      // seven maps (index, four dimensions, tiers, LISA), each with every region of the map and 100 coloured
+      const maps = [...h.matchAll(/<svg[^>]*>[\s\S]*?<\/svg>/g)].filter((m) => m[0].includes('data-region='));
+      expect(maps).toHaveLength(7);
+      for (const m of maps) {
+        // (a few tiny outlines, e.g. Macao, stay inline)
+        const regions = [...m[0].matchAll(/<(?:use href="#cg\d+"|path d="[^"]+")([^>]*)data-region="([^"]+)"/g)];
+        expect(regions).toHaveLength(368); // 367 prefecture-level outlines and the South China Sea inset
+        expect(regions.filter((r) => /^\d{6}$/.test(r[2]) && !r[1].includes('fill="#e4e4e4"')).length).toBe(100);
+      }
+      expect(h).not.toContain('ecmeta_');
+    },
+  );
+
   browserIt(
     'no horizontal overflow at 390 px and in the A4 print area; a screenshot per section',
     { timeout: 900_000 },

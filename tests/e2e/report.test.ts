@@ -161,7 +161,7 @@ describe('report: cdgi-2020 (zh)', () => {
       try {
         const svgCount = await page.locator('svg').count();
         expect(svgCount).toBeGreaterThanOrEqual(4); // map, LISA map, radar, regional bars
-        const regions = await page.$$eval('#choropleth svg path[data-region]', (els) =>
+        const regions = await page.$$eval('#choropleth svg [data-region]', (els) =>
           els.map((e) => ({ region: e.getAttribute('data-region'), fill: e.getAttribute('fill') })),
         );
         expect(regions.length).toBeGreaterThan(300);

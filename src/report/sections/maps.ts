@@ -67,6 +67,55 @@ export function tierMapOption(ctx: ReportContext): ChartOption | undefined {
   };
 }
 
+/** Width of the index map and of every map's drawing (px). */
+const MAP_WIDTH = 820;
+/** Width a dimension map is meant to be read at (two or three to a row). */
+const DIMENSION_MAP_WIDTH = 500;
+
+/**
+ * A map option with its text, legend keys, label padding and borders enlarged `k` times: drawn `k` times
+ * larger and shown at 1/k, it reads as the original would.
+ * @example
+ * const o = { visualMap: { left: 16, bottom: 30, textStyle: { fontSize: 11 } }, series: [{ type: 'map', data: [] }] };
+ * (enlargeMapOption(o, 2).visualMap as { textStyle: { fontSize: number } }).textStyle.fontSize // => 22
+ */
+export function enlargeMapOption(option: ChartOption, k: number): ChartOption {
+  type Style = { borderWidth?: number } & Record<string, unknown>;
+  type Label = { fontSize?: number; padding?: number[] } & Record<string, unknown>;
+  const vm = (option.visualMap ?? {}) as Record<string, unknown> & { textStyle?: { fontSize?: number } };
+  const times = (x: unknown, dflt: number) => (typeof x === 'number' ? x : dflt) * k;
+  const style = (st: Style | undefined) => (st ? { ...st, borderWidth: times(st.borderWidth, 0) } : st);
+  return {
+    ...option,
+    visualMap: {
+      ...vm,
+      left: times(vm.left, 0),
+      bottom: times(vm.bottom, 0),
+      itemWidth: times(vm.itemWidth, 20),
+      itemHeight: times(vm.itemHeight, 14),
+      itemGap: times(vm.itemGap, 10),
+      textStyle: { ...vm.textStyle, fontSize: times(vm.textStyle?.fontSize, 12) },
+    },
+    series: option.series.map((se) => ({
+      ...se,
+      itemStyle: style(se.itemStyle as Style | undefined),
+      data: (se.data as Array<{ label?: Label; itemStyle?: Style }>).map((d) => ({
+        ...d,
+        ...(d.itemStyle ? { itemStyle: style(d.itemStyle) } : {}),
+        ...(d.label
+          ? {
+              label: {
+                ...d.label,
+                fontSize: times(d.label.fontSize, 12),
+                ...(d.label.padding ? { padding: d.label.padding.map((x) => x * k) } : {}),
+              },
+            }
+          : {}),
+      })),
+    })),
+  };
+}
+
 /**
  * The extra maps of the map section as SVG: one per dimension (titled by the dimension's name) and the
  * tier map (titled by the section's tier heading, given as `tierTitle`). Needs the China map registered.
@@ -86,10 +135,17 @@ export function renderSectionMaps(ctx: ReportContext): Array<{ id: string; title
   const regions = registerChinaMap();
   const draw = (option: ChartOption, w: number, h: number, titles: Record<string, string>) =>
     renderSvg(option, w, h, mapDataOrder(regions, option), titles);
+  // drawn at the index map's size (so every map shares one geometry in the HTML, svg-share.ts) and shown
+  // smaller by the page: text, keys and borders are enlarged by the same factor to print at the same size
   const out = ix.dimensions.map((d) => ({
     id: d,
     title: ix.nodeName(d),
-    svg: draw(choroplethOption(ctx, d), 500, 400, mapRegionTitles(ctx, d)),
+    svg: draw(
+      enlargeMapOption(choroplethOption(ctx, d), MAP_WIDTH / DIMENSION_MAP_WIDTH),
+      820,
+      640,
+      mapRegionTitles(ctx, d),
+    ),
   }));
   const tiers = tierMapOption(ctx);
   const tr = ctx.analyses?.tiers;
