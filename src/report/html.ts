@@ -32,7 +32,13 @@ import {
   type ReportLang,
 } from './context.ts';
 import type { Finding, FindingKind } from './findings.ts';
-import { headlineChartOption, summaryListHtml, TECHNICAL_FINDINGS } from './sections/summary.ts';
+import {
+  headlineChartOption,
+  PHONE_CHART_WIDTH,
+  phoneChartHeight,
+  summaryListHtml,
+  TECHNICAL_FINDINGS,
+} from './sections/summary.ts';
 import { table } from './sections/table.ts';
 import { uncertaintySectionHtml } from './sections/uncertainty.ts';
 import { methodsReaderHtml } from './sections/methods.ts';
@@ -122,7 +128,8 @@ table.ranking th{font-size:12px;line-height:1.3;vertical-align:bottom}table.rank
 tr.lead td{background:#fff3e6}.sub{color:var(--muted);font-size:11.5px}
 figure{margin:10px 0 18px;text-align:center;page-break-inside:avoid;break-inside:avoid}figure svg{max-width:100%;\
 height:auto}
-figcaption{font-size:13px;color:var(--muted);margin-top:4px}.map-note{font-size:12px;color:var(--muted)}
+figcaption{font-size:13px;color:var(--muted);margin-top:4px}.map-note{font-size:12px;color:var(--muted)}\
+.chart-phone{display:none}
 .grid2{display:flex;flex-wrap:wrap;gap:8px;justify-content:space-between}.grid2 figure{flex:1 1 440px}\
 .dimension-maps figure{flex:0 1 calc(50% - 8px);min-width:0}
 .case{border:1px solid var(--line);border-radius:6px;padding:8px 16px;margin:12px 0;page-break-inside:avoid}
@@ -146,7 +153,8 @@ white-space:normal!important}td[data-label]::before{content:attr(data-label);dis
 min-width:7em;margin-right:8px;color:var(--muted);font-size:11.5px}\
 table.ranking tr{display:flex;flex-wrap:wrap;gap:0 10px}table.ranking td{width:auto}\
 table.ranking td.name{font-weight:600}table.ranking td::before{min-width:0}\
-.grid2>*{flex:1 1 100%!important;min-width:0}.lang-switch{float:none;display:inline-block;margin-bottom:4px}}
+.grid2>*{flex:1 1 100%!important;min-width:0}.lang-switch{float:none;display:inline-block;margin-bottom:4px}\
+.chart-desktop{display:none}.chart-phone{display:block}}
 `;
 
 /** A unit's name in the report's language with its name in the other language beneath, when it has one. */
@@ -1078,7 +1086,13 @@ ${alerts}${notesBox}</header>`;
     summary: () =>
       `<section class="major first" id="summary"><h2>${title('summary')}</h2>` +
       summaryListHtml(model.summary, esc) +
-      `<figure id="headline-chart">${renderSvg(headlineChartOption(ctx), 760, 440)}` +
+      `<figure id="headline-chart"><div class="chart-desktop">${renderSvg(headlineChartOption(ctx), 760, 440)}</div>` +
+      // a phone gets its own taller chart at its width, not the desktop's shrunk to a third
+      `<div class="chart-phone">${renderSvg(
+        headlineChartOption(ctx, 15, 'phone'),
+        PHONE_CHART_WIDTH,
+        phoneChartHeight(Math.min(15, ix.order.filter((u) => Number.isFinite(ix.score(u))).length)),
+      )}</div>` +
       `${headlineMarked ? legend : ''}</figure></section>`,
     findings: () =>
       `<section class="major" id="findings"><h2>${title('findings')}</h2><ol class="findings">` +

@@ -171,6 +171,34 @@ describe('report readability (cdgi-2020, zh and en)', () => {
           }));
           expect(phone.wide, `${l} at 390 px`).toEqual([]);
           expect(phone.scroll).toBeLessThanOrEqual(390);
+          // the summary chart at 390 px: the phone chart is the one shown, within the screen, and its text
+          // (font size × the SVG's scale on screen) is at least 12 px, city names at least 13 px
+          const chart = await page.evaluate(() => {
+            const shown = [...document.querySelectorAll('#headline-chart svg')].filter(
+              (svg) => svg.getBoundingClientRect().width > 0,
+            );
+            const svg = shown[0] as SVGSVGElement;
+            const box = svg.getBoundingClientRect();
+            const scale = box.width / svg.viewBox.baseVal.width;
+            const texts = [...svg.querySelectorAll('text')]
+              .filter((e) => (e.textContent ?? '').trim())
+              .map((e) => ({ text: e.textContent!.trim(), px: parseFloat(getComputedStyle(e).fontSize) * scale }));
+            return {
+              shown: shown.length,
+              phone: !!svg.closest('.chart-phone'),
+              left: box.left,
+              right: box.right,
+              texts,
+            };
+          });
+          expect(chart.shown).toBe(1);
+          expect(chart.phone).toBe(true);
+          expect(chart.left).toBeGreaterThanOrEqual(0);
+          expect(chart.right).toBeLessThanOrEqual(390);
+          expect(chart.texts.length).toBeGreaterThan(30); // 15 names, 15 values, axis, title, average
+          for (const x of chart.texts) expect(x.px, `${l}: "${x.text}" at 390 px`).toBeGreaterThanOrEqual(12);
+          const firstName = chart.texts.find((x) => /^(杭州市|Hangzhou)/.test(x.text))!;
+          expect(firstName.px).toBeGreaterThanOrEqual(13);
           mkdirSync(join(ARTIFACTS, `${l}-phone`), { recursive: true });
           for (const id of ['summary', 'ranking', 'uncertainty'])
             if (ids.includes(id))

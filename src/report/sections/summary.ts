@@ -132,26 +132,30 @@ export function summarySentences(
  * const o = headlineChartOption(ctx);
  * (o.yAxis as { data: string[] }).data[0] // => 'Hangzhou'
  */
-export function headlineChartOption(ctx: ReportContext, n = 15): ChartOption {
+export function headlineChartOption(ctx: ReportContext, n = 15, layout: 'desktop' | 'phone' = 'desktop'): ChartOption {
   const ix = reportIndex(ctx);
   const scored = ix.order.filter((u) => Number.isFinite(ix.score(u)));
   const top = scored.slice(0, n);
   const mean = scored.reduce((s, u) => s + ix.score(u), 0) / (scored.length || 1);
   const cities = isCityReport(ctx.build.results.scores.unitCodes);
   const mark = (u: string) => unitMarker(ctx, u, ix.indexCode);
+  // on a phone the chart is drawn at the screen's width (not shrunk from the desktop's): larger text, the
+  // title wrapped
+  const phone = layout === 'phone';
+  const size = phone ? { title: 15, name: 14, value: 13, axis: 12 } : { title: 14, name: 12, value: 11, axis: 11 };
   return {
     title: {
       text: t(ctx.lang, cities ? 'label.summaryChart' : 'label.summaryChartUnits'),
       left: 'center',
-      textStyle: { fontSize: 14 },
+      textStyle: { fontSize: size.title, ...(phone ? { width: PHONE_CHART_WIDTH - 20, overflow: 'break' } : {}) },
     },
-    grid: { left: 8, right: 48, top: 40, bottom: 24, containLabel: true },
-    xAxis: { type: 'value', min: 0, axisLabel: { fontSize: 11 } },
+    grid: { left: 8, right: phone ? 52 : 48, top: phone ? 66 : 56, bottom: 24, containLabel: true },
+    xAxis: { type: 'value', min: 0, axisLabel: { fontSize: size.axis } },
     yAxis: {
       type: 'category',
       inverse: true,
       data: top.map((u) => ix.unitName(u) + mark(u)),
-      axisLabel: { fontSize: 12 },
+      axisLabel: { fontSize: size.name },
     },
     series: [
       {
@@ -163,16 +167,32 @@ export function headlineChartOption(ctx: ReportContext, n = 15): ChartOption {
         })),
         itemStyle: { color: '#c64102' },
         barWidth: '62%',
-        label: { show: true, position: 'right', fontSize: 11 },
+        label: { show: true, position: 'right', fontSize: size.value },
         markLine: {
           symbol: 'none',
           lineStyle: { color: '#2f4554', type: 'dashed' },
-          label: { formatter: `${t(ctx.lang, 'label.average')} ${mean.toFixed(1)}`, position: 'end', fontSize: 11 },
+          label: {
+            formatter: `${t(ctx.lang, 'label.average')} ${mean.toFixed(1)}`,
+            position: 'start',
+            fontSize: size.axis,
+          },
           data: [{ xAxis: Math.round(mean * 10) / 10 }],
         },
       },
     ],
   };
+}
+
+/** Width (px) of the phone headline chart: a 390-px screen less the page's margins. */
+export const PHONE_CHART_WIDTH = 360;
+
+/**
+ * Height (px) of the phone headline chart for `n` bars: about 30 px a bar, room for the wrapped title
+ * and the axis.
+ * @example phoneChartHeight(15) // => 540
+ */
+export function phoneChartHeight(n: number): number {
+  return 90 + 30 * n;
 }
 
 /**
