@@ -1,11 +1,13 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { CityIndexError } from '../../engine/core/errors.ts';
-import { registerSurveyCommands } from './survey.ts';
+import { registerSurveyCommands, surveyOutDir } from './survey.ts';
+import { registerCoreCommands } from './core.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const example = join(root, 'examples/cdgi-2020');
@@ -33,6 +35,42 @@ async function runCli(args: string[]): Promise<{ stdout: string; stderr: string 
   }
   return { stdout, stderr };
 }
+
+describe('cityindex survey: default output beside the project, not in a build folder', () => {
+  it('clean and estimate write to <project>/out-survey/<id>; a build with its default --out leaves them', async () => {
+    // a copy of the example with the folders it reads outside itself (allowedRoots, the census)
+    const repo = join(tmp, 'repo');
+    await cp(example, join(repo, 'examples/cdgi-2020'), { recursive: true });
+    await cp(join(root, 'cases'), join(repo, 'cases'), { recursive: true });
+    await cp(join(root, 'data/sources'), join(repo, 'data/sources'), { recursive: true });
+    const project = join(repo, 'examples/cdgi-2020');
+    const id = 'resident-digital-life-2020';
+    await runCli(['survey', 'clean', project]);
+    expect(existsSync(join(project, 'out-survey', id, 'removed.csv'))).toBe(true);
+    await runCli(['survey', 'estimate', project]);
+    const estimates = join(project, 'out-survey', id, 'estimates.csv');
+    expect(await readFile(estimates, 'utf8')).toContain('模拟数据 / simulated responses');
+    expect(surveyOutDir(project, 'ahp')).toBe(join(project, 'out-survey', 'ahp'));
+    // a project file names its folder
+    expect(surveyOutDir(join(project, 'project.yaml'), id)).toBe(join(project, 'out-survey', id));
+    // the build's default output folder is out/ of the working directory: not where the survey wrote
+    const program = new Command().exitOverride();
+    registerCoreCommands(program);
+    const build = program.commands.find((c) => c.name() === 'build')!;
+    const buildOut = resolve(String(build.getOptionValue('out') ?? 'out'));
+    expect(relative(buildOut, estimates).startsWith('..')).toBe(true);
+    // and a build into a folder of its own replaces only that folder
+    const out = join(repo, 'out');
+    const o = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await program.parseAsync(['build', project, '--out', out, '--no-analyses', '--format', 'csv'], { from: 'user' });
+    } finally {
+      o.mockRestore();
+    }
+    expect(existsSync(join(out, 'results.csv'))).toBe(true);
+    expect(existsSync(estimates)).toBe(true);
+  }, 120_000);
+});
 
 describe('cityindex survey', () => {
   it('validates the example', async () => {

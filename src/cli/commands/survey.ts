@@ -3,7 +3,8 @@
  * cases (`src/app/survey.ts`), print what they found and write their files atomically to an output
  * folder. Simulated surveys are labelled 模拟数据 / simulated responses in every file and message.
  */
-import { basename, join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CityIndexError, formatIssue, type Issue } from '../../engine/core/errors.ts';
 import { CLEANING_REASONS } from '../../engine/survey/clean.ts';
@@ -12,13 +13,33 @@ import { ahpForm, cleanSurveys, estimateSurveys, runExpertPanel, validateProject
 import { writeArtifacts } from '../../app/node-host.ts';
 import { log } from '../progress.ts';
 
+/** Folder name, inside the project folder, of the survey commands' default output. */
+export const SURVEY_OUT = 'out-survey';
+
+/**
+ * Default output folder of a survey command: `<project folder>/out-survey/<name>` (the folder of a
+ * project file such as `project.survey-demo.yaml`). Not under a build's output folder (`out/` by
+ * default), which the next build replaces as a whole.
+ * @example surveyOutDir('examples/cdgi-2020', 'ahp').endsWith('examples/cdgi-2020/out-survey/ahp') // => true
+ */
+export function surveyOutDir(project: string, name: string): string {
+  const p = resolve(project);
+  let dir = p;
+  try {
+    if (!statSync(p).isDirectory()) dir = dirname(p);
+  } catch {
+    if (/\.ya?ml$/i.test(p)) dir = dirname(p);
+  }
+  return join(dir, SURVEY_OUT, name);
+}
+
 function outDirFor(projectDir: string, survey: LoadedSurvey, out?: string): string {
   const id = survey.config.id;
-  return out ? resolve(out, id) : resolve('out', basename(resolve(projectDir)), 'survey', id);
+  return out ? resolve(out, id) : surveyOutDir(projectDir, id);
 }
 
 function ahpDirFor(projectDir: string, out?: string): string {
-  return out ? resolve(out) : resolve('out', basename(resolve(projectDir)), 'survey', 'ahp');
+  return out ? resolve(out) : surveyOutDir(projectDir, 'ahp');
 }
 
 const isError = (i: Issue) => i.severity !== 'warning' && !i.code.startsWith('W_');
@@ -92,7 +113,7 @@ export function registerSurveyCommands(program: Command): void {
   survey
     .command('clean <project>')
     .description('apply the cleaning rules and write the report of removed responses')
-    .option('--out <dir>', 'output folder (default out/<project>/survey/<id>)')
+    .option('--out <dir>', 'output folder (default <project>/out-survey/<id>)')
     .action(async (project: string, opts: { out?: string }) => {
       for (const { survey: s, cleaning, files } of await cleanSurveys(project)) {
         const dir = outDirFor(project, s, opts.out);
@@ -106,7 +127,7 @@ export function registerSurveyCommands(program: Command): void {
   survey
     .command('estimate <project>')
     .description('clean, weight (raking to census margins) and estimate each city with 95 % intervals')
-    .option('--out <dir>', 'output folder (default out/<project>/survey/<id>)')
+    .option('--out <dir>', 'output folder (default <project>/out-survey/<id>)')
     .action(async (project: string, opts: { out?: string }) => {
       for (const { survey: s, result, files } of await estimateSurveys(project)) {
         const dir = outDirFor(project, s, opts.out);
@@ -129,7 +150,7 @@ export function registerSurveyCommands(program: Command): void {
   survey
     .command('ahp-form <project>')
     .description('write the expert pairwise-comparison questionnaire (SurveyJS JSON, zh and en) for the framework')
-    .option('--out <dir>', 'output folder (default out/<project>/survey/ahp)')
+    .option('--out <dir>', 'output folder (default <project>/out-survey/ahp)')
     .action(async (project: string, opts: { out?: string }) => {
       const form = await ahpForm(project);
       const dir = ahpDirFor(project, opts.out);
@@ -157,7 +178,7 @@ export function registerSurveyCommands(program: Command): void {
       '--drop-incomplete',
       'leave an expert with missing or invalid answers out of that group (named) instead of failing',
     )
-    .option('--out <dir>', 'output folder (default out/<project>/survey/ahp)')
+    .option('--out <dir>', 'output folder (default <project>/out-survey/ahp)')
     .action(async (project: string, opts: AhpFlags) => {
       const { method, ri } = opts;
       if (method !== 'aij' && method !== 'aip') {
