@@ -59,6 +59,8 @@ const SETTINGS_KEYS = [
   'project.yaml',
   'project.proposed.yaml',
   'seed_288',
+  'byNA',
+  'per-indicator',
 ];
 
 describe('report readability (cdgi-2020, zh and en)', () => {

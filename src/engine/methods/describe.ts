@@ -73,12 +73,18 @@ function imputeText(m: ImputeMethod, lang: Lang): string {
   return methodText(IMPUTE_REGISTRY, m, lang);
 }
 
-/** The screening rules in Chinese words (the English sentence keeps COINr's rule names). */
+/** The screening rules in words (a reader of the report sees no setting names such as byNA). */
 const SCREEN_RULE_ZH: Readonly<Record<string, string>> = {
   byNA: '按数据缺失比例',
   byZeros: '按零值比例',
   byNAandZeros: '按缺失与零值比例',
   none: '不筛选',
+};
+const SCREEN_RULE_EN: Readonly<Record<string, string>> = {
+  byNA: 'by share of missing data',
+  byZeros: 'by share of zeros',
+  byNAandZeros: 'by share of missing data and of zeros',
+  none: 'none',
 };
 
 /**
@@ -104,7 +110,7 @@ export function describeStep(step: StepSpec, lang: Lang): string {
       const ruleZh = SCREEN_RULE_ZH[rule] ?? rule;
       return zh
         ? `筛选：${ruleZh}，数据可得率阈值 ${t.toFixed(3)}，非零阈值 ${nonZero}${forced ? `，强制 ${forced} 项` : ''}。`
-        : `Screen units: rule ${rule}, data availability ≥ ${t.toFixed(3)}, non-zero ≥ ${nonZero}` +
+        : `Screen units ${SCREEN_RULE_EN[rule] ?? rule}: data availability ≥ ${t.toFixed(3)}, non-zero ≥ ${nonZero}` +
             (forced ? `, ${forced} forced` : '') +
             '.';
     }
@@ -112,7 +118,7 @@ export function describeStep(step: StepSpec, lang: Lang): string {
       return (
         (zh ? '缺失值插补：' : 'Impute missing values: ') +
         imputeText(step.options ?? { method: 'mean' }, lang) +
-        (step.options?.perIndicator ? (zh ? '（部分指标单独设定）' : ' (per-indicator overrides)') : '') +
+        (step.options?.perIndicator ? (zh ? '（部分指标单独设定）' : ' (some indicators set individually)') : '') +
         (zh ? '。' : '.')
       );
     case 'treat':
