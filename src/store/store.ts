@@ -158,8 +158,8 @@ export class Store {
   /** The clock (ISO text); injectable for tests. */
   /** The clock (ISO 8601 text); injectable for tests. */
   readonly now: () => string;
-  /** scrypt's N for new password hashes (SCRYPT_N unless a test lowers it). */
-  private readonly scryptN: number;
+  /** scrypt's N for new password hashes (SCRYPT_N unless a test lowers it); public for store extensions. */
+  readonly scryptN: number;
 
   constructor(connection: StoreConnection, options: StoreOptions = {}) {
     this.db = connection.db;
