@@ -119,7 +119,8 @@ function checkTable(t: ResultsTableLike, which: string): void {
  * const c = compareResults(from, to, nodes);
  * c.units.map((u) => [u.unit, u.changes[0].delta, u.changes[0].rankChange, u.drivers[0].driver])
  * // => [['1', -6, -1, 'A'], ['2', 6, 1, 'A']]
- * c.units[1].drivers[0].contributions // => [{ child: 'A', weight: 0.5, delta: 30, contribution: 15 }, { child: 'B', weight: 0.5, delta: -18, contribution: -9 }]
+ * c.units[1].drivers[0].contributions.map((x) => [x.child, x.weight, x.delta, x.contribution])
+ * // => [['A', 0.5, 30, 15], ['B', 0.5, -18, -9]]
  */
 export function compareResults(
   from: ResultsTableLike,
@@ -207,10 +208,12 @@ export function compareResults(
  * const nodes = [{ code: 'I', parent: null, level: 2, kind: 'aggregate', name: {}, weight: 1, direction: 1 }];
  * const p = await store.saveProject(cli, { slug: 'p', name: 'P', projectFile: 'project.yaml', files: [], nodes,
  *   units: [], values: [] });
- * const results = (s: number) => ({ header: ['code', 'name_zh', 'name_en', 'I', 'I_rank'], rows: [['1', '', '', s, 1]] });
+ * const header = ['code', 'name_zh', 'name_en', 'I', 'I_rank'];
+ * const results = (s: number) => ({ header, rows: [['1', '', '', s, 1]] });
  * const a = await store.createEdition(cli, p.id, { name: 'a', results: results(40), fingerprint: 'a' });
  * const b = await store.createEdition(cli, p.id, { name: 'b', results: results(42.5), fingerprint: 'b' });
- * (await compareEditions(store, cli, a.id, b.id)).comparison.units[0].changes[0].delta // => 2.5
+ * const compared = await compareEditions(store, cli, a.id, b.id);
+ * compared.comparison.units[0].changes[0].delta // => 2.5
  * await store.close();
  */
 export async function compareEditions(

@@ -201,7 +201,8 @@ export async function createInvitation(
  * import { Store } from './store.ts';
  * import { systemPrincipal } from './principal.ts';
  * const store = await Store.open({ sqliteFile: ':memory:' });
- * (await listInvitations(store, systemPrincipal('doc'))).length // => 0
+ * const list = await listInvitations(store, systemPrincipal('doc'));
+ * list.length // => 0
  * await store.close();
  */
 export async function listInvitations(store: Store, actor: Principal): Promise<InvitationInfo[]> {
@@ -226,7 +227,8 @@ export async function listInvitations(store: Store, actor: Principal): Promise<I
  * const { token } = await createInvitation(store, systemPrincipal('doc'), { role: 'author' });
  * const user = await acceptInvitation(store, token, { username: 'li.wei', password: 'a long passphrase' });
  * user.role // => 'author'
- * await acceptInvitation(store, token, { username: 'again', password: 'a long passphrase' }) // => throws E_INVITATION_USED
+ * const again = { username: 'again', password: 'a long passphrase' };
+ * acceptInvitation(store, token, again) // => throws E_INVITATION_USED
  * await store.close();
  */
 export async function acceptInvitation(
