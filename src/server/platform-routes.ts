@@ -80,10 +80,11 @@ export async function registerPlatformRoutes(
   options: { store: Store; project: ProjectInfo; routes: ReadonlyArray<{ method: string; url: string }> },
 ): Promise<void> {
   const { store, project } = options;
-  const cache = new Map<number, { json: string; csv: string }>();
+  // bytes, not strings: a cached answer is written as is, with no encoding per request
+  const cache = new Map<number, { json: Buffer; csv: Buffer }>();
 
   /** The downloads of an edition the principal may read: cached when published (immutable). */
-  async function downloads(req: FastifyRequest): Promise<{ json: string; csv: string }> {
+  async function downloads(req: FastifyRequest): Promise<{ json: Buffer; csv: Buffer }> {
     const id = idParam(req);
     const hit = cache.get(id);
     if (hit) return hit;
@@ -91,7 +92,7 @@ export async function registerPlatformRoutes(
     if (edition.projectId !== project.id) throw notFound();
     const results = edition.results as ResultsTable;
     const table: ResultsTable = { header: results.header, rows: results.rows };
-    const out = { json: JSON.stringify(table), csv: tableToCsv(table) };
+    const out = { json: Buffer.from(JSON.stringify(table)), csv: Buffer.from(tableToCsv(table)) };
     if (edition.status === 'published') {
       if (cache.size >= CACHE_EDITIONS) cache.delete(cache.keys().next().value as number);
       cache.set(id, out);
