@@ -14,6 +14,7 @@ import type { Principal } from '../store/principal.ts';
 import { SESSION_HOURS, type ProjectInfo, type Store } from '../store/store.ts';
 import { EditionBody, LoginBody, NewUserBody, ReviewBody, SubmissionBody, parseBody } from './schemas.ts';
 import { parseCookies, rateLimiter, SECURITY_HEADERS, SESSION_COOKIE, sessionCookie } from './security.ts';
+import { PLATFORM_ROUTES, registerPlatformRoutes } from './platform-routes.ts';
 
 /** Options of `createServer`. */
 export interface ServerOptions {
@@ -62,6 +63,7 @@ export const ROUTES = [
   { method: 'POST', url: '/api/users', writes: true },
   { method: 'GET', url: '/api/audit', writes: false },
   { method: 'GET', url: '/api/audit/verify', writes: false },
+  ...PLATFORM_ROUTES,
 ] as const;
 
 declare module 'fastify' {
@@ -241,6 +243,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
   app.get('/api/audit/verify', async (req) => ({ verification: await store.verifyAudit(req.principal) }));
 
+  await registerPlatformRoutes(app, { store, project, routes: ROUTES });
   await app.ready();
   return app;
 }

@@ -16,6 +16,8 @@ export interface StoredBuild {
   csv: string;
   fingerprint: string;
   approved: Array<{ unit: string; indicator: string; submissionId: number }>;
+  /** The framework the build ended with (code, parent, weight): what a comparison attributes changes by. */
+  framework: Array<{ code: string; parent: string | null; weight: number }>;
 }
 
 /** Build the stored project as it is now (authors and admins). */
@@ -24,7 +26,11 @@ export async function buildStoredProject(store: Store, actor: Principal, project
   // the build only: time series and analyses read further files through the host (not stored builds yet)
   const run = await runProject({ ...loaded, project: { ...loaded.project, series: undefined } }, { analyses: false });
   const table = resultsTable(run.build);
-  return { table, csv: tableToCsv(table), fingerprint: fingerprint(run.build.results.scores.values), approved };
+  const b = run.build;
+  const finalFramework = b.steps.length ? b.steps[b.steps.length - 1].framework : b.input.framework;
+  const framework = finalFramework.nodes.map((n) => ({ code: n.code, parent: n.parent, weight: n.weight }));
+  const scores = fingerprint(b.results.scores.values);
+  return { table, csv: tableToCsv(table), fingerprint: scores, approved, framework };
 }
 
 /** Build the stored project and keep it as a draft edition named `name`. */
@@ -37,7 +43,12 @@ export async function buildEdition(
   const built = await buildStoredProject(store, actor, project);
   return store.createEdition(actor, project.id, {
     name,
-    results: { header: built.table.header, rows: built.table.rows, approvedValues: built.approved },
+    results: {
+      header: built.table.header,
+      rows: built.table.rows,
+      approvedValues: built.approved,
+      framework: built.framework,
+    },
     fingerprint: built.fingerprint,
   });
 }

@@ -192,6 +192,23 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
         }
       },
     },
+    '0003_invitations': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('invitations')
+          .addColumn('id', idType, id)
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('project_id', 'integer', (c) => c.references('projects.id'))
+          .addColumn('cities', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'text')
+          .addColumn('used_by', 'integer')
+          .execute();
+      },
+    },
   };
 }
 
@@ -200,7 +217,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /**
  * The names of the migrations, in order (the same on both databases).
- * @example migrationNames() // => ['0001_initial']
+ * @example migrationNames() // => ['0001_initial', '0003_invitations']
  */
 export function migrationNames(): string[] {
   return Object.keys(migrations('sqlite'));
@@ -214,7 +231,7 @@ export function migrationNames(): string[] {
  * const c = openDatabase({ sqliteFile: ':memory:' });
  * const first = await migrateStore(c.db, 'sqlite');
  * const again = await migrateStore(c.db, 'sqlite');
- * [first, again] // => [['0001_initial'], []]
+ * [first, again] // => [['0001_initial', '0003_invitations'], []]
  * await c.db.destroy();
  */
 export async function migrateStore(db: AnyDb, dialect: StoreDialect): Promise<string[]> {

@@ -168,6 +168,25 @@ export interface AuditHeadTable {
   hash: string;
 }
 
+/**
+ * An invitation an admin issued: a one-time link for one role (and a city officer's units). Only the
+ * SHA-256 of the link's token is stored; `used_at` is set when it is accepted (then never again).
+ */
+export interface InvitationsTable {
+  id: Generated<number>;
+  token_hash: string;
+  role: string;
+  project_id: number | null;
+  /** The units (adcodes) of a city officer, JSON array text ('[]' for other roles). */
+  cities: string;
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  /** The account the invitation created. */
+  used_by: number | null;
+}
+
 /** Every table of the store. */
 export interface StoreDatabase {
   projects: ProjectsTable;
@@ -184,4 +203,5 @@ export interface StoreDatabase {
   reviews: ReviewsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  invitations: InvitationsTable;
 }

@@ -12,7 +12,7 @@ import { appendAudit, verifyAuditRows, type AuditEntry, type AuditVerification }
 import { openDatabase, type StoreConnection, type StoreLocation } from './connect.ts';
 import { migrateStore, type StoreDialect } from './migrations.ts';
 import { checkPasswordPolicy, hashPassword, SCRYPT_N, verifyPassword } from './password.ts';
-import { actorName, hasRole, isRole, requireRole, type Principal, type Role } from './principal.ts';
+import { actorName, hasRole, isRole, requireRole, ROLES, rolesWith, type Principal, type Role } from './principal.ts';
 import type { AuditLogTable, StoreDatabase } from './schema.ts';
 
 /** Failed logins before an account is locked, and for how long. */
@@ -125,6 +125,8 @@ export interface StoreOptions {
 }
 
 const STAFF: readonly Role[] = ['admin', 'author', 'reviewer'];
+/** Who reads draft editions: staff and readers (principal.ts ROLE_PERMISSIONS). */
+const DRAFT_READERS: readonly Role[] = rolesWith('readDrafts');
 
 function notFound(what: string, id: string | number): CityIndexError {
   return new CityIndexError({
@@ -156,8 +158,8 @@ export class Store {
   /** The clock (ISO text); injectable for tests. */
   /** The clock (ISO 8601 text); injectable for tests. */
   readonly now: () => string;
-  /** scrypt's N for new password hashes (SCRYPT_N unless a test lowers it). */
-  private readonly scryptN: number;
+  /** scrypt's N for new password hashes (SCRYPT_N unless a test lowers it); public for store extensions. */
+  readonly scryptN: number;
 
   constructor(connection: StoreConnection, options: StoreOptions = {}) {
     this.db = connection.db;
@@ -234,7 +236,7 @@ export class Store {
         code: 'E_ROLE',
         message: `unknown role "${user.role}" / 未知角色`,
         field: 'role',
-        expected: 'admin, author, reviewer or city',
+        expected: `one of ${ROLES.join(', ')}`,
       });
     }
     const cities = [...new Set(user.cities ?? [])];
@@ -975,18 +977,18 @@ export class Store {
     return this.edition(actor, id);
   }
 
-  /** The editions the actor may see: all for staff, published ones for everybody else. */
+  /** The editions the actor may see: all for staff and readers, published ones for everybody else. */
   async listEditions(actor: Principal, projectId: number): Promise<Edition[]> {
     let q = this.db.selectFrom('editions').selectAll().where('project_id', '=', projectId);
-    if (!hasRole(actor, STAFF)) q = q.where('status', '=', 'published');
+    if (!hasRole(actor, DRAFT_READERS)) q = q.where('status', '=', 'published');
     const rows = await q.orderBy('id').execute();
     return rows.map((r) => Store.edition(r as any, false));
   }
 
-  /** One edition with its results (a draft is not found for anyone but staff). */
+  /** One edition with its results (a draft is not found for anyone but staff and readers). */
   async edition(actor: Principal, id: number): Promise<Edition> {
     const r = await this.db.selectFrom('editions').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!r || (r.status !== 'published' && !hasRole(actor, STAFF))) throw notFound('edition', id);
+    if (!r || (r.status !== 'published' && !hasRole(actor, DRAFT_READERS))) throw notFound('edition', id);
     return Store.edition(r as any, true);
   }
 

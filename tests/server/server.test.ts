@@ -176,15 +176,19 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         [':id', ''],
       ]);
       const urlFor = (url: string) =>
-        url.includes('/submissions/')
-          ? url.replace(':id', String(foreignSubmission))
-          : url.replace(':id', String(draftEdition)).replace(':unit', params.get(':unit')!);
+        url === '/api/compare'
+          ? `/api/compare?from=${draftEdition}&to=${draftEdition}`
+          : url.includes('/submissions/')
+            ? url.replace(':id', String(foreignSubmission))
+            : url.replace(':id', String(draftEdition)).replace(':unit', params.get(':unit')!);
       const bodies = new Map<string, unknown>([
         ['POST /api/session', { username: 'cityB', password: 'wrong password!!' }],
         ['POST /api/editions', { name: 'attack' }],
         ['POST /api/submissions', { unit: units[1], values: [{ indicator: indicators[0], value: 1 }] }],
         ['POST /api/submissions/:id/review', { decision: 'approve', comment: 'x', version: 1 }],
         ['POST /api/users', { username: 'mallory', password: PASSWORD, role: 'admin' }],
+        ['POST /api/invitations', { role: 'admin' }],
+        ['POST /api/invitations/accept', { token: 'A'.repeat(43), username: 'mallory2', password: PASSWORD }],
       ]);
       // who may do what to city B's data and the draft edition (everything else must be refused)
       const allowed = new Map<string, ReadonlySet<string>>([
@@ -200,6 +204,12 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         ['GET /api/submissions', new Set(['cityA', 'reviewer1', 'author1'])],
         ['GET /api/submissions/:id', new Set(['reviewer1', 'author1'])],
         ['POST /api/submissions/:id/review', new Set(['reviewer1'])],
+        ['GET /api/editions/:id/results.json', new Set(['reviewer1', 'author1'])],
+        ['GET /api/editions/:id/results.csv', new Set(['reviewer1', 'author1'])],
+        ['GET /api/compare', new Set(['reviewer1', 'author1'])],
+        ['GET /invite', new Set(['anon', 'cityA', 'reviewer1', 'author1'])],
+        ['GET /api/openapi.json', new Set(['anon', 'cityA', 'reviewer1', 'author1'])],
+        ['GET /api/docs', new Set(['anon', 'cityA', 'reviewer1', 'author1'])],
       ]);
       const before = {
         submissions: await store.listSubmissions(CLI, project.id),

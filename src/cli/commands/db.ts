@@ -106,7 +106,7 @@ export function registerDbCommands(program: Command): void {
     .command('add')
     .argument('<project>', 'project folder')
     .requiredOption('--username <name>', 'user name')
-    .requiredOption('--role <role>', 'admin, author, reviewer or city')
+    .requiredOption('--role <role>', 'admin, author, reviewer, city, expert or reader')
     .option('--city <adcode...>', 'units a city user may submit for')
     .description('add an account; password from CITYINDEX_PASSWORD or stdin / 添加账户')
     .action(async (dir: string, opts: { username: string; role: string; city?: string[] }) => {
