@@ -15,7 +15,7 @@ export interface StoredBuild {
   table: ReturnType<typeof resultsTable>;
   csv: string;
   fingerprint: string;
-  approved: Array<{ unit: string; indicator: string; submissionId: number }>;
+  approved: Array<{ unit: string; indicator: string; submissionId: number; version: number }>;
 }
 
 /** Build the stored project as it is now (authors and admins). */

@@ -281,7 +281,7 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
       const pub = await app.inject({ url: `/api/editions/${edId}` });
       expect(pub.statusCode).toBe(200);
       expect(pub.json().edition.results.approvedValues).toEqual([
-        { unit: units[0], indicator: indicators[0], submissionId: id },
+        { unit: units[0], indicator: indicators[0], submissionId: id, version: 2 },
       ]);
       const audit = await as('admin1', { url: '/api/audit' });
       const actions = audit.json().audit.map((r: { action: string }) => r.action);
