@@ -14,6 +14,7 @@ import type { Principal } from '../store/principal.ts';
 import { SESSION_HOURS, type ProjectInfo, type Store } from '../store/store.ts';
 import { EditionBody, LoginBody, NewUserBody, ReviewBody, SubmissionBody, parseBody } from './schemas.ts';
 import { parseCookies, rateLimiter, SECURITY_HEADERS, SESSION_COOKIE, sessionCookie } from './security.ts';
+import { registerSubmissionRoutes, SUBMISSION_ROUTES } from './uploads.ts';
 
 /** Options of `createServer`. */
 export interface ServerOptions {
@@ -38,6 +39,7 @@ const STATUS = new Map<string, number>([
   ['E_CSRF', 403],
   ['E_NOT_FOUND', 404],
   ['E_CONFLICT', 409],
+  ['E_UPLOAD_LIMIT', 413],
   ['E_LOCKED', 423],
   ['E_RATE_LIMIT', 429],
 ]);
@@ -62,6 +64,7 @@ export const ROUTES = [
   { method: 'POST', url: '/api/users', writes: true },
   { method: 'GET', url: '/api/audit', writes: false },
   { method: 'GET', url: '/api/audit/verify', writes: false },
+  ...SUBMISSION_ROUTES, // submission rounds, templates, uploads (uploads.ts)
 ] as const;
 
 declare module 'fastify' {
@@ -240,6 +243,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     return { audit: await store.auditLog(req.principal, { afterSeq, limit }) };
   });
   app.get('/api/audit/verify', async (req) => ({ verification: await store.verifyAudit(req.principal) }));
+
+  await registerSubmissionRoutes(app, { store, project });
 
   await app.ready();
   return app;

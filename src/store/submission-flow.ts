@@ -252,6 +252,24 @@ export async function listRounds(store: Store, actor: Principal, projectId: numb
   return rows.map(toRound);
 }
 
+/**
+ * Refuse (E_NOT_FOUND) a round that is not a round of `projectId`: a server serves one project, and a
+ * round id of another project in the same store is not found there. Reveals nothing else.
+ * @example
+ * import { Store } from './store.ts';
+ * const store = await Store.open({ sqliteFile: ':memory:' });
+ * requireRoundOfProject(store, 1, 1) // => throws E_NOT_FOUND
+ * await store.close();
+ */
+export async function requireRoundOfProject(store: Store, roundId: number, projectId: number): Promise<void> {
+  const r = await flow(store)
+    .selectFrom('submission_rounds')
+    .select('project_id')
+    .where('id', '=', roundId)
+    .executeTakeFirst();
+  if (!r || Number(r.project_id) !== projectId) throw notFound('round', roundId);
+}
+
 /** A round with its key, after checking the actor may use `unit` of its project. */
 async function roundFor(
   store: Store,
