@@ -14,7 +14,7 @@ import ExcelJS from 'exceljs';
 import { CityIndexError, type Issue } from '../engine/core/errors.ts';
 import { safeText } from './safe-text.ts';
 import { parseNumberCell } from './table.ts';
-import { readXlsxTable, type XlsxLimits } from './xlsx-table.ts';
+import { readXlsxTables, type XlsxLimits } from './xlsx-table.ts';
 import { readZipDirectory } from './zip-entries.ts';
 
 /** The format id written into every template's signature sheet. */
@@ -334,11 +334,17 @@ export async function readSubmissionTemplate(bytes: Uint8Array, file: string): P
       file,
       expected: 'the submission template downloaded from cityindex',
     });
-  let sigTable;
+  let sigTable, table;
   try {
-    sigTable = await readXlsxTable(bytes, file, TEMPLATE_SHEETS.signature, TEMPLATE_LIMITS);
+    [sigTable, table] = await readXlsxTables(
+      bytes,
+      file,
+      [TEMPLATE_SHEETS.signature, TEMPLATE_SHEETS.data],
+      TEMPLATE_LIMITS,
+    );
   } catch (e) {
-    if (e instanceof CityIndexError && e.issues[0]?.code === 'E_XLSX_SHEET') wrong('no signature sheet');
+    if (e instanceof CityIndexError && e.issues[0]?.code === 'E_XLSX_SHEET')
+      wrong(`a sheet of the template is missing: ${TEMPLATE_SHEETS.signature} or ${TEMPLATE_SHEETS.data}`);
     throw e;
   }
   const meta = new Map<string, string>();
@@ -351,14 +357,6 @@ export async function readSubmissionTemplate(bytes: Uint8Array, file: string): P
     unit: meta.get('unit') ?? '',
     signature: meta.get('signature') ?? '',
   };
-  let table;
-  try {
-    table = await readXlsxTable(bytes, file, TEMPLATE_SHEETS.data, TEMPLATE_LIMITS);
-  } catch (e) {
-    if (e instanceof CityIndexError && e.issues[0]?.code === 'E_XLSX_SHEET')
-      wrong(`no sheet "${TEMPLATE_SHEETS.data}"`);
-    throw e;
-  }
   const issues: Issue[] = [];
   TEMPLATE_HEADER.forEach((h, k) => {
     if (table.header[k] !== h)

@@ -594,6 +594,19 @@ export async function saveValues(
 ): Promise<RoundValue[]> {
   requireRole(actor, ['city'], 'enter values');
   const round = await roundFor(store, actor, roundId, unit, 'enter values');
+  return saveChecked(store, actor, round, unit, edits, origin);
+}
+
+/** `saveValues` after the role and unit checks (the upload made them already). */
+async function saveChecked(
+  store: Store,
+  actor: Principal,
+  round: RoundsTable,
+  unit: string,
+  edits: readonly ValueEdit[],
+  origin: { file?: string; action?: string },
+): Promise<RoundValue[]> {
+  const roundId = Number(round.id);
   await checkEdits(store, Number(round.project_id), unit, edits, origin.file);
   await flow(store)
     .transaction()
@@ -611,7 +624,19 @@ export async function saveValues(
         },
       });
     });
-  return roundValues(store, actor, roundId, unit);
+  return valuesOf(store, roundId, unit);
+}
+
+/** The current values of one city in a round, no checks: for functions that made them. */
+async function valuesOf(store: Store, roundId: number, unit: string): Promise<RoundValue[]> {
+  const rows = await flow(store)
+    .selectFrom('round_values')
+    .selectAll()
+    .where('round_id', '=', roundId)
+    .where('unit_code', '=', unit)
+    .orderBy('indicator')
+    .execute();
+  return rows.map(toValue);
 }
 
 const INVALID_TEMPLATE = (code: string, message: string, file: string, expected: string) =>
@@ -688,7 +713,7 @@ export async function uploadTemplate(
     version: r.version,
     row: r.row,
   }));
-  return saveValues(store, actor, roundId, unit, edits, { file, action: 'round_value.upload' });
+  return saveChecked(store, actor, round, unit, edits, { file, action: 'round_value.upload' });
 }
 
 /**
@@ -702,41 +727,32 @@ export async function submitUnit(store: Store, actor: Principal, roundId: number
   await flow(store)
     .transaction()
     .execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('round_values')
-        .selectAll()
-        .where('round_id', '=', roundId)
-        .where('unit_code', '=', unit)
-        .where('status', 'in', ['draft', 'returned'])
-        .orderBy('indicator')
-        .execute();
-      if (rows.length === 0)
+      // set-based: each status moves in one statement, and RETURNING gives exactly the rows moved (what
+      // the version rows record), however other writers interleave
+      const at = store.now();
+      const next: ValueRow[] = [];
+      for (const [from, to] of [
+        ['draft', 'submitted'],
+        ['returned', 'resubmitted'],
+      ] as const) {
+        const moved = await trx
+          .updateTable('round_values')
+          .set((eb) => ({ version: eb('version', '+', 1), status: to, actor: by, at }))
+          .where('round_id', '=', roundId)
+          .where('unit_code', '=', unit)
+          .where('status', '=', from)
+          .returningAll()
+          .execute();
+        next.push(...moved.map((r) => ({ ...r, version: Number(r.version) })));
+      }
+      if (next.length === 0)
         throw new CityIndexError({
           code: 'E_EMPTY',
           message: 'nothing to submit: no draft or returned values / 没有待提交的数值',
           unit,
           expected: 'values in draft or returned',
         });
-      const at = store.now();
-      const next: ValueRow[] = rows.map((r) => ({
-        ...r,
-        version: Number(r.version) + 1,
-        status: r.status === 'returned' ? 'resubmitted' : 'submitted',
-        actor: by,
-        at,
-      }));
-      for (const n of next) {
-        const u = await trx
-          .updateTable('round_values')
-          .set({ version: n.version, status: n.status, actor: by, at })
-          .where('round_id', '=', roundId)
-          .where('unit_code', '=', unit)
-          .where('indicator', '=', n.indicator)
-          .where('version', '=', n.version - 1)
-          .executeTakeFirst();
-        if (Number(u.numUpdatedRows) !== 1)
-          throw new CityIndexError(conflictIssue(n.indicator, n.version - 1, n.version));
-      }
+      next.sort((a, b) => (a.indicator < b.indicator ? -1 : 1));
       await insertVersions(trx, next);
       await audit(store, trx, actor, {
         action: 'round_unit.submit',
