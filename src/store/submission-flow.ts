@@ -564,19 +564,52 @@ async function writeEdits(
 }
 
 async function insertVersions(trx: FlowTrx, rows: readonly ValueRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 400) {
+  if (rows.length === 0) return;
+  const { round_id: roundId, unit_code: unit } = rows[0];
+  // the rows just written are copied inside the database (one short statement instead of a row of
+  // parameters per value); callers pass rows of one round and unit, as written in this transaction
+  for (let i = 0; i < rows.length; i += 500) {
+    const part = rows.slice(i, i + 500);
     try {
       await trx
         .insertInto('round_value_versions')
-        .values(rows.slice(i, i + 400))
+        .columns(VALUE_COLUMNS)
+        .expression(
+          trx
+            .selectFrom('round_values')
+            .select(VALUE_COLUMNS)
+            .where('round_id', '=', roundId)
+            .where('unit_code', '=', unit)
+            .where(
+              'indicator',
+              'in',
+              part.map((r) => r.indicator),
+            ),
+        )
         .execute();
     } catch (e) {
       if (isUniqueViolation(e))
-        throw new CityIndexError(conflictIssue(rows[i].indicator, rows[i].version - 1, rows[i].version));
+        throw new CityIndexError(conflictIssue(part[0].indicator, part[0].version - 1, part[0].version));
       throw e;
     }
   }
 }
+
+/** The columns of a value row (round_values and round_value_versions have the same). */
+const VALUE_COLUMNS = [
+  'round_id',
+  'unit_code',
+  'indicator',
+  'version',
+  'status',
+  'value',
+  'source',
+  'attachment_id',
+  'comment',
+  'data_version',
+  'actor',
+  'at',
+] as const;
 
 /**
  * Enter or correct values of one city in a round (its city officers), each with the version it was
