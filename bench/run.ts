@@ -12,6 +12,7 @@ import { benchStartup } from './startup.ts';
 import { benchScale } from './scale.ts';
 import { benchXlsx } from './xlsx.ts';
 import { benchPlatform } from './platform.ts';
+import { benchSubmissions } from './submissions.ts';
 
 type Bench = { name: string; run: () => Promise<BenchRow[]> };
 const benches: Bench[] = [
@@ -22,6 +23,7 @@ const benches: Bench[] = [
   { name: 'scale', run: benchScale },
   { name: 'xlsx', run: () => benchXlsx() },
   { name: 'platform', run: benchPlatform },
+  { name: 'submissions', run: benchSubmissions },
   {
     name: 'survey',
     run: async () =>

@@ -266,26 +266,51 @@ export async function readXlsxTable(
   sheet?: string,
   limits: Partial<XlsxLimits> = {},
 ): Promise<Table> {
+  return (await readXlsxTables(bytes, file, [sheet], limits))[0];
+}
+
+/**
+ * Several worksheets of one workbook as tables, the zip directory, workbook, styles and shared strings
+ * read once (`readXlsxTable` for each sheet otherwise reads them again), under the same limits (the
+ * time limit covers all the sheets). `undefined` in `sheets` means the first sheet.
+ * @example
+ * import ExcelJS from 'exceljs';
+ * const workbook = new ExcelJS.Workbook();
+ * workbook.addWorksheet('a').addRows([['k', 'v'], ['x', 1]]);
+ * workbook.addWorksheet('b').addRows([['k', 'v'], ['y', 2]]);
+ * const bytes = new Uint8Array(await workbook.xlsx.writeBuffer());
+ * (await readXlsxTables(bytes, 'w.xlsx', ['b', 'a'])).map((t) => t.rows[0][0]) // => ['y', 'x']
+ * readXlsxTables(bytes, 'w.xlsx', ['c']) // => throws E_XLSX_SHEET
+ */
+export async function readXlsxTables(
+  bytes: Uint8Array,
+  file: string,
+  sheetNames: ReadonlyArray<string | undefined>,
+  limits: Partial<XlsxLimits> = {},
+): Promise<Table[]> {
   const r: Reading = { bytes, file, lim: { ...DEFAULT_XLSX_LIMITS, ...limits }, started: now() };
   const parts = new Map<string, ZipEntry>();
   for (const e of readZipDirectory(bytes, file, r.lim)) parts.set(e.name.replace(/^\//, ''), e);
   const { sheets, date1904 } = readWorkbook(r, parts);
-  const chosen = sheet !== undefined ? sheets.find((s) => s.name === sheet) : sheets[0];
-  const sheetEntry = chosen?.part !== undefined ? parts.get(chosen.part) : undefined;
-  if (!chosen || !sheetEntry)
-    throw new CityIndexError({
-      code: 'E_XLSX_SHEET',
-      message:
-        sheet !== undefined
-          ? `no sheet "${sheet}" / 没有名为“${sheet}”的工作表`
-          : 'workbook has no sheets / 工作簿没有工作表',
-      file,
-      field: 'sheet',
-      expected: sheets.map((s) => s.name).join(', ') || 'a worksheet',
-    });
+  const chosen = sheetNames.map((sheet) => {
+    const c = sheet !== undefined ? sheets.find((s) => s.name === sheet) : sheets[0];
+    const entry = c?.part !== undefined ? parts.get(c.part) : undefined;
+    if (!c || !entry)
+      throw new CityIndexError({
+        code: 'E_XLSX_SHEET',
+        message:
+          sheet !== undefined
+            ? `no sheet "${sheet}" / 没有名为“${sheet}”的工作表`
+            : 'workbook has no sheets / 工作簿没有工作表',
+        file,
+        field: 'sheet',
+        expected: sheets.map((s) => s.name).join(', ') || 'a worksheet',
+      });
+    return { name: c.name, entry };
+  });
   const dateStyles = readDateStyles(r, parts);
   const shared = readSharedStrings(r, parts);
-  return readSheet(r, sheetEntry, chosen.name, shared, dateStyles, date1904);
+  return chosen.map((c) => readSheet(r, c.entry, c.name, shared, dateStyles, date1904));
 }
 
 /** Stream the cells of one sheet into rows, under the cell, row and column limits. */

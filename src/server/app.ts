@@ -15,6 +15,7 @@ import { SESSION_HOURS, type ProjectInfo, type Store } from '../store/store.ts';
 import { EditionBody, LoginBody, NewUserBody, ReviewBody, SubmissionBody, parseBody } from './schemas.ts';
 import { parseCookies, rateLimiter, SECURITY_HEADERS, SESSION_COOKIE, sessionCookie } from './security.ts';
 import { PLATFORM_ROUTES, registerPlatformRoutes } from './platform-routes.ts';
+import { registerSubmissionRoutes, SUBMISSION_ROUTES } from './uploads.ts';
 
 /** Options of `createServer`. */
 export interface ServerOptions {
@@ -39,6 +40,7 @@ const STATUS = new Map<string, number>([
   ['E_CSRF', 403],
   ['E_NOT_FOUND', 404],
   ['E_CONFLICT', 409],
+  ['E_UPLOAD_LIMIT', 413],
   ['E_LOCKED', 423],
   ['E_RATE_LIMIT', 429],
 ]);
@@ -64,6 +66,7 @@ export const ROUTES = [
   { method: 'GET', url: '/api/audit', writes: false },
   { method: 'GET', url: '/api/audit/verify', writes: false },
   ...PLATFORM_ROUTES,
+  ...SUBMISSION_ROUTES, // submission rounds, templates, uploads (uploads.ts)
 ] as const;
 
 declare module 'fastify' {
@@ -244,6 +247,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.get('/api/audit/verify', async (req) => ({ verification: await store.verifyAudit(req.principal) }));
 
   await registerPlatformRoutes(app, { store, project, routes: ROUTES });
+  await registerSubmissionRoutes(app, { store, project });
+
   await app.ready();
   return app;
 }

@@ -17,6 +17,7 @@ import {
   ResultsSchema,
   UserSchema,
 } from './platform-schemas.ts';
+import { SUBMISSION_OPERATIONS } from './uploads.ts';
 
 /** One operation: bilingual summary, who may call it, its body and its success response. */
 export interface Operation {
@@ -299,6 +300,7 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operat
       ok: { status: 200, mediaType: 'text/html' },
     },
   ],
+  ...SUBMISSION_OPERATIONS,
 ]);
 
 /** The error statuses every operation may answer, with what they mean. */

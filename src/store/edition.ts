@@ -15,7 +15,7 @@ export interface StoredBuild {
   table: ReturnType<typeof resultsTable>;
   csv: string;
   fingerprint: string;
-  approved: Array<{ unit: string; indicator: string; submissionId: number }>;
+  approved: Array<{ unit: string; indicator: string; submissionId: number; version: number }>;
   /** The framework the build ended with (code, parent, weight): what a comparison attributes changes by. */
   framework: Array<{ code: string; parent: string | null; weight: number }>;
 }

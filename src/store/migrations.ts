@@ -6,6 +6,7 @@
  */
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResult } from 'kysely';
 import { CityIndexError } from '../engine/core/errors.ts';
+import { submissionFlowMigration } from './submission-migration.ts';
 
 /** The two databases the store runs on. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -192,6 +193,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
         }
       },
     },
+    '0002_submission_flow': submissionFlowMigration(idType, id),
     '0003_invitations': {
       async up(db: AnyDb) {
         await db.schema
@@ -217,7 +219,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /**
  * The names of the migrations, in order (the same on both databases).
- * @example migrationNames() // => ['0001_initial', '0003_invitations']
+ * @example migrationNames().slice(0, 3) // => ['0001_initial', '0002_submission_flow', '0003_invitations']
  */
 export function migrationNames(): string[] {
   return Object.keys(migrations('sqlite'));
@@ -231,7 +233,7 @@ export function migrationNames(): string[] {
  * const c = openDatabase({ sqliteFile: ':memory:' });
  * const first = await migrateStore(c.db, 'sqlite');
  * const again = await migrateStore(c.db, 'sqlite');
- * [first, again] // => [['0001_initial', '0003_invitations'], []]
+ * [first.slice(0, 3), again] // => [['0001_initial', '0002_submission_flow', '0003_invitations'], []]
  * await c.db.destroy();
  */
 export async function migrateStore(db: AnyDb, dialect: StoreDialect): Promise<string[]> {

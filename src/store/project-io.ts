@@ -161,13 +161,17 @@ export async function importProjectFolder(
 
 /**
  * The stored project, assembled from its stored files, with every approved submitted value laid over
- * the raw data (authors and admins). `approved` lists the values replaced, with their submission.
+ * the raw data (authors and admins). `approved` lists the values replaced, with their submission (0 for
+ * a value approved in a submission round) and the data version used.
  */
 export async function loadStoredProject(
   store: Store,
   actor: Principal,
   project: ProjectInfo,
-): Promise<{ project: LoadedProject; approved: Array<{ unit: string; indicator: string; submissionId: number }> }> {
+): Promise<{
+  project: LoadedProject;
+  approved: Array<{ unit: string; indicator: string; submissionId: number; version: number }>;
+}> {
   const files = await store.projectFiles(actor, project.id);
   const loaded = await assemble(files, project.projectFile, `store:${project.slug}`);
   // only the approved values (projectFiles above already refused anyone but authors and admins): reading
@@ -175,7 +179,7 @@ export async function loadStoredProject(
   const approved = (
     await store.db
       .selectFrom('data_values')
-      .select(['unit_code', 'indicator', 'value', 'submission_id'])
+      .select(['unit_code', 'indicator', 'value', 'submission_id', 'version'])
       .where('project_id', '=', project.id)
       .where('status', '=', 'approved')
       .orderBy('unit_code')
@@ -186,6 +190,7 @@ export async function loadStoredProject(
     indicator: r.indicator,
     value: r.value === null ? null : Number(r.value),
     submissionId: r.submission_id === null ? null : Number(r.submission_id),
+    version: Number(r.version),
   }));
   if (approved.length === 0) return { project: loaded, approved: [] };
   const raw = loaded.input.raw;
@@ -193,13 +198,14 @@ export async function loadStoredProject(
   const n = raw.unitCodes.length;
   const row = new Map(raw.unitCodes.map((u, i) => [u, i]));
   const col = new Map(raw.codes.map((c, j) => [c, j]));
-  const used: Array<{ unit: string; indicator: string; submissionId: number }> = [];
+  const used: Array<{ unit: string; indicator: string; submissionId: number; version: number }> = [];
   for (const v of approved) {
     const i = row.get(v.unit);
     const j = col.get(v.indicator);
     if (i === undefined || j === undefined) continue;
     values[j * n + i] = v.value ?? NaN;
-    used.push({ unit: v.unit, indicator: v.indicator, submissionId: v.submissionId ?? 0 });
+    // version: the data version used (a round's approval records it: submission-flow.ts#approvalOf)
+    used.push({ unit: v.unit, indicator: v.indicator, submissionId: v.submissionId ?? 0, version: v.version });
   }
   const input = { ...loaded.input, raw: datasetOf(raw.unitCodes, raw.codes, values) };
   return { project: { ...loaded, input }, approved: used };

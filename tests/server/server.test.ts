@@ -10,6 +10,7 @@ import { createServer, ROUTES } from '../../src/server/app.ts';
 import { importProjectFolder } from '../../src/store/project-io.ts';
 import { systemPrincipal } from '../../src/store/principal.ts';
 import type { ProjectInfo, Store } from '../../src/store/store.ts';
+import { attachFile, openRound, roundValues, saveValues, listRounds } from '../../src/store/submission-flow.ts';
 import { DIALECTS, type TestStore } from '../store/stores.ts';
 
 const CLI = systemPrincipal('test');
@@ -32,6 +33,9 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
   let foreignSubmission: number;
   let draftEdition: number;
   let draftFingerprint: string;
+  /** A submission round with city B's draft value (SECRET_VALUE) and attachment. */
+  let round: number;
+  let foreignAttachment: number;
   const SECRET_VALUE = 987654.321;
 
   async function login(username: string): Promise<Session> {
@@ -74,6 +78,13 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
     expect(ed.statusCode, ed.body).toBe(201);
     draftEdition = ed.json().edition.id;
     draftFingerprint = ed.json().edition.fingerprint;
+    round = (await openRound(store, CLI, project.id, 'matrix')).id;
+    const cityB = (await store.session(sessions.get('cityB')!.cookie.split('=')[1]))!.principal;
+    await saveValues(store, cityB, round, units[1], [{ indicator: indicators[0], value: SECRET_VALUE, version: 0 }]);
+    const pdf = new TextEncoder().encode('%PDF-1.4 secret bulletin');
+    foreignAttachment = (
+      await attachFile(store, cityB, round, units[1], indicators[0], 1, { fileName: 'b.pdf', bytes: pdf })
+    ).attachmentId;
   }, 120_000);
   afterAll(async () => {
     if (skip) return;
@@ -180,7 +191,12 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
           ? `/api/compare?from=${draftEdition}&to=${draftEdition}`
           : url.includes('/submissions/')
             ? url.replace(':id', String(foreignSubmission))
-            : url.replace(':id', String(draftEdition)).replace(':unit', params.get(':unit')!);
+            : url.startsWith('/api/attachments/')
+              ? url.replace(':id', String(foreignAttachment))
+              : url
+                  .replace(':id', String(draftEdition))
+                  .replace(':round', String(round))
+                  .replace(':unit', params.get(':unit')!);
       const bodies = new Map<string, unknown>([
         ['POST /api/session', { username: 'cityB', password: 'wrong password!!' }],
         ['POST /api/editions', { name: 'attack' }],
@@ -189,6 +205,12 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         ['POST /api/users', { username: 'mallory', password: PASSWORD, role: 'admin' }],
         ['POST /api/invitations', { role: 'admin' }],
         ['POST /api/invitations/accept', { token: 'A'.repeat(43), username: 'mallory2', password: PASSWORD }],
+        ['POST /api/rounds', { name: 'attack' }],
+        ['PUT /api/rounds/:round/units/:unit/values', { values: [{ indicator: indicators[0], value: 1, version: 1 }] }],
+        [
+          'POST /api/rounds/:round/units/:unit/review',
+          { decisions: [{ indicator: indicators[0], decision: 'approve', version: 2 }] },
+        ],
       ]);
       // who may do what to city B's data and the draft edition (everything else must be refused)
       const allowed = new Map<string, ReadonlySet<string>>([
@@ -210,11 +232,20 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         ['GET /invite', new Set(['anon', 'cityA', 'reviewer1', 'author1'])],
         ['GET /api/openapi.json', new Set(['anon', 'cityA', 'reviewer1', 'author1'])],
         ['GET /api/docs', new Set(['anon', 'cityA', 'reviewer1', 'author1'])],
+        ['GET /api/rounds', new Set(['cityA', 'reviewer1', 'author1'])],
+        ['POST /api/rounds', new Set(['author1'])],
+        ['GET /api/rounds/:round/units/:unit/template', new Set(['reviewer1', 'author1'])],
+        ['GET /api/rounds/:round/units/:unit/values', new Set(['reviewer1', 'author1'])],
+        ['GET /api/rounds/:round/units/:unit/history', new Set(['reviewer1', 'author1'])],
+        ['POST /api/rounds/:round/units/:unit/review', new Set(['reviewer1'])],
+        ['GET /api/attachments/:id', new Set(['reviewer1', 'author1'])],
       ]);
       const before = {
         submissions: await store.listSubmissions(CLI, project.id),
         users: (await store.listUsers(CLI)).length,
         editions: await store.listEditions(CLI, project.id),
+        rounds: await listRounds(store, CLI, project.id),
+        roundValues: await roundValues(store, CLI, round, units[1]),
       };
       const refused: string[] = [];
       for (const route of ROUTES) {
@@ -244,6 +275,8 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
       expect(await store.listSubmissions(CLI, project.id)).toEqual(before.submissions);
       expect((await store.listUsers(CLI)).length).toBe(before.users);
       expect(await store.listEditions(CLI, project.id)).toEqual(before.editions);
+      expect(await listRounds(store, CLI, project.id)).toEqual(before.rounds);
+      expect(await roundValues(store, CLI, round, units[1])).toEqual(before.roundValues);
     },
     120_000,
   );
@@ -291,7 +324,7 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
       const pub = await app.inject({ url: `/api/editions/${edId}` });
       expect(pub.statusCode).toBe(200);
       expect(pub.json().edition.results.approvedValues).toEqual([
-        { unit: units[0], indicator: indicators[0], submissionId: id },
+        { unit: units[0], indicator: indicators[0], submissionId: id, version: 2 },
       ]);
       const audit = await as('admin1', { url: '/api/audit' });
       const actions = audit.json().audit.map((r: { action: string }) => r.action);
