@@ -1,14 +1,15 @@
 /**
- * results.xlsx: a sheet per stage (raw, each step's dataset), the ranking, weights, sources and gaps,
- * and a sheet explaining the method in English and Chinese. Text cells are neutralised against
+ * results.xlsx: the results (scores and ranks), a sheet explaining the method in English and Chinese,
+ * weights, sources and gaps, the analyses; a sheet per stage (raw, each step's dataset) only on request
+ * (`stages: true`, `cityindex build --format xlsx-stages`). Text cells are neutralised against
  * formula injection; missing values are empty cells. `workbookBytes` streams the rows (a 20 000 × 250
  * build writes without holding every cell object in memory); `createWorkbook` builds the same
  * workbook in memory.
  *
- * Large builds: the stage sheets (raw and each step) are written only while their cells fit
- * `stageCellLimit` (default 2 000 000 cells in all); the stages left out are listed on a `Notes`
- * sheet (results.csv and build.json hold every score). The file is byte-identical between runs of the
- * same build: its document properties and zip entries carry a fixed timestamp, not the clock.
+ * Stage sheets, when asked for, are written only while their cells fit `stageCellLimit` (default
+ * 2 000 000 cells in all). Every stage not written is listed on a `Notes` sheet with the reason
+ * (not asked for, or past the limit); results.csv and build.json hold every score. The file is
+ * byte-identical between runs of the same build: its properties and zip entries carry a fixed timestamp.
  */
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
@@ -51,6 +52,8 @@ function* datasetRows(ds: Dataset): Generator<Cell[]> {
 
 /** Options of the workbook writers. */
 export interface WorkbookOptions {
+  /** Write a sheet per stage (raw and each step's dataset); default false (listed on Notes instead). */
+  stages?: boolean;
   /** Most cells written across the stage sheets (raw and each step); later stages are left out. */
   stageCellLimit?: number;
 }
@@ -61,15 +64,24 @@ export const STAGE_CELL_LIMIT = 2_000_000;
 /** The timestamp written into every results.xlsx (document properties and zip entries). */
 export const WORKBOOK_DATE = new Date(Date.UTC(2000, 0, 1));
 
-/** Stage sheets that fit the cell budget, and a note on those left out. */
-function stageSheets(b: Build, limit: number): { sheets: SheetSpec[]; notes: Cell[][] } {
+/** Stage sheets asked for that fit the cell budget, and a note on each stage left out. */
+function stageSheets(b: Build, wanted: boolean, limit: number): { sheets: SheetSpec[]; notes: Cell[][] } {
   const stages = [{ name: 'raw', dataset: b.raw }, ...b.steps.map((s) => ({ name: s.id, dataset: s.dataset }))];
   const sheets: SheetSpec[] = [];
   const notes: Cell[][] = [];
   let used = 0;
   for (const { name, dataset } of stages) {
     const cells = dataset.unitCodes.length * (dataset.codes.length + 1);
-    if (used + cells <= limit) {
+    if (!wanted) {
+      notes.push([
+        name,
+        dataset.unitCodes.length,
+        dataset.codes.length,
+        'stage sheet not written (written on request: cityindex build --format xlsx-stages); ' +
+          'results.csv and build.json hold every score',
+        '未写入该阶段工作表（需要时使用 cityindex build --format xlsx-stages）；全部得分见 results.csv 与 build.json',
+      ]);
+    } else if (used + cells <= limit) {
       used += cells;
       sheets.push({ name, header: ['code', ...dataset.codes], rows: datasetRows(dataset) });
     } else {
@@ -89,7 +101,7 @@ function stageSheets(b: Build, limit: number): { sheets: SheetSpec[]; notes: Cel
 /** The sheets of results.xlsx, in order. */
 function workbookSheets(b: Build, p: LoadedProject, extra: ExtraSheet[], options: WorkbookOptions): SheetSpec[] {
   const t = resultsTable(b);
-  const stages = stageSheets(b, options.stageCellLimit ?? STAGE_CELL_LIMIT);
+  const stages = stageSheets(b, options.stages ?? false, options.stageCellLimit ?? STAGE_CELL_LIMIT);
   const fw = b.steps.length ? b.steps[b.steps.length - 1].framework : b.input.framework;
   const sheets: SheetSpec[] = [
     { name: 'Results', header: t.header, rows: t.rows },
@@ -217,7 +229,7 @@ function stampZipEntries(zip: Uint8Array): Uint8Array {
  * Build the workbook in memory.
  * @example
  * import { loadProject } from './index.ts';
- * const wb = createWorkbook(asem.build, await loadProject('examples/asem'));
+ * const wb = createWorkbook(asem.build, await loadProject('examples/asem'), [], { stages: true });
  * wb.worksheets.map((w) => w.name) // => ['Results', 'Method', 'raw', …]
  */
 export function createWorkbook(
