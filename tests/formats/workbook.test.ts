@@ -3,7 +3,8 @@ import { describe, expect, it, vi } from 'vitest';
 import ExcelJS from 'exceljs';
 import { loadProject } from '../../src/formats/project.ts';
 import { build } from '../../src/engine/pipeline/build.ts';
-import { createWorkbook, workbookBytes, WORKBOOK_DATE } from '../../src/formats/workbook.ts';
+import { workbookBytes, WORKBOOK_DATE } from '../../src/formats/workbook.ts';
+import { createWorkbook } from '../../src/formats/workbook-exceljs.ts';
 
 const cells = (wb: ExcelJS.Workbook): Record<string, unknown[][]> =>
   Object.fromEntries(
