@@ -11,6 +11,7 @@ import { benchUncertainty } from './uncertainty.ts';
 import { benchStartup } from './startup.ts';
 import { benchScale } from './scale.ts';
 import { benchXlsx } from './xlsx.ts';
+import { benchFirstAnalysis } from './first-analysis.ts';
 
 type Bench = { name: string; run: () => Promise<BenchRow[]> };
 const benches: Bench[] = [
@@ -18,6 +19,7 @@ const benches: Bench[] = [
   { name: 'build', run: benchBuild },
   { name: 'report', run: benchReport },
   { name: 'uncertainty', run: benchUncertainty },
+  { name: 'first-analysis', run: benchFirstAnalysis },
   { name: 'scale', run: benchScale },
   { name: 'xlsx', run: () => benchXlsx() },
   {
