@@ -25,15 +25,28 @@ const BIN = join(import.meta.dirname, '..', 'bin', 'cityindex.js');
  * One `cityindex …args` as a new process (through bin/cityindex.js, as a user runs it): wall seconds,
  * peak resident MiB (GNU time where the machine has it, else NaN), exit status and stderr.
  */
-export function runCli(args: string[]): { seconds: number; mib: number; status: number | null; stderr: string } {
+export function runCli(args: string[]): {
+  seconds: number;
+  mib: number;
+  /** User + system CPU seconds of the process and its children (GNU time; NaN without it). */
+  cpu: number;
+  status: number | null;
+  stderr: string;
+} {
   const hasTime = existsSync('/usr/bin/time');
   const cmd = hasTime ? '/usr/bin/time' : process.execPath;
-  const argv = hasTime ? ['-f', 'peak-kib %M', process.execPath, BIN, ...args] : [BIN, ...args];
+  const argv = hasTime ? ['-f', 'peak-kib %M cpu %U %S', process.execPath, BIN, ...args] : [BIN, ...args];
   const t0 = performance.now();
   const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
   const seconds = (performance.now() - t0) / 1000;
-  const m = /peak-kib (\d+)/.exec(r.stderr);
-  return { seconds, mib: m ? Number(m[1]) / 1024 : NaN, status: r.status, stderr: r.stderr };
+  const m = /peak-kib (\d+) cpu ([\d.]+) ([\d.]+)/.exec(r.stderr);
+  return {
+    seconds,
+    mib: m ? Number(m[1]) / 1024 : NaN,
+    cpu: m ? Number(m[2]) + Number(m[3]) : NaN,
+    status: r.status,
+    stderr: r.stderr,
+  };
 }
 
 /** Median wall time in seconds of `fn` over `repeats` runs after `warmup` runs. */

@@ -7,7 +7,7 @@ import { loadProject } from '../src/formats/project.ts';
 import { build } from '../src/engine/pipeline/build.ts';
 import { runAnalyses, parseAnalysesConfig } from '../src/engine/analysis/run.ts';
 import { loadCases } from '../src/formats/cases.ts';
-import { createWorkbook } from '../src/formats/workbook.ts';
+import { createWorkbook } from '../src/formats/workbook-exceljs.ts';
 import { renderReportHtml } from '../src/report/html.ts';
 import { chromiumPath, renderPdf } from '../src/report/pdf.ts';
 import type { ReportContext } from '../src/report/context.ts';

@@ -13,6 +13,7 @@ import { benchScale } from './scale.ts';
 import { benchXlsx } from './xlsx.ts';
 import { benchPlatform } from './platform.ts';
 import { benchSubmissions } from './submissions.ts';
+import { benchFirstAnalysis } from './first-analysis.ts';
 
 type Bench = { name: string; run: () => Promise<BenchRow[]> };
 const benches: Bench[] = [
@@ -20,6 +21,7 @@ const benches: Bench[] = [
   { name: 'build', run: benchBuild },
   { name: 'report', run: benchReport },
   { name: 'uncertainty', run: benchUncertainty },
+  { name: 'first-analysis', run: benchFirstAnalysis },
   { name: 'scale', run: benchScale },
   { name: 'xlsx', run: () => benchXlsx() },
   { name: 'platform', run: benchPlatform },

@@ -74,13 +74,16 @@ export async function benchScale(): Promise<BenchRow[]> {
     try {
       await writeSyntheticProject(dir, n, p);
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       await loadProject(dir);
+      const c = process.cpuUsage(c0);
       const load = (performance.now() - t0) / 1000;
       rows.push({
         name: `load synthetic ${n} × ${p} (in-process)`,
         seconds: load,
         target: loadLimit === undefined ? undefined : `≤ ${loadLimit} s`,
         pass: loadLimit === undefined ? undefined : load <= loadLimit,
+        notes: `CPU ${((c.user + c.system) / 1e6).toFixed(2)} s`,
       });
       const r = runCli(['build', dir, '--out', join(dir, 'out')]);
       const ok = r.status === 0;
@@ -90,7 +93,9 @@ export async function benchScale(): Promise<BenchRow[]> {
         seconds: r.seconds,
         target: `≤ ${limit} s${n >= 10000 ? ', ≤ 4 GiB' : ''}`,
         pass: ok && r.seconds <= limit && (n < 10000 || !(gib > 4)),
-        notes: ok ? `peak ${gib.toFixed(2)} GiB` : `exit ${r.status}: ${r.stderr.slice(-200)}`,
+        notes: ok
+          ? `CPU ${r.cpu.toFixed(1)} s; peak ${gib.toFixed(2)} GiB`
+          : `exit ${r.status}: ${r.stderr.slice(-200)}`,
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,6 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CityIndexError } from '../engine/core/errors.ts';
-import { loadCases } from '../formats/cases.ts';
 import { findSurveyConfigs, loadSurvey } from '../formats/survey.ts';
 import { loadProject, buildProject } from '../formats/project.ts';
 import { loadSeriesCsv, loadSeriesProject } from '../formats/series.ts';
@@ -28,7 +27,9 @@ export const nodeHost: AppHost = {
   loadSeriesProject,
   findSurveys: findSurveyConfigs,
   loadSurvey,
-  loadCases: (folder, dir) => loadCases(dir === undefined ? resolve(folder) : resolve(dir, folder)),
+  // the case library (gray-matter, js-yaml) loads only for a project that has one
+  loadCases: async (folder, dir) =>
+    (await import('../formats/cases.ts')).loadCases(dir === undefined ? resolve(folder) : resolve(dir, folder)),
   async readText(path) {
     try {
       return await readFile(path, 'utf8');

@@ -20,8 +20,11 @@ import { checkAborted, emitterOf, type UseCaseOptions } from './events.ts';
 import { resolveHost, type AppHost } from './host.ts';
 import { computeSeries } from './series.ts';
 
-/** Output formats of `build`; csv and json are always written. */
-export const FORMATS = ['csv', 'json', 'xlsx', 'html', 'pdf'] as const;
+/**
+ * Output formats of `build`; csv, json and xlsx are always written. `xlsx-stages` adds a sheet per
+ * stage (raw and each step's dataset) to results.xlsx, within its cell limit.
+ */
+export const FORMATS = ['csv', 'json', 'xlsx', 'xlsx-stages', 'html', 'pdf'] as const;
 export type Format = (typeof FORMATS)[number];
 /** Analyses that `--only` may name (the keys of a project's `analyses:` block). */
 export const ANALYSES = ['audit', 'gaps', 'regional', 'spatial', 'tiers', 'change', 'uncertainty'] as const;
@@ -267,12 +270,13 @@ async function analyse(
 
 /**
  * The files every run yields, in memory: `results.csv`, `build.json`, `analysis.json` (when analysed)
- * and, with `workbook`, `results.xlsx` (a sheet per stage, the analyses and the series).
+ * and, with `workbook`, `results.xlsx` (results, method, weights, sources, the analyses and the series;
+ * a sheet per stage with `stages`).
  * @example
  * const run = await runProject('examples/asem', { analyses: false });
  * [...runArtifacts(run, { workbook: false }).keys()] // => ['results.csv', 'build.json']
  */
-export function runArtifacts(run: ProjectRun, options: { workbook: boolean }): OutputFiles {
+export function runArtifacts(run: ProjectRun, options: { workbook: boolean; stages?: boolean }): OutputFiles {
   const { project, build, analyses, series } = run;
   const files: OutputFiles = new Map();
   files.set('results.csv', tableToCsv(resultsTable(build)));
@@ -291,7 +295,7 @@ export function runArtifacts(run: ProjectRun, options: { workbook: boolean }): O
     files.set('results.xlsx', async () => {
       // exceljs loads only when a workbook is written (start-up of every other command stays light)
       const { workbookBytes } = await import('../formats/workbook.ts');
-      return workbookBytes(build, project, extra);
+      return workbookBytes(build, project, extra, { stages: options.stages ?? false });
     });
   return files;
 }
@@ -320,7 +324,7 @@ export interface IndexArtifacts {
 export async function buildIndex(source: ProjectSource, options: BuildIndexOptions = {}): Promise<IndexArtifacts> {
   const formats = options.formats ?? parseFormats(undefined);
   const run = await runProject(source, options);
-  const files = runArtifacts(run, { workbook: formats.has('xlsx') });
+  const files = runArtifacts(run, { workbook: formats.has('xlsx'), stages: formats.has('xlsx-stages') });
   if (formats.has('html') || formats.has('pdf')) {
     checkAborted(options.signal);
     const pdf = formats.has('pdf');

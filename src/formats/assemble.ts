@@ -42,7 +42,15 @@ import {
   type ProjectFiles,
 } from './project-files.ts';
 import { readSurvey, runLoadedSurvey, SIMULATED_LABEL, surveyTitle, noXlsxReader } from './survey-read.ts';
-import { decodeText, parseCsvTable, parseNumberCell, type Table, type XlsxReader } from './table.ts';
+import {
+  decodeText,
+  numberAt,
+  parseCsvTable,
+  parseNumberCell,
+  plainNumber,
+  type Table,
+  type XlsxReader,
+} from './table.ts';
 
 export interface InputFile {
   path: string;
@@ -212,6 +220,7 @@ async function readTable(
   field: string,
   sheet?: string,
   row?: number,
+  numeric?: ReadonlySet<string>,
 ): Promise<Table | undefined> {
   const { c } = src;
   const ext = /\.[^./\\]*$/.exec(rel)?.[0].toLowerCase() ?? '';
@@ -232,7 +241,7 @@ async function readTable(
     }
     const { text, warnings } = decodeText(bytes, rel);
     c.warnings.push(...warnings);
-    return parseCsvTable(text, rel);
+    return parseCsvTable(text, rel, numeric);
   });
   if (!t) return undefined;
   c.warnings.push(...t.warnings);
@@ -787,9 +796,16 @@ export function unitsFromTable(t: Table, skipColumns: Set<string> = new Set()): 
  * with where each value came from, so a value given twice is reported with both places. Typed
  * arrays, not a map per cell: a 50 MB file holds millions of values.
  */
+/** One code's values over the store's units: value, the file row it came from (-1 = none), its file. */
+interface StoreColumn {
+  values: Float64Array;
+  row: Int32Array;
+  file: Uint16Array;
+}
+
 class ValueStore {
   private readonly index: Map<string, number>;
-  private readonly cols = new Map<string, { values: Float64Array; row: Int32Array; file: Uint16Array }>();
+  private readonly cols = new Map<string, StoreColumn>();
   private readonly fileNames: string[] = [];
   /** Source of a value when the file gives one, keyed `unit\u0000code`. */
   readonly sources: Record<string, string> = {};
@@ -836,17 +852,42 @@ class ValueStore {
 
   /** Store a value (NaN = missing but given); a second value for the same unit and code is a conflict. */
   put(code: string, unit: number, value: number, file: string, row: number, column: string, source?: string): void {
+    this.putAt(this.column(code), this.fileIndex(file), code, unit, value, file, row, column, source);
+  }
+
+  /** The column of `code` (created empty on first use). */
+  column(code: string): StoreColumn {
     let c = this.cols.get(code);
     if (!c) {
       const n = this.unitCodes.length;
       c = { values: new Float64Array(n).fill(NaN), row: new Int32Array(n).fill(-1), file: new Uint16Array(n) };
       this.cols.set(code, c);
     }
+    return c;
+  }
+
+  /** The index of a file name in `fileNames` (added on first use). */
+  fileIndex(file: string): number {
     let f = this.fileNames.lastIndexOf(file);
     if (f < 0) {
       this.fileNames.push(file);
       f = this.fileNames.length - 1;
     }
+    return f;
+  }
+
+  /** `put` with the column and file index looked up once by the caller (a wide table's inner loop). */
+  putAt(
+    c: StoreColumn,
+    f: number,
+    code: string,
+    unit: number,
+    value: number,
+    file: string,
+    row: number,
+    column: string,
+    source?: string,
+  ): void {
     if (c.row[unit] !== -1) {
       if (Number.isNaN(c.values[unit]) && Number.isNaN(value)) return;
       const earlier = this.fileNames[c.file[unit]];
@@ -918,6 +959,36 @@ class ValueStore {
   }
 }
 
+/** Columns read as text by the units, long-format and wide readers: never parsed as numbers. */
+const TEXT_COLUMNS = new Set([
+  'unit',
+  'code',
+  'uCode',
+  'adcode',
+  'indicator',
+  'iCode',
+  'value',
+  'period',
+  'year',
+  'Time',
+  'source',
+  'name',
+  'name_zh',
+  'name_en',
+  'uName',
+  'province',
+]);
+
+/** The value columns a data file's parser may read as numbers (indicator and denominator codes). */
+function numericColumns(codes: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const code of codes) if (!TEXT_COLUMNS.has(code)) out.add(code);
+  return out;
+}
+
+/** Rows per block when a wide table's values move into the column-major store (cache-sized). */
+const WIDE_BLOCK = 64;
+
 /** Read values from a wide table (a unit code column, then one column per indicator) into the store. */
 function readWide(
   t: Table,
@@ -947,6 +1018,11 @@ function readWide(
       severity: 'warning',
     });
   const seenRows = new Map<string, number>();
+  // row by row (errors in file order) into a row-major buffer, then block by block into the columns
+  const m = cols.length;
+  const values = new Float64Array(t.rows.length * m);
+  const skip = new Uint8Array(t.rows.length * m);
+  const unitOf = new Int32Array(t.rows.length).fill(-1);
   t.rows.forEach((r, idx) => {
     const row = t.rowNumbers[idx];
     const unit = r[codeCol];
@@ -967,23 +1043,44 @@ function readWide(
       return;
     }
     seenRows.set(unit, row);
-    for (const { h, k } of cols) {
+    unitOf[idx] = i;
+    const base = idx * m;
+    for (let j = 0; j < m; j++) {
+      const k = cols[j].k;
+      const fast = numberAt(t, idx, k) ?? plainNumber(r[k]);
+      if (fast !== undefined) {
+        values[base + j] = fast;
+        continue;
+      }
       const p = parseNumberCell(r[k]);
       if (p.error) {
+        skip[base + j] = 1;
         c.add({
           code: 'E_NOT_NUMBER',
           message: p.error,
           file: t.file,
           row,
-          column: h,
+          column: cols[j].h,
           unit,
           expected: 'a number, or empty / NA for missing',
         });
         continue;
       }
-      store.put(h, i, p.value, t.file, row, h);
+      values[base + j] = p.value;
     }
   });
+  const file = store.fileIndex(t.file);
+  for (let r0 = 0; r0 < t.rows.length; r0 += WIDE_BLOCK) {
+    const r1 = Math.min(t.rows.length, r0 + WIDE_BLOCK);
+    for (let j = 0; j < m; j++) {
+      const h = cols[j].h;
+      const column = store.column(h);
+      for (let r = r0; r < r1; r++) {
+        if (unitOf[r] < 0 || skip[r * m + j]) continue;
+        store.putAt(column, file, h, unitOf[r], values[r * m + j], t.file, t.rowNumbers[r], h);
+      }
+    }
+  }
 }
 
 /** Read a long table (unit, indicator, value[, period][, source]); earlier periods go to `history`. */
@@ -1362,6 +1459,7 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
       undefined,
       lineOf('coinr', 'iMeta'),
     );
+    const fw = meta ? frameworkFromTable(meta) : undefined;
     const data = await readTable(
       src,
       project.coinr.iData,
@@ -1369,9 +1467,13 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
       'coinr.iData',
       undefined,
       lineOf('coinr', 'iData'),
+      fw &&
+        numericColumns([
+          ...fw.framework.nodes.filter((n) => n.kind === 'indicator').map((n) => n.code),
+          ...fw.denominators,
+        ]),
     );
-    if (meta) {
-      const fw = frameworkFromTable(meta);
+    if (meta && fw) {
       c.addAll(fw.issues);
       framework = fw.framework;
       frameworkFile = project.coinr.iMeta;
@@ -1495,6 +1597,7 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
         Array.isArray(project.data) ? `data[${k}]` : 'data',
         'sheet' in spec ? spec.sheet : undefined,
         Array.isArray(project.data) ? lineOf('data', k) : lineOf('data'),
+        numericColumns(wanted),
       );
       if (!t) dataFailed = true;
       else tables.push({ spec, t });

@@ -6,6 +6,8 @@ export * from './table.ts';
 export * from './xlsx-table.ts';
 export * from './results.ts';
 export * from './workbook.ts';
+export * from './workbook-exceljs.ts';
+export * from './xlsx-write.ts';
 export * from './output.ts';
 export * from './safe-text.ts';
 export * from './cases.ts';

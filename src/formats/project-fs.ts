@@ -65,7 +65,9 @@ export function fsProjectFiles(dir: string, roots: readonly string[] = []): Proj
     read: async (path) => {
       if (!inside(path)) return undefined;
       const s = await stat(at(path)).catch(() => null);
-      return s?.isFile() ? new Uint8Array(await readFile(at(path))) : undefined;
+      if (!s?.isFile()) return undefined;
+      const b = await readFile(at(path)); // a view, not a copy (a data file may be hundreds of MB)
+      return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
     },
     list: async (folder) =>
       inside(folder) ? (await readdir(at(folder)).catch(() => [] as string[])).sort() : ([] as string[]),

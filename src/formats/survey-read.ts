@@ -5,7 +5,7 @@
  * (`parse…`) and `readSurvey`, which reads a whole survey through a `ProjectFiles` source; the Node
  * loaders over paths are in survey.ts. Every problem is a located `Issue` (file, row, column), never a crash.
  */
-import { Model } from 'survey-core';
+import type { Model } from 'survey-core';
 import YAML from 'yaml';
 import * as z from 'zod';
 import { CityIndexError, type Issue } from '../engine/core/errors.ts';
@@ -886,19 +886,22 @@ export function parseCensusMargins(
 
 /**
  * Check a SurveyJS definition with survey-core@3.0.0: JSON errors, and every item and respondent field
- * present as a question (matrix rows count as items).
+ * present as a question (matrix rows count as items). survey-core (some 0.3 s to load) is imported
+ * on the first call, so projects without a questionnaire never load it.
  * @example
  * import { readFileSync } from 'node:fs';
  * const def = JSON.parse(readFileSync('examples/cdgi-2020/surveys/questionnaire.zh.json', 'utf8'));
- * checkDefinition(def, 'questionnaire.zh.json', ['GOV1']) // => [] (valid)
+ * const issues = await checkDefinition(def, 'questionnaire.zh.json', ['GOV1']);
+ * issues // => [] (valid)
  */
-export function checkDefinition(
+export async function checkDefinition(
   def: unknown,
   file: string,
   items: readonly string[],
   fields: readonly string[] = [],
-): Issue[] {
+): Promise<Issue[]> {
   const issues: Issue[] = [];
+  const { Model } = await import('survey-core');
   let model: Model;
   try {
     model = new Model(def as object);
@@ -1003,7 +1006,7 @@ export async function readSurvey(
       const f = await read(rel, base, `definitions.${lang}`);
       p = f.file;
       definitions[lang] = JSON.parse(new TextDecoder().decode(f.bytes));
-      issues.push(...checkDefinition(definitions[lang], p, surveyItems(config), fields));
+      issues.push(...(await checkDefinition(definitions[lang], p, surveyItems(config), fields)));
     } catch (e) {
       if (e instanceof CityIndexError) issues.push(...e.issues);
       else issues.push({ code: 'E_JSON', message: `invalid JSON: ${(e as Error).message}`, file: p });

@@ -133,10 +133,12 @@ describe('the CDGI 2020 example survey (模拟数据 / simulated responses)', ()
       const def = JSON.parse(await readFile(join(example, `surveys/questionnaire.${lang}.json`), 'utf8'));
       const model = new Model(def);
       expect(model.getAllQuestions().length).toBeGreaterThan(5);
-      expect(checkDefinition(def, lang, ['GOV1', 'LIF4', 'ATTN', 'OVR'], ['city_adcode', 'age', 'sex'])).toEqual([]);
+      expect(await checkDefinition(def, lang, ['GOV1', 'LIF4', 'ATTN', 'OVR'], ['city_adcode', 'age', 'sex'])).toEqual(
+        [],
+      );
     }
     expect(
-      checkDefinition({ pages: [{ elements: [{ type: 'matrixx', name: 'x' }] }] }, 'bad.json', ['x'])[0].code,
+      (await checkDefinition({ pages: [{ elements: [{ type: 'matrixx', name: 'x' }] }] }, 'bad.json', ['x']))[0].code,
     ).toBe('E_SURVEYJS_DEF');
     // every SurveyJS definition in the folder (resident and expert questionnaires) loads without JSON errors
     const { readdir } = await import('node:fs/promises');

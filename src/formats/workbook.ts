@@ -1,25 +1,25 @@
 /**
- * results.xlsx: a sheet per stage (raw, each step's dataset), the ranking, weights, sources and gaps,
- * and a sheet explaining the method in English and Chinese. Text cells are neutralised against
+ * results.xlsx: the results (scores and ranks), a sheet explaining the method in English and Chinese,
+ * weights, sources and gaps, the analyses; a sheet per stage (raw, each step's dataset) only on request
+ * (`stages: true`, `cityindex build --format xlsx-stages`). Text cells are neutralised against
  * formula injection; missing values are empty cells. `workbookBytes` streams the rows (a 20 000 × 250
  * build writes without holding every cell object in memory); `createWorkbook` builds the same
  * workbook in memory.
  *
- * Large builds: the stage sheets (raw and each step) are written only while their cells fit
- * `stageCellLimit` (default 2 000 000 cells in all); the stages left out are listed on a `Notes`
- * sheet (results.csv and build.json hold every score). The file is byte-identical between runs of the
- * same build: its document properties and zip entries carry a fixed timestamp, not the clock.
+ * Stage sheets, when asked for, are written only while their cells fit `stageCellLimit` (default
+ * 2 000 000 cells in all). Every stage not written is listed on a `Notes` sheet with the reason
+ * (not asked for, or past the limit); results.csv and build.json hold every score. The file is
+ * byte-identical between runs of the same build: its properties and zip entries carry a fixed timestamp.
  */
-import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
 import type { Build } from '../engine/pipeline/build.ts';
 import type { Dataset } from '../engine/core/dataset.ts';
 import { describeStep } from '../engine/methods/describe.ts';
 import { safeText } from './safe-text.ts';
 import { resultsTable, CITYINDEX_VERSION } from './results.ts';
+import { writeXlsx } from './xlsx-write.ts';
 import type { LoadedProject } from './project.ts';
 
-type Cell = string | number | null;
+export type Cell = string | number | null;
 
 /** Extra sheets contributed by analyses or series (name, header, rows). */
 export interface ExtraSheet {
@@ -29,7 +29,7 @@ export interface ExtraSheet {
 }
 
 /** One sheet to write: rows may be produced lazily; `widths` by 1-based column. */
-interface SheetSpec {
+export interface SheetSpec {
   name: string;
   header: string[];
   rows: Iterable<Cell[]>;
@@ -37,7 +37,7 @@ interface SheetSpec {
 }
 
 /** A cell as written: text neutralised, empty text / NaN / ±Infinity as an empty cell. */
-const cellValue = (v: Cell): Cell =>
+export const cellValue = (v: Cell): Cell =>
   typeof v === 'string' ? (v === '' ? null : safeText(v)) : v === null || !Number.isFinite(v) ? null : v;
 
 function* datasetRows(ds: Dataset): Generator<Cell[]> {
@@ -51,6 +51,8 @@ function* datasetRows(ds: Dataset): Generator<Cell[]> {
 
 /** Options of the workbook writers. */
 export interface WorkbookOptions {
+  /** Write a sheet per stage (raw and each step's dataset); default false (listed on Notes instead). */
+  stages?: boolean;
   /** Most cells written across the stage sheets (raw and each step); later stages are left out. */
   stageCellLimit?: number;
 }
@@ -61,15 +63,24 @@ export const STAGE_CELL_LIMIT = 2_000_000;
 /** The timestamp written into every results.xlsx (document properties and zip entries). */
 export const WORKBOOK_DATE = new Date(Date.UTC(2000, 0, 1));
 
-/** Stage sheets that fit the cell budget, and a note on those left out. */
-function stageSheets(b: Build, limit: number): { sheets: SheetSpec[]; notes: Cell[][] } {
+/** Stage sheets asked for that fit the cell budget, and a note on each stage left out. */
+function stageSheets(b: Build, wanted: boolean, limit: number): { sheets: SheetSpec[]; notes: Cell[][] } {
   const stages = [{ name: 'raw', dataset: b.raw }, ...b.steps.map((s) => ({ name: s.id, dataset: s.dataset }))];
   const sheets: SheetSpec[] = [];
   const notes: Cell[][] = [];
   let used = 0;
   for (const { name, dataset } of stages) {
     const cells = dataset.unitCodes.length * (dataset.codes.length + 1);
-    if (used + cells <= limit) {
+    if (!wanted) {
+      notes.push([
+        name,
+        dataset.unitCodes.length,
+        dataset.codes.length,
+        'stage sheet not written (written on request: cityindex build --format xlsx-stages); ' +
+          'results.csv and build.json hold every score',
+        '未写入该阶段工作表（需要时使用 cityindex build --format xlsx-stages）；全部得分见 results.csv 与 build.json',
+      ]);
+    } else if (used + cells <= limit) {
       used += cells;
       sheets.push({ name, header: ['code', ...dataset.codes], rows: datasetRows(dataset) });
     } else {
@@ -86,10 +97,22 @@ function stageSheets(b: Build, limit: number): { sheets: SheetSpec[]; notes: Cel
   return { sheets, notes };
 }
 
-/** The sheets of results.xlsx, in order. */
-function workbookSheets(b: Build, p: LoadedProject, extra: ExtraSheet[], options: WorkbookOptions): SheetSpec[] {
+/**
+ * The sheets of results.xlsx, in order (rows produced lazily), for `workbookBytes` and `createWorkbook`.
+ * @example
+ * import { loadProject } from './index.ts';
+ * const project = await loadProject('examples/asem');
+ * workbookSheets(asem.build, project, []).map((s) => s.name)
+ * // => ['Results', 'Method', 'Weights', 'Sources', 'Notes']
+ */
+export function workbookSheets(
+  b: Build,
+  p: LoadedProject,
+  extra: ExtraSheet[],
+  options: WorkbookOptions = {},
+): SheetSpec[] {
   const t = resultsTable(b);
-  const stages = stageSheets(b, options.stageCellLimit ?? STAGE_CELL_LIMIT);
+  const stages = stageSheets(b, options.stages ?? false, options.stageCellLimit ?? STAGE_CELL_LIMIT);
   const fw = b.steps.length ? b.steps[b.steps.length - 1].framework : b.input.framework;
   const sheets: SheetSpec[] = [
     { name: 'Results', header: t.header, rows: t.rows },
@@ -171,71 +194,10 @@ function workbookSheets(b: Build, p: LoadedProject, extra: ExtraSheet[], options
   return sheets.map((s) => ({ ...s, name: s.name.slice(0, 31) }));
 }
 
-function fillSheet(ws: ExcelJS.Worksheet, s: SheetSpec, commit: boolean): void {
-  for (const [c, w] of Object.entries(s.widths ?? {})) ws.getColumn(Number(c)).width = w;
-  const head = ws.addRow(s.header.map(safeText));
-  head.font = { bold: true };
-  if (commit) head.commit();
-  for (const r of s.rows) {
-    const row = ws.addRow(r.map(cellValue));
-    if (commit) row.commit();
-  }
-}
-
-const VIEWS: Array<Partial<ExcelJS.WorksheetView>> = [{ state: 'frozen', xSplit: 1, ySplit: 1 }];
-
 /**
- * Stamp every entry of a zip (local headers and central directory) with the DOS date and time of
- * `WORKBOOK_DATE`: ExcelJS's streaming writer hands its parts to archiver without a date, and archiver
- * takes the clock. Entries are found through the central directory (sizes in local headers are zero
- * when streamed). PKWARE APPNOTE 4.3.7 (local header), 4.3.12 (central directory), 4.3.16 (end record).
- */
-function stampZipEntries(zip: Uint8Array): Uint8Array {
-  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
-  let end = zip.length - 22;
-  while (end >= 0 && view.getUint32(end, true) !== 0x06054b50) end--;
-  if (end < 0) return zip;
-  const d = WORKBOOK_DATE;
-  const dosTime = (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | (d.getUTCSeconds() >> 1);
-  const dosDate = ((d.getUTCFullYear() - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate();
-  const count = view.getUint16(end + 10, true);
-  let at = view.getUint32(end + 16, true);
-  for (let k = 0; k < count && view.getUint32(at, true) === 0x02014b50; k++) {
-    view.setUint16(at + 12, dosTime, true);
-    view.setUint16(at + 14, dosDate, true);
-    const local = view.getUint32(at + 42, true);
-    if (view.getUint32(local, true) === 0x04034b50) {
-      view.setUint16(local + 10, dosTime, true);
-      view.setUint16(local + 12, dosDate, true);
-    }
-    at += 46 + view.getUint16(at + 28, true) + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
-  }
-  return zip;
-}
-
-/**
- * Build the workbook in memory.
- * @example
- * import { loadProject } from './index.ts';
- * const wb = createWorkbook(asem.build, await loadProject('examples/asem'));
- * wb.worksheets.map((w) => w.name) // => ['Results', 'Method', 'raw', …]
- */
-export function createWorkbook(
-  b: Build,
-  p: LoadedProject,
-  extra: ExtraSheet[] = [],
-  options: WorkbookOptions = {},
-): ExcelJS.Workbook {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = `cityindex ${CITYINDEX_VERSION}`;
-  wb.created = wb.modified = WORKBOOK_DATE;
-  for (const s of workbookSheets(b, p, extra, options)) fillSheet(wb.addWorksheet(s.name, { views: VIEWS }), s, false);
-  return wb;
-}
-
-/**
- * The same workbook as xlsx bytes, written row by row with ExcelJS's streaming writer (rows are
- * committed as they are added, so memory holds the compressed output, not every cell).
+ * The workbook as xlsx bytes, written row by row by the streaming writer of xlsx-write.ts (no per-cell
+ * objects; memory holds the compressed output): the same sheets and cells as `createWorkbook`
+ * (workbook-exceljs.ts) builds in memory with ExcelJS, without loading ExcelJS.
  * @example
  * import { loadProject } from './index.ts';
  * const bytes = await workbookBytes(asem.build, await loadProject('examples/asem'));
@@ -247,22 +209,15 @@ export async function workbookBytes(
   extra: ExtraSheet[] = [],
   options: WorkbookOptions = {},
 ): Promise<Uint8Array> {
-  const stream = new PassThrough();
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((res, rej) => {
-    stream.on('end', res);
-    stream.on('error', rej);
-  });
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
-  wb.creator = `cityindex ${CITYINDEX_VERSION}`;
-  wb.created = wb.modified = WORKBOOK_DATE;
-  for (const s of workbookSheets(b, p, extra, options)) {
-    const ws = wb.addWorksheet(s.name, { views: VIEWS });
-    fillSheet(ws, s, true);
-    ws.commit();
-  }
-  await wb.commit();
-  await done;
-  return stampZipEntries(new Uint8Array(Buffer.concat(chunks)));
+  const sheets = workbookSheets(b, p, extra, options).map((s) => ({
+    name: s.name,
+    header: s.header.map(safeText),
+    rows: mapRows(s.rows),
+    widths: s.widths,
+  }));
+  return writeXlsx(sheets, { creator: `cityindex ${CITYINDEX_VERSION}`, date: WORKBOOK_DATE });
+}
+
+function* mapRows(rows: Iterable<Cell[]>): Generator<Cell[]> {
+  for (const r of rows) yield r.map(cellValue);
 }

@@ -14,7 +14,15 @@ import { renderReportHtml, reportFileName } from './html.ts';
 import { otherLang } from '../engine/i18n/index.ts';
 
 export { renderReportHtml, reportFileName, type RenderHtmlOptions } from './html.ts';
-export { renderPdf, launchChromium, chromiumPath, CHROMIUM_PATH, CHROMIUM_ARGS, type PdfOptions } from './pdf.ts';
+export {
+  renderPdf,
+  renderPdfs,
+  launchChromium,
+  chromiumPath,
+  CHROMIUM_PATH,
+  CHROMIUM_ARGS,
+  type PdfOptions,
+} from './pdf.ts';
 export { computeFindings, FINDINGS, type Finding, type FindingKind } from './findings.ts';
 export {
   renderCharts,
@@ -115,11 +123,12 @@ export async function reportFiles(
     files.set(reportFileName(other, primary), renderReportHtml({ ...base, lang: other }));
   }
   if (options.pdf) {
-    const { renderPdf } = await import('./pdf.ts'); // playwright-core loads only when a PDF is asked for
-    files.set('report.pdf', await renderPdf(primaryHtml));
-    // the other language's PDF too (report.en.pdf / report.zh.pdf), printed from its own HTML
+    const { renderPdfs } = await import('./pdf.ts'); // playwright-core loads only when a PDF is asked for
+    // the other language's PDF too (report.en.pdf / report.zh.pdf), printed from its own HTML, by the same Chromium
     const otherHtml = files.get(reportFileName(other, primary)) ?? renderReportHtml({ ...base, lang: other });
-    files.set(`report.${other}.pdf`, await renderPdf(otherHtml as string));
+    const [primaryPdf, otherPdf] = await renderPdfs([primaryHtml, otherHtml as string]);
+    files.set('report.pdf', primaryPdf);
+    files.set(`report.${other}.pdf`, otherPdf);
   }
   return files;
 }

@@ -30,7 +30,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe('cityindex build', () => {
   it("builds examples/asem: results.csv ranks CHE first with COINr's score", async () => {
     const out = join(root, 'asem');
-    expect(await quiet(['build', 'examples/asem', '--out', out])).toBe(0);
+    expect(await quiet(['build', 'examples/asem', '--out', out, '--format', 'xlsx-stages'])).toBe(0);
     const text = readFileSync(join(out, 'results.csv'), 'utf8');
     expect(text.charCodeAt(0)).toBe(0xfeff);
     const rows = parse(text, { columns: true, bom: true }) as Array<Record<string, string>>;
@@ -56,7 +56,7 @@ describe('cityindex build', () => {
     expect(JSON.stringify(treat.diagnostics)).toContain('FemLab');
   });
 
-  it('results.xlsx opens with exceljs: Results, Method, a sheet per stage, Weights, Sources', async () => {
+  it('results.xlsx (xlsx-stages) opens in exceljs: Results, Method, a sheet per stage, Weights, Sources', async () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(root, 'asem', 'results.xlsx'));
     const names = wb.worksheets.map((w) => w.name);

@@ -3,7 +3,8 @@ import { describe, expect, it, vi } from 'vitest';
 import ExcelJS from 'exceljs';
 import { loadProject } from '../../src/formats/project.ts';
 import { build } from '../../src/engine/pipeline/build.ts';
-import { createWorkbook, workbookBytes, WORKBOOK_DATE } from '../../src/formats/workbook.ts';
+import { workbookBytes, WORKBOOK_DATE } from '../../src/formats/workbook.ts';
+import { createWorkbook } from '../../src/formats/workbook-exceljs.ts';
 
 const cells = (wb: ExcelJS.Workbook): Record<string, unknown[][]> =>
   Object.fromEntries(
@@ -31,9 +32,9 @@ describe('workbookBytes', () => {
       },
     ];
     const streamed = new ExcelJS.Workbook();
-    await streamed.xlsx.load((await workbookBytes(b, p, extra)) as unknown as ArrayBuffer);
+    await streamed.xlsx.load((await workbookBytes(b, p, extra, { stages: true })) as unknown as ArrayBuffer);
     const memory = new ExcelJS.Workbook();
-    await memory.xlsx.load(await createWorkbook(b, p, extra).xlsx.writeBuffer());
+    await memory.xlsx.load(await createWorkbook(b, p, extra, { stages: true }).xlsx.writeBuffer());
     expect(streamed.worksheets.map((w) => w.name)).toEqual(memory.worksheets.map((w) => w.name));
     expect(cells(streamed)).toEqual(cells(memory));
     const raw = streamed.getWorksheet('raw')!;
@@ -61,12 +62,31 @@ describe('workbookBytes', () => {
     }
   });
 
-  it('writes stage sheets only while they fit the cell limit and lists the others on a Notes sheet', async () => {
+  it('writes no stage sheet by default: results, method, weights, sources, and each stage on Notes', async () => {
+    const p = await loadProject('examples/asem');
+    const b = build(p.input, p.spec);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await workbookBytes(b, p)) as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Results', 'Method', 'Weights', 'Sources', 'Notes']);
+    const notes = cells(wb).Notes;
+    expect(notes.slice(1).map((r) => r.slice(0, 3))).toEqual([
+      ['raw', 51, 49],
+      ...b.steps.map((s) => [s.id, s.dataset.unitCodes.length, s.dataset.codes.length]),
+    ]);
+    expect(String(notes[1][3])).toContain('xlsx-stages');
+    expect(String(notes[1][4])).toContain('未写入');
+    // every unit's scores and ranks are there
+    expect(wb.getWorksheet('Results')!.rowCount).toBe(52);
+    expect(wb.getWorksheet('Results')!.getCell('A2').value).toBe('CHE');
+  });
+
+  it('writes stage sheets on request only while they fit the cell limit and lists the others on Notes', async () => {
     const p = await loadProject('examples/asem');
     const b = build(p.input, p.spec);
     const rawCells = b.raw.unitCodes.length * (b.raw.codes.length + 1); // 51 × (49 + 1)
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load((await workbookBytes(b, p, [], { stageCellLimit: rawCells })) as unknown as ArrayBuffer);
+    const limited = await workbookBytes(b, p, [], { stages: true, stageCellLimit: rawCells });
+    await wb.xlsx.load(limited as unknown as ArrayBuffer);
     const names = wb.worksheets.map((w) => w.name);
     expect(names).toContain('raw');
     for (const s of b.steps) expect(names).not.toContain(s.id);
@@ -78,7 +98,7 @@ describe('workbookBytes', () => {
     expect(wb.getWorksheet('Results')!.rowCount).toBe(b.results.scores.unitCodes.length + 1);
     // within the default limit every stage is written and there is no Notes sheet
     const full = new ExcelJS.Workbook();
-    await full.xlsx.load((await workbookBytes(b, p)) as unknown as ArrayBuffer);
+    await full.xlsx.load((await workbookBytes(b, p, [], { stages: true })) as unknown as ArrayBuffer);
     expect(full.worksheets.map((w) => w.name)).toEqual(expect.arrayContaining(['raw', ...b.steps.map((s) => s.id)]));
     expect(full.getWorksheet('Notes')).toBeUndefined();
   });

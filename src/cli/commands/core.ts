@@ -36,7 +36,10 @@ export function registerCoreCommands(program: Command): void {
     .command('build')
     .argument('<project>', 'project folder')
     .option('-o, --out <dir>', 'output folder', 'out')
-    .option('-f, --format <list>', 'extra formats: xlsx,html,pdf (csv and json always)')
+    .option(
+      '-f, --format <list>',
+      'extra formats: html,pdf,xlsx-stages (csv, json and xlsx always; xlsx-stages adds a sheet per stage)',
+    )
     .option('--no-analyses', 'skip the analyses declared in project.yaml')
     .description(
       'build the index and write results.csv, results.xlsx, build.json, analysis.json ' +

@@ -11,7 +11,6 @@
  */
 import * as z from 'zod';
 import { CityIndexError } from '../../core/errors.ts';
-import { max, min } from '../../stats/descriptive.ts';
 import { checkSkewKurt, SKEW_KURT_DEFAULTS, SkewKurtThresholdsSchema, type SkewKurtCheck } from './check.ts';
 import { defineTreatment } from './definition.ts';
 
@@ -97,14 +96,19 @@ export function winsoriseChecked(
         check,
       };
     const top = s >= 0;
-    const extreme = top ? max(v) : min(v);
-    const idx: number[] = [];
+    // one pass: the extreme, where it is, and the next value in (no separate max/min scan per point)
+    let idx: number[] = [];
+    let extreme = top ? -Infinity : Infinity;
     let next = top ? -Infinity : Infinity;
     for (let i = 0; i < v.length; i++) {
       const y = v[i];
       if (Number.isNaN(y)) continue;
       if (y === extreme) idx.push(i);
-      else if (top ? y > next : y < next) next = y;
+      else if (top ? y > extreme : y < extreme) {
+        next = extreme;
+        extreme = y;
+        idx = [i];
+      } else if (top ? y > next : y < next) next = y;
     }
     if (!Number.isFinite(next))
       return { values: new Float64Array(x), nwin: 0, high: [], low: [], error: 'all values are equal', check };
