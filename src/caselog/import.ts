@@ -149,6 +149,8 @@ async function csvHeader(path: string, file: string): Promise<string[]> {
       row: 1,
       expected: 'a first line of column names, comma-separated, UTF-8',
     });
+  } finally {
+    await fh.close();
   }
 }
 
@@ -254,12 +256,7 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
   const work = `${outDir}.tmp-${process.pid}-${Date.now()}`;
   await rm(work, { recursive: true, force: true });
   await mkdir(work, { recursive: true });
-  const db = await openDuck({
-    path: join(work, 'work.duckdb'),
-    memoryLimit: opts.memoryLimit,
-    threads: opts.threads,
-    tempDirectory: join(work, 'spill'),
-  });
+  let opened: Duck | undefined;
   let ok = false;
   try {
     // 1. hashes
@@ -268,6 +265,14 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
       opts.onProgress?.({ stage: 'hash', file: log.files[k], done: k, total: paths.length });
       files.push({ path: log.files[k], ...(await sha256File(p)) });
     }
+    // one thread for small logs (threads only add scheduling cost there), two for large ones
+    const bytes = files.reduce((a, f) => a + f.bytes, 0);
+    const db = await openDuck({
+      memoryLimit: opts.memoryLimit,
+      threads: opts.threads ?? (bytes < 64 << 20 ? 1 : 2),
+      tempDirectory: join(work, 'spill'),
+    });
+    opened = db;
     // 2. read every file into `raw` (all text), rejects into `perr`
     const rawCols = sourceCols.map((c) => `${sqlIdent(c.as)} VARCHAR`).join(', ');
     await db.run(`CREATE TABLE raw (fi INTEGER, line BIGINT, ${rawCols})`);
@@ -584,8 +589,7 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
       outDir,
     };
     db.close();
-    await rm(join(work, 'work.duckdb'), { force: true });
-    await rm(join(work, 'work.duckdb.wal'), { force: true });
+    opened = undefined;
     await rm(join(work, 'spill'), { recursive: true, force: true });
     await writeFile(
       join(work, 'import.json'),
@@ -602,7 +606,7 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
   } finally {
     if (!ok) {
       try {
-        db.close();
+        opened?.close();
       } catch {
         // already closed
       }

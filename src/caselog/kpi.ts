@@ -4,6 +4,7 @@
  * `loadCasesIntoPostgres`). Both run the SAME SQL text per KPI (src/engine/caselog/kpis.ts); a `periods`
  * table (period key → end instant) is written beside `cases` for the backlog.
  */
+import { stat } from 'node:fs/promises';
 import type pg from 'pg';
 import { type Granularity, GRANULARITIES, PERIOD_COLUMN, periodEnd } from '../engine/caselog/periods.ts';
 import {
@@ -35,8 +36,12 @@ export async function duckKpiEngine(
   parquetPath: string,
   opts: DuckOptions = {},
 ): Promise<{ engine: KpiEngine; duck: Duck; close: () => void }> {
-  const duck = await openDuck(opts);
-  await duck.run(`CREATE VIEW cases AS SELECT * FROM read_parquet(${sqlString(parquetPath)})`);
+  // a small log is read once into memory by one thread (dozens of short queries follow: threads only add
+  // scheduling cost); a large one stays a view over the file, scanned in parallel
+  const small = (await stat(parquetPath)).size < 32 << 20;
+  const duck = await openDuck({ threads: small ? 1 : undefined, ...opts });
+  const kind = small ? 'TABLE' : 'VIEW';
+  await duck.run(`CREATE ${kind} cases AS SELECT * FROM read_parquet(${sqlString(parquetPath)})`);
   return { engine: { name: 'duckdb', run: duck.run, all: duck.all }, duck, close: duck.close };
 }
 

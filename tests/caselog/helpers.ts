@@ -18,8 +18,8 @@ export function tempProject(files: Record<string, string | Uint8Array | { copy: 
   for (const [name, content] of Object.entries(files)) {
     const p = join(dir, name);
     mkdirSync(dirname(p), { recursive: true });
-    if (typeof content === 'object' && 'copy' in content) copyFileSync(content.copy, p);
-    else writeFileSync(p, content);
+    if (typeof content === 'string' || content instanceof Uint8Array) writeFileSync(p, content);
+    else copyFileSync(content.copy, p);
   }
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
