@@ -440,7 +440,7 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
         : 'cm.category';
     await db.run(
       `CREATE TABLE n AS SELECT p.*, ${sqlString(log.city.code)} AS city, ` +
-        `${haveDistricts ? 'dm.code' : 'p.district_raw'} AS district, ` +
+        `${haveDistricts ? "NULLIF(dm.code, '')" : 'p.district_raw'} AS district, dm.code AS district_code, ` +
         `${stdCategory} AS category, ` +
         `COALESCE(p.due_raw_s, p.received_s + CAST(round(sla.hours * 3600) AS BIGINT)) AS due_s, ` +
         `CASE WHEN p.closed_s IS NOT NULL THEN 'closed' ELSE 'open' END AS status, ` +
@@ -494,7 +494,7 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
     if (haveDistricts)
       checks.push(
         `SELECT fi, rec, id, 'E_CASE_DISTRICT', 'district', district_raw FROM n ` +
-          'WHERE district_raw IS NOT NULL AND district IS NULL',
+          'WHERE district_raw IS NOT NULL AND district_code IS NULL',
       );
     await db.run(
       `CREATE TABLE errs AS SELECT fi, rec, left(id, 200) AS id, code, field, left(value, 80) AS value FROM (` +

@@ -112,3 +112,25 @@ describe('KPIs of the hand-made log (DuckDB)', () => {
     expect(get('cases_per_10k', 'district', '440304', '2024').value).toBeNaN(); // no district population given
   });
 });
+
+describe('on-time boundary', () => {
+  it('a case closed exactly at its due time is on time; one second later is late', async () => {
+    const csv =
+      'id,received,closed,due,category\n' +
+      'B1,2024-05-01 08:00:00,2024-05-02 08:00:00,2024-05-02 08:00:00,噪音扰民\n' +
+      'B2,2024-05-01 08:00:00,2024-05-02 08:00:01,2024-05-02 08:00:00,噪音扰民\n';
+    const p = tempProject({ 'log.csv': csv });
+    try {
+      const cols = { id: 'id', received: 'received', closed: 'closed', due: 'due', category: 'category' };
+      const log = smallLogConfig({ columns: cols, status: undefined, districts: undefined, exclude: undefined });
+      const r = await importCaseLog({ projectDir: p.dir, log });
+      const { engine, close } = await duckKpiEngine(join(r.outDir, 'cases.parquet'));
+      const v = await computeKpis(engine, { offsetS: 8 * 3600, kpis: ['on_time_rate'], levels: ['city'] });
+      close();
+      const may = v.find((x) => x.period === '2024-05');
+      expect([may?.numerator, may?.denominator]).toEqual([1, 2]);
+    } finally {
+      p.dispose();
+    }
+  });
+});

@@ -121,8 +121,11 @@ export const CaseLogSchema = z
       .object({ scale: z.enum(['1-5', 'yes-no']), satisfiedAtLeast: z.number().int().min(1).max(5).optional() })
       .strict()
       .optional(),
-    /** Raw district value → district code (e.g. `'8.0': BOS-D8`); without it the raw value is the code. */
-    districts: z.record(z.string(), z.string().min(1)).optional(),
+    /**
+     * Raw district value → district code (e.g. `'8.0': BOS-D8`); a value not in the table is rejected, one
+     * mapped to '' keeps its case with no district. Without the table the raw value is the code.
+     */
+    districts: z.record(z.string(), z.string()).optional(),
     exclude: z.array(ExcludeRuleSchema).optional(),
     /** `skip` (default): bad rows are counted, reported by row and left out; `stop`: the import fails. */
     onError: z.enum(['skip', 'stop']).default('skip'),
