@@ -13,14 +13,17 @@ import { importCaseLog, type ImportReport } from '../../src/caselog/import.ts';
 import { computeKpis, duckKpiEngine } from '../../src/caselog/kpi.ts';
 import { readCaseLogs } from '../../src/caselog/project.ts';
 import type { KpiValue } from '../../src/engine/caselog/kpis.ts';
+import { kpiOutputFiles } from '../../src/caselog/outputs.ts';
 
 const DIR = 'examples/service-requests-311';
 const out = mkdtempSync(join(tmpdir(), 'cityindex-311-'));
 const reports = new Map<string, ImportReport>();
 const kpis = new Map<string, KpiValue[]>();
+const logs = new Map<string, Awaited<ReturnType<typeof readCaseLogs>>[number]>();
 
 beforeAll(async () => {
   for (const log of await readCaseLogs(DIR)) {
+    logs.set(log.id, log);
     const r = await importCaseLog({ projectDir: DIR, log, outDir: join(out, log.id) });
     reports.set(log.id, r);
     const { engine, close } = await duckKpiEngine(join(r.outDir, 'cases.parquet'));
@@ -185,5 +188,13 @@ describe('real 311 logs: KPIs against an independent recomputation', () => {
       expect(value('sf-sample', 'handling_p90_h', 'city', 'US-SFO', year).value).toBeCloseTo(quantile(hours, 0.9), 9);
     }
     expect(reports.get('sf-sample')?.rejectedByCode.E_CASE_ORDER).toBe(129); // PROVENANCE: 129 negative
+  });
+
+  it('the committed kpi/boston-2015h1/indicators.csv of the example is what the log gives now', () => {
+    const log = logs.get('boston-2015h1');
+    const report = reports.get('boston-2015h1');
+    if (!log || !report) throw new Error('not imported');
+    const files = kpiOutputFiles(log, report, kpis.get('boston-2015h1') ?? [], 'duckdb');
+    expect(files['indicators.csv']).toBe(readFileSync(join(DIR, 'kpi/boston-2015h1/indicators.csv'), 'utf8'));
   });
 });
