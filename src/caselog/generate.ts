@@ -95,8 +95,7 @@ ${Object.entries(STANDARD_CATEGORIES)
 
 /**
  * Generate a simulated project folder (see the module comment).
- * @example
- * // no-run: writes files (tests/caselog/generate.test.ts)
+ * @example // no-run: writes files (tests/caselog/generate.test.ts)
  * (await generateCaseLogProject({ dir: 'out/sim', city: '440300', year: 2024, cases: 1000, seed: 1 })).files
  * // => ['SIMULATED-12345-440300-2024.csv']
  */

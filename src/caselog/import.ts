@@ -229,8 +229,7 @@ function resolveFiles(projectDir: string, log: CaseLogConfig): string[] {
  * Import a case log into `<project>/.cityindex/caselog/<id>/` (see the module comment). Returns the report;
  * throws a CityIndexError (nothing written) on a configuration problem, a missing column, `onError: stop`
  * with bad rows, or more bad rows than `maxErrors`.
- * @example
- * // no-run: needs a project folder and writes files (tests/caselog/import.test.ts runs it)
+ * @example // no-run: needs a project folder and writes files (tests/caselog/import.test.ts runs it)
  * const report = await importCaseLog({ projectDir: 'examples/service-requests-311', log });
  * report.accepted // => 57946
  */

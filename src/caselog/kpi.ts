@@ -27,8 +27,7 @@ export interface KpiEngine {
 
 /**
  * A DuckDB engine whose `cases` is a view over an import's Parquet file (nothing is loaded into the JS heap).
- * @example
- * // no-run: needs an imported log (tests/caselog/kpi.test.ts)
+ * @example // no-run: needs an imported log (tests/caselog/kpi.test.ts)
  * const { engine, close } = await duckKpiEngine('.cityindex/caselog/x/cases.parquet');
  * engine.name // => 'duckdb'
  */
@@ -47,8 +46,7 @@ export async function duckKpiEngine(
 
 /**
  * A PostgreSQL engine on a connected client whose database has (or will have) the `cases` table.
- * @example
- * // no-run: needs a PostgreSQL server (tests/caselog/engines.test.ts)
+ * @example // no-run: needs a PostgreSQL server (tests/caselog/engines.test.ts)
  * pgKpiEngine(client).name // => 'postgres'
  */
 export function pgKpiEngine(client: pg.Client): KpiEngine {
@@ -71,8 +69,7 @@ const PG_TYPE: Record<string, string> = {
 /**
  * Create the `cases` table in PostgreSQL and fill it from an import's Parquet file, streamed in batches
  * (one `INSERT … SELECT FROM unnest(…)` per batch), so memory stays bounded. Returns the rows loaded.
- * @example
- * // no-run: needs a PostgreSQL server (tests/caselog/engines.test.ts)
+ * @example // no-run: needs a PostgreSQL server (tests/caselog/engines.test.ts)
  * await loadCasesIntoPostgres(client, 'cases.parquet') // => 7
  */
 export async function loadCasesIntoPostgres(
@@ -159,8 +156,7 @@ function sqlRow(r: Record<string, unknown>): KpiSqlRow {
 /**
  * Every KPI × level × granularity on an engine, as KpiValue rows (sorted by KPI order, level, granularity,
  * unit, period). The backlog of a unit with cases in a period but no open case at its end is 0.
- * @example
- * // no-run: needs an imported log (tests/caselog/kpi.test.ts)
+ * @example // no-run: needs an imported log (tests/caselog/kpi.test.ts)
  * (await computeKpis(engine, { offsetS: 8 * 3600 })).length > 0 // => true
  */
 export async function computeKpis(engine: KpiEngine, opts: ComputeKpiOptions): Promise<KpiValue[]> {

@@ -43,8 +43,7 @@ async function selectLogs(projectDir: string, ids: readonly string[] = []): Prom
 
 /**
  * Import the project's case logs (or those named) into `.cityindex/caselog/<id>/`.
- * @example
- * // no-run: imports 58 119 real cases (tests/caselog/cli.test.ts runs the CLI)
+ * @example // no-run: imports 58 119 real cases (tests/caselog/real311.test.ts)
  * (await importProjectCaseLogs('examples/service-requests-311', ['sf-sample']))[0].accepted // => 9871
  */
 export async function importProjectCaseLogs(
@@ -122,8 +121,7 @@ export interface KpiRunResult {
 /**
  * Compute the KPIs of the project's case logs (importing a log first when its import is missing or its files
  * changed) and write `kpi/<id>/` (kpis.csv, indicators.csv, lineage.json).
- * @example
- * // no-run: imports and aggregates real logs (tests/caselog/cli.test.ts runs the CLI)
+ * @example // no-run: imports and aggregates real logs (tests/caselog/real311.test.ts)
  * (await computeProjectKpis('examples/service-requests-311'))[0].log // => 'boston-2015h1'
  */
 export async function computeProjectKpis(projectDir: string, opts: KpiRunOptions = {}): Promise<KpiRunResult[]> {
