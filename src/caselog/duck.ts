@@ -26,7 +26,8 @@ export interface Duck {
  * Open DuckDB with bounded memory. Extensions are never downloaded (autoinstall/autoload off).
  * @example
  * const db = await openDuck();
- * (await db.all('SELECT 40 + 2 AS x'))[0].x // => 42
+ * const rows = await db.all('SELECT 40 + 2 AS x');
+ * rows[0].x // => 42
  * db.close();
  */
 export async function openDuck(opts: DuckOptions = {}): Promise<Duck> {
@@ -39,10 +40,14 @@ export async function openDuck(opts: DuckOptions = {}): Promise<Duck> {
   if (opts.tempDirectory) config.temp_directory = opts.tempDirectory;
   const instance = await DuckDBInstance.create(opts.path ?? ':memory:', config);
   const conn = await instance.connect();
+  // CITYINDEX_TRACE_SQL=1: each statement's time on stderr (for tuning; off by default)
+  const trace = process.env.CITYINDEX_TRACE_SQL === '1';
   return {
     conn,
     run: async (sql) => {
+      const t0 = trace ? performance.now() : 0;
       await conn.run(sql);
+      if (trace) process.stderr.write(`[duckdb ${(performance.now() - t0).toFixed(0)} ms] ${sql.slice(0, 90)}\n`);
     },
     all: async (sql) => (await conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[],
     close: () => {

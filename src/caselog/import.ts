@@ -361,16 +361,15 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
         '(SELECT p.fi, p.rec, f.header, row_number() OVER (PARTITION BY p.fi ORDER BY p.rec) - 1 AS j ' +
         'FROM (SELECT DISTINCT fi, rec FROM perr) p JOIN files f USING (fi)) GROUP BY 1, 2',
     );
-    await db.run(
-      'CREATE TABLE b AS SELECT r.*, r.rid - f.off AS k, f.header FROM (SELECT rowid AS rid, * FROM raw) r ' +
-        'JOIN files f USING (fi)',
-    );
-    await db.run(
-      'CREATE TABLE numbered AS SELECT b.*, COALESCE(b.line, b.k + 1 + b.header + COALESCE(g.cnt, 0)) AS rec ' +
-        'FROM b ASOF LEFT JOIN gaps g ON b.fi = g.fi AND b.k >= g.acc_before',
-    );
-    await db.run('DROP TABLE b');
-    await db.run('DROP TABLE raw');
+    // one pipeline from here to the case table `n` (no intermediate tables); the as-of join that shifts row
+    // numbers past rejected records runs only when a file had any
+    const hasGaps = Number((await db.all('SELECT count(*) AS n FROM gaps'))[0].n) > 0;
+    const numbered =
+      'SELECT b.*, COALESCE(b.line, b.k + 1 + b.header' +
+      (hasGaps ? ' + COALESCE(g.cnt, 0)) AS rec ' : ') AS rec ') +
+      'FROM (SELECT r.*, r.rid - f.off AS k, f.header FROM (SELECT rowid AS rid, * FROM raw) r ' +
+      'JOIN files f USING (fi)) b' +
+      (hasGaps ? ' ASOF LEFT JOIN gaps g ON b.fi = g.fi AND b.k >= g.acc_before' : '');
     // 4. parse and normalise
     const fmts = `[${FORMATS[log.timestampFormat].map(sqlString).join(', ')}]`;
     const raw = (f: CaseField) => (cols.has(f) ? `NULLIF(trim(f_${f}), '')` : 'CAST(NULL AS VARCHAR)');
@@ -420,8 +419,8 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
           .join(' ') +
         ' END'
       : 'CAST(NULL AS VARCHAR)';
-    await db.run(
-      `CREATE TABLE parsed AS SELECT fi, rec, ${raw('id')} AS id, ${raw('district')} AS district_raw, ` +
+    const parsed =
+      `SELECT fi, rec, ${raw('id')} AS id, ${raw('district')} AS district_raw, ` +
         `${raw('channel')} AS channel, ${raw('category')} AS source_category, ${raw('status')} AS status_raw, ` +
         TS_FIELDS.map((f) => `${raw(f)} AS ${f}_raw, ${epoch(f)} AS ${TS_COLUMN[f]}`).join(', ') +
         `, ${ts('received')} AS received_local, ${raw('reopened')} AS reopened_raw, ` +
@@ -429,9 +428,7 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
         `${raw('satisfaction')} AS satisfaction_raw, ${satValue} AS s_value, ` +
         `${raw('latitude')} AS lat_raw, try_cast(${raw('latitude')} AS DOUBLE) AS latitude, ` +
         `${raw('longitude')} AS lon_raw, try_cast(${raw('longitude')} AS DOUBLE) AS longitude, ` +
-        `${excluded} AS excluded FROM numbered`,
-    );
-    await db.run('DROP TABLE numbered');
+      `${excluded} AS excluded FROM (${numbered})`;
     const stdCategory = !haveCats
       ? 'p.source_category'
       : log.categories?.unknown === 'keep'
@@ -447,12 +444,12 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
         `strftime(p.received_local, '%Y-%m') AS p_month, ` +
         `CAST(year(p.received_local) AS VARCHAR) || '-Q' || CAST(quarter(p.received_local) AS VARCHAR) AS p_quarter, ` +
         `CAST(year(p.received_local) AS VARCHAR) AS p_year ` +
-        `FROM (SELECT * RENAME (due_s AS due_raw_s) FROM parsed) p ` +
+        `FROM (SELECT * RENAME (due_s AS due_raw_s) FROM (${parsed})) p ` +
         `LEFT JOIN catmap cm ON cm.source = p.source_category ` +
         `LEFT JOIN sla ON sla.category = ${stdCategory} ` +
         `LEFT JOIN dmap dm ON dm.raw = p.district_raw`,
     );
-    await db.run('DROP TABLE parsed');
+    await db.run('DROP TABLE raw');
     // 5. checks: one row per problem
     const checks: string[] = [
       `SELECT fi, rec, id, 'E_CASE_ID' AS code, 'id' AS field, NULL AS value FROM n WHERE id IS NULL`,

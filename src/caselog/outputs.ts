@@ -35,7 +35,7 @@ const num = (v: number | null) => (v === null || !Number.isFinite(v) ? '' : Stri
  * The lineage text of one KPI value of a log: KPI, SQL hash, input file(s) and hash.
  * @example
  * lineageText('on_time_rate', { files: [{ path: 'a.csv', sha256: 'c849c7bf78b0', bytes: 1 }] }, false)
- * // => 'KPI on_time_rate ← SQL sha256:c7b8d0efd3de ← a.csv sha256:c849c7bf78b0'
+ * // => 'KPI on_time_rate ← SQL sha256:ce47dc7017ac ← a.csv sha256:c849c7bf78b0'
  */
 export function lineageText(kpi: string, report: Pick<ImportReport, 'files'>, simulated: boolean): string {
   const def = kpiDefinition(kpi);

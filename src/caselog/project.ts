@@ -47,7 +47,8 @@ export async function readCaseLogs(dir: string, file = 'project.yaml'): Promise<
 /**
  * One case log of a project by id, or a located error listing the ids there are.
  * @example
- * (await caseLogById('examples/service-requests-311', 'sf-sample')).city.code // => 'US-SFO'
+ * const sf = await caseLogById('examples/service-requests-311', 'sf-sample');
+ * sf.city.code // => 'US-SFO'
  */
 export async function caseLogById(dir: string, id: string): Promise<CaseLogConfig> {
   const logs = await readCaseLogs(dir);
