@@ -421,13 +421,13 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
       : 'CAST(NULL AS VARCHAR)';
     const parsed =
       `SELECT fi, rec, ${raw('id')} AS id, ${raw('district')} AS district_raw, ` +
-        `${raw('channel')} AS channel, ${raw('category')} AS source_category, ${raw('status')} AS status_raw, ` +
-        TS_FIELDS.map((f) => `${raw(f)} AS ${f}_raw, ${epoch(f)} AS ${TS_COLUMN[f]}`).join(', ') +
-        `, ${ts('received')} AS received_local, ${raw('reopened')} AS reopened_raw, ` +
-        `${flag(raw('reopened'))} AS reopened, ` +
-        `${raw('satisfaction')} AS satisfaction_raw, ${satValue} AS s_value, ` +
-        `${raw('latitude')} AS lat_raw, try_cast(${raw('latitude')} AS DOUBLE) AS latitude, ` +
-        `${raw('longitude')} AS lon_raw, try_cast(${raw('longitude')} AS DOUBLE) AS longitude, ` +
+      `${raw('channel')} AS channel, ${raw('category')} AS source_category, ${raw('status')} AS status_raw, ` +
+      TS_FIELDS.map((f) => `${raw(f)} AS ${f}_raw, ${epoch(f)} AS ${TS_COLUMN[f]}`).join(', ') +
+      `, ${ts('received')} AS received_local, ${raw('reopened')} AS reopened_raw, ` +
+      `${flag(raw('reopened'))} AS reopened, ` +
+      `${raw('satisfaction')} AS satisfaction_raw, ${satValue} AS s_value, ` +
+      `${raw('latitude')} AS lat_raw, try_cast(${raw('latitude')} AS DOUBLE) AS latitude, ` +
+      `${raw('longitude')} AS lon_raw, try_cast(${raw('longitude')} AS DOUBLE) AS longitude, ` +
       `${excluded} AS excluded FROM (${numbered})`;
     const stdCategory = !haveCats
       ? 'p.source_category'
