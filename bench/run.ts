@@ -14,6 +14,7 @@ import { benchXlsx } from './xlsx.ts';
 import { benchPlatform } from './platform.ts';
 import { benchSubmissions } from './submissions.ts';
 import { benchFirstAnalysis } from './first-analysis.ts';
+import { benchCaseLog } from './caselog.ts';
 
 type Bench = { name: string; run: () => Promise<BenchRow[]> };
 const benches: Bench[] = [
@@ -26,6 +27,7 @@ const benches: Bench[] = [
   { name: 'xlsx', run: () => benchXlsx() },
   { name: 'platform', run: benchPlatform },
   { name: 'submissions', run: benchSubmissions },
+  { name: 'caselog', run: benchCaseLog },
   {
     name: 'survey',
     run: async () =>

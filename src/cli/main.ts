@@ -22,6 +22,10 @@ const COMMAND_GROUPS: readonly { names: readonly string[]; load: () => Promise<R
   { names: ['series'], load: async () => (await import('./commands/series.ts')).registerSeriesCommands },
   { names: ['survey'], load: async () => (await import('./commands/survey.ts')).registerSurveyCommands },
   { names: ['cases'], load: async () => (await import('./commands/cases.ts')).registerCaseCommands },
+  {
+    names: ['cases-log'],
+    load: async () => (await import('./commands/cases-log.ts')).registerCaseLogCommands,
+  },
   { names: ['serve'], load: async () => (await import('./commands/serve.ts')).registerServeCommands },
   { names: ['db', 'user', 'audit'], load: async () => (await import('./commands/db.ts')).registerDbCommands },
   { names: ['export'], load: async () => (await import('./commands/export.ts')).registerExportCommands },

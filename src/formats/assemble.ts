@@ -1589,7 +1589,13 @@ export async function assembleProject(files: ProjectFiles, options: AssembleOpti
     ]);
     const tables: Array<{ spec: Exclude<(typeof list)[number], string> | { file: string }; t: Table }> = [];
     for (const [k, d] of list.entries()) {
-      const spec = typeof d === 'string' ? { file: d } : d;
+      // a `kind: kpi` source is the long-format indicators file `cityindex cases-log kpi` writes
+      const spec =
+        typeof d === 'string'
+          ? { file: d }
+          : 'kind' in d
+            ? { file: d.file ?? `kpi/${d.caselog}/indicators.csv`, format: 'long' as const }
+            : d;
       const t = await readTable(
         src,
         spec.file,

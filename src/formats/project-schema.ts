@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { BuildSpecSchema } from '../engine/spec/spec.ts';
 import { AnalysesConfigSchema } from '../engine/analysis/config.ts';
 import { SeriesConfigSchema } from './series-read.ts';
+import { CaseLogsConfigSchema } from '../engine/caselog/config.ts';
 
 const text = z.union([z.string(), z.object({ zh: z.string().optional(), en: z.string().optional() }).strict()]);
 export const SourceSchema = z
@@ -96,6 +97,17 @@ export const DataFileSchema = z.union([
       period: z.string().optional(),
     })
     .strict(),
+  /**
+   * `kind: kpi`: the KPIs of a case log (`caselogs:`) named under its `indicators:`, as written by
+   * `cityindex cases-log kpi` (default file `kpi/<caselog>/indicators.csv`, long format with lineage).
+   */
+  z
+    .object({
+      kind: z.literal('kpi'),
+      caselog: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,59}$/, 'the id of a case log under caselogs:'),
+      file: z.string().optional(),
+    })
+    .strict(),
 ]);
 
 /** `report:` settings of project.yaml: the report's title, notes shown before the findings, the map's source. */
@@ -162,6 +174,8 @@ export const ProjectFileSchema = z
      */
     allowedRoots: z.array(z.string()).optional(),
     language: z.enum(['zh', 'en']).optional(),
+    /** Service-request case logs (12345, 311) whose KPIs the project computes (see docs in README). */
+    caselogs: CaseLogsConfigSchema.optional(),
   })
   .strict();
 export type ProjectFile = z.infer<typeof ProjectFileSchema>;

@@ -99,7 +99,9 @@ function dataFilesOf(loaded: LoadedProject): string[] {
   const p = loaded.project;
   if (p.coinr) return [p.coinr.iData];
   const list = p.data === undefined ? [] : Array.isArray(p.data) ? p.data : [p.data];
-  return list.map((d) => (typeof d === 'string' ? d : d.file));
+  return list.map((d) =>
+    typeof d === 'string' ? d : 'kind' in d ? (d.file ?? `kpi/${d.caselog}/indicators.csv`) : d.file,
+  );
 }
 
 /**

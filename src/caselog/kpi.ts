@@ -1,0 +1,184 @@
+/**
+ * Compute the governance KPIs of an imported case log (Node only) on either engine: embedded DuckDB over the
+ * import's `cases.parquet`, or PostgreSQL over a `cases` table (loaded from the same Parquet file by
+ * `loadCasesIntoPostgres`). Both run the SAME SQL text per KPI (src/engine/caselog/kpis.ts); a `periods`
+ * table (period key → end instant) is written beside `cases` for the backlog.
+ */
+import { stat } from 'node:fs/promises';
+import type pg from 'pg';
+import { type Granularity, GRANULARITIES, PERIOD_COLUMN, periodEnd } from '../engine/caselog/periods.ts';
+import {
+  CASE_TABLE_COLUMNS,
+  finishKpi,
+  KPI_DEFINITIONS,
+  type KpiLevel,
+  type KpiSqlRow,
+  kpiSql,
+  type KpiValue,
+} from '../engine/caselog/kpis.ts';
+import { openDuck, sqlString, toNumber, type Duck, type DuckOptions } from './duck.ts';
+
+/** What the KPI computation needs from a database holding the `cases` table. */
+export interface KpiEngine {
+  readonly name: 'duckdb' | 'postgres';
+  run(sql: string): Promise<void>;
+  all(sql: string): Promise<Record<string, unknown>[]>;
+}
+
+/**
+ * A DuckDB engine whose `cases` is a view over an import's Parquet file (nothing is loaded into the JS heap).
+ * @example // no-run: needs an imported log (tests/caselog/kpi.test.ts)
+ * const { engine, close } = await duckKpiEngine('.cityindex/caselog/x/cases.parquet');
+ * engine.name // => 'duckdb'
+ */
+export async function duckKpiEngine(
+  parquetPath: string,
+  opts: DuckOptions = {},
+): Promise<{ engine: KpiEngine; duck: Duck; close: () => void }> {
+  // a small log is read once into memory by one thread (dozens of short queries follow: threads only add
+  // scheduling cost); a large one stays a view over the file, scanned in parallel
+  const small = (await stat(parquetPath)).size < 32 << 20;
+  const duck = await openDuck({ threads: small ? 1 : undefined, ...opts });
+  const kind = small ? 'TABLE' : 'VIEW';
+  await duck.run(`CREATE ${kind} cases AS SELECT * FROM read_parquet(${sqlString(parquetPath)})`);
+  return { engine: { name: 'duckdb', run: duck.run, all: duck.all }, duck, close: duck.close };
+}
+
+/**
+ * A PostgreSQL engine on a connected client whose database has (or will have) the `cases` table.
+ * @example // no-run: needs a PostgreSQL server (tests/caselog/engines.test.ts)
+ * pgKpiEngine(client).name // => 'postgres'
+ */
+export function pgKpiEngine(client: pg.Client): KpiEngine {
+  return {
+    name: 'postgres',
+    run: async (sql) => {
+      await client.query(sql);
+    },
+    all: async (sql) => (await client.query(sql)).rows as Record<string, unknown>[],
+  };
+}
+
+const PG_TYPE: Record<string, string> = {
+  BIGINT: 'BIGINT',
+  VARCHAR: 'TEXT',
+  INTEGER: 'INTEGER',
+  DOUBLE: 'DOUBLE PRECISION',
+};
+
+/**
+ * Create the `cases` table in PostgreSQL and fill it from an import's Parquet file, streamed in batches
+ * (one `INSERT … SELECT FROM unnest(…)` per batch), so memory stays bounded. Returns the rows loaded.
+ * @example // no-run: needs a PostgreSQL server (tests/caselog/engines.test.ts)
+ * await loadCasesIntoPostgres(client, 'cases.parquet') // => 7
+ */
+export async function loadCasesIntoPostgres(
+  client: pg.Client,
+  parquetPath: string,
+  opts: { batch?: number; onRows?: (n: number) => void; duck?: DuckOptions } = {},
+): Promise<number> {
+  const batch = opts.batch ?? 20_000;
+  await client.query('DROP TABLE IF EXISTS cases');
+  await client.query(`CREATE TABLE cases (${CASE_TABLE_COLUMNS.map(([c, t]) => `${c} ${PG_TYPE[t]}`).join(', ')})`);
+  const insert =
+    `INSERT INTO cases SELECT * FROM unnest(` +
+    CASE_TABLE_COLUMNS.map(([, t], i) => `$${i + 1}::${PG_TYPE[t]}[]`).join(', ') +
+    ')';
+  const duck = await openDuck(opts.duck);
+  let total = 0;
+  try {
+    const names = CASE_TABLE_COLUMNS.map(([c]) => c).join(', ');
+    const result = await duck.conn.stream(`SELECT ${names} FROM read_parquet(${sqlString(parquetPath)})`);
+    let cols: unknown[][] = CASE_TABLE_COLUMNS.map(() => []);
+    let n = 0;
+    const flush = async () => {
+      if (!n) return;
+      await client.query(insert, cols);
+      total += n;
+      opts.onRows?.(total);
+      cols = CASE_TABLE_COLUMNS.map(() => []);
+      n = 0;
+    };
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const got = chunk.getColumns();
+      for (const [i, values] of got.entries())
+        for (const v of values) cols[i].push(typeof v === 'bigint' ? v.toString() : v);
+      n += chunk.rowCount;
+      if (n >= batch) await flush();
+    }
+    await flush();
+  } finally {
+    duck.close();
+  }
+  await client.query('ANALYZE cases');
+  return total;
+}
+
+export interface ComputeKpiOptions {
+  /** UTC offset of the log in seconds (period ends are local midnights). */
+  offsetS: number;
+  /** KPI ids (default: all). */
+  kpis?: readonly string[];
+  levels?: readonly KpiLevel[];
+  granularities?: readonly Granularity[];
+  /** Unit code → population, for cases per 10 000 residents. */
+  population?: ReadonlyMap<string, number>;
+}
+
+/** The `periods` table (granularity, period, end_s) of the periods present in `cases`. */
+async function writePeriods(engine: KpiEngine, offsetS: number): Promise<void> {
+  const rows = await engine.all(
+    'SELECT DISTINCT p_month AS m, p_quarter AS q, p_year AS y FROM cases WHERE p_month IS NOT NULL',
+  );
+  const keys = new Map<string, Granularity>();
+  for (const r of rows) {
+    keys.set(String(r.m), 'month');
+    keys.set(String(r.q), 'quarter');
+    keys.set(String(r.y), 'year');
+  }
+  await engine.run('DROP TABLE IF EXISTS periods');
+  await engine.run('CREATE TABLE periods (granularity VARCHAR(7), period VARCHAR(7), end_s BIGINT)');
+  const values = [...keys].map(([k, g]) => `(${sqlString(g)}, ${sqlString(k)}, ${periodEnd(k, offsetS)})`);
+  for (let i = 0; i < values.length; i += 500)
+    await engine.run(`INSERT INTO periods VALUES ${values.slice(i, i + 500).join(', ')}`);
+}
+
+/** A KPI SQL result row with the driver's values made numbers. */
+function sqlRow(r: Record<string, unknown>): KpiSqlRow {
+  const out: KpiSqlRow = { unit: String(r.unit), period: String(r.period), num: toNumber(r.num) };
+  for (const [k, v] of Object.entries(r))
+    if (k === 'den' || k === 'v' || k.startsWith('x_')) (out as unknown as Record<string, unknown>)[k] = toNumber(v);
+  return out;
+}
+
+/**
+ * Every KPI × level × granularity on an engine, as KpiValue rows (sorted by KPI order, level, granularity,
+ * unit, period). The backlog of a unit with cases in a period but no open case at its end is 0.
+ * @example // no-run: needs an imported log (tests/caselog/kpi.test.ts)
+ * (await computeKpis(engine, { offsetS: 8 * 3600 })).length > 0 // => true
+ */
+export async function computeKpis(engine: KpiEngine, opts: ComputeKpiOptions): Promise<KpiValue[]> {
+  await writePeriods(engine, opts.offsetS);
+  const defs = KPI_DEFINITIONS.filter((d) => !opts.kpis || opts.kpis.includes(d.id));
+  const out: KpiValue[] = [];
+  for (const level of opts.levels ?? (['city', 'district'] as const))
+    for (const g of opts.granularities ?? GRANULARITIES) {
+      let grid: Array<{ unit: string; period: string }> | undefined;
+      for (const def of defs) {
+        const rows = (await engine.all(kpiSql(def, level, g))).map(sqlRow);
+        if (def.id === 'backlog_end') {
+          grid ??= (
+            await engine.all(
+              `SELECT DISTINCT ${level} AS unit, ${PERIOD_COLUMN[g]} AS period FROM cases WHERE ${level} IS NOT NULL`,
+            )
+          ).map((r) => ({ unit: String(r.unit), period: String(r.period) }));
+          const have = new Set(rows.map((r) => `${r.unit}\u0000${r.period}`));
+          for (const c of grid) if (!have.has(`${c.unit}\u0000${c.period}`)) rows.push({ ...c, num: 0 });
+        }
+        out.push(...finishKpi(def, level, rows, opts.population));
+      }
+    }
+  return out;
+}

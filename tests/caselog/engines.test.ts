@@ -1,0 +1,89 @@
+/**
+ * DuckDB and PostgreSQL run the same SQL per KPI and must give identical KPIs on the same log: the hand-made
+ * small log and the real BOS:311 January 2015 file, every KPI × level × granularity. PostgreSQL: a database
+ * with a random name on 127.0.0.1:5432, dropped afterwards (skipped with a message when the server is down,
+ * a failure when CITYINDEX_REQUIRE_PG=1, as in tests/store/stores.ts).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import pg from 'pg';
+import { importCaseLog } from '../../src/caselog/import.ts';
+import { computeKpis, duckKpiEngine, loadCasesIntoPostgres, pgKpiEngine } from '../../src/caselog/kpi.ts';
+import { readCaseLogs } from '../../src/caselog/project.ts';
+import { offsetSeconds, type CaseLogConfig } from '../../src/engine/caselog/config.ts';
+import type { KpiValue } from '../../src/engine/caselog/kpis.ts';
+import { PG_ADMIN_URL, pgAvailable } from '../store/stores.ts';
+import { FIXTURES, smallLogConfig, tempProject } from './helpers.ts';
+
+const disposers: Array<() => void | Promise<void>> = [];
+afterAll(async () => {
+  for (const d of disposers) await d();
+});
+
+async function bothEngines(projectDir: string, log: CaseLogConfig): Promise<[KpiValue[], KpiValue[], number]> {
+  const outRoot = tempProject({});
+  disposers.push(outRoot.dispose);
+  const r = await importCaseLog({ projectDir, log, outDir: join(outRoot.dir, log.id) });
+  const parquet = join(r.outDir, 'cases.parquet');
+  const offsetS = offsetSeconds(log.utcOffset);
+  const duck = await duckKpiEngine(parquet);
+  const fromDuck = await computeKpis(duck.engine, { offsetS });
+  duck.close();
+  const name = `cityindex_caselog_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  disposers.push(async () => {
+    const a = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await a.connect();
+    await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await a.end();
+  });
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`) });
+  await client.connect();
+  try {
+    const loaded = await loadCasesIntoPostgres(client, parquet, { batch: 3000 });
+    const fromPg = await computeKpis(pgKpiEngine(client), { offsetS });
+    return [fromDuck, fromPg, loaded];
+  } finally {
+    await client.end();
+  }
+}
+
+/** Equal KPIs: counts exactly, values to 1e-12 relative (the two engines' floating-point sums may differ). */
+function expectSame(a: KpiValue[], b: KpiValue[]): void {
+  expect(b.length).toBe(a.length);
+  const key = (v: KpiValue) => `${v.kpi}|${v.level}|${v.unit}|${v.period}`;
+  const byKey = new Map(b.map((v) => [key(v), v]));
+  for (const x of a) {
+    const y = byKey.get(key(x));
+    expect(y, key(x)).toBeDefined();
+    if (!y) continue;
+    expect([y.numerator, y.denominator, y.excluded], key(x)).toEqual([x.numerator, x.denominator, x.excluded]);
+    if (Number.isNaN(x.value)) expect(y.value, key(x)).toBeNaN();
+    else expect(Math.abs(y.value - x.value), key(x)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(x.value)));
+  }
+}
+
+describe.skipIf(!pgAvailable)('DuckDB and PostgreSQL give identical KPIs', () => {
+  it('on the hand-made small log (UTC+8)', async () => {
+    const p = tempProject({ 'log.csv': { copy: join(FIXTURES, 'small-log.csv') } });
+    disposers.push(p.dispose);
+    const [duck, postgres, loaded] = await bothEngines(p.dir, smallLogConfig());
+    expect(loaded).toBe(7);
+    expect(duck.length).toBeGreaterThan(100);
+    expectSame(duck, postgres);
+  });
+
+  it('on the real BOS:311 January 2015 log (7 528 cases)', async () => {
+    const [boston] = await readCaseLogs('examples/service-requests-311');
+    const log = { ...boston, files: ['data/boston_311_2015_01.csv'] };
+    const [duck, postgres, loaded] = await bothEngines('examples/service-requests-311', log);
+    expect(loaded).toBe(7528); // no January case was closed before it was opened
+    expectSame(duck, postgres);
+    const ot = duck.find((v) => v.kpi === 'on_time_rate' && v.level === 'city' && v.period === '2015-01');
+    expect(ot?.denominator).toBeGreaterThan(4000);
+  }, 60_000);
+});
