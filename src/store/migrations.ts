@@ -6,6 +6,7 @@
  */
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResult } from 'kysely';
 import { CityIndexError } from '../engine/core/errors.ts';
+import { fieldworkMigration } from './fieldwork-schema.ts';
 
 /** The two databases the store runs on. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -192,6 +193,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
         }
       },
     },
+    '0004_fieldwork': fieldworkMigration(dialect),
   };
 }
 
@@ -200,7 +202,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /**
  * The names of the migrations, in order (the same on both databases).
- * @example migrationNames() // => ['0001_initial']
+ * @example migrationNames() // => ['0001_initial', '0004_fieldwork']
  */
 export function migrationNames(): string[] {
   return Object.keys(migrations('sqlite'));
@@ -214,7 +216,7 @@ export function migrationNames(): string[] {
  * const c = openDatabase({ sqliteFile: ':memory:' });
  * const first = await migrateStore(c.db, 'sqlite');
  * const again = await migrateStore(c.db, 'sqlite');
- * [first, again] // => [['0001_initial'], []]
+ * [first, again] // => [['0001_initial', '0004_fieldwork'], []]
  * await c.db.destroy();
  */
 export async function migrateStore(db: AnyDb, dialect: StoreDialect): Promise<string[]> {
