@@ -64,6 +64,20 @@ function param(req: FastifyRequest, name: string): string {
   return String((req.params as Record<string, string>)[name] ?? '');
 }
 
+/** A path or query value checked with a pattern, or a located 400. */
+function checked(value: string | undefined, pattern: z.ZodString, field: string, expected: string): string {
+  const r = pattern.safeParse(value ?? '');
+  if (r.success) return r.data;
+  throw new CityIndexError({
+    code: 'E_PARAM',
+    message: `"${String(value).slice(0, 40)}" is not a ${field}`,
+    field,
+    expected,
+  });
+}
+const slugOf = (v: string | undefined) => checked(v, Slug, 'wave', 'a wave name (lowercase letters, digits, -)');
+const adcodeOf = (v: string | undefined) => checked(v, Adcode, 'city', 'a 6-digit adcode');
+
 function tooMany(): CityIndexError {
   return new CityIndexError({
     code: 'E_RATE_LIMIT',
@@ -133,7 +147,7 @@ export async function registerFieldworkRoutes(app: FastifyInstance, options: Fie
   app.get('/api/fieldwork/waves', async (req) => ({ waves: await fieldwork.listWaves(req.principal, project.id) }));
 
   app.get('/api/fieldwork/waves/:wave/cities/:city/form', async (req) => {
-    const form = await fieldwork.publicForm(Slug.parse(param(req, 'wave')), param(req, 'city'));
+    const form = await fieldwork.publicForm(slugOf(param(req, 'wave')), adcodeOf(param(req, 'city')));
     return { form, label: form.simulated ? SIMULATED_LABEL : null };
   });
 
@@ -166,7 +180,7 @@ export async function registerFieldworkRoutes(app: FastifyInstance, options: Fie
   app.get('/api/fieldwork/responses/:id', async (req) => {
     const q = req.query as Record<string, string | undefined>;
     const key = String(req.headers['x-device-key'] ?? '');
-    return { response: await fieldwork.resume(Slug.parse(q.wave ?? ''), param(req, 'id'), key) };
+    return { response: await fieldwork.resume(slugOf(q.wave), param(req, 'id'), key) };
   });
 
   app.post('/api/fieldwork/waves/:wave/status', async (req) => {
@@ -273,7 +287,7 @@ export async function registerFieldworkRoutes(app: FastifyInstance, options: Fie
 
   app.get('/api/fieldwork/waves/:wave/cities/:city/qr', async (req, reply) => {
     const w = await waveOfProject(req, param(req, 'wave'));
-    const city = Adcode.parse(param(req, 'city'));
+    const city = adcodeOf(param(req, 'city'));
     if (!w.cities.some((c) => c.code === city))
       throw new CityIndexError({ code: 'E_NOT_FOUND', message: `no city ${city} in wave ${w.slug}`, field: 'city' });
     const link = `${origin(req)}/survey/${w.slug}/${city}`;
