@@ -5,7 +5,8 @@
  * the roles. Respondents are rate-limited per address in memory only: no address is stored.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, relative, resolve, sep } from 'node:path';
+import { extname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { z } from 'zod';
@@ -124,7 +125,7 @@ function loadPages(dir: string): Map<string, Uint8Array> {
 }
 
 /** Default folder of the built survey pages. */
-export const DEFAULT_PAGES_DIR = resolve(import.meta.dirname, '../../web-survey/dist');
+export const DEFAULT_PAGES_DIR = fileURLToPath(new URL('../../web-survey/dist', import.meta.url));
 
 /**
  * Mount the fieldwork routes and pages on a Fastify app (called by `createServer`).
