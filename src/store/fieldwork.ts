@@ -484,20 +484,23 @@ export class Fieldwork {
    * response id. Answers outside the definition, a foreign device key, a used or unknown token, a closed
    * wave: refused with a located error, nothing stored.
    */
-  async saveResponse(s: ResponseSave): Promise<SaveResult> {
+  async saveResponse(save: ResponseSave): Promise<SaveResult> {
+    let s = save;
     const w = await this.wave(s.wave);
     this.cityOf(w, s.city);
     if (!/^[A-Za-z0-9-]{16,64}$/.test(s.responseId))
       throw bad('E_RESPONSE_ID', 'not a response id', 'responseId', '16–64 letters, digits or -');
     if (!/^[A-Za-z0-9_-]{22,128}$/.test(s.deviceKey))
       throw bad('E_DEVICE_KEY', 'not a device key', 'deviceKey', '22–128 random letters and digits');
+    const cityQuestion = w.design.config.responses.columns.city;
+    // the link fixes the city: a form that did not send the (read-only) city question gets it from the link
+    if (!Object.hasOwn(s.answers, cityQuestion)) s = { ...s, answers: { ...s.answers, [cityQuestion]: s.city } };
     const answersJson = JSON.stringify(s.answers);
     if (answersJson.length > MAX_ANSWERS_CHARS)
       throw bad('E_TOO_LARGE', 'answers too large', 'answers', `at most ${MAX_ANSWERS_CHARS} characters`);
     // a non-resident's questionnaire ends at the screening question: nothing else is required
     const screenedOut = s.answers[SCREENING_QUESTION] === 'no';
     const issues: Issue[] = checkAnswers(w.rules, s.answers, { complete: s.complete && !screenedOut });
-    const cityQuestion = w.design.config.responses.columns.city;
     const answeredCity = s.answers[cityQuestion];
     if (answeredCity !== undefined && answeredCity !== s.city)
       issues.push({
