@@ -176,7 +176,12 @@ export function fieldworkMigration(dialect: StoreDialect): Migration {
       await db.schema
         .createIndex('fw_responses_answers')
         .on('fw_responses')
-        .columns(['wave_id', 'status', 'answers_hash'])
+        .columns(['wave_id', 'status', 'city', 'answers_hash'])
+        .execute();
+      await db.schema
+        .createIndex('fw_responses_updated')
+        .on('fw_responses')
+        .columns(['wave_id', 'status', 'updated_at', 'city'])
         .execute();
     },
   };

@@ -846,17 +846,23 @@ export class Fieldwork {
     const db = this.store.db;
     const now = this.store.now();
     const cutoff = new Date(Date.parse(now) - BREAK_OFF_MINUTES * 60_000).toISOString();
-    const [byStatus, durations, dups, quota, status] = await Promise.all([
+    const [byStatus, stale, durations, dups, quota, status] = await Promise.all([
+      // every query is an index-only scan (fieldwork-schema.ts)
       db
         .selectFrom('fw_responses')
         .select(['city', 'status'])
-        .select((eb) => [
-          eb.fn.countAll<number>().as('n'),
-          eb.fn.sum<number>('straight_lined').as('straight'),
-          sql<number>`sum(case when updated_at < ${cutoff} then 1 else 0 end)`.as('stale'),
-        ])
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('straight_lined').as('straight')])
         .where('wave_id', '=', id)
-        .groupBy(['city', 'status'])
+        .groupBy(['status', 'city'])
+        .execute(),
+      db
+        .selectFrom('fw_responses')
+        .select('city')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('wave_id', '=', id)
+        .where('status', '=', 'partial')
+        .where('updated_at', '<', cutoff)
+        .groupBy('city')
         .execute(),
       db
         .selectFrom('fw_responses')
@@ -900,10 +906,9 @@ export class Fieldwork {
     const cities: MonitorCity[] = w.design.cities.map((c) => {
       const rows = byStatus.filter((r) => r.city === c.code);
       const count = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
-      const partialRow = rows.find((r) => r.status === 'partial');
       const complete = count('complete');
       const partial = count('partial');
-      const breakOffs = Number(partialRow?.stale ?? 0);
+      const breakOffs = Number(stale.find((r) => r.city === c.code)?.n ?? 0);
       const screenedOut = count('screened_out');
       const quotaFull = count('quota_full');
       const started = complete + partial + screenedOut + quotaFull;

@@ -5,6 +5,7 @@
  * the command runs.
  */
 import { join, resolve } from 'node:path';
+import { sql } from 'kysely';
 import { CityIndexError } from '../../engine/core/errors.ts';
 import { validateProjectSurveys } from '../../app/survey.ts';
 import { createServer } from '../../server/app.ts';
@@ -29,6 +30,12 @@ export interface SurveyServeOptions {
   startsPerHour?: string;
   savesPerMinute?: string;
   requestsPerMinute?: string;
+  /**
+   * SQLite commit durability: `full` (default: every acknowledged response is on disk, even after a power
+   * cut) or `normal` (WAL: safe after a crash or kill of the server, the last commits may be lost in a
+   * power cut; many times more submissions per second on slow disks).
+   */
+  sync?: string;
 }
 
 /**
@@ -57,8 +64,17 @@ export function positiveInt(text: string, option: string): number {
 export async function serveFieldwork(dir: string, opts: SurveyServeOptions): Promise<void> {
   const port = opts.port === '0' ? 0 : parsePort(opts.port);
   const surveys = await validateProjectSurveys(dir);
+  const sync = opts.sync ?? 'full';
+  if (sync !== 'full' && sync !== 'normal')
+    throw new CityIndexError({
+      code: 'E_OPTION',
+      message: `--sync ${sync}`,
+      field: '--sync',
+      expected: 'full or normal',
+    });
   const store = await Store.open({ sqliteFile: resolve(opts.store ?? join(dir, '.cityindex', 'store.db')) });
   try {
+    if (sync === 'normal') await sql`PRAGMA synchronous = NORMAL`.execute(store.db);
     const project = await storedProject(store, dir, true);
     const fieldwork = new Fieldwork(store);
     const cli = systemPrincipal('cli');

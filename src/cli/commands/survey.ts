@@ -213,6 +213,7 @@ export function registerSurveyCommands(program: Command): void {
     .option('--starts-per-hour <n>', 'new responses per address per hour (default 60)')
     .option('--saves-per-minute <n>', 'saves per address per minute (default 240)')
     .option('--requests-per-minute <n>', 'requests per address per minute (default 600)')
+    .option('--sync <mode>', 'SQLite durability: full (default, survives power cuts) or normal (survives crashes)')
     .action(async (project: string, opts: import('./survey-serve.ts').SurveyServeOptions) => {
       const { serveFieldwork } = await import('./survey-serve.ts');
       await serveFieldwork(project, opts);
