@@ -43,7 +43,7 @@ const STATUS = new Map<string, number>([
   ['E_CSRF', 403],
   ['E_NOT_FOUND', 404],
   ['E_CONFLICT', 409],
-  ['E_DUPLICATE', 409],
+  ['E_DUPLICATE_RESPONSE', 409],
   ['E_TOKEN_USED', 409],
   ['E_CLOSED', 409],
   ['E_LOCKED', 423],

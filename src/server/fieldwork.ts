@@ -157,20 +157,18 @@ export async function registerFieldworkRoutes(app: FastifyInstance, options: Fie
     const body = parseBody(SaveBody, req.body);
     const responseId = param(req, 'id');
     // a new response counts against the address's hourly starts (checked before anything is stored)
-    const known = await options.store.db
-      .selectFrom('fw_responses')
-      .select('id')
-      .where('id', '=', responseId.slice(0, 64))
-      .executeTakeFirst();
-    if (!known && !starts(req.ip, Date.now())) throw tooMany();
+    const beforeStart = () => {
+      if (!starts(req.ip, Date.now())) throw tooMany();
+    };
     try {
-      return await fieldwork.saveResponse({ ...body, responseId, answers: body.answers as Record<string, unknown> });
+      const save = { ...body, responseId, answers: body.answers as Record<string, unknown> };
+      return await fieldwork.saveResponse(save, { beforeStart });
     } catch (e) {
       if (e instanceof CityIndexError) throw e;
       // a concurrent duplicate (unique device or token) ends as a conflict, never a 500
       if (/unique|duplicate key/i.test(String((e as Error).message)))
         throw new CityIndexError({
-          code: 'E_DUPLICATE',
+          code: 'E_DUPLICATE_RESPONSE',
           message: 'this response was already received / 答卷已收到',
           expected: 'one response per device',
         });

@@ -482,9 +482,10 @@ export class Fieldwork {
   /**
    * Save a response (anonymous respondents): a partial save or the final submission, idempotent on the
    * response id. Answers outside the definition, a foreign device key, a used or unknown token, a closed
-   * wave: refused with a located error, nothing stored.
+   * wave: refused with a located error, nothing stored. `beforeStart` runs (and may throw) before a new
+   * response is stored.
    */
-  async saveResponse(save: ResponseSave): Promise<SaveResult> {
+  async saveResponse(save: ResponseSave, options: { beforeStart?: () => void } = {}): Promise<SaveResult> {
     let s = save;
     const w = await this.wave(s.wave);
     this.cityOf(w, s.city);
@@ -543,6 +544,7 @@ export class Fieldwork {
         if (existing.token_hash !== tokenHash && w.info.tokensRequired)
           throw bad('E_TOKEN', 'a response keeps the code it started with', 'token', 'the same invitation code');
       } else {
+        options.beforeStart?.(); // e.g. the route's per-address limit on new responses
         const other = await trx
           .selectFrom('fw_responses')
           .select('id')
@@ -551,7 +553,7 @@ export class Fieldwork {
           .executeTakeFirst();
         if (other)
           throw new CityIndexError({
-            code: 'E_DUPLICATE',
+            code: 'E_DUPLICATE_RESPONSE',
             message: 'this device has already answered this survey / 此设备已填写过本问卷',
             field: 'deviceKey',
             expected: 'one response per device',
@@ -633,7 +635,7 @@ export class Fieldwork {
           status,
           answers: answersJson,
           paradata: JSON.stringify({ pageTimes: s.pageTimes }),
-          duration_s: duration,
+          duration_s: Math.round(duration), // whole seconds: the monitor's medians read (city, seconds) groups
           age,
           sex,
           cell,

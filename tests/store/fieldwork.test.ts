@@ -268,8 +268,29 @@ describe.each(DIALECTS)('fieldwork on $name', ({ open, skip }) => {
     expect(forged.statusCode).toBe(409);
     // a second response from the same device
     const again = await save(randomUUID(), { deviceKey, answers: {}, complete: false });
-    expect(again.json().error.code).toBe('E_DUPLICATE');
+    expect(again.json().error.code).toBe('E_DUPLICATE_RESPONSE');
     expect(await count()).toBe(before + 1);
+  });
+
+  it.skipIf(skip)('new responses are rate-limited per address (in memory; nothing stored when refused)', async () => {
+    const limited = await createServer({ store, project, fieldwork: { respondentLimits: { startsPerHour: 2 } } });
+    try {
+      const before = await count();
+      const start = () =>
+        limited.inject({
+          method: 'POST',
+          url: `/api/fieldwork/responses/${randomUUID()}`,
+          payload: { wave: 'w1', city: BEIJING, deviceKey: key(), answers: {}, language: 'en', complete: false },
+        });
+      expect((await start()).statusCode).toBe(200);
+      expect((await start()).statusCode).toBe(200);
+      const third = await start();
+      expect(third.statusCode).toBe(429);
+      expect(third.json().error.code).toBe('E_RATE_LIMIT');
+      expect(await count()).toBe(before + 2);
+    } finally {
+      await limited.close();
+    }
   });
 
   it.skipIf(skip)('one-time tokens: issued as CSV, required, and a replayed token is refused', async () => {

@@ -90,7 +90,7 @@ export function ResidentForm(props: { wave: string; city: string; lang: Lang; se
   };
 
   const fail = (e: unknown) => {
-    if (e instanceof ApiError && (e.code === 'E_DUPLICATE' || e.code === 'E_TOKEN_USED')) setView('duplicate');
+    if (e instanceof ApiError && (e.code === 'E_DUPLICATE_RESPONSE' || e.code === 'E_TOKEN_USED')) setView('duplicate');
     else if (e instanceof ApiError && e.code === 'E_CLOSED') setView('closed');
     else {
       setMessage(e instanceof Error ? e.message : String(e));
