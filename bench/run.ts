@@ -15,6 +15,7 @@ import { benchPlatform } from './platform.ts';
 import { benchSubmissions } from './submissions.ts';
 import { benchFirstAnalysis } from './first-analysis.ts';
 import { benchCaseLog } from './caselog.ts';
+import { benchFieldwork } from './fieldwork.ts';
 
 type Bench = { name: string; run: () => Promise<BenchRow[]> };
 const benches: Bench[] = [
@@ -28,6 +29,7 @@ const benches: Bench[] = [
   { name: 'platform', run: benchPlatform },
   { name: 'submissions', run: benchSubmissions },
   { name: 'caselog', run: benchCaseLog },
+  { name: 'fieldwork', run: benchFieldwork },
   {
     name: 'survey',
     run: async () =>

@@ -12,6 +12,7 @@ import { CityIndexError, type Issue } from '../engine/core/errors.ts';
 import { buildEdition } from '../store/edition.ts';
 import type { Principal } from '../store/principal.ts';
 import { SESSION_HOURS, type ProjectInfo, type Store } from '../store/store.ts';
+import { FIELDWORK_ROUTES, registerFieldworkRoutes, type FieldworkRouteOptions } from './fieldwork.ts';
 import { EditionBody, LoginBody, NewUserBody, ReviewBody, SubmissionBody, parseBody } from './schemas.ts';
 import { parseCookies, rateLimiter, SECURITY_HEADERS, SESSION_COOKIE, sessionCookie } from './security.ts';
 import { PLATFORM_ROUTES, registerPlatformRoutes } from './platform-routes.ts';
@@ -30,6 +31,10 @@ export interface ServerOptions {
   secureCookies?: boolean;
   /** Fastify's logger (default off). */
   logger?: boolean;
+  /** Survey fieldwork: respondent limits, public origin, pages folder (see server/fieldwork.ts). */
+  fieldwork?: Omit<FieldworkRouteOptions, 'store' | 'project'>;
+  /** Serve only the session and fieldwork routes (`cityindex survey serve`). */
+  fieldworkOnly?: boolean;
 }
 
 /** HTTP status of each store error code; anything else is 400 (bad input). */
@@ -41,6 +46,9 @@ const STATUS = new Map<string, number>([
   ['E_NOT_FOUND', 404],
   ['E_CONFLICT', 409],
   ['E_UPLOAD_LIMIT', 413],
+  ['E_DUPLICATE_RESPONSE', 409],
+  ['E_TOKEN_USED', 409],
+  ['E_CLOSED', 409],
   ['E_LOCKED', 423],
   ['E_RATE_LIMIT', 429],
 ]);
@@ -67,7 +75,11 @@ export const ROUTES = [
   { method: 'GET', url: '/api/audit/verify', writes: false },
   ...PLATFORM_ROUTES,
   ...SUBMISSION_ROUTES, // submission rounds, templates, uploads (uploads.ts)
+  ...FIELDWORK_ROUTES,
 ] as const;
+
+/** What a fieldwork-only server answers: health, sessions, fieldwork API and the survey pages. */
+const FIELDWORK_ONLY = /^\/(api\/(health|session|me|fieldwork)(\/|\?|$)|survey(\/|$))/;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -136,13 +148,15 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
         req.sessionToken = token;
       }
     }
+    if (options.fieldworkOnly && !FIELDWORK_ONLY.test(req.url))
+      throw apiError('E_NOT_FOUND', 'no such route / 无此接口');
     const writes = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
     if (writes && req.csrf !== undefined && req.headers['x-csrf-token'] !== req.csrf) {
       throw apiError('E_CSRF', 'missing or wrong CSRF token / CSRF 令牌缺失或错误', 'the x-csrf-token header');
     }
   });
   app.addHook('onSend', async (_req, reply, payload) => {
-    for (const [k, v] of SECURITY_HEADERS) reply.header(k, v);
+    for (const [k, v] of SECURITY_HEADERS) if (!reply.hasHeader(k)) reply.header(k, v); // pages set their own CSP
     return payload;
   });
   app.setErrorHandler(async (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
@@ -248,6 +262,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   await registerPlatformRoutes(app, { store, project, routes: ROUTES });
   await registerSubmissionRoutes(app, { store, project });
+  await registerFieldworkRoutes(app, { ...options.fieldwork, store, project });
 
   await app.ready();
   return app;

@@ -17,6 +17,7 @@ import {
   ResultsSchema,
   UserSchema,
 } from './platform-schemas.ts';
+import { FIELDWORK_OPERATIONS } from './fieldwork.ts';
 import { SUBMISSION_OPERATIONS } from './uploads.ts';
 
 /** One operation: bilingual summary, who may call it, its body and its success response. */
@@ -301,6 +302,7 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operat
     },
   ],
   ...SUBMISSION_OPERATIONS,
+  ...FIELDWORK_OPERATIONS,
 ]);
 
 /** The error statuses every operation may answer, with what they mean. */

@@ -7,6 +7,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResult } from 'kysely';
 import { CityIndexError } from '../engine/core/errors.ts';
 import { submissionFlowMigration } from './submission-migration.ts';
+import { fieldworkMigration } from './fieldwork-schema.ts';
 
 /** The two databases the store runs on. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -211,6 +212,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0004_fieldwork': fieldworkMigration(dialect),
   };
 }
 
@@ -219,7 +221,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /**
  * The names of the migrations, in order (the same on both databases).
- * @example migrationNames().slice(0, 3) // => ['0001_initial', '0002_submission_flow', '0003_invitations']
+ * @example migrationNames().slice(0, 4) // => ['0001_initial', '0002_submission_flow', '0003_invitations', '0004_fieldwork']
  */
 export function migrationNames(): string[] {
   return Object.keys(migrations('sqlite'));
@@ -233,7 +235,7 @@ export function migrationNames(): string[] {
  * const c = openDatabase({ sqliteFile: ':memory:' });
  * const first = await migrateStore(c.db, 'sqlite');
  * const again = await migrateStore(c.db, 'sqlite');
- * [first.slice(0, 3), again] // => [['0001_initial', '0002_submission_flow', '0003_invitations'], []]
+ * [first.slice(0, 4), again] // => [['0001_initial', '0002_submission_flow', '0003_invitations', '0004_fieldwork'], []]
  * await c.db.destroy();
  */
 export async function migrateStore(db: AnyDb, dialect: StoreDialect): Promise<string[]> {

@@ -4,6 +4,7 @@
  * both databases. The migrations that create these tables are in migrations.ts.
  */
 import type { Generated } from 'kysely';
+import type { FieldworkDatabase } from './fieldwork-schema.ts';
 
 /** A project: one evaluation, imported from a project folder. */
 export interface ProjectsTable {
@@ -188,7 +189,7 @@ export interface InvitationsTable {
 }
 
 /** Every table of the store. */
-export interface StoreDatabase {
+export interface StoreDatabase extends FieldworkDatabase {
   projects: ProjectsTable;
   project_files: ProjectFilesTable;
   framework_nodes: FrameworkNodesTable;

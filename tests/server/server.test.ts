@@ -12,6 +12,8 @@ import { systemPrincipal } from '../../src/store/principal.ts';
 import type { ProjectInfo, Store } from '../../src/store/store.ts';
 import { attachFile, openRound, roundValues, saveValues, listRounds } from '../../src/store/submission-flow.ts';
 import { DIALECTS, type TestStore } from '../store/stores.ts';
+import { loadSurvey } from '../../src/formats/survey.ts';
+import { Fieldwork } from '../../src/store/fieldwork.ts';
 
 const CLI = systemPrincipal('test');
 const PASSWORD = 'a long enough password';
@@ -36,6 +38,8 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
   /** A submission round with city B's draft value (SECRET_VALUE) and attachment. */
   let round: number;
   let foreignAttachment: number;
+  /** A respondent's partial response in fieldwork wave w1 (its device key is not known to the attackers). */
+  const foreignResponse = '5b0a8c1e-0d3f-4c55-9a41-6c7f1f2e9a10';
   const SECRET_VALUE = 987654.321;
 
   async function login(username: string): Promise<Session> {
@@ -65,6 +69,21 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
     await add('reviewer1', 'reviewer');
     await add('cityA', 'city', [units[0]]);
     await add('cityB', 'city', [units[1]]);
+    const fieldwork = new Fieldwork(store);
+    await fieldwork.createWave(CLI, project.id, {
+      slug: 'w1',
+      survey: await loadSurvey('examples/cdgi-2020/surveys/survey.yaml'),
+    });
+    await fieldwork.saveResponse({
+      wave: 'w1',
+      city: '110100',
+      responseId: foreignResponse,
+      deviceKey: 'the-respondents-own-device-key',
+      answers: { fw_resident: 'yes', age: 87 },
+      pageTimes: {},
+      language: 'zh',
+      complete: false,
+    });
     app = await createServer({ store, project, rateLimit: { perMinute: 100_000, loginPerMinute: 1000 } });
     for (const u of ['admin1', 'author1', 'reviewer1', 'cityA', 'cityB']) sessions.set(u, await login(u));
     const sub = await as('cityB', {
@@ -189,14 +208,16 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
       const urlFor = (url: string) =>
         url === '/api/compare'
           ? `/api/compare?from=${draftEdition}&to=${draftEdition}`
-          : url.includes('/submissions/')
-            ? url.replace(':id', String(foreignSubmission))
-            : url.startsWith('/api/attachments/')
-              ? url.replace(':id', String(foreignAttachment))
-              : url
-                  .replace(':id', String(draftEdition))
-                  .replace(':round', String(round))
-                  .replace(':unit', params.get(':unit')!);
+          : url.startsWith('/api/fieldwork/')
+            ? url.replace(':wave', 'w1').replace(':city', '110100').replace(':id', foreignResponse)
+            : url.includes('/submissions/')
+              ? url.replace(':id', String(foreignSubmission))
+              : url.startsWith('/api/attachments/')
+                ? url.replace(':id', String(foreignAttachment))
+                : url
+                    .replace(':id', String(draftEdition))
+                    .replace(':round', String(round))
+                    .replace(':unit', params.get(':unit')!);
       const bodies = new Map<string, unknown>([
         ['POST /api/session', { username: 'cityB', password: 'wrong password!!' }],
         ['POST /api/editions', { name: 'attack' }],
@@ -211,6 +232,19 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
           'POST /api/rounds/:round/units/:unit/review',
           { decisions: [{ indicator: indicators[0], decision: 'approve', version: 2 }] },
         ],
+        [
+          'POST /api/fieldwork/responses/:id',
+          {
+            wave: 'w1',
+            city: '110100',
+            deviceKey: 'an-attackers-guessed-device-key',
+            answers: { fw_resident: 'no' },
+            language: 'zh',
+            complete: true,
+          },
+        ],
+        ['POST /api/fieldwork/waves/:wave/status', { status: 'closed' }],
+        ['POST /api/fieldwork/waves/:wave/tokens', { city: '110100', count: 2 }],
       ]);
       // who may do what to city B's data and the draft edition (everything else must be refused)
       const allowed = new Map<string, ReadonlySet<string>>([
@@ -239,6 +273,16 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         ['GET /api/rounds/:round/units/:unit/history', new Set(['reviewer1', 'author1'])],
         ['POST /api/rounds/:round/units/:unit/review', new Set(['reviewer1'])],
         ['GET /api/attachments/:id', new Set(['reviewer1', 'author1'])],
+        // fieldwork: respondents read the form; a foreign response can be neither read nor written without
+        // its device key; staff watch; authors manage
+        ['GET /api/fieldwork/waves', new Set(['reviewer1', 'author1'])],
+        ['GET /api/fieldwork/waves/:wave/cities/:city/form', new Set(['anon', 'cityA', 'reviewer1', 'author1'])],
+        ['POST /api/fieldwork/waves/:wave/status', new Set(['author1'])],
+        ['POST /api/fieldwork/waves/:wave/tokens', new Set(['author1'])],
+        ['GET /api/fieldwork/waves/:wave/monitor', new Set(['reviewer1', 'author1'])],
+        ['GET /api/fieldwork/waves/:wave/export', new Set(['reviewer1', 'author1'])],
+        ['GET /api/fieldwork/waves/:wave/estimates', new Set(['reviewer1', 'author1'])],
+        ['GET /api/fieldwork/waves/:wave/cities/:city/qr', new Set(['reviewer1', 'author1'])],
       ]);
       const before = {
         submissions: await store.listSubmissions(CLI, project.id),
@@ -246,6 +290,8 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         editions: await store.listEditions(CLI, project.id),
         rounds: await listRounds(store, CLI, project.id),
         roundValues: await roundValues(store, CLI, round, units[1]),
+        responses: await store.db.selectFrom('fw_responses').selectAll().execute(),
+        tokens: (await store.db.selectFrom('fw_tokens').selectAll().execute()).length,
       };
       const refused: string[] = [];
       for (const route of ROUTES) {
@@ -277,6 +323,8 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
       expect(await store.listEditions(CLI, project.id)).toEqual(before.editions);
       expect(await listRounds(store, CLI, project.id)).toEqual(before.rounds);
       expect(await roundValues(store, CLI, round, units[1])).toEqual(before.roundValues);
+      expect(await store.db.selectFrom('fw_responses').selectAll().execute()).toEqual(before.responses);
+      expect((await store.db.selectFrom('fw_tokens').selectAll().execute()).length).toBe(before.tokens);
     },
     120_000,
   );

@@ -66,7 +66,7 @@ interface AhpFlags {
 }
 
 /**
- * Register `survey validate|clean|estimate|ahp-form|ahp`.
+ * Register `survey validate|clean|estimate|ahp-form|ahp|serve`.
  * @example
  * import { Command } from 'commander';
  * const program = new Command();
@@ -220,5 +220,23 @@ export function registerSurveyCommands(program: Command): void {
       const dir = ahpDirFor(project, opts.out);
       await writeArtifacts(dir, files);
       log(`wrote ${[...files.keys()].map((k) => join(dir, k)).join(', ')}`);
+    });
+
+  survey
+    .command('serve <project>')
+    .description('fieldwork-only server on the embedded store: forms, QR codes, monitor / 问卷现场调查服务')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port (0: any free port)', '8090')
+    .option('--store <file>', 'SQLite file of the store (default <project>/.cityindex/store.db)')
+    .option('--wave <name>', "wave name in links (default: the survey's id)")
+    .option('--per-city <n>', "completed responses wanted per city (default: the survey's quota)")
+    .option('--public-url <url>', 'origin printed in QR codes and invitation links')
+    .option('--starts-per-hour <n>', 'new responses per address per hour (default 60)')
+    .option('--saves-per-minute <n>', 'saves per address per minute (default 240)')
+    .option('--requests-per-minute <n>', 'requests per address per minute (default 600)')
+    .option('--sync <mode>', 'SQLite durability: full (default, survives power cuts) or normal (survives crashes)')
+    .action(async (project: string, opts: import('./survey-serve.ts').SurveyServeOptions) => {
+      const { serveFieldwork } = await import('./survey-serve.ts');
+      await serveFieldwork(project, opts);
     });
 }
