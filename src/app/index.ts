@@ -63,6 +63,8 @@ export {
 export { searchProjectCases, type SearchProjectCasesOptions } from './cases.ts';
 export {
   siteData,
+  siteArtifacts,
+  type SiteArtifactsOptions,
   siteDataScript,
   serialDataset,
   pinyinOf,

@@ -13,12 +13,16 @@ import type { Dataset } from '../engine/core/dataset.ts';
 import { column } from '../engine/core/dataset.ts';
 import type { Framework, LocalText, SourceRef, Unit } from '../engine/core/framework.ts';
 import { CityIndexError } from '../engine/core/errors.ts';
+import { tBoth } from '../engine/i18n/index.ts';
 import { describeStep } from '../engine/methods/describe.ts';
 import { dataQuality, type ValueFlag } from '../engine/pipeline/data-quality.ts';
 import { resultUnits } from '../engine/analysis/run.ts';
 import type { AnalysesResult } from '../engine/analysis/run.ts';
 import type { Case } from '../engine/cases/search.ts';
-import type { ProjectRun } from './project.ts';
+import { runArtifacts, runProject, type ProjectRun, type ProjectSource, type RunProjectOptions } from './project.ts';
+import { checkAborted, emitterOf } from './events.ts';
+import { resolveHost } from './host.ts';
+import type { OutputFiles } from '../formats/output.ts';
 
 /** Version tag of the site data format (the page refuses another). */
 export const SITE_FORMAT = 'cityindex-site/1';
@@ -99,6 +103,10 @@ export interface SiteData {
     /** Indicators listed without data (`not_collected`): shown as gaps. */
     gaps: Array<{ code: string; name: LocalText; parent: string | null; notes: string | null }>;
   };
+  /** The boundary note every map carries (public maps of China need a review number, 审图号). */
+  mapNote: { zh: string; en: string };
+  /** Files in the export's `downloads/` folder (set by `export-site`). */
+  downloads?: string[];
   cases: Array<{
     id: string;
     title: LocalText;
@@ -274,6 +282,7 @@ export function siteData(run: ProjectRun, cases: readonly Case[] = []): SiteData
     },
     normalised: normaliseStep ? serialDataset(normaliseStep.dataset) : null,
     flagged: quality.flagged.map((f) => ({ ...f })),
+    mapNote: tBoth('map.sourceNote'),
     methodology: {
       steps: b.spec.steps.map((s) => ({
         id: s.id,
@@ -326,4 +335,49 @@ export function scriptJson(value: unknown): string {
  */
 export function siteDataScript(site: SiteData): string {
   return `globalThis.__CITYINDEX_SITE__ = ${scriptJson(site)};\n`;
+}
+
+/** Options of `siteArtifacts`. */
+export interface SiteArtifactsOptions extends RunProjectOptions {
+  /** Put the results, workbook and report into `downloads/` (default true). */
+  downloads?: boolean;
+}
+
+/**
+ * The `export-site` use case without the page's assets: run the project (with its analyses), and return
+ * `data/site-data.js`, `data/china-map.js` (when the units are cities keyed by adcode and the host has
+ * the map) and `downloads/` (results.csv, results.xlsx, the report in both languages) in memory.
+ * @example
+ * const { files } = await siteArtifacts('examples/asem', { analyses: false, downloads: false });
+ * [...files.keys()] // => ['data/site-data.js']
+ */
+export async function siteArtifacts(
+  source: ProjectSource,
+  options: SiteArtifactsOptions = {},
+): Promise<{ run: ProjectRun; site: SiteData; files: OutputFiles }> {
+  const host = await resolveHost(options.host);
+  const run = await runProject(source, { ...options, host });
+  checkAborted(options.signal);
+  const folder = run.project.project.cases;
+  const cases = folder ? await host.loadCases(folder, run.project.dir) : [];
+  const site = siteData(run, cases);
+  const files: OutputFiles = new Map();
+  const later: OutputFiles = new Map();
+  if (options.downloads !== false) {
+    const downloads: OutputFiles = runArtifacts(run, { workbook: true });
+    downloads.delete('build.json');
+    downloads.delete('analysis.json');
+    emitterOf(options)({ kind: 'info', message: 'rendering the report for the downloads' });
+    const { reportArtifacts } = await import('./report.ts');
+    for (const [name, content] of await reportArtifacts(run)) downloads.set(name, content);
+    site.downloads = [...downloads.keys()];
+    for (const [name, content] of downloads) later.set(`downloads/${name}`, content);
+  }
+  files.set('data/site-data.js', siteDataScript(site));
+  if (host.readMap && site.units.some((u) => /^[0-9]{6}$/.test(u.code))) {
+    const map = await host.readMap();
+    files.set('data/china-map.js', `globalThis.__CITYINDEX_MAP__ = ${scriptJson(map)};\n`);
+  }
+  for (const [name, content] of later) files.set(name, content);
+  return { run, site, files };
 }
