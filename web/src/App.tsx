@@ -107,7 +107,7 @@ export function App({ site }: { site: Site }) {
           type="button"
           className="lang"
           onClick={switchLang}
-          aria-label={t('site.langLabel')}
+          title={t('site.langLabel')}
           lang={lang === 'zh' ? 'en' : 'zh-CN'}
         >
           {t('site.lang')}
