@@ -13,6 +13,10 @@ import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { chromiumPath, launchChromium, type HeadlessBrowser } from '../../src/report/pdf.ts';
 import type { SiteData } from '../../src/app/site.ts';
+import { readdirSync, statSync } from 'node:fs';
+import { createServer } from '../../src/server/app.ts';
+import { Store } from '../../src/store/store.ts';
+import { systemPrincipal } from '../../src/store/principal.ts';
 import { ARTIFACTS, axeViolations, exportSite, goView, openPage } from './site-harness.ts';
 
 const hasChromium = chromiumPath() !== undefined;
@@ -268,4 +272,44 @@ describe('dashboard in Chromium, opened from files', () => {
     },
     300_000,
   );
+
+  browserIt('served by `cityindex serve` at / under the strict CSP: renders, recomputes, no violation', async () => {
+    const files = new Map<string, Uint8Array>();
+    const walk = (d: string, prefix: string) => {
+      for (const name of readdirSync(d)) {
+        const p = join(d, name);
+        if (statSync(p).isDirectory()) walk(p, `${prefix}${name}/`);
+        else files.set(`${prefix}${name}`, readFileSync(p));
+      }
+    };
+    walk(dir, '');
+    const store = await Store.open({ sqliteFile: ':memory:' });
+    const empty = { slug: 'p', name: 'P', projectFile: 'project.yaml', files: [], nodes: [], units: [], values: [] };
+    const project = await store.saveProject(systemPrincipal('test'), empty);
+    const app = await createServer({ store, project, site: files });
+    try {
+      const address = await app.listen({ host: '127.0.0.1', port: 0 });
+      await browser!.context.setOffline(false); // loopback only: every other request is aborted below
+      const page = await browser!.context.newPage();
+      page.setDefaultTimeout(90_000);
+      const problems: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+      page.on('pageerror', (e) => problems.push(e.message));
+      await page.route('**/*', (route) =>
+        route.request().url().startsWith(address) || route.request().url().startsWith('blob:')
+          ? route.continue()
+          : route.abort(),
+      );
+      await page.goto(`${address}/#/overview?w=${site.levels[1].codes[0]}:3`);
+      await page.waitForFunction(() => document.querySelectorAll('td.change.up').length > 0); // the worker ran
+      await page.waitForSelector('[data-testid=map] canvas');
+      expect((await page.request.get(`${address}/api/health`)).ok()).toBe(true);
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      await browser!.context.setOffline(true);
+      await app.close();
+      await store.close();
+    }
+  });
 });

@@ -178,7 +178,7 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
       const urlFor = (url: string) =>
         url.includes('/submissions/')
           ? url.replace(':id', String(foreignSubmission))
-          : url.replace(':id', String(draftEdition)).replace(':unit', params.get(':unit')!);
+          : url.replace(':id', String(draftEdition)).replace(':unit', params.get(':unit')!).replace(':file', 'app.js');
       const bodies = new Map<string, unknown>([
         ['POST /api/session', { username: 'cityB', password: 'wrong password!!' }],
         ['POST /api/editions', { name: 'attack' }],
@@ -200,6 +200,10 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         ['GET /api/submissions', new Set(['cityA', 'reviewer1', 'author1'])],
         ['GET /api/submissions/:id', new Set(['reviewer1', 'author1'])],
         ['POST /api/submissions/:id/review', new Set(['reviewer1'])],
+        // the public dashboard's static files (404 here: this server has no site)
+        ...['/', '/index.html', '/assets/:file', '/data/:file', '/downloads/:file'].map(
+          (u) => [`GET ${u}`, new Set(['anon', 'cityA', 'reviewer1', 'author1'])] as const,
+        ),
       ]);
       const before = {
         submissions: await store.listSubmissions(CLI, project.id),
