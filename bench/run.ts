@@ -11,6 +11,7 @@ import { benchUncertainty } from './uncertainty.ts';
 import { benchStartup } from './startup.ts';
 import { benchScale } from './scale.ts';
 import { benchXlsx } from './xlsx.ts';
+import { benchSite } from './site.ts';
 
 type Bench = { name: string; run: () => Promise<BenchRow[]> };
 const benches: Bench[] = [
@@ -20,6 +21,7 @@ const benches: Bench[] = [
   { name: 'uncertainty', run: benchUncertainty },
   { name: 'scale', run: benchScale },
   { name: 'xlsx', run: () => benchXlsx() },
+  { name: 'site', run: benchSite },
   {
     name: 'survey',
     run: async () =>

@@ -12,6 +12,8 @@ import {
   levelWeights,
   regenerateChecked,
   smallestImprovements,
+  ranksDataset,
+  tieToleranceOf,
   withWeights,
   type Build,
   type BuildInput,
@@ -30,17 +32,27 @@ export interface Ranking {
 
 const num = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
-/** Scores and ranks of `codes` from a build, units in build order. */
+/**
+ * Scores and ranks of `codes` from a build, units in build order. Only these columns are ranked (with
+ * the build's tie rule, `ranksDataset` + `tieToleranceOf`), not every indicator: the same ranks as the
+ * build's for these codes (tested), at a fraction of the cost on a wide project.
+ */
 export function rankingOf(b: Build, codes: readonly string[]): Ranking {
-  const { scores, ranks } = b.results;
+  const { scores } = b.results;
   const n = scores.unitCodes.length;
-  const out: Ranking = { units: [...scores.unitCodes], scores: Object.create(null), ranks: Object.create(null) };
-  for (const code of codes) {
+  const present = codes.filter((c) => scores.codes.includes(c));
+  const values = new Float64Array(present.length * n);
+  present.forEach((code, k) => {
     const c = scores.codes.indexOf(code);
-    if (c < 0) continue;
-    out.scores[code] = Array.from(scores.values.subarray(c * n, (c + 1) * n), num);
-    out.ranks[code] = Array.from(ranks.values.subarray(c * n, (c + 1) * n), num);
-  }
+    values.set(scores.values.subarray(c * n, (c + 1) * n), k * n);
+  });
+  const sub = { unitCodes: scores.unitCodes, codes: present, values };
+  const ranks = ranksDataset(sub, tieToleranceOf(b.spec));
+  const out: Ranking = { units: [...scores.unitCodes], scores: Object.create(null), ranks: Object.create(null) };
+  present.forEach((code, k) => {
+    out.scores[code] = Array.from(values.subarray(k * n, (k + 1) * n), num);
+    out.ranks[code] = Array.from(ranks.values.subarray(k * n, (k + 1) * n), num);
+  });
   return out;
 }
 
