@@ -55,7 +55,7 @@ export function formatRoute(r: Route): string {
 
 /**
  * Dimension weights from the `w` parameter: only known codes, finite values in [0, 10].
- * @example parseWeights('A:2,B:0,C:x,__proto__:1', ['A', 'B', 'C']) // => new Map([['A', 2], ['B', 0]])
+ * @example [...parseWeights('A:2,B:0,C:x,__proto__:1', ['A', 'B', 'C'])] // => [['A', 2], ['B', 0]]
  */
 export function parseWeights(text: string | undefined, codes: readonly string[]): Map<string, number> {
   const out = new Map<string, number>();

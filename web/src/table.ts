@@ -81,7 +81,7 @@ export function groupValues(units: readonly SiteUnit[], key: string): string[] {
 
 /**
  * Rank change against the published rank: positive = moved up.
- * @example rankChange({ rank: 3, published: 5 } as Row) // => 2
+ * @example rankChange({ rank: 3, published: 5 } as never) // => 2
  */
 export function rankChange(r: Row): number | null {
   return r.rank === null || r.published === null ? null : r.published - r.rank;
@@ -91,7 +91,7 @@ export function rankChange(r: Row): number | null {
  * Sort rows (missing values last, ties by adcode).
  * @example
  * const r = (code: string, rank: number) =>
- *   ({ unit: { code, name: {} }, rank, score: 10 - rank, published: rank, interval: null }) as unknown as Row;
+ *   ({ unit: { code, name: {} }, rank, score: 10 - rank, published: rank, interval: null }) as never;
  * sortRows([r('b', 2), r('a', 1)], 'rank', 'asc').map((x) => x.unit.code) // => ['a', 'b']
  */
 export function sortRows(rows: readonly Row[], key: SortKey, dir: 'asc' | 'desc', lang: 'zh' | 'en' = 'zh'): Row[] {
