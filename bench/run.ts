@@ -16,6 +16,7 @@ import { benchSubmissions } from './submissions.ts';
 import { benchFirstAnalysis } from './first-analysis.ts';
 import { benchCaseLog } from './caselog.ts';
 import { benchFieldwork } from './fieldwork.ts';
+import { benchSite } from './site.ts';
 
 type Bench = { name: string; run: () => Promise<BenchRow[]> };
 const benches: Bench[] = [
@@ -30,6 +31,7 @@ const benches: Bench[] = [
   { name: 'submissions', run: benchSubmissions },
   { name: 'caselog', run: benchCaseLog },
   { name: 'fieldwork', run: benchFieldwork },
+  { name: 'site', run: benchSite },
   {
     name: 'survey',
     run: async () =>

@@ -38,7 +38,15 @@ import { compare } from './doc-examples/expected.ts';
 import { type ExampleBlock, extractExamples, generateExample } from './doc-examples/extract.ts';
 
 /** The folders (or files) whose doc examples are run: all of `src/`. */
-export const EXAMPLE_FOLDERS = ['src'];
+export const EXAMPLE_FOLDERS = [
+  'src',
+  // the dashboard's pure modules (its views need a browser: tests/e2e/site.test.ts)
+  'web/src/route.ts',
+  'web/src/table.ts',
+  'web/src/cases.ts',
+  'web/src/classes.ts',
+  'web/src/site.ts',
+];
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'out/doc-examples');

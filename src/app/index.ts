@@ -61,3 +61,17 @@ export {
   type ExpertPanelRun,
 } from './survey.ts';
 export { searchProjectCases, type SearchProjectCasesOptions } from './cases.ts';
+export {
+  siteData,
+  siteArtifacts,
+  type SiteArtifactsOptions,
+  siteDataScript,
+  serialDataset,
+  pinyinOf,
+  scriptJson,
+  SITE_FORMAT,
+  type SiteData,
+  type SiteUnit,
+  type SiteLevel,
+  type SerialDataset,
+} from './site.ts';

@@ -28,6 +28,7 @@ const COMMAND_GROUPS: readonly { names: readonly string[]; load: () => Promise<R
   },
   { names: ['serve'], load: async () => (await import('./commands/serve.ts')).registerServeCommands },
   { names: ['db', 'user', 'audit'], load: async () => (await import('./commands/db.ts')).registerDbCommands },
+  { names: ['export-site'], load: async () => (await import('./commands/site.ts')).registerSiteCommands },
   { names: ['export'], load: async () => (await import('./commands/export.ts')).registerExportCommands },
 ];
 

@@ -16,6 +16,7 @@ export {
   type CheckedSpec,
   type StepRecord,
 } from './pipeline/build.ts';
+export { withWeights, levelWeights, LIVE_WEIGHT_STEP } from './pipeline/reweight.ts';
 export { explainScore, type IndicatorLineage, type ScoreExplanation, type StageValue } from './pipeline/lineage.ts';
 export { effectiveWeights, ranksDataset, tieToleranceOf } from './pipeline/ranks.ts';
 export { describeStep } from './methods/describe.ts';

@@ -35,6 +35,11 @@ export interface ServerOptions {
   fieldwork?: Omit<FieldworkRouteOptions, 'store' | 'project'>;
   /** Serve only the session and fieldwork routes (`cityindex survey serve`). */
   fieldworkOnly?: boolean;
+  /**
+   * The public dashboard as files (name → bytes: `index.html`, `assets/…`, `data/…`, `downloads/…`, as
+   * `cityindex export-site` writes them), served at `/` from memory; none → the site routes answer 404.
+   */
+  site?: ReadonlyMap<string, string | Uint8Array>;
 }
 
 /** HTTP status of each store error code; anything else is 400 (bad input). */
@@ -76,10 +81,34 @@ export const ROUTES = [
   ...PLATFORM_ROUTES,
   ...SUBMISSION_ROUTES, // submission rounds, templates, uploads (uploads.ts)
   ...FIELDWORK_ROUTES,
+  // the public dashboard (static files from memory; the API above is unchanged)
+  { method: 'GET', url: '/', writes: false },
+  { method: 'GET', url: '/index.html', writes: false },
+  { method: 'GET', url: '/assets/:file', writes: false },
+  { method: 'GET', url: '/data/:file', writes: false },
+  { method: 'GET', url: '/downloads/:file', writes: false },
 ] as const;
 
 /** What a fieldwork-only server answers: health, sessions, fieldwork API and the survey pages. */
 const FIELDWORK_ONLY = /^\/(api\/(health|session|me|fieldwork)(\/|\?|$)|survey(\/|$))/;
+
+/** Content types of the site's files, by extension; any other file is not served. */
+const SITE_TYPES = new Map([
+  ['html', 'text/html; charset=utf-8'],
+  ['js', 'text/javascript; charset=utf-8'],
+  ['css', 'text/css; charset=utf-8'],
+  ['csv', 'text/csv; charset=utf-8'],
+  ['xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+  ['pdf', 'application/pdf'],
+]);
+
+/**
+ * The CSP of the dashboard's pages: scripts, styles and data from the site itself only, the engine
+ * worker from a Blob URL, no inline script, no other origin.
+ */
+export const SITE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+  "connect-src 'self'; worker-src blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -156,7 +185,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     }
   });
   app.addHook('onSend', async (_req, reply, payload) => {
-    for (const [k, v] of SECURITY_HEADERS) if (!reply.hasHeader(k)) reply.header(k, v); // pages set their own CSP
+    // pages (the dashboard's files, the survey pages, /invite, /api/docs) set their own CSP and caching;
+    // every other response gets the API's
+    for (const [k, v] of SECURITY_HEADERS) if (!reply.hasHeader(k)) reply.header(k, v);
     return payload;
   });
   app.setErrorHandler(async (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
@@ -178,6 +209,31 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   );
 
   app.get('/api/health', async () => ({ ok: true }));
+
+  const site = options.site;
+  const sendSite = async (reply: FastifyReply, name: string) => {
+    const ext = name.slice(name.lastIndexOf('.') + 1);
+    const body = site?.get(name);
+    const type = SITE_TYPES.get(ext);
+    if (body === undefined || type === undefined)
+      throw apiError('E_NOT_FOUND', 'no such file / 无此文件', site ? 'a file of the site' : 'serve with the site');
+    reply.header('content-security-policy', SITE_CSP);
+    reply.header('cache-control', 'no-cache');
+    reply.type(type);
+    if (name.startsWith('downloads/')) reply.header('content-disposition', 'attachment');
+    return reply.send(typeof body === 'string' ? body : Buffer.from(body));
+  };
+  /** One path segment of a site file: letters, digits, dot, dash, underscore; not hidden. */
+  const fileParam = (req: FastifyRequest): string => {
+    const f = (req.params as Record<string, string>).file ?? '';
+    if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,100}$/.test(f))
+      throw apiError('E_NOT_FOUND', 'no such file / 无此文件', 'a file of the site');
+    return f;
+  };
+  app.get('/', async (_req, reply) => sendSite(reply, 'index.html'));
+  app.get('/index.html', async (_req, reply) => sendSite(reply, 'index.html'));
+  for (const folder of ['assets', 'data', 'downloads'] as const)
+    app.get(`/${folder}/:file`, async (req, reply) => sendSite(reply, `${folder}/${fileParam(req)}`));
 
   app.post('/api/session', async (req, reply) => {
     if (!limitLogin(req.ip, Date.now())) throw apiError('E_RATE_LIMIT', 'too many logins / 登录尝试过多', 'later');

@@ -303,6 +303,21 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operat
   ],
   ...SUBMISSION_OPERATIONS,
   ...FIELDWORK_OPERATIONS,
+  ...(
+    [
+      ['/', 'The public dashboard', '公开看板'],
+      ['/index.html', 'The public dashboard', '公开看板'],
+      ['/assets/:file', "The dashboard's scripts and styles", '看板脚本与样式'],
+      ['/data/:file', "The dashboard's data (the published edition) and map", '看板数据与地图'],
+      ['/downloads/:file', 'Downloads: results CSV/XLSX, report', '下载：结果与报告'],
+    ] as const
+  ).map(
+    ([url, en, zh]) =>
+      [
+        `GET ${url}`,
+        { summary: { en, zh }, tag: 'dashboard', access: 'anyone', ok: { status: 200, mediaType: 'text/html' } },
+      ] as const,
+  ),
 ]);
 
 /** The error statuses every operation may answer, with what they mean. */

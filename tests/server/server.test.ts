@@ -217,7 +217,8 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
                 : url
                     .replace(':id', String(draftEdition))
                     .replace(':round', String(round))
-                    .replace(':unit', params.get(':unit')!);
+                    .replace(':unit', params.get(':unit')!)
+                    .replace(':file', 'app.js');
       const bodies = new Map<string, unknown>([
         ['POST /api/session', { username: 'cityB', password: 'wrong password!!' }],
         ['POST /api/editions', { name: 'attack' }],
@@ -283,6 +284,10 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         ['GET /api/fieldwork/waves/:wave/export', new Set(['reviewer1', 'author1'])],
         ['GET /api/fieldwork/waves/:wave/estimates', new Set(['reviewer1', 'author1'])],
         ['GET /api/fieldwork/waves/:wave/cities/:city/qr', new Set(['reviewer1', 'author1'])],
+        // the public dashboard's static files (404 here: this server has no site)
+        ...['/', '/index.html', '/assets/:file', '/data/:file', '/downloads/:file'].map(
+          (u) => [`GET ${u}`, new Set(['anon', 'cityA', 'reviewer1', 'author1'])] as const,
+        ),
       ]);
       const before = {
         submissions: await store.listSubmissions(CLI, project.id),

@@ -1,0 +1,40 @@
+/**
+ * The Web Worker running the real engine for the page: one `LiveSession` made from the site data on
+ * `init`; then `reweight`, `explain`, `whatif` and `improve` requests, answered by id. Built as a classic
+ * script (web/build.ts) and started from a Blob, so it also runs when the site is opened from files.
+ */
+import { LiveSession } from './live.ts';
+import type { WorkerRequest, WorkerResponse } from './protocol.ts';
+
+let session: LiveSession | undefined;
+
+function answer(req: WorkerRequest): WorkerResponse {
+  if (req.kind === 'init') {
+    session = new LiveSession(req.live, req.codes, req.level);
+    return { id: req.id, ok: true, value: session.publishedWeights() };
+  }
+  if (!session) throw new Error('the engine is not initialised');
+  const t0 = performance.now();
+  switch (req.kind) {
+    case 'reweight': {
+      const value = session.reweight(req.weights);
+      return { id: req.id, ok: true, value, ms: performance.now() - t0 };
+    }
+    case 'explain':
+      return { id: req.id, ok: true, value: session.explain(req.unit, req.code) };
+    case 'whatif':
+      return { id: req.id, ok: true, value: session.whatIf(req.unit, req.values) };
+    case 'improve':
+      return { id: req.id, ok: true, value: session.improvements(req.unit, req.k) };
+  }
+}
+
+self.onmessage = (e: MessageEvent<WorkerRequest>) => {
+  let res: WorkerResponse;
+  try {
+    res = answer(e.data);
+  } catch (err) {
+    res = { id: e.data.id, ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+  (self as unknown as { postMessage(m: unknown): void }).postMessage(res);
+};
