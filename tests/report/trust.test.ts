@@ -76,9 +76,16 @@ describe.each(['zh', 'en'] as const)('cdgi-2020 report (%s)', (lang) => {
 
   it("item 1: each city's share of weight on imputed values, the threshold and the per-indicator count", () => {
     const s = section(h, 'quality');
+    // one row per set of flagged values: the 68 imputed and the 4 borrowed, every flagged city listed once
     const rows = rowsOf(s, 'class="imputed-share"');
-    expect(rows).toHaveLength(72);
+    expect(rows).toHaveLength(2);
     for (const r of rows) expect(unescape(r[1])).toBe('12.5%'); // ADMIN 1/4 × ADM_OSI_CITY 1/2
+    const listed = rows.flatMap((r) => [...r[2].matchAll(/<span class="units">([\s\S]*?)<\/span>/g)][0][1]);
+    const names = listed.flatMap((l) => unescape(l).split(lang === 'zh' ? '、' : ', '));
+    expect(names.map((n) => unitOfName.get(n.trim())).filter(Boolean)).toHaveLength(72);
+    expect(unescape(rows[0][0])).toMatch(/\*$/);
+    expect(unescape(rows[0][2])).toMatch(lang === 'zh' ? /^68 个城市：/ : /^68 cities:/);
+    expect(unescape(rows[1][0])).toMatch(/†$/);
     expect(s).toContain('data-insufficient-share="0.5"');
     expect(unescape(s)).toContain(
       lang === 'zh'

@@ -247,19 +247,34 @@ export function qualitySection(ctx: ReportContext, title: string): string {
           )}</div>`,
         );
     }
-    const rows = flaggedUnits.map((s) => {
+    // units with the same values flagged and the same share form one row (72 identical rows told nothing)
+    const groups = new Map<string, { value: number; share: string; inds: string; names: string[] }>();
+    for (const s of flaggedUnits) {
       const m = q.flagOf.get(s.unit) ?? new Map<string, ValueFlag>();
       const inds = formatList(
         lang,
         [...m].map(([c, f]) => `${esc(ix.nodeName(c))}${VALUE_MARKER[f]}`),
       );
-      const name = esc(ix.unitName(s.unit)) + (insufficient.has(s.unit) ? ` (${t(lang, 'quality.insufficient')})` : '');
-      return [name, pct(s.share, 1), inds];
-    });
+      const share = pct(s.share, 1);
+      const key = `${share}\u0000${inds}`;
+      const g = groups.get(key) ?? { value: s.share, share, inds, names: [] };
+      g.names.push(
+        esc(ix.unitName(s.unit)) + (insufficient.has(s.unit) ? ` (${t(lang, 'quality.insufficient')})` : ''),
+      );
+      groups.set(key, g);
+    }
+    // highest share first, then the largest group
+    const ordered = [...groups.values()].sort((a, b) => b.value - a.value || b.names.length - a.names.length);
+    const rows = ordered.map((g) => [
+      g.inds,
+      g.share,
+      `<span class="count">${t(lang, 'quality.unitCount', { n: g.names.length, cities })}</span> ` +
+        `<span class="units">${formatList(lang, g.names)}</span>`,
+    ]);
     const head = [
-      cities ? t(lang, 'published.cityHead') : t(lang, 'label.unitGeneric'),
-      t(lang, 'quality.shareHead'),
       t(lang, 'quality.valuesHead'),
+      t(lang, 'quality.shareHead'),
+      cities ? t(lang, 'published.cityHead') : t(lang, 'label.unitGeneric'),
     ];
     parts.push(simpleTable(head, rows, [1]).replace('<table>', '<table class="imputed-share">'));
     const indRows = q.byIndicator

@@ -21,6 +21,10 @@ export const QUALITY_MESSAGES = {
       'of the city itself.',
   ),
   'quality.insufficient': text('数据不足', 'insufficient data'),
+  'quality.unitCount': msg<{ n: number; cities: boolean }>(
+    (p) => `${p.n} 个${p.cities ? '城市' : '评价对象'}：`,
+    (p) => `${p.n} ${p.cities ? (p.n === 1 ? 'city' : 'cities') : p.n === 1 ? 'unit' : 'units'}:`,
+  ),
   'quality.chartLegend': msg<{ cities: boolean }>(
     (p) =>
       `图中${p.cities ? '城市名' : '名称'}或数值后带 * 的，其得分部分依据插补值；带 † 的，部分依据借用值` +
