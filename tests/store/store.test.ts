@@ -141,7 +141,7 @@ describe.each(DIALECTS)('store on $name', ({ name, open, skip }) => {
     expect(value).toMatchObject({ value: changed, status: 'approved', submissionId: sub.id, version: 2 });
     const rebuilt = await buildStoredProject(store, author, project);
     expect(rebuilt.fingerprint).not.toBe(original.fingerprint);
-    expect(rebuilt.approved).toEqual([{ unit: units[0], indicator: indicators[0], submissionId: sub.id }]);
+    expect(rebuilt.approved).toEqual([{ unit: units[0], indicator: indicators[0], submissionId: sub.id, version: 2 }]);
     const log = await store.auditLog(admin);
     const entry = log.find((r) => r.action === 'value.approve')!;
     expect(entry.actor).toBe('reviewer1');
