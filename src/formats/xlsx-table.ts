@@ -279,7 +279,8 @@ export async function readXlsxTable(
  * workbook.addWorksheet('a').addRows([['k', 'v'], ['x', 1]]);
  * workbook.addWorksheet('b').addRows([['k', 'v'], ['y', 2]]);
  * const bytes = new Uint8Array(await workbook.xlsx.writeBuffer());
- * (await readXlsxTables(bytes, 'w.xlsx', ['b', 'a'])).map((t) => t.rows[0][0]) // => ['y', 'x']
+ * const tables = await readXlsxTables(bytes, 'w.xlsx', ['b', 'a']);
+ * tables.map((t) => t.rows[0][0]) // => ['y', 'x']
  * readXlsxTables(bytes, 'w.xlsx', ['c']) // => throws E_XLSX_SHEET
  */
 export async function readXlsxTables(

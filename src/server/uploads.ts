@@ -225,8 +225,7 @@ function sendFile(reply: FastifyReply, type: string, fileName: string, bytes: Ui
 
 /**
  * Register the submission-round routes on the server of `project` (called by `createServer`).
- * @example
- * // no-run: registers routes on a Fastify app (tests/server/submissions.test.ts drives them)
+ * @example // no-run: registers routes on a Fastify app (createServer calls it; tests/server/submissions.test.ts)
  * await registerSubmissionRoutes(app, { store, project });
  */
 export async function registerSubmissionRoutes(
