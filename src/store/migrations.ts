@@ -221,7 +221,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /**
  * The names of the migrations, in order (the same on both databases).
- * @example migrationNames().slice(0, 4) // => ['0001_initial', '0002_submission_flow', '0003_invitations', '0004_fieldwork']
+ * @example
+ * migrationNames().slice(0, 4) // => ['0001_initial', '0002_submission_flow', '0003_invitations', '0004_fieldwork']
  */
 export function migrationNames(): string[] {
   return Object.keys(migrations('sqlite'));
@@ -235,7 +236,8 @@ export function migrationNames(): string[] {
  * const c = openDatabase({ sqliteFile: ':memory:' });
  * const first = await migrateStore(c.db, 'sqlite');
  * const again = await migrateStore(c.db, 'sqlite');
- * [first.slice(0, 4), again] // => [['0001_initial', '0002_submission_flow', '0003_invitations', '0004_fieldwork'], []]
+ * first.slice(0, 4) // => ['0001_initial', '0002_submission_flow', '0003_invitations', '0004_fieldwork']
+ * again // => []
  * await c.db.destroy();
  */
 export async function migrateStore(db: AnyDb, dialect: StoreDialect): Promise<string[]> {
