@@ -192,7 +192,7 @@ function safeCell(v: Cell | undefined): Cell {
 
 /**
  * CSV text with a BOM (Excel-CN); cells are already neutralised by the table builders.
- * @example exportCsv({ header: ['a'], rows: [[1], [null]] }) // => '\ufeffa\n1\n\n'
+ * @example exportCsv({ header: ['a'], rows: [[1], [null]] }).slice(1) // => 'a\n1\n\n' (after the BOM)
  */
 export function exportCsv(t: ExportTable): string {
   return '\ufeff' + stringify([t.header, ...t.rows.map((r) => r.map((v) => (v === null ? '' : v)))]);

@@ -190,8 +190,8 @@ export const DEFAULT_PAGES_DIR = fileURLToPath(new URL('../../web-survey/dist', 
 
 /**
  * Mount the fieldwork routes and pages on a Fastify app (called by `createServer`).
- * @example
- * // no-run: needs a store with a wave (tests/server/fieldwork.test.ts)
+ * @example // no-run: mounts routes on a Fastify app (createServer calls it; tests/server/server.test.ts)
+ * await registerFieldworkRoutes(app, { store, project });
  */
 export async function registerFieldworkRoutes(app: FastifyInstance, options: FieldworkRouteOptions): Promise<void> {
   const fieldwork = new Fieldwork(options.store);

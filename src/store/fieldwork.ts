@@ -295,8 +295,8 @@ export class Fieldwork {
 
   /**
    * Put a project's survey in the field (authors, admins): the wave, its design and its quota counters.
-   * @example
-   * // no-run: needs a loaded survey and a stored project (tests/store/fieldwork.test.ts)
+   * @example // no-run: needs a loaded survey and a stored project (tests/store/fieldwork.test.ts)
+   * const wave = await fieldwork.createWave(author, project.id, { slug: 'w1', survey });
    */
   async createWave(actor: Principal, projectId: number, w: NewWave): Promise<WaveInfo> {
     requireRole(actor, MANAGERS, 'start survey fieldwork');

@@ -58,8 +58,8 @@ export function positiveInt(text: string, option: string): number {
 
 /**
  * Run the fieldwork server until SIGINT/SIGTERM.
- * @example
- * // no-run: starts a server and waits for a signal (tests/e2e/fieldwork.test.ts runs it)
+ * @example // no-run: starts a server and waits for a signal (tests/e2e/fieldwork.test.ts runs it)
+ * await serveFieldwork('examples/cdgi-2020', { port: '8090' });
  */
 export async function serveFieldwork(dir: string, opts: SurveyServeOptions): Promise<void> {
   const port = opts.port === '0' ? 0 : parsePort(opts.port);
