@@ -11,7 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { CityIndexError, type Issue } from '../engine/core/errors.ts';
 import { checkPasswordPolicy, hashPassword } from './password.ts';
 import { actorName, isRole, requireRole, ROLES, type Principal, type Role } from './principal.ts';
-import type { Store, UserInfo } from './store.ts';
+import { requireProjectUnits, type Store, type UserInfo } from './store.ts';
 
 /** Valid user names (the same rule as `Store.createUser`). */
 export const USERNAME_PATTERN = /^[A-Za-z0-9._@-]{3,64}$/;
@@ -126,30 +126,7 @@ export async function createInvitation(
     });
   }
   if (issues.length) throw new CityIndexError(issues);
-  if (cities.length) {
-    const known = new Set(
-      (
-        await store.db
-          .selectFrom('units')
-          .select('code')
-          .where('project_id', '=', request.projectId!)
-          .where('code', 'in', cities)
-          .execute()
-      ).map((r) => r.code),
-    );
-    const unknown = cities.filter((c) => !known.has(c));
-    if (unknown.length) {
-      throw new CityIndexError(
-        unknown.map((c) => ({
-          code: 'E_UNKNOWN_UNIT',
-          message: `unit ${c} is not in the project / 项目中没有该城市`,
-          field: 'cities',
-          unit: c,
-          expected: 'an adcode of the project',
-        })),
-      );
-    }
-  }
+  await requireProjectUnits(store.db, request.projectId!, cities);
   const token = randomBytes(32).toString('base64url');
   const now = store.now();
   const expiresAt = new Date(Date.parse(now) + hours * 3_600_000).toISOString();

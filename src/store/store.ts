@@ -150,6 +150,37 @@ function chunks<T>(list: readonly T[], size: number): T[][] {
   return out;
 }
 
+/**
+ * Refuse (E_UNKNOWN_UNIT, one issue per code) any of `cities` that is not a unit of the project: the check
+ * behind binding a city user or inviting one.
+ */
+export async function requireProjectUnits(
+  db: Kysely<StoreDatabase> | Transaction<StoreDatabase>,
+  projectId: number,
+  cities: readonly string[],
+): Promise<void> {
+  if (cities.length === 0) return;
+  const rows = await db
+    .selectFrom('units')
+    .select('code')
+    .where('project_id', '=', projectId)
+    .where('code', 'in', [...cities])
+    .execute();
+  const known = new Set(rows.map((r) => r.code));
+  const unknown = cities.filter((c) => !known.has(c));
+  if (unknown.length) {
+    throw new CityIndexError(
+      unknown.map((c) => ({
+        code: 'E_UNKNOWN_UNIT',
+        message: `unit ${c} is not in the project / 项目中没有该城市`,
+        field: 'cities',
+        unit: c,
+        expected: 'an adcode of the project',
+      })),
+    );
+  }
+}
+
 /** The SQLite / PostgreSQL store behind one API. */
 export class Store {
   readonly db: Kysely<StoreDatabase>;
@@ -259,30 +290,7 @@ export class Store {
     return this.db.transaction().execute(async (trx) => {
       const taken = await trx.selectFrom('users').select('id').where('username', '=', user.username).executeTakeFirst();
       if (taken) throw conflict(`user "${user.username}" exists / 用户已存在`, 'a new user name');
-      if (cities.length && user.projectId !== undefined) {
-        const known = new Set(
-          (
-            await trx
-              .selectFrom('units')
-              .select('code')
-              .where('project_id', '=', user.projectId)
-              .where('code', 'in', cities)
-              .execute()
-          ).map((r) => r.code),
-        );
-        const unknown = cities.filter((c) => !known.has(c));
-        if (unknown.length) {
-          throw new CityIndexError(
-            unknown.map((c) => ({
-              code: 'E_UNKNOWN_UNIT',
-              message: `unit ${c} is not in the project / 项目中没有该城市`,
-              field: 'cities',
-              unit: c,
-              expected: 'an adcode of the project',
-            })),
-          );
-        }
-      }
+      if (user.projectId !== undefined) await requireProjectUnits(trx, user.projectId, cities);
       const row = await trx
         .insertInto('users')
         .values({
