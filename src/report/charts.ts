@@ -223,6 +223,8 @@ function mapSeries(data: Array<Record<string, unknown>>): ChartSeries {
     itemStyle: { areaColor: NO_DATA_COLOUR, borderColor: '#ffffff', borderWidth: 0.35 },
     emphasis: { disabled: true },
     label: { show: false },
+    // named cities close together (上海/杭州/金华, 南京/苏州) are moved apart vertically, not drawn over each other
+    labelLayout: { moveOverlap: 'shiftY' },
     data: [
       ...data,
       { name: '南海诸岛', itemStyle: { areaColor: NANHAI_COLOUR, borderColor: '#888888', borderWidth: 0.6 } },
@@ -232,7 +234,8 @@ function mapSeries(data: Array<Record<string, unknown>>): ChartSeries {
 
 /**
  * Choropleth of a score by city (default: the index): five classes of equal counts, their value ranges in
- * the legend, and the five best units named on the map.
+ * the legend, and the `named` best units (default five) named on the map. Names that overlap are moved
+ * apart vertically; with `hideOverlap` (small maps), one that still overlaps is left out.
  * @example
  * import { loadProject } from '../formats/index.ts';
  * import { build } from '../engine/pipeline/build.ts';
@@ -241,20 +244,24 @@ function mapSeries(data: Array<Record<string, unknown>>): ChartSeries {
  * const ctx = { ...(await prepareReportContext(project, build(project.input, project.spec))), lang: 'zh' as const };
  * choroplethOption(ctx).series[0].data.length // => 101 (100 cities + the inset)
  */
-export function choroplethOption(ctx: ReportContext, code?: string): ChartOption {
+export function choroplethOption(
+  ctx: ReportContext,
+  code?: string,
+  { named = 5, hideOverlap = false }: { named?: number; hideOverlap?: boolean } = {},
+): ChartOption {
   const ix = reportIndex(ctx);
   const c = code ?? ix.indexCode;
   const units = ix.order.filter((u) => Number.isFinite(ix.score(u, c)));
   const values = units.map((u) => ix.score(u, c));
-  // the five best units are named on the map
-  const named = new Set(
+  // the `named` best units are named on the map
+  const best = new Set(
     units
       .slice()
       .sort((a, b) => ix.score(b, c) - ix.score(a, c))
-      .slice(0, 5),
+      .slice(0, named),
   );
   const label = (u: string) =>
-    named.has(u)
+    best.has(u)
       ? {
           label: {
             show: true,
@@ -278,7 +285,12 @@ export function choroplethOption(ctx: ReportContext, code?: string): ChartOption
       showLabel: true,
       pieces: scoreClasses(values).reverse(),
     },
-    series: [mapSeries(units.map((u) => ({ name: u, value: r2(ix.score(u, c)), ...label(u) })))],
+    series: [
+      {
+        ...mapSeries(units.map((u) => ({ name: u, value: r2(ix.score(u, c)), ...label(u) }))),
+        ...(hideOverlap ? { labelLayout: { moveOverlap: 'shiftY', hideOverlap: true } } : {}),
+      },
+    ],
   };
 }
 

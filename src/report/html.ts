@@ -151,8 +151,12 @@ table,thead,tbody,tr,td{display:block;width:100%}thead{display:none}\
 tr{border-bottom:1px solid var(--line);padding:4px 0}td{border:none;padding:1px 4px;text-align:left!important;\
 white-space:normal!important}td[data-label]::before{content:attr(data-label);display:inline-block;\
 min-width:7em;margin-right:8px;color:var(--muted);font-size:11.5px}\
-table.ranking tr{display:flex;flex-wrap:wrap;gap:0 10px}table.ranking td{width:auto}\
-table.ranking td.name{font-weight:600}table.ranking td::before{min-width:0}\
+table.ranking tr{display:grid;grid-template-columns:2.4em minmax(0,1fr) auto;gap:1px 8px;align-items:baseline}\
+table.ranking td{grid-column:1/-1;width:auto;text-align:right!important}\
+table.ranking td::before{float:left;text-align:left}table.ranking sup{line-height:0}\
+table.ranking td:nth-child(-n+3){grid-column:auto;font-weight:700}\
+table.ranking td:nth-child(-n+3)::before{display:none}\
+table.ranking td.name{text-align:left!important}table.ranking td:nth-child(3){font-size:15px}\
 .grid2>*{flex:1 1 100%!important;min-width:0}.lang-switch{float:none;display:inline-block;margin-bottom:4px}\
 .chart-desktop{display:none}.chart-phone{display:block}}
 `;

@@ -61,6 +61,8 @@ const SETTINGS_KEYS = [
   'seed_288',
   'byNA',
   'per-indicator',
+  'logCT',
+  'boxcox',
 ];
 
 describe('report readability (cdgi-2020, zh and en)', () => {

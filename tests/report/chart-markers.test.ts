@@ -85,6 +85,25 @@ describe.each(['zh', 'en'] as const)('cdgi-2020 charts mark imputed and borrowed
     for (const u of order.slice(0, 5)) expect(texts).toContain(nameOf(u) + markOf(u, indexCode));
   });
 
+  it('each dimension map names its three best in the caption, with markers and ties counted', () => {
+    for (const d of dimensions) {
+      const fig = new RegExp(`<figure data-code="${d}">[\\s\\S]*?<figcaption>([^<]*)</figcaption>`).exec(h)!;
+      const caption = unescape(fig[1]);
+      const sorted = [...scores.unitCodes].sort((x, y) => getValue(scores, y, d) - getValue(scores, x, d));
+      const third = getValue(scores, sorted[2], d);
+      // named: the best (alone at the top in cdgi-2020) and two more with a score ≥ the third best
+      const named = sorted.filter((u) => caption.includes(nameOf(u) + markOf(u, d)));
+      expect(named.length, d).toBe(3);
+      expect(named[0], d).toBe(sorted[0]);
+      for (const u of named) expect(getValue(scores, u, d), d).toBeGreaterThanOrEqual(third);
+      const tied =
+        sorted.filter((u) => getValue(scores, u, d) === third).length -
+        named.filter((u) => getValue(scores, u, d) === third).length;
+      if (tied) expect(caption, d).toContain(lang === 'zh' ? `另有 ${tied} 个城市同分` : `${tied} more share`);
+      else expect(caption, d).not.toMatch(/同分|share the last/);
+    }
+  });
+
   it('the headline chart marks names and printed values, with the legend', () => {
     const fig = /<figure id="headline-chart">[\s\S]*?<\/figure>/.exec(h)![0];
     const texts = svgTexts(fig);

@@ -112,8 +112,11 @@ export const PublishedSourceSchema = z
   .object({
     /** Title of the article or report (as printed). */
     title: z.string().min(1),
-    /** Publication date, e.g. '2020-08-19' (quote it in YAML). */
-    date: z.string().min(1),
+    /**
+     * Publication date, e.g. '2020-08-19' (quote it in YAML), or zh/en text when the page gives none
+     * (e.g. `{ zh: 未注明日期, en: undated }`), so the report shows it in the reader's language.
+     */
+    date: z.union([z.string().min(1), z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict()]),
     /** Where it was read. */
     url: z.string().min(1),
     /** Publisher or outlet, e.g. 杭州日报. */

@@ -16,7 +16,7 @@ import { NORMALISE_REGISTRY } from './normalise/index.ts';
 import { AGGREGATION_REGISTRY } from './aggregate/index.ts';
 import { IMPUTE_REGISTRY } from './impute/index.ts';
 import { WEIGHT_REGISTRY } from './weight/index.ts';
-import { TREAT_DEFAULTS } from './treat/index.ts';
+import { TRANSFORM_REGISTRY, TREAT_DEFAULTS } from './treat/index.ts';
 import { minMaxNormalisation } from './normalise/min-max.ts';
 
 export type { Lang } from './method.ts';
@@ -49,23 +49,33 @@ function weightText(w: WeightMethod, lang: Lang): string {
   return methodText(WEIGHT_REGISTRY, w, lang);
 }
 
-/** The treat step's sentence, with COINr's defaults (from the treatment registry) spelled out. */
+/**
+ * The treat step's sentence, with COINr's defaults spelled out and the fallback named in words from the
+ * transform registry (a reader sees "a log transform…", not the setting name `logCT`).
+ */
 function treatText(o: TreatOptions, lang: Lang): string {
+  const method = o.method ?? TREAT_DEFAULTS.method;
+  const lambda = o.lambda === undefined ? {} : { lambda: o.lambda };
+  if (method === 'none') return lang === 'zh' ? '异常值处理：不处理。' : 'Outliers are not treated.';
+  if (method !== 'winsorise') {
+    const what = TRANSFORM_REGISTRY[method].text[lang](lambda);
+    return lang === 'zh' ? `异常值处理：所有指标做${what}。` : `Treat outliers: ${what} of every indicator.`;
+  }
   const skewThreshold = o.skewThreshold ?? TREAT_DEFAULTS.skewThreshold;
   const kurtThreshold = o.kurtThreshold ?? TREAT_DEFAULTS.kurtThreshold;
   const winmax = o.winmax === undefined ? TREAT_DEFAULTS.winmax : o.winmax;
-  const fallback = o.fallback ?? TREAT_DEFAULTS.fallback;
+  const fallback = TRANSFORM_REGISTRY[o.fallback ?? TREAT_DEFAULTS.fallback].text[lang](lambda);
   if (lang === 'zh') {
     const points = winmax === null ? '不限' : winmax;
     return (
       `异常值处理（COINr 规则）：|偏度| ≥ ${skewThreshold} 且峰度 ≥ ${kurtThreshold} 时缩尾，` +
-      `最多 ${points} 个点；仍不通过则 ${fallback} 变换。`
+      `最多 ${points} 个点；仍不通过则对原始值做${fallback}。`
     );
   }
   const points = winmax === null ? 'unlimited' : winmax;
   return (
     `Treat outliers (COINr rule): winsorise when |skew| ≥ ${skewThreshold} and kurtosis ≥ ${kurtThreshold}, ` +
-    `at most ${points} points; if still failing, ${fallback} transform of the original values.`
+    `at most ${points} points; if still failing, ${fallback} of the original values.`
   );
 }
 

@@ -4,7 +4,7 @@
  * the tier names and score ranges in the legend. The boundary note is printed once for the section by
  * html.ts, not on every map. Pure ECharts options; `renderSectionMaps` renders them to SVG.
  */
-import { pickText } from '../../engine/i18n/index.ts';
+import { formatList, pickText, t } from '../../engine/i18n/index.ts';
 import {
   choroplethOption,
   mapDataOrder,
@@ -15,6 +15,7 @@ import {
   type ChartOption,
 } from '../charts.ts';
 import { reportIndex, type ReportContext } from '../context.ts';
+import { unitMarker } from './quality.ts';
 
 /**
  * The tier map: every unit coloured by its tier (top tier darkest), the legend naming each tier with
@@ -117,6 +118,34 @@ export function enlargeMapOption(option: ChartOption, k: number): ChartOption {
 }
 
 /**
+ * A dimension map's caption: its name and its three best units (with their markers), saying how many more
+ * share the third-best score when there is a tie (cdgi-2020's administrative services: 14 cities at 98.8).
+ * @example
+ * import { loadProject } from '../../formats/index.ts';
+ * import { build } from '../../engine/pipeline/build.ts';
+ * const project = await loadProject('examples/cdgi-2020');
+ * const ctx = { project, build: build(project.input, project.spec), lang: 'en' as const };
+ * dimensionMapCaption(ctx, 'PUBLIC') // => 'Digital public services (highest: Hangzhou, Shanghai, Jinhua)'
+ */
+export function dimensionMapCaption(ctx: ReportContext, d: string): string {
+  const ix = reportIndex(ctx);
+  const ranked = ix.order
+    .filter((u) => Number.isFinite(ix.score(u, d)))
+    .sort((a, b) => ix.score(b, d) - ix.score(a, d));
+  const best = ranked.slice(0, 3);
+  const third = best.length ? ix.score(best[best.length - 1], d) : NaN;
+  const tied = ranked.slice(3).filter((u) => ix.score(u, d) === third).length;
+  return t(ctx.lang, 'map.dimensionCaption', {
+    name: ix.nodeName(d),
+    best: formatList(
+      ctx.lang,
+      best.map((u) => ix.unitName(u) + unitMarker(ctx, u, d)),
+    ),
+    tied,
+  });
+}
+
+/**
  * The extra maps of the map section as SVG: one per dimension (titled by the dimension's name) and the
  * tier map (titled by the section's tier heading, given as `tierTitle`). Needs the China map registered.
  * @example
@@ -139,9 +168,11 @@ export function renderSectionMaps(ctx: ReportContext): Array<{ id: string; title
   // smaller by the page: text, keys and borders are enlarged by the same factor to print at the same size
   const out = ix.dimensions.map((d) => ({
     id: d,
-    title: ix.nodeName(d),
+    // the map names only the names that fit; the caption names the three best in words
+    title: dimensionMapCaption(ctx, d),
     svg: draw(
-      enlargeMapOption(choroplethOption(ctx, d), MAP_WIDTH / DIMENSION_MAP_WIDTH),
+      // a half-width map has room for the three best names at most (the caption names them all)
+      enlargeMapOption(choroplethOption(ctx, d, { named: 3, hideOverlap: true }), MAP_WIDTH / DIMENSION_MAP_WIDTH),
       820,
       640,
       mapRegionTitles(ctx, d),

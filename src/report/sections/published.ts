@@ -143,7 +143,7 @@ export function publishedRows(ctx: ReportContext): PublishedRow[] {
 function sourceLine(s: PublishedSource, lang: Lang): string {
   const title = s.publisher ? `${s.publisher}：${s.title}` : s.title;
   const url = `<span class="url">${esc(s.url)}</span>`;
-  return t(lang, 'published.sourceLine', { title: esc(title), date: esc(s.date), url });
+  return t(lang, 'published.sourceLine', { title: esc(title), date: esc(pickText(s.date, lang)), url });
 }
 
 /**

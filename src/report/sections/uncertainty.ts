@@ -14,6 +14,7 @@ import { fmt, fmtRank, isCityReport, reportIndex, type ReportContext, type RankI
 import { renderSvg, type ChartOption } from '../charts.ts';
 import { escapeHtml as esc } from '../markdown.ts';
 import { table } from './table.ts';
+import { PHONE_CHART_WIDTH } from './summary.ts';
 
 /** A sentence without its "Normalise: " / "标准化：" lead (the choice's name stands in the other column). */
 const withoutLead = (s: string): string => s.replace(/^[^：:]{1,40}[：:]\s*/, '').replace(/[。.]$/, '');
@@ -109,8 +110,11 @@ export function distinguishable(intervals: readonly RankInterval[]): string[] {
  * const iv = [{ unit: '330100', nominal: 1, median: 1, q5: 1, q95: 2 }];
  * rankIntervalChartOption({ project, build: b, lang: 'en', rankIntervals: iv }).series.length // => 3
  */
-export function rankIntervalChartOption(ctx: ReportContext): ChartOption {
+export function rankIntervalChartOption(ctx: ReportContext, layout: 'desktop' | 'phone' = 'desktop'): ChartOption {
   const ix = reportIndex(ctx);
+  // a phone gets the chart drawn at its own width with larger names, not the desktop's shrunk to half
+  const phone = layout === 'phone';
+  const size = phone ? { title: 14, name: 12, axis: 11 } : { title: 13, name: 11, axis: 10 };
   const rows = [...(ctx.rankIntervals ?? [])].sort((a, b) => a.nominal - b.nominal);
   const n = ctx.build.results.scores.unitCodes.length;
   const cities = isCityReport(ctx.build.results.scores.unitCodes);
@@ -118,15 +122,15 @@ export function rankIntervalChartOption(ctx: ReportContext): ChartOption {
     title: {
       text: t(ctx.lang, cities ? 'label.rankIntervalChart' : 'label.rankIntervalChartUnits'),
       left: 'center',
-      textStyle: { fontSize: 13 },
+      textStyle: { fontSize: size.title, ...(phone ? { width: PHONE_CHART_WIDTH - 20, overflow: 'break' } : {}) },
     },
-    grid: { left: 8, right: 24, top: 56, bottom: 28, containLabel: true },
-    xAxis: { type: 'value', min: 1, max: n, position: 'top', axisLabel: { fontSize: 10 } },
+    grid: { left: 8, right: phone ? 12 : 24, top: phone ? 66 : 56, bottom: 28, containLabel: true },
+    xAxis: { type: 'value', min: 1, max: n, position: 'top', axisLabel: { fontSize: size.axis } },
     yAxis: {
       type: 'category',
       inverse: true,
       data: rows.map((r) => ix.unitName(r.unit)),
-      axisLabel: { fontSize: 9, interval: 0 },
+      axisLabel: { fontSize: size.name, interval: 0 },
       axisTick: { show: false },
     },
     series: [
@@ -147,6 +151,15 @@ export function rankIntervalChartOption(ctx: ReportContext): ChartOption {
       },
     ],
   };
+}
+
+/**
+ * Height (px) of the rank-interval chart for `n` units: a row of 14 px (17 px on a phone, whose names are
+ * larger) plus the title and the axis.
+ * @example rankIntervalChartHeight(100, 'desktop') // => 1490
+ */
+export function rankIntervalChartHeight(n: number, layout: 'desktop' | 'phone'): number {
+  return Math.max(240, n * (layout === 'phone' ? 17 : 14) + 90);
 }
 
 /**
@@ -187,8 +200,16 @@ export function uncertaintySectionHtml(ctx: ReportContext, title: string): strin
   );
   const intervals = ctx.rankIntervals ?? [];
   if (intervals.length) {
-    const height = Math.max(240, intervals.length * 11 + 90);
-    parts.push(`<figure id="rank-intervals">${renderSvg(rankIntervalChartOption(ctx), 760, height)}</figure>`);
+    const desktop = renderSvg(rankIntervalChartOption(ctx), 760, rankIntervalChartHeight(intervals.length, 'desktop'));
+    const phone = renderSvg(
+      rankIntervalChartOption(ctx, 'phone'),
+      PHONE_CHART_WIDTH,
+      rankIntervalChartHeight(intervals.length, 'phone'),
+    );
+    parts.push(
+      `<figure id="rank-intervals"><div class="chart-desktop">${desktop}</div>` +
+        `<div class="chart-phone">${phone}</div></figure>`,
+    );
     const clear = distinguishable(intervals);
     const widest = [...intervals]
       .sort((a, b) => b.q95 - b.q5 - (a.q95 - a.q5) || a.nominal - b.nominal)

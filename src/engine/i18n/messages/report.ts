@@ -182,6 +182,10 @@ export const REPORT_MESSAGES = {
     (p) => `${p.name}得分地图（灰色：不在评价范围内）`,
     (p) => `${p.name} by city (grey: not evaluated)`,
   ),
+  'map.dimensionCaption': msg<{ name: string; best: string; tied: number }>(
+    (p) => `${p.name}（得分最高：${p.best}${p.tied ? `，另有 ${p.tied} 个城市同分` : ''}）`,
+    (p) => `${p.name} (highest: ${p.best}${p.tied ? `; ${p.tied} more share the last score` : ''})`,
+  ),
   'chart.meanLine': msg<{ cities: boolean }>(
     (p) => (p.cities ? '全国均值' : '总体均值'),
     (p) => (p.cities ? 'National mean' : 'Overall mean'),

@@ -48,12 +48,12 @@ export const boxcoxTreatment = defineTreatment<typeof BoxcoxTreatmentSchema>({
     const values = boxcoxWith(x, s.lambda);
     return { values, check: checkSkewKurt(values, s.skewThreshold, s.kurtThreshold) };
   },
-  text: { en: (o) => `Box–Cox (λ = ${o.lambda})`, zh: (o) => `Box–Cox 变换（λ = ${o.lambda}）` },
+  text: { en: (o) => `a Box–Cox transform (λ = ${o.lambda})`, zh: (o) => `Box–Cox 变换（λ = ${o.lambda}）` },
 });
 
 /** `boxcox` as a fallback. */
 export const boxcoxTransform = defineTransform({
   method: 'boxcox',
   apply: (x, s) => boxcoxWith(x, s.lambda),
-  text: { en: (o) => `Box–Cox (λ = ${o.lambda})`, zh: (o) => `Box–Cox 变换（λ = ${o.lambda}）` },
+  text: { en: (o) => `a Box–Cox transform (λ = ${o.lambda})`, zh: (o) => `Box–Cox 变换（λ = ${o.lambda}）` },
 });

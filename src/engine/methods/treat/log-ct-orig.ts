@@ -17,5 +17,5 @@ export function logCTOrig(x: ArrayLike<number>): Float64Array {
 export const logCTOrigTransform = defineTransform({
   method: 'logCTOrig',
   apply: (x) => logCTOrig(x),
-  text: { en: () => 'logCTOrig (log of x − min + 1)', zh: () => 'logCTOrig 对数变换' },
+  text: { en: () => 'a log transform, log(x − min + 1)', zh: () => '对数变换 log(x − 最小值 + 1)' },
 });

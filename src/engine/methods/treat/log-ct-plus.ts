@@ -20,5 +20,8 @@ export function logCTPlus(x: ArrayLike<number>): Float64Array {
 export const logCTPlusTransform = defineTransform({
   method: 'logCTPlus',
   apply: (x) => logCTPlus(x),
-  text: { en: () => 'logCTPlus (logCT mirrored for negative skew)', zh: () => 'logCTPlus 对数变换' },
+  text: {
+    en: () => 'a log transform, log(x − min + 1 % of the range), mirrored for negative skew',
+    zh: () => '对数变换 log(x − 最小值 + 1% 极差)（负偏时取镜像）',
+  },
 });

@@ -19,5 +19,8 @@ export function logCT(x: ArrayLike<number>): Float64Array {
 export const logCTTransform = defineTransform({
   method: 'logCT',
   apply: (x) => logCT(x),
-  text: { en: () => 'logCT (log of x − min + 1 % of the range)', zh: () => 'logCT 对数变换' },
+  text: {
+    en: () => 'a log transform, log(x − min + 1 % of the range)',
+    zh: () => '对数变换 log(x − 最小值 + 1% 极差)',
+  },
 });

@@ -39,12 +39,12 @@ export const logTreatment = defineTreatment<typeof LogTreatmentSchema>({
     const values = logNatural(x);
     return { values, check: checkSkewKurt(values, s.skewThreshold, s.kurtThreshold) };
   },
-  text: { en: () => 'natural log', zh: () => '自然对数变换' },
+  text: { en: () => 'a natural log transform', zh: () => '自然对数变换' },
 });
 
 /** `log` as a fallback (COINr `f2 = "log"`; accepted by the step, not in the spec's fallback list). */
 export const logTransform = defineTransform({
   method: 'log',
   apply: (x) => logNatural(x),
-  text: { en: () => 'natural log', zh: () => '自然对数变换' },
+  text: { en: () => 'a natural log transform', zh: () => '自然对数变换' },
 });
