@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const run = (args: string[]) => spawnSync(process.execPath, args, { encoding: 'utf8' });
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
@@ -24,5 +26,32 @@ describe('launcher', () => {
       expect(r.stdout + r.stderr).toContain('51 units, 49 indicators');
     },
     60_000,
+  );
+
+  it.runIf(existsSync('dist/cli-bundle/main.js'))(
+    'the bundled CLI (dist/cli-bundle) validates a project, builds it as dist/cli does and finds web/dist',
+    () => {
+      const v = run(['dist/cli-bundle/main.js', 'validate', 'examples/asem']);
+      expect(v.status, v.stderr).toBe(0);
+      expect(v.stdout + v.stderr).toContain('51 units, 49 indicators');
+      const out = mkdtempSync(join(tmpdir(), 'cityindex-launcher-'));
+      try {
+        const args = (cli: string, dir: string) => [cli, 'build', 'examples/asem', '--no-analyses', '--out', dir];
+        const a = run(args('dist/cli-bundle/main.js', join(out, 'a')));
+        const b = run(args('dist/cli/main.js', join(out, 'b')));
+        expect(a.status, a.stderr).toBe(0);
+        expect(b.status, b.stderr).toBe(0);
+        for (const f of ['results.csv', 'results.xlsx']) {
+          expect(readFileSync(join(out, 'a', f)).equals(readFileSync(join(out, 'b', f))), f).toBe(true);
+        }
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+      // the chunks sit in dist/cli-bundle/: export-site must still find the package's web/dist
+      const h = run(['dist/cli-bundle/main.js', 'export-site', 'no-such-project', '--out', join(tmpdir(), 'x')]);
+      expect(h.stdout + h.stderr).not.toMatch(/web[\\/]dist/);
+      expect(h.status).toBe(1);
+    },
+    120_000,
   );
 });
