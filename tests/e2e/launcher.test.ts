@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const run = (args: string[]) => spawnSync(process.execPath, args, { encoding: 'utf8' });
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
@@ -51,6 +52,28 @@ describe('launcher', () => {
       const h = run(['dist/cli-bundle/main.js', 'export-site', 'no-such-project', '--out', join(tmpdir(), 'x')]);
       expect(h.stdout + h.stderr).not.toMatch(/web[\\/]dist/);
       expect(h.status).toBe(1);
+    },
+    120_000,
+  );
+
+  it.runIf(existsSync('dist/app/uncertainty-workers.js'))(
+    'compiled uncertainty workers (started on the dist/ file itself) give the one-thread result',
+    async () => {
+      const url = pathToFileURL(resolve('dist/app/uncertainty-workers.js')).href;
+      const w = (await import(url)) as typeof import('../../src/app/uncertainty-workers.ts');
+      const { loadProject } = (await import(
+        pathToFileURL(resolve('dist/formats/project.js')).href
+      )) as typeof import('../../src/formats/project.ts');
+      const p = await loadProject('examples/asem');
+      const winmax = { name: 'winmax', step: 'treat', path: ['options', 'winmax'], values: [1, 5] };
+      const options = { N: 200, seed: 3, inputs: [{ ...winmax, kind: 'alternatives' as const }] };
+      try {
+        const two = await w.runAnalysisParallel(p.input, p.spec, options, { threads: 2, minWorkForWorkers: 0 });
+        const one = await w.runAnalysisParallel(p.input, p.spec, options, { threads: 1 });
+        expect(two.rankStats).toEqual(one.rankStats);
+      } finally {
+        await w.stopUncertaintyWorkers();
+      }
     },
     120_000,
   );
