@@ -27,8 +27,9 @@ function timeCommand(args: string[], repeats = 5): { seconds: number; mib: numbe
 /** `cityindex --version`, `validate examples/asem` and `build examples/asem --no-analyses` as new processes. */
 export async function benchStartup(): Promise<BenchRow[]> {
   const stamp = join(import.meta.dirname, '..', 'dist', '.stamp');
+  const bundled = existsSync(join(import.meta.dirname, '..', 'dist', 'cli-bundle', 'main.js'));
   const how = existsSync(stamp)
-    ? `compiled dist/ of ${statSync(stamp).mtime.toISOString()}`
+    ? `compiled ${bundled ? 'dist/cli-bundle' : 'dist/cli'} of ${statSync(stamp).mtime.toISOString()}`
     : 'no dist/: TypeScript via tsx';
   const out = mkdtempSync(join(tmpdir(), 'cityindex-bench-startup-'));
   try {

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Launcher: runs the compiled CLI (dist/, built by `npm install` through the `prepare` script) when it
-// is up to date with src/, else the TypeScript sources through tsx (development, or no build yet).
+// is up to date with src/ — its esbuild bundle (dist/cli-bundle/, a few files instead of hundreds of
+// modules) when there is one, else the module tree dist/cli/ — otherwise the TypeScript sources through
+// tsx (development, or no build yet).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,7 +24,8 @@ function newest(dir) {
 
 const compiled = existsSync(stamp) && statSync(stamp).mtimeMs >= newest(join(root, 'src'));
 if (compiled) {
-  process.argv[1] = join(root, 'dist', 'cli', 'main.js');
+  const bundle = join(root, 'dist', 'cli-bundle', 'main.js');
+  process.argv[1] = existsSync(bundle) ? bundle : join(root, 'dist', 'cli', 'main.js');
   await import(pathToFileURL(process.argv[1]).href);
 } else {
   const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs')).href;

@@ -4,7 +4,7 @@
  * (each thread starting on its own region of keys), each worker compiles its own replication kernel,
  * and the results are put back in run order. Every run depends only on its sampled row, so the result
  * is bit-identical to `runAnalysis` in one thread whatever the number of threads or the schedule.
- * Workers load this same TypeScript file through tsx's loader API.
+ * Workers load this same file: compiled (dist/) directly, as TypeScript through an esbuild bundle or tsx.
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
@@ -64,12 +64,16 @@ function tsxApiUrl(): string {
 let bundled: Promise<string | null> | undefined;
 
 /**
- * This module bundled by esbuild (a dependency of tsx) into one ES module, as a `data:` URL: a worker
- * then starts in ~0.2 s instead of ~2 s of transpiling every file through tsx. Built once per process;
- * null if esbuild is not available (workers then load the TypeScript through tsx).
+ * The module a worker loads: this file itself when it runs compiled (dist/), else this module bundled by
+ * esbuild (a dependency of tsx) into one ES module, as a `data:` URL: a worker then starts in ~0.2 s
+ * instead of ~2 s of transpiling every file through tsx. Built once per process; null if esbuild is not
+ * available (workers then load the TypeScript through tsx).
  */
 function workerBundle(): Promise<string | null> {
   bundled ??= (async () => {
+    // compiled JavaScript (dist/): a worker loads this very file, no bundling at run time (which cost the
+    // first parallel analysis of a process ~0.5–1 s of CPU)
+    if (import.meta.url.endsWith('.js')) return import.meta.url;
     try {
       const esbuild = await import('esbuild');
       const self = fileURLToPath(import.meta.url);

@@ -2,7 +2,6 @@
  * Result tables of a build: the ranking table (unit, names, every aggregate's score and rank) as
  * rows, as CSV (UTF-8 with BOM so Excel in zh-CN opens it correctly) and the build record (build.json).
  */
-import { stringify } from 'csv-stringify/sync';
 import type { Build } from '../engine/pipeline/build.ts';
 import { column } from '../engine/core/dataset.ts';
 import type { FrameworkNode } from '../engine/core/framework.ts';
@@ -53,10 +52,42 @@ export function resultsTable(b: Build): ResultsTable {
   return { header, rows };
 }
 
-/** CSV text with a BOM; text cells neutralised against formula injection; missing = empty. */
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/**
+ * One CSV field as csv-stringify (default options) writes it: a number as `'' + v`, missing as empty, text
+ * quoted (inner quotes doubled) only when it holds a comma, a quote or a line break.
+ * @example csvField(0.5) // => '0.5'
+ * @example csvField('Hong Kong, China') // => '"Hong Kong, China"'
+ * @example csvField('a "b"') // => '"a ""b"""'
+ * @example csvField(null) // => ''
+ */
+export function csvField(v: string | number | null): string {
+  if (v === null) return '';
+  if (typeof v === 'number') return '' + v;
+  return NEEDS_QUOTES.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
+}
+
+/**
+ * CSV text with a BOM; text cells neutralised against formula injection; missing = empty. Written field by
+ * field: the bytes of csv-stringify (tested on random tables) at a fraction of its cost on large tables.
+ * @example
+ * const csv = tableToCsv({ header: ['code', 'x'], rows: [['=A1', 1.5], ['B', null]] });
+ * csv.charCodeAt(0) // => 65279 (the BOM)
+ * csv.slice(1) // => "code,x\n'=A1,1.5\nB,\n"
+ */
 export function tableToCsv(t: ResultsTable): string {
-  const rows = t.rows.map((r) => r.map((v) => (v === null ? '' : typeof v === 'string' ? safeText(v) : v)));
-  return '\ufeff' + stringify([t.header.map(safeText), ...rows]);
+  const lines: string[] = [t.header.map((h) => csvField(safeText(h))).join(',')];
+  for (const r of t.rows) {
+    let line = '';
+    for (let k = 0; k < r.length; k++) {
+      const v = r[k];
+      if (k > 0) line += ',';
+      line += csvField(typeof v === 'string' ? safeText(v) : v);
+    }
+    lines.push(line);
+  }
+  return '\ufeff' + lines.join('\n') + '\n';
 }
 
 /**

@@ -13,7 +13,14 @@ import { CityIndexError } from '../../engine/core/errors.ts';
 import type { OutputFiles } from '../../formats/output.ts';
 import { log, printEvents } from '../progress.ts';
 
-const PACKAGE_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+/** The package root: the nearest folder above this file with a package.json (src/cli/commands, dist/cli-bundle). */
+function packageRoot(): string {
+  let dir = resolve(fileURLToPath(new URL('.', import.meta.url)));
+  while (!existsSync(join(dir, 'package.json')) && resolve(dir, '..') !== dir) dir = resolve(dir, '..');
+  return dir;
+}
+
+const PACKAGE_ROOT = packageRoot();
 
 /** Where the built assets of the dashboard are (web/dist of this package). */
 export const SITE_ASSETS = join(PACKAGE_ROOT, 'web', 'dist');

@@ -192,7 +192,7 @@ function recordOf(id: string, out: StepOutcome, framework: Framework, units: Uni
   return { ...out, id, framework, units };
 }
 
-function finish(spec: BuildSpec, input: BuildInput, raw: Dataset, steps: StepRecord[]): Build {
+function finish(spec: BuildSpec, input: BuildInput, raw: Dataset, steps: StepRecord[], previous?: Build): Build {
   const last = steps.length ? steps[steps.length - 1] : undefined;
   const scores = last ? last.dataset : raw;
   const framework = last ? last.framework : input.framework;
@@ -211,10 +211,20 @@ function finish(spec: BuildSpec, input: BuildInput, raw: Dataset, steps: StepRec
       get ranks(): Dataset {
         return (ranks ??= ranksDataset(scores, tolerance));
       },
-      effectiveWeights: effectiveWeights(framework),
+      // a regenerate whose steps left the framework as it was (e.g. a treatment or normalisation changed)
+      // keeps the previous build's weights instead of walking the tree again
+      effectiveWeights:
+        previous !== undefined && framework === finalFramework(previous)
+          ? previous.results.effectiveWeights
+          : effectiveWeights(framework),
       indexCode: root ? root.code : '',
     },
   };
+}
+
+/** The framework a build ends with (its last step's, or the input's when it has no steps). */
+function finalFramework(b: Build): Framework {
+  return b.steps.length ? b.steps[b.steps.length - 1].framework : b.input.framework;
 }
 
 declare const checkedBrand: unique symbol;
@@ -283,7 +293,9 @@ export function firstChangedStep(a: BuildSpec, b: BuildSpec): number {
  * @example regenerate(asem.build, asem.spec).steps[0] === asem.build.steps[0] // => true
  */
 export function regenerate(previous: Build, spec: BuildSpec, input: BuildInput = previous.input): Build {
-  return regenerateChecked(previous, checkedSpec(spec, input.framework), input);
+  // the previous build's own spec on its own input was checked when that build was made
+  const checked = spec === previous.spec && input === previous.input ? (spec as CheckedSpec) : null;
+  return regenerateChecked(previous, checked ?? checkedSpec(spec, input.framework), input);
 }
 
 /**
@@ -301,7 +313,13 @@ export function regenerateChecked(previous: Build, spec: CheckedSpec, input: Bui
       ? initialState(input)
       : { dataset: kept[from - 1].dataset, framework: kept[from - 1].framework, units: kept[from - 1].units };
   const raw = from === 0 ? start.dataset : previous.raw;
-  return finish(spec, input, raw, executeFrom(input, spec, start, kept));
+  return finish(
+    spec,
+    input,
+    raw,
+    executeFrom(input, spec, start, kept),
+    input === previous.input ? previous : undefined,
+  );
 }
 
 /**
