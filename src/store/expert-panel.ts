@@ -12,7 +12,7 @@
 import type { Transaction } from 'kysely';
 import { runProject } from '../app/project.ts';
 import { CityIndexError, type Issue } from '../engine/core/errors.ts';
-import type { Framework, LocalText } from '../engine/core/framework.ts';
+import type { Framework } from '../engine/core/framework.ts';
 import { RI_SAATY } from '../engine/methods/weight/ahp.ts';
 import type { BuildSpec, StepSpec } from '../engine/spec/spec.ts';
 import { quantileSorted } from '../engine/stats/descriptive.ts';
@@ -22,16 +22,18 @@ import {
   comparisonGroups,
   groupAhp,
   mostInconsistentJudgements,
-  pairQuestionName,
   type GroupAhpResult,
   type InconsistentJudgement,
 } from '../engine/survey/ahp-group.ts';
+import { panelMatrix, panelPairs, saatyAnswer, type PanelGroup } from '../engine/survey/ahp-panel.ts';
 import { fingerprint, resultsTable } from '../formats/results.ts';
 import { issueInvitation, type InvitationInfo } from './invitations.ts';
 import { actorName, hasRole, requireRole, type Principal, type Role } from './principal.ts';
 import { loadStoredProject } from './project-io.ts';
 import type { StoreDatabase } from './schema.ts';
 import type { Edition, ProjectInfo, Store } from './store.ts';
+
+export type { PanelGroup };
 
 /** Consistency ratio at or below which a group may be submitted without a justification. */
 export const PANEL_MAX_CR = 0.1;
@@ -42,16 +44,6 @@ export const MAX_PANEL_TITLE = 200;
 
 const MANAGERS: readonly Role[] = ['admin', 'author'];
 const PANEL_ROLES: readonly Role[] = ['admin', 'author', 'expert'];
-
-/** One comparison group of a panel: a parent node and its children, compared pairwise. */
-export interface PanelGroup {
-  parent: string;
-  parentName: LocalText;
-  /** The level of the compared elements. */
-  level: number;
-  codes: string[];
-  names: LocalText[];
-}
 
 /** A panel as listed. */
 export interface PanelInfo {
@@ -157,45 +149,6 @@ function panelInfo(r: {
     createdBy: String(r.created_by),
     createdAt: String(r.created_at),
   };
-}
-
-/** The pairs of a group in questionnaire order: (i, j), i < j. */
-function pairsOf(g: PanelGroup): Array<{ name: string; i: number; j: number }> {
-  const out: Array<{ name: string; i: number; j: number }> = [];
-  for (let i = 0; i < g.codes.length; i++)
-    for (let j = i + 1; j < g.codes.length; j++)
-      out.push({ name: pairQuestionName(g.parent, g.codes[i], g.codes[j]), i, j });
-  return out;
-}
-
-/**
- * An answer on Saaty's scale as stored: 2…9 (the first element is that many times as important), 1
- * (equal), −2…−9 (the second is); anything else is null.
- * @example [saatyAnswer(3), saatyAnswer(-9), saatyAnswer(1), saatyAnswer(-1), saatyAnswer(10), saatyAnswer('3')]
- * // => [3, -9, 1, null, null, null]
- */
-export function saatyAnswer(v: unknown): number | null {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v === 0 || v === -1 || Math.abs(v) > 9) return null;
-  return v;
-}
-
-/**
- * The comparison matrix of a group from its answers (null while a pair is unanswered).
- * @example
- * const g = { parent: 'X', parentName: {}, level: 1, codes: ['a', 'b'], names: [{}, {}] };
- * panelMatrix(g, { ahp__X__a__b: -4 }) // => [[1, 0.25], [4, 1]]
- * panelMatrix(g, {}) // => null
- */
-export function panelMatrix(group: PanelGroup, answers: Readonly<Record<string, number>>): number[][] | null {
-  const n = group.codes.length;
-  const m = Array.from({ length: n }, () => new Array<number>(n).fill(1));
-  for (const p of pairsOf(group)) {
-    const v = Object.hasOwn(answers, p.name) ? saatyAnswer(answers[p.name]) : null;
-    if (v === null) return null;
-    m[p.i][p.j] = v > 0 ? v : 1 / -v;
-    m[p.j][p.i] = 1 / m[p.i][p.j];
-  }
-  return m;
 }
 
 async function panelRow(store: Store, id: number): Promise<PanelInfo> {
@@ -444,7 +397,7 @@ export async function invitePanelExpert(
 function checkedAnswers(group: PanelGroup, answers: Record<string, unknown>): Record<string, number> {
   if (typeof answers !== 'object' || answers === null || Array.isArray(answers))
     throw fail('E_SCHEMA', 'answers must be an object / 答案格式错误', 'answers', 'pair name → 2…9, 1 or −2…−9');
-  const pairs = new Set(pairsOf(group).map((p) => p.name));
+  const pairs = new Set(panelPairs(group).map((p) => p.name));
   const issues: Issue[] = [];
   const out: Record<string, number> = Object.create(null) as Record<string, number>;
   const keys = Object.keys(answers);
@@ -549,7 +502,7 @@ export async function saveJudgements(
     );
   if (save.submit === true) {
     if (matrix === null) {
-      const missing = pairsOf(group).filter((p) => !(p.name in answers)).length;
+      const missing = panelPairs(group).filter((p) => !(p.name in answers)).length;
       throw fail(
         'E_AHP_INCOMPLETE',
         `${missing} comparison${missing === 1 ? '' : 's'} under ${group.parent} not answered / 尚有比较未作答`,
