@@ -423,7 +423,7 @@ function checkedAnswers(group: PanelGroup, answers: Record<string, unknown>): Re
     if (v === null)
       issues.push({
         code: 'E_AHP_VALUE',
-        message: `answer ${String(JSON.stringify(answers[k])).slice(0, 40)} to ${k} is not on Saaty's scale / 不在 1–9 标度内`,
+        message: `answer ${String(JSON.stringify(answers[k])).slice(0, 40)} to ${k} is off Saaty's scale / 不在 1–9 标度内`,
         field: `answers.${k}`,
         indicator: group.parent,
         expected: 'an integer 2…9, 1, or −2…−9',

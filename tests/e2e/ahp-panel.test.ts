@@ -31,7 +31,7 @@ const PASSWORD = 'a long enough password';
 const CODES = ['Renew', 'PrimEner', 'CO2', 'MatCon', 'Forest'];
 const pair = (a: string, b: string) => `ahp__Environ__${a}__${b}`;
 
-/** Consistent with priorities 5 : 4 : 3 : 2 : 1 (rounded to the scale), except CO2 vs Forest: Forest 5× instead of CO2 3×. */
+/** Consistent with priorities 5 : 4 : 3 : 2 : 1 (rounded), except CO2 vs Forest: Forest 5× instead of CO2 3×. */
 function inconsistentAnswers(): Record<string, number> {
   const w = [5, 4, 3, 2, 1];
   const out: Record<string, number> = {};

@@ -6,7 +6,9 @@ const TEXT = {
   resultsTitle: { zh: '专家组结果', en: 'Expert panel results' },
   intro: {
     zh: '请两两比较下列各项的相对重要性：滑块越靠近一侧，表示该侧越重要（1 = 同等重要，9 = 极端重要）。答案会随时自动保存。',
-    en: 'Compare the items two at a time: the further the slider towards one side, the more important that side (1 = equal, 9 = extreme importance). Your answers are saved as you go.',
+    en:
+      'Compare the items two at a time: the further the slider towards one side, the more important that side ' +
+      '(1 = equal, 9 = extreme importance). Your answers are saved as you go.',
   },
   within: { zh: '「{p}」下各项的相对重要性', en: 'Relative importance within "{p}"' },
   notAnswered: {
@@ -33,7 +35,9 @@ const TEXT = {
   },
   crHigh: {
     zh: '一致性比率 CR = {cr}，超过 0.10：判断之间有矛盾。请检查标出的比较，或在下方说明理由。',
-    en: 'Consistency ratio CR = {cr}, above 0.10: your judgements contradict each other. Check the highlighted comparison, or explain below.',
+    en:
+      'Consistency ratio CR = {cr}, above 0.10: your judgements contradict each other. ' +
+      'Check the highlighted comparison, or explain below.',
   },
   worst: {
     zh: '这一项与您的其他判断最不一致。按其他判断，约为 {implied}；建议：{suggested}。',
@@ -89,7 +93,9 @@ const TEXT = {
   },
   aijNote: {
     zh: 'AIJ：先对各专家判断取几何平均再求权重；AIP：先求各专家权重再取几何平均。',
-    en: 'AIJ: the geometric mean of the experts’ judgements, then the weights; AIP: each expert’s weights, then their geometric mean.',
+    en:
+      'AIJ: the geometric mean of the experts’ judgements, then the weights; ' +
+      'AIP: each expert’s weights, then their geometric mean.',
   },
 } as const;
 
