@@ -197,9 +197,14 @@ async function access(
  * Open a panel on parent nodes of the project's framework (authors and admins): `parents` (default every
  * comparison group, i.e. every aggregate with two or more collected children) fix the groups compared.
  * @example
- * // no-run: needs a stored project (tests/store/expert-panel.test.ts)
- * const panel = await openPanel(store, author, project, { title: 'Dimension weights', parents: ['CDGI'] });
- * panel.groups[0].codes // => ['INFRA', 'ADMIN', 'PUBLIC', 'LIFE']
+ * import { Store } from './store.ts';
+ * import { systemPrincipal } from './principal.ts';
+ * import { importProjectFolder } from './project-io.ts';
+ * const store = await Store.open({ sqliteFile: ':memory:' });
+ * const project = await importProjectFolder(store, systemPrincipal('doc'), 'examples/asem');
+ * const panel = await openPanel(store, systemPrincipal('doc'), project, { title: 'Pillars', parents: ['Index'] });
+ * panel.groups[0].codes // => ['Conn', 'Sust']
+ * await store.close();
  */
 export async function openPanel(
   store: Store,
@@ -282,8 +287,7 @@ export async function openPanel(
 /**
  * The panels of a project the actor may see: all of them for authors and admins, an expert's own panels
  * for an expert; refused for every other role.
- * @example
- * // no-run: needs a stored project (tests/store/expert-panel.test.ts)
+ * @example // no-run: needs a stored project (tests/store/expert-panel.test.ts)
  * (await listPanels(store, expert, project.id)).map((p) => p.title) // => ['Dimension weights']
  */
 export async function listPanels(store: Store, actor: Principal, projectId: number): Promise<PanelInfo[]> {
@@ -303,8 +307,7 @@ export async function listPanels(store: Store, actor: Principal, projectId: numb
 
 /**
  * One panel (its groups with names) for its authors, admins and experts.
- * @example
- * // no-run: needs a stored project (tests/store/expert-panel.test.ts)
+ * @example // no-run: needs a stored project (tests/store/expert-panel.test.ts)
  * (await getPanel(store, expert, panel.id)).status // => 'open'
  */
 export async function getPanel(store: Store, actor: Principal, panelId: number): Promise<PanelInfo> {
@@ -313,8 +316,7 @@ export async function getPanel(store: Store, actor: Principal, panelId: number):
 
 /**
  * Add a user with the expert role to a panel by user name (authors and admins); adding one twice is a no-op.
- * @example
- * // no-run: needs a stored project (tests/store/expert-panel.test.ts)
+ * @example // no-run: needs a stored project (tests/store/expert-panel.test.ts)
  * await addPanelExpert(store, author, panel.id, 'wang.expert') // => { username: 'wang.expert', added: true }
  */
 export async function addPanelExpert(
@@ -362,8 +364,7 @@ export async function addPanelExpert(
 /**
  * Invite an expert to a panel (authors and admins): a one-time invitation with the expert role; whoever
  * accepts it becomes an expert of this panel. The token is returned once and never stored.
- * @example
- * // no-run: needs a stored project (tests/store/expert-panel.test.ts)
+ * @example // no-run: needs a stored project (tests/store/expert-panel.test.ts)
  * const { invitation, token } = await invitePanelExpert(store, author, panel.id);
  * [invitation.role, token.length] // => ['expert', 43]
  */
@@ -466,8 +467,7 @@ function judgementInfo(
  * the whole answer set of the group replaces the last one; the CR is the engine's once every pair is
  * answered. `submit` makes it final, allowed when complete and CR ≤ 0.10, or with a justification of at
  * least 20 characters (stored); a submitted group cannot change (E_CONFLICT).
- * @example
- * // no-run: needs a stored project (tests/store/expert-panel.test.ts)
+ * @example // no-run: needs a stored project (tests/store/expert-panel.test.ts)
  * const saved = await saveJudgements(store, expert, panel.id, { parent: 'ADMIN', answers: { ahp__ADMIN__A__B: 3 } });
  * [saved.complete, saved.cr, saved.status] // => [true, 0, 'draft']
  */
@@ -576,8 +576,7 @@ export async function saveJudgements(
 
 /**
  * Judgements of a panel: an expert gets only their own; authors and admins get every expert's.
- * @example
- * // no-run: needs a stored project (tests/store/expert-panel.test.ts)
+ * @example // no-run: needs a stored project (tests/store/expert-panel.test.ts)
  * (await listJudgements(store, expert, panel.id)).every((j) => j.expert === 'wang.expert') // => true
  */
 export async function listJudgements(store: Store, actor: Principal, panelId: number): Promise<JudgementInfo[]> {
@@ -681,8 +680,7 @@ async function aggregate(
 /**
  * The author's view of a panel (authors and admins): its experts and invitations, and per group the AIJ
  * and AIP weights over the submitted judgements, each expert's CR and weights, and the spread.
- * @example
- * // no-run: needs a stored project (tests/store/expert-panel.test.ts)
+ * @example // no-run: needs a stored project (tests/store/expert-panel.test.ts)
  * (await panelResults(store, author, panel.id)).groups[0].submitted // => 7
  */
 export async function panelResults(store: Store, actor: Principal, panelId: number): Promise<PanelResults> {
@@ -762,8 +760,7 @@ export function withPanelWeights(
  * Build the stored project with the panel's weights (`aij`, default, or `aip`) and store it as a DRAFT
  * EDITION (authors and admins), named after the panel; its results carry the panel, the method and the
  * weights used. Every group needs at least one submission (E_PANEL_INCOMPLETE names those without).
- * @example
- * // no-run: needs a stored project (tests/store/expert-panel.test.ts)
+ * @example // no-run: needs a stored project (tests/store/expert-panel.test.ts)
  * (await panelVariant(store, author, project, panel.id, 'aij')).status // => 'draft'
  */
 export async function panelVariant(
