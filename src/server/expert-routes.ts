@@ -17,6 +17,7 @@ import {
   listPanels,
   MAX_PANEL_TITLE,
   openPanel,
+  panelCandidates,
   panelResults,
   panelVariant,
   saveJudgements,
@@ -30,6 +31,7 @@ import { parseBody } from './schemas.ts';
 /** The expert-panel routes (appended to the server's ROUTES for the attack matrix). */
 export const EXPERT_ROUTES = [
   { method: 'GET', url: '/api/panels', writes: false },
+  { method: 'GET', url: '/api/panels/candidates', writes: false },
   { method: 'POST', url: '/api/panels', writes: true },
   { method: 'GET', url: '/api/panels/:id', writes: false },
   { method: 'GET', url: '/api/panels/:id/judgements', writes: false },
@@ -73,6 +75,7 @@ export const EXPERT_OPERATIONS: ReadonlyArray<readonly [string, Operation]> = [
     'GET /api/panels',
     op('Expert panels (an expert: their own)', '专家组列表（专家只见自己的）', 'admin, author, expert'),
   ],
+  ['GET /api/panels/candidates', op('Parent nodes a panel can compare', '可供专家比较的上级指标', 'admin, author')],
   [
     'POST /api/panels',
     op('Open an AHP panel on parent nodes', '新建层次分析法专家组', 'admin, author', {
@@ -158,6 +161,9 @@ export async function registerExpertRoutes(
   };
 
   app.get('/api/panels', async (req) => ({ panels: await listPanels(store, req.principal, project.id) }));
+  app.get('/api/panels/candidates', async (req) => ({
+    groups: await panelCandidates(store, req.principal, project),
+  }));
   app.post('/api/panels', async (req, reply) => {
     const body = parseBody(PanelBody, req.body);
     return reply.status(201).send({ panel: await openPanel(store, req.principal, project, body) });

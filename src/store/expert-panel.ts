@@ -194,6 +194,35 @@ async function access(
 }
 
 /**
+ * The parent nodes a panel can compare (authors and admins): every aggregate with two to ten collected
+ * children, as comparison groups with names, from the stored project.
+ * @example
+ * import { Store } from './store.ts';
+ * import { systemPrincipal } from './principal.ts';
+ * import { importProjectFolder } from './project-io.ts';
+ * const store = await Store.open({ sqliteFile: ':memory:' });
+ * const project = await importProjectFolder(store, systemPrincipal('doc'), 'examples/asem');
+ * (await panelCandidates(store, systemPrincipal('doc'), project)).map((g) => g.parent).slice(0, 3)
+ * // => ['Index', 'Conn', 'Sust']
+ * await store.close();
+ */
+export async function panelCandidates(store: Store, actor: Principal, project: ProjectInfo): Promise<PanelGroup[]> {
+  requireRole(actor, MANAGERS, 'open expert panels');
+  const { project: loaded } = await loadStoredProject(store, actor, project);
+  const framework = loaded.input.framework;
+  const nameOf = new Map(framework.nodes.map((n) => [n.code, n.name]));
+  return comparisonGroups(framework)
+    .filter((g) => g.codes.length <= RI_SAATY.length)
+    .map((g) => ({
+      parent: g.parent,
+      parentName: { ...nameOf.get(g.parent) },
+      level: g.level,
+      codes: g.codes,
+      names: g.names,
+    }));
+}
+
+/**
  * Open a panel on parent nodes of the project's framework (authors and admins): `parents` (default every
  * comparison group, i.e. every aggregate with two or more collected children) fix the groups compared.
  * @example

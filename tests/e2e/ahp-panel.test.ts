@@ -170,8 +170,25 @@ describe('expert AHP panel in the browser', () => {
     async () => {
       const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
       const page = await context.newPage();
-      await page.goto(`${url}/survey/panel/${panel.id}/results?lang=en`);
+      // the list of panels, with the form that opens one on chosen parent nodes
+      await page.goto(`${url}/survey/panel?lang=en`);
       await signIn(page, 'author1', false);
+      await expect.poll(() => page.getByRole('listitem').first().textContent()).toContain('Sustainability weights');
+      expect(await axe(page)).toEqual([]);
+      await page.getByLabel('Title').fill('Social weights');
+      for (const box of await page.getByRole('checkbox').all()) await box.uncheck();
+      await page.getByRole('checkbox', { name: /^Social/ }).check();
+      await page.getByRole('button', { name: 'Open the panel' }).click();
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain('Social weights');
+      const opened = await store.db
+        .selectFrom('ahp_panels')
+        .select(['title', 'groups'])
+        .where('id', '>', panel.id)
+        .execute();
+      expect(opened.map((p) => [p.title, JSON.parse(p.groups).map((g: PanelGroup) => g.parent)])).toEqual([
+        ['Social weights', ['Social']],
+      ]);
+      await page.goto(`${url}/survey/panel/${panel.id}/results?lang=en`);
       await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain('Expert panel results');
       const row = await stored();
       const w = ahpConsistency(panelMatrix(group, JSON.parse(row!.answers))!).weights;

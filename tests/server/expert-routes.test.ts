@@ -82,6 +82,21 @@ describe.each(DIALECTS)('expert panel API on $name', ({ open, skip }) => {
   });
 
   it.skipIf(skip)('author opens and invites; the expert answers, fixes the worst judgement, submits', async () => {
+    const candidates = await as('author1', { url: '/api/panels/candidates' });
+    expect(candidates.json().groups.map((g: { parent: string }) => g.parent)).toEqual([
+      'Index',
+      'Conn',
+      'Sust',
+      'Physical',
+      'ConEcFin',
+      'Political',
+      'Instit',
+      'P2P',
+      'Environ',
+      'Social',
+      'SusEcFin',
+    ]);
+    expect((await as('other.expert', { url: '/api/panels/candidates' })).statusCode).toBe(403);
     const opened = await as('author1', {
       method: 'POST',
       url: '/api/panels',

@@ -301,6 +301,7 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         ['GET /api/fieldwork/waves/:wave/cities/:city/qr', new Set(['reviewer1', 'author1'])],
         // expert panels: authors manage and read everything; only the panel's own experts answer (none here)
         ['GET /api/panels', new Set(['author1'])],
+        ['GET /api/panels/candidates', new Set(['author1'])],
         ['POST /api/panels', new Set(['author1'])],
         ['GET /api/panels/:id', new Set(['author1'])],
         ['GET /api/panels/:id/judgements', new Set(['author1'])],

@@ -91,6 +91,15 @@ const TEXT = {
     zh: '已生成草稿版本 #{id}「{name}」，可在版本列表中查看与发布。',
     en: 'Draft edition #{id} "{name}" created; review and publish it from the editions.',
   },
+  listTitle: { zh: '专家组', en: 'Expert panels' },
+  noPanels: { zh: '暂无专家组。', en: 'No panels yet.' },
+  answer: { zh: '作答', en: 'Answer' },
+  results: { zh: '结果', en: 'Results' },
+  newPanel: { zh: '新建专家组', en: 'Open a new panel' },
+  panelName: { zh: '名称', en: 'Title' },
+  compare: { zh: '比较哪些上级指标的子项', en: 'Which parent nodes’ children are compared' },
+  children: { zh: '{n} 项', en: '{n} items' },
+  create: { zh: '新建', en: 'Open the panel' },
   aijNote: {
     zh: 'AIJ：先对各专家判断取几何平均再求权重；AIP：先求各专家权重再取几何平均。',
     en:

@@ -10,7 +10,7 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { ahpConsistency, mostInconsistentJudgements } from '../../src/engine/survey/ahp-group.ts';
 import { answerOfEntry, panelMatrix, panelPairs, type PanelGroup } from '../../src/engine/survey/ahp-panel.ts';
-import { api, ApiError } from './api.ts';
+import { api, ApiError, setCsrf } from './api.ts';
 import { at, strength } from './ahp-text.ts';
 import { SignIn } from './monitor.tsx';
 import './ahp.css';
@@ -32,6 +32,16 @@ interface Judgement {
   answers: Record<string, number>;
   status: 'draft' | 'submitted';
   justification: string | null;
+}
+
+/**
+ * The signed-in user, and the session's CSRF token remembered for writes (after a reload the cookie is
+ * still there but the page has forgotten the token). 401 when nobody is signed in.
+ */
+async function session(): Promise<{ username: string }> {
+  const me = await api<{ user: { username: string }; csrf?: string }>('/api/me');
+  setCsrf(me.csrf);
+  return me.user;
 }
 
 /** Slider position −8…8 (left: the first element more important) ↔ stored Saaty answer 9…2, 1, −2…−9. */
@@ -228,12 +238,12 @@ export function ExpertPanel(props: { panelId: number; lang: Lang; setLang: (l: L
     let stop = false;
     (async () => {
       try {
+        const me = await session();
         const p = await api<{ panel: Panel }>(`/api/panels/${panelId}`);
         const j = await api<{ judgements: Array<Judgement & { expert: string }> }>(`/api/panels/${panelId}/judgements`);
-        const me = await api<{ user: { username: string } }>('/api/me');
         if (stop) return;
         setPanel(p.panel);
-        setSaved(new Map(j.judgements.filter((x) => x.expert === me.user.username).map((x) => [x.parent, x])));
+        setSaved(new Map(j.judgements.filter((x) => x.expert === me.username).map((x) => [x.parent, x])));
         setState('ready');
       } catch (e) {
         if (stop) return;
@@ -259,6 +269,102 @@ export function ExpertPanel(props: { panelId: number; lang: Lang; setLang: (l: L
           ))}
         </>
       )}
+    </main>
+  );
+}
+
+/** The list of panels: an expert's own (to answer); for authors every panel and a form to open one. */
+export function PanelList(props: { lang: Lang; setLang: (l: Lang) => void }) {
+  const { lang } = props;
+  const [panels, setPanels] = useState<Panel[]>();
+  const [candidates, setCandidates] = useState<PanelGroup[]>();
+  const [state, setState] = useState<'loading' | 'login' | 'ready'>('loading');
+  const [tick, setTick] = useState(0);
+  const [error, setError] = useState('');
+
+  useEffect(() => {
+    let stop = false;
+    (async () => {
+      try {
+        await session();
+        const r = await api<{ panels: Panel[] }>('/api/panels');
+        // only authors and admins may open panels: for anyone else the candidates are refused
+        const c = await api<{ groups: PanelGroup[] }>('/api/panels/candidates').catch(() => undefined);
+        if (stop) return;
+        setPanels(r.panels);
+        setCandidates(c?.groups);
+        setState('ready');
+      } catch (e) {
+        if (!stop) setState(e instanceof ApiError && (e.status === 401 || e.status === 403) ? 'login' : 'ready');
+        if (!stop && !(e instanceof ApiError && (e.status === 401 || e.status === 403)))
+          setError(e instanceof Error ? e.message : String(e));
+      }
+    })();
+    return () => {
+      stop = true;
+    };
+  }, [tick]);
+
+  const create = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    setError('');
+    try {
+      const r = await api<{ panel: Panel }>('/api/panels', {
+        method: 'POST',
+        body: { title: String(f.get('title') ?? '').trim(), parents: f.getAll('parents').map(String) },
+      });
+      location.assign(`/survey/panel/${r.panel.id}/results?lang=${lang}`);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+
+  return (
+    <main className="page">
+      <Header title={at('listTitle', lang)} {...props} />
+      {state === 'loading' && <p>{t('loading', lang)}</p>}
+      {state === 'login' && <SignIn lang={lang} done={() => setTick((x) => x + 1)} />}
+      {state === 'ready' && panels && (
+        <>
+          {panels.length === 0 && <p>{at('noPanels', lang)}</p>}
+          <ul>
+            {panels.map((p) => (
+              <li key={p.id}>
+                {p.title}: <a href={`/survey/panel/${p.id}?lang=${lang}`}>{at('answer', lang)}</a>
+                {candidates && (
+                  <>
+                    {' · '}
+                    <a href={`/survey/panel/${p.id}/results?lang=${lang}`}>{at('results', lang)}</a>
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {state === 'ready' && candidates && (
+        <form className="new-panel" onSubmit={(e) => void create(e)}>
+          <h2>{at('newPanel', lang)}</h2>
+          <label>
+            {at('panelName', lang)}
+            <input name="title" required maxLength={200} />
+          </label>
+          <fieldset>
+            <legend>{at('compare', lang)}</legend>
+            {candidates.map((g) => (
+              <label key={g.parent} className="check">
+                <input type="checkbox" name="parents" value={g.parent} defaultChecked />
+                {local(g.parentName, lang, g.parent)} ({at('children', lang, { n: g.codes.length })})
+              </label>
+            ))}
+          </fieldset>
+          <button type="submit" className="primary">
+            {at('create', lang)}
+          </button>
+        </form>
+      )}
+      {error && <p role="alert">{error}</p>}
     </main>
   );
 }
@@ -300,7 +406,8 @@ export function PanelResults(props: { panelId: number; lang: Lang; setLang: (l: 
 
   useEffect(() => {
     let stop = false;
-    api<{ results: Results }>(`/api/panels/${panelId}/results`)
+    session()
+      .then(() => api<{ results: Results }>(`/api/panels/${panelId}/results`))
       .then((r) => {
         if (stop) return;
         setData(r.results);
