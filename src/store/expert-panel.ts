@@ -202,8 +202,8 @@ async function access(
  * import { importProjectFolder } from './project-io.ts';
  * const store = await Store.open({ sqliteFile: ':memory:' });
  * const project = await importProjectFolder(store, systemPrincipal('doc'), 'examples/asem');
- * (await panelCandidates(store, systemPrincipal('doc'), project)).map((g) => g.parent).slice(0, 3)
- * // => ['Index', 'Conn', 'Sust']
+ * const groups = await panelCandidates(store, systemPrincipal('doc'), project);
+ * groups.map((g) => g.parent).slice(0, 3) // => ['Index', 'Conn', 'Sust']
  * await store.close();
  */
 export async function panelCandidates(store: Store, actor: Principal, project: ProjectInfo): Promise<PanelGroup[]> {
