@@ -13,6 +13,7 @@ import { buildEdition } from '../store/edition.ts';
 import type { Principal } from '../store/principal.ts';
 import { SESSION_HOURS, type ProjectInfo, type Store } from '../store/store.ts';
 import { FIELDWORK_ROUTES, registerFieldworkRoutes, type FieldworkRouteOptions } from './fieldwork.ts';
+import { EXPERT_ROUTES, registerExpertRoutes } from './expert-routes.ts';
 import { EditionBody, LoginBody, NewUserBody, ReviewBody, SubmissionBody, parseBody } from './schemas.ts';
 import { parseCookies, rateLimiter, SECURITY_HEADERS, SESSION_COOKIE, sessionCookie } from './security.ts';
 import { PLATFORM_ROUTES, registerPlatformRoutes } from './platform-routes.ts';
@@ -81,6 +82,7 @@ export const ROUTES = [
   ...PLATFORM_ROUTES,
   ...SUBMISSION_ROUTES, // submission rounds, templates, uploads (uploads.ts)
   ...FIELDWORK_ROUTES,
+  ...EXPERT_ROUTES, // expert AHP panels (expert-routes.ts)
   // the public dashboard (static files from memory; the API above is unchanged)
   { method: 'GET', url: '/', writes: false },
   { method: 'GET', url: '/index.html', writes: false },
@@ -319,6 +321,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   await registerPlatformRoutes(app, { store, project, routes: ROUTES });
   await registerSubmissionRoutes(app, { store, project });
   await registerFieldworkRoutes(app, { ...options.fieldwork, store, project });
+  await registerExpertRoutes(app, { store, project });
 
   await app.ready();
   return app;

@@ -18,6 +18,7 @@ import {
   UserSchema,
 } from './platform-schemas.ts';
 import { FIELDWORK_OPERATIONS } from './fieldwork.ts';
+import { EXPERT_OPERATIONS } from './expert-routes.ts';
 import { SUBMISSION_OPERATIONS } from './uploads.ts';
 
 /** One operation: bilingual summary, who may call it, its body and its success response. */
@@ -303,6 +304,7 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operat
   ],
   ...SUBMISSION_OPERATIONS,
   ...FIELDWORK_OPERATIONS,
+  ...EXPERT_OPERATIONS,
   ...(
     [
       ['/', 'The public dashboard', '公开看板'],

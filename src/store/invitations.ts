@@ -8,9 +8,11 @@
  * `store.now`, like the Store's own methods.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { Transaction } from 'kysely';
 import { CityIndexError, type Issue } from '../engine/core/errors.ts';
 import { checkPasswordPolicy, hashPassword } from './password.ts';
 import { actorName, isRole, requireRole, ROLES, type Principal, type Role } from './principal.ts';
+import type { StoreDatabase } from './schema.ts';
 import { requireProjectUnits, type Store, type UserInfo } from './store.ts';
 
 /** Valid user names (the same rule as `Store.createUser`). */
@@ -89,7 +91,38 @@ export async function createInvitation(
   actor: Principal,
   request: InvitationRequest,
 ): Promise<{ invitation: InvitationInfo; token: string }> {
-  requireRole(actor, ['admin'], 'invite users');
+  return issueInvitation(store, actor, request, { roles: ['admin'], what: 'invite users' });
+}
+
+/** Who may issue an invitation and what else is written with it (for store extensions). */
+export interface InvitationIssuer {
+  /** The roles that may issue it (`createInvitation`: admins). */
+  roles: readonly Role[];
+  /** What the actor does, for the refusal message. */
+  what: string;
+  /** Runs in the invitation's transaction with its id (e.g. ties it to an expert panel). */
+  link?: (trx: Transaction<StoreDatabase>, invitationId: number) => Promise<void>;
+}
+
+/**
+ * `createInvitation` with the issuing roles given by a store extension (an author invites experts to a
+ * panel: expert-panel.ts) and a `link` written in the same transaction, so nothing is half-written.
+ * @example
+ * import { Store } from './store.ts';
+ * import { systemPrincipal } from './principal.ts';
+ * const store = await Store.open({ sqliteFile: ':memory:' });
+ * const issuer = { roles: ['admin', 'author'] as const, what: 'invite experts' };
+ * const { invitation } = await issueInvitation(store, systemPrincipal('doc'), { role: 'expert' }, issuer);
+ * invitation.role // => 'expert'
+ * await store.close();
+ */
+export async function issueInvitation(
+  store: Store,
+  actor: Principal,
+  request: InvitationRequest,
+  issuer: InvitationIssuer,
+): Promise<{ invitation: InvitationInfo; token: string }> {
+  requireRole(actor, issuer.roles, issuer.what);
   const issues: Issue[] = [];
   if (!isRole(request.role)) {
     issues.push({
@@ -148,6 +181,7 @@ export async function createInvitation(
       .returning('id')
       .executeTakeFirstOrThrow();
     const iid = Number(row.id);
+    if (issuer.link) await issuer.link(trx, iid);
     await store.recordAudit(trx, actor, {
       action: 'invitation.create',
       entity: 'invitation',

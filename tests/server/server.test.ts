@@ -14,6 +14,7 @@ import { attachFile, openRound, roundValues, saveValues, listRounds } from '../.
 import { DIALECTS, type TestStore } from '../store/stores.ts';
 import { loadSurvey } from '../../src/formats/survey.ts';
 import { Fieldwork } from '../../src/store/fieldwork.ts';
+import { addPanelExpert, openPanel, saveJudgements } from '../../src/store/expert-panel.ts';
 
 const CLI = systemPrincipal('test');
 const PASSWORD = 'a long enough password';
@@ -41,6 +42,8 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
   /** A respondent's partial response in fieldwork wave w1 (its device key is not known to the attackers). */
   const foreignResponse = '5b0a8c1e-0d3f-4c55-9a41-6c7f1f2e9a10';
   const SECRET_VALUE = 987654.321;
+  /** An expert panel with another expert's draft judgement (none of the matrix's callers may reach it). */
+  let panel: number;
 
   async function login(username: string): Promise<Session> {
     const r = await app.inject({ method: 'POST', url: '/api/session', payload: { username, password: PASSWORD } });
@@ -84,6 +87,11 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
       language: 'zh',
       complete: false,
     });
+    const expert = await add('expert1', 'expert');
+    panel = (await openPanel(store, CLI, project, { title: 'matrix', parents: ['Index'] })).id;
+    await addPanelExpert(store, CLI, panel, 'expert1');
+    const expertPrincipal = { kind: 'user' as const, userId: expert.id, username: 'expert1', role: 'expert' as const };
+    await saveJudgements(store, expertPrincipal, panel, { parent: 'Index', answers: { ahp__Index__Conn__Sust: 7 } });
     app = await createServer({ store, project, rateLimit: { perMinute: 100_000, loginPerMinute: 1000 } });
     for (const u of ['admin1', 'author1', 'reviewer1', 'cityA', 'cityB']) sessions.set(u, await login(u));
     const sub = await as('cityB', {
@@ -208,17 +216,19 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
       const urlFor = (url: string) =>
         url === '/api/compare'
           ? `/api/compare?from=${draftEdition}&to=${draftEdition}`
-          : url.startsWith('/api/fieldwork/')
-            ? url.replace(':wave', 'w1').replace(':city', '110100').replace(':id', foreignResponse)
-            : url.includes('/submissions/')
-              ? url.replace(':id', String(foreignSubmission))
-              : url.startsWith('/api/attachments/')
-                ? url.replace(':id', String(foreignAttachment))
-                : url
-                    .replace(':id', String(draftEdition))
-                    .replace(':round', String(round))
-                    .replace(':unit', params.get(':unit')!)
-                    .replace(':file', 'app.js');
+          : url.startsWith('/api/panels/')
+            ? url.replace(':id', String(panel))
+            : url.startsWith('/api/fieldwork/')
+              ? url.replace(':wave', 'w1').replace(':city', '110100').replace(':id', foreignResponse)
+              : url.includes('/submissions/')
+                ? url.replace(':id', String(foreignSubmission))
+                : url.startsWith('/api/attachments/')
+                  ? url.replace(':id', String(foreignAttachment))
+                  : url
+                      .replace(':id', String(draftEdition))
+                      .replace(':round', String(round))
+                      .replace(':unit', params.get(':unit')!)
+                      .replace(':file', 'app.js');
       const bodies = new Map<string, unknown>([
         ['POST /api/session', { username: 'cityB', password: 'wrong password!!' }],
         ['POST /api/editions', { name: 'attack' }],
@@ -246,6 +256,11 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         ],
         ['POST /api/fieldwork/waves/:wave/status', { status: 'closed' }],
         ['POST /api/fieldwork/waves/:wave/tokens', { city: '110100', count: 2 }],
+        ['POST /api/panels', { title: 'attack' }],
+        ['POST /api/panels/:id/judgements', { parent: 'Index', answers: { ahp__Index__Conn__Sust: -9 }, submit: true }],
+        ['POST /api/panels/:id/experts', { username: 'cityA' }],
+        ['POST /api/panels/:id/invitations', {}],
+        ['POST /api/panels/:id/variant', { method: 'aij' }],
       ]);
       // who may do what to city B's data and the draft edition (everything else must be refused)
       const allowed = new Map<string, ReadonlySet<string>>([
@@ -284,6 +299,17 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         ['GET /api/fieldwork/waves/:wave/export', new Set(['reviewer1', 'author1'])],
         ['GET /api/fieldwork/waves/:wave/estimates', new Set(['reviewer1', 'author1'])],
         ['GET /api/fieldwork/waves/:wave/cities/:city/qr', new Set(['reviewer1', 'author1'])],
+        // expert panels: authors manage and read everything; only the panel's own experts answer (none here)
+        ['GET /api/panels', new Set(['author1'])],
+        ['GET /api/panels/candidates', new Set(['author1'])],
+        ['POST /api/panels', new Set(['author1'])],
+        ['GET /api/panels/:id', new Set(['author1'])],
+        ['GET /api/panels/:id/judgements', new Set(['author1'])],
+        ['POST /api/panels/:id/judgements', new Set<string>()],
+        ['POST /api/panels/:id/experts', new Set(['author1'])],
+        ['POST /api/panels/:id/invitations', new Set(['author1'])],
+        ['GET /api/panels/:id/results', new Set(['author1'])],
+        ['POST /api/panels/:id/variant', new Set(['author1'])],
         // the public dashboard's static files (404 here: this server has no site)
         ...['/', '/index.html', '/assets/:file', '/data/:file', '/downloads/:file'].map(
           (u) => [`GET ${u}`, new Set(['anon', 'cityA', 'reviewer1', 'author1'])] as const,
@@ -297,6 +323,8 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         roundValues: await roundValues(store, CLI, round, units[1]),
         responses: await store.db.selectFrom('fw_responses').selectAll().execute(),
         tokens: (await store.db.selectFrom('fw_tokens').selectAll().execute()).length,
+        judgements: await store.db.selectFrom('ahp_judgements').selectAll().execute(),
+        panels: (await store.db.selectFrom('ahp_panels').selectAll().execute()).length,
       };
       const refused: string[] = [];
       for (const route of ROUTES) {
@@ -330,6 +358,8 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
       expect(await roundValues(store, CLI, round, units[1])).toEqual(before.roundValues);
       expect(await store.db.selectFrom('fw_responses').selectAll().execute()).toEqual(before.responses);
       expect((await store.db.selectFrom('fw_tokens').selectAll().execute()).length).toBe(before.tokens);
+      expect(await store.db.selectFrom('ahp_judgements').selectAll().execute()).toEqual(before.judgements);
+      expect((await store.db.selectFrom('ahp_panels').selectAll().execute()).length).toBe(before.panels);
     },
     120_000,
   );

@@ -30,7 +30,7 @@ interface Monitor {
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)}%`);
 const num = (x: number | null) => (x === null ? '–' : String(Math.round(x)));
 
-function SignIn(props: { lang: Lang; done: () => void }) {
+export function SignIn(props: { lang: Lang; done: () => void }) {
   const [error, setError] = useState('');
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
