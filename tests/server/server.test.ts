@@ -265,6 +265,7 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         ['GET /api/editions/:id/results.csv', new Set(['reviewer1', 'author1'])],
         ['GET /api/compare', new Set(['reviewer1', 'author1'])],
         ['GET /invite', new Set(['anon', 'cityA', 'reviewer1', 'author1'])],
+        ['POST /api/invitations/:id/revoke', new Set<string>()], // admins only (none in this matrix)
         ['GET /api/openapi.json', new Set(['anon', 'cityA', 'reviewer1', 'author1'])],
         ['GET /api/docs', new Set(['anon', 'cityA', 'reviewer1', 'author1'])],
         ['GET /api/rounds', new Set(['cityA', 'reviewer1', 'author1'])],
