@@ -8,7 +8,7 @@
  * per address.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { CityIndexError, type Issue } from '../engine/core/errors.ts';
+import { CityIndexError } from '../engine/core/errors.ts';
 import { buildEdition } from '../store/edition.ts';
 import type { Principal } from '../store/principal.ts';
 import { SESSION_HOURS, type ProjectInfo, type Store } from '../store/store.ts';

@@ -6,15 +6,24 @@
  * the request's principal. A published edition never changes, so its downloads are cached in memory
  * (bounded) and served without touching the database.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CityIndexError } from '../engine/core/errors.ts';
-import { CITYINDEX_VERSION, tableToCsv, type ResultsTable } from '../formats/results.ts';
+import { CITYINDEX_VERSION, type ResultsTable } from '../formats/results.ts';
 import { issueText, t, type Lang } from '../engine/i18n/index.ts';
 import { escapeHtml } from '../report/markdown.ts';
 import { compareEditions } from '../store/compare.ts';
 import { acceptInvitation, createInvitation, listInvitations, revokeInvitation } from '../store/invitations.ts';
 import type { ProjectInfo, Store } from '../store/store.ts';
 import { requestLang } from './language.ts';
+import {
+  DownloadCache,
+  levelParam,
+  notModified,
+  resultsView,
+  serialiseDownloads,
+  type Download,
+  type NodeInfo,
+} from './results-cache.ts';
 import { docsPage, openApiDocument } from './openapi.ts';
 import { AcceptInvitationBody, CompareQuery, InvitationBody } from './platform-schemas.ts';
 import { parseBody } from './schemas.ts';
@@ -39,9 +48,6 @@ const STATUS_OF_FORM = new Map([
   ['E_INVITATION_USED', 409],
   ['E_INVITATION_REVOKED', 410],
 ]);
-
-/** How many published editions' downloads are kept in memory. */
-const CACHE_EDITIONS = 32;
 
 /** A positive whole-number path parameter, or a located 400. */
 function idParam(req: FastifyRequest): number {
@@ -90,8 +96,8 @@ function invitePage(
       `<p><button type="submit">${t(lang, 'invite.submit')}</button></p></form>`;
   const switchLink = message
     ? ''
-    : `<p><a href="/invite?lang=${other}&amp;token=${encodeURIComponent(token)}" lang="${other === 'zh' ? 'zh-CN' : 'en'}">` +
-      `${t(lang, 'invite.otherLanguage')}</a></p>`;
+    : `<p><a href="/invite?lang=${other}&amp;token=${encodeURIComponent(token)}" ` +
+      `lang="${other === 'zh' ? 'zh-CN' : 'en'}">${t(lang, 'invite.otherLanguage')}</a></p>`;
   return (
     `<!doctype html><html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">` +
     `<title>${t(lang, 'invite.title')}</title></head><body><h1>${t(lang, 'invite.title')}</h1>` +
@@ -115,36 +121,42 @@ export async function registerPlatformRoutes(
   options: { store: Store; project: ProjectInfo; routes: ReadonlyArray<{ method: string; url: string }> },
 ): Promise<void> {
   const { store, project } = options;
-  // bytes, not strings: a cached answer is written as is, with no encoding per request
-  const cache = new Map<number, { json: Buffer; csv: Buffer }>();
+  // bytes, not strings: a published edition's answer is written as is (results-cache.ts)
+  const cache = new DownloadCache();
 
   /** The downloads of an edition the principal may read: cached when published (immutable). */
-  async function downloads(req: FastifyRequest): Promise<{ json: Buffer; csv: Buffer }> {
+  async function downloads(req: FastifyRequest): Promise<{ json: Download; csv: Download }> {
     const id = idParam(req);
-    const hit = cache.get(id);
+    const q = req.query as Record<string, unknown>;
+    const level = levelParam(q.level);
+    const lang: Lang = q.lang === 'en' || q.lang === 'zh' ? q.lang : requestLang(req.headers['accept-language']);
+    const key = DownloadCache.key(id, level, lang);
+    const hit = cache.get(key);
     if (hit) return hit;
     const edition = await store.edition(req.principal, id); // refuses a draft to whoever may not see it
     if (edition.projectId !== project.id) throw notFound();
     const results = edition.results as ResultsTable;
-    const table: ResultsTable = { header: results.header, rows: results.rows };
-    const out = { json: Buffer.from(JSON.stringify(table)), csv: Buffer.from(tableToCsv(table)) };
-    if (edition.status === 'published') {
-      if (cache.size >= CACHE_EDITIONS) cache.delete(cache.keys().next().value as number);
-      cache.set(id, out);
-    }
+    const nodes: NodeInfo = new Map(
+      (await store.framework(project.id)).map((n) => [n.code, { level: n.level, name: n.name }]),
+    );
+    const out = serialiseDownloads(resultsView({ header: results.header, rows: results.rows }, nodes, level, lang));
+    if (edition.status === 'published') cache.set(key, out);
     return out;
   }
 
-  app.get('/api/editions/:id/results.json', async (req, reply) => {
-    const { json } = await downloads(req);
-    return reply.type('application/json; charset=utf-8').send(json);
-  });
+  /** Send a download, or 304 when the client's copy (If-None-Match) is current. */
+  const sendDownload = (req: FastifyRequest, reply: FastifyReply, d: Download, type: string) => {
+    reply.header('etag', d.etag).header('cache-control', 'no-cache').header('vary', 'accept-language');
+    if (notModified(req.headers['if-none-match'], d.etag)) return reply.status(304).send();
+    return reply.type(type).send(d.body);
+  };
+  app.get('/api/editions/:id/results.json', async (req, reply) =>
+    sendDownload(req, reply, (await downloads(req)).json, 'application/json; charset=utf-8'),
+  );
   app.get('/api/editions/:id/results.csv', async (req, reply) => {
     const { csv } = await downloads(req);
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="edition-${idParam(req)}-results.csv"`)
-      .send(csv);
+    reply.header('content-disposition', `attachment; filename="edition-${idParam(req)}-results.csv"`);
+    return sendDownload(req, reply, csv, 'text/csv; charset=utf-8');
   });
 
   app.get('/api/compare', async (req) => {

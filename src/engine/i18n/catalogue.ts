@@ -11,7 +11,12 @@ import { ISSUE_MESSAGES } from './messages/issues.ts';
 import { READABLE_MESSAGES } from './messages/readable.ts';
 import { QUALITY_MESSAGES } from './messages/quality.ts';
 import { AUDIT_MESSAGES } from './messages/audit.ts';
-import { INVITE_PAGE_MESSAGES, PLATFORM_MESSAGES, UPLOAD_MESSAGES } from './messages/platform.ts';
+import {
+  INVITE_PAGE_MESSAGES,
+  PLATFORM_MESSAGES,
+  RESULTS_DOWNLOAD_MESSAGES,
+  UPLOAD_MESSAGES,
+} from './messages/platform.ts';
 
 type Prefixed<T, P extends string> = { readonly [K in keyof T & string as `${P}${K}`]: T[K] };
 
@@ -31,6 +36,7 @@ export const CATALOGUE = {
   ...PLATFORM_MESSAGES,
   ...INVITE_PAGE_MESSAGES,
   ...UPLOAD_MESSAGES,
+  ...RESULTS_DOWNLOAD_MESSAGES,
 };
 
 /** A code of the catalogue. */

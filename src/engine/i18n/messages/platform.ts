@@ -39,6 +39,18 @@ const num = (p: P, after = '') => {
 };
 /** A message whose Chinese is the issue's own Chinese half (its specific wording), else `fallback`. */
 const own = (fallback: string) => msg<P>((p) => chineseHalf(p.issue.message, fallback), en);
+/** Names of the things a store error may not find (the store names them in English). */
+const THINGS = new Map([
+  ['edition', '版本'],
+  ['round', '轮次'],
+  ['unit', '城市'],
+  ['submission', '提交'],
+  ['attachment', '附件'],
+  ['user', '用户'],
+  ['project', '项目'],
+  ['invitation', '邀请'],
+  ['wave', '调查批次'],
+]);
 const ind = (p: P) => (p.issue.indicator ? `指标 ${p.issue.indicator} ` : '');
 
 export const PLATFORM_MESSAGES = {
@@ -52,7 +64,14 @@ export const PLATFORM_MESSAGES = {
   E_CSRF: msg<P>(() => '请求缺少或带有错误的 CSRF 令牌（请刷新页面后重试）', en),
   E_RATE_LIMIT: msg<P>(() => '请求过于频繁，请稍后再试', en),
   E_BODY_TOO_LARGE: msg<P>(() => '请求内容过大', en),
-  E_NOT_FOUND: own('找不到所请求的内容（或您无权查看）'),
+  E_NOT_FOUND: msg<P>(
+    (p) =>
+      chineseHalf(p.issue.message, '找不到所请求的内容（或您无权查看）').replace(
+        /找不到([A-Za-z_]+)/,
+        (_, w: string) => `找不到${THINGS.get(w) ?? w}`,
+      ),
+    en,
+  ),
   E_PARAM: msg<P>((p) => `参数“${p.issue.field ?? ''}”不是有效编号`, en),
   E_INTERNAL: msg<P>(() => '服务器内部错误', en),
   E_PASSWORD_POLICY: msg<P>((p) => `密码有 ${num(p)} 个字符，长度不符合要求`, en),
@@ -103,7 +122,7 @@ export const PLATFORM_MESSAGES = {
   E_STORE_URL: own('数据库地址无效'),
   E_STORE_MIGRATION: own('数据库迁移失败'),
   E_OUT_NOT_EMPTY: own('输出文件夹不为空'),
-  E_LEVEL: msg<P>((p) => `没有第 ${num(p, 'level ')} 层（应为 ${p.issue.expected ?? ''}）`, en),
+  E_LEVEL: own('层级无效'),
 };
 
 /** What an upload of a city's template did (the upload route's `note`). */
@@ -115,6 +134,17 @@ export const UPLOAD_MESSAGES = {
   'upload.changed': msg<{ count: number }>(
     (p) => `已保存 ${p.count} 个数值的新版本。`,
     (p) => `Saved a new version of ${p.count} value${p.count === 1 ? '' : 's'}.`,
+  ),
+};
+
+/** The column labels of the results downloads (`labels` of results.json). */
+export const RESULTS_DOWNLOAD_MESSAGES = {
+  'results.code': text('代码', 'Code'),
+  'results.nameZh': text('名称（中文）', 'Name (Chinese)'),
+  'results.nameEn': text('名称（英文）', 'Name (English)'),
+  'results.rankOf': msg<{ name: string }>(
+    (p) => `${p.name} 名次`,
+    (p) => `${p.name} rank`,
   ),
 };
 
