@@ -17,9 +17,10 @@ import { importProjectFolder } from '../../src/store/project-io.ts';
 import { systemPrincipal } from '../../src/store/principal.ts';
 import type { ProjectInfo, Store } from '../../src/store/store.ts';
 import { DIALECTS, type TestStore } from '../store/stores.ts';
+import { TEST_PASSWORD, testClient } from './client.ts';
 
 const CLI = systemPrincipal('test');
-const PASSWORD = 'a long enough password';
+const PASSWORD = TEST_PASSWORD;
 const HAN = /[\u3400-\u9fff]/;
 
 describe.each(DIALECTS)('platform hardening over HTTP on $name', ({ open, skip }) => {
@@ -27,22 +28,7 @@ describe.each(DIALECTS)('platform hardening over HTTP on $name', ({ open, skip }
   let store: Store;
   let project: ProjectInfo;
   let app: FastifyInstance;
-  const sessions = new Map<string, { cookie: string; csrf: string }>();
-
-  async function login(username: string) {
-    const r = await app.inject({ method: 'POST', url: '/api/session', payload: { username, password: PASSWORD } });
-    expect(r.statusCode, r.body).toBe(200);
-    return { cookie: String(r.headers['set-cookie']).split(';')[0], csrf: r.json().csrf as string };
-  }
-  function as(who: string | undefined, o: InjectOptions, csrf = true) {
-    const s = who ? sessions.get(who) : undefined;
-    const headers = {
-      ...(o.headers ?? {}),
-      ...(s && { cookie: s.cookie }),
-      ...(s && csrf && { 'x-csrf-token': s.csrf }),
-    };
-    return app.inject({ ...o, headers });
-  }
+  const { sessions, login, as } = testClient(() => app);
   const invite = async (payload: object = { role: 'reader' }) => {
     const r = await as('admin1', { method: 'POST', url: '/api/invitations', payload });
     expect(r.statusCode, r.body).toBe(201);

@@ -4,7 +4,7 @@
  * generated from the route table (every route × anonymous / city A / wrong roles, aimed at city B's
  * data and an unpublished edition): no leak, no unauthorised write.
  */
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, ROUTES } from '../../src/server/app.ts';
 import { importProjectFolder } from '../../src/store/project-io.ts';
@@ -12,16 +12,12 @@ import { systemPrincipal } from '../../src/store/principal.ts';
 import type { ProjectInfo, Store } from '../../src/store/store.ts';
 import { attachFile, openRound, roundValues, saveValues, listRounds } from '../../src/store/submission-flow.ts';
 import { DIALECTS, type TestStore } from '../store/stores.ts';
+import { TEST_PASSWORD, testClient } from './client.ts';
 import { loadSurvey } from '../../src/formats/survey.ts';
 import { Fieldwork } from '../../src/store/fieldwork.ts';
 
 const CLI = systemPrincipal('test');
-const PASSWORD = 'a long enough password';
-
-interface Session {
-  cookie: string;
-  csrf: string;
-}
+const PASSWORD = TEST_PASSWORD;
 
 describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
   let t: TestStore;
@@ -30,7 +26,7 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
   let app: FastifyInstance;
   let units: string[];
   let indicators: string[];
-  const sessions = new Map<string, Session>();
+  const { sessions, login, as } = testClient(() => app);
   /** City B's pending submission, and a draft edition, made before the matrix. */
   let foreignSubmission: number;
   let draftEdition: number;
@@ -41,19 +37,6 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
   /** A respondent's partial response in fieldwork wave w1 (its device key is not known to the attackers). */
   const foreignResponse = '5b0a8c1e-0d3f-4c55-9a41-6c7f1f2e9a10';
   const SECRET_VALUE = 987654.321;
-
-  async function login(username: string): Promise<Session> {
-    const r = await app.inject({ method: 'POST', url: '/api/session', payload: { username, password: PASSWORD } });
-    expect(r.statusCode, r.body).toBe(200);
-    const cookie = String(r.headers['set-cookie']).split(';')[0];
-    return { cookie, csrf: r.json().csrf };
-  }
-
-  function as(who: string | undefined, o: InjectOptions): Promise<Awaited<ReturnType<FastifyInstance['inject']>>> {
-    const s = who ? sessions.get(who) : undefined;
-    const headers = { ...(o.headers ?? {}), ...(s && { cookie: s.cookie, 'x-csrf-token': s.csrf }) };
-    return app.inject({ ...o, headers });
-  }
 
   beforeAll(async () => {
     if (skip) return;
