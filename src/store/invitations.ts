@@ -213,7 +213,8 @@ export async function listInvitations(store: Store, actor: Principal): Promise<I
  * const store = await Store.open({ sqliteFile: ':memory:' });
  * const admin = systemPrincipal('doc');
  * const { invitation } = await createInvitation(store, admin, { role: 'reader' });
- * (await revokeInvitation(store, admin, invitation.id)).status // => 'revoked'
+ * const revoked = await revokeInvitation(store, admin, invitation.id);
+ * revoked.status // => 'revoked'
  * revokeInvitation(store, { kind: 'anonymous' }, invitation.id) // => throws E_UNAUTHENTICATED
  * await store.close();
  */

@@ -151,7 +151,8 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
  * const store = await Store.open({ sqliteFile: ':memory:' });
  * const row = (slug: string) => ({ slug, name: slug, project_file: 'p.yaml', created_at: 't', created_by: 'doc' });
  * await store.db.transaction().execute((trx) => insertChunked(trx, 'projects', ['a', 'b', 'c'], 2, row));
- * (await store.listProjects()).map((p) => p.slug) // => ['a', 'b', 'c']
+ * const projects = await store.listProjects();
+ * projects.map((p) => p.slug) // => ['a', 'b', 'c']
  * await store.close();
  */
 export async function insertChunked<T extends keyof StoreDatabase & string, I>(
