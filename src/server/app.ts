@@ -8,7 +8,7 @@
  * per address.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { CityIndexError, type Issue } from '../engine/core/errors.ts';
+import { CityIndexError } from '../engine/core/errors.ts';
 import { buildEdition } from '../store/edition.ts';
 import type { Principal } from '../store/principal.ts';
 import { SESSION_HOURS, type ProjectInfo, type Store } from '../store/store.ts';
@@ -16,6 +16,7 @@ import { FIELDWORK_ROUTES, registerFieldworkRoutes, type FieldworkRouteOptions }
 import { EXPERT_ROUTES, registerExpertRoutes } from './expert-routes.ts';
 import { EditionBody, LoginBody, NewUserBody, ReviewBody, SubmissionBody, parseBody } from './schemas.ts';
 import { parseCookies, rateLimiter, SECURITY_HEADERS, SESSION_COOKIE, sessionCookie } from './security.ts';
+import { errorBody, requestLang } from './language.ts';
 import { PLATFORM_ROUTES, registerPlatformRoutes } from './platform-routes.ts';
 import { registerSubmissionRoutes, SUBMISSION_ROUTES } from './uploads.ts';
 
@@ -54,6 +55,8 @@ const STATUS = new Map<string, number>([
   ['E_UPLOAD_LIMIT', 413],
   ['E_DUPLICATE_RESPONSE', 409],
   ['E_TOKEN_USED', 409],
+  ['E_INVITATION_USED', 409],
+  ['E_INVITATION_REVOKED', 410],
   ['E_CLOSED', 409],
   ['E_LOCKED', 423],
   ['E_RATE_LIMIT', 429],
@@ -113,6 +116,10 @@ export const SITE_CSP =
   "connect-src 'self'; worker-src blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Skip the CSRF check (the invitation form only: see platform-routes.ts). */
+    csrfExempt?: boolean;
+  }
   interface FastifyRequest {
     principal: Principal;
     csrf?: string;
@@ -182,7 +189,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     if (options.fieldworkOnly && !FIELDWORK_ONLY.test(req.url))
       throw apiError('E_NOT_FOUND', 'no such route / 无此接口');
     const writes = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
-    if (writes && req.csrf !== undefined && req.headers['x-csrf-token'] !== req.csrf) {
+    // csrfExempt: only the invitation form (its token is the credential; it acts on no signed-in account)
+    const exempt = req.routeOptions.config?.csrfExempt === true;
+    if (writes && !exempt && req.csrf !== undefined && req.headers['x-csrf-token'] !== req.csrf) {
       throw apiError('E_CSRF', 'missing or wrong CSRF token / CSRF 令牌缺失或错误', 'the x-csrf-token header');
     }
   });
@@ -192,22 +201,30 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     for (const [k, v] of SECURITY_HEADERS) if (!reply.hasHeader(k)) reply.header(k, v);
     return payload;
   });
+  // error bodies keep their stable code; their messages are in the request's language (server/language.ts)
   app.setErrorHandler(async (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
+    const lang = requestLang(req.headers['accept-language']);
     if (err instanceof CityIndexError) {
       const status = STATUS.get(err.issues[0]?.code ?? '') ?? 400;
-      const issues: Issue[] = err.issues;
-      return reply.status(status).send({ error: { code: issues[0]?.code ?? 'E_INPUT', message: err.message, issues } });
+      return reply.status(status).send(errorBody(err.issues, lang));
     }
     const fe = err as { statusCode?: number; code?: string; message?: string };
     if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
       const code = fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'E_BODY_TOO_LARGE' : `E_HTTP_${fe.statusCode}`;
-      return reply.status(fe.statusCode).send({ error: { code, message: fe.message ?? 'bad request', issues: [] } });
+      return reply.status(fe.statusCode).send(errorBody([{ code, message: fe.message ?? 'bad request' }], lang));
     }
     req.log.error(err);
-    return reply.status(500).send({ error: { code: 'E_INTERNAL', message: 'internal error / 内部错误', issues: [] } });
+    return reply.status(500).send(errorBody([{ code: 'E_INTERNAL', message: 'internal error / 内部错误' }], lang));
   });
-  app.setNotFoundHandler(async (_req, reply) =>
-    reply.status(404).send({ error: { code: 'E_NOT_FOUND', message: 'no such route / 无此接口', issues: [] } }),
+  app.setNotFoundHandler(async (req, reply) =>
+    reply
+      .status(404)
+      .send(
+        errorBody(
+          [{ code: 'E_NOT_FOUND', message: 'no such route / 无此接口' }],
+          requestLang(req.headers['accept-language']),
+        ),
+      ),
   );
 
   app.get('/api/health', async () => ({ ok: true }));

@@ -237,6 +237,15 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operat
     },
   ],
   [
+    'POST /api/invitations/:id/revoke',
+    {
+      summary: { en: 'Revoke an invitation not used yet: its link stops working', zh: '撤销未使用的邀请' },
+      tag: 'users',
+      access: 'admin',
+      ok: { status: 200, schema: z.object({ invitation: InvitationSchema }) },
+    },
+  ],
+  [
     'POST /api/invitations/accept',
     {
       summary: { en: 'Accept an invitation: choose a user name and password', zh: '接受邀请' },

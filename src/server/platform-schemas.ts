@@ -55,8 +55,10 @@ export const InvitationSchema = z.object({
   createdBy: z.string(),
   createdAt: z.string(),
   expiresAt: z.string(),
-  status: z.enum(['open', 'used', 'expired']),
+  status: z.enum(['open', 'used', 'revoked', 'expired']),
   usedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  revokedBy: z.string().nullable(),
 });
 
 /** An account as listed. */

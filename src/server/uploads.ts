@@ -26,11 +26,13 @@ import {
   saveValues,
   submitUnit,
   templateFor,
-  uploadTemplate,
+  uploadTemplateChanges,
   valueHistory,
 } from '../store/submission-flow.ts';
 import type { Operation } from './openapi.ts';
 import { parseBody } from './schemas.ts';
+import { requestLang } from './language.ts';
+import { t } from '../engine/i18n/index.ts';
 
 /** The routes of this module (listed in app.ts#ROUTES for the attack matrix). */
 export const SUBMISSION_ROUTES = [
@@ -256,7 +258,13 @@ export async function registerSubmissionRoutes(
       requireRole(req.principal, ['city'], 'upload templates');
       await store.requireUnitAccess(req.principal, project.id, unit, 'upload templates');
       const upload = await readMultipart(req, MAX_TEMPLATE_BYTES);
-      return { values: await uploadTemplate(store, req.principal, round, unit, upload) };
+      const done = await uploadTemplateChanges(store, req.principal, round, unit, upload);
+      const lang = requestLang(req.headers['accept-language']);
+      // an old template uploaded again with nothing new is a success that says so (not a 409)
+      const note = done.changed.length
+        ? t(lang, 'upload.changed', { count: done.changed.length })
+        : t(lang, 'upload.nothingChanged');
+      return { values: done.values, changed: done.changed, note };
     });
     scope.get('/api/rounds/:round/units/:unit/values', async (req) => ({
       values: await roundValues(store, req.principal, await roundOf(req), unitParam(req)),

@@ -4,8 +4,9 @@
  * and the account is created. Only the SHA-256 of the link's 256-bit token is stored; accepting consumes
  * the invitation in the same transaction that creates the account, so a link works once. A reused,
  * expired, unknown or altered token is refused with a located error and changes nothing. Every issue
- * and acceptance is in the audit log. A store extension: it uses `store.db`, `store.recordAudit` and
- * `store.now`, like the Store's own methods.
+ * and acceptance is in the audit log. An admin can revoke an open invitation (`revokeInvitation`): its
+ * link then says so (E_INVITATION_REVOKED); a used one cannot be revoked (E_INVITATION_USED, 409).
+ * A store extension: it uses `store.db`, `store.recordAudit` and `store.now`, like the Store's own methods.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
@@ -29,9 +30,12 @@ export interface InvitationInfo {
   createdBy: string;
   createdAt: string;
   expiresAt: string;
-  /** `open` until accepted or expired. */
-  status: 'open' | 'used' | 'expired';
+  /** `open` until accepted, revoked or expired. */
+  status: 'open' | 'used' | 'revoked' | 'expired';
   usedAt: string | null;
+  /** When an admin revoked it, and who (null when not revoked). */
+  revokedAt: string | null;
+  revokedBy: string | null;
 }
 
 /** What an admin asks for. */
@@ -59,6 +63,8 @@ function info(
     created_at: string;
     expires_at: string;
     used_at: string | null;
+    revoked_at?: string | null;
+    revoked_by?: string | null;
   },
   now: string,
 ): InvitationInfo {
@@ -70,8 +76,10 @@ function info(
     createdBy: r.created_by,
     createdAt: r.created_at,
     expiresAt: r.expires_at,
-    status: r.used_at !== null ? 'used' : r.expires_at <= now ? 'expired' : 'open',
+    status: r.used_at !== null ? 'used' : r.revoked_at != null ? 'revoked' : r.expires_at <= now ? 'expired' : 'open',
     usedAt: r.used_at,
+    revokedAt: r.revoked_at ?? null,
+    revokedBy: r.revoked_by ?? null,
   };
 }
 
@@ -221,6 +229,7 @@ export async function listInvitations(store: Store, actor: Principal): Promise<I
   const rows = await store.db
     .selectFrom('invitations')
     .select(['id', 'role', 'project_id', 'cities', 'created_by', 'created_at', 'expires_at', 'used_at'])
+    .select(['revoked_at', 'revoked_by'])
     .orderBy('id', 'desc')
     .execute();
   const now = store.now();
@@ -228,8 +237,74 @@ export async function listInvitations(store: Store, actor: Principal): Promise<I
 }
 
 /**
- * Accept an invitation: check the token (unknown or altered, used, expired → E_INVITATION,
- * E_INVITATION_USED, E_INVITATION_EXPIRED), the user name and the password policy, then in ONE
+ * Revoke an invitation that was not used yet (admins only): its link stops working at once
+ * (E_INVITATION_REVOKED when opened). Revoking a used invitation is E_INVITATION_USED (the account
+ * exists: remove the account instead), an unknown id E_NOT_FOUND; revoking twice changes nothing and
+ * returns it as it is. Audit-logged (`invitation.revoke`, before → after).
+ * @example
+ * import { Store } from './store.ts';
+ * import { systemPrincipal } from './principal.ts';
+ * const store = await Store.open({ sqliteFile: ':memory:' });
+ * const admin = systemPrincipal('doc');
+ * const { invitation } = await createInvitation(store, admin, { role: 'reader' });
+ * const revoked = await revokeInvitation(store, admin, invitation.id);
+ * revoked.status // => 'revoked'
+ * revokeInvitation(store, { kind: 'anonymous' }, invitation.id) // => throws E_UNAUTHENTICATED
+ * await store.close();
+ */
+export async function revokeInvitation(store: Store, actor: Principal, id: number): Promise<InvitationInfo> {
+  requireRole(actor, ['admin'], 'revoke invitations');
+  const now = store.now();
+  return store.db.transaction().execute(async (trx) => {
+    const inv = await trx.selectFrom('invitations').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!inv) {
+      throw new CityIndexError({
+        code: 'E_NOT_FOUND',
+        message: `no invitation ${id} / 找不到该邀请`,
+        field: 'id',
+        expected: 'the id of an invitation',
+      });
+    }
+    if (inv.used_at !== null) {
+      throw new CityIndexError({
+        code: 'E_INVITATION_USED',
+        message: `invitation ${id} was already used on ${inv.used_at} and cannot be revoked / 该邀请已被使用，不能撤销`,
+        field: 'id',
+        expected: 'an invitation not used yet (remove the account it created instead)',
+      });
+    }
+    if (inv.revoked_at !== null) return info(inv, now);
+    const by = actorName(actor);
+    // only while still unused: an accept racing this revoke wins or loses as a whole
+    const done = await trx
+      .updateTable('invitations')
+      .set({ revoked_at: now, revoked_by: by })
+      .where('id', '=', id)
+      .where('used_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(done.numUpdatedRows) !== 1) {
+      throw new CityIndexError({
+        code: 'E_CONFLICT',
+        message: `invitation ${id} changed meanwhile / 该邀请刚被修改`,
+        field: 'id',
+        expected: 'try again',
+      });
+    }
+    await store.recordAudit(trx, actor, {
+      action: 'invitation.revoke',
+      entity: 'invitation',
+      entityId: String(id),
+      before: { status: info(inv, now).status },
+      after: { status: 'revoked', revokedAt: now },
+    });
+    return info({ ...inv, revoked_at: now, revoked_by: by }, now);
+  });
+}
+
+/**
+ * Accept an invitation: check the token (unknown or altered, used, revoked, expired → E_INVITATION,
+ * E_INVITATION_USED, E_INVITATION_REVOKED, E_INVITATION_EXPIRED), the user name and the password policy, then in ONE
  * transaction consume the invitation and create the account with the invited role and units.
  * @example
  * import { Store } from './store.ts';
@@ -279,6 +354,13 @@ export async function acceptInvitation(
     if (inv.used_at !== null) {
       throw invitationError('E_INVITATION_USED', 'this invitation link was already used / 邀请链接已被使用');
     }
+    if (inv.revoked_at !== null) {
+      throw invitationError(
+        'E_INVITATION_REVOKED',
+        'this invitation was withdrawn by an administrator; ask them for a new link / ' +
+          '该邀请已被管理员撤销，请向管理员索取新链接',
+      );
+    }
     if (inv.expires_at <= now) {
       throw invitationError('E_INVITATION_EXPIRED', `this invitation expired at ${inv.expires_at} / 邀请已过期`);
     }
@@ -314,6 +396,7 @@ export async function acceptInvitation(
       .set({ used_at: now, used_by: userId })
       .where('id', '=', inv.id)
       .where('used_at', 'is', null)
+      .where('revoked_at', 'is', null)
       .executeTakeFirst();
     if (Number(used.numUpdatedRows) !== 1) {
       throw invitationError('E_INVITATION_USED', 'this invitation link was already used / 邀请链接已被使用');

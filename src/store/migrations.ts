@@ -9,6 +9,7 @@ import { CityIndexError } from '../engine/core/errors.ts';
 import { submissionFlowMigration } from './submission-migration.ts';
 import { fieldworkMigration } from './fieldwork-schema.ts';
 import { expertPanelMigration } from './expert-panel-schema.ts';
+import { platformHardeningMigration } from './hardening-migration.ts';
 
 /** The two databases the store runs on. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -215,6 +216,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     },
     '0004_fieldwork': fieldworkMigration(dialect),
     '0006_expert_panel': expertPanelMigration(dialect),
+    '0008_platform_hardening': platformHardeningMigration(),
   };
 }
 

@@ -187,6 +187,9 @@ export interface InvitationsTable {
   used_at: string | null;
   /** The account the invitation created. */
   used_by: number | null;
+  /** When an admin revoked the unused invitation, and who (migration 0008). */
+  revoked_at: string | null;
+  revoked_by: string | null;
 }
 
 /** Every table of the store. */

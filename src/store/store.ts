@@ -6,7 +6,7 @@
  * audit-log entry (who, what, before → after, from where).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import { CityIndexError, type Issue } from '../engine/core/errors.ts';
 import { appendAudit, verifyAuditRows, type AuditEntry, type AuditVerification } from './audit.ts';
 import { openDatabase, type StoreConnection, type StoreLocation } from './connect.ts';
@@ -144,10 +144,32 @@ function conflict(message: string, expected: string): CityIndexError {
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** Split a list into chunks (bounded statement parameters on both databases). */
-function chunks<T>(list: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
+/**
+ * Insert `items` into `table` inside the caller's transaction, `size` rows per statement (SQLite and
+ * PostgreSQL bound the parameters of one statement); `toRow` gets each item and its index in `items`.
+ * @example
+ * const store = await Store.open({ sqliteFile: ':memory:' });
+ * const row = (slug: string) => ({ slug, name: slug, project_file: 'p.yaml', created_at: 't', created_by: 'doc' });
+ * await store.db.transaction().execute((trx) => insertChunked(trx, 'projects', ['a', 'b', 'c'], 2, row));
+ * const projects = await store.listProjects();
+ * projects.map((p) => p.slug) // => ['a', 'b', 'c']
+ * await store.close();
+ */
+export async function insertChunked<T extends keyof StoreDatabase & string, I>(
+  trx: Transaction<StoreDatabase>,
+  table: T,
+  items: readonly I[],
+  size: number,
+  toRow: (item: I, index: number) => Insertable<StoreDatabase[T]>,
+): Promise<void> {
+  for (let i = 0; i < items.length; i += size) {
+    const rows = items.slice(i, i + size).map((item, k) => toRow(item, i + k));
+    // kysely cannot relate a generic table name to its row type; toRow's signature carries the check
+    await trx
+      .insertInto(table)
+      .values(rows as never)
+      .execute();
+  }
 }
 
 /**
@@ -476,79 +498,46 @@ export class Store {
         .returning('id')
         .executeTakeFirstOrThrow();
       const id = Number(row.id);
-      for (const part of chunks(p.files, 50)) {
-        await trx
-          .insertInto('project_files')
-          .values(
-            part.map((f) => ({
-              project_id: id,
-              path: f.path,
-              content: Buffer.from(f.bytes).toString('base64'),
-              sha256: createHash('sha256').update(f.bytes).digest('hex'),
-              size: f.bytes.length,
-            })),
-          )
-          .execute();
-      }
-      for (const part of chunks(
-        p.nodes.map((n, i) => ({ n, i })),
-        500,
-      )) {
-        await trx
-          .insertInto('framework_nodes')
-          .values(
-            part.map(({ n, i }) => ({
-              project_id: id,
-              code: n.code,
-              parent: n.parent,
-              level: n.level,
-              kind: n.kind,
-              name_zh: n.name.zh ?? null,
-              name_en: n.name.en ?? null,
-              weight: n.weight,
-              direction: n.direction,
-              unit: n.unit ?? null,
-              position: i,
-            })),
-          )
-          .execute();
-      }
-      for (const part of chunks(
-        p.units.map((u, i) => ({ u, i })),
-        500,
-      )) {
-        await trx
-          .insertInto('units')
-          .values(
-            part.map(({ u, i }) => ({
-              project_id: id,
-              code: u.code,
-              name_zh: u.name.zh ?? null,
-              name_en: u.name.en ?? null,
-              position: i,
-            })),
-          )
-          .execute();
-      }
-      for (const part of chunks(p.values, 500)) {
-        await trx
-          .insertInto('data_values')
-          .values(
-            part.map((v) => ({
-              project_id: id,
-              unit_code: v.unit,
-              indicator: v.indicator,
-              value: v.value,
-              source: v.source,
-              status: 'imported',
-              submission_id: null,
-              version: 1,
-              updated_by: by,
-              updated_at: now,
-            })),
-          )
-          .execute();
-      }
+      // chunked: SQLite and PostgreSQL bound the parameters of one statement
+      await insertChunked(trx, 'project_files', p.files, 50, (f) => ({
+        project_id: id,
+        path: f.path,
+        content: Buffer.from(f.bytes).toString('base64'),
+        sha256: createHash('sha256').update(f.bytes).digest('hex'),
+        size: f.bytes.length,
+      }));
+      await insertChunked(trx, 'framework_nodes', p.nodes, 500, (n, i) => ({
+        project_id: id,
+        code: n.code,
+        parent: n.parent,
+        level: n.level,
+        kind: n.kind,
+        name_zh: n.name.zh ?? null,
+        name_en: n.name.en ?? null,
+        weight: n.weight,
+        direction: n.direction,
+        unit: n.unit ?? null,
+        position: i,
+      }));
+      await insertChunked(trx, 'units', p.units, 500, (u, i) => ({
+        project_id: id,
+        code: u.code,
+        name_zh: u.name.zh ?? null,
+        name_en: u.name.en ?? null,
+        position: i,
+      }));
+      await insertChunked(trx, 'data_values', p.values, 500, (v) => ({
+        project_id: id,
+        unit_code: v.unit,
+        indicator: v.indicator,
+        value: v.value,
+        source: v.source,
+        status: 'imported',
+        submission_id: null,
+        version: 1,
+        updated_by: by,
+        updated_at: now,
+      }));
       const summary = { slug: p.slug, files: p.files.length, units: p.units.length, values: p.values.length };
       await this.recordAudit(trx, actor, {
         action: 'project.import',

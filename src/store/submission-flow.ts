@@ -138,12 +138,21 @@ function notFound(what: string, id: string | number): CityIndexError {
   });
 }
 
-function conflictIssue(indicator: string, seen: number, now: number, row?: number): Issue {
+const shown = (v: number | null | undefined) => (v === null || v === undefined ? 'empty' : String(v));
+
+function conflictIssue(
+  indicator: string,
+  seen: number,
+  now: number,
+  row?: number,
+  values?: { sent: number | null; current: number | null },
+): Issue {
+  const differ = values ? ` (you sent ${shown(values.sent)}, it is now ${shown(values.current)})` : '';
   return {
     code: 'E_CONFLICT',
     message:
-      `${indicator} was changed by someone else meanwhile (you edited version ${seen}, it is now version ${now}); ` +
-      `reload and edit again / 该数值已被他人修改，请刷新后重试`,
+      `${indicator} was changed by someone else meanwhile (you edited version ${seen}, it is now version ${now})` +
+      `${differ}; reload and edit again / 该数值已被他人修改，请刷新后重试`,
     indicator,
     ...(row !== undefined && { row }),
     field: 'version',
@@ -501,12 +510,15 @@ async function writeEdits(
   for (const e of [...edits].sort((a, b) => (a.indicator < b.indicator ? -1 : a.indicator > b.indicator ? 1 : 0))) {
     const cur = current.get(e.indicator);
     const curVersion = cur ? Number(cur.version) : 0;
+    const curValue = cur ? (cur.value === null ? null : Number(cur.value)) : null;
+    const source = e.source ?? null;
+    // unchanged (value and source as stored): nothing to write, whichever version the writer saw — an old
+    // template uploaded again is a no-op, not a conflict
+    if (cur && curValue === e.value && cur.source === source) continue;
     if (e.version !== curVersion) {
-      issues.push(conflictIssue(e.indicator, e.version, curVersion, e.row));
+      issues.push(conflictIssue(e.indicator, e.version, curVersion, e.row, { sent: e.value, current: curValue }));
       continue;
     }
-    const source = e.source ?? null;
-    if (cur && (cur.value === null ? null : Number(cur.value)) === e.value && cur.source === source) continue;
     if (cur && cur.status !== 'draft' && cur.status !== 'returned') {
       issues.push({
         code: 'E_NOT_EDITABLE',
@@ -627,7 +639,7 @@ export async function saveValues(
 ): Promise<RoundValue[]> {
   requireRole(actor, ['city'], 'enter values');
   const round = await roundFor(store, actor, roundId, unit, 'enter values');
-  return saveChecked(store, actor, round, unit, edits, origin);
+  return (await saveChecked(store, actor, round, unit, edits, origin)).values;
 }
 
 /** `saveValues` after the role and unit checks (the upload made them already). */
@@ -638,14 +650,14 @@ async function saveChecked(
   unit: string,
   edits: readonly ValueEdit[],
   origin: { file?: string; action?: string },
-): Promise<RoundValue[]> {
+): Promise<SaveResult> {
   const roundId = Number(round.id);
   await checkEdits(store, Number(round.project_id), unit, edits, origin.file);
-  await flow(store)
+  const written = await flow(store)
     .transaction()
     .execute(async (trx) => {
       const changed = await writeEdits(store, trx, actor, roundId, unit, edits);
-      if (changed.length === 0) return;
+      if (changed.length === 0) return changed;
       await audit(store, trx, actor, {
         action: origin.action ?? 'round_value.edit',
         entity: 'round_unit',
@@ -656,8 +668,15 @@ async function saveChecked(
           values: changed.map((c) => ({ indicator: c.indicator, value: c.after, version: c.version })),
         },
       });
+      return changed;
     });
-  return valuesOf(store, roundId, unit);
+  return { values: await valuesOf(store, roundId, unit), changed: written.map((c) => c.indicator) };
+}
+
+/** What a save or upload did: the city's values now, and the indicators it changed ([] = nothing changed). */
+export interface SaveResult {
+  values: RoundValue[];
+  changed: string[];
 }
 
 /** The current values of one city in a round, no checks: for functions that made them. */
@@ -676,6 +695,7 @@ const INVALID_TEMPLATE = (code: string, message: string, file: string, expected:
   new CityIndexError({ code, message, file, expected });
 
 /**
+ * `uploadTemplateChanges` returning only the values.
  * Store a filled template of one city (its city officers): size bounded, read by the bounded reader
  * (macros, external links, formulas, zip bombs and huge sheets refused with located errors), its
  * signature checked (E_TEMPLATE_SIGNATURE when edited, E_TEMPLATE_ROUND for another round or
@@ -689,6 +709,23 @@ export async function uploadTemplate(
   unit: string,
   upload: { fileName: string; bytes: Uint8Array },
 ): Promise<RoundValue[]> {
+  return (await uploadTemplateChanges(store, actor, roundId, unit, upload)).values;
+}
+
+/**
+ * Store a filled template (as `uploadTemplate`) and say what changed. A template whose values and
+ * source notes equal the stored ones — e.g. an old template uploaded again — changes nothing
+ * (`changed: []`, no new version, no audit entry), whatever version it was made from; a stale template
+ * with a value that differs from a newer version is E_CONFLICT naming the indicator, both versions and
+ * both values, and nothing of it is stored.
+ */
+export async function uploadTemplateChanges(
+  store: Store,
+  actor: Principal,
+  roundId: number,
+  unit: string,
+  upload: { fileName: string; bytes: Uint8Array },
+): Promise<SaveResult> {
   requireRole(actor, ['city'], 'upload templates');
   const round = await roundFor(store, actor, roundId, unit, 'upload templates');
   const file = upload.fileName.replace(/[\\/]/g, '_').slice(0, 200) || 'upload.xlsx';

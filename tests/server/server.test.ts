@@ -4,7 +4,7 @@
  * generated from the route table (every route × anonymous / city A / wrong roles, aimed at city B's
  * data and an unpublished edition): no leak, no unauthorised write.
  */
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, ROUTES } from '../../src/server/app.ts';
 import { importProjectFolder } from '../../src/store/project-io.ts';
@@ -12,17 +12,13 @@ import { systemPrincipal } from '../../src/store/principal.ts';
 import type { ProjectInfo, Store } from '../../src/store/store.ts';
 import { attachFile, openRound, roundValues, saveValues, listRounds } from '../../src/store/submission-flow.ts';
 import { DIALECTS, type TestStore } from '../store/stores.ts';
+import { TEST_PASSWORD, testClient } from './client.ts';
 import { loadSurvey } from '../../src/formats/survey.ts';
 import { Fieldwork } from '../../src/store/fieldwork.ts';
 import { addPanelExpert, openPanel, saveJudgements } from '../../src/store/expert-panel.ts';
 
 const CLI = systemPrincipal('test');
-const PASSWORD = 'a long enough password';
-
-interface Session {
-  cookie: string;
-  csrf: string;
-}
+const PASSWORD = TEST_PASSWORD;
 
 describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
   let t: TestStore;
@@ -31,7 +27,7 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
   let app: FastifyInstance;
   let units: string[];
   let indicators: string[];
-  const sessions = new Map<string, Session>();
+  const { sessions, login, as } = testClient(() => app);
   /** City B's pending submission, and a draft edition, made before the matrix. */
   let foreignSubmission: number;
   let draftEdition: number;
@@ -44,19 +40,6 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
   const SECRET_VALUE = 987654.321;
   /** An expert panel with another expert's draft judgement (none of the matrix's callers may reach it). */
   let panel: number;
-
-  async function login(username: string): Promise<Session> {
-    const r = await app.inject({ method: 'POST', url: '/api/session', payload: { username, password: PASSWORD } });
-    expect(r.statusCode, r.body).toBe(200);
-    const cookie = String(r.headers['set-cookie']).split(';')[0];
-    return { cookie, csrf: r.json().csrf };
-  }
-
-  function as(who: string | undefined, o: InjectOptions): Promise<Awaited<ReturnType<FastifyInstance['inject']>>> {
-    const s = who ? sessions.get(who) : undefined;
-    const headers = { ...(o.headers ?? {}), ...(s && { cookie: s.cookie, 'x-csrf-token': s.csrf }) };
-    return app.inject({ ...o, headers });
-  }
 
   beforeAll(async () => {
     if (skip) return;
@@ -280,6 +263,7 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         ['GET /api/editions/:id/results.csv', new Set(['reviewer1', 'author1'])],
         ['GET /api/compare', new Set(['reviewer1', 'author1'])],
         ['GET /invite', new Set(['anon', 'cityA', 'reviewer1', 'author1'])],
+        ['POST /api/invitations/:id/revoke', new Set<string>()], // admins only (none in this matrix)
         ['GET /api/openapi.json', new Set(['anon', 'cityA', 'reviewer1', 'author1'])],
         ['GET /api/docs', new Set(['anon', 'cityA', 'reviewer1', 'author1'])],
         ['GET /api/rounds', new Set(['cityA', 'reviewer1', 'author1'])],

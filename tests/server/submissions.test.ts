@@ -5,7 +5,7 @@
  * cross-site form post cannot succeed); multipart limits (one file, size cap, parts cap); two officers
  * at once → one 409; a city officer never downloads, uploads or reads another city's template or values.
  */
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readXlsxTable } from '../../src/formats/xlsx-table.ts';
 import { TEMPLATE_SHEETS } from '../../src/formats/template.ts';
@@ -18,9 +18,10 @@ import { fill } from '../store/submission-helpers.ts';
 import { writeSubmissionTemplate } from '../../src/formats/template.ts';
 import { templateSpec } from '../../src/store/submission-flow.ts';
 import { DIALECTS, type TestStore } from '../store/stores.ts';
+import { TEST_PASSWORD, testClient } from './client.ts';
 
 const CLI = systemPrincipal('test');
-const PASSWORD = 'a long enough password';
+const PASSWORD = TEST_PASSWORD;
 
 /** A multipart/form-data body: fields, then files. */
 function multipart(
@@ -55,17 +56,7 @@ describe.each(DIALECTS)('submission routes on $name', ({ open, skip }) => {
   let units: string[];
   let indicators: string[];
   let round: number;
-  const sessions = new Map<string, { cookie: string; csrf: string }>();
-
-  function as(who: string | undefined, o: InjectOptions, csrf = true) {
-    const s = who ? sessions.get(who) : undefined;
-    const headers = {
-      ...(o.headers ?? {}),
-      ...(s && { cookie: s.cookie }),
-      ...(s && csrf && { 'x-csrf-token': s.csrf }),
-    };
-    return app.inject({ ...o, headers });
-  }
+  const { login, as, principalOf } = testClient(() => app);
   const base = (unit: string) => `/api/rounds/${round}/units/${unit}`;
   async function upload(who: string, unit: string, bytes: Uint8Array, fileName = 'filled.xlsx', csrf = true) {
     const body = multipart({}, [{ name: 'file', fileName, type: XLSX, bytes }]);
@@ -80,7 +71,7 @@ describe.each(DIALECTS)('submission routes on $name', ({ open, skip }) => {
     const r = await as(who, { url: `${base(unit)}/template` });
     expect(r.statusCode, r.body).toBe(200);
     // what a spreadsheet program saves after typing the values: same template, values entered
-    const principal = (await store.session(sessions.get(who)!.cookie.split('=')[1]))!.principal;
+    const principal = await principalOf(store, who);
     return writeSubmissionTemplate(fill(await templateSpec(store, principal, round, unit), values, 'bulletin'));
   }
 
@@ -99,10 +90,7 @@ describe.each(DIALECTS)('submission routes on $name', ({ open, skip }) => {
     await add('cityA2', 'city', [units[0]]);
     await add('cityB', 'city', [units[1]]);
     app = await createServer({ store, project, rateLimit: { perMinute: 100_000, loginPerMinute: 1000 } });
-    for (const u of ['author1', 'reviewer1', 'cityA', 'cityA2', 'cityB']) {
-      const r = await app.inject({ method: 'POST', url: '/api/session', payload: { username: u, password: PASSWORD } });
-      sessions.set(u, { cookie: String(r.headers['set-cookie']).split(';')[0], csrf: r.json().csrf });
-    }
+    for (const u of ['author1', 'reviewer1', 'cityA', 'cityA2', 'cityB']) await login(u, PASSWORD, true);
     const r = await as('author1', { method: 'POST', url: '/api/rounds', payload: { name: '2024' } });
     expect(r.statusCode, r.body).toBe(201);
     round = r.json().round.id;

@@ -11,6 +11,12 @@ import { ISSUE_MESSAGES } from './messages/issues.ts';
 import { READABLE_MESSAGES } from './messages/readable.ts';
 import { QUALITY_MESSAGES } from './messages/quality.ts';
 import { AUDIT_MESSAGES } from './messages/audit.ts';
+import {
+  INVITE_PAGE_MESSAGES,
+  PLATFORM_MESSAGES,
+  RESULTS_DOWNLOAD_MESSAGES,
+  UPLOAD_MESSAGES,
+} from './messages/platform.ts';
 
 type Prefixed<T, P extends string> = { readonly [K in keyof T & string as `${P}${K}`]: T[K] };
 
@@ -27,6 +33,10 @@ export const CATALOGUE = {
   ...READABLE_MESSAGES,
   ...QUALITY_MESSAGES,
   ...AUDIT_MESSAGES,
+  ...PLATFORM_MESSAGES,
+  ...INVITE_PAGE_MESSAGES,
+  ...UPLOAD_MESSAGES,
+  ...RESULTS_DOWNLOAD_MESSAGES,
 };
 
 /** A code of the catalogue. */
