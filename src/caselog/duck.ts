@@ -49,7 +49,12 @@ export async function openDuck(opts: DuckOptions = {}): Promise<Duck> {
       await conn.run(sql);
       if (trace) process.stderr.write(`[duckdb ${(performance.now() - t0).toFixed(0)} ms] ${sql.slice(0, 90)}\n`);
     },
-    all: async (sql) => (await conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[],
+    all: async (sql) => {
+      const t0 = trace ? performance.now() : 0;
+      const rows = (await conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+      if (trace) process.stderr.write(`[duckdb ${(performance.now() - t0).toFixed(0)} ms] ${sql.slice(0, 90)}\n`);
+      return rows;
+    },
     close: () => {
       conn.closeSync();
       instance.closeSync();
