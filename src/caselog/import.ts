@@ -277,7 +277,13 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
     // pipeline: no text table, no per-row JS); a record's position `k` in its file comes from a streaming
     // row_number(), so the few bad records can be read again with their text to be reported by row.
     const fmts = `[${FORMATS[log.timestampFormat].map(sqlString).join(', ')}]`;
-    const raw = (f: CaseField) => (cols.has(f) ? `NULLIF(trim(f_${f}), '')` : 'CAST(NULL AS VARCHAR)');
+    // each text field trimmed once (r_<field>); constant lists tested with list_contains (an IN list of
+    // constants would become a join)
+    const raw = (f: CaseField) => (cols.has(f) ? `r_${f}` : 'CAST(NULL AS VARCHAR)');
+    const trimmed = (src: string) =>
+      `SELECT fi, k, line, ${[...cols.keys()].map((f) => `NULLIF(trim(f_${f}), '') AS r_${f}`).join(', ')}` +
+      `${excludeRules.map((_, i) => `, x_${i}`).join('')} FROM (${src})`;
+    const inList = (e: string, list: readonly string[]) => `list_contains([${list.map(sqlString).join(', ')}], ${e})`;
     // ISO timestamps of the usual shape go through DuckDB's fast cast; anything else through strptime
     const ts = (f: CaseField) =>
       log.timestampFormat === 'iso'
@@ -297,15 +303,14 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
     await insertPairs(db, 'dmap', 'raw VARCHAR, code VARCHAR', Object.entries(log.districts ?? {}));
     const haveCats = log.categories !== undefined;
     const haveDistricts = log.districts !== undefined;
-    const statusOpen = (log.status?.open ?? ['open']).map((s) => sqlString(s.toLowerCase())).join(', ');
-    const statusClosed = (log.status?.closed ?? ['closed']).map((s) => sqlString(s.toLowerCase())).join(', ');
+    const statusOpen = (log.status?.open ?? ['open']).map((s) => s.toLowerCase());
+    const statusClosed = (log.status?.closed ?? ['closed']).map((s) => s.toLowerCase());
     const flag = (e: string) =>
-      `CASE WHEN lower(${e}) IN (${YES.map(sqlString).join(', ')}) THEN 1 ` +
-      `WHEN lower(${e}) IN (${NO.map(sqlString).join(', ')}) THEN 0 END`;
+      `CASE WHEN ${inList(`lower(${e})`, YES)} THEN 1 WHEN ${inList(`lower(${e})`, NO)} THEN 0 END`;
     const sat = log.satisfaction;
     const satValue =
       sat?.scale === '1-5'
-        ? `CASE WHEN try_cast(${raw('satisfaction')} AS DOUBLE) IN (1, 2, 3, 4, 5) ` +
+        ? `CASE WHEN list_contains([1.0, 2.0, 3.0, 4.0, 5.0], try_cast(${raw('satisfaction')} AS DOUBLE)) ` +
           `THEN try_cast(${raw('satisfaction')} AS DOUBLE) END`
         : `CAST(${flag(raw('satisfaction'))} AS DOUBLE)`;
     const satisfied =
@@ -313,8 +318,7 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
         ? `CASE WHEN s_value IS NULL THEN NULL WHEN s_value >= ${sat.satisfiedAtLeast ?? 4} THEN 1 ELSE 0 END`
         : 'CAST(s_value AS INTEGER)';
     const online = log.onlineChannels
-      ? `CASE WHEN channel IS NULL THEN NULL WHEN channel IN ` +
-        `(${log.onlineChannels.map(sqlString).join(', ') || "''"}) THEN 1 ELSE 0 END`
+      ? `CASE WHEN channel IS NULL THEN NULL WHEN ${inList('channel', log.onlineChannels)} THEN 1 ELSE 0 END`
       : 'CAST(NULL AS INTEGER)';
     const excluded = excludeRules.length
       ? 'CASE ' +
@@ -343,7 +347,7 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
         `${raw('satisfaction')} AS satisfaction_raw, ${satValue} AS s_value, ` +
         `${raw('latitude')} AS lat_raw, try_cast(${raw('latitude')} AS DOUBLE) AS latitude, ` +
         `${raw('longitude')} AS lon_raw, try_cast(${raw('longitude')} AS DOUBLE) AS longitude, ` +
-        `${excluded} AS excluded FROM (${src})`;
+        `${excluded} AS excluded FROM (${trimmed(src)})`;
       const stdCategory = !haveCats
         ? 'p.source_category'
         : log.categories?.unknown === 'keep'
@@ -410,8 +414,8 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
         'E_CASE_STATUS',
         'status',
         'status_raw',
-        `status_raw IS NULL OR NOT (lower(status_raw) IN (${statusOpen}) AND closed_s IS NULL OR ` +
-          `lower(status_raw) IN (${statusClosed}) AND closed_s IS NOT NULL)`,
+        `status_raw IS NULL OR NOT (${inList('lower(status_raw)', statusOpen)} AND closed_s IS NULL OR ` +
+          `${inList('lower(status_raw)', statusClosed)} AND closed_s IS NOT NULL)`,
       ]);
     if (haveCats && log.categories?.unknown !== 'keep')
       checks.push([
