@@ -22,6 +22,7 @@ import { CASE_FIELDS, type CaseField, type CaseLogConfig, offsetSeconds } from '
 import { CASE_TABLE_COLUMNS } from '../engine/caselog/kpis.ts';
 import { fsProjectFiles } from '../formats/project-fs.ts';
 import { openDuck, sqlIdent, sqlString, type Duck } from './duck.ts';
+import { detectFileEncoding, transcodeToUtf8 } from './encoding.ts';
 import {
   OPEN311_FIELDS,
   OPEN311_KEYS,
@@ -79,6 +80,8 @@ export interface ImportedFile {
   path: string;
   bytes: number;
   sha256: string;
+  /** Set when the file was transcoded to UTF-8 (`gb18030`, `gbk`), declared or detected. */
+  encoding?: string;
 }
 
 export interface ImportReport {
@@ -96,6 +99,8 @@ export interface ImportReport {
   excludedByRule: Record<string, number>;
   /** The first rejects, located (all of them are in rejects.csv). */
   issues: Issue[];
+  /** Things the import did that the project should say (an encoding detected, not declared). */
+  warnings: Issue[];
   /** The earliest and latest received time (local). */
   receivedRange: [string, string] | null;
   outDir: string;
@@ -459,10 +464,38 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
     /** Source subquery of each file (read again for the bad records; `tag` names its rejects tables). */
     const sources: Array<(tag: string) => string> = [];
     const jsonTemp: string[] = [];
+    const warnings: Issue[] = [];
     let nCreated = false;
-    for (const [fi, p] of paths.entries()) {
+    if (log.format === 'parquet' && log.encoding !== undefined && log.encoding !== 'utf-8')
+      throw configIssue(log, 'encoding', 'Parquet files carry their own (UTF-8) text; remove encoding:');
+    for (const [fi, original] of paths.entries()) {
       const file = log.files[fi];
       opts.onProgress?.({ stage: 'read', file, done: fi, total: paths.length });
+      // GBK / GB18030 text: transcoded to UTF-8 line by line, streaming (bad lines stay rejectable by row)
+      let p = original;
+      if (log.format !== 'parquet') {
+        let enc = log.encoding === 'gb18030' || log.encoding === 'gbk' ? log.encoding : undefined;
+        if (log.encoding === undefined && (await detectFileEncoding(original)) === 'gb18030') {
+          enc = 'gb18030';
+          warnings.push({
+            code: 'W_CASE_ENCODING_DETECTED',
+            message:
+              'the file is not UTF-8 but reads as GB18030 (GBK); it was transcoded. Declare encoding: gb18030 ' +
+              'to say so / 文件不是 UTF-8 编码，按 GB18030（GBK）读取并已转码；请在项目中声明 encoding: gb18030',
+            file,
+            field: `caselogs.${log.id}.encoding`,
+          });
+        }
+        if (enc) {
+          p = join(work, `in-${fi}.utf8`);
+          jsonTemp.push(p);
+          await transcodeToUtf8(original, p, enc, {
+            onLines: (n) => opts.onProgress?.({ stage: 'read', file, done: n }),
+            maxLineBytes: Math.max(maxRecord * 4, 1 << 20),
+          });
+          files[fi].encoding = enc;
+        }
+      }
       let header = 0;
       let src: ((tag: string) => string) | undefined;
       if (log.format === 'csv') {
@@ -670,6 +703,7 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
       rejectedByCode: { ...rejectedByCode },
       excludedByRule: { ...excludedByRule },
       issues,
+      warnings,
       receivedRange: range[0]?.a ? [String(range[0].a), String(range[0].b)] : null,
       outDir,
     };
