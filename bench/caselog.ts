@@ -19,7 +19,8 @@ const ADMIN = process.env.CITYINDEX_TEST_PG ?? 'postgres://postgres@127.0.0.1:54
 function step(name: string, args: string[], rows: BenchRow[], extra: Partial<BenchRow> = {}) {
   const r = runCli(args);
   if (r.status !== 0) throw new Error(`${args.slice(0, 2).join(' ')} failed: ${r.stderr.slice(-400)}`);
-  rows.push({ name, seconds: r.seconds, notes: `peak ${r.mib.toFixed(0)} MiB`, ...extra });
+  const cpu = Number.isFinite(r.cpu) ? `, CPU ${r.cpu.toFixed(1)} s` : '';
+  rows.push({ name, seconds: r.seconds, notes: `peak ${r.mib.toFixed(0)} MiB${cpu}`, ...extra });
   return r;
 }
 

@@ -577,7 +577,8 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
         'FROM (SELECT DISTINCT fi, rec FROM perr) p JOIN files f USING (fi)) GROUP BY 1, 2',
     );
     const hasGaps = Number((await db.all('SELECT count(*) AS n FROM gaps'))[0].n) > 0;
-    const headers = `[${(await db.all('SELECT header FROM files ORDER BY fi')).map((r) => Number(r.header)).join(', ')}]`;
+    const headerRows = await db.all('SELECT header FROM files ORDER BY fi');
+    const headers = `[${headerRows.map((r) => Number(r.header)).join(', ')}]`;
     const numbered = (t: string) =>
       `SELECT b.* EXCLUDE (k0), COALESCE(b.line, b.k0 + 1 + (${headers})[b.fi + 1]` +
       (hasGaps ? ' + COALESCE(g.cnt, 0)) AS rec ' : ') AS rec ') +
@@ -665,7 +666,8 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
                 : c === 'p_month'
                   ? "strftime(received_local, '%Y-%m') AS p_month"
                   : c === 'p_quarter'
-                    ? "CAST(year(received_local) AS VARCHAR) || '-Q' || CAST(quarter(received_local) AS VARCHAR) AS p_quarter"
+                    ? "CAST(year(received_local) AS VARCHAR) || '-Q' || " +
+                      'CAST(quarter(received_local) AS VARCHAR) AS p_quarter'
                     : c === 'p_year'
                       ? 'CAST(year(received_local) AS VARCHAR) AS p_year'
                       : `CAST(${c} AS ${type}) AS ${c}`,
