@@ -4,7 +4,8 @@
  * KPI by the CLI as a user runs it, each a new process with its peak memory. Target: import + KPIs with
  * DuckDB ≤ 60 s and ≤ 2 GiB peak. Beside it, the PostgreSQL path (load the checked cases, same KPI SQL) on a
  * smaller log (1 million cases; a database created and dropped here, on DATABASE_URL or 127.0.0.1:5432).
- * `npm run bench -- --only caselog`; sizes: CASELOG_CASES, CASELOG_PG_CASES; `--huge` runs 100 million.
+ * `npm run bench -- --only caselog`; sizes: `--cases=N` and `--pg-cases=N` (or CASELOG_CASES, CASELOG_PG_CASES);
+ * `--huge` runs 100 million.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,14 +19,16 @@ const ADMIN = process.env.CITYINDEX_TEST_PG ?? 'postgres://postgres@127.0.0.1:54
 function step(name: string, args: string[], rows: BenchRow[], extra: Partial<BenchRow> = {}) {
   const r = runCli(args);
   if (r.status !== 0) throw new Error(`${args.slice(0, 2).join(' ')} failed: ${r.stderr.slice(-400)}`);
-  rows.push({ name, seconds: r.seconds, notes: `peak ${r.mib.toFixed(0)} MiB`, ...extra });
+  const cpu = Number.isFinite(r.cpu) ? `, CPU ${r.cpu.toFixed(1)} s` : '';
+  rows.push({ name, seconds: r.seconds, notes: `peak ${r.mib.toFixed(0)} MiB${cpu}`, ...extra });
   return r;
 }
 
 export async function benchCaseLog(): Promise<BenchRow[]> {
   const huge = process.argv.includes('--huge');
-  const n = huge ? 100_000_000 : Number(process.env.CASELOG_CASES ?? 10_000_000);
-  const nPg = Number(process.env.CASELOG_PG_CASES ?? 1_000_000);
+  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const n = huge ? 100_000_000 : Number(arg('cases') ?? process.env.CASELOG_CASES ?? 10_000_000);
+  const nPg = Number(arg('pg-cases') ?? process.env.CASELOG_PG_CASES ?? 1_000_000);
   const rows: BenchRow[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'cityindex-caselog-bench-'));
   try {

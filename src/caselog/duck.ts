@@ -41,15 +41,23 @@ export async function openDuck(opts: DuckOptions = {}): Promise<Duck> {
   const instance = await DuckDBInstance.create(opts.path ?? ':memory:', config);
   const conn = await instance.connect();
   // CITYINDEX_TRACE_SQL=1: each statement's time on stderr (for tuning; off by default)
-  const trace = process.env.CITYINDEX_TRACE_SQL === '1';
+  const trace = process.env.CITYINDEX_TRACE_SQL === '1' || process.env.CITYINDEX_TRACE_SQL === 'full';
+  const width = process.env.CITYINDEX_TRACE_SQL === 'full' ? 1e6 : 90;
+  const traced = async <T>(sql: string, f: () => Promise<T>): Promise<T> => {
+    if (!trace) return f();
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    const r = await f();
+    const c = process.cpuUsage(c0);
+    const cpu = ((c.user + c.system) / 1000).toFixed(0);
+    process.stderr.write(`[duckdb ${(performance.now() - t0).toFixed(0)} ms, cpu ${cpu} ms] ${sql.slice(0, width)}\n`);
+    return r;
+  };
   return {
     conn,
-    run: async (sql) => {
-      const t0 = trace ? performance.now() : 0;
-      await conn.run(sql);
-      if (trace) process.stderr.write(`[duckdb ${(performance.now() - t0).toFixed(0)} ms] ${sql.slice(0, 90)}\n`);
-    },
-    all: async (sql) => (await conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[],
+    run: (sql) => traced(sql, async () => void (await conn.run(sql))),
+    all: (sql) =>
+      traced(sql, async () => (await conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[]),
     close: () => {
       conn.closeSync();
       instance.closeSync();

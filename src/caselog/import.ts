@@ -22,6 +22,7 @@ import { CASE_FIELDS, type CaseField, type CaseLogConfig, offsetSeconds } from '
 import { CASE_TABLE_COLUMNS } from '../engine/caselog/kpis.ts';
 import { fsProjectFiles } from '../formats/project-fs.ts';
 import { openDuck, sqlIdent, sqlString, type Duck } from './duck.ts';
+import { detectFileEncoding, transcodeToUtf8 } from './encoding.ts';
 import {
   OPEN311_FIELDS,
   OPEN311_KEYS,
@@ -79,6 +80,8 @@ export interface ImportedFile {
   path: string;
   bytes: number;
   sha256: string;
+  /** Set when the file was transcoded to UTF-8 (`gb18030`, `gbk`), declared or detected. */
+  encoding?: string;
 }
 
 export interface ImportReport {
@@ -96,6 +99,8 @@ export interface ImportReport {
   excludedByRule: Record<string, number>;
   /** The first rejects, located (all of them are in rejects.csv). */
   issues: Issue[];
+  /** Things the import did that the project should say (an encoding detected, not declared). */
+  warnings: Issue[];
   /** The earliest and latest received time (local). */
   receivedRange: [string, string] | null;
   outDir: string;
@@ -272,108 +277,25 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
       tempDirectory: join(work, 'spill'),
     });
     opened = db;
-    // 2. read every file into `raw` (all text), rejects into `perr`
-    const rawCols = sourceCols.map((c) => `${sqlIdent(c.as)} VARCHAR`).join(', ');
-    await db.run(`CREATE TABLE raw (fi INTEGER, line BIGINT, ${rawCols})`);
-    await db.run('CREATE TABLE files (fi INTEGER, off BIGINT, header INTEGER, path VARCHAR)');
-    await db.run('CREATE TABLE perr (fi INTEGER, rec BIGINT, code VARCHAR, field VARCHAR, value VARCHAR)');
-    const parseRejects = async (fi: number, rejects: readonly PrepassReject[]) => {
-      for (let i = 0; i < rejects.length; i += 500) {
-        const values = rejects
-          .slice(i, i + 500)
-          .map((r) => `(${fi}, ${r.row}, ${sqlString(r.code)}, NULL, ${sqlString(r.message)})`)
-          .join(',');
-        await db.run(`INSERT INTO perr VALUES ${values}`);
-      }
-    };
-    for (const [fi, p] of paths.entries()) {
-      const file = log.files[fi];
-      opts.onProgress?.({ stage: 'read', file, done: fi, total: paths.length });
-      const off = Number((await db.all('SELECT count(*) AS n FROM raw'))[0].n);
-      if (log.format === 'csv') {
-        const header = await csvHeader(p, file);
-        for (const c of sourceCols)
-          if (!header.includes(c.name))
-            throw new CityIndexError({
-              code: 'E_MISSING_COLUMN',
-              message: `no column "${c.name}" (mapped to ${c.as.startsWith('f_') ? c.as.slice(2) : 'an exclude rule'})`,
-              file,
-              row: 1,
-              column: c.name,
-              expected: `one of the columns: ${header.slice(0, 30).join(', ')}`,
-            });
-        const columns = header.map((h, i) => `${sqlString(h || `column${i}`)}: 'VARCHAR'`).join(', ');
-        const sel = sourceCols.map((c) => `${sqlIdent(c.name)} AS ${sqlIdent(c.as)}`).join(', ');
-        await db.run(
-          `INSERT INTO raw SELECT ${fi}, NULL, ${sel} FROM read_csv(${sqlString(p)}, header = true, ` +
-            `auto_detect = false, columns = {${columns}}, delim = ',', quote = '"', escape = '"', ` +
-            `store_rejects = true, rejects_table = 'rej_e_${fi}', rejects_scan = 'rej_s_${fi}', ` +
-            `max_line_size = ${maxRecord})`,
-        );
-        await db.run(
-          `INSERT INTO perr SELECT ${fi}, line, CASE WHEN error_type = 'INVALID ENCODING' OR ` +
-            `error_type = 'INVALID UNICODE' THEN 'E_CASE_ENCODING' WHEN error_type = 'LINE SIZE OVER MAXIMUM' ` +
-            `THEN 'E_CASE_TOO_LONG' ELSE 'E_CASE_MALFORMED' END, column_name, left(error_message, 200) ` +
-            `FROM (SELECT DISTINCT ON (line) * FROM rej_e_${fi} ORDER BY line, column_idx)`,
-        );
-        await db.run(`INSERT INTO files VALUES (${fi}, ${off}, 1, ${sqlString(file)})`);
-      } else if (log.format === 'parquet') {
-        const sel = sourceCols.map((c) => `CAST(${sqlIdent(c.name)} AS VARCHAR) AS ${sqlIdent(c.as)}`).join(', ');
-        const have = (await db.all(`DESCRIBE SELECT * FROM read_parquet(${sqlString(p)})`)).map((r) =>
-          String(r.column_name),
-        );
-        for (const c of sourceCols)
-          if (!have.includes(c.name))
-            throw new CityIndexError({
-              code: 'E_MISSING_COLUMN',
-              message: `no column "${c.name}"`,
-              file,
-              column: c.name,
-              expected: `one of the columns: ${have.slice(0, 30).join(', ')}`,
-            });
-        await db.run(`INSERT INTO raw SELECT ${fi}, NULL, ${sel} FROM read_parquet(${sqlString(p)})`);
-        await db.run(`INSERT INTO files VALUES (${fi}, ${off}, 0, ${sqlString(file)})`);
-      } else {
-        const jl = join(work, `in-${fi}.jsonl`);
-        const keys = sourceCols.map((c) => c.name);
-        const pre: PrepassResult & { fatal?: PrepassReject } =
-          log.format === 'jsonl'
-            ? await prepassJsonLines(p, jl, keys, maxRecord, (n) => opts.onProgress?.({ stage: 'read', file, done: n }))
-            : await prepassOpen311(p, jl, opts.maxJsonBytes ?? 256 << 20, offset);
-        if (pre.fatal) throw new CityIndexError({ code: pre.fatal.code, message: pre.fatal.message, file });
-        await parseRejects(fi, pre.rejects);
-        if (pre.written > 0) {
-          const columns = [`'__line': 'BIGINT'`, ...keys.map((_, i) => `'c${i}': 'VARCHAR'`)].join(', ');
-          const sel = sourceCols.map((c, i) => `c${i} AS ${sqlIdent(c.as)}`).join(', ');
-          await db.run(
-            `INSERT INTO raw SELECT ${fi}, __line, ${sel} FROM read_json(${sqlString(jl)}, ` +
-              `format = 'newline_delimited', columns = {${columns}}, maximum_object_size = ${maxRecord * 8})`,
-          );
-        }
-        await rm(jl, { force: true });
-        await db.run(`INSERT INTO files VALUES (${fi}, ${off}, 0, ${sqlString(file)})`);
-      }
-    }
-    // 3. row numbers of the accepted records (rejected records before them shift them)
-    opts.onProgress?.({ stage: 'check' });
-    await db.run(
-      'CREATE TABLE gaps AS SELECT fi, rec - 1 - header - j AS acc_before, max(j) + 1 AS cnt FROM ' +
-        '(SELECT p.fi, p.rec, f.header, row_number() OVER (PARTITION BY p.fi ORDER BY p.rec) - 1 AS j ' +
-        'FROM (SELECT DISTINCT fi, rec FROM perr) p JOIN files f USING (fi)) GROUP BY 1, 2',
-    );
-    // one pipeline from here to the case table `n` (no intermediate tables); the as-of join that shifts row
-    // numbers past rejected records runs only when a file had any
-    const hasGaps = Number((await db.all('SELECT count(*) AS n FROM gaps'))[0].n) > 0;
-    const numbered =
-      'SELECT b.*, COALESCE(b.line, b.k + 1 + b.header' +
-      (hasGaps ? ' + COALESCE(g.cnt, 0)) AS rec ' : ') AS rec ') +
-      'FROM (SELECT r.*, r.rid - f.off AS k, f.header FROM (SELECT rowid AS rid, * FROM raw) r ' +
-      'JOIN files f USING (fi)) b' +
-      (hasGaps ? ' ASOF LEFT JOIN gaps g ON b.fi = g.fi AND b.k >= g.acc_before' : '');
-    // 4. parse and normalise
+    // 2. the per-case SQL: parse and normalise the text fields of a source, then the checks over the result.
+    // Every file is read ONCE by DuckDB's bulk reader straight into the narrow typed table `n` (one streaming
+    // pipeline: no text table, no per-row JS); a record's position `k` in its file comes from a streaming
+    // row_number(), so the few bad records can be read again with their text to be reported by row.
     const fmts = `[${FORMATS[log.timestampFormat].map(sqlString).join(', ')}]`;
-    const raw = (f: CaseField) => (cols.has(f) ? `NULLIF(trim(f_${f}), '')` : 'CAST(NULL AS VARCHAR)');
-    const ts = (f: CaseField) => `try_strptime(${raw(f)}, ${fmts})`;
+    // each text field trimmed once (r_<field>); constant lists tested with list_contains (an IN list of
+    // constants would become a join)
+    const raw = (f: CaseField) => (cols.has(f) ? `r_${f}` : 'CAST(NULL AS VARCHAR)');
+    const trimmed = (src: string) =>
+      `SELECT fi, k, line, ${[...cols.keys()].map((f) => `NULLIF(trim(f_${f}), '') AS r_${f}`).join(', ')}` +
+      `${excludeRules.map((_, i) => `, x_${i}`).join('')} FROM (${src})`;
+    const inList = (e: string, list: readonly string[]) => `list_contains([${list.map(sqlString).join(', ')}], ${e})`;
+    // ISO timestamps of the usual shape go through DuckDB's fast cast; anything else through strptime
+    const ts = (f: CaseField) =>
+      log.timestampFormat === 'iso'
+        ? `COALESCE(CASE WHEN length(${raw(f)}) = 19 AND substr(${raw(f)}, 11, 1) IN (' ', 'T') AND ` +
+          `substr(${raw(f)}, 14, 1) = ':' AND substr(${raw(f)}, 17, 1) = ':' AND substr(${raw(f)}, 12, 2) < '24' ` +
+          `THEN try_cast(${raw(f)} AS TIMESTAMP) END, try_strptime(${raw(f)}, ${fmts}))`
+        : `try_strptime(${raw(f)}, ${fmts})`;
     const epoch = (f: CaseField) => `CAST(floor(epoch(${ts(f)})) AS BIGINT) - ${offset}`;
     const catMap =
       log.categories?.file !== undefined
@@ -386,15 +308,14 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
     await insertPairs(db, 'dmap', 'raw VARCHAR, code VARCHAR', Object.entries(log.districts ?? {}));
     const haveCats = log.categories !== undefined;
     const haveDistricts = log.districts !== undefined;
-    const statusOpen = (log.status?.open ?? ['open']).map((s) => sqlString(s.toLowerCase())).join(', ');
-    const statusClosed = (log.status?.closed ?? ['closed']).map((s) => sqlString(s.toLowerCase())).join(', ');
+    const statusOpen = (log.status?.open ?? ['open']).map((s) => s.toLowerCase());
+    const statusClosed = (log.status?.closed ?? ['closed']).map((s) => s.toLowerCase());
     const flag = (e: string) =>
-      `CASE WHEN lower(${e}) IN (${YES.map(sqlString).join(', ')}) THEN 1 ` +
-      `WHEN lower(${e}) IN (${NO.map(sqlString).join(', ')}) THEN 0 END`;
+      `CASE WHEN ${inList(`lower(${e})`, YES)} THEN 1 WHEN ${inList(`lower(${e})`, NO)} THEN 0 END`;
     const sat = log.satisfaction;
     const satValue =
       sat?.scale === '1-5'
-        ? `CASE WHEN try_cast(${raw('satisfaction')} AS DOUBLE) IN (1, 2, 3, 4, 5) ` +
+        ? `CASE WHEN list_contains([1.0, 2.0, 3.0, 4.0, 5.0], try_cast(${raw('satisfaction')} AS DOUBLE)) ` +
           `THEN try_cast(${raw('satisfaction')} AS DOUBLE) END`
         : `CAST(${flag(raw('satisfaction'))} AS DOUBLE)`;
     const satisfied =
@@ -402,8 +323,7 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
         ? `CASE WHEN s_value IS NULL THEN NULL WHEN s_value >= ${sat.satisfiedAtLeast ?? 4} THEN 1 ELSE 0 END`
         : 'CAST(s_value AS INTEGER)';
     const online = log.onlineChannels
-      ? `CASE WHEN channel IS NULL THEN NULL WHEN channel IN ` +
-        `(${log.onlineChannels.map(sqlString).join(', ') || "''"}) THEN 1 ELSE 0 END`
+      ? `CASE WHEN channel IS NULL THEN NULL WHEN ${inList('channel', log.onlineChannels)} THEN 1 ELSE 0 END`
       : 'CAST(NULL AS INTEGER)';
     const excluded = excludeRules.length
       ? 'CASE ' +
@@ -419,23 +339,27 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
           .join(' ') +
         ' END'
       : 'CAST(NULL AS VARCHAR)';
-    const parsed =
-      `SELECT fi, rec, ${raw('id')} AS id, ${raw('district')} AS district_raw, ` +
-      `${raw('channel')} AS channel, ${raw('category')} AS source_category, ${raw('status')} AS status_raw, ` +
-      TS_FIELDS.map((f) => `${raw(f)} AS ${f}_raw, ${epoch(f)} AS ${TS_COLUMN[f]}`).join(', ') +
-      `, ${ts('received')} AS received_local, ${raw('reopened')} AS reopened_raw, ` +
-      `${flag(raw('reopened'))} AS reopened, ` +
-      `${raw('satisfaction')} AS satisfaction_raw, ${satValue} AS s_value, ` +
-      `${raw('latitude')} AS lat_raw, try_cast(${raw('latitude')} AS DOUBLE) AS latitude, ` +
-      `${raw('longitude')} AS lon_raw, try_cast(${raw('longitude')} AS DOUBLE) AS longitude, ` +
-      `${excluded} AS excluded FROM (${numbered})`;
-    const stdCategory = !haveCats
-      ? 'p.source_category'
-      : log.categories?.unknown === 'keep'
-        ? 'COALESCE(cm.category, p.source_category)'
-        : 'cm.category';
-    await db.run(
-      `CREATE TABLE n AS SELECT p.*, ${sqlString(log.city.code)} AS city, ` +
+    /** The parsed cases of a source subquery with columns fi, k, line, f_<field>…, x_<rule>…. */
+    const pipeline = (src: string) => {
+      const parsed =
+        `SELECT fi, k, line, ${raw('id')} AS id, ${raw('district')} AS district_raw, ` +
+        `${raw('channel')} AS channel, ${raw('category')} AS source_category, ${raw('status')} AS status_raw, ` +
+        TS_FIELDS.map(
+          (f) => `${raw(f)} AS ${f}_raw, ${f === 'received' ? '' : `${epoch(f)} AS ${TS_COLUMN[f]}, `}`,
+        ).join('') +
+        `${ts('received')} AS received_local, ${raw('reopened')} AS reopened_raw, ` +
+        `${flag(raw('reopened'))} AS reopened, ` +
+        `${raw('satisfaction')} AS satisfaction_raw, ${satValue} AS s_value, ` +
+        `${raw('latitude')} AS lat_raw, try_cast(${raw('latitude')} AS DOUBLE) AS latitude, ` +
+        `${raw('longitude')} AS lon_raw, try_cast(${raw('longitude')} AS DOUBLE) AS longitude, ` +
+        `${excluded} AS excluded FROM (${trimmed(src)})`;
+      const stdCategory = !haveCats
+        ? 'p.source_category'
+        : log.categories?.unknown === 'keep'
+          ? 'COALESCE(cm.category, p.source_category)'
+          : 'cm.category';
+      return (
+        `SELECT p.*, ${sqlString(log.city.code)} AS city, ` +
         `${haveDistricts ? "NULLIF(dm.code, '')" : 'p.district_raw'} AS district, dm.code AS district_code, ` +
         `${stdCategory} AS category, ` +
         `COALESCE(p.due_raw_s, p.received_s + CAST(round(sla.hours * 3600) AS BIGINT)) AS due_s, ` +
@@ -444,66 +368,256 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
         `strftime(p.received_local, '%Y-%m') AS p_month, ` +
         `CAST(year(p.received_local) AS VARCHAR) || '-Q' || CAST(quarter(p.received_local) AS VARCHAR) AS p_quarter, ` +
         `CAST(year(p.received_local) AS VARCHAR) AS p_year ` +
-        `FROM (SELECT * RENAME (due_s AS due_raw_s) FROM (${parsed})) p ` +
+        `FROM (SELECT * RENAME (due_s AS due_raw_s), CAST(floor(epoch(received_local)) AS BIGINT) - ${offset} ` +
+        `AS received_s FROM (${parsed})) p ` +
         `LEFT JOIN catmap cm ON cm.source = p.source_category ` +
         `LEFT JOIN sla ON sla.category = ${stdCategory} ` +
-        `LEFT JOIN dmap dm ON dm.raw = p.district_raw`,
-    );
-    await db.run('DROP TABLE raw');
-    // 5. checks: one row per problem
-    const checks: string[] = [
-      `SELECT fi, rec, id, 'E_CASE_ID' AS code, 'id' AS field, NULL AS value FROM n WHERE id IS NULL`,
-      `SELECT fi, rec, id, 'E_CASE_RECEIVED', 'received', NULL FROM n WHERE received_raw IS NULL`,
-      ...TS_FIELDS.map(
-        (f) =>
-          `SELECT fi, rec, id, 'E_CASE_TIMESTAMP', '${f}', ${f}_raw FROM n WHERE ${f}_raw IS NOT NULL AND ` +
-          `${f === 'due' ? 'due_raw_s' : TS_COLUMN[f]} IS NULL`,
-      ),
-      ...(['dispatched', 'firstResponse', 'resolved', 'closed'] as const).map(
-        (f) => `SELECT fi, rec, id, 'E_CASE_ORDER', '${f}', ${f}_raw FROM n WHERE ${TS_COLUMN[f]} < received_s`,
-      ),
+        `LEFT JOIN dmap dm ON dm.raw = p.district_raw`
+      );
+    };
+    // the checks: [code, field, value shown, condition] over the pipeline's columns
+    const checks: Array<[string, string, string, string]> = [
+      ['E_CASE_ID', 'id', 'NULL', 'id IS NULL'],
+      ['E_CASE_RECEIVED', 'received', 'NULL', 'received_raw IS NULL'],
+      ...TS_FIELDS.map((f): [string, string, string, string] => [
+        'E_CASE_TIMESTAMP',
+        f,
+        `${f}_raw`,
+        `${f}_raw IS NOT NULL AND ${f === 'due' ? 'due_raw_s' : TS_COLUMN[f]} IS NULL`,
+      ]),
+      ...(['dispatched', 'firstResponse', 'resolved', 'closed'] as const).map((f): [string, string, string, string] => [
+        'E_CASE_ORDER',
+        f,
+        `${f}_raw`,
+        `${TS_COLUMN[f]} < received_s`,
+      ]),
       ...(['id', 'district_raw', 'channel', 'source_category', 'status_raw'] as const).map(
-        (c) =>
-          `SELECT fi, rec, left(id, 200), 'E_CASE_FIELD_TOO_LONG', '${c.replace('_raw', '')}', ` +
-          `left(${c}, 80) FROM n WHERE length(${c}) > ${maxField}`,
+        (c): [string, string, string, string] => [
+          'E_CASE_FIELD_TOO_LONG',
+          c.replace('_raw', ''),
+          c,
+          `length(${c}) > ${maxField}`,
+        ],
       ),
-      `SELECT fi, rec, id, 'E_CASE_FLAG', 'reopened', reopened_raw FROM n ` +
-        'WHERE reopened_raw IS NOT NULL AND reopened IS NULL',
-      `SELECT fi, rec, id, 'E_CASE_SATISFACTION', 'satisfaction', satisfaction_raw FROM n ` +
-        `WHERE satisfaction_raw IS NOT NULL AND s_value IS NULL`,
-      `SELECT fi, rec, id, 'E_CASE_COORD', 'latitude', lat_raw FROM n WHERE lat_raw IS NOT NULL AND ` +
-        `(latitude IS NULL OR latitude < -90 OR latitude > 90)`,
-      `SELECT fi, rec, id, 'E_CASE_COORD', 'longitude', lon_raw FROM n WHERE lon_raw IS NOT NULL AND ` +
-        `(longitude IS NULL OR longitude < -180 OR longitude > 180)`,
+      ['E_CASE_FLAG', 'reopened', 'reopened_raw', 'reopened_raw IS NOT NULL AND reopened IS NULL'],
+      ['E_CASE_SATISFACTION', 'satisfaction', 'satisfaction_raw', 'satisfaction_raw IS NOT NULL AND s_value IS NULL'],
+      [
+        'E_CASE_COORD',
+        'latitude',
+        'lat_raw',
+        'lat_raw IS NOT NULL AND (latitude IS NULL OR latitude < -90 OR latitude > 90)',
+      ],
+      [
+        'E_CASE_COORD',
+        'longitude',
+        'lon_raw',
+        'lon_raw IS NOT NULL AND (longitude IS NULL OR longitude < -180 OR longitude > 180)',
+      ],
     ];
     if (cols.has('status'))
-      checks.push(
-        `SELECT fi, rec, id, 'E_CASE_STATUS', 'status', status_raw FROM n WHERE status_raw IS NULL OR ` +
-          `NOT (lower(status_raw) IN (${statusOpen}) AND closed_s IS NULL OR lower(status_raw) IN (${statusClosed}) ` +
-          `AND closed_s IS NOT NULL)`,
-      );
+      checks.push([
+        'E_CASE_STATUS',
+        'status',
+        'status_raw',
+        `status_raw IS NULL OR NOT (${inList('lower(status_raw)', statusOpen)} AND closed_s IS NULL OR ` +
+          `${inList('lower(status_raw)', statusClosed)} AND closed_s IS NOT NULL)`,
+      ]);
     if (haveCats && log.categories?.unknown !== 'keep')
-      checks.push(
-        `SELECT fi, rec, id, 'E_CASE_CATEGORY', 'category', source_category FROM n ` +
-          'WHERE source_category IS NOT NULL AND category IS NULL',
-      );
+      checks.push([
+        'E_CASE_CATEGORY',
+        'category',
+        'source_category',
+        'source_category IS NOT NULL AND category IS NULL',
+      ]);
     if (haveDistricts)
-      checks.push(
-        `SELECT fi, rec, id, 'E_CASE_DISTRICT', 'district', district_raw FROM n ` +
-          'WHERE district_raw IS NOT NULL AND district_code IS NULL',
+      checks.push([
+        'E_CASE_DISTRICT',
+        'district',
+        'district_raw',
+        'district_raw IS NOT NULL AND district_code IS NULL',
+      ]);
+    const badExpr = `CASE ${checks.map(([, , , c]) => `WHEN ${c} THEN true`).join(' ')} ELSE false END`;
+    // the narrow table of every parsed case: what cases.parquet needs, and whether any check failed
+    // (city, status and the periods are derived again when writing: fewer bytes per case in memory)
+    const nCols =
+      'fi, k, line, id, district, channel, source_category, category, received_s, dispatched_s, ' +
+      'first_response_s, resolved_s, closed_s, due_s, reopened, s_value, satisfied, excluded, latitude, ' +
+      'longitude, received_local';
+    const toN = (src: string) => `SELECT ${nCols}, ${badExpr} AS bad FROM (${pipeline(src)})`;
+    const emptySrc =
+      'SELECT CAST(NULL AS INTEGER) AS fi, CAST(NULL AS BIGINT) AS k, CAST(NULL AS BIGINT) AS line, ' +
+      sourceCols.map((c) => `CAST(NULL AS VARCHAR) AS ${sqlIdent(c.as)}`).join(', ') +
+      ' LIMIT 0';
+
+    // 3. read every file into `n`, parse rejects into `perr`
+    await db.run('CREATE TABLE files (fi INTEGER, header INTEGER, path VARCHAR)');
+    await db.run('CREATE TABLE perr (fi INTEGER, rec BIGINT, code VARCHAR, field VARCHAR, value VARCHAR)');
+    const parseRejects = async (fi: number, rejects: readonly PrepassReject[]) => {
+      for (let i = 0; i < rejects.length; i += 500) {
+        const values = rejects
+          .slice(i, i + 500)
+          .map((r) => `(${fi}, ${r.row}, ${sqlString(r.code)}, NULL, ${sqlString(r.message)})`)
+          .join(',');
+        await db.run(`INSERT INTO perr VALUES ${values}`);
+      }
+    };
+    /** Source subquery of each file (read again for the bad records; `tag` names its rejects tables). */
+    const sources: Array<(tag: string) => string> = [];
+    const jsonTemp: string[] = [];
+    const warnings: Issue[] = [];
+    let nCreated = false;
+    if (log.format === 'parquet' && log.encoding !== undefined && log.encoding !== 'utf-8')
+      throw configIssue(log, 'encoding', 'Parquet files carry their own (UTF-8) text; remove encoding:');
+    for (const [fi, original] of paths.entries()) {
+      const file = log.files[fi];
+      opts.onProgress?.({ stage: 'read', file, done: fi, total: paths.length });
+      // GBK / GB18030 text: transcoded to UTF-8 line by line, streaming (bad lines stay rejectable by row)
+      let p = original;
+      if (log.format !== 'parquet') {
+        let enc = log.encoding === 'gb18030' || log.encoding === 'gbk' ? log.encoding : undefined;
+        if (log.encoding === undefined && (await detectFileEncoding(original)) === 'gb18030') {
+          enc = 'gb18030';
+          warnings.push({
+            code: 'W_CASE_ENCODING_DETECTED',
+            message:
+              'the file is not UTF-8 but reads as GB18030 (GBK); it was transcoded. Declare encoding: gb18030 ' +
+              'to say so / 文件不是 UTF-8 编码，按 GB18030（GBK）读取并已转码；请在项目中声明 encoding: gb18030',
+            file,
+            field: `caselogs.${log.id}.encoding`,
+          });
+        }
+        if (enc) {
+          p = join(work, `in-${fi}.utf8`);
+          jsonTemp.push(p);
+          await transcodeToUtf8(original, p, enc, {
+            onLines: (n) => opts.onProgress?.({ stage: 'read', file, done: n }),
+            maxLineBytes: Math.max(maxRecord * 4, 1 << 20),
+          });
+          files[fi].encoding = enc;
+        }
+      }
+      let header = 0;
+      let src: ((tag: string) => string) | undefined;
+      if (log.format === 'csv') {
+        const head = await csvHeader(p, file);
+        for (const c of sourceCols)
+          if (!head.includes(c.name))
+            throw new CityIndexError({
+              code: 'E_MISSING_COLUMN',
+              message: `no column "${c.name}" (mapped to ${c.as.startsWith('f_') ? c.as.slice(2) : 'an exclude rule'})`,
+              file,
+              row: 1,
+              column: c.name,
+              expected: `one of the columns: ${head.slice(0, 30).join(', ')}`,
+            });
+        header = 1;
+        const columns = head.map((h, i) => `${sqlString(h || `column${i}`)}: 'VARCHAR'`).join(', ');
+        const sel = sourceCols.map((c) => `${sqlIdent(c.name)} AS ${sqlIdent(c.as)}`).join(', ');
+        src = (tag) =>
+          `SELECT ${fi} AS fi, row_number() OVER () AS k, CAST(NULL AS BIGINT) AS line, ${sel} FROM ` +
+          `read_csv(${sqlString(p)}, header = true, auto_detect = false, columns = {${columns}}, delim = ',', ` +
+          `quote = '"', escape = '"', store_rejects = true, rejects_table = 'rej_e_${tag}', ` +
+          `rejects_scan = 'rej_s_${tag}', max_line_size = ${maxRecord})`;
+      } else if (log.format === 'parquet') {
+        const sel = sourceCols.map((c) => `CAST(${sqlIdent(c.name)} AS VARCHAR) AS ${sqlIdent(c.as)}`).join(', ');
+        const have = (await db.all(`DESCRIBE SELECT * FROM read_parquet(${sqlString(p)})`)).map((r) =>
+          String(r.column_name),
+        );
+        for (const c of sourceCols)
+          if (!have.includes(c.name))
+            throw new CityIndexError({
+              code: 'E_MISSING_COLUMN',
+              message: `no column "${c.name}"`,
+              file,
+              column: c.name,
+              expected: `one of the columns: ${have.slice(0, 30).join(', ')}`,
+            });
+        src = () =>
+          `SELECT ${fi} AS fi, row_number() OVER () AS k, CAST(NULL AS BIGINT) AS line, ${sel} ` +
+          `FROM read_parquet(${sqlString(p)})`;
+      } else {
+        const jl = join(work, `in-${fi}.jsonl`);
+        const keys = sourceCols.map((c) => c.name);
+        const pre: PrepassResult & { fatal?: PrepassReject } =
+          log.format === 'jsonl'
+            ? await prepassJsonLines(p, jl, keys, maxRecord, (n) => opts.onProgress?.({ stage: 'read', file, done: n }))
+            : await prepassOpen311(p, jl, opts.maxJsonBytes ?? 256 << 20, offset);
+        if (pre.fatal) throw new CityIndexError({ code: pre.fatal.code, message: pre.fatal.message, file });
+        await parseRejects(fi, pre.rejects);
+        jsonTemp.push(jl);
+        if (pre.written > 0) {
+          const columns = [`'__line': 'BIGINT'`, ...keys.map((_, i) => `'c${i}': 'VARCHAR'`)].join(', ');
+          const sel = sourceCols.map((c, i) => `c${i} AS ${sqlIdent(c.as)}`).join(', ');
+          src = () =>
+            `SELECT ${fi} AS fi, row_number() OVER () AS k, __line AS line, ${sel} FROM read_json(${sqlString(jl)}, ` +
+            `format = 'newline_delimited', columns = {${columns}}, maximum_object_size = ${maxRecord * 8})`;
+        }
+      }
+      await db.run(`INSERT INTO files VALUES (${fi}, ${header}, ${sqlString(file)})`);
+      sources.push(src ?? (() => ''));
+      if (!src) continue;
+      await db.run(nCreated ? `INSERT INTO n ${toN(src(`${fi}`))}` : `CREATE TABLE n AS ${toN(src(`${fi}`))}`);
+      nCreated = true;
+      if (log.format === 'csv')
+        await db.run(
+          `INSERT INTO perr SELECT ${fi}, line, CASE WHEN error_type = 'INVALID ENCODING' OR ` +
+            `error_type = 'INVALID UNICODE' THEN 'E_CASE_ENCODING' WHEN error_type = 'LINE SIZE OVER MAXIMUM' ` +
+            `THEN 'E_CASE_TOO_LONG' ELSE 'E_CASE_MALFORMED' END, column_name, left(error_message, 200) ` +
+            `FROM (SELECT DISTINCT ON (line) * FROM rej_e_${fi} ORDER BY line, column_idx)`,
+        );
+    }
+    if (!nCreated) await db.run(`CREATE TABLE n AS ${toN(emptySrc)}`);
+
+    // 4. row numbers of the accepted records: the line (JSON Lines), else the position shifted past the
+    // rejected records before it (the as-of join runs only when a file had any)
+    opts.onProgress?.({ stage: 'check' });
+    await db.run(
+      'CREATE TABLE gaps AS SELECT fi, rec - 1 - header - j AS acc_before, max(j) + 1 AS cnt FROM ' +
+        '(SELECT p.fi, p.rec, f.header, row_number() OVER (PARTITION BY p.fi ORDER BY p.rec) - 1 AS j ' +
+        'FROM (SELECT DISTINCT fi, rec FROM perr) p JOIN files f USING (fi)) GROUP BY 1, 2',
+    );
+    const hasGaps = Number((await db.all('SELECT count(*) AS n FROM gaps'))[0].n) > 0;
+    const headerRows = await db.all('SELECT header FROM files ORDER BY fi');
+    const headers = `[${headerRows.map((r) => Number(r.header)).join(', ')}]`;
+    const numbered = (t: string) =>
+      `SELECT b.* EXCLUDE (k0), COALESCE(b.line, b.k0 + 1 + (${headers})[b.fi + 1]` +
+      (hasGaps ? ' + COALESCE(g.cnt, 0)) AS rec ' : ') AS rec ') +
+      `FROM (SELECT *, k - 1 AS k0 FROM ${t}) b` +
+      (hasGaps ? ' ASOF LEFT JOIN gaps g ON b.fi = g.fi AND b.k0 >= g.acc_before' : '');
+
+    // 5. the bad records read again with their text, one row per problem
+    const badFiles = (await db.all('SELECT DISTINCT fi FROM n WHERE bad ORDER BY fi')).map((r) => Number(r.fi));
+    await db.run(`CREATE TABLE nb AS ${pipeline(emptySrc)}`);
+    for (const fi of badFiles)
+      await db.run(
+        `INSERT INTO nb ${pipeline(
+          `SELECT * FROM (${sources[fi](`again_${fi}`)}) WHERE k IN (SELECT k FROM n WHERE fi = ${fi} AND bad)`,
+        )}`,
       );
     await db.run(
       `CREATE TABLE errs AS SELECT fi, rec, left(id, 200) AS id, code, field, left(value, 80) AS value FROM (` +
-        checks.join(' UNION ALL ') +
+        checks
+          .map(
+            ([code, field, value, cond]) =>
+              `SELECT fi, rec, id, '${code}' AS code, '${field}' AS field, ${value} AS value ` +
+              `FROM (${numbered('nb')}) WHERE ${cond}`,
+          )
+          .join(' UNION ALL ') +
         ')',
     );
     // duplicate ids among the otherwise good rows: the first occurrence stays
     await db.run(
-      `INSERT INTO errs SELECT fi, rec, left(id, 200), 'E_CASE_DUPLICATE_ID', 'id', left(id, 80) FROM (` +
-        'SELECT fi, rec, id, row_number() OVER (PARTITION BY id ORDER BY fi, rec) AS k FROM n ' +
-        'WHERE NOT EXISTS (SELECT 1 FROM errs e WHERE e.fi = n.fi AND e.rec = n.rec)) WHERE k > 1',
+      `CREATE TABLE dups AS SELECT fi, k FROM (SELECT fi, k, row_number() OVER (PARTITION BY id ORDER BY fi, k) AS j ` +
+        'FROM n WHERE NOT bad AND id IN (SELECT id FROM n WHERE NOT bad GROUP BY id HAVING count(*) > 1)) WHERE j > 1',
     );
+    await db.run(
+      `INSERT INTO errs SELECT fi, rec, left(id, 200), 'E_CASE_DUPLICATE_ID', 'id', left(id, 80) FROM ` +
+        `(${numbered('(SELECT n.* FROM n JOIN dups d ON n.fi = d.fi AND n.k = d.k)')})`,
+    );
+    if (Number((await db.all('SELECT count(*) AS n FROM dups'))[0].n) > 0)
+      await db.run('UPDATE n SET bad = true FROM dups d WHERE n.fi = d.fi AND n.k = d.k');
     await db.run('INSERT INTO errs SELECT fi, rec, NULL, code, field, value FROM perr');
+    for (const jl of jsonTemp) await rm(jl, { force: true });
     const byCode = await db.all('SELECT code, count(DISTINCT (fi, rec)) AS n FROM errs GROUP BY 1 ORDER BY 1');
     const rejectedByCode: Record<string, number> = Object.create(null) as Record<string, number>;
     for (const r of byCode) rejectedByCode[String(r.code)] = Number(r.n);
@@ -535,20 +649,32 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
       };
       throw new CityIndexError([head, ...issues]);
     }
-    // 6. write
+    // 6. write (in file order: the narrow table keeps the order it was read in)
     opts.onProgress?.({ stage: 'write' });
+    const paths0 = `[${log.files.map(sqlString).join(', ')}]`;
     const outCols = CASE_TABLE_COLUMNS.map(([c, type]) =>
       c === 'src_file'
-        ? 'f.path AS src_file'
+        ? `(${paths0})[fi + 1] AS src_file`
         : c === 'satisfaction'
-          ? 'CAST(n.s_value AS DOUBLE) AS satisfaction'
+          ? 'CAST(s_value AS DOUBLE) AS satisfaction'
           : c === 'online'
             ? `CAST(${online} AS INTEGER) AS online`
-            : `CAST(n.${c} AS ${type}) AS ${c}`,
+            : c === 'city'
+              ? `${sqlString(log.city.code)} AS city`
+              : c === 'status'
+                ? "CASE WHEN closed_s IS NOT NULL THEN 'closed' ELSE 'open' END AS status"
+                : c === 'p_month'
+                  ? "strftime(received_local, '%Y-%m') AS p_month"
+                  : c === 'p_quarter'
+                    ? "CAST(year(received_local) AS VARCHAR) || '-Q' || " +
+                      'CAST(quarter(received_local) AS VARCHAR) AS p_quarter'
+                    : c === 'p_year'
+                      ? 'CAST(year(received_local) AS VARCHAR) AS p_year'
+                      : `CAST(${c} AS ${type}) AS ${c}`,
     ).join(', ');
     await db.run(
-      `COPY (SELECT ${outCols} FROM n JOIN files f USING (fi) WHERE NOT EXISTS ` +
-        `(SELECT 1 FROM errs e WHERE e.fi = n.fi AND e.rec = n.rec) ORDER BY n.fi, n.rec) ` +
+      `COPY (SELECT ${outCols} FROM (${numbered('(SELECT * FROM n WHERE NOT bad)')})` +
+        `${hasGaps ? ' ORDER BY fi, rec' : ''}) ` +
         `TO ${sqlString(join(work, 'cases.parquet'))} (FORMAT PARQUET, COMPRESSION ZSTD)`,
     );
     const codes = Object.entries(REJECT_MESSAGES);
@@ -559,15 +685,13 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
         `TO ${sqlString(join(work, 'rejects.csv'))} (HEADER, DELIMITER ',')`,
     );
     const excl = await db.all(
-      'SELECT excluded, count(*) AS n FROM n WHERE excluded IS NOT NULL AND NOT EXISTS ' +
-        '(SELECT 1 FROM errs e WHERE e.fi = n.fi AND e.rec = n.rec) GROUP BY 1 ORDER BY 1',
+      'SELECT excluded, count(*) AS n FROM n WHERE excluded IS NOT NULL AND NOT bad GROUP BY 1 ORDER BY 1',
     );
     const excludedByRule: Record<string, number> = Object.create(null) as Record<string, number>;
     for (const r of excl) excludedByRule[String(r.excluded)] = Number(r.n);
     const range = await db.all(
       "SELECT strftime(min(received_local), '%Y-%m-%d %H:%M:%S') AS a, " +
-        "strftime(max(received_local), '%Y-%m-%d %H:%M:%S') AS b FROM n WHERE NOT EXISTS " +
-        '(SELECT 1 FROM errs e WHERE e.fi = n.fi AND e.rec = n.rec)',
+        "strftime(max(received_local), '%Y-%m-%d %H:%M:%S') AS b FROM n WHERE NOT bad",
     );
     const report: ImportReport = {
       log: log.id,
@@ -581,6 +705,7 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
       rejectedByCode: { ...rejectedByCode },
       excludedByRule: { ...excludedByRule },
       issues,
+      warnings,
       receivedRange: range[0]?.a ? [String(range[0].a), String(range[0].b)] : null,
       outDir,
     };

@@ -56,6 +56,7 @@ export function registerCaseLogCommands(program: Command): void {
           `${r.log}${label}: ${r.accepted} of ${r.records} cases imported, ${r.rejected} rejected / ` +
             `导入 ${r.accepted} 件，拒收 ${r.rejected} 件\n`,
         );
+        for (const w of r.warnings) process.stdout.write(`  warning / 提示 ${w.file}: ${w.message}\n`);
         for (const [code, n] of Object.entries(r.rejectedByCode)) process.stdout.write(`  ${code}: ${n}\n`);
         for (const i of r.issues.slice(0, 10)) process.stdout.write(`  ${i.file}:${i.row} ${i.message}\n`);
         if (r.rejected) process.stdout.write(`  every rejected row: ${r.outDir}/rejects.csv\n`);

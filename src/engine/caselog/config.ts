@@ -87,6 +87,11 @@ export const CaseLogSchema = z
     files: z.array(z.string().min(1)).min(1).max(1000),
     /** `csv`, `jsonl` (JSON Lines), `parquet`, or `open311` (a GeoReport v2 JSON array of requests). */
     format: z.enum(['csv', 'jsonl', 'parquet', 'open311']),
+    /**
+     * Text encoding of the files (not for Parquet): `utf-8`, `gb18030`, or `gbk` (read as its superset GB18030).
+     * Undeclared, a file that is not UTF-8 but is GB18030 is transcoded with a warning.
+     */
+    encoding: z.enum(['utf-8', 'gb18030', 'gbk']).optional(),
     utcOffset: UtcOffsetSchema,
     /**
      * How the timestamps are written: `iso` (2024-03-01 08:30:00, T or space, seconds optional) or `us12h`
