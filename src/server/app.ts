@@ -17,6 +17,7 @@ import { EditionBody, LoginBody, NewUserBody, ReviewBody, SubmissionBody, parseB
 import { parseCookies, rateLimiter, SECURITY_HEADERS, SESSION_COOKIE, sessionCookie } from './security.ts';
 import { PLATFORM_ROUTES, registerPlatformRoutes } from './platform-routes.ts';
 import { registerSubmissionRoutes, SUBMISSION_ROUTES } from './uploads.ts';
+import { registerWorkbenchRoutes, WORKBENCH_ROUTES } from './workbench-routes.ts';
 
 /** Options of `createServer`. */
 export interface ServerOptions {
@@ -81,6 +82,7 @@ export const ROUTES = [
   ...PLATFORM_ROUTES,
   ...SUBMISSION_ROUTES, // submission rounds, templates, uploads (uploads.ts)
   ...FIELDWORK_ROUTES,
+  ...WORKBENCH_ROUTES, // the workbench's status and sheet views (workbench-routes.ts)
   // the public dashboard (static files from memory; the API above is unchanged)
   { method: 'GET', url: '/', writes: false },
   { method: 'GET', url: '/index.html', writes: false },
@@ -319,6 +321,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   await registerPlatformRoutes(app, { store, project, routes: ROUTES });
   await registerSubmissionRoutes(app, { store, project });
   await registerFieldworkRoutes(app, { ...options.fieldwork, store, project });
+  await registerWorkbenchRoutes(app, { store, project });
 
   await app.ready();
   return app;

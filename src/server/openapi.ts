@@ -19,6 +19,7 @@ import {
 } from './platform-schemas.ts';
 import { FIELDWORK_OPERATIONS } from './fieldwork.ts';
 import { SUBMISSION_OPERATIONS } from './uploads.ts';
+import { WORKBENCH_OPERATIONS } from './workbench-routes.ts';
 
 /** One operation: bilingual summary, who may call it, its body and its success response. */
 export interface Operation {
@@ -303,6 +304,7 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operat
   ],
   ...SUBMISSION_OPERATIONS,
   ...FIELDWORK_OPERATIONS,
+  ...WORKBENCH_OPERATIONS,
   ...(
     [
       ['/', 'The public dashboard', '公开看板'],
