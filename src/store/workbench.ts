@@ -260,7 +260,8 @@ export async function unitSheet(
 ): Promise<{ unit: string; rows: SheetRow[] }> {
   requireRole(actor, ['admin', 'author', 'reviewer', 'city'], 'read the values');
   await requireRoundOfProject(store, roundId, project.id);
-  const current = new Map((await roundValues(store, actor, roundId, unit)).map((v) => [v.indicator, v])); // checks the city
+  // roundValues checks that the actor may read this city
+  const current = new Map((await roundValues(store, actor, roundId, unit)).map((v) => [v.indicator, v]));
   const base = await baseline(store, project);
   const staff = hasRole(actor, ['admin', 'author', 'reviewer']);
   const changes = new Map<string, number[]>();

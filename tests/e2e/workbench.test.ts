@@ -239,7 +239,7 @@ describe('the workbench on the platform', () => {
       await reviewer.screenshot({ path: join(SHOTS, 'status.png'), fullPage: true });
       await row.getByRole('link').click();
       await reviewRow(reviewer, 'INF_DF_COVERAGE').waitFor();
-      // 320 is above every city's last value (Hangzhou's 310.4158 is the highest): flagged as outside the range
+      // 320 is above every city's last value (the highest is 310.9118): flagged as outside the range
       expect(await reviewRow(reviewer, 'INF_DF_COVERAGE').locator('.wb-flag').textContent()).toMatch(/取值范围/);
       expect(await reviewRow(reviewer, 'ADM_OSI_CITY').locator('.wb-flag').count()).toBe(0);
       expect(await reviewRow(reviewer, 'INF_DF_COVERAGE').locator('td').nth(2).textContent()).toBe('+3.1%');

@@ -5,41 +5,11 @@
  * edition published on the public dashboard (its site data), when it has one.
  */
 import { useEffect, useState } from 'react';
-import { correlation } from '../../../src/engine/analysis/audit/correlations.ts';
-import { cronbachAlphaPairwise } from '../../../src/engine/analysis/audit/cronbach.ts';
 import type { SiteData } from '../../../src/app/site.ts';
 import { api } from './api.ts';
 import { fmtNum, localName, type WbProps } from './context.ts';
 import { useEditions } from './Editions.tsx';
-
-interface ResultsTable {
-  header: string[];
-  rows: Array<Array<string | number | null>>;
-}
-
-/**
- * The correlations of each dimension with the index and Cronbach's α of the dimensions, from a results
- * table (`code, name_zh, name_en, <agg>, <agg>_rank, …`) and the dimension codes.
- * @example
- * const table = { header: ['code', 'name_zh', 'name_en', 'I', 'I_rank', 'A', 'A_rank', 'B', 'B_rank'],
- *   rows: [['1', '', '', 1, 3, 1, 3, 2, 3], ['2', '', '', 2, 2, 2, 2, 3, 2], ['3', '', '', 3, 1, 3, 1, 5, 1]] };
- * const a = auditOf(table, 'I', ['A', 'B']);
- * [a.correlations.get('A'), a.alpha] // => [1, 0.9473684210526316]
- */
-export function auditOf(
-  table: ResultsTable,
-  index: string,
-  dims: readonly string[],
-): { correlations: Map<string, number>; alpha: number } {
-  const col = (code: string) => {
-    const i = table.header.indexOf(code);
-    return Float64Array.from(table.rows, (r) => (i >= 0 && typeof r[i] === 'number' ? (r[i] as number) : NaN));
-  };
-  const ix = col(index);
-  const columns = dims.map(col);
-  const correlations = new Map(dims.map((d, k) => [d, correlation(columns[k], ix, 'pearson')] as const));
-  return { correlations, alpha: columns.length >= 2 ? cronbachAlphaPairwise(columns) : NaN };
-}
+import { auditOf, type ResultsTable } from './figures.ts';
 
 export function AnalysisView(props: WbProps) {
   const { t, lang, params, project, go } = props;

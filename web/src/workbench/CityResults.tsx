@@ -7,42 +7,7 @@ import { useEffect, useState } from 'react';
 import { api } from './api.ts';
 import { fmtNum, localName, type WbProps } from './context.ts';
 import { useEditions } from './Editions.tsx';
-
-interface ResultsTable {
-  header: string[];
-  rows: Array<Array<string | number | null>>;
-}
-
-/** A city's line at each aggregate of a results table, with the median of all cities. */
-export interface CityLine {
-  code: string;
-  score: number | null;
-  rank: number | null;
-  median: number | null;
-}
-
-/**
- * The lines of a unit in a results table for the given aggregates.
- * @example
- * const table = { header: ['code', 'name_zh', 'name_en', 'I', 'I_rank'],
- *   rows: [['1', '', '', 10, 3], ['2', '', '', 30, 1], ['3', '', '', 20, 2]] };
- * cityLines(table, '1', ['I']) // => [{ code: 'I', score: 10, rank: 3, median: 20 }]
- */
-export function cityLines(table: ResultsTable, unit: string, codes: readonly string[]): CityLine[] {
-  const row = table.rows.find((r) => String(r[0]) === unit);
-  return codes.map((code) => {
-    const i = table.header.indexOf(code);
-    const j = table.header.indexOf(`${code}_rank`);
-    const all = table.rows
-      .map((r) => r[i])
-      .filter((v): v is number => typeof v === 'number' && Number.isFinite(v))
-      .sort((a, b) => a - b);
-    const m = all.length >> 1;
-    const median = all.length === 0 ? null : all.length % 2 ? all[m] : (all[m - 1] + all[m]) / 2;
-    const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-    return { code, score: row && i >= 0 ? num(row[i]) : null, rank: row && j >= 0 ? num(row[j]) : null, median };
-  });
-}
+import { cityLines, type ResultsTable } from './figures.ts';
 
 export function CityResults(props: WbProps) {
   const { t, lang, me, project, params } = props;

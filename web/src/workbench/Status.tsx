@@ -51,6 +51,7 @@ export function StatusView(props: WbProps) {
       keep(filter, u.counts, status!.indicators) &&
       (!q || u.unit.includes(q) || `${u.name.zh ?? ''} ${u.name.en ?? ''}`.toLowerCase().includes(q)),
   );
+  const enParam = lang === 'en' ? '&lang=en' : '';
   const cols = ['submitted', 'resubmitted', 'returned', 'approved', 'draft', 'missing'] as const;
   const label = (c: (typeof cols)[number]) =>
     t(`status.${c === 'approved' ? 'approvedN' : c === 'returned' ? 'returnedN' : c === 'missing' ? 'missingN' : c}`);
@@ -105,9 +106,7 @@ export function StatusView(props: WbProps) {
                       </td>
                     ))}
                     <td>
-                      <a
-                        href={`#/workbench?page=status&round=${round.id}&unit=${u.unit}${lang === 'en' ? '&lang=en' : ''}`}
-                      >
+                      <a href={`#/workbench?page=status&round=${round.id}&unit=${u.unit}${enParam}`}>
                         {t('status.review')}
                         <span className="visually-hidden"> {localName(u.name, lang, u.unit)}</span>
                       </a>

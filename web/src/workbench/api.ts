@@ -48,7 +48,7 @@ export async function api<T>(method: string, url: string, body?: unknown): Promi
   const headers: Record<string, string> = { accept: 'application/json' };
   const writes = method !== 'GET';
   if (writes && csrfToken) headers['x-csrf-token'] = csrfToken;
-  let payload: BodyInit | undefined;
+  let payload: string | FormData | undefined;
   if (body instanceof FormData) payload = body;
   else if (body !== undefined) {
     headers['content-type'] = 'application/json';
@@ -61,7 +61,7 @@ export async function api<T>(method: string, url: string, body?: unknown): Promi
     throw new ApiError(0, 'E_NETWORK', (e as Error).message, []);
   }
   const text = await res.text();
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {

@@ -89,7 +89,9 @@ const zh = {
     range: '超出上一版全部城市的取值范围（{min} – {max}）',
     change: '较上一版变化 {change}，远离其他城市的变化（稳健 z = {z}）',
     changeFew: '较上一版变化 {change}（其他城市不足 5 个，按 ±50% 提示）',
-    rule: '异常提示规则：数值超出上一版全部城市的取值范围；或相对变化 (新值 − 上一版) / |上一版| 的稳健 z 分数（0.6745 × 与中位数之差 / 绝对中位差）超过 3.5（与本轮其他城市比较，至少 5 个城市）；其他城市不足 5 个时，变化达到 ±50% 即提示。',
+    rule:
+      '异常提示规则：数值超出上一版全部城市的取值范围；或相对变化 (新值 − 上一版) / |上一版| 的稳健 z 分数（0.6745 × 与中位数之差 / ' +
+      '绝对中位差）超过 3.5（与本轮其他城市比较，至少 5 个城市）；其他城市不足 5 个时，变化达到 ±50% 即提示。',
   },
   review: {
     title: '审核：{city}',
@@ -285,7 +287,12 @@ const en: Catalogue = {
     range: 'outside the range of all cities’ last-edition values ({min} – {max})',
     change: 'changed {change} since the last edition, far from the other cities’ changes (robust z = {z})',
     changeFew: 'changed {change} since the last edition (fewer than 5 other cities: flagged at ±50 %)',
-    rule: 'How values are flagged: outside the range of all cities’ last-edition values; or a relative change (new − last) / |last| whose robust z-score (0.6745 × distance from the median / median absolute deviation) exceeds 3.5 against the other cities of this round (at least 5); with fewer other cities, a change of ±50 % or more.',
+    rule:
+      'How values are flagged: outside the range of all cities’ last-edition values; ' +
+      'or a relative change (new − last) / |last| whose robust z-score (0.6745 × ' +
+      'distance from the median / median absolute deviation) exceeds 3.5 against the ' +
+      'other cities of this round (at least 5); with fewer other cities, a change of ' +
+      '±50 % or more.',
   },
   review: {
     title: 'Review: {city}',
@@ -305,7 +312,8 @@ const en: Catalogue = {
   form: {
     title: '{city}: data submission',
     intro:
-      'Enter your city’s value of each indicator (in the unit shown), save a draft, then submit it for review. Returned values show the reviewer’s comment.',
+      'Enter your city’s value of each indicator (in the unit shown), save a draft, ' +
+      'then submit it for review. Returned values show the reviewer’s comment.',
     city: 'City',
     save: 'Save draft',
     submit: 'Submit for review',
@@ -323,7 +331,8 @@ const en: Catalogue = {
   },
   errors: {
     conflict:
-      'Someone else changed these values meanwhile (version conflict). The latest values were reloaded: check them and try again.',
+      'Someone else changed these values meanwhile (version conflict). The latest ' +
+      'values were reloaded: check them and try again.',
     generic: 'That did not work: {msg}',
     expected: 'expected: {what}',
     network: 'The server cannot be reached.',
@@ -362,7 +371,8 @@ const en: Catalogue = {
     edition: 'Edition',
     corr: 'Correlation of each dimension with the index (Pearson)',
     corrNote:
-      'Computed from the chosen edition’s scores; dimensions that correlate very highly, or negatively with the index, deserve a look.',
+      'Computed from the chosen edition’s scores; dimensions that correlate very ' +
+      'highly, or negatively with the index, deserve a look.',
     alpha: 'Cronbach’s α of the dimensions: {a}',
     alphaNote: 'The dimensions taken as items measuring one index; α ≥ 0.7 is commonly read as acceptable consistency.',
     dimension: 'Dimension',
