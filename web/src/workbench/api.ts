@@ -33,7 +33,7 @@ let csrfToken: string | undefined;
 
 /**
  * Remember the session's CSRF token (from the login answer or /api/me).
- * @example setCsrf('abc'); // later requests carry it
+ * @example setCsrf('abc') // => undefined
  */
 export function setCsrf(token: string | undefined): void {
   csrfToken = token;
