@@ -109,7 +109,7 @@ describe('the workbench on the platform', () => {
   async function signIn(who: string, hash = '', viewport = { width: 1280, height: 900 }): Promise<Page> {
     const context: BrowserContext = await browser.newContext({ viewport });
     const page = await context.newPage();
-    page.setDefaultTimeout(60_000);
+    page.setDefaultTimeout(90_000); // generous: the machine may be shared with other test runs
     page.on('pageerror', (e) => log.push(`page error (${who}): ${e.message}\n`));
     page.on('dialog', (d) => void d.accept());
     await page.goto(`${url}/#/workbench${hash}`);
