@@ -46,6 +46,11 @@ export const EXAMPLE_FOLDERS = [
   'web/src/cases.ts',
   'web/src/classes.ts',
   'web/src/site.ts',
+  // the workbench's pure modules (its views: tests/e2e/workbench.test.ts)
+  'web/src/workbench/text.ts',
+  'web/src/workbench/api.ts',
+  'web/src/workbench/context.ts',
+  'web/src/workbench/figures.ts',
 ];
 
 const ROOT = resolve(import.meta.dirname, '..');

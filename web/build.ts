@@ -4,6 +4,7 @@
  *   exported site also runs opened from files (browsers refuse module scripts from file://);
  * - assets/engine.js: the engine worker (web/src/worker.ts, the real engine) as a string assigned to
  *   `globalThis.__CITYINDEX_WORKER_SRC__`; the page starts the worker from a Blob (works from files too);
+ * - assets/workbench.js + workbench.css: the workbench (web/src/workbench/), loaded only when opened;
  * - index.html.
  * Data (data/site-data.js, data/china-map.js) and downloads are written per project by `export-site`.
  */
@@ -15,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, 'dist');
 
-function config(entry: string, fileName: string, outDir: string): InlineConfig {
+function config(entry: string, fileName: string, outDir: string, cssFileName = 'app'): InlineConfig {
   return {
     root: here,
     configFile: false,
@@ -34,7 +35,7 @@ function config(entry: string, fileName: string, outDir: string): InlineConfig {
         formats: ['iife'],
         name: 'CityIndex',
         fileName: () => fileName,
-        cssFileName: 'app',
+        cssFileName,
       },
     },
   };
@@ -46,6 +47,8 @@ export async function buildWeb(): Promise<void> {
   mkdirSync(join(out, 'assets'), { recursive: true });
   await build(config('src/main.tsx', 'app.js', join(out, 'assets')));
   await build(config('src/charts-entry.ts', 'charts.js', join(out, 'assets')));
+  // the authors' and officers' workbench: its own script and styles, loaded only at #/workbench
+  await build(config('src/workbench/entry.tsx', 'workbench.js', join(out, 'assets'), 'workbench'));
   const tmp = join(out, '.worker');
   await build(config('src/worker.ts', 'worker.js', tmp));
   const source = readFileSync(join(tmp, 'worker.js'), 'utf8');

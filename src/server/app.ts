@@ -19,6 +19,7 @@ import { parseCookies, rateLimiter, SECURITY_HEADERS, SESSION_COOKIE, sessionCoo
 import { errorBody, requestLang } from './language.ts';
 import { PLATFORM_ROUTES, registerPlatformRoutes } from './platform-routes.ts';
 import { registerSubmissionRoutes, SUBMISSION_ROUTES } from './uploads.ts';
+import { registerWorkbenchRoutes, WORKBENCH_ROUTES } from './workbench-routes.ts';
 
 /** Options of `createServer`. */
 export interface ServerOptions {
@@ -86,6 +87,7 @@ export const ROUTES = [
   ...SUBMISSION_ROUTES, // submission rounds, templates, uploads (uploads.ts)
   ...FIELDWORK_ROUTES,
   ...EXPERT_ROUTES, // expert AHP panels (expert-routes.ts)
+  ...WORKBENCH_ROUTES, // the workbench's status and sheet views (workbench-routes.ts)
   // the public dashboard (static files from memory; the API above is unchanged)
   { method: 'GET', url: '/', writes: false },
   { method: 'GET', url: '/index.html', writes: false },
@@ -339,6 +341,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   await registerSubmissionRoutes(app, { store, project });
   await registerFieldworkRoutes(app, { ...options.fieldwork, store, project });
   await registerExpertRoutes(app, { store, project });
+  await registerWorkbenchRoutes(app, { store, project });
 
   await app.ready();
   return app;

@@ -20,6 +20,7 @@ import {
 import { FIELDWORK_OPERATIONS } from './fieldwork.ts';
 import { EXPERT_OPERATIONS } from './expert-routes.ts';
 import { SUBMISSION_OPERATIONS } from './uploads.ts';
+import { WORKBENCH_OPERATIONS } from './workbench-routes.ts';
 
 /** One operation: bilingual summary, who may call it, its body and its success response. */
 export interface Operation {
@@ -314,6 +315,7 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operat
   ...SUBMISSION_OPERATIONS,
   ...FIELDWORK_OPERATIONS,
   ...EXPERT_OPERATIONS,
+  ...WORKBENCH_OPERATIONS,
   ...(
     [
       ['/', 'The public dashboard', '公开看板'],

@@ -273,6 +273,9 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         ['GET /api/rounds/:round/units/:unit/history', new Set(['reviewer1', 'author1'])],
         ['POST /api/rounds/:round/units/:unit/review', new Set(['reviewer1'])],
         ['GET /api/attachments/:id', new Set(['reviewer1', 'author1'])],
+        // workbench views: a city officer sees the status of its own cities only (no values in it)
+        ['GET /api/rounds/:round/status', new Set(['cityA', 'reviewer1', 'author1'])],
+        ['GET /api/rounds/:round/units/:unit/sheet', new Set(['reviewer1', 'author1'])],
         // fieldwork: respondents read the form; a foreign response can be neither read nor written without
         // its device key; staff watch; authors manage
         ['GET /api/fieldwork/waves', new Set(['reviewer1', 'author1'])],

@@ -13,6 +13,7 @@ import { WhatIf } from './views/WhatIf.tsx';
 import { Methodology } from './views/Methodology.tsx';
 import { Cases } from './views/Cases.tsx';
 import { Downloads } from './views/Downloads.tsx';
+import { WorkbenchHost } from './workbench/host.tsx';
 
 /** Props every view receives. */
 export interface ViewProps {
@@ -126,6 +127,8 @@ export function App({ site }: { site: Site }) {
           <Cases {...props} />
         ) : route.view === 'downloads' ? (
           <Downloads {...props} />
+        ) : route.view === 'workbench' ? (
+          <WorkbenchHost lang={lang} />
         ) : (
           <Overview {...props} />
         )}

@@ -32,6 +32,8 @@ export const REQUIRED_ASSETS = [
   'assets/app.css',
   'assets/charts.js',
   'assets/engine.js',
+  'assets/workbench.js',
+  'assets/workbench.css',
 ];
 
 /**

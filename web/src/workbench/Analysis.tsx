@@ -1,0 +1,131 @@
+/**
+ * Audit and sensitivity (staff): for the chosen edition, the Pearson correlation of each dimension with
+ * the index and Cronbach's α of the dimensions, computed here with the engine's own kernels from the
+ * edition's scores; and the rank intervals (5th–95th percentile) of the uncertainty analysis of the
+ * edition published on the public dashboard (its site data), when it has one.
+ */
+import { useEffect, useState } from 'react';
+import type { SiteData } from '../../../src/app/site.ts';
+import { api } from './api.ts';
+import { fmtNum, localName, type WbProps } from './context.ts';
+import { useEditions } from './Editions.tsx';
+import { auditOf, type ResultsTable } from './figures.ts';
+
+export function AnalysisView(props: WbProps) {
+  const { t, lang, params, project, go } = props;
+  const { editions } = useEditions();
+  const [table, setTable] = useState<ResultsTable | null>(null);
+  const chosen = editions?.find((e) => String(e.id) === params.get('edition')) ?? editions?.[editions.length - 1];
+  useEffect(() => {
+    setTable(null);
+    if (!chosen) return;
+    let live = true;
+    api<{ edition: { results: ResultsTable } }>('GET', `/api/editions/${chosen.id}`)
+      .then((r) => live && setTable(r.edition.results))
+      .catch(() => live && setTable(null));
+    return () => {
+      live = false;
+    };
+  }, [chosen]);
+  const root = project.framework.find((n) => n.parent === null);
+  const dims = project.framework.filter((n) => root && n.parent === root.code && n.kind !== 'indicator');
+  const audit =
+    table && root
+      ? auditOf(
+          table,
+          root.code,
+          dims.map((d) => d.code),
+        )
+      : null;
+  const site = (globalThis as { __CITYINDEX_SITE__?: SiteData }).__CITYINDEX_SITE__;
+  const intervals = site?.intervals ?? null;
+  const unitName = (code: string) => localName(project.units.find((u) => u.code === code)?.name, lang, code);
+  const ranked = intervals
+    ? (site?.results.units ?? []).filter((u) => intervals[u]).map((u) => ({ unit: u, ...intervals[u] }))
+    : [];
+  return (
+    <>
+      <section className="panel" aria-labelledby="wb-an-title">
+        <h1 id="wb-an-title">{t('analysis.title')}</h1>
+        {editions?.length ? (
+          <label>
+            {t('analysis.edition')}{' '}
+            <select value={chosen?.id ?? ''} onChange={(e) => go({ edition: e.target.value })}>
+              {editions.map((e) => (
+                <option key={e.id} value={e.id}>
+                  {e.name} ({t(`editions.${e.status}`)})
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : (
+          <p>{t('editions.none')}</p>
+        )}
+        {audit ? (
+          <>
+            <h2>{t('analysis.corr')}</h2>
+            <p className="note">{t('analysis.corrNote')}</p>
+            <table className="wb-table" data-testid="correlations">
+              <caption className="visually-hidden">{t('analysis.corr')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('analysis.dimension')}</th>
+                  <th scope="col" className="num">
+                    {t('analysis.withIndex')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {dims.map((d) => (
+                  <tr key={d.code}>
+                    <th scope="row">{localName(d.name, lang, d.code)}</th>
+                    <td className="num">{fmtNum(audit.correlations.get(d.code))}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <p data-testid="alpha">{t('analysis.alpha', { a: fmtNum(audit.alpha) })}</p>
+            <p className="note">{t('analysis.alphaNote')}</p>
+          </>
+        ) : null}
+      </section>
+      <section className="panel" aria-labelledby="wb-iv-title">
+        <h2 id="wb-iv-title">{t('analysis.intervals')}</h2>
+        {ranked.length ? (
+          <>
+            <p className="note">{t('analysis.intervalsNote')}</p>
+            <div className="scroll">
+              <table className="wb-table" data-testid="intervals">
+                <caption className="visually-hidden">{t('analysis.intervals')}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('editions.city')}</th>
+                    <th scope="col" className="num">
+                      {t('analysis.interval')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('analysis.width')}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {ranked.map((r) => (
+                    <tr key={r.unit}>
+                      <th scope="row">{unitName(r.unit)}</th>
+                      <td className="num">
+                        {r.q5} – {r.q95}
+                      </td>
+                      <td className="num">{r.q95 - r.q5}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        ) : (
+          <p>{t('analysis.noIntervals')}</p>
+        )}
+      </section>
+    </>
+  );
+}
