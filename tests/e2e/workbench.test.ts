@@ -12,7 +12,7 @@
  * officer form at 390 px without horizontal overflow, screenshots in out/test-artifacts/workbench/.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer as netServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cronbachAlphaPairwise } from '../../src/engine/analysis/audit/cronbach.ts';
 import { CHROMIUM_ARGS, chromiumPath } from '../../src/report/pdf.ts';
-import { ARTIFACTS } from './site-harness.ts';
+import { ARTIFACTS, freshAssets } from './site-harness.ts';
 
 const executablePath = chromiumPath();
 if (!executablePath) process.stderr.write('workbench e2e: /usr/bin/chromium not found — browser tests skipped\n');
@@ -38,33 +38,6 @@ function sqliteEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.DATABASE_URL;
   return env;
-}
-
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/**
- * Build web/dist when it is older than web/src, as `npm run build:web` does: in a child process, because a
- * build inside vitest (NODE_ENV=test) gives a different, larger bundle than the one shipped.
- */
-function freshProductionAssets(): void {
-  const stamp = 'web/dist/.stamp';
-  const src = Math.max(newest('web/src'), statSync('web/build.ts').mtimeMs, statSync('web/index.html').mtimeMs);
-  if (existsSync(stamp) && statSync(stamp).mtimeMs >= src) return;
-  const env = { ...process.env };
-  delete env.NODE_ENV;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'web/build.ts'], {
-    env,
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
-  expect(r.status, r.stderr).toBe(0);
 }
 
 function freePort(): Promise<number> {
@@ -88,7 +61,7 @@ describe('the workbench on the platform', () => {
 
   beforeAll(async () => {
     if (!executablePath) return;
-    freshProductionAssets();
+    await freshAssets();
     mkdirSync(SHOTS, { recursive: true });
     // the project with the files it names outside its folder (../../cases, ../../data/sources)
     root = mkdtempSync(join(tmpdir(), 'cityindex-wb-e2e-'));
