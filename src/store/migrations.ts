@@ -8,6 +8,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, typ
 import { CityIndexError } from '../engine/core/errors.ts';
 import { submissionFlowMigration } from './submission-migration.ts';
 import { fieldworkMigration } from './fieldwork-schema.ts';
+import { fieldworkLiveMigration } from './fieldwork-live-schema.ts';
 
 /** The two databases the store runs on. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -213,6 +214,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
       },
     },
     '0004_fieldwork': fieldworkMigration(dialect),
+    '0007_fieldwork_live': fieldworkLiveMigration(),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Generated } from 'kysely';
 import type { FieldworkDatabase } from './fieldwork-schema.ts';
+import type { FieldworkLiveDatabase } from './fieldwork-live-schema.ts';
 
 /** A project: one evaluation, imported from a project folder. */
 export interface ProjectsTable {
@@ -189,7 +190,7 @@ export interface InvitationsTable {
 }
 
 /** Every table of the store. */
-export interface StoreDatabase extends FieldworkDatabase {
+export interface StoreDatabase extends FieldworkDatabase, FieldworkLiveDatabase {
   projects: ProjectsTable;
   project_files: ProjectFilesTable;
   framework_nodes: FrameworkNodesTable;
