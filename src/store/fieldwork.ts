@@ -602,6 +602,10 @@ export class Fieldwork {
       throw bad('E_TOKEN', 'this survey needs the one-time code of your invitation', 'token', 'an invitation code');
     const { age, sex, cell } = this.respondentCell(w, s.answers);
     const now = this.store.now();
+    const seconds = Math.round(duration);
+    const resident = s.answers[SCREENING_QUESTION] === 'yes';
+    // the cleaning flags of a submission, worked out before its transaction (which they do not depend on)
+    const completeFlags = s.complete && resident ? this.flags(w, s, duration, age, sex) : null;
     return this.write(async (trx) => {
       if ((await this.status(w.info.id, trx)) === 'closed')
         throw new CityIndexError({ code: 'E_CLOSED', message: 'this survey is closed / 调查已结束', field: 'wave' });
@@ -664,35 +668,9 @@ export class Fieldwork {
             });
           }
         }
-        await trx
-          .insertInto('fw_responses')
-          .values({
-            id: s.responseId,
-            wave_id: w.info.id,
-            city: s.city,
-            status: 'partial',
-            answers: '{}',
-            paradata: '{}',
-            duration_s: 0,
-            age: null,
-            sex: null,
-            cell: null,
-            language: s.language,
-            owner_hash: ownerHash,
-            token_hash: tokenHash,
-            answers_hash: null,
-            straight_lined: 0,
-            saves: 0,
-            started_at: now,
-            updated_at: now,
-            submitted_at: null,
-          })
-          .execute();
       }
       let status: ResponseStatus = 'partial';
-      let flags = { answersHash: null as string | null, straightLined: 0 };
-      const seconds = Math.round(duration);
-      if (cell !== null) {
+      if (cell !== null && !s.complete) {
         // a full cell ends the questionnaire politely as soon as age and sex are known
         const q = await trx
           .selectFrom('fw_quota')
@@ -703,49 +681,60 @@ export class Fieldwork {
           .execute();
         if (q.some((x) => x.n >= x.target)) status = 'quota_full';
       }
-      if (s.complete && status === 'partial') {
-        if (s.answers[SCREENING_QUESTION] !== 'yes') status = 'screened_out';
-        else {
-          status = (await this.reserve(trx, w.info.id, s.city, cell)) ? 'complete' : 'quota_full';
-          if (status === 'complete') flags = this.flags(w, s, duration, age, sex);
-        }
+      if (s.complete) {
+        if (!resident) status = 'screened_out';
+        else status = (await this.reserve(trx, w.info.id, s.city, cell)) ? 'complete' : 'quota_full';
       }
-      const updated = await trx
-        .updateTable('fw_responses')
-        .set({
-          status,
-          answers: answersJson,
-          paradata: JSON.stringify({ pageTimes: s.pageTimes }),
-          duration_s: seconds, // whole seconds: the monitor's medians read (city, seconds) counts
-          age,
-          sex,
-          cell,
-          language: s.language,
-          answers_hash: flags.answersHash,
-          straight_lined: flags.straightLined,
-          saves: sql<number>`saves + 1`,
-          updated_at: now,
-          submitted_at: status === 'complete' ? now : null,
-        })
-        .where('id', '=', s.responseId)
-        .where('status', '=', 'partial')
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1)
-        throw new CityIndexError({
-          code: 'E_CONFLICT',
-          message: 'this response was saved at the same moment; please retry / 答卷同时被保存，请重试',
-          field: 'responseId',
-          expected: 'one save of a response at a time',
-        });
+      const flags = status === 'complete' && completeFlags ? completeFlags : { answersHash: null, straightLined: 0 };
+      const row = {
+        status,
+        answers: answersJson,
+        paradata: JSON.stringify({ pageTimes: s.pageTimes }),
+        duration_s: seconds, // whole seconds: the monitor's medians read (city, seconds) counts
+        age,
+        sex,
+        cell,
+        language: s.language,
+        answers_hash: flags.answersHash,
+        straight_lined: flags.straightLined,
+        updated_at: now,
+        submitted_at: status === 'complete' ? now : null,
+      };
+      if (!existing) {
+        // a new response is written once, already in its state (one row write, not an insert and an update)
+        await trx
+          .insertInto('fw_responses')
+          .values({
+            ...row,
+            id: s.responseId,
+            wave_id: w.info.id,
+            city: s.city,
+            owner_hash: ownerHash,
+            token_hash: tokenHash,
+            saves: 1,
+            started_at: now,
+          })
+          .execute();
+      } else {
+        const updated = await trx
+          .updateTable('fw_responses')
+          .set({ ...row, saves: sql<number>`saves + 1` })
+          .where('id', '=', s.responseId)
+          .where('status', '=', 'partial')
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) !== 1)
+          throw new CityIndexError({
+            code: 'E_CONFLICT',
+            message: 'this response was saved at the same moment; please retry / 答卷同时被保存，请重试',
+            field: 'responseId',
+            expected: 'one save of a response at a time',
+          });
+      }
       // the monitor's counters, in the same transaction as the response
-      if (status !== 'partial' && !existing) {
+      if (status !== 'partial') {
         const dup =
           status === 'complete' ? await this.countComplete(trx, w.info.id, s.city, seconds, flags.answersHash!) : 0;
-        await this.count(trx, w.info.id, s.city, status, 1, { straight: flags.straightLined, duplicates: dup });
-      } else if (status !== 'partial') {
-        const dup =
-          status === 'complete' ? await this.countComplete(trx, w.info.id, s.city, seconds, flags.answersHash!) : 0;
-        await this.count(trx, w.info.id, s.city, 'partial', -1);
+        if (existing) await this.count(trx, w.info.id, s.city, 'partial', -1);
         await this.count(trx, w.info.id, s.city, status, 1, { straight: flags.straightLined, duplicates: dup });
       } else if (!existing) await this.count(trx, w.info.id, s.city, 'partial', 1);
       return { status, replay: false };

@@ -246,6 +246,7 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         ],
         ['POST /api/fieldwork/waves/:wave/status', { status: 'closed' }],
         ['POST /api/fieldwork/waves/:wave/tokens', { city: '110100', count: 2 }],
+        ['POST /api/fieldwork/waves', { slug: 'attack' }],
       ]);
       // who may do what to city B's data and the draft edition (everything else must be refused)
       const allowed = new Map<string, ReadonlySet<string>>([
@@ -284,6 +285,8 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         ['GET /api/fieldwork/waves/:wave/export', new Set(['reviewer1', 'author1'])],
         ['GET /api/fieldwork/waves/:wave/estimates', new Set(['reviewer1', 'author1'])],
         ['GET /api/fieldwork/waves/:wave/cities/:city/qr', new Set(['reviewer1', 'author1'])],
+        ['POST /api/fieldwork/waves', new Set(['author1'])],
+        ['GET /api/fieldwork/waves/:wave/events', new Set(['reviewer1', 'author1'])],
         // the public dashboard's static files (404 here: this server has no site)
         ...['/', '/index.html', '/assets/:file', '/data/:file', '/downloads/:file'].map(
           (u) => [`GET ${u}`, new Set(['anon', 'cityA', 'reviewer1', 'author1'])] as const,
