@@ -1,6 +1,5 @@
 /**
- * The live-fieldwork tables (migration `0007_fieldwork_live`): the monitor's counters kept at submit time,
- * and the estimates a wave gave to the index.
+ * The live-fieldwork tables (migration `0007_fieldwork_live`): the monitor's counters kept at submit time.
  *
  * - `fw_summary`: responses per wave × city × status, with the straight-liners and repeated answer sets
  *   among the completed ones; every status change of a response moves one count in the same transaction,
@@ -9,9 +8,6 @@
  *   speeder counts from a histogram).
  * - `fw_answer_sets`: completed responses per wave × city × hash of the item answers (a count above 1 is
  *   a repeated answer set, the cleaning rule `duplicates: [answers]`).
- * - `fw_estimates`: a wave's city estimates written into the index as indicator values, with their
- *   interval, standard error, sample size, effective sample size and design effect, and the wave's
- *   response count and weighting (the lineage of each stored value).
  *
  * The migration fills the counters from the responses already stored, so an older store keeps its figures,
  * and drops the two response indexes that only the old scanning monitor used.
@@ -46,41 +42,11 @@ export interface FwAnswerSetsTable {
   n: number;
 }
 
-/** One city estimate of a wave stored as an indicator value, with its lineage. */
-export interface FwEstimatesTable {
-  wave_id: number;
-  project_id: number;
-  indicator: string;
-  city: string;
-  /** null when the city is under the minimum sample (stored as missing, never as a number). */
-  value: number | null;
-  lower: number | null;
-  upper: number | null;
-  se: number | null;
-  /** Completed, cleaned responses behind the estimate. */
-  n: number;
-  n_eff: number;
-  /** Design effect n / n_eff (null when n_eff is 0). */
-  deff: number | null;
-  below_minimum: number;
-  min_sample: number;
-  confidence: number;
-  /** Responses received and kept by the cleaning, for the whole wave. */
-  responses: number;
-  kept: number;
-  /** The weighting method (e.g. `rake`), with its variables. */
-  weighting: string;
-  simulated: number;
-  created_at: string;
-  created_by: string;
-}
-
 /** The live-fieldwork tables. */
 export interface FieldworkLiveDatabase {
   fw_summary: FwSummaryTable;
   fw_durations: FwDurationsTable;
   fw_answer_sets: FwAnswerSetsTable;
-  fw_estimates: FwEstimatesTable;
 }
 
 /**
@@ -115,35 +81,6 @@ export function fieldworkLiveMigration(): Migration {
         .addColumn('answers_hash', 'text', (c) => c.notNull())
         .addColumn('n', 'integer', (c) => c.notNull())
         .addPrimaryKeyConstraint('fw_answer_sets_pk', ['wave_id', 'city', 'answers_hash'])
-        .execute();
-      await db.schema
-        .createTable('fw_estimates')
-        .addColumn('wave_id', 'integer', (c) => c.notNull().references('fw_waves.id'))
-        .addColumn('project_id', 'integer', (c) => c.notNull().references('projects.id'))
-        .addColumn('indicator', 'text', (c) => c.notNull())
-        .addColumn('city', 'text', (c) => c.notNull())
-        .addColumn('value', 'double precision')
-        .addColumn('lower', 'double precision')
-        .addColumn('upper', 'double precision')
-        .addColumn('se', 'double precision')
-        .addColumn('n', 'integer', (c) => c.notNull())
-        .addColumn('n_eff', 'double precision', (c) => c.notNull())
-        .addColumn('deff', 'double precision')
-        .addColumn('below_minimum', 'integer', (c) => c.notNull())
-        .addColumn('min_sample', 'integer', (c) => c.notNull())
-        .addColumn('confidence', 'double precision', (c) => c.notNull())
-        .addColumn('responses', 'integer', (c) => c.notNull())
-        .addColumn('kept', 'integer', (c) => c.notNull())
-        .addColumn('weighting', 'text', (c) => c.notNull())
-        .addColumn('simulated', 'integer', (c) => c.notNull())
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('created_by', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('fw_estimates_pk', ['wave_id', 'indicator', 'city'])
-        .execute();
-      await db.schema
-        .createIndex('fw_estimates_value')
-        .on('fw_estimates')
-        .columns(['project_id', 'indicator', 'city'])
         .execute();
       // the monitor no longer scans responses: two indexes fewer to keep up at every submission
       await db.schema.dropIndex('fw_responses_monitor').execute();
