@@ -38,7 +38,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * const put = (k: number) => group.run((trx) => trx.insertInto('t').values({ k }).execute().then(() => k));
  * const results = await Promise.allSettled([put(1), put(2), put(1)]);
  * results.map((r) => r.status) // => ['fulfilled', 'fulfilled', 'rejected']
- * (await db.selectFrom('t').select('k').execute()).length // => 2
+ * const rows = await db.selectFrom('t').select('k').execute();
+ * rows.length // => 2
  * group.batches // => 1
  * await db.destroy();
  */
