@@ -13,6 +13,8 @@ import { CityIndexError } from '../engine/core/errors.ts';
 import type { Fieldwork, Monitor } from '../store/fieldwork.ts';
 import type { Store } from '../store/store.ts';
 import { SECURITY_HEADERS } from './security.ts';
+// the request's principal and session (declared on FastifyRequest by app.ts)
+import type {} from './app.ts';
 
 /** Options of the live monitor route. */
 export interface LiveMonitorOptions {
