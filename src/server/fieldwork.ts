@@ -14,6 +14,8 @@ import { CityIndexError } from '../engine/core/errors.ts';
 import { codebookTable, cleanedTable, exportCsv, exportWorkbook, rawTable } from '../app/fieldwork-export.ts';
 import { SIMULATED_LABEL } from '../formats/survey.ts';
 import { Fieldwork, MAX_ANSWERS_CHARS } from '../store/fieldwork.ts';
+import { startStoredWave } from '../store/fieldwork-waves.ts';
+import { registerLiveMonitor } from './fieldwork-live.ts';
 import type { ProjectInfo, Store } from '../store/store.ts';
 import type { Operation } from './openapi.ts';
 import { parseBody } from './schemas.ts';
@@ -31,6 +33,8 @@ export const FIELDWORK_ROUTES = [
   { method: 'GET', url: '/api/fieldwork/waves/:wave/export', writes: false },
   { method: 'GET', url: '/api/fieldwork/waves/:wave/estimates', writes: false },
   { method: 'GET', url: '/api/fieldwork/waves/:wave/cities/:city/qr', writes: false },
+  { method: 'POST', url: '/api/fieldwork/waves', writes: true },
+  { method: 'GET', url: '/api/fieldwork/waves/:wave/events', writes: false },
 ] as const;
 
 /** Options of the fieldwork routes. */
@@ -43,6 +47,8 @@ export interface FieldworkRouteOptions {
   publicUrl?: string;
   /** Folder of the built survey pages (default `web-survey/dist` of the package). */
   pagesDir?: string;
+  /** Live monitor: seconds between checks for new figures (default 2) and streams open per user (default 4). */
+  live?: { intervalSeconds?: number; perUser?: number };
 }
 
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
@@ -60,6 +66,16 @@ export const SaveBody = z.strictObject({
 });
 
 export const StatusBody = z.strictObject({ status: z.enum(['open', 'closed']) });
+export const NewWaveBody = z.strictObject({
+  slug: Slug,
+  survey: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_./-]*\.ya?ml$/)
+    .optional(),
+  perCity: z.number().int().min(1).max(1_000_000).optional(),
+  tokensRequired: z.boolean().optional(),
+});
 export const TokensBody = z.strictObject({ city: Adcode, count: z.number().int().min(1).max(10_000) });
 
 const fw = (en: string, zh: string, access: string, extra: Partial<Operation> = {}): Operation => ({
@@ -113,6 +129,21 @@ export const FIELDWORK_OPERATIONS: ReadonlyArray<readonly [string, Operation]> =
   [
     'GET /api/fieldwork/waves/:wave/estimates',
     fw('City estimates with intervals and design effects', '城市估计值（含区间与设计效应）', 'staff'),
+  ],
+  [
+    'POST /api/fieldwork/waves',
+    fw(
+      "Start a wave from the project's survey (quotas per city and age × sex cell)",
+      '按项目问卷开启调查批次（城市及年龄×性别配额）',
+      'admin, author',
+      { body: NewWaveBody, ok: { status: 201 } },
+    ),
+  ],
+  [
+    'GET /api/fieldwork/waves/:wave/events',
+    fw('Live monitor: server-sent events when the figures change', '实时监控（服务器推送事件）', 'staff', {
+      ok: { status: 200, mediaType: 'text/event-stream' },
+    }),
   ],
   [
     'GET /api/fieldwork/waves/:wave/cities/:city/qr',
@@ -207,6 +238,19 @@ export async function registerFieldworkRoutes(app: FastifyInstance, options: Fie
   };
 
   app.get('/api/fieldwork/waves', async (req) => ({ waves: await fieldwork.listWaves(req.principal, project.id) }));
+
+  app.post('/api/fieldwork/waves', async (req, reply) => {
+    const body = parseBody(NewWaveBody, req.body);
+    return reply.status(201).send({ wave: await startStoredWave(fieldwork, req.principal, project, body) });
+  });
+
+  registerLiveMonitor(app, {
+    fieldwork,
+    store: options.store,
+    waveOf: waveOfProject,
+    intervalMs: 1000 * (options.live?.intervalSeconds ?? 2),
+    perUser: options.live?.perUser ?? 4,
+  });
 
   app.get('/api/fieldwork/waves/:wave/cities/:city/form', async (req) => {
     const form = await fieldwork.publicForm(slugOf(param(req, 'wave')), adcodeOf(param(req, 'city')));

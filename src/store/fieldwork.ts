@@ -26,6 +26,7 @@ import {
   type SurveyConfig,
 } from '../formats/survey.ts';
 import { actorName, requireRole, type Principal, type Role } from './principal.ts';
+import { GroupCommit } from './group-commit.ts';
 import type { StoreDatabase } from './schema.ts';
 import type { Store } from './store.ts';
 
@@ -285,11 +286,88 @@ interface LoadedWave {
   indicatorItems: string[];
 }
 
+/** Options of `Fieldwork`. */
+export interface FieldworkOptions {
+  /**
+   * Commit respondents' saves in groups (one transaction and one disk flush for all the saves waiting;
+   * each acknowledged only after its group committed). Default: on for SQLite, off for PostgreSQL (which
+   * flushes concurrent commits together itself).
+   */
+  groupCommit?: boolean;
+}
+
 /** Fieldwork over a `Store`: waves, quotas, tokens, responses, the monitor, exports and estimates. */
 export class Fieldwork {
   private readonly waves = new Map<string, LoadedWave>();
+  /** The group commit of respondents' saves (null: one transaction per save). */
+  readonly commits: GroupCommit<StoreDatabase> | null;
 
-  constructor(readonly store: Store) {}
+  constructor(
+    readonly store: Store,
+    options: FieldworkOptions = {},
+  ) {
+    this.commits = (options.groupCommit ?? store.dialect === 'sqlite') ? new GroupCommit(store.db) : null;
+  }
+
+  /** Run a respondent's write: in the next group commit, or in a transaction of its own. */
+  private write<T>(work: (trx: Transaction<StoreDatabase>) => Promise<T>): Promise<T> {
+    return this.commits ? this.commits.run(work) : this.store.db.transaction().execute(work);
+  }
+
+  /** Move the monitor's counters of a city: `n` responses into `status` (negative: out of it). */
+  private async count(
+    trx: Transaction<StoreDatabase>,
+    waveId: number,
+    city: string,
+    status: ResponseStatus,
+    n: number,
+    flags: { straight?: number; duplicates?: number } = {},
+  ): Promise<void> {
+    await trx
+      .insertInto('fw_summary')
+      .values({
+        wave_id: waveId,
+        city,
+        status,
+        n,
+        straight_lined: flags.straight ?? 0,
+        duplicates: flags.duplicates ?? 0,
+      })
+      .onConflict((oc) =>
+        oc.columns(['wave_id', 'city', 'status']).doUpdateSet((eb) => ({
+          n: eb('fw_summary.n', '+', eb.ref('excluded.n')),
+          straight_lined: eb('fw_summary.straight_lined', '+', eb.ref('excluded.straight_lined')),
+          duplicates: eb('fw_summary.duplicates', '+', eb.ref('excluded.duplicates')),
+        })),
+      )
+      .execute();
+  }
+
+  /** Count a completed response in the duration histogram and its answer set; 1 when the set repeats. */
+  private async countComplete(
+    trx: Transaction<StoreDatabase>,
+    waveId: number,
+    city: string,
+    seconds: number,
+    answersHash: string,
+  ): Promise<number> {
+    await trx
+      .insertInto('fw_durations')
+      .values({ wave_id: waveId, city, seconds, n: 1 })
+      .onConflict((oc) =>
+        oc.columns(['wave_id', 'city', 'seconds']).doUpdateSet((eb) => ({ n: eb('fw_durations.n', '+', 1) })),
+      )
+      .execute();
+    const set = await trx
+      .insertInto('fw_answer_sets')
+      .values({ wave_id: waveId, city, answers_hash: answersHash, n: 1 })
+      .onConflict((oc) =>
+        oc.columns(['wave_id', 'city', 'answers_hash']).doUpdateSet((eb) => ({ n: eb('fw_answer_sets.n', '+', 1) })),
+      )
+      .returning('n')
+      .executeTakeFirstOrThrow();
+    return Number(set.n) > 1 ? 1 : 0;
+  }
 
   // ── waves (staff) ─────────────────────────────────────────────────────────────────────────
 
@@ -524,13 +602,19 @@ export class Fieldwork {
       throw bad('E_TOKEN', 'this survey needs the one-time code of your invitation', 'token', 'an invitation code');
     const { age, sex, cell } = this.respondentCell(w, s.answers);
     const now = this.store.now();
-    return this.store.db.transaction().execute(async (trx) => {
+    const seconds = Math.round(duration);
+    const resident = s.answers[SCREENING_QUESTION] === 'yes';
+    // the cleaning flags of a submission, worked out before its transaction (which they do not depend on)
+    const completeFlags = s.complete && resident ? this.flags(w, s, duration, age, sex) : null;
+    return this.write(async (trx) => {
       if ((await this.status(w.info.id, trx)) === 'closed')
         throw new CityIndexError({ code: 'E_CLOSED', message: 'this survey is closed / 调查已结束', field: 'wave' });
       const existing = await trx
         .selectFrom('fw_responses')
         .select(['wave_id', 'owner_hash', 'status', 'token_hash', 'city'])
         .where('id', '=', s.responseId)
+        // PostgreSQL: concurrent saves of one response take turns (SQLite serialises every write anyway)
+        .$if(this.store.dialect === 'postgres', (q) => q.forUpdate())
         .executeTakeFirst();
       if (existing) {
         if (existing.owner_hash !== ownerHash || Number(existing.wave_id) !== w.info.id || existing.city !== s.city)
@@ -584,34 +668,9 @@ export class Fieldwork {
             });
           }
         }
-        await trx
-          .insertInto('fw_responses')
-          .values({
-            id: s.responseId,
-            wave_id: w.info.id,
-            city: s.city,
-            status: 'partial',
-            answers: '{}',
-            paradata: '{}',
-            duration_s: 0,
-            age: null,
-            sex: null,
-            cell: null,
-            language: s.language,
-            owner_hash: ownerHash,
-            token_hash: tokenHash,
-            answers_hash: null,
-            straight_lined: 0,
-            saves: 0,
-            started_at: now,
-            updated_at: now,
-            submitted_at: null,
-          })
-          .execute();
       }
       let status: ResponseStatus = 'partial';
-      let flags = { answersHash: null as string | null, straightLined: 0 };
-      if (cell !== null) {
+      if (cell !== null && !s.complete) {
         // a full cell ends the questionnaire politely as soon as age and sex are known
         const q = await trx
           .selectFrom('fw_quota')
@@ -622,33 +681,62 @@ export class Fieldwork {
           .execute();
         if (q.some((x) => x.n >= x.target)) status = 'quota_full';
       }
-      if (s.complete && status === 'partial') {
-        if (s.answers[SCREENING_QUESTION] !== 'yes') status = 'screened_out';
-        else {
-          status = (await this.reserve(trx, w.info.id, s.city, cell)) ? 'complete' : 'quota_full';
-          if (status === 'complete') flags = this.flags(w, s, duration, age, sex);
-        }
+      if (s.complete) {
+        if (!resident) status = 'screened_out';
+        else status = (await this.reserve(trx, w.info.id, s.city, cell)) ? 'complete' : 'quota_full';
       }
-      await trx
-        .updateTable('fw_responses')
-        .set({
-          status,
-          answers: answersJson,
-          paradata: JSON.stringify({ pageTimes: s.pageTimes }),
-          duration_s: Math.round(duration), // whole seconds: the monitor's medians read (city, seconds) groups
-          age,
-          sex,
-          cell,
-          language: s.language,
-          answers_hash: flags.answersHash,
-          straight_lined: flags.straightLined,
-          saves: sql<number>`saves + 1`,
-          updated_at: now,
-          submitted_at: status === 'complete' ? now : null,
-        })
-        .where('id', '=', s.responseId)
-        .where('status', '=', 'partial')
-        .execute();
+      const flags = status === 'complete' && completeFlags ? completeFlags : { answersHash: null, straightLined: 0 };
+      const row = {
+        status,
+        answers: answersJson,
+        paradata: JSON.stringify({ pageTimes: s.pageTimes }),
+        duration_s: seconds, // whole seconds: the monitor's medians read (city, seconds) counts
+        age,
+        sex,
+        cell,
+        language: s.language,
+        answers_hash: flags.answersHash,
+        straight_lined: flags.straightLined,
+        updated_at: now,
+        submitted_at: status === 'complete' ? now : null,
+      };
+      if (!existing) {
+        // a new response is written once, already in its state (one row write, not an insert and an update)
+        await trx
+          .insertInto('fw_responses')
+          .values({
+            ...row,
+            id: s.responseId,
+            wave_id: w.info.id,
+            city: s.city,
+            owner_hash: ownerHash,
+            token_hash: tokenHash,
+            saves: 1,
+            started_at: now,
+          })
+          .execute();
+      } else {
+        const updated = await trx
+          .updateTable('fw_responses')
+          .set({ ...row, saves: sql<number>`saves + 1` })
+          .where('id', '=', s.responseId)
+          .where('status', '=', 'partial')
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) !== 1)
+          throw new CityIndexError({
+            code: 'E_CONFLICT',
+            message: 'this response was saved at the same moment; please retry / 答卷同时被保存，请重试',
+            field: 'responseId',
+            expected: 'one save of a response at a time',
+          });
+      }
+      // the monitor's counters, in the same transaction as the response
+      if (status !== 'partial') {
+        const dup =
+          status === 'complete' ? await this.countComplete(trx, w.info.id, s.city, seconds, flags.answersHash!) : 0;
+        if (existing) await this.count(trx, w.info.id, s.city, 'partial', -1);
+        await this.count(trx, w.info.id, s.city, status, 1, { straight: flags.straightLined, duplicates: dup });
+      } else if (!existing) await this.count(trx, w.info.id, s.city, 'partial', 1);
       return { status, replay: false };
     });
   }
@@ -848,15 +936,14 @@ export class Fieldwork {
     const db = this.store.db;
     const now = this.store.now();
     const cutoff = new Date(Date.parse(now) - BREAK_OFF_MINUTES * 60_000).toISOString();
-    const [byStatus, stale, durations, dups, quota, status] = await Promise.all([
-      // every query is an index-only scan (fieldwork-schema.ts)
+    const [byStatus, stale, durations, quota, status] = await Promise.all([
+      // counters kept at submit time (fieldwork-live-schema.ts): a few rows per city, whatever the responses
       db
-        .selectFrom('fw_responses')
-        .select(['city', 'status'])
-        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('straight_lined').as('straight')])
+        .selectFrom('fw_summary')
+        .select(['city', 'status', 'n', 'straight_lined as straight', 'duplicates'])
         .where('wave_id', '=', id)
-        .groupBy(['status', 'city'])
         .execute(),
+      // break-offs depend on the clock: a range of the (wave, status, updated_at) index over partial ones only
       db
         .selectFrom('fw_responses')
         .select('city')
@@ -866,23 +953,7 @@ export class Fieldwork {
         .where('updated_at', '<', cutoff)
         .groupBy('city')
         .execute(),
-      db
-        .selectFrom('fw_responses')
-        .select(['city', 'duration_s'])
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('wave_id', '=', id)
-        .where('status', '=', 'complete')
-        .groupBy(['city', 'duration_s'])
-        .execute(),
-      db
-        .selectFrom('fw_responses')
-        .select(['city', 'answers_hash'])
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('wave_id', '=', id)
-        .where('status', '=', 'complete')
-        .groupBy(['city', 'answers_hash'])
-        .having((eb) => eb.fn.countAll(), '>', 1)
-        .execute(),
+      db.selectFrom('fw_durations').select(['city', 'seconds', 'n']).where('wave_id', '=', id).execute(),
       db.selectFrom('fw_quota').selectAll().where('wave_id', '=', id).execute(),
       this.status(id),
     ]);
@@ -891,7 +962,7 @@ export class Fieldwork {
     const hist = new Map<string, Array<[number, number]>>();
     const all: Array<[number, number]> = [];
     for (const r of durations) {
-      const d = Number(r.duration_s);
+      const d = Number(r.seconds);
       const n = Number(r.n);
       let l = hist.get(r.city);
       if (!l) hist.set(r.city, (l = []));
@@ -933,7 +1004,7 @@ export class Fieldwork {
         flags: {
           speeders,
           straightLiners: Number(rows.find((r) => r.status === 'complete')?.straight ?? 0),
-          duplicates: dups.filter((d) => d.city === c.code).reduce((s, d) => s + Number(d.n) - 1, 0),
+          duplicates: Number(rows.find((r) => r.status === 'complete')?.duplicates ?? 0),
         },
         cells: q
           .filter((x) => x.cell !== '*')

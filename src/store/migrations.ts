@@ -10,6 +10,7 @@ import { submissionFlowMigration } from './submission-migration.ts';
 import { fieldworkMigration } from './fieldwork-schema.ts';
 import { expertPanelMigration } from './expert-panel-schema.ts';
 import { platformHardeningMigration } from './hardening-migration.ts';
+import { fieldworkLiveMigration } from './fieldwork-live-schema.ts';
 
 /** The two databases the store runs on. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -216,6 +217,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     },
     '0004_fieldwork': fieldworkMigration(dialect),
     '0006_expert_panel': expertPanelMigration(dialect),
+    '0007_fieldwork_live': fieldworkLiveMigration(),
     '0008_platform_hardening': platformHardeningMigration(),
   };
 }

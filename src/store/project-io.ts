@@ -7,13 +7,14 @@
  * the files back, so the exported folder builds bit-identically to the original.
  */
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, posix, resolve } from 'node:path';
+import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { CityIndexError } from '../engine/core/errors.ts';
 import { datasetOf } from '../engine/core/dataset.ts';
 import { assembleProject, type LoadedProject } from '../formats/assemble.ts';
 import { dirnamePosix, joinPosix, memoryProjectFiles, type ProjectFiles } from '../formats/project-files.ts';
 import { fsProjectFiles } from '../formats/project-fs.ts';
 import { readXlsxTable } from '../formats/xlsx-table.ts';
+import { findSurveyConfigs, readSurvey } from '../formats/survey.ts';
 import type { Principal } from './principal.ts';
 import type { ProjectInfo, Store } from './store.ts';
 
@@ -124,6 +125,12 @@ export async function importProjectFolder(
   // validated as `cityindex build` would (files outside the folder that the project names are recorded)
   const recorded = recordingFiles(dir);
   const loaded = await assembleProject(recorded.files, { file: projectFile, dir, readXlsx: readXlsxTable });
+  // the surveys' own files outside the folder (census margins) too, so fieldwork can start from the store
+  const roots = recorded.files.withRoots((loaded.project as { allowedRoots?: string[] }).allowedRoots ?? []);
+  for (const config of await findSurveyConfigs(dir).catch(() => [] as string[])) {
+    const rel = relative(resolve(dir), config).split(sep).join('/');
+    if (!rel.startsWith('..')) await readSurvey(roots, rel, { readXlsx: readXlsxTable }).catch(() => undefined);
+  }
   const files = await readProjectFolder(dir);
   for (const [path, bytes] of recorded.outside) files.set(path, bytes);
   const { framework, units, raw } = loaded.input;

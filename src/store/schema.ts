@@ -6,6 +6,7 @@
 import type { Generated } from 'kysely';
 import type { FieldworkDatabase } from './fieldwork-schema.ts';
 import type { ExpertPanelDatabase } from './expert-panel-schema.ts';
+import type { FieldworkLiveDatabase } from './fieldwork-live-schema.ts';
 
 /** A project: one evaluation, imported from a project folder. */
 export interface ProjectsTable {
@@ -193,7 +194,7 @@ export interface InvitationsTable {
 }
 
 /** Every table of the store. */
-export interface StoreDatabase extends FieldworkDatabase, ExpertPanelDatabase {
+export interface StoreDatabase extends FieldworkDatabase, ExpertPanelDatabase, FieldworkLiveDatabase {
   projects: ProjectsTable;
   project_files: ProjectFilesTable;
   framework_nodes: FrameworkNodesTable;

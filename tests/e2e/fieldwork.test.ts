@@ -1,7 +1,8 @@
 /**
  * The resident form in headless Chromium at a phone's width (390 px): a full questionnaire answered by
  * clicking, resumed after a reload, submitted once; a city whose quota is full shows the closed page;
- * axe-core finds no serious or critical accessibility violation. The pages are built first when
+ * axe-core finds no serious or critical accessibility violation; the staff monitor updates live over
+ * server-sent events. The pages are built first when
  * web-survey/dist is missing. Skipped (with a message) only when /usr/bin/chromium is absent.
  */
 import { execFileSync } from 'node:child_process';
@@ -166,6 +167,60 @@ describe('resident form in the browser', () => {
       expect(await page.getByRole('button', { name: '下一页' }).count()).toBe(0);
       await page.getByRole('button', { name: 'English' }).click();
       await expect.poll(() => page.getByRole('heading', { level: 2 }).textContent()).toBe('This survey is closed');
+      expect(await axe(page)).toEqual([]);
+      await context.close();
+    },
+    120_000,
+  );
+
+  browserIt(
+    'the monitor updates live over server-sent events after sign-in',
+    async () => {
+      await store.createUser(systemPrincipal('test'), {
+        username: 'watcher',
+        password: 'a long enough password',
+        role: 'reviewer',
+      });
+      const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, bypassCSP: true });
+      const page = await context.newPage();
+      const streams: string[] = [];
+      page.on('request', (r) => {
+        if (r.url().endsWith('/api/fieldwork/waves/w/events')) streams.push(r.headers()['accept'] ?? '');
+      });
+      await page.goto(`${url}/survey/monitor/w?lang=en`);
+      await page.getByLabel('User name').fill('watcher');
+      await page.getByLabel('Password').fill('a long enough password');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      const beijing = page.getByRole('row', { name: /Beijing/ });
+      const completeOf = async () => Number((await beijing.locator('td').first().textContent())?.trim());
+      await expect.poll(completeOf, { timeout: 20_000 }).toBeGreaterThanOrEqual(0);
+      const before = await completeOf();
+      // a response arrives: the page shows it without a reload, within the stream's 2-second checks
+      const fieldwork = new Fieldwork(store);
+      const answers = {
+        fw_resident: 'yes',
+        city_adcode: '110100',
+        age: 41,
+        sex: 'male',
+        infra: { INF1: 4, INF2: 2, INF3: 4 },
+        gov: { GOV1: 4, GOV2: 4, GOV3: 4, GOV4: 4 },
+        pub: { PUB1: 4, PUB2: 4, PUB3: 4, PUB4: 4, ATTN: 4 },
+        life: { LIF1: 4, LIF2: 4, LIF3: 4, LIF4: 4 },
+        OVR: 4,
+      };
+      const saved = await fieldwork.saveResponse({
+        wave: 'w',
+        city: '110100',
+        responseId: randomUUID(),
+        deviceKey: 'a-device-key-of-the-live-monitor-test',
+        answers,
+        pageTimes: {},
+        language: 'en',
+        complete: true,
+      });
+      expect(saved.status).toBe('complete');
+      await expect.poll(completeOf, { timeout: 9_000 }).toBe(before + 1);
+      expect(streams.some((a) => a.includes('text/event-stream'))).toBe(true);
       expect(await axe(page)).toEqual([]);
       await context.close();
     },

@@ -244,6 +244,7 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         ['POST /api/panels/:id/experts', { username: 'cityA' }],
         ['POST /api/panels/:id/invitations', {}],
         ['POST /api/panels/:id/variant', { method: 'aij' }],
+        ['POST /api/fieldwork/waves', { slug: 'attack' }],
       ]);
       // who may do what to city B's data and the draft edition (everything else must be refused)
       const allowed = new Map<string, ReadonlySet<string>>([
@@ -297,6 +298,8 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         ['POST /api/panels/:id/invitations', new Set(['author1'])],
         ['GET /api/panels/:id/results', new Set(['author1'])],
         ['POST /api/panels/:id/variant', new Set(['author1'])],
+        ['POST /api/fieldwork/waves', new Set(['author1'])],
+        ['GET /api/fieldwork/waves/:wave/events', new Set(['reviewer1', 'author1'])],
         // the public dashboard's static files (404 here: this server has no site)
         ...['/', '/index.html', '/assets/:file', '/data/:file', '/downloads/:file'].map(
           (u) => [`GET ${u}`, new Set(['anon', 'cityA', 'reviewer1', 'author1'])] as const,

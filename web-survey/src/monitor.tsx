@@ -1,6 +1,7 @@
 /**
  * The fieldwork monitor for staff (sign-in first): responses per city against quota, completion and
- * break-off rates, median duration and the cleaning flags, refreshed every 10 seconds; downloads of the
+ * break-off rates, median duration and the cleaning flags, live over server-sent events (refreshed every
+ * 10 seconds when the stream is not available); downloads of the
  * raw and cleaned responses with the codebook; QR codes per city link.
  */
 import { useEffect, useState, type FormEvent } from 'react';
@@ -81,11 +82,30 @@ export function FieldworkMonitor(props: { wave: string; lang: Lang; setLang: (l:
         if (e instanceof ApiError && (e.status === 401 || e.status === 403)) setNeedLogin(true);
       }
     };
-    void load();
-    const id = window.setInterval(load, 10_000);
+    // live: server-sent events while the stream lasts; polling every 10 s as the fallback (no EventSource,
+    // a refused or ended stream — an expired session then shows the sign-in form)
+    let id: number | undefined;
+    let source: EventSource | undefined;
+    const poll = () => {
+      source?.close();
+      source = undefined;
+      if (id === undefined && !stop) id = window.setInterval(load, 10_000);
+    };
+    void load().then(() => {
+      if (stop || typeof EventSource === 'undefined') return poll();
+      source = new EventSource(`/api/fieldwork/waves/${wave}/events`);
+      source.addEventListener('monitor', (e) => {
+        if (!stop) setData(JSON.parse((e as MessageEvent<string>).data) as Monitor);
+      });
+      source.addEventListener('end', poll);
+      source.onerror = () => {
+        if (source?.readyState === EventSource.CLOSED) poll();
+      };
+    });
     return () => {
       stop = true;
-      window.clearInterval(id);
+      source?.close();
+      if (id !== undefined) window.clearInterval(id);
     };
   }, [wave, tick]);
 
