@@ -18,6 +18,7 @@ import { describeStep } from '../engine/methods/describe.ts';
 import { dataQuality, type ValueFlag } from '../engine/pipeline/data-quality.ts';
 import { resultUnits } from '../engine/analysis/run.ts';
 import type { AnalysesResult } from '../engine/analysis/run.ts';
+import type { RegionalConfig, SpatialConfig } from '../engine/analysis/config.ts';
 import type { Case } from '../engine/cases/search.ts';
 import { runArtifacts, runProject, type ProjectRun, type ProjectSource, type RunProjectOptions } from './project.ts';
 import { checkAborted, emitterOf } from './events.ts';
@@ -107,6 +108,16 @@ export interface SiteData {
   mapNote: { zh: string; en: string };
   /** Files in the export's `downloads/` folder (set by `export-site`). */
   downloads?: string[];
+  /**
+   * Tier names in both languages, best tier first, keyed by the tier label units carry (`SiteUnit.tier`):
+   * the page shows `name` in its language (第一档 / Tier 1). Absent when no tiers analysis ran.
+   */
+  tierNames?: Array<{ label: string; name: LocalText }>;
+  /**
+   * The project's regional and spatial analysis settings: the page's engine re-runs them on the results it
+   * shows (published or re-weighted) for the regional findings. Absent when the project declares neither.
+   */
+  analyses?: { regional?: RegionalConfig; spatial?: SpatialConfig };
   cases: Array<{
     id: string;
     title: LocalText;
@@ -162,6 +173,27 @@ function filtersOf(units: readonly Unit[]): string[] {
     .filter((k) => new Set(units.map((u) => u.groups[k])).size <= 40)
     .sort();
   return [...known, ...rest];
+}
+
+/** Tier labels (as units carry them) with their names in both languages, best tier first. */
+function tierNamesOf(analyses: AnalysesResult | undefined): SiteData['tierNames'] {
+  const tiers = analyses?.tiers;
+  if (!tiers) return undefined;
+  const k = tiers.labels.length;
+  // classes are ascending (0 = lowest); tierNames run from the top tier down
+  return tiers.labels
+    .map((cls, c) => ({ label: cls.label, name: { ...(tiers.tierNames[k - 1 - c] ?? { zh: cls.label }) } }))
+    .reverse();
+}
+
+/** The regional and spatial settings the page's engine re-runs (contiguity needs the map: left out). */
+function analysesOf(analyses: AnalysesResult | undefined): SiteData['analyses'] {
+  const s = analyses?.settings;
+  if (!s?.regional && !s?.spatial) return undefined;
+  const out: NonNullable<SiteData['analyses']> = {};
+  if (s.regional) out.regional = s.regional;
+  if (s.spatial && s.spatial.weights.method !== 'contiguity') out.spatial = s.spatial;
+  return out;
 }
 
 function intervalsOf(analyses: AnalysesResult | undefined): SiteData['intervals'] {
@@ -283,6 +315,8 @@ export function siteData(run: ProjectRun, cases: readonly Case[] = []): SiteData
     normalised: normaliseStep ? serialDataset(normaliseStep.dataset) : null,
     flagged: quality.flagged.map((f) => ({ ...f })),
     mapNote: tBoth('map.sourceNote'),
+    ...(tierNamesOf(analyses) ? { tierNames: tierNamesOf(analyses) } : {}),
+    ...(analysesOf(analyses) ? { analyses: analysesOf(analyses) } : {}),
     methodology: {
       steps: b.spec.steps.map((s) => ({
         id: s.id,
