@@ -46,6 +46,8 @@ export const EXAMPLE_FOLDERS = [
   'web/src/cases.ts',
   'web/src/classes.ts',
   'web/src/site.ts',
+  'web/src/choices.ts',
+  'web/src/regional.ts',
 ];
 
 const ROOT = resolve(import.meta.dirname, '..');

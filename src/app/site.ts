@@ -371,16 +371,34 @@ export function siteDataScript(site: SiteData): string {
   return `globalThis.__CITYINDEX_SITE__ = ${scriptJson(site)};\n`;
 }
 
+/** Files the project names besides those the build read: its series tables and its case library. */
+function namedFiles(run: ProjectRun, cases: readonly Case[]): Array<{ path: string }> {
+  const out: Array<{ path: string }> = [];
+  const series = (run.project.project as { series?: { file?: unknown; audit?: unknown } }).series;
+  for (const f of [series?.file, series?.audit]) if (typeof f === 'string') out.push({ path: f });
+  const folder = run.project.project.cases;
+  if (folder)
+    for (const c of cases) {
+      const name = c.file.split(/[\\/]/).pop();
+      if (name) out.push({ path: `${folder.replace(/[\\/]+$/, '')}/${name}` });
+    }
+  return out;
+}
+
 /** Options of `siteArtifacts`. */
 export interface SiteArtifactsOptions extends RunProjectOptions {
   /** Put the results, workbook and report into `downloads/` (default true). */
   downloads?: boolean;
+  /** Also print the report to PDF in both languages for the downloads (needs Chromium; default false). */
+  pdf?: boolean;
 }
 
 /**
  * The `export-site` use case without the page's assets: run the project (with its analyses), and return
  * `data/site-data.js`, `data/china-map.js` (when the units are cities keyed by adcode and the host has
- * the map) and `downloads/` (results.csv, results.xlsx, the report in both languages) in memory.
+ * the map) and `downloads/` (results.csv, results.xlsx, the report in both languages — also as PDF with
+ * `pdf: true`, which needs Chromium — and project.zip, the project's input files, when the host reads
+ * bytes) in memory.
  * @example
  * const { files } = await siteArtifacts('examples/asem', { analyses: false, downloads: false });
  * [...files.keys()] // => ['data/site-data.js']
@@ -403,7 +421,26 @@ export async function siteArtifacts(
     downloads.delete('analysis.json');
     emitterOf(options)({ kind: 'info', message: 'rendering the report for the downloads' });
     const { reportArtifacts } = await import('./report.ts');
-    for (const [name, content] of await reportArtifacts(run)) downloads.set(name, content);
+    if (options.pdf) emitterOf(options)({ kind: 'info', message: 'printing the report to PDF (Chromium)' });
+    for (const [name, content] of await reportArtifacts(run, { pdf: options.pdf === true }))
+      downloads.set(name, content);
+    if (host.readBytes) {
+      const read = host.readBytes.bind(host);
+      const { projectZip } = await import('./project-zip.ts');
+      const dir = run.project.dir;
+      try {
+        downloads.set(
+          'project.zip',
+          await projectZip([...run.project.files, ...namedFiles(run, cases)], dir, (p) =>
+            read(`${dir.replace(/[\\/]+$/, '')}/${p}`),
+          ),
+        );
+      } catch (e) {
+        // a zip that cannot be placed (files above an unnamed folder) leaves the other downloads intact
+        if (!(e instanceof CityIndexError)) throw e;
+        emitterOf(options)({ kind: 'warning', message: `project.zip left out: ${e.message}`, issues: e.issues });
+      }
+    }
     site.downloads = [...downloads.keys()];
     for (const [name, content] of downloads) later.set(`downloads/${name}`, content);
   }
