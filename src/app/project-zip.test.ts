@@ -28,7 +28,6 @@ describe('zipNames', () => {
 describe('projectZip of examples/cdgi-2020', () => {
   it('holds every input file as read, and unpacks into a project that builds the same results', async () => {
     const run = await runProject('examples/cdgi-2020', { analyses: false });
-    const dir = run.project.dir;
     // the export's zip: siteArtifacts adds the series table and the case library the project names
     const { files } = await siteArtifacts('examples/cdgi-2020', { analyses: false });
     const entries = unzipSync(files.get('downloads/project.zip') as Uint8Array);
