@@ -118,6 +118,20 @@ export interface SiteData {
    * shows (published or re-weighted) for the regional findings. Absent when the project declares neither.
    */
   analyses?: { regional?: RegionalConfig; spatial?: SpatialConfig };
+  /**
+   * Change over time (the change analysis over the project's editions/periods): the followed score and its
+   * rank per period, oldest first, per unit (`units` order). Absent when the project has fewer than two periods.
+   */
+  change?: {
+    code: string;
+    periods: string[];
+    /** Scores are rescaled within each period (min–max, z-score …): compare ranks across periods, not scores. */
+    relativeScores: boolean;
+    units: string[];
+    /** [period][unit]. */
+    scores: Array<Array<number | null>>;
+    ranks: Array<Array<number | null>>;
+  };
   cases: Array<{
     id: string;
     title: LocalText;
@@ -194,6 +208,21 @@ function analysesOf(analyses: AnalysesResult | undefined): SiteData['analyses'] 
   if (s.regional) out.regional = s.regional;
   if (s.spatial && s.spatial.weights.method !== 'contiguity') out.spatial = s.spatial;
   return out;
+}
+
+/** The change analysis as the profile's change over time; undefined with fewer than two periods. */
+function changeOf(analyses: AnalysesResult | undefined): SiteData['change'] {
+  const c = analyses?.change;
+  if (!c || c.periods.length < 2) return undefined;
+  const nums = (v: Float64Array) => Array.from(v, (x) => (Number.isNaN(x) ? null : x));
+  return {
+    code: c.code,
+    periods: [...c.periods],
+    relativeScores: c.relativeScores,
+    units: [...c.units],
+    scores: c.scores.values.map(nums),
+    ranks: c.ranks.values.map(nums),
+  };
 }
 
 function intervalsOf(analyses: AnalysesResult | undefined): SiteData['intervals'] {
@@ -317,6 +346,7 @@ export function siteData(run: ProjectRun, cases: readonly Case[] = []): SiteData
     mapNote: tBoth('map.sourceNote'),
     ...(tierNamesOf(analyses) ? { tierNames: tierNamesOf(analyses) } : {}),
     ...(analysesOf(analyses) ? { analyses: analysesOf(analyses) } : {}),
+    ...(changeOf(analyses) ? { change: changeOf(analyses) } : {}),
     methodology: {
       steps: b.spec.steps.map((s) => ({
         id: s.id,

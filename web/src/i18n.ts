@@ -75,6 +75,11 @@ const zh = {
     },
     agg: { arithmetic: '算术平均', geometric: '几何平均', harmonic: '调和平均' },
   },
+  change: {
+    title: '历年变化（排名）',
+    period: '时期',
+    relative: '各期得分在当期内标准化，跨期请比较排名而非得分。',
+  },
   regional: {
     title: '区域发现',
     published: '根据发布结果计算。',
@@ -227,6 +232,11 @@ const en: Messages = {
       rank: 'Rank',
     },
     agg: { arithmetic: 'Arithmetic mean', geometric: 'Geometric mean', harmonic: 'Harmonic mean' },
+  },
+  change: {
+    title: 'Change over time (rank)',
+    period: 'Period',
+    relative: 'Scores are rescaled within each period: compare ranks across periods, not scores.',
   },
   regional: {
     title: 'Regional findings',

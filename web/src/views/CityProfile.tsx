@@ -12,6 +12,7 @@ import { localText, tierName, unitName, type Lang, type Site } from '../site.ts'
 import { startEngine } from '../engine-client.ts';
 import type { ScoreExplanation } from '../../../src/engine/browser.ts';
 import { ChartLegend, EChart, PALETTE } from '../charts.tsx';
+import { ChangePanel } from './ChangePanel.tsx';
 import { carry } from './Overview.tsx';
 
 /** Mean score of `code` over the units in `peers` (published results). */
@@ -205,6 +206,7 @@ export function CityProfile({ site, route, lang, setParams }: ViewProps) {
           </table>
         </div>
       </section>
+      <ChangePanel site={site} unit={unit} />
       <section className="panel" aria-labelledby="peers-title">
         <h2 id="peers-title">{t('city.radar')}</h2>
         {peerKeys.length ? (
