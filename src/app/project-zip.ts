@@ -64,7 +64,7 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
  * const sha256 = 'ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb'; // of 'a'
  * const files = [{ path: 'a.txt', sha256, bytes: 1 }];
  * const zip = await projectZip(files, 'p', async () => new TextEncoder().encode('a'));
- * [zip[0], zip[1]] // => [0x50, 0x4b]
+ * String.fromCharCode(zip[0], zip[1]) // => 'PK'
  */
 export async function projectZip(
   files: ReadonlyArray<Pick<InputFile, 'path'> & { sha256?: string }>,

@@ -181,6 +181,11 @@ describe('downloads and tiers', () => {
     await page.getByLabel('Tier', { exact: true }).selectOption({ label: 'Tier 1' });
     await page.waitForFunction(() => location.hash.includes('f.tier='));
     expect(await tierCol()).toEqual(['Tier 1']);
+    // the profile names the tier in the page's language; one period: no change-over-time section
+    await page.goto(page.url().replace(/#.*$/, '#/city/330100?lang=zh'));
+    await page.waitForSelector('[data-testid=lineage]');
+    expect(await page.textContent('main')).toContain('分档: 第一档');
+    expect(await page.locator('[data-testid=change]').count()).toBe(0);
     await page.close();
   });
 
