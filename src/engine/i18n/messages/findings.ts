@@ -261,8 +261,8 @@ export const FINDING_MESSAGES = {
   ),
   /** The first unit of each group of a grouping (the dashboard's regional findings). */
   'finding.groupLeaders': msg<{ grouping: string; leaders: Array<{ group: string; unit: string; score: number }> }>(
-    (p) => `按${p.grouping}，各组第一名：${p.leaders.map((x) => `${x.group} ${x.unit}（${f1(x.score)}）`).join('，')}。`,
     (p) =>
-      `Leaders by ${p.grouping}: ${p.leaders.map((x) => `${x.group}, ${x.unit} (${f1(x.score)})`).join('; ')}.`,
+      `按${p.grouping}，各组第一名：${p.leaders.map((x) => `${x.group} ${x.unit}（${f1(x.score)}）`).join('，')}。`,
+    (p) => `Leaders by ${p.grouping}: ${p.leaders.map((x) => `${x.group}, ${x.unit} (${f1(x.score)})`).join('; ')}.`,
   ),
 };
