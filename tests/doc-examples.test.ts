@@ -51,6 +51,8 @@ export const EXAMPLE_FOLDERS = [
   'web/src/workbench/api.ts',
   'web/src/workbench/context.ts',
   'web/src/workbench/figures.ts',
+  'web/src/choices.ts',
+  'web/src/regional.ts',
 ];
 
 const ROOT = resolve(import.meta.dirname, '..');

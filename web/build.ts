@@ -23,7 +23,8 @@ function config(entry: string, fileName: string, outDir: string, cssFileName = '
     logLevel: 'warn',
     publicDir: false,
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-    oxc: { jsx: { runtime: 'automatic' } },
+    // production JSX even when built inside a test run (NODE_ENV=test would pick the dev runtime, jsxDEV)
+    oxc: { jsx: { runtime: 'automatic', development: false } },
     build: {
       outDir,
       emptyOutDir: false,

@@ -30,6 +30,8 @@ export interface AppHost {
   loadCases(folder: string, dir?: string): Promise<Case[]>;
   /** A text file (UTF-8); a file that cannot be read is an input error naming it. */
   readText(path: string): Promise<string>;
+  /** A file's bytes (optional; the dashboard's project zip needs it). */
+  readBytes?(path: string): Promise<Uint8Array>;
   /** The map whose polygons give contiguity weights (China's prefectures; optional for hosts without it). */
   readMap?(): Promise<Topology>;
   /** An uncertainty or sensitivity analysis of a project's nominal build, reporting runs done. */

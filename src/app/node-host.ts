@@ -39,6 +39,14 @@ export const nodeHost: AppHost = {
       throw new CityIndexError({ code: 'E_FILE', message: `cannot read file: ${reason}`, file: path });
     }
   },
+  async readBytes(path) {
+    try {
+      return new Uint8Array(await readFile(path));
+    } catch (e) {
+      const code = e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+      throw new CityIndexError({ code: 'E_FILE', message: `cannot read file: ${code ?? String(e)}`, file: path });
+    }
+  },
   async readMap() {
     return readChinaMap();
   },

@@ -18,6 +18,7 @@ import { describeStep } from '../engine/methods/describe.ts';
 import { dataQuality, type ValueFlag } from '../engine/pipeline/data-quality.ts';
 import { resultUnits } from '../engine/analysis/run.ts';
 import type { AnalysesResult } from '../engine/analysis/run.ts';
+import type { RegionalConfig, SpatialConfig } from '../engine/analysis/config.ts';
 import type { Case } from '../engine/cases/search.ts';
 import { runArtifacts, runProject, type ProjectRun, type ProjectSource, type RunProjectOptions } from './project.ts';
 import { checkAborted, emitterOf } from './events.ts';
@@ -107,6 +108,30 @@ export interface SiteData {
   mapNote: { zh: string; en: string };
   /** Files in the export's `downloads/` folder (set by `export-site`). */
   downloads?: string[];
+  /**
+   * Tier names in both languages, best tier first, keyed by the tier label units carry (`SiteUnit.tier`):
+   * the page shows `name` in its language (第一档 / Tier 1). Absent when no tiers analysis ran.
+   */
+  tierNames?: Array<{ label: string; name: LocalText }>;
+  /**
+   * The project's regional and spatial analysis settings: the page's engine re-runs them on the results it
+   * shows (published or re-weighted) for the regional findings. Absent when the project declares neither.
+   */
+  analyses?: { regional?: RegionalConfig; spatial?: SpatialConfig };
+  /**
+   * Change over time (the change analysis over the project's editions/periods): the followed score and its
+   * rank per period, oldest first, per unit (`units` order). Absent when the project has fewer than two periods.
+   */
+  change?: {
+    code: string;
+    periods: string[];
+    /** Scores are rescaled within each period (min–max, z-score …): compare ranks across periods, not scores. */
+    relativeScores: boolean;
+    units: string[];
+    /** [period][unit]. */
+    scores: Array<Array<number | null>>;
+    ranks: Array<Array<number | null>>;
+  };
   cases: Array<{
     id: string;
     title: LocalText;
@@ -162,6 +187,42 @@ function filtersOf(units: readonly Unit[]): string[] {
     .filter((k) => new Set(units.map((u) => u.groups[k])).size <= 40)
     .sort();
   return [...known, ...rest];
+}
+
+/** Tier labels (as units carry them) with their names in both languages, best tier first. */
+function tierNamesOf(analyses: AnalysesResult | undefined): SiteData['tierNames'] {
+  const tiers = analyses?.tiers;
+  if (!tiers) return undefined;
+  const k = tiers.labels.length;
+  // classes are ascending (0 = lowest); tierNames run from the top tier down
+  return tiers.labels
+    .map((cls, c) => ({ label: cls.label, name: { ...(tiers.tierNames[k - 1 - c] ?? { zh: cls.label }) } }))
+    .reverse();
+}
+
+/** The regional and spatial settings the page's engine re-runs (contiguity needs the map: left out). */
+function analysesOf(analyses: AnalysesResult | undefined): SiteData['analyses'] {
+  const s = analyses?.settings;
+  if (!s?.regional && !s?.spatial) return undefined;
+  const out: NonNullable<SiteData['analyses']> = {};
+  if (s.regional) out.regional = s.regional;
+  if (s.spatial && s.spatial.weights.method !== 'contiguity') out.spatial = s.spatial;
+  return out;
+}
+
+/** The change analysis as the profile's change over time; undefined with fewer than two periods. */
+function changeOf(analyses: AnalysesResult | undefined): SiteData['change'] {
+  const c = analyses?.change;
+  if (!c || c.periods.length < 2) return undefined;
+  const nums = (v: Float64Array) => Array.from(v, (x) => (Number.isNaN(x) ? null : x));
+  return {
+    code: c.code,
+    periods: [...c.periods],
+    relativeScores: c.relativeScores,
+    units: [...c.units],
+    scores: c.scores.values.map(nums),
+    ranks: c.ranks.values.map(nums),
+  };
 }
 
 function intervalsOf(analyses: AnalysesResult | undefined): SiteData['intervals'] {
@@ -283,6 +344,9 @@ export function siteData(run: ProjectRun, cases: readonly Case[] = []): SiteData
     normalised: normaliseStep ? serialDataset(normaliseStep.dataset) : null,
     flagged: quality.flagged.map((f) => ({ ...f })),
     mapNote: tBoth('map.sourceNote'),
+    ...(tierNamesOf(analyses) ? { tierNames: tierNamesOf(analyses) } : {}),
+    ...(analysesOf(analyses) ? { analyses: analysesOf(analyses) } : {}),
+    ...(changeOf(analyses) ? { change: changeOf(analyses) } : {}),
     methodology: {
       steps: b.spec.steps.map((s) => ({
         id: s.id,
@@ -337,16 +401,34 @@ export function siteDataScript(site: SiteData): string {
   return `globalThis.__CITYINDEX_SITE__ = ${scriptJson(site)};\n`;
 }
 
+/** Files the project names besides those the build read: its series tables and its case library. */
+function namedFiles(run: ProjectRun, cases: readonly Case[]): Array<{ path: string }> {
+  const out: Array<{ path: string }> = [];
+  const series = (run.project.project as { series?: { file?: unknown; audit?: unknown } }).series;
+  for (const f of [series?.file, series?.audit]) if (typeof f === 'string') out.push({ path: f });
+  const folder = run.project.project.cases;
+  if (folder)
+    for (const c of cases) {
+      const name = c.file.split(/[\\/]/).pop();
+      if (name) out.push({ path: `${folder.replace(/[\\/]+$/, '')}/${name}` });
+    }
+  return out;
+}
+
 /** Options of `siteArtifacts`. */
 export interface SiteArtifactsOptions extends RunProjectOptions {
   /** Put the results, workbook and report into `downloads/` (default true). */
   downloads?: boolean;
+  /** Also print the report to PDF in both languages for the downloads (needs Chromium; default false). */
+  pdf?: boolean;
 }
 
 /**
  * The `export-site` use case without the page's assets: run the project (with its analyses), and return
  * `data/site-data.js`, `data/china-map.js` (when the units are cities keyed by adcode and the host has
- * the map) and `downloads/` (results.csv, results.xlsx, the report in both languages) in memory.
+ * the map) and `downloads/` (results.csv, results.xlsx, the report in both languages — also as PDF with
+ * `pdf: true`, which needs Chromium — and project.zip, the project's input files, when the host reads
+ * bytes) in memory.
  * @example
  * const { files } = await siteArtifacts('examples/asem', { analyses: false, downloads: false });
  * [...files.keys()] // => ['data/site-data.js']
@@ -369,7 +451,26 @@ export async function siteArtifacts(
     downloads.delete('analysis.json');
     emitterOf(options)({ kind: 'info', message: 'rendering the report for the downloads' });
     const { reportArtifacts } = await import('./report.ts');
-    for (const [name, content] of await reportArtifacts(run)) downloads.set(name, content);
+    if (options.pdf) emitterOf(options)({ kind: 'info', message: 'printing the report to PDF (Chromium)' });
+    for (const [name, content] of await reportArtifacts(run, { pdf: options.pdf === true }))
+      downloads.set(name, content);
+    if (host.readBytes) {
+      const read = host.readBytes.bind(host);
+      const { projectZip } = await import('./project-zip.ts');
+      const dir = run.project.dir;
+      try {
+        downloads.set(
+          'project.zip',
+          await projectZip([...run.project.files, ...namedFiles(run, cases)], dir, (p) =>
+            read(`${dir.replace(/[\\/]+$/, '')}/${p}`),
+          ),
+        );
+      } catch (e) {
+        // a zip that cannot be placed (files above an unnamed folder) leaves the other downloads intact
+        if (!(e instanceof CityIndexError)) throw e;
+        emitterOf(options)({ kind: 'warning', message: `project.zip left out: ${e.message}`, issues: e.issues });
+      }
+    }
     site.downloads = [...downloads.keys()];
     for (const [name, content] of downloads) later.set(`downloads/${name}`, content);
   }

@@ -6,7 +6,7 @@
  */
 import * as echarts from 'echarts/core';
 import { BarChart, MapChart, RadarChart } from 'echarts/charts';
-import { GridComponent, LegendPlainComponent, TooltipComponent, VisualMapPiecewiseComponent } from 'echarts/components';
+import { GridComponent, TooltipComponent, VisualMapPiecewiseComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { feature } from 'topojson-client';
 import type { GeometryObject, Topology } from 'topojson-specification';
@@ -16,7 +16,6 @@ echarts.use([
   MapChart,
   RadarChart,
   GridComponent,
-  LegendPlainComponent,
   TooltipComponent,
   VisualMapPiecewiseComponent,
   CanvasRenderer,

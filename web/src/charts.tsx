@@ -1,5 +1,5 @@
 /**
- * Charts of the site on ECharts 6 (only the parts used: map, bar, radar; canvas), and the China city
+ * Charts of the site on ECharts 6 (only the parts used: map, bar, radar; canvas; legends in HTML), and the China city
  * map: the simplified prefecture map of the report (data/maps/china-cities.topo.json, shipped as
  * `data/china-map.js`) registered as `china`, so ECharts adds the 南海诸岛 inset; regions keyed by adcode.
  */
@@ -93,5 +93,22 @@ export function EChart(props: {
       data-testid={props.testId}
       style={{ width: '100%', height: props.height }}
     />
+  );
+}
+
+/** Series colours of the radar charts (ECharts' default order), shared with their HTML legend. */
+export const PALETTE = ['#5470c6', '#91cc75', '#fac858', '#ee6666'];
+
+/** A chart legend in HTML (readable by screen readers; ECharts' legend component is not loaded). */
+export function ChartLegend({ names }: { names: readonly string[] }) {
+  return (
+    <ul className="legend">
+      {names.map((n, i) => (
+        <li key={n}>
+          <span className="swatch" style={{ background: PALETTE[i % PALETTE.length] }} aria-hidden="true" />
+          {n}
+        </li>
+      ))}
+    </ul>
   );
 }

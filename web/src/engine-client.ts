@@ -6,6 +6,7 @@
 import { loadScript } from './load-script.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
 import type { Site } from './site.ts';
+import type { LiveSettings } from './live.ts';
 
 type Pending = { resolve(v: { value: unknown; ms?: number }): void; reject(e: Error): void };
 type Body<R> = R extends { id: number } ? Omit<R, 'id'> : never;
@@ -16,7 +17,7 @@ export class EngineClient {
   private next = 1;
   private pending = new Map<number, Pending>();
   private busy = false;
-  private queued: { weights: Record<string, number>; done: Pending } | null = null;
+  private queued: { weights: LiveSettings; done: Pending } | null = null;
 
   constructor(source: string) {
     const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
@@ -39,8 +40,8 @@ export class EngineClient {
     });
   }
 
-  /** Re-weight, latest wins (a superseded request resolves with null). */
-  reweight(weights: Record<string, number>): Promise<{ value: unknown; ms?: number } | null> {
+  /** Re-weight (and other method choices), latest wins (a superseded request resolves with null). */
+  reweight(weights: LiveSettings): Promise<{ value: unknown; ms?: number } | null> {
     return new Promise((resolve, reject) => {
       const done: Pending = { resolve, reject };
       if (this.busy) {
@@ -52,9 +53,9 @@ export class EngineClient {
     });
   }
 
-  private run(weights: Record<string, number>, done: Pending): void {
+  private run(settings: LiveSettings, done: Pending): void {
     this.busy = true;
-    this.request({ kind: 'reweight', weights }).then(
+    this.request({ kind: 'reweight', weights: {}, ...settings }).then(
       (v) => this.settle(() => done.resolve(v)),
       (e: Error) => this.settle(() => done.reject(e)),
     );
@@ -70,6 +71,36 @@ export class EngineClient {
 }
 
 let client: Promise<EngineClient> | undefined;
+let regional: Promise<EngineClient> | undefined;
+
+async function engineSource(): Promise<string> {
+  await loadScript('assets/engine.js');
+  const src = (globalThis as { __CITYINDEX_WORKER_SRC__?: string }).__CITYINDEX_WORKER_SRC__;
+  if (typeof src !== 'string') throw new Error('the engine script did not load');
+  return src;
+}
+
+/**
+ * A second engine worker for the regional findings (its spatial statistics take a few hundred ms, so
+ * they never hold up a re-weighting in the first worker).
+ * @example // no-run: needs a browser
+ * const engine = await startRegionalEngine(site);
+ */
+export function startRegionalEngine(site: Site): Promise<EngineClient> {
+  regional ??= (async () => {
+    const c = new EngineClient(await engineSource());
+    const live = site.data.live;
+    await c.request({
+      kind: 'init',
+      live,
+      codes: site.aggregateCodes,
+      level: site.weightLevel,
+      analyses: site.data.analyses,
+    });
+    return c;
+  })();
+  return regional;
+}
 
 /**
  * The engine worker of the page, started once with the site's data.
@@ -78,10 +109,7 @@ let client: Promise<EngineClient> | undefined;
  */
 export function startEngine(site: Site): Promise<EngineClient> {
   client ??= (async () => {
-    await loadScript('assets/engine.js');
-    const src = (globalThis as { __CITYINDEX_WORKER_SRC__?: string }).__CITYINDEX_WORKER_SRC__;
-    if (typeof src !== 'string') throw new Error('the engine script did not load');
-    const c = new EngineClient(src);
+    const c = new EngineClient(await engineSource());
     await c.request({ kind: 'init', live: site.data.live, codes: site.aggregateCodes, level: site.weightLevel });
     return c;
   })();

@@ -15,6 +15,7 @@ import {
   ranksDataset,
   tieToleranceOf,
   withWeights,
+  LIVE_WEIGHT_STEP,
   type Build,
   type BuildInput,
   type CheckedSpec,
@@ -22,6 +23,15 @@ import {
   type ScoreExplanation,
 } from '../../src/engine/browser.ts';
 import { buildInputOf, type SiteData } from './site.ts';
+import {
+  LIVE_INDICATOR_STEP,
+  methodSpec,
+  type AggregateChoice,
+  type LiveSettings,
+  type NormaliseChoice,
+} from './choices.ts';
+
+export type { AggregateChoice, LiveSettings, NormaliseChoice };
 
 /** Scores and ranks of the aggregates, units in `units` order. */
 export interface Ranking {
@@ -65,10 +75,14 @@ export class LiveSession {
   readonly codes: string[];
   private current: Build;
   private readonly valueSources: Record<string, string>;
+  private readonly live: SiteData['live'];
+  /** Checked specs per method choice (zod runs once per choice, never per slider move). */
+  private readonly methodSpecs = new Map<string, CheckedSpec>();
 
   /** Re-make the published build (bit-identical to the export's build). */
   constructor(live: SiteData['live'], aggregateCodes: readonly string[], weightLevel: number | null) {
     this.input = buildInputOf(live);
+    this.live = live;
     this.codes = [...aggregateCodes];
     this.level = weightLevel;
     const checked = checkedSpec(live.spec, this.input.framework);
@@ -89,9 +103,52 @@ export class LiveSession {
 
   /** Re-rank with other weights at the slider level (re-uses every step before the weighting). */
   reweight(weights: Record<string, number>): Ranking {
-    if (this.level === null) return rankingOf(this.published, this.codes);
-    this.current = regenerateChecked(this.current, withWeights(this.base, this.input.framework, this.level, weights));
-    return rankingOf(this.current, this.codes);
+    return this.recompute({ weights });
+  }
+
+  /**
+   * The checked spec of a set of reader settings: the method choices (checked once per choice), then the
+   * indicator weights (a manual weight step of level 1), then the slider level's weights.
+   */
+  specOf(settings: LiveSettings): CheckedSpec {
+    const fw = this.input.framework;
+    let spec = this.base;
+    if (settings.normalise || settings.aggregate) {
+      const key = `${settings.normalise ?? ''}/${settings.aggregate ?? ''}`;
+      let m = this.methodSpecs.get(key);
+      if (!m) {
+        const checked = checkedSpec(methodSpec(this.live.spec, settings.normalise, settings.aggregate), fw);
+        m = this.level === null ? checked : withWeights(checked, fw, this.level, levelWeights(fw, this.level));
+        this.methodSpecs.set(key, m);
+      }
+      spec = m;
+    }
+    if (settings.indicators && Object.keys(settings.indicators).length && this.level !== null && this.level > 1) {
+      // the slider level's step is LIVE_WEIGHT_STEP: take it out, add the indicator step, put it back
+      const without = { ...spec, steps: spec.steps.filter((s) => s.id !== LIVE_WEIGHT_STEP) } as CheckedSpec;
+      const ind = withWeights(without, fw, 1, settings.indicators);
+      const renamed = {
+        ...ind,
+        steps: ind.steps.map((s) => (s.id === LIVE_WEIGHT_STEP ? { ...s, id: LIVE_INDICATOR_STEP } : s)),
+      } as CheckedSpec;
+      spec = withWeights(renamed, fw, this.level, levelWeights(fw, this.level));
+    }
+    return this.level === null ? spec : withWeights(spec, fw, this.level, settings.weights ?? {});
+  }
+
+  /**
+   * The build of a set of reader settings (re-runs from the first step the settings change: the weights
+   * only re-run weighting and aggregation; another normalisation re-runs from the normalise step).
+   */
+  buildOf(settings: LiveSettings): Build {
+    this.current = regenerateChecked(this.current, this.specOf(settings));
+    return this.current;
+  }
+
+  /** Scores and ranks of the aggregates under a set of reader settings. */
+  recompute(settings: LiveSettings): Ranking {
+    if (this.level === null && !settings.normalise && !settings.aggregate) return rankingOf(this.published, this.codes);
+    return rankingOf(this.buildOf(settings), this.codes);
   }
 
   /** The lineage of a unit's score (index by default) in the published build. */

@@ -93,3 +93,26 @@ export function buildInputOf(live: SiteData['live']): BuildInput {
       : {}),
   };
 }
+
+/**
+ * A tier's name in the page's language, from the site's tier names (第一档 … in zh, Tier 1 … in en);
+ * the label itself when the site names no tiers.
+ * @example
+ * const data = { tierNames: [{ label: 'Tier 1', name: { zh: '第一档', en: 'Tier 1' } }] };
+ * [tierName(data, 'Tier 1', 'zh'), tierName(data, 'Tier 1', 'en')] // => ['第一档', 'Tier 1']
+ */
+export function tierName(data: Pick<SiteData, 'tierNames'>, label: string | null, lang: Lang): string {
+  if (label === null) return '';
+  const hit = data.tierNames?.find((x) => x.label === label);
+  return hit ? localText(hit.name, lang) || label : label;
+}
+
+/**
+ * Tier labels best first (the site's order when it names its tiers, else sorted).
+ * @example
+ * tierOrder({ tierNames: [{ label: 'B', name: {} }, { label: 'A', name: {} }], units: [] }) // => ['B', 'A']
+ */
+export function tierOrder(data: Pick<SiteData, 'tierNames' | 'units'>): string[] {
+  if (data.tierNames?.length) return data.tierNames.map((x) => x.label);
+  return [...new Set(data.units.map((u) => u.tier).filter((x): x is string => x !== null))].sort();
+}

@@ -3,22 +3,39 @@
  * `init`; then `reweight`, `explain`, `whatif` and `improve` requests, answered by id. Built as a classic
  * script (web/build.ts) and started from a Blob, so it also runs when the site is opened from files.
  */
-import { LiveSession } from './live.ts';
+import { LiveSession, type LiveSettings } from './live.ts';
+import { regionalFindings } from './regional.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
 
 let session: LiveSession | undefined;
+let analyses: import('./site.ts').SiteData['analyses'];
+
+function settingsOf(req: LiveSettings): LiveSettings {
+  const s: LiveSettings = {};
+  if (req.weights) s.weights = req.weights;
+  if (req.indicators) s.indicators = req.indicators;
+  if (req.normalise) s.normalise = req.normalise;
+  if (req.aggregate) s.aggregate = req.aggregate;
+  return s;
+}
 
 function answer(req: WorkerRequest): WorkerResponse {
   if (req.kind === 'init') {
     session = new LiveSession(req.live, req.codes, req.level);
+    analyses = req.analyses;
     return { id: req.id, ok: true, value: session.publishedWeights() };
   }
   if (!session) throw new Error('the engine is not initialised');
   const t0 = performance.now();
   switch (req.kind) {
     case 'reweight': {
-      const value = session.reweight(req.weights);
+      const value = session.recompute(settingsOf(req));
       return { id: req.id, ok: true, value, ms: performance.now() - t0 };
+    }
+    case 'regional': {
+      const s = settingsOf(req);
+      const b = Object.keys(s).length ? session.buildOf(s) : session.published;
+      return { id: req.id, ok: true, value: regionalFindings(b, analyses), ms: performance.now() - t0 };
     }
     case 'explain':
       return { id: req.id, ok: true, value: session.explain(req.unit, req.code) };

@@ -89,15 +89,20 @@ export function registerSiteCommands(program: Command): void {
     .command('export-site')
     .argument('<project>', 'project folder')
     .requiredOption('-o, --out <dir>', 'output folder (a new folder, or one written by export-site before)')
-    .option('--no-downloads', 'leave out the results, workbook and report downloads')
+    .option('--no-downloads', 'leave out the results, workbook, report and project downloads')
+    .option('--pdf', 'also print the report to PDF for the downloads (needs Chromium)')
     .description('write the public dashboard as a static site / 导出公开网站（静态文件）')
-    .action(async (dir: string, opts: { out: string; downloads: boolean }) => {
+    .action(async (dir: string, opts: { out: string; downloads: boolean; pdf?: boolean }) => {
       const t0 = performance.now();
       const assets = await siteAssetFiles();
       const { siteArtifacts } = await import('../../app/site.ts');
       const { checkOutputFolder, writeArtifacts } = await import('../../app/node-host.ts');
       await checkOutputFolder(opts.out, [...assets.keys(), 'data/site-data.js', 'data/china-map.js']);
-      const { files } = await siteArtifacts(dir, { downloads: opts.downloads, onEvent: printEvents() });
+      const { files } = await siteArtifacts(dir, {
+        downloads: opts.downloads,
+        pdf: opts.pdf === true,
+        onEvent: printEvents(),
+      });
       for (const [name, content] of assets) files.set(name, content);
       log(`writing ${files.size} files to ${opts.out}`);
       await writeArtifacts(opts.out, files);

@@ -8,10 +8,11 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ViewProps } from '../App.tsx';
 import { formatRoute } from '../route.ts';
-import { localText, unitName, type Lang, type Site } from '../site.ts';
+import { localText, tierName, unitName, type Lang, type Site } from '../site.ts';
 import { startEngine } from '../engine-client.ts';
 import type { ScoreExplanation } from '../../../src/engine/browser.ts';
-import { EChart } from '../charts.tsx';
+import { ChartLegend, EChart, PALETTE } from '../charts.tsx';
+import { ChangePanel } from './ChangePanel.tsx';
 import { carry } from './Overview.tsx';
 
 /** Mean score of `code` over the units in `peers` (published results). */
@@ -105,9 +106,8 @@ export function CityProfile({ site, route, lang, setParams }: ViewProps) {
   const nodeName = (c: string) => localText(site.nodeByCode.get(c)?.name, lang) || c;
   const iv = d.intervals?.[unit];
   const n = d.results.units.length;
-  const peerLabel = peerKey
-    ? `${t(`filter.${peerKey}`, { defaultValue: peerKey })}: ${peerKey === 'tier' ? u.tier : (u.groups[peerKey] ?? '')}`
-    : '';
+  const peerValue = peerKey === 'tier' ? tierName(d, u.tier, lang) : (u.groups[peerKey] ?? '');
+  const peerLabel = peerKey ? `${t(`filter.${peerKey}`, { defaultValue: peerKey })}: ${peerValue}` : '';
   const diffs = indicatorDiffs(
     site,
     unit,
@@ -118,7 +118,7 @@ export function CityProfile({ site, route, lang, setParams }: ViewProps) {
     dims.length >= 3
       ? {
           tooltip: {},
-          legend: { bottom: 0, data: [unitName(u, lang), t('city.peerMean', { group: peerLabel })] },
+          color: PALETTE,
           radar: {
             indicator: dims.map((c) => ({
               name: nodeName(c),
@@ -161,7 +161,7 @@ export function CityProfile({ site, route, lang, setParams }: ViewProps) {
           ))}
         {u.tier ? (
           <span className="badge">
-            {t('col.tier')}: {u.tier}
+            {t('col.tier')}: {tierName(d, u.tier, lang)}
           </span>
         ) : null}
       </p>
@@ -206,6 +206,7 @@ export function CityProfile({ site, route, lang, setParams }: ViewProps) {
           </table>
         </div>
       </section>
+      <ChangePanel site={site} unit={unit} />
       <section className="panel" aria-labelledby="peers-title">
         <h2 id="peers-title">{t('city.radar')}</h2>
         {peerKeys.length ? (
@@ -222,6 +223,7 @@ export function CityProfile({ site, route, lang, setParams }: ViewProps) {
           </label>
         ) : null}
         {radar ? <EChart option={radar} height={320} label={t('city.radar')} /> : null}
+        {radar ? <ChartLegend names={[unitName(u, lang), t('city.peerMean', { group: peerLabel })]} /> : null}
         <div className="two">
           <div>
             <h3>{t('city.strengths')}</h3>

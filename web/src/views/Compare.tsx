@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ViewProps } from '../App.tsx';
 import { formatRoute } from '../route.ts';
 import { localText, unitName } from '../site.ts';
-import { EChart } from '../charts.tsx';
+import { ChartLegend, EChart, PALETTE } from '../charts.tsx';
 import { carry } from './Overview.tsx';
 
 export const MAX_COMPARE = 4;
@@ -22,7 +22,7 @@ export function Compare({ site, route, lang, setParams }: ViewProps) {
     chosen.length && dims.length >= 3
       ? {
           tooltip: {},
-          legend: { bottom: 0, data: chosen.map((c) => unitName(site.unitByCode.get(c), lang)) },
+          color: PALETTE,
           radar: { indicator: dims.map((c) => ({ name: nodeName(c), max: 100 })), radius: '60%' },
           series: [
             {
@@ -104,6 +104,7 @@ export function Compare({ site, route, lang, setParams }: ViewProps) {
         </div>
       ) : null}
       {radar ? <EChart option={radar} height={340} label={t('compare.title')} /> : null}
+      {radar ? <ChartLegend names={chosen.map((c) => unitName(site.unitByCode.get(c), lang))} /> : null}
     </article>
   );
 }

@@ -1,4 +1,7 @@
-/** Downloads of the edition: the files `cityindex export-site` put in `downloads/`. */
+/**
+ * Downloads of the edition: the files `cityindex export-site` put in `downloads/` (results, workbook, the
+ * report in HTML and, when exported with `--pdf`, PDF; the project's input files as a zip).
+ */
 import { useTranslation } from 'react-i18next';
 import type { ViewProps } from '../App.tsx';
 
@@ -8,6 +11,10 @@ const LABELS: ReadonlyArray<[string, string]> = [
   ['report.html', 'downloads.report'],
   ['report.zh.html', 'downloads.reportZh'],
   ['report.en.html', 'downloads.reportEn'],
+  ['report.pdf', 'downloads.pdf'],
+  ['report.zh.pdf', 'downloads.pdfZh'],
+  ['report.en.pdf', 'downloads.pdfEn'],
+  ['project.zip', 'downloads.project'],
 ];
 
 export function Downloads({ site }: ViewProps) {
@@ -30,6 +37,7 @@ export function Downloads({ site }: ViewProps) {
       ) : (
         <p>{t('downloads.none')}</p>
       )}
+      {list.length && !list.some(([f]) => f.endsWith('.pdf')) ? <p className="note">{t('downloads.noPdf')}</p> : null}
     </article>
   );
 }

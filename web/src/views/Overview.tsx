@@ -9,11 +9,14 @@ import { useTranslation } from 'react-i18next';
 import type { ViewProps } from '../App.tsx';
 import { formatRoute, formatWeights, parseWeights } from '../route.ts';
 import { groupValues, inGroups, matches, rankChange, sortRows, type Row, type SortKey } from '../table.ts';
-import { localText, unitName, type Site } from '../site.ts';
+import { localText, tierName, tierOrder, unitName, type Site } from '../site.ts';
 import { startEngine } from '../engine-client.ts';
 import type { Ranking } from '../live.ts';
 import { EChart, loadChinaMap } from '../charts.tsx';
 import { NO_DATA_COLOUR, classPieces } from '../classes.ts';
+import { AGGREGATE_CHOICES, NORMALISE_CHOICES, choiceOf, type LiveSettings } from '../choices.ts';
+import { AdvancedPanel } from './AdvancedPanel.tsx';
+import { RegionalPanel } from './RegionalPanel.tsx';
 
 /** Published weights of the slider level (from the live input's framework). */
 export function publishedWeights(site: Site): Map<string, number> {
@@ -22,27 +25,60 @@ export function publishedWeights(site: Site): Map<string, number> {
   return m;
 }
 
-/** Live ranking for the weights in the URL (null = published). */
-export function useLiveRanking(site: Site, wParam: string | undefined) {
+/** Published weights of the indicators (level 1), when the sliders are on a higher level. */
+export function publishedIndicatorWeights(site: Site): Map<string, number> {
+  const m = new Map<string, number>();
+  if (site.weightLevel === null || site.weightLevel <= 1) return m;
+  for (const n of site.data.live.input.framework.nodes) if (n.level === 1) m.set(n.code, n.weight);
+  return m;
+}
+
+/**
+ * Live ranking for the settings in the URL: `w` (slider weights), `iw` (indicator weights), `norm` and
+ * `agg` (method choices); `live` is null while they are the published ones.
+ */
+export function useLiveRanking(site: Site, p: ReadonlyMap<string, string>) {
   const published = useMemo(() => publishedWeights(site), [site]);
+  const indicatorPublished = useMemo(() => publishedIndicatorWeights(site), [site]);
+  const wParam = p.get('w');
+  const iwParam = p.get('iw');
+  const normalise = choiceOf(p.get('norm'), NORMALISE_CHOICES);
+  const aggregate = choiceOf(p.get('agg'), AGGREGATE_CHOICES);
   const weights = useMemo(() => {
     const w = new Map(published);
     for (const [c, v] of parseWeights(wParam, site.weightCodes)) w.set(c, v);
     return w;
   }, [published, wParam, site]);
-  const modified = formatWeights(weights, published) !== '';
+  const indicators = useMemo(() => {
+    const w = new Map(indicatorPublished);
+    for (const [c, v] of parseWeights(iwParam, [...indicatorPublished.keys()])) w.set(c, v);
+    return w;
+  }, [indicatorPublished, iwParam]);
+  const changedIndicators = [...indicators].filter(([c, v]) => indicatorPublished.get(c) !== v);
+  const modified =
+    formatWeights(weights, published) !== '' || changedIndicators.length > 0 || !!normalise || !!aggregate;
+  const settings: LiveSettings | null = modified
+    ? {
+        weights: Object.fromEntries(weights),
+        ...(changedIndicators.length ? { indicators: Object.fromEntries(changedIndicators) } : {}),
+        ...(normalise ? { normalise } : {}),
+        ...(aggregate ? { aggregate } : {}),
+      }
+    : null;
+  const key = JSON.stringify(settings);
   const [live, setLive] = useState<{ ranking: Ranking; ms: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
-    if (!modified) {
+    if (!settings) {
       setLive(null);
+      setError(null);
       return;
     }
     let stale = false;
     setBusy(true);
     startEngine(site)
-      .then((engine) => engine.reweight(Object.fromEntries(weights)))
+      .then((engine) => engine.reweight(settings))
       .then((res) => {
         if (stale || !res) return;
         setLive({ ranking: res.value as Ranking, ms: res.ms ?? 0 });
@@ -58,8 +94,20 @@ export function useLiveRanking(site: Site, wParam: string | undefined) {
     return () => {
       stale = true;
     };
-  }, [weights, modified, site]);
-  return { published, weights, modified, live: modified ? live : null, busy, error };
+  }, [key, site]);
+  return {
+    published,
+    weights,
+    indicators,
+    indicatorPublished,
+    normalise,
+    aggregate,
+    settings,
+    modified,
+    live: modified ? live : null,
+    busy,
+    error,
+  };
 }
 
 function rowsFor(site: Site, code: string, live: Ranking | null): Row[] {
@@ -128,7 +176,19 @@ export function Overview({ site, route, lang, setParams, navigate }: ViewProps) 
     }
     return m;
   }, [filterKeys, p]);
-  const { published, weights, modified, live, busy, error } = useLiveRanking(site, p.get('w'));
+  const {
+    published,
+    weights,
+    indicators,
+    indicatorPublished,
+    normalise,
+    aggregate,
+    settings,
+    modified,
+    live,
+    busy,
+    error,
+  } = useLiveRanking(site, p);
 
   const all = useMemo(() => rowsFor(site, code, live?.ranking ?? null), [site, code, live]);
   const rows = useMemo(
@@ -206,9 +266,9 @@ export function Overview({ site, route, lang, setParams, navigate }: ViewProps) 
               {t(`filter.${k}`, { defaultValue: k })}
               <select value={selected.get(k) ?? ''} onChange={(e) => setParams({ [`f.${k}`]: e.target.value }, 'push')}>
                 <option value="">{t('overview.all')}</option>
-                {groupValues(d.units, k).map((v) => (
+                {(k === 'tier' ? tierOrder(d) : groupValues(d.units, k)).map((v) => (
                   <option key={v} value={v}>
-                    {v}
+                    {k === 'tier' ? tierName(d, v, lang) : v}
                   </option>
                 ))}
               </select>
@@ -245,8 +305,21 @@ export function Overview({ site, route, lang, setParams, navigate }: ViewProps) 
               </div>
             );
           })}
+          <AdvancedPanel
+            site={site}
+            lang={lang}
+            indicators={indicators}
+            published={indicatorPublished}
+            normalise={normalise}
+            aggregate={aggregate}
+            setParams={setParams}
+          />
           <div className="row">
-            <button type="button" onClick={() => setParams({ w: null }, 'push')} disabled={!modified}>
+            <button
+              type="button"
+              onClick={() => setParams({ w: null, iw: null, norm: null, agg: null }, 'push')}
+              disabled={!modified}
+            >
               {t('weights.reset')}
             </button>
             <span className="status" role="status" aria-live="polite">
@@ -317,7 +390,7 @@ export function Overview({ site, route, lang, setParams, navigate }: ViewProps) 
                         {r.interval ? `${Math.round(r.interval.q5)}–${Math.round(r.interval.q95)}` : '–'}
                       </td>
                     ) : null}
-                    {d.units.some((u) => u.tier) ? <td>{r.unit.tier ?? '–'}</td> : null}
+                    {d.units.some((u) => u.tier) ? <td>{r.unit.tier ? tierName(d, r.unit.tier, lang) : '–'}</td> : null}
                   </tr>
                 );
               })}
@@ -338,7 +411,14 @@ export function Overview({ site, route, lang, setParams, navigate }: ViewProps) 
         onPick={(u) => navigate({ view: 'city', unit: u, params: carry(p) })}
         highlight={rows.length < all.length ? new Set(rows.map((r) => r.unit.code)) : null}
       />
-      <DistributionPanel rows={all} lang={lang} />
+      <DistributionPanel site={site} rows={all} lang={lang} />
+      <RegionalPanel
+        site={site}
+        lang={lang}
+        settings={settings}
+        grouping={p.get('rg') ?? null}
+        onGrouping={(g) => setParams({ rg: g }, 'push')}
+      />
     </div>
   );
 }
@@ -354,7 +434,7 @@ function weightsTotal(w: ReadonlyMap<string, number>): number {
 /** Parameters that follow the reader to other views (language, weights). */
 export function carry(p: ReadonlyMap<string, string>): Map<string, string> {
   const m = new Map<string, string>();
-  for (const k of ['lang', 'w']) {
+  for (const k of ['lang', 'w', 'iw', 'norm', 'agg']) {
     const v = p.get(k);
     if (v) m.set(k, v);
   }
@@ -465,7 +545,7 @@ function MapPanel(props: {
   );
 }
 
-function DistributionPanel({ rows, lang }: { rows: Row[]; lang: 'zh' | 'en' }) {
+function DistributionPanel({ site, rows, lang }: { site: Site; rows: Row[]; lang: 'zh' | 'en' }) {
   const { t } = useTranslation();
   const option = useMemo(() => {
     const v = rows.map((r) => r.score).filter((x): x is number => x !== null);
@@ -491,16 +571,15 @@ function DistributionPanel({ rows, lang }: { rows: Row[]; lang: 'zh' | 'en' }) {
     const counts = new Map<string, number>();
     for (const r of rows) if (r.unit.tier) counts.set(r.unit.tier, (counts.get(r.unit.tier) ?? 0) + 1);
     if (!counts.size) return null;
-    const labels = [...counts.keys()];
+    const labels = tierOrder(site.data).filter((l) => counts.has(l));
     return {
       grid: { left: 40, right: 10, top: 20, bottom: 40 },
       tooltip: { trigger: 'axis' },
-      xAxis: { type: 'category', data: labels },
+      xAxis: { type: 'category', data: labels.map((l) => tierName(site.data, l, lang)) },
       yAxis: { type: 'value', minInterval: 1 },
       series: [{ type: 'bar', data: labels.map((l) => counts.get(l)), itemStyle: { color: '#2f4554' } }],
     };
-  }, [rows]);
-  void lang;
+  }, [rows, site, lang]);
   return (
     <section className="panel charts" aria-labelledby="dist-title">
       <h2 id="dist-title">{t('overview.distribution')}</h2>

@@ -259,4 +259,10 @@ export const FINDING_MESSAGES = {
       `The framework has ${p.collected + p.notCollected} indicators: ${p.collected} with data and ` +
       `${p.notCollected} not collected (listed as gaps, not computed).`,
   ),
+  /** The first unit of each group of a grouping (the dashboard's regional findings). */
+  'finding.groupLeaders': msg<{ grouping: string; leaders: Array<{ group: string; unit: string; score: number }> }>(
+    (p) =>
+      `按${p.grouping}，各组第一名：${p.leaders.map((x) => `${x.group} ${x.unit}（${f1(x.score)}）`).join('，')}。`,
+    (p) => `Leaders by ${p.grouping}: ${p.leaders.map((x) => `${x.group}, ${x.unit} (${f1(x.score)})`).join('; ')}.`,
+  ),
 };
