@@ -11,6 +11,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { once } from 'node:events';
+import { TextDecoder } from 'node:util';
 
 /** The encodings a case log may declare (`encoding:` in project.yaml); `gbk` is read as its superset GB18030. */
 export type CaseLogEncoding = 'utf-8' | 'gb18030' | 'gbk';
