@@ -172,13 +172,16 @@ describe('downloads and tiers', () => {
       page.$$eval('[data-testid=ranking] tbody tr td:last-child', (tds) => [...new Set(tds.map((x) => x.textContent))]);
     const zh = await tierCol();
     expect(zh.sort()).toEqual(['第一档', '第二档', '第三档', '第四档'].sort());
-    const options = await page.getByLabel('分档', { exact: true }).locator('option').allTextContents();
+    // a <label> wrapping a <select> takes the selected option's text into its accessible name, so the select
+    // is found inside its label rather than by the label's full name
+    const tierSelect = (name: string) => page.locator('.filters label', { hasText: name }).locator('select');
+    const options = await tierSelect('分档').locator('option').allTextContents();
     expect(options).toEqual(expect.arrayContaining(['第一档', '第四档']));
     await page.click('button.lang');
     await page.waitForFunction(() => document.documentElement.lang === 'en');
     expect((await tierCol()).sort()).toEqual(['Tier 1', 'Tier 2', 'Tier 3', 'Tier 4']);
     // filtering by a tier (its label key) keeps the cities of that tier
-    await page.getByLabel('Tier', { exact: true }).selectOption({ label: 'Tier 1' });
+    await tierSelect('Tier').selectOption({ label: 'Tier 1' });
     await page.waitForFunction(() => location.hash.includes('f.tier='));
     expect(await tierCol()).toEqual(['Tier 1']);
     // the profile names the tier in the page's language; one period: no change-over-time section
