@@ -60,7 +60,7 @@ export function analysesSettings(a: SiteData['analyses']): AnalysesConfig | null
  * @example
  * import { runProject } from '../../src/app/project.ts';
  * import { siteData } from '../../src/app/site.ts';
- * const run = await runProject('examples/cdgi-2020', { analyses: true, uncertainty: false });
+ * const run = await runProject('examples/cdgi-2020', { only: 'regional,spatial' });
  * const f = regionalFindings(run.build, siteData(run).analyses)!;
  * f.sentences.find((s) => s.id === 'compare-region-东部-西部')!.text.zh.startsWith('东部平均') // => true
  */
