@@ -4,7 +4,7 @@
  * CSRF, one use, the link's page and form, escaping); result downloads (JSON, CSV formula-safe, drafts
  * hidden from the public, published ones cached); the comparison of two editions.
  */
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createServer, ROUTES } from '../../src/server/app.ts';
@@ -16,31 +16,17 @@ import { importProjectFolder } from '../../src/store/project-io.ts';
 import { systemPrincipal } from '../../src/store/principal.ts';
 import type { ProjectInfo, Store } from '../../src/store/store.ts';
 import { DIALECTS, type TestStore } from '../store/stores.ts';
+import { TEST_PASSWORD, testClient } from './client.ts';
 
 const CLI = systemPrincipal('test');
-const PASSWORD = 'a long enough password';
+const PASSWORD = TEST_PASSWORD;
 
 describe.each(DIALECTS)('platform routes on $name', ({ open, skip }) => {
   let t: TestStore;
   let store: Store;
   let project: ProjectInfo;
   let app: FastifyInstance;
-  const sessions = new Map<string, { cookie: string; csrf: string }>();
-
-  async function login(username: string, password = PASSWORD) {
-    const r = await app.inject({ method: 'POST', url: '/api/session', payload: { username, password } });
-    expect(r.statusCode, r.body).toBe(200);
-    return { cookie: String(r.headers['set-cookie']).split(';')[0], csrf: r.json().csrf as string };
-  }
-  function as(who: string | undefined, o: InjectOptions, csrf = true) {
-    const s = who ? sessions.get(who) : undefined;
-    const headers = {
-      ...(o.headers ?? {}),
-      ...(s && { cookie: s.cookie }),
-      ...(s && csrf && { 'x-csrf-token': s.csrf }),
-    };
-    return app.inject({ ...o, headers });
-  }
+  const { sessions, login, as } = testClient(() => app);
 
   beforeAll(async () => {
     if (skip) return;
