@@ -7,8 +7,7 @@
  * or critical violation. The pages are built first when web-survey/dist is missing.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -22,11 +21,11 @@ import { addPanelExpert, openPanel, type PanelInfo } from '../../src/store/exper
 import { systemPrincipal } from '../../src/store/principal.ts';
 import { importProjectFolder } from '../../src/store/project-io.ts';
 import { Store } from '../../src/store/store.ts';
+import { axeViolations } from './site-harness.ts';
 
 const executablePath = chromiumPath();
 if (!executablePath) process.stderr.write('ahp-panel e2e: /usr/bin/chromium not found — browser tests skipped\n');
 const browserIt = executablePath ? it : it.skip;
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PASSWORD = 'a long enough password';
 const CODES = ['Renew', 'PrimEner', 'CO2', 'MatCon', 'Forest'];
 const pair = (a: string, b: string) => `ahp__Environ__${a}__${b}`;
@@ -78,14 +77,8 @@ describe('expert AHP panel in the browser', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function axe(page: Page): Promise<string[]> {
-    await page.evaluate(AXE);
-    const result = await page.evaluate(async () => {
-      const r = await (window as unknown as { axe: { run(): Promise<{ violations: any[] }> } }).axe.run();
-      return r.violations.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length})`);
-    });
-    return result.filter((v: string) => v.startsWith('serious') || v.startsWith('critical'));
-  }
+  /** Serious and critical axe-core violations under every rule (not only the WCAG tags). */
+  const axe = (page: Page) => axeViolations(page, 'all');
 
   async function signIn(page: Page, username: string, zh: boolean): Promise<void> {
     await page.getByLabel(zh ? '用户名' : 'User name').fill(username);

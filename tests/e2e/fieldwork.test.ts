@@ -6,8 +6,7 @@
  * web-survey/dist is missing. Skipped (with a message) only when /usr/bin/chromium is absent.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -20,11 +19,11 @@ import { createServer } from '../../src/server/app.ts';
 import { Fieldwork } from '../../src/store/fieldwork.ts';
 import { systemPrincipal } from '../../src/store/principal.ts';
 import { Store } from '../../src/store/store.ts';
+import { axeViolations } from './site-harness.ts';
 
 const executablePath = chromiumPath();
 if (!executablePath) process.stderr.write('fieldwork e2e: /usr/bin/chromium not found — browser tests skipped\n');
 const browserIt = executablePath ? it : it.skip;
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 describe('resident form in the browser', () => {
   let dir: string;
@@ -67,14 +66,8 @@ describe('resident form in the browser', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function axe(page: Page): Promise<string[]> {
-    await page.evaluate(AXE);
-    const result = await page.evaluate(async () => {
-      const r = await (window as unknown as { axe: { run(): Promise<{ violations: any[] }> } }).axe.run();
-      return r.violations.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length})`);
-    });
-    return result.filter((v: string) => v.startsWith('serious') || v.startsWith('critical'));
-  }
+  /** Serious and critical axe-core violations under every rule (not only the WCAG tags). */
+  const axe = (page: Page) => axeViolations(page, 'all');
 
   /** Answer a matrix row: column 0 = strongly disagree … 4 = strongly agree. */
   const row = (page: Page, item: string, column: number) =>

@@ -4,7 +4,7 @@
  * that is not a file of that folder, axe-core injected from node_modules.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -84,15 +84,22 @@ export async function openPage(
   return { page, refused, errors };
 }
 
-/** axe-core's serious and critical violations on the page (WCAG 2 A/AA rules). */
-export async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in globalThis)))
-    await page.addScriptTag({ path: resolve('node_modules/axe-core/axe.min.js') });
-  const result = await page.evaluate(async () => {
+let axeSource: string | undefined;
+
+/**
+ * axe-core's serious and critical violations on the page: the WCAG 2 A/AA rules, or every rule with
+ * `'all'`. axe is injected by evaluation, so neither a strict CSP nor a file:// page that refuses other
+ * requests keeps it out.
+ */
+export async function axeViolations(page: Page, rules: 'wcag' | 'all' = 'wcag'): Promise<string[]> {
+  axeSource ??= readFileSync(resolve('node_modules/axe-core/axe.min.js'), 'utf8');
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axeSource);
+  const result = await page.evaluate(async (wcagOnly) => {
     const axe = (globalThis as unknown as { axe: { run(o: unknown): Promise<{ violations: unknown[] }> } }).axe;
-    const r = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+    const r = await axe.run(wcagOnly ? { runOnly: { type: 'tag', values: tags } } : {});
     return r.violations as Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>;
-  });
+  }, rules === 'wcag');
   return result
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map(

@@ -12,8 +12,7 @@
  * officer form at 390 px without horizontal overflow, screenshots in out/test-artifacts/workbench/.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer as netServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,7 +20,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cronbachAlphaPairwise } from '../../src/engine/analysis/audit/cronbach.ts';
 import { CHROMIUM_ARGS, chromiumPath } from '../../src/report/pdf.ts';
-import { ARTIFACTS, freshAssets } from './site-harness.ts';
+import { ARTIFACTS, axeViolations, freshAssets } from './site-harness.ts';
 
 const executablePath = chromiumPath();
 if (!executablePath) process.stderr.write('workbench e2e: /usr/bin/chromium not found — browser tests skipped\n');
@@ -31,7 +30,6 @@ const SHOTS = join(ARTIFACTS, 'workbench');
 const PASSWORD = 'workbench e2e password';
 const CITY = '330100'; // 杭州市
 const CLI = resolve('bin/cityindex.js');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** This process's environment without DATABASE_URL: the store is the project's SQLite file. */
 function sqliteEnv(): NodeJS.ProcessEnv {
@@ -120,24 +118,9 @@ describe('the workbench on the platform', () => {
     return page;
   }
 
-  /** axe-core's serious and critical violations (WCAG 2 A/AA), run without loosening the page's CSP. */
+  /** No serious or critical axe-core violation (WCAG 2 A/AA) on the page, which keeps its strict CSP. */
   async function noAxe(page: Page, what: string): Promise<void> {
-    if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(AXE);
-    const found = await page.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run(o: unknown): Promise<{ violations: unknown[] }> } }).axe;
-      const r = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-      return r.violations as Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>;
-    });
-    const serious = found
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v) =>
-          `${v.id} (${v.impact}): ${v.nodes
-            .slice(0, 3)
-            .map((n) => n.target.join(' '))
-            .join(', ')}`,
-      );
-    expect(serious, what).toEqual([]);
+    expect(await axeViolations(page), what).toEqual([]);
   }
 
   const item = (page: Page, code: string) => page.locator(`.wb-item[data-indicator="${code}"]`);
