@@ -14,6 +14,7 @@ import type { Principal } from '../store/principal.ts';
 import { SESSION_HOURS, type ProjectInfo, type Store } from '../store/store.ts';
 import { FIELDWORK_ROUTES, registerFieldworkRoutes, type FieldworkRouteOptions } from './fieldwork.ts';
 import { EXPERT_ROUTES, registerExpertRoutes } from './expert-routes.ts';
+import { CASELOG_ROUTES, registerCaseLogRoutes } from './caselog-routes.ts';
 import { EditionBody, LoginBody, NewUserBody, ReviewBody, SubmissionBody, parseBody } from './schemas.ts';
 import { parseCookies, rateLimiter, SECURITY_HEADERS, SESSION_COOKIE, sessionCookie } from './security.ts';
 import { errorBody, requestLang } from './language.ts';
@@ -43,6 +44,8 @@ export interface ServerOptions {
    * `cityindex export-site` writes them), served at `/` from memory; none → the site routes answer 404.
    */
   site?: ReadonlyMap<string, string | Uint8Array>;
+  /** Largest case-log upload in bytes (default CASELOG_UPLOAD_BYTES, 256 MiB). */
+  caseLogUploadBytes?: number;
 }
 
 /** HTTP status of each store error code; anything else is 400 (bad input). */
@@ -88,6 +91,7 @@ export const ROUTES = [
   ...FIELDWORK_ROUTES,
   ...EXPERT_ROUTES, // expert AHP panels (expert-routes.ts)
   ...WORKBENCH_ROUTES, // the workbench's status and sheet views (workbench-routes.ts)
+  ...CASELOG_ROUTES, // case logs: upload, batches, KPIs (caselog-routes.ts)
   // the public dashboard (static files from memory; the API above is unchanged)
   { method: 'GET', url: '/', writes: false },
   { method: 'GET', url: '/index.html', writes: false },
@@ -342,6 +346,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   await registerFieldworkRoutes(app, { ...options.fieldwork, store, project });
   await registerExpertRoutes(app, { store, project });
   await registerWorkbenchRoutes(app, { store, project });
+  await registerCaseLogRoutes(app, { store, project, maxUploadBytes: options.caseLogUploadBytes });
 
   await app.ready();
   return app;

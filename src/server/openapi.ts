@@ -21,6 +21,7 @@ import { FIELDWORK_OPERATIONS } from './fieldwork.ts';
 import { EXPERT_OPERATIONS } from './expert-routes.ts';
 import { SUBMISSION_OPERATIONS } from './uploads.ts';
 import { WORKBENCH_OPERATIONS } from './workbench-routes.ts';
+import { CASELOG_OPERATIONS } from './caselog-routes.ts';
 
 /** One operation: bilingual summary, who may call it, its body and its success response. */
 export interface Operation {
@@ -316,6 +317,7 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operat
   ...FIELDWORK_OPERATIONS,
   ...EXPERT_OPERATIONS,
   ...WORKBENCH_OPERATIONS,
+  ...CASELOG_OPERATIONS,
   ...(
     [
       ['/', 'The public dashboard', '公开看板'],

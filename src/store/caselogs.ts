@@ -15,9 +15,9 @@
  * published edition). Every import and delete is written to the audit log in its transaction.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { sql, type Transaction } from 'kysely';
 import { CityIndexError } from '../engine/core/errors.ts';
 import { offsetSeconds, type CaseLogConfig } from '../engine/caselog/config.ts';
@@ -26,6 +26,7 @@ import type { Granularity } from '../engine/caselog/periods.ts';
 import { openDuck, sqlString, type Duck } from '../caselog/duck.ts';
 import { importCaseLog, importOutputs, sha256File, type ImportProgress, type ImportReport } from '../caselog/import.ts';
 import { computeKpis, type KpiEngine } from '../caselog/kpi.ts';
+import { readCaseLogs } from '../caselog/project.ts';
 import { fsProjectFiles } from '../formats/project-fs.ts';
 import { actorName, hasRole, requireRole, type Principal } from './principal.ts';
 import type { StoreDatabase } from './schema.ts';
@@ -65,6 +66,8 @@ export interface StoreCaseLogImport {
   projectDir: string;
   /** The log's configuration (from the project's `caselogs:` section). */
   log: CaseLogConfig;
+  /** Names recorded for the files (default: the paths of `log.files`), e.g. an upload's original file name. */
+  fileNames?: readonly string[];
   /** Cases per INSERT statement (default 1000; SQLite and PostgreSQL bound a statement's parameters). */
   chunk?: number;
   onProgress?: (e: ImportProgress | { stage: 'store'; rows: number }) => void;
@@ -230,7 +233,7 @@ export async function importStoredCaseLog(
             project_id: projectId,
             log_id: log.id,
             city: log.city.code,
-            source_files: JSON.stringify(report.files),
+            source_files: JSON.stringify(report.files.map((f, k) => ({ ...f, path: opts.fileNames?.[k] ?? f.path }))),
             sha256: sha,
             records: report.records,
             accepted: report.accepted,
@@ -266,7 +269,7 @@ export async function importStoredCaseLog(
             log: log.id,
             city: log.city.code,
             sha256: sha,
-            files: report.files.map((f) => ({ path: f.path, sha256: f.sha256 })),
+            files: report.files.map((f, k) => ({ path: opts.fileNames?.[k] ?? f.path, sha256: f.sha256 })),
             accepted: report.accepted,
             rejected: report.rejected,
             simulated: report.simulated,
@@ -516,6 +519,123 @@ async function duckKpisFromSqlite(store: Store, ids: readonly number[], options:
     return await computeKpis({ name: 'duckdb', run: duck.run, all: duck.all }, options);
   } finally {
     duck.close();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** The file name endings accepted for an upload, by the log's declared format. */
+export const UPLOAD_EXTENSIONS: Readonly<Record<CaseLogConfig['format'], readonly string[]>> = {
+  csv: ['.csv', '.txt'],
+  jsonl: ['.jsonl', '.ndjson'],
+  parquet: ['.parquet'],
+  open311: ['.json'],
+};
+
+/** An uploaded case-log file already on disk (the server streams it there, bounded). */
+export interface CaseLogUpload {
+  /** The log id of the project's `caselogs:` section whose mapping the file follows. */
+  log: string;
+  /** The file name the client sent (checked against the log's format; recorded in the batch). */
+  fileName: string;
+  /** Where the file is. */
+  path: string;
+}
+
+const safeName = (name: string) => name.replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 200) || 'upload';
+
+/**
+ * Import an uploaded file as one batch of a log declared in the stored project's `caselogs:` section (its
+ * column mapping, categories, districts and rules): the role is checked first, the file name's ending and
+ * its first bytes must fit the log's format (E_UPLOAD_TYPE), then importStoredCaseLog runs in a temporary
+ * folder holding the stored project file, the category file the log names, and the upload.
+ * @example // no-run: needs a store with a project declaring case logs (tests/server/caselogs.test.ts)
+ * await importUploadedCaseLog(store, officer, project.id, { log: 'small', fileName: 'jan.csv', path: '/tmp/u' })
+ */
+export async function importUploadedCaseLog(
+  store: Store,
+  actor: Principal,
+  projectId: number,
+  upload: CaseLogUpload,
+): Promise<CaseLogImportResult> {
+  requireRole(actor, [...WRITERS], 'import case logs');
+  const project = await store.db
+    .selectFrom('projects')
+    .select(['id', 'project_file'])
+    .where('id', '=', projectId)
+    .executeTakeFirst();
+  if (!project) throw notFound('project', projectId);
+  const work = await mkdtemp(join(tmpdir(), 'cityindex-caselog-upload-'));
+  try {
+    const projectFile = async (path: string) => {
+      const row = await store.db
+        .selectFrom('project_files')
+        .select('content')
+        .where('project_id', '=', projectId)
+        .where('path', '=', path)
+        .executeTakeFirst();
+      if (!row)
+        throw new CityIndexError({
+          code: 'E_CASELOG_CONFIG',
+          message: `the stored project has no file ${path} / 项目中没有该文件`,
+          file: path,
+          expected: 'the project imported with its project file and mapping files',
+        });
+      const target = fsProjectFiles(work).resolve(path);
+      if (!target.ok) throw new CityIndexError({ code: target.code, message: target.message, file: path });
+      await mkdir(dirname(join(work, target.path)), { recursive: true });
+      await writeFile(join(work, target.path), Buffer.from(row.content, 'base64'));
+    };
+    await projectFile(project.project_file);
+    const logs = await readCaseLogs(work, project.project_file);
+    const declared = logs.find((l) => l.id === upload.log);
+    if (!declared)
+      throw new CityIndexError({
+        code: 'E_UNKNOWN_CASELOG',
+        message: `no case log "${upload.log.slice(0, 60)}" in the project / 项目未声明该工单日志`,
+        file: project.project_file,
+        field: 'log',
+        expected: `one of: ${logs.map((l) => l.id).join(', ') || '(the project declares none)'}`,
+      });
+    // the role check of the log's city before the file is read
+    if (!hasRole(actor, ['admin', 'author']))
+      await store.requireUnitAccess(actor, projectId, declared.city.code, 'import case logs');
+    const endings = UPLOAD_EXTENSIONS[declared.format];
+    const name = safeName(upload.fileName);
+    const lower = name.toLowerCase();
+    const head = Buffer.alloc(4096);
+    const fh = await open(upload.path, 'r');
+    const { bytesRead } = await fh.read(head, 0, head.length, 0).finally(() => fh.close());
+    const first = head.subarray(0, bytesRead);
+    const isParquet = first.subarray(0, 4).toString('latin1') === 'PAR1';
+    const binary = first.includes(0);
+    const fits = declared.format === 'parquet' ? isParquet : !isParquet && !binary;
+    if (!endings.some((e) => lower.endsWith(e)) || !fits)
+      throw new CityIndexError({
+        code: 'E_UPLOAD_TYPE',
+        message: `${name} is not a ${declared.format} file / 文件类型与工单日志格式不符`,
+        file: name,
+        field: 'file',
+        expected: `a ${declared.format} file (${endings.join(', ')}) as the log ${declared.id} declares`,
+      });
+    if (declared.categories?.file) await projectFile(declared.categories.file);
+    const stored = `upload${endings[0]}`;
+    await copyFile(upload.path, join(work, stored));
+    const log: CaseLogConfig = { ...declared, files: [stored] };
+    try {
+      const r = await importStoredCaseLog(store, actor, projectId, { projectDir: work, log, fileNames: [name] });
+      const rename = <T extends { file?: string }>(i: T): T => (i.file === stored ? { ...i, file: name } : i);
+      if (!r.report) return r;
+      return {
+        ...r,
+        report: { ...r.report, issues: r.report.issues.map(rename), warnings: r.report.warnings.map(rename) },
+      };
+    } catch (e) {
+      // rejects located in the uploaded file under the name the client sent
+      if (e instanceof CityIndexError && e.issues.some((i) => i.file === stored))
+        throw new CityIndexError(e.issues.map((i) => (i.file === stored ? { ...i, file: name } : i)));
+      throw e;
+    }
+  } finally {
     await rm(work, { recursive: true, force: true });
   }
 }

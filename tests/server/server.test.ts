@@ -300,6 +300,14 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         ['POST /api/panels/:id/variant', new Set(['author1'])],
         ['POST /api/fieldwork/waves', new Set(['author1'])],
         ['GET /api/fieldwork/waves/:wave/events', new Set(['reviewer1', 'author1'])],
+        // case logs (none stored here; a city officer's reach is tested in caselogs.test.ts): staff and city
+        // officers list and read KPIs (their own cities'), admins and authors delete, experts and readers nothing
+        ['GET /api/caselogs', new Set(['cityA', 'reviewer1', 'author1'])],
+        ['POST /api/caselogs', new Set(['cityA', 'author1'])],
+        ['GET /api/caselogs/kpis', new Set(['cityA', 'reviewer1', 'author1'])],
+        ['GET /api/caselogs/kpis.csv', new Set(['cityA', 'reviewer1', 'author1'])],
+        ['GET /api/caselogs/:id', new Set(['cityA', 'reviewer1', 'author1'])],
+        ['DELETE /api/caselogs/:id', new Set(['author1'])],
         // the public dashboard's static files (404 here: this server has no site)
         ...['/', '/index.html', '/assets/:file', '/data/:file', '/downloads/:file'].map(
           (u) => [`GET ${u}`, new Set(['anon', 'cityA', 'reviewer1', 'author1'])] as const,
