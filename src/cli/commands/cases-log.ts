@@ -9,6 +9,10 @@ import { generateCaseLogProject } from '../../caselog/generate.ts';
 import { SIMULATED_LABEL } from '../../caselog/outputs.ts';
 import { log } from '../progress.ts';
 import { CityIndexError } from '../../engine/core/errors.ts';
+import type { CaseLogConfig } from '../../engine/caselog/config.ts';
+import { caseLogById, readCaseLogs } from '../../caselog/project.ts';
+import { systemPrincipal } from '../../store/principal.ts';
+import { openProjectStore, storedProject } from './db.ts';
 
 /** Progress lines of the case-log use cases (on stderr). */
 function printProgress(e: CaseLogEvent): void {
@@ -24,6 +28,83 @@ function positiveInt(name: string, v: string): number {
   if (!Number.isInteger(n) || n < 0)
     throw new CityIndexError({ code: 'E_OPTION', message: `--${name} must be a whole number`, field: name });
   return n;
+}
+
+/** The project's case logs named in `ids` (all when empty), with a located error for an unknown id. */
+async function selectedLogs(dir: string, ids: readonly string[]): Promise<CaseLogConfig[]> {
+  if (ids.length) return Promise.all(ids.map((id) => caseLogById(dir, id)));
+  const logs = await readCaseLogs(dir);
+  if (!logs.length)
+    throw new CityIndexError({
+      code: 'E_NO_CASELOGS',
+      message: 'the project declares no case logs / 项目未声明工单日志',
+      file: 'project.yaml',
+      expected: 'a caselogs: section (see README, "Case logs and governance KPIs")',
+    });
+  return logs;
+}
+
+/** `cases-log import --store`: each log as a batch of the project's store (imported first when missing). */
+async function importIntoStore(dir: string, ids: readonly string[], json: boolean): Promise<void> {
+  const { importStoredCaseLog } = await import('../../store/caselogs.ts');
+  const store = await openProjectStore(dir);
+  try {
+    const project = await storedProject(store, dir, true);
+    const out = [];
+    for (const l of await selectedLogs(dir, ids)) {
+      const r = await importStoredCaseLog(store, systemPrincipal('cli'), project.id, {
+        projectDir: dir,
+        log: l,
+        onProgress: (e) =>
+          printProgress(
+            e.stage === 'store'
+              ? { kind: 'kpi', log: l.id, engine: 'store', stage: 'load', rows: e.rows }
+              : { kind: 'import', log: l.id, ...e },
+          ),
+      });
+      out.push({ ...(r.batch.simulated ? { label: SIMULATED_LABEL } : {}), imported: r.imported, batch: r.batch });
+      if (!json)
+        process.stdout.write(
+          `${l.id}${r.batch.simulated ? ` [${SIMULATED_LABEL}]` : ''}: ` +
+            (r.imported
+              ? `batch ${r.batch.id}, ${r.batch.accepted} cases stored, ${r.batch.rejected} rejected / 已入库`
+              : `already stored as batch ${r.batch.id} (same files) / 相同文件已入库`) +
+            ` → ${store.where}\n`,
+        );
+    }
+    if (json) process.stdout.write(toJson(out) + '\n');
+  } finally {
+    await store.close();
+  }
+}
+
+/** `cases-log kpi --store`: the KPIs over the stored batches of each log, printed. */
+async function storedKpis(dir: string, ids: readonly string[], json: boolean): Promise<void> {
+  const { storedCaseLogKpis } = await import('../../store/caselogs.ts');
+  const store = await openProjectStore(dir);
+  try {
+    const project = await storedProject(store, dir, false);
+    const out = [];
+    for (const l of await selectedLogs(dir, ids)) {
+      const r = await storedCaseLogKpis(store, systemPrincipal('cli'), project.id, { log: l.id });
+      const values = r.kpis.map((v) => ({ ...v, value: Number.isFinite(v.value) ? v.value : null }));
+      out.push({
+        log: r.log,
+        ...(r.simulated ? { label: SIMULATED_LABEL } : {}),
+        engine: r.engine,
+        batches: r.batches,
+        values,
+      });
+      if (!json)
+        process.stdout.write(
+          `${r.log}${r.simulated ? ` [${SIMULATED_LABEL}]` : ''}: ${r.kpis.length} KPI values over ` +
+            `${r.batches.length} stored batch(es) (${r.engine}) / 已计算\n`,
+        );
+    }
+    if (json) process.stdout.write(toJson(out) + '\n');
+  } finally {
+    await store.close();
+  }
 }
 
 /**
@@ -43,8 +124,10 @@ export function registerCaseLogCommands(program: Command): void {
     .argument('<project>', 'project folder with a caselogs: section in project.yaml')
     .option('--log <id...>', 'only these case logs')
     .option('--json', 'print the import reports as JSON')
+    .option('--store', "import into the project's platform store (.cityindex/store.db or DATABASE_URL) as batches")
     .description('check and import the case logs (bad rows reported by file and row) / 校验并导入工单日志')
-    .action(async (dir: string, opts: { log?: string[]; json?: boolean }) => {
+    .action(async (dir: string, opts: { log?: string[]; json?: boolean; store?: boolean }) => {
+      if (opts.store) return importIntoStore(dir, opts.log ?? [], opts.json === true);
       const reports = await importProjectCaseLogs(dir, opts.log ?? [], printProgress);
       if (opts.json) {
         process.stdout.write(toJson(reports) + '\n');
@@ -69,37 +152,44 @@ export function registerCaseLogCommands(program: Command): void {
     .option('--engine <name>', 'duckdb (embedded, default) or postgres', 'duckdb')
     .option('--database-url <url>', 'PostgreSQL for --engine postgres (default: DATABASE_URL)')
     .option('--json', 'print the KPI values as JSON')
+    .option('--store', "compute over the logs stored in the project's platform store (prints, writes no file)")
     .description('compute the governance KPIs and write kpi/<log>/ / 计算治理绩效指标')
-    .action(async (dir: string, opts: { log?: string[]; engine: string; databaseUrl?: string; json?: boolean }) => {
-      if (opts.engine !== 'duckdb' && opts.engine !== 'postgres')
-        throw new CityIndexError({
-          code: 'E_OPTION',
-          message: `unknown engine "${opts.engine}"`,
-          field: 'engine',
-          expected: 'duckdb or postgres',
+    .action(
+      async (
+        dir: string,
+        opts: { log?: string[]; engine: string; databaseUrl?: string; json?: boolean; store?: boolean },
+      ) => {
+        if (opts.store) return storedKpis(dir, opts.log ?? [], opts.json === true);
+        if (opts.engine !== 'duckdb' && opts.engine !== 'postgres')
+          throw new CityIndexError({
+            code: 'E_OPTION',
+            message: `unknown engine "${opts.engine}"`,
+            field: 'engine',
+            expected: 'duckdb or postgres',
+          });
+        const results = await computeProjectKpis(dir, {
+          ids: opts.log,
+          engine: opts.engine,
+          databaseUrl: opts.databaseUrl ?? process.env.DATABASE_URL,
+          onProgress: printProgress,
         });
-      const results = await computeProjectKpis(dir, {
-        ids: opts.log,
-        engine: opts.engine,
-        databaseUrl: opts.databaseUrl ?? process.env.DATABASE_URL,
-        onProgress: printProgress,
-      });
-      if (opts.json) {
-        const out = results.map((r) => ({
-          log: r.log,
-          ...(r.simulated ? { label: SIMULATED_LABEL } : {}),
-          engine: r.engine,
-          values: r.values.map((v) => ({ ...v, value: Number.isFinite(v.value) ? v.value : null })),
-        }));
-        process.stdout.write(toJson(out) + '\n');
-        return;
-      }
-      for (const r of results)
-        process.stdout.write(
-          `${r.log}${r.simulated ? ` [${SIMULATED_LABEL}]` : ''}: ${r.values.length} KPI values (${r.engine}) → ` +
-            `${r.dir}\n`,
-        );
-    });
+        if (opts.json) {
+          const out = results.map((r) => ({
+            log: r.log,
+            ...(r.simulated ? { label: SIMULATED_LABEL } : {}),
+            engine: r.engine,
+            values: r.values.map((v) => ({ ...v, value: Number.isFinite(v.value) ? v.value : null })),
+          }));
+          process.stdout.write(toJson(out) + '\n');
+          return;
+        }
+        for (const r of results)
+          process.stdout.write(
+            `${r.log}${r.simulated ? ` [${SIMULATED_LABEL}]` : ''}: ${r.values.length} KPI values (${r.engine}) → ` +
+              `${r.dir}\n`,
+          );
+      },
+    );
   group
     .command('generate')
     .argument('<dir>', 'new folder for the simulated project')
