@@ -11,6 +11,7 @@ import { fieldworkMigration } from './fieldwork-schema.ts';
 import { expertPanelMigration } from './expert-panel-schema.ts';
 import { platformHardeningMigration } from './hardening-migration.ts';
 import { fieldworkLiveMigration } from './fieldwork-live-schema.ts';
+import { fieldworkIndexMigration } from './fieldwork-index-schema.ts';
 
 /** The two databases the store runs on. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -219,6 +220,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0006_expert_panel': expertPanelMigration(dialect),
     '0007_fieldwork_live': fieldworkLiveMigration(),
     '0008_platform_hardening': platformHardeningMigration(),
+    '0010_fieldwork_index': fieldworkIndexMigration(),
   };
 }
 

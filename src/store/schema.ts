@@ -7,6 +7,7 @@ import type { Generated } from 'kysely';
 import type { FieldworkDatabase } from './fieldwork-schema.ts';
 import type { ExpertPanelDatabase } from './expert-panel-schema.ts';
 import type { FieldworkLiveDatabase } from './fieldwork-live-schema.ts';
+import type { FieldworkIndexDatabase } from './fieldwork-index-schema.ts';
 
 /** A project: one evaluation, imported from a project folder. */
 export interface ProjectsTable {
@@ -194,7 +195,8 @@ export interface InvitationsTable {
 }
 
 /** Every table of the store. */
-export interface StoreDatabase extends FieldworkDatabase, ExpertPanelDatabase, FieldworkLiveDatabase {
+export interface StoreDatabase
+  extends FieldworkDatabase, ExpertPanelDatabase, FieldworkLiveDatabase, FieldworkIndexDatabase {
   projects: ProjectsTable;
   project_files: ProjectFilesTable;
   framework_nodes: FrameworkNodesTable;
