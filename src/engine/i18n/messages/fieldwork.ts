@@ -33,7 +33,11 @@ export const FIELDWORK_MESSAGES = {
   E_TOO_LARGE: own('内容过大'),
   E_PARADATA: own('页面用时记录无效'),
   E_NO_PAGES: own('问卷页面尚未构建'),
-  E_ANSWER: own((p) => `问题“${field(p)}”的答案不符合问卷定义`),
+  E_ANSWER: own((p) => {
+    // the English detail (which row, which choice) is kept: it names codes of the questionnaire
+    const detail = englishHalf(p.issue.message).replace(/^question "[^"]*":\s*/, '');
+    return `问题“${field(p)}”的答案不符合问卷定义（${detail}）`;
+  }),
   E_UNKNOWN_QUESTION: own((p) => `问卷中没有问题“${field(p)}”`),
   E_REQUIRED: own((p) => `问题“${field(p)}”为必答题`),
   // waves and tokens (staff)
