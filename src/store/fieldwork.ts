@@ -4,8 +4,12 @@
  * saved as the respondent goes and submitted once. Authorisation is enforced here, in the data layer:
  * staff manage waves and read the monitor; anonymous respondents may only save and resume their own
  * response (proved by the device key whose salted hash the response carries). No name, phone number or
- * address is stored; respondent saves are not audit-logged (they are anonymous and frequent), every
- * staff action is.
+ * address is stored. Respondents' saves (draft autosaves and submissions) are not audit-logged one by one:
+ * they are anonymous and frequent (up to thousands a second), and a row per save would flood the audit
+ * log and tie its hash chain to every respondent's write. Instead each response counts its saves
+ * (`fw_responses.saves`, no personal data), and the fieldwork-level events are audited with the tally:
+ * opening or closing a wave records the responses per status and the number of saves, drafts included
+ * (`fieldworkTally`). Every staff action is audited.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
@@ -480,7 +484,7 @@ export class Fieldwork {
         entity: 'fw_wave',
         entityId: String(w.info.id),
         before: { status: w.info.status },
-        after: { status },
+        after: { status, ...(await fieldworkTally(trx, w.info.id)) },
       });
     });
     this.waves.delete(slug);
@@ -1135,6 +1139,32 @@ export class Fieldwork {
     const result = runSurvey({ table, spec: surveySpec(design.config), margins, cities: design.config.cities });
     return { design, result };
   }
+}
+
+/**
+ * The audit tally of a wave's respondents (no personal data): responses per status and the saves they
+ * took, draft autosaves included — what the audit log keeps of respondents' saves instead of one row each.
+ * @example // no-run: needs a stored wave (tests/store/fieldwork-values.test.ts)
+ * await fieldworkTally(trx, wave.id) // => { responses: { complete: 9, partial: 1 }, saves: 11 }
+ */
+export async function fieldworkTally(
+  db: Kysely<StoreDatabase> | Transaction<StoreDatabase>,
+  waveId: number,
+): Promise<{ responses: Record<string, number>; saves: number }> {
+  const rows = await db
+    .selectFrom('fw_responses')
+    .select((eb) => ['status', eb.fn.countAll().as('n'), eb.fn.sum<number>('saves').as('saves')])
+    .where('wave_id', '=', waveId)
+    .groupBy('status')
+    .orderBy('status')
+    .execute();
+  const responses: Record<string, number> = {};
+  let saves = 0;
+  for (const r of rows) {
+    responses[r.status] = Number(r.n);
+    saves += Number(r.saves ?? 0);
+  }
+  return { responses, saves };
 }
 
 /** A stored response as staff read it. */

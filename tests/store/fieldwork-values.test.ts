@@ -271,4 +271,27 @@ describe.each(DIALECTS)('survey estimates into the index on $name', ({ open, ski
       expect((await surveyValueLineage(fw, author, project.id, BEIJING, IND))!.version).toBe(3);
     },
   );
+
+  it.skipIf(skip)('draft saves are audited as a tally when the wave closes: counts only, no answers', async () => {
+    const draft = { wave: 'w1', city: BEIJING, responseId: randomUUID(), language: 'zh' as const, complete: false };
+    const deviceKey = randomBytes(24).toString('base64url');
+    for (const answers of [{ fw_resident: 'yes' }, { fw_resident: 'yes', age: 44 }, { fw_resident: 'yes', age: 45 }])
+      await fw.saveResponse({ ...draft, deviceKey, answers, pageTimes: {} });
+    const seqBefore = Number(
+      (await store.db.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').executeTakeFirst())!.seq,
+    );
+    const r = await as('author1', {
+      method: 'POST',
+      url: '/api/fieldwork/waves/w1/status',
+      payload: { status: 'closed' },
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const audit = await store.db.selectFrom('audit_log').selectAll().where('seq', '>', seqBefore).execute();
+    // the draft saves themselves wrote no audit row; the close carries the tally
+    expect(audit.map((a) => a.action)).toEqual(['fieldwork.wave.close']);
+    const after = JSON.parse(audit[0].after!);
+    // 9 completed responses saved once each, one draft saved three times
+    expect(after).toEqual({ status: 'closed', responses: { complete: 9, partial: 1 }, saves: 12 });
+    expect(audit[0].after).not.toContain('44');
+  });
 });
