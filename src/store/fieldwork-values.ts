@@ -74,7 +74,10 @@ export interface SurveyValueLineage extends SurveyValue {
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
-/** The reason a city's value is missing. */
+/**
+ * The reason a city's value is missing (stored with the value and in its lineage), in both languages.
+ * @example belowMinimumReason(2, 100) // => 'below minimum sample: 2 of 100 / 样本量不足：2（最少 100）'
+ */
 export function belowMinimumReason(n: number, minSample: number): string {
   return `below minimum sample: ${n} of ${minSample} / 样本量不足：${n}（最少 ${minSample}）`;
 }
