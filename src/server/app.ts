@@ -62,6 +62,7 @@ const STATUS = new Map<string, number>([
   ['E_INVITATION_USED', 409],
   ['E_INVITATION_REVOKED', 410],
   ['E_CLOSED', 409],
+  ['E_PANEL_CLOSED', 409],
   ['E_LOCKED', 423],
   ['E_RATE_LIMIT', 429],
 ]);

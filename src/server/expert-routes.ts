@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { CityIndexError } from '../engine/core/errors.ts';
 import {
   addPanelExpert,
+  closePanel,
   getPanel,
   invitePanelExpert,
   JUSTIFICATION_CHARS,
@@ -40,6 +41,7 @@ export const EXPERT_ROUTES = [
   { method: 'POST', url: '/api/panels/:id/invitations', writes: true },
   { method: 'GET', url: '/api/panels/:id/results', writes: false },
   { method: 'POST', url: '/api/panels/:id/variant', writes: true },
+  { method: 'POST', url: '/api/panels/:id/close', writes: true },
 ] as const;
 
 const Code = z.string().min(1).max(100);
@@ -123,6 +125,10 @@ export const EXPERT_OPERATIONS: ReadonlyArray<readonly [string, Operation]> = [
       ok: { status: 201 },
     }),
   ],
+  [
+    'POST /api/panels/:id/close',
+    op('Close a panel (experts can no longer save or submit)', '关闭专家组（专家不能再保存或提交）', 'admin, author'),
+  ],
 ];
 
 function panelId(req: FastifyRequest): number {
@@ -195,6 +201,10 @@ export async function registerExpertRoutes(
   app.get('/api/panels/:id/results', async (req) => {
     const panel = await panelOf(req);
     return { results: await panelResults(store, req.principal, panel.id) };
+  });
+  app.post('/api/panels/:id/close', async (req) => {
+    const panel = await panelOf(req);
+    return { panel: await closePanel(store, req.principal, panel.id) };
   });
   app.post('/api/panels/:id/variant', async (req, reply) => {
     const body = parseBody(VariantBody, req.body ?? {});

@@ -15,6 +15,7 @@ import { codebookTable, cleanedTable, exportCsv, exportWorkbook, rawTable } from
 import { SIMULATED_LABEL } from '../formats/survey.ts';
 import { Fieldwork, MAX_ANSWERS_CHARS } from '../store/fieldwork.ts';
 import { startStoredWave } from '../store/fieldwork-waves.ts';
+import { surveyValueLineage, surveyValuesIntoStore } from '../store/fieldwork-values.ts';
 import { registerLiveMonitor } from './fieldwork-live.ts';
 import type { ProjectInfo, Store } from '../store/store.ts';
 import type { Operation } from './openapi.ts';
@@ -35,6 +36,8 @@ export const FIELDWORK_ROUTES = [
   { method: 'GET', url: '/api/fieldwork/waves/:wave/cities/:city/qr', writes: false },
   { method: 'POST', url: '/api/fieldwork/waves', writes: true },
   { method: 'GET', url: '/api/fieldwork/waves/:wave/events', writes: false },
+  { method: 'POST', url: '/api/fieldwork/waves/:wave/values', writes: true },
+  { method: 'GET', url: '/api/fieldwork/values/:city/:indicator', writes: false },
 ] as const;
 
 /** Options of the fieldwork routes. */
@@ -53,6 +56,7 @@ export interface FieldworkRouteOptions {
 
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
 const Adcode = z.string().regex(/^[0-9]{6}$/);
+const IndicatorCode = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/);
 
 export const SaveBody = z.strictObject({
   wave: Slug,
@@ -75,6 +79,9 @@ export const NewWaveBody = z.strictObject({
     .optional(),
   perCity: z.number().int().min(1).max(1_000_000).optional(),
   tokensRequired: z.boolean().optional(),
+});
+export const ValuesBody = z.strictObject({
+  indicators: z.array(z.string().min(1).max(100)).min(1).max(200).optional(),
 });
 export const TokensBody = z.strictObject({ city: Adcode, count: z.number().int().min(1).max(10_000) });
 
@@ -144,6 +151,23 @@ export const FIELDWORK_OPERATIONS: ReadonlyArray<readonly [string, Operation]> =
     fw('Live monitor: server-sent events when the figures change', '实时监控（服务器推送事件）', 'staff', {
       ok: { status: 200, mediaType: 'text/event-stream' },
     }),
+  ],
+  [
+    'POST /api/fieldwork/waves/:wave/values',
+    fw(
+      "Write the wave's estimates into the project's survey-based indicator values (below the minimum sample: missing)",
+      '将调查估计值写入项目的问卷类指标（样本不足的城市记为缺失）',
+      'admin, author',
+      { body: ValuesBody },
+    ),
+  ],
+  [
+    'GET /api/fieldwork/values/:city/:indicator',
+    fw(
+      "Lineage of a city's survey-based value: survey, wave, responses, cleaning and weighting",
+      '问卷类指标数值的来源：问卷、批次、答卷、清洗与加权',
+      'staff',
+    ),
   ],
   [
     'GET /api/fieldwork/waves/:wave/cities/:city/qr',
@@ -387,6 +411,25 @@ export async function registerFieldworkRoutes(app: FastifyInstance, options: Fie
       },
       label: w.simulated ? SIMULATED_LABEL : null,
     };
+  });
+
+  app.post('/api/fieldwork/waves/:wave/values', async (req) => {
+    const body = parseBody(ValuesBody, req.body ?? {});
+    const slug = slugOf(param(req, 'wave'));
+    return { run: await surveyValuesIntoStore(fieldwork, req.principal, project, slug, body) };
+  });
+
+  app.get('/api/fieldwork/values/:city/:indicator', async (req) => {
+    const city = adcodeOf(param(req, 'city'));
+    const indicator = checked(param(req, 'indicator'), IndicatorCode, 'indicator', 'an indicator code');
+    const lineage = await surveyValueLineage(fieldwork, req.principal, project.id, city, indicator);
+    if (!lineage)
+      throw new CityIndexError({
+        code: 'E_NOT_FOUND',
+        message: `the current value of ${city} × ${indicator} is not from survey estimates / 该数值不是问卷估计值`,
+        field: 'indicator',
+      });
+    return { lineage };
   });
 
   app.get('/api/fieldwork/waves/:wave/cities/:city/qr', async (req, reply) => {

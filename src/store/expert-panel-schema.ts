@@ -18,6 +18,9 @@ export interface AhpPanelsTable {
   status: string;
   created_by: string;
   created_at: string;
+  /** When and by whom the panel was closed (migration 0010; null while open). */
+  closed_at: string | null;
+  closed_by: string | null;
 }
 
 /** An expert of a panel (a user with the expert role). */

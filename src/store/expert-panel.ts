@@ -54,6 +54,9 @@ export interface PanelInfo {
   groups: PanelGroup[];
   createdBy: string;
   createdAt: string;
+  /** When and by whom the panel was closed (null while open). */
+  closedAt: string | null;
+  closedBy: string | null;
 }
 
 /** One expert's judgements on one group. */
@@ -122,6 +125,15 @@ function fail(code: string, message: string, field: string, expected?: string): 
   return new CityIndexError({ code, message, field, ...(expected !== undefined && { expected }) });
 }
 
+function panelClosed(id: number): CityIndexError {
+  return fail(
+    'E_PANEL_CLOSED',
+    `expert panel ${id} is closed: judgements can no longer be saved or submitted / 专家组 ${id} 已关闭，不能再保存或提交判断`,
+    'panel',
+    'an open panel',
+  );
+}
+
 function panelNotFound(id: number): CityIndexError {
   return new CityIndexError({
     code: 'E_NOT_FOUND',
@@ -139,6 +151,8 @@ function panelInfo(r: {
   status: string;
   created_by: string;
   created_at: string;
+  closed_at?: string | null;
+  closed_by?: string | null;
 }): PanelInfo {
   return {
     id: Number(r.id),
@@ -148,6 +162,8 @@ function panelInfo(r: {
     groups: JSON.parse(String(r.groups)) as PanelGroup[],
     createdBy: String(r.created_by),
     createdAt: String(r.created_at),
+    closedAt: r.closed_at ?? null,
+    closedBy: r.closed_by ?? null,
   };
 }
 
@@ -314,6 +330,43 @@ export async function openPanel(
 }
 
 /**
+ * Close a panel (authors and admins): from then on experts' saves and submissions are refused
+ * (E_PANEL_CLOSED, HTTP 409) and invitations to it cannot be issued; the judgements already submitted stay
+ * and the aggregate is read as before. Audited (`panel.close`, with how many groups each expert
+ * submitted); closing a closed panel is refused with the same code.
+ * @example // no-run: needs a stored project (tests/store/expert-panel.test.ts)
+ * (await closePanel(store, author, panel.id)).status // => 'closed'
+ */
+export async function closePanel(store: Store, actor: Principal, panelId: number): Promise<PanelInfo> {
+  requireRole(actor, MANAGERS, 'close expert panels');
+  const panel = await panelRow(store, panelId);
+  if (panel.status !== 'open') throw panelClosed(panelId);
+  const now = store.now();
+  await store.db.transaction().execute(async (trx) => {
+    const done = await trx
+      .updateTable('ahp_panels')
+      .set({ status: 'closed', closed_at: now, closed_by: actorName(actor) })
+      .where('id', '=', panelId)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    if (Number(done.numUpdatedRows) !== 1) throw panelClosed(panelId);
+    const states = await trx.selectFrom('ahp_judgements').select(['status']).where('panel_id', '=', panelId).execute();
+    await store.recordAudit(trx, actor, {
+      action: 'panel.close',
+      entity: 'panel',
+      entityId: String(panelId),
+      before: { status: 'open' },
+      after: {
+        status: 'closed',
+        submitted: states.filter((s) => s.status === 'submitted').length,
+        drafts: states.filter((s) => s.status !== 'submitted').length,
+      },
+    });
+  });
+  return panelRow(store, panelId);
+}
+
+/**
  * The panels of a project the actor may see: all of them for authors and admins, an expert's own panels
  * for an expert; refused for every other role.
  * @example // no-run: needs a stored project (tests/store/expert-panel.test.ts)
@@ -405,7 +458,7 @@ export async function invitePanelExpert(
 ): Promise<{ invitation: InvitationInfo; token: string }> {
   requireRole(actor, MANAGERS, 'invite experts');
   const panel = await panelRow(store, panelId);
-  if (panel.status !== 'open') throw fail('E_CLOSED', `panel ${panelId} is closed / 专家组已关闭`, 'panel');
+  if (panel.status !== 'open') throw panelClosed(panelId);
   return issueInvitation(
     store,
     actor,
@@ -509,7 +562,7 @@ export async function saveJudgements(
   requireRole(actor, ['expert'], 'answer expert panels');
   const { panel, userId } = await access(store, actor, panelId);
   if (userId === null || actor.kind !== 'user') throw panelNotFound(panelId);
-  if (panel.status !== 'open') throw fail('E_CLOSED', `panel ${panelId} is closed / 专家组已关闭`, 'panel');
+  if (panel.status !== 'open') throw panelClosed(panelId);
   const group = panel.groups.find((g) => g.parent === save.parent);
   if (!group)
     throw fail(
@@ -562,6 +615,9 @@ export async function saveJudgements(
     fail('E_CONFLICT', `your judgements under ${group.parent} are already submitted / 已提交，不能修改`, 'parent');
   try {
     await store.db.transaction().execute(async (trx) => {
+      // closed meanwhile (closePanel): the same refusal as above, nothing written
+      const current = await trx.selectFrom('ahp_panels').select('status').where('id', '=', panelId).executeTakeFirst();
+      if (current?.status !== 'open') throw panelClosed(panelId);
       const before = await trx
         .selectFrom('ahp_judgements')
         .select(['status', 'saves'])

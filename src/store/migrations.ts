@@ -12,6 +12,7 @@ import { expertPanelMigration } from './expert-panel-schema.ts';
 import { platformHardeningMigration } from './hardening-migration.ts';
 import { fieldworkLiveMigration } from './fieldwork-live-schema.ts';
 import { caselogMigration } from './caselog-schema.ts';
+import { fieldworkIndexMigration } from './fieldwork-index-schema.ts';
 
 /** The two databases the store runs on. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -221,6 +222,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0007_fieldwork_live': fieldworkLiveMigration(),
     '0008_platform_hardening': platformHardeningMigration(),
     '0009_caselogs': caselogMigration(dialect),
+    '0010_fieldwork_index': fieldworkIndexMigration(),
   };
 }
 

@@ -8,6 +8,7 @@ import type { FieldworkDatabase } from './fieldwork-schema.ts';
 import type { ExpertPanelDatabase } from './expert-panel-schema.ts';
 import type { FieldworkLiveDatabase } from './fieldwork-live-schema.ts';
 import type { CaselogDatabase } from './caselog-schema.ts';
+import type { FieldworkIndexDatabase } from './fieldwork-index-schema.ts';
 
 /** A project: one evaluation, imported from a project folder. */
 export interface ProjectsTable {
@@ -195,7 +196,8 @@ export interface InvitationsTable {
 }
 
 /** Every table of the store. */
-export interface StoreDatabase extends FieldworkDatabase, ExpertPanelDatabase, FieldworkLiveDatabase, CaselogDatabase {
+export interface StoreDatabase
+  extends FieldworkDatabase, ExpertPanelDatabase, FieldworkLiveDatabase, CaselogDatabase, FieldworkIndexDatabase {
   projects: ProjectsTable;
   project_files: ProjectFilesTable;
   framework_nodes: FrameworkNodesTable;

@@ -192,6 +192,20 @@ describe('expert AHP panel in the browser', () => {
       await expect.poll(() => page.getByRole('status').last().textContent()).toMatch(/^Draft edition #\d+/);
       const editions = await store.db.selectFrom('editions').select(['name', 'status']).execute();
       expect(editions).toEqual([{ name: 'Sustainability weights — AHP AIJ', status: 'draft' }]);
+      // closing the panel: confirmed, then the view says closed, by whom, and offers no more invitations
+      await expect.poll(() => page.getByTestId('panel-state').textContent()).toMatch(/^The panel is open/);
+      page.once('dialog', (d) => void d.accept());
+      await page.getByRole('button', { name: 'Close the panel' }).click();
+      await expect
+        .poll(() => page.getByTestId('panel-state').textContent())
+        .toMatch(/^The panel was closed on \d{4}-\d\d-\d\d \d\d:\d\d by author1/);
+      expect(await page.getByRole('button', { name: 'Invite an expert' }).count()).toBe(0);
+      expect(
+        (await store.db.selectFrom('ahp_panels').select('status').where('id', '=', panel.id).execute())[0],
+      ).toEqual({
+        status: 'closed',
+      });
+      expect(await axe(page)).toEqual([]);
       await context.close();
     },
     180_000,

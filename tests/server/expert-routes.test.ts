@@ -216,4 +216,28 @@ describe.each(DIALECTS)('expert panel API on $name', ({ open, skip }) => {
     expect(title.statusCode).toBe(400);
     expect(await store.db.selectFrom('ahp_judgements').selectAll().execute()).toEqual(before);
   });
+  it.skipIf(skip)(
+    'the author closes the panel: experts get 409 in their language; the author sees it closed',
+    async () => {
+      const url = `/api/panels/${panelId}/close`;
+      expect((await as('li.expert', { method: 'POST', url })).statusCode).toBe(403);
+      expect((await as('other.expert', { method: 'POST', url })).statusCode).toBe(404);
+      const closed = await as('author1', { method: 'POST', url });
+      expect(closed.statusCode, closed.body).toBe(200);
+      expect(closed.json().panel).toMatchObject({ status: 'closed', closedBy: 'author1' });
+      const save = { method: 'POST' as const, url: `/api/panels/${panelId}/judgements` };
+      const payload = { parent: 'Conn', answers: {} };
+      const en = await as('li.expert', { ...save, payload, headers: { 'accept-language': 'en' } });
+      expect(en.statusCode).toBe(409);
+      expect(en.json().error.code).toBe('E_PANEL_CLOSED');
+      expect(en.json().error.issues[0].message).toMatch(/^expert panel \d+ is closed/);
+      const zh = await as('li.expert', { ...save, payload, headers: { 'accept-language': 'zh-CN' } });
+      expect(zh.statusCode).toBe(409);
+      expect(zh.json().error.issues[0].message).toMatch(/已关闭/);
+      expect(zh.json().error.issues[0].message).not.toMatch(/closed/);
+      const view = await as('author1', { url: `/api/panels/${panelId}/results` });
+      expect(view.json().results.panel).toMatchObject({ status: 'closed', closedBy: 'author1' });
+      expect((await as('author1', { method: 'POST', url })).statusCode).toBe(409);
+    },
+  );
 });

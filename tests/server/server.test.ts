@@ -202,7 +202,11 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
           : url.startsWith('/api/panels/')
             ? url.replace(':id', String(panel))
             : url.startsWith('/api/fieldwork/')
-              ? url.replace(':wave', 'w1').replace(':city', '110100').replace(':id', foreignResponse)
+              ? url
+                  .replace(':wave', 'w1')
+                  .replace(':city', '110100')
+                  .replace(':id', foreignResponse)
+                  .replace(':indicator', 'Physical')
               : url.includes('/submissions/')
                 ? url.replace(':id', String(foreignSubmission))
                 : url.startsWith('/api/attachments/')
@@ -245,6 +249,7 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         ['POST /api/panels/:id/invitations', {}],
         ['POST /api/panels/:id/variant', { method: 'aij' }],
         ['POST /api/fieldwork/waves', { slug: 'attack' }],
+        ['POST /api/fieldwork/waves/:wave/values', {}],
       ]);
       // who may do what to city B's data and the draft edition (everything else must be refused)
       const allowed = new Map<string, ReadonlySet<string>>([
@@ -308,6 +313,10 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         ['GET /api/caselogs/kpis.csv', new Set(['cityA', 'reviewer1', 'author1'])],
         ['GET /api/caselogs/:id', new Set(['cityA', 'reviewer1', 'author1'])],
         ['DELETE /api/caselogs/:id', new Set(['author1'])],
+        // survey estimates into the index: authors write; staff read a value's lineage
+        ['POST /api/fieldwork/waves/:wave/values', new Set(['author1'])],
+        ['GET /api/fieldwork/values/:city/:indicator', new Set(['reviewer1', 'author1'])],
+        ['POST /api/panels/:id/close', new Set(['author1'])],
         // the public dashboard's static files (404 here: this server has no site)
         ...['/', '/index.html', '/assets/:file', '/data/:file', '/downloads/:file'].map(
           (u) => [`GET ${u}`, new Set(['anon', 'cityA', 'reviewer1', 'author1'])] as const,
@@ -323,6 +332,8 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         tokens: (await store.db.selectFrom('fw_tokens').selectAll().execute()).length,
         judgements: await store.db.selectFrom('ahp_judgements').selectAll().execute(),
         panels: (await store.db.selectFrom('ahp_panels').selectAll().execute()).length,
+        surveyValues: (await store.db.selectFrom('survey_values').selectAll().execute()).length,
+        openPanels: (await store.db.selectFrom('ahp_panels').selectAll().where('status', '=', 'open').execute()).length,
       };
       const refused: string[] = [];
       for (const route of ROUTES) {
@@ -356,6 +367,10 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
       expect(await roundValues(store, CLI, round, units[1])).toEqual(before.roundValues);
       expect(await store.db.selectFrom('fw_responses').selectAll().execute()).toEqual(before.responses);
       expect((await store.db.selectFrom('fw_tokens').selectAll().execute()).length).toBe(before.tokens);
+      expect((await store.db.selectFrom('survey_values').selectAll().execute()).length).toBe(before.surveyValues);
+      expect((await store.db.selectFrom('ahp_panels').selectAll().where('status', '=', 'open').execute()).length).toBe(
+        before.openPanels,
+      );
       expect(await store.db.selectFrom('ahp_judgements').selectAll().execute()).toEqual(before.judgements);
       expect((await store.db.selectFrom('ahp_panels').selectAll().execute()).length).toBe(before.panels);
     },

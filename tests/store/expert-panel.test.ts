@@ -16,6 +16,7 @@ import { ahpConsistency, expertMatrices } from '../../src/engine/survey/ahp-grou
 import { parseExpertAnswers } from '../../src/formats/survey-read.ts';
 import {
   addPanelExpert,
+  closePanel,
   getPanel,
   invitePanelExpert,
   listJudgements,
@@ -287,4 +288,42 @@ describe.each(DIALECTS)('expert panels on $name', ({ open, skip }) => {
     },
     120_000,
   );
+  it.skipIf(skip)('an author closes a panel: experts are refused with 409 E_PANEL_CLOSED, audited, shown', async () => {
+    const author = who.get('author1')!;
+    const e1 = who.get(U('E1'))!;
+    const third = await openPanel(store, author, project, { title: 'to close', parents: ['CDGI'] });
+    await addPanelExpert(store, author, third.id, U('E1'));
+    const pair = 'ahp__CDGI__INFRA__ADMIN';
+    await saveJudgements(store, e1, third.id, { parent: 'CDGI', answers: { [pair]: 3 } });
+    expect(await codeOf(closePanel(store, e1, third.id))).toBe('E_FORBIDDEN');
+    expect(await codeOf(closePanel(store, who.get('reviewer1')!, third.id))).toBe('E_FORBIDDEN');
+    const seqBefore = (await store.db.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').executeTakeFirst())!;
+    const closed = await closePanel(store, author, third.id);
+    expect(closed).toMatchObject({ status: 'closed', closedBy: 'author1' });
+    expect(closed.closedAt).toMatch(/^\d{4}-/);
+    const audit = await store.db.selectFrom('audit_log').selectAll().where('seq', '>', Number(seqBefore.seq)).execute();
+    expect(audit.map((a) => [a.action, a.actor, a.entity_id])).toEqual([['panel.close', 'author1', String(third.id)]]);
+    expect(JSON.parse(audit[0].after!)).toMatchObject({ status: 'closed', submitted: 0, drafts: 1 });
+    // saves and submissions after closing: refused, nothing changed
+    const err = await saveJudgements(store, e1, third.id, { parent: 'CDGI', answers: { [pair]: 5 } }).catch((e) => e);
+    expect(err).toBeInstanceOf(CityIndexError);
+    expect(err.issues[0]).toMatchObject({ code: 'E_PANEL_CLOSED', field: 'panel' });
+    expect(err.issues[0].message).toMatch(/closed.*\/ .*已关闭/);
+    const submit = { parent: 'CDGI', answers: { [pair]: 3 }, submit: true };
+    expect(await codeOf(saveJudgements(store, e1, third.id, submit))).toBe('E_PANEL_CLOSED');
+    const stored = await store.db
+      .selectFrom('ahp_judgements')
+      .select(['answers', 'status'])
+      .where('panel_id', '=', third.id)
+      .execute();
+    expect(stored).toEqual([{ answers: JSON.stringify({ [pair]: 3 }), status: 'draft' }]);
+    expect(await codeOf(invitePanelExpert(store, author, third.id, {}))).toBe('E_PANEL_CLOSED');
+    expect(await codeOf(closePanel(store, author, third.id))).toBe('E_PANEL_CLOSED');
+    // the author's view says so; the expert still reads the panel
+    expect((await panelResults(store, author, third.id)).panel).toMatchObject({
+      status: 'closed',
+      closedBy: 'author1',
+    });
+    expect((await getPanel(store, e1, third.id)).status).toBe('closed');
+  });
 });

@@ -91,6 +91,20 @@ const TEXT = {
     zh: '已生成草稿版本 #{id}「{name}」，可在版本列表中查看与发布。',
     en: 'Draft edition #{id} "{name}" created; review and publish it from the editions.',
   },
+  panelOpen: { zh: '专家组进行中：专家可以保存和提交判断。', en: 'The panel is open: experts can save and submit.' },
+  panelClosed: {
+    zh: '专家组已于 {at} 由 {by} 关闭：专家不能再保存或提交判断。',
+    en: 'The panel was closed on {at} by {by}: experts can no longer save or submit.',
+  },
+  closePanel: { zh: '关闭专家组', en: 'Close the panel' },
+  closeConfirm: {
+    zh: '关闭后专家不能再保存或提交判断，已提交的判断保留。确定关闭？',
+    en: 'After closing, experts can no longer save or submit; submitted judgements stay. Close the panel?',
+  },
+  closedForExpert: {
+    zh: '该专家组已关闭，不能再保存或提交判断。',
+    en: 'This panel is closed: judgements can no longer be saved or submitted.',
+  },
   listTitle: { zh: '专家组', en: 'Expert panels' },
   noPanels: { zh: '暂无专家组。', en: 'No panels yet.' },
   answer: { zh: '作答', en: 'Answer' },

@@ -25,6 +25,8 @@ interface Panel {
   title: string;
   status: 'open' | 'closed';
   groups: PanelGroup[];
+  closedAt?: string | null;
+  closedBy?: string | null;
 }
 
 interface Judgement {
@@ -263,7 +265,13 @@ export function ExpertPanel(props: { panelId: number; lang: Lang; setLang: (l: L
       {state === 'missing' && <p className="notice">{at('noPanel', lang)}</p>}
       {state === 'ready' && panel && (
         <>
-          <p className="small">{at('intro', lang)}</p>
+          {panel.status === 'closed' ? (
+            <p className="notice" role="status">
+              {at('closedForExpert', lang)}
+            </p>
+          ) : (
+            <p className="small">{at('intro', lang)}</p>
+          )}
           {panel.groups.map((g) => (
             <GroupForm key={g.parent} panelId={panelId} group={g} saved={saved.get(g.parent)} lang={lang} />
           ))}
@@ -447,6 +455,12 @@ export function PanelResults(props: { panelId: number; lang: Lang; setLang: (l: 
       setTick((x) => x + 1);
     });
   };
+  const close = () =>
+    run(async () => {
+      if (!window.confirm(at('closeConfirm', lang))) return;
+      await api(`/api/panels/${panelId}/close`, { method: 'POST', body: {} });
+      setTick((x) => x + 1);
+    });
   const variant = (method: 'aij' | 'aip') =>
     run(async () => {
       const r = await api<{ edition: { id: number; name: string } }>(`/api/panels/${panelId}/variant`, {
@@ -468,6 +482,14 @@ export function PanelResults(props: { panelId: number; lang: Lang; setLang: (l: 
       {state === 'missing' && <p className="notice">{at('noPanel', lang)}</p>}
       {data && (
         <>
+          <p role="status" data-testid="panel-state">
+            {data.panel.status === 'closed'
+              ? at('panelClosed', lang, {
+                  at: (data.panel.closedAt ?? '').slice(0, 16).replace('T', ' '),
+                  by: data.panel.closedBy ?? '',
+                })
+              : at('panelOpen', lang)}
+          </p>
           <p className="small">{at('aijNote', lang)}</p>
           {data.groups.map((g) => (
             <section key={g.group.parent} aria-labelledby={`r-${g.group.parent}`}>
@@ -545,11 +567,16 @@ export function PanelResults(props: { panelId: number; lang: Lang; setLang: (l: 
               </li>
             ))}
           </ul>
-          <p>
-            <button type="button" className="primary" onClick={() => void doInvite()}>
-              {at('invite', lang)}
-            </button>
-          </p>
+          {data.panel.status === 'open' && (
+            <p>
+              <button type="button" className="primary" onClick={() => void doInvite()}>
+                {at('invite', lang)}
+              </button>{' '}
+              <button type="button" onClick={() => void close()}>
+                {at('closePanel', lang)}
+              </button>
+            </p>
+          )}
           {invite && (
             <div className="invite" role="status">
               <p>{at('inviteLink', lang)}</p>

@@ -11,6 +11,7 @@ import { ISSUE_MESSAGES } from './messages/issues.ts';
 import { READABLE_MESSAGES } from './messages/readable.ts';
 import { QUALITY_MESSAGES } from './messages/quality.ts';
 import { AUDIT_MESSAGES } from './messages/audit.ts';
+import { FIELDWORK_MESSAGES } from './messages/fieldwork.ts';
 import {
   INVITE_PAGE_MESSAGES,
   PLATFORM_MESSAGES,
@@ -34,6 +35,7 @@ export const CATALOGUE = {
   ...QUALITY_MESSAGES,
   ...AUDIT_MESSAGES,
   ...PLATFORM_MESSAGES,
+  ...FIELDWORK_MESSAGES,
   ...INVITE_PAGE_MESSAGES,
   ...UPLOAD_MESSAGES,
   ...RESULTS_DOWNLOAD_MESSAGES,

@@ -3,8 +3,8 @@
  * and server raise issues whose `message` is "English / 中文" (logs, the CLI); an API error body carries
  * one language, chosen from the request (Accept-Language, zh-CN by default), through `issueText`. Each
  * template reads the issue's own fields (`field`, `unit`, `indicator`, `expected`) and the numbers the
- * English text names; the English side is the issue's English half. Fieldwork and survey codes keep
- * their own text. Also the invitation page's sentences.
+ * English text names; the English side is the issue's English half. Fieldwork, survey and expert-panel
+ * codes are in fieldwork.ts. Also the invitation page's sentences.
  */
 import { msg, text } from '../define.ts';
 import type { Issue } from '../../core/errors.ts';
