@@ -129,6 +129,17 @@ describe('the workbench on the platform', () => {
   browserIt(
     'officer, reviewer and author through a whole round',
     async () => {
+      // ── before any publish: the public site is a polite notice whose staff link opens the workbench ─
+      const visitor = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+      visitor.on('pageerror', (e) => log.push(`page error (visitor): ${e.message}\n`));
+      await visitor.goto(`${url}/`);
+      await visitor.getByText('本指数尚未发布任何版本').waitFor();
+      await visitor.getByText('No edition of this index has been published yet').waitFor();
+      await noAxe(visitor, 'no edition published yet');
+      await visitor.getByRole('link', { name: /工作人员登录/ }).click();
+      await visitor.getByLabel(/用户名|User name/).waitFor();
+      await visitor.close();
+
       // ── admin: accounts, and the first edition published ────────────────────────────────────────
       const admin = await signIn('admin', '?lang=en');
       await noAxe(admin, 'status (admin, no round)');
@@ -296,6 +307,8 @@ describe('the workbench on the platform', () => {
       const alpha = cronbachAlphaPairwise(dims);
       expect(await author.locator('[data-testid=alpha]').textContent()).toContain(String(Number(alpha.toFixed(4))));
       expect(await author.locator('[data-testid=correlations] tbody tr').count()).toBe(4);
+      // the page opened before the first publish: the published edition's site data loads now
+      await author.locator('[data-testid=intervals]').waitFor({ timeout: 120_000 });
       expect(await author.locator('[data-testid=intervals] tbody tr').count()).toBe(100);
       await noAxe(author, 'audit and sensitivity');
       await author.screenshot({ path: join(SHOTS, 'analysis.png'), fullPage: true });

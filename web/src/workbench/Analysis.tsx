@@ -2,18 +2,37 @@
  * Audit and sensitivity (staff): for the chosen edition, the Pearson correlation of each dimension with
  * the index and Cronbach's α of the dimensions, computed here with the engine's own kernels from the
  * edition's scores; and the rank intervals (5th–95th percentile) of the uncertainty analysis of the
- * edition published on the public dashboard (its site data), when it has one.
+ * edition published on the public dashboard (its site data, loaded here when the page opened before the
+ * first publish), when it has one.
  */
 import { useEffect, useState } from 'react';
 import type { SiteData } from '../../../src/app/site.ts';
+import { loadScript } from '../load-script.ts';
 import { api } from './api.ts';
 import { fmtNum, localName, type WbProps } from './context.ts';
 import { useEditions } from './Editions.tsx';
 import { auditOf, type ResultsTable } from './figures.ts';
 
+/** The public site's data in the page (the latest published edition's), if loaded. */
+const pageSite = () => (globalThis as { __CITYINDEX_SITE__?: SiteData }).__CITYINDEX_SITE__;
+
 export function AnalysisView(props: WbProps) {
   const { t, lang, params, project, go } = props;
   const { editions } = useEditions();
+  const [site, setSite] = useState<SiteData | undefined>(pageSite);
+  const published = editions?.some((e) => e.status === 'published') ?? false;
+  useEffect(() => {
+    // the page opened before the first publish (serve's notice): the published edition's data now
+    if (site || !published) return;
+    let live = true;
+    loadScript('data/site-data.js').then(
+      () => live && setSite(pageSite()),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [site, published]);
   const [table, setTable] = useState<ResultsTable | null>(null);
   const chosen = editions?.find((e) => String(e.id) === params.get('edition')) ?? editions?.[editions.length - 1];
   useEffect(() => {
@@ -37,7 +56,6 @@ export function AnalysisView(props: WbProps) {
           dims.map((d) => d.code),
         )
       : null;
-  const site = (globalThis as { __CITYINDEX_SITE__?: SiteData }).__CITYINDEX_SITE__;
   const intervals = site?.intervals ?? null;
   const unitName = (code: string) => localName(project.units.find((u) => u.code === code)?.name, lang, code);
   const ranked = intervals
