@@ -4,7 +4,8 @@
  * as bytes with a strong ETag each, so a request after the first costs one small read of the latest
  * edition's id. Only the latest edition is kept; a publish starts its build at once (`refresh`).
  * Before the first publish the page is a polite bilingual notice with the staff's way in
- * (`#/workbench`, which the page's script opens without site data).
+ * (`#/workbench`, which the page's script opens without site data); when the latest edition's site
+ * could not be built (logged), a notice saying so instead.
  */
 import { createHash } from 'node:crypto';
 import type { OutputFiles } from '../formats/output.ts';
@@ -38,30 +39,37 @@ export function siteFile(content: string | Uint8Array): SiteFile {
 }
 
 /**
- * The page shown before any edition is published: both languages, the staff's sign-in link, the site's
- * stylesheet and script (which opens the workbench at `#/workbench`), no site data.
+ * The page shown before any edition is published (or, `failed`, when the latest edition's site could not
+ * be built): both languages, the staff's sign-in link, the site's stylesheet and script (which opens the
+ * workbench at `#/workbench`), no site data.
  * @example noEditionPage('成都').includes('尚未发布') // => true
+ * @example noEditionPage('成都', true).includes('暂时无法显示') // => true
  */
-export function noEditionPage(projectName: string): string {
+export function noEditionPage(projectName: string, failed = false): string {
   const name = escapeHtml(projectName);
+  const zh = failed
+    ? '最新发布的版本暂时无法显示，管理人员已收到记录。请稍后再来。'
+    : '本指数尚未发布任何版本。首个版本发布后，排名、地图和城市画像将在此显示。';
+  const en = failed
+    ? 'The latest published edition cannot be shown at the moment; the error was logged for the staff. ' +
+      'Please come back later.'
+    : 'No edition of this index has been published yet. Rankings, the map and city profiles will appear here ' +
+      'once the first edition is published.';
   return `<!doctype html>
 <html lang="zh-CN">
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <meta name="referrer" content="no-referrer" />
-    <title>${name} · 尚未发布 · Not published yet</title>
+    <title>${name} · ${failed ? '暂时无法显示 · Unavailable' : '尚未发布 · Not published yet'}</title>
     <link rel="stylesheet" href="assets/app.css" />
   </head>
   <body>
     <div id="root">
       <main class="no-edition">
         <h1>${name}</h1>
-        <p>本指数尚未发布任何版本。首个版本发布后，排名、地图和城市画像将在此显示。</p>
-        <p lang="en">
-          No edition of this index has been published yet. Rankings, the map and city profiles will appear here
-          once the first edition is published.
-        </p>
+        <p>${zh}</p>
+        <p lang="en">${en}</p>
         <p><a href="#/workbench">工作人员登录 <span lang="en">/ Staff sign-in</span></a></p>
       </main>
     </div>
@@ -75,6 +83,7 @@ export function noEditionPage(projectName: string): string {
 export class EditionSite {
   private readonly assets = new Map<string, SiteFile>();
   private readonly noEdition: SiteFile;
+  private readonly unavailable: SiteFile;
   private current: { id: number; files: Promise<Map<string, SiteFile> | null> } | undefined;
 
   constructor(
@@ -84,6 +93,7 @@ export class EditionSite {
   ) {
     for (const [name, content] of source.assets) this.assets.set(name, siteFile(content));
     this.noEdition = siteFile(noEditionPage(project.name));
+    this.unavailable = siteFile(noEditionPage(project.name, true));
   }
 
   /** The latest published edition's data files, built on first use (null: none published, or it failed). */
@@ -116,7 +126,10 @@ export class EditionSite {
   /** A file of the site by its path (`index.html`, `assets/x.js`, `data/x.js`, `downloads/x`), or undefined. */
   async file(name: string): Promise<SiteFile | undefined> {
     if (name.startsWith('data/') || name.startsWith('downloads/')) return (await this.editionFiles())?.get(name);
-    if (name === 'index.html') return (await this.editionFiles()) ? this.assets.get(name) : this.noEdition;
+    if (name === 'index.html') {
+      const files = await this.editionFiles();
+      return files ? this.assets.get(name) : this.current ? this.unavailable : this.noEdition;
+    }
     return this.assets.get(name);
   }
 }

@@ -14,7 +14,7 @@ import { buildEdition } from '../../src/store/edition.ts';
 import { editionSiteFiles } from '../../src/store/edition-site.ts';
 import { importProjectFolder } from '../../src/store/project-io.ts';
 import { systemPrincipal } from '../../src/store/principal.ts';
-import type { Edition, ProjectInfo, Store } from '../../src/store/store.ts';
+import { Store, type Edition, type ProjectInfo } from '../../src/store/store.ts';
 import { DIALECTS, type TestStore } from '../store/stores.ts';
 
 const CLI = systemPrincipal('test');
@@ -163,4 +163,43 @@ describe.each(DIALECTS)('public site from the published edition ($name)', ({ ope
     },
     240_000,
   );
+});
+
+describe('public site when the latest edition cannot be built', () => {
+  it('says so in both languages, logs once and does not rebuild per request', async () => {
+    const store = await Store.open({ sqliteFile: ':memory:' });
+    const empty = { slug: 'p', name: 'P', projectFile: 'project.yaml', files: [], nodes: [], units: [], values: [] };
+    const project = await store.saveProject(CLI, empty);
+    const tried: number[] = [];
+    const errors: string[] = [];
+    const app = await createServer({
+      store,
+      project,
+      editionSite: {
+        assets: new Map([['index.html', '<!doctype html><title>site</title>']]),
+        build: async (id) => {
+          tried.push(id);
+          throw new Error('broken');
+        },
+        onError: (e, err) => errors.push(`${e.id}: ${(err as Error).message}`),
+      },
+    });
+    try {
+      expect((await app.inject({ url: '/' })).body).toContain('尚未发布任何版本');
+      const e = await store.createEdition(CLI, project.id, { name: 'A', results: {}, fingerprint: 'x' });
+      await store.publishEdition(CLI, e.id);
+      for (let i = 0; i < 3; i++) {
+        const page = await app.inject({ url: '/' });
+        expect(page.statusCode).toBe(200);
+        expect(page.body).toContain('最新发布的版本暂时无法显示');
+        expect(page.body).toContain('The latest published edition cannot be shown at the moment');
+        expect((await app.inject({ url: '/data/site-data.js' })).statusCode).toBe(404);
+      }
+      expect(tried).toEqual([e.id]);
+      expect(errors).toEqual([`${e.id}: broken`]);
+    } finally {
+      await app.close();
+      await store.close();
+    }
+  });
 });
