@@ -7,11 +7,14 @@ import { prepareReportContext, reportFiles } from '../report/index.ts';
 import { CITYINDEX_VERSION } from '../formats/results.ts';
 import type { OutputFiles } from '../formats/output.ts';
 import type { ProjectRun } from './project.ts';
+import type { Case } from '../engine/cases/search.ts';
 
 /** Options of `reportArtifacts`. */
 export interface ReportArtifactsOptions {
   /** Also print both languages' reports to PDF (Node with Chromium only). Default false. */
   pdf?: boolean;
+  /** The case library already loaded by the caller's host (default: read from the project's `cases:` folder). */
+  cases?: readonly Case[];
 }
 
 /**
@@ -32,6 +35,7 @@ export async function reportArtifacts(run: ProjectRun, options: ReportArtifactsO
     q95: r.q95,
   }));
   const version = CITYINDEX_VERSION;
-  const base = await prepareReportContext(project, build, { analyses, series, rankIntervals, version });
+  const cases = options.cases;
+  const base = await prepareReportContext(project, build, { analyses, series, rankIntervals, version, cases });
   return new Map(await reportFiles(base, { html: true, pdf: options.pdf === true }));
 }

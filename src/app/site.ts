@@ -452,7 +452,10 @@ export async function siteArtifacts(
     emitterOf(options)({ kind: 'info', message: 'rendering the report for the downloads' });
     const { reportArtifacts } = await import('./report.ts');
     if (options.pdf) emitterOf(options)({ kind: 'info', message: 'printing the report to PDF (Chromium)' });
-    for (const [name, content] of await reportArtifacts(run, { pdf: options.pdf === true }))
+    for (const [name, content] of await reportArtifacts(run, {
+      pdf: options.pdf === true,
+      cases: folder ? cases : undefined,
+    }))
       downloads.set(name, content);
     if (host.readBytes) {
       const read = host.readBytes.bind(host);

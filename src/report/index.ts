@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import type { LoadedProject } from '../formats/project.ts';
 import { loadCases } from '../formats/cases.ts';
+import type { Case } from '../engine/cases/search.ts';
 import type { Build } from '../engine/pipeline/build.ts';
 import { runAnalyses, parseAnalysesConfig, type AnalysesResult } from '../engine/analysis/run.ts';
 import type { ReportContext, ReportLang, RankInterval, ReportSeries } from './context.ts';
@@ -62,6 +63,8 @@ export interface PrepareReportOptions {
   series?: ReportSeries;
   /** Load the project's `cases:` folder (default true). */
   loadCases?: boolean;
+  /** The case library already loaded (by the caller's host): used instead of reading the folder. */
+  cases?: readonly Case[];
   generatedAt?: string;
   version?: string;
 }
@@ -84,8 +87,9 @@ export async function prepareReportContext(
   const analyses =
     options.analyses ??
     (project.project.analyses ? runAnalyses(build, parseAnalysesConfig(project.project.analyses)) : undefined);
-  const cases =
-    options.loadCases === false || !project.project.cases
+  const cases = options.cases
+    ? [...options.cases]
+    : options.loadCases === false || !project.project.cases
       ? undefined
       : await loadCases(resolve(project.dir, project.project.cases));
   return {

@@ -21,6 +21,7 @@ import { errorBody, requestLang } from './language.ts';
 import { PLATFORM_ROUTES, registerPlatformRoutes } from './platform-routes.ts';
 import { registerSubmissionRoutes, SUBMISSION_ROUTES } from './uploads.ts';
 import { registerWorkbenchRoutes, WORKBENCH_ROUTES } from './workbench-routes.ts';
+import { EditionSite, siteFile, type EditionSiteSource, type SiteFile } from './edition-site.ts';
 
 /** Options of `createServer`. */
 export interface ServerOptions {
@@ -46,6 +47,11 @@ export interface ServerOptions {
   site?: ReadonlyMap<string, string | Uint8Array>;
   /** Largest case-log upload in bytes (default CASELOG_UPLOAD_BYTES, 256 MiB). */
   caseLogUploadBytes?: number;
+  /**
+   * The public dashboard from the store's latest published edition (what `serve` uses): the page's
+   * assets plus each edition's data built once per publish (server/edition-site.ts); wins over `site`.
+   */
+  editionSite?: EditionSiteSource;
 }
 
 /** HTTP status of each store error code; anything else is 400 (bad input). */
@@ -236,18 +242,32 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   app.get('/api/health', async () => ({ ok: true }));
 
-  const site = options.site;
-  const sendSite = async (reply: FastifyReply, name: string) => {
+  const fixedSite = options.site && new Map([...options.site].map(([name, content]) => [name, siteFile(content)]));
+  const editionSite =
+    options.editionSite &&
+    new EditionSite(store, project, {
+      ...options.editionSite,
+      build:
+        options.editionSite.build ??
+        (async (id) => (await import('../store/edition-site.ts')).editionSiteFiles(store, project, id)),
+    });
+  editionSite?.refresh();
+  const hasSite = fixedSite !== undefined || editionSite !== undefined;
+  const siteFileOf = async (name: string): Promise<SiteFile | undefined> =>
+    editionSite ? editionSite.file(name) : fixedSite?.get(name);
+  const sendSite = async (req: FastifyRequest, reply: FastifyReply, name: string) => {
     const ext = name.slice(name.lastIndexOf('.') + 1);
-    const body = site?.get(name);
     const type = SITE_TYPES.get(ext);
-    if (body === undefined || type === undefined)
-      throw apiError('E_NOT_FOUND', 'no such file / 无此文件', site ? 'a file of the site' : 'serve with the site');
+    const file = type === undefined ? undefined : await siteFileOf(name);
+    if (file === undefined || type === undefined)
+      throw apiError('E_NOT_FOUND', 'no such file / 无此文件', hasSite ? 'a file of the site' : 'serve with the site');
     reply.header('content-security-policy', SITE_CSP);
     reply.header('cache-control', 'no-cache');
+    reply.header('etag', file.etag);
     reply.type(type);
     if (name.startsWith('downloads/')) reply.header('content-disposition', 'attachment');
-    return reply.send(typeof body === 'string' ? body : Buffer.from(body));
+    if (req.headers['if-none-match'] === file.etag) return reply.status(304).send();
+    return reply.send(file.body);
   };
   /** One path segment of a site file: letters, digits, dot, dash, underscore; not hidden. */
   const fileParam = (req: FastifyRequest): string => {
@@ -256,10 +276,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       throw apiError('E_NOT_FOUND', 'no such file / 无此文件', 'a file of the site');
     return f;
   };
-  app.get('/', async (_req, reply) => sendSite(reply, 'index.html'));
-  app.get('/index.html', async (_req, reply) => sendSite(reply, 'index.html'));
+  app.get('/', async (req, reply) => sendSite(req, reply, 'index.html'));
+  app.get('/index.html', async (req, reply) => sendSite(req, reply, 'index.html'));
   for (const folder of ['assets', 'data', 'downloads'] as const)
-    app.get(`/${folder}/:file`, async (req, reply) => sendSite(reply, `${folder}/${fileParam(req)}`));
+    app.get(`/${folder}/:file`, async (req, reply) => sendSite(req, reply, `${folder}/${fileParam(req)}`));
 
   app.post('/api/session', async (req, reply) => {
     if (!limitLogin(req.ip, Date.now())) throw apiError('E_RATE_LIMIT', 'too many logins / 登录尝试过多', 'later');
@@ -299,11 +319,15 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.get('/api/editions/:id', async (req) => {
     const edition = await store.edition(req.principal, idParam(req));
     if (edition.projectId !== project.id) throw apiError('E_NOT_FOUND', 'no such edition / 找不到版本');
-    return { edition };
+    // the frozen inputs and spec stay server-side (the public site's rebuild): up to megabytes at 333 × 200
+    const { inputs: _inputs, spec: _spec, ...results } = (edition.results ?? {}) as Record<string, unknown>;
+    return { edition: { ...edition, results } };
   });
-  app.post('/api/editions/:id/publish', async (req) => ({
-    edition: { ...(await store.publishEdition(req.principal, idParam(req))), results: undefined },
-  }));
+  app.post('/api/editions/:id/publish', async (req) => {
+    const edition = await store.publishEdition(req.principal, idParam(req));
+    editionSite?.refresh(); // the public site's new data, built once, starting now
+    return { edition: { ...edition, results: undefined } };
+  });
 
   app.get('/api/units/:unit/values', async (req) => {
     const unit = (req.params as Record<string, string>).unit;

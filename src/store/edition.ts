@@ -1,11 +1,14 @@
 /**
  * Build an edition from the store: the stored project with its approved values (`loadStoredProject`),
  * built by the same use case as the CLI (`runProject`, no analyses), stored as a draft edition whose
- * results are the ranking table, the results' fingerprint, and the lineage of every approved value
- * the build used (unit, indicator → submission).
+ * results are the ranking table, the results' fingerprint, the lineage of every approved value
+ * the build used (unit, indicator → submission), and the frozen raw data the build read (`inputs`:
+ * what `serve`'s public site of a published edition is rebuilt from, edition-site.ts).
  */
 import { runProject } from '../app/project.ts';
 import { fingerprint, resultsTable, tableToCsv } from '../formats/results.ts';
+import type { Dataset } from '../engine/core/dataset.ts';
+import type { BuildSpec } from '../engine/spec/spec.ts';
 import type { Principal } from './principal.ts';
 import { loadStoredProject } from './project-io.ts';
 import type { Edition, ProjectInfo, Store } from './store.ts';
@@ -18,6 +21,30 @@ export interface StoredBuild {
   approved: Array<{ unit: string; indicator: string; submissionId: number; version: number }>;
   /** The framework the build ended with (code, parent, weight): what a comparison attributes changes by. */
   framework: Array<{ code: string; parent: string | null; weight: number }>;
+  /** The raw data the build read (the stored files' values with the approved values laid over them). */
+  inputs: FrozenInputs;
+  /** The build spec the build ran. */
+  spec: BuildSpec;
+}
+
+/** Raw data as JSON: column-major values, `null` for a missing value (as the site's SerialDataset). */
+export interface FrozenInputs {
+  unitCodes: string[];
+  codes: string[];
+  values: Array<number | null>;
+}
+
+/**
+ * The raw data a build read, frozen as JSON for an edition (NaN → null).
+ * @example
+ * frozenInputs({ unitCodes: ['a'], codes: ['x', 'y'], values: new Float64Array([1, NaN]) }).values // => [1, null]
+ */
+export function frozenInputs(raw: Pick<Dataset, 'unitCodes' | 'codes' | 'values'>): FrozenInputs {
+  return {
+    unitCodes: [...raw.unitCodes],
+    codes: [...raw.codes],
+    values: Array.from(raw.values, (v) => (Number.isNaN(v) ? null : v)),
+  };
 }
 
 /** Build the stored project as it is now (authors and admins). */
@@ -30,7 +57,15 @@ export async function buildStoredProject(store: Store, actor: Principal, project
   const finalFramework = b.steps.length ? b.steps[b.steps.length - 1].framework : b.input.framework;
   const framework = finalFramework.nodes.map((n) => ({ code: n.code, parent: n.parent, weight: n.weight }));
   const scores = fingerprint(b.results.scores.values);
-  return { table, csv: tableToCsv(table), fingerprint: scores, approved, framework };
+  return {
+    table,
+    csv: tableToCsv(table),
+    fingerprint: scores,
+    approved,
+    framework,
+    inputs: frozenInputs(loaded.input.raw),
+    spec: loaded.spec,
+  };
 }
 
 /** Build the stored project and keep it as a draft edition named `name`. */
@@ -48,6 +83,8 @@ export async function buildEdition(
       rows: built.table.rows,
       approvedValues: built.approved,
       framework: built.framework,
+      inputs: built.inputs,
+      spec: built.spec,
     },
     fingerprint: built.fingerprint,
   });

@@ -27,6 +27,7 @@ import {
 } from '../engine/survey/ahp-group.ts';
 import { panelMatrix, panelPairs, saatyAnswer, type PanelGroup } from '../engine/survey/ahp-panel.ts';
 import { fingerprint, resultsTable } from '../formats/results.ts';
+import { frozenInputs } from './edition.ts';
 import { issueInvitation, type InvitationInfo } from './invitations.ts';
 import { actorName, hasRole, requireRole, type Principal, type Role } from './principal.ts';
 import { loadStoredProject } from './project-io.ts';
@@ -888,6 +889,8 @@ export async function panelVariant(
       approvedValues: approved,
       framework: finalFramework.nodes.map((n) => ({ code: n.code, parent: n.parent, weight: n.weight })),
       panel: { id: panel.id, title: panel.title, method, weights: weightOptions },
+      inputs: frozenInputs(loaded.input.raw),
+      spec,
     },
     fingerprint: fingerprint(b.results.scores.values),
   });

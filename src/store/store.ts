@@ -982,6 +982,23 @@ export class Store {
     return rows.map((r) => Store.edition(r as any, false));
   }
 
+  /**
+   * The latest published edition of a project without its results (anyone: published editions are
+   * public), or null before the first publish: one small read, so the public site can ask per request.
+   */
+  async latestPublishedEdition(actor: Principal, projectId: number): Promise<Edition | null> {
+    void actor; // published editions are public; the parameter keeps the Store's one calling convention
+    const r = await this.db
+      .selectFrom('editions')
+      .select(['id', 'project_id', 'name', 'status', 'fingerprint', 'created_by', 'created_at', 'published_at'])
+      .where('project_id', '=', projectId)
+      .where('status', '=', 'published')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return r ? Store.edition({ ...r, results: '' } as any, false) : null;
+  }
+
   /** One edition with its results (a draft is not found for anyone but staff and readers). */
   async edition(actor: Principal, id: number): Promise<Edition> {
     const r = await this.db.selectFrom('editions').selectAll().where('id', '=', id).executeTakeFirst();

@@ -21,6 +21,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cronbachAlphaPairwise } from '../../src/engine/analysis/audit/cronbach.ts';
 import { CHROMIUM_ARGS, chromiumPath } from '../../src/report/pdf.ts';
 import { ARTIFACTS, axeViolations, freshAssets } from './site-harness.ts';
+import { LiveSession } from '../../web/src/live.ts';
+import { indexSite } from '../../web/src/site.ts';
+import { fmtNum } from '../../web/src/workbench/context.ts';
 
 const executablePath = chromiumPath();
 if (!executablePath) process.stderr.write('workbench e2e: /usr/bin/chromium not found — browser tests skipped\n');
@@ -129,6 +132,17 @@ describe('the workbench on the platform', () => {
   browserIt(
     'officer, reviewer and author through a whole round',
     async () => {
+      // ── before any publish: the public site is a polite notice whose staff link opens the workbench ─
+      const visitor = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+      visitor.on('pageerror', (e) => log.push(`page error (visitor): ${e.message}\n`));
+      await visitor.goto(`${url}/`);
+      await visitor.getByText('本指数尚未发布任何版本').waitFor();
+      await visitor.getByText('No edition of this index has been published yet').waitFor();
+      await noAxe(visitor, 'no edition published yet');
+      await visitor.getByRole('link', { name: /工作人员登录/ }).click();
+      await visitor.getByLabel(/用户名|User name/).waitFor();
+      await visitor.close();
+
       // ── admin: accounts, and the first edition published ────────────────────────────────────────
       const admin = await signIn('admin', '?lang=en');
       await noAxe(admin, 'status (admin, no round)');
@@ -296,7 +310,23 @@ describe('the workbench on the platform', () => {
       const alpha = cronbachAlphaPairwise(dims);
       expect(await author.locator('[data-testid=alpha]').textContent()).toContain(String(Number(alpha.toFixed(4))));
       expect(await author.locator('[data-testid=correlations] tbody tr').count()).toBe(4);
+      // the page opened before the first publish: the published edition's site data loads now
+      await author.locator('[data-testid=intervals]').waitFor({ timeout: 120_000 });
       expect(await author.locator('[data-testid=intervals] tbody tr').count()).toBe(100);
+      // Sobol' indices of the dimension weights, in the page's engine worker, equal the engine in Node
+      await author.getByRole('button', { name: '计算 Sobol 指数' }).click();
+      await author.locator('[data-testid=sobol]').waitFor({ timeout: 120_000 });
+      expect(await author.locator('[data-testid=sobol-status]').textContent()).toMatch(/已完成：1536 次重新计算/);
+      const siteData = await author.evaluate(() => (globalThis as { __CITYINDEX_SITE__?: unknown }).__CITYINDEX_SITE__);
+      const site = indexSite(siteData as never);
+      const ref = new LiveSession(site.data.live, site.aggregateCodes, site.weightLevel).weightSensitivity(256, 0.5);
+      expect(ref.indices.map((x) => x.code)).toEqual(['INFRA', 'ADMIN', 'PUBLIC', 'LIFE']);
+      for (const x of ref.indices) {
+        const row = author.locator(`[data-testid=sobol] tr[data-code="${x.code}"]`);
+        const iv = (v: number, i: [number, number] | null) => `${fmtNum(v)} [${fmtNum(i![0])}, ${fmtNum(i![1])}]`;
+        expect(await row.locator('td.wb-si').textContent()).toBe(iv(x.Si, x.SiInterval));
+        expect(await row.locator('td.wb-sti').textContent()).toBe(iv(x.STi, x.STiInterval));
+      }
       await noAxe(author, 'audit and sensitivity');
       await author.screenshot({ path: join(SHOTS, 'analysis.png'), fullPage: true });
 

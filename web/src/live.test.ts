@@ -81,6 +81,42 @@ describe('LiveSession on cdgi-2020 site data', () => {
     expect(live.improvements(site.data.results.units[0], 1)).toBeNull(); // rank 1 cannot climb
   });
 
+  it("Sobol' indices of the weights equal the engine's analysis of the folder, from the page's data", async () => {
+    const got = live.weightSensitivity(32, 0.5, 50);
+    expect(got.runs).toBe(32 * (4 + 2)); // Saltelli design: N(d + 2)
+    expect(got.indices.map((x) => x.code)).toEqual(site.weightCodes);
+    for (const x of got.indices) {
+      // every weight moves some rank (a wrong path would leave every run equal: NaN indices)
+      expect(Number.isFinite(x.Si), x.code).toBe(true);
+      expect(x.STi, x.code).toBeGreaterThan(0.001);
+      expect(x.min).toBeCloseTo(x.weight * 0.5, 12);
+      expect(x.STiInterval![0]).toBeLessThanOrEqual(x.STiInterval![1]);
+    }
+    // the same analysis by the engine on the project folder (not through the site data)
+    const { loadProject } = await import('../../src/formats/project.ts');
+    const { checkedSpec, levelWeights, runAnalysis, withWeights, LIVE_WEIGHT_STEP } =
+      await import('../../src/engine/browser.ts');
+    const p = await loadProject('examples/cdgi-2020');
+    const fw = p.input.framework;
+    const level = site.weightLevel!;
+    const w = levelWeights(fw, level);
+    const spec = withWeights(checkedSpec(p.spec, fw), fw, level, w);
+    const inputs = Object.keys(w).map((code) => ({
+      kind: 'range' as const,
+      name: code,
+      step: LIVE_WEIGHT_STEP,
+      path: ['options', 'weighting', 'weights', code],
+      min: w[code] * 0.5,
+      max: w[code] * 1.5,
+    }));
+    const ref = runAnalysis(p.input, spec, { mode: 'sensitivity', N: 32, inputs, seed: 1, bootstrap: 50 });
+    ref.sensitivity!.indices.forEach((r, i) => {
+      expect(got.indices[i].Si).toBe(r.Si);
+      expect(got.indices[i].STi).toBe(r.STi);
+      expect(got.indices[i].STiInterval).toEqual(r.STiInterval);
+    });
+  });
+
   it('lineage of a score in the page names raw values and sources', () => {
     const e = live.explain('330100');
     expect(e.score).toBe(site.data.results.scores[site.data.indexCode][site.rowOf.get('330100')!]);

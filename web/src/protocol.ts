@@ -30,7 +30,9 @@ export type WorkerRequest =
     }
   | { id: number; kind: 'explain'; unit: string; code?: string }
   | { id: number; kind: 'whatif'; unit: string; values: Record<string, number> }
-  | { id: number; kind: 'improve'; unit: string; k: number };
+  | { id: number; kind: 'improve'; unit: string; k: number }
+  /** Sobol' indices of the slider level's weights (each ± factor; N base rows). */
+  | { id: number; kind: 'sensitivity'; N: number; factor: number };
 
 export type WorkerResponse =
   { id: number; ok: true; value: unknown; ms?: number } | { id: number; ok: false; error: string };

@@ -1,7 +1,8 @@
 /**
  * The Web Worker running the real engine for the page: one `LiveSession` made from the site data on
- * `init`; then `reweight`, `explain`, `whatif` and `improve` requests, answered by id. Built as a classic
- * script (web/build.ts) and started from a Blob, so it also runs when the site is opened from files.
+ * `init`; then `reweight`, `explain`, `whatif`, `improve` and `sensitivity` requests, answered by id.
+ * Built as a classic script (web/build.ts) and started from a Blob, so it also runs when the site is
+ * opened from files.
  */
 import { LiveSession, type LiveSettings } from './live.ts';
 import { regionalFindings } from './regional.ts';
@@ -43,6 +44,8 @@ function answer(req: WorkerRequest): WorkerResponse {
       return { id: req.id, ok: true, value: session.whatIf(req.unit, req.values) };
     case 'improve':
       return { id: req.id, ok: true, value: session.improvements(req.unit, req.k) };
+    case 'sensitivity':
+      return { id: req.id, ok: true, value: session.weightSensitivity(req.N, req.factor), ms: performance.now() - t0 };
   }
 }
 

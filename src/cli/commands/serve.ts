@@ -1,11 +1,11 @@
 /**
  * `serve <project> [--host 127.0.0.1] [--port 8080]`: open (and migrate) the project's store, import the
- * project folder on first start, and serve the JSON API until interrupted.
+ * project folder on first start, and serve the JSON API and the public site of the latest published
+ * edition (server/edition-site.ts) until interrupted.
  */
 import type { Command } from 'commander';
 import { CityIndexError } from '../../engine/core/errors.ts';
 import { openProjectStore, storedProject } from './db.ts';
-import { printEvents } from '../progress.ts';
 
 /**
  * A port number from the command line, or a located error.
@@ -25,18 +25,11 @@ export function parsePort(text: string): number {
   return n;
 }
 
-/**
- * The public dashboard of the project folder in memory (the files `export-site` writes): built once at
- * start, so `serve` shows the same site as the static export.
- * @example // no-run: builds the project and its report (seconds); see tests/e2e/site.test.ts
- * (await siteFiles('examples/cdgi-2020')).has('index.html') // => true
- */
-export async function siteFiles(dir: string): Promise<Map<string, string | Uint8Array>> {
+/** The dashboard page's own files (index.html, assets/…) in memory, without any data. */
+async function siteAssets(): Promise<Map<string, string | Uint8Array>> {
   const { siteAssetFiles } = await import('./site.ts');
-  const { siteArtifacts } = await import('../../app/site.ts');
   const files = new Map<string, string | Uint8Array>();
-  const { files: data } = await siteArtifacts(dir, { onEvent: printEvents() });
-  for (const [name, content] of [...(await siteAssetFiles()), ...data])
+  for (const [name, content] of await siteAssetFiles())
     files.set(name, typeof content === 'function' ? await content() : content);
   return files;
 }
@@ -64,8 +57,14 @@ export function registerServeCommands(program: Command): void {
       try {
         const project = await storedProject(store, dir, true);
         const { createServer } = await import('../../server/app.ts');
-        const site = opts.site ? await siteFiles(dir) : undefined;
-        const app = await createServer({ store, project, secureCookies: opts.secureCookies, ...(site && { site }) });
+        // the public site: the page's assets now, each published edition's data once, on its publish
+        const editionSite = opts.site ? { assets: await siteAssets() } : undefined;
+        const app = await createServer({
+          store,
+          project,
+          secureCookies: opts.secureCookies,
+          ...(editionSite && { editionSite }),
+        });
         await app.listen({ host: opts.host, port });
         process.stderr.write(
           `cityindex: ${project.name} on http://${opts.host}:${port}/ (API at /api; store ${store.where})\n`,

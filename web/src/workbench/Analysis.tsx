@@ -2,18 +2,131 @@
  * Audit and sensitivity (staff): for the chosen edition, the Pearson correlation of each dimension with
  * the index and Cronbach's α of the dimensions, computed here with the engine's own kernels from the
  * edition's scores; and the rank intervals (5th–95th percentile) of the uncertainty analysis of the
- * edition published on the public dashboard (its site data), when it has one.
+ * edition published on the public dashboard (its site data, loaded here when the page opened before the
+ * first publish), when it has one; and, on request, the Sobol' first- and total-order indices (with bootstrap
+ * intervals) of that edition's dimension weights, from the engine's sensitivity analysis in a Web Worker.
  */
 import { useEffect, useState } from 'react';
 import type { SiteData } from '../../../src/app/site.ts';
+import { loadScript } from '../load-script.ts';
 import { api } from './api.ts';
 import { fmtNum, localName, type WbProps } from './context.ts';
 import { useEditions } from './Editions.tsx';
 import { auditOf, type ResultsTable } from './figures.ts';
+import { WbTable } from './WbTable.tsx';
+import { startRegionalEngine } from '../engine-client.ts';
+import { indexSite } from '../site.ts';
+import type { WeightSensitivityResult } from '../live.ts';
+
+/** Base rows of the Saltelli design and the ± range of the weights (N(d + 2) recomputations). */
+const SOBOL_N = 256;
+const SOBOL_FACTOR = 0.5;
+
+/**
+ * Sobol' indices of the published edition's dimension weights, computed on request in the page's
+ * second engine worker (the engine's sensitivity analysis; never on the page's main thread).
+ */
+function SobolPanel({ props, site }: { props: WbProps; site: SiteData }) {
+  const { t, lang, project } = props;
+  const [state, setState] = useState<
+    | { kind: 'idle' }
+    | { kind: 'running' }
+    | { kind: 'done'; r: WeightSensitivityResult; ms: number }
+    | { kind: 'failed'; e: string }
+  >({ kind: 'idle' });
+  const indexed = indexSite(site);
+  const d = indexed.weightCodes.length;
+  const runs = SOBOL_N * (d + 2);
+  const name = (code: string) => localName(project.framework.find((n) => n.code === code)?.name, lang, code);
+  const iv = (x: [number, number] | null) => (x ? ` [${fmtNum(x[0])}, ${fmtNum(x[1])}]` : '');
+  const run = async () => {
+    setState({ kind: 'running' });
+    try {
+      const engine = await startRegionalEngine(indexed);
+      const res = await engine.request({ kind: 'sensitivity', N: SOBOL_N, factor: SOBOL_FACTOR });
+      setState({ kind: 'done', r: res.value as WeightSensitivityResult, ms: res.ms ?? 0 });
+    } catch (e) {
+      setState({ kind: 'failed', e: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  return (
+    <section className="panel" aria-labelledby="wb-sobol-title">
+      <h2 id="wb-sobol-title">{t('analysis.sobol')}</h2>
+      {d < 2 ? (
+        <p>{t('analysis.sobolNone')}</p>
+      ) : (
+        <>
+          <p className="note">{t('analysis.sobolNote', { f: SOBOL_FACTOR * 100, runs })}</p>
+          <button type="button" onClick={() => void run()} disabled={state.kind === 'running'}>
+            {t('analysis.sobolRun')}
+          </button>
+          <p role="status" data-testid="sobol-status">
+            {state.kind === 'running'
+              ? t('analysis.sobolRunning', { runs })
+              : state.kind === 'done'
+                ? t('analysis.sobolDone', { runs: state.r.runs, s: (state.ms / 1000).toFixed(1) })
+                : state.kind === 'failed'
+                  ? t('analysis.sobolFailed', { e: state.e })
+                  : ''}
+          </p>
+          {state.kind === 'done' ? (
+            <WbTable
+              testId="sobol"
+              caption={t('analysis.sobol')}
+              rows={state.r.indices}
+              rowKey={(x) => x.code}
+              rowProps={(x) => ({ 'data-code': x.code })}
+              columns={[
+                { key: 'dim', header: t('analysis.dimension'), cell: (x) => name(x.code) },
+                {
+                  key: 'range',
+                  header: t('analysis.sobolRange'),
+                  num: true,
+                  cell: (x) => `${fmtNum(x.min)} – ${fmtNum(x.max)}`,
+                },
+                {
+                  key: 'si',
+                  header: t('analysis.sobolFirst'),
+                  num: true,
+                  className: 'wb-si',
+                  cell: (x) => `${fmtNum(x.Si)}${iv(x.SiInterval)}`,
+                },
+                {
+                  key: 'sti',
+                  header: t('analysis.sobolTotal'),
+                  num: true,
+                  className: 'wb-sti',
+                  cell: (x) => `${fmtNum(x.STi)}${iv(x.STiInterval)}`,
+                },
+              ]}
+            />
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The public site's data in the page (the latest published edition's), if loaded. */
+const pageSite = () => (globalThis as { __CITYINDEX_SITE__?: SiteData }).__CITYINDEX_SITE__;
 
 export function AnalysisView(props: WbProps) {
   const { t, lang, params, project, go } = props;
   const { editions } = useEditions();
+  const [site, setSite] = useState<SiteData | undefined>(pageSite);
+  const published = editions?.some((e) => e.status === 'published') ?? false;
+  useEffect(() => {
+    // the page opened before the first publish (serve's notice): the published edition's data now
+    if (site || !published) return;
+    let live = true;
+    loadScript('data/site-data.js').then(
+      () => live && setSite(pageSite()),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [site, published]);
   const [table, setTable] = useState<ResultsTable | null>(null);
   const chosen = editions?.find((e) => String(e.id) === params.get('edition')) ?? editions?.[editions.length - 1];
   useEffect(() => {
@@ -37,7 +150,6 @@ export function AnalysisView(props: WbProps) {
           dims.map((d) => d.code),
         )
       : null;
-  const site = (globalThis as { __CITYINDEX_SITE__?: SiteData }).__CITYINDEX_SITE__;
   const intervals = site?.intervals ?? null;
   const unitName = (code: string) => localName(project.units.find((u) => u.code === code)?.name, lang, code);
   const ranked = intervals
@@ -126,6 +238,7 @@ export function AnalysisView(props: WbProps) {
           <p>{t('analysis.noIntervals')}</p>
         )}
       </section>
+      {site ? <SobolPanel props={props} site={site} /> : null}
     </>
   );
 }

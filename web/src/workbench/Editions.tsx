@@ -5,6 +5,7 @@
  * API's per-dimension contributions). The two editions compared are in the URL (`from`, `to`).
  */
 import { useEffect, useState, type FormEvent } from 'react';
+import { WbTable } from './WbTable.tsx';
 import { api, ApiError } from './api.ts';
 import { fmtNum, localName, type WbProps } from './context.ts';
 import { IssueList } from './rounds.tsx';
@@ -131,40 +132,34 @@ export function EditionsView(props: WbProps) {
         <h1 id="wb-ed-title">{t('editions.title')}</h1>
         {list.length === 0 ? <p>{t('editions.none')}</p> : null}
         {list.length ? (
-          <div className="scroll">
-            <table className="wb-table" data-testid="editions">
-              <caption className="visually-hidden">{t('editions.title')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('editions.name')}</th>
-                  <th scope="col">{t('editions.status')}</th>
-                  <th scope="col">{t('editions.created')}</th>
-                  <th scope="col">
-                    <span className="visually-hidden">{t('editions.publish')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((ed) => (
-                  <tr key={ed.id} data-edition={ed.id}>
-                    <th scope="row">{ed.name}</th>
-                    <td>{t(`editions.${ed.status}`)}</td>
-                    <td>
-                      {ed.createdBy} · {ed.createdAt.slice(0, 16).replace('T', ' ')}
-                    </td>
-                    <td>
-                      {canBuild && ed.status === 'draft' ? (
-                        <button type="button" onClick={() => void publish(ed)}>
-                          {t('editions.publish')}
-                          <span className="visually-hidden"> {ed.name}</span>
-                        </button>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <WbTable
+            testId="editions"
+            caption={t('editions.title')}
+            rows={list}
+            rowKey={(ed) => ed.id}
+            rowProps={(ed) => ({ 'data-edition': ed.id })}
+            columns={[
+              { key: 'name', header: t('editions.name'), cell: (ed) => ed.name },
+              { key: 'status', header: t('editions.status'), cell: (ed) => t(`editions.${ed.status}`) },
+              {
+                key: 'created',
+                header: t('editions.created'),
+                cell: (ed) => `${ed.createdBy} · ${ed.createdAt.slice(0, 16).replace('T', ' ')}`,
+              },
+              {
+                key: 'publish',
+                header: t('editions.publish'),
+                hiddenHeader: true,
+                cell: (ed) =>
+                  canBuild && ed.status === 'draft' ? (
+                    <button type="button" onClick={() => void publish(ed)}>
+                      {t('editions.publish')}
+                      <span className="visually-hidden"> {ed.name}</span>
+                    </button>
+                  ) : null,
+              },
+            ]}
+          />
         ) : null}
         {canBuild ? (
           <form onSubmit={build} className="row wb-inline">
@@ -202,54 +197,53 @@ export function EditionsView(props: WbProps) {
               <p role="status">
                 {cmp.from.name} → {cmp.to.name}: {t('editions.moved', { n: moved })}
               </p>
-              <div className="scroll">
-                <table className="wb-table" data-testid="compare">
-                  <caption className="visually-hidden">{t('editions.compare')}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('editions.city')}</th>
-                      <th scope="col" className="num">
-                        {t('editions.rank')}
-                      </th>
-                      <th scope="col" className="num">
-                        {t('editions.rankChange')}
-                      </th>
-                      <th scope="col" className="num">
-                        {t('editions.score')}
-                      </th>
-                      <th scope="col" className="num">
-                        {t('editions.delta')}
-                      </th>
-                      <th scope="col">{t('editions.driver')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {units.map((u) => {
-                      const c = u.changes[0];
+              <WbTable
+                testId="compare"
+                caption={t('editions.compare')}
+                rows={units}
+                rowKey={(u) => u.unit}
+                rowProps={(u) => ({ 'data-unit': u.unit })}
+                columns={[
+                  { key: 'city', header: t('editions.city'), cell: (u) => localName(u.name, lang, u.unit) },
+                  {
+                    key: 'rank',
+                    header: t('editions.rank'),
+                    num: true,
+                    cell: (u) => `${u.changes[0]?.rankFrom ?? '—'} → ${u.changes[0]?.rankTo ?? '—'}`,
+                  },
+                  {
+                    key: 'rankChange',
+                    header: t('editions.rankChange'),
+                    num: true,
+                    className: 'wb-rank-change',
+                    cell: (u) => signed(u.changes[0]?.rankChange ?? null, 0),
+                  },
+                  {
+                    key: 'score',
+                    header: t('editions.score'),
+                    num: true,
+                    cell: (u) => `${fmtNum(u.changes[0]?.from)} → ${fmtNum(u.changes[0]?.to)}`,
+                  },
+                  {
+                    key: 'delta',
+                    header: t('editions.delta'),
+                    num: true,
+                    className: 'wb-delta',
+                    cell: (u) => signed(u.changes[0]?.delta ?? null),
+                  },
+                  {
+                    key: 'driver',
+                    header: t('editions.driver'),
+                    cell: (u) => {
                       const top = u.drivers.find((d) => d.code === cmp.comparison.index);
                       const drv = top?.contributions.find((x) => x.child === top.driver);
-                      return (
-                        <tr key={u.unit} data-unit={u.unit}>
-                          <th scope="row">{localName(u.name, lang, u.unit)}</th>
-                          <td className="num">
-                            {c?.rankFrom ?? '—'} → {c?.rankTo ?? '—'}
-                          </td>
-                          <td className="num wb-rank-change">{signed(c?.rankChange ?? null, 0)}</td>
-                          <td className="num">
-                            {fmtNum(c?.from)} → {fmtNum(c?.to)}
-                          </td>
-                          <td className="num wb-delta">{signed(c?.delta ?? null)}</td>
-                          <td>
-                            {drv
-                              ? t('editions.driverText', { dim: nodeName(drv.child), c: signed(drv.contribution) })
-                              : t('editions.noChange')}
-                          </td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </div>
+                      return drv
+                        ? t('editions.driverText', { dim: nodeName(drv.child), c: signed(drv.contribution) })
+                        : t('editions.noChange');
+                    },
+                  },
+                ]}
+              />
             </>
           ) : null}
         </section>

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { api, ApiError } from './api.ts';
 import { fmtNum, fmtPct, localName, type WbProps } from './context.ts';
 import { IssueList, useRound, useSheet, type SheetRow } from './rounds.tsx';
+import { WbTable } from './WbTable.tsx';
 
 type Decision = 'approve' | 'return' | '';
 
@@ -74,99 +75,114 @@ export function ReviewView(props: WbProps) {
       {rows ? (
         <>
           <p role="status">{t('review.awaiting', { n: awaiting.length })}</p>
-          <div className="scroll">
-            <table className="wb-table" data-testid="review">
-              <caption className="visually-hidden">{t('review.title', { city: cityName })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('sheet.indicator')}</th>
-                  <th scope="col" className="num">
-                    {t('sheet.previous')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('sheet.value')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('sheet.change')}
-                  </th>
-                  <th scope="col">{t('sheet.flags')}</th>
-                  <th scope="col">{t('sheet.status')}</th>
-                  <th scope="col">{t('review.decision')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => {
-                  const code = r.indicator.code;
+          <WbTable
+            testId="review"
+            caption={t('review.title', { city: cityName })}
+            rows={rows}
+            rowKey={(r) => r.indicator.code}
+            rowProps={(r) => ({
+              'data-indicator': r.indicator.code,
+              className: r.flags.length ? 'wb-flagged' : undefined,
+            })}
+            columns={[
+              {
+                key: 'indicator',
+                header: t('sheet.indicator'),
+                cell: (r) => (
+                  <>
+                    {localName(r.indicator.name, lang, r.indicator.code)}
+                    <span className="wb-code"> {r.indicator.code}</span>
+                    {r.indicator.unit ? <span className="wb-unit"> · {r.indicator.unit}</span> : null}
+                  </>
+                ),
+              },
+              { key: 'previous', header: t('sheet.previous'), num: true, cell: (r) => fmtNum(r.previous) },
+              {
+                key: 'value',
+                header: t('sheet.value'),
+                num: true,
+                className: 'wb-value',
+                cell: (r) => fmtNum(r.current?.value),
+              },
+              {
+                key: 'change',
+                header: t('sheet.change'),
+                num: true,
+                cell: (r) => {
                   const cur = r.current;
                   const change =
                     cur?.value != null && r.previous !== null && r.previous !== 0
                       ? (cur.value - r.previous) / Math.abs(r.previous)
                       : null;
-                  const open = canReview && cur && AWAITING.has(cur.status);
+                  return change === null ? '—' : fmtPct(change);
+                },
+              },
+              {
+                key: 'flags',
+                header: t('sheet.flags'),
+                className: 'wb-flags',
+                cell: (r) =>
+                  r.flags.map((f) => (
+                    <span className="wb-flag" key={f.kind}>
+                      ⚠ {flagText(props, f)}
+                    </span>
+                  )),
+              },
+              {
+                key: 'status',
+                header: t('sheet.status'),
+                cell: ({ current: cur }) => (
+                  <>
+                    <span className={`wb-status wb-s-${cur?.status ?? 'none'}`}>
+                      {t(`statuses.${cur?.status ?? ''}`)}
+                    </span>
+                    {cur?.comment ? <span className="wb-comment"> “{cur.comment}”</span> : null}
+                  </>
+                ),
+              },
+              {
+                key: 'decision',
+                header: t('review.decision'),
+                cell: (r) => {
+                  const code = r.indicator.code;
+                  const open = canReview && r.current && AWAITING.has(r.current.status);
                   const d = decisions.get(code) ?? '';
                   const name = localName(r.indicator.name, lang, code);
-                  return (
-                    <tr key={code} data-indicator={code} className={r.flags.length ? 'wb-flagged' : undefined}>
-                      <th scope="row">
-                        {name}
-                        <span className="wb-code"> {code}</span>
-                        {r.indicator.unit ? <span className="wb-unit"> · {r.indicator.unit}</span> : null}
-                      </th>
-                      <td className="num">{fmtNum(r.previous)}</td>
-                      <td className="num wb-value">{fmtNum(cur?.value)}</td>
-                      <td className="num">{change === null ? '—' : fmtPct(change)}</td>
-                      <td className="wb-flags">
-                        {r.flags.map((f) => (
-                          <span className="wb-flag" key={f.kind}>
-                            ⚠ {flagText(props, f)}
-                          </span>
-                        ))}
-                      </td>
-                      <td>
-                        <span className={`wb-status wb-s-${cur?.status ?? 'none'}`}>
-                          {t(`statuses.${cur?.status ?? ''}`)}
+                  return open ? (
+                    <fieldset className="wb-decide">
+                      <legend className="visually-hidden">
+                        {t('review.decision')}: {name}
+                      </legend>
+                      {(['approve', 'return', ''] as const).map((v) => (
+                        <label key={v || 'skip'}>
+                          <input
+                            type="radio"
+                            name={`d-${code}`}
+                            value={v}
+                            checked={d === v}
+                            onChange={() => setDecision(code, v)}
+                          />{' '}
+                          {t(`review.${v || 'skip'}`)}
+                        </label>
+                      ))}
+                      <label className="wb-comment-input">
+                        <span className="visually-hidden">
+                          {t('sheet.comment')}: {name}
                         </span>
-                        {cur?.comment ? <span className="wb-comment"> “{cur.comment}”</span> : null}
-                      </td>
-                      <td>
-                        {open ? (
-                          <fieldset className="wb-decide">
-                            <legend className="visually-hidden">
-                              {t('review.decision')}: {name}
-                            </legend>
-                            {(['approve', 'return', ''] as const).map((v) => (
-                              <label key={v || 'skip'}>
-                                <input
-                                  type="radio"
-                                  name={`d-${code}`}
-                                  value={v}
-                                  checked={d === v}
-                                  onChange={() => setDecision(code, v)}
-                                />{' '}
-                                {t(`review.${v || 'skip'}`)}
-                              </label>
-                            ))}
-                            <label className="wb-comment-input">
-                              <span className="visually-hidden">
-                                {t('sheet.comment')}: {name}
-                              </span>
-                              <input
-                                type="text"
-                                maxLength={2000}
-                                placeholder={t('sheet.comment')}
-                                value={comments.get(code) ?? ''}
-                                onChange={(e) => setComments((m) => new Map(m).set(code, e.target.value))}
-                              />
-                            </label>
-                          </fieldset>
-                        ) : null}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+                        <input
+                          type="text"
+                          maxLength={2000}
+                          placeholder={t('sheet.comment')}
+                          value={comments.get(code) ?? ''}
+                          onChange={(e) => setComments((m) => new Map(m).set(code, e.target.value))}
+                        />
+                      </label>
+                    </fieldset>
+                  ) : null;
+                },
+              },
+            ]}
+          />
           {canReview && awaiting.length ? (
             <div className="row">
               <button

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { api } from './api.ts';
 import { localName, type WbProps } from './context.ts';
 import { RoundPicker, useRound } from './rounds.tsx';
+import { WbTable } from './WbTable.tsx';
 
 interface UnitStatus {
   unit: string;
@@ -80,42 +81,34 @@ export function StatusView(props: WbProps) {
           <p className="note" role="status">
             {t('status.shown', { n: shown.length, total: status.units.length, k: status.indicators })}
           </p>
-          <div className="scroll">
-            <table className="wb-table" data-testid="status">
-              <caption className="visually-hidden">{t('status.title')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('status.city')}</th>
-                  {cols.map((c) => (
-                    <th scope="col" className="num" key={c}>
-                      {label(c)}
-                    </th>
-                  ))}
-                  <th scope="col">
-                    <span className="visually-hidden">{t('status.review')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {shown.map((u) => (
-                  <tr key={u.unit} data-unit={u.unit}>
-                    <th scope="row">{localName(u.name, lang, u.unit)}</th>
-                    {cols.map((c) => (
-                      <td className={`num wb-${c}`} key={c}>
-                        {u.counts[c]}
-                      </td>
-                    ))}
-                    <td>
-                      <a href={`#/workbench?page=status&round=${round.id}&unit=${u.unit}${enParam}`}>
-                        {t('status.review')}
-                        <span className="visually-hidden"> {localName(u.name, lang, u.unit)}</span>
-                      </a>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <WbTable
+            testId="status"
+            caption={t('status.title')}
+            rows={shown}
+            rowKey={(u) => u.unit}
+            rowProps={(u) => ({ 'data-unit': u.unit })}
+            columns={[
+              { key: 'city', header: t('status.city'), cell: (u) => localName(u.name, lang, u.unit) },
+              ...cols.map((c) => ({
+                key: c,
+                header: label(c),
+                num: true,
+                className: `wb-${c}`,
+                cell: (u: UnitStatus) => u.counts[c],
+              })),
+              {
+                key: 'review',
+                header: t('status.review'),
+                hiddenHeader: true,
+                cell: (u) => (
+                  <a href={`#/workbench?page=status&round=${round.id}&unit=${u.unit}${enParam}`}>
+                    {t('status.review')}
+                    <span className="visually-hidden"> {localName(u.name, lang, u.unit)}</span>
+                  </a>
+                ),
+              },
+            ]}
+          />
         </>
       ) : null}
     </section>

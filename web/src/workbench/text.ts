@@ -175,6 +175,18 @@ const zh = {
     noIntervals: '所发布的版本没有不确定性分析，因此没有排名区间。',
     interval: '区间',
     width: '宽度',
+    sobol: 'Sobol 敏感性指数（各维度权重）',
+    sobolNote:
+      '每个维度的权重在所发布权重的 ±{f}% 内均匀变化（Saltelli 设计，{runs} 次重新计算，在浏览器后台线程中运行），' +
+      '看各城市名次平均变动多少。一阶指数：该权重单独解释的方差份额；总效应指数：连同与其他权重的交互。括号内为自助法 5%–95% 区间。',
+    sobolRun: '计算 Sobol 指数',
+    sobolRunning: '正在计算（{runs} 次重新计算）…',
+    sobolDone: '已完成：{runs} 次重新计算，用时 {s} 秒。',
+    sobolFailed: '无法计算：{e}',
+    sobolNone: '所发布的版本没有可变化的维度权重。',
+    sobolRange: '权重范围',
+    sobolFirst: '一阶指数 Si',
+    sobolTotal: '总效应指数 STi',
   },
   results: {
     title: '{city} 的结果',
@@ -382,6 +394,20 @@ const en: Catalogue = {
     noIntervals: 'The published edition has no uncertainty analysis, so there are no rank intervals.',
     interval: 'Interval',
     width: 'Width',
+    sobol: 'Sobol’ sensitivity indices (dimension weights)',
+    sobolNote:
+      'Each dimension’s weight varies uniformly within ±{f}% of its published value (Saltelli design, {runs} ' +
+      'recomputations, run in a background thread of the browser); the output is how far cities’ ranks move on ' +
+      'average. First order: the share of variance that weight explains alone; total: with its interactions. ' +
+      'Brackets: bootstrap 5th–95th percentile.',
+    sobolRun: 'Compute the Sobol’ indices',
+    sobolRunning: 'Computing ({runs} recomputations)…',
+    sobolDone: 'Done: {runs} recomputations in {s} s.',
+    sobolFailed: 'Could not compute: {e}',
+    sobolNone: 'The published edition has no dimension weights to vary.',
+    sobolRange: 'Weight range',
+    sobolFirst: 'First order Si',
+    sobolTotal: 'Total order STi',
   },
   results: {
     title: 'Results of {city}',

@@ -1,0 +1,107 @@
+/**
+ * The public site's data of a published edition: the stored project's files assembled as for a build,
+ * with the edition's frozen raw data and spec in place of today's (buildEdition keeps them), run with
+ * its analyses by the same use case as `export-site` (`siteArtifacts`), its case library and
+ * project.zip read from the stored files. The run must reproduce the edition: its scores' fingerprint
+ * is checked against the one stored at build time, so the site can only show the edition's numbers.
+ */
+import { siteArtifacts, type SiteArtifactsOptions } from '../app/site.ts';
+import { nodeHost } from '../app/node-host.ts';
+import type { AppHost } from '../app/host.ts';
+import { CityIndexError } from '../engine/core/errors.ts';
+import { datasetOf } from '../engine/core/dataset.ts';
+import type { BuildSpec } from '../engine/spec/spec.ts';
+import { readCases } from '../formats/cases.ts';
+import type { OutputFiles } from '../formats/output.ts';
+import { joinPosix, memoryProjectFiles } from '../formats/project-files.ts';
+import { fingerprint } from '../formats/results.ts';
+import type { FrozenInputs } from './edition.ts';
+import { systemPrincipal } from './principal.ts';
+import { loadStoredProject } from './project-io.ts';
+import type { Edition, ProjectInfo, Store } from './store.ts';
+
+/** What the site keeps of an edition's results (older editions have no frozen inputs or spec). */
+interface FrozenResults {
+  inputs?: FrozenInputs;
+  spec?: BuildSpec;
+}
+
+function notFrozen(edition: Edition, expected: string): CityIndexError {
+  return new CityIndexError({
+    code: 'E_EDITION_NOT_FROZEN',
+    message: `edition "${edition.name}" (${edition.id}) cannot be shown on the site / 该版本无法在网站显示`,
+    field: 'results',
+    expected,
+  });
+}
+
+/** The frozen raw data as a Dataset over the stored project's units and codes, or a located error. */
+function frozenRaw(edition: Edition, frozen: FrozenInputs, units: readonly string[], codes: readonly string[]) {
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  const size = units.length * codes.length;
+  if (!same(frozen.unitCodes, units) || !same(frozen.codes, codes) || frozen.values.length !== size)
+    throw notFrozen(edition, 'frozen inputs with the stored project’s units and indicators');
+  return datasetOf(
+    [...units],
+    [...codes],
+    Float64Array.from(frozen.values, (v) => (v === null ? NaN : v)),
+  );
+}
+
+/**
+ * The site data files (`data/…`, `downloads/…`, as `siteArtifacts` makes them) of a published edition.
+ * Refuses a draft, an edition without frozen inputs (made before they were kept), and a run whose
+ * scores differ from the edition's fingerprint (E_EDITION_MISMATCH: the stored files changed since).
+ * @example // no-run: builds a project with its analyses and report (seconds); see tests/server/edition-site.test.ts
+ * const files = await editionSiteFiles(store, project, 1);
+ * files.has('data/site-data.js') // => true
+ */
+export async function editionSiteFiles(
+  store: Store,
+  project: ProjectInfo,
+  editionId: number,
+  options: SiteArtifactsOptions = {},
+): Promise<OutputFiles> {
+  const system = systemPrincipal('site');
+  const edition = await store.edition(system, editionId);
+  if (edition.status !== 'published' || edition.projectId !== project.id)
+    throw notFrozen(edition, 'a published edition of this project');
+  const results = (edition.results ?? {}) as FrozenResults;
+  if (!results.inputs || !results.spec) throw notFrozen(edition, 'an edition built with its frozen inputs and spec');
+  const { project: loaded } = await loadStoredProject(store, system, project);
+  const raw = loaded.input.raw;
+  const input = { ...loaded.input, raw: frozenRaw(edition, results.inputs, raw.unitCodes, raw.codes) };
+  const files = await store.projectFiles(system, project.id);
+  // files the project names outside its folder are reachable through its allowedRoots:, as on disk
+  const roots = (loaded.project as { allowedRoots?: unknown }).allowedRoots;
+  const source = memoryProjectFiles(files).withRoots(
+    Array.isArray(roots) ? roots.filter((r): r is string => typeof r === 'string') : [],
+  );
+  const prefix = `${loaded.dir}/`;
+  const base = options.host ?? nodeHost;
+  const host: AppHost = {
+    ...base,
+    // the case library and project.zip come from the stored files, never the disk
+    loadCases: (folder, dir) => readCases(source, dir === loaded.dir || dir === undefined ? joinPosix(folder) : folder),
+    async readBytes(path) {
+      const key = path.startsWith(prefix) ? joinPosix(path.slice(prefix.length)) : undefined;
+      const bytes = key === undefined ? undefined : files.get(key);
+      if (!bytes) throw new CityIndexError({ code: 'E_FILE', message: 'not a stored file / 非已存文件', file: path });
+      return bytes;
+    },
+  };
+  const { run, files: out } = await siteArtifacts(
+    { ...loaded, input, spec: results.spec, project: { ...loaded.project, series: undefined, edition: edition.name } },
+    { ...options, host },
+  );
+  const built = fingerprint(run.build.results.scores.values);
+  if (built !== edition.fingerprint) {
+    throw new CityIndexError({
+      code: 'E_EDITION_MISMATCH',
+      message: `edition "${edition.name}" does not rebuild to its stored results / 版本重建结果与存档不符`,
+      field: 'fingerprint',
+      expected: edition.fingerprint,
+    });
+  }
+  return out;
+}
