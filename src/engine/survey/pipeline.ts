@@ -63,21 +63,32 @@ export function runSurvey(input: SurveyRunInput): SurveyRunResult {
     for (let r = 0; r < rows.length; r++) out[r] = x[rows[r]];
     return out;
   };
+  // each item's kept scores picked once (the 15-item index shares its items with the sub-scales), and the kept
+  // rows by city once for every indicator
+  const picked = new Map<string, Float64Array>();
+  const pickItem = (it: string): Float64Array => {
+    let col = picked.get(it);
+    if (!col) picked.set(it, (col = pick(scores[it], keptRows)));
+    return col;
+  };
+  let keptByCity: Map<string, number[]> | null = null;
+  if (input.reliabilityPerCity) {
+    keptByCity = new Map<string, number[]>();
+    for (let r = 0; r < keptRows.length; r++) {
+      const c = table.city[keptRows[r]]!;
+      let l = keptByCity.get(c);
+      if (!l) keptByCity.set(c, (l = []));
+      l.push(r);
+    }
+  }
   const reliability = spec.indicators
     .filter((d) => d.items.length >= 2)
     .map((d) => {
-      const cols = Object.fromEntries(d.items.map((it) => [it, pick(scores[it], keptRows)]));
+      const cols = Object.fromEntries(d.items.map((it) => [it, pickItem(it)]));
       const out: SurveyRunResult['reliability'][number] = { indicator: d.code, pooled: cronbachAlpha(cols) };
-      if (input.reliabilityPerCity) {
-        const byCity = new Map<string, number[]>();
-        keptRows.forEach((i, r) => {
-          const c = table.city[i]!;
-          let l = byCity.get(c);
-          if (!l) byCity.set(c, (l = []));
-          l.push(r);
-        });
+      if (keptByCity) {
         out.perCity = Object.fromEntries(
-          [...byCity].map(([c, rows]) => [
+          [...keptByCity].map(([c, rows]) => [
             c,
             cronbachAlpha(Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, pick(v, rows)]))).alpha,
           ]),
