@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import type { LoadedProject } from '../formats/project.ts';
 import { loadCases } from '../formats/cases.ts';
+import { loadKpiPageLogs } from '../caselog/pages.ts';
 import type { Build } from '../engine/pipeline/build.ts';
 import { runAnalyses, parseAnalysesConfig, type AnalysesResult } from '../engine/analysis/run.ts';
 import type { ReportContext, ReportLang, RankInterval, ReportSeries } from './context.ts';
@@ -62,6 +63,8 @@ export interface PrepareReportOptions {
   series?: ReportSeries;
   /** Load the project's `cases:` folder (default true). */
   loadCases?: boolean;
+  /** Read the KPI values of the case logs behind `kind: kpi` data sources (default true). */
+  loadCaseLogs?: boolean;
   generatedAt?: string;
   version?: string;
 }
@@ -88,11 +91,16 @@ export async function prepareReportContext(
     options.loadCases === false || !project.project.cases
       ? undefined
       : await loadCases(resolve(project.dir, project.project.cases));
+  const caselogs =
+    options.loadCaseLogs === false
+      ? undefined
+      : await loadKpiPageLogs(project.dir, project.project.data as Array<{ kind?: string; caselog?: string }>);
   return {
     project,
     build,
     analyses,
     cases,
+    ...(caselogs?.length ? { caselogs } : {}),
     rankIntervals: options.rankIntervals,
     series: options.series,
     generatedAt: options.generatedAt,

@@ -271,7 +271,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     kind: 'proportion',
     direction: 1,
     formula: {
-      zh: '经网上渠道（项目列出的 onlineChannels）受理的工单数 ÷ 有渠道记录的工单数',
+      zh: '经项目列出的网上渠道受理的工单数 ÷ 有渠道记录的工单数',
       en: 'cases received through an online channel (listed by the project) ÷ cases with a channel',
     },
     numerator: { zh: '网上渠道工单', en: 'cases from online channels' },

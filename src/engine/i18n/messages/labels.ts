@@ -139,6 +139,7 @@ export const REPORT_LABELS = {
   changeCol: text('变化', 'Change'),
   rankFalls: text('排名下降最多', 'Largest rank falls'),
   series: text('时间序列指数', 'Time-series index'),
+  caselog: text('政务服务工单绩效指标', 'Governance KPIs from service case logs'),
   dataFile: text('数据文件', 'Data file'),
   tableAudit: text('发布表格核对', 'Audit of the published table'),
   verdict: text('结论', 'Verdict'),
