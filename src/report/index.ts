@@ -92,9 +92,7 @@ export async function prepareReportContext(
       ? undefined
       : await loadCases(resolve(project.dir, project.project.cases));
   const caselogs =
-    options.loadCaseLogs === false
-      ? undefined
-      : await loadKpiPageLogs(project.dir, project.project.data as Array<{ kind?: string; caselog?: string }>);
+    options.loadCaseLogs === false ? undefined : await loadKpiPageLogs(project.dir, project.project.data);
   return {
     project,
     build,
