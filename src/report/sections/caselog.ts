@@ -191,7 +191,8 @@ function logHtml(page: KpiPage, lang: Lang, unitName: (code: string) => string):
     parts.push(`<figure data-kpi="${esc(tr.kpi)}">${svg}</figure>`);
   }
   const defs = page.columns.map((k) => kpiDefinition(k)).filter((d): d is KpiDefinition => d !== undefined);
-  const heads = defs.map((d) => esc(`${pickText(d.name, lang)}（${pickText(d.unit, lang)}）`));
+  const paren = (u: string) => (lang === 'zh' ? `（${u}）` : ` (${u})`);
+  const heads = defs.map((d) => esc(`${pickText(d.name, lang)}${paren(pickText(d.unit, lang))}`));
   const numCols = defs.map((_, i) => i + 1);
   if (page.categories.length) {
     parts.push(`<h4>${esc(fill(W.categoryTable, { year: page.year }) + mark)}</h4>`);
