@@ -7,85 +7,10 @@
  */
 import { kpiDefinition, type KpiDefinition } from '../../engine/caselog/kpis.ts';
 import { formatKpiValue, kpiPage, type KpiPage, type KpiPageLog } from '../../engine/caselog/pages.ts';
-import { pickText, type Lang } from '../../engine/i18n/index.ts';
+import { labels, pickText, type Lang } from '../../engine/i18n/index.ts';
 import { renderSvg, type ChartOption } from '../charts.ts';
 import { escapeHtml as esc } from '../markdown.ts';
 import { table } from './table.ts';
-
-type Words = Record<
-  | 'simulatedBanner'
-  | 'simulatedMark'
-  | 'source'
-  | 'trendTitle'
-  | 'band'
-  | 'categoryTable'
-  | 'categoryMore'
-  | 'districtTable'
-  | 'districtRankedBy'
-  | 'category'
-  | 'district'
-  | 'rank'
-  | 'howComputed'
-  | 'numerator'
-  | 'denominator'
-  | 'excluded'
-  | 'noneExcluded'
-  | 'intro'
-  | 'noDistricts',
-  string
->;
-
-const WORDS: Record<Lang, Words> = {
-  zh: {
-    simulatedBanner:
-      '模拟数据：本节的工单日志由模拟生成器按真实 12345 热线的类别结构、时段规律和办理时长分布生成，不是任何城市的真实工单，其指标仅用于演示方法。',
-    simulatedMark: '（模拟）',
-    source: '数据来源',
-    trendTitle: '按月变化',
-    band: '95% 置信区间（Wilson）',
-    categoryTable: '按类别（{year}年）',
-    categoryMore: '列出工单最多的 {n} 个类别，共 {total} 个。',
-    districtTable: '各区排名（{year}年）',
-    districtRankedBy: '按“{kpi}”排名。',
-    category: '类别',
-    district: '区',
-    rank: '名次',
-    howComputed: '指标如何计算（{year}年，全市）',
-    numerator: '分子',
-    denominator: '分母',
-    excluded: '未计入',
-    noneExcluded: '无',
-    intro:
-      '以下指标由城市服务热线的工单日志逐件计算：每件工单计入其受理时间所在的月份和年份；比例指标附 95% 置信区间。',
-    noDistricts: '该日志没有区的信息。',
-  },
-  en: {
-    simulatedBanner:
-      'SIMULATED: the case log of this section was produced by a generator that imitates the category mix, daily ' +
-      'and weekly rhythm and handling times of a 12345 hotline. It is no real city’s log; its KPIs only demonstrate ' +
-      'the method.',
-    simulatedMark: ' (simulated)',
-    source: 'Source',
-    trendTitle: 'by month',
-    band: '95% interval (Wilson)',
-    categoryTable: 'By category ({year})',
-    categoryMore: 'The {n} categories with the most cases, of {total}.',
-    districtTable: 'District league table ({year})',
-    districtRankedBy: 'Ranked by {kpi}.',
-    category: 'Category',
-    district: 'District',
-    rank: 'Rank',
-    howComputed: 'How each KPI is computed ({year}, whole city)',
-    numerator: 'Numerator',
-    denominator: 'Denominator',
-    excluded: 'Left out',
-    noneExcluded: 'none',
-    intro:
-      'These KPIs are computed case by case from the city service hotline’s case log: a case counts in the month ' +
-      'and year it was received; shares carry a 95% interval.',
-    noDistricts: 'The log has no districts.',
-  },
-};
 
 const fill = (s: string, vars: Record<string, string | number>) =>
   s.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
@@ -120,7 +45,7 @@ export function kpiTrendOption(
         silent: true,
       },
       {
-        name: WORDS[lang].band,
+        name: labels(lang).kpiBand,
         type: 'line',
         stack: 'ci',
         data: points.map((p) => (p.ciLow === null || p.ciHigh === null ? null : round(p.ciHigh - p.ciLow))),
@@ -169,44 +94,44 @@ function cell(def: KpiDefinition, v: { value: number; ciLow: number | null; ciHi
 
 /** The HTML of one log's KPI page. */
 function logHtml(page: KpiPage, lang: Lang, unitName: (code: string) => string): string {
-  const W = WORDS[lang];
+  const W = labels(lang);
   const log: KpiPageLog = page.log;
-  const mark = log.simulated ? W.simulatedMark : '';
+  const mark = log.simulated ? W.kpiSimulatedMark : '';
   const cityName = pickText(log.city.name, lang);
   const parts = [
     `<div class="kpi-log" data-caselog="${esc(log.id)}"${log.simulated ? ' data-simulated="true"' : ''}>`,
     `<h3>${esc(cityName)}${log.name ? ` · ${esc(pickText(log.name, lang))}` : ''}${esc(mark)}</h3>`,
   ];
-  if (log.simulated) parts.push(`<p class="alert" role="note"><strong>${esc(W.simulatedBanner)}</strong></p>`);
+  if (log.simulated) parts.push(`<p class="alert" role="note"><strong>${esc(W.kpiSimulatedBanner)}</strong></p>`);
   if (log.source)
     parts.push(
-      `<p class="sub">${esc(W.source)}: ${esc(pickText(log.source.title, lang))}, ${esc(log.source.date)}, ` +
+      `<p class="sub">${esc(W.kpiSource)}: ${esc(pickText(log.source.title, lang))}, ${esc(log.source.date)}, ` +
         `<a href="${esc(log.source.url)}">${esc(log.source.url)}</a></p>`,
     );
   for (const tr of page.trends) {
     const def = kpiDefinition(tr.kpi);
     if (!def) continue;
-    const title = `${cityName} · ${pickText(def.name, lang)} ${W.trendTitle}${mark}`;
+    const title = `${cityName} · ${pickText(def.name, lang)} ${W.kpiTrendTitle}${mark}`;
     const svg = renderSvg(kpiTrendOption(def, tr.points, lang, title), 880, 300);
     parts.push(`<figure data-kpi="${esc(tr.kpi)}">${svg}</figure>`);
   }
   const defs = page.columns.map((k) => kpiDefinition(k)).filter((d): d is KpiDefinition => d !== undefined);
-  const paren = (u: string) => (lang === 'zh' ? `（${u}）` : ` (${u})`);
+  const paren = (u: string) => fill(W.kpiUnitParen, { unit: u });
   const heads = defs.map((d) => esc(`${pickText(d.name, lang)}${paren(pickText(d.unit, lang))}`));
   const numCols = defs.map((_, i) => i + 1);
   if (page.categories.length) {
-    parts.push(`<h4>${esc(fill(W.categoryTable, { year: page.year }) + mark)}</h4>`);
+    parts.push(`<h4>${esc(fill(W.kpiCategoryTable, { year: page.year }) + mark)}</h4>`);
     if (page.categoryCount > page.categories.length)
       parts.push(
-        `<p class="sub">${esc(fill(W.categoryMore, { n: page.categories.length, total: page.categoryCount }))}</p>`,
+        `<p class="sub">${esc(fill(W.kpiCategoryMore, { n: page.categories.length, total: page.categoryCount }))}</p>`,
       );
     const rows = page.categories.map((r) => [esc(r.key), ...defs.map((d) => cell(d, r.cells[d.id]))]);
-    parts.push(`<div class="kpi-categories">${table([esc(W.category), ...heads], rows, numCols)}</div>`);
+    parts.push(`<div class="kpi-categories">${table([esc(W.kpiCategory), ...heads], rows, numCols)}</div>`);
   }
-  parts.push(`<h4>${esc(fill(W.districtTable, { year: page.year }) + mark)}</h4>`);
+  parts.push(`<h4>${esc(fill(W.kpiDistrictTable, { year: page.year }) + mark)}</h4>`);
   if (page.districts.length) {
     const by = page.rankedBy ? kpiDefinition(page.rankedBy) : undefined;
-    if (by) parts.push(`<p class="sub">${esc(fill(W.districtRankedBy, { kpi: pickText(by.name, lang) }))}</p>`);
+    if (by) parts.push(`<p class="sub">${esc(fill(W.kpiDistrictRankedBy, { kpi: pickText(by.name, lang) }))}</p>`);
     const rows = page.districts.map((r) => [
       r.rank !== undefined ? String(r.rank) : '–',
       esc(unitName(r.key)),
@@ -214,12 +139,12 @@ function logHtml(page: KpiPage, lang: Lang, unitName: (code: string) => string):
     ]);
     parts.push(
       `<div class="kpi-districts">` +
-        table([esc(W.rank), esc(W.district), ...heads], rows, [0, ...numCols.map((i) => i + 1)]) +
+        table([esc(W.kpiRank), esc(W.kpiDistrict), ...heads], rows, [0, ...numCols.map((i) => i + 1)]) +
         '</div>',
     );
-  } else parts.push(`<p class="sub">${esc(W.noDistricts)}</p>`);
+  } else parts.push(`<p class="sub">${esc(W.kpiNoDistricts)}</p>`);
   // formula, numerator, denominator and exclusions, with the year's counts for the whole city
-  parts.push(`<h4>${esc(fill(W.howComputed, { year: page.year }))}</h4><dl class="kpi-defs">`);
+  parts.push(`<h4>${esc(fill(W.kpiHowComputed, { year: page.year }))}</h4><dl class="kpi-defs">`);
   for (const d of defs) {
     const v = page.cityYear[d.id];
     const left = d.exclusions
@@ -228,11 +153,14 @@ function logHtml(page: KpiPage, lang: Lang, unitName: (code: string) => string):
       .map((x) => `${x.reason}: ${x.n}`);
     const lines = [
       pickText(d.formula, lang),
-      `${W.numerator}: ${pickText(d.numerator, lang)}${v ? ` (${v.numerator})` : ''}`,
+      `${W.kpiNumerator}: ${pickText(d.numerator, lang)}${v ? ` (${v.numerator})` : ''}`,
       ...(d.denominator
-        ? [`${W.denominator}: ${pickText(d.denominator, lang)}${v?.denominator != null ? ` (${v.denominator})` : ''}`]
+        ? [
+            `${W.kpiDenominator}: ${pickText(d.denominator, lang)}` +
+              (v?.denominator != null ? ` (${v.denominator})` : ''),
+          ]
         : []),
-      `${W.excluded}: ${left.length ? left.join('; ') : W.noneExcluded}`,
+      `${W.kpiExcluded}: ${left.length ? left.join('; ') : W.kpiNoneExcluded}`,
     ];
     parts.push(
       `<dt>${esc(pickText(d.name, lang))}: ${cell(d, v)}</dt>` + lines.map((l) => `<dd>${esc(l)}</dd>`).join(''),
@@ -256,8 +184,9 @@ export function caselogSectionHtml(
   if (!pages.length) return '';
   const anySimulated = pages.some((p) => p.log.simulated);
   return [
-    `<section class="major" id="caselog"><h2>${esc(title)}${anySimulated ? esc(WORDS[lang].simulatedMark) : ''}</h2>`,
-    `<p class="sub">${esc(WORDS[lang].intro)}</p>`,
+    `<section class="major" id="caselog"><h2>${esc(title)}` +
+      `${anySimulated ? esc(labels(lang).kpiSimulatedMark) : ''}</h2>`,
+    `<p class="sub">${esc(labels(lang).kpiIntro)}</p>`,
     ...pages.map((p) => logHtml(p, lang, unitName)),
     '</section>',
   ].join('\n');
