@@ -24,6 +24,9 @@ import { runArtifacts, runProject, type ProjectRun, type ProjectSource, type Run
 import { checkAborted, emitterOf } from './events.ts';
 import { resolveHost } from './host.ts';
 import type { OutputFiles } from '../formats/output.ts';
+import type { AppHost } from './host.ts';
+import { kpiPage, type KpiPage, type KpiPageLog } from '../engine/caselog/pages.ts';
+import { kpiCaseLogIds, parseKpisCsv } from '../caselog/kpis-csv.ts';
 
 /** Version tag of the site data format (the page refuses another). */
 export const SITE_FORMAT = 'cityindex-site/1';
@@ -108,6 +111,12 @@ export interface SiteData {
   mapNote: { zh: string; en: string };
   /** Files in the export's `downloads/` folder (set by `export-site`). */
   downloads?: string[];
+  /**
+   * Governance KPI pages (case logs read through `kind: kpi`): their data is in `file` (a script assigning
+   * `globalThis.__CITYINDEX_KPI__`, loaded only by the KPI view); `units` are the cities and districts with
+   * KPIs (the city profile links to the view). Labelled simulated per log inside the file.
+   */
+  kpi?: { file: string; units: string[]; simulated: boolean };
   /**
    * Tier names in both languages, best tier first, keyed by the tier label units carry (`SiteUnit.tier`):
    * the page shows `name` in its language (第一档 / Tier 1). Absent when no tiers analysis ran.
@@ -415,6 +424,44 @@ function namedFiles(run: ProjectRun, cases: readonly Case[]): Array<{ path: stri
   return out;
 }
 
+/** One case log's KPI page as the dashboard gets it: the page data without the raw KPI rows. */
+export type SiteKpiPage = Omit<KpiPage, 'log'> & { log: Omit<KpiPageLog, 'values'> };
+
+/**
+ * The KPI pages of the case logs a project reads through `kind: kpi` (from `kpi/<log>/kpis.csv` through the
+ * host; an empty list when there are none).
+ * @example
+ * import { runProject } from './project.ts';
+ * import { resolveHost } from './host.ts';
+ * const run = await runProject('examples/service-requests-311');
+ * const pages = await siteKpiPages(run, await resolveHost(undefined));
+ * [pages[0].log.id, pages[0].year, pages[0].districts.length] // => ['boston-2015h1', '2015', 9]
+ */
+export async function siteKpiPages(run: ProjectRun, host: AppHost): Promise<SiteKpiPage[]> {
+  const ids = kpiCaseLogIds(run.project.project.data);
+  const logs = run.project.project.caselogs ?? [];
+  const out: SiteKpiPage[] = [];
+  for (const id of ids) {
+    const log = logs.find((l) => l.id === id);
+    if (!log) continue;
+    const rel = `kpi/${id}/kpis.csv`;
+    const text = await host.readText(`${run.project.dir.replace(/[\\/]+$/, '')}/${rel}`);
+    const { log: _all, ...page } = kpiPage({
+      id,
+      ...(log.name !== undefined ? { name: log.name } : {}),
+      city: log.city,
+      simulated: log.simulated === true,
+      ...(log.source ? { source: log.source } : {}),
+      values: parseKpisCsv(text, rel),
+    });
+    out.push({
+      ...page,
+      log: { id, name: log.name, city: log.city, simulated: log.simulated === true, source: log.source },
+    });
+  }
+  return out;
+}
+
 /** Options of `siteArtifacts`. */
 export interface SiteArtifactsOptions extends RunProjectOptions {
   /** Put the results, workbook and report into `downloads/` (default true). */
@@ -476,6 +523,16 @@ export async function siteArtifacts(
     }
     site.downloads = [...downloads.keys()];
     for (const [name, content] of downloads) later.set(`downloads/${name}`, content);
+  }
+  const kpi = await siteKpiPages(run, host);
+  if (kpi.length) {
+    const units = new Set<string>();
+    for (const p of kpi) {
+      units.add(p.log.city.code);
+      for (const d of p.districts) units.add(d.key);
+    }
+    site.kpi = { file: 'data/kpi-data.js', units: [...units], simulated: kpi.some((p) => p.log.simulated) };
+    files.set('data/kpi-data.js', `globalThis.__CITYINDEX_KPI__ = ${scriptJson(kpi)};\n`);
   }
   files.set('data/site-data.js', siteDataScript(site));
   if (host.readMap && site.units.some((u) => /^[0-9]{6}$/.test(u.code))) {

@@ -15,6 +15,7 @@ import {
   type KpiSqlRow,
   kpiSql,
   type KpiValue,
+  unitExpression,
 } from '../engine/caselog/kpis.ts';
 import { openDuck, sqlString, toNumber, type Duck, type DuckOptions } from './duck.ts';
 
@@ -171,7 +172,8 @@ export async function computeKpis(engine: KpiEngine, opts: ComputeKpiOptions): P
         if (def.id === 'backlog_end') {
           grid ??= (
             await engine.all(
-              `SELECT DISTINCT ${level} AS unit, ${PERIOD_COLUMN[g]} AS period FROM cases WHERE ${level} IS NOT NULL`,
+              `SELECT DISTINCT ${unitExpression(level)} AS unit, ${PERIOD_COLUMN[g]} AS period FROM cases ` +
+                `WHERE ${unitExpression(level)} IS NOT NULL`,
             )
           ).map((r) => ({ unit: String(r.unit), period: String(r.period) }));
           const have = new Set(rows.map((r) => `${r.unit}\u0000${r.period}`));

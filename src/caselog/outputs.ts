@@ -1,6 +1,8 @@
 /**
  * The files `cityindex cases-log kpi` writes into the project (Node only), in `kpi/<log id>/`:
  * - `kpis.csv`: every KPI × level × period with numerator, denominator, Wilson interval and exclusions;
+ *   rows of level `category` (the breakdown by standard category, by month and year) give the city in
+ *   `unit` and the category in `category`;
  * - `indicators.csv`: the KPIs named under `indicators:` in the long format of a `kind: kpi` data source
  *   (unit, indicator, value, period, source), each value's source carrying its lineage (KPI → SQL hash →
  *   input file hashes);
@@ -68,9 +70,10 @@ export function kpiOutputFiles(
     Object.entries(v.excluded)
       .map(([k, n]) => `${k}=${n}`)
       .join(';'),
+    v.category ?? '',
     ...(simulated ? ['simulated'] : []),
   ]);
-  const kpisCsv = stringify([[...head, 'excluded', ...(simulated ? ['label'] : [])], ...rows]);
+  const kpisCsv = stringify([[...head, 'excluded', 'category', ...(simulated ? ['label'] : [])], ...rows]);
   const wanted = log.indicators ?? [];
   const indRows: string[][] = [];
   for (const w of wanted)

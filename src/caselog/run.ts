@@ -101,6 +101,9 @@ async function readPopulation(projectDir: string, log: CaseLogConfig): Promise<M
   return m;
 }
 
+/** The category breakdown (city × standard category) is computed by month and by year. */
+const CATEGORY_BREAKDOWN = { levels: ['category'], granularities: ['month', 'year'] } as const;
+
 export interface KpiRunOptions {
   ids?: readonly string[];
   engine?: 'duckdb' | 'postgres';
@@ -152,6 +155,7 @@ export async function computeProjectKpis(projectDir: string, opts: KpiRunOptions
       const duck = await duckKpiEngine(parquet);
       try {
         values = await computeKpis(duck.engine, { offsetS, population });
+        values.push(...(await computeKpis(duck.engine, { offsetS, population, ...CATEGORY_BREAKDOWN })));
       } finally {
         duck.close();
       }
@@ -166,6 +170,7 @@ export async function computeProjectKpis(projectDir: string, opts: KpiRunOptions
         await loadCasesIntoPostgres(client, parquet, { onRows: (n) => emit('load', n) });
         emit('compute');
         values = await computeKpis(pgKpiEngine(client), { offsetS, population });
+        values.push(...(await computeKpis(pgKpiEngine(client), { offsetS, population, ...CATEGORY_BREAKDOWN })));
       } finally {
         await client.end();
       }

@@ -10,6 +10,7 @@ import type { Build } from '../engine/pipeline/build.ts';
 import type { AnalysesResult } from '../engine/analysis/run.ts';
 import type { AuditResult } from '../engine/analysis/audit/index.ts';
 import type { Case } from '../engine/cases/search.ts';
+import type { KpiPageLog } from '../engine/caselog/pages.ts';
 import type { FrameworkNode, Unit } from '../engine/core/framework.ts';
 import { column } from '../engine/core/dataset.ts';
 import { CityIndexError } from '../engine/core/errors.ts';
@@ -51,6 +52,8 @@ export interface ReportContext {
   /** Statistical audit; default `analyses.audit` when the analyses carry one. */
   audit?: AuditResult;
   cases?: Case[];
+  /** KPI values of the project's case logs (the `kind: kpi` data sources), for the governance KPI section. */
+  caselogs?: KpiPageLog[];
   lang: ReportLang;
   /** ISO timestamp printed in the reproducibility section (default: none, so output is byte-stable). */
   generatedAt?: string;

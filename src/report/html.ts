@@ -40,6 +40,7 @@ import {
   TECHNICAL_FINDINGS,
 } from './sections/summary.ts';
 import { table } from './sections/table.ts';
+import { caselogSectionHtml } from './sections/caselog.ts';
 import { uncertaintySectionHtml } from './sections/uncertainty.ts';
 import { methodsReaderHtml } from './sections/methods.ts';
 import { auditReaderHtml } from './sections/audit.ts';
@@ -1136,6 +1137,7 @@ ${alerts}${notesBox}</header>`;
     surveys: () => surveySection(ctx, ix, lang),
     cases: () => casesSection(ctx, ix, L, lang),
     series: () => seriesSection(ctx, lang),
+    caselog: () => caselogSectionHtml(ctx.caselogs ?? [], lang, title('caselog'), ix.unitName),
     method: () => methodSection(ctx, ix, L, lang),
     sources: () => sourcesSection(ctx, ix, L, lang),
     repro: () => reproSection(ctx, L),

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { LoadedProject } from '../formats/project.ts';
 import { loadCases } from '../formats/cases.ts';
 import type { Case } from '../engine/cases/search.ts';
+import { loadKpiPageLogs } from '../caselog/pages.ts';
 import type { Build } from '../engine/pipeline/build.ts';
 import { runAnalyses, parseAnalysesConfig, type AnalysesResult } from '../engine/analysis/run.ts';
 import type { ReportContext, ReportLang, RankInterval, ReportSeries } from './context.ts';
@@ -65,6 +66,8 @@ export interface PrepareReportOptions {
   loadCases?: boolean;
   /** The case library already loaded (by the caller's host): used instead of reading the folder. */
   cases?: readonly Case[];
+  /** Read the KPI values of the case logs behind `kind: kpi` data sources (default true). */
+  loadCaseLogs?: boolean;
   generatedAt?: string;
   version?: string;
 }
@@ -92,11 +95,14 @@ export async function prepareReportContext(
     : options.loadCases === false || !project.project.cases
       ? undefined
       : await loadCases(resolve(project.dir, project.project.cases));
+  const caselogs =
+    options.loadCaseLogs === false ? undefined : await loadKpiPageLogs(project.dir, project.project.data);
   return {
     project,
     build,
     analyses,
     cases,
+    ...(caselogs?.length ? { caselogs } : {}),
     rankIntervals: options.rankIntervals,
     series: options.series,
     generatedAt: options.generatedAt,

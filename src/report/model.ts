@@ -44,6 +44,7 @@ export const REPORT_SECTIONS = [
   'surveys',
   'cases',
   'series',
+  'caselog',
   'method',
   'sources',
   'repro',
@@ -258,6 +259,8 @@ function sectionPresent(id: ReportSectionId, ctx: ReportContext, charts: readonl
       return (ctx.cases?.length ?? 0) > 0;
     case 'series':
       return ctx.series !== undefined && (ctx.series.aggregate ?? ctx.series.series[0]) !== undefined;
+    case 'caselog':
+      return (ctx.caselogs ?? []).some((l) => l.values.some((v) => v.level === 'city'));
     default:
       return true;
   }
@@ -281,6 +284,7 @@ const SECTION_TITLE: Readonly<Record<ReportSectionId, LabelKey>> = {
   surveys: 'surveys',
   cases: 'cases',
   series: 'series',
+  caselog: 'caselog',
   method: 'method',
   sources: 'sources',
   repro: 'repro',

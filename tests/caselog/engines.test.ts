@@ -1,6 +1,7 @@
 /**
  * DuckDB and PostgreSQL run the same SQL per KPI and must give identical KPIs on the same log: the hand-made
- * small log and the real BOS:311 January 2015 file, every KPI × level × granularity. PostgreSQL: a database
+ * small log and the real BOS:311 January 2015 file, every KPI × level (city, district, category) ×
+ * granularity. PostgreSQL: a database
  * with a random name on 127.0.0.1:5432, dropped afterwards (skipped with a message when the server is down,
  * a failure when CITYINDEX_REQUIRE_PG=1, as in tests/store/stores.ts).
  */
@@ -28,7 +29,8 @@ async function bothEngines(projectDir: string, log: CaseLogConfig): Promise<[Kpi
   const parquet = join(r.outDir, 'cases.parquet');
   const offsetS = offsetSeconds(log.utcOffset);
   const duck = await duckKpiEngine(parquet);
-  const fromDuck = await computeKpis(duck.engine, { offsetS });
+  const levels = ['city', 'district', 'category'] as const;
+  const fromDuck = await computeKpis(duck.engine, { offsetS, levels });
   duck.close();
   const name = `cityindex_caselog_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
@@ -45,7 +47,7 @@ async function bothEngines(projectDir: string, log: CaseLogConfig): Promise<[Kpi
   await client.connect();
   try {
     const loaded = await loadCasesIntoPostgres(client, parquet, { batch: 3000 });
-    const fromPg = await computeKpis(pgKpiEngine(client), { offsetS });
+    const fromPg = await computeKpis(pgKpiEngine(client), { offsetS, levels });
     return [fromDuck, fromPg, loaded];
   } finally {
     await client.end();
@@ -55,7 +57,7 @@ async function bothEngines(projectDir: string, log: CaseLogConfig): Promise<[Kpi
 /** Equal KPIs: counts exactly, values to 1e-12 relative (the two engines' floating-point sums may differ). */
 function expectSame(a: KpiValue[], b: KpiValue[]): void {
   expect(b.length).toBe(a.length);
-  const key = (v: KpiValue) => `${v.kpi}|${v.level}|${v.unit}|${v.period}`;
+  const key = (v: KpiValue) => `${v.kpi}|${v.level}|${v.unit}|${v.category ?? ''}|${v.period}`;
   const byKey = new Map(b.map((v) => [key(v), v]));
   for (const x of a) {
     const y = byKey.get(key(x));
@@ -85,5 +87,10 @@ describe.skipIf(!pgAvailable)('DuckDB and PostgreSQL give identical KPIs', () =>
     expectSame(duck, postgres);
     const ot = duck.find((v) => v.kpi === 'on_time_rate' && v.level === 'city' && v.period === '2015-01');
     expect(ot?.denominator).toBeGreaterThan(4000);
+    // the category breakdown is there and adds up to the city on both engines
+    const cats = duck.filter((v) => v.kpi === 'cases_received' && v.level === 'category' && v.period === '2015-01');
+    expect(cats.length).toBeGreaterThan(5);
+    const city = duck.find((v) => v.kpi === 'cases_received' && v.level === 'city' && v.period === '2015-01');
+    expect(cats.reduce((a, v) => a + v.value, 0)).toBe(city?.value);
   }, 60_000);
 });

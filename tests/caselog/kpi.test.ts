@@ -23,7 +23,8 @@ beforeAll(async () => {
   const report = await importCaseLog({ projectDir: project.dir, log: smallLogConfig() });
   const { engine, close } = await duckKpiEngine(join(report.outDir, 'cases.parquet'));
   try {
-    values = await computeKpis(engine, { offsetS: 8 * 3600, population: new Map([['440300', 17560061]]) });
+    const population = new Map([['440300', 17560061]]);
+    values = await computeKpis(engine, { offsetS: 8 * 3600, population, levels: ['city', 'district', 'category'] });
   } finally {
     close();
   }
@@ -110,6 +111,50 @@ describe('KPIs of the hand-made log (DuckDB)', () => {
   it('cases per 10 000 residents from the census population', () => {
     expect(city('cases_per_10k', '2024').value).toBeCloseTo((7 / 17560061) * 10000, 15);
     expect(get('cases_per_10k', 'district', '440304', '2024').value).toBeNaN(); // no district population given
+  });
+});
+
+/** A category-level value: city 440300 × standard category × period. */
+function cat(kpi: string, category: string, period: string): KpiValue {
+  const v = values.find(
+    (x) => x.kpi === kpi && x.level === 'category' && x.category === category && x.period === period,
+  );
+  if (!v) throw new Error(`no ${kpi} ${category} ${period}`);
+  expect(v.unit).toBe('440300');
+  return v;
+}
+
+describe('category breakdown (city × standard category × period), by hand', () => {
+  // environment (噪音扰民): C1 Jan, C3 Jan (late), C5 Feb; municipal (路灯故障): C2 Jan, C4 Feb open,
+  // C9 Feb excluded, C11 Mar; 其他 (C6) is not in the mapping table and was rejected at import
+  it('counts per category and month add up to the city', () => {
+    expect(cat('cases_received', 'environment', '2024-01').value).toBe(2);
+    expect(cat('cases_received', 'environment', '2024-02').value).toBe(1);
+    expect(cat('cases_received', 'municipal', '2024-01').value).toBe(1);
+    expect(cat('cases_received', 'municipal', '2024-02').value).toBe(2); // C4 and the excluded C9
+    expect(cat('cases_received', 'municipal', '2024-03').value).toBe(1);
+    const byCat = values.filter((v) => v.kpi === 'cases_received' && v.level === 'category' && v.period === '2024');
+    expect(byCat.map((v) => v.category)).toEqual(['environment', 'municipal']);
+    expect(byCat.reduce((a, v) => a + v.value, 0)).toBe(city('cases_received', '2024').value);
+  });
+
+  it('on-time rate, handling time, satisfaction and backlog per category', () => {
+    const envJan = cat('on_time_rate', 'environment', '2024-01'); // C1 on time, C3 late
+    expect([envJan.numerator, envJan.denominator]).toEqual([1, 2]);
+    expect([envJan.ciLow, envJan.ciHigh]).toEqual(wilsonInterval(1, 2));
+    const env = cat('on_time_rate', 'environment', '2024'); // C1 C5 on time of C1 C3 C5
+    expect([env.numerator, env.denominator]).toEqual([2, 3]);
+    const mun = cat('on_time_rate', 'municipal', '2024'); // C11 on time, C2 late; C4 open; C9 excluded
+    expect([mun.numerator, mun.denominator, mun.excluded.open, mun.excluded.rule]).toEqual([1, 2, 1, 1]);
+    expect(cat('handling_median_h', 'environment', '2024').value).toBeCloseTo(12, 12); // [6, 12, 48]
+    expect(cat('handling_median_h', 'municipal', '2024').value).toBeCloseTo(72, 12); // [24, 120]
+    const sat = cat('satisfaction_rate', 'environment', '2024'); // C1 5, C5 4; C3 no rating
+    expect([sat.numerator, sat.denominator, sat.excluded.no_rating]).toEqual([2, 2, 1]);
+    expect(cat('backlog_end', 'environment', '2024-01').value).toBe(1); // C3 closed 2 Feb
+    expect(cat('backlog_end', 'municipal', '2024-01').value).toBe(0); // C2 closed 25 Jan
+    expect(cat('backlog_end', 'municipal', '2024-03').value).toBe(1); // C4
+    // per 10 000 residents of the city
+    expect(cat('cases_per_10k', 'municipal', '2024').value).toBeCloseTo((4 / 17560061) * 10000, 15);
   });
 });
 

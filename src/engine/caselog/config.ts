@@ -83,6 +83,18 @@ export const CaseLogSchema = z
       .strict(),
     /** True for a generated log: every file and number derived from it is labelled SIMULATED. */
     simulated: z.boolean().optional(),
+    /**
+     * Where a real log comes from, cited in the report's and the dashboard's KPI pages: the dataset's title,
+     * the date of the extract (YYYY-MM-DD, or YYYY-MM) and its public address (http or https).
+     */
+    source: z
+      .object({
+        title: text,
+        date: z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'a date such as 2016-01-28'),
+        url: z.string().regex(/^https?:\/\/[^\s"<>]{1,500}$/, 'an http or https address'),
+      })
+      .strict()
+      .optional(),
     /** The log's files, relative to the project folder (concatenated in this order). */
     files: z.array(z.string().min(1)).min(1).max(1000),
     /** `csv`, `jsonl` (JSON Lines), `parquet`, or `open311` (a GeoReport v2 JSON array of requests). */

@@ -47,7 +47,24 @@ export const CASE_TABLE_COLUMNS = [
 ] as const;
 
 export type KpiKind = 'proportion' | 'quantile' | 'count' | 'perCapita';
-export type KpiLevel = 'city' | 'district';
+/**
+ * The unit of a KPI row: the city, a district, or a standard category within a city (the category
+ * breakdown: city × category × period, over cases with a standard category).
+ */
+export type KpiLevel = 'city' | 'district' | 'category';
+
+/** The separator of city and category in the `unit` a category-level SQL returns (ASCII unit separator). */
+export const CATEGORY_UNIT_SEPARATOR = '\u001f';
+
+/**
+ * The SQL expression of a level's unit over the `cases` columns (both engines: `||` and `chr` are the same
+ * on DuckDB and PostgreSQL; NULL when the city or category is missing, so such cases leave the level).
+ * @example unitExpression('district') // => 'district'
+ * @example unitExpression('category') // => '(city || chr(31) || category)'
+ */
+export function unitExpression(level: KpiLevel): string {
+  return level === 'category' ? '(city || chr(31) || category)' : level;
+}
 
 /** Why cases are left out of a KPI: the key of an `x_<key>` column of its SQL, and the reason in words. */
 export interface KpiExclusion {
@@ -254,7 +271,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     kind: 'proportion',
     direction: 1,
     formula: {
-      zh: '经网上渠道（项目列出的 onlineChannels）受理的工单数 ÷ 有渠道记录的工单数',
+      zh: '经项目列出的网上渠道受理的工单数 ÷ 有渠道记录的工单数',
       en: 'cases received through an online channel (listed by the project) ÷ cases with a channel',
     },
     numerator: { zh: '网上渠道工单', en: 'cases from online channels' },
@@ -283,9 +300,10 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     numerator: { zh: '期末未办结的工单', en: 'cases open at the end of the period' },
     exclusions: [RULE],
     sql:
-      'SELECT c.{unit} AS unit, p.period AS period, COUNT(*) AS num FROM cases c JOIN periods p ' +
+      // `periods` has only granularity, period and end_s, so the `cases` columns in {unit} need no prefix
+      'SELECT {unit} AS unit, p.period AS period, COUNT(*) AS num FROM cases c JOIN periods p ' +
       `ON c.received_s < p.end_s AND COALESCE(c.closed_s, 9223372036854775807) >= p.end_s ` +
-      `WHERE c.excluded IS NULL AND c.{unit} IS NOT NULL AND p.granularity = '{granularity}' GROUP BY 1, 2`,
+      `WHERE c.excluded IS NULL AND {unit} IS NOT NULL AND p.granularity = '{granularity}' GROUP BY 1, 2`,
   },
 ];
 
@@ -301,13 +319,16 @@ export function kpiDefinition(id: string): KpiDefinition | undefined {
 }
 
 /**
- * The SQL of a KPI for a level and granularity (the text both engines run).
+ * The SQL of a KPI for a level and granularity (the text both engines run). At the category level the
+ * `unit` it returns is city and category joined by CATEGORY_UNIT_SEPARATOR (finishKpi splits them).
  * @example kpiSql(kpiDefinition('cases_received')!, 'district', 'year').startsWith('SELECT district AS unit, p_year')
  * // => true
+ * @example kpiSql(kpiDefinition('cases_received')!, 'category', 'month').slice(7, 39)
+ * // => '(city || chr(31) || category) AS'
  */
 export function kpiSql(def: KpiDefinition, level: KpiLevel, granularity: Granularity): string {
   return def.sql
-    .replaceAll('{unit}', level)
+    .replaceAll('{unit}', unitExpression(level))
     .replaceAll('{period}', PERIOD_COLUMN[granularity])
     .replaceAll('{granularity}', granularity);
 }
@@ -344,7 +365,10 @@ export interface KpiSqlRow {
 export interface KpiValue {
   kpi: string;
   level: KpiLevel;
+  /** City or district code; at the category level, the city's code. */
   unit: string;
+  /** The standard category (category level only). */
+  category?: string;
   period: string;
   /** NaN when it cannot be computed (no denominator, no population). */
   value: number;
@@ -358,7 +382,8 @@ export interface KpiValue {
 
 /**
  * KPI values from the rows of its SQL: proportions with their Wilson interval, quantiles as returned,
- * counts, and per-capita values from `population` (unit → persons; missing → NaN). Sorted by unit, period.
+ * counts, and per-capita values from `population` (unit → persons; missing → NaN; at the category level the
+ * city's population). Category-level units are split into city and category. Sorted by unit, category, period.
  * @example
  * const def = kpiDefinition('on_time_rate')!;
  * const row = { unit: '440300', period: '2024', num: 3, den: 4, x_rule: 1, x_open: 2, x_no_due: 0 };
@@ -373,6 +398,13 @@ export function finishKpi(
 ): KpiValue[] {
   const out = rows.map((r): KpiValue => {
     const num = r.num ?? 0;
+    let unit = r.unit;
+    let category: string | undefined;
+    if (level === 'category') {
+      const at = unit.indexOf(CATEGORY_UNIT_SEPARATOR);
+      category = at < 0 ? '' : unit.slice(at + 1);
+      unit = at < 0 ? unit : unit.slice(0, at);
+    }
     const excluded: Record<string, number> = Object.create(null) as Record<string, number>;
     for (const x of def.exclusions) excluded[x.key] = Number(r[`x_${x.key}`] ?? 0);
     let value: number;
@@ -385,14 +417,15 @@ export function finishKpi(
     } else if (def.kind === 'quantile') value = r.v ?? NaN;
     else if (def.kind === 'count') value = num;
     else {
-      const pop = population?.get(r.unit);
+      const pop = population?.get(unit);
       denominator = pop ?? null;
       value = pop && pop > 0 ? (num / pop) * 10000 : NaN;
     }
     return {
       kpi: def.id,
       level,
-      unit: r.unit,
+      unit,
+      ...(category !== undefined ? { category } : {}),
       period: r.period,
       value,
       numerator: num,
@@ -402,5 +435,10 @@ export function finishKpi(
       excluded,
     };
   });
-  return out.sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : a.period < b.period ? -1 : 1));
+  const key = (v: KpiValue) => [v.unit, v.category ?? '', v.period];
+  return out.sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+    return 0;
+  });
 }

@@ -139,6 +139,40 @@ export const REPORT_LABELS = {
   changeCol: text('变化', 'Change'),
   rankFalls: text('排名下降最多', 'Largest rank falls'),
   series: text('时间序列指数', 'Time-series index'),
+  caselog: text('政务服务工单绩效指标', 'Governance KPIs from service case logs'),
+  // the governance KPI section (src/report/sections/caselog.ts); {year}, {n}, {total}, {kpi}, {unit} are filled there
+  kpiSimulatedBanner: text(
+    '模拟数据：本节的工单日志由模拟生成器按真实 12345 热线的类别结构、时段规律和办理时长分布生成，不是任何城市的真实工单，其指标仅用于演示方法。',
+    'SIMULATED: the case log of this section was produced by a generator that imitates the category ' +
+      'mix, daily and weekly rhythm and handling times of a 12345 hotline. It is no real city’s log; ' +
+      'its KPIs only demonstrate the method.',
+  ),
+  kpiSimulatedMark: text('（模拟）', ' (simulated)'),
+  kpiSource: text('数据来源', 'Source'),
+  kpiTrendTitle: text('按月变化', 'by month'),
+  kpiBand: text('95% 置信区间（Wilson）', '95% interval (Wilson)'),
+  kpiCategoryTable: text('按类别（{year}年）', 'By category ({year})'),
+  kpiCategoryMore: text(
+    '列出工单最多的 {n} 个类别，共 {total} 个。',
+    'The {n} categories with the most cases, of {total}.',
+  ),
+  kpiDistrictTable: text('各区排名（{year}年）', 'District league table ({year})'),
+  kpiDistrictRankedBy: text('按“{kpi}”排名。', 'Ranked by {kpi}.'),
+  kpiCategory: text('类别', 'Category'),
+  kpiDistrict: text('区', 'District'),
+  kpiRank: text('名次', 'Rank'),
+  kpiHowComputed: text('指标如何计算（{year}年，全市）', 'How each KPI is computed ({year}, whole city)'),
+  kpiNumerator: text('分子', 'Numerator'),
+  kpiDenominator: text('分母', 'Denominator'),
+  kpiExcluded: text('未计入', 'Left out'),
+  kpiNoneExcluded: text('无', 'none'),
+  kpiIntro: text(
+    '以下指标由城市服务热线的工单日志逐件计算：每件工单计入其受理时间所在的月份和年份；比例指标附 95% 置信区间。',
+    'These KPIs are computed case by case from the city service hotline’s case log: a case counts in ' +
+      'the month and year it was received; shares carry a 95% interval.',
+  ),
+  kpiNoDistricts: text('该日志没有区的信息。', 'The log has no districts.'),
+  kpiUnitParen: text('（{unit}）', ' ({unit})'),
   dataFile: text('数据文件', 'Data file'),
   tableAudit: text('发布表格核对', 'Audit of the published table'),
   verdict: text('结论', 'Verdict'),
