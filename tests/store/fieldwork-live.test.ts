@@ -5,7 +5,7 @@
  * stored census margins); the live monitor over server-sent events (figures on change, bounded per user,
  * ended by sign-out).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,29 +15,11 @@ import { recountFieldwork } from '../../src/store/fieldwork-live-schema.ts';
 import { systemPrincipal } from '../../src/store/principal.ts';
 import { importProjectFolder } from '../../src/store/project-io.ts';
 import type { ProjectInfo, Store } from '../../src/store/store.ts';
+import { answersFor, BEIJING, key, SHANGHAI } from './fieldwork-fixtures.ts';
 import { DIALECTS, type TestStore } from './stores.ts';
 
 const CLI = systemPrincipal('test');
 const PASSWORD = 'a long enough password';
-const BEIJING = '110100';
-const SHANGHAI = '310100';
-const key = () => randomBytes(24).toString('base64url');
-
-/** A complete answer set of the CDGI questionnaire (as tests/store/fieldwork.test.ts: one 2 among 4s). */
-function answersFor(city: string, o: { age?: number; sex?: string; all?: number } = {}): Record<string, unknown> {
-  const v = o.all ?? 4;
-  return {
-    fw_resident: 'yes',
-    city_adcode: city,
-    age: o.age ?? 30,
-    sex: o.sex ?? 'male',
-    infra: { INF1: v, INF2: o.all ?? 2, INF3: v },
-    gov: { GOV1: v, GOV2: v, GOV3: v, GOV4: v },
-    pub: { PUB1: v, PUB2: v, PUB3: v, PUB4: v, ATTN: 4 },
-    life: { LIF1: v, LIF2: v, LIF3: v, LIF4: v },
-    OVR: o.all ?? 4,
-  };
-}
 
 /** An SSE stream read as events until `stop` says enough (or the stream ends). */
 function events(
