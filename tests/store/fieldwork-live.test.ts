@@ -15,11 +15,12 @@ import { recountFieldwork } from '../../src/store/fieldwork-live-schema.ts';
 import { systemPrincipal } from '../../src/store/principal.ts';
 import { importProjectFolder } from '../../src/store/project-io.ts';
 import type { ProjectInfo, Store } from '../../src/store/store.ts';
+import { TEST_PASSWORD, testClient } from '../server/client.ts';
 import { answersFor, BEIJING, key, SHANGHAI } from './fieldwork-fixtures.ts';
 import { DIALECTS, type TestStore } from './stores.ts';
 
 const CLI = systemPrincipal('test');
-const PASSWORD = 'a long enough password';
+const PASSWORD = TEST_PASSWORD;
 
 /** An SSE stream read as events until `stop` says enough (or the stream ends). */
 function events(
@@ -61,15 +62,7 @@ describe.each(DIALECTS)('live fieldwork on $name', ({ open, skip }) => {
   let app: FastifyInstance;
   let base: string;
   let fw: Fieldwork;
-  const sessions = new Map<string, { cookie: string; csrf: string }>();
-
-  const login = async (username: string) => {
-    const r = await app.inject({ method: 'POST', url: '/api/session', payload: { username, password: PASSWORD } });
-    expect(r.statusCode, r.body).toBe(200);
-    const s = { cookie: String(r.headers['set-cookie']).split(';')[0], csrf: r.json().csrf as string };
-    sessions.set(username, s);
-    return s;
-  };
+  const { sessions, login } = testClient(() => app);
   const save = (wave: string, city: string, answers: Record<string, unknown>, complete: boolean, deviceKey = key()) =>
     fw.saveResponse({
       wave,
@@ -101,8 +94,8 @@ describe.each(DIALECTS)('live fieldwork on $name', ({ open, skip }) => {
       fieldwork: { live: { intervalSeconds: 0.2, perUser: 2 } },
     });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
-    await login('author1');
-    await login('reviewer1');
+    await login('author1', PASSWORD, true);
+    await login('reviewer1', PASSWORD, true);
   }, 180_000);
   afterAll(async () => {
     if (skip) return;
