@@ -1,6 +1,7 @@
 // Lint: recommended JS + TypeScript rules; the engine additionally may not import Node APIs or use global randomness/clock.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   { ignores: ['node_modules', 'out', 'dist', 'coverage', '**/*.js', '!eslint.config.js'] },
@@ -13,6 +14,16 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
       // Prettier wraps code at 120 columns; comments, strings and test names are wrapped by hand
       'max-len': ['error', { code: 120, ignoreUrls: false }],
+    },
+  },
+  {
+    // The two browser front ends (dashboard/workbench in web/, survey and AHP forms in web-survey/): hooks are called
+    // unconditionally and effects list what they read.
+    files: ['web/src/**/*.{ts,tsx}', 'web-survey/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
     },
   },
   {

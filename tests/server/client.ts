@@ -1,8 +1,8 @@
 /**
- * The HTTP client of the server tests (shared by server.test.ts, submissions.test.ts, hardening.test.ts and
- * platform.test.ts): sign in through `POST /api/session`, keep each user's session cookie and CSRF token,
- * and send requests as a user (cookie + `x-csrf-token`, or without the token to test CSRF) or anonymously;
- * and the store principal behind a session.
+ * The HTTP client of the server tests (shared by server.test.ts, submissions.test.ts, hardening.test.ts,
+ * platform.test.ts and tests/store/fieldwork-live.test.ts): sign in through `POST /api/session`, keep each user's
+ * session cookie and CSRF token, and send requests as a user (cookie + `x-csrf-token`, or without the token to test
+ * CSRF) or anonymously; and the store principal behind a session.
  */
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';

@@ -11,12 +11,11 @@
  */
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer } from '../../src/server/app.ts';
 import { buildEdition } from '../../src/store/edition.ts';
-import { importProjectFolder } from '../../src/store/project-io.ts';
 import { systemPrincipal } from '../../src/store/principal.ts';
 import type { ProjectInfo, Store } from '../../src/store/store.ts';
 import { DIALECTS, type TestStore } from '../store/stores.ts';
+import { closeAsemPlatform, openAsemPlatform } from './asem-platform.ts';
 import { TEST_PASSWORD, testClient } from './client.ts';
 
 const CLI = systemPrincipal('test');
@@ -28,7 +27,8 @@ describe.each(DIALECTS)('platform hardening over HTTP on $name', ({ open, skip }
   let store: Store;
   let project: ProjectInfo;
   let app: FastifyInstance;
-  const { sessions, login, as } = testClient(() => app);
+  const client = testClient(() => app);
+  const { sessions, as } = client;
   const invite = async (payload: object = { role: 'reader' }) => {
     const r = await as('admin1', { method: 'POST', url: '/api/invitations', payload });
     expect(r.statusCode, r.body).toBe(201);
@@ -44,19 +44,10 @@ describe.each(DIALECTS)('platform hardening over HTTP on $name', ({ open, skip }
 
   beforeAll(async () => {
     if (skip) return;
-    t = await open();
-    store = t.store;
-    project = await importProjectFolder(store, CLI, 'examples/asem');
-    await store.createUser(CLI, { username: 'admin1', password: PASSWORD, role: 'admin' });
-    await store.createUser(CLI, { username: 'author1', password: PASSWORD, role: 'author' });
-    app = await createServer({ store, project, rateLimit: { perMinute: 100_000, loginPerMinute: 1000 } });
-    sessions.set('admin1', await login('admin1'));
-    sessions.set('author1', await login('author1'));
+    ({ t, store, project, app } = await openAsemPlatform(open, client));
   }, 120_000);
   afterAll(async () => {
-    if (skip) return;
-    await app.close();
-    await t.dispose();
+    if (!skip) await closeAsemPlatform({ t, app });
   });
 
   it.skipIf(skip)('error bodies: the same code, the message in the request language (zh by default)', async () => {

@@ -7,15 +7,15 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createServer, ROUTES } from '../../src/server/app.ts';
+import { ROUTES } from '../../src/server/app.ts';
 import { OPERATIONS } from '../../src/server/openapi.ts';
 import { InvitationBody } from '../../src/server/platform-schemas.ts';
 import { SubmissionBody } from '../../src/server/schemas.ts';
 import { listInvitations } from '../../src/store/invitations.ts';
-import { importProjectFolder } from '../../src/store/project-io.ts';
 import { systemPrincipal } from '../../src/store/principal.ts';
 import type { ProjectInfo, Store } from '../../src/store/store.ts';
 import { DIALECTS, type TestStore } from '../store/stores.ts';
+import { closeAsemPlatform, openAsemPlatform } from './asem-platform.ts';
 import { TEST_PASSWORD, testClient } from './client.ts';
 
 const CLI = systemPrincipal('test');
@@ -26,23 +26,15 @@ describe.each(DIALECTS)('platform routes on $name', ({ open, skip }) => {
   let store: Store;
   let project: ProjectInfo;
   let app: FastifyInstance;
-  const { sessions, login, as } = testClient(() => app);
+  const client = testClient(() => app);
+  const { login, as } = client;
 
   beforeAll(async () => {
     if (skip) return;
-    t = await open();
-    store = t.store;
-    project = await importProjectFolder(store, CLI, 'examples/asem');
-    await store.createUser(CLI, { username: 'admin1', password: PASSWORD, role: 'admin' });
-    await store.createUser(CLI, { username: 'author1', password: PASSWORD, role: 'author' });
-    app = await createServer({ store, project, rateLimit: { perMinute: 100_000, loginPerMinute: 1000 } });
-    sessions.set('admin1', await login('admin1'));
-    sessions.set('author1', await login('author1'));
+    ({ t, store, project, app } = await openAsemPlatform(open, client));
   }, 120_000);
   afterAll(async () => {
-    if (skip) return;
-    await app.close();
-    await t.dispose();
+    if (!skip) await closeAsemPlatform({ t, app });
   });
 
   it.skipIf(skip)('/api/openapi.json documents every route of ROUTES and nothing else', async () => {

@@ -5,7 +5,7 @@
  * stored census margins); the live monitor over server-sent events (figures on change, bounded per user,
  * ended by sign-out).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,29 +15,12 @@ import { recountFieldwork } from '../../src/store/fieldwork-live-schema.ts';
 import { systemPrincipal } from '../../src/store/principal.ts';
 import { importProjectFolder } from '../../src/store/project-io.ts';
 import type { ProjectInfo, Store } from '../../src/store/store.ts';
+import { TEST_PASSWORD, testClient } from '../server/client.ts';
+import { answersFor, BEIJING, key, SHANGHAI } from './fieldwork-fixtures.ts';
 import { DIALECTS, type TestStore } from './stores.ts';
 
 const CLI = systemPrincipal('test');
-const PASSWORD = 'a long enough password';
-const BEIJING = '110100';
-const SHANGHAI = '310100';
-const key = () => randomBytes(24).toString('base64url');
-
-/** A complete answer set of the CDGI questionnaire (as tests/store/fieldwork.test.ts: one 2 among 4s). */
-function answersFor(city: string, o: { age?: number; sex?: string; all?: number } = {}): Record<string, unknown> {
-  const v = o.all ?? 4;
-  return {
-    fw_resident: 'yes',
-    city_adcode: city,
-    age: o.age ?? 30,
-    sex: o.sex ?? 'male',
-    infra: { INF1: v, INF2: o.all ?? 2, INF3: v },
-    gov: { GOV1: v, GOV2: v, GOV3: v, GOV4: v },
-    pub: { PUB1: v, PUB2: v, PUB3: v, PUB4: v, ATTN: 4 },
-    life: { LIF1: v, LIF2: v, LIF3: v, LIF4: v },
-    OVR: o.all ?? 4,
-  };
-}
+const PASSWORD = TEST_PASSWORD;
 
 /** An SSE stream read as events until `stop` says enough (or the stream ends). */
 function events(
@@ -79,15 +62,7 @@ describe.each(DIALECTS)('live fieldwork on $name', ({ open, skip }) => {
   let app: FastifyInstance;
   let base: string;
   let fw: Fieldwork;
-  const sessions = new Map<string, { cookie: string; csrf: string }>();
-
-  const login = async (username: string) => {
-    const r = await app.inject({ method: 'POST', url: '/api/session', payload: { username, password: PASSWORD } });
-    expect(r.statusCode, r.body).toBe(200);
-    const s = { cookie: String(r.headers['set-cookie']).split(';')[0], csrf: r.json().csrf as string };
-    sessions.set(username, s);
-    return s;
-  };
+  const { sessions, login } = testClient(() => app);
   const save = (wave: string, city: string, answers: Record<string, unknown>, complete: boolean, deviceKey = key()) =>
     fw.saveResponse({
       wave,
@@ -119,8 +94,8 @@ describe.each(DIALECTS)('live fieldwork on $name', ({ open, skip }) => {
       fieldwork: { live: { intervalSeconds: 0.2, perUser: 2 } },
     });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
-    await login('author1');
-    await login('reviewer1');
+    await login('author1', PASSWORD, true);
+    await login('reviewer1', PASSWORD, true);
   }, 180_000);
   afterAll(async () => {
     if (skip) return;

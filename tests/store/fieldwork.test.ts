@@ -4,7 +4,7 @@
  * resuming, idempotent submission, screening, tokens, the monitor's figures, exports and estimates; and
  * hostile inputs (oversized, forged, outside the definition, replayed tokens) refused with nothing stored.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSurvey, type LoadedSurvey } from '../../src/formats/survey.ts';
@@ -12,38 +12,16 @@ import { createServer } from '../../src/server/app.ts';
 import { cellTargets, Fieldwork } from '../../src/store/fieldwork.ts';
 import { systemPrincipal } from '../../src/store/principal.ts';
 import type { ProjectInfo, Store } from '../../src/store/store.ts';
+import { answersFor, BEIJING, key, SHANGHAI } from './fieldwork-fixtures.ts';
 import { DIALECTS, type TestStore } from './stores.ts';
 
 const CLI = systemPrincipal('test');
 const PASSWORD = 'a long enough password';
-const BEIJING = '110100';
-const SHANGHAI = '310100';
 
 let survey: LoadedSurvey;
 beforeAll(async () => {
   survey = await loadSurvey('examples/cdgi-2020/surveys/survey.yaml');
 }, 60_000);
-
-/** A complete answer set of the CDGI questionnaire (all 4 = "agree", one 2, so not straight-lined). */
-export function answersFor(
-  city: string,
-  o: { age?: number; sex?: string; all?: number } = {},
-): Record<string, unknown> {
-  const v = o.all ?? 4;
-  return {
-    fw_resident: 'yes',
-    city_adcode: city,
-    age: o.age ?? 30,
-    sex: o.sex ?? 'male',
-    infra: { INF1: v, INF2: o.all ?? 2, INF3: v },
-    gov: { GOV1: v, GOV2: v, GOV3: v, GOV4: v },
-    pub: { PUB1: v, PUB2: v, PUB3: v, PUB4: v, ATTN: 4 },
-    life: { LIF1: v, LIF2: v, LIF3: v, LIF4: v },
-    OVR: o.all ?? 4,
-  };
-}
-
-const key = () => randomBytes(24).toString('base64url');
 
 describe.each(DIALECTS)('fieldwork on $name', ({ open, skip }) => {
   let t: TestStore;

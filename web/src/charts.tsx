@@ -81,6 +81,7 @@ export function EChart(props: {
       c.dispose();
       chart.current = null;
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- made once per library load; the next effect sets option
   }, [api]);
   useEffect(() => {
     chart.current?.setOption(props.option, { notMerge: true });

@@ -94,6 +94,7 @@ export function useLiveRanking(site: Site, p: ReadonlyMap<string, string>) {
     return () => {
       stale = true;
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- key is the serialised settings (a new object each render)
   }, [key, site]);
   return {
     published,

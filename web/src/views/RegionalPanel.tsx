@@ -40,6 +40,7 @@ export function RegionalPanel(props: {
       stale = true;
       clearTimeout(timer);
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- key is the serialised settings (a new object each render)
   }, [site, key]);
   const f = found?.value ?? null;
   const g = f?.groupings.find((x) => x.grouping === props.grouping) ?? f?.groupings[0] ?? null;
