@@ -101,8 +101,12 @@ async function readPopulation(projectDir: string, log: CaseLogConfig): Promise<M
   return m;
 }
 
-/** The category breakdown (city × standard category) is computed by month and by year. */
-const CATEGORY_BREAKDOWN = { levels: ['category'], granularities: ['month', 'year'] } as const;
+/**
+ * The category breakdown (city × standard category) is computed by month and by year, beside the city and
+ * district levels, by the file path and by the platform's store alike.
+ * @example CATEGORY_BREAKDOWN.levels // => ['category']
+ */
+export const CATEGORY_BREAKDOWN = { levels: ['category'], granularities: ['month', 'year'] } as const;
 
 export interface KpiRunOptions {
   ids?: readonly string[];

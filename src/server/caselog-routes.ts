@@ -51,7 +51,7 @@ export const KpiQuery = z.strictObject({
     .regex(/^[A-Za-z0-9_.-]{1,20}$/)
     .optional(),
   kpi: z.string().max(400).optional().describe('comma-separated KPI ids (default: all)'),
-  level: z.enum(['city', 'district']).optional(),
+  level: z.enum(['city', 'district', 'category']).optional(),
   granularity: z.enum(['month', 'quarter', 'year']).optional(),
 });
 
@@ -79,7 +79,7 @@ const KPI_QUERY = {
   log: 'the case-log id declared in the project',
   city: 'one city (default: every city you may see)',
   kpi: 'comma-separated KPI ids (default: all)',
-  level: 'city or district (default: both)',
+  level: 'city, district or category (default: city and district, plus the category breakdown by month and year)',
   granularity: 'month, quarter or year (default: all)',
 };
 

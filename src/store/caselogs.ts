@@ -26,6 +26,7 @@ import type { Granularity } from '../engine/caselog/periods.ts';
 import { openDuck, sqlString, type Duck } from '../caselog/duck.ts';
 import { importCaseLog, importOutputs, sha256File, type ImportProgress, type ImportReport } from '../caselog/import.ts';
 import { computeKpis, type KpiEngine } from '../caselog/kpi.ts';
+import { CATEGORY_BREAKDOWN } from '../caselog/run.ts';
 import { readCaseLogs } from '../caselog/project.ts';
 import { fsProjectFiles } from '../formats/project-fs.ts';
 import { actorName, hasRole, requireRole, type Principal } from './principal.ts';
@@ -443,10 +444,17 @@ export async function storedCaseLogKpis(
     granularities: opts.granularities,
     population: opts.population,
   };
+  // As the file path: the levels asked for (city and district by default), and by default also the
+  // category breakdown by month and year (within the granularities asked for).
+  const runs: KpiOptions[] = [options];
+  if (!opts.levels) {
+    const granularities = CATEGORY_BREAKDOWN.granularities.filter(
+      (g) => !opts.granularities || opts.granularities.includes(g),
+    );
+    if (granularities.length) runs.push({ ...options, levels: CATEGORY_BREAKDOWN.levels, granularities });
+  }
   const kpis =
-    store.dialect === 'postgres'
-      ? await postgresKpis(store, ids, options)
-      : await duckKpisFromSqlite(store, ids, options);
+    store.dialect === 'postgres' ? await postgresKpis(store, ids, runs) : await duckKpisFromSqlite(store, ids, runs);
   return {
     log: opts.log,
     engine: store.dialect === 'postgres' ? 'postgres' : 'duckdb',
@@ -463,7 +471,7 @@ type KpiOptions = Parameters<typeof computeKpis>[1];
  * batches' rows and `periods` a temporary table (pg_temp first on the search path), so concurrent
  * computations never see each other's objects and nothing stays behind.
  */
-async function postgresKpis(store: Store, ids: readonly number[], options: KpiOptions): Promise<KpiValue[]> {
+async function postgresKpis(store: Store, ids: readonly number[], runs: readonly KpiOptions[]): Promise<KpiValue[]> {
   return store.db.connection().execute(async (conn) => {
     const run = async (text: string) => (await sql.raw(text).execute(conn)).rows as Record<string, unknown>[];
     const schema = String((await run('SELECT current_schema() AS s'))[0].s);
@@ -479,7 +487,9 @@ async function postgresKpis(store: Store, ids: readonly number[], options: KpiOp
         run: async (text) => void (await run(text)),
         all: run,
       };
-      return await computeKpis(engine, options);
+      const values: KpiValue[] = [];
+      for (const options of runs) values.push(...(await computeKpis(engine, options)));
+      return values;
     } finally {
       await run('ROLLBACK');
     }
@@ -487,7 +497,11 @@ async function postgresKpis(store: Store, ids: readonly number[], options: KpiOp
 }
 
 /** SQLite: the batches' cases copied (paged by rowid, appended) into an in-process DuckDB table `cases`. */
-async function duckKpisFromSqlite(store: Store, ids: readonly number[], options: KpiOptions): Promise<KpiValue[]> {
+async function duckKpisFromSqlite(
+  store: Store,
+  ids: readonly number[],
+  runs: readonly KpiOptions[],
+): Promise<KpiValue[]> {
   const work = await mkdtemp(join(tmpdir(), 'cityindex-caselog-kpi-'));
   const duck = await openDuck({ threads: 1, tempDirectory: join(work, 'spill') });
   try {
@@ -516,7 +530,10 @@ async function duckKpisFromSqlite(store: Store, ids: readonly number[], options:
     }
     appender.flushSync();
     appender.closeSync();
-    return await computeKpis({ name: 'duckdb', run: duck.run, all: duck.all }, options);
+    const values: KpiValue[] = [];
+    for (const options of runs)
+      values.push(...(await computeKpis({ name: 'duckdb', run: duck.run, all: duck.all }, options)));
+    return values;
   } finally {
     duck.close();
     await rm(work, { recursive: true, force: true });

@@ -57,6 +57,10 @@ export function openDatabase(location: StoreLocation): StoreConnection {
       });
     }
     const pool = new pg.Pool({ connectionString: location.url, max: 10 });
+    // An idle connection that the server ends (a restart, an administrator's terminate, a dropped
+    // database) emits 'error' on the pool; without a listener that error would end the whole process.
+    // The pool discards the connection and opens a new one for the next query, which reports its own error.
+    pool.on('error', (e) => process.emitWarning(`PostgreSQL closed an idle connection: ${e.message}`));
     const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', where: redacted(location.url) };
   }

@@ -55,7 +55,7 @@ describe('cases-log --store through the CLI', () => {
     const [files] = JSON.parse(out[3]) as Kpis;
     expect(stored.label).toBeUndefined();
     expect(stored.values.length).toBe(files.values.length);
-    const key = (v: Record<string, unknown>) => `${v.kpi}|${v.level}|${v.unit}|${v.period}`;
+    const key = (v: Record<string, unknown>) => `${v.kpi}|${v.level}|${v.unit}|${v.category ?? ''}|${v.period}`;
     const byKey = new Map(files.values.map((v) => [key(v), v]));
     for (const v of stored.values) {
       const f = byKey.get(key(v))!;

@@ -13,6 +13,7 @@ import type { KpiValue } from '../../src/engine/caselog/kpis.ts';
 import { offsetSeconds, type CaseLogConfig } from '../../src/engine/caselog/config.ts';
 import { importCaseLog } from '../../src/caselog/import.ts';
 import { computeKpis, duckKpiEngine } from '../../src/caselog/kpi.ts';
+import { CATEGORY_BREAKDOWN } from '../../src/caselog/run.ts';
 import { readCaseLogs } from '../../src/caselog/project.ts';
 import { generateCaseLogProject } from '../../src/caselog/generate.ts';
 import {
@@ -44,7 +45,7 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 /** Equal KPIs: counts exactly, values to 1e-12 relative. */
 function expectSame(a: KpiValue[], b: KpiValue[]): void {
   expect(b.length).toBe(a.length);
-  const key = (v: KpiValue) => `${v.kpi}|${v.level}|${v.unit}|${v.period}`;
+  const key = (v: KpiValue) => `${v.kpi}|${v.level}|${v.unit}|${v.category ?? ''}|${v.period}`;
   const byKey = new Map(b.map((v) => [key(v), v]));
   for (const x of a) {
     const y = byKey.get(key(x));
@@ -63,7 +64,12 @@ async function fileKpis(projectDir: string, log: CaseLogConfig): Promise<KpiValu
     const r = await importCaseLog({ projectDir, log, outDir: join(out.dir, log.id) });
     const duck = await duckKpiEngine(join(r.outDir, 'cases.parquet'));
     try {
-      return await computeKpis(duck.engine, { offsetS: offsetSeconds(log.utcOffset) });
+      // as `cases-log kpi`: city and district levels, then the category breakdown
+      const offsetS = offsetSeconds(log.utcOffset);
+      return [
+        ...(await computeKpis(duck.engine, { offsetS })),
+        ...(await computeKpis(duck.engine, { offsetS, ...CATEGORY_BREAKDOWN })),
+      ];
     } finally {
       duck.close();
     }

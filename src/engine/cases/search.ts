@@ -173,7 +173,7 @@ function domainMatches(domains: LocalText[], wanted: string): 'exact' | 'partial
  * Score one case against normalised query terms (the kernel of `searchCases`; weights in `CASE_FIELD_WEIGHTS`).
  * @example
  * const hangzhou = cases.find((c) => c.id === 'hangzhou-city-brain')!;
- * scoreCase(hangzhou, ['交通']).score // => 8 (domain 交通 exact: 5, three times in the body: 3)
+ * scoreCase(hangzhou, ['交通']).score // => 10 (domain 交通 exact: 5, five or more times in the body, capped: 5)
  */
 export function scoreCase(
   c: Case,
