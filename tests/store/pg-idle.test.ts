@@ -23,7 +23,8 @@ describe.skipIf(postgres.skip)('PostgreSQL store: idle connections ended by the 
       const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
       await admin.connect();
       const ended = await admin.query(
-        'SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()) x',
+        'SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity ' +
+          'WHERE datname = $1 AND pid <> pg_backend_pid()) x',
         [name],
       );
       await admin.end();
