@@ -27,6 +27,7 @@ import type { OutputFiles } from '../formats/output.ts';
 import type { AppHost } from './host.ts';
 import { kpiPage, type KpiPage, type KpiPageLog } from '../engine/caselog/pages.ts';
 import { kpiCaseLogIds, parseKpisCsv } from '../caselog/kpis-csv.ts';
+import { bodyForLanguage } from '../report/markdown.ts';
 
 /** Version tag of the site data format (the page refuses another). */
 export const SITE_FORMAT = 'cityindex-site/1';
@@ -150,7 +151,8 @@ export interface SiteData {
     domains: LocalText[];
     indicators: string[];
     sources: Case['sources'];
-    summary: string;
+    /** The first words of the case in each language (from its `## English summary` part for English). */
+    summary: LocalText;
   }>;
 }
 
@@ -384,7 +386,7 @@ export function siteData(run: ProjectRun, cases: readonly Case[] = []): SiteData
       domains: c.domains,
       indicators: c.indicators,
       sources: c.sources,
-      summary: summaryOf(c.body),
+      summary: { zh: summaryOf(bodyForLanguage(c.body, 'zh')), en: summaryOf(bodyForLanguage(c.body, 'en')) },
     })),
   };
 }

@@ -84,7 +84,14 @@ export { normaliseStep, type NormaliseDiagnostics } from './methods/normalise/st
 export { weightStep, type WeightDiagnostics } from './methods/weight/step.ts';
 export { aggregateStep, type AggregateDiagnostics } from './methods/aggregate/step.ts';
 // the case library
-export { searchCases, scoreCase, type Case, type CaseHit, type SearchCasesOptions } from './cases/search.ts';
+export {
+  searchCases,
+  scoreCase,
+  caseCitation,
+  type Case,
+  type CaseHit,
+  type SearchCasesOptions,
+} from './cases/search.ts';
 // the layers, as namespaces
 export * as kernels from './kernels.ts';
 export * as spec from './spec/index.ts';

@@ -11,7 +11,7 @@
  *   year:       integer
  *   domains:    list of "中文/english" strings or { zh, en } objects (at least one)
  *   indicators: list of framework indicator codes (optional)
- *   sources:    list of citation strings or { citation, url?, note? } objects (at least one)
+ *   sources:    list of citation strings or { citation, citation_en?, url?, note? } objects (at least one)
  */
 import { join } from 'node:path';
 import matter from 'gray-matter';
@@ -46,7 +46,14 @@ export const CaseFrontMatterSchema = z
       .array(
         z.union([
           z.string().min(1),
-          z.object({ citation: z.string().min(1), url: z.string().optional(), note: z.string().optional() }).strict(),
+          z
+            .object({
+              citation: z.string().min(1),
+              citation_en: z.string().min(1).optional(),
+              url: z.string().optional(),
+              note: z.string().optional(),
+            })
+            .strict(),
         ]),
       )
       .min(1, 'cite at least one source'),
@@ -144,7 +151,11 @@ export function parseCase(text: string, file: string): Case {
           ? { zh: fm.title }
           : { en: fm.title }
         : { zh: fm.title.zh, en: fm.title.en };
-  const sources: CaseSource[] = fm.sources.map((s) => (typeof s === 'string' ? { citation: s } : { ...s }));
+  const sources: CaseSource[] = fm.sources.map((s) => {
+    if (typeof s === 'string') return { citation: s };
+    const { citation_en: citationEn, ...rest } = s;
+    return citationEn ? { ...rest, citationEn } : rest;
+  });
   return {
     id,
     file,

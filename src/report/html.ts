@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { stableStringify, type StepRecord } from '../engine/pipeline/build.ts';
 import { describeStep } from '../engine/methods/describe.ts';
+import { caseCitation } from '../engine/cases/search.ts';
 import { explainScore } from '../engine/pipeline/lineage.ts';
 import type { StepSpec } from '../engine/spec/spec.ts';
 import type { SkippedStatistic } from '../engine/analysis/run.ts';
@@ -123,7 +124,8 @@ table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0 14px}th,td
 padding:4px 6px;text-align:left;vertical-align:top}
 th{background:#f3f3f3;font-weight:600}td:first-child,th:first-child{white-space:nowrap}\
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}\
-table.ranking th{font-size:12px;line-height:1.3;vertical-align:bottom}table.ranking td.name{white-space:nowrap}
+table.ranking th{font-size:12px;line-height:1.3;vertical-align:bottom}\
+table.ranking td.name,table.ranking td.tier{white-space:nowrap}
 #quality td:first-child,#quality th:first-child,#published td:first-child,table.source-share td:first-child\
 {white-space:normal;min-width:5em}
 tr.lead td{background:#fff3e6}.sub{color:var(--muted);font-size:11.5px}
@@ -137,7 +139,7 @@ figcaption{font-size:13px;color:var(--muted);margin-top:4px}.map-note{font-size:
 .case .city{font-size:13px;color:var(--accent);font-weight:600}
 code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:12px;background:#f4f4f4;padding:0 3px;\
 border-radius:3px;word-break:break-all}
-.url{color:var(--muted);font-size:12px;word-break:break-all}
+.url{color:var(--muted);font-size:12px;word-break:break-all}.orig{color:var(--muted)}
 .tag{display:inline-block;font-size:11px;padding:0 6px;border-radius:8px;background:#eee;margin-right:4px}
 .gap{color:#8a5a00}.hash{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:11px;word-break:break-all}
 footer{margin-top:40px;border-top:1px solid var(--line);padding-top:8px;font-size:12px;color:var(--muted)}
@@ -259,7 +261,7 @@ function lineageTable(ctx: ReportContext, ix: ReportIndex, L: Labels): string {
       const last = i.stages.length ? i.stages[i.stages.length - 1].value : NaN;
       const mark = markerOf(flags, i.code);
       return [
-        `<code>${esc(i.code)}</code> ${esc(pickText(i.name, ix.lang, i.code))}`,
+        `<span title="${esc(i.code)}">${esc(pickText(i.name, ix.lang, i.code))}</span>`,
         mark
           ? `${fmt(i.stages.find((x) => x.kind === 'impute')?.value ?? i.raw, 3)}<sup class="mark">${mark}</sup>`
           : fmt(i.raw, 3),
@@ -527,7 +529,7 @@ function gapsSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repor
       .sort((a, b) => b.weightedGap - a.weightedGap)
       .slice(0, 5);
     const rows = top.map((x) => [
-      `<code>${esc(x.code)}</code> ${esc(ix.nodeName(x.code))}`,
+      `<span title="${esc(x.code)}">${esc(ix.nodeName(x.code))}</span>`,
       fmt(x.value),
       fmt(x.peerMean),
       fmt(x.gap),
@@ -643,7 +645,11 @@ function casesSection(ctx: ReportContext, ix: ReportIndex, L: Labels, lang: Repo
         }),
       );
       const sources = c.sources
-        .map((s) => `<li>${esc(s.citation)}${s.url ? ` <span class="url">${esc(s.url)}</span>` : ''}</li>`)
+        .map((s) => {
+          const c = caseCitation(s, lang);
+          const cite = esc(c.main) + (c.original ? ` <span class="orig" lang="zh">[${esc(c.original)}]</span>` : '');
+          return `<li>${cite}${s.url ? ` <span class="url">${esc(s.url)}</span>` : ''}</li>`;
+        })
         .join('');
       // the title is printed once, above the body: a body that opens with it as a heading loses that heading
       const caseTitle = pickText(c.title, lang, c.id);

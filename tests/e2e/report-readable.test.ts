@@ -164,6 +164,18 @@ describe('report readability (cdgi-2020, zh and en)', () => {
           await page.setViewportSize({ width: 1100, height: 1400 });
           mkdirSync(join(ARTIFACTS, l), { recursive: true });
           for (const id of ids) await page.locator(`#${id}`).screenshot({ path: join(ARTIFACTS, l, `${id}.png`) });
+          // names and tiers in the ranking table stay on one line on a desktop (a text range two lines tall wraps)
+          const wrapped = await page.$$eval('table.ranking td.name, table.ranking td.tier', (tds) =>
+            tds
+              .filter((td) => {
+                const r = document.createRange();
+                r.selectNodeContents(td);
+                return r.getBoundingClientRect().height > 2.4 * parseFloat(getComputedStyle(td).fontSize);
+              })
+              .slice(0, 5)
+              .map((td) => td.textContent),
+          );
+          expect(wrapped, `${l}: wrapped names or tiers`).toEqual([]);
           // phone
           await page.setViewportSize({ width: 390, height: 844 });
           const phone = await page.evaluate(() => ({

@@ -260,6 +260,30 @@ describe('dashboard in Chromium, opened from files', () => {
   );
 
   browserIt(
+    'cases: each case in the reader language with its sources (English rendering first, then the original)',
+    async () => {
+      const { page } = await openPage(browser!, dir, '#/cases?lang=en');
+      const card = page.locator('[data-testid=cases] li.panel', { hasText: 'Hangzhou City Brain' });
+      await card.waitFor();
+      const text = await card.innerText();
+      expect(text).toContain('presents the Hangzhou City Brain');
+      expect(text).not.toContain('将杭州城市大脑作为案例研究');
+      expect(text).toContain("General Office of the Hangzhou Municipal People's Government");
+      expect(text).toContain('[杭州市人民政府办公厅.');
+      expect(await card.locator('a.url').first().getAttribute('href')).toBe(
+        'https://www.hangzhou.gov.cn/art/2019/7/2/art_1229505914_2356834.html',
+      );
+      await goView(page, '#/cases?lang=zh');
+      await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+      const zh = await page.locator('[data-testid=cases] li.panel', { hasText: '杭州城市大脑' }).innerText();
+      expect(zh).toContain('将杭州城市大脑作为案例研究');
+      expect(zh).not.toContain('General Office');
+      await page.close();
+    },
+    120_000,
+  );
+
+  browserIt(
     'axe-core: no serious or critical violation on any view (zh and en)',
     async () => {
       const { page } = await openPage(browser!, dir);

@@ -10,6 +10,19 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { loadCases } from '../../src/formats/cases.ts';
 import { bodyForLanguage } from '../../src/report/markdown.ts';
 import type { Case } from '../../src/engine/cases/search.ts';
+import { renderReportHtml } from '../../src/report/html.ts';
+import { escapeHtml } from '../../src/report/markdown.ts';
+import { sixCities } from './fixture.ts';
+
+/** The cases section of the zh and en reports of the six-city fixture with case `c` attached. */
+function renderCaseSources(c: Case): { zh: string; en: string } {
+  const { build, project } = sixCities();
+  const cut = (h: string) => h.slice(h.indexOf('id="cases"'), h.indexOf('</section>', h.indexOf('id="cases"')));
+  return {
+    zh: cut(renderReportHtml({ project, build, cases: [c], lang: 'zh' })),
+    en: cut(renderReportHtml({ project, build, cases: [c], lang: 'en' })),
+  };
+}
 
 interface Fact {
   case: string;
@@ -90,6 +103,24 @@ describe('case library: facts with their sources', () => {
           expect(s.url, c.id).toMatch(/^https?:\/\//);
           expect(s.citation, `${c.id}: ${s.url}`).toMatch(/\b(19|20)\d\d-\d\d-\d\d\b/);
         }
+      }
+    }
+  });
+
+  it('every Chinese citation has an English rendering that keeps its date; the English report shows both', () => {
+    const CJK = /[\u4e00-\u9fff]/;
+    for (const c of cases.values()) {
+      const shown = renderCaseSources(c);
+      for (const s of c.sources) {
+        if (!CJK.test(s.citation)) continue;
+        expect(s.citationEn, `${c.id}: ${s.citation}`).toBeDefined();
+        expect(s.citationEn!, c.id).not.toMatch(CJK);
+        for (const d of s.citation.match(/\b(19|20)\d\d(-\d\d-\d\d)?\b/g) ?? []) expect(s.citationEn!).toContain(d);
+        // English report: the rendering first, then the citation as published
+        expect(shown.en, c.id).toContain(
+          `${escapeHtml(s.citationEn!)} <span class="orig" lang="zh">[${escapeHtml(s.citation)}]`,
+        );
+        expect(shown.zh, c.id).not.toContain(escapeHtml(s.citationEn!));
       }
     }
   });

@@ -173,6 +173,11 @@ describe.each(['zh', 'en'] as const)('cdgi-2020 report (%s)', (lang) => {
     );
     const hangzhou = rows[0];
     expect(hangzhou[4]).toBe(lang === 'zh' ? '相差不大' : 'no large difference');
+    // on a phone each row becomes a card: every cell carries its column's heading
+    const body = section(h, 'published');
+    const cells = [...body.slice(body.indexOf('<tbody>')).matchAll(/<td[^>]*>/g)].map((m) => m[0]);
+    expect(cells.length).toBe(rows.length * 5);
+    for (const c of cells) expect(c).toMatch(/data-label="[^"]+"/);
     for (const r of rows.slice(4)) if (r[1].includes(lang === 'zh' ? '一线' : 'First-tier')) expect(r[4]).not.toBe('');
   });
 });
@@ -201,7 +206,10 @@ describe('item 5: advice only on what a city controls (cdgi-2020 gaps: 武汉 �
       const s = section(html[lang], 'gaps');
       expect(s.match(/data-controllable/g)).toHaveLength(3);
       const tables = [...s.matchAll(/<tbody>([\s\S]*?)<\/tbody>/g)].map((m) => m[1]).join('');
-      for (const c of uncontrollable) expect(tables).not.toContain(`<code>${c}</code>`);
+      // rows name indicators for readers (the code only in a title attribute, never as text)
+      expect(tables).toContain('title="ADM_OSI_CITY"');
+      for (const c of uncontrollable) expect(tables).not.toContain(`title="${c}"`);
+      expect(tables).not.toMatch(/<code>/);
       expect(unescape(s)).toContain(
         lang === 'zh'
           ? '以下建议只涉及城市自身可以改变的指标'

@@ -5,8 +5,8 @@ import type { SiteData } from './site.ts';
  * Whether a case matches every word of a query (title, city, domains, indicators, summary).
  * @example
  * const c = { title: { zh: '城市大脑' }, cityName: { zh: '杭州' }, city: '330100', year: 2020 };
- * caseMatches({ ...c, domains: [], indicators: [], summary: '', sources: [], id: 'x' }, '杭州 大脑') // => true
- * caseMatches({ ...c, domains: [], indicators: [], summary: '', sources: [], id: 'x' }, '杭州 交通') // => false
+ * caseMatches({ ...c, domains: [], indicators: [], summary: {}, sources: [], id: 'x' }, '杭州 大脑') // => true
+ * caseMatches({ ...c, domains: [], indicators: [], summary: {}, sources: [], id: 'x' }, '杭州 交通') // => false
  */
 export function caseMatches(c: SiteData['cases'][number], query: string): boolean {
   const hay = [
@@ -15,7 +15,8 @@ export function caseMatches(c: SiteData['cases'][number], query: string): boolea
     c.cityName.zh,
     c.cityName.en,
     c.city,
-    c.summary,
+    c.summary.zh ?? '',
+    c.summary.en ?? '',
     String(c.year),
     ...c.domains.flatMap((d) => [d.zh, d.en]),
     ...c.indicators,

@@ -148,7 +148,13 @@ const zh = {
     gapNote: '未采集',
     noGaps: '没有缺口',
   },
-  cases: { title: '案例库', search: '搜索案例（城市、领域、关键词）', none: '没有符合条件的案例', year: '年份' },
+  cases: {
+    title: '案例库',
+    search: '搜索案例（城市、领域、关键词）',
+    none: '没有符合条件的案例',
+    year: '年份',
+    sources: '来源',
+  },
   downloads: {
     title: '下载',
     csv: '结果表（CSV）',
@@ -308,7 +314,13 @@ const en: Messages = {
     gapNote: 'not collected',
     noGaps: 'No gaps',
   },
-  cases: { title: 'Case library', search: 'Search cases (city, domain, words)', none: 'No case matches', year: 'Year' },
+  cases: {
+    title: 'Case library',
+    search: 'Search cases (city, domain, words)',
+    none: 'No case matches',
+    year: 'Year',
+    sources: 'Sources',
+  },
   downloads: {
     title: 'Downloads',
     csv: 'Results table (CSV)',

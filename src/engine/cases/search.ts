@@ -11,12 +11,25 @@ import type { Framework, LocalText, Unit } from '../core/framework.ts';
 
 /** A bibliographic source of a case (e.g. the report that presents it). */
 export interface CaseSource {
+  /** The citation as published (in its own language). */
   citation: string;
+  /** An English rendering of a Chinese citation; the English report shows it with the original after it. */
+  citationEn?: string;
   url?: string;
   note?: string;
 }
 
 /** One case study. */
+/**
+ * The citation of a case source for a reader: the English rendering first with the citation as published after
+ * it when an English reader asks and one exists, else the citation as published.
+ *
+ * @example caseCitation({ citation: '《报告》', citationEn: 'Report' }, 'en') // { main: 'Report', original: '《报告》' }
+ */
+export function caseCitation(s: CaseSource, lang: string): { main: string; original?: string } {
+  return lang === 'en' && s.citationEn ? { main: s.citationEn, original: s.citation } : { main: s.citation };
+}
+
 export interface Case {
   /** Stable id: the file name without `.md` (e.g. `hangzhou-city-brain`). */
   id: string;
@@ -185,7 +198,7 @@ export function scoreCase(
   let score = 0;
   const title = texts(c.title).join(' \u0000 ');
   const body = norm(c.body);
-  const sources = norm(c.sources.map((s) => `${s.citation} ${s.note ?? ''}`).join(' '));
+  const sources = norm(c.sources.map((s) => `${s.citation} ${s.citationEn ?? ''} ${s.note ?? ''}`).join(' '));
   const names = texts(c.cityName);
   // Piecewise (bigram) fallback looks at the content only: city names would make 杭州市 match 郑州市 by 州市.
   const content = [title, body, ...c.domains.flatMap(texts)].join(' \u0000 ');

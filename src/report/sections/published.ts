@@ -8,6 +8,7 @@
 import { joinClauses, pickText, t, type Lang } from '../../engine/i18n/index.ts';
 import type { PublishedSource } from '../../engine/analysis/config.ts';
 import { escapeHtml as esc } from '../markdown.ts';
+import { table } from './table.ts';
 import { reportIndex, type ReportContext, type ReportIndex } from '../context.ts';
 import { flaggedCodes, insufficientUnits } from './quality.ts';
 
@@ -191,10 +192,6 @@ export function publishedSection(ctx: ReportContext, title: string): string {
     t(lang, 'published.oursTierHead'),
     t(lang, 'published.reasonHead'),
   ];
-  const th = head.map((h, k) => `<th${k === 2 ? ' class="num"' : ''}>${esc(h)}</th>`).join('');
-  const body = rows
-    .map((r) => `<tr>${r.map((c, k) => `<td${k === 2 ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`)
-    .join('\n');
   const sources = [ref.topTen?.source, ...(ref.tiers ?? []).map((x) => x.source), ref.shareBelowMean?.source].filter(
     (s): s is PublishedSource => s !== undefined,
   );
@@ -208,7 +205,13 @@ export function publishedSection(ctx: ReportContext, title: string): string {
   return (
     `<section class="major" id="published"><h2>${esc(title)}</h2>` +
     `<p>${esc(t(lang, 'published.intro', { title: titles }))}</p>` +
-    `<table class="published"><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>` +
+    table(
+      head.map((h) => esc(h)),
+      rows,
+      [2],
+      undefined,
+      { className: 'published' },
+    ) +
     `<ol class="published-sources">${uniq.map((s) => `<li>${sourceLine(s, lang)}</li>`).join('')}</ol>` +
     `${notes}</section>`
   );

@@ -14,6 +14,7 @@ import {
 import type { Build } from '../../engine/pipeline/build.ts';
 import { formatList, t, type Lang } from '../../engine/i18n/index.ts';
 import { escapeHtml as esc } from '../markdown.ts';
+import { table } from './table.ts';
 import { isCityReport, pct, reportIndex, type ReportContext } from '../context.ts';
 
 /** The marker printed after an imputed (`*`) or borrowed (`†`) value. */
@@ -146,13 +147,6 @@ export function chartLegendHtml(lang: Lang, cities: boolean, radar = false): str
   return `<p class="sub legend" data-legend="imputed">${esc(text)}</p>`;
 }
 
-function simpleTable(head: string[], rows: string[][], numCols: number[] = []): string {
-  const cls = (k: number) => (numCols.includes(k) ? ' class="num"' : '');
-  const th = head.map((h, k) => `<th${cls(k)}>${h}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((c, k) => `<td${cls(k)}>${c}</td>`).join('')}</tr>`).join('\n');
-  return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
-}
-
 /**
  * The source-share table rows (source, indicators, share) with a total row, and the dominance warning.
  * @example
@@ -183,7 +177,7 @@ export function sourceShareHtml(ctx: Omit<ReportContext, 'lang'>, lang: Lang): s
     `<h3 id="source-shares">${t(lang, 'quality.sourcesTitle')}</h3>` +
     `<p class="sub">${esc(t(lang, 'quality.sourcesIntro'))}</p>` +
     (warn ? `<div class="alert" role="note" data-dominant-source>${esc(warn)}</div>` : '') +
-    simpleTable(head, rows, [2]).replace('<table>', '<table class="source-share">')
+    table(head, rows, [2], undefined, { className: 'source-share' })
   );
 }
 
@@ -276,7 +270,7 @@ export function qualitySection(ctx: ReportContext, title: string): string {
       t(lang, 'quality.shareHead'),
       cities ? t(lang, 'published.cityHead') : t(lang, 'label.unitGeneric'),
     ];
-    parts.push(simpleTable(head, rows, [1]).replace('<table>', '<table class="imputed-share">'));
+    parts.push(table(head, rows, [1], undefined, { className: 'imputed-share' }));
     const indRows = q.byIndicator
       .filter((b) => b.imputed + b.copied > 0)
       .map((b) => [
@@ -287,7 +281,7 @@ export function qualitySection(ctx: ReportContext, title: string): string {
       ]);
     parts.push(
       `<h3>${t(lang, 'quality.byIndicatorTitle')}</h3>` +
-        simpleTable(
+        table(
           [
             t(lang, 'quality.indicatorsHead'),
             t(lang, 'quality.observed'),

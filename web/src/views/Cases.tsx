@@ -34,7 +34,31 @@ export function Cases({ site, route, lang, setParams }: ViewProps) {
                 </a>{' '}
                 · {c.year} · {c.domains.map((d) => localText(d, lang)).join('、')}
               </p>
-              <p>{c.summary}</p>
+              <p>{localText(c.summary, lang)}</p>
+              <ul className="case-sources note" aria-label={t('cases.sources')}>
+                {c.sources.map((s, k) => (
+                  <li key={k}>
+                    {lang === 'en' && s.citationEn ? (
+                      <>
+                        {s.citationEn}{' '}
+                        <span lang="zh" className="orig">
+                          [{s.citation}]
+                        </span>
+                      </>
+                    ) : (
+                      s.citation
+                    )}
+                    {s.url ? (
+                      <>
+                        {' '}
+                        <a href={s.url} rel="noopener noreferrer" target="_blank" className="url">
+                          {s.url}
+                        </a>
+                      </>
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
             </li>
           ))}
         </ul>
