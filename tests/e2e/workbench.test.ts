@@ -205,6 +205,32 @@ describe('the workbench on the platform', () => {
       await officer.getByRole('button', { name: '保存草稿' }).click();
       await officer.getByText('草稿已保存。').waitFor();
       await expect.poll(() => item(officer, 'ADM_OSI_CITY').locator('.wb-status').textContent()).toBe('草稿');
+      // the statistical bulletin behind a value: a text file is refused on its row, a PDF is kept and linked
+      const coverage = item(officer, 'INF_DF_COVERAGE');
+      await coverage.getByTestId('attach-INF_DF_COVERAGE').setInputFiles({
+        name: 'bulletin.pdf',
+        mimeType: 'application/pdf',
+        buffer: Buffer.from('not a pdf at all'),
+      });
+      await expect.poll(() => coverage.locator('.wb-row-error').textContent()).toMatch(/PDF/);
+      expect(await coverage.locator('.wb-attachment').count()).toBe(0);
+      const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+      await coverage.getByTestId('attach-INF_DF_COVERAGE').setInputFiles({
+        name: '2020年统计公报.pdf',
+        mimeType: 'application/pdf',
+        buffer: pdf,
+      });
+      await officer.getByText('附件已上传。').waitFor();
+      const link = coverage.locator('a.wb-attachment');
+      await link.waitFor();
+      const href = await link.getAttribute('href');
+      const got = await officer.evaluate(async (u) => {
+        const r = await fetch(u!, { credentials: 'same-origin' });
+        return { status: r.status, type: r.headers.get('content-type'), text: await r.text() };
+      }, href);
+      expect(got.status).toBe(200);
+      expect(got.type).toMatch(/application\/pdf/);
+      expect(got.text).toBe(pdf.toString());
       // the second tab still holds version 0 of ADM_OSI_CITY
       await stale.locator('#wb-v-ADM_OSI_CITY').fill('50');
       await stale.getByRole('button', { name: '保存草稿' }).click();
@@ -239,6 +265,9 @@ describe('the workbench on the platform', () => {
       // 320 is above every city's last value (the highest is 310.9118): flagged as outside the range
       expect(await reviewRow(reviewer, 'INF_DF_COVERAGE').locator('.wb-flag').textContent()).toMatch(/取值范围/);
       expect(await reviewRow(reviewer, 'ADM_OSI_CITY').locator('.wb-flag').count()).toBe(0);
+      // the reviewer sees the officer's bulletin beside the value
+      expect(await reviewRow(reviewer, 'INF_DF_COVERAGE').locator('a.wb-attachment').getAttribute('href')).toBe(href);
+      expect(await reviewRow(reviewer, 'ADM_OSI_CITY').locator('a.wb-attachment').count()).toBe(0);
       expect(await reviewRow(reviewer, 'INF_DF_COVERAGE').locator('td').nth(2).textContent()).toBe('+3.1%');
       await noAxe(reviewer, 'review');
       await reviewer.getByRole('button', { name: '全部待审数值设为通过' }).click();

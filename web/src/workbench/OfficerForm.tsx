@@ -8,7 +8,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError, cellValue, issueIndicator, type ApiIssue } from './api.ts';
 import { fmtNum, localName, type WbProps } from './context.ts';
-import { IssueList, RoundPicker, useRound, useSheet, type SheetRow } from './rounds.tsx';
+import { IssueList, RoundPicker, AttachmentLink, useRound, useSheet, type SheetRow } from './rounds.tsx';
 
 const EDITABLE = new Set(['', 'draft', 'returned']);
 
@@ -117,6 +117,30 @@ export function OfficerForm(props: WbProps) {
     await reload();
   };
 
+  // a value's bulletin (PDF or image): sent at once with the version it belongs to; errors go to its row
+  const attach = async (r: SheetRow, file: File) => {
+    const code = r.indicator.code;
+    setMsg('');
+    setProblem(null);
+    setRowErrors(new Map());
+    const data = new FormData();
+    data.set('indicator', code);
+    data.set('version', String(r.current?.version ?? 0));
+    data.set('file', file, file.name);
+    setBusy(true);
+    try {
+      await api('POST', `/api/rounds/${round!.id}/units/${encodeURIComponent(unit)}/attachments`, data);
+      setMsg(t('sheet.attached'));
+    } catch (e) {
+      const err = e instanceof ApiError ? e : new ApiError(0, 'E_NETWORK', String(e), []);
+      setRowErrors(new Map([[code, err.issues.length ? err.issues : [{ code: err.code, message: err.message }]]]));
+      setProblem(err);
+    } finally {
+      setBusy(false);
+      await reload();
+    }
+  };
+
   return (
     <section className="panel" aria-labelledby="wb-form-title">
       <h1 id="wb-form-title">{t('form.title', { city: cityName })}</h1>
@@ -222,6 +246,26 @@ export function OfficerForm(props: WbProps) {
                         onChange={(e) => setSources((m) => new Map(m).set(code, e.target.value))}
                       />
                     </label>
+                  </div>
+                  <div className="wb-attach">
+                    <AttachmentLink cur={r.current} t={t} />
+                    {editable && r.current ? (
+                      <label>
+                        {' '}
+                        {t('sheet.attach')}{' '}
+                        <input
+                          type="file"
+                          accept="application/pdf,image/png,image/jpeg,image/gif,image/webp"
+                          disabled={busy}
+                          data-testid={`attach-${code}`}
+                          onChange={(e) => {
+                            const file = e.target.files?.[0];
+                            e.target.value = '';
+                            if (file) void attach(r, file);
+                          }}
+                        />
+                      </label>
+                    ) : null}
                   </div>
                   {errs.length ? (
                     <p id={`${id}-err`} className="wb-error wb-row-error">

@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { api, ApiError } from './api.ts';
 import { fmtNum, fmtPct, localName, type WbProps } from './context.ts';
-import { IssueList, useRound, useSheet, type SheetRow } from './rounds.tsx';
+import { IssueList, SourceNote, useRound, useSheet, type SheetRow } from './rounds.tsx';
 import { WbTable } from './WbTable.tsx';
 
 type Decision = 'approve' | 'return' | '';
@@ -127,6 +127,12 @@ export function ReviewView(props: WbProps) {
                       ⚠ {flagText(props, f)}
                     </span>
                   )),
+              },
+              {
+                key: 'source',
+                header: t('sheet.sourceNote'),
+                className: 'wb-source-cell',
+                cell: ({ current: cur }) => <SourceNote cur={cur} t={t} />,
               },
               {
                 key: 'status',

@@ -20,6 +20,8 @@ export interface RoundValue {
   status: string;
   value: number | null;
   source: string | null;
+  /** The attached bulletin's id (GET /api/attachments/:id), or null. */
+  attachmentId: number | null;
   comment: string | null;
   actor: string;
   at: string;
@@ -167,4 +169,29 @@ export function IssueList({ props, error }: { props: WbProps; error: ApiError | 
       </ul>
     </div>
   );
+}
+
+/**
+ * A value's source note and its attached bulletin (a link that downloads it), or a dash when it has neither.
+ * @example // no-run: a React component
+ * <SourceNote cur={row.current} t={t} />
+ */
+export function SourceNote({ cur, t }: { cur: RoundValue | null; t: WbProps['t'] }) {
+  if (!cur?.source && !cur?.attachmentId) return <>{t('sheet.none')}</>;
+  return (
+    <>
+      {cur.source ? <span className="wb-source-text">{cur.source}</span> : null}
+      {cur.source && cur.attachmentId ? ' ' : null}
+      <AttachmentLink cur={cur} t={t} />
+    </>
+  );
+}
+
+/** The download link of a value's attached bulletin, or nothing. */
+export function AttachmentLink({ cur, t }: { cur: RoundValue | null; t: WbProps['t'] }) {
+  return cur?.attachmentId ? (
+    <a className="wb-attachment" href={`/api/attachments/${cur.attachmentId}`} download>
+      {t('sheet.attachment')}
+    </a>
+  ) : null;
 }

@@ -75,6 +75,9 @@ const zh = {
     flags: '异常提示',
     comment: '审核意见',
     sourceNote: '来源说明',
+    attachment: '公报附件',
+    attach: '附上统计公报（PDF 或图片）',
+    attached: '附件已上传。',
     none: '—',
   },
   statuses: {
@@ -110,7 +113,8 @@ const zh = {
   },
   form: {
     title: '{city} 数据填报',
-    intro: '请填写本市各项指标的数值（使用所示单位），保存草稿后提交审核。被退回的数值会显示审核意见。',
+    intro:
+      '请填写本市各项指标的数值（使用所示单位），保存草稿后提交审核。被退回的数值会显示审核意见。保存数值后，可在该项下附上统计公报（PDF 或图片）。',
     city: '城市',
     save: '保存草稿',
     submit: '提交审核',
@@ -285,6 +289,9 @@ const en: Catalogue = {
     flags: 'Outlier flags',
     comment: 'Reviewer’s comment',
     sourceNote: 'Source note',
+    attachment: 'Bulletin',
+    attach: 'Attach the statistical bulletin (PDF or image)',
+    attached: 'Attachment uploaded.',
     none: '—',
   },
   statuses: {
@@ -325,7 +332,8 @@ const en: Catalogue = {
     title: '{city}: data submission',
     intro:
       'Enter your city’s value of each indicator (in the unit shown), save a draft, ' +
-      'then submit it for review. Returned values show the reviewer’s comment.',
+      'then submit it for review. Returned values show the reviewer’s comment. Once a value is saved, ' +
+      'you can attach its statistical bulletin (PDF or image) below it.',
     city: 'City',
     save: 'Save draft',
     submit: 'Submit for review',
