@@ -172,8 +172,8 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     kind: 'quantile',
     direction: -1,
     formula: {
-      zh: '已办结工单（办结时间 − 受理时间）的中位数，线性插值（percentile_cont 0.5）',
-      en: 'median of (closed − received) over closed cases, linear interpolation (percentile_cont 0.5)',
+      zh: '已办结工单（办结时间 − 受理时间）的中位数，两个中间值之间线性插值',
+      en: 'median of (closed − received) over closed cases, linearly interpolated between the two middle values',
     },
     numerator: { zh: '已办结工单的办理时长', en: 'handling times of closed cases' },
     exclusions: [RULE, OPEN],
@@ -186,8 +186,8 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     kind: 'quantile',
     direction: -1,
     formula: {
-      zh: '已办结工单（办结时间 − 受理时间）的第90百分位数，线性插值（percentile_cont 0.9）',
-      en: '90th percentile of (closed − received) over closed cases, linear interpolation (percentile_cont 0.9)',
+      zh: '已办结工单（办结时间 − 受理时间）的第90百分位数，相邻两值之间线性插值',
+      en: '90th percentile of (closed − received) over closed cases, linearly interpolated between neighbouring values',
     },
     numerator: { zh: '已办结工单的办理时长', en: 'handling times of closed cases' },
     exclusions: [RULE, OPEN],
@@ -200,8 +200,8 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     kind: 'quantile',
     direction: -1,
     formula: {
-      zh: '有首次响应时间的工单（首次响应时间 − 受理时间）的中位数，线性插值',
-      en: 'median of (first response − received) over cases with a first response, linear interpolation',
+      zh: '有首次响应时间的工单（首次响应时间 − 受理时间）的中位数，两个中间值之间线性插值',
+      en: 'median of (first response − received) over cases with a first response, linearly interpolated between the two middle values',
     },
     numerator: { zh: '有首次响应时间的工单', en: 'cases with a first-response time' },
     exclusions: [RULE, { key: 'no_response', reason: { zh: '无首次响应时间', en: 'no first-response time' } }],
