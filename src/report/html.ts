@@ -877,24 +877,38 @@ function surveySection(ctx: ReportContext, ix: ReportIndex, lang: ReportLang): s
     const under = new Map((s.underMinimum ?? []).map((f) => [f.city, f] as const));
     if (under.size) {
       const minSample = [...under.values()][0].minSample;
-      parts.push(`<p class="sub">${esc(t(lang, 'survey.underMinimum', { n: under.size, minSample }))}</p>`);
+      const left = [...under.keys()].some((u) =>
+        s.indicators.some((code) => Number.isNaN(getValue(ctx.project.input.raw, u, code))),
+      );
+      const key = left ? 'survey.underMinimumMissing' : 'survey.underMinimum';
+      parts.push(`<p class="sub">${esc(t(lang, key, { n: under.size, minSample }))}</p>`);
     }
     for (const code of s.indicators) {
+      const flag = ` <span class="tag gap">${esc(t(lang, 'survey.smallSample'))}</span>`;
       const rows = s.lower.unitCodes
         .filter((u) => !Number.isNaN(getValue(ctx.project.input.raw, u, code)))
-        .map((u) => {
-          const v = getValue(ctx.project.input.raw, u, code);
-          const flag = under.has(u) ? ` <span class="tag gap">${esc(t(lang, 'survey.smallSample'))}</span>` : '';
-          return [
-            bothNames(ix, u) + flag,
-            fmt(v, 1),
+        .map((u) => ({
+          v: getValue(ctx.project.input.raw, u, code),
+          cells: [
+            bothNames(ix, u) + (under.has(u) ? flag : ''),
+            fmt(getValue(ctx.project.input.raw, u, code), 1),
             `${fmt(getValue(s.lower, u, code), 1)} – ${fmt(getValue(s.upper, u, code), 1)}`,
             fmt(getValue(s.n, u, code), 0),
-          ];
-        })
-        .sort((a, b) => Number(b[1]) - Number(a[1]));
+          ],
+        }))
+        .sort((a, b) => b.v - a.v)
+        .map((r) => r.cells);
+      // a city below the minimum sample whose estimate the survey left out is listed as a gap, never as a number
+      const gaps = s.lower.unitCodes
+        .filter((u) => under.has(u) && Number.isNaN(getValue(ctx.project.input.raw, u, code)))
+        .map((u) => {
+          const f = under.get(u)!;
+          const n = getValue(s.n, u, code);
+          const why = t(lang, 'survey.notEstimated', { n: Number.isFinite(n) ? n : f.n, minSample: f.minSample });
+          return [bothNames(ix, u) + flag, `<span class="gap">${esc(why)}</span>`, '—', fmt(n, 0)];
+        });
       parts.push(`<p>${esc(ix.nodeName(code))} (${esc(code)}): ${t(lang, 'survey.estimates', { n: rows.length })}</p>`);
-      parts.push(table([unitHeader(ctx, L), L.estimate, L.interval95, 'n'], rows, [1, 3]));
+      parts.push(table([unitHeader(ctx, L), L.estimate, L.interval95, 'n'], [...rows, ...gaps], [1, 3]));
     }
   }
   parts.push('</section>');

@@ -26,6 +26,16 @@ export const READABLE_MESSAGES = {
       'change recomputed from the printed index.',
   ),
   'survey.smallSample': text('样本不足', 'small sample'),
+  'survey.underMinimumMissing': msg<{ n: number; minSample: number }>(
+    (p) => `${p.n} 个城市的有效答卷少于最低样本量 ${p.minSample}，不给出估计值，在表中列为缺口。`,
+    (p) =>
+      `${p.n} ${p.n === 1 ? 'city has' : 'cities have'} fewer valid responses than the minimum of ${p.minSample}; ` +
+      'no estimate is given for them: they are listed as gaps.',
+  ),
+  'survey.notEstimated': msg<{ n: number; minSample: number }>(
+    (p) => `未估计：有效答卷 ${p.n} 份，少于最低样本量 ${p.minSample} 份`,
+    (p) => `not estimated: ${p.n} valid responses, fewer than the minimum of ${p.minSample}`,
+  ),
   'survey.underMinimum': msg<{ n: number; minSample: number }>(
     (p) => `${p.n} 个城市的有效答卷少于最低样本量 ${p.minSample}，其估计值标为“样本不足”，应谨慎解读。`,
     (p) =>
