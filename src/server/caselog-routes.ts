@@ -28,6 +28,7 @@ import {
 import { requireRole } from '../store/principal.ts';
 import type { ProjectInfo, Store } from '../store/store.ts';
 import type { Operation } from './openapi.ts';
+import { readUpload } from './multipart.ts';
 
 /** The routes of this module (listed in app.ts#ROUTES for the attack matrix). */
 export const CASELOG_ROUTES = [
@@ -225,48 +226,24 @@ export async function registerCaseLogRoutes(
     scope.post('/api/caselogs', async (req, reply) => {
       // authorisation before the body is read (the city check follows once the log is known)
       requireRole(req.principal, ['admin', 'author', 'city'], 'import case logs');
-      if (!req.isMultipart())
-        throw new CityIndexError({
-          code: 'E_UPLOAD',
-          message: 'send the file as multipart/form-data / 请以 multipart/form-data 上传文件',
-          expected: 'a multipart/form-data request: field log, then one file',
-        });
       const work = await mkdtemp(join(tmpdir(), 'cityindex-caselog-http-'));
       try {
-        let log: string | undefined;
-        let file: { fileName: string; path: string } | undefined;
-        try {
-          for await (const part of req.parts()) {
-            if (part.type === 'file') {
-              const path = join(work, 'upload');
-              await pipeline(part.file, createWriteStream(path));
-              file = { fileName: part.filename || 'upload', path };
-            } else if (part.fieldname === 'log' && typeof part.value === 'string') log = part.value;
-          }
-        } catch (e) {
-          const code = (e as { code?: string }).code ?? '';
-          if (/^FST_(PARTS|FILES|FIELDS)_LIMIT$|^FST_REQ_FILE_TOO_LARGE$/.test(code))
-            throw new CityIndexError({
-              code: 'E_UPLOAD_LIMIT',
-              message: `upload refused: ${(e as Error).message} / 上传内容超出限制`,
-              field: 'file',
-              expected: `one file of at most ${cap} bytes and the field log`,
-            });
-          throw e;
-        }
+        const { file, fields } = await readUpload(req, {
+          expected: 'a multipart/form-data request: field log, then one file',
+          expectedLimit: `one file of at most ${cap} bytes and the field log`,
+          onFile: async (part) => {
+            const path = join(work, 'upload');
+            await pipeline(part.file, createWriteStream(path));
+            return { fileName: part.filename || 'upload', path };
+          },
+        });
+        const log = fields.get('log');
         if (!log || !LogId.safeParse(log).success)
           throw new CityIndexError({
             code: 'E_UPLOAD',
             message: 'the form needs the field log (a case-log id of the project) / 缺少 log 字段',
             field: 'log',
             expected: 'a case-log id declared in the project',
-          });
-        if (!file)
-          throw new CityIndexError({
-            code: 'E_UPLOAD',
-            message: 'no file in the upload / 未上传文件',
-            field: 'file',
-            expected: 'one file',
           });
         const r = await importUploadedCaseLog(store, req.principal, project.id, { log, ...file });
         return reply.status(r.imported ? 201 : 200).send({

@@ -29,6 +29,7 @@ import {
   uploadTemplateChanges,
   valueHistory,
 } from '../store/submission-flow.ts';
+import { readUpload } from './multipart.ts';
 import type { Operation } from './openapi.ts';
 import { parseBody } from './schemas.ts';
 import { requestLang } from './language.ts';
@@ -176,43 +177,17 @@ function unitParam(req: FastifyRequest): string {
   return unit;
 }
 
-/** A multipart request's one file and fields, bounded; E_UPLOAD_LIMIT for any limit broken. */
+/** A multipart request's one file (in memory) and fields, bounded; E_UPLOAD_LIMIT for any limit broken. */
 async function readMultipart(
   req: FastifyRequest,
   maxFileBytes: number,
 ): Promise<{ fileName: string; bytes: Uint8Array; fields: Map<string, string> }> {
-  if (!req.isMultipart())
-    throw new CityIndexError({
-      code: 'E_UPLOAD',
-      message: 'send the file as multipart/form-data / 请以 multipart/form-data 上传文件',
-      expected: 'a multipart/form-data request with one file',
-    });
-  const fields = new Map<string, string>();
-  let file: { fileName: string; bytes: Uint8Array } | undefined;
-  try {
-    for await (const part of req.parts({ limits: { ...MULTIPART_LIMITS, fileSize: maxFileBytes } })) {
-      if (part.type === 'file') {
-        const bytes = new Uint8Array(await part.toBuffer());
-        file = { fileName: part.filename || 'upload', bytes };
-      } else if (typeof part.value === 'string') fields.set(part.fieldname, part.value);
-    }
-  } catch (e) {
-    const code = (e as { code?: string }).code ?? '';
-    if (/^FST_(PARTS|FILES|FIELDS)_LIMIT$|^FST_REQ_FILE_TOO_LARGE$/.test(code))
-      throw new CityIndexError({
-        code: 'E_UPLOAD_LIMIT',
-        message: `upload refused: ${(e as Error).message} / 上传内容超出限制`,
-        expected: `one file of at most ${maxFileBytes} bytes and at most ${MULTIPART_LIMITS.fields} short fields`,
-      });
-    throw e;
-  }
-  if (!file)
-    throw new CityIndexError({
-      code: 'E_UPLOAD',
-      message: 'no file in the upload / 未上传文件',
-      field: 'file',
-      expected: 'one file',
-    });
+  const { file, fields } = await readUpload(req, {
+    limits: { ...MULTIPART_LIMITS, fileSize: maxFileBytes },
+    expected: 'a multipart/form-data request with one file',
+    expectedLimit: `one file of at most ${maxFileBytes} bytes and at most ${MULTIPART_LIMITS.fields} short fields`,
+    onFile: async (part) => ({ fileName: part.filename || 'upload', bytes: new Uint8Array(await part.toBuffer()) }),
+  });
   return { ...file, fields };
 }
 
