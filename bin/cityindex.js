@@ -3,7 +3,8 @@
 // is up to date with src/ — its esbuild bundle (dist/cli-bundle/, a few files instead of hundreds of
 // modules) when there is one, else the module tree dist/cli/ — otherwise the TypeScript sources through
 // tsx (development, or no build yet).
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -30,6 +31,9 @@ if (compiled) {
 } else {
   const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs')).href;
   const main = join(root, 'src', 'cli', 'main.ts');
-  const r = spawnSync(process.execPath, ['--import', tsx, main, ...process.argv.slice(2)], { stdio: 'inherit' });
-  process.exit(r.status ?? 2);
+  const child = spawn(process.execPath, ['--import', tsx, main, ...process.argv.slice(2)], { stdio: 'inherit' });
+  // a signal sent to the launcher alone (`kill`, a supervisor, a test's teardown) reaches the command too,
+  // so a `serve` started through the launcher never outlives it
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(sig, () => child.kill(sig));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 2)));
 }
