@@ -470,6 +470,11 @@ export interface SiteArtifactsOptions extends RunProjectOptions {
   downloads?: boolean;
   /** Also print the report to PDF in both languages for the downloads (needs Chromium; default false). */
   pdf?: boolean;
+  /**
+   * Change over time from elsewhere (the platform's published editions), used instead of the project's own
+   * change analysis when given.
+   */
+  change?: SiteData['change'];
 }
 
 /**
@@ -492,6 +497,7 @@ export async function siteArtifacts(
   const folder = run.project.project.cases;
   const cases = folder ? await host.loadCases(folder, run.project.dir) : [];
   const site = siteData(run, cases);
+  if (options.change) site.change = options.change;
   const files: OutputFiles = new Map();
   const later: OutputFiles = new Map();
   if (options.downloads !== false) {

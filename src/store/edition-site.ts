@@ -5,7 +5,7 @@
  * project.zip read from the stored files. The run must reproduce the edition: its scores' fingerprint
  * is checked against the one stored at build time, so the site can only show the edition's numbers.
  */
-import { siteArtifacts, type SiteArtifactsOptions } from '../app/site.ts';
+import { siteArtifacts, type SiteArtifactsOptions, type SiteData } from '../app/site.ts';
 import { nodeHost } from '../app/node-host.ts';
 import type { AppHost } from '../app/host.ts';
 import { CityIndexError } from '../engine/core/errors.ts';
@@ -14,7 +14,7 @@ import type { BuildSpec } from '../engine/spec/spec.ts';
 import { readCases } from '../formats/cases.ts';
 import type { OutputFiles } from '../formats/output.ts';
 import { joinPosix, memoryProjectFiles } from '../formats/project-files.ts';
-import { fingerprint } from '../formats/results.ts';
+import { fingerprint, type ResultsTable } from '../formats/results.ts';
 import type { FrozenInputs } from './edition.ts';
 import { systemPrincipal } from './principal.ts';
 import { loadStoredProject } from './project-io.ts';
@@ -46,6 +46,50 @@ function frozenRaw(edition: Edition, frozen: FrozenInputs, units: readonly strin
     [...codes],
     Float64Array.from(frozen.values, (v) => (v === null ? NaN : v)),
   );
+}
+
+/**
+ * Change over time across the published editions up to `upTo` (oldest first): each edition's index score and
+ * rank per unit from its stored results table; undefined with fewer than two. Each edition normalises within
+ * itself, so the site says to compare ranks across editions, not scores.
+ * @example // no-run: needs a store with published editions (tests/server/edition-site.test.ts)
+ * const change = await editionChange(store, project, 7);
+ */
+export async function editionChange(
+  store: Store,
+  project: ProjectInfo,
+  upTo: number,
+): Promise<SiteData['change'] | undefined> {
+  const system = systemPrincipal('site');
+  const listed = (await store.listEditions(system, project.id)).filter((e) => e.status === 'published' && e.id <= upTo);
+  if (listed.length < 2) return undefined;
+  const tables: Array<ResultsTable & { name: string }> = [];
+  for (const e of listed) {
+    const r = (await store.edition(system, e.id)).results as Partial<ResultsTable> | undefined;
+    if (!r?.header || !r.rows) continue;
+    tables.push({ name: e.name, header: r.header, rows: r.rows });
+  }
+  const latest = tables[tables.length - 1];
+  // the index is the first score column of the results table (code, name_zh, name_en, then the index)
+  const code = latest?.header[3];
+  if (!code || tables.length < 2) return undefined;
+  const units = latest.rows.map((r) => String(r[0]));
+  const pick = (t: (typeof tables)[number], column: string) => {
+    const col = t.header.indexOf(column);
+    const byUnit = new Map(t.rows.map((r) => [String(r[0]), r[col]]));
+    return units.map((u) => {
+      const v = col < 0 ? undefined : byUnit.get(u);
+      return typeof v === 'number' && Number.isFinite(v) ? v : null;
+    });
+  };
+  return {
+    code,
+    periods: tables.map((t) => t.name),
+    relativeScores: true,
+    units,
+    scores: tables.map((t) => pick(t, code)),
+    ranks: tables.map((t) => pick(t, `${code}_rank`)),
+  };
 }
 
 /**
@@ -90,9 +134,10 @@ export async function editionSiteFiles(
       return bytes;
     },
   };
+  const change = await editionChange(store, project, edition.id);
   const { run, files: out } = await siteArtifacts(
     { ...loaded, input, spec: results.spec, project: { ...loaded.project, series: undefined, edition: edition.name } },
-    { ...options, host },
+    { ...options, host, ...(change && { change }) },
   );
   const built = fingerprint(run.build.results.scores.values);
   if (built !== edition.fingerprint) {

@@ -27,6 +27,14 @@ interface SiteJson {
     scores: Record<string, Array<number | null>>;
     ranks: Record<string, Array<number | null>>;
   };
+  change?: {
+    code: string;
+    periods: string[];
+    relativeScores: boolean;
+    units: string[];
+    scores: Array<Array<number | null>>;
+    ranks: Array<Array<number | null>>;
+  };
 }
 
 /** The site data object of data/site-data.js. */
@@ -152,10 +160,28 @@ describe.each(DIALECTS)('public site from the published edition ($name)', ({ ope
       const scoreOf = (s: SiteJson) => s.results.scores[index][s.results.units.indexOf(units[5])];
       expect(scoreOf(siteB)).not.toBe(scoreOf(siteA));
       expect(builds).toEqual([a.id, b.id]);
+      // change over time across the published editions: A then B, each edition's own index scores and ranks
+      expect(siteA.change).toBeUndefined();
+      const change = siteB.change!;
+      expect(change.periods).toEqual(['A', 'B']);
+      expect(change.code).toBe('Index'); // ASEM's index, the first score column of the results table
+      expect(change.relativeScores).toBe(true);
+      for (const [p, stored] of [storedA, await store.edition(CLI, b.id)].entries()) {
+        const { header, rows } = stored.results as { header: string[]; rows: Array<Array<string | number | null>> };
+        const byUnit = new Map(rows.map((r) => [String(r[0]), r]));
+        change.units.forEach((u, j) => {
+          expect(change.scores[p][j], `${u} ${p}`).toBe(byUnit.get(u)![header.indexOf('Index')]);
+          expect(change.ranks[p][j], `${u} ${p} rank`).toBe(byUnit.get(u)![header.indexOf('Index_rank')]);
+        });
+      }
+      const moved = change.units.indexOf(units[5]);
+      expect(change.scores[1][moved]).toBeGreaterThan(change.scores[0][moved]!);
 
       // A rebuilt now (the approved values are B's) still gives A's numbers: its inputs were frozen
       const rebuiltA = await editionSiteFiles(store, project, a.id, { downloads: false, analyses: false });
-      expectSiteEqualsEdition(siteJson(rebuiltA.get('data/site-data.js') as string), storedA);
+      const siteA2 = siteJson(rebuiltA.get('data/site-data.js') as string);
+      expectSiteEqualsEdition(siteA2, storedA);
+      expect(siteA2.change).toBeUndefined(); // editions up to A only
 
       // the API's edition keeps the frozen inputs and spec server-side
       const api = await app.inject({ url: `/api/editions/${b.id}` });
