@@ -3,7 +3,7 @@
  * in the engine.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 export interface BenchRow {
   name: string;
@@ -20,6 +20,28 @@ export interface BenchRow {
 }
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'cityindex.js');
+const ROOT = join(import.meta.dirname, '..');
+
+/**
+ * What `runCli` runs, as bin/cityindex.js decides it: the compiled CLI when `dist/.stamp` is newer than every
+ * source file, else the sources through tsx (slower start-up) — printed beside CLI figures.
+ */
+export function cliBuild(): { compiled: boolean; text: string } {
+  const stamp = join(ROOT, 'dist', '.stamp');
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
+      const p = join(dir, e.name);
+      return Math.max(t, e.isDirectory() ? newest(p) : e.name.endsWith('.ts') ? statSync(p).mtimeMs : 0);
+    }, 0);
+  if (!existsSync(stamp)) return { compiled: false, text: 'no dist/: TypeScript via tsx' };
+  if (statSync(stamp).mtimeMs < newest(join(ROOT, 'src')))
+    return { compiled: false, text: 'dist/ older than src/: TypeScript via tsx (run npm run build:dist first)' };
+  const bundled = existsSync(join(ROOT, 'dist', 'cli-bundle', 'main.js'));
+  return {
+    compiled: true,
+    text: `compiled ${bundled ? 'dist/cli-bundle' : 'dist/cli'} of ${statSync(stamp).mtime.toISOString()}`,
+  };
+}
 
 /**
  * One `cityindex …args` as a new process (through bin/cityindex.js, as a user runs it): wall seconds,

@@ -3,10 +3,10 @@
  * process through `bin/cityindex.js` (compiled `dist/` when it is up to date), cold file cache aside.
  * Peak resident memory comes from GNU time (`runCli` in harness.ts).
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, type BenchRow } from './harness.ts';
+import { cliBuild, runCli, type BenchRow } from './harness.ts';
 
 /** Median wall seconds and the largest peak RSS (MiB) of `repeats` runs of `cityindex …args`. */
 function timeCommand(args: string[], repeats = 5): { seconds: number; mib: number; cpu: number } {
@@ -26,20 +26,7 @@ function timeCommand(args: string[], repeats = 5): { seconds: number; mib: numbe
 
 /** `cityindex --version`, `validate examples/asem` and `build examples/asem --no-analyses` as new processes. */
 export async function benchStartup(): Promise<BenchRow[]> {
-  const stamp = join(import.meta.dirname, '..', 'dist', '.stamp');
-  const bundled = existsSync(join(import.meta.dirname, '..', 'dist', 'cli-bundle', 'main.js'));
-  // the launcher's own test: a dist/ older than any source file is not used (the sources run through tsx)
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
-      const p = join(dir, e.name);
-      return Math.max(t, e.isDirectory() ? newest(p) : e.name.endsWith('.ts') ? statSync(p).mtimeMs : 0);
-    }, 0);
-  const fresh = existsSync(stamp) && statSync(stamp).mtimeMs >= newest(join(import.meta.dirname, '..', 'src'));
-  const how = fresh
-    ? `compiled ${bundled ? 'dist/cli-bundle' : 'dist/cli'} of ${statSync(stamp).mtime.toISOString()}`
-    : existsSync(stamp)
-      ? 'dist/ older than src/: TypeScript via tsx (run npm run build:dist first)'
-      : 'no dist/: TypeScript via tsx';
+  const how = cliBuild().text;
   const out = mkdtempSync(join(tmpdir(), 'cityindex-bench-startup-'));
   try {
     const cases: { name: string; args: string[]; limit: number }[] = [

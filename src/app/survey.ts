@@ -21,7 +21,7 @@ import { CityIndexError, type Issue } from '../engine/core/errors.ts';
 import { CLEANING_REASONS, cleanResponses, type CleaningResult } from '../engine/survey/clean.ts';
 import { runSurvey, type SurveyRunResult } from '../engine/survey/pipeline.ts';
 import type { OutputFiles } from '../formats/output.ts';
-import { tableToCsv } from '../formats/results.ts';
+import { tableToCsv, tableToCsvBytes } from '../formats/results.ts';
 import { parseExpertAnswers, SIMULATED_LABEL, surveySpec, type LoadedSurvey } from '../formats/survey.ts';
 import { checkAborted, type UseCaseOptions } from './events.ts';
 import { resolveHost, type AppHost } from './host.ts';
@@ -99,7 +99,7 @@ export function cleaningFiles(survey: LoadedSurvey, cleaning: CleaningResult): O
   );
   files.set(
     'removed.csv',
-    tableToCsv({
+    tableToCsvBytes({
       header: ['row', 'respondent_id', 'city', 'reason', 'detail', 'data_label'],
       rows: cleaning.removed.map((r) => [r.row, r.id, r.city, r.reason, r.detail, label]),
     }),

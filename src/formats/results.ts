@@ -78,16 +78,87 @@ export function csvField(v: string | number | null): string {
  */
 export function tableToCsv(t: ResultsTable): string {
   const lines: string[] = [t.header.map((h) => csvField(safeText(h))).join(',')];
+  for (const r of t.rows) lines.push(csvLine(r));
+  return '\ufeff' + lines.join('\n') + '\n';
+}
+
+function csvLine(r: ReadonlyArray<string | number | null>): string {
+  let line = '';
+  for (let k = 0; k < r.length; k++) {
+    const v = r[k];
+    if (k > 0) line += ',';
+    line += csvField(typeof v === 'string' ? safeText(v) : v);
+  }
+  return line;
+}
+
+/**
+ * The UTF-8 bytes of `tableToCsv(t)`, written straight into a byte buffer: ASCII cells copied as they are, each
+ * column's repeated text encoded once (up to 4 096 distinct values a column), no string of the whole file. For
+ * tables of a million rows (a survey's removed responses), where one string of the file — two bytes a character
+ * once any cell is Chinese — and its conversion cost more than the rest of the command.
+ * @example
+ * const t = { header: ['city', 'x'], rows: [['上海', 1]] };
+ * new TextDecoder().decode(tableToCsvBytes(t)) === tableToCsv(t).slice(1) // => true (the decoder drops the BOM)
+ */
+export function tableToCsvBytes(t: ResultsTable): Uint8Array {
+  const encoder = new TextEncoder();
+  let buf = new Uint8Array(1 << 20);
+  let at = 0;
+  const grow = (n: number) => {
+    let size = buf.length * 2;
+    while (size < at + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(buf.subarray(0, at));
+    buf = next;
+  };
+  const put = (b: Uint8Array) => {
+    const n = b.length;
+    if (at + n > buf.length) grow(n);
+    if (n < 48) for (let k = 0; k < n; k++) buf[at + k] = b[k];
+    else buf.set(b, at);
+    at += n;
+  };
+  // ASCII text straight in; anything else through the encoder (over the ASCII bytes copied so far)
+  const text = (v: string) => {
+    if (at + v.length > buf.length) grow(v.length);
+    for (let k = 0; k < v.length; k++) {
+      const c = v.charCodeAt(k);
+      if (c >= 0x80) return put(encoder.encode(v));
+      buf[at + k] = c;
+    }
+    at += v.length;
+  };
+  put(encoder.encode('\ufeff' + t.header.map((h) => csvField(safeText(h))).join(',') + '\n'));
+  const caches: Array<Map<string, Uint8Array>> = [];
   for (const r of t.rows) {
-    let line = '';
     for (let k = 0; k < r.length; k++) {
       const v = r[k];
-      if (k > 0) line += ',';
-      line += csvField(typeof v === 'string' ? safeText(v) : v);
+      if (k > 0) {
+        if (at + 1 > buf.length) grow(1);
+        buf[at++] = 0x2c; // ,
+      }
+      if (v === null) continue;
+      if (typeof v === 'number') {
+        text('' + v);
+        continue;
+      }
+      const cache = (caches[k] ??= new Map());
+      const hit = cache.get(v);
+      if (hit) put(hit);
+      else {
+        const field = csvField(safeText(v));
+        if (cache.size < 4096) {
+          const b = encoder.encode(field);
+          cache.set(v, b);
+          put(b);
+        } else text(field);
+      }
     }
-    lines.push(line);
+    if (at + 1 > buf.length) grow(1);
+    buf[at++] = 0x0a; // \n
   }
-  return '\ufeff' + lines.join('\n') + '\n';
+  return buf.slice(0, at);
 }
 
 /**

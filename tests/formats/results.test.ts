@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'csv-stringify/sync';
-import { fingerprint, tableToCsv, type ResultsTable } from '../../src/formats/results.ts';
+import { fingerprint, tableToCsv, tableToCsvBytes, type ResultsTable } from '../../src/formats/results.ts';
 import { safeText } from '../../src/formats/safe-text.ts';
 import { createRng } from '../../src/engine/core/rng.ts';
 
@@ -70,6 +70,22 @@ describe('tableToCsv', () => {
       const rows = Array.from({ length: Math.floor(rng.next() * 5) }, () => Array.from({ length: width }, cell));
       const t = { header, rows };
       expect(tableToCsv(t), JSON.stringify(t)).toBe(reference(t));
+    }
+  });
+
+  it('tableToCsvBytes gives the UTF-8 bytes of tableToCsv, across its 4 096-line chunks', () => {
+    const rng = createRng(17);
+    const cells = ['杭州', '=1+1', 'a,b', '"q"', '\ud83c\udfd9', 'x\ny', '', 'é'];
+    for (const n of [0, 1, 4095, 4096, 4097, 10_000]) {
+      // a column of repeated text (encoded once), and one of more distinct values than its cache holds
+      const rows = Array.from({ length: n }, (_, i) => [
+        i,
+        cells[Math.floor(rng.next() * cells.length)],
+        rng.next() < 0.2 ? null : rng.next(),
+        `${cells[i % cells.length]}${i}`,
+      ]);
+      const t = { header: ['row', '城市', 'x', 'id'], rows };
+      expect(Buffer.from(tableToCsvBytes(t)).equals(Buffer.from(tableToCsv(t), 'utf8')), String(n)).toBe(true);
     }
   });
 });

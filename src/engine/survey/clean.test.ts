@@ -83,4 +83,36 @@ describe('cleanResponses', () => {
     const r = cleanResponses(table, { attentionChecks: [{ item: 'nope', expected: 1 }] });
     expect(r.warnings[0]).toMatchObject({ code: 'W_ATTENTION_ITEM', column: 'nope' });
   });
+
+  it('quota keeps the earliest by submission time (ties by row, missing times last) — as a full sort would', () => {
+    // deterministic pseudo-random rows with many tied and missing times, and exact duplicates by id and answers
+    let x = 12345;
+    const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const times = ['2020-06-01T08:00:00Z', '2020-06-01T09:00:00Z', '2020-05-31T23:59:59Z', '2020-06-02', null];
+    const cities = ['110100', '310100', '440300'];
+    const rows: RowSpec[] = Array.from({ length: 3000 }, (_, i) => ({
+      id: next() < 0.02 ? `dup${Math.floor(next() * 20)}` : `r${i}`,
+      city: cities[Math.floor(next() * 3)],
+      duration: 300,
+      submittedAt: times[Math.floor(next() * times.length)] ?? undefined,
+      items: grid([1, 2, 3, 4, 5].map(() => 1 + Math.floor(next() * 5))),
+    }));
+    const table = tableOf(rows);
+    const perCity = 150;
+    const r = cleanResponses(table, { speeders: null, straightLining: null, quota: { perCity } });
+    // reference: the rows the earlier rules kept, sorted per city by (time, missing last; row), first perCity
+    const before = cleanResponses(table, { speeders: null, straightLining: null, quota: null });
+    const expected = new Set<number>();
+    for (const c of cities) {
+      const list = [...before.keep.keys()].filter((i) => before.keep[i] && table.city[i] === c);
+      const key = (i: number) => table.submittedAt[i] ?? '\uffff';
+      list.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a - b));
+      list.slice(perCity).forEach((i) => expected.add(i));
+    }
+    const over = new Set(r.removed.filter((m) => m.reason === 'overQuota').map((m) => m.row - 2));
+    expect(over.size).toBeGreaterThan(1000);
+    expect([...over].sort((a, b) => a - b)).toEqual([...expected].sort((a, b) => a - b));
+    expect(r.counts.duplicate).toBe(before.counts.duplicate);
+    expect(r.counts.duplicate).toBeGreaterThan(0);
+  });
 });

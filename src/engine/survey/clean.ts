@@ -99,19 +99,19 @@ export function cleanResponses(table: ResponseTable, rules: CleaningRules, optio
   // 2. duplicates (first occurrence kept)
   const by = rules.duplicates ?? ['id', 'answers'];
   if (by.includes('id')) {
-    const seen = new Map<string, number>();
+    // open addressing over row numbers (a Map of a million string keys costs more than the rest of the rule)
+    const seen = new RowSet(n);
     for (let i = 0; i < n; i++) {
       const id = table.id[i];
       if (!keep[i] || id === null || id === '') continue;
-      const first = seen.get(id);
-      if (first === undefined) seen.set(id, i);
-      else remove(i, 'duplicate', `same respondent id "${id}" as row ${table.sourceRow[first]}`);
+      const first = seen.findOrAdd(hashString(id), i, (j) => table.id[j] === id);
+      if (first >= 0) remove(i, 'duplicate', `same respondent id "${id}" as row ${table.sourceRow[first]}`);
     }
   }
   if (by.includes('answers') && answerItems.length > 0) {
     const cols = answerItems.map((it) => table.items[it]).filter((c): c is Float64Array => c !== undefined);
-    // 52-bit hash of (city, answers) as the map key; a hit is confirmed by comparing the answers
-    const seen = new Map<number, number>();
+    // hash of (city, answers) into an open-addressing set of rows; a hit is confirmed by comparing them
+    const seen = new RowSet(n);
     const cityHash = new Map<string, number>();
     for (let i = 0; i < n; i++) {
       if (!keep[i]) continue;
@@ -132,11 +132,12 @@ export function cleanResponses(table: ResponseTable, rules: CleaningRules, optio
         h2 = Math.imul(h2 + code, 0x85ebca6b) ^ (h2 >>> 13);
       }
       if (answered === 0) continue;
-      const key = (h1 >>> 0) * 1048576 + (h2 >>> 12);
-      const first = seen.get(key);
-      if (first === undefined) seen.set(key, i);
-      else if (sameAnswers(cols, first, i) && table.city[first] === table.city[i])
-        remove(i, 'duplicate', `same city and answers as row ${table.sourceRow[first]}`);
+      const first = seen.findOrAdd(
+        h1 ^ Math.imul(h2, 0x27d4eb2d),
+        i,
+        (j) => table.city[j] === table.city[i] && sameAnswers(cols, j, i),
+      );
+      if (first >= 0) remove(i, 'duplicate', `same city and answers as row ${table.sourceRow[first]}`);
     }
   }
 
@@ -232,30 +233,58 @@ export function cleanResponses(table: ResponseTable, rules: CleaningRules, optio
       list.push(i);
     }
     const bySubmitted = (quota.order ?? 'submittedAt') === 'submittedAt';
-    // rank of each distinct submission time (one native string sort), missing times last
-    let rank: Int32Array | null = null;
-    if (bySubmitted) {
-      const distinct = new Map<string, number>();
-      for (let i = 0; i < n; i++) {
-        const s = table.submittedAt[i];
-        if (keep[i] && s !== null && !distinct.has(s)) distinct.set(s, 0);
-      }
-      const sorted = [...distinct.keys()].sort();
-      sorted.forEach((s, k) => distinct.set(s, k));
-      rank = new Int32Array(n);
-      for (let i = 0; i < n; i++) {
-        const s = table.submittedAt[i];
-        rank[i] = s === null ? 0x7fffffff : (distinct.get(s) ?? 0x7fffffff);
-      }
-    }
+    const at = table.submittedAt;
+    // a before b: earlier submission time (ISO text order; a missing time last), then earlier row
+    const before = (a: number, b: number): boolean => {
+      const x = at[a];
+      const y = at[b];
+      if (x === y) return a < b;
+      if (x === null) return false;
+      if (y === null) return true;
+      return x < y;
+    };
+    const chosen = new Uint8Array(n);
     for (const [city, list] of byCity) {
       if (list.length <= quota.perCity) continue;
-      if (rank) {
-        const r = rank;
-        list.sort((a, b) => r[a] - r[b] || a - b);
+      const k = quota.perCity;
+      if (!bySubmitted) for (let q = 0; q < k; q++) chosen[list[q]] = 1;
+      else {
+        // the k first by time: a max-heap of the k best so far (no sort of every response)
+        const heap = new Int32Array(k);
+        let size = 0;
+        const down = (q: number) => {
+          for (;;) {
+            const l = 2 * q + 1;
+            if (l >= size) return;
+            const m = l + 1 < size && before(heap[l], heap[l + 1]) ? l + 1 : l;
+            if (!before(heap[q], heap[m])) return;
+            const t = heap[q];
+            heap[q] = heap[m];
+            heap[m] = t;
+            q = m;
+          }
+        };
+        for (const i of list) {
+          if (size < k) {
+            let q = size++;
+            heap[q] = i;
+            while (q > 0) {
+              const up = (q - 1) >> 1;
+              if (!before(heap[up], heap[q])) break;
+              const t = heap[q];
+              heap[q] = heap[up];
+              heap[up] = t;
+              q = up;
+            }
+          } else if (before(i, heap[0])) {
+            heap[0] = i;
+            down(0);
+          }
+        }
+        for (let q = 0; q < size; q++) chosen[heap[q]] = 1;
       }
       const detail = `city ${city} already has ${quota.perCity} valid responses`;
-      for (let k = quota.perCity; k < list.length; k++) remove(list[k], 'overQuota', detail);
+      for (const i of list) if (!chosen[i]) remove(i, 'overQuota', detail);
     }
   }
 
@@ -298,6 +327,35 @@ export function cleanResponses(table: ResponseTable, rules: CleaningRules, optio
     medianDuration,
     warnings,
   };
+}
+
+/**
+ * A set of row numbers keyed by a 32-bit hash, with linear probing in one Int32Array sized for `n` rows:
+ * `findOrAdd` returns the first earlier row that `same` confirms equal, or adds `row` and returns −1.
+ */
+class RowSet {
+  private readonly slots: Int32Array;
+  private readonly hashes: Int32Array;
+  private readonly mask: number;
+  constructor(n: number) {
+    let cap = 16;
+    while (cap < n * 2) cap *= 2;
+    this.slots = new Int32Array(cap).fill(-1);
+    this.hashes = new Int32Array(cap);
+    this.mask = cap - 1;
+  }
+  findOrAdd(hash: number, row: number, same: (earlier: number) => boolean): number {
+    const h = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b) | 0;
+    for (let k = (h ^ (h >>> 15)) & this.mask; ; k = (k + 1) & this.mask) {
+      const j = this.slots[k];
+      if (j < 0) {
+        this.slots[k] = row;
+        this.hashes[k] = hash;
+        return -1;
+      }
+      if (this.hashes[k] === hash && same(j)) return j;
+    }
+  }
 }
 
 function hashString(s: string): number {
