@@ -13,7 +13,7 @@ import type { Dataset } from '../engine/core/dataset.ts';
 import { column } from '../engine/core/dataset.ts';
 import type { Framework, LocalText, SourceRef, Unit } from '../engine/core/framework.ts';
 import { CityIndexError } from '../engine/core/errors.ts';
-import { tBoth } from '../engine/i18n/index.ts';
+import { labels, pickText, tBoth } from '../engine/i18n/index.ts';
 import { describeStep } from '../engine/methods/describe.ts';
 import { dataQuality, type ValueFlag } from '../engine/pipeline/data-quality.ts';
 import { resultUnits } from '../engine/analysis/run.ts';
@@ -26,8 +26,10 @@ import { resolveHost } from './host.ts';
 import type { OutputFiles } from '../formats/output.ts';
 import type { AppHost } from './host.ts';
 import { kpiPage, type KpiPage, type KpiPageLog } from '../engine/caselog/pages.ts';
+import { kpiDefinition } from '../engine/caselog/kpis.ts';
 import { kpiCaseLogIds, parseKpisCsv } from '../caselog/kpis-csv.ts';
-import { bodyForLanguage } from '../report/markdown.ts';
+import { bodyForLanguage, escapeHtml } from '../report/markdown.ts';
+import { caselogSectionHtml } from '../report/sections/caselog.ts';
 
 /** Version tag of the site data format (the page refuses another). */
 export const SITE_FORMAT = 'cityindex-site/1';
@@ -117,7 +119,7 @@ export interface SiteData {
    * `globalThis.__CITYINDEX_KPI__`, loaded only by the KPI view); `units` are the cities and districts with
    * KPIs (the city profile links to the view). Labelled simulated per log inside the file.
    */
-  kpi?: { file: string; units: string[]; simulated: boolean };
+  kpi?: { file: string; units: string[]; simulated: boolean; html?: string };
   /**
    * Tier names in both languages, best tier first, keyed by the tier label units carry (`SiteUnit.tier`):
    * the page shows `name` in its language (第一档 / Tier 1). Absent when no tiers analysis ran.
@@ -440,15 +442,26 @@ export type SiteKpiPage = Omit<KpiPage, 'log'> & { log: Omit<KpiPageLog, 'values
  * [pages[0].log.id, pages[0].year, pages[0].districts.length] // => ['boston-2015h1', '2015', 9]
  */
 export async function siteKpiPages(run: ProjectRun, host: AppHost): Promise<SiteKpiPage[]> {
+  return (await siteKpiLogs(run, host)).map((log) => {
+    const { log: _all, ...page } = kpiPage(log);
+    return {
+      ...page,
+      log: { id: log.id, name: log.name, city: log.city, simulated: log.simulated, source: log.source },
+    };
+  });
+}
+
+/** The case logs a project reads KPIs from, with their KPI values (`kpi/<log>/kpis.csv` through the host). */
+async function siteKpiLogs(run: ProjectRun, host: AppHost): Promise<KpiPageLog[]> {
   const ids = kpiCaseLogIds(run.project.project.data);
   const logs = run.project.project.caselogs ?? [];
-  const out: SiteKpiPage[] = [];
+  const out: KpiPageLog[] = [];
   for (const id of ids) {
     const log = logs.find((l) => l.id === id);
     if (!log) continue;
     const rel = `kpi/${id}/kpis.csv`;
     const text = await host.readText(`${run.project.dir.replace(/[\\/]+$/, '')}/${rel}`);
-    const { log: _all, ...page } = kpiPage({
+    out.push({
       id,
       ...(log.name !== undefined ? { name: log.name } : {}),
       city: log.city,
@@ -456,12 +469,31 @@ export async function siteKpiPages(run: ProjectRun, host: AppHost): Promise<Site
       ...(log.source ? { source: log.source } : {}),
       values: parseKpisCsv(text, rel),
     });
-    out.push({
-      ...page,
-      log: { id, name: log.name, city: log.city, simulated: log.simulated === true, source: log.source },
-    });
   }
   return out;
+}
+
+/**
+ * The KPI pages as the report prints them, in both languages, for the dashboard's KPI view: the report's
+ * section (trends with their Wilson bands, category and district tables, formulas, simulated banner, sources)
+ * with each chart as an image (an SVG data address: a strict Content-Security-Policy allows no inline styles).
+ */
+function kpiPagesHtml(run: ProjectRun, logs: readonly KpiPageLog[]): { zh: string; en: string } {
+  const units = new Map(run.project.input.units.map((u) => [u.code, u.name] as const));
+  const html = (lang: 'zh' | 'en') =>
+    caselogSectionHtml(logs, lang, labels(lang).caselog, (code) => {
+      const name = units.get(code);
+      return name ? pickText(name, lang) : code;
+    }).replace(
+      /(<figure data-kpi="([a-z0-9_]+)">)(<svg[\s\S]*?<\/svg>)/g,
+      (_, figure: string, id: string, svg: string) => {
+        const def = kpiDefinition(id);
+        const alt = def ? `${pickText(def.name, lang)} ${labels(lang).kpiTrendTitle}` : '';
+        const src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+        return `${figure}<img alt="${escapeHtml(alt)}" src="${src}">`;
+      },
+    );
+  return { zh: html('zh'), en: html('en') };
 }
 
 /** Options of `siteArtifacts`. */
@@ -539,8 +571,15 @@ export async function siteArtifacts(
       units.add(p.log.city.code);
       for (const d of p.districts) units.add(d.key);
     }
-    site.kpi = { file: 'data/kpi-data.js', units: [...units], simulated: kpi.some((p) => p.log.simulated) };
+    site.kpi = {
+      file: 'data/kpi-data.js',
+      units: [...units],
+      simulated: kpi.some((p) => p.log.simulated),
+      html: 'data/kpi-pages.js',
+    };
     files.set('data/kpi-data.js', `globalThis.__CITYINDEX_KPI__ = ${scriptJson(kpi)};\n`);
+    const pages = kpiPagesHtml(run, await siteKpiLogs(run, host));
+    files.set('data/kpi-pages.js', `globalThis.__CITYINDEX_KPI_HTML__ = ${scriptJson(pages)};\n`);
   }
   files.set('data/site-data.js', siteDataScript(site));
   if (host.readMap && site.units.some((u) => /^[0-9]{6}$/.test(u.code))) {

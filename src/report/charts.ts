@@ -123,7 +123,9 @@ export function renderSvg(
       animation: false,
       textStyle: {
         fontFamily:
-          '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif',
+          // single quotes: ECharts writes the family into a double-quoted style attribute, where double quotes
+          // would end it (the SVG then is not well-formed XML: an <img> of it shows nothing)
+          "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif",
       },
       ...option,
     });

@@ -12,6 +12,7 @@ import { Compare } from './views/Compare.tsx';
 import { WhatIf } from './views/WhatIf.tsx';
 import { Methodology } from './views/Methodology.tsx';
 import { Cases } from './views/Cases.tsx';
+import { Kpi } from './views/Kpi.tsx';
 import { Downloads } from './views/Downloads.tsx';
 import { WorkbenchHost } from './workbench/host.tsx';
 
@@ -42,7 +43,7 @@ function useRoute(): [Route, (r: Route, mode?: 'push' | 'replace') => void] {
   return [route, navigate];
 }
 
-const NAV = ['overview', 'compare', 'method', 'cases', 'downloads'] as const;
+const NAV = ['overview', 'compare', 'method', 'cases', 'kpi', 'downloads'] as const;
 
 export function App({ site }: { site: Site }) {
   const { t, i18n } = useTranslation();
@@ -95,7 +96,7 @@ export function App({ site }: { site: Site }) {
         </div>
         <nav aria-label={t('site.nav')}>
           <ul>
-            {NAV.map((v) => (
+            {NAV.filter((v) => v !== 'kpi' || site.data.kpi).map((v) => (
               <li key={v}>
                 <a href={href(v)} aria-current={route.view === v ? 'page' : undefined}>
                   {t(`nav.${v}`)}
@@ -125,6 +126,8 @@ export function App({ site }: { site: Site }) {
           <Methodology {...props} />
         ) : route.view === 'cases' ? (
           <Cases {...props} />
+        ) : route.view === 'kpi' ? (
+          <Kpi {...props} />
         ) : route.view === 'downloads' ? (
           <Downloads {...props} />
         ) : route.view === 'workbench' ? (

@@ -12,6 +12,7 @@ const zh = {
     compare: '比较',
     method: '方法',
     cases: '案例',
+    kpi: '工单绩效',
     downloads: '下载',
   },
   overview: {
@@ -155,6 +156,12 @@ const zh = {
     year: '年份',
     sources: '来源',
   },
+  kpi: {
+    none: '本项目没有工单绩效指标。',
+    loading: '正在载入工单绩效页面…',
+    failed: '无法载入工单绩效页面。',
+    link: '查看本地工单绩效指标（热线工单日志）',
+  },
   downloads: {
     title: '下载',
     csv: '结果表（CSV）',
@@ -177,7 +184,14 @@ type Messages = typeof zh;
 
 const en: Messages = {
   site: { skip: 'Skip to content', lang: '中文', langLabel: 'Switch language', nav: 'Main navigation' },
-  nav: { overview: 'Overview', compare: 'Compare', method: 'Methodology', cases: 'Cases', downloads: 'Downloads' },
+  nav: {
+    overview: 'Overview',
+    compare: 'Compare',
+    method: 'Methodology',
+    cases: 'Cases',
+    kpi: 'Service KPIs',
+    downloads: 'Downloads',
+  },
   overview: {
     title: 'Ranking',
     level: 'Level',
@@ -320,6 +334,12 @@ const en: Messages = {
     none: 'No case matches',
     year: 'Year',
     sources: 'Sources',
+  },
+  kpi: {
+    none: 'This project has no service KPIs.',
+    loading: 'Loading the service KPI pages…',
+    failed: 'The service KPI pages could not be loaded.',
+    link: 'Service KPIs of this place (from its case log)',
   },
   downloads: {
     title: 'Downloads',

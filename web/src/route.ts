@@ -1,13 +1,23 @@
 /**
  * Every view's state in the URL hash, so a view can be shared and reloaded: `#/<view>[/<unit>]?k=v&…`.
- * Views: overview, city/<adcode>, compare (u=a,b,…), whatif/<adcode>, method, cases, downloads, workbench
+ * Views: overview, city/<adcode>, compare (u=a,b,…), whatif/<adcode>, method, cases, kpi, downloads, workbench
  * (page=…, on the platform). Common
  * parameters: lang (zh|en), w (dimension weights `CODE:1.5,CODE:0`). Parsing is strict and bounded:
  * unknown views fall back to the overview, lookups use Maps, sizes are capped.
  */
 
 /** The views of the site. */
-export const VIEWS = ['overview', 'city', 'compare', 'whatif', 'method', 'cases', 'downloads', 'workbench'] as const;
+export const VIEWS = [
+  'overview',
+  'city',
+  'compare',
+  'whatif',
+  'method',
+  'cases',
+  'kpi',
+  'downloads',
+  'workbench',
+] as const;
 export type View = (typeof VIEWS)[number];
 
 /** A parsed route. */

@@ -206,6 +206,11 @@ export function CityProfile({ site, route, lang, setParams }: ViewProps) {
           </table>
         </div>
       </section>
+      {d.kpi?.units.includes(unit) ? (
+        <p className="note">
+          <a href={formatRoute({ view: 'kpi', unit: null, params: carry(route.params) })}>{t('kpi.link')}</a>
+        </p>
+      ) : null}
       <ChangePanel site={site} unit={unit} />
       <section className="panel" aria-labelledby="peers-title">
         <h2 id="peers-title">{t('city.radar')}</h2>
