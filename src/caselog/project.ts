@@ -43,23 +43,3 @@ export async function readCaseLogs(dir: string, file = 'project.yaml'): Promise<
   }
   return parsed.data;
 }
-
-/**
- * One case log of a project by id, or a located error listing the ids there are.
- * @example
- * const sf = await caseLogById('examples/service-requests-311', 'sf-sample');
- * sf.city.code // => 'US-SFO'
- */
-export async function caseLogById(dir: string, id: string): Promise<CaseLogConfig> {
-  const logs = await readCaseLogs(dir);
-  const log = logs.find((l) => l.id === id);
-  if (!log)
-    throw new CityIndexError({
-      code: 'E_UNKNOWN_CASELOG',
-      message: `no case log "${id}" in project.yaml`,
-      file: 'project.yaml',
-      field: 'caselogs',
-      expected: logs.length ? `one of: ${logs.map((l) => l.id).join(', ')}` : 'a caselogs: section',
-    });
-  return log;
-}

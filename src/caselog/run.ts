@@ -19,8 +19,13 @@ export type CaseLogEvent =
   | ({ kind: 'import'; log: string } & ImportProgress)
   | { kind: 'kpi'; log: string; engine: string; stage: 'load' | 'compute' | 'write'; rows?: number };
 
-/** The logs of a project selected by id (all when `ids` is empty), with a located error for an unknown id. */
-async function selectLogs(projectDir: string, ids: readonly string[] = []): Promise<CaseLogConfig[]> {
+/**
+ * The logs of a project selected by id (all when `ids` is empty, in the project's order), with a located error
+ * for an unknown id or a project without case logs.
+ * @example // no-run: reads project.yaml
+ * (await selectLogs('examples/service-requests-311', ['sf-sample'])).map((l) => l.id) // => ['sf-sample']
+ */
+export async function selectLogs(projectDir: string, ids: readonly string[] = []): Promise<CaseLogConfig[]> {
   const logs = await readCaseLogs(projectDir);
   if (!logs.length)
     throw new CityIndexError({

@@ -4,13 +4,11 @@
  */
 import type { Command } from 'commander';
 import { toJson } from '../../formats/json.ts';
-import { computeProjectKpis, importProjectCaseLogs, type CaseLogEvent } from '../../caselog/run.ts';
+import { computeProjectKpis, importProjectCaseLogs, selectLogs, type CaseLogEvent } from '../../caselog/run.ts';
 import { generateCaseLogProject } from '../../caselog/generate.ts';
 import { SIMULATED_LABEL } from '../../caselog/outputs.ts';
 import { log } from '../progress.ts';
 import { CityIndexError } from '../../engine/core/errors.ts';
-import type { CaseLogConfig } from '../../engine/caselog/config.ts';
-import { caseLogById, readCaseLogs } from '../../caselog/project.ts';
 import { systemPrincipal } from '../../store/principal.ts';
 import { openProjectStore, storedProject } from './db.ts';
 
@@ -30,20 +28,6 @@ function positiveInt(name: string, v: string): number {
   return n;
 }
 
-/** The project's case logs named in `ids` (all when empty), with a located error for an unknown id. */
-async function selectedLogs(dir: string, ids: readonly string[]): Promise<CaseLogConfig[]> {
-  if (ids.length) return Promise.all(ids.map((id) => caseLogById(dir, id)));
-  const logs = await readCaseLogs(dir);
-  if (!logs.length)
-    throw new CityIndexError({
-      code: 'E_NO_CASELOGS',
-      message: 'the project declares no case logs / 项目未声明工单日志',
-      file: 'project.yaml',
-      expected: 'a caselogs: section (see README, "Case logs and governance KPIs")',
-    });
-  return logs;
-}
-
 /** `cases-log import --store`: each log as a batch of the project's store (imported first when missing). */
 async function importIntoStore(dir: string, ids: readonly string[], json: boolean): Promise<void> {
   const { importStoredCaseLog } = await import('../../store/caselogs.ts');
@@ -51,7 +35,7 @@ async function importIntoStore(dir: string, ids: readonly string[], json: boolea
   try {
     const project = await storedProject(store, dir, true);
     const out = [];
-    for (const l of await selectedLogs(dir, ids)) {
+    for (const l of await selectLogs(dir, ids)) {
       const r = await importStoredCaseLog(store, systemPrincipal('cli'), project.id, {
         projectDir: dir,
         log: l,
@@ -85,7 +69,7 @@ async function storedKpis(dir: string, ids: readonly string[], json: boolean): P
   try {
     const project = await storedProject(store, dir, false);
     const out = [];
-    for (const l of await selectedLogs(dir, ids)) {
+    for (const l of await selectLogs(dir, ids)) {
       const r = await storedCaseLogKpis(store, systemPrincipal('cli'), project.id, { log: l.id });
       const values = r.kpis.map((v) => ({ ...v, value: Number.isFinite(v.value) ? v.value : null }));
       out.push({
