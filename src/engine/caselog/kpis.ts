@@ -201,7 +201,9 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     direction: -1,
     formula: {
       zh: '有首次响应时间的工单（首次响应时间 − 受理时间）的中位数，两个中间值之间线性插值',
-      en: 'median of (first response − received) over cases with a first response, linearly interpolated between the two middle values',
+      en:
+        'median of (first response − received) over cases with a first response, ' +
+        'linearly interpolated between the two middle values',
     },
     numerator: { zh: '有首次响应时间的工单', en: 'cases with a first-response time' },
     exclusions: [RULE, { key: 'no_response', reason: { zh: '无首次响应时间', en: 'no first-response time' } }],
