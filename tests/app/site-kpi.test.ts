@@ -17,7 +17,12 @@ describe('site KPI data', () => {
     expect(script.startsWith(PREFIX)).toBe(true);
     const pages = JSON.parse(script.slice(PREFIX.length).replace(/;\n$/, '')) as SiteKpiPage[];
     expect(pages.map((p) => p.log.id)).toEqual(['boston-2015h1']);
-    expect(site.kpi).toEqual({ file: 'data/kpi-data.js', units: expect.any(Array), simulated: false });
+    expect(site.kpi).toEqual({
+      file: 'data/kpi-data.js',
+      units: expect.any(Array),
+      simulated: false,
+      html: 'data/kpi-pages.js',
+    });
     expect(site.kpi?.units).toContain('US-BOS');
     expect(site.kpi?.units).toContain('BOS-D1');
     // the overview's data does not carry the pages

@@ -24,7 +24,7 @@ export interface CaseSource {
  * The citation of a case source for a reader: the English rendering first with the citation as published after
  * it when an English reader asks and one exists, else the citation as published.
  *
- * @example caseCitation({ citation: '《报告》', citationEn: 'Report' }, 'en') // { main: 'Report', original: '《报告》' }
+ * @example caseCitation({ citation: '《报告》', citationEn: 'Report' }, 'en') // => { main: 'Report', original: '《报告》' }
  */
 export function caseCitation(s: CaseSource, lang: string): { main: string; original?: string } {
   return lang === 'en' && s.citationEn ? { main: s.citationEn, original: s.citation } : { main: s.citation };
