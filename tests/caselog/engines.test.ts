@@ -15,7 +15,7 @@ import { readCaseLogs } from '../../src/caselog/project.ts';
 import { offsetSeconds, type CaseLogConfig } from '../../src/engine/caselog/config.ts';
 import type { KpiValue } from '../../src/engine/caselog/kpis.ts';
 import { PG_ADMIN_URL, pgAvailable } from '../store/stores.ts';
-import { FIXTURES, smallLogConfig, tempProject } from './helpers.ts';
+import { expectSame, FIXTURES, smallLogConfig, tempProject } from './helpers.ts';
 
 const disposers: Array<() => void | Promise<void>> = [];
 afterAll(async () => {
@@ -51,21 +51,6 @@ async function bothEngines(projectDir: string, log: CaseLogConfig): Promise<[Kpi
     return [fromDuck, fromPg, loaded];
   } finally {
     await client.end();
-  }
-}
-
-/** Equal KPIs: counts exactly, values to 1e-12 relative (the two engines' floating-point sums may differ). */
-function expectSame(a: KpiValue[], b: KpiValue[]): void {
-  expect(b.length).toBe(a.length);
-  const key = (v: KpiValue) => `${v.kpi}|${v.level}|${v.unit}|${v.category ?? ''}|${v.period}`;
-  const byKey = new Map(b.map((v) => [key(v), v]));
-  for (const x of a) {
-    const y = byKey.get(key(x));
-    expect(y, key(x)).toBeDefined();
-    if (!y) continue;
-    expect([y.numerator, y.denominator, y.excluded], key(x)).toEqual([x.numerator, x.denominator, x.excluded]);
-    if (Number.isNaN(x.value)) expect(y.value, key(x)).toBeNaN();
-    else expect(Math.abs(y.value - x.value), key(x)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(x.value)));
   }
 }
 

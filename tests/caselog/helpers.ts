@@ -5,7 +5,9 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { expect } from 'vitest';
 import { CaseLogSchema, type CaseLogConfig, type CaseLogConfigInput } from '../../src/engine/caselog/config.ts';
+import type { KpiValue } from '../../src/engine/caselog/kpis.ts';
 
 export const FIXTURES = join(import.meta.dirname, 'fixtures');
 
@@ -54,4 +56,19 @@ export function smallLogConfig(over: Partial<CaseLogConfigInput> = {}): CaseLogC
     exclude: [{ key: 'duplicate', column: 'note', contains: '重复', reason: { zh: '重复工单', en: 'duplicate case' } }],
     ...over,
   });
+}
+
+/** Two KPI lists are the same: every row by key, counts and exclusions equal, values within 1e-12 relative. */
+export function expectSame(a: KpiValue[], b: KpiValue[]): void {
+  expect(b.length).toBe(a.length);
+  const key = (v: KpiValue) => `${v.kpi}|${v.level}|${v.unit}|${v.category ?? ''}|${v.period}`;
+  const byKey = new Map(b.map((v) => [key(v), v]));
+  for (const x of a) {
+    const y = byKey.get(key(x));
+    expect(y, key(x)).toBeDefined();
+    if (!y) continue;
+    expect([y.numerator, y.denominator, y.excluded], key(x)).toEqual([x.numerator, x.denominator, x.excluded]);
+    if (Number.isNaN(x.value)) expect(y.value, key(x)).toBeNaN();
+    else expect(Math.abs(y.value - x.value), key(x)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(x.value)));
+  }
 }

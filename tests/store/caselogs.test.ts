@@ -25,7 +25,7 @@ import {
 } from '../../src/store/caselogs.ts';
 import { ANONYMOUS, systemPrincipal, type Principal } from '../../src/store/principal.ts';
 import type { ProjectInfo, Store } from '../../src/store/store.ts';
-import { FIXTURES, smallLogConfig, tempProject } from '../caselog/helpers.ts';
+import { expectSame, FIXTURES, smallLogConfig, tempProject } from '../caselog/helpers.ts';
 import { DIALECTS, type TestStore } from './stores.ts';
 
 const CLI = systemPrincipal('test');
@@ -40,21 +40,6 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
     throw e;
   }
   return 'resolved';
-}
-
-/** Equal KPIs: counts exactly, values to 1e-12 relative. */
-function expectSame(a: KpiValue[], b: KpiValue[]): void {
-  expect(b.length).toBe(a.length);
-  const key = (v: KpiValue) => `${v.kpi}|${v.level}|${v.unit}|${v.category ?? ''}|${v.period}`;
-  const byKey = new Map(b.map((v) => [key(v), v]));
-  for (const x of a) {
-    const y = byKey.get(key(x));
-    expect(y, key(x)).toBeDefined();
-    if (!y) continue;
-    expect([y.numerator, y.denominator, y.excluded], key(x)).toEqual([x.numerator, x.denominator, x.excluded]);
-    if (Number.isNaN(x.value)) expect(y.value, key(x)).toBeNaN();
-    else expect(Math.abs(y.value - x.value), key(x)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(x.value)));
-  }
 }
 
 /** The file path's KPIs of a log (what `cityindex cases-log kpi` computes). */
