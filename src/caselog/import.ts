@@ -35,6 +35,7 @@ import {
 /** What each reject code means (zh/en), as written in rejects.csv and the report. */
 export const REJECT_MESSAGES: Readonly<Record<string, string>> = {
   E_CASE_MALFORMED: 'malformed record / 记录格式错误',
+  E_CASE_UNTERMINATED_QUOTE: 'a quote never closed: the rest of the file cannot be read / 引号未闭合，其后内容无法读取',
   E_CASE_ENCODING: 'not UTF-8 text / 不是 UTF-8 编码',
   E_CASE_TOO_LONG: 'record longer than the size limit / 记录超过长度上限',
   E_CASE_FIELD_TOO_LONG: 'field longer than the size limit / 字段超过长度上限',
@@ -220,6 +221,33 @@ async function insertPairs(db: Duck, table: string, cols: string, pairs: Array<[
   }
 }
 
+/** Whether the file has a non-blank line after the line starting at byte `at` (reads only as far as needed). */
+async function linesAfter(path: string, at: number): Promise<boolean> {
+  let pastFirst = false;
+  for await (const chunk of createReadStream(path, { start: at, highWaterMark: 1 << 16 }) as AsyncIterable<Buffer>) {
+    let i = 0;
+    if (!pastFirst) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) continue;
+      pastFirst = true;
+      i = nl + 1;
+    }
+    for (; i < chunk.length; i++) if (chunk[i] !== 10 && chunk[i] !== 13 && chunk[i] !== 32) return true;
+  }
+  return false;
+}
+
+/**
+ * A lookup in a constant map (DuckDB `MAP`): the value of `key`, or NULL when the key is not there (or the map
+ * is empty).
+ */
+function mapLookup(pairs: ReadonlyArray<readonly [string, string | number]>, key: string, type: string): string {
+  if (!pairs.length) return `CAST(NULL AS ${type})`;
+  const keys = pairs.map(([k]) => sqlString(k)).join(', ');
+  const values = pairs.map(([, v]) => (typeof v === 'number' ? String(v) : sqlString(v))).join(', ');
+  return `MAP([${keys}], CAST([${values}] AS ${type}[]))[${key}]`;
+}
+
 /** Resolve and check the log's files inside the project; their absolute paths. */
 function resolveFiles(projectDir: string, log: CaseLogConfig): string[] {
   const files = fsProjectFiles(projectDir);
@@ -279,8 +307,9 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
     opened = db;
     // 2. the per-case SQL: parse and normalise the text fields of a source, then the checks over the result.
     // Every file is read ONCE by DuckDB's bulk reader straight into the narrow typed table `n` (one streaming
-    // pipeline: no text table, no per-row JS); a record's position `k` in its file comes from a streaming
-    // row_number(), so the few bad records can be read again with their text to be reported by row.
+    // pipeline, parallel and order-preserving: no join, no window, no text table, no per-row JS); a record's
+    // position `k` in its file is its row id in `n` less the rows of the files before it, so the few bad
+    // records can be read again with their text to be reported by row.
     const fmts = `[${FORMATS[log.timestampFormat].map(sqlString).join(', ')}]`;
     // each text field trimmed once (r_<field>); constant lists tested with list_contains (an IN list of
     // constants would become a join)
@@ -303,9 +332,11 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
         : new Map(Object.entries(log.categories?.map ?? {}));
     if (log.categories?.map && log.categories.file)
       throw configIssue(log, 'categories', 'give a mapping file or an inline map, not both');
-    await insertPairs(db, 'catmap', 'source VARCHAR, category VARCHAR', [...catMap]);
-    await insertPairs(db, 'sla', 'category VARCHAR, hours DOUBLE', Object.entries(log.sla ?? {}));
-    await insertPairs(db, 'dmap', 'raw VARCHAR, code VARCHAR', Object.entries(log.districts ?? {}));
+    // the project's lookups (source category → standard, category → SLA hours, raw district → code) as MAP
+    // constants: a lookup per row instead of a join, so the read stays one order-preserving parallel stream
+    const catOf = (e: string) => mapLookup([...catMap], e, 'VARCHAR');
+    const slaOf = (e: string) => mapLookup(Object.entries(log.sla ?? {}), e, 'DOUBLE');
+    const districtOf = (e: string) => mapLookup(Object.entries(log.districts ?? {}), e, 'VARCHAR');
     const haveCats = log.categories !== undefined;
     const haveDistricts = log.districts !== undefined;
     const statusOpen = (log.status?.open ?? ['open']).map((s) => s.toLowerCase());
@@ -354,25 +385,22 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
         `${raw('longitude')} AS lon_raw, try_cast(${raw('longitude')} AS DOUBLE) AS longitude, ` +
         `${excluded} AS excluded FROM (${trimmed(src)})`;
       const stdCategory = !haveCats
-        ? 'p.source_category'
+        ? 'source_category'
         : log.categories?.unknown === 'keep'
-          ? 'COALESCE(cm.category, p.source_category)'
-          : 'cm.category';
+          ? `COALESCE(${catOf('source_category')}, source_category)`
+          : catOf('source_category');
       return (
         `SELECT p.*, ${sqlString(log.city.code)} AS city, ` +
-        `${haveDistricts ? "NULLIF(dm.code, '')" : 'p.district_raw'} AS district, dm.code AS district_code, ` +
-        `${stdCategory} AS category, ` +
-        `COALESCE(p.due_raw_s, p.received_s + CAST(round(sla.hours * 3600) AS BIGINT)) AS due_s, ` +
+        `${haveDistricts ? "NULLIF(p.district_code, '')" : 'p.district_raw'} AS district, ` +
+        `COALESCE(p.due_raw_s, p.received_s + CAST(round(${slaOf('p.category')} * 3600) AS BIGINT)) AS due_s, ` +
         `CASE WHEN p.closed_s IS NOT NULL THEN 'closed' ELSE 'open' END AS status, ` +
         `${satisfied} AS satisfied, ` +
         `strftime(p.received_local, '%Y-%m') AS p_month, ` +
         `CAST(year(p.received_local) AS VARCHAR) || '-Q' || CAST(quarter(p.received_local) AS VARCHAR) AS p_quarter, ` +
         `CAST(year(p.received_local) AS VARCHAR) AS p_year ` +
+        `FROM (SELECT *, ${stdCategory} AS category, ${districtOf('district_raw')} AS district_code ` +
         `FROM (SELECT * RENAME (due_s AS due_raw_s), CAST(floor(epoch(received_local)) AS BIGINT) - ${offset} ` +
-        `AS received_s FROM (${parsed})) p ` +
-        `LEFT JOIN catmap cm ON cm.source = p.source_category ` +
-        `LEFT JOIN sla ON sla.category = ${stdCategory} ` +
-        `LEFT JOIN dmap dm ON dm.raw = p.district_raw`
+        `AS received_s FROM (${parsed}))) p`
       );
     };
     // the checks: [code, field, value shown, condition] over the pipeline's columns
@@ -440,7 +468,7 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
     // the narrow table of every parsed case: what cases.parquet needs, and whether any check failed
     // (city, status and the periods are derived again when writing: fewer bytes per case in memory)
     const nCols =
-      'fi, k, line, id, district, channel, source_category, category, received_s, dispatched_s, ' +
+      'fi, line, id, district, channel, source_category, category, received_s, dispatched_s, ' +
       'first_response_s, resolved_s, closed_s, due_s, reopened, s_value, satisfied, excluded, latitude, ' +
       'longitude, received_local';
     const toN = (src: string) => `SELECT ${nCols}, ${badExpr} AS bad FROM (${pipeline(src)})`;
@@ -462,7 +490,11 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
       }
     };
     /** Source subquery of each file (read again for the bad records; `tag` names its rejects tables). */
-    const sources: Array<(tag: string) => string> = [];
+    /** Per file: its source subquery (`numbered`: k by row_number, for the re-read of bad records). */
+    const sources: Array<(tag: string, numbered: boolean) => string> = [];
+    /** Per file: the rows of `n` before it (its k = rowid − base + 1). */
+    const bases: number[] = [];
+    const kOf = (numbered: boolean) => (numbered ? 'row_number() OVER ()' : 'CAST(NULL AS BIGINT)');
     const jsonTemp: string[] = [];
     const warnings: Issue[] = [];
     let nCreated = false;
@@ -497,7 +529,7 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
         }
       }
       let header = 0;
-      let src: ((tag: string) => string) | undefined;
+      let src: ((tag: string, numbered: boolean) => string) | undefined;
       if (log.format === 'csv') {
         const head = await csvHeader(p, file);
         for (const c of sourceCols)
@@ -513,8 +545,8 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
         header = 1;
         const columns = head.map((h, i) => `${sqlString(h || `column${i}`)}: 'VARCHAR'`).join(', ');
         const sel = sourceCols.map((c) => `${sqlIdent(c.name)} AS ${sqlIdent(c.as)}`).join(', ');
-        src = (tag) =>
-          `SELECT ${fi} AS fi, row_number() OVER () AS k, CAST(NULL AS BIGINT) AS line, ${sel} FROM ` +
+        src = (tag, numbered) =>
+          `SELECT ${fi} AS fi, ${kOf(numbered)} AS k, CAST(NULL AS BIGINT) AS line, ${sel} FROM ` +
           `read_csv(${sqlString(p)}, header = true, auto_detect = false, columns = {${columns}}, delim = ',', ` +
           `quote = '"', escape = '"', store_rejects = true, rejects_table = 'rej_e_${tag}', ` +
           `rejects_scan = 'rej_s_${tag}', max_line_size = ${maxRecord})`;
@@ -532,8 +564,8 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
               column: c.name,
               expected: `one of the columns: ${have.slice(0, 30).join(', ')}`,
             });
-        src = () =>
-          `SELECT ${fi} AS fi, row_number() OVER () AS k, CAST(NULL AS BIGINT) AS line, ${sel} ` +
+        src = (_, numbered) =>
+          `SELECT ${fi} AS fi, ${kOf(numbered)} AS k, CAST(NULL AS BIGINT) AS line, ${sel} ` +
           `FROM read_parquet(${sqlString(p)})`;
       } else {
         const jl = join(work, `in-${fi}.jsonl`);
@@ -548,25 +580,47 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
         if (pre.written > 0) {
           const columns = [`'__line': 'BIGINT'`, ...keys.map((_, i) => `'c${i}': 'VARCHAR'`)].join(', ');
           const sel = sourceCols.map((c, i) => `c${i} AS ${sqlIdent(c.as)}`).join(', ');
-          src = () =>
-            `SELECT ${fi} AS fi, row_number() OVER () AS k, __line AS line, ${sel} FROM read_json(${sqlString(jl)}, ` +
+          src = (_, numbered) =>
+            `SELECT ${fi} AS fi, ${kOf(numbered)} AS k, __line AS line, ${sel} FROM read_json(${sqlString(jl)}, ` +
             `format = 'newline_delimited', columns = {${columns}}, maximum_object_size = ${maxRecord * 8})`;
         }
       }
       await db.run(`INSERT INTO files VALUES (${fi}, ${header}, ${sqlString(file)})`);
       sources.push(src ?? (() => ''));
+      bases.push(nCreated ? Number((await db.all('SELECT count(*) AS n FROM n'))[0].n) : 0);
       if (!src) continue;
-      await db.run(nCreated ? `INSERT INTO n ${toN(src(`${fi}`))}` : `CREATE TABLE n AS ${toN(src(`${fi}`))}`);
+      const read = toN(src(`${fi}`, false));
+      await db.run(nCreated ? `INSERT INTO n ${read}` : `CREATE TABLE n AS ${read}`);
       nCreated = true;
-      if (log.format === 'csv')
+      if (log.format === 'csv') {
+        // an unterminated quote swallows the lines after it into one field (or, on two threads, up to where
+        // the next reader resynchronises): those records would vanish uncounted, so the import stops there
+        for (const q of await db.all(
+          `SELECT line, line_byte_position AS at FROM rej_e_${fi} WHERE error_type = 'UNQUOTED VALUE' ORDER BY line`,
+        ))
+          if (await linesAfter(p, Number(q.at)))
+            throw new CityIndexError({
+              code: 'E_CASE_UNTERMINATED_QUOTE',
+              message:
+                'a quote opened in this record is never closed, so the lines after it cannot be read as records; ' +
+                'nothing was imported / 此记录中的引号未闭合，其后各行无法读取，未导入任何数据',
+              file,
+              row: Number(q.line),
+              expected: 'a closing " for every quoted field (a literal quote inside a field is written "")',
+            });
         await db.run(
           `INSERT INTO perr SELECT ${fi}, line, CASE WHEN error_type = 'INVALID ENCODING' OR ` +
             `error_type = 'INVALID UNICODE' THEN 'E_CASE_ENCODING' WHEN error_type = 'LINE SIZE OVER MAXIMUM' ` +
             `THEN 'E_CASE_TOO_LONG' ELSE 'E_CASE_MALFORMED' END, column_name, left(error_message, 200) ` +
             `FROM (SELECT DISTINCT ON (line) * FROM rej_e_${fi} ORDER BY line, column_idx)`,
         );
+      }
     }
     if (!nCreated) await db.run(`CREATE TABLE n AS ${toN(emptySrc)}`);
+    // `nk`: the cases with their row id and position in their file
+    await db.run(
+      `CREATE VIEW nk AS SELECT *, rowid AS rid, rowid - ([${bases.join(', ') || 0}])[fi + 1] + 1 AS k FROM n`,
+    );
 
     // 4. row numbers of the accepted records: the line (JSON Lines), else the position shifted past the
     // rejected records before it (the as-of join runs only when a file had any)
@@ -591,7 +645,7 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
     for (const fi of badFiles)
       await db.run(
         `INSERT INTO nb ${pipeline(
-          `SELECT * FROM (${sources[fi](`again_${fi}`)}) WHERE k IN (SELECT k FROM n WHERE fi = ${fi} AND bad)`,
+          `SELECT * FROM (${sources[fi](`again_${fi}`, true)}) WHERE k IN (SELECT k FROM nk WHERE fi = ${fi} AND bad)`,
         )}`,
       );
     await db.run(
@@ -607,15 +661,15 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
     );
     // duplicate ids among the otherwise good rows: the first occurrence stays
     await db.run(
-      `CREATE TABLE dups AS SELECT fi, k FROM (SELECT fi, k, row_number() OVER (PARTITION BY id ORDER BY fi, k) AS j ` +
-        'FROM n WHERE NOT bad AND id IN (SELECT id FROM n WHERE NOT bad GROUP BY id HAVING count(*) > 1)) WHERE j > 1',
+      `CREATE TABLE dups AS SELECT rid FROM (SELECT rid, row_number() OVER (PARTITION BY id ORDER BY rid) AS j ` +
+        'FROM nk WHERE NOT bad AND id IN (SELECT id FROM n WHERE NOT bad GROUP BY id HAVING count(*) > 1)) WHERE j > 1',
     );
     await db.run(
       `INSERT INTO errs SELECT fi, rec, left(id, 200), 'E_CASE_DUPLICATE_ID', 'id', left(id, 80) FROM ` +
-        `(${numbered('(SELECT n.* FROM n JOIN dups d ON n.fi = d.fi AND n.k = d.k)')})`,
+        `(${numbered('(SELECT * FROM nk WHERE rid IN (SELECT rid FROM dups))')})`,
     );
     if (Number((await db.all('SELECT count(*) AS n FROM dups'))[0].n) > 0)
-      await db.run('UPDATE n SET bad = true FROM dups d WHERE n.fi = d.fi AND n.k = d.k');
+      await db.run('UPDATE n SET bad = true WHERE rowid IN (SELECT rid FROM dups)');
     await db.run('INSERT INTO errs SELECT fi, rec, NULL, code, field, value FROM perr');
     for (const jl of jsonTemp) await rm(jl, { force: true });
     const byCode = await db.all('SELECT code, count(DISTINCT (fi, rec)) AS n FROM errs GROUP BY 1 ORDER BY 1');
@@ -673,7 +727,7 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
                       : `CAST(${c} AS ${type}) AS ${c}`,
     ).join(', ');
     await db.run(
-      `COPY (SELECT ${outCols} FROM (${numbered('(SELECT * FROM n WHERE NOT bad)')})` +
+      `COPY (SELECT ${outCols} FROM (${numbered('(SELECT * FROM nk WHERE NOT bad)')})` +
         `${hasGaps ? ' ORDER BY fi, rec' : ''}) ` +
         `TO ${sqlString(join(work, 'cases.parquet'))} (FORMAT PARQUET, COMPRESSION ZSTD)`,
     );

@@ -90,6 +90,13 @@ export interface KpiDefinition {
    * `x_<key>` count per exclusion.
    */
   sql: string;
+  /**
+   * The aggregates of `sql` as [alias, expression] when the KPI is one scan of `cases` grouped by unit and
+   * period (every KPI but the backlog): `sql` is exactly `SELECT {unit} AS unit, {period} AS period, <expr> AS
+   * <alias>, … FROM cases WHERE {unit} IS NOT NULL GROUP BY 1, 2`, so several KPIs can share one scan
+   * (fusedKpiScan) and still give the numbers of their own SQL.
+   */
+  columns?: ReadonlyArray<readonly [alias: string, expression: string]>;
 }
 
 const RULE: KpiExclusion = {
@@ -107,11 +114,25 @@ const HOURS = (a: string, b: string) => `CAST(${a} - ${b} AS DOUBLE PRECISION) /
 const FROM = 'FROM cases WHERE {unit} IS NOT NULL GROUP BY 1, 2';
 const HEAD = 'SELECT {unit} AS unit, {period} AS period';
 
-const countSql = `${HEAD}, COUNT(*) AS num, ${IN('excluded IS NOT NULL')} AS x_rule ${FROM}`;
+/** A KPI that is one scan of `cases`: its aggregate columns and the SQL they make. */
+const scan = (...columns: Array<readonly [string, string]>) => ({
+  columns,
+  sql: `${HEAD}, ${columns.map(([alias, e]) => `${e} AS ${alias}`).join(', ')} ${FROM}`,
+});
+const X_RULE = ['x_rule', IN('excluded IS NOT NULL')] as const;
+const X_OPEN = ['x_open', IN(`${LIVE} AND closed_s IS NULL`)] as const;
+const countSql = scan(['num', 'COUNT(*)'], X_RULE);
 const quantileSql = (q: number, start: string) =>
-  `${HEAD}, percentile_cont(${q}) WITHIN GROUP (ORDER BY CASE WHEN ${CLOSED} AND ${start} IS NOT NULL ` +
-  `THEN ${HOURS('closed_s', start)} END) AS v, ${IN(`${CLOSED} AND ${start} IS NOT NULL`)} AS num, ` +
-  `${IN('excluded IS NOT NULL')} AS x_rule, ${IN(`${LIVE} AND closed_s IS NULL`)} AS x_open ${FROM}`;
+  scan(
+    [
+      'v',
+      `percentile_cont(${q}) WITHIN GROUP (ORDER BY CASE WHEN ${CLOSED} AND ${start} IS NOT NULL ` +
+        `THEN ${HOURS('closed_s', start)} END)`,
+    ],
+    ['num', IN(`${CLOSED} AND ${start} IS NOT NULL`)],
+    X_RULE,
+    X_OPEN,
+  );
 
 /** The KPIs, in the order reports list them. */
 export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
@@ -124,7 +145,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     formula: { zh: '期内受理（接收时间落在期内）的工单数', en: 'number of cases received in the period' },
     numerator: { zh: '期内受理的全部工单（含被排除的）', en: 'all cases received in the period (excluded ones too)' },
     exclusions: [],
-    sql: countSql,
+    ...countSql,
   },
   {
     id: 'cases_per_10k',
@@ -139,7 +160,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     numerator: { zh: '期内受理的全部工单', en: 'all cases received in the period' },
     denominator: { zh: '常住人口（普查）', en: 'resident population (census)' },
     exclusions: [],
-    sql: countSql,
+    ...countSql,
   },
   {
     id: 'on_time_rate',
@@ -160,10 +181,13 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
       OPEN,
       { key: 'no_due', reason: { zh: '无到期时间且类别无时限', en: 'no due time and no SLA for the category' } },
     ],
-    sql:
-      `${HEAD}, ${IN(`${CLOSED} AND due_s IS NOT NULL AND closed_s <= due_s`)} AS num, ` +
-      `${IN(`${CLOSED} AND due_s IS NOT NULL`)} AS den, ${IN('excluded IS NOT NULL')} AS x_rule, ` +
-      `${IN(`${LIVE} AND closed_s IS NULL`)} AS x_open, ${IN(`${CLOSED} AND due_s IS NULL`)} AS x_no_due ${FROM}`,
+    ...scan(
+      ['num', IN(`${CLOSED} AND due_s IS NOT NULL AND closed_s <= due_s`)],
+      ['den', IN(`${CLOSED} AND due_s IS NOT NULL`)],
+      X_RULE,
+      X_OPEN,
+      ['x_no_due', IN(`${CLOSED} AND due_s IS NULL`)],
+    ),
   },
   {
     id: 'handling_median_h',
@@ -177,7 +201,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     },
     numerator: { zh: '已办结工单的办理时长', en: 'handling times of closed cases' },
     exclusions: [RULE, OPEN],
-    sql: quantileSql(0.5, 'received_s'),
+    ...quantileSql(0.5, 'received_s'),
   },
   {
     id: 'handling_p90_h',
@@ -191,7 +215,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     },
     numerator: { zh: '已办结工单的办理时长', en: 'handling times of closed cases' },
     exclusions: [RULE, OPEN],
-    sql: quantileSql(0.9, 'received_s'),
+    ...quantileSql(0.9, 'received_s'),
   },
   {
     id: 'first_response_median_h',
@@ -207,11 +231,16 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     },
     numerator: { zh: '有首次响应时间的工单', en: 'cases with a first-response time' },
     exclusions: [RULE, { key: 'no_response', reason: { zh: '无首次响应时间', en: 'no first-response time' } }],
-    sql:
-      `${HEAD}, percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN ${LIVE} AND first_response_s IS NOT NULL ` +
-      `THEN ${HOURS('first_response_s', 'received_s')} END) AS v, ` +
-      `${IN(`${LIVE} AND first_response_s IS NOT NULL`)} AS num, ${IN('excluded IS NOT NULL')} AS x_rule, ` +
-      `${IN(`${LIVE} AND first_response_s IS NULL`)} AS x_no_response ${FROM}`,
+    ...scan(
+      [
+        'v',
+        `percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN ${LIVE} AND first_response_s IS NOT NULL ` +
+          `THEN ${HOURS('first_response_s', 'received_s')} END)`,
+      ],
+      ['num', IN(`${LIVE} AND first_response_s IS NOT NULL`)],
+      X_RULE,
+      ['x_no_response', IN(`${LIVE} AND first_response_s IS NULL`)],
+    ),
   },
   {
     id: 'reopen_rate',
@@ -226,10 +255,13 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     numerator: { zh: '重办的已办结工单', en: 'closed cases reopened' },
     denominator: { zh: '有重办标记的已办结工单', en: 'closed cases with a reopen flag' },
     exclusions: [RULE, OPEN, { key: 'no_flag', reason: { zh: '未记录重办标记', en: 'no reopen flag recorded' } }],
-    sql:
-      `${HEAD}, ${IN(`${CLOSED} AND reopened = 1`)} AS num, ${IN(`${CLOSED} AND reopened IS NOT NULL`)} AS den, ` +
-      `${IN('excluded IS NOT NULL')} AS x_rule, ${IN(`${LIVE} AND closed_s IS NULL`)} AS x_open, ` +
-      `${IN(`${CLOSED} AND reopened IS NULL`)} AS x_no_flag ${FROM}`,
+    ...scan(
+      ['num', IN(`${CLOSED} AND reopened = 1`)],
+      ['den', IN(`${CLOSED} AND reopened IS NOT NULL`)],
+      X_RULE,
+      X_OPEN,
+      ['x_no_flag', IN(`${CLOSED} AND reopened IS NULL`)],
+    ),
   },
   {
     id: 'satisfaction_rate',
@@ -244,10 +276,13 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     numerator: { zh: '满意的回访', en: 'satisfied ratings' },
     denominator: { zh: '有回访评价的已办结工单', en: 'closed cases with a rating' },
     exclusions: [RULE, OPEN, { key: 'no_rating', reason: { zh: '未回访或未评价', en: 'not surveyed or no answer' } }],
-    sql:
-      `${HEAD}, ${IN(`${CLOSED} AND satisfied = 1`)} AS num, ${IN(`${CLOSED} AND satisfied IS NOT NULL`)} AS den, ` +
-      `${IN('excluded IS NOT NULL')} AS x_rule, ${IN(`${LIVE} AND closed_s IS NULL`)} AS x_open, ` +
-      `${IN(`${CLOSED} AND satisfied IS NULL`)} AS x_no_rating ${FROM}`,
+    ...scan(
+      ['num', IN(`${CLOSED} AND satisfied = 1`)],
+      ['den', IN(`${CLOSED} AND satisfied IS NOT NULL`)],
+      X_RULE,
+      X_OPEN,
+      ['x_no_rating', IN(`${CLOSED} AND satisfied IS NULL`)],
+    ),
   },
   {
     id: 'survey_response_rate',
@@ -262,9 +297,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     numerator: { zh: '有回访评价的已办结工单', en: 'closed cases with a rating' },
     denominator: { zh: '已办结工单', en: 'closed cases' },
     exclusions: [RULE, OPEN],
-    sql:
-      `${HEAD}, ${IN(`${CLOSED} AND satisfied IS NOT NULL`)} AS num, ${IN(CLOSED)} AS den, ` +
-      `${IN('excluded IS NOT NULL')} AS x_rule, ${IN(`${LIVE} AND closed_s IS NULL`)} AS x_open ${FROM}`,
+    ...scan(['num', IN(`${CLOSED} AND satisfied IS NOT NULL`)], ['den', IN(CLOSED)], X_RULE, X_OPEN),
   },
   {
     id: 'online_share',
@@ -285,9 +318,10 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
         reason: { zh: '无渠道记录（或项目未列出网上渠道）', en: 'no channel recorded (or no online channels listed)' },
       },
     ],
-    sql:
-      `${HEAD}, ${IN(`${LIVE} AND online = 1`)} AS num, ${IN(`${LIVE} AND online IS NOT NULL`)} AS den, ` +
-      `${IN('excluded IS NOT NULL')} AS x_rule, ${IN(`${LIVE} AND online IS NULL`)} AS x_no_channel ${FROM}`,
+    ...scan(['num', IN(`${LIVE} AND online = 1`)], ['den', IN(`${LIVE} AND online IS NOT NULL`)], X_RULE, [
+      'x_no_channel',
+      IN(`${LIVE} AND online IS NULL`),
+    ]),
   },
   {
     id: 'backlog_end',
@@ -333,6 +367,92 @@ export function kpiSql(def: KpiDefinition, level: KpiLevel, granularity: Granula
     .replaceAll('{unit}', unitExpression(level))
     .replaceAll('{period}', PERIOD_COLUMN[granularity])
     .replaceAll('{granularity}', granularity);
+}
+
+/** One scan of `cases` that computes several KPIs of a level for several granularities at once. */
+export interface FusedKpiScan {
+  /**
+   * Returns `unit`, `granularity` (month/quarter/year), `period` and columns `c0`, `c1`, … (each distinct
+   * aggregate of the KPIs once).
+   */
+  sql: string;
+  /** Per KPI id, its result aliases (`num`, `den`, `v`, `x_<key>`) and the fused column holding each. */
+  columns: ReadonlyMap<string, ReadonlyArray<readonly [alias: string, column: string]>>;
+}
+
+/** A quantile aggregate of the KPI SQL: its fraction and its `ORDER BY …` clause. */
+const QUANTILE = /^percentile_cont\(([0-9.]+)\) WITHIN GROUP \((ORDER BY .*)\)$/s;
+
+/**
+ * The KPIs that are one scan (those with `columns`) of a level, for the given granularities, as ONE query:
+ * their aggregates side by side (each distinct expression once) over GROUPING SETS of (unit, period column).
+ * Same text on DuckDB and PostgreSQL; each group's numbers are those of the KPI's own SQL (`kpiSql`), since
+ * the aggregates, the filter and the groups are the same — only the scan is shared.
+ * @example
+ * const f = fusedKpiScan([kpiDefinition('cases_received')!, kpiDefinition('cases_per_10k')!], 'city', ['year']);
+ * f.sql.includes('GROUPING SETS ((unit, p_year))') // => true
+ * f.columns.get('cases_per_10k') // => [['num', 'c0'], ['x_rule', 'c1']]
+ */
+export function fusedKpiScan(
+  defs: readonly KpiDefinition[],
+  level: KpiLevel,
+  granularities: readonly Granularity[],
+): FusedKpiScan {
+  const exprs = new Map<string, string>();
+  const columns = new Map<string, Array<readonly [string, string]>>();
+  for (const def of defs) {
+    if (!def.columns) throw new RangeError(`KPI ${def.id} is not a single scan`);
+    columns.set(
+      def.id,
+      def.columns.map(([alias, e]) => {
+        let c = exprs.get(e);
+        if (c === undefined) exprs.set(e, (c = `c${exprs.size}`));
+        return [alias, c] as const;
+      }),
+    );
+  }
+  // quantiles of the same values (median and 90th percentile of handling time) share one aggregate:
+  // percentile_cont(ARRAY[q1, q2]), each KPI taking its element (both engines index lists from 1)
+  const quantiles = new Map<string, string[]>();
+  for (const e of exprs.keys()) {
+    const m = QUANTILE.exec(e);
+    if (m) quantiles.set(m[2], [...(quantiles.get(m[2]) ?? []), m[1]]);
+  }
+  const select = [...exprs].map(([e, c]) => {
+    const m = QUANTILE.exec(e);
+    const qs = m && quantiles.get(m[2]);
+    if (!m || !qs || qs.length < 2) return `${e} AS ${c}`;
+    return `(percentile_cont(ARRAY[${qs.join(', ')}]) WITHIN GROUP (${m[2]}))[${qs.indexOf(m[1]) + 1}] AS ${c}`;
+  });
+  const cols = granularities.map((g) => PERIOD_COLUMN[g]);
+  const pick = (f: (g: Granularity, c: string) => string) =>
+    `CASE ${granularities.map((g, i) => `WHEN GROUPING(${cols[i]}) = 0 THEN ${f(g, cols[i])}`).join(' ')} END`;
+  const sql =
+    `SELECT unit, ${pick((g) => `'${g}'`)} AS granularity, ${pick((_, c) => c)} AS period, ` +
+    select.join(', ') +
+    ` FROM (SELECT *, ${unitExpression(level)} AS unit FROM cases) c WHERE unit IS NOT NULL ` +
+    `GROUP BY GROUPING SETS (${cols.map((c) => `(unit, ${c})`).join(', ')})`;
+  return { sql, columns };
+}
+
+/**
+ * The backlog KPI's SQL for several granularities at once: the same join and filter as its own SQL, with
+ * `granularity` returned and grouped on, over the periods of every granularity given.
+ * @example backlogSql('city', ['month', 'year']).includes("p.granularity IN ('month', 'year')") // => true
+ */
+export function backlogSql(level: KpiLevel, granularities: readonly Granularity[]): string {
+  const own = BY_ID.get('backlog_end')!.sql;
+  const parts: Array<[string, string]> = [
+    ['p.period AS period', 'p.granularity AS granularity, p.period AS period'],
+    ["p.granularity = '{granularity}'", `p.granularity IN (${granularities.map((g) => `'${g}'`).join(', ')})`],
+    ['GROUP BY 1, 2', 'GROUP BY 1, 2, 3'],
+  ];
+  let sql = own;
+  for (const [a, b] of parts) {
+    if (!sql.includes(a)) throw new Error(`backlog SQL changed: no "${a}"`);
+    sql = sql.replace(a, b);
+  }
+  return sql.replaceAll('{unit}', unitExpression(level));
 }
 
 /** The z of a two-sided 95 % interval. */
