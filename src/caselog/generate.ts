@@ -54,6 +54,14 @@ function cityOf(adcode: string): GeneratedProject['city'] {
   return { code: adcode, name: { zh: row.name_zh, en }, population: pop };
 }
 
+/**
+ * A YAML single-quoted scalar (a quote inside doubled: Xi'an).
+ * @example quoted("Xi'an") // => "'Xi''an'"
+ */
+export function quoted(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
 /** project.yaml of a generated log. */
 function projectYaml(o: GenerateProjectOptions, city: GeneratedProject['city'], files: string[]): string {
   const online = CHANNELS.filter((c) => c[2]).map((c) => c[0]);
@@ -61,12 +69,12 @@ function projectYaml(o: GenerateProjectOptions, city: GeneratedProject['city'], 
 # \`cityindex cases-log generate\` (src/engine/caselog/generate.ts) with seed ${o.seed}; see README.md.
 name:
   zh: ${city.name.zh} 12345 热线工单（模拟数据，${o.year}年）
-  en: ${city.name.en} 12345 hotline cases (SIMULATED, ${o.year})
+  en: ${quoted(`${city.name.en} 12345 hotline cases (SIMULATED, ${o.year})`)}
 caselogs:
   - id: sim-${city.code}-${o.year}
-    name: { zh: ${city.name.zh} 12345 工单（模拟）, en: '${city.name.en} 12345 cases (simulated)' }
+    name: { zh: ${city.name.zh} 12345 工单（模拟）, en: ${quoted(`${city.name.en} 12345 cases (simulated)`)} }
     simulated: true
-    city: { code: '${city.code}', name: { zh: ${city.name.zh}, en: '${city.name.en}' } }
+    city: { code: '${city.code}', name: { zh: ${city.name.zh}, en: ${quoted(city.name.en)} } }
     files: [${files.map((f) => `'${f}'`).join(', ')}]
     format: csv
     utcOffset: '+08:00'

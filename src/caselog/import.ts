@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { CityIndexError, type Issue } from '../engine/core/errors.ts';
@@ -133,6 +133,22 @@ export async function sha256File(path: string): Promise<{ sha256: string; bytes:
     bytes += chunk.length;
   }
   return { sha256: h.digest('hex'), bytes };
+}
+
+/** A file's size and modification time (ms): what `import.json` records to skip re-hashing unchanged inputs. */
+export interface FileStat {
+  bytes: number;
+  mtimeMs: number;
+}
+
+/**
+ * The size and modification time of a file.
+ * @example // no-run: reads the file system
+ * (await fileStat('project.yaml')).bytes > 0 // => true
+ */
+export async function fileStat(path: string): Promise<FileStat> {
+  const s = await stat(path);
+  return { bytes: s.size, mtimeMs: s.mtimeMs };
 }
 
 /** The header names of a CSV file (first record, at most 1 MiB read). */
@@ -293,8 +309,11 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
   try {
     // 1. hashes
     const files: ImportedFile[] = [];
+    // size and modification time before hashing: a later `kpi` trusts the hash while both are unchanged
+    const fileStats: FileStat[] = [];
     for (const [k, p] of paths.entries()) {
       opts.onProgress?.({ stage: 'hash', file: log.files[k], done: k, total: paths.length });
+      fileStats.push(await fileStat(p));
       files.push({ path: log.files[k], ...(await sha256File(p)) });
     }
     // one thread for small logs (threads only add scheduling cost there), two for large ones
@@ -769,7 +788,7 @@ export async function importCaseLog(opts: ImportOptions): Promise<ImportReport> 
     await writeFile(
       join(work, 'import.json'),
       JSON.stringify(
-        { ...(report.simulated ? { label: 'SIMULATED / 模拟数据' } : {}), ...report, outDir: undefined },
+        { ...(report.simulated ? { label: 'SIMULATED / 模拟数据' } : {}), ...report, outDir: undefined, fileStats },
         null,
         2,
       ) + '\n',

@@ -10,7 +10,14 @@ import { CityIndexError } from '../engine/core/errors.ts';
 import { offsetSeconds, type CaseLogConfig } from '../engine/caselog/config.ts';
 import type { KpiValue } from '../engine/caselog/kpis.ts';
 import { fsProjectFiles } from '../formats/project-fs.ts';
-import { importCaseLog, sha256File, type ImportProgress, type ImportReport } from './import.ts';
+import {
+  fileStat,
+  type FileStat,
+  importCaseLog,
+  sha256File,
+  type ImportProgress,
+  type ImportReport,
+} from './import.ts';
 import { computeKpis, duckKpiEngine, loadCasesIntoPostgres, pgKpiEngine } from './kpi.ts';
 import { kpiOutputFiles, writeKpiOutputs } from './outputs.ts';
 import { readCaseLogs } from './project.ts';
@@ -64,16 +71,25 @@ export async function importProjectCaseLogs(
   return out;
 }
 
-/** The last import of a log when its input files are unchanged (same SHA-256), else undefined. */
+/**
+ * The last import of a log when its input files are unchanged, else undefined. A file whose size and
+ * modification time are those recorded at import keeps its recorded SHA-256 (as git trusts its index);
+ * any other is hashed again and compared.
+ */
 async function currentImport(projectDir: string, log: CaseLogConfig): Promise<ImportReport | undefined> {
   const dir = join(projectDir, '.cityindex', 'caselog', log.id);
   const text = await readFile(join(dir, 'import.json'), 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
-  const report = JSON.parse(text) as ImportReport;
+  const { fileStats, ...report } = JSON.parse(text) as ImportReport & { fileStats?: FileStat[] };
   if (report.files.length !== log.files.length) return undefined;
   for (const [i, f] of report.files.entries()) {
     if (f.path !== log.files[i]) return undefined;
-    const now = await sha256File(join(projectDir, f.path)).catch(() => undefined);
+    const path = join(projectDir, f.path);
+    const was = fileStats?.[i];
+    const is = await fileStat(path).catch(() => undefined);
+    if (!is) return undefined;
+    if (was && was.bytes === is.bytes && was.mtimeMs === is.mtimeMs) continue;
+    const now = await sha256File(path).catch(() => undefined);
     if (now?.sha256 !== f.sha256) return undefined;
   }
   return { ...report, outDir: dir };

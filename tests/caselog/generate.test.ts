@@ -105,3 +105,19 @@ describe('a generated project through the CLI', () => {
     expect(lineage.label).toBe('SIMULATED / 模拟数据');
   }, 60_000);
 });
+
+describe('a generated project for a city whose English name has a quote', () => {
+  it("writes a project.yaml that reads back (Xi'an)", async () => {
+    const { generateCaseLogProject } = await import('../../src/caselog/generate.ts');
+    const { readCaseLogs } = await import('../../src/caselog/project.ts');
+    const p = tempProject({});
+    try {
+      const dir = join(p.dir, 'xa');
+      await generateCaseLogProject({ dir, city: '610100', year: 2024, cases: 10, seed: 1 });
+      const [log] = await readCaseLogs(dir);
+      expect([log.city.name.en, log.name?.en]).toEqual(["Xi'an", "Xi'an 12345 cases (simulated)"]);
+    } finally {
+      p.dispose();
+    }
+  });
+});

@@ -160,7 +160,8 @@ export const CaseLogSchema = z
 export type CaseLogConfig = z.infer<typeof CaseLogSchema>;
 export type CaseLogConfigInput = z.input<typeof CaseLogSchema>;
 
-export const CaseLogsConfigSchema = z.array(CaseLogSchema).min(1).max(50);
+/** At most 400 logs a project: one per prefecture-level city of China (333) with room to spare. */
+export const CaseLogsConfigSchema = z.array(CaseLogSchema).min(1).max(400);
 
 /**
  * The offset in seconds of a `±hh:mm` UTC offset.
