@@ -4,7 +4,12 @@
  * `loadCasesIntoPostgres`). Both run the SAME SQL text per KPI (src/engine/caselog/kpis.ts); a `periods`
  * table (period key → end instant) is written beside `cases` for the backlog.
  */
-import { stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
 import type pg from 'pg';
 import { type Granularity, GRANULARITIES, PERIOD_COLUMN, periodEnd } from '../engine/caselog/periods.ts';
 import {
@@ -70,53 +75,41 @@ const PG_TYPE: Record<string, string> = {
 };
 
 /**
- * Create the `cases` table in PostgreSQL and fill it from an import's Parquet file, streamed in batches
- * (one `INSERT … SELECT FROM unnest(…)` per batch), so memory stays bounded. Returns the rows loaded.
+ * Create the `cases` table in PostgreSQL and fill it from an import's Parquet file: DuckDB writes the rows as
+ * CSV into a temporary file (in parallel, NULL as an unquoted empty field, an empty text as `""`), which is
+ * streamed into `COPY cases FROM STDIN` — no row passes through the JavaScript heap. Returns the rows loaded.
  * @example // no-run: needs a PostgreSQL server (tests/caselog/engines.test.ts)
  * await loadCasesIntoPostgres(client, 'cases.parquet') // => 7
  */
 export async function loadCasesIntoPostgres(
   client: pg.Client,
   parquetPath: string,
-  opts: { batch?: number; onRows?: (n: number) => void; duck?: DuckOptions } = {},
+  opts: { onRows?: (n: number) => void; duck?: DuckOptions } = {},
 ): Promise<number> {
-  const batch = opts.batch ?? 20_000;
   await client.query('DROP TABLE IF EXISTS cases');
   await client.query(`CREATE TABLE cases (${CASE_TABLE_COLUMNS.map(([c, t]) => `${c} ${PG_TYPE[t]}`).join(', ')})`);
-  const insert =
-    `INSERT INTO cases SELECT * FROM unnest(` +
-    CASE_TABLE_COLUMNS.map(([, t], i) => `$${i + 1}::${PG_TYPE[t]}[]`).join(', ') +
-    ')';
-  const duck = await openDuck(opts.duck);
-  let total = 0;
+  const dir = await mkdtemp(join(tmpdir(), 'cityindex-pgload-'));
   try {
-    const names = CASE_TABLE_COLUMNS.map(([c]) => c).join(', ');
-    const result = await duck.conn.stream(`SELECT ${names} FROM read_parquet(${sqlString(parquetPath)})`);
-    let cols: unknown[][] = CASE_TABLE_COLUMNS.map(() => []);
-    let n = 0;
-    const flush = async () => {
-      if (!n) return;
-      await client.query(insert, cols);
-      total += n;
-      opts.onRows?.(total);
-      cols = CASE_TABLE_COLUMNS.map(() => []);
-      n = 0;
-    };
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const got = chunk.getColumns();
-      for (const [i, values] of got.entries())
-        for (const v of values) cols[i].push(typeof v === 'bigint' ? v.toString() : v);
-      n += chunk.rowCount;
-      if (n >= batch) await flush();
+    const csv = join(dir, 'cases.csv');
+    const duck = await openDuck({ ...opts.duck, tempDirectory: dir });
+    try {
+      const names = CASE_TABLE_COLUMNS.map(([c]) => c).join(', ');
+      await duck.run(
+        `COPY (SELECT ${names} FROM read_parquet(${sqlString(parquetPath)})) TO ${sqlString(csv)} ` +
+          "(FORMAT CSV, HEADER false, DELIMITER ',', QUOTE '\"')",
+      );
+    } finally {
+      duck.close();
     }
-    await flush();
+    const copy = client.query(copyFrom(`COPY cases FROM STDIN (FORMAT csv)`));
+    await pipeline(createReadStream(csv, { highWaterMark: 1 << 20 }), copy);
+    const total = Number(copy.rowCount ?? 0);
+    opts.onRows?.(total);
+    await client.query('ANALYZE cases');
+    return total;
   } finally {
-    duck.close();
+    await rm(dir, { recursive: true, force: true });
   }
-  await client.query('ANALYZE cases');
-  return total;
 }
 
 export interface ComputeKpiOptions {

@@ -15,6 +15,8 @@ import { readCaseLogs } from '../../src/caselog/project.ts';
 import { offsetSeconds, type CaseLogConfig } from '../../src/engine/caselog/config.ts';
 import type { KpiValue } from '../../src/engine/caselog/kpis.ts';
 import { PG_ADMIN_URL, pgAvailable } from '../store/stores.ts';
+import { openDuck, sqlString } from '../../src/caselog/duck.ts';
+import { CASE_TABLE_COLUMNS } from '../../src/engine/caselog/kpis.ts';
 import { expectSame, FIXTURES, smallLogConfig, tempProject } from './helpers.ts';
 
 const disposers: Array<() => void | Promise<void>> = [];
@@ -46,7 +48,7 @@ async function bothEngines(projectDir: string, log: CaseLogConfig): Promise<[Kpi
   const client = new pg.Client({ connectionString: PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`) });
   await client.connect();
   try {
-    const loaded = await loadCasesIntoPostgres(client, parquet, { batch: 3000 });
+    const loaded = await loadCasesIntoPostgres(client, parquet);
     const fromPg = await computeKpis(pgKpiEngine(client), { offsetS, levels });
     return [fromDuck, fromPg, loaded];
   } finally {
@@ -78,4 +80,50 @@ describe.skipIf(!pgAvailable)('DuckDB and PostgreSQL give identical KPIs', () =>
     const city = duck.find((v) => v.kpi === 'cases_received' && v.level === 'city' && v.period === '2015-01');
     expect(cats.reduce((a, v) => a + v.value, 0)).toBe(city?.value);
   }, 60_000);
+
+  it('loads every value into PostgreSQL as it is in the Parquet file (COPY through CSV)', async () => {
+    const p = tempProject({});
+    disposers.push(p.dispose);
+    const parquet = join(p.dir, 'cases.parquet');
+    const db = await openDuck();
+    const cols = CASE_TABLE_COLUMNS.map(([c, t]) => `CAST(${c} AS ${t}) AS ${c}`).join(', ');
+    // text with a comma, quotes, a line break, an empty string beside NULL, CJK; doubles needing 17 digits
+    await db.run(
+      `COPY (SELECT ${cols} FROM (VALUES ` +
+        `(1, 'a.csv', 'A,1', '440300', '', '微信', 1, 'say "hi"', 'x' || chr(10) || 'y', 'closed', ` +
+        `1700000000, NULL, 1700000100, NULL, 1700003600, 1700086400, 0, 4.0, 1, NULL, ` +
+        `22.543099999999999, 114.05789999999999, '2023-11', '2023-Q4', '2023'), ` +
+        `(2, 'a.csv', 'A2', '440300', NULL, NULL, NULL, NULL, NULL, 'open', ` +
+        `1700000001, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'duplicate', ` +
+        `0.1, -1e-300, '2023-11', '2023-Q4', '2023')) ` +
+        `t(${CASE_TABLE_COLUMNS.map(([c]) => c).join(', ')})) TO ${sqlString(parquet)} (FORMAT PARQUET)`,
+    );
+    const want = await db.all(`SELECT * FROM read_parquet(${sqlString(parquet)}) ORDER BY rec`);
+    db.close();
+    const name = `cityindex_caselog_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    disposers.push(async () => {
+      const a = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    });
+    const client = new pg.Client({ connectionString: PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`) });
+    await client.connect();
+    try {
+      expect(await loadCasesIntoPostgres(client, parquet)).toBe(2);
+      const got = (await client.query('SELECT * FROM cases ORDER BY rec')).rows as Record<string, unknown>[];
+      const numeric = new Set(CASE_TABLE_COLUMNS.filter(([, t]) => t !== 'VARCHAR').map(([c]) => c));
+      const norm = (r: Record<string, unknown>) =>
+        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null || !numeric.has(k) ? v : Number(v)]));
+      expect(got.map(norm)).toEqual(want.map(norm));
+      expect(got[0].district).toBe('');
+      expect(got[1].district).toBeNull();
+    } finally {
+      await client.end();
+    }
+  });
 });
