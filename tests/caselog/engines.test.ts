@@ -6,7 +6,6 @@
  * a failure when CITYINDEX_REQUIRE_PG=1, as in tests/store/stores.ts).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
 import { importCaseLog } from '../../src/caselog/import.ts';
@@ -14,7 +13,7 @@ import { computeKpis, duckKpiEngine, loadCasesIntoPostgres, pgKpiEngine } from '
 import { readCaseLogs } from '../../src/caselog/project.ts';
 import { offsetSeconds, type CaseLogConfig } from '../../src/engine/caselog/config.ts';
 import type { KpiValue } from '../../src/engine/caselog/kpis.ts';
-import { PG_ADMIN_URL, pgAvailable } from '../store/stores.ts';
+import { pgAvailable, tempPgDatabase } from '../store/stores.ts';
 import { openDuck, sqlString } from '../../src/caselog/duck.ts';
 import { CASE_TABLE_COLUMNS } from '../../src/engine/caselog/kpis.ts';
 import { expectSame, FIXTURES, smallLogConfig, tempProject } from './helpers.ts';
@@ -34,18 +33,9 @@ async function bothEngines(projectDir: string, log: CaseLogConfig): Promise<[Kpi
   const levels = ['city', 'district', 'category'] as const;
   const fromDuck = await computeKpis(duck.engine, { offsetS, levels });
   duck.close();
-  const name = `cityindex_caselog_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  disposers.push(async () => {
-    const a = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await a.connect();
-    await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await a.end();
-  });
-  const client = new pg.Client({ connectionString: PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`) });
+  const db = await tempPgDatabase('cityindex_caselog');
+  disposers.push(db.drop);
+  const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   try {
     const loaded = await loadCasesIntoPostgres(client, parquet);
@@ -100,23 +90,14 @@ describe.skipIf(!pgAvailable)('DuckDB and PostgreSQL give identical KPIs', () =>
     );
     const want = await db.all(`SELECT * FROM read_parquet(${sqlString(parquet)}) ORDER BY rec`);
     db.close();
-    const name = `cityindex_caselog_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    disposers.push(async () => {
-      const a = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    });
-    const client = new pg.Client({ connectionString: PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`) });
+    const db2 = await tempPgDatabase('cityindex_caselog');
+    disposers.push(db2.drop);
+    const client = new pg.Client({ connectionString: db2.url });
     await client.connect();
     try {
       expect(await loadCasesIntoPostgres(client, parquet)).toBe(2);
       const got = (await client.query('SELECT * FROM cases ORDER BY rec')).rows as Record<string, unknown>[];
-      const numeric = new Set(CASE_TABLE_COLUMNS.filter(([, t]) => t !== 'VARCHAR').map(([c]) => c));
+      const numeric = new Set<string>(CASE_TABLE_COLUMNS.filter(([, t]) => t !== 'VARCHAR').map(([c]) => c));
       const norm = (r: Record<string, unknown>) =>
         Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null || !numeric.has(k) ? v : Number(v)]));
       expect(got.map(norm)).toEqual(want.map(norm));

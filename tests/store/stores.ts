@@ -54,22 +54,33 @@ export async function sqliteStore(): Promise<TestStore> {
   };
 }
 
-/** A store on a new PostgreSQL database with a random name (dropped by `dispose`). */
-export async function postgresStore(): Promise<TestStore> {
-  const name = `cityindex_test_${randomBytes(6).toString('hex')}`;
+/** A new PostgreSQL database with a random name: its URL, and `drop` (forced: open sessions are ended). */
+export async function tempPgDatabase(prefix = 'cityindex_test'): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const store = await Store.open({ url: PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`) }, FAST);
   return {
-    store,
-    dispose: async () => {
-      await store.close();
+    url: PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`),
+    drop: async () => {
       const a = new pg.Client({ connectionString: PG_ADMIN_URL });
       await a.connect();
       await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await a.end();
+    },
+  };
+}
+
+/** A store on a new PostgreSQL database with a random name (dropped by `dispose`). */
+export async function postgresStore(): Promise<TestStore> {
+  const db = await tempPgDatabase();
+  const store = await Store.open({ url: db.url }, FAST);
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      await db.drop();
     },
   };
 }
