@@ -33,14 +33,21 @@ async function bothEngines(projectDir: string, log: CaseLogConfig): Promise<[Kpi
   const levels = ['city', 'district', 'category'] as const;
   const fromDuck = await computeKpis(duck.engine, { offsetS, levels });
   duck.close();
+  return withPgDatabase(async (client) => {
+    const loaded = await loadCasesIntoPostgres(client, parquet);
+    const fromPg = await computeKpis(pgKpiEngine(client), { offsetS, levels });
+    return [fromDuck, fromPg, loaded];
+  });
+}
+
+/** `fn` on a client of a new database (dropped after the suite). */
+async function withPgDatabase<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const db = await tempPgDatabase('cityindex_caselog');
   disposers.push(db.drop);
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   try {
-    const loaded = await loadCasesIntoPostgres(client, parquet);
-    const fromPg = await computeKpis(pgKpiEngine(client), { offsetS, levels });
-    return [fromDuck, fromPg, loaded];
+    return await fn(client);
   } finally {
     await client.end();
   }
@@ -90,11 +97,7 @@ describe.skipIf(!pgAvailable)('DuckDB and PostgreSQL give identical KPIs', () =>
     );
     const want = await db.all(`SELECT * FROM read_parquet(${sqlString(parquet)}) ORDER BY rec`);
     db.close();
-    const db2 = await tempPgDatabase('cityindex_caselog');
-    disposers.push(db2.drop);
-    const client = new pg.Client({ connectionString: db2.url });
-    await client.connect();
-    try {
+    await withPgDatabase(async (client) => {
       expect(await loadCasesIntoPostgres(client, parquet)).toBe(2);
       const got = (await client.query('SELECT * FROM cases ORDER BY rec')).rows as Record<string, unknown>[];
       const numeric = new Set<string>(CASE_TABLE_COLUMNS.filter(([, t]) => t !== 'VARCHAR').map(([c]) => c));
@@ -103,8 +106,6 @@ describe.skipIf(!pgAvailable)('DuckDB and PostgreSQL give identical KPIs', () =>
       expect(got.map(norm)).toEqual(want.map(norm));
       expect(got[0].district).toBe('');
       expect(got[1].district).toBeNull();
-    } finally {
-      await client.end();
-    }
+    });
   });
 });
