@@ -413,16 +413,13 @@ export function fusedKpiScan(
   }
   // quantiles of the same values (median and 90th percentile of handling time) share one aggregate:
   // percentile_cont(ARRAY[q1, q2]), each KPI taking its element (both engines index lists from 1)
+  const parsed = [...exprs].map(([e, c]) => ({ e, c, q: QUANTILE.exec(e) }));
   const quantiles = new Map<string, string[]>();
-  for (const e of exprs.keys()) {
-    const m = QUANTILE.exec(e);
-    if (m) quantiles.set(m[2], [...(quantiles.get(m[2]) ?? []), m[1]]);
-  }
-  const select = [...exprs].map(([e, c]) => {
-    const m = QUANTILE.exec(e);
-    const qs = m && quantiles.get(m[2]);
-    if (!m || !qs || qs.length < 2) return `${e} AS ${c}`;
-    return `(percentile_cont(ARRAY[${qs.join(', ')}]) WITHIN GROUP (${m[2]}))[${qs.indexOf(m[1]) + 1}] AS ${c}`;
+  for (const { q } of parsed) if (q) quantiles.set(q[2], [...(quantiles.get(q[2]) ?? []), q[1]]);
+  const select = parsed.map(({ e, c, q }) => {
+    const qs = q ? quantiles.get(q[2])! : [];
+    if (!q || qs.length < 2) return `${e} AS ${c}`;
+    return `(percentile_cont(ARRAY[${qs.join(', ')}]) WITHIN GROUP (${q[2]}))[${qs.indexOf(q[1]) + 1}] AS ${c}`;
   });
   const cols = granularities.map((g) => PERIOD_COLUMN[g]);
   const pick = (f: (g: Granularity, c: string) => string) =>
