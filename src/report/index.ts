@@ -21,7 +21,9 @@ export {
   renderPdfs,
   launchChromium,
   chromiumPath,
+  printerPath,
   CHROMIUM_PATH,
+  HEADLESS_SHELL_PATH,
   CHROMIUM_ARGS,
   type PdfOptions,
 } from './pdf.ts';
@@ -127,18 +129,27 @@ export async function reportFiles(
   const primary: ReportLang = base.project.project.language ?? 'zh';
   const other: ReportLang = otherLang(primary);
   const files = new Map<string, string | Uint8Array>();
-  const primaryHtml = renderReportHtml({ ...base, lang: primary });
-  if (options.html !== false) {
-    files.set(reportFileName(primary, primary), primaryHtml);
-    files.set(reportFileName(other, primary), renderReportHtml({ ...base, lang: other }));
-  }
-  if (options.pdf) {
-    const { renderPdfs } = await import('./pdf.ts'); // playwright-core loads only when a PDF is asked for
-    // the other language's PDF too (report.en.pdf / report.zh.pdf), printed from its own HTML, by the same Chromium
-    const otherHtml = files.get(reportFileName(other, primary)) ?? renderReportHtml({ ...base, lang: other });
-    const [primaryPdf, otherPdf] = await renderPdfs([primaryHtml, otherHtml as string]);
-    files.set('report.pdf', primaryPdf);
-    files.set(`report.${other}.pdf`, otherPdf);
+  // playwright-core loads only when a PDF is asked for; Chromium then starts while the HTML is rendered
+  const pdf = options.pdf ? await import('./pdf.ts') : undefined;
+  const browser = pdf?.launchChromium(pdf.printerPath());
+  browser?.catch(() => undefined); // a failed start is thrown by renderPdfs
+  let printing = false;
+  try {
+    const primaryHtml = renderReportHtml({ ...base, lang: primary });
+    if (options.html !== false) {
+      files.set(reportFileName(primary, primary), primaryHtml);
+      files.set(reportFileName(other, primary), renderReportHtml({ ...base, lang: other }));
+    }
+    if (pdf) {
+      // the other language's PDF too (report.en.pdf / report.zh.pdf), printed from its own HTML, by the same Chromium
+      const otherHtml = files.get(reportFileName(other, primary)) ?? renderReportHtml({ ...base, lang: other });
+      printing = true; // renderPdfs closes the browser from here on
+      const [primaryPdf, otherPdf] = await pdf.renderPdfs([primaryHtml, otherHtml as string], { browser });
+      files.set('report.pdf', primaryPdf);
+      files.set(`report.${other}.pdf`, otherPdf);
+    }
+  } finally {
+    if (!printing) await (await browser?.catch(() => undefined))?.close();
   }
   return files;
 }
