@@ -3,6 +3,7 @@
  * given in the issues (COINr timings on a 2-core machine). `--only <name>` runs a subset.
  * Results are measurements, not tests: nothing here fails CI.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { printTable, type BenchRow } from './harness.ts';
 import { benchBuild } from './build.ts';
 import { benchSurvey } from './survey.ts';
@@ -46,6 +47,9 @@ const benches: Bench[] = [
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const rows: BenchRow[] = [];
+const utc = () => new Date().toISOString().slice(0, 16).replace('T', ' ');
+const load = () => loadavg()[0].toFixed(2);
+const started = { at: utc(), load: load() };
 for (const b of benches) {
   if (only && !b.name.includes(only)) continue;
   process.stderr.write(`running ${b.name} …\n`);
@@ -55,4 +59,10 @@ for (const b of benches) {
     rows.push({ name: `${b.name} (failed)`, seconds: NaN, notes: (e as Error).message.split('\n')[0] });
   }
 }
+// the machine the figures come from, and how busy it was (the README's table quotes this line)
+console.log(
+  `npm run bench${only ? ` --only ${only}` : ''}, ${started.at}–${utc().slice(11)} UTC, ` +
+    `${availableParallelism()} cores, Node ${process.version}, ` +
+    `load average (1 min) ${started.load} at the start, ${load()} at the end\n`,
+);
 printTable(rows);
