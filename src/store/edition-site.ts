@@ -123,16 +123,19 @@ export async function editionSiteFiles(
   );
   const prefix = `${loaded.dir}/`;
   const base = options.host ?? nodeHost;
+  const stored = (path: string): Uint8Array => {
+    const key = path.startsWith(prefix) ? joinPosix(path.slice(prefix.length)) : undefined;
+    const bytes = key === undefined ? undefined : files.get(key);
+    if (!bytes) throw new CityIndexError({ code: 'E_FILE', message: 'not a stored file / 非已存文件', file: path });
+    return bytes;
+  };
   const host: AppHost = {
     ...base,
-    // the case library and project.zip come from the stored files, never the disk
+    // the case library, the case logs' KPI pages (kpi/<log>/kpis.csv) and project.zip come from the stored
+    // files, never the disk
     loadCases: (folder, dir) => readCases(source, dir === loaded.dir || dir === undefined ? joinPosix(folder) : folder),
-    async readBytes(path) {
-      const key = path.startsWith(prefix) ? joinPosix(path.slice(prefix.length)) : undefined;
-      const bytes = key === undefined ? undefined : files.get(key);
-      if (!bytes) throw new CityIndexError({ code: 'E_FILE', message: 'not a stored file / 非已存文件', file: path });
-      return bytes;
-    },
+    readBytes: async (path) => stored(path),
+    readText: async (path) => new TextDecoder('utf-8', { fatal: true }).decode(stored(path)),
   };
   const change = await editionChange(store, project, edition.id);
   const { run, files: out } = await siteArtifacts(
