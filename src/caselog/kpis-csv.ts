@@ -61,13 +61,16 @@ export function parseKpisCsv(text: string, file: string): KpiValue[] {
  * The case log ids a project's `data:` (one source or a list) reads through `kind: kpi`, in order, once each.
  * @example kpiCaseLogIds([{ kind: 'kpi', caselog: 'a' }, { file: 'x.csv' }, { kind: 'kpi', caselog: 'a' }]) // => ['a']
  * @example kpiCaseLogIds({ kind: 'kpi', caselog: 'b' }) // => ['b']
+ * @example kpiCaseLogIds([{ kind: 'kpi', caselog: 'a', file: 'mine.csv' }], { defaultFileOnly: true }) // => []
  */
-export function kpiCaseLogIds(data: unknown): string[] {
+export function kpiCaseLogIds(data: unknown, opts: { defaultFileOnly?: boolean } = {}): string[] {
   const list: unknown[] = Array.isArray(data) ? data : data ? [data] : [];
   const ids: string[] = [];
   for (const d of list) {
-    const o = d as { kind?: unknown; caselog?: unknown } | null;
-    if (o && o.kind === 'kpi' && typeof o.caselog === 'string' && !ids.includes(o.caselog)) ids.push(o.caselog);
+    const o = d as { kind?: unknown; caselog?: unknown; file?: unknown } | null;
+    if (!o || o.kind !== 'kpi' || typeof o.caselog !== 'string' || ids.includes(o.caselog)) continue;
+    // defaultFileOnly: the sources that read kpi/<log>/indicators.csv (no `file:` of their own)
+    if (!opts.defaultFileOnly || o.file === undefined) ids.push(o.caselog);
   }
   return ids;
 }

@@ -48,10 +48,27 @@ export function lineageText(kpi: string, report: Pick<ImportReport, 'files'>, si
   return `${simulated ? `${SIMULATED_LABEL}: ` : ''}KPI ${kpi} ← SQL sha256:${sql} ← ${input}${more}`;
 }
 
-/** The three output files' contents (see the module comment). */
+/** What the lineage of the output files says of the input: the import's files and counts. */
+export type KpiInputReport = Pick<
+  ImportReport,
+  'files' | 'records' | 'accepted' | 'rejected' | 'rejectedByCode' | 'excludedByRule' | 'receivedRange'
+> & {
+  /** The platform store's batches the cases came from (their files are in `files`). */
+  batches?: Array<{ id: number; city: string; sha256: string }>;
+};
+
+/**
+ * The three output files' contents (see the module comment).
+ * @example
+ * import { readCaseLogs } from './project.ts';
+ * const [log] = await readCaseLogs('examples/service-requests-311');
+ * const none = { files: [], records: 0, accepted: 0, rejected: 0, rejectedByCode: {}, excludedByRule: {},
+ *   receivedRange: null };
+ * Object.keys(kpiOutputFiles(log, none, [], 'duckdb')) // => ['kpis.csv', 'indicators.csv', 'lineage.json']
+ */
 export function kpiOutputFiles(
   log: CaseLogConfig,
-  report: ImportReport,
+  report: KpiInputReport,
   values: readonly KpiValue[],
   engine: string,
 ): Record<string, string> {
@@ -96,6 +113,7 @@ export function kpiOutputFiles(
       rejectedByCode: report.rejectedByCode,
       excludedByRule: report.excludedByRule,
       receivedRange: report.receivedRange,
+      ...(report.batches ? { batches: report.batches } : {}),
     },
     indicators: wanted,
     kpis: KPI_DEFINITIONS.map((d) => ({

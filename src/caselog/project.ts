@@ -17,17 +17,31 @@ const MAX_PROJECT_BYTES = 4 << 20;
  * logs.map((l) => l.id) // => ['boston-2015h1', 'sf-sample']
  */
 export async function readCaseLogs(dir: string, file = 'project.yaml'): Promise<CaseLogConfig[]> {
-  const bytes = await readFile(join(dir, file));
+  return parseProjectCaseLogs(await readFile(join(dir, file)), file).logs;
+}
+
+/**
+ * The case logs a project file declares (`caselogs:`, validated with located errors) and its `data:` as written
+ * (for `kpiCaseLogIds`), from the file's bytes (a stored project's file, say).
+ * @example
+ * const yaml = 'data:\n  - { kind: kpi, caselog: a }\n';
+ * parseProjectCaseLogs(new TextEncoder().encode(yaml)) // => { logs: [], data: [{ kind: 'kpi', caselog: 'a' }] }
+ */
+export function parseProjectCaseLogs(
+  bytes: Uint8Array,
+  file = 'project.yaml',
+): { logs: CaseLogConfig[]; data: unknown } {
   if (bytes.length > MAX_PROJECT_BYTES)
     throw new CityIndexError({ code: 'E_TOO_LARGE', message: 'project file larger than 4 MB', file });
   let doc: unknown;
   try {
-    doc = parseYaml(bytes.toString('utf8'), { maxAliasCount: 100 });
+    doc = parseYaml(new TextDecoder().decode(bytes), { maxAliasCount: 100 });
   } catch (e) {
     throw new CityIndexError({ code: 'E_YAML', message: (e as Error).message.slice(0, 300), file });
   }
-  const raw = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>).caselogs : undefined;
-  if (raw === undefined) return [];
+  const top = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>) : {};
+  const raw = top.caselogs;
+  if (raw === undefined) return { logs: [], data: top.data };
   const parsed = CaseLogsConfigSchema.safeParse(raw);
   if (!parsed.success) throw new CityIndexError(zodIssues(parsed.error, file, ['caselogs']));
   const seen = new Set<string>();
@@ -41,5 +55,5 @@ export async function readCaseLogs(dir: string, file = 'project.yaml'): Promise<
       });
     seen.add(l.id);
   }
-  return parsed.data;
+  return { logs: parsed.data, data: top.data };
 }

@@ -10,6 +10,7 @@ import { CityIndexError } from '../engine/core/errors.ts';
 import { offsetSeconds, type CaseLogConfig } from '../engine/caselog/config.ts';
 import type { KpiValue } from '../engine/caselog/kpis.ts';
 import { fsProjectFiles } from '../formats/project-fs.ts';
+import type { ProjectFiles } from '../formats/project-files.ts';
 import {
   fileStat,
   type FileStat,
@@ -96,9 +97,21 @@ async function currentImport(projectDir: string, log: CaseLogConfig): Promise<Im
 }
 
 /** Population per unit code from the log's `population:` file (CSV code,population), confined to the project. */
-async function readPopulation(projectDir: string, log: CaseLogConfig): Promise<Map<string, number> | undefined> {
+/**
+ * The population by district a log's per-capita KPIs divide by (`population.file`: columns code, population),
+ * read through the project's files (a folder, or a stored project's); undefined when the log names none.
+ * @example
+ * import { fsProjectFiles } from '../formats/project-fs.ts';
+ * import { readCaseLogs } from './project.ts';
+ * const [log] = await readCaseLogs('examples/service-requests-311');
+ * const population = await readPopulation(fsProjectFiles('examples/service-requests-311'), log);
+ * population // => undefined (Boston's log names no population file)
+ */
+export async function readPopulation(
+  files: ProjectFiles,
+  log: CaseLogConfig,
+): Promise<Map<string, number> | undefined> {
   if (!log.population) return undefined;
-  const files = fsProjectFiles(projectDir);
   const rel = log.population.file;
   const r = files.resolve(rel);
   if (!r.ok) throw new CityIndexError({ code: r.code, message: r.message, file: rel, expected: r.expected });
@@ -172,7 +185,7 @@ export async function computeProjectKpis(projectDir: string, opts: KpiRunOptions
         onProgress: (e) => opts.onProgress?.({ kind: 'import', log: log.id, ...e }),
       }));
     const parquet = join(report.outDir, 'cases.parquet');
-    const population = await readPopulation(projectDir, log);
+    const population = await readPopulation(fsProjectFiles(projectDir), log);
     const offsetS = offsetSeconds(log.utcOffset);
     let values: KpiValue[];
     if (engineName === 'duckdb') {

@@ -90,6 +90,8 @@ export interface StoredKpiOptions {
   log: string;
   /** Only this city's batches (default: every batch the actor may see). */
   city?: string;
+  /** Only these batches (an edition's: E_NOT_FOUND when one of them is gone or hidden). */
+  batches?: readonly number[];
   kpis?: readonly string[];
   levels?: readonly KpiLevel[];
   granularities?: readonly Granularity[];
@@ -424,8 +426,11 @@ export async function storedCaseLogKpis(
     .where('project_id', '=', projectId)
     .where('log_id', '=', opts.log);
   if (opts.city !== undefined) q = q.where('city', '=', opts.city);
+  if (opts.batches) q = q.where('id', 'in', opts.batches.length ? [...opts.batches] : [-1]);
   const rows = ((await q.orderBy('id').execute()) as BatchRow[]).filter((r) => !cities || cities.includes(r.city));
   if (!rows.length) throw notFound('case log', opts.log);
+  const missing = opts.batches?.find((id) => !rows.some((r) => Number(r.id) === id));
+  if (missing !== undefined) throw notFound('case-log batch', missing);
   const batches = rows.map(toBatch);
   const offsets = new Set(batches.map((b) => b.utcOffset));
   if (offsets.size > 1)

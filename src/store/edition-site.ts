@@ -15,6 +15,7 @@ import { readCases } from '../formats/cases.ts';
 import type { OutputFiles } from '../formats/output.ts';
 import { joinPosix, memoryProjectFiles } from '../formats/project-files.ts';
 import { fingerprint, type ResultsTable } from '../formats/results.ts';
+import type { CaseLogInputs } from './caselog-build.ts';
 import type { FrozenInputs } from './edition.ts';
 import { systemPrincipal } from './principal.ts';
 import { loadStoredProject } from './project-io.ts';
@@ -24,6 +25,8 @@ import type { Edition, ProjectInfo, Store } from './store.ts';
 interface FrozenResults {
   inputs?: FrozenInputs;
   spec?: BuildSpec;
+  /** The case-log batches the KPI indicators came from (older editions: none recorded, the stored files). */
+  caselogs?: CaseLogInputs;
 }
 
 function notFrozen(edition: Edition, expected: string): CityIndexError {
@@ -112,10 +115,12 @@ export async function editionSiteFiles(
     throw notFrozen(edition, 'a published edition of this project');
   const results = (edition.results ?? {}) as FrozenResults;
   if (!results.inputs || !results.spec) throw notFrozen(edition, 'an edition built with its frozen inputs and spec');
-  const { project: loaded } = await loadStoredProject(store, system, project);
+  // the KPI pages from the very batches the edition read (E_EDITION_MISMATCH when one is gone)
+  const { project: loaded, files } = await loadStoredProject(store, system, project, {
+    caselogs: results.caselogs ?? [],
+  });
   const raw = loaded.input.raw;
   const input = { ...loaded.input, raw: frozenRaw(edition, results.inputs, raw.unitCodes, raw.codes) };
-  const files = await store.projectFiles(system, project.id);
   // files the project names outside its folder are reachable through its allowedRoots:, as on disk
   const roots = (loaded.project as { allowedRoots?: unknown }).allowedRoots;
   const source = memoryProjectFiles(files).withRoots(

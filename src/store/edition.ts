@@ -2,13 +2,15 @@
  * Build an edition from the store: the stored project with its approved values (`loadStoredProject`),
  * built by the same use case as the CLI (`runProject`, no analyses), stored as a draft edition whose
  * results are the ranking table, the results' fingerprint, the lineage of every approved value
- * the build used (unit, indicator → submission), and the frozen raw data the build read (`inputs`:
- * what `serve`'s public site of a published edition is rebuilt from, edition-site.ts).
+ * the build used (unit, indicator → submission), the frozen raw data the build read (`inputs`:
+ * what `serve`'s public site of a published edition is rebuilt from, edition-site.ts) and the stored
+ * case-log batches its KPI indicators came from (`caselogs`).
  */
 import { runProject } from '../app/project.ts';
 import { fingerprint, resultsTable, tableToCsv } from '../formats/results.ts';
 import type { Dataset } from '../engine/core/dataset.ts';
 import type { BuildSpec } from '../engine/spec/spec.ts';
+import type { CaseLogInputs } from './caselog-build.ts';
 import type { Principal } from './principal.ts';
 import { loadStoredProject } from './project-io.ts';
 import type { Edition, ProjectInfo, Store } from './store.ts';
@@ -25,6 +27,8 @@ export interface StoredBuild {
   inputs: FrozenInputs;
   /** The build spec the build ran. */
   spec: BuildSpec;
+  /** The stored case-log batches whose KPIs the build read (`kind: kpi`); empty when none. */
+  caselogs: CaseLogInputs;
 }
 
 /** Raw data as JSON: column-major values, `null` for a missing value (as the site's SerialDataset). */
@@ -49,7 +53,7 @@ export function frozenInputs(raw: Pick<Dataset, 'unitCodes' | 'codes' | 'values'
 
 /** Build the stored project as it is now (authors and admins). */
 export async function buildStoredProject(store: Store, actor: Principal, project: ProjectInfo): Promise<StoredBuild> {
-  const { project: loaded, approved } = await loadStoredProject(store, actor, project);
+  const { project: loaded, approved, caselogs } = await loadStoredProject(store, actor, project);
   // the build only: time series and analyses read further files through the host (not stored builds yet)
   const run = await runProject({ ...loaded, project: { ...loaded.project, series: undefined } }, { analyses: false });
   const table = resultsTable(run.build);
@@ -65,6 +69,7 @@ export async function buildStoredProject(store: Store, actor: Principal, project
     framework,
     inputs: frozenInputs(loaded.input.raw),
     spec: loaded.spec,
+    caselogs,
   };
 }
 
@@ -85,6 +90,7 @@ export async function buildEdition(
       framework: built.framework,
       inputs: built.inputs,
       spec: built.spec,
+      caselogs: built.caselogs,
     },
     fingerprint: built.fingerprint,
   });

@@ -15,6 +15,7 @@ import { dirnamePosix, joinPosix, memoryProjectFiles, type ProjectFiles } from '
 import { fsProjectFiles } from '../formats/project-fs.ts';
 import { readXlsxTable } from '../formats/xlsx-table.ts';
 import { findSurveyConfigs, readSurvey } from '../formats/survey.ts';
+import { withStoredCaseLogKpis, type CaseLogInputs } from './caselog-build.ts';
 import type { Principal } from './principal.ts';
 import type { ProjectInfo, Store } from './store.ts';
 
@@ -171,17 +172,28 @@ export async function importProjectFolder(
 /**
  * The stored project, assembled from its stored files, with every approved submitted value laid over
  * the raw data (authors and admins). `approved` lists the values replaced, with their submission (0 for
- * a value approved in a submission round) and the data version used.
+ * a value approved in a submission round) and the data version used. The KPIs a `kind: kpi` source reads
+ * come from the log's stored batches when it has any (`withStoredCaseLogKpis`; `caselogs` pins an edition's
+ * batches); `files` are the files assembled, `caselogs` the batches used.
  */
 export async function loadStoredProject(
   store: Store,
   actor: Principal,
   project: ProjectInfo,
+  options: { caselogs?: CaseLogInputs } = {},
 ): Promise<{
   project: LoadedProject;
   approved: Array<{ unit: string; indicator: string; submissionId: number; version: number }>;
+  files: Map<string, Uint8Array>;
+  caselogs: CaseLogInputs;
 }> {
-  const files = await store.projectFiles(actor, project.id);
+  const { files, caselogs } = await withStoredCaseLogKpis(
+    store,
+    actor,
+    project,
+    await store.projectFiles(actor, project.id),
+    options.caselogs,
+  );
   const loaded = await assemble(files, project.projectFile, `store:${project.slug}`);
   // only the approved values (projectFiles above already refused anyone but authors and admins): reading
   // all current values to filter them costs seconds at 333 × 200
@@ -201,7 +213,7 @@ export async function loadStoredProject(
     submissionId: r.submission_id === null ? null : Number(r.submission_id),
     version: Number(r.version),
   }));
-  if (approved.length === 0) return { project: loaded, approved: [] };
+  if (approved.length === 0) return { project: loaded, approved: [], files, caselogs };
   const raw = loaded.input.raw;
   const values = Float64Array.from(raw.values);
   const n = raw.unitCodes.length;
@@ -217,7 +229,7 @@ export async function loadStoredProject(
     used.push({ unit: v.unit, indicator: v.indicator, submissionId: v.submissionId ?? 0, version: v.version });
   }
   const input = { ...loaded.input, raw: datasetOf(raw.unitCodes, raw.codes, values) };
-  return { project: { ...loaded, input }, approved: used };
+  return { project: { ...loaded, input }, approved: used, files, caselogs };
 }
 
 /**

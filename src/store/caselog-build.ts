@@ -1,0 +1,113 @@
+/**
+ * Case logs into a stored build. A project reads a case log's KPIs through a `kind: kpi` data source; when
+ * that source has no `file:` of its own and the log has batches in the store (uploaded by its city, or
+ * `cases-log import --store`), the KPI files (`kpi/<log>/kpis.csv`, `indicators.csv`, `lineage.json`, as
+ * `cases-log kpi` writes them) are computed over the stored batches (`storedCaseLogKpis`: the same SQL per
+ * KPI) and laid over the stored project's files; a log without batches keeps the files stored with the
+ * project. The lineage names the batches. An edition records the batches it read (`CaseLogInputs`) and its
+ * public site computes from exactly those, so a later upload does not change a published edition's pages.
+ */
+import { CityIndexError } from '../engine/core/errors.ts';
+import { kpiCaseLogIds } from '../caselog/kpis-csv.ts';
+import { kpiOutputFiles, type KpiInputReport } from '../caselog/outputs.ts';
+import { parseProjectCaseLogs } from '../caselog/project.ts';
+import { readPopulation } from '../caselog/run.ts';
+import { dirnamePosix, joinPosix, memoryProjectFiles } from '../formats/project-files.ts';
+import { listCaseLogBatches, storedCaseLogKpis, type CaseLogBatch } from './caselogs.ts';
+import type { Principal } from './principal.ts';
+import type { ProjectInfo, Store } from './store.ts';
+
+/** The stored batches each case log's KPIs were computed from (oldest first), as an edition keeps them. */
+export type CaseLogInputs = Array<{ log: string; batches: Array<{ id: number; sha256: string }> }>;
+
+/** What the lineage says of the batches' input: their files and summed counts. */
+function inputOf(batches: readonly CaseLogBatch[]): KpiInputReport {
+  const add = (into: Record<string, number>, from: Record<string, number>) => {
+    for (const [k, n] of Object.entries(from)) into[k] = (into[k] ?? 0) + n;
+  };
+  const rejectedByCode: Record<string, number> = Object.create(null);
+  const excludedByRule: Record<string, number> = Object.create(null);
+  let from: string | undefined;
+  let to: string | undefined;
+  for (const b of batches) {
+    add(rejectedByCode, b.rejectedByCode);
+    add(excludedByRule, b.excludedByRule);
+    const r = b.receivedRange;
+    if (r && (from === undefined || r[0] < from)) from = r[0];
+    if (r && (to === undefined || r[1] > to)) to = r[1];
+  }
+  return {
+    files: batches.flatMap((b) => b.files),
+    records: batches.reduce((s, b) => s + b.records, 0),
+    accepted: batches.reduce((s, b) => s + b.accepted, 0),
+    rejected: batches.reduce((s, b) => s + b.rejected, 0),
+    rejectedByCode: { ...rejectedByCode },
+    excludedByRule: { ...excludedByRule },
+    receivedRange: from !== undefined && to !== undefined ? [from, to] : null,
+    batches: batches.map((b) => ({ id: b.id, city: b.city, sha256: b.sha256 })),
+  };
+}
+
+function editionMismatch(log: string, id: number): CityIndexError {
+  return new CityIndexError({
+    code: 'E_EDITION_MISMATCH',
+    message:
+      `case-log batch ${id} of ${log}, which this edition was built from, is no longer stored (or changed) / ` +
+      '该版本所用的工单日志批次已不在库中',
+    field: 'caselogs',
+    expected: 'the batches the edition recorded',
+  });
+}
+
+/**
+ * The stored project's files with the KPI files of every `kind: kpi` log that has stored batches computed
+ * from them, and which batches each log used. `pinned` (an edition's record) uses exactly those batches —
+ * E_EDITION_MISMATCH when one is gone — and leaves a log it does not list on its stored files.
+ * @example // no-run: needs a store with a project and case-log batches (tests/store/caselog-build.test.ts)
+ * const { caselogs } = await withStoredCaseLogKpis(store, admin, project, await store.projectFiles(admin, project.id));
+ * caselogs[0].log // => 'boston-2015h1'
+ */
+export async function withStoredCaseLogKpis(
+  store: Store,
+  actor: Principal,
+  project: Pick<ProjectInfo, 'id' | 'projectFile'>,
+  files: ReadonlyMap<string, Uint8Array>,
+  pinned?: CaseLogInputs,
+): Promise<{ files: Map<string, Uint8Array>; caselogs: CaseLogInputs }> {
+  const out = new Map(files);
+  const bytes = files.get(project.projectFile);
+  if (!bytes) return { files: out, caselogs: [] };
+  const { logs, data } = parseProjectCaseLogs(bytes, project.projectFile);
+  const ids = kpiCaseLogIds(data, { defaultFileOnly: true }).filter((id) => logs.some((l) => l.id === id));
+  if (!ids.length || (pinned && !pinned.length)) return { files: out, caselogs: [] };
+  const stored = (await listCaseLogBatches(store, actor, project.id)).sort((a, b) => a.id - b.id);
+  const caselogs: CaseLogInputs = [];
+  const enc = new TextEncoder();
+  // the project's paths are relative to the project file's folder
+  const base = dirnamePosix(project.projectFile);
+  const inProject = base
+    ? new Map([...out].filter(([k]) => k.startsWith(`${base}/`)).map(([k, v]) => [k.slice(base.length + 1), v]))
+    : out;
+  for (const id of ids) {
+    const log = logs.find((l) => l.id === id)!;
+    let batches = stored.filter((b) => b.log === id);
+    const pin = pinned?.find((c) => c.log === id);
+    if (pinned) {
+      if (!pin) continue;
+      for (const p of pin.batches)
+        if (!batches.some((b) => b.id === p.id && b.sha256 === p.sha256)) throw editionMismatch(id, p.id);
+      batches = batches.filter((b) => pin.batches.some((p) => p.id === b.id));
+    }
+    if (!batches.length) continue;
+    const population = await readPopulation(memoryProjectFiles(inProject), log);
+    const r = await storedCaseLogKpis(store, actor, project.id, {
+      log: id,
+      batches: batches.map((b) => b.id),
+      ...(population ? { population } : {}),
+    });
+    const written = kpiOutputFiles(log, inputOf(batches), r.kpis, `store (${r.engine})`);
+    for (const [name, text] of Object.entries(written)) out.set(joinPosix(base, `kpi/${id}/${name}`), enc.encode(text));
+    caselogs.push({ log: id, batches: batches.map((b) => ({ id: b.id, sha256: b.sha256 })) });
+  }
+  return { files: out, caselogs };
+}

@@ -1,0 +1,143 @@
+/**
+ * Stored case logs feed the stored build (store/caselog-build.ts), on both databases, with the real Boston
+ * 311 log of examples/service-requests-311 (six monthly files, data/PROVENANCE.md):
+ * - no batch stored: the `kind: kpi` indicators are the project's stored kpi/ files (as from the folder);
+ * - January uploaded as a batch: the indicators are January's KPIs (storedCaseLogKpis over that batch),
+ *   not the half-year's, and the lineage names the batch;
+ * - the other five months uploaded: the indicators equal the committed half-year files, which
+ *   `cases-log kpi` computed from the same six files (the same SQL per KPI);
+ * - an edition built on January alone keeps January on its public site after the later uploads, and its
+ *   site is refused (E_EDITION_MISMATCH) once January's batch is deleted.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SiteKpiPage } from '../../src/app/site.ts';
+import { readCaseLogs } from '../../src/caselog/project.ts';
+import type { CaseLogConfig } from '../../src/engine/caselog/config.ts';
+import { column } from '../../src/engine/core/dataset.ts';
+import { loadProject } from '../../src/formats/project.ts';
+import { deleteCaseLogBatch, importStoredCaseLog, storedCaseLogKpis } from '../../src/store/caselogs.ts';
+import { buildEdition } from '../../src/store/edition.ts';
+import { editionSiteFiles } from '../../src/store/edition-site.ts';
+import { importProjectFolder, loadStoredProject } from '../../src/store/project-io.ts';
+import { systemPrincipal } from '../../src/store/principal.ts';
+import type { ProjectInfo, Store } from '../../src/store/store.ts';
+import { DIALECTS, type TestStore } from './stores.ts';
+
+const CLI = systemPrincipal('test');
+const DIR = 'examples/service-requests-311';
+const MONTHS = ['01', '02', '03', '04', '05', '06'].map((m) => `data/boston_311_2015_${m}.csv`);
+/** The indicators the project reads from the log (project.yaml caselogs[0].indicators). */
+const INDICATORS = [
+  ['ON_TIME', 'on_time_rate'],
+  ['HANDLING_MEDIAN', 'handling_median_h'],
+  ['HANDLING_P90', 'handling_p90_h'],
+] as const;
+
+type Values = Map<string, number>; // `${indicator} ${unit}` → raw value
+
+function rawKpis(p: { input: { raw: Parameters<typeof column>[0] } }): Values {
+  const raw = p.input.raw;
+  const out: Values = new Map();
+  for (const [code] of INDICATORS) {
+    const col = column(raw, code);
+    raw.unitCodes.forEach((u, i) => {
+      if (!Number.isNaN(col[i])) out.set(`${code} ${u}`, col[i]);
+    });
+  }
+  return out;
+}
+
+function expectClose(a: Values, b: Values): void {
+  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+  for (const [k, x] of a) expect(Math.abs(b.get(k)! - x), k).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(x)));
+}
+
+describe.each(DIALECTS)('stored case logs into the build ($name)', ({ open, skip }) => {
+  let t: TestStore;
+  let store: Store;
+  let project: ProjectInfo;
+  let log: CaseLogConfig;
+  let fromFiles: Values;
+  let january: Values;
+  let janBatch: number;
+  let editionA: number;
+
+  beforeAll(async () => {
+    if (skip) return;
+    t = await open();
+    store = t.store;
+    project = await importProjectFolder(store, CLI, DIR);
+    log = (await readCaseLogs(DIR)).find((l) => l.id === 'boston-2015h1')!;
+    fromFiles = rawKpis(await loadProject(DIR));
+  }, 60_000);
+  afterAll(async () => {
+    if (!skip) await t.dispose();
+  });
+
+  it.skipIf(skip)('no batch stored: the indicators are the stored kpi/ files', async () => {
+    const r = await loadStoredProject(store, CLI, project);
+    expect(r.caselogs).toEqual([]);
+    expect(fromFiles.size).toBe(27); // 3 indicators × 9 districts
+    expectClose(fromFiles, rawKpis(r.project));
+  });
+
+  it.skipIf(skip)(
+    "January uploaded: the indicators are January's KPIs, with the batch in their lineage",
+    async () => {
+      const imported = await importStoredCaseLog(store, CLI, project.id, {
+        projectDir: DIR,
+        log: { ...log, files: [MONTHS[0]] },
+      });
+      janBatch = imported.batch.id;
+      const r = await loadStoredProject(store, CLI, project);
+      expect(r.caselogs).toEqual([
+        { log: 'boston-2015h1', batches: [{ id: janBatch, sha256: imported.batch.sha256 }] },
+      ]);
+      const kpis = (await storedCaseLogKpis(store, CLI, project.id, { log: 'boston-2015h1' })).kpis;
+      january = new Map();
+      for (const [code, kpi] of INDICATORS)
+        for (const v of kpis)
+          if (v.kpi === kpi && v.level === 'district' && v.period === '2015' && Number.isFinite(v.value))
+            january.set(`${code} ${v.unit}`, v.value);
+      expectClose(january, rawKpis(r.project));
+      // not the half-year's
+      expect([...january].some(([k, v]) => v !== fromFiles.get(k))).toBe(true);
+      const lineage = JSON.parse(new TextDecoder().decode(r.files.get('kpi/boston-2015h1/lineage.json')));
+      expect(lineage.engine).toMatch(/^store \((duckdb|postgres)\)$/);
+      expect(lineage.input.batches).toEqual([{ id: janBatch, city: 'US-BOS', sha256: imported.batch.sha256 }]);
+      expect(lineage.input.files.map((f: { path: string }) => f.path)).toEqual([MONTHS[0]]);
+      const edition = await buildEdition(store, CLI, project, 'January');
+      await store.publishEdition(CLI, edition.id);
+      editionA = edition.id;
+    },
+    120_000,
+  );
+
+  it.skipIf(skip)(
+    'all six months uploaded: the indicators equal the half-year files cases-log kpi wrote',
+    async () => {
+      await importStoredCaseLog(store, CLI, project.id, { projectDir: DIR, log: { ...log, files: MONTHS.slice(1) } });
+      const r = await loadStoredProject(store, CLI, project);
+      expect(r.caselogs[0].batches).toHaveLength(2);
+      expectClose(fromFiles, rawKpis(r.project));
+    },
+    120_000,
+  );
+
+  it.skipIf(skip)(
+    "the January edition's site keeps January's KPIs, and is refused once that batch is deleted",
+    async () => {
+      const files = await editionSiteFiles(store, project, editionA, { downloads: false });
+      const script = files.get('data/kpi-data.js') as string;
+      const pages = JSON.parse(script.slice(script.indexOf('=') + 1).replace(/;\n$/, '')) as SiteKpiPage[];
+      expect(pages[0].districts).toHaveLength(9);
+      for (const d of pages[0].districts)
+        expect(d.cells.on_time_rate?.value, d.key).toBe(january.get(`ON_TIME ${d.key}`));
+      await deleteCaseLogBatch(store, CLI, janBatch);
+      await expect(editionSiteFiles(store, project, editionA, { downloads: false })).rejects.toThrow(
+        /E_EDITION_MISMATCH|no longer stored/,
+      );
+    },
+    120_000,
+  );
+});
