@@ -20,6 +20,13 @@ import type { ProjectInfo, Store } from './store.ts';
 /** The stored batches each case log's KPIs were computed from (oldest first), as an edition keeps them. */
 export type CaseLogInputs = Array<{ log: string; batches: Array<{ id: number; sha256: string }> }>;
 
+/**
+ * KPI files already computed, per store: batches are only ever added and deleted, never changed, so the
+ * files of a log's configuration, population and batch set stay valid; the newest few are kept.
+ */
+const computed = new WeakMap<Store, Map<string, Record<string, string>>>();
+const KEEP = 8;
+
 /** What the lineage says of the batches' input: their files and summed counts. */
 function inputOf(batches: readonly CaseLogBatch[]): KpiInputReport {
   const add = (into: Record<string, number>, from: Record<string, number>) => {
@@ -62,7 +69,8 @@ function editionMismatch(log: string, id: number): CityIndexError {
 /**
  * The stored project's files with the KPI files of every `kind: kpi` log that has stored batches computed
  * from them, and which batches each log used. `pinned` (an edition's record) uses exactly those batches —
- * E_EDITION_MISMATCH when one is gone — and leaves a log it does not list on its stored files.
+ * E_EDITION_MISMATCH when one is gone — and leaves a log it does not list on its stored files. `reused`: the
+ * logs whose files were computed before for the same batches (nothing queried again).
  * @example // no-run: needs a store with a project and case-log batches (tests/store/caselog-build.test.ts)
  * const { caselogs } = await withStoredCaseLogKpis(store, admin, project, await store.projectFiles(admin, project.id));
  * caselogs[0].log // => 'boston-2015h1'
@@ -73,15 +81,16 @@ export async function withStoredCaseLogKpis(
   project: Pick<ProjectInfo, 'id' | 'projectFile'>,
   files: ReadonlyMap<string, Uint8Array>,
   pinned?: CaseLogInputs,
-): Promise<{ files: Map<string, Uint8Array>; caselogs: CaseLogInputs }> {
+): Promise<{ files: Map<string, Uint8Array>; caselogs: CaseLogInputs; reused: string[] }> {
   const out = new Map(files);
   const bytes = files.get(project.projectFile);
-  if (!bytes) return { files: out, caselogs: [] };
+  if (!bytes) return { files: out, caselogs: [], reused: [] };
   const { logs, data } = parseProjectCaseLogs(bytes, project.projectFile);
   const ids = kpiCaseLogIds(data, { defaultFileOnly: true }).filter((id) => logs.some((l) => l.id === id));
-  if (!ids.length || (pinned && !pinned.length)) return { files: out, caselogs: [] };
+  if (!ids.length || (pinned && !pinned.length)) return { files: out, caselogs: [], reused: [] };
   const stored = (await listCaseLogBatches(store, actor, project.id)).sort((a, b) => a.id - b.id);
   const caselogs: CaseLogInputs = [];
+  const reused: string[] = [];
   const enc = new TextEncoder();
   // the project's paths are relative to the project file's folder
   const base = dirnamePosix(project.projectFile);
@@ -100,14 +109,23 @@ export async function withStoredCaseLogKpis(
     }
     if (!batches.length) continue;
     const population = await readPopulation(memoryProjectFiles(inProject), log);
-    const r = await storedCaseLogKpis(store, actor, project.id, {
-      log: id,
-      batches: batches.map((b) => b.id),
-      ...(population ? { population } : {}),
-    });
-    const written = kpiOutputFiles(log, inputOf(batches), r.kpis, `store (${r.engine})`);
+    const key = JSON.stringify([project.id, log, [...(population ?? [])], batches.map((b) => [b.id, b.sha256])]);
+    const cache = computed.get(store) ?? new Map<string, Record<string, string>>();
+    computed.set(store, cache);
+    let written = cache.get(key);
+    if (written) reused.push(id);
+    else {
+      const r = await storedCaseLogKpis(store, actor, project.id, {
+        log: id,
+        batches: batches.map((b) => b.id),
+        ...(population ? { population } : {}),
+      });
+      written = kpiOutputFiles(log, inputOf(batches), r.kpis, `store (${r.engine})`);
+      cache.set(key, written);
+      if (cache.size > KEEP) cache.delete(cache.keys().next().value as string);
+    }
     for (const [name, text] of Object.entries(written)) out.set(joinPosix(base, `kpi/${id}/${name}`), enc.encode(text));
     caselogs.push({ log: id, batches: batches.map((b) => ({ id: b.id, sha256: b.sha256 })) });
   }
-  return { files: out, caselogs };
+  return { files: out, caselogs, reused };
 }

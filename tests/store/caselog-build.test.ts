@@ -16,6 +16,7 @@ import type { CaseLogConfig } from '../../src/engine/caselog/config.ts';
 import { column } from '../../src/engine/core/dataset.ts';
 import { loadProject } from '../../src/formats/project.ts';
 import { deleteCaseLogBatch, importStoredCaseLog, storedCaseLogKpis } from '../../src/store/caselogs.ts';
+import { withStoredCaseLogKpis } from '../../src/store/caselog-build.ts';
 import { buildEdition } from '../../src/store/edition.ts';
 import { editionSiteFiles } from '../../src/store/edition-site.ts';
 import { importProjectFolder, loadStoredProject } from '../../src/store/project-io.ts';
@@ -120,6 +121,11 @@ describe.each(DIALECTS)('stored case logs into the build ($name)', ({ open, skip
       const r = await loadStoredProject(store, CLI, project);
       expect(r.caselogs[0].batches).toHaveLength(2);
       expectClose(fromFiles, rawKpis(r.project));
+      // the same batches again: the KPI files computed above, not queried again (batches never change)
+      const files = await store.projectFiles(CLI, project.id);
+      const again = await withStoredCaseLogKpis(store, CLI, project, files);
+      expect(again.reused).toEqual(['boston-2015h1']);
+      expect(again.files.get('kpi/boston-2015h1/kpis.csv')).toEqual(r.files.get('kpi/boston-2015h1/kpis.csv'));
     },
     120_000,
   );
