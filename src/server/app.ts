@@ -62,6 +62,7 @@ const STATUS = new Map<string, number>([
   ['E_CSRF', 403],
   ['E_NOT_FOUND', 404],
   ['E_CONFLICT', 409],
+  ['E_IN_USE', 409],
   ['E_UPLOAD_LIMIT', 413],
   ['E_DUPLICATE_RESPONSE', 409],
   ['E_TOKEN_USED', 409],

@@ -115,7 +115,14 @@ export const CASELOG_OPERATIONS: ReadonlyArray<readonly [string, Operation]> = [
     }),
   ],
   ['GET /api/caselogs/:id', op('One batch', '一个批次', 'admin, author, reviewer; own cities')],
-  ['DELETE /api/caselogs/:id', op('Delete a batch and its cases (audited)', '删除批次', 'admin, author')],
+  [
+    'DELETE /api/caselogs/:id',
+    op(
+      'Delete a batch and its cases (audited; E_IN_USE, 409, when a published edition was built from it)',
+      '删除批次',
+      'admin, author',
+    ),
+  ],
 ];
 
 function idParam(req: FastifyRequest): number {

@@ -341,7 +341,7 @@ export const ERROR_STATUSES: ReadonlyMap<number, string> = new Map([
   [401, 'E_UNAUTHENTICATED (sign in) or E_LOGIN (wrong user name or password)'],
   [403, 'E_FORBIDDEN (your role may not) or E_CSRF (missing or wrong x-csrf-token)'],
   [404, 'E_NOT_FOUND: no such resource, or one you may not see'],
-  [409, 'E_CONFLICT: changed meanwhile (optimistic version) or already exists'],
+  [409, 'E_CONFLICT: changed meanwhile (optimistic version) or already exists; E_IN_USE: a published edition uses it'],
   [413, 'E_BODY_TOO_LARGE'],
   [415, 'E_HTTP_415: only application/json bodies'],
   [423, 'E_LOCKED: too many failed logins'],

@@ -374,7 +374,9 @@ export async function getCaseLogBatch(store: Store, actor: Principal, batchId: n
 }
 
 /**
- * Delete a batch and its cases (admin and author), audited with what was deleted.
+ * Delete a batch and its cases (admin and author), audited with what was deleted. A batch a published
+ * edition's KPI indicators were computed from is refused (E_IN_USE, naming the editions): the edition's
+ * public site is rebuilt from it.
  * @example // no-run: needs a store (tests/store/caselogs.test.ts)
  * await deleteCaseLogBatch(store, admin, batch.id)
  */
@@ -385,6 +387,28 @@ export async function deleteCaseLogBatch(store: Store, actor: Principal, batchId
       BatchRow | undefined;
     if (!row) throw notFound('case-log batch', batchId);
     const batch = toBatch(row);
+    const published = await trx
+      .selectFrom('editions')
+      .select(['name', 'results'])
+      .where('project_id', '=', batch.projectId)
+      .where('status', '=', 'published')
+      .orderBy('id')
+      .execute();
+    const using = published
+      .filter((e) => {
+        const logs = (JSON.parse(e.results) as { caselogs?: Array<{ batches: Array<{ id: number }> }> }).caselogs;
+        return logs?.some((l) => l.batches.some((b) => b.id === batchId)) ?? false;
+      })
+      .map((e) => e.name);
+    if (using.length)
+      throw new CityIndexError({
+        code: 'E_IN_USE',
+        message:
+          `case-log batch ${batchId} is used by the published edition(s) ${using.join(', ')} / ` +
+          '已发布版本使用了该工单日志批次，不能删除',
+        field: 'id',
+        expected: 'a batch no published edition was built from',
+      });
     await trx.deleteFrom('caselog_cases').where('batch_id', '=', batchId).execute();
     await trx.deleteFrom('caselog_batches').where('id', '=', batchId).execute();
     await store.recordAudit(trx, actor, {

@@ -3,7 +3,8 @@
  * PostgreSQL, with examples/service-requests-311 (Boston's real 311 log): an edition built before any upload
  * reads the KPI files stored with the project and records no batch; after an author uploads January
  * (POST /api/caselogs), the next edition names that batch in its results and its district scores change —
- * they are January's KPIs now, not the half-year's.
+ * they are January's KPIs now, not the half-year's; once that edition is published, deleting the batch is
+ * refused with 409 E_IN_USE.
  */
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
@@ -66,11 +67,12 @@ describe.each(DIALECTS)('an uploaded case log feeds the next edition ($name)', (
     await t.dispose();
   });
 
+  let lastEdition = 0;
   const edition = async (name: string) => {
     const made = await as('author1', { method: 'POST', url: '/api/editions', payload: { name } });
     expect(made.statusCode, made.body).toBe(201);
-    const id = (made.json() as { edition: { id: number } }).edition.id;
-    const got = await as('author1', { url: `/api/editions/${id}` });
+    lastEdition = (made.json() as { edition: { id: number } }).edition.id;
+    const got = await as('author1', { url: `/api/editions/${lastEdition}` });
     expect(got.statusCode, got.body).toBe(200);
     return (got.json() as EditionJson).edition.results;
   };
@@ -96,6 +98,14 @@ describe.each(DIALECTS)('an uploaded case log feeds the next edition ($name)', (
       const now = score(after);
       expect([...now.keys()].sort()).toEqual([...was.keys()].sort());
       expect([...now].filter(([u, v]) => v !== was.get(u)).length).toBeGreaterThan(0);
+      // once that edition is published, its batch cannot be deleted (409), and stays listed
+      const pub = await as('author1', { method: 'POST', url: `/api/editions/${lastEdition}/publish` });
+      expect(pub.statusCode, pub.body).toBe(200);
+      const del = await as('author1', { method: 'DELETE', url: `/api/caselogs/${batch.id}` });
+      expect(del.statusCode, del.body).toBe(409);
+      expect(del.json().error.code).toBe('E_IN_USE');
+      expect(del.body).toContain('January upload');
+      expect((await as('author1', { url: `/api/caselogs/${batch.id}` })).statusCode).toBe(200);
     },
     120_000,
   );

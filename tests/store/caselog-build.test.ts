@@ -6,8 +6,9 @@
  *   not the half-year's, and the lineage names the batch;
  * - the other five months uploaded: the indicators equal the committed half-year files, which
  *   `cases-log kpi` computed from the same six files (the same SQL per KPI);
- * - an edition built on January alone keeps January on its public site after the later uploads, and its
- *   site is refused (E_EDITION_MISMATCH) once January's batch is deleted.
+ * - an edition built on January alone keeps January on its public site after the later uploads; January's
+ *   batch cannot be deleted while that edition is published (E_IN_USE), and were it removed from the
+ *   database anyway, the edition's site is refused (E_EDITION_MISMATCH) rather than show other numbers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteKpiPage } from '../../src/app/site.ts';
@@ -131,7 +132,7 @@ describe.each(DIALECTS)('stored case logs into the build ($name)', ({ open, skip
   );
 
   it.skipIf(skip)(
-    "the January edition's site keeps January's KPIs, and is refused once that batch is deleted",
+    "the January edition's site keeps January's KPIs; its batch cannot be deleted, and the site refuses without it",
     async () => {
       const files = await editionSiteFiles(store, project, editionA, { downloads: false });
       const script = files.get('data/kpi-data.js') as string;
@@ -139,7 +140,12 @@ describe.each(DIALECTS)('stored case logs into the build ($name)', ({ open, skip
       expect(pages[0].districts).toHaveLength(9);
       for (const d of pages[0].districts)
         expect(d.cells.on_time_rate?.value, d.key).toBe(january.get(`ON_TIME ${d.key}`));
-      await deleteCaseLogBatch(store, CLI, janBatch);
+      // a batch a published edition was built from cannot be deleted …
+      await expect(deleteCaseLogBatch(store, CLI, janBatch)).rejects.toThrow(/E_IN_USE|published edition\(s\) January/);
+      await expect(editionSiteFiles(store, project, editionA, { downloads: false })).resolves.toBeDefined();
+      // … and should it go anyway (removed in the database), the edition's site refuses rather than show other numbers
+      await store.db.deleteFrom('caselog_cases').where('batch_id', '=', janBatch).execute();
+      await store.db.deleteFrom('caselog_batches').where('id', '=', janBatch).execute();
       await expect(editionSiteFiles(store, project, editionA, { downloads: false })).rejects.toThrow(
         /E_EDITION_MISMATCH|no longer stored/,
       );
