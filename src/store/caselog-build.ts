@@ -12,7 +12,7 @@ import { kpiCaseLogIds } from '../caselog/kpis-csv.ts';
 import { kpiOutputFiles, type KpiInputReport } from '../caselog/outputs.ts';
 import { parseProjectCaseLogs } from '../caselog/project.ts';
 import { readPopulation } from '../caselog/run.ts';
-import { dirnamePosix, joinPosix, memoryProjectFiles } from '../formats/project-files.ts';
+import { memoryProjectFiles } from '../formats/project-files.ts';
 import { listCaseLogBatches, storedCaseLogKpis, type CaseLogBatch } from './caselogs.ts';
 import type { Principal } from './principal.ts';
 import type { ProjectInfo, Store } from './store.ts';
@@ -92,11 +92,10 @@ export async function withStoredCaseLogKpis(
   const caselogs: CaseLogInputs = [];
   const reused: string[] = [];
   const enc = new TextEncoder();
-  // the project's paths are relative to the project file's folder
-  const base = dirnamePosix(project.projectFile);
-  const inProject = base
-    ? new Map([...out].filter(([k]) => k.startsWith(`${base}/`)).map(([k, v]) => [k.slice(base.length + 1), v]))
-    : out;
+  const cache = computed.get(store) ?? new Map<string, Record<string, string>>();
+  computed.set(store, cache);
+  // a stored project's paths are relative to its root, where its project file is (as edition-site.ts reads them)
+  const source = memoryProjectFiles(out);
   for (const id of ids) {
     const log = logs.find((l) => l.id === id)!;
     let batches = stored.filter((b) => b.log === id);
@@ -108,10 +107,8 @@ export async function withStoredCaseLogKpis(
       batches = batches.filter((b) => pin.batches.some((p) => p.id === b.id));
     }
     if (!batches.length) continue;
-    const population = await readPopulation(memoryProjectFiles(inProject), log);
+    const population = await readPopulation(source, log);
     const key = JSON.stringify([project.id, log, [...(population ?? [])], batches.map((b) => [b.id, b.sha256])]);
-    const cache = computed.get(store) ?? new Map<string, Record<string, string>>();
-    computed.set(store, cache);
     let written = cache.get(key);
     if (written) reused.push(id);
     else {
@@ -124,7 +121,7 @@ export async function withStoredCaseLogKpis(
       cache.set(key, written);
       if (cache.size > KEEP) cache.delete(cache.keys().next().value as string);
     }
-    for (const [name, text] of Object.entries(written)) out.set(joinPosix(base, `kpi/${id}/${name}`), enc.encode(text));
+    for (const [name, text] of Object.entries(written)) out.set(`kpi/${id}/${name}`, enc.encode(text));
     caselogs.push({ log: id, batches: batches.map((b) => ({ id: b.id, sha256: b.sha256 })) });
   }
   return { files: out, caselogs, reused };

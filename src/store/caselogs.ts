@@ -29,6 +29,7 @@ import { computeKpis, type KpiEngine } from '../caselog/kpi.ts';
 import { CATEGORY_BREAKDOWN } from '../caselog/run.ts';
 import { readCaseLogs } from '../caselog/project.ts';
 import { fsProjectFiles } from '../formats/project-fs.ts';
+import type { CaseLogInputs } from './caselog-build.ts';
 import { actorName, hasRole, requireRole, type Principal } from './principal.ts';
 import type { StoreDatabase } from './schema.ts';
 import type { Store } from './store.ts';
@@ -396,7 +397,7 @@ export async function deleteCaseLogBatch(store: Store, actor: Principal, batchId
       .execute();
     const using = published
       .filter((e) => {
-        const logs = (JSON.parse(e.results) as { caselogs?: Array<{ batches: Array<{ id: number }> }> }).caselogs;
+        const logs = (JSON.parse(e.results) as { caselogs?: CaseLogInputs }).caselogs;
         return logs?.some((l) => l.batches.some((b) => b.id === batchId)) ?? false;
       })
       .map((e) => e.name);
