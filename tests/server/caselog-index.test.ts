@@ -14,25 +14,10 @@ import { importProjectFolder } from '../../src/store/project-io.ts';
 import { systemPrincipal } from '../../src/store/principal.ts';
 import type { ProjectInfo, Store } from '../../src/store/store.ts';
 import { DIALECTS, type TestStore } from '../store/stores.ts';
-import { TEST_PASSWORD, testClient } from './client.ts';
+import { multipart, TEST_PASSWORD, testClient } from './client.ts';
 
 const CLI = systemPrincipal('test');
 const JANUARY = readFileSync('examples/service-requests-311/data/boston_311_2015_01.csv');
-
-/** A multipart/form-data body: the log field, then one file. */
-function multipart(log: string, fileName: string, bytes: Uint8Array) {
-  const boundary = '----cityindex-caselog-index';
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="log"\r\n\r\n${log}\r\n`),
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\n` +
-        'Content-Type: text/csv\r\n\r\n',
-    ),
-    Buffer.from(bytes),
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 type EditionJson = {
   edition: {
@@ -85,7 +70,9 @@ describe.each(DIALECTS)('an uploaded case log feeds the next edition ($name)', (
       const up = await as('author1', {
         method: 'POST',
         url: '/api/caselogs',
-        ...multipart('boston-2015h1', 'boston_311_2015_01.csv', JANUARY),
+        ...multipart({ log: 'boston-2015h1' }, [
+          { name: 'file', fileName: 'boston_311_2015_01.csv', type: 'text/csv', bytes: JANUARY },
+        ]),
       });
       expect(up.statusCode, up.body).toBe(201);
       const batch = (up.json() as { batch: { id: number; sha256: string } }).batch;

@@ -16,27 +16,14 @@ import { systemPrincipal } from '../../src/store/principal.ts';
 import type { ProjectInfo, Store } from '../../src/store/store.ts';
 import { FIXTURES, smallLogConfig } from '../caselog/helpers.ts';
 import { DIALECTS, type TestStore } from '../store/stores.ts';
-import { TEST_PASSWORD, testClient } from './client.ts';
+import { multipart as form, TEST_PASSWORD, testClient } from './client.ts';
+
+/** The upload body: fields, then the file. */
+const multipart = (fields: Record<string, string>, fileName: string, bytes: Uint8Array) =>
+  form(fields, [{ name: 'file', fileName, type: 'application/octet-stream', bytes }]);
 
 const CLI = systemPrincipal('test');
 const LOG = readFileSync(join(FIXTURES, 'small-log.csv'));
-
-/** A multipart/form-data body: fields, then one file. */
-function multipart(fields: Record<string, string>, fileName: string, bytes: Uint8Array) {
-  const boundary = '----cityindex' + Math.random().toString(16).slice(2);
-  const chunks: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields))
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  chunks.push(
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\n` +
-        'Content-Type: application/octet-stream\r\n\r\n',
-    ),
-    Buffer.from(bytes),
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  );
-  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 describe.each(DIALECTS)('case-log routes on $name', ({ open, skip }) => {
   let t: TestStore;

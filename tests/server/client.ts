@@ -2,7 +2,8 @@
  * The HTTP client of the server tests (shared by server.test.ts, submissions.test.ts, hardening.test.ts,
  * platform.test.ts and tests/store/fieldwork-live.test.ts): sign in through `POST /api/session`, keep each user's
  * session cookie and CSRF token, and send requests as a user (cookie + `x-csrf-token`, or without the token to test
- * CSRF) or anonymously; and the store principal behind a session.
+ * CSRF) or anonymously; the store principal behind a session; and a multipart/form-data body for the upload
+ * routes (submissions, case logs).
  */
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
@@ -44,4 +45,27 @@ export function testClient(app: () => FastifyInstance) {
     return (await store.session(sessions.get(who)!.cookie.split('=')[1]))!.principal;
   }
   return { sessions, login, as, principalOf };
+}
+
+/** A multipart/form-data body: fields, then files. */
+export function multipart(
+  fields: Record<string, string>,
+  files: Array<{ name: string; fileName: string; type: string; bytes: Uint8Array }>,
+): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = '----cityindex' + Math.random().toString(16).slice(2);
+  const chunks: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields))
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  for (const f of files) {
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${f.name}"; filename="${f.fileName}"\r\n` +
+          `Content-Type: ${f.type}\r\n\r\n`,
+      ),
+      Buffer.from(f.bytes),
+      Buffer.from('\r\n'),
+    );
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }

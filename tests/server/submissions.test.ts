@@ -18,33 +18,10 @@ import { fill } from '../store/submission-helpers.ts';
 import { writeSubmissionTemplate } from '../../src/formats/template.ts';
 import { templateSpec } from '../../src/store/submission-flow.ts';
 import { DIALECTS, type TestStore } from '../store/stores.ts';
-import { TEST_PASSWORD, testClient } from './client.ts';
+import { multipart, TEST_PASSWORD, testClient } from './client.ts';
 
 const CLI = systemPrincipal('test');
 const PASSWORD = TEST_PASSWORD;
-
-/** A multipart/form-data body: fields, then files. */
-function multipart(
-  fields: Record<string, string>,
-  files: Array<{ name: string; fileName: string; type: string; bytes: Uint8Array }>,
-): { payload: Buffer; headers: Record<string, string> } {
-  const boundary = '----cityindex' + Math.random().toString(16).slice(2);
-  const chunks: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields))
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  for (const f of files) {
-    chunks.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="${f.name}"; filename="${f.fileName}"\r\n` +
-          `Content-Type: ${f.type}\r\n\r\n`,
-      ),
-      Buffer.from(f.bytes),
-      Buffer.from('\r\n'),
-    );
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
