@@ -1,7 +1,9 @@
 /**
  * Stored case logs feed the stored build (store/caselog-build.ts), on both databases, with the real Boston
  * 311 log of examples/service-requests-311 (six monthly files, data/PROVENANCE.md):
- * - no batch stored: the `kind: kpi` indicators are the project's stored kpi/ files (as from the folder);
+ * - no batch stored: the `kind: kpi` indicators are the project's stored kpi/ files (as from the folder), and a
+ *   published edition's KPI pages are the stored kpis.csv's values (they used to be read from the disk at the
+ *   stored project's virtual folder, so the edition's site failed with E_FILE);
  * - January uploaded as a batch: the indicators are January's KPIs (storedCaseLogKpis over that batch),
  *   not the half-year's, and the lineage names the batch;
  * - the other five months uploaded: the indicators equal the committed half-year files, which
@@ -11,6 +13,7 @@
  *   database anyway, the edition's site is refused (E_EDITION_MISMATCH) rather than show other numbers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
 import type { SiteKpiPage } from '../../src/app/site.ts';
 import { readCaseLogs } from '../../src/caselog/project.ts';
 import type { CaseLogConfig } from '../../src/engine/caselog/config.ts';
@@ -26,6 +29,7 @@ import type { ProjectInfo, Store } from '../../src/store/store.ts';
 import { DIALECTS, type TestStore } from './stores.ts';
 
 const CLI = systemPrincipal('test');
+const PREFIX = 'globalThis.__CITYINDEX_KPI__ = ';
 const DIR = 'examples/service-requests-311';
 const MONTHS = ['01', '02', '03', '04', '05', '06'].map((m) => `data/boston_311_2015_${m}.csv`);
 /** The indicators the project reads from the log (project.yaml caselogs[0].indicators). */
@@ -47,6 +51,13 @@ function rawKpis(p: { input: { raw: Parameters<typeof column>[0] } }): Values {
     });
   }
   return out;
+}
+
+/** The KPI pages of an edition site's data/kpi-data.js. */
+function kpiPages(files: Map<string, unknown>): SiteKpiPage[] {
+  const script = files.get('data/kpi-data.js') as string;
+  expect(script.startsWith(PREFIX)).toBe(true);
+  return JSON.parse(script.slice(PREFIX.length).replace(/;\n$/, '')) as SiteKpiPage[];
 }
 
 function expectClose(a: Values, b: Values): void {
@@ -82,6 +93,27 @@ describe.each(DIALECTS)('stored case logs into the build ($name)', ({ open, skip
     expect(fromFiles.size).toBe(27); // 3 indicators × 9 districts
     expectClose(fromFiles, rawKpis(r.project));
   });
+
+  it.skipIf(skip)(
+    "no batch stored: a published edition's KPI pages are the stored kpis.csv's values (not read from the disk)",
+    async () => {
+      const edition = await buildEdition(store, CLI, project, '2015H1');
+      await store.publishEdition(CLI, edition.id);
+      const files = await editionSiteFiles(store, project, edition.id, { downloads: false });
+      const pages = kpiPages(files);
+      expect(pages.map((p) => p.log.id)).toEqual(['boston-2015h1']);
+      const stored = (await store.projectFiles(CLI, project.id)).get('kpi/boston-2015h1/kpis.csv')!;
+      const rows = parse(Buffer.from(stored), { columns: true }) as Record<string, string>[];
+      const value = (kpi: string, unit: string) =>
+        Number(
+          rows.find((r) => r.kpi === kpi && r.level === 'district' && r.unit === unit && r.period === '2015')!.value,
+        );
+      expect(pages[0].districts).toHaveLength(9);
+      for (const d of pages[0].districts) expect(d.cells.on_time_rate?.value).toBe(value('on_time_rate', d.key));
+      expect(files.get('data/kpi-pages.js')).toContain('boston-2015h1');
+    },
+    120_000,
+  );
 
   it.skipIf(skip)(
     "January uploaded: the indicators are January's KPIs, with the batch in their lineage",
@@ -135,8 +167,7 @@ describe.each(DIALECTS)('stored case logs into the build ($name)', ({ open, skip
     "the January edition's site keeps January's KPIs; its batch cannot be deleted, and the site refuses without it",
     async () => {
       const files = await editionSiteFiles(store, project, editionA, { downloads: false });
-      const script = files.get('data/kpi-data.js') as string;
-      const pages = JSON.parse(script.slice(script.indexOf('=') + 1).replace(/;\n$/, '')) as SiteKpiPage[];
+      const pages = kpiPages(files);
       expect(pages[0].districts).toHaveLength(9);
       for (const d of pages[0].districts)
         expect(d.cells.on_time_rate?.value, d.key).toBe(january.get(`ON_TIME ${d.key}`));
