@@ -63,6 +63,8 @@ const STATUS = new Map<string, number>([
   ['E_NOT_FOUND', 404],
   ['E_CONFLICT', 409],
   ['E_IN_USE', 409],
+  ['E_EDITION_NOT_FROZEN', 409],
+  ['E_EDITION_MISMATCH', 409],
   ['E_UPLOAD_LIMIT', 413],
   ['E_DUPLICATE_RESPONSE', 409],
   ['E_TOKEN_USED', 409],
@@ -85,6 +87,7 @@ export const ROUTES = [
   { method: 'POST', url: '/api/editions', writes: true },
   { method: 'GET', url: '/api/editions/:id', writes: false },
   { method: 'POST', url: '/api/editions/:id/publish', writes: true },
+  { method: 'GET', url: '/api/editions/:id/site-data', writes: false },
   { method: 'GET', url: '/api/units/:unit/values', writes: false },
   { method: 'GET', url: '/api/submissions', writes: false },
   { method: 'POST', url: '/api/submissions', writes: true },
@@ -323,6 +326,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     // the frozen inputs and spec stay server-side (the public site's rebuild): up to megabytes at 333 × 200
     const { inputs: _inputs, spec: _spec, ...results } = (edition.results ?? {}) as Record<string, unknown>;
     return { edition: { ...edition, results } };
+  });
+  app.get('/api/editions/:id/site-data', async (req) => {
+    const { editionSiteData } = await import('../store/edition-site.ts');
+    return { site: await editionSiteData(store, req.principal, project, idParam(req)) };
   });
   app.post('/api/editions/:id/publish', async (req) => {
     const edition = await store.publishEdition(req.principal, idParam(req));

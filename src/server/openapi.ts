@@ -114,6 +114,18 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operat
     },
   ],
   [
+    'GET /api/editions/:id/site-data',
+    {
+      summary: {
+        en: "An edition's site data: results, rank intervals and the weights the live re-weighting varies",
+        zh: '版本的分析数据：结果、排名区间与可调整的权重',
+      },
+      tag: 'editions',
+      access: 'staff and readers (drafts and published); rebuilt once per edition (seconds), 409 if it cannot be',
+      ok: { status: 200 },
+    },
+  ],
+  [
     'POST /api/editions/:id/publish',
     {
       summary: { en: 'Publish (freeze) a draft edition', zh: '发布版本' },

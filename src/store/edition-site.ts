@@ -5,19 +5,21 @@
  * project.zip read from the stored files. The run must reproduce the edition: its scores' fingerprint
  * is checked against the one stored at build time, so the site can only show the edition's numbers.
  */
+import { createHash } from 'node:crypto';
 import { siteArtifacts, type SiteArtifactsOptions, type SiteData } from '../app/site.ts';
 import { nodeHost } from '../app/node-host.ts';
 import type { AppHost } from '../app/host.ts';
 import { CityIndexError } from '../engine/core/errors.ts';
 import { datasetOf } from '../engine/core/dataset.ts';
 import type { BuildSpec } from '../engine/spec/spec.ts';
+import type { BuildInput } from '../engine/pipeline/build.ts';
 import { readCases } from '../formats/cases.ts';
 import type { OutputFiles } from '../formats/output.ts';
 import { joinPosix, memoryProjectFiles } from '../formats/project-files.ts';
 import { fingerprint, type ResultsTable } from '../formats/results.ts';
 import type { CaseLogInputs } from './caselog-build.ts';
 import type { FrozenInputs } from './edition.ts';
-import { systemPrincipal } from './principal.ts';
+import { requireRole, rolesWith, systemPrincipal, type Principal } from './principal.ts';
 import { loadStoredProject } from './project-io.ts';
 import type { Edition, ProjectInfo, Store } from './store.ts';
 
@@ -95,28 +97,27 @@ export async function editionChange(
   };
 }
 
-/**
- * The site data files (`data/…`, `downloads/…`, as `siteArtifacts` makes them) of a published edition.
- * Refuses a draft, an edition without frozen inputs (made before they were kept), and a run whose
- * scores differ from the edition's fingerprint (E_EDITION_MISMATCH: the stored files changed since).
- * @example // no-run: builds a project with its analyses and report (seconds); see tests/server/edition-site.test.ts
- * const files = await editionSiteFiles(store, project, 1);
- * files.has('data/site-data.js') // => true
- */
-export async function editionSiteFiles(
+/** What an edition's rebuild reads: the stored project with the frozen raw data, and a host over its files. */
+interface EditionSource {
+  loaded: Awaited<ReturnType<typeof loadStoredProject>>['project'];
+  input: BuildInput;
+  spec: BuildSpec;
+  host: AppHost;
+  /** SHA-256 of the stored project's files (the rebuild's every input besides the edition's own). */
+  digest: string;
+}
+
+/** The stored project of `edition` with its frozen raw data and spec; the caller has authorised reading it. */
+async function editionSource(
   store: Store,
   project: ProjectInfo,
-  editionId: number,
-  options: SiteArtifactsOptions = {},
-): Promise<OutputFiles> {
-  const system = systemPrincipal('site');
-  const edition = await store.edition(system, editionId);
-  if (edition.status !== 'published' || edition.projectId !== project.id)
-    throw notFrozen(edition, 'a published edition of this project');
+  edition: Edition,
+  base: AppHost,
+): Promise<EditionSource> {
   const results = (edition.results ?? {}) as FrozenResults;
   if (!results.inputs || !results.spec) throw notFrozen(edition, 'an edition built with its frozen inputs and spec');
   // the KPI pages from the very batches the edition read (E_EDITION_MISMATCH when one is gone)
-  const { project: loaded, files } = await loadStoredProject(store, system, project, {
+  const { project: loaded, files } = await loadStoredProject(store, systemPrincipal('site'), project, {
     caselogs: results.caselogs ?? [],
   });
   const raw = loaded.input.raw;
@@ -127,7 +128,6 @@ export async function editionSiteFiles(
     Array.isArray(roots) ? roots.filter((r): r is string => typeof r === 'string') : [],
   );
   const prefix = `${loaded.dir}/`;
-  const base = options.host ?? nodeHost;
   const stored = (path: string): Uint8Array => {
     const key = path.startsWith(prefix) ? joinPosix(path.slice(prefix.length)) : undefined;
     const bytes = key === undefined ? undefined : files.get(key);
@@ -142,10 +142,32 @@ export async function editionSiteFiles(
     readBytes: async (path) => stored(path),
     readText: async (path) => new TextDecoder('utf-8', { fatal: true }).decode(stored(path)),
   };
+  const hash = createHash('sha256');
+  for (const [path, bytes] of [...files].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+    hash.update(`${path.length}:${path}${bytes.length}:`).update(bytes);
+  return { loaded, input, spec: results.spec, host, digest: hash.digest('hex') };
+}
+
+/**
+ * Run `edition` from its source with the project's analyses (`siteArtifacts`), and check the scores
+ * against the edition's fingerprint (E_EDITION_MISMATCH: the stored files changed since).
+ */
+async function runEdition(
+  store: Store,
+  project: ProjectInfo,
+  edition: Edition,
+  src: EditionSource,
+  options: SiteArtifactsOptions,
+): Promise<{ site: SiteData; files: OutputFiles }> {
   const change = await editionChange(store, project, edition.id);
-  const { run, files: out } = await siteArtifacts(
-    { ...loaded, input, spec: results.spec, project: { ...loaded.project, series: undefined, edition: edition.name } },
-    { ...options, host, ...(change && { change }) },
+  const { run, site, files } = await siteArtifacts(
+    {
+      ...src.loaded,
+      input: src.input,
+      spec: src.spec,
+      project: { ...src.loaded.project, series: undefined, edition: edition.name },
+    },
+    { ...options, host: src.host, ...(change && { change }) },
   );
   const built = fingerprint(run.build.results.scores.values);
   if (built !== edition.fingerprint) {
@@ -156,5 +178,75 @@ export async function editionSiteFiles(
       expected: edition.fingerprint,
     });
   }
-  return out;
+  return { site, files };
+}
+
+/**
+ * The site data files (`data/…`, `downloads/…`, as `siteArtifacts` makes them) of a published edition.
+ * Refuses a draft, an edition without frozen inputs (made before they were kept), and a run whose
+ * scores differ from the edition's fingerprint (E_EDITION_MISMATCH: the stored files changed since).
+ * @example // no-run: builds a project with its analyses and report (seconds); see tests/server/edition-site.test.ts
+ * const files = await editionSiteFiles(store, project, 1);
+ * files.has('data/site-data.js') // => true
+ */
+export async function editionSiteFiles(
+  store: Store,
+  project: ProjectInfo,
+  editionId: number,
+  options: SiteArtifactsOptions = {},
+): Promise<OutputFiles> {
+  const edition = await store.edition(systemPrincipal('site'), editionId);
+  if (edition.status !== 'published' || edition.projectId !== project.id)
+    throw notFrozen(edition, 'a published edition of this project');
+  const src = await editionSource(store, project, edition, options.host ?? nodeHost);
+  return (await runEdition(store, project, edition, src, options)).files;
+}
+
+/** Site data of editions per store (newest few; keyed by edition, fingerprint and the project files' digest). */
+const siteDataCache = new WeakMap<Store, Map<string, Promise<SiteData>>>();
+const SITE_DATA_KEEP = 4;
+
+/**
+ * The site data (`SiteData`: results, analyses such as the rank intervals, the weights the live
+ * re-weighting varies) of an edition, for signed-in staff and readers (the roles that read drafts; the
+ * public has the published edition's on the site), rebuilt from its frozen inputs and spec with the
+ * project's analyses, without the downloads, once per edition (cached per store). E_NOT_FOUND for an
+ * edition of another project or one the actor may not read;
+ * E_EDITION_NOT_FROZEN for one made before inputs were kept; E_EDITION_MISMATCH when it no longer
+ * rebuilds to its stored scores.
+ * @example // no-run: builds a project with its analyses (seconds); see tests/server/edition-analysis.test.ts
+ * const site = await editionSiteData(store, author, project, 2);
+ * Object.keys(site.intervals ?? {}).length // => 100
+ */
+export async function editionSiteData(
+  store: Store,
+  actor: Principal,
+  project: ProjectInfo,
+  editionId: number,
+  options: SiteArtifactsOptions = {},
+): Promise<SiteData> {
+  requireRole(actor, rolesWith('readDrafts'), "read an edition's analyses");
+  const edition = await store.edition(actor, editionId);
+  if (edition.projectId !== project.id)
+    throw new CityIndexError({
+      code: 'E_NOT_FOUND',
+      message: `no edition ${editionId} (or you may not see it) / 找不到版本`,
+      field: 'edition',
+    });
+  const src = await editionSource(store, project, edition, options.host ?? nodeHost);
+  const cache = siteDataCache.get(store) ?? new Map<string, Promise<SiteData>>();
+  siteDataCache.set(store, cache);
+  // an edition never changes; its analyses depend only on the stored project's files besides it
+  const key = `${project.id}:${edition.id}:${edition.fingerprint}:${src.digest}`;
+  let site = cache.get(key);
+  if (!site) {
+    // one run per edition however many ask at once; a failed run is not kept
+    site = runEdition(store, project, edition, src, { ...options, downloads: false }).then((r) => r.site);
+    cache.set(key, site);
+    if (cache.size > SITE_DATA_KEEP) cache.delete(cache.keys().next().value as string);
+    site.catch(() => {
+      if (cache.get(key) === site) cache.delete(key);
+    });
+  }
+  return site;
 }

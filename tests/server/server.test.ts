@@ -259,6 +259,7 @@ describe.each(DIALECTS)('server on $name', ({ open, skip }) => {
         ['GET /api/me', new Set(['cityA', 'reviewer1', 'author1'])],
         ['DELETE /api/session', new Set<string>()], // run separately: it would end the session
         ['GET /api/editions/:id', new Set(['reviewer1', 'author1'])],
+        ['GET /api/editions/:id/site-data', new Set(['reviewer1', 'author1'])],
         ['POST /api/editions', new Set(['author1'])],
         ['POST /api/editions/:id/publish', new Set(['author1'])],
         ['GET /api/units/:unit/values', new Set(['reviewer1', 'author1'])],
