@@ -23,7 +23,7 @@ import { CHROMIUM_ARGS, chromiumPath } from '../../src/report/pdf.ts';
 import { ARTIFACTS, axeViolations, freshAssets } from './site-harness.ts';
 import { LiveSession } from '../../web/src/live.ts';
 import { indexSite } from '../../web/src/site.ts';
-import { fmtNum } from '../../web/src/workbench/context.ts';
+import { fmtNum, fmtRank } from '../../web/src/workbench/context.ts';
 
 const executablePath = chromiumPath();
 if (!executablePath) process.stderr.write('workbench e2e: /usr/bin/chromium not found — browser tests skipped\n');
@@ -326,7 +326,7 @@ describe('the workbench on the platform', () => {
       await noAxe(author, 'compare');
       await author.screenshot({ path: join(SHOTS, 'compare.png'), fullPage: true });
 
-      // ── audit and sensitivity: correlations and α of the chosen edition, rank intervals ───────────
+      // ── audit and sensitivity: correlations, α and rank intervals of the chosen edition ───────────
       await author.getByRole('link', { name: '审计与敏感性' }).click();
       await author.locator('[data-testid=correlations]').waitFor();
       const results = await author.evaluate(async () => {
@@ -339,15 +339,46 @@ describe('the workbench on the platform', () => {
       const alpha = cronbachAlphaPairwise(dims);
       expect(await author.locator('[data-testid=alpha]').textContent()).toContain(String(Number(alpha.toFixed(4))));
       expect(await author.locator('[data-testid=correlations] tbody tr').count()).toBe(4);
-      // the page opened before the first publish: the published edition's site data loads now
-      await author.locator('[data-testid=intervals]').waitFor({ timeout: 120_000 });
-      expect(await author.locator('[data-testid=intervals] tbody tr').count()).toBe(100);
-      // Sobol' indices of the dimension weights, in the page's engine worker, equal the engine in Node
+      // the chosen edition (the draft) has its own rank intervals, rebuilt on the server from its frozen data
+      type Intervals = Record<string, { q5: number; q95: number }>;
+      const siteOf = (id: number) =>
+        author.evaluate(async (e) => (await (await fetch(`/api/editions/${e}/site-data`)).json()).site, id);
+      const eds = await author.evaluate(
+        async () => (await (await fetch('/api/editions')).json()).editions as Array<{ id: number; status: string }>,
+      );
+      const [published, draft] = [eds.find((e) => e.status === 'published')!, eds[eds.length - 1]];
+      expect(draft.status).toBe('draft');
+      const shownIntervals = async (iv: Intervals) => {
+        await author.locator('[data-testid=intervals]').waitFor({ timeout: 120_000 });
+        const rows = author.locator('[data-testid=intervals] tbody tr');
+        expect(await rows.count()).toBe(100);
+        const hz = rows.filter({ hasText: '杭州' });
+        expect(await hz.locator('td').first().textContent()).toBe(`${fmtRank(iv[CITY].q5)} – ${fmtRank(iv[CITY].q95)}`);
+      };
+      const draftSite = await siteOf(draft.id);
+      await shownIntervals(draftSite.intervals as Intervals);
+      // the published edition's, from the same route, are the public site's (built apart, by the site's own path)
+      const publicSite = await author.evaluate(async () => {
+        const js = await (await fetch('data/site-data.js')).text();
+        return JSON.parse(
+          js
+            .slice(js.indexOf('=') + 1)
+            .trim()
+            .replace(/;$/, ''),
+        ) as { intervals: Intervals };
+      });
+      const publishedSite = await siteOf(published.id);
+      expect(publishedSite.intervals).toEqual(publicSite.intervals);
+      expect(draftSite.intervals).not.toEqual(publishedSite.intervals); // Hangzhou's three higher values
+      await author.getByRole('combobox', { name: /^版本/ }).selectOption(String(published.id));
+      await shownIntervals(publishedSite.intervals as Intervals);
+      await author.getByRole('combobox', { name: /^版本/ }).selectOption(String(draft.id));
+      await shownIntervals(draftSite.intervals as Intervals);
+      // Sobol' indices of the draft's dimension weights, in the page's engine worker, equal the engine in Node
       await author.getByRole('button', { name: '计算 Sobol 指数' }).click();
       await author.locator('[data-testid=sobol]').waitFor({ timeout: 120_000 });
       expect(await author.locator('[data-testid=sobol-status]').textContent()).toMatch(/已完成：1536 次重新计算/);
-      const siteData = await author.evaluate(() => (globalThis as { __CITYINDEX_SITE__?: unknown }).__CITYINDEX_SITE__);
-      const site = indexSite(siteData as never);
+      const site = indexSite(draftSite as never);
       const ref = new LiveSession(site.data.live, site.aggregateCodes, site.weightLevel).weightSensitivity(256, 0.5);
       expect(ref.indices.map((x) => x.code)).toEqual(['INFRA', 'ADMIN', 'PUBLIC', 'LIFE']);
       for (const x of ref.indices) {
@@ -358,6 +389,12 @@ describe('the workbench on the platform', () => {
       }
       await noAxe(author, 'audit and sensitivity');
       await author.screenshot({ path: join(SHOTS, 'analysis.png'), fullPage: true });
+      // the same view on a phone: no horizontal overflow of the page (wide tables scroll inside their panel)
+      const desktop = author.viewportSize()!;
+      await author.setViewportSize({ width: 390, height: 844 });
+      expect(await author.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await author.screenshot({ path: join(SHOTS, 'analysis-390.png'), fullPage: true });
+      await author.setViewportSize(desktop);
 
       // ── the officer's results and gaps (the published edition) ────────────────────────────────────
       await officer.getByRole('link', { name: '本市结果' }).click();

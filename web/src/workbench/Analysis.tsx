@@ -1,16 +1,16 @@
 /**
  * Audit and sensitivity (staff): for the chosen edition, the Pearson correlation of each dimension with
  * the index and Cronbach's α of the dimensions, computed here with the engine's own kernels from the
- * edition's scores; and the rank intervals (5th–95th percentile) of the uncertainty analysis of the
- * edition published on the public dashboard (its site data, loaded here when the page opened before the
- * first publish), when it has one; and, on request, the Sobol' first- and total-order indices (with bootstrap
- * intervals) of that edition's dimension weights, from the engine's sensitivity analysis in a Web Worker.
+ * edition's scores; and the rank intervals (5th–95th percentile) of the chosen edition's uncertainty
+ * analysis, when the project has one (its site data from the server, rebuilt from the edition's frozen data
+ * and method: GET /api/editions/:id/site-data); and, on request, the Sobol' first- and total-order indices
+ * (with bootstrap intervals) of that edition's dimension weights, from the engine's sensitivity analysis in a
+ * Web Worker.
  */
 import { useEffect, useState } from 'react';
 import type { SiteData } from '../../../src/app/site.ts';
-import { loadScript } from '../load-script.ts';
 import { api } from './api.ts';
-import { fmtNum, localName, type WbProps } from './context.ts';
+import { fmtNum, fmtRank, localName, type WbProps } from './context.ts';
 import { useEditions } from './Editions.tsx';
 import { auditOf, type ResultsTable } from './figures.ts';
 import { WbTable } from './WbTable.tsx';
@@ -23,7 +23,7 @@ const SOBOL_N = 256;
 const SOBOL_FACTOR = 0.5;
 
 /**
- * Sobol' indices of the published edition's dimension weights, computed on request in the page's
+ * Sobol' indices of the chosen edition's dimension weights, computed on request in the page's
  * second engine worker (the engine's sensitivity analysis; never on the page's main thread).
  */
 function SobolPanel({ props, site }: { props: WbProps; site: SiteData }) {
@@ -107,39 +107,32 @@ function SobolPanel({ props, site }: { props: WbProps; site: SiteData }) {
   );
 }
 
-/** The public site's data in the page (the latest published edition's), if loaded. */
-const pageSite = () => (globalThis as { __CITYINDEX_SITE__?: SiteData }).__CITYINDEX_SITE__;
-
 export function AnalysisView(props: WbProps) {
   const { t, lang, params, project, go } = props;
   const { editions } = useEditions();
-  const [site, setSite] = useState<SiteData | undefined>(pageSite);
-  const published = editions?.some((e) => e.status === 'published') ?? false;
-  useEffect(() => {
-    // the page opened before the first publish (serve's notice): the published edition's data now
-    if (site || !published) return;
-    let live = true;
-    loadScript('data/site-data.js').then(
-      () => live && setSite(pageSite()),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [site, published]);
   const [table, setTable] = useState<ResultsTable | null>(null);
+  const [site, setSite] = useState<
+    { kind: 'loading' } | { kind: 'done'; site: SiteData } | { kind: 'failed'; e: string } | null
+  >(null);
   const chosen = editions?.find((e) => String(e.id) === params.get('edition')) ?? editions?.[editions.length - 1];
+  const chosenId = chosen?.id;
   useEffect(() => {
     setTable(null);
-    if (!chosen) return;
+    setSite(null);
+    if (chosenId === undefined) return;
     let live = true;
-    api<{ edition: { results: ResultsTable } }>('GET', `/api/editions/${chosen.id}`)
+    api<{ edition: { results: ResultsTable } }>('GET', `/api/editions/${chosenId}`)
       .then((r) => live && setTable(r.edition.results))
       .catch(() => live && setTable(null));
+    // the edition's own analyses, rebuilt on the server from its frozen data (seconds, the first time)
+    setSite({ kind: 'loading' });
+    api<{ site: SiteData }>('GET', `/api/editions/${chosenId}/site-data`)
+      .then((r) => live && setSite({ kind: 'done', site: r.site }))
+      .catch((e: unknown) => live && setSite({ kind: 'failed', e: e instanceof Error ? e.message : String(e) }));
     return () => {
       live = false;
     };
-  }, [chosen]);
+  }, [chosenId]);
   const root = project.framework.find((n) => n.parent === null);
   const dims = project.framework.filter((n) => root && n.parent === root.code && n.kind !== 'indicator');
   const audit =
@@ -150,10 +143,11 @@ export function AnalysisView(props: WbProps) {
           dims.map((d) => d.code),
         )
       : null;
-  const intervals = site?.intervals ?? null;
+  const data = site?.kind === 'done' ? site.site : undefined;
+  const intervals = data?.intervals ?? null;
   const unitName = (code: string) => localName(project.units.find((u) => u.code === code)?.name, lang, code);
   const ranked = intervals
-    ? (site?.results.units ?? []).filter((u) => intervals[u]).map((u) => ({ unit: u, ...intervals[u] }))
+    ? (data?.results.units ?? []).filter((u) => intervals[u]).map((u) => ({ unit: u, ...intervals[u] }))
     : [];
   return (
     <>
@@ -203,7 +197,15 @@ export function AnalysisView(props: WbProps) {
       </section>
       <section className="panel" aria-labelledby="wb-iv-title">
         <h2 id="wb-iv-title">{t('analysis.intervals')}</h2>
-        {ranked.length ? (
+        {site?.kind === 'loading' ? (
+          <p role="status" data-testid="site-status">
+            {t('analysis.siteLoading')}
+          </p>
+        ) : site?.kind === 'failed' ? (
+          <p role="alert" data-testid="site-status">
+            {t('analysis.siteFailed', { e: site.e })}
+          </p>
+        ) : ranked.length ? (
           <>
             <p className="note">{t('analysis.intervalsNote')}</p>
             <div className="scroll">
@@ -224,10 +226,8 @@ export function AnalysisView(props: WbProps) {
                   {ranked.map((r) => (
                     <tr key={r.unit}>
                       <th scope="row">{unitName(r.unit)}</th>
-                      <td className="num">
-                        {r.q5} – {r.q95}
-                      </td>
-                      <td className="num">{r.q95 - r.q5}</td>
+                      <td className="num">{`${fmtRank(r.q5)} – ${fmtRank(r.q95)}`}</td>
+                      <td className="num">{fmtRank(r.q95 - r.q5)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -238,7 +238,7 @@ export function AnalysisView(props: WbProps) {
           <p>{t('analysis.noIntervals')}</p>
         )}
       </section>
-      {site ? <SobolPanel props={props} site={site} /> : null}
+      {data ? <SobolPanel key={chosenId} props={props} site={data} /> : null}
     </>
   );
 }

@@ -62,6 +62,16 @@ export function fmtNum(v: number | null | undefined): string {
 }
 
 /**
+ * A rank or rank quantile to one decimal (type-7 quantiles of ranks can fall between two ranks).
+ * @example fmtRank(9.950000000000003) // => '10'
+ * @example fmtRank(12.5) // => '12.5'
+ */
+export function fmtRank(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  return String(Number(v.toFixed(1)));
+}
+
+/**
  * A relative change as a signed percentage.
  * @example fmtPct(0.1234) // => '+12.3%'
  * @example fmtPct(-2) // => '-200.0%'

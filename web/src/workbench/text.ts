@@ -175,19 +175,21 @@ const zh = {
     dimension: '维度',
     withIndex: '与指数',
     intervals: '排名区间（不确定性分析，5%–95% 分位）',
-    intervalsNote: '来自公开看板所发布版本的不确定性分析。',
-    noIntervals: '所发布的版本没有不确定性分析，因此没有排名区间。',
+    intervalsNote: '来自所选版本的不确定性分析（按该版本冻结的数据与方法重新计算）。',
+    noIntervals: '所选版本没有不确定性分析，因此没有排名区间。',
+    siteLoading: '正在计算所选版本的分析（首次打开某一版本需要几秒）…',
+    siteFailed: '无法计算所选版本的分析：{e}',
     interval: '区间',
     width: '宽度',
     sobol: 'Sobol 敏感性指数（各维度权重）',
     sobolNote:
-      '每个维度的权重在所发布权重的 ±{f}% 内均匀变化（Saltelli 设计，{runs} 次重新计算，在浏览器后台线程中运行），' +
+      '每个维度的权重在所选版本权重的 ±{f}% 内均匀变化（Saltelli 设计，{runs} 次重新计算，在浏览器后台线程中运行），' +
       '看各城市名次平均变动多少。一阶指数：该权重单独解释的方差份额；总效应指数：连同与其他权重的交互。括号内为自助法 5%–95% 区间。',
     sobolRun: '计算 Sobol 指数',
     sobolRunning: '正在计算（{runs} 次重新计算）…',
     sobolDone: '已完成：{runs} 次重新计算，用时 {s} 秒。',
     sobolFailed: '无法计算：{e}',
-    sobolNone: '所发布的版本没有可变化的维度权重。',
+    sobolNone: '所选版本没有可变化的维度权重。',
     sobolRange: '权重范围',
     sobolFirst: '一阶指数 Si',
     sobolTotal: '总效应指数 STi',
@@ -398,21 +400,23 @@ const en: Catalogue = {
     dimension: 'Dimension',
     withIndex: 'With the index',
     intervals: 'Rank intervals (uncertainty analysis, 5th–95th percentile)',
-    intervalsNote: 'From the uncertainty analysis of the edition published on the public dashboard.',
-    noIntervals: 'The published edition has no uncertainty analysis, so there are no rank intervals.',
+    intervalsNote: 'From the uncertainty analysis of the chosen edition (recomputed from its frozen data and method).',
+    noIntervals: 'The chosen edition has no uncertainty analysis, so there are no rank intervals.',
+    siteLoading: 'Computing the chosen edition’s analyses (a few seconds the first time an edition is opened)…',
+    siteFailed: 'Could not compute the chosen edition’s analyses: {e}',
     interval: 'Interval',
     width: 'Width',
     sobol: 'Sobol’ sensitivity indices (dimension weights)',
     sobolNote:
-      'Each dimension’s weight varies uniformly within ±{f}% of its published value (Saltelli design, {runs} ' +
-      'recomputations, run in a background thread of the browser); the output is how far cities’ ranks move on ' +
-      'average. First order: the share of variance that weight explains alone; total: with its interactions. ' +
-      'Brackets: bootstrap 5th–95th percentile.',
+      'Each dimension’s weight varies uniformly within ±{f}% of its value in the chosen edition (Saltelli ' +
+      'design, {runs} recomputations, run in a background thread of the browser); the output is how far ' +
+      'cities’ ranks move on average. First order: the share of variance that weight explains alone; total: ' +
+      'with its interactions. Brackets: bootstrap 5th–95th percentile.',
     sobolRun: 'Compute the Sobol’ indices',
     sobolRunning: 'Computing ({runs} recomputations)…',
     sobolDone: 'Done: {runs} recomputations in {s} s.',
     sobolFailed: 'Could not compute: {e}',
-    sobolNone: 'The published edition has no dimension weights to vary.',
+    sobolNone: 'The chosen edition has no dimension weights to vary.',
     sobolRange: 'Weight range',
     sobolFirst: 'First order Si',
     sobolTotal: 'Total order STi',
