@@ -19,7 +19,7 @@ import { editionSiteData } from '../../src/store/edition-site.ts';
 import { importProjectFolder } from '../../src/store/project-io.ts';
 import { systemPrincipal } from '../../src/store/principal.ts';
 import type { Edition, ProjectInfo, Store } from '../../src/store/store.ts';
-import { DIALECTS, type TestStore } from '../store/stores.ts';
+import { approveBestValue, DIALECTS, type TestStore } from '../store/stores.ts';
 import { TEST_PASSWORD, testClient } from './client.ts';
 
 const CLI = systemPrincipal('test');
@@ -91,17 +91,12 @@ describe.each(DIALECTS)("an edition's analyses for the workbench ($name)", ({ op
       const a = await buildEdition(store, CLI, project, 'A');
       await store.publishEdition(CLI, a.id);
       // one city's approved value raised to the best of all → draft B
-      const indicator = (await store.framework(project.id)).find((n) => n.kind === 'indicator')!;
-      const all = (await store.allValues(CLI, project.id)).filter((v) => v.indicator === indicator.code);
-      const values = all.map((v) => v.value).filter((v): v is number => v !== null);
-      const best = indicator.direction === 1 ? Math.max(...values) : Math.min(...values);
-      const city = await principalOf(store, 'city1');
-      const sub = await store.submit(city, project.id, units[5], [{ indicator: indicator.code, value: best }]);
-      await store.review(await principalOf(store, 'rev1'), sub.id, {
-        approve: true,
-        comment: 'ok',
-        version: sub.version,
-      });
+      const { indicator, value: best } = await approveBestValue(
+        store,
+        { city: await principalOf(store, 'city1'), reviewer: await principalOf(store, 'rev1') },
+        project.id,
+        units[5],
+      );
       const b = await buildEdition(store, CLI, project, 'B');
       expect(b.status).toBe('draft');
 
@@ -120,7 +115,7 @@ describe.each(DIALECTS)("an edition's analyses for the workbench ($name)", ({ op
       expectResultsOf(siteA, await store.edition(CLI, a.id));
       expectResultsOf(siteB, await store.edition(CLI, b.id));
       const wantA = await expectedIntervals();
-      const wantB = await expectedIntervals({ unit: units[5], indicator: indicator.code, value: best });
+      const wantB = await expectedIntervals({ unit: units[5], indicator, value: best });
       expect(Object.keys(siteA.intervals!).sort()).toEqual([...wantA.keys()].sort());
       for (const [u, iv] of wantA) expect(siteA.intervals![u], u).toEqual(iv);
       for (const [u, iv] of wantB) expect(siteB.intervals![u], u).toEqual(iv);

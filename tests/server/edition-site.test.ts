@@ -15,7 +15,7 @@ import { editionSiteFiles } from '../../src/store/edition-site.ts';
 import { importProjectFolder } from '../../src/store/project-io.ts';
 import { systemPrincipal } from '../../src/store/principal.ts';
 import { Store, type Edition, type ProjectInfo } from '../../src/store/store.ts';
-import { DIALECTS, type TestStore } from '../store/stores.ts';
+import { approveBestValue, DIALECTS, type TestStore } from '../store/stores.ts';
 
 const CLI = systemPrincipal('test');
 const PASSWORD = 'a long enough password';
@@ -142,12 +142,7 @@ describe.each(DIALECTS)('public site from the published edition ($name)', ({ ope
       await store.createUser(CLI, { username: 'rev1', password: PASSWORD, role: 'reviewer', projectId: project.id });
       const city = (await store.login('city1', PASSWORD)).principal;
       const reviewer = (await store.login('rev1', PASSWORD)).principal;
-      const indicator = (await store.framework(project.id)).find((n) => n.kind === 'indicator')!;
-      const all = (await store.allValues(CLI, project.id)).filter((v) => v.indicator === indicator.code);
-      const values = all.map((v) => v.value).filter((v): v is number => v !== null);
-      const best = indicator.direction === 1 ? Math.max(...values) : Math.min(...values);
-      const sub = await store.submit(city, project.id, units[5], [{ indicator: indicator.code, value: best }]);
-      await store.review(reviewer, sub.id, { approve: true, comment: 'ok', version: sub.version });
+      await approveBestValue(store, { city, reviewer }, project.id, units[5]);
       const b = await buildEdition(store, CLI, project, 'B');
       expect(b.fingerprint).not.toBe(a.fingerprint);
       await store.publishEdition(CLI, b.id);

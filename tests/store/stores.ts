@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Store } from '../../src/store/store.ts';
+import { systemPrincipal, type Principal } from '../../src/store/principal.ts';
 
 export const PG_ADMIN_URL = process.env.CITYINDEX_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -90,3 +91,23 @@ export const DIALECTS = [
   { name: 'sqlite', open: sqliteStore, skip: false },
   { name: 'postgres', open: postgresStore, skip: !pgAvailable },
 ] as const;
+
+/**
+ * One city's value of the project's first indicator raised to the best of all cities (its direction
+ * decides), submitted by `city` and approved by `reviewer`: the next edition's numbers move for that unit.
+ */
+export async function approveBestValue(
+  store: Store,
+  who: { city: Principal; reviewer: Principal },
+  projectId: number,
+  unit: string,
+): Promise<{ indicator: string; value: number }> {
+  const system = systemPrincipal('test');
+  const indicator = (await store.framework(projectId)).find((n) => n.kind === 'indicator')!;
+  const all = (await store.allValues(system, projectId)).filter((v) => v.indicator === indicator.code);
+  const values = all.map((v) => v.value).filter((v): v is number => v !== null);
+  const value = indicator.direction === 1 ? Math.max(...values) : Math.min(...values);
+  const sub = await store.submit(who.city, projectId, unit, [{ indicator: indicator.code, value }]);
+  await store.review(who.reviewer, sub.id, { approve: true, comment: 'ok', version: sub.version });
+  return { indicator: indicator.code, value };
+}
