@@ -7,6 +7,7 @@
  * project. The lineage names the batches. An edition records the batches it read (`CaseLogInputs`) and its
  * public site computes from exactly those, so a later upload does not change a published edition's pages.
  */
+import { createHash } from 'node:crypto';
 import { CityIndexError } from '../engine/core/errors.ts';
 import { kpiCaseLogIds } from '../caselog/kpis-csv.ts';
 import { kpiOutputFiles, type KpiInputReport } from '../caselog/outputs.ts';
@@ -22,10 +23,69 @@ export type CaseLogInputs = Array<{ log: string; batches: Array<{ id: number; sh
 
 /**
  * KPI files already computed, per store: batches are only ever added and deleted, never changed, so the
- * files of a log's configuration, population and batch set stay valid; the newest few are kept.
+ * files of a log's configuration, population and batch set stay valid; the newest few are kept in memory,
+ * and every computed set in the database (`caselog_kpi_files`) for restarts and other server processes.
  */
 const computed = new WeakMap<Store, Map<string, Record<string, string>>>();
 const KEEP = 8;
+
+/** KPI files kept in the database per project (the newest; older rows are dropped when one is added). */
+const STORED_KEEP = 32;
+
+/** The KPI files stored under `key`, if any (a restart or another server process computed them). */
+async function storedKpiFiles(
+  store: Store,
+  projectId: number,
+  key: string,
+): Promise<Record<string, string> | undefined> {
+  const row = await store.db
+    .selectFrom('caselog_kpi_files')
+    .select('files')
+    .where('project_id', '=', projectId)
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return row ? (JSON.parse(row.files) as Record<string, string>) : undefined;
+}
+
+/** Store computed KPI files under `key` (a concurrent writer of the same key wins; both wrote the same files). */
+async function keepKpiFiles(
+  store: Store,
+  projectId: number,
+  log: string,
+  key: string,
+  files: Record<string, string>,
+): Promise<void> {
+  await store.db
+    .insertInto('caselog_kpi_files')
+    .values({
+      project_id: projectId,
+      key,
+      log_id: log,
+      files: JSON.stringify(files),
+      created_at: new Date().toISOString(),
+    })
+    .onConflict((oc) => oc.columns(['project_id', 'key']).doNothing())
+    .execute();
+  const old = await store.db
+    .selectFrom('caselog_kpi_files')
+    .select('key')
+    .where('project_id', '=', projectId)
+    .orderBy('created_at', 'desc')
+    .orderBy('key')
+    .offset(STORED_KEEP)
+    .limit(1000)
+    .execute();
+  if (old.length)
+    await store.db
+      .deleteFrom('caselog_kpi_files')
+      .where('project_id', '=', projectId)
+      .where(
+        'key',
+        'in',
+        old.map((r) => r.key),
+      )
+      .execute();
+}
 
 /** What the lineage says of the batches' input: their files and summed counts. */
 function inputOf(batches: readonly CaseLogBatch[]): KpiInputReport {
@@ -70,7 +130,8 @@ function editionMismatch(log: string, id: number): CityIndexError {
  * The stored project's files with the KPI files of every `kind: kpi` log that has stored batches computed
  * from them, and which batches each log used. `pinned` (an edition's record) uses exactly those batches —
  * E_EDITION_MISMATCH when one is gone — and leaves a log it does not list on its stored files. `reused`: the
- * logs whose files were computed before for the same batches (nothing queried again).
+ * logs whose files were computed before for the same batches, by this process or one sharing the database
+ * (nothing queried again).
  * @example // no-run: needs a store with a project and case-log batches (tests/store/caselog-build.test.ts)
  * const { caselogs } = await withStoredCaseLogKpis(store, admin, project, await store.projectFiles(admin, project.id));
  * caselogs[0].log // => 'boston-2015h1'
@@ -108,8 +169,10 @@ export async function withStoredCaseLogKpis(
     }
     if (!batches.length) continue;
     const population = await readPopulation(source, log);
-    const key = JSON.stringify([project.id, log, [...(population ?? [])], batches.map((b) => [b.id, b.sha256])]);
-    let written = cache.get(key);
+    const key = createHash('sha256')
+      .update(JSON.stringify([project.id, log, [...(population ?? [])], batches.map((b) => [b.id, b.sha256])]))
+      .digest('hex');
+    let written = cache.get(key) ?? (await storedKpiFiles(store, project.id, key));
     if (written) reused.push(id);
     else {
       const r = await storedCaseLogKpis(store, actor, project.id, {
@@ -118,9 +181,10 @@ export async function withStoredCaseLogKpis(
         ...(population ? { population } : {}),
       });
       written = kpiOutputFiles(log, inputOf(batches), r.kpis, `store (${r.engine})`);
-      cache.set(key, written);
-      if (cache.size > KEEP) cache.delete(cache.keys().next().value as string);
+      await keepKpiFiles(store, project.id, id, key, written);
     }
+    cache.set(key, written);
+    if (cache.size > KEEP) cache.delete(cache.keys().next().value as string);
     for (const [name, text] of Object.entries(written)) out.set(`kpi/${id}/${name}`, enc.encode(text));
     caselogs.push({ log: id, batches: batches.map((b) => ({ id: b.id, sha256: b.sha256 })) });
   }

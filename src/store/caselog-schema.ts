@@ -9,6 +9,8 @@
  *   the same files imported again as the same log of the same city are a no-op.
  * - `caselog_cases`: the accepted cases of a batch, with exactly the columns of the normalised case table
  *   (CASE_TABLE_COLUMNS in src/engine/caselog/kpis.ts) plus `batch_id`, so the KPI SQL runs on them unchanged.
+ * - `caselog_kpi_files` (migration `0011_caselog_kpi_cache`): KPI files computed from a set of batches, kept
+ *   so that a restart or another server process does not compute them again (store/caselog-build.ts).
  */
 import type { Generated, Kysely, Migration } from 'kysely';
 import { CASE_TABLE_COLUMNS } from '../engine/caselog/kpis.ts';
@@ -69,10 +71,25 @@ export interface CaselogCasesTable {
   p_year: string | null;
 }
 
+/**
+ * KPI files already computed from a set of batches (migration `0011_caselog_kpi_cache`): `key` is the SHA-256
+ * of the log's configuration, population and batch ids and hashes; `files` the JSON of the three KPI files.
+ * Batches are never changed, only added and deleted, so a row stays valid; it survives restarts and is shared
+ * by every server process on the database.
+ */
+export interface CaselogKpiFilesTable {
+  project_id: number;
+  key: string;
+  log_id: string;
+  files: string;
+  created_at: string;
+}
+
 /** The case-log tables. */
 export interface CaselogDatabase {
   caselog_batches: CaselogBatchesTable;
   caselog_cases: CaselogCasesTable;
+  caselog_kpi_files: CaselogKpiFilesTable;
 }
 
 /** The portable SQL type of a case-table column type. */
@@ -113,6 +130,26 @@ export function caselogMigration(dialect: StoreDialect): Migration {
       for (const [name, type] of CASE_TABLE_COLUMNS) cases = cases.addColumn(name, COLUMN_TYPE[type]);
       await cases.execute();
       await db.schema.createIndex('caselog_cases_batch').on('caselog_cases').column('batch_id').execute();
+    },
+  };
+}
+
+/**
+ * The `0011_caselog_kpi_cache` migration: the `caselog_kpi_files` table (the same on both databases).
+ * @example Object.keys(caselogKpiCacheMigration()) // => ['up']
+ */
+export function caselogKpiCacheMigration(): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('caselog_kpi_files')
+        .addColumn('project_id', 'integer', (c) => c.notNull().references('projects.id'))
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('log_id', 'text', (c) => c.notNull())
+        .addColumn('files', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('caselog_kpi_files_pk', ['project_id', 'key'])
+        .execute();
     },
   };
 }

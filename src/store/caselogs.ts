@@ -412,6 +412,13 @@ export async function deleteCaseLogBatch(store: Store, actor: Principal, batchId
       });
     await trx.deleteFrom('caselog_cases').where('batch_id', '=', batchId).execute();
     await trx.deleteFrom('caselog_batches').where('id', '=', batchId).execute();
+    // KPI files kept for this log: sets with this batch can no longer be asked for (ids are not reused), the
+    // others are computed again when next asked for
+    await trx
+      .deleteFrom('caselog_kpi_files')
+      .where('project_id', '=', batch.projectId)
+      .where('log_id', '=', batch.log)
+      .execute();
     await store.recordAudit(trx, actor, {
       action: 'caselog.delete',
       entity: 'caselog_batch',

@@ -11,7 +11,7 @@ import { fieldworkMigration } from './fieldwork-schema.ts';
 import { expertPanelMigration } from './expert-panel-schema.ts';
 import { platformHardeningMigration } from './hardening-migration.ts';
 import { fieldworkLiveMigration } from './fieldwork-live-schema.ts';
-import { caselogMigration } from './caselog-schema.ts';
+import { caselogKpiCacheMigration, caselogMigration } from './caselog-schema.ts';
 import { fieldworkIndexMigration } from './fieldwork-index-schema.ts';
 
 /** The two databases the store runs on. */
@@ -223,6 +223,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0008_platform_hardening': platformHardeningMigration(),
     '0009_caselogs': caselogMigration(dialect),
     '0010_fieldwork_index': fieldworkIndexMigration(),
+    '0011_caselog_kpi_cache': caselogKpiCacheMigration(),
   };
 }
 

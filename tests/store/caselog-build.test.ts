@@ -19,7 +19,12 @@ import { readCaseLogs } from '../../src/caselog/project.ts';
 import type { CaseLogConfig } from '../../src/engine/caselog/config.ts';
 import { column } from '../../src/engine/core/dataset.ts';
 import { loadProject } from '../../src/formats/project.ts';
-import { deleteCaseLogBatch, importStoredCaseLog, storedCaseLogKpis } from '../../src/store/caselogs.ts';
+import {
+  deleteCaseLogBatch,
+  importStoredCaseLog,
+  listCaseLogBatches,
+  storedCaseLogKpis,
+} from '../../src/store/caselogs.ts';
 import { withStoredCaseLogKpis } from '../../src/store/caselog-build.ts';
 import { buildEdition } from '../../src/store/edition.ts';
 import { editionSiteFiles } from '../../src/store/edition-site.ts';
@@ -159,6 +164,41 @@ describe.each(DIALECTS)('stored case logs into the build ($name)', ({ open, skip
       const again = await withStoredCaseLogKpis(store, CLI, project, files);
       expect(again.reused).toEqual(['boston-2015h1']);
       expect(again.files.get('kpi/boston-2015h1/kpis.csv')).toEqual(r.files.get('kpi/boston-2015h1/kpis.csv'));
+      // … nor by another process on the same database (or this one after a restart): they are kept in it
+      const other = await t.reopen();
+      try {
+        const there = await withStoredCaseLogKpis(other, CLI, project, files);
+        expect(there.reused).toEqual(['boston-2015h1']);
+        for (const name of ['kpis.csv', 'indicators.csv', 'lineage.json'])
+          expect(there.files.get(`kpi/boston-2015h1/${name}`), name).toEqual(r.files.get(`kpi/boston-2015h1/${name}`));
+      } finally {
+        await other.close();
+      }
+    },
+    120_000,
+  );
+
+  it.skipIf(skip)(
+    'deleting a batch drops the KPI files kept for its log; the next build computes them again',
+    async () => {
+      const kept = () =>
+        store.db.selectFrom('caselog_kpi_files').select('key').where('project_id', '=', project.id).execute();
+      expect((await kept()).length).toBeGreaterThanOrEqual(2); // January, then the half-year
+      const batches = await listCaseLogBatches(store, CLI, project.id);
+      const fiveMonths = batches.find((b) => b.id !== janBatch)!;
+      await deleteCaseLogBatch(store, CLI, fiveMonths.id);
+      expect(await kept()).toEqual([]);
+      const other = await t.reopen(); // no memory of the earlier sets either
+      try {
+        const r = await withStoredCaseLogKpis(other, CLI, project, await other.projectFiles(CLI, project.id));
+        expect(r.reused).toEqual([]);
+        expect(r.caselogs[0].batches.map((b) => b.id)).toEqual([janBatch]);
+        const lineage = JSON.parse(new TextDecoder().decode(r.files.get('kpi/boston-2015h1/lineage.json')));
+        expect(lineage.input.files.map((f: { path: string }) => f.path)).toEqual([MONTHS[0]]);
+        expect((await kept()).length).toBe(1);
+      } finally {
+        await other.close();
+      }
     },
     120_000,
   );

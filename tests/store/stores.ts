@@ -39,6 +39,8 @@ const FAST = { scryptN: 2 ** 10 };
 /** A fresh, migrated store and how to throw it away. */
 export interface TestStore {
   store: Store;
+  /** A second store on the same database (as another server process would open it); the caller closes it. */
+  reopen(): Promise<Store>;
   dispose(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function sqliteStore(): Promise<TestStore> {
   const store = await Store.open({ sqliteFile: join(dir, 'store.db') }, FAST);
   return {
     store,
+    reopen: () => Store.open({ sqliteFile: join(dir, 'store.db') }, FAST),
     dispose: async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -79,6 +82,7 @@ export async function postgresStore(): Promise<TestStore> {
   const store = await Store.open({ url: db.url }, FAST);
   return {
     store,
+    reopen: () => Store.open({ url: db.url }, FAST),
     dispose: async () => {
       await store.close();
       await db.drop();
