@@ -170,7 +170,15 @@ describe('dashboard in Chromium, opened from files', () => {
       );
       return now.join() !== m;
     }, moved);
-    const dragged = await ranksNow();
+    // the drag's intermediate positions each start a recompute: wait until the last one has landed (the
+    // ranking stays the same for half a second) before taking it as the state the URL restores
+    let dragged = await ranksNow();
+    for (let settled = false; !settled;) {
+      await page.waitForTimeout(500);
+      const again = await ranksNow();
+      settled = again === dragged;
+      dragged = again;
+    }
     await page.screenshot({ path: shot('reweighted') });
     await page.reload();
     await page.waitForFunction((d) => {
