@@ -2,7 +2,7 @@
  * First analysis in a process against a warm one (issue 16 target 4): run as its own process (so
  * nothing ran before it), it times ASEM's uncertainty analysis (COINr's four-assumption design,
  * N = 1 000) once cold, then 9 more times, and prints them as JSON. V8 is still optimising during
- * runs 2–5 (10–30 functions compiled per run, measured with --trace-opt), so "warm" is the median of
+ * runs 2–6 (8–29 functions compiled per run, measured with --trace-opt), so "warm" is the median of
  * runs 6–10; the median of runs 2–6 (this bench's figure until 2026-12-04) is printed beside it.
  * `benchFirstAnalysis` (in the bench process) spawns it and reports the ratio; target ≤ 1.5×.
  */
