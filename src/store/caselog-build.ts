@@ -47,8 +47,13 @@ async function storedKpiFiles(
   return row ? (JSON.parse(row.files) as Record<string, string>) : undefined;
 }
 
-/** Store computed KPI files under `key` (a concurrent writer of the same key wins; both wrote the same files). */
-async function keepKpiFiles(
+/**
+ * Store computed KPI files under `key` (a concurrent writer of the same key wins; both wrote the same files),
+ * then drop the project's rows beyond the newest 32.
+ * @example // no-run: needs a store with a project (tests/store/caselog-build.test.ts)
+ * await keepKpiFiles(store, project.id, 'boston-2015h1', key, { 'kpis.csv': '…' });
+ */
+export async function keepKpiFiles(
   store: Store,
   projectId: number,
   log: string,

@@ -25,7 +25,7 @@ import {
   listCaseLogBatches,
   storedCaseLogKpis,
 } from '../../src/store/caselogs.ts';
-import { withStoredCaseLogKpis } from '../../src/store/caselog-build.ts';
+import { keepKpiFiles, withStoredCaseLogKpis } from '../../src/store/caselog-build.ts';
 import { buildEdition } from '../../src/store/edition.ts';
 import { editionSiteFiles } from '../../src/store/edition-site.ts';
 import { importProjectFolder, loadStoredProject } from '../../src/store/project-io.ts';
@@ -202,6 +202,23 @@ describe.each(DIALECTS)('stored case logs into the build ($name)', ({ open, skip
     },
     120_000,
   );
+
+  it.skipIf(skip)('the database keeps the newest 32 sets of KPI files per project', async () => {
+    const kept = async () =>
+      (await store.db.selectFrom('caselog_kpi_files').select('key').where('project_id', '=', project.id).execute()).map(
+        (r) => r.key,
+      );
+    const before = await kept();
+    for (let i = 0; i < 40; i++) {
+      await keepKpiFiles(store, project.id, 'boston-2015h1', `test-${i}`, { 'x.csv': '' });
+      await new Promise((done) => setTimeout(done, 2)); // each its own millisecond: "newest" is well defined
+    }
+    const after = await kept();
+    expect(after).toHaveLength(32);
+    expect(after).toContain('test-39'); // the newest is never the one dropped
+    for (const k of before) expect(after).not.toContain(k); // older than the 40 just kept
+    await store.db.deleteFrom('caselog_kpi_files').where('key', 'like', 'test-%').execute();
+  });
 
   it.skipIf(skip)(
     "the January edition's site keeps January's KPIs; its batch cannot be deleted, and the site refuses without it",
