@@ -7,10 +7,9 @@
  * project. The lineage names the batches. An edition records the batches it read (`CaseLogInputs`) and its
  * public site computes from exactly those, so a later upload does not change a published edition's pages.
  */
-import { createHash } from 'node:crypto';
 import { CityIndexError } from '../engine/core/errors.ts';
 import { kpiCaseLogIds } from '../caselog/kpis-csv.ts';
-import { kpiOutputFiles, type KpiInputReport } from '../caselog/outputs.ts';
+import { kpiOutputFiles, sha256Text, type KpiInputReport } from '../caselog/outputs.ts';
 import { parseProjectCaseLogs } from '../caselog/project.ts';
 import { readPopulation } from '../caselog/run.ts';
 import { memoryProjectFiles } from '../formats/project-files.ts';
@@ -174,9 +173,9 @@ export async function withStoredCaseLogKpis(
     }
     if (!batches.length) continue;
     const population = await readPopulation(source, log);
-    const key = createHash('sha256')
-      .update(JSON.stringify([project.id, log, [...(population ?? [])], batches.map((b) => [b.id, b.sha256])]))
-      .digest('hex');
+    const key = sha256Text(
+      JSON.stringify([project.id, log, [...(population ?? [])], batches.map((b) => [b.id, b.sha256])]),
+    );
     let written = cache.get(key) ?? (await storedKpiFiles(store, project.id, key));
     if (written) reused.push(id);
     else {

@@ -103,8 +103,8 @@ interface EditionSource {
   input: BuildInput;
   spec: BuildSpec;
   host: AppHost;
-  /** SHA-256 of the stored project's files (the rebuild's every input besides the edition's own). */
-  digest: string;
+  /** The stored project's files as the rebuild reads them (KPI files of the edition's batches laid over). */
+  files: ReadonlyMap<string, Uint8Array>;
 }
 
 /** The stored project of `edition` with its frozen raw data and spec; the caller has authorised reading it. */
@@ -142,10 +142,15 @@ async function editionSource(
     readBytes: async (path) => stored(path),
     readText: async (path) => new TextDecoder('utf-8', { fatal: true }).decode(stored(path)),
   };
+  return { loaded, input, spec: results.spec, host, files };
+}
+
+/** SHA-256 over a file set (paths in order, each with its length and bytes): the rebuild's every input. */
+function filesDigest(files: ReadonlyMap<string, Uint8Array>): string {
   const hash = createHash('sha256');
   for (const [path, bytes] of [...files].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
     hash.update(`${path.length}:${path}${bytes.length}:`).update(bytes);
-  return { loaded, input, spec: results.spec, host, digest: hash.digest('hex') };
+  return hash.digest('hex');
 }
 
 /**
@@ -237,7 +242,7 @@ export async function editionSiteData(
   const cache = siteDataCache.get(store) ?? new Map<string, Promise<SiteData>>();
   siteDataCache.set(store, cache);
   // an edition never changes; its analyses depend only on the stored project's files besides it
-  const key = `${project.id}:${edition.id}:${edition.fingerprint}:${src.digest}`;
+  const key = `${project.id}:${edition.id}:${edition.fingerprint}:${filesDigest(src.files)}`;
   let site = cache.get(key);
   if (!site) {
     // one run per edition however many ask at once; a failed run is not kept

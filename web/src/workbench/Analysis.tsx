@@ -118,14 +118,13 @@ export function AnalysisView(props: WbProps) {
   const chosenId = chosen?.id;
   useEffect(() => {
     setTable(null);
-    setSite(null);
+    // the edition's own analyses, rebuilt on the server from its frozen data (seconds, the first time)
+    setSite(chosenId === undefined ? null : { kind: 'loading' });
     if (chosenId === undefined) return;
     let live = true;
     api<{ edition: { results: ResultsTable } }>('GET', `/api/editions/${chosenId}`)
       .then((r) => live && setTable(r.edition.results))
       .catch(() => live && setTable(null));
-    // the edition's own analyses, rebuilt on the server from its frozen data (seconds, the first time)
-    setSite({ kind: 'loading' });
     api<{ site: SiteData }>('GET', `/api/editions/${chosenId}/site-data`)
       .then((r) => live && setSite({ kind: 'done', site: r.site }))
       .catch((e: unknown) => live && setSite({ kind: 'failed', e: e instanceof Error ? e.message : String(e) }));
